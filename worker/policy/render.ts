@@ -1,0 +1,111 @@
+// Renders one locale of a site's policy from its facts and a template version, and checks Art. 13 coverage.
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import type { PolicyFacts } from './facts.ts';
+import { parseSections, parseTitle, renderTemplate, type PolicySection } from './template.ts';
+
+export const currentTemplateVersion = '1';
+
+/** `{[templateVersion]: {[locale]: template text}}`; built from templates/policy/<version>/<locale>.md. */
+export type PolicyTemplates = Record<string, Record<string, string>>;
+
+/** GDPR Art. 13 items every policy must answer, if only to say they do not apply. */
+export const art13Items = [
+  'art13-1a',
+  'art13-1b',
+  'art13-1c',
+  'art13-1d',
+  'art13-1e',
+  'art13-1f',
+  'art13-2a',
+  'art13-2b',
+  'art13-2c',
+  'art13-2d',
+  'art13-2e',
+  'art13-2f',
+] as const;
+export type Art13Item = (typeof art13Items)[number];
+
+/**
+ * Values the service supplies (the site owner does not type them): where subscribers find proofs and the
+ * public log. Templates may use them as {{service.logUrl}} and {{service.proofsUrl}}.
+ */
+export const serviceViewSchema = z.object({
+  service: z.object({ logUrl: z.url(), proofsUrl: z.url(), policyUrl: z.url() }),
+});
+
+export interface ServiceContext {
+  /** Public base URL of the Assent instance, e.g. `https://assent.example`. */
+  publicUrl: string;
+  /** The site id, e.g. `demo`. */
+  site: string;
+}
+
+const LOCALE_KEY = /^[a-z]{2}(-[A-Z]{2})?$/;
+
+function isLocalized(value: object): value is Record<string, string> {
+  const entries = Object.entries(value);
+  return entries.length > 0 && entries.every(([k, v]) => LOCALE_KEY.test(k) && typeof v === 'string');
+}
+
+/** Replaces every localized text (`{fr, en}`) by its string for `locale`; falls back to the first locale given. */
+export function localizeFacts(value: unknown, locale: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => localizeFacts(v, locale));
+  if (value === null || typeof value !== 'object') return value;
+  if (isLocalized(value)) return value[locale] ?? value[locale.slice(0, 2)] ?? Object.values(value)[0];
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, localizeFacts(v, locale)]));
+}
+
+export function policyView(facts: PolicyFacts, locale: string, context: ServiceContext): Record<string, unknown> {
+  const base = context.publicUrl.replace(/\/+$/, '');
+  const site = encodeURIComponent(context.site);
+  return {
+    ...(localizeFacts(facts, locale) as Record<string, unknown>),
+    service: {
+      logUrl: `${base}/v1/sites/${site}/log`,
+      proofsUrl: `${base}/proofs/`,
+      policyUrl: `${base}/p/${site}`,
+    },
+  };
+}
+
+export interface RenderedPolicy {
+  title: string;
+  markdown: string;
+  sections: PolicySection[];
+}
+
+export function renderPolicy(options: {
+  facts: PolicyFacts;
+  locale: string;
+  templateVersion?: string;
+  templates: PolicyTemplates;
+  context: ServiceContext;
+}): RenderedPolicy {
+  const { facts, locale, templateVersion = currentTemplateVersion, templates, context } = options;
+  const template = templates[templateVersion]?.[locale];
+  if (template === undefined) {
+    throw new AppError('policy_template_missing', 422, `No policy template version ${templateVersion} for locale "${locale}".`);
+  }
+  // Normalise line endings and end with one newline, so the stored bytes do not depend on the editor used.
+  const markdown = `${renderTemplate(template.replace(/\r\n/g, '\n'), policyView(facts, locale, context))
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
+  const sections = parseSections(markdown);
+  return { title: parseTitle(markdown) ?? sections[0]?.title ?? '', markdown, sections };
+}
+
+/** The Art. 13 items no section declares; empty when the policy is complete. */
+export function coverage(sections: readonly Pick<PolicySection, 'covers'>[]): Art13Item[] {
+  const covered = new Set(sections.flatMap((s) => s.covers));
+  return art13Items.filter((item) => !covered.has(item));
+}
+
+/** Throws a 422 naming each uncovered item; publishing calls it for every locale. */
+export function assertCovered(sections: readonly Pick<PolicySection, 'covers'>[], locale: string): void {
+  const missing = coverage(sections);
+  if (missing.length === 0) return;
+  throw new AppError('policy_incomplete', 422, `The ${locale} policy does not answer: ${missing.join(', ')}.`, {
+    errors: missing.map((item) => ({ path: `policy.${locale}.${item}`, message: `No section covers ${item}.` })),
+  });
+}
