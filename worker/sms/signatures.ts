@@ -1,0 +1,193 @@
+// Request signatures on the SMS channel: Twilio's X-Twilio-Signature (HMAC-SHA1) and Standard Webhooks
+// (HMAC-SHA256 over id.timestamp.body). Comparisons go through crypto.subtle.verify, which is constant-time.
+
+const encoder = new TextEncoder();
+
+export type FormParams =
+  | URLSearchParams
+  | Record<string, string | readonly string[] | undefined>
+  | Iterable<readonly [string, string]>;
+
+function pairsOf(params: FormParams): [string, string][] {
+  if (params instanceof URLSearchParams) return [...params.entries()];
+  if (Symbol.iterator in params) {
+    return Array.from(params as Iterable<readonly [string, string]>, ([k, v]): [string, string] => [k, v]);
+  }
+  const out: [string, string][] = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    for (const v of typeof value === 'string' ? [value] : value) out.push([key, v]);
+  }
+  return out;
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * What Twilio signs: the full URL, then each POST parameter as name+value with no separator, names in
+ * sorted order. A name sent several times contributes each distinct value once, values sorted, as
+ * Twilio's own libraries do.
+ */
+export function twilioSignedPayload(url: string, params: FormParams): string {
+  const byName = new Map<string, Set<string>>();
+  for (const [key, value] of pairsOf(params)) {
+    const values = byName.get(key) ?? new Set<string>();
+    values.add(value);
+    byName.set(key, values);
+  }
+  let payload = url;
+  for (const key of [...byName.keys()].sort(byCodeUnit)) {
+    for (const value of [...(byName.get(key) as Set<string>)].sort(byCodeUnit)) payload += key + value;
+  }
+  return payload;
+}
+
+async function hmacKey(secret: Uint8Array<ArrayBuffer>, hash: 'SHA-1' | 'SHA-256'): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash }, false, ['sign', 'verify']);
+}
+
+export function base64Encode(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/** Standard base64 only; anything else (including URL-safe alphabet) gives null. */
+export function base64Decode(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return null;
+  try {
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+export async function computeTwilioSignature(authToken: string, url: string, params: FormParams): Promise<string> {
+  const key = await hmacKey(encoder.encode(authToken), 'SHA-1');
+  const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(twilioSignedPayload(url, params)));
+  return base64Encode(new Uint8Array(mac));
+}
+
+/** Twilio may sign with or without the scheme's default port; its libraries accept both, and so do we. */
+function portVariants(url: string): string[] {
+  const m = /^(https?):\/\/([^/?#:]+)(:\d+)?(.*)$/s.exec(url);
+  if (!m) return [url];
+  const [, scheme, host, port, rest] = m;
+  const defaultPort = scheme === 'https' ? ':443' : ':80';
+  if (port === undefined) return [url, `${scheme}://${host}${defaultPort}${rest}`];
+  if (port === defaultPort) return [url, `${scheme}://${host}${rest}`];
+  return [url];
+}
+
+export interface TwilioVerifyOptions {
+  authToken: string;
+  /** The URL Twilio was configured to call: built from ASSENT_PUBLIC_URL, never from request headers. */
+  url: string;
+  params: FormParams;
+  /** The X-Twilio-Signature header value. */
+  signature: string | null | undefined;
+}
+
+export async function verifyTwilioSignature(options: TwilioVerifyOptions): Promise<boolean> {
+  const { authToken, url, params, signature } = options;
+  if (!authToken || !signature) return false;
+  const expected = base64Decode(signature.trim());
+  if (!expected || expected.length !== 20) return false;
+  const key = await hmacKey(encoder.encode(authToken), 'SHA-1');
+  for (const candidate of portVariants(url)) {
+    const data = encoder.encode(twilioSignedPayload(candidate, params));
+    if (await crypto.subtle.verify('HMAC', key, expected, data)) return true;
+  }
+  return false;
+}
+
+// ---- Standard Webhooks ----
+
+export interface WebhookSignatureHeaders {
+  'webhook-id': string;
+  'webhook-timestamp': string;
+  'webhook-signature': string;
+}
+
+/** `whsec_<base64>` secrets are the decoded bytes (Standard Webhooks); any other string is its UTF-8 bytes. */
+export function webhookSecretBytes(secret: string): Uint8Array<ArrayBuffer> {
+  if (secret.startsWith('whsec_')) {
+    const bytes = base64Decode(secret.slice(6));
+    if (bytes && bytes.length > 0) return bytes;
+  }
+  return encoder.encode(secret);
+}
+
+/** A new secret in Standard Webhooks form from random bytes the caller supplies (24–64 bytes). */
+export function formatWebhookSecret(randomBytes: Uint8Array): string {
+  return `whsec_${base64Encode(randomBytes)}`;
+}
+
+function signedContent(id: string, timestamp: string, body: string | Uint8Array): Uint8Array<ArrayBuffer> {
+  const head = encoder.encode(`${id}.${timestamp}.`);
+  const tail = typeof body === 'string' ? encoder.encode(body) : body;
+  const out = new Uint8Array(head.length + tail.length);
+  out.set(head, 0);
+  out.set(tail, head.length);
+  return out;
+}
+
+export async function signWebhook(options: {
+  secret: string;
+  id: string;
+  /** Unix seconds. */
+  timestamp: number;
+  body: string | Uint8Array;
+}): Promise<WebhookSignatureHeaders> {
+  const timestamp = String(Math.floor(options.timestamp));
+  const key = await hmacKey(webhookSecretBytes(options.secret), 'SHA-256');
+  const mac = await crypto.subtle.sign('HMAC', key, signedContent(options.id, timestamp, options.body));
+  return {
+    'webhook-id': options.id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': `v1,${base64Encode(new Uint8Array(mac))}`,
+  };
+}
+
+export type WebhookVerification =
+  | { ok: true; id: string; timestamp: number }
+  | { ok: false; reason: 'missing-headers' | 'bad-timestamp' | 'stale-timestamp' | 'bad-signature' };
+
+function header(headers: Headers | Record<string, string | undefined>, name: string): string | undefined {
+  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  const found = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return found === undefined ? undefined : headers[found];
+}
+
+/**
+ * Checks `webhook-signature` (one or more space-separated `v1,<base64>`; any match is enough, which lets
+ * a sender rotate secrets) and that `webhook-timestamp` is within the tolerance of `now`, either way.
+ * The caller dedupes on the returned id to make replays harmless.
+ */
+export async function verifyWebhook(options: {
+  secret: string;
+  headers: Headers | Record<string, string | undefined>;
+  body: string | Uint8Array;
+  now: Date;
+  toleranceSeconds?: number;
+}): Promise<WebhookVerification> {
+  const id = header(options.headers, 'webhook-id');
+  const timestamp = header(options.headers, 'webhook-timestamp');
+  const signatures = header(options.headers, 'webhook-signature');
+  if (!id || !timestamp || !signatures) return { ok: false, reason: 'missing-headers' };
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad-timestamp' };
+  const seconds = Number(timestamp);
+  const tolerance = options.toleranceSeconds ?? 300;
+  if (Math.abs(options.now.getTime() / 1000 - seconds) > tolerance) return { ok: false, reason: 'stale-timestamp' };
+  const key = await hmacKey(webhookSecretBytes(options.secret), 'SHA-256');
+  const content = signedContent(id, timestamp, options.body);
+  for (const entry of signatures.split(' ')) {
+    const [version, value] = entry.split(',', 2);
+    if (version !== 'v1' || !value) continue;
+    const mac = base64Decode(value);
+    if (mac && mac.length === 32 && (await crypto.subtle.verify('HMAC', key, mac, content))) {
+      return { ok: true, id, timestamp: seconds };
+    }
+  }
+  return { ok: false, reason: 'bad-signature' };
+}
