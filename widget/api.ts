@@ -1,0 +1,41 @@
+// Talks to the Assent server: posts a choice and turns an RFC 9457 problem into the short code the widget has a
+// text for.
+import type { WidgetErrorCode } from './types.ts';
+
+export interface ConsentRequest {
+  phone?: string;
+  country?: string;
+  choice: 'yes' | 'no';
+  locale: string;
+  textSha256: string;
+  policyVersion: number;
+  pageUrl?: string;
+}
+
+export type ConsentResult =
+  | { ok: true; consentId?: string; proofUrl?: string; maskedPhone?: string }
+  | { ok: false; code: WidgetErrorCode; field?: string };
+
+export async function postConsent(url: string, body: ConsentRequest): Promise<ConsentResult> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      credentials: 'omit',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = res.status === 204 ? {} : await res.json().catch(() => ({}));
+    return res.ok ? { ok: true, ...json } : { ok: false, ...problemCode(res.status, json) };
+  } catch {
+    return { ok: false, code: 'network' };
+  }
+}
+
+/**
+ * Maps a problem body to a widget error code; a field error on `phone` is always "invalid_phone". Codes the
+ * widget has no text for fall back to `generic` where the texts are looked up.
+ */
+export function problemCode(status: number, problem: any): { code: WidgetErrorCode; field?: string } {
+  if (problem.errors?.some((e: any) => /^phone/.test(e.path))) return { code: 'invalid_phone', field: 'phone' };
+  return { code: status === 429 ? 'rate_limited' : (problem.code ?? String(problem.type).split('/').pop()!.replace(/-/g, '_')) };
+}

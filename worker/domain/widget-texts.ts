@@ -1,0 +1,187 @@
+// Every string the opt-in widget shows, per locale: template defaults, site overrides and program facts merged,
+// plus the hash of exactly those texts so a consent proof knows what the visitor saw.
+import { getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js';
+import en from '../../templates/widget/en.json' with { type: 'json' };
+import fr from '../../templates/widget/fr.json' with { type: 'json' };
+
+/** Problem codes the widget knows how to explain; anything else is shown as `generic`. */
+export const WIDGET_ERROR_CODES = [
+  'invalid_phone',
+  'validation_failed',
+  'rate_limited',
+  'country_not_allowed',
+  'stale_texts',
+  'network',
+  'generic',
+] as const;
+export type WidgetErrorCode = (typeof WIDGET_ERROR_CODES)[number];
+
+export interface WidgetTexts {
+  program: string;
+  description: string;
+  frequency: string;
+  regionLabel: string;
+  intro: string;
+  frequencyLabel: string;
+  rates: string;
+  stop: string;
+  policyLink: string;
+  newTab: string;
+  countryLabel: string;
+  phoneLabel: string;
+  phoneHint: string;
+  choiceLabel: string;
+  yes: string;
+  no: string;
+  sending: string;
+  /** `{phone}` is replaced in the browser by the masked number the server returned. */
+  sent: string;
+  resend: string;
+  resent: string;
+  declined: string;
+  errors: Record<WidgetErrorCode, string>;
+}
+
+/** The slice of a site's configuration the widget reads. */
+export interface WidgetSiteConfig {
+  program: {
+    name: string;
+    description: Record<string, string>;
+    frequency: Record<string, string>;
+    helpContact: string;
+    shortCode?: string;
+  };
+  locales: string[];
+  defaultLocale: string;
+  defaultCountry: string;
+  allowedCountries?: string[];
+  widget?: { texts?: Record<string, Partial<WidgetTexts>>; theme?: Record<string, string> };
+}
+
+export interface WidgetCountry {
+  code: string;
+  callingCode: string;
+  name: string;
+}
+
+/** The JSON served at GET /v1/sites/{site}/widget and embedded in the hosted page. */
+export interface WidgetDocument {
+  site: string;
+  locale: string;
+  locales: string[];
+  defaultCountry: string;
+  allowedCountries: string[];
+  countries: WidgetCountry[];
+  policy: { version: number; url: string };
+  texts: WidgetTexts;
+  textSha256: string;
+}
+
+type TemplateTexts = Omit<WidgetTexts, 'program' | 'description' | 'frequency'>;
+
+// A locale is one JSON file in templates/widget/ plus its line here (static imports keep Workers bundling simple).
+const TEMPLATES: Record<string, TemplateTexts> = { en, fr };
+
+export function resolveLocale(config: Pick<WidgetSiteConfig, 'locales' | 'defaultLocale'>, wanted?: string | null): string {
+  if (wanted) {
+    if (config.locales.includes(wanted)) return wanted;
+    const base = wanted.toLowerCase().split('-')[0]!;
+    if (config.locales.includes(base)) return base;
+  }
+  return config.defaultLocale;
+}
+
+function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
+
+export async function widgetTexts(options: {
+  config: WidgetSiteConfig;
+  locale?: string | null;
+  policyVersion: number;
+  policyUrl: string;
+}): Promise<{ locale: string; texts: WidgetTexts; textSha256: string }> {
+  const { config, policyVersion } = options;
+  const locale = resolveLocale(config, options.locale);
+  const base = TEMPLATES[locale] ?? TEMPLATES[config.defaultLocale] ?? en;
+  const override = config.widget?.texts?.[locale] ?? {};
+  const pick = (map: Record<string, string>) => map[locale] ?? map[config.defaultLocale] ?? Object.values(map)[0] ?? '';
+  const merged: WidgetTexts = {
+    ...base,
+    program: config.program.name,
+    description: pick(config.program.description),
+    frequency: pick(config.program.frequency),
+    ...override,
+    errors: { ...base.errors, ...override.errors },
+  };
+  const values = { help: config.program.helpContact, version: String(policyVersion), shortCode: config.program.shortCode ?? '' };
+  const texts = {
+    ...merged,
+    stop: fill(merged.stop, values),
+    policyLink: fill(merged.policyLink, values),
+  };
+  const textSha256 = await sha256Hex(canonicalJson({ locale, policyVersion, texts }));
+  return { locale, texts, textSha256 };
+}
+
+/** Country choices with calling codes and localized names, so the bundle carries no country table. */
+export function widgetCountries(config: Pick<WidgetSiteConfig, 'defaultCountry' | 'allowedCountries'>, locale: string): WidgetCountry[] {
+  const codes = config.allowedCountries?.length ? config.allowedCountries : [config.defaultCountry];
+  let names: Intl.DisplayNames | undefined;
+  try {
+    names = new Intl.DisplayNames([locale], { type: 'region' });
+  } catch {
+    names = undefined;
+  }
+  return codes.map((raw) => {
+    const code = raw.toUpperCase();
+    return {
+      code,
+      callingCode: isSupportedCountry(code) ? getCountryCallingCode(code) : '',
+      name: names?.of(code) ?? code,
+    };
+  });
+}
+
+export async function widgetDocument(options: {
+  site: string;
+  config: WidgetSiteConfig;
+  locale?: string | null;
+  policy: { version: number; url: string };
+}): Promise<WidgetDocument> {
+  const { site, config, policy } = options;
+  const { locale, texts, textSha256 } = await widgetTexts({
+    config,
+    locale: options.locale,
+    policyVersion: policy.version,
+    policyUrl: policy.url,
+  });
+  const countries = widgetCountries(config, locale);
+  return {
+    site,
+    locale,
+    locales: config.locales,
+    defaultCountry: config.defaultCountry.toUpperCase(),
+    allowedCountries: countries.map((c) => c.code),
+    countries,
+    policy,
+    texts,
+    textSha256,
+  };
+}
+
+// RFC 8785 for the values we hash here (objects, strings, integers): sorted keys by UTF-16 code units, JSON.stringify
+// string escaping, which matches JCS for strings. Kept local until worker/crypto/jcs.ts lands.
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}

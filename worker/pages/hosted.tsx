@@ -1,0 +1,67 @@
+// The hosted opt-in page (GET/POST /s/{site}): the widget's own components rendered on the server into a
+// declarative shadow root, so the form works without JavaScript and /widget.js hydrates it when JavaScript runs.
+import { signal } from '@preact/signals';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { OptIn } from '../../widget/components/opt-in.tsx';
+import { css } from '../../widget/styles.ts';
+import type { Phase, WidgetDocument, WidgetErrorCode } from '../../widget/types.ts';
+
+export type HostedState =
+  | 'idle'
+  | { kind: 'sent'; maskedPhone: string }
+  | { kind: 'declined' }
+  | { kind: 'error'; code: WidgetErrorCode | string; field?: string };
+
+export interface HostedPageOptions {
+  site: string;
+  widget: WidgetDocument;
+  state: HostedState;
+  /** Where the no-JavaScript form posts, normally `/s/{site}`. */
+  formAction: string;
+  widgetScriptUrl: string;
+  /** CSP nonce for the inline <style> elements and the script tag. */
+  nonce?: string;
+}
+
+const PAGE_CSS =
+  'body{margin:0;padding:24px 16px;background:#f4f4f5;color:#1a1a1a;font:16px/1.5 system-ui,sans-serif}' +
+  'main{max-width:560px;margin:0 auto}h1{font-size:24px;margin:0 0 16px}';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// JSON inside <script> must not be able to close the element or open a comment.
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function toPhase(state: HostedState, widget: WidgetDocument): Phase {
+  if (state === 'idle') return { kind: 'idle' };
+  if (state.kind !== 'error') return state;
+  const code = (state.code in widget.texts.errors ? state.code : 'generic') as WidgetErrorCode;
+  return state.field ? { kind: 'error', code, field: state.field } : { kind: 'error', code };
+}
+
+export function renderHostedPage(options: HostedPageOptions): string {
+  const { site, widget, formAction, widgetScriptUrl } = options;
+  const phase = toPhase(options.state, widget);
+  const nonce = options.nonce ? ` nonce="${escapeHtml(options.nonce)}"` : '';
+  const body = renderToString(
+    h(OptIn, { doc: widget, phase: signal(phase), canResend: signal(false), formAction }),
+  );
+  const t = widget.texts;
+  return (
+    `<!doctype html><html lang="${escapeHtml(widget.locale)}"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<meta name="referrer" content="no-referrer">` +
+    `<title>${escapeHtml(`${t.program} · ${t.regionLabel}`)}</title>` +
+    `<style${nonce}>${PAGE_CSS}</style></head><body><main>` +
+    `<h1>${escapeHtml(t.regionLabel)}</h1>` +
+    `<assent-optin site="${escapeHtml(site)}"><template shadowrootmode="open">` +
+    `<style${nonce}>${css}</style><div>${body}</div></template>` +
+    `<script type="application/json"${nonce}>${scriptJson({ doc: widget, phase })}</script></assent-optin>` +
+    `</main><script src="${escapeHtml(widgetScriptUrl)}" async${nonce}></script></body></html>`
+  );
+}
