@@ -1,0 +1,97 @@
+// Interface words of the policy and diff pages, per locale (the policy text itself comes from the templates).
+
+export interface PageTexts {
+  skip: string;
+  versionLine: (version: number, date: string) => string;
+  contents: string;
+  readability: string;
+  readabilityHelp: (overall: number, section: number) => string;
+  formula: { flesch: string; 'kandel-moles': string };
+  overall: string;
+  section: string;
+  score: string;
+  versions: string;
+  thisVersion: string;
+  changesFrom: (from: number) => string;
+  formats: string;
+  markdown: string;
+  json: string;
+  diffTitle: (from: number, to: number) => string;
+  added: string;
+  removed: string;
+  changed: string;
+  unchanged: string;
+  noChange: string;
+  legend: string;
+  inserted: string;
+  deleted: string;
+  back: (version: number) => string;
+}
+
+const en: PageTexts = {
+  skip: 'Skip to the policy',
+  versionLine: (v, date) => `Version ${v} — published on ${date}`,
+  contents: 'Contents',
+  readability: 'How easy this page is to read',
+  readabilityHelp: (overall, section) =>
+    `Scores go from 0 (very hard) to 100 (very easy). We publish only when the whole page scores ${overall} or more and each section ${section} or more.`,
+  formula: { flesch: 'Flesch reading ease', 'kandel-moles': 'Kandel–Moles reading ease' },
+  overall: 'Whole page',
+  section: 'Section',
+  score: 'Score',
+  versions: 'All versions',
+  thisVersion: 'this version',
+  changesFrom: (from) => `what changed since version ${from}`,
+  formats: 'Other formats',
+  markdown: 'Markdown (exact published text)',
+  json: 'JSON',
+  diffTitle: (from, to) => `What changed from version ${from} to version ${to}`,
+  added: 'New section',
+  removed: 'Removed section',
+  changed: 'Changed section',
+  unchanged: 'Sections with no change',
+  noChange: 'Nothing changed in the text.',
+  legend: 'Added words are underlined and marked “added”. Removed words are struck through and marked “removed”.',
+  inserted: 'added',
+  deleted: 'removed',
+  back: (v) => `Read version ${v}`,
+};
+
+const fr: PageTexts = {
+  skip: 'Aller au texte',
+  versionLine: (v, date) => `Version ${v} — publiée le ${date}`,
+  contents: 'Sommaire',
+  readability: 'Facilité de lecture de cette page',
+  readabilityHelp: (overall, section) =>
+    `Les scores vont de 0 (très dur) à 100 (très facile). Nous publions seulement si la page entière a ${overall} ou plus et chaque section ${section} ou plus.`,
+  formula: { flesch: 'Indice de Flesch', 'kandel-moles': 'Indice de Kandel et Moles' },
+  overall: 'Page entière',
+  section: 'Section',
+  score: 'Score',
+  versions: 'Toutes les versions',
+  thisVersion: 'cette version',
+  changesFrom: (from) => `ce qui a changé depuis la version ${from}`,
+  formats: 'Autres formats',
+  markdown: 'Markdown (texte publié exact)',
+  json: 'JSON',
+  diffTitle: (from, to) => `Ce qui a changé de la version ${from} à la version ${to}`,
+  added: 'Nouvelle section',
+  removed: 'Section retirée',
+  changed: 'Section modifiée',
+  unchanged: 'Sections sans changement',
+  noChange: 'Le texte n’a pas changé.',
+  legend: 'Les mots ajoutés sont soulignés et marqués « ajouté ». Les mots retirés sont barrés et marqués « retiré ».',
+  inserted: 'ajouté',
+  deleted: 'retiré',
+  back: (v) => `Lire la version ${v}`,
+};
+
+const TEXTS: Record<string, PageTexts> = { en, fr };
+
+export function pageTexts(locale: string): PageTexts {
+  return TEXTS[locale.slice(0, 2)] ?? en;
+}
+
+export function formatDate(date: string | Date, locale: string, timeZone = 'UTC'): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(new Date(date));
+}
