@@ -1,6 +1,7 @@
 // Every string the opt-in widget shows, per locale: template defaults, site overrides and program facts merged,
 // plus the hash of exactly those texts so a consent proof knows what the visitor saw.
 import { getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js';
+import { canonicalize } from '../crypto/jcs.ts';
 import en from '../../templates/widget/en.json' with { type: 'json' };
 import fr from '../../templates/widget/fr.json' with { type: 'json' };
 
@@ -120,7 +121,7 @@ export async function widgetTexts(options: {
     stop: fill(merged.stop, values),
     policyLink: fill(merged.policyLink, values),
   };
-  const textSha256 = await sha256Hex(canonicalJson({ locale, policyVersion, texts }));
+  const textSha256 = await sha256Hex(canonicalize({ locale, policyVersion, texts }));
   return { locale, texts, textSha256 };
 }
 
@@ -168,17 +169,6 @@ export async function widgetDocument(options: {
     texts,
     textSha256,
   };
-}
-
-// RFC 8785 for the values we hash here (objects, strings, integers): sorted keys by UTF-16 code units, JSON.stringify
-// string escaping, which matches JCS for strings. Kept local until worker/crypto/jcs.ts lands.
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 async function sha256Hex(text: string): Promise<string> {
