@@ -1,0 +1,113 @@
+// createApp(deps): the one Hono app every runtime serves. Web standards only; dependencies come in.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Store } from './db/client.ts';
+import { createDomainContext, type DomainContext } from './domain/context.ts';
+import type { Site } from './domain/sites.ts';
+import type { Sealer } from './crypto/sealing.ts';
+import { webRandom, type Random } from './crypto/tokens.ts';
+import { AppError, problemResponse } from './errors.ts';
+import type { AppEnv } from './http.ts';
+import { jsonLogger, type Logger } from './log.ts';
+import type { SmsProvider } from './sms/provider.ts';
+import type { DevOutbox } from './sms/providers/console.ts';
+import { consentRoutes } from './routes/consents.ts';
+import { devRoutes } from './routes/dev.ts';
+import { linkRoutes } from './routes/links.ts';
+import { siteRoutes } from './routes/sites.ts';
+import { subscriberRoutes } from './routes/subscribers.ts';
+import { systemRoutes } from './routes/system.ts';
+
+export interface AppDeps {
+  store: Store;
+  sealer: Sealer;
+  mode: 'dev' | 'production';
+  /** Base for links in messages and pages, and for inbound signature checks. */
+  publicUrl: string;
+  adminToken: string | null;
+  providerFor: (site: Site) => SmsProvider;
+  clock?: () => number;
+  random?: Random;
+  logger?: Logger;
+  /** Dev only: what the console provider "sent", for GET /dev/outbox. */
+  devOutbox?: DevOutbox;
+  /** Runs work after the response (Workers: ctx.waitUntil; Node: fire and forget). */
+  background?: (task: () => Promise<unknown>) => void;
+  /** Called after a request queued messages, so they leave without waiting for the next tick. */
+  onQueued?: () => void;
+  /** The runtime's view of the client address (never a forwarded header unless the operator says so). */
+  clientIp?: (request: Request) => string | undefined;
+}
+
+const MAX_BODY = 16 * 1024;
+
+/** The domain context for a set of dependencies (the app and the background jobs share one). */
+export function contextFromDeps(input: AppDeps): { deps: AppDeps; ctx: DomainContext } {
+  const deps: AppDeps = { clock: Date.now, random: webRandom, logger: jsonLogger(), ...input };
+  const ctx = createDomainContext({
+    store: deps.store,
+    sealer: deps.sealer,
+    clock: deps.clock!,
+    random: deps.random!,
+    publicUrl: deps.publicUrl.replace(/\/+$/, ''),
+    logger: deps.logger!,
+  });
+  return { deps, ctx };
+}
+
+export function createApp(input: AppDeps) {
+  const { deps, ctx } = contextFromDeps(input);
+  const logger = deps.logger!;
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(async function accessLog(c, next) {
+    const started = performance.now();
+    c.set('deps', deps);
+    c.set('ctx', ctx);
+    await next();
+    // The route pattern, never the raw path: paths can hold tokens or a number (the send gate).
+    logger.info('request', {
+      requestId: c.var.requestId,
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY,
+      onError: () => {
+        throw new AppError('body_too_large', 413, `The body is larger than ${MAX_BODY} bytes.`, {
+          errors: [{ path: '(body)', message: `At most ${MAX_BODY} bytes.` }],
+        });
+      },
+    }),
+  );
+
+  app.route('/', systemRoutes());
+  app.route('/', siteRoutes());
+  app.route('/', consentRoutes());
+  app.route('/', linkRoutes());
+  app.route('/', subscriberRoutes());
+  app.route('/', devRoutes());
+
+  app.notFound((c) => problemResponse(new AppError('not_found', 404, `Nothing at ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 80).replace(/\/(c|u)\/[^/]+/, '/$1/…')}.`), c.var.requestId));
+  app.onError((error, c) => {
+    if (error instanceof AppError) return problemResponse(error, c.var.requestId);
+    const status = (error as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return problemResponse(new AppError('bad_request', status, 'The request could not be read.'), c.var.requestId);
+    }
+    logger.error('unhandled error', { requestId: c.var.requestId, route: c.req.routePath, error: error.name });
+    return problemResponse(
+      new AppError('internal', 500, `Something went wrong on our side. Quote request id ${c.var.requestId}.`),
+      c.var.requestId,
+    );
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

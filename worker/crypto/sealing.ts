@@ -1,0 +1,69 @@
+// Personal data at rest: per-subject AES-GCM keys wrapped by the master key, and an HMAC blind index for lookup.
+import { fromBase64, toBase64, toHex } from './encoding.ts';
+import type { Random } from './tokens.ts';
+
+export interface Sealer {
+  /** Blind index of a normalised number for one site: the only lookup key ever stored. */
+  blindIndex(siteId: string, e164: string): Promise<string>;
+  /** A fresh subject key, returned wrapped (base64) for storage. */
+  newSubjectKey(subjectId: string): Promise<string>;
+  seal(wrappedKey: string, subjectId: string, plaintext: string): Promise<string>;
+  open(wrappedKey: string, subjectId: string, ciphertext: string): Promise<string>;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+async function hkdf(master: CryptoKey, info: string, usage: 'hmac' | 'aes'): Promise<CryptoKey> {
+  const params = { name: 'HKDF', hash: 'SHA-256', salt: enc.encode('assent/v1'), info: enc.encode(info) };
+  return usage === 'hmac'
+    ? crypto.subtle.deriveKey(params, master, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign'])
+    : crypto.subtle.deriveKey(params, master, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+}
+
+async function gcmEncrypt(key: CryptoKey, aad: string, data: BufferSource, random: Random): Promise<string> {
+  const iv = random(12);
+  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: enc.encode(aad) }, key, data));
+  const out = new Uint8Array(iv.length + ct.length);
+  out.set(iv);
+  out.set(ct, iv.length);
+  return toBase64(out);
+}
+
+async function gcmDecrypt(key: CryptoKey, aad: string, sealed: string): Promise<Uint8Array> {
+  const bytes = fromBase64(sealed);
+  const iv = bytes.subarray(0, 12);
+  return new Uint8Array(
+    await crypto.subtle.decrypt({ name: 'AES-GCM', iv: iv as BufferSource, additionalData: enc.encode(aad) }, key, bytes.subarray(12) as BufferSource),
+  );
+}
+
+/** masterKey: 32 raw bytes (ASSENT_MASTER_KEY). Wrapping and indexing keys are derived from it with HKDF. */
+export async function createSealer(options: { masterKey: Uint8Array; random: Random }): Promise<Sealer> {
+  const { random } = options;
+  if (options.masterKey.length !== 32) throw new Error('ASSENT_MASTER_KEY must be 32 bytes');
+  const master = await crypto.subtle.importKey('raw', options.masterKey as BufferSource, 'HKDF', false, ['deriveKey']);
+  const indexKey = await hkdf(master, 'blind-index', 'hmac');
+  const wrapKey = await hkdf(master, 'subject-key-wrap', 'aes');
+  const unwrap = async (wrapped: string, subjectId: string) =>
+    crypto.subtle.importKey('raw', (await gcmDecrypt(wrapKey, `subject:${subjectId}`, wrapped)) as BufferSource, 'AES-GCM', false, [
+      'encrypt',
+      'decrypt',
+    ]);
+
+  return {
+    async blindIndex(siteId, e164) {
+      const mac = await crypto.subtle.sign('HMAC', indexKey, enc.encode(`${siteId}\n${e164}`));
+      return toHex(new Uint8Array(mac));
+    },
+    async newSubjectKey(subjectId) {
+      return gcmEncrypt(wrapKey, `subject:${subjectId}`, random(32), random);
+    },
+    async seal(wrappedKey, subjectId, plaintext) {
+      return gcmEncrypt(await unwrap(wrappedKey, subjectId), subjectId, enc.encode(plaintext), random);
+    },
+    async open(wrappedKey, subjectId, ciphertext) {
+      return dec.decode(await gcmDecrypt(await unwrap(wrappedKey, subjectId), subjectId, ciphertext));
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// Random identifiers and secret tokens; tokens are stored only as SHA-256 hashes.
+import { toBase64Url, toHex } from './encoding.ts';
+
+export type Random = (length: number) => Uint8Array<ArrayBuffer>;
+
+export const webRandom: Random = (length) => crypto.getRandomValues(new Uint8Array(length));
+
+/** 256-bit URL-safe secret (43 characters). */
+export const newToken = (random: Random) => toBase64Url(random(32));
+
+/** 128-bit URL-safe identifier (22 characters). */
+export const newId = (random: Random) => toBase64Url(random(16));
+
+export async function sha256Hex(input: string | Uint8Array): Promise<string> {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource)));
+}
+
+/** Constant-time comparison of two strings of equal length (length itself is not secret here). */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  const n = Math.max(x.length, y.length);
+  for (let i = 0; i < n; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}

@@ -1,0 +1,24 @@
+// The database handle every repository receives: drizzle over libSQL or D1, plus an atomic batch.
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+// biome-ignore lint: drizzle's result type differs per driver; repositories never read it.
+export type Db = BaseSQLiteDatabase<'async', any, Schema>;
+
+/** A statement that can go into a batch (an un-awaited drizzle query builder). */
+export type Statement = BatchItem<'sqlite'>;
+
+export interface Store {
+  db: Db;
+  /** Runs every statement in one transaction: all commit or none does (libSQL and D1 both guarantee it). */
+  batch(statements: [Statement, ...Statement[]]): Promise<unknown[]>;
+  /** Raw SQL statements in one transaction (migrations). */
+  execBatch(statements: string[]): Promise<void>;
+  /** The first column of a raw query's rows. */
+  queryColumn(sql: string): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+export { schema };

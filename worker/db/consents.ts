@@ -1,0 +1,63 @@
+// Consents: lookups by token hash and subject, compare-and-set state changes, expiry scans.
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import type { Store } from './client.ts';
+import { consents } from './schema.ts';
+
+export type ConsentRow = typeof consents.$inferSelect;
+export type ConsentStatus = ConsentRow['status'];
+
+export function consentsRepo(store: Store) {
+  const { db } = store;
+  const one = async (where: SQL | undefined) => (await db.select().from(consents).where(where).limit(1))[0] ?? null;
+  return {
+    byId: (id: string) => one(eq(consents.id, id)),
+    byConfirmToken: (hash: string) => one(eq(consents.confirmTokenHash, hash)),
+    byUnsubscribeToken: (hash: string) => one(eq(consents.unsubscribeTokenHash, hash)),
+    /** The most recent consent of a subject (the one the send gate speaks of). */
+    latestForSubject: (subjectId: string) =>
+      db.select().from(consents).where(eq(consents.subjectId, subjectId)).orderBy(desc(consents.requestedAt)).limit(1)
+        .then((rows) => rows[0] ?? null),
+    pendingForSubject: (subjectId: string) =>
+      one(and(eq(consents.subjectId, subjectId), eq(consents.status, 'pending'))),
+    activeForSubject: (subjectId: string) =>
+      db
+        .select()
+        .from(consents)
+        .where(and(eq(consents.subjectId, subjectId), sql`${consents.status} IN ('pending', 'confirmed')`)),
+    insert: (row: typeof consents.$inferInsert) => db.insert(consents).values(row),
+    /**
+     * Compare-and-set: applies `set` only while the consent is in one of `from`. Statements batched after it
+     * use `changed(id, opId)` as their guard, so they write only if this change happened.
+     */
+    transition(
+      id: string,
+      from: ConsentStatus[],
+      set: Partial<typeof consents.$inferInsert> & { lastOpId: string },
+      extra?: SQL,
+    ) {
+      return db
+        .update(consents)
+        .set(set)
+        .where(
+          and(eq(consents.id, id), sql`${consents.status} IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})`, extra),
+        );
+    },
+    notExpiredAt: (now: number) => sql`${consents.expiresAt} >= ${now}`,
+    expiredAt: (now: number) => sql`${consents.expiresAt} < ${now}`,
+    changed: (id: string, opId: string) =>
+      sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND last_op_id = ${opId})`,
+    /** A policy version changed purposes, recipients or transfers: earlier consents must be renewed. */
+    requireRenewal: (siteId: string, version: number) =>
+      db
+        .update(consents)
+        .set({ renewalRequired: true })
+        .where(and(eq(consents.siteId, siteId), lt(consents.policyVersion, version), sql`${consents.status} IN ('pending', 'confirmed')`)),
+    expiredPending: (now: number, limit: number) =>
+      db
+        .select()
+        .from(consents)
+        .where(and(eq(consents.status, 'pending'), lt(consents.expiresAt, now)))
+        .limit(limit),
+  };
+}
+export type ConsentsRepo = ReturnType<typeof consentsRepo>;

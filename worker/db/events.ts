@@ -1,0 +1,51 @@
+// Consent events and their Merkle log leaves, appended in the same batch as the state change they record.
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Statement, Store } from './client.ts';
+import { consentEvents, logLeaves } from './schema.ts';
+
+export interface EventRecord {
+  id: string;
+  siteId: string;
+  consentId: string | null;
+  type: string;
+  at: number;
+  /** The logged object (no personal data); its JCS bytes are the Merkle leaf. */
+  data: Record<string, unknown>;
+  /** base64 of SHA-256(0x00 ‖ JCS(data)). */
+  leafHash: string;
+}
+
+export function eventsRepo(store: Store) {
+  const { db } = store;
+  return {
+    /**
+     * Two statements: the event, and its leaf at the next index of the site's log. `guard` (an SQL
+     * condition evaluated inside the batch) lets a state change that lost a race write nothing.
+     * The leaf index comes from MAX(idx)+1 inside the insert, and (site, idx) is the primary key,
+     * so two writers can never share an index: the loser's batch fails and is retried.
+     */
+    append(event: EventRecord, guard?: SQL): [Statement, Statement] {
+      const data = JSON.stringify(event.data);
+      const where = guard ?? sql`1`;
+      return [
+        db.run(sql`INSERT INTO consent_events (id, site_id, consent_id, type, at, data)
+          SELECT ${event.id}, ${event.siteId}, ${event.consentId}, ${event.type}, ${event.at}, ${data} WHERE ${where}`),
+        db.run(sql`INSERT INTO log_leaves (site_id, idx, event_id, consent_id, leaf, leaf_hash)
+          SELECT ${event.siteId}, COALESCE((SELECT MAX(idx) + 1 FROM log_leaves WHERE site_id = ${event.siteId}), 0),
+            ${event.id}, ${event.consentId}, ${data}, ${event.leafHash}
+          WHERE EXISTS (SELECT 1 FROM consent_events WHERE id = ${event.id})`),
+      ];
+    },
+    async forConsent(consentId: string) {
+      return db.select().from(consentEvents).where(eq(consentEvents.consentId, consentId)).orderBy(asc(consentEvents.at));
+    },
+    async leavesForConsent(siteId: string, consentId: string) {
+      return db
+        .select()
+        .from(logLeaves)
+        .where(and(eq(logLeaves.siteId, siteId), eq(logLeaves.consentId, consentId)))
+        .orderBy(asc(logLeaves.idx));
+    },
+  };
+}
+export type EventsRepo = ReturnType<typeof eventsRepo>;

@@ -1,0 +1,65 @@
+// The outbox: messages committed with the state change that caused them, then claimed and sent by the dispatcher.
+import { and, asc, eq, lte, sql, type SQL } from 'drizzle-orm';
+import type { Statement, Store } from './client.ts';
+import { outbox } from './schema.ts';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+export type OutboxInsert = typeof outbox.$inferInsert;
+
+export function outboxRepo(store: Store) {
+  const { db } = store;
+  return {
+    /** Guarded insert: written only if `guard` holds inside the batch (see consentsRepo.changed). */
+    enqueue(row: OutboxInsert, guard?: SQL): Statement {
+      if (!guard) return db.insert(outbox).values(row);
+      return db.run(sql`INSERT INTO outbox (id, site_id, subject_id, consent_id, kind, body_ciphertext, status, attempts,
+          next_attempt_at, lease_until, outcome_unknown, created_at)
+        SELECT ${row.id}, ${row.siteId}, ${row.subjectId}, ${row.consentId ?? null}, ${row.kind}, ${row.bodyCiphertext ?? null},
+          'queued', 0, ${row.nextAttemptAt}, 0, 0, ${row.createdAt} WHERE ${guard}`);
+    },
+    async due(now: number, limit: number): Promise<OutboxRow[]> {
+      return db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.status, 'queued'), lte(outbox.nextAttemptAt, now), lte(outbox.leaseUntil, now)))
+        .orderBy(asc(outbox.nextAttemptAt))
+        .limit(limit);
+    },
+    /** Takes a lease; only one dispatcher (of any process) wins a given attempt. */
+    async claim(id: string, now: number, leaseMs: number): Promise<OutboxRow | null> {
+      const rows = await db
+        .update(outbox)
+        .set({ leaseUntil: now + leaseMs, attempts: sql`${outbox.attempts} + 1` })
+        .where(and(eq(outbox.id, id), eq(outbox.status, 'queued'), lte(outbox.leaseUntil, now)))
+        .returning();
+      return rows[0] ?? null;
+    },
+    async markSent(id: string, providerMessageId: string, now: number) {
+      await db
+        .update(outbox)
+        .set({ status: 'sent', providerMessageId, sentAt: now, leaseUntil: 0, outcomeUnknown: false, lastError: null })
+        .where(eq(outbox.id, id));
+    },
+    async retryLater(id: string, at: number, error: string, outcomeUnknown: boolean) {
+      await db
+        .update(outbox)
+        .set({ nextAttemptAt: at, leaseUntil: 0, lastError: error.slice(0, 500), outcomeUnknown })
+        .where(eq(outbox.id, id));
+    },
+    async finish(id: string, status: 'failed' | 'cancelled', error: string) {
+      await db.update(outbox).set({ status, leaseUntil: 0, lastError: error.slice(0, 500) }).where(eq(outbox.id, id));
+    },
+    async setDeliveryStatus(providerMessageId: string, deliveryStatus: string) {
+      await db.update(outbox).set({ deliveryStatus }).where(eq(outbox.providerMessageId, providerMessageId));
+    },
+    byId: async (id: string) => (await db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0] ?? null,
+    forConsent: (consentId: string) => db.select().from(outbox).where(eq(outbox.consentId, consentId)),
+    /** Erasure: message bodies become unreadable and unsendable. */
+    cancelForSubject: (subjectId: string) =>
+      db
+        .update(outbox)
+        .set({ bodyCiphertext: null, status: sql`CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END` })
+        .where(eq(outbox.subjectId, subjectId)),
+  };
+}
+export type OutboxRepo = ReturnType<typeof outboxRepo>;

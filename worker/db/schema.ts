@@ -1,0 +1,229 @@
+// Tables (drizzle-orm, SQLite dialect). Migrations in migrations/ are generated from this file by drizzle-kit.
+// Times are integer milliseconds since the epoch; personal data only as ciphertext or blind index.
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const sites = sqliteTable('sites', {
+  id: text('id').primaryKey(),
+  /** The site configuration JSON (validated by siteConfigSchema), secrets included. */
+  config: text('config').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  /** "no" answers are counted, never stored. */
+  declines: integer('declines').notNull().default(0),
+});
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull().references(() => sites.id),
+    /** SHA-256 hex of the key; the key itself is shown once. */
+    keyHash: text('key_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash').on(t.keyHash), index('api_keys_site').on(t.siteId)],
+);
+
+export const subjects = sqliteTable(
+  'subjects',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull().references(() => sites.id),
+    /** HMAC-SHA256(index key, site ‖ E.164), hex: the only way to find a number. */
+    phoneIndex: text('phone_index').notNull(),
+    /** AES-GCM(subject key, E.164), base64; null once erased. */
+    phoneCiphertext: text('phone_ciphertext'),
+    /** The subject key wrapped by the master key; destroyed on erasure. */
+    wrappedKey: text('wrapped_key'),
+    country: text('country').notNull(),
+    /** Masked number kept for receipts (e.g. +33 6•• •• •• 78): not personal enough to identify alone. */
+    masked: text('masked').notNull(),
+    createdAt: integer('created_at').notNull(),
+    erasedAt: integer('erased_at'),
+  },
+  (t) => [uniqueIndex('subjects_site_phone').on(t.siteId, t.phoneIndex)],
+);
+
+export const consents = sqliteTable(
+  'consents',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull().references(() => sites.id),
+    subjectId: text('subject_id').notNull().references(() => subjects.id),
+    status: text('status', { enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased'] }).notNull(),
+    locale: text('locale').notNull(),
+    policyVersion: integer('policy_version').notNull(),
+    policySha256: text('policy_sha256').notNull(),
+    textSha256: text('text_sha256').notNull(),
+    collectionMethod: text('collection_method').notNull(),
+    pageUrl: text('page_url'),
+    ipPrefix: text('ip_prefix'),
+    userAgent: text('user_agent'),
+    confirmTokenHash: text('confirm_token_hash').notNull(),
+    unsubscribeTokenHash: text('unsubscribe_token_hash').notNull(),
+    requestedAt: integer('requested_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    confirmedAt: integer('confirmed_at'),
+    confirmMethod: text('confirm_method'),
+    withdrawnAt: integer('withdrawn_at'),
+    withdrawMethod: text('withdraw_method'),
+    withdrawKeyword: text('withdraw_keyword'),
+    /** Set when a later policy version changed purposes, recipients or transfers. */
+    renewalRequired: integer('renewal_required', { mode: 'boolean' }).notNull().default(false),
+    updatedAt: integer('updated_at').notNull(),
+    /** Random id of the last state change: statements batched with it check it to know the change happened. */
+    lastOpId: text('last_op_id').notNull(),
+  },
+  (t) => [
+    uniqueIndex('consents_confirm_token').on(t.confirmTokenHash),
+    uniqueIndex('consents_unsubscribe_token').on(t.unsubscribeTokenHash),
+    index('consents_subject').on(t.subjectId, t.status),
+    index('consents_site_status').on(t.siteId, t.status, t.id),
+    index('consents_expiry').on(t.status, t.expiresAt),
+  ],
+);
+
+/** Immutable: triggers in the migrations refuse UPDATE and DELETE. */
+export const consentEvents = sqliteTable(
+  'consent_events',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull().references(() => sites.id),
+    consentId: text('consent_id'),
+    type: text('type').notNull(),
+    at: integer('at').notNull(),
+    /** The event as logged (JSON, no personal data): the Merkle leaf is its JCS form. */
+    data: text('data').notNull(),
+  },
+  (t) => [index('consent_events_consent').on(t.consentId, t.at)],
+);
+
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    /** Also the idempotency key given to the provider. */
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull().references(() => sites.id),
+    subjectId: text('subject_id').notNull().references(() => subjects.id),
+    consentId: text('consent_id'),
+    kind: text('kind').notNull(),
+    /** AES-GCM under the subject key: links carry tokens, and erasure must make them unreadable. */
+    bodyCiphertext: text('body_ciphertext'),
+    status: text('status', { enum: ['queued', 'sent', 'failed', 'cancelled'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    leaseUntil: integer('lease_until').notNull().default(0),
+    /** Set when a send timed out: the next attempt asks the provider before sending again. */
+    outcomeUnknown: integer('outcome_unknown', { mode: 'boolean' }).notNull().default(false),
+    providerMessageId: text('provider_message_id'),
+    deliveryStatus: text('delivery_status'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), index('outbox_consent').on(t.consentId)],
+);
+
+export const suppressions = sqliteTable(
+  'suppressions',
+  {
+    siteId: text('site_id').notNull().references(() => sites.id),
+    phoneIndex: text('phone_index').notNull(),
+    reason: text('reason').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.phoneIndex] })],
+);
+
+/** Fixed-window counters for rate limits (key = scope:id:window). */
+export const rateCounters = sqliteTable('rate_counters', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/** Every widget text the server served: a submission must cite one of these hashes. */
+export const widgetTexts = sqliteTable(
+  'widget_texts',
+  {
+    siteId: text('site_id').notNull().references(() => sites.id),
+    sha256: text('sha256').notNull(),
+    locale: text('locale').notNull(),
+    policyVersion: integer('policy_version').notNull(),
+    texts: text('texts').notNull(),
+    firstServedAt: integer('first_served_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.sha256] })],
+);
+
+/** Inbound SMS already handled, by provider message id: replays are harmless. */
+export const inboundMessages = sqliteTable(
+  'inbound_messages',
+  {
+    siteId: text('site_id').notNull(),
+    messageId: text('message_id').notNull(),
+    action: text('action'),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.messageId] })],
+);
+
+export const policyVersions = sqliteTable(
+  'policy_versions',
+  {
+    siteId: text('site_id').notNull().references(() => sites.id),
+    version: integer('version').notNull(),
+    locale: text('locale').notNull(),
+    templateVersion: text('template_version').notNull(),
+    /** The exact Markdown served by ?format=md (UTF-8 text is stored byte for byte); never updated. */
+    markdown: text('markdown').notNull(),
+    sha256: text('sha256').notNull(),
+    summary: text('summary').notNull(),
+    /** The facts this version was rendered from (JSON), for material-change checks. */
+    facts: text('facts').notNull(),
+    /** Sections and readability scores (JSON). */
+    meta: text('meta').notNull(),
+    publishedAt: integer('published_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.version, t.locale] })],
+);
+
+/** Merkle log leaves, one per event; (site, idx) unique so two writers can never share an index. */
+export const logLeaves = sqliteTable(
+  'log_leaves',
+  {
+    siteId: text('site_id').notNull(),
+    idx: integer('idx').notNull(),
+    eventId: text('event_id').notNull(),
+    consentId: text('consent_id'),
+    leaf: text('leaf').notNull(),
+    leafHash: text('leaf_hash').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.idx] }),
+    uniqueIndex('log_leaves_event').on(t.eventId),
+    index('log_leaves_consent').on(t.siteId, t.consentId),
+  ],
+);
+
+/** Completed perfect-subtree hashes: node (level, idx) covers leaves [idx·2^level, (idx+1)·2^level). */
+export const logNodes = sqliteTable(
+  'log_nodes',
+  {
+    siteId: text('site_id').notNull(),
+    level: integer('level').notNull(),
+    idx: integer('idx').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.level, t.idx] })],
+);
+
+/** The integrated size of each site's tree and its latest signed checkpoint. */
+export const logHeads = sqliteTable('log_heads', {
+  siteId: text('site_id').primaryKey(),
+  size: integer('size').notNull(),
+  rootHash: text('root_hash').notNull(),
+  checkpoint: text('checkpoint').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

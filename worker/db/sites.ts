@@ -1,0 +1,37 @@
+// Sites and their API keys.
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Store } from './client.ts';
+import { apiKeys, sites } from './schema.ts';
+
+export function sitesRepo(store: Store) {
+  const { db } = store;
+  return {
+    async get(id: string) {
+      return (await db.select().from(sites).where(eq(sites.id, id)).limit(1))[0] ?? null;
+    },
+    async create(input: { id: string; config: string; keyId: string; keyHash: string; now: number }) {
+      await store.batch([
+        db.insert(sites).values({ id: input.id, config: input.config, createdAt: input.now, updatedAt: input.now }),
+        db.insert(apiKeys).values({ id: input.keyId, siteId: input.id, keyHash: input.keyHash, createdAt: input.now }),
+      ]);
+    },
+    async updateConfig(id: string, config: string, now: number) {
+      await db.update(sites).set({ config, updatedAt: now }).where(eq(sites.id, id));
+    },
+    countDecline(id: string) {
+      return db.update(sites).set({ declines: sql`${sites.declines} + 1` }).where(eq(sites.id, id));
+    },
+    async findKey(keyHash: string) {
+      const rows = await db
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+        .limit(1);
+      return rows[0] ?? null;
+    },
+    async list() {
+      return db.select({ id: sites.id }).from(sites);
+    },
+  };
+}
+export type SitesRepo = ReturnType<typeof sitesRepo>;

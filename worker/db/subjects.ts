@@ -1,0 +1,46 @@
+// Subjects (one per number per site) and the suppression list; numbers only as ciphertext and blind index.
+import { and, eq, type SQL } from 'drizzle-orm';
+import type { Store } from './client.ts';
+import { subjects, suppressions } from './schema.ts';
+
+export type SubjectRow = typeof subjects.$inferSelect;
+
+export function subjectsRepo(store: Store) {
+  const { db } = store;
+  return {
+    async byIndex(siteId: string, phoneIndex: string): Promise<SubjectRow | null> {
+      const rows = await db
+        .select()
+        .from(subjects)
+        .where(and(eq(subjects.siteId, siteId), eq(subjects.phoneIndex, phoneIndex)))
+        .limit(1);
+      return rows[0] ?? null;
+    },
+    async byId(id: string): Promise<SubjectRow | null> {
+      return (await db.select().from(subjects).where(eq(subjects.id, id)).limit(1))[0] ?? null;
+    },
+    insert(row: typeof subjects.$inferInsert) {
+      return db.insert(subjects).values(row);
+    },
+    /** Erasure: the key and ciphertext go; the blind index stays only if the number is suppressed. */
+    erase(id: string, now: number) {
+      return db.update(subjects).set({ phoneCiphertext: null, wrappedKey: null, erasedAt: now }).where(eq(subjects.id, id));
+    },
+    async isSuppressed(siteId: string, phoneIndex: string): Promise<boolean> {
+      const rows = await db
+        .select({ at: suppressions.at })
+        .from(suppressions)
+        .where(and(eq(suppressions.siteId, siteId), eq(suppressions.phoneIndex, phoneIndex)))
+        .limit(1);
+      return rows.length > 0;
+    },
+    suppress(siteId: string, phoneIndex: string, reason: string, now: number) {
+      return db.insert(suppressions).values({ siteId, phoneIndex, reason, at: now }).onConflictDoNothing();
+    },
+    /** Only a confirmed new opt-in lifts a suppression: `guard` is that confirmation's batch guard. */
+    unsuppress(siteId: string, phoneIndex: string, guard: SQL) {
+      return db.delete(suppressions).where(and(eq(suppressions.siteId, siteId), eq(suppressions.phoneIndex, phoneIndex), guard));
+    },
+  };
+}
+export type SubjectsRepo = ReturnType<typeof subjectsRepo>;

@@ -1,0 +1,329 @@
+// The consent lifecycle: request (double opt-in), confirm, withdraw, expire. Every change is one atomic batch:
+// the compare-and-set on the consent, its event and log leaf, and any outbox message.
+import type { Statement } from '../db/client.ts';
+import type { ConsentRow } from '../db/consents.ts';
+import type { SubjectRow } from '../db/subjects.ts';
+import { AppError } from '../errors.ts';
+import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
+import { systemMessage } from '../sms/template.ts';
+import type { DomainContext } from './context.ts';
+import { newEvent } from './events.ts';
+import { maskPhone, normalisePhone } from './phone.ts';
+import { allowedCountries } from './site-config.ts';
+import type { Site } from './sites.ts';
+
+export interface ConsentRequest {
+  phone: string;
+  country?: string | undefined;
+  choice: 'yes' | 'no';
+  locale: string;
+  textSha256: string;
+  policyVersion: number;
+  pageUrl?: string | undefined;
+  method: 'widget' | 'hosted-page';
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+export type RequestOutcome =
+  | { kind: 'declined' }
+  | { kind: 'pending'; consentId: string; expiresAt: number; maskedPhone: string; resent: boolean };
+
+const stale = (detail: string, path: string) =>
+  new AppError('stale_texts', 409, detail, { errors: [{ path, message: detail }] });
+
+/** IPv4 to /24, IPv6 to /48: enough to spot abuse in a receipt, not enough to identify a person. */
+export function truncateIp(ip: string | undefined): string | null {
+  if (!ip) return null;
+  const v4 = ip.replace(/^::ffff:/, '');
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(v4)) return `${v4.split('.').slice(0, 3).join('.')}.0/24`;
+  if (ip.includes(':')) {
+    const parts = ip.split('::')[0]!.split(':').filter(Boolean).slice(0, 3);
+    while (parts.length < 3) parts.push('0');
+    return `${parts.join(':')}::/48`;
+  }
+  return null;
+}
+
+export const proofUrl = (ctx: Pick<DomainContext, 'publicUrl'>, consentId: string) => `${ctx.publicUrl}/proofs/${consentId}`;
+
+/** Checks that the visitor was shown texts this server served, for this locale and policy version. */
+async function shownNotice(ctx: DomainContext, site: Site, req: ConsentRequest) {
+  const served = await ctx.policies.servedTexts(site.id, req.textSha256);
+  if (!served || served.locale !== req.locale) {
+    throw stale('These texts were not served for this site and locale; reload the form.', 'textSha256');
+  }
+  if (served.policyVersion !== req.policyVersion) {
+    throw stale('The policy version does not match the texts shown; reload the form.', 'policyVersion');
+  }
+  const policy = await ctx.policies.get(site.id, req.policyVersion, req.locale);
+  if (!policy) throw stale(`Policy version ${req.policyVersion} is not published.`, 'policyVersion');
+  return policy;
+}
+
+export async function requestConsent(ctx: DomainContext, site: Site, req: ConsentRequest): Promise<RequestOutcome> {
+  const policy = await shownNotice(ctx, site, req);
+  if (req.choice === 'no') {
+    // Nothing personal is kept for a refusal: a counter only.
+    await ctx.sites.countDecline(site.id);
+    return { kind: 'declined' };
+  }
+  const phone = normalisePhone(req.phone, req.country ?? site.config.defaultCountry);
+  if (!allowedCountries(site.config).includes(phone.country)) {
+    throw new AppError('country_not_allowed', 422, `Numbers from ${phone.country} are not accepted by this site.`, {
+      errors: [{ path: 'phone', message: 'This country is not accepted.' }],
+    });
+  }
+  const phoneIndex = await ctx.sealer.blindIndex(site.id, phone.e164);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await requestOnce(ctx, site, req, phone.e164, phone.country, phoneIndex, policy.sha256);
+    } catch (error) {
+      // A concurrent first request for the same number wins the subject insert: retry once as a known subject.
+      if (attempt >= 2 || error instanceof AppError) throw error;
+    }
+  }
+}
+
+async function requestOnce(
+  ctx: DomainContext,
+  site: Site,
+  req: ConsentRequest,
+  e164: string,
+  country: string,
+  phoneIndex: string,
+  policySha256: string,
+): Promise<RequestOutcome> {
+  const now = ctx.clock();
+  const expiresAt = now + site.config.pendingTtlHours * 3_600_000;
+  const statements: Statement[] = [];
+  let subject = await ctx.subjects.byIndex(site.id, phoneIndex);
+  if (!subject || !subject.wrappedKey) {
+    const id = subject?.id ?? newId(ctx.random);
+    const wrappedKey = await ctx.sealer.newSubjectKey(id);
+    const fresh: SubjectRow = {
+      id,
+      siteId: site.id,
+      phoneIndex,
+      phoneCiphertext: await ctx.sealer.seal(wrappedKey, id, e164),
+      wrappedKey,
+      country,
+      masked: maskPhone(e164),
+      createdAt: now,
+      erasedAt: null,
+    };
+    if (subject) {
+      throw new AppError('erased', 409, 'This number was erased; it cannot be reused for this site.');
+    }
+    statements.push(ctx.subjects.insert(fresh));
+    subject = fresh;
+  }
+  const token = newToken(ctx.random);
+  const tokenHash = await sha256Hex(token);
+  const opId = newId(ctx.random);
+  const pending = await ctx.consents.pendingForSubject(subject.id);
+  const consentId = pending?.id ?? newId(ctx.random);
+  const guard = ctx.consents.changed(consentId, opId);
+  const event = await newEvent(ctx, {
+    siteId: site.id,
+    consentId,
+    type: pending ? 'resent' : 'requested',
+    at: now,
+    details: pending
+      ? { expiresAt: new Date(expiresAt).toISOString() }
+      : {
+          method: req.method,
+          locale: req.locale,
+          policyVersion: req.policyVersion,
+          policySha256,
+          textSha256: req.textSha256,
+          expiresAt: new Date(expiresAt).toISOString(),
+        },
+  });
+  if (pending) {
+    statements.push(
+      ctx.consents.transition(pending.id, ['pending'], { confirmTokenHash: tokenHash, expiresAt, updatedAt: now, lastOpId: opId }),
+    );
+  } else {
+    statements.push(
+      ctx.consents.insert({
+        id: consentId,
+        siteId: site.id,
+        subjectId: subject.id,
+        status: 'pending',
+        locale: req.locale,
+        policyVersion: req.policyVersion,
+        policySha256,
+        textSha256: req.textSha256,
+        collectionMethod: req.method,
+        pageUrl: req.pageUrl ?? null,
+        ipPrefix: truncateIp(req.ip),
+        userAgent: req.userAgent?.slice(0, 300) ?? null,
+        confirmTokenHash: tokenHash,
+        // Never disclosed: the real unsubscribe token is made at confirmation.
+        unsubscribeTokenHash: await sha256Hex(newToken(ctx.random)),
+        requestedAt: now,
+        expiresAt,
+        updatedAt: now,
+        lastOpId: opId,
+      }),
+    );
+  }
+  statements.push(...ctx.events.append(event, guard));
+  const body = systemMessage('confirm-request', req.locale, {
+    program: site.config.program.name,
+    url: `${ctx.publicUrl}/c/${token}`,
+    shortCode: site.config.program.shortCode,
+  });
+  statements.push(
+    ctx.outbox.enqueue(
+      {
+        id: newId(ctx.random),
+        siteId: site.id,
+        subjectId: subject.id,
+        consentId,
+        kind: 'confirm-request',
+        bodyCiphertext: await ctx.sealer.seal(subject.wrappedKey!, subject.id, body),
+        status: 'queued',
+        nextAttemptAt: now,
+        createdAt: now,
+      },
+      guard,
+    ),
+  );
+  await ctx.store.batch(statements as [Statement, ...Statement[]]);
+  const after = await ctx.consents.byId(consentId);
+  if (!after || after.lastOpId !== opId) {
+    // The pending consent changed under us (confirmed, withdrawn or expired): start over as a new request.
+    throw new Error('consent changed concurrently');
+  }
+  return { kind: 'pending', consentId, expiresAt, maskedPhone: subject.masked, resent: Boolean(pending) };
+}
+
+export type ConfirmOutcome =
+  | { kind: 'confirmed' | 'already-confirmed' | 'expired' | 'withdrawn'; consent: ConsentRow }
+  | { kind: 'unknown' };
+
+/** Confirms a pending consent from its token (link page POST or reply). Idempotent. */
+export async function confirmConsent(
+  ctx: DomainContext,
+  consent: ConsentRow,
+  method: 'link' | 'reply',
+  site: Site,
+): Promise<ConfirmOutcome> {
+  const now = ctx.clock();
+  if (consent.status === 'confirmed') return { kind: 'already-confirmed', consent };
+  if (consent.status === 'withdrawn' || consent.status === 'erased') return { kind: 'withdrawn', consent };
+  if (consent.status === 'expired') return { kind: 'expired', consent };
+  if (consent.expiresAt < now) {
+    await expireConsent(ctx, consent);
+    return { kind: 'expired', consent: (await ctx.consents.byId(consent.id)) ?? consent };
+  }
+  const subject = await ctx.subjects.byId(consent.subjectId);
+  if (!subject?.wrappedKey) return { kind: 'withdrawn', consent };
+  const opId = newId(ctx.random);
+  const guard = ctx.consents.changed(consent.id, opId);
+  const unsubscribeToken = newToken(ctx.random);
+  const event = await newEvent(ctx, {
+    siteId: consent.siteId,
+    consentId: consent.id,
+    type: 'confirmed',
+    at: now,
+    details: { method },
+  });
+  const body = systemMessage('confirmed', consent.locale, {
+    program: site.config.program.name,
+    unsubscribeUrl: `${ctx.publicUrl}/u/${unsubscribeToken}`,
+    shortCode: site.config.program.shortCode,
+  });
+  await ctx.store.batch([
+    ctx.consents.transition(
+      consent.id,
+      ['pending'],
+      {
+        status: 'confirmed',
+        confirmedAt: now,
+        confirmMethod: method,
+        unsubscribeTokenHash: await sha256Hex(unsubscribeToken),
+        updatedAt: now,
+        lastOpId: opId,
+      },
+      ctx.consents.notExpiredAt(now),
+    ),
+    ...ctx.events.append(event, guard),
+    ctx.subjects.unsuppress(consent.siteId, subject.phoneIndex, guard),
+    ctx.outbox.enqueue(
+      {
+        id: newId(ctx.random),
+        siteId: consent.siteId,
+        subjectId: subject.id,
+        consentId: consent.id,
+        kind: 'confirmed',
+        bodyCiphertext: await ctx.sealer.seal(subject.wrappedKey, subject.id, body),
+        status: 'queued',
+        nextAttemptAt: now,
+        createdAt: now,
+      },
+      guard,
+    ),
+  ]);
+  const after = (await ctx.consents.byId(consent.id)) ?? consent;
+  if (after.lastOpId === opId) return { kind: 'confirmed', consent: after };
+  // Lost a race: report whatever won (a STOP wins over a confirm).
+  return confirmConsent(ctx, after, method, site);
+}
+
+async function expireConsent(ctx: DomainContext, consent: ConsentRow): Promise<void> {
+  const now = ctx.clock();
+  const opId = newId(ctx.random);
+  const event = await newEvent(ctx, { siteId: consent.siteId, consentId: consent.id, type: 'expired', at: now });
+  await ctx.store.batch([
+    ctx.consents.transition(consent.id, ['pending'], { status: 'expired', updatedAt: now, lastOpId: opId }, ctx.consents.expiredAt(now)),
+    ...ctx.events.append(event, ctx.consents.changed(consent.id, opId)),
+  ]);
+}
+
+/** Expires pending consents past their deadline; returns how many. */
+export async function expireDue(ctx: DomainContext, limit = 100): Promise<number> {
+  const due = await ctx.consents.expiredPending(ctx.clock(), limit);
+  for (const consent of due) await expireConsent(ctx, consent);
+  return due.length;
+}
+
+export interface Withdrawal {
+  method: 'link' | 'sms' | 'api';
+  keyword?: string;
+}
+
+/**
+ * Withdraws every pending or confirmed consent of a subject for the site and suppresses the number, in one
+ * batch. Its compare-and-set accepts both states, so it wins over a confirm whichever commits first.
+ */
+export async function withdrawAll(ctx: DomainContext, subject: SubjectRow, how: Withdrawal): Promise<ConsentRow[]> {
+  const now = ctx.clock();
+  const active = await ctx.consents.activeForSubject(subject.id);
+  const statements: Statement[] = [ctx.subjects.suppress(subject.siteId, subject.phoneIndex, `withdrawn:${how.method}`, now)];
+  for (const consent of active) {
+    const opId = newId(ctx.random);
+    const event = await newEvent(ctx, {
+      siteId: subject.siteId,
+      consentId: consent.id,
+      type: 'withdrawn',
+      at: now,
+      details: { method: how.method, ...(how.keyword ? { keyword: how.keyword } : {}) },
+    });
+    statements.push(
+      ctx.consents.transition(consent.id, ['pending', 'confirmed'], {
+        status: 'withdrawn',
+        withdrawnAt: now,
+        withdrawMethod: how.method,
+        withdrawKeyword: how.keyword ?? null,
+        updatedAt: now,
+        lastOpId: opId,
+      }),
+      ...ctx.events.append(event, ctx.consents.changed(consent.id, opId)),
+    );
+  }
+  await ctx.store.batch(statements as [Statement, ...Statement[]]);
+  return active;
+}

@@ -1,0 +1,40 @@
+// What domain functions are handed: repositories, keys, clock and randomness (no HTTP, no SQL here).
+import type { Store } from '../db/client.ts';
+import { consentsRepo } from '../db/consents.ts';
+import { eventsRepo } from '../db/events.ts';
+import { outboxRepo } from '../db/outbox.ts';
+import { policiesRepo } from '../db/policies.ts';
+import { sitesRepo } from '../db/sites.ts';
+import { subjectsRepo } from '../db/subjects.ts';
+import type { Sealer } from '../crypto/sealing.ts';
+import type { Random } from '../crypto/tokens.ts';
+import type { Logger } from '../log.ts';
+
+export interface DomainContext {
+  store: Store;
+  sites: ReturnType<typeof sitesRepo>;
+  subjects: ReturnType<typeof subjectsRepo>;
+  consents: ReturnType<typeof consentsRepo>;
+  events: ReturnType<typeof eventsRepo>;
+  outbox: ReturnType<typeof outboxRepo>;
+  policies: ReturnType<typeof policiesRepo>;
+  sealer: Sealer;
+  clock: () => number;
+  random: Random;
+  /** Base URL for links in messages and pages, without a trailing slash. */
+  publicUrl: string;
+  logger: Logger;
+}
+
+export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies'>): DomainContext {
+  const { store } = options;
+  return {
+    ...options,
+    sites: sitesRepo(store),
+    subjects: subjectsRepo(store),
+    consents: consentsRepo(store),
+    events: eventsRepo(store),
+    outbox: outboxRepo(store),
+    policies: policiesRepo(store),
+  };
+}

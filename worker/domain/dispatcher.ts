@@ -1,0 +1,99 @@
+// Sends due outbox messages: claim with a lease (safe with several processes), decrypt, re-check consent,
+// send, then record. At-least-once with the message id as idempotency key; retries back off exponentially.
+import type { OutboxRow } from '../db/outbox.ts';
+import type { SmsProvider } from '../sms/provider.ts';
+import type { DomainContext } from './context.ts';
+import { loadSite, type Site } from './sites.ts';
+
+export interface DispatchOptions {
+  providerFor: (site: Site) => SmsProvider;
+  /** Messages per run. */
+  limit?: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Builds the status callback URL for a message, when the provider supports callbacks. */
+  statusCallbackUrl?: (site: Site, messageId: string) => string | undefined;
+}
+
+export interface DispatchReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  cancelled: number;
+}
+
+export function backoffMs(attempt: number, base: number, max: number, jitter: number): number {
+  const exp = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp * (0.75 + 0.5 * jitter));
+}
+
+/** Whether a message may still go out given the consent's state now (a STOP always wins). */
+async function stillWanted(ctx: DomainContext, row: OutboxRow): Promise<string | null> {
+  if (!row.consentId || row.kind === 'reply') return null;
+  const consent = await ctx.consents.byId(row.consentId);
+  if (!consent) return 'consent missing';
+  if (row.kind === 'confirm-request' && consent.status !== 'pending') return `consent ${consent.status}`;
+  if ((row.kind === 'confirmed' || row.kind === 'marketing') && consent.status !== 'confirmed') return `consent ${consent.status}`;
+  return null;
+}
+
+export async function dispatchDue(ctx: DomainContext, options: DispatchOptions): Promise<DispatchReport> {
+  const { limit = 50, leaseMs = 60_000, maxAttempts = 8, baseDelayMs = 5_000, maxDelayMs = 3_600_000 } = options;
+  const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
+  const due = await ctx.outbox.due(ctx.clock(), limit);
+  const sites = new Map<string, Site>();
+  for (const candidate of due) {
+    const row = await ctx.outbox.claim(candidate.id, ctx.clock(), leaseMs);
+    if (!row) continue; // another dispatcher took it
+    const log = { messageId: row.id, kind: row.kind, attempt: row.attempts };
+    try {
+      const reason = await stillWanted(ctx, row);
+      const subject = await ctx.subjects.byId(row.subjectId);
+      if (reason || !subject?.wrappedKey || !subject.phoneCiphertext || !row.bodyCiphertext) {
+        await ctx.outbox.finish(row.id, 'cancelled', reason ?? 'subject erased');
+        report.cancelled++;
+        continue;
+      }
+      let site = sites.get(row.siteId);
+      if (!site) sites.set(row.siteId, (site = await loadSite(ctx, row.siteId)));
+      const provider = options.providerFor(site);
+      const to = await ctx.sealer.open(subject.wrappedKey, subject.id, subject.phoneCiphertext);
+      if (row.outcomeUnknown && provider.lookup) {
+        const found = await provider.lookup(row.id, to);
+        if (found.found) {
+          await ctx.outbox.markSent(row.id, found.providerMessageId, ctx.clock());
+          report.sent++;
+          continue;
+        }
+      }
+      const body = await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext);
+      const callback = options.statusCallbackUrl?.(site, row.id);
+      const result = await provider.send({ id: row.id, to, body, ...(callback ? { statusCallbackUrl: callback } : {}) });
+      if (result.ok) {
+        await ctx.outbox.markSent(row.id, result.providerMessageId, ctx.clock());
+        report.sent++;
+      } else if (result.retryable && row.attempts < maxAttempts) {
+        const wait = Math.max(
+          backoffMs(row.attempts, baseDelayMs, maxDelayMs, ctx.random(1)[0]! / 255),
+          'retryAfterSeconds' in result && result.retryAfterSeconds ? result.retryAfterSeconds * 1000 : 0,
+        );
+        await ctx.outbox.retryLater(row.id, ctx.clock() + wait, result.reason, 'unknown' in result);
+        ctx.logger.warn('sms send will be retried', { ...log, reason: result.reason, waitMs: wait });
+        report.retried++;
+      } else {
+        await ctx.outbox.finish(row.id, 'failed', result.reason);
+        ctx.logger.error('sms send failed', { ...log, reason: result.reason });
+        report.failed++;
+      }
+    } catch (error) {
+      // Unexpected: keep the message, try again later. The error text never holds the number or body.
+      const wait = backoffMs(row.attempts, baseDelayMs, maxDelayMs, 0.5);
+      await ctx.outbox.retryLater(row.id, ctx.clock() + wait, error instanceof Error ? error.name : 'error', false);
+      ctx.logger.error('dispatch error', { ...log, error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+      report.retried++;
+    }
+  }
+  return report;
+}

@@ -1,0 +1,140 @@
+// What the Node and Deno entries share: the data dir, dev secrets generated once, the libSQL store with its
+// pragmas and migrations, the persisted dev outbox, the demo site and the job timer. Uses node: APIs (Deno has them).
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createClient } from '@libsql/client';
+import { contextFromDeps, createApp, type AppDeps } from '../app.ts';
+import { createSealer } from '../crypto/sealing.ts';
+import { fromBase64, toBase64 } from '../crypto/encoding.ts';
+import { applyFilePragmas, libsqlStore } from '../db/libsql.ts';
+import { migrate } from '../db/migrate.ts';
+import { ensureDemoSite } from '../domain/demo.ts';
+import { parseEnv, type Env } from '../env.ts';
+import { migrations } from '../generated/migrations.ts';
+import { policyTemplates } from '../generated/policy-templates.ts';
+import { createJobs } from '../jobs.ts';
+import { jsonLogger } from '../log.ts';
+import { createConsoleProvider, memoryDevOutbox, type DevMessage, type DevOutbox } from '../sms/providers/console.ts';
+import { providerRouter } from '../sms/router.ts';
+
+interface DevSecrets {
+  masterKey: string;
+  adminToken: string;
+  signingKey: string;
+}
+
+/** Dev mode: secrets missing from the environment are generated once into the data dir and reused. */
+async function devSecrets(dir: string): Promise<DevSecrets> {
+  const file = join(dir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const secrets: DevSecrets = {
+    masterKey: toBase64(crypto.getRandomValues(new Uint8Array(32))),
+    adminToken: `dev-admin-${toBase64(crypto.getRandomValues(new Uint8Array(24))).replace(/[+/=]/g, '')}`,
+    signingKey: JSON.stringify(await crypto.subtle.exportKey('jwk', pair.privateKey)),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** The console provider's deliveries, kept in the data dir so /dev/outbox and idempotency survive a restart. */
+function fileDevOutbox(file: string): DevOutbox {
+  const initial = existsSync(file)
+    ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as DevMessage)
+    : [];
+  const memory = memoryDevOutbox(initial);
+  return {
+    ...memory,
+    add(message) {
+      appendFileSync(file, `${JSON.stringify(message)}\n`);
+      memory.add(message);
+    },
+  };
+}
+
+export async function loadEnv(raw: Record<string, string | undefined>): Promise<Env> {
+  const env = parseEnv(raw);
+  const dir = resolve(env.ASSENT_DATA_DIR);
+  mkdirSync(dir, { recursive: true });
+  if (env.ASSENT_MODE === 'dev') {
+    const secrets = await devSecrets(dir);
+    env.ASSENT_MASTER_KEY ??= secrets.masterKey;
+    env.ASSENT_ADMIN_TOKEN ??= secrets.adminToken;
+    env.ASSENT_SIGNING_KEY ??= secrets.signingKey;
+    env.ASSENT_PUBLIC_URL ??= `http://localhost:${env.PORT}`;
+  }
+  return env;
+}
+
+export async function openStore(env: Env) {
+  const dir = resolve(env.ASSENT_DATA_DIR);
+  const url = env.ASSENT_DB_URL ?? `file:${join(dir, 'assent.db')}`;
+  const isFile = url.startsWith('file:');
+  const client = createClient({
+    url: env.ASSENT_DB_SYNC_URL && isFile ? url : url,
+    ...(env.ASSENT_DB_AUTH_TOKEN ? { authToken: env.ASSENT_DB_AUTH_TOKEN } : {}),
+    ...(env.ASSENT_DB_SYNC_URL ? { syncUrl: env.ASSENT_DB_SYNC_URL } : {}),
+    // One connection for a file: the durability pragmas then hold for every statement.
+    ...(isFile ? { concurrency: 1, timeout: 5000 } : {}),
+  });
+  if (isFile) await applyFilePragmas(client);
+  const store = libsqlStore(client);
+  await migrate(store, migrations);
+  return store;
+}
+
+export interface LocalServer {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  stop(): Promise<void>;
+}
+
+export async function startLocal(raw: Record<string, string | undefined>, log = console.log): Promise<LocalServer & { env: Env }> {
+  const env = await loadEnv(raw);
+  const store = await openStore(env);
+  const dir = resolve(env.ASSENT_DATA_DIR);
+  const devOutbox = env.ASSENT_MODE === 'dev' ? fileDevOutbox(join(dir, 'dev-outbox.ndjson')) : memoryDevOutbox();
+  const consoleProvider = createConsoleProvider({ outbox: devOutbox });
+  let kick = () => {};
+  const deps: AppDeps = {
+    store,
+    sealer: await createSealer({ masterKey: fromBase64(env.ASSENT_MASTER_KEY!), random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
+    mode: env.ASSENT_MODE,
+    publicUrl: env.ASSENT_PUBLIC_URL!,
+    adminToken: env.ASSENT_ADMIN_TOKEN ?? null,
+    providerFor: providerRouter({ console: consoleProvider }),
+    logger: jsonLogger(),
+    onQueued: () => kick(),
+    ...(env.ASSENT_MODE === 'dev' ? { devOutbox } : {}),
+  };
+  const jobs = createJobs(deps);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const tick = () => {
+    if (stopped) return;
+    jobs
+      .run()
+      .catch((error: Error) => deps.logger!.error('jobs failed', { error: error.name }))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, 1000);
+      });
+  };
+  kick = () => void jobs.run().catch(() => {});
+  if (env.ASSENT_MODE === 'dev') {
+    const { ctx } = contextFromDeps(deps);
+    const key = await ensureDemoSite(ctx, policyTemplates);
+    if (key) log(`demo site created; its API key (shown once): ${key}`);
+  }
+  tick();
+  return {
+    env,
+    app: createApp(deps),
+    deps,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await jobs.run().catch(() => {});
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// HTTP helpers shared by routes: typed app environment, JSON body parsing with zod, bearer auth.
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { AppDeps } from './app.ts';
+import type { DomainContext } from './domain/context.ts';
+import { loadSite, siteForKey, type Site } from './domain/sites.ts';
+import { AppError, unauthorized, forbidden, validationError } from './errors.ts';
+import { sha256Hex, timingSafeEqual } from './crypto/tokens.ts';
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    deps: AppDeps;
+    ctx: DomainContext;
+  };
+}
+export type AppContext = Context<AppEnv>;
+
+/** Reads a JSON body and validates it; malformed JSON is a 400, a wrong shape a 422 naming each field. */
+export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S): Promise<z.infer<S>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new AppError('unsupported_media_type', 415, 'Send a JSON body with Content-Type: application/json.', {
+      errors: [{ path: '(body)', message: 'Content-Type must be application/json.' }],
+    });
+  }
+  const text = await c.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new AppError('malformed_json', 400, 'The body is not valid JSON.', {
+      errors: [{ path: '(body)', message: 'Malformed JSON.' }],
+    });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+export function queryParams<S extends z.ZodType>(c: AppContext, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+function bearer(c: AppContext): string | null {
+  const header = c.req.header('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+export async function isPlatformAdmin(c: AppContext): Promise<boolean> {
+  const token = bearer(c);
+  const admin = c.var.deps.adminToken;
+  if (!token || !admin) return false;
+  return timingSafeEqual(await sha256Hex(token), await sha256Hex(admin));
+}
+
+export async function requirePlatformAdmin(c: AppContext): Promise<void> {
+  if (!bearer(c)) throw unauthorized();
+  if (!(await isPlatformAdmin(c))) throw forbidden('This needs the platform admin token.');
+}
+
+/** The site named in the path, if the caller holds its key or the platform admin token. */
+export async function requireSiteAccess(c: AppContext, siteId: string): Promise<Site> {
+  const token = bearer(c);
+  if (!token) throw unauthorized();
+  if (!(await isPlatformAdmin(c))) {
+    const owner = await siteForKey(c.var.ctx, token);
+    if (!owner || !timingSafeEqual(owner, siteId)) throw forbidden('This key does not give access to this site.');
+  }
+  return loadSite(c.var.ctx, siteId);
+}
+
+export function clientIp(c: AppContext): string | undefined {
+  return c.var.deps.clientIp?.(c.req.raw) ?? undefined;
+}

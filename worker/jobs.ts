@@ -1,0 +1,34 @@
+// Background work shared by every runtime: expire pending consents, send due messages. Node and Deno run it on a
+// timer and after requests; Workers from Cron Triggers and ctx.waitUntil.
+import { contextFromDeps, type AppDeps } from './app.ts';
+import { expireDue } from './domain/consents.ts';
+import { dispatchDue, type DispatchReport } from './domain/dispatcher.ts';
+
+export interface JobReport extends DispatchReport {
+  expired: number;
+}
+
+export function createJobs(input: AppDeps) {
+  const { deps, ctx } = contextFromDeps(input);
+  let running: Promise<JobReport> | null = null;
+  async function runOnce(): Promise<JobReport> {
+    const expired = await expireDue(ctx);
+    const report = await dispatchDue(ctx, {
+      providerFor: deps.providerFor,
+      statusCallbackUrl: (site, id) =>
+        site.config.sms.provider === 'console' ? undefined : `${ctx.publicUrl}/v1/sites/${site.id}/delivery/${site.config.sms.provider}?m=${id}`,
+    });
+    return { expired, ...report };
+  }
+  return {
+    ctx,
+    /** One pass at a time per process; a call during a pass waits for it. */
+    run(): Promise<JobReport> {
+      running ??= runOnce().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+  };
+}
+export type Jobs = ReturnType<typeof createJobs>;

@@ -1,0 +1,40 @@
+// The shell of every server-rendered page: lang, viewport, a strict CSP, readable system styles.
+import type { ComponentChildren } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+
+const CSS = `
+:root{color-scheme:light dark;--fg:#1a1a1a;--bg:#fff;--accent:#0b57d0;--muted:#555}
+@media (prefers-color-scheme:dark){:root{--fg:#eee;--bg:#121212;--accent:#8ab4f8;--muted:#bbb}}
+*{box-sizing:border-box}body{margin:0;font:1.0625rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:40rem;margin:0 auto;padding:2rem 1rem}h1{font-size:1.6rem;line-height:1.25}
+a{color:var(--accent)}p.muted{color:var(--muted)}
+button{font:inherit;font-weight:600;min-height:44px;min-width:44px;padding:.6rem 1.2rem;border-radius:.5rem;border:2px solid var(--accent);background:var(--accent);color:var(--bg);cursor:pointer}
+button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:3px}
+@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
+`;
+
+export function page(options: { lang: string; title: string; body: ComponentChildren; css?: string; head?: ComponentChildren }): string {
+  const html = renderToString(
+    <html lang={options.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>{options.title}</title>
+        <style dangerouslySetInnerHTML={{ __html: CSS + (options.css ?? '') }} />
+        {options.head}
+      </head>
+      <body>{options.body}</body>
+    </html>,
+  );
+  return `<!doctype html>${html}`;
+}
+
+/** Headers for our own pages: no framing, no referrer (URLs carry tokens), no caching of token pages. */
+export const pageHeaders = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-store',
+};

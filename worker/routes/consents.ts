@@ -1,0 +1,62 @@
+// Browser-facing consent API: the widget document (texts + hash) and the consent submission.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requestConsent, proofUrl } from '../domain/consents.ts';
+import { loadSite } from '../domain/sites.ts';
+import { currentWidget } from '../domain/widget.ts';
+import { clientIp, jsonBody, queryParams, type AppEnv } from '../http.ts';
+import { applyCors, preflight } from './cors.ts';
+
+export const consentBodySchema = z.object({
+  phone: z.string().max(40),
+  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  choice: z.enum(['yes', 'no']),
+  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
+  textSha256: z.string().regex(/^[0-9a-f]{64}$/, 'A hex SHA-256 (64 characters).'),
+  policyVersion: z.number().int().positive(),
+  pageUrl: z.url().max(2000).optional(),
+});
+
+export function consentRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/v1/sites/:site/widget', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    applyCors(c, site, { write: false });
+    const { locale } = queryParams(c, z.object({ locale: z.string().max(10).optional() }));
+    const { document, etag } = await currentWidget(c.var.ctx, site, locale);
+    c.header('ETag', etag);
+    c.header('Cache-Control', 'public, max-age=300');
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+    return c.json(document);
+  });
+
+  app.options('/v1/sites/:site/consents', async (c) => preflight(c, await loadSite(c.var.ctx, c.req.param('site')), 'POST'));
+  app.options('/v1/sites/:site/widget', async (c) => preflight(c, await loadSite(c.var.ctx, c.req.param('site')), 'GET'));
+
+  app.post('/v1/sites/:site/consents', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    applyCors(c, site, { write: true });
+    const body = await jsonBody(c, consentBodySchema);
+    const outcome = await requestConsent(c.var.ctx, site, {
+      ...body,
+      method: 'widget',
+      ip: clientIp(c),
+      userAgent: c.req.header('user-agent'),
+    });
+    if (outcome.kind === 'declined') return c.body(null, 204);
+    c.var.deps.onQueued?.();
+    return c.json(
+      {
+        consentId: outcome.consentId,
+        proofUrl: proofUrl(c.var.ctx, outcome.consentId),
+        status: 'pending',
+        expiresAt: new Date(outcome.expiresAt).toISOString(),
+        maskedPhone: outcome.maskedPhone,
+      },
+      202,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,38 @@
+// CORS for browser-facing routes: only the site's allowed origins (and our own), always `Vary: Origin`.
+import type { AppContext } from '../http.ts';
+import { originAllowed } from '../domain/site-config.ts';
+import type { Site } from '../domain/sites.ts';
+import { AppError } from '../errors.ts';
+
+export function originOk(c: AppContext, site: Site): boolean {
+  const origin = c.req.header('origin');
+  if (!origin) return true; // not a cross-origin browser request (server to server, or same-origin GET)
+  return origin === new URL(c.var.ctx.publicUrl).origin || originAllowed(origin, site.config.allowedOrigins);
+}
+
+/** Sets the CORS headers for an allowed origin; a refused cross-origin write is a 403 before any work. */
+export function applyCors(c: AppContext, site: Site, options: { write: boolean }): void {
+  c.header('Vary', 'Origin', { append: true });
+  const origin = c.req.header('origin');
+  if (!origin) return;
+  if (originOk(c, site)) {
+    c.header('Access-Control-Allow-Origin', origin);
+    c.header('Access-Control-Expose-Headers', 'ETag, Retry-After, X-Request-Id');
+    return;
+  }
+  if (options.write) {
+    throw new AppError('origin_not_allowed', 403, 'This origin may not submit to this site.', {
+      errors: [{ path: 'Origin', message: 'Not in the site\'s allowedOrigins.' }],
+    });
+  }
+}
+
+export function preflight(c: AppContext, site: Site, methods: string): Response {
+  c.header('Vary', 'Origin', { append: true });
+  if (!originOk(c, site) || !c.req.header('origin')) return c.body(null, 403);
+  c.header('Access-Control-Allow-Origin', c.req.header('origin')!);
+  c.header('Access-Control-Allow-Methods', methods);
+  c.header('Access-Control-Allow-Headers', 'Content-Type');
+  c.header('Access-Control-Max-Age', '600');
+  return c.body(null, 204);
+}
