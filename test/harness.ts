@@ -1,0 +1,103 @@
+// A fresh app for each test: in-memory libSQL with the migrations, a fixed clock you can move, the demo site,
+// the console provider's outbox, and the jobs runner.
+import { createClient } from '@libsql/client';
+import { contextFromDeps, createApp, type AppDeps } from '../worker/app.ts';
+import { createSealer } from '../worker/crypto/sealing.ts';
+import { libsqlStore } from '../worker/db/libsql.ts';
+import { migrate } from '../worker/db/migrate.ts';
+import { ensureDemoSite } from '../worker/domain/demo.ts';
+import { migrations } from '../worker/generated/migrations.ts';
+import { policyTemplates } from '../worker/generated/policy-templates.ts';
+import { createJobs } from '../worker/jobs.ts';
+import { silentLogger, type Logger } from '../worker/log.ts';
+import { createConsoleProvider, memoryDevOutbox } from '../worker/sms/providers/console.ts';
+import { providerRouter } from '../worker/sms/router.ts';
+import type { SmsProvider } from '../worker/sms/provider.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const START = Date.parse('2026-11-28T10:00:00Z');
+
+export interface Harness {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  ctx: ReturnType<typeof contextFromDeps>['ctx'];
+  outbox: ReturnType<typeof memoryDevOutbox>;
+  jobs: ReturnType<typeof createJobs>;
+  demoKey: string;
+  now(): number;
+  advance(ms: number): void;
+  /** Runs the jobs (expiry, dispatch) once. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function makeHarness(
+  options: { mode?: 'dev' | 'production'; url?: string; logger?: Logger; provider?: SmsProvider; start?: number } = {},
+): Promise<Harness> {
+  const client = createClient({ url: options.url ?? ':memory:' });
+  const store = libsqlStore(client);
+  await migrate(store, migrations);
+  let now = options.start ?? START;
+  const outbox = memoryDevOutbox();
+  const consoleProvider = createConsoleProvider({ outbox, clock: () => now, print: () => {} });
+  const masterKey = new Uint8Array(32).fill(7);
+  const deps: AppDeps = {
+    store,
+    sealer: await createSealer({ masterKey, random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
+    mode: options.mode ?? 'dev',
+    publicUrl: 'https://assent.test',
+    adminToken: ADMIN_TOKEN,
+    providerFor: options.provider ? () => options.provider! : providerRouter({ console: consoleProvider }),
+    clock: () => now,
+    logger: options.logger ?? silentLogger,
+    devOutbox: outbox,
+  };
+  const { ctx } = contextFromDeps(deps);
+  const demoKey = (await ensureDemoSite(ctx, policyTemplates))!;
+  const jobs = createJobs(deps);
+  return {
+    app: createApp(deps),
+    deps,
+    ctx,
+    outbox,
+    jobs,
+    demoKey,
+    now: () => now,
+    advance(ms) {
+      now += ms;
+    },
+    async flush() {
+      await jobs.run();
+    },
+    close: async () => store.close(),
+  };
+}
+
+export const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+/** Fetches the widget document, as the widget does, and returns what a submission must cite. */
+export async function widgetFor(h: Harness, locale = 'fr', site = 'demo') {
+  const res = await h.app.request(`/v1/sites/${site}/widget?locale=${locale}`);
+  if (res.status !== 200) throw new Error(`widget ${res.status}`);
+  const doc = (await res.json()) as { textSha256: string; policy: { version: number }; locale: string };
+  return { textSha256: doc.textSha256, policyVersion: doc.policy.version, locale: doc.locale };
+}
+
+export async function optIn(h: Harness, phone = '06 12 34 56 78', extra: Record<string, unknown> = {}) {
+  const w = await widgetFor(h, (extra.locale as string) ?? 'fr');
+  return h.app.request('/v1/sites/demo/consents', json({ phone, choice: 'yes', ...w, ...extra }));
+}
+
+/** The token in the latest message to a number whose body has a /c/ or /u/ link. */
+export function linkToken(h: Harness, kind: 'c' | 'u', to = '+33612345678'): string {
+  const messages = h.outbox.list().filter((m) => m.to === to);
+  for (const m of messages.reverse()) {
+    const match = new RegExp(`/${kind}/([A-Za-z0-9_-]{43})`).exec(m.body);
+    if (match) return match[1]!;
+  }
+  throw new Error(`no /${kind}/ link sent to that number`);
+}
