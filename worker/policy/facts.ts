@@ -134,8 +134,23 @@ export type PolicyFactsInput = z.input<typeof policyFactsSchema>;
  */
 export function assertCompleteFacts(facts: unknown, prefix = 'policy'): PolicyFacts {
   const result = policyFactsSchema.safeParse(facts);
-  if (!result.success) throw validationError(result.error, prefix);
+  if (!result.success) throw validationError(new z.ZodError(result.error.issues.flatMap(explainUnion)), prefix);
   return result.data;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A failed union ("a DPO, or why there is none") would only say "invalid input" at the union. Report instead
+ * the issues of the branch the owner most plausibly meant: the one with fewest issues, where a wrong type for
+ * the whole value counts as far off. Ties go to the first branch, so `{none: true}` asks for `reason`.
+ */
+function explainUnion(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const distance = (branch: Issue[]) =>
+    branch.reduce((sum, i) => sum + (i.path.length === 0 && i.code === 'invalid_type' ? 100 : 1), 0);
+  const best = issue.errors.reduce((a, b) => (distance(b) < distance(a) ? b : a));
+  return best.flatMap((inner) => explainUnion({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
 }
 
 /** The dev "Demo Shop": a small French e-shop using the console SMS provider. */

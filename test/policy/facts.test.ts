@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { AppError, problemOf } from '../../worker/errors.ts';
+import { assertCompleteFacts, cnil, demoPolicyFacts, policyFactsSchema } from '../../worker/policy/facts.ts';
+
+/** Every path in a value: objects and their fields, array items' fields (not the items themselves). */
+function paths(value: unknown, prefix: string[] = []): string[][] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => paths(item, [...prefix, String(i)]).filter((p) => p.length > prefix.length + 1));
+  if (value === null || typeof value !== 'object') return [];
+  // A localized text is one fact, not one per locale.
+  if (Object.keys(value).every((k) => /^[a-z]{2}$/.test(k))) return [];
+  return Object.entries(value).flatMap(([k, v]) => [[...prefix, k], ...paths(v, [...prefix, k])]);
+}
+
+function without(value: unknown, path: string[]): unknown {
+  const copy = structuredClone(value) as Record<string, unknown>;
+  let node: Record<string, unknown> = copy;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  delete node[path[path.length - 1]!];
+  return copy;
+}
+
+function refusal(facts: unknown): AppError {
+  try {
+    assertCompleteFacts(facts);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('facts were accepted');
+}
+
+// Facts that may be left out: optional details, or items with a lawful default (retention per the CNIL,
+// the CNIL as authority, number not required, no automated decisions).
+const OPTIONAL = new Set([
+  'controller.phone',
+  'controller.website',
+  'retention',
+  'retention.prospects',
+  'retention.proofs',
+  'rights.url',
+  'supervisoryAuthority',
+  'numberRequired',
+  'numberRequired.required',
+  'numberRequired.consequence',
+  'automatedDecisions',
+]);
+
+describe('policy facts', () => {
+  it('accepts the demo facts unchanged', () => {
+    expect(assertCompleteFacts(demoPolicyFacts)).toEqual(demoPolicyFacts);
+  });
+
+  it('fills the defaults: 3 years for prospects, the CNIL, number not required, no automated decisions', () => {
+    const minimal = without(without(without(without(demoPolicyFacts, ['retention']), ['supervisoryAuthority']), ['numberRequired']), [
+      'automatedDecisions',
+    ]);
+    const facts = assertCompleteFacts(minimal);
+    expect(facts.retention.prospects).toEqual({ fr: '3 ans après votre dernier contact avec nous', en: '3 years after your last contact with us' });
+    expect(facts.supervisoryAuthority).toEqual(cnil);
+    expect(facts.numberRequired.required).toBe(false);
+    expect(facts.numberRequired.consequence).toMatchObject({ en: 'you just won’t get our texts' });
+    expect(facts.automatedDecisions).toEqual({ none: true });
+  });
+
+  const all = paths(demoPolicyFacts);
+  it('walks every fact of the demo (sanity check of the test itself)', () => {
+    expect(all.length).toBeGreaterThan(40);
+  });
+
+  for (const path of all) {
+    const name = path.join('.');
+    if (OPTIONAL.has(name)) {
+      it(`accepts the facts without optional ${name}`, () => {
+        expect(policyFactsSchema.safeParse(without(demoPolicyFacts, path)).success).toBe(true);
+      });
+    } else {
+      it(`refuses the facts without ${name}, naming it`, () => {
+        const error = refusal(without(demoPolicyFacts, path));
+        expect(error.status).toBe(422);
+        expect(error.code).toBe('validation_failed');
+        expect(error.errors?.map((e) => e.path)).toEqual([`policy.${name}`]);
+        expect(error.message).toBe(`Invalid value for: policy.${name}.`);
+      });
+    }
+  }
+
+  it('asks for legitimate interests only when a purpose relies on them', () => {
+    const noInterests = without(demoPolicyFacts, ['legitimateInterests']) as typeof demoPolicyFacts;
+    expect(refusal(noInterests).errors).toEqual([
+      { path: 'policy.legitimateInterests', message: expect.stringContaining('legitimate_interests') },
+    ]);
+    const consentOnly = { ...noInterests, purposes: noInterests.purposes.filter((p) => p.legalBasis !== 'legitimate_interests') };
+    expect(policyFactsSchema.safeParse(consentOnly).success).toBe(true);
+  });
+
+  it('names the field of the DPO branch the owner meant', () => {
+    expect(refusal({ ...demoPolicyFacts, dpo: { name: 'Jane Roe' } }).errors?.map((e) => e.path)).toEqual(['policy.dpo.email']);
+    expect(refusal({ ...demoPolicyFacts, dpo: { none: true } }).errors?.map((e) => e.path)).toEqual(['policy.dpo.reason']);
+    expect(policyFactsSchema.safeParse({ ...demoPolicyFacts, dpo: { email: 'dpo@demo-shop.example' } }).success).toBe(true);
+  });
+
+  it('refuses an empty transfer list, bad emails, script URLs and duplicate purposes', () => {
+    expect(refusal({ ...demoPolicyFacts, transfers: [] }).errors?.map((e) => e.path)).toEqual(['policy.transfers']);
+    expect(refusal({ ...demoPolicyFacts, controller: { ...demoPolicyFacts.controller, email: 'nope' } }).errors?.[0]?.path).toBe(
+      'policy.controller.email',
+    );
+    expect(
+      refusal({ ...demoPolicyFacts, controller: { ...demoPolicyFacts.controller, website: 'javascript:alert(1)' } }).errors?.[0]?.path,
+    ).toBe('policy.controller.website');
+    const twice = { ...demoPolicyFacts, purposes: [demoPolicyFacts.purposes[0]!, demoPolicyFacts.purposes[0]!] };
+    expect(refusal(twice).errors?.map((e) => e.path)).toEqual(['policy.purposes.1.id']);
+  });
+
+  it('maps to a problem+json that names the missing item', () => {
+    const problem = problemOf(refusal(without(demoPolicyFacts, ['controller', 'email'])));
+    expect(problem).toMatchObject({
+      type: 'https://assent.dev/problems/validation-failed',
+      status: 422,
+      detail: 'Invalid value for: policy.controller.email.',
+      errors: [{ path: 'policy.controller.email' }],
+    });
+  });
+});
