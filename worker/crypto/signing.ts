@@ -1,0 +1,168 @@
+// Consent receipts as compact JWS (Ed25519 via jose) over their RFC 8785 bytes, and the key
+// ring that keeps every public key ever used so old receipts verify after a rotation.
+
+import { calculateJwkThumbprint, CompactSign, compactVerify, importJWK, type JWK } from 'jose';
+import { concatBytes, fromBase64Url, fromUtf8, toBase64Url } from './encoding.ts';
+import { jcsBytes } from './jcs.ts';
+
+/**
+ * The only JWS algorithm we sign with or accept. "EdDSA" (RFC 8037) rather than the newer
+ * fully specified "Ed25519" (RFC 9864) because more auditor tooling verifies it today; both
+ * mean Ed25519 here, and jose 6 signs and verifies either.
+ */
+export const RECEIPT_ALG = 'EdDSA';
+
+export interface PublicJwk {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  kid: string;
+  alg: typeof RECEIPT_ALG;
+  use: 'sig';
+}
+
+export interface PrivateJwk extends PublicJwk {
+  d: string;
+}
+
+export interface Jwks {
+  keys: JWK[];
+}
+
+/** The key that signs now, and the public half of every key that ever signed. */
+export interface KeyRing {
+  current: PrivateJwk;
+  keys: PublicJwk[];
+}
+
+export class ReceiptSignatureError extends Error {
+  override name = 'ReceiptSignatureError';
+  constructor(
+    readonly code: 'malformed' | 'alg_not_allowed' | 'unknown_kid' | 'bad_signature' | 'bad_key',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const PKCS8_ED25519_PREFIX = new Uint8Array([
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+]);
+
+/** RFC 7638 thumbprint (SHA-256, base64url) of the public key. */
+export function keyId(jwk: { x: string }): Promise<string> {
+  return calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'sha256');
+}
+
+export function toPublicJwk(jwk: PublicJwk): PublicJwk {
+  return { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid: jwk.kid, alg: RECEIPT_ALG, use: 'sig' };
+}
+
+export async function generateSigningKey(): Promise<PrivateJwk> {
+  const seed = crypto.getRandomValues(new Uint8Array(32));
+  return importSigningKey({ kty: 'OKP', crv: 'Ed25519', d: toBase64Url(seed) });
+}
+
+/**
+ * Validates a private Ed25519 JWK (e.g. ASSENT_SIGNING_KEY) and normalises it: derives `x`
+ * from `d` (refusing a mismatched pair) and sets `kid` to the thumbprint.
+ */
+export async function importSigningKey(input: unknown): Promise<PrivateJwk> {
+  const jwk = (typeof input === 'string' ? JSON.parse(input) : input) as Partial<JWK> | null;
+  if (!jwk || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string') {
+    throw new ReceiptSignatureError('bad_key', 'signing key must be an Ed25519 private JWK (kty OKP, crv Ed25519, d)');
+  }
+  let seed: Uint8Array;
+  try {
+    seed = fromBase64Url(jwk.d);
+  } catch {
+    throw new ReceiptSignatureError('bad_key', 'signing key "d" is not base64url');
+  }
+  if (seed.length !== 32) throw new ReceiptSignatureError('bad_key', 'signing key "d" must be 32 bytes');
+  const key = await crypto.subtle.importKey(
+    'pkcs8',
+    concatBytes(PKCS8_ED25519_PREFIX, seed) as BufferSource,
+    { name: 'Ed25519' },
+    true,
+    ['sign'],
+  );
+  const x = (await crypto.subtle.exportKey('jwk', key)).x!;
+  if (jwk.x !== undefined && jwk.x !== x) throw new ReceiptSignatureError('bad_key', 'signing key "x" does not match "d"');
+  const kid = await keyId({ x });
+  return { kty: 'OKP', crv: 'Ed25519', x, d: jwk.d, kid, alg: RECEIPT_ALG, use: 'sig' };
+}
+
+export function createKeyRing(options: { current: PrivateJwk; previous?: PublicJwk[] }): KeyRing {
+  const keys = new Map<string, PublicJwk>();
+  for (const k of options.previous ?? []) keys.set(k.kid, toPublicJwk(k));
+  keys.set(options.current.kid, toPublicJwk(options.current));
+  return { current: options.current, keys: [...keys.values()] };
+}
+
+/** Sign with `next` from now on; every earlier public key stays published. */
+export function rotateKeyRing(ring: KeyRing, next: PrivateJwk): KeyRing {
+  return createKeyRing({ current: next, previous: ring.keys });
+}
+
+/** The document served at /.well-known/jwks.json. */
+export function publicJwks(ring: KeyRing): { keys: PublicJwk[] } {
+  return { keys: ring.keys.map(toPublicJwk) };
+}
+
+export async function signReceipt(receipt: unknown, ring: KeyRing): Promise<string> {
+  const { kid, d, x } = ring.current;
+  const key = await importJWK({ kty: 'OKP', crv: 'Ed25519', d, x }, RECEIPT_ALG);
+  return new CompactSign(jcsBytes(receipt) as Uint8Array<ArrayBuffer>)
+    .setProtectedHeader({ alg: RECEIPT_ALG, kid })
+    .sign(key);
+}
+
+export interface VerifiedReceipt {
+  receipt: unknown;
+  /** The exact signed bytes; a verifier compares them with JCS(receipt). */
+  payload: Uint8Array;
+  kid: string;
+}
+
+function protectedHeader(jws: string): Record<string, unknown> {
+  const [head] = jws.split('.');
+  try {
+    const header: unknown = JSON.parse(fromUtf8(fromBase64Url(head ?? '')));
+    if (header && typeof header === 'object' && !Array.isArray(header)) return header as Record<string, unknown>;
+  } catch {
+    // Reported below as malformed.
+  }
+  throw new ReceiptSignatureError('malformed', 'JWS header is not a JSON object');
+}
+
+/** Verifies a receipt JWS against a JWKS: EdDSA only, and the `kid` must be in the set. */
+export async function verifyReceipt(jws: string, jwks: Jwks): Promise<VerifiedReceipt> {
+  if (typeof jws !== 'string' || jws.split('.').length !== 3) {
+    throw new ReceiptSignatureError('malformed', 'not a compact JWS');
+  }
+  // Checked before jose so that the reason is precise, and again by jose's allowlist.
+  const header = protectedHeader(jws);
+  if (header.alg !== RECEIPT_ALG) {
+    throw new ReceiptSignatureError('alg_not_allowed', `algorithm ${JSON.stringify(header.alg)} is not allowed`);
+  }
+  const kid = header.kid;
+  const jwk = typeof kid === 'string' ? jwks.keys.find((k) => k.kid === kid) : undefined;
+  if (!jwk || typeof kid !== 'string') throw new ReceiptSignatureError('unknown_kid', `no key ${String(kid)} in the JWKS`);
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
+    throw new ReceiptSignatureError('bad_key', `key ${kid} is not an Ed25519 public key`);
+  }
+  const key = await importJWK({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, RECEIPT_ALG);
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(jws, key, { algorithms: [RECEIPT_ALG] }));
+  } catch (error) {
+    throw new ReceiptSignatureError('bad_signature', `signature check failed: ${(error as Error).message}`);
+  }
+  let receipt: unknown;
+  try {
+    receipt = JSON.parse(fromUtf8(payload));
+  } catch {
+    throw new ReceiptSignatureError('malformed', 'JWS payload is not JSON');
+  }
+  return { receipt, payload, kid };
+}
