@@ -49,7 +49,9 @@ export interface StandIn {
   declines: number;
   /** Answer the next consent POST with 429. */
   rateLimitNext: boolean;
-  hostPageUrl(options?: { locale?: string; theme?: string }): string;
+  hostPageUrl(options?: { locale?: string; theme?: string; resendDelayMs?: number }): string;
+  /** Forget posts, outbox and counters between tests. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -146,10 +148,11 @@ export async function startStandIn(options: { config?: WidgetSiteConfig } = {}):
     const url = new URL(req.url ?? '/', state.hostOrigin);
     const locale = url.searchParams.get('locale') ?? 'fr';
     const theme = url.searchParams.get('theme');
+    const resend = url.searchParams.get('resend');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>Host page</title>
 <style>${HOSTILE_CSS}</style></head><body><h1>Shop</h1><p>Some host content.</p>
-<script src="${state.apiOrigin}/widget.js" data-site="demo" data-locale="${locale}"${theme ? ` data-theme="${theme}"` : ''} async></script>
+<script src="${state.apiOrigin}/widget.js" data-site="demo" data-locale="${locale}"${theme ? ` data-theme="${theme}"` : ''}${resend ? ` data-resend-delay-ms="${resend}"` : ''} async></script>
 <div class="overlay"></div></body></html>`);
   });
 
@@ -160,7 +163,14 @@ export async function startStandIn(options: { config?: WidgetSiteConfig } = {}):
     outbox: [],
     declines: 0,
     rateLimitNext: false,
-    hostPageUrl: (o = {}) => `${state.hostOrigin}/?locale=${o.locale ?? 'fr'}${o.theme ? `&theme=${o.theme}` : ''}`,
+    hostPageUrl: (o = {}) =>
+      `${state.hostOrigin}/?locale=${o.locale ?? 'fr'}${o.theme ? `&theme=${o.theme}` : ''}${o.resendDelayMs ? `&resend=${o.resendDelayMs}` : ''}`,
+    reset: () => {
+      state.posts.length = 0;
+      state.outbox.length = 0;
+      state.declines = 0;
+      state.rateLimitNext = false;
+    },
     close: async () => {
       await Promise.all([api, host].map((s) => new Promise((r) => s.close(r))));
     },

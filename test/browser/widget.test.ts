@@ -1,0 +1,254 @@
+// The widget in real Chromium, embedded in a hostile page of another origin, plus the hosted page without JavaScript.
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import en from '../../templates/widget/en.json' with { type: 'json' };
+import fr from '../../templates/widget/fr.json' with { type: 'json' };
+import { artifactPath, launchBrowser } from './harness.ts';
+import { startTarget, type Target } from './target.ts';
+
+const browser: Browser | null = await launchBrowser();
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+const EQUAL_PROPS = [
+  'width', 'height', 'font-size', 'font-weight', 'font-family', 'line-height', 'color', 'background-color',
+  'border-top-width', 'border-top-style', 'border-top-color', 'border-bottom-color', 'border-left-color',
+  'border-radius', 'padding-top', 'padding-left', 'text-decoration-line', 'text-transform', 'opacity', 'box-shadow',
+  'outline-style', 'cursor', 'filter',
+];
+
+describe.skipIf(!browser)('widget in Chromium', () => {
+  let target: Target;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    target = await startTarget();
+  });
+  afterAll(async () => {
+    await target?.close();
+    await browser?.close();
+  });
+  beforeEach(async (ctx) => {
+    target.reset();
+    context = await browser!.newContext({ viewport: { width: 800, height: 900 } });
+    page = await context.newPage();
+    ctx.onTestFinished(() => context.close());
+  });
+
+  const open = async (options: Parameters<Target['hostPageUrl']>[0] = {}) => {
+    await page.goto(target.hostPageUrl(options));
+    await page.locator('button[data-choice="yes"]:enabled').waitFor();
+  };
+  const status = () => page.locator('[aria-live="polite"]');
+  const shot = (name: string) => page.screenshot({ path: artifactPath(`widget-${name}.png`), fullPage: true });
+
+  it('mounts once, after its script, in an open shadow root', async () => {
+    await open();
+    const info = await page.evaluate(() => {
+      const host = document.querySelector('assent-optin')!;
+      return {
+        previous: host.previousElementSibling?.tagName,
+        mode: host.shadowRoot?.mode,
+        lang: host.shadowRoot?.querySelector('section')?.getAttribute('lang'),
+        api: typeof (window as any).Assent?.mount,
+      };
+    });
+    expect(info).toEqual({ previous: 'SCRIPT', mode: 'open', lang: 'fr', api: 'function' });
+    // The same script included again, and an explicit second mount, add nothing.
+    await page.evaluate(() => {
+      const again = document.createElement('script');
+      const first = document.querySelector('script[data-site]') as HTMLScriptElement;
+      again.src = first.src;
+      again.dataset.site = 'demo';
+      document.body.append(again);
+      return new Promise((resolve) => (again.onload = resolve));
+    });
+    await page.evaluate(() => (window as any).Assent.mount(document.querySelector('assent-optin')));
+    await page.waitForTimeout(200);
+    expect(await page.locator('assent-optin').count()).toBe(1);
+    expect(await page.locator('section').count()).toBe(1);
+    await shot('fr-idle');
+  });
+
+  it('gives yes and no the same box and the same computed style, despite hostile CSS', async () => {
+    for (const theme of [undefined, 'dark']) {
+      await open(theme ? { theme } : {});
+      const measure = (choice: string) =>
+        page.locator(`button[data-choice="${choice}"]`).evaluate((el, props) => {
+          const style = getComputedStyle(el);
+          const box = el.getBoundingClientRect();
+          return { w: box.width, h: box.height, style: Object.fromEntries(props.map((p) => [p, style.getPropertyValue(p)])) };
+        }, EQUAL_PROPS);
+      const [yes, no] = [await measure('yes'), await measure('no')];
+      expect(no).toEqual(yes);
+      expect(yes.h).toBeGreaterThanOrEqual(44);
+      expect(yes.w).toBeGreaterThanOrEqual(44);
+      expect(yes.style['font-size']).toBe('16px');
+      expect(yes.style['font-family']).not.toMatch(/Comic/);
+      const boxes = [await page.locator('button[data-choice="yes"]').boundingBox(), await page.locator('button[data-choice="no"]').boundingBox()];
+      expect(boxes[0]!.y).toBe(boxes[1]!.y);
+      const hostStyle = await page.locator('assent-optin').evaluate((el) => {
+        const s = getComputedStyle(el);
+        return { display: s.display, opacity: s.opacity, transform: s.transform, isolation: s.isolation, zIndex: s.zIndex };
+      });
+      expect(hostStyle).toEqual({ display: 'block', opacity: '1', transform: 'none', isolation: 'isolate', zIndex: '2147483000' });
+      if (theme) await shot('fr-dark');
+    }
+  });
+
+  it('pre-selects and focuses nothing on load', async () => {
+    await open();
+    const state = await page.evaluate(() => {
+      const root = document.querySelector('assent-optin')!.shadowRoot!;
+      return {
+        active: document.activeElement?.tagName,
+        inner: root.activeElement?.tagName ?? null,
+        phone: (root.querySelector('input[type=tel]') as HTMLInputElement).value,
+        pressed: root.querySelectorAll('[aria-pressed="true"], [checked], [autofocus]').length,
+        status: root.querySelector('[aria-live]')!.textContent,
+      };
+    });
+    expect(state).toEqual({ active: 'BODY', inner: null, phone: '', pressed: 0, status: '' });
+    expect(await page.locator('input[type=tel]').getAttribute('autocomplete')).toBe('tel');
+    expect(await page.locator('label[for="ap"]').textContent()).toBe(fr.phoneLabel);
+    expect(await page.locator('a[href$="/p/demo/1"]').count()).toBe(1);
+  });
+
+  it('opts in with the keyboard alone: phone, then yes, then no, in tab order; Enter in the field is not a yes', async () => {
+    await open({ locale: 'en' });
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.querySelector('assent-optin')?.shadowRoot?.activeElement as HTMLElement | null;
+        return el ? el.getAttribute('data-choice') ?? el.getAttribute('type') ?? el.tagName : null;
+      });
+    let tabs = 0;
+    while ((await focused()) !== 'tel' && tabs++ < 10) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('tel');
+    await page.keyboard.type('06 12 34 56 78');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(200);
+    expect(target.posts).toHaveLength(0);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('yes');
+    const outline = await page.locator('button[data-choice="yes"]').evaluate((el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth);
+    expect(outline).toBe('solid 3px');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('no');
+    await page.keyboard.press('Shift+Tab');
+    const submitted = page.evaluate(() => new Promise((r) => document.addEventListener('assent:submitted', (e) => r((e as CustomEvent).detail))));
+    await page.keyboard.press('Space');
+    await expect.poll(() => status().textContent()).toContain('Check your phone');
+    expect(await status().textContent()).toBe(en.sent.replace('{phone}', '+33 •• •• •• 78'));
+    expect(await submitted).toEqual({ consentId: 'c_1', proofUrl: `${target.apiOrigin}/proofs/p_1` });
+    expect(target.posts.map((p) => [p.body.choice, p.body.phone, p.status])).toEqual([['yes', '06 12 34 56 78', 202]]);
+    expect(target.outbox).toHaveLength(1);
+    await shot('en-sent');
+  });
+
+  it('shows a bad number error from the 422 problem and sends no SMS', async () => {
+    await open();
+    await page.locator('input[type=tel]').fill('12');
+    const error = page.evaluate(() => new Promise((r) => document.addEventListener('assent:error', (e) => r((e as CustomEvent).detail))));
+    await page.locator('button[data-choice="yes"]').click();
+    await expect.poll(() => status().textContent()).toBe(fr.errors.invalid_phone);
+    expect(await error).toEqual({ code: 'invalid_phone' });
+    expect(await page.locator('input[type=tel]').getAttribute('aria-invalid')).toBe('true');
+    expect(target.posts.map((p) => p.status)).toEqual([422]);
+    expect(target.outbox).toHaveLength(0);
+    await shot('fr-error');
+  });
+
+  it('declines with a "no" that carries no number and stores nothing', async () => {
+    await open();
+    await page.locator('input[type=tel]').fill('0612345678');
+    const declined = page.evaluate(() => new Promise((r) => document.addEventListener('assent:declined', () => r(true))));
+    await page.locator('button[data-choice="no"]').click();
+    await expect.poll(() => status().textContent()).toBe(fr.declined);
+    expect(await declined).toBe(true);
+    expect(target.posts).toHaveLength(1);
+    expect(target.posts[0]!.body.choice).toBe('no');
+    expect('phone' in target.posts[0]!.body).toBe(false);
+    expect(target.declines).toBe(1);
+    expect(target.outbox).toHaveLength(0);
+    await shot('fr-declined');
+  });
+
+  it('shows the localized rate-limit message on 429', async () => {
+    await open({ locale: 'en' });
+    target.rateLimitNext = true;
+    await page.locator('input[type=tel]').fill('0612345678');
+    await page.locator('button[data-choice="yes"]').click();
+    await expect.poll(() => status().textContent()).toBe(en.errors.rate_limited);
+    expect(target.posts.map((p) => p.status)).toEqual([429]);
+    expect(target.outbox).toHaveLength(0);
+    // The form stays usable after the error.
+    await page.locator('button[data-choice="yes"]').click();
+    await expect.poll(() => status().textContent()).toContain('Check your phone');
+  });
+
+  it('offers "send again" after the delay, which re-posts yes for the same number', async () => {
+    await open({ locale: 'en', resendDelayMs: 300 });
+    await page.locator('input[type=tel]').fill('0612345678');
+    await page.locator('button[data-choice="yes"]').click();
+    await expect.poll(() => status().textContent()).toContain('Check your phone');
+    await page.getByRole('button', { name: en.resend }).click();
+    await expect.poll(() => status().textContent()).toBe(en.resent.replace('{phone}', '+33 •• •• •• 78'));
+    expect(target.posts.map((p) => [p.body.choice, p.body.phone])).toEqual([['yes', '0612345678'], ['yes', '0612345678']]);
+    expect(target.outbox).toHaveLength(2);
+  });
+
+  for (const locale of ['fr', 'en']) {
+    it(`has no serious or critical axe violation (${locale}, idle and error)`, async () => {
+      await open({ locale });
+      await page.addScriptTag({ path: AXE_PATH });
+      const run = () =>
+        page.evaluate(async () => {
+          const result = await (window as any).axe.run(document.querySelector('assent-optin'), { resultTypes: ['violations', 'passes', 'incomplete'] });
+          if (result.passes.length + result.incomplete.length < 5) return ['axe checked almost nothing'];
+          return result.violations
+            .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+        });
+      expect(await run()).toEqual([]);
+      await page.locator('input[type=tel]').fill('1');
+      await page.locator('button[data-choice="yes"]').click();
+      await expect.poll(() => status().textContent()).not.toBe('');
+      expect(await run()).toEqual([]);
+      await shot(`${locale}-axe`);
+    });
+  }
+
+  it('hosted page works with JavaScript disabled: the form posts and the next page says check your phone', async () => {
+    const noJs = await browser!.newContext({ javaScriptEnabled: false });
+    const p = await noJs.newPage();
+    try {
+      await p.goto(`${target.apiOrigin}/s/demo?locale=fr`);
+      expect(await p.evaluate(() => typeof (window as any).Assent)).toBe('undefined'); // the widget script never ran
+      await p.locator('input[type=tel]').fill('06 12 34 56 78');
+      await Promise.all([p.waitForNavigation(), p.locator('button[data-choice="yes"]').click()]);
+      expect(await p.locator('[aria-live="polite"]').textContent()).toBe(fr.sent.replace('{phone}', '+33 •• •• •• 78'));
+      expect(target.posts.map((x) => [x.body.choice, x.body.phone, x.body.country, x.status])).toEqual([['yes', '06 12 34 56 78', 'FR', 202]]);
+      expect(target.outbox).toHaveLength(1);
+      await p.screenshot({ path: artifactPath('hosted-nojs-sent.png'), fullPage: true });
+      await p.goto(`${target.apiOrigin}/s/demo?locale=fr`);
+      await Promise.all([p.waitForNavigation(), p.locator('button[data-choice="no"]').click()]);
+      expect(await p.locator('[aria-live="polite"]').textContent()).toBe(fr.declined);
+      expect(target.declines).toBe(1);
+    } finally {
+      await noJs.close();
+    }
+  });
+
+  it('hosted page with JavaScript hydrates the server markup and submits without reloading', async () => {
+    await page.goto(`${target.apiOrigin}/s/demo?locale=en`);
+    await page.waitForFunction(() => (window as any).Assent);
+    const marker = await page.evaluate(() => ((window as any).__stay = 1));
+    await page.locator('input[type=tel]').fill('0612345678');
+    await page.locator('button[data-choice="yes"]').click();
+    await expect.poll(() => status().textContent()).toContain('Check your phone');
+    expect(await page.evaluate(() => (window as any).__stay)).toBe(marker);
+    expect(await page.locator('section').count()).toBe(1);
+    expect(target.posts[0]!.body).toMatchObject({ choice: 'yes', locale: 'en', policyVersion: 1 });
+  });
+});
