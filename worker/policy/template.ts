@@ -6,8 +6,8 @@
 // wording for each value stays in the template where a lawyer can edit it.
 //
 // Output is Markdown, so values are never HTML-escaped (the HTML renderer escapes everything). Values are
-// Markdown-escaped instead: newlines collapse to spaces and \ ` * _ [ ] < > # get a backslash, so a fact cannot
-// add a heading, a link, raw HTML or a fake section marker to a published policy.
+// Markdown-escaped instead: newlines collapse to spaces, \ ` * _ [ ] < > # and a leading list marker get a
+// backslash, so a fact cannot add a heading, a list, a link, raw HTML or a fake section marker to a policy.
 
 export type TemplateNode =
   | { kind: 'text'; text: string }
@@ -73,7 +73,13 @@ export function templateTags(template: string): { name: string; scopes: string[]
 }
 
 export function escapeMarkdown(value: string): string {
-  return value.replace(/\s*\r?\n\s*/g, ' ').replace(/[\\`*_[\]<>#]/g, (c) => `\\${c}`);
+  return value
+    .trim()
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .replace(/[\\`*_[\]<>#]/g, (c) => `\\${c}`)
+    .replace(/^([-+])(?=\s|$)|^(\d+)([.)])(?=\s|$)/, (_m, bullet?: string, n?: string, mark?: string) =>
+      bullet ? `\\${bullet}` : `${n}\\${mark}`,
+    ); // a value at the start of a line must not open a list
 }
 
 function step(value: unknown, key: string): unknown {
