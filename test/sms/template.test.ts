@@ -170,3 +170,12 @@ describe('previewMessage', () => {
     expect(preview.transliterated?.replaced.map((r) => r.from)).toEqual(['ç', '’', 'ê']);
   });
 });
+
+it('a body that merely begins like the sender name still gets the prefix', () => {
+  expect(composeMessage({ body: 'Demo Shopping days', locale: 'en', senderName: 'Demo Shop' })).toBe(
+    'Demo Shop: Demo Shopping days\nReply STOP to opt out',
+  );
+  expect(composeMessage({ body: 'A.B. (Paris) - hi', locale: 'en', senderName: 'A.B. (Paris)' })).toBe(
+    'A.B. (Paris) - hi\nReply STOP to opt out',
+  );
+});

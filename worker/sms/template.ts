@@ -61,6 +61,12 @@ export function optOutMention(locale: string, shortCode?: string): string {
   return shortCode ? renderTemplate(texts.optOutMentionShortCode, { shortCode }) : texts.optOutMention;
 }
 
+/** "Demo Shop: hi" starts with "Demo Shop"; "Demo Shopping: hi" does not. */
+function startsWithName(text: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+}
+
 export interface ComposeOptions {
   body: string;
   locale: string;
@@ -80,7 +86,7 @@ export function composeMessage(options: ComposeOptions): string {
   const { locale, senderName, shortCode, withOptOutMention = true } = options;
   let text = options.body.trim();
   const name = senderName.trim();
-  if (name && !text.toLowerCase().startsWith(name.toLowerCase())) {
+  if (name && !startsWithName(text, name)) {
     text = `${name}${resolveSmsLocale(locale) === 'fr' ? ' : ' : ': '}${text}`;
   }
   if (!withOptOutMention) return text;

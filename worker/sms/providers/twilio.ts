@@ -16,6 +16,7 @@ export interface SendAttempt {
  */
 export interface SendJournal {
   record(id: string, attempt: SendAttempt): void | Promise<void>;
+  /** The first recorded attempt for the id: a message from any attempt is then inside the search window. */
   get(id: string): SendAttempt | undefined | Promise<SendAttempt | undefined>;
 }
 
@@ -23,7 +24,7 @@ export function createMemoryJournal(capacity = 10_000): SendJournal {
   const entries = new Map<string, SendAttempt>();
   return {
     record(id, attempt) {
-      entries.delete(id);
+      if (entries.has(id)) return; // the first attempt bounds the search window
       entries.set(id, attempt);
       if (entries.size > capacity) entries.delete(entries.keys().next().value as string);
     },
