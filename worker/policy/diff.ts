@@ -52,8 +52,8 @@ export function diffTokens(a: readonly string[], b: readonly string[]): DiffPart
       if (i < n && j < m && midA[i] === midB[j]) {
         raw.push({ op: 'same', text: midA[i++]! });
         j++;
-      } else if (j < m && (i === n || lengths[at(i, j + 1)]! >= lengths[at(i + 1, j)]!)) raw.push({ op: 'add', text: midB[j++]! });
-      else raw.push({ op: 'del', text: midA[i++]! });
+      } else if (i < n && (j === m || lengths[at(i + 1, j)]! >= lengths[at(i, j + 1)]!)) raw.push({ op: 'del', text: midA[i++]! });
+      else raw.push({ op: 'add', text: midB[j++]! }); // removals before additions: reads as "3 → 2"
     }
   }
   raw.push(...a.slice(endA).map((text): DiffPart => ({ op: 'same', text })));
