@@ -1,0 +1,76 @@
+// Builds real proofs with the library's own primitives: keys, a small log, a signed checkpoint.
+
+import { fromBase64, toBase64 } from '../../worker/crypto/encoding.ts';
+import { jcsBytes } from '../../worker/crypto/jcs.ts';
+import { consistencyProof, createMemoryNodeStore, inclusionProof, leafHash, rootHash } from '../../worker/crypto/merkle.ts';
+import { generateNoteKeys, parseSignerKey, signCheckpoint, type NoteSigner } from '../../worker/crypto/note.ts';
+import { createKeyRing, generateSigningKey, publicJwks, signReceipt } from '../../worker/crypto/signing.ts';
+
+export const ORIGIN = 'assent.test/log/demo';
+
+export const RECEIPT = {
+  schemaVersion: '1',
+  receiptId: 'rcpt_1',
+  consentId: 'cns_1',
+  site: 'demo',
+  controller: { name: 'Demo Shop', email: 'privacy@demo.example' },
+  purposes: [{ id: 'sms-marketing', legalBasis: 'consent' }],
+  notice: { policyVersion: 1, policySha256: 'ab'.repeat(32), textSha256: 'cd'.repeat(32), locale: 'fr' },
+  collection: { method: 'web-widget', at: '2026-03-01T10:00:00.000Z' },
+  confirmation: { method: 'sms-link', at: '2026-03-01T10:02:00.000Z' },
+  subject: { phone: '+33 6•• •• •• 78' },
+  status: 'confirmed',
+};
+
+function leafFor(i: number) {
+  if (i === 3) return { type: 'requested', consentId: 'cns_1', site: 'demo', at: '2026-03-01T10:00:00.000Z' };
+  if (i === 7) return { type: 'confirmed', consentId: 'cns_1', site: 'demo', at: '2026-03-01T10:02:00.000Z' };
+  return { type: 'requested', consentId: `other_${i}`, site: 'demo', at: `2026-03-01T09:00:0${i % 10}.000Z` };
+}
+
+export interface Fixture {
+  proof: { receipt: typeof RECEIPT; jws: string; log: { checkpoint: string; entries: { index: number; leaf: unknown; inclusion: string[] }[] } };
+  jwks: ReturnType<typeof publicJwks>;
+  verifierKey: string;
+  signer: NoteSigner;
+  /** A checkpoint of the same log at size 5 (consistent). */
+  earlier: string;
+  /** A size-5 checkpoint, signed by the log key, of a different history. */
+  forked: string;
+  consistency(from: number, to: number): Promise<string[]>;
+}
+
+export async function buildFixture(size = 10): Promise<Fixture> {
+  const ring = createKeyRing({ current: await generateSigningKey() });
+  const { signerKey, verifierKey } = await generateNoteKeys(ORIGIN);
+  const signer = await parseSignerKey(signerKey);
+  const store = createMemoryNodeStore();
+  for (let i = 0; i < size; i++) await store.append(await leafHash(jcsBytes(leafFor(i))));
+  const checkpoint = await signCheckpoint({ origin: ORIGIN, size, rootHash: await rootHash(size, store) }, signer);
+  const entries = await Promise.all(
+    [3, 7].map(async (index) => ({
+      index,
+      leaf: leafFor(index),
+      inclusion: (await inclusionProof(index, size, store)).map(toBase64),
+    })),
+  );
+  const earlier = await signCheckpoint({ origin: ORIGIN, size: 5, rootHash: await rootHash(5, store) }, signer);
+  const fork = createMemoryNodeStore();
+  for (let i = 0; i < 5; i++) await fork.append(await leafHash(jcsBytes({ ...leafFor(i), rewritten: true })));
+  const forked = await signCheckpoint({ origin: ORIGIN, size: 5, rootHash: await rootHash(5, fork) }, signer);
+  return {
+    proof: { receipt: RECEIPT, jws: await signReceipt(RECEIPT, ring), log: { checkpoint, entries } },
+    jwks: publicJwks(ring),
+    verifierKey,
+    signer,
+    earlier,
+    forked,
+    consistency: async (from, to) => (await consistencyProof(from, to, store)).map(toBase64),
+  };
+}
+
+export function flipBase64(text: string, at = 0): string {
+  const bytes = fromBase64(text);
+  bytes[at % bytes.length]! ^= 0x01;
+  return toBase64(bytes);
+}

@@ -1,0 +1,165 @@
+// Offline verification of a consent proof: receipt signature, inclusion of its log entries
+// in a signed checkpoint, and (given an earlier checkpoint) that the log only grew since.
+
+import { z } from 'zod';
+import { bytesEqual, fromBase64, toBase64 } from '../crypto/encoding.ts';
+import { jcsBytes } from '../crypto/jcs.ts';
+import { leafHash, verifyConsistency, verifyInclusion } from '../crypto/merkle.ts';
+import { parseCheckpoint, parseVerifierKey, verifyCheckpoint, type ParsedCheckpoint } from '../crypto/note.ts';
+import { verifyReceipt, type Jwks } from '../crypto/signing.ts';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+const base64Hash = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 SHA-256 hash');
+
+export const proofSchema = z.object({
+  receipt: z.looseObject({ consentId: z.string().min(1), site: z.string().min(1) }),
+  jws: z.string().min(1),
+  log: z.object({
+    checkpoint: z.string().min(1),
+    entries: z
+      .array(
+        z.object({
+          index: z.number().int().nonnegative(),
+          leaf: z.looseObject({ consentId: z.string().optional() }),
+          inclusion: z.array(base64Hash),
+        }),
+      )
+      .min(1),
+  }),
+});
+
+export type ProofDocument = z.infer<typeof proofSchema>;
+
+export interface VerifyProofOptions {
+  /** The proof JSON (`GET /proofs/{id}` with Accept: application/json). */
+  proof: unknown;
+  jwks: Jwks;
+  /** The log's note verifier key, `name+hash8+base64(0x01‖pubkey)`. */
+  verifierKey: string;
+  /** Expected checkpoint origin, when known (from `GET /v1/sites/{site}/log`). */
+  origin?: string;
+  /** A signed checkpoint the auditor saved earlier. */
+  savedCheckpoint?: string;
+  /** Consistency proof (base64 hashes) from the saved size to the proof's checkpoint size. */
+  consistency?: string[];
+}
+
+const pass = (name: string, detail: string): Check => ({ name, ok: true, detail });
+const fail = (name: string, detail: string): Check => ({ name, ok: false, detail });
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function allPassed(checks: readonly Check[]): boolean {
+  return checks.length > 0 && checks.every((c) => c.ok);
+}
+
+export async function verifyProof(options: VerifyProofOptions): Promise<Check[]> {
+  const parsed = proofSchema.safeParse(options.proof);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return [fail('proof-format', `${issue?.path.join('.') || 'proof'}: ${issue?.message ?? 'invalid'}`)];
+  }
+  const proof = parsed.data;
+  const checks: Check[] = [pass('proof-format', `${proof.log.entries.length} log entries`)];
+  checks.push(...(await checkReceipt(proof, options.jwks)));
+
+  let checkpoint: ParsedCheckpoint | undefined;
+  try {
+    checkpoint = await verifyCheckpoint(proof.log.checkpoint, options.verifierKey);
+    checks.push(pass('checkpoint-signature', `${checkpoint.origin} size ${checkpoint.size}, signed by the log key`));
+  } catch (error) {
+    checks.push(fail('checkpoint-signature', message(error)));
+    // Still check inclusion against the claimed root, so the report says everything that is wrong.
+    try {
+      checkpoint = parseCheckpoint(proof.log.checkpoint);
+    } catch {
+      checkpoint = undefined;
+    }
+  }
+  if (checkpoint && options.origin !== undefined) {
+    checks.push(
+      checkpoint.origin === options.origin
+        ? pass('checkpoint-origin', checkpoint.origin)
+        : fail('checkpoint-origin', `checkpoint is for ${checkpoint.origin}, the log is ${options.origin}`),
+    );
+  }
+
+  for (const entry of proof.log.entries) {
+    const label = `${entry.index}`;
+    const event = typeof entry.leaf.type === 'string' ? `${entry.leaf.type} ` : '';
+    if (entry.leaf.consentId === proof.receipt.consentId) {
+      checks.push(pass(`leaf-consent[${label}]`, `${event}event of consent ${proof.receipt.consentId}`));
+    } else {
+      checks.push(fail(`leaf-consent[${label}]`, `leaf names consent ${String(entry.leaf.consentId)}, not ${proof.receipt.consentId}`));
+    }
+    if (!checkpoint) {
+      checks.push(fail(`inclusion[${label}]`, 'no readable checkpoint to check against'));
+      continue;
+    }
+    let ok = false;
+    try {
+      const hash = await leafHash(jcsBytes(entry.leaf));
+      ok = await verifyInclusion(hash, entry.index, checkpoint.size, entry.inclusion.map(fromBase64), checkpoint.rootHash);
+    } catch {
+      ok = false;
+    }
+    checks.push(
+      ok
+        ? pass(`inclusion[${label}]`, `${event}leaf ${entry.index} is in the tree of size ${checkpoint.size}`)
+        : fail(`inclusion[${label}]`, `path for leaf ${entry.index} does not lead to the checkpoint root`),
+    );
+  }
+
+  if (options.savedCheckpoint !== undefined) {
+    checks.push(...(await checkConsistency(options, checkpoint)));
+  }
+  return checks;
+}
+
+async function checkReceipt(proof: ProofDocument, jwks: Jwks): Promise<Check[]> {
+  try {
+    const verified = await verifyReceipt(proof.jws, jwks);
+    const expected = jcsBytes(proof.receipt);
+    return [
+      pass('receipt-signature', `EdDSA signature by key ${verified.kid}`),
+      bytesEqual(verified.payload, expected)
+        ? pass('receipt-payload', 'signed payload is exactly the canonical receipt')
+        : fail('receipt-payload', 'the receipt shown differs from the signed one'),
+    ];
+  } catch (error) {
+    return [fail('receipt-signature', message(error))];
+  }
+}
+
+async function checkConsistency(options: VerifyProofOptions, current: ParsedCheckpoint | undefined): Promise<Check[]> {
+  let saved: ParsedCheckpoint;
+  try {
+    saved = await verifyCheckpoint(options.savedCheckpoint!, await parseVerifierKey(options.verifierKey));
+  } catch (error) {
+    return [fail('saved-checkpoint', `saved checkpoint does not verify: ${message(error)}`)];
+  }
+  const checks = [pass('saved-checkpoint', `${saved.origin} size ${saved.size}`)];
+  if (!current) return [...checks, fail('consistency', 'no readable current checkpoint')];
+  if (saved.origin !== current.origin) {
+    return [...checks, fail('consistency', `saved checkpoint is for ${saved.origin}, not ${current.origin}`)];
+  }
+  if (saved.size > current.size) {
+    return [...checks, fail('consistency', `log shrank from ${saved.size} to ${current.size} leaves`)];
+  }
+  const hashes = options.consistency ?? (saved.size === current.size || saved.size === 0 ? [] : undefined);
+  if (!hashes) return [...checks, fail('consistency', 'no consistency proof available')];
+  let ok = false;
+  try {
+    ok = await verifyConsistency(saved.size, current.size, hashes.map(fromBase64), saved.rootHash, current.rootHash);
+  } catch {
+    ok = false;
+  }
+  const detail = ok
+    ? `log of ${saved.size} leaves (root ${toBase64(saved.rootHash).slice(0, 12)}…) is a prefix of the log of ${current.size}`
+    : `the log of ${current.size} leaves does not extend the saved log of ${saved.size}: history was rewritten`;
+  return [...checks, ok ? pass('consistency', detail) : fail('consistency', detail)];
+}
