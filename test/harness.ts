@@ -3,6 +3,9 @@
 import { createClient } from '@libsql/client';
 import { contextFromDeps, createApp, type AppDeps } from '../worker/app.ts';
 import { createSealer } from '../worker/crypto/sealing.ts';
+import { signingKeysFrom } from '../worker/crypto/keys.ts';
+import { generateSigningKey } from '../worker/crypto/signing.ts';
+import type { SigningKeys } from '../worker/domain/context.ts';
 import { libsqlStore } from '../worker/db/libsql.ts';
 import { migrate } from '../worker/db/migrate.ts';
 import { ensureDemoSite } from '../worker/domain/demo.ts';
@@ -16,6 +19,13 @@ import type { SmsProvider } from '../worker/sms/provider.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const START = Date.parse('2026-11-28T10:00:00Z');
+
+let sharedKeys: SigningKeys | undefined;
+/** One signing key per test run (generating one per test is wasted time). */
+export async function testKeys(): Promise<SigningKeys> {
+  sharedKeys ??= await signingKeysFrom(JSON.stringify(await generateSigningKey()));
+  return sharedKeys;
+}
 
 export interface Harness {
   app: ReturnType<typeof createApp>;
@@ -32,7 +42,14 @@ export interface Harness {
 }
 
 export async function makeHarness(
-  options: { mode?: 'dev' | 'production'; url?: string; logger?: Logger; provider?: SmsProvider; start?: number } = {},
+  options: {
+    mode?: 'dev' | 'production';
+    url?: string;
+    logger?: Logger;
+    provider?: SmsProvider;
+    start?: number;
+    keys?: SigningKeys;
+  } = {},
 ): Promise<Harness> {
   const client = createClient({ url: options.url ?? ':memory:' });
   const store = libsqlStore(client);
@@ -47,6 +64,7 @@ export async function makeHarness(
     mode: options.mode ?? 'dev',
     publicUrl: 'https://assent.test',
     adminToken: ADMIN_TOKEN,
+    keys: options.keys ?? (await testKeys()),
     providerFor: options.provider ? () => options.provider! : providerRouter({ console: consoleProvider }),
     clock: () => now,
     logger: options.logger ?? silentLogger,

@@ -40,3 +40,22 @@ describe('double opt-in', () => {
     expect((await h.ctx.consents.byId(body.consentId))!.status).toBe('withdrawn');
   });
 });
+
+describe('proofs', () => {
+  it('serves a proof that the verifier accepts', async () => {
+    const { verifyProof, allPassed } = await import('../worker/verify/verify-proof.ts');
+    const res = await optIn(h);
+    const { consentId } = (await res.json()) as { consentId: string };
+    await h.flush();
+    await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' });
+    const proof = await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })).json();
+    const jwks = await (await h.app.request('/.well-known/jwks.json')).json();
+    const log = (await (await h.app.request('/v1/sites/demo/log')).json()) as { verifierKey: string; origin: string; size: number };
+    const checks = await verifyProof({ proof, jwks, verifierKey: log.verifierKey, origin: log.origin });
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(allPassed(checks)).toBe(true);
+    expect((proof as { log: { entries: unknown[] } }).log.entries).toHaveLength(2);
+    const html = await (await h.app.request(`/proofs/${consentId}`)).text();
+    expect(html).toContain('Confirmed');
+  });
+});

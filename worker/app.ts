@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Store } from './db/client.ts';
-import { createDomainContext, type DomainContext } from './domain/context.ts';
+import { createDomainContext, type DomainContext, type SigningKeys } from './domain/context.ts';
 import type { Site } from './domain/sites.ts';
 import type { Sealer } from './crypto/sealing.ts';
 import { webRandom, type Random } from './crypto/tokens.ts';
@@ -15,6 +15,7 @@ import type { DevOutbox } from './sms/providers/console.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { devRoutes } from './routes/dev.ts';
 import { linkRoutes } from './routes/links.ts';
+import { proofRoutes } from './routes/proofs.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -26,6 +27,7 @@ export interface AppDeps {
   /** Base for links in messages and pages, and for inbound signature checks. */
   publicUrl: string;
   adminToken: string | null;
+  keys: SigningKeys;
   providerFor: (site: Site) => SmsProvider;
   clock?: () => number;
   random?: Random;
@@ -52,6 +54,7 @@ export function contextFromDeps(input: AppDeps): { deps: AppDeps; ctx: DomainCon
     random: deps.random!,
     publicUrl: deps.publicUrl.replace(/\/+$/, ''),
     logger: deps.logger!,
+    keys: deps.keys,
   });
   return { deps, ctx };
 }
@@ -91,6 +94,7 @@ export function createApp(input: AppDeps) {
   app.route('/', siteRoutes());
   app.route('/', consentRoutes());
   app.route('/', linkRoutes());
+  app.route('/', proofRoutes());
   app.route('/', subscriberRoutes());
   app.route('/', devRoutes());
 

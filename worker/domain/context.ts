@@ -2,12 +2,15 @@
 import type { Store } from '../db/client.ts';
 import { consentsRepo } from '../db/consents.ts';
 import { eventsRepo } from '../db/events.ts';
+import { logRepo } from '../db/log.ts';
+import { limitsRepo } from '../db/limits.ts';
 import { outboxRepo } from '../db/outbox.ts';
 import { policiesRepo } from '../db/policies.ts';
 import { sitesRepo } from '../db/sites.ts';
 import { subjectsRepo } from '../db/subjects.ts';
 import type { Sealer } from '../crypto/sealing.ts';
 import type { Random } from '../crypto/tokens.ts';
+import type { KeyRing } from '../crypto/signing.ts';
 import type { Logger } from '../log.ts';
 
 export interface DomainContext {
@@ -18,15 +21,25 @@ export interface DomainContext {
   events: ReturnType<typeof eventsRepo>;
   outbox: ReturnType<typeof outboxRepo>;
   policies: ReturnType<typeof policiesRepo>;
+  log: ReturnType<typeof logRepo>;
+  limits: ReturnType<typeof limitsRepo>;
   sealer: Sealer;
   clock: () => number;
   random: Random;
   /** Base URL for links in messages and pages, without a trailing slash. */
   publicUrl: string;
   logger: Logger;
+  keys: SigningKeys;
 }
 
-export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies'>): DomainContext {
+/** The Ed25519 key that signs receipts (JWS) and log checkpoints (signed notes), and the retired public keys. */
+export interface SigningKeys {
+  ring: KeyRing;
+  /** The raw 32-byte seed (the JWK's d), for note signatures. */
+  seed: Uint8Array;
+}
+
+export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'log' | 'limits'>): DomainContext {
   const { store } = options;
   return {
     ...options,
@@ -36,5 +49,7 @@ export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subj
     events: eventsRepo(store),
     outbox: outboxRepo(store),
     policies: policiesRepo(store),
+    log: logRepo(store),
+    limits: limitsRepo(store),
   };
 }

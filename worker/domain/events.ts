@@ -25,7 +25,7 @@ export async function newEvent(
     v: 1,
     id,
     site: input.siteId,
-    ...(input.consentId ? { consent: input.consentId } : {}),
+    ...(input.consentId ? { consentId: input.consentId } : {}),
     type: input.type,
     at: new Date(input.at).toISOString(),
     ...input.details,

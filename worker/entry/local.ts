@@ -6,6 +6,8 @@ import { createClient } from '@libsql/client';
 import { contextFromDeps, createApp, type AppDeps } from '../app.ts';
 import { createSealer } from '../crypto/sealing.ts';
 import { fromBase64, toBase64 } from '../crypto/encoding.ts';
+import { signingKeysFrom } from '../crypto/keys.ts';
+import { generateSigningKey } from '../crypto/signing.ts';
 import { applyFilePragmas, libsqlStore } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoSite } from '../domain/demo.ts';
@@ -27,11 +29,10 @@ interface DevSecrets {
 async function devSecrets(dir: string): Promise<DevSecrets> {
   const file = join(dir, 'dev-secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
-  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
   const secrets: DevSecrets = {
     masterKey: toBase64(crypto.getRandomValues(new Uint8Array(32))),
     adminToken: `dev-admin-${toBase64(crypto.getRandomValues(new Uint8Array(24))).replace(/[+/=]/g, '')}`,
-    signingKey: JSON.stringify(await crypto.subtle.exportKey('jwk', pair.privateKey)),
+    signingKey: JSON.stringify(await generateSigningKey()),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -102,6 +103,7 @@ export async function startLocal(raw: Record<string, string | undefined>, log = 
     mode: env.ASSENT_MODE,
     publicUrl: env.ASSENT_PUBLIC_URL!,
     adminToken: env.ASSENT_ADMIN_TOKEN ?? null,
+    keys: await signingKeysFrom(env.ASSENT_SIGNING_KEY!, env.ASSENT_SIGNING_KEYS_RETIRED),
     providerFor: providerRouter({ console: consoleProvider }),
     logger: jsonLogger(),
     onQueued: () => kick(),

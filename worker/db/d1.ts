@@ -1,0 +1,28 @@
+// Store over a Cloudflare D1 binding (drizzle's D1 driver). D1's batch runs its statements as one transaction.
+import { drizzle } from 'drizzle-orm/d1';
+import { schema, type Db, type Statement, type Store } from './client.ts';
+
+/** The part of the D1 binding this store uses (structural, so worker/ needs no Workers type globals). */
+export interface D1Like {
+  prepare(query: string): D1StatementLike;
+  batch(statements: D1StatementLike[]): Promise<unknown[]>;
+}
+export interface D1StatementLike {
+  bind(...values: unknown[]): D1StatementLike;
+  raw<T = unknown[]>(): Promise<T[]>;
+}
+
+export function d1Store(d1: D1Like): Store {
+  // drizzle's parameter type names the global D1Database; the binding is the same object.
+  const db = drizzle(d1 as unknown as Parameters<typeof drizzle>[0], { schema });
+  return {
+    db: db as unknown as Db,
+    batch: (statements) => db.batch(statements as [Statement, ...Statement[]]) as Promise<unknown[]>,
+    execBatch: async (statements) => {
+      if (statements.length > 0) await d1.batch(statements.map((s) => d1.prepare(s)));
+    },
+    queryColumn: async (sql) => (await d1.prepare(sql).raw<unknown[]>()).map((row) => row[0]),
+    // A binding has nothing to close.
+    close: async () => {},
+  };
+}

@@ -1,0 +1,61 @@
+// The Merkle log's storage: leaves (appended with events), completed subtree nodes, and each site's head.
+import { and, asc, eq, gte, inArray, or, sql } from 'drizzle-orm';
+import type { Store } from './client.ts';
+import { logHeads, logLeaves, logNodes } from './schema.ts';
+import type { NodeKey } from '../crypto/merkle.ts';
+
+export type LogHead = typeof logHeads.$inferSelect;
+
+export function logRepo(store: Store) {
+  const { db } = store;
+  return {
+    head: async (siteId: string): Promise<LogHead | null> =>
+      (await db.select().from(logHeads).where(eq(logHeads.siteId, siteId)).limit(1))[0] ?? null,
+    leavesFrom: (siteId: string, from: number, limit: number) =>
+      db
+        .select({ idx: logLeaves.idx, leafHash: logLeaves.leafHash })
+        .from(logLeaves)
+        .where(and(eq(logLeaves.siteId, siteId), gte(logLeaves.idx, from)))
+        .orderBy(asc(logLeaves.idx))
+        .limit(limit),
+    /** Stored node hashes (base64) for the given keys, in one query. */
+    async nodes(siteId: string, keys: readonly NodeKey[]): Promise<Map<string, string>> {
+      const found = new Map<string, string>();
+      for (let i = 0; i < keys.length; i += 50) {
+        const chunk = keys.slice(i, i + 50);
+        const rows = await db
+          .select()
+          .from(logNodes)
+          .where(
+            and(
+              eq(logNodes.siteId, siteId),
+              or(...chunk.map((k) => and(eq(logNodes.level, k.level), eq(logNodes.idx, k.index)))),
+            ),
+          );
+        for (const row of rows) found.set(`${row.level}:${row.idx}`, row.hash);
+      }
+      return found;
+    },
+    insertNodes: (siteId: string, nodes: { level: number; index: number; hash: string }[]) =>
+      db
+        .insert(logNodes)
+        .values(nodes.map((n) => ({ siteId, level: n.level, idx: n.index, hash: n.hash })))
+        .onConflictDoNothing(),
+    /** Moves the head from `fromSize` (null: no head yet) to the new size: a compare-and-set. */
+    advanceHead: (siteId: string, fromSize: number | null, head: Omit<LogHead, 'siteId'>) =>
+      fromSize === null
+        ? db.insert(logHeads).values({ siteId, ...head }).onConflictDoNothing()
+        : db
+            .update(logHeads)
+            .set(head)
+            .where(and(eq(logHeads.siteId, siteId), eq(logHeads.size, fromSize))),
+    leavesAt: (siteId: string, indices: number[]) =>
+      db
+        .select()
+        .from(logLeaves)
+        .where(and(eq(logLeaves.siteId, siteId), inArray(logLeaves.idx, indices))),
+    count: async (siteId: string) =>
+      (await db.select({ n: sql<number>`COUNT(*)` }).from(logLeaves).where(eq(logLeaves.siteId, siteId)))[0]?.n ?? 0,
+  };
+}
+export type LogRepo = ReturnType<typeof logRepo>;

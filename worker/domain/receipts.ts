@@ -1,0 +1,76 @@
+// The consent receipt (fields after ISO/IEC TS 27560 and the Kantara Consent Receipt) and the proof document:
+// receipt + its JWS + the log entries of the consent with inclusion paths to a signed checkpoint.
+import type { ConsentRow } from '../db/consents.ts';
+import { notFound } from '../errors.ts';
+import { signReceipt } from '../crypto/signing.ts';
+import type { PolicyFacts } from '../policy/facts.ts';
+import { localizeFacts } from '../policy/render.ts';
+import type { DomainContext } from './context.ts';
+import { inclusion, integrate, logOrigin } from './log.ts';
+
+export const RECEIPT_SCHEMA = 'https://assent.dev/schemas/consent-receipt/v1';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export async function buildReceipt(ctx: DomainContext, consent: ConsentRow) {
+  const [subject, policy] = await Promise.all([
+    ctx.subjects.byId(consent.subjectId),
+    ctx.policies.get(consent.siteId, consent.policyVersion, consent.locale),
+  ]);
+  const facts = policy ? (localizeFacts(JSON.parse(policy.facts), consent.locale) as PolicyFacts) : null;
+  return {
+    schemaVersion: RECEIPT_SCHEMA,
+    receiptId: consent.id,
+    consentId: consent.id,
+    site: consent.siteId,
+    language: consent.locale,
+    controller: facts
+      ? { name: facts.controller.name, address: facts.controller.address, email: facts.controller.email }
+      : null,
+    subject: { phone: subject?.masked ?? null, country: subject?.country ?? null, erased: Boolean(subject?.erasedAt) },
+    purposes: facts ? facts.purposes.map((p) => ({ id: p.id, description: p.description, legalBasis: p.legalBasis })) : [],
+    notice: {
+      policyVersion: consent.policyVersion,
+      policySha256: consent.policySha256,
+      policyUrl: `${ctx.publicUrl}/p/${consent.siteId}/${consent.policyVersion}`,
+      widgetTextSha256: consent.textSha256,
+      locale: consent.locale,
+    },
+    collection: {
+      method: consent.collectionMethod,
+      at: iso(consent.requestedAt),
+      pageUrl: consent.pageUrl,
+      ipPrefix: consent.ipPrefix,
+      userAgent: consent.userAgent,
+    },
+    confirmation: consent.confirmedAt ? { method: consent.confirmMethod, at: iso(consent.confirmedAt) } : null,
+    withdrawal: consent.withdrawnAt
+      ? { method: consent.withdrawMethod, at: iso(consent.withdrawnAt), keyword: consent.withdrawKeyword }
+      : null,
+    status: consent.status,
+    renewalRequired: consent.renewalRequired,
+    retention: facts?.retention ?? null,
+    log: { origin: logOrigin(ctx, consent.siteId) },
+  };
+}
+
+export type Receipt = Awaited<ReturnType<typeof buildReceipt>>;
+
+export async function proofDocument(ctx: DomainContext, consentId: string) {
+  const consent = /^[A-Za-z0-9_-]{22}$/.test(consentId) ? await ctx.consents.byId(consentId) : null;
+  if (!consent) throw notFound('No proof with this id.');
+  const head = await integrate(ctx, consent.siteId);
+  const receipt = await buildReceipt(ctx, consent);
+  const jws = await signReceipt(receipt, ctx.keys.ring);
+  const leaves = (await ctx.events.leavesForConsent(consent.siteId, consent.id)).filter((l) => l.idx < head.size);
+  const entries = await Promise.all(
+    leaves.map(async (l) => ({
+      index: l.idx,
+      leaf: JSON.parse(l.leaf) as Record<string, unknown>,
+      inclusion: await inclusion(ctx, consent.siteId, l.idx, head.size),
+    })),
+  );
+  return { receipt, jws, log: { checkpoint: head.checkpoint, entries } };
+}
+
+export type ProofDocument = Awaited<ReturnType<typeof proofDocument>>;

@@ -1,0 +1,91 @@
+// Proofs and the transparency log: /proofs/{id} (HTML or JSON), number match, JWKS, log info, checkpoint, consistency.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { consistency, integrate, logOrigin, verifierKey } from '../domain/log.ts';
+import { normalisePhone } from '../domain/phone.ts';
+import { proofDocument } from '../domain/receipts.ts';
+import { loadSite } from '../domain/sites.ts';
+import { publicJwks } from '../crypto/signing.ts';
+import { timingSafeEqual } from '../crypto/tokens.ts';
+import { AppError, notFound } from '../errors.ts';
+import { clientIp, jsonBody, queryParams, type AppEnv } from '../http.ts';
+import { enforceLimits } from '../domain/limits.ts';
+import { pageHeaders } from '../pages/layout.tsx';
+import { proofPage } from '../pages/proof.tsx';
+
+const wantsJson = (accept: string | undefined, format: string | undefined) =>
+  format === 'json' || (format !== 'html' && /application\/json/.test(accept ?? '') && !/text\/html/.test(accept ?? ''));
+
+export function proofRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/proofs/:id', async (c) => {
+    const doc = await proofDocument(c.var.ctx, c.req.param('id'));
+    c.header('Cache-Control', 'no-cache');
+    c.header('Access-Control-Allow-Origin', '*');
+    if (wantsJson(c.req.header('accept'), c.req.query('format'))) return c.json(doc);
+    const base = c.var.ctx.publicUrl;
+    return c.body(
+      proofPage(doc, {
+        self: `${base}/proofs/${doc.receipt.consentId}`,
+        jwks: `${base}/.well-known/jwks.json`,
+        log: `${base}/v1/sites/${doc.receipt.site}/log`,
+      }),
+      200,
+      { ...pageHeaders, 'Cache-Control': 'no-cache' },
+    );
+  });
+
+  app.post('/proofs/:id/match', async (c) => {
+    const ctx = c.var.ctx;
+    await enforceLimits(ctx, [
+      { key: `match-ip:${clientIp(c) ?? 'unknown'}`, limit: 30, windowMs: 3_600_000 },
+      { key: `match-proof:${c.req.param('id').slice(0, 22)}`, limit: 10, windowMs: 3_600_000 },
+    ]);
+    const { phone } = await jsonBody(c, z.object({ phone: z.string().max(40) }));
+    const consent = /^[A-Za-z0-9_-]{22}$/.test(c.req.param('id')) ? await ctx.consents.byId(c.req.param('id')) : null;
+    if (!consent) throw notFound('No proof with this id.');
+    const [site, subject] = await Promise.all([loadSite(ctx, consent.siteId), ctx.subjects.byId(consent.subjectId)]);
+    let candidate = '';
+    try {
+      candidate = await ctx.sealer.blindIndex(site.id, normalisePhone(phone, site.config.defaultCountry).e164);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      candidate = '0'.repeat(64); // an invalid number simply does not match; same work, same answer time
+    }
+    const match = Boolean(subject && !subject.erasedAt) && timingSafeEqual(candidate, subject?.phoneIndex ?? '');
+    return c.json({ match });
+  });
+
+  app.get('/.well-known/jwks.json', (c) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    c.header('Access-Control-Allow-Origin', '*');
+    return c.json(publicJwks(c.var.ctx.keys.ring));
+  });
+
+  app.get('/v1/sites/:site/log', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const head = await integrate(c.var.ctx, site.id);
+    c.header('Access-Control-Allow-Origin', '*');
+    return c.json({ origin: logOrigin(c.var.ctx, site.id), size: head.size, verifierKey: await verifierKey(c.var.ctx, site.id) });
+  });
+
+  app.get('/v1/sites/:site/log/checkpoint', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const head = await integrate(c.var.ctx, site.id);
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Cache-Control', 'no-cache');
+    return c.body(head.checkpoint, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  });
+
+  app.get('/v1/sites/:site/log/consistency', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const { from, to } = queryParams(c, z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }));
+    const hashes = await consistency(c.var.ctx, site.id, from, to);
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    return c.json({ from, to, hashes });
+  });
+
+  return app;
+}
