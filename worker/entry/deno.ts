@@ -1,0 +1,24 @@
+// Deno entry (`npm run start:deno`, `deno task start`): the same startLocal as Node (node:fs and @libsql/client
+// run under Deno's Node compatibility), served with Deno.serve.
+import { startLocal } from './local.ts';
+
+declare const Deno: {
+  env: { toObject(): Record<string, string> };
+  serve(options: { port: number; hostname: string; onListen?: (addr: { port: number }) => void }, handler: (request: Request) => Response | Promise<Response>): { shutdown(): Promise<void> };
+  addSignalListener(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  exit(code: number): never;
+};
+
+const env = Deno.env.toObject();
+const server = await startLocal(env).catch((error: Error) => {
+  console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);
+  Deno.exit(1);
+});
+const http = Deno.serve({ port: server.env.PORT, hostname: env.HOST ?? '0.0.0.0', onListen: ({ port }) => {
+  console.log(`Assent (${server.env.ASSENT_MODE}) on http://localhost:${port}${server.env.ASSENT_MODE === 'dev' ? ' — demo at /demo' : ''}`);
+} }, server.app.fetch);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  Deno.addSignalListener(signal, () => {
+    void http.shutdown().then(() => server.stop()).finally(() => Deno.exit(0));
+  });
+}
