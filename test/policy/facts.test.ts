@@ -21,7 +21,8 @@ function without(value: unknown, path: string[]): unknown {
 
 function refusal(facts: unknown): AppError {
   try {
-    assertCompleteFacts(facts);
+    if (typeof facts === 'function') facts();
+    else assertCompleteFacts(facts);
   } catch (error) {
     if (error instanceof AppError) return error;
     throw error;
@@ -109,6 +110,14 @@ describe('policy facts', () => {
     ).toBe('policy.controller.website');
     const twice = { ...demoPolicyFacts, purposes: [demoPolicyFacts.purposes[0]!, demoPolicyFacts.purposes[0]!] };
     expect(refusal(twice).errors?.map((e) => e.path)).toEqual(['policy.purposes.1.id']);
+  });
+
+  it('picks the complaint authority from the site country, and asks for one where it cannot', () => {
+    const noAuthority = without(demoPolicyFacts, ['supervisoryAuthority']);
+    expect(assertCompleteFacts(noAuthority, { country: 'BE' }).supervisoryAuthority.url).toBe('https://www.autoriteprotectiondonnees.be');
+    expect(assertCompleteFacts(noAuthority).supervisoryAuthority).toEqual(cnil);
+    expect(refusal(() => assertCompleteFacts(noAuthority, { country: 'DE' })).errors?.map((e) => e.path)).toEqual(['policy.supervisoryAuthority']);
+    expect(assertCompleteFacts(demoPolicyFacts, { country: 'DE' }).supervisoryAuthority).toEqual(cnil);
   });
 
   it('maps to a problem+json that names the missing item', () => {

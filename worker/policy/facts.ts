@@ -1,7 +1,7 @@
 // The policy facts: what a site owner states about its processing, from which every policy version is rendered.
 // Part of the site configuration; validated once at PUT and again before publishing.
 import { z } from 'zod';
-import { validationError } from '../errors.ts';
+import { AppError, validationError } from '../errors.ts';
 
 /**
  * Free text a reader sees. Either one string used for every locale (names, addresses) or one string per
@@ -128,12 +128,35 @@ export const policyFactsSchema = z
 export type PolicyFacts = z.infer<typeof policyFactsSchema>;
 export type PolicyFactsInput = z.input<typeof policyFactsSchema>;
 
+/** Complaint authorities filled in when a site in that country gives none (federal states like DE must say). */
+export const supervisoryAuthorities: Record<string, { name: string; url: string }> = {
+  FR: { ...cnil },
+  BE: { name: 'Autorité de protection des données', url: 'https://www.autoriteprotectiondonnees.be' },
+  LU: { name: 'CNPD', url: 'https://cnpd.public.lu' },
+  IE: { name: 'Data Protection Commission', url: 'https://www.dataprotection.ie' },
+  ES: { name: 'AEPD', url: 'https://www.aepd.es' },
+  IT: { name: 'Garante per la protezione dei dati personali', url: 'https://www.garanteprivacy.it' },
+  NL: { name: 'Autoriteit Persoonsgegevens', url: 'https://autoriteitpersoonsgegevens.nl' },
+};
+
 /**
  * Parses the facts or throws a 422 problem naming each missing or bad item, e.g. `policy.controller.email`.
- * Returns the facts with defaults filled in.
+ * Returns the facts with defaults filled in. `country` (the site's) picks the complaint authority when none
+ * is given; the schema alone defaults to the CNIL.
  */
-export function assertCompleteFacts(facts: unknown, prefix = 'policy'): PolicyFacts {
-  const result = policyFactsSchema.safeParse(facts);
+export function assertCompleteFacts(facts: unknown, options: { prefix?: string; country?: string } = {}): PolicyFacts {
+  const { prefix = 'policy', country = 'FR' } = options;
+  let input = facts;
+  if (input !== null && typeof input === 'object' && !Array.isArray(input) && !('supervisoryAuthority' in input)) {
+    const authority = supervisoryAuthorities[country.toUpperCase()];
+    if (!authority) {
+      throw new AppError('validation_failed', 422, `Invalid value for: ${prefix}.supervisoryAuthority.`, {
+        errors: [{ path: `${prefix}.supervisoryAuthority`, message: `Required: name the data protection authority for country ${country}.` }],
+      });
+    }
+    input = { ...input, supervisoryAuthority: authority };
+  }
+  const result = policyFactsSchema.safeParse(input);
   if (!result.success) throw validationError(new z.ZodError(result.error.issues.flatMap(explainUnion)), prefix);
   return result.data;
 }

@@ -1,0 +1,91 @@
+// Everything a publish needs short of storage: complete facts, every locale rendered, covering Art. 13 and
+// readable, with the exact bytes and their SHA-256. One call, one 422 listing every problem at once.
+import { AppError, type FieldError } from '../errors.ts';
+import { assertCompleteFacts, type PolicyFacts } from './facts.ts';
+import { assertReadable, readability, type ReadabilityReport, type VagueWordWarning } from './readability.ts';
+import { assertCovered, currentTemplateVersion, renderPolicy, type PolicyTemplates, type ServiceContext } from './render.ts';
+import type { PolicySection } from './template.ts';
+
+export interface PreparedLocale {
+  locale: string;
+  title: string;
+  /** The exact bytes to store and serve with `?format=md`. */
+  markdown: string;
+  bytes: Uint8Array;
+  /** Hex SHA-256 of `bytes`. */
+  sha256: string;
+  sections: PolicySection[];
+  readability: ReadabilityReport;
+  warnings: VagueWordWarning[];
+}
+
+export interface PreparedPolicy {
+  templateVersion: string;
+  facts: PolicyFacts;
+  locales: PreparedLocale[];
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function fieldErrors(error: unknown, path: string): FieldError[] {
+  if (error instanceof AppError && error.errors) return error.errors;
+  if (error instanceof AppError) return [{ path, message: error.message }];
+  throw error;
+}
+
+/**
+ * Renders and checks every locale. Throws 422 `validation_failed` for missing facts, or `policy_refused` with
+ * the uncovered Art. 13 items and the unreadable sections (with their hardest sentences) of every locale.
+ */
+export async function preparePolicy(options: {
+  facts: unknown;
+  locales: readonly string[];
+  templates: PolicyTemplates;
+  context: ServiceContext;
+  templateVersion?: string;
+  country?: string;
+}): Promise<PreparedPolicy> {
+  const { locales, templates, context, templateVersion = currentTemplateVersion } = options;
+  const facts = assertCompleteFacts(options.facts, options.country ? { country: options.country } : {});
+  const errors: FieldError[] = [];
+  const prepared: PreparedLocale[] = [];
+  const scores: Record<string, unknown> = {};
+  for (const locale of locales) {
+    try {
+      const policy = renderPolicy({ facts, locale, templateVersion, templates, context });
+      const report = readability(policy.sections, locale);
+      scores[locale] = { formula: report.formula, overall: report.overall.score };
+      for (const check of [() => assertCovered(policy.sections, locale), () => assertReadable(report)]) {
+        try {
+          check();
+        } catch (error) {
+          errors.push(...fieldErrors(error, `policy.${locale}`));
+        }
+      }
+      const bytes = new TextEncoder().encode(policy.markdown);
+      prepared.push({
+        locale,
+        title: policy.title,
+        markdown: policy.markdown,
+        bytes,
+        sha256: await sha256Hex(bytes),
+        sections: policy.sections,
+        readability: report,
+        warnings: report.warnings,
+      });
+    } catch (error) {
+      errors.push(...fieldErrors(error, `policy.${locale}`));
+    }
+  }
+  if (errors.length > 0) {
+    const where = [...new Set(errors.map((e) => e.path))].join(', ');
+    throw new AppError('policy_refused', 422, `The policy cannot be published: ${where}.`, {
+      errors,
+      extensions: { readability: scores },
+    });
+  }
+  return { templateVersion, facts, locales: prepared };
+}
