@@ -11,7 +11,7 @@ export interface PreparedLocale {
   title: string;
   /** The exact bytes to store and serve with `?format=md`. */
   markdown: string;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   /** Hex SHA-256 of `bytes`. */
   sha256: string;
   sections: PolicySection[];
@@ -25,7 +25,7 @@ export interface PreparedPolicy {
   locales: PreparedLocale[];
 }
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
