@@ -1,6 +1,6 @@
 // Store over a Cloudflare D1 binding (drizzle's D1 driver). D1's batch runs its statements as one transaction.
 import { drizzle } from 'drizzle-orm/d1';
-import { schema, type Db, type Statement, type Store } from './client.ts';
+import { schema, type Db, type Store } from './client.ts';
 
 /** The part of the D1 binding this store uses (structural, so worker/ needs no Workers type globals). */
 export interface D1Like {
@@ -12,12 +12,31 @@ export interface D1StatementLike {
   raw<T = unknown[]>(): Promise<T[]>;
 }
 
+/** What drizzle's own D1 batch reads from each statement (drizzle-orm 0.45 internals, pinned). */
+interface BatchPreparable {
+  _prepare(): {
+    stmt?: D1StatementLike;
+    getQuery(): { sql: string; params: unknown[] };
+    mapResult(result: unknown, isFromBatch: boolean): unknown;
+  };
+}
+
 export function d1Store(d1: D1Like): Store {
   // drizzle's parameter type names the global D1Database; the binding is the same object.
   const db = drizzle(d1 as unknown as Parameters<typeof drizzle>[0], { schema });
   return {
     db: db as unknown as Db,
-    batch: (statements) => db.batch(statements as [Statement, ...Statement[]]) as Promise<unknown[]>,
+    batch: async (statements) => {
+      // drizzle 0.45's D1 batch binds `preparedQuery.stmt`, which raw `db.run(sql)` statements lack (the guarded
+      // inserts are raw), so the batch is bound here: the same steps, with a fresh prepare for raw statements.
+      const prepared = statements.map((s) => (s as unknown as BatchPreparable)._prepare());
+      const bound = prepared.map((p) => {
+        const query = p.getQuery();
+        return (p.stmt ?? d1.prepare(query.sql)).bind(...query.params);
+      });
+      const results = await d1.batch(bound);
+      return results.map((result, i) => prepared[i]!.mapResult(result, true));
+    },
     execBatch: async (statements) => {
       if (statements.length > 0) await d1.batch(statements.map((s) => d1.prepare(s)));
     },

@@ -110,7 +110,7 @@ function runtimeFor(env: Record<string, unknown>, origin: string): Promise<Runti
 
 function startupProblem(error: unknown): Response {
   const detail = error instanceof EnvError ? error.message : 'The service could not start; see the logs.';
-  if (!(error instanceof EnvError)) console.error(JSON.stringify({ level: 'error', msg: 'startup failed', error: (error as Error)?.message?.slice(0, 300) }));
+  if (!(error instanceof EnvError)) console.error(JSON.stringify({ level: 'error', msg: 'startup failed', error: (error as Error)?.message?.slice(0, 300), stack: (error as Error)?.stack?.slice(0, 800) }));
   return problemResponse(new AppError('misconfigured', 500, detail));
 }
 

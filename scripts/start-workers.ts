@@ -1,0 +1,84 @@
+// `npm run start:workers`: the Workers entry under workerd (Miniflare's API, no network: `cf: false`), with a local D1
+// persisted in <ASSENT_DATA_DIR>/wrangler/d1, the data dir's dev secrets, migrations applied and the demo site created.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { Log, LogLevel, Miniflare } from 'miniflare';
+import { loadEnv } from '../worker/entry/local.ts';
+
+export const COMPATIBILITY_DATE = '2026-04-01';
+const root = new URL('..', import.meta.url).pathname;
+
+/** Bundles worker/entry/workers.ts as Workers would (wrangler uses the same esbuild conditions). */
+export async function bundleWorker(entry = join(root, 'worker/entry/workers.ts')): Promise<string> {
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
+    target: 'es2022',
+    minify: false,
+    logLevel: 'silent',
+    tsconfig: join(root, 'tsconfig.json'),
+  });
+  return out.outputFiles[0]!.text;
+}
+
+export interface WorkersServer {
+  url: string;
+  /** The string variables handed to the worker (includes the dev secrets). */
+  vars: Record<string, string>;
+  mf: Miniflare;
+  stop(): Promise<void>;
+}
+
+export async function startWorkers(options: { env?: Record<string, string | undefined>; quiet?: boolean } = {}): Promise<WorkersServer> {
+  const raw = { ...(options.env ?? process.env) };
+  const env = await loadEnv(raw); // parses, creates the data dir, fills dev secrets from dev-secrets.json
+  const dir = resolve(env.ASSENT_DATA_DIR);
+  const persist = join(dir, 'wrangler');
+  mkdirSync(persist, { recursive: true });
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) if (name.startsWith('ASSENT_') && typeof value === 'string') vars[name] = value;
+  for (const name of ['ASSENT_MODE', 'ASSENT_PUBLIC_URL', 'ASSENT_ADMIN_TOKEN', 'ASSENT_MASTER_KEY', 'ASSENT_SIGNING_KEY'] as const) {
+    const value = env[name];
+    if (typeof value === 'string') vars[name] = value;
+  }
+  delete vars.ASSENT_DATA_DIR; // no filesystem in a worker
+  delete vars.ASSENT_DB_URL; // the local D1 binding is the database
+  vars.ASSENT_AUTO_MIGRATE = '1';
+
+  const mf = new Miniflare({
+    modules: true,
+    script: await bundleWorker(),
+    scriptPath: join(root, 'worker/entry/workers.js'),
+    compatibilityDate: COMPATIBILITY_DATE,
+    d1Databases: { DB: 'assent-local' },
+    d1Persist: join(persist, 'd1'),
+    cachePersist: false,
+    bindings: vars,
+    cf: false,
+    host: raw.HOST ?? '127.0.0.1',
+    port: env.PORT,
+    log: new Log(options.quiet ? LogLevel.WARN : LogLevel.INFO),
+    ...(options.quiet ? { handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => { out.resume(); err.pipe(process.stderr); } } : {}),
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  return { url, vars, mf, stop: () => mf.dispose() };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.env.WRANGLER_SEND_METRICS = 'false';
+  const server = await startWorkers().catch((error: Error) => {
+    console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);
+    process.exit(1);
+  });
+  // The first request runs the migrations and creates the demo site (printing its key once).
+  const first = await fetch(`${server.url}/healthz`);
+  console.log(`Assent (${server.vars.ASSENT_MODE ?? 'dev'}, workerd + D1) on ${server.url}${first.ok ? '' : ` (health ${first.status})`} — demo at /demo`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => void server.stop().finally(() => process.exit(0)));
+  }
+}
