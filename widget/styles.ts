@@ -8,7 +8,7 @@ export const css = `:host{all:initial!important;display:block!important;position
 [hidden]{display:none!important}
 *{box-sizing:border-box;font:inherit}
 .w{display:block;background:var(--bg);color:var(--fg);border:1px solid #767676;border-radius:var(--r);padding:16px}
-h2{font-size:20px;margin:0 0 8px}
+h2{font-size:20px;font-weight:700;margin:0 0 8px}
 p{margin:0 0 8px}
 .m{font-size:14px}
 a{color:inherit;display:inline-block;min-height:24px}
@@ -23,6 +23,6 @@ input{flex:1;width:100%}
 .c{flex:1 1 0;margin:0;font-weight:700;cursor:pointer;color:var(--btn-fg);background:var(--btn);border:2px solid var(--btn);transition:filter .2s}
 .c:hover{filter:brightness(1.2)}
 :focus-visible{outline:3px solid var(--focus);outline-offset:2px}
-.s{font-weight:700}
+.s{font-weight:700;margin:12px 0 0}
 .e{color:var(--err)}
 @media (prefers-reduced-motion:reduce){*{transition:none!important}}`;

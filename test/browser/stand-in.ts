@@ -50,6 +50,8 @@ export interface StandIn {
   /** Answer the next consent POST with 429. */
   rateLimitNext: boolean;
   hostPageUrl(options?: { locale?: string; theme?: string; resendDelayMs?: number }): string;
+  /** Extra pages served on the host origin, by path (e.g. the bench pages). */
+  hostPages: Map<string, string>;
   /** Forget posts, outbox and counters between tests. */
   reset(): void;
   close(): Promise<void>;
@@ -70,10 +72,14 @@ export async function startStandIn(options: { config?: WidgetSiteConfig } = {}):
   const config = options.config ?? DEMO_CONFIG;
   const bundle = await buildWidget();
   const served = new Set<string>();
+  const docs = new Map<string, Awaited<ReturnType<typeof widgetDocument>>>();
   const docFor = async (locale: string | null) => {
+    const cached = docs.get(locale ?? '');
+    if (cached) return structuredClone(cached);
     const doc = await widgetDocument({ site: 'demo', config, locale, policy: { version: 1, url: `${state.apiOrigin}/p/demo/1` } });
     served.add(doc.textSha256);
-    return doc;
+    docs.set(locale ?? '', doc);
+    return structuredClone(doc);
   };
 
   const problem = (res: ServerResponse, status: number, code: string, extra: Record<string, unknown> = {}, headers = {}) => {
@@ -146,6 +152,8 @@ export async function startStandIn(options: { config?: WidgetSiteConfig } = {}):
 
   const host = createServer((req, res) => {
     const url = new URL(req.url ?? '/', state.hostOrigin);
+    const extra = state.hostPages.get(url.pathname);
+    if (extra) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(extra);
     const locale = url.searchParams.get('locale') ?? 'fr';
     const theme = url.searchParams.get('theme');
     const resend = url.searchParams.get('resend');
@@ -163,6 +171,7 @@ export async function startStandIn(options: { config?: WidgetSiteConfig } = {}):
     outbox: [],
     declines: 0,
     rateLimitNext: false,
+    hostPages: new Map(),
     hostPageUrl: (o = {}) =>
       `${state.hostOrigin}/?locale=${o.locale ?? 'fr'}${o.theme ? `&theme=${o.theme}` : ''}${o.resendDelayMs ? `&resend=${o.resendDelayMs}` : ''}`,
     reset: () => {
