@@ -1,10 +1,11 @@
 // createApp(deps): the one Hono app every runtime serves. Web standards only; dependencies come in.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Store } from './db/client.ts';
 import { createDomainContext, type DomainContext, type SigningKeys } from './domain/context.ts';
 import type { Site } from './domain/sites.ts';
+import type { ChallengeVerifier } from './domain/consents.ts';
 import type { Sealer } from './crypto/sealing.ts';
 import { webRandom, type Random } from './crypto/tokens.ts';
 import { AppError, problemResponse } from './errors.ts';
@@ -16,6 +17,7 @@ import { consentRoutes } from './routes/consents.ts';
 import { devRoutes } from './routes/dev.ts';
 import { linkRoutes } from './routes/links.ts';
 import { proofRoutes } from './routes/proofs.ts';
+import { inboundRoutes } from './routes/inbound.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -38,8 +40,10 @@ export interface AppDeps {
   background?: (task: () => Promise<unknown>) => void;
   /** Called after a request queued messages, so they leave without waiting for the next tick. */
   onQueued?: () => void;
+  /** Checks a challenge response (Turnstile) when a site's limits are near; absent: challenges are not asked. */
+  verifyChallenge?: ChallengeVerifier;
   /** The runtime's view of the client address (never a forwarded header unless the operator says so). */
-  clientIp?: (request: Request) => string | undefined;
+  clientIp?: (c: Context) => string | undefined;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -95,6 +99,7 @@ export function createApp(input: AppDeps) {
   app.route('/', consentRoutes());
   app.route('/', linkRoutes());
   app.route('/', proofRoutes());
+  app.route('/', inboundRoutes());
   app.route('/', subscriberRoutes());
   app.route('/', devRoutes());
 

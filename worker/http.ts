@@ -74,5 +74,5 @@ export async function requireSiteAccess(c: AppContext, siteId: string): Promise<
 }
 
 export function clientIp(c: AppContext): string | undefined {
-  return c.var.deps.clientIp?.(c.req.raw) ?? undefined;
+  return c.var.deps.clientIp?.(c) ?? undefined;
 }

@@ -1,5 +1,5 @@
 // The outbox: messages committed with the state change that caused them, then claimed and sent by the dispatcher.
-import { and, asc, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Statement, Store } from './client.ts';
 import { outbox } from './schema.ts';
 
@@ -51,6 +51,25 @@ export function outboxRepo(store: Store) {
     },
     async setDeliveryStatus(providerMessageId: string, deliveryStatus: string) {
       await db.update(outbox).set({ deliveryStatus }).where(eq(outbox.providerMessageId, providerMessageId));
+    },
+    async setDeliveryStatusById(id: string, siteId: string, deliveryStatus: string) {
+      await db.update(outbox).set({ deliveryStatus }).where(and(eq(outbox.id, id), eq(outbox.siteId, siteId)));
+    },
+    /** Confirmation SMS queued for a subject since `since` (the per-number anti-pumping limit counts these). */
+    async countConfirmRequests(subjectId: string, since: number): Promise<number> {
+      const rows = await db
+        .select({ n: sql<number>`COUNT(*)` })
+        .from(outbox)
+        .where(and(eq(outbox.subjectId, subjectId), eq(outbox.kind, 'confirm-request'), gte(outbox.createdAt, since)));
+      return rows[0]?.n ?? 0;
+    },
+    /** The oldest of those, to say when the next one is allowed. */
+    async oldestConfirmRequest(subjectId: string, since: number): Promise<number | null> {
+      const rows = await db
+        .select({ at: sql<number | null>`MIN(${outbox.createdAt})` })
+        .from(outbox)
+        .where(and(eq(outbox.subjectId, subjectId), eq(outbox.kind, 'confirm-request'), gte(outbox.createdAt, since)));
+      return rows[0]?.at ?? null;
     },
     byId: async (id: string) => (await db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0] ?? null,
     forConsent: (consentId: string) => db.select().from(outbox).where(eq(outbox.consentId, consentId)),

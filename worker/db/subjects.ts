@@ -37,8 +37,8 @@ export function subjectsRepo(store: Store) {
     suppress(siteId: string, phoneIndex: string, reason: string, now: number) {
       return db.insert(suppressions).values({ siteId, phoneIndex, reason, at: now }).onConflictDoNothing();
     },
-    /** Only a confirmed new opt-in lifts a suppression: `guard` is that confirmation's batch guard. */
-    unsuppress(siteId: string, phoneIndex: string, guard: SQL) {
+    /** A confirmed new opt-in (its batch `guard`) or a START lifts a suppression. */
+    unsuppress(siteId: string, phoneIndex: string, guard?: SQL) {
       return db.delete(suppressions).where(and(eq(suppressions.siteId, siteId), eq(suppressions.phoneIndex, phoneIndex), guard));
     },
   };

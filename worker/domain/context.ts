@@ -4,6 +4,7 @@ import { consentsRepo } from '../db/consents.ts';
 import { eventsRepo } from '../db/events.ts';
 import { logRepo } from '../db/log.ts';
 import { limitsRepo } from '../db/limits.ts';
+import { inboundRepo } from '../db/inbound.ts';
 import { outboxRepo } from '../db/outbox.ts';
 import { policiesRepo } from '../db/policies.ts';
 import { sitesRepo } from '../db/sites.ts';
@@ -23,6 +24,7 @@ export interface DomainContext {
   policies: ReturnType<typeof policiesRepo>;
   log: ReturnType<typeof logRepo>;
   limits: ReturnType<typeof limitsRepo>;
+  inbound: ReturnType<typeof inboundRepo>;
   sealer: Sealer;
   clock: () => number;
   random: Random;
@@ -39,7 +41,7 @@ export interface SigningKeys {
   seed: Uint8Array;
 }
 
-export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'log' | 'limits'>): DomainContext {
+export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'log' | 'limits' | 'inbound'>): DomainContext {
   const { store } = options;
   return {
     ...options,
@@ -51,5 +53,6 @@ export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subj
     policies: policiesRepo(store),
     log: logRepo(store),
     limits: limitsRepo(store),
+    inbound: inboundRepo(store),
   };
 }

@@ -22,7 +22,8 @@ export const demoSiteConfig: SiteConfig = {
     frequency: { fr: '4 SMS par mois au plus', en: 'at most 4 messages a month' },
     helpContact: 'support@demo-shop.example',
   },
-  policy: demoPolicyFacts,
+  // The policy's program block is filled from `program` above.
+  policy: Object.fromEntries(Object.entries(demoPolicyFacts).filter(([key]) => key !== 'program')),
   sms: { provider: 'console' },
   limits: { perNumberPerDay: 3, perIpPerHour: 20, perSitePerDay: 10_000 },
   pendingTtlHours: 48,

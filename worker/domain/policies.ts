@@ -1,15 +1,16 @@
-// Publishing privacy policies: render every locale from the site's facts, refuse incomplete or hard-to-read text,
-// store the exact bytes with their SHA-256 as a new numbered version, log it, and flag consents on material change.
+// Publishing privacy policies: every locale rendered from the site's facts and checked (complete, readable) by
+// preparePolicy, stored byte for byte with its SHA-256 as a new numbered version, logged, and consents flagged for
+// renewal when purposes, recipients or transfers changed.
 import type { Statement } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import { sha256Hex } from '../crypto/tokens.ts';
 import { materialChanges, type MaterialField } from '../policy/diff.ts';
-import { assertCompleteFacts, type PolicyFacts } from '../policy/facts.ts';
-import { assertReadable, readability, type ReadabilityReport } from '../policy/readability.ts';
-import { assertCovered, currentTemplateVersion, renderPolicy, type PolicyTemplates } from '../policy/render.ts';
+import type { PolicyFacts } from '../policy/facts.ts';
+import { preparePolicy } from '../policy/publish.ts';
+import type { ReadabilityReport } from '../policy/readability.ts';
+import type { PolicyTemplates } from '../policy/render.ts';
 import type { DomainContext } from './context.ts';
 import { newEvent } from './events.ts';
-import type { Site } from './sites.ts';
+import { policyFactsOf, type Site } from './sites.ts';
 
 export interface PublishedPolicy {
   version: number;
@@ -20,6 +21,7 @@ export interface PublishedPolicy {
   renewalRequired: boolean;
 }
 
+/** Stored beside the bytes: what the HTML, JSON and diff views need without re-rendering. */
 export interface PolicyMeta {
   title: string;
   sections: { id: string; title: string; covers: string[] }[];
@@ -31,14 +33,13 @@ export async function publishPolicy(
   site: Site,
   options: { summary: string; templates: PolicyTemplates; templateVersion?: string },
 ): Promise<PublishedPolicy> {
-  const facts = assertCompleteFacts(site.config.policy, 'policy');
-  const templateVersion = options.templateVersion ?? currentTemplateVersion;
-  const rendered = site.config.locales.map((locale) => {
-    const policy = renderPolicy({ facts, locale, templateVersion, templates: options.templates, context: { publicUrl: ctx.publicUrl, site: site.id } });
-    assertCovered(policy.sections, locale);
-    const report = readability(policy.sections, locale);
-    assertReadable(report);
-    return { locale, policy, report };
+  const prepared = await preparePolicy({
+    facts: policyFactsOf(site.config),
+    locales: site.config.locales,
+    templates: options.templates,
+    context: { publicUrl: ctx.publicUrl, site: site.id },
+    country: site.config.defaultCountry,
+    ...(options.templateVersion ? { templateVersion: options.templateVersion } : {}),
   });
   const now = ctx.clock();
   const previous = await ctx.policies.latestVersion(site.id);
@@ -46,39 +47,38 @@ export async function publishPolicy(
   let changes: MaterialField[] = [];
   if (previous !== null) {
     const prior = (await ctx.policies.versionLocales(site.id, previous))[0];
-    if (prior) changes = materialChanges(JSON.parse(prior.facts) as PolicyFacts, facts);
+    if (prior) changes = materialChanges(JSON.parse(prior.facts) as PolicyFacts, prepared.facts);
   }
-  const statements: Statement[] = [];
-  const locales: PublishedPolicy['locales'] = [];
-  for (const { locale, policy, report } of rendered) {
-    const sha256 = await sha256Hex(policy.markdown);
+  const statements: Statement[] = prepared.locales.map((l) => {
     const meta: PolicyMeta = {
-      title: policy.title,
-      sections: policy.sections.map(({ id, title, covers }) => ({ id, title, covers })),
-      readability: report,
+      title: l.title,
+      sections: l.sections.map(({ id, title, covers }) => ({ id, title, covers })),
+      readability: l.readability,
     };
-    statements.push(
-      ctx.policies.insert({
-        siteId: site.id,
-        version,
-        locale,
-        templateVersion,
-        markdown: policy.markdown,
-        sha256,
-        summary: options.summary,
-        facts: JSON.stringify(facts),
-        meta: JSON.stringify(meta),
-        publishedAt: now,
-      }),
-    );
-    locales.push({ locale, sha256, readingEase: report.overall.score });
-  }
+    return ctx.policies.insert({
+      siteId: site.id,
+      version,
+      locale: l.locale,
+      templateVersion: prepared.templateVersion,
+      markdown: l.markdown,
+      sha256: l.sha256,
+      summary: options.summary,
+      facts: JSON.stringify(prepared.facts),
+      meta: JSON.stringify(meta),
+      publishedAt: now,
+    });
+  });
   const event = await newEvent(ctx, {
     siteId: site.id,
     consentId: null,
     type: 'policy-published',
     at: now,
-    details: { version, templateVersion, sha256: Object.fromEntries(locales.map((l) => [l.locale, l.sha256])), materialChanges: changes },
+    details: {
+      version,
+      templateVersion: prepared.templateVersion,
+      sha256: Object.fromEntries(prepared.locales.map((l) => [l.locale, l.sha256])),
+      materialChanges: changes,
+    },
   });
   statements.push(...ctx.events.append(event));
   if (changes.length > 0) statements.push(ctx.consents.requireRenewal(site.id, version));
@@ -92,9 +92,9 @@ export async function publishPolicy(
   }
   return {
     version,
-    templateVersion,
-    locales,
-    warnings: rendered.flatMap((r) => r.report.warnings),
+    templateVersion: prepared.templateVersion,
+    locales: prepared.locales.map((l) => ({ locale: l.locale, sha256: l.sha256, readingEase: l.readability.overall.score })),
+    warnings: prepared.locales.flatMap((l) => l.warnings),
     materialChanges: changes,
     renewalRequired: changes.length > 0,
   };

@@ -1,6 +1,6 @@
 // The site configuration (GET|PUT /v1/sites/{site}): wire schema, defaults, and secret redaction.
 import { z } from 'zod';
-import { policyFactsSchema } from '../policy/facts.ts';
+import { defaultQuietHours, quietHoursRulesSchema, type QuietHoursRules } from '../sms/quiet-hours.ts';
 
 export const REDACTED = '••••••';
 
@@ -59,10 +59,18 @@ export const siteConfigSchema = z
     allowedCountries: z.array(country).min(1).optional(),
     timezone: timezone.default('Europe/Paris'),
     program: programSchema,
-    /** Policy facts (GDPR Art. 13): a missing item is refused here and at publish time. */
-    policy: policyFactsSchema.optional(),
+    /**
+     * Policy facts (GDPR Art. 13, see worker/policy/facts.ts): checked in full on PUT and at publish. The
+     * program block of the policy comes from `program` above, so it is said once.
+     */
+    policy: z.record(z.string(), z.unknown()).optional(),
     sms: smsConfigSchema.default({ provider: 'console' }),
-    quietHours: z.unknown().optional(),
+    /** Marketing sending windows in `timezone` (default: Mon–Sat 08:00–20:00, no public holidays in France). */
+    quietHours: quietHoursRulesSchema.omit({ timezone: true }).optional(),
+    /** Shared secret for POST /v1/sites/{site}/inbound/generic and delivery webhooks (Standard Webhooks). */
+    inboundSecret: z.string().min(16).optional(),
+    /** Cloudflare Turnstile site key: the widget asks for a challenge when limits are near. */
+    challenge: z.object({ provider: z.literal('turnstile'), siteKey: z.string().min(1), secret: z.string().min(1) }).optional(),
     limits: z
       .object({
         perNumberPerDay: z.number().int().min(1).max(20).default(3),
@@ -91,23 +99,43 @@ export type SmsConfig = z.infer<typeof smsConfigSchema>;
 
 export const allowedCountries = (cfg: SiteConfig) => cfg.allowedCountries ?? [cfg.defaultCountry];
 
+export const quietHoursOf = (cfg: SiteConfig): QuietHoursRules =>
+  cfg.quietHours ? { timezone: cfg.timezone, ...cfg.quietHours } : defaultQuietHours(cfg.timezone);
+
+/** Where secrets live in a configuration: [object path, key]. */
+const SECRET_PATHS: [string[], string][] = [
+  [['sms'], 'authToken'],
+  [['sms'], 'secret'],
+  [[], 'inboundSecret'],
+  [['challenge'], 'secret'],
+];
+
+function walk(obj: unknown, path: string[]): Record<string, unknown> | null {
+  let at = obj;
+  for (const key of path) at = at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  return at && typeof at === 'object' ? (at as Record<string, unknown>) : null;
+}
+
 /** Secrets are write-only: GET shows them redacted. */
 export function redactConfig(cfg: SiteConfig): SiteConfig {
-  const sms = cfg.sms;
-  if (sms.provider === 'twilio') return { ...cfg, sms: { ...sms, authToken: REDACTED } };
-  if (sms.provider === 'webhook') return { ...cfg, sms: { ...sms, secret: REDACTED } };
-  return cfg;
+  const copy = structuredClone(cfg) as unknown;
+  for (const [path, key] of SECRET_PATHS) {
+    const holder = walk(copy, path);
+    if (holder && typeof holder[key] === 'string') holder[key] = REDACTED;
+  }
+  return copy as SiteConfig;
 }
 
 /** A PUT that sends the redacted value back keeps the stored secret. */
 export function keepRedactedSecrets(incoming: unknown, stored: SiteConfig): unknown {
   if (!incoming || typeof incoming !== 'object') return incoming;
-  const sms = (incoming as { sms?: Record<string, unknown> }).sms;
-  if (!sms || typeof sms !== 'object' || sms.provider !== stored.sms.provider) return incoming;
-  const copy = { ...sms };
-  if (stored.sms.provider === 'twilio' && copy.authToken === REDACTED) copy.authToken = stored.sms.authToken;
-  if (stored.sms.provider === 'webhook' && copy.secret === REDACTED) copy.secret = stored.sms.secret;
-  return { ...(incoming as object), sms: copy };
+  const copy = structuredClone(incoming);
+  for (const [path, key] of SECRET_PATHS) {
+    const holder = walk(copy, path);
+    const before = walk(stored, path);
+    if (holder && holder[key] === REDACTED && before && typeof before[key] === 'string') holder[key] = before[key];
+  }
+  return copy;
 }
 
 /** `http://localhost:*` matches any port; `https://*.shop.example` any subdomain. */

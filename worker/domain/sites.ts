@@ -2,6 +2,7 @@
 import { AppError, notFound, validationError } from '../errors.ts';
 import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
 import type { DomainContext } from './context.ts';
+import { assertCompleteFacts } from '../policy/facts.ts';
 import { keepRedactedSecrets, siteConfigSchema, siteIdSchema, type SiteConfig } from './site-config.ts';
 
 export interface Site {
@@ -15,10 +16,20 @@ export async function loadSite(ctx: Pick<DomainContext, 'sites'>, siteId: string
   return { id: row.id, config: siteConfigSchema.parse(JSON.parse(row.config)) };
 }
 
+/** Validates a configuration; its policy facts, when given, must be complete (a missing item is named). */
 export function parseSiteConfig(input: unknown, prefix = ''): SiteConfig {
   const parsed = siteConfigSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, prefix);
+  if (parsed.data.policy) {
+    assertCompleteFacts(policyFactsOf(parsed.data), { prefix: [prefix, 'policy'].filter(Boolean).join('.'), country: parsed.data.defaultCountry });
+  }
   return parsed.data;
+}
+
+/** The facts a policy is rendered from: the site's `policy` plus its program, said once in `program`. */
+export function policyFactsOf(config: SiteConfig): Record<string, unknown> {
+  const { name, description, frequency, helpContact, shortCode } = config.program;
+  return { ...config.policy, program: { name, purpose: description, frequency, helpContact, ...(shortCode ? { shortCode } : {}) } };
 }
 
 /** Creates a site and its first API key; the key is returned once and stored only as a hash. */

@@ -3,6 +3,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createClient } from '@libsql/client';
+import type { Context } from 'hono';
 import { contextFromDeps, createApp, type AppDeps } from '../app.ts';
 import { createSealer } from '../crypto/sealing.ts';
 import { fromBase64, toBase64 } from '../crypto/encoding.ts';
@@ -90,7 +91,22 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
-export async function startLocal(raw: Record<string, string | undefined>, log = console.log): Promise<LocalServer & { env: Env }> {
+/** With ASSENT_TRUST_PROXY, the client is the first X-Forwarded-For address (set it only behind your own proxy). */
+export function clientIpResolver(env: Env, direct: (c: Context) => string | undefined) {
+  return function clientIp(c: Context): string | undefined {
+    if (env.ASSENT_TRUST_PROXY) {
+      const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+      if (forwarded) return forwarded;
+    }
+    return direct(c);
+  };
+}
+
+export async function startLocal(
+  raw: Record<string, string | undefined>,
+  options: { log?: (line: string) => void; clientIp?: (c: Context) => string | undefined } = {},
+): Promise<LocalServer & { env: Env }> {
+  const log = options.log ?? console.log;
   const env = await loadEnv(raw);
   const store = await openStore(env);
   const dir = resolve(env.ASSENT_DATA_DIR);
@@ -107,6 +123,7 @@ export async function startLocal(raw: Record<string, string | undefined>, log = 
     providerFor: providerRouter({ console: consoleProvider }),
     logger: jsonLogger(),
     onQueued: () => kick(),
+    clientIp: clientIpResolver(env, options.clientIp ?? (() => undefined)),
     ...(env.ASSENT_MODE === 'dev' ? { devOutbox } : {}),
   };
   const jobs = createJobs(deps);

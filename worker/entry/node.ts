@@ -1,8 +1,9 @@
 // Node entry (`npm start`): environment → dependencies → createApp → @hono/node-server.
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { startLocal } from './local.ts';
 
-const server = await startLocal(process.env).catch((error: Error) => {
+const server = await startLocal(process.env, { clientIp: (c) => getConnInfo(c).remote.address }).catch((error: Error) => {
   console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);
   process.exit(1);
 });

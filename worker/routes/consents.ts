@@ -15,6 +15,7 @@ export const consentBodySchema = z.object({
   textSha256: z.string().regex(/^[0-9a-f]{64}$/, 'A hex SHA-256 (64 characters).'),
   policyVersion: z.number().int().positive(),
   pageUrl: z.url().max(2000).optional(),
+  challengeToken: z.string().max(4096).optional(),
 });
 
 export function consentRoutes() {
@@ -43,7 +44,7 @@ export function consentRoutes() {
       method: 'widget',
       ip: clientIp(c),
       userAgent: c.req.header('user-agent'),
-    });
+    }, c.var.deps.verifyChallenge);
     if (outcome.kind === 'declined') return c.body(null, 204);
     c.var.deps.onQueued?.();
     return c.json(

@@ -1,0 +1,29 @@
+// Inbound SMS already handled, by provider message id: a replay finds its row and changes nothing.
+import { and, eq } from 'drizzle-orm';
+import type { Store } from './client.ts';
+import { inboundMessages } from './schema.ts';
+
+export function inboundRepo(store: Store) {
+  const { db } = store;
+  return {
+    /** True when this call claimed the message id (first delivery), false for a replay. */
+    async claim(siteId: string, messageId: string, now: number): Promise<boolean> {
+      const rows = await db
+        .insert(inboundMessages)
+        .values({ siteId, messageId, at: now })
+        .onConflictDoNothing()
+        .returning({ id: inboundMessages.messageId });
+      return rows.length === 1;
+    },
+    async record(siteId: string, messageId: string, action: string) {
+      await db
+        .update(inboundMessages)
+        .set({ action })
+        .where(and(eq(inboundMessages.siteId, siteId), eq(inboundMessages.messageId, messageId)));
+    },
+    /** Gives a claim back when handling failed, so the provider's retry is handled. */
+    async release(siteId: string, messageId: string) {
+      await db.delete(inboundMessages).where(and(eq(inboundMessages.siteId, siteId), eq(inboundMessages.messageId, messageId)));
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// Inbound SMS: keywords in every form (STOP, START, OUI/YES, HELP…) act on the sender's consents for the site.
+// STOP withdraws everything and suppresses the number at once; replays (same message id) change nothing.
+import type { SubjectRow } from '../db/subjects.ts';
+import { AppError } from '../errors.ts';
+import { decideInbound, type InboundDecision } from '../sms/opt-out.ts';
+import { systemMessage } from '../sms/template.ts';
+import { confirmConsent, withdrawAll } from './consents.ts';
+import type { DomainContext } from './context.ts';
+import { normalisePhone } from './phone.ts';
+import type { Site } from './sites.ts';
+
+export interface InboundMessage {
+  from: string;
+  body: string;
+  messageId: string;
+}
+
+export interface InboundResult {
+  replay: boolean;
+  action: InboundDecision['effect'] | 'replay';
+  keyword: string | null;
+  /** The answer to send back, in the subscriber's language; null for free text or a replay. */
+  reply: string | null;
+}
+
+export async function handleInbound(ctx: DomainContext, site: Site, msg: InboundMessage): Promise<InboundResult> {
+  if (!(await ctx.inbound.claim(site.id, msg.messageId, ctx.clock()))) {
+    return { replay: true, action: 'replay', keyword: null, reply: null };
+  }
+  try {
+    const result = await apply(ctx, site, msg);
+    await ctx.inbound.record(site.id, msg.messageId, result.action);
+    return result;
+  } catch (error) {
+    await ctx.inbound.release(site.id, msg.messageId).catch(() => {});
+    throw error;
+  }
+}
+
+async function apply(ctx: DomainContext, site: Site, msg: InboundMessage): Promise<InboundResult> {
+  let e164: string;
+  try {
+    e164 = normalisePhone(msg.from, site.config.defaultCountry, 'From').e164;
+  } catch (error) {
+    if (error instanceof AppError) return { replay: false, action: 'none', keyword: null, reply: null };
+    throw error;
+  }
+  const phoneIndex = await ctx.sealer.blindIndex(site.id, e164);
+  const subject: SubjectRow | null = await ctx.subjects.byIndex(site.id, phoneIndex);
+  const [pending, suppressed, latest] = subject
+    ? await Promise.all([
+        ctx.consents.pendingForSubject(subject.id),
+        ctx.subjects.isSuppressed(site.id, phoneIndex),
+        ctx.consents.latestForSubject(subject.id),
+      ])
+    : [null, await ctx.subjects.isSuppressed(site.id, phoneIndex), null];
+  const now = ctx.clock();
+  const decision = decideInbound(msg.body, { pending: Boolean(pending && pending.expiresAt >= now), suppressed });
+  const locale = latest?.locale ?? site.config.defaultLocale;
+  const keyword = decision.match?.keyword ?? null;
+
+  switch (decision.effect) {
+    case 'withdraw-all-and-suppress':
+      if (subject) await withdrawAll(ctx, subject, { method: 'sms', keyword: keyword ?? 'STOP' });
+      else await ctx.subjects.suppress(site.id, phoneIndex, 'withdrawn:sms', now);
+      break;
+    case 'lift-suppression':
+      // START lifts the block but restores no consent: a new explicit opt-in (link in the reply) is needed.
+      if (suppressed) await ctx.store.batch([ctx.subjects.unsuppress(site.id, phoneIndex)]);
+      break;
+    case 'confirm-pending': {
+      // The "confirmed" SMS (with its unsubscribe link) leaves through the outbox, as after a link confirmation.
+      const outcome = await confirmConsent(ctx, pending!, 'reply', site);
+      if (outcome.kind !== 'confirmed' && outcome.kind !== 'already-confirmed') {
+        return { replay: false, action: 'none', keyword, reply: reply(site, 'no-pending', locale, ctx) };
+      }
+      return { replay: false, action: 'confirm-pending', keyword, reply: null };
+    }
+    case 'none':
+      break;
+  }
+  return { replay: false, action: decision.effect, keyword, reply: decision.reply ? reply(site, decision.reply, locale, ctx) : null };
+}
+
+function reply(site: Site, kind: Parameters<typeof systemMessage>[0], locale: string, ctx: DomainContext): string {
+  const { program } = site.config;
+  return systemMessage(kind, locale, {
+    program: program.name,
+    shortCode: program.shortCode,
+    helpContact: program.helpContact,
+    frequency: program.frequency[locale] ?? program.frequency[site.config.defaultLocale] ?? '',
+    url: `${ctx.publicUrl}/s/${site.id}`,
+  });
+}

@@ -1,0 +1,101 @@
+// Inbound SMS and delivery receipts from providers. Every request is authenticated by signature first
+// (Twilio's X-Twilio-Signature over ASSENT_PUBLIC_URL + path, or Standard Webhooks HMAC-SHA256); a bad or missing
+// signature is a 403 that changes nothing.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { handleInbound } from '../domain/inbound.ts';
+import { loadSite, type Site } from '../domain/sites.ts';
+import { AppError, forbidden, validationError } from '../errors.ts';
+import type { AppContext, AppEnv } from '../http.ts';
+import { parseTwilioStatus } from '../sms/providers/twilio.ts';
+import { verifyTwilioSignature, verifyWebhook } from '../sms/signatures.ts';
+import { twimlResponse } from '../sms/twiml.ts';
+
+const twilioInbound = z.object({
+  From: z.string().min(3).max(40),
+  Body: z.string().max(2000),
+  MessageSid: z.string().min(10).max(64),
+});
+const genericInbound = z.object({
+  from: z.string().min(3).max(40),
+  body: z.string().max(2000),
+  messageId: z.string().min(1).max(200),
+});
+const genericDelivery = z.object({
+  id: z.string().min(1).max(64),
+  status: z.enum(['queued', 'sent', 'delivered', 'failed', 'undelivered']),
+});
+
+/** The URL the provider was told to call: our configured public URL, never the Host or X-Forwarded-Host headers. */
+function signedUrl(c: AppContext): string {
+  const url = new URL(c.req.url);
+  return `${c.var.ctx.publicUrl}${url.pathname}${url.search}`;
+}
+
+async function twilioForm(c: AppContext, site: Site): Promise<URLSearchParams> {
+  if (site.config.sms.provider !== 'twilio') throw forbidden('This site does not use Twilio.');
+  const form = new URLSearchParams(await c.req.text());
+  const ok = await verifyTwilioSignature({
+    authToken: site.config.sms.authToken,
+    url: signedUrl(c),
+    params: form,
+    signature: c.req.header('x-twilio-signature'),
+  });
+  if (!ok) throw forbidden('Missing or invalid X-Twilio-Signature.');
+  return form;
+}
+
+async function signedJson(c: AppContext, site: Site): Promise<unknown> {
+  const secret = site.config.inboundSecret ?? (site.config.sms.provider === 'webhook' ? site.config.sms.secret : undefined);
+  if (!secret) throw forbidden('This site has no inbound secret configured.');
+  const body = await c.req.text();
+  const verified = await verifyWebhook({ secret, headers: c.req.raw.headers, body, now: new Date(c.var.ctx.clock()) });
+  if (!verified.ok) throw forbidden(`Webhook signature refused (${verified.reason}).`);
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new AppError('malformed_json', 400, 'The body is not valid JSON.', { errors: [{ path: '(body)', message: 'Malformed JSON.' }] });
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+export function inboundRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post('/v1/sites/:site/inbound/twilio', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const form = parse(twilioInbound, Object.fromEntries(await twilioForm(c, site)));
+    const result = await handleInbound(c.var.ctx, site, { from: form.From, body: form.Body, messageId: form.MessageSid });
+    if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
+    return twimlResponse(result.reply);
+  });
+
+  app.post('/v1/sites/:site/inbound/generic', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const msg = parse(genericInbound, await signedJson(c, site));
+    const result = await handleInbound(c.var.ctx, site, msg);
+    if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
+    return c.json({ action: result.action, keyword: result.keyword, reply: result.reply, replay: result.replay });
+  });
+
+  app.post('/v1/sites/:site/delivery/twilio', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const update = parseTwilioStatus(await twilioForm(c, site), signedUrl(c));
+    if (update) await c.var.ctx.outbox.setDeliveryStatus(update.providerMessageId, update.status);
+    return c.body(null, 204);
+  });
+
+  app.post('/v1/sites/:site/delivery/webhook', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const update = parse(genericDelivery, await signedJson(c, site));
+    await c.var.ctx.outbox.setDeliveryStatusById(update.id, site.id, update.status);
+    return c.body(null, 204);
+  });
+
+  return app;
+}
