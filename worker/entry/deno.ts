@@ -1,16 +1,18 @@
 // Deno entry (`npm run start:deno`, `deno task start`): the same startLocal as Node (node:fs and @libsql/client
 // run under Deno's Node compatibility), served with Deno.serve.
+import { getConnInfo } from 'hono/deno';
 import { startLocal } from './local.ts';
 
 declare const Deno: {
   env: { toObject(): Record<string, string> };
-  serve(options: { port: number; hostname: string; onListen?: (addr: { port: number }) => void }, handler: (request: Request) => Response | Promise<Response>): { shutdown(): Promise<void> };
+  serve(options: { port: number; hostname: string; onListen?: (addr: { port: number }) => void }, handler: (request: Request, info: unknown) => Response | Promise<Response>): { shutdown(): Promise<void> };
   addSignalListener(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
   exit(code: number): never;
 };
 
 const env = Deno.env.toObject();
-const server = await startLocal(env).catch((error: Error) => {
+// Deno.serve hands the connection info to app.fetch as its env; hono/deno reads the remote address from it.
+const server = await startLocal(env, { clientIp: (c) => getConnInfo(c).remote.address }).catch((error: Error) => {
   console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);
   Deno.exit(1);
 });

@@ -72,7 +72,8 @@ async function build(raw: Record<string, unknown>, origin: string): Promise<Runt
       queued = true;
     },
     background: (task) => void pending.push(task),
-    clientIp: (request) => request.headers.get('cf-connecting-ip') ?? undefined,
+    // Workers sets CF-Connecting-IP itself; a client cannot forge it.
+    clientIp: (c) => c.req.header('cf-connecting-ip') ?? undefined,
     ...(env.ASSENT_MODE === 'dev' ? { devOutbox } : {}),
   };
   if (env.ASSENT_MODE === 'dev') {
