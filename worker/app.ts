@@ -18,6 +18,7 @@ import { devRoutes } from './routes/dev.ts';
 import { linkRoutes } from './routes/links.ts';
 import { proofRoutes } from './routes/proofs.ts';
 import { inboundRoutes } from './routes/inbound.ts';
+import { policyRoutes } from './routes/policies.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -100,6 +101,7 @@ export function createApp(input: AppDeps) {
   app.route('/', linkRoutes());
   app.route('/', proofRoutes());
   app.route('/', inboundRoutes());
+  app.route('/', policyRoutes());
   app.route('/', subscriberRoutes());
   app.route('/', devRoutes());
 

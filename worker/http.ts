@@ -38,6 +38,11 @@ export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S): P
   return parsed.data;
 }
 
+/** A 422 naming one field (for checks zod cannot express at the boundary). */
+export function validationErrorFor(path: string, message: string): AppError {
+  return new AppError('validation_failed', 422, `Invalid value for: ${path}.`, { errors: [{ path, message }] });
+}
+
 export function queryParams<S extends z.ZodType>(c: AppContext, schema: S): z.infer<S> {
   const parsed = schema.safeParse(c.req.query());
   if (!parsed.success) throw validationError(parsed.error);

@@ -1,0 +1,150 @@
+// Privacy policies: publish (site key), and read any version as HTML, the exact Markdown bytes, or JSON;
+// the version list and a section-by-section diff. Numbered versions never change, so they cache forever.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { PolicyVersionRow } from '../db/policies.ts';
+import { publishPolicy, type PolicyMeta } from '../domain/policies.ts';
+import { loadSite, type Site } from '../domain/sites.ts';
+import { notFound } from '../errors.ts';
+import { policyTemplates } from '../generated/policy-templates.ts';
+import { jsonBody, requireSiteAccess, validationErrorFor, type AppContext, type AppEnv } from '../http.ts';
+import { pageHeaders } from '../pages/layout.tsx';
+import { diffPage, policyPage } from '../policy/html.tsx';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+function pickLocale(c: AppContext, site: Site): string {
+  const wanted = c.req.query('locale');
+  if (wanted && site.config.locales.includes(wanted)) return wanted;
+  const accepted = (c.req.header('accept-language') ?? '')
+    .split(',')
+    .map((part) => part.split(';')[0]!.trim().slice(0, 2).toLowerCase());
+  return accepted.find((l) => site.config.locales.includes(l)) ?? site.config.defaultLocale;
+}
+
+function formatOf(c: AppContext): 'md' | 'json' | 'html' {
+  const format = c.req.query('format');
+  if (format === 'md' || format === 'json' || format === 'html') return format;
+  if (format !== undefined) throw validationErrorFor('format', 'Use md, json or html.');
+  const accept = c.req.header('accept') ?? '';
+  if (/text\/markdown/.test(accept)) return 'md';
+  if (/application\/json/.test(accept) && !/text\/html/.test(accept)) return 'json';
+  return 'html';
+}
+
+function versionParam(raw: string): number {
+  const v = Number(raw);
+  if (!/^[1-9]\d{0,8}$/.test(raw) || !Number.isSafeInteger(v)) throw notFound(`No policy version "${raw.slice(0, 20)}".`);
+  return v;
+}
+
+async function render(c: AppContext, site: Site, row: PolicyVersionRow, immutable: boolean) {
+  const format = formatOf(c);
+  const etag = `"${row.sha256.slice(0, 32)}-${format}"`;
+  c.header('ETag', etag);
+  c.header('Vary', 'Accept, Accept-Language');
+  c.header('Cache-Control', immutable ? IMMUTABLE : 'no-cache');
+  c.header('Access-Control-Allow-Origin', '*');
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+  if (format === 'md') return c.body(row.markdown, 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
+  const meta = JSON.parse(row.meta) as PolicyMeta;
+  if (format === 'json') {
+    return c.json({
+      site: site.id,
+      version: row.version,
+      locale: row.locale,
+      publishedAt: new Date(row.publishedAt).toISOString(),
+      sha256: row.sha256,
+      summary: row.summary,
+      templateVersion: row.templateVersion,
+      sections: meta.sections,
+      readability: {
+        formula: meta.readability.formula,
+        overall: meta.readability.overall.score,
+        sections: Object.fromEntries(meta.readability.sections.map((s) => [s.id, s.score])),
+      },
+    });
+  }
+  const versions = [...new Map((await c.var.ctx.policies.list(site.id)).map((v) => [v.version, v])).values()];
+  const html = policyPage({
+    site: { id: site.id, name: site.config.name },
+    version: row.version,
+    locale: row.locale,
+    publishedAt: new Date(row.publishedAt),
+    markdown: row.markdown,
+    versions: versions.map((v) => ({ version: v.version, publishedAt: new Date(v.publishedAt), summary: v.summary })),
+    scores: meta.readability,
+    timeZone: site.config.timezone,
+  });
+  return c.body(html, 200, { ...pageHeaders, 'Cache-Control': immutable ? 'public, max-age=3600' : 'no-cache' });
+}
+
+export function policyRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post('/v1/sites/:site/policies', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    const { summary } = await jsonBody(c, z.object({ summary: z.string().min(1).max(500) }));
+    const published = await publishPolicy(c.var.ctx, site, { summary, templates: policyTemplates });
+    c.header('Location', `/p/${site.id}/${published.version}`);
+    return c.json(published, 201);
+  });
+
+  app.get('/p/:site/versions', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const rows = await c.var.ctx.policies.list(site.id);
+    const byVersion = new Map<number, { version: number; publishedAt: string; summary: string; templateVersion: string; locales: { locale: string; sha256: string }[] }>();
+    for (const r of rows) {
+      const entry = byVersion.get(r.version) ?? {
+        version: r.version,
+        publishedAt: new Date(r.publishedAt).toISOString(),
+        summary: r.summary,
+        templateVersion: r.templateVersion,
+        locales: [],
+      };
+      entry.locales.push({ locale: r.locale, sha256: r.sha256 });
+      byVersion.set(r.version, entry);
+    }
+    c.header('Cache-Control', 'no-cache');
+    c.header('Access-Control-Allow-Origin', '*');
+    return c.json({ site: site.id, versions: [...byVersion.values()] });
+  });
+
+  app.get('/p/:site/diff/:from/:to', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const locale = pickLocale(c, site);
+    const [from, to] = await Promise.all(
+      [c.req.param('from'), c.req.param('to')].map(async (v) => {
+        const row = await c.var.ctx.policies.get(site.id, versionParam(v), locale);
+        if (!row) throw notFound(`No policy version ${v} in "${locale}".`);
+        return row;
+      }),
+    );
+    const html = diffPage({
+      site: { id: site.id, name: site.config.name },
+      locale,
+      from: { version: from!.version, publishedAt: new Date(from!.publishedAt), markdown: from!.markdown },
+      to: { version: to!.version, publishedAt: new Date(to!.publishedAt), markdown: to!.markdown },
+      timeZone: site.config.timezone,
+    });
+    return c.body(html, 200, { ...pageHeaders, 'Cache-Control': IMMUTABLE });
+  });
+
+  app.get('/p/:site', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const latest = await c.var.ctx.policies.latestVersion(site.id);
+    const row = latest === null ? null : await c.var.ctx.policies.get(site.id, latest, pickLocale(c, site));
+    if (!row) throw notFound(`Site "${site.id}" has no published policy.`);
+    return render(c, site, row, false);
+  });
+
+  app.get('/p/:site/:version', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const version = versionParam(c.req.param('version'));
+    const row = await c.var.ctx.policies.get(site.id, version, pickLocale(c, site));
+    if (!row) throw notFound(`No policy version ${version}.`);
+    return render(c, site, row, true);
+  });
+
+  return app;
+}
