@@ -3,7 +3,8 @@
 import type { WidgetErrorCode } from './types.ts';
 
 export interface ConsentRequest {
-  phone?: string;
+  /** Empty for a "no". */
+  phone: string;
   country?: string;
   choice: 'yes' | 'no';
   locale: string;
@@ -32,10 +33,13 @@ export async function postConsent(url: string, body: ConsentRequest): Promise<Co
 }
 
 /**
- * Maps a problem body to a widget error code; a field error on `phone` is always "invalid_phone". Codes the
- * widget has no text for fall back to `generic` where the texts are looked up.
+ * Maps a problem body to a widget error code. A generic validation failure on `phone` reads as "invalid_phone";
+ * specific codes (country_not_allowed…) stay, with the field kept so the input is flagged. Codes the widget has
+ * no text for fall back to `generic` where the texts are looked up.
  */
 export function problemCode(status: number, problem: any): { code: WidgetErrorCode; field?: string } {
-  if (problem.errors?.some((e: any) => /^phone/.test(e.path))) return { code: 'invalid_phone', field: 'phone' };
-  return { code: status === 429 ? 'rate_limited' : (problem.code ?? String(problem.type).split('/').pop()!.replace(/-/g, '_')) };
+  const field = problem.errors?.some((e: any) => /^phone/.test(e.path)) ? 'phone' : undefined;
+  let code = status === 429 ? 'rate_limited' : problem.code ?? String(problem.type).split('/').pop()!.replace(/-/g, '_');
+  if (field && code === 'validation_failed') code = 'invalid_phone';
+  return field ? { code, field } : { code };
 }

@@ -51,7 +51,7 @@ export async function mountWidget(host: HTMLElement, options: MountOptions & { a
     phase.value = { kind: 'sending' };
     const result = await postConsent(base + 'consents', {
       // A "no" carries no number: nothing personal leaves the page.
-      phone: choice === 'yes' ? phone : undefined,
+      phone: choice === 'yes' ? phone : '',
       country,
       choice,
       locale: doc.locale,

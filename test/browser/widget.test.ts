@@ -168,7 +168,7 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     expect(await declined).toBe(true);
     expect(target.posts).toHaveLength(1);
     expect(target.posts[0]!.body.choice).toBe('no');
-    expect('phone' in target.posts[0]!.body).toBe(false);
+    expect(target.posts[0]!.body.phone).toBe('');
     expect(target.declines).toBe(1);
     expect(target.outbox).toHaveLength(0);
     await shot('fr-declined');
