@@ -19,6 +19,7 @@ import { linkRoutes } from './routes/links.ts';
 import { proofRoutes } from './routes/proofs.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { policyRoutes } from './routes/policies.ts';
+import { widgetRoutes } from './routes/widget.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -102,6 +103,7 @@ export function createApp(input: AppDeps) {
   app.route('/', proofRoutes());
   app.route('/', inboundRoutes());
   app.route('/', policyRoutes());
+  app.route('/', widgetRoutes());
   app.route('/', subscriberRoutes());
   app.route('/', devRoutes());
 

@@ -56,7 +56,7 @@ export interface WidgetSiteConfig {
   defaultLocale: string;
   defaultCountry: string;
   allowedCountries?: string[];
-  widget?: { texts?: Record<string, Partial<WidgetTexts>>; theme?: Record<string, string> };
+  widget?: { texts?: Record<string, Partial<WidgetTexts>>; theme?: Record<string, unknown> };
 }
 
 export interface WidgetCountry {
@@ -76,6 +76,21 @@ export interface WidgetDocument {
   policy: { version: number; url: string };
   texts: WidgetTexts;
   textSha256: string;
+  /** Theme custom properties (`--assent-<key>`), applied to both choices alike. */
+  theme?: Record<string, string>;
+}
+
+/** Theme keys a site may set; each becomes `--assent-<key>` on the widget host. */
+export const WIDGET_THEME_KEYS = ['bg', 'fg', 'btn', 'btn-fg', 'focus', 'error', 'radius'] as const;
+
+/** Keeps known keys with plain CSS values (colours, lengths): nothing that could close a declaration. */
+export function widgetTheme(theme: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const key of WIDGET_THEME_KEYS) {
+    const value = theme?.[key];
+    if (typeof value === 'string' && /^[#\w\s().,%-]{1,60}$/.test(value)) out[key] = value;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 type TemplateTexts = Omit<WidgetTexts, 'program' | 'description' | 'frequency'>;
@@ -158,6 +173,7 @@ export async function widgetDocument(options: {
     policyUrl: policy.url,
   });
   const countries = widgetCountries(config, locale);
+  const theme = widgetTheme(config.widget?.theme);
   return {
     site,
     locale,
@@ -168,6 +184,7 @@ export async function widgetDocument(options: {
     policy,
     texts,
     textSha256,
+    ...(theme ? { theme } : {}),
   };
 }
 

@@ -37,6 +37,13 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+// The theme as custom properties on the host, as the embed sets them; a rule rather than a style attribute so a
+// strict CSP (nonce, no 'unsafe-inline') allows it. Values were filtered by widgetTheme().
+function themeRule(widget: WidgetDocument): string {
+  const entries = Object.entries(widget.theme ?? {});
+  return entries.length ? `:host{${entries.map(([k, v]) => `--assent-${k}:${v}`).join(';')}}` : '';
+}
+
 function toPhase(state: HostedState, widget: WidgetDocument): Phase {
   if (state === 'idle') return { kind: 'idle' };
   if (state.kind !== 'error') return state;
@@ -60,7 +67,7 @@ export function renderHostedPage(options: HostedPageOptions): string {
     `<style${nonce}>${PAGE_CSS}</style></head><body><main>` +
     `<h1>${escapeHtml(t.regionLabel)}</h1>` +
     `<assent-optin site="${escapeHtml(site)}"><template shadowrootmode="open">` +
-    `<style${nonce}>${css}</style><div>${body}</div></template>` +
+    `<style${nonce}>${css}${themeRule(widget)}</style><div>${body}</div></template>` +
     `<script type="application/json"${nonce}>${scriptJson({ doc: widget, phase })}</script></assent-optin>` +
     `</main><script src="${escapeHtml(widgetScriptUrl)}" async${nonce}></script></body></html>`
   );

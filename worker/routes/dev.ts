@@ -9,10 +9,6 @@ export function devRoutes() {
     if (c.var.deps.mode !== 'dev') throw notFound('Nothing here.');
     await next();
   });
-  app.use('/demo', async (c, next) => {
-    if (c.var.deps.mode !== 'dev') throw notFound('Nothing here.');
-    await next();
-  });
 
   app.get('/dev/outbox', (c) => {
     const messages = (c.var.deps.devOutbox?.list() ?? []).map(({ to, body, createdAt }) => ({ to, body, createdAt }));

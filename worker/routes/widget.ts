@@ -1,0 +1,109 @@
+// The embed script (/widget.js and its long-cache hashed copy for Subresource Integrity), the hosted opt-in page
+// that works without JavaScript (GET/POST /s/{site}), and the dev demo page that embeds the real widget.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { proofUrl, requestConsent } from '../domain/consents.ts';
+import { loadSite, type Site } from '../domain/sites.ts';
+import { currentWidget } from '../domain/widget.ts';
+import { AppError, notFound } from '../errors.ts';
+import { widgetBundle } from '../generated/widget.ts';
+import { clientIp, type AppContext, type AppEnv } from '../http.ts';
+import { renderHostedPage, type HostedState } from '../pages/hosted.tsx';
+import { demoPage } from '../pages/demo.tsx';
+import { toBase64 } from '../crypto/encoding.ts';
+import { consentBodySchema } from './consents.ts';
+
+export const hashedWidgetPath = `/widget-${widgetBundle.sha256.slice(0, 16)}.js`;
+
+const formSchema = consentBodySchema.omit({ policyVersion: true, pageUrl: true, challengeToken: true }).extend({
+  policyVersion: z.coerce.number().int().positive(),
+  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+});
+
+function acceptedLocale(c: AppContext, site: Site): string | undefined {
+  const wanted = c.req.query('locale');
+  if (wanted) return wanted;
+  return (c.req.header('accept-language') ?? '')
+    .split(',')
+    .map((p) => p.split(';')[0]!.trim().slice(0, 2).toLowerCase())
+    .find((l) => site.config.locales.includes(l));
+}
+
+function script(c: AppContext, immutable: boolean) {
+  const etag = `"${widgetBundle.sha256.slice(0, 32)}"`;
+  c.header('ETag', etag);
+  c.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+  c.header('Access-Control-Allow-Origin', '*');
+  c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+  return c.body(widgetBundle.code, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+}
+
+async function hostedPage(c: AppContext, site: Site, state: HostedState, locale: string | undefined, status: 200 | 202 | 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429 = 200) {
+  const { document } = await currentWidget(c.var.ctx, site, locale);
+  const nonce = toBase64(c.var.ctx.random(16));
+  const html = renderHostedPage({
+    site: site.id,
+    widget: document,
+    state,
+    formAction: `/s/${site.id}`,
+    widgetScriptUrl: hashedWidgetPath,
+    nonce,
+  });
+  return c.body(html, status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+  });
+}
+
+export function widgetRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/widget.js', (c) => script(c, false));
+  app.get(hashedWidgetPath, (c) => script(c, true));
+
+  app.get('/s/:site', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    return hostedPage(c, site, 'idle', acceptedLocale(c, site));
+  });
+
+  app.post('/s/:site', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const raw = Object.fromEntries(new URLSearchParams(await c.req.text()));
+    const locale = typeof raw.locale === 'string' ? raw.locale : acceptedLocale(c, site);
+    const parsed = formSchema.safeParse(raw);
+    if (!parsed.success) {
+      const field = String(parsed.error.issues[0]?.path[0] ?? 'phone');
+      return hostedPage(c, site, { kind: 'error', code: field === 'phone' ? 'invalid_phone' : 'stale_texts', field }, locale, 422);
+    }
+    try {
+      const outcome = await requestConsent(c.var.ctx, site, {
+        ...parsed.data,
+        method: 'hosted-page',
+        pageUrl: `${c.var.ctx.publicUrl}/s/${site.id}`,
+        ip: clientIp(c),
+        userAgent: c.req.header('user-agent'),
+      });
+      if (outcome.kind === 'declined') return hostedPage(c, site, { kind: 'declined' }, locale);
+      c.var.deps.onQueued?.();
+      c.header('Link', `<${proofUrl(c.var.ctx, outcome.consentId)}>; rel="related"`);
+      return hostedPage(c, site, { kind: 'sent', maskedPhone: outcome.maskedPhone }, locale, 202);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      const field = error.errors?.[0]?.path;
+      const state: HostedState = { kind: 'error', code: error.code, ...(field ? { field } : {}) };
+      return hostedPage(c, site, state, locale, error.status as 422);
+    }
+  });
+
+  app.get('/demo', async (c) => {
+    if (c.var.deps.mode !== 'dev') throw notFound('Nothing here.');
+    return c.html(demoPage({ site: 'demo', scriptUrl: '/widget.js' }));
+  });
+
+  return app;
+}
