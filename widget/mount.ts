@@ -37,7 +37,7 @@ export async function mountWidget(host: HTMLElement, options: MountOptions & { a
     }
     container = root.appendChild(document.createElement('div'));
   }
-  const theme: Record<string, string> = (doc as any).theme ?? {};
+  const theme = doc.theme ?? {};
   for (const key in theme) host.style.setProperty('--assent-' + key, theme[key]!);
   if (options.theme) host.setAttribute('theme', options.theme);
 

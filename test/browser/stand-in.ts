@@ -49,7 +49,7 @@ export interface StandIn {
   declines: number;
   /** Answer the next consent POST with 429. */
   rateLimitNext: boolean;
-  hostPageUrl(options?: { locale?: string; theme?: string; resendDelayMs?: number }): string;
+  hostPageUrl(options?: { locale?: string; theme?: string; resendDelayMs?: number; tag?: boolean }): string;
   /** Extra pages served on the host origin, by path (e.g. the bench pages). */
   hostPages: Map<string, string>;
   /** Forget posts, outbox and counters between tests. */
@@ -157,6 +157,13 @@ export async function startStandIn(options: { config?: WidgetSiteConfig } = {}):
     const locale = url.searchParams.get('locale') ?? 'fr';
     const theme = url.searchParams.get('theme');
     const resend = url.searchParams.get('resend');
+    if (url.searchParams.has('tag')) {
+      // The other embed style: script in <head>, widget placed with <assent-optin>.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return void res.end(`<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Host page</title>
+<script src="${state.apiOrigin}/widget.js" async></script><style>${HOSTILE_CSS}</style></head>
+<body><h1>Shop</h1><div><assent-optin site="demo" locale="${locale}"></assent-optin></div></body></html>`);
+    }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>Host page</title>
 <style>${HOSTILE_CSS}</style></head><body><h1>Shop</h1><p>Some host content.</p>
@@ -173,7 +180,7 @@ export async function startStandIn(options: { config?: WidgetSiteConfig } = {}):
     rateLimitNext: false,
     hostPages: new Map(),
     hostPageUrl: (o = {}) =>
-      `${state.hostOrigin}/?locale=${o.locale ?? 'fr'}${o.theme ? `&theme=${o.theme}` : ''}${o.resendDelayMs ? `&resend=${o.resendDelayMs}` : ''}`,
+      `${state.hostOrigin}/?locale=${o.locale ?? 'fr'}${o.theme ? `&theme=${o.theme}` : ''}${o.resendDelayMs ? `&resend=${o.resendDelayMs}` : ''}${o.tag ? '&tag' : ''}`,
     reset: () => {
       state.posts.length = 0;
       state.outbox.length = 0;

@@ -97,6 +97,42 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     }
   });
 
+  it('mounts into <assent-optin> placed by the site, with the script in <head>', async () => {
+    await open({ tag: true, locale: 'en' });
+    const info = await page.evaluate(() => {
+      const host = document.querySelector('assent-optin')!;
+      return { parent: host.parentElement?.tagName, hosts: document.querySelectorAll('assent-optin').length, lang: host.shadowRoot?.querySelector('section')?.lang };
+    });
+    expect(info).toEqual({ parent: 'DIV', hosts: 1, lang: 'en' });
+    expect(await page.locator('button[data-choice="no"]').textContent()).toBe(en.no);
+  });
+
+  it('window.Assent.mount themes both choices alike from the document theme', async () => {
+    await open();
+    const styles = await page.evaluate(async (api) => {
+      const doc = await (await fetch(`${api}/v1/sites/demo/widget?locale=en`)).json();
+      const el = document.createElement('div');
+      document.body.append(el);
+      await (window as any).Assent.mount(el, { site: 'demo', doc: { ...doc, theme: { btn: '#004400', 'btn-fg': '#ffffff' } } });
+      return ['yes', 'no'].map((c) => {
+        const s = getComputedStyle(el.shadowRoot!.querySelector(`button[data-choice="${c}"]`)!);
+        return [s.backgroundColor, s.color, s.borderTopColor];
+      });
+    }, target.apiOrigin);
+    expect(styles).toEqual([
+      ['rgb(0, 68, 0)', 'rgb(255, 255, 255)', 'rgb(0, 68, 0)'],
+      ['rgb(0, 68, 0)', 'rgb(255, 255, 255)', 'rgb(0, 68, 0)'],
+    ]);
+  });
+
+  it('drops its transition when the visitor prefers reduced motion', async () => {
+    await open();
+    const duration = () => page.locator('button[data-choice="yes"]').evaluate((el) => getComputedStyle(el).transitionDuration);
+    expect(await duration()).toBe('0.2s');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await duration()).toBe('0s');
+  });
+
   it('pre-selects and focuses nothing on load', async () => {
     await open();
     const state = await page.evaluate(() => {

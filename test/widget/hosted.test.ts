@@ -38,6 +38,13 @@ describe('renderHostedPage', () => {
     expect(unknown).toContain('Something went wrong. Please try again later.');
   });
 
+  it('puts the theme into the shadow stylesheet, not a style attribute', async () => {
+    const widget = { ...(await doc()), theme: { btn: '#004400' } };
+    const html = renderHostedPage({ ...base, widget, state: 'idle' });
+    expect(html).toContain(':host{--assent-btn:#004400}</style>');
+    expect(html).not.toContain('style="');
+  });
+
   it('keeps embedded JSON from closing its script element and applies the nonce', async () => {
     const widget = await doc();
     widget.texts.program = '</script><script>alert(1)</script>';

@@ -7,6 +7,7 @@ import {
   WIDGET_ERROR_CODES,
   widgetDocument,
   widgetTexts,
+  widgetTheme,
   type WidgetSiteConfig,
 } from '../../worker/domain/widget-texts.ts';
 
@@ -95,5 +96,21 @@ describe('widgetDocument', () => {
     const { allowedCountries: _, ...rest } = config;
     const doc = await widgetDocument({ site: 'demo', config: rest, locale: 'en', policy: { version: 1, url: 'u' } });
     expect(doc.countries).toEqual([{ code: 'FR', callingCode: '33', name: 'France' }]);
+  });
+});
+
+describe('widgetTheme', () => {
+  it('keeps known keys with plain CSS values and drops anything that could escape a declaration', () => {
+    expect(widgetTheme({ btn: '#123456', 'btn-fg': 'rgb(255, 255, 255)', radius: '4px', fg: 'red;}</style>', foo: 'blue', bg: 3 })).toEqual({
+      btn: '#123456',
+      'btn-fg': 'rgb(255, 255, 255)',
+      radius: '4px',
+    });
+    expect(widgetTheme(undefined)).toBeUndefined();
+  });
+
+  it('travels in the widget document', async () => {
+    const doc = await widgetDocument({ site: 'demo', config: { ...config, widget: { theme: { btn: '#0a0a0a' } } }, locale: 'fr', policy: { version: 1, url: 'u' } });
+    expect(doc.theme).toEqual({ btn: '#0a0a0a' });
   });
 });
