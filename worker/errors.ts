@@ -84,6 +84,7 @@ export function problemOf(error: AppError, requestId?: string): Problem {
     title: TITLES[error.status] ?? 'Error',
     status: error.status,
     detail: error.message,
+    code: error.code,
     ...(error.errors ? { errors: error.errors } : {}),
     ...error.extensions,
     ...(requestId ? { requestId } : {}),

@@ -1,7 +1,7 @@
 // Consents: lookups by token hash and subject, compare-and-set state changes, expiry scans.
-import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import type { Store } from './client.ts';
-import { consents } from './schema.ts';
+import { consents, subjects } from './schema.ts';
 
 export type ConsentRow = typeof consents.$inferSelect;
 export type ConsentStatus = ConsentRow['status'];
@@ -52,6 +52,22 @@ export function consentsRepo(store: Store) {
         .update(consents)
         .set({ renewalRequired: true })
         .where(and(eq(consents.siteId, siteId), lt(consents.policyVersion, version), sql`${consents.status} IN ('pending', 'confirmed')`)),
+    /** Confirmed consents of a site with their subject and suppression, in id order from `afterId`. */
+    confirmedPage: (siteId: string, afterId: string, limit: number) =>
+      db
+        .select({
+          consentId: consents.id,
+          locale: consents.locale,
+          renewalRequired: consents.renewalRequired,
+          subjectId: subjects.id,
+          wrappedKey: subjects.wrappedKey,
+          suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${subjects.siteId} AND s.phone_index = ${subjects.phoneIndex})`,
+        })
+        .from(consents)
+        .innerJoin(subjects, eq(subjects.id, consents.subjectId))
+        .where(and(eq(consents.siteId, siteId), eq(consents.status, 'confirmed'), gt(consents.id, afterId)))
+        .orderBy(asc(consents.id))
+        .limit(limit),
     expiredPending: (now: number, limit: number) =>
       db
         .select()

@@ -17,6 +17,10 @@ export function outboxRepo(store: Store) {
         SELECT ${row.id}, ${row.siteId}, ${row.subjectId}, ${row.consentId ?? null}, ${row.kind}, ${row.bodyCiphertext ?? null},
           'queued', 0, ${row.nextAttemptAt}, 0, 0, ${row.createdAt} WHERE ${guard}`);
     },
+    /** Insert unless a message with this id exists (idempotent marketing sends). */
+    enqueueOnce(row: OutboxInsert): Statement {
+      return db.insert(outbox).values(row).onConflictDoNothing();
+    },
     async due(now: number, limit: number): Promise<OutboxRow[]> {
       return db
         .select()

@@ -6,7 +6,7 @@ import type { DomainContext } from './context.ts';
 import { loadSite, type Site } from './sites.ts';
 
 export interface DispatchOptions {
-  providerFor: (site: Site) => SmsProvider;
+  providerFor: (site: Site, ctx: DomainContext) => SmsProvider;
   /** Messages per run. */
   limit?: number;
   leaseMs?: number;
@@ -58,7 +58,7 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       }
       let site = sites.get(row.siteId);
       if (!site) sites.set(row.siteId, (site = await loadSite(ctx, row.siteId)));
-      const provider = options.providerFor(site);
+      const provider = options.providerFor(site, ctx);
       const to = await ctx.sealer.open(subject.wrappedKey, subject.id, subject.phoneCiphertext);
       if (row.outcomeUnknown && provider.lookup) {
         const found = await provider.lookup(row.id, to);

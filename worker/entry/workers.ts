@@ -80,11 +80,26 @@ async function build(raw: Record<string, unknown>, origin: string): Promise<Runt
     const key = await ensureDemoSite(contextFromDeps(deps).ctx, policyTemplates);
     if (key) console.log(`demo site created; its API key (shown once): ${key}`);
   }
-  // A fresh runner per call: a pass started for one request is never awaited from another request's context.
-  const runJobs = () =>
-    createJobs(deps)
-      .run()
-      .catch((error: Error) => logger.error('jobs failed', { error: error.name }));
+  // One pass at a time per isolate, and it belongs to the request that started it: a request that queues more
+  // while it runs asks for another round instead of awaiting a promise from another request's context.
+  const jobs = createJobs(deps);
+  let running = false;
+  let again = false;
+  async function runJobs(): Promise<void> {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await jobs.run().catch((error: Error) => logger.error('jobs failed', { error: error.name }));
+      } while (again);
+    } finally {
+      running = false;
+    }
+  }
   return {
     app: createApp(deps),
     runJobs,

@@ -1,16 +1,48 @@
-// Chooses the provider for a site from its configuration; provider instances are cached per configuration.
+// Chooses the provider for a site from its configuration. Real providers are built once per configuration;
+// Twilio's reconciliation journal reads the outbox row, so any process can reconcile a timed-out send.
+import type { DomainContext } from '../domain/context.ts';
 import type { Site } from '../domain/sites.ts';
 import type { SmsProvider } from './provider.ts';
+import { createTwilioProvider, type SendJournal } from './providers/twilio.ts';
+import { createWebhookProvider } from './providers/webhook.ts';
 
-export function providerRouter(options: { console: SmsProvider; fetch?: typeof fetch }) {
+/** What Twilio's lookup needs (the body and when sending began), read back from the outbox. */
+export function outboxJournal(ctx: DomainContext): SendJournal {
+  return {
+    record() {}, // the outbox row already holds both
+    async get(id) {
+      const row = await ctx.outbox.byId(id);
+      const subject = row ? await ctx.subjects.byId(row.subjectId) : null;
+      if (!row?.bodyCiphertext || !subject?.wrappedKey) return undefined;
+      return { body: await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext), startedAt: row.createdAt };
+    },
+  };
+}
+
+export type ProviderFor = (site: Site, ctx: DomainContext) => SmsProvider;
+
+export function providerRouter(options: { console: SmsProvider; fetch?: typeof fetch }): ProviderFor {
   const cache = new Map<string, SmsProvider>();
-  return function providerFor(site: Site): SmsProvider {
+  return function providerFor(site, ctx) {
     const sms = site.config.sms;
     if (sms.provider === 'console') return options.console;
-    const key = JSON.stringify(sms);
+    const key = `${site.id}:${JSON.stringify(sms)}`;
     let provider = cache.get(key);
     if (!provider) {
-      provider = options.console; // replaced below once the real providers are wired
+      const fetch = options.fetch ? { fetch: options.fetch } : {};
+      provider =
+        sms.provider === 'twilio'
+          ? createTwilioProvider({
+              accountSid: sms.accountSid,
+              authToken: sms.authToken,
+              ...(sms.from ? { from: sms.from } : { messagingServiceSid: sms.messagingServiceSid! }),
+              ...(sms.apiBaseUrl ? { apiBaseUrl: sms.apiBaseUrl } : {}),
+              journal: outboxJournal(ctx),
+              now: ctx.clock,
+              ...fetch,
+            })
+          : createWebhookProvider({ url: sms.url, secret: sms.secret, now: ctx.clock, ...fetch });
+      if (cache.size > 1000) cache.clear();
       cache.set(key, provider);
     }
     return provider;

@@ -1,0 +1,34 @@
+// SMS for site owners: preview a template (text, encoding, segments, transliteration saving) and send it to
+// every subscriber who may receive it, respecting quiet hours.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { preview, sendMarketing } from '../domain/messages.ts';
+import { jsonBody, requireSiteAccess, type AppEnv } from '../http.ts';
+
+const templateBody = z.object({
+  template: z.string().min(1).max(1600),
+  variables: z.record(z.string().regex(/^\w+$/), z.union([z.string().max(500), z.number()])).default({}),
+  transliterate: z.boolean().optional(),
+  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).optional(),
+});
+
+export function messageRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post('/v1/sites/:site/messages/preview', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    const body = await jsonBody(c, templateBody);
+    return c.json(preview(site, body, body.locale));
+  });
+
+  app.post('/v1/sites/:site/messages', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    const body = await jsonBody(c, templateBody.extend({ idempotencyKey: z.string().min(8).max(200).optional() }));
+    const key = body.idempotencyKey ?? c.req.header('idempotency-key');
+    const report = await sendMarketing(c.var.ctx, site, { ...body, ...(key ? { idempotencyKey: key } : {}) });
+    if (!report.quietHours) c.var.deps.onQueued?.();
+    return c.json(report, 202);
+  });
+
+  return app;
+}
