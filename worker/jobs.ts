@@ -3,9 +3,12 @@
 import { contextFromDeps, type AppDeps } from './app.ts';
 import { expireDue } from './domain/consents.ts';
 import { dispatchDue, type DispatchReport } from './domain/dispatcher.ts';
+import { integrate } from './domain/log.ts';
 
 export interface JobReport extends DispatchReport {
   expired: number;
+  /** Sites whose log got a new signed checkpoint. */
+  checkpointed: number;
 }
 
 export function createJobs(input: AppDeps) {
@@ -18,7 +21,11 @@ export function createJobs(input: AppDeps) {
       statusCallbackUrl: (site, id) =>
         site.config.sms.provider === 'console' ? undefined : `${ctx.publicUrl}/v1/sites/${site.id}/delivery/${site.config.sms.provider}?m=${id}`,
     });
-    return { expired, ...report };
+    // New events get into a signed checkpoint soon, not only when someone asks for a proof.
+    const behind = await ctx.log.sitesBehind();
+    for (const site of behind) await integrate(ctx, site);
+    await ctx.store.batch([ctx.limits.purge(ctx.clock())]);
+    return { expired, checkpointed: behind.length, ...report };
   }
   return {
     ctx,

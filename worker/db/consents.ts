@@ -24,6 +24,17 @@ export function consentsRepo(store: Store) {
         .select()
         .from(consents)
         .where(and(eq(consents.subjectId, subjectId), sql`${consents.status} IN ('pending', 'confirmed')`)),
+    allForSubject: (subjectId: string) =>
+      db.select().from(consents).where(eq(consents.subjectId, subjectId)).orderBy(asc(consents.requestedAt)),
+    /** A page of a site's consents (optionally one status) with their subject, in id order after `afterId`. */
+    listPage: (siteId: string, status: ConsentStatus | undefined, afterId: string, limit: number) =>
+      db
+        .select({ consent: consents, subject: subjects })
+        .from(consents)
+        .innerJoin(subjects, eq(subjects.id, consents.subjectId))
+        .where(and(eq(consents.siteId, siteId), status ? eq(consents.status, status) : undefined, gt(consents.id, afterId)))
+        .orderBy(asc(consents.id))
+        .limit(limit),
     insert: (row: typeof consents.$inferInsert) => db.insert(consents).values(row),
     /**
      * Compare-and-set: applies `set` only while the consent is in one of `from`. Statements batched after it

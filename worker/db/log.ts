@@ -54,6 +54,13 @@ export function logRepo(store: Store) {
         .select()
         .from(logLeaves)
         .where(and(eq(logLeaves.siteId, siteId), inArray(logLeaves.idx, indices))),
+    /** Sites whose log has leaves not yet integrated into the tree. */
+    sitesBehind: async (): Promise<string[]> => {
+      const rows = await db.all<{ site_id: string }>(sql`SELECT l.site_id FROM log_leaves l
+        LEFT JOIN log_heads h ON h.site_id = l.site_id
+        GROUP BY l.site_id HAVING MAX(l.idx) >= COALESCE(MAX(h.size), 0)`);
+      return rows.map((r) => r.site_id);
+    },
     count: async (siteId: string) =>
       (await db.select({ n: sql<number>`COUNT(*)` }).from(logLeaves).where(eq(logLeaves.siteId, siteId)))[0]?.n ?? 0,
   };

@@ -22,9 +22,18 @@ export function subjectsRepo(store: Store) {
     insert(row: typeof subjects.$inferInsert) {
       return db.insert(subjects).values(row);
     },
-    /** Erasure: the key and ciphertext go; the blind index stays only if the number is suppressed. */
+    revive(row: SubjectRow) {
+      return db
+        .update(subjects)
+        .set({ phoneCiphertext: row.phoneCiphertext, wrappedKey: row.wrappedKey, masked: row.masked, country: row.country, erasedAt: null })
+        .where(eq(subjects.id, row.id));
+    },
+    /** Erasure: the key, the ciphertext and the masked form go; the blind index stays for the suppression list. */
     erase(id: string, now: number) {
-      return db.update(subjects).set({ phoneCiphertext: null, wrappedKey: null, erasedAt: now }).where(eq(subjects.id, id));
+      return db
+        .update(subjects)
+        .set({ phoneCiphertext: null, wrappedKey: null, masked: '•••', erasedAt: now })
+        .where(eq(subjects.id, id));
     },
     async isSuppressed(siteId: string, phoneIndex: string): Promise<boolean> {
       const rows = await db

@@ -161,10 +161,8 @@ async function requestOnce(
       createdAt: now,
       erasedAt: null,
     };
-    if (subject) {
-      throw new AppError('erased', 409, 'This number was erased; it cannot be reused for this site.');
-    }
-    statements.push(ctx.subjects.insert(fresh));
+    // A number erased earlier comes back as a new subject key: nothing of the erased data is recoverable.
+    statements.push(subject ? ctx.subjects.revive(fresh) : ctx.subjects.insert(fresh));
     subject = fresh;
   }
   const token = newToken(ctx.random);

@@ -1,0 +1,122 @@
+// Subscriber rights for site owners: list (the controller's own data), access export, and erasure.
+// Erasure destroys the subject key; the blind index stays on the suppression list so a STOP keeps holding.
+import type { Statement } from '../db/client.ts';
+import type { ConsentRow } from '../db/consents.ts';
+import { notFound } from '../errors.ts';
+import { newId } from '../crypto/tokens.ts';
+import { proofUrl } from './consents.ts';
+import type { DomainContext } from './context.ts';
+import { newEvent } from './events.ts';
+import { normalisePhone } from './phone.ts';
+import type { Site } from './sites.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export interface SubscriberRow {
+  phone: string | null;
+  status: ConsentRow['status'];
+  consentId: string;
+  proofUrl: string;
+  locale: string;
+  policyVersion: number;
+  requestedAt: string;
+  confirmedAt: string | null;
+  withdrawnAt: string | null;
+  renewalRequired: boolean;
+}
+
+export async function listSubscribers(
+  ctx: DomainContext,
+  site: Site,
+  options: { status?: ConsentRow['status']; cursor?: string; limit: number },
+): Promise<{ rows: SubscriberRow[]; nextCursor: string | null }> {
+  const page = await ctx.consents.listPage(site.id, options.status, options.cursor ?? '', options.limit);
+  const rows = await Promise.all(
+    page.map(async ({ consent, subject }) => ({
+      phone:
+        subject.wrappedKey && subject.phoneCiphertext
+          ? await ctx.sealer.open(subject.wrappedKey, subject.id, subject.phoneCiphertext)
+          : null,
+      status: consent.status,
+      consentId: consent.id,
+      proofUrl: proofUrl(ctx, consent.id),
+      locale: consent.locale,
+      policyVersion: consent.policyVersion,
+      requestedAt: iso(consent.requestedAt)!,
+      confirmedAt: iso(consent.confirmedAt),
+      withdrawnAt: iso(consent.withdrawnAt),
+      renewalRequired: consent.renewalRequired,
+    })),
+  );
+  return { rows, nextCursor: page.length === options.limit ? page[page.length - 1]!.consent.id : null };
+}
+
+async function subjectOf(ctx: DomainContext, site: Site, rawPhone: string) {
+  const phone = normalisePhone(rawPhone, site.config.defaultCountry);
+  const index = await ctx.sealer.blindIndex(site.id, phone.e164);
+  const subject = await ctx.subjects.byIndex(site.id, index);
+  if (!subject || subject.erasedAt) throw notFound('No subscriber with this number for this site.');
+  return { phone, index, subject };
+}
+
+/** Everything held about one number (GDPR Art. 15): consents with their events, messages, suppression. */
+export async function exportSubscriber(ctx: DomainContext, site: Site, rawPhone: string) {
+  const { phone, index, subject } = await subjectOf(ctx, site, rawPhone);
+  const consents = await ctx.consents.allForSubject(subject.id);
+  return {
+    phone: phone.e164,
+    site: site.id,
+    firstSeenAt: iso(subject.createdAt),
+    suppressed: await ctx.subjects.isSuppressed(site.id, index),
+    consents: await Promise.all(
+      consents.map(async (c) => ({
+        consentId: c.id,
+        proofUrl: proofUrl(ctx, c.id),
+        status: c.status,
+        locale: c.locale,
+        policyVersion: c.policyVersion,
+        collection: { method: c.collectionMethod, at: iso(c.requestedAt), pageUrl: c.pageUrl, ipPrefix: c.ipPrefix, userAgent: c.userAgent },
+        confirmation: c.confirmedAt ? { method: c.confirmMethod, at: iso(c.confirmedAt) } : null,
+        withdrawal: c.withdrawnAt ? { method: c.withdrawMethod, at: iso(c.withdrawnAt), keyword: c.withdrawKeyword } : null,
+        events: (await ctx.events.forConsent(c.id)).map((e) => JSON.parse(e.data) as unknown),
+        messages: (await ctx.outbox.forConsent(c.id)).map((m) => ({
+          kind: m.kind,
+          status: m.status,
+          deliveryStatus: m.deliveryStatus,
+          createdAt: iso(m.createdAt),
+          sentAt: iso(m.sentAt),
+        })),
+      })),
+    ),
+  };
+}
+
+/** Erasure (Art. 17): every consent marked erased (logged), key and ciphertexts destroyed, number kept suppressed. */
+export async function eraseSubscriber(ctx: DomainContext, site: Site, rawPhone: string): Promise<{ erased: number }> {
+  const { index, subject } = await subjectOf(ctx, site, rawPhone);
+  const now = ctx.clock();
+  const consents = await ctx.consents.allForSubject(subject.id);
+  const statements: Statement[] = [
+    ctx.subjects.suppress(site.id, index, 'erased', now),
+    ctx.subjects.erase(subject.id, now),
+    ctx.outbox.cancelForSubject(subject.id),
+  ];
+  for (const consent of consents) {
+    if (consent.status === 'erased') continue;
+    const opId = newId(ctx.random);
+    const event = await newEvent(ctx, { siteId: site.id, consentId: consent.id, type: 'erased', at: now, details: { previousStatus: consent.status } });
+    statements.push(
+      ctx.consents.transition(consent.id, ['pending', 'confirmed', 'withdrawn', 'expired'], {
+        status: 'erased',
+        userAgent: null,
+        pageUrl: null,
+        ipPrefix: null,
+        updatedAt: now,
+        lastOpId: opId,
+      }),
+      ...ctx.events.append(event, ctx.consents.changed(consent.id, opId)),
+    );
+  }
+  await ctx.store.batch(statements as [Statement, ...Statement[]]);
+  return { erased: consents.length };
+}
