@@ -34,7 +34,9 @@ export interface WorkersServer {
   stop(): Promise<void>;
 }
 
-export async function startWorkers(options: { env?: Record<string, string | undefined>; quiet?: boolean } = {}): Promise<WorkersServer> {
+export async function startWorkers(
+  options: { env?: Record<string, string | undefined>; quiet?: boolean; /** false: D1 in memory (benchmarks) */ persist?: boolean } = {},
+): Promise<WorkersServer> {
   const raw = { ...(options.env ?? process.env) };
   const env = await loadEnv(raw); // parses, creates the data dir, fills dev secrets from dev-secrets.json
   const dir = resolve(env.ASSENT_DATA_DIR);
@@ -56,7 +58,7 @@ export async function startWorkers(options: { env?: Record<string, string | unde
     scriptPath: join(root, 'worker/entry/workers.js'),
     compatibilityDate: COMPATIBILITY_DATE,
     d1Databases: { DB: 'assent-local' },
-    d1Persist: join(persist, 'd1'),
+    d1Persist: options.persist === false ? false : join(persist, 'd1'),
     cachePersist: false,
     bindings: vars,
     cf: false,
