@@ -292,6 +292,49 @@ describe('expiry job', () => {
   });
 });
 
+describe('concurrent requests', () => {
+  it('two confirms at once: both answer the confirmed page, one confirmed event, one confirmed SMS', async () => {
+    const consentId = await pending();
+    const token = linkToken(h, 'c');
+    const [a, b] = await Promise.all([
+      h.app.request(`/c/${token}`, { method: 'POST' }),
+      h.app.request(`/c/${token}`, { method: 'POST' }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(await countEvents(h, consentId, 'confirmed')).toBe(1);
+    expect(await outboxKinds(h, consentId)).toEqual(['confirm-request', 'confirmed']);
+  });
+
+  it('two first "yes" for the same number at once: one subject, one consent, both answered with its id', async () => {
+    const [a, b] = await Promise.all([optIn(h), optIn(h, '+33612345678')]);
+    expect([a.status, b.status]).toEqual([202, 202]);
+    const ids = [((await a.json()) as { consentId: string }).consentId, ((await b.json()) as { consentId: string }).consentId];
+    expect(ids[0]).toBe(ids[1]);
+    expect(await count(h, 'SELECT COUNT(*) FROM subjects')).toBe(1);
+    expect(await count(h, 'SELECT COUNT(*) FROM consents')).toBe(1);
+    expect((await eventTypes(h, ids[0]!)).sort()).toEqual(['requested', 'resent']);
+  });
+
+});
+
+describe('after unsubscribing', () => {
+  it('a new opt-in is a new consent; once confirmed it lifts the suppression, and the old one stays withdrawn', async () => {
+    const { consentId, unsubscribe } = await confirmed();
+    expect((await h.app.request(`/u/${unsubscribe}`, { method: 'POST' })).status).toBe(200);
+    const again = await optIn(h);
+    expect(again.status).toBe(202);
+    const fresh = ((await again.json()) as { consentId: string }).consentId;
+    expect(fresh).not.toBe(consentId);
+    await h.flush();
+    const token = linkToken(h, 'c');
+    expect(await count(h, 'SELECT COUNT(*) FROM suppressions')).toBe(1); // pending does not lift it
+    expect((await h.app.request(`/c/${token}`, { method: 'POST' })).status).toBe(200);
+    expect(await status(fresh)).toBe('confirmed');
+    expect(await count(h, 'SELECT COUNT(*) FROM suppressions')).toBe(0);
+    expect(await status(consentId)).toBe('withdrawn');
+  });
+});
+
 describe('events are immutable', () => {
   it('a raw UPDATE or DELETE on consent_events or log_leaves fails and leaves the rows', async () => {
     const consentId = await pending();
