@@ -1,6 +1,17 @@
-// Health and the embed script.
+// Health, the OpenAPI document and a readable API reference built from it.
 import { Hono } from 'hono';
 import type { AppEnv } from '../http.ts';
+import { openApiDocument } from '../openapi.ts';
+import { docsPage } from '../pages/docs.tsx';
+import { pageHeaders } from '../pages/layout.tsx';
+
+// The document depends only on the public URL; build it once per URL.
+const documents = new Map<string, ReturnType<typeof openApiDocument>>();
+function documentFor(publicUrl: string) {
+  let doc = documents.get(publicUrl);
+  if (!doc) documents.set(publicUrl, (doc = openApiDocument(publicUrl)));
+  return doc;
+}
 
 export function systemRoutes() {
   const app = new Hono<AppEnv>();
@@ -9,5 +20,10 @@ export function systemRoutes() {
     c.header('Cache-Control', 'no-store');
     return c.json({ status: 'ok' });
   });
+  app.get('/openapi.json', (c) => {
+    c.header('Access-Control-Allow-Origin', '*');
+    return c.json(documentFor(c.var.ctx.publicUrl));
+  });
+  app.get('/docs', (c) => c.body(docsPage(documentFor(c.var.ctx.publicUrl)), 200, { ...pageHeaders, 'Cache-Control': 'public, max-age=300' }));
   return app;
 }

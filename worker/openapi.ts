@@ -1,0 +1,125 @@
+// The OpenAPI 3.1 description of the public surface, with request schemas generated from the same zod schemas
+// the routes validate with (so the document cannot drift from what is enforced).
+import { z } from 'zod';
+import { siteConfigSchema } from './domain/site-config.ts';
+import { policyFactsSchema } from './policy/facts.ts';
+import { consentBodySchema } from './routes/consents.ts';
+
+const schema = (s: z.ZodType) => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+  return rest;
+};
+
+const problem = { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const site = { name: 'site', in: 'path', required: true, schema: { type: 'string' } };
+const phone = { name: 'phone', in: 'path', required: true, description: 'E.164 (URL-encoded +) or national format', schema: { type: 'string' } };
+const bearer = [{ bearer: [] }];
+
+type Op = { summary: string; tags: string[]; security?: unknown[]; parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> };
+const op = (summary: string, tag: string, responses: Record<string, unknown>, extra: Partial<Op> = {}): Op => ({
+  summary,
+  tags: [tag],
+  responses: { ...responses, '4XX': problem },
+  ...extra,
+});
+
+export function openApiDocument(publicUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Assent',
+      version: '1',
+      description: 'Lawful, provable SMS marketing consent: opt-in widget, double opt-in, STOP, privacy policies, signed proofs.',
+    },
+    servers: [{ url: publicUrl }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A site API key, or ASSENT_ADMIN_TOKEN' } },
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            code: { type: 'string' },
+            errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+        ConsentRequest: schema(consentBodySchema),
+        SiteConfig: schema(siteConfigSchema),
+        PolicyFacts: schema(policyFactsSchema),
+      },
+    },
+    paths: {
+      '/widget.js': { get: op('The embed script', 'Widget', { 200: { description: 'JavaScript' } }) },
+      '/v1/sites/{site}/widget': {
+        get: op('Widget texts, choices, policy link and textSha256', 'Widget', { 200: { description: 'Widget document' } }, {
+          parameters: [site, { name: 'locale', in: 'query', schema: { type: 'string' } }],
+        }),
+      },
+      '/v1/sites/{site}/consents': {
+        post: op('Submit a choice (yes starts the double opt-in; no stores nothing)', 'Consent', {
+          202: { description: '{consentId, proofUrl, status: "pending", expiresAt, maskedPhone}' },
+          204: { description: 'Declined' },
+        }, { parameters: [site], requestBody: { required: true, ...json('ConsentRequest') } }),
+      },
+      '/s/{site}': {
+        get: op('Hosted opt-in page (works without JavaScript)', 'Consent', { 200: { description: 'HTML' } }, { parameters: [site] }),
+        post: op('Hosted page form post', 'Consent', { 202: { description: 'HTML: check your phone' } }, { parameters: [site] }),
+      },
+      '/c/{token}': {
+        get: op('Confirmation page (changes nothing)', 'Consent', { 200: { description: 'HTML' } }),
+        post: op('Confirm (idempotent)', 'Consent', { 200: { description: 'HTML' } }),
+      },
+      '/u/{token}': {
+        get: op('Unsubscribe page (changes nothing)', 'Consent', { 200: { description: 'HTML' } }),
+        post: op('Unsubscribe (idempotent)', 'Consent', { 200: { description: 'HTML' } }),
+      },
+      '/p/{site}': { get: op('Latest privacy policy (HTML, ?format=md|json)', 'Policy', { 200: { description: 'Policy' } }, { parameters: [site] }) },
+      '/p/{site}/{version}': { get: op('A policy version (immutable)', 'Policy', { 200: { description: 'Policy' } }, { parameters: [site] }) },
+      '/p/{site}/versions': { get: op('Published versions', 'Policy', { 200: { description: 'JSON' } }, { parameters: [site] }) },
+      '/p/{site}/diff/{from}/{to}': { get: op('Section-by-section diff', 'Policy', { 200: { description: 'HTML' } }, { parameters: [site] }) },
+      '/proofs/{proofId}': { get: op('Consent proof (HTML, or JSON with Accept: application/json)', 'Proof', { 200: { description: 'Proof' } }) },
+      '/proofs/{proofId}/match': { post: op('Is this number the subject of the proof? (rate limited)', 'Proof', { 200: { description: '{match}' } }) },
+      '/.well-known/jwks.json': { get: op('Every receipt signing key ever used', 'Proof', { 200: { description: 'JWKS' } }) },
+      '/v1/sites/{site}/log': { get: op('Log origin, size and verifier key', 'Proof', { 200: { description: 'JSON' } }, { parameters: [site] }) },
+      '/v1/sites/{site}/log/checkpoint': { get: op('Latest signed checkpoint (C2SP)', 'Proof', { 200: { description: 'text' } }, { parameters: [site] }) },
+      '/v1/sites/{site}/log/consistency': {
+        get: op('Consistency proof between two sizes', 'Proof', { 200: { description: '{from, to, hashes}' } }, { parameters: [site] }),
+      },
+      '/v1/sites/{site}/inbound/twilio': { post: op('Inbound SMS from Twilio (X-Twilio-Signature)', 'SMS', { 200: { description: 'TwiML' } }, { parameters: [site] }) },
+      '/v1/sites/{site}/inbound/generic': { post: op('Inbound SMS, Standard Webhooks signature', 'SMS', { 200: { description: 'JSON' } }, { parameters: [site] }) },
+      '/v1/sites': {
+        post: op('Create a site (platform admin); returns its first API key once', 'Admin', { 201: { description: '{id, apiKey, config}' } }, {
+          security: bearer,
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, config: { $ref: '#/components/schemas/SiteConfig' } } } } } },
+        }),
+      },
+      '/v1/sites/{site}': {
+        get: op('Read the configuration (secrets redacted)', 'Admin', { 200: json('SiteConfig') }, { security: bearer, parameters: [site] }),
+        put: op('Replace the configuration', 'Admin', { 200: json('SiteConfig') }, { security: bearer, parameters: [site], requestBody: json('SiteConfig') }),
+      },
+      '/v1/sites/{site}/subscribers': {
+        get: op('List subscribers (?status, ?format=json|ndjson|csv, ?cursor)', 'Admin', { 200: { description: 'Streamed list' } }, { security: bearer, parameters: [site] }),
+      },
+      '/v1/sites/{site}/subscribers/{phone}': {
+        get: op('Send gate: may I text this number?', 'Admin', { 200: { description: '{phone, status, canSend, proofUrl}' } }, { security: bearer, parameters: [site, phone] }),
+        delete: op('Erase a subscriber', 'Admin', { 200: { description: '{erased}' } }, { security: bearer, parameters: [site, phone] }),
+      },
+      '/v1/sites/{site}/subscribers/{phone}/export': {
+        get: op('Everything held about a number', 'Admin', { 200: { description: 'JSON' } }, { security: bearer, parameters: [site, phone] }),
+      },
+      '/v1/sites/{site}/policies': { post: op('Publish a new policy version', 'Admin', { 201: { description: 'Published' } }, { security: bearer, parameters: [site] }) },
+      '/v1/sites/{site}/messages/preview': {
+        post: op('Render an SMS template: text, encoding, segments', 'Admin', { 200: { description: 'Preview' } }, { security: bearer, parameters: [site] }),
+      },
+      '/v1/sites/{site}/messages': {
+        post: op('Send a marketing SMS to every subscriber who may receive it', 'Admin', { 202: { description: 'Report' } }, { security: bearer, parameters: [site] }),
+      },
+      '/healthz': { get: op('Health', 'System', { 200: { description: '{status}' } }) },
+    },
+  };
+}
