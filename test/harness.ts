@@ -49,6 +49,8 @@ export async function makeHarness(
     provider?: SmsProvider;
     start?: number;
     keys?: SigningKeys;
+    /** Base for links in messages and pages (a test serving the app over HTTP passes its own origin). */
+    publicUrl?: string;
   } = {},
 ): Promise<Harness> {
   const client = createClient({ url: options.url ?? ':memory:' });
@@ -62,7 +64,7 @@ export async function makeHarness(
     store,
     sealer: await createSealer({ masterKey, random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
     mode: options.mode ?? 'dev',
-    publicUrl: 'https://assent.test',
+    publicUrl: options.publicUrl ?? 'https://assent.test',
     adminToken: ADMIN_TOKEN,
     keys: options.keys ?? (await testKeys()),
     providerFor: options.provider ? () => options.provider! : providerRouter({ console: consoleProvider }),

@@ -1,3 +1,3 @@
-// The one place the browser tests learn which server they drive. Today it is the stand-in; pointing the tests at
-// the real app means returning an object with the same shape from here.
-export { startStandIn as startTarget, DEMO_CONFIG, HOSTILE_CSS, type StandIn as Target } from './stand-in.ts';
+// The one place the browser tests and the bench learn which server they drive: the real app.
+export { startTarget, type Target, type ConsentPost } from './real-target.ts';
+export { HOSTILE_CSS } from './host-page.ts';
