@@ -128,6 +128,9 @@ describe('logs', () => {
       // Errors are logged too: a bad number must not reach the log either.
       expect((await optIn(h, '06 12 34 56')).status).toBe(422);
       expect((await h.app.request('/v1/sites/demo/subscribers/0612345678', { headers: { authorization: 'Bearer nope' } })).status).toBe(403);
+      // A mistyped path holding a number is logged by its pattern too.
+      expect((await h.app.request(`/v1/sites/demo/subscriber/${NUMBERS[0]!.e164}`)).status).toBe(404);
+      expect((await h.app.request(`/v1/sites/demo/subscribers/${NUMBERS[1]!.e164}/export-typo`)).status).toBe(404);
       expect(lines.length).toBeGreaterThan(10);
       const all = Buffer.from(lines.join('\n'));
       expect(findNumber(all, [...NUMBERS, DECLINED])).toEqual([]);
