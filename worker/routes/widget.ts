@@ -63,6 +63,18 @@ export function widgetRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get('/widget.js', (c) => script(c, false));
+  /** The pinned copy's URL and its Subresource Integrity value, and the tag to paste. */
+  app.get('/widget.json', (c) => {
+    const src = `${c.var.ctx.publicUrl}${hashedWidgetPath}`;
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json({
+      src,
+      integrity: widgetBundle.sri,
+      sha256: widgetBundle.sha256,
+      snippet: `<script src="${src}" integrity="${widgetBundle.sri}" crossorigin="anonymous" data-site="SITE" async></script>`,
+    });
+  });
   app.get(hashedWidgetPath, (c) => script(c, true));
 
   app.get('/s/:site', async (c) => {
