@@ -42,7 +42,15 @@ async function devSecrets(dir: string): Promise<DevSecrets> {
 /** The console provider's deliveries, kept in the data dir so /dev/outbox and idempotency survive a restart. */
 function fileDevOutbox(file: string): DevOutbox {
   const initial = existsSync(file)
-    ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as DevMessage)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line) => {
+          try {
+            return line ? [JSON.parse(line) as DevMessage] : [];
+          } catch {
+            return []; // a line cut short by a crash: that delivery never completed
+          }
+        })
     : [];
   const memory = memoryDevOutbox(initial);
   return {
