@@ -263,6 +263,7 @@ describe.skipIf(!browser)('widget in Chromium', () => {
             .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
         });
       expect(await run()).toEqual([]);
+      // An error state (while the cross-origin 422 loses its CORS headers, see BUG above, it is the network error).
       await page.locator('input[type=tel]').fill('1');
       await page.locator('button[data-choice="yes"]').click();
       await expect.poll(() => status().textContent()).not.toBe('');
