@@ -86,7 +86,7 @@ describe('concurrent events on one site', () => {
     const reads: Promise<number>[] = [];
     for (let i = 0; i < n; i++) {
       optIns.push(optInAs(apps[i % 2]!, h, i));
-      if (i % 10 === 5) reads.push(apps[(i + 1) % 2]!.request('/v1/sites/demo/log/checkpoint').then((r) => r.status));
+      if (i % 10 === 5) reads.push(Promise.resolve(apps[(i + 1) % 2]!.request('/v1/sites/demo/log/checkpoint')).then((r) => r.status));
     }
     expect(await Promise.all(optIns)).toEqual(Array(n).fill(202));
     expect(await Promise.all(reads)).toEqual(Array(reads.length).fill(200));
