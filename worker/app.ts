@@ -7,7 +7,7 @@ import { createDomainContext, type DomainContext, type SigningKeys } from './dom
 import type { ChallengeVerifier } from './domain/consents.ts';
 import type { Sealer } from './crypto/sealing.ts';
 import { webRandom, type Random } from './crypto/tokens.ts';
-import { AppError, problemResponse } from './errors.ts';
+import { AppError, problemOf } from './errors.ts';
 import type { AppEnv } from './http.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import type { ProviderFor } from './sms/router.ts';
@@ -108,18 +108,27 @@ export function createApp(input: AppDeps) {
   app.route('/', subscriberRoutes());
   app.route('/', devRoutes());
 
-  app.notFound((c) => problemResponse(new AppError('not_found', 404, `Nothing at ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 80).replace(/\/(c|u)\/[^/]+/, '/$1/…')}.`), c.var.requestId));
+  // Answered through the context so headers set before the error (CORS, Vary, request id) are kept: a browser
+  // on another origin must be able to read a 422 or a 429, not only a 2xx.
+  const problem = (c: Context<AppEnv>, error: AppError) =>
+    c.body(JSON.stringify(problemOf(error, c.var.requestId)), error.status as 400, {
+      'Content-Type': 'application/problem+json; charset=utf-8',
+      ...error.headers,
+    });
+  app.notFound((c) =>
+    problem(
+      c,
+      new AppError('not_found', 404, `Nothing at ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 80).replace(/\/(c|u)\/[^/]+/, '/$1/…')}.`),
+    ),
+  );
   app.onError((error, c) => {
-    if (error instanceof AppError) return problemResponse(error, c.var.requestId);
+    if (error instanceof AppError) return problem(c, error);
     const status = (error as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return problemResponse(new AppError('bad_request', status, 'The request could not be read.'), c.var.requestId);
+      return problem(c, new AppError('bad_request', status, 'The request could not be read.'));
     }
     logger.error('unhandled error', { requestId: c.var.requestId, route: c.req.routePath, error: error.name });
-    return problemResponse(
-      new AppError('internal', 500, `Something went wrong on our side. Quote request id ${c.var.requestId}.`),
-      c.var.requestId,
-    );
+    return problem(c, new AppError('internal', 500, `Something went wrong on our side. Quote request id ${c.var.requestId}.`));
   });
   return app;
 }

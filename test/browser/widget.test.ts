@@ -192,12 +192,7 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     await shot('en-sent');
   });
 
-  // BUG: worker/app.ts onError answers with problemResponse() (worker/errors.ts), a new Response, so the CORS
-  // headers applyCors() set before the throw are lost: every 4xx problem to another origin (422 bad number, 429,
-  // 409 stale texts) has no Access-Control-Allow-Origin, the browser blocks it, and the widget shows "could not reach
-  // the server" instead of the error. The problem should carry the same CORS headers (and Vary, X-Request-Id) as a
-  // success. The same errors on the app's own origin work: see the hosted-page test below.
-  it.skip('shows a bad number error from the 422 problem and sends no SMS', async () => {
+  it('shows a bad number error from the 422 problem and sends no SMS', async () => {
     await open();
     await page.locator('input[type=tel]').fill('12');
     const error = page.evaluate(() => new Promise((r) => document.addEventListener('assent:error', (e) => r((e as CustomEvent).detail))));
@@ -225,8 +220,7 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     await shot('fr-declined');
   });
 
-  // BUG: the same lost CORS headers on the 429 problem (see above).
-  it.skip('shows the localized rate-limit message on 429', async () => {
+  it('shows the localized rate-limit message on 429', async () => {
     await open({ locale: 'en' });
     target.rateLimitNext = true;
     await page.locator('input[type=tel]').fill('0612345678');
@@ -263,7 +257,7 @@ describe.skipIf(!browser)('widget in Chromium', () => {
             .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
         });
       expect(await run()).toEqual([]);
-      // An error state (while the cross-origin 422 loses its CORS headers, see BUG above, it is the network error).
+      // An error state.
       await page.locator('input[type=tel]').fill('1');
       await page.locator('button[data-choice="yes"]').click();
       await expect.poll(() => status().textContent()).not.toBe('');
