@@ -1,19 +1,11 @@
 // Bad input on every route: a 4xx RFC 9457 problem naming the field, never a 5xx or a stack, nothing stored.
-// Also site administration: keys, redacted secrets, and a PUT that sends the redaction back.
+// Keys and site configuration errors are in sites.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoSiteConfig } from '../../worker/domain/demo.ts';
 import { ADMIN_TOKEN, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
 import { count, expectNoStack, expectProblem } from './helpers.ts';
 
 const CONSENTS = '/v1/sites/demo/consents';
-const GATE = '/v1/sites/demo/subscribers/%2B33612345678';
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
-const TWILIO = {
-  provider: 'twilio',
-  accountSid: `AC${'0123456789abcdef'.repeat(2)}`,
-  authToken: 'twilio-auth-token-secret-1',
-  from: '+33700000000',
-};
 
 let h: Harness;
 let w: { textSha256: string; policyVersion: number; locale: string };
@@ -150,152 +142,6 @@ describe('GET /v1/sites/{site}/widget', () => {
   });
 });
 
-describe('keys', () => {
-  const routes = (body: string) => [
-    ['GET', '/v1/sites/demo', undefined],
-    ['PUT', '/v1/sites/demo', body],
-    ['GET', GATE, undefined],
-  ] as const;
-
-  it('no key is a 401 with WWW-Authenticate; a wrong or malformed one a 403 or 401', async () => {
-    const body = JSON.stringify(demoSiteConfig);
-    for (const [method, path, payload] of [...routes(body), ['POST', '/v1/sites', JSON.stringify({ id: 'x', config: demoSiteConfig })] as const]) {
-      const none = await raw(path, method, payload, { 'content-type': 'application/json' });
-      await expectProblem(none, 401);
-      expect(none.headers.get('www-authenticate')).toBe('Bearer');
-      await expectProblem(await raw(path, method, payload, { 'content-type': 'application/json', authorization: 'Basic YTpi' }), 401);
-      await expectProblem(await raw(path, method, payload, { 'content-type': 'application/json', authorization: 'Bearer' }), 401);
-      await expectProblem(
-        await raw(path, method, payload, { 'content-type': 'application/json', authorization: 'Bearer ask_wrong-key' }),
-        403,
-      );
-      await expectProblem(
-        await raw(path, method, payload, { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}x` }),
-        403,
-      );
-    }
-  });
-
-  it('a site key cannot create sites', async () => {
-    await expectProblem(
-      await h.app.request('/v1/sites', json({ id: 'other', config: demoSiteConfig }, { authorization: `Bearer ${h.demoKey}` })),
-      403,
-    );
-    expect(await h.ctx.sites.get('other')).toBeNull();
-  });
-
-  it('the admin on an unknown site gets a 404; a site key on it a 403', async () => {
-    await expectProblem(await h.app.request('/v1/sites/nope', { headers: admin }), 404);
-    await expectProblem(await h.app.request('/v1/sites/nope/subscribers/0612345678', { headers: admin }), 404);
-    await expectProblem(await h.app.request('/v1/sites/nope', { headers: { authorization: `Bearer ${h.demoKey}` } }), 403);
-  });
-});
-
-describe('site administration', () => {
-  async function createOther(sms: Record<string, unknown> = TWILIO) {
-    const res = await h.app.request('/v1/sites', json({ id: 'other', config: { ...demoSiteConfig, name: 'Other', sms } }, admin));
-    expect(res.status).toBe(201);
-    return (await res.json()) as { id: string; apiKey: string; config: { sms: Record<string, unknown> } };
-  }
-
-  it('POST /v1/sites creates a site and shows its key once; the key works on its own site only', async () => {
-    const created = await createOther();
-    expect(created.id).toBe('other');
-    expect(created.apiKey).toMatch(/^ask_[A-Za-z0-9_-]{43}$/);
-    expect(created.config.sms.authToken).toBe('••••••');
-    // Stored hashed: the key itself is nowhere in the database.
-    const keys = await h.ctx.store.queryColumn("SELECT key_hash FROM api_keys WHERE site_id = 'other'");
-    expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
-    expect(keys[0]).not.toContain(created.apiKey);
-
-    const own = { authorization: `Bearer ${created.apiKey}` };
-    const got = await h.app.request('/v1/sites/other', { headers: own });
-    expect(got.status).toBe(200);
-    const body = (await got.json()) as Record<string, unknown>;
-    expect(body).not.toHaveProperty('apiKey');
-    expect(JSON.stringify(body)).not.toContain(created.apiKey);
-    expect((await h.app.request('/v1/sites/other/subscribers/0612345678', { headers: own })).status).toBe(200);
-
-    await expectProblem(await h.app.request('/v1/sites/demo', { headers: own }), 403);
-    await expectProblem(await h.app.request(GATE, { headers: own }), 403);
-    await expectProblem(await h.app.request('/v1/sites/other', { headers: { authorization: `Bearer ${h.demoKey}` } }), 403);
-    const put = await h.app.request('/v1/sites/demo', { ...json(demoSiteConfig, own), method: 'PUT' });
-    await expectProblem(put, 403);
-  });
-
-  it('POST /v1/sites refuses a bad id, a missing or bad config, and a duplicate', async () => {
-    await expectProblem(await h.app.request('/v1/sites', json({ id: 'Bad Id!', config: demoSiteConfig }, admin)), 422, 'id');
-    await expectProblem(await h.app.request('/v1/sites', json({ id: 'other' }, admin)), 422, 'config');
-    await expectProblem(
-      await h.app.request('/v1/sites', json({ id: 'other', config: { ...demoSiteConfig, sms: { ...TWILIO, accountSid: 'nope' } } }, admin)),
-      422,
-      'config.sms.accountSid',
-    );
-    await expectProblem(await h.app.request('/v1/sites', json({ id: 'demo', config: demoSiteConfig }, admin)), 409);
-    await expectProblem(await raw('/v1/sites', 'POST', '{"id":', { ...admin, 'content-type': 'application/json' }), 400);
-    await expectProblem(await raw('/v1/sites', 'POST', 'id=x', { ...admin, 'content-type': 'text/plain' }), 415);
-    expect(await h.ctx.sites.get('other')).toBeNull();
-  });
-
-  it('GET shows secrets redacted; a PUT sending the redaction back keeps the stored secret; a new one replaces it', async () => {
-    const created = await createOther();
-    const own = { authorization: `Bearer ${created.apiKey}` };
-    const shown = (await (await h.app.request('/v1/sites/other', { headers: own })).json()) as { config: Record<string, unknown> };
-    expect(shown.config.sms).toEqual({ ...TWILIO, authToken: '••••••' });
-    expect(JSON.stringify(shown)).not.toContain(TWILIO.authToken);
-
-    const renamed = { ...shown.config, name: 'Other Shop' };
-    const put = await h.app.request('/v1/sites/other', { ...json(renamed, own), method: 'PUT' });
-    expect(put.status).toBe(200);
-    expect(JSON.stringify(await put.json())).not.toContain(TWILIO.authToken);
-    const stored = JSON.parse((await h.ctx.sites.get('other'))!.config) as { name: string; sms: typeof TWILIO };
-    expect(stored.name).toBe('Other Shop');
-    expect(stored.sms.authToken).toBe(TWILIO.authToken);
-
-    const rotated = { ...renamed, sms: { ...TWILIO, authToken: 'a-brand-new-token-42' } };
-    expect((await h.app.request('/v1/sites/other', { ...json(rotated, own), method: 'PUT' })).status).toBe(200);
-    expect((JSON.parse((await h.ctx.sites.get('other'))!.config) as { sms: typeof TWILIO }).sms.authToken).toBe('a-brand-new-token-42');
-  });
-
-  it('a webhook secret is redacted and kept the same way', async () => {
-    const sms = { provider: 'webhook', url: 'https://hooks.example/sms', secret: 'webhook-secret-0123456789' };
-    const created = await createOther(sms);
-    expect(created.config.sms).toEqual({ ...sms, secret: '••••••' });
-    const own = { authorization: `Bearer ${created.apiKey}` };
-    const put = await h.app.request('/v1/sites/other', { ...json({ ...demoSiteConfig, sms: { ...sms, secret: '••••••' } }, own), method: 'PUT' });
-    expect(put.status).toBe(200);
-    expect((JSON.parse((await h.ctx.sites.get('other'))!.config) as { sms: typeof sms }).sms.secret).toBe(sms.secret);
-  });
-
-  it.each([
-    ['sms.accountSid', { sms: { ...TWILIO, accountSid: 'AC123' } }],
-    ['sms.from', { sms: { ...TWILIO, from: undefined } }],
-    ['sms.secret', { sms: { provider: 'webhook', url: 'https://hooks.example', secret: 'short' } }],
-    ['sms.provider', { sms: { provider: 'carrier-pigeon' } }],
-    ['defaultLocale', { defaultLocale: 'de' }],
-    ['defaultCountry', { defaultCountry: 'france' }],
-    ['locales', { locales: [] }],
-    ['timezone', { timezone: 'Mars/Olympus' }],
-    ['allowedOrigins.0', { allowedOrigins: ['javascript:alert(1)'] }],
-    ['name', { name: '' }],
-    ['program.description.en', { program: { ...demoSiteConfig.program, description: { fr: 'offres' } } }],
-    ['pendingTtlHours', { pendingTtlHours: 0 }],
-  ])('PUT with a bad config is a 422 naming %s, and nothing changes', async (path, patch) => {
-    const before = (await h.ctx.sites.get('demo'))!.config;
-    const res = await h.app.request('/v1/sites/demo', { ...json({ ...demoSiteConfig, ...patch }, admin), method: 'PUT' });
-    await expectProblem(res, 422, path);
-    expect((await h.ctx.sites.get('demo'))!.config).toBe(before);
-  });
-
-  it('PUT with malformed JSON, a wrong type or an oversize body', async () => {
-    const headers = { ...admin, 'content-type': 'application/json' };
-    await expectProblem(await raw('/v1/sites/demo', 'PUT', '{', headers), 400);
-    await expectProblem(await raw('/v1/sites/demo', 'PUT', '[]', headers), 422, '(body)');
-    await expectProblem(await raw('/v1/sites/demo', 'PUT', '{}', { ...admin, 'content-type': 'text/plain' }), 415);
-    await expectProblem(await raw('/v1/sites/demo', 'PUT', JSON.stringify({ name: 'x'.repeat(20_000) }), headers), 413);
-  });
-});
 
 describe('the send gate', () => {
   it.each([
