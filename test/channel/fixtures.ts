@@ -34,20 +34,30 @@ export interface FakeTwilio {
   accepted: Accepted[];
   /** Every send request received (POST), whatever the answer. */
   posts(): { to: string; body: string; statusCallback: string | null }[];
+  /** The answer given to each POST, in order. */
+  answered: { to: string; mode: Mode['kind'] }[];
   lookups(): Recorded[];
+  /** While set and returning true, the list API (lookup) answers 503. */
+  failLookup?: () => boolean;
   close(): Promise<void>;
 }
 
 export async function startFakeTwilio(clock: () => number): Promise<FakeTwilio> {
   const accepted: Accepted[] = [];
   const modes: Mode[] = [];
+  const answered: { to: string; mode: Mode['kind'] }[] = [];
   const accept = (form: URLSearchParams) => {
     const sid = `SM${String(accepted.length + 1).padStart(32, '0')}`;
     accepted.push({ sid, to: form.get('To') ?? '', body: form.get('Body') ?? '', dateCreated: new Date(clock()).toUTCString() });
     return sid;
   };
+  let fake: FakeTwilio | undefined;
   const server = await startStandIn((req: Recorded, res: ServerResponse) => {
     if (req.method === 'GET' && req.path.startsWith(`${MESSAGES_PATH}?`)) {
+      if (fake?.failLookup?.()) {
+        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20503, message: 'unavailable' }));
+        return true;
+      }
       const to = new URL(req.path, 'http://x').searchParams.get('To');
       const messages = accepted
         .filter((m) => m.to === to)
@@ -62,6 +72,7 @@ export async function startFakeTwilio(clock: () => number): Promise<FakeTwilio> 
     }
     const form = new URLSearchParams(req.body);
     const mode = modes.shift() ?? { kind: 'ok' };
+    answered.push({ to: form.get('To') ?? '', mode: mode.kind });
     switch (mode.kind) {
       case 'ok': {
         const sid = accept(form);
@@ -81,11 +92,12 @@ export async function startFakeTwilio(clock: () => number): Promise<FakeTwilio> 
     }
     return true;
   });
-  return {
+  fake = {
     server,
     baseUrl: server.baseUrl,
     modes,
     accepted,
+    answered,
     posts: () =>
       server.requests
         .filter((r) => r.method === 'POST')
@@ -96,6 +108,7 @@ export async function startFakeTwilio(clock: () => number): Promise<FakeTwilio> 
     lookups: () => server.requests.filter((r) => r.method === 'GET'),
     close: () => server.close(),
   };
+  return fake;
 }
 
 export const auth = (h: Harness) => ({ authorization: `Bearer ${h.demoKey}` });

@@ -48,11 +48,11 @@ async function race(h: Harness, twilio: FakeTwilio, i: number, confirmBy: 'link'
 
   // Vary the interleaving: which request starts first, and how many event-loop turns the other one waits.
   const stagger = [0, 1, 3, 8, 20, 60][(i >> 1) % 6]!;
-  const later = async <T>(start: () => Promise<T>) => {
+  const later = async (start: () => Response | Promise<Response>): Promise<Response> => {
     for (let k = 0; k < stagger; k++) await new Promise((r) => setImmediate(r));
     return start();
   };
-  const confirm = () =>
+  const confirm = async (): Promise<Response> =>
     confirmBy === 'link' ? h.app.request(`/c/${token}`, { method: 'POST' }) : twilioInbound(h, phone.e164, 'OUI');
   const stop = () => twilioInbound(h, phone.e164, 'STOP');
   const [confirmRes, stopRes] =
