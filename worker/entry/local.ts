@@ -81,9 +81,10 @@ export async function openStore(env: Env) {
   const url = env.ASSENT_DB_URL ?? `file:${join(dir, 'assent.db')}`;
   const isFile = url.startsWith('file:');
   const client = createClient({
-    url: env.ASSENT_DB_SYNC_URL && isFile ? url : url,
+    url,
     ...(env.ASSENT_DB_AUTH_TOKEN ? { authToken: env.ASSENT_DB_AUTH_TOKEN } : {}),
-    ...(env.ASSENT_DB_SYNC_URL ? { syncUrl: env.ASSENT_DB_SYNC_URL } : {}),
+    // An embedded replica: reads from the local file, writes to the primary, synced every 15 s and after writes.
+    ...(env.ASSENT_DB_SYNC_URL ? { syncUrl: env.ASSENT_DB_SYNC_URL, syncInterval: 15 } : {}),
     // One connection for a file: the durability pragmas then hold for every statement.
     ...(isFile ? { concurrency: 1, timeout: 5000 } : {}),
   });
