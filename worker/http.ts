@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { AppDeps } from './app.ts';
 import type { DomainContext } from './domain/context.ts';
-import { loadSite, siteForKey, type Site } from './domain/sites.ts';
+import { loadSite, siteForKeyHash, type Site } from './domain/sites.ts';
 import { AppError, unauthorized, forbidden, validationError } from './errors.ts';
 import { sha256Hex, timingSafeEqual } from './crypto/tokens.ts';
 
@@ -55,11 +55,22 @@ function bearer(c: AppContext): string | null {
   return match ? match[1]! : null;
 }
 
+// SHA-256 of the configured admin token, computed once per token.
+const adminHashes = new Map<string, Promise<string>>();
+const adminHash = (token: string) => {
+  let hash = adminHashes.get(token);
+  if (!hash) adminHashes.set(token, (hash = sha256Hex(token)));
+  return hash;
+};
+
+async function isAdminHash(c: AppContext, tokenHash: string): Promise<boolean> {
+  const admin = c.var.deps.adminToken;
+  return Boolean(admin) && timingSafeEqual(tokenHash, await adminHash(admin!));
+}
+
 export async function isPlatformAdmin(c: AppContext): Promise<boolean> {
   const token = bearer(c);
-  const admin = c.var.deps.adminToken;
-  if (!token || !admin) return false;
-  return timingSafeEqual(await sha256Hex(token), await sha256Hex(admin));
+  return token ? isAdminHash(c, await sha256Hex(token)) : false;
 }
 
 export async function requirePlatformAdmin(c: AppContext): Promise<void> {
@@ -71,8 +82,9 @@ export async function requirePlatformAdmin(c: AppContext): Promise<void> {
 export async function requireSiteAccess(c: AppContext, siteId: string): Promise<Site> {
   const token = bearer(c);
   if (!token) throw unauthorized();
-  if (!(await isPlatformAdmin(c))) {
-    const owner = await siteForKey(c.var.ctx, token);
+  const tokenHash = await sha256Hex(token);
+  if (!(await isAdminHash(c, tokenHash))) {
+    const owner = await siteForKeyHash(c.var.ctx, tokenHash);
     if (!owner || !timingSafeEqual(owner, siteId)) throw forbidden('This key does not give access to this site.');
   }
   return loadSite(c.var.ctx, siteId);

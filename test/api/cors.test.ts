@@ -64,12 +64,7 @@ describe('allowed origins', () => {
     expect(widget.headers.get('access-control-allow-methods')).toBe('GET');
   });
 
-  // BUG: worker/app.ts onError answers with a fresh problemResponse(...), so the Access-Control-Allow-Origin and
-  // Vary headers applyCors set on the context (worker/routes/cors.ts) are dropped from every error. A widget on an
-  // allowed origin then cannot read a 422 "invalid phone" or a 409 "reload the form": the browser reports a CORS
-  // failure instead. Reproduce: POST /v1/sites/demo/consents with Origin http://localhost:3000 and phone
-  // "01 23 45 67 89" → 422 without access-control-allow-origin. Fix: copy c.res headers (or re-apply CORS) in onError.
-  it.skip('an error answered to an allowed origin still carries the CORS headers, so the widget can read it', async () => {
+  it('an error answered to an allowed origin still carries the CORS headers, so the widget can read it', async () => {
     const res = await submit('http://localhost:3000', 'yes', '01 23 45 67 89');
     await expectProblem(res.clone(), 422, 'phone');
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');

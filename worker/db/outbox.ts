@@ -1,5 +1,5 @@
 // The outbox: messages committed with the state change that caused them, then claimed and sent by the dispatcher.
-import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Statement, Store } from './client.ts';
 import { outbox } from './schema.ts';
 
@@ -59,12 +59,12 @@ export function outboxRepo(store: Store) {
     async setDeliveryStatusById(id: string, siteId: string, deliveryStatus: string) {
       await db.update(outbox).set({ deliveryStatus }).where(and(eq(outbox.id, id), eq(outbox.siteId, siteId)));
     },
-    /** Confirmation SMS queued for a subject since `since` (the per-number anti-pumping limit counts these). */
+    /** Confirmation SMS queued for a subject after `since` (the per-number anti-pumping limit counts these). */
     async countConfirmRequests(subjectId: string, since: number): Promise<number> {
       const rows = await db
         .select({ n: sql<number>`COUNT(*)` })
         .from(outbox)
-        .where(and(eq(outbox.subjectId, subjectId), eq(outbox.kind, 'confirm-request'), gte(outbox.createdAt, since)));
+        .where(and(eq(outbox.subjectId, subjectId), eq(outbox.kind, 'confirm-request'), gt(outbox.createdAt, since)));
       return rows[0]?.n ?? 0;
     },
     /** The oldest of those, to say when the next one is allowed. */
@@ -72,7 +72,7 @@ export function outboxRepo(store: Store) {
       const rows = await db
         .select({ at: sql<number | null>`MIN(${outbox.createdAt})` })
         .from(outbox)
-        .where(and(eq(outbox.subjectId, subjectId), eq(outbox.kind, 'confirm-request'), gte(outbox.createdAt, since)));
+        .where(and(eq(outbox.subjectId, subjectId), eq(outbox.kind, 'confirm-request'), gt(outbox.createdAt, since)));
       return rows[0]?.at ?? null;
     },
     byId: async (id: string) => (await db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0] ?? null,

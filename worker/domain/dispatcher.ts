@@ -4,6 +4,8 @@ import type { OutboxRow } from '../db/outbox.ts';
 import type { SmsProvider } from '../sms/provider.ts';
 import type { DomainContext } from './context.ts';
 import { loadSite, type Site } from './sites.ts';
+import { quietHoursOf } from './site-config.ts';
+import { nextAllowedSendTime } from '../sms/quiet-hours.ts';
 
 export interface DispatchOptions {
   providerFor: (site: Site, ctx: DomainContext) => SmsProvider;
@@ -79,7 +81,10 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
           backoffMs(row.attempts, baseDelayMs, maxDelayMs, ctx.random(1)[0]! / 255),
           'retryAfterSeconds' in result && result.retryAfterSeconds ? result.retryAfterSeconds * 1000 : 0,
         );
-        await ctx.outbox.retryLater(row.id, ctx.clock() + wait, result.reason, 'unknown' in result);
+        let at = ctx.clock() + wait;
+        // A marketing retry must still land inside the sending hours; transactional messages retry at once.
+        if (row.kind === 'marketing') at = nextAllowedSendTime(new Date(at), quietHoursOf(site.config)).getTime();
+        await ctx.outbox.retryLater(row.id, at, result.reason, 'unknown' in result || row.outcomeUnknown);
         ctx.logger.warn('sms send will be retried', { ...log, reason: result.reason, waitMs: wait });
         report.retried++;
       } else {
@@ -90,7 +95,8 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
     } catch (error) {
       // Unexpected: keep the message, try again later. The error text never holds the number or body.
       const wait = backoffMs(row.attempts, baseDelayMs, maxDelayMs, 0.5);
-      await ctx.outbox.retryLater(row.id, ctx.clock() + wait, error instanceof Error ? error.name : 'error', false);
+      // An outcome still unknown stays unknown (e.g. the lookup itself failed): never resend blindly.
+      await ctx.outbox.retryLater(row.id, ctx.clock() + wait, error instanceof Error ? error.name : 'error', row.outcomeUnknown);
       ctx.logger.error('dispatch error', { ...log, error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
       report.retried++;
     }

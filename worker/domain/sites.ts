@@ -10,10 +10,33 @@ export interface Site {
   config: SiteConfig;
 }
 
-export async function loadSite(ctx: Pick<DomainContext, 'sites'>, siteId: string): Promise<Site> {
+// Parsed configurations, per database, for a few seconds: every request names a site, and reading and validating
+// its configuration each time was most of the cost of the hot routes. A PUT in this process drops the entry at
+// once; other processes see it within SITE_TTL_MS.
+const SITE_TTL_MS = 5_000;
+const siteCaches = new WeakMap<object, Map<string, { site: Site; until: number }>>();
+
+function siteCache(store: object) {
+  let cache = siteCaches.get(store);
+  if (!cache) siteCaches.set(store, (cache = new Map()));
+  return cache;
+}
+
+export async function loadSite(ctx: Pick<DomainContext, 'sites' | 'store' | 'clock'>, siteId: string): Promise<Site> {
+  const cache = siteCache(ctx.store);
+  const now = ctx.clock();
+  const hit = cache.get(siteId);
+  if (hit && hit.until > now && hit.until - SITE_TTL_MS <= now) return hit.site;
   const row = siteIdSchema.safeParse(siteId).success ? await ctx.sites.get(siteId) : null;
   if (!row) throw notFound(`No site "${siteId.slice(0, 64)}".`);
-  return { id: row.id, config: siteConfigSchema.parse(JSON.parse(row.config)) };
+  const site = { id: row.id, config: siteConfigSchema.parse(JSON.parse(row.config)) };
+  if (cache.size > 1000) cache.clear();
+  cache.set(siteId, { site, until: now + SITE_TTL_MS });
+  return site;
+}
+
+export function forgetSite(ctx: Pick<DomainContext, 'store'>, siteId: string): void {
+  siteCache(ctx.store).delete(siteId);
 }
 
 /** Validates a configuration; its policy facts, when given, must be complete (a missing item is named). */
@@ -54,11 +77,25 @@ export async function createSite(ctx: DomainContext, id: string, config: SiteCon
 export async function replaceSiteConfig(ctx: DomainContext, site: Site, input: unknown): Promise<SiteConfig> {
   const config = parseSiteConfig(keepRedactedSecrets(input, site.config));
   await ctx.sites.updateConfig(site.id, JSON.stringify(config), ctx.clock());
+  forgetSite(ctx, site.id);
   return config;
 }
 
-/** The site a key belongs to, or null. Keys are looked up by SHA-256, so the comparison leaks nothing useful. */
-export async function siteForKey(ctx: Pick<DomainContext, 'sites'>, key: string): Promise<string | null> {
-  const row = await ctx.sites.findKey(await sha256Hex(key));
-  return row?.siteId ?? null;
+const KEY_TTL_MS = 30_000;
+const keyCaches = new WeakMap<object, Map<string, { siteId: string | null; until: number }>>();
+
+/**
+ * The site a key belongs to (by the key's SHA-256), or null. Keys are looked up by hash, so the lookup leaks nothing
+ * useful; answers are kept 30 s, so a revoked key stops working within that time.
+ */
+export async function siteForKeyHash(ctx: Pick<DomainContext, 'sites' | 'store' | 'clock'>, keyHash: string): Promise<string | null> {
+  let cache = keyCaches.get(ctx.store);
+  if (!cache) keyCaches.set(ctx.store, (cache = new Map()));
+  const now = ctx.clock();
+  const hit = cache.get(keyHash);
+  if (hit && hit.until > now && hit.until - KEY_TTL_MS <= now) return hit.siteId;
+  const siteId = (await ctx.sites.findKey(keyHash))?.siteId ?? null;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(keyHash, { siteId, until: now + KEY_TTL_MS });
+  return siteId;
 }

@@ -8,6 +8,7 @@ import { clientIp, jsonBody, queryParams, type AppEnv } from '../http.ts';
 import { applyCors, preflight } from './cors.ts';
 
 export const consentBodySchema = z.object({
+  /** A valid mobile number for "yes"; for "no" it may be empty, and nothing is stored either way. */
   phone: z.string().max(40),
   country: z.string().regex(/^[A-Z]{2}$/).optional(),
   choice: z.enum(['yes', 'no']),

@@ -61,7 +61,7 @@ export function subscriberRoutes() {
 
   app.get('/v1/sites/:site/subscribers/:phone', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    const answer = await sendGate(c.var.ctx, site, decodeURIComponent(c.req.param('phone')));
+    const answer = await sendGate(c.var.ctx, site, c.req.param('phone'));
     c.header('Cache-Control', 'no-store');
     return c.json(answer);
   });
@@ -69,12 +69,12 @@ export function subscriberRoutes() {
   app.get('/v1/sites/:site/subscribers/:phone/export', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     c.header('Cache-Control', 'no-store');
-    return c.json(await exportSubscriber(c.var.ctx, site, decodeURIComponent(c.req.param('phone'))));
+    return c.json(await exportSubscriber(c.var.ctx, site, c.req.param('phone')));
   });
 
   app.delete('/v1/sites/:site/subscribers/:phone', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    return c.json(await eraseSubscriber(c.var.ctx, site, decodeURIComponent(c.req.param('phone'))));
+    return c.json(await eraseSubscriber(c.var.ctx, site, c.req.param('phone')));
   });
 
   return app;
