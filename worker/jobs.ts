@@ -14,6 +14,7 @@ export interface JobReport extends DispatchReport {
 export function createJobs(input: AppDeps) {
   const { deps, ctx } = contextFromDeps(input);
   let running: Promise<JobReport> | null = null;
+  let lastPurge = 0;
   async function runOnce(): Promise<JobReport> {
     const expired = await expireDue(ctx);
     const report = await dispatchDue(ctx, {
@@ -24,7 +25,10 @@ export function createJobs(input: AppDeps) {
     // New events get into a signed checkpoint soon, not only when someone asks for a proof.
     const behind = await ctx.log.sitesBehind();
     for (const site of behind) await integrate(ctx, site);
-    await ctx.store.batch([ctx.limits.purge(ctx.clock())]);
+    if (ctx.clock() - lastPurge > 600_000) {
+      lastPurge = ctx.clock();
+      await ctx.store.batch([ctx.limits.purge(lastPurge)]);
+    }
     return { expired, checkpointed: behind.length, ...report };
   }
   return {

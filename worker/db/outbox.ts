@@ -21,37 +21,41 @@ export function outboxRepo(store: Store) {
     enqueueOnce(row: OutboxInsert): Statement {
       return db.insert(outbox).values(row).onConflictDoNothing();
     },
-    async due(now: number, limit: number): Promise<OutboxRow[]> {
-      return db
-        .select()
-        .from(outbox)
-        .where(and(eq(outbox.status, 'queued'), lte(outbox.nextAttemptAt, now), lte(outbox.leaseUntil, now)))
-        .orderBy(asc(outbox.nextAttemptAt))
-        .limit(limit);
-    },
-    /** Takes a lease; only one dispatcher (of any process) wins a given attempt. */
-    async claim(id: string, now: number, leaseMs: number): Promise<OutboxRow | null> {
-      const rows = await db
-        .update(outbox)
-        .set({ leaseUntil: now + leaseMs, attempts: sql`${outbox.attempts} + 1` })
-        .where(and(eq(outbox.id, id), eq(outbox.status, 'queued'), lte(outbox.leaseUntil, now)))
-        .returning();
-      return rows[0] ?? null;
+    /**
+     * Leases up to `limit` due messages in one statement; only one dispatcher (of any process) gets a given
+     * attempt. Goes through the store's batch so, on a file, it shares a commit with concurrent writes.
+     */
+    async claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+      const [rows] = (await store.batch([
+        db
+          .update(outbox)
+          .set({ leaseUntil: now + leaseMs, attempts: sql`${outbox.attempts} + 1` })
+          .where(
+            sql`${outbox.id} IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ${now}
+              AND lease_until <= ${now} ORDER BY next_attempt_at LIMIT ${limit})`,
+          )
+          .returning(),
+      ])) as [OutboxRow[]];
+      return rows;
     },
     async markSent(id: string, providerMessageId: string, now: number) {
-      await db
-        .update(outbox)
-        .set({ status: 'sent', providerMessageId, sentAt: now, leaseUntil: 0, outcomeUnknown: false, lastError: null })
-        .where(eq(outbox.id, id));
+      await store.batch([
+        db
+          .update(outbox)
+          .set({ status: 'sent', providerMessageId, sentAt: now, leaseUntil: 0, outcomeUnknown: false, lastError: null })
+          .where(eq(outbox.id, id)),
+      ]);
     },
     async retryLater(id: string, at: number, error: string, outcomeUnknown: boolean) {
-      await db
-        .update(outbox)
-        .set({ nextAttemptAt: at, leaseUntil: 0, lastError: error.slice(0, 500), outcomeUnknown })
-        .where(eq(outbox.id, id));
+      await store.batch([
+        db
+          .update(outbox)
+          .set({ nextAttemptAt: at, leaseUntil: 0, lastError: error.slice(0, 500), outcomeUnknown })
+          .where(eq(outbox.id, id)),
+      ]);
     },
     async finish(id: string, status: 'failed' | 'cancelled', error: string) {
-      await db.update(outbox).set({ status, leaseUntil: 0, lastError: error.slice(0, 500) }).where(eq(outbox.id, id));
+      await store.batch([db.update(outbox).set({ status, leaseUntil: 0, lastError: error.slice(0, 500) }).where(eq(outbox.id, id))]);
     },
     async setDeliveryStatus(providerMessageId: string, deliveryStatus: string) {
       await db.update(outbox).set({ deliveryStatus }).where(eq(outbox.providerMessageId, providerMessageId));

@@ -1,7 +1,7 @@
 // Subjects (one per number per site) and the suppression list; numbers only as ciphertext and blind index.
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Store } from './client.ts';
-import { subjects, suppressions } from './schema.ts';
+import { consents, subjects, suppressions } from './schema.ts';
 
 export type SubjectRow = typeof subjects.$inferSelect;
 
@@ -12,6 +12,28 @@ export function subjectsRepo(store: Store) {
       const rows = await db
         .select()
         .from(subjects)
+        .where(and(eq(subjects.siteId, siteId), eq(subjects.phoneIndex, phoneIndex)))
+        .limit(1);
+      return rows[0] ?? null;
+    },
+    /**
+     * The send gate's whole read in one query: the subject, whether it is suppressed, and its latest consent.
+     * Null when the number is unknown (its suppression is then read on its own).
+     */
+    async gateView(siteId: string, phoneIndex: string) {
+      const rows = await db
+        .select({
+          erasedAt: subjects.erasedAt,
+          suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${siteId} AND s.phone_index = ${phoneIndex})`,
+          consentId: consents.id,
+          status: consents.status,
+          renewalRequired: consents.renewalRequired,
+        })
+        .from(subjects)
+        .leftJoin(
+          consents,
+          sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} ORDER BY c.requested_at DESC LIMIT 1)`,
+        )
         .where(and(eq(subjects.siteId, siteId), eq(subjects.phoneIndex, phoneIndex)))
         .limit(1);
       return rows[0] ?? null;

@@ -44,11 +44,9 @@ async function stillWanted(ctx: DomainContext, row: OutboxRow): Promise<string |
 export async function dispatchDue(ctx: DomainContext, options: DispatchOptions): Promise<DispatchReport> {
   const { limit = 50, leaseMs = 60_000, maxAttempts = 8, baseDelayMs = 5_000, maxDelayMs = 3_600_000 } = options;
   const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
-  const due = await ctx.outbox.due(ctx.clock(), limit);
+  const claimed = await ctx.outbox.claimDue(ctx.clock(), limit, leaseMs);
   const sites = new Map<string, Site>();
-  for (const candidate of due) {
-    const row = await ctx.outbox.claim(candidate.id, ctx.clock(), leaseMs);
-    if (!row) continue; // another dispatcher took it
+  for (const row of claimed) {
     const log = { messageId: row.id, kind: row.kind, attempt: row.attempts };
     try {
       const reason = await stillWanted(ctx, row);

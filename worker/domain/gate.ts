@@ -16,10 +16,11 @@ export interface GateAnswer {
 export async function sendGate(ctx: DomainContext, site: Site, rawPhone: string): Promise<GateAnswer> {
   const phone = normalisePhone(rawPhone, site.config.defaultCountry);
   const index = await ctx.sealer.blindIndex(site.id, phone.e164);
-  const [subject, suppressed] = await Promise.all([ctx.subjects.byIndex(site.id, index), ctx.subjects.isSuppressed(site.id, index)]);
-  const consent = subject ? await ctx.consents.latestForSubject(subject.id) : null;
-  const status = subject?.erasedAt ? 'erased' : (consent?.status ?? 'none');
-  const renewalRequired = consent?.renewalRequired ?? false;
+  const view = await ctx.subjects.gateView(site.id, index);
+  const suppressed = view ? Boolean(view.suppressed) : await ctx.subjects.isSuppressed(site.id, index);
+  const status = view?.erasedAt ? 'erased' : (view?.status ?? 'none');
+  const renewalRequired = Boolean(view?.renewalRequired);
+  const consent = view?.consentId ? { id: view.consentId } : null;
   return {
     phone: phone.e164,
     status,

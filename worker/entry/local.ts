@@ -9,6 +9,7 @@ import { createSealer } from '../crypto/sealing.ts';
 import { fromBase64, toBase64 } from '../crypto/encoding.ts';
 import { signingKeysFrom } from '../crypto/keys.ts';
 import { generateSigningKey } from '../crypto/signing.ts';
+import { groupCommit } from '../db/group-commit.ts';
 import { applyFilePragmas, libsqlStore } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoSite } from '../domain/demo.ts';
@@ -91,7 +92,8 @@ export async function openStore(env: Env) {
   if (isFile) await applyFilePragmas(client);
   const store = libsqlStore(client);
   await migrate(store, migrations);
-  return store;
+  // On a local file every commit is an fsync: concurrent requests share one.
+  return isFile && !env.ASSENT_DB_SYNC_URL ? groupCommit(store) : store;
 }
 
 export interface LocalServer {

@@ -1,0 +1,62 @@
+// Group commit for an embedded file: batches that arrive while the event loop is busy are written in one
+// transaction, so one fsync (synchronous=FULL) covers many requests. Each caller still gets its own results, and a
+// 2xx still means committed: a batch resolves only after the transaction holding it has.
+import type { Statement, Store } from './client.ts';
+
+interface Job {
+  statements: [Statement, ...Statement[]];
+  resolve(results: unknown[]): void;
+  reject(error: unknown): void;
+}
+
+export function groupCommit(store: Store, options: { maxStatements?: number } = {}): Store {
+  const { maxStatements = 2000 } = options;
+  let queue: Job[] = [];
+  let scheduled = false;
+
+  async function flush() {
+    scheduled = false;
+    const jobs: Job[] = [];
+    let count = 0;
+    while (queue.length > 0 && (jobs.length === 0 || count + queue[0]!.statements.length <= maxStatements)) {
+      const job = queue.shift()!;
+      jobs.push(job);
+      count += job.statements.length;
+    }
+    if (queue.length > 0) schedule();
+    if (jobs.length === 1) {
+      const [job] = jobs;
+      await store.batch(job!.statements).then(job!.resolve, job!.reject);
+      return;
+    }
+    try {
+      const results = await store.batch(jobs.flatMap((j) => j.statements) as [Statement, ...Statement[]]);
+      let at = 0;
+      for (const job of jobs) {
+        job.resolve(results.slice(at, at + job.statements.length));
+        at += job.statements.length;
+      }
+    } catch {
+      // One job broke the shared transaction (e.g. a unique constraint lost to a concurrent request): nothing of
+      // it was written, so run each job alone and let only the one at fault fail.
+      for (const job of jobs) await store.batch(job.statements).then(job.resolve, job.reject);
+    }
+  }
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    // A macrotask, not a microtask: requests already read by the server get to queue their writes first.
+    setTimeout(() => void flush(), 0);
+  }
+
+  return {
+    ...store,
+    batch(statements) {
+      return new Promise<unknown[]>((resolve, reject) => {
+        queue.push({ statements, resolve, reject });
+        schedule();
+      });
+    },
+  };
+}
