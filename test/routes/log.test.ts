@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@libsql/client';
+import { createClient, type InArgs, type InStatement } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../worker/app.ts';
@@ -13,6 +13,10 @@ import { createMemoryNodeStore, leafHash, rootHash, verifyConsistency } from '..
 import { verifyCheckpoint } from '../../worker/crypto/note.ts';
 import { applyFilePragmas, libsqlStore } from '../../worker/db/libsql.ts';
 import type { Store } from '../../worker/db/client.ts';
+import { eventsRepo } from '../../worker/db/events.ts';
+import { logRepo } from '../../worker/db/log.ts';
+import { migrate } from '../../worker/db/migrate.ts';
+import { migrations } from '../../worker/generated/migrations.ts';
 import { makeHarness, widgetFor, type Harness } from '../harness.ts';
 
 type App = ReturnType<typeof createApp>;
@@ -191,5 +195,52 @@ describe('checkpoints and consistency', () => {
   it('an unknown site is a 404', async () => {
     expect((await app.request('/v1/sites/nope/log/consistency?from=1&to=1')).status).toBe(404);
     expect((await app.request('/v1/sites/nope/log/checkpoint')).status).toBe(404);
+  });
+});
+
+describe('proof queries stay O(log n) as the log grows', () => {
+  /** The plan SQLite picks for the statement a repository call sends. */
+  async function planOf(call: (store: Store) => Promise<unknown>): Promise<string> {
+    const client = createClient({ url: ':memory:' });
+    try {
+      await migrate(libsqlStore(client), migrations);
+      const seen: InStatement[] = [];
+      const spy = new Proxy(client, {
+        get(target, prop, receiver) {
+          if (prop === 'execute') {
+            return (s: InStatement) => {
+              seen.push(s);
+              return target.execute(s);
+            };
+          }
+          const value = Reflect.get(target, prop, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      await call(libsqlStore(spy));
+      const s = seen.at(-1) as { sql: string; args: InArgs };
+      const plan = await client.execute({ sql: `EXPLAIN QUERY PLAN ${s.sql}`, args: s.args });
+      return plan.rows.map((r) => String(r.detail)).join(' | ');
+    } finally {
+      client.close();
+    }
+  }
+
+  // BUG: worker/db/log.ts nodes() (lines 22-37) asks `site_id = ? AND ((level = ? AND idx = ?) OR …)`; with three
+  // keys or more SQLite plans it as `SEARCH log_nodes USING INDEX … (site_id=?)`, a walk over every node of the site,
+  // so a proof costs O(n) (bench/proofs.ts: 98 ms at 10^5 leaves, 1039 ms at 10^6). `(level, idx) IN (VALUES (?, ?), …)`
+  // is planned as one point lookup per key (bench/proofs.ts with BENCH_FIXES=1: 3.0 ms → 3.5 ms).
+  it.skip('reading ten nodes is ten point lookups on the primary key', async () => {
+    const keys = Array.from({ length: 10 }, (_, i) => ({ level: i, index: i }));
+    const plan = await planOf((store) => logRepo(store).nodes('demo', keys));
+    expect(plan).toContain('level=? AND idx=?');
+  });
+
+  // BUG: worker/db/events.ts leavesForConsent() orders by idx, so SQLite walks the (site_id, idx) primary key of the
+  // whole site to avoid a sort instead of using log_leaves_consent (site_id, consent_id): O(n) per proof. Sorting the
+  // few rows in code, `ORDER BY +idx`, or an index on (site_id, consent_id, idx) makes it a lookup.
+  it.skip('a consent’s leaves are found through the (site, consent) index', async () => {
+    const plan = await planOf((store) => eventsRepo(store).leavesForConsent('demo', 'c'.repeat(22)));
+    expect(plan).toMatch(/consent_id=\?/);
   });
 });
