@@ -226,20 +226,13 @@ describe('proof queries stay O(log n) as the log grows', () => {
     }
   }
 
-  // BUG: worker/db/log.ts nodes() (lines 22-37) asks `site_id = ? AND ((level = ? AND idx = ?) OR …)`; with three
-  // keys or more SQLite plans it as `SEARCH log_nodes USING INDEX … (site_id=?)`, a walk over every node of the site,
-  // so a proof costs O(n) (bench/proofs.ts: 98 ms at 10^5 leaves, 1039 ms at 10^6). `(level, idx) IN (VALUES (?, ?), …)`
-  // is planned as one point lookup per key (bench/proofs.ts with BENCH_FIXES=1: 3.0 ms → 3.5 ms).
-  it.skip('reading ten nodes is ten point lookups on the primary key', async () => {
+  it('reading ten nodes is ten point lookups on the primary key', async () => {
     const keys = Array.from({ length: 10 }, (_, i) => ({ level: i, index: i }));
     const plan = await planOf((store) => logRepo(store).nodes('demo', keys));
     expect(plan).toContain('level=? AND idx=?');
   });
 
-  // BUG: worker/db/events.ts leavesForConsent() orders by idx, so SQLite walks the (site_id, idx) primary key of the
-  // whole site to avoid a sort instead of using log_leaves_consent (site_id, consent_id): O(n) per proof. Sorting the
-  // few rows in code, `ORDER BY +idx`, or an index on (site_id, consent_id, idx) makes it a lookup.
-  it.skip('a consent’s leaves are found through the (site, consent) index', async () => {
+  it('a consent’s leaves are found through the (site, consent) index', async () => {
     const plan = await planOf((store) => eventsRepo(store).leavesForConsent('demo', 'c'.repeat(22)));
     expect(plan).toMatch(/consent_id=\?/);
   });

@@ -39,12 +39,13 @@ export function eventsRepo(store: Store) {
     async forConsent(consentId: string) {
       return db.select().from(consentEvents).where(eq(consentEvents.consentId, consentId)).orderBy(asc(consentEvents.at));
     },
+    /** A consent's few leaves through the (site, consent) index, sorted here: ORDER BY idx made SQLite walk the log. */
     async leavesForConsent(siteId: string, consentId: string) {
-      return db
+      const rows = await db
         .select()
         .from(logLeaves)
-        .where(and(eq(logLeaves.siteId, siteId), eq(logLeaves.consentId, consentId)))
-        .orderBy(asc(logLeaves.idx));
+        .where(and(eq(logLeaves.siteId, siteId), eq(logLeaves.consentId, consentId)));
+      return rows.sort((a, b) => a.idx - b.idx);
     },
   };
 }

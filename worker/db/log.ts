@@ -1,5 +1,5 @@
 // The Merkle log's storage: leaves (appended with events), completed subtree nodes, and each site's head.
-import { and, asc, eq, gte, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Store } from './client.ts';
 import { logHeads, logLeaves, logNodes } from './schema.ts';
 import type { NodeKey } from '../crypto/merkle.ts';
@@ -18,20 +18,18 @@ export function logRepo(store: Store) {
         .where(and(eq(logLeaves.siteId, siteId), gte(logLeaves.idx, from)))
         .orderBy(asc(logLeaves.idx))
         .limit(limit),
-    /** Stored node hashes (base64) for the given keys, in one query. */
+    /**
+     * Stored node hashes (base64) for the given keys. A row-value IN list makes each key a primary-key lookup
+     * (an OR of pairs made SQLite scan every node of the site).
+     */
     async nodes(siteId: string, keys: readonly NodeKey[]): Promise<Map<string, string>> {
       const found = new Map<string, string>();
-      for (let i = 0; i < keys.length; i += 50) {
-        const chunk = keys.slice(i, i + 50);
+      for (let i = 0; i < keys.length; i += 100) {
+        const pairs = sql.join(keys.slice(i, i + 100).map((k) => sql`(${k.level}, ${k.index})`), sql`, `);
         const rows = await db
           .select()
           .from(logNodes)
-          .where(
-            and(
-              eq(logNodes.siteId, siteId),
-              or(...chunk.map((k) => and(eq(logNodes.level, k.level), eq(logNodes.idx, k.index)))),
-            ),
-          );
+          .where(and(eq(logNodes.siteId, siteId), sql`(${logNodes.level}, ${logNodes.idx}) IN (VALUES ${pairs})`));
         for (const row of rows) found.set(`${row.level}:${row.idx}`, row.hash);
       }
       return found;
@@ -54,12 +52,12 @@ export function logRepo(store: Store) {
         .select()
         .from(logLeaves)
         .where(and(eq(logLeaves.siteId, siteId), inArray(logLeaves.idx, indices))),
-    /** Sites whose log has leaves not yet integrated into the tree. */
+    /** Sites whose log has leaves not yet integrated into the tree (MAX(idx) per site is a primary-key lookup). */
     sitesBehind: async (): Promise<string[]> => {
-      const rows = await db.all<{ site_id: string }>(sql`SELECT l.site_id FROM log_leaves l
-        LEFT JOIN log_heads h ON h.site_id = l.site_id
-        GROUP BY l.site_id HAVING MAX(l.idx) >= COALESCE(MAX(h.size), 0)`);
-      return rows.map((r) => r.site_id);
+      const rows = await db.all<{ id: string }>(sql`SELECT s.id FROM sites s
+        WHERE (SELECT MAX(l.idx) FROM log_leaves l WHERE l.site_id = s.id)
+          >= COALESCE((SELECT h.size FROM log_heads h WHERE h.site_id = s.id), 0)`);
+      return rows.map((r) => r.id);
     },
     count: async (siteId: string) =>
       (await db.select({ n: sql<number>`COUNT(*)` }).from(logLeaves).where(eq(logLeaves.siteId, siteId)))[0]?.n ?? 0,

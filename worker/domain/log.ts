@@ -1,7 +1,7 @@
 // Each site's transparency log: integrates appended leaves into the tree (storing completed subtree hashes),
 // signs C2SP checkpoints with strictly increasing sizes, and answers inclusion and consistency proofs in O(log n).
 import type { LogHead } from '../db/log.ts';
-import { fromBase64, toBase64 } from '../crypto/encoding.ts';
+import { bytesEqual, fromBase64, fromBase64Url, toBase64 } from '../crypto/encoding.ts';
 import {
   appendLeaf,
   consistencyProof,
@@ -11,7 +11,7 @@ import {
   type NodeKey,
   type NodeReader,
 } from '../crypto/merkle.ts';
-import { createNoteSigner, makeVerifierKey, signCheckpoint, type NoteSigner } from '../crypto/note.ts';
+import { createNoteSigner, makeVerifierKey, parseNote, signCheckpoint, type NoteSigner } from '../crypto/note.ts';
 import { AppError } from '../errors.ts';
 import type { DomainContext } from './context.ts';
 
@@ -57,7 +57,7 @@ export async function integrate(ctx: DomainContext, siteId: string, batchSize = 
     const head = await ctx.log.head(siteId);
     const from = head?.size ?? 0;
     const leaves = await ctx.log.leavesFrom(siteId, from, batchSize);
-    if (head && leaves.length === 0) return head;
+    if (head && leaves.length === 0) return (await signedByCurrentKey(ctx, siteId, head)) ? head : resign(ctx, siteId, head);
     const overlay = new Map<string, Hash>();
     const reader = dbReader(ctx, siteId, overlay);
     const nodes: { level: number; index: number; hash: string }[] = [];
@@ -84,6 +84,29 @@ export async function integrate(ctx: DomainContext, siteId: string, batchSize = 
       if (now && now.size >= size) return now;
     }
   }
+}
+
+/** Whether a head's checkpoint is signed by today's key (after a rotation it is not, until re-signed). */
+async function signedByCurrentKey(ctx: DomainContext, siteId: string, head: LogHead): Promise<boolean> {
+  const signer = await logSigner(ctx, siteId);
+  return parseNote(head.checkpoint).signatures.some((sig) => bytesEqual(sig.keyHash, signer.keyHash));
+}
+
+/** Signs the same tree again with today's key, so proofs verify against the published log key right away. */
+async function resign(ctx: DomainContext, siteId: string, head: LogHead): Promise<LogHead> {
+  const checkpoint = await signCheckpoint(
+    { origin: logOrigin(ctx, siteId), size: head.size, rootHash: fromBase64(head.rootHash) },
+    await logSigner(ctx, siteId),
+  );
+  await ctx.store.batch([ctx.log.advanceHead(siteId, head.size, { ...head, checkpoint, updatedAt: ctx.clock() })]);
+  return (await ctx.log.head(siteId)) ?? head;
+}
+
+/** Verifier keys of the retired signing keys: checkpoints an auditor saved before a rotation verify with these. */
+export async function previousVerifierKeys(ctx: DomainContext, siteId: string): Promise<string[]> {
+  const current = ctx.keys.ring.current.kid;
+  const origin = logOrigin(ctx, siteId);
+  return Promise.all(ctx.keys.ring.keys.filter((k) => k.kid !== current).map((k) => makeVerifierKey(origin, fromBase64Url(k.x))));
 }
 
 export async function inclusion(ctx: DomainContext, siteId: string, index: number, size: number): Promise<string[]> {

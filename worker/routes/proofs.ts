@@ -1,7 +1,7 @@
 // Proofs and the transparency log: /proofs/{id} (HTML or JSON), number match, JWKS, log info, checkpoint, consistency.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { consistency, integrate, logOrigin, verifierKey } from '../domain/log.ts';
+import { consistency, integrate, logOrigin, previousVerifierKeys, verifierKey } from '../domain/log.ts';
 import { normalisePhone } from '../domain/phone.ts';
 import { proofDocument } from '../domain/receipts.ts';
 import { loadSite } from '../domain/sites.ts';
@@ -67,7 +67,13 @@ export function proofRoutes() {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const head = await integrate(c.var.ctx, site.id);
     c.header('Access-Control-Allow-Origin', '*');
-    return c.json({ origin: logOrigin(c.var.ctx, site.id), size: head.size, verifierKey: await verifierKey(c.var.ctx, site.id) });
+    return c.json({
+      origin: logOrigin(c.var.ctx, site.id),
+      size: head.size,
+      verifierKey: await verifierKey(c.var.ctx, site.id),
+      // Keys of checkpoints signed before a key rotation, so checkpoints saved then still verify.
+      previousVerifierKeys: await previousVerifierKeys(c.var.ctx, site.id),
+    });
   });
 
   app.get('/v1/sites/:site/log/checkpoint', async (c) => {

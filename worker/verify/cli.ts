@@ -127,6 +127,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   let verifierKey: string;
   let origin: string | undefined;
+  let previousVerifierKeys: string[] = [];
   try {
     if (args.logKey) {
       verifierKey = VERIFIER_KEY.test(args.logKey) ? args.logKey : (await io.readFile(args.logKey)).trim();
@@ -136,6 +137,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (typeof info.verifierKey !== 'string') throw new Error('log info has no verifierKey');
       verifierKey = info.verifierKey;
       origin = typeof info.origin === 'string' ? info.origin : undefined;
+      if (Array.isArray(info.previousVerifierKeys)) {
+        previousVerifierKeys = info.previousVerifierKeys.filter((k): k is string => typeof k === 'string');
+      }
       io.stdout(`i log key ${verifierKey} (from the server; pin it with --log-key)`);
     }
   } catch (error) {
@@ -158,6 +162,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     jwks,
     verifierKey,
     ...(origin !== undefined && { origin }),
+    ...(previousVerifierKeys.length > 0 && { previousVerifierKeys }),
     ...(savedCheckpoint !== undefined && { savedCheckpoint }),
     ...(consistency !== undefined && { consistency }),
   });

@@ -43,6 +43,8 @@ export interface VerifyProofOptions {
   verifierKey: string;
   /** Expected checkpoint origin, when known (from `GET /v1/sites/{site}/log`). */
   origin?: string;
+  /** Earlier log keys (key rotation): a saved checkpoint may be signed by one of them. */
+  previousVerifierKeys?: string[];
   /** A signed checkpoint the auditor saved earlier. */
   savedCheckpoint?: string;
   /** Consistency proof (base64 hashes) from the saved size to the proof's checkpoint size. */
@@ -136,12 +138,18 @@ async function checkReceipt(proof: ProofDocument, jwks: Jwks): Promise<Check[]> 
 }
 
 async function checkConsistency(options: VerifyProofOptions, current: ParsedCheckpoint | undefined): Promise<Check[]> {
-  let saved: ParsedCheckpoint;
-  try {
-    saved = await verifyCheckpoint(options.savedCheckpoint!, await parseVerifierKey(options.verifierKey));
-  } catch (error) {
-    return [fail('saved-checkpoint', `saved checkpoint does not verify: ${message(error)}`)];
+  let saved: ParsedCheckpoint | undefined;
+  let lastError: unknown;
+  // A checkpoint saved before a key rotation is signed by an earlier log key.
+  for (const key of [options.verifierKey, ...(options.previousVerifierKeys ?? [])]) {
+    try {
+      saved = await verifyCheckpoint(options.savedCheckpoint!, await parseVerifierKey(key));
+      break;
+    } catch (error) {
+      lastError = error;
+    }
   }
+  if (!saved) return [fail('saved-checkpoint', `saved checkpoint does not verify: ${message(lastError)}`)];
   const checks = [pass('saved-checkpoint', `${saved.origin} size ${saved.size}`)];
   if (!current) return [...checks, fail('consistency', 'no readable current checkpoint')];
   if (saved.origin !== current.origin) {
