@@ -51,7 +51,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 function start(args: string[], env: Record<string, string>): { child: ChildProcess; log: () => string } {
   // One process (`node --import tsx`), so stopping it stops the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, [...(process.env.PROF_DIR && args[0]?.includes('node.ts') ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROF_DIR] : []), '--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     // The server's request log goes to stdout; it is part of its cost, so it is written (to nowhere), not turned off.

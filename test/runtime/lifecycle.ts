@@ -1,5 +1,7 @@
 // The HTTP consent lifecycle, walked the same way against every runtime (in-process app, Deno, workerd):
 // widget document → opt-in → link read from /dev/outbox → GET/POST /c → send gate → GET/POST /u → proof.
+import type { Jwks } from '../../worker/crypto/signing.ts';
+import { verifyProof } from '../../worker/verify/verify-proof.ts';
 import { expect } from 'vitest';
 
 export type Fetcher = (path: string, init?: RequestInit) => Promise<Response>;
@@ -80,9 +82,15 @@ export async function walkLifecycle(target: LifecycleTarget): Promise<{ consentI
   expect((await target.fetch(`/u/${unsubscribe.token}`, { method: 'POST' })).status).toBe(200);
   expect(await gate(target, e164)).toMatchObject({ status: 'withdrawn', canSend: false });
 
-  // TODO(integrator): once /proofs/{id} is routed in createApp, assert 200 here on every runtime.
-  const proof = await target.fetch(new URL(accepted.proofUrl).pathname, { headers: { accept: 'application/json' } });
-  expect(proof.status).toBeLessThan(500);
-  if (proof.status === 200) expect(await proof.text()).toContain(accepted.consentId);
+  // The proof, signed and logged by this runtime's WebCrypto, verifies with the keys this runtime publishes.
+  const proofRes = await target.fetch(new URL(accepted.proofUrl).pathname, { headers: { accept: 'application/json' } });
+  expect(proofRes.status).toBe(200);
+  const proof = (await proofRes.json()) as { receipt: { status: string }; log: { entries: { leaf: { type: string } }[] } };
+  expect(proof.receipt.status).toBe('withdrawn');
+  expect(proof.log.entries.map((e) => e.leaf.type)).toEqual(['requested', 'confirmed', 'withdrawn']);
+  const jwks = await (await target.fetch('/.well-known/jwks.json')).json();
+  const log = (await (await target.fetch('/v1/sites/demo/log')).json()) as { verifierKey: string; origin: string };
+  const checks = await verifyProof({ proof, jwks: jwks as Jwks, verifierKey: log.verifierKey, origin: log.origin });
+  expect(checks.filter((c) => !c.ok)).toEqual([]);
   return { consentId: accepted.consentId };
 }

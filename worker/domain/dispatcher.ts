@@ -11,6 +11,8 @@ export interface DispatchOptions {
   providerFor: (site: Site, ctx: DomainContext) => SmsProvider;
   /** Messages per run. */
   limit?: number;
+  /** Messages leased per claim. */
+  claimSize?: number;
   leaseMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
@@ -42,11 +44,20 @@ async function stillWanted(ctx: DomainContext, row: OutboxRow): Promise<string |
 }
 
 export async function dispatchDue(ctx: DomainContext, options: DispatchOptions): Promise<DispatchReport> {
-  const { limit = 50, leaseMs = 60_000, maxAttempts = 8, baseDelayMs = 5_000, maxDelayMs = 3_600_000 } = options;
+  const { limit = 50, claimSize = 10, leaseMs = 60_000, maxAttempts = 8, baseDelayMs = 5_000, maxDelayMs = 3_600_000 } = options;
   const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
-  const claimed = await ctx.outbox.claimDue(ctx.clock(), limit, leaseMs);
   const sites = new Map<string, Site>();
-  for (const row of claimed) {
+  // Small claims, one after another: a lease covers only what is about to be sent, and several dispatchers share
+  // the work instead of one taking a whole pass's worth.
+  const claims = async function* () {
+    for (let taken = 0; taken < limit; ) {
+      const rows = await ctx.outbox.claimDue(ctx.clock(), Math.min(claimSize, limit - taken), leaseMs);
+      yield* rows;
+      taken += rows.length;
+      if (rows.length < claimSize) return;
+    }
+  };
+  for await (const row of claims()) {
     const log = { messageId: row.id, kind: row.kind, attempt: row.attempts };
     try {
       const reason = await stillWanted(ctx, row);
