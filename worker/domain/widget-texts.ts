@@ -4,6 +4,7 @@ import { getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js';
 import { canonicalize } from '../crypto/jcs.ts';
 import en from '../../templates/widget/en.json' with { type: 'json' };
 import fr from '../../templates/widget/fr.json' with { type: 'json' };
+import { sha256Hex } from '../crypto/tokens.ts';
 
 /** Problem codes the widget knows how to explain; anything else is shown as `generic`. */
 export const WIDGET_ERROR_CODES = [
@@ -186,9 +187,4 @@ export async function widgetDocument(options: {
     textSha256,
     ...(theme ? { theme } : {}),
   };
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

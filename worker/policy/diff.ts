@@ -2,6 +2,7 @@
 // and whether the change is material (purposes, recipients or transfers), which calls for fresh consent.
 import type { PolicyFacts } from './facts.ts';
 import type { PolicySection } from './template.ts';
+import { canonicalize } from '../crypto/jcs.ts';
 
 export interface DiffPart {
   op: 'same' | 'add' | 'del';
@@ -111,17 +112,8 @@ export function diffSections(oldSections: readonly Section[], newSections: reado
   return changes;
 }
 
-/** JSON with object keys sorted, so equal values give equal strings whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+/** JSON with object keys sorted (RFC 8785), so equal values give equal strings whatever the key order. */
+export const canonicalJson = (value: unknown): string => canonicalize(value);
 
 /** A list whose order carries no meaning, as a canonical string. */
 function unordered(list: unknown): string {

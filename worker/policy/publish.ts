@@ -5,6 +5,7 @@ import { assertCompleteFacts, type PolicyFacts } from './facts.ts';
 import { assertReadable, readability, type ReadabilityReport, type VagueWordWarning } from './readability.ts';
 import { assertCovered, currentTemplateVersion, renderPolicy, type PolicyTemplates, type ServiceContext } from './render.ts';
 import type { PolicySection } from './template.ts';
+import { sha256Hex } from '../crypto/tokens.ts';
 
 export interface PreparedLocale {
   locale: string;
@@ -25,10 +26,6 @@ export interface PreparedPolicy {
   locales: PreparedLocale[];
 }
 
-export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 function fieldErrors(error: unknown, path: string): FieldError[] {
   if (error instanceof AppError && error.errors) return error.errors;

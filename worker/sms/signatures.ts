@@ -1,6 +1,8 @@
 // Request signatures on the SMS channel: Twilio's X-Twilio-Signature (HMAC-SHA1) and Standard Webhooks
 // (HMAC-SHA256 over id.timestamp.body). Comparisons go through crypto.subtle.verify, which is constant-time.
 
+import { fromBase64, toBase64 } from '../crypto/encoding.ts';
+
 const encoder = new TextEncoder();
 
 export type FormParams =
@@ -46,17 +48,12 @@ async function hmacKey(secret: Uint8Array<ArrayBuffer>, hash: 'SHA-1' | 'SHA-256
   return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash }, false, ['sign', 'verify']);
 }
 
-export function base64Encode(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
-}
+const base64Encode = toBase64;
 
-/** Standard base64 only; anything else (including URL-safe alphabet) gives null. */
-export function base64Decode(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return null;
+/** Standard base64 only; anything else (including the URL-safe alphabet) gives null. */
+function base64Decode(text: string): Uint8Array<ArrayBuffer> | null {
   try {
-    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    return new Uint8Array(fromBase64(text));
   } catch {
     return null;
   }
