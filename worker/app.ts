@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Store } from './db/client.ts';
 import { createDomainContext, type DomainContext, type SigningKeys } from './domain/context.ts';
-import type { ChallengeVerifier } from './domain/consents.ts';
+import type { ChallengeVerifier } from './domain/abuse.ts';
 import type { Sealer } from './crypto/sealing.ts';
 import { webRandom, type Random } from './crypto/tokens.ts';
 import { AppError, problemOf } from './errors.ts';

@@ -2,7 +2,7 @@
 // allowed countries, and the challenge asked for when a limit is near.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../worker/app.ts';
-import type { ChallengeVerifier } from '../../worker/domain/consents.ts';
+import type { ChallengeVerifier } from '../../worker/domain/abuse.ts';
 import { json, makeHarness, widgetFor, type Harness } from '../harness.ts';
 import { frenchMobile, updateDemo } from './fixtures.ts';
 

@@ -10,7 +10,7 @@ import type { DomainContext } from './context.ts';
 import { newEvent } from './events.ts';
 import { maskPhone, normalisePhone } from './phone.ts';
 import { allowedCountries } from './site-config.ts';
-import { enforceLimits, limitUsage } from './limits.ts';
+import { guardAbuse, guardNumber, type ChallengeVerifier } from './abuse.ts';
 import type { Site } from './sites.ts';
 
 export interface ConsentRequest {
@@ -28,11 +28,6 @@ export interface ConsentRequest {
   challengeToken?: string | undefined;
 }
 
-/** Verifies a challenge response for a site; supplied by the runtime (e.g. Turnstile siteverify). */
-export type ChallengeVerifier = (site: Site, token: string, ip: string | undefined) => Promise<boolean>;
-
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 export type RequestOutcome =
   | { kind: 'declined' }
@@ -68,40 +63,6 @@ async function shownNotice(ctx: DomainContext, site: Site, req: ConsentRequest) 
   const policy = await ctx.policies.get(site.id, req.policyVersion, req.locale);
   if (!policy) throw stale(`Policy version ${req.policyVersion} is not published.`, 'policyVersion');
   return policy;
-}
-
-/**
- * Anti-pumping: per IP (hourly) and per site (daily) counters, counted before any work; when either is at 80 %
- * and the site has a challenge configured, a valid challenge response is required.
- */
-async function guardAbuse(ctx: DomainContext, site: Site, req: ConsentRequest, verify?: ChallengeVerifier): Promise<void> {
-  const { limits, challenge } = site.config;
-  const ipLimit = { key: `consent-ip:${site.id}:${req.ip ?? 'unknown'}`, limit: limits.perIpPerHour, windowMs: HOUR };
-  const siteLimit = { key: `consent-site:${site.id}`, limit: limits.perSitePerDay, windowMs: DAY };
-  if (challenge && verify) {
-    const usage = Math.max(await limitUsage(ctx, ipLimit), await limitUsage(ctx, siteLimit));
-    if (usage >= 0.8 && !(req.challengeToken && (await verify(site, req.challengeToken, req.ip)))) {
-      throw new AppError('challenge_required', 403, 'Please complete the challenge to continue.', {
-        errors: [{ path: 'challengeToken', message: 'A valid challenge response is required.' }],
-        extensions: { challenge: { provider: challenge.provider, siteKey: challenge.siteKey } },
-      });
-    }
-  }
-  await enforceLimits(ctx, [ipLimit, siteLimit]);
-}
-
-/** At most `perNumberPerDay` confirmation SMS to one number in any 24 hours (counted from the outbox itself). */
-async function guardNumber(ctx: DomainContext, site: Site, subjectId: string): Promise<void> {
-  const since = ctx.clock() - DAY;
-  const sent = await ctx.outbox.countConfirmRequests(subjectId, since);
-  if (sent < site.config.limits.perNumberPerDay) return;
-  const oldest = (await ctx.outbox.oldestConfirmRequest(subjectId, since)) ?? ctx.clock();
-  const retryAfter = Math.max(1, Math.ceil((oldest + DAY - ctx.clock()) / 1000));
-  throw new AppError('rate_limited', 429, `Too many confirmation messages to this number; try again in ${retryAfter} seconds.`, {
-    headers: { 'Retry-After': String(retryAfter) },
-    errors: [{ path: 'phone', message: `At most ${site.config.limits.perNumberPerDay} confirmation messages per 24 hours.` }],
-    extensions: { retryAfter },
-  });
 }
 
 export async function requestConsent(
