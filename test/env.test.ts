@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from '../worker/env.ts';
+import { loadEnv, openStore } from '../worker/entry/local.ts';
+
+const secrets = {
+  ASSENT_PUBLIC_URL: 'https://consent.example',
+  ASSENT_ADMIN_TOKEN: 'x'.repeat(32),
+  ASSENT_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+  ASSENT_SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }),
+};
+
+describe('environment', () => {
+  it('has working defaults in dev mode', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ PORT: 8787, ASSENT_MODE: 'dev', ASSENT_DATA_DIR: './data', ASSENT_TRUST_PROXY: false });
+  });
+
+  it('refuses production without each secret, naming the missing one', () => {
+    expect(() => parseEnv({ ASSENT_MODE: 'production', ...secrets })).not.toThrow();
+    for (const name of Object.keys(secrets)) {
+      const env: Record<string, string> = { ASSENT_MODE: 'production', ...secrets };
+      delete env[name];
+      expect(() => parseEnv(env)).toThrow(new RegExp(`${name} is missing`));
+    }
+  });
+
+  it('names the variable with a bad value', () => {
+    expect(() => parseEnv({ ASSENT_MASTER_KEY: 'c2hvcnQ=' })).toThrow(EnvError);
+    expect(() => parseEnv({ ASSENT_MASTER_KEY: 'c2hvcnQ=' })).toThrow(/ASSENT_MASTER_KEY: must be 32 bytes/);
+    expect(() => parseEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => parseEnv({ ASSENT_SIGNING_KEY: '{"kty":"RSA"}' })).toThrow(/ASSENT_SIGNING_KEY: must be an Ed25519 private JWK/);
+  });
+
+  it('generates dev secrets once and reuses them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assent-env-'));
+    const first = await loadEnv({ ASSENT_DATA_DIR: dir });
+    const again = await loadEnv({ ASSENT_DATA_DIR: dir });
+    expect(first.ASSENT_MASTER_KEY).toBe(again.ASSENT_MASTER_KEY);
+    expect(first.ASSENT_SIGNING_KEY).toBe(again.ASSENT_SIGNING_KEY);
+    expect(first.ASSENT_ADMIN_TOKEN).toBe(again.ASSENT_ADMIN_TOKEN);
+  });
+
+  it('opens the embedded file in WAL mode with synchronous=FULL, which holds after writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assent-db-'));
+    const store = await openStore(parseEnv({ ASSENT_DATA_DIR: dir }));
+    await store.execBatch(["INSERT INTO rate_counters (key, count, expires_at) VALUES ('k', 1, 0)"]);
+    expect(await store.queryColumn('PRAGMA journal_mode')).toEqual(['wal']);
+    expect(await store.queryColumn('PRAGMA synchronous')).toEqual([2]);
+    await store.close();
+  });
+
+  it('the Node entry exits with the message naming the missing secret', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'worker/entry/node.ts'], {
+      env: { ...process.env, ASSENT_MODE: 'production', ...secrets, ASSENT_MASTER_KEY: '', PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/ASSENT_MASTER_KEY/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
