@@ -26,3 +26,21 @@ describe('system routes', () => {
     await prod.close();
   });
 });
+
+describe('hosted page', () => {
+  it('refuses a form posted from another site, and accepts its own', async () => {
+    const doc = (await (await h.app.request('/v1/sites/demo/widget?locale=fr')).json()) as { textSha256: string };
+    const form = (origin: string) =>
+      h.app.request('/s/demo', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: new URLSearchParams({ phone: '06 12 34 56 78', choice: 'yes', locale: 'fr', textSha256: doc.textSha256, policyVersion: '1', country: 'FR' }).toString(),
+      });
+    expect((await form('https://evil.example')).status).toBe(403);
+    await h.flush();
+    expect(h.outbox.list()).toHaveLength(0);
+    const own = await form('https://assent.test');
+    expect(own.status).toBe(202);
+    expect(await own.text()).toContain('+33 6 •• •• •• 78');
+  });
+});

@@ -84,6 +84,13 @@ export function widgetRoutes() {
 
   app.post('/s/:site', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
+    // The hosted form is ours: a form on another site posting here (to make us text a number) is refused.
+    const origin = c.req.header('origin');
+    if (origin && origin !== 'null' && origin !== new URL(c.var.ctx.publicUrl).origin) {
+      throw new AppError('origin_not_allowed', 403, 'This form can only be sent from its own page.', {
+        errors: [{ path: 'Origin', message: 'Not this server.' }],
+      });
+    }
     const raw = Object.fromEntries(new URLSearchParams(await c.req.text()));
     const locale = typeof raw.locale === 'string' ? raw.locale : acceptedLocale(c, site);
     const parsed = formSchema.safeParse(raw);
