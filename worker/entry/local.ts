@@ -10,6 +10,7 @@ import { fromBase64, toBase64 } from '../crypto/encoding.ts';
 import { signingKeysFrom } from '../crypto/keys.ts';
 import { generateSigningKey } from '../crypto/signing.ts';
 import { groupCommit } from '../db/group-commit.ts';
+import { installStatementCache } from './statement-cache.ts';
 import { applyFilePragmas, libsqlStore } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoSite } from '../domain/demo.ts';
@@ -81,6 +82,7 @@ export async function openStore(env: Env) {
   const dir = resolve(env.ASSENT_DATA_DIR);
   const url = env.ASSENT_DB_URL ?? `file:${join(dir, 'assent.db')}`;
   const isFile = url.startsWith('file:');
+  if (isFile) installStatementCache();
   const client = createClient({
     url,
     ...(env.ASSENT_DB_AUTH_TOKEN ? { authToken: env.ASSENT_DB_AUTH_TOKEN } : {}),
