@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import type { Store } from './db/client.ts';
 import { createDomainContext, type DomainContext, type SigningKeys } from './domain/context.ts';
 import type { ChallengeVerifier } from './domain/abuse.ts';
+import { turnstileVerifier } from './domain/turnstile.ts';
 import type { Sealer } from './crypto/sealing.ts';
 import { webRandom, type Random } from './crypto/tokens.ts';
 import { AppError, problemOf } from './errors.ts';
@@ -52,7 +53,7 @@ const MAX_BODY = 16 * 1024;
 
 /** The domain context for a set of dependencies (the app and the background jobs share one). */
 export function contextFromDeps(input: AppDeps): { deps: AppDeps; ctx: DomainContext } {
-  const deps: AppDeps = { clock: Date.now, random: webRandom, logger: jsonLogger(), ...input };
+  const deps: AppDeps = { clock: Date.now, random: webRandom, logger: jsonLogger(), verifyChallenge: turnstileVerifier(), ...input };
   const ctx = createDomainContext({
     store: deps.store,
     sealer: deps.sealer,
