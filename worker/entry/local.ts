@@ -11,6 +11,7 @@ import { signingKeysFrom } from '../crypto/keys.ts';
 import { generateSigningKey } from '../crypto/signing.ts';
 import { groupCommit } from '../db/group-commit.ts';
 import { installStatementCache } from './statement-cache.ts';
+import { bufferedStdout } from './log-sink.ts';
 import { applyFilePragmas, libsqlStore } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoSite } from '../domain/demo.ts';
@@ -134,7 +135,7 @@ export async function startLocal(
     adminToken: env.ASSENT_ADMIN_TOKEN ?? null,
     keys: await signingKeysFrom(env.ASSENT_SIGNING_KEY!, env.ASSENT_SIGNING_KEYS_RETIRED),
     providerFor: providerRouter({ console: consoleProvider }),
-    logger: jsonLogger(),
+    logger: jsonLogger({ write: bufferedStdout().write }),
     onQueued: () => kick(),
     clientIp: clientIpResolver(env, options.clientIp ?? (() => undefined)),
     ...(env.ASSENT_MODE === 'dev' ? { devOutbox } : {}),
