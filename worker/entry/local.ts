@@ -5,13 +5,13 @@ import { join, resolve } from 'node:path';
 import { createClient } from '@libsql/client';
 import type { Context } from 'hono';
 import { contextFromDeps, createApp, type AppDeps } from '../app.ts';
-import { createSealer } from '../crypto/sealing.ts';
 import { fromBase64, toBase64 } from '../crypto/encoding.ts';
 import { signingKeysFrom } from '../crypto/keys.ts';
 import { generateSigningKey } from '../crypto/signing.ts';
 import { groupCommit } from '../db/group-commit.ts';
 import { installStatementCache } from './statement-cache.ts';
 import { bufferedStdout } from './log-sink.ts';
+import { createNodeSealer } from './node-sealer.ts';
 import { applyFilePragmas, libsqlStore } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoSite } from '../domain/demo.ts';
@@ -129,7 +129,7 @@ export async function startLocal(
   let kick = () => {};
   const deps: AppDeps = {
     store,
-    sealer: await createSealer({ masterKey: fromBase64(env.ASSENT_MASTER_KEY!), random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
+    sealer: createNodeSealer({ masterKey: fromBase64(env.ASSENT_MASTER_KEY!), random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
     mode: env.ASSENT_MODE,
     publicUrl: env.ASSENT_PUBLIC_URL!,
     adminToken: env.ASSENT_ADMIN_TOKEN ?? null,

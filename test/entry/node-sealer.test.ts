@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createSealer } from '../../worker/crypto/sealing.ts';
+import { createNodeSealer } from '../../worker/entry/node-sealer.ts';
+
+const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+const masterKey = crypto.getRandomValues(new Uint8Array(32));
+
+describe('Node sealer', () => {
+  it('reads and writes exactly what the WebCrypto sealer does', async () => {
+    const web = await createSealer({ masterKey, random });
+    const node = createNodeSealer({ masterKey, random });
+    expect(await node.blindIndex('demo', '+33612345678')).toBe(await web.blindIndex('demo', '+33612345678'));
+    expect(await node.blindIndex('other', '+33612345678')).not.toBe(await node.blindIndex('demo', '+33612345678'));
+    for (const [writer, reader] of [
+      [web, node],
+      [node, web],
+    ] as const) {
+      const wrapped = await writer.newSubjectKey('subject-1');
+      const sealed = await writer.seal(wrapped, 'subject-1', 'Demo Shop: confirmez https://x/c/abc é€😀');
+      expect(await reader.open(wrapped, 'subject-1', sealed)).toBe('Demo Shop: confirmez https://x/c/abc é€😀');
+      await expect(reader.open(wrapped, 'subject-2', sealed)).rejects.toThrow();
+    }
+  });
+
+  it('fails on a tampered ciphertext or another master key', async () => {
+    const node = createNodeSealer({ masterKey, random });
+    const wrapped = await node.newSubjectKey('s');
+    const sealed = await node.seal(wrapped, 's', '+33612345678');
+    const bytes = Buffer.from(sealed, 'base64');
+    bytes[20] = bytes[20]! ^ 1;
+    await expect(node.open(wrapped, 's', bytes.toString('base64'))).rejects.toThrow();
+    const other = createNodeSealer({ masterKey: crypto.getRandomValues(new Uint8Array(32)), random });
+    await expect(other.open(wrapped, 's', sealed)).rejects.toThrow();
+  });
+});
