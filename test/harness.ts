@@ -121,3 +121,23 @@ export function linkToken(h: Harness, kind: 'c' | 'u', to = '+33612345678'): str
   }
   throw new Error(`no /${kind}/ link sent to that number`);
 }
+
+/** Opts a number in (fr widget texts), runs the jobs, and returns the pending consent's id. */
+export async function pendingConsent(h: Harness, phone = '06 12 34 56 78'): Promise<string> {
+  const res = await optIn(h, phone);
+  if (res.status !== 202) throw new Error(`opt-in answered ${res.status}`);
+  const body = (await res.json()) as { consentId: string };
+  await h.flush();
+  return body.consentId;
+}
+
+/** A confirmed consent for 06 12 34 56 78 (through its link) and the token of its unsubscribe link. */
+export async function confirmedConsent(h: Harness): Promise<{ consentId: string; unsubscribe: string }> {
+  const consentId = await pendingConsent(h);
+  const res = await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' });
+  if (res.status !== 200) throw new Error(`confirm answered ${res.status}`);
+  await h.flush();
+  return { consentId, unsubscribe: linkToken(h, 'u') };
+}
+
+export const consentStatus = async (h: Harness, consentId: string) => (await h.ctx.consents.byId(consentId))!.status;

@@ -1,6 +1,6 @@
 // Expiry (link and job), concurrent requests, opting in again after leaving, and immutable events, through HTTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
+import { confirmedConsent, consentStatus, linkToken, makeHarness, optIn, pendingConsent, type Harness } from '../harness.ts';
 import { count, countEvents, eventTypes, outboxKinds } from './helpers.ts';
 
 const HOUR = 3_600_000;
@@ -11,23 +11,9 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-async function pending(phone = '06 12 34 56 78'): Promise<string> {
-  const res = await optIn(h, phone);
-  expect(res.status).toBe(202);
-  const body = (await res.json()) as { consentId: string };
-  await h.flush();
-  return body.consentId;
-}
-
-async function confirmed(): Promise<{ consentId: string; unsubscribe: string }> {
-  const consentId = await pending();
-  const res = await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' });
-  expect(res.status).toBe(200);
-  await h.flush();
-  return { consentId, unsubscribe: linkToken(h, 'u') };
-}
-
-const status = async (consentId: string) => (await h.ctx.consents.byId(consentId))!.status;
+const pending = (phone?: string) => pendingConsent(h, phone);
+const confirmed = () => confirmedConsent(h);
+const status = (consentId: string) => consentStatus(h, consentId);
 
 describe('expiry job', () => {
   it('expires pending consents past 48 h, and only those', async () => {

@@ -1,6 +1,6 @@
 // Every consent state transition through HTTP, and the forbidden ones: GET never changes state, expiry, repeats.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { json, linkToken, makeHarness, optIn, widgetFor, type Harness } from '../harness.ts';
+import { confirmedConsent, consentStatus, json, linkToken, makeHarness, optIn, pendingConsent, widgetFor, type Harness } from '../harness.ts';
 import { count, countEvents, eventTypes, outboxKinds, sentTo, snapshot } from './helpers.ts';
 
 const HOUR = 3_600_000;
@@ -14,23 +14,9 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-async function pending(phone = '06 12 34 56 78'): Promise<string> {
-  const res = await optIn(h, phone);
-  expect(res.status).toBe(202);
-  const body = (await res.json()) as { consentId: string };
-  await h.flush();
-  return body.consentId;
-}
-
-async function confirmed(): Promise<{ consentId: string; unsubscribe: string }> {
-  const consentId = await pending();
-  const res = await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' });
-  expect(res.status).toBe(200);
-  await h.flush();
-  return { consentId, unsubscribe: linkToken(h, 'u') };
-}
-
-const status = async (consentId: string) => (await h.ctx.consents.byId(consentId))!.status;
+const pending = (phone?: string) => pendingConsent(h, phone);
+const confirmed = () => confirmedConsent(h);
+const status = (consentId: string) => consentStatus(h, consentId);
 
 describe('requesting', () => {
   it('a "yes" stores a pending consent, a requested event and one queued confirmation message in one go', async () => {
