@@ -102,6 +102,13 @@ export function openApiDocument(publicUrl: string) {
         get: op('Read the configuration (secrets redacted)', 'Admin', { 200: json('SiteConfig') }, { security: bearer, parameters: [site] }),
         put: op('Replace the configuration', 'Admin', { 200: json('SiteConfig') }, { security: bearer, parameters: [site], requestBody: json('SiteConfig') }),
       },
+      '/v1/sites/{site}/keys': {
+        get: op('List the site\'s API keys (ids and dates)', 'Admin', { 200: { description: '{keys}' } }, { security: bearer, parameters: [site] }),
+        post: op('Issue another API key (shown once)', 'Admin', { 201: { description: '{id, apiKey}' } }, { security: bearer, parameters: [site] }),
+      },
+      '/v1/sites/{site}/keys/{id}': {
+        delete: op('Revoke an API key', 'Admin', { 204: { description: 'Revoked' } }, { security: bearer, parameters: [site] }),
+      },
       '/v1/sites/{site}/subscribers': {
         get: op('List subscribers (?status, ?format=json|ndjson|csv, ?cursor)', 'Admin', { 200: { description: 'Streamed list' } }, { security: bearer, parameters: [site] }),
       },

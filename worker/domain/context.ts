@@ -5,6 +5,7 @@ import { eventsRepo } from '../db/events.ts';
 import { logRepo } from '../db/log.ts';
 import { limitsRepo } from '../db/limits.ts';
 import { inboundRepo } from '../db/inbound.ts';
+import { apiKeysRepo } from '../db/api-keys.ts';
 import { outboxRepo } from '../db/outbox.ts';
 import { policiesRepo } from '../db/policies.ts';
 import { sitesRepo } from '../db/sites.ts';
@@ -25,6 +26,7 @@ export interface DomainContext {
   log: ReturnType<typeof logRepo>;
   limits: ReturnType<typeof limitsRepo>;
   inbound: ReturnType<typeof inboundRepo>;
+  apiKeys: ReturnType<typeof apiKeysRepo>;
   sealer: Sealer;
   clock: () => number;
   random: Random;
@@ -41,7 +43,7 @@ export interface SigningKeys {
   seed: Uint8Array;
 }
 
-export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'log' | 'limits' | 'inbound'>): DomainContext {
+export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'log' | 'limits' | 'inbound' | 'apiKeys'>): DomainContext {
   const { store } = options;
   return {
     ...options,
@@ -54,5 +56,6 @@ export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subj
     log: logRepo(store),
     limits: limitsRepo(store),
     inbound: inboundRepo(store),
+    apiKeys: apiKeysRepo(store),
   };
 }

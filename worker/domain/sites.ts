@@ -81,6 +81,20 @@ export async function replaceSiteConfig(ctx: DomainContext, site: Site, input: u
   return config;
 }
 
+/** Issues another API key for a site (shown once; stored as its SHA-256), e.g. to rotate keys without downtime. */
+export async function issueKey(ctx: DomainContext, siteId: string): Promise<{ id: string; apiKey: string }> {
+  const apiKey = `ask_${newToken(ctx.random)}`;
+  const id = newId(ctx.random);
+  await ctx.apiKeys.insert({ id, siteId, keyHash: await sha256Hex(apiKey), createdAt: ctx.clock() });
+  return { id, apiKey };
+}
+
+/** Revokes a key; it stops opening the site within KEY_TTL_MS in every process (at once in this one). */
+export async function revokeKey(ctx: DomainContext, siteId: string, id: string): Promise<void> {
+  if (!(await ctx.apiKeys.revoke(siteId, id, ctx.clock()))) throw notFound('No active key with this id for this site.');
+  keyCaches.delete(ctx.store);
+}
+
 const KEY_TTL_MS = 30_000;
 const keyCaches = new WeakMap<object, Map<string, { siteId: string | null; until: number }>>();
 
