@@ -1,7 +1,7 @@
-// Published policy versions (immutable rows) and the widget texts the server has served.
-import { and, desc, eq, sql } from 'drizzle-orm';
+// Published policy versions (immutable rows), and the widget texts and builds the server has served.
+import { and, desc, eq, like, sql } from 'drizzle-orm';
 import type { Store } from './client.ts';
-import { policyVersions, widgetTexts } from './schema.ts';
+import { policyVersions, widgetBundles, widgetTexts } from './schema.ts';
 
 export type PolicyVersionRow = typeof policyVersions.$inferSelect;
 
@@ -48,6 +48,14 @@ export function policiesRepo(store: Store) {
     },
     async rememberTexts(row: typeof widgetTexts.$inferInsert) {
       await db.insert(widgetTexts).values(row).onConflictDoNothing();
+    },
+    async rememberBundle(sha256: string, code: string, now: number) {
+      await db.insert(widgetBundles).values({ sha256, code, firstServedAt: now }).onConflictDoNothing();
+    },
+    /** An earlier widget build by the first 16 hex digits of its SHA-256 (the hashed URL). */
+    async bundleByPrefix(prefix: string) {
+      const rows = await db.select().from(widgetBundles).where(like(widgetBundles.sha256, `${prefix}%`)).limit(1);
+      return rows[0] ?? null;
     },
     async servedTexts(siteId: string, sha256: string) {
       const rows = await db

@@ -227,3 +227,10 @@ export const logHeads = sqliteTable('log_heads', {
   checkpoint: text('checkpoint').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/** Every widget build this server has served, so a page pinning an older one with SRI keeps working after upgrades. */
+export const widgetBundles = sqliteTable('widget_bundles', {
+  sha256: text('sha256').primaryKey(),
+  code: text('code').notNull(),
+  firstServedAt: integer('first_served_at').notNull(),
+});

@@ -29,14 +29,32 @@ function acceptedLocale(c: AppContext, site: Site): string | undefined {
     .find((l) => site.config.locales.includes(l));
 }
 
-function script(c: AppContext, immutable: boolean) {
-  const etag = `"${widgetBundle.sha256.slice(0, 32)}"`;
+// Builds already stored, per database: the current one is written once per process, when first served.
+const storedBundles = new WeakMap<object, Promise<void>>();
+function rememberCurrentBundle(c: AppContext): Promise<void> {
+  const { ctx } = c.var;
+  let done = storedBundles.get(ctx.store);
+  if (!done) {
+    done = ctx.policies.rememberBundle(widgetBundle.sha256, widgetBundle.code, ctx.clock());
+    storedBundles.set(
+      ctx.store,
+      done.catch(() => {
+        storedBundles.delete(ctx.store);
+      }),
+    );
+  }
+  return done;
+}
+
+async function script(c: AppContext, bundle: { sha256: string; code: string }, immutable: boolean) {
+  await rememberCurrentBundle(c);
+  const etag = `"${bundle.sha256.slice(0, 32)}"`;
   c.header('ETag', etag);
   c.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
   c.header('Access-Control-Allow-Origin', '*');
   c.header('Cross-Origin-Resource-Policy', 'cross-origin');
   if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-  return c.body(widgetBundle.code, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+  return c.body(bundle.code, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
 }
 
 async function hostedPage(c: AppContext, site: Site, state: HostedState, locale: string | undefined, status: 200 | 202 | 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429 = 200) {
@@ -62,9 +80,10 @@ async function hostedPage(c: AppContext, site: Site, state: HostedState, locale:
 export function widgetRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get('/widget.js', (c) => script(c, false));
+  app.get('/widget.js', (c) => script(c, widgetBundle, false));
   /** The pinned copy's URL and its Subresource Integrity value, and the tag to paste. */
-  app.get('/widget.json', (c) => {
+  app.get('/widget.json', async (c) => {
+    await rememberCurrentBundle(c);
     const src = `${c.var.ctx.publicUrl}${hashedWidgetPath}`;
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Cache-Control', 'public, max-age=300');
@@ -75,7 +94,15 @@ export function widgetRoutes() {
       snippet: `<script src="${src}" integrity="${widgetBundle.sri}" crossorigin="anonymous" data-site="SITE" async></script>`,
     });
   });
-  app.get(hashedWidgetPath, (c) => script(c, true));
+  // Pinned builds, the current one and every earlier one this server served: an upgrade never breaks a page that
+  // pinned a build with Subresource Integrity.
+  app.get('/:file{widget-[0-9a-f]{16}\\.js}', async (c) => {
+    const prefix = c.req.param('file').slice('widget-'.length, -'.js'.length);
+    if (widgetBundle.sha256.startsWith(prefix)) return script(c, widgetBundle, true);
+    const earlier = await c.var.ctx.policies.bundleByPrefix(prefix);
+    if (!earlier) throw notFound('No widget build with this hash.');
+    return script(c, earlier, true);
+  });
 
   app.get('/s/:site', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
