@@ -51,8 +51,17 @@ export function truncateIp(ip: string | undefined): string | null {
 
 export const proofUrl = (ctx: Pick<DomainContext, 'publicUrl'>, consentId: string) => `${ctx.publicUrl}/proofs/${consentId}`;
 
-/** Checks that the visitor was shown texts this server served, for this locale and policy version. */
-async function shownNotice(ctx: DomainContext, site: Site, req: ConsentRequest) {
+// Served texts and published policies never change, so a notice found once is known for good (per database).
+const knownNotices = new WeakMap<object, Map<string, string>>();
+
+/** Checks that the visitor was shown texts this server served, for this locale and policy version; returns the
+ *  policy's SHA-256. */
+async function shownNotice(ctx: DomainContext, site: Site, req: ConsentRequest): Promise<string> {
+  let known = knownNotices.get(ctx.store);
+  if (!known) knownNotices.set(ctx.store, (known = new Map()));
+  const key = `${site.id}|${req.textSha256}|${req.locale}|${req.policyVersion}`;
+  const hit = known.get(key);
+  if (hit) return hit;
   const served = await ctx.policies.servedTexts(site.id, req.textSha256);
   if (!served || served.locale !== req.locale) {
     throw stale('These texts were not served for this site and locale; reload the form.', 'textSha256');
@@ -62,7 +71,9 @@ async function shownNotice(ctx: DomainContext, site: Site, req: ConsentRequest) 
   }
   const policy = await ctx.policies.get(site.id, req.policyVersion, req.locale);
   if (!policy) throw stale(`Policy version ${req.policyVersion} is not published.`, 'policyVersion');
-  return policy;
+  if (known.size > 10_000) known.clear();
+  known.set(key, policy.sha256);
+  return policy.sha256;
 }
 
 export async function requestConsent(
@@ -71,7 +82,7 @@ export async function requestConsent(
   req: ConsentRequest,
   verifyChallenge?: ChallengeVerifier,
 ): Promise<RequestOutcome> {
-  const policy = await shownNotice(ctx, site, req);
+  const policySha256 = await shownNotice(ctx, site, req);
   if (req.choice === 'no') {
     // Nothing personal is kept for a refusal: a counter only.
     await ctx.sites.countDecline(site.id);
@@ -87,7 +98,7 @@ export async function requestConsent(
   const phoneIndex = await ctx.sealer.blindIndex(site.id, phone.e164);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await requestOnce(ctx, site, req, phone.e164, phone.country, phoneIndex, policy.sha256);
+      return await requestOnce(ctx, site, req, phone.e164, phone.country, phoneIndex, policySha256);
     } catch (error) {
       // A concurrent first request for the same number wins the subject insert: retry once as a known subject.
       if (attempt >= 2 || error instanceof AppError) throw error;
@@ -201,7 +212,8 @@ async function requestOnce(
     ),
   );
   await ctx.store.batch(statements as [Statement, ...Statement[]]);
-  const after = await ctx.consents.byId(consentId);
+  // A new consent has a fresh id: nothing can have raced it. A resent one may have changed meanwhile.
+  const after = pending ? await ctx.consents.byId(consentId) : { lastOpId: opId };
   if (!after || after.lastOpId !== opId) {
     // The pending consent changed under us (confirmed, withdrawn or expired): start over as a new request.
     throw new Error('consent changed concurrently');
