@@ -38,6 +38,16 @@ export function subjectsRepo(store: Store) {
         .limit(1);
       return rows[0] ?? null;
     },
+    /** The subject and, when given, its consent's status, in one query (read just before each send). */
+    async withConsentStatus(subjectId: string, consentId: string | null) {
+      const rows = await db
+        .select({ subject: subjects, consentStatus: consents.status })
+        .from(subjects)
+        .leftJoin(consents, and(eq(consents.id, consentId ?? ''), eq(consents.subjectId, subjects.id)))
+        .where(eq(subjects.id, subjectId))
+        .limit(1);
+      return rows[0] ?? null;
+    },
     async byId(id: string): Promise<SubjectRow | null> {
       return (await db.select().from(subjects).where(eq(subjects.id, id)).limit(1))[0] ?? null;
     },

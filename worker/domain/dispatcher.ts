@@ -33,13 +33,12 @@ export function backoffMs(attempt: number, base: number, max: number, jitter: nu
   return Math.round(exp * (0.75 + 0.5 * jitter));
 }
 
-/** Whether a message may still go out given the consent's state now (a STOP always wins). */
-async function stillWanted(ctx: DomainContext, row: OutboxRow): Promise<string | null> {
+/** Why a message must not go out given its consent's state now (a STOP always wins), or null. */
+function unwanted(row: OutboxRow, status: string | null): string | null {
   if (!row.consentId || row.kind === 'reply') return null;
-  const consent = await ctx.consents.byId(row.consentId);
-  if (!consent) return 'consent missing';
-  if (row.kind === 'confirm-request' && consent.status !== 'pending') return `consent ${consent.status}`;
-  if ((row.kind === 'confirmed' || row.kind === 'marketing') && consent.status !== 'confirmed') return `consent ${consent.status}`;
+  if (!status) return 'consent missing';
+  if (row.kind === 'confirm-request' && status !== 'pending') return `consent ${status}`;
+  if ((row.kind === 'confirmed' || row.kind === 'marketing') && status !== 'confirmed') return `consent ${status}`;
   return null;
 }
 
@@ -60,8 +59,10 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
   for await (const row of claims()) {
     const log = { messageId: row.id, kind: row.kind, attempt: row.attempts };
     try {
-      const reason = await stillWanted(ctx, row);
-      const subject = await ctx.subjects.byId(row.subjectId);
+      // Read just before this send, so a STOP that landed a moment ago still stops it.
+      const now = await ctx.subjects.withConsentStatus(row.subjectId, row.consentId);
+      const subject = now?.subject;
+      const reason = unwanted(row, now?.consentStatus ?? null);
       if (reason || !subject?.wrappedKey || !subject.phoneCiphertext || !row.bodyCiphertext) {
         await ctx.outbox.finish(row.id, 'cancelled', reason ?? 'subject erased');
         report.cancelled++;
