@@ -1,5 +1,6 @@
 // Health, the OpenAPI document and a readable API reference built from it.
 import { Hono } from 'hono';
+import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http.ts';
 import { openApiDocument } from '../openapi.ts';
 import { docsPage } from '../pages/docs.tsx';
@@ -16,8 +17,12 @@ function documentFor(publicUrl: string) {
 export function systemRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/healthz', async (c) => {
-    await c.var.ctx.store.queryColumn('SELECT 1');
     c.header('Cache-Control', 'no-store');
+    try {
+      await c.var.ctx.store.queryColumn('SELECT 1');
+    } catch {
+      throw new AppError('unavailable', 503, 'The database does not answer.');
+    }
     return c.json({ status: 'ok' });
   });
   app.get('/openapi.json', (c) => {
