@@ -60,6 +60,11 @@ export function openApiDocument(publicUrl: string) {
           parameters: [site, { name: 'locale', in: 'query', schema: { type: 'string' } }],
         }),
       },
+      '/v1/sites/{site}/widget/texts/{sha256}': {
+        get: op('The exact widget texts a textSha256 stands for (immutable)', 'Proof', { 200: { description: '{site, sha256, locale, policyVersion, texts}' } }, {
+          parameters: [site],
+        }),
+      },
       '/v1/sites/{site}/consents': {
         post: op('Submit a choice (yes starts the double opt-in; no stores nothing)', 'Consent', {
           202: { description: '{consentId, proofUrl, status: "pending", expiresAt, maskedPhone}' },

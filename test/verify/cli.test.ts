@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64 } from '../../worker/crypto/encoding.ts';
 import { generateNoteKeys, parseCheckpoint, parseSignerKey, signCheckpoint } from '../../worker/crypto/note.ts';
-import { buildFixture, flipBase64, ORIGIN, type Fixture } from './fixture.ts';
+import { buildFixture, flipBase64, ORIGIN, POLICY_MD, SHOWN, type Fixture } from './fixture.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/assent.mjs');
 
@@ -46,6 +46,11 @@ beforeAll(async () => {
     if (url.pathname === '/v1/sites/demo/log') {
       return send(200, { origin: ORIGIN, size: 10, verifierKey: fx.verifierKey });
     }
+    if (url.pathname === `/v1/sites/demo/widget/texts/${fx.proof.receipt.notice.widgetTextSha256}`) return send(200, SHOWN);
+    if (url.pathname === '/p/demo/1' && url.searchParams.get('format') === 'md') {
+      res.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8' });
+      return res.end(POLICY_MD);
+    }
     if (url.pathname === '/v1/sites/demo/log/consistency') {
       void fx
         .consistency(Number(url.searchParams.get('from')), Number(url.searchParams.get('to')))
@@ -72,7 +77,9 @@ describe('assent verify', () => {
     expect(out).toContain('✓ checkpoint-origin');
     expect(out).toContain('✓ consistency: log of 5 leaves');
     expect(out).not.toContain('✗');
-    expect(out).toContain('VALID: all 11 checks passed');
+    expect(out).toContain('✓ notice-texts');
+    expect(out).toContain('✓ notice-policy');
+    expect(out).toContain('VALID: all 13 checks passed');
     expect(code).toBe(0);
     expect(await readFile(join(dir, 'new.txt'), 'utf8')).toBe(fx.proof.log.checkpoint);
   });

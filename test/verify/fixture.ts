@@ -1,12 +1,18 @@
 // Builds real proofs with the library's own primitives: keys, a small log, a signed checkpoint.
 
 import { fromBase64, toBase64 } from '../../worker/crypto/encoding.ts';
-import { jcsBytes } from '../../worker/crypto/jcs.ts';
+import { createHash } from 'node:crypto';
+import { canonicalize, jcsBytes } from '../../worker/crypto/jcs.ts';
 import { consistencyProof, createMemoryNodeStore, inclusionProof, leafHash, rootHash } from '../../worker/crypto/merkle.ts';
 import { generateNoteKeys, parseSignerKey, signCheckpoint, type NoteSigner } from '../../worker/crypto/note.ts';
 import { createKeyRing, generateSigningKey, publicJwks, signReceipt } from '../../worker/crypto/signing.ts';
 
 export const ORIGIN = 'assent.test/log/demo';
+
+/** What the receipt says the visitor was shown: the widget texts object and the policy bytes. */
+export const SHOWN = { locale: 'fr', policyVersion: 1, texts: { intro: 'Recevoir nos offres par SMS ?', yes: 'Oui', no: 'Non' } };
+export const POLICY_MD = '# Politique de confidentialité\n\nVersion 1.\n';
+const sha256hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export const RECEIPT = {
   schemaVersion: '1',
@@ -15,7 +21,7 @@ export const RECEIPT = {
   site: 'demo',
   controller: { name: 'Demo Shop', email: 'privacy@demo.example' },
   purposes: [{ id: 'sms-marketing', legalBasis: 'consent' }],
-  notice: { policyVersion: 1, policySha256: 'ab'.repeat(32), textSha256: 'cd'.repeat(32), locale: 'fr' },
+  notice: { policyVersion: 1, policySha256: sha256hex(POLICY_MD), widgetTextSha256: sha256hex(canonicalize(SHOWN)), locale: 'fr' },
   collection: { method: 'web-widget', at: '2026-03-01T10:00:00.000Z' },
   confirmation: { method: 'sms-link', at: '2026-03-01T10:02:00.000Z' },
   subject: { phone: '+33 6•• •• •• 78' },

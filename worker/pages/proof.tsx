@@ -8,6 +8,7 @@ ol.timeline{padding-left:1.2rem}ol.timeline li{margin:.3rem 0}
 pre{overflow:auto;padding:1rem;border:1px solid #8884;border-radius:.5rem;font-size:.85rem;white-space:pre-wrap;word-break:break-all}
 .status{display:inline-block;padding:.1rem .6rem;border-radius:1rem;border:2px solid currentColor;font-weight:700}
 code{font-size:.9em}
+blockquote{margin:1rem 0;padding:.5rem 1rem;border-left:4px solid #8888}blockquote p{margin:.3rem 0}
 `;
 
 const STATUS: Record<string, string> = {
@@ -18,7 +19,10 @@ const STATUS: Record<string, string> = {
   erased: 'Erased — personal data deleted',
 };
 
-export function proofPage(doc: ProofDocument, urls: { self: string; jwks: string; log: string }): string {
+/** The widget texts a visitor reads, in the order the widget shows them. */
+const SHOWN = ['program', 'intro', 'description', 'frequencyLabel', 'frequency', 'rates', 'stop', 'policyLink', 'phoneLabel', 'yes', 'no'];
+
+export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | null, urls: { self: string; jwks: string; log: string }): string {
   const r = doc.receipt;
   const when = (iso: string | null | undefined) => (iso ? new Date(iso).toUTCString() : '—');
   return page({
@@ -46,8 +50,16 @@ export function proofPage(doc: ProofDocument, urls: { self: string; jwks: string
         <h2>What was shown</h2>
         <p>
           Privacy policy <a href={r.notice.policyUrl}>version {r.notice.policyVersion}</a> in “{r.notice.locale}”, SHA-256{' '}
-          <code>{r.notice.policySha256}</code>. Widget texts SHA-256 <code>{r.notice.widgetTextSha256}</code>.
+          <code>{r.notice.policySha256}</code>. Widget texts SHA-256 <code>{r.notice.widgetTextSha256}</code> (
+          <a href={`/v1/sites/${r.site}/widget/texts/${r.notice.widgetTextSha256}`}>the texts, as JSON</a>).
         </p>
+        {texts ? (
+          <blockquote lang={r.notice.locale}>
+            {SHOWN.filter((key) => typeof texts[key] === 'string').map((key) => (
+              <p>{String(texts[key])}</p>
+            ))}
+          </blockquote>
+        ) : null}
         <h2>Timeline</h2>
         <ol class="timeline">
           <li>

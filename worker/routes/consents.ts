@@ -5,6 +5,7 @@ import { requestConsent, proofUrl } from '../domain/consents.ts';
 import { loadSite } from '../domain/sites.ts';
 import { currentWidget } from '../domain/widget.ts';
 import { clientIp, jsonBody, queryParams, type AppEnv } from '../http.ts';
+import { notFound } from '../errors.ts';
 import { applyCors, preflight } from './cors.ts';
 
 export const consentBodySchema = z.object({
@@ -31,6 +32,16 @@ export function consentRoutes() {
     c.header('Cache-Control', 'public, max-age=300');
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
     return c.json(document);
+  });
+
+  // The exact texts a hash stands for, so anyone can check what a receipt says the visitor saw.
+  app.get('/v1/sites/:site/widget/texts/:sha256{[0-9a-f]{64}}', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const row = await c.var.ctx.policies.servedTexts(site.id, c.req.param('sha256'));
+    if (!row) throw notFound('This site never served texts with this hash.');
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    c.header('Access-Control-Allow-Origin', '*');
+    return c.json({ site: site.id, sha256: row.sha256, locale: row.locale, policyVersion: row.policyVersion, texts: JSON.parse(row.texts) as unknown });
   });
 
   app.options('/v1/sites/:site/consents', async (c) => preflight(c, await loadSite(c.var.ctx, c.req.param('site')), 'POST'));

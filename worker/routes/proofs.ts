@@ -25,8 +25,9 @@ export function proofRoutes() {
     c.header('Access-Control-Allow-Origin', '*');
     if (wantsJson(c.req.header('accept'), c.req.query('format'))) return c.json(doc);
     const base = c.var.ctx.publicUrl;
+    const shown = await c.var.ctx.policies.servedTexts(doc.receipt.site, doc.receipt.notice.widgetTextSha256);
     return c.body(
-      proofPage(doc, {
+      proofPage(doc, shown ? (JSON.parse(shown.texts) as Record<string, unknown>) : null, {
         self: `${base}/proofs/${doc.receipt.consentId}`,
         jwks: `${base}/.well-known/jwks.json`,
         log: `${base}/v1/sites/${doc.receipt.site}/log`,

@@ -3,6 +3,7 @@
 
 import { parseCheckpoint } from '../crypto/note.ts';
 import type { Jwks } from '../crypto/signing.ts';
+import { checkNotice } from './notice.ts';
 import { allPassed, verifyProof, type Check } from './verify-proof.ts';
 
 export interface CliIo {
@@ -166,6 +167,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     ...(savedCheckpoint !== undefined && { savedCheckpoint }),
     ...(consistency !== undefined && { consistency }),
   });
+  // Online, also check what was shown: the texts and the policy bytes the receipt names, fetched and hashed here.
+  if (base && typeof site === 'string') {
+    const origin = base;
+    checks.push(
+      ...(await checkNotice(record(record(proof).receipt), {
+        widgetTexts: (s, sha) => fetchJson(io, `${origin}/v1/sites/${encodeURIComponent(s)}/widget/texts/${sha}`),
+        policyMarkdown: async (s, version, locale) => {
+          const url = `${origin}/p/${encodeURIComponent(s)}/${version}?format=md&locale=${encodeURIComponent(locale)}`;
+          const response = await io.fetch(url);
+          if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+          return new Uint8Array(await response.arrayBuffer());
+        },
+      })),
+    );
+  }
   report(io, checks);
   const ok = allPassed(checks);
   if (ok && args.saveCheckpoint) {

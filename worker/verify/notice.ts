@@ -1,0 +1,48 @@
+// What the subscriber was shown, checked against the receipt: the widget texts (fetched by their hash, hashed
+// again here) and the policy version (its exact Markdown bytes, hashed here).
+import { sha256, toHex } from '../crypto/encoding.ts';
+import { canonicalize } from '../crypto/jcs.ts';
+import type { Check } from './verify-proof.ts';
+
+export interface NoticeSources {
+  /** The texts object the server recorded for this hash: `{locale, policyVersion, texts}`. */
+  widgetTexts(site: string, sha256hex: string): Promise<unknown>;
+  /** The exact bytes of a policy version in one locale (`?format=md`). */
+  policyMarkdown(site: string, version: number, locale: string): Promise<Uint8Array>;
+}
+
+const hex = async (bytes: Uint8Array) => toHex(await sha256(bytes));
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export async function checkNotice(receipt: Record<string, unknown>, sources: NoticeSources): Promise<Check[]> {
+  const notice = (receipt.notice ?? {}) as Record<string, unknown>;
+  const site = String(receipt.site);
+  const locale = String(notice.locale);
+  const version = Number(notice.policyVersion);
+  const checks: Check[] = [];
+  try {
+    const shown = (await sources.widgetTexts(site, String(notice.widgetTextSha256))) as Record<string, unknown>;
+    const object = { locale: shown.locale, policyVersion: shown.policyVersion, texts: shown.texts };
+    const digest = await hex(new TextEncoder().encode(canonicalize(object)));
+    const same = digest === notice.widgetTextSha256 && shown.locale === locale && shown.policyVersion === version;
+    checks.push({
+      name: 'notice-texts',
+      ok: same,
+      detail: same ? `the widget texts shown (${locale}) hash to the receipt's widgetTextSha256` : `texts hash to ${digest}, not ${String(notice.widgetTextSha256)}`,
+    });
+  } catch (error) {
+    checks.push({ name: 'notice-texts', ok: false, detail: `texts not available: ${message(error)}` });
+  }
+  try {
+    const digest = await hex(await sources.policyMarkdown(site, version, locale));
+    const same = digest === notice.policySha256;
+    checks.push({
+      name: 'notice-policy',
+      ok: same,
+      detail: same ? `policy version ${version} (${locale}) hashes to the receipt's policySha256` : `policy bytes hash to ${digest}, not ${String(notice.policySha256)}`,
+    });
+  } catch (error) {
+    checks.push({ name: 'notice-policy', ok: false, detail: `policy not available: ${message(error)}` });
+  }
+  return checks;
+}
