@@ -4,11 +4,14 @@ import { contextFromDeps, type AppDeps } from './app.ts';
 import { expireDue } from './domain/consents.ts';
 import { dispatchDue, type DispatchReport } from './domain/dispatcher.ts';
 import { integrate } from './domain/log.ts';
+import { applyRetention } from './domain/retention.ts';
 
 export interface JobReport extends DispatchReport {
   expired: number;
   /** Sites whose log got a new signed checkpoint. */
   checkpointed: number;
+  /** Subjects erased by the retention rules (checked every ten minutes). */
+  erased: number;
 }
 
 export function createJobs(input: AppDeps) {
@@ -25,11 +28,13 @@ export function createJobs(input: AppDeps) {
     // New events get into a signed checkpoint soon, not only when someone asks for a proof.
     const behind = await ctx.log.sitesBehind();
     for (const site of behind) await integrate(ctx, site);
+    let retained = 0;
     if (ctx.clock() - lastPurge > 600_000) {
       lastPurge = ctx.clock();
       await ctx.store.batch([ctx.limits.purge(lastPurge)]);
+      retained = await applyRetention(ctx);
     }
-    return { expired, checkpointed: behind.length, ...report };
+    return { expired, checkpointed: behind.length, erased: retained, ...report };
   }
   return {
     ctx,

@@ -1,5 +1,5 @@
 // Subjects (one per number per site) and the suppression list; numbers only as ciphertext and blind index.
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Store } from './client.ts';
 import { consents, subjects, suppressions } from './schema.ts';
 
@@ -47,6 +47,27 @@ export function subjectsRepo(store: Store) {
         .where(eq(subjects.id, subjectId))
         .limit(1);
       return rows[0] ?? null;
+    },
+    /**
+     * Subjects of a site with no pending or confirmed consent whose last consent change is older than `before`
+     * (`onlyNeverConfirmed`: those that never confirmed at all) — the candidates for retention erasure.
+     */
+    async dormant(siteId: string, before: number, onlyNeverConfirmed: boolean, limit: number): Promise<SubjectRow[]> {
+      return db
+        .select()
+        .from(subjects)
+        .where(
+          and(
+            eq(subjects.siteId, siteId),
+            isNull(subjects.erasedAt),
+            sql`NOT EXISTS (SELECT 1 FROM consents c WHERE c.subject_id = ${subjects.id} AND c.status IN ('pending', 'confirmed'))`,
+            sql`(SELECT MAX(c.updated_at) FROM consents c WHERE c.subject_id = ${subjects.id}) < ${before}`,
+            onlyNeverConfirmed
+              ? sql`NOT EXISTS (SELECT 1 FROM consents c WHERE c.subject_id = ${subjects.id} AND c.confirmed_at IS NOT NULL)`
+              : undefined,
+          ),
+        )
+        .limit(limit);
     },
     async byId(id: string): Promise<SubjectRow | null> {
       return (await db.select().from(subjects).where(eq(subjects.id, id)).limit(1))[0] ?? null;

@@ -79,6 +79,16 @@ export const siteConfigSchema = z
       })
       .default({ perNumberPerDay: 3, perIpPerHour: 20, perSitePerDay: 10_000 }),
     pendingTtlHours: z.number().int().min(1).max(168).default(48),
+    /**
+     * Storage limitation: a number that never confirmed is erased `unconfirmedDays` after its request expired; one
+     * that withdrew, `withdrawnDays` after (it stays suppressed, as a blind index, so the STOP keeps holding).
+     */
+    retention: z
+      .object({
+        unconfirmedDays: z.number().int().min(1).max(3650).default(30),
+        withdrawnDays: z.number().int().min(1).max(3650).default(30),
+      })
+      .default({ unconfirmedDays: 30, withdrawnDays: 30 }),
     widget: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((cfg, ctx) => {

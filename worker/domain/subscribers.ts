@@ -2,6 +2,7 @@
 // Erasure destroys the subject key; the blind index stays on the suppression list so a STOP keeps holding.
 import type { Statement } from '../db/client.ts';
 import type { ConsentRow } from '../db/consents.ts';
+import type { SubjectRow } from '../db/subjects.ts';
 import { notFound } from '../errors.ts';
 import { newId } from '../crypto/tokens.ts';
 import { proofUrl } from './consents.ts';
@@ -91,20 +92,35 @@ export async function exportSubscriber(ctx: DomainContext, site: Site, rawPhone:
   };
 }
 
-/** Erasure (Art. 17): every consent marked erased (logged), key and ciphertexts destroyed, number kept suppressed. */
+/** Erasure (Art. 17) on request: the subject is erased and the number stays suppressed (the request is an objection). */
 export async function eraseSubscriber(ctx: DomainContext, site: Site, rawPhone: string): Promise<{ erased: number }> {
-  const { index, subject } = await subjectOf(ctx, site, rawPhone);
+  const { subject } = await subjectOf(ctx, site, rawPhone);
+  return eraseSubject(ctx, subject, { reason: 'request', suppress: true });
+}
+
+/**
+ * Every consent of the subject marked erased (logged, with the reason), its key and ciphertexts destroyed, its
+ * queued messages cancelled; with `suppress`, its blind index goes on the suppression list.
+ */
+export async function eraseSubject(
+  ctx: DomainContext,
+  subject: SubjectRow,
+  how: { reason: 'request' | 'retention'; suppress: boolean },
+): Promise<{ erased: number }> {
   const now = ctx.clock();
   const consents = await ctx.consents.allForSubject(subject.id);
-  const statements: Statement[] = [
-    ctx.subjects.suppress(site.id, index, 'erased', now),
-    ctx.subjects.erase(subject.id, now),
-    ctx.outbox.cancelForSubject(subject.id),
-  ];
+  const statements: Statement[] = [ctx.subjects.erase(subject.id, now), ctx.outbox.cancelForSubject(subject.id)];
+  if (how.suppress) statements.push(ctx.subjects.suppress(subject.siteId, subject.phoneIndex, 'erased', now));
   for (const consent of consents) {
     if (consent.status === 'erased') continue;
     const opId = newId(ctx.random);
-    const event = await newEvent(ctx, { siteId: site.id, consentId: consent.id, type: 'erased', at: now, details: { previousStatus: consent.status } });
+    const event = await newEvent(ctx, {
+      siteId: subject.siteId,
+      consentId: consent.id,
+      type: 'erased',
+      at: now,
+      details: { previousStatus: consent.status, reason: how.reason },
+    });
     statements.push(
       ctx.consents.transition(consent.id, ['pending', 'confirmed', 'withdrawn', 'expired'], {
         status: 'erased',

@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, confirmedConsent, makeHarness, pendingConsent, type Harness } from '../harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await makeHarness();
+});
+afterEach(async () => h.close());
+
+const DAY = 86_400_000;
+const auth = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+const gate = async (phone: string) => (await (await h.app.request(`/v1/sites/demo/subscribers/${encodeURIComponent(phone)}`, auth)).json()) as Record<string, unknown>;
+const subject = async (e164: string) => h.ctx.subjects.byIndex('demo', await h.ctx.sealer.blindIndex('demo', e164));
+
+describe('retention', () => {
+  it('erases a number that never confirmed 30 days after its request expired, and keeps confirmed ones', async () => {
+    const pending = await pendingConsent(h, '06 98 76 54 32');
+    const { consentId: kept } = await confirmedConsent(h);
+    h.advance(2 * DAY + 1); // the pending request expires (48 h)
+    await h.flush();
+    expect((await h.ctx.consents.byId(pending))!.status).toBe('expired');
+
+    h.advance(29 * DAY);
+    h.advance(11 * 60_000); // the retention pass runs every ten minutes
+    await h.flush();
+    expect((await subject('+33698765432'))!.erasedAt).toBeNull();
+
+    h.advance(DAY);
+    await h.flush();
+    expect(await subject('+33698765432')).toMatchObject({ phoneCiphertext: null, wrappedKey: null, masked: '•••' });
+    expect(await gate('+33698765432')).toMatchObject({ status: 'erased', canSend: false, suppressed: false });
+    expect((await h.ctx.consents.byId(kept))!.status).toBe('confirmed');
+    const proof = (await (await h.app.request(`/proofs/${pending}`, { headers: { accept: 'application/json' } })).json()) as any;
+    expect(proof.log.entries.at(-1).leaf).toMatchObject({ type: 'erased', reason: 'retention', previousStatus: 'expired' });
+  });
+
+  it('erases a withdrawn number 30 days later and keeps it suppressed', async () => {
+    const { unsubscribe } = await confirmedConsent(h);
+    await h.app.request(`/u/${unsubscribe}`, { method: 'POST' });
+    h.advance(31 * DAY);
+    await h.flush();
+    expect(await gate('+33612345678')).toMatchObject({ status: 'erased', canSend: false, suppressed: true });
+  });
+});

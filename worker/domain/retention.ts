@@ -1,0 +1,26 @@
+// Storage limitation (GDPR Art. 5(1)(e)): numbers with no live consent are erased after the site's retention
+// periods. Their proofs stay (without the number), and a withdrawn number stays suppressed as a blind index.
+import type { DomainContext } from './context.ts';
+import { loadSite } from './sites.ts';
+import { eraseSubject } from './subscribers.ts';
+
+const DAY = 86_400_000;
+
+/** Erases dormant subjects of every site; returns how many. Bounded per run; the next run continues. */
+export async function applyRetention(ctx: DomainContext, limit = 200): Promise<number> {
+  let erased = 0;
+  for (const { id } of await ctx.sites.list()) {
+    const site = await loadSite(ctx, id);
+    const now = ctx.clock();
+    const { unconfirmedDays, withdrawnDays } = site.config.retention;
+    const neverConfirmed = await ctx.subjects.dormant(id, now - unconfirmedDays * DAY, true, limit - erased);
+    for (const subject of neverConfirmed) await eraseSubject(ctx, subject, { reason: 'retention', suppress: false });
+    erased += neverConfirmed.length;
+    const withdrawn = await ctx.subjects.dormant(id, now - withdrawnDays * DAY, false, limit - erased);
+    // Still suppressed if it had withdrawn: the suppression row is kept, and erasure adds none of its own here.
+    for (const subject of withdrawn) await eraseSubject(ctx, subject, { reason: 'retention', suppress: false });
+    erased += withdrawn.length;
+    if (erased >= limit) break;
+  }
+  return erased;
+}
