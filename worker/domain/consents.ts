@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
 import { systemMessage } from '../sms/template.ts';
 import type { DomainContext } from './context.ts';
-import { newEvent } from './events.ts';
+import { consentChange, newEvent } from './events.ts';
 import { maskPhone, normalisePhone } from './phone.ts';
 import { allowedCountries } from './site-config.ts';
 import { guardAbuse, guardNumber, type ChallengeVerifier } from './abuse.ts';
@@ -242,15 +242,14 @@ export async function confirmConsent(
   }
   const subject = await ctx.subjects.byId(consent.subjectId);
   if (!subject?.wrappedKey) return { kind: 'withdrawn', consent };
-  const opId = newId(ctx.random);
-  const guard = ctx.consents.changed(consent.id, opId);
   const unsubscribeToken = newToken(ctx.random);
-  const event = await newEvent(ctx, {
-    siteId: consent.siteId,
-    consentId: consent.id,
-    type: 'confirmed',
+  const { opId, guard, statements } = await consentChange(ctx, consent, {
+    from: ['pending'],
+    set: { status: 'confirmed', confirmedAt: now, confirmMethod: method, unsubscribeTokenHash: await sha256Hex(unsubscribeToken) },
+    event: 'confirmed',
     at: now,
     details: { method },
+    when: ctx.consents.notExpiredAt(now),
   });
   const body = systemMessage('confirmed', consent.locale, {
     program: site.config.program.name,
@@ -258,20 +257,7 @@ export async function confirmConsent(
     shortCode: site.config.program.shortCode,
   });
   await ctx.store.batch([
-    ctx.consents.transition(
-      consent.id,
-      ['pending'],
-      {
-        status: 'confirmed',
-        confirmedAt: now,
-        confirmMethod: method,
-        unsubscribeTokenHash: await sha256Hex(unsubscribeToken),
-        updatedAt: now,
-        lastOpId: opId,
-      },
-      ctx.consents.notExpiredAt(now),
-    ),
-    ...ctx.events.append(event, guard),
+    ...(statements as [Statement, ...Statement[]]),
     ctx.subjects.unsuppress(consent.siteId, subject.phoneIndex, guard),
     ctx.outbox.enqueue(
       {
@@ -296,12 +282,14 @@ export async function confirmConsent(
 
 async function expireConsent(ctx: DomainContext, consent: ConsentRow): Promise<void> {
   const now = ctx.clock();
-  const opId = newId(ctx.random);
-  const event = await newEvent(ctx, { siteId: consent.siteId, consentId: consent.id, type: 'expired', at: now });
-  await ctx.store.batch([
-    ctx.consents.transition(consent.id, ['pending'], { status: 'expired', updatedAt: now, lastOpId: opId }, ctx.consents.expiredAt(now)),
-    ...ctx.events.append(event, ctx.consents.changed(consent.id, opId)),
-  ]);
+  const { statements } = await consentChange(ctx, consent, {
+    from: ['pending'],
+    set: { status: 'expired' },
+    event: 'expired',
+    at: now,
+    when: ctx.consents.expiredAt(now),
+  });
+  await ctx.store.batch(statements as [Statement, ...Statement[]]);
 }
 
 /** Expires pending consents past their deadline; returns how many. */
@@ -325,25 +313,14 @@ export async function withdrawAll(ctx: DomainContext, subject: SubjectRow, how: 
   const active = await ctx.consents.activeForSubject(subject.id);
   const statements: Statement[] = [ctx.subjects.suppress(subject.siteId, subject.phoneIndex, `withdrawn:${how.method}`, now)];
   for (const consent of active) {
-    const opId = newId(ctx.random);
-    const event = await newEvent(ctx, {
-      siteId: subject.siteId,
-      consentId: consent.id,
-      type: 'withdrawn',
+    const change = await consentChange(ctx, consent, {
+      from: ['pending', 'confirmed'],
+      set: { status: 'withdrawn', withdrawnAt: now, withdrawMethod: how.method, withdrawKeyword: how.keyword ?? null },
+      event: 'withdrawn',
       at: now,
       details: { method: how.method, ...(how.keyword ? { keyword: how.keyword } : {}) },
     });
-    statements.push(
-      ctx.consents.transition(consent.id, ['pending', 'confirmed'], {
-        status: 'withdrawn',
-        withdrawnAt: now,
-        withdrawMethod: how.method,
-        withdrawKeyword: how.keyword ?? null,
-        updatedAt: now,
-        lastOpId: opId,
-      }),
-      ...ctx.events.append(event, ctx.consents.changed(consent.id, opId)),
-    );
+    statements.push(...change.statements);
   }
   await ctx.store.batch(statements as [Statement, ...Statement[]]);
   return active;

@@ -4,10 +4,9 @@ import type { Statement } from '../db/client.ts';
 import type { ConsentRow } from '../db/consents.ts';
 import type { SubjectRow } from '../db/subjects.ts';
 import { notFound } from '../errors.ts';
-import { newId } from '../crypto/tokens.ts';
 import { proofUrl } from './consents.ts';
 import type { DomainContext } from './context.ts';
-import { newEvent } from './events.ts';
+import { consentChange } from './events.ts';
 import { normalisePhone } from './phone.ts';
 import type { Site } from './sites.ts';
 
@@ -113,25 +112,14 @@ export async function eraseSubject(
   if (how.suppress) statements.push(ctx.subjects.suppress(subject.siteId, subject.phoneIndex, 'erased', now));
   for (const consent of consents) {
     if (consent.status === 'erased') continue;
-    const opId = newId(ctx.random);
-    const event = await newEvent(ctx, {
-      siteId: subject.siteId,
-      consentId: consent.id,
-      type: 'erased',
+    const change = await consentChange(ctx, consent, {
+      from: ['pending', 'confirmed', 'withdrawn', 'expired'],
+      set: { status: 'erased', userAgent: null, pageUrl: null, ipPrefix: null },
+      event: 'erased',
       at: now,
       details: { previousStatus: consent.status, reason: how.reason },
     });
-    statements.push(
-      ctx.consents.transition(consent.id, ['pending', 'confirmed', 'withdrawn', 'expired'], {
-        status: 'erased',
-        userAgent: null,
-        pageUrl: null,
-        ipPrefix: null,
-        updatedAt: now,
-        lastOpId: opId,
-      }),
-      ...ctx.events.append(event, ctx.consents.changed(consent.id, opId)),
-    );
+    statements.push(...change.statements);
   }
   await ctx.store.batch(statements as [Statement, ...Statement[]]);
   return { erased: consents.length };
