@@ -1,5 +1,5 @@
 // The outbox: messages committed with the state change that caused them, then claimed and sent by the dispatcher.
-import { and, asc, eq, gt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Statement, Store } from './client.ts';
 import { outbox } from './schema.ts';
 
