@@ -1,5 +1,5 @@
 // The Merkle log's storage: leaves (appended with events), completed subtree nodes, and each site's head.
-import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Store } from './client.ts';
 import { logHeads, logLeaves, logNodes } from './schema.ts';
 import type { NodeKey } from '../crypto/merkle.ts';
@@ -47,11 +47,6 @@ export function logRepo(store: Store) {
             .update(logHeads)
             .set(head)
             .where(and(eq(logHeads.siteId, siteId), eq(logHeads.size, fromSize))),
-    leavesAt: (siteId: string, indices: number[]) =>
-      db
-        .select()
-        .from(logLeaves)
-        .where(and(eq(logLeaves.siteId, siteId), inArray(logLeaves.idx, indices))),
     /** Sites whose log has leaves not yet integrated into the tree (MAX(idx) per site is a primary-key lookup). */
     sitesBehind: async (): Promise<string[]> => {
       const rows = await db.all<{ id: string }>(sql`SELECT s.id FROM sites s
@@ -59,8 +54,6 @@ export function logRepo(store: Store) {
           >= COALESCE((SELECT h.size FROM log_heads h WHERE h.site_id = s.id), 0)`);
       return rows.map((r) => r.id);
     },
-    count: async (siteId: string) =>
-      (await db.select({ n: sql<number>`COUNT(*)` }).from(logLeaves).where(eq(logLeaves.siteId, siteId)))[0]?.n ?? 0,
   };
 }
 export type LogRepo = ReturnType<typeof logRepo>;
