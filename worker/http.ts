@@ -101,6 +101,14 @@ export async function requireSiteAccess(c: AppContext, siteId: string): Promise<
   return loadSite(c.var.ctx, siteId);
 }
 
+/** The first language of the visitor's Accept-Language that the site offers (primary subtag only), if any. */
+export function acceptedLanguage(c: AppContext, locales: readonly string[]): string | undefined {
+  return (c.req.header('accept-language') ?? '')
+    .split(',')
+    .map((part) => part.split(';')[0]!.trim().slice(0, 2).toLowerCase())
+    .find((l) => locales.includes(l));
+}
+
 export function clientIp(c: AppContext): string | undefined {
   return c.var.deps.clientIp?.(c) ?? undefined;
 }

@@ -7,7 +7,7 @@ import { publishPolicy, type PolicyMeta } from '../domain/policies.ts';
 import { loadSite, type Site } from '../domain/sites.ts';
 import { notFound } from '../errors.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
-import { jsonBody, requireSiteAccess, validationErrorFor, type AppContext, type AppEnv } from '../http.ts';
+import { acceptedLanguage, jsonBody, requireSiteAccess, validationErrorFor, type AppContext, type AppEnv } from '../http.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { diffPage, policyPage } from '../policy/html.tsx';
 
@@ -16,10 +16,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 function pickLocale(c: AppContext, site: Site): string {
   const wanted = c.req.query('locale');
   if (wanted && site.config.locales.includes(wanted)) return wanted;
-  const accepted = (c.req.header('accept-language') ?? '')
-    .split(',')
-    .map((part) => part.split(';')[0]!.trim().slice(0, 2).toLowerCase());
-  return accepted.find((l) => site.config.locales.includes(l)) ?? site.config.defaultLocale;
+  return acceptedLanguage(c, site.config.locales) ?? site.config.defaultLocale;
 }
 
 function formatOf(c: AppContext): 'md' | 'json' | 'html' {

@@ -7,7 +7,7 @@ import { loadSite, type Site } from '../domain/sites.ts';
 import { currentWidget } from '../domain/widget.ts';
 import { AppError, notFound } from '../errors.ts';
 import { widgetBundle } from '../generated/widget.ts';
-import { clientIp, type AppContext, type AppEnv } from '../http.ts';
+import { acceptedLanguage, clientIp, type AppContext, type AppEnv } from '../http.ts';
 import { renderHostedPage, type HostedState } from '../pages/hosted.tsx';
 import { demoPage } from '../pages/demo.tsx';
 import { toBase64 } from '../crypto/encoding.ts';
@@ -20,14 +20,8 @@ const formSchema = consentBodySchema.omit({ policyVersion: true, pageUrl: true, 
   country: z.string().regex(/^[A-Z]{2}$/).optional(),
 });
 
-function acceptedLocale(c: AppContext, site: Site): string | undefined {
-  const wanted = c.req.query('locale');
-  if (wanted) return wanted;
-  return (c.req.header('accept-language') ?? '')
-    .split(',')
-    .map((p) => p.split(';')[0]!.trim().slice(0, 2).toLowerCase())
-    .find((l) => site.config.locales.includes(l));
-}
+/** `?locale=` as given (the widget document falls back to the site's default), else the visitor's language. */
+const acceptedLocale = (c: AppContext, site: Site) => c.req.query('locale') || acceptedLanguage(c, site.config.locales);
 
 // Builds already stored, per database: the current one is written once per process, when first served.
 const storedBundles = new WeakMap<object, Promise<void>>();
