@@ -48,8 +48,6 @@ async function hmacKey(secret: Uint8Array<ArrayBuffer>, hash: 'SHA-1' | 'SHA-256
   return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash }, false, ['sign', 'verify']);
 }
 
-const base64Encode = toBase64;
-
 /** Standard base64 only; anything else (including the URL-safe alphabet) gives null. */
 function base64Decode(text: string): Uint8Array<ArrayBuffer> | null {
   try {
@@ -62,7 +60,7 @@ function base64Decode(text: string): Uint8Array<ArrayBuffer> | null {
 export async function computeTwilioSignature(authToken: string, url: string, params: FormParams): Promise<string> {
   const key = await hmacKey(encoder.encode(authToken), 'SHA-1');
   const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(twilioSignedPayload(url, params)));
-  return base64Encode(new Uint8Array(mac));
+  return toBase64(new Uint8Array(mac));
 }
 
 /** Twilio may sign with or without the scheme's default port; its libraries accept both, and so do we. */
@@ -117,7 +115,7 @@ export function webhookSecretBytes(secret: string): Uint8Array<ArrayBuffer> {
 
 /** A new secret in Standard Webhooks form from random bytes the caller supplies (24–64 bytes). */
 export function formatWebhookSecret(randomBytes: Uint8Array): string {
-  return `whsec_${base64Encode(randomBytes)}`;
+  return `whsec_${toBase64(randomBytes)}`;
 }
 
 function signedContent(id: string, timestamp: string, body: string | Uint8Array): Uint8Array<ArrayBuffer> {
@@ -142,7 +140,7 @@ export async function signWebhook(options: {
   return {
     'webhook-id': options.id,
     'webhook-timestamp': timestamp,
-    'webhook-signature': `v1,${base64Encode(new Uint8Array(mac))}`,
+    'webhook-signature': `v1,${toBase64(new Uint8Array(mac))}`,
   };
 }
 
