@@ -1,5 +1,4 @@
-// A widget site config for the page and text tests that render without a server (test/widget imports it from here).
-// The browser tests themselves drive the real app (real-target.ts).
+// A widget site config for the page and text tests that render without a server.
 import type { WidgetSiteConfig } from '../../worker/domain/widget-texts.ts';
 
 export const DEMO_CONFIG: WidgetSiteConfig = {

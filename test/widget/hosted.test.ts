@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { widgetDocument } from '../../worker/domain/widget-texts.ts';
 import { renderHostedPage } from '../../worker/pages/hosted.tsx';
-import { DEMO_CONFIG } from '../browser/stand-in.ts';
+import { DEMO_CONFIG } from './demo-config.ts';
 
 const doc = (locale = 'fr') =>
   widgetDocument({ site: 'demo', config: DEMO_CONFIG, locale, policy: { version: 2, url: 'https://a.example/p/demo/2' } });
