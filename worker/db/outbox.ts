@@ -57,8 +57,12 @@ export function outboxRepo(store: Store) {
     async finish(id: string, status: 'failed' | 'cancelled', error: string) {
       await store.batch([db.update(outbox).set({ status, leaseUntil: 0, lastError: error.slice(0, 500) }).where(eq(outbox.id, id))]);
     },
-    async setDeliveryStatus(providerMessageId: string, deliveryStatus: string) {
-      await db.update(outbox).set({ deliveryStatus }).where(eq(outbox.providerMessageId, providerMessageId));
+    /** A provider's status callback: scoped to the site whose signature it carried, so one site never touches another's rows. */
+    async setDeliveryStatus(siteId: string, providerMessageId: string, deliveryStatus: string) {
+      await db
+        .update(outbox)
+        .set({ deliveryStatus })
+        .where(and(eq(outbox.siteId, siteId), eq(outbox.providerMessageId, providerMessageId)));
     },
     async setDeliveryStatusById(id: string, siteId: string, deliveryStatus: string) {
       await db.update(outbox).set({ deliveryStatus }).where(and(eq(outbox.id, id), eq(outbox.siteId, siteId)));

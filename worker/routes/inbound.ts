@@ -86,7 +86,7 @@ export function inboundRoutes() {
   app.post('/v1/sites/:site/delivery/twilio', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const update = parseTwilioStatus(await twilioForm(c, site), signedUrl(c));
-    if (update) await c.var.ctx.outbox.setDeliveryStatus(update.providerMessageId, update.status);
+    if (update) await c.var.ctx.outbox.setDeliveryStatus(site.id, update.providerMessageId, update.status);
     return c.body(null, 204);
   });
 
