@@ -114,6 +114,8 @@ export const outbox = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
     leaseUntil: integer('lease_until').notNull().default(0),
+    /** Who holds the lease (a fresh token per claim): recording an outcome is a compare-and-set on it. */
+    claimToken: text('claim_token'),
     /** Set when a send timed out: the next attempt asks the provider before sending again. */
     outcomeUnknown: integer('outcome_unknown', { mode: 'boolean' }).notNull().default(false),
     providerMessageId: text('provider_message_id'),
@@ -122,7 +124,11 @@ export const outbox = sqliteTable(
     createdAt: integer('created_at').notNull(),
     sentAt: integer('sent_at'),
   },
-  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), index('outbox_consent').on(t.consentId)],
+  (t) => [
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    index('outbox_consent').on(t.consentId),
+    index('outbox_provider_message').on(t.siteId, t.providerMessageId),
+  ],
 );
 
 export const suppressions = sqliteTable(
@@ -233,4 +239,12 @@ export const widgetBundles = sqliteTable('widget_bundles', {
   sha256: text('sha256').primaryKey(),
   code: text('code').notNull(),
   firstServedAt: integer('first_served_at').notNull(),
+});
+
+/** Named leases with expiry (e.g. one log integrator per site): taken by compare-and-set, so a holder that vanished
+ * (a dropped background run) stops blocking others once its lease expires. */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  owner: text('owner').notNull(),
+  expiresAt: integer('expires_at').notNull(),
 });
