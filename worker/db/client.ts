@@ -12,6 +12,8 @@ export type Statement = BatchItem<'sqlite'>;
 
 export interface Store {
   db: Db;
+  /** Most bound parameters one statement may carry (SQLite/libSQL 32766, D1 100): long IN lists are chunked by it. */
+  maxBoundParameters: number;
   /** Runs every statement in one transaction: all commit or none does (libSQL and D1 both guarantee it). */
   batch(statements: [Statement, ...Statement[]]): Promise<unknown[]>;
   /** Raw SQL statements in one transaction (migrations). */

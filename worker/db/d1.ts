@@ -26,6 +26,7 @@ export function d1Store(d1: D1Like): Store {
   const db = drizzle(d1 as unknown as Parameters<typeof drizzle>[0], { schema });
   return {
     db: db as unknown as Db,
+    maxBoundParameters: 100,
     batch: async (statements) => {
       // drizzle 0.45's D1 batch binds `preparedQuery.stmt`, which raw `db.run(sql)` statements lack (the guarded
       // inserts are raw), so the batch is bound here: the same steps, with a fresh prepare for raw statements.

@@ -8,6 +8,7 @@ export function libsqlStore(client: Client): Store {
   const db = drizzle(client, { schema });
   return {
     db,
+    maxBoundParameters: 32766,
     batch: (statements) => db.batch(statements as [Statement, ...Statement[]]) as Promise<unknown[]>,
     execBatch: async (statements) => {
       await client.batch(statements, 'write');
