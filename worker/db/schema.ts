@@ -248,3 +248,32 @@ export const leases = sqliteTable('leases', {
   owner: text('owner').notNull(),
   expiresAt: integer('expires_at').notNull(),
 });
+
+/** Console sign-in sessions: only the SHA-256 of the cookie's random token is stored; idle and absolute expiry. */
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    /** The site the session reads; a platform admin's session may switch it (null until one is chosen). */
+    siteId: text('site_id'),
+    /** The API key that opened the session (revoking it ends the session), or null for the platform admin. */
+    keyId: text('key_id'),
+    admin: integer('admin', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('console_sessions_expiry').on(t.expiresAt)],
+);
+
+/** Origins the CORS check refused, per site (a bounded list for the console; origins are hosts, not people). */
+export const refusedOrigins = sqliteTable(
+  'console_refused_origins',
+  {
+    siteId: text('site_id').notNull(),
+    origin: text('origin').notNull(),
+    count: integer('count').notNull(),
+    lastAt: integer('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.origin] })],
+);
