@@ -66,6 +66,11 @@ export const consents = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     confirmedAt: integer('confirmed_at'),
     confirmMethod: text('confirm_method'),
+    /** Link confirmations: the confirming request's IP prefix and browser family (erased with the subject). */
+    confirmIpPrefix: text('confirm_ip_prefix'),
+    confirmBrowser: text('confirm_browser'),
+    /** Reply confirmations: the inbound channel the reply came through (twilio, generic). */
+    confirmChannel: text('confirm_channel'),
     withdrawnAt: integer('withdrawn_at'),
     withdrawMethod: text('withdraw_method'),
     withdrawKeyword: text('withdraw_keyword'),
