@@ -16,6 +16,26 @@ export interface AppEnv {
 }
 export type AppContext = Context<AppEnv>;
 
+/** No API body nests this deep; refusing deeper ones keeps recursive code (validation, cloning) off the stack limit. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The deepest bracket nesting of a JSON text, brackets inside strings ignored (one pass, no parsing). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++; // backslash: skip the escaped character
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 91 || ch === 123) max = Math.max(max, ++depth);
+    else if (ch === 93 || ch === 125) depth--;
+  }
+  return max;
+}
+
 /** Reads a JSON body and validates it; malformed JSON is a 400, a wrong shape a 422 naming each field. */
 export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? '';
@@ -25,6 +45,11 @@ export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S): P
     });
   }
   const text = await c.req.text();
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new AppError('json_too_deep', 400, `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`, {
+      errors: [{ path: '(body)', message: `Nesting deeper than ${MAX_JSON_DEPTH} arrays or objects.` }],
+    });
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
