@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { siteConfigSchema } from './domain/site-config.ts';
 import { policyFactsSchema } from './policy/facts.ts';
 import { consentBodySchema } from './routes/consents.ts';
+import { checkBody, lookupBody } from './routes/subscribers.ts';
 
 const schema = (s: z.ZodType) => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
@@ -13,7 +14,7 @@ const schema = (s: z.ZodType) => {
 const problem = { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const site = { name: 'site', in: 'path', required: true, schema: { type: 'string' } };
-const phone = { name: 'phone', in: 'path', required: true, description: 'E.164 (URL-encoded +) or national format', schema: { type: 'string' } };
+const subscriberId = { name: 'subscriberId', in: 'path', required: true, description: 'Opaque id from lookup, check or the list (never the number)', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' } };
 const bearer = [{ bearer: [] }];
 
 type Op = { summary: string; tags: string[]; security?: unknown[]; parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> };
@@ -51,6 +52,8 @@ export function openApiDocument(publicUrl: string) {
         ConsentRequest: schema(consentBodySchema),
         SiteConfig: schema(siteConfigSchema),
         PolicyFacts: schema(policyFactsSchema),
+        SubscriberLookup: schema(lookupBody),
+        SubscriberCheck: schema(checkBody),
       },
     },
     paths: {
@@ -115,14 +118,33 @@ export function openApiDocument(publicUrl: string) {
         delete: op('Revoke an API key', 'Admin', { 204: { description: 'Revoked' } }, { security: bearer, parameters: [site] }),
       },
       '/v1/sites/{site}/subscribers': {
-        get: op('List subscribers (?status, ?format=json|ndjson|csv, ?cursor)', 'Admin', { 200: { description: 'Streamed list' } }, { security: bearer, parameters: [site] }),
+        get: op('List subscribers, streamed as NDJSON or CSV (?status, ?format=json|ndjson|csv, ?cursor)', 'Admin', { 200: { description: 'Streamed list' } }, {
+          security: bearer,
+          parameters: [
+            site,
+            { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased'] } },
+            { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'ndjson', 'csv'] } },
+            { name: 'cursor', in: 'query', description: 'Opaque: the nextCursor of the previous page', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', description: 'JSON pages only', schema: { type: 'integer' } },
+          ],
+        }),
       },
-      '/v1/sites/{site}/subscribers/{phone}': {
-        get: op('Send gate: may I text this number?', 'Admin', { 200: { description: '{phone, status, canSend, proofUrl}' } }, { security: bearer, parameters: [site, phone] }),
-        delete: op('Erase a subscriber', 'Admin', { 200: { description: '{erased}' } }, { security: bearer, parameters: [site, phone] }),
+      '/v1/sites/{site}/subscribers/lookup': {
+        post: op('Send gate: may I text this number? (the number in the body, never in the URL)', 'Admin', {
+          200: { description: '{subscriberId, maskedPhone, status, canSend, reason?, proofUrl, renewalRequired, suppressed}; an unknown number: subscriberId null, status "none"' },
+        }, { security: bearer, parameters: [site], requestBody: { required: true, ...json('SubscriberLookup') } }),
       },
-      '/v1/sites/{site}/subscribers/{phone}/export': {
-        get: op('Everything held about a number', 'Admin', { 200: { description: 'JSON' } }, { security: bearer, parameters: [site, phone] }),
+      '/v1/sites/{site}/subscribers/check': {
+        post: op('Bulk send gate: up to 1,000 numbers, answered in order, no number echoed', 'Admin', {
+          200: { description: '{results: [{canSend, status, reason?}]}; an unreadable number is status "invalid" in its place' },
+        }, { security: bearer, parameters: [site], requestBody: { required: true, ...json('SubscriberCheck') } }),
+      },
+      '/v1/sites/{site}/subscribers/{subscriberId}': {
+        get: op('The send gate for a subscriber by id (same answer as lookup)', 'Admin', { 200: { description: 'Gate answer' } }, { security: bearer, parameters: [site, subscriberId] }),
+        delete: op('Erase a subscriber (the number stays suppressed)', 'Admin', { 200: { description: '{erased}' } }, { security: bearer, parameters: [site, subscriberId] }),
+      },
+      '/v1/sites/{site}/subscribers/{subscriberId}/export': {
+        get: op('Everything held about a subscriber (access request)', 'Admin', { 200: { description: 'JSON' } }, { security: bearer, parameters: [site, subscriberId] }),
       },
       '/v1/sites/{site}/policies': { post: op('Publish a new policy version', 'Admin', { 201: { description: 'Published' } }, { security: bearer, parameters: [site] }) },
       '/v1/sites/{site}/messages/preview': {

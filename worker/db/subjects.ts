@@ -1,12 +1,42 @@
 // Subjects (one per number per site) and the suppression list; numbers only as ciphertext and blind index.
-import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Store } from './client.ts';
 import { consents, subjects, suppressions } from './schema.ts';
 
 export type SubjectRow = typeof subjects.$inferSelect;
 
+export interface GateView {
+  subjectId: string;
+  phoneIndex: string;
+  masked: string;
+  erasedAt: number | null;
+  suppressed: number | boolean;
+  consentId: string | null;
+  status: typeof consents.$inferSelect.status | null;
+  renewalRequired: boolean | null;
+}
+
 export function subjectsRepo(store: Store) {
   const { db } = store;
+  // The subject, its suppression and its latest consent; the site's id is in every caller's condition.
+  const gateSelect = (where: SQL | undefined) =>
+    db
+      .select({
+        subjectId: subjects.id,
+        phoneIndex: subjects.phoneIndex,
+        masked: subjects.masked,
+        erasedAt: subjects.erasedAt,
+        suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${subjects.siteId} AND s.phone_index = ${subjects.phoneIndex})`,
+        consentId: consents.id,
+        status: consents.status,
+        renewalRequired: consents.renewalRequired,
+      })
+      .from(subjects)
+      .leftJoin(
+        consents,
+        sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} ORDER BY c.requested_at DESC LIMIT 1)`,
+      )
+      .where(where);
   return {
     async byIndex(siteId: string, phoneIndex: string): Promise<SubjectRow | null> {
       const rows = await db
@@ -20,23 +50,23 @@ export function subjectsRepo(store: Store) {
      * The send gate's whole read in one query: the subject, whether it is suppressed, and its latest consent.
      * Null when the number is unknown (its suppression is then read on its own).
      */
-    async gateView(siteId: string, phoneIndex: string) {
-      const rows = await db
-        .select({
-          erasedAt: subjects.erasedAt,
-          suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${siteId} AND s.phone_index = ${phoneIndex})`,
-          consentId: consents.id,
-          status: consents.status,
-          renewalRequired: consents.renewalRequired,
-        })
-        .from(subjects)
-        .leftJoin(
-          consents,
-          sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} ORDER BY c.requested_at DESC LIMIT 1)`,
-        )
-        .where(and(eq(subjects.siteId, siteId), eq(subjects.phoneIndex, phoneIndex)))
-        .limit(1);
-      return rows[0] ?? null;
+    async gateView(siteId: string, phoneIndex: string): Promise<GateView | null> {
+      return (await gateSelect(and(eq(subjects.siteId, siteId), eq(subjects.phoneIndex, phoneIndex))).limit(1))[0] ?? null;
+    },
+    /** The same view by subscriber id, only within the site: another site's id reads as unknown. */
+    async gateViewById(siteId: string, subjectId: string): Promise<GateView | null> {
+      return (await gateSelect(and(eq(subjects.siteId, siteId), eq(subjects.id, subjectId))).limit(1))[0] ?? null;
+    },
+    /**
+     * The bulk gate: the view of every known number among `phoneIndexes`, as one `IN (…)` query per chunk of
+     * the store's bound-parameter limit (one query for a thousand numbers on libSQL; chunks of 99 on D1).
+     */
+    async gateViews(siteId: string, phoneIndexes: string[]): Promise<GateView[]> {
+      const size = Math.max(1, store.maxBoundParameters - 1);
+      const chunks: string[][] = [];
+      for (let i = 0; i < phoneIndexes.length; i += size) chunks.push(phoneIndexes.slice(i, i + size));
+      const pages = await Promise.all(chunks.map((chunk) => gateSelect(and(eq(subjects.siteId, siteId), inArray(subjects.phoneIndex, chunk)))));
+      return pages.flat();
     },
     /** The subject and, when given, its consent's status, in one query (read just before each send). */
     async withConsentStatus(subjectId: string, consentId: string | null) {

@@ -7,13 +7,14 @@ import { notFound } from '../errors.ts';
 import { proofUrl } from './consents.ts';
 import type { DomainContext } from './context.ts';
 import { consentChange } from './events.ts';
-import { normalisePhone } from './phone.ts';
+import { SUBSCRIBER_ID } from './gate.ts';
 import type { Site } from './sites.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export interface SubscriberRow {
   phone: string | null;
+  subscriberId: string;
   status: ConsentRow['status'];
   consentId: string;
   proofUrl: string;
@@ -37,6 +38,7 @@ export async function listSubscribers(
         subject.wrappedKey && subject.phoneCiphertext
           ? await ctx.sealer.open(subject.wrappedKey, subject.id, subject.phoneCiphertext)
           : null,
+      subscriberId: subject.id,
       status: consent.status,
       consentId: consent.id,
       proofUrl: proofUrl(ctx, consent.id),
@@ -51,23 +53,25 @@ export async function listSubscribers(
   return { rows, nextCursor: page.length === options.limit ? page[page.length - 1]!.consent.id : null };
 }
 
-async function subjectOf(ctx: DomainContext, site: Site, rawPhone: string) {
-  const phone = normalisePhone(rawPhone, site.config.defaultCountry);
-  const index = await ctx.sealer.blindIndex(site.id, phone.e164);
-  const subject = await ctx.subjects.byIndex(site.id, index);
-  if (!subject || subject.erasedAt) throw notFound('No subscriber with this number for this site.');
-  return { phone, index, subject };
+/** A live subscriber of this site by its id; another site's id, an unknown or an erased one is a 404. */
+async function subjectOf(ctx: DomainContext, site: Site, subscriberId: string) {
+  const subject = SUBSCRIBER_ID.test(subscriberId) ? await ctx.subjects.byId(subscriberId) : null;
+  if (!subject || subject.siteId !== site.id || subject.erasedAt || !subject.wrappedKey || !subject.phoneCiphertext) {
+    throw notFound('No subscriber with this id for this site.');
+  }
+  return subject;
 }
 
 /** Everything held about one number (GDPR Art. 15): consents with their events, messages, suppression. */
-export async function exportSubscriber(ctx: DomainContext, site: Site, rawPhone: string) {
-  const { phone, index, subject } = await subjectOf(ctx, site, rawPhone);
+export async function exportSubscriber(ctx: DomainContext, site: Site, subscriberId: string) {
+  const subject = await subjectOf(ctx, site, subscriberId);
   const consents = await ctx.consents.allForSubject(subject.id);
   return {
-    phone: phone.e164,
+    subscriberId: subject.id,
+    phone: await ctx.sealer.open(subject.wrappedKey!, subject.id, subject.phoneCiphertext!),
     site: site.id,
     firstSeenAt: iso(subject.createdAt),
-    suppressed: await ctx.subjects.isSuppressed(site.id, index),
+    suppressed: await ctx.subjects.isSuppressed(site.id, subject.phoneIndex),
     consents: await Promise.all(
       consents.map(async (c) => ({
         consentId: c.id,
@@ -76,7 +80,9 @@ export async function exportSubscriber(ctx: DomainContext, site: Site, rawPhone:
         locale: c.locale,
         policyVersion: c.policyVersion,
         collection: { method: c.collectionMethod, at: iso(c.requestedAt), pageUrl: c.pageUrl, ipPrefix: c.ipPrefix, userAgent: c.userAgent },
-        confirmation: c.confirmedAt ? { method: c.confirmMethod, at: iso(c.confirmedAt) } : null,
+        confirmation: c.confirmedAt
+          ? { method: c.confirmMethod, at: iso(c.confirmedAt), ipPrefix: c.confirmIpPrefix, browser: c.confirmBrowser, channel: c.confirmChannel }
+          : null,
         withdrawal: c.withdrawnAt ? { method: c.withdrawMethod, at: iso(c.withdrawnAt), keyword: c.withdrawKeyword } : null,
         events: (await ctx.events.forConsent(c.id)).map((e) => JSON.parse(e.data) as unknown),
         messages: (await ctx.outbox.forConsent(c.id)).map((m) => ({
@@ -92,8 +98,8 @@ export async function exportSubscriber(ctx: DomainContext, site: Site, rawPhone:
 }
 
 /** Erasure (Art. 17) on request: the subject is erased and the number stays suppressed (the request is an objection). */
-export async function eraseSubscriber(ctx: DomainContext, site: Site, rawPhone: string): Promise<{ erased: number }> {
-  const { subject } = await subjectOf(ctx, site, rawPhone);
+export async function eraseSubscriber(ctx: DomainContext, site: Site, subscriberId: string): Promise<{ erased: number }> {
+  const subject = await subjectOf(ctx, site, subscriberId);
   return eraseSubject(ctx, subject, { reason: 'request', suppress: true });
 }
 
@@ -114,7 +120,7 @@ export async function eraseSubject(
     if (consent.status === 'erased') continue;
     const change = await consentChange(ctx, consent, {
       from: ['pending', 'confirmed', 'withdrawn', 'expired'],
-      set: { status: 'erased', userAgent: null, pageUrl: null, ipPrefix: null },
+      set: { status: 'erased', userAgent: null, pageUrl: null, ipPrefix: null, confirmIpPrefix: null, confirmBrowser: null },
       event: 'erased',
       at: now,
       details: { previousStatus: consent.status, reason: how.reason },

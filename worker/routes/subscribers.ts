@@ -1,9 +1,13 @@
 // Subscriber administration for site owners: the send gate, the streamed list, access export and erasure.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { sendGate } from '../domain/gate.ts';
+import { checkSubscribers, lookupSubscriber, MAX_BULK, subscriberById } from '../domain/gate.ts';
 import { eraseSubscriber, exportSubscriber, listSubscribers, type SubscriberRow } from '../domain/subscribers.ts';
-import { queryParams, requireSiteAccess, type AppEnv } from '../http.ts';
+import { jsonBody, queryParams, requireSiteAccess, type AppEnv } from '../http.ts';
+
+export const lookupBody = z.object({ phone: z.string().min(1).max(40) });
+/** Each entry is read on its own: one that is not a number answers `status: "invalid"` in its place. */
+export const checkBody = z.object({ phones: z.array(z.string().max(40)).min(1).max(MAX_BULK) });
 
 const listQuery = z.object({
   status: z.enum(['pending', 'confirmed', 'withdrawn', 'expired', 'erased']).optional(),
@@ -14,11 +18,15 @@ const listQuery = z.object({
 
 const CSV_COLUMNS: (keyof SubscriberRow)[] = [
   'phone', 'status', 'consentId', 'proofUrl', 'locale', 'policyVersion', 'requestedAt', 'confirmedAt', 'withdrawnAt', 'renewalRequired',
+  'subscriberId',
 ];
-const csvCell = (v: unknown) => {
+/**
+ * Always quoted; a cell a spreadsheet would read as a formula (=, +, -, @, tab, CR first) gets a leading
+ * apostrophe. A bare E.164 number (`+` and digits) is kept as is: it evaluates to nothing but itself.
+ */
+export const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);
-  // Quote always; neutralise spreadsheet formulas.
-  return `"${(/^[=+\-@]/.test(s) && !/^\+\d+$/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+  return `"${(/^[=+\-@\t\r]/.test(s) && !/^\+\d{1,15}$/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
 };
 
 export function subscriberRoutes() {
@@ -59,22 +67,36 @@ export function subscriberRoutes() {
     });
   });
 
-  app.get('/v1/sites/:site/subscribers/:phone', async (c) => {
+  // Numbers travel in bodies only: the gate is a POST, and the routes below name a subscriber by its opaque id.
+  app.post('/v1/sites/:site/subscribers/lookup', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    const answer = await sendGate(c.var.ctx, site, c.req.param('phone'));
+    const { phone } = await jsonBody(c, lookupBody);
     c.header('Cache-Control', 'no-store');
-    return c.json(answer);
+    return c.json(await lookupSubscriber(c.var.ctx, site, phone));
   });
 
-  app.get('/v1/sites/:site/subscribers/:phone/export', async (c) => {
+  app.post('/v1/sites/:site/subscribers/check', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
+    const { phones } = await jsonBody(c, checkBody);
     c.header('Cache-Control', 'no-store');
-    return c.json(await exportSubscriber(c.var.ctx, site, c.req.param('phone')));
+    return c.json({ results: await checkSubscribers(c.var.ctx, site, phones) });
   });
 
-  app.delete('/v1/sites/:site/subscribers/:phone', async (c) => {
+  app.get('/v1/sites/:site/subscribers/:subscriberId', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    return c.json(await eraseSubscriber(c.var.ctx, site, c.req.param('phone')));
+    c.header('Cache-Control', 'no-store');
+    return c.json(await subscriberById(c.var.ctx, site, c.req.param('subscriberId')));
+  });
+
+  app.get('/v1/sites/:site/subscribers/:subscriberId/export', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    c.header('Cache-Control', 'no-store');
+    return c.json(await exportSubscriber(c.var.ctx, site, c.req.param('subscriberId')));
+  });
+
+  app.delete('/v1/sites/:site/subscribers/:subscriberId', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    return c.json(await eraseSubscriber(c.var.ctx, site, c.req.param('subscriberId')));
   });
 
   return app;
