@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from '../worker/env.ts';
-import { loadEnv, openStore } from '../worker/entry/local.ts';
+import { listenHost, loadEnv, openStore } from '../worker/entry/local.ts';
 
 const secrets = {
   ASSENT_PUBLIC_URL: 'https://consent.example',
@@ -16,7 +16,7 @@ const secrets = {
 describe('environment', () => {
   it('has working defaults in dev mode', () => {
     const env = parseEnv({});
-    expect(env).toMatchObject({ PORT: 8787, ASSENT_MODE: 'dev', ASSENT_DATA_DIR: './data', ASSENT_TRUST_PROXY: false });
+    expect(env).toMatchObject({ PORT: 8787, ASSENT_MODE: 'dev', ASSENT_DATA_DIR: './data', ASSENT_TRUST_PROXY: 0, ASSENT_ALLOW_LOCAL_CALLBACKS: false });
   });
 
   it('refuses production without each secret, naming the missing one', () => {
@@ -33,6 +33,29 @@ describe('environment', () => {
     expect(() => parseEnv({ ASSENT_MASTER_KEY: 'c2hvcnQ=' })).toThrow(/ASSENT_MASTER_KEY: must be 32 bytes/);
     expect(() => parseEnv({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => parseEnv({ ASSENT_SIGNING_KEY: '{"kty":"RSA"}' })).toThrow(/ASSENT_SIGNING_KEY: must be an Ed25519 private JWK/);
+  });
+
+  it('ASSENT_ALLOW_LOCAL_CALLBACKS=1 works in dev mode only: production refuses to start with it', () => {
+    expect(parseEnv({ ASSENT_ALLOW_LOCAL_CALLBACKS: '1' }).ASSENT_ALLOW_LOCAL_CALLBACKS).toBe(true);
+    expect(() => parseEnv({ ASSENT_MODE: 'production', ...secrets, ASSENT_ALLOW_LOCAL_CALLBACKS: '1' })).toThrow(
+      /ASSENT_ALLOW_LOCAL_CALLBACKS=1 is for dev mode only/,
+    );
+    expect(parseEnv({ ASSENT_MODE: 'production', ...secrets, ASSENT_ALLOW_LOCAL_CALLBACKS: '0' }).ASSENT_ALLOW_LOCAL_CALLBACKS).toBe(false);
+    expect(() => parseEnv({ ASSENT_ALLOW_LOCAL_CALLBACKS: 'yes' })).toThrow(/ASSENT_ALLOW_LOCAL_CALLBACKS/);
+  });
+
+  it('ASSENT_TRUST_PROXY is a number of proxies; anything else is refused, naming it', () => {
+    expect(parseEnv({ ASSENT_TRUST_PROXY: '2' }).ASSENT_TRUST_PROXY).toBe(2);
+    for (const bad of ['true', '-1', '1.5', 'all']) {
+      expect(() => parseEnv({ ASSENT_TRUST_PROXY: bad })).toThrow(/ASSENT_TRUST_PROXY: must be the number of proxies/);
+    }
+  });
+
+  it('dev mode listens on 127.0.0.1 unless HOST says otherwise; production on every interface', () => {
+    expect(listenHost(parseEnv({}))).toBe('127.0.0.1');
+    expect(listenHost(parseEnv({ HOST: '0.0.0.0' }))).toBe('0.0.0.0');
+    expect(listenHost(parseEnv({ ASSENT_MODE: 'production', ...secrets }))).toBe('0.0.0.0');
+    expect(listenHost(parseEnv({ ASSENT_MODE: 'production', ...secrets, HOST: '10.0.0.5' }))).toBe('10.0.0.5');
   });
 
   it('generates dev secrets once and reuses them', async () => {

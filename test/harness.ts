@@ -51,6 +51,8 @@ export async function makeHarness(
     keys?: SigningKeys;
     /** Base for links in messages and pages (a test serving the app over HTTP passes its own origin). */
     publicUrl?: string;
+    /** Default: dev mode may call http://127.0.0.1 stand-ins (as ASSENT_ALLOW_LOCAL_CALLBACKS=1), production may not. */
+    outbound?: AppDeps['outbound'];
   } = {},
 ): Promise<Harness> {
   const client = createClient({ url: options.url ?? ':memory:' });
@@ -71,6 +73,7 @@ export async function makeHarness(
     clock: () => now,
     logger: options.logger ?? silentLogger,
     devOutbox: outbox,
+    outbound: options.outbound ?? { allowLocal: (options.mode ?? 'dev') === 'dev' },
   };
   const { ctx } = contextFromDeps(deps);
   const demoKey = (await ensureDemoSite(ctx, policyTemplates))!;

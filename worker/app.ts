@@ -11,6 +11,7 @@ import { webRandom, type Random } from './crypto/tokens.ts';
 import { AppError, problemOf } from './errors.ts';
 import type { AppEnv } from './http.ts';
 import { jsonLogger, type Logger } from './log.ts';
+import type { OutboundPolicy } from './net/outbound.ts';
 import type { ProviderFor } from './sms/router.ts';
 import type { DevOutbox } from './sms/providers/console.ts';
 import { consentRoutes } from './routes/consents.ts';
@@ -47,6 +48,8 @@ export interface AppDeps {
   verifyChallenge?: ChallengeVerifier;
   /** The runtime's view of the client address (never a forwarded header unless the operator says so). */
   clientIp?: (c: Context) => string | undefined;
+  /** Calls to configured URLs: a resolver where the runtime has one; local callbacks only in dev when asked. */
+  outbound?: OutboundPolicy;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -62,6 +65,7 @@ export function contextFromDeps(input: AppDeps): { deps: AppDeps; ctx: DomainCon
     publicUrl: deps.publicUrl.replace(/\/+$/, ''),
     logger: deps.logger!,
     keys: deps.keys,
+    ...(deps.outbound ? { outbound: deps.outbound } : {}),
   });
   return { deps, ctx };
 }

@@ -32,8 +32,19 @@ export const envSchema = z.object({
   ASSENT_SIGNING_KEY: jwk.optional(),
   /** JSON array of retired Ed25519 public JWKs, kept in the JWKS so old proofs still verify. */
   ASSENT_SIGNING_KEYS_RETIRED: z.string().optional(),
-  /** Trust X-Forwarded-For from a proxy you run (for rate limits and receipts). Off by default. */
-  ASSENT_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+  /**
+   * How many proxies you run in front, each appending to X-Forwarded-For: the client is then the N-th entry from
+   * the right (entries further left are whatever the client sent). 0 (the default): the socket address.
+   */
+  ASSENT_TRUST_PROXY: z
+    .string()
+    .regex(/^\d{1,2}$/, 'must be the number of proxies in front of the server that append to X-Forwarded-For (0 = none)')
+    .default('0')
+    .transform(Number),
+  /** Dev mode only: webhook and provider URLs may be http://127.0.0.1 or localhost (to reach a local stand-in). */
+  ASSENT_ALLOW_LOCAL_CALLBACKS: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
+  /** The address to listen on (Node, Deno). Default: 127.0.0.1 in dev mode, 0.0.0.0 in production. */
+  HOST: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -52,6 +63,9 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   }
   const env = parsed.data;
   if (env.ASSENT_MODE === 'production') {
+    if (env.ASSENT_ALLOW_LOCAL_CALLBACKS) {
+      throw new EnvError('ASSENT_ALLOW_LOCAL_CALLBACKS=1 is for dev mode only: production calls out to public https addresses only.');
+    }
     const missing = SECRETS.filter((name) => !env[name]);
     if (missing.length > 0) {
       throw new EnvError(`Production mode needs ${missing.join(', ')}; ${missing[0]} is missing. See the README, "Configuration".`);

@@ -14,6 +14,7 @@ import type { Sealer } from '../crypto/sealing.ts';
 import type { Random } from '../crypto/tokens.ts';
 import type { KeyRing } from '../crypto/signing.ts';
 import type { Logger } from '../log.ts';
+import type { OutboundPolicy } from '../net/outbound.ts';
 
 export interface DomainContext {
   store: Store;
@@ -34,6 +35,8 @@ export interface DomainContext {
   publicUrl: string;
   logger: Logger;
   keys: SigningKeys;
+  /** How configured URLs (SMS webhook, provider base URL) may be called; absent: public https only, no resolver. */
+  outbound?: OutboundPolicy;
 }
 
 /** The Ed25519 key that signs receipts (JWS) and log checkpoints (signed notes), and the retired public keys. */

@@ -1,5 +1,6 @@
 // The site configuration (GET|PUT /v1/sites/{site}): wire schema, defaults, and secret redaction.
 import { z } from 'zod';
+import { outboundUrlSchema } from '../net/outbound.ts';
 import { defaultQuietHours, quietHoursRulesSchema, type QuietHoursRules } from '../sms/quiet-hours.ts';
 
 export const REDACTED = '••••••';
@@ -35,10 +36,10 @@ export const smsConfigSchema = z.discriminatedUnion('provider', [
       authToken: z.string().min(8),
       from: z.string().min(3).optional(),
       messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
-      apiBaseUrl: z.url().optional(),
+      apiBaseUrl: outboundUrlSchema.optional(),
     })
     .refine((v) => v.from || v.messagingServiceSid, { message: 'Give "from" or "messagingServiceSid".', path: ['from'] }),
-  z.object({ provider: z.literal('webhook'), url: z.url(), secret: z.string().min(16) }),
+  z.object({ provider: z.literal('webhook'), url: outboundUrlSchema, secret: z.string().min(16) }),
 ]);
 
 export const programSchema = z.object({

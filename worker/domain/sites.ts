@@ -3,6 +3,7 @@ import { AppError, notFound, validationError } from '../errors.ts';
 import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
 import type { DomainContext } from './context.ts';
 import { assertCompleteFacts } from '../policy/facts.ts';
+import { assertSmsUrls } from '../net/outbound.ts';
 import { keepRedactedSecrets, siteConfigSchema, siteIdSchema, type SiteConfig } from './site-config.ts';
 
 export interface Site {
@@ -57,6 +58,7 @@ export function policyFactsOf(config: SiteConfig): Record<string, unknown> {
 
 /** Creates a site and its first API key; the key is returned once and stored only as a hash. */
 export async function createSite(ctx: DomainContext, id: string, config: SiteConfig): Promise<{ apiKey: string }> {
+  assertSmsUrls(config.sms, ctx.outbound);
   if (await ctx.sites.get(id)) throw new AppError('site_exists', 409, `Site "${id}" already exists.`);
   const apiKey = `ask_${newToken(ctx.random)}`;
   try {
@@ -76,6 +78,7 @@ export async function createSite(ctx: DomainContext, id: string, config: SiteCon
 
 export async function replaceSiteConfig(ctx: DomainContext, site: Site, input: unknown): Promise<SiteConfig> {
   const config = parseSiteConfig(keepRedactedSecrets(input, site.config));
+  assertSmsUrls(config.sms, ctx.outbound); // a local callback also needs this server's permission
   await ctx.sites.updateConfig(site.id, JSON.stringify(config), ctx.clock());
   forgetSite(ctx, site.id);
   return config;

@@ -1,7 +1,7 @@
 // Deno entry (`npm run start:deno`, `deno task start`): the same startLocal as Node (node:fs and @libsql/client
 // run under Deno's Node compatibility), served with Deno.serve.
 import { getConnInfo } from 'hono/deno';
-import { startLocal } from './local.ts';
+import { listenHost, startLocal } from './local.ts';
 
 declare const Deno: {
   env: { toObject(): Record<string, string> };
@@ -16,7 +16,7 @@ const server = await startLocal(env, { clientIp: (c) => getConnInfo(c).remote.ad
   console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);
   Deno.exit(1);
 });
-const http = Deno.serve({ port: server.env.PORT, hostname: env.HOST ?? '0.0.0.0', onListen: ({ port }) => {
+const http = Deno.serve({ port: server.env.PORT, hostname: listenHost(server.env), onListen: ({ port }) => {
   console.log(`Assent (${server.env.ASSENT_MODE}) on http://localhost:${port}${server.env.ASSENT_MODE === 'dev' ? ' — demo at /demo' : ''}`);
 } }, server.app.fetch);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

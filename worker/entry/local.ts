@@ -16,6 +16,8 @@ import { applyFilePragmas, libsqlStore } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoSite } from '../domain/demo.ts';
 import { parseEnv, type Env } from '../env.ts';
+import { clientIpResolver as resolveClientIp } from '../net/client-ip.ts';
+import { dnsResolver } from './dns-resolver.ts';
 import { migrations } from '../generated/migrations.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
 import { createJobs } from '../jobs.ts';
@@ -105,16 +107,13 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
-/** With ASSENT_TRUST_PROXY, the client is the first X-Forwarded-For address (set it only behind your own proxy). */
-export function clientIpResolver(env: Env, direct: (c: Context) => string | undefined) {
-  return function clientIp(c: Context): string | undefined {
-    if (env.ASSENT_TRUST_PROXY) {
-      const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-      if (forwarded) return forwarded;
-    }
-    return direct(c);
-  };
+/** With ASSENT_TRUST_PROXY=N, the N-th X-Forwarded-For entry from the right; else (or if not an IP) the socket. */
+export function clientIpResolver(env: Pick<Env, 'ASSENT_TRUST_PROXY'>, direct: (c: Context) => string | undefined) {
+  return resolveClientIp<Context>(env.ASSENT_TRUST_PROXY, direct, (c) => c.req.header('x-forwarded-for'));
 }
+
+/** Dev mode serves /dev/outbox (numbers, live links): it listens on 127.0.0.1 unless HOST says otherwise. */
+export const listenHost = (env: Pick<Env, 'HOST' | 'ASSENT_MODE'>) => env.HOST ?? (env.ASSENT_MODE === 'dev' ? '127.0.0.1' : '0.0.0.0');
 
 export async function startLocal(
   raw: Record<string, string | undefined>,
@@ -138,6 +137,7 @@ export async function startLocal(
     logger: jsonLogger({ write: bufferedStdout().write }),
     onQueued: () => kick(),
     clientIp: clientIpResolver(env, options.clientIp ?? (() => undefined)),
+    outbound: { allowLocal: env.ASSENT_ALLOW_LOCAL_CALLBACKS, resolve: dnsResolver },
     ...(env.ASSENT_MODE === 'dev' ? { devOutbox } : {}),
   };
   const jobs = createJobs(deps);

@@ -1,13 +1,13 @@
 // Node entry (`npm start`): environment → dependencies → createApp → @hono/node-server.
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { startLocal } from './local.ts';
+import { listenHost, startLocal } from './local.ts';
 
 const server = await startLocal(process.env, { clientIp: (c) => getConnInfo(c).remote.address }).catch((error: Error) => {
   console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);
   process.exit(1);
 });
-const http = serve({ fetch: server.app.fetch, port: server.env.PORT, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
+const http = serve({ fetch: server.app.fetch, port: server.env.PORT, hostname: listenHost(server.env) }, (info) => {
   console.log(`Assent (${server.env.ASSENT_MODE}) on http://localhost:${info.port}${server.env.ASSENT_MODE === 'dev' ? ' — demo at /demo' : ''}`);
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

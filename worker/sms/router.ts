@@ -2,6 +2,7 @@
 // Twilio's reconciliation journal reads the outbox row, so any process can reconcile a timed-out send.
 import type { DomainContext } from '../domain/context.ts';
 import type { Site } from '../domain/sites.ts';
+import { safeFetch } from '../net/outbound.ts';
 import type { SmsProvider } from './provider.ts';
 import { createTwilioProvider, type SendJournal } from './providers/twilio.ts';
 import { createWebhookProvider } from './providers/webhook.ts';
@@ -21,15 +22,20 @@ export function outboxJournal(ctx: DomainContext): SendJournal {
 
 export type ProviderFor = (site: Site, ctx: DomainContext) => SmsProvider;
 
+/**
+ * Providers that call a configured URL get a guarded fetch (ctx.outbound: public https only, names resolved and
+ * checked where the runtime can, redirects refused); `options.fetch` is what the guard calls once satisfied.
+ */
 export function providerRouter(options: { console: SmsProvider; fetch?: typeof fetch }): ProviderFor {
   const cache = new Map<string, SmsProvider>();
   return function providerFor(site, ctx) {
     const sms = site.config.sms;
     if (sms.provider === 'console') return options.console;
-    const key = `${site.id}:${JSON.stringify(sms)}`;
+    const policy = ctx.outbound ?? { allowLocal: false };
+    const key = `${site.id}:${policy.allowLocal}:${JSON.stringify(sms)}`;
     let provider = cache.get(key);
     if (!provider) {
-      const fetch = options.fetch ? { fetch: options.fetch } : {};
+      const fetch = { fetch: safeFetch(policy, options.fetch) };
       provider =
         sms.provider === 'twilio'
           ? createTwilioProvider({

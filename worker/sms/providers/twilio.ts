@@ -1,6 +1,7 @@
 // Twilio Programmable Messaging (REST Messages API) behind SmsProvider, plus its status-callback parser.
 // Twilio has no idempotency key, so a timed-out send is reconciled by listing the number's recent messages.
 import { AppError } from '../../errors.ts';
+import { OutboundRefusedError } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 
 export interface SendAttempt {
@@ -63,7 +64,7 @@ export function redactNumbers(text: string): string {
   return text.replace(/\+?\d[\d\s().-]{5,}\d/g, '[number]');
 }
 
-export type Attempt = { response: Response; text: string } | { failure: 'timeout' | 'network'; detail: string };
+export type Attempt = { response: Response; text: string } | { failure: 'timeout' | 'network' | 'refused'; detail: string };
 
 /** A fetch whose whole exchange, body included, must finish within timeoutMs. */
 export async function fetchWithTimeout(
@@ -79,6 +80,9 @@ export async function fetchWithTimeout(
     const text = await response.text();
     return { response, text };
   } catch (error) {
+    // A configured URL that is not https to a public address (or that redirects): nothing was sent, and resending
+    // would be refused again, so the caller fails the message for good.
+    if (error instanceof OutboundRefusedError) return { failure: 'refused', detail: error.message };
     if (controller.signal.aborted) return { failure: 'timeout', detail: `no answer within ${timeoutMs} ms` };
     return { failure: 'network', detail: error instanceof Error ? error.name : 'fetch failed' };
   } finally {
@@ -167,6 +171,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
       timeoutMs,
     );
     if ('failure' in attempt) {
+      if (attempt.failure === 'refused') return { ok: false, retryable: false, reason: `Twilio refused: ${attempt.detail}` };
       return { ok: false, retryable: true, unknown: true, reason: `Twilio ${attempt.failure}: ${attempt.detail}` };
     }
     const { response, text } = attempt;

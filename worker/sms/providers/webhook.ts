@@ -37,6 +37,7 @@ export function createWebhookProvider(options: WebhookProviderOptions): SmsProvi
       timeoutMs,
     );
     if ('failure' in attempt) {
+      if (attempt.failure === 'refused') return { ok: false, retryable: false, reason: `webhook refused: ${attempt.detail}` };
       return { ok: false, retryable: true, reason: `webhook ${attempt.failure}: ${attempt.detail}; resend is deduped by webhook-id` };
     }
     const { response, text } = attempt;
