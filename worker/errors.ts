@@ -64,6 +64,51 @@ export const unauthorized = (detail = 'A valid API key is required.') =>
 export const forbidden = (detail: string) => new AppError('forbidden', 403, detail);
 export const conflict = (detail: string) => new AppError('conflict', 409, detail);
 
+/** Seconds a client should wait before retrying after a storage fault. */
+export const STORAGE_RETRY_AFTER_S = 5;
+
+/** The database could not be read or written (disk full, read-only, I/O, locked, unreachable): retry later. */
+export class StorageUnavailable extends AppError {
+  constructor(readonly reason: string) {
+    super('storage_unavailable', 503, 'Storage is unavailable right now; nothing was changed. Retry shortly.', {
+      headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_S) },
+    });
+    this.name = 'StorageUnavailable';
+  }
+}
+
+// SQLite result codes that say the storage, not the request, is at fault (extended codes share the prefix).
+const SQLITE_FAULT = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL|NOMEM)/;
+// @libsql/client codes for a remote server that failed or could not be reached.
+const REMOTE_FAULT = new Set(['SERVER_ERROR', 'HRANA_WEBSOCKET_ERROR', 'HRANA_CLOSED_ERROR', 'STREAM_EXPIRED']);
+// Network errors under fetch (Node's undici puts the errno in the cause).
+const NETWORK_FAULT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+// D1 reports faults as messages (D1_ERROR: …); these are the ones about storage or the platform, not the SQL.
+const D1_FAULT =
+  /disk is full|database or disk|readonly database|database is locked|SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN)|storage operation exceeded|storage caused object to be reset|D1 DB is overloaded|D1 DB reset|transient issue|Network connection lost/i;
+
+/**
+ * The storage fault behind `error`, if it is one: drivers wrap errors (drizzle's DrizzleQueryError holds the
+ * driver's in `cause`), so the chain is walked. A constraint or SQL error is not a fault and yields null.
+ */
+export function storageFault(error: unknown): StorageUnavailable | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    if (current instanceof StorageUnavailable) return current;
+    const { code, message, name, status } = current as { code?: unknown; message?: unknown; name?: unknown; status?: unknown };
+    if (typeof code === 'string') {
+      if (SQLITE_FAULT.test(code) || REMOTE_FAULT.has(code) || NETWORK_FAULT.has(code)) return new StorageUnavailable(code);
+    }
+    if (name === 'HttpServerError' && typeof status === 'number') return new StorageUnavailable(`HTTP ${status}`);
+    if (typeof message === 'string') {
+      if (D1_FAULT.test(message)) return new StorageUnavailable('D1');
+      if (name === 'TypeError' && /fetch failed|network/i.test(message)) return new StorageUnavailable('network');
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
 /** Field errors from a zod failure, paths joined with dots (`sms.accountSid`, `purposes.0.basis`). */
 export function zodFieldErrors(error: ZodError, prefix = ''): FieldError[] {
   return error.issues.map((issue) => {

@@ -21,6 +21,19 @@ export interface Store {
   /** The first column of a raw query's rows. */
   queryColumn(sql: string): Promise<unknown[]>;
   close(): Promise<void>;
+  /** What per-database caches are keyed on: one object for every view of the same database (see counting.ts). */
+  readonly key?: object;
+  /** The same database through a drizzle handle that reports each query it sends into `trips` (one per query). */
+  countedDb?(trips: RoundTrips): Db;
 }
+
+/** Database round trips of one request: how many (a batch is one) and the milliseconds spent waiting on them. */
+export interface RoundTrips {
+  count: number;
+  ms: number;
+}
+
+/** The key per-database caches use, the same for a store and its request-scoped views. */
+export const storeKey = (store: Store): object => store.key ?? store;
 
 export { schema };

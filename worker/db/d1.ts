@@ -1,6 +1,7 @@
 // Store over a Cloudflare D1 binding (drizzle's D1 driver). D1's batch runs its statements as one transaction.
 import { drizzle } from 'drizzle-orm/d1';
-import { schema, type Db, type Store } from './client.ts';
+import { schema, type Db, type RoundTrips, type Store } from './client.ts';
+import { timed } from './counting.ts';
 
 /** The part of the D1 binding this store uses (structural, so worker/ needs no Workers type globals). */
 export interface D1Like {
@@ -11,6 +12,33 @@ export interface D1StatementLike {
   bind(...values: unknown[]): D1StatementLike;
   raw<T = unknown[]>(): Promise<T[]>;
 }
+
+/** A statement of the counting binding: each run is a round trip; `inner` is the binding's own (for batches). */
+interface CountedStatement extends D1StatementLike {
+  inner: D1StatementLike;
+}
+
+function countedStatement(inner: D1StatementLike, trips: RoundTrips): CountedStatement {
+  const s = inner as unknown as Record<'all' | 'run' | 'first', (...args: unknown[]) => Promise<unknown>>;
+  return {
+    inner,
+    bind: (...values) => countedStatement(inner.bind(...values), trips),
+    raw: <T>(...args: unknown[]) => timed(trips, () => (inner.raw as (...a: unknown[]) => Promise<T[]>)(...args)),
+    all: (...args: unknown[]) => timed(trips, () => s.all.apply(inner, args)),
+    run: (...args: unknown[]) => timed(trips, () => s.run.apply(inner, args)),
+    first: (...args: unknown[]) => timed(trips, () => s.first.apply(inner, args)),
+  } as CountedStatement;
+}
+
+/** The binding as drizzle uses it, each statement run and each batch counted as one round trip. */
+function countingD1(d1: D1Like, trips: RoundTrips): D1Like {
+  return {
+    prepare: (query) => countedStatement(d1.prepare(query), trips),
+    batch: (statements) => timed(trips, () => d1.batch(statements.map(unwrap))),
+  };
+}
+
+const unwrap = (s: D1StatementLike): D1StatementLike => (s as Partial<CountedStatement>).inner ?? s;
 
 /** What drizzle's own D1 batch reads from each statement (drizzle-orm 0.45 internals, pinned). */
 interface BatchPreparable {
@@ -33,7 +61,7 @@ export function d1Store(d1: D1Like): Store {
       const prepared = statements.map((s) => (s as unknown as BatchPreparable)._prepare());
       const bound = prepared.map((p) => {
         const query = p.getQuery();
-        return (p.stmt ?? d1.prepare(query.sql)).bind(...query.params);
+        return unwrap((p.stmt ?? d1.prepare(query.sql)).bind(...query.params));
       });
       const results = await d1.batch(bound);
       return results.map((result, i) => prepared[i]!.mapResult(result, true));
@@ -44,5 +72,6 @@ export function d1Store(d1: D1Like): Store {
     queryColumn: async (sql) => (await d1.prepare(sql).raw<unknown[]>()).map((row) => row[0]),
     // A binding has nothing to close.
     close: async () => {},
+    countedDb: (trips) => drizzle(countingD1(d1, trips) as unknown as Parameters<typeof drizzle>[0]) as unknown as Db,
   };
 }

@@ -1,7 +1,20 @@
 // Store over @libsql/client: an embedded file (default), :memory: for tests, or a remote libSQL/Turso URL.
-import type { Client } from '@libsql/client';
+import type { Client, InStatement } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
-import { schema, type Statement, type Store } from './client.ts';
+import { schema, type Db, type RoundTrips, type Statement, type Store } from './client.ts';
+import { timed } from './counting.ts';
+
+/** The client as drizzle uses it, with each execute and batch counted as one round trip. */
+function countingClient(client: Client, trips: RoundTrips): Client {
+  return {
+    execute: (stmt: Parameters<Client['execute']>[0], args?: Parameters<Client['execute']>[1]) =>
+      timed(trips, () => (args === undefined ? client.execute(stmt) : client.execute(stmt as string, args))),
+    batch: (stmts: Parameters<Client['batch']>[0], mode?: Parameters<Client['batch']>[1]) => timed(trips, () => client.batch(stmts, mode)),
+    migrate: (stmts: InStatement[]) => timed(trips, () => client.migrate(stmts)),
+    transaction: () => client.transaction(),
+    close: () => client.close(),
+  } as unknown as Client;
+}
 
 /** Wraps a libSQL client. For a local file the caller opens it with one connection (see openLibsql). */
 export function libsqlStore(client: Client): Store {
@@ -15,6 +28,9 @@ export function libsqlStore(client: Client): Store {
     },
     queryColumn: async (sql) => (await client.execute(sql)).rows.map((row) => row[0]),
     close: async () => client.close(),
+    // No relational schema on the request-scoped handle: repositories use the query builder only, and building
+    // the relational config per request would cost more than the query.
+    countedDb: (trips) => drizzle(countingClient(client, trips)) as unknown as Db,
   };
 }
 

@@ -1,6 +1,6 @@
 // The consent lifecycle: request (double opt-in), confirm, withdraw, expire. Every change is one atomic batch:
 // the compare-and-set on the consent, its event and log leaf, and any outbox message.
-import type { Statement } from '../db/client.ts';
+import { storeKey, type Statement } from '../db/client.ts';
 import type { ConsentRow } from '../db/consents.ts';
 import type { SubjectRow } from '../db/subjects.ts';
 import { AppError } from '../errors.ts';
@@ -57,8 +57,8 @@ const knownNotices = new WeakMap<object, Map<string, string>>();
 /** Checks that the visitor was shown texts this server served, for this locale and policy version; returns the
  *  policy's SHA-256. */
 async function shownNotice(ctx: DomainContext, site: Site, req: ConsentRequest): Promise<string> {
-  let known = knownNotices.get(ctx.store);
-  if (!known) knownNotices.set(ctx.store, (known = new Map()));
+  let known = knownNotices.get(storeKey(ctx.store));
+  if (!known) knownNotices.set(storeKey(ctx.store), (known = new Map()));
   const key = `${site.id}|${req.textSha256}|${req.locale}|${req.policyVersion}`;
   const hit = known.get(key);
   if (hit) return hit;

@@ -11,6 +11,7 @@ import type { PolicyTemplates } from '../policy/render.ts';
 import type { DomainContext } from './context.ts';
 import { newEvent } from './events.ts';
 import { policyFactsOf, type Site } from './sites.ts';
+import { forgetWidget } from './widget.ts';
 
 export interface PublishedPolicy {
   version: number;
@@ -90,6 +91,7 @@ export async function publishPolicy(
     }
     throw error;
   }
+  forgetWidget(ctx, site.id);
   return {
     version,
     templateVersion: prepared.templateVersion,

@@ -1,18 +1,53 @@
 // The widget document for a site and locale, and the record of every text hash served (a submission must cite one).
-import { AppError } from '../errors.ts';
+// Serving reads at most the latest policy version; the record is written once per process and best-effort, so a
+// database that cannot write (full, read-only) still serves the widget.
+import { storeKey } from '../db/client.ts';
+import { AppError, storageFault } from '../errors.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
 import type { DomainContext } from './context.ts';
 import type { Site } from './sites.ts';
 import { widgetDocument, type WidgetDocument } from './widget-texts.ts';
 
-// Remembered (site, hash) pairs per database: the insert is skipped once this process has stored it.
+type Ctx = Pick<DomainContext, 'store' | 'policies' | 'publicUrl' | 'clock' | 'logger'>;
+
+// (site, hash) pairs stored by this process, per database: the insert is skipped once it has succeeded.
 const rememberedByStore = new WeakMap<object, Set<string>>();
 
-export async function currentWidget(
-  ctx: DomainContext,
-  site: Site,
-  locale?: string | null,
-): Promise<{ document: WidgetDocument; etag: string }> {
+// Documents served, per database and site, for a few seconds like the site configuration they are made from: a
+// document is rebuilt when the site's configuration object changes, after DOCUMENT_TTL_MS, or at once when a policy
+// version is published in this process (other processes see it within DOCUMENT_TTL_MS).
+const DOCUMENT_TTL_MS = 5_000;
+interface Cached {
+  site: Site;
+  document: WidgetDocument;
+  etag: string;
+  until: number;
+}
+const documentsByStore = new WeakMap<object, Map<string, Map<string, Cached>>>();
+
+function documentsFor(ctx: Pick<Ctx, 'store'>, siteId: string): Map<string, Cached> {
+  const key = storeKey(ctx.store);
+  let bySite = documentsByStore.get(key);
+  if (!bySite) documentsByStore.set(key, (bySite = new Map()));
+  let byLocale = bySite.get(siteId);
+  if (!byLocale) {
+    if (bySite.size > 1000) bySite.clear();
+    bySite.set(siteId, (byLocale = new Map()));
+  }
+  return byLocale;
+}
+
+/** Drops a site's cached documents (a policy version was just published). */
+export function forgetWidget(ctx: Pick<Ctx, 'store'>, siteId: string): void {
+  documentsByStore.get(storeKey(ctx.store))?.delete(siteId);
+}
+
+export async function currentWidget(ctx: Ctx, site: Site, locale?: string | null): Promise<{ document: WidgetDocument; etag: string }> {
+  const cached = documentsFor(ctx, site.id);
+  const now = ctx.clock();
+  const hit = cached.get(locale ?? '');
+  if (hit && hit.site === site && hit.until > now && hit.until - DOCUMENT_TTL_MS <= now) return hit;
+
   const version = await ctx.policies.latestVersion(site.id);
   if (version === null) {
     throw new AppError('no_policy', 409, `Site "${site.id}" has no published privacy policy yet; publish one first.`);
@@ -23,10 +58,22 @@ export async function currentWidget(
     locale: locale ?? null,
     policy: { version, url: `${ctx.publicUrl}/p/${site.id}/${version}` },
   });
+  const etag = `"${(await sha256Hex(JSON.stringify(document))).slice(0, 32)}"`;
+  // Cached only once its texts are on record, so a document served while storage was failing is written next time.
+  if (await rememberTexts(ctx, site, document, version)) {
+    if (cached.size > 50) cached.clear();
+    cached.set(locale ?? '', { site, document, etag, until: now + DOCUMENT_TTL_MS });
+  }
+  return { document, etag };
+}
+
+/** Records the texts a document shows; false when storage could not take the write (the document is still served). */
+async function rememberTexts(ctx: Ctx, site: Site, document: WidgetDocument, version: number): Promise<boolean> {
   const key = `${site.id}:${document.textSha256}`;
-  let remembered = rememberedByStore.get(ctx.store);
-  if (!remembered) rememberedByStore.set(ctx.store, (remembered = new Set()));
-  if (!remembered.has(key)) {
+  let remembered = rememberedByStore.get(storeKey(ctx.store));
+  if (!remembered) rememberedByStore.set(storeKey(ctx.store), (remembered = new Set()));
+  if (remembered.has(key)) return true;
+  try {
     await ctx.policies.rememberTexts({
       siteId: site.id,
       sha256: document.textSha256,
@@ -35,9 +82,39 @@ export async function currentWidget(
       texts: JSON.stringify(document.texts),
       firstServedAt: ctx.clock(),
     });
-    if (remembered.size > 10_000) remembered.clear();
-    remembered.add(key);
+  } catch (error) {
+    const fault = storageFault(error);
+    if (!fault) throw error;
+    ctx.logger.warn('widget texts not recorded', { siteId: site.id, reason: fault.reason });
+    return false;
   }
-  const etag = `"${(await sha256Hex(JSON.stringify(document))).slice(0, 32)}"`;
-  return { document, etag };
+  if (remembered.size > 10_000) remembered.clear();
+  remembered.add(key);
+  return true;
+}
+
+// Widget builds stored, per database: the current one is written once per process, when first served.
+const storedBundles = new WeakMap<object, Promise<boolean>>();
+
+/**
+ * Keeps the build being served available at its hashed URL after an upgrade. Best-effort: when storage cannot write,
+ * the script is still served and the write is tried again on a later request.
+ */
+export function rememberBundle(ctx: Pick<DomainContext, 'store' | 'policies' | 'clock' | 'logger'>, bundle: { sha256: string; code: string }): Promise<boolean> {
+  const key = storeKey(ctx.store);
+  let done = storedBundles.get(key);
+  if (!done) {
+    done = ctx.policies.rememberBundle(bundle.sha256, bundle.code, ctx.clock()).then(
+      () => true,
+      (error: unknown) => {
+        storedBundles.delete(key);
+        const fault = storageFault(error);
+        if (!fault) throw error;
+        ctx.logger.warn('widget build not recorded', { reason: fault.reason });
+        return false;
+      },
+    );
+    storedBundles.set(key, done);
+  }
+  return done;
 }

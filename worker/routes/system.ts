@@ -1,6 +1,7 @@
 // Health, the OpenAPI document and a readable API reference built from it.
 import { Hono } from 'hono';
-import { AppError } from '../errors.ts';
+import { healthRepo } from '../db/health.ts';
+import { AppError, STORAGE_RETRY_AFTER_S, storageFault } from '../errors.ts';
 import type { AppEnv } from '../http.ts';
 import { openApiDocument } from '../openapi.ts';
 import { docsPage } from '../pages/docs.tsx';
@@ -18,10 +19,11 @@ export function systemRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store');
+    // A write, not a SELECT 1: a full disk or a read-only database still answers reads.
     try {
-      await c.var.ctx.store.queryColumn('SELECT 1');
-    } catch {
-      throw new AppError('unavailable', 503, 'The database does not answer.');
+      await healthRepo(c.var.ctx.store).probeWrite(c.var.ctx.clock());
+    } catch (error) {
+      throw storageFault(error) ?? new AppError('unavailable', 503, 'The database does not answer.', { headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_S) } });
     }
     return c.json({ status: 'ok' });
   });

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { proofUrl, requestConsent } from '../domain/consents.ts';
 import { loadSite, type Site } from '../domain/sites.ts';
-import { currentWidget } from '../domain/widget.ts';
+import { currentWidget, rememberBundle } from '../domain/widget.ts';
 import { AppError, notFound } from '../errors.ts';
 import { widgetBundle } from '../generated/widget.ts';
 import { acceptedLanguage, clientIp, type AppContext, type AppEnv } from '../http.ts';
@@ -23,22 +23,8 @@ const formSchema = consentBodySchema.omit({ policyVersion: true, pageUrl: true, 
 /** `?locale=` as given (the widget document falls back to the site's default), else the visitor's language. */
 const acceptedLocale = (c: AppContext, site: Site) => c.req.query('locale') || acceptedLanguage(c, site.config.locales);
 
-// Builds already stored, per database: the current one is written once per process, when first served.
-const storedBundles = new WeakMap<object, Promise<void>>();
-function rememberCurrentBundle(c: AppContext): Promise<void> {
-  const { ctx } = c.var;
-  let done = storedBundles.get(ctx.store);
-  if (!done) {
-    done = ctx.policies.rememberBundle(widgetBundle.sha256, widgetBundle.code, ctx.clock());
-    storedBundles.set(
-      ctx.store,
-      done.catch(() => {
-        storedBundles.delete(ctx.store);
-      }),
-    );
-  }
-  return done;
-}
+// The current build is stored once per process, best-effort: a database that cannot write still serves the script.
+const rememberCurrentBundle = (c: AppContext) => rememberBundle(c.var.ctx, widgetBundle);
 
 async function script(c: AppContext, bundle: { sha256: string; code: string }, immutable: boolean) {
   await rememberCurrentBundle(c);
