@@ -1,6 +1,7 @@
 // Loading and saving site configurations; API keys (stored hashed).
 import { AppError, notFound, validationError } from '../errors.ts';
 import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
+import { storeKey } from '../db/client.ts';
 import type { DomainContext } from './context.ts';
 import { assertCompleteFacts } from '../policy/facts.ts';
 import { assertSmsUrls } from '../net/outbound.ts';
@@ -24,7 +25,7 @@ function siteCache(store: object) {
 }
 
 export async function loadSite(ctx: Pick<DomainContext, 'sites' | 'store' | 'clock'>, siteId: string): Promise<Site> {
-  const cache = siteCache(ctx.store);
+  const cache = siteCache(storeKey(ctx.store));
   const now = ctx.clock();
   const hit = cache.get(siteId);
   if (hit && hit.until > now && hit.until - SITE_TTL_MS <= now) return hit.site;
@@ -37,7 +38,7 @@ export async function loadSite(ctx: Pick<DomainContext, 'sites' | 'store' | 'clo
 }
 
 export function forgetSite(ctx: Pick<DomainContext, 'store'>, siteId: string): void {
-  siteCache(ctx.store).delete(siteId);
+  siteCache(storeKey(ctx.store)).delete(siteId);
 }
 
 /** Validates a configuration; its policy facts, when given, must be complete (a missing item is named). */
@@ -95,7 +96,7 @@ export async function issueKey(ctx: DomainContext, siteId: string): Promise<{ id
 /** Revokes a key; it stops opening the site within KEY_TTL_MS in every process (at once in this one). */
 export async function revokeKey(ctx: DomainContext, siteId: string, id: string): Promise<void> {
   if (!(await ctx.apiKeys.revoke(siteId, id, ctx.clock()))) throw notFound('No active key with this id for this site.');
-  keyCaches.delete(ctx.store);
+  keyCaches.delete(storeKey(ctx.store));
 }
 
 const KEY_TTL_MS = 30_000;
@@ -106,8 +107,8 @@ const keyCaches = new WeakMap<object, Map<string, { siteId: string | null; until
  * useful; answers are kept 30 s, so a revoked key stops working within that time.
  */
 export async function siteForKeyHash(ctx: Pick<DomainContext, 'sites' | 'store' | 'clock'>, keyHash: string): Promise<string | null> {
-  let cache = keyCaches.get(ctx.store);
-  if (!cache) keyCaches.set(ctx.store, (cache = new Map()));
+  let cache = keyCaches.get(storeKey(ctx.store));
+  if (!cache) keyCaches.set(storeKey(ctx.store), (cache = new Map()));
   const now = ctx.clock();
   const hit = cache.get(keyHash);
   if (hit && hit.until > now && hit.until - KEY_TTL_MS <= now) return hit.siteId;
