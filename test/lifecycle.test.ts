@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { linkToken, makeHarness, optIn, type Harness } from './harness.ts';
+import { json, linkToken, makeHarness, optIn, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -29,9 +29,7 @@ describe('double opt-in', () => {
     await h.flush();
     const unsub = linkToken(h, 'u');
 
-    const gate = await h.app.request('/v1/sites/demo/subscribers/+33612345678', {
-      headers: { authorization: `Bearer ${h.demoKey}` },
-    });
+    const gate = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '+33612345678' }, { authorization: `Bearer ${h.demoKey}` }));
     expect(await gate.json()).toMatchObject({ status: 'confirmed', canSend: true });
 
     expect((await h.app.request(`/u/${unsub}`)).status).toBe(200);

@@ -151,7 +151,11 @@ describe('routes that are not browser-facing', () => {
     const admin = await h.app.request('/v1/sites/demo', { headers: { origin, authorization: `Bearer ${h.demoKey}` } });
     expect(admin.status).toBe(200);
     expect(admin.headers.get('access-control-allow-origin')).toBeNull();
-    const gate = await h.app.request('/v1/sites/demo/subscribers/0612345678', { headers: { origin, authorization: `Bearer ${h.demoKey}` } });
+    const gate = await h.app.request('/v1/sites/demo/subscribers/lookup', {
+      method: 'POST',
+      headers: { origin, authorization: `Bearer ${h.demoKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '0612345678' }),
+    });
     expect(gate.status).toBe(200);
     expect(gate.headers.get('access-control-allow-origin')).toBeNull();
     const page = await h.app.request(`/c/${'A'.repeat(43)}`, { headers: { origin } });

@@ -5,6 +5,7 @@ import { ADMIN_TOKEN, json, makeHarness, widgetFor, type Harness } from '../harn
 import { count, expectNoStack, expectProblem } from './helpers.ts';
 
 const CONSENTS = '/v1/sites/demo/consents';
+const LOOKUP = '/v1/sites/demo/subscribers/lookup';
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 let h: Harness;
@@ -149,20 +150,27 @@ describe('the send gate', () => {
     ['a landline', '0123456789'],
     ['too short', '06'],
   ])('%s is a 422 naming phone', async (_label, phone) => {
-    await expectProblem(await h.app.request(`/v1/sites/demo/subscribers/${encodeURIComponent(phone)}`, { headers: admin }), 422, 'phone');
+    await expectProblem(await h.app.request(LOOKUP, json({ phone }, admin)), 422, 'phone');
   });
 
-  it('an unknown number answers none, in E.164, whatever the form given', async () => {
+  it('an unknown number answers 200 none with no subscriberId, masked the same whatever the form given', async () => {
     for (const form of ['0612345678', '+33612345678', '06 12 34 56 78', '+33 6 12 34 56 78']) {
-      const res = await h.app.request(`/v1/sites/demo/subscribers/${encodeURIComponent(form)}`, { headers: admin });
+      const res = await h.app.request(LOOKUP, json({ phone: form }, admin));
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ phone: '+33612345678', status: 'none', canSend: false, proofUrl: null });
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toEqual({
+        subscriberId: null, maskedPhone: '+33 6 •• •• •• 78', status: 'none', canSend: false, reason: 'no-consent',
+        proofUrl: null, renewalRequired: false, suppressed: false,
+      });
     }
   });
 
-  it('a malformed percent-escape in the number is a 422, not a 500', async () => {
-    for (const path of ['%E0%A4%A', '%25E0', '%']) {
-      await expectProblem(await h.app.request(`/v1/sites/demo/subscribers/${path}`, { headers: admin }), 422, 'phone');
+  it('a missing, non-string or oversized phone is a 422 naming it; a subscriberId that is no id is a 404', async () => {
+    for (const body of [{}, { phone: 612345678 }, { phone: '' }, { phone: '6'.repeat(41) }]) {
+      await expectProblem(await h.app.request(LOOKUP, json(body, admin)), 422, 'phone');
+    }
+    for (const id of ['%E0%A4%A', '%25E0', '0612345678', '%2B33612345678', 'A'.repeat(23)]) {
+      await expectProblem(await h.app.request(`/v1/sites/demo/subscribers/${id}`, { headers: admin }), 404);
     }
   });
 });

@@ -5,7 +5,8 @@ import { demoSiteConfig } from '../../worker/domain/demo.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 import { expectProblem } from './helpers.ts';
 
-const GATE = '/v1/sites/demo/subscribers/%2B33612345678';
+const GATE = '/v1/sites/demo/subscribers/lookup';
+const LOOKUP = JSON.stringify({ phone: '+33612345678' });
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const TWILIO = {
   provider: 'twilio',
@@ -27,7 +28,7 @@ describe('keys', () => {
   const routes = (body: string) => [
     ['GET', '/v1/sites/demo', undefined],
     ['PUT', '/v1/sites/demo', body],
-    ['GET', GATE, undefined],
+    ['POST', GATE, LOOKUP],
   ] as const;
 
   it('no key is a 401 with WWW-Authenticate; a wrong or malformed one a 403 or 401', async () => {
@@ -59,7 +60,7 @@ describe('keys', () => {
 
   it('the admin on an unknown site gets a 404; a site key on it a 403', async () => {
     await expectProblem(await h.app.request('/v1/sites/nope', { headers: admin }), 404);
-    await expectProblem(await h.app.request('/v1/sites/nope/subscribers/0612345678', { headers: admin }), 404);
+    await expectProblem(await h.app.request('/v1/sites/nope/subscribers/lookup', json({ phone: '0612345678' }, admin)), 404);
     await expectProblem(await h.app.request('/v1/sites/nope', { headers: { authorization: `Bearer ${h.demoKey}` } }), 403);
   });
 });
@@ -88,10 +89,10 @@ describe('site administration', () => {
     const body = (await got.json()) as Record<string, unknown>;
     expect(body).not.toHaveProperty('apiKey');
     expect(JSON.stringify(body)).not.toContain(created.apiKey);
-    expect((await h.app.request('/v1/sites/other/subscribers/0612345678', { headers: own })).status).toBe(200);
+    expect((await h.app.request('/v1/sites/other/subscribers/lookup', json({ phone: '0612345678' }, own))).status).toBe(200);
 
     await expectProblem(await h.app.request('/v1/sites/demo', { headers: own }), 403);
-    await expectProblem(await h.app.request(GATE, { headers: own }), 403);
+    await expectProblem(await h.app.request(GATE, json({ phone: '0612345678' }, own)), 403);
     await expectProblem(await h.app.request('/v1/sites/other', { headers: { authorization: `Bearer ${h.demoKey}` } }), 403);
     const put = await h.app.request('/v1/sites/demo', { ...json(demoSiteConfig, own), method: 'PUT' });
     await expectProblem(put, 403);

@@ -180,11 +180,9 @@ describe('confirming', () => {
 
   it('the confirmation turns the send gate to canSend', async () => {
     await confirmed();
-    const gate = await h.app.request(`/v1/sites/demo/subscribers/${encodeURIComponent(PHONE)}`, {
-      headers: { authorization: `Bearer ${h.demoKey}` },
-    });
+    const gate = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: PHONE }, { authorization: `Bearer ${h.demoKey}` }));
     expect(gate.status).toBe(200);
-    expect(await gate.json()).toMatchObject({ phone: PHONE, status: 'confirmed', canSend: true, suppressed: false });
+    expect(await gate.json()).toMatchObject({ maskedPhone: '+33 6 •• •• •• 78', status: 'confirmed', canSend: true, suppressed: false });
   });
 
   it('a confirm after unsubscribing does not resurrect the consent', async () => {
@@ -236,9 +234,7 @@ describe('unsubscribing', () => {
     expect((await h.ctx.consents.byId(consentId))!).toMatchObject({ status: 'withdrawn', withdrawMethod: 'link', withdrawnAt: h.now() });
     expect(await countEvents(h, consentId, 'withdrawn')).toBe(1);
     expect(await count(h, 'SELECT COUNT(*) FROM suppressions')).toBe(1);
-    const gate = await h.app.request(`/v1/sites/demo/subscribers/${encodeURIComponent(PHONE)}`, {
-      headers: { authorization: `Bearer ${h.demoKey}` },
-    });
+    const gate = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: PHONE }, { authorization: `Bearer ${h.demoKey}` }));
     expect(await gate.json()).toMatchObject({ status: 'withdrawn', canSend: false, suppressed: true });
   });
 });

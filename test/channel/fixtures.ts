@@ -199,7 +199,11 @@ export async function genericInbound(
 
 /** The send gate for a number. */
 export async function gate(h: Harness, e164: string) {
-  const res = await h.app.request(`/v1/sites/demo/subscribers/${encodeURIComponent(e164)}`, { headers: auth(h) });
+  const res = await h.app.request('/v1/sites/demo/subscribers/lookup', {
+    method: 'POST',
+    headers: { ...auth(h), 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: e164 }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as { status: string; canSend: boolean; suppressed: boolean; renewalRequired: boolean };
 }

@@ -169,8 +169,10 @@ describe('SIGKILL in the middle of a burst of opt-ins', () => {
     );
     const statuses = new Map<number, string>();
     for (const i of [...accepted, ...failed]) {
-      const gate = await fetch(`${second.base}/v1/sites/demo/subscribers/${encodeURIComponent(numberAt(i).e164)}`, {
-        headers: { authorization: `Bearer ${adminToken}` },
+      const gate = await fetch(`${second.base}/v1/sites/demo/subscribers/lookup`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ phone: numberAt(i).e164 }),
       });
       expect(gate.status).toBe(200);
       statuses.set(i, ((await gate.json()) as { status: string }).status);

@@ -51,8 +51,8 @@ describe('policy versions', () => {
     const versions = (await (await h.app.request('/p/demo/versions')).json()) as { versions: { version: number }[] };
     expect(versions.versions.map((v) => v.version).sort()).toEqual([1, 2]);
 
-    const gate = (await (await h.app.request('/v1/sites/demo/subscribers/+33612345678', { headers: auth })).json()) as Record<string, unknown>;
-    expect(gate).toMatchObject({ status: 'confirmed', renewalRequired: true, canSend: false });
+    const gate = (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '+33612345678' }, auth))).json()) as Record<string, unknown>;
+    expect(gate).toMatchObject({ status: 'confirmed', renewalRequired: true, canSend: false, reason: 'renewal-required' });
     const widget = (await (await h.app.request('/v1/sites/demo/widget?locale=en')).json()) as { policy: { version: number } };
     expect(widget.policy.version).toBe(2);
     expect(res.status).toBe(202);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, confirmedConsent, makeHarness, pendingConsent, type Harness } from '../harness.ts';
+import { ADMIN_TOKEN, confirmedConsent, json, makeHarness, pendingConsent, type Harness } from '../harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -9,7 +9,8 @@ afterEach(async () => h.close());
 
 const DAY = 86_400_000;
 const auth = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
-const gate = async (phone: string) => (await (await h.app.request(`/v1/sites/demo/subscribers/${encodeURIComponent(phone)}`, auth)).json()) as Record<string, unknown>;
+const gate = async (phone: string) =>
+  (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone }, auth.headers))).json()) as Record<string, unknown>;
 const subject = async (e164: string) => h.ctx.subjects.byIndex('demo', await h.ctx.sealer.blindIndex('demo', e164));
 
 describe('retention', () => {

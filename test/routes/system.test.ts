@@ -13,7 +13,7 @@ describe('system routes', () => {
     const doc = (await (await h.app.request('/openapi.json')).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.schemas.ConsentRequest.required).toEqual(expect.arrayContaining(['phone', 'choice', 'textSha256', 'policyVersion']));
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/sites/{site}/consents', '/proofs/{proofId}', '/v1/sites/{site}/subscribers/{phone}']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/sites/{site}/consents', '/proofs/{proofId}', '/v1/sites/{site}/subscribers/lookup', '/v1/sites/{site}/subscribers/{subscriberId}']));
     const html = await (await h.app.request('/docs')).text();
     expect(html).toContain('/v1/sites/{site}/consents');
   });

@@ -41,7 +41,11 @@ async function waitForLink(target: LifecycleTarget, kind: 'c' | 'u', to: string,
 }
 
 async function gate(target: LifecycleTarget, e164: string) {
-  const res = await target.fetch(`/v1/sites/demo/subscribers/${encodeURIComponent(e164)}`, { headers: { authorization: `Bearer ${target.token}` } });
+  const res = await target.fetch('/v1/sites/demo/subscribers/lookup', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: e164 }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as { status: string; canSend: boolean };
 }

@@ -34,7 +34,7 @@ export function subjectsRepo(store: Store) {
       .from(subjects)
       .leftJoin(
         consents,
-        sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} ORDER BY c.requested_at DESC LIMIT 1)`,
+        sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} ORDER BY c.requested_at DESC, c.rowid DESC LIMIT 1)`,
       )
       .where(where);
   return {

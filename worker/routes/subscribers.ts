@@ -29,6 +29,9 @@ export const csvCell = (v: unknown) => {
   return `"${(/^[=+\-@\t\r]/.test(s) && !/^\+\d{1,15}$/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
 };
 
+/** Rows per keyset page of a streamed export: the stream holds one page at a time, never the whole list. */
+export const STREAM_PAGE = 300;
+
 export function subscriberRoutes() {
   const app = new Hono<AppEnv>();
 
@@ -52,7 +55,7 @@ export function subscriberRoutes() {
           headerSent = true;
           return;
         }
-        const page = await listSubscribers(ctx, site, { limit: 500, cursor, ...(q.status ? { status: q.status } : {}) });
+        const page = await listSubscribers(ctx, site, { limit: STREAM_PAGE, cursor, ...(q.status ? { status: q.status } : {}) });
         const text = page.rows
           .map((r) => (q.format === 'csv' ? `${CSV_COLUMNS.map((k) => csvCell(r[k])).join(',')}\r\n` : `${JSON.stringify(r)}\n`))
           .join('');
