@@ -3,12 +3,14 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Store } from './db/client.ts';
+import { countingStore, roundTrips, serverTimingValue } from './db/counting.ts';
 import { createDomainContext, type DomainContext, type SigningKeys } from './domain/context.ts';
 import type { ChallengeVerifier } from './domain/abuse.ts';
 import { turnstileVerifier } from './domain/turnstile.ts';
 import type { Sealer } from './crypto/sealing.ts';
 import { webRandom, type Random } from './crypto/tokens.ts';
-import { AppError, problemOf } from './errors.ts';
+import { AppError, problemOf, STORAGE_RETRY_AFTER_S, storageFault } from './errors.ts';
+import { unavailablePage } from './pages/unavailable.tsx';
 import type { AppEnv } from './http.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import type { OutboundPolicy } from './net/outbound.ts';
@@ -50,6 +52,8 @@ export interface AppDeps {
   clientIp?: (c: Context) => string | undefined;
   /** Calls to configured URLs: a resolver where the runtime has one; local callbacks only in dev when asked. */
   outbound?: OutboundPolicy;
+  /** `Server-Timing: db;dur=…;desc="<round trips>"` on every response (ASSENT_SERVER_TIMING; default: dev mode only). */
+  serverTiming?: boolean;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -73,14 +77,23 @@ export function contextFromDeps(input: AppDeps): { deps: AppDeps; ctx: DomainCon
 export function createApp(input: AppDeps) {
   const { deps, ctx } = contextFromDeps(input);
   const logger = deps.logger!;
+  const serverTiming = deps.serverTiming ?? deps.mode === 'dev';
   const app = new Hono<AppEnv>();
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(async function accessLog(c, next) {
     const started = performance.now();
     c.set('deps', deps);
-    c.set('ctx', ctx);
-    await next();
+    if (serverTiming) {
+      // This request's own view of the store, so its round trips are counted apart from concurrent requests'.
+      const trips = roundTrips();
+      c.set('ctx', createDomainContext({ ...ctx, store: countingStore(ctx.store, trips) }));
+      await next();
+      c.header('Server-Timing', serverTimingValue(trips), { append: true });
+    } else {
+      c.set('ctx', ctx);
+      await next();
+    }
     // The route pattern, never the raw path: paths can hold tokens or a number (the send gate).
     logger.info('request', {
       requestId: c.var.requestId,
@@ -128,6 +141,16 @@ export function createApp(input: AppDeps) {
   );
   app.onError((error, c) => {
     if (error instanceof AppError) return problem(c, error);
+    const fault = storageFault(error);
+    if (fault) {
+      logger.warn('storage unavailable', { requestId: c.var.requestId, route: c.req.routePath, reason: fault.reason });
+      // People on the hosted form and the link pages get a page, not JSON.
+      if (/^\/(s|c|u)\//.test(c.req.path)) {
+        const { html, headers } = unavailablePage(STORAGE_RETRY_AFTER_S);
+        return c.body(html, 503, headers);
+      }
+      return problem(c, fault);
+    }
     const status = (error as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return problem(c, new AppError('bad_request', status, 'The request could not be read.'));
