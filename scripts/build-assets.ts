@@ -1,8 +1,9 @@
 // `npm run build`: bundles what every runtime serves without a filesystem (migrations, policy templates, the
 // widget) into worker/generated/*.ts, so Node, Deno and Workers import the same modules.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWidget } from '../widget/build.ts';
+import { buildProofIsland, buildVerifier } from '../worker/verify/build.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'worker/generated');
@@ -35,3 +36,13 @@ writeModule(
   `export const widgetBundle = ${JSON.stringify({ code: widget.code, sha256: widget.sha256hex, sri: widget.sri })};\n`,
 );
 console.log(`built: ${migrations.length} migrations, policy templates ${Object.keys(templates).join(',')}, widget ${widget.code.length} bytes (${widget.sri})`);
+
+// The standalone verifier, served at /verify.mjs and kept at the repository root so auditors read the code they
+// run (test/verify/standalone.test.ts holds both equal to this build), and the proof page's in-browser checks.
+const verifier = await buildVerifier();
+const island = await buildProofIsland();
+if (!existsSync(join(root, 'verify.mjs')) || readFileSync(join(root, 'verify.mjs'), 'utf8') !== verifier.code) {
+  writeFileSync(join(root, 'verify.mjs'), verifier.code);
+  console.log(`verify.mjs rewritten (${verifier.bytes} bytes, sha256 ${verifier.sha256hex}): commit it and update the README`);
+}
+writeModule('verifier.ts', `export const verifierBundle = ${JSON.stringify(verifier)};\nexport const proofIsland = ${JSON.stringify(island)};\n`);

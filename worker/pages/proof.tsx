@@ -1,96 +1,242 @@
-// The proof page for people: status, timeline, what was shown (policy link), how to verify, and the raw JSON.
+// The proof page for people: in the receipt's language, times in the site's time zone, what was shown, a timeline,
+// checks run in the browser (islands/proof-check.ts), how to keep and verify the evidence, technical details folded.
 import type { ProofDocument } from '../domain/receipts.ts';
 import { page } from './layout.tsx';
+import { fillIn, proofTexts, type ProofTexts } from './proof-texts.ts';
 
 const CSS = `
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
-ol.timeline{padding-left:1.2rem}ol.timeline li{margin:.3rem 0}
-pre{overflow:auto;padding:1rem;border:1px solid #8884;border-radius:.5rem;font-size:.85rem;white-space:pre-wrap;word-break:break-all}
-.status{display:inline-block;padding:.1rem .6rem;border-radius:1rem;border:2px solid currentColor;font-weight:700}
-code{font-size:.9em}
-blockquote{margin:1rem 0;padding:.5rem 1rem;border-left:4px solid #8888}blockquote p{margin:.3rem 0}
+dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.35rem 1rem}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
+@media (max-width:30rem){dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.5rem}}
+.status{display:inline-block;padding:.1rem .7rem;border-radius:1rem;border:2px solid currentColor;font-weight:700}
+ol.timeline{list-style:none;padding:0;border-left:3px solid var(--muted);margin-left:.4rem}
+ol.timeline li{position:relative;padding:0 0 .9rem 1.1rem}ol.timeline li::before{content:"";position:absolute;left:-.55rem;top:.45rem;width:.8rem;height:.8rem;border-radius:50%;background:var(--accent)}
+.when{font-weight:600}.small{font-size:.9rem;color:var(--muted)}
+blockquote{margin:1rem 0;padding:.5rem 1rem;border-left:4px solid var(--accent)}blockquote p{margin:.3rem 0}
+code,.hash{font-size:.85em;word-break:break-all}
+pre{overflow:auto;padding:.75rem;border:1px solid var(--muted);border-radius:.5rem;font-size:.85rem;white-space:pre-wrap;word-break:break-all}
+a.button{display:inline-block;font-weight:600;padding:.6rem 1.2rem;border-radius:.5rem;border:2px solid var(--accent);text-decoration:none;min-height:44px}
+ul.checks{list-style:none;padding:0}ul.checks li{margin:.4rem 0;padding-left:1.8rem;text-indent:-1.8rem}
+.mark{display:inline-block;width:1.8rem;text-indent:0;font-weight:700}
+.verdict{font-weight:700;padding:.5rem .8rem;border-radius:.5rem;border:2px solid currentColor}
+details{margin:1rem 0}summary{cursor:pointer;font-weight:600;min-height:44px;padding:.6rem 0}
+.file{margin-top:1rem}
+@media print{
+  .no-print{display:none!important}
+  body{font-size:11pt;color:#000;background:#fff}main{max-width:none;padding:0}
+  a{color:#000}a[href^="http"]::after{content:" (" attr(href) ")";font-size:.8em;word-break:break-all}
+  h2{break-after:avoid}ol.timeline li,blockquote,dl.facts{break-inside:avoid}
+  details>*{display:block}
+}
 `;
 
-const STATUS: Record<string, string> = {
-  pending: 'Pending — asked, not yet confirmed',
-  confirmed: 'Confirmed — double opt-in completed',
-  withdrawn: 'Withdrawn — the subscriber left',
-  expired: 'Expired — never confirmed',
-  erased: 'Erased — personal data deleted',
-};
+export interface ProofPageOptions {
+  timezone: string;
+  urls: { self: string; evidence: string; jwks: string; log: string; verifier: string; island: string; json: string };
+  verifier: { sha256hex: string; bytes: number };
+}
 
-/** The widget texts a visitor reads, in the order the widget shows them. */
+type Receipt = ProofDocument['receipt'];
+type Entry = { index: number; leaf: Record<string, unknown>; inclusion?: string[] | null };
+
+/** "1 March 2026, 11:00:00 (UTC+01:00)": the site's zone with its offset, so nobody has to convert. */
+export function formatTime(iso: string | null | undefined, lang: string, timeZone: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const text = new Intl.DateTimeFormat(lang, { timeZone, dateStyle: 'long', timeStyle: 'medium' }).format(date);
+  const zone = new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'longOffset' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  return `${text} (${zone === 'GMT' ? 'UTC+00:00' : zone.replace('GMT', 'UTC')})`;
+}
+
 const SHOWN = ['program', 'intro', 'description', 'frequencyLabel', 'frequency', 'rates', 'stop', 'policyLink', 'phoneLabel', 'yes', 'no'];
 
-export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | null, urls: { self: string; jwks: string; log: string }): string {
+function methodText(t: ProofTexts, method: unknown, extra?: string): string {
+  const words = t.method[String(method)] ?? String(method ?? '—');
+  return extra ? `${words}, ${extra}` : words;
+}
+
+function Timeline(props: { t: ProofTexts; r: Receipt; entries: Entry[]; when: (iso: unknown) => string }) {
+  const { t, r, entries, when } = props;
+  const how = (type: string): string | undefined => {
+    if (type === 'requested') return methodText(t, r.collection.method, r.collection.pageUrl ? fillIn(t.onPage, { page: String(r.collection.pageUrl) }) : undefined);
+    if (type === 'confirmed' && r.confirmation) return methodText(t, r.confirmation.method);
+    if (type === 'withdrawn' && r.withdrawal) {
+      return methodText(t, r.withdrawal.method, r.withdrawal.keyword ? fillIn(t.keyword, { keyword: String(r.withdrawal.keyword) }) : undefined);
+    }
+    return undefined;
+  };
+  return (
+    <ol class="timeline">
+      {entries.map((e) => {
+        const type = String(e.leaf.type);
+        const detail = how(type);
+        return (
+          <li>
+            <span class="when">{when(e.leaf.at)}</span> — {t.event[type] ?? type}
+            {detail ? ` ${detail}` : ''}.
+            <br />
+            <span class="small">{Array.isArray(e.inclusion) ? fillIn(t.logPosition, { index: e.index }) : t.logPending}</span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | null, options: ProofPageOptions): string {
   const r = doc.receipt;
-  const when = (iso: string | null | undefined) => (iso ? new Date(iso).toUTCString() : '—');
+  const { lang, t } = proofTexts(String(r.language ?? r.notice.locale));
+  const when = (iso: unknown) => formatTime(typeof iso === 'string' ? iso : null, lang, options.timezone);
+  const log = doc.log as { checkpoint: string | null; entries: Entry[]; pending?: Entry[] };
+  const entries = [...log.entries, ...(log.pending ?? []).map((e) => ({ ...e, inclusion: null }))].sort((a, b) => a.index - b.index);
+  const controller = r.controller?.name ?? '—';
+  const subject = r.subject.phone ?? t.someone;
+  const urls = options.urls;
+  // What the island needs: where the evidence is, and the words for each check in this page's language.
+  const islandData = JSON.stringify({ evidence: urls.evidence, lang, verdict: t.verdict, checks: t.checkNames, running: t.verifyRunning }).replace(/</g, '\\u003c');
+  const command = `node verify.mjs --offline assent-proof-${r.consentId}.json`;
+  const [step1, step2, step3] = t.keepSteps as [string, string, string];
+  const [before1, after1] = step1.split('{verifier}') as [string, string];
+  const [before2, after2] = fillIn(step2, { bytes: options.verifier.bytes }).split('{sha}') as [string, string];
   return page({
-    lang: 'en',
-    title: `Consent proof ${r.consentId}`,
+    lang,
+    title: `${t.title} ${r.consentId}`,
     css: CSS,
+    head: <script src={urls.island} defer />,
     body: (
       <main>
-        <h1>Consent proof</h1>
+        <h1>{t.title}</h1>
         <p>
-          <span class="status">{STATUS[r.status] ?? r.status}</span>
+          {t.statusLabel}
+          {lang === 'fr' ? ' : ' : ': '}
+          <span class="status">{t.status[r.status] ?? r.status}</span>
         </p>
-        <dl>
-          <dt>Proof id</dt>
+        <p>
+          {fillIn(t.summary, { subject, date: when(r.collection.at), controller })}{' '}
+          {r.confirmation ? fillIn(t.summaryConfirmed, { date: when(r.confirmation.at), how: methodText(t, r.confirmation.method) }) : ''}{' '}
+          {r.withdrawal ? fillIn(t.summaryWithdrawn, { date: when(r.withdrawal.at), how: methodText(t, r.withdrawal.method) }) : ''}
+        </p>
+        <p class="small">{fillIn(t.timeZone, { zone: options.timezone })}</p>
+
+        <h2>{t.whoWhat}</h2>
+        <dl class="facts">
+          <dt>{t.controller}</dt>
+          <dd>{r.controller ? `${r.controller.name}, ${r.controller.address} (${r.controller.email})` : '—'}</dd>
+          <dt>{t.subscriber}</dt>
+          <dd>{r.subject.phone ?? '—'}</dd>
+          <dt>{t.purposes}</dt>
+          <dd>
+            {r.purposes.length === 0
+              ? '—'
+              : r.purposes.map((p) => (
+                  <div>
+                    {String(p.description)} — {t.legalBasis[p.legalBasis] ?? p.legalBasis}
+                  </div>
+                ))}
+          </dd>
+          <dt>{t.proofId}</dt>
           <dd>
             <code>{r.consentId}</code>
           </dd>
-          <dt>Controller</dt>
-          <dd>{r.controller ? `${r.controller.name}, ${r.controller.address} (${r.controller.email})` : '—'}</dd>
-          <dt>Subscriber</dt>
-          <dd>{r.subject.phone ?? '—'}</dd>
-          <dt>Purposes</dt>
-          <dd>{r.purposes.map((p) => `${String(p.description)} (${p.legalBasis})`).join('; ') || '—'}</dd>
         </dl>
-        <h2>What was shown</h2>
-        <p>
-          Privacy policy <a href={r.notice.policyUrl}>version {r.notice.policyVersion}</a> in “{r.notice.locale}”, SHA-256{' '}
-          <code>{r.notice.policySha256}</code>. Widget texts SHA-256 <code>{r.notice.widgetTextSha256}</code> (
-          <a href={`/v1/sites/${r.site}/widget/texts/${r.notice.widgetTextSha256}`}>the texts, as JSON</a>).
-        </p>
+
+        <h2>{t.timeline}</h2>
+        <Timeline t={t} r={r} entries={entries} when={when} />
+
+        <h2>{t.shown}</h2>
         {texts ? (
-          <blockquote lang={r.notice.locale}>
-            {SHOWN.filter((key) => typeof texts[key] === 'string').map((key) => (
-              <p>{String(texts[key])}</p>
-            ))}
-          </blockquote>
-        ) : null}
-        <h2>Timeline</h2>
-        <ol class="timeline">
-          <li>
-            Asked on {when(r.collection.at)} via {r.collection.method}
-            {r.collection.pageUrl ? ` on ${r.collection.pageUrl}` : ''}.
-          </li>
-          {r.confirmation ? <li>Confirmed on {when(r.confirmation.at)} by {r.confirmation.method}.</li> : null}
-          {r.withdrawal ? (
-            <li>
-              Withdrawn on {when(r.withdrawal.at)} by {r.withdrawal.method}
-              {r.withdrawal.keyword ? ` (“${r.withdrawal.keyword}”)` : ''}.
-            </li>
-          ) : null}
-        </ol>
-        <h2>Log entries</h2>
-        <ol class="timeline">
-          {doc.log.entries.map((e) => (
-            <li>
-              #{e.index}: {String(e.leaf.type)} at {String(e.leaf.at)}
-            </li>
-          ))}
-        </ol>
-        <h2>How to verify</h2>
+          <>
+            <p>{fillIn(t.shownLead, { locale: r.notice.locale })}</p>
+            <blockquote lang={r.notice.locale}>
+              {SHOWN.filter((key) => typeof texts[key] === 'string').map((key) => (
+                <p>{String(texts[key])}</p>
+              ))}
+            </blockquote>
+          </>
+        ) : (
+          <p>{t.shownMissing}</p>
+        )}
         <p>
-          This proof is signed (Ed25519, keys at <a href={urls.jwks}>/.well-known/jwks.json</a>) and each event is in the
-          site's public, append-only log (<a href={urls.log}>log key and size</a>). Anyone can check it without trusting
-          this server:
+          <a href={r.notice.policyUrl}>{fillIn(t.policy, { version: r.notice.policyVersion, locale: r.notice.locale })}</a>
         </p>
-        <pre>npx assent verify {urls.self}</pre>
-        <h2>Raw proof (JSON)</h2>
-        <pre>{JSON.stringify(doc, null, 2)}</pre>
+
+        <h2>{t.verify}</h2>
+        <section id="proof-check" data-proof={islandData} aria-live="polite">
+          <p>{t.verifyLead}</p>
+          <p class="small" id="proof-check-noscript">{t.verifyNoScript}</p>
+          <div id="proof-check-results" />
+          <p class="no-print">
+            <button type="button" id="proof-check-run" hidden>
+              {t.verifyRun}
+            </button>
+          </p>
+          <p class="file no-print">
+            <label for="proof-check-file">{t.verifyFile}</label>
+            <br />
+            <input type="file" id="proof-check-file" accept="application/json,.json" />
+          </p>
+        </section>
+
+        <h2>{t.keepTitle}</h2>
+        <p class="no-print">
+          <a class="button" href={urls.evidence} download={`assent-proof-${r.consentId}.json`}>
+            {t.download}
+          </a>
+        </p>
+        <p>{t.keepLead}</p>
+        <ol>
+          <li>
+            {before1}
+            <a href={urls.verifier}>verify.mjs</a>
+            {after1}
+          </li>
+          <li>
+            {before2}
+            <code class="hash">{options.verifier.sha256hex}</code>
+            {after2}
+          </li>
+          <li>
+            {step3}
+            <pre>{command}</pre>
+          </li>
+        </ol>
+        <p>{t.keepWhy}</p>
+
+        <details>
+          <summary>{t.technical}</summary>
+          <dl class="facts">
+            <dt>{t.tech.receiptId}</dt>
+            <dd>
+              <code>{String(r.receiptId)}</code>
+            </dd>
+            <dt>{t.tech.policySha}</dt>
+            <dd>
+              <code>{r.notice.policySha256}</code>
+            </dd>
+            <dt>{t.tech.textSha}</dt>
+            <dd>
+              <code>{r.notice.widgetTextSha256}</code>
+            </dd>
+            <dt>{t.tech.logOrigin}</dt>
+            <dd>
+              <a href={urls.log}>
+                <code>{String(r.log.origin)}</code>
+              </a>
+            </dd>
+            <dt>{t.tech.keys}</dt>
+            <dd>
+              <a href={urls.jwks}>/.well-known/jwks.json</a>
+            </dd>
+            <dt>{t.tech.json}</dt>
+            <dd>
+              <a href={urls.json}>{urls.json}</a>
+            </dd>
+          </dl>
+          <p>{t.tech.checkpoint}</p>
+          <pre>{log.checkpoint ?? '—'}</pre>
+          <p>{t.tech.signature}</p>
+          <pre>{doc.jws}</pre>
+        </details>
       </main>
     ),
   });

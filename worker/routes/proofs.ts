@@ -1,9 +1,12 @@
-// Proofs and the transparency log: /proofs/{id} (HTML or JSON), number match, JWKS, log info, checkpoint, consistency.
-import { Hono } from 'hono';
+// Proofs and the transparency log: /proofs/{id} (HTML or JSON), its evidence file, the standalone verifier and the
+// page's checks, number match, JWKS, log info, checkpoint, consistency.
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { consistency, integrate, logOrigin, previousVerifierKeys, verifierKey } from '../domain/log.ts';
 import { normalisePhone } from '../domain/phone.ts';
+import { evidenceFile } from '../domain/evidence.ts';
 import { proofDocument } from '../domain/receipts.ts';
+import { proofIsland, verifierBundle } from '../generated/verifier.ts';
 import { loadSite } from '../domain/sites.ts';
 import { publicJwks } from '../crypto/signing.ts';
 import { timingSafeEqual } from '../crypto/tokens.ts';
@@ -13,6 +16,16 @@ import { enforceLimits } from '../domain/limits.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { proofPage } from '../pages/proof.tsx';
 
+const PROOF_PAGE_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function script(c: Context<AppEnv>, file: { code: string; sha256hex: string }, cacheControl: string) {
+  const etag = `"${file.sha256hex.slice(0, 32)}"`;
+  const headers = { ETag: etag, 'Cache-Control': cacheControl, 'Access-Control-Allow-Origin': '*', 'X-Content-Type-Options': 'nosniff' };
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+  return c.body(file.code, 200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });
+}
+
 const wantsJson = (accept: string | undefined, format: string | undefined) =>
   format === 'json' || (format !== 'html' && /application\/json/.test(accept ?? '') && !/text\/html/.test(accept ?? ''));
 
@@ -20,22 +33,50 @@ export function proofRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get('/proofs/:id', async (c) => {
-    const doc = await proofDocument(c.var.ctx, c.req.param('id'));
+    const ctx = c.var.ctx;
+    const doc = await proofDocument(ctx, c.req.param('id'));
     c.header('Cache-Control', 'no-cache');
     c.header('Access-Control-Allow-Origin', '*');
     if (wantsJson(c.req.header('accept'), c.req.query('format'))) return c.json(doc);
-    const base = c.var.ctx.publicUrl;
-    const shown = await c.var.ctx.policies.servedTexts(doc.receipt.site, doc.receipt.notice.widgetTextSha256);
-    return c.body(
-      proofPage(doc, shown ? (JSON.parse(shown.texts) as Record<string, unknown>) : null, {
-        self: `${base}/proofs/${doc.receipt.consentId}`,
+    const base = ctx.publicUrl;
+    const id = doc.receipt.consentId;
+    const [site, shown] = await Promise.all([
+      loadSite(ctx, doc.receipt.site),
+      ctx.policies.servedTexts(doc.receipt.site, doc.receipt.notice.widgetTextSha256),
+    ]);
+    const html = proofPage(doc, shown ? (JSON.parse(shown.texts) as Record<string, unknown>) : null, {
+      timezone: site.config.timezone,
+      urls: {
+        self: `${base}/proofs/${id}`,
+        json: `${base}/proofs/${id}?format=json`,
+        evidence: `/proofs/${id}/evidence`,
         jwks: `${base}/.well-known/jwks.json`,
         log: `${base}/v1/sites/${doc.receipt.site}/log`,
-      }),
-      200,
-      { ...pageHeaders, 'Cache-Control': 'no-cache' },
-    );
+        verifier: `${base}/verify.mjs`,
+        island: `/assets/proof-check.js?v=${proofIsland.sha256hex.slice(0, 16)}`,
+      },
+      verifier: verifierBundle,
+    });
+    // The page's own script checks the proof in the browser: same-origin script and fetches only.
+    return c.body(html, 200, { ...pageHeaders, 'Content-Security-Policy': PROOF_PAGE_CSP, 'Cache-Control': 'no-cache' });
   });
+
+  // One file that verifies with no network: keep it, and the consent stays provable without this service.
+  app.get('/proofs/:id/evidence', async (c) => {
+    const evidence = await evidenceFile(c.var.ctx, c.req.param('id'));
+    return c.body(`${JSON.stringify(evidence, null, 2)}\n`, 200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="assent-proof-${evidence.receipt.consentId}.json"`,
+      'Cache-Control': 'no-cache',
+      'Access-Control-Allow-Origin': '*',
+      'X-Content-Type-Options': 'nosniff',
+    });
+  });
+
+  app.get('/verify.mjs', (c) => script(c, verifierBundle, 'public, max-age=300'));
+  app.get('/assets/proof-check.js', (c) =>
+    script(c, proofIsland, c.req.query('v') === proofIsland.sha256hex.slice(0, 16) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  );
 
   app.post('/proofs/:id/match', async (c) => {
     const ctx = c.var.ctx;

@@ -1,10 +1,11 @@
-// `assent verify`: fetches or reads a proof, its JWKS and log key, runs verifyProof and
-// prints one line per check. I/O is handed in so the logic stays runtime-neutral.
+// `assent verify` and the standalone `node verify.mjs`: fetches or reads a proof or an evidence file, its keys,
+// runs verifyProof and prints one line per check. I/O is handed in so the logic stays runtime-neutral.
 
 import { parseCheckpoint } from '../crypto/note.ts';
-import type { Jwks } from '../crypto/signing.ts';
+import { isEvidence, verifyEvidence } from './evidence.ts';
+import type { KeySet } from './jws.ts';
 import { checkNotice } from './notice.ts';
-import { allPassed, verifyProof, type Check } from './verify-proof.ts';
+import { verdict, verifyProof, type Check } from './verify-proof.ts';
 
 export interface CliIo {
   fetch: typeof fetch;
@@ -12,18 +13,28 @@ export interface CliIo {
   writeFile(path: string, text: string): Promise<void>;
   stdout(line: string): void;
   stderr(line: string): void;
+  /** How the user runs this program, for the usage text (default `assent verify`). */
+  program?: string;
 }
 
-export const USAGE = `Usage: assent verify <proof-url | proof.json> [options]
+export function usage(program = 'assent verify'): string {
+  return `Usage: ${program} <proof-url | evidence.json | proof.json> [options]
 
 Options:
-  --jwks <file>              JWKS to check the receipt signature (default: {origin}/.well-known/jwks.json)
-  --log-key <key | file>     log verifier key (default: from {origin}/v1/sites/{site}/log)
+  --offline                  never use the network (an evidence file needs none)
+  --jwks <file>              JWKS to check the receipt signature (default: the evidence file's copy, or
+                             {origin}/.well-known/jwks.json)
+  --log-key <key | file>     log verifier key (default: the evidence file's copy, or {origin}/v1/sites/{site}/log)
   --checkpoint <file>        a checkpoint you saved earlier: proves the log only grew since
   --save-checkpoint <file>   save this proof's checkpoint once everything verifies
   --base <url>               server to fetch keys and consistency proofs from, for a proof file
 
-Exit status: 0 all checks pass, 1 a check failed, 2 usage error.`;
+Exit status: 0 VALID (all checks pass), 1 INVALID (a check failed), 2 usage error,
+3 PENDING (nothing failed, but an event is not yet covered by a signed checkpoint).`;
+}
+
+/** Kept for callers that print the default usage. */
+export const USAGE = usage();
 
 class UsageError extends Error {}
 
@@ -34,9 +45,10 @@ interface Args {
   checkpoint?: string;
   saveCheckpoint?: string;
   base?: string;
+  offline?: boolean;
 }
 
-const FLAGS: Record<string, keyof Omit<Args, 'target'>> = {
+const FLAGS: Record<string, 'jwks' | 'logKey' | 'checkpoint' | 'saveCheckpoint' | 'base'> = {
   '--jwks': 'jwks',
   '--log-key': 'logKey',
   '--checkpoint': 'checkpoint',
@@ -52,7 +64,9 @@ function parseArgs(argv: string[]): Args {
     const arg = rest[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const key = FLAGS[flag];
-    if (key) {
+    if (arg === '--offline') {
+      args.offline = true;
+    } else if (key) {
       const value = inline ?? rest[++i];
       if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
       args[key] = value;
@@ -80,19 +94,28 @@ function record(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
+  const help = usage(cliIo.program);
   if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
-    (argv.length === 0 ? io.stderr : io.stdout)(USAGE);
+    (argv.length === 0 ? cliIo.stderr : cliIo.stdout)(help);
     return argv.length === 0 ? 2 : 0;
   }
   let args: Args;
   try {
     args = parseArgs(argv);
   } catch (error) {
-    io.stderr(`assent: ${(error as Error).message}\n\n${USAGE}`);
+    cliIo.stderr(`assent: ${(error as Error).message}\n\n${help}`);
     return 2;
   }
+  // --offline replaces the network with a refusal, so no code path below can reach it by mistake.
+  const io: CliIo = args.offline
+    ? { ...cliIo, fetch: async (input) => Promise.reject(new Error(`--offline: refused to fetch ${String(input instanceof Request ? input.url : input)}`)) }
+    : cliIo;
   const isUrl = /^https?:\/\//i.test(args.target);
+  if (args.offline && (isUrl || args.base)) {
+    io.stderr(`assent: --offline cannot fetch ${args.base ?? args.target}; download the evidence file (…/proofs/ID/evidence) and verify that`);
+    return 2;
+  }
   let base: string | undefined;
   try {
     base = args.base ? new URL(args.base).origin : isUrl ? new URL(args.target).origin : undefined;
@@ -100,39 +123,36 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`assent: invalid URL ${args.base ?? args.target}`);
     return 2;
   }
-  if (!base && (!args.jwks || !args.logKey)) {
-    io.stderr('assent: a proof file needs --jwks and --log-key, or --base to fetch them');
-    return 2;
-  }
-
-  const failed = (name: string, error: unknown) => {
-    report(io, [{ name, ok: false, detail: error instanceof Error ? error.message : String(error) }]);
-    return 1;
-  };
 
   let proof: unknown;
   try {
     proof = isUrl ? await fetchJson(io, args.target) : JSON.parse(await io.readFile(args.target));
   } catch (error) {
-    return failed('fetch-proof', error);
+    return failed(io, 'fetch-proof', error);
+  }
+  if (!isEvidence(proof) && !base && (!args.jwks || !args.logKey)) {
+    io.stderr('assent: a proof file needs --jwks and --log-key, or --base to fetch them (an evidence file needs neither)');
+    return 2;
   }
   const site = record(record(proof).receipt).site;
 
-  let jwks: Jwks;
-  try {
-    jwks = (args.jwks ? JSON.parse(await io.readFile(args.jwks)) : await fetchJson(io, `${base}/.well-known/jwks.json`)) as Jwks;
-    if (!Array.isArray(jwks?.keys)) throw new Error('JWKS has no "keys" array');
-  } catch (error) {
-    return failed('fetch-jwks', error);
+  let jwks: KeySet | undefined;
+  if (args.jwks || !isEvidence(proof)) {
+    try {
+      jwks = (args.jwks ? JSON.parse(await io.readFile(args.jwks)) : await fetchJson(io, `${base}/.well-known/jwks.json`)) as KeySet;
+      if (!Array.isArray(jwks?.keys)) throw new Error('JWKS has no "keys" array');
+    } catch (error) {
+      return failed(io, 'fetch-jwks', error);
+    }
   }
 
-  let verifierKey: string;
+  let verifierKey: string | undefined;
   let origin: string | undefined;
   let previousVerifierKeys: string[] = [];
   try {
     if (args.logKey) {
       verifierKey = VERIFIER_KEY.test(args.logKey) ? args.logKey : (await io.readFile(args.logKey)).trim();
-    } else {
+    } else if (!isEvidence(proof)) {
       if (typeof site !== 'string') throw new Error('receipt has no site, pass --log-key');
       const info = record(await fetchJson(io, `${base}/v1/sites/${encodeURIComponent(site)}/log`));
       if (typeof info.verifierKey !== 'string') throw new Error('log info has no verifierKey');
@@ -144,7 +164,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`i log key ${verifierKey} (from the server; pin it with --log-key)`);
     }
   } catch (error) {
-    return failed('fetch-log-key', error);
+    return failed(io, 'fetch-log-key', error);
   }
 
   let savedCheckpoint: string | undefined;
@@ -153,46 +173,77 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     try {
       savedCheckpoint = await io.readFile(args.checkpoint);
     } catch (error) {
-      return failed('saved-checkpoint', error);
+      return failed(io, 'saved-checkpoint', error);
     }
     consistency = await fetchConsistency(io, base, site, savedCheckpoint, record(record(proof).log).checkpoint);
   }
 
-  const checks = await verifyProof({
-    proof,
-    jwks,
-    verifierKey,
-    ...(origin !== undefined && { origin }),
-    ...(previousVerifierKeys.length > 0 && { previousVerifierKeys }),
-    ...(savedCheckpoint !== undefined && { savedCheckpoint }),
-    ...(consistency !== undefined && { consistency }),
-  });
-  // Online, also check what was shown: the texts and the policy bytes the receipt names, fetched and hashed here.
-  if (base && typeof site === 'string') {
-    const origin = base;
-    checks.push(
-      ...(await checkNotice(record(record(proof).receipt), {
-        widgetTexts: (s, sha) => fetchJson(io, `${origin}/v1/sites/${encodeURIComponent(s)}/widget/texts/${sha}`),
-        policyMarkdown: async (s, version, locale) => {
-          const url = `${origin}/p/${encodeURIComponent(s)}/${version}?format=md&locale=${encodeURIComponent(locale)}`;
-          const response = await io.fetch(url);
-          if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
-          return new Uint8Array(await response.arrayBuffer());
-        },
-      })),
-    );
+  let checks: Check[];
+  if (isEvidence(proof)) {
+    describeEvidenceKeys(io, proof.keys, { jwks: Boolean(args.jwks), logKey: Boolean(args.logKey) });
+    checks = await verifyEvidence(proof, {
+      ...(jwks && { jwks }),
+      ...(verifierKey !== undefined && { verifierKey }),
+      ...(savedCheckpoint !== undefined && { savedCheckpoint }),
+      ...(consistency !== undefined && { consistency }),
+    });
+  } else {
+    checks = await verifyProof({
+      proof,
+      jwks: jwks!,
+      verifierKey: verifierKey!,
+      ...(origin !== undefined && { origin }),
+      ...(previousVerifierKeys.length > 0 && { previousVerifierKeys }),
+      ...(savedCheckpoint !== undefined && { savedCheckpoint }),
+      ...(consistency !== undefined && { consistency }),
+    });
+    // Online, also check what was shown: the texts and the policy bytes the receipt names, fetched and hashed here.
+    if (base && typeof site === 'string') checks.push(...(await onlineNotice(io, base, record(record(proof).receipt))));
   }
   report(io, checks);
-  const ok = allPassed(checks);
-  if (ok && args.saveCheckpoint) {
+  const result = verdict(checks);
+  if (result === 'VALID' && args.saveCheckpoint) {
     const checkpoint = String(record(record(proof).log).checkpoint);
     await io.writeFile(args.saveCheckpoint, checkpoint);
     io.stdout(`i checkpoint (size ${parseCheckpoint(checkpoint).size}) saved to ${args.saveCheckpoint}`);
   }
-  const failures = checks.filter((c) => !c.ok).length;
-  io.stdout(ok ? `VALID: all ${checks.length} checks passed` : `INVALID: ${failures} of ${checks.length} checks failed`);
-  if (!ok && args.saveCheckpoint) io.stdout('i checkpoint not saved');
-  return ok ? 0 : 1;
+  const failures = checks.filter((c) => !c.ok && !c.pending).length;
+  const waiting = checks.filter((c) => c.pending).length;
+  if (result === 'VALID') io.stdout(`VALID: all ${checks.length} checks passed`);
+  else if (result === 'PENDING') io.stdout(`PENDING: ${checks.length - waiting} of ${checks.length} checks passed; ${waiting} wait for the log's next signed checkpoint (verify again later)`);
+  else io.stdout(`INVALID: ${failures} of ${checks.length} checks failed`);
+  if (result !== 'VALID' && args.saveCheckpoint) io.stdout('i checkpoint not saved');
+  return result === 'VALID' ? 0 : result === 'PENDING' ? 3 : 1;
+}
+
+function failed(io: CliIo, name: string, error: unknown): number {
+  report(io, [{ name, ok: false, detail: error instanceof Error ? error.message : String(error) }]);
+  io.stdout('INVALID: could not read what to verify');
+  return 1;
+}
+
+/** Says whose keys an evidence file was checked with: a file can carry any key, so the auditor compares or pins. */
+function describeEvidenceKeys(io: CliIo, keys: unknown, pinned: { jwks: boolean; logKey: boolean }): void {
+  const jwks = record(record(keys).jwks).keys;
+  const log = record(record(keys).log);
+  const kids = Array.isArray(jwks) ? jwks.map((k) => String(record(k).kid)).join(', ') : 'none';
+  io.stdout(`i receipt key ${pinned.jwks ? '(pinned with --jwks)' : `${kids} (from the evidence file)`}`);
+  io.stdout(`i log key ${pinned.logKey ? '(pinned with --log-key)' : `${String(log.verifierKey)} (from the evidence file)`}`);
+  if (!pinned.jwks || !pinned.logKey) {
+    io.stdout('i compare these keys with ones you trust (the site\'s /.well-known/jwks.json and /v1/sites/SITE/log), or pin them with --jwks and --log-key');
+  }
+}
+
+async function onlineNotice(io: CliIo, origin: string, receipt: Record<string, unknown>): Promise<Check[]> {
+  return checkNotice(receipt, {
+    widgetTexts: (s, sha) => fetchJson(io, `${origin}/v1/sites/${encodeURIComponent(s)}/widget/texts/${sha}`),
+    policyMarkdown: async (s, version, locale) => {
+      const url = `${origin}/p/${encodeURIComponent(s)}/${version}?format=md&locale=${encodeURIComponent(locale)}`;
+      const response = await io.fetch(url);
+      if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    },
+  });
 }
 
 /** Consistency hashes from the saved size to the proof's size; undefined lets verifyProof report why. */
@@ -217,5 +268,5 @@ async function fetchConsistency(
 }
 
 function report(io: CliIo, checks: readonly Check[]): void {
-  for (const check of checks) io.stdout(`${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}`);
+  for (const check of checks) io.stdout(`${check.ok ? '✓' : check.pending ? '…' : '✗'} ${check.name}: ${check.detail}`);
 }

@@ -1,44 +1,28 @@
-// Offline verification of a consent proof: receipt signature, inclusion of its log entries
-// in a signed checkpoint, and (given an earlier checkpoint) that the log only grew since.
+// Offline verification of a consent proof: receipt signature, inclusion of its log entries in a signed
+// checkpoint, and (given an earlier checkpoint) that the log only grew since. WebCrypto only, no library, so the
+// same code runs in the CLI, the standalone verify.mjs and the proof page.
 
-import { z } from 'zod';
 import { bytesEqual, fromBase64, toBase64 } from '../crypto/encoding.ts';
 import { jcsBytes } from '../crypto/jcs.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../crypto/merkle.ts';
 import { parseCheckpoint, parseVerifierKey, verifyCheckpoint, type ParsedCheckpoint } from '../crypto/note.ts';
-import { verifyReceipt, type Jwks } from '../crypto/signing.ts';
+import { verifyJws, type KeySet } from './jws.ts';
+import { parseProof, type ProofDocument } from './proof-format.ts';
+
+export type { ProofDocument } from './proof-format.ts';
 
 export interface Check {
   name: string;
   ok: boolean;
   detail: string;
+  /** Not failed, not passed yet: the event is logged but no signed checkpoint covers it so far. */
+  pending?: boolean;
 }
 
-const base64Hash = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 SHA-256 hash');
-
-export const proofSchema = z.object({
-  receipt: z.looseObject({ consentId: z.string().min(1), site: z.string().min(1) }),
-  jws: z.string().min(1),
-  log: z.object({
-    checkpoint: z.string().min(1),
-    entries: z
-      .array(
-        z.object({
-          index: z.number().int().nonnegative(),
-          leaf: z.looseObject({ consentId: z.string().optional() }),
-          inclusion: z.array(base64Hash),
-        }),
-      )
-      .min(1),
-  }),
-});
-
-export type ProofDocument = z.infer<typeof proofSchema>;
-
 export interface VerifyProofOptions {
-  /** The proof JSON (`GET /proofs/{id}` with Accept: application/json). */
+  /** The proof JSON (`GET /proofs/{id}` with Accept: application/json), or an evidence file. */
   proof: unknown;
-  jwks: Jwks;
+  jwks: KeySet;
   /** The log's note verifier key, `name+hash8+base64(0x01‖pubkey)`. */
   verifierKey: string;
   /** Expected checkpoint origin, when known (from `GET /v1/sites/{site}/log`). */
@@ -53,33 +37,41 @@ export interface VerifyProofOptions {
 
 const pass = (name: string, detail: string): Check => ({ name, ok: true, detail });
 const fail = (name: string, detail: string): Check => ({ name, ok: false, detail });
+const wait = (name: string, detail: string): Check => ({ name, ok: false, pending: true, detail });
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function allPassed(checks: readonly Check[]): boolean {
   return checks.length > 0 && checks.every((c) => c.ok);
 }
 
+/** VALID when every check passed; PENDING when nothing failed but the log has not yet covered an event. */
+export function verdict(checks: readonly Check[]): 'VALID' | 'PENDING' | 'INVALID' {
+  if (allPassed(checks)) return 'VALID';
+  return checks.length > 0 && checks.every((c) => c.ok || c.pending) ? 'PENDING' : 'INVALID';
+}
+
 export async function verifyProof(options: VerifyProofOptions): Promise<Check[]> {
-  const parsed = proofSchema.safeParse(options.proof);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return [fail('proof-format', `${issue?.path.join('.') || 'proof'}: ${issue?.message ?? 'invalid'}`)];
-  }
-  const proof = parsed.data;
+  const parsed = parseProof(options.proof);
+  if (typeof parsed === 'string') return [fail('proof-format', parsed)];
+  const proof = parsed;
   const checks: Check[] = [pass('proof-format', `${proof.log.entries.length} log entries`)];
   checks.push(...(await checkReceipt(proof, options.jwks)));
 
   let checkpoint: ParsedCheckpoint | undefined;
-  try {
-    checkpoint = await verifyCheckpoint(proof.log.checkpoint, options.verifierKey);
-    checks.push(pass('checkpoint-signature', `${checkpoint.origin} size ${checkpoint.size}, signed by the log key`));
-  } catch (error) {
-    checks.push(fail('checkpoint-signature', message(error)));
-    // Still check inclusion against the claimed root, so the report says everything that is wrong.
+  if (proof.log.checkpoint === null) {
+    checks.push(wait('checkpoint-signature', 'the log has signed no checkpoint covering this consent yet'));
+  } else {
     try {
-      checkpoint = parseCheckpoint(proof.log.checkpoint);
-    } catch {
-      checkpoint = undefined;
+      checkpoint = await verifyCheckpoint(proof.log.checkpoint, options.verifierKey);
+      checks.push(pass('checkpoint-signature', `${checkpoint.origin} size ${checkpoint.size}, signed by the log key`));
+    } catch (error) {
+      checks.push(fail('checkpoint-signature', message(error)));
+      // Still check inclusion against the claimed root, so the report says everything that is wrong.
+      try {
+        checkpoint = parseCheckpoint(proof.log.checkpoint);
+      } catch {
+        checkpoint = undefined;
+      }
     }
   }
   if (checkpoint && options.origin !== undefined) {
@@ -97,6 +89,10 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
       checks.push(pass(`leaf-consent[${label}]`, `${event}event of consent ${proof.receipt.consentId}`));
     } else {
       checks.push(fail(`leaf-consent[${label}]`, `leaf names consent ${String(entry.leaf.consentId)}, not ${proof.receipt.consentId}`));
+    }
+    if (entry.inclusion === null) {
+      checks.push(wait(`inclusion[${label}]`, `${event}leaf ${entry.index} is logged but no signed checkpoint covers it yet; fetch the proof again later`));
+      continue;
     }
     if (!checkpoint) {
       checks.push(fail(`inclusion[${label}]`, 'no readable checkpoint to check against'));
@@ -122,9 +118,9 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
   return checks;
 }
 
-async function checkReceipt(proof: ProofDocument, jwks: Jwks): Promise<Check[]> {
+async function checkReceipt(proof: ProofDocument, jwks: KeySet): Promise<Check[]> {
   try {
-    const verified = await verifyReceipt(proof.jws, jwks);
+    const verified = await verifyJws(proof.jws, jwks);
     const expected = jcsBytes(proof.receipt);
     return [
       pass('receipt-signature', `EdDSA signature by key ${verified.kid}`),

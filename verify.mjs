@@ -1,0 +1,833 @@
+#!/usr/bin/env node
+// Assent standalone verifier: checks a consent proof (URL) or an evidence file with WebCrypto only.
+// Usage: node verify.mjs <proof-url | evidence.json> [--offline] — run it with --help for every option.
+// Built from worker/verify and worker/crypto of the Assent repository; readable on purpose, nothing minified.
+
+// worker/verify/standalone.ts
+import { readFile, writeFile } from "node:fs/promises";
+
+// worker/crypto/encoding.ts
+var utf8Encoder = new TextEncoder();
+var utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+function utf8(text) {
+  return utf8Encoder.encode(text);
+}
+function fromUtf8(bytes) {
+  return utf8Decoder.decode(bytes);
+}
+function toBase64(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 32768) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 32768));
+  }
+  return btoa(binary);
+}
+var BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+function fromBase64(text) {
+  if (!BASE64_RE.test(text)) throw new TypeError("invalid base64");
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+function fromBase64Url(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new TypeError("invalid base64url");
+  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  return fromBase64(b64 + "=".repeat((4 - b64.length % 4) % 4));
+}
+function toHex(bytes) {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}
+function concatBytes(...parts) {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+function bytesEqual(a, b) {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+async function sha256(bytes) {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+}
+
+// worker/crypto/note.ts
+var ALG_ED25519 = 1;
+var PKCS8_ED25519_PREFIX = new Uint8Array([
+  48,
+  46,
+  2,
+  1,
+  0,
+  48,
+  5,
+  6,
+  3,
+  43,
+  101,
+  112,
+  4,
+  34,
+  4,
+  32
+]);
+var NoteError = class extends Error {
+  name = "NoteError";
+};
+function assertName(name) {
+  if (name.length === 0 || /[\s+]/u.test(name) || new RegExp("\\p{Cc}", "u").test(name)) {
+    throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
+  }
+}
+async function keyHashOf(name, publicKey) {
+  const digest = await sha256(concatBytes(utf8(`${name}
+`), new Uint8Array([ALG_ED25519]), publicKey));
+  return digest.slice(0, 4);
+}
+function splitPlus(text, count) {
+  const parts = text.split("+");
+  if (parts.length < count) return parts;
+  return [...parts.slice(0, count - 1), parts.slice(count - 1).join("+")];
+}
+async function parseVerifierKey(vkey) {
+  const parts = splitPlus(vkey.trim(), 3);
+  if (parts.length !== 3) throw new NoteError("malformed verifier key");
+  const [name, hashHex, keyB64] = parts;
+  assertName(name);
+  if (!/^[0-9a-f]{8}$/.test(hashHex)) throw new NoteError("malformed verifier key hash");
+  let raw;
+  try {
+    raw = fromBase64(keyB64);
+  } catch {
+    throw new NoteError("malformed verifier key encoding");
+  }
+  if (raw.length !== 33 || raw[0] !== ALG_ED25519) throw new NoteError("unsupported verifier key algorithm");
+  const publicKey = raw.slice(1);
+  const keyHash = await keyHashOf(name, publicKey);
+  if (toHex(keyHash) !== hashHex) throw new NoteError("verifier key hash does not match the key");
+  const key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
+  return {
+    name,
+    keyHash,
+    publicKey,
+    verify: (message3, signature) => crypto.subtle.verify({ name: "Ed25519" }, key, signature, message3)
+  };
+}
+function assertNoteText(text) {
+  if (!text.endsWith("\n")) throw new NoteError("note text must end in a newline");
+  if (text.includes("\n\n") || text.startsWith("\n")) throw new NoteError("note text must not contain blank lines");
+  if (/[^\P{Cc}\n]/u.test(text)) throw new NoteError("note text contains control characters");
+}
+function parseNote(note) {
+  const split = note.lastIndexOf("\n\n");
+  if (split < 0 || !note.endsWith("\n")) throw new NoteError("malformed note");
+  const text = note.slice(0, split + 1);
+  assertNoteText(text);
+  const lines = note.slice(split + 2, -1).split("\n");
+  const signatures = lines.map((line) => {
+    const match = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
+    if (!match) throw new NoteError("malformed signature line");
+    const raw = fromBase64(match[2]);
+    if (raw.length < 5) throw new NoteError("signature too short");
+    return { name: match[1], keyHash: raw.slice(0, 4), signature: raw.slice(4) };
+  });
+  if (signatures.length === 0) throw new NoteError("note has no signatures");
+  return { text, signatures };
+}
+async function openNote(note, verifier) {
+  const { text, signatures } = parseNote(note);
+  const mine = signatures.filter((s) => s.name === verifier.name && bytesEqual(s.keyHash, verifier.keyHash));
+  if (mine.length === 0) throw new NoteError(`no signature by ${verifier.name}+${toHex(verifier.keyHash)}`);
+  for (const sig of mine) {
+    if (sig.signature.length === 64 && await verifier.verify(utf8(text), sig.signature)) return text;
+  }
+  throw new NoteError(`invalid signature by ${verifier.name}`);
+}
+function parseCheckpointBody(body) {
+  const lines = body.slice(0, -1).split("\n");
+  if (lines.length < 3) throw new NoteError("checkpoint needs origin, size and root lines");
+  const [origin, sizeText, rootText, ...extensions] = lines;
+  if (origin.length === 0) throw new NoteError("checkpoint origin is empty");
+  if (!/^(0|[1-9][0-9]*)$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText))) {
+    throw new NoteError("checkpoint size is not a decimal integer");
+  }
+  let rootHash;
+  try {
+    rootHash = fromBase64(rootText);
+  } catch {
+    throw new NoteError("checkpoint root is not base64");
+  }
+  if (rootHash.length !== 32) throw new NoteError("checkpoint root is not 32 bytes");
+  return { origin, size: Number(sizeText), rootHash, extensions };
+}
+function parseCheckpoint(note) {
+  const { text, signatures } = parseNote(note);
+  return { ...parseCheckpointBody(text), body: text, signatures };
+}
+async function verifyCheckpoint(note, verifierKey) {
+  const verifier = typeof verifierKey === "string" ? await parseVerifierKey(verifierKey) : verifierKey;
+  await openNote(note, verifier);
+  return parseCheckpoint(note);
+}
+
+// worker/crypto/jcs.ts
+var JcsError = class extends TypeError {
+  name = "JcsError";
+};
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function serializeString(value, path) {
+  if (LONE_SURROGATE.test(value)) throw new JcsError(`lone surrogate in string at ${path}`);
+  return JSON.stringify(value);
+}
+function serializeNumber(value, path) {
+  if (!Number.isFinite(value)) throw new JcsError(`non-finite number at ${path}`);
+  return JSON.stringify(value);
+}
+function serialize(value, path, seen) {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      return serializeNumber(value, path);
+    case "string":
+      return serializeString(value, path);
+    case "object":
+      break;
+    default:
+      throw new JcsError(`cannot canonicalize ${typeof value} at ${path}`);
+  }
+  const obj = value;
+  if (typeof obj.toJSON === "function") {
+    return serialize(obj.toJSON(), path, seen);
+  }
+  if (seen.has(obj)) throw new JcsError(`cycle at ${path}`);
+  seen.add(obj);
+  let out;
+  if (Array.isArray(obj)) {
+    const parts = obj.map((item, i) => {
+      if (item === void 0) throw new JcsError(`undefined at ${path}[${i}]`);
+      return serialize(item, `${path}[${i}]`, seen);
+    });
+    out = `[${parts.join(",")}]`;
+  } else {
+    const keys = Object.keys(obj).sort();
+    const parts = [];
+    for (const key of keys) {
+      const item = obj[key];
+      if (item === void 0) continue;
+      parts.push(`${serializeString(key, path)}:${serialize(item, `${path}.${key}`, seen)}`);
+    }
+    out = `{${parts.join(",")}}`;
+  }
+  seen.delete(obj);
+  return out;
+}
+function canonicalize(value) {
+  if (value === void 0) throw new JcsError("cannot canonicalize undefined");
+  return serialize(value, "$", /* @__PURE__ */ new Set());
+}
+function jcsBytes(value) {
+  return utf8(canonicalize(value));
+}
+
+// worker/verify/notice.ts
+var hex = async (bytes) => toHex(await sha256(bytes));
+var message = (error) => error instanceof Error ? error.message : String(error);
+async function checkNotice(receipt, sources) {
+  const notice = receipt.notice ?? {};
+  const site = String(receipt.site);
+  const locale = String(notice.locale);
+  const version = Number(notice.policyVersion);
+  const checks = [];
+  try {
+    const shown = await sources.widgetTexts(site, String(notice.widgetTextSha256));
+    const object = { locale: shown.locale, policyVersion: shown.policyVersion, texts: shown.texts };
+    const digest = await hex(new TextEncoder().encode(canonicalize(object)));
+    const same = digest === notice.widgetTextSha256 && shown.locale === locale && shown.policyVersion === version;
+    checks.push({
+      name: "notice-texts",
+      ok: same,
+      detail: same ? `the widget texts shown (${locale}) hash to the receipt's widgetTextSha256` : `texts hash to ${digest}, not ${String(notice.widgetTextSha256)}`
+    });
+  } catch (error) {
+    checks.push({ name: "notice-texts", ok: false, detail: `texts not available: ${message(error)}` });
+  }
+  try {
+    const digest = await hex(await sources.policyMarkdown(site, version, locale));
+    const same = digest === notice.policySha256;
+    checks.push({
+      name: "notice-policy",
+      ok: same,
+      detail: same ? `policy version ${version} (${locale}) hashes to the receipt's policySha256` : `policy bytes hash to ${digest}, not ${String(notice.policySha256)}`
+    });
+  } catch (error) {
+    checks.push({ name: "notice-policy", ok: false, detail: `policy not available: ${message(error)}` });
+  }
+  return checks;
+}
+
+// worker/crypto/merkle.ts
+var LEAF_PREFIX = new Uint8Array([0]);
+var NODE_PREFIX = new Uint8Array([1]);
+function leafHash(data) {
+  return sha256(concatBytes(LEAF_PREFIX, data));
+}
+function nodeHash(left, right) {
+  return sha256(concatBytes(NODE_PREFIX, left, right));
+}
+function isPowerOfTwo(n) {
+  let x = n;
+  while (x > 1 && x % 2 === 0) x /= 2;
+  return x === 1;
+}
+async function verifyInclusion(leaf, index, size, proof, root) {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
+  if (proof.some((p) => p.length !== 32)) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = await nodeHash(p, r);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn /= 2;
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      r = await nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && bytesEqual(r, root);
+}
+async function verifyConsistency(size1, size2, proof, root1, root2) {
+  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 0 || size1 > size2) return false;
+  if (proof.some((p) => p.length !== 32)) return false;
+  if (size1 === size2) return proof.length === 0 && bytesEqual(root1, root2);
+  if (size1 === 0) return proof.length === 0;
+  if (proof.length === 0) return false;
+  const path = [...proof];
+  if (isPowerOfTwo(size1)) path.unshift(root1);
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (fn % 2 === 1) {
+    fn = (fn - 1) / 2;
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn /= 2;
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && bytesEqual(fr, root1) && bytesEqual(sr, root2);
+}
+
+// worker/verify/jws.ts
+var JwsError = class extends Error {
+  constructor(code, message3) {
+    super(message3);
+    this.code = code;
+  }
+  code;
+  name = "JwsError";
+};
+function decodeJson(part, what) {
+  try {
+    const value = JSON.parse(fromUtf8(fromBase64Url(part)));
+    if (value && typeof value === "object" && !Array.isArray(value)) return value;
+  } catch {
+  }
+  throw new JwsError("malformed", `JWS ${what} is not a JSON object`);
+}
+async function verifyJws(jws, jwks) {
+  const parts = typeof jws === "string" ? jws.split(".") : [];
+  if (parts.length !== 3) throw new JwsError("malformed", "not a compact JWS");
+  const [head, body, sig] = parts;
+  const header = decodeJson(head, "header");
+  if (header.alg !== "EdDSA") throw new JwsError("alg_not_allowed", `algorithm ${JSON.stringify(header.alg)} is not allowed`);
+  const kid = header.kid;
+  const jwk = typeof kid === "string" ? jwks.keys.find((k) => k.kid === kid) : void 0;
+  if (!jwk || typeof kid !== "string") throw new JwsError("unknown_kid", `no key ${String(kid)} in the JWKS`);
+  let raw;
+  try {
+    raw = fromBase64Url(String(jwk.x));
+  } catch {
+    raw = new Uint8Array(0);
+  }
+  if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || raw.length !== 32) {
+    throw new JwsError("bad_key", `key ${kid} is not an Ed25519 public key`);
+  }
+  let signature;
+  let payload;
+  try {
+    signature = fromBase64Url(sig);
+    payload = fromBase64Url(body);
+  } catch {
+    throw new JwsError("malformed", "JWS payload or signature is not base64url");
+  }
+  const key = await crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
+  const ok = signature.length === 64 && await crypto.subtle.verify({ name: "Ed25519" }, key, signature, utf8(`${head}.${body}`));
+  if (!ok) throw new JwsError("bad_signature", "signature check failed: the signature does not match the key and payload");
+  return { payload, kid };
+}
+
+// worker/verify/proof-format.ts
+var BASE64_HASH = /^[A-Za-z0-9+/]{43}=$/;
+var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+function parseProof(value) {
+  if (!isObject(value)) return "proof: expected an object";
+  const { receipt, jws, log } = value;
+  if (!isObject(receipt)) return "receipt: expected an object";
+  for (const field of ["consentId", "site"]) {
+    if (typeof receipt[field] !== "string" || receipt[field] === "") return `receipt.${field}: expected a non-empty string`;
+  }
+  if (typeof jws !== "string" || jws === "") return "jws: expected a non-empty string";
+  if (!isObject(log)) return "log: expected an object";
+  const checkpoint = log.checkpoint ?? null;
+  if (checkpoint !== null && (typeof checkpoint !== "string" || checkpoint === "")) {
+    return "log.checkpoint: expected a signed checkpoint";
+  }
+  if (!Array.isArray(log.entries)) return "log.entries: expected an array";
+  if (log.pending !== void 0 && !Array.isArray(log.pending)) return "log.pending: expected an array";
+  const listed = [
+    ...log.entries.map((entry, i) => ({ entry, at: `log.entries.${i}` })),
+    ...(log.pending ?? []).map((entry, i) => ({ entry: isObject(entry) ? { ...entry, inclusion: null } : entry, at: `log.pending.${i}` }))
+  ];
+  if (listed.length === 0) return "log.entries: expected at least one entry";
+  const entries = [];
+  for (const { entry, at } of listed) {
+    if (!isObject(entry)) return `${at}: expected an object`;
+    if (!Number.isSafeInteger(entry.index) || entry.index < 0) return `${at}.index: expected a non-negative integer`;
+    if (!isObject(entry.leaf)) return `${at}.leaf: expected an object`;
+    const inclusion = entry.inclusion ?? null;
+    if (inclusion !== null && !Array.isArray(inclusion)) {
+      return `${at}.inclusion: expected an array of base64 hashes`;
+    } else if (inclusion !== null) {
+      const bad = inclusion.findIndex((h) => typeof h !== "string" || !BASE64_HASH.test(h));
+      if (bad >= 0) return `${at}.inclusion.${bad}: expected a base64 SHA-256 hash`;
+    }
+    entries.push({ index: entry.index, leaf: entry.leaf, inclusion });
+  }
+  return {
+    receipt,
+    jws,
+    log: { checkpoint, entries }
+  };
+}
+
+// worker/verify/verify-proof.ts
+var pass = (name, detail) => ({ name, ok: true, detail });
+var fail = (name, detail) => ({ name, ok: false, detail });
+var wait = (name, detail) => ({ name, ok: false, pending: true, detail });
+var message2 = (error) => error instanceof Error ? error.message : String(error);
+function allPassed(checks) {
+  return checks.length > 0 && checks.every((c) => c.ok);
+}
+function verdict(checks) {
+  if (allPassed(checks)) return "VALID";
+  return checks.length > 0 && checks.every((c) => c.ok || c.pending) ? "PENDING" : "INVALID";
+}
+async function verifyProof(options) {
+  const parsed = parseProof(options.proof);
+  if (typeof parsed === "string") return [fail("proof-format", parsed)];
+  const proof = parsed;
+  const checks = [pass("proof-format", `${proof.log.entries.length} log entries`)];
+  checks.push(...await checkReceipt(proof, options.jwks));
+  let checkpoint;
+  if (proof.log.checkpoint === null) {
+    checks.push(wait("checkpoint-signature", "the log has signed no checkpoint covering this consent yet"));
+  } else {
+    try {
+      checkpoint = await verifyCheckpoint(proof.log.checkpoint, options.verifierKey);
+      checks.push(pass("checkpoint-signature", `${checkpoint.origin} size ${checkpoint.size}, signed by the log key`));
+    } catch (error) {
+      checks.push(fail("checkpoint-signature", message2(error)));
+      try {
+        checkpoint = parseCheckpoint(proof.log.checkpoint);
+      } catch {
+        checkpoint = void 0;
+      }
+    }
+  }
+  if (checkpoint && options.origin !== void 0) {
+    checks.push(
+      checkpoint.origin === options.origin ? pass("checkpoint-origin", checkpoint.origin) : fail("checkpoint-origin", `checkpoint is for ${checkpoint.origin}, the log is ${options.origin}`)
+    );
+  }
+  for (const entry of proof.log.entries) {
+    const label = `${entry.index}`;
+    const event = typeof entry.leaf.type === "string" ? `${entry.leaf.type} ` : "";
+    if (entry.leaf.consentId === proof.receipt.consentId) {
+      checks.push(pass(`leaf-consent[${label}]`, `${event}event of consent ${proof.receipt.consentId}`));
+    } else {
+      checks.push(fail(`leaf-consent[${label}]`, `leaf names consent ${String(entry.leaf.consentId)}, not ${proof.receipt.consentId}`));
+    }
+    if (entry.inclusion === null) {
+      checks.push(wait(`inclusion[${label}]`, `${event}leaf ${entry.index} is logged but no signed checkpoint covers it yet; fetch the proof again later`));
+      continue;
+    }
+    if (!checkpoint) {
+      checks.push(fail(`inclusion[${label}]`, "no readable checkpoint to check against"));
+      continue;
+    }
+    let ok = false;
+    try {
+      const hash = await leafHash(jcsBytes(entry.leaf));
+      ok = await verifyInclusion(hash, entry.index, checkpoint.size, entry.inclusion.map(fromBase64), checkpoint.rootHash);
+    } catch {
+      ok = false;
+    }
+    checks.push(
+      ok ? pass(`inclusion[${label}]`, `${event}leaf ${entry.index} is in the tree of size ${checkpoint.size}`) : fail(`inclusion[${label}]`, `path for leaf ${entry.index} does not lead to the checkpoint root`)
+    );
+  }
+  if (options.savedCheckpoint !== void 0) {
+    checks.push(...await checkConsistency(options, checkpoint));
+  }
+  return checks;
+}
+async function checkReceipt(proof, jwks) {
+  try {
+    const verified = await verifyJws(proof.jws, jwks);
+    const expected = jcsBytes(proof.receipt);
+    return [
+      pass("receipt-signature", `EdDSA signature by key ${verified.kid}`),
+      bytesEqual(verified.payload, expected) ? pass("receipt-payload", "signed payload is exactly the canonical receipt") : fail("receipt-payload", "the receipt shown differs from the signed one")
+    ];
+  } catch (error) {
+    return [fail("receipt-signature", message2(error))];
+  }
+}
+async function checkConsistency(options, current) {
+  let saved;
+  let lastError;
+  for (const key of [options.verifierKey, ...options.previousVerifierKeys ?? []]) {
+    try {
+      saved = await verifyCheckpoint(options.savedCheckpoint, await parseVerifierKey(key));
+      break;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  if (!saved) return [fail("saved-checkpoint", `saved checkpoint does not verify: ${message2(lastError)}`)];
+  const checks = [pass("saved-checkpoint", `${saved.origin} size ${saved.size}`)];
+  if (!current) return [...checks, fail("consistency", "no readable current checkpoint")];
+  if (saved.origin !== current.origin) {
+    return [...checks, fail("consistency", `saved checkpoint is for ${saved.origin}, not ${current.origin}`)];
+  }
+  if (saved.size > current.size) {
+    return [...checks, fail("consistency", `log shrank from ${saved.size} to ${current.size} leaves`)];
+  }
+  const hashes = options.consistency ?? (saved.size === current.size || saved.size === 0 ? [] : void 0);
+  if (!hashes) return [...checks, fail("consistency", "no consistency proof available")];
+  let ok = false;
+  try {
+    ok = await verifyConsistency(saved.size, current.size, hashes.map(fromBase64), saved.rootHash, current.rootHash);
+  } catch {
+    ok = false;
+  }
+  const detail = ok ? `log of ${saved.size} leaves (root ${toBase64(saved.rootHash).slice(0, 12)}…) is a prefix of the log of ${current.size}` : `the log of ${current.size} leaves does not extend the saved log of ${saved.size}: history was rewritten`;
+  return [...checks, ok ? pass("consistency", detail) : fail("consistency", detail)];
+}
+
+// worker/verify/evidence.ts
+var EVIDENCE_FORMAT = "assent-evidence/1";
+function isEvidence(value) {
+  return typeof value === "object" && value !== null && value.format === EVIDENCE_FORMAT;
+}
+var record = (value) => value && typeof value === "object" ? value : {};
+async function verifyEvidence(evidence, pins = {}) {
+  const keys = record(evidence.keys);
+  const log = record(keys.log);
+  const jwks = pins.jwks ?? record(keys.jwks);
+  const checks = await verifyProof({
+    proof: evidence,
+    jwks: Array.isArray(jwks.keys) ? jwks : { keys: [] },
+    verifierKey: pins.verifierKey ?? String(log.verifierKey ?? ""),
+    ...typeof log.origin === "string" && { origin: log.origin },
+    ...Array.isArray(log.previousVerifierKeys) && { previousVerifierKeys: log.previousVerifierKeys.map(String) },
+    ...pins.savedCheckpoint !== void 0 && { savedCheckpoint: pins.savedCheckpoint },
+    ...pins.consistency !== void 0 && { consistency: pins.consistency }
+  });
+  if (checks.length === 1 && !checks[0].ok) return checks;
+  const notice = record(evidence.notice);
+  checks.push(
+    ...await checkNotice(record(evidence.receipt), {
+      widgetTexts: async () => {
+        if (!notice.widgetTexts) throw new Error("the file holds no widget texts");
+        return notice.widgetTexts;
+      },
+      policyMarkdown: async () => {
+        const markdown = record(notice.policy).markdown;
+        if (typeof markdown !== "string") throw new Error("the file holds no policy Markdown");
+        return utf8(markdown);
+      }
+    })
+  );
+  return checks;
+}
+
+// worker/verify/cli.ts
+function usage(program = "assent verify") {
+  return `Usage: ${program} <proof-url | evidence.json | proof.json> [options]
+
+Options:
+  --offline                  never use the network (an evidence file needs none)
+  --jwks <file>              JWKS to check the receipt signature (default: the evidence file's copy, or
+                             {origin}/.well-known/jwks.json)
+  --log-key <key | file>     log verifier key (default: the evidence file's copy, or {origin}/v1/sites/{site}/log)
+  --checkpoint <file>        a checkpoint you saved earlier: proves the log only grew since
+  --save-checkpoint <file>   save this proof's checkpoint once everything verifies
+  --base <url>               server to fetch keys and consistency proofs from, for a proof file
+
+Exit status: 0 VALID (all checks pass), 1 INVALID (a check failed), 2 usage error,
+3 PENDING (nothing failed, but an event is not yet covered by a signed checkpoint).`;
+}
+var USAGE = usage();
+var UsageError = class extends Error {
+};
+var FLAGS = {
+  "--jwks": "jwks",
+  "--log-key": "logKey",
+  "--checkpoint": "checkpoint",
+  "--save-checkpoint": "saveCheckpoint",
+  "--base": "base"
+};
+function parseArgs(argv2) {
+  const [command, ...rest] = argv2;
+  if (command !== "verify") throw new UsageError(command ? `unknown command ${command}` : "missing command");
+  const args = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, void 0];
+    const key = FLAGS[flag];
+    if (arg === "--offline") {
+      args.offline = true;
+    } else if (key) {
+      const value = inline ?? rest[++i];
+      if (value === void 0 || value === "") throw new UsageError(`${flag} needs a value`);
+      args[key] = value;
+    } else if (arg.startsWith("-")) {
+      throw new UsageError(`unknown option ${arg}`);
+    } else if (args.target === void 0) {
+      args.target = arg;
+    } else {
+      throw new UsageError(`unexpected argument ${arg}`);
+    }
+  }
+  if (!args.target) throw new UsageError("missing proof URL or file");
+  return args;
+}
+var VERIFIER_KEY = /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/;
+async function fetchJson(io, url) {
+  const response = await io.fetch(url, { headers: { accept: "application/json" } });
+  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+  return response.json();
+}
+function record2(value) {
+  return value && typeof value === "object" ? value : {};
+}
+async function runCli(argv2, cliIo) {
+  const help = usage(cliIo.program);
+  if (argv2.includes("--help") || argv2.includes("-h") || argv2.length === 0) {
+    (argv2.length === 0 ? cliIo.stderr : cliIo.stdout)(help);
+    return argv2.length === 0 ? 2 : 0;
+  }
+  let args;
+  try {
+    args = parseArgs(argv2);
+  } catch (error) {
+    cliIo.stderr(`assent: ${error.message}
+
+${help}`);
+    return 2;
+  }
+  const io = args.offline ? { ...cliIo, fetch: async (input) => Promise.reject(new Error(`--offline: refused to fetch ${String(input instanceof Request ? input.url : input)}`)) } : cliIo;
+  const isUrl = /^https?:\/\//i.test(args.target);
+  if (args.offline && (isUrl || args.base)) {
+    io.stderr(`assent: --offline cannot fetch ${args.base ?? args.target}; download the evidence file (…/proofs/ID/evidence) and verify that`);
+    return 2;
+  }
+  let base;
+  try {
+    base = args.base ? new URL(args.base).origin : isUrl ? new URL(args.target).origin : void 0;
+  } catch {
+    io.stderr(`assent: invalid URL ${args.base ?? args.target}`);
+    return 2;
+  }
+  let proof;
+  try {
+    proof = isUrl ? await fetchJson(io, args.target) : JSON.parse(await io.readFile(args.target));
+  } catch (error) {
+    return failed(io, "fetch-proof", error);
+  }
+  if (!isEvidence(proof) && !base && (!args.jwks || !args.logKey)) {
+    io.stderr("assent: a proof file needs --jwks and --log-key, or --base to fetch them (an evidence file needs neither)");
+    return 2;
+  }
+  const site = record2(record2(proof).receipt).site;
+  let jwks;
+  if (args.jwks || !isEvidence(proof)) {
+    try {
+      jwks = args.jwks ? JSON.parse(await io.readFile(args.jwks)) : await fetchJson(io, `${base}/.well-known/jwks.json`);
+      if (!Array.isArray(jwks?.keys)) throw new Error('JWKS has no "keys" array');
+    } catch (error) {
+      return failed(io, "fetch-jwks", error);
+    }
+  }
+  let verifierKey;
+  let origin;
+  let previousVerifierKeys = [];
+  try {
+    if (args.logKey) {
+      verifierKey = VERIFIER_KEY.test(args.logKey) ? args.logKey : (await io.readFile(args.logKey)).trim();
+    } else if (!isEvidence(proof)) {
+      if (typeof site !== "string") throw new Error("receipt has no site, pass --log-key");
+      const info = record2(await fetchJson(io, `${base}/v1/sites/${encodeURIComponent(site)}/log`));
+      if (typeof info.verifierKey !== "string") throw new Error("log info has no verifierKey");
+      verifierKey = info.verifierKey;
+      origin = typeof info.origin === "string" ? info.origin : void 0;
+      if (Array.isArray(info.previousVerifierKeys)) {
+        previousVerifierKeys = info.previousVerifierKeys.filter((k) => typeof k === "string");
+      }
+      io.stdout(`i log key ${verifierKey} (from the server; pin it with --log-key)`);
+    }
+  } catch (error) {
+    return failed(io, "fetch-log-key", error);
+  }
+  let savedCheckpoint;
+  let consistency;
+  if (args.checkpoint) {
+    try {
+      savedCheckpoint = await io.readFile(args.checkpoint);
+    } catch (error) {
+      return failed(io, "saved-checkpoint", error);
+    }
+    consistency = await fetchConsistency(io, base, site, savedCheckpoint, record2(record2(proof).log).checkpoint);
+  }
+  let checks;
+  if (isEvidence(proof)) {
+    describeEvidenceKeys(io, proof.keys, { jwks: Boolean(args.jwks), logKey: Boolean(args.logKey) });
+    checks = await verifyEvidence(proof, {
+      ...jwks && { jwks },
+      ...verifierKey !== void 0 && { verifierKey },
+      ...savedCheckpoint !== void 0 && { savedCheckpoint },
+      ...consistency !== void 0 && { consistency }
+    });
+  } else {
+    checks = await verifyProof({
+      proof,
+      jwks,
+      verifierKey,
+      ...origin !== void 0 && { origin },
+      ...previousVerifierKeys.length > 0 && { previousVerifierKeys },
+      ...savedCheckpoint !== void 0 && { savedCheckpoint },
+      ...consistency !== void 0 && { consistency }
+    });
+    if (base && typeof site === "string") checks.push(...await onlineNotice(io, base, record2(record2(proof).receipt)));
+  }
+  report(io, checks);
+  const result = verdict(checks);
+  if (result === "VALID" && args.saveCheckpoint) {
+    const checkpoint = String(record2(record2(proof).log).checkpoint);
+    await io.writeFile(args.saveCheckpoint, checkpoint);
+    io.stdout(`i checkpoint (size ${parseCheckpoint(checkpoint).size}) saved to ${args.saveCheckpoint}`);
+  }
+  const failures = checks.filter((c) => !c.ok && !c.pending).length;
+  const waiting = checks.filter((c) => c.pending).length;
+  if (result === "VALID") io.stdout(`VALID: all ${checks.length} checks passed`);
+  else if (result === "PENDING") io.stdout(`PENDING: ${checks.length - waiting} of ${checks.length} checks passed; ${waiting} wait for the log's next signed checkpoint (verify again later)`);
+  else io.stdout(`INVALID: ${failures} of ${checks.length} checks failed`);
+  if (result !== "VALID" && args.saveCheckpoint) io.stdout("i checkpoint not saved");
+  return result === "VALID" ? 0 : result === "PENDING" ? 3 : 1;
+}
+function failed(io, name, error) {
+  report(io, [{ name, ok: false, detail: error instanceof Error ? error.message : String(error) }]);
+  io.stdout("INVALID: could not read what to verify");
+  return 1;
+}
+function describeEvidenceKeys(io, keys, pinned) {
+  const jwks = record2(record2(keys).jwks).keys;
+  const log = record2(record2(keys).log);
+  const kids = Array.isArray(jwks) ? jwks.map((k) => String(record2(k).kid)).join(", ") : "none";
+  io.stdout(`i receipt key ${pinned.jwks ? "(pinned with --jwks)" : `${kids} (from the evidence file)`}`);
+  io.stdout(`i log key ${pinned.logKey ? "(pinned with --log-key)" : `${String(log.verifierKey)} (from the evidence file)`}`);
+  if (!pinned.jwks || !pinned.logKey) {
+    io.stdout("i compare these keys with ones you trust (the site's /.well-known/jwks.json and /v1/sites/SITE/log), or pin them with --jwks and --log-key");
+  }
+}
+async function onlineNotice(io, origin, receipt) {
+  return checkNotice(receipt, {
+    widgetTexts: (s, sha) => fetchJson(io, `${origin}/v1/sites/${encodeURIComponent(s)}/widget/texts/${sha}`),
+    policyMarkdown: async (s, version, locale) => {
+      const url = `${origin}/p/${encodeURIComponent(s)}/${version}?format=md&locale=${encodeURIComponent(locale)}`;
+      const response = await io.fetch(url);
+      if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    }
+  });
+}
+async function fetchConsistency(io, base, site, saved, current) {
+  try {
+    const from = parseCheckpoint(saved).size;
+    const to = parseCheckpoint(String(current)).size;
+    if (from === to || from === 0 || from > to) return [];
+    if (!base || typeof site !== "string") return void 0;
+    const url = `${base}/v1/sites/${encodeURIComponent(site)}/log/consistency?from=${from}&to=${to}`;
+    const body = record2(await fetchJson(io, url));
+    return Array.isArray(body.hashes) ? body.hashes.map(String) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function report(io, checks) {
+  for (const check of checks) io.stdout(`${check.ok ? "✓" : check.pending ? "…" : "✗"} ${check.name}: ${check.detail}`);
+}
+
+// worker/verify/standalone.ts
+var [major] = process.versions.node.split(".").map(Number);
+if ((major ?? 0) < 20 || !globalThis.crypto?.subtle) {
+  process.stderr.write(`verify.mjs needs Node 20 or later (WebCrypto Ed25519); this is Node ${process.versions.node}
+`);
+  process.exit(2);
+}
+var argv = process.argv.slice(2);
+process.exitCode = await runCli(argv[0] === "verify" ? argv : ["verify", ...argv], {
+  fetch: globalThis.fetch,
+  readFile: (path) => readFile(path, "utf8"),
+  writeFile: (path, text) => writeFile(path, text, "utf8"),
+  stdout: (line) => process.stdout.write(`${line}
+`),
+  stderr: (line) => process.stderr.write(`${line}
+`),
+  program: "node verify.mjs"
+});

@@ -1,0 +1,41 @@
+// The evidence file of a consent: its proof plus the keys, the policy bytes and the widget texts it names, so a
+// controller who keeps this one file can prove the consent later without this service (worker/verify checks it).
+import { fromBase64Url, fromUtf8 } from '../crypto/encoding.ts';
+import { publicJwks } from '../crypto/signing.ts';
+import { EVIDENCE_FORMAT, type Evidence } from '../verify/evidence.ts';
+import type { DomainContext } from './context.ts';
+import { logOrigin, previousVerifierKeys, verifierKey } from './log.ts';
+import { proofDocument } from './receipts.ts';
+
+function signingKid(jws: string): string | undefined {
+  const header = JSON.parse(fromUtf8(fromBase64Url(jws.split('.')[0] ?? ''))) as { kid?: unknown };
+  return typeof header.kid === 'string' ? header.kid : undefined;
+}
+
+export async function evidenceFile(ctx: DomainContext, consentId: string): Promise<Evidence> {
+  const proof = await proofDocument(ctx, consentId);
+  const { site, notice } = proof.receipt;
+  const [policy, texts, key, previous] = await Promise.all([
+    ctx.policies.get(site, notice.policyVersion, notice.locale),
+    ctx.policies.servedTexts(site, notice.widgetTextSha256),
+    verifierKey(ctx, site),
+    previousVerifierKeys(ctx, site),
+  ]);
+  const kid = signingKid(proof.jws);
+  return {
+    format: EVIDENCE_FORMAT,
+    generatedAt: new Date(ctx.clock()).toISOString(),
+    proofUrl: `${ctx.publicUrl}/proofs/${proof.receipt.consentId}`,
+    ...proof,
+    keys: {
+      jwks: { keys: publicJwks(ctx.keys.ring).keys.filter((k) => k.kid === kid) },
+      log: { origin: logOrigin(ctx, site), verifierKey: key, previousVerifierKeys: previous },
+    },
+    notice: {
+      policy: policy ? { version: policy.version, locale: policy.locale, markdown: policy.markdown } : null,
+      widgetTexts: texts
+        ? { locale: texts.locale, policyVersion: texts.policyVersion, texts: JSON.parse(texts.texts) as Record<string, unknown> }
+        : null,
+    },
+  };
+}
