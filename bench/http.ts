@@ -150,8 +150,13 @@ async function main() {
     }
     if (!token) throw new Error('no confirmation link reached /dev/outbox');
     await fetch(`${base}/c/${token}`, { method: 'POST' }).then((r) => r.text());
-    const gatePath = `/v1/sites/demo/subscribers/${encodeURIComponent(confirmedPhone)}`;
-    const gate = await json<{ status: string; canSend: boolean }>(await fetch(`${base}${gatePath}`, { headers: auth }), 'gate');
+    const gatePath = '/v1/sites/demo/subscribers/lookup';
+    const gateHeaders = { ...auth, 'content-type': 'application/json' };
+    const gateBody = JSON.stringify({ phone: confirmedPhone });
+    const gate = await json<{ status: string; canSend: boolean }>(
+      await fetch(`${base}${gatePath}`, { method: 'POST', headers: gateHeaders, body: gateBody }),
+      'gate',
+    );
     if (gate.status !== 'confirmed' || !gate.canSend) throw new Error(`the bench subscriber is ${gate.status}`);
 
     let next = 0;
@@ -169,7 +174,7 @@ async function main() {
       rows.push({ name, result: await measure(autocannon, url, requests), ...(target ? { target } : {}) });
     };
     await run('hello-world (before)', helloUrl, [{ method: 'GET', path: '/' }]);
-    await run('send gate GET', base, [{ method: 'GET', path: gatePath, headers: auth }], TARGETS.gate);
+    await run('send gate (lookup POST)', base, [{ method: 'POST', path: gatePath, headers: gateHeaders, body: gateBody }], TARGETS.gate);
     await run('consent POST', base, [consentRequest], TARGETS.consent);
     await run('hello-world (after)', helloUrl, [{ method: 'GET', path: '/' }]);
 
