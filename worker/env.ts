@@ -43,6 +43,8 @@ export const envSchema = z.object({
     .transform(Number),
   /** Dev mode only: webhook and provider URLs may be http://127.0.0.1 or localhost (to reach a local stand-in). */
   ASSENT_ALLOW_LOCAL_CALLBACKS: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
+  /** `Server-Timing: db;dur=…;desc="<round trips>"` on every response. Unset: on in dev mode, off in production. */
+  ASSENT_SERVER_TIMING: z.enum(['0', '1']).optional().transform((v) => (v === undefined ? undefined : v === '1')),
   /** The address to listen on (Node, Deno). Default: 127.0.0.1 in dev mode, 0.0.0.0 in production. */
   HOST: z.string().min(1).optional(),
 });

@@ -137,6 +137,7 @@ export async function startLocal(
     logger: jsonLogger({ write: bufferedStdout().write }),
     onQueued: () => kick(),
     clientIp: clientIpResolver(env, options.clientIp ?? (() => undefined)),
+    ...(env.ASSENT_SERVER_TIMING !== undefined ? { serverTiming: env.ASSENT_SERVER_TIMING } : {}),
     outbound: { allowLocal: env.ASSENT_ALLOW_LOCAL_CALLBACKS, resolve: dnsResolver },
     ...(env.ASSENT_MODE === 'dev' ? { devOutbox } : {}),
   };

@@ -74,6 +74,7 @@ async function build(raw: Record<string, unknown>, origin: string): Promise<Runt
     background: (task) => void pending.push(task),
     // Workers sets CF-Connecting-IP itself; a client cannot forge it.
     clientIp: (c) => c.req.header('cf-connecting-ip') ?? undefined,
+    ...(env.ASSENT_SERVER_TIMING !== undefined ? { serverTiming: env.ASSENT_SERVER_TIMING } : {}),
     // No resolver here: Workers refuses private addresses itself; the literal is checked before each call.
     outbound: { allowLocal: env.ASSENT_ALLOW_LOCAL_CALLBACKS },
     ...(env.ASSENT_MODE === 'dev' ? { devOutbox } : {}),
