@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { buildWidget } from '../widget/build.ts';
 import { buildProofIsland, buildVerifier } from '../worker/verify/build.ts';
+import { buildConsoleIslands } from '../worker/console/build-islands.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'worker/generated');
@@ -35,6 +36,9 @@ writeModule(
   'widget.ts',
   `export const widgetBundle = ${JSON.stringify({ code: widget.code, sha256: widget.sha256hex, sri: widget.sri })};\n`,
 );
+// The console's client islands (each an ES module served from /console/assets/).
+const islands = await buildConsoleIslands();
+writeModule('console-islands.ts', `export const consoleIslands: Record<string, { code: string; sha256: string }> = ${JSON.stringify(islands)};\n`);
 console.log(`built: ${migrations.length} migrations, policy templates ${Object.keys(templates).join(',')}, widget ${widget.code.length} bytes (${widget.sri})`);
 
 // The standalone verifier, served at /verify.mjs and kept at the repository root so auditors read the code they

@@ -18,6 +18,7 @@ import type { ProviderFor } from './sms/router.ts';
 import type { DevOutbox } from './sms/providers/console.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { devRoutes } from './routes/dev.ts';
+import { consoleRoutes } from './console/routes.ts';
 import { linkRoutes } from './routes/links.ts';
 import { proofRoutes } from './routes/proofs.ts';
 import { inboundRoutes } from './routes/inbound.ts';
@@ -125,6 +126,7 @@ export function createApp(input: AppDeps) {
   app.route('/', messageRoutes());
   app.route('/', subscriberRoutes());
   app.route('/', devRoutes());
+  app.route('/', consoleRoutes());
 
   // Answered through the context so headers set before the error (CORS, Vary, request id) are kept: a browser
   // on another origin must be able to read a 422 or a 429, not only a 2xx.

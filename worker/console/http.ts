@@ -1,0 +1,98 @@
+// The console's HTTP rules: the session cookie (HttpOnly, SameSite=Strict, Secure and __Host- in production), the
+// CSRF check on every POST (Origin / Sec-Fetch-Site, then the synchronizer token tied to the session), form bodies.
+import type { MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { loadSession, type ConsoleSession } from '../domain/console-sessions.ts';
+import { SESSION_ABSOLUTE_MS } from '../domain/console-sessions.ts';
+import { loadSite, type Site } from '../domain/sites.ts';
+import { AppError } from '../errors.ts';
+import type { AppContext, AppEnv } from '../http.ts';
+import { timingSafeEqual } from '../crypto/tokens.ts';
+import { consoleTexts, type ConsoleTexts } from './texts.ts';
+
+export interface ConsoleEnv {
+  Variables: AppEnv['Variables'] & { session: ConsoleSession; site: Site; lang: 'en' | 'fr'; t: ConsoleTexts };
+}
+export type ConsoleContext = AppContext & { var: ConsoleEnv['Variables'] };
+
+const production = (c: AppContext) => c.var.deps.mode === 'production';
+/** `__Host-` pins the cookie to this host, path / and Secure; plain http in dev cannot carry it. */
+export const sessionCookieName = (c: AppContext) => (production(c) ? '__Host-assent-console' : 'assent-console');
+export const LANG_COOKIE = 'assent-console-lang';
+
+export function setSessionCookie(c: AppContext, token: string): void {
+  setCookie(c, sessionCookieName(c), token, {
+    httpOnly: true,
+    secure: production(c),
+    sameSite: 'Strict',
+    path: '/',
+    maxAge: Math.floor(SESSION_ABSOLUTE_MS / 1000),
+  });
+}
+
+export function clearSessionCookie(c: AppContext): void {
+  deleteCookie(c, sessionCookieName(c), { path: '/', secure: production(c), httpOnly: true, sameSite: 'Strict' });
+}
+
+export const sessionToken = (c: AppContext) => getCookie(c, sessionCookieName(c)) ?? null;
+
+/** en or fr: the switcher's cookie, else the browser's languages. */
+export function consoleLang(c: AppContext): 'en' | 'fr' {
+  const chosen = getCookie(c, LANG_COOKIE);
+  if (chosen === 'en' || chosen === 'fr') return chosen;
+  const accepted = (c.req.header('accept-language') ?? '').split(',').map((p) => p.trim().slice(0, 2).toLowerCase());
+  return (accepted.find((l) => l === 'en' || l === 'fr') as 'en' | 'fr' | undefined) ?? 'en';
+}
+
+/** A cross-site POST is refused before anything else: the browser says where the request comes from. */
+export function assertSameOrigin(c: AppContext): void {
+  const site = c.req.header('sec-fetch-site');
+  const origin = c.req.header('origin');
+  const ours = [new URL(c.var.ctx.publicUrl).origin, new URL(c.req.url).origin];
+  const crossSite = (site !== undefined && site !== 'same-origin' && site !== 'none') || (origin !== undefined && !ours.includes(origin));
+  if (crossSite) {
+    throw new AppError('csrf_refused', 403, 'This form can only be sent from the console itself.', {
+      errors: [{ path: origin !== undefined ? 'Origin' : 'Sec-Fetch-Site', message: 'Not this server.' }],
+    });
+  }
+}
+
+export function assertCsrf(expected: string, given: unknown): void {
+  if (typeof given !== 'string' || !timingSafeEqual(given, expected)) {
+    throw new AppError('csrf_refused', 403, 'The form has expired or was not sent from the console. Reload the page and try again.', {
+      errors: [{ path: 'csrf', message: 'Missing or wrong form token.' }],
+    });
+  }
+}
+
+/** A urlencoded (or multipart) form body as strings; repeated names keep the last value. */
+export async function formBody(c: AppContext): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+}
+
+/**
+ * Every console page behind sign-in: a valid session (else to the sign-in page), its site, and on POST the
+ * origin and CSRF checks. Sets no-store and the page's language.
+ */
+export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async function requireConsoleSession(c, next) {
+  const lang = consoleLang(c as unknown as AppContext);
+  c.set('lang', lang);
+  c.set('t', consoleTexts(lang));
+  const token = sessionToken(c as unknown as AppContext);
+  const session = token ? await loadSession(c.var.ctx, token, c.var.deps.adminToken) : null;
+  if (!session || !session.siteId) {
+    if (token) clearSessionCookie(c as unknown as AppContext);
+    if (c.req.method === 'GET') return c.redirect('/console/sign-in', 303);
+    throw new AppError('unauthorized', 401, 'Sign in to the console first.');
+  }
+  if (c.req.method === 'POST') {
+    assertSameOrigin(c as unknown as AppContext);
+    const form = await formBody(c as unknown as AppContext);
+    assertCsrf(session.csrf, form.csrf ?? c.req.header('x-csrf-token'));
+  }
+  c.set('session', session);
+  c.set('site', await loadSite(c.var.ctx, session.siteId));
+  c.header('Cache-Control', 'no-store');
+  await next();
+};

@@ -1,0 +1,115 @@
+// Console page: the policy facts as a guided form generated in the browser from the facts' zod schema, with a
+// live Art. 13 checklist, reading ease per section, a preview, the diff against the published version and whether
+// the change is material. Publishing saves the facts (PUT rules) and publishes (publish rules); a refusal names
+// every missing or wrong item.
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { publishPolicy } from '../domain/policies.ts';
+import { loadSite, policyFactsOf, replaceSiteConfig } from '../domain/sites.ts';
+import { AppError, type FieldError } from '../errors.ts';
+import { policyTemplates } from '../generated/policy-templates.ts';
+import { formBody, type ConsoleEnv } from './http.ts';
+import { JsonSeed } from './json-seed.tsx';
+import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
+import { shellFor } from './shell-data.ts';
+import { fill } from './texts.ts';
+
+interface RenderOptions {
+  facts?: unknown;
+  summary?: string;
+  errors?: FieldError[];
+  detail?: string;
+  published?: number;
+  status?: 200 | 422;
+}
+
+async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
+  const { t, site, lang } = c.var;
+  const ctx = c.var.ctx;
+  const latest = await ctx.policies.latestVersion(site.id);
+  const rows = latest === null ? [] : await ctx.policies.versionLocales(site.id, latest);
+  const { program, ...stored } = policyFactsOf(site.config);
+  const seed = {
+    lang,
+    locales: site.config.locales,
+    country: site.config.defaultCountry,
+    facts: o.facts ?? stored,
+    program,
+    context: { publicUrl: ctx.publicUrl, site: site.id },
+    published: rows.length
+      ? { version: latest, facts: JSON.parse(rows[0]!.facts) as unknown, markdown: Object.fromEntries(rows.map((r) => [r.locale, r.markdown])) }
+      : null,
+    t: t.policy,
+  };
+  const html = consolePage({
+    ...(await shellFor(c)),
+    title: t.policy.title,
+    current: 'policy',
+    islands: ['policy-form'],
+    body: (
+      <>
+        <p>{t.policy.intro}</p>
+        <p>{latest === null ? t.policy.none : fill(t.policy.published, { version: latest })}</p>
+        {o.published ? (
+          <p role="status" class="ok" id="published">
+            {fill(t.policy.done, { version: o.published })} <a href={`/p/${site.id}/${o.published}`}>/p/{site.id}/{o.published}</a>
+          </p>
+        ) : null}
+        {o.errors?.length || o.detail ? (
+          <div id="refusal">
+            <Errors t={t} errors={o.errors} detail={`${t.policy.refused} ${o.detail ?? ''}`} />
+          </div>
+        ) : null}
+        <form method="post" action="/console/policy" id="policy-form">
+          <Csrf value={c.var.session.csrf} />
+          <div id="policy-app">
+            <noscript>JavaScript is needed for this form.</noscript>
+          </div>
+          <input type="hidden" name="facts" id="facts-json" value={JSON.stringify(seed.facts)} />
+          <label for="summary">{t.policy.summary}</label>
+          <input id="summary" name="summary" required maxlength={500} value={o.summary ?? ''} />
+          <p>
+            <button type="submit" id="publish">
+              {t.policy.publish}
+            </button>
+          </p>
+        </form>
+        <JsonSeed id="policy-seed" value={seed} />
+      </>
+    ),
+  });
+  return c.body(html, o.status ?? 200, consoleHeaders);
+}
+
+export function policyRoutes(app: Hono<ConsoleEnv>) {
+  app.get('/console/policy', (c) => {
+    const published = Number(c.req.query('published'));
+    return render(c, Number.isSafeInteger(published) && published > 0 ? { published } : {});
+  });
+
+  app.post('/console/policy', async (c) => {
+    const form = await formBody(c as never);
+    const summary = (form.summary ?? '').trim().slice(0, 500);
+    let facts: unknown;
+    try {
+      facts = JSON.parse(form.facts ?? '');
+    } catch {
+      return render(c, { summary, errors: [{ path: 'policy', message: 'Not valid JSON.' }], status: 422 });
+    }
+    if (!facts || typeof facts !== 'object' || Array.isArray(facts)) {
+      return render(c, { summary, errors: [{ path: 'policy', message: 'Expected an object.' }], status: 422 });
+    }
+    // The program block is said once, in the site's program; the form never sends it.
+    const { program: _ignored, ...policy } = facts as Record<string, unknown>;
+    if (!summary) return render(c, { facts: policy, summary, errors: [{ path: 'summary', message: 'Say what changed.' }], status: 422 });
+    try {
+      await replaceSiteConfig(c.var.ctx, c.var.site, { ...c.var.site.config, policy });
+      const site = await loadSite(c.var.ctx, c.var.site.id);
+      const published = await publishPolicy(c.var.ctx, site, { summary, templates: policyTemplates });
+      return c.redirect(`/console/policy?published=${published.version}`, 303);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 422) throw error;
+      return render(c, { facts: policy, summary, errors: error.errors ?? [], detail: error.message, status: 422 });
+    }
+  });
+}

@@ -1,0 +1,120 @@
+// GET /console and everything under it: assets, language, sign-in and sign-out, the admin's site switch, then the
+// pages behind a session (overview, widget texts, policy, SMS, subscribers, settings).
+import { Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { newToken, sha256Hex } from '../crypto/tokens.ts';
+import { csrfTokenFor, signIn, signOut, switchSite } from '../domain/console-sessions.ts';
+import { loadSite } from '../domain/sites.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { AppContext, AppEnv } from '../http.ts';
+import { islandFile } from './assets.ts';
+import {
+  assertCsrf,
+  assertSameOrigin,
+  clearSessionCookie,
+  consoleLang,
+  formBody,
+  LANG_COOKIE,
+  requireConsoleSession,
+  sessionToken,
+  setSessionCookie,
+  type ConsoleEnv,
+} from './http.ts';
+import { overviewRoutes } from './overview.tsx';
+import { policyRoutes } from './policy.tsx';
+import { settingsRoutes } from './settings.tsx';
+import { signInPage } from './sign-in.tsx';
+import { smsRoutes } from './sms.tsx';
+import { subscriberRoutes } from './subscribers.tsx';
+import { widgetTextRoutes } from './widget-texts.tsx';
+import { consoleHeaders } from './shell.tsx';
+import { consoleTexts } from './texts.ts';
+
+const PRE_COOKIE = 'assent-console-pre';
+
+/** The sign-in form's CSRF token: tied to a short-lived pre-session cookie (login CSRF). */
+async function preSession(c: AppContext): Promise<string> {
+  let pre = getCookie(c, PRE_COOKIE);
+  if (!pre || !/^[A-Za-z0-9_-]{43}$/.test(pre)) {
+    pre = newToken(c.var.ctx.random);
+    setCookie(c, PRE_COOKIE, pre, { httpOnly: true, sameSite: 'Strict', path: '/console', secure: c.var.deps.mode === 'production', maxAge: 3600 });
+  }
+  return csrfTokenFor(pre);
+}
+
+export function consoleRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/console/assets/:file', (c) => {
+    const island = islandFile(c.req.param('file'));
+    if (!island) throw notFound('No such console asset.');
+    return c.body(island.code, 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      'X-Content-Type-Options': 'nosniff',
+    });
+  });
+
+  app.get('/console/lang/:lang', (c) => {
+    const lang = c.req.param('lang');
+    if (lang !== 'en' && lang !== 'fr') throw notFound('No such language.');
+    setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400 });
+    const back = c.req.header('referer');
+    const path = back && new URL(back, c.req.url).origin === new URL(c.req.url).origin ? new URL(back).pathname : '/console';
+    return c.redirect(path.startsWith('/console') ? path : '/console', 303);
+  });
+
+  app.get('/console/sign-in', async (c) => {
+    const lang = consoleLang(c);
+    return c.body(signInPage({ t: consoleTexts(lang), lang, csrf: await preSession(c) }), 200, consoleHeaders);
+  });
+
+  app.post('/console/sign-in', async (c) => {
+    assertSameOrigin(c);
+    const form = await formBody(c);
+    const pre = getCookie(c, PRE_COOKIE);
+    assertCsrf(pre ? await csrfTokenFor(pre) : '\u0000', form.csrf);
+    const lang = consoleLang(c);
+    const t = consoleTexts(lang);
+    const old = sessionToken(c);
+    try {
+      const { token } = await signIn(c.var.ctx, {
+        credential: form.key ?? '',
+        adminToken: c.var.deps.adminToken,
+        previous: old ? await sha256Hex(old) : null,
+      });
+      setSessionCookie(c, token);
+      return c.redirect('/console', 303);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 401) throw error;
+      return c.body(signInPage({ t, lang, csrf: await preSession(c), error: t.signIn.refused }), 401, consoleHeaders);
+    }
+  });
+
+  const inside = new Hono<ConsoleEnv>();
+  inside.use('/console', requireConsoleSession);
+  inside.use('/console/*', requireConsoleSession);
+
+  inside.post('/console/sign-out', async (c) => {
+    await signOut(c.var.ctx, c.var.session);
+    clearSessionCookie(c as unknown as AppContext);
+    return c.redirect('/console/sign-in', 303);
+  });
+
+  inside.post('/console/site', async (c) => {
+    const form = await formBody(c as unknown as AppContext);
+    const site = await loadSite(c.var.ctx, form.site ?? '');
+    await switchSite(c.var.ctx, c.var.session, site.id);
+    return c.redirect('/console', 303);
+  });
+
+  overviewRoutes(inside);
+  widgetTextRoutes(inside);
+  policyRoutes(inside);
+  smsRoutes(inside);
+  subscriberRoutes(inside);
+  settingsRoutes(inside);
+
+  app.route('/', inside as unknown as Hono<AppEnv>);
+  return app;
+}

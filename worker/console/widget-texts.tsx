@@ -1,0 +1,128 @@
+// Console page: the widget's texts per locale with a live preview of the real widget (/widget.js mounted by
+// window.Assent.mount, fed the edited texts), and the equal-choice rule checked as you type and on save.
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import enTexts from '../../templates/widget/en.json' with { type: 'json' };
+import frTexts from '../../templates/widget/fr.json' with { type: 'json' };
+import { EDITABLE_WIDGET_TEXTS, equalChoice, widgetOverrides, type EditableWidgetText } from '../domain/console-widget.ts';
+import { replaceSiteConfig } from '../domain/sites.ts';
+import { widgetDocument } from '../domain/widget-texts.ts';
+import type { FieldError } from '../errors.ts';
+import { AppError } from '../errors.ts';
+import { formBody, type ConsoleEnv } from './http.ts';
+import { JsonSeed } from './json-seed.tsx';
+import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
+import { shellFor } from './shell-data.ts';
+import { fill } from './texts.ts';
+
+const DEFAULTS: Record<string, Record<string, unknown>> = { en: enTexts, fr: frTexts };
+const defaultsFor = (locale: string) => DEFAULTS[locale] ?? DEFAULTS[locale.slice(0, 2)] ?? enTexts;
+type Edited = Record<string, Partial<Record<EditableWidgetText, string>>>;
+
+async function render(c: Context<ConsoleEnv>, options: { edited?: Edited; errors?: FieldError[]; saved?: boolean; status?: 200 | 422 } = {}) {
+  const { t, site } = c.var;
+  const config = site.config;
+  const version = (await c.var.ctx.policies.latestVersion(site.id)) ?? 0;
+  const stored = (config.widget?.texts ?? {}) as Edited;
+  const values = (locale: string, key: EditableWidgetText) =>
+    options.edited?.[locale]?.[key] ?? stored[locale]?.[key] ?? String(defaultsFor(locale)[key] ?? '');
+  const docs = Object.fromEntries(
+    await Promise.all(
+      config.locales.map(async (locale) => [
+        locale,
+        await widgetDocument({ site: site.id, config, locale, policy: { version, url: `${c.var.ctx.publicUrl}/p/${site.id}/${version}` } }),
+      ]),
+    ),
+  );
+  const seed = {
+    site: site.id,
+    api: new URL(c.var.ctx.publicUrl).origin,
+    docs,
+    values: { help: config.program.helpContact, version: String(version), shortCode: config.program.shortCode ?? '' },
+    texts: { ok: t.widget.equalOk, bad: t.widget.equalBad },
+  };
+  const html = consolePage({
+    ...(await shellFor(c)),
+    title: t.widget.title,
+    current: 'widget',
+    islands: ['widget-preview'],
+    scripts: ['/widget.js'],
+    body: (
+      <>
+        <p>{t.widget.intro}</p>
+        {options.saved ? (
+          <p role="status" class="ok">
+            {t.widget.saved}
+          </p>
+        ) : null}
+        <Errors t={t} errors={options.errors} />
+        <p class="hint" id="equal-rule">
+          {t.widget.equal}
+        </p>
+        <form method="post" action="/console/widget" id="widget-form">
+          <Csrf value={c.var.session.csrf} />
+          {config.locales.map((locale) => (
+            <div class="grid" data-locale={locale}>
+              <fieldset lang={locale}>
+                <legend>{fill(t.widget.locale, { locale })}</legend>
+                {EDITABLE_WIDGET_TEXTS.map((key) => (
+                  <>
+                    <label for={`t-${locale}-${key}`}>{key}</label>
+                    <input id={`t-${locale}-${key}`} name={`t.${locale}.${key}`} value={values(locale, key)} maxlength={500} data-key={key} />
+                  </>
+                ))}
+                <p role="status" aria-live="polite" class="equal-status" id={`equal-${locale}`}>
+                  {equalChoice(values(locale, 'yes'), values(locale, 'no')).ok ? t.widget.equalOk : t.widget.equalBad}
+                </p>
+              </fieldset>
+              <section aria-label={fill(t.widget.preview, { locale })}>
+                <h2>{fill(t.widget.preview, { locale })}</h2>
+                <div class="preview" id={`preview-${locale}`} data-locale={locale} />
+              </section>
+            </div>
+          ))}
+          <p>
+            <button type="submit">{t.widget.save}</button>
+          </p>
+        </form>
+        <JsonSeed id="widget-seed" value={seed} />
+      </>
+    ),
+  });
+  return c.body(html, options.status ?? 200, consoleHeaders);
+}
+
+export function widgetTextRoutes(app: Hono<ConsoleEnv>) {
+  app.get('/console/widget', (c) => render(c, { saved: c.req.query('saved') === '1' }));
+
+  app.post('/console/widget', async (c) => {
+    const { site } = c.var;
+    const form = await formBody(c as never);
+    const edited: Edited = {};
+    for (const locale of site.config.locales) {
+      edited[locale] = Object.fromEntries(EDITABLE_WIDGET_TEXTS.map((key) => [key, (form[`t.${locale}.${key}`] ?? '').slice(0, 500)]));
+    }
+    const errors: FieldError[] = [];
+    for (const locale of site.config.locales) {
+      const yes = edited[locale]!.yes || String(defaultsFor(locale).yes);
+      const no = edited[locale]!.no || String(defaultsFor(locale).no);
+      const check = equalChoice(yes, no);
+      if (!check.ok) errors.push({ path: `widget.texts.${locale}.yes`, message: c.var.t.widget.equalBad });
+    }
+    if (errors.length) return render(c, { edited, errors, status: 422 });
+    const stored = (site.config.widget?.texts ?? {}) as Record<string, Record<string, unknown>>;
+    const texts = Object.fromEntries(
+      site.config.locales.map((locale) => {
+        const kept = Object.fromEntries(Object.entries(stored[locale] ?? {}).filter(([k]) => !(EDITABLE_WIDGET_TEXTS as readonly string[]).includes(k)));
+        return [locale, { ...kept, ...widgetOverrides(edited[locale]!, defaultsFor(locale)) }];
+      }),
+    );
+    try {
+      await replaceSiteConfig(c.var.ctx, site, { ...site.config, widget: { ...site.config.widget, texts } });
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return render(c, { edited, errors: error.errors ?? [], status: 422 });
+      throw error;
+    }
+    return c.redirect('/console/widget?saved=1', 303);
+  });
+}
