@@ -6,6 +6,7 @@ import { createSealer } from '../worker/crypto/sealing.ts';
 import { signingKeysFrom } from '../worker/crypto/keys.ts';
 import { generateSigningKey } from '../worker/crypto/signing.ts';
 import type { SigningKeys } from '../worker/domain/context.ts';
+import type { Store } from '../worker/db/client.ts';
 import { libsqlStore } from '../worker/db/libsql.ts';
 import { migrate } from '../worker/db/migrate.ts';
 import { ensureDemoSite } from '../worker/domain/demo.ts';
@@ -53,10 +54,11 @@ export async function makeHarness(
     publicUrl?: string;
     /** Default: dev mode may call http://127.0.0.1 stand-ins (as ASSENT_ALLOW_LOCAL_CALLBACKS=1), production may not. */
     outbound?: AppDeps['outbound'];
+    /** An opened store to use instead of a fresh libSQL client at `url` (e.g. one that fails with real error codes). */
+    store?: Store;
   } = {},
 ): Promise<Harness> {
-  const client = createClient({ url: options.url ?? ':memory:' });
-  const store = libsqlStore(client);
+  const store = options.store ?? libsqlStore(createClient({ url: options.url ?? ':memory:' }));
   await migrate(store, migrations);
   let now = options.start ?? START;
   const outbox = memoryDevOutbox();
