@@ -61,6 +61,7 @@ const en = {
   verifyRun: 'Check again',
   verifyFile: 'Check an evidence file you kept',
   verifyRunning: 'Checking…',
+  verifySource: 'Checked: {source}',
   verdict: {
     VALID: 'Valid: every check passed.',
     PENDING: 'Nothing is wrong, but the newest event is not yet in a signed checkpoint. Check again in a minute.',
@@ -167,6 +168,7 @@ const fr: ProofTexts = {
   verifyRun: 'Vérifier à nouveau',
   verifyFile: 'Vérifier un fichier de preuve que vous avez gardé',
   verifyRunning: 'Vérification…',
+  verifySource: 'Vérifié : {source}',
   verdict: {
     VALID: 'Valide : toutes les vérifications sont réussies.',
     PENDING: 'Rien d’anormal, mais le dernier événement n’est pas encore dans un point de contrôle signé. Réessayez dans une minute.',

@@ -15,7 +15,7 @@ blockquote{margin:1rem 0;padding:.5rem 1rem;border-left:4px solid var(--accent)}
 code,.hash{font-size:.85em;word-break:break-all}
 pre{overflow:auto;padding:.75rem;border:1px solid var(--muted);border-radius:.5rem;font-size:.85rem;white-space:pre-wrap;word-break:break-all}
 a.button{display:inline-block;font-weight:600;padding:.6rem 1.2rem;border-radius:.5rem;border:2px solid var(--accent);text-decoration:none;min-height:44px}
-ul.checks{list-style:none;padding:0}ul.checks li{margin:.4rem 0;padding-left:1.8rem;text-indent:-1.8rem}
+ul.checks,ul.plain{list-style:none;padding:0;margin:0}ul.plain li{margin-bottom:.3rem}ul.checks li{margin:.4rem 0;padding-left:1.8rem;text-indent:-1.8rem}
 .mark{display:inline-block;width:1.8rem;text-indent:0;font-weight:700}
 .verdict{font-weight:700;padding:.5rem .8rem;border-radius:.5rem;border:2px solid currentColor}
 details{margin:1rem 0}summary{cursor:pointer;font-weight:600;min-height:44px;padding:.6rem 0}
@@ -93,7 +93,7 @@ export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | n
   const subject = r.subject.phone ?? t.someone;
   const urls = options.urls;
   // What the island needs: where the evidence is, and the words for each check in this page's language.
-  const islandData = JSON.stringify({ evidence: urls.evidence, lang, verdict: t.verdict, checks: t.checkNames, running: t.verifyRunning }).replace(/</g, '\\u003c');
+  const islandData = JSON.stringify({ evidence: urls.evidence, lang, verdict: t.verdict, checks: t.checkNames, running: t.verifyRunning, source: t.verifySource }).replace(/</g, '\\u003c');
   const command = `node verify.mjs --offline assent-proof-${r.consentId}.json`;
   const [step1, step2, step3] = t.keepSteps as [string, string, string];
   const [before1, after1] = step1.split('{verifier}') as [string, string];
@@ -128,11 +128,15 @@ export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | n
           <dd>
             {r.purposes.length === 0
               ? '—'
-              : r.purposes.map((p) => (
-                  <div>
-                    {String(p.description)} — {t.legalBasis[p.legalBasis] ?? p.legalBasis}
-                  </div>
-                ))}
+              : (
+                <ul class="plain">
+                  {r.purposes.map((p) => (
+                    <li>
+                      {String(p.description)} — <em>{t.legalBasis[p.legalBasis] ?? p.legalBasis}</em>
+                    </li>
+                  ))}
+                </ul>
+              )}
           </dd>
           <dt>{t.proofId}</dt>
           <dd>

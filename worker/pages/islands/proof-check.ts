@@ -12,6 +12,7 @@ interface IslandData {
   verdict: Record<string, string>;
   checks: Record<string, string>;
   running: string;
+  source: string;
 }
 
 const fill = (text: string, values: Record<string, string | number>) =>
@@ -80,7 +81,7 @@ function render(root: HTMLElement, data: IslandData, checks: Check[], sizes: { s
   root.replaceChildren();
   const heading = document.createElement('p');
   heading.className = 'small';
-  heading.textContent = source;
+  heading.textContent = fill(data.source, { source });
   const summary = document.createElement('p');
   summary.className = 'verdict';
   summary.dataset.verdict = result;
@@ -99,10 +100,15 @@ function render(root: HTMLElement, data: IslandData, checks: Check[], sizes: { s
     const size = base === 'saved-checkpoint' || base === 'consistency' ? sizes.savedSize : sizes.size;
     const text = document.createElement('span');
     text.textContent = fill(data.checks[base] ?? base, { index, size });
-    const detail = document.createElement('span');
-    detail.className = 'small';
-    detail.textContent = ` (${c.name}: ${c.detail})`;
-    item.append(mark, text, detail);
+    item.append(mark, text);
+    // The technical reason matters when something is wrong; when all is well it is one hover away.
+    if (c.ok) item.title = `${c.name}: ${c.detail}`;
+    else {
+      const detail = document.createElement('span');
+      detail.className = 'small';
+      detail.textContent = ` (${c.name}: ${c.detail})`;
+      item.append(detail);
+    }
     list.append(item);
   }
   root.append(heading, summary, list);
