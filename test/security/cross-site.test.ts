@@ -1,0 +1,205 @@
+// No site reaches another: site A's API key and A's signatures (Twilio, generic inbound, delivery callbacks) never
+// read nor change site B's rows, on every site-scoped route. A route added to the API without a case here fails.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeTwilioSignature, signWebhook } from '../../worker/sms/signatures.ts';
+import { ADMIN_TOKEN, confirmedConsent, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
+
+const B_PHONE = '+33612345678'; // site B's (demo's) confirmed subscriber
+const A_TOKEN = 'alpha-twilio-auth-token-0123';
+const A_SECRET = 'alpha-inbound-secret-0123456789';
+const B_SECRET = 'demo-inbound-secret-0123456789';
+const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+let h: Harness;
+let keyA: string;
+let b: { consentId: string; subscriberId: string; keyId: string; outboxId: string; providerMessageId: string; textSha256: string };
+
+beforeAll(async () => {
+  h = await makeHarness();
+  const { consentId } = await confirmedConsent(h);
+  // B gets an inbound secret of its own; A is a second site on Twilio with its own token and secret.
+  const { config } = (await (await h.app.request('/v1/sites/demo', { headers: admin })).json()) as { config: Record<string, unknown> };
+  const putB = await h.app.request('/v1/sites/demo', { ...json({ ...config, inboundSecret: B_SECRET }, admin), method: 'PUT' });
+  expect(putB.status, await putB.clone().text()).toBe(200);
+  const configA: Record<string, unknown> = {
+    ...config,
+    name: 'Alpha Shop',
+    sms: { provider: 'twilio', accountSid: `AC${'a'.repeat(32)}`, authToken: A_TOKEN, from: '+33700000001' },
+    inboundSecret: A_SECRET,
+  };
+  delete configA.policy;
+  const created = await h.app.request('/v1/sites', json({ id: 'alpha', config: configA }, admin));
+  expect(created.status, await created.clone().text()).toBe(201);
+  keyA = ((await created.json()) as { apiKey: string }).apiKey;
+
+  const lookup = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: B_PHONE }, { authorization: `Bearer ${h.demoKey}` }));
+  const { subscriberId } = (await lookup.json()) as { subscriberId: string };
+  const keys = (await (await h.app.request('/v1/sites/demo/keys', { headers: admin })).json()) as { keys: { id: string }[] };
+  const [row] = await h.ctx.outbox.forConsent(consentId);
+  expect(row?.providerMessageId).toBeTruthy();
+  b = { consentId, subscriberId, keyId: keys.keys[0]!.id, outboxId: row!.id, providerMessageId: row!.providerMessageId!, textSha256: (await widgetFor(h)).textSha256 };
+});
+afterAll(() => h.close());
+
+/** Everything of B's an attacker could read or change, as B's owner and the platform see it. */
+async function snapshotB() {
+  const get = async (path: string) => (await h.app.request(path, { headers: admin })).text();
+  return {
+    config: await get('/v1/sites/demo'),
+    keys: await get('/v1/sites/demo/keys'),
+    subscribers: await get('/v1/sites/demo/subscribers?format=json'),
+    subscriber: await get(`/v1/sites/demo/subscribers/${b.subscriberId}`),
+    consent: (await h.ctx.consents.byId(b.consentId))!.status,
+    outbox: JSON.stringify(await h.ctx.outbox.forConsent(b.consentId)),
+    versions: await (await h.app.request('/p/demo/versions')).text(),
+    log: await (await h.app.request('/v1/sites/demo/log')).text(),
+  };
+}
+
+const withKeyA = (init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${keyA}` } });
+const jsonA = (body: unknown, method = 'POST') => withKeyA({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function signedJson(path: string, secret: string, payload: unknown) {
+  const body = JSON.stringify(payload);
+  const headers = await signWebhook({ secret, id: `msg_${Math.random().toString(36).slice(2)}`, timestamp: h.now() / 1000, body });
+  return h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+async function signedTwilio(path: string, token: string, params: Record<string, string>) {
+  const form = new URLSearchParams(params);
+  const signature = await computeTwilioSignature(token, `https://assent.test${path}`, form);
+  return h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: form.toString() });
+}
+
+type Case = () => Promise<void>;
+const expectStatus = async (res: Promise<Response>, status: number) => {
+  const r = await res;
+  expect(r.status, `${r.status} ${await r.clone().text()}`).toBe(status);
+  return r;
+};
+
+/** "METHOD /openapi/path" → what site A tries against site B there. */
+const CASES: Record<string, Case> = {
+  'GET /v1/sites/{site}': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo', withKeyA()), 403);
+  },
+  'PUT /v1/sites/{site}': async () => {
+    const { config } = (await (await h.app.request('/v1/sites/alpha', withKeyA())).json()) as { config: Record<string, unknown> };
+    await expectStatus(h.app.request('/v1/sites/demo', jsonA(config, 'PUT')), 403);
+  },
+  'GET /v1/sites/{site}/keys': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/keys', withKeyA()), 403);
+  },
+  'POST /v1/sites/{site}/keys': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/keys', withKeyA({ method: 'POST' })), 403);
+  },
+  'DELETE /v1/sites/{site}/keys/{id}': async () => {
+    await expectStatus(h.app.request(`/v1/sites/demo/keys/${b.keyId}`, withKeyA({ method: 'DELETE' })), 403);
+    await expectStatus(h.app.request(`/v1/sites/alpha/keys/${b.keyId}`, withKeyA({ method: 'DELETE' })), 404);
+  },
+  'GET /v1/sites/{site}/subscribers': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/subscribers', withKeyA()), 403);
+    // A's own list, even starting from B's subscriber as a cursor, holds none of B's rows.
+    for (const q of ['', `&cursor=${b.subscriberId}`, '&status=confirmed']) {
+      const res = await expectStatus(h.app.request(`/v1/sites/alpha/subscribers?format=json${q}`, withKeyA()), 200);
+      expect(((await res.json()) as { subscribers: unknown[] }).subscribers).toEqual([]);
+    }
+    const csv = await expectStatus(h.app.request('/v1/sites/alpha/subscribers?format=csv', withKeyA()), 200);
+    expect((await csv.text()).trim().split('\n')).toHaveLength(1); // the header only
+  },
+  'POST /v1/sites/{site}/subscribers/lookup': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/subscribers/lookup', jsonA({ phone: B_PHONE })), 403);
+    const res = await expectStatus(h.app.request('/v1/sites/alpha/subscribers/lookup', jsonA({ phone: B_PHONE })), 200);
+    const body = (await res.json()) as { canSend: boolean; status: string; subscriberId?: string };
+    expect(body.canSend).toBe(false);
+    expect(body.status).not.toBe('confirmed');
+    expect(body.subscriberId).not.toBe(b.subscriberId);
+  },
+  'POST /v1/sites/{site}/subscribers/check': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/subscribers/check', jsonA({ phones: [B_PHONE] })), 403);
+    const res = await expectStatus(h.app.request('/v1/sites/alpha/subscribers/check', jsonA({ phones: [B_PHONE] })), 200);
+    expect(((await res.json()) as { results: { canSend: boolean }[] }).results[0]!.canSend).toBe(false);
+  },
+  'GET /v1/sites/{site}/subscribers/{subscriberId}': async () => {
+    await expectStatus(h.app.request(`/v1/sites/demo/subscribers/${b.subscriberId}`, withKeyA()), 403);
+    await expectStatus(h.app.request(`/v1/sites/alpha/subscribers/${b.subscriberId}`, withKeyA()), 404);
+  },
+  'DELETE /v1/sites/{site}/subscribers/{subscriberId}': async () => {
+    await expectStatus(h.app.request(`/v1/sites/demo/subscribers/${b.subscriberId}`, withKeyA({ method: 'DELETE' })), 403);
+    await expectStatus(h.app.request(`/v1/sites/alpha/subscribers/${b.subscriberId}`, withKeyA({ method: 'DELETE' })), 404);
+  },
+  'GET /v1/sites/{site}/subscribers/{subscriberId}/export': async () => {
+    await expectStatus(h.app.request(`/v1/sites/demo/subscribers/${b.subscriberId}/export`, withKeyA()), 403);
+    await expectStatus(h.app.request(`/v1/sites/alpha/subscribers/${b.subscriberId}/export`, withKeyA()), 404);
+  },
+  'POST /v1/sites/{site}/policies': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/policies', jsonA({ summary: 'Hijacked policy' })), 403);
+    await h.app.request('/v1/sites/alpha/policies', jsonA({ summary: 'Our own policy' })); // A's own: B's versions stay
+  },
+  'POST /v1/sites/{site}/messages/preview': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/messages/preview', jsonA({ template: 'Hello' })), 403);
+  },
+  'POST /v1/sites/{site}/messages': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/messages', jsonA({ template: 'Sale today' })), 403);
+    // A's own campaign reaches A's subscribers only: B's confirmed number gets nothing.
+    await expectStatus(h.app.request('/v1/sites/alpha/messages', jsonA({ template: 'Sale today', idempotencyKey: 'alpha-campaign-1' })), 202);
+    await h.flush();
+  },
+  'POST /v1/sites/{site}/inbound/generic': async () => {
+    await expectStatus(signedJson('/v1/sites/demo/inbound/generic', A_SECRET, { from: B_PHONE, body: 'STOP', messageId: 'x-1' }), 403);
+    // A STOP from B's subscriber to A withdraws nothing at B.
+    await expectStatus(signedJson('/v1/sites/alpha/inbound/generic', A_SECRET, { from: B_PHONE, body: 'STOP', messageId: 'x-2' }), 200);
+  },
+  'POST /v1/sites/{site}/inbound/twilio': async () => {
+    const params = { MessageSid: `SM${'1'.repeat(32)}`, AccountSid: `AC${'a'.repeat(32)}`, From: B_PHONE, To: '+33700000001', Body: 'STOP' };
+    await expectStatus(signedTwilio('/v1/sites/demo/inbound/twilio', A_TOKEN, params), 403);
+    await expectStatus(signedTwilio('/v1/sites/alpha/inbound/twilio', A_TOKEN, { ...params, MessageSid: `SM${'2'.repeat(32)}` }), 200);
+  },
+  'POST /v1/sites/{site}/delivery/webhook': async () => {
+    await expectStatus(signedJson('/v1/sites/demo/delivery/webhook', A_SECRET, { id: b.outboxId, status: 'failed' }), 403);
+    // Signed by A, naming B's message: accepted as A's callback, changes no row of B's.
+    await expectStatus(signedJson('/v1/sites/alpha/delivery/webhook', A_SECRET, { id: b.outboxId, status: 'failed' }), 204);
+  },
+  'POST /v1/sites/{site}/delivery/twilio': async () => {
+    const params = { MessageSid: b.providerMessageId, MessageStatus: 'failed', ErrorCode: '30003' };
+    await expectStatus(signedTwilio('/v1/sites/demo/delivery/twilio', A_TOKEN, params), 403);
+    await expectStatus(signedTwilio(`/v1/sites/alpha/delivery/twilio?m=${b.outboxId}`, A_TOKEN, params), 204);
+  },
+  // Public routes: a site's path never serves or accepts another site's texts.
+  'GET /v1/sites/{site}/widget/texts/{sha256}': async () => {
+    await expectStatus(h.app.request(`/v1/sites/alpha/widget/texts/${b.textSha256}`), 404);
+  },
+  'POST /v1/sites/{site}/consents': async () => {
+    const w = await widgetFor(h);
+    const res = await h.app.request('/v1/sites/alpha/consents', json({ phone: B_PHONE, choice: 'yes', ...w }));
+    expect(res.status).toBeGreaterThanOrEqual(400); // B's notice cited on A: refused (A published nothing of it)
+  },
+};
+
+// Public by design (anyone may read them) or not site-scoped: nothing of one site's to protect from another's key.
+const PUBLIC_READS = [
+  'GET /v1/sites/{site}/widget',
+  'GET /v1/sites/{site}/log',
+  'GET /v1/sites/{site}/log/checkpoint',
+  'GET /v1/sites/{site}/log/consistency',
+];
+
+describe('site A against site B', () => {
+  it('every site-scoped route of the API has a case here', async () => {
+    const doc = (await (await h.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/v1/sites/{site}'))
+      .flatMap(([path, ops]) => Object.keys(ops).filter((m) => m !== 'options').map((m) => `${m.toUpperCase()} ${path}`));
+    expect(routes.length).toBeGreaterThan(15);
+    expect(routes.filter((r) => !(r in CASES) && !PUBLIC_READS.includes(r))).toEqual([]);
+  });
+
+  it.each(Object.keys(CASES))('%s: A reads nothing of B and changes none of B’s rows', async (route) => {
+    const before = await snapshotB();
+    await CASES[route]!();
+    await h.flush();
+    const after = await snapshotB();
+    expect(after).toEqual(before);
+    expect(after.consent).toBe('confirmed');
+  });
+});
