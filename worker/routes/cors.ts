@@ -3,11 +3,14 @@ import type { AppContext } from '../http.ts';
 import { originAllowed } from '../domain/site-config.ts';
 import type { Site } from '../domain/sites.ts';
 import { AppError } from '../errors.ts';
+import { recordRefusedOrigin } from '../console/refused-origins.ts';
 
 export function originOk(c: AppContext, site: Site): boolean {
   const origin = c.req.header('origin');
   if (!origin) return true; // not a cross-origin browser request (server to server, or same-origin GET)
-  return origin === new URL(c.var.ctx.publicUrl).origin || originAllowed(origin, site.config.allowedOrigins);
+  const ok = origin === new URL(c.var.ctx.publicUrl).origin || originAllowed(origin, site.config.allowedOrigins);
+  if (!ok) recordRefusedOrigin(c, site.id, origin); // the console lists origins refused lately
+  return ok;
 }
 
 /** Sets the CORS headers for an allowed origin; a refused cross-origin write is a 403 before any work. */
