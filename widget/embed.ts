@@ -22,7 +22,7 @@ if (!w.Assent) {
       const o: Record<string, any> = { ...data };
       for (const key of ['site', 'locale', 'country', 'theme', 'api']) o[key] = el.getAttribute(key) || o[key];
       const merged = { ...o, ...options } as MountOptions & { site: string; api: string };
-      merged.locale ||= document.documentElement.lang || navigator.language;
+      // No data-locale: the host page's lang is not the visitor's; the server reads their languages.
       return merged.site ? mountWidget(el, { ...merged, api: merged.api.replace(/\/$/, '') }) : undefined;
     },
   };

@@ -8,6 +8,7 @@ import { css } from './styles.ts';
 import type { MountOptions, Phase, WidgetDocument } from './types.ts';
 
 let sheet: CSSStyleSheet | undefined;
+let warned = false;
 
 export async function mountWidget(host: HTMLElement, options: MountOptions & { api: string; site: string }): Promise<void> {
   const emit = (name: string, detail?: unknown) =>
@@ -16,11 +17,21 @@ export async function mountWidget(host: HTMLElement, options: MountOptions & { a
   let root = host.shadowRoot;
   // The hosted page ships a declarative shadow root and its data; hydrate that rather than fetch and render.
   const seed = JSON.parse(host.querySelector('script[type="application/json"]')?.textContent || '{}');
-  let doc: WidgetDocument;
+  let doc: WidgetDocument & { originAllowed?: boolean; error?: { code: string; message: string } };
   try {
+    // No locale given: the server picks from the visitor's languages (Accept-Language), then the site's default.
     doc = options.doc ?? seed.doc ?? (await (await fetch(base + 'widget?locale=' + encodeURIComponent(options.locale ?? ''))).json());
   } catch {
     emit('error', { code: 'network' });
+    return;
+  }
+  // A form that could only be refused is not shown. The server words the reason (it names the origin and the site,
+  // and says how to fix it); the site owner reads it once in the console.
+  const refused = doc.error;
+  if (refused) {
+    emit('error', refused);
+    if (!warned) console.error(refused.message);
+    warned = true;
     return;
   }
   let container = root?.querySelector('div');
@@ -39,7 +50,8 @@ export async function mountWidget(host: HTMLElement, options: MountOptions & { a
   }
   const theme = doc.theme ?? {};
   for (const key in theme) host.style.setProperty('--assent-' + key, theme[key]!);
-  if (options.theme) host.setAttribute('theme', options.theme);
+  // A site's own colours count as a theme: the visitor's dark preference then leaves them alone.
+  if (options.theme || doc.theme) host.setAttribute('theme', options.theme || 'site');
 
   const phase = signal<Phase>(seed.phase ?? { kind: 'idle' });
   const canResend = signal(false);

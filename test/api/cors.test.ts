@@ -31,13 +31,14 @@ const submit = (origin: string, choice = 'yes', phone = '06 12 34 56 78') =>
   h.app.request('/v1/sites/demo/consents', json({ phone, choice, ...w }, { origin }));
 
 describe('allowed origins', () => {
-  it.each(ALLOWED)('%s gets its origin echoed and Vary: Origin on the widget document', async (origin) => {
+  it.each(ALLOWED)('%s reads the public widget document, told originAllowed: true, with Vary: Origin', async (origin) => {
     const res = await h.app.request('/v1/sites/demo/widget?locale=fr', { headers: { origin } });
     expect(res.status).toBe(200);
-    expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(vary(res)).toContain('origin');
     expect(res.headers.get('access-control-expose-headers')).toContain('ETag');
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(await res.json()).toMatchObject({ site: 'demo', originAllowed: true });
   });
 
   it('a consent from an allowed origin is accepted (202) with the origin echoed', async () => {
@@ -73,11 +74,16 @@ describe('allowed origins', () => {
 });
 
 describe('foreign origins', () => {
-  it.each(FOREIGN)('%s gets no Access-Control-Allow-Origin on GET (but still Vary: Origin)', async (origin) => {
+  it.each(FOREIGN)('%s may read the public widget document, which says originAllowed: false and why', async (origin) => {
     const res = await h.app.request('/v1/sites/demo/widget?locale=fr', { headers: { origin } });
     expect(res.status).toBe(200);
-    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(vary(res)).toContain('origin');
+    const doc = (await res.json()) as { originAllowed: boolean; error: { code: string; message: string } };
+    expect(doc.originAllowed).toBe(false);
+    expect(doc.error.code).toBe('origin_not_allowed');
+    expect(doc.error.message).toContain(origin);
+    expect(doc.error.message).toContain('"demo"');
   });
 
   it.each(FOREIGN)('%s is refused a consent POST with a 403 problem, and nothing is stored', async (origin) => {

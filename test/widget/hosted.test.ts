@@ -26,7 +26,9 @@ describe('renderHostedPage', () => {
 
   it('shows "check your phone" with the masked number and no form once sent', async () => {
     const html = renderHostedPage({ ...base, widget: await doc('en'), state: { kind: 'sent', maskedPhone: '+33 •• •• •• 78' } });
-    expect(html).toContain('Check your phone: we sent a confirmation SMS to +33 •• •• •• 78.');
+    // The masked number is one unbreakable piece of the sentence.
+    expect(html).toContain('Check your phone: we sent a confirmation SMS to <span class="n">+33 •• •• •• 78</span>.');
+    expect(html).toContain('.n{white-space:nowrap}');
     expect(html).not.toContain('<form');
   });
 

@@ -18,10 +18,13 @@ export interface OptInProps {
   onResend?: () => void;
 }
 
+// Marks the masked number inside the status text so it can be rendered as one piece (never a character of a text).
+const PHONE = '\u0000';
+
 export function statusText(doc: WidgetDocument, phase: Phase): string {
   const t = doc.texts;
   if (phase.kind === 'error') return t.errors[phase.code] ?? t.errors.generic;
-  if (phase.kind === 'sent') return (phase.resent ? t.resent : t.sent).replace('{phone}', phase.maskedPhone);
+  if (phase.kind === 'sent') return (phase.resent ? t.resent : t.sent).replace('{phone}', PHONE + phase.maskedPhone + PHONE);
   // "sending" and "declined" are named like their texts; "idle" has none.
   return (t as unknown as Record<string, string>)[phase.kind] ?? '';
 }
@@ -96,7 +99,10 @@ export function OptIn({ doc, phase, canResend, country, formAction, onSubmit, on
         </form>
       )}
       <p id="as" class={p.kind === 'error' ? 's e' : 's'} role="status" aria-live="polite" tabIndex={-1}>
-        {statusText(doc, p)}
+        {/* The masked number is one unbreakable piece: "+33 6 •• ••" on one line and "•• 78" on the next misleads. */}
+        {statusText(doc, p)
+          .split(PHONE)
+          .map((part, i) => (i % 2 ? <span class="n">{part}</span> : part))}
       </p>
       {p.kind === 'sent' && canResend.value && (
         <div class="b">

@@ -1,10 +1,9 @@
-// Browser-facing consent API: the widget document (texts + hash) and the consent submission.
+// Browser-facing consent API: the texts behind a hash, and the consent submission.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requestConsent, proofUrl } from '../domain/consents.ts';
 import { loadSite } from '../domain/sites.ts';
-import { currentWidget } from '../domain/widget.ts';
-import { clientIp, jsonBody, queryParams, type AppEnv } from '../http.ts';
+import { clientIp, jsonBody, type AppEnv } from '../http.ts';
 import { notFound } from '../errors.ts';
 import { applyCors, preflight } from './cors.ts';
 
@@ -23,16 +22,7 @@ export const consentBodySchema = z.object({
 export function consentRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get('/v1/sites/:site/widget', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
-    applyCors(c, site, { write: false });
-    const { locale } = queryParams(c, z.object({ locale: z.string().max(10).optional() }));
-    const { document, etag } = await currentWidget(c.var.ctx, site, locale);
-    c.header('ETag', etag);
-    c.header('Cache-Control', 'public, max-age=300');
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-    return c.json(document);
-  });
+  // GET /v1/sites/{site}/widget (the document the widget reads) is served with the widget, in routes/widget.ts.
 
   // The exact texts a hash stands for, so anyone can check what a receipt says the visitor saw.
   app.get('/v1/sites/:site/widget/texts/:sha256{[0-9a-f]{64}}', async (c) => {
@@ -45,7 +35,6 @@ export function consentRoutes() {
   });
 
   app.options('/v1/sites/:site/consents', async (c) => preflight(c, await loadSite(c.var.ctx, c.req.param('site')), 'POST'));
-  app.options('/v1/sites/:site/widget', async (c) => preflight(c, await loadSite(c.var.ctx, c.req.param('site')), 'GET'));
 
   app.post('/v1/sites/:site/consents', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
