@@ -91,6 +91,13 @@ export function openApiDocument(publicUrl: string) {
       '/p/{site}/versions': { get: op('Published versions', 'Policy', { 200: { description: 'JSON' } }, { parameters: [site] }) },
       '/p/{site}/diff/{from}/{to}': { get: op('Section-by-section diff', 'Policy', { 200: { description: 'HTML' } }, { parameters: [site] }) },
       '/proofs/{proofId}': { get: op('Consent proof (HTML, or JSON with Accept: application/json)', 'Proof', { 200: { description: 'Proof' } }) },
+      '/proofs/{proofId}/evidence': {
+        get: op('Evidence file: the proof, the keys used, the policy Markdown and the widget texts; verifies with no network', 'Proof', {
+          200: { description: 'JSON attachment assent-proof-{proofId}.json (format assent-evidence/1, see docs/formats.md)' },
+          404: { description: 'No proof with this id' },
+        }),
+      },
+      '/verify.mjs': { get: op('The standalone verifier for Node 20 or later: node verify.mjs <proof URL | evidence file> [--offline]', 'Proof', { 200: { description: 'ES module' } }) },
       '/proofs/{proofId}/match': { post: op('Is this number the subject of the proof? (rate limited)', 'Proof', { 200: { description: '{match}' } }) },
       '/.well-known/jwks.json': { get: op('Every receipt signing key ever used', 'Proof', { 200: { description: 'JWKS' } }) },
       '/v1/sites/{site}/log': { get: op('Log origin, size and verifier key', 'Proof', { 200: { description: 'JSON' } }, { parameters: [site] }) },
