@@ -1,0 +1,188 @@
+// The embed script (/widget.js and its long-cache hashed copy for Subresource Integrity), the widget document it
+// reads, the hosted opt-in page that works without JavaScript (GET/POST /s/{site}), and the dev demo page.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { proofUrl, requestConsent } from '../domain/consents.ts';
+import { loadSite, type Site } from '../domain/sites.ts';
+import { currentWidget, rememberBundle } from '../domain/widget.ts';
+import { AppError, notFound } from '../errors.ts';
+import { widgetBundle } from '../generated/widget.ts';
+import { acceptedLanguage, clientIp, queryParams, type AppContext, type AppEnv } from '../http.ts';
+import { renderHostedPage, type HostedState } from '../pages/hosted.tsx';
+import { demoPage } from '../pages/demo.tsx';
+import { toBase64 } from '../crypto/encoding.ts';
+import { consentBodySchema } from './consents.ts';
+import { conditional } from './conditional.ts';
+import { originOk } from './cors.ts';
+
+export const hashedWidgetPath = `/widget-${widgetBundle.sha256.slice(0, 16)}.js`;
+
+const formSchema = consentBodySchema.omit({ policyVersion: true, pageUrl: true, challengeToken: true }).extend({
+  policyVersion: z.coerce.number().int().positive(),
+  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+});
+
+/** `?locale=` as given (the widget document falls back to the site's default), else the visitor's language. */
+const acceptedLocale = (c: AppContext, site: Site) => c.req.query('locale') || acceptedLanguage(c, site.config.locales);
+
+/**
+ * The widget's language: `data-locale` (sent as `?locale=`) if the site offers it, else the first of the visitor's
+ * languages (Accept-Language, in their order) the site offers, else the site's default. Never the host page's lang:
+ * a French visitor on an English shop reads French.
+ */
+export function widgetLocale(c: AppContext, site: Site, requested: string | undefined): string {
+  const offered = site.config.locales;
+  const asked = requested?.toLowerCase();
+  if (asked && offered.includes(asked)) return asked;
+  if (asked && offered.includes(asked.split('-')[0]!)) return asked.split('-')[0]!;
+  return acceptedLanguage(c, offered) ?? site.config.defaultLocale;
+}
+
+const documentQuery = z.object({ locale: z.string().max(10).optional() });
+
+// The current build is stored once per process, best-effort: a database that cannot write still serves the script.
+const rememberCurrentBundle = (c: AppContext) => rememberBundle(c.var.ctx, widgetBundle);
+
+async function script(c: AppContext, bundle: { sha256: string; code: string }, immutable: boolean) {
+  await rememberCurrentBundle(c);
+  const etag = `"${bundle.sha256.slice(0, 32)}"`;
+  c.header('ETag', etag);
+  c.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+  c.header('Access-Control-Allow-Origin', '*');
+  c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+  // Lets a site's own performance monitoring see what the widget costs (bytes on the wire, timings).
+  c.header('Timing-Allow-Origin', '*');
+  return c.body(bundle.code, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+}
+
+async function hostedPage(c: AppContext, site: Site, state: HostedState, locale: string | undefined, status: 200 | 202 | 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429 = 200) {
+  const { document } = await currentWidget(c.var.ctx, site, locale);
+  const nonce = toBase64(c.var.ctx.random(16));
+  const html = renderHostedPage({
+    site: site.id,
+    widget: document,
+    state,
+    formAction: `/s/${site.id}`,
+    widgetScriptUrl: hashedWidgetPath,
+    nonce,
+  });
+  return c.body(html, status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+  });
+}
+
+export function widgetRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/widget.js', conditional(), (c) => script(c, widgetBundle, false));
+
+  // Public: any page may read it (texts and policy link are public anyway), and it says whether the requesting
+  // origin may submit, so a site owner whose allowedOrigins misses this page reads why in the console instead of
+  // finding the widget silently absent.
+  app.get('/v1/sites/:site/widget', conditional(), async (c) => {
+    // Set first, so a problem (unknown site, no policy yet) is readable by the page too.
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Access-Control-Expose-Headers', 'ETag, X-Request-Id');
+    c.header('Timing-Allow-Origin', '*');
+    c.header('Vary', 'Origin, Accept-Language', { append: true });
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const { locale } = queryParams(c, documentQuery);
+    const { document, etag } = await currentWidget(c.var.ctx, site, widgetLocale(c, site, locale));
+    const origin = c.req.header('origin')?.slice(0, 200);
+    const originAllowed = originOk(c, site);
+    c.header('Cache-Control', 'public, max-age=300');
+    c.header('ETag', originAllowed ? etag : etag.replace(/"$/, '-refused"'));
+    if (originAllowed) return c.json({ ...document, originAllowed });
+    return c.json({
+      ...document,
+      originAllowed,
+      error: {
+        code: 'origin_not_allowed',
+        message:
+          `Assent: this page's origin ${origin} may not submit to site "${site.id}", so the widget stays hidden. ` +
+          `Add "${origin}" to the site's allowedOrigins (PUT /v1/sites/${site.id}, or Settings in /console).`,
+      },
+    });
+  });
+  app.options('/v1/sites/:site/widget', (c) => {
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Access-Control-Allow-Methods', 'GET');
+    c.header('Access-Control-Max-Age', '600');
+    return c.body(null, 204);
+  });
+  /** The pinned copy's URL and its Subresource Integrity value, and the tag to paste. */
+  app.get('/widget.json', async (c) => {
+    await rememberCurrentBundle(c);
+    const src = `${c.var.ctx.publicUrl}${hashedWidgetPath}`;
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json({
+      src,
+      integrity: widgetBundle.sri,
+      sha256: widgetBundle.sha256,
+      snippet: `<script src="${src}" integrity="${widgetBundle.sri}" crossorigin="anonymous" data-site="SITE" async></script>`,
+    });
+  });
+  // Pinned builds, the current one and every earlier one this server served: an upgrade never breaks a page that
+  // pinned a build with Subresource Integrity.
+  app.get('/:file{widget-[0-9a-f]{16}\\.js}', conditional(), async (c) => {
+    const prefix = c.req.param('file').slice('widget-'.length, -'.js'.length);
+    if (widgetBundle.sha256.startsWith(prefix)) return script(c, widgetBundle, true);
+    const earlier = await c.var.ctx.policies.bundleByPrefix(prefix);
+    if (!earlier) throw notFound('No widget build with this hash.');
+    return script(c, earlier, true);
+  });
+
+  app.get('/s/:site', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    return hostedPage(c, site, 'idle', acceptedLocale(c, site));
+  });
+
+  app.post('/s/:site', async (c) => {
+    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    // The hosted form is ours: a form on another site posting here (to make us text a number) is refused.
+    const origin = c.req.header('origin');
+    if (origin && origin !== 'null' && origin !== new URL(c.var.ctx.publicUrl).origin) {
+      throw new AppError('origin_not_allowed', 403, 'This form can only be sent from its own page.', {
+        errors: [{ path: 'Origin', message: 'Not this server.' }],
+      });
+    }
+    const raw = Object.fromEntries(new URLSearchParams(await c.req.text()));
+    const locale = typeof raw.locale === 'string' ? raw.locale : acceptedLocale(c, site);
+    const parsed = formSchema.safeParse(raw);
+    if (!parsed.success) {
+      const field = String(parsed.error.issues[0]?.path[0] ?? 'phone');
+      return hostedPage(c, site, { kind: 'error', code: field === 'phone' ? 'invalid_phone' : 'stale_texts', field }, locale, 422);
+    }
+    try {
+      const outcome = await requestConsent(c.var.ctx, site, {
+        ...parsed.data,
+        method: 'hosted-page',
+        pageUrl: `${c.var.ctx.publicUrl}/s/${site.id}`,
+        ip: clientIp(c),
+        userAgent: c.req.header('user-agent'),
+      });
+      if (outcome.kind === 'declined') return hostedPage(c, site, { kind: 'declined' }, locale);
+      c.var.deps.onQueued?.();
+      c.header('Link', `<${proofUrl(c.var.ctx, outcome.consentId)}>; rel="related"`);
+      return hostedPage(c, site, { kind: 'sent', maskedPhone: outcome.maskedPhone }, locale, 202);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      const field = error.errors?.[0]?.path;
+      const state: HostedState = { kind: 'error', code: error.code, ...(field ? { field } : {}) };
+      return hostedPage(c, site, state, locale, error.status as 422);
+    }
+  });
+
+  app.get('/demo', async (c) => {
+    if (c.var.deps.mode !== 'dev') throw notFound('Nothing here.');
+    return c.html(demoPage({ site: 'demo', scriptUrl: '/widget.js' }));
+  });
+
+  return app;
+}
