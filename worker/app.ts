@@ -125,7 +125,7 @@ export function createApp(input: AppDeps) {
   app.route('/', widgetRoutes());
   app.route('/', messageRoutes());
   app.route('/', subscriberRoutes());
-  app.route('/', devRoutes());
+  app.route('/', devRoutes({ self: (request) => app.fetch(request) }));
   app.route('/', consoleRoutes());
 
   // Answered through the context so headers set before the error (CORS, Vary, request id) are kept: a browser

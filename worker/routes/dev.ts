@@ -1,19 +1,66 @@
-// Development only: the outbox of the console provider and the demo page. 404 in production.
+// Development only: the outbox of the console provider (JSON, or a small page for browsers with a "reply" box that
+// posts a correctly signed inbound message, so OUI/STOP can be tried without a provider). 404 in production.
 import { Hono } from 'hono';
+import { newId } from '../crypto/tokens.ts';
+import { loadSite, replaceSiteConfig } from '../domain/sites.ts';
 import { notFound } from '../errors.ts';
 import type { AppEnv } from '../http.ts';
+import { assertSameOrigin, formBody } from '../console/http.ts';
+import { outboxPage } from '../console/dev-outbox-page.tsx';
+import { formatWebhookSecret, signWebhook } from '../sms/signatures.ts';
 
-export function devRoutes() {
+/** Whether the client would rather read HTML than JSON (a browser's Accept lists text/html first). */
+function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const html = accept.indexOf('text/html');
+  const json = accept.indexOf('application/json');
+  return html !== -1 && (json === -1 || html < json);
+}
+
+export function devRoutes(options: { self?: (request: Request) => Response | Promise<Response> } = {}) {
   const app = new Hono<AppEnv>();
   app.use('/dev/*', async (c, next) => {
     if (c.var.deps.mode !== 'dev') throw notFound('Nothing here.');
     await next();
   });
 
-  app.get('/dev/outbox', (c) => {
-    const messages = (c.var.deps.devOutbox?.list() ?? []).map(({ to, body, createdAt }) => ({ to, body, createdAt }));
+  app.get('/dev/outbox', async (c) => {
+    const all = c.var.deps.devOutbox?.list() ?? [];
     c.header('Cache-Control', 'no-store');
-    return c.json(messages);
+    if (!prefersHtml(c.req.header('accept'))) return c.json(all.map(({ to, body, createdAt }) => ({ to, body, createdAt })));
+    const sites = await Promise.all(all.map(async (m) => (await c.var.ctx.outbox.byId(m.id))?.siteId ?? 'demo'));
+    const html = outboxPage({
+      messages: all.map((m, i) => ({ ...m, site: sites[i]! })).reverse(),
+      replied: c.req.query('replied') ?? null,
+    });
+    return c.body(html, 200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    });
+  });
+
+  /**
+   * The reply box: signs `{from, body, messageId}` with the site's inbound secret (Standard Webhooks, as a provider
+   * would) and sends it through the app to POST /v1/sites/{site}/inbound/generic. A dev site without an inbound
+   * secret gets one generated and saved first.
+   */
+  app.post('/dev/outbox/reply', async (c) => {
+    assertSameOrigin(c);
+    const form = await formBody(c);
+    let site = await loadSite(c.var.ctx, form.site ?? 'demo');
+    if (!site.config.inboundSecret) {
+      await replaceSiteConfig(c.var.ctx, site, { ...site.config, inboundSecret: formatWebhookSecret(c.var.ctx.random(32)) });
+      site = await loadSite(c.var.ctx, site.id);
+    }
+    const body = JSON.stringify({ from: (form.from ?? '').slice(0, 40), body: (form.body ?? '').slice(0, 2000), messageId: `dev-${newId(c.var.ctx.random)}` });
+    const headers = await signWebhook({ secret: site.config.inboundSecret!, id: `msg_${newId(c.var.ctx.random)}`, timestamp: c.var.ctx.clock() / 1000, body });
+    const url = new URL(`/v1/sites/${encodeURIComponent(site.id)}/inbound/generic`, c.req.url);
+    const request = new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const res = options.self ? await options.self(request) : new Response(null, { status: 501 });
+    const answer = res.ok ? ((await res.json()) as { action?: string }).action ?? 'none' : `error ${res.status}`;
+    return c.redirect(`/dev/outbox?replied=${encodeURIComponent(answer)}`, 303);
   });
 
   return app;
