@@ -46,6 +46,7 @@ describe('proofs', () => {
     const { consentId } = (await res.json()) as { consentId: string };
     await h.flush();
     await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' });
+    await h.flush(); // the jobs put the confirmation into a signed checkpoint
     const proof = await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })).json();
     const jwks = await (await h.app.request('/.well-known/jwks.json')).json();
     const log = (await (await h.app.request('/v1/sites/demo/log')).json()) as { verifierKey: string; origin: string; size: number };

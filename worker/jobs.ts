@@ -1,5 +1,6 @@
-// Background work shared by every runtime: expire pending consents, send due messages. Node and Deno run it on a
-// timer and after requests; Workers from Cron Triggers and ctx.waitUntil.
+// Background work shared by every runtime: expire pending consents, send due messages, integrate the logs, apply
+// retention. Node and Deno run full passes on a timer, Workers from Cron Triggers; after a request that queued
+// messages, every runtime runs a send pass (the log only when it was not tried in the last few seconds).
 import { contextFromDeps, type AppDeps } from './app.ts';
 import { expireDue } from './domain/consents.ts';
 import { dispatchDue, type DispatchReport } from './domain/dispatcher.ts';
@@ -14,36 +15,109 @@ export interface JobReport extends DispatchReport {
   erased: number;
 }
 
-export function createJobs(input: AppDeps) {
+export interface JobsOptions {
+  /**
+   * A loop of passes older than this is presumed dropped (Workers cancels background work after 30 s and its
+   * promise never settles): the next call starts a new loop instead of waiting on it. Everything a pass touches is
+   * guarded by leases in the database, so a loop that was only slow and a new one can overlap safely.
+   */
+  staleMs?: number;
+  /** Send passes integrate the logs at most this often (full passes always do). */
+  logEveryMs?: number;
+}
+
+export function createJobs(input: AppDeps, options: JobsOptions = {}) {
+  const { staleMs = 45_000, logEveryMs = 5_000 } = options;
   const { deps, ctx } = contextFromDeps(input);
-  let running: Promise<JobReport> | null = null;
   let lastPurge = 0;
-  async function runOnce(): Promise<JobReport> {
-    const expired = await expireDue(ctx);
+  let lastLog = Number.NEGATIVE_INFINITY;
+
+  async function pass(full: boolean): Promise<JobReport> {
+    const expired = full ? await expireDue(ctx) : 0;
+    let erased = 0;
+    if (full && ctx.clock() - lastPurge > 600_000) {
+      lastPurge = ctx.clock();
+      await ctx.store.batch([ctx.limits.purge(lastPurge)]);
+      erased = await applyRetention(ctx);
+    }
     const report = await dispatchDue(ctx, {
       providerFor: deps.providerFor,
       statusCallbackUrl: (site, id) =>
         site.config.sms.provider === 'console' ? undefined : `${ctx.publicUrl}/v1/sites/${site.id}/delivery/${site.config.sms.provider}?m=${id}`,
     });
-    // New events get into a signed checkpoint soon, not only when someone asks for a proof.
-    const behind = await ctx.log.sitesBehind();
-    for (const site of behind) await integrate(ctx, site);
-    let retained = 0;
-    if (ctx.clock() - lastPurge > 600_000) {
-      lastPurge = ctx.clock();
-      await ctx.store.batch([ctx.limits.purge(lastPurge)]);
-      retained = await applyRetention(ctx);
+    // Last, so the events this pass logged (expiry, erasure, replies) get into its checkpoint.
+    let checkpointed = 0;
+    if (full || ctx.clock() - lastLog >= logEveryMs) {
+      lastLog = ctx.clock();
+      // Bounded runs, one integrator per site (a lease in the database): a backlog shrinks run by run.
+      for (const site of await ctx.log.sitesBehind()) if ((await integrate(ctx, site)).integrated > 0) checkpointed++;
     }
-    return { expired, checkpointed: behind.length, erased: retained, ...report };
+    return { expired, checkpointed, erased, ...report };
   }
+
+  // One loop of passes per process; a caller that finds a live loop asks it for one more pass. The loop belongs to
+  // the caller that started it (on Workers, the request whose waitUntil holds it).
+  let loop: { startedAt: number; done: Promise<JobReport> } | null = null;
+  let again: { full: boolean } | null = null;
+  const takeAgain = () => {
+    const next = again;
+    again = null;
+    return next;
+  };
+
+  function start(full: boolean): Promise<JobReport> {
+    const entry = { startedAt: ctx.clock(), done: null as unknown as Promise<JobReport> };
+    const first = full || takeAgain()?.full === true;
+    loop = entry;
+    entry.done = (async () => {
+      try {
+        let report = await pass(first);
+        while (loop === entry) {
+          const next = takeAgain();
+          if (!next) break;
+          report = await pass(next.full);
+        }
+        return report;
+      } catch (error) {
+        ctx.logger.error('jobs failed', { error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown' });
+        throw error;
+      } finally {
+        if (loop === entry) loop = null;
+      }
+    })();
+    return entry.done;
+  }
+
+  function live(): boolean {
+    if (loop && ctx.clock() - loop.startedAt >= staleMs) {
+      ctx.logger.warn('jobs: a pass never finished (background work dropped?); starting a new one', {
+        ageMs: ctx.clock() - loop.startedAt,
+      });
+      loop = null;
+      again = null;
+    }
+    return loop !== null;
+  }
+
+  function run(): Promise<JobReport> {
+    if (!live()) return start(true);
+    again = { full: true };
+    // The live loop runs the pass asked for before it ends; if it failed first, a new loop runs it.
+    return loop!.done.catch(() => run());
+  }
+
   return {
     ctx,
-    /** One pass at a time per process; a call during a pass waits for it. */
-    run(): Promise<JobReport> {
-      running ??= runOnce().finally(() => {
-        running = null;
-      });
-      return running;
+    /** A full pass (timer, cron, tests); during a live loop, one more full pass of it, awaited. */
+    run,
+    /**
+     * Asks for a pass without waiting on another caller's: starts a loop and returns it, or, during a live loop,
+     * asks it for one more pass and returns at once (Workers must not await a promise from another request).
+     */
+    kick(full = false): Promise<JobReport | null> {
+      if (!live()) return start(full).catch(() => null); // logged by the loop
+      again = { full: full || again?.full === true };
+      return Promise.resolve(null);
     },
   };
 }

@@ -1,12 +1,13 @@
 // The site log under concurrent writers: gapless unique leaf indices, a head that reaches every leaf with the right
-// root, strictly growing checkpoints, consistency proofs that verify, and 422s naming the bad size.
+// root once the jobs integrated them (two integrators racing), strictly growing checkpoints, consistency proofs that
+// verify, and 422s naming the bad size.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type InArgs, type InStatement } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../worker/app.ts';
+import { contextFromDeps, createApp } from '../../worker/app.ts';
 import { fromBase64, toBase64 } from '../../worker/crypto/encoding.ts';
 import { jcsBytes } from '../../worker/crypto/jcs.ts';
 import { createMemoryNodeStore, leafHash, rootHash, verifyConsistency } from '../../worker/crypto/merkle.ts';
@@ -16,6 +17,7 @@ import type { Store } from '../../worker/db/client.ts';
 import { eventsRepo } from '../../worker/db/events.ts';
 import { logRepo } from '../../worker/db/log.ts';
 import { migrate } from '../../worker/db/migrate.ts';
+import { catchUp, integrate } from '../../worker/domain/log.ts';
 import { migrations } from '../../worker/generated/migrations.ts';
 import { makeHarness, widgetFor, type Harness } from '../harness.ts';
 
@@ -85,15 +87,21 @@ describe('concurrent events on one site', () => {
     }
     const before = Number((await h.ctx.store.queryColumn("SELECT count(*) FROM log_leaves WHERE site_id = 'demo'"))[0]);
     const n = 50;
-    // Opt-ins interleaved over both apps, with checkpoint reads racing the appends (integration moves the head by CAS).
+    // Opt-ins interleaved over both apps, with checkpoint reads and integrators of both clients racing the appends
+    // (one integrator per site by the lease; the head moves by compare-and-set).
+    const contexts = extra.map((store) => contextFromDeps({ ...h.deps, store }).ctx);
     const optIns: Promise<number>[] = [];
     const reads: Promise<number>[] = [];
+    const runs: Promise<unknown>[] = [];
     for (let i = 0; i < n; i++) {
       optIns.push(optInAs(apps[i % 2]!, h, i));
       if (i % 10 === 5) reads.push(Promise.resolve(apps[(i + 1) % 2]!.request('/v1/sites/demo/log/checkpoint')).then((r) => r.status));
+      if (i % 10 === 7) runs.push(integrate(contexts[0]!, 'demo', { chunk: 4 }), integrate(contexts[1]!, 'demo', { chunk: 4 }));
     }
     expect(await Promise.all(optIns)).toEqual(Array(n).fill(202));
     expect(await Promise.all(reads)).toEqual(Array(reads.length).fill(200));
+    await Promise.all(runs);
+    await catchUp(contexts[1]!, 'demo');
 
     const idx = ints(await h.ctx.store.queryColumn("SELECT idx FROM log_leaves WHERE site_id = 'demo' ORDER BY idx"));
     expect(idx).toEqual(Array.from({ length: before + n }, (_, i) => i));
@@ -114,9 +122,11 @@ describe('concurrent events on one site', () => {
   it('one app with 50 opt-ins at once', { timeout: 60_000 }, async () => {
     h = await makeHarness();
     const app = appOver(h);
+    await h.flush();
     const before = (await getJson<{ size: number }>(app, '/v1/sites/demo/log')).size;
     const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => optInAs(app, h, 100 + i)));
     expect(statuses).toEqual(Array(50).fill(202));
+    await h.flush();
     const idx = ints(await h.ctx.store.queryColumn("SELECT idx FROM log_leaves WHERE site_id = 'demo' ORDER BY idx"));
     expect(idx).toEqual(Array.from({ length: before + 50 }, (_, i) => i));
     const info = await getJson<{ size: number; verifierKey: string }>(app, '/v1/sites/demo/log');
@@ -135,14 +145,17 @@ describe('checkpoints and consistency', () => {
   beforeAll(async () => {
     h = await makeHarness();
     app = appOver(h);
+    await h.flush();
     verifierKey = (await getJson<{ verifierKey: string }>(app, '/v1/sites/demo/log')).verifierKey;
     let i = 200;
     for (const burst of [1, 3, 1, 7, 2]) {
+      await h.flush(); // the jobs integrate; reads never do
       const res = await app.request('/v1/sites/demo/log/checkpoint');
       expect(res.headers.get('content-type')).toContain('text/plain');
       checkpoints.push(await verifyCheckpoint(await res.text(), verifierKey));
       for (let k = 0; k < burst; k++) expect(await optInAs(app, h, i++)).toBe(202);
     }
+    await h.flush();
     checkpoints.push(await verifyCheckpoint(await (await app.request('/v1/sites/demo/log/checkpoint')).text(), verifierKey));
   });
   afterAll(async () => h.close());

@@ -35,6 +35,7 @@ async function confirmedOptIn(h: Harness, phone: string): Promise<string> {
   await h.flush();
   const e164 = `+33${phone.replace(/\s/g, '').slice(1)}`;
   expect((await h.app.request(`/c/${linkToken(h, 'c', e164)}`, { method: 'POST' })).status).toBe(200);
+  await h.flush(); // the jobs put the confirmation into a signed checkpoint
   return consentId;
 }
 

@@ -63,6 +63,7 @@ beforeAll(async () => {
   h.advance(60_000);
   expect((await h.app.request(`/u/${linkToken(h, 'u')}`, { method: 'POST' })).status).toBe(200);
   expect((await h.ctx.consents.byId(consentId))!.status).toBe('withdrawn');
+  await h.flush(); // the jobs put the withdrawal into a signed checkpoint
 }, 30_000);
 
 afterAll(async () => {
@@ -92,6 +93,7 @@ describe('assent verify on a proof served by the real app', () => {
 
     // Other subscribers keep the log growing after the auditor's visit.
     for (const phone of ['06 11 22 33 44', '06 55 66 77 88']) expect((await optIn(h, phone)).status).toBe(202);
+    await h.flush();
     const again = await run(['verify', `${base}/proofs/${consentId}`, '--checkpoint', 'saved.txt']);
     expect(again.out).toContain('✓ saved-checkpoint');
     expect(again.out).toContain(`✓ consistency: log of ${savedSize} leaves`);

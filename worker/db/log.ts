@@ -1,6 +1,6 @@
 // The Merkle log's storage: leaves (appended with events), completed subtree nodes, and each site's head.
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
-import type { Store } from './client.ts';
+import type { Statement, Store } from './client.ts';
 import { logHeads, logLeaves, logNodes } from './schema.ts';
 import type { NodeKey } from '../crypto/merkle.ts';
 
@@ -20,12 +20,13 @@ export function logRepo(store: Store) {
         .limit(limit),
     /**
      * Stored node hashes (base64) for the given keys. A row-value IN list makes each key a primary-key lookup
-     * (an OR of pairs made SQLite scan every node of the site).
+     * (an OR of pairs made SQLite scan every node of the site); two parameters a key, chunked by the driver's limit.
      */
     async nodes(siteId: string, keys: readonly NodeKey[]): Promise<Map<string, string>> {
       const found = new Map<string, string>();
-      for (let i = 0; i < keys.length; i += 100) {
-        const pairs = sql.join(keys.slice(i, i + 100).map((k) => sql`(${k.level}, ${k.index})`), sql`, `);
+      const perQuery = Math.max(1, Math.floor((store.maxBoundParameters - 1) / 2));
+      for (let i = 0; i < keys.length; i += perQuery) {
+        const pairs = sql.join(keys.slice(i, i + perQuery).map((k) => sql`(${k.level}, ${k.index})`), sql`, `);
         const rows = await db
           .select()
           .from(logNodes)
@@ -34,11 +35,16 @@ export function logRepo(store: Store) {
       }
       return found;
     },
-    insertNodes: (siteId: string, nodes: { level: number; index: number; hash: string }[]) =>
-      db
-        .insert(logNodes)
-        .values(nodes.map((n) => ({ siteId, level: n.level, idx: n.index, hash: n.hash })))
-        .onConflictDoNothing(),
+    /** Insert-or-ignore statements for completed nodes, four parameters a row, chunked by the driver's limit. */
+    insertNodes(siteId: string, nodes: readonly { level: number; index: number; hash: string }[]): Statement[] {
+      const perStatement = Math.max(1, Math.floor(store.maxBoundParameters / 4));
+      const statements: Statement[] = [];
+      for (let i = 0; i < nodes.length; i += perStatement) {
+        const rows = nodes.slice(i, i + perStatement).map((n) => ({ siteId, level: n.level, idx: n.index, hash: n.hash }));
+        statements.push(db.insert(logNodes).values(rows).onConflictDoNothing());
+      }
+      return statements;
+    },
     /** Moves the head from `fromSize` (null: no head yet) to the new size: a compare-and-set. */
     advanceHead: (siteId: string, fromSize: number | null, head: Omit<LogHead, 'siteId'>) =>
       fromSize === null

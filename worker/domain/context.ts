@@ -5,6 +5,7 @@ import { eventsRepo } from '../db/events.ts';
 import { logRepo } from '../db/log.ts';
 import { limitsRepo } from '../db/limits.ts';
 import { inboundRepo } from '../db/inbound.ts';
+import { leasesRepo } from '../db/leases.ts';
 import { apiKeysRepo } from '../db/api-keys.ts';
 import { outboxRepo } from '../db/outbox.ts';
 import { policiesRepo } from '../db/policies.ts';
@@ -28,6 +29,7 @@ export interface DomainContext {
   limits: ReturnType<typeof limitsRepo>;
   inbound: ReturnType<typeof inboundRepo>;
   apiKeys: ReturnType<typeof apiKeysRepo>;
+  leases: ReturnType<typeof leasesRepo>;
   sealer: Sealer;
   clock: () => number;
   random: Random;
@@ -46,7 +48,7 @@ export interface SigningKeys {
   seed: Uint8Array;
 }
 
-export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'log' | 'limits' | 'inbound' | 'apiKeys'>): DomainContext {
+export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'log' | 'limits' | 'inbound' | 'apiKeys' | 'leases'>): DomainContext {
   const { store } = options;
   return {
     ...options,
@@ -60,5 +62,6 @@ export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subj
     limits: limitsRepo(store),
     inbound: inboundRepo(store),
     apiKeys: apiKeysRepo(store),
+    leases: leasesRepo(store),
   };
 }

@@ -1,5 +1,6 @@
 // Each site's transparency log: integrates appended leaves into the tree (storing completed subtree hashes),
 // signs C2SP checkpoints with strictly increasing sizes, and answers inclusion and consistency proofs in O(log n).
+import type { Statement } from '../db/client.ts';
 import type { LogHead } from '../db/log.ts';
 import { bytesEqual, fromBase64, fromBase64Url, toBase64 } from '../crypto/encoding.ts';
 import {
@@ -34,13 +35,15 @@ export async function verifierKey(ctx: DomainContext, siteId: string): Promise<s
   return makeVerifierKey(signer.name, signer.publicKey);
 }
 
-function dbReader(ctx: DomainContext, siteId: string, overlay = new Map<string, Hash>()): NodeReader {
+/** Reads stored nodes, remembering each one: a run of appends reads the same left subtrees again and again. */
+function dbReader(ctx: DomainContext, siteId: string, known = new Map<string, Hash>()): NodeReader {
   const getMany = async (keys: readonly NodeKey[]) => {
-    const missing = keys.filter((k) => !overlay.has(`${k.level}:${k.index}`));
+    const missing = keys.filter((k) => !known.has(`${k.level}:${k.index}`));
     const found = missing.length ? await ctx.log.nodes(siteId, missing) : new Map<string, string>();
+    for (const [key, hash] of found) known.set(key, fromBase64(hash));
     return keys.map((k) => {
       const key = `${k.level}:${k.index}`;
-      const hash = overlay.get(key) ?? (found.has(key) ? fromBase64(found.get(key)!) : undefined);
+      const hash = known.get(key);
       if (!hash) throw new Error(`log node ${key} missing`);
       return hash;
     });
@@ -48,42 +51,104 @@ function dbReader(ctx: DomainContext, siteId: string, overlay = new Map<string, 
   return { getMany, get: async (level, index) => (await getMany([{ level, index }]))[0]! };
 }
 
+export interface IntegrateOptions {
+  /** Leaves integrated per run at most: a backlog is worked off over several runs, never in one unbounded one. */
+  maxLeaves?: number;
+  /** Leaves per commit: each commit moves the head, so a run cut short keeps what it did and the next resumes. */
+  chunk?: number;
+  /** How long the integrator's lease lasts; a run whose holder vanished blocks others this long at most. */
+  leaseMs?: number;
+}
+
+export interface IntegrateReport {
+  /** False when another integrator holds the site's lease (this run did nothing). */
+  ran: boolean;
+  /** Leaves integrated by this run. */
+  integrated: number;
+  /** True when leaves remain after this run (the next run goes on). */
+  behind: boolean;
+  head: LogHead | null;
+}
+
 /**
- * Integrates leaves appended since the head into the tree and signs a new checkpoint. Safe with several
- * processes: node hashes are deterministic (insert-or-ignore) and the head moves by compare-and-set.
+ * Integrates leaves appended since the head into the tree and signs a new checkpoint, bounded per run and resumable.
+ * One integrator per site at a time, by a lease in the database (a dropped run's lease simply expires). Safe even
+ * if a lease lapses mid-run: node hashes are deterministic (insert-or-ignore) and the head moves by compare-and-set.
  */
-export async function integrate(ctx: DomainContext, siteId: string, batchSize = 500): Promise<LogHead> {
-  for (;;) {
-    const head = await ctx.log.head(siteId);
-    const from = head?.size ?? 0;
-    const leaves = await ctx.log.leavesFrom(siteId, from, batchSize);
-    if (head && leaves.length === 0) return (await signedByCurrentKey(ctx, siteId, head)) ? head : resign(ctx, siteId, head);
-    const overlay = new Map<string, Hash>();
-    const reader = dbReader(ctx, siteId, overlay);
-    const nodes: { level: number; index: number; hash: string }[] = [];
-    let size = from;
-    let root: Hash = head ? fromBase64(head.rootHash) : await emptyRoot();
-    for (const leaf of leaves) {
-      if (leaf.idx !== size) throw new Error(`log ${siteId} has a gap at ${size}`);
-      const appended = await appendLeaf(size, fromBase64(leaf.leafHash), reader);
-      for (const n of appended.nodes) {
-        overlay.set(`${n.level}:${n.index}`, n.hash);
-        nodes.push({ level: n.level, index: n.index, hash: toBase64(n.hash) });
+export async function integrate(ctx: DomainContext, siteId: string, options: IntegrateOptions = {}): Promise<IntegrateReport> {
+  const { maxLeaves = 512, chunk = 256, leaseMs = 30_000 } = options;
+  const lease = `log:${siteId}`;
+  const owner = toBase64(ctx.random(12));
+  if (!(await ctx.leases.acquire(lease, owner, ctx.clock(), leaseMs))) return { ran: false, integrated: 0, behind: true, head: null };
+  let released = false;
+  let integrated = 0;
+  let head: LogHead | null = null;
+  try {
+    const known = new Map<string, Hash>();
+    for (;;) {
+      head = await ctx.log.head(siteId);
+      const from = head?.size ?? 0;
+      const want = Math.min(chunk, maxLeaves - integrated);
+      const leaves = want > 0 ? await ctx.log.leavesFrom(siteId, from, want + 1) : [];
+      const batch = leaves.slice(0, want);
+      if (batch.length === 0) {
+        if (head && !(await signedByCurrentKey(ctx, siteId, head))) head = await resign(ctx, siteId, head);
+        return { ran: true, integrated, behind: leaves.length > 0, head };
       }
-      size++;
-      if (size === from + leaves.length) root = await appended.root();
+      const reader = dbReader(ctx, siteId, known);
+      const nodes: { level: number; index: number; hash: string }[] = [];
+      let size = from;
+      let root: Hash = head ? fromBase64(head.rootHash) : await emptyRoot();
+      for (const leaf of batch) {
+        if (leaf.idx !== size) throw new Error(`log ${siteId} has a gap at ${size}`);
+        const appended = await appendLeaf(size, fromBase64(leaf.leafHash), reader);
+        for (const n of appended.nodes) {
+          known.set(`${n.level}:${n.index}`, n.hash);
+          nodes.push({ level: n.level, index: n.index, hash: toBase64(n.hash) });
+        }
+        size++;
+        if (size === from + batch.length) root = await appended.root();
+      }
+      const checkpoint = await signCheckpoint({ origin: logOrigin(ctx, siteId), size, rootHash: root }, await logSigner(ctx, siteId));
+      const next = { size, rootHash: toBase64(root), checkpoint, updatedAt: ctx.clock() };
+      integrated += batch.length;
+      // More than this chunk waiting (the extra leaf read says so) and budget left: keep the lease, go on.
+      const last = leaves.length <= batch.length || integrated >= maxLeaves;
+      const statements = [...ctx.log.insertNodes(siteId, nodes), ctx.log.advanceHead(siteId, head ? from : null, next)];
+      if (last) statements.push(ctx.leases.release(lease, owner));
+      await ctx.store.batch(statements as [Statement, ...Statement[]]);
+      released = last;
+      if (last) return { ran: true, integrated, behind: leaves.length > batch.length, head: { siteId, ...next } };
     }
-    const checkpoint = await signCheckpoint({ origin: logOrigin(ctx, siteId), size, rootHash: root }, await logSigner(ctx, siteId));
-    const next = { size, rootHash: toBase64(root), checkpoint, updatedAt: ctx.clock() };
-    const statements = [];
-    for (let i = 0; i < nodes.length; i += 200) statements.push(ctx.log.insertNodes(siteId, nodes.slice(i, i + 200)));
-    statements.push(ctx.log.advanceHead(siteId, head ? from : null, next));
-    await ctx.store.batch(statements as [ (typeof statements)[number], ...(typeof statements)[number][] ]);
-    if (leaves.length < batchSize) {
-      const now = await ctx.log.head(siteId);
-      if (now && now.size >= size) return now;
-    }
+  } finally {
+    if (!released) await ctx.store.batch([ctx.leases.release(lease, owner)]).catch(() => undefined);
   }
+}
+
+/** Integrates until nothing is left (tools, tests and benches; the jobs use bounded runs). */
+export async function catchUp(ctx: DomainContext, siteId: string): Promise<LogHead> {
+  for (;;) {
+    const run = await integrate(ctx, siteId, { maxLeaves: Number.MAX_SAFE_INTEGER });
+    if (run.ran && !run.behind) return run.head!;
+    if (!run.ran) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The empty tree's checkpoint, before a site's first integration (signed, not stored: Ed25519 is deterministic). */
+async function emptyHead(ctx: DomainContext, siteId: string): Promise<LogHead> {
+  const root = await emptyRoot();
+  const checkpoint = await signCheckpoint({ origin: logOrigin(ctx, siteId), size: 0, rootHash: root }, await logSigner(ctx, siteId));
+  return { siteId, size: 0, rootHash: toBase64(root), checkpoint, updatedAt: ctx.clock() };
+}
+
+/**
+ * The latest signed checkpoint of a site, read (never integrated) on request: integration is the jobs' work.
+ * After a key rotation the head is re-signed once with today's key; before any integration, the empty tree.
+ */
+export async function latestHead(ctx: DomainContext, siteId: string, known?: LogHead | null): Promise<LogHead> {
+  const head = known === undefined ? await ctx.log.head(siteId) : known;
+  if (!head) return emptyHead(ctx, siteId);
+  return (await signedByCurrentKey(ctx, siteId, head)) ? head : resign(ctx, siteId, head);
 }
 
 /** Whether a head's checkpoint is signed by today's key (after a rotation it is not, until re-signed). */
@@ -114,7 +179,7 @@ export async function inclusion(ctx: DomainContext, siteId: string, index: numbe
 }
 
 export async function consistency(ctx: DomainContext, siteId: string, from: number, to: number): Promise<string[]> {
-  const head = await integrate(ctx, siteId);
+  const head = await latestHead(ctx, siteId);
   if (!(from >= 1 && from <= to && to <= head.size)) {
     throw new AppError('validation_failed', 422, `Sizes must satisfy 1 ≤ from ≤ to ≤ ${head.size}.`, {
       errors: [{ path: from < 1 || from > to ? 'from' : 'to', message: `Must satisfy 1 ≤ from ≤ to ≤ ${head.size}.` }],

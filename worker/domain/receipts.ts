@@ -6,7 +6,8 @@ import { signReceipt } from '../crypto/signing.ts';
 import type { PolicyFacts } from '../policy/facts.ts';
 import { localizeFacts } from '../policy/render.ts';
 import type { DomainContext } from './context.ts';
-import { inclusion, integrate, logOrigin } from './log.ts';
+import { browserFamily, pageOriginAndPath } from './client-info.ts';
+import { inclusion, latestHead, logOrigin } from './log.ts';
 
 export const RECEIPT_SCHEMA = 'https://assent.dev/schemas/consent-receipt/v1';
 
@@ -36,14 +37,16 @@ export async function buildReceipt(ctx: DomainContext, consent: ConsentRow) {
       widgetTextSha256: consent.textSha256,
       locale: consent.locale,
     },
+    // Public: the page's origin and path and a browser family only, never a query string or a full user agent
+    // (reduced again here for consents stored before they were reduced at collection).
     collection: {
       method: consent.collectionMethod,
       at: iso(consent.requestedAt),
-      pageUrl: consent.pageUrl,
+      pageUrl: pageOriginAndPath(consent.pageUrl),
       ipPrefix: consent.ipPrefix,
-      userAgent: consent.userAgent,
+      browser: browserFamily(consent.userAgent),
     },
-    confirmation: consent.confirmedAt ? { method: consent.confirmMethod, at: iso(consent.confirmedAt) } : null,
+    confirmation: consent.confirmedAt ? confirmation(consent) : null,
     withdrawal: consent.withdrawnAt
       ? { method: consent.withdrawMethod, at: iso(consent.withdrawnAt), keyword: consent.withdrawKeyword }
       : null,
@@ -56,21 +59,42 @@ export async function buildReceipt(ctx: DomainContext, consent: ConsentRow) {
 
 export type Receipt = Awaited<ReturnType<typeof buildReceipt>>;
 
+/**
+ * How the consent was confirmed. `link`: the confirming request's IP prefix and browser family, and whether they
+ * match the request's (`sameDeviceAsRequest`); `reply`: the inbound channel the reply from the number came through.
+ */
+function confirmation(consent: ConsentRow) {
+  const at = iso(consent.confirmedAt);
+  if (consent.confirmMethod === 'reply') return { method: 'reply' as const, at, channel: consent.confirmChannel };
+  const browser = consent.confirmBrowser;
+  const ipPrefix = consent.confirmIpPrefix;
+  const sameDeviceAsRequest =
+    ipPrefix !== null && browser !== null && ipPrefix === consent.ipPrefix && browser === browserFamily(consent.userAgent);
+  return { method: 'link' as const, at, ipPrefix, browser, sameDeviceAsRequest };
+}
+
 export async function proofDocument(ctx: DomainContext, consentId: string) {
   const consent = /^[A-Za-z0-9_-]{22}$/.test(consentId) ? await ctx.consents.byId(consentId) : null;
   if (!consent) throw notFound('No proof with this id.');
-  const head = await integrate(ctx, consent.siteId);
-  const receipt = await buildReceipt(ctx, consent);
+  const [head, receipt, leaves] = await Promise.all([
+    latestHead(ctx, consent.siteId),
+    buildReceipt(ctx, consent),
+    ctx.events.leavesForConsent(consent.siteId, consent.id),
+  ]);
   const jws = await signReceipt(receipt, ctx.keys.ring);
-  const leaves = (await ctx.events.leavesForConsent(consent.siteId, consent.id)).filter((l) => l.idx < head.size);
+  // Entries the latest checkpoint covers carry their inclusion path; newer ones wait for the next integration.
   const entries = await Promise.all(
-    leaves.map(async (l) => ({
-      index: l.idx,
-      leaf: JSON.parse(l.leaf) as Record<string, unknown>,
-      inclusion: await inclusion(ctx, consent.siteId, l.idx, head.size),
-    })),
+    leaves
+      .filter((l) => l.idx < head.size)
+      .map(async (l) => ({
+        index: l.idx,
+        leaf: JSON.parse(l.leaf) as Record<string, unknown>,
+        inclusion: await inclusion(ctx, consent.siteId, l.idx, head.size),
+      })),
   );
-  return { receipt, jws, log: { checkpoint: head.checkpoint, entries } };
+  const pending = leaves.filter((l) => l.idx >= head.size).map((l) => ({ index: l.idx, leaf: JSON.parse(l.leaf) as Record<string, unknown> }));
+  const status: 'included' | 'pending' = pending.length > 0 || leaves.length === 0 ? 'pending' : 'included';
+  return { receipt, jws, log: { status, checkpoint: head.checkpoint, entries, pending } };
 }
 
 export type ProofDocument = Awaited<ReturnType<typeof proofDocument>>;

@@ -146,14 +146,16 @@ export async function startLocal(
   let stopped = false;
   const tick = () => {
     if (stopped) return;
-    jobs
-      .run()
-      .catch((error: Error) => deps.logger!.error('jobs failed', { error: error.name }))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, 1000);
-      });
+    const pass = jobs.run().catch(() => null); // a failed pass is logged by the jobs loop
+    // A pass that never settles (a hung call) must not stop the timer: the next tick comes anyway, and the jobs
+    // start a new loop once the hung one is stale.
+    let cap: ReturnType<typeof setTimeout> | undefined;
+    void Promise.race([pass, new Promise((resolve) => (cap = setTimeout(resolve, 60_000)))]).finally(() => {
+      clearTimeout(cap);
+      if (!stopped) timer = setTimeout(tick, 1000);
+    });
   };
-  kick = () => void jobs.run().catch(() => {});
+  kick = () => void jobs.kick(); // a failed pass is logged by the jobs loop
   if (env.ASSENT_MODE === 'dev') {
     const { ctx } = contextFromDeps(deps);
     const key = await ensureDemoSite(ctx, policyTemplates);
@@ -167,7 +169,7 @@ export async function startLocal(
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await jobs.run().catch(() => {});
+      await jobs.run().catch(() => null); // logged by the jobs loop
       await store.close();
     },
   };

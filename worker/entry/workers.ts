@@ -63,6 +63,7 @@ async function build(raw: Record<string, unknown>, origin: string): Promise<Runt
     store,
     sealer: await createSealer({ masterKey: fromBase64(env.ASSENT_MASTER_KEY!), random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
     mode: env.ASSENT_MODE,
+    // parseEnv refuses production without ASSENT_PUBLIC_URL; dev (npm run start:workers) may use the request's origin.
     publicUrl: env.ASSENT_PUBLIC_URL ?? origin,
     adminToken: env.ASSENT_ADMIN_TOKEN ?? null,
     keys: await signingKeysFrom(env.ASSENT_SIGNING_KEY!, env.ASSENT_SIGNING_KEYS_RETIRED ?? undefined),
@@ -83,35 +84,19 @@ async function build(raw: Record<string, unknown>, origin: string): Promise<Runt
     const key = await ensureDemoSite(contextFromDeps(deps).ctx, policyTemplates);
     if (key) console.log(`demo site created; its API key (shown once): ${key}`);
   }
-  // One pass at a time per isolate, and it belongs to the request that started it: a request that queues more
-  // while it runs asks for another round instead of awaiting a promise from another request's context.
+  // One loop of passes per isolate, owned by the request (or cron event) that started it; a request that queues more
+  // while it runs asks it for another pass. A loop whose background work was dropped is presumed dead after a while
+  // (createJobs' staleMs), so a later request or cron event starts a new one: jobs never stop for good.
   const jobs = createJobs(deps);
-  let running = false;
-  let again = false;
-  async function runJobs(): Promise<void> {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    try {
-      do {
-        again = false;
-        await jobs.run().catch((error: Error) => logger.error('jobs failed', { error: error.name }));
-      } while (again);
-    } finally {
-      running = false;
-    }
-  }
   return {
     app: createApp(deps),
-    runJobs,
+    runJobs: () => jobs.kick(true),
     drain() {
       const tasks = pending.splice(0).map((task) => task().catch((error: Error) => logger.error('background task failed', { error: error.name })));
       // Whichever request finishes first runs the jobs; the messages were committed before the flag was set.
       if (queued) {
         queued = false;
-        tasks.push(runJobs());
+        tasks.push(jobs.kick());
       }
       return tasks;
     },

@@ -2,7 +2,7 @@
 // page's checks, number match, JWKS, log info, checkpoint, consistency.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { consistency, integrate, logOrigin, previousVerifierKeys, verifierKey } from '../domain/log.ts';
+import { consistency, latestHead, logOrigin, previousVerifierKeys, verifierKey } from '../domain/log.ts';
 import { normalisePhone } from '../domain/phone.ts';
 import { evidenceFile } from '../domain/evidence.ts';
 import { proofDocument } from '../domain/receipts.ts';
@@ -107,7 +107,7 @@ export function proofRoutes() {
 
   app.get('/v1/sites/:site/log', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const head = await integrate(c.var.ctx, site.id);
+    const head = await latestHead(c.var.ctx, site.id);
     c.header('Access-Control-Allow-Origin', '*');
     return c.json({
       origin: logOrigin(c.var.ctx, site.id),
@@ -120,7 +120,7 @@ export function proofRoutes() {
 
   app.get('/v1/sites/:site/log/checkpoint', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const head = await integrate(c.var.ctx, site.id);
+    const head = await latestHead(c.var.ctx, site.id);
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Cache-Control', 'no-cache');
     return c.body(head.checkpoint, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
