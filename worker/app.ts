@@ -1,5 +1,5 @@
 // createApp(deps): the one Hono app every runtime serves. Web standards only; dependencies come in.
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Store } from './db/client.ts';
@@ -16,6 +16,7 @@ import { jsonLogger, type Logger } from './log.ts';
 import type { OutboundPolicy } from './net/outbound.ts';
 import type { ProviderFor } from './sms/router.ts';
 import type { DevOutbox } from './sms/providers/console.ts';
+import { conditional } from './routes/conditional.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { devRoutes } from './routes/dev.ts';
 import { consoleRoutes } from './console/routes.ts';
@@ -55,6 +56,8 @@ export interface AppDeps {
   outbound?: OutboundPolicy;
   /** `Server-Timing: db;dur=…;desc="<round trips>"` on every response (ASSENT_SERVER_TIMING; default: dev mode only). */
   serverTiming?: boolean;
+  /** Response compression where the runtime has none (Node, Deno: worker/entry/compress.ts); Workers' edge compresses. */
+  compress?: MiddlewareHandler;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -82,6 +85,8 @@ export function createApp(input: AppDeps) {
   const app = new Hono<AppEnv>();
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
+  if (deps.compress) app.use(deps.compress);
+  app.use('/p/*', conditional());
   app.use(async function accessLog(c, next) {
     const started = performance.now();
     c.set('deps', deps);

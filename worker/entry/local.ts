@@ -12,6 +12,7 @@ import { groupCommit } from '../db/group-commit.ts';
 import { installStatementCache } from './statement-cache.ts';
 import { bufferedStdout } from './log-sink.ts';
 import { createNodeSealer } from './node-sealer.ts';
+import { compressResponses } from './compress.ts';
 import { applyFilePragmas, libsqlStore } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoSite } from '../domain/demo.ts';
@@ -138,6 +139,7 @@ export async function startLocal(
     onQueued: () => kick(),
     clientIp: clientIpResolver(env, options.clientIp ?? (() => undefined)),
     ...(env.ASSENT_SERVER_TIMING !== undefined ? { serverTiming: env.ASSENT_SERVER_TIMING } : {}),
+    compress: compressResponses(),
     outbound: { allowLocal: env.ASSENT_ALLOW_LOCAL_CALLBACKS, resolve: dnsResolver },
     ...(env.ASSENT_MODE === 'dev' ? { devOutbox } : {}),
   };
