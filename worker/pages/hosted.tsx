@@ -22,6 +22,8 @@ export interface HostedPageOptions {
   widgetScriptUrl: string;
   /** CSP nonce for the inline <style> elements and the script tag. */
   nonce?: string;
+  /** Signed token proving the form came from this page (for browsers without fetch metadata). */
+  formToken?: string;
 }
 
 const PAGE_CSS =
@@ -55,9 +57,13 @@ export function renderHostedPage(options: HostedPageOptions): string {
   const { site, widget, formAction, widgetScriptUrl } = options;
   const phase = toPhase(options.state, widget);
   const nonce = options.nonce ? ` nonce="${escapeHtml(options.nonce)}"` : '';
-  const body = renderToString(
+  const form = renderToString(
     h(OptIn, { doc: widget, phase: signal(phase), canResend: signal(false), formAction }),
   );
+  // Inside our own <form>, so it travels with the no-JavaScript post (with JavaScript, the widget posts JSON).
+  const body = options.formToken
+    ? form.replace(/(<form\b[^>]*>)/, `$1<input type="hidden" name="formToken" value="${escapeHtml(options.formToken)}">`)
+    : form;
   const t = widget.texts;
   return (
     `<!doctype html><html lang="${escapeHtml(widget.locale)}"><head><meta charset="utf-8">` +

@@ -12,6 +12,7 @@ import { renderHostedPage, type HostedState } from '../pages/hosted.tsx';
 import { demoPage } from '../pages/demo.tsx';
 import { toBase64 } from '../crypto/encoding.ts';
 import { consentBodySchema } from './consents.ts';
+import { assertOwnForm, formTokenFor } from './hosted-form-guard.ts';
 import { conditional } from './conditional.ts';
 import { originOk } from './cors.ts';
 
@@ -65,6 +66,7 @@ async function hostedPage(c: AppContext, site: Site, state: HostedState, locale:
     formAction: `/s/${site.id}`,
     widgetScriptUrl: hashedWidgetPath,
     nonce,
+    formToken: await formTokenFor(c, site.id),
   });
   return c.body(html, status, {
     'Content-Type': 'text/html; charset=utf-8',
@@ -144,14 +146,9 @@ export function widgetRoutes() {
 
   app.post('/s/:site', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    // The hosted form is ours: a form on another site posting here (to make us text a number) is refused.
-    const origin = c.req.header('origin');
-    if (origin && origin !== 'null' && origin !== new URL(c.var.ctx.publicUrl).origin) {
-      throw new AppError('origin_not_allowed', 403, 'This form can only be sent from its own page.', {
-        errors: [{ path: 'Origin', message: 'Not this server.' }],
-      });
-    }
     const raw = Object.fromEntries(new URLSearchParams(await c.req.text()));
+    // The hosted form is ours: a form on another site posting here (to make us text a number) is refused.
+    await assertOwnForm(c, site.id, raw.formToken);
     const locale = typeof raw.locale === 'string' ? raw.locale : acceptedLocale(c, site);
     const parsed = formSchema.safeParse(raw);
     if (!parsed.success) {

@@ -1,0 +1,34 @@
+// The hosted form is ours: a page on another site (a sandboxed iframe or a no-referrer page sends `Origin: null`)
+// must not make its visitors' browsers text numbers through it. Fetch metadata decides where the browser sends it;
+// a browser without it must return the signed token rendered into our own page.
+import { signFormToken, verifyFormToken } from '../crypto/form-token.ts';
+import { AppError } from '../errors.ts';
+import type { AppContext } from '../http.ts';
+
+/** Long enough to fill the form at leisure; a stale page is simply reloaded. */
+export const FORM_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
+export const FORM_TOKEN_FIELD = 'formToken';
+
+export const formTokenFor = (c: AppContext, site: string) => signFormToken(c.var.ctx.keys.seed, site, c.var.ctx.clock(), FORM_TOKEN_TTL_MS);
+
+const refused = (path: string, message: string) =>
+  new AppError('cross_site_form', 403, 'This form can only be sent from its own page.', { errors: [{ path, message }] });
+
+/**
+ * Accepts a POST to /s/{site} only when it comes from our own page: an Origin, when it names one, must be ours;
+ * Sec-Fetch-Site, where the browser sends it, must be `same-origin`; without it (older browsers, other clients),
+ * the form token rendered into the page must be valid for this site.
+ */
+export async function assertOwnForm(c: AppContext, site: string, token: unknown): Promise<void> {
+  const origin = c.req.header('origin');
+  if (origin && origin !== 'null' && origin !== new URL(c.var.ctx.publicUrl).origin) throw refused('Origin', 'Not this server.');
+  const fetchSite = c.req.header('sec-fetch-site');
+  if (fetchSite !== undefined) {
+    if (fetchSite !== 'same-origin') throw refused('Sec-Fetch-Site', `Sent from ${fetchSite.slice(0, 20)}, not from this page.`);
+    return;
+  }
+  if (origin && origin !== 'null') return; // the browser named our own origin
+  if (!(await verifyFormToken(c.var.ctx.keys.seed, site, token, c.var.ctx.clock(), FORM_TOKEN_TTL_MS))) {
+    throw refused(FORM_TOKEN_FIELD, 'Missing, expired or not issued for this site: reload the page and send again.');
+  }
+}
