@@ -20,7 +20,7 @@ export const EDITABLE_WIDGET_TEXTS = [
 export type EditableWidgetText = (typeof EDITABLE_WIDGET_TEXTS)[number];
 
 /** The longer label may be at most this many times the shorter. */
-export const MAX_CHOICE_RATIO = 2;
+export const MAX_CHOICE_RATIO = 3;
 
 export function equalChoice(yes: string, no: string): { ok: boolean; reason?: 'missing' | 'unequal' } {
   const a = yes.trim().length;

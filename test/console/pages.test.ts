@@ -1,0 +1,141 @@
+// Console pages through app.request: overview numbers, widget texts (saved, served, equal choice enforced), the
+// policy publish flow (refusal naming the missing item, then a new version), SMS test send, settings.
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadSite } from '../../worker/domain/sites.ts';
+import { ADMIN_TOKEN, confirmedConsent, makeHarness, pendingConsent, type Harness } from '../harness.ts';
+import { signIn, type ConsoleClient } from './helpers.ts';
+
+let h: Harness;
+let c: ConsoleClient;
+afterEach(() => h?.close());
+
+const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
+const config = async () => ((await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as { config: Record<string, any> }).config;
+const seedOf = (html: string, id: string) => JSON.parse(new RegExp(`<script type="application/json" id="${id}">(.*?)</script>`, 's').exec(html)![1]!);
+
+describe('overview', () => {
+  it('counts consents by status and rates over 7/30 days, with masked numbers only', async () => {
+    h = await makeHarness();
+    await confirmedConsent(h);
+    await pendingConsent(h, '06 98 76 54 32');
+    c = await signIn(h);
+    const html = await (await c.get('/console')).text();
+    expect(html).toMatch(/data-status="confirmed"><th scope="row">Confirmed<\/th><td>1<\/td>/);
+    expect(html).toMatch(/data-status="pending"><th scope="row">Waiting for confirmation<\/th><td>1<\/td>/);
+    expect(html).toMatch(/data-window="7"><th scope="row">Last 7 days<\/th><td>2<\/td><td>1<\/td><td>50 %<\/td>/);
+    expect(html).toContain('+33 6 •• •• •• 78');
+    expect(html).not.toContain('612345678');
+    expect(html).not.toContain('698765432');
+    expect(html).toMatch(/Entries in the log: \d+/);
+  });
+
+  it('speaks French when asked', async () => {
+    h = await makeHarness();
+    c = await signIn(h);
+    const res = await h.app.request('/console', { headers: { cookie: `${c.cookie}; assent-console-lang=fr` } });
+    const html = await res.text();
+    expect(html).toContain('<html lang="fr"');
+    expect(html).toContain('Vue d’ensemble');
+  });
+});
+
+describe('widget texts', () => {
+  it('saves an edited label, which the widget then serves; a lopsided pair of choices is refused', async () => {
+    h = await makeHarness();
+    c = await signIn(h);
+    const page = await (await c.get('/console/widget')).text();
+    const seed = seedOf(page, 'widget-seed');
+    expect(Object.keys(seed.docs).sort()).toEqual(['en', 'fr']);
+    expect(page).toContain('src="/widget.js"');
+    const ok = await c.post('/console/widget', { 't.en.yes': 'Yes, text me deals', 't.en.no': 'No, thank you' });
+    expect(ok.status).toBe(303);
+    expect((await config()).widget.texts.en.yes).toBe('Yes, text me deals');
+    const doc = (await (await h.app.request('/v1/sites/demo/widget?locale=en')).json()) as { texts: { yes: string } };
+    expect(doc.texts.yes).toBe('Yes, text me deals');
+    const bad = await c.post('/console/widget', { 't.en.yes': 'Yes please, send me every wonderful offer you have', 't.en.no': 'No' });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('widget.texts.en.yes');
+    expect((await config()).widget.texts.en.yes).toBe('Yes, text me deals');
+  });
+});
+
+describe('policy', () => {
+  it('refuses to publish without a retention period, naming it; publishes once it is given', async () => {
+    h = await makeHarness();
+    c = await signIn(h);
+    const page = await (await c.get('/console/policy')).text();
+    const seed = seedOf(page, 'policy-seed');
+    expect(seed.published.version).toBe(1);
+    const { retention, ...withoutRetention } = seed.facts;
+    expect(retention).toBeTruthy();
+    const refused = await c.post('/console/policy', { facts: JSON.stringify(withoutRetention), summary: 'No retention' });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toMatch(/<code>policy\.retention[.\w]*<\/code>/);
+    expect(await h.ctx.policies.latestVersion('demo')).toBe(1);
+    const done = await c.post('/console/policy', { facts: JSON.stringify({ ...withoutRetention, retention }), summary: 'Same facts again' });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/console/policy?published=2');
+    expect(await h.ctx.policies.latestVersion('demo')).toBe(2);
+  });
+});
+
+describe('SMS', () => {
+  it('test-sends the composed message (sender name and opt-out mention) to a number in dev', async () => {
+    h = await makeHarness();
+    c = await signIn(h);
+    const res = await c.post('/console/sms/test', { template: 'Hello from the shop', locale: 'en', to: '06 11 22 33 44' });
+    expect(res.status).toBe(303);
+    const sent = h.outbox.list().find((m) => m.to === '+33611223344')!;
+    expect(sent.body).toMatch(/^Demo Shop: Hello from the shop\n/);
+    expect(sent.body).toContain('STOP');
+    const bad = await c.post('/console/sms/test', { template: 'Hi', locale: 'en', to: '12' });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('<code>to</code>');
+  });
+});
+
+describe('settings', () => {
+  it('tests an origin, lists refused origins, issues a key shown once and revokes it', async () => {
+    h = await makeHarness();
+    c = await signIn(h);
+    const allowed = await (await c.post('/console/settings/test-origin', { origin: 'http://localhost:3000' })).text();
+    expect(allowed).toContain('http://localhost:3000 is allowed.');
+    const refused = await (await c.post('/console/settings/test-origin', { origin: 'https://elsewhere.example' })).text();
+    expect(refused).toContain('https://elsewhere.example is refused');
+    await h.app.request('/v1/sites/demo/consents', { method: 'OPTIONS', headers: { origin: 'https://wrong.example', 'access-control-request-method': 'POST' } });
+    await new Promise((r) => setTimeout(r, 20));
+    const page = await (await c.get('/console/settings')).text();
+    expect(page).toMatch(/<td>https:\/\/wrong\.example<\/td><td>1<\/td>/);
+    expect(page).toMatch(/integrity=&quot;sha384-[A-Za-z0-9+/=]+&quot;/);
+    const issued = await (await c.post('/console/settings/keys', {})).text();
+    const key = /id="new-key">(ask_[A-Za-z0-9_-]+)</.exec(issued)![1]!;
+    const other = await signIn(h, key);
+    expect((await other.get('/console')).status).toBe(200);
+    const keys = (await (await h.app.request('/v1/sites/demo/keys', { headers: ADMIN })).json()) as { keys: { id: string; revokedAt: string | null }[] };
+    const newest = keys.keys.at(-1)!;
+    expect((await c.post('/console/settings/keys/revoke', { id: newest.id })).status).toBe(303);
+    expect((await other.get('/console')).status).toBe(303);
+    expect(await (await c.get('/console/settings')).text()).not.toContain(key);
+  });
+
+  it('keeps provider secrets write-only: an empty field keeps the stored one', async () => {
+    h = await makeHarness();
+    c = await signIn(h);
+    const sid = `AC${'a'.repeat(32)}`;
+    // Switching to Twilio is refused while the policy does not name it as a recipient; the page names the field.
+    const refused = await c.post('/console/settings/provider', { provider: 'twilio', accountSid: sid, authToken: 'secret-token-1', from: '+33700000000' });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('<code>policy.recipients</code>');
+    const cfg = await config();
+    cfg.policy.recipients.push({ name: 'Twilio Ireland', role: 'processor', purpose: { en: 'sends our texts', fr: 'envoie nos SMS' }, country: 'Ireland' });
+    expect((await h.app.request('/v1/sites/demo', { method: 'PUT', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(cfg) })).status).toBe(200);
+    expect((await h.app.request('/v1/sites/demo/policies', { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'Twilio sends our texts' }) })).status).toBe(201);
+    const switched = await c.post('/console/settings/provider', { provider: 'twilio', accountSid: sid, authToken: 'secret-token-1', from: '+33700000000' });
+    expect(switched.status).toBe(303);
+    const page = await (await c.get('/console/settings')).text();
+    expect(page).not.toContain('secret-token-1');
+    expect((await c.post('/console/settings/provider', { provider: 'twilio', accountSid: sid, authToken: '', from: '+33700000001' })).status).toBe(303);
+    const stored = await loadSite(h.ctx, 'demo');
+    expect(stored.config.sms).toMatchObject({ authToken: 'secret-token-1', from: '+33700000001' });
+  });
+});
