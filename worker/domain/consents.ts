@@ -3,7 +3,7 @@
 import { storeKey, type Statement } from '../db/client.ts';
 import type { ConsentRow } from '../db/consents.ts';
 import type { SubjectRow } from '../db/subjects.ts';
-import { AppError } from '../errors.ts';
+import { AppError, StorageUnavailable } from '../errors.ts';
 import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
 import { systemMessage } from '../sms/template.ts';
 import type { DomainContext } from './context.ts';
@@ -12,6 +12,7 @@ import { maskPhone, normalisePhone } from './phone.ts';
 import { allowedCountries } from './site-config.ts';
 import { guardAbuse, guardNumber, type ChallengeVerifier } from './abuse.ts';
 import type { Site } from './sites.ts';
+import { servedUnrecorded } from './widget.ts';
 
 export interface ConsentRequest {
   phone: string;
@@ -64,6 +65,8 @@ async function shownNotice(ctx: DomainContext, site: Site, req: ConsentRequest):
   if (hit) return hit;
   const served = await ctx.policies.servedTexts(site.id, req.textSha256);
   if (!served || served.locale !== req.locale) {
+    // Shown while storage could not record them: the storage fault is the answer (retry), not stale texts (reload).
+    if (!served && servedUnrecorded(ctx, site.id, req.textSha256)) throw new StorageUnavailable('widget texts not recorded');
     throw stale('These texts were not served for this site and locale; reload the form.', 'textSha256');
   }
   if (served.policyVersion !== req.policyVersion) {

@@ -12,6 +12,14 @@ type Ctx = Pick<DomainContext, 'store' | 'policies' | 'publicUrl' | 'clock' | 'l
 
 // (site, hash) pairs stored by this process, per database: the insert is skipped once it has succeeded.
 const rememberedByStore = new WeakMap<object, Set<string>>();
+// (site, hash) pairs served while storage refused to record them: a submission citing one is a storage fault (retry),
+// not stale texts (reload).
+const unrecordedByStore = new WeakMap<object, Set<string>>();
+
+/** True when this process served these texts but storage could not record them (submissions then answer 503). */
+export function servedUnrecorded(ctx: Pick<Ctx, 'store'>, siteId: string, sha256: string): boolean {
+  return unrecordedByStore.get(storeKey(ctx.store))?.has(`${siteId}:${sha256}`) ?? false;
+}
 
 // Documents served, per database and site, for a few seconds like the site configuration they are made from: a
 // document is rebuilt when the site's configuration object changes, after DOCUMENT_TTL_MS, or at once when a policy
@@ -86,8 +94,13 @@ async function rememberTexts(ctx: Ctx, site: Site, document: WidgetDocument, ver
     const fault = storageFault(error);
     if (!fault) throw error;
     ctx.logger.warn('widget texts not recorded', { siteId: site.id, reason: fault.reason });
+    let unrecorded = unrecordedByStore.get(storeKey(ctx.store));
+    if (!unrecorded) unrecordedByStore.set(storeKey(ctx.store), (unrecorded = new Set()));
+    if (unrecorded.size > 10_000) unrecorded.clear();
+    unrecorded.add(key);
     return false;
   }
+  unrecordedByStore.get(storeKey(ctx.store))?.delete(key);
   if (remembered.size > 10_000) remembered.clear();
   remembered.add(key);
   return true;
