@@ -1,5 +1,5 @@
-// One writer process for concurrent-writers.test.ts: opens the shared database file like the Node entry does
-// (openStore: one connection, WAL, synchronous=FULL), opts in its share of numbers at a common start time, then
+// One writer process for concurrent-writers.test.ts: opens the shared database like the Node entry does (openStore:
+// the file with one connection, WAL, synchronous=FULL; or the remote URL in TEST_DB_URL), opts in its share of numbers at a common start time, then
 // runs the dispatcher until nothing is due, and prints the ids it sent as one JSON line.
 import { contextFromDeps, createApp, type AppDeps } from '../../worker/app.ts';
 import { signingKeysFrom } from '../../worker/crypto/keys.ts';
@@ -14,8 +14,9 @@ import { silentLogger } from '../../worker/log.ts';
 import { createConsoleProvider, memoryDevOutbox } from '../../worker/sms/providers/console.ts';
 import { providerRouter } from '../../worker/sms/router.ts';
 
-export async function openInstance(dir: string, secrets: { masterKey: string; signingKey: string }) {
-  const store = await openStore(parseEnv({ ASSENT_DATA_DIR: dir }));
+/** `dbUrl`: a remote libSQL URL (the Hrana test server) instead of the data dir's file. */
+export async function openInstance(dir: string, secrets: { masterKey: string; signingKey: string }, dbUrl?: string) {
+  const store = await openStore(parseEnv({ ASSENT_DATA_DIR: dir, ...(dbUrl ? { ASSENT_DB_URL: dbUrl } : {}) }));
   const outbox = memoryDevOutbox();
   const deps: AppDeps = {
     store,
@@ -38,7 +39,7 @@ export const numberFor = (i: number) => `06 10 00 ${String(Math.floor(i / 100)).
 async function main() {
   const [dir, first, count, startAt] = process.argv.slice(2);
   const secrets = JSON.parse(process.env.TEST_SECRETS!) as { masterKey: string; signingKey: string };
-  const instance = await openInstance(dir!, secrets);
+  const instance = await openInstance(dir!, secrets, process.env.TEST_DB_URL || undefined);
   const doc = (await (await instance.app.request('/v1/sites/demo/widget?locale=fr')).json()) as { textSha256: string; policy: { version: number } };
   await new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) - Date.now())));
   const statuses = await Promise.all(
