@@ -2,6 +2,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Store } from './db/client.ts';
 import { countingStore, roundTrips, serverTimingValue } from './db/counting.ts';
 import { createDomainContext, type DomainContext, type SigningKeys } from './domain/context.ts';
@@ -25,6 +26,7 @@ import { proofRoutes } from './routes/proofs.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { widgetRoutes } from './routes/widget.ts';
+import { varyOnNegotiation } from './routes/vary.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
@@ -62,6 +64,20 @@ export interface AppDeps {
 
 const MAX_BODY = 16 * 1024;
 
+const ONLY_HSTS = {
+  crossOriginResourcePolicy: false,
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  referrerPolicy: false,
+  xContentTypeOptions: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xFrameOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+  removePoweredBy: false,
+} as const;
+
 /** The domain context for a set of dependencies (the app and the background jobs share one). */
 export function contextFromDeps(input: AppDeps): { deps: AppDeps; ctx: DomainContext } {
   const deps: AppDeps = { clock: Date.now, random: webRandom, logger: jsonLogger(), verifyChallenge: turnstileVerifier(), ...input };
@@ -84,7 +100,12 @@ export function createApp(input: AppDeps) {
   const serverTiming = deps.serverTiming ?? deps.mode === 'dev';
   const app = new Hono<AppEnv>();
 
-  app.use(requestId({ headerName: 'X-Request-Id' }));
+  // A client's X-Request-Id is kept only if short and made of [A-Za-z0-9_=-] (it is echoed and logged); else a new one.
+  app.use(requestId({ headerName: 'X-Request-Id', limitLength: 64 }));
+  // Production is served over https only: browsers remember it (two years, subdomains too). Only this header: the
+  // routes set their own framing, referrer and resource policies, which the middleware's defaults would override.
+  if (deps.mode === 'production') app.use(secureHeaders({ ...ONLY_HSTS, strictTransportSecurity: 'max-age=63072000; includeSubDomains' }));
+  app.use(varyOnNegotiation());
   if (deps.compress) app.use(deps.compress);
   app.use('/p/*', conditional());
   app.use(async function accessLog(c, next) {
