@@ -55,6 +55,8 @@ describe('proofs', () => {
     expect(allPassed(checks)).toBe(true);
     expect((proof as { log: { entries: unknown[] } }).log.entries).toHaveLength(2);
     const html = await (await h.app.request(`/proofs/${consentId}`)).text();
-    expect(html).toContain('Confirmed');
+    // A French receipt (the default widget locale) gives a French page.
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('Confirmé — double validation faite');
   });
 });
