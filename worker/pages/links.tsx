@@ -1,7 +1,9 @@
-// Pages behind the links in our messages: confirm (/c/{token}) and unsubscribe (/u/{token}). GET pages only
-// show a button; the POST it sends is what changes state, so link scanners never confirm or unsubscribe.
+// Pages behind the links in our messages: confirm (/c/{token}) and the subscriber's own page (/u/{token}: consents,
+// proofs, unsubscribe, erasure). GET pages only show buttons; the POST they send is what changes state, so link
+// scanners never confirm, unsubscribe or erase.
+import type { OwnConsent, OwnView } from '../domain/subscriber-self.ts';
 import { page } from './layout.tsx';
-import { fill, pageTexts } from './texts.ts';
+import { fill, pageTexts, type PageTexts } from './texts.ts';
 
 export type LinkPageState =
   | { kind: 'confirm'; expiresAt: number }
@@ -83,6 +85,142 @@ export function linkPage(options: { locale: string; program: string; state: Link
       <main>
         <h1>{content.title}</h1>
         {content.body}
+      </main>
+    ),
+  });
+}
+
+/** What the /u/ page says on top: nothing new, just unsubscribed, asking to confirm erasure, just erased. */
+export type SubscriberStep = 'overview' | 'withdrawn' | 'confirm-erase' | 'erased' | 'foreign-form';
+
+const SUBSCRIBER_CSS = `.n{white-space:nowrap}.consents{list-style:none;padding:0}.consent{border-top:1px solid #8886;padding:.5rem 0}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.5rem 0}dt{font-weight:600}dd{margin:0}
+section{margin:2rem 0}form{display:inline-block;margin:0 1rem .5rem 0}`;
+
+function when(lang: string, timeZone: string, ms: number): string {
+  return new Intl.DateTimeFormat(lang, {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'shortOffset',
+  }).format(ms);
+}
+
+function ConsentItem({ c, t, at }: { c: OwnConsent; t: PageTexts; at: (ms: number) => string }) {
+  return (
+    <li class="consent">
+      <h3>{t[`status_${c.status}`]}</h3>
+      <dl>
+        <dt>{t.consentRequested}</dt>
+        <dd>{at(c.requestedAt)}</dd>
+        {c.confirmedAt !== null && (
+          <>
+            <dt>{t.consentConfirmed}</dt>
+            <dd>{at(c.confirmedAt)}</dd>
+          </>
+        )}
+        {c.withdrawnAt !== null && (
+          <>
+            <dt>{t.consentWithdrawn}</dt>
+            <dd>{at(c.withdrawnAt)}</dd>
+          </>
+        )}
+        <dt>{t.consentPolicy}</dt>
+        <dd>{fill(t.consentPolicyVersion, { version: String(c.policyVersion) })}</dd>
+      </dl>
+      <p>
+        <a href={c.proofUrl}>{t.proofLink}</a>
+        {' · '}
+        <a href={c.evidenceUrl} download={`consent-${c.id}.json`}>
+          {t.evidenceLink}
+        </a>
+      </p>
+    </li>
+  );
+}
+
+/** The subscriber's own page: their number (masked), consents with proof and evidence, unsubscribe, erase. */
+export function subscriberPage(options: {
+  locale: string;
+  program: string;
+  timeZone: string;
+  view: OwnView;
+  step: SubscriberStep;
+  /** The page's own path (/u/{token}): the forms post there. */
+  action: string;
+}): string {
+  const { lang, t } = pageTexts(options.locale);
+  const { view, step, action } = options;
+  const v = { program: options.program };
+  const at = (ms: number) => when(lang, options.timeZone, ms);
+  const title = step === 'erased' ? t.erasedTitle : step === 'withdrawn' ? t.withdrawnTitle : fill(t.subscriberTitle, v);
+  const news =
+    step === 'erased' ? t.erasedLead : step === 'withdrawn' ? t.withdrawnLead : step === 'foreign-form' ? t.foreignForm : null;
+  return page({
+    lang,
+    title: `${title} — ${options.program}`,
+    css: SUBSCRIBER_CSS,
+    body: (
+      <main>
+        <h1>{title}</h1>
+        {news && <p role="status">{fill(news, v)}</p>}
+        <p>
+          {view.maskedPhone ? (
+            <>
+              {t.subscriberNumber} <strong class="n">{view.maskedPhone}</strong>
+            </>
+          ) : (
+            t.subscriberErasedNumber
+          )}
+        </p>
+        {view.active && step !== 'confirm-erase' && (
+          <section aria-labelledby="unsub">
+            <h2 id="unsub">{t.unsubscribeTitle}</h2>
+            <p>{fill(t.unsubscribeLead, v)}</p>
+            <form method="post" action={action}>
+              <input type="hidden" name="action" value="unsubscribe" />
+              <button type="submit">{t.unsubscribeButton}</button>
+            </form>
+          </section>
+        )}
+        <section aria-labelledby="consents">
+          <h2 id="consents">{t.consentsTitle}</h2>
+          <ul class="consents" role="list">
+            {view.consents.map((c) => (
+              <ConsentItem c={c} t={t} at={at} />
+            ))}
+          </ul>
+          <p class="muted">{t.evidenceHint}</p>
+        </section>
+        <section aria-labelledby="erase">
+          <h2 id="erase">{t.eraseTitle}</h2>
+          {view.erasedAt !== null ? (
+            <p>{fill(t.erasedOn, { date: at(view.erasedAt) })}</p>
+          ) : step === 'confirm-erase' ? (
+            <>
+              <p>
+                <strong>{fill(t.eraseConfirmLead, v)}</strong>
+              </p>
+              <form method="post" action={action}>
+                <input type="hidden" name="action" value="erase" />
+                <button type="submit">{t.eraseButton}</button>
+              </form>
+              <a href={action}>{t.eraseCancel}</a>
+            </>
+          ) : (
+            <>
+              <p>{fill(t.eraseLead, v)}</p>
+              {/* A GET that only asks: the erasure itself is the POST on the next page. */}
+              <form method="get" action={action}>
+                <input type="hidden" name="erase" value="confirm" />
+                <button type="submit">{t.eraseStart}</button>
+              </form>
+            </>
+          )}
+        </section>
       </main>
     ),
   });

@@ -1,17 +1,33 @@
-// /c/{token} (confirm) and /u/{token} (unsubscribe): GET shows a page and changes nothing; POST acts, idempotently.
+// /c/{token} (confirm) and /u/{token} (the subscriber's own page: consents, unsubscribe, erase): GET shows a page
+// and changes nothing; POST acts, idempotently.
 import { Hono } from 'hono';
 import { confirmConsent, proofUrl, withdrawAll } from '../domain/consents.ts';
 import type { DomainContext } from '../domain/context.ts';
 import { loadSite } from '../domain/sites.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
 import type { AppContext, AppEnv } from '../http.ts';
-import { linkPage, type LinkPageState } from '../pages/links.tsx';
+import { linkPage, subscriberPage, type LinkPageState, type SubscriberStep } from '../pages/links.tsx';
+import { eraseOwnNumber, ownView } from '../domain/subscriber-self.ts';
+import type { ConsentRow } from '../db/consents.ts';
+import type { Site } from '../domain/sites.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-function html(c: AppContext, body: string, status: 200 | 404 | 410 = 200) {
+function html(c: AppContext, body: string, status: 200 | 403 | 404 | 410 = 200) {
   return c.body(body, status, pageHeaders);
+}
+
+async function ownPage(c: AppContext, found: { consent: ConsentRow; site: Site }, step: SubscriberStep): Promise<string> {
+  const { consent, site } = found;
+  return subscriberPage({
+    locale: consent.locale,
+    program: site.config.program.name,
+    timeZone: site.config.timezone,
+    view: await ownView(c.var.ctx, consent),
+    step,
+    action: `/u/${c.req.param('token')}`,
+  });
 }
 
 /** Unknown or malformed tokens get a clear page in the visitor's language, never an error dump. */
@@ -62,29 +78,33 @@ export function linkRoutes() {
     return html(c, linkPage({ locale: consent.locale, program: site.config.program.name, state }), state.kind === 'expired' ? 410 : 200);
   });
 
+  // The subscriber's own page. The link in the SMS is the credential (it proves possession of the phone); GET
+  // only shows, and `?erase=confirm` only asks: every change is a POST from this page.
   app.get('/u/:token', async (c) => {
     const found = await byToken(c.var.ctx, c.req.param('token'), 'unsubscribe');
     if (!found) return unknown(c);
-    const { consent, site } = found;
-    const state: LinkPageState =
-      consent.status === 'confirmed' ? { kind: 'unsubscribe' } : { kind: 'withdrawn', proofUrl: proofUrl(c.var.ctx, consent.id) };
-    return html(c, linkPage({ locale: consent.locale, program: site.config.program.name, state, action: c.req.path }));
+    const step = c.req.query('erase') === 'confirm' ? 'confirm-erase' : 'overview';
+    return html(c, await ownPage(c, found, step));
   });
 
   app.post('/u/:token', async (c) => {
     const found = await byToken(c.var.ctx, c.req.param('token'), 'unsubscribe');
     if (!found) return unknown(c);
-    const { consent, site } = found;
+    const { consent } = found;
+    const form = new URLSearchParams(await c.req.text());
+    // Erasure cannot be undone: only from our own page (the token already keeps other sites out; this is belt and braces).
+    const origin = c.req.header('origin');
+    if (form.get('action') === 'erase') {
+      if (origin && origin !== 'null' && origin !== new URL(c.var.ctx.publicUrl).origin) {
+        return html(c, await ownPage(c, found, 'foreign-form'), 403);
+      }
+      await eraseOwnNumber(c.var.ctx, consent);
+      return html(c, await ownPage(c, found, 'erased'));
+    }
+    // No action (older pages, scripted clients) or "unsubscribe": withdraw every consent of the number.
     const subject = await c.var.ctx.subjects.byId(consent.subjectId);
-    if (subject) await withdrawAll(c.var.ctx, subject, { method: 'link' });
-    return html(
-      c,
-      linkPage({
-        locale: consent.locale,
-        program: site.config.program.name,
-        state: { kind: 'withdrawn', proofUrl: proofUrl(c.var.ctx, consent.id) },
-      }),
-    );
+    if (subject && !subject.erasedAt) await withdrawAll(c.var.ctx, subject, { method: 'link' });
+    return html(c, await ownPage(c, found, 'withdrawn'));
   });
 
   return app;
