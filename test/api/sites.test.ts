@@ -2,6 +2,7 @@
 // secrets redacted on GET and kept when a PUT sends the redaction back.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoSiteConfig } from '../../worker/domain/demo.ts';
+import { openConfig } from '../../worker/domain/site-secrets.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 import { expectProblem } from './helpers.ts';
 
@@ -13,6 +14,17 @@ const TWILIO = {
   accountSid: `AC${'0123456789abcdef'.repeat(2)}`,
   authToken: 'twilio-auth-token-secret-1',
   from: '+33700000000',
+};
+
+/** The demo's facts plus the providers these tests switch to, so the policy names whoever receives numbers. */
+const PROVIDER_FACTS = {
+  ...demoSiteConfig.policy!,
+  recipients: [
+    ...demoSiteConfig.policy!.recipients,
+    { name: 'Twilio Inc.', role: 'processor' as const, purpose: { fr: 'envoie nos SMS', en: 'sends our texts' }, country: 'US' },
+    { name: 'Hooks Relay', role: 'processor' as const, purpose: { fr: 'envoie nos SMS', en: 'sends our texts' }, country: 'France' },
+  ],
+  transfers: [{ country: 'US', safeguard: 'adequacy' as const, details: { fr: 'Cadre UE–États-Unis.', en: 'EU–US Data Privacy Framework.' } }],
 };
 
 let h: Harness;
@@ -67,8 +79,9 @@ describe('keys', () => {
 
 describe('site administration', () => {
   async function createOther(sms: Record<string, unknown> = TWILIO) {
-    const res = await h.app.request('/v1/sites', json({ id: 'other', config: { ...demoSiteConfig, name: 'Other', sms } }, admin));
-    expect(res.status).toBe(201);
+    const config = { ...demoSiteConfig, name: 'Other', policy: PROVIDER_FACTS, sms };
+    const res = await h.app.request('/v1/sites', json({ id: 'other', config }, admin));
+    expect(res.status, await res.clone().text()).toBe(201);
     return (await res.json()) as { id: string; apiKey: string; config: { sms: Record<string, unknown> } };
   }
 
@@ -123,28 +136,37 @@ describe('site administration', () => {
     const put = await h.app.request('/v1/sites/other', { ...json(renamed, own), method: 'PUT' });
     expect(put.status).toBe(200);
     expect(JSON.stringify(await put.json())).not.toContain(TWILIO.authToken);
-    const stored = JSON.parse((await h.ctx.sites.get('other'))!.config) as { name: string; sms: typeof TWILIO };
+    const storedRow = (await h.ctx.sites.get('other'))!.config;
+    expect(storedRow).not.toContain(TWILIO.authToken);
+    const stored = (await openConfig(h.deps.sealer, 'other', storedRow)).config as { name: string; sms: typeof TWILIO };
     expect(stored.name).toBe('Other Shop');
     expect(stored.sms.authToken).toBe(TWILIO.authToken);
 
     const rotated = { ...renamed, sms: { ...TWILIO, authToken: 'a-brand-new-token-42' } };
     expect((await h.app.request('/v1/sites/other', { ...json(rotated, own), method: 'PUT' })).status).toBe(200);
-    expect((JSON.parse((await h.ctx.sites.get('other'))!.config) as { sms: typeof TWILIO }).sms.authToken).toBe('a-brand-new-token-42');
+    const rotatedRow = (await h.ctx.sites.get('other'))!.config;
+    expect(rotatedRow).not.toContain('a-brand-new-token-42');
+    expect(((await openConfig(h.deps.sealer, 'other', rotatedRow)).config as { sms: typeof TWILIO }).sms.authToken).toBe('a-brand-new-token-42');
   });
 
   it('a webhook secret is redacted and kept the same way', async () => {
-    const sms = { provider: 'webhook', url: 'https://hooks.example/sms', secret: 'webhook-secret-0123456789' };
+    const sms = { provider: 'webhook', url: 'https://api.hooksrelay.fr/sms', secret: 'webhook-secret-0123456789' };
     const created = await createOther(sms);
     expect(created.config.sms).toEqual({ ...sms, secret: '••••••' });
     const own = { authorization: `Bearer ${created.apiKey}` };
-    const put = await h.app.request('/v1/sites/other', { ...json({ ...demoSiteConfig, sms: { ...sms, secret: '••••••' } }, own), method: 'PUT' });
+    const put = await h.app.request('/v1/sites/other', {
+      ...json({ ...demoSiteConfig, policy: PROVIDER_FACTS, sms: { ...sms, secret: '••••••' } }, own),
+      method: 'PUT',
+    });
     expect(put.status).toBe(200);
-    expect((JSON.parse((await h.ctx.sites.get('other'))!.config) as { sms: typeof sms }).sms.secret).toBe(sms.secret);
+    const row = (await h.ctx.sites.get('other'))!.config;
+    expect(row).not.toContain(sms.secret);
+    expect(((await openConfig(h.deps.sealer, 'other', row)).config as { sms: typeof sms }).sms.secret).toBe(sms.secret);
   });
 
   it.each([
-    ['sms.accountSid', { sms: { ...TWILIO, accountSid: 'AC123' } }],
-    ['sms.from', { sms: { ...TWILIO, from: undefined } }],
+    ['sms.accountSid', { policy: PROVIDER_FACTS, sms: { ...TWILIO, accountSid: 'AC123' } }],
+    ['sms.from', { policy: PROVIDER_FACTS, sms: { ...TWILIO, from: undefined } }],
     ['sms.secret', { sms: { provider: 'webhook', url: 'https://hooks.example', secret: 'short' } }],
     ['sms.provider', { sms: { provider: 'carrier-pigeon' } }],
     ['defaultLocale', { defaultLocale: 'de' }],

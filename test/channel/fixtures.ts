@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import { expect } from 'vitest';
 import { computeTwilioSignature, signWebhook } from '../../worker/sms/signatures.ts';
-import { json, optIn, widgetFor, type Harness } from '../harness.ts';
+import { ADMIN_TOKEN, json, optIn, widgetFor, type Harness } from '../harness.ts';
 import { startStandIn, type Recorded, type StandIn } from '../sms/providers/stand-in.ts';
 
 export const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
@@ -114,20 +114,39 @@ export async function startFakeTwilio(clock: () => number): Promise<FakeTwilio> 
 export const auth = (h: Harness) => ({ authorization: `Bearer ${h.demoKey}` });
 
 /** Replaces part of the demo site's configuration through GET + PUT, as an owner would. */
-export async function updateDemo(h: Harness, change: (config: Record<string, unknown>) => void): Promise<void> {
-  const got = await h.app.request('/v1/sites/demo', { headers: auth(h) });
+export async function updateDemo(
+  h: Harness,
+  change: (config: Record<string, unknown>) => void,
+  headers: Record<string, string> = auth(h),
+): Promise<void> {
+  const got = await h.app.request('/v1/sites/demo', { headers });
   expect(got.status).toBe(200);
   const { config } = (await got.json()) as { config: Record<string, unknown> };
   change(config);
-  const put = await h.app.request('/v1/sites/demo', { ...json(config, auth(h)), method: 'PUT' });
+  const put = await h.app.request('/v1/sites/demo', { ...json(config, headers), method: 'PUT' });
   if (put.status !== 200) throw new Error(`PUT /v1/sites/demo ${put.status}: ${await put.text()}`);
 }
 
+/**
+ * Switches the demo site to Twilio as an owner must: first a policy version that names Twilio as a recipient (in
+ * Ireland, so no transfer entry is needed), then the provider.
+ */
 export async function useTwilio(h: Harness, apiBaseUrl: string, extra: Record<string, unknown> = {}): Promise<void> {
   await updateDemo(h, (config) => {
-    config.sms = { provider: 'twilio', accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: FROM, apiBaseUrl };
-    Object.assign(config, extra);
+    const policy = config.policy as { recipients: unknown[] };
+    policy.recipients.push({ name: 'Twilio Ireland', role: 'processor', purpose: { fr: 'envoie nos SMS', en: 'sends our texts' }, country: 'Ireland' });
   });
+  const published = await h.app.request('/v1/sites/demo/policies', json({ summary: 'Twilio sends our texts.' }, auth(h)));
+  if (published.status !== 201) throw new Error(`POST /v1/sites/demo/policies ${published.status}: ${await published.text()}`);
+  // Only the platform admin may point Twilio's API elsewhere (here: the local stand-in).
+  await updateDemo(
+    h,
+    (config) => {
+      config.sms = { provider: 'twilio', accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: FROM, apiBaseUrl };
+      Object.assign(config, extra);
+    },
+    { authorization: `Bearer ${ADMIN_TOKEN}` },
+  );
 }
 
 export const TWILIO_PATH = '/v1/sites/demo/inbound/twilio';

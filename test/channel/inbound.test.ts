@@ -253,7 +253,7 @@ describe('HELP / AIDE', () => {
     const frId = await requestOptIn(h, fr.national);
     const aide = twimlText(await (await twilioInbound(h, fr.e164, 'aide')).text());
     expect(aide).toBe(
-      "Demo Shop : besoin d'aide ? support@demo-shop.example. Fréquence : 4 SMS par mois au plus. Prix d'un SMS selon votre opérateur.\nSTOP pour se désabonner",
+      "Demo Shop : besoin d'aide ? support@demo-shop.fr. Fréquence : 4 SMS par mois au plus. Prix d'un SMS selon votre opérateur.\nSTOP pour se désabonner",
     );
     expect((await consent(frId)).status).toBe('pending');
 
@@ -261,7 +261,7 @@ describe('HELP / AIDE', () => {
     await requestOptIn(h, en.national, 'en');
     const help = twimlText(await (await twilioInbound(h, en.e164, 'Help')).text());
     expect(help).toBe(
-      'Demo Shop: need help? support@demo-shop.example. Frequency: at most 4 messages a month. Msg & data rates may apply.\nReply STOP to opt out',
+      'Demo Shop: need help? support@demo-shop.fr. Frequency: at most 4 messages a month. Msg & data rates may apply.\nReply STOP to opt out',
     );
     expect(twimlText(await (await twilioInbound(h, en.e164, 'INFO')).text())).toBe(help);
   });

@@ -13,7 +13,7 @@ describe('section diff', () => {
     const v2: PolicyFacts = {
       ...demoPolicyFacts,
       recipients: [...demoPolicyFacts.recipients, { name: 'Brevo', role: 'processor', purpose: { en: 'sends our texts', fr: 'envoie nos SMS' }, country: 'France' }],
-      retention: { ...demoPolicyFacts.retention, prospects: { en: '2 years after your last contact with us', fr: '2 ans' } },
+      retention: { ...demoPolicyFacts.retention, prospects: { en: 'until you reply STOP, then 60 days. If you never confirm, 30 days after your request ends', fr: '2 ans' } },
     };
     const changes = diffSections(sectionsOf(demoPolicyFacts), sectionsOf(v2));
     expect(changes.filter((c) => c.kind !== 'unchanged').map((c) => [c.kind, c.id])).toEqual([
@@ -23,8 +23,8 @@ describe('section diff', () => {
     const retention = changes.find((c) => c.id === 'retention');
     if (retention?.kind !== 'changed') throw new Error('retention should have changed');
     expect(retention.parts.filter((p) => p.op !== 'same')).toEqual([
-      { op: 'del', text: '3 ' },
-      { op: 'add', text: '2 ' },
+      { op: 'del', text: '30 ' },
+      { op: 'add', text: '60 ' },
     ]);
     const recipients = changes.find((c) => c.id === 'recipients');
     if (recipients?.kind !== 'changed') throw new Error('recipients should have changed');

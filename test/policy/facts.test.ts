@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, problemOf } from '../../worker/errors.ts';
-import { assertCompleteFacts, cnil, demoPolicyFacts, policyFactsSchema } from '../../worker/policy/facts.ts';
+import { assertCompleteFacts, cnil, demoPolicyFacts, LEGAL_DEFAULTS, policyFactsSchema } from '../../worker/policy/facts.ts';
 
 /** Every path in a value: objects and their fields, array items' fields (not the items themselves). */
 function paths(value: unknown, prefix: string[] = []): string[][] {
@@ -30,20 +30,15 @@ function refusal(facts: unknown): AppError {
   throw new Error('facts were accepted');
 }
 
-// Facts that may be left out: optional details, or items with a lawful default (retention per the CNIL,
-// the CNIL as authority, number not required, no automated decisions).
+// Facts that may be left out: optional details, or items whose default the law fixes (LEGAL_DEFAULTS: the proof
+// kept as long as needed to show consent, the authority of the site's country, the number not required).
 const OPTIONAL = new Set([
   'controller.phone',
   'controller.website',
-  'retention',
-  'retention.prospects',
   'retention.proofs',
   'rights.url',
   'supervisoryAuthority',
   'numberRequired',
-  'numberRequired.required',
-  'numberRequired.consequence',
-  'automatedDecisions',
 ]);
 
 describe('policy facts', () => {
@@ -51,16 +46,19 @@ describe('policy facts', () => {
     expect(assertCompleteFacts(demoPolicyFacts)).toEqual(demoPolicyFacts);
   });
 
-  it('fills the defaults: 3 years for prospects, the CNIL, number not required, no automated decisions', () => {
-    const minimal = without(without(without(without(demoPolicyFacts, ['retention']), ['supervisoryAuthority']), ['numberRequired']), [
-      'automatedDecisions',
-    ]);
+  it('fills only the legal defaults: proof kept as long as needed, the CNIL, number not required', () => {
+    const minimal = without(without(without(demoPolicyFacts, ['retention', 'proofs']), ['supervisoryAuthority']), ['numberRequired']);
     const facts = assertCompleteFacts(minimal);
-    expect(facts.retention.prospects).toEqual({ fr: '3 ans après votre dernier contact avec nous', en: '3 years after your last contact with us' });
+    expect(facts.retention.proofs).toEqual(LEGAL_DEFAULTS.proofs);
+    expect(facts.retention.prospects).toEqual(demoPolicyFacts.retention.prospects);
     expect(facts.supervisoryAuthority).toEqual(cnil);
-    expect(facts.numberRequired.required).toBe(false);
-    expect(facts.numberRequired.consequence).toMatchObject({ en: 'you just won’t get our texts' });
-    expect(facts.automatedDecisions).toEqual({ none: true });
+    expect(facts.numberRequired).toEqual(LEGAL_DEFAULTS.numberRequired);
+  });
+
+  it('invents nothing: retention of numbers, recipients, transfers, DPO and automated decisions must be declared', () => {
+    for (const path of [['retention', 'prospects'], ['recipients'], ['transfers'], ['dpo'], ['automatedDecisions']]) {
+      expect(refusal(without(demoPolicyFacts, path)).errors?.map((e) => e.path)).toEqual([`policy.${path.join('.')}`]);
+    }
   });
 
   const all = paths(demoPolicyFacts);
@@ -97,7 +95,7 @@ describe('policy facts', () => {
   it('names the field of the DPO branch the owner meant', () => {
     expect(refusal({ ...demoPolicyFacts, dpo: { name: 'Jane Roe' } }).errors?.map((e) => e.path)).toEqual(['policy.dpo.email']);
     expect(refusal({ ...demoPolicyFacts, dpo: { none: true } }).errors?.map((e) => e.path)).toEqual(['policy.dpo.reason']);
-    expect(policyFactsSchema.safeParse({ ...demoPolicyFacts, dpo: { email: 'dpo@demo-shop.example' } }).success).toBe(true);
+    expect(policyFactsSchema.safeParse({ ...demoPolicyFacts, dpo: { email: 'dpo@demo-shop.fr' } }).success).toBe(true);
   });
 
   it('refuses an empty transfer list, bad emails, script URLs and duplicate purposes', () => {

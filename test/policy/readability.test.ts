@@ -53,7 +53,7 @@ describe('reading ease', () => {
   it('reads sentences from Markdown: no headings, no comments, one unit per list item, links by their text', () => {
     const md = '<!-- section: x; covers: -->\n## A heading\n\nFirst one. Second one!\n\n- an item\n- see [our page](https://example.com/a.b).\n';
     expect(sentencesOf(md)).toEqual(['First one.', 'Second one!', 'an item', 'see our page.']);
-    expect(sentencesOf('Write to privacy@demo-shop.example. Or go to https://x.example/p.')).toEqual(['Write to link.', 'Or go to link.']);
+    expect(sentencesOf('Write to privacy@demo-shop.fr. Or go to https://x.example/p.')).toEqual(['Write to link.', 'Or go to link.']);
   });
 
   it('refuses legalese, naming the section and its hardest sentences', () => {

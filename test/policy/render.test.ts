@@ -39,11 +39,11 @@ describe.each(['fr', 'en'])('shipped template %s with the demo facts', (locale) 
     expect(sms).toContain(locale === 'fr' ? '**AIDE**' : '**HELP**');
     expect(sms).toContain(locale === 'fr' ? 'Des frais de messages et de données peuvent s’appliquer.' : 'Message and data rates may apply.');
     expect(sms).toContain(locale === 'fr' ? '4 SMS par mois au plus' : 'up to 4 texts a month');
-    expect(sms).toContain('help@demo-shop.example');
+    expect(sms).toContain('support@demo-shop.fr');
     const proof = policy.sections.find((s) => s.id === 'proof')!.markdown;
     expect(proof).toContain('https://assent.example/proofs/');
     expect(proof).toContain('(https://assent.example/v1/sites/demo/log)');
-    expect(proof).toContain('mailto:privacy@demo-shop.example');
+    expect(proof).toContain('mailto:privacy@demo-shop.fr');
   });
 
   it(`reads easily: overall >= ${minOverallScore}, every section >= ${minSectionScore}, no vague words`, () => {
@@ -72,7 +72,7 @@ describe.each(['fr', 'en'])('shipped template %s with the demo facts', (locale) 
 describe('rendering the other branches', () => {
   const facts = assertCompleteFacts({
     ...demoPolicyFacts,
-    dpo: { name: 'Jane Roe', email: 'dpo@demo-shop.example' },
+    dpo: { name: 'Jane Roe', email: 'dpo@demo-shop.fr' },
     purposes: [{ id: 'orders', description: { fr: 'livrer vos commandes', en: 'deliver your orders' }, legalBasis: 'contract' }],
     legitimateInterests: undefined,
     recipients: [],
@@ -84,7 +84,7 @@ describe('rendering the other branches', () => {
   it('says what each fact says, in English', () => {
     const en = render('en', facts).sections;
     const text = (id: string) => en.find((s) => s.id === id)!.markdown;
-    expect(text('contact')).toContain('You can reach our data protection officer (DPO), Jane Roe, at [dpo@demo-shop.example](mailto:dpo@demo-shop.example).');
+    expect(text('contact')).toContain('You can reach our data protection officer (DPO), Jane Roe, at [dpo@demo-shop.fr](mailto:dpo@demo-shop.fr).');
     expect(text('purposes')).toContain('- deliver your orders. We need it for our contract with you.');
     expect(text('purposes')).toContain('We do not use your data based on our "legitimate interests".');
     expect(text('recipients')).toContain('No one else gets your data.');

@@ -18,6 +18,15 @@ export function sitesRepo(store: Store) {
     async updateConfig(id: string, config: string, now: number) {
       await db.update(sites).set({ config, updatedAt: now }).where(eq(sites.id, id));
     },
+    /** Rewrites a row only if it still holds `before` (a concurrent PUT wins); true when it did. */
+    async replaceConfigIf(id: string, before: string, config: string) {
+      const rows = await db
+        .update(sites)
+        .set({ config })
+        .where(and(eq(sites.id, id), eq(sites.config, before)))
+        .returning({ id: sites.id });
+      return rows.length > 0;
+    },
     countDecline(id: string) {
       return db.update(sites).set({ declines: sql`${sites.declines} + 1` }).where(eq(sites.id, id));
     },

@@ -20,10 +20,10 @@ export const demoSiteConfig: SiteConfig = {
       en: 'our offers and new products by text message',
     },
     frequency: { fr: '4 SMS par mois au plus', en: 'at most 4 messages a month' },
-    helpContact: 'support@demo-shop.example',
+    helpContact: 'support@demo-shop.fr',
   },
   // The policy's program block is filled from `program` above.
-  policy: Object.fromEntries(Object.entries(demoPolicyFacts).filter(([key]) => key !== 'program')),
+  policy: (({ program: _program, ...facts }) => facts)(demoPolicyFacts),
   sms: { provider: 'console' },
   limits: { perNumberPerDay: 3, perIpPerHour: 20, perSitePerDay: 10_000 },
   pendingTtlHours: 48,

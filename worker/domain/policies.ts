@@ -1,6 +1,6 @@
-// Publishing privacy policies: every locale rendered from the site's facts and checked (complete, readable) by
-// preparePolicy, stored byte for byte with its SHA-256 as a new numbered version, logged, and consents flagged for
-// renewal when purposes, recipients or transfers changed.
+// Publishing privacy policies: every locale rendered from the site's facts and checked (complete, real, agreeing
+// with the SMS provider, readable) by preparePolicy, stored byte for byte with its SHA-256 as a new numbered
+// version, logged, and consents flagged for renewal when purposes, recipients or transfers changed.
 import type { Statement } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { materialChanges, type MaterialField } from '../policy/diff.ts';
@@ -10,7 +10,8 @@ import type { ReadabilityReport } from '../policy/readability.ts';
 import type { PolicyTemplates } from '../policy/render.ts';
 import type { DomainContext } from './context.ts';
 import { newEvent } from './events.ts';
-import { policyFactsOf, type Site } from './sites.ts';
+import type { Site } from './sites.ts';
+import { configPath, policyFactsOf, providerFactOf } from './site-rules.ts';
 import { forgetWidget } from './widget.ts';
 
 export interface PublishedPolicy {
@@ -40,7 +41,12 @@ export async function publishPolicy(
     templates: options.templates,
     context: { publicUrl: ctx.publicUrl, site: site.id },
     country: site.config.defaultCountry,
+    provider: providerFactOf(site.config.sms),
     ...(options.templateVersion ? { templateVersion: options.templateVersion } : {}),
+  }).catch((error: unknown) => {
+    // Name each problem where the owner writes it in the configuration (`program.description`, not the facts').
+    if (error instanceof AppError && error.errors) for (const e of error.errors) e.path = configPath(e.path);
+    throw error;
   });
   const now = ctx.clock();
   const previous = await ctx.policies.latestVersion(site.id);

@@ -1,11 +1,14 @@
 // Loading and saving site configurations; API keys (stored hashed).
-import { AppError, notFound, validationError } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
 import { storeKey } from '../db/client.ts';
 import type { DomainContext } from './context.ts';
-import { assertCompleteFacts } from '../policy/facts.ts';
 import { assertSmsUrls } from '../net/outbound.ts';
-import { keepRedactedSecrets, siteConfigSchema, siteIdSchema, type SiteConfig } from './site-config.ts';
+import { siteIdSchema, storedConfigSchema, type SiteConfig } from './site-config.ts';
+import { apiBaseUrlChanged, configRefusal, parseSiteConfig, policyFactsOf, providerSwitchErrors } from './site-rules.ts';
+import { keepRedactedSecrets, openConfig, sealConfig } from './site-secrets.ts';
+
+export { parseSiteConfig, policyFactsOf };
 
 export interface Site {
   id: string;
@@ -24,14 +27,17 @@ function siteCache(store: object) {
   return cache;
 }
 
-export async function loadSite(ctx: Pick<DomainContext, 'sites' | 'store' | 'clock'>, siteId: string): Promise<Site> {
+export async function loadSite(ctx: Pick<DomainContext, 'sites' | 'store' | 'clock' | 'sealer'>, siteId: string): Promise<Site> {
   const cache = siteCache(storeKey(ctx.store));
   const now = ctx.clock();
   const hit = cache.get(siteId);
   if (hit && hit.until > now && hit.until - SITE_TTL_MS <= now) return hit.site;
   const row = siteIdSchema.safeParse(siteId).success ? await ctx.sites.get(siteId) : null;
   if (!row) throw notFound(`No site "${siteId.slice(0, 64)}".`);
-  const site = { id: row.id, config: siteConfigSchema.parse(JSON.parse(row.config)) };
+  const { config, clear } = await openConfig(ctx.sealer, row.id, row.config);
+  // A row written before secrets were sealed is sealed now (unless a PUT rewrote it meanwhile).
+  if (clear) await ctx.sites.replaceConfigIf(row.id, row.config, await sealConfig(ctx.sealer, row.id, config));
+  const site = { id: row.id, config: storedConfigSchema.parse(config) as SiteConfig };
   if (cache.size > 1000) cache.clear();
   cache.set(siteId, { site, until: now + SITE_TTL_MS });
   return site;
@@ -39,22 +45,6 @@ export async function loadSite(ctx: Pick<DomainContext, 'sites' | 'store' | 'clo
 
 export function forgetSite(ctx: Pick<DomainContext, 'store'>, siteId: string): void {
   siteCache(storeKey(ctx.store)).delete(siteId);
-}
-
-/** Validates a configuration; its policy facts, when given, must be complete (a missing item is named). */
-export function parseSiteConfig(input: unknown, prefix = ''): SiteConfig {
-  const parsed = siteConfigSchema.safeParse(input);
-  if (!parsed.success) throw validationError(parsed.error, prefix);
-  if (parsed.data.policy) {
-    assertCompleteFacts(policyFactsOf(parsed.data), { prefix: [prefix, 'policy'].filter(Boolean).join('.'), country: parsed.data.defaultCountry });
-  }
-  return parsed.data;
-}
-
-/** The facts a policy is rendered from: the site's `policy` plus its program, said once in `program`. */
-export function policyFactsOf(config: SiteConfig): Record<string, unknown> {
-  const { name, description, frequency, helpContact, shortCode } = config.program;
-  return { ...config.policy, program: { name, purpose: description, frequency, helpContact, ...(shortCode ? { shortCode } : {}) } };
 }
 
 /** Creates a site and its first API key; the key is returned once and stored only as a hash. */
@@ -65,7 +55,7 @@ export async function createSite(ctx: DomainContext, id: string, config: SiteCon
   try {
     await ctx.sites.create({
       id,
-      config: JSON.stringify(config),
+      config: await sealConfig(ctx.sealer, id, config),
       keyId: newId(ctx.random),
       keyHash: await sha256Hex(apiKey),
       now: ctx.clock(),
@@ -77,12 +67,36 @@ export async function createSite(ctx: DomainContext, id: string, config: SiteCon
   return { apiKey };
 }
 
-export async function replaceSiteConfig(ctx: DomainContext, site: Site, input: unknown): Promise<SiteConfig> {
-  const config = parseSiteConfig(keepRedactedSecrets(input, site.config));
+/**
+ * Replaces a site's configuration. `admin` says the caller holds the platform admin token (only it may set
+ * `sms.apiBaseUrl`); `prefix` names where the configuration sat in the body (`config` when GET's shape came back).
+ */
+export async function replaceSiteConfig(
+  ctx: DomainContext,
+  site: Site,
+  input: unknown,
+  options: { admin: boolean; prefix?: string } = { admin: false },
+): Promise<SiteConfig> {
+  const config = parseSiteConfig(keepRedactedSecrets(input, site.config), options.prefix);
+  if (!options.admin && apiBaseUrlChanged(site.config.sms, config.sms)) {
+    throw new AppError('forbidden', 403, 'Only the platform admin may set or change sms.apiBaseUrl.', {
+      errors: [{ path: [options.prefix, 'sms.apiBaseUrl'].filter(Boolean).join('.'), message: 'Only the platform admin may set or change this.' }],
+    });
+  }
+  const switchErrors = providerSwitchErrors(site.config.sms, config.sms, await publishedFacts(ctx, site.id));
+  if (switchErrors.length > 0) throw configRefusal(switchErrors);
   assertSmsUrls(config.sms, ctx.outbound); // a local callback also needs this server's permission
-  await ctx.sites.updateConfig(site.id, JSON.stringify(config), ctx.clock());
+  await ctx.sites.updateConfig(site.id, await sealConfig(ctx.sealer, site.id, config), ctx.clock());
   forgetSite(ctx, site.id);
   return config;
+}
+
+/** The facts of the latest published policy version, if any. */
+async function publishedFacts(ctx: DomainContext, siteId: string): Promise<{ version: number; facts: unknown } | null> {
+  const version = await ctx.policies.latestVersion(siteId);
+  if (version === null) return null;
+  const row = (await ctx.policies.versionLocales(siteId, version))[0];
+  return row ? { version, facts: JSON.parse(row.facts) as unknown } : null;
 }
 
 /** Issues another API key for a site (shown once; stored as its SHA-256), e.g. to rotate keys without downtime. */

@@ -1,23 +1,29 @@
 // The policy facts: what a site owner states about its processing, from which every policy version is rendered.
-// Part of the site configuration; validated once at PUT and again before publishing.
+// Part of the site configuration (`policy`, strict), checked again before publishing. Nothing here is invented: a
+// fact is either declared by the owner or a legal constant with its source (see LEGAL_DEFAULTS).
 import { z } from 'zod';
-import { AppError, validationError } from '../errors.ts';
+import { AppError, zodFieldErrors, type FieldError } from '../errors.ts';
+import { placeholderErrors } from './placeholders.ts';
+import { providerFactErrors, type ProviderFact } from './provider-facts.ts';
+
+const localeKey = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'Use a locale code such as "fr" or "en".');
+const text = (max: number) => z.string().trim().min(1, 'Required: give the text.').max(max);
 
 /**
  * Free text a reader sees. Either one string used for every locale (names, addresses) or one string per
  * locale: `{ "fr": "…", "en": "…" }`. A locale missing from the object falls back to the first one given.
  */
 export const localizedText = z.union([
-  z.string().trim().min(1),
+  text(1000),
   z
-    .record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'Use a locale code such as "fr" or "en".'), z.string().trim().min(1))
-    .refine((value) => Object.keys(value).length > 0, 'Give the text in at least one locale.'),
+    .record(localeKey, text(1000))
+    .refine((value) => Object.keys(value).length > 0, 'Give the text in at least one locale.')
+    .refine((value) => Object.keys(value).length <= 20, 'At most 20 locales.'),
 ]);
 export type LocalizedText = z.infer<typeof localizedText>;
 
-const text = z.string().trim().min(1);
-const email = z.email();
-const webUrl = z.url({ protocol: /^https?$/ });
+const email = z.email().max(254);
+const webUrl = z.url({ protocol: /^https?$/ }).max(500);
 
 export const legalBases = [
   'consent',
@@ -31,101 +37,112 @@ export const legalBases = [
 export const recipientRoles = ['processor', 'controller', 'joint_controller', 'public_authority'] as const;
 export const transferSafeguards = ['adequacy', 'scc', 'bcr', 'certification', 'code_of_conduct', 'derogation'] as const;
 
-const controllerSchema = z.object({
-  name: text,
-  address: text,
+const controllerSchema = z.strictObject({
+  name: text(200),
+  address: text(300),
   email,
-  phone: text.optional(),
+  phone: text(40).optional(),
   website: webUrl.optional(),
 });
 
 const dpoSchema = z.union([
-  z.object({ none: z.literal(true), reason: localizedText }),
-  z.object({ name: text.optional(), email }),
+  z.strictObject({ none: z.literal(true), reason: localizedText }),
+  z.strictObject({ name: text(200).optional(), email }),
 ]);
 
-const purposeSchema = z.object({
+const purposeSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'Use a short lower-case id such as "sms-marketing".'),
   description: localizedText,
   legalBasis: z.enum(legalBases),
 });
 
-const recipientSchema = z.object({
-  name: text,
+const recipientSchema = z.strictObject({
+  name: text(200),
   role: z.enum(recipientRoles),
   purpose: localizedText,
   country: localizedText,
 });
 
-const transferSchema = z.object({
+const transferSchema = z.strictObject({
   country: localizedText,
   safeguard: z.enum(transferSafeguards),
   details: localizedText,
 });
 
-const defaultProspects = {
-  fr: '3 ans après votre dernier contact avec nous',
-  en: '3 years after your last contact with us',
-};
-const defaultProofs = {
-  fr: '5 ans après la fin de votre accord',
-  en: '5 years after your consent ends',
-};
-const defaultConsequence = {
-  fr: 'vous ne recevrez pas nos SMS, c’est tout',
-  en: 'you just won’t get our texts',
-};
-
 /** The French regulator; a site outside France sets its own authority. */
 export const cnil = { name: 'CNIL', url: 'https://www.cnil.fr/fr/plaintes' } as const;
 
-export const policyFactsSchema = z
-  .object({
-    controller: controllerSchema,
-    dpo: dpoSchema,
-    purposes: z.array(purposeSchema).min(1),
-    legitimateInterests: localizedText.optional(),
-    recipients: z.array(recipientSchema),
-    transfers: z.union([z.object({ none: z.literal(true) }), z.array(transferSchema).min(1)]),
-    retention: z
-      .object({
-        prospects: localizedText.default(defaultProspects),
-        proofs: localizedText.default(defaultProofs),
-      })
-      .default({ prospects: defaultProspects, proofs: defaultProofs }),
-    rights: z.object({ email, url: webUrl.optional() }),
-    supervisoryAuthority: z.object({ name: text, url: webUrl }).default({ ...cnil }),
-    numberRequired: z
-      .object({ required: z.boolean().default(false), consequence: localizedText.default(defaultConsequence) })
-      .default({ required: false, consequence: defaultConsequence }),
-    automatedDecisions: z
-      .union([z.object({ none: z.literal(true) }), z.object({ description: localizedText })])
-      .default({ none: true }),
-    program: z.object({
-      name: text,
-      purpose: localizedText,
-      frequency: localizedText,
-      helpContact: text,
-      shortCode: z.string().regex(/^[0-9A-Za-z+ ]{3,16}$/).optional(),
-    }),
-  })
-  .superRefine((facts, ctx) => {
-    // Art. 13(1)(d): the interests must be stated whenever a purpose rests on them.
-    const usesInterests = facts.purposes.some((p) => p.legalBasis === 'legitimate_interests');
-    if (usesInterests && facts.legitimateInterests === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['legitimateInterests'],
-        message: 'Required: a purpose uses the legal basis "legitimate_interests"; say which interests.',
-      });
-    }
-    const ids = facts.purposes.map((p) => p.id);
-    ids.forEach((id, i) => {
-      if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['purposes', i, 'id'], message: `Duplicate purpose id "${id}".` });
-    });
-  });
+/**
+ * The only facts filled in when the owner gives none, each fixed by law rather than chosen by us:
+ * - `retention.proofs`: GDPR Art. 7(1) requires the controller to be able to show consent was given; Art. 13(2)(a)
+ *   allows stating the criterion instead of a period. The owner may state a period instead.
+ * - `numberRequired`: consent must be freely given (Art. 4(11), 7(4)), so an SMS sign-up never requires the number;
+ *   the only consequence of not giving it is not getting the texts.
+ * - `supervisoryAuthority`: the authority of the site's country (Art. 77), from `supervisoryAuthorities` below.
+ */
+export const LEGAL_DEFAULTS = {
+  proofs: {
+    fr: 'tant que nous vous envoyons des SMS, puis le temps de pouvoir montrer que vous avez dit oui',
+    en: 'as long as we text you, then as long as we need it to show that you said yes',
+  },
+  numberRequired: {
+    required: false,
+    consequence: { fr: 'vous ne recevrez pas nos SMS, c’est tout', en: 'you just won’t get our texts' },
+  },
+} as const;
 
-export type PolicyFacts = z.infer<typeof policyFactsSchema>;
+/** What the site owner declares under `policy` in the site configuration (the program block comes from `program`). */
+const ownerShape = {
+  controller: controllerSchema,
+  dpo: dpoSchema,
+  purposes: z.array(purposeSchema).min(1).max(20),
+  legitimateInterests: localizedText.optional(),
+  recipients: z.array(recipientSchema).max(50),
+  transfers: z.union([z.strictObject({ none: z.literal(true) }), z.array(transferSchema).min(1).max(50)]),
+  retention: z.strictObject({ prospects: localizedText, proofs: localizedText.optional() }),
+  rights: z.strictObject({ email, url: webUrl.optional() }),
+  supervisoryAuthority: z.strictObject({ name: text(200), url: webUrl }).optional(),
+  numberRequired: z.strictObject({ required: z.boolean(), consequence: localizedText }).optional(),
+  automatedDecisions: z.union([z.strictObject({ none: z.literal(true) }), z.strictObject({ description: localizedText })]),
+};
+
+const programFactsSchema = z.strictObject({
+  name: text(60),
+  purpose: localizedText,
+  frequency: localizedText,
+  helpContact: text(200),
+  shortCode: z.string().regex(/^[0-9A-Za-z+ ]{3,16}$/).optional(),
+});
+
+type Checked = { purposes: { id: string; legalBasis: string }[]; legitimateInterests?: unknown };
+function crossChecks(facts: Checked, ctx: z.RefinementCtx) {
+  // Art. 13(1)(d): the interests must be stated whenever a purpose rests on them.
+  const usesInterests = facts.purposes.some((p) => p.legalBasis === 'legitimate_interests');
+  if (usesInterests && facts.legitimateInterests === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['legitimateInterests'],
+      message: 'Required: a purpose uses the legal basis "legitimate_interests"; say which interests.',
+    });
+  }
+  const ids = facts.purposes.map((p) => p.id);
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['purposes', i, 'id'], message: `Duplicate purpose id "${id}".` });
+  });
+}
+
+/** The site configuration's `policy`: strict, every fact the owner must declare. */
+export const ownerFactsSchema = z.strictObject(ownerShape).superRefine(crossChecks);
+/** Everything a policy is rendered from: the owner's facts plus the program, said once in `program`. */
+export const policyFactsSchema = z.strictObject({ ...ownerShape, program: programFactsSchema }).superRefine(crossChecks);
+
+export type DeclaredFacts = z.infer<typeof policyFactsSchema>;
+/** Facts ready to render: the declared ones with the legal defaults filled in. */
+export type PolicyFacts = Omit<DeclaredFacts, 'retention' | 'supervisoryAuthority' | 'numberRequired'> & {
+  retention: { prospects: LocalizedText; proofs: LocalizedText };
+  supervisoryAuthority: { name: string; url: string };
+  numberRequired: { required: boolean; consequence: LocalizedText };
+};
 export type PolicyFactsInput = z.input<typeof policyFactsSchema>;
 
 /** Complaint authorities filled in when a site in that country gives none (federal states like DE must say). */
@@ -140,25 +157,50 @@ export const supervisoryAuthorities: Record<string, { name: string; url: string 
 };
 
 /**
- * Parses the facts or throws a 422 problem naming each missing or bad item, e.g. `policy.controller.email`.
- * Returns the facts with defaults filled in. `country` (the site's) picks the complaint authority when none
- * is given; the schema alone defaults to the CNIL.
+ * Every problem with a set of facts, as field errors under `prefix`: schema issues, text that looks like a
+ * placeholder anywhere, a missing complaint authority where the country has no default, and recipients or
+ * transfers that contradict the SMS provider in use. Empty when the facts can be published.
  */
-export function assertCompleteFacts(facts: unknown, options: { prefix?: string; country?: string } = {}): PolicyFacts {
-  const { prefix = 'policy', country = 'FR' } = options;
-  let input = facts;
-  if (input !== null && typeof input === 'object' && !Array.isArray(input) && !('supervisoryAuthority' in input)) {
-    const authority = supervisoryAuthorities[country.toUpperCase()];
-    if (!authority) {
-      throw new AppError('validation_failed', 422, `Invalid value for: ${prefix}.supervisoryAuthority.`, {
-        errors: [{ path: `${prefix}.supervisoryAuthority`, message: `Required: name the data protection authority for country ${country}.` }],
-      });
-    }
-    input = { ...input, supervisoryAuthority: authority };
+export function factErrors(
+  facts: unknown,
+  options: { prefix?: string; country?: string; provider?: ProviderFact | null; schema?: z.ZodType } = {},
+): FieldError[] {
+  const { prefix = 'policy', country = 'FR', provider = null, schema = policyFactsSchema } = options;
+  const result = schema.safeParse(facts);
+  const errors = result.success ? [] : zodFieldErrors(new z.ZodError(result.error.issues.flatMap(explainIssue)), prefix);
+  // A placeholder is worth naming only where the schema found nothing wrong (an empty text is already "Required").
+  const flagged = new Set(errors.map((e) => e.path));
+  errors.push(...placeholderErrors(facts, prefix).filter((e) => !flagged.has(e.path)));
+  const isObject = facts !== null && typeof facts === 'object' && !Array.isArray(facts);
+  if (isObject && !('supervisoryAuthority' in facts) && !supervisoryAuthorities[country.toUpperCase()]) {
+    errors.push({ path: `${prefix}.supervisoryAuthority`, message: `Required: name the data protection authority for country ${country}.` });
   }
-  const result = policyFactsSchema.safeParse(input);
-  if (!result.success) throw validationError(new z.ZodError(result.error.issues.flatMap(explainUnion)), prefix);
-  return result.data;
+  errors.push(...providerFactErrors(facts, provider, prefix));
+  const seen = new Set<string>();
+  return errors.filter((e) => !seen.has(`${e.path}\n${e.message}`) && seen.add(`${e.path}\n${e.message}`));
+}
+
+/** A 422 listing every field error at once. */
+export function factsRefusal(errors: FieldError[]): AppError {
+  const fields = [...new Set(errors.map((e) => e.path))].join(', ');
+  return new AppError('validation_failed', 422, `Invalid value for: ${fields}.`, { errors });
+}
+
+/**
+ * Parses the facts or throws a 422 problem naming each missing, bad or placeholder item, e.g.
+ * `policy.controller.email`. Returns the facts with the legal defaults filled in; `country` (the site's) picks the
+ * complaint authority when none is given.
+ */
+export function assertCompleteFacts(facts: unknown, options: { prefix?: string; country?: string; provider?: ProviderFact | null } = {}): PolicyFacts {
+  const errors = factErrors(facts, options);
+  if (errors.length > 0) throw factsRefusal(errors);
+  const declared = policyFactsSchema.parse(facts);
+  return {
+    ...declared,
+    retention: { prospects: declared.retention.prospects, proofs: declared.retention.proofs ?? LEGAL_DEFAULTS.proofs },
+    supervisoryAuthority: declared.supervisoryAuthority ?? supervisoryAuthorities[(options.country ?? 'FR').toUpperCase()]!,
+    numberRequired: declared.numberRequired ?? structuredClone(LEGAL_DEFAULTS.numberRequired) as PolicyFacts['numberRequired'],
+  };
 }
 
 type Issue = z.core.$ZodIssue;
@@ -166,24 +208,28 @@ type Issue = z.core.$ZodIssue;
 /**
  * A failed union ("a DPO, or why there is none") would only say "invalid input" at the union. Report instead
  * the issues of the branch the owner most plausibly meant: the one with fewest issues, where a wrong type for
- * the whole value counts as far off. Ties go to the first branch, so `{none: true}` asks for `reason`.
+ * the whole value counts as far off. Ties go to the first branch, so `{none: true}` asks for `reason`. An unknown
+ * key is named by its own path.
  */
-function explainUnion(issue: Issue): Issue[] {
+export function explainIssue(issue: Issue): Issue[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ ...issue, path: [...issue.path, key], message: 'Unknown key: remove it or check its spelling.' }) as Issue);
+  }
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
   const distance = (branch: Issue[]) =>
     branch.reduce((sum, i) => sum + (i.path.length === 0 && i.code === 'invalid_type' ? 100 : 1), 0);
   const best = issue.errors.reduce((a, b) => (distance(b) < distance(a) ? b : a));
-  return best.flatMap((inner) => explainUnion({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
+  return best.flatMap((inner) => explainIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
 }
 
 /** The dev "Demo Shop": a small French e-shop using the console SMS provider. */
 export const demoPolicyFacts: PolicyFacts = {
   controller: {
     name: 'Demo Shop SAS',
-    address: '10 rue de l’Exemple, 75011 Paris, France',
-    email: 'privacy@demo-shop.example',
-    phone: '+33 1 23 45 67 89',
-    website: 'https://demo-shop.example',
+    address: '12 rue Oberkampf, 75011 Paris, France',
+    email: 'privacy@demo-shop.fr',
+    phone: '+33 1 84 60 12 34',
+    website: 'https://www.demo-shop.fr',
   },
   dpo: {
     none: true,
@@ -222,15 +268,21 @@ export const demoPolicyFacts: PolicyFacts = {
     },
   ],
   transfers: { none: true },
-  retention: { prospects: defaultProspects, proofs: defaultProofs },
-  rights: { email: 'privacy@demo-shop.example', url: 'https://demo-shop.example/privacy' },
+  retention: {
+    prospects: {
+      fr: 'jusqu’à votre STOP, puis 30 jours. Sans confirmation de votre part, 30 jours après la fin de votre demande',
+      en: 'until you reply STOP, then 30 days. If you never confirm, 30 days after your request ends',
+    },
+    proofs: LEGAL_DEFAULTS.proofs,
+  },
+  rights: { email: 'privacy@demo-shop.fr', url: 'https://www.demo-shop.fr/vie-privee' },
   supervisoryAuthority: { ...cnil },
-  numberRequired: { required: false, consequence: defaultConsequence },
+  numberRequired: structuredClone(LEGAL_DEFAULTS.numberRequired) as PolicyFacts['numberRequired'],
   automatedDecisions: { none: true },
   program: {
     name: 'Demo Shop SMS',
     purpose: { fr: 'nos offres et nos news', en: 'our deals and news' },
     frequency: { fr: '4 SMS par mois au plus', en: 'up to 4 texts a month' },
-    helpContact: 'help@demo-shop.example',
+    helpContact: 'support@demo-shop.fr',
   },
 };

@@ -1,7 +1,9 @@
-// Everything a publish needs short of storage: complete facts, every locale rendered, covering Art. 13 and
-// readable, with the exact bytes and their SHA-256. One call, one 422 listing every problem at once.
+// Everything a publish needs short of storage: complete facts (no placeholder, agreeing with the SMS provider),
+// every locale rendered, covering Art. 13 and readable, with the exact bytes and their SHA-256. One call, one 422
+// listing every problem at once.
 import { AppError, type FieldError } from '../errors.ts';
 import { assertCompleteFacts, type PolicyFacts } from './facts.ts';
+import type { ProviderFact } from './provider-facts.ts';
 import { assertReadable, readability, type ReadabilityReport, type VagueWordWarning } from './readability.ts';
 import { assertCovered, currentTemplateVersion, renderPolicy, type PolicyTemplates, type ServiceContext } from './render.ts';
 import type { PolicySection } from './template.ts';
@@ -44,9 +46,14 @@ export async function preparePolicy(options: {
   context: ServiceContext;
   templateVersion?: string;
   country?: string;
+  /** The SMS provider the site sends through: the facts must name it as a recipient (and a transfer if needed). */
+  provider?: ProviderFact | null;
 }): Promise<PreparedPolicy> {
   const { locales, templates, context, templateVersion = currentTemplateVersion } = options;
-  const facts = assertCompleteFacts(options.facts, options.country ? { country: options.country } : {});
+  const facts = assertCompleteFacts(options.facts, {
+    ...(options.country ? { country: options.country } : {}),
+    provider: options.provider ?? null,
+  });
   const errors: FieldError[] = [];
   const prepared: PreparedLocale[] = [];
   const scores: Record<string, unknown> = {};

@@ -2,10 +2,26 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { createSite, issueKey, parseSiteConfig, replaceSiteConfig, revokeKey } from '../domain/sites.ts';
-import { redactConfig, siteIdSchema } from '../domain/site-config.ts';
-import { jsonBody, requirePlatformAdmin, requireSiteAccess, type AppEnv } from '../http.ts';
+import { siteIdSchema } from '../domain/site-config.ts';
+import { redactConfig } from '../domain/site-secrets.ts';
+import { isPlatformAdmin, jsonBody, requirePlatformAdmin, requireSiteAccess, validationErrorFor, type AppEnv } from '../http.ts';
 
-const createBody = z.object({ id: siteIdSchema, config: z.record(z.string(), z.unknown()) });
+const createBody = z.strictObject({ id: siteIdSchema, config: z.record(z.string(), z.unknown()) });
+const anyObject = z.record(z.string(), z.unknown());
+
+/**
+ * A PUT body is either what GET answered (`{id, config}`) or the bare configuration; a configuration never has a
+ * `config` key, so the two cannot be confused. Returns the configuration and where it sat in the body.
+ */
+function configOfPutBody(body: Record<string, unknown>, siteId: string): { input: unknown; prefix: string } {
+  if (!('config' in body)) return { input: body, prefix: '' };
+  const extra = Object.keys(body).filter((k) => k !== 'id' && k !== 'config');
+  if (extra.length > 0) throw validationErrorFor(extra[0]!, 'Unknown key: send {id, config} as GET answered it, or the bare configuration.');
+  if (body.id !== undefined && body.id !== siteId) throw validationErrorFor('id', `Must be "${siteId}", the site in the path.`);
+  const parsed = anyObject.safeParse(body.config);
+  if (!parsed.success) throw validationErrorFor('config', 'Must be the configuration object.');
+  return { input: parsed.data, prefix: 'config' };
+}
 
 export function siteRoutes() {
   const app = new Hono<AppEnv>();
@@ -26,8 +42,8 @@ export function siteRoutes() {
 
   app.put('/v1/sites/:site', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    const body = await jsonBody(c, z.record(z.string(), z.unknown()));
-    const config = await replaceSiteConfig(c.var.ctx, site, body);
+    const { input, prefix } = configOfPutBody(await jsonBody(c, anyObject), site.id);
+    const config = await replaceSiteConfig(c.var.ctx, site, input, { admin: await isPlatformAdmin(c), prefix });
     return c.json({ id: site.id, config: redactConfig(config) });
   });
 
