@@ -140,6 +140,21 @@ describe.skipIf(!browser)('proof page in Chromium', () => {
     expect(await axeProblems(page)).toEqual([]);
   });
 
+  it('a later visit proves the log only grew since the checkpoint this browser saw', async () => {
+    const { proofUrl } = await confirmed('en', '06 98 76 54 32');
+    await page.goto(proofUrl);
+    expect(await verdict()).toBe('VALID');
+    expect(await checkStates()).not.toContain('consistency=true');
+    // Other subscribers arrive; the log grows and a new checkpoint is signed.
+    await confirmed('fr', '06 12 34 56 78');
+    await page.reload();
+    expect(await verdict()).toBe('VALID');
+    expect(await checkStates()).toEqual(expect.arrayContaining(['saved-checkpoint=true', 'consistency=true']));
+    expect(await page.locator('li[data-check="consistency"]').textContent()).toMatch(/The log has not been rewritten since checkpoint \d+: it only grew\./);
+    const [, from, to] = /log of (\d+) leaves .* is a prefix of the log of (\d+)/.exec((await page.locator('li[data-check="consistency"]').getAttribute('title'))!)!;
+    expect(Number(to)).toBeGreaterThan(Number(from));
+  });
+
   it('prints without its buttons and file picker', async () => {
     const { proofUrl } = await confirmed('fr', '06 12 34 56 78');
     await page.goto(proofUrl);
