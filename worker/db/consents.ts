@@ -11,6 +11,8 @@ export function consentsRepo(store: Store) {
   const one = async (where: SQL | undefined) => (await db.select().from(consents).where(where).limit(1))[0] ?? null;
   return {
     byId: (id: string) => one(eq(consents.id, id)),
+    /** The consent as a statement to put in a batch (read back in the same round trip as a change). */
+    row: (id: string) => db.select().from(consents).where(eq(consents.id, id)).limit(1),
     byConfirmToken: (hash: string) => one(eq(consents.confirmTokenHash, hash)),
     byUnsubscribeToken: (hash: string) => one(eq(consents.unsubscribeTokenHash, hash)),
     /** The most recent consent of a subject (the one the send gate speaks of). */

@@ -122,6 +122,7 @@ async function requestOnce(
   const expiresAt = now + site.config.pendingTtlHours * 3_600_000;
   const statements: Statement[] = [];
   let subject = await ctx.subjects.byIndex(site.id, phoneIndex);
+  const isNew = !subject;
   if (!subject || !subject.wrappedKey) {
     const id = subject?.id ?? newId(ctx.random);
     const wrappedKey = await ctx.sealer.newSubjectKey(id);
@@ -144,7 +145,8 @@ async function requestOnce(
   const tokenHash = await sha256Hex(token);
   const opId = newId(ctx.random);
   if (statements.length === 0) await guardNumber(ctx, site, subject.id);
-  const pending = await ctx.consents.pendingForSubject(subject.id);
+  // A number seen for the first time has no consent yet: one read less on the commonest path.
+  const pending = isNew ? null : await ctx.consents.pendingForSubject(subject.id);
   const consentId = pending?.id ?? newId(ctx.random);
   const guard = ctx.consents.changed(consentId, opId);
   const event = await newEvent(ctx, {
@@ -259,7 +261,7 @@ export async function confirmConsent(
     unsubscribeUrl: `${ctx.publicUrl}/u/${unsubscribeToken}`,
     shortCode: site.config.program.shortCode,
   });
-  await ctx.store.batch([
+  const results = await ctx.store.batch([
     ...(statements as [Statement, ...Statement[]]),
     ctx.subjects.unsuppress(consent.siteId, subject.phoneIndex, guard),
     ctx.outbox.enqueue(
@@ -276,8 +278,10 @@ export async function confirmConsent(
       },
       guard,
     ),
+    // Read back in the same round trip: whether this change is the one that won.
+    ctx.consents.row(consent.id),
   ]);
-  const after = (await ctx.consents.byId(consent.id)) ?? consent;
+  const after = (results.at(-1) as ConsentRow[])[0] ?? consent;
   if (after.lastOpId === opId) return { kind: 'confirmed', consent: after };
   // Lost a race: report whatever won (a STOP wins over a confirm).
   return confirmConsent(ctx, after, method, site);

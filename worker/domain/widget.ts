@@ -1,6 +1,6 @@
 // The widget document for a site and locale, and the record of every text hash served (a submission must cite one).
-// Serving reads at most the latest policy version; the record is written once per process and best-effort, so a
-// database that cannot write (full, read-only) still serves the widget.
+// Serving reads at most the latest policy version (kept a few seconds); the record is written once per process and
+// best-effort, so a database that cannot write (full, read-only) still serves the widget.
 import { storeKey } from '../db/client.ts';
 import { AppError, storageFault } from '../errors.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
@@ -23,7 +23,7 @@ export function servedUnrecorded(ctx: Pick<Ctx, 'store'>, siteId: string, sha256
 
 // Documents served, per database and site, for a few seconds like the site configuration they are made from: a
 // document is rebuilt when the site's configuration object changes, after DOCUMENT_TTL_MS, or at once when a policy
-// version is published in this process (other processes see it within DOCUMENT_TTL_MS).
+// version is published in this process (other processes see it within VERSION_TTL_MS).
 const DOCUMENT_TTL_MS = 5_000;
 interface Cached {
   site: Site;
@@ -32,6 +32,26 @@ interface Cached {
   until: number;
 }
 const documentsByStore = new WeakMap<object, Map<string, Map<string, Cached>>>();
+
+// The latest policy version per database and site, for VERSION_TTL_MS: it changes only when a version is published
+// (at once in this process, see forgetWidget), and a document citing the previous version stays valid meanwhile. So
+// a widget document costs at most one read (the site's configuration) once the first one was served.
+const VERSION_TTL_MS = 30_000;
+const versionsByStore = new WeakMap<object, Map<string, { version: number; until: number }>>();
+
+async function latestVersion(ctx: Ctx, siteId: string, now: number): Promise<number | null> {
+  const key = storeKey(ctx.store);
+  let versions = versionsByStore.get(key);
+  if (!versions) versionsByStore.set(key, (versions = new Map()));
+  const hit = versions.get(siteId);
+  if (hit && hit.until > now && hit.until - VERSION_TTL_MS <= now) return hit.version;
+  const version = await ctx.policies.latestVersion(siteId);
+  if (version !== null) {
+    if (versions.size > 1000) versions.clear();
+    versions.set(siteId, { version, until: now + VERSION_TTL_MS });
+  }
+  return version;
+}
 
 function documentsFor(ctx: Pick<Ctx, 'store'>, siteId: string): Map<string, Cached> {
   const key = storeKey(ctx.store);
@@ -48,6 +68,7 @@ function documentsFor(ctx: Pick<Ctx, 'store'>, siteId: string): Map<string, Cach
 /** Drops a site's cached documents (a policy version was just published). */
 export function forgetWidget(ctx: Pick<Ctx, 'store'>, siteId: string): void {
   documentsByStore.get(storeKey(ctx.store))?.delete(siteId);
+  versionsByStore.get(storeKey(ctx.store))?.delete(siteId);
 }
 
 export async function currentWidget(ctx: Ctx, site: Site, locale?: string | null): Promise<{ document: WidgetDocument; etag: string }> {
@@ -56,7 +77,7 @@ export async function currentWidget(ctx: Ctx, site: Site, locale?: string | null
   const hit = cached.get(locale ?? '');
   if (hit && hit.site === site && hit.until > now && hit.until - DOCUMENT_TTL_MS <= now) return hit;
 
-  const version = await ctx.policies.latestVersion(site.id);
+  const version = await latestVersion(ctx, site.id, now);
   if (version === null) {
     throw new AppError('no_policy', 409, `Site "${site.id}" has no published privacy policy yet; publish one first.`);
   }
