@@ -178,7 +178,18 @@ export function widgetRoutes() {
 
   app.get('/demo', async (c) => {
     if (c.var.deps.mode !== 'dev') throw notFound('Nothing here.');
-    return c.html(demoPage({ site: 'demo', scriptUrl: '/widget.js' }));
+    const site = await loadSite(c.var.ctx, 'demo');
+    const { name, helpContact, frequency, shortCode } = site.config.program;
+    return c.html(
+      demoPage({
+        site: site.id,
+        scriptUrl: '/widget.js',
+        publicUrl: c.var.ctx.publicUrl,
+        locales: site.config.locales,
+        pendingTtlHours: site.config.pendingTtlHours,
+        program: { name, helpContact, frequency, ...(shortCode ? { shortCode } : {}) },
+      }),
+    );
   });
 
   return app;
