@@ -1,0 +1,75 @@
+// The proof page as served (no browser): the receipt's language, times in the site's configured time zone with
+// the offset, legal bases in words, pending events said plainly, no raw JSON, and the page's own script allowed.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, confirmedConsent, makeHarness, optIn, type Harness } from '../harness.ts';
+
+const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+let h: Harness;
+
+beforeAll(async () => {
+  // 1 March 2026, 10:00 UTC: Paris is at UTC+01:00, New York at UTC-05:00.
+  h = await makeHarness({ start: Date.UTC(2026, 2, 1, 10, 0, 0) });
+});
+
+const page = async (id: string) => {
+  const res = await h.app.request(`/proofs/${id}`);
+  expect(res.status).toBe(200);
+  return { res, html: await res.text() };
+};
+
+describe('GET /proofs/{id} (HTML)', () => {
+  it('speaks the receipt’s language, with times in the site zone and legal bases in words', async () => {
+    const { consentId } = await confirmedConsent(h);
+    const { res, html } = await page(consentId);
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<h1>Preuve de consentement</h1>');
+    expect(html).toContain('1 mars 2026 à 11:00:00 (UTC+01:00)');
+    expect(html).toContain('Les heures sont données en Europe/Paris.');
+    expect(html).toContain('consentement de la personne (RGPD art. 6.1.a)');
+    expect(html).not.toContain('legal_obligation');
+    expect(html).not.toMatch(/"receipt"\s*:/); // no raw JSON dump
+    expect(html).toMatch(/<details><summary>Détails techniques<\/summary>/);
+    expect(html).toContain(`href="/proofs/${consentId}/evidence"`);
+    expect(html).toContain(`node verify.mjs --offline assent-proof-${consentId}.json`);
+    expect(html).toMatch(/<script src="\/assets\/proof-check\.js\?v=[0-9a-f]{16}" defer><\/script>/);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  it('uses the site’s configured time zone, and an English receipt gives an English page', async () => {
+    const got = (await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as { config: Record<string, unknown> };
+    const put = await h.app.request('/v1/sites/demo', { method: 'PUT', headers: ADMIN, body: JSON.stringify({ ...got.config, timezone: 'America/New_York' }) });
+    expect(put.status).toBe(200);
+    const res = await optIn(h, '06 55 44 33 22', { locale: 'en' });
+    const { consentId } = (await res.json()) as { consentId: string };
+    const { html } = await page(consentId);
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('March 1, 2026 at 5:00:00'); // 10:00 UTC
+    expect(html).toContain('(UTC-05:00)');
+    expect(html).toContain('Times are shown in America/New_York.');
+    expect(html).toContain('Pending — asked, not yet confirmed');
+    // Not yet under a signed checkpoint: said plainly, not passed off as logged at a position.
+    expect(html).toContain('logged; waiting for the next signed checkpoint');
+    await h.flush();
+    expect((await page(consentId)).html).toMatch(/entry \d+ of the public log/);
+  });
+
+  it('answers 404 for an unknown proof, and serves the page script as JavaScript', async () => {
+    expect((await h.app.request('/proofs/AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
+    const html = (await page(await anyConsentId())).html;
+    const src = /<script src="([^"]+)"/.exec(html)![1]!;
+    const script = await h.app.request(src);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('cache-control')).toContain('immutable');
+    expect(await script.text()).toContain('proof-check-results');
+  });
+});
+
+async function anyConsentId(): Promise<string> {
+  const res = await optIn(h, '06 77 66 55 44');
+  return ((await res.json()) as { consentId: string }).consentId;
+}
