@@ -60,9 +60,10 @@ export function renderHostedPage(options: HostedPageOptions): string {
   const form = renderToString(
     h(OptIn, { doc: widget, phase: signal(phase), canResend: signal(false), formAction }),
   );
-  // Inside our own <form>, so it travels with the no-JavaScript post (with JavaScript, the widget posts JSON).
+  // Last inside our own <form>, so it travels with the no-JavaScript post and shifts none of the nodes the widget
+  // hydrates (with JavaScript, the widget posts JSON and the token is not needed).
   const body = options.formToken
-    ? form.replace(/(<form\b[^>]*>)/, `$1<input type="hidden" name="formToken" value="${escapeHtml(options.formToken)}">`)
+    ? form.replace('</form>', `<input type="hidden" name="formToken" value="${escapeHtml(options.formToken)}"></form>`)
     : form;
   const t = widget.texts;
   return (
