@@ -1,8 +1,12 @@
 // The hosted form (POST /s/{site}) accepts only posts from its own page: another site's form — including one in a
 // sandboxed iframe or on a no-referrer page, which sends `Origin: null` — never makes us text a number.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signFormToken } from '../../worker/crypto/form-token.ts';
 import { FORM_TOKEN_TTL_MS } from '../../worker/routes/hosted-form-guard.ts';
+import { launchBrowser } from '../browser/harness.ts';
 import { makeHarness, widgetFor, type Harness } from '../harness.ts';
 
 let h: Harness;
@@ -87,4 +91,47 @@ describe('accepted: our own page', () => {
   it('a browser naming our own origin', async () => {
     expect((await post({ origin: 'https://assent.test' })).status).toBe(202);
   });
+});
+
+describe('in Chromium: another site’s sandboxed iframe posting our form', () => {
+  it('sends Origin: null and Sec-Fetch-Site: cross-site, and is refused; nothing is texted', async () => {
+    const browser = await launchBrowser();
+    if (!browser) return; // no Chromium here (ASSENT_REQUIRE_BROWSER=1 makes that an error)
+    const seen: { status: number; origin: string | null; fetchSite: string | null }[] = [];
+    let app!: Harness;
+    const api = serve({
+      fetch: async (req) => {
+        const res = await app.app.fetch(req);
+        if (req.method === 'POST') seen.push({ status: res.status, origin: req.headers.get('origin'), fetchSite: req.headers.get('sec-fetch-site') });
+        return res;
+      },
+      port: 0,
+      hostname: '127.0.0.1',
+    });
+    await new Promise<void>((resolve) => api.once('listening', () => resolve()));
+    const apiOrigin = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    app = await makeHarness({ publicUrl: apiOrigin });
+    const w = await widgetFor(app);
+    const token = (/name="formToken" value="([^"]+)"/.exec(await (await app.app.request('/s/demo')).text()) ?? [])[1]!;
+    const fields = { phone: '06 12 34 56 78', choice: 'yes', locale: w.locale, textSha256: w.textSha256, policyVersion: String(w.policyVersion), country: 'FR', formToken: token };
+    const inputs = Object.entries(fields).map(([k, v]) => `<input name="${k}" value="${v}">`).join('');
+    const inner = `<form method="post" action="${apiOrigin}/s/demo">${inputs}</form><script>document.forms[0].submit()</script>`;
+    const attacker = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><iframe sandbox="allow-forms allow-scripts" srcdoc="${inner.replace(/"/g, '&quot;')}"></iframe>`);
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://localhost:${(attacker.address() as AddressInfo).port}/`);
+      await expect.poll(() => seen.length, { timeout: 5000 }).toBe(1);
+      expect(seen[0]).toEqual({ status: 403, origin: 'null', fetchSite: 'cross-site' });
+      await app.flush();
+      expect(app.outbox.list()).toEqual([]);
+    } finally {
+      await browser.close();
+      api.close();
+      attacker.close();
+      await app.close();
+    }
+  }, 30_000);
 });
