@@ -36,7 +36,7 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
     return c.body(html, 200, {
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-      'Referrer-Policy': 'no-referrer',
+      'Referrer-Policy': 'same-origin', // our own form posts then carry Origin (no-referrer makes it "null")
       'Cache-Control': 'no-store',
     });
   });
