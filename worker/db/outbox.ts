@@ -8,6 +8,16 @@ export type OutboxInsert = typeof outbox.$inferInsert;
 
 export function outboxRepo(store: Store) {
   const { db } = store;
+  async function recordIfHeld(id: string, token: string, set: Partial<OutboxInsert>): Promise<boolean> {
+    const [rows] = (await store.batch([
+      db
+        .update(outbox)
+        .set(set)
+        .where(and(eq(outbox.id, id), eq(outbox.claimToken, token), eq(outbox.status, 'queued')))
+        .returning({ id: outbox.id }),
+    ])) as [{ id: string }[]];
+    return rows.length === 1;
+  }
   return {
     /** Guarded insert: written only if `guard` holds inside the batch (see consentsRepo.changed). */
     enqueue(row: OutboxInsert, guard?: SQL): Statement {
@@ -22,14 +32,21 @@ export function outboxRepo(store: Store) {
       return db.insert(outbox).values(row).onConflictDoNothing();
     },
     /**
-     * Leases up to `limit` due messages in one statement; only one dispatcher (of any process) gets a given
-     * attempt. Goes through the store's batch so, on a file, it shares a commit with concurrent writes.
+     * Leases up to `limit` due messages in one statement to the claimer holding `token`; only one dispatcher (of
+     * any process) gets a given attempt. A message whose previous lease ran out with no outcome recorded (its
+     * claimer vanished or was too slow) may have gone out: it is marked outcome-unknown, so it is reconciled with
+     * the provider before any resend. Goes through the store's batch so, on a file, it shares a commit.
      */
-    async claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+    async claimDue(now: number, limit: number, leaseMs: number, token: string): Promise<OutboxRow[]> {
       const [rows] = (await store.batch([
         db
           .update(outbox)
-          .set({ leaseUntil: now + leaseMs, attempts: sql`${outbox.attempts} + 1` })
+          .set({
+            leaseUntil: now + leaseMs,
+            claimToken: token,
+            attempts: sql`${outbox.attempts} + 1`,
+            outcomeUnknown: sql`CASE WHEN ${outbox.leaseUntil} > 0 THEN 1 ELSE ${outbox.outcomeUnknown} END`,
+          })
           .where(
             sql`${outbox.id} IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ${now}
               AND lease_until <= ${now} ORDER BY next_attempt_at LIMIT ${limit})`,
@@ -38,24 +55,18 @@ export function outboxRepo(store: Store) {
       ])) as [OutboxRow[]];
       return rows;
     },
-    async markSent(id: string, providerMessageId: string, now: number) {
-      await store.batch([
-        db
-          .update(outbox)
-          .set({ status: 'sent', providerMessageId, sentAt: now, leaseUntil: 0, outcomeUnknown: false, lastError: null })
-          .where(eq(outbox.id, id)),
-      ]);
+    /**
+     * Records an outcome only while `token` still holds the claim (compare-and-set): a claimer whose lease was
+     * taken over records nothing, and the new holder reconciles. False when the claim was lost.
+     */
+    async markSent(id: string, token: string, providerMessageId: string, now: number): Promise<boolean> {
+      return recordIfHeld(id, token, { status: 'sent', providerMessageId, sentAt: now, leaseUntil: 0, outcomeUnknown: false, lastError: null });
     },
-    async retryLater(id: string, at: number, error: string, outcomeUnknown: boolean) {
-      await store.batch([
-        db
-          .update(outbox)
-          .set({ nextAttemptAt: at, leaseUntil: 0, lastError: error.slice(0, 500), outcomeUnknown })
-          .where(eq(outbox.id, id)),
-      ]);
+    async retryLater(id: string, token: string, at: number, error: string, outcomeUnknown: boolean): Promise<boolean> {
+      return recordIfHeld(id, token, { nextAttemptAt: at, leaseUntil: 0, lastError: error.slice(0, 500), outcomeUnknown });
     },
-    async finish(id: string, status: 'failed' | 'cancelled', error: string) {
-      await store.batch([db.update(outbox).set({ status, leaseUntil: 0, lastError: error.slice(0, 500) }).where(eq(outbox.id, id))]);
+    async finish(id: string, token: string, status: 'failed' | 'cancelled', error: string): Promise<boolean> {
+      return recordIfHeld(id, token, { status, leaseUntil: 0, lastError: error.slice(0, 500) });
     },
     /** A provider's status callback: scoped to the site whose signature it carried, so one site never touches another's rows. */
     async setDeliveryStatus(siteId: string, providerMessageId: string, deliveryStatus: string) {

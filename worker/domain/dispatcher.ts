@@ -1,5 +1,7 @@
-// Sends due outbox messages: claim with a lease (safe with several processes), decrypt, re-check consent,
-// send, then record. At-least-once with the message id as idempotency key; retries back off exponentially.
+// Sends due outbox messages: claim with a lease held by a token (safe with several processes), decrypt, re-check
+// consent, send, then record by compare-and-set on the token. A message whose lease ran out mid-send is reconciled
+// with the provider (lookup by message id) by its next claimer, never blindly resent; retries back off exponentially.
+import { toBase64Url } from '../crypto/encoding.ts';
 import type { OutboxRow } from '../db/outbox.ts';
 import type { SmsProvider } from '../sms/provider.ts';
 import type { DomainContext } from './context.ts';
@@ -26,6 +28,8 @@ export interface DispatchReport {
   retried: number;
   failed: number;
   cancelled: number;
+  /** Outcomes not recorded because the lease had passed to another claimer (it reconciles them). */
+  lost: number;
 }
 
 export function backoffMs(attempt: number, base: number, max: number, jitter: number): number {
@@ -44,13 +48,15 @@ function unwanted(row: OutboxRow, status: string | null): string | null {
 
 export async function dispatchDue(ctx: DomainContext, options: DispatchOptions): Promise<DispatchReport> {
   const { limit = 50, claimSize = 10, leaseMs = 60_000, maxAttempts = 8, baseDelayMs = 5_000, maxDelayMs = 3_600_000 } = options;
-  const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
+  const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0, lost: 0 };
+  // This run's claim token: every outcome below is recorded only while the run still holds the message's claim.
+  const token = toBase64Url(ctx.random(12));
   const sites = new Map<string, Site>();
   // Small claims, one after another: a lease covers only what is about to be sent, and several dispatchers share
   // the work instead of one taking a whole pass's worth.
   const claims = async function* () {
     for (let taken = 0; taken < limit; ) {
-      const rows = await ctx.outbox.claimDue(ctx.clock(), Math.min(claimSize, limit - taken), leaseMs);
+      const rows = await ctx.outbox.claimDue(ctx.clock(), Math.min(claimSize, limit - taken), leaseMs, token);
       yield* rows;
       taken += rows.length;
       if (rows.length < claimSize) return;
@@ -58,14 +64,22 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
   };
   for await (const row of claims()) {
     const log = { messageId: row.id, kind: row.kind, attempt: row.attempts };
+    /** Records an outcome if the claim is still this run's; otherwise counts it lost (the new holder reconciles). */
+    const held = (recorded: boolean, counter: Exclude<keyof DispatchReport, 'lost'>) => {
+      if (recorded) report[counter]++;
+      else {
+        report.lost++;
+        ctx.logger.warn('sms claim lost before its outcome was recorded; the next claimer reconciles it', log);
+      }
+      return recorded;
+    };
     try {
       // Read just before this send, so a STOP that landed a moment ago still stops it.
       const now = await ctx.subjects.withConsentStatus(row.subjectId, row.consentId);
       const subject = now?.subject;
       const reason = unwanted(row, now?.consentStatus ?? null);
       if (reason || !subject?.wrappedKey || !subject.phoneCiphertext || !row.bodyCiphertext) {
-        await ctx.outbox.finish(row.id, 'cancelled', reason ?? 'subject erased');
-        report.cancelled++;
+        held(await ctx.outbox.finish(row.id, token, 'cancelled', reason ?? 'subject erased'), 'cancelled');
         continue;
       }
       let site = sites.get(row.siteId);
@@ -75,8 +89,7 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       if (row.outcomeUnknown && provider.lookup) {
         const found = await provider.lookup(row.id, to);
         if (found.found) {
-          await ctx.outbox.markSent(row.id, found.providerMessageId, ctx.clock());
-          report.sent++;
+          held(await ctx.outbox.markSent(row.id, token, found.providerMessageId, ctx.clock()), 'sent');
           continue;
         }
       }
@@ -84,8 +97,7 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       const callback = options.statusCallbackUrl?.(site, row.id);
       const result = await provider.send({ id: row.id, to, body, ...(callback ? { statusCallbackUrl: callback } : {}) });
       if (result.ok) {
-        await ctx.outbox.markSent(row.id, result.providerMessageId, ctx.clock());
-        report.sent++;
+        held(await ctx.outbox.markSent(row.id, token, result.providerMessageId, ctx.clock()), 'sent');
       } else if (result.retryable && row.attempts < maxAttempts) {
         const wait = Math.max(
           backoffMs(row.attempts, baseDelayMs, maxDelayMs, ctx.random(1)[0]! / 255),
@@ -94,21 +106,20 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
         let at = ctx.clock() + wait;
         // A marketing retry must still land inside the sending hours; transactional messages retry at once.
         if (row.kind === 'marketing') at = nextAllowedSendTime(new Date(at), quietHoursOf(site.config)).getTime();
-        await ctx.outbox.retryLater(row.id, at, result.reason, 'unknown' in result || row.outcomeUnknown);
-        ctx.logger.warn('sms send will be retried', { ...log, reason: result.reason, waitMs: wait });
-        report.retried++;
+        if (held(await ctx.outbox.retryLater(row.id, token, at, result.reason, 'unknown' in result || row.outcomeUnknown), 'retried')) {
+          ctx.logger.warn('sms send will be retried', { ...log, reason: result.reason, waitMs: wait });
+        }
       } else {
-        await ctx.outbox.finish(row.id, 'failed', result.reason);
-        ctx.logger.error('sms send failed', { ...log, reason: result.reason });
-        report.failed++;
+        if (held(await ctx.outbox.finish(row.id, token, 'failed', result.reason), 'failed')) {
+          ctx.logger.error('sms send failed', { ...log, reason: result.reason });
+        }
       }
     } catch (error) {
       // Unexpected: keep the message, try again later. The error text never holds the number or body.
       const wait = backoffMs(row.attempts, baseDelayMs, maxDelayMs, 0.5);
       // An outcome still unknown stays unknown (e.g. the lookup itself failed): never resend blindly.
-      await ctx.outbox.retryLater(row.id, ctx.clock() + wait, error instanceof Error ? error.name : 'error', row.outcomeUnknown);
       ctx.logger.error('dispatch error', { ...log, error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
-      report.retried++;
+      held(await ctx.outbox.retryLater(row.id, token, ctx.clock() + wait, error instanceof Error ? error.name : 'error', row.outcomeUnknown), 'retried');
     }
   }
   return report;
