@@ -1,8 +1,9 @@
-// Anti-pumping for consent requests: per IP and per site counters before any work, a challenge when they are
-// near, and at most a few confirmation SMS per number in any 24 hours.
+// Anti-pumping for consent requests: per address and per site counters before any work (for "no" as for "yes"), a
+// challenge when they are near, and at most a few confirmation SMS per number in any 24 hours.
 import { AppError } from '../errors.ts';
 import type { ConsentRequest } from './consents.ts';
 import type { DomainContext } from './context.ts';
+import { limitPrefix } from './client-info.ts';
 import { enforceLimits, limitUsage } from './limits.ts';
 import type { Site } from './sites.ts';
 
@@ -18,7 +19,7 @@ const HOUR = 3_600_000;
  */
 export async function guardAbuse(ctx: DomainContext, site: Site, req: ConsentRequest, verify?: ChallengeVerifier): Promise<void> {
   const { limits, challenge } = site.config;
-  const ipLimit = { key: `consent-ip:${site.id}:${req.ip ?? 'unknown'}`, limit: limits.perIpPerHour, windowMs: HOUR };
+  const ipLimit = { key: `consent-ip:${site.id}:${await addressKey(ctx, site, req.ip)}`, limit: limits.perIpPerHour, windowMs: HOUR };
   const siteLimit = { key: `consent-site:${site.id}`, limit: limits.perSitePerDay, windowMs: DAY };
   if (challenge && verify) {
     const usage = Math.max(await limitUsage(ctx, ipLimit), await limitUsage(ctx, siteLimit));
@@ -30,6 +31,27 @@ export async function guardAbuse(ctx: DomainContext, site: Site, req: ConsentReq
     }
   }
   await enforceLimits(ctx, [ipLimit, siteLimit]);
+}
+
+/**
+ * A "no" is limited like a "yes" (per address per hour, per site per day, on counters of its own so refusals
+ * never use up the room for opt-ins), and keeps nothing personal either: the counter is all that is written.
+ */
+export async function guardDecline(ctx: DomainContext, site: Site, ip: string | undefined): Promise<void> {
+  const { limits } = site.config;
+  await enforceLimits(ctx, [
+    { key: `decline-ip:${site.id}:${await addressKey(ctx, site, ip)}`, limit: limits.perIpPerHour, windowMs: HOUR },
+    { key: `decline-site:${site.id}`, limit: limits.perSitePerDay, windowMs: DAY },
+  ]);
+}
+
+/**
+ * The address as a counter key: a keyed hash (the site's blind-index key) of its limiting prefix, so the counters
+ * table holds no address, and a leaked table cannot be reversed by hashing the 2^32 IPv4 addresses.
+ */
+async function addressKey(ctx: DomainContext, site: Site, ip: string | undefined): Promise<string> {
+  const prefix = limitPrefix(ip);
+  return prefix === 'unknown' ? prefix : (await ctx.sealer.blindIndex(site.id, `ip:${prefix}`)).slice(0, 32);
 }
 
 /** At most `perNumberPerDay` confirmation SMS to one number in any 24 hours (counted from the outbox itself). */

@@ -10,7 +10,8 @@ import type { DomainContext } from './context.ts';
 import { consentChange, newEvent } from './events.ts';
 import { maskPhone, normalisePhone } from './phone.ts';
 import { allowedCountries } from './site-config.ts';
-import { guardAbuse, guardNumber, type ChallengeVerifier } from './abuse.ts';
+import { guardAbuse, guardDecline, guardNumber, type ChallengeVerifier } from './abuse.ts';
+import { browserFamily, pageOriginAndPath, truncateIp } from './client-info.ts';
 import type { Site } from './sites.ts';
 import { servedUnrecorded } from './widget.ts';
 
@@ -36,19 +37,6 @@ export type RequestOutcome =
 
 const stale = (detail: string, path: string) =>
   new AppError('stale_texts', 409, detail, { errors: [{ path, message: detail }] });
-
-/** IPv4 to /24, IPv6 to /48: enough to spot abuse in a receipt, not enough to identify a person. */
-export function truncateIp(ip: string | undefined): string | null {
-  if (!ip) return null;
-  const v4 = ip.replace(/^::ffff:/, '');
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(v4)) return `${v4.split('.').slice(0, 3).join('.')}.0/24`;
-  if (ip.includes(':')) {
-    const parts = ip.split('::')[0]!.split(':').filter(Boolean).slice(0, 3);
-    while (parts.length < 3) parts.push('0');
-    return `${parts.join(':')}::/48`;
-  }
-  return null;
-}
 
 export const proofUrl = (ctx: Pick<DomainContext, 'publicUrl'>, consentId: string) => `${ctx.publicUrl}/proofs/${consentId}`;
 
@@ -87,7 +75,8 @@ export async function requestConsent(
 ): Promise<RequestOutcome> {
   const policySha256 = await shownNotice(ctx, site, req);
   if (req.choice === 'no') {
-    // Nothing personal is kept for a refusal: a counter only.
+    // Nothing personal is kept for a refusal: a counter only (and the rate limits' hashed counters).
+    await guardDecline(ctx, site, req.ip);
     await ctx.sites.countDecline(site.id);
     return { kind: 'declined' };
   }
@@ -181,9 +170,10 @@ async function requestOnce(
         policySha256,
         textSha256: req.textSha256,
         collectionMethod: req.method,
-        pageUrl: req.pageUrl ?? null,
+        // Data minimisation: the page without its query or fragment, the browser family, the address's prefix.
+        pageUrl: pageOriginAndPath(req.pageUrl),
         ipPrefix: truncateIp(req.ip),
-        userAgent: req.userAgent?.slice(0, 300) ?? null,
+        userAgent: browserFamily(req.userAgent),
         confirmTokenHash: tokenHash,
         // Never disclosed: the real unsubscribe token is made at confirmation.
         unsubscribeTokenHash: await sha256Hex(newToken(ctx.random)),
@@ -226,6 +216,30 @@ async function requestOnce(
   return { kind: 'pending', consentId, expiresAt, maskedPhone: subject.masked, resent: Boolean(pending) };
 }
 
+/** How a confirmation arrived: a link opened from some browser, or a reply through an inbound channel. */
+export type ConfirmHow =
+  | { method: 'link'; ip?: string | undefined; userAgent?: string | undefined }
+  | { method: 'reply'; channel: 'twilio' | 'generic' };
+
+/**
+ * What the confirmation records. A link confirmation from the same address prefix and browser family as the
+ * request is the visitor's own device; a different one may be the phone (a link opened from the SMS) or anyone
+ * who saw the link, such as the endpoint of a webhook provider. A reply comes from the number itself.
+ */
+function confirmationEvidence(consent: ConsentRow, how: ConfirmHow) {
+  if (how.method === 'reply') {
+    return { set: { confirmMethod: 'reply', confirmChannel: how.channel }, details: { method: 'reply', channel: how.channel } };
+  }
+  const ipPrefix = truncateIp(how.ip);
+  const browser = browserFamily(how.userAgent);
+  const sameDeviceAsRequest =
+    ipPrefix !== null && browser !== null && ipPrefix === consent.ipPrefix && browser === browserFamily(consent.userAgent);
+  return {
+    set: { confirmMethod: 'link', confirmIpPrefix: ipPrefix, confirmBrowser: browser },
+    details: { method: 'link', sameDeviceAsRequest },
+  };
+}
+
 export type ConfirmOutcome =
   | { kind: 'confirmed' | 'already-confirmed' | 'expired' | 'withdrawn'; consent: ConsentRow }
   | { kind: 'unknown' };
@@ -234,7 +248,7 @@ export type ConfirmOutcome =
 export async function confirmConsent(
   ctx: DomainContext,
   consent: ConsentRow,
-  method: 'link' | 'reply',
+  how: ConfirmHow,
   site: Site,
 ): Promise<ConfirmOutcome> {
   const now = ctx.clock();
@@ -248,12 +262,13 @@ export async function confirmConsent(
   const subject = await ctx.subjects.byId(consent.subjectId);
   if (!subject?.wrappedKey) return { kind: 'withdrawn', consent };
   const unsubscribeToken = newToken(ctx.random);
+  const evidence = confirmationEvidence(consent, how);
   const { opId, guard, statements } = await consentChange(ctx, consent, {
     from: ['pending'],
-    set: { status: 'confirmed', confirmedAt: now, confirmMethod: method, unsubscribeTokenHash: await sha256Hex(unsubscribeToken) },
+    set: { status: 'confirmed', confirmedAt: now, ...evidence.set, unsubscribeTokenHash: await sha256Hex(unsubscribeToken) },
     event: 'confirmed',
     at: now,
-    details: { method },
+    details: evidence.details,
     when: ctx.consents.notExpiredAt(now),
   });
   const body = systemMessage('confirmed', consent.locale, {
@@ -284,7 +299,7 @@ export async function confirmConsent(
   const after = (results.at(-1) as ConsentRow[])[0] ?? consent;
   if (after.lastOpId === opId) return { kind: 'confirmed', consent: after };
   // Lost a race: report whatever won (a STOP wins over a confirm).
-  return confirmConsent(ctx, after, method, site);
+  return confirmConsent(ctx, after, how, site);
 }
 
 async function expireConsent(ctx: DomainContext, consent: ConsentRow): Promise<void> {

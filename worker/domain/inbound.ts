@@ -13,6 +13,8 @@ export interface InboundMessage {
   from: string;
   body: string;
   messageId: string;
+  /** The route it came through: recorded when a reply confirms an opt-in. */
+  channel?: 'twilio' | 'generic';
 }
 
 export interface InboundResult {
@@ -70,7 +72,7 @@ async function apply(ctx: DomainContext, site: Site, msg: InboundMessage): Promi
       break;
     case 'confirm-pending': {
       // The "confirmed" SMS (with its unsubscribe link) leaves through the outbox, as after a link confirmation.
-      const outcome = await confirmConsent(ctx, pending!, 'reply', site);
+      const outcome = await confirmConsent(ctx, pending!, { method: 'reply', channel: msg.channel ?? 'generic' }, site);
       if (outcome.kind !== 'confirmed' && outcome.kind !== 'already-confirmed') {
         return { replay: false, action: 'none', keyword, reply: reply(site, 'no-pending', locale, ctx) };
       }

@@ -70,7 +70,7 @@ export function inboundRoutes() {
   app.post('/v1/sites/:site/inbound/twilio', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const form = parse(twilioInbound, Object.fromEntries(await twilioForm(c, site)));
-    const result = await handleInbound(c.var.ctx, site, { from: form.From, body: form.Body, messageId: form.MessageSid });
+    const result = await handleInbound(c.var.ctx, site, { from: form.From, body: form.Body, messageId: form.MessageSid, channel: 'twilio' });
     if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
     return twimlResponse(result.reply);
   });
@@ -78,7 +78,7 @@ export function inboundRoutes() {
   app.post('/v1/sites/:site/inbound/generic', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const msg = parse(genericInbound, await signedJson(c, site));
-    const result = await handleInbound(c.var.ctx, site, msg);
+    const result = await handleInbound(c.var.ctx, site, { ...msg, channel: 'generic' });
     if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
     return c.json({ action: result.action, keyword: result.keyword, reply: result.reply, replay: result.replay });
   });

@@ -5,7 +5,7 @@ import { confirmConsent, proofUrl, withdrawAll } from '../domain/consents.ts';
 import type { DomainContext } from '../domain/context.ts';
 import { loadSite } from '../domain/sites.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
-import type { AppContext, AppEnv } from '../http.ts';
+import { clientIp, type AppContext, type AppEnv } from '../http.ts';
 import { linkPage, subscriberPage, type LinkPageState, type SubscriberStep } from '../pages/links.tsx';
 import { eraseOwnNumber, ownView } from '../domain/subscriber-self.ts';
 import type { ConsentRow } from '../db/consents.ts';
@@ -67,7 +67,8 @@ export function linkRoutes() {
     const found = await byToken(c.var.ctx, c.req.param('token'), 'confirm');
     if (!found) return unknown(c);
     const { consent, site } = found;
-    const outcome = await confirmConsent(c.var.ctx, consent, 'link', site);
+    // The confirming request's address prefix and browser family go on the record (see confirmationEvidence).
+    const outcome = await confirmConsent(c.var.ctx, consent, { method: 'link', ip: clientIp(c), userAgent: c.req.header('user-agent') }, site);
     if (outcome.kind === 'confirmed') c.var.deps.onQueued?.();
     const state: LinkPageState =
       outcome.kind === 'confirmed' || outcome.kind === 'already-confirmed'
