@@ -1,8 +1,10 @@
 // Site administration and keys: 401/403 on every admin route, keys per site, config validation naming the field,
-// secrets redacted on GET and kept when a PUT sends the redaction back.
+// secrets redacted on GET and kept when a PUT sends the redaction back, GET → PUT round trips, the admin-only
+// provider base URL, and provider switches the published policy must cover.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoSiteConfig } from '../../worker/domain/demo.ts';
 import { openConfig } from '../../worker/domain/site-secrets.ts';
+import { forgetSite, loadSite } from '../../worker/domain/sites.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 import { expectProblem } from './helpers.ts';
 
@@ -192,3 +194,61 @@ describe('site administration', () => {
     await expectProblem(await raw('/v1/sites/demo', 'PUT', JSON.stringify({ name: 'x'.repeat(20_000) }), headers), 413);
   });
 });
+
+describe('round trip and provider rules', () => {
+  const own = () => ({ authorization: `Bearer ${h.demoKey}` });
+  const get = async () => (await (await h.app.request('/v1/sites/demo', { headers: own() })).json()) as { id: string; config: Record<string, unknown> };
+  const putDemo = (body: unknown, headers = own()) => h.app.request('/v1/sites/demo', { ...json(body, headers), method: 'PUT' });
+
+  it('GET → PUT of the same body → GET gives the same answer, with {id, config} or the bare config; secrets kept', async () => {
+    expect((await putDemo({ ...demoSiteConfig, inboundSecret: 'inbound-secret-0123456789' })).status).toBe(200);
+    const first = await get();
+    expect(first.config.inboundSecret).toBe('••••••');
+    const put = await putDemo(first);
+    expect(put.status).toBe(200);
+    expect(await put.json()).toEqual(first);
+    expect(await get()).toEqual(first);
+    expect((await putDemo(first.config)).status).toBe(200);
+    expect(await get()).toEqual(first);
+    expect((await loadSiteFresh()).config.inboundSecret).toBe('inbound-secret-0123456789');
+  });
+
+  it('a PUT of {id, config} names a wrong id or a stray key', async () => {
+    const { config } = await get();
+    await expectProblem(await putDemo({ id: 'other', config }), 422, 'id');
+    await expectProblem(await putDemo({ id: 'demo', config, extra: 1 }), 422, 'extra');
+    await expectProblem(await putDemo({ id: 'demo', config: 'x' }), 422, 'config');
+  });
+
+  it('sms.apiBaseUrl: a site key that sets or changes it gets a 403 naming it; the admin may; sending it back unchanged is fine', async () => {
+    const twilio = { ...TWILIO, apiBaseUrl: 'https://api.eu-edge.twilio.com' };
+    const config = { ...demoSiteConfig, policy: PROVIDER_FACTS };
+    const before = (await h.ctx.sites.get('demo'))!.config;
+    const refused = await expectProblem(await putDemo({ ...config, sms: twilio }), 403, 'sms.apiBaseUrl');
+    expect(refused.detail).toMatch(/platform admin/);
+    expect((await h.ctx.sites.get('demo'))!.config).toBe(before);
+    // The provider switch itself needs a published policy naming Twilio first.
+    expect((await putDemo(config)).status).toBe(200);
+    expect((await h.app.request('/v1/sites/demo/policies', json({ summary: 'Twilio sends our texts.' }, own()))).status).toBe(201);
+    expect((await putDemo({ ...config, sms: twilio }, admin)).status).toBe(200);
+    const shown = await get();
+    expect((await putDemo(shown)).status).toBe(200);
+    await expectProblem(await putDemo({ ...shown.config, sms: { ...twilio, authToken: '••••••', apiBaseUrl: 'https://api.us-edge.twilio.com' } }), 403, 'sms.apiBaseUrl');
+  });
+
+  it('switching to a provider the published policy does not name is refused naming sms.provider, even when the new facts name it', async () => {
+    const put = await putDemo({ ...demoSiteConfig, policy: PROVIDER_FACTS, sms: TWILIO });
+    const body = await expectProblem(put, 422, 'sms.provider');
+    expect(body.errors![0]!.message).toMatch(/published policy \(version 1\).*Twilio/);
+    // Facts that do not name the provider are refused at once, naming the recipients.
+    await expectProblem(await putDemo({ ...demoSiteConfig, sms: TWILIO }), 422, 'policy.recipients');
+    // A provider outside the EEA needs a transfer entry for its country.
+    const noTransfer = { ...PROVIDER_FACTS, transfers: { none: true } };
+    await expectProblem(await putDemo({ ...demoSiteConfig, policy: noTransfer, sms: TWILIO }), 422, 'policy.transfers');
+  });
+});
+
+async function loadSiteFresh() {
+  forgetSite(h.ctx, 'demo');
+  return loadSite(h.ctx, 'demo');
+}
