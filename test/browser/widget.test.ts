@@ -336,7 +336,7 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     await page.goto(`${target.apiOrigin}/demo`);
     await page.locator('button[data-choice="yes"]:enabled').waitFor();
     expect(await page.locator('assent-optin').count()).toBe(1);
-    const lang = await page.locator('section').getAttribute('lang');
+    const lang = await page.locator('assent-optin section').getAttribute('lang');
     const texts = lang === 'fr' ? fr : en;
     expect(await page.locator('button[data-choice="no"]').textContent()).toBe(texts.no);
     expect(await page.locator(`a[href="${target.apiOrigin}/p/demo/1"]`).count()).toBe(1);
@@ -346,6 +346,9 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     await shot('demo-sent');
     const outbox = (await (await fetch(`${target.apiOrigin}/dev/outbox`)).json()) as { to: string; body: string }[];
     expect(outbox.map((m) => m.to)).toEqual(['+33612345678']);
+    // The page says what the SMS holds: its example is the message that was sent, link aside.
+    const examples = await page.locator('p.sms').evaluateAll((ps) => ps.map((p) => ({ lang: p.getAttribute('lang'), text: p.lastChild!.textContent })));
+    expect(examples).toContainEqual({ lang, text: outbox[0]!.body.replace(/\/c\/[A-Za-z0-9_-]{43}/, '/c/…') });
     const link = /http:\/\/127\.0\.0\.1:\d+\/c\/[A-Za-z0-9_-]{43}/.exec(outbox[0]!.body)?.[0];
     expect(link?.startsWith(`${target.apiOrigin}/c/`)).toBe(true);
     const confirm = await page.goto(link!);
