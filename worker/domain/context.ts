@@ -9,6 +9,7 @@ import { leasesRepo } from '../db/leases.ts';
 import { apiKeysRepo } from '../db/api-keys.ts';
 import { outboxRepo } from '../db/outbox.ts';
 import { policiesRepo } from '../db/policies.ts';
+import { proofsRepo } from '../db/proofs.ts';
 import { sitesRepo } from '../db/sites.ts';
 import { subjectsRepo } from '../db/subjects.ts';
 import type { Sealer } from '../crypto/sealing.ts';
@@ -25,6 +26,7 @@ export interface DomainContext {
   events: ReturnType<typeof eventsRepo>;
   outbox: ReturnType<typeof outboxRepo>;
   policies: ReturnType<typeof policiesRepo>;
+  proofs: ReturnType<typeof proofsRepo>;
   log: ReturnType<typeof logRepo>;
   limits: ReturnType<typeof limitsRepo>;
   inbound: ReturnType<typeof inboundRepo>;
@@ -48,7 +50,7 @@ export interface SigningKeys {
   seed: Uint8Array;
 }
 
-export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'log' | 'limits' | 'inbound' | 'apiKeys' | 'leases'>): DomainContext {
+export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'proofs' | 'log' | 'limits' | 'inbound' | 'apiKeys' | 'leases'>): DomainContext {
   const { store } = options;
   return {
     ...options,
@@ -58,6 +60,7 @@ export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subj
     events: eventsRepo(store),
     outbox: outboxRepo(store),
     policies: policiesRepo(store),
+    proofs: proofsRepo(store),
     log: logRepo(store),
     limits: limitsRepo(store),
     inbound: inboundRepo(store),

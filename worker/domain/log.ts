@@ -7,6 +7,7 @@ import {
   appendLeaf,
   consistencyProof,
   emptyRoot,
+  inclusionPlan,
   inclusionProof,
   type Hash,
   type NodeKey,
@@ -176,6 +177,20 @@ export async function previousVerifierKeys(ctx: DomainContext, siteId: string): 
 
 export async function inclusion(ctx: DomainContext, siteId: string, index: number, size: number): Promise<string[]> {
   return (await inclusionProof(index, size, dbReader(ctx, siteId))).map(toBase64);
+}
+
+/**
+ * Inclusion paths of several leaves in one tree, from one read of every node they need (a proof's leaves share most of
+ * their paths): which nodes a path needs depends on the index and size only.
+ */
+export async function inclusions(ctx: DomainContext, siteId: string, indices: readonly number[], size: number): Promise<string[][]> {
+  if (indices.length === 0) return [];
+  const keys = new Map<string, NodeKey>();
+  for (const index of indices) for (const item of inclusionPlan(index, size)) for (const k of item) keys.set(`${k.level}:${k.index}`, k);
+  const known = new Map<string, Hash>();
+  for (const [key, hash] of await ctx.log.nodes(siteId, [...keys.values()])) known.set(key, fromBase64(hash));
+  const reader = dbReader(ctx, siteId, known);
+  return Promise.all(indices.map(async (index) => (await inclusionProof(index, size, reader)).map(toBase64)));
 }
 
 export async function consistency(ctx: DomainContext, siteId: string, from: number, to: number): Promise<string[]> {

@@ -7,17 +7,18 @@ import type { PolicyFacts } from '../policy/facts.ts';
 import { localizeFacts } from '../policy/render.ts';
 import type { DomainContext } from './context.ts';
 import { browserFamily, pageOriginAndPath } from './client-info.ts';
-import { inclusion, latestHead, logOrigin } from './log.ts';
+import { inclusions, latestHead, logOrigin } from './log.ts';
+import type { ProofRows } from '../db/proofs.ts';
 
 export const RECEIPT_SCHEMA = 'https://assent.dev/schemas/consent-receipt/v1';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export async function buildReceipt(ctx: DomainContext, consent: ConsentRow) {
-  const [subject, policy] = await Promise.all([
-    ctx.subjects.byId(consent.subjectId),
-    ctx.policies.get(consent.siteId, consent.policyVersion, consent.locale),
-  ]);
+/** `read`: the consent's subject and policy version when the caller already has them (the proof reads all at once). */
+export async function buildReceipt(ctx: DomainContext, consent: ConsentRow, read?: Pick<ProofRows, 'subject' | 'policy'>) {
+  const [subject, policy] = read
+    ? [read.subject, read.policy]
+    : await Promise.all([ctx.subjects.byId(consent.subjectId), ctx.policies.get(consent.siteId, consent.policyVersion, consent.locale)]);
   const facts = policy ? (localizeFacts(JSON.parse(policy.facts), consent.locale) as PolicyFacts) : null;
   return {
     schemaVersion: RECEIPT_SCHEMA,
@@ -74,24 +75,17 @@ function confirmation(consent: ConsentRow) {
 }
 
 export async function proofDocument(ctx: DomainContext, consentId: string) {
-  const consent = /^[A-Za-z0-9_-]{22}$/.test(consentId) ? await ctx.consents.byId(consentId) : null;
-  if (!consent) throw notFound('No proof with this id.');
-  const [head, receipt, leaves] = await Promise.all([
-    latestHead(ctx, consent.siteId),
-    buildReceipt(ctx, consent),
-    ctx.events.leavesForConsent(consent.siteId, consent.id),
-  ]);
+  // Two round trips: the consent with its subject, policy, log head and leaves in one batch, then every node the
+  // inclusion paths need in one read.
+  const read = /^[A-Za-z0-9_-]{22}$/.test(consentId) ? await ctx.proofs.rows(consentId) : null;
+  if (!read) throw notFound('No proof with this id.');
+  const { consent, leaves } = read;
+  const [head, receipt] = await Promise.all([latestHead(ctx, consent.siteId, read.head), buildReceipt(ctx, consent, read)]);
   const jws = await signReceipt(receipt, ctx.keys.ring);
   // Entries the latest checkpoint covers carry their inclusion path; newer ones wait for the next integration.
-  const entries = await Promise.all(
-    leaves
-      .filter((l) => l.idx < head.size)
-      .map(async (l) => ({
-        index: l.idx,
-        leaf: JSON.parse(l.leaf) as Record<string, unknown>,
-        inclusion: await inclusion(ctx, consent.siteId, l.idx, head.size),
-      })),
-  );
+  const covered = leaves.filter((l) => l.idx < head.size);
+  const paths = await inclusions(ctx, consent.siteId, covered.map((l) => l.idx), head.size);
+  const entries = covered.map((l, i) => ({ index: l.idx, leaf: JSON.parse(l.leaf) as Record<string, unknown>, inclusion: paths[i]! }));
   const pending = leaves.filter((l) => l.idx >= head.size).map((l) => ({ index: l.idx, leaf: JSON.parse(l.leaf) as Record<string, unknown> }));
   const status: 'included' | 'pending' = pending.length > 0 || leaves.length === 0 ? 'pending' : 'included';
   return { receipt, jws, log: { status, checkpoint: head.checkpoint, entries, pending } };

@@ -1,0 +1,53 @@
+// What a proof document reads, in one round trip: the consent, its subject, the policy version it cites, the site's
+// log head and the consent's leaves, as one batch of reads keyed by the consent id alone.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Statement, Store } from './client.ts';
+import { consents, logHeads, logLeaves, policyVersions, subjects } from './schema.ts';
+
+type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
+
+export interface ProofRows {
+  consent: Row<typeof consents>;
+  subject: Row<typeof subjects> | null;
+  policy: Row<typeof policyVersions> | null;
+  head: Row<typeof logHeads> | null;
+  /** In log order. */
+  leaves: Row<typeof logLeaves>[];
+}
+
+export function proofsRepo(store: Store) {
+  const { db } = store;
+  return {
+    /** Null when there is no such consent. Every read is one statement of a single batch (one round trip). */
+    async rows(consentId: string): Promise<ProofRows | null> {
+      const ofConsent = (columns: string) => sql`(SELECT ${sql.raw(columns)} FROM consents WHERE id = ${consentId})`;
+      const statements: [Statement, ...Statement[]] = [
+        db.select().from(consents).where(eq(consents.id, consentId)).limit(1),
+        db.select().from(subjects).where(sql`${subjects.id} = ${ofConsent('subject_id')}`).limit(1),
+        db
+          .select()
+          .from(policyVersions)
+          .where(
+            sql`(${policyVersions.siteId}, ${policyVersions.version}, ${policyVersions.locale}) = ${ofConsent('site_id, policy_version, locale')}`,
+          )
+          .limit(1),
+        db.select().from(logHeads).where(sql`${logHeads.siteId} = ${ofConsent('site_id')}`).limit(1),
+        db
+          .select()
+          .from(logLeaves)
+          .where(and(sql`${logLeaves.siteId} = ${ofConsent('site_id')}`, eq(logLeaves.consentId, consentId)))
+          .orderBy(asc(logLeaves.idx)),
+      ];
+      const [consent, subject, policy, head, leaves] = (await store.batch(statements)) as [
+        Row<typeof consents>[],
+        Row<typeof subjects>[],
+        Row<typeof policyVersions>[],
+        Row<typeof logHeads>[],
+        Row<typeof logLeaves>[],
+      ];
+      if (!consent[0]) return null;
+      return { consent: consent[0], subject: subject[0] ?? null, policy: policy[0] ?? null, head: head[0] ?? null, leaves };
+    },
+  };
+}
+export type ProofsRepo = ReturnType<typeof proofsRepo>;
