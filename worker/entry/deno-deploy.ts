@@ -8,6 +8,8 @@ import { signingKeysFrom } from '../crypto/keys.ts';
 import { createSealer } from '../crypto/sealing.ts';
 import { libsqlWebStore } from '../db/libsql-web.ts';
 import { parseEnv } from '../env.ts';
+import { clientIpResolver } from '../net/client-ip.ts';
+import type { Resolver } from '../net/outbound.ts';
 import { createJobs } from '../jobs.ts';
 import { createConsoleProvider, memoryDevOutbox } from '../sms/providers/console.ts';
 import { providerRouter } from '../sms/router.ts';
@@ -16,7 +18,12 @@ declare const Deno: {
   env: { toObject(): Record<string, string> };
   serve(handler: (request: Request, info: unknown) => Response | Promise<Response>): unknown;
   cron(name: string, schedule: string, handler: () => Promise<unknown>): Promise<void>;
+  resolveDns(name: string, type: 'A' | 'AAAA'): Promise<string[]>;
 };
+
+// Every A and AAAA address of a name, so a configured URL pointing at a private address is refused before sending.
+const resolveAll: Resolver = async (host) =>
+  (await Promise.all((['A', 'AAAA'] as const).map((type) => Deno.resolveDns(host, type).catch(() => [] as string[])))).flat();
 
 const env = parseEnv({ ...Deno.env.toObject(), ASSENT_MODE: 'production' });
 if (!env.ASSENT_DB_URL || env.ASSENT_DB_URL.startsWith('file:')) {
@@ -31,7 +38,8 @@ const deps: AppDeps = {
   keys: await signingKeysFrom(env.ASSENT_SIGNING_KEY!, env.ASSENT_SIGNING_KEYS_RETIRED),
   providerFor: providerRouter({ console: createConsoleProvider({ outbox: memoryDevOutbox() }) }),
   onQueued: () => void jobs.kick(), // a failed pass is logged by the jobs loop
-  clientIp: (c) => getConnInfo(c).remote.address,
+  clientIp: clientIpResolver(env.ASSENT_TRUST_PROXY, (c) => getConnInfo(c).remote.address, (c) => c.req.header('x-forwarded-for')),
+  outbound: { allowLocal: false, resolve: resolveAll },
 };
 const jobs = createJobs(deps);
 void Deno.cron('assent jobs', '* * * * *', () => jobs.kick(true));
