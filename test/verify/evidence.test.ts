@@ -148,6 +148,15 @@ describe('node verify.mjs --offline evidence.json, with no network', () => {
     expect(code).toBe(0);
   });
 
+  it('prints exactly what `assent verify` prints for the same file', async () => {
+    const path = await save('same.json', evidence);
+    const standalone = await run([path]);
+    const cli = await run(['verify', path], { script: join(import.meta.dirname, '../../bin/assent.mjs') });
+    expect(standalone.out).toMatch(/VALID: all \d+ checks passed/);
+    expect(cli.out).toBe(standalone.out);
+    expect(cli.code).toBe(standalone.code);
+  });
+
   const flipChar = (text: string, at: number) => text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
 
   const cases: [string, (e: Evidence) => void, RegExp][] = [
