@@ -5,6 +5,7 @@ import { siteConfigSchema } from './domain/site-config.ts';
 import { policyFactsSchema } from './policy/facts.ts';
 import { consentBodySchema } from './routes/consents.ts';
 import { checkBody, lookupBody } from './routes/subscribers.ts';
+import { receiptSchema } from './domain/receipt-schema.ts';
 
 const schema = (s: z.ZodType) => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
@@ -54,6 +55,7 @@ export function openApiDocument(publicUrl: string) {
         PolicyFacts: schema(policyFactsSchema),
         SubscriberLookup: schema(lookupBody),
         SubscriberCheck: schema(checkBody),
+        Receipt: schema(receiptSchema),
       },
     },
     paths: {

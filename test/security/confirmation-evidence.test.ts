@@ -2,6 +2,7 @@
 // can tell a confirmation from the visitor's own device (or a reply from the number) from one that was not.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../worker/app.ts';
+import { receiptSchema } from '../../worker/domain/receipt-schema.ts';
 import { genericInbound, INBOUND_SECRET, updateDemo } from '../channel/fixtures.ts';
 import { json, linkToken, makeHarness, widgetFor, type Harness } from '../harness.ts';
 
@@ -30,7 +31,14 @@ async function requested(ip: string, userAgent: string): Promise<string> {
 async function proof(consentId: string) {
   await h.flush();
   const res = await app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } });
-  return (await res.json()) as { receipt: Record<string, any>; log: { entries: { leaf: Record<string, unknown> }[] } };
+  return documented((await res.json()) as { receipt: Record<string, any>; log: { entries: { leaf: Record<string, unknown> }[] } });
+}
+
+/** Every receipt the tests see must match the published schema exactly (no field more, none less). */
+function documented(p: { receipt: unknown }) {
+  const parsed = receiptSchema.safeParse(p.receipt);
+  expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+  return p;
 }
 
 const confirmedLeaf = (p: Awaited<ReturnType<typeof proof>>) => p.log.entries.map((e) => e.leaf).find((l) => l.type === 'confirmed');
@@ -82,5 +90,15 @@ describe('reply confirmations', () => {
     const p = await proof(id);
     expect(p.receipt.confirmation).toEqual({ method: 'reply', at: expect.any(String), channel: 'generic' });
     expect(confirmedLeaf(p)).toMatchObject({ method: 'reply', channel: 'generic' });
+  });
+});
+
+describe('the receipt schema', () => {
+  it('documents the confirmation fields in /openapi.json, and a pending receipt matches it too', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as { components: { schemas: Record<string, unknown> } };
+    const text = JSON.stringify(doc.components.schemas.Receipt);
+    for (const field of ['sameDeviceAsRequest', 'ipPrefix', 'browser', 'channel', 'pageUrl']) expect(text).toContain(field);
+    expect(text).not.toContain('userAgent');
+    await proof(await requested('192.0.2.10', ANDROID_CHROME));
   });
 });
