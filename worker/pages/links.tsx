@@ -94,7 +94,7 @@ export function linkPage(options: { locale: string; program: string; state: Link
 export type SubscriberStep = 'overview' | 'withdrawn' | 'confirm-erase' | 'erased' | 'foreign-form';
 
 const SUBSCRIBER_CSS = `.n{white-space:nowrap}.consents{list-style:none;padding:0}.consent{border-top:1px solid #8886;padding:.5rem 0}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.5rem 0}dt{font-weight:600}dd{margin:0}
+dl{display:grid;grid-template-columns:fit-content(45%) 1fr;gap:.1rem 1rem;margin:.5rem 0}dt{font-weight:600}dd{margin:0}
 section{margin:2rem 0}form{display:inline-block;margin:0 1rem .5rem 0}`;
 
 function when(lang: string, timeZone: string, ms: number): string {
