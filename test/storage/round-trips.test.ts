@@ -12,17 +12,7 @@ import { json, linkToken, makeHarness, widgetFor, type Harness } from '../harnes
 import { startHranaServer, type HranaTestServer } from '../runtime/hrana-server.ts';
 import { tempDir } from '../runtime/servers.ts';
 import { e164Of, mobile } from './fault-store.ts';
-
-/** The budgets of issue-tracked hot routes: the request's own round trips. */
-export const BUDGETS = { consent: 3, confirm: 3, gate: 1, proof: 2, widget: 1, widgetCached: 0, backgroundPerOptIn: 4 } as const;
-
-/** Round trips a response reports: `Server-Timing: db;dur=…;desc="<n>"`. */
-export function tripsOf(res: Response): number {
-  const header = res.headers.get('server-timing') ?? '';
-  const match = /\bdb;dur=[\d.]+;desc="(\d+)"/.exec(header);
-  if (!match) throw new Error(`no db entry in Server-Timing: "${header}"`);
-  return Number(match[1]);
-}
+import { BUDGETS, tripsOf } from './trips.ts';
 
 export interface RouteTrips {
   widgetFirst: number;

@@ -1,0 +1,12 @@
+// The round-trip budgets of the hot routes (issue-tracked), and reading a response's count from Server-Timing.
+
+/** Database round trips a request may make (a batch is one); `backgroundPerOptIn`: the jobs' work per opt-in. */
+export const BUDGETS = { consent: 3, confirm: 3, gate: 1, proof: 2, widget: 1, widgetCached: 0, backgroundPerOptIn: 4 } as const;
+
+/** Round trips a response reports: `Server-Timing: db;dur=…;desc="<n>"`. */
+export function tripsOf(res: Response): number {
+  const header = res.headers.get('server-timing') ?? '';
+  const match = /\bdb;dur=[\d.]+;desc="(\d+)"/.exec(header);
+  if (!match) throw new Error(`no db entry in Server-Timing: "${header}"`);
+  return Number(match[1]);
+}
