@@ -1,5 +1,6 @@
 // `npm run start:workers`: the Workers entry under workerd (Miniflare's API, no network: `cf: false`), with a local D1
-// persisted in <ASSENT_DATA_DIR>/wrangler/d1, the data dir's dev secrets, migrations applied and the demo site created.
+// persisted in <ASSENT_DATA_DIR>/wrangler/d1, the data dir's dev secrets, migrations applied and the demo site created;
+// the scheduled handler fires every minute, as the production Cron Trigger (wrangler.toml) does.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -31,11 +32,23 @@ export interface WorkersServer {
   /** The string variables handed to the worker (includes the dev secrets). */
   vars: Record<string, string>;
   mf: Miniflare;
+  /** Fires the worker's scheduled handler once, as a Cron Trigger does; resolves when its background work is done. */
+  scheduled(): Promise<string>;
   stop(): Promise<void>;
 }
 
+/** The cron of wrangler.toml's [triggers]; the timer below stands in for it locally. */
+export const CRON = '* * * * *';
+
 export async function startWorkers(
-  options: { env?: Record<string, string | undefined>; quiet?: boolean; /** false: D1 in memory (benchmarks) */ persist?: boolean } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    quiet?: boolean;
+    /** false: D1 in memory (benchmarks) */
+    persist?: boolean;
+    /** How often the scheduled handler fires (default 60 000 ms, as the cron; 0: only when `scheduled()` is called). */
+    cronMs?: number;
+  } = {},
 ): Promise<WorkersServer> {
   const raw = { ...(options.env ?? process.env) };
   const env = await loadEnv(raw); // parses, creates the data dir, fills dev secrets from dev-secrets.json
@@ -68,7 +81,23 @@ export async function startWorkers(
     ...(options.quiet ? { handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => { out.resume(); err.pipe(process.stderr); } } : {}),
   });
   const url = (await mf.ready).toString().replace(/\/$/, '');
-  return { url, vars, mf, stop: () => mf.dispose() };
+  const scheduled = async () => {
+    const worker = await mf.getWorker();
+    return (await worker.scheduled({ cron: CRON, scheduledTime: new Date() })).outcome;
+  };
+  const cronMs = options.cronMs ?? 60_000;
+  // A tick that fails is reported and the next one comes anyway, like the platform's cron.
+  const timer = cronMs > 0 ? setInterval(() => void scheduled().catch((error: Error) => console.error(`scheduled run failed: ${error.message}`)), cronMs) : undefined;
+  return {
+    url,
+    vars,
+    mf,
+    scheduled,
+    stop: async () => {
+      clearInterval(timer);
+      await mf.dispose();
+    },
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -79,7 +108,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   // The first request runs the migrations and creates the demo site (printing its key once).
   const first = await fetch(`${server.url}/healthz`);
-  console.log(`Assent (${server.vars.ASSENT_MODE ?? 'dev'}, workerd + D1) on ${server.url}${first.ok ? '' : ` (health ${first.status})`} — demo at /demo`);
+  console.log(`Assent (${server.vars.ASSENT_MODE ?? 'dev'}, workerd + D1) on ${server.url}${first.ok ? '' : ` (health ${first.status})`} — demo at /demo; scheduled jobs every minute (cron "${CRON}")`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => void server.stop().finally(() => process.exit(0)));
   }
