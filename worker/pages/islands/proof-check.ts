@@ -70,9 +70,11 @@ async function check(evidence: Evidence): Promise<{ checks: Check[]; size: numbe
   const checks = await verifyEvidence(evidence, {
     jwks,
     verifierKey: String(info.verifierKey ?? ''),
-    ...(saved && savedSize <= size && { savedCheckpoint: saved, consistency: consistency ?? [] }),
+    // An older file than the checkpoint seen before is not compared (its log is a prefix, not an extension).
+    ...(saved && savedSize <= size && { savedCheckpoint: saved }),
+    ...(saved && consistency && { consistency }),
   });
-  if (verdict(checks) === 'VALID' && evidence.log.checkpoint && origin) remember(origin, evidence.log.checkpoint);
+  if (verdict(checks) === 'VALID' && evidence.log.checkpoint && origin && size >= savedSize) remember(origin, evidence.log.checkpoint);
   return { checks, size, savedSize };
 }
 
