@@ -85,6 +85,8 @@ export const consents = sqliteTable(
     uniqueIndex('consents_unsubscribe_token').on(t.unsubscribeTokenHash),
     index('consents_subject').on(t.subjectId, t.status),
     index('consents_site_status').on(t.siteId, t.status, t.id),
+    /** The export of every status pages by id within the site without sorting the whole site each page. */
+    index('consents_site_id').on(t.siteId, t.id),
     index('consents_expiry').on(t.status, t.expiresAt),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `consents_site_id` ON `consents` (`site_id`,`id`);
