@@ -86,10 +86,18 @@ export async function walkLifecycle(target: LifecycleTarget): Promise<{ consentI
   expect((await target.fetch(`/u/${unsubscribe.token}`, { method: 'POST' })).status).toBe(200);
   expect(await gate(target, e164)).toMatchObject({ status: 'withdrawn', canSend: false });
 
-  // The proof, signed and logged by this runtime's WebCrypto, verifies with the keys this runtime publishes.
-  const proofRes = await target.fetch(new URL(accepted.proofUrl).pathname, { headers: { accept: 'application/json' } });
-  expect(proofRes.status).toBe(200);
-  const proof = (await proofRes.json()) as { receipt: { status: string }; log: { entries: { leaf: { type: string } }[] } };
+  // The proof, signed and logged by this runtime's WebCrypto, verifies with the keys this runtime publishes, once the
+  // runtime's jobs put the last event into a checkpoint (until then it answers 200 and says `pending`).
+  type Proof = { receipt: { status: string }; log: { status: string; entries: { leaf: { type: string } }[] } };
+  let proof: Proof | undefined;
+  for (const started = Date.now(); Date.now() - started < 20_000; await new Promise((r) => setTimeout(r, 200))) {
+    await target.flush?.();
+    const proofRes = await target.fetch(new URL(accepted.proofUrl).pathname, { headers: { accept: 'application/json' } });
+    expect(proofRes.status).toBe(200);
+    proof = (await proofRes.json()) as Proof;
+    if (proof.log.status === 'included') break;
+  }
+  if (!proof) throw new Error('no proof');
   expect(proof.receipt.status).toBe('withdrawn');
   expect(proof.log.entries.map((e) => e.leaf.type)).toEqual(['requested', 'confirmed', 'withdrawn']);
   const jwks = await (await target.fetch('/.well-known/jwks.json')).json();

@@ -12,6 +12,7 @@ describe.skipIf(skip)('workerd (Miniflare, local D1 in the data dir)', () => {
     server = await startWorkers({
       env: { PORT: String(port), ASSENT_DATA_DIR: tempDir('workerd'), ASSENT_ADMIN_TOKEN: ADMIN_TOKEN, ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}` },
       quiet: true,
+      cronMs: 2_000, // the cron, sped up: the jobs (and log checkpoints) run between requests too
     });
     await waitHealthy(server.url, null, 50_000);
   }, 60_000);
