@@ -67,3 +67,49 @@ export function sectionFrame(resolved: Schema[]): Frame | undefined {
 }
 
 export { isLeaf };
+
+/** A place in the facts schema: its path (array items as `0`), whether it may be left out, and what it holds. */
+export interface FactNode {
+  path: string[];
+  optional: boolean;
+  kind: 'object' | 'array' | 'text' | 'choice';
+  /** For text: the string format the schema checks (a placeholder must still pass it to reach the check). */
+  format?: 'email' | 'url' | 'id' | 'code' | 'plain';
+}
+
+function formatOf(schema: Schema): FactNode['format'] {
+  const d = def(schema) as { format?: string; checks?: { _zod: { def: { format?: string; pattern?: RegExp } } }[] };
+  const formats = [d.format, ...(d.checks ?? []).map((c) => c._zod.def.format)].filter(Boolean);
+  if (formats.includes('email')) return 'email';
+  if (formats.includes('url')) return 'url';
+  const pattern = (d.checks ?? []).map((c) => c._zod.def.pattern).find(Boolean);
+  if (pattern?.source.startsWith('^[a-z]')) return 'id';
+  if (pattern) return 'code';
+  return 'plain';
+}
+
+/** Every node of a facts schema, through objects, array items and every branch of a union (localized text is one leaf). */
+export function factNodes(schema: Schema, path: string[] = [], optional = false): FactNode[] {
+  const d = def(schema);
+  if (schema === (localizedText as unknown as Schema)) return [{ path, optional, kind: 'text', format: 'plain' }];
+  switch (d.type) {
+    case 'optional':
+    case 'default':
+      return factNodes(d.innerType as Schema, path, true);
+    case 'union':
+      return (d.options as Schema[]).flatMap((o) => factNodes(o, path, optional)).filter(
+        (n, i, all) => n.path.length > path.length || all.findIndex((m) => m.path.length === path.length) === i,
+      );
+    case 'object': {
+      const shape = d.shape as Record<string, Schema>;
+      const here: FactNode[] = path.length ? [{ path, optional, kind: 'object' }] : [];
+      return [...here, ...Object.entries(shape).flatMap(([key, s]) => factNodes(s, [...path, key]))];
+    }
+    case 'array':
+      return [{ path, optional, kind: 'array' }, ...factNodes(d.element as Schema, [...path, '0'])];
+    case 'string':
+      return [{ path, optional, kind: 'text', format: formatOf(schema) }];
+    default:
+      return [{ path, optional, kind: 'choice' }];
+  }
+}
