@@ -8,6 +8,7 @@ import { forgetSite } from '../../worker/domain/sites.ts';
 import { EnvError, parseEnv } from '../../worker/env.ts';
 import { createJobs } from '../../worker/jobs.ts';
 import { dnsResolver } from '../../worker/entry/dns-resolver.ts';
+import { pinnedFetch } from '../../worker/entry/pinned-fetch.ts';
 import { outboundUrlProblem, safeFetch, type Resolver } from '../../worker/net/outbound.ts';
 import { createConsoleProvider, memoryDevOutbox } from '../../worker/sms/providers/console.ts';
 import { providerRouter } from '../../worker/sms/router.ts';
@@ -267,5 +268,41 @@ describe('redirects are a failure, never followed', () => {
       await expect(guarded(`http://127.0.0.1:${port}/sms`, { method: 'POST', body: '{}' })).rejects.toThrow(/redirect/);
       expect(hits.map((x) => x.url)).toEqual(['/sms']);
     }
+  });
+});
+
+describe('Node: the connection goes only to the address that was checked (DNS rebinding)', () => {
+  it('a name that answers a public address to the check and 127.0.0.1 at connect time is refused before any socket', async () => {
+    const answers = ['93.184.216.34', '127.0.0.1'];
+    let calls = 0;
+    const rebinding: Resolver = async () => [answers[Math.min(calls++, 1)]!];
+    const guarded = safeFetch({ allowLocal: false, resolve: rebinding }, pinnedFetch({ allowLocal: false, resolve: rebinding }));
+    let accepted = 0;
+    const count = () => accepted++;
+    listener.on('connection', count);
+    try {
+      await expect(guarded(`https://rebind.attacker.example:${port}/sms`, { method: 'POST', body: '{}' })).rejects.toThrow(/127\.0\.0\.1.*not a public address/);
+      expect(calls).toBe(2); // checked once by the guard, once by the connection itself
+      expect(accepted).toBe(0);
+      expect(hits).toEqual([]);
+    } finally {
+      listener.off('connection', count);
+    }
+  });
+
+  it('plain http to a name resolving to 127.0.0.1 is refused at connect time; allowed only with local callbacks', async () => {
+    const local: Resolver = async () => ['127.0.0.1'];
+    await expect(pinnedFetch({ allowLocal: false, resolve: local })(`http://hooks.attacker.example:${port}/sms`)).rejects.toThrow(/not a public address/);
+    expect(hits).toEqual([]);
+    answer = () => ({ status: 201, headers: { 'x-answer': 'yes' } });
+    const res = await pinnedFetch({ allowLocal: true, resolve: local })(`http://hooks.attacker.example:${port}/sms?x=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"id":"1"}',
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-answer')).toBe('yes');
+    expect(await res.json()).toEqual({ id: 'hook-1' });
+    expect(hits).toEqual([{ method: 'POST', url: '/sms?x=1' }]);
   });
 });

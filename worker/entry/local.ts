@@ -19,6 +19,7 @@ import { ensureDemoSite } from '../domain/demo.ts';
 import { parseEnv, type Env } from '../env.ts';
 import { clientIpResolver as resolveClientIp } from '../net/client-ip.ts';
 import { dnsResolver } from './dns-resolver.ts';
+import { pinnedFetch } from './pinned-fetch.ts';
 import { migrations } from '../generated/migrations.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
 import { createJobs } from '../jobs.ts';
@@ -118,7 +119,12 @@ export const listenHost = (env: Pick<Env, 'HOST' | 'ASSENT_MODE'>) => env.HOST ?
 
 export async function startLocal(
   raw: Record<string, string | undefined>,
-  options: { log?: (line: string) => void; clientIp?: (c: Context) => string | undefined } = {},
+  options: {
+    log?: (line: string) => void;
+    clientIp?: (c: Context) => string | undefined;
+    /** Node: connect configured URLs only to the addresses checked (closes DNS rebinding between check and send). */
+    pinConnections?: boolean;
+  } = {},
 ): Promise<LocalServer & { env: Env }> {
   const log = options.log ?? console.log;
   const env = await loadEnv(raw);
@@ -134,7 +140,10 @@ export async function startLocal(
     publicUrl: env.ASSENT_PUBLIC_URL!,
     adminToken: env.ASSENT_ADMIN_TOKEN ?? null,
     keys: await signingKeysFrom(env.ASSENT_SIGNING_KEY!, env.ASSENT_SIGNING_KEYS_RETIRED),
-    providerFor: providerRouter({ console: consoleProvider }),
+    providerFor: providerRouter({
+      console: consoleProvider,
+      ...(options.pinConnections ? { fetch: pinnedFetch({ allowLocal: env.ASSENT_ALLOW_LOCAL_CALLBACKS, resolve: dnsResolver }) } : {}),
+    }),
     logger: jsonLogger({ write: bufferedStdout().write }),
     onQueued: () => kick(),
     clientIp: clientIpResolver(env, options.clientIp ?? (() => undefined)),

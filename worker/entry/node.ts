@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { listenHost, startLocal } from './local.ts';
 
-const server = await startLocal(process.env, { clientIp: (c) => getConnInfo(c).remote.address }).catch((error: Error) => {
+const server = await startLocal(process.env, { clientIp: (c) => getConnInfo(c).remote.address, pinConnections: true }).catch((error: Error) => {
   console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);
   process.exit(1);
 });
