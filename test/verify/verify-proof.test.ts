@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signCheckpoint, parseCheckpoint } from '../../worker/crypto/note.ts';
-import { allPassed, verifyProof, type Check } from '../../worker/verify/verify-proof.ts';
+import { allPassed, verdict, verifyProof, type Check } from '../../worker/verify/verify-proof.ts';
 import { buildFixture, flipBase64, ORIGIN, type Fixture } from './fixture.ts';
 
 let fx: Fixture;
@@ -66,5 +66,45 @@ describe('verifyProof', () => {
     expect(failed(await verifyProof({ ...base, savedCheckpoint: fx.earlier }))).toEqual(['consistency']);
     expect(failed(await verifyProof({ ...base, origin: 'elsewhere/log' }))).toEqual(['checkpoint-origin']);
     expect(failed(await verifyProof({ ...base, savedCheckpoint: fx.proof.log.checkpoint }))).toEqual([]);
+  });
+
+  it('says PENDING for events no checkpoint covers yet, and never lets pending hide a failure', async () => {
+    const base = { jwks: fx.jwks, verifierKey: fx.verifierKey };
+    const p = fx.proof;
+    const pendingLeaf = { type: 'withdrawn', consentId: 'cns_1', site: 'demo', at: '2026-03-01T11:00:00.000Z' };
+    const pending = { ...p, log: { ...p.log, status: 'pending', pending: [{ index: 10, leaf: pendingLeaf }] } };
+    const checks = await verifyProof({ ...base, proof: pending });
+    expect(checks.filter((c) => c.pending).map((c) => c.name)).toEqual(['inclusion[10]']);
+    expect(failed(checks)).toEqual(['inclusion[10]']);
+    expect(allPassed(checks)).toBe(false);
+    expect(verdict(checks)).toBe('PENDING');
+    // A pending event of another consent is a failure, not a wait.
+    const foreign = { ...pending, log: { ...pending.log, pending: [{ index: 10, leaf: { ...pendingLeaf, consentId: 'x' } }] } };
+    expect(verdict(await verifyProof({ ...base, proof: foreign }))).toBe('INVALID');
+    // Pending plus a tampered receipt: INVALID.
+    const tampered = { ...pending, receipt: { ...p.receipt, status: 'withdrawn' } };
+    expect(verdict(await verifyProof({ ...base, proof: tampered }))).toBe('INVALID');
+    // No checkpoint at all yet: the checkpoint check waits too.
+    const none = { ...p, log: { checkpoint: null, entries: [], pending: p.log.entries.map(({ index, leaf }) => ({ index, leaf })) } };
+    const early = await verifyProof({ ...base, proof: none });
+    expect(early.filter((c) => c.pending).map((c) => c.name)).toEqual(['checkpoint-signature', 'inclusion[3]', 'inclusion[7]']);
+    expect(verdict(early)).toBe('PENDING');
+    expect(verdict(await verifyProof({ ...base, proof: p }))).toBe('VALID');
+  });
+
+  it('accepts only EdDSA receipts signed by a key of the set', async () => {
+    const p = fx.proof;
+    const [, payload, signature] = p.jws.split('.');
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
+    const hs = `${Buffer.from('{"alg":"HS256","kid":"k"}').toString('base64url')}.${payload}.${signature}`;
+    const detail = async (jws: string, jwks = fx.jwks) =>
+      (await verifyProof({ proof: { ...p, jws }, jwks, verifierKey: fx.verifierKey })).find((c) => c.name === 'receipt-signature')!;
+    expect((await detail(none)).detail).toBe('algorithm "none" is not allowed');
+    expect((await detail(hs)).detail).toBe('algorithm "HS256" is not allowed');
+    expect((await detail('a.b')).detail).toBe('not a compact JWS');
+    expect((await detail(p.jws, { keys: [] })).detail).toMatch(/^no key \S+ in the JWKS$/);
+    const notEd = { keys: fx.jwks.keys.map((k) => ({ ...k, crv: 'X25519' as 'Ed25519' })) };
+    expect((await detail(p.jws, notEd)).detail).toMatch(/is not an Ed25519 public key$/);
+    expect((await detail(p.jws)).ok).toBe(true);
   });
 });
