@@ -1,5 +1,6 @@
 // HTTP benchmark: a Hono hello-world baseline beside the real Assent Node server (dev mode, fresh data dir),
-// measured with autocannon against 127.0.0.1 only: the send gate and the consent POST, as ratios to the baseline.
+// measured with autocannon against 127.0.0.1 only: the send gate and the consent POST, as ratios to the baseline;
+// and the database round trips per hot route (Server-Timing).
 // Run: `npx tsx bench/http.ts` (options in bench/README.md).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { printRoundTrips } from './round-trips.ts';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -100,13 +102,16 @@ async function main() {
   const [helloPort, assentPort] = [await freePort(), await freePort()];
   const hello = start(['bench/http.ts', '--hello', String(helloPort)], {});
   // ASSENT_BENCH=1 asks the server to lift its own anti-abuse limits for a load test from one address.
-  const assent = start(['worker/entry/node.ts'], {
+  // First with Server-Timing on, for the round trips per route; the load runs restart it off (as in production).
+  const assentEnv = (timing: '0' | '1') => ({
     ASSENT_DATA_DIR: dataDir,
     PORT: String(assentPort),
     HOST,
     ASSENT_MODE: 'dev',
     ASSENT_BENCH: '1',
+    ASSENT_SERVER_TIMING: timing,
   });
+  let assent = start(['worker/entry/node.ts'], assentEnv('1'));
   try {
     const helloUrl = `http://${HOST}:${helloPort}`;
     const base = `http://${HOST}:${assentPort}`;
@@ -159,6 +164,11 @@ async function main() {
     );
     if (gate.status !== 'confirmed' || !gate.canSend) throw new Error(`the bench subscriber is ${gate.status}`);
 
+    const trips = await printRoundTrips(base, auth, doc);
+    await stop(assent.child);
+    assent = start(['worker/entry/node.ts'], assentEnv('0'));
+    await waitFor(`${base}/healthz`, assent, 'Assent');
+
     let next = 0;
     const consentRequest: AutocannonRequest = {
       method: 'POST',
@@ -200,6 +210,7 @@ async function main() {
     console.log(
       JSON.stringify({
         baseline: Math.round(baseline),
+        roundTrips: Object.fromEntries(trips),
         cases: rows.map(({ name, result }) => ({
           name,
           rps: Math.round(result.requests.average),
