@@ -45,7 +45,7 @@ export async function signIn(h: Harness, key = h.demoKey): Promise<ConsoleClient
   const client: ConsoleClient = {
     cookie: cookieHeader(jar),
     csrf: csrfOf(await page.text()),
-    get: (path) => h.app.request(path, { headers: { cookie: cookieHeader(jar) } }),
+    get: async (path) => h.app.request(path, { headers: { cookie: cookieHeader(jar) } }),
     post: (path, fields, headers) => postForm(h, path, { csrf: client.csrf, ...fields }, jar, headers),
   };
   return client;

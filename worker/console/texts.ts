@@ -50,6 +50,14 @@ const en = {
     save: 'Save the texts',
     saved: 'Texts saved.',
     locale: 'Language: {locale}',
+    program: 'Program (also in the policy and every SMS)',
+    labels: {
+      programName: 'Program name (opens every SMS)', helpContact: 'Help contact', description: 'What subscribers get', frequency: 'How often',
+      intro: 'Question', yes: '“Yes” button', no: '“No” button', phoneLabel: 'Phone field label', phoneHint: 'Phone field hint',
+      choiceLabel: 'Label of the choice', frequencyLabel: 'Label before the frequency', rates: 'Rates notice', stop: 'How to stop ({help} = help contact)',
+      policyLink: 'Policy link ({version} = version)', countryLabel: 'Country field label', regionLabel: 'Name of the widget region',
+      sent: 'After “yes” ({phone} = masked number)', declined: 'After “no”',
+    },
   },
   policy: {
     title: 'Privacy policy',
@@ -200,6 +208,14 @@ const fr: ConsoleTexts = {
     save: 'Enregistrer les textes',
     saved: 'Textes enregistrés.',
     locale: 'Langue : {locale}',
+    program: 'Programme (repris dans la politique et chaque SMS)',
+    labels: {
+      programName: 'Nom du programme (en tête de chaque SMS)', helpContact: 'Contact d’aide', description: 'Ce que reçoivent les abonnés', frequency: 'À quelle fréquence',
+      intro: 'Question', yes: 'Bouton « Oui »', no: 'Bouton « Non »', phoneLabel: 'Libellé du champ téléphone', phoneHint: 'Aide du champ téléphone',
+      choiceLabel: 'Libellé du choix', frequencyLabel: 'Libellé avant la fréquence', rates: 'Mention des frais', stop: 'Comment arrêter ({help} = contact d’aide)',
+      policyLink: 'Lien vers la politique ({version} = version)', countryLabel: 'Libellé du champ pays', regionLabel: 'Nom de la zone du widget',
+      sent: 'Après « oui » ({phone} = numéro masqué)', declined: 'Après « non »',
+    },
   },
   policy: {
     title: 'Politique de confidentialité',

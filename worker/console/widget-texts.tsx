@@ -18,10 +18,28 @@ import { fill } from './texts.ts';
 const DEFAULTS: Record<string, Record<string, unknown>> = { en: enTexts, fr: frTexts };
 const defaultsFor = (locale: string) => DEFAULTS[locale] ?? DEFAULTS[locale.slice(0, 2)] ?? enTexts;
 type Edited = Record<string, Partial<Record<EditableWidgetText, string>>>;
+interface Program {
+  name: string;
+  helpContact: string;
+  description: Record<string, string>;
+  frequency: Record<string, string>;
+}
 
-async function render(c: Context<ConsoleEnv>, options: { edited?: Edited; errors?: FieldError[]; saved?: boolean; status?: 200 | 422 } = {}) {
+function programFrom(form: Record<string, string>, locales: string[], stored: Program): Program {
+  const per = (key: 'description' | 'frequency') => Object.fromEntries(locales.map((l) => [l, (form[`program.${key}.${l}`] ?? stored[key][l] ?? '').trim()]));
+  return {
+    name: (form['program.name'] ?? stored.name).trim(),
+    helpContact: (form['program.helpContact'] ?? stored.helpContact).trim(),
+    description: per('description'),
+    frequency: per('frequency'),
+  };
+}
+
+async function render(c: Context<ConsoleEnv>, options: { edited?: Edited; program?: Program; errors?: FieldError[]; saved?: boolean; status?: 200 | 422 } = {}) {
   const { t, site } = c.var;
   const config = site.config;
+  const program = options.program ?? config.program;
+  const labels = t.widget.labels as Record<string, string>;
   const version = (await c.var.ctx.policies.latestVersion(site.id)) ?? 0;
   const stored = (config.widget?.texts ?? {}) as Edited;
   const values = (locale: string, key: EditableWidgetText) =>
@@ -61,13 +79,28 @@ async function render(c: Context<ConsoleEnv>, options: { edited?: Edited; errors
         </p>
         <form method="post" action="/console/widget" id="widget-form">
           <Csrf value={c.var.session.csrf} />
+          <fieldset data-program>
+            <legend>{t.widget.program}</legend>
+            <label for="program-name">{labels.programName}</label>
+            <input id="program-name" name="program.name" value={program.name} maxlength={60} required />
+            <label for="program-help">{labels.helpContact}</label>
+            <input id="program-help" name="program.helpContact" value={program.helpContact} maxlength={200} required />
+            {config.locales.map((locale) => (
+              <>
+                <label for={`program-description-${locale}`}>{`${labels.description} (${locale})`}</label>
+                <input id={`program-description-${locale}`} lang={locale} name={`program.description.${locale}`} value={program.description[locale] ?? ''} maxlength={500} required />
+                <label for={`program-frequency-${locale}`}>{`${labels.frequency} (${locale})`}</label>
+                <input id={`program-frequency-${locale}`} lang={locale} name={`program.frequency.${locale}`} value={program.frequency[locale] ?? ''} maxlength={500} required />
+              </>
+            ))}
+          </fieldset>
           {config.locales.map((locale) => (
             <div class="grid" data-locale={locale}>
               <fieldset lang={locale}>
                 <legend>{fill(t.widget.locale, { locale })}</legend>
                 {EDITABLE_WIDGET_TEXTS.map((key) => (
                   <>
-                    <label for={`t-${locale}-${key}`}>{key}</label>
+                    <label for={`t-${locale}-${key}`}>{labels[key] ?? key}</label>
                     <input id={`t-${locale}-${key}`} name={`t.${locale}.${key}`} value={values(locale, key)} maxlength={500} data-key={key} />
                   </>
                 ))}
@@ -109,7 +142,8 @@ export function widgetTextRoutes(app: Hono<ConsoleEnv>) {
       const check = equalChoice(yes, no);
       if (!check.ok) errors.push({ path: `widget.texts.${locale}.yes`, message: c.var.t.widget.equalBad });
     }
-    if (errors.length) return render(c, { edited, errors, status: 422 });
+    const program = programFrom(form, site.config.locales, site.config.program);
+    if (errors.length) return render(c, { edited, program, errors, status: 422 });
     const stored = (site.config.widget?.texts ?? {}) as Record<string, Record<string, unknown>>;
     const texts = Object.fromEntries(
       site.config.locales.map((locale) => {
@@ -118,9 +152,9 @@ export function widgetTextRoutes(app: Hono<ConsoleEnv>) {
       }),
     );
     try {
-      await replaceSiteConfig(c.var.ctx, site, { ...site.config, widget: { ...site.config.widget, texts } });
+      await replaceSiteConfig(c.var.ctx, site, { ...site.config, program: { ...site.config.program, ...program }, widget: { ...site.config.widget, texts } });
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return render(c, { edited, errors: error.errors ?? [], status: 422 });
+      if (error instanceof AppError && error.status === 422) return render(c, { edited, program, errors: error.errors ?? [], status: 422 });
       throw error;
     }
     return c.redirect('/console/widget?saved=1', 303);

@@ -29,7 +29,9 @@ function renderLocale(locale: string) {
   const old = document.getElementById(`preview-${locale}`);
   const base = seed.docs[locale];
   if (!old || !base) return;
-  const texts = { ...base.texts, ...edited(locale) };
+  const value = (name: string) => (form?.elements.namedItem(name) as HTMLInputElement | null)?.value.trim();
+  const program = { program: value('program.name'), description: value(`program.description.${locale}`), frequency: value(`program.frequency.${locale}`) };
+  const texts = { ...base.texts, ...Object.fromEntries(Object.entries(program).filter(([, v]) => v)), ...edited(locale) };
   const status = document.getElementById(`equal-${locale}`);
   const check = equalChoice(texts.yes, texts.no);
   if (status) {
@@ -53,7 +55,7 @@ function renderAll() {
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 form?.addEventListener('input', (event) => {
-  const locale = (event.target as HTMLElement).closest<HTMLElement>('[data-locale]')?.dataset.locale;
+  const locale = (event.target as HTMLElement).closest<HTMLElement>('.grid[data-locale]')?.dataset.locale;
   clearTimeout(timer);
   timer = setTimeout(() => (locale ? renderLocale(locale) : renderAll()), 150);
 });
