@@ -25,7 +25,11 @@ export const envSchema = z.object({
   ASSENT_DATA_DIR: z.string().min(1).default('./data'),
   ASSENT_DB_URL: z.string().min(1).optional(),
   ASSENT_DB_AUTH_TOKEN: z.string().min(1).optional(),
-  ASSENT_DB_SYNC_URL: z.string().min(1).optional(),
+  /** The remote database an embedded replica (ASSENT_DB_URL=file:…) syncs from. */
+  ASSENT_DB_SYNC_URL: z
+    .string()
+    .regex(/^(libsql|https?):\/\/[^/\s]+/, "must be the remote database's libsql:// or https:// URL")
+    .optional(),
   ASSENT_PUBLIC_URL: z.url().optional(),
   ASSENT_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   ASSENT_MASTER_KEY: base64Key.optional(),
@@ -64,6 +68,9 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     throw new EnvError(`Invalid environment:\n  ${lines.join('\n  ')}`);
   }
   const env = parsed.data;
+  if (env.ASSENT_DB_SYNC_URL && env.ASSENT_DB_URL && !env.ASSENT_DB_URL.startsWith('file:')) {
+    throw new EnvError('ASSENT_DB_SYNC_URL makes ASSENT_DB_URL an embedded replica, so ASSENT_DB_URL must be a file: URL (or unset).');
+  }
   if (env.ASSENT_MODE === 'production') {
     if (env.ASSENT_ALLOW_LOCAL_CALLBACKS) {
       throw new EnvError('ASSENT_ALLOW_LOCAL_CALLBACKS=1 is for dev mode only: production calls out to public https addresses only.');
