@@ -61,7 +61,7 @@ export function openApiDocument(publicUrl: string) {
     paths: {
       '/widget.js': { get: op('The embed script', 'Widget', { 200: { description: 'JavaScript' } }) },
       '/v1/sites/{site}/widget': {
-        get: op('Widget texts, choices, policy link and textSha256', 'Widget', { 200: { description: 'Widget document' } }, {
+        get: op('Widget texts, choices, policy link, textSha256 and originAllowed (public; locale: ?locale=, else Accept-Language, else the site default)', 'Widget', { 200: { description: 'Widget document; with a refused Origin, originAllowed: false and error {code: "origin_not_allowed", message}' }, 304: { description: 'Not modified (If-None-Match, weak comparison)' } }, {
           parameters: [site, { name: 'locale', in: 'query', schema: { type: 'string' } }],
         }),
       },
@@ -85,8 +85,8 @@ export function openApiDocument(publicUrl: string) {
         post: op('Confirm (idempotent)', 'Consent', { 200: { description: 'HTML' } }),
       },
       '/u/{token}': {
-        get: op('Unsubscribe page (changes nothing)', 'Consent', { 200: { description: 'HTML' } }),
-        post: op('Unsubscribe (idempotent)', 'Consent', { 200: { description: 'HTML' } }),
+        get: op("The subscriber's own page: consents, proof and evidence links, unsubscribe and erase buttons; ?erase=confirm asks (changes nothing)", 'Consent', { 200: { description: 'HTML' } }),
+        post: op('Form action=unsubscribe (default) withdraws every consent; action=erase erases the number (Art. 17; idempotent)', 'Consent', { 200: { description: 'HTML' }, 403: { description: 'Erase posted from another origin' } }),
       },
       '/p/{site}': { get: op('Latest privacy policy (HTML, ?format=md|json)', 'Policy', { 200: { description: 'Policy' } }, { parameters: [site] }) },
       '/p/{site}/{version}': { get: op('A policy version (immutable)', 'Policy', { 200: { description: 'Policy' } }, { parameters: [site] }) },
