@@ -12,12 +12,18 @@ function signingKid(jws: string): string | undefined {
   return typeof header.kid === 'string' ? header.kid : undefined;
 }
 
+/** The widget texts a receipt's hash stands for (`{locale, policyVersion, texts}`), as the server recorded them. */
+export async function shownTexts(ctx: DomainContext, site: string, sha256: string): Promise<Evidence['notice']['widgetTexts']> {
+  const row = await ctx.policies.servedTexts(site, sha256);
+  return row ? { locale: row.locale, policyVersion: row.policyVersion, texts: JSON.parse(row.texts) as Record<string, unknown> } : null;
+}
+
 export async function evidenceFile(ctx: DomainContext, consentId: string): Promise<Evidence> {
   const proof = await proofDocument(ctx, consentId);
   const { site, notice } = proof.receipt;
   const [policy, texts, key, previous] = await Promise.all([
     ctx.policies.get(site, notice.policyVersion, notice.locale),
-    ctx.policies.servedTexts(site, notice.widgetTextSha256),
+    shownTexts(ctx, site, notice.widgetTextSha256),
     verifierKey(ctx, site),
     previousVerifierKeys(ctx, site),
   ]);
@@ -33,9 +39,7 @@ export async function evidenceFile(ctx: DomainContext, consentId: string): Promi
     },
     notice: {
       policy: policy ? { version: policy.version, locale: policy.locale, markdown: policy.markdown } : null,
-      widgetTexts: texts
-        ? { locale: texts.locale, policyVersion: texts.policyVersion, texts: JSON.parse(texts.texts) as Record<string, unknown> }
-        : null,
+      widgetTexts: texts,
     },
   };
 }

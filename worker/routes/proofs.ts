@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { consistency, latestHead, logOrigin, previousVerifierKeys, verifierKey } from '../domain/log.ts';
 import { normalisePhone } from '../domain/phone.ts';
-import { evidenceFile } from '../domain/evidence.ts';
+import { evidenceFile, shownTexts } from '../domain/evidence.ts';
 import { proofDocument } from '../domain/receipts.ts';
 import { proofIsland, verifierBundle } from '../generated/verifier.ts';
 import { loadSite } from '../domain/sites.ts';
@@ -42,9 +42,9 @@ export function proofRoutes() {
     const id = doc.receipt.consentId;
     const [site, shown] = await Promise.all([
       loadSite(ctx, doc.receipt.site),
-      ctx.policies.servedTexts(doc.receipt.site, doc.receipt.notice.widgetTextSha256),
+      shownTexts(ctx, doc.receipt.site, doc.receipt.notice.widgetTextSha256),
     ]);
-    const html = proofPage(doc, shown ? (JSON.parse(shown.texts) as Record<string, unknown>) : null, {
+    const html = proofPage(doc, shown?.texts ?? null, {
       timezone: site.config.timezone,
       urls: {
         self: `${base}/proofs/${id}`,
