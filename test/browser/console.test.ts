@@ -81,6 +81,8 @@ describe.skipIf(!browser)('console in Chromium', () => {
     const kept = await prospects.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
     for (const input of await prospects.all()) await input.fill('');
     await expect.poll(() => page.locator('#facts-status').textContent()).toContain('policy.retention.prospects');
+    // The Art. 13 checklist follows the answers: retention (2a) is unticked while it is missing.
+    expect(await page.locator('[data-item="art13-2a"]').getAttribute('data-ok')).toBe('false');
     await page.fill('#summary', 'Without retention');
     await page.click('#publish');
     await page.locator('#refusal').waitFor();
@@ -96,6 +98,10 @@ describe.skipIf(!browser)('console in Chromium', () => {
       await page.keyboard.type(kept[i] || '3 years after your last purchase');
     }
     await expect.poll(() => page.locator('#facts-status').textContent()).not.toContain('policy.retention');
+    expect(await page.locator('#art13 [data-ok="false"]').count()).toBe(0);
+    expect(await page.locator('#readability tr').count()).toBeGreaterThan(5);
+    expect(await page.locator('#material').textContent()).toContain('No material change');
+    await page.locator('#policy-preview h2').first().waitFor();
     for (let i = 0; i < 400 && (await page.evaluate(() => document.activeElement?.id)) !== 'summary'; i++) await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('summary');
     await page.keyboard.type('Retention stated again');
