@@ -114,7 +114,7 @@ describe('marketing send', () => {
     await updateDemo(h, (config) => {
       const policy = config.policy as { recipients: unknown[] };
       policy.recipients.push({
-        name: 'Example Analytics',
+        name: 'Mesures Lumen SAS',
         role: 'processor',
         purpose: { fr: 'mesure les envois', en: 'measures sends' },
         country: { fr: 'France', en: 'France' },
