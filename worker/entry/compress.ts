@@ -99,6 +99,9 @@ export function compressResponses(options: { threshold?: number; cacheEntries?: 
     // Every answer that could have been compressed says so, so a shared cache keeps one copy per encoding.
     const vary = res.headers.get('vary');
     if (!vary || !VARY_ACCEPT_ENCODING.test(vary)) res.headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
+    // BREACH: a response to ambient credentials (the console's session cookie) may hold a secret (CSRF token) next
+    // to text an attacker chose; its compressed size would leak the secret. Such pages are small: send them plain.
+    if (c.req.header('cookie') || res.headers.has('set-cookie')) return;
     const encoding = negotiateEncoding(c.req.header('accept-encoding'));
     if (!encoding) return;
     const etag = res.headers.get('etag');
