@@ -1,7 +1,7 @@
 // Console page: the policy facts as a guided form generated in the browser from the facts' zod schema, with a
 // live Art. 13 checklist, reading ease per section, a preview, the diff against the published version and whether
 // the change is material. Publishing saves the facts (PUT rules) and publishes (publish rules); a refusal names
-// every missing or wrong item.
+// every missing or wrong item. The form posts multipart: JSON is not percent-encoded there, so more facts fit the body limit.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { publishPolicy } from '../domain/policies.ts';
@@ -60,7 +60,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
             <Errors t={t} errors={o.errors} detail={`${t.policy.refused} ${o.detail ?? ''}`} />
           </div>
         ) : null}
-        <form method="post" action="/console/policy" id="policy-form">
+        <form method="post" action="/console/policy" id="policy-form" enctype="multipart/form-data">
           <Csrf value={c.var.session.csrf} />
           <div id="policy-app">
             <noscript>JavaScript is needed for this form.</noscript>
