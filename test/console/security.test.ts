@@ -1,6 +1,7 @@
 // The console's security promises, attacked through the front door: no session without a valid key, CSRF refused,
 // no session fixation, one site's session never reads another site, cookies flagged right, sessions expire.
 import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../worker/app.ts';
 import { sha256Hex } from '../../worker/crypto/tokens.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 import { cookiesOf, postForm, signIn, signInForm } from './helpers.ts';
@@ -104,6 +105,23 @@ describe('session fixation', () => {
     const res = await postForm(h, '/console/sign-in', { csrf: form.csrf, key: h.demoKey }, form.jar);
     expect(cookiesOf(res)['assent-console']).not.toBe(planted);
     expect((await h.app.request('/console', { headers: { cookie: `assent-console=${planted}` } })).status).toBe(303);
+  });
+});
+
+describe('sign-out', () => {
+  it('deletes the session and clears the cookie; an admin session ends when the admin token changes', async () => {
+    h = await makeHarness();
+    const c = await signIn(h);
+    const out = await c.post('/console/sign-out', {});
+    expect(out.status).toBe(303);
+    expect(out.headers.getSetCookie().find((v) => v.startsWith('assent-console='))).toMatch(/Max-Age=0/);
+    expect(await sessionRows()).toEqual([]);
+    expect((await c.get('/console')).status).toBe(303);
+
+    const a = await signIn(h, ADMIN_TOKEN);
+    expect((await a.get('/console')).status).toBe(200);
+    const rotated = createApp({ ...h.deps, adminToken: 'a-new-admin-token-0123456789' });
+    expect((await rotated.request('/console', { headers: { cookie: a.cookie } })).status).toBe(303);
   });
 });
 
