@@ -72,7 +72,7 @@ async function signedTwilio(path: string, token: string, params: Record<string, 
 }
 
 type Case = () => Promise<void>;
-const expectStatus = async (res: Promise<Response>, status: number) => {
+const expectStatus = async (res: Response | Promise<Response>, status: number) => {
   const r = await res;
   expect(r.status, `${r.status} ${await r.clone().text()}`).toBe(status);
   return r;

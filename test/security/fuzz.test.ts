@@ -109,7 +109,7 @@ function body(rng: Rng, samples: unknown[]): { contentType: string; payload: str
 }
 
 function credentials(rng: Rng, demoKey: string): Record<string, string> {
-  return rng.pick([
+  return rng.pick<Record<string, string>>([
     {},
     { authorization: `Bearer ${demoKey}` },
     { authorization: `Bearer ${ADMIN_TOKEN}` },
