@@ -8,9 +8,9 @@ import { ADMIN_TOKEN, json, linkToken, makeHarness, optIn, type Harness } from '
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const PHONE = { typed: '06 12 34 56 78', e164: '+33612345678' };
-/** Any form a number takes in a URL: a parameter named for it, an escaped plus, or a run of digits. */
+/** Any form a number takes in a URL: a parameter named for it, an escaped plus, or a run of digits (not a hash). */
 const NUMBERISH_NAME = /phone|msisdn|e164|number/i;
-const NUMBERISH_VALUE = /%2B|\+\d|\d{6,}|\d{2}[ .-]\d{2}[ .-]\d{2}/i;
+const NUMBERISH_VALUE = /%2B|\+\d|(?<![0-9a-f])\d{6,}(?![0-9a-f])|\d{2}[ .-]\d{2}[ .-]\d{2}/i;
 
 let h: Harness;
 let lines: string[];
