@@ -58,10 +58,12 @@ describe.skipIf(skip)('round trips per request on D1 (workerd)', () => {
     const gate = await ok(await post('/v1/sites/demo/subscribers/lookup', { phone: '+33640000002' }, auth));
     const proof = await ok(await get(`/proofs/${consentId}`, { headers: { accept: 'application/json' } }));
 
-    const trips = { widgetFirst, widgetCached, consentFirst, consent, confirm, gate, proof };
+    const consentAgain = await ok(await optIn('06 40 00 00 01'), 202); // already pending: the message is sent anew
+    const trips = { widgetFirst, widgetCached, consentFirst, consent, consentAgain, confirm, gate, proof };
     console.log(`D1 round trips: ${JSON.stringify(trips)}`);
     expect(widgetCached, 'widget document, cached').toBe(BUDGETS.widgetCached);
     expect(consent, 'consent POST').toBeLessThanOrEqual(BUDGETS.consent);
+    expect(consentAgain, 'consent POST, number already pending').toBeLessThanOrEqual(BUDGETS.consent);
     expect(confirm, 'confirm POST').toBeLessThanOrEqual(BUDGETS.confirm);
     expect(gate, 'send gate lookup').toBe(BUDGETS.gate);
     expect(proof, 'proof GET').toBeLessThanOrEqual(BUDGETS.proof);

@@ -19,6 +19,8 @@ export interface RouteTrips {
   widget: number;
   widgetCached: number;
   consent: number;
+  /** A number already pending asks again. */
+  consentAgain: number;
   consentFirst: number;
   /** The jobs' round trips per opt-in over a run of ten, and for a single one. */
   background: number;
@@ -62,13 +64,16 @@ export async function measureRoutes(h: Harness, jobsTrips: RoundTrips): Promise<
   expectOk(await lookup()); // the key's site is then known to this process
   const gate = expectOk(await lookup());
   const proof = expectOk(await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } }));
-  return { widgetFirst, widget, widgetCached, consent, consentFirst, background, backgroundOne, confirm, gate, proof };
+  // A number already waiting for its confirmation asks again (the message is sent anew).
+  const consentAgain = expectOk(await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(1), choice: 'yes', ...w })), 202);
+  return { widgetFirst, widget, widgetCached, consent, consentAgain, consentFirst, background, backgroundOne, confirm, gate, proof };
 }
 
 function assertBudgets(t: RouteTrips) {
   expect(t.widgetCached, 'widget document, cached').toBe(BUDGETS.widgetCached);
   expect(t.widget, 'widget document').toBeLessThanOrEqual(BUDGETS.widget);
   expect(t.consent, 'consent POST').toBeLessThanOrEqual(BUDGETS.consent);
+  expect(t.consentAgain, 'consent POST, number already pending').toBeLessThanOrEqual(BUDGETS.consent);
   expect(t.confirm, 'confirm POST').toBeLessThanOrEqual(BUDGETS.confirm);
   expect(t.gate, 'send gate lookup').toBe(BUDGETS.gate);
   expect(t.proof, 'proof GET').toBeLessThanOrEqual(BUDGETS.proof);

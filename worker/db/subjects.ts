@@ -47,6 +47,23 @@ export function subjectsRepo(store: Store) {
       return rows[0] ?? null;
     },
     /**
+     * What an opt-in reads, in one query: the subject, its pending consent if any, and how many confirmation messages
+     * it was sent after `since` (the per-number limit). Null for a number never seen.
+     */
+    async forRequest(siteId: string, phoneIndex: string, since: number) {
+      const rows = await db
+        .select({
+          subject: subjects,
+          pending: consents,
+          sentSince: sql<number>`(SELECT COUNT(*) FROM outbox o WHERE o.subject_id = ${subjects.id} AND o.kind = 'confirm-request' AND o.created_at > ${since})`,
+        })
+        .from(subjects)
+        .leftJoin(consents, sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} AND c.status = 'pending' LIMIT 1)`)
+        .where(and(eq(subjects.siteId, siteId), eq(subjects.phoneIndex, phoneIndex)))
+        .limit(1);
+      return rows[0] ?? null;
+    },
+    /**
      * The send gate's whole read in one query: the subject, whether it is suppressed, and its latest consent.
      * Null when the number is unknown (its suppression is then read on its own).
      */

@@ -11,6 +11,9 @@ import type { Site } from './sites.ts';
 export type ChallengeVerifier = (site: Site, token: string, ip: string | undefined) => Promise<boolean>;
 
 const DAY = 86_400_000;
+
+/** Where the per-number window of guardNumber starts now. */
+export const numberWindowStart = (ctx: Pick<DomainContext, 'clock'>) => ctx.clock() - DAY;
 const HOUR = 3_600_000;
 
 /**
@@ -55,9 +58,10 @@ async function addressKey(ctx: DomainContext, site: Site, ip: string | undefined
 }
 
 /** At most `perNumberPerDay` confirmation SMS to one number in any 24 hours (counted from the outbox itself). */
-export async function guardNumber(ctx: DomainContext, site: Site, subjectId: string): Promise<void> {
+/** `sentSince`: the count of confirmation messages in the window when the caller already read it (see numberWindowStart). */
+export async function guardNumber(ctx: DomainContext, site: Site, subjectId: string, sentSince?: number): Promise<void> {
   const since = ctx.clock() - DAY;
-  const sent = await ctx.outbox.countConfirmRequests(subjectId, since);
+  const sent = sentSince ?? (await ctx.outbox.countConfirmRequests(subjectId, since));
   if (sent < site.config.limits.perNumberPerDay) return;
   const oldest = (await ctx.outbox.oldestConfirmRequest(subjectId, since)) ?? ctx.clock();
   const retryAfter = Math.max(1, Math.ceil((oldest + DAY - ctx.clock()) / 1000));

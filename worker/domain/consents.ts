@@ -3,14 +3,14 @@
 import { storeKey, type Statement } from '../db/client.ts';
 import type { ConsentRow } from '../db/consents.ts';
 import type { SubjectRow } from '../db/subjects.ts';
-import { AppError, StorageUnavailable } from '../errors.ts';
+import { AppError, StorageUnavailable, storageFault } from '../errors.ts';
 import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
 import { systemMessage } from '../sms/template.ts';
 import type { DomainContext } from './context.ts';
 import { consentChange, newEvent } from './events.ts';
 import { maskPhone, normalisePhone } from './phone.ts';
 import { allowedCountries } from './site-config.ts';
-import { guardAbuse, guardDecline, guardNumber, type ChallengeVerifier } from './abuse.ts';
+import { guardAbuse, guardDecline, guardNumber, numberWindowStart, type ChallengeVerifier } from './abuse.ts';
 import { browserFamily, pageOriginAndPath, truncateIp } from './client-info.ts';
 import type { Site } from './sites.ts';
 import { servedUnrecorded } from './widget.ts';
@@ -93,7 +93,8 @@ export async function requestConsent(
       return await requestOnce(ctx, site, req, phone.e164, phone.country, phoneIndex, policySha256);
     } catch (error) {
       // A concurrent first request for the same number wins the subject insert: retry once as a known subject.
-      if (attempt >= 2 || error instanceof AppError) throw error;
+      // (Storage faults are not retried: the store is failing, and the visitor is told to retry.)
+      if (attempt >= 2 || error instanceof AppError || storageFault(error)) throw error;
     }
   }
 }
@@ -110,8 +111,9 @@ async function requestOnce(
   const now = ctx.clock();
   const expiresAt = now + site.config.pendingTtlHours * 3_600_000;
   const statements: Statement[] = [];
-  let subject = await ctx.subjects.byIndex(site.id, phoneIndex);
-  const isNew = !subject;
+  // The subject, its pending consent and its recent confirmation messages, in one read.
+  const view = await ctx.subjects.forRequest(site.id, phoneIndex, numberWindowStart(ctx));
+  let subject = view?.subject ?? null;
   if (!subject || !subject.wrappedKey) {
     const id = subject?.id ?? newId(ctx.random);
     const wrappedKey = await ctx.sealer.newSubjectKey(id);
@@ -133,9 +135,8 @@ async function requestOnce(
   const token = newToken(ctx.random);
   const tokenHash = await sha256Hex(token);
   const opId = newId(ctx.random);
-  if (statements.length === 0) await guardNumber(ctx, site, subject.id);
-  // A number seen for the first time has no consent yet: one read less on the commonest path.
-  const pending = isNew ? null : await ctx.consents.pendingForSubject(subject.id);
+  if (statements.length === 0) await guardNumber(ctx, site, subject.id, view?.sentSince);
+  const pending = view?.pending ?? null;
   const consentId = pending?.id ?? newId(ctx.random);
   const guard = ctx.consents.changed(consentId, opId);
   const event = await newEvent(ctx, {
@@ -206,9 +207,11 @@ async function requestOnce(
       guard,
     ),
   );
-  await ctx.store.batch(statements as [Statement, ...Statement[]]);
-  // A new consent has a fresh id: nothing can have raced it. A resent one may have changed meanwhile.
-  const after = pending ? await ctx.consents.byId(consentId) : { lastOpId: opId };
+  // A new consent has a fresh id: nothing can have raced it. A resent one may have changed meanwhile: it is read
+  // back in the same round trip.
+  if (pending) statements.push(ctx.consents.row(consentId));
+  const results = await ctx.store.batch(statements as [Statement, ...Statement[]]);
+  const after = pending ? ((results.at(-1) as ConsentRow[])[0] ?? null) : { lastOpId: opId };
   if (!after || after.lastOpId !== opId) {
     // The pending consent changed under us (confirmed, withdrawn or expired): start over as a new request.
     throw new Error('consent changed concurrently');
