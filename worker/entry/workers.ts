@@ -12,7 +12,7 @@ import { libsqlWebStore } from '../db/libsql-web.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoSite } from '../domain/demo.ts';
 import { EnvError, parseEnv } from '../env.ts';
-import { AppError, problemResponse } from '../errors.ts';
+import { AppError, problemResponse, storageFault } from '../errors.ts';
 import { migrations } from '../generated/migrations.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
 import { createJobs } from '../jobs.ts';
@@ -113,6 +113,9 @@ function runtimeFor(env: Record<string, unknown>, origin: string): Promise<Runti
 }
 
 function startupProblem(error: unknown): Response {
+  // The database failing at start (unreachable, full, read-only) is a 503 to retry, not a configuration error.
+  const fault = storageFault(error);
+  if (fault) return problemResponse(fault);
   const detail = error instanceof EnvError ? error.message : 'The service could not start; see the logs.';
   if (!(error instanceof EnvError)) console.error(JSON.stringify({ level: 'error', msg: 'startup failed', error: (error as Error)?.message?.slice(0, 300), stack: (error as Error)?.stack?.slice(0, 800) }));
   return problemResponse(new AppError('misconfigured', 500, detail));
