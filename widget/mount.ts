@@ -21,8 +21,10 @@ export async function mountWidget(host: HTMLElement, options: MountOptions & { a
   try {
     // No locale given: the server picks from the visitor's languages (Accept-Language), then the site's default.
     doc = options.doc ?? seed.doc ?? (await (await fetch(base + 'widget?locale=' + encodeURIComponent(options.locale ?? ''))).json());
-  } catch {
-    emit('error', { code: 'network' });
+    // A problem instead (unknown site, no policy published yet): reported with its own code.
+    if (!doc.texts) throw doc;
+  } catch (problem) {
+    emit('error', { code: (problem as { code?: string }).code || 'network' });
     return;
   }
   // A form that could only be refused is not shown. The server words the reason (it names the origin and the site,

@@ -193,5 +193,8 @@ describe.skipIf(!browser)('widget: visitor language, colour scheme, widths, orig
     // No form that could only be refused.
     expect(await page.locator('button[data-choice="yes"]').count()).toBe(0);
     expect(target.posts).toHaveLength(0);
+    // A site that does not exist is reported with the server's problem code, not a crash.
+    await page.evaluate(() => (window as any).Assent.mount(document.body.appendChild(document.createElement('div')), { site: 'no-such-site' }));
+    expect((await page.evaluate(() => (window as any).__errors)).map((e: { code: string }) => e.code)).toEqual(['origin_not_allowed', 'not_found']);
   });
 });
