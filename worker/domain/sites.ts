@@ -36,7 +36,8 @@ export async function loadSite(ctx: Pick<DomainContext, 'sites' | 'store' | 'clo
   if (!row) throw notFound(`No site "${siteId.slice(0, 64)}".`);
   const { config, clear } = await openConfig(ctx.sealer, row.id, row.config);
   // A row written before secrets were sealed is sealed now (unless a PUT rewrote it meanwhile).
-  if (clear) await ctx.sites.replaceConfigIf(row.id, row.config, await sealConfig(ctx.sealer, row.id, config));
+  // A failed write only postpones it to the next load: the configuration read is good either way.
+  if (clear) await ctx.sites.replaceConfigIf(row.id, row.config, await sealConfig(ctx.sealer, row.id, config)).catch(() => false);
   const site = { id: row.id, config: storedConfigSchema.parse(config) as SiteConfig };
   if (cache.size > 1000) cache.clear();
   cache.set(siteId, { site, until: now + SITE_TTL_MS });
@@ -83,9 +84,9 @@ export async function replaceSiteConfig(
       errors: [{ path: [options.prefix, 'sms.apiBaseUrl'].filter(Boolean).join('.'), message: 'Only the platform admin may set or change this.' }],
     });
   }
+  assertSmsUrls(config.sms, ctx.outbound, options.prefix); // a local callback also needs this server's permission
   const switchErrors = providerSwitchErrors(site.config.sms, config.sms, await publishedFacts(ctx, site.id));
   if (switchErrors.length > 0) throw configRefusal(switchErrors);
-  assertSmsUrls(config.sms, ctx.outbound); // a local callback also needs this server's permission
   await ctx.sites.updateConfig(site.id, await sealConfig(ctx.sealer, site.id, config), ctx.clock());
   forgetSite(ctx, site.id);
   return config;

@@ -117,12 +117,12 @@ export function safeFetch(policy: OutboundPolicy, doFetch: typeof fetch = global
  * At save time (PUT/POST of a site): the SMS URLs the schema let through must also suit this server's setting —
  * a local callback needs ASSENT_ALLOW_LOCAL_CALLBACKS=1 in dev mode. 422 naming the field otherwise.
  */
-export function assertSmsUrls(sms: object, policy: OutboundPolicy = { allowLocal: false }): void {
+export function assertSmsUrls(sms: object, policy: OutboundPolicy = { allowLocal: false }, prefix?: string): void {
   const errors: FieldError[] = [];
   for (const key of ['url', 'apiBaseUrl'] as const) {
     const value = (sms as Record<string, unknown>)[key];
     const problem = typeof value === 'string' ? localCallbackProblem(value, policy) : null;
-    if (problem) errors.push({ path: `sms.${key}`, message: problem });
+    if (problem) errors.push({ path: [prefix, 'sms', key].filter(Boolean).join('.'), message: problem });
   }
   if (errors.length > 0) {
     throw new AppError('validation_failed', 422, `Invalid value for: ${errors.map((e) => e.path).join(', ')}.`, { errors });
