@@ -63,6 +63,18 @@ export interface AppDeps {
 }
 
 const MAX_BODY = 16 * 1024;
+/** The bulk gate takes up to 1,000 numbers of up to 40 characters each. */
+const MAX_BULK_BODY = 64 * 1024;
+const BULK_PATH = /^\/v1\/sites\/[^/]+\/subscribers\/check$/;
+const limitBody = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new AppError('body_too_large', 413, `The body is larger than ${maxSize} bytes.`, {
+        errors: [{ path: '(body)', message: `At most ${maxSize} bytes.` }],
+      });
+    },
+  });
 
 const ONLY_HSTS = {
   crossOriginResourcePolicy: false,
@@ -130,16 +142,11 @@ export function createApp(input: AppDeps) {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY,
-      onError: () => {
-        throw new AppError('body_too_large', 413, `The body is larger than ${MAX_BODY} bytes.`, {
-          errors: [{ path: '(body)', message: `At most ${MAX_BODY} bytes.` }],
-        });
-      },
-    }),
-  );
+  const standardBody = limitBody(MAX_BODY);
+  const bulkBody = limitBody(MAX_BULK_BODY);
+  app.use(function limitBodies(c, next) {
+    return (BULK_PATH.test(c.req.path) ? bulkBody : standardBody)(c, next);
+  });
 
   app.route('/', systemRoutes());
   app.route('/', siteRoutes());

@@ -128,6 +128,20 @@ describe('the bulk gate', () => {
     expect(body.results[777]).toEqual({ canSend: true, status: 'confirmed' });
   });
 
+  it('takes 1,000 numbers in their longest national forms (a body over the usual 16 KB), and no more than 64 KB', async () => {
+    const phones = Array.from({ length: 1000 }, (_, i) => `+33 (0)6 10 ${String(i).padStart(4, '0').replace(/(..)(..)/, '$1 $2')} 00`);
+    expect(JSON.stringify({ phones }).length).toBeGreaterThan(16 * 1024);
+    const { status, body } = await check(phones);
+    expect(status).toBe(200);
+    expect(body.results).toHaveLength(1000);
+    expect(body.results[0]).toEqual({ canSend: false, status: 'none', reason: 'no-consent' });
+    const tooBig = await h.app.request('/v1/sites/demo/subscribers/check', json({ phones: Array(1000).fill('6'.repeat(40)), pad: 'x'.repeat(30_000) }, admin));
+    expect(tooBig.status).toBe(413);
+    // Elsewhere the usual limit holds.
+    const lookupBig = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '0612345678', pad: 'x'.repeat(17_000) }, admin));
+    expect(lookupBig.status).toBe(413);
+  });
+
   it('refuses an empty list, more than 1,000, and entries that are not strings, naming the field', async () => {
     for (const [phones, path] of [[[], 'phones'], [Array(1001).fill('0612345678'), 'phones'], [['0612345678', 42], 'phones.1'], ['0612345678', 'phones']] as const) {
       const { status, body } = await check(phones);
