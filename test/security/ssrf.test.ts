@@ -52,6 +52,11 @@ const REFUSED = [
   'https://user:pass@hooks.example.com/sms',
   'https://hooks.example.com@127.0.0.1/sms',
   'http://hooks.example.com/sms',
+  'http://hooks.example.com\\@localhost:9999/sms',
+  'http://hooks.example.com\\@127.0.0.1:9999/sms',
+  'https://%31%32%37.0.0.1/sms',
+  'https://127\u30020\u30020\u30021/sms',
+  'https://\u24db\u24de\u24d2\u24d0\u24db\u24d7\u24de\u24e2\u24e3/sms',
   'not a url',
 ];
 /** The local forms ASSENT_ALLOW_LOCAL_CALLBACKS=1 opens in dev (and nothing more). */
