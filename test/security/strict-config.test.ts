@@ -39,6 +39,8 @@ describe('strict site configuration', () => {
     ['locales', { locales: Array.from({ length: 21 }, () => 'fr') }],
     ['limits.perDay', { limits: { ...demoSiteConfig.limits, perDay: 5 } }],
     ['inboundSecret', { inboundSecret: 's'.repeat(501) }],
+    ['quietHours.holidays', { quietHours: { windows: Array(7).fill([480, 1200]), holidays: Array(401).fill('2027-01-01') } }],
+    ['quietHours.weekends', { quietHours: { windows: Array(7).fill(null), holidays: 'none', weekends: false } }],
     ['challenge.secret', { challenge: { provider: 'turnstile', siteKey: 'k', secret: 7 } }],
     ['policy.controller.fax', { policy: { ...demoSiteConfig.policy, controller: { ...demoSiteConfig.policy!.controller, fax: '01' } } }],
     ['policy.controller.name', { policy: { ...demoSiteConfig.policy, controller: { ...demoSiteConfig.policy!.controller, name: 'n'.repeat(201) } } }],

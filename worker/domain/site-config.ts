@@ -84,7 +84,11 @@ const shape = {
   policy: ownerFactsSchema.optional(),
   sms: smsConfigSchema.default({ provider: 'console' }),
   /** Marketing sending windows in `timezone` (default: Mon–Sat 08:00–20:00, no public holidays in France). */
-  quietHours: quietHoursRulesSchema.omit({ timezone: true }).strict().optional(),
+  quietHours: quietHoursRulesSchema
+    .omit({ timezone: true })
+    .strict()
+    .refine((q) => !Array.isArray(q.holidays) || q.holidays.length <= 400, { path: ['holidays'], message: 'At most 400 dates.' })
+    .optional(),
   /** Shared secret for POST /v1/sites/{site}/inbound/generic and delivery webhooks (Standard Webhooks). */
   inboundSecret: secret(16).optional(),
   /** Cloudflare Turnstile site key: the widget asks for a challenge when limits are near. */
