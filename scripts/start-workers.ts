@@ -48,6 +48,8 @@ export async function startWorkers(
     persist?: boolean;
     /** How often the scheduled handler fires (default 60 000 ms, as the cron; 0: only when `scheduled()` is called). */
     cronMs?: number;
+    /** Where Miniflare's own messages go (default: the console, warnings only when quiet). */
+    log?: Log;
   } = {},
 ): Promise<WorkersServer> {
   const raw = { ...(options.env ?? process.env) };
@@ -77,7 +79,10 @@ export async function startWorkers(
     cf: false,
     host: raw.HOST ?? '127.0.0.1',
     port: env.PORT,
-    log: new Log(options.quiet ? LogLevel.WARN : LogLevel.INFO),
+    log: options.log ?? new Log(options.quiet ? LogLevel.WARN : LogLevel.INFO),
+    // Miniflare's own request lines print raw paths, and paths carry link tokens; the app's access log (route
+    // patterns only) is the request log.
+    logRequests: false,
     ...(options.quiet ? { handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => { out.resume(); err.pipe(process.stderr); } } : {}),
   });
   const url = (await mf.ready).toString().replace(/\/$/, '');
