@@ -79,7 +79,7 @@ export async function exportSubscriber(ctx: DomainContext, site: Site, subscribe
         status: c.status,
         locale: c.locale,
         policyVersion: c.policyVersion,
-        collection: { method: c.collectionMethod, at: iso(c.requestedAt), pageUrl: c.pageUrl, ipPrefix: c.ipPrefix, userAgent: c.userAgent },
+        collection: { method: c.collectionMethod, at: iso(c.requestedAt), pageUrl: c.pageUrl, ipPrefix: c.ipPrefix, browser: c.userAgent },
         confirmation: c.confirmedAt
           ? { method: c.confirmMethod, at: iso(c.confirmedAt), ipPrefix: c.confirmIpPrefix, browser: c.confirmBrowser, channel: c.confirmChannel }
           : null,
