@@ -310,4 +310,16 @@ describe('Node: the connection goes only to the address that was checked (DNS re
     expect(await res.json()).toEqual({ id: 'hook-1' });
     expect(hits).toEqual([{ method: 'POST', url: '/sms?x=1' }]);
   });
+
+  it('an answer larger than 1 MB is cut off instead of held in memory', async () => {
+    const big = createServer((_req, res) => res.writeHead(200).end(Buffer.alloc(3 * 1024 * 1024, 120)));
+    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+    try {
+      const fetchBig = pinnedFetch({ allowLocal: true, resolve: async () => ['127.0.0.1'] });
+      await expect(fetchBig(`http://big.attacker.example:${(big.address() as AddressInfo).port}/`)).rejects.toThrow(/larger than/);
+    } finally {
+      big.closeAllConnections();
+      big.close();
+    }
+  });
 });

@@ -8,6 +8,8 @@ import { isLoopbackAddress, isPublicAddress } from '../net/addresses.ts';
 import { OutboundRefusedError, type OutboundPolicy, type Resolver } from '../net/outbound.ts';
 
 const NO_BODY = new Set([101, 204, 205, 304]);
+/** A provider's answer is a small JSON document; a larger one is cut off rather than held in memory. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 function responseOf(res: IncomingMessage, body: Buffer): Response {
   const headers = new Headers();
@@ -45,7 +47,12 @@ export function pinnedFetch(policy: Pick<OutboundPolicy, 'allowLocal'> & { resol
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(url, { method: init.method ?? 'GET', headers, lookup, ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) req.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
+          else chunks.push(chunk);
+        });
         res.on('end', () => resolve(responseOf(res, Buffer.concat(chunks))));
         res.on('error', reject);
       });
