@@ -141,7 +141,7 @@ export function widgetRoutes() {
 
   app.get('/s/:site', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    return hostedPage(c, site, 'idle', acceptedLocale(c, site));
+    return hostedPage(c, site, 'idle', widgetLocale(c, site, c.req.query('locale')));
   });
 
   app.post('/s/:site', async (c) => {
