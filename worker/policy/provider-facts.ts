@@ -40,7 +40,7 @@ export function countryCode(text: string): string | null {
       }
     }
   }
-  const trimmed = text.trim();
+  const trimmed = text.trim().replace(/^(?:(?:the|les?|la)\s+|l['’]\s*)/i, '');
   if (/^[A-Z]{2}$/.test(trimmed) && byName.get(normalize(new Intl.DisplayNames(['en'], { type: 'region' }).of(trimmed) ?? '')) === trimmed) return trimmed;
   return byName.get(normalize(trimmed)) ?? null;
 }
