@@ -32,9 +32,10 @@ export function countryCode(text: string): string | null {
     for (let a = 65; a <= 90; a++) {
       for (let b = 65; b <= 90; b++) {
         const code = String.fromCharCode(a, b);
+        // Retired codes (DD, FX, SU…) are named as their successors: keep the current code only.
+        if (Intl.getCanonicalLocales(`und-${code}`)[0] !== `und-${code}`) continue;
         for (const dn of names) {
           const name = dn.of(code);
-          // First code wins: FR keeps "France" (FX, "Metropolitan France", may also be named so).
           if (name && name !== code && !byName.has(normalize(name))) byName.set(normalize(name), code);
         }
       }
