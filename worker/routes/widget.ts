@@ -148,8 +148,14 @@ export function widgetRoutes() {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const raw = Object.fromEntries(new URLSearchParams(await c.req.text()));
     // The hosted form is ours: a form on another site posting here (to make us text a number) is refused.
-    await assertOwnForm(c, site.id, raw.formToken);
     const locale = typeof raw.locale === 'string' ? raw.locale : acceptedLocale(c, site);
+    try {
+      await assertOwnForm(c, site.id, raw.formToken);
+    } catch (error) {
+      // A person (an older browser, a page left open for hours) gets the form again, with a fresh token.
+      if (error instanceof AppError && error.code === 'cross_site_form') return hostedPage(c, site, { kind: 'error', code: error.code }, locale, 403);
+      throw error;
+    }
     const parsed = formSchema.safeParse(raw);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? 'phone');
