@@ -17,7 +17,7 @@ import { jsonLogger, type Logger } from './log.ts';
 import type { OutboundPolicy } from './net/outbound.ts';
 import type { ProviderFor } from './sms/router.ts';
 import type { DevOutbox } from './sms/providers/console.ts';
-import { conditional } from './routes/conditional.ts';
+import { conditional } from './http-conditional.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { devRoutes } from './routes/dev.ts';
 import { consoleRoutes } from './console/routes.ts';

@@ -1,7 +1,7 @@
 // What a subscriber sees and may do from the unsubscribe link in their SMS (the link proves they hold the phone):
 // their consents for this site with proofs and evidence, withdrawal, and erasure (GDPR Art. 17).
 import type { ConsentRow } from '../db/consents.ts';
-import { proofUrl } from './consents.ts';
+import { proofUrl, withdrawAll } from './consents.ts';
 import type { DomainContext } from './context.ts';
 import { eraseSubject } from './subscribers.ts';
 
@@ -63,4 +63,10 @@ export async function eraseOwnNumber(ctx: DomainContext, consent: ConsentRow): P
   if (!subject || subject.erasedAt) return { erased: false };
   await eraseSubject(ctx, subject, { reason: 'request', suppress: true });
   return { erased: true };
+}
+
+/** Unsubscribe from the link: every consent of the number is withdrawn and the number suppressed. Idempotent. */
+export async function withdrawOwn(ctx: DomainContext, consent: ConsentRow): Promise<void> {
+  const subject = await ctx.subjects.byId(consent.subjectId);
+  if (subject && !subject.erasedAt) await withdrawAll(ctx, subject, { method: 'link' });
 }

@@ -1,13 +1,13 @@
 // /c/{token} (confirm) and /u/{token} (the subscriber's own page: consents, unsubscribe, erase): GET shows a page
 // and changes nothing; POST acts, idempotently.
 import { Hono } from 'hono';
-import { confirmConsent, proofUrl, withdrawAll } from '../domain/consents.ts';
+import { confirmConsent, proofUrl } from '../domain/consents.ts';
 import type { DomainContext } from '../domain/context.ts';
 import { loadSite } from '../domain/sites.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http.ts';
 import { linkPage, subscriberPage, type LinkPageState, type SubscriberStep } from '../pages/links.tsx';
-import { eraseOwnNumber, ownView } from '../domain/subscriber-self.ts';
+import { eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscriber-self.ts';
 import type { ConsentRow } from '../db/consents.ts';
 import type { Site } from '../domain/sites.ts';
 import { pageHeaders } from '../pages/layout.tsx';
@@ -103,8 +103,7 @@ export function linkRoutes() {
       return html(c, await ownPage(c, found, 'erased'));
     }
     // No action (older pages, scripted clients) or "unsubscribe": withdraw every consent of the number.
-    const subject = await c.var.ctx.subjects.byId(consent.subjectId);
-    if (subject && !subject.erasedAt) await withdrawAll(c.var.ctx, subject, { method: 'link' });
+    await withdrawOwn(c.var.ctx, consent);
     return html(c, await ownPage(c, found, 'withdrawn'));
   });
 

@@ -13,7 +13,7 @@ import { demoPage } from '../pages/demo.tsx';
 import { toBase64 } from '../crypto/encoding.ts';
 import { consentBodySchema } from './consents.ts';
 import { assertOwnForm, formTokenFor } from './hosted-form-guard.ts';
-import { conditional } from './conditional.ts';
+import { conditional } from '../http-conditional.ts';
 import { originOk } from './cors.ts';
 
 export const hashedWidgetPath = `/widget-${widgetBundle.sha256.slice(0, 16)}.js`;
