@@ -15,14 +15,17 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-/** The token the page rendered into its form, read as a browser would find it. */
-async function renderedToken(site = 'demo'): Promise<string> {
-  const html = await (await h.app.request(`/s/${site}?locale=fr`)).text();
-  const form = /<form\b[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+/** What a browser keeps from our page: the token rendered into its form and the nonce cookie it is bound to. */
+async function renderedForm(cookie?: string): Promise<{ token: string; cookie: string }> {
+  const res = await h.app.request('/s/demo?locale=fr', cookie ? { headers: { cookie } } : {});
+  const form = /<form\b[^>]*>([\s\S]*?)<\/form>/.exec(await res.text())?.[1] ?? '';
   const token = /<input type="hidden" name="formToken" value="([^"]+)">/.exec(form)?.[1];
   expect(token, 'the token sits inside the form').toBeTruthy();
-  return token!;
+  const set = res.headers.get('set-cookie') ?? '';
+  expect(set).toMatch(/^assent_form=[A-Za-z0-9_-]{22}; Max-Age=7200; Path=\/s\/; HttpOnly; SameSite=Strict$/);
+  return { token: token!, cookie: set.split(';')[0]! };
 }
+const renderedToken = async () => (await renderedForm()).token;
 
 async function post(headers: Record<string, string>, extra: Record<string, string> = {}) {
   const w = await widgetFor(h);
@@ -62,16 +65,25 @@ describe('refused: posts that did not come from our page', () => {
   });
 
   it('no fetch metadata and a token that is missing, tampered, expired, for another site or under another key', async () => {
-    const token = await renderedToken();
-    await expectRefused(await post({}));
-    await expectRefused(await post({}, { formToken: `${token.slice(0, -2)}AA` }));
-    await expectRefused(await post({}, { formToken: token.replace(/^\d+/, (t) => String(Number(t) + 1)) }));
-    await expectRefused(await post({}, { formToken: await signFormToken(h.deps.keys.seed, 'other-site', h.now(), FORM_TOKEN_TTL_MS) }));
-    await expectRefused(await post({}, { formToken: await signFormToken(new Uint8Array(32).fill(9), 'demo', h.now(), FORM_TOKEN_TTL_MS) }));
+    const { token, cookie } = await renderedForm();
+    const nonce = cookie.split('=')[1]!;
+    await expectRefused(await post({ cookie }));
+    await expectRefused(await post({ cookie }, { formToken: `${token.slice(0, -2)}AA` }));
+    await expectRefused(await post({ cookie }, { formToken: token.replace(/^\d+/, (t) => String(Number(t) + 1)) }));
+    await expectRefused(await post({ cookie }, { formToken: await signFormToken(h.deps.keys.seed, 'other-site', nonce, h.now(), FORM_TOKEN_TTL_MS) }));
+    await expectRefused(await post({ cookie }, { formToken: await signFormToken(new Uint8Array(32).fill(9), 'demo', nonce, h.now(), FORM_TOKEN_TTL_MS) }));
     // A token dated far ahead (minted by someone holding a key) is not accepted either.
-    await expectRefused(await post({}, { formToken: token.replace(/^\d+/, String(h.now() + 10 * FORM_TOKEN_TTL_MS)) }));
+    await expectRefused(await post({ cookie }, { formToken: token.replace(/^\d+/, String(h.now() + 10 * FORM_TOKEN_TTL_MS)) }));
     h.advance(FORM_TOKEN_TTL_MS + 1);
-    await expectRefused(await post({}, { formToken: token }));
+    await expectRefused(await post({ cookie }, { formToken: token }));
+  });
+
+  it('a token another server fetched from our page: bound to that server’s nonce, not the visitor’s', async () => {
+    const attacker = await renderedForm(); // the attacking site's server loads /s/demo and keeps the token
+    const visitor = await renderedForm(); // the visitor's browser has its own nonce (or none at all)
+    expect(visitor.cookie).not.toBe(attacker.cookie);
+    await expectRefused(await post({ origin: 'null', cookie: visitor.cookie }, { formToken: attacker.token }));
+    await expectRefused(await post({ origin: 'null' }, { formToken: attacker.token }));
   });
 });
 
@@ -82,8 +94,11 @@ describe('accepted: our own page', () => {
     expect(await res.text()).toContain('+33 6 •• •• •• 78');
   });
 
-  it('a browser without fetch metadata returns the token rendered into the page', async () => {
-    const res = await post({ origin: 'null' }, { formToken: await renderedToken() });
+  it('a browser without fetch metadata returns the token rendered into the page, with its nonce cookie', async () => {
+    const { token, cookie } = await renderedForm();
+    // A second tab keeps the same nonce, so the first tab's form still goes through.
+    expect((await renderedForm(cookie)).cookie).toBe(cookie);
+    const res = await post({ origin: 'null', cookie }, { formToken: token });
     expect(res.status).toBe(202);
     await h.flush();
     expect(h.outbox.list().map((m) => m.to)).toEqual(['+33612345678']);
