@@ -32,7 +32,7 @@ function writtenHost(raw: string): string {
 /** True for the only local forms ASSENT_ALLOW_LOCAL_CALLBACKS opens: 127.0.0.1 and localhost, written so. */
 function isLocalCallback(raw: string, url: URL): boolean {
   const host = writtenHost(raw);
-  // Both as written and as parsed: `http://evil.example\\@localhost` is written with "localhost" but goes to evil.
+  // Both as written and as parsed: `http://evil.example\@localhost` is written with "localhost" but goes to evil.
   return (url.protocol === 'http:' || url.protocol === 'https:') && (host === '127.0.0.1' || host === 'localhost') && url.hostname === host;
 }
 
