@@ -28,6 +28,8 @@ export interface RouteTrips {
   confirm: number;
   gate: number;
   proof: number;
+  proofPage: number;
+  evidence: number;
 }
 
 /**
@@ -64,9 +66,11 @@ export async function measureRoutes(h: Harness, jobsTrips: RoundTrips): Promise<
   expectOk(await lookup()); // the key's site is then known to this process
   const gate = expectOk(await lookup());
   const proof = expectOk(await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } }));
+  const proofPage = expectOk(await h.app.request(`/proofs/${consentId}`)); // the HTML page quotes the texts shown
+  const evidence = expectOk(await h.app.request(`/proofs/${consentId}/evidence`));
   // A number already waiting for its confirmation asks again (the message is sent anew).
   const consentAgain = expectOk(await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(1), choice: 'yes', ...w })), 202);
-  return { widgetFirst, widget, widgetCached, consent, consentAgain, consentFirst, background, backgroundOne, confirm, gate, proof };
+  return { widgetFirst, widget, widgetCached, consent, consentAgain, consentFirst, background, backgroundOne, confirm, gate, proof, proofPage, evidence };
 }
 
 function assertBudgets(t: RouteTrips) {
@@ -77,6 +81,8 @@ function assertBudgets(t: RouteTrips) {
   expect(t.confirm, 'confirm POST').toBeLessThanOrEqual(BUDGETS.confirm);
   expect(t.gate, 'send gate lookup').toBe(BUDGETS.gate);
   expect(t.proof, 'proof GET').toBeLessThanOrEqual(BUDGETS.proof);
+  expect(t.proofPage, 'proof GET (HTML page)').toBeLessThanOrEqual(BUDGETS.proof);
+  expect(t.evidence, 'evidence file').toBeLessThanOrEqual(BUDGETS.proof);
   expect(t.background, 'background work of one opt-in (send + log)').toBeLessThanOrEqual(BUDGETS.backgroundPerOptIn);
 }
 

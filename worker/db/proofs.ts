@@ -1,8 +1,8 @@
-// What a proof document reads, in one round trip: the consent, its subject, the policy version it cites, the site's
-// log head and the consent's leaves, as one batch of reads keyed by the consent id alone.
+// What a proof document reads, in one round trip: the consent, its subject, the policy version and widget texts it
+// cites, the site's log head and the consent's leaves, as one batch of reads keyed by the consent id alone.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Statement, Store } from './client.ts';
-import { consents, logHeads, logLeaves, policyVersions, subjects } from './schema.ts';
+import { consents, logHeads, logLeaves, policyVersions, subjects, widgetTexts } from './schema.ts';
 
 type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
 
@@ -13,6 +13,8 @@ export interface ProofRows {
   head: Row<typeof logHeads> | null;
   /** In log order. */
   leaves: Row<typeof logLeaves>[];
+  /** The widget texts the consent cites, as recorded when served. */
+  texts: Row<typeof widgetTexts> | null;
 }
 
 export function proofsRepo(store: Store) {
@@ -37,16 +39,29 @@ export function proofsRepo(store: Store) {
           .from(logLeaves)
           .where(and(sql`${logLeaves.siteId} = ${ofConsent('site_id')}`, eq(logLeaves.consentId, consentId)))
           .orderBy(asc(logLeaves.idx)),
+        db
+          .select()
+          .from(widgetTexts)
+          .where(sql`(${widgetTexts.siteId}, ${widgetTexts.sha256}) = ${ofConsent('site_id, text_sha256')}`)
+          .limit(1),
       ];
-      const [consent, subject, policy, head, leaves] = (await store.batch(statements)) as [
+      const [consent, subject, policy, head, leaves, texts] = (await store.batch(statements)) as [
         Row<typeof consents>[],
         Row<typeof subjects>[],
         Row<typeof policyVersions>[],
         Row<typeof logHeads>[],
         Row<typeof logLeaves>[],
+        Row<typeof widgetTexts>[],
       ];
       if (!consent[0]) return null;
-      return { consent: consent[0], subject: subject[0] ?? null, policy: policy[0] ?? null, head: head[0] ?? null, leaves };
+      return {
+        consent: consent[0],
+        subject: subject[0] ?? null,
+        policy: policy[0] ?? null,
+        head: head[0] ?? null,
+        leaves,
+        texts: texts[0] ?? null,
+      };
     },
   };
 }

@@ -5,7 +5,7 @@ import { publicJwks } from '../crypto/signing.ts';
 import { EVIDENCE_FORMAT, type Evidence } from '../verify/evidence.ts';
 import type { DomainContext } from './context.ts';
 import { logOrigin, previousVerifierKeys, verifierKey } from './log.ts';
-import { proofDocument } from './receipts.ts';
+import { proofSources } from './receipts.ts';
 
 function signingKid(jws: string): string | undefined {
   const header = JSON.parse(fromUtf8(fromBase64Url(jws.split('.')[0] ?? ''))) as { kid?: unknown };
@@ -19,14 +19,11 @@ export async function shownTexts(ctx: DomainContext, site: string, sha256: strin
 }
 
 export async function evidenceFile(ctx: DomainContext, consentId: string): Promise<Evidence> {
-  const proof = await proofDocument(ctx, consentId);
-  const { site, notice } = proof.receipt;
-  const [policy, texts, key, previous] = await Promise.all([
-    ctx.policies.get(site, notice.policyVersion, notice.locale),
-    shownTexts(ctx, site, notice.widgetTextSha256),
-    verifierKey(ctx, site),
-    previousVerifierKeys(ctx, site),
-  ]);
+  // The policy version and the widget texts come with the proof's own reads.
+  const { doc: proof, policy, texts: shown } = await proofSources(ctx, consentId);
+  const { site } = proof.receipt;
+  const [key, previous] = await Promise.all([verifierKey(ctx, site), previousVerifierKeys(ctx, site)]);
+  const texts = shown ? { locale: shown.locale, policyVersion: shown.policyVersion, texts: JSON.parse(shown.texts) as Record<string, unknown> } : null;
   const kid = signingKid(proof.jws);
   return {
     format: EVIDENCE_FORMAT,

@@ -75,6 +75,11 @@ function confirmation(consent: ConsentRow) {
 }
 
 export async function proofDocument(ctx: DomainContext, consentId: string) {
+  return (await proofSources(ctx, consentId)).doc;
+}
+
+/** The proof document and what it was built from: the policy version and the widget texts the consent cites. */
+export async function proofSources(ctx: DomainContext, consentId: string) {
   // Two round trips: the consent with its subject, policy, log head and leaves in one batch, then every node the
   // inclusion paths need in one read.
   const read = /^[A-Za-z0-9_-]{22}$/.test(consentId) ? await ctx.proofs.rows(consentId) : null;
@@ -88,7 +93,7 @@ export async function proofDocument(ctx: DomainContext, consentId: string) {
   const entries = covered.map((l, i) => ({ index: l.idx, leaf: JSON.parse(l.leaf) as Record<string, unknown>, inclusion: paths[i]! }));
   const pending = leaves.filter((l) => l.idx >= head.size).map((l) => ({ index: l.idx, leaf: JSON.parse(l.leaf) as Record<string, unknown> }));
   const status: 'included' | 'pending' = pending.length > 0 || leaves.length === 0 ? 'pending' : 'included';
-  return { receipt, jws, log: { status, checkpoint: head.checkpoint, entries, pending } };
+  return { doc: { receipt, jws, log: { status, checkpoint: head.checkpoint, entries, pending } }, policy: read.policy, texts: read.texts };
 }
 
 export type ProofDocument = Awaited<ReturnType<typeof proofDocument>>;
