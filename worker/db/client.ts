@@ -25,6 +25,10 @@ export interface Store {
   readonly key?: object;
   /** The same database through a drizzle handle that reports each query it sends into `trips` (one per query). */
   countedDb?(trips: RoundTrips): Db;
+  /** A request's view (counting.ts): the store it views, whose `db` the prepared statements are built on. */
+  readonly base?: Store;
+  /** A request's view: where its prepared statements count their round trips (prepared.ts). */
+  readonly trips?: RoundTrips;
 }
 
 /** Database round trips of one request: how many (a batch is one) and the milliseconds spent waiting on them. */

@@ -1,20 +1,43 @@
 // Consents: lookups by token hash and subject, compare-and-set state changes, expiry scans.
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
-import type { Store } from './client.ts';
+import { and, asc, desc, eq, gt, is, lt, SQL, sql } from 'drizzle-orm';
+import type { Db, Store } from './client.ts';
+import { bind, exec, preparedFor } from './prepared.ts';
 import { consents, subjects } from './schema.ts';
 
 export type ConsentRow = typeof consents.$inferSelect;
 export type ConsentStatus = ConsentRow['status'];
 
+/** A batch guard made by `changed`: its consent and operation, so statements can use their prepared, guarded form. */
+export type ChangedGuard = SQL & { changed: { id: string; opId: string } };
+export const changedOf = (guard: SQL | undefined) => (guard as Partial<ChangedGuard> | undefined)?.changed;
+/** The expiry conditions a transition may add, marked so its prepared form can say them with a placeholder. */
+type ExpiryCondition = SQL & { expiry: { op: '>=' | '<'; at: number } };
+
+/** The hot statements (link pages, confirm, withdraw), built once per database. */
+function hot(db: Db) {
+  const byColumn = (column: typeof consents.id | typeof consents.confirmTokenHash | typeof consents.unsubscribeTokenHash) =>
+    db.select().from(consents).where(eq(column, sql.placeholder('value'))).limit(1).prepare();
+  return {
+    byId: byColumn(consents.id),
+    byConfirmToken: byColumn(consents.confirmTokenHash),
+    byUnsubscribeToken: byColumn(consents.unsubscribeTokenHash),
+    /** Compare-and-set transitions, one prepared statement per shape (set columns, from-states, expiry condition). */
+    transitions: new Map<string, unknown>(),
+  };
+}
+
 export function consentsRepo(store: Store) {
   const { db } = store;
   const one = async (where: SQL | undefined) => (await db.select().from(consents).where(where).limit(1))[0] ?? null;
+  const prepared = () => preparedFor(store, hot);
+  const first = async (query: { all(values: Record<string, unknown>): Promise<ConsentRow[]> }, value: string) =>
+    (await exec(store, () => query.all({ value })))[0] ?? null;
   return {
-    byId: (id: string) => one(eq(consents.id, id)),
+    byId: (id: string) => first(prepared().byId, id),
     /** The consent as a statement to put in a batch (read back in the same round trip as a change). */
-    row: (id: string) => db.select().from(consents).where(eq(consents.id, id)).limit(1),
-    byConfirmToken: (hash: string) => one(eq(consents.confirmTokenHash, hash)),
-    byUnsubscribeToken: (hash: string) => one(eq(consents.unsubscribeTokenHash, hash)),
+    row: (id: string) => bind(prepared().byId, { value: id }),
+    byConfirmToken: (hash: string) => first(prepared().byConfirmToken, hash),
+    byUnsubscribeToken: (hash: string) => first(prepared().byUnsubscribeToken, hash),
     /** The most recent consent of a subject (the one the send gate speaks of). */
     latestForSubject: (subjectId: string) =>
       db.select().from(consents).where(eq(consents.subjectId, subjectId)).orderBy(desc(consents.requestedAt)).limit(1)
@@ -48,17 +71,45 @@ export function consentsRepo(store: Store) {
       set: Partial<typeof consents.$inferInsert> & { lastOpId: string },
       extra?: SQL,
     ) {
-      return db
-        .update(consents)
-        .set(set)
-        .where(
-          and(eq(consents.id, id), sql`${consents.status} IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})`, extra),
-        );
+      const expiry = (extra as Partial<ExpiryCondition> | undefined)?.expiry;
+      const columns = Object.keys(set).filter((k) => set[k as keyof typeof set] !== undefined) as (keyof typeof set)[];
+      const values: Record<string, unknown> = { id, ...(expiry ? { at: expiry.at } : {}) };
+      for (const column of columns) values[column] = set[column];
+      const dynamic = () =>
+        db
+          .update(consents)
+          .set(set)
+          .where(
+            and(eq(consents.id, id), sql`${consents.status} IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})`, extra),
+          );
+      if ((extra && !expiry) || columns.some((c) => is(set[c], SQL))) return dynamic();
+      // The shape names columns and states only (never a value), so the statements per database stay few.
+      const shape = `${columns.join(',')}|${from.join(',')}|${expiry?.op ?? ''}`;
+      const { transitions } = prepared();
+      let statement = transitions.get(shape);
+      if (!statement) {
+        const placeholders = Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)]));
+        const at = sql.placeholder('at');
+        statement = db
+          .update(consents)
+          .set(placeholders)
+          .where(
+            and(
+              eq(consents.id, sql.placeholder('id')),
+              sql`${consents.status} IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})`,
+              expiry ? (expiry.op === '>=' ? sql`${consents.expiresAt} >= ${at}` : sql`${consents.expiresAt} < ${at}`) : undefined,
+            ),
+          )
+          .prepare();
+        if (transitions.size > 200) transitions.clear();
+        transitions.set(shape, statement);
+      }
+      return bind(statement, values);
     },
-    notExpiredAt: (now: number) => sql`${consents.expiresAt} >= ${now}`,
-    expiredAt: (now: number) => sql`${consents.expiresAt} < ${now}`,
-    changed: (id: string, opId: string) =>
-      sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND last_op_id = ${opId})`,
+    notExpiredAt: (now: number): SQL => Object.assign(sql`${consents.expiresAt} >= ${now}`, { expiry: { op: '>=' as const, at: now } }),
+    expiredAt: (now: number): SQL => Object.assign(sql`${consents.expiresAt} < ${now}`, { expiry: { op: '<' as const, at: now } }),
+    changed: (id: string, opId: string): ChangedGuard =>
+      Object.assign(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND last_op_id = ${opId})`, { changed: { id, opId } }),
     /** A policy version changed purposes, recipients or transfers: earlier consents must be renewed. */
     requireRenewal: (siteId: string, version: number) =>
       db

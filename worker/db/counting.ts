@@ -25,6 +25,8 @@ export function countingStore(store: Store, trips: RoundTrips): Store {
   return {
     ...store,
     key: storeKey(store),
+    base: store.base ?? store,
+    trips,
     db: store.countedDb ? store.countedDb(trips) : store.db,
     batch: (statements: [Statement, ...Statement[]]) => timed(trips, () => store.batch(statements)),
     execBatch: (statements) => timed(trips, () => store.execBatch(statements)),

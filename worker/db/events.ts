@@ -1,6 +1,8 @@
 // Consent events and their Merkle log leaves, appended in the same batch as the state change they record.
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import type { Statement, Store } from './client.ts';
+import type { Db, Statement, Store } from './client.ts';
+import { changedOf } from './consents.ts';
+import { bind, prepareRaw, preparedFor } from './prepared.ts';
 import { consentEvents, logLeaves } from './schema.ts';
 
 export interface EventRecord {
@@ -15,6 +17,27 @@ export interface EventRecord {
   leafHash: string;
 }
 
+const p = sql.placeholder;
+
+/** The append's two inserts, built once per database: unguarded, and guarded by a consent change (consentsRepo.changed). */
+function appendStatements(db: Db) {
+  const event = (where: SQL) =>
+    prepareRaw(
+      db.run(sql`INSERT INTO consent_events (id, site_id, consent_id, type, at, data)
+        SELECT ${p('id')}, ${p('siteId')}, ${p('consentId')}, ${p('type')}, ${p('at')}, ${p('data')} WHERE ${where}`),
+    );
+  return {
+    event: event(sql`1`),
+    guardedEvent: event(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`),
+    leaf: prepareRaw(
+      db.run(sql`INSERT INTO log_leaves (site_id, idx, event_id, consent_id, leaf, leaf_hash)
+        SELECT ${p('siteId')}, COALESCE((SELECT MAX(idx) + 1 FROM log_leaves WHERE site_id = ${p('siteId')}), 0),
+          ${p('id')}, ${p('consentId')}, ${p('data')}, ${p('leafHash')}
+        WHERE EXISTS (SELECT 1 FROM consent_events WHERE id = ${p('id')})`),
+    ),
+  };
+}
+
 export function eventsRepo(store: Store) {
   const { db } = store;
   return {
@@ -26,14 +49,24 @@ export function eventsRepo(store: Store) {
      */
     append(event: EventRecord, guard?: SQL): [Statement, Statement] {
       const data = JSON.stringify(event.data);
-      const where = guard ?? sql`1`;
+      const changed = changedOf(guard);
+      if (guard && !changed) {
+        return [
+          db.run(sql`INSERT INTO consent_events (id, site_id, consent_id, type, at, data)
+            SELECT ${event.id}, ${event.siteId}, ${event.consentId}, ${event.type}, ${event.at}, ${data} WHERE ${guard}`),
+          db.run(sql`INSERT INTO log_leaves (site_id, idx, event_id, consent_id, leaf, leaf_hash)
+            SELECT ${event.siteId}, COALESCE((SELECT MAX(idx) + 1 FROM log_leaves WHERE site_id = ${event.siteId}), 0),
+              ${event.id}, ${event.consentId}, ${data}, ${event.leafHash}
+            WHERE EXISTS (SELECT 1 FROM consent_events WHERE id = ${event.id})`),
+        ];
+      }
+      const statements = preparedFor(store, appendStatements);
+      const values = { id: event.id, siteId: event.siteId, consentId: event.consentId, type: event.type, at: event.at, data, leafHash: event.leafHash };
       return [
-        db.run(sql`INSERT INTO consent_events (id, site_id, consent_id, type, at, data)
-          SELECT ${event.id}, ${event.siteId}, ${event.consentId}, ${event.type}, ${event.at}, ${data} WHERE ${where}`),
-        db.run(sql`INSERT INTO log_leaves (site_id, idx, event_id, consent_id, leaf, leaf_hash)
-          SELECT ${event.siteId}, COALESCE((SELECT MAX(idx) + 1 FROM log_leaves WHERE site_id = ${event.siteId}), 0),
-            ${event.id}, ${event.consentId}, ${data}, ${event.leafHash}
-          WHERE EXISTS (SELECT 1 FROM consent_events WHERE id = ${event.id})`),
+        changed
+          ? bind(statements.guardedEvent, { ...values, guardId: changed.id, guardOpId: changed.opId })
+          : bind(statements.event, values),
+        bind(statements.leaf, values),
       ];
     },
     async forConsent(consentId: string) {

@@ -1,0 +1,63 @@
+// Prepared statements: the hot queries are drizzle queries with `sql.placeholder` for their values, built and
+// prepared once per database (shared by every view of a store), then run with values per call: no query building
+// on the hot paths. Works on every driver (libSQL file or remote, D1): drizzle prepares per driver. A prepared
+// query runs on its own (counted as one round trip of the request's view) or goes into a batch through `bind`.
+import { fillPlaceholders } from 'drizzle-orm';
+import type { Db, Statement, Store } from './client.ts';
+import { storeKey } from './client.ts';
+import { timed } from './counting.ts';
+
+/** What drizzle's prepared queries (every driver) offer: the built query and the result mapping a batch uses. */
+interface PreparedQuery {
+  getQuery(): { sql: string; params: unknown[] };
+  mapResult(result: unknown, isFromBatch?: boolean): unknown;
+  /** The driver's own statement (D1), bound again for each batch. */
+  stmt?: unknown;
+}
+
+const sets = new WeakMap<object, Map<(db: Db) => unknown, unknown>>();
+
+/**
+ * The statements `build` makes on this store's database, built on first use and kept for the database's life.
+ * `build` must be a module-level function (it is the cache key), and prepare only: no values.
+ */
+export function preparedFor<T>(store: Store, build: (db: Db) => T): T {
+  const key = storeKey(store);
+  let set = sets.get(key);
+  if (!set) sets.set(key, (set = new Map()));
+  let statements = set.get(build) as T | undefined;
+  if (!statements) set.set(build, (statements = build(store.base?.db ?? store.db)));
+  return statements;
+}
+
+/** Runs one prepared query as a round trip of `store` (counted when the store is a request's counting view). */
+export function exec<T>(store: Store, run: () => Promise<T>): Promise<T> {
+  return store.trips ? timed(store.trips, run) : run();
+}
+
+/**
+ * A raw statement (`db.run(sql\`…\`)`, for what the query builder cannot say, e.g. a guarded INSERT … SELECT) built
+ * once: its SQL text and parameters (placeholders among them) are kept, to be filled per call by `bind`.
+ */
+export function prepareRaw(raw: { getQuery(): { sql: string; params: unknown[] }; mapResult(result: unknown, isFromBatch?: boolean): unknown }): PreparedQuery {
+  const built = raw.getQuery();
+  return { getQuery: () => built, mapResult: (result, isFromBatch) => raw.mapResult(result, isFromBatch) };
+}
+
+/**
+ * A prepared query with its values, as a statement for `store.batch`: what drizzle's batch reads from a query
+ * builder (`_prepare()` → getQuery, mapResult; `stmt` for D1), with the placeholders filled.
+ */
+export function bind(prepared: unknown, values: Record<string, unknown>): Statement {
+  const query = prepared as PreparedQuery;
+  return {
+    _prepare: () => ({
+      stmt: query.stmt,
+      getQuery: () => {
+        const built = query.getQuery();
+        return { ...built, params: fillPlaceholders(built.params, values) };
+      },
+      mapResult: (result: unknown, isFromBatch?: boolean) => query.mapResult(result, isFromBatch),
+    }),
+  } as unknown as Statement;
+}
