@@ -39,6 +39,7 @@ const deps: AppDeps = {
   providerFor: providerRouter({ console: createConsoleProvider({ outbox: memoryDevOutbox() }) }),
   onQueued: () => void jobs.kick(), // a failed pass is logged by the jobs loop
   clientIp: clientIpResolver(env.ASSENT_TRUST_PROXY, (c) => getConnInfo(c).remote.address, (c) => c.req.header('x-forwarded-for')),
+  ...(env.ASSENT_SERVER_TIMING !== undefined ? { serverTiming: env.ASSENT_SERVER_TIMING } : {}),
   outbound: { allowLocal: false, resolve: resolveAll },
 };
 const jobs = createJobs(deps);
