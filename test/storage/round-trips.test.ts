@@ -11,6 +11,7 @@ import { createClient } from '@libsql/client';
 import { json, linkToken, makeHarness, widgetFor, type Harness } from '../harness.ts';
 import { startHranaServer, type HranaTestServer } from '../runtime/hrana-server.ts';
 import { tempDir } from '../runtime/servers.ts';
+import { startLocal } from '../../worker/entry/local.ts';
 import { e164Of, mobile } from './fault-store.ts';
 import { BUDGETS, tripsOf } from './trips.ts';
 
@@ -103,6 +104,21 @@ describe('round trips per request', () => {
       expect((await h.app.request('/v1/sites/demo/widget')).headers.get('server-timing')).toMatch(/^db;dur=\d+\.\d;desc="\d+"$/);
     } finally {
       await h.close();
+    }
+  });
+
+  it('ASSENT_SERVER_TIMING turns it on or off at the Node entry (default: dev mode on)', async () => {
+    for (const [value, expected] of [[undefined, true], ['0', false], ['1', true]] as const) {
+      const dir = tempDir('timing');
+      const server = await startLocal({ ASSENT_DATA_DIR: dir, ...(value ? { ASSENT_SERVER_TIMING: value } : {}) }, { log: () => {} });
+      try {
+        const res = await server.app.request('/healthz');
+        expect(res.status).toBe(200);
+        expect(res.headers.has('server-timing'), `ASSENT_SERVER_TIMING=${value}`).toBe(expected);
+      } finally {
+        await server.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 
