@@ -62,6 +62,13 @@ export interface AppDeps {
   compress?: MiddlewareHandler;
 }
 
+/** A 404 names the path it got, without a link token or anything that looks like a phone number. */
+const echoedPath = (url: string) =>
+  new URL(url).pathname
+    .slice(0, 80)
+    .replace(/\/(c|u)\/[^/]+/, '/$1/…')
+    .replace(/(%2B|\+)?\d(?:[\d.()-]|%20){5,}\d/gi, '…');
+
 const MAX_BODY = 16 * 1024;
 /** The bulk gate takes up to 1,000 numbers of up to 40 characters each. */
 const MAX_BULK_BODY = 64 * 1024;
@@ -171,7 +178,7 @@ export function createApp(input: AppDeps) {
   app.notFound((c) =>
     problem(
       c,
-      new AppError('not_found', 404, `Nothing at ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 80).replace(/\/(c|u)\/[^/]+/, '/$1/…')}.`),
+      new AppError('not_found', 404, `Nothing at ${c.req.method} ${echoedPath(c.req.url)}.`),
     ),
   );
   app.onError((error, c) => {
