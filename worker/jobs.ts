@@ -17,20 +17,38 @@ export interface JobReport extends DispatchReport {
 
 export interface JobsOptions {
   /**
-   * A loop of passes older than this is presumed dropped (Workers cancels background work after 30 s and its
-   * promise never settles): the next call starts a new loop instead of waiting on it. Everything a pass touches is
-   * guarded by leases in the database, so a loop that was only slow and a new one can overlap safely.
+   * A loop of passes older than this is presumed dropped (Workers cancels background work 30 s after the response,
+   * and its promise never settles): the next call starts a new loop instead of waiting on it. Everything a pass
+   * touches is guarded by leases in the database, so a loop that was only slow and a new one can overlap safely.
    */
   staleMs?: number;
-  /** Send passes integrate the logs at most this often (full passes always do). */
+  /**
+   * A loop takes more passes only this long; later requests start a new loop (which they own) and the old one ends
+   * after its current pass, so no loop outlives the background-work budget of the request that started it.
+   */
+  handoverMs?: number;
+  /**
+   * Send passes integrate the logs at most this often (full passes always do); a loop whose last send pass skipped
+   * the log integrates once more when the interval is up, so the last events of a burst do not wait for the cron.
+   */
   logEveryMs?: number;
 }
 
 export function createJobs(input: AppDeps, options: JobsOptions = {}) {
-  const { staleMs = 45_000, logEveryMs = 5_000 } = options;
+  const { staleMs = 30_000, handoverMs = 10_000, logEveryMs = 5_000 } = options;
   const { deps, ctx } = contextFromDeps(input);
   let lastPurge = 0;
   let lastLog = Number.NEGATIVE_INFINITY;
+  let logOwed = false;
+
+  async function integrateLogs(): Promise<number> {
+    lastLog = ctx.clock();
+    logOwed = false;
+    let checkpointed = 0;
+    // Bounded runs, one integrator per site (a lease in the database): a backlog shrinks run by run.
+    for (const site of await ctx.log.sitesBehind()) if ((await integrate(ctx, site)).integrated > 0) checkpointed++;
+    return checkpointed;
+  }
 
   async function pass(full: boolean): Promise<JobReport> {
     const expired = full ? await expireDue(ctx) : 0;
@@ -47,11 +65,8 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     });
     // Last, so the events this pass logged (expiry, erasure, replies) get into its checkpoint.
     let checkpointed = 0;
-    if (full || ctx.clock() - lastLog >= logEveryMs) {
-      lastLog = ctx.clock();
-      // Bounded runs, one integrator per site (a lease in the database): a backlog shrinks run by run.
-      for (const site of await ctx.log.sitesBehind()) if ((await integrate(ctx, site)).integrated > 0) checkpointed++;
-    }
+    if (full || ctx.clock() - lastLog >= logEveryMs) checkpointed = await integrateLogs();
+    else logOwed = true;
     return { expired, checkpointed, erased, ...report };
   }
 
@@ -72,10 +87,17 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     entry.done = (async () => {
       try {
         let report = await pass(first);
+        let slices = 0;
         while (loop === entry) {
           const next = takeAgain();
-          if (!next) break;
-          report = await pass(next.full);
+          if (next) report = await pass(next.full);
+          else if (logOwed) {
+            // Wait out the log interval in short slices, so a pass asked for meanwhile runs at once (the slice count
+            // bounds the wait even under a clock that does not move).
+            const wait = lastLog + logEveryMs - ctx.clock();
+            if (wait > 0 && slices++ < logEveryMs / 200) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 200)));
+            else report = { ...report, checkpointed: report.checkpointed + (await integrateLogs()) };
+          } else break;
         }
         return report;
       } catch (error) {
@@ -88,15 +110,17 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     return entry.done;
   }
 
+  /** Whether a loop can take one more pass; a dropped loop is forgotten, an old one hands over to a new one. */
   function live(): boolean {
-    if (loop && ctx.clock() - loop.startedAt >= staleMs) {
-      ctx.logger.warn('jobs: a pass never finished (background work dropped?); starting a new one', {
-        ageMs: ctx.clock() - loop.startedAt,
-      });
+    if (!loop) return false;
+    const age = ctx.clock() - loop.startedAt;
+    if (age >= staleMs) {
+      ctx.logger.warn('jobs: a pass never finished (background work dropped?); starting a new one', { ageMs: age });
       loop = null;
       again = null;
+      return false;
     }
-    return loop !== null;
+    return age < handoverMs;
   }
 
   function run(): Promise<JobReport> {

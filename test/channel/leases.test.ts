@@ -94,7 +94,7 @@ describe('jobs whose background work was dropped', () => {
     const keep = (level: string) => (msg: string) => void lines.push(`${level} ${msg}`);
     const logger: Logger = { info: keep('info'), warn: keep('warn'), error: keep('error') };
     h = await makeHarness({ provider: slow.provider, logger });
-    const jobs = createJobs(h.deps, { staleMs: 45_000 });
+    const jobs = createJobs(h.deps, { staleMs: 45_000, logEveryMs: 0 });
     const first = await queued(h, '06 12 34 56 80');
 
     void jobs.kick(); // the request's background work: it will be dropped mid-send
@@ -116,6 +116,22 @@ describe('jobs whose background work was dropped', () => {
     expect(await h.ctx.outbox.byId(second)).toMatchObject({ status: 'sent' });
   });
 
+  it('a loop takes more passes for 10 s only: a later request starts (and owns) a new one', async () => {
+    const slow = slowProvider();
+    h = await makeHarness({ provider: slow.provider });
+    const jobs = createJobs(h.deps, { logEveryMs: 0 });
+    await queued(h, '06 12 34 56 83');
+    void jobs.kick(); // a long pass, held by a slow call
+    await slow.waitForSend(1);
+    await queued(h, '06 12 34 56 84');
+    h.advance(9_999);
+    expect(await jobs.kick()).toBeNull(); // still young: it will take this pass itself
+    h.advance(2);
+    slow.release();
+    // Past the hand-over age the request runs its own loop rather than extending one it does not own.
+    expect(await jobs.kick()).toMatchObject({ sent: 1 });
+  });
+
   it('a failed pass is logged, and the next pass runs', async () => {
     const lines: string[] = [];
     const keep = (level: string) => (msg: string, fields?: object) => void lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
@@ -123,7 +139,7 @@ describe('jobs whose background work was dropped', () => {
     const store = h.deps.store;
     let broken = true;
     const flaky = { ...store, batch: (s: Parameters<typeof store.batch>[0]) => (broken ? Promise.reject(new Error('SQLITE_BUSY: database is locked')) : store.batch(s)) };
-    const jobs = createJobs({ ...h.deps, store: flaky });
+    const jobs = createJobs({ ...h.deps, store: flaky }, { logEveryMs: 0 });
     await queued(h, '06 12 34 56 82');
     expect(await jobs.kick(true)).toBeNull(); // kick never rejects: the loop logged it
     expect(lines.some((l) => l.startsWith('error jobs failed') && l.includes('SQLITE_BUSY'))).toBe(true);
