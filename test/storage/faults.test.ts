@@ -75,7 +75,11 @@ describe('storage faults with the driver’s real error codes', () => {
     fault.code = 'SQLITE_FULL';
     await expect503(await h.app.request(`/c/${token}`, { method: 'POST' }), 'page');
     expect((await h.ctx.consents.byId(consentId))!.status).toBe('pending');
+    fault.code = 'SQLITE_IOERR';
+    fault.reads = true; // nothing can be read either: the page itself is the plain one
+    await expect503(await h.app.request(`/c/${token}`), 'page');
     fault.code = null;
+    fault.reads = false;
     expect((await h.app.request(`/c/${token}`, { method: 'POST' })).status).toBe(200);
     expect((await h.ctx.consents.byId(consentId))!.status).toBe('confirmed');
   });
@@ -90,6 +94,9 @@ describe('storage faults with the driver’s real error codes', () => {
     expect(await script.text()).toContain('assent');
     const served = await widgetFor(h);
     expect(served.textSha256).toMatch(/^[0-9a-f]{64}$/);
+    const page = await h.app.request('/s/demo'); // the hosted form shows the same texts
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(served.textSha256);
     expect((await widgetFor(h)).textSha256).toBe(served.textSha256);
     expect((await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(3), choice: 'yes', ...served }))).status).toBe(503);
     fault.code = null;
