@@ -45,6 +45,7 @@ async function setUp(start?: number): Promise<{ h: Harness; twilio: FakeTwilio; 
     authToken: AUTH_TOKEN,
     from: FROM,
     apiBaseUrl: twilio.baseUrl,
+    outbound: { allowLocal: true }, // the fake Twilio listens on 127.0.0.1
     timeoutMs: 250,
     now: () => h!.now(),
     journal: { record() {}, get: (id) => outboxJournal(h!.ctx).get(id) },

@@ -2,7 +2,6 @@
 // Twilio's reconciliation journal reads the outbox row, so any process can reconcile a timed-out send.
 import type { DomainContext } from '../domain/context.ts';
 import type { Site } from '../domain/sites.ts';
-import { safeFetch } from '../net/outbound.ts';
 import type { SmsProvider } from './provider.ts';
 import { createTwilioProvider, type SendJournal } from './providers/twilio.ts';
 import { createWebhookProvider } from './providers/webhook.ts';
@@ -35,7 +34,7 @@ export function providerRouter(options: { console: SmsProvider; fetch?: typeof f
     const key = `${site.id}:${policy.allowLocal}:${JSON.stringify(sms)}`;
     let provider = cache.get(key);
     if (!provider) {
-      const fetch = { fetch: safeFetch(policy, options.fetch) };
+      const network = { outbound: policy, ...(options.fetch ? { fetch: options.fetch } : {}) };
       provider =
         sms.provider === 'twilio'
           ? createTwilioProvider({
@@ -45,9 +44,9 @@ export function providerRouter(options: { console: SmsProvider; fetch?: typeof f
               ...(sms.apiBaseUrl ? { apiBaseUrl: sms.apiBaseUrl } : {}),
               journal: outboxJournal(ctx),
               now: ctx.clock,
-              ...fetch,
+              ...network,
             })
-          : createWebhookProvider({ url: sms.url, secret: sms.secret, now: ctx.clock, ...fetch });
+          : createWebhookProvider({ url: sms.url, secret: sms.secret, now: ctx.clock, ...network });
       if (cache.size > 1000) cache.clear();
       cache.set(key, provider);
     }

@@ -40,7 +40,8 @@ async function twilioStandIn() {
 }
 
 function provider(baseUrl: string, extra: Partial<Parameters<typeof createTwilioProvider>[0]> = {}): SmsProvider {
-  return createTwilioProvider({ accountSid: SID, authToken: TOKEN, from: '+33700000000', apiBaseUrl: baseUrl, timeoutMs: 300, ...extra });
+  // The stand-in listens on 127.0.0.1, as ASSENT_ALLOW_LOCAL_CALLBACKS=1 allows in dev.
+  return createTwilioProvider({ accountSid: SID, authToken: TOKEN, from: '+33700000000', apiBaseUrl: baseUrl, timeoutMs: 300, outbound: { allowLocal: true }, ...extra });
 }
 
 const message = (id: string, body = 'Démo & co: 100% = ok ✓') => ({

@@ -1,7 +1,7 @@
 // Twilio Programmable Messaging (REST Messages API) behind SmsProvider, plus its status-callback parser.
 // Twilio has no idempotency key, so a timed-out send is reconciled by listing the number's recent messages.
 import { AppError } from '../../errors.ts';
-import { OutboundRefusedError } from '../../net/outbound.ts';
+import { OutboundRefusedError, safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 
 export interface SendAttempt {
@@ -40,7 +40,10 @@ export interface TwilioProviderOptions {
   from?: string;
   messagingServiceSid?: string;
   apiBaseUrl?: string;
+  /** The network; every call goes through the outbound guard first (public https only, unless `outbound` says). */
   fetch?: typeof fetch;
+  /** Default: public https only, literal check (no resolver). */
+  outbound?: OutboundPolicy;
   timeoutMs?: number;
   now?: () => number;
   journal?: SendJournal;
@@ -129,7 +132,8 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
     from,
     messagingServiceSid,
     apiBaseUrl = 'https://api.twilio.com',
-    fetch: doFetch = globalThis.fetch.bind(globalThis),
+    fetch: network = globalThis.fetch.bind(globalThis),
+    outbound = { allowLocal: false },
     timeoutMs = 10_000,
     now = () => Date.now(),
     journal = createMemoryJournal(),
@@ -145,6 +149,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
       errors: [{ path: 'sms.from', message: 'Exactly one of from and messagingServiceSid.' }],
     });
   }
+  const doFetch = safeFetch(outbound, network);
   const messagesUrl = `${apiBaseUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
   const authorization = basicAuth(accountSid, authToken);
 

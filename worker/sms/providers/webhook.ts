@@ -3,13 +3,17 @@
 // makes a resend after a timeout safe: for this provider a timeout is an ordinary retryable failure.
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { signWebhook } from '../signatures.ts';
+import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
 import { failureFor, fetchWithTimeout } from './twilio.ts';
 
 export interface WebhookProviderOptions {
   url: string;
   /** `whsec_<base64>` or any string (its UTF-8 bytes are the key). */
   secret: string;
+  /** The network; every call goes through the outbound guard first (public https only, unless `outbound` says). */
   fetch?: typeof fetch;
+  /** Default: public https only, literal check (no resolver). */
+  outbound?: OutboundPolicy;
   timeoutMs?: number;
   now?: () => number;
 }
@@ -23,7 +27,8 @@ export interface WebhookSmsPayload {
 }
 
 export function createWebhookProvider(options: WebhookProviderOptions): SmsProvider {
-  const { url, secret, fetch: doFetch = globalThis.fetch.bind(globalThis), timeoutMs = 10_000, now = () => Date.now() } = options;
+  const { url, secret, fetch: network = globalThis.fetch.bind(globalThis), outbound = { allowLocal: false }, timeoutMs = 10_000, now = () => Date.now() } = options;
+  const doFetch = safeFetch(outbound, network);
 
   async function send(message: OutgoingSms): Promise<SendResult> {
     const payload: WebhookSmsPayload = { id: message.id, to: message.to, body: message.body };
