@@ -3,7 +3,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoSiteConfig } from '../../worker/domain/demo.ts';
 import { csvCell, STREAM_PAGE } from '../../worker/routes/subscribers.ts';
-import { seedConfirmed } from './seed-subscribers.ts';
+import { createClient } from '@libsql/client';
+import { libsqlStore } from '../../worker/db/libsql.ts';
+import { seedConfirmed, seededPhone } from './seed-subscribers.ts';
 import { ADMIN_TOKEN, json, linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
 
 let h: Harness;
@@ -140,6 +142,32 @@ describe('the bulk gate', () => {
     // Elsewhere the usual limit holds.
     const lookupBig = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '0612345678', pad: 'x'.repeat(17_000) }, admin));
     expect(lookupBig.status).toBe(413);
+  });
+
+  it("chunks the IN list by the store's bound-parameter limit (D1: 100) and still answers every number in order", async () => {
+    const client = createClient({ url: ':memory:' });
+    const inLists: number[] = [];
+    const execute = client.execute.bind(client);
+    client.execute = ((stmt: any, ...rest: any[]) => {
+      if (typeof stmt === 'object' && /phone_index" in/i.test(stmt.sql)) {
+        inLists.push(stmt.args.length);
+        if (stmt.args.length > 10) throw new Error('too many bound parameters');
+      }
+      return execute(stmt, ...rest);
+    }) as typeof client.execute;
+    const small = await makeHarness({ store: { ...libsqlStore(client), maxBoundParameters: 10 } });
+    try {
+      await seedConfirmed(small, 30);
+      const phones = Array.from({ length: 40 }, (_, i) => seededPhone(i)); // 30 known, then 10 unknown
+      phones.push(seededPhone(3), 'nope');
+      const res = await small.app.request('/v1/sites/demo/subscribers/check', json({ phones }, admin));
+      const { results } = (await res.json()) as { results: { status: string }[] };
+      expect(results.map((r) => r.status)).toEqual([...Array(30).fill('confirmed'), ...Array(10).fill('none'), 'confirmed', 'invalid']);
+      // 40 distinct numbers: the site id and at most 9 of them per statement.
+      expect(inLists).toEqual([10, 10, 10, 10, 5]);
+    } finally {
+      await small.close();
+    }
   });
 
   it('refuses an empty list, more than 1,000, and entries that are not strings, naming the field', async () => {
