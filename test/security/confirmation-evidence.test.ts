@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../worker/app.ts';
 import { receiptSchema } from '../../worker/domain/receipt-schema.ts';
-import { genericInbound, INBOUND_SECRET, updateDemo } from '../channel/fixtures.ts';
+import { genericInbound, INBOUND_SECRET, startFakeTwilio, twilioInbound, updateDemo, useTwilio } from '../channel/fixtures.ts';
 import { json, linkToken, makeHarness, widgetFor, type Harness } from '../harness.ts';
 
 const ANDROID_CHROME = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
@@ -90,6 +90,25 @@ describe('reply confirmations', () => {
     const p = await proof(id);
     expect(p.receipt.confirmation).toEqual({ method: 'reply', at: expect.any(String), channel: 'generic' });
     expect(confirmedLeaf(p)).toMatchObject({ method: 'reply', channel: 'generic' });
+  });
+});
+
+describe('reply confirmations through Twilio', () => {
+  it('record the twilio channel', async () => {
+    const twilio = await startFakeTwilio(() => h.now());
+    try {
+      await useTwilio(h, twilio.baseUrl);
+      const w = await widgetFor(h);
+      const res = await h.app.request('/v1/sites/demo/consents', json({ phone: '06 12 34 56 78', choice: 'yes', ...w }));
+      expect(res.status).toBe(202);
+      const { consentId } = (await res.json()) as { consentId: string };
+      expect((await twilioInbound(h, E164, 'Oui')).status).toBe(200);
+      const p = await proof(consentId);
+      expect(p.receipt.confirmation).toEqual({ method: 'reply', at: expect.any(String), channel: 'twilio' });
+      expect(confirmedLeaf(p)).toMatchObject({ method: 'reply', channel: 'twilio' });
+    } finally {
+      await twilio.close();
+    }
   });
 });
 
