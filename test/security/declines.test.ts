@@ -63,12 +63,17 @@ describe('declines', () => {
     expect(limitPrefix('::ffff:192.0.2.7')).toBe('192.0.2.7');
   });
 
-  it('store nothing personal: no subject, no consent, and no address in the counters (for a "yes" either)', async () => {
+  it('store nothing personal: no subject, no consent, and no address in the counters (for a "yes" or a proof match either)', async () => {
     expect((await choose('no', '192.0.2.77', '06 12 34 56 78')).status).toBe(204);
     expect(await column('SELECT COUNT(*) FROM subjects')).toEqual([0]);
     expect(await column('SELECT COUNT(*) FROM consents')).toEqual([0]);
-    expect((await choose('yes', '192.0.2.77', '06 12 34 56 78')).status).toBe(202);
+    const yes = await choose('yes', '192.0.2.77', '06 12 34 56 78');
+    expect(yes.status).toBe(202);
+    const { consentId } = (await yes.json()) as { consentId: string };
+    const match = await app.request(`/proofs/${consentId}/match`, json({ phone: '06 12 34 56 78' }, { 'x-test-ip': '192.0.2.77' }));
+    expect(await match.json()).toEqual({ match: true });
     const keys = (await column('SELECT key FROM rate_counters')) as string[];
+    expect(keys.some((k) => k.startsWith('match-ip:'))).toBe(true);
     expect(keys.some((k) => k.startsWith('decline-ip:demo:'))).toBe(true);
     expect(keys.some((k) => k.startsWith('consent-ip:demo:'))).toBe(true);
     for (const key of keys) {

@@ -22,7 +22,7 @@ const HOUR = 3_600_000;
  */
 export async function guardAbuse(ctx: DomainContext, site: Site, req: ConsentRequest, verify?: ChallengeVerifier): Promise<void> {
   const { limits, challenge } = site.config;
-  const ipLimit = { key: `consent-ip:${site.id}:${await addressKey(ctx, site, req.ip)}`, limit: limits.perIpPerHour, windowMs: HOUR };
+  const ipLimit = { key: `consent-ip:${site.id}:${await addressKey(ctx, site.id, req.ip)}`, limit: limits.perIpPerHour, windowMs: HOUR };
   const siteLimit = { key: `consent-site:${site.id}`, limit: limits.perSitePerDay, windowMs: DAY };
   if (challenge && verify) {
     const usage = Math.max(await limitUsage(ctx, ipLimit), await limitUsage(ctx, siteLimit));
@@ -43,7 +43,7 @@ export async function guardAbuse(ctx: DomainContext, site: Site, req: ConsentReq
 export async function guardDecline(ctx: DomainContext, site: Site, ip: string | undefined): Promise<void> {
   const { limits } = site.config;
   await enforceLimits(ctx, [
-    { key: `decline-ip:${site.id}:${await addressKey(ctx, site, ip)}`, limit: limits.perIpPerHour, windowMs: HOUR },
+    { key: `decline-ip:${site.id}:${await addressKey(ctx, site.id, ip)}`, limit: limits.perIpPerHour, windowMs: HOUR },
     { key: `decline-site:${site.id}`, limit: limits.perSitePerDay, windowMs: DAY },
   ]);
 }
@@ -52,9 +52,9 @@ export async function guardDecline(ctx: DomainContext, site: Site, ip: string | 
  * The address as a counter key: a keyed hash (the site's blind-index key) of its limiting prefix, so the counters
  * table holds no address, and a leaked table cannot be reversed by hashing the 2^32 IPv4 addresses.
  */
-async function addressKey(ctx: DomainContext, site: Site, ip: string | undefined): Promise<string> {
+export async function addressKey(ctx: Pick<DomainContext, 'sealer'>, scope: string, ip: string | undefined): Promise<string> {
   const prefix = limitPrefix(ip);
-  return prefix === 'unknown' ? prefix : (await ctx.sealer.blindIndex(site.id, `ip:${prefix}`)).slice(0, 32);
+  return prefix === 'unknown' ? prefix : (await ctx.sealer.blindIndex(scope, `ip:${prefix}`)).slice(0, 32);
 }
 
 /** At most `perNumberPerDay` confirmation SMS to one number in any 24 hours (counted from the outbox itself). */

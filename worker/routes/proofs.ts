@@ -15,6 +15,7 @@ import { clientIp, jsonBody, queryParams, type AppEnv } from '../http.ts';
 import { enforceLimits } from '../domain/limits.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { proofPage } from '../pages/proof.tsx';
+import { addressKey } from '../domain/abuse.ts';
 
 const PROOF_PAGE_CSP =
   "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -79,7 +80,8 @@ export function proofRoutes() {
   app.post('/proofs/:id/match', async (c) => {
     const ctx = c.var.ctx;
     await enforceLimits(ctx, [
-      { key: `match-ip:${clientIp(c) ?? 'unknown'}`, limit: 30, windowMs: 3_600_000 },
+      // A keyed hash of the address's prefix, never the address (the counters are stored).
+      { key: `match-ip:${await addressKey(ctx, 'proofs', clientIp(c))}`, limit: 30, windowMs: 3_600_000 },
       { key: `match-proof:${c.req.param('id').slice(0, 22)}`, limit: 10, windowMs: 3_600_000 },
     ]);
     const { phone } = await jsonBody(c, z.object({ phone: z.string().max(40) }));
