@@ -67,7 +67,10 @@ export function assertCsrf(expected: string, given: unknown): void {
 
 /** A urlencoded (or multipart) form body as strings; repeated names keep the last value. */
 export async function formBody(c: AppContext): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+  // A body that does not parse as its Content-Type says (a broken multipart) is the sender's fault: 400, not 500.
+  const body = await c.req.parseBody().catch(() => {
+    throw new AppError('malformed_form', 400, 'The form body could not be read.', { errors: [{ path: '(body)', message: 'Malformed form body.' }] });
+  });
   return Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 }
 
