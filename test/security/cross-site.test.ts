@@ -2,6 +2,7 @@
 // read nor change site B's rows, on every site-scoped route. A route added to the API without a case here fails.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeTwilioSignature, signWebhook } from '../../worker/sms/signatures.ts';
+import { signIn } from '../console/helpers.ts';
 import { ADMIN_TOKEN, confirmedConsent, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
 
 const B_PHONE = '+33612345678'; // site B's (demo's) confirmed subscriber
@@ -176,6 +177,34 @@ const CASES: Record<string, Case> = {
   },
 };
 
+/** The console, signed in with A's key: its session names A; B's ids and numbers sent in its forms reach nothing of B. */
+const CONSOLE_CASES: Record<string, Case> = {
+  'console: lookup, export and erase with B’s number and subscriber id': async () => {
+    const a = await signIn(h, keyA);
+    const lookup = await a.post('/console/subscribers/lookup', { phone: B_PHONE });
+    expect(lookup.status).toBeLessThan(500);
+    const page = await lookup.text();
+    expect(page).not.toContain(b.subscriberId);
+    expect(page).not.toContain(b.consentId);
+    const exported = await a.post('/console/subscribers/export', { subscriber: b.subscriberId });
+    expect(exported.status).toBeGreaterThanOrEqual(400);
+    expect(await exported.text()).not.toContain(b.consentId);
+    const erased = await a.post('/console/subscribers/erase', { subscriber: b.subscriberId, confirm: 'yes' });
+    expect(erased.status).toBeLessThan(500);
+  },
+  'console: the subscriber list and key revocation': async () => {
+    const a = await signIn(h, keyA);
+    const csv = await a.get('/console/subscribers.csv');
+    expect(csv.status).toBe(200);
+    const text = await csv.text();
+    expect(text).not.toContain(b.subscriberId);
+    expect(text).not.toContain(b.consentId);
+    expect(text).not.toContain(B_PHONE);
+    const revoke = await a.post('/console/settings/keys/revoke', { id: b.keyId });
+    expect(revoke.status).toBeLessThan(500);
+  },
+};
+
 // Public by design (anyone may read them) or not site-scoped: nothing of one site's to protect from another's key.
 const PUBLIC_READS = [
   'GET /v1/sites/{site}/widget',
@@ -194,9 +223,9 @@ describe('site A against site B', () => {
     expect(routes.filter((r) => !(r in CASES) && !PUBLIC_READS.includes(r))).toEqual([]);
   });
 
-  it.each(Object.keys(CASES))('%s: A reads nothing of B and changes none of B’s rows', async (route) => {
+  it.each(Object.keys({ ...CASES, ...CONSOLE_CASES }))('%s: A reads nothing of B and changes none of B’s rows', async (route) => {
     const before = await snapshotB();
-    await CASES[route]!();
+    await ({ ...CASES, ...CONSOLE_CASES })[route]!();
     await h.flush();
     const after = await snapshotB();
     expect(after).toEqual(before);
