@@ -12,7 +12,7 @@ declare const Deno: {
 
 const env = Deno.env.toObject();
 // Deno.serve hands the connection info to app.fetch as its env; hono/deno reads the remote address from it.
-const server = await startLocal(env, { clientIp: (c) => getConnInfo(c).remote.address }).catch((error: Error) => {
+const server = await startLocal(env, { clientIp: (c) => getConnInfo(c).remote.address, pinConnections: true }).catch((error: Error) => {
   console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);
   Deno.exit(1);
 });

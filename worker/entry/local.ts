@@ -122,7 +122,7 @@ export async function startLocal(
   options: {
     log?: (line: string) => void;
     clientIp?: (c: Context) => string | undefined;
-    /** Node: connect configured URLs only to the addresses checked (closes DNS rebinding between check and send). */
+    /** Connect configured URLs only to the addresses checked (node:http's lookup hook; Node and Deno honour it). */
     pinConnections?: boolean;
   } = {},
 ): Promise<LocalServer & { env: Env }> {

@@ -1,4 +1,4 @@
-// Node: the HTTP client for configured URLs. The address check runs inside the connection's own DNS lookup, so the
+// Node and Deno: the HTTP client for configured URLs. The address check runs inside the connection's own DNS lookup, so the
 // socket goes to an address that was checked — a name that answers a public address to the guard and a private one a
 // moment later (DNS rebinding) is refused. No redirect is ever followed (node:http does not follow them).
 import { request as httpRequest, type IncomingMessage } from 'node:http';
