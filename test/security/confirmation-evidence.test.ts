@@ -35,7 +35,7 @@ async function proof(consentId: string) {
 }
 
 /** Every receipt the tests see must match the published schema exactly (no field more, none less). */
-function documented(p: { receipt: unknown }) {
+function documented<T extends { receipt: unknown }>(p: T): T {
   const parsed = receiptSchema.safeParse(p.receipt);
   expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
   return p;
