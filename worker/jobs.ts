@@ -84,25 +84,39 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     const entry = { startedAt: ctx.clock(), done: null as unknown as Promise<JobReport> };
     const first = full || takeAgain()?.full === true;
     loop = entry;
+    // A failed pass is logged and the loop goes on with the passes asked for meanwhile (a storage hiccup under load
+    // must not strand them until the next tick); the loop's promise rejects only if its last pass failed.
+    const attempt = async (isFull: boolean): Promise<JobReport | Error> => {
+      try {
+        return await pass(isFull);
+      } catch (error) {
+        ctx.logger.error('jobs failed', { error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown' });
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    };
     entry.done = (async () => {
       try {
-        let report = await pass(first);
+        let report = await attempt(first);
         let slices = 0;
         while (loop === entry) {
           const next = takeAgain();
-          if (next) report = await pass(next.full);
+          if (next) report = await attempt(next.full);
           else if (logOwed) {
             // Wait out the log interval in short slices, so a pass asked for meanwhile runs at once (the slice count
             // bounds the wait even under a clock that does not move).
             const wait = lastLog + logEveryMs - ctx.clock();
             if (wait > 0 && slices++ < logEveryMs / 200) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 200)));
-            else report = { ...report, checkpointed: report.checkpointed + (await integrateLogs()) };
+            else {
+              const checkpointed = await integrateLogs().catch((error: Error) => {
+                ctx.logger.error('log integration failed', { error: `${error.name}: ${error.message.slice(0, 200)}` });
+                return 0; // the next pass tries again
+              });
+              if (!(report instanceof Error)) report = { ...report, checkpointed: report.checkpointed + checkpointed };
+            }
           } else break;
         }
+        if (report instanceof Error) throw report;
         return report;
-      } catch (error) {
-        ctx.logger.error('jobs failed', { error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown' });
-        throw error;
       } finally {
         if (loop === entry) loop = null;
       }
