@@ -1,6 +1,8 @@
 // Subjects (one per number per site) and the suppression list; numbers only as ciphertext and blind index.
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Store } from './client.ts';
+import type { Db, Store } from './client.ts';
+import { changedOf } from './consents.ts';
+import { bind, exec, preparedFor } from './prepared.ts';
 import { consents, subjects, suppressions } from './schema.ts';
 
 export type SubjectRow = typeof subjects.$inferSelect;
@@ -16,27 +18,70 @@ export interface GateView {
   renewalRequired: boolean | null;
 }
 
-export function subjectsRepo(store: Store) {
-  const { db } = store;
-  // The subject, its suppression and its latest consent; the site's id is in every caller's condition.
-  const gateSelect = (where: SQL | undefined) =>
-    db
+// The subject, its suppression and its latest consent; the site's id is in every caller's condition.
+const gateQuery = (db: Db, where: SQL | undefined) =>
+  db
+    .select({
+      subjectId: subjects.id,
+      phoneIndex: subjects.phoneIndex,
+      masked: subjects.masked,
+      erasedAt: subjects.erasedAt,
+      suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${subjects.siteId} AND s.phone_index = ${subjects.phoneIndex})`,
+      consentId: consents.id,
+      status: consents.status,
+      renewalRequired: consents.renewalRequired,
+    })
+    .from(subjects)
+    .leftJoin(
+      consents,
+      sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} ORDER BY c.requested_at DESC, c.rowid DESC LIMIT 1)`,
+    )
+    .where(where);
+
+const p = sql.placeholder;
+
+/** The hot statements (the gate, the opt-in's read, the send's read, confirm's unsuppress), built once per database. */
+function hot(db: Db) {
+  const bySiteIndex = and(eq(subjects.siteId, p('siteId')), eq(subjects.phoneIndex, p('phoneIndex')));
+  const unsuppress = (guard: SQL | undefined) =>
+    db.delete(suppressions).where(and(eq(suppressions.siteId, p('siteId')), eq(suppressions.phoneIndex, p('phoneIndex')), guard)).prepare();
+  return {
+    gateView: gateQuery(db, bySiteIndex).limit(1).prepare(),
+    gateViewById: gateQuery(db, and(eq(subjects.siteId, p('siteId')), eq(subjects.id, p('id')))).limit(1).prepare(),
+    isSuppressed: db
+      .select({ at: suppressions.at })
+      .from(suppressions)
+      .where(and(eq(suppressions.siteId, p('siteId')), eq(suppressions.phoneIndex, p('phoneIndex'))))
+      .limit(1)
+      .prepare(),
+    forRequest: db
       .select({
-        subjectId: subjects.id,
-        phoneIndex: subjects.phoneIndex,
-        masked: subjects.masked,
-        erasedAt: subjects.erasedAt,
-        suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${subjects.siteId} AND s.phone_index = ${subjects.phoneIndex})`,
-        consentId: consents.id,
-        status: consents.status,
-        renewalRequired: consents.renewalRequired,
+        subject: subjects,
+        pending: consents,
+        sentSince: sql<number>`(SELECT COUNT(*) FROM outbox o WHERE o.subject_id = ${subjects.id} AND o.kind = 'confirm-request' AND o.created_at > ${p('since')})`,
       })
       .from(subjects)
-      .leftJoin(
-        consents,
-        sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} ORDER BY c.requested_at DESC, c.rowid DESC LIMIT 1)`,
-      )
-      .where(where);
+      .leftJoin(consents, sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} AND c.status = 'pending' LIMIT 1)`)
+      .where(bySiteIndex)
+      .limit(1)
+      .prepare(),
+    withConsentStatus: db
+      .select({ subject: subjects, consentStatus: consents.status })
+      .from(subjects)
+      .leftJoin(consents, and(eq(consents.id, p('consentId')), eq(consents.subjectId, subjects.id)))
+      .where(eq(subjects.id, p('subjectId')))
+      .limit(1)
+      .prepare(),
+    byId: db.select().from(subjects).where(eq(subjects.id, p('id'))).limit(1).prepare(),
+    unsuppress: unsuppress(undefined),
+    unsuppressIfChanged: unsuppress(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`),
+  };
+}
+
+export function subjectsRepo(store: Store) {
+  const { db } = store;
+  const gateSelect = (where: SQL | undefined) => gateQuery(db, where);
+  const prepared = () => preparedFor(store, hot);
   return {
     async byIndex(siteId: string, phoneIndex: string): Promise<SubjectRow | null> {
       const rows = await db
@@ -51,16 +96,7 @@ export function subjectsRepo(store: Store) {
      * it was sent after `since` (the per-number limit). Null for a number never seen.
      */
     async forRequest(siteId: string, phoneIndex: string, since: number) {
-      const rows = await db
-        .select({
-          subject: subjects,
-          pending: consents,
-          sentSince: sql<number>`(SELECT COUNT(*) FROM outbox o WHERE o.subject_id = ${subjects.id} AND o.kind = 'confirm-request' AND o.created_at > ${since})`,
-        })
-        .from(subjects)
-        .leftJoin(consents, sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} AND c.status = 'pending' LIMIT 1)`)
-        .where(and(eq(subjects.siteId, siteId), eq(subjects.phoneIndex, phoneIndex)))
-        .limit(1);
+      const rows = await exec(store, () => prepared().forRequest.all({ siteId, phoneIndex, since }));
       return rows[0] ?? null;
     },
     /**
@@ -68,11 +104,11 @@ export function subjectsRepo(store: Store) {
      * Null when the number is unknown (its suppression is then read on its own).
      */
     async gateView(siteId: string, phoneIndex: string): Promise<GateView | null> {
-      return (await gateSelect(and(eq(subjects.siteId, siteId), eq(subjects.phoneIndex, phoneIndex))).limit(1))[0] ?? null;
+      return (await exec(store, () => prepared().gateView.all({ siteId, phoneIndex })))[0] ?? null;
     },
     /** The same view by subscriber id, only within the site: another site's id reads as unknown. */
     async gateViewById(siteId: string, subjectId: string): Promise<GateView | null> {
-      return (await gateSelect(and(eq(subjects.siteId, siteId), eq(subjects.id, subjectId))).limit(1))[0] ?? null;
+      return (await exec(store, () => prepared().gateViewById.all({ siteId, id: subjectId })))[0] ?? null;
     },
     /**
      * The bulk gate: the view of every known number among `phoneIndexes`, as one `IN (…)` query per chunk of
@@ -87,12 +123,7 @@ export function subjectsRepo(store: Store) {
     },
     /** The subject and, when given, its consent's status, in one query (read just before each send). */
     async withConsentStatus(subjectId: string, consentId: string | null) {
-      const rows = await db
-        .select({ subject: subjects, consentStatus: consents.status })
-        .from(subjects)
-        .leftJoin(consents, and(eq(consents.id, consentId ?? ''), eq(consents.subjectId, subjects.id)))
-        .where(eq(subjects.id, subjectId))
-        .limit(1);
+      const rows = await exec(store, () => prepared().withConsentStatus.all({ subjectId, consentId: consentId ?? '' }));
       return rows[0] ?? null;
     },
     /**
@@ -117,7 +148,7 @@ export function subjectsRepo(store: Store) {
         .limit(limit);
     },
     async byId(id: string): Promise<SubjectRow | null> {
-      return (await db.select().from(subjects).where(eq(subjects.id, id)).limit(1))[0] ?? null;
+      return (await exec(store, () => prepared().byId.all({ id })))[0] ?? null;
     },
     insert(row: typeof subjects.$inferInsert) {
       return db.insert(subjects).values(row);
@@ -136,19 +167,18 @@ export function subjectsRepo(store: Store) {
         .where(eq(subjects.id, id));
     },
     async isSuppressed(siteId: string, phoneIndex: string): Promise<boolean> {
-      const rows = await db
-        .select({ at: suppressions.at })
-        .from(suppressions)
-        .where(and(eq(suppressions.siteId, siteId), eq(suppressions.phoneIndex, phoneIndex)))
-        .limit(1);
-      return rows.length > 0;
+      return (await exec(store, () => prepared().isSuppressed.all({ siteId, phoneIndex }))).length > 0;
     },
     suppress(siteId: string, phoneIndex: string, reason: string, now: number) {
       return db.insert(suppressions).values({ siteId, phoneIndex, reason, at: now }).onConflictDoNothing();
     },
     /** A confirmed new opt-in (its batch `guard`) or a START lifts a suppression. */
     unsuppress(siteId: string, phoneIndex: string, guard?: SQL) {
-      return db.delete(suppressions).where(and(eq(suppressions.siteId, siteId), eq(suppressions.phoneIndex, phoneIndex), guard));
+      const changed = changedOf(guard);
+      if (guard && !changed) return db.delete(suppressions).where(and(eq(suppressions.siteId, siteId), eq(suppressions.phoneIndex, phoneIndex), guard));
+      return changed
+        ? bind(prepared().unsuppressIfChanged, { siteId, phoneIndex, guardId: changed.id, guardOpId: changed.opId })
+        : bind(prepared().unsuppress, { siteId, phoneIndex });
     },
   };
 }
