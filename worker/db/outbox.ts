@@ -1,27 +1,67 @@
 // The outbox: messages committed with the state change that caused them, then claimed and sent by the dispatcher.
 import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
-import type { Statement, Store } from './client.ts';
+import type { Db, Statement, Store } from './client.ts';
+import { changedOf } from './consents.ts';
+import { bind, prepareRaw, preparedFor } from './prepared.ts';
 import { outbox } from './schema.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxInsert = typeof outbox.$inferInsert;
 
+const p = sql.placeholder;
+
+/** The dispatcher's claim and outcomes and the guarded enqueue, built once per database. */
+function hot(db: Db) {
+  const held = and(eq(outbox.id, p('id')), eq(outbox.claimToken, p('token')), eq(outbox.status, 'queued'));
+  const record = (set: Partial<Record<keyof OutboxInsert, unknown>>) =>
+    db.update(outbox).set(set as Partial<OutboxInsert>).where(held).returning({ id: outbox.id }).prepare();
+  return {
+    claimDue: db
+      .update(outbox)
+      .set({
+        leaseUntil: sql`${p('leaseUntil')}`,
+        claimToken: sql`${p('token')}`,
+        attempts: sql`${outbox.attempts} + 1`,
+        outcomeUnknown: sql`CASE WHEN ${outbox.leaseUntil} > 0 THEN 1 ELSE ${outbox.outcomeUnknown} END`,
+      })
+      .where(
+        sql`${outbox.id} IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ${p('now')}
+          AND lease_until <= ${p('now')} ORDER BY next_attempt_at LIMIT ${p('limit')})`,
+      )
+      .returning()
+      .prepare(),
+    sent: record({ status: 'sent', providerMessageId: p('providerMessageId'), sentAt: p('now'), leaseUntil: 0, outcomeUnknown: false, lastError: null }),
+    retry: record({ nextAttemptAt: p('at'), leaseUntil: 0, lastError: p('error'), outcomeUnknown: p('outcomeUnknown') }),
+    finish: record({ status: p('status'), leaseUntil: 0, lastError: p('error') }),
+    enqueueIfChanged: prepareRaw(
+      db.run(sql`INSERT INTO outbox (id, site_id, subject_id, consent_id, kind, body_ciphertext, status, attempts,
+          next_attempt_at, lease_until, outcome_unknown, created_at)
+        SELECT ${p('id')}, ${p('siteId')}, ${p('subjectId')}, ${p('consentId')}, ${p('kind')}, ${p('bodyCiphertext')},
+          'queued', 0, ${p('nextAttemptAt')}, 0, 0, ${p('createdAt')}
+        WHERE EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`),
+    ),
+  };
+}
+
 export function outboxRepo(store: Store) {
   const { db } = store;
-  async function recordIfHeld(id: string, token: string, set: Partial<OutboxInsert>): Promise<boolean> {
-    const [rows] = (await store.batch([
-      db
-        .update(outbox)
-        .set(set)
-        .where(and(eq(outbox.id, id), eq(outbox.claimToken, token), eq(outbox.status, 'queued')))
-        .returning({ id: outbox.id }),
-    ])) as [{ id: string }[]];
+  const prepared = () => preparedFor(store, hot);
+  async function recordIfHeld(statement: unknown, values: Record<string, unknown>): Promise<boolean> {
+    const [rows] = (await store.batch([bind(statement, values)])) as [{ id: string }[]];
     return rows.length === 1;
   }
   return {
     /** Guarded insert: written only if `guard` holds inside the batch (see consentsRepo.changed). */
     enqueue(row: OutboxInsert, guard?: SQL): Statement {
       if (!guard) return db.insert(outbox).values(row);
+      const changed = changedOf(guard);
+      if (changed) {
+        const { id, siteId, subjectId, consentId, kind, bodyCiphertext, nextAttemptAt, createdAt } = row;
+        return bind(prepared().enqueueIfChanged, {
+          id, siteId, subjectId, consentId: consentId ?? null, kind, bodyCiphertext: bodyCiphertext ?? null, nextAttemptAt, createdAt,
+          guardId: changed.id, guardOpId: changed.opId,
+        });
+      }
       return db.run(sql`INSERT INTO outbox (id, site_id, subject_id, consent_id, kind, body_ciphertext, status, attempts,
           next_attempt_at, lease_until, outcome_unknown, created_at)
         SELECT ${row.id}, ${row.siteId}, ${row.subjectId}, ${row.consentId ?? null}, ${row.kind}, ${row.bodyCiphertext ?? null},
@@ -38,21 +78,7 @@ export function outboxRepo(store: Store) {
      * the provider before any resend. Goes through the store's batch so, on a file, it shares a commit.
      */
     async claimDue(now: number, limit: number, leaseMs: number, token: string): Promise<OutboxRow[]> {
-      const [rows] = (await store.batch([
-        db
-          .update(outbox)
-          .set({
-            leaseUntil: now + leaseMs,
-            claimToken: token,
-            attempts: sql`${outbox.attempts} + 1`,
-            outcomeUnknown: sql`CASE WHEN ${outbox.leaseUntil} > 0 THEN 1 ELSE ${outbox.outcomeUnknown} END`,
-          })
-          .where(
-            sql`${outbox.id} IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ${now}
-              AND lease_until <= ${now} ORDER BY next_attempt_at LIMIT ${limit})`,
-          )
-          .returning(),
-      ])) as [OutboxRow[]];
+      const [rows] = (await store.batch([bind(prepared().claimDue, { leaseUntil: now + leaseMs, token, now, limit })])) as [OutboxRow[]];
       return rows;
     },
     /**
@@ -60,13 +86,13 @@ export function outboxRepo(store: Store) {
      * taken over records nothing, and the new holder reconciles. False when the claim was lost.
      */
     async markSent(id: string, token: string, providerMessageId: string, now: number): Promise<boolean> {
-      return recordIfHeld(id, token, { status: 'sent', providerMessageId, sentAt: now, leaseUntil: 0, outcomeUnknown: false, lastError: null });
+      return recordIfHeld(prepared().sent, { id, token, providerMessageId, now });
     },
     async retryLater(id: string, token: string, at: number, error: string, outcomeUnknown: boolean): Promise<boolean> {
-      return recordIfHeld(id, token, { nextAttemptAt: at, leaseUntil: 0, lastError: error.slice(0, 500), outcomeUnknown });
+      return recordIfHeld(prepared().retry, { id, token, at, error: error.slice(0, 500), outcomeUnknown });
     },
     async finish(id: string, token: string, status: 'failed' | 'cancelled', error: string): Promise<boolean> {
-      return recordIfHeld(id, token, { status, leaseUntil: 0, lastError: error.slice(0, 500) });
+      return recordIfHeld(prepared().finish, { id, token, status, error: error.slice(0, 500) });
     },
     /** A provider's status callback: scoped to the site whose signature it carried, so one site never touches another's rows. */
     async setDeliveryStatus(siteId: string, providerMessageId: string, deliveryStatus: string) {
