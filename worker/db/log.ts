@@ -1,23 +1,37 @@
 // The Merkle log's storage: leaves (appended with events), completed subtree nodes, and each site's head.
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
-import type { Statement, Store } from './client.ts';
+import type { Db, Statement, Store } from './client.ts';
+import { bind, exec, preparedFor } from './prepared.ts';
 import { logHeads, logLeaves, logNodes } from './schema.ts';
 import type { NodeKey } from '../crypto/merkle.ts';
 
 export type LogHead = typeof logHeads.$inferSelect;
 
+const p = sql.placeholder;
+
+/** What integration reads and writes on every run, built once per database. */
+function hot(db: Db) {
+  const head = { size: p('size'), rootHash: p('rootHash'), checkpoint: p('checkpoint'), updatedAt: p('updatedAt') } as unknown as Omit<LogHead, 'siteId'>;
+  return {
+    head: db.select().from(logHeads).where(eq(logHeads.siteId, p('siteId'))).limit(1).prepare(),
+    leavesFrom: db
+      .select({ idx: logLeaves.idx, leafHash: logLeaves.leafHash })
+      .from(logLeaves)
+      .where(and(eq(logLeaves.siteId, p('siteId')), gte(logLeaves.idx, p('from'))))
+      .orderBy(asc(logLeaves.idx))
+      .limit(p('limit'))
+      .prepare(),
+    insertHead: db.insert(logHeads).values({ siteId: p('siteId'), ...head } as unknown as LogHead).onConflictDoNothing().prepare(),
+    advanceHead: db.update(logHeads).set(head).where(and(eq(logHeads.siteId, p('siteId')), eq(logHeads.size, p('fromSize')))).prepare(),
+  };
+}
+
 export function logRepo(store: Store) {
   const { db } = store;
+  const prepared = () => preparedFor(store, hot);
   return {
-    head: async (siteId: string): Promise<LogHead | null> =>
-      (await db.select().from(logHeads).where(eq(logHeads.siteId, siteId)).limit(1))[0] ?? null,
-    leavesFrom: (siteId: string, from: number, limit: number) =>
-      db
-        .select({ idx: logLeaves.idx, leafHash: logLeaves.leafHash })
-        .from(logLeaves)
-        .where(and(eq(logLeaves.siteId, siteId), gte(logLeaves.idx, from)))
-        .orderBy(asc(logLeaves.idx))
-        .limit(limit),
+    head: async (siteId: string): Promise<LogHead | null> => (await exec(store, () => prepared().head.all({ siteId })))[0] ?? null,
+    leavesFrom: (siteId: string, from: number, limit: number) => exec(store, () => prepared().leavesFrom.all({ siteId, from, limit })),
     /**
      * Stored node hashes (base64) for the given keys. A row-value IN list makes each key a primary-key lookup
      * (an OR of pairs made SQLite scan every node of the site); two parameters a key, chunked by the driver's limit.
@@ -48,11 +62,8 @@ export function logRepo(store: Store) {
     /** Moves the head from `fromSize` (null: no head yet) to the new size: a compare-and-set. */
     advanceHead: (siteId: string, fromSize: number | null, head: Omit<LogHead, 'siteId'>) =>
       fromSize === null
-        ? db.insert(logHeads).values({ siteId, ...head }).onConflictDoNothing()
-        : db
-            .update(logHeads)
-            .set(head)
-            .where(and(eq(logHeads.siteId, siteId), eq(logHeads.size, fromSize))),
+        ? bind(prepared().insertHead, { siteId, ...head })
+        : bind(prepared().advanceHead, { siteId, fromSize, ...head }),
     /** Sites whose log has leaves not yet integrated into the tree (MAX(idx) per site is a primary-key lookup). */
     sitesBehind: async (): Promise<string[]> => {
       const rows = await db.all<{ id: string }>(sql`SELECT s.id FROM sites s
