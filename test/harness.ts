@@ -5,7 +5,7 @@ import { contextFromDeps, createApp, type AppDeps } from '../worker/app.ts';
 import { createSealer } from '../worker/crypto/sealing.ts';
 import { signingKeysFrom } from '../worker/crypto/keys.ts';
 import { generateSigningKey } from '../worker/crypto/signing.ts';
-import type { SigningKeys } from '../worker/domain/context.ts';
+import type { SigningKeys } from '../worker/crypto/keys.ts';
 import type { Store } from '../worker/db/client.ts';
 import { libsqlStore } from '../worker/db/libsql.ts';
 import { migrate } from '../worker/db/migrate.ts';

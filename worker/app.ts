@@ -1,22 +1,17 @@
 // createApp(deps): the one Hono app every runtime serves. Web standards only; dependencies come in.
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { Store } from './db/client.ts';
 import { countingStore, roundTrips, serverTimingValue } from './db/counting.ts';
-import { createDomainContext, type DomainContext, type SigningKeys } from './domain/context.ts';
-import type { ChallengeVerifier } from './domain/abuse.ts';
+import { createDomainContext, type DomainContext } from './domain/context.ts';
 import { turnstileVerifier } from './domain/turnstile.ts';
-import type { Sealer } from './crypto/sealing.ts';
-import { webRandom, type Random } from './crypto/tokens.ts';
+import { webRandom } from './crypto/tokens.ts';
+import type { AppDeps } from './deps.ts';
 import { AppError, problemOf, STORAGE_RETRY_AFTER_S, storageFault } from './errors.ts';
 import { unavailablePage } from './pages/unavailable.tsx';
 import type { AppEnv } from './http.ts';
-import { jsonLogger, type Logger } from './log.ts';
-import type { OutboundPolicy } from './net/outbound.ts';
-import type { ProviderFor } from './sms/router.ts';
-import type { DevOutbox } from './sms/providers/console.ts';
+import { jsonLogger } from './log.ts';
 import { conditional } from './http-conditional.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { devRoutes } from './routes/dev.ts';
@@ -32,35 +27,7 @@ import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { systemRoutes } from './routes/system.ts';
 
-export interface AppDeps {
-  store: Store;
-  sealer: Sealer;
-  mode: 'dev' | 'production';
-  /** Base for links in messages and pages, and for inbound signature checks. */
-  publicUrl: string;
-  adminToken: string | null;
-  keys: SigningKeys;
-  providerFor: ProviderFor;
-  clock?: () => number;
-  random?: Random;
-  logger?: Logger;
-  /** Dev only: what the console provider "sent", for GET /dev/outbox. */
-  devOutbox?: DevOutbox;
-  /** Runs work after the response (Workers: ctx.waitUntil; Node: fire and forget). */
-  background?: (task: () => Promise<unknown>) => void;
-  /** Called after a request queued messages, so they leave without waiting for the next tick. */
-  onQueued?: () => void;
-  /** Checks a challenge response (Turnstile) when a site's limits are near; absent: challenges are not asked. */
-  verifyChallenge?: ChallengeVerifier;
-  /** The runtime's view of the client address (never a forwarded header unless the operator says so). */
-  clientIp?: (c: Context) => string | undefined;
-  /** Calls to configured URLs: a resolver where the runtime has one; local callbacks only in dev when asked. */
-  outbound?: OutboundPolicy;
-  /** `Server-Timing: db;dur=…;desc="<round trips>"` on every response (ASSENT_SERVER_TIMING; default: dev mode only). */
-  serverTiming?: boolean;
-  /** Response compression where the runtime has none (Node, Deno: worker/entry/compress.ts); Workers' edge compresses. */
-  compress?: MiddlewareHandler;
-}
+export type { AppDeps } from './deps.ts';
 
 /** A 404 names the path it got, without a link token or anything that looks like a phone number. */
 const echoedPath = (url: string) =>

@@ -1,7 +1,7 @@
 // HTTP helpers shared by routes: typed app environment, JSON body parsing with zod, bearer auth.
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import type { AppDeps } from './app.ts';
+import type { AppDeps } from './deps.ts';
 import type { DomainContext } from './domain/context.ts';
 import { loadSite, siteForKeyHash, type Site } from './domain/sites.ts';
 import { AppError, unauthorized, forbidden, validationError } from './errors.ts';

@@ -2,7 +2,7 @@
 // than the double opt-in itself: for tests of paging and for the export bench.
 import type { Statement } from '../../worker/db/client.ts';
 import type { DomainContext } from '../../worker/domain/context.ts';
-import { maskPhone } from '../../worker/domain/phone.ts';
+import { maskPhone } from '../../worker/sms/mask-phone.ts';
 
 /** French mobile numbers +33 6 10 00 00 00 onwards, one per index. */
 export const seededPhone = (i: number) => `+3361${String(i).padStart(7, '0')}`;

@@ -1,5 +1,5 @@
 // The console's French strings (same keys as the English ones in texts.ts).
-import type { ConsoleTexts } from './texts.ts';
+import type { ConsoleTexts } from './texts-en.ts';
 
 export const fr: ConsoleTexts = {
   title: 'Console Assent',

@@ -1,8 +1,14 @@
 // Parses ASSENT_SIGNING_KEY (an Ed25519 private JWK) and ASSENT_SIGNING_KEYS_RETIRED (public JWKs) into the key ring
 // that signs receipts and the seed that signs log checkpoints.
-import type { SigningKeys } from '../domain/context.ts';
 import { fromBase64Url } from './encoding.ts';
-import { createKeyRing, importSigningKey, keyId, type PublicJwk } from './signing.ts';
+import { createKeyRing, importSigningKey, keyId, type KeyRing, type PublicJwk } from './signing.ts';
+
+/** The Ed25519 key that signs receipts (JWS) and log checkpoints (signed notes), and the retired public keys. */
+export interface SigningKeys {
+  ring: KeyRing;
+  /** The raw 32-byte seed (the JWK's d), for note signatures. */
+  seed: Uint8Array;
+}
 
 export async function signingKeysFrom(privateJwkJson: string, retiredJson?: string): Promise<SigningKeys> {
   const current = await importSigningKey(privateJwkJson);

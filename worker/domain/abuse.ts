@@ -1,7 +1,7 @@
 // Anti-pumping for consent requests: per address and per site counters before any work (for "no" as for "yes"), a
 // challenge when they are near, and at most a few confirmation SMS per number in any 24 hours.
 import { AppError } from '../errors.ts';
-import type { ConsentRequest } from './consents.ts';
+import type { ConsentRequest } from './consent-request.ts';
 import type { DomainContext } from './context.ts';
 import { limitPrefix } from './client-info.ts';
 import { enforceLimits, limitUsage } from './limits.ts';

@@ -8,7 +8,8 @@ import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
 import { systemMessage } from '../sms/template.ts';
 import type { DomainContext } from './context.ts';
 import { consentChange, newEvent } from './events.ts';
-import { maskPhone, normalisePhone } from './phone.ts';
+import { maskPhone } from '../sms/mask-phone.ts';
+import { normalisePhone } from './phone.ts';
 import { allowedCountries } from './site-config.ts';
 import { guardAbuse, guardDecline, guardNumber, numberWindowStart, type ChallengeVerifier } from './abuse.ts';
 import { browserFamily, pageOriginAndPath, truncateIp } from './client-info.ts';
@@ -16,22 +17,9 @@ import type { Site } from './sites.ts';
 
 export { confirmConsent, expireDue, type ConfirmHow, type ConfirmOutcome } from './confirm.ts';
 import { servedUnrecorded } from './widget.ts';
+import type { ConsentRequest } from './consent-request.ts';
 
-export interface ConsentRequest {
-  phone: string;
-  country?: string | undefined;
-  choice: 'yes' | 'no';
-  locale: string;
-  textSha256: string;
-  policyVersion: number;
-  pageUrl?: string | undefined;
-  method: 'widget' | 'hosted-page';
-  ip?: string | undefined;
-  userAgent?: string | undefined;
-  /** A challenge response (e.g. Turnstile), checked when limits are near. */
-  challengeToken?: string | undefined;
-}
-
+export type { ConsentRequest };
 
 export type RequestOutcome =
   | { kind: 'declined' }

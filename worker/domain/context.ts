@@ -14,7 +14,7 @@ import { sitesRepo } from '../db/sites.ts';
 import { subjectsRepo } from '../db/subjects.ts';
 import type { Sealer } from '../crypto/sealing.ts';
 import type { Random } from '../crypto/tokens.ts';
-import type { KeyRing } from '../crypto/signing.ts';
+import type { SigningKeys } from '../crypto/keys.ts';
 import type { Logger } from '../log.ts';
 import type { OutboundPolicy } from '../net/outbound.ts';
 
@@ -41,13 +41,6 @@ export interface DomainContext {
   keys: SigningKeys;
   /** How configured URLs (SMS webhook, provider base URL) may be called; absent: public https only, no resolver. */
   outbound?: OutboundPolicy;
-}
-
-/** The Ed25519 key that signs receipts (JWS) and log checkpoints (signed notes), and the retired public keys. */
-export interface SigningKeys {
-  ring: KeyRing;
-  /** The raw 32-byte seed (the JWK's d), for note signatures. */
-  seed: Uint8Array;
 }
 
 export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'proofs' | 'log' | 'limits' | 'inbound' | 'apiKeys' | 'leases'>): DomainContext {

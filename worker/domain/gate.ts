@@ -4,7 +4,8 @@ import type { GateView } from '../db/subjects.ts';
 import { AppError, notFound } from '../errors.ts';
 import { proofUrl } from './consents.ts';
 import type { DomainContext } from './context.ts';
-import { maskPhone, normalisePhone } from './phone.ts';
+import { maskPhone } from '../sms/mask-phone.ts';
+import { normalisePhone } from './phone.ts';
 import type { Site } from './sites.ts';
 
 export type GateStatus = 'none' | 'pending' | 'confirmed' | 'withdrawn' | 'expired' | 'erased';

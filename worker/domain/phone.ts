@@ -1,4 +1,4 @@
-// Phone numbers: parse and normalise to E.164 with libphonenumber-js, and mask for receipts and pages.
+// Phone numbers: parse and normalise to E.164 with libphonenumber-js (masking: sms/mask-phone.ts).
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { AppError } from '../errors.ts';
 
@@ -23,23 +23,4 @@ export function normalisePhone(input: string, defaultCountry: string, field = 'p
   const type = parsed.getType();
   if (type !== undefined && !SMS_CAPABLE.has(type)) throw invalid('This number cannot receive text messages.');
   return { e164: parsed.number, country: parsed.country ?? defaultCountry, callingCode: parsed.countryCallingCode };
-}
-
-/** `+33 6•• •• •• 78`: calling code, first national digit and last two digits; the rest masked. */
-export function maskPhone(e164: string): string {
-  const parsed = parsePhoneNumberFromString(e164);
-  if (!parsed) return '•••';
-  const formatted = parsed.formatInternational();
-  const prefix = `+${parsed.countryCallingCode}`;
-  const national = formatted.slice(prefix.length);
-  const digits = [...national].filter((c) => /\d/.test(c)).length;
-  let seen = 0;
-  const masked = [...national]
-    .map((c) => {
-      if (!/\d/.test(c)) return c;
-      seen += 1;
-      return seen === 1 || seen > digits - 2 ? c : '•';
-    })
-    .join('');
-  return prefix + masked;
 }

@@ -1,7 +1,7 @@
 // The site configuration (GET|PUT /v1/sites/{site}): one strict wire schema, the lenient one stored rows load with,
 // and defaults (secrets: site-secrets.ts).
 import { z } from 'zod';
-import { outboundUrlSchema } from '../net/outbound.ts';
+import { smsConfigSchema, smsSchemas, type SmsConfig } from '../sms/config.ts';
 import { defaultQuietHours, quietHoursRulesSchema, type QuietHoursRules } from '../sms/quiet-hours.ts';
 import { ownerFactsSchema } from '../policy/facts.ts';
 import { storedWidgetConfigSchema, widgetConfigSchema } from './widget-config.ts';
@@ -19,6 +19,8 @@ export const localizedSchema = z
   .record(locale, z.string().min(1).max(500))
   .refine((texts) => Object.keys(texts).length <= 20, 'At most 20 locales.');
 
+const secret = (min: number) => z.string().min(min).max(500);
+
 const originPattern = z
   .string()
   .regex(/^https?:\/\/[a-z0-9.*-]+(:(\d+|\*))?$/i, 'An origin is like https://shop.example or http://localhost:*.');
@@ -31,30 +33,6 @@ const timezone = z.string().refine((tz) => {
     return false;
   }
 }, 'Unknown IANA time zone.');
-
-const secret = (min: number) => z.string().min(min).max(500);
-
-/** Outgoing URLs are checked (public https) when written; a stored row is read as it is and checked at send time. */
-const smsSchemas = (url: z.ZodType<string>) =>
-  z.discriminatedUnion('provider', [
-    z.strictObject({ provider: z.literal('console') }),
-    z
-      .strictObject({
-        provider: z.literal('twilio'),
-        accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'A Twilio account SID starts with AC and has 32 hex digits.'),
-        authToken: secret(8),
-        from: z.string().min(3).max(20).optional(),
-        messagingServiceSid: z
-          .string()
-          .regex(/^MG[0-9a-fA-F]{32}$/, 'A messaging service SID starts with MG and has 32 hex digits.')
-          .optional(),
-        /** Platform admin only: where Twilio's API is reached (a regional edge, a test double). */
-        apiBaseUrl: url.optional(),
-      })
-      .refine((v) => v.from || v.messagingServiceSid, { message: 'Give "from" or "messagingServiceSid".', path: ['from'] }),
-    z.strictObject({ provider: z.literal('webhook'), url, secret: secret(16) }),
-  ]);
-export const smsConfigSchema = smsSchemas(outboundUrlSchema);
 
 export const programSchema = z.strictObject({
   name: z.string().min(1).max(60),
@@ -147,7 +125,7 @@ export const storedConfigSchema = z
   .superRefine(crossChecks);
 
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
-export type SmsConfig = z.infer<typeof smsConfigSchema>;
+export type { SmsConfig };
 
 export const allowedCountries = (cfg: SiteConfig) => cfg.allowedCountries ?? [cfg.defaultCountry];
 

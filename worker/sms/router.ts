@@ -1,13 +1,29 @@
 // Chooses the provider for a site from its configuration. Real providers are built once per configuration;
 // Twilio's reconciliation journal reads the outbox row, so any process can reconcile a timed-out send.
-import type { DomainContext } from '../domain/context.ts';
-import type { Site } from '../domain/sites.ts';
+import type { Sealer } from '../crypto/sealing.ts';
+import type { outboxRepo } from '../db/outbox.ts';
+import type { subjectsRepo } from '../db/subjects.ts';
+import type { OutboundPolicy } from '../net/outbound.ts';
+import type { SmsConfig } from './config.ts';
 import type { SmsProvider } from './provider.ts';
 import { createTwilioProvider, type SendJournal } from './providers/twilio.ts';
 import { createWebhookProvider } from './providers/webhook.ts';
 
+/** What choosing a provider reads of a site, and of the request's context (the domain's context has all of it). */
+export interface ProviderSite {
+  id: string;
+  config: { sms: SmsConfig };
+}
+export interface ProviderContext {
+  outbox: Pick<ReturnType<typeof outboxRepo>, 'byId'>;
+  subjects: Pick<ReturnType<typeof subjectsRepo>, 'byId'>;
+  sealer: Sealer;
+  clock: () => number;
+  outbound?: OutboundPolicy;
+}
+
 /** What Twilio's lookup needs (the body and when sending began), read back from the outbox. */
-export function outboxJournal(ctx: DomainContext): SendJournal {
+export function outboxJournal(ctx: ProviderContext): SendJournal {
   return {
     record() {}, // the outbox row already holds both
     async get(id) {
@@ -19,7 +35,7 @@ export function outboxJournal(ctx: DomainContext): SendJournal {
   };
 }
 
-export type ProviderFor = (site: Site, ctx: DomainContext) => SmsProvider;
+export type ProviderFor = (site: ProviderSite, ctx: ProviderContext) => SmsProvider;
 
 /**
  * Providers that call a configured URL get a guarded fetch (ctx.outbound: public https only, names resolved and

@@ -1,5 +1,5 @@
 // Development provider: prints each message with the number masked and keeps it for GET /dev/outbox.
-import { maskPhone } from '../../domain/phone.ts';
+import { maskPhone } from '../mask-phone.ts';
 import type { OutgoingSms, SmsProvider } from '../provider.ts';
 
 export interface DevMessage {

@@ -1,0 +1,42 @@
+// What every runtime hands to createApp: the store, keys, clock, providers and the runtime's hooks. Here, below
+// both app.ts and http.ts, so each imports it downward.
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Store } from './db/client.ts';
+import type { SigningKeys } from './crypto/keys.ts';
+import type { Sealer } from './crypto/sealing.ts';
+import type { Random } from './crypto/tokens.ts';
+import type { ChallengeVerifier } from './domain/abuse.ts';
+import type { Logger } from './log.ts';
+import type { OutboundPolicy } from './net/outbound.ts';
+import type { ProviderFor } from './sms/router.ts';
+import type { DevOutbox } from './sms/providers/console.ts';
+
+export interface AppDeps {
+  store: Store;
+  sealer: Sealer;
+  mode: 'dev' | 'production';
+  /** Base for links in messages and pages, and for inbound signature checks. */
+  publicUrl: string;
+  adminToken: string | null;
+  keys: SigningKeys;
+  providerFor: ProviderFor;
+  clock?: () => number;
+  random?: Random;
+  logger?: Logger;
+  /** Dev only: what the console provider "sent", for GET /dev/outbox. */
+  devOutbox?: DevOutbox;
+  /** Runs work after the response (Workers: ctx.waitUntil; Node: fire and forget). */
+  background?: (task: () => Promise<unknown>) => void;
+  /** Called after a request queued messages, so they leave without waiting for the next tick. */
+  onQueued?: () => void;
+  /** Checks a challenge response (Turnstile) when a site's limits are near; absent: challenges are not asked. */
+  verifyChallenge?: ChallengeVerifier;
+  /** The runtime's view of the client address (never a forwarded header unless the operator says so). */
+  clientIp?: (c: Context) => string | undefined;
+  /** Calls to configured URLs: a resolver where the runtime has one; local callbacks only in dev when asked. */
+  outbound?: OutboundPolicy;
+  /** `Server-Timing: db;dur=…;desc="<round trips>"` on every response (ASSENT_SERVER_TIMING; default: dev mode only). */
+  serverTiming?: boolean;
+  /** Response compression where the runtime has none (Node, Deno: worker/entry/compress.ts); Workers' edge compresses. */
+  compress?: MiddlewareHandler;
+}
