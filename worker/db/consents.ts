@@ -1,7 +1,7 @@
 // Consents: lookups by token hash and subject, compare-and-set state changes, expiry scans.
 import { and, asc, desc, eq, gt, is, lt, SQL, sql } from 'drizzle-orm';
 import type { Db, Store } from './client.ts';
-import { bind, exec, preparedFor } from './prepared.ts';
+import { bind, exec, preparedFor, preparedInsert } from './prepared.ts';
 import { consents, subjects } from './schema.ts';
 
 export type ConsentRow = typeof consents.$inferSelect;
@@ -60,7 +60,7 @@ export function consentsRepo(store: Store) {
         .where(and(eq(consents.siteId, siteId), status ? eq(consents.status, status) : undefined, gt(consents.id, afterId)))
         .orderBy(asc(consents.id))
         .limit(limit),
-    insert: (row: typeof consents.$inferInsert) => db.insert(consents).values(row),
+    insert: (row: typeof consents.$inferInsert) => preparedInsert(store, consents, row),
     /**
      * Compare-and-set: applies `set` only while the consent is in one of `from`. Statements batched after it
      * use `changed(id, opId)` as their guard, so they write only if this change happened.

@@ -2,7 +2,7 @@
 import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db, Statement, Store } from './client.ts';
 import { changedOf } from './consents.ts';
-import { bind, prepareRaw, preparedFor } from './prepared.ts';
+import { bind, prepareRaw, preparedFor, preparedInsert } from './prepared.ts';
 import { outbox } from './schema.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -53,7 +53,7 @@ export function outboxRepo(store: Store) {
   return {
     /** Guarded insert: written only if `guard` holds inside the batch (see consentsRepo.changed). */
     enqueue(row: OutboxInsert, guard?: SQL): Statement {
-      if (!guard) return db.insert(outbox).values(row);
+      if (!guard) return preparedInsert(store, outbox, row);
       const changed = changedOf(guard);
       if (changed) {
         const { id, siteId, subjectId, consentId, kind, bodyCiphertext, nextAttemptAt, createdAt } = row;

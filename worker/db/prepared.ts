@@ -2,7 +2,8 @@
 // prepared once per database (shared by every view of a store), then run with values per call: no query building
 // on the hot paths. Works on every driver (libSQL file or remote, D1): drizzle prepares per driver. A prepared
 // query runs on its own (counted as one round trip of the request's view) or goes into a batch through `bind`.
-import { fillPlaceholders } from 'drizzle-orm';
+import { fillPlaceholders, is, SQL, sql } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db, Statement, Store } from './client.ts';
 import { storeKey } from './client.ts';
 import { timed } from './counting.ts';
@@ -60,4 +61,31 @@ export function bind(prepared: unknown, values: Record<string, unknown>): Statem
       mapResult: (result: unknown, isFromBatch?: boolean) => query.mapResult(result, isFromBatch),
     }),
   } as unknown as Statement;
+}
+
+const inserts = new WeakMap<object, Map<SQLiteTable, Map<string, unknown>>>();
+
+/**
+ * `INSERT INTO table` of `row` as a batch statement, prepared once per database and set of columns given (the
+ * schema has no per-row default functions, so nothing is frozen into the statement but the column list).
+ */
+export function preparedInsert<T extends SQLiteTable>(store: Store, table: T, row: T['$inferInsert']): Statement {
+  const values = row as Record<string, unknown>;
+  const columns = Object.keys(values).filter((k) => values[k] !== undefined);
+  const base = store.base?.db ?? store.db;
+  if (columns.some((c) => is(values[c], SQL))) return base.insert(table).values(row) as unknown as Statement;
+  const key = storeKey(store);
+  let tables = inserts.get(key);
+  if (!tables) inserts.set(key, (tables = new Map()));
+  let shapes = tables.get(table);
+  if (!shapes) tables.set(table, (shapes = new Map()));
+  const shape = columns.join(',');
+  let statement = shapes.get(shape);
+  if (!statement) {
+    const placeholders = Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)]));
+    statement = base.insert(table).values(placeholders as T['$inferInsert']).prepare();
+    if (shapes.size > 50) shapes.clear();
+    shapes.set(shape, statement);
+  }
+  return bind(statement, values);
 }

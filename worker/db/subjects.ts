@@ -2,7 +2,7 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Store } from './client.ts';
 import { changedOf } from './consents.ts';
-import { bind, exec, preparedFor } from './prepared.ts';
+import { bind, exec, preparedFor, preparedInsert } from './prepared.ts';
 import { consents, subjects, suppressions } from './schema.ts';
 
 export type SubjectRow = typeof subjects.$inferSelect;
@@ -151,7 +151,7 @@ export function subjectsRepo(store: Store) {
       return (await exec(store, () => prepared().byId.all({ id })))[0] ?? null;
     },
     insert(row: typeof subjects.$inferInsert) {
-      return db.insert(subjects).values(row);
+      return preparedInsert(store, subjects, row);
     },
     revive(row: SubjectRow) {
       return db
