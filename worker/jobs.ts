@@ -27,6 +27,8 @@ export interface JobsOptions {
    * after its current pass, so no loop outlives the background-work budget of the request that started it.
    */
   handoverMs?: number;
+  /** Nor more passes than this: Workers counts every database call of an invocation against a per-request limit. */
+  handoverPasses?: number;
   /**
    * Send passes integrate the logs at most this often (full passes always do); a loop whose last send pass skipped
    * the log integrates once more when the interval is up, so the last events of a burst do not wait for the cron.
@@ -35,7 +37,7 @@ export interface JobsOptions {
 }
 
 export function createJobs(input: AppDeps, options: JobsOptions = {}) {
-  const { staleMs = 30_000, handoverMs = 10_000, logEveryMs = 5_000 } = options;
+  const { staleMs = 30_000, handoverMs = 10_000, handoverPasses = 4, logEveryMs = 5_000 } = options;
   const { deps, ctx } = contextFromDeps(input);
   let lastPurge = 0;
   let lastLog = Number.NEGATIVE_INFINITY;
@@ -72,7 +74,7 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
 
   // One loop of passes per process; a caller that finds a live loop asks it for one more pass. The loop belongs to
   // the caller that started it (on Workers, the request whose waitUntil holds it).
-  let loop: { startedAt: number; done: Promise<JobReport> } | null = null;
+  let loop: { startedAt: number; passes: number; done: Promise<JobReport> } | null = null;
   let again: { full: boolean } | null = null;
   const takeAgain = () => {
     const next = again;
@@ -81,12 +83,13 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
   };
 
   function start(full: boolean): Promise<JobReport> {
-    const entry = { startedAt: ctx.clock(), done: null as unknown as Promise<JobReport> };
+    const entry = { startedAt: ctx.clock(), passes: 0, done: null as unknown as Promise<JobReport> };
     const first = full || takeAgain()?.full === true;
     loop = entry;
     // A failed pass is logged and the loop goes on with the passes asked for meanwhile (a storage hiccup under load
     // must not strand them until the next tick); the loop's promise rejects only if its last pass failed.
     const attempt = async (isFull: boolean): Promise<JobReport | Error> => {
+      entry.passes++;
       try {
         return await pass(isFull);
       } catch (error) {
@@ -134,7 +137,7 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
       again = null;
       return false;
     }
-    return age < handoverMs;
+    return age < handoverMs && loop.passes < handoverPasses;
   }
 
   function run(): Promise<JobReport> {
