@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { widgetBundle } from '../../worker/generated/widget.ts';
-import { hashedWidgetPath } from '../../worker/routes/widget.ts';
+import { widgetPath } from '../../worker/domain/widget.ts';
 import { makeHarness, type Harness } from '../harness.ts';
+
+const hashedWidgetPath = widgetPath(widgetBundle);
 
 let h: Harness;
 beforeEach(async () => {

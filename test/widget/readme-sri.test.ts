@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { widgetBundle } from '../../worker/generated/widget.ts';
-import { hashedWidgetPath } from '../../worker/routes/widget.ts';
+import { widgetPath } from '../../worker/domain/widget.ts';
+
+const hashedWidgetPath = widgetPath(widgetBundle);
 
 describe('README', () => {
   it('shows the SRI snippet of the widget this build serves', () => {

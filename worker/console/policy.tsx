@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { publishPolicy } from '../domain/policies.ts';
+import { latestPolicyLocales } from '../domain/policy-versions.ts';
 import { loadSite, policyFactsOf, replaceSiteConfig } from '../domain/sites.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
@@ -26,8 +27,8 @@ interface RenderOptions {
 async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
   const { t, site, lang } = c.var;
   const ctx = c.var.ctx;
-  const latest = await ctx.policies.latestVersion(site.id);
-  const rows = latest === null ? [] : await ctx.policies.versionLocales(site.id, latest);
+  const rows = await latestPolicyLocales(ctx, site.id);
+  const latest = rows[0]?.version ?? null;
   const { program, ...stored } = policyFactsOf(site.config);
   const seed = {
     lang,

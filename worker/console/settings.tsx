@@ -5,10 +5,10 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { refusedOrigins } from '../domain/console-stats.ts';
 import { REDACTED, originAllowed } from '../domain/site-config.ts';
-import { issueKey, replaceSiteConfig, revokeKey } from '../domain/sites.ts';
+import { issueKey, listKeys, replaceSiteConfig, revokeKey } from '../domain/sites.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { widgetBundle } from '../generated/widget.ts';
-import { hashedWidgetPath } from '../routes/widget.ts';
+import { widgetPath } from '../domain/widget.ts';
 import { formatWebhookSecret } from '../sms/signatures.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
@@ -42,9 +42,9 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
   const csrf = c.var.session.csrf;
   const config = site.config;
   const sms = config.sms;
-  const [keys, refused] = await Promise.all([ctx.apiKeys.list(site.id), refusedOrigins(ctx, site.id)]);
+  const [keys, refused] = await Promise.all([listKeys(ctx, site.id), refusedOrigins(ctx, site.id)]);
   const inboundUrl = `${ctx.publicUrl}/v1/sites/${site.id}/inbound/generic`;
-  const src = `${ctx.publicUrl}${hashedWidgetPath}`;
+  const src = `${ctx.publicUrl}${widgetPath(widgetBundle)}`;
   const snippet = `<script src="${src}" integrity="${widgetBundle.sri}" crossorigin="anonymous" data-site="${site.id}" async></script>`;
   const date = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
   const html = consolePage({

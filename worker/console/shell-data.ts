@@ -1,10 +1,11 @@
 // What every signed-in console page passes to the shell: language, texts, CSRF token, the site (and for the
 // platform admin, every site id for the switcher).
 import type { Context } from 'hono';
+import { siteIds } from '../domain/sites.ts';
 import type { ConsoleEnv } from './http.ts';
 
 export async function shellFor(c: Context<ConsoleEnv>) {
   const { t, lang, session, site } = c.var;
-  const sites = session.admin ? (await c.var.ctx.sites.list()).map((s) => s.id).sort() : undefined;
+  const sites = session.admin ? await siteIds(c.var.ctx) : undefined;
   return { t, lang, csrf: session.csrf, site: { id: site.id, name: site.config.name }, ...(sites ? { sites } : {}) };
 }

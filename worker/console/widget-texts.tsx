@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import enTexts from '../../templates/widget/en.json' with { type: 'json' };
 import frTexts from '../../templates/widget/fr.json' with { type: 'json' };
 import { EDITABLE_WIDGET_TEXTS, equalChoice, widgetOverrides, type EditableWidgetText } from '../domain/console-widget.ts';
+import { latestPolicyNumber } from '../domain/policy-versions.ts';
 import { replaceSiteConfig } from '../domain/sites.ts';
 import { widgetDocument } from '../domain/widget-texts.ts';
 import type { FieldError } from '../errors.ts';
@@ -40,7 +41,7 @@ async function render(c: Context<ConsoleEnv>, options: { edited?: Edited; progra
   const config = site.config;
   const program = options.program ?? config.program;
   const labels = t.widget.labels as Record<string, string>;
-  const version = (await c.var.ctx.policies.latestVersion(site.id)) ?? 0;
+  const version = await latestPolicyNumber(c.var.ctx, site.id);
   const stored = (config.widget?.texts ?? {}) as Edited;
   const values = (locale: string, key: EditableWidgetText) =>
     options.edited?.[locale]?.[key] ?? stored[locale]?.[key] ?? String(defaultsFor(locale)[key] ?? '');

@@ -108,6 +108,16 @@ export async function issueKey(ctx: DomainContext, siteId: string): Promise<{ id
   return { id, apiKey };
 }
 
+/** Every site id, sorted (the platform admin's site switcher). */
+export async function siteIds(ctx: Pick<DomainContext, 'sites'>): Promise<string[]> {
+  return (await ctx.sites.list()).map((s) => s.id).sort();
+}
+
+/** A site's keys, without their hashes: id, when issued, when revoked. */
+export function listKeys(ctx: Pick<DomainContext, 'apiKeys'>, siteId: string) {
+  return ctx.apiKeys.list(siteId);
+}
+
 /** Revokes a key; it stops opening the site within KEY_TTL_MS in every process (at once in this one). */
 export async function revokeKey(ctx: DomainContext, siteId: string, id: string): Promise<void> {
   if (!(await ctx.apiKeys.revoke(siteId, id, ctx.clock()))) throw notFound('No active key with this id for this site.');

@@ -1,9 +1,22 @@
 // What a subscriber sees and may do from the unsubscribe link in their SMS (the link proves they hold the phone):
 // their consents for this site with proofs and evidence, withdrawal, and erasure (GDPR Art. 17).
 import type { ConsentRow } from '../db/consents.ts';
+import { sha256Hex } from '../crypto/tokens.ts';
 import { proofUrl, withdrawAll } from './consents.ts';
 import type { DomainContext } from './context.ts';
+import { loadSite, type Site } from './sites.ts';
 import { eraseSubject } from './subscribers.ts';
+
+const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The consent a link in an SMS stands for (only its hash is stored), with its site; null for an unknown token. */
+export async function byLinkToken(ctx: DomainContext, token: string, kind: 'confirm' | 'unsubscribe'): Promise<{ consent: ConsentRow; site: Site } | null> {
+  if (!LINK_TOKEN.test(token)) return null;
+  const hash = await sha256Hex(token);
+  const consent = kind === 'confirm' ? await ctx.consents.byConfirmToken(hash) : await ctx.consents.byUnsubscribeToken(hash);
+  if (!consent) return null;
+  return { consent, site: await loadSite(ctx, consent.siteId) };
+}
 
 export interface OwnConsent {
   id: string;

@@ -2,7 +2,7 @@
 // Serving reads at most the latest policy version (kept a few seconds); the record is written once per process and
 // best-effort, so a database that cannot write (full, read-only) still serves the widget.
 import { storeKey } from '../db/client.ts';
-import { AppError, storageFault } from '../errors.ts';
+import { AppError, notFound, storageFault } from '../errors.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
 import type { DomainContext } from './context.ts';
 import type { Site } from './sites.ts';
@@ -151,4 +151,15 @@ export function rememberBundle(ctx: Pick<DomainContext, 'store' | 'policies' | '
     storedBundles.set(key, done);
   }
   return done;
+}
+
+/** The hashed URL a build is pinned at (with Subresource Integrity): an upgrade never breaks a page that pinned one. */
+export const widgetPath = (bundle: { sha256: string }) => `/widget-${bundle.sha256.slice(0, 16)}.js`;
+
+/** The build at a hashed URL: the one being served, or an earlier one this server served; a 404 otherwise. */
+export async function widgetBuild(ctx: Pick<DomainContext, 'policies'>, prefix: string, current: { sha256: string; code: string }): Promise<{ sha256: string; code: string }> {
+  if (current.sha256.startsWith(prefix)) return current;
+  const earlier = await ctx.policies.bundleByPrefix(prefix);
+  if (!earlier) throw notFound('No widget build with this hash.');
+  return earlier;
 }

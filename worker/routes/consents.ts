@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requestConsent, proofUrl } from '../domain/consents.ts';
 import { loadSite } from '../domain/sites.ts';
 import { clientIp, jsonBody, type AppEnv } from '../http.ts';
-import { notFound } from '../errors.ts';
+import { servedTexts } from '../domain/policy-versions.ts';
 import { applyCors, preflight } from './cors.ts';
 
 export const consentBodySchema = z.object({
@@ -27,11 +27,10 @@ export function consentRoutes() {
   // The exact texts a hash stands for, so anyone can check what a receipt says the visitor saw.
   app.get('/v1/sites/:site/widget/texts/:sha256{[0-9a-f]{64}}', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const row = await c.var.ctx.policies.servedTexts(site.id, c.req.param('sha256'));
-    if (!row) throw notFound('This site never served texts with this hash.');
+    const texts = await servedTexts(c.var.ctx, site.id, c.req.param('sha256'));
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     c.header('Access-Control-Allow-Origin', '*');
-    return c.json({ site: site.id, sha256: row.sha256, locale: row.locale, policyVersion: row.policyVersion, texts: JSON.parse(row.texts) as unknown });
+    return c.json(texts);
   });
 
   app.options('/v1/sites/:site/consents', async (c) => preflight(c, await loadSite(c.var.ctx, c.req.param('site')), 'POST'));

@@ -2,6 +2,7 @@
 // posts a correctly signed inbound message, so OUI/STOP can be tried without a provider). 404 in production.
 import { Hono } from 'hono';
 import { newId } from '../crypto/tokens.ts';
+import { siteOfMessage } from '../domain/delivery.ts';
 import { loadSite, replaceSiteConfig } from '../domain/sites.ts';
 import { notFound } from '../errors.ts';
 import type { AppEnv } from '../http.ts';
@@ -28,7 +29,7 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
     const all = c.var.deps.devOutbox?.list() ?? [];
     c.header('Cache-Control', 'no-store');
     if (!prefersHtml(c.req.header('accept'))) return c.json(all.map(({ to, body, createdAt }) => ({ to, body, createdAt })));
-    const sites = await Promise.all(all.map(async (m) => (await c.var.ctx.outbox.byId(m.id))?.siteId ?? 'demo'));
+    const sites = await Promise.all(all.map(async (m) => (await siteOfMessage(c.var.ctx, m.id)) ?? 'demo'));
     const html = outboxPage({
       messages: all.map((m, i) => ({ ...m, site: sites[i]! })).reverse(),
       replied: c.req.query('replied') ?? null,

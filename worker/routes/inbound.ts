@@ -3,6 +3,7 @@
 // signature is a 403 that changes nothing.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { recordDelivery } from '../domain/delivery.ts';
 import { handleInbound } from '../domain/inbound.ts';
 import { loadSite, type Site } from '../domain/sites.ts';
 import { AppError, forbidden, validationError } from '../errors.ts';
@@ -86,14 +87,14 @@ export function inboundRoutes() {
   app.post('/v1/sites/:site/delivery/twilio', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const update = parseTwilioStatus(await twilioForm(c, site), signedUrl(c));
-    if (update) await c.var.ctx.outbox.setDeliveryStatus(site.id, update.providerMessageId, update.status);
+    if (update) await recordDelivery(c.var.ctx, site.id, update);
     return c.body(null, 204);
   });
 
   app.post('/v1/sites/:site/delivery/webhook', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const update = parse(genericDelivery, await signedJson(c, site));
-    await c.var.ctx.outbox.setDeliveryStatusById(update.id, site.id, update.status);
+    await recordDelivery(c.var.ctx, site.id, update);
     return c.body(null, 204);
   });
 

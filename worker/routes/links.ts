@@ -2,17 +2,12 @@
 // and changes nothing; POST acts, idempotently.
 import { Hono } from 'hono';
 import { confirmConsent, proofUrl } from '../domain/consents.ts';
-import type { DomainContext } from '../domain/context.ts';
-import { loadSite } from '../domain/sites.ts';
-import { sha256Hex } from '../crypto/tokens.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http.ts';
 import { linkPage, subscriberPage, type LinkPageState, type SubscriberStep } from '../pages/links.tsx';
-import { eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscriber-self.ts';
+import { byLinkToken, eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscriber-self.ts';
 import type { ConsentRow } from '../db/consents.ts';
 import type { Site } from '../domain/sites.ts';
 import { pageHeaders } from '../pages/layout.tsx';
-
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 function html(c: AppContext, body: string, status: 200 | 403 | 404 | 410 = 200) {
   return c.body(body, status, pageHeaders);
@@ -36,19 +31,11 @@ function unknown(c: AppContext) {
   return html(c, linkPage({ locale: lang, program: '', state: { kind: 'unknown' } }).replace(' — </title>', '</title>'), 404);
 }
 
-async function byToken(ctx: DomainContext, token: string, kind: 'confirm' | 'unsubscribe') {
-  if (!TOKEN.test(token)) return null;
-  const hash = await sha256Hex(token);
-  const consent = kind === 'confirm' ? await ctx.consents.byConfirmToken(hash) : await ctx.consents.byUnsubscribeToken(hash);
-  if (!consent) return null;
-  return { consent, site: await loadSite(ctx, consent.siteId) };
-}
-
 export function linkRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get('/c/:token', async (c) => {
-    const found = await byToken(c.var.ctx, c.req.param('token'), 'confirm');
+    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'confirm');
     if (!found) return unknown(c);
     const { consent, site } = found;
     const now = c.var.ctx.clock();
@@ -64,7 +51,7 @@ export function linkRoutes() {
   });
 
   app.post('/c/:token', async (c) => {
-    const found = await byToken(c.var.ctx, c.req.param('token'), 'confirm');
+    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'confirm');
     if (!found) return unknown(c);
     const { consent, site } = found;
     // The confirming request's address prefix and browser family go on the record (see confirmationEvidence).
@@ -82,14 +69,14 @@ export function linkRoutes() {
   // The subscriber's own page. The link in the SMS is the credential (it proves possession of the phone); GET
   // only shows, and `?erase=confirm` only asks: every change is a POST from this page.
   app.get('/u/:token', async (c) => {
-    const found = await byToken(c.var.ctx, c.req.param('token'), 'unsubscribe');
+    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'unsubscribe');
     if (!found) return unknown(c);
     const step = c.req.query('erase') === 'confirm' ? 'confirm-erase' : 'overview';
     return html(c, await ownPage(c, found, step));
   });
 
   app.post('/u/:token', async (c) => {
-    const found = await byToken(c.var.ctx, c.req.param('token'), 'unsubscribe');
+    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'unsubscribe');
     if (!found) return unknown(c);
     const { consent } = found;
     const form = new URLSearchParams(await c.req.text());

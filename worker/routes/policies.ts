@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { PolicyVersionRow } from '../db/policies.ts';
 import { publishPolicy, type PolicyMeta } from '../domain/policies.ts';
+import { policyVersion, policyVersions } from '../domain/policy-versions.ts';
 import { loadSite, type Site } from '../domain/sites.ts';
 import { notFound } from '../errors.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
@@ -62,7 +63,7 @@ async function render(c: AppContext, site: Site, row: PolicyVersionRow, immutabl
       },
     });
   }
-  const versions = [...new Map((await c.var.ctx.policies.list(site.id)).map((v) => [v.version, v])).values()];
+  const versions = await policyVersions(c.var.ctx, site.id);
   const html = policyPage({
     site: { id: site.id, name: site.config.name },
     version: row.version,
@@ -89,33 +90,17 @@ export function policyRoutes() {
 
   app.get('/p/:site/versions', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const rows = await c.var.ctx.policies.list(site.id);
-    const byVersion = new Map<number, { version: number; publishedAt: string; summary: string; templateVersion: string; locales: { locale: string; sha256: string }[] }>();
-    for (const r of rows) {
-      const entry = byVersion.get(r.version) ?? {
-        version: r.version,
-        publishedAt: new Date(r.publishedAt).toISOString(),
-        summary: r.summary,
-        templateVersion: r.templateVersion,
-        locales: [],
-      };
-      entry.locales.push({ locale: r.locale, sha256: r.sha256 });
-      byVersion.set(r.version, entry);
-    }
+    const versions = await policyVersions(c.var.ctx, site.id);
     c.header('Cache-Control', 'no-cache');
     c.header('Access-Control-Allow-Origin', '*');
-    return c.json({ site: site.id, versions: [...byVersion.values()] });
+    return c.json({ site: site.id, versions });
   });
 
   app.get('/p/:site/diff/:from/:to', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const locale = pickLocale(c, site);
     const [from, to] = await Promise.all(
-      [c.req.param('from'), c.req.param('to')].map(async (v) => {
-        const row = await c.var.ctx.policies.get(site.id, versionParam(v), locale);
-        if (!row) throw notFound(`No policy version ${v} in "${locale}".`);
-        return row;
-      }),
+      [c.req.param('from'), c.req.param('to')].map((v) => policyVersion(c.var.ctx, site.id, versionParam(v), locale)),
     );
     const html = diffPage({
       site: { id: site.id, name: site.config.name },
@@ -129,17 +114,12 @@ export function policyRoutes() {
 
   app.get('/p/:site', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const latest = await c.var.ctx.policies.latestVersion(site.id);
-    const row = latest === null ? null : await c.var.ctx.policies.get(site.id, latest, pickLocale(c, site));
-    if (!row) throw notFound(`Site "${site.id}" has no published policy.`);
-    return render(c, site, row, false);
+    return render(c, site, await policyVersion(c.var.ctx, site.id, 'latest', pickLocale(c, site)), false);
   });
 
   app.get('/p/:site/:version', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const version = versionParam(c.req.param('version'));
-    const row = await c.var.ctx.policies.get(site.id, version, pickLocale(c, site));
-    if (!row) throw notFound(`No policy version ${version}.`);
+    const row = await policyVersion(c.var.ctx, site.id, versionParam(c.req.param('version')), pickLocale(c, site));
     return render(c, site, row, true);
   });
 

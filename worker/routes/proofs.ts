@@ -3,19 +3,15 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { consistency, latestHead, logOrigin, previousVerifierKeys, verifierKey } from '../domain/log.ts';
-import { normalisePhone } from '../domain/phone.ts';
 import { evidenceFile } from '../domain/evidence.ts';
+import { proofMatches } from '../domain/proof-match.ts';
 import { proofSources } from '../domain/receipts.ts';
 import { proofIsland, verifierBundle } from '../generated/verifier.ts';
 import { loadSite } from '../domain/sites.ts';
 import { publicJwks } from '../crypto/signing.ts';
-import { timingSafeEqual } from '../crypto/tokens.ts';
-import { AppError, notFound } from '../errors.ts';
 import { clientIp, jsonBody, queryParams, type AppEnv } from '../http.ts';
-import { enforceLimits } from '../domain/limits.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { proofPage } from '../pages/proof.tsx';
-import { addressKey } from '../domain/abuse.ts';
 
 const PROOF_PAGE_CSP =
   "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -78,25 +74,8 @@ export function proofRoutes() {
   );
 
   app.post('/proofs/:id/match', async (c) => {
-    const ctx = c.var.ctx;
-    await enforceLimits(ctx, [
-      // A keyed hash of the address's prefix, never the address (the counters are stored).
-      { key: `match-ip:${await addressKey(ctx, 'proofs', clientIp(c))}`, limit: 30, windowMs: 3_600_000 },
-      { key: `match-proof:${c.req.param('id').slice(0, 22)}`, limit: 10, windowMs: 3_600_000 },
-    ]);
     const { phone } = await jsonBody(c, z.object({ phone: z.string().max(40) }));
-    const consent = /^[A-Za-z0-9_-]{22}$/.test(c.req.param('id')) ? await ctx.consents.byId(c.req.param('id')) : null;
-    if (!consent) throw notFound('No proof with this id.');
-    const [site, subject] = await Promise.all([loadSite(ctx, consent.siteId), ctx.subjects.byId(consent.subjectId)]);
-    let candidate = '';
-    try {
-      candidate = await ctx.sealer.blindIndex(site.id, normalisePhone(phone, site.config.defaultCountry).e164);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      candidate = '0'.repeat(64); // an invalid number simply does not match; same work, same answer time
-    }
-    const match = Boolean(subject && !subject.erasedAt) && timingSafeEqual(candidate, subject?.phoneIndex ?? '');
-    return c.json({ match });
+    return c.json({ match: await proofMatches(c.var.ctx, c.req.param('id'), phone, clientIp(c)) });
   });
 
   app.get('/.well-known/jwks.json', (c) => {

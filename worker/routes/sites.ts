@@ -1,7 +1,7 @@
 // Site administration: create (platform admin), read and replace a site's configuration, and its API keys.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { createSite, issueKey, parseSiteConfig, replaceSiteConfig, revokeKey } from '../domain/sites.ts';
+import { createSite, issueKey, listKeys, parseSiteConfig, replaceSiteConfig, revokeKey } from '../domain/sites.ts';
 import { siteIdSchema } from '../domain/site-config.ts';
 import { redactConfig } from '../domain/site-secrets.ts';
 import { isPlatformAdmin, jsonBody, requirePlatformAdmin, requireSiteAccess, validationErrorFor, type AppEnv } from '../http.ts';
@@ -49,7 +49,7 @@ export function siteRoutes() {
 
   app.get('/v1/sites/:site/keys', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    const keys = await c.var.ctx.apiKeys.list(site.id);
+    const keys = await listKeys(c.var.ctx, site.id);
     return c.json({
       keys: keys.map((k) => ({ id: k.id, createdAt: new Date(k.createdAt).toISOString(), revokedAt: k.revokedAt ? new Date(k.revokedAt).toISOString() : null })),
     });

@@ -1,7 +1,6 @@
 // Health, the OpenAPI document and a readable API reference built from it.
 import { Hono } from 'hono';
-import { healthRepo } from '../db/health.ts';
-import { AppError, STORAGE_RETRY_AFTER_S, storageFault } from '../errors.ts';
+import { checkHealth } from '../domain/health.ts';
 import type { AppEnv } from '../http.ts';
 import { openApiDocument } from '../openapi.ts';
 import { docsPage } from '../pages/docs.tsx';
@@ -19,12 +18,7 @@ export function systemRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store');
-    // A write, not a SELECT 1: a full disk or a read-only database still answers reads.
-    try {
-      await healthRepo(c.var.ctx.store).probeWrite(c.var.ctx.clock());
-    } catch (error) {
-      throw storageFault(error) ?? new AppError('unavailable', 503, 'The database does not answer.', { headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_S) } });
-    }
+    await checkHealth(c.var.ctx);
     return c.json({ status: 'ok' });
   });
   app.get('/openapi.json', (c) => {

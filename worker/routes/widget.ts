@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { proofUrl, requestConsent } from '../domain/consents.ts';
 import { loadSite, type Site } from '../domain/sites.ts';
-import { currentWidget, rememberBundle } from '../domain/widget.ts';
+import { currentWidget, rememberBundle, widgetBuild, widgetPath } from '../domain/widget.ts';
 import { AppError, notFound } from '../errors.ts';
 import { widgetBundle } from '../generated/widget.ts';
 import { acceptedLanguage, clientIp, queryParams, type AppContext, type AppEnv } from '../http.ts';
@@ -16,7 +16,7 @@ import { assertOwnForm, formTokenFor } from './hosted-form-guard.ts';
 import { conditional } from '../http-conditional.ts';
 import { originOk } from './cors.ts';
 
-export const hashedWidgetPath = `/widget-${widgetBundle.sha256.slice(0, 16)}.js`;
+const hashedWidgetPath = widgetPath(widgetBundle);
 
 const formSchema = consentBodySchema.omit({ policyVersion: true, pageUrl: true, challengeToken: true }).extend({
   policyVersion: z.coerce.number().int().positive(),
@@ -133,10 +133,7 @@ export function widgetRoutes() {
   // pinned a build with Subresource Integrity.
   app.get('/:file{widget-[0-9a-f]{16}\\.js}', conditional(), async (c) => {
     const prefix = c.req.param('file').slice('widget-'.length, -'.js'.length);
-    if (widgetBundle.sha256.startsWith(prefix)) return script(c, widgetBundle, true);
-    const earlier = await c.var.ctx.policies.bundleByPrefix(prefix);
-    if (!earlier) throw notFound('No widget build with this hash.');
-    return script(c, earlier, true);
+    return script(c, await widgetBuild(c.var.ctx, prefix, widgetBundle), true);
   });
 
   app.get('/s/:site', async (c) => {
