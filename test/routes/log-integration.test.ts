@@ -133,8 +133,9 @@ describe('resumable, one integrator at a time', () => {
     const failing: Store = {
       ...limited,
       batch: async (statements) => {
-        // The second chunk's commit fails (storage fault); the first is already in.
-        if (statements.length > 1 && ++writes === 2) throw new Error('SQLITE_IOERR: disk I/O error');
+        // The second chunk's commit (nodes and head: more than the 3 statements that start a run) fails with a
+        // storage fault; the first is already in.
+        if (statements.length > 3 && ++writes === 2) throw new Error('SQLITE_IOERR: disk I/O error');
         return limited.batch(statements);
       },
     };

@@ -21,6 +21,19 @@ function hot(db: Db) {
       .orderBy(asc(logLeaves.idx))
       .limit(p('limit'))
       .prepare(),
+    // The leaves after the head, the head's size read in SQL: goes into one batch with the head itself.
+    unintegrated: db
+      .select({ idx: logLeaves.idx, leafHash: logLeaves.leafHash })
+      .from(logLeaves)
+      .where(
+        and(
+          eq(logLeaves.siteId, p('siteId')),
+          gte(logLeaves.idx, sql`COALESCE((SELECT ${logHeads.size} FROM ${logHeads} WHERE ${logHeads.siteId} = ${p('siteId')}), 0)`),
+        ),
+      )
+      .orderBy(asc(logLeaves.idx))
+      .limit(p('limit'))
+      .prepare(),
     insertHead: db.insert(logHeads).values({ siteId: p('siteId'), ...head } as unknown as LogHead).onConflictDoNothing().prepare(),
     advanceHead: db.update(logHeads).set(head).where(and(eq(logHeads.siteId, p('siteId')), eq(logHeads.size, p('fromSize')))).prepare(),
   };
@@ -32,6 +45,18 @@ export function logRepo(store: Store) {
   return {
     head: async (siteId: string): Promise<LogHead | null> => (await exec(store, () => prepared().head.all({ siteId })))[0] ?? null,
     leavesFrom: (siteId: string, from: number, limit: number) => exec(store, () => prepared().leavesFrom.all({ siteId, from, limit })),
+    /**
+     * One round trip to start an integration run: `first` (the integrator's lease), then the head and up to `limit`
+     * leaves after it, in one batch (so they are read after the lease is taken).
+     */
+    async startRun(siteId: string, first: Statement, limit: number) {
+      const [taken, heads, leaves] = (await store.batch([
+        first,
+        bind(prepared().head, { siteId }),
+        bind(prepared().unintegrated, { siteId, limit }),
+      ])) as [unknown, LogHead[], { idx: number; leafHash: string }[]];
+      return { taken, head: heads[0] ?? null, leaves };
+    },
     /**
      * Stored node hashes (base64) for the given keys. A row-value IN list makes each key a primary-key lookup
      * (an OR of pairs made SQLite scan every node of the site); two parameters a key, chunked by the driver's limit.

@@ -36,6 +36,20 @@ export async function verifierKey(ctx: DomainContext, siteId: string): Promise<s
   return makeVerifierKey(signer.name, signer.publicKey);
 }
 
+const nodeCaches = new WeakMap<object, Map<string, Map<string, Hash>>>();
+
+/**
+ * Node hashes a process read or made for a site, kept between runs (bounded): a stored subtree hash never changes,
+ * so the next run usually finds every node it needs here and reads none.
+ */
+function nodeCache(ctx: DomainContext, siteId: string): Map<string, Hash> {
+  let perSite = nodeCaches.get(ctx.log);
+  if (!perSite) nodeCaches.set(ctx.log, (perSite = new Map()));
+  let cache = perSite.get(siteId);
+  if (!cache || cache.size > 4096) perSite.set(siteId, (cache = new Map()));
+  return cache;
+}
+
 /** Reads stored nodes, remembering each one: a run of appends reads the same left subtrees again and again. */
 function dbReader(ctx: DomainContext, siteId: string, known = new Map<string, Hash>()): NodeReader {
   const getMany = async (keys: readonly NodeKey[]) => {
@@ -80,17 +94,26 @@ export async function integrate(ctx: DomainContext, siteId: string, options: Int
   const { maxLeaves = 512, chunk = 256, leaseMs = 30_000 } = options;
   const lease = `log:${siteId}`;
   const owner = toBase64(ctx.random(12));
-  if (!(await ctx.leases.acquire(lease, owner, ctx.clock(), leaseMs))) return { ran: false, integrated: 0, behind: true, head: null };
+  // One round trip: the lease, the head and the first chunk's leaves (one more, to know whether more wait).
+  const run = await ctx.log.startRun(siteId, ctx.leases.take(lease, owner, ctx.clock(), leaseMs), Math.min(chunk, maxLeaves) + 1);
+  if (!ctx.leases.held(run.taken, owner)) return { ran: false, integrated: 0, behind: true, head: null };
+  let start: { head: LogHead | null; leaves: { idx: number; leafHash: string }[] } | null = run;
   let released = false;
   let integrated = 0;
   let head: LogHead | null = null;
   try {
-    const known = new Map<string, Hash>();
+    const known = nodeCache(ctx, siteId);
     for (;;) {
-      head = await ctx.log.head(siteId);
-      const from = head?.size ?? 0;
       const want = Math.min(chunk, maxLeaves - integrated);
-      const leaves = want > 0 ? await ctx.log.leavesFrom(siteId, from, want + 1) : [];
+      let leaves: { idx: number; leafHash: string }[];
+      if (start) {
+        ({ head, leaves } = start);
+        start = null;
+      } else {
+        head = await ctx.log.head(siteId);
+        leaves = want > 0 ? await ctx.log.leavesFrom(siteId, head?.size ?? 0, want + 1) : [];
+      }
+      const from = head?.size ?? 0;
       const batch = leaves.slice(0, want);
       if (batch.length === 0) {
         if (head && !(await signedByCurrentKey(ctx, siteId, head))) head = await resign(ctx, siteId, head);
