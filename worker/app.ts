@@ -12,7 +12,7 @@ import { AppError, problemOf, STORAGE_RETRY_AFTER_S, storageFault } from './erro
 import { unavailablePage } from './pages/unavailable.tsx';
 import type { AppEnv } from './http.ts';
 import { jsonLogger } from './log.ts';
-import { conditional } from './http-conditional.ts';
+import { conditional } from './http/conditional.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { devRoutes } from './routes/dev.ts';
 import { consoleRoutes } from './console/routes.ts';
@@ -21,7 +21,7 @@ import { proofRoutes } from './routes/proofs.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { widgetRoutes } from './routes/widget.ts';
-import { varyOnNegotiation } from './routes/vary.ts';
+import { varyOnNegotiation } from './http/vary.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';

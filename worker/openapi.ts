@@ -3,8 +3,7 @@
 import { z } from 'zod';
 import { siteConfigSchema } from './domain/site-config.ts';
 import { policyFactsSchema } from './policy/facts.ts';
-import { consentBodySchema } from './routes/consents.ts';
-import { checkBody, lookupBody } from './routes/subscribers.ts';
+import { checkBody, consentBodySchema, lookupBody } from './routes/schemas.ts';
 import { receiptSchema } from './domain/receipt-schema.ts';
 
 const schema = (s: z.ZodType) => {

@@ -2,7 +2,8 @@
 // erasure — numbers only in bodies, subscribers named by an opaque id scoped to their site.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoSiteConfig } from '../../worker/domain/demo.ts';
-import { csvCell, STREAM_PAGE } from '../../worker/routes/subscribers.ts';
+import { csvCell } from '../../worker/http/csv.ts';
+import { STREAM_PAGE } from '../../worker/routes/subscribers.ts';
 import { createClient } from '@libsql/client';
 import { libsqlStore } from '../../worker/db/libsql.ts';
 import { seedConfirmed, seededPhone } from './seed-subscribers.ts';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signFormToken } from '../../worker/crypto/form-token.ts';
-import { FORM_TOKEN_TTL_MS } from '../../worker/routes/hosted-form-guard.ts';
+import { FORM_TOKEN_TTL_MS } from '../../worker/http/hosted-form-guard.ts';
 import { launchBrowser } from '../browser/harness.ts';
 import { makeHarness, widgetFor, type Harness } from '../harness.ts';
 

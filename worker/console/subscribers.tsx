@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { lookupSubscriber, subscriberById, type GateAnswer } from '../domain/gate.ts';
 import { eraseSubscriber, exportSubscriber, listSubscribers, type SubscriberRow } from '../domain/subscribers.ts';
 import { AppError, type FieldError } from '../errors.ts';
-import { csvCell } from '../routes/subscribers.ts';
+import { csvCell } from '../http/csv.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
 import { shellFor } from './shell-data.ts';

@@ -1,23 +1,11 @@
 // Browser-facing consent API: the texts behind a hash, and the consent submission.
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { requestConsent, proofUrl } from '../domain/consents.ts';
 import { loadSite } from '../domain/sites.ts';
 import { clientIp, jsonBody, type AppEnv } from '../http.ts';
 import { servedTexts } from '../domain/policy-versions.ts';
-import { applyCors, preflight } from './cors.ts';
-
-export const consentBodySchema = z.object({
-  /** A valid mobile number for "yes"; for "no" it may be empty, and nothing is stored either way. */
-  phone: z.string().max(40),
-  country: z.string().regex(/^[A-Z]{2}$/).optional(),
-  choice: z.enum(['yes', 'no']),
-  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
-  textSha256: z.string().regex(/^[0-9a-f]{64}$/, 'A hex SHA-256 (64 characters).'),
-  policyVersion: z.number().int().positive(),
-  pageUrl: z.url().max(2000).optional(),
-  challengeToken: z.string().max(4096).optional(),
-});
+import { applyCors, preflight } from '../http/cors.ts';
+import { consentBodySchema } from './schemas.ts';
 
 export function consentRoutes() {
   const app = new Hono<AppEnv>();

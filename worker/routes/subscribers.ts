@@ -1,13 +1,11 @@
 // Subscriber administration for site owners: the send gate, the streamed list, access export and erasure.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { checkSubscribers, lookupSubscriber, MAX_BULK, subscriberById } from '../domain/gate.ts';
+import { checkSubscribers, lookupSubscriber, subscriberById } from '../domain/gate.ts';
 import { eraseSubscriber, exportSubscriber, listSubscribers, type SubscriberRow } from '../domain/subscribers.ts';
 import { jsonBody, queryParams, requireSiteAccess, type AppEnv } from '../http.ts';
-
-export const lookupBody = z.object({ phone: z.string().min(1).max(40) });
-/** Each entry is read on its own: one that is not a number answers `status: "invalid"` in its place. */
-export const checkBody = z.object({ phones: z.array(z.string().max(40)).min(1).max(MAX_BULK) });
+import { csvCell } from '../http/csv.ts';
+import { checkBody, lookupBody } from './schemas.ts';
 
 const listQuery = z.object({
   status: z.enum(['pending', 'confirmed', 'withdrawn', 'expired', 'erased']).optional(),
@@ -20,15 +18,6 @@ const CSV_COLUMNS: (keyof SubscriberRow)[] = [
   'phone', 'status', 'consentId', 'proofUrl', 'locale', 'policyVersion', 'requestedAt', 'confirmedAt', 'withdrawnAt', 'renewalRequired',
   'subscriberId',
 ];
-/**
- * Always quoted; a cell a spreadsheet would read as a formula (=, +, -, @, tab, CR first) gets a leading
- * apostrophe. A bare E.164 number (`+` and digits) is kept as is: it evaluates to nothing but itself.
- */
-export const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return `"${(/^[=+\-@\t\r]/.test(s) && !/^\+\d{1,15}$/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-};
-
 /** Rows per keyset page of a streamed export: the stream holds one page at a time, never the whole list. */
 export const STREAM_PAGE = 300;
 

@@ -11,10 +11,10 @@ import { acceptedLanguage, clientIp, queryParams, type AppContext, type AppEnv }
 import { renderHostedPage, type HostedState } from '../pages/hosted.tsx';
 import { demoPage } from '../pages/demo.tsx';
 import { toBase64 } from '../crypto/encoding.ts';
-import { consentBodySchema } from './consents.ts';
-import { assertOwnForm, formTokenFor } from './hosted-form-guard.ts';
-import { conditional } from '../http-conditional.ts';
-import { originOk } from './cors.ts';
+import { assertOwnForm, formTokenFor } from '../http/hosted-form-guard.ts';
+import { conditional } from '../http/conditional.ts';
+import { originOk } from '../http/cors.ts';
+import { consentBodySchema } from './schemas.ts';
 
 const hashedWidgetPath = widgetPath(widgetBundle);
 

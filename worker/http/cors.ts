@@ -3,7 +3,15 @@ import type { AppContext } from '../http.ts';
 import { originAllowed } from '../domain/site-config.ts';
 import type { Site } from '../domain/sites.ts';
 import { AppError } from '../errors.ts';
-import { recordRefusedOrigin } from '../console/refused-origins.ts';
+import { noteRefusedOrigin } from '../domain/console-stats.ts';
+
+/** Noted for the console's "origins refused lately", after the response and never failing it. */
+function recordRefusedOrigin(c: AppContext, siteId: string, origin: string): void {
+  const { ctx, deps } = c.var;
+  const task = () => noteRefusedOrigin(ctx, siteId, origin).catch(() => undefined);
+  if (deps.background) deps.background(task);
+  else void task();
+}
 
 export function originOk(c: AppContext, site: Site): boolean {
   const origin = c.req.header('origin');

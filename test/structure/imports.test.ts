@@ -1,0 +1,128 @@
+// The layout's rules, checked on the source: no import cycle, lower layers never import the domain, routes never
+// import each other or reach a repository directly.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'generated' ? [] : sourceFiles(path);
+    return /\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+/** Every relative import and re-export of a file (type-only ones too: a type cycle is still a cycle of meaning). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const found: string[] = [];
+  for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"`;]*?from\s*['"](\.[^'"]+)['"]/g)) {
+    found.push(relative(root, resolve(dirname(file), match[1]!)));
+  }
+  return found;
+}
+
+const files = [...sourceFiles(join(root, 'worker')), ...sourceFiles(join(root, 'widget'))].map((f) => relative(root, f));
+const graph = new Map(files.map((f) => [f, importsOf(join(root, f)).filter((t) => files.includes(t))]));
+
+/** Strongly connected components of more than one file (Tarjan). */
+function cycles(): string[][] {
+  let index = 0;
+  const stack: string[] = [];
+  const on = new Set<string>();
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    idx.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    on.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        on.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) out.push(component.sort());
+    }
+  };
+  for (const f of files) if (!idx.has(f)) visit(f);
+  return out;
+}
+
+describe('layout rules', () => {
+  it('reads the whole tree', () => {
+    expect(files.length).toBeGreaterThan(100);
+    expect(graph.get('worker/app.ts')!.length).toBeGreaterThan(5);
+  });
+
+  it('has no import cycle', () => {
+    expect(cycles()).toEqual([]);
+  });
+
+  it('keeps db/, crypto/ and sms/ below the domain', () => {
+    const upward = [...graph].flatMap(([file, targets]) =>
+      /^worker\/(db|crypto|sms)\//.test(file) ? targets.filter((t) => t.startsWith('worker/domain/')).map((t) => `${file} -> ${t}`) : [],
+    );
+    expect(upward).toEqual([]);
+  });
+
+  // The console's pages are routes too: they answer HTTP and call the domain.
+  const isRoute = (f: string) => /^worker\/(routes|console)\//.test(f) && !f.startsWith('worker/console/islands/');
+
+  it('lets no route import another route, and openapi.ts import no route', () => {
+    const crossing = [...graph].flatMap(([file, targets]) =>
+      isRoute(file) || file === 'worker/openapi.ts'
+        ? targets
+            .filter((t) => t.startsWith('worker/routes/') && t !== 'worker/routes/schemas.ts')
+            .filter((t) => !(file.startsWith('worker/console/') && t.startsWith('worker/console/')))
+            .map((t) => `${file} -> ${t}`)
+        : [],
+    );
+    expect(crossing).toEqual([]);
+  });
+
+  it('keeps the domain free of HTTP: no import of routes/, console/, pages/, http.ts or app.ts', () => {
+    const up = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('worker/domain/')
+        ? targets.filter((t) => /^worker\/(routes|console|pages|http)\/|^worker\/(http|app|openapi)\.ts$/.test(t)).map((t) => `${file} -> ${t}`)
+        : [],
+    );
+    expect(up).toEqual([]);
+  });
+
+  it('lets routes reach repositories only through the domain', () => {
+    const repo = 'sites|subjects|consents|events|outbox|policies|proofs|log|limits|inbound|apiKeys|leases|store';
+    const direct = files
+      .filter(isRoute)
+      .flatMap((f) =>
+        [...readFileSync(join(root, f), 'utf8').matchAll(new RegExp(`\\bctx\\.(${repo})\\b`, 'g'))].map((m) => `${f}: ctx.${m[1]}`),
+      );
+    const dbImports = [...graph].flatMap(([file, targets]) =>
+      isRoute(file) ? targets.filter((t) => t.startsWith('worker/db/')).map((t) => `${file} -> ${t}`) : [],
+    );
+    expect(direct).toEqual([]);
+    // Row types may be named (import type); a route never holds a repository or runs a statement itself.
+    expect(dbImports.filter((edge) => !typeOnly(edge))).toEqual([]);
+  });
+});
+
+/** Whether every import of `target` in `file` (an edge "file -> target") is `import type`. */
+function typeOnly(edge: string): boolean {
+  const [file, target] = edge.split(' -> ') as [string, string];
+  const text = readFileSync(join(root, file), 'utf8');
+  const specifier = relative(dirname(join(root, file)), join(root, target));
+  const lines = text.split('\n').filter((l) => /^\s*(import|export)\s/.test(l) && l.includes(`${specifier.startsWith('.') ? '' : './'}${specifier}'`));
+  return lines.length > 0 && lines.every((l) => /^\s*import type\s/.test(l));
+}

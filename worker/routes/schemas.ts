@@ -1,0 +1,20 @@
+// Wire schemas shared by the routes that validate with them and openapi.ts that describes them (both import them
+// from here, so no route imports another and the document cannot drift from what is enforced).
+import { z } from 'zod';
+import { MAX_BULK } from '../domain/gate.ts';
+
+export const consentBodySchema = z.object({
+  /** A valid mobile number for "yes"; for "no" it may be empty, and nothing is stored either way. */
+  phone: z.string().max(40),
+  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  choice: z.enum(['yes', 'no']),
+  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
+  textSha256: z.string().regex(/^[0-9a-f]{64}$/, 'A hex SHA-256 (64 characters).'),
+  policyVersion: z.number().int().positive(),
+  pageUrl: z.url().max(2000).optional(),
+  challengeToken: z.string().max(4096).optional(),
+});
+
+export const lookupBody = z.object({ phone: z.string().min(1).max(40) });
+/** Each entry is read on its own: one that is not a number answers `status: "invalid"` in its place. */
+export const checkBody = z.object({ phones: z.array(z.string().max(40)).min(1).max(MAX_BULK) });
