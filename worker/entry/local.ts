@@ -9,11 +9,11 @@ import { fromBase64, toBase64 } from '../crypto/encoding.ts';
 import { signingKeysFrom } from '../crypto/keys.ts';
 import { generateSigningKey } from '../crypto/signing.ts';
 import { groupCommit } from '../db/group-commit.ts';
-import { installStatementCache } from './statement-cache.ts';
 import { bufferedStdout } from './log-sink.ts';
 import { createNodeSealer } from './node-sealer.ts';
 import { compressResponses } from './compress.ts';
 import { applyFilePragmas, libsqlStore } from '../db/libsql.ts';
+import { fileClient } from '../db/libsql-file.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoSite } from '../domain/demo.ts';
 import { parseEnv, type Env } from '../env.ts';
@@ -83,12 +83,17 @@ export async function loadEnv(raw: Record<string, string | undefined>): Promise<
   return env;
 }
 
+/** The path of a `file:` URL (`file:relative/x.db`, `file:/abs/x.db`, `file:///abs/x.db`), without a query. */
+const filePath = (url: string) => (url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url.slice('file:'.length).replace(/\?.*$/, ''));
+
 export async function openStore(env: Env) {
   const dir = resolve(env.ASSENT_DATA_DIR);
   const url = env.ASSENT_DB_URL ?? `file:${join(dir, 'assent.db')}`;
   const isFile = url.startsWith('file:');
-  if (isFile) installStatementCache();
-  const client = createClient({
+  // A plain file goes through the store's own file client, which keeps compiled statements (db/libsql-file.ts); an
+  // embedded replica needs @libsql/client for its sync.
+  const plainFile = isFile && !env.ASSENT_DB_SYNC_URL;
+  const client = plainFile ? fileClient(filePath(url), { timeout: 5000 }) : createClient({
     url,
     ...(env.ASSENT_DB_AUTH_TOKEN ? { authToken: env.ASSENT_DB_AUTH_TOKEN } : {}),
     // An embedded replica: reads from the local file, writes to the primary, synced every 15 s and after writes.

@@ -1,0 +1,178 @@
+// The embedded file's client (Node and Deno): the part of @libsql/client's interface drizzle uses, over one libsql
+// connection that keeps its compiled statements. @libsql/client compiles every SQL text again on each call and asks
+// each statement for its columns twice; with the hot queries prepared (prepared.ts) the texts repeat, so each is
+// compiled once per connection here. Results and errors have @libsql/client's shapes (rows readable by index and
+// by column name, LibsqlError with the SQLite code), so the store above cannot tell the difference.
+import { LibsqlError, type Client, type InArgs, type InStatement, type ResultSet, type TransactionMode } from '@libsql/client';
+import { Buffer } from 'node:buffer';
+import Database from 'libsql';
+
+interface Statement {
+  safeIntegers(on: boolean): unknown;
+  raw(on: boolean): unknown;
+  columns(): { name: string; type?: string | null }[];
+  all(args: unknown): unknown[][];
+  run(args: unknown): { changes: number; lastInsertRowid: number | bigint };
+}
+interface Connection {
+  prepare(sql: string): Statement;
+  close(): void;
+  readonly inTransaction: boolean;
+}
+interface Compiled {
+  stmt: Statement;
+  /** Null for a statement that returns no rows. */
+  columns: string[] | null;
+  columnTypes: string[];
+}
+
+const MAX_STATEMENTS = 500;
+const BEGIN: Record<TransactionMode, string> = { write: 'BEGIN IMMEDIATE', read: 'BEGIN TRANSACTION READONLY', deferred: 'BEGIN DEFERRED' };
+
+function toSql(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (value instanceof Date) return value.valueOf();
+  if (value === undefined) throw new TypeError('undefined cannot be passed as argument to the database');
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError('Only finite numbers can be passed as arguments');
+  return value;
+}
+
+function fromSql(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    if (value < BigInt(Number.MIN_SAFE_INTEGER) || value > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new RangeError('Received integer which cannot be safely represented as a JavaScript number');
+    }
+    return Number(value);
+  }
+  if (value instanceof Buffer) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+  return value;
+}
+
+/** A row as @libsql/client gives it: values by index (not enumerable) and by column name. */
+function row(values: unknown[], columns: string[]): Record<string | number, unknown> {
+  const out: Record<string | number, unknown> = {};
+  Object.defineProperty(out, 'length', { value: values.length });
+  for (let i = 0; i < values.length; i++) {
+    const value = fromSql(values[i]);
+    Object.defineProperty(out, i, { value });
+    const column = columns[i]!;
+    if (!Object.hasOwn(out, column)) out[column] = value;
+  }
+  return out;
+}
+
+/** SQLite's error as @libsql/client reports it: `code` the base code, `extendedCode` the full one. */
+function mapError(error: unknown): unknown {
+  const e = error as { code?: unknown; rawCode?: number; message?: string };
+  if (error instanceof Error && typeof e.code === 'string' && e.code.startsWith('SQLITE_')) {
+    const base = e.code.split('_').slice(0, 2).join('_');
+    return new LibsqlError(error.message, base, e.code, e.rawCode, error);
+  }
+  return error;
+}
+
+export function fileClient(path: string, options: { timeout?: number } = {}): Client {
+  const db = new Database(path, { ...(options.timeout ? { timeout: options.timeout } : {}) }) as unknown as Connection;
+  const compiled = new Map<string, Compiled>();
+  let closed = false;
+
+  function compile(sql: string): Compiled {
+    let entry = compiled.get(sql);
+    if (!entry) {
+      const stmt = db.prepare(sql);
+      stmt.safeIntegers(true);
+      let returnsData = true;
+      try {
+        stmt.raw(true);
+      } catch {
+        returnsData = false; // raw() throws for a statement that returns no rows
+      }
+      const cols = returnsData ? stmt.columns() : [];
+      entry = { stmt, columns: returnsData ? cols.map((c) => c.name) : null, columnTypes: cols.map((c) => c.type ?? '') };
+      if (compiled.size >= MAX_STATEMENTS) compiled.clear();
+      compiled.set(sql, entry);
+    }
+    return entry;
+  }
+
+  function run(statement: InStatement): ResultSet {
+    const { sql, args } = typeof statement === 'string' ? { sql: statement, args: [] as InArgs } : statement;
+    let values: unknown;
+    if (Array.isArray(args)) values = args.map(toSql);
+    else {
+      const named: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(args ?? {})) named[/^[@$:]/.test(name) ? name.slice(1) : name] = toSql(value);
+      values = named;
+    }
+    try {
+      const { stmt, columns, columnTypes } = compile(sql);
+      if (columns) {
+        const rows = stmt.all(values).map((r) => row(r, columns));
+        return result(columns, columnTypes, rows, 0, undefined);
+      }
+      const info = stmt.run(values);
+      return result([], [], [], info.changes, BigInt(info.lastInsertRowid));
+    } catch (error) {
+      throw mapError(error);
+    }
+  }
+
+  function inTransaction<T>(mode: TransactionMode, body: () => T): T {
+    if (closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
+    run(BEGIN[mode]);
+    try {
+      const out = body();
+      run('COMMIT');
+      return out;
+    } finally {
+      if (db.inTransaction) run('ROLLBACK');
+    }
+  }
+
+  const client = {
+    protocol: 'file',
+    get closed() {
+      return closed;
+    },
+    async execute(stmt: InStatement | string, args?: InArgs) {
+      if (closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
+      return run(typeof stmt === 'string' ? { sql: stmt, args: args ?? [] } : stmt);
+    },
+    async batch(stmts: (InStatement | [string, InArgs?])[], mode: TransactionMode = 'deferred') {
+      return inTransaction(mode, () => stmts.map((s) => run(Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s)));
+    },
+    async migrate(stmts: InStatement[]) {
+      return inTransaction('deferred', () => stmts.map(run));
+    },
+    async executeMultiple(sql: string) {
+      // Only for tooling; the store never sends several statements in one text.
+      for (const part of sql.split(';').map((s) => s.trim()).filter(Boolean)) run(part);
+    },
+    async transaction(): Promise<never> {
+      throw new LibsqlError('Interactive transactions are not used on the file store; use a batch', 'TRANSACTION_UNSUPPORTED');
+    },
+    async sync() {
+      return undefined;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      compiled.clear();
+      db.close();
+    },
+    reconnect() {},
+  };
+  return client as unknown as Client;
+}
+
+function result(columns: string[], columnTypes: string[], rows: Record<string | number, unknown>[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
+  return {
+    columns,
+    columnTypes,
+    rows,
+    rowsAffected,
+    lastInsertRowid,
+    toJSON: () => ({ columns, columnTypes, rows, rowsAffected, lastInsertRowid: lastInsertRowid?.toString() ?? null }),
+  } as unknown as ResultSet;
+}
