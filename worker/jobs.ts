@@ -27,7 +27,7 @@ export interface JobsOptions {
    * after its current pass, so no loop outlives the background-work budget of the request that started it.
    */
   handoverMs?: number;
-  /** Nor more passes than this: Workers counts every database call of an invocation against a per-request limit. */
+  /** Nor more passes than this either: Workers counts every database call of an invocation against a per-request limit. */
   handoverPasses?: number;
   /**
    * Send passes integrate the logs at most this often (full passes always do); a loop whose last send pass skipped

@@ -2,6 +2,7 @@
 // by lookup), a late outcome from a claimer that lost its lease changes nothing, and a jobs loop whose background work
 // was dropped (its promise never settles) does not stop later passes.
 import { afterEach, describe, expect, it } from 'vitest';
+import { contextFromDeps } from '../../worker/app.ts';
 import { dispatchDue } from '../../worker/domain/dispatcher.ts';
 import { createJobs } from '../../worker/jobs.ts';
 import type { Logger } from '../../worker/log.ts';
@@ -84,6 +85,33 @@ describe('a send slower than its lease', () => {
     expect(await h.ctx.outbox.retryLater(id, 'old-claimer', h.now() + 1000, 'HTTP 503', true)).toBe(false);
     expect(await h.ctx.outbox.markSent(id, 'old-claimer', 'SM-other', h.now())).toBe(false);
     expect(await h.ctx.outbox.byId(id)).toMatchObject({ status: 'sent', providerMessageId: `SM-${id}` });
+  });
+});
+
+describe('a send whose answer could not be recorded', () => {
+  it('is reconciled by lookup at the next attempt, not sent again', async () => {
+    const slow = slowProvider();
+    slow.release();
+    h = await makeHarness({ provider: slow.provider });
+    const id = await queued(h, '06 12 34 56 85');
+    const store = h.deps.store;
+    let armed = false;
+    const provider: SmsProvider = { ...slow.provider, send: async (m) => ((armed = true), slow.provider.send(m)) };
+    // The provider accepted the message; the write recording it fails (storage fault), once.
+    const flaky = {
+      ...store,
+      batch: (s: Parameters<typeof store.batch>[0]) => {
+        if (!armed) return store.batch(s);
+        armed = false;
+        return Promise.reject(new Error('SQLITE_IOERR: disk I/O error'));
+      },
+    };
+    const ctx = contextFromDeps({ ...h.deps, store: flaky }).ctx;
+    expect(await dispatchDue(ctx, { providerFor: () => provider })).toMatchObject({ sent: 0, retried: 1 });
+    expect(await h.ctx.outbox.byId(id)).toMatchObject({ status: 'queued', outcomeUnknown: true });
+    h.advance(60_000);
+    expect(await dispatchDue(h.ctx, { providerFor: () => provider })).toMatchObject({ sent: 1 });
+    expect(slow.sends.get(id)).toBe(1);
   });
 });
 

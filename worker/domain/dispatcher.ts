@@ -73,6 +73,8 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       }
       return recorded;
     };
+    // Set once the provider may have the message: a failure after that point leaves its outcome unknown.
+    let attempted = false;
     try {
       // Read just before this send, so a STOP that landed a moment ago still stops it.
       const now = await ctx.subjects.withConsentStatus(row.subjectId, row.consentId);
@@ -95,6 +97,7 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       }
       const body = await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext);
       const callback = options.statusCallbackUrl?.(site, row.id);
+      attempted = true;
       const result = await provider.send({ id: row.id, to, body, ...(callback ? { statusCallbackUrl: callback } : {}) });
       if (result.ok) {
         held(await ctx.outbox.markSent(row.id, token, result.providerMessageId, ctx.clock()), 'sent');
@@ -117,9 +120,11 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
     } catch (error) {
       // Unexpected: keep the message, try again later. The error text never holds the number or body.
       const wait = backoffMs(row.attempts, baseDelayMs, maxDelayMs, 0.5);
-      // An outcome still unknown stays unknown (e.g. the lookup itself failed): never resend blindly.
+      // An outcome still unknown stays unknown (e.g. the lookup itself failed), and a failure once the provider may
+      // have the message (recording its answer failed) makes it unknown: the next attempt asks before resending.
       ctx.logger.error('dispatch error', { ...log, error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
-      held(await ctx.outbox.retryLater(row.id, token, ctx.clock() + wait, error instanceof Error ? error.name : 'error', row.outcomeUnknown), 'retried');
+      const reason = error instanceof Error ? error.name : 'error';
+      held(await ctx.outbox.retryLater(row.id, token, ctx.clock() + wait, reason, row.outcomeUnknown || attempted), 'retried');
     }
   }
   return report;
