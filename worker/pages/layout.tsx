@@ -13,13 +13,14 @@ button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-off
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `;
 
-export function page(options: { lang: string; title: string; body: ComponentChildren; css?: string; head?: ComponentChildren }): string {
+/** `css` is added after the base styles; `indexable` leaves out noindex (public documents search engines may keep). */
+export function page(options: { lang: string; title: string; body: ComponentChildren; css?: string; head?: ComponentChildren; indexable?: boolean }): string {
   const html = renderToString(
     <html lang={options.lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
+        {options.indexable ? null : <meta name="robots" content="noindex" />}
         <title>{options.title}</title>
         <style dangerouslySetInnerHTML={{ __html: CSS + (options.css ?? '') }} />
         {options.head}

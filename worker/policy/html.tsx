@@ -1,6 +1,6 @@
 // Accessible HTML pages for published policies and for the diff between two versions (server-rendered Preact).
 import type { ComponentChildren } from 'preact';
-import { renderToString } from 'preact-render-to-string';
+import { page } from '../pages/layout.tsx';
 import { diffSections, type DiffPart, type SectionChange } from './diff.ts';
 import { markdownToHtml } from './markdown.ts';
 import { formatDate, pageTexts, type PageTexts } from './page-texts.ts';
@@ -32,19 +32,9 @@ ins{background:var(--ins);color:inherit}del{background:var(--del);color:inherit}
 }
 `;
 
+/** Policies are public documents: the shared page shell, indexable, with the document's own styles. */
 function documentHtml(options: { lang: string; title: string; children: ComponentChildren }): string {
-  const html = renderToString(
-    <html lang={options.lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{options.title}</title>
-        <style dangerouslySetInnerHTML={{ __html: CSS }} />
-      </head>
-      <body>{options.children}</body>
-    </html>,
-  );
-  return `<!doctype html>${html}`;
+  return page({ lang: options.lang, title: options.title, body: options.children, css: CSS, indexable: true });
 }
 
 export interface VersionInfo {
