@@ -48,11 +48,12 @@ function judge(view: GateView | null, suppressedUnknown: boolean) {
   return { status, canSend, suppressed, renewalRequired, ...(reason ? { reason } : {}) };
 }
 
-function answer(ctx: DomainContext, view: GateView | null, masked: string, suppressedUnknown = false): GateAnswer {
+/** `masked`: the masked number, computed only for a number the site never saw (a known one has it stored). */
+function answer(ctx: DomainContext, view: GateView | null, masked: () => string, suppressedUnknown = false): GateAnswer {
   const { status, canSend, reason, renewalRequired, suppressed } = judge(view, suppressedUnknown);
   return {
     subscriberId: view?.subjectId ?? null,
-    maskedPhone: view?.masked ?? masked,
+    maskedPhone: view?.masked ?? masked(),
     status,
     canSend,
     ...(reason ? { reason } : {}),
@@ -68,14 +69,14 @@ export async function lookupSubscriber(ctx: DomainContext, site: Site, rawPhone:
   const index = await ctx.sealer.blindIndex(site.id, phone.e164);
   const view = await ctx.subjects.gateView(site.id, index);
   const suppressedUnknown = view ? false : await ctx.subjects.isSuppressed(site.id, index);
-  return answer(ctx, view, maskPhone(phone.e164), suppressedUnknown);
+  return answer(ctx, view, () => maskPhone(phone.e164), suppressedUnknown);
 }
 
 /** GET …/subscribers/{subscriberId}: the same answer; 404 unless the id is one of this site's subscribers. */
 export async function subscriberById(ctx: DomainContext, site: Site, subscriberId: string): Promise<GateAnswer> {
   const view = SUBSCRIBER_ID.test(subscriberId) ? await ctx.subjects.gateViewById(site.id, subscriberId) : null;
   if (!view) throw notFound('No subscriber with this id for this site.');
-  return answer(ctx, view, view.masked);
+  return answer(ctx, view, () => view.masked);
 }
 
 export interface BulkResult {
