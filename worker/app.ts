@@ -8,7 +8,7 @@ import { createDomainContext, type DomainContext } from './domain/context.ts';
 import { turnstileVerifier } from './domain/turnstile.ts';
 import { webRandom } from './crypto/tokens.ts';
 import type { AppDeps } from './deps.ts';
-import { AppError, problemOf, STORAGE_RETRY_AFTER_S, storageFault } from './errors.ts';
+import { AppError, problemParts, STORAGE_RETRY_AFTER_S, storageFault } from './errors.ts';
 import { unavailablePage } from './pages/unavailable.tsx';
 import type { AppEnv } from './http.ts';
 import { jsonLogger } from './log.ts';
@@ -137,11 +137,10 @@ export function createApp(input: AppDeps) {
 
   // Answered through the context so headers set before the error (CORS, Vary, request id) are kept: a browser
   // on another origin must be able to read a 422 or a 429, not only a 2xx.
-  const problem = (c: Context<AppEnv>, error: AppError) =>
-    c.body(JSON.stringify(problemOf(error, c.var.requestId)), error.status as 400, {
-      'Content-Type': 'application/problem+json; charset=utf-8',
-      ...error.headers,
-    });
+  const problem = (c: Context<AppEnv>, error: AppError) => {
+    const { body, status, headers } = problemParts(error, c.var.requestId);
+    return c.body(body, status as 400, headers);
+  };
   app.notFound((c) =>
     problem(
       c,

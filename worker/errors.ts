@@ -56,8 +56,6 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export const badRequest = (detail: string, errors?: FieldError[]) =>
-  new AppError('bad_request', 400, detail, errors ? { errors } : {});
 export const notFound = (detail: string) => new AppError('not_found', 404, detail);
 export const unauthorized = (detail = 'A valid API key is required.') =>
   new AppError('unauthorized', 401, detail, { headers: { 'WWW-Authenticate': 'Bearer' } });
@@ -136,9 +134,22 @@ export function problemOf(error: AppError, requestId?: string): Problem {
   };
 }
 
-export function problemResponse(error: AppError, requestId?: string): Response {
-  return new Response(JSON.stringify(problemOf(error, requestId)), {
+/** The one rendering of an error as RFC 9457 problem+json: body, status and headers. */
+export function problemParts(error: AppError, requestId?: string): { body: string; status: number; headers: Record<string, string> } {
+  return {
+    body: JSON.stringify(problemOf(error, requestId)),
     status: error.status,
-    headers: { 'content-type': 'application/problem+json; charset=utf-8', ...error.headers },
-  });
+    headers: { 'Content-Type': 'application/problem+json; charset=utf-8', ...error.headers },
+  };
+}
+
+/** A problem as a standalone Response (answers given outside the app, e.g. an entry that cannot start it). */
+export function problemResponse(error: AppError, requestId?: string): Response {
+  const { body, status, headers } = problemParts(error, requestId);
+  return new Response(body, { status, headers });
+}
+
+/** A body that is not JSON at all (as opposed to JSON of the wrong shape, a 422). */
+export function malformedJson(): AppError {
+  return new AppError('malformed_json', 400, 'The body is not valid JSON.', { errors: [{ path: '(body)', message: 'Malformed JSON.' }] });
 }

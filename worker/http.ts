@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { AppDeps } from './deps.ts';
 import type { DomainContext } from './domain/context.ts';
 import { loadSite, siteForKeyHash, type Site } from './domain/sites.ts';
-import { AppError, unauthorized, forbidden, validationError } from './errors.ts';
+import { AppError, malformedJson, unauthorized, forbidden, validationError } from './errors.ts';
 import { sha256Hex, timingSafeEqual } from './crypto/tokens.ts';
 
 export interface AppEnv {
@@ -44,20 +44,25 @@ export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S): P
       errors: [{ path: '(body)', message: 'Content-Type must be application/json.' }],
     });
   }
-  const text = await c.req.text();
+  return validate(schema, parseJson(await c.req.text()));
+}
+
+/** A JSON text read as a value: too deep or not JSON is a 400 (whatever carried it: a plain or a signed body). */
+export function parseJson(text: string): unknown {
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
     throw new AppError('json_too_deep', 400, `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`, {
       errors: [{ path: '(body)', message: `Nesting deeper than ${MAX_JSON_DEPTH} arrays or objects.` }],
     });
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
-    throw new AppError('malformed_json', 400, 'The body is not valid JSON.', {
-      errors: [{ path: '(body)', message: 'Malformed JSON.' }],
-    });
+    throw malformedJson();
   }
+}
+
+/** A value checked against a wire schema; a wrong shape is a 422 naming each field. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;
@@ -69,9 +74,7 @@ export function validationErrorFor(path: string, message: string): AppError {
 }
 
 export function queryParams<S extends z.ZodType>(c: AppContext, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) throw validationError(parsed.error);
-  return parsed.data;
+  return validate(schema, c.req.query());
 }
 
 function bearer(c: AppContext): string | null {

@@ -33,8 +33,6 @@ export async function enforceLimits(ctx: DomainContext, limits: Limit[]): Promis
   });
 }
 
-export const enforceLimit = (ctx: DomainContext, limit: Limit) => enforceLimits(ctx, [limit]);
-
 /** Share of a limit already used in its current window (0..1), for deciding when to ask for a challenge. */
 export async function limitUsage(ctx: DomainContext, limit: Limit): Promise<number> {
   const w = windowOf(ctx.clock(), limit.windowMs);

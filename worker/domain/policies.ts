@@ -2,7 +2,7 @@
 // with the SMS provider, readable) by preparePolicy, stored byte for byte with its SHA-256 as a new numbered
 // version, logged, and consents flagged for renewal when purposes, recipients or transfers changed.
 import type { Statement } from '../db/client.ts';
-import { AppError } from '../errors.ts';
+import { AppError, conflict } from '../errors.ts';
 import { materialChanges, type MaterialField } from '../policy/diff.ts';
 import type { PolicyFacts } from '../policy/facts.ts';
 import { preparePolicy } from '../policy/publish.ts';
@@ -93,7 +93,7 @@ export async function publishPolicy(
     await ctx.store.batch(statements as [Statement, ...Statement[]]);
   } catch (error) {
     if ((await ctx.policies.latestVersion(site.id)) !== previous) {
-      throw new AppError('conflict', 409, 'Another version was published at the same time; try again.');
+      throw conflict('Another version was published at the same time; try again.');
     }
     throw error;
   }

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { recordDelivery } from '../domain/delivery.ts';
 import { handleInbound } from '../domain/inbound.ts';
 import { loadSite, type Site } from '../domain/sites.ts';
-import { AppError, forbidden, validationError } from '../errors.ts';
-import type { AppContext, AppEnv } from '../http.ts';
+import { forbidden } from '../errors.ts';
+import { parseJson, validate, type AppContext, type AppEnv } from '../http.ts';
 import { parseTwilioStatus } from '../sms/providers/twilio.ts';
 import { verifyTwilioSignature, verifyWebhook } from '../sms/signatures.ts';
 import { twimlResponse } from '../sms/twiml.ts';
@@ -52,17 +52,7 @@ async function signedJson(c: AppContext, site: Site): Promise<unknown> {
   const body = await c.req.text();
   const verified = await verifyWebhook({ secret, headers: c.req.raw.headers, body, now: new Date(c.var.ctx.clock()) });
   if (!verified.ok) throw forbidden(`Webhook signature refused (${verified.reason}).`);
-  try {
-    return JSON.parse(body);
-  } catch {
-    throw new AppError('malformed_json', 400, 'The body is not valid JSON.', { errors: [{ path: '(body)', message: 'Malformed JSON.' }] });
-  }
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw validationError(parsed.error);
-  return parsed.data;
+  return parseJson(body);
 }
 
 export function inboundRoutes() {
@@ -70,7 +60,7 @@ export function inboundRoutes() {
 
   app.post('/v1/sites/:site/inbound/twilio', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const form = parse(twilioInbound, Object.fromEntries(await twilioForm(c, site)));
+    const form = validate(twilioInbound, Object.fromEntries(await twilioForm(c, site)));
     const result = await handleInbound(c.var.ctx, site, { from: form.From, body: form.Body, messageId: form.MessageSid, channel: 'twilio' });
     if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
     return twimlResponse(result.reply);
@@ -78,7 +68,7 @@ export function inboundRoutes() {
 
   app.post('/v1/sites/:site/inbound/generic', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const msg = parse(genericInbound, await signedJson(c, site));
+    const msg = validate(genericInbound, await signedJson(c, site));
     const result = await handleInbound(c.var.ctx, site, { ...msg, channel: 'generic' });
     if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
     return c.json({ action: result.action, keyword: result.keyword, reply: result.reply, replay: result.replay });
@@ -93,7 +83,7 @@ export function inboundRoutes() {
 
   app.post('/v1/sites/:site/delivery/webhook', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const update = parse(genericDelivery, await signedJson(c, site));
+    const update = validate(genericDelivery, await signedJson(c, site));
     await recordDelivery(c.var.ctx, site.id, update);
     return c.body(null, 204);
   });
