@@ -8,13 +8,13 @@ import { runInNewContext } from 'node:vm';
 import {
   appendLeaf,
   consistencyProof,
-  createMemoryNodeStore,
   inclusionProof,
   leafHash,
   rootHash,
   type NodeKey,
   type NodeReader,
 } from '../worker/crypto/merkle.ts';
+import { createMemoryNodeStore } from '../test/crypto/memory-node-store.ts';
 
 const SIZES = [100_000, 1_000_000];
 const WINDOW = 20_000; // appends timed just below each size, through the real code path

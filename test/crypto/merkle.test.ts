@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../worker/crypto/encoding.ts';
 import {
   consistencyProof,
-  createMemoryNodeStore,
   emptyRoot,
   inclusionPlan,
   inclusionProof,
@@ -15,6 +14,7 @@ import {
   type NodeKey,
   type NodeReader,
 } from '../../worker/crypto/merkle.ts';
+import { createMemoryNodeStore } from './memory-node-store.ts';
 
 // Reference data from RFC 6962 / certificate-transparency (transparency-dev/merkle testonly).
 const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];

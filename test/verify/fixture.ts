@@ -3,7 +3,8 @@
 import { fromBase64, toBase64 } from '../../worker/crypto/encoding.ts';
 import { createHash } from 'node:crypto';
 import { canonicalize, jcsBytes } from '../../worker/crypto/jcs.ts';
-import { consistencyProof, createMemoryNodeStore, inclusionProof, leafHash, rootHash } from '../../worker/crypto/merkle.ts';
+import { consistencyProof, inclusionProof, leafHash, rootHash } from '../../worker/crypto/merkle.ts';
+import { createMemoryNodeStore } from '../crypto/memory-node-store.ts';
 import { generateNoteKeys, parseSignerKey, signCheckpoint, type NoteSigner } from '../../worker/crypto/note.ts';
 import { createKeyRing, generateSigningKey, publicJwks, signReceipt } from '../../worker/crypto/signing.ts';
 

@@ -3,7 +3,8 @@
 // blocks; test/verify/formats.test.ts recomputes every value in the doc independently and compares.
 import { toBase64, toBase64Url, toHex } from '../../worker/crypto/encoding.ts';
 import { canonicalize, jcsBytes } from '../../worker/crypto/jcs.ts';
-import { createMemoryNodeStore, inclusionProof, leafHash, nodeHash, rootHash } from '../../worker/crypto/merkle.ts';
+import { inclusionProof, leafHash, nodeHash, rootHash } from '../../worker/crypto/merkle.ts';
+import { createMemoryNodeStore } from '../crypto/memory-node-store.ts';
 import { createNoteSigner, makeVerifierKey, signCheckpoint } from '../../worker/crypto/note.ts';
 import { createKeyRing, importSigningKey, publicJwks, signReceipt } from '../../worker/crypto/signing.ts';
 
