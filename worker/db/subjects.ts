@@ -1,5 +1,5 @@
 // Subjects (one per number per site) and the suppression list; numbers only as ciphertext and blind index.
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Store } from './client.ts';
 import { changedOf } from './consents.ts';
 import { bind, exec, preparedFor, preparedInsert } from './prepared.ts';
@@ -48,6 +48,8 @@ function hot(db: Db) {
   return {
     gateView: gateQuery(db, bySiteIndex).limit(1).prepare(),
     gateViewById: gateQuery(db, and(eq(subjects.siteId, p('siteId')), eq(subjects.id, p('id')))).limit(1).prepare(),
+    /** The bulk gate: the numbers as one JSON array parameter, so any count is one statement on every driver. */
+    gateViews: gateQuery(db, and(eq(subjects.siteId, p('siteId')), sql`${subjects.phoneIndex} IN (SELECT value FROM json_each(${p('indexes')}))`)).prepare(),
     isSuppressed: db
       .select({ at: suppressions.at })
       .from(suppressions)
@@ -80,7 +82,6 @@ function hot(db: Db) {
 
 export function subjectsRepo(store: Store) {
   const { db } = store;
-  const gateSelect = (where: SQL | undefined) => gateQuery(db, where);
   const prepared = () => preparedFor(store, hot);
   return {
     async byIndex(siteId: string, phoneIndex: string): Promise<SubjectRow | null> {
@@ -111,15 +112,11 @@ export function subjectsRepo(store: Store) {
       return (await exec(store, () => prepared().gateViewById.all({ siteId, id: subjectId })))[0] ?? null;
     },
     /**
-     * The bulk gate: the view of every known number among `phoneIndexes`, as one `IN (…)` query per chunk of
-     * the store's bound-parameter limit (one query for a thousand numbers on libSQL; chunks of 99 on D1).
+     * The bulk gate: the view of every known number among `phoneIndexes`, in one query whatever the count (they
+     * travel as one JSON array, so the drivers' bound-parameter limits, 100 on D1, do not split it).
      */
     async gateViews(siteId: string, phoneIndexes: string[]): Promise<GateView[]> {
-      const size = Math.max(1, store.maxBoundParameters - 1);
-      const chunks: string[][] = [];
-      for (let i = 0; i < phoneIndexes.length; i += size) chunks.push(phoneIndexes.slice(i, i + size));
-      const pages = await Promise.all(chunks.map((chunk) => gateSelect(and(eq(subjects.siteId, siteId), inArray(subjects.phoneIndex, chunk)))));
-      return pages.flat();
+      return exec(store, () => prepared().gateViews.all({ siteId, indexes: JSON.stringify(phoneIndexes) }));
     },
     /** The subject and, when given, its consent's status, in one query (read just before each send). */
     async withConsentStatus(subjectId: string, consentId: string | null) {
