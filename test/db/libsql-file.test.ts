@@ -25,7 +25,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const plain = (rows: unknown[]) => rows.map((r) => ({ named: { ...(r as object) }, indexed: Array.prototype.slice.call(r) }));
+const plain = (rows: unknown[]) => rows.map((r) => ({ named: { ...(r as Record<string, unknown>) }, indexed: Array.prototype.slice.call(r) as unknown[] }));
 
 describe('file client', () => {
   it('gives the same results as @libsql/client', async () => {
