@@ -29,6 +29,8 @@ export interface JobsOptions {
   handoverMs?: number;
   /** Nor more passes than this either: Workers counts every database call of an invocation against a per-request limit. */
   handoverPasses?: number;
+  /** Nor when its current pass has made no progress for this long (a call hanging): a new loop does the work asked. */
+  handoverIdleMs?: number;
   /**
    * Send passes integrate the logs at most this often (full passes always do); a loop whose last send pass skipped
    * the log integrates once more when the interval is up, so the last events of a burst do not wait for the cron.
@@ -37,7 +39,7 @@ export interface JobsOptions {
 }
 
 export function createJobs(input: AppDeps, options: JobsOptions = {}) {
-  const { staleMs = 30_000, handoverMs = 10_000, handoverPasses = 4, logEveryMs = 5_000 } = options;
+  const { staleMs = 30_000, handoverMs = 10_000, handoverPasses = 4, handoverIdleMs = 5_000, logEveryMs = 5_000 } = options;
   const { deps, ctx } = contextFromDeps(input);
   let lastPurge = 0;
   let lastLog = Number.NEGATIVE_INFINITY;
@@ -74,7 +76,7 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
 
   // One loop of passes per process; a caller that finds a live loop asks it for one more pass. The loop belongs to
   // the caller that started it (on Workers, the request whose waitUntil holds it).
-  let loop: { startedAt: number; passes: number; done: Promise<JobReport> } | null = null;
+  let loop: { startedAt: number; progressAt: number; passes: number; done: Promise<JobReport> } | null = null;
   let again: { full: boolean } | null = null;
   const takeAgain = () => {
     const next = again;
@@ -83,7 +85,7 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
   };
 
   function start(full: boolean): Promise<JobReport> {
-    const entry = { startedAt: ctx.clock(), passes: 0, done: null as unknown as Promise<JobReport> };
+    const entry = { startedAt: ctx.clock(), progressAt: ctx.clock(), passes: 0, done: null as unknown as Promise<JobReport> };
     const first = full || takeAgain()?.full === true;
     loop = entry;
     // A failed pass is logged and the loop goes on with the passes asked for meanwhile (a storage hiccup under load
@@ -95,6 +97,8 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
       } catch (error) {
         ctx.logger.error('jobs failed', { error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown' });
         return error instanceof Error ? error : new Error(String(error));
+      } finally {
+        entry.progressAt = ctx.clock();
       }
     };
     entry.done = (async () => {
@@ -108,8 +112,10 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
             // Wait out the log interval in short slices, so a pass asked for meanwhile runs at once (the slice count
             // bounds the wait even under a clock that does not move).
             const wait = lastLog + logEveryMs - ctx.clock();
-            if (wait > 0 && slices++ < logEveryMs / 200) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 200)));
-            else {
+            if (wait > 0 && slices++ < logEveryMs / 200) {
+              await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 200)));
+              entry.progressAt = ctx.clock();
+            } else {
               const checkpointed = await integrateLogs().catch((error: Error) => {
                 ctx.logger.error('log integration failed', { error: `${error.name}: ${error.message.slice(0, 200)}` });
                 return 0; // the next pass tries again
@@ -137,7 +143,7 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
       again = null;
       return false;
     }
-    return age < handoverMs && loop.passes < handoverPasses;
+    return age < handoverMs && loop.passes < handoverPasses && ctx.clock() - loop.progressAt < handoverIdleMs;
   }
 
   function run(): Promise<JobReport> {
