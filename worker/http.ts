@@ -129,23 +129,6 @@ export async function requireSiteAccess(c: AppContext, siteId: string): Promise<
   return loadSite(c.var.ctx, siteId);
 }
 
-/**
- * The visitor's most preferred language (Accept-Language, highest q first, listed order on a tie; q=0 means "not
- * this one") that the site offers, by primary subtag; undefined when none is.
- */
-export function acceptedLanguage(c: AppContext, locales: readonly string[]): string | undefined {
-  return (c.req.header('accept-language') ?? '')
-    .split(',')
-    .map((part) => {
-      const [tag, ...params] = part.split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      return { lang: tag!.trim().split('-')[0]!.toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1 };
-    })
-    .filter((l) => l.q > 0)
-    .sort((a, b) => b.q - a.q) // stable: equal q keep the visitor's order
-    .find((l) => locales.includes(l.lang))?.lang;
-}
-
 export function clientIp(c: AppContext): string | undefined {
   return c.var.deps.clientIp?.(c) ?? undefined;
 }

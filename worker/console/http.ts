@@ -7,6 +7,7 @@ import { SESSION_ABSOLUTE_MS } from '../domain/console-sessions.ts';
 import { loadSite, type Site } from '../domain/sites.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext, AppEnv } from '../http.ts';
+import { preferredLanguage } from '../http/negotiate.ts';
 import { timingSafeEqual } from '../crypto/tokens.ts';
 import { consoleTexts, type ConsoleTexts } from './texts.ts';
 
@@ -40,8 +41,7 @@ export const sessionToken = (c: AppContext) => getCookie(c, sessionCookieName(c)
 export function consoleLang(c: AppContext): 'en' | 'fr' {
   const chosen = getCookie(c, LANG_COOKIE);
   if (chosen === 'en' || chosen === 'fr') return chosen;
-  const accepted = (c.req.header('accept-language') ?? '').split(',').map((p) => p.trim().slice(0, 2).toLowerCase());
-  return (accepted.find((l) => l === 'en' || l === 'fr') as 'en' | 'fr' | undefined) ?? 'en';
+  return (preferredLanguage(c, ['en', 'fr']) as 'en' | 'fr' | undefined) ?? 'en';
 }
 
 /** A cross-site POST is refused before anything else: the browser says where the request comes from. */

@@ -4,6 +4,8 @@ import fr from '../../templates/pages/fr.json' with { type: 'json' };
 
 export type PageTexts = typeof en;
 const LOCALES: Record<string, PageTexts> = { en, fr };
+/** The languages the server pages are written in. */
+export const PAGE_LOCALES = Object.keys(LOCALES);
 
 export function pageTexts(locale: string): { lang: string; t: PageTexts } {
   const lang = LOCALES[locale] ? locale : (locale.split('-')[0] ?? 'en');

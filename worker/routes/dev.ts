@@ -6,17 +6,10 @@ import { siteOfMessage } from '../domain/delivery.ts';
 import { loadSite, replaceSiteConfig } from '../domain/sites.ts';
 import { notFound } from '../errors.ts';
 import type { AppEnv } from '../http.ts';
+import { preferredType } from '../http/negotiate.ts';
 import { assertSameOrigin, formBody } from '../console/http.ts';
 import { outboxPage } from '../console/dev-outbox-page.tsx';
 import { formatWebhookSecret, signWebhook } from '../sms/signatures.ts';
-
-/** Whether the client would rather read HTML than JSON (a browser's Accept lists text/html first). */
-function prefersHtml(accept: string | undefined): boolean {
-  if (!accept) return false;
-  const html = accept.indexOf('text/html');
-  const json = accept.indexOf('application/json');
-  return html !== -1 && (json === -1 || html < json);
-}
 
 export function devRoutes(options: { self?: (request: Request) => Response | Promise<Response> } = {}) {
   const app = new Hono<AppEnv>();
@@ -28,7 +21,7 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
   app.get('/dev/outbox', async (c) => {
     const all = c.var.deps.devOutbox?.list() ?? [];
     c.header('Cache-Control', 'no-store');
-    if (!prefersHtml(c.req.header('accept'))) return c.json(all.map(({ to, body, createdAt }) => ({ to, body, createdAt })));
+    if (preferredType(c, ['application/json', 'text/html'], 'application/json') !== 'text/html') return c.json(all.map(({ to, body, createdAt }) => ({ to, body, createdAt })));
     const sites = await Promise.all(all.map(async (m) => (await siteOfMessage(c.var.ctx, m.id)) ?? 'demo'));
     const html = outboxPage({
       messages: all.map((m, i) => ({ ...m, site: sites[i]! })).reverse(),

@@ -7,7 +7,9 @@ import { linkPage, subscriberPage, type LinkPageState, type SubscriberStep } fro
 import { byLinkToken, eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscriber-self.ts';
 import type { ConsentRow } from '../db/consents.ts';
 import type { Site } from '../domain/sites.ts';
+import { preferredLanguage } from '../http/negotiate.ts';
 import { pageHeaders } from '../pages/layout.tsx';
+import { PAGE_LOCALES } from '../pages/texts.ts';
 
 function html(c: AppContext, body: string, status: 200 | 403 | 404 | 410 = 200) {
   return c.body(body, status, pageHeaders);
@@ -27,7 +29,7 @@ async function ownPage(c: AppContext, found: { consent: ConsentRow; site: Site }
 
 /** Unknown or malformed tokens get a clear page in the visitor's language, never an error dump. */
 function unknown(c: AppContext) {
-  const lang = (c.req.header('accept-language') ?? 'en').slice(0, 2).toLowerCase();
+  const lang = preferredLanguage(c, PAGE_LOCALES) ?? 'en';
   return html(c, linkPage({ locale: lang, program: '', state: { kind: 'unknown' } }).replace(' — </title>', '</title>'), 404);
 }
 

@@ -8,7 +8,8 @@ import { policyVersion, policyVersions } from '../domain/policy-versions.ts';
 import { loadSite, type Site } from '../domain/sites.ts';
 import { notFound } from '../errors.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
-import { acceptedLanguage, jsonBody, requireSiteAccess, validationErrorFor, type AppContext, type AppEnv } from '../http.ts';
+import { jsonBody, requireSiteAccess, validationErrorFor, type AppContext, type AppEnv } from '../http.ts';
+import { preferredLanguage, preferredType } from '../http/negotiate.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { diffPage, policyPage } from '../policy/html.tsx';
 
@@ -17,17 +18,16 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 function pickLocale(c: AppContext, site: Site): string {
   const wanted = c.req.query('locale');
   if (wanted && site.config.locales.includes(wanted)) return wanted;
-  return acceptedLanguage(c, site.config.locales) ?? site.config.defaultLocale;
+  return preferredLanguage(c, site.config.locales) ?? site.config.defaultLocale;
 }
+
+const FORMATS = { 'text/html': 'html', 'text/markdown': 'md', 'application/json': 'json' } as const;
 
 function formatOf(c: AppContext): 'md' | 'json' | 'html' {
   const format = c.req.query('format');
   if (format === 'md' || format === 'json' || format === 'html') return format;
   if (format !== undefined) throw validationErrorFor('format', 'Use md, json or html.');
-  const accept = c.req.header('accept') ?? '';
-  if (/text\/markdown/.test(accept)) return 'md';
-  if (/application\/json/.test(accept) && !/text\/html/.test(accept)) return 'json';
-  return 'html';
+  return FORMATS[preferredType(c, ['text/html', 'text/markdown', 'application/json'], 'text/html')];
 }
 
 function versionParam(raw: string): number {

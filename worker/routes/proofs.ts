@@ -10,6 +10,7 @@ import { proofIsland, verifierBundle } from '../generated/verifier.ts';
 import { loadSite } from '../domain/sites.ts';
 import { publicJwks } from '../crypto/signing.ts';
 import { clientIp, jsonBody, queryParams, type AppEnv } from '../http.ts';
+import { preferredType } from '../http/negotiate.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { proofPage } from '../pages/proof.tsx';
 
@@ -23,8 +24,8 @@ function script(c: Context<AppEnv>, file: { code: string; sha256hex: string }, c
   return c.body(file.code, 200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });
 }
 
-const wantsJson = (accept: string | undefined, format: string | undefined) =>
-  format === 'json' || (format !== 'html' && /application\/json/.test(accept ?? '') && !/text\/html/.test(accept ?? ''));
+const wantsJson = (c: Context<AppEnv>, format: string | undefined) =>
+  format === 'json' || (format !== 'html' && preferredType(c, ['text/html', 'application/json'], 'text/html') === 'application/json');
 
 export function proofRoutes() {
   const app = new Hono<AppEnv>();
@@ -35,7 +36,7 @@ export function proofRoutes() {
     const { doc, texts } = await proofSources(ctx, c.req.param('id'));
     c.header('Cache-Control', 'no-cache');
     c.header('Access-Control-Allow-Origin', '*');
-    if (wantsJson(c.req.header('accept'), c.req.query('format'))) return c.json(doc);
+    if (wantsJson(c, c.req.query('format'))) return c.json(doc);
     const base = ctx.publicUrl;
     const id = doc.receipt.consentId;
     const site = await loadSite(ctx, doc.receipt.site);

@@ -7,7 +7,8 @@ import { loadSite, type Site } from '../domain/sites.ts';
 import { currentWidget, rememberBundle, widgetBuild, widgetPath } from '../domain/widget.ts';
 import { AppError, notFound } from '../errors.ts';
 import { widgetBundle } from '../generated/widget.ts';
-import { acceptedLanguage, clientIp, queryParams, type AppContext, type AppEnv } from '../http.ts';
+import { clientIp, queryParams, type AppContext, type AppEnv } from '../http.ts';
+import { preferredLanguage } from '../http/negotiate.ts';
 import { renderHostedPage, type HostedState } from '../pages/hosted.tsx';
 import { demoPage } from '../pages/demo.tsx';
 import { toBase64 } from '../crypto/encoding.ts';
@@ -24,7 +25,7 @@ const formSchema = consentBodySchema.omit({ policyVersion: true, pageUrl: true, 
 });
 
 /** `?locale=` as given (the widget document falls back to the site's default), else the visitor's language. */
-const acceptedLocale = (c: AppContext, site: Site) => c.req.query('locale') || acceptedLanguage(c, site.config.locales);
+const acceptedLocale = (c: AppContext, site: Site) => c.req.query('locale') || preferredLanguage(c, site.config.locales);
 
 /**
  * The widget's language: `data-locale` (sent as `?locale=`) if the site offers it, else the first of the visitor's
@@ -36,7 +37,7 @@ export function widgetLocale(c: AppContext, site: Site, requested: string | unde
   const asked = requested?.toLowerCase();
   if (asked && offered.includes(asked)) return asked;
   if (asked && offered.includes(asked.split('-')[0]!)) return asked.split('-')[0]!;
-  return acceptedLanguage(c, offered) ?? site.config.defaultLocale;
+  return preferredLanguage(c, offered) ?? site.config.defaultLocale;
 }
 
 const documentQuery = z.object({ locale: z.string().max(10).optional() });
