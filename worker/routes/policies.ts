@@ -43,7 +43,6 @@ async function render(c: AppContext, site: Site, row: PolicyVersionRow, immutabl
   c.header('Vary', 'Accept, Accept-Language');
   c.header('Cache-Control', immutable ? IMMUTABLE : 'no-cache');
   c.header('Access-Control-Allow-Origin', '*');
-  if (c.req.header('if-none-match') === etag) return c.body(null, 304);
   if (format === 'md') return c.body(row.markdown, 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
   const meta = JSON.parse(row.meta) as PolicyMeta;
   if (format === 'json') {

@@ -10,6 +10,7 @@ import { proofIsland, verifierBundle } from '../generated/verifier.ts';
 import { loadSite } from '../domain/sites.ts';
 import { publicJwks } from '../crypto/signing.ts';
 import { clientIp, jsonBody, queryParams, type AppEnv } from '../http.ts';
+import { conditional } from '../http/conditional.ts';
 import { preferredType } from '../http/negotiate.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { proofPage } from '../pages/proof.tsx';
@@ -17,11 +18,15 @@ import { proofPage } from '../pages/proof.tsx';
 const PROOF_PAGE_CSP =
   "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/** Served behind conditional(): its ETag answers If-None-Match with a 304. */
 function script(c: Context<AppEnv>, file: { code: string; sha256hex: string }, cacheControl: string) {
-  const etag = `"${file.sha256hex.slice(0, 32)}"`;
-  const headers = { ETag: etag, 'Cache-Control': cacheControl, 'Access-Control-Allow-Origin': '*', 'X-Content-Type-Options': 'nosniff' };
-  if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
-  return c.body(file.code, 200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });
+  return c.body(file.code, 200, {
+    ETag: `"${file.sha256hex.slice(0, 32)}"`,
+    'Cache-Control': cacheControl,
+    'Access-Control-Allow-Origin': '*',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Type': 'text/javascript; charset=utf-8',
+  });
 }
 
 const wantsJson = (c: Context<AppEnv>, format: string | undefined) =>
@@ -69,8 +74,8 @@ export function proofRoutes() {
     });
   });
 
-  app.get('/verify.mjs', (c) => script(c, verifierBundle, 'public, max-age=300'));
-  app.get('/assets/proof-check.js', (c) =>
+  app.get('/verify.mjs', conditional(), (c) => script(c, verifierBundle, 'public, max-age=300'));
+  app.get('/assets/proof-check.js', conditional(), (c) =>
     script(c, proofIsland, c.req.query('v') === proofIsland.sha256hex.slice(0, 16) ? 'public, max-age=31536000, immutable' : 'no-cache'),
   );
 
