@@ -31,7 +31,11 @@ export function page(options: { lang: string; title: string; body: ComponentChil
   return `<!doctype html>${html}`;
 }
 
-/** Headers for our own pages: no framing, no referrer (URLs carry tokens), no caching of token pages. */
+/**
+ * Headers for our own pages: no framing, no referrer (URLs carry tokens), no caching of token pages. Sent with the
+ * body rather than by hono/secure-headers (app.ts uses it for HSTS): each page kind has its own CSP (a nonce on the
+ * hosted form, same-origin script on the proof page, none elsewhere) and the JSON API needs none of them.
+ */
 export const pageHeaders = {
   'Content-Type': 'text/html; charset=utf-8',
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
