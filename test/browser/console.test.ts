@@ -1,27 +1,15 @@
 // The console in Chromium against the real app: keyboard-only sign-in, a widget text edited and seen in the live
 // preview (the real widget), a publish refused for a missing retention period (named) then completed and published
 // from the keyboard, a subscriber looked up, exported and erased; axe-core (WCAG 2.2 AA) on every console page.
-import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmedConsent } from '../harness.ts';
+import { axeProblems } from './axe.ts';
 import { artifactPath, launchBrowser } from './harness.ts';
 import { startTarget, type Target } from './target.ts';
 
 const browser = await launchBrowser();
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async (tags) => {
-    const result = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'passes'] });
-    if (result.passes.length < 5) return ['axe checked almost nothing'];
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-  }, WCAG);
-}
 
 describe.skipIf(!browser)('console in Chromium', () => {
   let target: Target;
@@ -29,7 +17,7 @@ describe.skipIf(!browser)('console in Chromium', () => {
   let page: Page;
   const axeByPage: Record<string, string[]> = {};
   const check = async (name: string) => {
-    axeByPage[name] = await axeProblems(page);
+    axeByPage[name] = await axeProblems(page, { tags: WCAG });
     await page.screenshot({ path: artifactPath(`console-${name}.png`), fullPage: true });
   };
 

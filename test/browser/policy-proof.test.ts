@@ -1,25 +1,12 @@
 // The pages a visitor or an auditor reads after the widget, served by the real app and checked with axe-core in
 // Chromium: the policy version (fr, en), the confirm page behind the SMS link, and the proof after confirming.
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { axeProblems } from './axe.ts';
 import { artifactPath, launchBrowser } from './harness.ts';
 import { startTarget, type Target } from './target.ts';
 
 const browser: Browser | null = await launchBrowser();
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** Serious or critical violations on the whole page, or a complaint when axe looked at almost nothing. */
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations', 'passes', 'incomplete'] });
-    if (result.passes.length + result.incomplete.length < 5) return ['axe checked almost nothing'];
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 describe.skipIf(!browser)('policy, confirm and proof pages in Chromium', () => {
   let target: Target;

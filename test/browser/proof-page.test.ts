@@ -1,25 +1,13 @@
 // The proof page in Chromium, served by the real app: its in-browser checks pass for a real proof and fail for a
 // tampered evidence file chosen by the user; the page speaks the receipt's language, offers the evidence download,
 // prints without its controls, and has no serious axe violation.
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { axeProblems } from './axe.ts';
 import { artifactPath, launchBrowser } from './harness.ts';
 import { startTarget, type Target } from './target.ts';
 
 const browser: Browser | null = await launchBrowser();
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations', 'passes', 'incomplete'] });
-    if (result.passes.length + result.incomplete.length < 5) return ['axe checked almost nothing'];
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 describe.skipIf(!browser)('proof page in Chromium', () => {
   let target: Target;

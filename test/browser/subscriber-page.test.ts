@@ -1,17 +1,16 @@
 // Chromium, as a subscriber: from the unsubscribe link in the SMS, see the consent, download its evidence, erase the
 // number behind a confirmation. Afterwards the send gate says erased and the proof still verifies.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fr from '../../templates/pages/fr.json' with { type: 'json' };
 import { allPassed, verifyProof } from '../../worker/verify/verify-proof.ts';
 import { ADMIN_TOKEN, confirmedConsent, json } from '../harness.ts';
+import { axeProblems } from './axe.ts';
 import { artifactPath, launchBrowser } from './harness.ts';
 import { startTarget, type Target } from './target.ts';
 
 const browser: Browser | null = await launchBrowser();
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 describe.skipIf(!browser)('the subscriber\'s own page in Chromium', () => {
   let target: Target;
@@ -42,12 +41,7 @@ describe.skipIf(!browser)('the subscriber\'s own page in Chromium', () => {
       expect(await item.locator('h3').textContent()).toBe(fr.status_confirmed);
       expect(await item.getByRole('link', { name: fr.proofLink }).getAttribute('href')).toBe(`${target.apiOrigin}/proofs/${consentId}`);
 
-      await page.addScriptTag({ path: AXE_PATH });
-      const violations = await page.evaluate(async () => {
-        const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-        return result.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => v.id);
-      });
-      expect(violations).toEqual([]);
+      expect(await axeProblems(page)).toEqual([]);
 
       const evidenceLink = item.getByRole('link', { name: fr.evidenceLink });
       expect(await evidenceLink.getAttribute('href')).toBe(`${target.apiOrigin}/proofs/${consentId}/evidence`);

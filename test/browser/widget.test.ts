@@ -1,15 +1,14 @@
 // The widget in real Chromium against the real app: embedded in a hostile page of another origin, the hosted page
 // with and without JavaScript, and the dev demo page.
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import en from '../../templates/widget/en.json' with { type: 'json' };
 import fr from '../../templates/widget/fr.json' with { type: 'json' };
+import { axeProblems } from './axe.ts';
 import { artifactPath, launchBrowser } from './harness.ts';
 import { startTarget, type Target } from './target.ts';
 
 const browser: Browser | null = await launchBrowser();
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** How the app masks +33 6 12 34 56 78: the first national digit and the last two stay. */
 const MASKED = '+33 6 •• •• •• 78';
@@ -247,15 +246,7 @@ describe.skipIf(!browser)('widget in Chromium', () => {
   for (const locale of ['fr', 'en']) {
     it(`has no serious or critical axe violation (${locale}, idle and error)`, async () => {
       await open({ locale });
-      await page.addScriptTag({ path: AXE_PATH });
-      const run = () =>
-        page.evaluate(async () => {
-          const result = await (window as any).axe.run(document.querySelector('assent-optin'), { resultTypes: ['violations', 'passes', 'incomplete'] });
-          if (result.passes.length + result.incomplete.length < 5) return ['axe checked almost nothing'];
-          return result.violations
-            .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-            .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-        });
+      const run = () => axeProblems(page, { scope: 'assent-optin' });
       expect(await run()).toEqual([]);
       // An error state.
       await page.locator('input[type=tel]').fill('1');
