@@ -27,7 +27,8 @@ it('looks up a number, exports what is held, erases only after confirmation, and
   const csv = await c.get('/console/subscribers.csv');
   expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
   const lines = (await csv.text()).trim().split('\r\n');
-  expect(lines[0]).toBe('subscriberId,phone,status,consentId,proofUrl,locale,policyVersion,requestedAt,confirmedAt,withdrawnAt,renewalRequired');
+  // The same file as the API's CSV export.
+  expect(lines[0]).toBe('phone,status,consentId,proofUrl,locale,policyVersion,requestedAt,confirmedAt,withdrawnAt,renewalRequired,subscriberId');
   expect(lines[1]).toContain('"+33612345678","confirmed"');
 
   const unconfirmed = await c.post('/console/subscribers/erase', { subscriber });

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoSiteConfig } from '../../worker/domain/demo.ts';
 import { csvCell } from '../../worker/http/csv.ts';
-import { STREAM_PAGE } from '../../worker/routes/subscribers.ts';
+import { STREAM_PAGE } from '../../worker/http/subscriber-stream.ts';
 import { createClient } from '@libsql/client';
 import { libsqlStore } from '../../worker/db/libsql.ts';
 import { seedConfirmed, seededPhone } from './seed-subscribers.ts';

@@ -3,14 +3,12 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { lookupSubscriber, subscriberById, type GateAnswer } from '../domain/gate.ts';
-import { eraseSubscriber, exportSubscriber, listSubscribers, type SubscriberRow } from '../domain/subscribers.ts';
+import { eraseSubscriber, exportSubscriber } from '../domain/subscribers.ts';
 import { AppError, type FieldError } from '../errors.ts';
-import { csvCell } from '../http/csv.ts';
+import { subscriberStream, subscriberStreamHeaders } from '../http/subscriber-stream.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
-
-const COLUMNS: (keyof SubscriberRow)[] = ['subscriberId', 'phone', 'status', 'consentId', 'proofUrl', 'locale', 'policyVersion', 'requestedAt', 'confirmedAt', 'withdrawnAt', 'renewalRequired'];
 
 interface RenderOptions {
   found?: GateAnswer | null;
@@ -146,24 +144,6 @@ export function subscriberRoutes(app: Hono<ConsoleEnv>) {
 
   app.get('/console/subscribers.csv', (c) => {
     const { ctx, site } = c.var;
-    const encoder = new TextEncoder();
-    let cursor: string | null = '';
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(encoder.encode(`${COLUMNS.join(',')}\r\n`));
-      },
-      async pull(controller) {
-        const page = await listSubscribers(ctx, site, { limit: 500, cursor: cursor ?? '' });
-        const text = page.rows.map((r) => `${COLUMNS.map((k) => csvCell(r[k])).join(',')}\r\n`).join('');
-        if (text) controller.enqueue(encoder.encode(text));
-        cursor = page.nextCursor;
-        if (!cursor) controller.close();
-      },
-    });
-    return c.body(stream, 200, {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${site.id}-subscribers.csv"`,
-      'Cache-Control': 'no-store',
-    });
+    return c.body(subscriberStream(ctx, site, { format: 'csv' }), 200, { ...subscriberStreamHeaders(site.id, 'csv'), 'Cache-Control': 'no-store' });
   });
 }
