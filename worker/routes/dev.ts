@@ -1,5 +1,6 @@
-// Development only: the outbox of the console provider (JSON, or a small page for browsers with a "reply" box that
-// posts a correctly signed inbound message, so OUI/STOP can be tried without a provider). 404 in production.
+// Development only: GET /dev/outbox lists what the console SMS provider "sent" (JSON, or for browsers the page in
+// pages/dev-outbox.tsx), and its reply box posts a correctly signed inbound message here, so OUI/STOP can be tried
+// without a provider. 404 in production.
 import { Hono } from 'hono';
 import { newId } from '../crypto/tokens.ts';
 import { siteOfMessage } from '../domain/delivery.ts';
@@ -8,7 +9,7 @@ import { notFound } from '../errors.ts';
 import type { AppEnv } from '../http.ts';
 import { preferredType } from '../http/negotiate.ts';
 import { assertSameOrigin, formBody } from '../console/http.ts';
-import { outboxPage } from '../console/dev-outbox-page.tsx';
+import { outboxPage } from '../pages/dev-outbox.tsx';
 import { formatWebhookSecret, signWebhook } from '../sms/signatures.ts';
 
 export function devRoutes(options: { self?: (request: Request) => Response | Promise<Response> } = {}) {

@@ -1,6 +1,6 @@
 // Development page: what the console SMS provider "sent", newest first, links clickable, and a reply box per
 // message (OUI, STOP or any text) that the server signs and posts to the generic inbound webhook.
-import { page } from '../pages/layout.tsx';
+import { page } from './layout.tsx';
 
 export interface OutboxEntry {
   id: string;
