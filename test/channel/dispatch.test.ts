@@ -20,7 +20,7 @@ import {
   useTwilio,
   type FakeTwilio,
   type Mode,
-} from './fixtures.ts';
+} from '../sms/fixtures.ts';
 
 const BASE_DELAY = 5_000; // the dispatcher's default
 

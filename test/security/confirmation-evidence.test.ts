@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../worker/app.ts';
 import { receiptSchema } from '../../worker/domain/receipt-schema.ts';
-import { genericInbound, INBOUND_SECRET, startFakeTwilio, twilioInbound, updateDemo, useTwilio } from '../channel/fixtures.ts';
+import { genericInbound, INBOUND_SECRET, startFakeTwilio, twilioInbound, updateDemo, useTwilio } from '../sms/fixtures.ts';
 import { json, linkToken, makeHarness, widgetFor, type Harness } from '../harness.ts';
 
 const ANDROID_CHROME = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../worker/app.ts';
 import { limitPrefix } from '../../worker/domain/client-info.ts';
-import { updateDemo } from '../channel/fixtures.ts';
+import { updateDemo } from '../sms/fixtures.ts';
 import { json, makeHarness, widgetFor, type Harness } from '../harness.ts';
 
 let h: Harness;

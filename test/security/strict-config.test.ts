@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoSiteConfig } from '../../worker/domain/demo.ts';
 import { forgetSite } from '../../worker/domain/sites.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
-import { expectProblem } from '../api/helpers.ts';
+import { expectProblem } from '../assertions.ts';
 
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 let h: Harness;

@@ -15,7 +15,7 @@ import {
   twilioInbound,
   useTwilio,
   type FakeTwilio,
-} from './fixtures.ts';
+} from '../sms/fixtures.ts';
 
 const ROUNDS = 20;
 const dirs: string[] = [];

@@ -2,7 +2,7 @@
 // Keys and site configuration errors are in sites.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
-import { count, expectNoStack, expectProblem } from './helpers.ts';
+import { count, expectNoStack, expectProblem } from '../assertions.ts';
 
 const CONSENTS = '/v1/sites/demo/consents';
 const LOOKUP = '/v1/sites/demo/subscribers/lookup';

@@ -6,7 +6,7 @@ import { demoSiteConfig } from '../../worker/domain/demo.ts';
 import { openConfig } from '../../worker/domain/site-secrets.ts';
 import { forgetSite, loadSite } from '../../worker/domain/sites.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
-import { expectProblem } from './helpers.ts';
+import { expectProblem } from '../assertions.ts';
 
 const GATE = '/v1/sites/demo/subscribers/lookup';
 const LOOKUP = JSON.stringify({ phone: '+33612345678' });

@@ -18,7 +18,7 @@ import {
   useTwilio,
   INBOUND_SECRET,
   type FakeTwilio,
-} from './fixtures.ts';
+} from '../sms/fixtures.ts';
 
 let h: Harness;
 let twilio: FakeTwilio;

@@ -1,6 +1,6 @@
 // Shared assertions for the HTTP tests: problem+json bodies, stored rows, and a snapshot of everything stored.
 import { expect } from 'vitest';
-import type { Harness } from '../harness.ts';
+import type { Harness } from './harness.ts';
 
 export interface ProblemBody {
   type: string;

@@ -2,7 +2,7 @@
 // marketing sends through the outbox, to confirmed subscribers only, inside quiet hours in Europe/Paris.
 import { afterEach, describe, expect, it } from 'vitest';
 import { json, linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
-import { auth, frenchMobile, updateDemo } from './fixtures.ts';
+import { auth, frenchMobile, updateDemo } from '../sms/fixtures.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -1,10 +1,10 @@
-// Shared set-up for the channel tests: a fake Twilio (real HTTP server) that accepts, fails or hangs on cue and
+// Shared set-up for the SMS tests: a fake Twilio (real HTTP server) that accepts, fails or hangs on cue and
 // lists what it accepted, a site switched to it through PUT, and signed inbound requests as a provider sends them.
 import type { ServerResponse } from 'node:http';
 import { expect } from 'vitest';
 import { computeTwilioSignature, signWebhook } from '../../worker/sms/signatures.ts';
 import { ADMIN_TOKEN, json, optIn, widgetFor, type Harness } from '../harness.ts';
-import { startStandIn, type Recorded, type StandIn } from '../sms/providers/stand-in.ts';
+import { startStandIn, type Recorded, type StandIn } from './providers/stand-in.ts';
 
 export const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 export const AUTH_TOKEN = 'twilio-auth-token-for-tests';

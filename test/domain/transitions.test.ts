@@ -1,7 +1,7 @@
 // Every consent state transition through HTTP, and the forbidden ones: GET never changes state, expiry, repeats.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { confirmedConsent, consentStatus, json, linkToken, makeHarness, optIn, pendingConsent, widgetFor, type Harness } from '../harness.ts';
-import { count, countEvents, eventTypes, outboxKinds, sentTo, snapshot } from './helpers.ts';
+import { count, countEvents, eventTypes, outboxKinds, sentTo, snapshot } from '../assertions.ts';
 
 const HOUR = 3_600_000;
 const PHONE = '+33612345678';

@@ -1,7 +1,7 @@
 // Expiry (link and job), concurrent requests, opting in again after leaving, and immutable events, through HTTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { confirmedConsent, consentStatus, linkToken, makeHarness, optIn, pendingConsent, type Harness } from '../harness.ts';
-import { count, countEvents, eventTypes, outboxKinds } from './helpers.ts';
+import { count, countEvents, eventTypes, outboxKinds } from '../assertions.ts';
 
 const HOUR = 3_600_000;
 

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoSiteConfig } from '../../worker/domain/demo.ts';
 import { ADMIN_TOKEN, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
-import { count, expectProblem } from './helpers.ts';
+import { count, expectProblem } from '../assertions.ts';
 
 const ALLOWED = ['http://localhost:3000', 'http://localhost:8787', 'http://localhost', 'http://127.0.0.1:5173', 'https://assent.test'];
 const FOREIGN = [

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../worker/app.ts';
 import type { ChallengeVerifier } from '../../worker/domain/abuse.ts';
 import { json, makeHarness, widgetFor, type Harness } from '../harness.ts';
-import { frenchMobile, updateDemo } from './fixtures.ts';
+import { frenchMobile, updateDemo } from '../sms/fixtures.ts';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
