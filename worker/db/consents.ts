@@ -21,6 +21,11 @@ function hot(db: Db) {
     byId: byColumn(consents.id),
     byConfirmToken: byColumn(consents.confirmTokenHash),
     byUnsubscribeToken: byColumn(consents.unsubscribeTokenHash),
+    activeForSubject: db
+      .select()
+      .from(consents)
+      .where(and(eq(consents.subjectId, sql.placeholder('subjectId')), sql`${consents.status} IN ('pending', 'confirmed')`))
+      .prepare(),
     /** Compare-and-set transitions, one prepared statement per shape (set columns, from-states, expiry condition). */
     transitions: new Map<string, unknown>(),
   };
@@ -35,7 +40,7 @@ export function consentsRepo(store: Store) {
   return {
     byId: (id: string) => first(prepared().byId, id),
     /** The consent as a statement to put in a batch (read back in the same round trip as a change). */
-    row: (id: string) => bind(prepared().byId, { value: id }),
+    row: (id: string) => bind(store, prepared().byId, { value: id }),
     byConfirmToken: (hash: string) => first(prepared().byConfirmToken, hash),
     byUnsubscribeToken: (hash: string) => first(prepared().byUnsubscribeToken, hash),
     /** The most recent consent of a subject (the one the send gate speaks of). */
@@ -44,11 +49,7 @@ export function consentsRepo(store: Store) {
         .then((rows) => rows[0] ?? null),
     pendingForSubject: (subjectId: string) =>
       one(and(eq(consents.subjectId, subjectId), eq(consents.status, 'pending'))),
-    activeForSubject: (subjectId: string) =>
-      db
-        .select()
-        .from(consents)
-        .where(and(eq(consents.subjectId, subjectId), sql`${consents.status} IN ('pending', 'confirmed')`)),
+    activeForSubject: (subjectId: string) => exec(store, () => prepared().activeForSubject.all({ subjectId })),
     allForSubject: (subjectId: string) =>
       db.select().from(consents).where(eq(consents.subjectId, subjectId)).orderBy(asc(consents.requestedAt)),
     /** A page of a site's consents (optionally one status) with their subject, in id order after `afterId`. */
@@ -104,7 +105,7 @@ export function consentsRepo(store: Store) {
         if (transitions.size > 200) transitions.clear();
         transitions.set(shape, statement);
       }
-      return bind(statement, values);
+      return bind(store, statement, values);
     },
     notExpiredAt: (now: number): SQL => Object.assign(sql`${consents.expiresAt} >= ${now}`, { expiry: { op: '>=' as const, at: now } }),
     expiredAt: (now: number): SQL => Object.assign(sql`${consents.expiresAt} < ${now}`, { expiry: { op: '<' as const, at: now } }),

@@ -64,9 +64,9 @@ export function eventsRepo(store: Store) {
       const values = { id: event.id, siteId: event.siteId, consentId: event.consentId, type: event.type, at: event.at, data, leafHash: event.leafHash };
       return [
         changed
-          ? bind(statements.guardedEvent, { ...values, guardId: changed.id, guardOpId: changed.opId })
-          : bind(statements.event, values),
-        bind(statements.leaf, values),
+          ? bind(store, statements.guardedEvent, { ...values, guardId: changed.id, guardOpId: changed.opId })
+          : bind(store, statements.event, values),
+        bind(store, statements.leaf, values),
       ];
     },
     async forConsent(consentId: string) {

@@ -20,7 +20,7 @@ export function limitsRepo(store: Store) {
     /** Adds 1 to each counter and returns the new counts, in order. */
     async hit(counters: { key: string; expiresAt: number }[]): Promise<number[]> {
       const { hit } = preparedFor(store, hot);
-      const statements = counters.map((c) => bind(hit, { key: c.key, expiresAt: c.expiresAt }));
+      const statements = counters.map((c) => bind(store, hit, { key: c.key, expiresAt: c.expiresAt }));
       const results = (await store.batch(statements as unknown as [Statement, ...Statement[]])) as { count: number }[][];
       return results.map((rows) => rows[0]?.count ?? 0);
     },

@@ -52,8 +52,8 @@ export function logRepo(store: Store) {
     async startRun(siteId: string, first: Statement, limit: number) {
       const [taken, heads, leaves] = (await store.batch([
         first,
-        bind(prepared().head, { siteId }),
-        bind(prepared().unintegrated, { siteId, limit }),
+        bind(store, prepared().head, { siteId }),
+        bind(store, prepared().unintegrated, { siteId, limit }),
       ])) as [unknown, LogHead[], { idx: number; leafHash: string }[]];
       return { taken, head: heads[0] ?? null, leaves };
     },
@@ -87,8 +87,8 @@ export function logRepo(store: Store) {
     /** Moves the head from `fromSize` (null: no head yet) to the new size: a compare-and-set. */
     advanceHead: (siteId: string, fromSize: number | null, head: Omit<LogHead, 'siteId'>) =>
       fromSize === null
-        ? bind(prepared().insertHead, { siteId, ...head })
-        : bind(prepared().advanceHead, { siteId, fromSize, ...head }),
+        ? bind(store, prepared().insertHead, { siteId, ...head })
+        : bind(store, prepared().advanceHead, { siteId, fromSize, ...head }),
     /** Sites whose log has leaves not yet integrated into the tree (MAX(idx) per site is a primary-key lookup). */
     sitesBehind: async (): Promise<string[]> => {
       const rows = await db.all<{ id: string }>(sql`SELECT s.id FROM sites s

@@ -47,7 +47,7 @@ export function outboxRepo(store: Store) {
   const { db } = store;
   const prepared = () => preparedFor(store, hot);
   async function recordIfHeld(statement: unknown, values: Record<string, unknown>): Promise<boolean> {
-    const [rows] = (await store.batch([bind(statement, values)])) as [{ id: string }[]];
+    const [rows] = (await store.batch([bind(store, statement, values)])) as [{ id: string }[]];
     return rows.length === 1;
   }
   return {
@@ -57,7 +57,7 @@ export function outboxRepo(store: Store) {
       const changed = changedOf(guard);
       if (changed) {
         const { id, siteId, subjectId, consentId, kind, bodyCiphertext, nextAttemptAt, createdAt } = row;
-        return bind(prepared().enqueueIfChanged, {
+        return bind(store, prepared().enqueueIfChanged, {
           id, siteId, subjectId, consentId: consentId ?? null, kind, bodyCiphertext: bodyCiphertext ?? null, nextAttemptAt, createdAt,
           guardId: changed.id, guardOpId: changed.opId,
         });
@@ -78,7 +78,7 @@ export function outboxRepo(store: Store) {
      * the provider before any resend. Goes through the store's batch so, on a file, it shares a commit.
      */
     async claimDue(now: number, limit: number, leaseMs: number, token: string): Promise<OutboxRow[]> {
-      const [rows] = (await store.batch([bind(prepared().claimDue, { leaseUntil: now + leaseMs, token, now, limit })])) as [OutboxRow[]];
+      const [rows] = (await store.batch([bind(store, prepared().claimDue, { leaseUntil: now + leaseMs, token, now, limit })])) as [OutboxRow[]];
       return rows;
     },
     /**

@@ -47,11 +47,12 @@ export function prepareRaw(raw: { getQuery(): { sql: string; params: unknown[] }
 
 /**
  * A prepared query with its values, as a statement for `store.batch`: what drizzle's batch reads from a query
- * builder (`_prepare()` → getQuery, mapResult; `stmt` for D1), with the placeholders filled.
+ * builder (`_prepare()` → getQuery, mapResult; `stmt` for D1), with the placeholders filled. Like a query builder it
+ * is also a promise: awaited on its own, it runs as a batch of one on `store`.
  */
-export function bind(prepared: unknown, values: Record<string, unknown>): Statement {
+export function bind(store: Store, prepared: unknown, values: Record<string, unknown>): Statement {
   const query = prepared as PreparedQuery;
-  return {
+  const statement = {
     _prepare: () => ({
       stmt: query.stmt,
       getQuery: () => {
@@ -60,7 +61,12 @@ export function bind(prepared: unknown, values: Record<string, unknown>): Statem
       },
       mapResult: (result: unknown, isFromBatch?: boolean) => query.mapResult(result, isFromBatch),
     }),
-  } as unknown as Statement;
+    then<A, B = never>(onFulfilled?: (value: unknown) => A | PromiseLike<A>, onRejected?: (reason: unknown) => B | PromiseLike<B>) {
+      const { then: _, ...item } = statement;
+      return store.batch([item as unknown as Statement]).then((results) => results[0]).then(onFulfilled, onRejected);
+    },
+  };
+  return statement as unknown as Statement;
 }
 
 const inserts = new WeakMap<object, Map<SQLiteTable, Map<string, unknown>>>();
@@ -87,5 +93,5 @@ export function preparedInsert<T extends SQLiteTable>(store: Store, table: T, ro
     if (shapes.size > 50) shapes.clear();
     shapes.set(shape, statement);
   }
-  return bind(statement, values);
+  return bind(store, statement, values);
 }

@@ -75,6 +75,11 @@ function hot(db: Db) {
       .limit(1)
       .prepare(),
     byId: db.select().from(subjects).where(eq(subjects.id, p('id'))).limit(1).prepare(),
+    suppress: db
+      .insert(suppressions)
+      .values({ siteId: p('siteId'), phoneIndex: p('phoneIndex'), reason: p('reason'), at: p('at') } as unknown as typeof suppressions.$inferInsert)
+      .onConflictDoNothing()
+      .prepare(),
     unsuppress: unsuppress(undefined),
     unsuppressIfChanged: unsuppress(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`),
   };
@@ -167,15 +172,15 @@ export function subjectsRepo(store: Store) {
       return (await exec(store, () => prepared().isSuppressed.all({ siteId, phoneIndex }))).length > 0;
     },
     suppress(siteId: string, phoneIndex: string, reason: string, now: number) {
-      return db.insert(suppressions).values({ siteId, phoneIndex, reason, at: now }).onConflictDoNothing();
+      return bind(store, prepared().suppress, { siteId, phoneIndex, reason, at: now });
     },
     /** A confirmed new opt-in (its batch `guard`) or a START lifts a suppression. */
     unsuppress(siteId: string, phoneIndex: string, guard?: SQL) {
       const changed = changedOf(guard);
       if (guard && !changed) return db.delete(suppressions).where(and(eq(suppressions.siteId, siteId), eq(suppressions.phoneIndex, phoneIndex), guard));
       return changed
-        ? bind(prepared().unsuppressIfChanged, { siteId, phoneIndex, guardId: changed.id, guardOpId: changed.opId })
-        : bind(prepared().unsuppress, { siteId, phoneIndex });
+        ? bind(store, prepared().unsuppressIfChanged, { siteId, phoneIndex, guardId: changed.id, guardOpId: changed.opId })
+        : bind(store, prepared().unsuppress, { siteId, phoneIndex });
     },
   };
 }
