@@ -1,6 +1,6 @@
 // Background work shared by every runtime: expire pending consents, send due messages, integrate the logs, apply
-// retention. Node and Deno run full passes on a timer, Workers from Cron Triggers; after a request that queued
-// messages, every runtime runs a send pass (the log only when it was not tried in the last few seconds).
+// retention. What drives them on each runtime (a timer, or cron ticks and waitUntil) is worker/runtime/jobs-runner.ts;
+// after a request that queued messages, every runtime runs a send pass (the log only when not tried in the last few s).
 import { contextFromDeps, type AppDeps } from './app.ts';
 import { expireDue } from './domain/consents.ts';
 import { dispatchDue, type DispatchReport } from './domain/dispatcher.ts';
@@ -75,27 +75,29 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
   }
 
   // One loop of passes per process; a caller that finds a live loop asks it for one more pass. The loop belongs to
-  // the caller that started it (on Workers, the request whose waitUntil holds it).
-  let loop: { startedAt: number; progressAt: number; passes: number; done: Promise<JobReport> } | null = null;
+  // the caller that started it (on Workers, the request whose waitUntil holds it). Its promise never rejects: a
+  // failed pass is logged where it fails, and the loop ends with the error of its last pass, if that one failed.
+  let loop: { startedAt: number; progressAt: number; passes: number; done: Promise<JobReport | Error> } | null = null;
   let again: { full: boolean } | null = null;
   const takeAgain = () => {
     const next = again;
     again = null;
     return next;
   };
+  const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown');
 
-  function start(full: boolean): Promise<JobReport> {
-    const entry = { startedAt: ctx.clock(), progressAt: ctx.clock(), passes: 0, done: null as unknown as Promise<JobReport> };
+  function start(full: boolean): Promise<JobReport | Error> {
+    const entry = { startedAt: ctx.clock(), progressAt: ctx.clock(), passes: 0, done: null as unknown as Promise<JobReport | Error> };
     const first = full || takeAgain()?.full === true;
     loop = entry;
     // A failed pass is logged and the loop goes on with the passes asked for meanwhile (a storage hiccup under load
-    // must not strand them until the next tick); the loop's promise rejects only if its last pass failed.
+    // must not strand them until the next tick).
     const attempt = async (isFull: boolean): Promise<JobReport | Error> => {
       entry.passes++;
       try {
         return await pass(isFull);
       } catch (error) {
-        ctx.logger.error('jobs failed', { error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown' });
+        ctx.logger.error('jobs failed', { error: describe(error) });
         return error instanceof Error ? error : new Error(String(error));
       } finally {
         entry.progressAt = ctx.clock();
@@ -116,15 +118,16 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
               await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 200)));
               entry.progressAt = ctx.clock();
             } else {
-              const checkpointed = await integrateLogs().catch((error: Error) => {
-                ctx.logger.error('log integration failed', { error: `${error.name}: ${error.message.slice(0, 200)}` });
-                return 0; // the next pass tries again
-              });
+              let checkpointed = 0;
+              try {
+                checkpointed = await integrateLogs();
+              } catch (error) {
+                ctx.logger.error('log integration failed', { error: describe(error) }); // the next pass tries again
+              }
               if (!(report instanceof Error)) report = { ...report, checkpointed: report.checkpointed + checkpointed };
             }
           } else break;
         }
-        if (report instanceof Error) throw report;
         return report;
       } finally {
         if (loop === entry) loop = null;
@@ -146,25 +149,39 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     return age < handoverMs && loop.passes < handoverPasses && ctx.clock() - loop.progressAt < handoverIdleMs;
   }
 
-  function run(): Promise<JobReport> {
+  /** A full pass, awaited: of a new loop, or one more of the live loop (which, if it failed first, a new loop runs). */
+  async function settle(): Promise<JobReport | Error> {
     if (!live()) return start(true);
     again = { full: true };
-    // The live loop runs the pass asked for before it ends; if it failed first, a new loop runs it.
-    return loop!.done.catch(() => run());
+    const report = await loop!.done;
+    return report instanceof Error ? settle() : report;
   }
 
   return {
     ctx,
-    /** A full pass (timer, cron, tests); during a live loop, one more full pass of it, awaited. */
-    run,
+    /** A full pass (tests, tools), awaited; rejects with the error of its pass (already logged). */
+    async run(): Promise<JobReport> {
+      const report = await settle();
+      if (report instanceof Error) throw report;
+      return report;
+    },
+    /** run() for a timer or a shutdown: the same full pass, null when it failed (the loop has logged why). */
+    async finish(): Promise<JobReport | null> {
+      const report = await settle();
+      return report instanceof Error ? null : report;
+    },
     /**
      * Asks for a pass without waiting on another caller's: starts a loop and returns it, or, during a live loop,
-     * asks it for one more pass and returns at once (Workers must not await a promise from another request).
+     * asks it for one more pass and returns at once (Workers must not await a promise from another request). Never
+     * rejects: null when the pass failed (logged by the loop) or was handed to the live loop.
      */
-    kick(full = false): Promise<JobReport | null> {
-      if (!live()) return start(full).catch(() => null); // logged by the loop
+    async kick(full = false): Promise<JobReport | null> {
+      if (!live()) {
+        const report = await start(full);
+        return report instanceof Error ? null : report;
+      }
       again = { full: full || again?.full === true };
-      return Promise.resolve(null);
+      return null;
     },
   };
 }
