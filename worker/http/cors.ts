@@ -1,4 +1,7 @@
 // CORS for browser-facing routes: only the site's allowed origins (and our own), always `Vary: Origin`.
+// Kept instead of hono/cors, which answers every preflight 204 and lets a refused origin's POST run: here the
+// allowed origins are the site's (read per request), a refused preflight is a 403 and a refused write a 403 problem
+// before any work, and refusals are noted for the console.
 import type { AppContext } from '../http.ts';
 import { originAllowed } from '../domain/site-config.ts';
 import type { Site } from '../domain/sites.ts';
