@@ -11,7 +11,7 @@ import { contextFromDeps } from '../worker/app.ts';
 import { fromBase64 } from '../worker/crypto/encoding.ts';
 import { signingKeysFrom } from '../worker/crypto/keys.ts';
 import { applyFilePragmas, libsqlStore } from '../worker/db/libsql.ts';
-import { createNodeSealer } from '../worker/entry/node-sealer.ts';
+import { createNodeSealer } from '../worker/entry/node/sealer.ts';
 import { silentLogger } from '../worker/log.ts';
 import { seedConfirmed } from '../test/routes/seed-subscribers.ts';
 

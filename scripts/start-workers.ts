@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { Log, LogLevel, Miniflare } from 'miniflare';
-import { loadEnv } from '../worker/entry/local.ts';
+import { loadEnv } from '../worker/entry/node/load-env.ts';
 
 export const COMPATIBILITY_DATE = '2026-04-01';
 const root = new URL('..', import.meta.url).pathname;

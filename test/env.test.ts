@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from '../worker/env.ts';
-import { listenHost, loadEnv, openStore } from '../worker/entry/local.ts';
+import { listenHost } from '../worker/entry/node/local.ts';
+import { loadEnv } from '../worker/entry/node/load-env.ts';
+import { openStore } from '../worker/entry/node/store.ts';
 
 const secrets = {
   ASSENT_PUBLIC_URL: 'https://consent.example',

@@ -37,6 +37,6 @@ export interface AppDeps {
   outbound?: OutboundPolicy;
   /** `Server-Timing: db;dur=…;desc="<round trips>"` on every response (ASSENT_SERVER_TIMING; default: dev mode only). */
   serverTiming?: boolean;
-  /** Response compression where the runtime has none (Node, Deno: worker/entry/compress.ts); Workers' edge compresses. */
+  /** Response compression where the runtime has none (Node, Deno: worker/entry/node/compress.ts); Workers' edge compresses. */
   compress?: MiddlewareHandler;
 }

@@ -6,7 +6,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../worker/app.ts';
-import { compressResponses, negotiateEncoding } from '../../worker/entry/compress.ts';
+import { compressResponses, negotiateEncoding } from '../../worker/entry/node/compress.ts';
 import { widgetBundle } from '../../worker/generated/widget.ts';
 import { makeHarness, type Harness } from '../harness.ts';
 import { ADMIN_TOKEN, ROOT, freePort, startChild, tempDir, waitHealthy, type Child } from '../runtime/servers.ts';

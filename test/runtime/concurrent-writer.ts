@@ -7,7 +7,7 @@ import { createSealer } from '../../worker/crypto/sealing.ts';
 import { fromBase64 } from '../../worker/crypto/encoding.ts';
 import { ensureDemoSite } from '../../worker/domain/demo.ts';
 import { parseEnv } from '../../worker/env.ts';
-import { openStore } from '../../worker/entry/local.ts';
+import { openStore } from '../../worker/entry/node/store.ts';
 import { policyTemplates } from '../../worker/generated/policy-templates.ts';
 import { createJobs } from '../../worker/jobs.ts';
 import { silentLogger } from '../../worker/log.ts';

@@ -2,7 +2,7 @@
 // client writes to the left never move a rate limit nor land in a signed receipt.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../worker/app.ts';
-import { clientIpResolver } from '../../worker/entry/local.ts';
+import { clientIpResolver } from '../../worker/runtime/build-deps.ts';
 import { ADMIN_TOKEN, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
 
 const SOCKET = '10.1.2.3'; // the nearest proxy, as the socket sees it

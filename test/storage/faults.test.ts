@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { LibsqlError } from '@libsql/client';
 import { storageFault } from '../../worker/errors.ts';
-import { openStore } from '../../worker/entry/local.ts';
+import { openStore } from '../../worker/entry/node/store.ts';
 import { parseEnv } from '../../worker/env.ts';
 import { json, linkToken, makeHarness, optIn, widgetFor, type Harness } from '../harness.ts';
 import { tempDir } from '../runtime/servers.ts';

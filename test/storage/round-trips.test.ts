@@ -11,7 +11,7 @@ import { createClient } from '@libsql/client';
 import { json, linkToken, makeHarness, widgetFor, type Harness } from '../harness.ts';
 import { startHranaServer, type HranaTestServer } from '../runtime/hrana-server.ts';
 import { tempDir } from '../runtime/servers.ts';
-import { startLocal } from '../../worker/entry/local.ts';
+import { startLocal } from '../../worker/entry/node/local.ts';
 import { e164Of, mobile } from './fault-store.ts';
 import { BUDGETS, tripsOf } from './trips.ts';
 

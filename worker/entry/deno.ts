@@ -1,7 +1,7 @@
-// Deno entry (`npm run start:deno`, `deno task start`): the same startLocal as Node (node:fs and @libsql/client
-// run under Deno's Node compatibility), served with Deno.serve.
+// Deno entry (`npm run start:deno`, `deno task start`): the same startLocal as Node (node/local.ts: node:fs and
+// @libsql/client run under Deno's Node compatibility), served with Deno.serve.
 import { getConnInfo } from 'hono/deno';
-import { listenHost, startLocal } from './local.ts';
+import { listenHost, startLocal } from './node/local.ts';
 
 declare const Deno: {
   env: { toObject(): Record<string, string> };

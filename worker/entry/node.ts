@@ -1,7 +1,7 @@
-// Node entry (`npm start`): environment → dependencies → createApp → @hono/node-server.
+// Node entry (`npm start`): environment → dependencies (node/local.ts) → createApp → @hono/node-server.
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { listenHost, startLocal } from './local.ts';
+import { listenHost, startLocal } from './node/local.ts';
 
 const server = await startLocal(process.env, { clientIp: (c) => getConnInfo(c).remote.address, pinConnections: true }).catch((error: Error) => {
   console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);

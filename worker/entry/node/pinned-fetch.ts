@@ -4,8 +4,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { isLoopbackAddress, isPublicAddress } from '../net/addresses.ts';
-import { OutboundRefusedError, type OutboundPolicy, type Resolver } from '../net/outbound.ts';
+import { isLoopbackAddress, isPublicAddress } from '../../net/addresses.ts';
+import { OutboundRefusedError, type OutboundPolicy, type Resolver } from '../../net/outbound.ts';
 
 const NO_BODY = new Set([101, 204, 205, 304]);
 /** A provider's answer is a small JSON document; a larger one is cut off rather than held in memory. */

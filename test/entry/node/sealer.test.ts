@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSealer } from '../../worker/crypto/sealing.ts';
-import { createNodeSealer } from '../../worker/entry/node-sealer.ts';
+import { createSealer } from '../../../worker/crypto/sealing.ts';
+import { createNodeSealer } from '../../../worker/entry/node/sealer.ts';
 
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 const masterKey = crypto.getRandomValues(new Uint8Array(32));

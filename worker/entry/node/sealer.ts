@@ -2,8 +2,8 @@
 // same blind index), computed synchronously with node:crypto instead of WebCrypto's promise per call. Either can
 // read what the other wrote; a test holds them equal.
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
-import type { Sealer } from '../crypto/sealing.ts';
-import type { Random } from '../crypto/tokens.ts';
+import type { Sealer } from '../../crypto/sealing.ts';
+import type { Random } from '../../crypto/tokens.ts';
 
 const derive = (master: Uint8Array, info: string) => Buffer.from(hkdfSync('sha256', master, 'assent/v1', info, 32));
 

@@ -1,0 +1,39 @@
+// Node and Deno: the environment parsed, the data dir made, and in dev mode the secrets it lacks generated once into
+// <data dir>/dev-secrets.json and reused on every start (npm run start:workers hands the same ones to the worker).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { toBase64 } from '../../crypto/encoding.ts';
+import { generateSigningKey } from '../../crypto/signing.ts';
+import { parseEnv, type Env } from '../../env.ts';
+
+interface DevSecrets {
+  masterKey: string;
+  adminToken: string;
+  signingKey: string;
+}
+
+async function devSecrets(dir: string): Promise<DevSecrets> {
+  const file = join(dir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  const secrets: DevSecrets = {
+    masterKey: toBase64(crypto.getRandomValues(new Uint8Array(32))),
+    adminToken: `dev-admin-${toBase64(crypto.getRandomValues(new Uint8Array(24))).replace(/[+/=]/g, '')}`,
+    signingKey: JSON.stringify(await generateSigningKey()),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export async function loadEnv(raw: Record<string, string | undefined>): Promise<Env> {
+  const env = parseEnv(raw);
+  const dir = resolve(env.ASSENT_DATA_DIR);
+  mkdirSync(dir, { recursive: true });
+  if (env.ASSENT_MODE === 'dev') {
+    const secrets = await devSecrets(dir);
+    env.ASSENT_MASTER_KEY ??= secrets.masterKey;
+    env.ASSENT_ADMIN_TOKEN ??= secrets.adminToken;
+    env.ASSENT_SIGNING_KEY ??= secrets.signingKey;
+    env.ASSENT_PUBLIC_URL ??= `http://localhost:${env.PORT}`;
+  }
+  return env;
+}

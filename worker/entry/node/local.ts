@@ -1,0 +1,65 @@
+// What the Node and Deno entries share (node: APIs; Deno has them): the environment with the data dir's dev secrets,
+// the store, the persisted dev outbox, and buildDeps with the node: pieces, its jobs on a timer.
+import { join, resolve } from 'node:path';
+import type { Context } from 'hono';
+import { createApp, type AppDeps } from '../../app.ts';
+import type { Env } from '../../env.ts';
+import { jsonLogger } from '../../log.ts';
+import { buildDeps, clientIpResolver } from '../../runtime/build-deps.ts';
+import { timerJobs } from '../../runtime/jobs-runner.ts';
+import { compressResponses } from './compress.ts';
+import { fileDevOutbox } from './dev-outbox.ts';
+import { dnsResolver } from './dns-resolver.ts';
+import { loadEnv } from './load-env.ts';
+import { bufferedStdout } from './log-sink.ts';
+import { createNodeSealer } from './sealer.ts';
+import { pinnedFetch } from './pinned-fetch.ts';
+import { openStore } from './store.ts';
+
+export interface LocalServer {
+  env: Env;
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  /** Stops the jobs after a last pass, then closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Dev mode serves /dev/outbox (numbers, live links): it listens on 127.0.0.1 unless HOST says otherwise. */
+export const listenHost = (env: Pick<Env, 'HOST' | 'ASSENT_MODE'>) => env.HOST ?? (env.ASSENT_MODE === 'dev' ? '127.0.0.1' : '0.0.0.0');
+
+export async function startLocal(
+  raw: Record<string, string | undefined>,
+  options: {
+    log?: (line: string) => void;
+    /** The socket's address (the runtime's conninfo). */
+    clientIp?: (c: Context) => string | undefined;
+    /** Connect configured URLs only to the addresses checked (node:http's lookup hook; Node and Deno honour it). */
+    pinConnections?: boolean;
+  } = {},
+): Promise<LocalServer> {
+  const env = await loadEnv(raw);
+  const store = await openStore(env);
+  const allowLocal = env.ASSENT_ALLOW_LOCAL_CALLBACKS;
+  const deps = await buildDeps({
+    env,
+    store,
+    sealer: createNodeSealer,
+    clientIp: clientIpResolver(env, options.clientIp ?? (() => undefined)),
+    logger: jsonLogger({ write: bufferedStdout().write }),
+    ...(env.ASSENT_MODE === 'dev' ? { devOutbox: fileDevOutbox(join(resolve(env.ASSENT_DATA_DIR), 'dev-outbox.ndjson')) } : {}),
+    resolve: dnsResolver,
+    ...(options.pinConnections ? { fetch: pinnedFetch({ allowLocal, resolve: dnsResolver }) } : {}),
+    compress: compressResponses(),
+    ...(options.log ? { print: options.log } : {}),
+  });
+  const runner = timerJobs(deps);
+  return {
+    env,
+    app: createApp(runner.deps),
+    deps: runner.deps,
+    async stop() {
+      await runner.stop();
+      await store.close();
+    },
+  };
+}
