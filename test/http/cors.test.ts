@@ -168,3 +168,26 @@ describe('routes that are not browser-facing', () => {
     expect(page.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('public documents', () => {
+  const origin = 'https://evil.example';
+
+  it('proofs, keys, the log, policies and the API description are readable from any page, a missing one too', async () => {
+    for (const path of ['/.well-known/jwks.json', '/v1/sites/demo/log', '/v1/sites/demo/log/checkpoint', '/p/demo/1?format=json', '/p/demo/versions', '/openapi.json', '/widget.json', '/verify.mjs']) {
+      const res = await h.app.request(path, { headers: { origin } });
+      expect([path, res.status, res.headers.get('access-control-allow-origin')]).toEqual([path, 200, '*']);
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+    const missing = await h.app.request('/proofs/AAAAAAAAAAAAAAAAAAAAAA', { headers: { origin, accept: 'application/json' } });
+    await expectProblem(missing.clone(), 404);
+    expect(missing.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('a preflight for a public document is a 204 for GET; the proof match check is not public', async () => {
+    const pre = await h.app.request('/v1/sites/demo/log', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-methods')).toBe('GET');
+    const match = await h.app.request('/proofs/AAAAAAAAAAAAAAAAAAAAAA/match', json({ phone: '0612345678' }, { origin }));
+    expect(match.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

@@ -2,11 +2,19 @@
 // Kept instead of hono/cors, which answers every preflight 204 and lets a refused origin's POST run: here the
 // allowed origins are the site's (read per request), a refused preflight is a 403 and a refused write a 403 problem
 // before any work, and refusals are noted for the console.
+import { cors } from 'hono/cors';
 import type { AppContext } from '../http.ts';
 import { originAllowed } from '../domain/site-config.ts';
 import type { Site } from '../domain/sites.ts';
 import { AppError } from '../errors.ts';
 import { noteRefusedOrigin } from '../domain/console-stats.ts';
+
+/**
+ * Public documents any page may read (proofs, keys, the log, policies, the widget and its texts): hono/cors with
+ * origin '*', no credentials; a preflight is answered for GET.
+ */
+export const readableAnywhere = (options: { exposeHeaders?: string[] } = {}) =>
+  cors({ origin: '*', allowMethods: ['GET'], maxAge: 600, ...options });
 
 /** Noted for the console's "origins refused lately", after the response and never failing it. */
 function recordRefusedOrigin(c: AppContext, siteId: string, origin: string): void {

@@ -4,7 +4,7 @@ import { requestConsent, proofUrl } from '../domain/consents.ts';
 import { loadSite } from '../domain/sites.ts';
 import { clientIp, jsonBody, type AppEnv } from '../http.ts';
 import { servedTexts } from '../domain/policy-versions.ts';
-import { applyCors, preflight } from '../http/cors.ts';
+import { applyCors, preflight, readableAnywhere } from '../http/cors.ts';
 import { consentBodySchema } from './schemas.ts';
 
 export function consentRoutes() {
@@ -13,11 +13,11 @@ export function consentRoutes() {
   // GET /v1/sites/{site}/widget (the document the widget reads) is served with the widget, in routes/widget.ts.
 
   // The exact texts a hash stands for, so anyone can check what a receipt says the visitor saw.
+  app.use('/v1/sites/:site/widget/texts/*', readableAnywhere());
   app.get('/v1/sites/:site/widget/texts/:sha256{[0-9a-f]{64}}', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const texts = await servedTexts(c.var.ctx, site.id, c.req.param('sha256'));
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
-    c.header('Access-Control-Allow-Origin', '*');
     return c.json(texts);
   });
 

@@ -9,6 +9,7 @@ import { loadSite, type Site } from '../domain/sites.ts';
 import { notFound } from '../errors.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
 import { jsonBody, requireSiteAccess, validationErrorFor, type AppContext, type AppEnv } from '../http.ts';
+import { readableAnywhere } from '../http/cors.ts';
 import { preferredLanguage, preferredType } from '../http/negotiate.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { diffPage, policyPage } from '../policy/html.tsx';
@@ -42,7 +43,6 @@ async function render(c: AppContext, site: Site, row: PolicyVersionRow, immutabl
   c.header('ETag', etag);
   c.header('Vary', 'Accept, Accept-Language');
   c.header('Cache-Control', immutable ? IMMUTABLE : 'no-cache');
-  c.header('Access-Control-Allow-Origin', '*');
   if (format === 'md') return c.body(row.markdown, 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
   const meta = JSON.parse(row.meta) as PolicyMeta;
   if (format === 'json') {
@@ -78,6 +78,7 @@ async function render(c: AppContext, site: Site, row: PolicyVersionRow, immutabl
 
 export function policyRoutes() {
   const app = new Hono<AppEnv>();
+  app.use('/p/*', readableAnywhere());
 
   app.post('/v1/sites/:site/policies', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
@@ -91,7 +92,6 @@ export function policyRoutes() {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const versions = await policyVersions(c.var.ctx, site.id);
     c.header('Cache-Control', 'no-cache');
-    c.header('Access-Control-Allow-Origin', '*');
     return c.json({ site: site.id, versions });
   });
 

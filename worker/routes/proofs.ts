@@ -11,6 +11,7 @@ import { loadSite } from '../domain/sites.ts';
 import { publicJwks } from '../crypto/signing.ts';
 import { clientIp, jsonBody, queryParams, type AppEnv } from '../http.ts';
 import { conditional } from '../http/conditional.ts';
+import { readableAnywhere } from '../http/cors.ts';
 import { preferredType } from '../http/negotiate.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { proofPage } from '../pages/proof.tsx';
@@ -23,7 +24,6 @@ function script(c: Context<AppEnv>, file: { code: string; sha256hex: string }, c
   return c.body(file.code, 200, {
     ETag: `"${file.sha256hex.slice(0, 32)}"`,
     'Cache-Control': cacheControl,
-    'Access-Control-Allow-Origin': '*',
     'X-Content-Type-Options': 'nosniff',
     'Content-Type': 'text/javascript; charset=utf-8',
   });
@@ -34,13 +34,17 @@ const wantsJson = (c: Context<AppEnv>, format: string | undefined) =>
 
 export function proofRoutes() {
   const app = new Hono<AppEnv>();
+  // Proofs, keys and the log are public: any page or tool may read them (the match check is not among them).
+  const readable = readableAnywhere();
+  for (const path of ['/proofs/:id', '/proofs/:id/evidence', '/verify.mjs', '/assets/proof-check.js', '/.well-known/jwks.json', '/v1/sites/:site/log', '/v1/sites/:site/log/*']) {
+    app.use(path, readable);
+  }
 
   app.get('/proofs/:id', async (c) => {
     const ctx = c.var.ctx;
     // The texts the consent cites come with the proof's own reads (two round trips in all, with the site cached).
     const { doc, texts } = await proofSources(ctx, c.req.param('id'));
     c.header('Cache-Control', 'no-cache');
-    c.header('Access-Control-Allow-Origin', '*');
     if (wantsJson(c, c.req.query('format'))) return c.json(doc);
     const base = ctx.publicUrl;
     const id = doc.receipt.consentId;
@@ -69,7 +73,6 @@ export function proofRoutes() {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Disposition': `attachment; filename="assent-proof-${evidence.receipt.consentId}.json"`,
       'Cache-Control': 'no-cache',
-      'Access-Control-Allow-Origin': '*',
       'X-Content-Type-Options': 'nosniff',
     });
   });
@@ -86,14 +89,12 @@ export function proofRoutes() {
 
   app.get('/.well-known/jwks.json', (c) => {
     c.header('Cache-Control', 'public, max-age=300');
-    c.header('Access-Control-Allow-Origin', '*');
     return c.json(publicJwks(c.var.ctx.keys.ring));
   });
 
   app.get('/v1/sites/:site/log', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const head = await latestHead(c.var.ctx, site.id);
-    c.header('Access-Control-Allow-Origin', '*');
     return c.json({
       origin: logOrigin(c.var.ctx, site.id),
       size: head.size,
@@ -106,7 +107,6 @@ export function proofRoutes() {
   app.get('/v1/sites/:site/log/checkpoint', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const head = await latestHead(c.var.ctx, site.id);
-    c.header('Access-Control-Allow-Origin', '*');
     c.header('Cache-Control', 'no-cache');
     return c.body(head.checkpoint, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
   });
@@ -115,7 +115,6 @@ export function proofRoutes() {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const { from, to } = queryParams(c, z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }));
     const hashes = await consistency(c.var.ctx, site.id, from, to);
-    c.header('Access-Control-Allow-Origin', '*');
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     return c.json({ from, to, hashes });
   });

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { checkHealth } from '../domain/health.ts';
 import type { AppEnv } from '../http.ts';
+import { readableAnywhere } from '../http/cors.ts';
 import { openApiDocument } from '../openapi.ts';
 import { docsPage } from '../pages/docs.tsx';
 import { pageHeaders } from '../pages/layout.tsx';
@@ -21,8 +22,7 @@ export function systemRoutes() {
     await checkHealth(c.var.ctx);
     return c.json({ status: 'ok' });
   });
-  app.get('/openapi.json', (c) => {
-    c.header('Access-Control-Allow-Origin', '*');
+  app.get('/openapi.json', readableAnywhere(), (c) => {
     return c.json(documentFor(c.var.ctx.publicUrl));
   });
   app.get('/docs', (c) => c.body(docsPage(documentFor(c.var.ctx.publicUrl)), 200, { ...pageHeaders, 'Cache-Control': 'public, max-age=300' }));

@@ -14,7 +14,7 @@ import { demoPage } from '../pages/demo.tsx';
 import { toBase64 } from '../crypto/encoding.ts';
 import { assertOwnForm, formTokenFor } from '../http/hosted-form-guard.ts';
 import { conditional } from '../http/conditional.ts';
-import { originOk } from '../http/cors.ts';
+import { originOk, readableAnywhere } from '../http/cors.ts';
 import { consentBodySchema } from './schemas.ts';
 
 const hashedWidgetPath = widgetPath(widgetBundle);
@@ -50,7 +50,6 @@ async function script(c: AppContext, bundle: { sha256: string; code: string }, i
   const etag = `"${bundle.sha256.slice(0, 32)}"`;
   c.header('ETag', etag);
   c.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-  c.header('Access-Control-Allow-Origin', '*');
   c.header('Cross-Origin-Resource-Policy', 'cross-origin');
   // Lets a site's own performance monitoring see what the widget costs (bytes on the wire, timings).
   c.header('Timing-Allow-Origin', '*');
@@ -81,15 +80,17 @@ async function hostedPage(c: AppContext, site: Site, state: HostedState, locale:
 export function widgetRoutes() {
   const app = new Hono<AppEnv>();
 
+  // The script, its pinned copies and the widget document are public. CORS headers come first, so a problem
+  // (unknown site, no policy yet) is readable by the page too.
+  const readable = readableAnywhere();
+  for (const path of ['/widget.js', '/widget.json', '/:file{widget-[0-9a-f]{16}\\.js}']) app.use(path, readable);
+  app.use('/v1/sites/:site/widget', readableAnywhere({ exposeHeaders: ['ETag', 'X-Request-Id'] }));
   app.get('/widget.js', conditional(), (c) => script(c, widgetBundle, false));
 
   // Public: any page may read it (texts and policy link are public anyway), and it says whether the requesting
   // origin may submit, so a site owner whose allowedOrigins misses this page reads why in the console instead of
   // finding the widget silently absent.
   app.get('/v1/sites/:site/widget', conditional(), async (c) => {
-    // Set first, so a problem (unknown site, no policy yet) is readable by the page too.
-    c.header('Access-Control-Allow-Origin', '*');
-    c.header('Access-Control-Expose-Headers', 'ETag, X-Request-Id');
     c.header('Timing-Allow-Origin', '*');
     c.header('Vary', 'Origin, Accept-Language', { append: true });
     const site = await loadSite(c.var.ctx, c.req.param('site'));
@@ -111,17 +112,10 @@ export function widgetRoutes() {
       },
     });
   });
-  app.options('/v1/sites/:site/widget', (c) => {
-    c.header('Access-Control-Allow-Origin', '*');
-    c.header('Access-Control-Allow-Methods', 'GET');
-    c.header('Access-Control-Max-Age', '600');
-    return c.body(null, 204);
-  });
   /** The pinned copy's URL and its Subresource Integrity value, and the tag to paste. */
   app.get('/widget.json', async (c) => {
     await rememberCurrentBundle(c);
     const src = `${c.var.ctx.publicUrl}${hashedWidgetPath}`;
-    c.header('Access-Control-Allow-Origin', '*');
     c.header('Cache-Control', 'public, max-age=300');
     return c.json({
       src,
