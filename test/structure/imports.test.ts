@@ -102,6 +102,13 @@ describe('layout rules', () => {
     expect(up).toEqual([]);
   });
 
+  it('keeps the shared HTTP helpers and pages below the routes: http/ and pages/ import no route or console page', () => {
+    const up = [...graph].flatMap(([file, targets]) =>
+      /^worker\/(http|pages)\//.test(file) ? targets.filter((t) => isRoute(t)).map((t) => `${file} -> ${t}`) : [],
+    );
+    expect(up).toEqual([]);
+  });
+
   it('lets routes reach repositories only through the domain', () => {
     const repo = 'sites|subjects|consents|events|outbox|policies|proofs|log|limits|inbound|apiKeys|leases|store';
     const direct = files
