@@ -66,7 +66,7 @@ export function assertCsrf(expected: string, given: unknown): void {
 }
 
 /** A urlencoded (or multipart) form body as strings; repeated names keep the last value. */
-export async function formBody(c: AppContext): Promise<Record<string, string>> {
+export async function formBody(c: { req: Pick<AppContext['req'], 'parseBody'> }): Promise<Record<string, string>> {
   // A body that does not parse as its Content-Type says (a broken multipart) is the sender's fault: 400, not 500.
   const body = await c.req.parseBody().catch(() => {
     throw new AppError('malformed_form', 400, 'The form body could not be read.', { errors: [{ path: '(body)', message: 'Malformed form body.' }] });

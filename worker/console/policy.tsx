@@ -89,7 +89,7 @@ export function policyRoutes(app: Hono<ConsoleEnv>) {
   });
 
   app.post('/console/policy', async (c) => {
-    const form = await formBody(c as never);
+    const form = await formBody(c);
     const summary = (form.summary ?? '').trim().slice(0, 500);
     let facts: unknown;
     try {

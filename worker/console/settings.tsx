@@ -243,20 +243,20 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console/settings', (c) => render(c, { saved: c.req.query('saved') === '1' }));
 
   app.post('/console/settings/origins', async (c) => {
-    const form = await formBody(c as never);
+    const form = await formBody(c);
     const origins = (form.origins ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
     return save(c, { ...c.var.site.config, allowedOrigins: origins });
   });
 
   app.post('/console/settings/test-origin', async (c) => {
-    const form = await formBody(c as never);
+    const form = await formBody(c);
     const origin = (form.origin ?? '').trim().replace(/\/+$/, '').slice(0, 200);
     const ours = new URL(c.var.ctx.publicUrl).origin;
     return render(c, { tested: { origin, allowed: origin === ours || originAllowed(origin, c.var.site.config.allowedOrigins) } });
   });
 
   app.post('/console/settings/provider', async (c) => {
-    const f = await formBody(c as never);
+    const f = await formBody(c);
     const secret = (v: string | undefined) => (v && v.length > 0 ? v : REDACTED);
     const opt = (k: string) => (f[k] ? { [k]: f[k] } : {});
     const sms =
@@ -280,7 +280,7 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
   });
 
   app.post('/console/settings/keys/revoke', async (c) => {
-    const form = await formBody(c as never);
+    const form = await formBody(c);
     await revokeKey(c.var.ctx, c.var.site.id, form.id ?? '');
     return c.redirect('/console/settings?saved=1', 303);
   });

@@ -92,7 +92,7 @@ export function smsRoutes(app: Hono<ConsoleEnv>) {
 
   app.post('/console/sms/test', async (c) => {
     const { site } = c.var;
-    const form = await formBody(c as never);
+    const form = await formBody(c);
     const locale = site.config.locales.includes(form.locale ?? '') ? form.locale! : site.config.defaultLocale;
     const draft = { template: (form.template ?? '').slice(0, 1600), locale };
     if (c.var.deps.mode !== 'dev') return render(c, { draft, errors: [{ path: 'to', message: c.var.t.sms.devOnly }], status: 422 });

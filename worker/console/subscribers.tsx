@@ -111,7 +111,7 @@ export function subscriberRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console/subscribers', (c) => render(c));
 
   app.post('/console/subscribers/lookup', async (c) => {
-    const form = await formBody(c as never);
+    const form = await formBody(c);
     try {
       const found = await lookupSubscriber(c.var.ctx, c.var.site, form.phone ?? '');
       return render(c, { found: found.subscriberId ? found : null });
@@ -122,7 +122,7 @@ export function subscriberRoutes(app: Hono<ConsoleEnv>) {
   });
 
   app.post('/console/subscribers/export', async (c) => {
-    const form = await formBody(c as never);
+    const form = await formBody(c);
     const data = await exportSubscriber(c.var.ctx, c.var.site, form.subscriber ?? '');
     return c.body(JSON.stringify(data, null, 2), 200, {
       'Content-Type': 'application/json; charset=utf-8',
@@ -132,7 +132,7 @@ export function subscriberRoutes(app: Hono<ConsoleEnv>) {
   });
 
   app.post('/console/subscribers/erase', async (c) => {
-    const form = await formBody(c as never);
+    const form = await formBody(c);
     const id = form.subscriber ?? '';
     if (form.confirm !== 'yes') {
       const found = await subscriberById(c.var.ctx, c.var.site, id);

@@ -131,7 +131,7 @@ export function widgetTextRoutes(app: Hono<ConsoleEnv>) {
 
   app.post('/console/widget', async (c) => {
     const { site } = c.var;
-    const form = await formBody(c as never);
+    const form = await formBody(c);
     const edited: Edited = {};
     for (const locale of site.config.locales) {
       edited[locale] = Object.fromEntries(EDITABLE_WIDGET_TEXTS.map((key) => [key, (form[`t.${locale}.${key}`] ?? '').slice(0, 500)]));
