@@ -1,3 +1,4 @@
+// The whole double opt-in through HTTP (request, confirm, unsubscribe), and a proof the verifier accepts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { json, linkToken, makeHarness, optIn, type Harness } from './harness.ts';
 

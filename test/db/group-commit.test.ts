@@ -1,3 +1,4 @@
+// Group commit: concurrent batches share one transaction, each caller gets its own results, a failing batch fails alone.
 import { createClient } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// API keys through the admin routes: a new key works at once, a revoked one stops at once (rotation without downtime).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeHarness, type Harness } from '../harness.ts';
 

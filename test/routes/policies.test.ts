@@ -1,3 +1,5 @@
+// Published policy versions: exact bytes behind each hash, v2 beside v1 with a diff and renewal on a material change,
+// and a publish refused for a missing fact.
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, json, linkToken, makeHarness, optIn, type Harness } from '../harness.ts';

@@ -1,3 +1,5 @@
+// System routes (health, the OpenAPI document, the reference page), dev routes hidden in production, and the hosted
+// form refusing another site's post.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeHarness, type Harness } from '../harness.ts';
 

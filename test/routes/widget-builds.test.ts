@@ -1,3 +1,4 @@
+// Widget builds at their hashed URLs: the current one as /widget.json announces it, earlier ones kept byte for byte.
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { widgetBundle } from '../../worker/generated/widget.ts';

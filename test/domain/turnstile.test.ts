@@ -1,3 +1,4 @@
+// The Turnstile challenge verifier: what it posts to the provider, and that only an explicit success passes.
 import { describe, expect, it } from 'vitest';
 import { turnstileVerifier } from '../../worker/domain/turnstile.ts';
 import { demoSiteConfig } from '../../worker/domain/demo.ts';

@@ -1,3 +1,4 @@
+// Retention: numbers that never confirmed, and withdrawn ones, are erased 30 days later; confirmed ones are kept.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, confirmedConsent, json, makeHarness, pendingConsent, type Harness } from '../harness.ts';
 
