@@ -10,8 +10,8 @@ import {
   ReceiptSignatureError,
   rotateKeyRing,
   signReceipt,
-  verifyReceipt,
 } from '../../worker/crypto/signing.ts';
+import { verifyReceipt } from './verify-receipt.ts';
 
 const RECEIPT = {
   schemaVersion: '1',

@@ -1,8 +1,8 @@
 // Consent receipts as compact JWS (Ed25519 via jose) over their RFC 8785 bytes, and the key
 // ring that keeps every public key ever used so old receipts verify after a rotation.
 
-import { calculateJwkThumbprint, CompactSign, compactVerify, importJWK, type JWK } from 'jose';
-import { concatBytes, fromBase64Url, fromUtf8, toBase64Url } from './encoding.ts';
+import { calculateJwkThumbprint, CompactSign, importJWK, type JWK } from 'jose';
+import { concatBytes, fromBase64Url, toBase64Url } from './encoding.ts';
 import { jcsBytes } from './jcs.ts';
 
 /**
@@ -35,10 +35,11 @@ export interface KeyRing {
   keys: PublicJwk[];
 }
 
+/** A signing key that cannot be used (verification is verify/jws.ts, the code the verifiers run). */
 export class ReceiptSignatureError extends Error {
   override name = 'ReceiptSignatureError';
   constructor(
-    readonly code: 'malformed' | 'alg_not_allowed' | 'unknown_kid' | 'bad_signature' | 'bad_key',
+    readonly code: 'bad_key',
     message: string,
   ) {
     super(message);
@@ -115,54 +116,4 @@ export async function signReceipt(receipt: unknown, ring: KeyRing): Promise<stri
   return new CompactSign(jcsBytes(receipt) as Uint8Array<ArrayBuffer>)
     .setProtectedHeader({ alg: RECEIPT_ALG, kid })
     .sign(key);
-}
-
-export interface VerifiedReceipt {
-  receipt: unknown;
-  /** The exact signed bytes; a verifier compares them with JCS(receipt). */
-  payload: Uint8Array;
-  kid: string;
-}
-
-function protectedHeader(jws: string): Record<string, unknown> {
-  const [head] = jws.split('.');
-  try {
-    const header: unknown = JSON.parse(fromUtf8(fromBase64Url(head ?? '')));
-    if (header && typeof header === 'object' && !Array.isArray(header)) return header as Record<string, unknown>;
-  } catch {
-    // Reported below as malformed.
-  }
-  throw new ReceiptSignatureError('malformed', 'JWS header is not a JSON object');
-}
-
-/** Verifies a receipt JWS against a JWKS: EdDSA only, and the `kid` must be in the set. */
-export async function verifyReceipt(jws: string, jwks: Jwks): Promise<VerifiedReceipt> {
-  if (typeof jws !== 'string' || jws.split('.').length !== 3) {
-    throw new ReceiptSignatureError('malformed', 'not a compact JWS');
-  }
-  // Checked before jose so that the reason is precise, and again by jose's allowlist.
-  const header = protectedHeader(jws);
-  if (header.alg !== RECEIPT_ALG) {
-    throw new ReceiptSignatureError('alg_not_allowed', `algorithm ${JSON.stringify(header.alg)} is not allowed`);
-  }
-  const kid = header.kid;
-  const jwk = typeof kid === 'string' ? jwks.keys.find((k) => k.kid === kid) : undefined;
-  if (!jwk || typeof kid !== 'string') throw new ReceiptSignatureError('unknown_kid', `no key ${String(kid)} in the JWKS`);
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
-    throw new ReceiptSignatureError('bad_key', `key ${kid} is not an Ed25519 public key`);
-  }
-  const key = await importJWK({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, RECEIPT_ALG);
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(jws, key, { algorithms: [RECEIPT_ALG] }));
-  } catch (error) {
-    throw new ReceiptSignatureError('bad_signature', `signature check failed: ${(error as Error).message}`);
-  }
-  let receipt: unknown;
-  try {
-    receipt = JSON.parse(fromUtf8(payload));
-  } catch {
-    throw new ReceiptSignatureError('malformed', 'JWS payload is not JSON');
-  }
-  return { receipt, payload, kid };
 }

@@ -1,5 +1,5 @@
 // Compact JWS (EdDSA, Ed25519) verification with WebCrypto alone, so the standalone verifier and the proof page
-// need no library. Same rules as the server's own check: EdDSA only, and the `kid` must name an Ed25519 key given.
+// need no library: EdDSA only, and the `kid` must name an Ed25519 key given. The one receipt check (the tests use it).
 import { fromBase64Url, fromUtf8, utf8 } from '../crypto/encoding.ts';
 
 export interface PublicKeyJwk {
