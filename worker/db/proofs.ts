@@ -1,7 +1,8 @@
 // What a proof document reads, in one round trip: the consent, its subject, the policy version and widget texts it
 // cites, the site's log head and the consent's leaves, as one batch of reads keyed by the consent id alone.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Statement, Store } from './client.ts';
+import type { Db, Statement, Store } from './client.ts';
+import { bind, preparedFor } from './prepared.ts';
 import { consents, logHeads, logLeaves, policyVersions, subjects, widgetTexts } from './schema.ts';
 
 type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
@@ -17,34 +18,40 @@ export interface ProofRows {
   texts: Row<typeof widgetTexts> | null;
 }
 
+/** The six reads, keyed by the consent id alone, built once per database. */
+function hot(db: Db) {
+  const id = sql.placeholder('id');
+  const ofConsent = (columns: string) => sql`(SELECT ${sql.raw(columns)} FROM consents WHERE id = ${id})`;
+  return [
+    db.select().from(consents).where(eq(consents.id, id)).limit(1).prepare(),
+    db.select().from(subjects).where(sql`${subjects.id} = ${ofConsent('subject_id')}`).limit(1).prepare(),
+    db
+      .select()
+      .from(policyVersions)
+      .where(sql`(${policyVersions.siteId}, ${policyVersions.version}, ${policyVersions.locale}) = ${ofConsent('site_id, policy_version, locale')}`)
+      .limit(1)
+      .prepare(),
+    db.select().from(logHeads).where(sql`${logHeads.siteId} = ${ofConsent('site_id')}`).limit(1).prepare(),
+    db
+      .select()
+      .from(logLeaves)
+      .where(and(sql`${logLeaves.siteId} = ${ofConsent('site_id')}`, eq(logLeaves.consentId, id)))
+      .orderBy(asc(logLeaves.idx))
+      .prepare(),
+    db
+      .select()
+      .from(widgetTexts)
+      .where(sql`(${widgetTexts.siteId}, ${widgetTexts.sha256}) = ${ofConsent('site_id, text_sha256')}`)
+      .limit(1)
+      .prepare(),
+  ] as const;
+}
+
 export function proofsRepo(store: Store) {
-  const { db } = store;
   return {
     /** Null when there is no such consent. Every read is one statement of a single batch (one round trip). */
     async rows(consentId: string): Promise<ProofRows | null> {
-      const ofConsent = (columns: string) => sql`(SELECT ${sql.raw(columns)} FROM consents WHERE id = ${consentId})`;
-      const statements: [Statement, ...Statement[]] = [
-        db.select().from(consents).where(eq(consents.id, consentId)).limit(1),
-        db.select().from(subjects).where(sql`${subjects.id} = ${ofConsent('subject_id')}`).limit(1),
-        db
-          .select()
-          .from(policyVersions)
-          .where(
-            sql`(${policyVersions.siteId}, ${policyVersions.version}, ${policyVersions.locale}) = ${ofConsent('site_id, policy_version, locale')}`,
-          )
-          .limit(1),
-        db.select().from(logHeads).where(sql`${logHeads.siteId} = ${ofConsent('site_id')}`).limit(1),
-        db
-          .select()
-          .from(logLeaves)
-          .where(and(sql`${logLeaves.siteId} = ${ofConsent('site_id')}`, eq(logLeaves.consentId, consentId)))
-          .orderBy(asc(logLeaves.idx)),
-        db
-          .select()
-          .from(widgetTexts)
-          .where(sql`(${widgetTexts.siteId}, ${widgetTexts.sha256}) = ${ofConsent('site_id, text_sha256')}`)
-          .limit(1),
-      ];
+      const statements = preparedFor(store, hot).map((query) => bind(store, query, { id: consentId })) as [Statement, ...Statement[]];
       const [consent, subject, policy, head, leaves, texts] = (await store.batch(statements)) as [
         Row<typeof consents>[],
         Row<typeof subjects>[],
