@@ -12,12 +12,6 @@ function signingKid(jws: string): string | undefined {
   return typeof header.kid === 'string' ? header.kid : undefined;
 }
 
-/** The widget texts a receipt's hash stands for (`{locale, policyVersion, texts}`), as the server recorded them. */
-export async function shownTexts(ctx: DomainContext, site: string, sha256: string): Promise<Evidence['notice']['widgetTexts']> {
-  const row = await ctx.policies.servedTexts(site, sha256);
-  return row ? { locale: row.locale, policyVersion: row.policyVersion, texts: JSON.parse(row.texts) as Record<string, unknown> } : null;
-}
-
 export async function evidenceFile(ctx: DomainContext, consentId: string): Promise<Evidence> {
   // The policy version and the widget texts come with the proof's own reads.
   const { doc: proof, policy, texts: shown } = await proofSources(ctx, consentId);

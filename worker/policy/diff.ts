@@ -131,7 +131,3 @@ export function materialChanges(oldFacts: PolicyFacts, newFacts: PolicyFacts): M
   const fields: MaterialField[] = ['purposes', 'recipients', 'transfers'];
   return fields.filter((field) => unordered(oldFacts[field]) !== unordered(newFacts[field]));
 }
-
-export function materialChange(oldFacts: PolicyFacts, newFacts: PolicyFacts): boolean {
-  return materialChanges(oldFacts, newFacts).length > 0;
-}

@@ -8,8 +8,6 @@ import en from '../../templates/sms/en.json' with { type: 'json' };
 
 type SystemTexts = typeof en;
 const TEXTS: Record<string, SystemTexts> = { fr, en };
-export const SMS_LOCALES = Object.keys(TEXTS) as readonly string[];
-
 export type TemplateVariables = Record<string, string | number | null | undefined>;
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
