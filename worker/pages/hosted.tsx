@@ -1,5 +1,7 @@
 // The hosted opt-in page (GET/POST /s/{site}): the widget's own components rendered on the server into a
 // declarative shadow root, so the form works without JavaScript and /widget.js hydrates it when JavaScript runs.
+// Not built on pages/layout.tsx's shell: the page is the widget's document (its own light scheme, nonce'd styles
+// inside the shadow root), and the shell's color-scheme would reach into the shadow root's form controls.
 import { signal } from '@preact/signals';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
