@@ -24,6 +24,7 @@ interface Compiled {
   /** Null for a statement that returns no rows. */
   columns: string[] | null;
   columnTypes: string[];
+  makeRow: (values: unknown[]) => Record<string | number, unknown>;
 }
 
 const MAX_STATEMENTS = 500;
@@ -49,8 +50,41 @@ function fromSql(value: unknown): unknown {
   return value;
 }
 
+const VALUES = Symbol('values');
+type Row = Record<string | number, unknown>;
+
+/**
+ * Rows of one statement as @libsql/client gives them (values by index, not enumerable, and by column name), made by
+ * a constructor per column list: the named values are own properties, the indexed ones and `length` getters shared
+ * on its prototype, so a row costs one object rather than a property definition per value.
+ */
+function rowMaker(columns: string[]): (values: unknown[]) => Row {
+  const names = columns.map((c, i) => (columns.indexOf(c) === i ? c : null));
+  if (columns.some((c) => c === 'length' || /^\d+$/.test(c))) return (values) => row(values, columns);
+  function SharedRow(this: Row, values: unknown[]) {
+    Object.defineProperty(this, VALUES, { value: values });
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (name != null) this[name] = values[i];
+    }
+  }
+  const proto = SharedRow.prototype as object;
+  Object.defineProperty(proto, 'length', { get: () => columns.length });
+  for (let i = 0; i < columns.length; i++) {
+    Object.defineProperty(proto, i, {
+      get(this: { [VALUES]: unknown[] }) {
+        return this[VALUES][i];
+      },
+    });
+  }
+  return (values) => {
+    for (let i = 0; i < values.length; i++) values[i] = fromSql(values[i]);
+    return new (SharedRow as unknown as new (v: unknown[]) => Row)(values);
+  };
+}
+
 /** A row as @libsql/client gives it: values by index (not enumerable) and by column name. */
-function row(values: unknown[], columns: string[]): Record<string | number, unknown> {
+function row(values: unknown[], columns: string[]): Row {
   const out: Record<string | number, unknown> = {};
   Object.defineProperty(out, 'length', { value: values.length });
   for (let i = 0; i < values.length; i++) {
@@ -89,7 +123,8 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
         returnsData = false; // raw() throws for a statement that returns no rows
       }
       const cols = returnsData ? stmt.columns() : [];
-      entry = { stmt, columns: returnsData ? cols.map((c) => c.name) : null, columnTypes: cols.map((c) => c.type ?? '') };
+      const columns = returnsData ? cols.map((c) => c.name) : null;
+      entry = { stmt, columns, columnTypes: cols.map((c) => c.type ?? ''), makeRow: rowMaker(columns ?? []) };
       if (compiled.size >= MAX_STATEMENTS) compiled.clear();
       compiled.set(sql, entry);
     }
@@ -106,9 +141,9 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
       values = named;
     }
     try {
-      const { stmt, columns, columnTypes } = compile(sql);
+      const { stmt, columns, columnTypes, makeRow } = compile(sql);
       if (columns) {
-        const rows = stmt.all(values).map((r) => row(r, columns));
+        const rows = stmt.all(values).map(makeRow);
         return result(columns, columnTypes, rows, 0, undefined);
       }
       const info = stmt.run(values);
