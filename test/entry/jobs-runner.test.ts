@@ -117,4 +117,16 @@ describe('timer driver (Node, Deno)', () => {
     await until(() => false, 100);
     expect(h.outbox.list()).toHaveLength(1);
   });
+
+  it('a pass that hangs holds up neither the next tick nor stop (the wait is capped)', async () => {
+    h = await makeHarness();
+    let calls = 0;
+    const hung = { ...h.deps.store, batch: () => (calls++, new Promise<never>(() => {})) };
+    await optInThrough(h.app, '06 12 34 56 77');
+    const runner = timerJobs({ ...h.deps, store: hung }, { everyMs: 10, capMs: 50, jobs: { logEveryMs: 0, handoverIdleMs: 0 } });
+    expect(await until(() => calls >= 2)).toBe(true); // a later tick came while the first pass still hung
+    const started = Date.now();
+    await runner.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
 });

@@ -2,7 +2,7 @@
 // on (Node, Deno), a timer; where it does not (Workers, Deno Deploy), the platform's events: a cron tick, and the work
 // a request asked for, handed to that request's waitUntil. A failure is always logged; none is dropped unseen.
 import type { AppDeps } from '../deps.ts';
-import { createJobs, type Jobs, type JobsOptions } from '../jobs.ts';
+import { createJobs, type JobReport, type Jobs, type JobsOptions } from '../jobs.ts';
 import { jsonLogger } from '../log.ts';
 
 /** Keeps a promise's work alive after the response (Workers: ctx.waitUntil). */
@@ -14,34 +14,46 @@ export interface JobsRunner {
   jobs: Jobs;
 }
 
+export interface TimerJobs extends JobsRunner {
+  /** Stops the timer after one last full pass (its failure logged like any other; a hung one waited for 60 s at most). */
+  stop(): Promise<void>;
+}
+
+export interface EventJobs extends JobsRunner {
+  /** After a response: what its request asked for (background tasks, a send pass), to the request's waitUntil. */
+  afterResponse(waitUntil: WaitUntil): void;
+  /** A cron tick: a full pass (or one more of the live loop). Never rejects: the loop logs a failure. */
+  tick(): Promise<JobReport | null>;
+}
+
 /** Node, Deno: a full pass every second after the last one, and a send pass as soon as a request queues messages. */
-export function timerJobs(base: AppDeps, options: { everyMs?: number; capMs?: number; jobs?: JobsOptions } = {}) {
+export function timerJobs(base: AppDeps, options: { everyMs?: number; capMs?: number; jobs?: JobsOptions } = {}): TimerJobs {
   const { everyMs = 1000, capMs = 60_000 } = options;
   const deps: AppDeps = { ...base, onQueued: () => void jobs.kick() }; // kick never rejects: the loop logs failures
   const jobs = createJobs(deps, options.jobs);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
-  function tick() {
-    if (stopped) return;
-    // A pass that never settles (a hung call) must not stop the timer: the next tick comes anyway, and the jobs
-    // start a new loop once the hung one is stale.
+  // A pass that never settles (a hung call) must hold up neither the timer nor a shutdown: the wait is capped, the
+  // next tick comes anyway, and the jobs start a new loop once the hung one is stale.
+  async function pass(): Promise<void> {
     let cap: ReturnType<typeof setTimeout> | undefined;
-    void Promise.race([jobs.finish(), new Promise((resolve) => (cap = setTimeout(resolve, capMs)))]).then(() => {
-      clearTimeout(cap);
-      if (!stopped) timer = setTimeout(tick, everyMs);
-    });
+    await Promise.race([jobs.finish(), new Promise((resolve) => (cap = setTimeout(resolve, capMs)))]);
+    clearTimeout(cap);
   }
-  tick();
+  async function tick(): Promise<void> {
+    await pass(); // never rejects: jobs.finish() answers null for a failed pass, which the loop logged
+    if (!stopped) timer = setTimeout(tick, everyMs);
+  }
+  void tick();
   return {
     deps,
     jobs,
-    /** Stops the timer after one last full pass (its failure logged like any other). */
-    async stop(): Promise<void> {
+    async stop() {
       stopped = true;
       clearTimeout(timer);
-      await jobs.finish();
+      await pass();
     },
-  } satisfies JobsRunner & Record<string, unknown>;
+  };
 }
 
 /**
@@ -49,7 +61,7 @@ export function timerJobs(base: AppDeps, options: { everyMs?: number; capMs?: nu
  * to its own waitUntil once answered; the cron tick runs a full pass. One loop per isolate, owned by the event that
  * started it (createJobs hands over and presumes a dropped loop dead, so jobs never stop for good).
  */
-export function eventJobs(base: AppDeps, options: { jobs?: JobsOptions } = {}) {
+export function eventJobs(base: AppDeps, options: { jobs?: JobsOptions } = {}): EventJobs {
   const logger = base.logger ?? jsonLogger();
   const pending: (() => Promise<unknown>)[] = [];
   let queued = false;
@@ -64,11 +76,10 @@ export function eventJobs(base: AppDeps, options: { jobs?: JobsOptions } = {}) {
   return {
     deps,
     jobs,
-    /** After a response: what its request asked for, to the request's waitUntil. */
-    afterResponse(waitUntil: WaitUntil): void {
+    afterResponse(waitUntil) {
       for (const task of pending.splice(0)) {
         waitUntil(
-          task().catch((error: unknown) => logger.error('background task failed', { error: error instanceof Error ? error.name : 'unknown' })),
+          Promise.resolve().then(task).catch((error: unknown) => logger.error('background task failed', { error: error instanceof Error ? error.name : 'unknown' })),
         );
       }
       // Whichever request finishes first runs the jobs; the messages were committed before the flag was set.
@@ -77,7 +88,6 @@ export function eventJobs(base: AppDeps, options: { jobs?: JobsOptions } = {}) {
         waitUntil(jobs.kick());
       }
     },
-    /** A cron tick: a full pass (or one more of the live loop). Never rejects: the loop logs a failure. */
     tick: () => jobs.kick(true),
-  } satisfies JobsRunner & Record<string, unknown>;
+  };
 }
