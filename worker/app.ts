@@ -10,7 +10,7 @@ import { webRandom } from './crypto/tokens.ts';
 import type { AppDeps } from './deps.ts';
 import { AppError, problemParts, STORAGE_RETRY_AFTER_S, storageFault } from './errors.ts';
 import { unavailablePage } from './pages/unavailable.tsx';
-import type { AppEnv } from './http.ts';
+import type { AppEnv } from './http/context.ts';
 import { jsonLogger } from './log.ts';
 import { conditional } from './http/conditional.ts';
 import { consentRoutes } from './routes/consents.ts';

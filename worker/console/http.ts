@@ -6,7 +6,7 @@ import { loadSession, type ConsoleSession } from '../domain/console-sessions.ts'
 import { SESSION_ABSOLUTE_MS } from '../domain/console-sessions.ts';
 import { loadSite, type Site } from '../domain/sites.ts';
 import { AppError } from '../errors.ts';
-import type { AppContext, AppEnv } from '../http.ts';
+import type { AppContext, AppEnv } from '../http/context.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
 import { timingSafeEqual } from '../crypto/tokens.ts';
 import { consoleTexts, type ConsoleTexts } from './texts.ts';

@@ -6,7 +6,7 @@ import { newToken, sha256Hex } from '../crypto/tokens.ts';
 import { csrfTokenFor, signIn, signOut, switchSite } from '../domain/console-sessions.ts';
 import { loadSite } from '../domain/sites.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { AppContext, AppEnv } from '../http.ts';
+import type { AppContext, AppEnv } from '../http/context.ts';
 import { islandFile } from './assets.ts';
 import {
   assertCsrf,

@@ -3,7 +3,7 @@
 // allowed origins are the site's (read per request), a refused preflight is a 403 and a refused write a 403 problem
 // before any work, and refusals are noted for the console.
 import { cors } from 'hono/cors';
-import type { AppContext } from '../http.ts';
+import type { AppContext } from './context.ts';
 import { originAllowed } from '../domain/site-config.ts';
 import type { Site } from '../domain/sites.ts';
 import { AppError } from '../errors.ts';

@@ -5,7 +5,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { signFormToken, verifyFormToken } from '../crypto/form-token.ts';
 import { newId } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
-import type { AppContext } from '../http.ts';
+import type { AppContext } from './context.ts';
 
 /** Long enough to fill the form at leisure; a stale page is simply reloaded. */
 export const FORM_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;

@@ -2,7 +2,8 @@
 import { Hono } from 'hono';
 import { requestConsent, proofUrl } from '../domain/consents.ts';
 import { loadSite } from '../domain/sites.ts';
-import { clientIp, jsonBody, type AppEnv } from '../http.ts';
+import { jsonBody } from '../http/body.ts';
+import { clientIp, type AppEnv } from '../http/context.ts';
 import { servedTexts } from '../domain/policy-versions.ts';
 import { applyCors, preflight, readableAnywhere } from '../http/cors.ts';
 import { consentBodySchema } from './schemas.ts';

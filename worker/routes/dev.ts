@@ -6,7 +6,7 @@ import { newId } from '../crypto/tokens.ts';
 import { siteOfMessage } from '../domain/delivery.ts';
 import { loadSite, replaceSiteConfig } from '../domain/sites.ts';
 import { notFound } from '../errors.ts';
-import type { AppEnv } from '../http.ts';
+import type { AppEnv } from '../http/context.ts';
 import { preferredType } from '../http/negotiate.ts';
 import { assertSameOrigin, formBody } from '../console/http.ts';
 import { outboxPage } from '../pages/dev-outbox.tsx';

@@ -2,7 +2,7 @@
 // and changes nothing; POST acts, idempotently.
 import { Hono } from 'hono';
 import { confirmConsent, proofUrl } from '../domain/consents.ts';
-import { clientIp, type AppContext, type AppEnv } from '../http.ts';
+import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { linkPage, subscriberPage, type LinkPageState, type SubscriberStep } from '../pages/links.tsx';
 import { byLinkToken, eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscriber-self.ts';
 import type { ConsentRow } from '../db/consents.ts';

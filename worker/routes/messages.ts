@@ -3,7 +3,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { preview, sendMarketing } from '../domain/messages.ts';
-import { jsonBody, requireSiteAccess, type AppEnv } from '../http.ts';
+import { requireSiteAccess } from '../http/auth.ts';
+import { jsonBody } from '../http/body.ts';
+import type { AppEnv } from '../http/context.ts';
 
 const templateBody = z.object({
   template: z.string().min(1).max(1600),

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { createSite, issueKey, listKeys, parseSiteConfig, replaceSiteConfig, revokeKey } from '../domain/sites.ts';
 import { siteIdSchema } from '../domain/site-config.ts';
 import { redactConfig } from '../domain/site-secrets.ts';
-import { isPlatformAdmin, jsonBody, requirePlatformAdmin, requireSiteAccess, validationErrorFor, type AppEnv } from '../http.ts';
+import { isPlatformAdmin, requirePlatformAdmin, requireSiteAccess } from '../http/auth.ts';
+import { jsonBody, validationErrorFor } from '../http/body.ts';
+import type { AppEnv } from '../http/context.ts';
 
 const createBody = z.strictObject({ id: siteIdSchema, config: z.record(z.string(), z.unknown()) });
 const anyObject = z.record(z.string(), z.unknown());

@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { checkSubscribers, lookupSubscriber, subscriberById } from '../domain/gate.ts';
 import { eraseSubscriber, exportSubscriber, listSubscribers } from '../domain/subscribers.ts';
-import { jsonBody, queryParams, requireSiteAccess, type AppEnv } from '../http.ts';
+import { requireSiteAccess } from '../http/auth.ts';
+import { jsonBody, queryParams } from '../http/body.ts';
+import type { AppEnv } from '../http/context.ts';
 import { subscriberStream, subscriberStreamHeaders } from '../http/subscriber-stream.ts';
 import { checkBody, lookupBody } from './schemas.ts';
 

@@ -1,7 +1,7 @@
 // Health, the OpenAPI document and a readable API reference built from it.
 import { Hono } from 'hono';
 import { checkHealth } from '../domain/health.ts';
-import type { AppEnv } from '../http.ts';
+import type { AppEnv } from '../http/context.ts';
 import { readableAnywhere } from '../http/cors.ts';
 import { openApiDocument } from '../openapi.ts';
 import { docsPage } from '../pages/docs.tsx';

@@ -1,0 +1,57 @@
+// Bearer auth for the API: the platform admin token, or a site's API key for that site only.
+import { sha256Hex, timingSafeEqual } from '../crypto/tokens.ts';
+import { loadSite, siteForKeyHash, type Site } from '../domain/sites.ts';
+import { forbidden, unauthorized } from '../errors.ts';
+import type { AppContext } from './context.ts';
+
+function bearer(c: AppContext): string | null {
+  const header = c.req.header('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+// SHA-256 of the configured admin token, computed once per token.
+const adminHashes = new Map<string, Promise<string>>();
+const adminHash = (token: string) => {
+  let hash = adminHashes.get(token);
+  if (!hash) adminHashes.set(token, (hash = sha256Hex(token)));
+  return hash;
+};
+
+async function isAdminHash(c: AppContext, tokenHash: string): Promise<boolean> {
+  const admin = c.var.deps.adminToken;
+  return Boolean(admin) && timingSafeEqual(tokenHash, await adminHash(admin!));
+}
+
+export async function isPlatformAdmin(c: AppContext): Promise<boolean> {
+  const token = bearer(c);
+  return token ? isAdminHash(c, await sha256Hex(token)) : false;
+}
+
+export async function requirePlatformAdmin(c: AppContext): Promise<void> {
+  if (!bearer(c)) throw unauthorized();
+  if (!(await isPlatformAdmin(c))) throw forbidden('This needs the platform admin token.');
+}
+
+// Hashes of recently presented bearer tokens: a site sending many gate checks presents the same key each time.
+const presented = new Map<string, Promise<string>>();
+function tokenHashOf(token: string): Promise<string> {
+  let hash = presented.get(token);
+  if (!hash) {
+    if (presented.size >= 1000) presented.clear();
+    presented.set(token, (hash = sha256Hex(token)));
+  }
+  return hash;
+}
+
+/** The site named in the path, if the caller holds its key or the platform admin token. */
+export async function requireSiteAccess(c: AppContext, siteId: string): Promise<Site> {
+  const token = bearer(c);
+  if (!token) throw unauthorized();
+  const tokenHash = await tokenHashOf(token);
+  if (!(await isAdminHash(c, tokenHash))) {
+    const owner = await siteForKeyHash(c.var.ctx, tokenHash);
+    if (!owner || !timingSafeEqual(owner, siteId)) throw forbidden('This key does not give access to this site.');
+  }
+  return loadSite(c.var.ctx, siteId);
+}
