@@ -21,7 +21,6 @@ import { proofRoutes } from './routes/proofs.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { widgetRoutes } from './routes/widget.ts';
-import { varyOnNegotiation } from './http/vary.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
@@ -91,7 +90,6 @@ export function createApp(input: AppDeps) {
   // Production is served over https only: browsers remember it (two years, subdomains too). Only this header: the
   // routes set their own framing, referrer and resource policies, which the middleware's defaults would override.
   if (deps.mode === 'production') app.use(secureHeaders({ ...ONLY_HSTS, strictTransportSecurity: 'max-age=63072000; includeSubDomains' }));
-  app.use(varyOnNegotiation());
   if (deps.compress) app.use(deps.compress);
   app.use('/p/*', conditional());
   app.use(async function accessLog(c, next) {

@@ -43,7 +43,6 @@ async function render(c: AppContext, site: Site, row: PolicyVersionRow, immutabl
   const format = formatOf(c);
   const etag = `"${row.sha256.slice(0, 32)}-${format}"`;
   c.header('ETag', etag);
-  c.header('Vary', 'Accept, Accept-Language');
   c.header('Cache-Control', immutable ? IMMUTABLE : 'no-cache');
   if (format === 'md') return c.body(row.markdown, 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
   const meta = JSON.parse(row.meta) as PolicyMeta;
