@@ -1,5 +1,5 @@
 // What every runtime hands to createApp: the store, keys, clock, providers and the runtime's hooks. Here, below
-// both app.ts and http.ts, so each imports it downward.
+// both app.ts and http/context.ts, so each imports it downward.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Store } from './db/client.ts';
 import type { SigningKeys } from './crypto/keys.ts';
