@@ -4,14 +4,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { countingStore, roundTrips, serverTimingValue } from './db/counting.ts';
-import { createDomainContext, type DomainContext } from './domain/context.ts';
-import { turnstileVerifier } from './domain/turnstile.ts';
-import { webRandom } from './crypto/tokens.ts';
-import type { AppDeps } from './deps.ts';
+import { createDomainContext } from './domain/context.ts';
+import { contextFromDeps, type AppDeps } from './deps.ts';
 import { AppError, problemParts, STORAGE_RETRY_AFTER_S, storageFault } from './errors.ts';
 import { unavailablePage } from './pages/unavailable.tsx';
 import type { AppEnv } from './http/context.ts';
-import { jsonLogger } from './log.ts';
 import { conditional } from './http/conditional.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { devRoutes } from './routes/dev.ts';
@@ -26,7 +23,8 @@ import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { systemRoutes } from './routes/system.ts';
 
-export type { AppDeps } from './deps.ts';
+// The runtimes and the jobs import these from here too.
+export { contextFromDeps, type AppDeps } from './deps.ts';
 
 /** A 404 names the path it got, without a link token or anything that looks like a phone number. */
 const echoedPath = (url: string) =>
@@ -62,22 +60,6 @@ const ONLY_HSTS = {
   xXssProtection: false,
   removePoweredBy: false,
 } as const;
-
-/** The domain context for a set of dependencies (the app and the background jobs share one). */
-export function contextFromDeps(input: AppDeps): { deps: AppDeps; ctx: DomainContext } {
-  const deps: AppDeps = { clock: Date.now, random: webRandom, logger: jsonLogger(), verifyChallenge: turnstileVerifier(), ...input };
-  const ctx = createDomainContext({
-    store: deps.store,
-    sealer: deps.sealer,
-    clock: deps.clock!,
-    random: deps.random!,
-    publicUrl: deps.publicUrl.replace(/\/+$/, ''),
-    logger: deps.logger!,
-    keys: deps.keys,
-    ...(deps.outbound ? { outbound: deps.outbound } : {}),
-  });
-  return { deps, ctx };
-}
 
 export function createApp(input: AppDeps) {
   const { deps, ctx } = contextFromDeps(input);

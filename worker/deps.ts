@@ -1,12 +1,14 @@
-// What every runtime hands to createApp: the store, keys, clock, providers and the runtime's hooks. Here, below
-// both app.ts and http/context.ts, so each imports it downward.
+// What every runtime hands to createApp: the store, keys, clock, providers and the runtime's hooks, and the domain
+// context built from them. Here, below app.ts, http/context.ts and the jobs, so each imports it downward.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Store } from './db/client.ts';
+import { createDomainContext, type DomainContext } from './domain/context.ts';
+import { turnstileVerifier } from './domain/turnstile.ts';
 import type { SigningKeys } from './crypto/keys.ts';
 import type { Sealer } from './crypto/sealing.ts';
-import type { Random } from './crypto/tokens.ts';
+import { webRandom, type Random } from './crypto/tokens.ts';
 import type { ChallengeVerifier } from './domain/abuse.ts';
-import type { Logger } from './log.ts';
+import { jsonLogger, type Logger } from './log.ts';
 import type { OutboundPolicy } from './net/outbound.ts';
 import type { ProviderFor } from './sms/router.ts';
 import type { DevOutbox } from './sms/providers/console.ts';
@@ -39,4 +41,20 @@ export interface AppDeps {
   serverTiming?: boolean;
   /** Response compression where the runtime has none (Node, Deno: worker/entry/node/compress.ts); Workers' edge compresses. */
   compress?: MiddlewareHandler;
+}
+
+/** The domain context for a set of dependencies (the app and the background jobs share one). */
+export function contextFromDeps(input: AppDeps): { deps: AppDeps; ctx: DomainContext } {
+  const deps: AppDeps = { clock: Date.now, random: webRandom, logger: jsonLogger(), verifyChallenge: turnstileVerifier(), ...input };
+  const ctx = createDomainContext({
+    store: deps.store,
+    sealer: deps.sealer,
+    clock: deps.clock!,
+    random: deps.random!,
+    publicUrl: deps.publicUrl.replace(/\/+$/, ''),
+    logger: deps.logger!,
+    keys: deps.keys,
+    ...(deps.outbound ? { outbound: deps.outbound } : {}),
+  });
+  return { deps, ctx };
 }
