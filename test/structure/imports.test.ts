@@ -71,9 +71,9 @@ describe('layout rules', () => {
     expect(cycles()).toEqual([]);
   });
 
-  it('keeps db/, crypto/ and sms/ below the domain', () => {
+  it('keeps db/, crypto/, sms/ and the libraries (net/, policy/, verify/) below the domain', () => {
     const upward = [...graph].flatMap(([file, targets]) =>
-      /^worker\/(db|crypto|sms)\//.test(file) ? targets.filter((t) => t.startsWith('worker/domain/')).map((t) => `${file} -> ${t}`) : [],
+      /^worker\/(db|crypto|sms|net|policy|verify)\//.test(file) ? targets.filter((t) => t.startsWith('worker/domain/')).map((t) => `${file} -> ${t}`) : [],
     );
     expect(upward).toEqual([]);
   });
