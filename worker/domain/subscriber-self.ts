@@ -83,3 +83,16 @@ export async function withdrawOwn(ctx: DomainContext, consent: ConsentRow): Prom
   const subject = await ctx.subjects.byId(consent.subjectId);
   if (subject && !subject.erasedAt) await withdrawAll(ctx, subject, { method: 'link' });
 }
+
+/** What a confirmation link stands for now: confirmable until it expires, else what became of the consent. */
+export type ConfirmLinkStatus =
+  | { kind: 'confirm'; expiresAt: number }
+  | { kind: 'confirmed'; proofUrl: string }
+  | { kind: 'withdrawn' }
+  | { kind: 'expired' };
+
+export function confirmLinkStatus(ctx: Pick<DomainContext, 'clock' | 'publicUrl'>, consent: ConsentRow): ConfirmLinkStatus {
+  if (consent.status === 'confirmed') return { kind: 'confirmed', proofUrl: proofUrl(ctx, consent.id) };
+  if (consent.status === 'pending' && consent.expiresAt >= ctx.clock()) return { kind: 'confirm', expiresAt: consent.expiresAt };
+  return consent.status === 'withdrawn' ? { kind: 'withdrawn' } : { kind: 'expired' };
+}

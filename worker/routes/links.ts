@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { confirmConsent, proofUrl } from '../domain/consents.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { linkPage, subscriberPage, type LinkPageState, type SubscriberStep } from '../pages/links.tsx';
-import { byLinkToken, eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscriber-self.ts';
+import { byLinkToken, confirmLinkStatus, eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscriber-self.ts';
 import type { ConsentRow } from '../db/consents.ts';
 import type { Site } from '../domain/sites.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
@@ -40,15 +40,7 @@ export function linkRoutes() {
     const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'confirm');
     if (!found) return unknown(c);
     const { consent, site } = found;
-    const now = c.var.ctx.clock();
-    const state: LinkPageState =
-      consent.status === 'confirmed'
-        ? { kind: 'confirmed', proofUrl: proofUrl(c.var.ctx, consent.id) }
-        : consent.status === 'pending' && consent.expiresAt >= now
-          ? { kind: 'confirm', expiresAt: consent.expiresAt }
-          : consent.status === 'withdrawn'
-            ? { kind: 'withdrawn' }
-            : { kind: 'expired' };
+    const state = confirmLinkStatus(c.var.ctx, consent);
     return html(c, linkPage({ locale: consent.locale, program: site.config.program.name, state, action: c.req.path }), state.kind === 'expired' ? 410 : 200);
   });
 
