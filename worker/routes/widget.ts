@@ -25,15 +25,12 @@ const formSchema = consentBodySchema.omit({ policyVersion: true, pageUrl: true, 
   country: z.string().regex(/^[A-Z]{2}$/).optional(),
 });
 
-/** `?locale=` as given (the widget document falls back to the site's default), else the visitor's language. */
-const acceptedLocale = (c: AppContext, site: Site) => c.req.query('locale') || preferredLanguage(c, site.config.locales);
-
 /**
  * The widget's language: `data-locale` (sent as `?locale=`) if the site offers it, else the first of the visitor's
  * languages (Accept-Language, in their order) the site offers, else the site's default. Never the host page's lang:
  * a French visitor on an English shop reads French.
  */
-export function widgetLocale(c: AppContext, site: Site, requested: string | undefined): string {
+function widgetLocale(c: AppContext, site: Site, requested: string | undefined): string {
   const offered = site.config.locales;
   const asked = requested?.toLowerCase();
   if (asked && offered.includes(asked)) return asked;
@@ -141,7 +138,7 @@ export function widgetRoutes() {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const raw = Object.fromEntries(new URLSearchParams(await c.req.text()));
     // The hosted form is ours: a form on another site posting here (to make us text a number) is refused.
-    const locale = typeof raw.locale === 'string' ? raw.locale : acceptedLocale(c, site);
+    const locale = widgetLocale(c, site, typeof raw.locale === 'string' ? raw.locale : c.req.query('locale'));
     try {
       await assertOwnForm(c, site.id, raw.formToken);
     } catch (error) {
