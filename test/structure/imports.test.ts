@@ -109,6 +109,18 @@ describe('layout rules', () => {
     expect(up).toEqual([]);
   });
 
+  it('has routes/ files export their routes only (shared pieces live in schemas.ts, http/ or the domain)', () => {
+    const extra = files
+      .filter((f) => f.startsWith('worker/routes/') && f !== 'worker/routes/schemas.ts')
+      .flatMap((f) =>
+        [...readFileSync(join(root, f), 'utf8').matchAll(/^export\s+(?:async\s+)?(?:function|const|let|class|interface|type)\s+(\w+)/gm)]
+          .map((m) => m[1]!)
+          .filter((name) => !name.endsWith('Routes'))
+          .map((name) => `${f}: ${name}`),
+      );
+    expect(extra).toEqual([]);
+  });
+
   it('lets routes reach repositories only through the domain', () => {
     const repo = 'sites|subjects|consents|events|outbox|policies|proofs|log|limits|inbound|apiKeys|leases|store';
     const direct = files
