@@ -1,6 +1,7 @@
 // Content and language negotiation, one place for every route: Hono's `accepts` parses the headers (q-values,
-// parameters, quoting); languages match by primary subtag (fr-CA → fr), which its exact match does not do. Whatever
-// is negotiated here is named in Vary, so caches key the answer on the header it was chosen by.
+// parameters, quoting); languages match by primary subtag (fr-CA → fr), which its exact match does not do, and
+// against each site's own locales, which hono/language (one fixed list for the app) cannot. Whatever is negotiated
+// here is named in Vary, so caches key the answer on the header it was chosen by.
 import type { Context } from 'hono';
 import { accepts } from 'hono/accepts';
 
