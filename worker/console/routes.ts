@@ -102,7 +102,7 @@ export function consoleRoutes() {
   });
 
   inside.post('/console/site', async (c) => {
-    const form = await formBody(c as unknown as AppContext);
+    const form = await formBody(c);
     const site = await loadSite(c.var.ctx, form.site ?? '');
     await switchSite(c.var.ctx, c.var.session, site.id);
     return c.redirect('/console', 303);
