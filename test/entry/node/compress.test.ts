@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../worker/app.ts';
-import { compressResponses, negotiateEncoding } from '../../worker/entry/node/compress.ts';
-import { widgetBundle } from '../../worker/generated/widget.ts';
-import { makeHarness, type Harness } from '../harness.ts';
-import { ADMIN_TOKEN, ROOT, freePort, startChild, tempDir, waitHealthy, type Child } from '../runtime/servers.ts';
+import { createApp } from '../../../worker/app.ts';
+import { compressResponses, negotiateEncoding } from '../../../worker/entry/node/compress.ts';
+import { widgetBundle } from '../../../worker/generated/widget.ts';
+import { makeHarness, type Harness } from '../../harness.ts';
+import { ADMIN_TOKEN, ROOT, freePort, startChild, tempDir, waitHealthy, type Child } from '../../runtime/servers.ts';
 
 const BUDGET = 10_240;
 let h: Harness;
