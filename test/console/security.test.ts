@@ -198,3 +198,21 @@ describe('cookies and expiry', () => {
     expect((await busy.get('/console')).status).toBe(303);
   });
 });
+
+describe('language switch', () => {
+  it('goes back to the console page it was clicked on, never off-site, and a Referer that is no URL is not a 500', async () => {
+    h = await makeHarness();
+    const back = async (referer: string) => {
+      const res = await h.app.request('/console/lang/fr', { headers: { referer } });
+      expect(res.status).toBe(303);
+      expect(res.headers.getSetCookie().some((c) => c.startsWith('assent-console-lang=fr'))).toBe(true);
+      return res.headers.get('location');
+    };
+    expect(await back('http://localhost/console/settings')).toBe('/console/settings');
+    expect(await back('https://evil.example/console/settings')).toBe('/console');
+    expect(await back('http://localhost//evil.example/console')).toBe('/console');
+    expect(await back('/console/sms')).toBe('/console/sms');
+    expect(await back('http://[')).toBe('/console');
+    expect(await back('http://localhost:99999/console')).toBe('/console');
+  });
+});

@@ -59,8 +59,14 @@ export function consoleRoutes() {
     const lang = c.req.param('lang');
     if (lang !== 'en' && lang !== 'fr') throw notFound('No such language.');
     setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400 });
-    const back = c.req.header('referer');
-    const path = back && new URL(back, c.req.url).origin === new URL(c.req.url).origin ? new URL(back).pathname : '/console';
+    // Back to the console page the switch was clicked on; a Referer that is not one (or not a URL) goes to /console.
+    let path = '/console';
+    try {
+      const back = new URL(c.req.header('referer') ?? '/console', c.req.url);
+      if (back.origin === new URL(c.req.url).origin) path = back.pathname;
+    } catch {
+      // Not a URL: stay on /console.
+    }
     return c.redirect(path.startsWith('/console') ? path : '/console', 303);
   });
 
