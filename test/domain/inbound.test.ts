@@ -346,3 +346,29 @@ describe('generic inbound (Standard Webhooks)', () => {
     expect((await consent(id)).status).toBe('withdrawn');
   });
 });
+
+describe('a claim whose handler never finished', () => {
+  it('does not turn the provider retry of a STOP into a replay once the claim is stale', async () => {
+    const phone = nextNumber();
+    const id = await confirmedNumber(phone);
+    const stopSid = newSid();
+    // The first delivery claimed the message id, then its process died (or its release failed) before any effect.
+    expect(await h.ctx.inbound.claim('demo', stopSid, h.now())).toBe(true);
+
+    // Retried at once, while the first handler may still be running: a replay, nothing done twice.
+    expect(twimlText(await (await twilioInbound(h, phone.e164, 'STOP', { sid: stopSid })).text())).toBeNull();
+    expect((await consent(id)).status).toBe('confirmed');
+
+    // Retried after the claim went stale: handled, the STOP wins.
+    h.advance(2 * minute);
+    const retry = await twilioInbound(h, phone.e164, 'STOP', { sid: stopSid });
+    expect(retry.status).toBe(200);
+    expect(twimlText(await retry.text())).toContain('désabonnement confirmé');
+    expect((await consent(id)).status).toBe('withdrawn');
+    expect(await gate(h, phone.e164)).toMatchObject({ canSend: false, suppressed: true });
+
+    // Handled once: a later replay is a replay.
+    h.advance(2 * minute);
+    expect(twimlText(await (await twilioInbound(h, phone.e164, 'STOP', { sid: stopSid })).text())).toBeNull();
+  });
+});

@@ -1,17 +1,25 @@
 // Inbound SMS already handled, by provider message id: a replay finds its row and changes nothing.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Store } from './client.ts';
 import { inboundMessages } from './schema.ts';
 
 export function inboundRepo(store: Store) {
   const { db } = store;
   return {
-    /** True when this call claimed the message id (first delivery), false for a replay. */
-    async claim(siteId: string, messageId: string, now: number): Promise<boolean> {
+    /**
+     * True when this call claimed the message id (first delivery), false for a replay. A claim never recorded (its
+     * handler died, or giving it back failed) is taken over after `staleMs`, so the provider's retry of a STOP is
+     * handled rather than answered as a replay.
+     */
+    async claim(siteId: string, messageId: string, now: number, staleMs = 60_000): Promise<boolean> {
       const rows = await db
         .insert(inboundMessages)
         .values({ siteId, messageId, at: now })
-        .onConflictDoNothing()
+        .onConflictDoUpdate({
+          target: [inboundMessages.siteId, inboundMessages.messageId],
+          set: { at: now },
+          setWhere: sql`${inboundMessages.action} IS NULL AND ${inboundMessages.at} <= ${now - staleMs}`,
+        })
         .returning({ id: inboundMessages.messageId });
       return rows.length === 1;
     },

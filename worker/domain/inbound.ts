@@ -34,7 +34,12 @@ export async function handleInbound(ctx: DomainContext, site: Site, msg: Inbound
     await ctx.inbound.record(site.id, msg.messageId, result.action);
     return result;
   } catch (error) {
-    await ctx.inbound.release(site.id, msg.messageId).catch(() => {});
+    // Not giving the claim back leaves it to go stale (inboundRepo.claim), so a retry is handled a minute later.
+    await ctx.inbound.release(site.id, msg.messageId).catch((releaseError: unknown) => {
+      ctx.logger.warn('inbound claim not released; a retry is handled once it goes stale', {
+        error: releaseError instanceof Error ? releaseError.name : 'unknown',
+      });
+    });
     throw error;
   }
 }
