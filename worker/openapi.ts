@@ -58,7 +58,13 @@ export function openApiDocument(publicUrl: string) {
       },
     },
     paths: {
-      '/widget.js': { get: op('The embed script', 'Widget', { 200: { description: 'JavaScript' } }) },
+      '/widget.js': { get: op('The embed script (cached five minutes)', 'Widget', { 200: { description: 'JavaScript' }, 304: { description: 'Not modified' } }) },
+      '/widget.json': { get: op('The pinned, hashed widget URL, its Subresource Integrity value and the tag to paste', 'Widget', { 200: { description: '{src, integrity, sha256, snippet}' } }) },
+      '/widget-{hash}.js': {
+        get: op('A pinned widget build (immutable; every build this server served stays available)', 'Widget', { 200: { description: 'JavaScript' }, 304: { description: 'Not modified' } }, {
+          parameters: [{ name: 'hash', in: 'path', required: true, description: 'First 16 hex digits of the build\'s SHA-256', schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } }],
+        }),
+      },
       '/v1/sites/{site}/widget': {
         get: op('Widget texts, choices, policy link, textSha256 and originAllowed (public; locale: ?locale=, else Accept-Language, else the site default)', 'Widget', { 200: { description: 'Widget document; with a refused Origin, originAllowed: false and error {code: "origin_not_allowed", message}' }, 304: { description: 'Not modified (If-None-Match, weak comparison)' } }, {
           parameters: [site, { name: 'locale', in: 'query', schema: { type: 'string' } }],
@@ -99,6 +105,7 @@ export function openApiDocument(publicUrl: string) {
         }),
       },
       '/verify.mjs': { get: op('The standalone verifier for Node 20 or later: node verify.mjs <proof URL | evidence file> [--offline]', 'Proof', { 200: { description: 'ES module' } }) },
+      '/assets/proof-check.js': { get: op('The script the proof page runs to verify the proof in the browser', 'Proof', { 200: { description: 'JavaScript' } }) },
       '/proofs/{proofId}/match': { post: op('Is this number the subject of the proof? (rate limited)', 'Proof', { 200: { description: '{match}' } }) },
       '/.well-known/jwks.json': { get: op('Every receipt signing key ever used', 'Proof', { 200: { description: 'JWKS' } }) },
       '/v1/sites/{site}/log': { get: op('Log origin, size and verifier key', 'Proof', { 200: { description: 'JSON' } }, { parameters: [site] }) },
@@ -108,6 +115,12 @@ export function openApiDocument(publicUrl: string) {
       },
       '/v1/sites/{site}/inbound/twilio': { post: op('Inbound SMS from Twilio (X-Twilio-Signature)', 'SMS', { 200: { description: 'TwiML' } }, { parameters: [site] }) },
       '/v1/sites/{site}/inbound/generic': { post: op('Inbound SMS, Standard Webhooks signature', 'SMS', { 200: { description: 'JSON' } }, { parameters: [site] }) },
+      '/v1/sites/{site}/delivery/twilio': {
+        post: op('Delivery status callback from Twilio (X-Twilio-Signature), for this site\'s messages only', 'SMS', { 204: { description: 'Recorded' } }, { parameters: [site] }),
+      },
+      '/v1/sites/{site}/delivery/webhook': {
+        post: op('Delivery update {id, status} from the webhook provider, Standard Webhooks signature, for this site\'s messages only', 'SMS', { 204: { description: 'Recorded' } }, { parameters: [site] }),
+      },
       '/v1/sites': {
         post: op('Create a site (platform admin); returns its first API key once', 'Admin', { 201: { description: '{id, apiKey, config}' } }, {
           security: bearer,
@@ -161,7 +174,10 @@ export function openApiDocument(publicUrl: string) {
       '/v1/sites/{site}/messages': {
         post: op('Send a marketing SMS to every subscriber who may receive it', 'Admin', { 202: { description: 'Report' } }, { security: bearer, parameters: [site] }),
       },
-      '/healthz': { get: op('Health', 'System', { 200: { description: '{status}' } }) },
+      '/healthz': { get: op('Health: 200 when the database takes a write', 'System', { 200: { description: '{status}' }, 503: { description: 'Storage unavailable' } }) },
+      '/openapi.json': { get: op('This document', 'System', { 200: { description: 'OpenAPI 3.1' } }) },
+      '/docs': { get: op('This document, for people', 'System', { 200: { description: 'HTML' } }) },
+      '/console': { get: op('The site owners\' console (sign in with a site API key or the platform admin token; its pages and forms live under /console/)', 'Console', { 200: { description: 'HTML' } }) },
     },
   };
 }
