@@ -85,6 +85,10 @@ const NETWORK_FAULT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 const D1_FAULT =
   /disk is full|database or disk|readonly database|database is locked|SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN)|storage operation exceeded|storage caused object to be reset|D1 DB is overloaded|D1 DB reset|transient issue|Network connection lost/i;
 
+// A fetch to a remote database that failed (undici, Deno, browsers' wording); only these TypeErrors, so a programming
+// error whose message merely says "network" stays a 500.
+const FETCH_FAULT = /^fetch failed|^error sending request for url|^NetworkError\b|^Network connection lost/i;
+
 /**
  * The storage fault behind `error`, if it is one: drivers wrap errors (drizzle's DrizzleQueryError holds the
  * driver's in `cause`), so the chain is walked. A constraint or SQL error is not a fault and yields null.
@@ -100,7 +104,7 @@ export function storageFault(error: unknown): StorageUnavailable | null {
     if (name === 'HttpServerError' && typeof status === 'number') return new StorageUnavailable(`HTTP ${status}`);
     if (typeof message === 'string') {
       if (D1_FAULT.test(message)) return new StorageUnavailable('D1');
-      if (name === 'TypeError' && /fetch failed|network/i.test(message)) return new StorageUnavailable('network');
+      if (name === 'TypeError' && FETCH_FAULT.test(message)) return new StorageUnavailable('network');
     }
     current = (current as { cause?: unknown }).cause;
   }

@@ -199,4 +199,12 @@ describe('which errors are storage faults', () => {
     expect(fault(new Error('D1_ERROR: no such table: nope: SQLITE_ERROR'))).toBeNull();
     expect(fault(new Error('boom'))).toBeNull();
   });
+
+  it('takes a fetch that could not reach the database for a fault, and a programming error that says "network" for none', () => {
+    expect(fault(new TypeError('fetch failed'))).toBe('network');
+    expect(fault(new TypeError('error sending request for url (https://db.example/v2/pipeline): client error (Connect)'))).toBe('network');
+    expect(fault(new TypeError('NetworkError when attempting to fetch resource.'))).toBe('network');
+    expect(fault(new TypeError("Cannot read properties of undefined (reading 'network')"))).toBeNull();
+    expect(fault(new TypeError('site.config.network is not a function'))).toBeNull();
+  });
 });
