@@ -90,6 +90,17 @@ describe('policy', () => {
     expect(done.headers.get('location')).toBe('/console/policy?published=2');
     expect(await h.ctx.policies.latestVersion('demo')).toBe(2);
   });
+
+  it('answers facts that are not JSON, or nest too deep, with a 422 naming the field, never a 500', async () => {
+    h = await makeHarness();
+    c = await signIn(h);
+    for (const facts of ['{', `{"controller":${'['.repeat(2600)}${']'.repeat(2600)}}`]) {
+      const res = await c.post('/console/policy', { facts, summary: 'Broken facts' });
+      expect(res.status).toBe(422);
+      expect(await res.text()).toContain('<code>policy</code>');
+    }
+    expect(await h.ctx.policies.latestVersion('demo')).toBe(1);
+  });
 });
 
 describe('SMS', () => {

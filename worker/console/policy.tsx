@@ -9,6 +9,7 @@ import { latestPolicyLocales } from '../domain/policy-versions.ts';
 import { loadSite, policyFactsOf, replaceSiteConfig } from '../domain/sites.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
+import { MAX_JSON_DEPTH, parseJson } from '../http/body.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { JsonSeed } from './json-seed.tsx';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
@@ -93,9 +94,12 @@ export function policyRoutes(app: Hono<ConsoleEnv>) {
     const summary = (form.summary ?? '').trim().slice(0, 500);
     let facts: unknown;
     try {
-      facts = JSON.parse(form.facts ?? '');
-    } catch {
-      return render(c, { summary, errors: [{ path: 'policy', message: 'Not valid JSON.' }], status: 422 });
+      // parseJson refuses deep nesting too, which would otherwise overflow the stack further on (a 500).
+      facts = parseJson(form.facts ?? '');
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const message = error.code === 'json_too_deep' ? `Nested deeper than ${MAX_JSON_DEPTH} levels.` : 'Not valid JSON.';
+      return render(c, { summary, errors: [{ path: 'policy', message }], status: 422 });
     }
     if (!facts || typeof facts !== 'object' || Array.isArray(facts)) {
       return render(c, { summary, errors: [{ path: 'policy', message: 'Expected an object.' }], status: 422 });
