@@ -145,7 +145,12 @@ export async function integrate(ctx: DomainContext, siteId: string, options: Int
       if (last) return { ran: true, integrated, behind: leaves.length > batch.length, head: { siteId, ...next } };
     }
   } finally {
-    if (!released) await ctx.store.batch([ctx.leases.release(lease, owner)]).catch(() => undefined);
+    // A lease not given back only delays the next run until it expires (leaseMs): noted, never the run's error.
+    if (!released) {
+      await ctx.store.batch([ctx.leases.release(lease, owner)]).catch((error: unknown) => {
+        ctx.logger.warn('log lease not released; it expires on its own', { error: error instanceof Error ? error.name : 'unknown' });
+      });
+    }
   }
 }
 
