@@ -4,8 +4,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { preview, sendMarketing } from '../domain/messages.ts';
 import { requireSiteAccess } from '../http/auth.ts';
-import { jsonBody } from '../http/body.ts';
+import { jsonBody, validate } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';
+
+const idempotencyKey = z.string().min(8).max(200);
+const idempotencyHeader = z.object({ 'Idempotency-Key': idempotencyKey.optional() });
 
 const templateBody = z.object({
   template: z.string().min(1).max(1600),
@@ -25,8 +28,10 @@ export function messageRoutes() {
 
   app.post('/v1/sites/:site/messages', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    const body = await jsonBody(c, templateBody.extend({ idempotencyKey: z.string().min(8).max(200).optional() }));
-    const key = body.idempotencyKey ?? c.req.header('idempotency-key');
+    const body = await jsonBody(c, templateBody.extend({ idempotencyKey: idempotencyKey.optional() }));
+    // The header obeys the body field's rule: a short key would make unrelated sends collide and be skipped.
+    const { 'Idempotency-Key': header } = validate(idempotencyHeader, { 'Idempotency-Key': c.req.header('idempotency-key') });
+    const key = body.idempotencyKey ?? header;
     const report = await sendMarketing(c.var.ctx, site, { ...body, ...(key ? { idempotencyKey: key } : {}) });
     if (!report.quietHours) c.var.deps.onQueued?.();
     return c.json(report, 202);
