@@ -15,7 +15,7 @@ export const EXAMPLE_SEED = Uint8Array.from({ length: 32 }, (_, i) => i);
 export const EXAMPLE_LEAVES = [
   { v: 1, id: 'Ev0AAAAAAAAAAAAAAAAAAA', site: 'demo', consentId: 'Cn1AAAAAAAAAAAAAAAAAAA', type: 'requested', at: '2026-03-01T10:00:00.000Z' },
   { v: 1, id: 'Ev1AAAAAAAAAAAAAAAAAAA', site: 'demo', consentId: 'Cn2AAAAAAAAAAAAAAAAAAA', type: 'requested', at: '2026-03-01T10:01:00.000Z' },
-  { v: 1, id: 'Ev2AAAAAAAAAAAAAAAAAAA', site: 'demo', consentId: 'Cn1AAAAAAAAAAAAAAAAAAA', type: 'confirmed', at: '2026-03-01T10:02:00.000Z', details: { method: 'link' } },
+  { v: 1, id: 'Ev2AAAAAAAAAAAAAAAAAAA', site: 'demo', consentId: 'Cn1AAAAAAAAAAAAAAAAAAA', type: 'confirmed', at: '2026-03-01T10:02:00.000Z', method: 'link', sameDeviceAsRequest: false },
 ];
 
 export const EXAMPLE_RECEIPT = {
