@@ -1,5 +1,6 @@
 // The console overview: consents by status, requests and confirmations over 7 and 30 days, the all-time opt-in
 // rate (the "no" answers are one counter, by design), recent events with masked numbers, and the log's head.
+import { storeKey } from '../db/client.ts';
 import { consoleStatsRepo } from '../db/console-stats.ts';
 import { refusedOriginsRepo } from '../db/console-sessions.ts';
 import type { DomainContext } from './context.ts';
@@ -61,8 +62,9 @@ export async function noteRefusedOrigin(ctx: DomainContext, siteId: string, orig
   if (origin.length > 200 || !/^[a-z][a-z0-9+.-]*:\/\/[^\s/]+$/i.test(origin)) return;
   const now = ctx.clock();
   const key = `${siteId}\u0000${origin.toLowerCase()}`;
-  let lastRecorded = recorded.get(ctx.store);
-  if (!lastRecorded) recorded.set(ctx.store, (lastRecorded = new Map()));
+  // Keyed by the database, not the request's view of it (a new object per request when round trips are counted).
+  let lastRecorded = recorded.get(storeKey(ctx.store));
+  if (!lastRecorded) recorded.set(storeKey(ctx.store), (lastRecorded = new Map()));
   const last = lastRecorded.get(key);
   if (last !== undefined && now - last < RECORD_EVERY_MS && now >= last) return;
   if (lastRecorded.size > 5000) lastRecorded.clear();
