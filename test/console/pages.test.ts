@@ -91,6 +91,21 @@ describe('policy', () => {
     expect(await h.ctx.policies.latestVersion('demo')).toBe(2);
   });
 
+  it('keeps the stored facts when the policy they make is refused (too hard to read)', async () => {
+    h = await makeHarness();
+    c = await signIn(h);
+    const seed = seedOf(await (await c.get('/console/policy')).text(), 'policy-seed');
+    const legalese =
+      'Personal data processed for the purposes of direct marketing communications shall be retained for a period not exceeding that which is strictly necessary, in accordance with applicable regulatory recommendations and jurisprudential considerations notwithstanding';
+    const retention = JSON.parse(JSON.stringify(seed.facts.retention), (_k, v) => (typeof v === 'string' ? legalese : v));
+    const before = (await config()).policy.retention;
+    const refused = await c.post('/console/policy', { facts: JSON.stringify({ ...seed.facts, retention }), summary: 'Legalese' });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toMatch(/<code>policy\.fr\.sections\.retention<\/code>/);
+    expect(await h.ctx.policies.latestVersion('demo')).toBe(1);
+    expect((await config()).policy.retention).toEqual(before);
+  });
+
   it('answers facts that are not JSON, or nest too deep, with a 422 naming the field, never a 500', async () => {
     h = await makeHarness();
     c = await signIn(h);

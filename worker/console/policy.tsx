@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { publishPolicy } from '../domain/policies.ts';
 import { latestPolicyLocales } from '../domain/policy-versions.ts';
-import { loadSite, policyFactsOf, replaceSiteConfig } from '../domain/sites.ts';
+import { parseSiteConfig, policyFactsOf, replaceSiteConfig } from '../domain/sites.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
 import { MAX_JSON_DEPTH, parseJson } from '../http/body.ts';
@@ -108,9 +108,11 @@ export function policyRoutes(app: Hono<ConsoleEnv>) {
     const { program: _ignored, ...policy } = facts as Record<string, unknown>;
     if (!summary) return render(c, { facts: policy, summary, errors: [{ path: 'summary', message: 'Say what changed.' }], status: 422 });
     try {
-      await replaceSiteConfig(c.var.ctx, c.var.site, { ...c.var.site.config, policy });
-      const site = await loadSite(c.var.ctx, c.var.site.id);
+      // Publish from the edited facts first, save them second: a policy the renderer refuses (too hard to read, an
+      // item not answered) leaves the stored configuration as it was, as the refusal on the page says.
+      const site = { id: c.var.site.id, config: parseSiteConfig({ ...c.var.site.config, policy }) };
       const published = await publishPolicy(c.var.ctx, site, { summary, templates: policyTemplates });
+      await replaceSiteConfig(c.var.ctx, c.var.site, site.config);
       return c.redirect(`/console/policy?published=${published.version}`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 422) throw error;
