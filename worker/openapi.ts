@@ -51,6 +51,7 @@ export function openApiDocument(publicUrl: string) {
         },
         ConsentRequest: schema(consentBodySchema),
         SiteConfig: schema(siteConfigSchema),
+        Site: { type: 'object', required: ['id', 'config'], properties: { id: { type: 'string' }, config: { $ref: '#/components/schemas/SiteConfig' } } },
         PolicyFacts: schema(policyFactsSchema),
         SubscriberLookup: schema(lookupBody),
         SubscriberCheck: schema(checkBody),
@@ -128,8 +129,12 @@ export function openApiDocument(publicUrl: string) {
         }),
       },
       '/v1/sites/{site}': {
-        get: op('Read the configuration (secrets redacted)', 'Admin', { 200: json('SiteConfig') }, { security: bearer, parameters: [site] }),
-        put: op('Replace the configuration', 'Admin', { 200: json('SiteConfig') }, { security: bearer, parameters: [site], requestBody: json('SiteConfig') }),
+        get: op('Read the configuration (secrets redacted as ••••••)', 'Admin', { 200: json('Site') }, { security: bearer, parameters: [site] }),
+        put: op('Replace the configuration: send back what GET answered, or the bare configuration (a redacted secret sent back keeps the stored one)', 'Admin', { 200: json('Site') }, {
+          security: bearer,
+          parameters: [site],
+          requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/Site' }, { $ref: '#/components/schemas/SiteConfig' }] } } } },
+        }),
       },
       '/v1/sites/{site}/keys': {
         get: op('List the site\'s API keys (ids and dates)', 'Admin', { 200: { description: '{keys}' } }, { security: bearer, parameters: [site] }),

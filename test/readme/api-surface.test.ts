@@ -2,7 +2,7 @@
 // and the README's API table names exactly the routes /openapi.json describes, with the same methods.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHarness, type Harness } from '../harness.ts';
+import { ADMIN_TOKEN, makeHarness, type Harness } from '../harness.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
@@ -18,7 +18,7 @@ const shape = (path: string) =>
 const outside = (path: string) => path.startsWith('/console/') || path === '/demo' || path.startsWith('/dev/');
 
 let h: Harness;
-let doc: { paths: Record<string, Record<string, unknown>> };
+let doc: { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
 beforeAll(async () => {
   h = await makeHarness();
   doc = (await (await h.app.request('/openapi.json')).json()) as typeof doc;
@@ -53,5 +53,16 @@ describe('the public surface', () => {
     }
     expect([...documented()].filter((r) => !listed.has(r)), 'in /openapi.json but not in the README').toEqual([]);
     expect([...listed].filter((r) => !documented().has(r)), 'in the README but not in /openapi.json').toEqual([]);
+  });
+
+  it('documents GET /v1/sites/{site} as the {id, config} it answers, and PUT as taking that back or the bare config', async () => {
+    const got = (await (await h.app.request('/v1/sites/demo', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as Record<string, unknown>;
+    const site = doc.paths['/v1/sites/{site}']!;
+    expect(site.get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Site');
+    expect(Object.keys(got).sort()).toEqual(Object.keys(doc.components.schemas.Site.properties).sort());
+    expect(site.put.requestBody.content['application/json'].schema.oneOf.map((s: { $ref: string }) => s.$ref)).toEqual([
+      '#/components/schemas/Site',
+      '#/components/schemas/SiteConfig',
+    ]);
   });
 });
