@@ -177,4 +177,14 @@ describe('settings', () => {
     const stored = await loadSite(h.ctx, 'demo');
     expect(stored.config.sms).toMatchObject({ authToken: 'secret-token-1', from: '+33700000001' });
   });
+
+  it('refuses a provider it does not know, naming the field, instead of silently choosing the console provider', async () => {
+    h = await makeHarness();
+    c = await signIn(h);
+    for (const provider of ['', 'twilo']) {
+      const res = await c.post('/console/settings/provider', { provider });
+      expect(res.status).toBe(422);
+      expect(await res.text()).toContain('<code>sms.provider</code>');
+    }
+  });
 });

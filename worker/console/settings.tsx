@@ -257,6 +257,9 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
 
   app.post('/console/settings/provider', async (c) => {
     const f = await formBody(c);
+    if (f.provider !== 'console' && f.provider !== 'twilio' && f.provider !== 'webhook') {
+      return render(c, { errors: [{ path: 'sms.provider', message: 'Choose console, twilio or webhook.' }], status: 422 });
+    }
     const secret = (v: string | undefined) => (v && v.length > 0 ? v : REDACTED);
     const opt = (k: string) => (f[k] ? { [k]: f[k] } : {});
     const sms =
