@@ -28,6 +28,16 @@ describe('content negotiation', () => {
     expect(browser.headers.get('content-type')).toMatch(/^text\/html/);
   });
 
+  it('a proof asked in a format it does not have is a 422 naming format, as a policy is, not HTML', async () => {
+    const id = await pendingConsent(h);
+    for (const path of [`/proofs/${id}?format=xml`, '/p/demo/1?format=xml']) {
+      const res = await get(path, {});
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['format']);
+    }
+    expect((await get(`/proofs/${id}?format=html`, {})).headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
   it('an unknown link page speaks the first language the visitor accepts that the pages have (de, then fr → fr)', async () => {
     const res = await get(`/c/${'x'.repeat(43)}`, { 'accept-language': 'de-DE, fr-CA;q=0.8, en;q=0.5' });
     expect(res.status).toBe(404);

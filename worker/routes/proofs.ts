@@ -9,7 +9,7 @@ import { proofSources } from '../domain/receipts.ts';
 import { proofIsland, verifierBundle } from '../generated/verifier.ts';
 import { loadSite } from '../domain/sites.ts';
 import { publicJwks } from '../crypto/signing.ts';
-import { jsonBody, queryParams } from '../http/body.ts';
+import { jsonBody, queryParams, validationErrorFor } from '../http/body.ts';
 import { clientIp, type AppEnv } from '../http/context.ts';
 import { conditional } from '../http/conditional.ts';
 import { readableAnywhere } from '../http/cors.ts';
@@ -30,8 +30,10 @@ function script(c: Context<AppEnv>, file: { code: string; sha256hex: string }, c
   });
 }
 
-const wantsJson = (c: Context<AppEnv>, format: string | undefined) =>
-  format === 'json' || (format !== 'html' && preferredType(c, ['text/html', 'application/json'], 'text/html') === 'application/json');
+function wantsJson(c: Context<AppEnv>, format: string | undefined): boolean {
+  if (format !== undefined && format !== 'json' && format !== 'html') throw validationErrorFor('format', 'Use json or html.');
+  return format === 'json' || (format !== 'html' && preferredType(c, ['text/html', 'application/json'], 'text/html') === 'application/json');
+}
 
 export function proofRoutes() {
   const app = new Hono<AppEnv>();
