@@ -1,5 +1,5 @@
 // Consents: lookups by token hash and subject, compare-and-set state changes, expiry scans.
-import { and, asc, desc, eq, gt, is, lt, SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, is, lt, SQL, sql } from 'drizzle-orm';
 import type { Db, Store } from './client.ts';
 import { bind, exec, preparedFor, preparedInsert } from './prepared.ts';
 import { consents, subjects } from './schema.ts';
@@ -62,6 +62,17 @@ export function consentsRepo(store: Store) {
         .orderBy(asc(consents.id))
         .limit(limit),
     insert: (row: typeof consents.$inferInsert) => preparedInsert(store, consents, row),
+    /**
+     * `insert`, written only while the subject holds `wrappedKey`: a revived subject's new key, which a concurrent
+     * revival may have won (its statements guarded by `changed` then write nothing either).
+     */
+    insertIfSubjectKey(row: typeof consents.$inferInsert, subjectId: string, wrappedKey: string) {
+      const columns = getTableColumns(consents);
+      const set = Object.entries(row).filter(([, v]) => v !== undefined) as [keyof typeof columns, unknown][];
+      return db.run(sql`INSERT INTO consents (${sql.join(set.map(([k]) => sql.identifier(columns[k].name)), sql`, `)})
+        SELECT ${sql.join(set.map(([k, v]) => sql.param(v, columns[k])), sql`, `)}
+        WHERE EXISTS (SELECT 1 FROM subjects WHERE id = ${subjectId} AND wrapped_key = ${wrappedKey})`);
+    },
     /**
      * Compare-and-set: applies `set` only while the consent is in one of `from`. Statements batched after it
      * use `changed(id, opId)` as their guard, so they write only if this change happened.

@@ -155,11 +155,12 @@ export function subjectsRepo(store: Store) {
     insert(row: typeof subjects.$inferInsert) {
       return preparedInsert(store, subjects, row);
     },
+    /** A subject erased earlier, back with a new key: only while it is still erased (two revivals: one key wins). */
     revive(row: SubjectRow) {
       return db
         .update(subjects)
         .set({ phoneCiphertext: row.phoneCiphertext, wrappedKey: row.wrappedKey, masked: row.masked, country: row.country, erasedAt: null })
-        .where(eq(subjects.id, row.id));
+        .where(and(eq(subjects.id, row.id), isNull(subjects.wrappedKey)));
     },
     /** Erasure: the key, the ciphertext and the masked form go; the blind index stays for the suppression list. */
     erase(id: string, now: number) {

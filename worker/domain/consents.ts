@@ -105,6 +105,8 @@ async function requestOnce(
   // The subject, its pending consent and its recent confirmation messages, in one read.
   const view = await ctx.subjects.forRequest(site.id, phoneIndex, numberWindowStart(ctx));
   let subject = view?.subject ?? null;
+  // Reviving an erased subject races other revivals: its consent is written only if this revival's key won.
+  const revived = Boolean(subject && !subject.wrappedKey);
   if (!subject || !subject.wrappedKey) {
     const id = subject?.id ?? newId(ctx.random);
     const wrappedKey = await ctx.sealer.newSubjectKey(id);
@@ -151,31 +153,30 @@ async function requestOnce(
       ctx.consents.transition(pending.id, ['pending'], { confirmTokenHash: tokenHash, expiresAt, updatedAt: now, lastOpId: opId }),
     );
   } else {
-    statements.push(
-      ctx.consents.insert({
-        id: consentId,
-        siteId: site.id,
-        subjectId: subject.id,
-        status: 'pending',
-        locale: req.locale,
-        policyVersion: req.policyVersion,
-        policySha256,
-        textSha256: req.textSha256,
-        collectionMethod: req.method,
-        // Data minimisation: the page without its query or fragment, the browser family, the address's prefix.
-        pageUrl: pageOriginAndPath(req.pageUrl),
-        ipPrefix: truncateIp(req.ip),
-        userAgent: browserFamily(req.userAgent),
-        confirmTokenHash: tokenHash,
-        // Never disclosed: the real unsubscribe token is made at confirmation. Until then 32 random bytes stand in
-        // for its hash (no token hashes to them that anyone holds; no hashing needed to say so).
-        unsubscribeTokenHash: toHex(ctx.random(32)),
-        requestedAt: now,
-        expiresAt,
-        updatedAt: now,
-        lastOpId: opId,
-      }),
-    );
+    const row: Parameters<typeof ctx.consents.insert>[0] = {
+      id: consentId,
+      siteId: site.id,
+      subjectId: subject.id,
+      status: 'pending',
+      locale: req.locale,
+      policyVersion: req.policyVersion,
+      policySha256,
+      textSha256: req.textSha256,
+      collectionMethod: req.method,
+      // Data minimisation: the page without its query or fragment, the browser family, the address's prefix.
+      pageUrl: pageOriginAndPath(req.pageUrl),
+      ipPrefix: truncateIp(req.ip),
+      userAgent: browserFamily(req.userAgent),
+      confirmTokenHash: tokenHash,
+      // Never disclosed: the real unsubscribe token is made at confirmation. Until then 32 random bytes stand in
+      // for its hash (no token hashes to them that anyone holds; no hashing needed to say so).
+      unsubscribeTokenHash: toHex(ctx.random(32)),
+      requestedAt: now,
+      expiresAt,
+      updatedAt: now,
+      lastOpId: opId,
+    };
+    statements.push(revived ? ctx.consents.insertIfSubjectKey(row, subject.id, subject.wrappedKey!) : ctx.consents.insert(row));
   }
   statements.push(...ctx.events.append(event, guard));
   const body = systemMessage('confirm-request', req.locale, {
@@ -201,9 +202,10 @@ async function requestOnce(
   );
   // A new consent has a fresh id: nothing can have raced it. A resent one may have changed meanwhile: it is read
   // back in the same round trip.
-  if (pending) statements.push(ctx.consents.row(consentId));
+  const readBack = Boolean(pending) || revived;
+  if (readBack) statements.push(ctx.consents.row(consentId));
   const results = await ctx.store.batch(statements as [Statement, ...Statement[]]);
-  const after = pending ? ((results.at(-1) as ConsentRow[])[0] ?? null) : { lastOpId: opId };
+  const after = readBack ? ((results.at(-1) as ConsentRow[])[0] ?? null) : { lastOpId: opId };
   if (!after || after.lastOpId !== opId) {
     // The pending consent changed under us (confirmed, withdrawn or expired): start over as a new request.
     throw new Error('consent changed concurrently');
