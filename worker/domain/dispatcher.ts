@@ -124,7 +124,9 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       // have the message (recording its answer failed) makes it unknown: the next attempt asks before resending.
       ctx.logger.error('dispatch error', { ...log, error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
       const reason = error instanceof Error ? error.name : 'error';
-      held(await ctx.outbox.retryLater(row.id, token, ctx.clock() + wait, reason, row.outcomeUnknown || attempted), 'retried');
+      // An error that never goes away (a body that no longer opens) must not keep the message queued for good.
+      if (row.attempts >= maxAttempts) held(await ctx.outbox.finish(row.id, token, 'failed', reason), 'failed');
+      else held(await ctx.outbox.retryLater(row.id, token, ctx.clock() + wait, reason, row.outcomeUnknown || attempted), 'retried');
     }
   }
   return report;
