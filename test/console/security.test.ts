@@ -130,8 +130,12 @@ describe('sites', () => {
     h = await makeHarness();
     const otherKey = await otherSite();
     const c = await signIn(h);
-    const res = await c.post('/console/site', { site: 'other' });
-    expect(res.status).toBe(401);
+    // Signed in but not allowed: 403, and the same answer for a site that does not exist (no probing of site ids).
+    for (const site of ['other', 'no-such-site']) {
+      const res = await c.post('/console/site', { site });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { code: string }).code).toBe('forbidden');
+    }
     const overview = await (await c.get('/console/settings')).text();
     expect(overview).toContain('/v1/sites/demo/inbound/generic');
     expect(overview).not.toContain('/v1/sites/other/');

@@ -5,7 +5,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { newToken, sha256Hex } from '../crypto/tokens.ts';
 import { csrfTokenFor, signIn, signOut, switchSite } from '../domain/console-sessions.ts';
 import { loadSite } from '../domain/sites.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
 import type { AppContext, AppEnv } from '../http/context.ts';
 import { islandFile } from './assets.ts';
 import {
@@ -108,6 +108,8 @@ export function consoleRoutes() {
   });
 
   inside.post('/console/site', async (c) => {
+    // Refused before the site is looked up: a site key's session learns nothing about which other sites exist.
+    if (!c.var.session.admin) throw forbidden('Only the platform admin can switch sites.');
     const form = await formBody(c);
     const site = await loadSite(c.var.ctx, form.site ?? '');
     await switchSite(c.var.ctx, c.var.session, site.id);
