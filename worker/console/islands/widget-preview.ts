@@ -46,7 +46,19 @@ function renderLocale(locale: string) {
   host.dataset.locale = locale;
   host.dataset.yes = texts.yes;
   old.replaceWith(host);
-  void assent.mount(host, { site: seed.site, api: seed.api, locale, doc: { ...base, texts } });
+  void Promise.resolve(assent.mount(host, { site: seed.site, api: seed.api, locale, doc: { ...base, texts } })).then(() => inert(host));
+}
+
+/** A preview never submits: a consent sent from here would cite the saved texts, not the edited ones it shows. */
+function inert(host: HTMLElement) {
+  host.shadowRoot?.addEventListener(
+    'submit',
+    (event) => {
+      event.preventDefault();
+      event.stopPropagation(); // in the capture phase: the widget's own submit handler never runs
+    },
+    true,
+  );
 }
 
 function renderAll() {
