@@ -95,11 +95,14 @@ export function safeFetch(policy: OutboundPolicy, doFetch: typeof fetch = global
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const local = policy.allowLocal && isLocalCallback(raw, url);
     if (!isIpLiteral(host) && policy.resolve) {
+      // A name that does not exist is refused (for good); one that cannot be resolved right now (a DNS timeout, a
+      // resolver down: EAI_AGAIN and the like) is a network failure, retried with backoff like any other.
       let addresses: string[];
       try {
         addresses = await policy.resolve(host);
-      } catch {
-        throw new OutboundRefusedError(`${host} did not resolve.`);
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'ENOTFOUND') throw new OutboundRefusedError(`${host} did not resolve.`);
+        throw new TypeError(`${host} could not be resolved now.`, { cause: error });
       }
       if (addresses.length === 0) throw new OutboundRefusedError(`${host} did not resolve.`);
       const bad = addresses.find((a) => !(local ? isLoopbackAddress(a) : isPublicAddress(a)));
