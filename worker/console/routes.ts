@@ -84,11 +84,16 @@ export function consoleRoutes() {
     const t = consoleTexts(lang);
     const old = sessionToken(c);
     try {
-      const { token } = await signIn(c.var.ctx, {
+      const { token, session } = await signIn(c.var.ctx, {
         credential: form.key ?? '',
         adminToken: c.var.deps.adminToken,
         previous: old ? await sha256Hex(old) : null,
       });
+      if (!session.siteId) {
+        // The admin token on a server with no site yet: a session would open nothing and bounce back here silently.
+        await signOut(c.var.ctx, session);
+        return c.body(signInPage({ t, lang, csrf: await preSession(c), error: t.signIn.noSite }), 409, consoleHeaders);
+      }
       setSessionCookie(c, token);
       return c.redirect('/console', 303);
     } catch (error) {

@@ -16,6 +16,7 @@ export const en = {
     keyHint: 'It starts with ask_. It is checked, then only a session cookie is kept in this browser.',
     submit: 'Sign in',
     refused: 'This key does not open any site. Check it and try again.',
+    noSite: 'There is no site yet. Create one with POST /v1/sites (platform admin token), then sign in again.',
   },
   overview: {
     title: 'Overview',

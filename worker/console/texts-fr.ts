@@ -18,6 +18,7 @@ export const fr: ConsoleTexts = {
     keyHint: 'Elle commence par ask_. Elle est vérifiée, puis seul un cookie de session reste dans ce navigateur.',
     submit: 'Se connecter',
     refused: 'Cette clé n’ouvre aucun site. Vérifiez-la et réessayez.',
+    noSite: 'Il n’y a encore aucun site. Créez-en un avec POST /v1/sites (jeton d’administration), puis reconnectez-vous.',
   },
   overview: {
     title: 'Vue d’ensemble',
