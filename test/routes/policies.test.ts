@@ -34,6 +34,20 @@ describe('policy versions', () => {
     expect(html).toMatch(/Version 1/);
   });
 
+  it('revalidates a version\'s HTML page once its version list grew; its Markdown bytes stay a 304', async () => {
+    const page = await h.app.request('/p/demo/1?locale=en');
+    const md = await h.app.request('/p/demo/1?format=md&locale=en');
+    const [pageTag, mdTag] = [page.headers.get('etag')!, md.headers.get('etag')!];
+    expect(pageTag).toBeTruthy();
+    const before = await page.text();
+    expect((await h.app.request('/p/demo/1?locale=en', { headers: { 'if-none-match': pageTag } })).status).toBe(304);
+    expect((await h.app.request('/v1/sites/demo/policies', json({ summary: 'Same facts, new version.' }, auth))).status).toBe(201);
+    const again = await h.app.request('/p/demo/1?locale=en', { headers: { 'if-none-match': pageTag } });
+    expect(again.status).toBe(200);
+    expect(await again.text()).not.toBe(before);
+    expect((await h.app.request('/p/demo/1?format=md&locale=en', { headers: { 'if-none-match': mdTag } })).status).toBe(304);
+  });
+
   it('publishes v2 without touching v1, diffs them, and asks consents to be renewed on a material change', async () => {
     const res = await optIn(h);
     await h.flush();

@@ -41,8 +41,9 @@ function versionParam(raw: string): number {
 
 async function render(c: AppContext, site: Site, row: PolicyVersionRow, immutable: boolean) {
   const format = formatOf(c);
-  const etag = `"${row.sha256.slice(0, 32)}-${format}"`;
-  c.header('ETag', etag);
+  // The Markdown and JSON of a version never change: their tag is its hash. The HTML page also lists the versions
+  // and names the site, so conditional() tags it by its own bytes (a new version or a rename is not a 304).
+  if (format !== 'html') c.header('ETag', `"${row.sha256.slice(0, 32)}-${format}"`);
   c.header('Cache-Control', immutable ? IMMUTABLE : 'no-cache');
   if (format === 'md') return c.body(row.markdown, 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
   const meta = JSON.parse(row.meta) as PolicyMeta;
