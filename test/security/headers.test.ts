@@ -67,9 +67,16 @@ describe('Vary on every negotiated response', () => {
     });
     const to = published.status === 201 ? 2 : 1;
     const { textSha256 } = await widgetFor(h);
+    const pinned = new URL(((await (await h.app.request('/widget.json')).json()) as { src: string }).src).pathname;
     // One concrete URL per public GET route of the API description.
     urls = {
       '/widget.js': '/widget.js',
+      '/widget.json': '/widget.json',
+      '/widget-{hash}.js': pinned,
+      '/assets/proof-check.js': '/assets/proof-check.js',
+      '/openapi.json': '/openapi.json',
+      '/docs': '/docs',
+      '/console': '/console',
       '/v1/sites/{site}/widget': '/v1/sites/demo/widget',
       '/v1/sites/{site}/widget/texts/{sha256}': `/v1/sites/demo/widget/texts/${textSha256}`,
       '/s/{site}': '/s/demo',
