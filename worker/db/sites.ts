@@ -19,10 +19,10 @@ export function sitesRepo(store: Store) {
       await db.update(sites).set({ config, updatedAt: now }).where(eq(sites.id, id));
     },
     /** Rewrites a row only if it still holds `before` (a concurrent PUT wins); true when it did. */
-    async replaceConfigIf(id: string, before: string, config: string) {
+    async replaceConfigIf(id: string, before: string, config: string, now?: number) {
       const rows = await db
         .update(sites)
-        .set({ config })
+        .set(now === undefined ? { config } : { config, updatedAt: now })
         .where(and(eq(sites.id, id), eq(sites.config, before)))
         .returning({ id: sites.id });
       return rows.length > 0;

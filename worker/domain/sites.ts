@@ -1,5 +1,5 @@
 // Loading and saving site configurations; API keys (stored hashed).
-import { AppError, notFound } from '../errors.ts';
+import { AppError, conflict, notFound } from '../errors.ts';
 import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
 import { storeKey } from '../db/client.ts';
 import type { DomainContext } from './context.ts';
@@ -78,17 +78,23 @@ export async function replaceSiteConfig(
   input: unknown,
   options: { admin: boolean; prefix?: string } = { admin: false },
 ): Promise<SiteConfig> {
-  const config = parseSiteConfig(keepRedactedSecrets(input, site.config), options.prefix);
-  if (!options.admin && apiBaseUrlChanged(site.config.sms, config.sms)) {
+  // The stored row, not the cached copy (other processes cache a site for SITE_TTL_MS): a secret sent back redacted
+  // keeps the secret stored now, and the write is a compare-and-set on that row (a concurrent PUT wins, this one 409s).
+  const row = await ctx.sites.get(site.id);
+  if (!row) throw notFound(`No site "${site.id}".`);
+  const stored = storedConfigSchema.parse((await openConfig(ctx.sealer, row.id, row.config)).config) as SiteConfig;
+  const config = parseSiteConfig(keepRedactedSecrets(input, stored), options.prefix);
+  if (!options.admin && apiBaseUrlChanged(stored.sms, config.sms)) {
     throw new AppError('forbidden', 403, 'Only the platform admin may set or change sms.apiBaseUrl.', {
       errors: [{ path: [options.prefix, 'sms.apiBaseUrl'].filter(Boolean).join('.'), message: 'Only the platform admin may set or change this.' }],
     });
   }
   assertSmsUrls(config.sms, ctx.outbound, options.prefix); // a local callback also needs this server's permission
-  const switchErrors = providerSwitchErrors(site.config.sms, config.sms, await publishedFacts(ctx, site.id));
+  const switchErrors = providerSwitchErrors(stored.sms, config.sms, await publishedFacts(ctx, site.id));
   if (switchErrors.length > 0) throw configRefusal(switchErrors);
-  await ctx.sites.updateConfig(site.id, await sealConfig(ctx.sealer, site.id, config), ctx.clock());
+  const written = await ctx.sites.replaceConfigIf(site.id, row.config, await sealConfig(ctx.sealer, site.id, config), ctx.clock());
   forgetSite(ctx, site.id);
+  if (!written) throw conflict('The configuration was changed at the same time; reload it and try again.');
   return config;
 }
 
