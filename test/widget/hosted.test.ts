@@ -52,7 +52,7 @@ describe('renderHostedPage', () => {
     widget.texts.program = '</script><script>alert(1)</script>';
     const html = renderHostedPage({ ...base, widget, state: 'idle', nonce: 'n0nce' });
     expect(html).not.toContain('</script><script>alert(1)');
-    expect(html).toContain('\\u003c/script>');
+    expect(html).toContain('\\u003c/script\\u003e');
     expect(html.match(/nonce="n0nce"/g)?.length).toBe(4);
   });
 });

@@ -8,6 +8,7 @@ import { renderToString } from 'preact-render-to-string';
 import { OptIn } from '../../widget/components/opt-in.tsx';
 import { css } from '../../widget/styles.ts';
 import type { Phase, WidgetDocument, WidgetErrorCode } from '../../widget/types.ts';
+import { escapeHtml, htmlSafeJson } from './escape.ts';
 
 export type HostedState =
   | 'idle'
@@ -31,15 +32,6 @@ export interface HostedPageOptions {
 const PAGE_CSS =
   'body{margin:0;padding:24px 16px;background:#f4f4f5;color:#1a1a1a;font:16px/1.5 system-ui,sans-serif}' +
   'main{max-width:560px;margin:0 auto}h1{font-size:24px;margin:0 0 16px}';
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-// JSON inside <script> must not be able to close the element or open a comment.
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
 
 // The theme as custom properties on the host, as the embed sets them; a rule rather than a style attribute so a
 // strict CSP (nonce, no 'unsafe-inline') allows it. Values were filtered by widgetTheme().
@@ -77,7 +69,7 @@ export function renderHostedPage(options: HostedPageOptions): string {
     `<h1>${escapeHtml(t.regionLabel)}</h1>` +
     `<assent-optin site="${escapeHtml(site)}"><template shadowrootmode="open">` +
     `<style${nonce}>${css}${themeRule(widget)}</style><div>${body}</div></template>` +
-    `<script type="application/json"${nonce}>${scriptJson({ doc: widget, phase })}</script></assent-optin>` +
+    `<script type="application/json"${nonce}>${htmlSafeJson({ doc: widget, phase })}</script></assent-optin>` +
     `</main><script src="${escapeHtml(widgetScriptUrl)}" async${nonce}></script></body></html>`
   );
 }

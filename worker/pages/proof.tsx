@@ -2,6 +2,7 @@
 // checks run in the browser (islands/proof-check.ts), how to keep and verify the evidence, technical details folded.
 import type { ProofDocument } from '../domain/receipts.ts';
 import { page } from './layout.tsx';
+import { htmlSafeJson } from './escape.ts';
 import { fillIn, proofTexts, type ProofTexts } from './proof-texts.ts';
 
 const CSS = `
@@ -93,7 +94,7 @@ export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | n
   const subject = r.subject.phone ?? t.someone;
   const urls = options.urls;
   // What the island needs: where the evidence is, and the words for each check in this page's language.
-  const islandData = JSON.stringify({ evidence: urls.evidence, lang, verdict: t.verdict, checks: t.checkNames, running: t.verifyRunning, source: t.verifySource }).replace(/</g, '\\u003c');
+  const islandData = htmlSafeJson({ evidence: urls.evidence, lang, verdict: t.verdict, checks: t.checkNames, running: t.verifyRunning, source: t.verifySource });
   const command = `node verify.mjs --offline assent-proof-${r.consentId}.json`;
   const [step1, step2, step3] = t.keepSteps as [string, string, string];
   const [before1, after1] = step1.split('{verifier}') as [string, string];

@@ -2,11 +2,7 @@
 // bold and italics. Every character of the input is HTML-escaped; raw HTML is never passed through, and links
 // keep only http(s), mailto and same-site targets.
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+import { escapeHtml } from '../pages/escape.ts';
 
 const PUNCT = /[!-/:-@[-`{-~]/;
 
