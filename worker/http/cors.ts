@@ -51,7 +51,11 @@ export function applyCors(c: AppContext, site: Site, options: { write: boolean }
 
 export function preflight(c: AppContext, site: Site, methods: string): Response {
   c.header('Vary', 'Origin', { append: true });
-  if (!originOk(c, site) || !c.req.header('origin')) return c.body(null, 403);
+  if (!c.req.header('origin') || !originOk(c, site)) {
+    throw new AppError('origin_not_allowed', 403, 'This origin may not call this site from a browser.', {
+      errors: [{ path: 'Origin', message: c.req.header('origin') ? 'Not in the site\'s allowedOrigins.' : 'A preflight names its origin.' }],
+    });
+  }
   c.header('Access-Control-Allow-Origin', c.req.header('origin')!);
   c.header('Access-Control-Allow-Methods', methods);
   c.header('Access-Control-Allow-Headers', 'Content-Type');
