@@ -29,6 +29,7 @@ import { subscriberRoutes } from './subscribers.tsx';
 import { widgetTextRoutes } from './widget-texts.tsx';
 import { consoleHeaders } from './shell.tsx';
 import { consoleTexts } from './texts.ts';
+import { serveScript } from '../http/script.ts';
 
 const PRE_COOKIE = 'assent-console-pre';
 
@@ -48,11 +49,7 @@ export function consoleRoutes() {
   app.get('/console/assets/:file', (c) => {
     const island = islandFile(c.req.param('file'));
     if (!island) throw notFound('No such console asset.');
-    return c.body(island.code, 200, {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'Cache-Control': 'public, max-age=31536000, immutable',
-      'X-Content-Type-Options': 'nosniff',
-    });
+    return serveScript(c, island.code, { cacheControl: 'public, max-age=31536000, immutable' });
   });
 
   app.get('/console/lang/:lang', (c) => {

@@ -8,6 +8,7 @@ import { renderToString } from 'preact-render-to-string';
 import { OptIn } from '../../widget/components/opt-in.tsx';
 import { css } from '../../widget/styles.ts';
 import type { Phase, WidgetDocument, WidgetErrorCode } from '../../widget/types.ts';
+import { FORM_TOKEN_FIELD } from '../http/hosted-form-guard.ts';
 import { escapeHtml, htmlSafeJson } from './escape.ts';
 
 export type HostedState =
@@ -57,7 +58,7 @@ export function renderHostedPage(options: HostedPageOptions): string {
   // Last inside our own <form>, so it travels with the no-JavaScript post and shifts none of the nodes the widget
   // hydrates (with JavaScript, the widget posts JSON and the token is not needed).
   const body = options.formToken
-    ? form.replace('</form>', `<input type="hidden" name="formToken" value="${escapeHtml(options.formToken)}"></form>`)
+    ? form.replace('</form>', `<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${escapeHtml(options.formToken)}"></form>`)
     : form;
   const t = widget.texts;
   return (

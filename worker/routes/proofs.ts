@@ -14,21 +14,14 @@ import { clientIp, type AppEnv } from '../http/context.ts';
 import { conditional } from '../http/conditional.ts';
 import { readableAnywhere } from '../http/cors.ts';
 import { preferredType } from '../http/negotiate.ts';
+import { serveScript } from '../http/script.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { proofPage } from '../pages/proof.tsx';
 
 const PROOF_PAGE_CSP =
   "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/** Served behind conditional(): its ETag answers If-None-Match with a 304. */
-function script(c: Context<AppEnv>, file: { code: string; sha256hex: string }, cacheControl: string) {
-  return c.body(file.code, 200, {
-    ETag: `"${file.sha256hex.slice(0, 32)}"`,
-    'Cache-Control': cacheControl,
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Type': 'text/javascript; charset=utf-8',
-  });
-}
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 function wantsJson(c: Context<AppEnv>, format: string | undefined): boolean {
   if (format !== undefined && format !== 'json' && format !== 'html') throw validationErrorFor('format', 'Use json or html.');
@@ -80,9 +73,14 @@ export function proofRoutes() {
     });
   });
 
-  app.get('/verify.mjs', conditional(), (c) => script(c, verifierBundle, 'public, max-age=300'));
+  app.get('/verify.mjs', conditional(), (c) =>
+    serveScript(c, verifierBundle.code, { sha256hex: verifierBundle.sha256hex, cacheControl: 'public, max-age=300' }),
+  );
   app.get('/assets/proof-check.js', conditional(), (c) =>
-    script(c, proofIsland, c.req.query('v') === proofIsland.sha256hex.slice(0, 16) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    serveScript(c, proofIsland.code, {
+      sha256hex: proofIsland.sha256hex,
+      cacheControl: c.req.query('v') === proofIsland.sha256hex.slice(0, 16) ? IMMUTABLE : 'no-cache',
+    }),
   );
 
   app.post('/proofs/:id/match', async (c) => {

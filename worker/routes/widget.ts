@@ -13,8 +13,9 @@ import { preferredLanguage } from '../http/negotiate.ts';
 import { renderHostedPage, type HostedState } from '../pages/hosted.tsx';
 import { demoPage } from '../pages/demo.tsx';
 import { toBase64 } from '../crypto/encoding.ts';
-import { assertOwnForm, formTokenFor } from '../http/hosted-form-guard.ts';
+import { assertOwnForm, FORM_TOKEN_FIELD, formTokenFor } from '../http/hosted-form-guard.ts';
 import { conditional } from '../http/conditional.ts';
+import { serveScript } from '../http/script.ts';
 import { originOk, readableAnywhere } from '../http/cors.ts';
 import { consentBodySchema } from './schemas.ts';
 
@@ -43,15 +44,11 @@ const documentQuery = z.object({ locale: z.string().max(10).optional() });
 // The current build is stored once per process, best-effort: a database that cannot write still serves the script.
 const rememberCurrentBundle = (c: AppContext) => rememberBundle(c.var.ctx, widgetBundle);
 
+// Served behind conditional(): the pinned copy never changes, the current one may change with an upgrade.
 async function script(c: AppContext, bundle: { sha256: string; code: string }, immutable: boolean) {
   await rememberCurrentBundle(c);
-  const etag = `"${bundle.sha256.slice(0, 32)}"`;
-  c.header('ETag', etag);
-  c.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-  c.header('Cross-Origin-Resource-Policy', 'cross-origin');
-  // Lets a site's own performance monitoring see what the widget costs (bytes on the wire, timings).
-  c.header('Timing-Allow-Origin', '*');
-  return c.body(bundle.code, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+  const cacheControl = immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300';
+  return serveScript(c, bundle.code, { sha256hex: bundle.sha256, cacheControl, crossSite: true });
 }
 
 async function hostedPage(c: AppContext, site: Site, state: HostedState, locale: string | undefined, status: 200 | 202 | 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429 = 200) {
@@ -140,7 +137,7 @@ export function widgetRoutes() {
     // The hosted form is ours: a form on another site posting here (to make us text a number) is refused.
     const locale = widgetLocale(c, site, typeof raw.locale === 'string' ? raw.locale : c.req.query('locale'));
     try {
-      await assertOwnForm(c, site.id, raw.formToken);
+      await assertOwnForm(c, site.id, raw[FORM_TOKEN_FIELD]);
     } catch (error) {
       // A person (an older browser, a page left open for hours) gets the form again, with a fresh token.
       if (error instanceof AppError && error.code === 'cross_site_form') return hostedPage(c, site, { kind: 'error', code: error.code }, locale, 403);
