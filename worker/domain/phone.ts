@@ -19,8 +19,10 @@ export function normalisePhone(input: string, defaultCountry: string, field = 'p
     throw invalid('Enter a phone number with digits only, e.g. +33 6 12 34 56 78.');
   }
   const parsed = parsePhoneNumberFromString(trimmed, defaultCountry as CountryCode);
-  if (!parsed || !parsed.isValid()) throw invalid('This is not a valid phone number.');
-  const type = parsed.getType();
-  if (type !== undefined && !SMS_CAPABLE.has(type)) throw invalid('This number cannot receive text messages.');
+  // With the full ("max") metadata every country has type patterns, and isValid() is exactly getType() !==
+  // undefined (libphonenumber-js isValid.js): one type match instead of the same matching done twice.
+  const type = parsed?.getType();
+  if (!parsed || type === undefined) throw invalid('This is not a valid phone number.');
+  if (!SMS_CAPABLE.has(type)) throw invalid('This number cannot receive text messages.');
   return { e164: parsed.number, country: parsed.country ?? defaultCountry, callingCode: parsed.countryCallingCode };
 }
