@@ -8,13 +8,13 @@ import { loadSite, type Site } from '../domain/sites.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext, AppEnv } from '../http/context.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
+import { isThisServer } from '../http/origins.ts';
 import { timingSafeEqual } from '../crypto/tokens.ts';
 import { consoleTexts, type ConsoleTexts } from './texts.ts';
 
 export interface ConsoleEnv {
   Variables: AppEnv['Variables'] & { session: ConsoleSession; site: Site; lang: 'en' | 'fr'; t: ConsoleTexts };
 }
-export type ConsoleContext = AppContext & { var: ConsoleEnv['Variables'] };
 
 const production = (c: AppContext) => c.var.deps.mode === 'production';
 /** `__Host-` pins the cookie to this host, path / and Secure; plain http in dev cannot carry it. */
@@ -48,8 +48,7 @@ export function consoleLang(c: AppContext): 'en' | 'fr' {
 export function assertSameOrigin(c: AppContext): void {
   const site = c.req.header('sec-fetch-site');
   const origin = c.req.header('origin');
-  const ours = [new URL(c.var.ctx.publicUrl).origin, new URL(c.req.url).origin];
-  const crossSite = (site !== undefined && site !== 'same-origin' && site !== 'none') || (origin !== undefined && !ours.includes(origin));
+  const crossSite = (site !== undefined && site !== 'same-origin' && site !== 'none') || (origin !== undefined && !isThisServer(c, origin));
   if (crossSite) {
     throw new AppError('csrf_refused', 403, 'This form can only be sent from the console itself.', {
       errors: [{ path: origin !== undefined ? 'Origin' : 'Sec-Fetch-Site', message: 'Not this server.' }],

@@ -4,7 +4,8 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { refusedOrigins } from '../domain/console-stats.ts';
-import { REDACTED, originAllowed } from '../domain/site-config.ts';
+import { REDACTED } from '../domain/site-config.ts';
+import { siteAllowsOrigin } from '../http/origins.ts';
 import { issueKey, listKeys, replaceSiteConfig, revokeKey } from '../domain/sites.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { widgetBundle } from '../generated/widget.ts';
@@ -251,8 +252,7 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
   app.post('/console/settings/test-origin', async (c) => {
     const form = await formBody(c);
     const origin = (form.origin ?? '').trim().replace(/\/+$/, '').slice(0, 200);
-    const ours = new URL(c.var.ctx.publicUrl).origin;
-    return render(c, { tested: { origin, allowed: origin === ours || originAllowed(origin, c.var.site.config.allowedOrigins) } });
+    return render(c, { tested: { origin, allowed: siteAllowsOrigin(c, c.var.site, origin) } });
   });
 
   app.post('/console/settings/provider', async (c) => {

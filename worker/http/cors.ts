@@ -4,10 +4,10 @@
 // before any work, and refusals are noted for the console.
 import { cors } from 'hono/cors';
 import type { AppContext } from './context.ts';
-import { originAllowed } from '../domain/site-config.ts';
 import type { Site } from '../domain/sites.ts';
 import { AppError } from '../errors.ts';
 import { noteRefusedOrigin } from '../domain/console-stats.ts';
+import { siteAllowsOrigin } from './origins.ts';
 
 /**
  * Public documents any page may read (proofs, keys, the log, policies, the widget and its texts): hono/cors with
@@ -27,7 +27,7 @@ function recordRefusedOrigin(c: AppContext, siteId: string, origin: string): voi
 export function originOk(c: AppContext, site: Site): boolean {
   const origin = c.req.header('origin');
   if (!origin) return true; // not a cross-origin browser request (server to server, or same-origin GET)
-  const ok = origin === new URL(c.var.ctx.publicUrl).origin || originAllowed(origin, site.config.allowedOrigins);
+  const ok = siteAllowsOrigin(c, site, origin);
   if (!ok) recordRefusedOrigin(c, site.id, origin); // the console lists origins refused lately
   return ok;
 }

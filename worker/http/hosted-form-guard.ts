@@ -6,6 +6,7 @@ import { signFormToken, verifyFormToken } from '../crypto/form-token.ts';
 import { newId } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
+import { namesForeignOrigin } from './origins.ts';
 
 /** Long enough to fill the form at leisure; a stale page is simply reloaded. */
 export const FORM_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
@@ -39,7 +40,7 @@ const refused = (path: string, message: string) =>
  */
 export async function assertOwnForm(c: AppContext, site: string, token: unknown): Promise<void> {
   const origin = c.req.header('origin');
-  if (origin && origin !== 'null' && origin !== new URL(c.var.ctx.publicUrl).origin) throw refused('Origin', 'Not this server.');
+  if (namesForeignOrigin(c)) throw refused('Origin', 'Not this server.');
   const fetchSite = c.req.header('sec-fetch-site');
   if (fetchSite !== undefined) {
     if (fetchSite !== 'same-origin') throw refused('Sec-Fetch-Site', `Sent from ${fetchSite.slice(0, 20)}, not from this page.`);

@@ -8,6 +8,7 @@ import { byLinkToken, confirmLinkStatus, eraseOwnNumber, ownView, withdrawOwn } 
 import type { ConsentRow } from '../db/consents.ts';
 import type { Site } from '../domain/sites.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
+import { namesForeignOrigin } from '../http/origins.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { PAGE_LOCALES } from '../pages/texts.ts';
 
@@ -75,9 +76,8 @@ export function linkRoutes() {
     const { consent } = found;
     const form = new URLSearchParams(await c.req.text());
     // Erasure cannot be undone: only from our own page (the token already keeps other sites out; this is belt and braces).
-    const origin = c.req.header('origin');
     if (form.get('action') === 'erase') {
-      if (origin && origin !== 'null' && origin !== new URL(c.var.ctx.publicUrl).origin) {
+      if (namesForeignOrigin(c)) {
         return html(c, await ownPage(c, found, 'foreign-form'), 403);
       }
       await eraseOwnNumber(c.var.ctx, consent);
