@@ -20,7 +20,6 @@ export type EventType =
   | 'withdrawn'
   | 'expired'
   | 'erased'
-  | 'superseded'
   | 'policy-published';
 
 export async function newEvent(

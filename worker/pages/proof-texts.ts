@@ -37,7 +37,6 @@ const en = {
     withdrawn: 'Consent withdrawn',
     expired: 'Request expired without confirmation',
     erased: 'Phone number erased',
-    superseded: 'Replaced by a newer consent',
   } as Record<string, string>,
   method: {
     widget: 'in the form on the website',
@@ -144,7 +143,6 @@ const fr: ProofTexts = {
     withdrawn: 'Consentement retiré',
     expired: 'Demande expirée sans confirmation',
     erased: 'Numéro effacé',
-    superseded: 'Remplacé par un consentement plus récent',
   },
   method: {
     widget: 'dans le formulaire du site',
