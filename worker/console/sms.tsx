@@ -2,9 +2,8 @@
 // the opt-out mention every message carries shown, and in development a test send to a number.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { newId } from '../crypto/tokens.ts';
 import { preview } from '../domain/messages.ts';
-import { normalisePhone } from '../domain/phone.ts';
+import { sendTestSms } from '../domain/test-sms.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { optOutMention } from '../sms/template.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
@@ -97,10 +96,8 @@ export function smsRoutes(app: Hono<ConsoleEnv>) {
     const draft = { template: (form.template ?? '').slice(0, 1600), locale };
     if (c.var.deps.mode !== 'dev') return render(c, { draft, errors: [{ path: 'to', message: c.var.t.sms.devOnly }], status: 422 });
     try {
-      if (!draft.template.trim()) throw new AppError('validation_failed', 422, 'Empty.', { errors: [{ path: 'template', message: 'Write a message.' }] });
-      const phone = normalisePhone(form.to ?? '', site.config.defaultCountry, 'to');
-      const message = preview(site, { template: draft.template, variables: {} }, locale);
-      const result = await c.var.deps.providerFor(site, c.var.ctx).send({ id: newId(c.var.ctx.random), to: phone.e164, body: message.text });
+      const provider = c.var.deps.providerFor(site, c.var.ctx);
+      const result = await sendTestSms(c.var.ctx, provider, site, { to: form.to ?? '', ...draft });
       if (!result.ok) return render(c, { draft, errors: [{ path: 'to', message: result.reason }], status: 422 });
     } catch (error) {
       if (error instanceof AppError && error.status === 422) return render(c, { draft, errors: error.errors ?? [], status: 422 });
