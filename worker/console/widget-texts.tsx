@@ -2,12 +2,10 @@
 // window.Assent.mount, fed the edited texts), and the equal-choice rule checked as you type and on save.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import enTexts from '../../templates/widget/en.json' with { type: 'json' };
-import frTexts from '../../templates/widget/fr.json' with { type: 'json' };
-import { EDITABLE_WIDGET_TEXTS, equalChoice, widgetOverrides, type EditableWidgetText } from '../domain/console-widget.ts';
+import { EDITABLE_WIDGET_TEXTS, equalChoice, type EditableWidgetText } from '../domain/console-widget.ts';
 import { latestPolicyNumber } from '../domain/policy-versions.ts';
 import { replaceSiteConfig } from '../domain/sites.ts';
-import { widgetDocument } from '../domain/widget-texts.ts';
+import { mergeEditedTexts, unequalChoiceLocales, widgetDocument, widgetTemplate, type EditedWidgetTexts } from '../domain/widget-texts.ts';
 import type { FieldError } from '../errors.ts';
 import { AppError } from '../errors.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
@@ -16,9 +14,7 @@ import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 import { fill } from './texts.ts';
 
-const DEFAULTS: Record<string, Record<string, unknown>> = { en: enTexts, fr: frTexts };
-const defaultsFor = (locale: string) => DEFAULTS[locale] ?? DEFAULTS[locale.slice(0, 2)] ?? enTexts;
-type Edited = Record<string, Partial<Record<EditableWidgetText, string>>>;
+type Edited = EditedWidgetTexts;
 interface Program {
   name: string;
   helpContact: string;
@@ -44,7 +40,7 @@ async function render(c: Context<ConsoleEnv>, options: { edited?: Edited; progra
   const version = await latestPolicyNumber(c.var.ctx, site.id);
   const stored = (config.widget?.texts ?? {}) as Edited;
   const values = (locale: string, key: EditableWidgetText) =>
-    options.edited?.[locale]?.[key] ?? stored[locale]?.[key] ?? String(defaultsFor(locale)[key] ?? '');
+    options.edited?.[locale]?.[key] ?? stored[locale]?.[key] ?? String(widgetTemplate(config, locale)[key] ?? '');
   const docs = Object.fromEntries(
     await Promise.all(
       config.locales.map(async (locale) => [
@@ -136,22 +132,10 @@ export function widgetTextRoutes(app: Hono<ConsoleEnv>) {
     for (const locale of site.config.locales) {
       edited[locale] = Object.fromEntries(EDITABLE_WIDGET_TEXTS.map((key) => [key, (form[`t.${locale}.${key}`] ?? '').slice(0, 500)]));
     }
-    const errors: FieldError[] = [];
-    for (const locale of site.config.locales) {
-      const yes = edited[locale]!.yes || String(defaultsFor(locale).yes);
-      const no = edited[locale]!.no || String(defaultsFor(locale).no);
-      const check = equalChoice(yes, no);
-      if (!check.ok) errors.push({ path: `widget.texts.${locale}.yes`, message: c.var.t.widget.equalBad });
-    }
+    const errors: FieldError[] = unequalChoiceLocales(site.config, edited).map((locale) => ({ path: `widget.texts.${locale}.yes`, message: c.var.t.widget.equalBad }));
     const program = programFrom(form, site.config.locales, site.config.program);
     if (errors.length) return render(c, { edited, program, errors, status: 422 });
-    const stored = (site.config.widget?.texts ?? {}) as Record<string, Record<string, unknown>>;
-    const texts = Object.fromEntries(
-      site.config.locales.map((locale) => {
-        const kept = Object.fromEntries(Object.entries(stored[locale] ?? {}).filter(([k]) => !(EDITABLE_WIDGET_TEXTS as readonly string[]).includes(k)));
-        return [locale, { ...kept, ...widgetOverrides(edited[locale]!, defaultsFor(locale)) }];
-      }),
-    );
+    const texts = mergeEditedTexts(site.config, edited);
     try {
       await replaceSiteConfig(c.var.ctx, site, { ...site.config, program: { ...site.config.program, ...program }, widget: { ...site.config.widget, texts } });
     } catch (error) {

@@ -5,6 +5,7 @@ import { canonicalize } from '../crypto/jcs.ts';
 import en from '../../templates/widget/en.json' with { type: 'json' };
 import fr from '../../templates/widget/fr.json' with { type: 'json' };
 import { sha256Hex } from '../crypto/tokens.ts';
+import { EDITABLE_WIDGET_TEXTS, equalChoice, widgetOverrides, type EditableWidgetText } from './console-widget.ts';
 
 /** Problem codes the widget knows how to explain; anything else is shown as `generic`. */
 export const WIDGET_ERROR_CODES = [
@@ -95,9 +96,39 @@ export function widgetTheme(theme: Record<string, unknown> | undefined): Record<
 }
 
 type TemplateTexts = Omit<WidgetTexts, 'program' | 'description' | 'frequency'>;
+/** Per locale, the texts edited in the console's widget form. */
+export type EditedWidgetTexts = Record<string, Partial<Record<EditableWidgetText, string>>>;
 
 // A locale is one JSON file in templates/widget/ plus its line here (static imports keep Workers bundling simple).
 const TEMPLATES: Record<string, TemplateTexts> = { en, fr };
+
+/** The shipped texts a locale starts from (the site's default locale's where none ships for it), before overrides. */
+export function widgetTemplate(config: Pick<WidgetSiteConfig, 'defaultLocale'>, locale: string): TemplateTexts {
+  return TEMPLATES[locale] ?? TEMPLATES[config.defaultLocale] ?? en;
+}
+
+/** The console's widget form: the locales whose edited yes/no (an empty one falls back to the default) break the equal-choice rule. */
+export function unequalChoiceLocales(config: Pick<WidgetSiteConfig, 'locales' | 'defaultLocale'>, edited: EditedWidgetTexts): string[] {
+  return config.locales.filter((locale) => {
+    const base = widgetTemplate(config, locale);
+    return !equalChoice(edited[locale]?.yes || base.yes, edited[locale]?.no || base.no).ok;
+  });
+}
+
+/**
+ * The overrides to store after a console edit: per locale, the stored overrides of texts the form does not edit are
+ * kept, and the edited ones are stored only where they differ from the shipped text (see widgetOverrides).
+ */
+export function mergeEditedTexts(config: WidgetSiteConfig, edited: EditedWidgetTexts): Record<string, Record<string, unknown>> {
+  const stored = (config.widget?.texts ?? {}) as Record<string, Record<string, unknown>>;
+  const editable: readonly string[] = EDITABLE_WIDGET_TEXTS;
+  return Object.fromEntries(
+    config.locales.map((locale) => {
+      const kept = Object.fromEntries(Object.entries(stored[locale] ?? {}).filter(([k]) => !editable.includes(k)));
+      return [locale, { ...kept, ...widgetOverrides(edited[locale] ?? {}, widgetTemplate(config, locale) as unknown as Record<string, unknown>) }];
+    }),
+  );
+}
 
 export function resolveLocale(config: Pick<WidgetSiteConfig, 'locales' | 'defaultLocale'>, wanted?: string | null): string {
   if (wanted) {
@@ -120,7 +151,7 @@ export async function widgetTexts(options: {
 }): Promise<{ locale: string; texts: WidgetTexts; textSha256: string }> {
   const { config, policyVersion } = options;
   const locale = resolveLocale(config, options.locale);
-  const base = TEMPLATES[locale] ?? TEMPLATES[config.defaultLocale] ?? en;
+  const base = widgetTemplate(config, locale);
   const override = config.widget?.texts?.[locale] ?? {};
   const pick = (map: Record<string, string>) => map[locale] ?? map[config.defaultLocale] ?? Object.values(map)[0] ?? '';
   const merged: WidgetTexts = {
