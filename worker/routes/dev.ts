@@ -2,15 +2,13 @@
 // pages/dev-outbox.tsx), and its reply box posts a correctly signed inbound message here, so OUI/STOP can be tried
 // without a provider. 404 in production.
 import { Hono } from 'hono';
-import { newId } from '../crypto/tokens.ts';
 import { siteOfMessage } from '../domain/delivery.ts';
-import { loadSite, replaceSiteConfig } from '../domain/sites.ts';
+import { signedDevReply } from '../domain/dev-reply.ts';
 import { notFound } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
 import { preferredType } from '../http/negotiate.ts';
 import { assertSameOrigin, formBody } from '../console/http.ts';
 import { outboxPage } from '../pages/dev-outbox.tsx';
-import { formatWebhookSecret, signWebhook } from '../sms/signatures.ts';
 
 export function devRoutes(options: { self?: (request: Request) => Response | Promise<Response> } = {}) {
   const app = new Hono<AppEnv>();
@@ -37,21 +35,14 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
   });
 
   /**
-   * The reply box: signs `{from, body, messageId}` with the site's inbound secret (Standard Webhooks, as a provider
-   * would) and sends it through the app to POST /v1/sites/{site}/inbound/generic. A dev site without an inbound
-   * secret gets one generated and saved first.
+   * The reply box: a reply signed as a provider would (domain/dev-reply.ts), sent through the app to
+   * POST /v1/sites/{site}/inbound/generic.
    */
   app.post('/dev/outbox/reply', async (c) => {
     assertSameOrigin(c);
     const form = await formBody(c);
-    let site = await loadSite(c.var.ctx, form.site ?? 'demo');
-    if (!site.config.inboundSecret) {
-      await replaceSiteConfig(c.var.ctx, site, { ...site.config, inboundSecret: formatWebhookSecret(c.var.ctx.random(32)) });
-      site = await loadSite(c.var.ctx, site.id);
-    }
-    const body = JSON.stringify({ from: (form.from ?? '').slice(0, 40), body: (form.body ?? '').slice(0, 2000), messageId: `dev-${newId(c.var.ctx.random)}` });
-    const headers = await signWebhook({ secret: site.config.inboundSecret!, id: `msg_${newId(c.var.ctx.random)}`, timestamp: c.var.ctx.clock() / 1000, body });
-    const url = new URL(`/v1/sites/${encodeURIComponent(site.id)}/inbound/generic`, c.req.url);
+    const { siteId, body, headers } = await signedDevReply(c.var.ctx, form.site ?? 'demo', { from: form.from ?? '', body: form.body ?? '' });
+    const url = new URL(`/v1/sites/${encodeURIComponent(siteId)}/inbound/generic`, c.req.url);
     const request = new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     const res = options.self ? await options.self(request) : new Response(null, { status: 501 });
     const answer = res.ok ? ((await res.json()) as { action?: string }).action ?? 'none' : `error ${res.status}`;
