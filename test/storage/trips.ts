@@ -1,7 +1,7 @@
 // The round-trip budgets of the hot routes, and reading a response's count from Server-Timing.
 
 /** Database round trips a request may make (a batch is one); `backgroundPerOptIn`: the jobs' work per opt-in. */
-export const BUDGETS = { consent: 3, confirm: 3, gate: 1, proof: 2, widget: 1, widgetCached: 0, backgroundPerOptIn: 4 } as const;
+export const BUDGETS = { consent: 2, confirm: 3, gate: 1, proof: 2, widget: 1, widgetCached: 0, backgroundPerOptIn: 4 } as const;
 
 /** Round trips a response reports: `Server-Timing: db;dur=…;desc="<n>"`. */
 export function tripsOf(res: Response): number {

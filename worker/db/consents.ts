@@ -1,7 +1,7 @@
 // Consents: lookups by token hash and subject, compare-and-set state changes, expiry scans.
-import { and, asc, desc, eq, getTableColumns, gt, is, lt, SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, is, lt, SQL, sql } from 'drizzle-orm';
 import type { Db, Store } from './client.ts';
-import { bind, exec, preparedFor, preparedInsert } from './prepared.ts';
+import { bind, exec, insertWhere, preparedFor, preparedInsert } from './prepared.ts';
 import { consents, subjects } from './schema.ts';
 
 export type ConsentRow = typeof consents.$inferSelect;
@@ -61,17 +61,15 @@ export function consentsRepo(store: Store) {
         .where(and(eq(consents.siteId, siteId), status ? eq(consents.status, status) : undefined, gt(consents.id, afterId)))
         .orderBy(asc(consents.id))
         .limit(limit),
-    insert: (row: typeof consents.$inferInsert) => preparedInsert(store, consents, row),
+    /** `guard`: written only while it holds (e.g. the rate limits counted in the same batch). */
+    insert: (row: typeof consents.$inferInsert, guard?: SQL) =>
+      guard ? insertWhere(store, consents, row, guard) : preparedInsert(store, consents, row),
     /**
      * `insert`, written only while the subject holds `wrappedKey`: a revived subject's new key, which a concurrent
      * revival may have won (its statements guarded by `changed` then write nothing either).
      */
-    insertIfSubjectKey(row: typeof consents.$inferInsert, subjectId: string, wrappedKey: string) {
-      const columns = getTableColumns(consents);
-      const set = Object.entries(row).filter(([, v]) => v !== undefined) as [keyof typeof columns, unknown][];
-      return db.run(sql`INSERT INTO consents (${sql.join(set.map(([k]) => sql.identifier(columns[k].name)), sql`, `)})
-        SELECT ${sql.join(set.map(([k, v]) => sql.param(v, columns[k])), sql`, `)}
-        WHERE EXISTS (SELECT 1 FROM subjects WHERE id = ${subjectId} AND wrapped_key = ${wrappedKey})`);
+    insertIfSubjectKey(row: typeof consents.$inferInsert, subjectId: string, wrappedKey: string, guard?: SQL) {
+      return insertWhere(store, consents, row, and(sql`EXISTS (SELECT 1 FROM subjects WHERE id = ${subjectId} AND wrapped_key = ${wrappedKey})`, guard)!);
     },
     /**
      * Compare-and-set: applies `set` only while the consent is in one of `from`. Statements batched after it

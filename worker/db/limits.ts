@@ -1,5 +1,5 @@
 // Fixed-window counters for rate limits; one upsert per counter, several in one batch.
-import { lt, sql } from 'drizzle-orm';
+import { lt, sql, type SQL } from 'drizzle-orm';
 import type { Db, Statement, Store } from './client.ts';
 import { bind, preparedFor } from './prepared.ts';
 import { rateCounters } from './schema.ts';
@@ -14,16 +14,29 @@ const hot = (db: Db) => ({
     .prepare(),
 });
 
+/** The new counts in the results of `hits` statements, in order. */
+const countsOf = (results: unknown[]) => (results as { count: number }[][]).map((rows) => rows[0]?.count ?? 0);
+
 export function limitsRepo(store: Store) {
   const { db } = store;
+  /** One statement per counter, adding 1 and returning its new count (to put first in a caller's batch). */
+  const hits = (counters: { key: string; expiresAt: number }[]): Statement[] => {
+    const { hit } = preparedFor(store, hot);
+    return counters.map((c) => bind(store, hit, { key: c.key, expiresAt: c.expiresAt }));
+  };
   return {
     /** Adds 1 to each counter and returns the new counts, in order. */
     async hit(counters: { key: string; expiresAt: number }[]): Promise<number[]> {
-      const { hit } = preparedFor(store, hot);
-      const statements = counters.map((c) => bind(store, hit, { key: c.key, expiresAt: c.expiresAt }));
-      const results = (await store.batch(statements as unknown as [Statement, ...Statement[]])) as { count: number }[][];
-      return results.map((rows) => rows[0]?.count ?? 0);
+      return countsOf(await store.batch(hits(counters) as [Statement, ...Statement[]]));
     },
+    hits,
+    countsOf,
+    /** Holds while every counter is at most its limit: a guard for writes batched after their `hits`. */
+    within: (counters: { key: string; limit: number }[]): SQL =>
+      sql.join(
+        counters.map((c) => sql`COALESCE((SELECT count FROM rate_counters WHERE key = ${c.key}), 0) <= ${c.limit}`),
+        sql` AND `,
+      ),
     async peek(key: string): Promise<number> {
       const rows = await db.select({ count: rateCounters.count }).from(rateCounters).where(sql`${rateCounters.key} = ${key}`);
       return rows[0]?.count ?? 0;

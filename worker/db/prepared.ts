@@ -2,7 +2,7 @@
 // prepared once per database (shared by every view of a store), then run with values per call: no query building
 // on the hot paths. Works on every driver (libSQL file or remote, D1): drizzle prepares per driver. A prepared
 // query runs on its own (counted as one round trip of the request's view) or goes into a batch through `bind`.
-import { fillPlaceholders, is, SQL, sql } from 'drizzle-orm';
+import { fillPlaceholders, getTableColumns, is, SQL, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db, Statement, Store } from './client.ts';
 import { storeKey } from './client.ts';
@@ -94,4 +94,12 @@ export function preparedInsert<T extends SQLiteTable>(store: Store, table: T, ro
     shapes.set(shape, statement);
   }
   return bind(store, statement, values);
+}
+
+/** `INSERT … SELECT <row> WHERE <condition>`: the row is written only while `condition` holds (a batch guard). */
+export function insertWhere<T extends SQLiteTable>(store: Store, table: T, row: T['$inferInsert'], condition: SQL): Statement {
+  const columns = getTableColumns(table);
+  const set = Object.entries(row as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  return store.db.run(sql`INSERT INTO ${table} (${sql.join(set.map(([k]) => sql.identifier(columns[k]!.name)), sql`, `)})
+    SELECT ${sql.join(set.map(([k, v]) => sql.param(v, columns[k])), sql`, `)} WHERE ${condition}`) as unknown as Statement;
 }

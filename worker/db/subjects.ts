@@ -2,7 +2,7 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Store } from './client.ts';
 import { changedOf } from './consents.ts';
-import { bind, exec, preparedFor, preparedInsert } from './prepared.ts';
+import { bind, exec, insertWhere, preparedFor, preparedInsert } from './prepared.ts';
 import { consents, subjects, suppressions } from './schema.ts';
 
 export type SubjectRow = typeof subjects.$inferSelect;
@@ -152,15 +152,16 @@ export function subjectsRepo(store: Store) {
     async byId(id: string): Promise<SubjectRow | null> {
       return (await exec(store, () => prepared().byId.all({ id })))[0] ?? null;
     },
-    insert(row: typeof subjects.$inferInsert) {
-      return preparedInsert(store, subjects, row);
+    /** `guard`: written only while it holds (e.g. the rate limits counted in the same batch). */
+    insert(row: typeof subjects.$inferInsert, guard?: SQL) {
+      return guard ? insertWhere(store, subjects, row, guard) : preparedInsert(store, subjects, row);
     },
     /** A subject erased earlier, back with a new key: only while it is still erased (two revivals: one key wins). */
-    revive(row: SubjectRow) {
+    revive(row: SubjectRow, guard?: SQL) {
       return db
         .update(subjects)
         .set({ phoneCiphertext: row.phoneCiphertext, wrappedKey: row.wrappedKey, masked: row.masked, country: row.country, erasedAt: null })
-        .where(and(eq(subjects.id, row.id), isNull(subjects.wrappedKey)));
+        .where(and(eq(subjects.id, row.id), isNull(subjects.wrappedKey), guard));
     },
     /** Erasure: the key, the ciphertext and the masked form go; the blind index stays for the suppression list. */
     erase(id: string, now: number) {

@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import type { ConsentRequest } from './consent-request.ts';
 import type { DomainContext } from './context.ts';
 import { limitPrefix } from './client-info.ts';
-import { enforceLimits, limitUsage } from './limits.ts';
+import { enforceLimits, limitUsage, type Limit } from './limits.ts';
 import type { Site } from './sites.ts';
 
 /** Verifies a challenge response for a site; supplied by the runtime (e.g. Turnstile siteverify). */
@@ -17,10 +17,12 @@ export const numberWindowStart = (ctx: Pick<DomainContext, 'clock'>) => ctx.cloc
 const HOUR = 3_600_000;
 
 /**
- * Anti-pumping: per IP (hourly) and per site (daily) counters, counted before any work; when either is at 80 %
- * and the site has a challenge configured, a valid challenge response is required.
+ * Anti-pumping: per IP (hourly) and per site (daily) counters, counted for every opt-in attempt; when either is at
+ * 80 % and the site has a challenge configured, a valid challenge response is required first. Returns the limits
+ * to count: the caller counts them in its own write batch (batchedLimits), or alone (enforceLimits) when it fails
+ * before writing anything.
  */
-export async function guardAbuse(ctx: DomainContext, site: Site, req: ConsentRequest, verify?: ChallengeVerifier): Promise<void> {
+export async function guardAbuse(ctx: DomainContext, site: Site, req: ConsentRequest, verify?: ChallengeVerifier): Promise<Limit[]> {
   const { limits, challenge } = site.config;
   const ipLimit = { key: `consent-ip:${site.id}:${await addressKey(ctx, site.id, req.ip)}`, limit: limits.perIpPerHour, windowMs: HOUR };
   const siteLimit = { key: `consent-site:${site.id}`, limit: limits.perSitePerDay, windowMs: DAY };
@@ -33,7 +35,7 @@ export async function guardAbuse(ctx: DomainContext, site: Site, req: ConsentReq
       });
     }
   }
-  await enforceLimits(ctx, [ipLimit, siteLimit]);
+  return [ipLimit, siteLimit];
 }
 
 /**

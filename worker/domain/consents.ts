@@ -13,6 +13,7 @@ import { maskPhone } from '../sms/mask-phone.ts';
 import { normalisePhone } from './phone.ts';
 import { allowedCountries } from './site-config.ts';
 import { guardAbuse, guardDecline, guardNumber, numberWindowStart, type ChallengeVerifier } from './abuse.ts';
+import { batchedLimits, enforceLimits, type Limit } from './limits.ts';
 import { browserFamily, pageOriginAndPath, truncateIp } from './client-info.ts';
 import type { Site } from './sites.ts';
 
@@ -71,22 +72,46 @@ export async function requestConsent(
     await ctx.sites.countDecline(site.id);
     return { kind: 'declined' };
   }
-  await guardAbuse(ctx, site, req, verifyChallenge);
-  const phone = normalisePhone(req.phone, req.country ?? site.config.defaultCountry);
-  if (!allowedCountries(site.config).includes(phone.country)) {
-    throw new AppError('country_not_allowed', 422, `Numbers from ${phone.country} are not accepted by this site.`, {
-      errors: [{ path: 'phone', message: 'This country is not accepted.' }],
-    });
-  }
+  // Every attempt is counted once against the limits: in the opt-in's own batch (one commit), or alone when the
+  // request fails before that batch (a 429 from the counters then comes before the request's own error).
+  const counting: Counting = { limits: await guardAbuse(ctx, site, req, verifyChallenge), counted: false };
+  const phone = await countedOnError(ctx, counting, async () => {
+    const phone = normalisePhone(req.phone, req.country ?? site.config.defaultCountry);
+    if (!allowedCountries(site.config).includes(phone.country)) {
+      throw new AppError('country_not_allowed', 422, `Numbers from ${phone.country} are not accepted by this site.`, {
+        errors: [{ path: 'phone', message: 'This country is not accepted.' }],
+      });
+    }
+    return phone;
+  });
   const phoneIndex = await ctx.sealer.blindIndex(site.id, phone.e164);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await requestOnce(ctx, site, req, phone.e164, phone.country, phoneIndex, policySha256);
+      return await requestOnce(ctx, site, req, phone.e164, phone.country, phoneIndex, policySha256, counting);
     } catch (error) {
       // A concurrent first request for the same number wins the subject insert: retry once as a known subject.
       // (Storage faults are not retried: the store is failing, and the visitor is told to retry.)
       if (attempt >= 2 || error instanceof AppError || storageFault(error)) throw error;
     }
+  }
+}
+
+/** The limits of one opt-in attempt, and whether a committed batch has counted them already (a retry does not). */
+interface Counting {
+  limits: Limit[];
+  counted: boolean;
+}
+
+/** Runs `work`; when it throws before the opt-in's batch counted the attempt, counts it alone first. */
+async function countedOnError<T>(ctx: DomainContext, counting: Counting, work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!counting.counted && !storageFault(error)) {
+      counting.counted = true;
+      await enforceLimits(ctx, counting.limits);
+    }
+    throw error;
   }
 }
 
@@ -98,12 +123,17 @@ async function requestOnce(
   country: string,
   phoneIndex: string,
   policySha256: string,
+  counting: Counting,
 ): Promise<RequestOutcome> {
   const now = ctx.clock();
   const expiresAt = now + site.config.pendingTtlHours * 3_600_000;
-  const statements: Statement[] = [];
+  // The attempt's counters go first in the batch; every personal write is guarded by them being within the limits.
+  const limited = counting.counted ? null : batchedLimits(ctx, counting.limits);
+  const guard = limited?.guard;
+  const statements: Statement[] = limited ? [...limited.statements] : [];
+  const counters = statements.length;
   // The subject, its pending consent and its recent confirmation messages, in one read.
-  const view = await ctx.subjects.forRequest(site.id, phoneIndex, numberWindowStart(ctx));
+  const view = await countedOnError(ctx, counting, () => ctx.subjects.forRequest(site.id, phoneIndex, numberWindowStart(ctx)));
   let subject = view?.subject ?? null;
   // Reviving an erased subject races other revivals: its consent is written only if this revival's key won.
   const revived = Boolean(subject && !subject.wrappedKey);
@@ -122,16 +152,16 @@ async function requestOnce(
       erasedAt: null,
     };
     // A number erased earlier comes back as a new subject key: nothing of the erased data is recoverable.
-    statements.push(subject ? ctx.subjects.revive(fresh) : ctx.subjects.insert(fresh));
+    statements.push(subject ? ctx.subjects.revive(fresh, guard) : ctx.subjects.insert(fresh, guard));
     subject = fresh;
   }
   const token = newToken(ctx.random);
   const tokenHash = await sha256Hex(token);
   const opId = newId(ctx.random);
-  if (statements.length === 0) await guardNumber(ctx, site, subject.id, view?.sentSince);
+  if (statements.length === counters) await countedOnError(ctx, counting, () => guardNumber(ctx, site, subject.id, view?.sentSince));
   const pending = view?.pending ?? null;
   const consentId = pending?.id ?? newId(ctx.random);
-  const guard = ctx.consents.changed(consentId, opId);
+  const changed = ctx.consents.changed(consentId, opId);
   const event = await newEvent(ctx, {
     siteId: site.id,
     consentId,
@@ -150,7 +180,7 @@ async function requestOnce(
   });
   if (pending) {
     statements.push(
-      ctx.consents.transition(pending.id, ['pending'], { confirmTokenHash: tokenHash, expiresAt, updatedAt: now, lastOpId: opId }),
+      ctx.consents.transition(pending.id, ['pending'], { confirmTokenHash: tokenHash, expiresAt, updatedAt: now, lastOpId: opId }, guard),
     );
   } else {
     const row: Parameters<typeof ctx.consents.insert>[0] = {
@@ -176,9 +206,10 @@ async function requestOnce(
       updatedAt: now,
       lastOpId: opId,
     };
-    statements.push(revived ? ctx.consents.insertIfSubjectKey(row, subject.id, subject.wrappedKey!) : ctx.consents.insert(row));
+    statements.push(revived ? ctx.consents.insertIfSubjectKey(row, subject.id, subject.wrappedKey!, guard) : ctx.consents.insert(row, guard));
   }
-  statements.push(...ctx.events.append(event, guard));
+  // The event, its leaf and the message follow the consent's change (and so the limits' guard too).
+  statements.push(...ctx.events.append(event, changed));
   const body = systemMessage('confirm-request', req.locale, {
     program: site.config.program.name,
     url: `${ctx.publicUrl}/c/${token}`,
@@ -197,7 +228,7 @@ async function requestOnce(
         nextAttemptAt: now,
         createdAt: now,
       },
-      guard,
+      changed,
     ),
   );
   // A new consent has a fresh id: nothing can have raced it. A resent one may have changed meanwhile: it is read
@@ -205,6 +236,9 @@ async function requestOnce(
   const readBack = Boolean(pending) || revived;
   if (readBack) statements.push(ctx.consents.row(consentId));
   const results = await ctx.store.batch(statements as [Statement, ...Statement[]]);
+  // Committed: the attempt is counted, whatever follows. Over a limit, the guarded writes wrote nothing: a 429.
+  counting.counted = true;
+  limited?.check(results);
   const after = readBack ? ((results.at(-1) as ConsentRow[])[0] ?? null) : { lastOpId: opId };
   if (!after || after.lastOpId !== opId) {
     // The pending consent changed under us (confirmed, withdrawn or expired): start over as a new request.

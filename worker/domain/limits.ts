@@ -1,5 +1,7 @@
 // Rate limits against SMS pumping and guessing: fixed windows stored in the database (shared by every process),
 // answering 429 problem+json with Retry-After.
+import type { SQL } from 'drizzle-orm';
+import type { Statement } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import type { DomainContext } from './context.ts';
 
@@ -16,12 +18,8 @@ function windowOf(now: number, windowMs: number) {
   return { id: start, end: start + windowMs };
 }
 
-/** Counts one hit on every limit at once; throws 429 naming the first exceeded, with Retry-After in seconds. */
-export async function enforceLimits(ctx: DomainContext, limits: Limit[]): Promise<void> {
-  if (limits.length === 0) return;
-  const now = ctx.clock();
-  const windows = limits.map((l) => windowOf(now, l.windowMs));
-  const counts = await ctx.limits.hit(limits.map((l, i) => ({ key: `${l.key}:${windows[i]!.id}`, expiresAt: windows[i]!.end })));
+/** Throws the 429 naming the first of `limits` whose new count is over it, with Retry-After in seconds. */
+function throwIfExceeded(limits: Limit[], windows: { end: number }[], counts: number[], now: number): void {
   const exceeded = limits.findIndex((l, i) => counts[i]! > l.limit);
   if (exceeded === -1) return;
   const limit = limits[exceeded]!;
@@ -31,6 +29,41 @@ export async function enforceLimits(ctx: DomainContext, limits: Limit[]): Promis
     errors: [{ path: limit.scope ?? '(request)', message: `At most ${limit.limit} per ${Math.round(limit.windowMs / 60_000)} minutes.` }],
     extensions: { retryAfter },
   });
+}
+
+const countersOf = (limits: Limit[], now: number) => {
+  const windows = limits.map((l) => windowOf(now, l.windowMs));
+  const counters = limits.map((l, i) => ({ key: `${l.key}:${windows[i]!.id}`, expiresAt: windows[i]!.end, limit: l.limit }));
+  return { windows, counters };
+};
+
+/** Counts one hit on every limit at once; throws 429 naming the first exceeded, with Retry-After in seconds. */
+export async function enforceLimits(ctx: DomainContext, limits: Limit[]): Promise<void> {
+  if (limits.length === 0) return;
+  const now = ctx.clock();
+  const { windows, counters } = countersOf(limits, now);
+  throwIfExceeded(limits, windows, await ctx.limits.hit(counters), now);
+}
+
+/** The hits of `limits` counted inside a caller's own write batch (one commit instead of two). */
+export interface BatchedLimits {
+  /** To put first in the batch. */
+  statements: Statement[];
+  /** Holds only while no limit is exceeded: every write of the batch must be guarded by it, so that a limited
+   *  request writes nothing but its counters. */
+  guard: SQL;
+  /** With the batch's results for `statements` (its first results): throws the 429 enforceLimits would have. */
+  check(results: unknown[]): void;
+}
+
+export function batchedLimits(ctx: DomainContext, limits: Limit[]): BatchedLimits {
+  const now = ctx.clock();
+  const { windows, counters } = countersOf(limits, now);
+  return {
+    statements: ctx.limits.hits(counters),
+    guard: ctx.limits.within(counters),
+    check: (results) => throwIfExceeded(limits, windows, ctx.limits.countsOf(results.slice(0, limits.length)), now),
+  };
 }
 
 /** Share of a limit already used in its current window (0..1), for deciding when to ask for a challenge. */
