@@ -79,6 +79,8 @@ describe('GET /u/{token}: the subscriber sees, nothing changes', () => {
     const { status, html } = await page(`/u/${'A'.repeat(43)}?erase=confirm`);
     expect(status).toBe(404);
     expect(html).not.toContain('value="erase"');
+    // It names no program, so its title is the page's alone, with no dangling separator.
+    expect(html).toMatch(/<title>[^<—]+<\/title>/);
   });
 });
 

@@ -13,9 +13,9 @@ export type LinkPageState =
   | { kind: 'expired' }
   | { kind: 'unknown' };
 
-export function linkPage(options: { locale: string; program: string; state: LinkPageState; action?: string }): string {
+export function linkPage(options: { locale: string; program?: string; state: LinkPageState; action?: string }): string {
   const { lang, t } = pageTexts(options.locale);
-  const v = { program: options.program };
+  const v = { program: options.program ?? '' };
   const s = options.state;
   const content = (() => {
     switch (s.kind) {
@@ -80,7 +80,8 @@ export function linkPage(options: { locale: string; program: string; state: Link
   })();
   return page({
     lang,
-    title: `${content.title} — ${options.program}`,
+    // An unknown link names no program: the title is then the page's alone.
+    title: options.program ? `${content.title} — ${options.program}` : content.title,
     body: (
       <main>
         <h1>{content.title}</h1>

@@ -31,7 +31,7 @@ async function ownPage(c: AppContext, found: { consent: ConsentRow; site: Site }
 /** Unknown or malformed tokens get a clear page in the visitor's language, never an error dump. */
 function unknown(c: AppContext) {
   const lang = preferredLanguage(c, PAGE_LOCALES) ?? 'en';
-  return html(c, linkPage({ locale: lang, program: '', state: { kind: 'unknown' } }).replace(' — </title>', '</title>'), 404);
+  return html(c, linkPage({ locale: lang, state: { kind: 'unknown' } }), 404);
 }
 
 export function linkRoutes() {
