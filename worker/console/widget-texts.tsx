@@ -8,6 +8,7 @@ import { replaceSiteConfig } from '../domain/sites.ts';
 import { mergeEditedTexts, unequalChoiceLocales, widgetDocument, widgetTemplate, type EditedWidgetTexts } from '../domain/widget-texts.ts';
 import type { FieldError } from '../errors.ts';
 import { AppError } from '../errors.ts';
+import { publicOrigin } from '../http/origins.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { JsonSeed } from './json-seed.tsx';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
@@ -51,7 +52,7 @@ async function render(c: Context<ConsoleEnv>, options: { edited?: Edited; progra
   );
   const seed = {
     site: site.id,
-    api: new URL(c.var.ctx.publicUrl).origin,
+    api: publicOrigin(c),
     docs,
     values: { help: config.program.helpContact, version: String(version), shortCode: config.program.shortCode ?? '' },
     texts: { ok: t.widget.equalOk, bad: t.widget.equalBad },
