@@ -1,7 +1,7 @@
 // Fixed-window counters for rate limits; one upsert per counter, several in one batch.
-import { lt, sql, type SQL } from 'drizzle-orm';
+import { lt, sql } from 'drizzle-orm';
 import type { Db, Statement, Store } from './client.ts';
-import { bind, preparedFor } from './prepared.ts';
+import { bind, preparedFor, withinSql, type WithinGuard } from './prepared.ts';
 import { rateCounters } from './schema.ts';
 
 /** The counter upsert every opt-in and decline runs, built once per database. */
@@ -32,11 +32,8 @@ export function limitsRepo(store: Store) {
     hits,
     countsOf,
     /** Holds while every counter is at most its limit: a guard for writes batched after their `hits`. */
-    within: (counters: { key: string; limit: number }[]): SQL =>
-      sql.join(
-        counters.map((c) => sql`COALESCE((SELECT count FROM rate_counters WHERE key = ${c.key}), 0) <= ${c.limit}`),
-        sql` AND `,
-      ),
+    within: (counters: { key: string; limit: number }[]): WithinGuard =>
+      Object.assign(withinSql(counters), { within: counters.map(({ key, limit }) => ({ key, limit })) }),
     async peek(key: string): Promise<number> {
       const rows = await db.select({ count: rateCounters.count }).from(rateCounters).where(sql`${rateCounters.key} = ${key}`);
       return rows[0]?.count ?? 0;

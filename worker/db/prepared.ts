@@ -96,10 +96,47 @@ export function preparedInsert<T extends SQLiteTable>(store: Store, table: T, ro
   return bind(store, statement, values);
 }
 
-/** `INSERT … SELECT <row> WHERE <condition>`: the row is written only while `condition` holds (a batch guard). */
+/** A guard that says its shape: counters (key, limit) that must all be within their limits (limitsRepo.within). */
+export type WithinGuard = SQL & { within: { key: string; limit: number }[] };
+
+/** `counters` within their limits, with placeholders `<prefix>k<i>` and `<prefix>l<i>` or with the values. */
+export function withinSql(counters: { key: unknown; limit: unknown }[]): SQL {
+  return sql.join(
+    counters.map((c) => sql`COALESCE((SELECT count FROM rate_counters WHERE key = ${c.key}), 0) <= ${c.limit}`),
+    sql` AND `,
+  );
+}
+
+/**
+ * `INSERT … SELECT <row> WHERE <condition>`: the row is written only while `condition` holds (a batch guard).
+ * Prepared once per database, columns and number of counters when the condition is a `WithinGuard`.
+ */
 export function insertWhere<T extends SQLiteTable>(store: Store, table: T, row: T['$inferInsert'], condition: SQL): Statement {
   const columns = getTableColumns(table);
-  const set = Object.entries(row as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  return store.db.run(sql`INSERT INTO ${table} (${sql.join(set.map(([k]) => sql.identifier(columns[k]!.name)), sql`, `)})
-    SELECT ${sql.join(set.map(([k, v]) => sql.param(v, columns[k])), sql`, `)} WHERE ${condition}`) as unknown as Statement;
+  const values = row as Record<string, unknown>;
+  const set = Object.keys(values).filter((k) => values[k] !== undefined);
+  const build = (value: (k: string) => unknown, where: SQL) =>
+    (store.base?.db ?? store.db).run(sql`INSERT INTO ${table} (${sql.join(set.map((k) => sql.identifier(columns[k]!.name)), sql`, `)})
+      SELECT ${sql.join(set.map((k) => sql.param(value(k), columns[k])), sql`, `)} WHERE ${where}`);
+  const within = (condition as unknown as Partial<WithinGuard>).within;
+  if (!within || set.some((k) => is(values[k], SQL))) return build((k) => values[k], condition) as unknown as Statement;
+  const key = storeKey(store);
+  let tables = inserts.get(key);
+  if (!tables) inserts.set(key, (tables = new Map()));
+  let shapes = tables.get(table);
+  if (!shapes) tables.set(table, (shapes = new Map()));
+  const shape = `${set.join(',')}|within:${within.length}`;
+  let statement = shapes.get(shape);
+  if (!statement) {
+    const guard = withinSql(within.map((_, i) => ({ key: sql.placeholder(`__k${i}`), limit: sql.placeholder(`__l${i}`) })));
+    statement = prepareRaw(build((k) => sql.placeholder(k), guard) as unknown as Parameters<typeof prepareRaw>[0]);
+    if (shapes.size > 50) shapes.clear();
+    shapes.set(shape, statement);
+  }
+  const bound: Record<string, unknown> = { ...values };
+  within.forEach((c, i) => {
+    bound[`__k${i}`] = c.key;
+    bound[`__l${i}`] = c.limit;
+  });
+  return bind(store, statement, bound);
 }
