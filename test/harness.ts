@@ -105,6 +105,12 @@ export const json = (body: unknown, headers: Record<string, string> = {}): Reque
 });
 
 /** Fetches the widget document, as the widget does, and returns what a submission must cite. */
+/** The harness's app again, with the client address taken from an `X-Test-IP` header (else `fallback`), for tests
+ * of per-address limits and of what a receipt records about where a request came from. */
+export function appWithTestIp(h: Harness, fallback = '203.0.113.1', extra: Partial<AppDeps> = {}) {
+  return createApp({ ...h.deps, clientIp: (c) => c.req.header('x-test-ip') ?? fallback, ...extra });
+}
+
 export async function widgetFor(h: Harness, locale = 'fr', site = 'demo') {
   const res = await h.app.request(`/v1/sites/${site}/widget?locale=${locale}`);
   if (res.status !== 200) throw new Error(`widget ${res.status}`);

@@ -2,19 +2,18 @@
 // write nothing but its counters — for a new number, a pending one (resend) and an erased one (revival) — and every
 // attempt must be counted exactly once, including those refused before that batch.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type AppDeps } from '../../worker/app.ts';
-import { ADMIN_TOKEN, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
+import type { App } from '../../worker/app.ts';
+import { ADMIN_TOKEN, json, makeHarness, widgetFor, type Harness, appWithTestIp } from '../harness.ts';
 import { count } from '../assertions.ts';
 import { frenchMobile, updateDemo } from '../sms/fixtures.ts';
 
 let h: Harness;
-let app: ReturnType<typeof createApp>;
+let app: App;
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 beforeEach(async () => {
   h = await makeHarness();
-  const deps: AppDeps = { ...h.deps, clientIp: (c) => c.req.header('x-test-ip') ?? '203.0.113.1' };
-  app = createApp(deps);
+  app = appWithTestIp(h);
   await updateDemo(h, (config) => {
     config.limits = { perNumberPerDay: 3, perIpPerHour: 1, perSitePerDay: 10_000 };
   });

@@ -1,9 +1,9 @@
 // Anti-pumping through the consent API: per number (confirmation SMS in any 24 h), per IP (hour), per site (day),
 // allowed countries, and the challenge asked for when a limit is near.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type AppDeps } from '../../worker/app.ts';
+import type { App } from '../../worker/app.ts';
 import type { ChallengeVerifier } from '../../worker/domain/abuse.ts';
-import { json, makeHarness, widgetFor, type Harness } from '../harness.ts';
+import { json, makeHarness, widgetFor, type Harness, appWithTestIp } from '../harness.ts';
 import { frenchMobile, updateDemo } from '../sms/fixtures.ts';
 
 const MINUTE = 60_000;
@@ -11,7 +11,7 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 let h: Harness;
-let app: ReturnType<typeof createApp>;
+let app: App;
 const challengeCalls: { token: string; ip: string | undefined }[] = [];
 const verifyChallenge: ChallengeVerifier = async (_site, token, ip) => {
   challengeCalls.push({ token, ip });
@@ -22,8 +22,7 @@ beforeEach(async () => {
   h = await makeHarness();
   challengeCalls.length = 0;
   // The same dependencies, plus what a runtime supplies: the client address and a challenge verifier.
-  const deps: AppDeps = { ...h.deps, clientIp: (c) => c.req.header('x-test-ip') ?? '203.0.113.1', verifyChallenge };
-  app = createApp(deps);
+  app = appWithTestIp(h, '203.0.113.1', { verifyChallenge });
 });
 afterEach(async () => h.close());
 

@@ -1,10 +1,10 @@
 // The confirmation says how and from where it came, in the signed receipt and in the logged event, so an auditor
 // can tell a confirmation from the visitor's own device (or a reply from the number) from one that was not.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type AppDeps } from '../../worker/app.ts';
+import type { App } from '../../worker/app.ts';
 import { receiptSchema } from '../../worker/domain/receipt-schema.ts';
 import { genericInbound, INBOUND_SECRET, startFakeTwilio, twilioInbound, updateDemo, useTwilio } from '../sms/fixtures.ts';
-import { json, linkToken, makeHarness, widgetFor, type Harness } from '../harness.ts';
+import { json, linkToken, makeHarness, widgetFor, type Harness, appWithTestIp } from '../harness.ts';
 
 const ANDROID_CHROME = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
 const ANDROID_CHROME_NEXT = 'Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/132.0.0.0 Mobile Safari/537.36';
@@ -12,11 +12,10 @@ const SERVER = 'node-fetch/1.0 (+https://github.com/bitinn/node-fetch)';
 const E164 = '+33612345678';
 
 let h: Harness;
-let app: ReturnType<typeof createApp>;
+let app: App;
 beforeEach(async () => {
   h = await makeHarness();
-  const deps: AppDeps = { ...h.deps, clientIp: (c) => c.req.header('x-test-ip') ?? '203.0.113.9' };
-  app = createApp(deps);
+  app = appWithTestIp(h, '203.0.113.9');
 });
 afterEach(async () => h.close());
 

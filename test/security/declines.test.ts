@@ -1,17 +1,16 @@
 // A "no" is rate limited like a "yes" (per address, per site; 429 with Retry-After), and neither keeps anything
 // personal: the counters are keyed by a keyed hash of the address prefix, never the address.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type AppDeps } from '../../worker/app.ts';
+import type { App } from '../../worker/app.ts';
 import { limitPrefix } from '../../worker/domain/client-info.ts';
 import { updateDemo } from '../sms/fixtures.ts';
-import { json, makeHarness, widgetFor, type Harness } from '../harness.ts';
+import { json, makeHarness, widgetFor, type Harness, appWithTestIp } from '../harness.ts';
 
 let h: Harness;
-let app: ReturnType<typeof createApp>;
+let app: App;
 beforeEach(async () => {
   h = await makeHarness();
-  const deps: AppDeps = { ...h.deps, clientIp: (c) => c.req.header('x-test-ip') ?? '203.0.113.1' };
-  app = createApp(deps);
+  app = appWithTestIp(h);
 });
 afterEach(async () => h.close());
 

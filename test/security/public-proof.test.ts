@@ -1,11 +1,11 @@
 // The public proof (receipt JSON, proof page, evidence file) shows the page's origin and path and a browser family
 // only: a number typed into the page URL's query or fragment, or into the user agent, never appears in it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type AppDeps } from '../../worker/app.ts';
+import type { App } from '../../worker/app.ts';
 import { consents } from '../../worker/db/schema.ts';
 import { browserFamily, pageOriginAndPath } from '../../worker/domain/client-info.ts';
 import { eq } from 'drizzle-orm';
-import { json, linkToken, makeHarness, widgetFor, type Harness } from '../harness.ts';
+import { json, linkToken, makeHarness, widgetFor, type Harness, appWithTestIp } from '../harness.ts';
 
 const TYPED = '06 12 34 56 78';
 const E164 = '+33612345678';
@@ -16,11 +16,10 @@ const UA = 'Mozilla/5.0 (Linux; Android 14; SM-A546B Build/0612345678) AppleWebK
 const UA_CONFIRM = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1 06.12.34.56.78';
 
 let h: Harness;
-let app: ReturnType<typeof createApp>;
+let app: App;
 beforeEach(async () => {
   h = await makeHarness();
-  const deps: AppDeps = { ...h.deps, clientIp: (c) => c.req.header('x-test-ip') ?? '203.0.113.9' };
-  app = createApp(deps);
+  app = appWithTestIp(h, '203.0.113.9');
 });
 afterEach(async () => h.close());
 
