@@ -79,6 +79,12 @@ export const consents = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     /** Random id of the last state change: statements batched with it check it to know the change happened. */
     lastOpId: text('last_op_id').notNull(),
+    /**
+     * The consent's last leaf (log index and base64 leaf hash): the next leaf names it, and its append is a
+     * compare-and-set on `chainHash`, so two leaves can never name the same predecessor.
+     */
+    chainIdx: integer('chain_idx'),
+    chainHash: text('chain_hash'),
   },
   (t) => [
     uniqueIndex('consents_confirm_token').on(t.confirmTokenHash),
