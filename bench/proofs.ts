@@ -25,6 +25,7 @@ import { silentLogger } from '../worker/log.ts';
 import { createConsoleProvider, memoryDevOutbox } from '../worker/sms/providers/console.ts';
 import { providerRouter } from '../worker/sms/router.ts';
 import { allPassed, verifyProof } from '../worker/verify/verify-proof.ts';
+import type { Statement } from '../worker/db/client.ts';
 
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [100_000, 1_000_000];
 const PROOF_SECONDS = 3;
@@ -322,7 +323,7 @@ async function measure(target: number): Promise<Figures> {
   let appended = 0;
   for (; appended < APPENDS && (appended < 3 || performance.now() - a0 < APPEND_SECONDS * 1000); appended++) {
     const event = await newEvent(ctx, { siteId: SITE, consentId, type: 'resent', at: Date.now() });
-    await store.batch(ctx.events.append(event));
+    await store.batch(ctx.events.append(event) as [Statement, ...Statement[]]);
     await integrate(ctx, SITE);
   }
   const appendRate = appended / ((performance.now() - a0) / 1000);

@@ -72,3 +72,18 @@ export async function snapshot(h: Harness): Promise<string> {
 
 /** Messages the console provider delivered to a number. */
 export const sentTo = (h: Harness, to: string) => h.outbox.list().filter((m) => m.to === to);
+
+/**
+ * A consent's leaves form one chain: the first names no predecessor, every later one names the leaf just before
+ * it among the consent's leaves (index and leaf hash). A fork (two leaves naming one predecessor) or a gap fails.
+ */
+export async function expectChain(h: Harness, consentId: string, site = 'demo'): Promise<Record<string, unknown>[]> {
+  const leaves = await h.ctx.events.leavesForConsent(site, consentId);
+  const parsed = leaves.map((l) => JSON.parse(l.leaf) as Record<string, unknown>);
+  expect(parsed.length).toBeGreaterThan(0);
+  expect(parsed[0]!.prev).toBeUndefined();
+  for (let i = 1; i < leaves.length; i++) expect(parsed[i]!.prev).toEqual({ index: leaves[i - 1]!.idx, hash: leaves[i - 1]!.leafHash });
+  const row = (await h.ctx.consents.byId(consentId))!;
+  expect({ idx: row.chainIdx, hash: row.chainHash }).toEqual({ idx: leaves.at(-1)!.idx, hash: leaves.at(-1)!.leafHash });
+  return parsed;
+}

@@ -54,7 +54,8 @@ describe('proofs', () => {
     const checks = await verifyProof({ proof, jwks, verifierKey: log.verifierKey, origin: log.origin });
     expect(checks.filter((c) => !c.ok)).toEqual([]);
     expect(allPassed(checks)).toBe(true);
-    expect((proof as { log: { entries: unknown[] } }).log.entries).toHaveLength(2);
+    // Asked, the confirmation request sent, confirmed, the confirmation sent: each a leaf of the consent's chain.
+    expect((proof as { log: { entries: { leaf: { type: string } }[] } }).log.entries.map((e) => e.leaf.type)).toEqual(['requested', 'sms-sent', 'confirmed', 'sms-sent']);
     const html = await (await h.app.request(`/proofs/${consentId}`)).text();
     // A French receipt (the default widget locale) gives a French page.
     expect(html).toContain('<html lang="fr">');

@@ -27,7 +27,7 @@ describe('expiry job', () => {
     await h.flush();
     expect(await status(old)).toBe('expired');
     expect(await status(young)).toBe('pending');
-    expect(await eventTypes(h, old)).toEqual(['requested', 'expired']);
+    expect(await eventTypes(h, old)).toEqual(['requested', 'sms-sent', 'expired']);
     expect(await countEvents(h, young, 'expired')).toBe(0);
     h.advance(24 * HOUR);
     await h.flush();
@@ -104,6 +104,6 @@ describe('events are immutable', () => {
     await expect(h.deps.store.execBatch(['DELETE FROM log_leaves'])).rejects.toThrow(/immutable/);
     expect(await count(h, 'SELECT COUNT(*) FROM consent_events')).toBe(before);
     expect(await count(h, 'SELECT COUNT(*) FROM log_leaves')).toBe(leaves);
-    expect(await eventTypes(h, consentId)).toEqual(['requested']);
+    expect(await eventTypes(h, consentId)).toEqual(['requested', 'sms-sent']);
   });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeHarness, type Harness } from '../harness.ts';
+import { expectChain } from '../assertions.ts';
 import {
   frenchMobile,
   gate,
@@ -80,6 +81,8 @@ async function race(
   expect(types.at(-1)).toBe('withdrawn');
   expect(types.filter((t) => t === 'withdrawn')).toHaveLength(1);
   expect(types.filter((t) => t === 'confirmed').length).toBeLessThanOrEqual(1);
+  // Whatever the interleaving, the consent's leaves form one chain: no two name the same predecessor.
+  await expectChain(h, id);
 
   // A "subscription confirmed" SMS queued by a confirm that committed first is never delivered after the STOP.
   await h.flush();

@@ -64,7 +64,7 @@ describe('requesting', () => {
     expect(again.expiresAt).toBe(new Date(h.now() + 48 * HOUR).toISOString());
     expect(await count(h, 'SELECT COUNT(*) FROM consents')).toBe(1);
     expect(await count(h, 'SELECT COUNT(*) FROM subjects')).toBe(1);
-    expect(await eventTypes(h, first)).toEqual(['requested', 'resent']);
+    expect(await eventTypes(h, first)).toEqual(['requested', 'sms-sent', 'resent']);
     await h.flush();
     expect(sentTo(h, PHONE)).toHaveLength(2);
     const newToken = linkToken(h, 'c');
@@ -147,7 +147,7 @@ describe('confirming', () => {
     expect(html).toContain('Ce lien a expiré');
     expect(html).not.toContain('<form');
     expect(await status(consentId)).toBe('expired');
-    expect(await eventTypes(h, consentId)).toEqual(['requested', 'expired']);
+    expect(await eventTypes(h, consentId)).toEqual(['requested', 'sms-sent', 'expired']);
     await h.flush();
     expect(await outboxKinds(h, consentId)).toEqual(['confirm-request']);
     expect(sentTo(h, PHONE)).toHaveLength(1);

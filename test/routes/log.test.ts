@@ -129,9 +129,10 @@ describe('concurrent events on one site', () => {
     expect(statuses).toEqual(Array(50).fill(202));
     await h.flush();
     const idx = ints(await h.ctx.store.queryColumn("SELECT idx FROM log_leaves WHERE site_id = 'demo' ORDER BY idx"));
-    expect(idx).toEqual(Array.from({ length: before + 50 }, (_, i) => i));
+    // Each opt-in: its request and, once the jobs sent it, its confirmation SMS.
+    expect(idx).toEqual(Array.from({ length: before + 100 }, (_, i) => i));
     const info = await getJson<{ size: number; verifierKey: string }>(app, '/v1/sites/demo/log');
-    expect(info.size).toBe(before + 50);
+    expect(info.size).toBe(before + 100);
     const checkpoint = await verifyCheckpoint(await (await app.request('/v1/sites/demo/log/checkpoint')).text(), info.verifierKey);
     expect(toBase64(checkpoint.rootHash)).toBe((await storedLog(h)).root);
   });
@@ -163,7 +164,8 @@ describe('checkpoints and consistency', () => {
 
   it('sizes strictly increase across reads with events in between, each signed by the published key', () => {
     const sizes = checkpoints.map((c) => c.size);
-    expect(sizes.slice(1).map((s, i) => s - sizes[i]!)).toEqual([1, 3, 1, 7, 2]);
+    // Two leaves an opt-in: the request, and the confirmation SMS the jobs sent.
+    expect(sizes.slice(1).map((s, i) => s - sizes[i]!)).toEqual([2, 6, 2, 14, 4]);
     expect(sizes[0]).toBeGreaterThanOrEqual(1);
   });
 

@@ -107,7 +107,7 @@ describe('GET /proofs/{id}/evidence', () => {
     expect(evidence.format).toBe('assent-evidence/1');
     expect(evidence.receipt.consentId).toBe(consentId);
     expect(evidence.receipt.status).toBe('confirmed');
-    expect(evidence.log.entries.map((e) => (e as { leaf: { type: string } }).leaf.type)).toEqual(['requested', 'confirmed']);
+    expect(evidence.log.entries.map((e) => (e as { leaf: { type: string } }).leaf.type)).toEqual(['requested', 'sms-sent', 'confirmed', 'sms-sent']);
     // The key named by the JWS header, and only it; the log key as the log route publishes it.
     const kid = (JSON.parse(Buffer.from(evidence.jws.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
     expect(evidence.keys.jwks.keys.map((k) => k.kid)).toEqual([kid]);

@@ -76,9 +76,9 @@ describe('assent verify on a proof served by the real app', () => {
   it('passes every check, saves the checkpoint, then proves the log only grew after more events', { timeout: 60_000 }, async () => {
     const first = await run(['verify', `${base}/proofs/${consentId}`, '--save-checkpoint', 'saved.txt']);
     expect(first.err).toBe('');
-    // requested, confirmed, withdrawn: three leaves of this consent, each with its inclusion path.
+    // requested, its SMS, confirmed, its SMS, withdrawn: the leaves of this consent, each with its inclusion path.
     const proof = await getProof();
-    expect(proof.log.entries.map((e) => e.leaf.type)).toEqual(['requested', 'confirmed', 'withdrawn']);
+    expect(proof.log.entries.map((e) => e.leaf.type)).toEqual(['requested', 'sms-sent', 'confirmed', 'sms-sent', 'withdrawn']);
     for (const e of proof.log.entries) expect(first.out).toContain(`✓ inclusion[${e.index}]`);
     expect(first.out).toContain('✓ receipt-signature: EdDSA signature by key');
     expect(first.out).toContain('✓ receipt-payload');
@@ -97,7 +97,8 @@ describe('assent verify on a proof served by the real app', () => {
     const again = await run(['verify', `${base}/proofs/${consentId}`, '--checkpoint', 'saved.txt']);
     expect(again.out).toContain('✓ saved-checkpoint');
     expect(again.out).toContain(`✓ consistency: log of ${savedSize} leaves`);
-    expect(again.out).toContain(`is a prefix of the log of ${savedSize + 2}`);
+    // Two opt-ins, each with its confirmation SMS logged once the jobs sent it.
+    expect(again.out).toContain(`is a prefix of the log of ${savedSize + 4}`);
     expect(again.out).not.toContain('✗');
     expect(again.code).toBe(0);
   });

@@ -80,21 +80,28 @@ export function consentsRepo(store: Store) {
       from: ConsentStatus[],
       set: Partial<typeof consents.$inferInsert> & { lastOpId: string },
       extra?: SQL,
+      /** The consent's last leaf hash as read (null: no leaf yet): the change happens only if no leaf came since. */
+      chain?: { hash: string | null },
     ) {
       const expiry = (extra as Partial<ExpiryCondition> | undefined)?.expiry;
       const columns = Object.keys(set).filter((k) => set[k as keyof typeof set] !== undefined) as (keyof typeof set)[];
-      const values: Record<string, unknown> = { id, ...(expiry ? { at: expiry.at } : {}) };
+      const values: Record<string, unknown> = { id, ...(expiry ? { at: expiry.at } : {}), ...(chain ? { chainFrom: chain.hash } : {}) };
       for (const column of columns) values[column] = set[column];
       const dynamic = () =>
         db
           .update(consents)
           .set(set)
           .where(
-            and(eq(consents.id, id), sql`${consents.status} IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})`, extra),
+            and(
+              eq(consents.id, id),
+              sql`${consents.status} IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})`,
+              extra,
+              chain ? sql`${consents.chainHash} IS ${chain.hash}` : undefined,
+            ),
           );
       if ((extra && !expiry) || columns.some((c) => is(set[c], SQL))) return dynamic();
       // The shape names columns and states only (never a value), so the statements per database stay few.
-      const shape = `${columns.join(',')}|${from.join(',')}|${expiry?.op ?? ''}`;
+      const shape = `${columns.join(',')}|${from.join(',')}|${expiry?.op ?? ''}|${chain ? 'chain' : ''}`;
       const { transitions } = prepared();
       let statement = transitions.get(shape);
       if (!statement) {
@@ -108,6 +115,7 @@ export function consentsRepo(store: Store) {
               eq(consents.id, sql.placeholder('id')),
               sql`${consents.status} IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})`,
               expiry ? (expiry.op === '>=' ? sql`${consents.expiresAt} >= ${at}` : sql`${consents.expiresAt} < ${at}`) : undefined,
+              chain ? sql`${consents.chainHash} IS ${sql.placeholder('chainFrom')}` : undefined,
             ),
           )
           .prepare();
@@ -118,6 +126,8 @@ export function consentsRepo(store: Store) {
     },
     notExpiredAt: (now: number): SQL => Object.assign(sql`${consents.expiresAt} >= ${now}`, { expiry: { op: '>=' as const, at: now } }),
     expiredAt: (now: number): SQL => Object.assign(sql`${consents.expiresAt} < ${now}`, { expiry: { op: '<' as const, at: now } }),
+    /** Holds while the consent's last leaf is still `hash` (null: none): a leaf appended outside a state change. */
+    chainAt: (id: string, hash: string | null): SQL => sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND chain_hash IS ${hash})`,
     changed: (id: string, opId: string): ChangedGuard =>
       Object.assign(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND last_op_id = ${opId})`, { changed: { id, opId } }),
     /** A policy version changed purposes, recipients or transfers: earlier consents must be renewed. */

@@ -35,8 +35,14 @@ function appendStatements(db: Db) {
           ${p('id')}, ${p('consentId')}, ${p('data')}, ${p('leafHash')}
         WHERE EXISTS (SELECT 1 FROM consent_events WHERE id = ${p('id')})`),
     ),
+    chain: prepareRaw(db.run(chainUpdate(p('id'), p('consentId'), p('leafHash')))),
   };
 }
+
+/** Moves the consent's chain head to the leaf just appended (its index is known only once inserted). */
+const chainUpdate = (id: unknown, consentId: unknown, hash: unknown) =>
+  sql`UPDATE consents SET chain_idx = (SELECT idx FROM log_leaves WHERE event_id = ${id}), chain_hash = ${hash}
+    WHERE id = ${consentId} AND EXISTS (SELECT 1 FROM log_leaves WHERE event_id = ${id})`;
 
 export function eventsRepo(store: Store) {
   const { db } = store;
@@ -46,8 +52,9 @@ export function eventsRepo(store: Store) {
      * condition evaluated inside the batch) lets a state change that lost a race write nothing.
      * The leaf index comes from MAX(idx)+1 inside the insert, and (site, idx) is the primary key,
      * so two writers can never share an index: the loser's batch fails and is retried.
+     * A consent's event has a third statement: the consent's chain head moves to this leaf.
      */
-    append(event: EventRecord, guard?: SQL): [Statement, Statement] {
+    append(event: EventRecord, guard?: SQL): Statement[] {
       const data = JSON.stringify(event.data);
       const changed = changedOf(guard);
       if (guard && !changed) {
@@ -58,6 +65,7 @@ export function eventsRepo(store: Store) {
             SELECT ${event.siteId}, COALESCE((SELECT MAX(idx) + 1 FROM log_leaves WHERE site_id = ${event.siteId}), 0),
               ${event.id}, ${event.consentId}, ${data}, ${event.leafHash}
             WHERE EXISTS (SELECT 1 FROM consent_events WHERE id = ${event.id})`),
+          ...(event.consentId ? [db.run(chainUpdate(event.id, event.consentId, event.leafHash))] : []),
         ];
       }
       const statements = preparedFor(store, appendStatements);
@@ -67,6 +75,7 @@ export function eventsRepo(store: Store) {
           ? bind(store, statements.guardedEvent, { ...values, guardId: changed.id, guardOpId: changed.opId })
           : bind(store, statements.event, values),
         bind(store, statements.leaf, values),
+        ...(event.consentId ? [bind(store, statements.chain, { id: event.id, consentId: event.consentId, leafHash: event.leafHash })] : []),
       ];
     },
     async forConsent(consentId: string) {

@@ -43,6 +43,10 @@ function hot(db: Db) {
   };
 }
 
+/** What a delivery report changed: enough to log it on the message's consent. */
+const deliveryChange = { id: outbox.id, consentId: outbox.consentId, kind: outbox.kind, providerMessageId: outbox.providerMessageId };
+export type DeliveryChange = { id: string; consentId: string | null; kind: string; providerMessageId: string | null };
+
 export function outboxRepo(store: Store) {
   const { db } = store;
   const prepared = () => preparedFor(store, hot);
@@ -88,6 +92,24 @@ export function outboxRepo(store: Store) {
     async markSent(id: string, token: string, providerMessageId: string, now: number): Promise<boolean> {
       return recordIfHeld(prepared().sent, { id, token, providerMessageId, now });
     },
+    /**
+     * `markSent` with more statements in its batch, written only if this claim recorded the send (`also` gets that
+     * condition). Answers whether it did and what the extra statements read.
+     */
+    async markSentWith(
+      id: string,
+      token: string,
+      providerMessageId: string,
+      now: number,
+      also: (sent: SQL) => Statement[],
+    ): Promise<{ recorded: boolean; results: unknown[] }> {
+      const sent = sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND claim_token = ${token} AND status = 'sent' AND sent_at = ${now})`;
+      const [rows, ...results] = (await store.batch([bind(store, prepared().sent, { id, token, providerMessageId, now }), ...also(sent)])) as [
+        { id: string }[],
+        ...unknown[],
+      ];
+      return { recorded: rows.length === 1, results };
+    },
     async retryLater(id: string, token: string, at: number, error: string, outcomeUnknown: boolean): Promise<boolean> {
       return recordIfHeld(prepared().retry, { id, token, at, error: error.slice(0, 500), outcomeUnknown });
     },
@@ -95,14 +117,22 @@ export function outboxRepo(store: Store) {
       return recordIfHeld(prepared().finish, { id, token, status, error: error.slice(0, 500) });
     },
     /** A provider's status callback: scoped to the site whose signature it carried, so one site never touches another's rows. */
-    async setDeliveryStatus(siteId: string, providerMessageId: string, deliveryStatus: string) {
-      await db
+    /** Answers the messages whose status this changed (a repeated report changes nothing and answers none). */
+    async setDeliveryStatus(siteId: string, providerMessageId: string, deliveryStatus: string): Promise<DeliveryChange[]> {
+      return db
         .update(outbox)
         .set({ deliveryStatus })
-        .where(and(eq(outbox.siteId, siteId), eq(outbox.providerMessageId, providerMessageId)));
+        .where(
+          and(eq(outbox.siteId, siteId), eq(outbox.providerMessageId, providerMessageId), sql`${outbox.deliveryStatus} IS NOT ${deliveryStatus}`),
+        )
+        .returning(deliveryChange);
     },
-    async setDeliveryStatusById(id: string, siteId: string, deliveryStatus: string) {
-      await db.update(outbox).set({ deliveryStatus }).where(and(eq(outbox.id, id), eq(outbox.siteId, siteId)));
+    async setDeliveryStatusById(id: string, siteId: string, deliveryStatus: string): Promise<DeliveryChange[]> {
+      return db
+        .update(outbox)
+        .set({ deliveryStatus })
+        .where(and(eq(outbox.id, id), eq(outbox.siteId, siteId), sql`${outbox.deliveryStatus} IS NOT ${deliveryStatus}`))
+        .returning(deliveryChange);
     },
     /** Confirmation SMS queued for a subject after `since` (the per-number anti-pumping limit counts these). */
     async countConfirmRequests(subjectId: string, since: number): Promise<number> {

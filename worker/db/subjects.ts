@@ -68,7 +68,7 @@ function hot(db: Db) {
       .limit(1)
       .prepare(),
     withConsentStatus: db
-      .select({ subject: subjects, consentStatus: consents.status })
+      .select({ subject: subjects, consentStatus: consents.status, chainIdx: consents.chainIdx, chainHash: consents.chainHash })
       .from(subjects)
       .leftJoin(consents, and(eq(consents.id, p('consentId')), eq(consents.subjectId, subjects.id)))
       .where(eq(subjects.id, p('subjectId')))

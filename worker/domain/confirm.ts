@@ -12,7 +12,7 @@ import type { Site } from './sites.ts';
 /** How a confirmation arrived: a link opened from some browser, or a reply through an inbound channel. */
 export type ConfirmHow =
   | { method: 'link'; ip?: string | undefined; userAgent?: string | undefined }
-  | { method: 'reply'; channel: 'twilio' | 'generic' };
+  | { method: 'reply'; channel: 'twilio' | 'generic'; messageId?: string; textSha256?: string };
 
 /**
  * What the confirmation records. A link confirmation from the same address prefix and browser family as the
@@ -21,7 +21,8 @@ export type ConfirmHow =
  */
 function confirmationEvidence(consent: ConsentRow, how: ConfirmHow) {
   if (how.method === 'reply') {
-    return { set: { confirmMethod: 'reply', confirmChannel: how.channel }, details: { method: 'reply', channel: how.channel } };
+    const reply = { ...(how.messageId ? { messageId: how.messageId } : {}), ...(how.textSha256 ? { textSha256: how.textSha256 } : {}) };
+    return { set: { confirmMethod: 'reply', confirmChannel: how.channel }, details: { method: 'reply', channel: how.channel, ...reply } };
   }
   const ipPrefix = truncateIp(how.ip);
   const browser = browserFamily(how.userAgent);

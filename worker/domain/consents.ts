@@ -8,7 +8,7 @@ import { toHex } from '../crypto/encoding.ts';
 import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
 import { systemMessage } from '../sms/template.ts';
 import type { DomainContext } from './context.ts';
-import { consentChange, newEvent } from './events.ts';
+import { chainOf, consentChange, newEvent } from './events.ts';
 import { maskPhone } from '../sms/mask-phone.ts';
 import { normalisePhone } from './phone.ts';
 import { allowedCountries } from './site-config.ts';
@@ -167,6 +167,7 @@ async function requestOnce(
     consentId,
     type: pending ? 'resent' : 'requested',
     at: now,
+    prev: pending ? chainOf(pending) : null,
     details: pending
       ? { expiresAt: new Date(expiresAt).toISOString() }
       : {
@@ -180,7 +181,9 @@ async function requestOnce(
   });
   if (pending) {
     statements.push(
-      ctx.consents.transition(pending.id, ['pending'], { confirmTokenHash: tokenHash, expiresAt, updatedAt: now, lastOpId: opId }, guard),
+      ctx.consents.transition(pending.id, ['pending'], { confirmTokenHash: tokenHash, expiresAt, updatedAt: now, lastOpId: opId }, guard, {
+        hash: pending.chainHash,
+      }),
     );
   } else {
     const row: Parameters<typeof ctx.consents.insert>[0] = {
@@ -250,6 +253,8 @@ async function requestOnce(
 export interface Withdrawal {
   method: 'link' | 'sms' | 'api';
   keyword?: string;
+  /** Logged beside the keyword for a withdrawal by SMS: the provider's message id and the SHA-256 of the raw text. */
+  evidence?: Record<string, string>;
 }
 
 /**
@@ -257,19 +262,27 @@ export interface Withdrawal {
  * batch. Its compare-and-set accepts both states, so it wins over a confirm whichever commits first.
  */
 export async function withdrawAll(ctx: DomainContext, subject: SubjectRow, how: Withdrawal): Promise<ConsentRow[]> {
-  const now = ctx.clock();
-  const active = await ctx.consents.activeForSubject(subject.id);
-  const statements: Statement[] = [ctx.subjects.suppress(subject.siteId, subject.phoneIndex, `withdrawn:${how.method}`, now)];
-  for (const consent of active) {
-    const change = await consentChange(ctx, consent, {
-      from: ['pending', 'confirmed'],
-      set: { status: 'withdrawn', withdrawnAt: now, withdrawMethod: how.method, withdrawKeyword: how.keyword ?? null },
-      event: 'withdrawn',
-      at: now,
-      details: { method: how.method, ...(how.keyword ? { keyword: how.keyword } : {}) },
-    });
-    statements.push(...change.statements);
+  const withdrawn = new Map<string, ConsentRow>();
+  // A change loses only to another leaf of the same consent written since the read (a confirmation, an SMS sent):
+  // then the consent is read again and withdrawn again, until none is left active. A STOP always ends the chain.
+  for (let round = 0; ; round++) {
+    const now = ctx.clock();
+    const active = await ctx.consents.activeForSubject(subject.id);
+    if (active.length === 0 && round > 0) return [...withdrawn.values()];
+    if (round >= 20) throw new Error('withdrawal kept losing to concurrent changes');
+    const statements: Statement[] = [ctx.subjects.suppress(subject.siteId, subject.phoneIndex, `withdrawn:${how.method}`, now)];
+    for (const consent of active) {
+      withdrawn.set(consent.id, consent);
+      const change = await consentChange(ctx, consent, {
+        from: ['pending', 'confirmed'],
+        set: { status: 'withdrawn', withdrawnAt: now, withdrawMethod: how.method, withdrawKeyword: how.keyword ?? null },
+        event: 'withdrawn',
+        at: now,
+        details: { method: how.method, ...(how.keyword ? { keyword: how.keyword } : {}), ...how.evidence },
+      });
+      statements.push(...change.statements);
+    }
+    await ctx.store.batch(statements as [Statement, ...Statement[]]);
+    if (active.length === 0) return [];
   }
-  await ctx.store.batch(statements as [Statement, ...Statement[]]);
-  return active;
 }

@@ -8,6 +8,11 @@ import type { DomainContext } from './context.ts';
 import { loadSite, type Site } from './sites.ts';
 import { quietHoursOf } from './site-config.ts';
 import { nextAllowedSendTime } from '../sms/quiet-hours.ts';
+import { sha256Hex } from '../crypto/tokens.ts';
+import { LOGGED_SMS_KINDS } from './delivery.ts';
+import { appendConsentLeaf, chainOf, newEvent } from './events.ts';
+import { and } from 'drizzle-orm';
+import type { ConsentRow } from '../db/consents.ts';
 
 export interface DispatchOptions {
   providerFor: (site: Site, ctx: DomainContext) => SmsProvider;
@@ -78,6 +83,7 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
     try {
       // Read just before this send, so a STOP that landed a moment ago still stops it.
       const now = await ctx.subjects.withConsentStatus(row.subjectId, row.consentId);
+      const chain = now && now.consentStatus ? { chainIdx: now.chainIdx, chainHash: now.chainHash } : null;
       const subject = now?.subject;
       const reason = unwanted(row, now?.consentStatus ?? null);
       if (reason || !subject?.wrappedKey || !subject.phoneCiphertext || !row.bodyCiphertext) {
@@ -88,19 +94,19 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       if (!site) sites.set(row.siteId, (site = await loadSite(ctx, row.siteId)));
       const provider = options.providerFor(site, ctx);
       const to = await ctx.sealer.open(subject.wrappedKey, subject.id, subject.phoneCiphertext);
+      const body = await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext);
       if (row.outcomeUnknown && provider.lookup) {
         const found = await provider.lookup(row.id, to);
         if (found.found) {
-          held(await ctx.outbox.markSent(row.id, token, found.providerMessageId, ctx.clock()), 'sent');
+          held(await markSent(ctx, row, token, { provider: provider.name, providerMessageId: found.providerMessageId, body, chain }), 'sent');
           continue;
         }
       }
-      const body = await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext);
       const callback = options.statusCallbackUrl?.(site, row.id);
       attempted = true;
       const result = await provider.send({ id: row.id, to, body, ...(callback ? { statusCallbackUrl: callback } : {}) });
       if (result.ok) {
-        held(await ctx.outbox.markSent(row.id, token, result.providerMessageId, ctx.clock()), 'sent');
+        held(await markSent(ctx, row, token, { provider: provider.name, providerMessageId: result.providerMessageId, body, chain }), 'sent');
       } else if (result.retryable && row.attempts < maxAttempts) {
         const wait = Math.max(
           backoffMs(row.attempts, baseDelayMs, maxDelayMs, ctx.random(1)[0]! / 255),
@@ -130,4 +136,39 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
     }
   }
   return report;
+}
+
+/**
+ * Records a send and, for a consent's own SMS, logs it on the consent's chain in the same batch: the hash of the
+ * exact body, the provider and its message id, never the number. When another leaf of the consent came first (the
+ * chain head read before the send moved), the leaf is appended again from a fresh read.
+ */
+async function markSent(
+  ctx: DomainContext,
+  row: OutboxRow,
+  token: string,
+  sent: { provider: string; providerMessageId: string; body: string; chain: { chainIdx: number | null; chainHash: string | null } | null },
+): Promise<boolean> {
+  const at = ctx.clock();
+  if (!row.consentId || !LOGGED_SMS_KINDS.includes(row.kind) || !sent.chain) {
+    return ctx.outbox.markSent(row.id, token, sent.providerMessageId, at);
+  }
+  const consentId = row.consentId;
+  const leaf = {
+    type: 'sms-sent' as const,
+    at,
+    details: { messageId: row.id, kind: row.kind, provider: sent.provider, providerMessageId: sent.providerMessageId, bodySha256: await sha256Hex(sent.body) },
+  };
+  const event = await newEvent(ctx, { siteId: row.siteId, consentId, ...leaf, prev: chainOf(sent.chain) });
+  const { recorded, results } = await ctx.outbox.markSentWith(row.id, token, sent.providerMessageId, at, (recordedHere) => [
+    ...ctx.events.append(event, and(recordedHere, ctx.consents.chainAt(consentId, sent.chain!.chainHash))),
+    ctx.consents.row(consentId),
+  ]);
+  const after = (results.at(-1) as ConsentRow[])[0];
+  if (recorded && after && after.chainHash !== event.leafHash) {
+    if (!(await appendConsentLeaf(ctx, consentId, leaf).catch(() => false))) {
+      ctx.logger.warn('sent sms not logged on its consent', { messageId: row.id });
+    }
+  }
+  return recorded;
 }

@@ -4,6 +4,7 @@ import type { SubjectRow } from '../db/subjects.ts';
 import { AppError } from '../errors.ts';
 import { decideInbound, type InboundDecision } from '../sms/opt-out.ts';
 import { systemMessage } from '../sms/template.ts';
+import { sha256Hex } from '../crypto/tokens.ts';
 import { confirmConsent, withdrawAll } from './consents.ts';
 import type { DomainContext } from './context.ts';
 import { normalisePhone } from './phone.ts';
@@ -65,10 +66,12 @@ async function apply(ctx: DomainContext, site: Site, msg: InboundMessage): Promi
   const decision = decideInbound(msg.body, { pending: Boolean(pending && pending.expiresAt >= now), suppressed });
   const locale = latest?.locale ?? site.config.defaultLocale;
   const keyword = decision.match?.keyword ?? null;
+  // What the log keeps of a reply that changes a consent: the provider's message id and the hash of the raw text.
+  const evidence = { messageId: msg.messageId, textSha256: await sha256Hex(msg.body) };
 
   switch (decision.effect) {
     case 'withdraw-all-and-suppress':
-      if (subject) await withdrawAll(ctx, subject, { method: 'sms', keyword: keyword ?? 'STOP' });
+      if (subject) await withdrawAll(ctx, subject, { method: 'sms', keyword: keyword ?? 'STOP', evidence });
       else await ctx.subjects.suppress(site.id, phoneIndex, 'withdrawn:sms', now);
       break;
     case 'lift-suppression':
@@ -77,7 +80,7 @@ async function apply(ctx: DomainContext, site: Site, msg: InboundMessage): Promi
       break;
     case 'confirm-pending': {
       // The "confirmed" SMS (with its unsubscribe link) leaves through the outbox, as after a link confirmation.
-      const outcome = await confirmConsent(ctx, pending!, { method: 'reply', channel: msg.channel ?? 'generic' }, site);
+      const outcome = await confirmConsent(ctx, pending!, { method: 'reply', channel: msg.channel ?? 'generic', ...evidence }, site);
       if (outcome.kind !== 'confirmed' && outcome.kind !== 'already-confirmed') {
         return { replay: false, action: 'none', keyword, reply: reply(site, 'no-pending', locale, ctx) };
       }

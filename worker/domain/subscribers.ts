@@ -112,21 +112,28 @@ export async function eraseSubject(
   subject: SubjectRow,
   how: { reason: 'request' | 'retention'; suppress: boolean },
 ): Promise<{ erased: number }> {
-  const now = ctx.clock();
-  const consents = await ctx.consents.allForSubject(subject.id);
-  const statements: Statement[] = [ctx.subjects.erase(subject.id, now), ctx.outbox.cancelForSubject(subject.id)];
-  if (how.suppress) statements.push(ctx.subjects.suppress(subject.siteId, subject.phoneIndex, 'erased', now));
-  for (const consent of consents) {
-    if (consent.status === 'erased') continue;
-    const change = await consentChange(ctx, consent, {
-      from: ['pending', 'confirmed', 'withdrawn', 'expired'],
-      set: { status: 'erased', userAgent: null, pageUrl: null, ipPrefix: null, confirmIpPrefix: null, confirmBrowser: null },
-      event: 'erased',
-      at: now,
-      details: { previousStatus: consent.status, reason: how.reason },
-    });
-    statements.push(...change.statements);
+  let total = 0;
+  // A change loses only to another leaf of the same consent written since the read: read again, erase again.
+  for (let round = 0; ; round++) {
+    const now = ctx.clock();
+    const consents = await ctx.consents.allForSubject(subject.id);
+    if (round === 0) total = consents.length;
+    const left = consents.filter((c) => c.status !== 'erased');
+    if (round > 0 && left.length === 0) return { erased: total };
+    if (round >= 20) throw new Error('erasure kept losing to concurrent changes');
+    const statements: Statement[] = [ctx.subjects.erase(subject.id, now), ctx.outbox.cancelForSubject(subject.id)];
+    if (how.suppress) statements.push(ctx.subjects.suppress(subject.siteId, subject.phoneIndex, 'erased', now));
+    for (const consent of left) {
+      const change = await consentChange(ctx, consent, {
+        from: ['pending', 'confirmed', 'withdrawn', 'expired'],
+        set: { status: 'erased', userAgent: null, pageUrl: null, ipPrefix: null, confirmIpPrefix: null, confirmBrowser: null },
+        event: 'erased',
+        at: now,
+        details: { previousStatus: consent.status, reason: how.reason },
+      });
+      statements.push(...change.statements);
+    }
+    await ctx.store.batch(statements as [Statement, ...Statement[]]);
+    if (left.length === 0) return { erased: total };
   }
-  await ctx.store.batch(statements as [Statement, ...Statement[]]);
-  return { erased: consents.length };
 }
