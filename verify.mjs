@@ -351,6 +351,163 @@ async function verifyConsistency(size1, size2, proof, root1, root2) {
   return sn === 0 && bytesEqual(fr, root1) && bytesEqual(sr, root2);
 }
 
+// worker/verify/leaf-facts.ts
+var str = (value) => typeof value === "string" ? value : null;
+function deriveFacts(leaves) {
+  const first = leaves[0];
+  if (!first) return "no leaf";
+  if (first.type !== "requested") return `the first leaf is ${String(first.type)}, not requested`;
+  const text = (leaf, field) => {
+    const value = leaf[field];
+    if (typeof value !== "string") throw new Error(`${String(leaf.type)} leaf: ${field} is not a string`);
+    return value;
+  };
+  try {
+    const policyVersion = first.policyVersion;
+    if (!Number.isSafeInteger(policyVersion)) return "requested leaf: policyVersion is not an integer";
+    const facts = {
+      consentId: text(first, "consentId"),
+      site: text(first, "site"),
+      status: "pending",
+      locale: text(first, "locale"),
+      collection: { method: text(first, "method"), at: text(first, "at") },
+      notice: {
+        policyVersion,
+        policySha256: text(first, "policySha256"),
+        widgetTextSha256: text(first, "textSha256"),
+        locale: text(first, "locale")
+      },
+      expiresAt: str(first.expiresAt),
+      confirmation: null,
+      withdrawal: null,
+      expiredAt: null,
+      erasure: null,
+      messages: [],
+      lastAt: text(first, "at")
+    };
+    const moveFrom = (leaf, from, to) => {
+      if (!from.includes(facts.status)) throw new Error(`a ${String(leaf.type)} leaf follows the state ${facts.status}`);
+      facts.status = to;
+    };
+    for (const leaf of leaves.slice(1)) {
+      const at2 = text(leaf, "at");
+      facts.lastAt = at2;
+      switch (leaf.type) {
+        case "requested":
+          throw new Error("a second requested leaf");
+        case "resent":
+          moveFrom(leaf, ["pending"], "pending");
+          facts.expiresAt = str(leaf.expiresAt);
+          break;
+        case "confirmed":
+          moveFrom(leaf, ["pending"], "confirmed");
+          facts.confirmation = leaf.method === "reply" ? { method: "reply", at: at2, channel: str(leaf.channel), messageId: str(leaf.messageId), textSha256: str(leaf.textSha256) } : { method: "link", at: at2, sameDeviceAsRequest: leaf.sameDeviceAsRequest === true };
+          break;
+        case "withdrawn":
+          moveFrom(leaf, ["pending", "confirmed"], "withdrawn");
+          facts.withdrawal = { method: text(leaf, "method"), at: at2, keyword: str(leaf.keyword), messageId: str(leaf.messageId), textSha256: str(leaf.textSha256) };
+          break;
+        case "expired":
+          moveFrom(leaf, ["pending"], "expired");
+          facts.expiredAt = at2;
+          break;
+        case "erased":
+          moveFrom(leaf, ["pending", "confirmed", "withdrawn", "expired"], "erased");
+          facts.erasure = { at: at2, reason: str(leaf.reason), previousStatus: str(leaf.previousStatus) };
+          break;
+        case "sms-sent":
+          facts.messages.push({
+            at: at2,
+            kind: str(leaf.kind),
+            provider: str(leaf.provider),
+            providerMessageId: str(leaf.providerMessageId),
+            bodySha256: str(leaf.bodySha256),
+            messageId: str(leaf.messageId),
+            delivery: []
+          });
+          break;
+        case "delivery": {
+          const sms = facts.messages.find((m) => m.messageId !== null && m.messageId === leaf.messageId);
+          if (!sms) throw new Error("a delivery leaf names no SMS logged before it");
+          sms.delivery.push({ at: at2, status: text(leaf, "status") });
+          break;
+        }
+        default:
+          throw new Error(`unknown leaf type ${String(leaf.type)}`);
+      }
+    }
+    return facts;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+async function chainBreak(entries) {
+  let previous = null;
+  for (const entry of entries) {
+    const prev = entry.leaf.prev;
+    if (previous === null) {
+      if (prev !== void 0) return `leaf ${entry.index} names a previous leaf ${String(prev?.index)} that the proof does not hold`;
+    } else if (prev === void 0 || typeof prev !== "object" || prev === null) {
+      return `leaf ${entry.index} names no previous leaf (expected ${previous.index})`;
+    } else if (prev.index !== previous.index || prev.hash !== previous.hash) {
+      return `leaf ${entry.index} follows leaf ${String(prev.index)}, but the proof's previous leaf is ${previous.index}: a leaf is missing`;
+    }
+    previous = { index: entry.index, hash: toBase64(await leafHash(jcsBytes(entry.leaf))) };
+  }
+  return null;
+}
+var at = (value, path) => path.split(".").reduce((v, key) => v && typeof v === "object" ? v[key] : void 0, value);
+function expectedReceiptFields(facts) {
+  const fields = {
+    consentId: facts.consentId,
+    site: facts.site,
+    language: facts.locale,
+    status: facts.status,
+    "subject.erased": facts.erasure !== null,
+    "notice.policyVersion": facts.notice.policyVersion,
+    "notice.policySha256": facts.notice.policySha256,
+    "notice.widgetTextSha256": facts.notice.widgetTextSha256,
+    "notice.locale": facts.notice.locale,
+    "collection.method": facts.collection.method,
+    "collection.at": facts.collection.at,
+    "confirmation.method": facts.confirmation?.method ?? null,
+    "confirmation.at": facts.confirmation?.at ?? null,
+    "withdrawal.method": facts.withdrawal?.method ?? null,
+    "withdrawal.at": facts.withdrawal?.at ?? null,
+    "withdrawal.keyword": facts.withdrawal?.keyword ?? null
+  };
+  if (facts.confirmation?.method === "link") fields["confirmation.sameDeviceAsRequest"] = facts.confirmation.sameDeviceAsRequest;
+  if (facts.confirmation?.method === "reply") fields["confirmation.channel"] = facts.confirmation.channel;
+  return fields;
+}
+function receiptMismatches(receipt, facts) {
+  const mismatches = [];
+  for (const [field, expected] of Object.entries(expectedReceiptFields(facts))) {
+    const parent = field.includes(".") ? at(receipt, field.slice(0, field.lastIndexOf("."))) : receipt;
+    const value = parent === null ? null : at(receipt, field);
+    if (value !== expected) mismatches.push({ field, receipt: value, leaves: expected });
+  }
+  return mismatches;
+}
+var day = (iso) => iso.replace("T", " ").replace(/:\d\d\.\d{3}Z$/, " UTC");
+function describeFacts(facts, checkpointSize) {
+  const lines = [`asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`];
+  for (const sms of facts.messages) {
+    const delivered = sms.delivery.length ? `; ${sms.delivery.map((d) => `${d.status} ${day(d.at)}`).join(", ")}` : "";
+    lines.push(`${sms.kind ?? "sms"} SMS sent ${day(sms.at)} via ${sms.provider ?? "?"} (${sms.providerMessageId ?? "?"}), body SHA-256 ${sms.bodySha256?.slice(0, 16) ?? "?"}…${delivered}`);
+  }
+  const c = facts.confirmation;
+  if (c) lines.push(c.method === "link" ? `confirmed by SMS link on ${day(c.at)}${c.sameDeviceAsRequest ? " (same device as the request)" : ""}` : `confirmed by reply on ${day(c.at)} via ${c.channel ?? "?"}`);
+  const w = facts.withdrawal;
+  if (w) lines.push(`withdrawn by ${w.method}${w.keyword ? ` (${w.keyword})` : ""} on ${day(w.at)}`);
+  if (facts.expiredAt) lines.push(`expired unconfirmed on ${day(facts.expiredAt)}`);
+  if (facts.erasure) lines.push(`erased (${facts.erasure.reason ?? "?"}) on ${day(facts.erasure.at)}`);
+  const asOf = checkpointSize === void 0 ? `as of ${day(facts.lastAt)}` : `as of checkpoint ${checkpointSize} (last event ${day(facts.lastAt)})`;
+  const standing = facts.status === "confirmed" ? "confirmed, not withdrawn" : facts.status;
+  lines.push(`status: ${standing} ${asOf}`);
+  return lines;
+}
+
 // worker/verify/jws.ts
 var JwsError = class extends Error {
   constructor(code, message3) {
@@ -424,16 +581,16 @@ function parseProof(value) {
   ];
   if (listed.length === 0) return "log.entries: expected at least one entry";
   const entries = [];
-  for (const { entry, at } of listed) {
-    if (!isObject(entry)) return `${at}: expected an object`;
-    if (!Number.isSafeInteger(entry.index) || entry.index < 0) return `${at}.index: expected a non-negative integer`;
-    if (!isObject(entry.leaf)) return `${at}.leaf: expected an object`;
+  for (const { entry, at: at2 } of listed) {
+    if (!isObject(entry)) return `${at2}: expected an object`;
+    if (!Number.isSafeInteger(entry.index) || entry.index < 0) return `${at2}.index: expected a non-negative integer`;
+    if (!isObject(entry.leaf)) return `${at2}.leaf: expected an object`;
     const inclusion = entry.inclusion ?? null;
     if (inclusion !== null && !Array.isArray(inclusion)) {
-      return `${at}.inclusion: expected an array of base64 hashes`;
+      return `${at2}.inclusion: expected an array of base64 hashes`;
     } else if (inclusion !== null) {
       const bad = inclusion.findIndex((h) => typeof h !== "string" || !BASE64_HASH.test(h));
-      if (bad >= 0) return `${at}.inclusion.${bad}: expected a base64 SHA-256 hash`;
+      if (bad >= 0) return `${at2}.inclusion.${bad}: expected a base64 SHA-256 hash`;
     }
     entries.push({ index: entry.index, leaf: entry.leaf, inclusion });
   }
@@ -510,9 +667,24 @@ async function verifyProof(options) {
       ok ? pass(`inclusion[${label}]`, `${event}leaf ${entry.index} is in the tree of size ${checkpoint.size}`) : fail(`inclusion[${label}]`, `path for leaf ${entry.index} does not lead to the checkpoint root`)
     );
   }
+  checks.push(...await checkLeafFacts(proof, checkpoint));
   if (options.savedCheckpoint !== void 0) {
     checks.push(...await checkConsistency(options, checkpoint));
   }
+  return checks;
+}
+async function checkLeafFacts(proof, checkpoint) {
+  const ordered = [...proof.log.entries].sort((a, b) => a.index - b.index);
+  if (ordered.some((e, i) => i > 0 && e.index === ordered[i - 1].index)) return [fail("leaf-chain", "two entries share one index")];
+  const broken = await chainBreak(ordered);
+  const checks = [broken ? fail("leaf-chain", broken) : pass("leaf-chain", `${ordered.length} leaves, each naming the one before`)];
+  const facts = deriveFacts(ordered.map((e) => e.leaf));
+  if (typeof facts === "string") return [...checks, fail("receipt-facts", `the leaves do not read as one consent: ${facts}`)];
+  const wrong = receiptMismatches(proof.receipt, facts);
+  const show = (v) => JSON.stringify(v) ?? "nothing";
+  checks.push(
+    wrong.length === 0 ? pass("receipt-facts", describeFacts(facts, checkpoint?.size).join("; ")) : fail("receipt-facts", wrong.map((m) => `receipt.${m.field} says ${show(m.receipt)}, the leaves say ${show(m.leaves)}`).join("; "))
+  );
   return checks;
 }
 async function checkReceipt(proof, jwks) {

@@ -17,21 +17,51 @@ const sha256hex = (text: string) => createHash('sha256').update(text).digest('he
 
 export const RECEIPT = {
   schemaVersion: '1',
-  receiptId: 'rcpt_1',
+  receiptId: 'cns_1',
   consentId: 'cns_1',
   site: 'demo',
+  language: 'fr',
   controller: { name: 'Demo Shop', email: 'privacy@demo.example' },
   purposes: [{ id: 'sms-marketing', legalBasis: 'consent' }],
   notice: { policyVersion: 1, policySha256: sha256hex(POLICY_MD), widgetTextSha256: sha256hex(canonicalize(SHOWN)), locale: 'fr' },
-  collection: { method: 'web-widget', at: '2026-03-01T10:00:00.000Z' },
-  confirmation: { method: 'sms-link', at: '2026-03-01T10:02:00.000Z' },
-  subject: { phone: '+33 6•• •• •• 78' },
+  collection: { method: 'widget', at: '2026-03-01T10:00:00.000Z' },
+  confirmation: { method: 'link', at: '2026-03-01T10:02:00.000Z', sameDeviceAsRequest: false },
+  withdrawal: null,
+  subject: { phone: '+33 6•• •• •• 78', erased: false },
   status: 'confirmed',
 };
 
+/** The consent's two leaves, as the server logs them: asked (leaf 3), then confirmed (leaf 7) naming leaf 3. */
+const REQUESTED = {
+  v: 1,
+  id: 'ev_3',
+  type: 'requested',
+  consentId: 'cns_1',
+  site: 'demo',
+  at: '2026-03-01T10:00:00.000Z',
+  method: 'widget',
+  locale: 'fr',
+  policyVersion: 1,
+  policySha256: RECEIPT.notice.policySha256,
+  textSha256: RECEIPT.notice.widgetTextSha256,
+  expiresAt: '2026-03-03T10:00:00.000Z',
+};
+const leafHashOf = (leaf: unknown) => createHash('sha256').update(Buffer.from([0])).update(jcsBytes(leaf)).digest('base64');
+const CONFIRMED = {
+  v: 1,
+  id: 'ev_7',
+  type: 'confirmed',
+  consentId: 'cns_1',
+  site: 'demo',
+  at: '2026-03-01T10:02:00.000Z',
+  prev: { index: 3, hash: leafHashOf(REQUESTED) },
+  method: 'link',
+  sameDeviceAsRequest: false,
+};
+
 function leafFor(i: number) {
-  if (i === 3) return { type: 'requested', consentId: 'cns_1', site: 'demo', at: '2026-03-01T10:00:00.000Z' };
-  if (i === 7) return { type: 'confirmed', consentId: 'cns_1', site: 'demo', at: '2026-03-01T10:02:00.000Z' };
+  if (i === 3) return REQUESTED;
+  if (i === 7) return CONFIRMED;
   return { type: 'requested', consentId: `other_${i}`, site: 'demo', at: `2026-03-01T09:00:0${i % 10}.000Z` };
 }
 
@@ -45,6 +75,8 @@ export interface Fixture {
   /** A size-5 checkpoint, signed by the log key, of a different history. */
   forked: string;
   consistency(from: number, to: number): Promise<string[]>;
+  /** Signs another receipt with the proof's receipt key (what an operator holding that key can do). */
+  sign(receipt: unknown): Promise<string>;
 }
 
 export async function buildFixture(size = 10): Promise<Fixture> {
@@ -73,6 +105,7 @@ export async function buildFixture(size = 10): Promise<Fixture> {
     earlier,
     forked,
     consistency: async (from, to) => (await consistencyProof(from, to, store)).map(toBase64),
+    sign: (receipt) => signReceipt(receipt as Record<string, unknown>, ring),
   };
 }
 

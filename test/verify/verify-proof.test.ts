@@ -1,3 +1,5 @@
+import { jcsBytes } from '../../worker/crypto/jcs.ts';
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signCheckpoint, parseCheckpoint } from '../../worker/crypto/note.ts';
 import { allPassed, verdict, verifyProof, type Check } from '../../worker/verify/verify-proof.ts';
@@ -30,6 +32,8 @@ describe('verifyProof', () => {
       'inclusion[3]',
       'leaf-consent[7]',
       'inclusion[7]',
+      'leaf-chain',
+      'receipt-facts',
       'saved-checkpoint',
       'consistency',
     ]);
@@ -41,10 +45,13 @@ describe('verifyProof', () => {
     const base = { jwks: fx.jwks, verifierKey: fx.verifierKey };
     const p = fx.proof;
     const cases: [string, unknown, string[]][] = [
-      ['receipt status', { ...p, receipt: { ...p.receipt, status: 'withdrawn' } }, ['receipt-payload']],
-      ['receipt consent', { ...p, receipt: { ...p.receipt, consentId: 'cns_2' } }, ['receipt-payload', 'leaf-consent[3]', 'leaf-consent[7]']],
-      ['leaf of another consent', { ...p, log: { ...p.log, entries: [{ ...p.log.entries[0]!, leaf: { ...(p.log.entries[0]!.leaf as object), consentId: 'x' } }] } }, ['leaf-consent[3]', 'inclusion[3]']],
-      ['leaf index moved', { ...p, log: { ...p.log, entries: [{ ...p.log.entries[0]!, index: 2 }] } }, ['inclusion[2]']],
+      ['receipt status', { ...p, receipt: { ...p.receipt, status: 'withdrawn' } }, ['receipt-payload', 'receipt-facts']],
+      ['receipt consent', { ...p, receipt: { ...p.receipt, consentId: 'cns_2' } }, ['receipt-payload', 'leaf-consent[3]', 'leaf-consent[7]', 'receipt-facts']],
+      ['leaf of another consent', { ...p, log: { ...p.log, entries: [{ ...p.log.entries[0]!, leaf: { ...(p.log.entries[0]!.leaf as object), consentId: 'x' } }] } }, ['leaf-consent[3]', 'inclusion[3]', 'receipt-facts']],
+      // Only the request shown: the confirmation the receipt states is in no leaf of the proof.
+      ['leaf index moved', { ...p, log: { ...p.log, entries: [{ ...p.log.entries[0]!, index: 2 }] } }, ['inclusion[2]', 'receipt-facts']],
+      ['confirmation left out', { ...p, log: { ...p.log, entries: [p.log.entries[0]!] } }, ['receipt-facts']],
+      ['request left out', { ...p, log: { ...p.log, entries: [p.log.entries[1]!] } }, ['leaf-chain', 'receipt-facts']],
       ['no entries', { ...p, log: { ...p.log, entries: [] } }, ['proof-format']],
       ['not JSON object', 'nope', ['proof-format']],
     ];
@@ -71,8 +78,11 @@ describe('verifyProof', () => {
   it('says PENDING for events no checkpoint covers yet, and never lets pending hide a failure', async () => {
     const base = { jwks: fx.jwks, verifierKey: fx.verifierKey };
     const p = fx.proof;
-    const pendingLeaf = { type: 'withdrawn', consentId: 'cns_1', site: 'demo', at: '2026-03-01T11:00:00.000Z' };
-    const pending = { ...p, log: { ...p.log, status: 'pending', pending: [{ index: 10, leaf: pendingLeaf }] } };
+    const prev = { index: 7, hash: createHash('sha256').update(Buffer.from([0])).update(jcsBytes(p.log.entries[1]!.leaf)).digest('base64') };
+    const pendingLeaf = { v: 1, id: 'ev_10', type: 'withdrawn', consentId: 'cns_1', site: 'demo', at: '2026-03-01T11:00:00.000Z', prev, method: 'link' };
+    // The receipt the server signs once the withdrawal is logged, before a checkpoint covers it.
+    const withdrawnReceipt = { ...p.receipt, status: 'withdrawn', withdrawal: { method: 'link', at: pendingLeaf.at, keyword: null } };
+    const pending = { ...p, receipt: withdrawnReceipt, jws: await fx.sign(withdrawnReceipt), log: { ...p.log, status: 'pending', pending: [{ index: 10, leaf: pendingLeaf }] } };
     const checks = await verifyProof({ ...base, proof: pending });
     expect(checks.filter((c) => c.pending).map((c) => c.name)).toEqual(['inclusion[10]']);
     expect(failed(checks)).toEqual(['inclusion[10]']);
@@ -82,10 +92,14 @@ describe('verifyProof', () => {
     const foreign = { ...pending, log: { ...pending.log, pending: [{ index: 10, leaf: { ...pendingLeaf, consentId: 'x' } }] } };
     expect(verdict(await verifyProof({ ...base, proof: foreign }))).toBe('INVALID');
     // Pending plus a tampered receipt: INVALID.
-    const tampered = { ...pending, receipt: { ...p.receipt, status: 'withdrawn' } };
+    const tampered = { ...pending, receipt: { ...withdrawnReceipt, status: 'confirmed' } };
     expect(verdict(await verifyProof({ ...base, proof: tampered }))).toBe('INVALID');
     // No checkpoint at all yet: the checkpoint check waits too.
     const none = { ...p, log: { checkpoint: null, entries: [], pending: p.log.entries.map(({ index, leaf }) => ({ index, leaf })) } };
+    // A receipt that says confirmed while the pending withdrawal is logged: INVALID, pending or not.
+    const stale = { ...pending, receipt: p.receipt, jws: p.jws };
+    expect(failed(await verifyProof({ ...base, proof: stale }))).toEqual(['inclusion[10]', 'receipt-facts']);
+    expect(verdict(await verifyProof({ ...base, proof: stale }))).toBe('INVALID');
     const early = await verifyProof({ ...base, proof: none });
     expect(early.filter((c) => c.pending).map((c) => c.name)).toEqual(['checkpoint-signature', 'inclusion[3]', 'inclusion[7]']);
     expect(verdict(early)).toBe('PENDING');

@@ -60,7 +60,6 @@ export const receiptSchema = z.strictObject({
     .nullable(),
   withdrawal: z.strictObject({ method: z.string().nullable(), at: nullableIso, keyword: z.string().nullable() }).nullable(),
   status: z.enum(['pending', 'confirmed', 'withdrawn', 'expired', 'erased']),
-  renewalRequired: z.boolean(),
   retention: z.unknown(),
   log: z.strictObject({ origin: z.string() }),
 });

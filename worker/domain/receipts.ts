@@ -9,69 +9,77 @@ import type { DomainContext } from './context.ts';
 import { browserFamily, pageOriginAndPath } from './client-info.ts';
 import { inclusions, latestHead, logOrigin } from './log.ts';
 import type { ProofRows } from '../db/proofs.ts';
+import { deriveFacts, type LeafFacts } from '../verify/leaf-facts.ts';
 
 export const RECEIPT_SCHEMA = 'https://assent.dev/schemas/consent-receipt/v1';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-/** `read`: the consent's subject and policy version when the caller already has them (the proof reads all at once). */
-export async function buildReceipt(ctx: DomainContext, consent: ConsentRow, read?: Pick<ProofRows, 'subject' | 'policy'>) {
-  const [subject, policy] = read
-    ? [read.subject, read.policy]
-    : await Promise.all([ctx.subjects.byId(consent.subjectId), ctx.policies.get(consent.siteId, consent.policyVersion, consent.locale)]);
-  const facts = policy ? (localizeFacts(JSON.parse(policy.facts), consent.locale) as PolicyFacts) : null;
+/**
+ * The receipt states what the consent's leaves say (status, times, methods, what was shown: the same derivation
+ * every verifier runs), plus what the log must not hold: the masked number, and the request's and confirmation's
+ * IP prefix, browser family and page (gone once erased). Controller, purposes and retention are those of the cited
+ * policy version, whose hash the first leaf holds. Erasure appends a leaf, so every earlier fact stays as signed.
+ */
+export function buildReceipt(ctx: DomainContext, consent: ConsentRow, read: Pick<ProofRows, 'subject' | 'policy' | 'leaves'>) {
+  const facts = deriveFacts(read.leaves.map((l) => JSON.parse(l.leaf) as Record<string, unknown>));
+  if (typeof facts === 'string') throw new Error(`consent ${consent.id}: ${facts}`);
+  const { subject, policy } = read;
+  const policyFacts = policy ? (localizeFacts(JSON.parse(policy.facts), facts.locale) as PolicyFacts) : null;
+  const erased = facts.erasure !== null;
   return {
     schemaVersion: RECEIPT_SCHEMA,
-    receiptId: consent.id,
-    consentId: consent.id,
-    site: consent.siteId,
-    language: consent.locale,
-    controller: facts
-      ? { name: facts.controller.name, address: facts.controller.address, email: facts.controller.email }
+    receiptId: facts.consentId,
+    consentId: facts.consentId,
+    site: facts.site,
+    language: facts.locale,
+    controller: policyFacts
+      ? { name: policyFacts.controller.name, address: policyFacts.controller.address, email: policyFacts.controller.email }
       : null,
-    subject: { phone: subject?.masked ?? null, country: subject?.country ?? null, erased: Boolean(subject?.erasedAt) },
-    purposes: facts ? facts.purposes.map((p) => ({ id: p.id, description: p.description, legalBasis: p.legalBasis })) : [],
+    subject: { phone: erased ? ERASED_PHONE : (subject?.masked ?? null), country: subject?.country ?? null, erased },
+    purposes: policyFacts ? policyFacts.purposes.map((p) => ({ id: p.id, description: p.description, legalBasis: p.legalBasis })) : [],
     notice: {
-      policyVersion: consent.policyVersion,
-      policySha256: consent.policySha256,
-      policyUrl: `${ctx.publicUrl}/p/${consent.siteId}/${consent.policyVersion}`,
-      widgetTextSha256: consent.textSha256,
-      locale: consent.locale,
+      policyVersion: facts.notice.policyVersion,
+      policySha256: facts.notice.policySha256,
+      policyUrl: `${ctx.publicUrl}/p/${facts.site}/${facts.notice.policyVersion}`,
+      widgetTextSha256: facts.notice.widgetTextSha256,
+      locale: facts.notice.locale,
     },
     // Public: the page's origin and path and a browser family only, never a query string or a full user agent
     // (reduced again here for consents stored before they were reduced at collection).
     collection: {
-      method: consent.collectionMethod,
-      at: iso(consent.requestedAt),
+      method: facts.collection.method,
+      at: facts.collection.at,
       pageUrl: pageOriginAndPath(consent.pageUrl),
       ipPrefix: consent.ipPrefix,
       browser: browserFamily(consent.userAgent),
     },
-    confirmation: consent.confirmedAt ? confirmation(consent) : null,
-    withdrawal: consent.withdrawnAt
-      ? { method: consent.withdrawMethod, at: iso(consent.withdrawnAt), keyword: consent.withdrawKeyword }
-      : null,
-    status: consent.status,
-    renewalRequired: consent.renewalRequired,
-    retention: facts?.retention ?? null,
-    log: { origin: logOrigin(ctx, consent.siteId) },
+    confirmation: confirmation(consent, facts),
+    withdrawal: facts.withdrawal ? { method: facts.withdrawal.method, at: facts.withdrawal.at, keyword: facts.withdrawal.keyword } : null,
+    status: facts.status,
+    retention: policyFacts?.retention ?? null,
+    log: { origin: logOrigin(ctx, facts.site) },
   };
 }
 
-export type Receipt = Awaited<ReturnType<typeof buildReceipt>>;
+/** How an erased subject's number reads in a receipt. */
+export const ERASED_PHONE = '•••';
+
+export type Receipt = ReturnType<typeof buildReceipt>;
 
 /**
- * How the consent was confirmed. `link`: the confirming request's IP prefix and browser family, and whether they
- * match the request's (`sameDeviceAsRequest`); `reply`: the inbound channel the reply from the number came through.
+ * How the consent was confirmed, as logged. `link`: whether the confirming request came from the request's device
+ * (logged), with its IP prefix and browser family (kept until erasure); `reply`: the inbound channel.
  */
-function confirmation(consent: ConsentRow) {
-  const at = iso(consent.confirmedAt);
-  if (consent.confirmMethod === 'reply') return { method: 'reply' as const, at, channel: consent.confirmChannel };
-  const browser = consent.confirmBrowser;
-  const ipPrefix = consent.confirmIpPrefix;
-  const sameDeviceAsRequest =
-    ipPrefix !== null && browser !== null && ipPrefix === consent.ipPrefix && browser === browserFamily(consent.userAgent);
-  return { method: 'link' as const, at, ipPrefix, browser, sameDeviceAsRequest };
+function confirmation(consent: ConsentRow, facts: LeafFacts) {
+  const c = facts.confirmation;
+  if (!c) return null;
+  if (c.method === 'reply') return { method: 'reply' as const, at: c.at, channel: c.channel };
+  return {
+    method: 'link' as const,
+    at: c.at,
+    ipPrefix: consent.confirmIpPrefix,
+    browser: consent.confirmBrowser,
+    sameDeviceAsRequest: c.sameDeviceAsRequest,
+  };
 }
 
 export async function proofDocument(ctx: DomainContext, consentId: string) {
@@ -85,7 +93,8 @@ export async function proofSources(ctx: DomainContext, consentId: string) {
   const read = /^[A-Za-z0-9_-]{22}$/.test(consentId) ? await ctx.proofs.rows(consentId) : null;
   if (!read) throw notFound('No proof with this id.');
   const { consent, leaves } = read;
-  const [head, receipt] = await Promise.all([latestHead(ctx, consent.siteId, read.head), buildReceipt(ctx, consent, read)]);
+  const head = await latestHead(ctx, consent.siteId, read.head);
+  const receipt = buildReceipt(ctx, consent, read);
   const jws = await signReceipt(receipt, ctx.keys.ring);
   // Entries the latest checkpoint covers carry their inclusion path; newer ones wait for the next integration.
   const covered = leaves.filter((l) => l.idx < head.size);

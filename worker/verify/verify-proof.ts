@@ -6,6 +6,7 @@ import { bytesEqual, fromBase64, toBase64 } from '../crypto/encoding.ts';
 import { jcsBytes } from '../crypto/jcs.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../crypto/merkle.ts';
 import { parseCheckpoint, parseVerifierKey, verifyCheckpoint, type ParsedCheckpoint } from '../crypto/note.ts';
+import { chainBreak, deriveFacts, describeFacts, receiptMismatches } from './leaf-facts.ts';
 import { verifyJws, type KeySet } from './jws.ts';
 import { parseProof, type ProofDocument } from './proof-format.ts';
 
@@ -112,9 +113,31 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
     );
   }
 
+  checks.push(...(await checkLeafFacts(proof, checkpoint)));
   if (options.savedCheckpoint !== undefined) {
     checks.push(...(await checkConsistency(options, checkpoint)));
   }
+  return checks;
+}
+
+/**
+ * The consent's leaves, in index order, must form one unbroken chain, and the receipt must state exactly what they
+ * say (status, times, methods, what was shown): a receipt signed with the operator's key cannot say otherwise.
+ */
+async function checkLeafFacts(proof: ProofDocument, checkpoint: ParsedCheckpoint | undefined): Promise<Check[]> {
+  const ordered = [...proof.log.entries].sort((a, b) => a.index - b.index);
+  if (ordered.some((e, i) => i > 0 && e.index === ordered[i - 1]!.index)) return [fail('leaf-chain', 'two entries share one index')];
+  const broken = await chainBreak(ordered);
+  const checks = [broken ? fail('leaf-chain', broken) : pass('leaf-chain', `${ordered.length} leaves, each naming the one before`)];
+  const facts = deriveFacts(ordered.map((e) => e.leaf));
+  if (typeof facts === 'string') return [...checks, fail('receipt-facts', `the leaves do not read as one consent: ${facts}`)];
+  const wrong = receiptMismatches(proof.receipt, facts);
+  const show = (v: unknown) => JSON.stringify(v) ?? 'nothing';
+  checks.push(
+    wrong.length === 0
+      ? pass('receipt-facts', describeFacts(facts, checkpoint?.size).join('; '))
+      : fail('receipt-facts', wrong.map((m) => `receipt.${m.field} says ${show(m.receipt)}, the leaves say ${show(m.leaves)}`).join('; ')),
+  );
   return checks;
 }
 

@@ -1,0 +1,227 @@
+// What a consent's logged leaves say happened, and whether a receipt says the same. The server builds receipts from
+// these facts and every verifier recomputes them, so a receipt re-signed with the operator's key cannot state what
+// the log does not: the log is the truth, the receipt its signed summary.
+import { toBase64 } from '../crypto/encoding.ts';
+import { jcsBytes } from '../crypto/jcs.ts';
+import { leafHash } from '../crypto/merkle.ts';
+
+export type ConsentStatus = 'pending' | 'confirmed' | 'withdrawn' | 'expired' | 'erased';
+
+/** One SMS of the consent's own (the confirmation request, the confirmation) as logged, with its delivery reports. */
+export interface LoggedSms {
+  at: string;
+  kind: string | null;
+  provider: string | null;
+  providerMessageId: string | null;
+  bodySha256: string | null;
+  messageId: string | null;
+  delivery: { at: string; status: string }[];
+}
+
+export interface LeafFacts {
+  consentId: string;
+  site: string;
+  status: ConsentStatus;
+  locale: string;
+  collection: { method: string; at: string };
+  notice: { policyVersion: number; policySha256: string; widgetTextSha256: string; locale: string };
+  /** The deadline to confirm (a `resent` leaf moves it). */
+  expiresAt: string | null;
+  confirmation:
+    | { method: 'link'; at: string; sameDeviceAsRequest: boolean }
+    | { method: 'reply'; at: string; channel: string | null; messageId: string | null; textSha256: string | null }
+    | null;
+  withdrawal: { method: string; at: string; keyword: string | null; messageId: string | null; textSha256: string | null } | null;
+  expiredAt: string | null;
+  erasure: { at: string; reason: string | null; previousStatus: string | null } | null;
+  messages: LoggedSms[];
+  /** The time of the last leaf: the facts hold as of then (and of the checkpoint covering it). */
+  lastAt: string;
+}
+
+type Leaf = Record<string, unknown>;
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * The facts of one consent from its leaves in log order, or a message naming what makes them unreadable (a first
+ * leaf that is not `requested`, a second `requested`, a state change from a state that cannot have it).
+ */
+export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
+  const first = leaves[0];
+  if (!first) return 'no leaf';
+  if (first.type !== 'requested') return `the first leaf is ${String(first.type)}, not requested`;
+  const text = (leaf: Leaf, field: string): string => {
+    const value = leaf[field];
+    if (typeof value !== 'string') throw new Error(`${String(leaf.type)} leaf: ${field} is not a string`);
+    return value;
+  };
+  try {
+    const policyVersion = first.policyVersion;
+    if (!Number.isSafeInteger(policyVersion)) return 'requested leaf: policyVersion is not an integer';
+    const facts: LeafFacts = {
+      consentId: text(first, 'consentId'),
+      site: text(first, 'site'),
+      status: 'pending',
+      locale: text(first, 'locale'),
+      collection: { method: text(first, 'method'), at: text(first, 'at') },
+      notice: {
+        policyVersion: policyVersion as number,
+        policySha256: text(first, 'policySha256'),
+        widgetTextSha256: text(first, 'textSha256'),
+        locale: text(first, 'locale'),
+      },
+      expiresAt: str(first.expiresAt),
+      confirmation: null,
+      withdrawal: null,
+      expiredAt: null,
+      erasure: null,
+      messages: [],
+      lastAt: text(first, 'at'),
+    };
+    const moveFrom = (leaf: Leaf, from: ConsentStatus[], to: ConsentStatus) => {
+      if (!from.includes(facts.status)) throw new Error(`a ${String(leaf.type)} leaf follows the state ${facts.status}`);
+      facts.status = to;
+    };
+    for (const leaf of leaves.slice(1)) {
+      const at = text(leaf, 'at');
+      facts.lastAt = at;
+      switch (leaf.type) {
+        case 'requested':
+          throw new Error('a second requested leaf');
+        case 'resent':
+          moveFrom(leaf, ['pending'], 'pending');
+          facts.expiresAt = str(leaf.expiresAt);
+          break;
+        case 'confirmed':
+          moveFrom(leaf, ['pending'], 'confirmed');
+          facts.confirmation =
+            leaf.method === 'reply'
+              ? { method: 'reply', at, channel: str(leaf.channel), messageId: str(leaf.messageId), textSha256: str(leaf.textSha256) }
+              : { method: 'link', at, sameDeviceAsRequest: leaf.sameDeviceAsRequest === true };
+          break;
+        case 'withdrawn':
+          moveFrom(leaf, ['pending', 'confirmed'], 'withdrawn');
+          facts.withdrawal = { method: text(leaf, 'method'), at, keyword: str(leaf.keyword), messageId: str(leaf.messageId), textSha256: str(leaf.textSha256) };
+          break;
+        case 'expired':
+          moveFrom(leaf, ['pending'], 'expired');
+          facts.expiredAt = at;
+          break;
+        case 'erased':
+          moveFrom(leaf, ['pending', 'confirmed', 'withdrawn', 'expired'], 'erased');
+          facts.erasure = { at, reason: str(leaf.reason), previousStatus: str(leaf.previousStatus) };
+          break;
+        case 'sms-sent':
+          facts.messages.push({
+            at,
+            kind: str(leaf.kind),
+            provider: str(leaf.provider),
+            providerMessageId: str(leaf.providerMessageId),
+            bodySha256: str(leaf.bodySha256),
+            messageId: str(leaf.messageId),
+            delivery: [],
+          });
+          break;
+        case 'delivery': {
+          const sms = facts.messages.find((m) => m.messageId !== null && m.messageId === leaf.messageId);
+          if (!sms) throw new Error('a delivery leaf names no SMS logged before it');
+          sms.delivery.push({ at, status: text(leaf, 'status') });
+          break;
+        }
+        default:
+          throw new Error(`unknown leaf type ${String(leaf.type)}`);
+      }
+    }
+    return facts;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Checks that the leaves (in index order) form one chain: the first names no predecessor, every later one names the
+ * one before it (`prev: {index, hash}`, hash the base64 leaf hash). Null when they do, else what breaks it.
+ */
+export async function chainBreak(entries: readonly { index: number; leaf: Leaf }[]): Promise<string | null> {
+  let previous: { index: number; hash: string } | null = null;
+  for (const entry of entries) {
+    const prev = entry.leaf.prev as { index?: unknown; hash?: unknown } | undefined;
+    if (previous === null) {
+      if (prev !== undefined) return `leaf ${entry.index} names a previous leaf ${String(prev?.index)} that the proof does not hold`;
+    } else if (prev === undefined || typeof prev !== 'object' || prev === null) {
+      return `leaf ${entry.index} names no previous leaf (expected ${previous.index})`;
+    } else if (prev.index !== previous.index || prev.hash !== previous.hash) {
+      return `leaf ${entry.index} follows leaf ${String(prev.index)}, but the proof's previous leaf is ${previous.index}: a leaf is missing`;
+    }
+    previous = { index: entry.index, hash: toBase64(await leafHash(jcsBytes(entry.leaf))) };
+  }
+  return null;
+}
+
+/** One receipt field and what the leaves say it must be. */
+export interface FactMismatch {
+  field: string;
+  receipt: unknown;
+  leaves: unknown;
+}
+
+const at = (value: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+
+/** The receipt fields the leaves determine, each with the value they give it. */
+export function expectedReceiptFields(facts: LeafFacts): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    consentId: facts.consentId,
+    site: facts.site,
+    language: facts.locale,
+    status: facts.status,
+    'subject.erased': facts.erasure !== null,
+    'notice.policyVersion': facts.notice.policyVersion,
+    'notice.policySha256': facts.notice.policySha256,
+    'notice.widgetTextSha256': facts.notice.widgetTextSha256,
+    'notice.locale': facts.notice.locale,
+    'collection.method': facts.collection.method,
+    'collection.at': facts.collection.at,
+    'confirmation.method': facts.confirmation?.method ?? null,
+    'confirmation.at': facts.confirmation?.at ?? null,
+    'withdrawal.method': facts.withdrawal?.method ?? null,
+    'withdrawal.at': facts.withdrawal?.at ?? null,
+    'withdrawal.keyword': facts.withdrawal?.keyword ?? null,
+  };
+  if (facts.confirmation?.method === 'link') fields['confirmation.sameDeviceAsRequest'] = facts.confirmation.sameDeviceAsRequest;
+  if (facts.confirmation?.method === 'reply') fields['confirmation.channel'] = facts.confirmation.channel;
+  return fields;
+}
+
+/** Every receipt field that says something other than the leaves (a missing object counts as null). */
+export function receiptMismatches(receipt: Record<string, unknown>, facts: LeafFacts): FactMismatch[] {
+  const mismatches: FactMismatch[] = [];
+  for (const [field, expected] of Object.entries(expectedReceiptFields(facts))) {
+    const parent = field.includes('.') ? at(receipt, field.slice(0, field.lastIndexOf('.'))) : receipt;
+    const value = parent === null ? null : at(receipt, field);
+    if (value !== expected) mismatches.push({ field, receipt: value, leaves: expected });
+  }
+  return mismatches;
+}
+
+const day = (iso: string) => iso.replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' UTC');
+
+/** The facts in plain words, one line each, as of the log's checkpoint size when given. */
+export function describeFacts(facts: LeafFacts, checkpointSize?: number): string[] {
+  const lines = [`asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`];
+  for (const sms of facts.messages) {
+    const delivered = sms.delivery.length ? `; ${sms.delivery.map((d) => `${d.status} ${day(d.at)}`).join(', ')}` : '';
+    lines.push(`${sms.kind ?? 'sms'} SMS sent ${day(sms.at)} via ${sms.provider ?? '?'} (${sms.providerMessageId ?? '?'}), body SHA-256 ${sms.bodySha256?.slice(0, 16) ?? '?'}…${delivered}`);
+  }
+  const c = facts.confirmation;
+  if (c) lines.push(c.method === 'link' ? `confirmed by SMS link on ${day(c.at)}${c.sameDeviceAsRequest ? ' (same device as the request)' : ''}` : `confirmed by reply on ${day(c.at)} via ${c.channel ?? '?'}`);
+  const w = facts.withdrawal;
+  if (w) lines.push(`withdrawn by ${w.method}${w.keyword ? ` (${w.keyword})` : ''} on ${day(w.at)}`);
+  if (facts.expiredAt) lines.push(`expired unconfirmed on ${day(facts.expiredAt)}`);
+  if (facts.erasure) lines.push(`erased (${facts.erasure.reason ?? '?'}) on ${day(facts.erasure.at)}`);
+  const asOf = checkpointSize === undefined ? `as of ${day(facts.lastAt)}` : `as of checkpoint ${checkpointSize} (last event ${day(facts.lastAt)})`;
+  const standing = facts.status === 'confirmed' ? 'confirmed, not withdrawn' : facts.status;
+  lines.push(`status: ${standing} ${asOf}`);
+  return lines;
+}
