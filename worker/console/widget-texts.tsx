@@ -2,7 +2,8 @@
 // window.Assent.mount, fed the edited texts), and the equal-choice rule checked as you type and on save.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { EDITABLE_WIDGET_TEXTS, equalChoice, type EditableWidgetText } from '../domain/console-widget.ts';
+import { EDITABLE_WIDGET_TEXTS, type EditableWidgetText } from '../domain/console-widget.ts';
+import { equalChoice } from '../domain/equal-choice.ts';
 import { latestPolicyNumber } from '../domain/policy-versions.ts';
 import { replaceSiteConfig } from '../domain/sites.ts';
 import { mergeEditedTexts, unequalChoiceLocales, widgetDocument, widgetTemplate, type EditedWidgetTexts } from '../domain/widget-texts.ts';

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { smsConfigSchema, smsSchemas, type SmsConfig } from '../sms/config.ts';
 import { defaultQuietHours, quietHoursRulesSchema, type QuietHoursRules } from '../sms/quiet-hours.ts';
 import { ownerFactsSchema } from '../policy/facts.ts';
+import { CHOICE_PROBLEMS } from './equal-choice.ts';
 import { storedWidgetConfigSchema, widgetConfigSchema } from './widget-config.ts';
+import { unequalChoices } from './widget-texts.ts';
 
 export { REDACTED, keepRedactedSecrets, redactConfig } from './site-secrets.ts';
 
@@ -107,8 +109,18 @@ function crossChecks(cfg: { locales: string[]; defaultLocale: string; program: z
   }
 }
 
-/** What a PUT or a create may say: known keys only, every string bounded. */
-export const siteConfigSchema = z.strictObject(shape).superRefine(crossChecks);
+/** Yes and No are equal choices in every locale (equal-choice.ts): what every writer, API or console, must pass. */
+function equalChoices(cfg: Parameters<typeof unequalChoices>[0], ctx: z.RefinementCtx) {
+  for (const { locale, label, reason } of unequalChoices(cfg)) {
+    ctx.addIssue({ code: 'custom', path: ['widget', 'texts', locale, label], message: CHOICE_PROBLEMS[reason] });
+  }
+}
+
+/**
+ * What a PUT or a create may say: known keys only, every string bounded, equal choices. (Stored rows load without
+ * the last rule: the widget shows the template's labels where theirs are unequal, see widgetTexts.)
+ */
+export const siteConfigSchema = z.strictObject(shape).superRefine(crossChecks).superRefine(equalChoices);
 
 /**
  * What a stored row is read with. Rows written before the schema became strict may hold keys it no longer knows

@@ -5,7 +5,8 @@ import { canonicalize } from '../crypto/jcs.ts';
 import en from '../../templates/widget/en.json' with { type: 'json' };
 import fr from '../../templates/widget/fr.json' with { type: 'json' };
 import { sha256Hex } from '../crypto/tokens.ts';
-import { EDITABLE_WIDGET_TEXTS, equalChoice, widgetOverrides, type EditableWidgetText } from './console-widget.ts';
+import { EDITABLE_WIDGET_TEXTS, widgetOverrides, type EditableWidgetText } from './console-widget.ts';
+import { equalChoice, type ChoiceProblem } from './equal-choice.ts';
 
 /** Problem codes the widget knows how to explain; anything else is shown as `generic`. */
 export const WIDGET_ERROR_CODES = [
@@ -107,12 +108,28 @@ export function widgetTemplate(config: Pick<WidgetSiteConfig, 'defaultLocale'>, 
   return TEMPLATES[locale] ?? TEMPLATES[config.defaultLocale] ?? en;
 }
 
+/**
+ * The equal-choice rule over a site's widget texts (stored overrides, or a console form's edits): per locale whose
+ * yes/no break it, which label was set there (the one to name in an error; an unset or empty one is the template's)
+ * and why. The site configuration's schema calls it on every write (API and console); widgetTexts falls back.
+ */
+export function unequalChoices(
+  config: Pick<WidgetSiteConfig, 'locales' | 'defaultLocale'> & { widget?: { texts?: Record<string, Partial<Pick<WidgetTexts, 'yes' | 'no'>>> } },
+  texts: Record<string, Partial<Record<'yes' | 'no', string>>> = config.widget?.texts ?? {},
+): { locale: string; label: 'yes' | 'no'; reason: ChoiceProblem }[] {
+  return config.locales.flatMap((locale) => {
+    const base = widgetTemplate(config, locale);
+    const set = texts[locale] ?? {};
+    const check = equalChoice(set.yes || base.yes, set.no || base.no);
+    if (check.ok) return [];
+    const label = set.yes || !set.no ? 'yes' : 'no';
+    return [{ locale, label, reason: check.reason! }];
+  });
+}
+
 /** The console's widget form: the locales whose edited yes/no (an empty one falls back to the default) break the equal-choice rule. */
 export function unequalChoiceLocales(config: Pick<WidgetSiteConfig, 'locales' | 'defaultLocale'>, edited: EditedWidgetTexts): string[] {
-  return config.locales.filter((locale) => {
-    const base = widgetTemplate(config, locale);
-    return !equalChoice(edited[locale]?.yes || base.yes, edited[locale]?.no || base.no).ok;
-  });
+  return unequalChoices(config, edited).map((u) => u.locale);
 }
 
 /**
@@ -162,6 +179,8 @@ export async function widgetTexts(options: {
     ...override,
     errors: { ...base.errors, ...override.errors },
   };
+  // A row stored before the rule held every write path may pair unequal labels: the widget shows the template's.
+  if (!equalChoice(merged.yes, merged.no).ok) Object.assign(merged, { yes: base.yes, no: base.no });
   const values = { help: config.program.helpContact, version: String(policyVersion), shortCode: config.program.shortCode ?? '' };
   const texts = {
     ...merged,
