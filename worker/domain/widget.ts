@@ -3,7 +3,6 @@
 // best-effort, so a database that cannot write (full, read-only) still serves the widget.
 import { storeKey } from '../db/client.ts';
 import { AppError, notFound, storageFault } from '../errors.ts';
-import { sha256Hex } from '../crypto/tokens.ts';
 import type { DomainContext } from './context.ts';
 import type { Site } from './sites.ts';
 import { widgetDocument, type WidgetDocument } from './widget-texts.ts';
@@ -28,7 +27,6 @@ const DOCUMENT_TTL_MS = 5_000;
 interface Cached {
   site: Site;
   document: WidgetDocument;
-  etag: string;
   until: number;
 }
 const documentsByStore = new WeakMap<object, Map<string, Map<string, Cached>>>();
@@ -71,7 +69,7 @@ export function forgetWidget(ctx: Pick<Ctx, 'store'>, siteId: string): void {
   versionsByStore.get(storeKey(ctx.store))?.delete(siteId);
 }
 
-export async function currentWidget(ctx: Ctx, site: Site, locale?: string | null): Promise<{ document: WidgetDocument; etag: string }> {
+export async function currentWidget(ctx: Ctx, site: Site, locale?: string | null): Promise<{ document: WidgetDocument }> {
   const cached = documentsFor(ctx, site.id);
   const now = ctx.clock();
   const hit = cached.get(locale ?? '');
@@ -87,13 +85,12 @@ export async function currentWidget(ctx: Ctx, site: Site, locale?: string | null
     locale: locale ?? null,
     policy: { version, url: `${ctx.publicUrl}/p/${site.id}/${version}` },
   });
-  const etag = `"${(await sha256Hex(JSON.stringify(document))).slice(0, 32)}"`;
   // Cached only once its texts are on record, so a document served while storage was failing is written next time.
   if (await rememberTexts(ctx, site, document, version)) {
     if (cached.size > 50) cached.clear();
-    cached.set(locale ?? '', { site, document, etag, until: now + DOCUMENT_TTL_MS });
+    cached.set(locale ?? '', { site, document, until: now + DOCUMENT_TTL_MS });
   }
-  return { document, etag };
+  return { document };
 }
 
 /** Records the texts a document shows; false when storage could not take the write (the document is still served). */

@@ -41,9 +41,10 @@ function versionParam(raw: string): number {
 
 async function render(c: AppContext, site: Site, row: PolicyVersionRow, immutable: boolean) {
   const format = formatOf(c);
-  // The Markdown and JSON of a version never change: their tag is its hash. The HTML page also lists the versions
-  // and names the site, so conditional() tags it by its own bytes (a new version or a rename is not a 304).
-  if (format !== 'html') c.header('ETag', `"${row.sha256.slice(0, 32)}-${format}"`);
+  // An ETag names the bytes sent. The Markdown's are hashed in the row: its tag. The JSON also says the version, its
+  // date and summary (a new version may keep the Markdown), and the HTML page lists the versions and names the site:
+  // conditional() tags both by their own bytes, so no other version or rename is ever a 304 or a cached copy.
+  if (format === 'md') c.header('ETag', `"${row.sha256.slice(0, 32)}-md"`);
   c.header('Cache-Control', immutable ? IMMUTABLE : 'no-cache');
   if (format === 'md') return c.body(row.markdown, 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
   const meta = JSON.parse(row.meta) as PolicyMeta;

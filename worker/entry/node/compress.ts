@@ -2,6 +2,7 @@
 // `compress` speaks gzip and deflate only (it uses CompressionStream, which has no brotli), and worker/ stays
 // Web-standard, so this one lives with the entries and uses node:zlib. Workers need none: Cloudflare's edge
 // compresses (br, gzip) in front of the Worker and weakens ETags the same way.
+import { createHash } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { brotliCompress, constants, createBrotliCompress, createGzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -81,8 +82,10 @@ async function peek(body: ReadableStream<Uint8Array>, threshold: number): Promis
 export function compressResponses(options: { threshold?: number; cacheEntries?: number } = {}): MiddlewareHandler {
   const threshold = options.threshold ?? 1024;
   const cacheEntries = options.cacheEntries ?? 64;
-  // Bodies with a strong ETag are the same bytes every time (the widget, a policy version, a widget document):
-  // compressed once at the best quality, kept by URL + ETag + encoding, least recently used dropped first.
+  // Bodies with a strong ETag come back byte for byte (the widget, a policy version, a widget document): compressed
+  // once at the best quality, kept by the SHA-256 of the plain bytes and the encoding, least recently used dropped
+  // first. Keyed by the bytes, not by URL + ETag: a tag that failed to name its bytes (a new policy version with
+  // the same Markdown once) must not serve another body for good; hashing costs far less than brotli at 11.
   const cache = new Map<string, Buffer>();
   const remember = (key: string, bytes: Buffer) => {
     cache.delete(key);
@@ -117,25 +120,19 @@ export function compressResponses(options: { threshold?: number; cacheEntries?: 
     if (length && Number(length) < threshold) return;
 
     let body: BodyInit;
-    const key = strong ? `${encoding} ${c.req.url} ${strong}` : null;
-    const cached = key ? cache.get(key) : undefined;
-    if (cached) {
-      await res.body.cancel();
-      remember(key!, cached);
-      body = cached as Uint8Array<ArrayBuffer>;
+    const peeked = await peek(res.body, threshold);
+    if ('small' in peeked) {
+      c.res = new Response(peeked.small as Uint8Array<ArrayBuffer>, res); // too small to gain anything
+      return;
+    }
+    if (strong) {
+      const plain = new Uint8Array(await new Response(peeked.stream).arrayBuffer());
+      const key = `${encoding} ${createHash('sha256').update(plain).digest('base64')}`;
+      const bytes = cache.get(key) ?? (await compressBest(plain, encoding));
+      remember(key, bytes);
+      body = bytes as Uint8Array<ArrayBuffer>;
     } else {
-      const peeked = await peek(res.body, threshold);
-      if ('small' in peeked) {
-        c.res = new Response(peeked.small as Uint8Array<ArrayBuffer>, res); // too small to gain anything
-        return;
-      }
-      if (key) {
-        const bytes = await compressBest(new Uint8Array(await new Response(peeked.stream).arrayBuffer()), encoding);
-        remember(key, bytes);
-        body = bytes as Uint8Array<ArrayBuffer>;
-      } else {
-        body = peeked.stream.pipeThrough(compressStream(encoding));
-      }
+      body = peeked.stream.pipeThrough(compressStream(encoding));
     }
     // Hono copies the previous response's headers onto the one assigned: fix them after assigning.
     c.res = new Response(body, res);
