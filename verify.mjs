@@ -580,6 +580,22 @@ function parseProof(value) {
     ...(log.pending ?? []).map((entry, i) => ({ entry: isObject(entry) ? { ...entry, inclusion: null } : entry, at: `log.pending.${i}` }))
   ];
   if (listed.length === 0) return "log.entries: expected at least one entry";
+  const entries = readEntries(listed);
+  if (typeof entries === "string") return entries;
+  let keys = null;
+  if (log.keys !== void 0) {
+    if (!Array.isArray(log.keys)) return "log.keys: expected an array";
+    const read = readEntries(log.keys.map((entry, i) => ({ entry, at: `log.keys.${i}` })));
+    if (typeof read === "string") return read;
+    keys = read;
+  }
+  return {
+    receipt,
+    jws,
+    log: { checkpoint, entries, keys }
+  };
+}
+function readEntries(listed) {
   const entries = [];
   for (const { entry, at: at2 } of listed) {
     if (!isObject(entry)) return `${at2}: expected an object`;
@@ -594,11 +610,7 @@ function parseProof(value) {
     }
     entries.push({ index: entry.index, leaf: entry.leaf, inclusion });
   }
-  return {
-    receipt,
-    jws,
-    log: { checkpoint, entries }
-  };
+  return entries;
 }
 
 // worker/verify/verify-proof.ts
@@ -668,10 +680,36 @@ async function verifyProof(options) {
     );
   }
   checks.push(...await checkLeafFacts(proof, checkpoint));
+  checks.push(await checkKeyLogged(proof, options, checkpoint));
   if (options.savedCheckpoint !== void 0) {
     checks.push(...await checkConsistency(options, checkpoint));
   }
   return checks;
+}
+async function checkKeyLogged(proof, options, checkpoint) {
+  const name = "receipt-key-logged";
+  let kid;
+  try {
+    kid = (await verifyJws(proof.jws, options.jwks)).kid;
+  } catch {
+    return fail(name, "no verified receipt key to look for in the log");
+  }
+  const x = options.jwks.keys.find((k) => k.kid === kid)?.x;
+  const entry = (proof.log.keys ?? []).find((e) => e.leaf.type === "key-announced" && e.leaf.kid === kid);
+  if (!entry) return wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
+  const jwk = entry.leaf.jwk;
+  if (entry.leaf.site !== proof.receipt.site) return fail(name, `the announcement is for site ${String(entry.leaf.site)}, not ${proof.receipt.site}`);
+  if (!jwk || jwk.x !== x) return fail(name, `the log announces another public key under kid ${kid}`);
+  if (entry.leaf.verifierKey !== options.verifierKey) return fail(name, `the announcement names log key ${String(entry.leaf.verifierKey)}, not the one checked`);
+  if (entry.inclusion === null || proof.log.checkpoint === null) return wait(name, `key ${kid} is announced at leaf ${entry.index}, not yet covered by a checkpoint`);
+  if (!checkpoint) return fail(name, "no readable checkpoint to check the announcement against");
+  let ok = false;
+  try {
+    ok = await verifyInclusion(await leafHash(jcsBytes(entry.leaf)), entry.index, checkpoint.size, entry.inclusion.map(fromBase64), checkpoint.rootHash);
+  } catch {
+    ok = false;
+  }
+  return ok ? pass(name, `key ${kid} announced at leaf ${entry.index} of the log`) : fail(name, `the announcement's path (leaf ${entry.index}) does not lead to the checkpoint root`);
 }
 async function checkLeafFacts(proof, checkpoint) {
   const ordered = [...proof.log.entries].sort((a, b) => a.index - b.index);

@@ -5,6 +5,7 @@ import { contextFromDeps, type AppDeps } from './app.ts';
 import { expireDue } from './domain/consents.ts';
 import { dispatchDue, type DispatchReport } from './domain/dispatcher.ts';
 import { integrate } from './domain/log.ts';
+import { announceKeys } from './domain/key-leaves.ts';
 import { applyRetention } from './domain/retention.ts';
 
 export interface JobReport extends DispatchReport {
@@ -49,6 +50,8 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     lastLog = ctx.clock();
     logOwed = false;
     let checkpointed = 0;
+    // Keys first: a key the logs do not announce yet is announced, and integrated in this same pass.
+    await announceKeys(ctx);
     // Bounded runs, one integrator per site (a lease in the database): a backlog shrinks run by run.
     for (const site of await ctx.log.sitesBehind()) if ((await integrate(ctx, site)).integrated > 0) checkpointed++;
     return checkpointed;

@@ -87,8 +87,8 @@ describe('under D1’s 100-parameter limit', () => {
     expect(res.status).toBe(202);
     const { consentId } = (await res.json()) as { consentId: string };
     await backlog(h, 1_200, 'b');
-    // The first run sends the confirmation SMS, and logs it: one leaf more.
-    const total = (await leafCount(h)) + 1;
+    // The first run also logs the confirmation SMS it sends and announces the signing key: two leaves more.
+    const total = (await leafCount(h)) + 2;
 
     const proof = async () => {
       const r = await app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } });

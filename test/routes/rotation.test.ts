@@ -11,7 +11,7 @@ import { verifyCheckpoint } from '../../worker/crypto/note.ts';
 import { generateSigningKey, type Jwks, type PrivateJwk } from '../../worker/crypto/signing.ts';
 import { JwsError, verifyReceipt } from '../crypto/verify-receipt.ts';
 import { runCli } from '../../worker/verify/cli.ts';
-import { allPassed, verifyProof } from '../../worker/verify/verify-proof.ts';
+import { allPassed, verdict, verifyProof } from '../../worker/verify/verify-proof.ts';
 import { linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
 
 interface Proof {
@@ -103,7 +103,13 @@ describe('after restarting with B as the signing key and A retired', () => {
     expect(verified.receipt).toEqual(underA.proof.receipt);
   });
 
-  it('right after the restart, before any new event, an old proof verifies with the published log key', async () => {
+  it('right after the restart, an old proof waits for the log to announce B, then verifies with the published log key', async () => {
+    const early = await getJson<Proof>(h, `/proofs/${underA.consentId}`);
+    const before = await verifyProof({ proof: early, jwks, verifierKey: (await logInfo(h)).verifierKey });
+    // Signed by B, which no leaf announces yet: PENDING (never VALID) until the jobs log it.
+    expect(before.filter((c) => !c.ok).map((c) => [c.name, c.pending])).toEqual([['receipt-key-logged', true]]);
+    expect(verdict(before)).toBe('PENDING');
+    await h.flush();
     const proof = await getJson<Proof>(h, `/proofs/${underA.consentId}`);
     const checks = await verifyProof({ proof, jwks, verifierKey: (await logInfo(h)).verifierKey });
     expect(checks.filter((c) => !c.ok)).toEqual([]);

@@ -59,14 +59,21 @@ const CONFIRMED = {
   sameDeviceAsRequest: false,
 };
 
-function leafFor(i: number) {
+let KEY: Record<string, unknown> = {};
+
+function leafFor(i: number): Record<string, unknown> {
+  if (i === 0) return KEY;
   if (i === 3) return REQUESTED;
   if (i === 7) return CONFIRMED;
   return { type: 'requested', consentId: `other_${i}`, site: 'demo', at: `2026-03-01T09:00:0${i % 10}.000Z` };
 }
 
 export interface Fixture {
-  proof: { receipt: typeof RECEIPT; jws: string; log: { checkpoint: string; entries: { index: number; leaf: unknown; inclusion: string[] }[] } };
+  proof: {
+    receipt: typeof RECEIPT;
+    jws: string;
+    log: { checkpoint: string; entries: { index: number; leaf: unknown; inclusion: string[] }[]; keys: { index: number; leaf: unknown; inclusion: string[] }[] };
+  };
   jwks: ReturnType<typeof publicJwks>;
   verifierKey: string;
   signer: NoteSigner;
@@ -83,6 +90,8 @@ export async function buildFixture(size = 10): Promise<Fixture> {
   const ring = createKeyRing({ current: await generateSigningKey() });
   const { signerKey, verifierKey } = await generateNoteKeys(ORIGIN);
   const signer = await parseSignerKey(signerKey);
+  // Leaf 0: the log announces the receipt key (and the log key in use).
+  KEY = { v: 1, id: 'ev_0', site: 'demo', type: 'key-announced', at: '2026-03-01T08:00:00.000Z', kid: ring.current.kid, jwk: { kty: 'OKP', crv: 'Ed25519', x: ring.current.x }, verifierKey };
   const store = createMemoryNodeStore();
   for (let i = 0; i < size; i++) await store.append(await leafHash(jcsBytes(leafFor(i))));
   const checkpoint = await signCheckpoint({ origin: ORIGIN, size, rootHash: await rootHash(size, store) }, signer);
@@ -94,11 +103,12 @@ export async function buildFixture(size = 10): Promise<Fixture> {
     })),
   );
   const earlier = await signCheckpoint({ origin: ORIGIN, size: 5, rootHash: await rootHash(5, store) }, signer);
+  const keys = [{ index: 0, leaf: KEY, inclusion: (await inclusionProof(0, size, store)).map(toBase64) }];
   const fork = createMemoryNodeStore();
   for (let i = 0; i < 5; i++) await fork.append(await leafHash(jcsBytes({ ...leafFor(i), rewritten: true })));
   const forked = await signCheckpoint({ origin: ORIGIN, size: 5, rootHash: await rootHash(5, fork) }, signer);
   return {
-    proof: { receipt: RECEIPT, jws: await signReceipt(RECEIPT, ring), log: { checkpoint, entries } },
+    proof: { receipt: RECEIPT, jws: await signReceipt(RECEIPT, ring), log: { checkpoint, entries, keys } },
     jwks: publicJwks(ring),
     verifierKey,
     signer,

@@ -2,6 +2,7 @@ import { jcsBytes } from '../../worker/crypto/jcs.ts';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signCheckpoint, parseCheckpoint } from '../../worker/crypto/note.ts';
+import { createKeyRing, generateSigningKey, signReceipt, toPublicJwk } from '../../worker/crypto/signing.ts';
 import { allPassed, verdict, verifyProof, type Check } from '../../worker/verify/verify-proof.ts';
 import { buildFixture, flipBase64, ORIGIN, type Fixture } from './fixture.ts';
 
@@ -34,6 +35,7 @@ describe('verifyProof', () => {
       'inclusion[7]',
       'leaf-chain',
       'receipt-facts',
+      'receipt-key-logged',
       'saved-checkpoint',
       'consistency',
     ]);
@@ -101,7 +103,7 @@ describe('verifyProof', () => {
     expect(failed(await verifyProof({ ...base, proof: stale }))).toEqual(['inclusion[10]', 'receipt-facts']);
     expect(verdict(await verifyProof({ ...base, proof: stale }))).toBe('INVALID');
     const early = await verifyProof({ ...base, proof: none });
-    expect(early.filter((c) => c.pending).map((c) => c.name)).toEqual(['checkpoint-signature', 'inclusion[3]', 'inclusion[7]']);
+    expect(early.filter((c) => c.pending).map((c) => c.name)).toEqual(['checkpoint-signature', 'inclusion[3]', 'inclusion[7]', 'receipt-key-logged']);
     expect(verdict(early)).toBe('PENDING');
     expect(verdict(await verifyProof({ ...base, proof: p }))).toBe('VALID');
   });
@@ -120,5 +122,28 @@ describe('verifyProof', () => {
     const notEd = { keys: fx.jwks.keys.map((k) => ({ ...k, crv: 'X25519' as 'Ed25519' })) };
     expect((await detail(p.jws, notEd)).detail).toMatch(/is not an Ed25519 public key$/);
     expect((await detail(p.jws)).ok).toBe(true);
+  });
+});
+
+describe('the receipt key must be the one the log announces', () => {
+  it('refuses a receipt re-signed by a swapped key that keeps the real kid, even with that key in the set', async () => {
+    const fx = await buildFixture();
+    const realKid = fx.jwks.keys[0]!.kid;
+    const other = await generateSigningKey();
+    const swapped = createKeyRing({ current: { ...other, kid: realKid } });
+    const backdated = { ...fx.proof.receipt, collection: { ...fx.proof.receipt.collection, at: '2026-01-20T10:00:00.000Z' } };
+    const jws = await signReceipt(fx.proof.receipt, swapped);
+    const jwks = { keys: [{ ...toPublicJwk(other), kid: realKid }] };
+    const checks = await verifyProof({ proof: { ...fx.proof, jws }, jwks, verifierKey: fx.verifierKey });
+    expect(checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['receipt-key-logged']);
+    expect(checks.find((c) => c.name === 'receipt-key-logged')!.detail).toContain('another public key');
+    // The operator's own key, back-dating: signature fine, the leaves say otherwise.
+    const own = await verifyProof({ proof: { ...fx.proof, receipt: backdated, jws: await fx.sign(backdated) }, jwks: fx.jwks, verifierKey: fx.verifierKey });
+    expect(own.filter((c) => !c.ok).map((c) => [c.name, c.detail])).toEqual([
+      ['receipt-facts', 'receipt.collection.at says "2026-01-20T10:00:00.000Z", the leaves say "2026-03-01T10:00:00.000Z"'],
+    ]);
+    // No announcement in the proof at all: PENDING, never VALID.
+    const bare = await verifyProof({ proof: { ...fx.proof, log: { ...fx.proof.log, keys: [] } }, jwks: fx.jwks, verifierKey: fx.verifierKey });
+    expect(verdict(bare)).toBe('PENDING');
   });
 });

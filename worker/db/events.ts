@@ -65,7 +65,7 @@ export function eventsRepo(store: Store) {
             SELECT ${event.siteId}, COALESCE((SELECT MAX(idx) + 1 FROM log_leaves WHERE site_id = ${event.siteId}), 0),
               ${event.id}, ${event.consentId}, ${data}, ${event.leafHash}
             WHERE EXISTS (SELECT 1 FROM consent_events WHERE id = ${event.id})`),
-          ...(event.consentId ? [db.run(chainUpdate(event.id, event.consentId, event.leafHash))] : []),
+          ...(event.data.consentId ? [db.run(chainUpdate(event.id, event.consentId, event.leafHash))] : []),
         ];
       }
       const statements = preparedFor(store, appendStatements);
@@ -75,8 +75,15 @@ export function eventsRepo(store: Store) {
           ? bind(store, statements.guardedEvent, { ...values, guardId: changed.id, guardOpId: changed.opId })
           : bind(store, statements.event, values),
         bind(store, statements.leaf, values),
-        ...(event.consentId ? [bind(store, statements.chain, { id: event.id, consentId: event.consentId, leafHash: event.leafHash })] : []),
+        ...(event.data.consentId ? [bind(store, statements.chain, { id: event.id, consentId: event.consentId, leafHash: event.leafHash })] : []),
       ];
+    },
+    /** Sites whose log does not announce the key `ref` (`key:<kid>`) yet. */
+    async sitesWithout(ref: string): Promise<string[]> {
+      const rows = await db.all<{ id: string }>(
+        sql`SELECT s.id FROM sites s WHERE NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.site_id = s.id AND l.consent_id = ${ref})`,
+      );
+      return rows.map((r) => r.id);
     },
     async forConsent(consentId: string) {
       return db.select().from(consentEvents).where(eq(consentEvents.consentId, consentId)).orderBy(asc(consentEvents.at));

@@ -16,6 +16,8 @@ export interface ProofRows {
   leaves: Row<typeof logLeaves>[];
   /** The widget texts the consent cites, as recorded when served. */
   texts: Row<typeof widgetTexts> | null;
+  /** The leaves announcing the key asked for (`keyRef`), in log order. */
+  keyLeaves: Row<typeof logLeaves>[];
 }
 
 /** The six reads, keyed by the consent id alone, built once per database. */
@@ -44,21 +46,28 @@ function hot(db: Db) {
       .where(sql`(${widgetTexts.siteId}, ${widgetTexts.sha256}) = ${ofConsent('site_id, text_sha256')}`)
       .limit(1)
       .prepare(),
+    db
+      .select()
+      .from(logLeaves)
+      .where(and(sql`${logLeaves.siteId} = ${ofConsent('site_id')}`, eq(logLeaves.consentId, sql.placeholder('keyRef'))))
+      .orderBy(asc(logLeaves.idx))
+      .prepare(),
   ] as const;
 }
 
 export function proofsRepo(store: Store) {
   return {
     /** Null when there is no such consent. Every read is one statement of a single batch (one round trip). */
-    async rows(consentId: string): Promise<ProofRows | null> {
-      const statements = preparedFor(store, hot).map((query) => bind(store, query, { id: consentId })) as [Statement, ...Statement[]];
-      const [consent, subject, policy, head, leaves, texts] = (await store.batch(statements)) as [
+    async rows(consentId: string, keyRef: string): Promise<ProofRows | null> {
+      const statements = preparedFor(store, hot).map((query) => bind(store, query, { id: consentId, keyRef })) as [Statement, ...Statement[]];
+      const [consent, subject, policy, head, leaves, texts, keyLeaves] = (await store.batch(statements)) as [
         Row<typeof consents>[],
         Row<typeof subjects>[],
         Row<typeof policyVersions>[],
         Row<typeof logHeads>[],
         Row<typeof logLeaves>[],
         Row<typeof widgetTexts>[],
+        Row<typeof logLeaves>[],
       ];
       if (!consent[0]) return null;
       return {
@@ -68,6 +77,7 @@ export function proofsRepo(store: Store) {
         head: head[0] ?? null,
         leaves,
         texts: texts[0] ?? null,
+        keyLeaves,
       };
     },
   };

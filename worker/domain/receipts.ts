@@ -10,6 +10,7 @@ import { browserFamily, pageOriginAndPath } from './client-info.ts';
 import { inclusions, latestHead, logOrigin } from './log.ts';
 import type { ProofRows } from '../db/proofs.ts';
 import { deriveFacts, type LeafFacts } from '../verify/leaf-facts.ts';
+import { keyRef } from './key-leaves.ts';
 
 export const RECEIPT_SCHEMA = 'https://assent.dev/schemas/consent-receipt/v1';
 
@@ -90,19 +91,24 @@ export async function proofDocument(ctx: DomainContext, consentId: string) {
 export async function proofSources(ctx: DomainContext, consentId: string) {
   // Two round trips: the consent with its subject, policy, log head and leaves in one batch, then every node the
   // inclusion paths need in one read.
-  const read = /^[A-Za-z0-9_-]{22}$/.test(consentId) ? await ctx.proofs.rows(consentId) : null;
+  const read = /^[A-Za-z0-9_-]{22}$/.test(consentId) ? await ctx.proofs.rows(consentId, keyRef(ctx.keys.ring.current.kid)) : null;
   if (!read) throw notFound('No proof with this id.');
   const { consent, leaves } = read;
   const head = await latestHead(ctx, consent.siteId, read.head);
   const receipt = buildReceipt(ctx, consent, read);
   const jws = await signReceipt(receipt, ctx.keys.ring);
   // Entries the latest checkpoint covers carry their inclusion path; newer ones wait for the next integration.
+  // The log's announcement of the key that signs the receipt (its first one) is proven the same way.
+  const announcement = read.keyLeaves.slice(0, 1);
   const covered = leaves.filter((l) => l.idx < head.size);
-  const paths = await inclusions(ctx, consent.siteId, covered.map((l) => l.idx), head.size);
-  const entries = covered.map((l, i) => ({ index: l.idx, leaf: JSON.parse(l.leaf) as Record<string, unknown>, inclusion: paths[i]! }));
-  const pending = leaves.filter((l) => l.idx >= head.size).map((l) => ({ index: l.idx, leaf: JSON.parse(l.leaf) as Record<string, unknown> }));
+  const coveredKeys = announcement.filter((l) => l.idx < head.size);
+  const paths = await inclusions(ctx, consent.siteId, [...covered, ...coveredKeys].map((l) => l.idx), head.size);
+  const leafOf = (l: { leaf: string }) => JSON.parse(l.leaf) as Record<string, unknown>;
+  const entries = covered.map((l, i) => ({ index: l.idx, leaf: leafOf(l), inclusion: paths[i]! }));
+  const pending = leaves.filter((l) => l.idx >= head.size).map((l) => ({ index: l.idx, leaf: leafOf(l) }));
+  const keys = announcement.map((l) => ({ index: l.idx, leaf: leafOf(l), inclusion: l.idx < head.size ? paths[covered.length]! : null }));
   const status: 'included' | 'pending' = pending.length > 0 || leaves.length === 0 ? 'pending' : 'included';
-  return { doc: { receipt, jws, log: { status, checkpoint: head.checkpoint, entries, pending } }, policy: read.policy, texts: read.texts };
+  return { doc: { receipt, jws, log: { status, checkpoint: head.checkpoint, entries, pending, keys } }, policy: read.policy, texts: read.texts };
 }
 
 export type ProofDocument = Awaited<ReturnType<typeof proofDocument>>;

@@ -11,7 +11,7 @@ export interface ProofEntry {
 export interface ProofDocument {
   receipt: Record<string, unknown> & { consentId: string; site: string };
   jws: string;
-  log: { checkpoint: string | null; entries: ProofEntry[] };
+  log: { checkpoint: string | null; entries: ProofEntry[]; keys: ProofEntry[] | null };
 }
 
 const BASE64_HASH = /^[A-Za-z0-9+/]{43}=$/;
@@ -42,6 +42,24 @@ export function parseProof(value: unknown): ProofDocument | string {
     ...((log.pending as unknown[] | undefined) ?? []).map((entry, i) => ({ entry: isObject(entry) ? { ...entry, inclusion: null } : entry, at: `log.pending.${i}` })),
   ];
   if (listed.length === 0) return 'log.entries: expected at least one entry';
+  const entries = readEntries(listed);
+  if (typeof entries === 'string') return entries;
+  // `keys`: the log's announcement of the receipt's signing key, with its inclusion path (null while pending).
+  let keys: ProofEntry[] | null = null;
+  if (log.keys !== undefined) {
+    if (!Array.isArray(log.keys)) return 'log.keys: expected an array';
+    const read = readEntries(log.keys.map((entry, i) => ({ entry, at: `log.keys.${i}` })));
+    if (typeof read === 'string') return read;
+    keys = read;
+  }
+  return {
+    receipt: receipt as ProofDocument['receipt'],
+    jws,
+    log: { checkpoint: checkpoint as string | null, entries, keys },
+  };
+}
+
+function readEntries(listed: { entry: unknown; at: string }[]): ProofEntry[] | string {
   const entries: ProofEntry[] = [];
   for (const { entry, at } of listed) {
     if (!isObject(entry)) return `${at}: expected an object`;
@@ -56,9 +74,5 @@ export function parseProof(value: unknown): ProofDocument | string {
     }
     entries.push({ index: entry.index as number, leaf: entry.leaf, inclusion: inclusion as string[] | null });
   }
-  return {
-    receipt: receipt as ProofDocument['receipt'],
-    jws,
-    log: { checkpoint: checkpoint as string | null, entries },
-  };
+  return entries;
 }

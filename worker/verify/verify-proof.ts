@@ -114,10 +114,42 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
   }
 
   checks.push(...(await checkLeafFacts(proof, checkpoint)));
+  checks.push(await checkKeyLogged(proof, options, checkpoint));
   if (options.savedCheckpoint !== undefined) {
     checks.push(...(await checkConsistency(options, checkpoint)));
   }
   return checks;
+}
+
+/**
+ * The key that signed the receipt must be announced in the log (a `key-announced` leaf for this site, naming its
+ * kid and public key and the log key in use), proven included in the checkpoint: a swapped key would have to be
+ * logged. Not yet announced, or announced after the checkpoint: PENDING, never VALID.
+ */
+async function checkKeyLogged(proof: ProofDocument, options: VerifyProofOptions, checkpoint: ParsedCheckpoint | undefined): Promise<Check> {
+  const name = 'receipt-key-logged';
+  let kid: string;
+  try {
+    kid = (await verifyJws(proof.jws, options.jwks)).kid;
+  } catch {
+    return fail(name, 'no verified receipt key to look for in the log');
+  }
+  const x = options.jwks.keys.find((k) => k.kid === kid)?.x;
+  const entry = (proof.log.keys ?? []).find((e) => e.leaf.type === 'key-announced' && e.leaf.kid === kid);
+  if (!entry) return wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
+  const jwk = entry.leaf.jwk as { x?: unknown } | undefined;
+  if (entry.leaf.site !== proof.receipt.site) return fail(name, `the announcement is for site ${String(entry.leaf.site)}, not ${proof.receipt.site}`);
+  if (!jwk || jwk.x !== x) return fail(name, `the log announces another public key under kid ${kid}`);
+  if (entry.leaf.verifierKey !== options.verifierKey) return fail(name, `the announcement names log key ${String(entry.leaf.verifierKey)}, not the one checked`);
+  if (entry.inclusion === null || proof.log.checkpoint === null) return wait(name, `key ${kid} is announced at leaf ${entry.index}, not yet covered by a checkpoint`);
+  if (!checkpoint) return fail(name, 'no readable checkpoint to check the announcement against');
+  let ok = false;
+  try {
+    ok = await verifyInclusion(await leafHash(jcsBytes(entry.leaf)), entry.index, checkpoint.size, entry.inclusion.map(fromBase64), checkpoint.rootHash);
+  } catch {
+    ok = false;
+  }
+  return ok ? pass(name, `key ${kid} announced at leaf ${entry.index} of the log`) : fail(name, `the announcement's path (leaf ${entry.index}) does not lead to the checkpoint root`);
 }
 
 /**
