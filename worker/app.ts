@@ -26,12 +26,16 @@ import { systemRoutes } from './routes/system.ts';
 // The runtimes and the jobs import these from here too.
 export { contextFromDeps, type AppDeps } from './deps.ts';
 
-/** A 404 names the path it got, without a link token or anything that looks like a phone number. */
+/**
+ * A 404 names the path it got, without a link token or anything that looks like a phone number: each run of digits
+ * and phone punctuation holding 6 digits or more is elided (one pass over runs, linear; the earlier single pattern
+ * backtracked quadratically).
+ */
 const echoedPath = (url: string) =>
   new URL(url).pathname
     .slice(0, 80)
     .replace(/\/(c|u)\/[^/]+/, '/$1/…')
-    .replace(/(%2B|\+)?\d(?:[\d.()-]|%20){5,}\d/gi, '…');
+    .replace(/(?:%2B|%20|[\d.()+-])+/gi, (run) => (run.replace(/%2B|%20|\D/gi, '').length >= 6 ? '…' : run));
 
 const MAX_BODY = 16 * 1024;
 /** The bulk gate takes up to 1,000 numbers of up to 40 characters each. */

@@ -51,7 +51,7 @@ export function contextFromDeps(input: AppDeps): { deps: AppDeps; ctx: DomainCon
     sealer: deps.sealer,
     clock: deps.clock!,
     random: deps.random!,
-    publicUrl: deps.publicUrl.replace(/\/+$/, ''),
+    publicUrl: deps.publicUrl.replace(/(?<!\/)\/+$/, ''),
     logger: deps.logger!,
     keys: deps.keys,
     ...(deps.outbound ? { outbound: deps.outbound } : {}),

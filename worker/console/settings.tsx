@@ -251,7 +251,7 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
 
   app.post('/console/settings/test-origin', async (c) => {
     const form = await formBody(c);
-    const origin = (form.origin ?? '').trim().replace(/\/+$/, '').slice(0, 200);
+    const origin = (form.origin ?? '').trim().replace(/(?<!\/)\/+$/, '').slice(0, 200);
     return render(c, { tested: { origin, allowed: siteAllowsOrigin(c, c.var.site, origin) } });
   });
 

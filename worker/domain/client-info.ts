@@ -19,7 +19,8 @@ const BROWSERS: [RegExp, string][] = [
   [/\bSamsungBrowser\//, 'Samsung Internet'],
   [/\b(Firefox|FxiOS)\//, 'Firefox'],
   [/\b(Chrome|CriOS|Chromium)\//, 'Chrome'],
-  [/\bVersion\/[\d.]+.*\bSafari\//, 'Safari'],
+  // Anchored, two lookaheads: one start position, each scan linear (`Version/… .* Safari/` unanchored was quadratic).
+  [/^(?=.*\bVersion\/\d)(?=.*\bSafari\/)/, 'Safari'],
   [/\bAppleWebKit\//, 'WebKit'],
 ];
 
@@ -32,6 +33,12 @@ const SYSTEMS: [RegExp, string][] = [
   [/\bLinux\b/, 'Linux'],
 ];
 
+/** Every regex over the User-Agent: a ReDoS checker runs over them (test/security/redos.test.ts). */
+export const USER_AGENT_PATTERNS: readonly RegExp[] = [...BROWSERS, ...SYSTEMS].map(([re]) => re);
+
+/** Real User-Agents are under 300 characters: the rest of a longer one is never read. */
+export const MAX_USER_AGENT = 512;
+
 const KNOWN = new Set([...BROWSERS, ...SYSTEMS].map(([, name]) => name).concat('Other'));
 
 /**
@@ -39,8 +46,9 @@ const KNOWN = new Set([...BROWSERS, ...SYSTEMS].map(([, name]) => name).concat('
  * from a fixed list come out, so nothing typed into the header (a number, a name) can. Idempotent: a family given
  * back in is returned as is.
  */
-export function browserFamily(userAgent: string | null | undefined): string | null {
-  if (!userAgent) return null;
+export function browserFamily(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  const userAgent = raw.slice(0, MAX_USER_AGENT);
   const parts = userAgent.split(', ');
   if (parts.length === 2 && parts.every((p) => KNOWN.has(p))) return userAgent;
   const browser = BROWSERS.find(([re]) => re.test(userAgent))?.[1] ?? 'Other';

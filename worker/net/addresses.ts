@@ -1,7 +1,7 @@
 // Classifies IP addresses: public unicast, or anything else (loopback, private, link-local, CGNAT, metadata,
 // documentation, multicast, unspecified, reserved). IPv6 is public only inside global unicast 2000::/3.
 
-const strip = (address: string) => address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+const strip = (address: string) => address.replace(/^\[|\]$/g, '').replace(/%[^]*$/, '');
 
 function ipv4(address: string): number[] | null {
   const parts = address.split('.');
@@ -13,7 +13,7 @@ function ipv4(address: string): number[] | null {
 function ipv6(address: string): number[] | null {
   if (!address.includes(':') || !/^[0-9a-f:.]+$/i.test(address)) return null;
   let text = address;
-  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  const quad = /(?<![\d.])(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (quad) {
     const v4 = ipv4(quad[1]!);
     if (!v4) return null;

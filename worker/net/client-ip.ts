@@ -7,7 +7,8 @@ export function forwardedClient(header: string | undefined, trustedHops: number)
   if (!header || trustedHops < 1) return undefined;
   const entries = header.split(',').map((e) => e.trim());
   const picked = entries[entries.length - trustedHops];
-  if (!picked) return undefined;
+  // An address with a port is at most 53 characters: anything longer is not one, and is not read further.
+  if (!picked || picked.length > 64) return undefined;
   // Some proxies write "[v6]:port" or "v4:port"; only a bare address is taken.
   const address = picked.replace(/^\[([^\]]+)\](:\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1');
   return isIpLiteral(address) && address.length <= 45 ? address : undefined;

@@ -9,7 +9,7 @@ const PATTERNS: [string, RegExp][] = [
   ['lorem ipsum', /\blorem\b|\bipsum\b/i],
   // "example", example.com and the names reserved for documentation and tests (RFC 2606, RFC 6761).
   ['an example name', /\bexample\b/i],
-  ['a reserved domain', /\b[a-z0-9-]+\.(?:test|invalid|localhost)\b/i],
+  ['a reserved domain', /(?<![a-z0-9-])[a-z0-9-]+\.(?:test|invalid|localhost)\b/i],
   ['a template slot', /\{\{|\}\}|<\s*(?:your|votre)\b|\[\s*(?:your|votre)\b/i],
 ];
 

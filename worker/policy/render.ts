@@ -57,7 +57,7 @@ export function localizeFacts(value: unknown, locale: string): unknown {
 }
 
 export function policyView(facts: PolicyFacts, locale: string, context: ServiceContext): Record<string, unknown> {
-  const base = context.publicUrl.replace(/\/+$/, '');
+  const base = context.publicUrl.replace(/(?<!\/)\/+$/, '');
   const site = encodeURIComponent(context.site);
   return {
     ...(localizeFacts(facts, locale) as Record<string, unknown>),

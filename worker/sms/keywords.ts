@@ -36,7 +36,8 @@ for (const [action, words] of Object.entries(KEYWORDS) as [KeywordAction, readon
 }
 
 // Only sentence-ending marks: "STOP-SMS" or "#STOP" are not keywords, "STOP." and "STOP !!" are.
-const TRAILING_PUNCTUATION = /[.!?¡¿…,;:。！？]+$/u;
+// The lookbehind lets only the first mark of a run start a match: linear however long the run.
+const TRAILING_PUNCTUATION = /(?<![.!?¡¿…,;:。！？])[.!?¡¿…,;:。！？]+$/u;
 
 /** The comparison form of a message: what two replies share when they mean the same keyword. */
 export function normaliseKeyword(message: string): string {

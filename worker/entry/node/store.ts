@@ -11,7 +11,7 @@ import type { Env } from '../../env.ts';
 import { migrations } from '../../generated/migrations.ts';
 
 /** The path of a `file:` URL (`file:relative/x.db`, `file:/abs/x.db`, `file:///abs/x.db`), without a query. */
-const filePath = (url: string) => (url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url.slice('file:'.length).replace(/\?.*$/, ''));
+const filePath = (url: string) => (url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url.slice('file:'.length).replace(/\?[^]*$/, ''));
 
 export async function openStore(env: Env): Promise<Store> {
   const url = env.ASSENT_DB_URL ?? `file:${join(resolve(env.ASSENT_DATA_DIR), 'assent.db')}`;

@@ -150,7 +150,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
     });
   }
   const doFetch = safeFetch(outbound, network);
-  const messagesUrl = `${apiBaseUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
+  const messagesUrl = `${apiBaseUrl.replace(/(?<!\/)\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
   const authorization = basicAuth(accountSid, authToken);
 
   async function send(message: OutgoingSms): Promise<SendResult> {

@@ -1,0 +1,159 @@
+// Finding 3 of the third hardening round: ReDoS on the User-Agent, unauthenticated. Every regex in the server's
+// source (worker/, found by the TypeScript parser, not listed by hand) and the ones Hono runs over requests (cookies,
+// request ids, If-None-Match, paths and queries) goes through a ReDoS checker; and a 16 KB User-Agent built to make
+// the old Safari pattern backtrack never reaches a regex longer than MAX_USER_AGENT.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkSync } from 'recheck';
+import ts from 'typescript';
+import { afterEach, describe, expect, it } from 'vitest';
+import { browserFamily, MAX_USER_AGENT, USER_AGENT_PATTERNS } from '../../worker/domain/client-info.ts';
+import { originAllowed } from '../../worker/domain/site-config.ts';
+import { appWithTestIp, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+/**
+ * Regexes that only ever see text of our own making, not a request's: the policy templates shipped with the server
+ * and the Markdown rendered from them at publish time (a site owner's facts inside it are bounded by the schema and
+ * need the site's key). Listed by file and source, so a new pattern anywhere else is checked.
+ */
+const NOT_OVER_REQUESTS: Record<string, string[]> = {
+  'worker/policy/markdown.ts': ['^\\s{0,3}([-*+]|\\d{1,9}[.)])\\s+(.*)$', '^\\s{0,3}(#{1,6})\\s+(.*?)\\s*#*\\s*$'],
+  'worker/policy/template.ts': [
+    '\\{\\{\\s*([#^/!]?)\\s*([^}]*?)\\s*\\}\\}',
+    '^[ \\t]*(\\{\\{\\s*[#^/!][^}]*\\}\\})[ \\t]*\\r?\\n',
+    '\\s*\\r?\\n\\s*',
+    '^<!--\\s*section:\\s*([a-z0-9-]+)\\s*;\\s*covers:\\s*([^>]*?)\\s*-->[ \\t]*$',
+  ],
+  'worker/policy/readability.ts': [
+    '\\b(?:https?:\\/\\/|mailto:)[^\\s)]*[^\\s).,;:!?]|[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+',
+    '\\[([^\\]]*)\\]\\((?:\\\\.|[^)\\\\])*\\)',
+  ],
+  // Hono's routing-path parser: run over the routes we register, never over a request's path.
+  'hono/utils/url.js': ['\\{[^}]+\\}'],
+};
+
+/** Hono's modules that run regexes over what a request carries. */
+const HONO_REQUEST_PARSERS = ['utils/cookie.js', 'utils/url.js', 'middleware/request-id/request-id.js', 'middleware/etag/index.js', 'helper/accepts/accepts.js', 'utils/accept.js'];
+
+interface Found {
+  where: string;
+  file: string;
+  source: string;
+  flags: string;
+}
+
+function regexLiterals(file: string, text: string, where = file): Found[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const found: Found[] = [];
+  const visit = (node: ts.Node) => {
+    if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
+      const literal = node.getText(sf);
+      const end = literal.lastIndexOf('/');
+      found.push({ where: `${where}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`, file: where, source: literal.slice(1, end), flags: literal.slice(end + 1) });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+function allRegexes(): Found[] {
+  const files = (readdirSync(join(ROOT, 'worker'), { recursive: true }) as string[])
+    .map((f) => `worker/${f.split('\\').join('/')}`)
+    .filter((f) => /\.tsx?$/.test(f) && !f.startsWith('worker/generated/'));
+  const ours = files.flatMap((f) => regexLiterals(f, readFileSync(join(ROOT, f), 'utf8')));
+  const hono = HONO_REQUEST_PARSERS.flatMap((f) => regexLiterals(f, readFileSync(join(ROOT, 'node_modules/hono/dist', f), 'utf8'), `hono/${f}`));
+  // Built at run time: an origin pattern a site configures (matched against the request's Origin), and every
+  // User-Agent pattern as it is exported (the scan above sees their literals too).
+  const built = [
+    originAllowedRegex('https://*.*.shop.example'),
+    originAllowedRegex('http://localhost:*'),
+    ...USER_AGENT_PATTERNS.map((re) => ({ where: 'USER_AGENT_PATTERNS', file: 'client-info', source: re.source, flags: re.flags })),
+  ];
+  return [...ours, ...hono, ...built];
+}
+
+/** The RegExp originAllowed builds for a pattern, caught as it is tested. */
+function originAllowedRegex(pattern: string): Found {
+  let seen: RegExp | undefined;
+  const exec = RegExp.prototype.exec;
+  RegExp.prototype.exec = function (this: RegExp, s: string) {
+    if (s === 'https://probe.example') seen ??= this;
+    return exec.call(this, s);
+  };
+  try {
+    originAllowed('https://probe.example', [pattern]);
+  } finally {
+    RegExp.prototype.exec = exec;
+  }
+  return { where: `originAllowed(${pattern})`, file: 'site-config', source: seen!.source, flags: seen!.flags };
+}
+
+describe('every regex over request data is linear', () => {
+  it('a ReDoS checker finds none vulnerable (policy templates aside, listed by source)', () => {
+    const regexes = allRegexes();
+    expect(regexes.length).toBeGreaterThan(200);
+    const exempt = (r: Found) => NOT_OVER_REQUESTS[r.file]?.includes(r.source) ?? false;
+    const failures: string[] = [];
+    for (const r of regexes) {
+      if (exempt(r)) continue;
+      const diagnostics = checkSync(r.source, r.flags, { timeout: 10_000 });
+      if (diagnostics.status !== 'safe') {
+        const why = diagnostics.status === 'vulnerable' ? `${diagnostics.complexity.summary}, e.g. ${diagnostics.attack.pattern}` : diagnostics.error.kind;
+        failures.push(`${r.where} /${r.source}/${r.flags}: ${diagnostics.status} (${why})`);
+      }
+    }
+    expect(failures).toEqual([]);
+    // The exemptions still name patterns that exist (none left over after a rewrite).
+    for (const [file, sources] of Object.entries(NOT_OVER_REQUESTS)) for (const s of sources) expect(regexes.some((r) => r.file === file && r.source === s), `${file} ${s}`).toBe(true);
+  }, 180_000);
+});
+
+/** Records the length of every string a regex runs over while `run` runs (String.replace/match/split and test go through exec). */
+async function regexInputs<T>(run: () => Promise<T> | T): Promise<{ result: T; inputs: { re: RegExp; length: number }[] }> {
+  const inputs: { re: RegExp; length: number }[] = [];
+  const exec = RegExp.prototype.exec;
+  RegExp.prototype.exec = function (this: RegExp, s: string) {
+    inputs.push({ re: this, length: String(s).length });
+    return exec.call(this, s);
+  };
+  try {
+    return { result: await run(), inputs };
+  } finally {
+    RegExp.prototype.exec = exec;
+  }
+}
+
+// The shape that made `\bVersion\/[\d.]+.*\bSafari\/` backtrack: many "Version/." and no "Safari/".
+const ATTACK_UA = 'Mozilla/5.0 ' + 'Version/.'.repeat(16 * 1024 / 9);
+
+describe('a 16 KB User-Agent', () => {
+  let h: Harness | undefined;
+  afterEach(async () => h?.close());
+
+  it('reaches no User-Agent pattern longer than MAX_USER_AGENT, and still names the family of a real one', async () => {
+    expect(ATTACK_UA.length).toBeGreaterThan(16_000);
+    const { result, inputs } = await regexInputs(() => browserFamily(ATTACK_UA));
+    expect(result).toBe('Other, Other');
+    expect(Math.max(...inputs.map((i) => i.length))).toBeLessThanOrEqual(MAX_USER_AGENT);
+    const safari = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+    expect(browserFamily(safari)).toBe('Safari, iOS');
+    expect(browserFamily(safari + ' x'.repeat(8000))).toBe('Safari, iOS');
+  });
+
+  it('on a consent POST (answered, even when limited): no User-Agent pattern sees more than MAX_USER_AGENT', async () => {
+    h = await makeHarness();
+    const app = appWithTestIp(h);
+    const w = await widgetFor(h);
+    const patterns = new Set(USER_AGENT_PATTERNS);
+    const { result: res, inputs } = await regexInputs(() =>
+      app.request('/v1/sites/demo/consents', json({ phone: '06 12 34 56 78', choice: 'yes', ...w }, { 'user-agent': ATTACK_UA })),
+    );
+    expect(res.status).toBe(202);
+    const seen = inputs.filter((i) => patterns.has(i.re));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(Math.max(...seen.map((i) => i.length))).toBeLessThanOrEqual(MAX_USER_AGENT);
+  });
+});
