@@ -54,11 +54,11 @@ describe('an opt-in over a limit, counted in its own batch', () => {
     expect(await ipCount()).toBe(2);
   });
 
-  it('a pending number (resend): 429, no new token, event or message', async () => {
+  it('a pending number (asked again): 429, no new consent, event or message', async () => {
     expect((await optIn(frenchMobile(3).national, '192.0.2.3')).status).toBe(202);
-    expect((await optIn(frenchMobile(3).national, '192.0.2.4')).status).toBe(202); // a resend from another address
+    expect((await optIn(frenchMobile(3).national, '192.0.2.4')).status).toBe(202); // asked again from another address
     const before = await personal();
-    expect(before).toMatchObject({ consents: 1, pending: 1, outbox: 2 });
+    expect(before).toMatchObject({ consents: 2, pending: 2, outbox: 2 });
     expect((await optIn(frenchMobile(3).national, '192.0.2.4')).status).toBe(429);
     expect(await personal()).toEqual(before);
   });

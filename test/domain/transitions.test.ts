@@ -53,33 +53,32 @@ describe('requesting', () => {
     expect(h.outbox.list()).toHaveLength(0);
   });
 
-  it('a second "yes" while pending keeps the consent id, retires the old link and sends a working new one', async () => {
+  it('a second "yes" while pending opens a consent of its own; each link confirms its own request', async () => {
     const first = await pending();
     const oldToken = linkToken(h, 'c');
     h.advance(HOUR);
     const res = await optIn(h, '+33 6 12 34 56 78');
     expect(res.status).toBe(202);
     const again = (await res.json()) as { consentId: string; expiresAt: string };
-    expect(again.consentId).toBe(first);
+    // Answering the pending consent would hand whoever typed the number another request's record.
+    expect(again.consentId).not.toBe(first);
     expect(again.expiresAt).toBe(new Date(h.now() + 48 * HOUR).toISOString());
-    expect(await count(h, 'SELECT COUNT(*) FROM consents')).toBe(1);
+    expect(await count(h, 'SELECT COUNT(*) FROM consents')).toBe(2);
     expect(await count(h, 'SELECT COUNT(*) FROM subjects')).toBe(1);
-    expect(await eventTypes(h, first)).toEqual(['requested', 'sms-sent', 'resent']);
+    expect(await eventTypes(h, first)).toEqual(['requested', 'sms-sent']);
+    expect(await eventTypes(h, again.consentId)).toEqual(['requested']);
     await h.flush();
     expect(sentTo(h, PHONE)).toHaveLength(2);
     const newToken = linkToken(h, 'c');
     expect(newToken).not.toBe(oldToken);
 
-    const oldPage = await h.app.request(`/c/${oldToken}`);
-    expect(oldPage.status).toBe(404);
-    expect(await oldPage.text()).toContain('Link not recognised');
-    const oldPost = await h.app.request(`/c/${oldToken}`, { method: 'POST' });
-    expect(oldPost.status).toBe(404);
-    expect(await status(first)).toBe('pending');
-
     const ok = await h.app.request(`/c/${newToken}`, { method: 'POST' });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('Inscription confirmée');
+    expect(await status(again.consentId)).toBe('confirmed');
+    expect(await status(first)).toBe('pending');
+    const old = await h.app.request(`/c/${oldToken}`, { method: 'POST' });
+    expect(old.status).toBe(200);
     expect(await status(first)).toBe('confirmed');
   });
 });

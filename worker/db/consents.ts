@@ -33,7 +33,6 @@ function hot(db: Db) {
 
 export function consentsRepo(store: Store) {
   const { db } = store;
-  const one = async (where: SQL | undefined) => (await db.select().from(consents).where(where).limit(1))[0] ?? null;
   const prepared = () => preparedFor(store, hot);
   const first = async (query: { all(values: Record<string, unknown>): Promise<ConsentRow[]> }, value: string) =>
     (await exec(store, () => query.all({ value })))[0] ?? null;
@@ -47,8 +46,15 @@ export function consentsRepo(store: Store) {
     latestForSubject: (subjectId: string) =>
       db.select().from(consents).where(eq(consents.subjectId, subjectId)).orderBy(desc(consents.requestedAt)).limit(1)
         .then((rows) => rows[0] ?? null),
+    /** The latest pending consent of a subject (each request opens its own: a reply answers the last one sent). */
     pendingForSubject: (subjectId: string) =>
-      one(and(eq(consents.subjectId, subjectId), eq(consents.status, 'pending'))),
+      db
+        .select()
+        .from(consents)
+        .where(and(eq(consents.subjectId, subjectId), eq(consents.status, 'pending')))
+        .orderBy(desc(consents.requestedAt), desc(sql`rowid`))
+        .limit(1)
+        .then((rows) => rows[0] ?? null),
     activeForSubject: (subjectId: string) => exec(store, () => prepared().activeForSubject.all({ subjectId })),
     allForSubject: (subjectId: string) =>
       db.select().from(consents).where(eq(consents.subjectId, subjectId)).orderBy(asc(consents.requestedAt)),

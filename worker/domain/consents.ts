@@ -8,7 +8,7 @@ import { toHex } from '../crypto/encoding.ts';
 import { newId, newToken, sha256Hex } from '../crypto/tokens.ts';
 import { systemMessage } from '../sms/template.ts';
 import type { DomainContext } from './context.ts';
-import { chainOf, consentChange, newEvent } from './events.ts';
+import { consentChange, newEvent } from './events.ts';
 import { maskPhone } from '../sms/mask-phone.ts';
 import { normalisePhone } from './phone.ts';
 import { allowedCountries } from './site-config.ts';
@@ -25,7 +25,7 @@ export type { ConsentRequest };
 
 export type RequestOutcome =
   | { kind: 'declined' }
-  | { kind: 'pending'; consentId: string; expiresAt: number; maskedPhone: string; resent: boolean };
+  | { kind: 'pending'; consentId: string; expiresAt: number; maskedPhone: string };
 
 const stale = (detail: string, path: string) =>
   new AppError('stale_texts', 409, detail, { errors: [{ path, message: detail }] });
@@ -132,7 +132,7 @@ async function requestOnce(
   const guard = limited?.guard;
   const statements: Statement[] = limited ? [...limited.statements] : [];
   const counters = statements.length;
-  // The subject, its pending consent and its recent confirmation messages, in one read.
+  // The subject and its recent confirmation messages, in one read.
   const view = await countedOnError(ctx, counting, () => ctx.subjects.forRequest(site.id, phoneIndex, numberWindowStart(ctx)));
   let subject = view?.subject ?? null;
   // Reviving an erased subject races other revivals: its consent is written only if this revival's key won.
@@ -159,58 +159,50 @@ async function requestOnce(
   const tokenHash = await sha256Hex(token);
   const opId = newId(ctx.random);
   if (statements.length === counters) await countedOnError(ctx, counting, () => guardNumber(ctx, site, subject.id, view?.sentSince));
-  const pending = view?.pending ?? null;
-  const consentId = pending?.id ?? newId(ctx.random);
+  // Every request opens its own consent, even for a number with one pending: answering the pending one's id would
+  // hand this requester another request's record (its page, address prefix, browser and, later, its status). The
+  // pending one keeps its own link until it expires; each link confirms the request that sent it.
+  const consentId = newId(ctx.random);
   const changed = ctx.consents.changed(consentId, opId);
   const event = await newEvent(ctx, {
     siteId: site.id,
     consentId,
-    type: pending ? 'resent' : 'requested',
+    type: 'requested',
     at: now,
-    prev: pending ? chainOf(pending) : null,
-    details: pending
-      ? { expiresAt: new Date(expiresAt).toISOString() }
-      : {
-          method: req.method,
-          locale: req.locale,
-          policyVersion: req.policyVersion,
-          policySha256,
-          textSha256: req.textSha256,
-          expiresAt: new Date(expiresAt).toISOString(),
-        },
-  });
-  if (pending) {
-    statements.push(
-      ctx.consents.transition(pending.id, ['pending'], { confirmTokenHash: tokenHash, expiresAt, updatedAt: now, lastOpId: opId }, guard, {
-        hash: pending.chainHash,
-      }),
-    );
-  } else {
-    const row: Parameters<typeof ctx.consents.insert>[0] = {
-      id: consentId,
-      siteId: site.id,
-      subjectId: subject.id,
-      status: 'pending',
+    prev: null,
+    details: {
+      method: req.method,
       locale: req.locale,
       policyVersion: req.policyVersion,
       policySha256,
       textSha256: req.textSha256,
-      collectionMethod: req.method,
-      // Data minimisation: the page without its query or fragment, the browser family, the address's prefix.
-      pageUrl: pageOriginAndPath(req.pageUrl),
-      ipPrefix: truncateIp(req.ip),
-      userAgent: browserFamily(req.userAgent),
-      confirmTokenHash: tokenHash,
-      // Never disclosed: the real unsubscribe token is made at confirmation. Until then 32 random bytes stand in
-      // for its hash (no token hashes to them that anyone holds; no hashing needed to say so).
-      unsubscribeTokenHash: toHex(ctx.random(32)),
-      requestedAt: now,
-      expiresAt,
-      updatedAt: now,
-      lastOpId: opId,
-    };
-    statements.push(revived ? ctx.consents.insertIfSubjectKey(row, subject.id, subject.wrappedKey!, guard) : ctx.consents.insert(row, guard));
-  }
+      expiresAt: new Date(expiresAt).toISOString(),
+    },
+  });
+  const row: Parameters<typeof ctx.consents.insert>[0] = {
+    id: consentId,
+    siteId: site.id,
+    subjectId: subject.id,
+    status: 'pending',
+    locale: req.locale,
+    policyVersion: req.policyVersion,
+    policySha256,
+    textSha256: req.textSha256,
+    collectionMethod: req.method,
+    // Data minimisation: the page without its query or fragment, the browser family, the address's prefix.
+    pageUrl: pageOriginAndPath(req.pageUrl),
+    ipPrefix: truncateIp(req.ip),
+    userAgent: browserFamily(req.userAgent),
+    confirmTokenHash: tokenHash,
+    // Never disclosed: the real unsubscribe token is made at confirmation. Until then 32 random bytes stand in
+    // for its hash (no token hashes to them that anyone holds; no hashing needed to say so).
+    unsubscribeTokenHash: toHex(ctx.random(32)),
+    requestedAt: now,
+    expiresAt,
+    updatedAt: now,
+    lastOpId: opId,
+  };
+  statements.push(revived ? ctx.consents.insertIfSubjectKey(row, subject.id, subject.wrappedKey!, guard) : ctx.consents.insert(row, guard));
   // The event, its leaf and the message follow the consent's change (and so the limits' guard too).
   statements.push(...ctx.events.append(event, changed));
   const body = systemMessage('confirm-request', req.locale, {
@@ -234,9 +226,8 @@ async function requestOnce(
       changed,
     ),
   );
-  // A new consent has a fresh id: nothing can have raced it. A resent one may have changed meanwhile: it is read
-  // back in the same round trip.
-  const readBack = Boolean(pending) || revived;
+  // A new consent has a fresh id: nothing can have raced it, unless a concurrent revival won the subject's key.
+  const readBack = revived;
   if (readBack) statements.push(ctx.consents.row(consentId));
   const results = await ctx.store.batch(statements as [Statement, ...Statement[]]);
   // Committed: the attempt is counted, whatever follows. Over a limit, the guarded writes wrote nothing: a 429.
@@ -244,10 +235,10 @@ async function requestOnce(
   limited?.check(results);
   const after = readBack ? ((results.at(-1) as ConsentRow[])[0] ?? null) : { lastOpId: opId };
   if (!after || after.lastOpId !== opId) {
-    // The pending consent changed under us (confirmed, withdrawn or expired): start over as a new request.
-    throw new Error('consent changed concurrently');
+    // Another revival of the erased subject won its key: start over as a known subject.
+    throw new Error('subject revived concurrently');
   }
-  return { kind: 'pending', consentId, expiresAt, maskedPhone: subject.masked, resent: Boolean(pending) };
+  return { kind: 'pending', consentId, expiresAt, maskedPhone: subject.masked };
 }
 
 export interface Withdrawal {
