@@ -27,6 +27,10 @@ describe('GET /proofs/{id} (HTML)', () => {
     expect(html).toContain('Les heures sont données en Europe/Paris.');
     expect(html).toContain('consentement de la personne (RGPD art. 6.1.a)');
     expect(html).not.toContain('legal_obligation');
+    // Each SMS as the log holds it: provider, its message id, a fingerprint of the exact text; and "as of" the checkpoint.
+    expect(html).toContain('SMS remis au prestataire d’envoi');
+    expect(html).toMatch(/la demande de confirmation, par console \(son numéro de message [^)]+\) ; empreinte du texte exact \(SHA-256\) : [0-9a-f]{16}…/);
+    expect(html).toMatch(/Ces faits sont lus dans le journal public lui-même, à son point de contrôle signé de \d+ entrées\./);
     expect(html).not.toMatch(/"receipt"\s*:/); // no raw JSON dump
     expect(html).toMatch(/<details><summary>Détails techniques<\/summary>/);
     expect(html).toContain(`href="/proofs/${consentId}/evidence"`);

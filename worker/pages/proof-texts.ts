@@ -37,7 +37,14 @@ const en = {
     withdrawn: 'Consent withdrawn',
     expired: 'Request expired without confirmation',
     erased: 'Phone number erased',
+    'sms-sent': 'Text message handed to the SMS provider',
+    delivery: 'Delivery report from the SMS provider',
   } as Record<string, string>,
+  smsKind: { 'confirm-request': 'the confirmation request', confirmed: 'the confirmation of the subscription' } as Record<string, string>,
+  smsSent: '{kind}, via {provider} (its message number {id}); fingerprint of the exact text (SHA-256): {hash}…',
+  delivered: '“{status}” for message {id}',
+  replyEvidence: 'message {id} from the provider; fingerprint of the text received (SHA-256): {hash}…',
+  asOf: 'These facts are read from the public log itself, as of its signed checkpoint of {size} entries.',
   method: {
     widget: 'in the form on the website',
     'hosted-page': 'on the sign-up page',
@@ -101,6 +108,9 @@ const en = {
     consistency: 'The log has not been rewritten since checkpoint {size}: it only grew.',
     'notice-texts': 'The texts shown are the ones whose hash is in the receipt.',
     'notice-policy': 'The privacy policy is byte for byte the version named in the receipt.',
+    'leaf-chain': 'The log entries of this consent form one unbroken chain: none is missing.',
+    'receipt-facts': 'The receipt says exactly what the log entries say (dates, methods, status, what was shown).',
+    'receipt-key-logged': 'The key that signed the receipt is announced in the public log.',
   } as Record<string, string>,
 };
 
@@ -143,7 +153,14 @@ const fr: ProofTexts = {
     withdrawn: 'Consentement retiré',
     expired: 'Demande expirée sans confirmation',
     erased: 'Numéro effacé',
+    'sms-sent': 'SMS remis au prestataire d’envoi',
+    delivery: 'Accusé de réception du prestataire d’envoi',
   },
+  smsKind: { 'confirm-request': 'la demande de confirmation', confirmed: 'la confirmation de l’inscription' },
+  smsSent: '{kind}, par {provider} (son numéro de message {id}) ; empreinte du texte exact (SHA-256) : {hash}…',
+  delivered: '« {status} » pour le message {id}',
+  replyEvidence: 'message {id} du prestataire ; empreinte du texte reçu (SHA-256) : {hash}…',
+  asOf: 'Ces faits sont lus dans le journal public lui-même, à son point de contrôle signé de {size} entrées.',
   method: {
     widget: 'dans le formulaire du site',
     'hosted-page': 'sur la page d’inscription',
@@ -207,6 +224,9 @@ const fr: ProofTexts = {
     consistency: 'Le journal n’a pas été réécrit depuis le point de contrôle {size} : il n’a fait que grandir.',
     'notice-texts': 'Les textes affichés sont ceux dont l’empreinte figure dans le reçu.',
     'notice-policy': 'La politique de confidentialité est, octet pour octet, la version citée dans le reçu.',
+    'leaf-chain': 'Les entrées du journal de ce consentement forment une chaîne sans trou : aucune ne manque.',
+    'receipt-facts': 'Le reçu dit exactement ce que disent les entrées du journal (dates, moyens, état, ce qui a été montré).',
+    'receipt-key-logged': 'La clé qui a signé le reçu est annoncée dans le journal public.',
   },
 };
 

@@ -66,15 +66,33 @@ function Timeline(props: { t: ProofTexts; r: Receipt; entries: Entry[]; when: (i
     }
     return undefined;
   };
+  // What the log itself holds of each message and reply: the provider's ids and a fingerprint of the exact text.
+  const logged = (leaf: Record<string, unknown>): string | undefined => {
+    const short = (hash: unknown) => String(hash ?? '').slice(0, 16);
+    if (leaf.type === 'sms-sent') {
+      const kind = t.smsKind[String(leaf.kind)] ?? String(leaf.kind ?? '');
+      return fillIn(t.smsSent, { kind, provider: String(leaf.provider ?? '—'), id: String(leaf.providerMessageId ?? '—'), hash: short(leaf.bodySha256) });
+    }
+    if (leaf.type === 'delivery') return fillIn(t.delivered, { status: String(leaf.status ?? '—'), id: String(leaf.providerMessageId ?? leaf.messageId ?? '—') });
+    if (typeof leaf.textSha256 === 'string') return fillIn(t.replyEvidence, { id: String(leaf.messageId ?? '—'), hash: short(leaf.textSha256) });
+    return undefined;
+  };
   return (
     <ol class="timeline">
       {entries.map((e) => {
         const type = String(e.leaf.type);
         const detail = how(type);
+        const evidence = logged(e.leaf);
         return (
           <li>
             <span class="when">{when(e.leaf.at)}</span> — {t.event[type] ?? type}
             {detail ? ` ${detail}` : ''}.
+            {evidence ? (
+              <>
+                <br />
+                <span class="small">{evidence}</span>
+              </>
+            ) : null}
             <br />
             <span class="small">{Array.isArray(e.inclusion) ? fillIn(t.logPosition, { index: e.index }) : t.logPending}</span>
           </li>
@@ -147,6 +165,7 @@ export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | n
 
         <h2>{t.timeline}</h2>
         <Timeline t={t} r={r} entries={entries} when={when} />
+        {log.checkpoint ? <p class="small">{fillIn(t.asOf, { size: log.checkpoint.split('\n')[1] ?? '—' })}</p> : null}
 
         <h2>{t.shown}</h2>
         {texts ? (
