@@ -1,6 +1,7 @@
-// The hosted form is ours: a page on another site (a sandboxed iframe or a no-referrer page sends `Origin: null`)
-// must not make its visitors' browsers text numbers through it. Fetch metadata decides where the browser sends it;
-// a browser without it must return the signed token rendered into our own page.
+// Our own forms are ours: a page on another site (a sandboxed iframe or a no-referrer page sends `Origin: null`) must
+// not make its visitors' browsers text numbers through the hosted form (/s/), nor unsubscribe or erase them from
+// their own page (/u/). Fetch metadata decides where the browser sends it from; a browser without it that names no
+// origin must return the signed token rendered into our own page.
 import { getCookie, setCookie } from 'hono/cookie';
 import { signFormToken, verifyFormToken } from '../crypto/form-token.ts';
 import { newId } from '../crypto/tokens.ts';
@@ -12,16 +13,32 @@ import { namesForeignOrigin } from './origins.ts';
 export const FORM_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
 export const FORM_TOKEN_FIELD = 'formToken';
 
-/** The browser's form nonce: HttpOnly, sent back only to /s/ pages and never by another site's form (SameSite). */
+/** The browser's form nonce: HttpOnly, sent back only to the pages under its path and never by another site's form (SameSite). */
 export const FORM_COOKIE = 'assent_form';
 const NONCE = /^[A-Za-z0-9_-]{22}$/;
 
+/**
+ * Which form: `scope` is what the token is signed for (the site of a hosted form, `u:<consent id>` for a subscriber's
+ * page); `path` where its nonce cookie is sent. `bareClients`: a POST naming no origin and without fetch metadata is
+ * accepted without a token. Not for the hosted form (anyone may load it, so its page is its only credential); for the
+ * subscriber's page, whose link is the credential: a scripted client holding it may act, and every browser that a
+ * foreign page could make post names that page's origin (or `null`).
+ */
+export interface OwnForm {
+  scope: string;
+  path: '/s/' | '/u/';
+  bareClients?: boolean;
+}
+
+const formOf = (form: string | OwnForm): OwnForm => (typeof form === 'string' ? { scope: form, path: '/s/' } : form);
+
 /** The token for the page being rendered, bound to this browser's nonce (kept, so several open tabs all work). */
-export function formTokenFor(c: AppContext, site: string): Promise<string> {
+export function formTokenFor(c: AppContext, which: string | OwnForm): Promise<string> {
+  const { scope: site, path } = formOf(which);
   let nonce = getCookie(c, FORM_COOKIE);
   if (!nonce || !NONCE.test(nonce)) nonce = newId(c.var.ctx.random);
   setCookie(c, FORM_COOKIE, nonce, {
-    path: '/s/',
+    path,
     httpOnly: true,
     sameSite: 'Strict',
     secure: c.var.deps.mode === 'production',
@@ -34,11 +51,13 @@ const refused = (path: string, message: string) =>
   new AppError('cross_site_form', 403, 'This form can only be sent from its own page.', { errors: [{ path, message }] });
 
 /**
- * Accepts a POST to /s/{site} only when it comes from our own page: an Origin, when it names one, must be ours;
- * Sec-Fetch-Site, where the browser sends it, must be `same-origin`; without it (older browsers, other clients),
- * the form token rendered into the page must be valid for this site and this browser's nonce cookie.
+ * Accepts a POST to one of our forms only when it comes from our own page: an Origin, when it names one, must be
+ * ours; Sec-Fetch-Site, where the browser sends it, must be `same-origin`; without it (older browsers, other
+ * clients), the form token rendered into the page must be valid for this form and this browser's nonce cookie
+ * (unless the form takes bare clients and the request names no origin at all).
  */
-export async function assertOwnForm(c: AppContext, site: string, token: unknown): Promise<void> {
+export async function assertOwnForm(c: AppContext, which: string | OwnForm, token: unknown): Promise<void> {
+  const { scope: site, bareClients } = formOf(which);
   const origin = c.req.header('origin');
   if (namesForeignOrigin(c)) throw refused('Origin', 'Not this server.');
   const fetchSite = c.req.header('sec-fetch-site');
@@ -47,6 +66,7 @@ export async function assertOwnForm(c: AppContext, site: string, token: unknown)
     return;
   }
   if (origin && origin !== 'null') return; // the browser named our own origin
+  if (origin === undefined && bareClients) return;
   if (!(await verifyFormToken(c.var.ctx.keys.seed, site, getCookie(c, FORM_COOKIE), token, c.var.ctx.clock(), FORM_TOKEN_TTL_MS))) {
     throw refused(FORM_TOKEN_FIELD, 'Missing, expired or not issued for this site: reload the page and send again.');
   }

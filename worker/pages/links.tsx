@@ -2,6 +2,7 @@
 // proofs, unsubscribe, erasure). GET pages only show buttons; the POST they send is what changes state, so link
 // scanners never confirm, unsubscribe or erase.
 import type { OwnConsent, OwnView } from '../domain/subscriber-self.ts';
+import { FORM_TOKEN_FIELD } from '../http/hosted-form-guard.ts';
 import { page } from './layout.tsx';
 import { fill, pageTexts, type PageTexts } from './texts.ts';
 
@@ -152,6 +153,8 @@ export function subscriberPage(options: {
   step: SubscriberStep;
   /** The page's own path (/u/{token}): the forms post there. */
   action: string;
+  /** The signed token the forms carry back (see http/hosted-form-guard.ts). */
+  formToken?: string;
 }): string {
   const { lang, t } = pageTexts(options.locale);
   const { view, step, action } = options;
@@ -183,6 +186,7 @@ export function subscriberPage(options: {
             <p>{fill(t.unsubscribeLead, v)}</p>
             <form method="post" action={action}>
               <input type="hidden" name="action" value="unsubscribe" />
+              {options.formToken ? <input type="hidden" name={FORM_TOKEN_FIELD} value={options.formToken} /> : null}
               <button type="submit">{t.unsubscribeButton}</button>
             </form>
           </section>
@@ -207,6 +211,7 @@ export function subscriberPage(options: {
               </p>
               <form method="post" action={action}>
                 <input type="hidden" name="action" value="erase" />
+                {options.formToken ? <input type="hidden" name={FORM_TOKEN_FIELD} value={options.formToken} /> : null}
                 <button type="submit">{t.eraseButton}</button>
               </form>
               <a href={action}>{t.eraseCancel}</a>

@@ -8,7 +8,8 @@ import { byLinkToken, confirmLinkStatus, eraseOwnNumber, ownView, withdrawOwn } 
 import type { ConsentRow } from '../db/consents.ts';
 import type { Site } from '../domain/sites.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
-import { namesForeignOrigin } from '../http/origins.ts';
+import { assertOwnForm, FORM_TOKEN_FIELD, formTokenFor, type OwnForm } from '../http/hosted-form-guard.ts';
+import { AppError } from '../errors.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { PAGE_LOCALES } from '../pages/texts.ts';
 
@@ -16,9 +17,13 @@ function html(c: AppContext, body: string, status: 200 | 403 | 404 | 410 = 200) 
   return c.body(body, status, pageHeaders);
 }
 
+/** The subscriber's page's forms, guarded like the hosted form; a client with the link and no browser may post. */
+const ownForm = (consent: ConsentRow): OwnForm => ({ scope: `u:${consent.id}`, path: '/u/', bareClients: true });
+
 async function ownPage(c: AppContext, found: { consent: ConsentRow; site: Site }, step: SubscriberStep): Promise<string> {
   const { consent, site } = found;
   return subscriberPage({
+    formToken: await formTokenFor(c, ownForm(consent)),
     locale: consent.locale,
     program: site.config.program.name,
     timeZone: site.config.timezone,
@@ -75,11 +80,15 @@ export function linkRoutes() {
     if (!found) return unknown(c);
     const { consent } = found;
     const form = new URLSearchParams(await c.req.text());
-    // Erasure cannot be undone: only from our own page (the token already keeps other sites out; this is belt and braces).
+    // Unsubscribing and erasure (which cannot be undone) only from our own page: another site's form, from a sandboxed
+    // frame (`Origin: null`) or not, is refused like the hosted form's (the link token already keeps most out).
+    try {
+      await assertOwnForm(c, ownForm(consent), form.get(FORM_TOKEN_FIELD));
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'cross_site_form') return html(c, await ownPage(c, found, 'foreign-form'), 403);
+      throw error;
+    }
     if (form.get('action') === 'erase') {
-      if (namesForeignOrigin(c)) {
-        return html(c, await ownPage(c, found, 'foreign-form'), 403);
-      }
       await eraseOwnNumber(c.var.ctx, consent);
       return html(c, await ownPage(c, found, 'erased'));
     }
