@@ -290,3 +290,52 @@ export const refusedOrigins = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.siteId, t.origin] })],
 );
+
+/**
+ * The witness role (C2SP tlog-witness): the latest checkpoint this server cosigned per log origin, with the log's
+ * signature and ours. add-checkpoint moves it by compare-and-set on (size, root), so a fork is never cosigned.
+ */
+export const witnessCheckpoints = sqliteTable('witness_checkpoints', {
+  origin: text('origin').primaryKey(),
+  size: integer('size').notNull(),
+  rootHash: text('root_hash').notNull(),
+  /** The checkpoint as submitted, plus our cosignature line(s) (served at /witness/<hex sha256(origin)>/checkpoint). */
+  checkpoint: text('checkpoint').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Submitting our site checkpoints to the witnesses of ASSENT_WITNESS_POLICY: where each witness stands, per site. */
+export const witnessSubmissions = sqliteTable(
+  'witness_submissions',
+  {
+    siteId: text('site_id').notNull(),
+    /** The witness's name in the policy file. */
+    witness: text('witness').notNull(),
+    /** The size of the latest checkpoint of ours it cosigned (0: none yet). */
+    cosignedSize: integer('cosigned_size').notNull().default(0),
+    cosignedAt: integer('cosigned_at'),
+    lastAttemptAt: integer('last_attempt_at'),
+    /** Backoff after a failure: no submission to this witness for this site before then. */
+    nextAttemptAt: integer('next_attempt_at').notNull().default(0),
+    failures: integer('failures').notNull().default(0),
+    /** Why the last attempt failed (status and a short reason; never a secret), null after a success. */
+    lastError: text('last_error'),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.witness] })],
+);
+
+/** Cosignature lines witnesses returned for our checkpoints, by site, size and witness. */
+export const witnessCosignatures = sqliteTable(
+  'witness_cosignatures',
+  {
+    siteId: text('site_id').notNull(),
+    size: integer('size').notNull(),
+    witness: text('witness').notNull(),
+    rootHash: text('root_hash').notNull(),
+    /** The signature line(s), newline-terminated, as the witness returned them (verified before storing). */
+    lines: text('lines').notNull(),
+    /** The cosignature's own timestamp, ms. */
+    cosignedAt: integer('cosigned_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.size, t.witness] })],
+);
