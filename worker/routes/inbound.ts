@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { recordDelivery } from '../domain/delivery.ts';
 import { handleInbound } from '../domain/inbound.ts';
 import { loadSite, type Site } from '../domain/sites.ts';
-import { forbidden } from '../errors.ts';
+import { forbidden, malformedJson } from '../errors.ts';
 import { parseJson, validate } from '../http/body.ts';
 import type { AppContext, AppEnv } from '../http/context.ts';
 import { parseTwilioStatus } from '../sms/providers/twilio.ts';
-import { verifyTwilioSignature, verifyWebhook } from '../sms/signatures.ts';
+import { parseFormExactly, utf8Exactly, verifyTwilioSignature, verifyWebhook } from '../sms/signatures.ts';
 import { twimlResponse } from '../sms/twiml.ts';
 
 const twilioInbound = z.object({
@@ -34,15 +34,21 @@ function signedUrl(c: AppContext): string {
   return `${c.var.ctx.publicUrl}${url.pathname}${url.search}`;
 }
 
+/** The body as the bytes received: a signature is checked over them, never over a decoding of them. */
+const bodyBytes = async (c: AppContext) => new Uint8Array(await c.req.arrayBuffer());
+
 async function twilioForm(c: AppContext, site: Site): Promise<URLSearchParams> {
   if (site.config.sms.provider !== 'twilio') throw forbidden('This site does not use Twilio.');
-  const form = new URLSearchParams(await c.req.text());
-  const ok = await verifyTwilioSignature({
-    authToken: site.config.sms.authToken,
-    url: signedUrl(c),
-    params: form,
-    signature: c.req.header('x-twilio-signature'),
-  });
+  // Twilio signs the decoded parameters: a form that does not decode exactly (bytes that are not UTF-8) was not signed.
+  const form = parseFormExactly(await bodyBytes(c));
+  const ok =
+    form !== null &&
+    (await verifyTwilioSignature({
+      authToken: site.config.sms.authToken,
+      url: signedUrl(c),
+      params: form,
+      signature: c.req.header('x-twilio-signature'),
+    }));
   if (!ok) throw forbidden('Missing or invalid X-Twilio-Signature.');
   return form;
 }
@@ -50,10 +56,12 @@ async function twilioForm(c: AppContext, site: Site): Promise<URLSearchParams> {
 async function signedJson(c: AppContext, site: Site): Promise<unknown> {
   const secret = site.config.inboundSecret ?? (site.config.sms.provider === 'webhook' ? site.config.sms.secret : undefined);
   if (!secret) throw forbidden('This site has no inbound secret configured.');
-  const body = await c.req.text();
+  const body = await bodyBytes(c);
   const verified = await verifyWebhook({ secret, headers: c.req.raw.headers, body, now: new Date(c.var.ctx.clock()) });
   if (!verified.ok) throw forbidden(`Webhook signature refused (${verified.reason}).`);
-  return parseJson(body);
+  const text = utf8Exactly(body);
+  if (text === null) throw malformedJson();
+  return parseJson(text);
 }
 
 export function inboundRoutes() {

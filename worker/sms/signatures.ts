@@ -4,6 +4,58 @@
 import { fromBase64, toBase64 } from '../crypto/encoding.ts';
 
 const encoder = new TextEncoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The bytes received as UTF-8 text, or null when they are not UTF-8. Never the lossy decoding: it reads every bad
+ * byte as U+FFFD, so many bodies would decode (and verify) alike and we would act on bytes nobody signed.
+ */
+export function utf8Exactly(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+const isHex = (b: number | undefined) => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
+
+/** One name or value of a form: `+` is a space, `%XX` a byte (a lone `%` stays itself), then strict UTF-8. */
+function formComponent(bytes: Uint8Array): string | null {
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0x2b) out[n++] = 0x20;
+    else if (b === 0x25 && isHex(bytes[i + 1]) && isHex(bytes[i + 2])) {
+      out[n++] = parseInt(String.fromCharCode(bytes[i + 1]!, bytes[i + 2]!), 16);
+      i += 2;
+    } else out[n++] = b;
+  }
+  return utf8Exactly(out.subarray(0, n));
+}
+
+/**
+ * An application/x-www-form-urlencoded body parsed as the URL standard does, except that a name or value whose
+ * bytes (raw or percent-encoded) are not UTF-8 makes the whole form null: Twilio signs the decoded values, and a
+ * lossy decoding would let a body with 0xFF verify against the signature of its U+FFFD reading.
+ */
+export function parseFormExactly(bytes: Uint8Array): URLSearchParams | null {
+  const form = new URLSearchParams();
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== 0x26) continue;
+    const pair = bytes.subarray(start, i);
+    start = i + 1;
+    if (pair.length === 0) continue;
+    const eq = pair.indexOf(0x3d);
+    const name = formComponent(eq < 0 ? pair : pair.subarray(0, eq));
+    const value = eq < 0 ? '' : formComponent(pair.subarray(eq + 1));
+    if (name === null || value === null) return null;
+    form.append(name, value);
+  }
+  return form;
+}
 
 export type FormParams =
   | URLSearchParams
