@@ -6,6 +6,7 @@ import { isEvidence, verifyEvidence } from './evidence.ts';
 import type { KeySet } from './jws.ts';
 import { checkNotice } from './notice.ts';
 import { verdict, verifyProof, type Check } from './verify-proof.ts';
+import { checkNow } from './online.ts';
 
 export interface CliIo {
   fetch: typeof fetch;
@@ -187,6 +188,8 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
       ...(savedCheckpoint !== undefined && { savedCheckpoint }),
       ...(consistency !== undefined && { consistency }),
     });
+    // Online: what happened since the file's checkpoint (a withdrawal after the file was saved, say).
+    if (!args.offline) checks.push(...(await askLogNow(io, proof as unknown as Record<string, unknown>, jwks, verifierKey)));
   } else {
     checks = await verifyProof({
       proof,
@@ -214,6 +217,22 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   else io.stdout(`INVALID: ${failures} of ${checks.length} checks failed`);
   if (result !== 'VALID' && args.saveCheckpoint) io.stdout('i checkpoint not saved');
   return result === 'VALID' ? 0 : result === 'PENDING' ? 3 : 1;
+}
+
+async function askLogNow(io: CliIo, evidence: Record<string, unknown>, jwks: KeySet | undefined, verifierKey: string | undefined): Promise<Check[]> {
+  const keys = record(evidence.keys);
+  try {
+    const now = await checkNow({
+      evidence,
+      jwks: jwks ?? (record(keys.jwks) as unknown as KeySet),
+      verifierKey: verifierKey ?? String(record(keys.log).verifierKey ?? ''),
+      getJson: (url) => fetchJson(io, url),
+    });
+    if (now) return now;
+  } catch (error) {
+    io.stdout(`i the log could not be asked about later events (${error instanceof Error ? error.message : String(error)}): the status holds as of the file's checkpoint`);
+  }
+  return [];
 }
 
 function failed(io: CliIo, name: string, error: unknown): number {
