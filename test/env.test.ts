@@ -10,7 +10,7 @@ import { openStore } from '../worker/entry/node/store.ts';
 
 const secrets = {
   ASSENT_PUBLIC_URL: 'https://consent.example',
-  ASSENT_ADMIN_TOKEN: 'x'.repeat(32),
+  ASSENT_ADMIN_TOKEN: 'prod-admin-Xk9pQ2vL7mN4wR8tY1zB6cD3',
   ASSENT_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
   ASSENT_SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }),
 };

@@ -15,6 +15,7 @@ import { devRoutes } from './routes/dev.ts';
 import { consoleRoutes } from './console/routes.ts';
 import { linkRoutes } from './routes/links.ts';
 import { proofRoutes } from './routes/proofs.ts';
+import { tileRoutes } from './routes/tiles.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { widgetRoutes } from './routes/widget.ts';
@@ -121,6 +122,7 @@ export function createApp(input: AppDeps) {
   app.route('/', consentRoutes());
   app.route('/', linkRoutes());
   app.route('/', proofRoutes());
+  app.route('/', tileRoutes());
   app.route('/', inboundRoutes());
   app.route('/', policyRoutes());
   app.route('/', widgetRoutes());

@@ -49,6 +49,20 @@ export const envSchema = z.object({
   ASSENT_ALLOW_LOCAL_CALLBACKS: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
   /** `Server-Timing: db;dur=…;desc="<round trips>"` on every response. Unset: on in dev mode, off in production. */
   ASSENT_SERVER_TIMING: z.enum(['0', '1']).optional().transform((v) => (v === undefined ? undefined : v === '1')),
+  /**
+   * The witness role (C2SP tlog-witness): this server's cosignature/v1 key, `PRIVATE+KEY+<name>+<key id>+base64(0x04 ‖
+   * seed)`. Dev mode generates one into the data dir; production without it serves no witness.
+   */
+  ASSENT_WITNESS_KEY: z
+    .string()
+    .regex(/^PRIVATE\+KEY\+[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/, 'must be PRIVATE+KEY+<name>+<key id>+<base64> (make one: npx tsx scripts/witness-key.ts <name>)')
+    .optional(),
+  /** A file of tlog-policy `log <vkey> [<url>]` lines: the logs this server witnesses. */
+  ASSENT_WITNESS_LOGS: z.string().min(1).optional(),
+  /** A tlog-policy file: the witnesses our site checkpoints are sent to, and the quorum verifiers should ask. */
+  ASSENT_WITNESS_POLICY: z.string().min(1).optional(),
+  /** Seconds between two submissions of one site's checkpoint to a witness (only when the log grew). */
+  ASSENT_WITNESS_INTERVAL: z.coerce.number().int().min(1).max(86_400).default(300),
   /** The address to listen on (Node, Deno). Default: 127.0.0.1 in dev mode, 0.0.0.0 in production. */
   HOST: z.string().min(1).optional(),
 });
@@ -56,6 +70,20 @@ export const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export const SECRETS = ['ASSENT_PUBLIC_URL', 'ASSENT_ADMIN_TOKEN', 'ASSENT_MASTER_KEY', 'ASSENT_SIGNING_KEY'] as const;
+
+/**
+ * Why a production admin token is too weak to guess at, or null: under 32 characters, fewer than 10 different
+ * characters (`aaaa…`, `0101…`), or one short run repeated (`abcd1234abcd1234…`). `openssl rand -base64 32`
+ * and `openssl rand -hex 32` pass.
+ */
+export function weakAdminToken(token: string): string | null {
+  if (token.length < 32) return `is ${token.length} characters; production needs at least 32`;
+  if (new Set(token).size < 10) return `uses only ${new Set(token).size} different characters; production needs at least 10`;
+  for (let unit = 1; unit <= token.length / 2; unit++) {
+    if (token.length % unit === 0 && token.slice(unit) === token.slice(0, -unit)) return `repeats a run of ${unit} characters`;
+  }
+  return null;
+}
 
 export class EnvError extends Error {
   override name = 'EnvError';
@@ -79,6 +107,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     if (missing.length > 0) {
       throw new EnvError(`Production mode needs ${missing.join(', ')}; ${missing[0]} is missing. See the README, "Configuration".`);
     }
+    const weak = weakAdminToken(env.ASSENT_ADMIN_TOKEN!);
+    if (weak) throw new EnvError(`ASSENT_ADMIN_TOKEN ${weak}: make one with \`openssl rand -base64 32\`.`);
   }
   return env;
 }

@@ -114,6 +114,35 @@ export function openApiDocument(publicUrl: string) {
       '/v1/sites/{site}/log/consistency': {
         get: op('Consistency proof between two sizes', 'Proof', { 200: { description: '{from, to, hashes}' } }, { parameters: [site] }),
       },
+      '/witness/add-checkpoint': {
+        post: op('C2SP tlog-witness v1.0: cosign a checkpoint of a log this server witnesses (body: old <size>, proof lines, empty line, signed checkpoint)', 'Witness', {
+          200: { description: 'text/plain: cosignature/v1 signature line(s)' },
+          400: { description: 'Malformed, or old size above the checkpoint size' },
+          403: { description: 'No valid signature by a known key of the log' },
+          404: { description: 'Unknown origin, or this server is not a witness' },
+          409: { description: 'text/x.tlog.size: the size of the latest checkpoint cosigned for this origin' },
+          422: { description: 'Bad consistency proof, or a different root at a size already cosigned' },
+        }),
+      },
+      '/witness': { get: op("This server's witness verifier key (vkey, type 0x04)", 'Witness', { 200: { description: 'text/plain' }, 404: { description: 'Not a witness' } }) },
+      '/witness/{originHash}/checkpoint': {
+        get: op('The latest checkpoint this witness cosigned for a log (hex SHA-256 of its origin), with the log\'s and our signatures', 'Witness', { 200: { description: 'text/plain' }, 404: { description: 'Never cosigned that log' } }, {
+          parameters: [{ name: 'originHash', in: 'path', required: true, description: 'lowercase hex SHA-256 of the origin line', schema: { type: 'string' } }],
+        }),
+      },
+      '/log/{site}/checkpoint': {
+        get: op('The log\'s current signed checkpoint at its origin\'s URL (C2SP tlog-tiles; the same bytes as /v1/sites/{site}/log/checkpoint)', 'Proof', { 200: { description: 'text/plain; charset=utf-8' } }, { parameters: [site] }),
+      },
+      '/log/{site}/tile/{tile}': {
+        get: op('A hash tile (C2SP tlog-tiles, height 8): the tree\'s hashes at level 8·L, indices 256·N to 256·N+W−1, 32 bytes each, concatenated (immutable)', 'Proof', { 200: { description: 'application/octet-stream' }, 404: { description: 'Not covered by the current checkpoint' } }, {
+          parameters: [site, { name: 'tile', in: 'path', required: true, description: '<L>/<N>[.p/<W>]: L 0–63, N as 3-digit elements (x001/x234/067), W 1–255 for a partial tile', schema: { type: 'string' } }],
+        }),
+      },
+      '/log/{site}/tile/entries/{index}': {
+        get: op('An entry bundle (C2SP tlog-tiles): entries 256·N to 256·N+W−1, each a big-endian uint16 length then the JCS bytes of the leaf (immutable)', 'Proof', { 200: { description: 'application/octet-stream' }, 404: { description: 'Not covered by the current checkpoint' } }, {
+          parameters: [site, { name: 'index', in: 'path', required: true, description: '<N>[.p/<W>] as for hash tiles', schema: { type: 'string' } }],
+        }),
+      },
       '/v1/sites/{site}/inbound/twilio': { post: op('Inbound SMS from Twilio (X-Twilio-Signature)', 'SMS', { 200: { description: 'TwiML' } }, { parameters: [site] }) },
       '/v1/sites/{site}/inbound/generic': { post: op('Inbound SMS, Standard Webhooks signature', 'SMS', { 200: { description: 'JSON' } }, { parameters: [site] }) },
       '/v1/sites/{site}/delivery/twilio': {

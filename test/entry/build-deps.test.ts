@@ -16,7 +16,7 @@ beforeAll(async () => {
   secrets = {
     ASSENT_MASTER_KEY: Buffer.alloc(32, 3).toString('base64'),
     ASSENT_SIGNING_KEY: JSON.stringify(await generateSigningKey()),
-    ASSENT_ADMIN_TOKEN: 'a'.repeat(32),
+    ASSENT_ADMIN_TOKEN: 'prod-admin-Xk9pQ2vL7mN4wR8tY1zB6cD3',
   };
 });
 

@@ -173,7 +173,7 @@ describe('public documents', () => {
   const origin = 'https://evil.example';
 
   it('proofs, keys, the log, policies and the API description are readable from any page, a missing one too', async () => {
-    for (const path of ['/.well-known/jwks.json', '/v1/sites/demo/log', '/v1/sites/demo/log/checkpoint', '/p/demo/1?format=json', '/p/demo/versions', '/openapi.json', '/widget.json', '/verify.mjs']) {
+    for (const path of ['/.well-known/jwks.json', '/v1/sites/demo/log', '/v1/sites/demo/log/checkpoint', '/log/demo/checkpoint', '/p/demo/1?format=json', '/p/demo/versions', '/openapi.json', '/widget.json', '/verify.mjs']) {
       const res = await h.app.request(path, { headers: { origin } });
       expect([path, res.status, res.headers.get('access-control-allow-origin')]).toEqual([path, 200, '*']);
       expect(res.headers.get('access-control-allow-credentials')).toBeNull();

@@ -128,7 +128,7 @@ describe('README code blocks', () => {
     const env = parseEnv({
       ASSENT_MODE: 'production',
       ASSENT_PUBLIC_URL: 'https://consent.maison-lumiere.fr',
-      ASSENT_ADMIN_TOKEN: 'a'.repeat(32),
+      ASSENT_ADMIN_TOKEN: 'prod-admin-Xk9pQ2vL7mN4wR8tY1zB6cD3',
       ASSENT_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
       ASSENT_SIGNING_KEY: key,
     });

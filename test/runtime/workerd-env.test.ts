@@ -5,7 +5,7 @@ import worker from '../../worker/entry/workers.ts';
 
 const bindings = {
   ASSENT_MODE: 'production',
-  ASSENT_ADMIN_TOKEN: 'x'.repeat(32),
+  ASSENT_ADMIN_TOKEN: 'prod-admin-Xk9pQ2vL7mN4wR8tY1zB6cD3',
   ASSENT_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
   ASSENT_SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }),
 };

@@ -93,6 +93,9 @@ describe('Vary on every negotiated response', () => {
       '/v1/sites/{site}/log': '/v1/sites/demo/log',
       '/v1/sites/{site}/log/checkpoint': '/v1/sites/demo/log/checkpoint',
       '/v1/sites/{site}/log/consistency': '/v1/sites/demo/log/consistency?from=1&to=1',
+      '/log/{site}/checkpoint': '/log/demo/checkpoint',
+      '/log/{site}/tile/{tile}': '/log/demo/tile/0/000.p/1',
+      '/log/{site}/tile/entries/{index}': '/log/demo/tile/entries/000.p/1',
       '/healthz': '/healthz',
     };
   });

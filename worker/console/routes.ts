@@ -6,7 +6,7 @@ import { newToken, sha256Hex } from '../crypto/tokens.ts';
 import { csrfTokenFor, signIn, signOut, switchSite } from '../domain/console-sessions.ts';
 import { loadSite } from '../domain/sites.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import type { AppContext, AppEnv } from '../http/context.ts';
+import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { islandFile } from './assets.ts';
 import {
   assertCsrf,
@@ -85,6 +85,7 @@ export function consoleRoutes() {
         credential: form.key ?? '',
         adminToken: c.var.deps.adminToken,
         previous: old ? await sha256Hex(old) : null,
+        ip: clientIp(c),
       });
       if (!session.siteId) {
         // The admin token on a server with no site yet: a session would open nothing and bounce back here silently.

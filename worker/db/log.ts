@@ -1,5 +1,5 @@
 // The Merkle log's storage: leaves (appended with events), completed subtree nodes, and each site's head.
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db, Statement, Store } from './client.ts';
 import { bind, exec, preparedFor } from './prepared.ts';
 import { logHeads, logLeaves, logNodes } from './schema.ts';
@@ -34,6 +34,19 @@ function hot(db: Db) {
       .orderBy(asc(logLeaves.idx))
       .limit(p('limit'))
       .prepare(),
+    // A tile's node hashes (one level, an index range) and an entry bundle's leaves: primary-key range scans.
+    nodeRange: db
+      .select({ idx: logNodes.idx, hash: logNodes.hash })
+      .from(logNodes)
+      .where(and(eq(logNodes.siteId, p('siteId')), eq(logNodes.level, p('level')), gte(logNodes.idx, p('from')), lt(logNodes.idx, p('to'))))
+      .orderBy(asc(logNodes.idx))
+      .prepare(),
+    leafRange: db
+      .select({ idx: logLeaves.idx, leaf: logLeaves.leaf })
+      .from(logLeaves)
+      .where(and(eq(logLeaves.siteId, p('siteId')), gte(logLeaves.idx, p('from')), lt(logLeaves.idx, p('to'))))
+      .orderBy(asc(logLeaves.idx))
+      .prepare(),
     insertHead: db.insert(logHeads).values({ siteId: p('siteId'), ...head } as unknown as LogHead).onConflictDoNothing().prepare(),
     advanceHead: db.update(logHeads).set(head).where(and(eq(logHeads.siteId, p('siteId')), eq(logHeads.size, p('fromSize')))).prepare(),
   };
@@ -42,6 +55,10 @@ function hot(db: Db) {
 export function logRepo(store: Store) {
   const { db } = store;
   const prepared = () => preparedFor(store, hot);
+  const withHead = async <Row>(siteId: string, range: Statement) => {
+    const [heads, rows] = (await store.batch([bind(store, prepared().head, { siteId }), range])) as [LogHead[], Row[]];
+    return { head: heads[0] ?? null, rows };
+  };
   return {
     head: async (siteId: string): Promise<LogHead | null> => (await exec(store, () => prepared().head.all({ siteId })))[0] ?? null,
     leavesFrom: (siteId: string, from: number, limit: number) => exec(store, () => prepared().leavesFrom.all({ siteId, from, limit })),
@@ -57,6 +74,15 @@ export function logRepo(store: Store) {
       ])) as [unknown, LogHead[], { idx: number; leafHash: string }[]];
       return { taken, head: heads[0] ?? null, leaves };
     },
+    /**
+     * One round trip for a hash tile: the head (its size says what may be served) and the stored node hashes (base64)
+     * of one tree level over the index range [from, to).
+     */
+    nodeTile: (siteId: string, level: number, from: number, to: number) =>
+      withHead<{ idx: number; hash: string }>(siteId, bind(store, prepared().nodeRange, { siteId, level, from, to })),
+    /** One round trip for an entry bundle: the head and the leaves (their stored JSON) of [from, to). */
+    entryTile: (siteId: string, from: number, to: number) =>
+      withHead<{ idx: number; leaf: string }>(siteId, bind(store, prepared().leafRange, { siteId, from, to })),
     /**
      * Stored node hashes (base64) for the given keys. A row-value IN list makes each key a primary-key lookup
      * (an OR of pairs made SQLite scan every node of the site); two parameters a key, chunked by the driver's limit.

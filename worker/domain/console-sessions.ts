@@ -5,6 +5,7 @@ import { consoleSessionsRepo, type ConsoleSessionRow } from '../db/console-sessi
 import { newToken, sha256Hex, timingSafeEqual } from '../crypto/tokens.ts';
 import { unauthorized } from '../errors.ts';
 import type { DomainContext } from './context.ts';
+import { assertSignInAllowed, countFailedSignIn } from './sign-in-limits.ts';
 
 export const SESSION_IDLE_MS = 12 * 3600_000;
 export const SESSION_ABSOLUTE_MS = 7 * 24 * 3600_000;
@@ -40,10 +41,12 @@ const adminMark = async (adminToken: string) => `admin:${(await sha256Hex(adminT
  */
 export async function signIn(
   ctx: DomainContext,
-  options: { credential: string; adminToken: string | null; previous?: string | null },
+  options: { credential: string; adminToken: string | null; previous?: string | null; ip?: string | undefined },
 ): Promise<{ token: string; session: ConsoleSession }> {
   const credential = options.credential.trim();
   if (!credential || credential.length > 200) throw unauthorized('Give a site API key.');
+  const attempt = { ip: options.ip, credential };
+  await assertSignInAllowed(ctx, attempt);
   const credentialHash = await sha256Hex(credential);
   let row: Omit<ConsoleSessionRow, 'tokenHash'>;
   const now = ctx.clock();
@@ -54,7 +57,10 @@ export async function signIn(
     row = { ...base, siteId: first, keyId: await adminMark(adminToken), admin: true };
   } else {
     const key = await ctx.sites.findKey(credentialHash);
-    if (!key) throw unauthorized('This key does not open any site.');
+    if (!key) {
+      await countFailedSignIn(ctx, attempt);
+      throw unauthorized('This key does not open any site.');
+    }
     row = { ...base, siteId: key.siteId, keyId: key.id, admin: false };
   }
   const token = newToken(ctx.random);

@@ -18,17 +18,21 @@ function windowOf(now: number, windowMs: number) {
   return { id: start, end: start + windowMs };
 }
 
-/** Throws the 429 naming the first of `limits` whose new count is over it, with Retry-After in seconds. */
-function throwIfExceeded(limits: Limit[], windows: { end: number }[], counts: number[], now: number): void {
-  const exceeded = limits.findIndex((l, i) => counts[i]! > l.limit);
-  if (exceeded === -1) return;
-  const limit = limits[exceeded]!;
-  const retryAfter = Math.max(1, Math.ceil((windows[exceeded]!.end - now) / 1000));
-  throw new AppError('rate_limited', 429, `Too many attempts; try again in ${retryAfter} seconds.`, {
+/** The 429 for `limit`, whose window ends at `until`, with Retry-After in seconds. */
+export function rateLimited(limit: Limit, until: number, now: number): AppError {
+  const retryAfter = Math.max(1, Math.ceil((until - now) / 1000));
+  return new AppError('rate_limited', 429, `Too many attempts; try again in ${retryAfter} seconds.`, {
     headers: { 'Retry-After': String(retryAfter) },
     errors: [{ path: limit.scope ?? '(request)', message: `At most ${limit.limit} per ${Math.round(limit.windowMs / 60_000)} minutes.` }],
     extensions: { retryAfter },
   });
+}
+
+/** Throws the 429 naming the first of `limits` whose new count is over it, with Retry-After in seconds. */
+function throwIfExceeded(limits: Limit[], windows: { end: number }[], counts: number[], now: number): void {
+  const exceeded = limits.findIndex((l, i) => counts[i]! > l.limit);
+  if (exceeded === -1) return;
+  throw rateLimited(limits[exceeded]!, windows[exceeded]!.end, now);
 }
 
 const countersOf = (limits: Limit[], now: number) => {
@@ -43,6 +47,14 @@ export async function enforceLimits(ctx: DomainContext, limits: Limit[]): Promis
   const now = ctx.clock();
   const { windows, counters } = countersOf(limits, now);
   throwIfExceeded(limits, windows, await ctx.limits.hit(counters), now);
+}
+
+/** Counts one hit on every limit at once; returns each limit's new count and the end of its window, in order. */
+export async function countHits(ctx: DomainContext, limits: Limit[]): Promise<{ limit: Limit; count: number; until: number }[]> {
+  if (limits.length === 0) return [];
+  const { windows, counters } = countersOf(limits, ctx.clock());
+  const counts = await ctx.limits.hit(counters);
+  return limits.map((limit, i) => ({ limit, count: counts[i]!, until: windows[i]!.end }));
 }
 
 /** The hits of `limits` counted inside a caller's own write batch (one commit instead of two). */

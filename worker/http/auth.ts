@@ -1,8 +1,10 @@
-// Bearer auth for the API: the platform admin token, or a site's API key for that site only.
+// Bearer auth for the API: the platform admin token, or a site's API key for that site only. A credential that opens
+// nothing is a failed sign-in, limited per client address and key prefix (domain/sign-in-limits.ts).
 import { sha256Hex, timingSafeEqual } from '../crypto/tokens.ts';
+import { assertSignInAllowed, countFailedSignIn, type SignInAttempt } from '../domain/sign-in-limits.ts';
 import { loadSite, siteForKeyHash, type Site } from '../domain/sites.ts';
 import { forbidden, unauthorized } from '../errors.ts';
-import type { AppContext } from './context.ts';
+import { clientIp, type AppContext } from './context.ts';
 
 function bearer(c: AppContext): string | null {
   const header = c.req.header('authorization') ?? '';
@@ -28,9 +30,17 @@ export async function isPlatformAdmin(c: AppContext): Promise<boolean> {
   return token ? isAdminHash(c, await sha256Hex(token)) : false;
 }
 
+const attemptOf = (c: AppContext, token: string): SignInAttempt => ({ ip: clientIp(c), credential: token });
+
 export async function requirePlatformAdmin(c: AppContext): Promise<void> {
-  if (!bearer(c)) throw unauthorized();
-  if (!(await isPlatformAdmin(c))) throw forbidden('This needs the platform admin token.');
+  const token = bearer(c);
+  if (!token) throw unauthorized();
+  await assertSignInAllowed(c.var.ctx, attemptOf(c, token));
+  const tokenHash = await tokenHashOf(token);
+  if (await isAdminHash(c, tokenHash)) return;
+  // A site's own key is not a failed sign-in, only not enough here; a key that opens nothing is.
+  if (!(await siteForKeyHash(c.var.ctx, tokenHash))) await countFailedSignIn(c.var.ctx, attemptOf(c, token));
+  throw forbidden('This needs the platform admin token.');
 }
 
 // Hashes of recently presented bearer tokens: a site sending many gate checks presents the same key each time.
@@ -48,9 +58,11 @@ function tokenHashOf(token: string): Promise<string> {
 export async function requireSiteAccess(c: AppContext, siteId: string): Promise<Site> {
   const token = bearer(c);
   if (!token) throw unauthorized();
+  await assertSignInAllowed(c.var.ctx, attemptOf(c, token));
   const tokenHash = await tokenHashOf(token);
   if (!(await isAdminHash(c, tokenHash))) {
     const owner = await siteForKeyHash(c.var.ctx, tokenHash);
+    if (!owner) await countFailedSignIn(c.var.ctx, attemptOf(c, token));
     if (!owner || !timingSafeEqual(owner, siteId)) throw forbidden('This key does not give access to this site.');
   }
   return loadSite(c.var.ctx, siteId);
