@@ -45,6 +45,11 @@ function hot(db: Db) {
 
 /** What a delivery report changed: enough to log it on the message's consent. */
 const deliveryChange = { id: outbox.id, consentId: outbox.consentId, kind: outbox.kind, providerMessageId: outbox.providerMessageId };
+/** No delivery status yet, or one of `from` (an empty list: only a message without one). */
+const deliveryFrom = (from: readonly string[]) =>
+  from.length === 0
+    ? sql`${outbox.deliveryStatus} IS NULL`
+    : sql`(${outbox.deliveryStatus} IS NULL OR ${outbox.deliveryStatus} IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)}))`;
 export type DeliveryChange = { id: string; consentId: string | null; kind: string; providerMessageId: string | null };
 
 export function outboxRepo(store: Store) {
@@ -116,22 +121,23 @@ export function outboxRepo(store: Store) {
     async finish(id: string, token: string, status: 'failed' | 'cancelled', error: string): Promise<boolean> {
       return recordIfHeld(prepared().finish, { id, token, status, error: error.slice(0, 500) });
     },
-    /** A provider's status callback: scoped to the site whose signature it carried, so one site never touches another's rows. */
-    /** Answers the messages whose status this changed (a repeated report changes nothing and answers none). */
-    async setDeliveryStatus(siteId: string, providerMessageId: string, deliveryStatus: string): Promise<DeliveryChange[]> {
+    /**
+     * A provider's status callback: scoped to the site whose signature it carried, so one site never touches another's
+     * rows, and applied only over a status in `from` (or none yet): a compare-and-set, so a report that arrives late or
+     * is replayed never moves a status back. Answers the messages whose status this changed.
+     */
+    async setDeliveryStatus(siteId: string, providerMessageId: string, deliveryStatus: string, from: readonly string[]): Promise<DeliveryChange[]> {
       return db
         .update(outbox)
         .set({ deliveryStatus })
-        .where(
-          and(eq(outbox.siteId, siteId), eq(outbox.providerMessageId, providerMessageId), sql`${outbox.deliveryStatus} IS NOT ${deliveryStatus}`),
-        )
+        .where(and(eq(outbox.siteId, siteId), eq(outbox.providerMessageId, providerMessageId), deliveryFrom(from)))
         .returning(deliveryChange);
     },
-    async setDeliveryStatusById(id: string, siteId: string, deliveryStatus: string): Promise<DeliveryChange[]> {
+    async setDeliveryStatusById(id: string, siteId: string, deliveryStatus: string, from: readonly string[]): Promise<DeliveryChange[]> {
       return db
         .update(outbox)
         .set({ deliveryStatus })
-        .where(and(eq(outbox.id, id), eq(outbox.siteId, siteId), sql`${outbox.deliveryStatus} IS NOT ${deliveryStatus}`))
+        .where(and(eq(outbox.id, id), eq(outbox.siteId, siteId), deliveryFrom(from)))
         .returning(deliveryChange);
     },
     /** Confirmation SMS queued for a subject after `since` (the per-number anti-pumping limit counts these). */

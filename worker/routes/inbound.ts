@@ -3,7 +3,7 @@
 // signature is a 403 that changes nothing.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { recordDelivery } from '../domain/delivery.ts';
+import { recordDelivery, recordSignedDelivery } from '../domain/delivery.ts';
 import { handleInbound } from '../domain/inbound.ts';
 import { loadSite, type Site } from '../domain/sites.ts';
 import { forbidden, malformedJson } from '../errors.ts';
@@ -53,7 +53,8 @@ async function twilioForm(c: AppContext, site: Site): Promise<URLSearchParams> {
   return form;
 }
 
-async function signedJson(c: AppContext, site: Site): Promise<unknown> {
+/** A Standard Webhooks body, once its signature and timestamp (±5 minutes) are checked, with its webhook-id. */
+async function signedJson(c: AppContext, site: Site): Promise<{ value: unknown; webhookId: string }> {
   const secret = site.config.inboundSecret ?? (site.config.sms.provider === 'webhook' ? site.config.sms.secret : undefined);
   if (!secret) throw forbidden('This site has no inbound secret configured.');
   const body = await bodyBytes(c);
@@ -61,7 +62,7 @@ async function signedJson(c: AppContext, site: Site): Promise<unknown> {
   if (!verified.ok) throw forbidden(`Webhook signature refused (${verified.reason}).`);
   const text = utf8Exactly(body);
   if (text === null) throw malformedJson();
-  return parseJson(text);
+  return { value: parseJson(text), webhookId: verified.id };
 }
 
 export function inboundRoutes() {
@@ -77,7 +78,8 @@ export function inboundRoutes() {
 
   app.post('/v1/sites/:site/inbound/generic', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const msg = validate(genericInbound, await signedJson(c, site));
+    // Deduplicated by the message id the body carries (handleInbound), which a provider keeps across its retries.
+    const msg = validate(genericInbound, (await signedJson(c, site)).value);
     const result = await handleInbound(c.var.ctx, site, { ...msg, channel: 'generic' });
     if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
     return c.json({ action: result.action, keyword: result.keyword, reply: result.reply, replay: result.replay });
@@ -92,8 +94,8 @@ export function inboundRoutes() {
 
   app.post('/v1/sites/:site/delivery/webhook', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const update = validate(genericDelivery, await signedJson(c, site));
-    await recordDelivery(c.var.ctx, site.id, update);
+    const signed = await signedJson(c, site);
+    await recordSignedDelivery(c.var.ctx, site.id, signed.webhookId, validate(genericDelivery, signed.value));
     return c.body(null, 204);
   });
 
