@@ -12,6 +12,8 @@ import { jsonLogger, type Logger } from './log.ts';
 import type { OutboundPolicy } from './net/outbound.ts';
 import type { ProviderFor } from './sms/router.ts';
 import type { DevOutbox } from './sms/providers/console.ts';
+import type { WitnessRole } from './witness/witness.ts';
+import type { Witnessing } from './witness/submit.ts';
 
 export interface AppDeps {
   store: Store;
@@ -41,6 +43,12 @@ export interface AppDeps {
   serverTiming?: boolean;
   /** Response compression where the runtime has none (Node, Deno: worker/entry/node/compress.ts); Workers' edge compresses. */
   compress?: MiddlewareHandler;
+  /** Dev mode: the Host names it answers (http/dev-hosts.ts); others get a 421. Absent: every Host (tests, production). */
+  devHosts?: readonly string[];
+  /** The witness role (ASSENT_WITNESS_KEY, ASSENT_WITNESS_LOGS): absent, /witness answers 404. */
+  witness?: WitnessRole;
+  /** Our checkpoints sent to witnesses (ASSENT_WITNESS_POLICY): absent, nothing is submitted. */
+  witnessing?: Witnessing;
 }
 
 /** The domain context for a set of dependencies (the app and the background jobs share one). */

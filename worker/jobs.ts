@@ -7,6 +7,7 @@ import { dispatchDue, type DispatchReport } from './domain/dispatcher.ts';
 import { integrate } from './domain/log.ts';
 import { announceKeys } from './domain/key-leaves.ts';
 import { applyRetention } from './domain/retention.ts';
+import { submitCheckpoints, type SubmitReport } from './witness/submit.ts';
 
 export interface JobReport extends DispatchReport {
   expired: number;
@@ -54,7 +55,24 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     await announceKeys(ctx);
     // Bounded runs, one integrator per site (a lease in the database): a backlog shrinks run by run.
     for (const site of await ctx.log.sitesBehind()) if ((await integrate(ctx, site)).integrated > 0) checkpointed++;
+    submitToWitnesses();
     return checkpointed;
+  }
+
+  // Witnesses are asked after integration, in the background: no pass, send or proof waits on a witness (one that is
+  // down costs its time-out here only). One round at a time; the submitter bounds how often each witness is asked.
+  let witnessRound: Promise<SubmitReport | null> | null = null;
+  function submitToWitnesses(): Promise<SubmitReport | null> {
+    if (!deps.witnessing) return Promise.resolve(null);
+    witnessRound ??= submitCheckpoints(ctx, deps.witnessing)
+      .catch((error: unknown) => {
+        ctx.logger.warn('witness submission failed', { error: describe(error) });
+        return null;
+      })
+      .finally(() => {
+        witnessRound = null;
+      });
+    return witnessRound;
   }
 
   async function pass(full: boolean): Promise<JobReport> {
@@ -162,6 +180,10 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
 
   return {
     ctx,
+    /** The witness round under way, if any (tests, shutdown, Workers' waitUntil); null when none ran. Never rejects. */
+    witnessed: (): Promise<SubmitReport | null> => witnessRound ?? Promise.resolve(null),
+    /** Starts a witness round now (or joins the one under way). */
+    submitToWitnesses,
     /** A full pass (tests, tools), awaited; rejects with the error of its pass (already logged). */
     async run(): Promise<JobReport> {
       const report = await settle();

@@ -6,6 +6,7 @@ import { logRepo } from '../db/log.ts';
 import { limitsRepo } from '../db/limits.ts';
 import { inboundRepo } from '../db/inbound.ts';
 import { leasesRepo } from '../db/leases.ts';
+import { witnessRepo } from '../db/witness.ts';
 import { apiKeysRepo } from '../db/api-keys.ts';
 import { outboxRepo } from '../db/outbox.ts';
 import { policiesRepo } from '../db/policies.ts';
@@ -32,6 +33,7 @@ export interface DomainContext {
   inbound: ReturnType<typeof inboundRepo>;
   apiKeys: ReturnType<typeof apiKeysRepo>;
   leases: ReturnType<typeof leasesRepo>;
+  witness: ReturnType<typeof witnessRepo>;
   sealer: Sealer;
   clock: () => number;
   random: Random;
@@ -43,7 +45,7 @@ export interface DomainContext {
   outbound?: OutboundPolicy;
 }
 
-export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'proofs' | 'log' | 'limits' | 'inbound' | 'apiKeys' | 'leases'>): DomainContext {
+export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'proofs' | 'log' | 'limits' | 'inbound' | 'apiKeys' | 'leases' | 'witness'>): DomainContext {
   const { store } = options;
   return {
     ...options,
@@ -59,5 +61,6 @@ export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subj
     inbound: inboundRepo(store),
     apiKeys: apiKeysRepo(store),
     leases: leasesRepo(store),
+    witness: witnessRepo(store),
   };
 }

@@ -66,6 +66,9 @@ function dbReader(ctx: DomainContext, siteId: string, known = new Map<string, Ha
   return { getMany, get: async (level, index) => (await getMany([{ level, index }]))[0]! };
 }
 
+/** A reader of the site's stored nodes, for proofs computed elsewhere (the witness submitter's consistency proofs). */
+export const logProofReader = (ctx: DomainContext, siteId: string): NodeReader => dbReader(ctx, siteId);
+
 export interface IntegrateOptions {
   /** Leaves integrated per run at most: a backlog is worked off over several runs, never in one unbounded one. */
   maxLeaves?: number;

@@ -16,6 +16,8 @@ import { clientIpResolver as resolveClientIp } from '../net/client-ip.ts';
 import type { Resolver } from '../net/outbound.ts';
 import { createConsoleProvider, memoryDevOutbox, type DevOutbox } from '../sms/providers/console.ts';
 import { providerRouter } from '../sms/router.ts';
+import { devHostNames } from '../http/dev-hosts.ts';
+import { witnessConfig, type WitnessFiles } from '../witness/config.ts';
 
 export interface RuntimeParts {
   env: Env;
@@ -36,6 +38,8 @@ export interface RuntimeParts {
   compress?: MiddlewareHandler;
   /** Where the demo site's API key is printed, once, when dev mode creates it. */
   print?: (line: string) => void;
+  /** The texts of the files ASSENT_WITNESS_LOGS and ASSENT_WITNESS_POLICY name (the entry reads them). */
+  witnessFiles?: WitnessFiles;
 }
 
 /** With ASSENT_TRUST_PROXY=N, the N-th X-Forwarded-For entry from the right; else (or if not an IP) the direct one. */
@@ -66,7 +70,8 @@ export async function buildDeps(parts: RuntimeParts): Promise<AppDeps> {
     ...(parts.compress ? { compress: parts.compress } : {}),
     // Without a resolver (Workers), the platform refuses private addresses itself; the literal is checked before each call.
     outbound: { allowLocal: env.ASSENT_ALLOW_LOCAL_CALLBACKS, ...(parts.resolve ? { resolve: parts.resolve } : {}) },
-    ...(env.ASSENT_MODE === 'dev' ? { devOutbox } : {}),
+    ...(env.ASSENT_MODE === 'dev' ? { devOutbox, devHosts: devHostNames(env) } : {}),
+    ...(await witnessConfig(env, parts.witnessFiles ?? {})),
   };
   if (env.ASSENT_MODE === 'dev') {
     const key = await ensureDemoSite(contextFromDeps(deps).ctx, policyTemplates);

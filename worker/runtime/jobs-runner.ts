@@ -52,6 +52,7 @@ export function timerJobs(base: AppDeps, options: { everyMs?: number; capMs?: nu
       stopped = true;
       clearTimeout(timer);
       await pass();
+      await jobs.witnessed(); // a witness round under way ends within its time-outs
     },
   };
 }
@@ -88,6 +89,11 @@ export function eventJobs(base: AppDeps, options: { jobs?: JobsOptions } = {}): 
         waitUntil(jobs.kick());
       }
     },
-    tick: () => jobs.kick(true),
+    // The witness round a tick started runs in the tick's own waitUntil (Workers drops work nothing holds).
+    tick: async () => {
+      const report = await jobs.kick(true);
+      await jobs.witnessed();
+      return report;
+    },
   };
 }

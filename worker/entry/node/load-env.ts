@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { toBase64 } from '../../crypto/encoding.ts';
+import { generateCosignerKey } from '../../crypto/cosignature.ts';
 import { generateSigningKey } from '../../crypto/signing.ts';
 import { parseEnv, type Env } from '../../env.ts';
 
@@ -10,6 +11,8 @@ interface DevSecrets {
   masterKey: string;
   adminToken: string;
   signingKey: string;
+  /** The witness key (added to an older file on the next start). */
+  witnessKey?: string;
 }
 
 async function devSecrets(dir: string): Promise<DevSecrets> {
@@ -34,6 +37,13 @@ export async function loadEnv(raw: Record<string, string | undefined>): Promise<
     env.ASSENT_ADMIN_TOKEN ??= secrets.adminToken;
     env.ASSENT_SIGNING_KEY ??= secrets.signingKey;
     env.ASSENT_PUBLIC_URL ??= `http://localhost:${env.PORT}`;
+    if (!env.ASSENT_WITNESS_KEY) {
+      if (!secrets.witnessKey) {
+        secrets.witnessKey = (await generateCosignerKey(`${new URL(env.ASSENT_PUBLIC_URL).host}/witness`)).signerKey;
+        writeFileSync(join(dir, 'dev-secrets.json'), JSON.stringify(secrets, null, 2), { mode: 0o600 });
+      }
+      env.ASSENT_WITNESS_KEY = secrets.witnessKey;
+    }
   }
   return env;
 }

@@ -1,5 +1,6 @@
 // What the Node and Deno entries share (node: APIs; Deno has them): the environment with the data dir's dev secrets,
 // the store, the persisted dev outbox, and buildDeps with the node: pieces, its jobs on a timer.
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Context } from 'hono';
 import { createApp, type AppDeps } from '../../app.ts';
@@ -27,6 +28,16 @@ export interface LocalServer {
 /** Dev mode serves /dev/outbox (numbers, live links): it listens on 127.0.0.1 unless HOST says otherwise. */
 export const listenHost = (env: Pick<Env, 'HOST' | 'ASSENT_MODE'>) => env.HOST ?? (env.ASSENT_MODE === 'dev' ? '127.0.0.1' : '0.0.0.0');
 
+/** A file's text, or undefined when unset or unreadable (buildDeps then names the variable). */
+function readText(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startLocal(
   raw: Record<string, string | undefined>,
   options: {
@@ -51,6 +62,7 @@ export async function startLocal(
     ...(options.pinConnections ? { fetch: pinnedFetch({ allowLocal, resolve: dnsResolver }) } : {}),
     compress: compressResponses(),
     ...(options.log ? { print: options.log } : {}),
+    witnessFiles: { logs: readText(env.ASSENT_WITNESS_LOGS), policy: readText(env.ASSENT_WITNESS_POLICY) },
   });
   const runner = timerJobs(deps);
   return {
