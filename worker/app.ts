@@ -23,6 +23,7 @@ import { messageRoutes } from './routes/messages.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { systemRoutes } from './routes/system.ts';
+import { witnessRoutes } from './routes/witness.ts';
 
 // The runtimes and the jobs import these from here too.
 export { contextFromDeps, type AppDeps } from './deps.ts';
@@ -130,6 +131,7 @@ export function createApp(input: AppDeps) {
   app.route('/', subscriberRoutes());
   app.route('/', devRoutes({ self: (request) => app.fetch(request) }));
   app.route('/', consoleRoutes());
+  app.route('/', witnessRoutes());
 
   // Answered through the context so headers set before the error (CORS, Vary, request id) are kept: a browser
   // on another origin must be able to read a 422 or a 429, not only a 2xx.
