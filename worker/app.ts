@@ -10,6 +10,7 @@ import { AppError, problemParts, STORAGE_RETRY_AFTER_S, storageFault } from './e
 import { unavailablePage } from './pages/unavailable.tsx';
 import type { AppEnv } from './http/context.ts';
 import { conditional } from './http/conditional.ts';
+import { devHostGuard } from './http/dev-hosts.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { devRoutes } from './routes/dev.ts';
 import { consoleRoutes } from './console/routes.ts';
@@ -76,6 +77,8 @@ export function createApp(input: AppDeps) {
   // Production is served over https only: browsers remember it (two years, subdomains too). Only this header: the
   // routes set their own framing, referrer and resource policies, which the middleware's defaults would override.
   if (deps.mode === 'production') app.use(secureHeaders({ ...ONLY_HSTS, strictTransportSecurity: 'max-age=63072000; includeSubDomains' }));
+  // Before anything is read or answered: a rebinding page's Host gets nothing but the 421.
+  if (deps.devHosts) app.use(devHostGuard(deps.devHosts));
   if (deps.compress) app.use(deps.compress);
   app.use('/p/*', conditional());
   app.use(async function accessLog(c, next) {

@@ -70,7 +70,7 @@ export async function buildDeps(parts: RuntimeParts): Promise<AppDeps> {
     ...(parts.compress ? { compress: parts.compress } : {}),
     // Without a resolver (Workers), the platform refuses private addresses itself; the literal is checked before each call.
     outbound: { allowLocal: env.ASSENT_ALLOW_LOCAL_CALLBACKS, ...(parts.resolve ? { resolve: parts.resolve } : {}) },
-    ...(env.ASSENT_MODE === 'dev' ? { devOutbox, devHosts: devHostNames(env) } : {}),
+    ...(env.ASSENT_MODE === 'dev' ? { devOutbox, devHosts: devHostNames(env, publicUrl) } : {}),
     ...(await witnessConfig(env, parts.witnessFiles ?? {})),
   };
   if (env.ASSENT_MODE === 'dev') {
