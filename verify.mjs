@@ -9,8 +9,8 @@ import { readFile, writeFile } from "node:fs/promises";
 // worker/crypto/encoding.ts
 var utf8Encoder = new TextEncoder();
 var utf8Decoder = new TextDecoder("utf-8", { fatal: true });
-function utf8(text) {
-  return utf8Encoder.encode(text);
+function utf8(text2) {
+  return utf8Encoder.encode(text2);
 }
 function fromUtf8(bytes) {
   return utf8Decoder.decode(bytes);
@@ -23,16 +23,16 @@ function toBase64(bytes) {
   return btoa(binary);
 }
 var BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-function fromBase64(text) {
-  if (!BASE64_RE.test(text)) throw new TypeError("invalid base64");
-  const binary = atob(text);
+function fromBase64(text2) {
+  if (!BASE64_RE.test(text2)) throw new TypeError("invalid base64");
+  const binary = atob(text2);
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
 }
-function fromBase64Url(text) {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new TypeError("invalid base64url");
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+function fromBase64Url(text2) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text2) || text2.length % 4 === 1) throw new TypeError("invalid base64url");
+  const b64 = text2.replace(/-/g, "+").replace(/_/g, "/");
   return fromBase64(b64 + "=".repeat((4 - b64.length % 4) % 4));
 }
 function toHex(bytes) {
@@ -94,8 +94,8 @@ async function keyHashOf(name, publicKey) {
 `), new Uint8Array([ALG_ED25519]), publicKey));
   return digest.slice(0, 4);
 }
-function splitPlus(text, count) {
-  const parts = text.split("+");
+function splitPlus(text2, count) {
+  const parts = text2.split("+");
   if (parts.length < count) return parts;
   return [...parts.slice(0, count - 1), parts.slice(count - 1).join("+")];
 }
@@ -123,16 +123,16 @@ async function parseVerifierKey(vkey) {
     verify: (message3, signature) => crypto.subtle.verify({ name: "Ed25519" }, key, signature, message3)
   };
 }
-function assertNoteText(text) {
-  if (!text.endsWith("\n")) throw new NoteError("note text must end in a newline");
-  if (text.includes("\n\n") || text.startsWith("\n")) throw new NoteError("note text must not contain blank lines");
-  if (/[^\P{Cc}\n]/u.test(text)) throw new NoteError("note text contains control characters");
+function assertNoteText(text2) {
+  if (!text2.endsWith("\n")) throw new NoteError("note text must end in a newline");
+  if (text2.includes("\n\n") || text2.startsWith("\n")) throw new NoteError("note text must not contain blank lines");
+  if (/[^\P{Cc}\n]/u.test(text2)) throw new NoteError("note text contains control characters");
 }
 function parseNote(note) {
   const split = note.lastIndexOf("\n\n");
   if (split < 0 || !note.endsWith("\n")) throw new NoteError("malformed note");
-  const text = note.slice(0, split + 1);
-  assertNoteText(text);
+  const text2 = note.slice(0, split + 1);
+  assertNoteText(text2);
   const lines = note.slice(split + 2, -1).split("\n");
   const signatures = lines.map((line) => {
     const match = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
@@ -142,14 +142,14 @@ function parseNote(note) {
     return { name: match[1], keyHash: raw.slice(0, 4), signature: raw.slice(4) };
   });
   if (signatures.length === 0) throw new NoteError("note has no signatures");
-  return { text, signatures };
+  return { text: text2, signatures };
 }
 async function openNote(note, verifier) {
-  const { text, signatures } = parseNote(note);
+  const { text: text2, signatures } = parseNote(note);
   const mine = signatures.filter((s) => s.name === verifier.name && bytesEqual(s.keyHash, verifier.keyHash));
   if (mine.length === 0) throw new NoteError(`no signature by ${verifier.name}+${toHex(verifier.keyHash)}`);
   for (const sig of mine) {
-    if (sig.signature.length === 64 && await verifier.verify(utf8(text), sig.signature)) return text;
+    if (sig.signature.length === 64 && await verifier.verify(utf8(text2), sig.signature)) return text2;
   }
   throw new NoteError(`invalid signature by ${verifier.name}`);
 }
@@ -171,8 +171,8 @@ function parseCheckpointBody(body) {
   return { origin, size: Number(sizeText), rootHash, extensions };
 }
 function parseCheckpoint(note) {
-  const { text, signatures } = parseNote(note);
-  return { ...parseCheckpointBody(text), body: text, signatures };
+  const { text: text2, signatures } = parseNote(note);
+  return { ...parseCheckpointBody(text2), body: text2, signatures };
 }
 async function verifyCheckpoint(note, verifierKey) {
   const verifier = typeof verifierKey === "string" ? await parseVerifierKey(verifierKey) : verifierKey;
@@ -258,7 +258,7 @@ async function checkNotice(receipt, sources) {
     checks.push({
       name: "notice-texts",
       ok: same,
-      detail: same ? `the widget texts shown (${locale}) hash to the receipt's widgetTextSha256` : `texts hash to ${digest}, not ${String(notice.widgetTextSha256)}`
+      detail: same ? `the widget texts shown (${locale}) hash to the receipt's widgetTextSha256` : digest !== notice.widgetTextSha256 ? `texts hash to ${digest}, not ${String(notice.widgetTextSha256)}` : `the texts say locale ${JSON.stringify(shown.locale)} and policy version ${JSON.stringify(shown.policyVersion)}, the receipt ${locale} and ${version}`
     });
   } catch (error) {
     checks.push({ name: "notice-texts", ok: false, detail: `texts not available: ${message(error)}` });
@@ -275,6 +275,54 @@ async function checkNotice(receipt, sources) {
     checks.push({ name: "notice-policy", ok: false, detail: `policy not available: ${message(error)}` });
   }
   return checks;
+}
+
+// worker/verify/strict-json.ts
+var DuplicateKeyError = class extends SyntaxError {
+  constructor(key, path) {
+    super(`duplicate JSON key ${JSON.stringify(key)} in ${path}`);
+    this.key = key;
+    this.path = path;
+  }
+  key;
+  path;
+  name = "DuplicateKeyError";
+};
+var childPath = (frame) => {
+  if (!frame) return "$";
+  return frame.keys ? `${frame.path}${/^[A-Za-z_$][\w$]*$/.test(frame.member) ? `.${frame.member}` : `[${JSON.stringify(frame.member)}]`}` : `${frame.path}[${frame.index}]`;
+};
+function parseJsonStrict(text2) {
+  const value = JSON.parse(text2);
+  const stack = [];
+  let expectKey = false;
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; text2[i] !== '"'; i++) if (text2[i] === "\\") i++;
+      const top = stack[stack.length - 1];
+      if (top?.keys && expectKey) {
+        const key = JSON.parse(text2.slice(start, i + 1));
+        if (top.keys.has(key)) throw new DuplicateKeyError(key, top.path);
+        top.keys.add(key);
+        top.member = key;
+        expectKey = false;
+      }
+    } else if (c === "{" || c === "[") {
+      const parent = stack[stack.length - 1];
+      stack.push({ keys: c === "{" ? /* @__PURE__ */ new Set() : null, path: childPath(parent), member: "", index: 0 });
+      expectKey = c === "{";
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+      expectKey = false;
+    } else if (c === ",") {
+      const top = stack[stack.length - 1];
+      if (top.keys) expectKey = true;
+      else top.index++;
+    }
+  }
+  return value;
 }
 
 // worker/crypto/merkle.ts
@@ -351,13 +399,92 @@ async function verifyConsistency(size1, size2, proof, root1, root2) {
   return sn === 0 && bytesEqual(fr, root1) && bytesEqual(sr, root2);
 }
 
+// worker/verify/canonical.ts
+var EncodingError = class extends TypeError {
+  name = "EncodingError";
+};
+var toUrl = (b64) => b64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+function fromCanonicalBase64(text2, what = "value") {
+  let bytes;
+  try {
+    bytes = fromBase64(text2);
+  } catch {
+    throw new EncodingError(`${what} is not base64`);
+  }
+  if (toBase64(bytes) !== text2) throw new EncodingError(`${what} is not canonical base64 (its unused trailing bits are not zero)`);
+  return bytes;
+}
+function fromCanonicalBase64Url(text2, what = "value") {
+  if (typeof text2 !== "string" || !/^[A-Za-z0-9_-]*$/.test(text2)) throw new EncodingError(`${what} is not base64url (padding or a character outside the URL alphabet)`);
+  let bytes;
+  try {
+    bytes = fromBase64Url(text2);
+  } catch {
+    throw new EncodingError(`${what} is not base64url`);
+  }
+  if (toUrl(toBase64(bytes)) !== text2) throw new EncodingError(`${what} is not canonical base64url (its unused trailing bits are not zero)`);
+  return bytes;
+}
+var isCanonicalBase64 = (text2) => {
+  try {
+    return typeof text2 === "string" && fromCanonicalBase64(text2) !== void 0;
+  } catch {
+    return false;
+  }
+};
+async function ed25519Thumbprint(x) {
+  return toUrl(toBase64(await sha256(utf8(`{"crv":"Ed25519","kty":"OKP","x":${JSON.stringify(x)}}`))));
+}
+async function checkReceiptJwk(jwk) {
+  const key = jwk && typeof jwk === "object" ? jwk : {};
+  const kid = typeof key.kid === "string" ? key.kid : void 0;
+  const name = kid === void 0 ? "a key with no kid" : `key ${kid}`;
+  if (kid === void 0) return { ok: false, problem: `${name}: every key needs its RFC 7638 thumbprint as kid` };
+  if (key.kty !== "OKP" || key.crv !== "Ed25519") return { ok: false, problem: `${name} is not an Ed25519 key (kty OKP, crv Ed25519)` };
+  try {
+    if (fromCanonicalBase64Url(String(key.x), `${name}: x`).length !== 32) return { ok: false, problem: `${name}: x is not 32 bytes` };
+    fromCanonicalBase64Url(kid, `${name}: kid`);
+  } catch (error) {
+    return { ok: false, problem: error.message };
+  }
+  const thumbprint = await ed25519Thumbprint(String(key.x));
+  if (thumbprint !== kid) return { ok: false, kidMismatch: true, problem: `${name}: its RFC 7638 thumbprint is ${thumbprint}, not its kid: the key was swapped or the kid made up` };
+  return { ok: true, kid, thumbprint };
+}
+async function jwksProblem(jwks) {
+  const keys = jwks?.keys;
+  if (!Array.isArray(keys)) return 'the JWKS has no "keys" array';
+  for (const key of keys) {
+    const checked = await checkReceiptJwk(key);
+    if (!checked.ok) return checked.problem;
+  }
+  return null;
+}
+function splitVerifierKey(key) {
+  const first = key.indexOf("+");
+  const second = first < 0 ? -1 : key.indexOf("+", first + 1);
+  if (first <= 0 || second < 0) return null;
+  return [key.slice(0, first), key.slice(first + 1, second), key.slice(second + 1)];
+}
+function checkpointEncodingProblem(note) {
+  const split = note.lastIndexOf("\n\n");
+  const body = note.slice(0, split + 1).split("\n");
+  const root = body[2];
+  if (root !== void 0 && !isCanonicalBase64(root)) return "the checkpoint root is not canonical base64";
+  for (const line of note.slice(split + 2).split("\n").filter(Boolean)) {
+    const value = line.slice(line.lastIndexOf(" ") + 1);
+    if (!isCanonicalBase64(value)) return "a checkpoint signature line is not canonical base64";
+  }
+  return null;
+}
+
 // worker/verify/leaf-facts.ts
 var str = (value) => typeof value === "string" ? value : null;
 function deriveFacts(leaves) {
   const first = leaves[0];
   if (!first) return "no leaf";
   if (first.type !== "requested") return `the first leaf is ${String(first.type)}, not requested`;
-  const text = (leaf, field) => {
+  const text2 = (leaf, field) => {
     const value = leaf[field];
     if (typeof value !== "string") throw new Error(`${String(leaf.type)} leaf: ${field} is not a string`);
     return value;
@@ -366,16 +493,16 @@ function deriveFacts(leaves) {
     const policyVersion = first.policyVersion;
     if (!Number.isSafeInteger(policyVersion)) return "requested leaf: policyVersion is not an integer";
     const facts = {
-      consentId: text(first, "consentId"),
-      site: text(first, "site"),
+      consentId: text2(first, "consentId"),
+      site: text2(first, "site"),
       status: "pending",
-      locale: text(first, "locale"),
-      collection: { method: text(first, "method"), at: text(first, "at") },
+      locale: text2(first, "locale"),
+      collection: { method: text2(first, "method"), at: text2(first, "at") },
       notice: {
         policyVersion,
-        policySha256: text(first, "policySha256"),
-        widgetTextSha256: text(first, "textSha256"),
-        locale: text(first, "locale")
+        policySha256: text2(first, "policySha256"),
+        widgetTextSha256: text2(first, "textSha256"),
+        locale: text2(first, "locale")
       },
       expiresAt: str(first.expiresAt),
       confirmation: null,
@@ -383,14 +510,14 @@ function deriveFacts(leaves) {
       expiredAt: null,
       erasure: null,
       messages: [],
-      lastAt: text(first, "at")
+      lastAt: text2(first, "at")
     };
     const moveFrom = (leaf, from, to) => {
       if (!from.includes(facts.status)) throw new Error(`a ${String(leaf.type)} leaf follows the state ${facts.status}`);
       facts.status = to;
     };
     for (const leaf of leaves.slice(1)) {
-      const at2 = text(leaf, "at");
+      const at2 = text2(leaf, "at");
       facts.lastAt = at2;
       switch (leaf.type) {
         case "requested":
@@ -405,7 +532,7 @@ function deriveFacts(leaves) {
           break;
         case "withdrawn":
           moveFrom(leaf, ["pending", "confirmed"], "withdrawn");
-          facts.withdrawal = { method: text(leaf, "method"), at: at2, keyword: str(leaf.keyword), messageId: str(leaf.messageId), textSha256: str(leaf.textSha256) };
+          facts.withdrawal = { method: text2(leaf, "method"), at: at2, keyword: str(leaf.keyword), messageId: str(leaf.messageId), textSha256: str(leaf.textSha256) };
           break;
         case "expired":
           moveFrom(leaf, ["pending"], "expired");
@@ -429,7 +556,7 @@ function deriveFacts(leaves) {
         case "delivery": {
           const sms = facts.messages.find((m) => m.messageId !== null && m.messageId === leaf.messageId);
           if (!sms) throw new Error("a delivery leaf names no SMS logged before it");
-          sms.delivery.push({ at: at2, status: text(leaf, "status") });
+          sms.delivery.push({ at: at2, status: text2(leaf, "status") });
           break;
         }
         default:
@@ -517,44 +644,43 @@ var JwsError = class extends Error {
   code;
   name = "JwsError";
 };
-function decodeJson(part, what) {
+function decode(part, what) {
   try {
-    const value = JSON.parse(fromUtf8(fromBase64Url(part)));
-    if (value && typeof value === "object" && !Array.isArray(value)) return value;
-  } catch {
+    return fromCanonicalBase64Url(part, `JWS ${what}`);
+  } catch (error) {
+    throw new JwsError("malformed", error.message);
   }
+}
+function decodeJson(bytes, what) {
+  let value;
+  try {
+    value = parseJsonStrict(fromUtf8(bytes));
+  } catch (error) {
+    throw new JwsError("malformed", `JWS ${what} is not JSON with unique keys: ${error.message}`);
+  }
+  if (value && typeof value === "object" && !Array.isArray(value)) return value;
   throw new JwsError("malformed", `JWS ${what} is not a JSON object`);
 }
 async function verifyJws(jws, jwks) {
   const parts = typeof jws === "string" ? jws.split(".") : [];
   if (parts.length !== 3) throw new JwsError("malformed", "not a compact JWS");
   const [head, body, sig] = parts;
-  const header = decodeJson(head, "header");
+  const header = decodeJson(decode(head, "header"), "header");
   if (header.alg !== "EdDSA") throw new JwsError("alg_not_allowed", `algorithm ${JSON.stringify(header.alg)} is not allowed`);
   const kid = header.kid;
   const jwk = typeof kid === "string" ? jwks.keys.find((k) => k.kid === kid) : void 0;
   if (!jwk || typeof kid !== "string") throw new JwsError("unknown_kid", `no key ${String(kid)} in the JWKS`);
-  let raw;
-  try {
-    raw = fromBase64Url(String(jwk.x));
-  } catch {
-    raw = new Uint8Array(0);
-  }
-  if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || raw.length !== 32) {
-    throw new JwsError("bad_key", `key ${kid} is not an Ed25519 public key`);
-  }
-  let signature;
-  let payload;
-  try {
-    signature = fromBase64Url(sig);
-    payload = fromBase64Url(body);
-  } catch {
-    throw new JwsError("malformed", "JWS payload or signature is not base64url");
-  }
+  if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519") throw new JwsError("bad_key", `key ${kid} is not an Ed25519 public key`);
+  const checked = await checkReceiptJwk(jwk);
+  if (!checked.ok) throw new JwsError(checked.kidMismatch ? "bad_kid" : "bad_key", checked.problem);
+  const raw = fromCanonicalBase64Url(String(jwk.x));
+  const payload = decode(body, "payload");
+  const signature = decode(sig, "signature");
+  decodeJson(payload, "payload");
   const key = await crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
   const ok = signature.length === 64 && await crypto.subtle.verify({ name: "Ed25519" }, key, signature, utf8(`${head}.${body}`));
   if (!ok) throw new JwsError("bad_signature", "signature check failed: the signature does not match the key and payload");
-  return { payload, kid };
+  return { payload, kid, thumbprint: checked.thumbprint };
 }
 
 // worker/verify/proof-format.ts
@@ -630,12 +756,18 @@ async function verifyProof(options) {
   if (typeof parsed === "string") return [fail("proof-format", parsed)];
   const proof = parsed;
   const checks = [pass("proof-format", `${proof.log.entries.length} log entries`)];
+  const badKey = await jwksProblem(options.jwks);
+  if (badKey) checks.push(fail("jwks", badKey));
+  const status = logStatusProblem(options.proof);
+  if (status) checks.push(fail("log-status", status));
   checks.push(...await checkReceipt(proof, options.jwks));
   let checkpoint;
   if (proof.log.checkpoint === null) {
     checks.push(wait("checkpoint-signature", "the log has signed no checkpoint covering this consent yet"));
   } else {
     try {
+      const encoding = checkpointEncodingProblem(proof.log.checkpoint);
+      if (encoding) throw new Error(encoding);
       checkpoint = await verifyCheckpoint(proof.log.checkpoint, options.verifierKey);
       checks.push(pass("checkpoint-signature", `${checkpoint.origin} size ${checkpoint.size}, signed by the log key`));
     } catch (error) {
@@ -647,11 +779,9 @@ async function verifyProof(options) {
       }
     }
   }
-  if (checkpoint && options.origin !== void 0) {
-    checks.push(
-      checkpoint.origin === options.origin ? pass("checkpoint-origin", checkpoint.origin) : fail("checkpoint-origin", `checkpoint is for ${checkpoint.origin}, the log is ${options.origin}`)
-    );
-  }
+  const origin = originProblem(proof, options, checkpoint);
+  if (origin.problem) checks.push(fail("checkpoint-origin", origin.problem));
+  else if (checkpoint) checks.push(pass("checkpoint-origin", `${checkpoint.origin}: ${origin.agree}`));
   for (const entry of proof.log.entries) {
     const label = `${entry.index}`;
     const event = typeof entry.leaf.type === "string" ? `${entry.leaf.type} ` : "";
@@ -666,6 +796,10 @@ async function verifyProof(options) {
     }
     if (!checkpoint) {
       checks.push(fail(`inclusion[${label}]`, "no readable checkpoint to check against"));
+      continue;
+    }
+    if (!entry.inclusion.every(isCanonicalBase64)) {
+      checks.push(fail(`inclusion[${label}]`, `a hash of the path for leaf ${entry.index} is not canonical base64`));
       continue;
     }
     let ok = false;
@@ -730,7 +864,7 @@ async function checkReceipt(proof, jwks) {
     const verified = await verifyJws(proof.jws, jwks);
     const expected = jcsBytes(proof.receipt);
     return [
-      pass("receipt-signature", `EdDSA signature by key ${verified.kid}`),
+      pass("receipt-signature", `EdDSA signature by key ${verified.kid} (RFC 7638 thumbprint recomputed: ${verified.thumbprint})`),
       bytesEqual(verified.payload, expected) ? pass("receipt-payload", "signed payload is exactly the canonical receipt") : fail("receipt-payload", "the receipt shown differs from the signed one")
     ];
   } catch (error) {
@@ -768,14 +902,60 @@ async function checkConsistency(options, current) {
   const detail = ok ? `log of ${saved.size} leaves (root ${toBase64(saved.rootHash).slice(0, 12)}…) is a prefix of the log of ${current.size}` : `the log of ${current.size} leaves does not extend the saved log of ${saved.size}: history was rewritten`;
   return [...checks, ok ? pass("consistency", detail) : fail("consistency", detail)];
 }
+function originProblem(proof, options, checkpoint) {
+  const named = [
+    ["the log key is named", splitVerifierKey(options.verifierKey.trim())?.[0]],
+    ["the receipt's log.origin is", proof.receipt.log?.origin]
+  ];
+  if (options.origin !== void 0) named.push(["the log announces", options.origin]);
+  if (checkpoint) named.push(["the checkpoint is for", checkpoint.origin]);
+  const [first, ...rest] = named;
+  const other = rest.find(([, value]) => value !== first[1]);
+  if (other) return { problem: `${first[0]} ${JSON.stringify(first[1])}, but ${other[0]} ${JSON.stringify(other[1])}`, agree: "" };
+  return { agree: `the log key's name, the receipt's log.origin${options.origin !== void 0 ? ", the announced origin" : ""} and the checkpoint agree` };
+}
+function logStatusProblem(document) {
+  const log = document.log ?? {};
+  const waiting = (Array.isArray(log.pending) ? log.pending.length : 0) + (Array.isArray(log.entries) ? log.entries.filter((e) => e?.inclusion == null).length : 0);
+  if (log.status !== "included" && log.status !== "pending") return `log.status is ${JSON.stringify(log.status)}, not "included" or "pending"`;
+  const expected = waiting === 0 && log.checkpoint != null ? "included" : "pending";
+  if (log.status !== expected) return `log.status says ${log.status}, but ${waiting} event(s) wait for a signed checkpoint: it must say ${expected}`;
+  return null;
+}
 
 // worker/verify/evidence.ts
 var EVIDENCE_FORMAT = "assent-evidence/1";
 function isEvidence(value) {
   return typeof value === "object" && value !== null && value.format === EVIDENCE_FORMAT;
 }
+var EVIDENCE_ONLY = ["keys", "notice", "generatedAt", "proofUrl"];
+function documentKind(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { kind: "invalid", problem: "proof: expected a JSON object" };
+  if ("format" in value) {
+    const format = value.format;
+    return format === EVIDENCE_FORMAT ? { kind: "evidence" } : { kind: "invalid", problem: `format ${JSON.stringify(format)} is not ${EVIDENCE_FORMAT}: this verifier reads no other format` };
+  }
+  const extra = EVIDENCE_ONLY.filter((member) => member in value);
+  if (extra.length > 0) {
+    return { kind: "invalid", problem: `no "format", yet it holds ${extra.join(", ")}: an evidence file must say "format": "${EVIDENCE_FORMAT}"` };
+  }
+  return { kind: "proof" };
+}
+function readDocument(text2, what = "proof") {
+  try {
+    return { value: parseJsonStrict(text2) };
+  } catch (error) {
+    if (error instanceof DuplicateKeyError) return { check: { name: "duplicate-keys", ok: false, detail: `${what}: ${error.message}; JSON readers disagree on which one counts` } };
+    return { check: { name: "proof-format", ok: false, detail: `${what} is not JSON: ${error.message}` } };
+  }
+}
 var record = (value) => value && typeof value === "object" ? value : {};
-async function verifyEvidence(evidence, pins = {}) {
+async function verifyEvidence(document, pins = {}) {
+  const kind = documentKind(document);
+  if (kind.kind !== "evidence") {
+    return [{ name: "proof-format", ok: false, detail: kind.kind === "invalid" ? kind.problem : `not an evidence file: no "format": "${EVIDENCE_FORMAT}"` }];
+  }
+  const evidence = document;
   const keys = record(evidence.keys);
   const log = record(keys.log);
   const jwks = pins.jwks ?? record(keys.jwks);
@@ -796,14 +976,131 @@ async function verifyEvidence(evidence, pins = {}) {
         if (!notice.widgetTexts) throw new Error("the file holds no widget texts");
         return notice.widgetTexts;
       },
-      policyMarkdown: async () => {
-        const markdown = record(notice.policy).markdown;
-        if (typeof markdown !== "string") throw new Error("the file holds no policy Markdown");
-        return utf8(markdown);
+      policyMarkdown: async (_site, version, locale) => {
+        const policy = record(notice.policy);
+        if (typeof policy.markdown !== "string") throw new Error("the file holds no policy Markdown");
+        if (policy.version !== version || policy.locale !== locale) {
+          throw new Error(`the file's policy says version ${JSON.stringify(policy.version)} (${String(policy.locale)}), the receipt cites version ${version} (${locale})`);
+        }
+        return utf8(policy.markdown);
       }
     })
   );
   return checks;
+}
+
+// worker/verify/facts.ts
+var record2 = (value) => value && typeof value === "object" ? value : {};
+var text = (value) => typeof value === "string" ? value : value === null || value === void 0 ? "—" : JSON.stringify(value);
+var localized = (value, language) => {
+  if (typeof value === "string") return value;
+  const byLocale = record2(value);
+  const chosen = byLocale[language] ?? Object.values(byLocale)[0];
+  return typeof chosen === "string" ? chosen : text(value);
+};
+function verifiedFacts(document) {
+  const doc = record2(document);
+  const receipt = record2(doc.receipt);
+  const log = record2(doc.log);
+  const language = String(receipt.language ?? "");
+  const facts = [];
+  const add = (label, value) => facts.push({ label, value });
+  add("consent", `${text(receipt.consentId)} (site ${text(receipt.site)})`);
+  const subject = record2(receipt.subject);
+  add("subject", subject.erased === true ? `${text(subject.phone)} (erased)` : `${text(subject.phone)}${subject.country ? ` (${text(subject.country)})` : ""}`);
+  const controller = record2(receipt.controller);
+  add("controller", receipt.controller ? [controller.name, controller.address, controller.email].filter((v) => typeof v === "string" && v).join(", ") : "—");
+  const purposes = Array.isArray(receipt.purposes) ? receipt.purposes.map(record2) : [];
+  for (const p of purposes) add("purpose", `${text(p.id)} (${text(p.legalBasis)})${p.description !== void 0 ? `: ${localized(p.description, language)}` : ""}`);
+  const notice = record2(receipt.notice);
+  add("policy", `version ${text(notice.policyVersion)} (${text(notice.locale)}), SHA-256 ${text(notice.policySha256)}`);
+  add("widget texts", `SHA-256 ${text(notice.widgetTextSha256)} (JCS of the texts shown)`);
+  const collection = record2(receipt.collection);
+  add("requested", `${text(collection.at)} by ${text(collection.method)}${collection.pageUrl ? ` on ${text(collection.pageUrl)}` : ""}`);
+  const entries = [...Array.isArray(log.entries) ? log.entries : [], ...Array.isArray(log.pending) ? log.pending : []].map(record2).sort((a, b) => Number(a.index) - Number(b.index));
+  const leaves = deriveFacts(entries.map((e) => record2(e.leaf)));
+  const derived = typeof leaves === "string" ? null : leaves;
+  for (const sms of derived?.messages ?? []) {
+    const delivery = sms.delivery.map((d) => `${d.status} ${d.at}`).join(", ");
+    add("sms sent", `${sms.at} ${sms.kind ?? ""} via ${sms.provider ?? "?"} (message ${sms.providerMessageId ?? "?"}), body SHA-256 ${sms.bodySha256 ?? "?"}${delivery ? `; ${delivery}` : ""}`.replace(/ {2,}/g, " "));
+  }
+  const confirmation = receipt.confirmation ? record2(receipt.confirmation) : null;
+  add(
+    "confirmed",
+    !confirmation ? "not confirmed" : confirmation.method === "link" ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? "on the device that asked" : "on another device than the one that asked"}` : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ""}`
+  );
+  const withdrawal = receipt.withdrawal ? record2(receipt.withdrawal) : null;
+  add("withdrawn", withdrawal ? `${text(withdrawal.at)} by ${text(withdrawal.method)}${withdrawal.keyword ? ` (${text(withdrawal.keyword)})` : ""}` : "not withdrawn");
+  if (derived?.expiredAt) add("expired", `${derived.expiredAt} (never confirmed)`);
+  if (derived?.erasure) add("erased", `${derived.erasure.at}${derived.erasure.reason ? ` (${derived.erasure.reason})` : ""}`);
+  let asOf = "as of no signed checkpoint yet";
+  try {
+    if (typeof log.checkpoint === "string") {
+      const cp = parseCheckpoint(log.checkpoint);
+      asOf = `as of checkpoint ${cp.size} (${cp.origin}, size ${cp.size})`;
+    }
+  } catch {
+  }
+  const status = String(receipt.status);
+  const waiting = Array.isArray(log.pending) && log.pending.length > 0 ? `; ${log.pending.length} later event(s) not yet in a checkpoint` : "";
+  add("status", `${status === "confirmed" ? "confirmed, not withdrawn" : status} ${asOf}${waiting}`);
+  return facts;
+}
+function formatFacts(facts) {
+  const width = Math.max(...facts.map((f) => f.label.length));
+  return facts.map((f) => `  ${f.label.padEnd(width)}  ${f.value}`);
+}
+
+// worker/verify/online.ts
+var pass2 = (name, detail) => ({ name, ok: true, detail });
+var fail2 = (name, detail) => ({ name, ok: false, detail });
+async function checkNow(options) {
+  const { evidence } = options;
+  if (typeof evidence.proofUrl !== "string") return null;
+  const then = parseProof(evidence);
+  if (typeof then === "string" || then.log.checkpoint === null) return null;
+  const url = new URL(evidence.proofUrl);
+  const current = await options.getJson(url.href);
+  const now = parseProof(current);
+  if (typeof now === "string") return [fail2("log-now", `the proof served now is not a proof: ${now}`)];
+  if (now.receipt.consentId !== then.receipt.consentId) return [fail2("log-now", "the proof served now is about another consent")];
+  const checks = await verifyProof({ proof: current, jwks: options.jwks, verifierKey: options.verifierKey });
+  const result = verdict(checks);
+  if (result === "INVALID") {
+    const failed2 = checks.filter((c) => !c.ok && !c.pending).map((c) => `${c.name} (${c.detail})`);
+    return [fail2("log-now", `the proof served now does not verify with the same keys: ${failed2.join("; ")}`)];
+  }
+  if (now.log.checkpoint === null) return [fail2("log-now", "the proof served now has no checkpoint")];
+  const a = parseCheckpoint(then.log.checkpoint);
+  const b = parseCheckpoint(now.log.checkpoint);
+  if (a.origin !== b.origin) return [fail2("log-now", `the log now is ${b.origin}, the file's is ${a.origin}`)];
+  if (b.size < a.size) return [fail2("log-now", `the log shrank from ${a.size} to ${b.size} leaves`)];
+  let hashes = [];
+  if (a.size > 0 && b.size > a.size) {
+    const site = encodeURIComponent(then.receipt.site);
+    const body = await options.getJson(`${url.origin}/v1/sites/${site}/log/consistency?from=${a.size}&to=${b.size}`);
+    hashes = Array.isArray(body.hashes) ? body.hashes.map(String) : [];
+  }
+  let consistent = false;
+  try {
+    consistent = await verifyConsistency(a.size, b.size, hashes.map(fromBase64), a.rootHash, b.rootHash);
+  } catch {
+    consistent = false;
+  }
+  if (!consistent) return [fail2("log-now", `the log of ${b.size} leaves does not extend the file's log of ${a.size}: history was rewritten`)];
+  const key = (e) => `${e.index}:${new TextDecoder().decode(jcsBytes(e.leaf))}`;
+  const before = [...then.log.entries].sort((x, y) => x.index - y.index).map(key);
+  const after = [...now.log.entries].sort((x, y) => x.index - y.index);
+  if (before.some((k, i) => after[i] === void 0 || key(after[i]) !== k)) {
+    return [fail2("log-now", "the consent's leaves now do not begin with the file's leaves")];
+  }
+  const facts = deriveFacts(after.map((e) => e.leaf));
+  if (typeof facts === "string") return [fail2("log-now", facts)];
+  const added = after.length - before.length;
+  const out = [pass2("log-now", `the log grew from ${a.size} to ${b.size} leaves without rewriting; ${added} later event${added === 1 ? "" : "s"} of this consent`)];
+  const since = facts.withdrawal ? `withdrawn since ${facts.withdrawal.at}` : facts.erasure ? `erased since ${facts.erasure.at}` : facts.expiredAt ? `expired since ${facts.expiredAt}` : describeFacts(facts, b.size).at(-1).replace(/^status: /, "");
+  out.push(pass2("status-now", `${since} (checkpoint ${b.size}${result === "PENDING" ? ", later events still pending" : ""})`));
+  return out;
 }
 
 // worker/verify/cli.ts
@@ -858,12 +1155,17 @@ function parseArgs(argv2) {
   return args;
 }
 var VERIFIER_KEY = /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/;
-async function fetchJson(io, url) {
+async function fetchText(io, url) {
   const response = await io.fetch(url, { headers: { accept: "application/json" } });
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
-  return response.json();
+  return response.text();
 }
-function record2(value) {
+async function fetchJson(io, url) {
+  const read = readDocument(await fetchText(io, url), `GET ${url}`);
+  if ("check" in read) throw new Error(read.check.detail);
+  return read.value;
+}
+function record3(value) {
   return value && typeof value === "object" ? value : {};
 }
 async function runCli(argv2, cliIo) {
@@ -896,19 +1198,25 @@ ${help}`);
   }
   let proof;
   try {
-    proof = isUrl ? await fetchJson(io, args.target) : JSON.parse(await io.readFile(args.target));
+    const read = readDocument(isUrl ? await fetchText(io, args.target) : await io.readFile(args.target), args.target);
+    if ("check" in read) return refused(io, read.check);
+    proof = read.value;
   } catch (error) {
     return failed(io, "fetch-proof", error);
   }
+  const kind = documentKind(proof);
+  if (kind.kind === "invalid") return refused(io, { name: "proof-format", ok: false, detail: kind.problem });
   if (!isEvidence(proof) && !base && (!args.jwks || !args.logKey)) {
     io.stderr("assent: a proof file needs --jwks and --log-key, or --base to fetch them (an evidence file needs neither)");
     return 2;
   }
-  const site = record2(record2(proof).receipt).site;
+  const site = record3(record3(proof).receipt).site;
   let jwks;
   if (args.jwks || !isEvidence(proof)) {
     try {
-      jwks = args.jwks ? JSON.parse(await io.readFile(args.jwks)) : await fetchJson(io, `${base}/.well-known/jwks.json`);
+      const read = args.jwks ? readDocument(await io.readFile(args.jwks), args.jwks) : { value: await fetchJson(io, `${base}/.well-known/jwks.json`) };
+      if ("check" in read) return refused(io, read.check);
+      jwks = read.value;
       if (!Array.isArray(jwks?.keys)) throw new Error('JWKS has no "keys" array');
     } catch (error) {
       return failed(io, "fetch-jwks", error);
@@ -922,7 +1230,7 @@ ${help}`);
       verifierKey = VERIFIER_KEY.test(args.logKey) ? args.logKey : (await io.readFile(args.logKey)).trim();
     } else if (!isEvidence(proof)) {
       if (typeof site !== "string") throw new Error("receipt has no site, pass --log-key");
-      const info = record2(await fetchJson(io, `${base}/v1/sites/${encodeURIComponent(site)}/log`));
+      const info = record3(await fetchJson(io, `${base}/v1/sites/${encodeURIComponent(site)}/log`));
       if (typeof info.verifierKey !== "string") throw new Error("log info has no verifierKey");
       verifierKey = info.verifierKey;
       origin = typeof info.origin === "string" ? info.origin : void 0;
@@ -942,7 +1250,7 @@ ${help}`);
     } catch (error) {
       return failed(io, "saved-checkpoint", error);
     }
-    consistency = await fetchConsistency(io, base, site, savedCheckpoint, record2(record2(proof).log).checkpoint);
+    consistency = await fetchConsistency(io, base, site, savedCheckpoint, record3(record3(proof).log).checkpoint);
   }
   let checks;
   if (isEvidence(proof)) {
@@ -953,6 +1261,7 @@ ${help}`);
       ...savedCheckpoint !== void 0 && { savedCheckpoint },
       ...consistency !== void 0 && { consistency }
     });
+    if (!args.offline) checks.push(...await askLogNow(io, proof, jwks, verifierKey));
   } else {
     checks = await verifyProof({
       proof,
@@ -963,12 +1272,16 @@ ${help}`);
       ...savedCheckpoint !== void 0 && { savedCheckpoint },
       ...consistency !== void 0 && { consistency }
     });
-    if (base && typeof site === "string") checks.push(...await onlineNotice(io, base, record2(record2(proof).receipt)));
+    if (base && typeof site === "string") checks.push(...await onlineNotice(io, base, record3(record3(proof).receipt)));
   }
   report(io, checks);
   const result = verdict(checks);
+  if (result !== "INVALID") {
+    io.stdout(result === "VALID" ? "Facts verified:" : "Facts verified so far (PENDING: later events wait for a signed checkpoint):");
+    for (const line of formatFacts(verifiedFacts(proof))) io.stdout(line);
+  }
   if (result === "VALID" && args.saveCheckpoint) {
-    const checkpoint = String(record2(record2(proof).log).checkpoint);
+    const checkpoint = String(record3(record3(proof).log).checkpoint);
     await io.writeFile(args.saveCheckpoint, checkpoint);
     io.stdout(`i checkpoint (size ${parseCheckpoint(checkpoint).size}) saved to ${args.saveCheckpoint}`);
   }
@@ -980,15 +1293,35 @@ ${help}`);
   if (result !== "VALID" && args.saveCheckpoint) io.stdout("i checkpoint not saved");
   return result === "VALID" ? 0 : result === "PENDING" ? 3 : 1;
 }
+async function askLogNow(io, evidence, jwks, verifierKey) {
+  const keys = record3(evidence.keys);
+  try {
+    const now = await checkNow({
+      evidence,
+      jwks: jwks ?? record3(keys.jwks),
+      verifierKey: verifierKey ?? String(record3(keys.log).verifierKey ?? ""),
+      getJson: (url) => fetchJson(io, url)
+    });
+    if (now) return now;
+  } catch (error) {
+    io.stdout(`i the log could not be asked about later events (${error instanceof Error ? error.message : String(error)}): the status holds as of the file's checkpoint`);
+  }
+  return [];
+}
+function refused(io, check) {
+  report(io, [check]);
+  io.stdout("INVALID: 1 of 1 checks failed");
+  return 1;
+}
 function failed(io, name, error) {
   report(io, [{ name, ok: false, detail: error instanceof Error ? error.message : String(error) }]);
   io.stdout("INVALID: could not read what to verify");
   return 1;
 }
 function describeEvidenceKeys(io, keys, pinned) {
-  const jwks = record2(record2(keys).jwks).keys;
-  const log = record2(record2(keys).log);
-  const kids = Array.isArray(jwks) ? jwks.map((k) => String(record2(k).kid)).join(", ") : "none";
+  const jwks = record3(record3(keys).jwks).keys;
+  const log = record3(record3(keys).log);
+  const kids = Array.isArray(jwks) ? jwks.map((k) => `kid ${String(record3(k).kid)}`).join(", ") : "none";
   io.stdout(`i receipt key ${pinned.jwks ? "(pinned with --jwks)" : `${kids} (from the evidence file)`}`);
   io.stdout(`i log key ${pinned.logKey ? "(pinned with --log-key)" : `${String(log.verifierKey)} (from the evidence file)`}`);
   if (!pinned.jwks || !pinned.logKey) {
@@ -1013,7 +1346,7 @@ async function fetchConsistency(io, base, site, saved, current) {
     if (from === to || from === 0 || from > to) return [];
     if (!base || typeof site !== "string") return void 0;
     const url = `${base}/v1/sites/${encodeURIComponent(site)}/log/consistency?from=${from}&to=${to}`;
-    const body = record2(await fetchJson(io, url));
+    const body = record3(await fetchJson(io, url));
     return Array.isArray(body.hashes) ? body.hashes.map(String) : void 0;
   } catch {
     return void 0;
@@ -1034,7 +1367,7 @@ var argv = process.argv.slice(2);
 process.exitCode = await runCli(argv[0] === "verify" ? argv : ["verify", ...argv], {
   fetch: globalThis.fetch,
   readFile: (path) => readFile(path, "utf8"),
-  writeFile: (path, text) => writeFile(path, text, "utf8"),
+  writeFile: (path, text2) => writeFile(path, text2, "utf8"),
   stdout: (line) => process.stdout.write(`${line}
 `),
   stderr: (line) => process.stderr.write(`${line}

@@ -17,6 +17,7 @@ import { silentLogger, type Logger } from '../worker/log.ts';
 import { createConsoleProvider, memoryDevOutbox } from '../worker/sms/providers/console.ts';
 import { providerRouter } from '../worker/sms/router.ts';
 import type { SmsProvider } from '../worker/sms/provider.ts';
+import type { Random } from '../worker/crypto/tokens.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const START = Date.parse('2026-11-28T10:00:00Z');
@@ -56,6 +57,8 @@ export async function makeHarness(
     outbound?: AppDeps['outbound'];
     /** An opened store to use instead of a fresh libSQL client at `url` (e.g. one that fails with real error codes). */
     store?: Store;
+    /** Ids and tokens from this source instead of WebCrypto (a seeded one makes a whole run reproducible). */
+    random?: Random;
   } = {},
 ): Promise<Harness> {
   const store = options.store ?? libsqlStore(createClient({ url: options.url ?? ':memory:' }));
@@ -76,6 +79,7 @@ export async function makeHarness(
     logger: options.logger ?? silentLogger,
     devOutbox: outbox,
     outbound: options.outbound ?? { allowLocal: (options.mode ?? 'dev') === 'dev' },
+    ...(options.random ? { random: options.random } : {}),
   };
   const { ctx } = contextFromDeps(deps);
   const demoKey = (await ensureDemoSite(ctx, policyTemplates))!;

@@ -89,7 +89,7 @@ describe('assent verify', () => {
     const jwks = await file('jwks.json', fx.jwks);
     const key = await file('log.key', `${fx.verifierKey}\n`);
     const { code, out } = await run(['verify', proof, '--jwks', jwks, '--log-key', key]);
-    expect(out).toContain('VALID: all 11 checks passed');
+    expect(out).toContain('VALID: all 12 checks passed');
     expect(code).toBe(0);
     const inline = await run(['verify', proof, '--jwks', jwks, `--log-key=${fx.verifierKey}`]);
     expect(inline.code).toBe(0);

@@ -29,6 +29,7 @@ export const RECEIPT = {
   withdrawal: null,
   subject: { phone: '+33 6•• •• •• 78', erased: false },
   status: 'confirmed',
+  log: { origin: ORIGIN },
 };
 
 /** The consent's two leaves, as the server logs them: asked (leaf 3), then confirmed (leaf 7) naming leaf 3. */
@@ -72,7 +73,7 @@ export interface Fixture {
   proof: {
     receipt: typeof RECEIPT;
     jws: string;
-    log: { checkpoint: string; entries: { index: number; leaf: unknown; inclusion: string[] }[]; keys: { index: number; leaf: unknown; inclusion: string[] }[] };
+    log: { status: 'included' | 'pending'; checkpoint: string; entries: { index: number; leaf: unknown; inclusion: string[] }[]; keys: { index: number; leaf: unknown; inclusion: string[] }[] };
   };
   jwks: ReturnType<typeof publicJwks>;
   verifierKey: string;
@@ -108,7 +109,7 @@ export async function buildFixture(size = 10): Promise<Fixture> {
   for (let i = 0; i < 5; i++) await fork.append(await leafHash(jcsBytes({ ...leafFor(i), rewritten: true })));
   const forked = await signCheckpoint({ origin: ORIGIN, size: 5, rootHash: await rootHash(5, fork) }, signer);
   return {
-    proof: { receipt: RECEIPT, jws: await signReceipt(RECEIPT, ring), log: { checkpoint, entries, keys } },
+    proof: { receipt: RECEIPT, jws: await signReceipt(RECEIPT, ring), log: { status: 'included', checkpoint, entries, keys } },
     jwks: publicJwks(ring),
     verifierKey,
     signer,

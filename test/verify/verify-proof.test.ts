@@ -97,7 +97,7 @@ describe('verifyProof', () => {
     const tampered = { ...pending, receipt: { ...withdrawnReceipt, status: 'confirmed' } };
     expect(verdict(await verifyProof({ ...base, proof: tampered }))).toBe('INVALID');
     // No checkpoint at all yet: the checkpoint check waits too.
-    const none = { ...p, log: { checkpoint: null, entries: [], pending: p.log.entries.map(({ index, leaf }) => ({ index, leaf })) } };
+    const none = { ...p, log: { status: 'pending', checkpoint: null, entries: [], pending: p.log.entries.map(({ index, leaf }) => ({ index, leaf })) } };
     // A receipt that says confirmed while the pending withdrawal is logged: INVALID, pending or not.
     const stale = { ...pending, receipt: p.receipt, jws: p.jws };
     expect(failed(await verifyProof({ ...base, proof: stale }))).toEqual(['inclusion[10]', 'receipt-facts']);
@@ -135,8 +135,9 @@ describe('the receipt key must be the one the log announces', () => {
     const jws = await signReceipt(fx.proof.receipt, swapped);
     const jwks = { keys: [{ ...toPublicJwk(other), kid: realKid }] };
     const checks = await verifyProof({ proof: { ...fx.proof, jws }, jwks, verifierKey: fx.verifierKey });
-    expect(checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['receipt-key-logged']);
-    expect(checks.find((c) => c.name === 'receipt-key-logged')!.detail).toContain('another public key');
+    // The kid is not the swapped key's RFC 7638 thumbprint: refused on loading the set and at the signature.
+    expect(checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['jwks', 'receipt-signature', 'receipt-key-logged']);
+    expect(checks.find((c) => c.name === 'receipt-signature')!.detail).toContain(`its RFC 7638 thumbprint is ${toPublicJwk(other).kid}, not its kid`);
     // The operator's own key, back-dating: signature fine, the leaves say otherwise.
     const own = await verifyProof({ proof: { ...fx.proof, receipt: backdated, jws: await fx.sign(backdated) }, jwks: fx.jwks, verifierKey: fx.verifierKey });
     expect(own.filter((c) => !c.ok).map((c) => [c.name, c.detail])).toEqual([

@@ -22,7 +22,7 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const post = (body: string | Uint8Array) => app.request('/witness/add-checkpoint', { method: 'POST', body, headers: { 'content-type': 'text/plain' } });
+const post = (body: string | Uint8Array) => app.request('/witness/add-checkpoint', { method: 'POST', body: body as BodyInit, headers: { 'content-type': 'text/plain' } });
 
 async function cosign(old: number, tree: Buffer[], proofFrom = old) {
   return post(addCheckpointBody(old, consistencyProof(proofFrom, tree), LOG.checkpoint(tree)));

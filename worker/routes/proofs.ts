@@ -6,6 +6,7 @@ import { consistency, latestHead, logOrigin, previousVerifierKeys, verifierKey }
 import { evidenceFile } from '../domain/evidence.ts';
 import { proofMatches } from '../domain/proof-match.ts';
 import { proofSources } from '../domain/receipts.ts';
+import { cosignaturesOn } from '../witness/submit.ts';
 import { proofIsland, verifierBundle } from '../generated/verifier.ts';
 import { loadSite } from '../domain/sites.ts';
 import { publicJwks } from '../crypto/signing.ts';
@@ -41,7 +42,8 @@ export function proofRoutes() {
     // The texts the consent cites come with the proof's own reads (two round trips in all, with the site cached).
     const { doc, texts } = await proofSources(ctx, c.req.param('id'));
     c.header('Cache-Control', 'no-cache');
-    if (wantsJson(c, c.req.query('format'))) return c.json(doc);
+    // Which witnesses cosigned the proof's checkpoint (the lines themselves are in the checkpoint, for verifiers).
+    if (wantsJson(c, c.req.query('format'))) return c.json({ ...doc, log: { ...doc.log, cosignatures: await cosignaturesOn(c.var.deps.witnessing, doc.log.checkpoint) } });
     const base = ctx.publicUrl;
     const id = doc.receipt.consentId;
     const site = await loadSite(ctx, doc.receipt.site);

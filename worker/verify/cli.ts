@@ -2,7 +2,8 @@
 // runs verifyProof and prints one line per check. I/O is handed in so the logic stays runtime-neutral.
 
 import { parseCheckpoint } from '../crypto/note.ts';
-import { isEvidence, verifyEvidence } from './evidence.ts';
+import { documentKind, isEvidence, readDocument, verifyEvidence } from './evidence.ts';
+import { formatFacts, verifiedFacts } from './facts.ts';
 import type { KeySet } from './jws.ts';
 import { checkNotice } from './notice.ts';
 import { verdict, verifyProof, type Check } from './verify-proof.ts';
@@ -85,10 +86,17 @@ function parseArgs(argv: string[]): Args {
 
 const VERIFIER_KEY = /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/;
 
-async function fetchJson(io: CliIo, url: string): Promise<unknown> {
+async function fetchText(io: CliIo, url: string): Promise<string> {
   const response = await io.fetch(url, { headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
-  return response.json();
+  return response.text();
+}
+
+/** JSON from the network, read strictly like a file (a key twice at any depth is refused). */
+async function fetchJson(io: CliIo, url: string): Promise<unknown> {
+  const read = readDocument(await fetchText(io, url), `GET ${url}`);
+  if ('check' in read) throw new Error(read.check.detail);
+  return read.value;
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -127,10 +135,15 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
 
   let proof: unknown;
   try {
-    proof = isUrl ? await fetchJson(io, args.target) : JSON.parse(await io.readFile(args.target));
+    const read = readDocument(isUrl ? await fetchText(io, args.target) : await io.readFile(args.target), args.target);
+    if ('check' in read) return refused(io, read.check);
+    proof = read.value;
   } catch (error) {
     return failed(io, 'fetch-proof', error);
   }
+  // Another `format` (or an evidence file stripped of it) is refused, never verified as something it does not say.
+  const kind = documentKind(proof);
+  if (kind.kind === 'invalid') return refused(io, { name: 'proof-format', ok: false, detail: kind.problem });
   if (!isEvidence(proof) && !base && (!args.jwks || !args.logKey)) {
     io.stderr('assent: a proof file needs --jwks and --log-key, or --base to fetch them (an evidence file needs neither)');
     return 2;
@@ -140,7 +153,9 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   let jwks: KeySet | undefined;
   if (args.jwks || !isEvidence(proof)) {
     try {
-      jwks = (args.jwks ? JSON.parse(await io.readFile(args.jwks)) : await fetchJson(io, `${base}/.well-known/jwks.json`)) as KeySet;
+      const read = args.jwks ? readDocument(await io.readFile(args.jwks), args.jwks) : { value: await fetchJson(io, `${base}/.well-known/jwks.json`) };
+      if ('check' in read) return refused(io, read.check);
+      jwks = read.value as KeySet;
       if (!Array.isArray(jwks?.keys)) throw new Error('JWKS has no "keys" array');
     } catch (error) {
       return failed(io, 'fetch-jwks', error);
@@ -205,6 +220,11 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   }
   report(io, checks);
   const result = verdict(checks);
+  // What was proven, after the checks; an INVALID proof states nothing.
+  if (result !== 'INVALID') {
+    io.stdout(result === 'VALID' ? 'Facts verified:' : 'Facts verified so far (PENDING: later events wait for a signed checkpoint):');
+    for (const line of formatFacts(verifiedFacts(proof))) io.stdout(line);
+  }
   if (result === 'VALID' && args.saveCheckpoint) {
     const checkpoint = String(record(record(proof).log).checkpoint);
     await io.writeFile(args.saveCheckpoint, checkpoint);
@@ -235,6 +255,12 @@ async function askLogNow(io: CliIo, evidence: Record<string, unknown>, jwks: Key
   return [];
 }
 
+function refused(io: CliIo, check: Check): number {
+  report(io, [check]);
+  io.stdout('INVALID: 1 of 1 checks failed');
+  return 1;
+}
+
 function failed(io: CliIo, name: string, error: unknown): number {
   report(io, [{ name, ok: false, detail: error instanceof Error ? error.message : String(error) }]);
   io.stdout('INVALID: could not read what to verify');
@@ -245,7 +271,7 @@ function failed(io: CliIo, name: string, error: unknown): number {
 function describeEvidenceKeys(io: CliIo, keys: unknown, pinned: { jwks: boolean; logKey: boolean }): void {
   const jwks = record(record(keys).jwks).keys;
   const log = record(record(keys).log);
-  const kids = Array.isArray(jwks) ? jwks.map((k) => String(record(k).kid)).join(', ') : 'none';
+  const kids = Array.isArray(jwks) ? jwks.map((k) => `kid ${String(record(k).kid)}`).join(', ') : 'none';
   io.stdout(`i receipt key ${pinned.jwks ? '(pinned with --jwks)' : `${kids} (from the evidence file)`}`);
   io.stdout(`i log key ${pinned.logKey ? '(pinned with --log-key)' : `${String(log.verifierKey)} (from the evidence file)`}`);
   if (!pinned.jwks || !pinned.logKey) {

@@ -28,7 +28,11 @@ export async function checkNotice(receipt: Record<string, unknown>, sources: Not
     checks.push({
       name: 'notice-texts',
       ok: same,
-      detail: same ? `the widget texts shown (${locale}) hash to the receipt's widgetTextSha256` : `texts hash to ${digest}, not ${String(notice.widgetTextSha256)}`,
+      detail: same
+        ? `the widget texts shown (${locale}) hash to the receipt's widgetTextSha256`
+        : digest !== notice.widgetTextSha256
+          ? `texts hash to ${digest}, not ${String(notice.widgetTextSha256)}`
+          : `the texts say locale ${JSON.stringify(shown.locale)} and policy version ${JSON.stringify(shown.policyVersion)}, the receipt ${locale} and ${version}`,
     });
   } catch (error) {
     checks.push({ name: 'notice-texts', ok: false, detail: `texts not available: ${message(error)}` });

@@ -6,6 +6,7 @@ import { bytesEqual, fromBase64, toBase64 } from '../crypto/encoding.ts';
 import { jcsBytes } from '../crypto/jcs.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../crypto/merkle.ts';
 import { parseCheckpoint, parseVerifierKey, verifyCheckpoint, type ParsedCheckpoint } from '../crypto/note.ts';
+import { checkpointEncodingProblem, isCanonicalBase64, jwksProblem, splitVerifierKey } from './canonical.ts';
 import { chainBreak, deriveFacts, describeFacts, receiptMismatches } from './leaf-facts.ts';
 import { verifyJws, type KeySet } from './jws.ts';
 import { parseProof, type ProofDocument } from './proof-format.ts';
@@ -56,6 +57,12 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
   if (typeof parsed === 'string') return [fail('proof-format', parsed)];
   const proof = parsed;
   const checks: Check[] = [pass('proof-format', `${proof.log.entries.length} log entries`)];
+  // Refusals that have no check of their own when all is well: a key whose kid is not its thumbprint, a log status
+  // that contradicts the entries.
+  const badKey = await jwksProblem(options.jwks);
+  if (badKey) checks.push(fail('jwks', badKey));
+  const status = logStatusProblem(options.proof);
+  if (status) checks.push(fail('log-status', status));
   checks.push(...(await checkReceipt(proof, options.jwks)));
 
   let checkpoint: ParsedCheckpoint | undefined;
@@ -63,6 +70,8 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
     checks.push(wait('checkpoint-signature', 'the log has signed no checkpoint covering this consent yet'));
   } else {
     try {
+      const encoding = checkpointEncodingProblem(proof.log.checkpoint);
+      if (encoding) throw new Error(encoding);
       checkpoint = await verifyCheckpoint(proof.log.checkpoint, options.verifierKey);
       checks.push(pass('checkpoint-signature', `${checkpoint.origin} size ${checkpoint.size}, signed by the log key`));
     } catch (error) {
@@ -75,13 +84,9 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
       }
     }
   }
-  if (checkpoint && options.origin !== undefined) {
-    checks.push(
-      checkpoint.origin === options.origin
-        ? pass('checkpoint-origin', checkpoint.origin)
-        : fail('checkpoint-origin', `checkpoint is for ${checkpoint.origin}, the log is ${options.origin}`),
-    );
-  }
+  const origin = originProblem(proof, options, checkpoint);
+  if (origin.problem) checks.push(fail('checkpoint-origin', origin.problem));
+  else if (checkpoint) checks.push(pass('checkpoint-origin', `${checkpoint.origin}: ${origin.agree}`));
 
   for (const entry of proof.log.entries) {
     const label = `${entry.index}`;
@@ -97,6 +102,10 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
     }
     if (!checkpoint) {
       checks.push(fail(`inclusion[${label}]`, 'no readable checkpoint to check against'));
+      continue;
+    }
+    if (!entry.inclusion.every(isCanonicalBase64)) {
+      checks.push(fail(`inclusion[${label}]`, `a hash of the path for leaf ${entry.index} is not canonical base64`));
       continue;
     }
     let ok = false;
@@ -178,7 +187,7 @@ async function checkReceipt(proof: ProofDocument, jwks: KeySet): Promise<Check[]
     const verified = await verifyJws(proof.jws, jwks);
     const expected = jcsBytes(proof.receipt);
     return [
-      pass('receipt-signature', `EdDSA signature by key ${verified.kid}`),
+      pass('receipt-signature', `EdDSA signature by key ${verified.kid} (RFC 7638 thumbprint recomputed: ${verified.thumbprint})`),
       bytesEqual(verified.payload, expected)
         ? pass('receipt-payload', 'signed payload is exactly the canonical receipt')
         : fail('receipt-payload', 'the receipt shown differs from the signed one'),
@@ -221,4 +230,33 @@ async function checkConsistency(options: VerifyProofOptions, current: ParsedChec
     ? `log of ${saved.size} leaves (root ${toBase64(saved.rootHash).slice(0, 12)}…) is a prefix of the log of ${current.size}`
     : `the log of ${current.size} leaves does not extend the saved log of ${saved.size}: history was rewritten`;
   return [...checks, ok ? pass('consistency', detail) : fail('consistency', detail)];
+}
+
+/**
+ * The log's name must be one everywhere: the log key's name (a note key is named for its origin), the receipt's
+ * `log.origin`, the origin the log or evidence file announces and the checkpoint's origin line.
+ */
+function originProblem(proof: ProofDocument, options: VerifyProofOptions, checkpoint: ParsedCheckpoint | undefined): { problem?: string; agree: string } {
+  const named: [string, unknown][] = [
+    ['the log key is named', splitVerifierKey(options.verifierKey.trim())?.[0]],
+    ["the receipt's log.origin is", (proof.receipt.log as { origin?: unknown } | undefined)?.origin],
+  ];
+  if (options.origin !== undefined) named.push(['the log announces', options.origin]);
+  if (checkpoint) named.push(['the checkpoint is for', checkpoint.origin]);
+  const [first, ...rest] = named;
+  const other = rest.find(([, value]) => value !== first![1]);
+  if (other) return { problem: `${first![0]} ${JSON.stringify(first![1])}, but ${other[0]} ${JSON.stringify(other[1])}`, agree: '' };
+  return { agree: `the log key's name, the receipt's log.origin${options.origin !== undefined ? ', the announced origin' : ''} and the checkpoint agree` };
+}
+
+/** `log.status` is `included` exactly when no event waits for a checkpoint, else `pending`; never anything else. */
+function logStatusProblem(document: unknown): string | null {
+  const log = (document as { log?: Record<string, unknown> }).log ?? {};
+  const waiting =
+    (Array.isArray(log.pending) ? log.pending.length : 0) +
+    (Array.isArray(log.entries) ? log.entries.filter((e) => (e as { inclusion?: unknown })?.inclusion == null).length : 0);
+  if (log.status !== 'included' && log.status !== 'pending') return `log.status is ${JSON.stringify(log.status)}, not "included" or "pending"`;
+  const expected = waiting === 0 && log.checkpoint != null ? 'included' : 'pending';
+  if (log.status !== expected) return `log.status says ${log.status}, but ${waiting} event(s) wait for a signed checkpoint: it must say ${expected}`;
+  return null;
 }

@@ -2,9 +2,9 @@
 // side): each site's head at most once per interval and only when it grew, 409 answered by resending from the size
 // the witness holds, refusals and failures recorded with backoff. Background work: nothing else waits on a witness.
 import { appendSignatureLines, checkCosignature, parseSignatureLines } from '../crypto/cosignature.ts';
-import { toBase64 } from '../crypto/encoding.ts';
+import { toBase64, toHex } from '../crypto/encoding.ts';
 import { consistencyProof } from '../crypto/merkle.ts';
-import { parseCheckpoint, parseNote } from '../crypto/note.ts';
+import { parseNote } from '../crypto/note.ts';
 import type { Statement } from '../db/client.ts';
 import type { WitnessSubmission } from '../db/witness.ts';
 import type { DomainContext } from '../domain/context.ts';
@@ -172,18 +172,30 @@ async function attachCosignatures(ctx: DomainContext, siteId: string, size: numb
   await ctx.store.batch([ctx.witness.setHeadCheckpoint(siteId, size, rootHash, appendSignatureLines(note, lines))]);
 }
 
-/** The witnesses' cosignatures on a checkpoint, named as in our policy (for proofs and the console); verified. */
-export async function cosignaturesOn(w: Witnessing | undefined, checkpoint: string | null): Promise<{ witness: string; timestamp: string }[]> {
-  if (!w || !checkpoint) return [];
-  const out: { witness: string; timestamp: string }[] = [];
+/**
+ * The cosignature lines on a checkpoint (signature lines of 8 + 64 bytes after the key ID), each with its name, key ID
+ * and time, and, when our policy lists that witness, its name there and whether it verified. For people reading a
+ * proof; a verifier checks the lines themselves against its own policy.
+ */
+export async function cosignaturesOn(
+  w: Witnessing | undefined,
+  checkpoint: string | null,
+): Promise<{ name: string; keyId: string; timestamp: string; witness: string | null; verified: boolean | null }[]> {
+  if (!checkpoint) return [];
+  let signatures;
   try {
-    parseCheckpoint(checkpoint);
-    for (const x of w.policy.witnesses) {
-      const check = await checkCosignature(checkpoint, x.verifier);
-      if (check.status === 'valid') out.push({ witness: x.name, timestamp: new Date(check.timestamp * 1000).toISOString() });
-    }
+    signatures = parseNote(checkpoint).signatures;
   } catch {
-    return out;
+    return [];
+  }
+  const out = [];
+  for (const sig of signatures) {
+    if (sig.signature.length !== 72) continue;
+    const seconds = Number(new DataView(sig.signature.buffer, sig.signature.byteOffset, 8).getBigUint64(0));
+    const keyId = toHex(sig.keyHash);
+    const known = w?.policy.witnesses.find((x) => x.verifier.name === sig.name && toHex(x.verifier.keyId) === keyId);
+    const verified = known ? (await checkCosignature(checkpoint, known.verifier)).status === 'valid' : null;
+    out.push({ name: sig.name, keyId, timestamp: new Date(seconds * 1000).toISOString(), witness: known?.name ?? null, verified });
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // checks as verify.mjs in the browser with WebCrypto, on this proof's evidence or on a file the user picks, with
 // this server's published keys pinned, and remembers the checkpoint so a later visit proves the log only grew.
 import { parseCheckpoint } from '../../crypto/note.ts';
-import { isEvidence, verifyEvidence, type Evidence } from '../../verify/evidence.ts';
+import { documentKind, isEvidence, readDocument, verifyEvidence, type Evidence } from '../../verify/evidence.ts';
 import type { KeySet } from '../../verify/jws.ts';
 import { verdict, type Check } from '../../verify/verify-proof.ts';
 
@@ -18,10 +18,13 @@ interface IslandData {
 const fill = (text: string, values: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (whole, key: string) => (values[key] === undefined ? whole : String(values[key])));
 
+/** JSON read as every verifier reads it: a key twice at any depth is refused, never resolved one way or another. */
 async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url, { headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
-  return response.json();
+  const read = readDocument(await response.text(), `GET ${url}`);
+  if ('check' in read) throw new Error(read.check.detail);
+  return read.value;
 }
 
 function remembered(origin: string): string | undefined {
@@ -125,15 +128,19 @@ function start(): void {
   const data = JSON.parse(section.dataset.proof) as IslandData;
   document.getElementById('proof-check-noscript')?.remove();
 
-  const run = async (load: () => Promise<unknown>, source: string) => {
+  const run = async (load: () => Promise<string>, source: string) => {
     results.setAttribute('aria-busy', 'true');
     results.textContent = data.running;
     let checks: Check[];
     let sizes = { size: 0, savedSize: 0 };
     try {
-      const value = await load();
-      if (!isEvidence(value)) {
-        checks = [{ name: 'proof-format', ok: false, detail: 'not an Assent evidence file (no "format": "assent-evidence/1")' }];
+      const read = readDocument(await load(), source);
+      const value = 'value' in read ? read.value : undefined;
+      const kind = documentKind(value);
+      if ('check' in read) {
+        checks = [read.check];
+      } else if (!isEvidence(value)) {
+        checks = [{ name: 'proof-format', ok: false, detail: kind.kind === 'invalid' ? kind.problem : 'not an Assent evidence file (no "format": "assent-evidence/1")' }];
       } else {
         const out = await check(value);
         checks = out.checks;
@@ -146,14 +153,19 @@ function start(): void {
     results.removeAttribute('aria-busy');
   };
 
-  const own = () => run(() => getJson(data.evidence), data.evidence);
+  const own = () =>
+    run(async () => {
+      const response = await fetch(data.evidence, { headers: { accept: 'application/json' } });
+      if (!response.ok) throw new Error(`GET ${data.evidence}: HTTP ${response.status}`);
+      return response.text();
+    }, data.evidence);
   if (button) {
     button.hidden = false;
     button.addEventListener('click', () => void own());
   }
   input?.addEventListener('change', () => {
     const file = input.files?.[0];
-    if (file) void run(async () => JSON.parse(await file.text()) as unknown, file.name);
+    if (file) void run(() => file.text(), file.name);
   });
   void own();
 }

@@ -1,0 +1,89 @@
+// What a verified proof says, in the words a verifier prints after its checks: who, what was shown, when and how
+// consent was asked, confirmed and withdrawn, each SMS and delivery report as logged, and the status as of the
+// checkpoint. Only shown when no check failed: an INVALID proof states nothing. A later source of facts (witnesses,
+// say) adds rows here; the printers only walk the list.
+import { parseCheckpoint } from '../crypto/note.ts';
+import { deriveFacts, type LeafFacts } from './leaf-facts.ts';
+
+export interface Fact {
+  /** A short label, e.g. `confirmed`. */
+  label: string;
+  value: string;
+}
+
+const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+const text = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '—' : JSON.stringify(value));
+/** A localized text (`"…"` or `{fr: "…", en: "…"}`) in the receipt's language when it has one. */
+const localized = (value: unknown, language: string): string => {
+  if (typeof value === 'string') return value;
+  const byLocale = record(value);
+  const chosen = byLocale[language] ?? Object.values(byLocale)[0];
+  return typeof chosen === 'string' ? chosen : text(value);
+};
+
+/** The facts of a proof or evidence document whose checks passed (or only wait for a checkpoint). */
+export function verifiedFacts(document: unknown): Fact[] {
+  const doc = record(document);
+  const receipt = record(doc.receipt);
+  const log = record(doc.log);
+  const language = String(receipt.language ?? '');
+  const facts: Fact[] = [];
+  const add = (label: string, value: string) => facts.push({ label, value });
+
+  add('consent', `${text(receipt.consentId)} (site ${text(receipt.site)})`);
+  const subject = record(receipt.subject);
+  add('subject', subject.erased === true ? `${text(subject.phone)} (erased)` : `${text(subject.phone)}${subject.country ? ` (${text(subject.country)})` : ''}`);
+  const controller = record(receipt.controller);
+  add('controller', receipt.controller ? [controller.name, controller.address, controller.email].filter((v) => typeof v === 'string' && v).join(', ') : '—');
+  const purposes = Array.isArray(receipt.purposes) ? receipt.purposes.map(record) : [];
+  for (const p of purposes) add('purpose', `${text(p.id)} (${text(p.legalBasis)})${p.description !== undefined ? `: ${localized(p.description, language)}` : ''}`);
+  const notice = record(receipt.notice);
+  add('policy', `version ${text(notice.policyVersion)} (${text(notice.locale)}), SHA-256 ${text(notice.policySha256)}`);
+  add('widget texts', `SHA-256 ${text(notice.widgetTextSha256)} (JCS of the texts shown)`);
+
+  // Times and methods: the receipt's, which receipt-facts held equal to the leaves; SMS and deliveries: the leaves'.
+  const collection = record(receipt.collection);
+  add('requested', `${text(collection.at)} by ${text(collection.method)}${collection.pageUrl ? ` on ${text(collection.pageUrl)}` : ''}`);
+  const entries = [...(Array.isArray(log.entries) ? log.entries : []), ...(Array.isArray(log.pending) ? log.pending : [])]
+    .map(record)
+    .sort((a, b) => Number(a.index) - Number(b.index));
+  const leaves = deriveFacts(entries.map((e) => record(e.leaf)));
+  const derived: LeafFacts | null = typeof leaves === 'string' ? null : leaves;
+  for (const sms of derived?.messages ?? []) {
+    const delivery = sms.delivery.map((d) => `${d.status} ${d.at}`).join(', ');
+    add('sms sent', `${sms.at} ${sms.kind ?? ''} via ${sms.provider ?? '?'} (message ${sms.providerMessageId ?? '?'}), body SHA-256 ${sms.bodySha256 ?? '?'}${delivery ? `; ${delivery}` : ''}`.replace(/ {2,}/g, ' '));
+  }
+  const confirmation = receipt.confirmation ? record(receipt.confirmation) : null;
+  add(
+    'confirmed',
+    !confirmation
+      ? 'not confirmed'
+      : confirmation.method === 'link'
+        ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? 'on the device that asked' : 'on another device than the one that asked'}`
+        : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ''}`,
+  );
+  const withdrawal = receipt.withdrawal ? record(receipt.withdrawal) : null;
+  add('withdrawn', withdrawal ? `${text(withdrawal.at)} by ${text(withdrawal.method)}${withdrawal.keyword ? ` (${text(withdrawal.keyword)})` : ''}` : 'not withdrawn');
+  if (derived?.expiredAt) add('expired', `${derived.expiredAt} (never confirmed)`);
+  if (derived?.erasure) add('erased', `${derived.erasure.at}${derived.erasure.reason ? ` (${derived.erasure.reason})` : ''}`);
+
+  let asOf = 'as of no signed checkpoint yet';
+  try {
+    if (typeof log.checkpoint === 'string') {
+      const cp = parseCheckpoint(log.checkpoint);
+      asOf = `as of checkpoint ${cp.size} (${cp.origin}, size ${cp.size})`;
+    }
+  } catch {
+    // An unreadable checkpoint already failed its check; no facts are printed then.
+  }
+  const status = String(receipt.status);
+  const waiting = Array.isArray(log.pending) && log.pending.length > 0 ? `; ${log.pending.length} later event(s) not yet in a checkpoint` : '';
+  add('status', `${status === 'confirmed' ? 'confirmed, not withdrawn' : status} ${asOf}${waiting}`);
+  return facts;
+}
+
+/** The facts as printed lines, labels aligned. */
+export function formatFacts(facts: readonly Fact[]): string[] {
+  const width = Math.max(...facts.map((f) => f.label.length));
+  return facts.map((f) => `  ${f.label.padEnd(width)}  ${f.value}`);
+}
