@@ -150,6 +150,12 @@ export function createApp(input: AppDeps) {
   );
   app.onError((error, c) => {
     if (error instanceof AppError) return problem(c, error);
+    // A client that went away (its connection reset while its body was read: ECONNRESET, like a database's): not a
+    // storage fault, and nobody reads the answer. The runtime aborts the request's signal when it closes early.
+    if (c.req.raw.signal.aborted) {
+      logger.info('client closed the request', { requestId: c.var.requestId, route: c.req.routePath });
+      return problem(c, new AppError('client_closed', 400, 'The request was closed before it was read.'));
+    }
     const fault = storageFault(error);
     if (fault) {
       logger.warn('storage unavailable', { requestId: c.var.requestId, route: c.req.routePath, reason: fault.reason });

@@ -123,7 +123,7 @@ describe.skipIf(!browser)('console in Chromium', () => {
       await page.goto(`${target.apiOrigin}${path}`);
       await check(path.split('/').pop()!);
     }
-    await page.goto(`${target.apiOrigin}/console/lang/fr`);
+    await Promise.all([page.waitForURL(/\/console\/settings$/), page.click('form[action="/console/lang"] button')]);
     await page.goto(`${target.apiOrigin}/console/policy`);
     await page.locator('#f-controller-name').waitFor();
     await check('policy-fr');

@@ -232,8 +232,9 @@ describe('platform admin on a server with no site yet', () => {
 describe('language switch', () => {
   it('goes back to the console page it was clicked on, never off-site, and a Referer that is no URL is not a 500', async () => {
     h = await makeHarness();
+    const { jar, csrf } = await signInForm(h);
     const back = async (referer: string) => {
-      const res = await h.app.request('/console/lang/fr', { headers: { referer } });
+      const res = await postForm(h, '/console/lang', { csrf, lang: 'fr' }, jar, { referer });
       expect(res.status).toBe(303);
       expect(res.headers.getSetCookie().some((c) => c.startsWith('assent-console-lang=fr'))).toBe(true);
       return res.headers.get('location');

@@ -3,7 +3,8 @@
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newToken, sha256Hex } from '../crypto/tokens.ts';
-import { csrfTokenFor, signIn, signOut, switchSite } from '../domain/console-sessions.ts';
+import { csrfTokenFor, loadSession, signIn, signOut, switchSite } from '../domain/console-sessions.ts';
+import { validationErrorFor } from '../http/body.ts';
 import { loadSite } from '../domain/sites.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
@@ -31,16 +32,28 @@ import { consoleHeaders } from './shell.tsx';
 import { consoleTexts } from './texts.ts';
 import { serveScript } from '../http/script.ts';
 
-const PRE_COOKIE = 'assent-console-pre';
+/** The pre-session cookie: `__Host-` (this host only, path /, Secure) in production; plain http in dev cannot carry it. */
+const preCookie = (c: AppContext) =>
+  c.var.deps.mode === 'production' ? { name: '__Host-assent-console-pre', path: '/', secure: true } : { name: 'assent-console-pre', path: '/console', secure: false };
 
 /** The sign-in form's CSRF token: tied to a short-lived pre-session cookie (login CSRF). */
 async function preSession(c: AppContext): Promise<string> {
-  let pre = getCookie(c, PRE_COOKIE);
+  const cookie = preCookie(c);
+  let pre = getCookie(c, cookie.name);
   if (!pre || !/^[A-Za-z0-9_-]{43}$/.test(pre)) {
     pre = newToken(c.var.ctx.random);
-    setCookie(c, PRE_COOKIE, pre, { httpOnly: true, sameSite: 'Strict', path: '/console', secure: c.var.deps.mode === 'production', maxAge: 3600 });
+    setCookie(c, cookie.name, pre, { httpOnly: true, sameSite: 'Strict', path: cookie.path, secure: cookie.secure, maxAge: 3600 });
   }
   return csrfTokenFor(pre);
+}
+
+/** The form token a console form must carry now: the session's, or before sign-in the pre-session cookie's. */
+async function expectedCsrf(c: AppContext): Promise<string> {
+  const token = sessionToken(c);
+  const session = token ? await loadSession(c.var.ctx, token, c.var.deps.adminToken) : null;
+  if (session) return session.csrf;
+  const pre = getCookie(c, preCookie(c).name);
+  return pre ? csrfTokenFor(pre) : '\u0000';
 }
 
 export function consoleRoutes() {
@@ -52,10 +65,14 @@ export function consoleRoutes() {
     return serveScript(c, island.code, { cacheControl: 'public, max-age=31536000, immutable' });
   });
 
-  app.get('/console/lang/:lang', (c) => {
-    const lang = c.req.param('lang');
-    if (lang !== 'en' && lang !== 'fr') throw notFound('No such language.');
-    setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400 });
+  // The language switch: a POST from the console's own pages (origin and form token checked, signed in or not).
+  app.post('/console/lang', async (c) => {
+    assertSameOrigin(c);
+    const form = await formBody(c);
+    assertCsrf(await expectedCsrf(c), form.csrf);
+    const lang = form.lang;
+    if (lang !== 'en' && lang !== 'fr') throw validationErrorFor('lang', 'Use en or fr.');
+    setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400, httpOnly: true, secure: c.var.deps.mode === 'production' });
     // Back to the console page the switch was clicked on; a Referer that is not one (or not a URL) goes to /console.
     let path = '/console';
     try {
@@ -75,7 +92,7 @@ export function consoleRoutes() {
   app.post('/console/sign-in', async (c) => {
     assertSameOrigin(c);
     const form = await formBody(c);
-    const pre = getCookie(c, PRE_COOKIE);
+    const pre = getCookie(c, preCookie(c).name);
     assertCsrf(pre ? await csrfTokenFor(pre) : '\u0000', form.csrf);
     const lang = consoleLang(c);
     const t = consoleTexts(lang);

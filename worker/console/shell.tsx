@@ -44,6 +44,8 @@ export interface ShellOptions {
   title: string;
   current?: keyof ConsoleTexts['nav'];
   csrf?: string;
+  /** Before sign-in: the pre-session form token the language switch carries (inside, `csrf` is). */
+  preCsrf?: string;
   site?: { id: string; name: string };
   /** For the platform admin: every site id, to switch. */
   sites?: string[];
@@ -119,9 +121,16 @@ export function consolePage(o: ShellOptions): string {
               </span>
             ) : null}
             <span>
-              <a href={`/console/lang/${t.languageCode}`} lang={t.languageCode} hreflang={t.languageCode}>
-                {t.language}
-              </a>
+              {o.csrf ?? o.preCsrf ? (
+                // A POST form, CSRF-guarded like every other: a GET that set a cookie could be sent by any page.
+                <form method="post" action="/console/lang" style="display:inline">
+                  <Csrf value={(o.csrf ?? o.preCsrf)!} />
+                  <input type="hidden" name="lang" value={t.languageCode} />
+                  <button type="submit" class="secondary" lang={t.languageCode}>
+                    {t.language}
+                  </button>
+                </form>
+              ) : null}
               {o.csrf ? (
                 <form method="post" action="/console/sign-out" style="margin-left:1rem">
                   <Csrf value={o.csrf} />

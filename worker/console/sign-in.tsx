@@ -7,6 +7,7 @@ export function signInPage(o: { t: ConsoleTexts; lang: string; csrf: string; err
   return consolePage({
     t,
     lang: o.lang,
+    preCsrf: o.csrf,
     title: t.signIn.title,
     body: (
       <form method="post" action="/console/sign-in">
