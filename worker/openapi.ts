@@ -105,6 +105,12 @@ export function openApiDocument(publicUrl: string) {
           404: { description: 'No proof with this id' },
         }),
       },
+      '/proofs/{proofId}/tlog-proof': {
+        get: op('C2SP tlog-proof@v1 for one leaf of the consent: index, inclusion path, the (cosigned) checkpoint; `extra` is the leaf\'s JCS bytes', 'Proof', {
+          200: { description: 'text/plain attachment assent-proof-{proofId}-{index}.tlog-proof' },
+          422: { description: 'index names no leaf of this consent covered by a checkpoint' },
+        }, { parameters: [{ name: 'index', in: 'query', required: true, description: 'the leaf index in the site log', schema: { type: 'integer', minimum: 0 } }] }),
+      },
       '/verify.mjs': { get: op('The standalone verifier for Node 20 or later: node verify.mjs <proof URL | evidence file> [--offline]', 'Proof', { 200: { description: 'ES module' } }) },
       '/assets/proof-check.js': { get: op('The script the proof page runs to verify the proof in the browser', 'Proof', { 200: { description: 'JavaScript' } }) },
       '/proofs/{proofId}/match': { post: op('Is this number the subject of the proof? (rate limited)', 'Proof', { 200: { description: '{match}' } }) },
@@ -150,6 +156,12 @@ export function openApiDocument(publicUrl: string) {
       },
       '/v1/sites/{site}/delivery/webhook': {
         post: op('Delivery update {id, status} from the webhook provider, Standard Webhooks signature, for this site\'s messages only', 'SMS', { 204: { description: 'Recorded' } }, { parameters: [site] }),
+      },
+      '/v1/sites/{site}/inbound/vonage': {
+        post: op('Inbound SMS from the Vonage Messages API (JWT in Authorization, HS256 with the signature secret, payload_hash over the body); 403 unless signed, from sms.inboundAllowlist when set', 'SMS', { 200: { description: 'JSON' }, 204: { description: 'Not an SMS' } }, { parameters: [site] }),
+      },
+      '/v1/sites/{site}/delivery/vonage': {
+        post: op('Message status from the Vonage Messages API (signed as inbound), for this site\'s messages only', 'SMS', { 204: { description: 'Recorded' } }, { parameters: [site] }),
       },
       '/v1/sites': {
         post: op('Create a site (platform admin); returns its first API key once', 'Admin', { 201: { description: '{id, apiKey, config}' } }, {

@@ -81,7 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const node of Object.values(nodes)) {
-    node.server.closeAllConnections?.();
+    (node.server as { closeAllConnections?: () => void }).closeAllConnections?.();
     await new Promise<void>((resolve) => node.server.close(() => resolve()));
   }
   await Promise.all([a.close(), b.close(), c.close()]);

@@ -7,6 +7,9 @@ import { evidenceFile } from '../domain/evidence.ts';
 import { proofMatches } from '../domain/proof-match.ts';
 import { proofSources } from '../domain/receipts.ts';
 import { cosignaturesOn } from '../witness/submit.ts';
+import { formatTlogProof } from '../witness/tlog-proof.ts';
+import { jcsBytes } from '../crypto/jcs.ts';
+import { AppError } from '../errors.ts';
 import { proofIsland, verifierBundle } from '../generated/verifier.ts';
 import { loadSite } from '../domain/sites.ts';
 import { publicJwks } from '../crypto/signing.ts';
@@ -33,7 +36,7 @@ export function proofRoutes() {
   const app = new Hono<AppEnv>();
   // Proofs, keys and the log are public: any page or tool may read them (the match check is not among them).
   const readable = readableAnywhere();
-  for (const path of ['/proofs/:id', '/proofs/:id/evidence', '/verify.mjs', '/assets/proof-check.js', '/.well-known/jwks.json', '/v1/sites/:site/log', '/v1/sites/:site/log/*']) {
+  for (const path of ['/proofs/:id', '/proofs/:id/evidence', '/proofs/:id/tlog-proof', '/verify.mjs', '/assets/proof-check.js', '/.well-known/jwks.json', '/v1/sites/:site/log', '/v1/sites/:site/log/*']) {
     app.use(path, readable);
   }
 
@@ -70,6 +73,27 @@ export function proofRoutes() {
     return c.body(`${JSON.stringify(evidence, null, 2)}\n`, 200, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Disposition': `attachment; filename="assent-proof-${evidence.receipt.consentId}.json"`,
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    });
+  });
+
+  // C2SP tlog-proof@v1 for one leaf of the consent (or the log's announcement of its key): `extra` is the leaf's JCS.
+  app.get('/proofs/:id/tlog-proof', async (c) => {
+    const { index } = queryParams(c, z.object({ index: z.coerce.number().int().min(0) }));
+    const { doc } = await proofSources(c.var.ctx, c.req.param('id'));
+    const entries = [...doc.log.entries, ...(doc.log.keys ?? [])];
+    const entry = entries.find((e) => e.index === index && e.inclusion !== null);
+    if (!entry || doc.log.checkpoint === null) {
+      const known = entries.filter((e) => e.inclusion !== null).map((e) => e.index).join(', ') || 'none yet';
+      throw new AppError('validation_failed', 422, `Leaf ${index} is not a leaf of this consent covered by a checkpoint.`, {
+        errors: [{ path: 'index', message: `Must be one of: ${known}.` }],
+      });
+    }
+    const text = formatTlogProof({ index, inclusion: entry.inclusion!, checkpoint: doc.log.checkpoint, extra: jcsBytes(entry.leaf) });
+    return c.body(text, 200, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Disposition': `attachment; filename="assent-proof-${doc.receipt.consentId}-${index}.tlog-proof"`,
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
     });

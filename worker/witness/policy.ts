@@ -151,6 +151,8 @@ export interface QuorumResult {
   log: string | null;
   witnesses: WitnessStatus[];
   met: boolean;
+  /** Whether the witnesses' cosignatures alone meet the quorum (whatever the log signature). */
+  quorumMet: boolean;
   /** Witnesses of the quorum without a valid cosignature (all of them count toward an unmet quorum). */
   missing: string[];
 }
@@ -192,7 +194,8 @@ export async function evaluateQuorum(note: string, policy: Policy, options: { no
     const group = groups.get(name);
     return group ? group.members.flatMap(leaves) : name === 'none' ? [] : [name];
   };
-  const met = witnessed(policy.quorum) && (policy.logs.length === 0 || log !== null);
+  const quorumMet = witnessed(policy.quorum);
+  const met = quorumMet && (policy.logs.length === 0 || log !== null);
   const missing = [...new Set(leaves(policy.quorum))].filter((name) => !cosigned.has(name));
-  return { log, witnesses, met, missing };
+  return { log, witnesses, met, quorumMet, missing };
 }
