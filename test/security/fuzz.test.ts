@@ -1,7 +1,10 @@
 // The fuzz volley: every operation of /openapi.json (and the delivery callbacks) gets malformed and hostile input —
-// wrong types, huge and deep values, odd numbers, unicode, path traversal, bad content types, stray credentials — in
-// dev and production modes. Seeded and count-bounded: the same requests every run, a few seconds in all. Nothing may
-// answer 5xx; every 4xx of the JSON API is problem+json whose status matches; no answer shows a stack.
+// wrong types, huge and deep values, odd numbers, unicode, path traversal, bad content types, stray credentials,
+// 16 KB headers — in dev and production modes. Seeded and count-bounded: the same requests every run, a few seconds
+// in all. Nothing may answer 5xx; every 4xx of the JSON API is problem+json whose status matches; no answer shows a
+// stack. Then every operation once with pathological headers (16 KB User-Agent, Accept-Language, Referer, Cookie,
+// Origin…): no request costs more than 20× a normal one, counted in characters run through regexes (deterministic;
+// every regex over request data is linear, test/security/redos.test.ts) and, more loosely, in time.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, linkToken, makeHarness, pendingConsent, widgetFor, type Harness } from '../harness.ts';
@@ -15,8 +18,33 @@ const EXTRAS = [
   'GET /assets/proof-check.js', 'GET /docs', 'GET /demo', 'GET /dev/outbox', 'POST /dev/outbox/reply', 'GET /console', 'GET /console/sign-in',
   'POST /console/sign-in', 'GET /console/settings', 'POST /console/settings/provider', 'POST /console/settings/origins',
   'POST /console/subscribers/lookup', 'POST /console/subscribers/erase', 'GET /console/subscribers.csv', 'POST /console/policy',
-  'POST /console/widget', 'GET /console/lang/{site}', 'GET /console/assets/{site}',
+  'POST /console/widget', 'GET /console/lang/{site}', 'POST /console/lang', 'GET /console/assets/{site}',
+  // Added this round (the tiles and the witness are in /openapi.json too; these name their shapes).
+  'GET /log/{site}/tile/0/{tile}', 'GET /log/{site}/tile/0/000.p/{tile}', 'GET /log/{site}/tile/entries/000.p/{index}', 'GET /log/{site}/tile/1/{tile}',
+  'GET /witness/{originHash}/checkpoint', 'POST /witness/add-checkpoint', 'POST /u/{token}', 'POST /c/{token}',
 ];
+
+const HUGE = 16 * 1024;
+/** What a browser sends, and the same headers 16 KB long (crafted where a pattern could backtrack on them). */
+const NORMAL_HEADERS = {
+  'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  'accept-language': 'fr-FR,fr;q=0.9,en;q=0.8',
+  referer: 'https://shop.example/promo',
+  cookie: 'assent-console-lang=fr',
+  origin: 'https://shop.example',
+};
+const PATHOLOGICAL_HEADERS: Record<string, string> = {
+  'user-agent': ('Mozilla/5.0 ' + 'Version/.'.repeat(HUGE / 9)).slice(0, HUGE),
+  'accept-language': 'fr-FR;q=0.9,'.repeat(HUGE / 12).slice(0, HUGE),
+  referer: `https://shop.example/${'a/'.repeat(HUGE / 2)}`.slice(0, HUGE),
+  cookie: `assent-console=${'%'.repeat(HUGE / 2)}; assent_form=${'A'.repeat(HUGE / 2)}`.slice(0, HUGE),
+  origin: `https://${'a-'.repeat(HUGE / 2)}.example`.slice(0, HUGE),
+  'x-forwarded-for': '1.'.repeat(HUGE / 2).slice(0, HUGE),
+  'if-none-match': '"'.repeat(HUGE),
+  accept: 'text/html;q=0.5,'.repeat(HUGE / 16).slice(0, HUGE),
+  'accept-encoding': 'br;q=0.1,'.repeat(HUGE / 9).slice(0, HUGE),
+  'x-request-id': 'r'.repeat(HUGE),
+};
 
 /** mulberry32: small, seeded, good enough to pick cases. */
 function prng(seed: number) {
@@ -131,6 +159,9 @@ function credentials(rng: Rng, demoKey: string): Record<string, string> {
     { 'x-forwarded-for': '127.0.0.1, ' + 'a'.repeat(100), 'x-request-id': '../../\u00e9' },
     { cookie: `assent_session=${'x'.repeat(43)}; assent_form=../../etc` },
     { cookie: 'assent_form=AAAAAAAAAAAAAAAAAAAAAA; assent_session=' + '%'.repeat(200) },
+    { 'user-agent': PATHOLOGICAL_HEADERS['user-agent']!, 'accept-language': PATHOLOGICAL_HEADERS['accept-language']! },
+    { referer: PATHOLOGICAL_HEADERS.referer!, cookie: PATHOLOGICAL_HEADERS.cookie! },
+    PATHOLOGICAL_HEADERS,
   ]);
 }
 
@@ -208,4 +239,85 @@ describe.each(['dev', 'production'] as const)('fuzz volley (%s mode)', (mode) =>
     expect(failures).toEqual([]);
     expect(sent).toBe(operations.reduce((n, op) => n + op.tries, 0));
   });
+
+  it('pathological headers on every operation: no 5xx, and none costs more than 20× a normal request', async () => {
+    const rng = prng(SEED + 7);
+    const requests = operations.map((op) => {
+      const path = concretePath(rng, op.path, known).replace(/\{\w+\}/g, 'x');
+      const body = op.method === 'GET' || op.method === 'HEAD' ? undefined : JSON.stringify({ phone: '06 12 34 56 78', choice: 'yes', locale: 'fr' });
+      return { op, path, body };
+    });
+    const send = (r: (typeof requests)[number], headers: Record<string, string>) =>
+      h.app.request(r.path, { method: r.op.method, headers: { ...headers, ...(r.body ? { 'content-type': 'application/json' } : {}) }, ...(r.body ? { body: r.body } : {}) });
+    const normal: number[] = [];
+    const pathological: number[] = [];
+    const sentBytes = (r: (typeof requests)[number], headers: Record<string, string>) =>
+      Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length + 4, r.path.length + (r.body?.length ?? 0));
+    const failures: string[] = [];
+    for (const r of requests) {
+      normal.push((await regexWork(async () => (await send(r, NORMAL_HEADERS)).text())).chars);
+      const { chars, result } = await regexWork(async () => {
+        const res = await send(r, PATHOLOGICAL_HEADERS);
+        return { status: res.status, text: await res.text() };
+      });
+      pathological.push(chars);
+      if (result.status >= 500) failures.push(`${r.op.method} ${r.path} → ${result.status}: ${result.text.slice(0, 200)}`);
+    }
+    expect(failures).toEqual([]);
+    // Regex work stays linear in what was sent: no request makes the regexes scan more than 20 times its own bytes
+    // (a quadratic pattern over a 16 KB header would scan ~10^8 characters; bounding a header before its pattern
+    // keeps it far below). Reading 16 KB is what a server does for any request that size; amplifying it is the attack.
+    const perByte = pathological.map((chars, i) => ({ chars, ratio: chars / sentBytes(requests[i]!, PATHOLOGICAL_HEADERS), what: `${requests[i]!.op.method} ${requests[i]!.path}` }));
+    const worst = [...perByte].sort((a, b) => b.ratio - a.ratio);
+    const typical = [...normal].sort((a, b) => a - b)[Math.floor(normal.length / 2)]!;
+    console.log(
+      `fuzz ${mode}: regex work per request, typical ${typical} characters, at most ${Math.max(...normal)}; with 16 KB headers at most ${Math.max(...pathological)} ` +
+        `(${worst[0]!.ratio.toFixed(2)} per byte sent, ${worst[0]!.what})`,
+    );
+    expect(worst.filter((w) => w.ratio > 20).map((w) => `${w.what}: ${w.chars} characters, ${w.ratio.toFixed(1)} per byte sent`)).toEqual([]);
+
+    // The same in time, loosely: the whole volley, three rounds each way, measured in this run. Here one header at a
+    // time is 16 KB (a Node server refuses more than 16 KB of headers in all), in turn.
+    const keys = Object.keys(PATHOLOGICAL_HEADERS);
+    const round = async (pathological: boolean) => {
+      const t = performance.now();
+      for (const [i, r] of requests.entries()) {
+        const key = keys[i % keys.length]!;
+        await (await send(r, pathological ? { ...NORMAL_HEADERS, [key]: PATHOLOGICAL_HEADERS[key]! } : NORMAL_HEADERS)).arrayBuffer();
+      }
+      return performance.now() - t;
+    };
+    const times = { normal: [] as number[], pathological: [] as number[] };
+    for (let i = 0; i < 3; i++) {
+      times.normal.push(await round(false));
+      times.pathological.push(await round(true));
+    }
+    const best = (xs: number[]) => Math.min(...xs);
+    console.log(`fuzz ${mode}: ${requests.length} requests in ${Math.round(best(times.normal))} ms with normal headers, ${Math.round(best(times.pathological))} ms with 16 KB ones`);
+    expect(best(times.pathological)).toBeLessThan(20 * best(times.normal));
+  }, 120_000);
 });
+
+/**
+ * Runs `work` counting the characters regexes scan meanwhile (String.replace, match, split and RegExp.test all go
+ * through exec): a search from the start counts the whole input (a lookahead may read it all); one resumed from
+ * lastIndex (global, sticky) counts up to the end of its match, or of the input when none.
+ */
+async function regexWork<T>(work: () => Promise<T>): Promise<{ chars: number; result: T }> {
+  const exec = RegExp.prototype.exec;
+  let chars = 0;
+  RegExp.prototype.exec = function (this: RegExp, s: string) {
+    const text = String(s);
+    const resumed = this.global || this.sticky;
+    const from = resumed ? this.lastIndex : 0;
+    const match = exec.call(this, text);
+    chars += resumed && match ? match.index + match[0].length - from + 1 : text.length - from;
+    return match;
+  };
+  try {
+    const result = await work();
+    return { chars, result };
+  } finally {
+    RegExp.prototype.exec = exec;
+  }
+}

@@ -144,8 +144,13 @@ export const allowedCountries = (cfg: SiteConfig) => cfg.allowedCountries ?? [cf
 export const quietHoursOf = (cfg: SiteConfig): QuietHoursRules =>
   cfg.quietHours ? { timezone: cfg.timezone, ...cfg.quietHours } : defaultQuietHours(cfg.timezone);
 
+/** The longest origin there is: a scheme, a 253-character host name and a port. A longer Origin header is no origin. */
+const MAX_ORIGIN = 300;
+
 /** `http://localhost:*` matches any port; `https://*.shop.example` any subdomain. */
 export function originAllowed(origin: string, patterns: readonly string[]): boolean {
+  // Bounded before any pattern runs: the site's patterns compile to regexes over the request's Origin.
+  if (origin.length > MAX_ORIGIN) return false;
   return patterns.some((pattern) => {
     const re = new RegExp(
       `^${pattern
