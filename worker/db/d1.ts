@@ -1,5 +1,6 @@
 // Store over a Cloudflare D1 binding (drizzle's D1 driver). D1's batch runs its statements as one transaction.
 import { drizzle } from 'drizzle-orm/d1';
+import { preparedOf } from './drizzle-internals.ts';
 import { schema, type Db, type RoundTrips, type Store } from './client.ts';
 import { timed } from './counting.ts';
 
@@ -40,14 +41,6 @@ function countingD1(d1: D1Like, trips: RoundTrips): D1Like {
 
 const unwrap = (s: D1StatementLike): D1StatementLike => (s as Partial<CountedStatement>).inner ?? s;
 
-/** What drizzle's own D1 batch reads from each statement (drizzle-orm 0.45 internals, pinned). */
-interface BatchPreparable {
-  _prepare(): {
-    stmt?: D1StatementLike;
-    getQuery(): { sql: string; params: unknown[] };
-    mapResult(result: unknown, isFromBatch: boolean): unknown;
-  };
-}
 
 export function d1Store(d1: D1Like): Store {
   // drizzle's parameter type names the global D1Database; the binding is the same object.
@@ -58,10 +51,10 @@ export function d1Store(d1: D1Like): Store {
     batch: async (statements) => {
       // drizzle 0.45's D1 batch binds `preparedQuery.stmt`, which raw `db.run(sql)` statements lack (the guarded
       // inserts are raw), so the batch is bound here: the same steps, with a fresh prepare for raw statements.
-      const prepared = statements.map((s) => (s as unknown as BatchPreparable)._prepare());
+      const prepared = statements.map(preparedOf);
       const bound = prepared.map((p) => {
         const query = p.getQuery();
-        return unwrap((p.stmt ?? d1.prepare(query.sql)).bind(...query.params));
+        return unwrap(((p.stmt as D1StatementLike | undefined) ?? d1.prepare(query.sql)).bind(...query.params));
       });
       const results = await d1.batch(bound);
       return results.map((result, i) => prepared[i]!.mapResult(result, true));

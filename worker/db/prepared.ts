@@ -2,19 +2,12 @@
 // prepared once per database (shared by every view of a store), then run with values per call: no query building
 // on the hot paths. Works on every driver (libSQL file or remote, D1): drizzle prepares per driver. A prepared
 // query runs on its own (counted as one round trip of the request's view) or goes into a batch through `bind`.
-import { fillPlaceholders, getTableColumns, is, SQL, sql } from 'drizzle-orm';
+import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db, Statement, Store } from './client.ts';
 import { storeKey } from './client.ts';
 import { timed } from './counting.ts';
-
-/** What drizzle's prepared queries (every driver) offer: the built query and the result mapping a batch uses. */
-interface PreparedQuery {
-  getQuery(): { sql: string; params: unknown[] };
-  mapResult(result: unknown, isFromBatch?: boolean): unknown;
-  /** The driver's own statement (D1), bound again for each batch. */
-  stmt?: unknown;
-}
+import { batchItem, type PreparedQuery } from './drizzle-internals.ts';
 
 const sets = new WeakMap<object, Map<(db: Db) => unknown, unknown>>();
 
@@ -51,16 +44,8 @@ export function prepareRaw(raw: { getQuery(): { sql: string; params: unknown[] }
  * is also a promise: awaited on its own, it runs as a batch of one on `store`.
  */
 export function bind(store: Store, prepared: unknown, values: Record<string, unknown>): Statement {
-  const query = prepared as PreparedQuery;
   const statement = {
-    _prepare: () => ({
-      stmt: query.stmt,
-      getQuery: () => {
-        const built = query.getQuery();
-        return { ...built, params: fillPlaceholders(built.params, values) };
-      },
-      mapResult: (result: unknown, isFromBatch?: boolean) => query.mapResult(result, isFromBatch),
-    }),
+    ...batchItem(prepared as PreparedQuery, values),
     then<A, B = never>(onFulfilled?: (value: unknown) => A | PromiseLike<A>, onRejected?: (reason: unknown) => B | PromiseLike<B>) {
       const { then: _, ...item } = statement;
       return store.batch([item as unknown as Statement]).then((results) => results[0]).then(onFulfilled, onRejected);
