@@ -18,6 +18,7 @@ import { linkRoutes } from './routes/links.ts';
 import { proofRoutes } from './routes/proofs.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import { inboundRoutes } from './routes/inbound.ts';
+import { providerWebhookRoutes } from './routes/provider-webhooks.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -128,6 +129,7 @@ export function createApp(input: AppDeps) {
   app.route('/', proofRoutes());
   app.route('/', tileRoutes());
   app.route('/', inboundRoutes());
+  app.route('/', providerWebhookRoutes());
   app.route('/', policyRoutes());
   app.route('/', widgetRoutes());
   app.route('/', messageRoutes());

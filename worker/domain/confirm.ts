@@ -12,7 +12,10 @@ import type { Site } from './sites.ts';
 /** How a confirmation arrived: a link opened from some browser, or a reply through an inbound channel. */
 export type ConfirmHow =
   | { method: 'link'; ip?: string | undefined; userAgent?: string | undefined }
-  | { method: 'reply'; channel: 'twilio' | 'generic'; messageId?: string; textSha256?: string };
+  | { method: 'reply'; channel: InboundChannel; messageId?: string; textSha256?: string };
+
+/** The inbound routes a reply can come through (recorded as the confirmation's channel). */
+export type InboundChannel = 'twilio' | 'generic' | 'vonage' | 'sinch' | 'brevo';
 
 /**
  * What the confirmation records. A link confirmation from the same address prefix and browser family as the

@@ -6,6 +6,7 @@ import { decideInbound, type InboundDecision } from '../sms/opt-out.ts';
 import { systemMessage } from '../sms/template.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
 import { confirmConsent, withdrawAll } from './consents.ts';
+import type { InboundChannel } from './confirm.ts';
 import type { DomainContext } from './context.ts';
 import { normalisePhone } from './phone.ts';
 import type { Site } from './sites.ts';
@@ -15,7 +16,7 @@ export interface InboundMessage {
   body: string;
   messageId: string;
   /** The route it came through: recorded when a reply confirms an opt-in. */
-  channel?: 'twilio' | 'generic';
+  channel?: InboundChannel;
 }
 
 export interface InboundResult {

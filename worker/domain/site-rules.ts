@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AppError, zodFieldErrors, type FieldError } from '../errors.ts';
 import { explainIssue, factErrors } from '../policy/facts.ts';
 import { placeholderErrors } from '../policy/placeholders.ts';
-import { normalize, providerFactErrors, type ProviderFact } from '../policy/provider-facts.ts';
+import { KNOWN_PROCESSORS, normalize, providerFactErrors, type ProviderFact } from '../policy/provider-facts.ts';
 import { siteConfigSchema, type SiteConfig, type SmsConfig } from './site-config.ts';
 
 const join = (...parts: string[]) => parts.filter(Boolean).join('.');
@@ -27,6 +27,8 @@ const GENERIC_SLD = new Set(['co', 'com', 'org', 'net', 'gov', 'ac', 'edu', 'gou
 /** The SMS provider the policy must name: Twilio, or a webhook's host (matched on its name, e.g. "smsgateway"). */
 export function providerFactOf(sms: SmsConfig): ProviderFact | null {
   if (sms.provider === 'twilio') return { label: 'Twilio', key: 'twilio' };
+  const known = KNOWN_PROCESSORS[sms.provider as keyof typeof KNOWN_PROCESSORS];
+  if (known) return { label: known.label, key: known.key };
   if (sms.provider !== 'webhook') return null;
   let host: string;
   try {
@@ -91,7 +93,7 @@ export function providerSwitchErrors(before: SmsConfig, after: SmsConfig, publis
 
 /** `sms.apiBaseUrl` points the server at another host: only the platform admin sets or changes it. */
 export function apiBaseUrlChanged(before: SmsConfig, after: SmsConfig): boolean {
-  const url = (sms: SmsConfig) => (sms.provider === 'twilio' ? sms.apiBaseUrl : undefined);
+  const url = (sms: SmsConfig) => ('apiBaseUrl' in sms ? sms.apiBaseUrl : undefined);
   return url(after) !== undefined && url(after) !== url(before);
 }
 

@@ -8,6 +8,11 @@ export const REDACTED = '••••••';
 export const SECRET_PATHS: readonly (readonly [readonly string[], string])[] = [
   [['sms'], 'authToken'],
   [['sms'], 'secret'],
+  [['sms'], 'apiKey'],
+  [['sms'], 'apiSecret'],
+  [['sms'], 'signatureSecret'],
+  [['sms'], 'apiToken'],
+  [['sms'], 'webhookToken'],
   [[], 'inboundSecret'],
   [['challenge'], 'secret'],
 ];

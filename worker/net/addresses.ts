@@ -75,3 +75,12 @@ export function isLoopbackAddress(address: string): boolean {
   if (v6.slice(0, 7).every((g) => g === 0) && v6[7] === 1) return true;
   return v6.slice(0, 5).every((g) => g === 0) && v6[5] === 0xffff && v6[6]! >> 8 === 127;
 }
+
+/** The address as 16 bytes (IPv4 as ::ffff:a.b.c.d), or null when it is not an IP address: for CIDR matching. */
+export function addressBytes(address: string): number[] | null {
+  const a = strip(address);
+  const v4 = ipv4(a);
+  if (v4) return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...v4];
+  const v6 = ipv6(a);
+  return v6 ? v6.flatMap((g) => [g >> 8, g & 0xff]) : null;
+}

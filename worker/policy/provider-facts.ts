@@ -89,3 +89,20 @@ export function providerFactErrors(facts: unknown, provider: ProviderFact | null
     },
   ];
 }
+
+/**
+ * The SMS providers Assent speaks, as a policy names them: the processor entity, its country and the transfer basis,
+ * as each provider's own data-processing terms state them (`source`). `confirmed: false` marks what those pages did not
+ * let us confirm; the owner's policy facts decide, and the check above only needs `key` in a recipient's name.
+ */
+export const KNOWN_PROCESSORS = {
+  vonage: {
+    label: 'Vonage',
+    key: 'vonage',
+    name: 'Vonage (Vonage Holdings Corp. and its affiliates, an Ericsson company)',
+    country: 'US',
+    transferBasis: 'EU standard contractual clauses (Commission decision 2021/914)',
+    source: 'https://www.vonage.com/legal/privacy-policy/',
+    confirmed: false,
+  },
+} as const;

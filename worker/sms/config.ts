@@ -1,8 +1,14 @@
-// A site's SMS provider settings (part of the site configuration): console, Twilio or a signed webhook.
+// A site's SMS provider settings (part of the site configuration): console, Twilio, a signed webhook, or one of the
+// providers French senders use (Vonage, …). Secrets here are sealed at rest (domain/site-secrets.ts).
 import { z } from 'zod';
+import { cidrSchema } from '../net/cidr.ts';
 import { outboundUrlSchema } from '../net/outbound.ts';
 
 const secret = (min: number) => z.string().min(min).max(500);
+/** Where inbound and delivery webhooks may come from: when set, any other client address is refused (403). */
+const inboundAllowlist = z.array(cidrSchema).min(1).max(100).optional();
+/** A sender: an alphanumeric name (≤ 11) or a number (≤ 15 digits, with or without +). */
+const sender = z.string().regex(/^(?:[A-Za-z0-9 ._-]{1,11}|\+?\d{3,15})$/, 'A sender is at most 11 letters or digits, or a number of at most 15 digits.');
 
 /** Outgoing URLs are checked (public https) when written; a stored row is read as it is and checked at send time. */
 export const smsSchemas = (url: z.ZodType<string>) =>
@@ -23,6 +29,18 @@ export const smsSchemas = (url: z.ZodType<string>) =>
       })
       .refine((v) => v.from || v.messagingServiceSid, { message: 'Give "from" or "messagingServiceSid".', path: ['from'] }),
     z.strictObject({ provider: z.literal('webhook'), url, secret: secret(16) }),
+    z.strictObject({
+      provider: z.literal('vonage'),
+      /** The account's API key: sends authenticate with it and the API secret; signed webhooks name it in `api_key`. */
+      apiKey: z.string().regex(/^[A-Za-z0-9]{6,32}$/, 'A Vonage API key is 6–32 letters or digits.'),
+      apiSecret: secret(8),
+      /** Dashboard → Settings → Signature secret: the HS256 key of the JWT on every Messages API webhook. */
+      signatureSecret: secret(16),
+      from: sender,
+      /** Platform admin only, as Twilio's: another Messages API host (a regional one, a test double). */
+      apiBaseUrl: url.optional(),
+      inboundAllowlist,
+    }),
   ]);
 export const smsConfigSchema = smsSchemas(outboundUrlSchema);
 export type SmsConfig = z.infer<typeof smsConfigSchema>;

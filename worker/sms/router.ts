@@ -7,6 +7,7 @@ import type { OutboundPolicy } from '../net/outbound.ts';
 import type { SmsConfig } from './config.ts';
 import type { SmsProvider } from './provider.ts';
 import { createTwilioProvider, type SendJournal } from './providers/twilio.ts';
+import { createVonageProvider } from './providers/vonage.ts';
 import { createWebhookProvider } from './providers/webhook.ts';
 
 /** What choosing a provider reads of a site, and of the request's context (the domain's context has all of it). */
@@ -52,7 +53,9 @@ export function providerRouter(options: { console: SmsProvider; fetch?: typeof f
     if (!provider) {
       const network = { outbound: policy, ...(options.fetch ? { fetch: options.fetch } : {}) };
       provider =
-        sms.provider === 'twilio'
+        sms.provider === 'vonage'
+          ? createVonageProvider({ apiKey: sms.apiKey, apiSecret: sms.apiSecret, from: sms.from, ...(sms.apiBaseUrl ? { apiBaseUrl: sms.apiBaseUrl } : {}), now: ctx.clock, ...network })
+          : sms.provider === 'twilio'
           ? createTwilioProvider({
               accountSid: sms.accountSid,
               authToken: sms.authToken,

@@ -1,0 +1,86 @@
+// Replies and delivery reports from the providers that are neither Twilio nor a Standard Webhooks sender. Each request
+// is checked before anything is read into the domain: the site must use that provider, the client address must be in
+// `sms.inboundAllowlist` when one is set, and the request must carry the provider's signature (Vonage's JWT over the
+// raw body) or, for providers that sign nothing, the site's secret path token. Any failure is a 403 problem+json that
+// changes nothing.
+import { Hono } from 'hono';
+import { recordDelivery, recordSignedDelivery, type DeliveryReport } from '../domain/delivery.ts';
+import type { InboundChannel } from '../domain/confirm.ts';
+import { handleInbound } from '../domain/inbound.ts';
+import { loadSite, type Site } from '../domain/sites.ts';
+import { forbidden, malformedJson } from '../errors.ts';
+import { parseJson } from '../http/body.ts';
+import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
+import { inAnyCidr } from '../net/cidr.ts';
+import { parseVonageInbound, parseVonageStatus, type ParsedInbound } from '../sms/providers/vonage.ts';
+import { utf8Exactly } from '../sms/signatures.ts';
+import { verifyVonageJwt } from '../sms/webhook-auth.ts';
+
+interface Hook {
+  label: string;
+  /** Checks the request's proof of origin; returns a key that identifies this delivery (a JWT id) when there is one. */
+  authenticate(c: AppContext, site: Site, body: Uint8Array): Promise<{ replayKey?: string }>;
+  inbound(value: unknown): ParsedInbound | null;
+  /** The reports a delivery webhook carries (some providers batch them). */
+  delivery(value: unknown): DeliveryReport[];
+}
+
+const HOOKS: Record<string, Hook> = {
+  vonage: {
+    label: 'Vonage',
+    async authenticate(c, site, body) {
+      const sms = site.config.sms;
+      if (sms.provider !== 'vonage') throw forbidden('This site does not use Vonage.');
+      const verified = await verifyVonageJwt({
+        signatureSecret: sms.signatureSecret,
+        apiKey: sms.apiKey,
+        authorization: c.req.header('authorization'),
+        body,
+        now: new Date(c.var.ctx.clock()),
+      });
+      if (!verified.ok) throw forbidden(`Vonage signature refused (${verified.reason}).`);
+      return { replayKey: `vonage-jwt:${verified.jti}` };
+    },
+    inbound: parseVonageInbound,
+    delivery: (value) => [parseVonageStatus(value)].filter((r): r is DeliveryReport & { providerMessageId: string } => r !== null),
+  },
+};
+
+/** Site, provider, allowlist and proof of origin, in that order; then the body as JSON. */
+async function admitted(c: AppContext, provider: string): Promise<{ site: Site; hook: Hook; value: unknown; replayKey?: string }> {
+  const hook = HOOKS[provider];
+  const site = await loadSite(c.var.ctx, c.req.param('site') ?? '');
+  if (!hook || site.config.sms.provider !== provider) throw forbidden(`This site does not use ${hook?.label ?? provider}.`);
+  const allowlist = 'inboundAllowlist' in site.config.sms ? site.config.sms.inboundAllowlist : undefined;
+  if (allowlist && !inAnyCidr(clientIp(c), allowlist)) throw forbidden('The client address is not in sms.inboundAllowlist.');
+  const body = new Uint8Array(await c.req.arrayBuffer());
+  const { replayKey } = await hook.authenticate(c, site, body);
+  const text = utf8Exactly(body);
+  if (text === null) throw malformedJson();
+  return { site, hook, value: parseJson(text), ...(replayKey ? { replayKey } : {}) };
+}
+
+export function providerWebhookRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post('/v1/sites/:site/inbound/vonage', async (c) => {
+    const { site, hook, value } = await admitted(c, 'vonage');
+    const msg = hook.inbound(value);
+    if (!msg) return c.body(null, 204); // not an SMS (another channel of the application): acknowledged, ignored
+    // Deduplicated by the provider's message id (handleInbound), which a provider keeps across its retries.
+    const result = await handleInbound(c.var.ctx, site, { ...msg, channel: 'vonage' satisfies InboundChannel });
+    if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
+    return c.json({ action: result.action, keyword: result.keyword, replay: result.replay });
+  });
+
+  app.post('/v1/sites/:site/delivery/vonage', async (c) => {
+    const { site, hook, value, replayKey } = await admitted(c, 'vonage');
+    for (const report of hook.delivery(value)) {
+      if (replayKey) await recordSignedDelivery(c.var.ctx, site.id, replayKey, report);
+      else await recordDelivery(c.var.ctx, site.id, report);
+    }
+    return c.body(null, 204);
+  });
+
+  return app;
+}
