@@ -1043,7 +1043,9 @@ function verifiedFacts(document) {
   }
   const status = String(receipt.status);
   const waiting = Array.isArray(log.pending) && log.pending.length > 0 ? `; ${log.pending.length} later event(s) not yet in a checkpoint` : "";
-  add("status", `${status === "confirmed" ? "confirmed, not withdrawn" : status} ${asOf}${waiting}`);
+  const last = entries.at(-1);
+  const lastLeaf = last ? `; the consent's last leaf in this file is ${String(last.index)}` : "";
+  add("status", `${status === "confirmed" ? "confirmed, not withdrawn" : status} ${asOf}${lastLeaf}${waiting}`);
   return facts;
 }
 function formatFacts(facts) {

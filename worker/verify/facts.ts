@@ -78,7 +78,10 @@ export function verifiedFacts(document: unknown): Fact[] {
   }
   const status = String(receipt.status);
   const waiting = Array.isArray(log.pending) && log.pending.length > 0 ? `; ${log.pending.length} later event(s) not yet in a checkpoint` : '';
-  add('status', `${status === 'confirmed' ? 'confirmed, not withdrawn' : status} ${asOf}${waiting}`);
+  // Offline, a leaf logged after the file's last one cannot be seen: say which leaf the status holds as of.
+  const last = entries.at(-1);
+  const lastLeaf = last ? `; the consent's last leaf in this file is ${String(last.index)}` : '';
+  add('status', `${status === 'confirmed' ? 'confirmed, not withdrawn' : status} ${asOf}${lastLeaf}${waiting}`);
   return facts;
 }
 
