@@ -13,7 +13,7 @@ describe('section diff', () => {
     const v2: PolicyFacts = {
       ...demoPolicyFacts,
       recipients: [...demoPolicyFacts.recipients, { name: 'Brevo', role: 'processor', purpose: { en: 'sends our texts', fr: 'envoie nos SMS' }, country: 'France' }],
-      retention: { ...demoPolicyFacts.retention, prospects: { en: 'until you reply STOP, then 60 days. If you never confirm, 30 days after your request ends', fr: '2 ans' } },
+      retention: { ...demoPolicyFacts.retention, prospects: { en: 'until you reply STOP, then 60 days; if you never confirm, 30 days after your request ends', fr: '2 ans' } },
     };
     const changes = diffSections(sectionsOf(demoPolicyFacts), sectionsOf(v2));
     expect(changes.filter((c) => c.kind !== 'unchanged').map((c) => [c.kind, c.id])).toEqual([
@@ -85,7 +85,7 @@ describe('material change', () => {
       ...demoPolicyFacts,
       purposes: [...demoPolicyFacts.purposes].reverse(),
       controller: { ...demoPolicyFacts.controller, phone: '+33 1 00 00 00 00' },
-      retention: { prospects: { fr: '1 an', en: '1 year' }, proofs: { fr: '5 ans', en: '5 years' } },
+      retention: { prospects: { fr: '1 an', en: '1 year' }, proofs: { fr: '5 ans', en: '5 years' }, optOut: demoPolicyFacts.retention.optOut },
     };
     expect(materialChanges(demoPolicyFacts, reordered)).toEqual([]);
     expect(materialChanges(demoPolicyFacts, structuredClone(demoPolicyFacts))).toEqual([]);

@@ -31,12 +31,15 @@ function refusal(facts: unknown): AppError {
 }
 
 // Facts that may be left out: optional details, or items whose default the law fixes (LEGAL_DEFAULTS: the proof
-// kept as long as needed to show consent, the authority of the site's country, the number not required).
+// kept five years, the limitation period; the opt-out list; the authority of the site's country, the number not
+// required).
 const OPTIONAL = new Set([
   'controller.phone',
   'controller.website',
   'retention.proofs',
+  'retention.optOut',
   'rights.url',
+  'supervisoryAuthority.address',
   'supervisoryAuthority',
   'numberRequired',
 ]);
@@ -46,10 +49,12 @@ describe('policy facts', () => {
     expect(assertCompleteFacts(demoPolicyFacts)).toEqual(demoPolicyFacts);
   });
 
-  it('fills only the legal defaults: proof kept as long as needed, the CNIL, number not required', () => {
-    const minimal = without(without(without(demoPolicyFacts, ['retention', 'proofs']), ['supervisoryAuthority']), ['numberRequired']);
+  it('fills only the legal defaults: proof kept five years, the opt-out list, the CNIL, number not required', () => {
+    const minimal = without(without(without(without(demoPolicyFacts, ['retention', 'proofs']), ['retention', 'optOut']), ['supervisoryAuthority']), ['numberRequired']);
     const facts = assertCompleteFacts(minimal);
     expect(facts.retention.proofs).toEqual(LEGAL_DEFAULTS.proofs);
+    expect(JSON.stringify(facts.retention.proofs)).toContain('cinq ans après la fin de votre inscription');
+    expect(facts.retention.optOut).toEqual(LEGAL_DEFAULTS.optOut);
     expect(facts.retention.prospects).toEqual(demoPolicyFacts.retention.prospects);
     expect(facts.supervisoryAuthority).toEqual(cnil);
     expect(facts.numberRequired).toEqual(LEGAL_DEFAULTS.numberRequired);

@@ -37,7 +37,13 @@ describe.each(['fr', 'en'])('shipped template %s with the demo facts', (locale) 
     const sms = policy.sections.find((s) => s.id === 'sms-program')!.markdown;
     expect(sms).toContain('**STOP**');
     expect(sms).toContain(locale === 'fr' ? '**AIDE**' : '**HELP**');
-    expect(sms).toContain(locale === 'fr' ? 'Des frais de messages et de données peuvent s’appliquer.' : 'Message and data rates may apply.');
+    // Receiving an SMS is free in France; only the replies cost a standard text (no US "message and data rates").
+    expect(sms).toContain(
+      locale === 'fr'
+        ? 'Recevoir nos SMS est gratuit. Vos réponses (OUI, STOP) coûtent le prix d’un SMS normal selon votre forfait.'
+        : 'Getting our texts is free. Your replies (YES, STOP) cost a standard text under your plan.',
+    );
+    expect(sms).not.toMatch(/frais de messages|data rates/i);
     expect(sms).toContain(locale === 'fr' ? '4 SMS par mois au plus' : 'up to 4 texts a month');
     expect(sms).toContain('support@demo-shop.fr');
     const proof = policy.sections.find((s) => s.id === 'proof')!.markdown;
@@ -60,7 +66,7 @@ describe.each(['fr', 'en'])('shipped template %s with the demo facts', (locale) 
   it('renders the same bytes every time, ends with one newline, and starts with the title', () => {
     expect(render(locale).markdown).toBe(policy.markdown);
     expect(policy.markdown.endsWith('\n') && !policy.markdown.endsWith('\n\n')).toBe(true);
-    expect(policy.title).toBe(locale === 'fr' ? 'Politique de confidentialité : Demo Shop SMS' : 'Privacy policy: Demo Shop SMS');
+    expect(policy.title).toBe(locale === 'fr' ? 'Politique de confidentialité\u00a0: Demo Shop SMS' : 'Privacy policy: Demo Shop SMS');
     expect(policy.markdown).not.toMatch(/\{\{|\}\}/);
   });
 
@@ -86,18 +92,22 @@ describe('rendering the other branches', () => {
     const text = (id: string) => en.find((s) => s.id === id)!.markdown;
     expect(text('contact')).toContain('You can reach our data protection officer (DPO), Jane Roe, at [dpo@demo-shop.fr](mailto:dpo@demo-shop.fr).');
     expect(text('purposes')).toContain('- deliver your orders. We need it for our contract with you.');
-    expect(text('purposes')).toContain('We do not use your data based on our "legitimate interests".');
+    expect(text('purposes')).toContain('We do not use your data on the basis of our "legitimate interests".');
     expect(text('recipients')).toContain('No one else gets your data.');
-    expect(text('transfers')).toContain("- the United States: we signed the EU's standard contract with the one who gets it. Hosting.");
+    expect(text('transfers')).toContain(
+      `- the United States: we signed the European Commission's "standard contractual clauses" with the recipient (GDPR Article 46). Hosting.`,
+    );
     expect(text('required')).toContain('Yes, we need it. If you do not give it, we cannot deliver.');
-    expect(text('automated')).toContain('Software scores fraud. You can ask a person to look at the decision.');
+    expect(text('automated')).toContain('Software scores fraud. You can ask a person to review the decision, give your view and challenge it (GDPR Article 22).');
   });
 
   it('says what each fact says, in French', () => {
     const fr = render('fr', facts).sections;
     const text = (id: string) => fr.find((s) => s.id === id)!.markdown;
-    expect(text('transfers')).toContain('- États-Unis : nous avons signé avec celui qui les reçoit le contrat type de l’UE. Hébergement.');
-    expect(text('purposes')).toContain('- livrer vos commandes. Nous en avons besoin pour notre contrat avec vous.');
+    expect(text('transfers')).toContain(
+      '- États-Unis\u00a0: nous avons signé avec le destinataire les «\u00a0clauses contractuelles types\u00a0» de la Commission européenne (article 46 du RGPD). Hébergement.',
+    );
+    expect(text('purposes')).toContain('- livrer vos commandes. C’est nécessaire à notre contrat avec vous.');
   });
 
   it('falls back to the first locale given when a text has no translation', () => {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEGAL_DEFAULTS, supervisoryAuthorities } from '../../worker/policy/facts.ts';
 import { placeholderIn } from '../../worker/policy/placeholders.ts';
+import { expectCompleteNotice } from '../policy/legal-notice.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -92,6 +93,7 @@ describe('README site-owner examples', () => {
       expect(md).toContain('Twilio Ireland Limited');
       expect(md).toContain('14 rue Mercière, 69002 Lyon, France');
       expect(md).toContain(LEGAL_DEFAULTS.proofs[locale as 'fr' | 'en']);
+      expectCompleteNotice(md, locale as 'fr' | 'en', 'README example policy');
       for (const line of md.split('\n').filter((l) => l.trim() && !l.startsWith('<!--'))) expect(placeholderIn(line), line).toBeNull();
     }
   });
@@ -115,6 +117,7 @@ describe('README site-owner examples', () => {
 
   it('documents each legal default the code applies, with its source', () => {
     expect(README).toContain(LEGAL_DEFAULTS.proofs.en);
+    expect(README).toContain(LEGAL_DEFAULTS.optOut.en);
     expect(README).toContain(LEGAL_DEFAULTS.numberRequired.consequence.en);
     for (const country of Object.keys(supervisoryAuthorities)) expect(README).toContain(`(${country})`);
   });

@@ -35,7 +35,7 @@ export async function ensureDemoSite(ctx: DomainContext, templates: PolicyTempla
   let apiKey: string | null = null;
   if (!(await ctx.sites.get('demo'))) apiKey = (await createSite(ctx, 'demo', demoSiteConfig)).apiKey;
   if ((await ctx.policies.latestVersion('demo')) === null) {
-    await publishPolicy(ctx, await loadSite(ctx, 'demo'), { summary: 'First version.', templates });
+    await publishPolicy(ctx, await loadSite(ctx, 'demo'), { summary: 'Première version.', templates });
   }
   return apiKey;
 }

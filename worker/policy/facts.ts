@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { AppError, zodFieldErrors, type FieldError } from '../errors.ts';
 import { placeholderErrors } from './placeholders.ts';
+import { retentionErrors } from './retention-periods.ts';
 import { providerFactErrors, type ProviderFact } from './provider-facts.ts';
 
 const localeKey = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'Use a locale code such as "fr" or "en".');
@@ -69,25 +70,43 @@ const transferSchema = z.strictObject({
   details: localizedText,
 });
 
-/** The French regulator; a site outside France sets its own authority. */
-export const cnil = { name: 'CNIL', url: 'https://www.cnil.fr/fr/plaintes' } as const;
+/**
+ * The French regulator, named in full with its postal address; a site outside France sets its own authority.
+ * Source: https://www.cnil.fr/fr/plaintes (complaints online); postal address as the CNIL gives it for letters.
+ */
+export const cnil = {
+  name: 'Commission nationale de l’informatique et des libertés (CNIL)',
+  address: '3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, France',
+  url: 'https://www.cnil.fr/fr/plaintes',
+} as const;
 
 /**
- * The only facts filled in when the owner gives none, each fixed by law rather than chosen by us:
- * - `retention.proofs`: GDPR Art. 7(1) requires the controller to be able to show consent was given; Art. 13(2)(a)
- *   allows stating the criterion instead of a period. The owner may state a period instead.
+ * The only facts filled in when the owner gives none, each fixed by law or by the regulator's reference rather
+ * than chosen by us:
+ * - `retention.proofs`: GDPR Art. 7(1) requires the controller to be able to show consent was given, for as long as
+ *   a claim about it can be brought: in France the general limitation period, five years (Code civil, art. 2224).
+ *   The CNIL lets proof of consent be archived for that period. A fixed period, never "as long as needed". The owner
+ *   may state another period. Sources: https://www.cnil.fr/fr/la-prospection-commerciale-par-sms-mms; Code civil,
+ *   art. 2224 (Légifrance).
+ * - `retention.optOut`: the opt-out list holds a keyed fingerprint (HMAC) of the number, never the number, so that a
+ *   STOP keeps holding; the CNIL asks that an objection be kept at least three years. We keep it as long as the site
+ *   sends SMS marketing, which is the service's behaviour (worker/domain/retention.ts keeps the suppression row).
  * - `numberRequired`: consent must be freely given (Art. 4(11), 7(4)), so an SMS sign-up never requires the number;
  *   the only consequence of not giving it is not getting the texts.
  * - `supervisoryAuthority`: the authority of the site's country (Art. 77), from `supervisoryAuthorities` below.
  */
 export const LEGAL_DEFAULTS = {
   proofs: {
-    fr: 'tant que nous vous envoyons des SMS, puis le temps de pouvoir montrer que vous avez dit oui',
-    en: 'as long as we text you, then as long as we need it to show that you said yes',
+    fr: 'cinq ans après la fin de votre inscription (le délai de prescription de droit commun, article 2224 du Code civil)',
+    en: 'five years after your subscription ends (the general limitation period in France, article 2224 of the Civil Code)',
+  },
+  optOut: {
+    fr: 'tant que nous envoyons des SMS de prospection, pour que votre STOP reste appliqué',
+    en: 'for as long as we send marketing texts, so that your STOP keeps holding',
   },
   numberRequired: {
     required: false,
-    consequence: { fr: 'vous ne recevrez pas nos SMS, c’est tout', en: 'you just won’t get our texts' },
+    consequence: { fr: 'vous ne recevrez pas nos SMS, sans autre conséquence', en: 'you will not get our texts, and nothing else changes' },
   },
 } as const;
 
@@ -99,9 +118,9 @@ const ownerShape = {
   legitimateInterests: localizedText.optional(),
   recipients: z.array(recipientSchema).max(50),
   transfers: z.union([z.strictObject({ none: z.literal(true) }), z.array(transferSchema).min(1).max(50)]),
-  retention: z.strictObject({ prospects: localizedText, proofs: localizedText.optional() }),
+  retention: z.strictObject({ prospects: localizedText, proofs: localizedText.optional(), optOut: localizedText.optional() }),
   rights: z.strictObject({ email, url: webUrl.optional() }),
-  supervisoryAuthority: z.strictObject({ name: text(200), url: webUrl }).optional(),
+  supervisoryAuthority: z.strictObject({ name: text(200), address: text(300).optional(), url: webUrl }).optional(),
   numberRequired: z.strictObject({ required: z.boolean(), consequence: localizedText }).optional(),
   automatedDecisions: z.union([z.strictObject({ none: z.literal(true) }), z.strictObject({ description: localizedText })]),
 };
@@ -139,21 +158,49 @@ export const policyFactsSchema = z.strictObject({ ...ownerShape, program: progra
 export type DeclaredFacts = z.infer<typeof policyFactsSchema>;
 /** Facts ready to render: the declared ones with the legal defaults filled in. */
 export type PolicyFacts = Omit<DeclaredFacts, 'retention' | 'supervisoryAuthority' | 'numberRequired'> & {
-  retention: { prospects: LocalizedText; proofs: LocalizedText };
-  supervisoryAuthority: { name: string; url: string };
+  retention: { prospects: LocalizedText; proofs: LocalizedText; optOut: LocalizedText };
+  supervisoryAuthority: { name: string; address?: string; url: string };
   numberRequired: { required: boolean; consequence: LocalizedText };
 };
 export type PolicyFactsInput = z.input<typeof policyFactsSchema>;
 
-/** Complaint authorities filled in when a site in that country gives none (federal states like DE must say). */
-export const supervisoryAuthorities: Record<string, { name: string; url: string }> = {
+/**
+ * Complaint authorities filled in when a site in that country gives none (federal states like DE must say), each
+ * named in full with its postal address as it publishes it. The EDPB lists every member authority with its contact
+ * details: https://www.edpb.europa.eu/about-edpb/about-edpb/members_en
+ */
+export const supervisoryAuthorities: Record<string, { name: string; address: string; url: string }> = {
   FR: { ...cnil },
-  BE: { name: 'Autorité de protection des données', url: 'https://www.autoriteprotectiondonnees.be' },
-  LU: { name: 'CNPD', url: 'https://cnpd.public.lu' },
-  IE: { name: 'Data Protection Commission', url: 'https://www.dataprotection.ie' },
-  ES: { name: 'AEPD', url: 'https://www.aepd.es' },
-  IT: { name: 'Garante per la protezione dei dati personali', url: 'https://www.garanteprivacy.it' },
-  NL: { name: 'Autoriteit Persoonsgegevens', url: 'https://autoriteitpersoonsgegevens.nl' },
+  BE: {
+    name: 'Autorité de protection des données (APD)',
+    address: 'Rue de la Presse 35, 1000 Bruxelles, Belgique',
+    url: 'https://www.autoriteprotectiondonnees.be',
+  },
+  LU: {
+    name: 'Commission nationale pour la protection des données (CNPD)',
+    address: '15, Boulevard du Jazz, L-4370 Belvaux, Luxembourg',
+    url: 'https://cnpd.public.lu',
+  },
+  IE: {
+    name: 'Data Protection Commission (DPC)',
+    address: '21 Fitzwilliam Square South, Dublin 2, D02 RD28, Ireland',
+    url: 'https://www.dataprotection.ie',
+  },
+  ES: {
+    name: 'Agencia Española de Protección de Datos (AEPD)',
+    address: 'C/ Jorge Juan, 6, 28001 Madrid, España',
+    url: 'https://www.aepd.es',
+  },
+  IT: {
+    name: 'Garante per la protezione dei dati personali',
+    address: 'Piazza Venezia 11, 00187 Roma, Italia',
+    url: 'https://www.garanteprivacy.it',
+  },
+  NL: {
+    name: 'Autoriteit Persoonsgegevens (AP)',
+    address: 'Postbus 93374, 2509 AJ Den Haag, Nederland',
+    url: 'https://autoriteitpersoonsgegevens.nl',
+  },
 };
 
 /**
@@ -176,6 +223,7 @@ export function factErrors(
     errors.push({ path: `${prefix}.supervisoryAuthority`, message: `Required: name the data protection authority for country ${country}.` });
   }
   errors.push(...providerFactErrors(facts, provider, prefix));
+  if (isObject) errors.push(...retentionErrors((facts as { retention?: unknown }).retention, `${prefix}.retention`));
   const seen = new Set<string>();
   return errors.filter((e) => !seen.has(`${e.path}\n${e.message}`) && seen.add(`${e.path}\n${e.message}`));
 }
@@ -197,7 +245,11 @@ export function assertCompleteFacts(facts: unknown, options: { prefix?: string; 
   const declared = policyFactsSchema.parse(facts);
   return {
     ...declared,
-    retention: { prospects: declared.retention.prospects, proofs: declared.retention.proofs ?? LEGAL_DEFAULTS.proofs },
+    retention: {
+      prospects: declared.retention.prospects,
+      proofs: declared.retention.proofs ?? LEGAL_DEFAULTS.proofs,
+      optOut: declared.retention.optOut ?? LEGAL_DEFAULTS.optOut,
+    },
     supervisoryAuthority: declared.supervisoryAuthority ?? supervisoryAuthorities[(options.country ?? 'FR').toUpperCase()]!,
     numberRequired: declared.numberRequired ?? structuredClone(LEGAL_DEFAULTS.numberRequired) as PolicyFacts['numberRequired'],
   };
@@ -234,14 +286,14 @@ export const demoPolicyFacts: PolicyFacts = {
   dpo: {
     none: true,
     reason: {
-      fr: 'Nous sommes une petite boutique et la loi ne nous en demande pas.',
-      en: 'We are a small shop and the law does not ask us to have one.',
+      fr: 'La loi ne nous en impose pas : nos activités de base ne consistent ni à suivre des personnes de façon régulière et systématique à grande échelle, ni à traiter à grande échelle des données sensibles (article 37 du RGPD).',
+      en: 'The law does not require one: our core activities are neither the regular and systematic monitoring of people on a large scale nor the large-scale processing of sensitive data (GDPR Article 37).',
     },
   },
   purposes: [
     {
       id: 'sms-marketing',
-      description: { fr: 'vous envoyer nos offres et nos news par SMS', en: 'send you our deals and news by text' },
+      description: { fr: 'vous envoyer nos offres et nos nouveautés par SMS', en: 'send you our offers and news by text message' },
       legalBasis: 'consent',
     },
     {
@@ -256,8 +308,8 @@ export const demoPolicyFacts: PolicyFacts = {
     },
   ],
   legitimateInterests: {
-    fr: 'garder notre service sûr et ne pas écrire à des gens qui n’ont rien demandé',
-    en: 'keep our service safe and not text people who did not ask',
+    fr: 'protéger notre service contre les faux numéros et les abus, et ne pas écrire à des personnes qui n’ont rien demandé',
+    en: 'protect our service from fake numbers and abuse, and not text people who did not ask',
   },
   recipients: [
     {
@@ -270,10 +322,11 @@ export const demoPolicyFacts: PolicyFacts = {
   transfers: { none: true },
   retention: {
     prospects: {
-      fr: 'jusqu’à votre STOP, puis 30 jours. Sans confirmation de votre part, 30 jours après la fin de votre demande',
-      en: 'until you reply STOP, then 30 days. If you never confirm, 30 days after your request ends',
+      fr: 'jusqu’à votre STOP, puis 30 jours ; si vous ne confirmez pas, 30 jours après la fin de votre demande',
+      en: 'until you reply STOP, then 30 days; if you never confirm, 30 days after your request ends',
     },
     proofs: LEGAL_DEFAULTS.proofs,
+    optOut: LEGAL_DEFAULTS.optOut,
   },
   rights: { email: 'privacy@demo-shop.fr', url: 'https://www.demo-shop.fr/vie-privee' },
   supervisoryAuthority: { ...cnil },
@@ -281,7 +334,7 @@ export const demoPolicyFacts: PolicyFacts = {
   automatedDecisions: { none: true },
   program: {
     name: 'Demo Shop SMS',
-    purpose: { fr: 'nos offres et nos news', en: 'our deals and news' },
+    purpose: { fr: 'nos offres et nos nouveautés', en: 'our offers and news' },
     frequency: { fr: '4 SMS par mois au plus', en: 'up to 4 texts a month' },
     helpContact: 'support@demo-shop.fr',
   },

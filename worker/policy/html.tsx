@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { page } from '../pages/layout.tsx';
 import { diffSections, type DiffPart, type SectionChange } from './diff.ts';
 import { markdownToHtml } from './markdown.ts';
-import { formatDate, pageTexts, type PageTexts } from './page-texts.ts';
+import { formatDate, formatScore, pageTexts, type PageTexts } from './page-texts.ts';
 import { minOverallScore, minSectionScore, readability, type ReadabilityReport } from './readability.ts';
 import { parseSections, parseTitle } from './template.ts';
 
@@ -59,7 +59,6 @@ export interface PolicyPageProps {
   timeZone?: string;
 }
 
-const oneDecimal = (n: number) => (Math.round(n * 10) / 10).toFixed(1);
 
 function Scores({ report, t, sectionTitles }: { report: ReadabilityReport; t: PageTexts; sectionTitles: Map<string, string> }) {
   return (
@@ -77,12 +76,12 @@ function Scores({ report, t, sectionTitles }: { report: ReadabilityReport; t: Pa
         <tbody>
           <tr>
             <th scope="row">{t.overall}</th>
-            <td class="num">{oneDecimal(report.overall.score)}</td>
+            <td class="num">{formatScore(report.overall.score, report.locale)}</td>
           </tr>
           {report.sections.map((s) => (
             <tr key={s.id}>
               <th scope="row">{sectionTitles.get(s.id) ?? s.title}</th>
-              <td class="num">{oneDecimal(s.score)}</td>
+              <td class="num">{formatScore(s.score, report.locale)}</td>
             </tr>
           ))}
         </tbody>

@@ -34,7 +34,7 @@ const en: PageTexts = {
   contents: 'Contents',
   readability: 'How easy this page is to read',
   readabilityHelp: (overall, section) =>
-    `Scores go from 0 (very hard) to 100 (very easy). We publish only when the whole page scores ${overall} or more and each section ${section} or more.`,
+    `The higher the score, the easier the text: 100 is very easy, and a very plain text can score above 100. We publish only when the whole page scores ${overall} or more and each section ${section} or more.`,
   formula: { flesch: 'Flesch reading ease', 'kandel-moles': 'Kandel–Moles reading ease' },
   overall: 'Whole page',
   section: 'Section',
@@ -63,7 +63,7 @@ const fr: PageTexts = {
   contents: 'Sommaire',
   readability: 'Facilité de lecture de cette page',
   readabilityHelp: (overall, section) =>
-    `Les scores vont de 0 (très dur) à 100 (très facile). Nous publions seulement si la page entière a ${overall} ou plus et chaque section ${section} ou plus.`,
+    `Plus le score est élevé, plus le texte est facile : 100 signale un texte très facile, et un texte très simple peut dépasser 100. Nous publions seulement si la page entière obtient ${overall} ou plus et chaque section ${section} ou plus.`,
   formula: { flesch: 'Indice de Flesch', 'kandel-moles': 'Indice de Kandel et Moles' },
   overall: 'Page entière',
   section: 'Section',
@@ -80,7 +80,7 @@ const fr: PageTexts = {
   changed: 'Section modifiée',
   unchanged: 'Sections sans changement',
   noChange: 'Le texte n’a pas changé.',
-  legend: 'Les mots ajoutés sont soulignés et marqués « ajouté ». Les mots retirés sont barrés et marqués « retiré ».',
+  legend: 'Les mots ajoutés sont soulignés et marqués « ajouté ». Les mots retirés sont barrés et marqués « retiré ».',
   inserted: 'ajouté',
   deleted: 'retiré',
   back: (v) => `Lire la version ${v}`,
@@ -92,6 +92,13 @@ export function pageTexts(locale: string): PageTexts {
   return TEXTS[locale.slice(0, 2)] ?? en;
 }
 
+/** A day as the locale writes it: "1er novembre 2026" in French (the first of the month is an ordinal). */
 export function formatDate(date: string | Date, locale: string, timeZone = 'UTC'): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(new Date(date));
+  const text = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(new Date(date));
+  return locale.startsWith('fr') ? text.replace(/^1 /, '1er\u00a0').replace(/ (\d{4})$/, '\u00a0$1') : text;
+}
+
+/** A score with one decimal, as the locale writes it ("97,2" in French). */
+export function formatScore(score: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.round(score * 10) / 10);
 }

@@ -49,7 +49,8 @@ export async function preparePolicy(options: {
   /** The SMS provider the site sends through: the facts must name it as a recipient (and a transfer if needed). */
   provider?: ProviderFact | null;
 }): Promise<PreparedPolicy> {
-  const { locales, templates, context, templateVersion = currentTemplateVersion } = options;
+  const { locales, templates, templateVersion = currentTemplateVersion } = options;
+  const context: ServiceContext = { ...options.context, country: options.country ?? options.context.country ?? 'FR' };
   const facts = assertCompleteFacts(options.facts, {
     ...(options.country ? { country: options.country } : {}),
     provider: options.provider ?? null,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { PolicyFacts } from './facts.ts';
+import { withFrenchTypography } from './typography.ts';
 import { parseSections, parseTitle, renderTemplate, type PolicySection } from './template.ts';
 
 export const currentTemplateVersion = '1';
@@ -28,10 +29,13 @@ export type Art13Item = (typeof art13Items)[number];
 
 /**
  * Values the service supplies (the site owner does not type them): where subscribers find proofs and the
- * public log. Templates may use them as {{service.logUrl}} and {{service.proofsUrl}}.
+ * public log, and the site's country. Templates may use them as {{service.logUrl}}, {{service.proofsUrl}} and
+ * {{#jurisdiction.FR}}.
  */
 export const serviceViewSchema = z.object({
   service: z.object({ logUrl: z.url(), proofsUrl: z.url(), policyUrl: z.url() }),
+  /** The site's country as `{[code]: true}`: only FR has rights of its own in the templates today. */
+  jurisdiction: z.object({ FR: z.literal(true).optional() }),
 });
 
 export interface ServiceContext {
@@ -39,6 +43,11 @@ export interface ServiceContext {
   publicUrl: string;
   /** The site id, e.g. `demo`. */
   site: string;
+  /**
+   * The site's country (ISO code): rights that only national law grants are stated where that law applies, as
+   * {{#jurisdiction.FR}} (post-mortem directives, loi Informatique et Libertés art. 85). Default FR.
+   */
+  country?: string;
 }
 
 const LOCALE_KEY = /^[a-z]{2}(-[A-Z]{2})?$/;
@@ -60,7 +69,9 @@ export function policyView(facts: PolicyFacts, locale: string, context: ServiceC
   const base = context.publicUrl.replace(/(?<!\/)\/+$/, '');
   const site = encodeURIComponent(context.site);
   return {
-    ...(localizeFacts(facts, locale) as Record<string, unknown>),
+    // What owners type reaches a French reader with French spacing, like the template around it.
+    ...((locale.startsWith('fr') ? withFrenchTypography(localizeFacts(facts, locale)) : localizeFacts(facts, locale)) as Record<string, unknown>),
+    jurisdiction: { [(context.country ?? 'FR').toUpperCase()]: true },
     service: {
       logUrl: `${base}/v1/sites/${site}/log`,
       proofsUrl: `${base}/proofs/`,
