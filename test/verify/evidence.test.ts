@@ -192,7 +192,9 @@ describe('node verify.mjs --offline evidence.json, with no network', () => {
     const swapped = structuredClone(evidence);
     swapped.keys.jwks.keys[0] = { ...publicJwks(other).keys[0]!, kid: swapped.keys.jwks.keys[0]!.kid };
     const receiptKey = await offline('swapped-jwks.json', swapped);
-    expect(receiptKey.out).toMatch(/✗ receipt-signature: signature check failed/);
+    // The kid is not the swapped key's RFC 7638 thumbprint: refused when the key set is read, and at the signature.
+    expect(receiptKey.out).toMatch(/✗ jwks: key \S+: its RFC 7638 thumbprint is \S+, not its kid/);
+    expect(receiptKey.out).toMatch(/✗ receipt-signature: key \S+: its RFC 7638 thumbprint is/);
     expect(receiptKey.code).toBe(1);
 
     const impostor = await parseSignerKey((await generateNoteKeys(evidence.keys.log.origin)).signerKey);
@@ -212,7 +214,7 @@ describe('node verify.mjs --offline evidence.json, with no network', () => {
     forged.keys.jwks = publicJwks(forger);
     const alone = await offline('forged.json', forged);
     // Self-consistent, and the verifier says whose key it is so the auditor can compare it with the published one.
-    expect(alone.out).toContain(`i receipt key ${forger.current.kid} (from the evidence file)`);
+    expect(alone.out).toContain(`i receipt key kid ${forger.current.kid} (from the evidence file)`);
     const realJwks = await save('real-jwks.json', await (await fetch(`${base}/.well-known/jwks.json`)).json());
     const pinned = await offline('forged-pinned.json', forged, ['--jwks', realJwks, '--log-key', evidence.keys.log.verifierKey]);
     expect(pinned.out).toMatch(/✗ receipt-signature: no key \S+ in the JWKS/);
