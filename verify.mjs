@@ -1053,6 +1053,239 @@ function formatFacts(facts) {
   return facts.map((f) => `  ${f.label.padEnd(width)}  ${f.value}`);
 }
 
+// worker/crypto/cosignature.ts
+var ALG_COSIGNATURE_V1 = 4;
+var PKCS8_ED25519_PREFIX2 = new Uint8Array([48, 46, 2, 1, 0, 48, 5, 6, 3, 43, 101, 112, 4, 34, 4, 32]);
+var MAX_TIMESTAMP = Number.MAX_SAFE_INTEGER;
+function assertName2(name) {
+  if (name.length === 0 || /[\s+]/u.test(name) || new RegExp("\\p{Cc}", "u").test(name)) throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
+}
+async function cosignatureKeyId(name, publicKey) {
+  return (await sha256(concatBytes(utf8(`${name}
+`), new Uint8Array([ALG_COSIGNATURE_V1]), publicKey))).slice(0, 4);
+}
+function cosignatureMessage(body, timestamp) {
+  return utf8(`cosignature/v1
+time ${timestamp}
+${body}`);
+}
+function splitPlus2(text2, count) {
+  const parts = text2.split("+");
+  return parts.length < count ? parts : [...parts.slice(0, count - 1), parts.slice(count - 1).join("+")];
+}
+async function parseCosignatureVerifierKey(vkey) {
+  const parts = splitPlus2(vkey.trim(), 3);
+  if (parts.length !== 3) throw new NoteError("malformed verifier key");
+  const [name, idHex, keyB64] = parts;
+  assertName2(name);
+  if (!/^[0-9a-f]{8}$/.test(idHex)) throw new NoteError("malformed verifier key id");
+  let raw;
+  try {
+    raw = fromBase64(keyB64);
+  } catch {
+    throw new NoteError("malformed verifier key encoding");
+  }
+  if (raw.length !== 33 || raw[0] !== ALG_COSIGNATURE_V1) throw new NoteError("not a cosignature/v1 (0x04) Ed25519 verifier key");
+  const publicKey = raw.slice(1);
+  const keyId = await cosignatureKeyId(name, publicKey);
+  if (toHex(keyId) !== idHex) throw new NoteError("verifier key id does not match the key");
+  const key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
+  return {
+    name,
+    publicKey,
+    keyId,
+    vkey: `${name}+${idHex}+${keyB64}`,
+    verify: (message3, signature) => crypto.subtle.verify({ name: "Ed25519" }, key, signature, message3)
+  };
+}
+async function checkCosignature(note, verifier, options = {}) {
+  const { text: text2, signatures } = parseNote(note);
+  let found = null;
+  for (const sig of signatures) {
+    if (sig.name !== verifier.name || !bytesEqual(sig.keyHash, verifier.keyId)) continue;
+    if (sig.signature.length !== 8 + 64) return { status: "invalid", reason: `cosignature by ${verifier.name} is not 76 bytes` };
+    const timestamp = new DataView(sig.signature.buffer, sig.signature.byteOffset, 8).getBigUint64(0);
+    if (timestamp === 0n || timestamp > BigInt(MAX_TIMESTAMP)) return { status: "invalid", reason: `cosignature by ${verifier.name} has timestamp ${timestamp}` };
+    const seconds = Number(timestamp);
+    if (options.now !== void 0 && seconds > options.now / 1e3 + 600) return { status: "invalid", reason: `cosignature by ${verifier.name} is dated in the future` };
+    if (!await verifier.verify(cosignatureMessage(text2, seconds), sig.signature.slice(8))) {
+      return { status: "invalid", reason: `cosignature by ${verifier.name} does not verify` };
+    }
+    found = Math.max(found ?? 0, seconds);
+  }
+  return found === null ? { status: "absent" } : { status: "valid", timestamp: found };
+}
+
+// worker/witness/policy.ts
+var PolicyError = class extends Error {
+  constructor(line, message3) {
+    super(line > 0 ? `line ${line}: ${message3}` : message3);
+    this.line = line;
+  }
+  line;
+  name = "PolicyError";
+};
+var MAX_BYTES = 64 * 1024;
+var MAX_ENTRIES = 256;
+async function parsePolicy(text2, options = {}) {
+  const { requireQuorum = true } = options;
+  if (text2.length > MAX_BYTES) throw new PolicyError(0, `the policy is larger than ${MAX_BYTES} bytes`);
+  const logs = [];
+  const witnesses = [];
+  const groups = [];
+  const names = /* @__PURE__ */ new Set(["none"]);
+  let quorum = null;
+  const lines = text2.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const n = i + 1;
+    const line = lines[i];
+    if (/[\x00-\x08\x0b-\x1f\x7f]/.test(line)) throw new PolicyError(n, "control characters are not allowed");
+    const trimmed = line.replace(/^[ \t]+|[ \t]+$/g, "");
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    if (logs.length + witnesses.length + groups.length >= MAX_ENTRIES) throw new PolicyError(n, `more than ${MAX_ENTRIES} entries`);
+    const [keyword, ...args] = trimmed.split(/[ \t]+/);
+    switch (keyword) {
+      case "log": {
+        if (args.length < 1 || args.length > 2) throw new PolicyError(n, "expected: log <vkey> [<url>]");
+        const verifier = await parseKey(n, () => parseVerifierKey(args[0]), "log vkey (signature type 0x01)");
+        if (logs.some((l) => bytesEqual(l.verifier.publicKey, verifier.publicKey))) throw new PolicyError(n, "duplicate log key");
+        logs.push({ origin: verifier.name, vkey: args[0], verifier, url: url(n, args[1]) });
+        break;
+      }
+      case "witness": {
+        if (args.length < 2 || args.length > 3) throw new PolicyError(n, "expected: witness <name> <vkey> [<url>]");
+        const name = fresh(n, names, args[0]);
+        const verifier = await parseKey(n, () => parseCosignatureVerifierKey(args[1]), "witness vkey (signature type 0x04)");
+        if (witnesses.some((w) => bytesEqual(w.verifier.publicKey, verifier.publicKey))) throw new PolicyError(n, "duplicate witness key");
+        witnesses.push({ name, vkey: verifier.vkey, verifier, url: url(n, args[2]) });
+        break;
+      }
+      case "group": {
+        if (args.length < 3) throw new PolicyError(n, "expected: group <name> <k|all|any> <member>...");
+        const name = fresh(n, names, args[0]);
+        const members = args.slice(2);
+        for (const [j, m] of members.entries()) {
+          if (m === "none") throw new PolicyError(n, "`none` cannot be a group member");
+          if (!names.has(m)) throw new PolicyError(n, `${m} is not defined on a line before`);
+          if (members.indexOf(m) !== j) throw new PolicyError(n, `${m} is listed twice`);
+        }
+        const k = args[1];
+        const threshold = k === "all" ? members.length : k === "any" ? 1 : /^[1-9][0-9]{0,3}$/.test(k) ? Number(k) : NaN;
+        if (!(threshold >= 1 && threshold <= members.length)) throw new PolicyError(n, `threshold must be all, any or 1…${members.length}`);
+        groups.push({ name, threshold, members });
+        break;
+      }
+      case "quorum": {
+        if (args.length !== 1) throw new PolicyError(n, "expected: quorum <name>");
+        if (quorum !== null) throw new PolicyError(n, "a policy has exactly one quorum line");
+        if (!names.has(args[0])) throw new PolicyError(n, `${args[0]} is not defined on a line before`);
+        quorum = args[0];
+        break;
+      }
+      default:
+        throw new PolicyError(n, `unknown keyword ${JSON.stringify(keyword.slice(0, 40))}`);
+    }
+  }
+  if (quorum === null && requireQuorum) throw new PolicyError(0, "the policy has no quorum line (write `quorum none` to require no cosignature)");
+  return { logs, witnesses, groups, quorum: quorum ?? "none" };
+}
+async function parseKey(n, parse, what) {
+  try {
+    return await parse();
+  } catch (error) {
+    throw new PolicyError(n, `invalid ${what}: ${error instanceof NoteError ? error.message : "unreadable"}`);
+  }
+}
+function fresh(n, names, name) {
+  if (names.has(name)) throw new PolicyError(n, name === "none" ? "`none` is predefined" : `${name} is already defined`);
+  names.add(name);
+  return name;
+}
+function url(n, raw) {
+  if (raw === void 0) return null;
+  try {
+    return new URL(raw).href.replace(/\/+$/, "");
+  } catch {
+    throw new PolicyError(n, `invalid URL ${JSON.stringify(raw.slice(0, 80))}`);
+  }
+}
+async function evaluateQuorum(note, policy, options = {}) {
+  const { text: text2, signatures } = parseNote(note);
+  let log = null;
+  for (const l of policy.logs) {
+    const mine = signatures.filter((s) => s.name === l.verifier.name && bytesEqual(s.keyHash, l.verifier.keyHash));
+    let ok = mine.length > 0;
+    for (const s of mine) ok = ok && s.signature.length === 64 && await l.verifier.verify(new TextEncoder().encode(text2), s.signature);
+    if (ok && text2.startsWith(`${l.origin}
+`)) {
+      log = l.origin;
+      break;
+    }
+  }
+  const witnesses = [];
+  const cosigned = /* @__PURE__ */ new Set();
+  for (const w of policy.witnesses) {
+    const check = await checkCosignature(note, w.verifier, options);
+    if (check.status === "valid") {
+      cosigned.add(w.name);
+      witnesses.push({ name: w.name, status: "valid", timestamp: check.timestamp });
+    } else witnesses.push(check.status === "invalid" ? { name: w.name, status: "invalid", reason: check.reason } : { name: w.name, status: "absent" });
+  }
+  const groups = new Map(policy.groups.map((g) => [g.name, g]));
+  const witnessed = (name) => {
+    if (name === "none") return true;
+    const group = groups.get(name);
+    if (!group) return cosigned.has(name);
+    return group.members.filter(witnessed).length >= group.threshold;
+  };
+  const leaves = (name) => {
+    const group = groups.get(name);
+    return group ? group.members.flatMap(leaves) : name === "none" ? [] : [name];
+  };
+  const quorumMet = witnessed(policy.quorum);
+  const met = quorumMet && (policy.logs.length === 0 || log !== null);
+  const missing = [...new Set(leaves(policy.quorum))].filter((name) => !cosigned.has(name));
+  return { log, witnesses, met, quorumMet, missing };
+}
+
+// worker/verify/witnesses.ts
+var time = (seconds) => new Date(seconds * 1e3).toISOString().replace(".000Z", "Z");
+function cosignatureLines(note) {
+  try {
+    return parseNote(note).signatures.filter((s) => s.signature.length === 72).map((s) => {
+      const t = Number(new DataView(s.signature.buffer, s.signature.byteOffset, 8).getBigUint64(0));
+      return `${s.name} (${time(t)})`;
+    });
+  } catch {
+    return [];
+  }
+}
+function describeCosignatures(checkpoint) {
+  const present = checkpoint ? cosignatureLines(checkpoint) : [];
+  return `${present.length ? `witness cosignatures present (not checked): ${present.join(", ")}` : "no witness cosignature on the checkpoint"}; none required (pass --policy FILE to require a quorum)`;
+}
+async function checkWitnesses(checkpoint, policy, options = {}) {
+  if (checkpoint === null) return [{ name: "witness-quorum", ok: false, pending: true, detail: "no signed checkpoint yet to hold to the quorum" }];
+  let result;
+  try {
+    result = await evaluateQuorum(checkpoint, policy, options);
+  } catch (error) {
+    return [{ name: "witness-quorum", ok: false, detail: `checkpoint unreadable: ${error instanceof Error ? error.message : String(error)}` }];
+  }
+  const checks = [];
+  if (policy.logs.length > 0) {
+    checks.push(result.log ? { name: "policy-log", ok: true, detail: `signed by ${result.log}, a log of the policy` } : { name: "policy-log", ok: false, detail: `signed by no log of the policy (${policy.logs.map((l) => l.origin).join(", ")})` });
+  }
+  const valid = result.witnesses.filter((w) => w.status === "valid").map((w) => `${w.name} (${time(w.timestamp)})`);
+  const invalid = result.witnesses.filter((w) => w.status === "invalid").map((w) => `${w.name}: ${w.reason}`);
+  const cosigned = valid.length ? `cosigned by ${valid.join(", ")}` : "cosigned by no witness of the policy";
+  const bad = invalid.length ? `; invalid cosignatures: ${invalid.join("; ")}` : "";
+  checks.push(
+    result.quorumMet ? { name: "witness-quorum", ok: true, detail: `quorum ${policy.quorum} met: ${cosigned}${bad}` } : { name: "witness-quorum", ok: false, detail: `quorum ${policy.quorum} not met: missing ${result.missing.join(", ") || "none"}; ${cosigned}${bad} (fetch the proof again once its witnesses cosigned a checkpoint covering it)` }
+  );
+  return checks;
+}
+
 // worker/verify/online.ts
 var pass2 = (name, detail) => ({ name, ok: true, detail });
 var fail2 = (name, detail) => ({ name, ok: false, detail });
@@ -1061,8 +1294,8 @@ async function checkNow(options) {
   if (typeof evidence.proofUrl !== "string") return null;
   const then = parseProof(evidence);
   if (typeof then === "string" || then.log.checkpoint === null) return null;
-  const url = new URL(evidence.proofUrl);
-  const current = await options.getJson(url.href);
+  const url2 = new URL(evidence.proofUrl);
+  const current = await options.getJson(url2.href);
   const now = parseProof(current);
   if (typeof now === "string") return [fail2("log-now", `the proof served now is not a proof: ${now}`)];
   if (now.receipt.consentId !== then.receipt.consentId) return [fail2("log-now", "the proof served now is about another consent")];
@@ -1080,7 +1313,7 @@ async function checkNow(options) {
   let hashes = [];
   if (a.size > 0 && b.size > a.size) {
     const site = encodeURIComponent(then.receipt.site);
-    const body = await options.getJson(`${url.origin}/v1/sites/${site}/log/consistency?from=${a.size}&to=${b.size}`);
+    const body = await options.getJson(`${url2.origin}/v1/sites/${site}/log/consistency?from=${a.size}&to=${b.size}`);
     hashes = Array.isArray(body.hashes) ? body.hashes.map(String) : [];
   }
   let consistent = false;
@@ -1117,6 +1350,8 @@ Options:
   --checkpoint <file>        a checkpoint you saved earlier: proves the log only grew since
   --save-checkpoint <file>   save this proof's checkpoint once everything verifies
   --base <url>               server to fetch keys and consistency proofs from, for a proof file
+  --policy <file>            a C2SP tlog-policy file: the checkpoint must carry the quorum of witness
+                             cosignatures it names (INVALID otherwise, naming the witnesses missing)
 
 Exit status: 0 VALID (all checks pass), 1 INVALID (a check failed), 2 usage error,
 3 PENDING (nothing failed, but an event is not yet covered by a signed checkpoint).`;
@@ -1125,6 +1360,7 @@ var USAGE = usage();
 var UsageError = class extends Error {
 };
 var FLAGS = {
+  "--policy": "policy",
   "--jwks": "jwks",
   "--log-key": "logKey",
   "--checkpoint": "checkpoint",
@@ -1157,13 +1393,13 @@ function parseArgs(argv2) {
   return args;
 }
 var VERIFIER_KEY = /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/;
-async function fetchText(io, url) {
-  const response = await io.fetch(url, { headers: { accept: "application/json" } });
-  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+async function fetchText(io, url2) {
+  const response = await io.fetch(url2, { headers: { accept: "application/json" } });
+  if (!response.ok) throw new Error(`GET ${url2}: HTTP ${response.status}`);
   return response.text();
 }
-async function fetchJson(io, url) {
-  const read = readDocument(await fetchText(io, url), `GET ${url}`);
+async function fetchJson(io, url2) {
+  const read = readDocument(await fetchText(io, url2), `GET ${url2}`);
   if ("check" in read) throw new Error(read.check.detail);
   return read.value;
 }
@@ -1184,6 +1420,15 @@ async function runCli(argv2, cliIo) {
 
 ${help}`);
     return 2;
+  }
+  let policy = null;
+  if (args.policy) {
+    try {
+      policy = await parsePolicy(await cliIo.readFile(args.policy));
+    } catch (error) {
+      cliIo.stderr(`assent: --policy ${args.policy}: ${error.message}`);
+      return 2;
+    }
   }
   const io = args.offline ? { ...cliIo, fetch: async (input) => Promise.reject(new Error(`--offline: refused to fetch ${String(input instanceof Request ? input.url : input)}`)) } : cliIo;
   const isUrl = /^https?:\/\//i.test(args.target);
@@ -1276,6 +1521,9 @@ ${help}`);
     });
     if (base && typeof site === "string") checks.push(...await onlineNotice(io, base, record3(record3(proof).receipt)));
   }
+  const shown = record3(record3(proof).log).checkpoint;
+  if (policy) checks.push(...await checkWitnesses(typeof shown === "string" ? shown : null, policy));
+  else io.stdout(`i ${describeCosignatures(typeof shown === "string" ? shown : null)}`);
   report(io, checks);
   const result = verdict(checks);
   if (result !== "INVALID") {
@@ -1302,7 +1550,7 @@ async function askLogNow(io, evidence, jwks, verifierKey) {
       evidence,
       jwks: jwks ?? record3(keys.jwks),
       verifierKey: verifierKey ?? String(record3(keys.log).verifierKey ?? ""),
-      getJson: (url) => fetchJson(io, url)
+      getJson: (url2) => fetchJson(io, url2)
     });
     if (now) return now;
   } catch (error) {
@@ -1334,9 +1582,9 @@ async function onlineNotice(io, origin, receipt) {
   return checkNotice(receipt, {
     widgetTexts: (s, sha) => fetchJson(io, `${origin}/v1/sites/${encodeURIComponent(s)}/widget/texts/${sha}`),
     policyMarkdown: async (s, version, locale) => {
-      const url = `${origin}/p/${encodeURIComponent(s)}/${version}?format=md&locale=${encodeURIComponent(locale)}`;
-      const response = await io.fetch(url);
-      if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+      const url2 = `${origin}/p/${encodeURIComponent(s)}/${version}?format=md&locale=${encodeURIComponent(locale)}`;
+      const response = await io.fetch(url2);
+      if (!response.ok) throw new Error(`GET ${url2}: HTTP ${response.status}`);
       return new Uint8Array(await response.arrayBuffer());
     }
   });
@@ -1347,8 +1595,8 @@ async function fetchConsistency(io, base, site, saved, current) {
     const to = parseCheckpoint(String(current)).size;
     if (from === to || from === 0 || from > to) return [];
     if (!base || typeof site !== "string") return void 0;
-    const url = `${base}/v1/sites/${encodeURIComponent(site)}/log/consistency?from=${from}&to=${to}`;
-    const body = record3(await fetchJson(io, url));
+    const url2 = `${base}/v1/sites/${encodeURIComponent(site)}/log/consistency?from=${from}&to=${to}`;
+    const body = record3(await fetchJson(io, url2));
     return Array.isArray(body.hashes) ? body.hashes.map(String) : void 0;
   } catch {
     return void 0;

@@ -147,6 +147,39 @@ describe('three instances: A logs, B and C witness it', () => {
     expect((await submissions(a)).B).toMatchObject({ failures: 0, lastError: null });
   });
 
+  it("A's evidence verifies offline with the 2-of-2 policy; a policy naming a third witness that never signed is INVALID and names it", async () => {
+    const { runCli } = await import('../../worker/verify/cli.ts');
+    const { writeFile, readFile } = await import('node:fs/promises');
+    const { generateCosignerKey } = await import('../../worker/crypto/cosignature.ts');
+    const list = (await (await fetch(`${nodes.A.base}/v1/sites/demo/log`)).json()) as { size: number };
+    expect(list.size).toBeGreaterThan(0);
+    const id = ((await (await optIn(a, '06 12 12 12 12')).json()) as { consentId: string }).consentId;
+    a.advance(2000);
+    await runA();
+    const file = join(dir, 'evidence.json');
+    await writeFile(file, await (await fetch(`${nodes.A.base}/proofs/${id}/evidence`)).text());
+    await writeFile(join(dir, 'policy.txt'), policyText);
+    const d = (await generateCosignerKey('d.example/witness')).verifierKey;
+    await writeFile(join(dir, 'policy3.txt'), policyText.replace('group both all B C\nquorum both\n', `witness D ${d}\ngroup three all B C D\nquorum three\n`));
+    const run = async (...args: string[]) => {
+      const out: string[] = [];
+      const io = { fetch: globalThis.fetch, readFile: (p: string) => readFile(p, 'utf8'), writeFile: async () => {}, stdout: (l: string) => out.push(l), stderr: (l: string) => out.push(l) };
+      return { code: await runCli(['verify', file, '--offline', ...args], io), out: out.join('\n') };
+    };
+    const ok = await run('--policy', join(dir, 'policy.txt'));
+    expect(ok.out).toMatch(/✓ witness-quorum: quorum both met: cosigned by B \(.*\), C \(/);
+    expect(ok.code).toBe(0);
+    const three = await run('--policy', join(dir, 'policy3.txt'));
+    expect(three.code).toBe(1);
+    expect(three.out).toMatch(/✗ witness-quorum: quorum three not met: missing D;/);
+    const none = await run();
+    expect(none.code).toBe(0);
+    expect(none.out).toMatch(/i witness cosignatures present \(not checked\): .*\/witness \(.*none required/);
+    await writeFile(join(dir, 'bad.txt'), 'witness B nope\nquorum B\n');
+    const bad = await run('--policy', join(dir, 'bad.txt'));
+    expect([bad.code, bad.out]).toEqual([2, expect.stringMatching(/line 1: invalid witness vkey/)]);
+  });
+
   it("A restored from an older database (another root at a size already cosigned) gets 409/422 and no cosignature", async () => {
     // The backup: A's database as it was after the first test's checkpoint would be older still; take one now, then
     // let A grow and be cosigned past it.

@@ -7,6 +7,8 @@ import { formatFacts, verifiedFacts } from './facts.ts';
 import type { KeySet } from './jws.ts';
 import { checkNotice } from './notice.ts';
 import { verdict, verifyProof, type Check } from './verify-proof.ts';
+import { checkWitnesses, describeCosignatures } from './witnesses.ts';
+import { parsePolicy, type Policy } from '../witness/policy.ts';
 import { checkNow } from './online.ts';
 
 export interface CliIo {
@@ -30,6 +32,8 @@ Options:
   --checkpoint <file>        a checkpoint you saved earlier: proves the log only grew since
   --save-checkpoint <file>   save this proof's checkpoint once everything verifies
   --base <url>               server to fetch keys and consistency proofs from, for a proof file
+  --policy <file>            a C2SP tlog-policy file: the checkpoint must carry the quorum of witness
+                             cosignatures it names (INVALID otherwise, naming the witnesses missing)
 
 Exit status: 0 VALID (all checks pass), 1 INVALID (a check failed), 2 usage error,
 3 PENDING (nothing failed, but an event is not yet covered by a signed checkpoint).`;
@@ -47,10 +51,12 @@ interface Args {
   checkpoint?: string;
   saveCheckpoint?: string;
   base?: string;
+  policy?: string;
   offline?: boolean;
 }
 
-const FLAGS: Record<string, 'jwks' | 'logKey' | 'checkpoint' | 'saveCheckpoint' | 'base'> = {
+const FLAGS: Record<string, 'jwks' | 'logKey' | 'checkpoint' | 'saveCheckpoint' | 'base' | 'policy'> = {
+  '--policy': 'policy',
   '--jwks': 'jwks',
   '--log-key': 'logKey',
   '--checkpoint': 'checkpoint',
@@ -115,6 +121,16 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   } catch (error) {
     cliIo.stderr(`assent: ${(error as Error).message}\n\n${help}`);
     return 2;
+  }
+  // A policy that does not parse is a usage error, named by its line, before anything is fetched.
+  let policy: Policy | null = null;
+  if (args.policy) {
+    try {
+      policy = await parsePolicy(await cliIo.readFile(args.policy));
+    } catch (error) {
+      cliIo.stderr(`assent: --policy ${args.policy}: ${(error as Error).message}`);
+      return 2;
+    }
   }
   // --offline replaces the network with a refusal, so no code path below can reach it by mistake.
   const io: CliIo = args.offline
@@ -218,6 +234,10 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
     // Online, also check what was shown: the texts and the policy bytes the receipt names, fetched and hashed here.
     if (base && typeof site === 'string') checks.push(...(await onlineNotice(io, base, record(record(proof).receipt))));
   }
+  // Witnesses: the quorum of the policy, or (without one) which cosignatures the checkpoint carries.
+  const shown = record(record(proof).log).checkpoint;
+  if (policy) checks.push(...(await checkWitnesses(typeof shown === 'string' ? shown : null, policy)));
+  else io.stdout(`i ${describeCosignatures(typeof shown === 'string' ? shown : null)}`);
   report(io, checks);
   const result = verdict(checks);
   // What was proven, after the checks; an INVALID proof states nothing.
