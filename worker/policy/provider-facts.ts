@@ -105,4 +105,13 @@ export const KNOWN_PROCESSORS = {
     source: 'https://www.vonage.com/legal/privacy-policy/',
     confirmed: false,
   },
+  sinch: {
+    label: 'Sinch',
+    key: 'sinch',
+    name: 'Sinch AB (publ) or the Sinch entity contracted',
+    country: 'SE',
+    transferBasis: 'none within the EEA; Sinch\'s DPA covers sub-processors outside it with the EU standard contractual clauses',
+    source: 'https://www.sinch.com/data-protection-agreement/',
+    confirmed: false,
+  },
 } as const;

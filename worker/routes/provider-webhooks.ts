@@ -12,9 +12,10 @@ import { forbidden, malformedJson } from '../errors.ts';
 import { parseJson } from '../http/body.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { inAnyCidr } from '../net/cidr.ts';
+import { parseSinchDelivery, parseSinchInbound } from '../sms/providers/sinch.ts';
 import { parseVonageInbound, parseVonageStatus, type ParsedInbound } from '../sms/providers/vonage.ts';
 import { utf8Exactly } from '../sms/signatures.ts';
-import { verifyVonageJwt } from '../sms/webhook-auth.ts';
+import { pathTokenMatches, verifyVonageJwt } from '../sms/webhook-auth.ts';
 
 interface Hook {
   label: string;
@@ -25,7 +26,18 @@ interface Hook {
   delivery(value: unknown): DeliveryReport[];
 }
 
+const reports = <T,>(report: T | null): T[] => (report === null ? [] : [report]);
+
+/** For providers that sign nothing: the URL's last segment must be the site's sealed `sms.webhookToken`. */
+const pathToken = (label: string) =>
+  async function checkPathToken(c: AppContext, site: Site): Promise<{ replayKey?: string }> {
+    const expected = 'webhookToken' in site.config.sms ? site.config.sms.webhookToken : undefined;
+    if (!(await pathTokenMatches(expected, c.req.param('token')))) throw forbidden(`Missing or wrong ${label} webhook token.`);
+    return {};
+  };
+
 const HOOKS: Record<string, Hook> = {
+  sinch: { label: 'Sinch', authenticate: pathToken('Sinch'), inbound: parseSinchInbound, delivery: (value) => reports(parseSinchDelivery(value)) },
   vonage: {
     label: 'Vonage',
     async authenticate(c, site, body) {
@@ -42,7 +54,7 @@ const HOOKS: Record<string, Hook> = {
       return { replayKey: `vonage-jwt:${verified.jti}` };
     },
     inbound: parseVonageInbound,
-    delivery: (value) => [parseVonageStatus(value)].filter((r): r is DeliveryReport & { providerMessageId: string } => r !== null),
+    delivery: (value) => reports(parseVonageStatus(value)),
   },
 };
 
@@ -63,24 +75,31 @@ async function admitted(c: AppContext, provider: string): Promise<{ site: Site; 
 export function providerWebhookRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.post('/v1/sites/:site/inbound/vonage', async (c) => {
-    const { site, hook, value } = await admitted(c, 'vonage');
+  async function inbound(c: AppContext, provider: InboundChannel) {
+    const { site, hook, value } = await admitted(c, provider);
     const msg = hook.inbound(value);
-    if (!msg) return c.body(null, 204); // not an SMS (another channel of the application): acknowledged, ignored
+    if (!msg) return c.body(null, 204); // not a text SMS (another channel, a binary MO): acknowledged, ignored
     // Deduplicated by the provider's message id (handleInbound), which a provider keeps across its retries.
-    const result = await handleInbound(c.var.ctx, site, { ...msg, channel: 'vonage' satisfies InboundChannel });
+    const result = await handleInbound(c.var.ctx, site, { ...msg, channel: provider });
     if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
     return c.json({ action: result.action, keyword: result.keyword, replay: result.replay });
-  });
+  }
 
-  app.post('/v1/sites/:site/delivery/vonage', async (c) => {
-    const { site, hook, value, replayKey } = await admitted(c, 'vonage');
+  async function delivery(c: AppContext, provider: string) {
+    const { site, hook, value, replayKey } = await admitted(c, provider);
+    // Statuses only move forward (domain/delivery.ts), so a replayed report without a signed id changes nothing.
     for (const report of hook.delivery(value)) {
       if (replayKey) await recordSignedDelivery(c.var.ctx, site.id, replayKey, report);
       else await recordDelivery(c.var.ctx, site.id, report);
     }
     return c.body(null, 204);
-  });
+  }
+
+  // Vonage signs (JWT); the providers that sign nothing carry the site's token as the last path segment.
+  app.post('/v1/sites/:site/inbound/vonage', (c) => inbound(c, 'vonage'));
+  app.post('/v1/sites/:site/delivery/vonage', (c) => delivery(c, 'vonage'));
+  app.post('/v1/sites/:site/inbound/:provider{sinch}/:token', (c) => inbound(c, c.req.param('provider') as InboundChannel));
+  app.post('/v1/sites/:site/delivery/:provider{sinch}/:token', (c) => delivery(c, c.req.param('provider')));
 
   return app;
 }

@@ -7,6 +7,11 @@ import { outboundUrlSchema } from '../net/outbound.ts';
 const secret = (min: number) => z.string().min(min).max(500);
 /** Where inbound and delivery webhooks may come from: when set, any other client address is refused (403). */
 const inboundAllowlist = z.array(cidrSchema).min(1).max(100).optional();
+/**
+ * For providers that do not sign their webhooks: the secret last segment of their webhook URLs, chosen by the owner
+ * (e.g. 32 random bytes in base64url). Sealed at rest and compared in constant time.
+ */
+const webhookToken = z.string().regex(/^[A-Za-z0-9_-]{32,128}$/, 'At least 32 letters, digits, "-" or "_" (e.g. 32 random bytes in base64url).');
 /** A sender: an alphanumeric name (≤ 11) or a number (≤ 15 digits, with or without +). */
 const sender = z.string().regex(/^(?:[A-Za-z0-9 ._-]{1,11}|\+?\d{3,15})$/, 'A sender is at most 11 letters or digits, or a number of at most 15 digits.');
 
@@ -38,6 +43,17 @@ export const smsSchemas = (url: z.ZodType<string>) =>
       signatureSecret: secret(16),
       from: sender,
       /** Platform admin only, as Twilio's: another Messages API host (a regional one, a test double). */
+      apiBaseUrl: url.optional(),
+      inboundAllowlist,
+    }),
+    z.strictObject({
+      provider: z.literal('sinch'),
+      servicePlanId: z.string().regex(/^[A-Za-z0-9]{8,64}$/, 'A Sinch service plan id is 8–64 letters or digits.'),
+      apiToken: secret(8),
+      from: sender,
+      /** The SMS REST API's region (https://{region}.sms.api.sinch.com); default eu. */
+      region: z.enum(['us', 'eu', 'au', 'br', 'ca']).optional(),
+      webhookToken,
       apiBaseUrl: url.optional(),
       inboundAllowlist,
     }),

@@ -7,6 +7,7 @@ import type { OutboundPolicy } from '../net/outbound.ts';
 import type { SmsConfig } from './config.ts';
 import type { SmsProvider } from './provider.ts';
 import { createTwilioProvider, type SendJournal } from './providers/twilio.ts';
+import { createSinchProvider } from './providers/sinch.ts';
 import { createVonageProvider } from './providers/vonage.ts';
 import { createWebhookProvider } from './providers/webhook.ts';
 
@@ -52,23 +53,44 @@ export function providerRouter(options: { console: SmsProvider; fetch?: typeof f
     let provider = cache.get(key);
     if (!provider) {
       const network = { outbound: policy, ...(options.fetch ? { fetch: options.fetch } : {}) };
-      provider =
-        sms.provider === 'vonage'
-          ? createVonageProvider({ apiKey: sms.apiKey, apiSecret: sms.apiSecret, from: sms.from, ...(sms.apiBaseUrl ? { apiBaseUrl: sms.apiBaseUrl } : {}), now: ctx.clock, ...network })
-          : sms.provider === 'twilio'
-          ? createTwilioProvider({
-              accountSid: sms.accountSid,
-              authToken: sms.authToken,
-              ...(sms.from ? { from: sms.from } : { messagingServiceSid: sms.messagingServiceSid! }),
-              ...(sms.apiBaseUrl ? { apiBaseUrl: sms.apiBaseUrl } : {}),
-              journal: outboxJournal(ctx),
-              now: ctx.clock,
-              ...network,
-            })
-          : createWebhookProvider({ url: sms.url, secret: sms.secret, now: ctx.clock, ...network });
+      provider = buildProvider(sms, ctx, network);
       if (cache.size > 1000) cache.clear();
       cache.set(key, provider);
     }
     return provider;
   };
+}
+
+type Network = { outbound: OutboundPolicy; fetch?: typeof fetch };
+
+/** One provider of a configuration (never the console, which the router hands out as it is). */
+function buildProvider(sms: Exclude<SmsConfig, { provider: 'console' }>, ctx: ProviderContext, network: Network): SmsProvider {
+  const base = (url: string | undefined) => (url ? { apiBaseUrl: url } : {});
+  switch (sms.provider) {
+    case 'twilio':
+      return createTwilioProvider({
+        accountSid: sms.accountSid,
+        authToken: sms.authToken,
+        ...(sms.from ? { from: sms.from } : { messagingServiceSid: sms.messagingServiceSid! }),
+        ...base(sms.apiBaseUrl),
+        journal: outboxJournal(ctx),
+        now: ctx.clock,
+        ...network,
+      });
+    case 'webhook':
+      return createWebhookProvider({ url: sms.url, secret: sms.secret, now: ctx.clock, ...network });
+    case 'vonage':
+      return createVonageProvider({ apiKey: sms.apiKey, apiSecret: sms.apiSecret, from: sms.from, ...base(sms.apiBaseUrl), now: ctx.clock, ...network });
+    case 'sinch':
+      return createSinchProvider({
+        servicePlanId: sms.servicePlanId,
+        apiToken: sms.apiToken,
+        from: sms.from,
+        webhookToken: sms.webhookToken,
+        ...(sms.region ? { region: sms.region } : {}),
+        ...base(sms.apiBaseUrl),
+        now: ctx.clock,
+        ...network,
+      });
+  }
 }

@@ -1,0 +1,120 @@
+// Sinch SMS REST API behind SmsProvider, plus its MO (inbound) and recipient delivery report callback parsers.
+// Send: POST https://{region}.sms.api.sinch.com/xms/v1/{service_plan_id}/batches, Bearer API token, {from, to: [...],
+// body, delivery_report: "per_recipient", callback_url, client_reference}; 201 {id, …}.
+// https://developers.sinch.com/docs/sms/api-reference/sms/batches/sendsms
+// Callbacks (https://developers.sinch.com/docs/sms/api-reference/sms/webhooks): recipient delivery reports
+// {type: "recipient_delivery_report_sms", batch_id, recipient, status, code, at, client_reference} and inbound
+// {type: "mo_text", id, from, to, body, received_at}. Sinch signs SMS callbacks only when its account manager sets up
+// HMAC, OAuth or mTLS, none of which its public pages specify byte for byte: the callback URLs carry the site's path
+// token instead (routes/provider-webhooks.ts).
+import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
+import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
+import { failureFor, fetchWithTimeout, redactNumbers } from './twilio.ts';
+import type { ParsedInbound } from './vonage.ts';
+
+export interface SinchProviderOptions {
+  servicePlanId: string;
+  apiToken: string;
+  from: string;
+  region?: 'us' | 'eu' | 'au' | 'br' | 'ca';
+  /** The path token the delivery callback URL must carry (the same as the site's inbound URL). */
+  webhookToken: string;
+  apiBaseUrl?: string;
+  fetch?: typeof fetch;
+  outbound?: OutboundPolicy;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+/** A callback URL built by the jobs (…/delivery/{provider}?m=id) with the path token as its last path segment. */
+export function withPathToken(callbackUrl: string, token: string): string {
+  const url = new URL(callbackUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${token}`;
+  return url.toString();
+}
+
+const record = (text: string): Record<string, unknown> | null => {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+};
+
+export function createSinchProvider(options: SinchProviderOptions): SmsProvider {
+  const {
+    servicePlanId,
+    apiToken,
+    from,
+    region = 'eu',
+    webhookToken,
+    apiBaseUrl = `https://${region}.sms.api.sinch.com`,
+    fetch: network = globalThis.fetch.bind(globalThis),
+    outbound = { allowLocal: false },
+    timeoutMs = 10_000,
+    now = () => Date.now(),
+  } = options;
+  const doFetch = safeFetch(outbound, network);
+  const url = `${apiBaseUrl.replace(/\/+$/, '')}/xms/v1/${encodeURIComponent(servicePlanId)}/batches`;
+
+  async function send(message: OutgoingSms): Promise<SendResult> {
+    const payload: Record<string, unknown> = { from, to: [message.to], body: message.body, client_reference: message.id };
+    if (message.statusCallbackUrl) {
+      payload.delivery_report = 'per_recipient';
+      payload.callback_url = withPathToken(message.statusCallbackUrl, webhookToken);
+    }
+    const attempt = await fetchWithTimeout(
+      doFetch,
+      url,
+      { method: 'POST', headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload) },
+      timeoutMs,
+    );
+    if ('failure' in attempt) {
+      if (attempt.failure === 'refused') return { ok: false, retryable: false, reason: `Sinch refused: ${attempt.detail}` };
+      return { ok: false, retryable: true, reason: `Sinch ${attempt.failure}: ${attempt.detail}` };
+    }
+    const json = record(attempt.text);
+    if (attempt.response.ok) {
+      const id = json?.id;
+      if (typeof id === 'string' && id) return { ok: true, providerMessageId: id };
+      return { ok: false, retryable: true, unknown: true, reason: `Sinch HTTP ${attempt.response.status} without a batch id` };
+    }
+    const code = typeof json?.code === 'string' ? ` ${json.code}` : '';
+    const text = typeof json?.text === 'string' ? `: ${redactNumbers(json.text)}` : '';
+    return failureFor(attempt.response, `Sinch HTTP ${attempt.response.status}${code}${text}`, now());
+  }
+
+  return { name: 'sinch', send };
+}
+
+const asRecord = (value: unknown) => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+
+/** An MO text callback; null for anything else (binary, MMS). */
+export function parseSinchInbound(value: unknown): ParsedInbound | null {
+  const v = asRecord(value);
+  if (v.type !== 'mo_text' || typeof v.id !== 'string' || typeof v.from !== 'string' || typeof v.body !== 'string') return null;
+  if (v.id.length > 200 || v.from.length > 40 || v.body.length > 2000) return null;
+  return { from: `+${v.from.replace(/^\+/, '')}`, body: v.body, messageId: `sinch:${v.id}` };
+}
+
+// Sinch's delivery statuses (same page) as ours; Unknown changes nothing.
+const STATUS: Record<string, string> = {
+  queued: 'queued',
+  dispatched: 'sent',
+  delivered: 'delivered',
+  failed: 'failed',
+  rejected: 'failed',
+  aborted: 'failed',
+  expired: 'undelivered',
+  cancelled: 'canceled',
+  deleted: 'canceled',
+};
+
+/** A recipient delivery report callback, as our delivery status of the batch; null for anything else. */
+export function parseSinchDelivery(value: unknown): { providerMessageId: string; status: string } | null {
+  const v = asRecord(value);
+  if (v.type !== 'recipient_delivery_report_sms' || typeof v.batch_id !== 'string' || !v.batch_id || v.batch_id.length > 200) return null;
+  const status = typeof v.status === 'string' ? STATUS[v.status.toLowerCase()] : undefined;
+  return status ? { providerMessageId: v.batch_id, status } : null;
+}
