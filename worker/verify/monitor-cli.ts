@@ -151,9 +151,11 @@ async function pass(
   const { from, size, read, events } = result;
   io.stdout(`✓ checkpoint: ${originOf(input.log)} size ${size}, signature verified`);
   io.stdout(
-    input.state
-      ? `✓ consistent: size ${from} → ${size}, ${read} entries read, each hashed into the tree to the signed root`
-      : `✓ tree: all ${size} entries read and hashed into the tree to the signed root`,
+    !input.state
+      ? `✓ tree: all ${size} entries read and hashed into the tree to the signed root`
+      : input.consent !== undefined
+        ? `✓ consistent: size ${from} → ${size}, all ${read} entries read again: the tree passes through the saved root to the signed one`
+        : `✓ consistent: size ${from} → ${size}, ${read} entries read, each hashed into the tree to the signed root`,
   );
   if (input.consent !== undefined) {
     io.stdout(`i consent ${input.consent}: ${events.length} event${events.length === 1 ? '' : 's'}`);

@@ -4,7 +4,7 @@
 import { bytesEqual, fromBase64, fromUtf8, toBase64 } from '../crypto/encoding.ts';
 import { leafHash, nodeHash } from '../crypto/merkle.ts';
 import { parseCheckpoint, verifyCheckpoint, type ParsedCheckpoint } from '../crypto/note.ts';
-import { decodeEntryBundle, splitHashTile, tilePath, TILE_WIDTH, type TileName } from '../crypto/tiles.ts';
+import { decodeEntryBundle, splitHashTile, tilePath, TILE_HEIGHT, TILE_WIDTH, type TileName } from '../crypto/tiles.ts';
 
 /** What a monitor keeps between passes: the last checkpoint it verified and the tree's right edge at that size. */
 export interface MonitorState {
@@ -56,14 +56,19 @@ export class RightEdge {
     if (levels.length !== hashes.length) throw new Error(`a tree of ${size} leaves has ${levels.length} edge hashes, not ${hashes.length}`);
     levels.forEach((level, i) => this.nodes.push([level, hashes[i]!]));
   }
-  async push(leaf: Uint8Array): Promise<void> {
-    let node: [number, Uint8Array] = [0, leaf];
+  push(leaf: Uint8Array): Promise<void> {
+    return this.pushSubtree(0, leaf);
+  }
+  /** Adds a whole perfect subtree of 2^level leaves; the tree's size must be a multiple of that. */
+  async pushSubtree(level: number, hash: Uint8Array): Promise<void> {
+    if (this.size % 2 ** level !== 0) throw new Error(`a subtree of 2^${level} leaves cannot start at ${this.size}`);
+    let node: [number, Uint8Array] = [level, hash];
     while (this.nodes.length > 0 && this.nodes[this.nodes.length - 1]![0] === node[0]) {
-      const [level, left] = this.nodes.pop()!;
-      node = [level + 1, await nodeHash(left, node[1])];
+      const [l, left] = this.nodes.pop()!;
+      node = [l + 1, await nodeHash(left, node[1])];
     }
     this.nodes.push(node);
-    this.size++;
+    this.size += 2 ** level;
   }
   hashes(): Uint8Array[] {
     return this.nodes.map(([, hash]) => hash);
@@ -127,19 +132,33 @@ export async function monitorPass(input: PassInput): Promise<PassResult> {
       if (entries.length !== width || hashes.length !== width) {
         return { ok: false, problem: 'entries', detail: `tile ${tilePath(name)} holds ${entries.length} entries and ${hashes.length} hashes, not ${width}` };
       }
+      // WebCrypto digests are asynchronous: a bundle's are asked for at once, not one after the other.
+      const leaves = await Promise.all(entries.map((e) => leafHash(e)));
       for (let k = 0; k < width; k++) {
-        const index = name.index * TILE_WIDTH + k;
-        const hash = await leafHash(entries[k]!);
-        if (!bytesEqual(hash, hashes[k]!)) {
-          return { ok: false, problem: 'entries', detail: `entry ${index} does not hash to the level-0 tile's hash ${toBase64(hashes[k]!)}` };
+        if (!bytesEqual(leaves[k]!, hashes[k]!)) {
+          return { ok: false, problem: 'entries', detail: `entry ${name.index * TILE_WIDTH + k} does not hash to the level-0 tile's hash ${toBase64(hashes[k]!)}` };
         }
-        if (input.consent !== undefined) collect(events, input.consent, index, entries[k]!);
-        if (index < from) continue;
-        await edge.push(hash);
-        // Read from the first entry with a saved checkpoint: the tree passes through the saved one on the way.
-        if (saved && !resume && edge.size === saved.size && !bytesEqual(await edge.root(), saved.rootHash)) {
-          return fork(`the entries give another tree of ${saved.size} entries than the saved checkpoint`);
+        if (input.consent !== undefined) collect(events, input.consent, name.index * TILE_WIDTH + k, entries[k]!);
+      }
+      const start = name.index * TILE_WIDTH;
+      // A whole bundle at the edge goes in as one 256-leaf subtree, hashed level by level; unless the saved size
+      // falls inside it, where the tree must be seen passing through the saved root.
+      const checkInside = saved !== null && !resume && saved.size > start && saved.size < start + width;
+      if (width === TILE_WIDTH && edge.size === start && !checkInside) {
+        await edge.pushSubtree(TILE_HEIGHT, await subtreeRoot(leaves));
+      } else {
+        for (let k = Math.max(0, from - start); k < width; k++) {
+          await edge.push(leaves[k]!);
+          if (checkInside && edge.size === saved.size) break;
         }
+        if (checkInside && edge.size === saved.size) {
+          if (!bytesEqual(await edge.root(), saved.rootHash)) return fork(`the entries give another tree of ${saved.size} entries than the saved checkpoint`);
+          for (let k = saved.size - start; k < width; k++) await edge.push(leaves[k]!);
+        }
+      }
+      // Read from the first entry with a saved checkpoint: the tree passes through the saved one on the way.
+      if (saved && !resume && edge.size === saved.size && !checkInside && !bytesEqual(await edge.root(), saved.rootHash)) {
+        return fork(`the entries give another tree of ${saved.size} entries than the saved checkpoint`);
       }
     }
   }
@@ -150,6 +169,13 @@ export async function monitorPass(input: PassInput): Promise<PassResult> {
   }
   const state: MonitorState = { format: 'assent-monitor/1', log, origin, verifierKey: input.verifierKey, checkpoint: text, edge: edge.hashes().map(toBase64) };
   return { ok: true, state, from: saved?.size ?? 0, size: served.size, read: served.size - from, events };
+}
+
+/** The root of a perfect subtree over `leaves` (a power of two of them), each level's hashes asked for at once. */
+async function subtreeRoot(leaves: Uint8Array[]): Promise<Uint8Array> {
+  let level = leaves;
+  while (level.length > 1) level = await Promise.all(Array.from({ length: level.length / 2 }, (_, i) => nodeHash(level[2 * i]!, level[2 * i + 1]!)));
+  return level[0]!;
 }
 
 /** Notes an entry of `consentId`: entries are JSON leaves; one that is not JSON belongs to no consent. */
