@@ -29,8 +29,11 @@ describe('retention', () => {
 
     h.advance(DAY);
     await h.flush();
-    expect(await subject('+33698765432')).toMatchObject({ phoneCiphertext: null, wrappedKey: null, masked: '•••' });
-    expect(await gate('+33698765432')).toMatchObject({ status: 'erased', canSend: false, suppressed: false });
+    // Erased: the row lost its key, its ciphertext and its index (it is no longer found by the number), and a number
+    // that was never suppressed leaves no suppression either.
+    expect(await subject('+33698765432')).toBeNull();
+    expect(await h.ctx.store.queryColumn("SELECT count(*) FROM subjects WHERE erased_at IS NOT NULL AND phone_ciphertext IS NULL AND wrapped_key IS NULL AND masked = '•••' AND phone_index LIKE 'erased:%'")).toEqual([1]);
+    expect(await gate('+33698765432')).toMatchObject({ status: 'none', canSend: false, suppressed: false });
     expect((await h.ctx.consents.byId(kept))!.status).toBe('confirmed');
     const proof = (await (await h.app.request(`/proofs/${pending}`, { headers: { accept: 'application/json' } })).json()) as any;
     expect(proof.log.entries.at(-1).leaf).toMatchObject({ type: 'erased', reason: 'retention', previousStatus: 'expired' });
@@ -41,6 +44,6 @@ describe('retention', () => {
     await h.app.request(`/u/${unsubscribe}`, { method: 'POST' });
     h.advance(31 * DAY);
     await h.flush();
-    expect(await gate('+33612345678')).toMatchObject({ status: 'erased', canSend: false, suppressed: true });
+    expect(await gate('+33612345678')).toMatchObject({ status: 'none', canSend: false, suppressed: true, reason: 'suppressed' });
   });
 });

@@ -85,7 +85,7 @@ describe('GET /u/{token}: the subscriber sees, nothing changes', () => {
 });
 
 describe('POST /u/{token}', () => {
-  it('erases the number: key destroyed, consents erased in the log, suppressed, the gate says erased, the proof verifies', async () => {
+  it('erases the number: key and index destroyed, consents erased in the log, still suppressed, the proof verifies', async () => {
     const { consentId, unsubscribe } = await confirmedConsent(h);
     const before = await verifies(consentId);
     expect(before.failed).toEqual([]);
@@ -100,8 +100,9 @@ describe('POST /u/{token}', () => {
     expect(subject.wrappedKey).toBeNull();
     expect(subject.phoneCiphertext).toBeNull();
     expect(await consentStatus(h, consentId)).toBe('erased');
-    expect(await h.ctx.subjects.isSuppressed('demo', subject.phoneIndex)).toBe(true);
-    expect(await gate()).toMatchObject({ status: 'erased', canSend: false, suppressed: true });
+    // The row keeps nothing derived from the number; the number stays suppressed under a mark many numbers share.
+    expect(subject.phoneIndex).toBe(`erased-suppressed:${subject.id}`);
+    expect(await gate()).toMatchObject({ status: 'none', canSend: false, suppressed: true, reason: 'suppressed' });
     const after = await verifies(consentId);
     expect(after.failed).toEqual([]);
     expect(after.ok).toBe(true);

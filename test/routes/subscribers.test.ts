@@ -244,15 +244,18 @@ describe('access and erasure by id', () => {
     // The id still answers the gate (erased, suppressed), but there is nothing left to export or erase.
     const gate = (await (await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, auth)).json()) as any;
     expect(gate).toMatchObject({ subscriberId, maskedPhone: '•••', status: 'erased', canSend: false, reason: 'erased', suppressed: true });
-    expect((await lookup('0612345678')).body).toMatchObject({ subscriberId, status: 'erased', canSend: false });
+    // By number it is no longer found (nothing kept singles the number out): only its shared suppression mark answers.
+    expect((await lookup('0612345678')).body).toMatchObject({ subscriberId: null, status: 'none', canSend: false, reason: 'suppressed', suppressed: true });
     expect((await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}/export`, auth)).status).toBe(404);
     expect((await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { ...auth, method: 'DELETE' })).status).toBe(404);
     const proof = (await (await h.app.request(`/proofs/${exp.consents[0].consentId}`, { headers: { accept: 'application/json' } })).json()) as any;
     expect(proof.receipt.status).toBe('erased');
     expect(proof.receipt.subject.phone).toBe('•••');
 
-    // A new explicit opt-in later starts afresh, under the same id.
+    // A new explicit opt-in later starts afresh, as a new subscriber (the erased one cannot be linked to the number).
     expect((await optIn(h, '06 12 34 56 78')).status).toBe(202);
-    expect((await lookup('0612345678')).body).toMatchObject({ subscriberId, status: 'pending' });
+    const again = (await lookup('0612345678')).body;
+    expect(again).toMatchObject({ status: 'pending' });
+    expect(again.subscriberId).not.toBe(subscriberId);
   });
 });

@@ -1,11 +1,15 @@
 // Subjects (one per number per site) and the suppression list; numbers only as ciphertext and blind index.
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Db, Store } from './client.ts';
+import type { Db, Statement, Store } from './client.ts';
 import { changedOf } from './consents.ts';
 import { bind, exec, insertWhere, preparedFor, preparedInsert } from './prepared.ts';
 import { consents, subjects, suppressions } from './schema.ts';
 
 export type SubjectRow = typeof subjects.$inferSelect;
+
+/** What an erased subject holds in place of its blind index (then its row id): nothing derived from the number. */
+const ERASED = 'erased:';
+const ERASED_SUPPRESSED = 'erased-suppressed:';
 
 export interface GateView {
   subjectId: string;
@@ -26,7 +30,8 @@ const gateQuery = (db: Db, where: SQL | undefined) =>
       phoneIndex: subjects.phoneIndex,
       masked: subjects.masked,
       erasedAt: subjects.erasedAt,
-      suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${subjects.siteId} AND s.phone_index = ${subjects.phoneIndex})`,
+      suppressed: sql<number>`(EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${subjects.siteId} AND s.phone_index = ${subjects.phoneIndex})
+        OR ${subjects.phoneIndex} LIKE ${sql.raw(`'${ERASED_SUPPRESSED}%'`)})`,
       consentId: consents.id,
       status: consents.status,
       renewalRequired: consents.renewalRequired,
@@ -54,6 +59,12 @@ function hot(db: Db) {
       .select({ at: suppressions.at })
       .from(suppressions)
       .where(and(eq(suppressions.siteId, p('siteId')), eq(suppressions.phoneIndex, p('phoneIndex'))))
+      .limit(1)
+      .prepare(),
+    isSuppressedOrMarked: db
+      .select({ at: suppressions.at })
+      .from(suppressions)
+      .where(and(eq(suppressions.siteId, p('siteId')), sql`${suppressions.phoneIndex} IN (${p('phoneIndex')}, ${p('mark')})`))
       .limit(1)
       .prepare(),
     forRequest: db
@@ -162,14 +173,36 @@ export function subjectsRepo(store: Store) {
         .set({ phoneCiphertext: row.phoneCiphertext, wrappedKey: row.wrappedKey, masked: row.masked, country: row.country, erasedAt: null })
         .where(and(eq(subjects.id, row.id), isNull(subjects.wrappedKey), guard));
     },
-    /** Erasure: the key, the ciphertext and the masked form go; the blind index stays for the suppression list. */
-    erase(id: string, now: number) {
-      return db
-        .update(subjects)
-        .set({ phoneCiphertext: null, wrappedKey: null, masked: '•••', erasedAt: now })
-        .where(eq(subjects.id, id));
+    /**
+     * Erasure, in batch order: the key, the ciphertext, the masked form and the blind index go (the row is found by its
+     * id from now on, never by the number); when `suppress`, or when the number was suppressed already, `mark` (shared
+     * by many numbers) goes on the suppression list, and the row under the number's own index goes.
+     */
+    erase(subject: Pick<SubjectRow, 'id' | 'siteId' | 'phoneIndex'>, mark: string, suppress: boolean, now: number): Statement[] {
+      const { id, siteId, phoneIndex } = subject;
+      const suppressed = suppress
+        ? sql`1`
+        : sql`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${siteId} AND s.phone_index = ${phoneIndex})`;
+      return [
+        // In place of the index, the row's own random id (unique, as the index must be), tagged when it stays suppressed.
+        db
+          .update(subjects)
+          .set({
+            phoneIndex: sql`CASE WHEN ${suppressed} THEN ${`${ERASED_SUPPRESSED}${id}`} ELSE ${`${ERASED}${id}`} END`,
+            phoneCiphertext: null,
+            wrappedKey: null,
+            masked: '•••',
+            erasedAt: now,
+          })
+          .where(and(eq(subjects.id, id), isNull(subjects.erasedAt))),
+        db.run(sql`INSERT INTO suppressions (site_id, phone_index, reason, at) SELECT ${siteId}, ${mark}, 'erased', ${now} WHERE ${suppressed}
+          ON CONFLICT DO NOTHING`),
+        db.delete(suppressions).where(and(eq(suppressions.siteId, siteId), eq(suppressions.phoneIndex, phoneIndex))),
+      ];
     },
-    async isSuppressed(siteId: string, phoneIndex: string): Promise<boolean> {
+    /** Whether the number is suppressed; with `mark`, also whether an erased number sharing that mark was. */
+    async isSuppressed(siteId: string, phoneIndex: string, mark?: string): Promise<boolean> {
+      if (mark) return (await exec(store, () => prepared().isSuppressedOrMarked.all({ siteId, phoneIndex, mark }))).length > 0;
       return (await exec(store, () => prepared().isSuppressed.all({ siteId, phoneIndex }))).length > 0;
     },
     suppress(siteId: string, phoneIndex: string, reason: string, now: number) {

@@ -3,6 +3,7 @@
 import type { GateView } from '../db/subjects.ts';
 import { AppError, notFound } from '../errors.ts';
 import { proofUrl } from './consents.ts';
+import { erasedMark } from './erased-mark.ts';
 import type { DomainContext } from './context.ts';
 import { maskPhone } from '../sms/mask-phone.ts';
 import { normalisePhone } from './phone.ts';
@@ -68,7 +69,8 @@ export async function lookupSubscriber(ctx: DomainContext, site: Site, rawPhone:
   const phone = normalisePhone(rawPhone, site.config.defaultCountry);
   const index = await ctx.sealer.blindIndex(site.id, phone.e164);
   const view = await ctx.subjects.gateView(site.id, index);
-  const suppressedUnknown = view ? false : await ctx.subjects.isSuppressed(site.id, index);
+  // A number the site does not know may be one it erased: its suppression is a mark shared with many (erased-mark.ts).
+  const suppressedUnknown = view ? false : await ctx.subjects.isSuppressed(site.id, index, erasedMark(index));
   return answer(ctx, view, () => maskPhone(phone.e164), suppressedUnknown);
 }
 

@@ -9,6 +9,7 @@ import type { DomainContext } from './context.ts';
 import { consentChange } from './events.ts';
 import { SUBSCRIBER_ID } from './gate.ts';
 import type { Site } from './sites.ts';
+import { erasedMark } from './erased-mark.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -104,8 +105,9 @@ export async function eraseSubscriber(ctx: DomainContext, site: Site, subscriber
 }
 
 /**
- * Every consent of the subject marked erased (logged, with the reason), its key and ciphertexts destroyed, its
- * queued messages cancelled; with `suppress`, its blind index goes on the suppression list.
+ * Every consent of the subject marked erased (logged, with the reason), its key, ciphertexts and blind index destroyed,
+ * its queued messages cancelled; with `suppress` (or when it was suppressed already) the number stays suppressed as
+ * a mark shared by many numbers.
  */
 export async function eraseSubject(
   ctx: DomainContext,
@@ -121,8 +123,12 @@ export async function eraseSubject(
     const left = consents.filter((c) => c.status !== 'erased');
     if (round > 0 && left.length === 0) return { erased: total };
     if (round >= 20) throw new Error('erasure kept losing to concurrent changes');
-    const statements: Statement[] = [ctx.subjects.erase(subject.id, now), ctx.outbox.cancelForSubject(subject.id)];
-    if (how.suppress) statements.push(ctx.subjects.suppress(subject.siteId, subject.phoneIndex, 'erased', now));
+    // Nothing kept may single the number out (erased-mark.ts): its index goes, and its suppression, asked for or from
+    // an earlier STOP, becomes a mark that many numbers share. (An erased subject has no index left to act on.)
+    const statements: Statement[] = [
+      ...(subject.erasedAt ? [] : ctx.subjects.erase(subject, erasedMark(subject.phoneIndex), how.suppress, now)),
+      ctx.outbox.cancelForSubject(subject.id),
+    ];
     for (const consent of left) {
       const change = await consentChange(ctx, consent, {
         from: ['pending', 'confirmed', 'withdrawn', 'expired'],
