@@ -1,10 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects, both run by `npm test`: `fast` (unit, HTTP and domain tests, seconds) and `system` (real processes:
+// the crash test, other runtimes, workerd, concurrent writers, and Chromium). `npx vitest run --project fast` runs
+// the fast set alone while developing.
+const system = ['test/crash/**/*.test.ts', 'test/runtime/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/entry/workers.test.ts', 'test/entry/deno-deploy.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: ['**/node_modules/**', ...system] } },
+      { extends: true, test: { name: 'system', include: system } },
+    ],
   },
 });
