@@ -96,7 +96,8 @@ describe('policy', () => {
     c = await signIn(h);
     const seed = seedOf(await (await c.get('/console/policy')).text(), 'policy-seed');
     const legalese =
-      'Personal data processed for the purposes of direct marketing communications shall be retained for a period not exceeding that which is strictly necessary, in accordance with applicable regulatory recommendations and jurisprudential considerations notwithstanding';
+      // A period is stated (a text without one is refused before readability is even measured).
+      'Personal data processed for the purposes of direct marketing communications shall be retained for a period of 24 months, in accordance with applicable regulatory recommendations and jurisprudential considerations notwithstanding';
     const retention = JSON.parse(JSON.stringify(seed.facts.retention), (_k, v) => (typeof v === 'string' ? legalese : v));
     const before = (await config()).policy.retention;
     const refused = await c.post('/console/policy', { facts: JSON.stringify({ ...seed.facts, retention }), summary: 'Legalese' });
