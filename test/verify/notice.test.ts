@@ -30,7 +30,7 @@ describe('what the subscriber was shown', () => {
       expect.objectContaining({ name: 'notice-policy', ok: true }),
     ]);
     const html = await (await h.app.request(`/proofs/${consentId}`)).text();
-    expect(html).toContain('Would you like to receive our offers by SMS?');
+    expect(html).toContain('Would you like to receive offers from Demo Shop SAS by text message?');
     expect(html).toContain('Yes, text me');
   });
 

@@ -7,6 +7,7 @@ import fr from '../../templates/widget/fr.json' with { type: 'json' };
 import { sha256Hex } from '../crypto/tokens.ts';
 import { EDITABLE_WIDGET_TEXTS, widgetOverrides, type EditableWidgetText } from './console-widget.ts';
 import { equalChoice, type ChoiceProblem } from './equal-choice.ts';
+import { frenchTypography } from '../policy/typography.ts';
 
 /** Problem codes the widget knows how to explain; anything else is shown as `generic`. */
 export const WIDGET_ERROR_CODES = [
@@ -60,6 +61,8 @@ export interface WidgetSiteConfig {
   defaultCountry: string;
   allowedCountries?: string[];
   widget?: { texts?: Record<string, Partial<WidgetTexts>>; theme?: Record<string, unknown> };
+  /** The controller named in the intro's first sentence (`{controller}`); the program's name when none is declared. */
+  policy?: { controller?: { name?: string } };
 }
 
 export interface WidgetCountry {
@@ -170,7 +173,9 @@ export async function widgetTexts(options: {
   const locale = resolveLocale(config, options.locale);
   const base = widgetTemplate(config, locale);
   const override = config.widget?.texts?.[locale] ?? {};
-  const pick = (map: Record<string, string>) => map[locale] ?? map[config.defaultLocale] ?? Object.values(map)[0] ?? '';
+  // What the owner typed reaches a French reader with French spacing, like the shipped texts.
+  const typeset = (text: string) => (locale.startsWith('fr') ? frenchTypography(text) : text);
+  const pick = (map: Record<string, string>) => typeset(map[locale] ?? map[config.defaultLocale] ?? Object.values(map)[0] ?? '');
   const merged: WidgetTexts = {
     ...base,
     program: config.program.name,
@@ -181,9 +186,15 @@ export async function widgetTexts(options: {
   };
   // A row stored before the rule held every write path may pair unequal labels: the widget shows the template's.
   if (!equalChoice(merged.yes, merged.no).ok) Object.assign(merged, { yes: base.yes, no: base.no });
-  const values = { help: config.program.helpContact, version: String(policyVersion), shortCode: config.program.shortCode ?? '' };
+  const values = {
+    help: config.program.helpContact,
+    version: String(policyVersion),
+    shortCode: config.program.shortCode ?? '',
+    controller: config.policy?.controller?.name ?? config.program.name,
+  };
   const texts = {
     ...merged,
+    intro: fill(merged.intro, values),
     stop: fill(merged.stop, values),
     policyLink: fill(merged.policyLink, values),
   };
