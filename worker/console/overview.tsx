@@ -5,6 +5,7 @@ import type { ConsoleEnv } from './http.ts';
 import { consolePage, consoleHeaders } from './shell.tsx';
 import { fill } from './texts.ts';
 import { shellFor } from './shell-data.ts';
+import { witnessStandings } from '../witness/status.ts';
 
 const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 1000) / 10} %`);
 
@@ -12,6 +13,8 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console', async (c) => {
     const { t, site, lang } = c.var;
     const o = await overview(c.var.ctx, site.id);
+    const witnessing = c.var.deps.witnessing;
+    const witnesses = witnessing ? await witnessStandings(c.var.ctx, witnessing, site.id, o.log) : [];
     const when = (ms: number) => new Date(ms).toLocaleString(lang, { timeZone: site.config.timezone, dateStyle: 'medium', timeStyle: 'short' });
     const html = consolePage({
       ...(await shellFor(c)),
@@ -89,6 +92,35 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
             <summary>{t.overview.checkpoint}</summary>
             <pre>{o.log.checkpoint}</pre>
           </details>
+          {witnesses.length > 0 && (
+            <>
+              <h2>{t.overview.witnesses}</h2>
+              <table>
+                <caption>{t.overview.witnessesCaption}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.overview.witness}</th>
+                    <th scope="col">{t.overview.cosignedSize}</th>
+                    <th scope="col">{t.overview.cosignedAt}</th>
+                    <th scope="col">{t.overview.witnessState}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {witnesses.map((w) => (
+                    <tr data-witness={w.name} data-behind={w.behind ? 'true' : 'false'}>
+                      <th scope="row">{w.name}</th>
+                      <td>{w.cosignedSize}</td>
+                      <td>{w.cosignedAt === null ? t.overview.never : when(w.cosignedAt)}</td>
+                      <td>
+                        {w.behind ? <strong>{t.overview.behind}</strong> : w.cosignedSize >= o.log.size ? t.overview.upToDate : t.overview.waiting}
+                        {w.lastError ? ` (${w.lastError})` : ''}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
         </>
       ),
     });
