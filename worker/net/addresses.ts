@@ -13,11 +13,12 @@ function ipv4(address: string): number[] | null {
 function ipv6(address: string): number[] | null {
   if (!address.includes(':') || !/^[0-9a-f:.]+$/i.test(address)) return null;
   let text = address;
-  const quad = /(?<![\d.])(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (quad) {
-    const v4 = ipv4(quad[1]!);
+  // A trailing dotted quad is what follows the last colon (no pattern: the address is a request's, at times).
+  const quad = text.slice(text.lastIndexOf(':') + 1);
+  if (quad.includes('.')) {
+    const v4 = ipv4(quad);
     if (!v4) return null;
-    text = `${text.slice(0, -quad[1]!.length)}${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
+    text = `${text.slice(0, -quad.length)}${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
   }
   const halves = text.split('::');
   if (halves.length > 2) return null;

@@ -29,7 +29,7 @@ export interface SinchProviderOptions {
 /** A callback URL built by the jobs (…/delivery/{provider}?m=id) with the path token as its last path segment. */
 export function withPathToken(callbackUrl: string, token: string): string {
   const url = new URL(callbackUrl);
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${token}`;
+  url.pathname = `${url.pathname.replace(/(?<!\/)\/+$/, '')}/${token}`;
   return url.toString();
 }
 
@@ -56,7 +56,7 @@ export function createSinchProvider(options: SinchProviderOptions): SmsProvider 
     now = () => Date.now(),
   } = options;
   const doFetch = safeFetch(outbound, network);
-  const url = `${apiBaseUrl.replace(/\/+$/, '')}/xms/v1/${encodeURIComponent(servicePlanId)}/batches`;
+  const url = `${apiBaseUrl.replace(/(?<!\/)\/+$/, '')}/xms/v1/${encodeURIComponent(servicePlanId)}/batches`;
 
   async function send(message: OutgoingSms): Promise<SendResult> {
     const payload: Record<string, unknown> = { from, to: [message.to], body: message.body, client_reference: message.id };

@@ -43,7 +43,8 @@ export function createVonageProvider(options: VonageProviderOptions): SmsProvide
     now = () => Date.now(),
   } = options;
   const doFetch = safeFetch(outbound, network);
-  const url = `${apiBaseUrl.replace(/\/+$/, '')}/v1/messages`;
+  // Only a run's first slash may start a match (a lookbehind): linear on a configured URL of any length.
+  const url = `${apiBaseUrl.replace(/(?<!\/)\/+$/, '')}/v1/messages`;
   const authorization = `Basic ${toBase64(new TextEncoder().encode(`${apiKey}:${apiSecret}`))}`;
 
   async function send(message: OutgoingSms): Promise<SendResult> {
