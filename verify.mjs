@@ -1329,6 +1329,10 @@ async function checkNow(options) {
   if (before.some((k, i) => after[i] === void 0 || key(after[i]) !== k)) {
     return [fail2("log-now", "the consent's leaves now do not begin with the file's leaves")];
   }
+  const left = after.slice(before.length).find((e) => e.index < a.size);
+  if (left) {
+    return [fail2("log-now", `the file leaves out leaf ${left.index} (${String(left.leaf.type)}) of this consent, logged before its own checkpoint of size ${a.size}`)];
+  }
   const facts = deriveFacts(after.map((e) => e.leaf));
   if (typeof facts === "string") return [fail2("log-now", facts)];
   const added = after.length - before.length;

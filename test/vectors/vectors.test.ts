@@ -4,7 +4,8 @@
 // its manifest states.
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDocument, verifyEvidenceText } from '../../worker/verify/evidence.ts';
@@ -52,6 +53,35 @@ describe('docs/vectors', () => {
     const files = await generateVectors();
     expect(readdirSync(VECTORS_DIR).sort()).toEqual([...files.keys()].sort());
     for (const [name, content] of files) expect(readFileSync(at(name), 'utf8'), name).toBe(content);
+  });
+
+  it('online, the left-out withdrawal is refused: the log holds a leaf of the consent under the file\'s own checkpoint', { timeout: 60_000 }, async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'assent-vectors-online-'));
+    await generateVectors(async (h, files) => {
+      for (const [name, content] of files) await writeFile(join(tmp, name), content);
+      const online = async (file: string) => {
+        const lines: string[] = [];
+        const code = await runCli(['verify', join(tmp, file), '--jwks', join(tmp, 'jwks.json'), '--log-key', join(tmp, 'log-key.txt')], {
+          // The files name https://assent.example: answered by the very app that made them.
+          fetch: async (input, init) => {
+            const url = new URL(input instanceof Request ? input.url : String(input));
+            return h.app.request(`${url.pathname}${url.search}`, init);
+          },
+          readFile: (path) => readFile(path, 'utf8'),
+          writeFile: (path, text) => writeFile(path, text),
+          stdout: (line) => lines.push(line),
+          stderr: (line) => lines.push(line),
+        });
+        return { code, out: lines.join('\n') };
+      };
+      const omitted = await online('forged-withdrawal-omitted.json');
+      expect(omitted.out).toMatch(/✗ log-now: the file leaves out leaf \d+ \(withdrawn\) of this consent, logged before its own checkpoint/);
+      expect(omitted.code).toBe(1);
+      // The genuine file made before the withdrawal still verifies, and says what happened since.
+      const genuine = await online('genuine-confirmed.json');
+      expect(genuine.out).toMatch(/✓ status-now: withdrawn since 2026-03-05T09:02:30.000Z/);
+      expect(genuine.code).toBe(0);
+    });
   });
 
   it('covers genuine files before and after withdrawal and erasure, and every forgery of issue 18', () => {

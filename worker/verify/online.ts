@@ -64,6 +64,12 @@ export async function checkNow(options: NowOptions): Promise<Check[] | null> {
   if (before.some((k, i) => after[i] === undefined || key(after[i]!) !== k)) {
     return [fail('log-now', "the consent's leaves now do not begin with the file's leaves")];
   }
+  // A leaf of this consent that the file's own checkpoint already covered, yet the file left out: the file was
+  // incomplete when made (a withdrawal left out under a receipt re-signed as "confirmed", say), not merely older.
+  const left = after.slice(before.length).find((e) => e.index < a.size);
+  if (left) {
+    return [fail('log-now', `the file leaves out leaf ${left.index} (${String(left.leaf.type)}) of this consent, logged before its own checkpoint of size ${a.size}`)];
+  }
   const facts = deriveFacts(after.map((e) => e.leaf));
   if (typeof facts === 'string') return [fail('log-now', facts)];
   const added = after.length - before.length;
