@@ -1,10 +1,14 @@
 // The log as C2SP tlog-tiles: the checkpoint at the origin's URL, hash tiles holding the stored tree's nodes (leaf
 // hashes at level 0), entry bundles whose entries hash to those leaves, only what the checkpoint covers, canonical
-// paths only (400 naming the tile otherwise), long-lived caching, one round trip per tile, each site its own log.
+// paths only (400 naming the tile otherwise), long-lived caching, compressed entry bundles, one round trip per tile,
+// each site its own log.
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brotliDecompressSync } from 'node:zlib';
+import { createApp } from '../../worker/app.ts';
 import { fromBase64, toBase64 } from '../../worker/crypto/encoding.ts';
+import { compressResponses } from '../../worker/entry/node/compress.ts';
 import { parseCheckpoint } from '../../worker/crypto/note.ts';
 import { decodeEntryBundle, encodeTileIndex, parseTilePath, splitHashTile, tilePath } from '../../worker/crypto/tiles.ts';
 import { makeHarness, type Harness } from '../harness.ts';
@@ -133,6 +137,19 @@ describe('hash tiles and entry bundles', () => {
       expect(res.status, path).toBe(404);
       expect(((await res.json()) as { code: string }).code).toBe('not_found');
     }
+  });
+
+  it('entry bundles are compressed over HTTP (Node and Deno), hash tiles are not', async () => {
+    const app = createApp({ ...h.deps, compress: compressResponses() });
+    const headers = { 'accept-encoding': 'br, gzip' };
+    const plain = await bytesOf(await get('tile/entries/000'));
+    const bundle = await app.request('/log/demo/tile/entries/000', { headers });
+    expect(bundle.headers.get('content-encoding')).toBe('br');
+    expect(bundle.headers.get('vary')).toMatch(/Accept-Encoding/);
+    const compressed = Buffer.from(await bundle.arrayBuffer());
+    expect(compressed.length).toBeLessThan(plain.length / 4);
+    expect(new Uint8Array(brotliDecompressSync(compressed))).toEqual(plain);
+    expect((await app.request('/log/demo/tile/0/000', { headers })).headers.get('content-encoding')).toBeNull();
   });
 
   it('takes one database round trip per tile once the site is known', async () => {

@@ -46,6 +46,9 @@ function compressStream(encoding: Encoding): ReadableWritablePair<Uint8Array, Ui
   return Duplex.toWeb(transform) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
 }
 
+/** A log's entry bundles are octet-streams of JSON leaves: tlog-tiles asks that they be compressed over HTTP. */
+const ENTRY_BUNDLE = /^\/log\/[^/]{1,64}\/tile\/entries\//;
+
 /** Reads ahead until `threshold` bytes: a body that ends before comes back whole, else a stream that replays it. */
 async function peek(body: ReadableStream<Uint8Array>, threshold: number): Promise<{ small: Uint8Array } | { stream: ReadableStream<Uint8Array> }> {
   const reader = body.getReader();
@@ -97,7 +100,7 @@ export function compressResponses(options: { threshold?: number; cacheEntries?: 
     await next();
     const res = c.res;
     const notModified = res.status === 304;
-    if (!notModified && !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(res.headers.get('content-type') ?? '')) return;
+    if (!notModified && !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(res.headers.get('content-type') ?? '') && !ENTRY_BUNDLE.test(c.req.path)) return;
     if (NO_TRANSFORM.test(res.headers.get('cache-control') ?? '')) return;
     // Every answer that could have been compressed says so, so a shared cache keeps one copy per encoding.
     const vary = res.headers.get('vary');
