@@ -114,4 +114,13 @@ export const KNOWN_PROCESSORS = {
     source: 'https://www.sinch.com/data-protection-agreement/',
     confirmed: false,
   },
+  brevo: {
+    label: 'Brevo',
+    key: 'brevo',
+    name: 'Sendinblue SAS (Brevo), Paris',
+    country: 'FR',
+    transferBasis: 'none: a French processor (Brevo Terms of Service, Appendix 3, Data Processing Agreement)',
+    source: 'https://www.brevo.com/legal/termsofuse/',
+    confirmed: true,
+  },
 } as const;

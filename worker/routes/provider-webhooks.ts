@@ -12,6 +12,7 @@ import { forbidden, malformedJson } from '../errors.ts';
 import { parseJson } from '../http/body.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { inAnyCidr } from '../net/cidr.ts';
+import { parseBrevoDelivery, parseBrevoInbound } from '../sms/providers/brevo.ts';
 import { parseSinchDelivery, parseSinchInbound } from '../sms/providers/sinch.ts';
 import { parseVonageInbound, parseVonageStatus, type ParsedInbound } from '../sms/providers/vonage.ts';
 import { utf8Exactly } from '../sms/signatures.ts';
@@ -37,6 +38,7 @@ const pathToken = (label: string) =>
   };
 
 const HOOKS: Record<string, Hook> = {
+  brevo: { label: 'Brevo', authenticate: pathToken('Brevo'), inbound: parseBrevoInbound, delivery: (value) => reports(parseBrevoDelivery(value)) },
   sinch: { label: 'Sinch', authenticate: pathToken('Sinch'), inbound: parseSinchInbound, delivery: (value) => reports(parseSinchDelivery(value)) },
   vonage: {
     label: 'Vonage',
@@ -75,31 +77,30 @@ async function admitted(c: AppContext, provider: string): Promise<{ site: Site; 
 export function providerWebhookRoutes() {
   const app = new Hono<AppEnv>();
 
-  async function inbound(c: AppContext, provider: InboundChannel) {
-    const { site, hook, value } = await admitted(c, provider);
-    const msg = hook.inbound(value);
-    if (!msg) return c.body(null, 204); // not a text SMS (another channel, a binary MO): acknowledged, ignored
-    // Deduplicated by the provider's message id (handleInbound), which a provider keeps across its retries.
-    const result = await handleInbound(c.var.ctx, site, { ...msg, channel: provider });
-    if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
-    return c.json({ action: result.action, keyword: result.keyword, replay: result.replay });
-  }
-
-  async function delivery(c: AppContext, provider: string) {
+  /**
+   * A provider's webhook, on either route: a reply goes to the inbound domain, a status to the delivery record. Brevo
+   * posts both to the message's webUrl, so each route takes both; each parser knows only its own kind.
+   */
+  async function webhook(c: AppContext, provider: InboundChannel) {
     const { site, hook, value, replayKey } = await admitted(c, provider);
     // Statuses only move forward (domain/delivery.ts), so a replayed report without a signed id changes nothing.
     for (const report of hook.delivery(value)) {
       if (replayKey) await recordSignedDelivery(c.var.ctx, site.id, replayKey, report);
       else await recordDelivery(c.var.ctx, site.id, report);
     }
-    return c.body(null, 204);
+    const msg = hook.inbound(value);
+    if (!msg) return c.body(null, 204); // a status, or not a text SMS: acknowledged
+    // Deduplicated by the provider's message id (handleInbound), which a provider keeps across its retries.
+    const result = await handleInbound(c.var.ctx, site, { ...msg, channel: provider });
+    if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
+    return c.json({ action: result.action, keyword: result.keyword, replay: result.replay });
   }
 
   // Vonage signs (JWT); the providers that sign nothing carry the site's token as the last path segment.
-  app.post('/v1/sites/:site/inbound/vonage', (c) => inbound(c, 'vonage'));
-  app.post('/v1/sites/:site/delivery/vonage', (c) => delivery(c, 'vonage'));
-  app.post('/v1/sites/:site/inbound/:provider{sinch}/:token', (c) => inbound(c, c.req.param('provider') as InboundChannel));
-  app.post('/v1/sites/:site/delivery/:provider{sinch}/:token', (c) => delivery(c, c.req.param('provider')));
+  app.post('/v1/sites/:site/inbound/vonage', (c) => webhook(c, 'vonage'));
+  app.post('/v1/sites/:site/delivery/vonage', (c) => webhook(c, 'vonage'));
+  app.post('/v1/sites/:site/inbound/:provider{sinch|brevo}/:token', (c) => webhook(c, c.req.param('provider') as InboundChannel));
+  app.post('/v1/sites/:site/delivery/:provider{sinch|brevo}/:token', (c) => webhook(c, c.req.param('provider') as InboundChannel));
 
   return app;
 }

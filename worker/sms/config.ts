@@ -57,6 +57,16 @@ export const smsSchemas = (url: z.ZodType<string>) =>
       apiBaseUrl: url.optional(),
       inboundAllowlist,
     }),
+    z.strictObject({
+      provider: z.literal('brevo'),
+      apiKey: secret(8),
+      from: sender,
+      /** Brevo's SMS type (https://developers.brevo.com/docs/transactional-sms-endpoints); default transactional. */
+      type: z.enum(['transactional', 'marketing']).optional(),
+      webhookToken,
+      apiBaseUrl: url.optional(),
+      inboundAllowlist,
+    }),
   ]);
 export const smsConfigSchema = smsSchemas(outboundUrlSchema);
 export type SmsConfig = z.infer<typeof smsConfigSchema>;

@@ -7,6 +7,7 @@ import type { OutboundPolicy } from '../net/outbound.ts';
 import type { SmsConfig } from './config.ts';
 import type { SmsProvider } from './provider.ts';
 import { createTwilioProvider, type SendJournal } from './providers/twilio.ts';
+import { createBrevoProvider } from './providers/brevo.ts';
 import { createSinchProvider } from './providers/sinch.ts';
 import { createVonageProvider } from './providers/vonage.ts';
 import { createWebhookProvider } from './providers/webhook.ts';
@@ -92,5 +93,7 @@ function buildProvider(sms: Exclude<SmsConfig, { provider: 'console' }>, ctx: Pr
         now: ctx.clock,
         ...network,
       });
+    case 'brevo':
+      return createBrevoProvider({ apiKey: sms.apiKey, from: sms.from, webhookToken: sms.webhookToken, ...(sms.type ? { type: sms.type } : {}), ...base(sms.apiBaseUrl), now: ctx.clock, ...network });
   }
 }

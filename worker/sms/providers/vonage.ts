@@ -78,8 +78,9 @@ export interface ParsedInbound {
 /** An inbound SMS webhook ({channel: "sms", message_uuid, from, text, …}); null for anything else. */
 export function parseVonageInbound(value: unknown): ParsedInbound | null {
   const v = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  if (v.channel !== 'sms' || typeof v.message_uuid !== 'string' || typeof v.from !== 'string') return null;
-  const text = typeof v.text === 'string' ? v.text : '';
+  // A status webhook has the same channel, uuid and numbers, but a `status` and no `text`.
+  if (v.channel !== 'sms' || v.status !== undefined || typeof v.message_uuid !== 'string' || typeof v.from !== 'string' || typeof v.text !== 'string') return null;
+  const text = v.text;
   if (v.from.length > 40 || text.length > 2000 || v.message_uuid.length > 200) return null;
   return { from: `+${v.from.replace(/^\+/, '')}`, body: text, messageId: `vonage:${v.message_uuid}` };
 }
