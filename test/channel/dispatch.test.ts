@@ -258,7 +258,7 @@ describe('through the site configuration', () => {
     const form = new URLSearchParams(request.body);
     expect(form.get('From')).toBe(FROM);
     expect(form.get('To')).toBe(phone.e164);
-    expect(form.get('Body')).toMatch(/^Demo Shop : confirmez votre inscription aux SMS : https:\/\/assent\.test\/c\//);
+    expect(form.get('Body')).toMatch(/^Demo Shop : offres par SMS \? Confirmez : https:\/\/assent\.test\/c\//);
     const callback = form.get('StatusCallback')!;
     expect(new URL(callback).searchParams.get('m')).toBe(row!.id);
     expect(callback.startsWith('https://assent.test/v1/sites/demo/delivery/twilio?')).toBe(true);

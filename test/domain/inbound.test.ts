@@ -61,7 +61,8 @@ describe('STOP in every form', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/xml');
     const reply = twimlText(await res.text());
-    expect(reply).toBe('Demo Shop : désabonnement confirmé, vous ne recevrez plus de SMS. Répondez START pour vous réabonner.');
+    expect(reply).toBe('Demo Shop : désabonnement confirmé : vous ne recevrez plus de SMS.');
+    expect(reply).not.toContain('START');
 
     for (const id of [confirmed, pending]) {
       const row = await consent(id);
@@ -100,7 +101,7 @@ describe('STOP in every form', () => {
     await requestOptIn(h, phone.national, 'en');
     const res = await twilioInbound(h, phone.e164, 'stop');
     expect(twimlText(await res.text())).toBe(
-      'Demo Shop: you are unsubscribed and will receive no more messages. Reply START to resubscribe.',
+      'Demo Shop: you are unsubscribed and will receive no more texts.',
     );
   });
 
@@ -227,13 +228,13 @@ describe('OUI / YES', () => {
     await h.flush();
     const sent = twilio.posts().filter((p) => p.to === phone.e164);
     expect(sent).toHaveLength(2);
-    expect(sent[1]!.body).toMatch(/^Demo Shop : inscription confirmée, merci ! Se désabonner : https:\/\/assent\.test\/u\/[A-Za-z0-9_-]{43}\nSTOP pour se désabonner$/);
+    expect(sent[1]!.body).toMatch(/^Demo Shop : inscription confirmée, merci ! Se désabonner : https:\/\/assent\.test\/u\/[A-Za-z0-9_-]{43}\nRépondez STOP$/);
   });
 
   it('says there is nothing pending when there is nothing to confirm, and changes nothing', async () => {
     const phone = nextNumber();
     const res = await twilioInbound(h, phone.e164, 'OUI');
-    expect(twimlText(await res.text())).toBe('Demo Shop : aucune inscription en attente pour ce numéro.\nSTOP pour se désabonner');
+    expect(twimlText(await res.text())).toBe('Demo Shop : aucune inscription en attente pour ce numéro.\nRépondez STOP');
     expect((await gate(h, phone.e164)).status).toBe('none');
   });
 
@@ -253,7 +254,7 @@ describe('HELP / AIDE', () => {
     const frId = await requestOptIn(h, fr.national);
     const aide = twimlText(await (await twilioInbound(h, fr.e164, 'aide')).text());
     expect(aide).toBe(
-      "Demo Shop : besoin d'aide ? support@demo-shop.fr. Fréquence : 4 SMS par mois au plus. Prix d'un SMS selon votre opérateur.\nSTOP pour se désabonner",
+      "Demo Shop : besoin d'aide ? support@demo-shop.fr. Fréquence : 4 SMS par mois au plus. Réception gratuite, réponse au prix d'un SMS.\nRépondez STOP",
     );
     expect((await consent(frId)).status).toBe('pending');
 
@@ -261,7 +262,7 @@ describe('HELP / AIDE', () => {
     await requestOptIn(h, en.national, 'en');
     const help = twimlText(await (await twilioInbound(h, en.e164, 'Help')).text());
     expect(help).toBe(
-      'Demo Shop: need help? support@demo-shop.fr. Frequency: at most 4 messages a month. Msg & data rates may apply.\nReply STOP to opt out',
+      'Demo Shop: need help? support@demo-shop.fr. Frequency: at most 4 messages a month. Receiving is free; a reply costs a standard text.\nReply STOP to opt out',
     );
     expect(twimlText(await (await twilioInbound(h, en.e164, 'INFO')).text())).toBe(help);
   });
@@ -277,7 +278,7 @@ describe('START', () => {
     h.advance(minute);
     const start = await twilioInbound(h, phone.e164, 'Start');
     expect(twimlText(await start.text())).toBe(
-      'Demo Shop : pour vous réabonner, inscrivez-vous ici : https://assent.test/s/demo\nSTOP pour se désabonner',
+      'Demo Shop : pour vous réabonner, inscrivez-vous ici : https://assent.test/s/demo\nRépondez STOP',
     );
     expect(await gate(h, phone.e164)).toMatchObject({ status: 'withdrawn', canSend: false, suppressed: false });
     expect((await consent(first)).status).toBe('withdrawn');
@@ -300,7 +301,7 @@ describe('generic inbound (Standard Webhooks)', () => {
     expect(await stop.json()).toEqual({
       action: 'withdraw-all-and-suppress',
       keyword: 'ARRET',
-      reply: 'Demo Shop : désabonnement confirmé, vous ne recevrez plus de SMS. Répondez START pour vous réabonner.',
+      reply: 'Demo Shop : désabonnement confirmé : vous ne recevrez plus de SMS.',
       replay: false,
     });
     expect(await consent(aId)).toMatchObject({ status: 'withdrawn', withdrawMethod: 'sms', withdrawKeyword: 'ARRET' });

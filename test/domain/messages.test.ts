@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 const PREFIX = 'Demo Shop : ';
-const MENTION = '\nSTOP pour se désabonner';
+const MENTION = '\nRépondez STOP';
 
 async function preview(harness: Harness, body: Record<string, unknown>) {
   return harness.app.request('/v1/sites/demo/messages/preview', json(body, auth(harness)));
@@ -59,12 +59,12 @@ describe('preview', () => {
 
   it('counts 160 septets as one segment and 161 as two, with € counting two', async () => {
     h = await makeHarness();
-    // Prefix (12) + mention (24) = 36 septets around the body.
-    const one = (await (await preview(h, { template: 'a'.repeat(124), variables: {} })).json()) as Record<string, unknown>;
+    // Prefix (12) + mention (14) = 26 septets around the body.
+    const one = (await (await preview(h, { template: 'a'.repeat(134), variables: {} })).json()) as Record<string, unknown>;
     expect(one).toMatchObject({ encoding: 'GSM-7', characters: 160, segments: 1 });
-    const two = (await (await preview(h, { template: 'a'.repeat(125), variables: {} })).json()) as Record<string, unknown>;
+    const two = (await (await preview(h, { template: 'a'.repeat(135), variables: {} })).json()) as Record<string, unknown>;
     expect(two).toMatchObject({ encoding: 'GSM-7', characters: 161, segments: 2 });
-    const euro = (await (await preview(h, { template: `${'a'.repeat(123)}€`, variables: {} })).json()) as Record<string, unknown>;
+    const euro = (await (await preview(h, { template: `${'a'.repeat(133)}€`, variables: {} })).json()) as Record<string, unknown>;
     expect(euro).toMatchObject({ encoding: 'GSM-7', characters: 160, units: 161, segments: 2 });
   });
 
@@ -89,7 +89,7 @@ describe('preview', () => {
     const template = 'Fête de printemps : -30 % sur tout le magasin ce week-end, à bientôt chez nous, {{name}} !';
     const res = await preview(h, { template, variables: { name: 'Zoé' }, transliterate: true });
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ encoding: 'UCS-2', characters: 121, segments: 2 });
+    expect(body).toMatchObject({ encoding: 'UCS-2', characters: 111, segments: 2 });
     expect(body.transliterated).toMatchObject({
       text: `${PREFIX}Fete de printemps : -30 % sur tout le magasin ce week-end, à bientot chez nous, Zoé !${MENTION}`,
       encoding: 'GSM-7',

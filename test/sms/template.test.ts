@@ -61,7 +61,7 @@ describe('renderTemplate', () => {
 describe('composeMessage', () => {
   it('prefixes the sender name and appends the opt-out mention', () => {
     expect(composeMessage({ body: '-20% ce week-end', locale: 'fr', senderName: 'Demo Shop' })).toBe(
-      'Demo Shop : -20% ce week-end\nSTOP pour se désabonner',
+      'Demo Shop : -20% ce week-end\nRépondez STOP',
     );
     expect(composeMessage({ body: '20% off', locale: 'en', senderName: 'Demo Shop', shortCode: '36111' })).toBe(
       'Demo Shop: 20% off\nText STOP to 36111 to opt out',
@@ -77,7 +77,7 @@ describe('composeMessage', () => {
 
   it('keeps the system mention even when the template already says STOP, and is idempotent', () => {
     const once = composeMessage({ body: 'Promo. Envoyez STOP', locale: 'fr', senderName: 'Demo Shop' });
-    expect(once).toBe('Demo Shop : Promo. Envoyez STOP\nSTOP pour se désabonner');
+    expect(once).toBe('Demo Shop : Promo. Envoyez STOP\nRépondez STOP');
     expect(composeMessage({ body: once, locale: 'fr', senderName: 'Demo Shop' })).toBe(once);
   });
 });
@@ -108,18 +108,41 @@ describe('system messages', () => {
     }
   });
 
-  it('renders the confirmation request with the link and the reply alternative', () => {
+  it('renders the confirmation request with what it is for, the link and "not you? ignore it"', () => {
     expect(systemMessage('confirm-request', 'fr', { ...vars, shortCode: '36111' })).toBe(
-      'Demo Shop : confirmez votre inscription aux SMS : https://assent.example/c/abc ou répondez OUI.\nSTOP au 36111',
+      'Demo Shop : offres par SMS ? Confirmez : https://assent.example/c/abc Pas vous ? Ignorez ce SMS.\nSTOP au 36111',
     );
     expect(systemMessage('confirm-request', 'en', vars)).toBe(
-      'Demo Shop: confirm your SMS subscription: https://assent.example/c/abc or reply YES.\nReply STOP to opt out',
+      'Demo Shop: offers by text? Confirm: https://assent.example/c/abc Not you? Ignore this.\nReply STOP to opt out',
     );
   });
 
-  it('the opt-out acknowledgement has no opt-out mention but says how to come back', () => {
-    const text = systemMessage('opt-out-ack', 'en', vars);
-    expect(text).toBe('Demo Shop: you are unsubscribed and will receive no more messages. Reply START to resubscribe.');
+  it('the opt-out acknowledgement acknowledges and nothing else: no mention, no way back in, no START', () => {
+    expect(systemMessage('opt-out-ack', 'en', vars)).toBe('Demo Shop: you are unsubscribed and will receive no more texts.');
+    expect(systemMessage('opt-out-ack', 'fr', { ...vars, shortCode: '36111' })).toBe('Demo Shop : désabonnement confirmé : vous ne recevrez plus de SMS.');
+  });
+
+  // A realistic public host (26 characters) and a 43-character link token, as consents.ts makes them: every system
+  // message, in each language, with and without a short code, is one GSM-7 segment (160 septets).
+  it.each(['fr', 'en'])('every %s system message is one GSM-7 segment with a realistic host and a real token', (locale) => {
+    const host = 'https://optin.demo-shop.fr';
+    const token = 'Xk3v9Qp2LmN8rT5wYb7cD1fG4hJ6kZ0aS9eU2iO7uPq';
+    expect(token).toHaveLength(43);
+    const real = {
+      ...vars,
+      url: `${host}/c/${token}`,
+      unsubscribeUrl: `${host}/u/${token}`,
+      helpContact: 'support@demo-shop.fr',
+      frequency: locale === 'fr' ? '4 SMS par mois au plus' : 'at most 4 texts a month',
+    };
+    for (const shortCode of [undefined, '36111']) {
+      for (const kind of kinds) {
+        const text = systemMessage(kind, locale, { ...real, ...(shortCode ? { shortCode } : {}) });
+        const stats = analyse(text);
+        expect(stats.encoding, text).toBe('GSM-7');
+        expect(stats.segments, `${kind} (${stats.units} septets): ${text}`).toBe(1);
+      }
+    }
   });
 
   it('a missing variable for a system message is a 422', () => {
