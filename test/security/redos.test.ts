@@ -105,7 +105,8 @@ describe('every regex over request data is linear', () => {
       checked.set(key, diagnostics);
       if (diagnostics.status !== 'safe') {
         const why = diagnostics.status === 'vulnerable' ? `${diagnostics.complexity.summary}, e.g. ${diagnostics.attack.pattern}` : diagnostics.error.kind;
-        failures.push(`${r.where} /${r.source}/${r.flags}: ${diagnostics.status} (${why})`);
+        const hint = r.source === '\\/+$' ? ' — use withoutTrailingSlashes (net/outbound.ts)' : '';
+        failures.push(`${r.where} /${r.source}/${r.flags}: ${diagnostics.status} (${why})${hint}`);
       }
     }
     expect(failures).toEqual([]);

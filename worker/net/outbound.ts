@@ -88,6 +88,16 @@ export function localCallbackProblem(raw: string, policy: Pick<OutboundPolicy, '
  * A fetch for configured URLs: the literal is checked, the name is resolved (where a resolver is given) and every
  * address must be public, and redirects are refused. A refusal throws OutboundRefusedError before any byte is sent.
  */
+/**
+ * A configured base URL without its trailing slashes, read from the end (`url.replace(/\/+$/, '')` backtracks
+ * quadratically on a long run of slashes that does not end the string).
+ */
+export function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 0x2f) end--;
+  return url.slice(0, end);
+}
+
 export function safeFetch(policy: OutboundPolicy, doFetch: typeof fetch = globalThis.fetch.bind(globalThis)): typeof fetch {
   return async function guardedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
