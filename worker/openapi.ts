@@ -164,13 +164,13 @@ export function openApiDocument(publicUrl: string) {
         post: op('Message status from the Vonage Messages API (signed as inbound), for this site\'s messages only', 'SMS', { 204: { description: 'Recorded' } }, { parameters: [site] }),
       },
       '/v1/sites/{site}/inbound/{provider}/{token}': {
-        post: op('Inbound SMS from a provider that does not sign its webhooks (provider: sinch, brevo), authenticated by the site\'s sms.webhookToken as the last path segment (compared in constant time) and sms.inboundAllowlist when set; 403 otherwise', 'SMS', { 200: { description: 'JSON' }, 204: { description: 'Not a text SMS' } }, {
-          parameters: [site, { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: ['sinch', 'brevo'] } }, { name: 'token', in: 'path', required: true, description: 'sms.webhookToken', schema: { type: 'string' } }],
+        post: op('Inbound SMS from a provider that does not sign its webhooks (provider: sinch, brevo, octopush), authenticated by the site\'s sms.webhookToken as the last path segment (compared in constant time) and sms.inboundAllowlist when set; 403 otherwise', 'SMS', { 200: { description: 'JSON' }, 204: { description: 'Not a text SMS' } }, {
+          parameters: [site, { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: ['sinch', 'brevo', 'octopush'] } }, { name: 'token', in: 'path', required: true, description: 'sms.webhookToken', schema: { type: 'string' } }],
         }),
       },
       '/v1/sites/{site}/delivery/{provider}/{token}': {
         post: op('Delivery reports from a provider that does not sign its webhooks (as inbound), for this site\'s messages only', 'SMS', { 204: { description: 'Recorded' } }, {
-          parameters: [site, { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: ['sinch', 'brevo'] } }, { name: 'token', in: 'path', required: true, description: 'sms.webhookToken', schema: { type: 'string' } }],
+          parameters: [site, { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: ['sinch', 'brevo', 'octopush'] } }, { name: 'token', in: 'path', required: true, description: 'sms.webhookToken', schema: { type: 'string' } }],
         }),
       },
       '/v1/sites': {

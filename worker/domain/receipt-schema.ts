@@ -53,7 +53,7 @@ export const receiptSchema = z.strictObject({
         .strictObject({
           method: z.literal('reply'),
           at: nullableIso,
-          channel: z.string().nullable().describe('The inbound route the reply came through: twilio | generic'),
+          channel: z.string().nullable().describe('The inbound route the reply came through: twilio | generic | vonage | sinch | brevo | octopush'),
         })
         .describe('Confirmed by a reply (OUI/YES) sent from the number itself'),
     ])

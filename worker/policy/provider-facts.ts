@@ -123,4 +123,13 @@ export const KNOWN_PROCESSORS = {
     source: 'https://www.brevo.com/legal/termsofuse/',
     confirmed: true,
   },
+  octopush: {
+    label: 'Octopush',
+    key: 'octopush',
+    name: 'Octopush SAS',
+    country: 'FR',
+    transferBasis: 'none stated: a French processor; its sub-processors were not listed on the pages read',
+    source: 'https://octopush.com/en/privacy-policy/',
+    confirmed: false,
+  },
 } as const;

@@ -13,6 +13,7 @@ import { parseJson } from '../http/body.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { inAnyCidr } from '../net/cidr.ts';
 import { parseBrevoDelivery, parseBrevoInbound } from '../sms/providers/brevo.ts';
+import { parseOctopushDelivery, parseOctopushInbound } from '../sms/providers/octopush.ts';
 import { parseSinchDelivery, parseSinchInbound } from '../sms/providers/sinch.ts';
 import { parseVonageInbound, parseVonageStatus, type ParsedInbound } from '../sms/providers/vonage.ts';
 import { utf8Exactly } from '../sms/signatures.ts';
@@ -39,6 +40,7 @@ const pathToken = (label: string) =>
 
 const HOOKS: Record<string, Hook> = {
   brevo: { label: 'Brevo', authenticate: pathToken('Brevo'), inbound: parseBrevoInbound, delivery: (value) => reports(parseBrevoDelivery(value)) },
+  octopush: { label: 'Octopush', authenticate: pathToken('Octopush'), inbound: parseOctopushInbound, delivery: (value) => reports(parseOctopushDelivery(value)) },
   sinch: { label: 'Sinch', authenticate: pathToken('Sinch'), inbound: parseSinchInbound, delivery: (value) => reports(parseSinchDelivery(value)) },
   vonage: {
     label: 'Vonage',
@@ -99,8 +101,8 @@ export function providerWebhookRoutes() {
   // Vonage signs (JWT); the providers that sign nothing carry the site's token as the last path segment.
   app.post('/v1/sites/:site/inbound/vonage', (c) => webhook(c, 'vonage'));
   app.post('/v1/sites/:site/delivery/vonage', (c) => webhook(c, 'vonage'));
-  app.post('/v1/sites/:site/inbound/:provider{sinch|brevo}/:token', (c) => webhook(c, c.req.param('provider') as InboundChannel));
-  app.post('/v1/sites/:site/delivery/:provider{sinch|brevo}/:token', (c) => webhook(c, c.req.param('provider') as InboundChannel));
+  app.post('/v1/sites/:site/inbound/:provider{sinch|brevo|octopush}/:token', (c) => webhook(c, c.req.param('provider') as InboundChannel));
+  app.post('/v1/sites/:site/delivery/:provider{sinch|brevo|octopush}/:token', (c) => webhook(c, c.req.param('provider') as InboundChannel));
 
   return app;
 }

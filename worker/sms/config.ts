@@ -67,6 +67,21 @@ export const smsSchemas = (url: z.ZodType<string>) =>
       apiBaseUrl: url.optional(),
       inboundAllowlist,
     }),
+    z.strictObject({
+      provider: z.literal('octopush'),
+      /** The account's login (an e-mail address) and API key, sent as the api-login and api-key headers. */
+      apiLogin: z.string().email().max(200),
+      apiKey: secret(8),
+      /** Octopush takes 3–11 letters, digits or spaces. */
+      from: z.string().regex(/^[A-Za-z0-9 ]{3,11}$/, 'An Octopush sender is 3–11 letters, digits or spaces.'),
+      /** sms_premium (receipts and replies; default) or sms_low_cost. */
+      type: z.enum(['sms_premium', 'sms_low_cost']).optional(),
+      /** alert (transactional) or wholesale (marketing; default). */
+      purpose: z.enum(['alert', 'wholesale']).optional(),
+      webhookToken,
+      apiBaseUrl: url.optional(),
+      inboundAllowlist,
+    }),
   ]);
 export const smsConfigSchema = smsSchemas(outboundUrlSchema);
 export type SmsConfig = z.infer<typeof smsConfigSchema>;

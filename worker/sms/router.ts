@@ -8,6 +8,7 @@ import type { SmsConfig } from './config.ts';
 import type { SmsProvider } from './provider.ts';
 import { createTwilioProvider, type SendJournal } from './providers/twilio.ts';
 import { createBrevoProvider } from './providers/brevo.ts';
+import { createOctopushProvider } from './providers/octopush.ts';
 import { createSinchProvider } from './providers/sinch.ts';
 import { createVonageProvider } from './providers/vonage.ts';
 import { createWebhookProvider } from './providers/webhook.ts';
@@ -95,5 +96,16 @@ function buildProvider(sms: Exclude<SmsConfig, { provider: 'console' }>, ctx: Pr
       });
     case 'brevo':
       return createBrevoProvider({ apiKey: sms.apiKey, from: sms.from, webhookToken: sms.webhookToken, ...(sms.type ? { type: sms.type } : {}), ...base(sms.apiBaseUrl), now: ctx.clock, ...network });
+    case 'octopush':
+      return createOctopushProvider({
+        apiLogin: sms.apiLogin,
+        apiKey: sms.apiKey,
+        from: sms.from,
+        ...(sms.type ? { type: sms.type } : {}),
+        ...(sms.purpose ? { purpose: sms.purpose } : {}),
+        ...base(sms.apiBaseUrl),
+        now: ctx.clock,
+        ...network,
+      });
   }
 }
