@@ -1,7 +1,8 @@
 // `assent monitor`: follows a log from its tiles pass after pass (first use trusts the server's key and says so, later
 // passes read only new entries), and exits 1 printing both checkpoints when the operator rewrote its log (a second
 // instance with the same keys and other leaves: same size, grown from a rewrite, shrunk), on a bad signature, a
-// foreign origin or an entry that does not hash to the tree; --consent lists a consent's events; usage errors exit 2.
+// foreign origin or an entry that does not hash to the tree; --consent lists a consent's events; --watch repeats
+// passes until one fails; usage errors exit 2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateNoteKeys } from '../../worker/crypto/note.ts';
 import type { CliIo } from '../../worker/verify/cli.ts';
@@ -166,6 +167,22 @@ describe('assent monitor', () => {
     } finally {
       await site.close();
     }
+  });
+
+  it('--watch runs a pass every so many seconds until one fails', async () => {
+    const files = new Map<string, string>();
+    let checkpoints = 0;
+    const { io, out } = ioFor(h.app, files, (url, bytes) => {
+      if (!url.endsWith('/checkpoint') || ++checkpoints < 2) return bytes;
+      return new TextEncoder().encode(new TextDecoder().decode(bytes).replace(/\n(\d+)\n/, (_, n: string) => `\n${Number(n) + 1}\n`));
+    });
+    const started = Date.now();
+    expect(await runMonitor([LOG, '--state', 'state.json', '--watch', '1'], io)).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    const text = out.join('\n');
+    expect(text.match(/^OK: /gm)).toHaveLength(1);
+    expect(text).toContain('✗ signature:');
+    expect(text).toContain('and pass it with --log-key');
   });
 
   it('usage errors exit 2', async () => {

@@ -145,6 +145,9 @@ async function pass(
     for (const [name, text] of [['saved checkpoint', result.saved], ['served checkpoint', result.served]] as const) {
       if (text !== undefined) io.stdout(`  ${name}:\n${text.replace(/^/gm, '    ').trimEnd()}`);
     }
+    if (result.problem === 'signature') {
+      io.stdout('i after a key rotation the log signs with its new key: check that key (/v1/sites/SITE/log lists the earlier ones) and pass it with --log-key');
+    }
     io.stdout(result.problem === 'fork' ? 'FORK: the log is not an extension of what was verified before' : `FAILED: ${result.problem}`);
     return 1;
   }
