@@ -62,8 +62,12 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
   // Witnesses are asked after integration, in the background: no pass, send or proof waits on a witness (one that is
   // down costs its time-out here only). One round at a time; the submitter bounds how often each witness is asked.
   let witnessRound: Promise<SubmitReport | null> | null = null;
-  function submitToWitnesses(): Promise<SubmitReport | null> {
+  let lastWitnessRound = Number.NEGATIVE_INFINITY;
+  /** After integration: a round at most every min(interval, 10 s) (each reads every head); `now` forces one. */
+  function submitToWitnesses(now = false): Promise<SubmitReport | null> {
     if (!deps.witnessing) return Promise.resolve(null);
+    if (!now && !witnessRound && ctx.clock() - lastWitnessRound < Math.min(deps.witnessing.intervalMs, 10_000)) return Promise.resolve(null);
+    if (!witnessRound) lastWitnessRound = ctx.clock();
     witnessRound ??= submitCheckpoints(ctx, deps.witnessing)
       .catch((error: unknown) => {
         ctx.logger.warn('witness submission failed', { error: describe(error) });
@@ -183,7 +187,7 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     /** The witness round under way, if any (tests, shutdown, Workers' waitUntil); null when none ran. Never rejects. */
     witnessed: (): Promise<SubmitReport | null> => witnessRound ?? Promise.resolve(null),
     /** Starts a witness round now (or joins the one under way). */
-    submitToWitnesses,
+    submitToWitnesses: () => submitToWitnesses(true),
     /** A full pass (tests, tools), awaited; rejects with the error of its pass (already logged). */
     async run(): Promise<JobReport> {
       const report = await settle();

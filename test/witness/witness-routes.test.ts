@@ -1,4 +1,5 @@
 // Assent as a C2SP tlog-witness, driven by an independent client (test/witness/tlog-client.ts: node:crypto only).
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../worker/app.ts';
 import { createCosigner, makeCosignatureVerifierKey } from '../../worker/crypto/cosignature.ts';
@@ -108,6 +109,26 @@ describe('POST /witness/add-checkpoint (tlog-witness v1.0)', () => {
     const held = (await (await app.request(`/witness/${originHash(LOG.origin)}/checkpoint`)).text()).split('\n')[1];
     expect(['7', '9']).toContain(held);
     expect(await (a.status === 409 ? a : b).text()).toBe(`${held}\n`);
+  });
+
+  it('answers any body with a status of the protocol or a problem naming a field, never a 5xx (fast-check)', async () => {
+    expect((await cosign(0, leaves(4))).status).toBe(200);
+    const good = LOG.checkpoint(leaves(6));
+    const proof = consistencyProof(4, leaves(6)).map((h) => h.toString('base64'));
+    const line = fc.oneof(
+      fc.constantFrom('old 4', 'old 0', 'old 6', 'old 99999999999999999', 'old -1', 'old 04', '', ...proof, ...good.split('\n')),
+      fc.string({ maxLength: 60 }),
+      fc.base64String({ minLength: 40, maxLength: 48 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 12 }), async (lines) => {
+        const res = await post(lines.join('\n'));
+        expect([200, 400, 403, 404, 409, 413, 422]).toContain(res.status);
+        if (res.status === 409) expect(await res.text()).toMatch(/^\d+\n$/);
+        else if (res.status !== 200) expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBeTruthy();
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('a server without ASSENT_WITNESS_KEY is no witness', async () => {

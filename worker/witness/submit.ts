@@ -109,10 +109,14 @@ export async function submitCheckpoints(ctx: DomainContext, w: Witnessing): Prom
   const report: SubmitReport = { submitted: 0, cosigned: 0, failed: 0 };
   const witnesses = w.policy.witnesses.filter((x) => x.url !== null);
   if (witnesses.length === 0) return report;
-  for (const head of await ctx.witness.heads()) {
+  // Two reads a round whatever the number of sites: every head, every witness's standing.
+  const [heads, standings] = await Promise.all([ctx.witness.heads(), ctx.witness.allSubmissions()]);
+  const bySite = new Map<string, WitnessSubmission[]>();
+  for (const row of standings) bySite.set(row.siteId, [...(bySite.get(row.siteId) ?? []), row]);
+  for (const head of heads) {
     if (head.size === 0) continue;
     const now = ctx.clock();
-    const states = new Map((await ctx.witness.submissions(head.siteId)).map((s) => [s.witness, s]));
+    const states = new Map((bySite.get(head.siteId) ?? []).map((s) => [s.witness, s]));
     const due = witnesses.filter((x) => {
       const s = states.get(x.name);
       return (s?.cosignedSize ?? 0) < head.size && (s?.nextAttemptAt ?? 0) <= now;
