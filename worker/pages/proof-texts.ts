@@ -111,6 +111,9 @@ const en = {
     'leaf-chain': 'The log entries of this consent form one unbroken chain: none is missing.',
     'receipt-facts': 'The receipt says exactly what the log entries say (dates, methods, status, what was shown).',
     'receipt-key-logged': 'The key that signed the receipt is announced in the public log.',
+    jwks: 'Each key’s id is its own fingerprint (RFC 7638): no key hides under another key’s id.',
+    'log-status': 'The log status the file states agrees with its entries.',
+    'duplicate-keys': 'The file names each field once, so every program reads the same thing.',
   } as Record<string, string>,
 };
 
@@ -227,6 +230,9 @@ const fr: ProofTexts = {
     'leaf-chain': 'Les entrées du journal de ce consentement forment une chaîne sans trou : aucune ne manque.',
     'receipt-facts': 'Le reçu dit exactement ce que disent les entrées du journal (dates, moyens, état, ce qui a été montré).',
     'receipt-key-logged': 'La clé qui a signé le reçu est annoncée dans le journal public.',
+    jwks: 'L’identifiant de chaque clé est sa propre empreinte (RFC 7638) : aucune clé ne se cache sous l’identifiant d’une autre.',
+    'log-status': 'L’état du journal indiqué par le fichier correspond à ses entrées.',
+    'duplicate-keys': 'Le fichier nomme chaque champ une seule fois : tout programme y lit la même chose.',
   },
 };
 
