@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { expectChain } from '../../assertions.ts';
 import { ADMIN_TOKEN, appWithTestIp, consentStatus, makeHarness, type Harness } from '../../harness.ts';
 import { auth, frenchMobile, gate, requestOptIn } from '../fixtures.ts';
+import { createSinchProvider } from '../../../worker/sms/providers/sinch.ts';
 import { putSms, startJsonProvider, useProvider, type ProviderStandIn } from './provider-kit.ts';
+import { hang, startStandIn } from './stand-in.ts';
 
 const PLAN = 'jd63jf88477ll123ab4567cd89012ef3';
 const API_TOKEN = 'sinch-api-token-0123';
@@ -126,5 +128,33 @@ describe('Sinch', () => {
     const local = await putSms(h, { ...base, apiBaseUrl: 'https://10.1.2.3' }, { authorization: `Bearer ${ADMIN_TOKEN}` });
     expect(local.status).toBe(422);
     expect(JSON.stringify(await local.json())).toContain('sms.apiBaseUrl');
+  });
+});
+
+describe('Sinch provider on its own', () => {
+  it('a timed-out send is reconciled by client_reference: found, it is not sent again; not found, it is', async () => {
+    const accepted: { id: string; client_reference: string }[] = [];
+    const server = await startStandIn((req, res) => {
+      if (req.method === 'GET' && req.path.startsWith(`/xms/v1/${PLAN}/batches?`)) {
+        const ref = new URL(req.path, 'http://x').searchParams.get('client_reference');
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: 1, page: 0, page_size: 10, batches: accepted.filter((b) => b.client_reference === ref) }));
+        return true;
+      }
+      return false;
+    });
+    try {
+      // First POST: accepted, never answered. Second POST (another message): not accepted, never answered.
+      server.script.push((req) => void accepted.push({ id: 'BATCH1', client_reference: (JSON.parse(req.body) as { client_reference: string }).client_reference }), hang);
+      const sinch = createSinchProvider({ servicePlanId: PLAN, apiToken: API_TOKEN, from: FROM, webhookToken: TOKEN, apiBaseUrl: server.baseUrl, timeoutMs: 300, outbound: { allowLocal: true } });
+      const first = await sinch.send({ id: 'out-a', to: '+33612345678', body: 'hello' });
+      expect(first).toMatchObject({ ok: false, retryable: true, unknown: true });
+      expect(await sinch.lookup?.('out-a', '+33612345678')).toEqual({ found: true, providerMessageId: 'BATCH1' });
+      await sinch.send({ id: 'out-b', to: '+33612345678', body: 'hello' });
+      expect(await sinch.lookup?.('out-b', '+33612345678')).toEqual({ found: false });
+      const get = server.requests.find((r) => r.method === 'GET');
+      expect(get?.headers.authorization).toBe(`Bearer ${API_TOKEN}`);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -72,7 +72,8 @@ export function createSinchProvider(options: SinchProviderOptions): SmsProvider 
     );
     if ('failure' in attempt) {
       if (attempt.failure === 'refused') return { ok: false, retryable: false, reason: `Sinch refused: ${attempt.detail}` };
-      return { ok: false, retryable: true, reason: `Sinch ${attempt.failure}: ${attempt.detail}` };
+      // Sinch may have the batch: the next attempt asks for it by client_reference (lookup) before resending.
+      return { ok: false, retryable: true, unknown: true, reason: `Sinch ${attempt.failure}: ${attempt.detail}` };
     }
     const json = record(attempt.text);
     if (attempt.response.ok) {
@@ -85,7 +86,23 @@ export function createSinchProvider(options: SinchProviderOptions): SmsProvider 
     return failureFor(attempt.response, `Sinch HTTP ${attempt.response.status}${code}${text}`, now());
   }
 
-  return { name: 'sinch', send };
+  /**
+   * A batch sent with this client_reference (our outbox id) in the last 24 hours, Sinch's default window for the
+   * list. https://developers.sinch.com/docs/sms/api-reference/sms/batches/listbatches
+   * Throws when Sinch cannot be asked, so the caller retries the lookup instead of resending.
+   */
+  async function lookup(id: string): Promise<{ found: true; providerMessageId: string } | { found: false }> {
+    const query = new URLSearchParams({ client_reference: id, page_size: '10' });
+    const result = await fetchWithTimeout(doFetch, `${url}?${query.toString()}`, { method: 'GET', headers: { authorization: `Bearer ${apiToken}`, accept: 'application/json' } }, timeoutMs);
+    if ('failure' in result) throw new Error(`Sinch lookup ${result.failure}`);
+    if (!result.response.ok) throw new Error(`Sinch lookup HTTP ${result.response.status}`);
+    const batches = record(result.text)?.batches;
+    if (!Array.isArray(batches)) throw new Error('Sinch lookup: unexpected answer');
+    const match = batches.find((b): b is { id: string } => Boolean(b) && typeof b === 'object' && (b as Record<string, unknown>).client_reference === id && typeof (b as Record<string, unknown>).id === 'string');
+    return match ? { found: true, providerMessageId: match.id } : { found: false };
+  }
+
+  return { name: 'sinch', send, lookup };
 }
 
 const asRecord = (value: unknown) => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
