@@ -62,6 +62,7 @@ describe.skipIf(skip)('round trips per request on D1 (workerd)', () => {
     const trips = { widgetFirst, widgetCached, consentFirst, consent, consentAgain, confirm, gate, proof };
     console.log(`D1 round trips: ${JSON.stringify(trips)}`);
     expect(widgetCached, 'widget document, cached').toBe(BUDGETS.widgetCached);
+    expect(consentFirst, 'consent POST, first of its notice in this isolate').toBeLessThanOrEqual(BUDGETS.consentCold);
     expect(consent, 'consent POST').toBeLessThanOrEqual(BUDGETS.consent);
     expect(consentAgain, 'consent POST, number already pending').toBeLessThanOrEqual(BUDGETS.consent);
     expect(confirm, 'confirm POST').toBeLessThanOrEqual(BUDGETS.confirm);

@@ -77,6 +77,7 @@ export async function measureRoutes(h: Harness, jobsTrips: RoundTrips): Promise<
 function assertBudgets(t: RouteTrips) {
   expect(t.widgetCached, 'widget document, cached').toBe(BUDGETS.widgetCached);
   expect(t.widget, 'widget document').toBeLessThanOrEqual(BUDGETS.widget);
+  expect(t.consentFirst, 'consent POST, first of its notice').toBeLessThanOrEqual(BUDGETS.consentCold);
   expect(t.consent, 'consent POST').toBeLessThanOrEqual(BUDGETS.consent);
   expect(t.consentAgain, 'consent POST, number already pending').toBeLessThanOrEqual(BUDGETS.consent);
   expect(t.confirm, 'confirm POST').toBeLessThanOrEqual(BUDGETS.confirm);

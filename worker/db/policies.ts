@@ -57,6 +57,19 @@ export function policiesRepo(store: Store) {
       const rows = await db.select().from(widgetBundles).where(like(widgetBundles.sha256, `${prefix}%`)).limit(1);
       return rows[0] ?? null;
     },
+    /** The widget texts served under `textSha256` (locale, policy version) and the SHA-256 of the policy cited, at once. */
+    async notice(siteId: string, cited: { textSha256: string; policyVersion: number; locale: string }) {
+      const rows = await db
+        .select({ locale: widgetTexts.locale, policyVersion: widgetTexts.policyVersion, policySha256: policyVersions.sha256 })
+        .from(widgetTexts)
+        .leftJoin(
+          policyVersions,
+          and(eq(policyVersions.siteId, widgetTexts.siteId), eq(policyVersions.version, cited.policyVersion), eq(policyVersions.locale, cited.locale)),
+        )
+        .where(and(eq(widgetTexts.siteId, siteId), eq(widgetTexts.sha256, cited.textSha256)))
+        .limit(1);
+      return rows[0] ?? null;
+    },
     async servedTexts(siteId: string, sha256: string) {
       const rows = await db
         .select()

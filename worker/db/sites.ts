@@ -1,13 +1,35 @@
 // Sites and their API keys.
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Store } from './client.ts';
-import { apiKeys, sites } from './schema.ts';
+import { apiKeys, policyVersions, sites, widgetTexts } from './schema.ts';
 
 export function sitesRepo(store: Store) {
   const { db } = store;
   return {
     async get(id: string) {
       return (await db.select().from(sites).where(eq(sites.id, id)).limit(1))[0] ?? null;
+    },
+    /**
+     * The site's row with what a sign-up cites, in one query: the widget texts served under `textSha256` (their
+     * locale and policy version) and the SHA-256 of policy `version` in `locale`; null when there is no such site.
+     */
+    async getWithNotice(id: string, notice: { textSha256: string; policyVersion: number; locale: string }) {
+      const rows = await db
+        .select({
+          site: sites,
+          servedLocale: widgetTexts.locale,
+          servedPolicyVersion: widgetTexts.policyVersion,
+          policySha256: policyVersions.sha256,
+        })
+        .from(sites)
+        .leftJoin(widgetTexts, and(eq(widgetTexts.siteId, sites.id), eq(widgetTexts.sha256, notice.textSha256)))
+        .leftJoin(
+          policyVersions,
+          and(eq(policyVersions.siteId, sites.id), eq(policyVersions.version, notice.policyVersion), eq(policyVersions.locale, notice.locale)),
+        )
+        .where(eq(sites.id, id))
+        .limit(1);
+      return rows[0] ?? null;
     },
     async create(input: { id: string; config: string; keyId: string; keyHash: string; now: number }) {
       await store.batch([

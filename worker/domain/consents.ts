@@ -15,7 +15,7 @@ import { allowedCountries } from './site-config.ts';
 import { guardAbuse, guardDecline, guardNumber, numberWindowStart, type ChallengeVerifier } from './abuse.ts';
 import { batchedLimits, enforceLimits, type Limit } from './limits.ts';
 import { browserFamily, pageOriginAndPath, truncateIp } from './client-info.ts';
-import type { Site } from './sites.ts';
+import { cachedSite, loadSite, plausibleSiteId, siteFromRow, type Site } from './sites.ts';
 
 export { confirmConsent, expireDue, type ConfirmHow, type ConfirmOutcome } from './confirm.ts';
 import { servedUnrecorded } from './widget.ts';
@@ -35,15 +35,47 @@ export const proofUrl = (ctx: Pick<DomainContext, 'publicUrl'>, consentId: strin
 // Served texts and published policies never change, so a notice found once is known for good (per database).
 const knownNotices = new WeakMap<object, Map<string, string>>();
 
+/** What a sign-up cites of the notice it was shown. */
+export type CitedNotice = Pick<ConsentRequest, 'textSha256' | 'policyVersion' | 'locale'>;
+
+function noticesOf(ctx: Pick<DomainContext, 'store'>): Map<string, string> {
+  let known = knownNotices.get(storeKey(ctx.store));
+  if (!known) knownNotices.set(storeKey(ctx.store), (known = new Map()));
+  return known;
+}
+const noticeKey = (siteId: string, cited: CitedNotice) => `${siteId}|${cited.textSha256}|${cited.locale}|${cited.policyVersion}`;
+function rememberNotice(ctx: Pick<DomainContext, 'store'>, key: string, policySha256: string) {
+  const known = noticesOf(ctx);
+  if (known.size > 10_000) known.clear();
+  known.set(key, policySha256);
+}
+
+/**
+ * The site a sign-up names. In a process that has not read it yet (a cold Workers isolate) its row is read together
+ * with the notice the sign-up cites, in one query, and a notice found whole is remembered as `shownNotice` would:
+ * a cold sign-up then costs that read, the opt-in's read and its batch, as a warm one costs the last two.
+ * `cited` comes from a body not validated yet: anything it gets wrong is found again, and answered, by `shownNotice`.
+ */
+export async function loadSiteForSignUp(ctx: DomainContext, siteId: string, cited: CitedNotice | null): Promise<Site> {
+  const cached = cachedSite(ctx, siteId);
+  if (cached) return cached;
+  if (!cited || !plausibleSiteId(siteId) || noticesOf(ctx).has(noticeKey(siteId, cited))) return loadSite(ctx, siteId);
+  const row = await ctx.sites.getWithNotice(siteId, cited);
+  const site = await siteFromRow(ctx, siteId, row?.site ?? null);
+  if (row?.policySha256 && row.servedLocale === cited.locale && row.servedPolicyVersion === cited.policyVersion) {
+    rememberNotice(ctx, noticeKey(site.id, cited), row.policySha256);
+  }
+  return site;
+}
+
 /** Checks that the visitor was shown texts this server served, for this locale and policy version; returns the
  *  policy's SHA-256. */
 async function shownNotice(ctx: DomainContext, site: Site, req: ConsentRequest): Promise<string> {
-  let known = knownNotices.get(storeKey(ctx.store));
-  if (!known) knownNotices.set(storeKey(ctx.store), (known = new Map()));
-  const key = `${site.id}|${req.textSha256}|${req.locale}|${req.policyVersion}`;
-  const hit = known.get(key);
+  const key = noticeKey(site.id, req);
+  const hit = noticesOf(ctx).get(key);
   if (hit) return hit;
-  const served = await ctx.policies.servedTexts(site.id, req.textSha256);
+  // The texts served and the policy they cite, in one query.
+  const served = await ctx.policies.notice(site.id, req);
   if (!served || served.locale !== req.locale) {
     // Shown while storage could not record them: the storage fault is the answer (retry), not stale texts (reload).
     if (!served && servedUnrecorded(ctx, site.id, req.textSha256)) throw new StorageUnavailable('widget texts not recorded');
@@ -52,11 +84,9 @@ async function shownNotice(ctx: DomainContext, site: Site, req: ConsentRequest):
   if (served.policyVersion !== req.policyVersion) {
     throw stale('The policy version does not match the texts shown; reload the form.', 'policyVersion');
   }
-  const policy = await ctx.policies.get(site.id, req.policyVersion, req.locale);
-  if (!policy) throw stale(`Policy version ${req.policyVersion} is not published.`, 'policyVersion');
-  if (known.size > 10_000) known.clear();
-  known.set(key, policy.sha256);
-  return policy.sha256;
+  if (!served.policySha256) throw stale(`Policy version ${req.policyVersion} is not published.`, 'policyVersion');
+  rememberNotice(ctx, key, served.policySha256);
+  return served.policySha256;
 }
 
 export async function requestConsent(

@@ -27,13 +27,29 @@ function siteCache(store: object) {
   return cache;
 }
 
-export async function loadSite(ctx: Pick<DomainContext, 'sites' | 'store' | 'clock' | 'sealer'>, siteId: string): Promise<Site> {
+type SiteCtx = Pick<DomainContext, 'sites' | 'store' | 'clock' | 'sealer'>;
+
+/** The site as this process holds it for a few seconds more, or null (nothing is read). */
+export function cachedSite(ctx: Pick<DomainContext, 'store' | 'clock'>, siteId: string): Site | null {
+  const now = ctx.clock();
+  const hit = siteCache(storeKey(ctx.store)).get(siteId);
+  return hit && hit.until > now && hit.until - SITE_TTL_MS <= now ? hit.site : null;
+}
+
+/** A site id that can name a site: anything else is unknown without a read. */
+export const plausibleSiteId = (siteId: string) => siteIdSchema.safeParse(siteId).success;
+
+export async function loadSite(ctx: SiteCtx, siteId: string): Promise<Site> {
+  const hit = cachedSite(ctx, siteId);
+  if (hit) return hit;
+  return siteFromRow(ctx, siteId, plausibleSiteId(siteId) ? await ctx.sites.get(siteId) : null);
+}
+
+/** A site's row, read by loadSite or with another read (a sign-up's first one), opened, checked and cached. */
+export async function siteFromRow(ctx: SiteCtx, siteId: string, row: { id: string; config: string } | null): Promise<Site> {
+  if (!row) throw notFound(`No site "${siteId.slice(0, 64)}".`);
   const cache = siteCache(storeKey(ctx.store));
   const now = ctx.clock();
-  const hit = cache.get(siteId);
-  if (hit && hit.until > now && hit.until - SITE_TTL_MS <= now) return hit.site;
-  const row = siteIdSchema.safeParse(siteId).success ? await ctx.sites.get(siteId) : null;
-  if (!row) throw notFound(`No site "${siteId.slice(0, 64)}".`);
   const { config, clear } = await openConfig(ctx.sealer, row.id, row.config);
   // A row written before secrets were sealed is sealed now (unless a PUT rewrote it meanwhile).
   // A failed write only postpones it to the next load: the configuration read is good either way.

@@ -1,12 +1,25 @@
 // Browser-facing consent API: the texts behind a hash, and the consent submission.
 import { Hono } from 'hono';
-import { requestConsent, proofUrl } from '../domain/consents.ts';
+import { loadSiteForSignUp, requestConsent, proofUrl, type CitedNotice } from '../domain/consents.ts';
 import { loadSite } from '../domain/sites.ts';
-import { jsonBody } from '../http/body.ts';
-import { clientIp, type AppEnv } from '../http/context.ts';
+import { jsonBody, parseJson } from '../http/body.ts';
+import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { servedTexts } from '../domain/policy-versions.ts';
 import { applyCors, preflight, readableAnywhere } from '../http/cors.ts';
 import { consentBodySchema } from './schemas.ts';
+
+const citedSchema = consentBodySchema.pick({ textSha256: true, policyVersion: true, locale: true });
+
+/** The notice a consent body cites, when it is JSON that says it well; null otherwise (never an error here). */
+async function citedNotice(c: AppContext): Promise<CitedNotice | null> {
+  if (!/^application\/(.+\+)?json\b/i.test(c.req.header('content-type') ?? '')) return null;
+  try {
+    const parsed = citedSchema.safeParse(parseJson(await c.req.text()));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 export function consentRoutes() {
   const app = new Hono<AppEnv>();
@@ -25,7 +38,9 @@ export function consentRoutes() {
   app.options('/v1/sites/:site/consents', async (c) => preflight(c, await loadSite(c.var.ctx, c.req.param('site')), 'POST'));
 
   app.post('/v1/sites/:site/consents', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    // A cold process reads the site with the notice the body cites, in one query; the CORS check still comes first,
+    // and the body is validated after it, as for any write.
+    const site = await loadSiteForSignUp(c.var.ctx, c.req.param('site'), await citedNotice(c));
     applyCors(c, site, { write: true });
     const body = await jsonBody(c, consentBodySchema);
     const outcome = await requestConsent(c.var.ctx, site, {
