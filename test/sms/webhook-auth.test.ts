@@ -13,7 +13,7 @@ function token(claims: Record<string, unknown>, header: Record<string, unknown> 
   return `${signing}.${createHmac('sha256', secret).update(signing).digest('base64url')}`;
 }
 const good = { iat: NOW / 1000, jti: 'j-1', iss: 'Vonage', api_key: 'abcd1234', payload_hash: createHash('sha256').update(body).digest('hex') };
-const check = (authorization: string | undefined, bytes = body) =>
+const check = (authorization: string | undefined, bytes: Uint8Array = body) =>
   verifyVonageJwt({ signatureSecret: SECRET, apiKey: 'abcd1234', authorization, body: bytes, now: new Date(NOW) });
 
 describe('verifyVonageJwt', () => {
