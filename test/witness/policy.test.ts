@@ -85,3 +85,21 @@ describe('quorum evaluation', () => {
     expect(await evaluateQuorum(note, await parsePolicy('quorum none\n'))).toMatchObject({ met: true, missing: [] });
   });
 });
+
+describe('witness settings', () => {
+  it('read the policy from the file the entry read, or from the variable itself when it holds the text (Workers)', async () => {
+    const { witnessConfig } = await import('../../worker/witness/config.ts');
+    const { parseEnv } = await import('../../worker/env.ts');
+    const { vkeys } = await setup();
+    const text = `witness A ${vkeys[0]} https://a.example/witness\nquorum A\n`;
+    const fromFile = await witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: './w.policy' }), { policy: text });
+    const inline = await witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: text, ASSENT_WITNESS_INTERVAL: '60' }), {});
+    expect(fromFile.witnessing!.policy.quorum).toBe('A');
+    expect(inline.witnessing!.intervalMs).toBe(60_000);
+    await expect(witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: './missing.policy' }), {})).rejects.toThrow(/ASSENT_WITNESS_POLICY names a file that could not be read/);
+    await expect(witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: `witness A ${vkeys[0]}\nquorum A\n` }), {})).rejects.toThrow(/witness A has no URL/);
+    await expect(witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: 'quorum X\n' }), {})).rejects.toThrow(/ASSENT_WITNESS_POLICY: line 1: X is not defined/);
+    await expect(witnessConfig(parseEnv({ ASSENT_WITNESS_LOGS: 'x' }), {})).rejects.toThrow(/ASSENT_WITNESS_KEY is missing/);
+    expect(() => parseEnv({ ASSENT_WITNESS_KEY: 'nope' })).toThrow(/ASSENT_WITNESS_KEY/);
+  });
+});

@@ -24,7 +24,11 @@ async function readPolicy(name: string, text: string | undefined, requireQuorum:
   }
 }
 
+/** A value holding a newline is the file's text itself (Workers have no files: set the variable to the policy). */
+const inline = (value: string | undefined) => (value?.includes('\n') ? value : undefined);
+
 export async function witnessConfig(env: WitnessEnv, files: WitnessFiles): Promise<{ witness?: WitnessRole; witnessing?: Witnessing }> {
+  files = { logs: files.logs ?? inline(env.ASSENT_WITNESS_LOGS), policy: files.policy ?? inline(env.ASSENT_WITNESS_POLICY) };
   const out: { witness?: WitnessRole; witnessing?: Witnessing } = {};
   if (env.ASSENT_WITNESS_LOGS && !env.ASSENT_WITNESS_KEY) throw new EnvError('ASSENT_WITNESS_LOGS is set but ASSENT_WITNESS_KEY is missing: a witness needs its key.');
   if (env.ASSENT_WITNESS_KEY) {

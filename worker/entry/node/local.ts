@@ -30,7 +30,7 @@ export const listenHost = (env: Pick<Env, 'HOST' | 'ASSENT_MODE'>) => env.HOST ?
 
 /** A file's text, or undefined when unset or unreadable (buildDeps then names the variable). */
 function readText(path: string | undefined): string | undefined {
-  if (!path) return undefined;
+  if (!path || path.includes('\n')) return undefined; // a value with a newline is the text itself (see witness/config.ts)
   try {
     return readFileSync(path, 'utf8');
   } catch {
