@@ -5,7 +5,7 @@
 // Events (https://developers.brevo.com/docs/transactional-webhooks, "Transactional SMS"): {id (the webhook's), to,
 // messageId, msg_status: sent | delivered | soft_bounce | hard_bounce …, date, reference, …}. Brevo does not sign
 // them: the webUrl carries the site's path token (routes/provider-webhooks.ts).
-import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
+import { safeFetch, withoutTrailingSlashes, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { withPathToken } from './sinch.ts';
 import { failureFor, fetchWithTimeout, redactNumbers } from './twilio.ts';
@@ -46,7 +46,7 @@ export function createBrevoProvider(options: BrevoProviderOptions): SmsProvider 
     now = () => Date.now(),
   } = options;
   const doFetch = safeFetch(outbound, network);
-  const url = `${apiBaseUrl.replace(/\/+$/, '')}/v3/transactionalSMS/send`;
+  const url = `${withoutTrailingSlashes(apiBaseUrl)}/v3/transactionalSMS/send`;
 
   async function send(message: OutgoingSms): Promise<SendResult> {
     // Brevo writes the recipient with its country code and no +; our body may hold any character (unicodeEnabled).

@@ -6,7 +6,7 @@
 // receipts {message_id, number, status, delivery_date} (…/callbacks/acknowledge-receipt), inbound SMS {message_id,
 // number, text, reception_date} (…/inbounds/), STOP {message_id, number, text, stop_date} (…/opt-out-management/).
 // Octopush signs none of them: the URLs carry the site's path token (routes/provider-webhooks.ts).
-import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
+import { safeFetch, withoutTrailingSlashes, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { failureFor, fetchWithTimeout, redactNumbers } from './twilio.ts';
 import type { ParsedInbound } from './vonage.ts';
@@ -49,7 +49,7 @@ export function createOctopushProvider(options: OctopushProviderOptions): SmsPro
     now = () => Date.now(),
   } = options;
   const doFetch = safeFetch(outbound, network);
-  const url = `${apiBaseUrl.replace(/\/+$/, '')}/v1/public/sms-campaign/send`;
+  const url = `${withoutTrailingSlashes(apiBaseUrl)}/v1/public/sms-campaign/send`;
 
   async function send(message: OutgoingSms): Promise<SendResult> {
     // Our text is sent as written (auto_optimize_text false): it carries links and the opt-out mention.
