@@ -59,11 +59,12 @@ describe.skipIf(!browser)('proof page in Chromium', () => {
     expect((await page.goto(proofUrl))!.status()).toBe(200);
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     expect(await page.locator('h1').textContent()).toBe('Preuve de consentement');
-    expect(await page.locator('.status').textContent()).toBe('Confirmé — double validation faite');
+    expect(await page.locator('.status').textContent()).toBe('Confirmé — la personne a confirmé sa demande');
     const body = (await page.locator('main').textContent())!;
     expect(body).toContain('consentement de la personne (RGPD art. 6.1.a)');
-    expect(body).toMatch(/\(UTC\+0[12]:00\)/);
-    expect(body).toContain('Europe/Paris');
+    expect(body).toMatch(/\(UTC\+[12]\)/);
+    expect(body).toMatch(/Les heures sont celles de Paris \(UTC\+[12]\), le fuseau du site\./);
+    expect(body).not.toContain('sollicité');
     expect(body).not.toContain('+33612345678');
     expect(body).not.toContain('"receipt"'); // no raw JSON dump
     expect(await verdict()).toBe('VALID');

@@ -40,9 +40,16 @@ describe('GET /u/{token}: the subscriber sees, nothing changes', () => {
     expect(html).toContain('<html lang="fr"');
     expect(html).toContain(`<strong class="n">${MASKED}</strong>`);
     expect(html).toContain('Vos consentements');
-    expect(html).toContain('Actif : vous recevez des SMS');
-    // 2026-11-28T10:00Z in Europe/Paris, with its offset.
-    expect(html).toMatch(/28 novembre 2026[^<]*11:00[^<]*UTC\+1/);
+    expect(html).toContain('Actif\u00a0: vous recevez des SMS');
+    // 2026-11-28T10:00Z in Europe/Paris, as French writes it, with its offset.
+    expect(html).toContain('28 novembre\u00a02026 à 11\u00a0h\u00a000 (UTC+1)');
+    // It names the controller, links the policy shown and gives the contact for the other rights.
+    expect(html).toContain('Demo Shop SAS est responsable de vos données (le responsable du traitement).');
+    expect(html).toContain('href="https://assent.test/p/demo/1?locale=fr"');
+    expect(html).toContain('écrivez à privacy@demo-shop.fr.');
+    // What erasure keeps, exactly: proofs without a number, the log (never held it), a shared fragment of the fingerprint.
+    expect(html).toContain('un fragment de l’empreinte de votre numéro, commun à des milliers d’autres numéros');
+    expect(html).not.toContain('pour toujours');
     expect(html).toContain(`href="https://assent.test/proofs/${consentId}"`);
     expect(html).toContain(`href="https://assent.test/proofs/${consentId}/evidence" download="consent-${consentId}.json"`);
     expect(html).toContain(`<form method="post" action="/u/${unsubscribe}"><input type="hidden" name="action" value="unsubscribe"/>`);
@@ -56,7 +63,7 @@ describe('GET /u/{token}: the subscriber sees, nothing changes', () => {
     const { consentId, unsubscribe } = await confirmedConsent(h);
     const { status, html } = await page(`/u/${unsubscribe}?erase=confirm`);
     expect(status).toBe(200);
-    expect(html).toContain('Effacer votre numéro pour toujours ?');
+    expect(html).toContain('Effacer votre numéro\u202f? C’est irréversible.');
     expect(html).toContain(`<form method="post" action="/u/${unsubscribe}"><input type="hidden" name="action" value="erase"/>`);
     expect(html).toContain(`<a href="/u/${unsubscribe}">Annuler, garder mon numéro</a>`);
     expect((await page(`/u/${unsubscribe}?erase=confirm`, { method: 'HEAD' })).status).toBe(200);
@@ -128,7 +135,7 @@ describe('POST /u/{token}', () => {
     const { status, html } = await post(unsubscribe, 'action=unsubscribe');
     expect(status).toBe(200);
     expect(html).toContain('Inscription retirée');
-    expect(html).toContain('Retiré : vous ne recevez plus de SMS');
+    expect(html).toContain('Retiré\u00a0: vous ne recevez plus de SMS');
     expect(html).toContain('Retiré le');
     expect(html).not.toContain('value="unsubscribe"');
     expect(html).toContain('name="erase" value="confirm"');

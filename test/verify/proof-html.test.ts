@@ -23,13 +23,16 @@ describe('GET /proofs/{id} (HTML)', () => {
     const { res, html } = await page(consentId);
     expect(html).toContain('<html lang="fr">');
     expect(html).toContain('<h1>Preuve de consentement</h1>');
-    expect(html).toContain('1 mars 2026 à 11:00:00 (UTC+01:00)');
-    expect(html).toContain('Les heures sont données en Europe/Paris.');
+    expect(html).toContain('1er\u00a0mars\u00a02026 à 11\u00a0h\u00a000\u00a0min\u00a000\u00a0s (UTC+1)');
+    expect(html).toContain('Les heures sont celles de Paris (UTC+1), le fuseau du site.');
+    // What the proof shows: the person asked; never that the number "was solicited".
+    expect(html).toContain('a demandé à recevoir les SMS commerciaux de Demo Shop SAS.');
+    expect(html).not.toContain('sollicité');
     expect(html).toContain('consentement de la personne (RGPD art. 6.1.a)');
     expect(html).not.toContain('legal_obligation');
     // Each SMS as the log holds it: provider, its message id, a fingerprint of the exact text; and "as of" the checkpoint.
     expect(html).toContain('SMS remis au prestataire d’envoi');
-    expect(html).toMatch(/la demande de confirmation, par console \(son numéro de message [^)]+\) ; empreinte du texte exact \(SHA-256\) : [0-9a-f]{16}…/);
+    expect(html).toMatch(/la demande de confirmation, par console \(son numéro de message [^)]+\)\u202f; empreinte du texte exact \(SHA-256\)\u00a0: [0-9a-f]{16}…/);
     expect(html).toMatch(/Ces faits sont lus dans le journal public lui-même, à son point de contrôle signé de \d+ entrées\./);
     expect(html).not.toMatch(/"receipt"\s*:/); // no raw JSON dump
     expect(html).toMatch(/<details><summary>Détails techniques<\/summary>/);
@@ -52,8 +55,8 @@ describe('GET /proofs/{id} (HTML)', () => {
     const { html } = await page(consentId);
     expect(html).toContain('<html lang="en">');
     expect(html).toContain('March 1, 2026 at 5:00:00'); // 10:00 UTC
-    expect(html).toContain('(UTC-05:00)');
-    expect(html).toContain('Times are shown in America/New_York.');
+    expect(html).toContain('(UTC-5)');
+    expect(html).toContain('Times are New York time (UTC-5), the site’s time zone.');
     expect(html).toContain('Pending — asked, not yet confirmed');
     // Not yet under a signed checkpoint: said plainly, not passed off as logged at a position.
     expect(html).toContain('logged; waiting for the next signed checkpoint');

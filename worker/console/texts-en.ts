@@ -122,7 +122,7 @@ export const en = {
     proof: 'Proof of consent',
     export: 'Export everything held (access request)',
     erase: 'Erase this subscriber',
-    eraseConfirm: 'Erase for good? The number stays on the do-not-text list. This cannot be undone.',
+    eraseConfirm: 'Erase for good? Only a fragment of the number’s fingerprint, shared by thousands of numbers, stays on the do-not-text list. This cannot be undone.',
     eraseCheck: 'I understand this cannot be undone',
     eraseSubmit: 'Erase now',
     erased: 'Erased.',

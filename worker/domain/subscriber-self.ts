@@ -87,12 +87,12 @@ export async function withdrawOwn(ctx: DomainContext, consent: ConsentRow): Prom
 /** What a confirmation link stands for now: confirmable until it expires, else what became of the consent. */
 export type ConfirmLinkStatus =
   | { kind: 'confirm'; expiresAt: number }
-  | { kind: 'confirmed'; proofUrl: string }
+  | { kind: 'confirmed'; proofUrl: string; confirmedAt: number }
   | { kind: 'withdrawn' }
   | { kind: 'expired' };
 
 export function confirmLinkStatus(ctx: Pick<DomainContext, 'clock' | 'publicUrl'>, consent: ConsentRow): ConfirmLinkStatus {
-  if (consent.status === 'confirmed') return { kind: 'confirmed', proofUrl: proofUrl(ctx, consent.id) };
+  if (consent.status === 'confirmed') return { kind: 'confirmed', proofUrl: proofUrl(ctx, consent.id), confirmedAt: consent.confirmedAt ?? ctx.clock() };
   if (consent.status === 'pending' && consent.expiresAt >= ctx.clock()) return { kind: 'confirm', expiresAt: consent.expiresAt };
   return consent.status === 'withdrawn' ? { kind: 'withdrawn' } : { kind: 'expired' };
 }

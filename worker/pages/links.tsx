@@ -5,32 +5,57 @@ import type { OwnConsent, OwnView } from '../domain/subscriber-self.ts';
 import { FORM_TOKEN_FIELD } from '../http/hosted-form-guard.ts';
 import { page } from './layout.tsx';
 import { fill, pageTexts, type PageTexts } from './texts.ts';
+import { formatDateTime } from './when.ts';
+
+/** What a page behind a link restates about the consent (see routes/links.ts). */
+export interface LinkFacts {
+  controller: string;
+  /** The program's description and frequency in the consent's language. */
+  purpose: string;
+  frequency: string;
+  /** The policy version the person was shown. */
+  policyUrl: string;
+  rightsEmail: string | null;
+  /** The site's time zone: every time on these pages is in it. */
+  timeZone: string;
+}
 
 export type LinkPageState =
   | { kind: 'confirm'; expiresAt: number }
   | { kind: 'unsubscribe' }
-  | { kind: 'confirmed'; proofUrl: string }
+  | { kind: 'confirmed'; proofUrl: string; confirmedAt: number }
   | { kind: 'withdrawn'; proofUrl?: string }
   | { kind: 'expired' }
   | { kind: 'unknown' };
 
-export function linkPage(options: { locale: string; program?: string; state: LinkPageState; action?: string }): string {
+export function linkPage(options: { locale: string; program?: string; facts?: LinkFacts; state: LinkPageState; action?: string }): string {
   const { lang, t } = pageTexts(options.locale);
-  const v = { program: options.program ?? '' };
+  const f = options.facts;
+  const v = { program: options.program ?? '', controller: f?.controller ?? options.program ?? '', purpose: f?.purpose ?? '', frequency: f?.frequency ?? '' };
+  const at = (ms: number) => formatDateTime(ms, lang, f?.timeZone ?? 'UTC');
+  // The consent restated where it takes effect: what, how often, from whom, and the policy shown.
+  const restated = f ? (
+    <>
+      <p>{fill(t.confirmWhat, v)}</p>
+      <p>
+        <a href={f.policyUrl}>{t.policyLink}</a>
+      </p>
+    </>
+  ) : null;
   const s = options.state;
   const content = (() => {
     switch (s.kind) {
       case 'confirm': {
-        const expires = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(s.expiresAt);
         return {
           title: t.confirmTitle,
           body: (
             <>
               <p>{fill(t.confirmLead, v)}</p>
+              {restated}
               <form method="post" action={options.action}>
                 <button type="submit">{t.confirmButton}</button>
               </form>
-              <p class="muted">{fill(t.confirmIgnore, { ...v, expires: `${expires} UTC` })}</p>
+              <p class="muted">{fill(t.confirmIgnore, { ...v, expires: at(s.expiresAt) })}</p>
             </>
           ),
         };
@@ -52,7 +77,12 @@ export function linkPage(options: { locale: string; program?: string; state: Lin
           title: t.confirmedTitle,
           body: (
             <>
-              <p role="status">{fill(t.confirmedLead, v)}</p>
+              <p role="status">{fill(t.confirmedLead, { ...v, date: at(s.confirmedAt) })}</p>
+              {f ? (
+                <p>
+                  <a href={f.policyUrl}>{t.policyLink}</a>
+                </p>
+              ) : null}
               <p>
                 <a href={s.proofUrl}>{t.proofLink}</a>
               </p>
@@ -99,17 +129,6 @@ const SUBSCRIBER_CSS = `.n{white-space:nowrap}.consents{list-style:none;padding:
 dl{display:grid;grid-template-columns:fit-content(45%) 1fr;gap:.1rem 1rem;margin:.5rem 0}dt{font-weight:600}dd{margin:0}
 section{margin:2rem 0}form{display:inline-block;margin:0 1rem .5rem 0}`;
 
-function when(lang: string, timeZone: string, ms: number): string {
-  return new Intl.DateTimeFormat(lang, {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'shortOffset',
-  }).format(ms);
-}
 
 function ConsentItem({ c, t, at }: { c: OwnConsent; t: PageTexts; at: (ms: number) => string }) {
   return (
@@ -148,7 +167,7 @@ function ConsentItem({ c, t, at }: { c: OwnConsent; t: PageTexts; at: (ms: numbe
 export function subscriberPage(options: {
   locale: string;
   program: string;
-  timeZone: string;
+  facts: LinkFacts;
   view: OwnView;
   step: SubscriberStep;
   /** The page's own path (/u/{token}): the forms post there. */
@@ -158,8 +177,9 @@ export function subscriberPage(options: {
 }): string {
   const { lang, t } = pageTexts(options.locale);
   const { view, step, action } = options;
-  const v = { program: options.program };
-  const at = (ms: number) => when(lang, options.timeZone, ms);
+  const f = options.facts;
+  const v = { program: options.program, controller: f.controller, email: f.rightsEmail ?? '' };
+  const at = (ms: number) => formatDateTime(ms, lang, f.timeZone);
   const title = step === 'erased' ? t.erasedTitle : step === 'withdrawn' ? t.withdrawnTitle : fill(t.subscriberTitle, v);
   const news =
     step === 'erased' ? t.erasedLead : step === 'withdrawn' ? t.withdrawnLead : step === 'foreign-form' ? t.foreignForm : null;
@@ -171,6 +191,7 @@ export function subscriberPage(options: {
       <main>
         <h1>{title}</h1>
         {news && <p role="status">{fill(news, v)}</p>}
+        <p>{fill(t.subscriberController, v)}</p>
         <p>
           {view.maskedPhone ? (
             <>
@@ -199,6 +220,13 @@ export function subscriberPage(options: {
             ))}
           </ul>
           <p class="muted">{t.evidenceHint}</p>
+        </section>
+        <section aria-labelledby="rights">
+          <h2 id="rights">{t.rightsTitle}</h2>
+          <p>
+            <a href={f.policyUrl}>{t.policyLink}</a>
+          </p>
+          {f.rightsEmail ? <p>{fill(t.rightsContact, v)}</p> : null}
         </section>
         <section aria-labelledby="erase">
           <h2 id="erase">{t.eraseTitle}</h2>

@@ -4,6 +4,7 @@ import type { ProofDocument } from '../domain/receipts.ts';
 import { page } from './layout.tsx';
 import { htmlSafeJson } from './escape.ts';
 import { fillIn, proofTexts, type ProofTexts } from './proof-texts.ts';
+import { formatDateTime, utcOffset, zonePlace } from './when.ts';
 
 const CSS = `
 dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.35rem 1rem}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
@@ -39,14 +40,10 @@ export interface ProofPageOptions {
 type Receipt = ProofDocument['receipt'];
 type Entry = { index: number; leaf: Record<string, unknown>; inclusion?: string[] | null };
 
-/** "1 March 2026, 11:00:00 (UTC+01:00)": the site's zone with its offset, so nobody has to convert. */
+/** "1er mars 2026 à 11 h 00 min 00 s (UTC+1)": the site's zone with its offset, so nobody has to convert. */
 export function formatTime(iso: string | null | undefined, lang: string, timeZone: string): string {
   if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const text = new Intl.DateTimeFormat(lang, { timeZone, dateStyle: 'long', timeStyle: 'medium' }).format(date);
-  const zone = new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'longOffset' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  return `${text} (${zone === 'GMT' ? 'UTC+00:00' : zone.replace('GMT', 'UTC')})`;
+  return formatDateTime(iso, lang, timeZone, { seconds: true });
 }
 
 const SHOWN = ['program', 'intro', 'description', 'frequencyLabel', 'frequency', 'rates', 'stop', 'policyLink', 'phoneLabel', 'yes', 'no'];
@@ -127,7 +124,7 @@ export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | n
         <h1>{t.title}</h1>
         <p>
           {t.statusLabel}
-          {lang === 'fr' ? ' : ' : ': '}
+          {lang === 'fr' ? '\u00a0: ' : ': '}
           <span class="status">{t.status[r.status] ?? r.status}</span>
         </p>
         <p>
@@ -135,7 +132,7 @@ export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | n
           {r.confirmation ? fillIn(t.summaryConfirmed, { date: when(r.confirmation.at), how: methodText(t, r.confirmation.method) }) : ''}{' '}
           {r.withdrawal ? fillIn(t.summaryWithdrawn, { date: when(r.withdrawal.at), how: methodText(t, r.withdrawal.method) }) : ''}
         </p>
-        <p class="small">{fillIn(t.timeZone, { zone: options.timezone })}</p>
+        <p class="small">{fillIn(t.timeZone, { zone: zonePlace(options.timezone), offset: utcOffset(new Date(r.collection.at), options.timezone) })}</p>
 
         <h2>{t.whoWhat}</h2>
         <dl class="facts">

@@ -167,7 +167,7 @@ export function policyPage(props: PolicyPageProps): string {
         </main>
         <footer>
           <p>
-            {t.formats}: <a href={`${base}/${version}?format=md&locale=${encodeURIComponent(locale)}`}>{t.markdown}</a>
+            {t.formats} <a href={`${base}/${version}?format=md&locale=${encodeURIComponent(locale)}`}>{t.markdown}</a>
             {' · '}
             <a href={`${base}/${version}?format=json&locale=${encodeURIComponent(locale)}`}>{t.json}</a>
           </p>

@@ -3,7 +3,8 @@
 import { Hono } from 'hono';
 import { confirmConsent, proofUrl } from '../domain/consents.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
-import { linkPage, subscriberPage, type LinkPageState, type SubscriberStep } from '../pages/links.tsx';
+import { linkPage, subscriberPage, type LinkFacts, type LinkPageState, type SubscriberStep } from '../pages/links.tsx';
+import { frenchTypography } from '../policy/typography.ts';
 import { byLinkToken, confirmLinkStatus, eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscriber-self.ts';
 import type { ConsentRow } from '../db/consents.ts';
 import type { Site } from '../domain/sites.ts';
@@ -20,13 +21,31 @@ function html(c: AppContext, body: string, status: 200 | 403 | 404 | 410 = 200) 
 /** The subscriber's page's forms, guarded like the hosted form; a client with the link and no browser may post. */
 const ownForm = (consent: ConsentRow): OwnForm => ({ scope: `u:${consent.id}`, path: '/u/', bareClients: true });
 
+/**
+ * What the pages behind a link restate about the consent, in its language: the controller, what the texts are and
+ * how often, the policy version shown, the rights contact, the site's time zone.
+ */
+function linkFacts(c: AppContext, consent: ConsentRow, site: Site): LinkFacts {
+  const { program, policy, timezone } = site.config;
+  const pick = (map: Record<string, string>) => map[consent.locale] ?? map[site.config.defaultLocale] ?? Object.values(map)[0] ?? '';
+  const typeset = (text: string) => (consent.locale.startsWith('fr') ? frenchTypography(text) : text);
+  return {
+    controller: policy?.controller.name ?? program.name,
+    purpose: typeset(pick(program.description)),
+    frequency: typeset(pick(program.frequency)),
+    policyUrl: `${c.var.ctx.publicUrl}/p/${encodeURIComponent(site.id)}/${consent.policyVersion}?locale=${encodeURIComponent(consent.locale)}`,
+    rightsEmail: policy?.rights.email ?? null,
+    timeZone: timezone,
+  };
+}
+
 async function ownPage(c: AppContext, found: { consent: ConsentRow; site: Site }, step: SubscriberStep): Promise<string> {
   const { consent, site } = found;
   return subscriberPage({
+    facts: linkFacts(c, consent, site),
     formToken: await formTokenFor(c, ownForm(consent)),
     locale: consent.locale,
     program: site.config.program.name,
-    timeZone: site.config.timezone,
     view: await ownView(c.var.ctx, consent),
     step,
     action: `/u/${c.req.param('token')}`,
@@ -47,7 +66,11 @@ export function linkRoutes() {
     if (!found) return unknown(c);
     const { consent, site } = found;
     const state = confirmLinkStatus(c.var.ctx, consent);
-    return html(c, linkPage({ locale: consent.locale, program: site.config.program.name, state, action: c.req.path }), state.kind === 'expired' ? 410 : 200);
+    return html(
+      c,
+      linkPage({ locale: consent.locale, program: site.config.program.name, facts: linkFacts(c, consent, site), state, action: c.req.path }),
+      state.kind === 'expired' ? 410 : 200,
+    );
   });
 
   app.post('/c/:token', async (c) => {
@@ -59,11 +82,11 @@ export function linkRoutes() {
     if (outcome.kind === 'confirmed') c.var.deps.onQueued?.();
     const state: LinkPageState =
       outcome.kind === 'confirmed' || outcome.kind === 'already-confirmed'
-        ? { kind: 'confirmed', proofUrl: proofUrl(c.var.ctx, consent.id) }
+        ? { kind: 'confirmed', proofUrl: proofUrl(c.var.ctx, consent.id), confirmedAt: outcome.kind === 'confirmed' ? c.var.ctx.clock() : (consent.confirmedAt ?? c.var.ctx.clock()) }
         : outcome.kind === 'withdrawn'
           ? { kind: 'withdrawn' }
           : { kind: 'expired' };
-    return html(c, linkPage({ locale: consent.locale, program: site.config.program.name, state }), state.kind === 'expired' ? 410 : 200);
+    return html(c, linkPage({ locale: consent.locale, program: site.config.program.name, facts: linkFacts(c, consent, site), state }), state.kind === 'expired' ? 410 : 200);
   });
 
   // The subscriber's own page. The link in the SMS is the credential (it proves possession of the phone); GET
