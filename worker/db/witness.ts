@@ -57,6 +57,18 @@ export function witnessRepo(store: Store) {
       target: [witnessCosignatures.siteId, witnessCosignatures.size, witnessCosignatures.witness],
       set: { lines: row.lines, cosignedAt: row.cosignedAt, rootHash: row.rootHash },
     }),
+    /** The cosignatures at the largest size in [from, to] that has any (none: an empty list). */
+    latestCosigned: (siteId: string, from: number, to: number): Promise<WitnessCosignature[]> =>
+      db
+        .select()
+        .from(witnessCosignatures)
+        .where(
+          and(
+            eq(witnessCosignatures.siteId, siteId),
+            sql`${witnessCosignatures.size} = (SELECT MAX(size) FROM witness_cosignatures WHERE site_id = ${siteId} AND size BETWEEN ${from} AND ${to})`,
+          ),
+        )
+        .orderBy(asc(witnessCosignatures.witness)),
     cosignatures: (siteId: string, size: number): Promise<WitnessCosignature[]> =>
       db
         .select()

@@ -7,7 +7,11 @@ import type { PolicyFacts } from '../policy/facts.ts';
 import { localizeFacts } from '../policy/render.ts';
 import type { DomainContext } from './context.ts';
 import { browserFamily, pageOriginAndPath } from './client-info.ts';
-import { inclusions, latestHead, logOrigin } from './log.ts';
+import { inclusions, latestHead, logOrigin, logSigner } from './log.ts';
+import type { LogHead } from '../db/log.ts';
+import { fromBase64 } from '../crypto/encoding.ts';
+import { parseNote, signCheckpoint } from '../crypto/note.ts';
+import { appendSignatureLines, parseSignatureLines } from '../crypto/cosignature.ts';
 import type { ProofRows } from '../db/proofs.ts';
 import { deriveFacts, type LeafFacts } from '../verify/leaf-facts.ts';
 import { keyRef } from './key-leaves.ts';
@@ -88,18 +92,24 @@ export async function proofDocument(ctx: DomainContext, consentId: string) {
 }
 
 /** The proof document and what it was built from: the policy version and the widget texts the consent cites. */
-export async function proofSources(ctx: DomainContext, consentId: string) {
+/**
+ * `preferCosigned` (when witnesses are configured): the proof uses the newest checkpoint witnesses cosigned that
+ * covers every leaf it shows, when the latest one is not cosigned yet, so an auditor's quorum check holds at once.
+ */
+export async function proofSources(ctx: DomainContext, consentId: string, options: { preferCosigned?: boolean } = {}) {
   // Two round trips: the consent with its subject, policy, log head and leaves in one batch, then every node the
   // inclusion paths need in one read.
   const read = /^[A-Za-z0-9_-]{22}$/.test(consentId) ? await ctx.proofs.rows(consentId, keyRef(ctx.keys.ring.current.kid)) : null;
   if (!read) throw notFound('No proof with this id.');
   const { consent, leaves } = read;
-  const head = await latestHead(ctx, consent.siteId, read.head);
+  const latest = await latestHead(ctx, consent.siteId, read.head);
   const receipt = buildReceipt(ctx, consent, read);
   const jws = await signReceipt(receipt, ctx.keys.ring);
   // Entries the latest checkpoint covers carry their inclusion path; newer ones wait for the next integration.
   // The log's announcement of the key that signs the receipt (its first one) is proven the same way.
   const announcement = read.keyLeaves.slice(0, 1);
+  const needed = Math.max(-1, ...leaves.map((l) => l.idx), ...announcement.map((l) => l.idx)) + 1;
+  const head = options.preferCosigned ? await cosignedCovering(ctx, consent.siteId, latest, needed) : latest;
   const covered = leaves.filter((l) => l.idx < head.size);
   const coveredKeys = announcement.filter((l) => l.idx < head.size);
   const paths = await inclusions(ctx, consent.siteId, [...covered, ...coveredKeys].map((l) => l.idx), head.size);
@@ -112,3 +122,18 @@ export async function proofSources(ctx: DomainContext, consentId: string) {
 }
 
 export type ProofDocument = Awaited<ReturnType<typeof proofDocument>>;
+
+/**
+ * The newest cosigned checkpoint of at least `needed` leaves (our signature, made again: Ed25519 is deterministic,
+ * plus the witnesses' stored lines), or `latest` when it is cosigned already or no witness cosigned one that large.
+ */
+async function cosignedCovering(ctx: DomainContext, siteId: string, latest: LogHead, needed: number): Promise<LogHead> {
+  if (needed === 0 || needed > latest.size || parseNote(latest.checkpoint).signatures.length > 1) return latest;
+  const rows = await ctx.witness.latestCosigned(siteId, needed, latest.size);
+  const first = rows[0];
+  if (!first) return latest;
+  const same = rows.filter((r) => r.rootHash === first.rootHash);
+  const ours = await signCheckpoint({ origin: logOrigin(ctx, siteId), size: first.size, rootHash: fromBase64(first.rootHash) }, await logSigner(ctx, siteId));
+  const checkpoint = appendSignatureLines(ours, same.flatMap((r) => parseSignatureLines(r.lines)));
+  return { ...latest, size: first.size, rootHash: first.rootHash, checkpoint };
+}

@@ -43,7 +43,7 @@ export function proofRoutes() {
   app.get('/proofs/:id', async (c) => {
     const ctx = c.var.ctx;
     // The texts the consent cites come with the proof's own reads (two round trips in all, with the site cached).
-    const { doc, texts } = await proofSources(ctx, c.req.param('id'));
+    const { doc, texts } = await proofSources(ctx, c.req.param('id'), { preferCosigned: Boolean(c.var.deps.witnessing) });
     c.header('Cache-Control', 'no-cache');
     // Which witnesses cosigned the proof's checkpoint (the lines themselves are in the checkpoint, for verifiers).
     if (wantsJson(c, c.req.query('format'))) return c.json({ ...doc, log: { ...doc.log, cosignatures: await cosignaturesOn(c.var.deps.witnessing, doc.log.checkpoint) } });
@@ -69,7 +69,7 @@ export function proofRoutes() {
 
   // One file that verifies with no network: keep it, and the consent stays provable without this service.
   app.get('/proofs/:id/evidence', async (c) => {
-    const evidence = await evidenceFile(c.var.ctx, c.req.param('id'));
+    const evidence = await evidenceFile(c.var.ctx, c.req.param('id'), { preferCosigned: Boolean(c.var.deps.witnessing) });
     return c.body(`${JSON.stringify(evidence, null, 2)}\n`, 200, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Disposition': `attachment; filename="assent-proof-${evidence.receipt.consentId}.json"`,
@@ -81,7 +81,7 @@ export function proofRoutes() {
   // C2SP tlog-proof@v1 for one leaf of the consent (or the log's announcement of its key): `extra` is the leaf's JCS.
   app.get('/proofs/:id/tlog-proof', async (c) => {
     const { index } = queryParams(c, z.object({ index: z.coerce.number().int().min(0) }));
-    const { doc } = await proofSources(c.var.ctx, c.req.param('id'));
+    const { doc } = await proofSources(c.var.ctx, c.req.param('id'), { preferCosigned: Boolean(c.var.deps.witnessing) });
     const entries = [...doc.log.entries, ...(doc.log.keys ?? [])];
     const entry = entries.find((e) => e.index === index && e.inclusion !== null);
     if (!entry || doc.log.checkpoint === null) {
