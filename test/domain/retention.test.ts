@@ -1,4 +1,5 @@
-// Retention: numbers that never confirmed, and withdrawn ones, are erased 30 days later; confirmed ones are kept.
+// Retention: numbers that never confirmed, and withdrawn ones, are erased 30 days later; confirmed ones are kept, up
+// to three years after their last consent change.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, confirmedConsent, json, makeHarness, pendingConsent, type Harness } from '../harness.ts';
 
@@ -37,6 +38,20 @@ describe('retention', () => {
     expect((await h.ctx.consents.byId(kept))!.status).toBe('confirmed');
     const proof = (await (await h.app.request(`/proofs/${pending}`, { headers: { accept: 'application/json' } })).json()) as any;
     expect(proof.log.entries.at(-1).leaf).toMatchObject({ type: 'erased', reason: 'retention', previousStatus: 'expired' });
+  });
+
+  it('erases even a subscribed number three years after its last consent change, as every policy states', async () => {
+    const { consentId } = await confirmedConsent(h);
+    h.advance(3 * 365 * DAY - DAY);
+    await h.flush();
+    expect((await h.ctx.consents.byId(consentId))!.status).toBe('confirmed');
+    h.advance(DAY + 11 * 60_000);
+    await h.flush();
+    expect((await h.ctx.consents.byId(consentId))!.status).toBe('erased');
+    expect(await subject('+33612345678')).toBeNull();
+    expect(await gate('+33612345678')).toMatchObject({ status: 'none', canSend: false });
+    const proof = (await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })).json()) as any;
+    expect(proof.log.entries.at(-1).leaf).toMatchObject({ type: 'erased', reason: 'retention', previousStatus: 'confirmed' });
   });
 
   it('erases a withdrawn number 30 days later and keeps it suppressed', async () => {

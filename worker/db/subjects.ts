@@ -159,6 +159,23 @@ export function subjectsRepo(store: Store) {
         )
         .limit(limit);
     },
+    /**
+     * Subjects of a site, not erased, whose consents have all stood still since `before` (no request, confirmation or
+     * withdrawal since): the candidates for erasure at the end of the longest retention of a number.
+     */
+    async inactive(siteId: string, before: number, limit: number): Promise<SubjectRow[]> {
+      return db
+        .select()
+        .from(subjects)
+        .where(
+          and(
+            eq(subjects.siteId, siteId),
+            isNull(subjects.erasedAt),
+            sql`(SELECT MAX(c.updated_at) FROM consents c WHERE c.subject_id = ${subjects.id}) < ${before}`,
+          ),
+        )
+        .limit(limit);
+    },
     async byId(id: string): Promise<SubjectRow | null> {
       return (await exec(store, () => prepared().byId.all({ id })))[0] ?? null;
     },
