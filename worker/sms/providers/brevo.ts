@@ -10,6 +10,7 @@ import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { withPathToken } from './sinch.ts';
 import { failureFor, fetchWithTimeout, redactNumbers } from './twilio.ts';
 import type { ParsedInbound } from './vonage.ts';
+import { jsonObject } from './json-object.ts';
 
 export interface BrevoProviderOptions {
   apiKey: string;
@@ -24,14 +25,7 @@ export interface BrevoProviderOptions {
   now?: () => number;
 }
 
-const record = (text: string): Record<string, unknown> | null => {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-};
+const record = jsonObject;
 
 export function createBrevoProvider(options: BrevoProviderOptions): SmsProvider {
   const {

@@ -10,6 +10,7 @@ import { safeFetch, withoutTrailingSlashes, type OutboundPolicy } from '../../ne
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { failureFor, fetchWithTimeout, redactNumbers } from './twilio.ts';
 import type { ParsedInbound } from './vonage.ts';
+import { jsonObject } from './json-object.ts';
 
 export interface OctopushProviderOptions {
   apiLogin: string;
@@ -26,14 +27,7 @@ export interface OctopushProviderOptions {
   now?: () => number;
 }
 
-const record = (text: string): Record<string, unknown> | null => {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-};
+const record = jsonObject;
 
 export function createOctopushProvider(options: OctopushProviderOptions): SmsProvider {
   const {

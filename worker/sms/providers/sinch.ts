@@ -11,6 +11,7 @@ import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { failureFor, fetchWithTimeout, redactNumbers } from './twilio.ts';
 import type { ParsedInbound } from './vonage.ts';
+import { jsonObject } from './json-object.ts';
 
 export interface SinchProviderOptions {
   servicePlanId: string;
@@ -33,14 +34,7 @@ export function withPathToken(callbackUrl: string, token: string): string {
   return url.toString();
 }
 
-const record = (text: string): Record<string, unknown> | null => {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-};
+const record = jsonObject;
 
 export function createSinchProvider(options: SinchProviderOptions): SmsProvider {
   const {

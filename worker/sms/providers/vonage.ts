@@ -7,6 +7,7 @@ import { toBase64 } from '../../crypto/encoding.ts';
 import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { failureFor, fetchWithTimeout, redactNumbers } from './twilio.ts';
+import { jsonObject } from './json-object.ts';
 
 export interface VonageProviderOptions {
   apiKey: string;
@@ -22,14 +23,7 @@ export interface VonageProviderOptions {
 /** Vonage writes numbers in E.164 without the leading +. */
 export const vonageNumber = (e164: string) => e164.replace(/^\+/, '');
 
-const record = (text: string): Record<string, unknown> | null => {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-};
+const record = jsonObject;
 
 export function createVonageProvider(options: VonageProviderOptions): SmsProvider {
   const {
