@@ -7,11 +7,12 @@ const FR: Record<string, string> = {
   legitimateInterests: 'Intérêts légitimes', recipients: 'Destinataires', role: 'Rôle', purpose: 'Finalité',
   country: 'Pays', transfers: 'Transferts hors de l’EEE', safeguard: 'Garantie', details: 'Détails',
   retention: 'Durées de conservation', prospects: 'Numéros des abonnés', proofs: 'Preuves du consentement',
+  optOut: 'Liste d’opposition (empreintes des numéros)',
   rights: 'Exercer ses droits', url: 'Adresse web', supervisoryAuthority: 'Autorité de contrôle',
-  numberRequired: 'Le numéro est-il obligatoire ?', required: 'Obligatoire', consequence: 'Conséquence d’un refus',
+  numberRequired: 'Le numéro est-il obligatoire\u202f?', required: 'Obligatoire', consequence: 'Conséquence d’un refus',
   automatedDecisions: 'Décisions automatisées',
 };
-const EN: Record<string, string> = { dpo: 'Data protection officer (DPO)', transfers: 'Transfers outside the EEA', prospects: 'Subscribers’ numbers', proofs: 'Proofs of consent', numberRequired: 'Is the number required?', consequence: 'What happens without it' };
+const EN: Record<string, string> = { dpo: 'Data protection officer (DPO)', transfers: 'Transfers outside the EEA', prospects: 'Subscribers’ numbers', proofs: 'Proofs of consent', optOut: 'Opt-out list (fingerprints of numbers)', numberRequired: 'Is the number required?', consequence: 'What happens without it' };
 
 export function labelOf(key: string, lang: string): string {
   const known = (lang === 'fr' ? FR : EN)[key];
@@ -30,7 +31,7 @@ export const ART13: Record<string, { en: string; fr: string; fact: string }> = {
   'art13-2a': { en: 'How long data is kept', fr: 'Durée de conservation', fact: 'retention' },
   'art13-2b': { en: 'Rights of access, erasure, objection…', fr: 'Droits d’accès, d’effacement, d’opposition…', fact: 'rights' },
   'art13-2c': { en: 'Withdrawing consent at any time', fr: 'Retirer son accord à tout moment', fact: 'purposes' },
-  'art13-2d': { en: 'Complaint to an authority', fr: 'Plainte auprès d’une autorité', fact: 'supervisoryAuthority' },
+  'art13-2d': { en: 'Complaint to a supervisory authority', fr: 'Réclamation auprès d’une autorité de contrôle', fact: 'supervisoryAuthority' },
   'art13-2e': { en: 'Whether giving the number is required', fr: 'Si donner son numéro est obligatoire', fact: 'numberRequired' },
   'art13-2f': { en: 'Automated decisions', fr: 'Décisions automatisées', fact: 'automatedDecisions' },
 };
