@@ -151,6 +151,28 @@ const CASES: Record<string, Case> = {
     // A STOP from B's subscriber to A withdraws nothing at B.
     await expectStatus(signedJson('/v1/sites/alpha/inbound/generic', A_SECRET, { from: B_PHONE, body: 'STOP', messageId: 'x-2' }), 200);
   },
+  // Site B (demo) speaks none of these providers: site A's requests, signed or carrying A's path token, reach
+  // nothing of B's (refused before any row is read; B's subscriber stays confirmed, checked after every case).
+  ...Object.fromEntries(
+    ['inbound', 'delivery'].flatMap((kind) => [
+      [
+        `POST /v1/sites/{site}/${kind}/vonage`,
+        async () => {
+          const res = await h.app.request(`/v1/sites/demo/${kind}/vonage`, json({ from: B_PHONE, text: 'STOP', message_uuid: 'x' }, { authorization: `Bearer ${A_SECRET}` }));
+          expect([401, 403, 404]).toContain(res.status);
+        },
+      ],
+      [
+        `POST /v1/sites/{site}/${kind}/{provider}/{token}`,
+        async () => {
+          for (const provider of ['sinch', 'brevo', 'octopush']) {
+            const res = await h.app.request(`/v1/sites/demo/${kind}/${provider}/${A_SECRET}${'0'.repeat(8)}`, json({ from: B_PHONE, body: 'STOP' }));
+            expect([401, 403, 404]).toContain(res.status);
+          }
+        },
+      ],
+    ]),
+  ),
   'POST /v1/sites/{site}/inbound/twilio': async () => {
     const params = { MessageSid: `SM${'1'.repeat(32)}`, AccountSid: `AC${'a'.repeat(32)}`, From: B_PHONE, To: '+33700000001', Body: 'STOP' };
     await expectStatus(signedTwilio('/v1/sites/demo/inbound/twilio', A_TOKEN, params), 403);
