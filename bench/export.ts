@@ -12,7 +12,7 @@ import { fromBase64 } from '../worker/crypto/encoding.ts';
 import { signingKeysFrom } from '../worker/crypto/keys.ts';
 import { applyFilePragmas, libsqlStore } from '../worker/db/libsql.ts';
 import { createNodeSealer } from '../worker/entry/node/sealer.ts';
-import { silentLogger } from '../worker/log.ts';
+import { silentLogger } from '../worker/logger.ts';
 import { seedConfirmed } from '../test/routes/seed-subscribers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -1,7 +1,7 @@
 // Shapes shared by the widget bundle, the hosted page and the server (type-only: nothing here reaches the bundle).
-import type { WidgetDocument, WidgetErrorCode } from '../worker/domain/widget-texts.ts';
+import type { WidgetDocument, WidgetErrorCode } from '../worker/domain/site/index.ts';
 
-export type { WidgetCountry, WidgetDocument, WidgetErrorCode, WidgetTexts } from '../worker/domain/widget-texts.ts';
+export type { WidgetCountry, WidgetDocument, WidgetErrorCode, WidgetTexts } from '../worker/domain/site/index.ts';
 
 /** What the visitor currently sees; the same union drives the SSR page and the live widget. */
 export type Phase =

@@ -3,12 +3,12 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Store } from './db/client.ts';
 import { createDomainContext, type DomainContext } from './domain/context.ts';
-import { turnstileVerifier } from './domain/turnstile.ts';
+import { turnstileVerifier } from './domain/limits/index.ts';
 import type { SigningKeys } from './crypto/keys.ts';
 import type { Sealer } from './crypto/sealing.ts';
 import { webRandom, type Random } from './crypto/tokens.ts';
-import type { ChallengeVerifier } from './domain/abuse.ts';
-import { jsonLogger, type Logger } from './log.ts';
+import type { ChallengeVerifier } from './domain/limits/index.ts';
+import { jsonLogger, type Logger } from './logger.ts';
 import type { OutboundPolicy } from './net/outbound.ts';
 import type { ProviderFor } from './sms/router.ts';
 import type { DevOutbox } from './sms/providers/console.ts';

@@ -2,11 +2,11 @@
 // retention. What drives them on each runtime (a timer, or cron ticks and waitUntil) is worker/runtime/jobs-runner.ts;
 // after a request that queued messages, every runtime runs a send pass (the log only when not tried in the last few s).
 import { contextFromDeps, type AppDeps } from './app.ts';
-import { expireDue } from './domain/consents.ts';
-import { dispatchDue, type DispatchReport } from './domain/dispatcher.ts';
-import { integrate } from './domain/log.ts';
-import { announceKeys } from './domain/key-leaves.ts';
-import { applyRetention } from './domain/retention.ts';
+import { expireDue } from './domain/consent/index.ts';
+import { dispatchDue, type DispatchReport } from './domain/messaging/index.ts';
+import { integrate } from './domain/proof-log/index.ts';
+import { announceKeys } from './domain/proof-log/index.ts';
+import { applyRetention } from './domain/subscribers/index.ts';
 import { submitCheckpoints, type SubmitReport } from './witness/submit.ts';
 
 export interface JobReport extends DispatchReport {

@@ -1,10 +1,10 @@
 // The OpenAPI 3.1 description of the public surface, with request schemas generated from the same zod schemas
 // the routes validate with (so the document cannot drift from what is enforced).
 import { z } from 'zod';
-import { siteConfigSchema } from './domain/site-config.ts';
+import { siteConfigSchema } from './domain/site/index.ts';
 import { policyFactsSchema } from './policy/facts.ts';
 import { checkBody, consentBodySchema, lookupBody } from './routes/schemas.ts';
-import { receiptSchema } from './domain/receipt-schema.ts';
+import { receiptSchema } from './domain/proof-log/index.ts';
 
 const schema = (s: z.ZodType) => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;

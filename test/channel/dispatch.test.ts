@@ -2,7 +2,7 @@
 // grows, an accepted-but-unanswered send is reconciled by lookup instead of resent, a 400 fails at once.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboxRow } from '../../worker/db/outbox.ts';
-import type { Logger } from '../../worker/log.ts';
+import type { Logger } from '../../worker/logger.ts';
 import { createTwilioProvider } from '../../worker/sms/providers/twilio.ts';
 import { outboxJournal } from '../../worker/sms/router.ts';
 import { computeTwilioSignature } from '../../worker/sms/signatures.ts';

@@ -3,9 +3,9 @@
 // was dropped (its promise never settles) does not stop later passes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { contextFromDeps } from '../../worker/app.ts';
-import { dispatchDue } from '../../worker/domain/dispatcher.ts';
+import { dispatchDue } from '../../worker/domain/messaging/dispatcher.ts';
 import { createJobs } from '../../worker/jobs.ts';
-import type { Logger } from '../../worker/log.ts';
+import type { Logger } from '../../worker/logger.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../../worker/sms/provider.ts';
 import { makeHarness, optIn, type Harness } from '../harness.ts';
 

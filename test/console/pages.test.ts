@@ -1,7 +1,7 @@
 // Console pages through app.request: overview numbers, widget texts (saved, served, equal choice enforced), the
 // policy publish flow (refusal naming the missing item, then a new version), SMS test send, settings.
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadSite } from '../../worker/domain/sites.ts';
+import { loadSite } from '../../worker/domain/site/sites.ts';
 import { ADMIN_TOKEN, confirmedConsent, makeHarness, pendingConsent, type Harness } from '../harness.ts';
 import { signIn, type ConsoleClient } from './helpers.ts';
 

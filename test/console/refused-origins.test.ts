@@ -1,7 +1,7 @@
 // Refused origins for the console: noted when the CORS check refuses one, at most one write per origin per minute,
 // at most 20 per site (the most recent), only well-formed origins, and never another site's.
 import { afterEach, expect, it } from 'vitest';
-import { noteRefusedOrigin, refusedOrigins } from '../../worker/domain/console-stats.ts';
+import { noteRefusedOrigin, refusedOrigins } from '../../worker/domain/console/stats.ts';
 import { makeHarness, type Harness } from '../harness.ts';
 
 let h: Harness;

@@ -1,7 +1,7 @@
 // A PUT that sends a secret back redacted keeps the secret stored now, not the copy a process cached a few seconds
 // ago: a secret rotated through another process must not be silently put back to its old value.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openConfig, sealConfig } from '../../worker/domain/site-secrets.ts';
+import { openConfig, sealConfig } from '../../worker/domain/site/secrets.ts';
 import { makeHarness, type Harness } from '../harness.ts';
 import { auth, updateDemo } from '../sms/fixtures.ts';
 

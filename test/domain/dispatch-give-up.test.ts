@@ -2,7 +2,7 @@
 // retried with backoff like any failure, and given up as failed after the same number of attempts as a refused send:
 // it never stays queued for good, retried hourly.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { dispatchDue } from '../../worker/domain/dispatcher.ts';
+import { dispatchDue } from '../../worker/domain/messaging/dispatcher.ts';
 import { makeHarness, optIn, type Harness } from '../harness.ts';
 
 let h: Harness;

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectChain } from '../assertions.ts';
 import { makeHarness, type Harness } from '../harness.ts';
-import { recordDelivery } from '../../worker/domain/delivery.ts';
-import { appendConsentLeaf } from '../../worker/domain/events.ts';
+import { recordDelivery } from '../../worker/domain/messaging/delivery-reports.ts';
+import { appendConsentLeaf } from '../../worker/domain/proof-log/events.ts';
 import { frenchMobile, requestOptIn, startFakeTwilio, tokenSentTo, twilioInbound, useTwilio, type FakeTwilio } from '../sms/fixtures.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -2,7 +2,7 @@
 // allowed countries, and the challenge asked for when a limit is near.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../worker/app.ts';
-import type { ChallengeVerifier } from '../../worker/domain/abuse.ts';
+import type { ChallengeVerifier } from '../../worker/domain/limits/opt-in.ts';
 import { json, makeHarness, widgetFor, type Harness, appWithTestIp } from '../harness.ts';
 import { frenchMobile, updateDemo } from '../sms/fixtures.ts';
 

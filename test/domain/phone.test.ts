@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { AppError } from '../../worker/errors.ts';
-import { normalisePhone } from '../../worker/domain/phone.ts';
+import { normalisePhone } from '../../worker/domain/consent/phone.ts';
 
 const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER']);
 

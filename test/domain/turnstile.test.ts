@@ -1,7 +1,7 @@
 // The Turnstile challenge verifier: what it posts to the provider, and that only an explicit success passes.
 import { describe, expect, it } from 'vitest';
-import { turnstileVerifier } from '../../worker/domain/turnstile.ts';
-import { demoSiteConfig } from '../../worker/domain/demo.ts';
+import { turnstileVerifier } from '../../worker/domain/limits/challenge.ts';
+import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
 
 const site = { id: 'demo', config: { ...demoSiteConfig, challenge: { provider: 'turnstile' as const, siteKey: 'site-key', secret: 'turnstile-secret' } } };
 

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import Database from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSiteConfig } from '../../worker/domain/demo.ts';
+import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
 import { parseEnv } from '../../worker/env.ts';
 import { openStore } from '../../worker/entry/node/store.ts';
 import { startHranaServer, type HranaTestServer } from '../runtime/hrana-server.ts';

@@ -2,7 +2,7 @@
 // and Deno Deploy (cron tick, the request's own waitUntil). Every failure is logged and the jobs go on.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../worker/app.ts';
-import type { Logger } from '../../worker/log.ts';
+import type { Logger } from '../../worker/logger.ts';
 import { eventJobs, timerJobs } from '../../worker/runtime/jobs-runner.ts';
 import { json, makeHarness, widgetFor, type Harness } from '../harness.ts';
 

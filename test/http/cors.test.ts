@@ -1,6 +1,6 @@
 // CORS only for a site's allowed origins: echoed origin + Vary on browser-facing routes, 403 for foreign writes.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoSiteConfig } from '../../worker/domain/demo.ts';
+import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
 import { ADMIN_TOKEN, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
 import { count, expectProblem } from '../assertions.ts';
 

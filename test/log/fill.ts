@@ -1,9 +1,9 @@
 // Grows a site's log fast for tests: events appended through the repository (as the app writes them), in batches,
 // then integrated; and a second site made through the API.
 import type { Statement } from '../../worker/db/client.ts';
-import { demoSiteConfig } from '../../worker/domain/demo.ts';
-import { newEvent } from '../../worker/domain/events.ts';
-import { catchUp } from '../../worker/domain/log.ts';
+import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
+import { newEvent } from '../../worker/domain/proof-log/events.ts';
+import { catchUp } from '../../worker/domain/proof-log/transparency-log.ts';
 import { ADMIN_TOKEN, json, type Harness } from '../harness.ts';
 
 /** Appends `count` `requested` events (consent `consentOf(i)`, default one consent per 3 leaves) and integrates them. */

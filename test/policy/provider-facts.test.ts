@@ -1,9 +1,9 @@
 // The SMS provider in use must be in the policy: a processor recipient named for it, and a transfer entry when it sits
 // outside the EEA. Checked on the facts alone and through publishing a site whose row predates the rule.
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoSiteConfig } from '../../worker/domain/demo.ts';
-import { providerFactOf } from '../../worker/domain/site-rules.ts';
-import { forgetSite } from '../../worker/domain/sites.ts';
+import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
+import { providerFactOf } from '../../worker/domain/site/rules.ts';
+import { forgetSite } from '../../worker/domain/site/sites.ts';
 import { countryCode, providerFactErrors } from '../../worker/policy/provider-facts.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 

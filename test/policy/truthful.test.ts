@@ -2,9 +2,9 @@
 // the law fixes no default) or fills it with a placeholder is refused at PUT and at publishing, naming the fact
 // where the owner writes it; nothing is published meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSiteConfig } from '../../worker/domain/demo.ts';
-import { configPath } from '../../worker/domain/site-rules.ts';
-import { forgetSite } from '../../worker/domain/sites.ts';
+import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
+import { configPath } from '../../worker/domain/site/rules.ts';
+import { forgetSite } from '../../worker/domain/site/sites.ts';
 import { demoPolicyFacts, LEGAL_DEFAULTS, policyFactsSchema } from '../../worker/policy/facts.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 import { factNodes, type FactNode } from './schema-walk.ts';

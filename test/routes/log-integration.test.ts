@@ -15,7 +15,7 @@ import { leafHash } from '../../worker/crypto/merkle.ts';
 import { publicJwks } from '../../worker/crypto/signing.ts';
 import type { Statement, Store } from '../../worker/db/client.ts';
 import { libsqlStore } from '../../worker/db/libsql.ts';
-import { integrate, logOrigin, verifierKey } from '../../worker/domain/log.ts';
+import { integrate, logOrigin, verifierKey } from '../../worker/domain/proof-log/transparency-log.ts';
 import { createJobs } from '../../worker/jobs.ts';
 import { allPassed, verifyProof } from '../../worker/verify/verify-proof.ts';
 import { makeHarness, widgetFor, type Harness } from '../harness.ts';

@@ -18,7 +18,7 @@ import type { Store } from '../../worker/db/client.ts';
 import { eventsRepo } from '../../worker/db/events.ts';
 import { logRepo } from '../../worker/db/log.ts';
 import { migrate } from '../../worker/db/migrate.ts';
-import { catchUp, integrate } from '../../worker/domain/log.ts';
+import { catchUp, integrate } from '../../worker/domain/proof-log/transparency-log.ts';
 import { migrations } from '../../worker/generated/migrations.ts';
 import { makeHarness, widgetFor, type Harness } from '../harness.ts';
 

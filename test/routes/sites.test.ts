@@ -2,9 +2,9 @@
 // secrets redacted on GET and kept when a PUT sends the redaction back, GET → PUT round trips, the admin-only
 // provider base URL, and provider switches the published policy must cover.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoSiteConfig } from '../../worker/domain/demo.ts';
-import { openConfig } from '../../worker/domain/site-secrets.ts';
-import { forgetSite, loadSite } from '../../worker/domain/sites.ts';
+import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
+import { openConfig } from '../../worker/domain/site/secrets.ts';
+import { forgetSite, loadSite } from '../../worker/domain/site/sites.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 import { expectProblem } from '../assertions.ts';
 

@@ -1,7 +1,7 @@
 // Subscriber administration: the gate by lookup and by id, the bulk gate, the streamed list, access export and
 // erasure — numbers only in bodies, subscribers named by an opaque id scoped to their site.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoSiteConfig } from '../../worker/domain/demo.ts';
+import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
 import { csvCell } from '../../worker/http/csv.ts';
 import { STREAM_PAGE } from '../../worker/http/subscriber-stream.ts';
 import { createClient } from '@libsql/client';

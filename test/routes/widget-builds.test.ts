@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { widgetBundle } from '../../worker/generated/widget.ts';
-import { widgetPath } from '../../worker/domain/widget.ts';
+import { widgetPath } from '../../worker/domain/site/widget-document.ts';
 import { makeHarness, type Harness } from '../harness.ts';
 
 const hashedWidgetPath = widgetPath(widgetBundle);

@@ -5,12 +5,12 @@ import { contextFromDeps, createApp, type AppDeps } from '../../worker/app.ts';
 import { signingKeysFrom } from '../../worker/crypto/keys.ts';
 import { createSealer } from '../../worker/crypto/sealing.ts';
 import { fromBase64 } from '../../worker/crypto/encoding.ts';
-import { ensureDemoSite } from '../../worker/domain/demo.ts';
+import { ensureDemoSite } from '../../worker/domain/dev/demo-site.ts';
 import { parseEnv } from '../../worker/env.ts';
 import { openStore } from '../../worker/entry/node/store.ts';
 import { policyTemplates } from '../../worker/generated/policy-templates.ts';
 import { createJobs } from '../../worker/jobs.ts';
-import { silentLogger } from '../../worker/log.ts';
+import { silentLogger } from '../../worker/logger.ts';
 import { createConsoleProvider, memoryDevOutbox } from '../../worker/sms/providers/console.ts';
 import { providerRouter } from '../../worker/sms/router.ts';
 

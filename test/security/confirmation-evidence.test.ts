@@ -2,7 +2,7 @@
 // can tell a confirmation from the visitor's own device (or a reply from the number) from one that was not.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../worker/app.ts';
-import { receiptSchema } from '../../worker/domain/receipt-schema.ts';
+import { receiptSchema } from '../../worker/domain/proof-log/receipt-schema.ts';
 import { genericInbound, INBOUND_SECRET, startFakeTwilio, twilioInbound, updateDemo, useTwilio } from '../sms/fixtures.ts';
 import { json, linkToken, makeHarness, widgetFor, type Harness, appWithTestIp } from '../harness.ts';
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../worker/app.ts';
-import type { Logger } from '../../worker/log.ts';
+import type { Logger } from '../../worker/logger.ts';
 import { confirmedConsent, makeHarness, type Harness } from '../harness.ts';
 import { cookiesOf, csrfOf, postForm, signIn, signInForm } from '../console/helpers.ts';
 

@@ -2,7 +2,7 @@
 // personal: the counters are keyed by a keyed hash of the address prefix, never the address.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../worker/app.ts';
-import { limitPrefix } from '../../worker/domain/client-info.ts';
+import { limitPrefix } from '../../worker/domain/consent/client-info.ts';
 import { updateDemo } from '../sms/fixtures.ts';
 import { json, makeHarness, widgetFor, type Harness, appWithTestIp } from '../harness.ts';
 

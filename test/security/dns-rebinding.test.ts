@@ -13,7 +13,7 @@ import { libsqlStore } from '../../worker/db/libsql.ts';
 import { migrate } from '../../worker/db/migrate.ts';
 import { parseEnv } from '../../worker/env.ts';
 import { migrations } from '../../worker/generated/migrations.ts';
-import { silentLogger } from '../../worker/log.ts';
+import { silentLogger } from '../../worker/logger.ts';
 import { buildDeps } from '../../worker/runtime/build-deps.ts';
 
 let secrets: Record<string, string>;

@@ -2,7 +2,7 @@
 // console. An API caller (a site key) tries to store a long, shouting "yes" beside a terse "no"; a row stored before
 // the rule held is served; the widget must never show unequal labels.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { forgetSite } from '../../worker/domain/sites.ts';
+import { forgetSite } from '../../worker/domain/site/sites.ts';
 import en from '../../templates/widget/en.json' with { type: 'json' };
 import { json, makeHarness, type Harness } from '../harness.ts';
 import { signIn } from '../console/helpers.ts';

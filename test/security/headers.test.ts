@@ -1,7 +1,7 @@
 // Response headers that protect visitors and caches: HSTS in production only, a client's X-Request-Id accepted only
 // as a short safe token, and Vary naming every request header a response body was chosen by.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../worker/log.ts';
+import type { Logger } from '../../worker/logger.ts';
 import { linkToken, makeHarness, pendingConsent, widgetFor, type Harness } from '../harness.ts';
 
 const HSTS = 'max-age=63072000; includeSubDomains';

@@ -2,7 +2,7 @@
 // routes that used to take one, and never in the access log of requests that carried one in their body.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { jsonLogger } from '../../worker/log.ts';
+import { jsonLogger } from '../../worker/logger.ts';
 import { ADMIN_TOKEN, json, linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

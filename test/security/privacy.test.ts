@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonLogger } from '../../worker/log.ts';
+import { jsonLogger } from '../../worker/logger.ts';
 import { json, linkToken, makeHarness, optIn, widgetFor, type Harness } from '../harness.ts';
 
 /** What the visitors typed, and the E.164 each one is. */

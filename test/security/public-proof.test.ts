@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../worker/app.ts';
 import { consents } from '../../worker/db/schema.ts';
-import { browserFamily, pageOriginAndPath } from '../../worker/domain/client-info.ts';
+import { browserFamily, pageOriginAndPath } from '../../worker/domain/consent/client-info.ts';
 import { eq } from 'drizzle-orm';
 import { json, linkToken, makeHarness, widgetFor, type Harness, appWithTestIp } from '../harness.ts';
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { checkSync } from 'recheck';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
-import { browserFamily, MAX_USER_AGENT, USER_AGENT_PATTERNS } from '../../worker/domain/client-info.ts';
-import { originAllowed } from '../../worker/domain/site-config.ts';
+import { browserFamily, MAX_USER_AGENT, USER_AGENT_PATTERNS } from '../../worker/domain/consent/client-info.ts';
+import { originAllowed } from '../../worker/domain/site/config.ts';
 import { appWithTestIp, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../worker/entry/node/store.ts';
 import type { Env } from '../../worker/env.ts';
-import { demoSiteConfig } from '../../worker/domain/demo.ts';
-import { forgetSite, loadSite } from '../../worker/domain/sites.ts';
+import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
+import { forgetSite, loadSite } from '../../worker/domain/site/sites.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, INBOUND_SECRET, genericInbound, startFakeTwilio, useTwilio, type FakeTwilio } from '../sms/fixtures.ts';
 import { ADMIN_TOKEN, json, makeHarness, pendingConsent, type Harness } from '../harness.ts';
 

@@ -4,7 +4,7 @@
 // Production refuses to start with a short or low-variety ASSENT_ADMIN_TOKEN.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from '../../worker/env.ts';
-import { FAILED_PER_ADDRESS, FAILED_PER_PREFIX } from '../../worker/domain/sign-in-limits.ts';
+import { FAILED_PER_ADDRESS, FAILED_PER_PREFIX } from '../../worker/domain/limits/sign-in.ts';
 import { appWithTestIp, ADMIN_TOKEN, makeHarness, type Harness } from '../harness.ts';
 import { postForm, signInForm } from '../console/helpers.ts';
 

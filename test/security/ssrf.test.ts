@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../worker/app.ts';
-import { forgetSite } from '../../worker/domain/sites.ts';
+import { forgetSite } from '../../worker/domain/site/sites.ts';
 import { EnvError, parseEnv } from '../../worker/env.ts';
 import { createJobs } from '../../worker/jobs.ts';
 import { dnsResolver } from '../../worker/entry/node/dns-resolver.ts';

@@ -2,8 +2,8 @@
 // nested too deep are refused with a problem naming the path, never stored and never a 5xx. Rows stored before the
 // schema was strict keep loading, and the widget keeps working.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoSiteConfig } from '../../worker/domain/demo.ts';
-import { forgetSite } from '../../worker/domain/sites.ts';
+import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
+import { forgetSite } from '../../worker/domain/site/sites.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 import { expectProblem } from '../assertions.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideInbound } from '../../worker/sms/opt-out.ts';
+import { decideInbound } from '../../worker/sms/reply-effects.ts';
 
 const none = { pending: false, suppressed: false };
 

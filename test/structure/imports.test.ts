@@ -135,6 +135,26 @@ describe('layout rules', () => {
     // Row types may be named (import type); a route never holds a repository or runs a statement itself.
     expect(dbImports.filter((edge) => !typeOnly(edge))).toEqual([]);
   });
+
+  it('groups the domain by capability: only context.ts at its top level, each group a folder with its entry', () => {
+    const domain = files.filter((f) => f.startsWith('worker/domain/'));
+    expect(domain.filter((f) => f.split('/').length === 3)).toEqual(['worker/domain/context.ts']);
+    const groups = [...new Set(domain.filter((f) => f.split('/').length === 4).map((f) => f.split('/')[2]!))];
+    expect(groups.length).toBeGreaterThanOrEqual(8);
+    for (const group of groups) expect(files, group).toContain(`worker/domain/${group}/index.ts`);
+    expect(domain.filter((f) => f.split('/').length > 4)).toEqual([]);
+  });
+
+  it('lets code outside the domain call only its entries (and name the context)', () => {
+    const past = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('worker/domain/')
+        ? []
+        : targets
+            .filter((t) => t.startsWith('worker/domain/') && t !== 'worker/domain/context.ts' && !t.endsWith('/index.ts'))
+            .map((t) => `${file} -> ${t}`),
+    );
+    expect(past).toEqual([]);
+  });
 });
 
 /** Whether every import of `target` in `file` (an edge "file -> target") is `import type`. */

@@ -1,5 +1,5 @@
 // A widget site config for the page and text tests that render without a server.
-import type { WidgetSiteConfig } from '../../worker/domain/widget-texts.ts';
+import type { WidgetSiteConfig } from '../../worker/domain/site/widget-texts.ts';
 
 export const DEMO_CONFIG: WidgetSiteConfig = {
   program: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { widgetDocument } from '../../worker/domain/widget-texts.ts';
+import { widgetDocument } from '../../worker/domain/site/widget-texts.ts';
 import { renderHostedPage } from '../../worker/pages/hosted.tsx';
 import { DEMO_CONFIG } from './demo-config.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { widgetBundle } from '../../worker/generated/widget.ts';
-import { widgetPath } from '../../worker/domain/widget.ts';
+import { widgetPath } from '../../worker/domain/site/widget-document.ts';
 
 const hashedWidgetPath = widgetPath(widgetBundle);
 

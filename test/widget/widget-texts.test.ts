@@ -9,7 +9,7 @@ import {
   widgetTexts,
   widgetTheme,
   type WidgetSiteConfig,
-} from '../../worker/domain/widget-texts.ts';
+} from '../../worker/domain/site/widget-texts.ts';
 
 const config: WidgetSiteConfig = {
   program: {

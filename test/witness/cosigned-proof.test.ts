@@ -3,7 +3,7 @@
 // that covers the consent, the latest checkpoint as before.
 import { afterEach, expect, it } from 'vitest';
 import { parseNote } from '../../worker/crypto/note.ts';
-import { proofSources } from '../../worker/domain/receipts.ts';
+import { proofSources } from '../../worker/domain/proof-log/proof-document.ts';
 import { verifyProof, verdict } from '../../worker/verify/verify-proof.ts';
 import { makeHarness, optIn, pendingConsent, type Harness } from '../harness.ts';
 

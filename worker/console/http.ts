@@ -2,9 +2,9 @@
 // CSRF check on every POST (Origin / Sec-Fetch-Site, then the synchronizer token tied to the session), form bodies.
 import type { MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { loadSession, type ConsoleSession } from '../domain/console-sessions.ts';
-import { SESSION_ABSOLUTE_MS } from '../domain/console-sessions.ts';
-import { loadSite, type Site } from '../domain/sites.ts';
+import { loadSession, type ConsoleSession } from '../domain/console/index.ts';
+import { SESSION_ABSOLUTE_MS } from '../domain/console/index.ts';
+import { loadSite, type Site } from '../domain/site/index.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext, AppEnv } from '../http/context.ts';
 import { preferredLanguage } from '../http/negotiate.ts';

@@ -1,6 +1,6 @@
 // Console overview: consents by status, rates over 7 and 30 days, recent events (masked numbers), the proof log.
 import { Hono } from 'hono';
-import { overview } from '../domain/console-stats.ts';
+import { overview } from '../domain/console/index.ts';
 import type { ConsoleEnv } from './http.ts';
 import { consolePage, consoleHeaders } from './shell.tsx';
 import { fill } from './texts.ts';

@@ -4,9 +4,9 @@
 // every missing or wrong item. The form posts multipart: JSON is not percent-encoded there, so more facts fit the body limit.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { publishPolicy } from '../domain/policies.ts';
-import { latestPolicyLocales } from '../domain/policy-versions.ts';
-import { parseSiteConfig, policyFactsOf, replaceSiteConfig } from '../domain/sites.ts';
+import { publishPolicy } from '../domain/policies/index.ts';
+import { latestPolicyLocales } from '../domain/policies/index.ts';
+import { parseSiteConfig, policyFactsOf, replaceSiteConfig } from '../domain/site/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
 import { MAX_JSON_DEPTH, parseJson } from '../http/body.ts';

@@ -3,9 +3,9 @@
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newToken, sha256Hex } from '../crypto/tokens.ts';
-import { csrfTokenFor, loadSession, signIn, signOut, switchSite } from '../domain/console-sessions.ts';
+import { csrfTokenFor, loadSession, signIn, signOut, switchSite } from '../domain/console/index.ts';
 import { validationErrorFor } from '../http/body.ts';
-import { loadSite } from '../domain/sites.ts';
+import { loadSite } from '../domain/site/index.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { islandFile } from './assets.ts';

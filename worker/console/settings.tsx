@@ -3,13 +3,13 @@
 // revoke), and the embed snippet with its Subresource Integrity value.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { refusedOrigins } from '../domain/console-stats.ts';
-import { REDACTED } from '../domain/site-config.ts';
+import { refusedOrigins } from '../domain/console/index.ts';
+import { REDACTED } from '../domain/site/index.ts';
 import { siteAllowsOrigin } from '../http/origins.ts';
-import { issueKey, listKeys, replaceSiteConfig, revokeKey } from '../domain/sites.ts';
+import { issueKey, listKeys, replaceSiteConfig, revokeKey } from '../domain/site/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { widgetBundle } from '../generated/widget.ts';
-import { widgetPath } from '../domain/widget.ts';
+import { widgetPath } from '../domain/site/index.ts';
 import { formatWebhookSecret } from '../sms/signatures.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';

@@ -1,7 +1,7 @@
 // What every signed-in console page passes to the shell: language, texts, CSRF token, the site (and for the
 // platform admin, every site id for the switcher).
 import type { Context } from 'hono';
-import { siteIds } from '../domain/sites.ts';
+import { siteIds } from '../domain/site/index.ts';
 import type { ConsoleEnv } from './http.ts';
 
 export async function shellFor(c: Context<ConsoleEnv>) {

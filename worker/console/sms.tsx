@@ -2,8 +2,8 @@
 // the opt-out mention every message carries shown, and in development a test send to a number.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { preview } from '../domain/messages.ts';
-import { sendTestSms } from '../domain/test-sms.ts';
+import { preview } from '../domain/messaging/index.ts';
+import { sendTestSms } from '../domain/messaging/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { optOutMention } from '../sms/template.ts';
 import { formBody, type ConsoleEnv } from './http.ts';

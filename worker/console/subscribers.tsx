@@ -2,8 +2,8 @@
 // request) and erase with confirmation; the streamed CSV of every subscriber.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { lookupSubscriber, subscriberById, type GateAnswer } from '../domain/gate.ts';
-import { eraseSubscriber, exportSubscriber } from '../domain/subscribers.ts';
+import { lookupSubscriber, subscriberById, type GateAnswer } from '../domain/messaging/index.ts';
+import { eraseSubscriber, exportSubscriber } from '../domain/subscribers/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { subscriberStream, subscriberStreamHeaders } from '../http/subscriber-stream.ts';
 import { formBody, type ConsoleEnv } from './http.ts';

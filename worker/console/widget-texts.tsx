@@ -2,11 +2,11 @@
 // window.Assent.mount, fed the edited texts), and the equal-choice rule checked as you type and on save.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { EDITABLE_WIDGET_TEXTS, type EditableWidgetText } from '../domain/console-widget.ts';
-import { equalChoice } from '../domain/equal-choice.ts';
-import { latestPolicyNumber } from '../domain/policy-versions.ts';
-import { replaceSiteConfig } from '../domain/sites.ts';
-import { mergeEditedTexts, unequalChoiceLocales, widgetDocument, widgetTemplate, type EditedWidgetTexts } from '../domain/widget-texts.ts';
+import { EDITABLE_WIDGET_TEXTS, type EditableWidgetText } from '../domain/console/index.ts';
+import { equalChoice } from '../domain/site/index.ts';
+import { latestPolicyNumber } from '../domain/policies/index.ts';
+import { replaceSiteConfig } from '../domain/site/index.ts';
+import { mergeEditedTexts, unequalChoiceLocales, widgetDocument, widgetTemplate, type EditedWidgetTexts } from '../domain/site/index.ts';
 import type { FieldError } from '../errors.ts';
 import { AppError } from '../errors.ts';
 import { publicOrigin } from '../http/origins.ts';

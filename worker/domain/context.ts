@@ -16,7 +16,7 @@ import { subjectsRepo } from '../db/subjects.ts';
 import type { Sealer } from '../crypto/sealing.ts';
 import type { Random } from '../crypto/tokens.ts';
 import type { SigningKeys } from '../crypto/keys.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../logger.ts';
 import type { OutboundPolicy } from '../net/outbound.ts';
 
 export interface DomainContext {

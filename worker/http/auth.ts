@@ -1,8 +1,8 @@
 // Bearer auth for the API: the platform admin token, or a site's API key for that site only. A credential that opens
-// nothing is a failed sign-in, limited per client address and key prefix (domain/sign-in-limits.ts).
+// nothing is a failed sign-in, limited per client address and key prefix (domain/limits/sign-in.ts).
 import { sha256Hex, timingSafeEqual } from '../crypto/tokens.ts';
-import { assertSignInAllowed, countFailedSignIn, type SignInAttempt } from '../domain/sign-in-limits.ts';
-import { loadSite, siteForKeyHash, type Site } from '../domain/sites.ts';
+import { assertSignInAllowed, countFailedSignIn, type SignInAttempt } from '../domain/limits/index.ts';
+import { loadSite, siteForKeyHash, type Site } from '../domain/site/index.ts';
 import { forbidden, unauthorized } from '../errors.ts';
 import { clientIp, type AppContext } from './context.ts';
 

@@ -4,9 +4,9 @@
 // before any work, and refusals are noted for the console.
 import { cors } from 'hono/cors';
 import type { AppContext } from './context.ts';
-import type { Site } from '../domain/sites.ts';
+import type { Site } from '../domain/site/index.ts';
 import { AppError } from '../errors.ts';
-import { noteRefusedOrigin } from '../domain/console-stats.ts';
+import { noteRefusedOrigin } from '../domain/console/index.ts';
 import { siteAllowsOrigin } from './origins.ts';
 
 /**

@@ -1,8 +1,8 @@
 // "Is this origin ours?", asked the same way everywhere. Three questions, kept apart because they differ:
 // our public origin; a site's callers (ours plus its allowedOrigins); and, for the console, the public origin or
 // the one the request reached (a console opened on an address other than the public URL still posts to itself).
-import { originAllowed } from '../domain/site-config.ts';
-import type { Site } from '../domain/sites.ts';
+import { originAllowed } from '../domain/site/index.ts';
+import type { Site } from '../domain/site/index.ts';
 import type { AppContext } from './context.ts';
 
 /** The origin of the configured public URL: where our own pages are served. */

@@ -1,8 +1,8 @@
 // Every subscriber of a site as one streamed CSV or NDJSON file, page by page (the stream holds one page at a
 // time, never the whole list): the API's list export and the console's download are the same file.
 import type { DomainContext } from '../domain/context.ts';
-import type { Site } from '../domain/sites.ts';
-import { listSubscribers, type SubscriberRow } from '../domain/subscribers.ts';
+import type { Site } from '../domain/site/index.ts';
+import { listSubscribers, type SubscriberRow } from '../domain/subscribers/index.ts';
 import { csvCell } from './csv.ts';
 
 /** Rows per keyset page of a streamed export. */

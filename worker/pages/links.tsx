@@ -1,7 +1,7 @@
 // Pages behind the links in our messages: confirm (/c/{token}) and the subscriber's own page (/u/{token}: consents,
 // proofs, unsubscribe, erasure). GET pages only show buttons; the POST they send is what changes state, so link
 // scanners never confirm, unsubscribe or erase.
-import type { OwnConsent, OwnView } from '../domain/subscriber-self.ts';
+import type { OwnConsent, OwnView } from '../domain/subscribers/index.ts';
 import { FORM_TOKEN_FIELD } from '../http/hosted-form-guard.ts';
 import { page } from './layout.tsx';
 import { fill, pageTexts, type PageTexts } from './texts.ts';

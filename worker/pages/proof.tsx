@@ -1,6 +1,6 @@
 // The proof page for people: in the receipt's language, times in the site's time zone, what was shown, a timeline,
 // checks run in the browser (islands/proof-check.ts), how to keep and verify the evidence, technical details folded.
-import type { ProofDocument } from '../domain/receipts.ts';
+import type { ProofDocument } from '../domain/proof-log/index.ts';
 import { page } from './layout.tsx';
 import { htmlSafeJson } from './escape.ts';
 import { fillIn, proofTexts, type ProofTexts } from './proof-texts.ts';

@@ -90,7 +90,7 @@ export const cnil = {
  *   art. 2224 (Légifrance).
  * - `retention.optOut`: the opt-out list holds a keyed fingerprint (HMAC) of the number, never the number, so that a
  *   STOP keeps holding; the CNIL asks that an objection be kept at least three years. We keep it as long as the site
- *   sends SMS marketing, which is the service's behaviour (worker/domain/retention.ts keeps the suppression row).
+ *   sends SMS marketing, which is the service's behaviour (worker/domain/subscribers/retention.ts keeps the suppression row).
  * - `numberRequired`: consent must be freely given (Art. 4(11), 7(4)), so an SMS sign-up never requires the number;
  *   the only consequence of not giving it is not getting the texts.
  * - `supervisoryAuthority`: the authority of the site's country (Art. 77), from `supervisoryAuthorities` below.

@@ -1,10 +1,10 @@
 // Browser-facing consent API: the texts behind a hash, and the consent submission.
 import { Hono } from 'hono';
-import { loadSiteForSignUp, requestConsent, proofUrl, type CitedNotice } from '../domain/consents.ts';
-import { loadSite } from '../domain/sites.ts';
+import { loadSiteForSignUp, requestConsent, proofUrl, type CitedNotice } from '../domain/consent/index.ts';
+import { loadSite } from '../domain/site/index.ts';
 import { jsonBody, parseJson } from '../http/body.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
-import { servedTexts } from '../domain/policy-versions.ts';
+import { servedTexts } from '../domain/policies/index.ts';
 import { applyCors, preflight, readableAnywhere } from '../http/cors.ts';
 import { consentBodySchema } from './schemas.ts';
 

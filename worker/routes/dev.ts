@@ -2,8 +2,8 @@
 // pages/dev-outbox.tsx), and its reply box posts a correctly signed inbound message here, so OUI/STOP can be tried
 // without a provider. 404 in production.
 import { Hono } from 'hono';
-import { siteOfMessage } from '../domain/delivery.ts';
-import { signedDevReply } from '../domain/dev-reply.ts';
+import { siteOfMessage } from '../domain/messaging/index.ts';
+import { signedDevReply } from '../domain/dev/index.ts';
 import { notFound } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
 import { preferredType } from '../http/negotiate.ts';
@@ -35,7 +35,7 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
   });
 
   /**
-   * The reply box: a reply signed as a provider would (domain/dev-reply.ts), sent through the app to
+   * The reply box: a reply signed as a provider would (domain/dev/reply-box.ts), sent through the app to
    * POST /v1/sites/{site}/inbound/generic.
    */
   app.post('/dev/outbox/reply', async (c) => {

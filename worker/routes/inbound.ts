@@ -3,9 +3,9 @@
 // signature is a 403 that changes nothing.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { recordDelivery, recordSignedDelivery } from '../domain/delivery.ts';
-import { handleInbound } from '../domain/inbound.ts';
-import { loadSite, type Site } from '../domain/sites.ts';
+import { recordDelivery, recordSignedDelivery } from '../domain/messaging/index.ts';
+import { handleInbound } from '../domain/messaging/index.ts';
+import { loadSite, type Site } from '../domain/site/index.ts';
 import { forbidden, malformedJson } from '../errors.ts';
 import { parseJson, validate } from '../http/body.ts';
 import type { AppContext, AppEnv } from '../http/context.ts';

@@ -1,13 +1,13 @@
 // /c/{token} (confirm) and /u/{token} (the subscriber's own page: consents, unsubscribe, erase): GET shows a page
 // and changes nothing; POST acts, idempotently.
 import { Hono } from 'hono';
-import { confirmConsent, proofUrl } from '../domain/consents.ts';
+import { confirmConsent, proofUrl } from '../domain/consent/index.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { linkPage, subscriberPage, type LinkFacts, type LinkPageState, type SubscriberStep } from '../pages/links.tsx';
 import { frenchTypography } from '../policy/typography.ts';
-import { byLinkToken, confirmLinkStatus, eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscriber-self.ts';
+import { byLinkToken, confirmLinkStatus, eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscribers/index.ts';
 import type { ConsentRow } from '../db/consents.ts';
-import type { Site } from '../domain/sites.ts';
+import type { Site } from '../domain/site/index.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
 import { assertOwnForm, FORM_TOKEN_FIELD, formTokenFor, type OwnForm } from '../http/hosted-form-guard.ts';
 import { AppError } from '../errors.ts';

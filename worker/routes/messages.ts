@@ -2,7 +2,7 @@
 // every subscriber who may receive it, respecting quiet hours.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { preview, sendMarketing } from '../domain/messages.ts';
+import { preview, sendMarketing } from '../domain/messaging/index.ts';
 import { requireSiteAccess } from '../http/auth.ts';
 import { jsonBody, validate } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';

@@ -3,9 +3,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { PolicyVersionRow } from '../db/policies.ts';
-import { publishPolicy, type PolicyMeta } from '../domain/policies.ts';
-import { policyVersion, policyVersions } from '../domain/policy-versions.ts';
-import { loadSite, type Site } from '../domain/sites.ts';
+import { publishPolicy, type PolicyMeta } from '../domain/policies/index.ts';
+import { policyVersion, policyVersions } from '../domain/policies/index.ts';
+import { loadSite, type Site } from '../domain/site/index.ts';
 import { notFound } from '../errors.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
 import { requireSiteAccess } from '../http/auth.ts';

@@ -2,16 +2,16 @@
 // page's checks, number match, JWKS, log info, checkpoint, consistency.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { consistency, latestHead, logOrigin, previousVerifierKeys, verifierKey } from '../domain/log.ts';
-import { evidenceFile } from '../domain/evidence.ts';
-import { proofMatches } from '../domain/proof-match.ts';
-import { proofSources } from '../domain/receipts.ts';
+import { consistency, latestHead, logOrigin, previousVerifierKeys, verifierKey } from '../domain/proof-log/index.ts';
+import { evidenceFile } from '../domain/proof-log/index.ts';
+import { proofMatches } from '../domain/proof-log/index.ts';
+import { proofSources } from '../domain/proof-log/index.ts';
 import { cosignaturesOn } from '../witness/submit.ts';
 import { formatTlogProof } from '../witness/tlog-proof.ts';
 import { jcsBytes } from '../crypto/jcs.ts';
 import { AppError } from '../errors.ts';
 import { proofIsland, verifierBundle } from '../generated/verifier.ts';
-import { loadSite } from '../domain/sites.ts';
+import { loadSite } from '../domain/site/index.ts';
 import { publicJwks } from '../crypto/signing.ts';
 import { jsonBody, queryParams, validationErrorFor } from '../http/body.ts';
 import { clientIp, type AppEnv } from '../http/context.ts';

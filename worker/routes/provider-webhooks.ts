@@ -4,10 +4,10 @@
 // raw body) or, for providers that sign nothing, the site's secret path token. Any failure is a 403 problem+json that
 // changes nothing.
 import { Hono } from 'hono';
-import { recordDelivery, recordSignedDelivery, type DeliveryReport } from '../domain/delivery.ts';
-import type { InboundChannel } from '../domain/confirm.ts';
-import { handleInbound } from '../domain/inbound.ts';
-import { loadSite, type Site } from '../domain/sites.ts';
+import { recordDelivery, recordSignedDelivery, type DeliveryReport } from '../domain/messaging/index.ts';
+import type { InboundChannel } from '../domain/consent/index.ts';
+import { handleInbound } from '../domain/messaging/index.ts';
+import { loadSite, type Site } from '../domain/site/index.ts';
 import { forbidden, malformedJson } from '../errors.ts';
 import { parseJson } from '../http/body.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
@@ -85,7 +85,7 @@ export function providerWebhookRoutes() {
    */
   async function webhook(c: AppContext, provider: InboundChannel) {
     const { site, hook, value, replayKey } = await admitted(c, provider);
-    // Statuses only move forward (domain/delivery.ts), so a replayed report without a signed id changes nothing.
+    // Statuses only move forward (domain/messaging/delivery-reports.ts), so a replayed report without a signed id changes nothing.
     for (const report of hook.delivery(value)) {
       if (replayKey) await recordSignedDelivery(c.var.ctx, site.id, replayKey, report);
       else await recordDelivery(c.var.ctx, site.id, report);

@@ -1,7 +1,7 @@
 // Wire schemas shared by the routes that validate with them and openapi.ts that describes them (both import them
 // from here, so no route imports another and the document cannot drift from what is enforced).
 import { z } from 'zod';
-import { MAX_BULK } from '../domain/gate.ts';
+import { MAX_BULK } from '../domain/messaging/index.ts';
 
 export const consentBodySchema = z.object({
   /** A valid mobile number for "yes"; for "no" it may be empty, and nothing is stored either way. */

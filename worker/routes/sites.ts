@@ -1,9 +1,9 @@
 // Site administration: create (platform admin), read and replace a site's configuration, and its API keys.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { createSite, issueKey, listKeys, parseSiteConfig, replaceSiteConfig, revokeKey } from '../domain/sites.ts';
-import { siteIdSchema } from '../domain/site-config.ts';
-import { redactConfig } from '../domain/site-secrets.ts';
+import { createSite, issueKey, listKeys, parseSiteConfig, replaceSiteConfig, revokeKey } from '../domain/site/index.ts';
+import { siteIdSchema } from '../domain/site/index.ts';
+import { redactConfig } from '../domain/site/index.ts';
 import { isPlatformAdmin, requirePlatformAdmin, requireSiteAccess } from '../http/auth.ts';
 import { jsonBody, validationErrorFor } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';

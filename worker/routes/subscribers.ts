@@ -1,8 +1,8 @@
 // Subscriber administration for site owners: the send gate, the streamed list, access export and erasure.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { checkSubscribers, lookupSubscriber, subscriberById } from '../domain/gate.ts';
-import { eraseSubscriber, exportSubscriber, listSubscribers } from '../domain/subscribers.ts';
+import { checkSubscribers, lookupSubscriber, subscriberById } from '../domain/messaging/index.ts';
+import { eraseSubscriber, exportSubscriber, listSubscribers } from '../domain/subscribers/index.ts';
 import { requireSiteAccess } from '../http/auth.ts';
 import { jsonBody, queryParams } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';

@@ -1,6 +1,6 @@
 // Health, the OpenAPI document and a readable API reference built from it.
 import { Hono } from 'hono';
-import { checkHealth } from '../domain/health.ts';
+import { checkHealth } from '../domain/service/index.ts';
 import type { AppEnv } from '../http/context.ts';
 import { readableAnywhere } from '../http/cors.ts';
 import { openApiDocument } from '../openapi.ts';

@@ -3,9 +3,9 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { MAX_TILE_PATH, parseTilePath, type TileName } from '../crypto/tiles.ts';
-import { latestHead } from '../domain/log.ts';
-import { loadSite } from '../domain/sites.ts';
-import { readTile } from '../domain/tiles.ts';
+import { latestHead } from '../domain/proof-log/index.ts';
+import { loadSite } from '../domain/site/index.ts';
+import { readTile } from '../domain/proof-log/index.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
 import { readableAnywhere } from '../http/cors.ts';

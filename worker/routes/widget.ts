@@ -2,9 +2,9 @@
 // reads, the hosted opt-in page that works without JavaScript (GET/POST /s/{site}), and the dev demo page.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { proofUrl, requestConsent } from '../domain/consents.ts';
-import { loadSite, type Site } from '../domain/sites.ts';
-import { currentWidget, rememberBundle, widgetBuild, widgetPath } from '../domain/widget.ts';
+import { proofUrl, requestConsent } from '../domain/consent/index.ts';
+import { loadSite, type Site } from '../domain/site/index.ts';
+import { currentWidget, rememberBundle, widgetBuild, widgetPath } from '../domain/site/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import { widgetBundle } from '../generated/widget.ts';
 import { queryParams } from '../http/body.ts';

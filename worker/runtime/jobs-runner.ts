@@ -3,7 +3,7 @@
 // a request asked for, handed to that request's waitUntil. A failure is always logged; none is dropped unseen.
 import type { AppDeps } from '../deps.ts';
 import { createJobs, type JobReport, type Jobs, type JobsOptions } from '../jobs.ts';
-import { jsonLogger } from '../log.ts';
+import { jsonLogger } from '../logger.ts';
 
 /** Keeps a promise's work alive after the response (Workers: ctx.waitUntil). */
 export type WaitUntil = (work: Promise<unknown>) => void;

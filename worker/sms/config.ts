@@ -1,5 +1,5 @@
 // A site's SMS provider settings (part of the site configuration): console, Twilio, a signed webhook, or one of the
-// providers French senders use (Vonage, …). Secrets here are sealed at rest (domain/site-secrets.ts).
+// providers French senders use (Vonage, …). Secrets here are sealed at rest (domain/site/secrets.ts).
 import { z } from 'zod';
 import { cidrSchema } from '../net/cidr.ts';
 import { outboundUrlSchema } from '../net/outbound.ts';

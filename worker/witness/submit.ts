@@ -8,7 +8,7 @@ import { parseNote } from '../crypto/note.ts';
 import type { Statement } from '../db/client.ts';
 import type { WitnessSubmission } from '../db/witness.ts';
 import type { DomainContext } from '../domain/context.ts';
-import { logProofReader } from '../domain/log.ts';
+import { logProofReader } from '../domain/proof-log/index.ts';
 import { safeFetch } from '../net/outbound.ts';
 import type { Policy, PolicyWitness } from './policy.ts';
 

@@ -1,8 +1,8 @@
 // Island: the real widget (/widget.js, window.Assent.mount) previewed per locale with the texts being edited, and
 // the equal-choice check as you type.
-import { EDITABLE_WIDGET_TEXTS } from '../../domain/console-widget.ts';
-import { equalChoice } from '../../domain/equal-choice.ts';
-import type { WidgetDocument } from '../../domain/widget-texts.ts';
+import { EDITABLE_WIDGET_TEXTS } from '../../domain/console/index.ts';
+import { equalChoice } from '../../domain/site/index.ts';
+import type { WidgetDocument } from '../../domain/site/index.ts';
 
 interface Seed {
   site: string;

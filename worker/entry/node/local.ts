@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Context } from 'hono';
 import { createApp, type AppDeps } from '../../app.ts';
 import type { Env } from '../../env.ts';
-import { jsonLogger } from '../../log.ts';
+import { jsonLogger } from '../../logger.ts';
 import { buildDeps, clientIpResolver } from '../../runtime/build-deps.ts';
 import { timerJobs } from '../../runtime/jobs-runner.ts';
 import { compressResponses } from './compress.ts';

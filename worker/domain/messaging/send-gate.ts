@@ -1,0 +1,115 @@
+// The send gate: may this site text this number now? Only a confirmed, current, unsuppressed consent says yes.
+// Numbers arrive in bodies; answers name the subscriber by its opaque id and a masked number, never the number.
+import type { GateView } from '../../db/subjects.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { proofUrl } from '../consent/lifecycle.ts';
+import { erasedMark } from '../subscribers/erased-mark.ts';
+import type { DomainContext } from '../context.ts';
+import { maskPhone } from '../../sms/mask-phone.ts';
+import { normalisePhone } from '../consent/phone.ts';
+import type { Site } from '../site/sites.ts';
+
+export type GateStatus = 'none' | 'pending' | 'confirmed' | 'withdrawn' | 'expired' | 'erased';
+export type GateReason = 'no-consent' | 'not-confirmed' | 'withdrawn' | 'expired' | 'erased' | 'suppressed' | 'renewal-required';
+
+export interface GateAnswer {
+  /** Opaque and stable for this number on this site; null when the site never saw the number. */
+  subscriberId: string | null;
+  maskedPhone: string;
+  status: GateStatus;
+  canSend: boolean;
+  /** Why not, when canSend is false. */
+  reason?: GateReason;
+  proofUrl: string | null;
+  renewalRequired: boolean;
+  suppressed: boolean;
+}
+
+/** A subscriber id is the subject's random row id (22 URL-safe characters): it says nothing of the number. */
+export const SUBSCRIBER_ID = /^[A-Za-z0-9_-]{22}$/;
+
+function judge(view: GateView | null, suppressedUnknown: boolean) {
+  const suppressed = view ? Boolean(view.suppressed) : suppressedUnknown;
+  const status: GateStatus = view?.erasedAt ? 'erased' : (view?.status ?? 'none');
+  const renewalRequired = Boolean(view?.renewalRequired);
+  const canSend = status === 'confirmed' && !suppressed && !renewalRequired;
+  const reason: GateReason | undefined = canSend
+    ? undefined
+    : status === 'confirmed'
+      ? suppressed
+        ? 'suppressed'
+        : 'renewal-required'
+      : status === 'none'
+        ? suppressed
+          ? 'suppressed'
+          : 'no-consent'
+        : status === 'pending'
+          ? 'not-confirmed'
+          : status;
+  return { status, canSend, suppressed, renewalRequired, ...(reason ? { reason } : {}) };
+}
+
+/** `masked`: the masked number, computed only for a number the site never saw (a known one has it stored). */
+function answer(ctx: DomainContext, view: GateView | null, masked: () => string, suppressedUnknown = false): GateAnswer {
+  const { status, canSend, reason, renewalRequired, suppressed } = judge(view, suppressedUnknown);
+  return {
+    subscriberId: view?.subjectId ?? null,
+    maskedPhone: view?.masked ?? masked(),
+    status,
+    canSend,
+    ...(reason ? { reason } : {}),
+    proofUrl: view?.consentId ? proofUrl(ctx, view.consentId) : null,
+    renewalRequired,
+    suppressed,
+  };
+}
+
+/** POST …/subscribers/lookup: the gate for one number. An unknown number is a 200 with status "none". */
+export async function lookupSubscriber(ctx: DomainContext, site: Site, rawPhone: string): Promise<GateAnswer> {
+  const phone = normalisePhone(rawPhone, site.config.defaultCountry);
+  const index = await ctx.sealer.blindIndex(site.id, phone.e164);
+  const view = await ctx.subjects.gateView(site.id, index);
+  // A number the site does not know may be one it erased: its suppression is a mark shared with many (erased-mark.ts).
+  const suppressedUnknown = view ? false : await ctx.subjects.isSuppressed(site.id, index, erasedMark(index));
+  return answer(ctx, view, () => maskPhone(phone.e164), suppressedUnknown);
+}
+
+/** GET …/subscribers/{subscriberId}: the same answer; 404 unless the id is one of this site's subscribers. */
+export async function subscriberById(ctx: DomainContext, site: Site, subscriberId: string): Promise<GateAnswer> {
+  const view = SUBSCRIBER_ID.test(subscriberId) ? await ctx.subjects.gateViewById(site.id, subscriberId) : null;
+  if (!view) throw notFound('No subscriber with this id for this site.');
+  return answer(ctx, view, () => view.masked);
+}
+
+export interface BulkResult {
+  canSend: boolean;
+  status: GateStatus | 'invalid';
+  reason?: GateReason;
+}
+
+export const MAX_BULK = 1000;
+
+/**
+ * POST …/subscribers/check: the gate for up to 1,000 numbers, answered in the order given, with one read of the
+ * store. A number that cannot be parsed is `status: "invalid"` in its place rather than failing the batch.
+ */
+export async function checkSubscribers(ctx: DomainContext, site: Site, phones: string[]): Promise<BulkResult[]> {
+  if (phones.length > MAX_BULK) throw new AppError('validation_failed', 422, `At most ${MAX_BULK} numbers per check.`);
+  const indexes = await Promise.all(
+    phones.map(async (raw) => {
+      try {
+        return await ctx.sealer.blindIndex(site.id, normalisePhone(raw, site.config.defaultCountry).e164);
+      } catch (error) {
+        if (error instanceof AppError) return null;
+        throw error;
+      }
+    }),
+  );
+  const known = [...new Set(indexes.filter((i): i is string => i !== null))];
+  const views = new Map((known.length ? await ctx.subjects.gateViews(site.id, known) : []).map((v) => [v.phoneIndex, v]));
+  return indexes.map((index) => {
+    if (index === null) return { canSend: false, status: 'invalid' };
+    const { canSend, status, reason } = judge(views.get(index) ?? null, false);
+    return { canSend, status, ...(reason ? { reason } : {}) };
+  });
+}
