@@ -59,6 +59,6 @@ describe('proofs', () => {
     const html = await (await h.app.request(`/proofs/${consentId}`)).text();
     // A French receipt (the default widget locale) gives a French page.
     expect(html).toContain('<html lang="fr">');
-    expect(html).toContain('Confirmé — double validation faite');
+    expect(html).toContain('Confirmé — la personne a confirmé sa demande');
   });
 });

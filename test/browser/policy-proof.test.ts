@@ -81,7 +81,7 @@ describe.skipIf(!browser)('policy, confirm and proof pages in Chromium', () => {
 
       expect((await page.goto(proofUrl))!.status()).toBe(200);
       expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-      expect(await page.locator('.status').textContent()).toBe(locale === 'fr' ? 'Confirmé — double validation faite' : 'Confirmed — double opt-in completed');
+      expect(await page.locator('.status').textContent()).toBe(locale === 'fr' ? 'Confirmé — la personne a confirmé sa demande' : 'Confirmed — double opt-in completed');
       expect(await page.content()).not.toContain(to); // the number appears only masked
       expect(await axeProblems(page)).toEqual([]);
       await shot(`proof-${locale}`);

@@ -68,7 +68,8 @@ describe.skipIf(!browser)('the subscriber\'s own page in Chromium', () => {
     }
 
     const gate = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '06 12 34 56 78' }, { authorization: `Bearer ${ADMIN_TOKEN}` }));
-    expect(await gate.json()).toMatchObject({ status: 'erased', canSend: false, suppressed: true });
+    // An erased number is no longer found by number (nothing singles it out): unknown, and still suppressed by its mark.
+    expect(await gate.json()).toMatchObject({ status: 'none', canSend: false, suppressed: true });
     await h.flush();
     const proof = await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })).json();
     const jwks = await (await h.app.request('/.well-known/jwks.json')).json();
