@@ -30,6 +30,9 @@ function fromBase64(text2) {
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
 }
+function toBase64Url(bytes) {
+  return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/(?<!=)=+$/, "");
+}
 function fromBase64Url(text2) {
   if (!/^[A-Za-z0-9_-]*$/.test(text2) || text2.length % 4 === 1) throw new TypeError("invalid base64url");
   const b64 = text2.replace(/-/g, "+").replace(/_/g, "/");
@@ -834,7 +837,13 @@ async function checkKeyLogged(proof, options, checkpoint) {
   const jwk = entry.leaf.jwk;
   if (entry.leaf.site !== proof.receipt.site) return fail(name, `the announcement is for site ${String(entry.leaf.site)}, not ${proof.receipt.site}`);
   if (!jwk || jwk.x !== x) return fail(name, `the log announces another public key under kid ${kid}`);
-  if (entry.leaf.verifierKey !== options.verifierKey) return fail(name, `the announcement names log key ${String(entry.leaf.verifierKey)}, not the one checked`);
+  let logKey;
+  try {
+    logKey = toBase64Url((await parseVerifierKey(options.verifierKey)).publicKey);
+  } catch {
+    return fail(name, "the log key checked is not a verifier key");
+  }
+  if (logKey !== jwk.x) return fail(name, `the log key checked is not the key announced with ${kid}`);
   if (entry.inclusion === null || proof.log.checkpoint === null) return wait(name, `key ${kid} is announced at leaf ${entry.index}, not yet covered by a checkpoint`);
   if (!checkpoint) return fail(name, "no readable checkpoint to check the announcement against");
   let ok = false;

@@ -169,10 +169,16 @@ export async function burst(server: () => WorkersServer, options: BurstOptions):
   const log = (await (await fetch(`${base()}/v1/sites/demo/log`)).json()) as { verifierKey: string; origin: string; size: number };
   let verified = 0;
   let verifyFailures = 0;
+  const failedChecks = new Set<string>();
   for (const proof of proofs) {
-    if (proof && allPassed(await verifyProof({ proof, jwks, verifierKey: log.verifierKey, origin: log.origin }))) verified++;
-    else verifyFailures++;
+    const checks = proof ? await verifyProof({ proof, jwks, verifierKey: log.verifierKey, origin: log.origin }) : [];
+    if (proof && allPassed(checks)) verified++;
+    else {
+      verifyFailures++;
+      for (const c of checks) if (!c.ok) failedChecks.add(`${c.name.replace(/\[\d+\]/, '[i]')}: ${c.detail.slice(0, 120)}`);
+    }
   }
+  if (failedChecks.size > 0) console.log(`proof checks that failed: ${[...failedChecks].join(' | ')}`);
 
   const d1 = await server().mf.getD1Database('DB');
   const leaves = (await d1.prepare("SELECT count(*) AS n, MIN(idx) AS lo, MAX(idx) AS hi FROM log_leaves WHERE site_id = 'demo'").first()) as { n: number; lo: number; hi: number };

@@ -53,7 +53,10 @@ describe.skipIf(skip)('workerd: a burst of opt-ins, then the isolate dropped mid
     expect(second).toMatchObject({ accepted: 30, readsNot200: 0, verified: 30, verifyFailures: 0, gapless: true, outbox: { sent: 30 } });
     expect(second.coveredAfterMs).not.toBeNull();
     expect(second.drainedAfterMs).not.toBeNull();
-    expect(second.logSize).toBe(61);
+    // 60 requests and their 60 confirmation SMS, the policy publication and the key announcement (a send the dropped
+    // isolate made and the next one made again is logged twice).
+    expect(second.logSize).toBeGreaterThanOrEqual(122);
+    expect(second.logSize).toBeLessThanOrEqual(125);
     // Every number got its message; one whose send the dropped isolate had made may have gone out again (the dev
     // provider's memory died with the isolate; a real provider's lookup finds it).
     expect(Object.keys(second.devOutboxPerNumber).filter((n) => n === '0')).toEqual([]);

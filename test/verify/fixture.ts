@@ -1,11 +1,11 @@
 // Builds real proofs with the library's own primitives: keys, a small log, a signed checkpoint.
 
-import { fromBase64, toBase64 } from '../../worker/crypto/encoding.ts';
+import { fromBase64, fromBase64Url, toBase64 } from '../../worker/crypto/encoding.ts';
 import { createHash } from 'node:crypto';
 import { canonicalize, jcsBytes } from '../../worker/crypto/jcs.ts';
 import { consistencyProof, inclusionProof, leafHash, rootHash } from '../../worker/crypto/merkle.ts';
 import { createMemoryNodeStore } from '../crypto/memory-node-store.ts';
-import { generateNoteKeys, parseSignerKey, signCheckpoint, type NoteSigner } from '../../worker/crypto/note.ts';
+import { createNoteSigner, makeVerifierKey, signCheckpoint, type NoteSigner } from '../../worker/crypto/note.ts';
 import { createKeyRing, generateSigningKey, publicJwks, signReceipt } from '../../worker/crypto/signing.ts';
 
 export const ORIGIN = 'assent.test/log/demo';
@@ -89,8 +89,9 @@ export interface Fixture {
 
 export async function buildFixture(size = 10): Promise<Fixture> {
   const ring = createKeyRing({ current: await generateSigningKey() });
-  const { signerKey, verifierKey } = await generateNoteKeys(ORIGIN);
-  const signer = await parseSignerKey(signerKey);
+  // As the server does: the log key is derived from the receipt key's seed (one key announced in the log).
+  const signer = await createNoteSigner({ name: ORIGIN, seed: fromBase64Url(ring.current.d) });
+  const verifierKey = await makeVerifierKey(ORIGIN, signer.publicKey);
   // Leaf 0: the log announces the receipt key (and the log key in use).
   KEY = { v: 1, id: 'ev_0', site: 'demo', type: 'key-announced', at: '2026-03-01T08:00:00.000Z', kid: ring.current.kid, jwk: { kty: 'OKP', crv: 'Ed25519', x: ring.current.x }, verifierKey };
   const store = createMemoryNodeStore();

@@ -2,7 +2,7 @@
 // checkpoint, and (given an earlier checkpoint) that the log only grew since. WebCrypto only, no library, so the
 // same code runs in the CLI, the standalone verify.mjs and the proof page.
 
-import { bytesEqual, fromBase64, toBase64 } from '../crypto/encoding.ts';
+import { bytesEqual, fromBase64, toBase64, toBase64Url } from '../crypto/encoding.ts';
 import { jcsBytes } from '../crypto/jcs.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../crypto/merkle.ts';
 import { parseCheckpoint, parseVerifierKey, verifyCheckpoint, type ParsedCheckpoint } from '../crypto/note.ts';
@@ -149,7 +149,15 @@ async function checkKeyLogged(proof: ProofDocument, options: VerifyProofOptions,
   const jwk = entry.leaf.jwk as { x?: unknown } | undefined;
   if (entry.leaf.site !== proof.receipt.site) return fail(name, `the announcement is for site ${String(entry.leaf.site)}, not ${proof.receipt.site}`);
   if (!jwk || jwk.x !== x) return fail(name, `the log announces another public key under kid ${kid}`);
-  if (entry.leaf.verifierKey !== options.verifierKey) return fail(name, `the announcement names log key ${String(entry.leaf.verifierKey)}, not the one checked`);
+  // The log key is derived from the same seed as the receipt key: the key checked must be the announced one (its
+  // name, the origin, is checked against the checkpoint; a host or port seen differently does not change the key).
+  let logKey: string;
+  try {
+    logKey = toBase64Url((await parseVerifierKey(options.verifierKey)).publicKey);
+  } catch {
+    return fail(name, 'the log key checked is not a verifier key');
+  }
+  if (logKey !== jwk.x) return fail(name, `the log key checked is not the key announced with ${kid}`);
   if (entry.inclusion === null || proof.log.checkpoint === null) return wait(name, `key ${kid} is announced at leaf ${entry.index}, not yet covered by a checkpoint`);
   if (!checkpoint) return fail(name, 'no readable checkpoint to check the announcement against');
   let ok = false;
