@@ -22,7 +22,7 @@ describe.skipIf(!browser)('the subscriber\'s own page in Chromium', () => {
     await browser?.close();
   });
 
-  it('from the unsubscribe link: sees the consent, downloads its evidence, erases the number; the gate says erased, the proof verifies', async () => {
+  it('from the unsubscribe link: sees the consent, downloads its evidence, erases the number; the gate no longer finds the number, the proof verifies', async () => {
     const h = target.harness;
     const { consentId, unsubscribe } = await confirmedConsent(h);
     const link = `${target.apiOrigin}/u/${unsubscribe}`;
