@@ -5,6 +5,7 @@ import { siteConfigSchema } from './domain/site/index.ts';
 import { policyFactsSchema } from './policy/facts.ts';
 import { checkBody, consentBodySchema, lookupBody } from './routes/schemas.ts';
 import { receiptSchema } from './domain/proof-log/index.ts';
+import { ID_PATTERN } from './crypto/tokens.ts';
 
 const schema = (s: z.ZodType) => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
@@ -14,7 +15,7 @@ const schema = (s: z.ZodType) => {
 const problem = { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const site = { name: 'site', in: 'path', required: true, schema: { type: 'string' } };
-const subscriberId = { name: 'subscriberId', in: 'path', required: true, description: 'Opaque id from lookup, check or the list (never the number)', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' } };
+const subscriberId = { name: 'subscriberId', in: 'path', required: true, description: 'Opaque id from lookup, check or the list (never the number)', schema: { type: 'string', pattern: ID_PATTERN.source } };
 const bearer = [{ bearer: [] }];
 
 type Op = { summary: string; tags: string[]; security?: unknown[]; parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> };

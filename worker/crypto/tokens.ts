@@ -11,6 +11,9 @@ export const newToken = (random: Random) => toBase64Url(random(32));
 /** 128-bit URL-safe identifier (22 characters). */
 export const newId = (random: Random) => toBase64Url(random(16));
 
+/** What `newId` makes, the one pattern every id in a path or body is checked against (anchored, linear). */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
 export async function sha256Hex(input: string | Uint8Array): Promise<string> {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource)));

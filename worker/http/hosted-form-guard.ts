@@ -4,7 +4,7 @@
 // origin must return the signed token rendered into our own page.
 import { getCookie, setCookie } from 'hono/cookie';
 import { signFormToken, verifyFormToken } from '../crypto/form-token.ts';
-import { newId } from '../crypto/tokens.ts';
+import { ID_PATTERN, newId } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 import { namesForeignOrigin } from './origins.ts';
@@ -15,7 +15,7 @@ export const FORM_TOKEN_FIELD = 'formToken';
 
 /** The browser's form nonce: HttpOnly, sent back only to the pages under its path and never by another site's form (SameSite). */
 export const FORM_COOKIE = 'assent_form';
-const NONCE = /^[A-Za-z0-9_-]{22}$/;
+const NONCE = ID_PATTERN;
 
 /**
  * Which form: `scope` is what the token is signed for (the site of a hosted form, `u:<consent id>` for a subscriber's

@@ -8,6 +8,7 @@ import type { DomainContext } from '../context.ts';
 import { maskPhone } from '../../sms/mask-phone.ts';
 import { normalisePhone } from '../consent/phone.ts';
 import type { Site } from '../site/sites.ts';
+import { ID_PATTERN } from '../../crypto/tokens.ts';
 
 export type GateStatus = 'none' | 'pending' | 'confirmed' | 'withdrawn' | 'expired' | 'erased';
 export type GateReason = 'no-consent' | 'not-confirmed' | 'withdrawn' | 'expired' | 'erased' | 'suppressed' | 'renewal-required';
@@ -26,7 +27,7 @@ export interface GateAnswer {
 }
 
 /** A subscriber id is the subject's random row id (22 URL-safe characters): it says nothing of the number. */
-export const SUBSCRIBER_ID = /^[A-Za-z0-9_-]{22}$/;
+export const SUBSCRIBER_ID = ID_PATTERN;
 
 function judge(view: GateView | null, suppressedUnknown: boolean) {
   const suppressed = view ? Boolean(view.suppressed) : suppressedUnknown;

@@ -1,6 +1,6 @@
 // "Is this my number?" on a public proof: a yes or no for one number against one proof, never the number itself,
 // limited per address and per proof so the page cannot be used to guess numbers.
-import { timingSafeEqual } from '../../crypto/tokens.ts';
+import { ID_PATTERN, timingSafeEqual } from '../../crypto/tokens.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { addressKey } from '../limits/opt-in.ts';
 import type { DomainContext } from '../context.ts';
@@ -8,7 +8,7 @@ import { enforceLimits } from '../limits/rate-windows.ts';
 import { normalisePhone } from '../consent/phone.ts';
 import { loadSite } from '../site/sites.ts';
 
-const CONSENT_ID = /^[A-Za-z0-9_-]{22}$/;
+const CONSENT_ID = ID_PATTERN;
 
 export async function proofMatches(ctx: DomainContext, consentId: string, phone: string, ip: string | undefined): Promise<boolean> {
   await enforceLimits(ctx, [

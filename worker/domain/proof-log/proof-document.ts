@@ -15,6 +15,7 @@ import { appendSignatureLines, parseSignatureLines } from '../../crypto/cosignat
 import type { ProofRows } from '../../db/proofs.ts';
 import { deriveFacts, type LeafFacts } from '../../verify/leaf-facts.ts';
 import { keyRef } from './key-leaves.ts';
+import { ID_PATTERN } from '../../crypto/tokens.ts';
 
 export const RECEIPT_SCHEMA = 'https://assent.dev/schemas/consent-receipt/v1';
 
@@ -99,7 +100,7 @@ export async function proofDocument(ctx: DomainContext, consentId: string) {
 export async function proofSources(ctx: DomainContext, consentId: string, options: { preferCosigned?: boolean } = {}) {
   // Two round trips: the consent with its subject, policy, log head and leaves in one batch, then every node the
   // inclusion paths need in one read.
-  const read = /^[A-Za-z0-9_-]{22}$/.test(consentId) ? await ctx.proofs.rows(consentId, keyRef(ctx.keys.ring.current.kid)) : null;
+  const read = ID_PATTERN.test(consentId) ? await ctx.proofs.rows(consentId, keyRef(ctx.keys.ring.current.kid)) : null;
   if (!read) throw notFound('No proof with this id.');
   const { consent, leaves } = read;
   const latest = await latestHead(ctx, consent.siteId, read.head);
