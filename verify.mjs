@@ -763,7 +763,8 @@ async function verifyProof(options) {
   if (badKey) checks.push(fail("jwks", badKey));
   const status = logStatusProblem(options.proof);
   if (status) checks.push(fail("log-status", status));
-  checks.push(...await checkReceipt(proof, options.jwks));
+  const receipt = await checkReceipt(proof, options.jwks);
+  checks.push(...receipt.checks);
   let checkpoint;
   if (proof.log.checkpoint === null) {
     checks.push(wait("checkpoint-signature", "the log has signed no checkpoint covering this consent yet"));
@@ -817,20 +818,15 @@ async function verifyProof(options) {
     );
   }
   checks.push(...await checkLeafFacts(proof, checkpoint));
-  checks.push(await checkKeyLogged(proof, options, checkpoint));
+  checks.push(await checkKeyLogged(proof, options, receipt.kid, checkpoint));
   if (options.savedCheckpoint !== void 0) {
     checks.push(...await checkConsistency(options, checkpoint));
   }
   return checks;
 }
-async function checkKeyLogged(proof, options, checkpoint) {
+async function checkKeyLogged(proof, options, kid, checkpoint) {
   const name = "receipt-key-logged";
-  let kid;
-  try {
-    kid = (await verifyJws(proof.jws, options.jwks)).kid;
-  } catch {
-    return fail(name, "no verified receipt key to look for in the log");
-  }
+  if (kid === null) return fail(name, "no verified receipt key to look for in the log");
   const x = options.jwks.keys.find((k) => k.kid === kid)?.x;
   const entry = (proof.log.keys ?? []).find((e) => e.leaf.type === "key-announced" && e.leaf.kid === kid);
   if (!entry) return wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
@@ -872,12 +868,13 @@ async function checkReceipt(proof, jwks) {
   try {
     const verified = await verifyJws(proof.jws, jwks);
     const expected = jcsBytes(proof.receipt);
-    return [
+    const checks = [
       pass("receipt-signature", `EdDSA signature by key ${verified.kid} (RFC 7638 thumbprint recomputed: ${verified.thumbprint})`),
       bytesEqual(verified.payload, expected) ? pass("receipt-payload", "signed payload is exactly the canonical receipt") : fail("receipt-payload", "the receipt shown differs from the signed one")
     ];
+    return { checks, kid: verified.kid };
   } catch (error) {
-    return [fail("receipt-signature", message2(error))];
+    return { checks: [fail("receipt-signature", message2(error))], kid: null };
   }
 }
 async function checkConsistency(options, current) {

@@ -132,8 +132,12 @@ export function consentsRepo(store: Store) {
     },
     notExpiredAt: (now: number): SQL => Object.assign(sql`${consents.expiresAt} >= ${now}`, { expiry: { op: '>=' as const, at: now } }),
     expiredAt: (now: number): SQL => Object.assign(sql`${consents.expiresAt} < ${now}`, { expiry: { op: '<' as const, at: now } }),
-    /** Holds while the consent's last leaf is still `hash` (null: none): a leaf appended outside a state change. */
-    chainAt: (id: string, hash: string | null): SQL => sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND chain_hash IS ${hash})`,
+    /**
+     * Holds while the consent's last leaf is still `hash` (null: none), and `also` when given: a leaf appended outside
+     * a state change.
+     */
+    chainAt: (id: string, hash: string | null, also?: SQL): SQL =>
+      and(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND chain_hash IS ${hash})`, also)!,
     changed: (id: string, opId: string): ChangedGuard =>
       Object.assign(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND last_op_id = ${opId})`, { changed: { id, opId } }),
     /** A policy version changed purposes, recipients or transfers: earlier consents must be renewed. */

@@ -63,7 +63,8 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
   if (badKey) checks.push(fail('jwks', badKey));
   const status = logStatusProblem(options.proof);
   if (status) checks.push(fail('log-status', status));
-  checks.push(...(await checkReceipt(proof, options.jwks)));
+  const receipt = await checkReceipt(proof, options.jwks);
+  checks.push(...receipt.checks);
 
   let checkpoint: ParsedCheckpoint | undefined;
   if (proof.log.checkpoint === null) {
@@ -123,7 +124,7 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
   }
 
   checks.push(...(await checkLeafFacts(proof, checkpoint)));
-  checks.push(await checkKeyLogged(proof, options, checkpoint));
+  checks.push(await checkKeyLogged(proof, options, receipt.kid, checkpoint));
   if (options.savedCheckpoint !== undefined) {
     checks.push(...(await checkConsistency(options, checkpoint)));
   }
@@ -135,14 +136,14 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
  * kid and public key and the log key in use), proven included in the checkpoint: a swapped key would have to be
  * logged. Not yet announced, or announced after the checkpoint: PENDING, never VALID.
  */
-async function checkKeyLogged(proof: ProofDocument, options: VerifyProofOptions, checkpoint: ParsedCheckpoint | undefined): Promise<Check> {
+async function checkKeyLogged(
+  proof: ProofDocument,
+  options: VerifyProofOptions,
+  kid: string | null,
+  checkpoint: ParsedCheckpoint | undefined,
+): Promise<Check> {
   const name = 'receipt-key-logged';
-  let kid: string;
-  try {
-    kid = (await verifyJws(proof.jws, options.jwks)).kid;
-  } catch {
-    return fail(name, 'no verified receipt key to look for in the log');
-  }
+  if (kid === null) return fail(name, 'no verified receipt key to look for in the log');
   const x = options.jwks.keys.find((k) => k.kid === kid)?.x;
   const entry = (proof.log.keys ?? []).find((e) => e.leaf.type === 'key-announced' && e.leaf.kid === kid);
   if (!entry) return wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
@@ -190,18 +191,20 @@ async function checkLeafFacts(proof: ProofDocument, checkpoint: ParsedCheckpoint
   return checks;
 }
 
-async function checkReceipt(proof: ProofDocument, jwks: KeySet): Promise<Check[]> {
+/** The receipt's signature checks, and the kid that verified it (null when none did), verified once. */
+async function checkReceipt(proof: ProofDocument, jwks: KeySet): Promise<{ checks: Check[]; kid: string | null }> {
   try {
     const verified = await verifyJws(proof.jws, jwks);
     const expected = jcsBytes(proof.receipt);
-    return [
+    const checks = [
       pass('receipt-signature', `EdDSA signature by key ${verified.kid} (RFC 7638 thumbprint recomputed: ${verified.thumbprint})`),
       bytesEqual(verified.payload, expected)
         ? pass('receipt-payload', 'signed payload is exactly the canonical receipt')
         : fail('receipt-payload', 'the receipt shown differs from the signed one'),
     ];
+    return { checks, kid: verified.kid };
   } catch (error) {
-    return [fail('receipt-signature', message(error))];
+    return { checks: [fail('receipt-signature', message(error))], kid: null };
   }
 }
 

@@ -11,7 +11,6 @@ import { nextAllowedSendTime } from '../../sms/quiet-hours.ts';
 import { sha256Hex } from '../../crypto/tokens.ts';
 import { LOGGED_SMS_KINDS } from './delivery-reports.ts';
 import { appendConsentLeaf, chainOf, newEvent } from '../proof-log/events.ts';
-import { and } from 'drizzle-orm';
 import type { ConsentRow } from '../../db/consents.ts';
 
 export interface DispatchOptions {
@@ -161,7 +160,7 @@ async function markSent(
   };
   const event = await newEvent(ctx, { siteId: row.siteId, consentId, ...leaf, prev: chainOf(sent.chain) });
   const { recorded, results } = await ctx.outbox.markSentWith(row.id, token, sent.providerMessageId, at, (recordedHere) => [
-    ...ctx.events.append(event, and(recordedHere, ctx.consents.chainAt(consentId, sent.chain!.chainHash))),
+    ...ctx.events.append(event, ctx.consents.chainAt(consentId, sent.chain!.chainHash, recordedHere)),
     ctx.consents.row(consentId),
   ]);
   const after = (results.at(-1) as ConsentRow[])[0];

@@ -2,11 +2,8 @@
 // from it), so a receipt signed by a key the log never announced, such as a swapped one, is refused by verifiers.
 import type { Statement } from '../../db/client.ts';
 import type { EventRecord } from '../../db/events.ts';
-import { toBase64 } from '../../crypto/encoding.ts';
-import { jcsBytes } from '../../crypto/jcs.ts';
-import { leafHash } from '../../crypto/merkle.ts';
-import { newId } from '../../crypto/tokens.ts';
 import type { DomainContext } from '../context.ts';
+import { newEvent } from './events.ts';
 import { logOrigin } from './transparency-log.ts';
 import { makeVerifierKey } from '../../crypto/note.ts';
 import { fromBase64Url } from '../../crypto/encoding.ts';
@@ -28,18 +25,18 @@ export async function announceKeys(ctx: DomainContext): Promise<number> {
   return sites.length;
 }
 
+/** The leaf, built as every event is (newEvent), indexed under the key's reference: the leaf names no consent. */
 async function keyEvent(ctx: DomainContext, site: string, key: { kid: string; x: string }): Promise<EventRecord> {
-  const id = newId(ctx.random);
-  const at = ctx.clock();
-  const data: Record<string, unknown> = {
-    v: 1,
-    id,
-    site,
+  const event = await newEvent(ctx, {
+    siteId: site,
+    consentId: null,
     type: 'key-announced',
-    at: new Date(at).toISOString(),
-    kid: key.kid,
-    jwk: { kty: 'OKP', crv: 'Ed25519', x: key.x },
-    verifierKey: await makeVerifierKey(logOrigin(ctx, site), fromBase64Url(key.x)),
-  };
-  return { id, siteId: site, consentId: keyRef(key.kid), type: 'key-announced', at, data, leafHash: toBase64(await leafHash(jcsBytes(data))) };
+    at: ctx.clock(),
+    details: {
+      kid: key.kid,
+      jwk: { kty: 'OKP', crv: 'Ed25519', x: key.x },
+      verifierKey: await makeVerifierKey(logOrigin(ctx, site), fromBase64Url(key.x)),
+    },
+  });
+  return { ...event, consentId: keyRef(key.kid) };
 }
