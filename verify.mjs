@@ -414,18 +414,21 @@ function fromCanonicalBase64(text2, what = "value") {
   } catch {
     throw new EncodingError(`${what} is not base64`);
   }
-  if (toBase64(bytes) !== text2) throw new EncodingError(`${what} is not canonical base64 (its unused trailing bits are not zero)`);
+  if (toBase64(bytes) !== text2)
+    throw new EncodingError(`${what} is not canonical base64 (its unused trailing bits are not zero)`);
   return bytes;
 }
 function fromCanonicalBase64Url(text2, what = "value") {
-  if (typeof text2 !== "string" || !/^[A-Za-z0-9_-]*$/.test(text2)) throw new EncodingError(`${what} is not base64url (padding or a character outside the URL alphabet)`);
+  if (typeof text2 !== "string" || !/^[A-Za-z0-9_-]*$/.test(text2))
+    throw new EncodingError(`${what} is not base64url (padding or a character outside the URL alphabet)`);
   let bytes;
   try {
     bytes = fromBase64Url(text2);
   } catch {
     throw new EncodingError(`${what} is not base64url`);
   }
-  if (toUrl(toBase64(bytes)) !== text2) throw new EncodingError(`${what} is not canonical base64url (its unused trailing bits are not zero)`);
+  if (toUrl(toBase64(bytes)) !== text2)
+    throw new EncodingError(`${what} is not canonical base64url (its unused trailing bits are not zero)`);
   return bytes;
 }
 var isCanonicalBase64 = (text2) => {
@@ -443,15 +446,22 @@ async function checkReceiptJwk(jwk) {
   const kid = typeof key.kid === "string" ? key.kid : void 0;
   const name = kid === void 0 ? "a key with no kid" : `key ${kid}`;
   if (kid === void 0) return { ok: false, problem: `${name}: every key needs its RFC 7638 thumbprint as kid` };
-  if (key.kty !== "OKP" || key.crv !== "Ed25519") return { ok: false, problem: `${name} is not an Ed25519 key (kty OKP, crv Ed25519)` };
+  if (key.kty !== "OKP" || key.crv !== "Ed25519")
+    return { ok: false, problem: `${name} is not an Ed25519 key (kty OKP, crv Ed25519)` };
   try {
-    if (fromCanonicalBase64Url(String(key.x), `${name}: x`).length !== 32) return { ok: false, problem: `${name}: x is not 32 bytes` };
+    if (fromCanonicalBase64Url(String(key.x), `${name}: x`).length !== 32)
+      return { ok: false, problem: `${name}: x is not 32 bytes` };
     fromCanonicalBase64Url(kid, `${name}: kid`);
   } catch (error) {
     return { ok: false, problem: error.message };
   }
   const thumbprint = await ed25519Thumbprint(String(key.x));
-  if (thumbprint !== kid) return { ok: false, kidMismatch: true, problem: `${name}: its RFC 7638 thumbprint is ${thumbprint}, not its kid: the key was swapped or the kid made up` };
+  if (thumbprint !== kid)
+    return {
+      ok: false,
+      kidMismatch: true,
+      problem: `${name}: its RFC 7638 thumbprint is ${thumbprint}, not its kid: the key was swapped or the kid made up`
+    };
   return { ok: true, kid, thumbprint };
 }
 async function jwksProblem(jwks) {
@@ -516,7 +526,8 @@ function deriveFacts(leaves) {
       lastAt: text2(first, "at")
     };
     const moveFrom = (leaf, from, to) => {
-      if (!from.includes(facts.status)) throw new Error(`a ${String(leaf.type)} leaf follows the state ${facts.status}`);
+      if (!from.includes(facts.status))
+        throw new Error(`a ${String(leaf.type)} leaf follows the state ${facts.status}`);
       facts.status = to;
     };
     for (const leaf of leaves.slice(1)) {
@@ -531,11 +542,23 @@ function deriveFacts(leaves) {
           break;
         case "confirmed":
           moveFrom(leaf, ["pending"], "confirmed");
-          facts.confirmation = leaf.method === "reply" ? { method: "reply", at: at2, channel: str(leaf.channel), messageId: str(leaf.messageId), textSha256: str(leaf.textSha256) } : { method: "link", at: at2, sameDeviceAsRequest: leaf.sameDeviceAsRequest === true };
+          facts.confirmation = leaf.method === "reply" ? {
+            method: "reply",
+            at: at2,
+            channel: str(leaf.channel),
+            messageId: str(leaf.messageId),
+            textSha256: str(leaf.textSha256)
+          } : { method: "link", at: at2, sameDeviceAsRequest: leaf.sameDeviceAsRequest === true };
           break;
         case "withdrawn":
           moveFrom(leaf, ["pending", "confirmed"], "withdrawn");
-          facts.withdrawal = { method: text2(leaf, "method"), at: at2, keyword: str(leaf.keyword), messageId: str(leaf.messageId), textSha256: str(leaf.textSha256) };
+          facts.withdrawal = {
+            method: text2(leaf, "method"),
+            at: at2,
+            keyword: str(leaf.keyword),
+            messageId: str(leaf.messageId),
+            textSha256: str(leaf.textSha256)
+          };
           break;
         case "expired":
           moveFrom(leaf, ["pending"], "expired");
@@ -576,7 +599,8 @@ async function chainBreak(entries) {
   for (const entry of entries) {
     const prev = entry.leaf.prev;
     if (previous === null) {
-      if (prev !== void 0) return `leaf ${entry.index} names a previous leaf ${String(prev?.index)} that the proof does not hold`;
+      if (prev !== void 0)
+        return `leaf ${entry.index} names a previous leaf ${String(prev?.index)} that the proof does not hold`;
     } else if (prev === void 0 || typeof prev !== "object" || prev === null) {
       return `leaf ${entry.index} names no previous leaf (expected ${previous.index})`;
     } else if (prev.index !== previous.index || prev.hash !== previous.hash) {
@@ -606,7 +630,8 @@ function expectedReceiptFields(facts) {
     "withdrawal.at": facts.withdrawal?.at ?? null,
     "withdrawal.keyword": facts.withdrawal?.keyword ?? null
   };
-  if (facts.confirmation?.method === "link") fields["confirmation.sameDeviceAsRequest"] = facts.confirmation.sameDeviceAsRequest;
+  if (facts.confirmation?.method === "link")
+    fields["confirmation.sameDeviceAsRequest"] = facts.confirmation.sameDeviceAsRequest;
   if (facts.confirmation?.method === "reply") fields["confirmation.channel"] = facts.confirmation.channel;
   return fields;
 }
@@ -621,13 +646,20 @@ function receiptMismatches(receipt, facts) {
 }
 var day = (iso) => iso.replace("T", " ").replace(/:\d\d\.\d{3}Z$/, " UTC");
 function describeFacts(facts, checkpointSize) {
-  const lines = [`asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`];
+  const lines = [
+    `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`
+  ];
   for (const sms of facts.messages) {
     const delivered = sms.delivery.length ? `; ${sms.delivery.map((d) => `${d.status} ${day(d.at)}`).join(", ")}` : "";
-    lines.push(`${sms.kind ?? "sms"} SMS sent ${day(sms.at)} via ${sms.provider ?? "?"} (${sms.providerMessageId ?? "?"}), body SHA-256 ${sms.bodySha256?.slice(0, 16) ?? "?"}…${delivered}`);
+    lines.push(
+      `${sms.kind ?? "sms"} SMS sent ${day(sms.at)} via ${sms.provider ?? "?"} (${sms.providerMessageId ?? "?"}), body SHA-256 ${sms.bodySha256?.slice(0, 16) ?? "?"}…${delivered}`
+    );
   }
   const c = facts.confirmation;
-  if (c) lines.push(c.method === "link" ? `confirmed by SMS link on ${day(c.at)}${c.sameDeviceAsRequest ? " (same device as the request)" : ""}` : `confirmed by reply on ${day(c.at)} via ${c.channel ?? "?"}`);
+  if (c)
+    lines.push(
+      c.method === "link" ? `confirmed by SMS link on ${day(c.at)}${c.sameDeviceAsRequest ? " (same device as the request)" : ""}` : `confirmed by reply on ${day(c.at)} via ${c.channel ?? "?"}`
+    );
   const w = facts.withdrawal;
   if (w) lines.push(`withdrawn by ${w.method}${w.keyword ? ` (${w.keyword})` : ""} on ${day(w.at)}`);
   if (facts.expiredAt) lines.push(`expired unconfirmed on ${day(facts.expiredAt)}`);
@@ -669,11 +701,13 @@ async function verifyJws(jws, jwks) {
   if (parts.length !== 3) throw new JwsError("malformed", "not a compact JWS");
   const [head, body, sig] = parts;
   const header = decodeJson(decode(head, "header"), "header");
-  if (header.alg !== "EdDSA") throw new JwsError("alg_not_allowed", `algorithm ${JSON.stringify(header.alg)} is not allowed`);
+  if (header.alg !== "EdDSA")
+    throw new JwsError("alg_not_allowed", `algorithm ${JSON.stringify(header.alg)} is not allowed`);
   const kid = header.kid;
   const jwk = typeof kid === "string" ? jwks.keys.find((k) => k.kid === kid) : void 0;
   if (!jwk || typeof kid !== "string") throw new JwsError("unknown_kid", `no key ${String(kid)} in the JWKS`);
-  if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519") throw new JwsError("bad_key", `key ${kid} is not an Ed25519 public key`);
+  if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519")
+    throw new JwsError("bad_key", `key ${kid} is not an Ed25519 public key`);
   const checked = await checkReceiptJwk(jwk);
   if (!checked.ok) throw new JwsError(checked.kidMismatch ? "bad_kid" : "bad_key", checked.problem);
   const raw = fromCanonicalBase64Url(String(jwk.x));
@@ -681,8 +715,14 @@ async function verifyJws(jws, jwks) {
   const signature = decode(sig, "signature");
   decodeJson(payload, "payload");
   const key = await crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
-  const ok = signature.length === 64 && await crypto.subtle.verify({ name: "Ed25519" }, key, signature, utf8(`${head}.${body}`));
-  if (!ok) throw new JwsError("bad_signature", "signature check failed: the signature does not match the key and payload");
+  const ok = signature.length === 64 && await crypto.subtle.verify(
+    { name: "Ed25519" },
+    key,
+    signature,
+    utf8(`${head}.${body}`)
+  );
+  if (!ok)
+    throw new JwsError("bad_signature", "signature check failed: the signature does not match the key and payload");
   return { payload, kid, thumbprint: checked.thumbprint };
 }
 
@@ -694,7 +734,8 @@ function parseProof(value) {
   const { receipt, jws, log } = value;
   if (!isObject(receipt)) return "receipt: expected an object";
   for (const field of ["consentId", "site"]) {
-    if (typeof receipt[field] !== "string" || receipt[field] === "") return `receipt.${field}: expected a non-empty string`;
+    if (typeof receipt[field] !== "string" || receipt[field] === "")
+      return `receipt.${field}: expected a non-empty string`;
   }
   if (typeof jws !== "string" || jws === "") return "jws: expected a non-empty string";
   if (!isObject(log)) return "log: expected an object";
@@ -706,7 +747,10 @@ function parseProof(value) {
   if (log.pending !== void 0 && !Array.isArray(log.pending)) return "log.pending: expected an array";
   const listed = [
     ...log.entries.map((entry, i) => ({ entry, at: `log.entries.${i}` })),
-    ...(log.pending ?? []).map((entry, i) => ({ entry: isObject(entry) ? { ...entry, inclusion: null } : entry, at: `log.pending.${i}` }))
+    ...(log.pending ?? []).map((entry, i) => ({
+      entry: isObject(entry) ? { ...entry, inclusion: null } : entry,
+      at: `log.pending.${i}`
+    }))
   ];
   if (listed.length === 0) return "log.entries: expected at least one entry";
   const entries = readEntries(listed);
@@ -728,7 +772,8 @@ function readEntries(listed) {
   const entries = [];
   for (const { entry, at: at2 } of listed) {
     if (!isObject(entry)) return `${at2}: expected an object`;
-    if (!Number.isSafeInteger(entry.index) || entry.index < 0) return `${at2}.index: expected a non-negative integer`;
+    if (!Number.isSafeInteger(entry.index) || entry.index < 0)
+      return `${at2}.index: expected a non-negative integer`;
     if (!isObject(entry.leaf)) return `${at2}.leaf: expected an object`;
     const inclusion = entry.inclusion ?? null;
     if (inclusion !== null && !Array.isArray(inclusion)) {
@@ -792,10 +837,20 @@ async function verifyProof(options) {
     if (entry.leaf.consentId === proof.receipt.consentId) {
       checks.push(pass(`leaf-consent[${label}]`, `${event}event of consent ${proof.receipt.consentId}`));
     } else {
-      checks.push(fail(`leaf-consent[${label}]`, `leaf names consent ${String(entry.leaf.consentId)}, not ${proof.receipt.consentId}`));
+      checks.push(
+        fail(
+          `leaf-consent[${label}]`,
+          `leaf names consent ${String(entry.leaf.consentId)}, not ${proof.receipt.consentId}`
+        )
+      );
     }
     if (entry.inclusion === null) {
-      checks.push(wait(`inclusion[${label}]`, `${event}leaf ${entry.index} is logged but no signed checkpoint covers it yet; fetch the proof again later`));
+      checks.push(
+        wait(
+          `inclusion[${label}]`,
+          `${event}leaf ${entry.index} is logged but no signed checkpoint covers it yet; fetch the proof again later`
+        )
+      );
       continue;
     }
     if (!checkpoint) {
@@ -809,7 +864,13 @@ async function verifyProof(options) {
     let ok = false;
     try {
       const hash = await leafHash(jcsBytes(entry.leaf));
-      ok = await verifyInclusion(hash, entry.index, checkpoint.size, entry.inclusion.map(fromBase64), checkpoint.rootHash);
+      ok = await verifyInclusion(
+        hash,
+        entry.index,
+        checkpoint.size,
+        entry.inclusion.map(fromBase64),
+        checkpoint.rootHash
+      );
     } catch {
       ok = false;
     }
@@ -829,9 +890,11 @@ async function checkKeyLogged(proof, options, kid, checkpoint) {
   if (kid === null) return fail(name, "no verified receipt key to look for in the log");
   const x = options.jwks.keys.find((k) => k.kid === kid)?.x;
   const entry = (proof.log.keys ?? []).find((e) => e.leaf.type === "key-announced" && e.leaf.kid === kid);
-  if (!entry) return wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
+  if (!entry)
+    return wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
   const jwk = entry.leaf.jwk;
-  if (entry.leaf.site !== proof.receipt.site) return fail(name, `the announcement is for site ${String(entry.leaf.site)}, not ${proof.receipt.site}`);
+  if (entry.leaf.site !== proof.receipt.site)
+    return fail(name, `the announcement is for site ${String(entry.leaf.site)}, not ${proof.receipt.site}`);
   if (!jwk || jwk.x !== x) return fail(name, `the log announces another public key under kid ${kid}`);
   let logKey;
   try {
@@ -840,11 +903,18 @@ async function checkKeyLogged(proof, options, kid, checkpoint) {
     return fail(name, "the log key checked is not a verifier key");
   }
   if (logKey !== jwk.x) return fail(name, `the log key checked is not the key announced with ${kid}`);
-  if (entry.inclusion === null || proof.log.checkpoint === null) return wait(name, `key ${kid} is announced at leaf ${entry.index}, not yet covered by a checkpoint`);
+  if (entry.inclusion === null || proof.log.checkpoint === null)
+    return wait(name, `key ${kid} is announced at leaf ${entry.index}, not yet covered by a checkpoint`);
   if (!checkpoint) return fail(name, "no readable checkpoint to check the announcement against");
   let ok = false;
   try {
-    ok = await verifyInclusion(await leafHash(jcsBytes(entry.leaf)), entry.index, checkpoint.size, entry.inclusion.map(fromBase64), checkpoint.rootHash);
+    ok = await verifyInclusion(
+      await leafHash(jcsBytes(entry.leaf)),
+      entry.index,
+      checkpoint.size,
+      entry.inclusion.map(fromBase64),
+      checkpoint.rootHash
+    );
   } catch {
     ok = false;
   }
@@ -852,15 +922,22 @@ async function checkKeyLogged(proof, options, kid, checkpoint) {
 }
 async function checkLeafFacts(proof, checkpoint) {
   const ordered = [...proof.log.entries].sort((a, b) => a.index - b.index);
-  if (ordered.some((e, i) => i > 0 && e.index === ordered[i - 1].index)) return [fail("leaf-chain", "two entries share one index")];
+  if (ordered.some((e, i) => i > 0 && e.index === ordered[i - 1].index))
+    return [fail("leaf-chain", "two entries share one index")];
   const broken = await chainBreak(ordered);
-  const checks = [broken ? fail("leaf-chain", broken) : pass("leaf-chain", `${ordered.length} leaves, each naming the one before`)];
+  const checks = [
+    broken ? fail("leaf-chain", broken) : pass("leaf-chain", `${ordered.length} leaves, each naming the one before`)
+  ];
   const facts = deriveFacts(ordered.map((e) => e.leaf));
-  if (typeof facts === "string") return [...checks, fail("receipt-facts", `the leaves do not read as one consent: ${facts}`)];
+  if (typeof facts === "string")
+    return [...checks, fail("receipt-facts", `the leaves do not read as one consent: ${facts}`)];
   const wrong = receiptMismatches(proof.receipt, facts);
   const show = (v) => JSON.stringify(v) ?? "nothing";
   checks.push(
-    wrong.length === 0 ? pass("receipt-facts", describeFacts(facts, checkpoint?.size).join("; ")) : fail("receipt-facts", wrong.map((m) => `receipt.${m.field} says ${show(m.receipt)}, the leaves say ${show(m.leaves)}`).join("; "))
+    wrong.length === 0 ? pass("receipt-facts", describeFacts(facts, checkpoint?.size).join("; ")) : fail(
+      "receipt-facts",
+      wrong.map((m) => `receipt.${m.field} says ${show(m.receipt)}, the leaves say ${show(m.leaves)}`).join("; ")
+    )
   );
   return checks;
 }
@@ -869,7 +946,10 @@ async function checkReceipt(proof, jwks) {
     const verified = await verifyJws(proof.jws, jwks);
     const expected = jcsBytes(proof.receipt);
     const checks = [
-      pass("receipt-signature", `EdDSA signature by key ${verified.kid} (RFC 7638 thumbprint recomputed: ${verified.thumbprint})`),
+      pass(
+        "receipt-signature",
+        `EdDSA signature by key ${verified.kid} (RFC 7638 thumbprint recomputed: ${verified.thumbprint})`
+      ),
       bytesEqual(verified.payload, expected) ? pass("receipt-payload", "signed payload is exactly the canonical receipt") : fail("receipt-payload", "the receipt shown differs from the signed one")
     ];
     return { checks, kid: verified.kid };
@@ -917,15 +997,23 @@ function originProblem(proof, options, checkpoint) {
   if (checkpoint) named.push(["the checkpoint is for", checkpoint.origin]);
   const [first, ...rest] = named;
   const other = rest.find(([, value]) => value !== first[1]);
-  if (other) return { problem: `${first[0]} ${JSON.stringify(first[1])}, but ${other[0]} ${JSON.stringify(other[1])}`, agree: "" };
-  return { agree: `the log key's name, the receipt's log.origin${options.origin !== void 0 ? ", the announced origin" : ""} and the checkpoint agree` };
+  if (other)
+    return {
+      problem: `${first[0]} ${JSON.stringify(first[1])}, but ${other[0]} ${JSON.stringify(other[1])}`,
+      agree: ""
+    };
+  return {
+    agree: `the log key's name, the receipt's log.origin${options.origin !== void 0 ? ", the announced origin" : ""} and the checkpoint agree`
+  };
 }
 function logStatusProblem(document) {
   const log = document.log ?? {};
   const waiting = (Array.isArray(log.pending) ? log.pending.length : 0) + (Array.isArray(log.entries) ? log.entries.filter((e) => e?.inclusion == null).length : 0);
-  if (log.status !== "included" && log.status !== "pending") return `log.status is ${JSON.stringify(log.status)}, not "included" or "pending"`;
+  if (log.status !== "included" && log.status !== "pending")
+    return `log.status is ${JSON.stringify(log.status)}, not "included" or "pending"`;
   const expected = waiting === 0 && log.checkpoint != null ? "included" : "pending";
-  if (log.status !== expected) return `log.status says ${log.status}, but ${waiting} event(s) wait for a signed checkpoint: it must say ${expected}`;
+  if (log.status !== expected)
+    return `log.status says ${log.status}, but ${waiting} event(s) wait for a signed checkpoint: it must say ${expected}`;
   return null;
 }
 
@@ -936,14 +1024,21 @@ function isEvidence(value) {
 }
 var EVIDENCE_ONLY = ["keys", "notice", "generatedAt", "proofUrl"];
 function documentKind(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { kind: "invalid", problem: "proof: expected a JSON object" };
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { kind: "invalid", problem: "proof: expected a JSON object" };
   if ("format" in value) {
     const format = value.format;
-    return format === EVIDENCE_FORMAT ? { kind: "evidence" } : { kind: "invalid", problem: `format ${JSON.stringify(format)} is not ${EVIDENCE_FORMAT}: this verifier reads no other format` };
+    return format === EVIDENCE_FORMAT ? { kind: "evidence" } : {
+      kind: "invalid",
+      problem: `format ${JSON.stringify(format)} is not ${EVIDENCE_FORMAT}: this verifier reads no other format`
+    };
   }
   const extra = EVIDENCE_ONLY.filter((member) => member in value);
   if (extra.length > 0) {
-    return { kind: "invalid", problem: `no "format", yet it holds ${extra.join(", ")}: an evidence file must say "format": "${EVIDENCE_FORMAT}"` };
+    return {
+      kind: "invalid",
+      problem: `no "format", yet it holds ${extra.join(", ")}: an evidence file must say "format": "${EVIDENCE_FORMAT}"`
+    };
   }
   return { kind: "proof" };
 }
@@ -951,7 +1046,14 @@ function readDocument(text2, what = "proof") {
   try {
     return { value: parseJsonStrict(text2) };
   } catch (error) {
-    if (error instanceof DuplicateKeyError) return { check: { name: "duplicate-keys", ok: false, detail: `${what}: ${error.message}; JSON readers disagree on which one counts` } };
+    if (error instanceof DuplicateKeyError)
+      return {
+        check: {
+          name: "duplicate-keys",
+          ok: false,
+          detail: `${what}: ${error.message}; JSON readers disagree on which one counts`
+        }
+      };
     return { check: { name: "proof-format", ok: false, detail: `${what} is not JSON: ${error.message}` } };
   }
 }
@@ -959,7 +1061,13 @@ var record = (value) => value && typeof value === "object" ? value : {};
 async function verifyEvidence(document, pins = {}) {
   const kind = documentKind(document);
   if (kind.kind !== "evidence") {
-    return [{ name: "proof-format", ok: false, detail: kind.kind === "invalid" ? kind.problem : `not an evidence file: no "format": "${EVIDENCE_FORMAT}"` }];
+    return [
+      {
+        name: "proof-format",
+        ok: false,
+        detail: kind.kind === "invalid" ? kind.problem : `not an evidence file: no "format": "${EVIDENCE_FORMAT}"`
+      }
+    ];
   }
   const evidence = document;
   const keys = record(evidence.keys);
@@ -986,7 +1094,9 @@ async function verifyEvidence(document, pins = {}) {
         const policy = record(notice.policy);
         if (typeof policy.markdown !== "string") throw new Error("the file holds no policy Markdown");
         if (policy.version !== version || policy.locale !== locale) {
-          throw new Error(`the file's policy says version ${JSON.stringify(policy.version)} (${String(policy.locale)}), the receipt cites version ${version} (${locale})`);
+          throw new Error(
+            `the file's policy says version ${JSON.stringify(policy.version)} (${String(policy.locale)}), the receipt cites version ${version} (${locale})`
+          );
         }
         return utf8(policy.markdown);
       }
@@ -1013,22 +1123,44 @@ function verifiedFacts(document) {
   const add = (label, value) => facts.push({ label, value });
   add("consent", `${text(receipt.consentId)} (site ${text(receipt.site)})`);
   const subject = record2(receipt.subject);
-  add("subject", subject.erased === true ? `${text(subject.phone)} (erased)` : `${text(subject.phone)}${subject.country ? ` (${text(subject.country)})` : ""}`);
+  add(
+    "subject",
+    subject.erased === true ? `${text(subject.phone)} (erased)` : `${text(subject.phone)}${subject.country ? ` (${text(subject.country)})` : ""}`
+  );
   const controller = record2(receipt.controller);
-  add("controller", receipt.controller ? [controller.name, controller.address, controller.email].filter((v) => typeof v === "string" && v).join(", ") : "—");
+  add(
+    "controller",
+    receipt.controller ? [controller.name, controller.address, controller.email].filter((v) => typeof v === "string" && v).join(", ") : "—"
+  );
   const purposes = Array.isArray(receipt.purposes) ? receipt.purposes.map(record2) : [];
-  for (const p of purposes) add("purpose", `${text(p.id)} (${text(p.legalBasis)})${p.description !== void 0 ? `: ${localized(p.description, language)}` : ""}`);
+  for (const p of purposes)
+    add(
+      "purpose",
+      `${text(p.id)} (${text(p.legalBasis)})${p.description !== void 0 ? `: ${localized(p.description, language)}` : ""}`
+    );
   const notice = record2(receipt.notice);
   add("policy", `version ${text(notice.policyVersion)} (${text(notice.locale)}), SHA-256 ${text(notice.policySha256)}`);
   add("widget texts", `SHA-256 ${text(notice.widgetTextSha256)} (JCS of the texts shown)`);
   const collection = record2(receipt.collection);
-  add("requested", `${text(collection.at)} by ${text(collection.method)}${collection.pageUrl ? ` on ${text(collection.pageUrl)}` : ""}`);
-  const entries = [...Array.isArray(log.entries) ? log.entries : [], ...Array.isArray(log.pending) ? log.pending : []].map(record2).sort((a, b) => Number(a.index) - Number(b.index));
+  add(
+    "requested",
+    `${text(collection.at)} by ${text(collection.method)}${collection.pageUrl ? ` on ${text(collection.pageUrl)}` : ""}`
+  );
+  const entries = [
+    ...Array.isArray(log.entries) ? log.entries : [],
+    ...Array.isArray(log.pending) ? log.pending : []
+  ].map(record2).sort((a, b) => Number(a.index) - Number(b.index));
   const leaves = deriveFacts(entries.map((e) => record2(e.leaf)));
   const derived = typeof leaves === "string" ? null : leaves;
   for (const sms of derived?.messages ?? []) {
     const delivery = sms.delivery.map((d) => `${d.status} ${d.at}`).join(", ");
-    add("sms sent", `${sms.at} ${sms.kind ?? ""} via ${sms.provider ?? "?"} (message ${sms.providerMessageId ?? "?"}), body SHA-256 ${sms.bodySha256 ?? "?"}${delivery ? `; ${delivery}` : ""}`.replace(/ {2,}/g, " "));
+    add(
+      "sms sent",
+      `${sms.at} ${sms.kind ?? ""} via ${sms.provider ?? "?"} (message ${sms.providerMessageId ?? "?"}), body SHA-256 ${sms.bodySha256 ?? "?"}${delivery ? `; ${delivery}` : ""}`.replace(
+        / {2,}/g,
+        " "
+      )
+    );
   }
   const confirmation = receipt.confirmation ? record2(receipt.confirmation) : null;
   add(
@@ -1036,9 +1168,13 @@ function verifiedFacts(document) {
     !confirmation ? "not confirmed" : confirmation.method === "link" ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? "on the device that asked" : "on another device than the one that asked"}` : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ""}`
   );
   const withdrawal = receipt.withdrawal ? record2(receipt.withdrawal) : null;
-  add("withdrawn", withdrawal ? `${text(withdrawal.at)} by ${text(withdrawal.method)}${withdrawal.keyword ? ` (${text(withdrawal.keyword)})` : ""}` : "not withdrawn");
+  add(
+    "withdrawn",
+    withdrawal ? `${text(withdrawal.at)} by ${text(withdrawal.method)}${withdrawal.keyword ? ` (${text(withdrawal.keyword)})` : ""}` : "not withdrawn"
+  );
   if (derived?.expiredAt) add("expired", `${derived.expiredAt} (never confirmed)`);
-  if (derived?.erasure) add("erased", `${derived.erasure.at}${derived.erasure.reason ? ` (${derived.erasure.reason})` : ""}`);
+  if (derived?.erasure)
+    add("erased", `${derived.erasure.at}${derived.erasure.reason ? ` (${derived.erasure.reason})` : ""}`);
   let asOf = "as of no signed checkpoint yet";
   try {
     if (typeof log.checkpoint === "string") {
@@ -1061,10 +1197,28 @@ function formatFacts(facts) {
 
 // worker/crypto/cosignature.ts
 var ALG_COSIGNATURE_V1 = 4;
-var PKCS8_ED25519_PREFIX2 = new Uint8Array([48, 46, 2, 1, 0, 48, 5, 6, 3, 43, 101, 112, 4, 34, 4, 32]);
+var PKCS8_ED25519_PREFIX2 = new Uint8Array([
+  48,
+  46,
+  2,
+  1,
+  0,
+  48,
+  5,
+  6,
+  3,
+  43,
+  101,
+  112,
+  4,
+  34,
+  4,
+  32
+]);
 var MAX_TIMESTAMP = Number.MAX_SAFE_INTEGER;
 function assertName2(name) {
-  if (name.length === 0 || /[\s+]/u.test(name) || new RegExp("\\p{Cc}", "u").test(name)) throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
+  if (name.length === 0 || /[\s+]/u.test(name) || new RegExp("\\p{Cc}", "u").test(name))
+    throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
 }
 async function cosignatureKeyId(name, publicKey) {
   return (await sha256(concatBytes(utf8(`${name}
@@ -1091,7 +1245,8 @@ async function parseCosignatureVerifierKey(vkey) {
   } catch {
     throw new NoteError("malformed verifier key encoding");
   }
-  if (raw.length !== 33 || raw[0] !== ALG_COSIGNATURE_V1) throw new NoteError("not a cosignature/v1 (0x04) Ed25519 verifier key");
+  if (raw.length !== 33 || raw[0] !== ALG_COSIGNATURE_V1)
+    throw new NoteError("not a cosignature/v1 (0x04) Ed25519 verifier key");
   const publicKey = raw.slice(1);
   const keyId = await cosignatureKeyId(name, publicKey);
   if (toHex(keyId) !== idHex) throw new NoteError("verifier key id does not match the key");
@@ -1109,11 +1264,14 @@ async function checkCosignature(note, verifier, options = {}) {
   let found = null;
   for (const sig of signatures) {
     if (sig.name !== verifier.name || !bytesEqual(sig.keyHash, verifier.keyId)) continue;
-    if (sig.signature.length !== 8 + 64) return { status: "invalid", reason: `cosignature by ${verifier.name} is not 76 bytes` };
+    if (sig.signature.length !== 8 + 64)
+      return { status: "invalid", reason: `cosignature by ${verifier.name} is not 76 bytes` };
     const timestamp = new DataView(sig.signature.buffer, sig.signature.byteOffset, 8).getBigUint64(0);
-    if (timestamp === 0n || timestamp > BigInt(MAX_TIMESTAMP)) return { status: "invalid", reason: `cosignature by ${verifier.name} has timestamp ${timestamp}` };
+    if (timestamp === 0n || timestamp > BigInt(MAX_TIMESTAMP))
+      return { status: "invalid", reason: `cosignature by ${verifier.name} has timestamp ${timestamp}` };
     const seconds = Number(timestamp);
-    if (options.now !== void 0 && seconds > options.now / 1e3 + 600) return { status: "invalid", reason: `cosignature by ${verifier.name} is dated in the future` };
+    if (options.now !== void 0 && seconds > options.now / 1e3 + 600)
+      return { status: "invalid", reason: `cosignature by ${verifier.name} is dated in the future` };
     if (!await verifier.verify(cosignatureMessage(text2, seconds), sig.signature.slice(8))) {
       return { status: "invalid", reason: `cosignature by ${verifier.name} does not verify` };
     }
@@ -1148,21 +1306,28 @@ async function parsePolicy(text2, options = {}) {
     if (/[\x00-\x08\x0b-\x1f\x7f]/.test(line)) throw new PolicyError(n, "control characters are not allowed");
     const trimmed = line.replace(/^[ \t]+|[ \t]+$/g, "");
     if (trimmed === "" || trimmed.startsWith("#")) continue;
-    if (logs.length + witnesses.length + groups.length >= MAX_ENTRIES) throw new PolicyError(n, `more than ${MAX_ENTRIES} entries`);
+    if (logs.length + witnesses.length + groups.length >= MAX_ENTRIES)
+      throw new PolicyError(n, `more than ${MAX_ENTRIES} entries`);
     const [keyword, ...args] = trimmed.split(/[ \t]+/);
     switch (keyword) {
       case "log": {
         if (args.length < 1 || args.length > 2) throw new PolicyError(n, "expected: log <vkey> [<url>]");
         const verifier = await parseKey(n, () => parseVerifierKey(args[0]), "log vkey (signature type 0x01)");
-        if (logs.some((l) => bytesEqual(l.verifier.publicKey, verifier.publicKey))) throw new PolicyError(n, "duplicate log key");
+        if (logs.some((l) => bytesEqual(l.verifier.publicKey, verifier.publicKey)))
+          throw new PolicyError(n, "duplicate log key");
         logs.push({ origin: verifier.name, vkey: args[0], verifier, url: url(n, args[1]) });
         break;
       }
       case "witness": {
         if (args.length < 2 || args.length > 3) throw new PolicyError(n, "expected: witness <name> <vkey> [<url>]");
         const name = fresh(n, names, args[0]);
-        const verifier = await parseKey(n, () => parseCosignatureVerifierKey(args[1]), "witness vkey (signature type 0x04)");
-        if (witnesses.some((w) => bytesEqual(w.verifier.publicKey, verifier.publicKey))) throw new PolicyError(n, "duplicate witness key");
+        const verifier = await parseKey(
+          n,
+          () => parseCosignatureVerifierKey(args[1]),
+          "witness vkey (signature type 0x04)"
+        );
+        if (witnesses.some((w) => bytesEqual(w.verifier.publicKey, verifier.publicKey)))
+          throw new PolicyError(n, "duplicate witness key");
         witnesses.push({ name, vkey: verifier.vkey, verifier, url: url(n, args[2]) });
         break;
       }
@@ -1177,7 +1342,8 @@ async function parsePolicy(text2, options = {}) {
         }
         const k = args[1];
         const threshold = k === "all" ? members.length : k === "any" ? 1 : /^[1-9][0-9]{0,3}$/.test(k) ? Number(k) : NaN;
-        if (!(threshold >= 1 && threshold <= members.length)) throw new PolicyError(n, `threshold must be all, any or 1…${members.length}`);
+        if (!(threshold >= 1 && threshold <= members.length))
+          throw new PolicyError(n, `threshold must be all, any or 1…${members.length}`);
         groups.push({ name, threshold, members });
         break;
       }
@@ -1192,7 +1358,8 @@ async function parsePolicy(text2, options = {}) {
         throw new PolicyError(n, `unknown keyword ${JSON.stringify(keyword.slice(0, 40))}`);
     }
   }
-  if (quorum === null && requireQuorum) throw new PolicyError(0, "the policy has no quorum line (write `quorum none` to require no cosignature)");
+  if (quorum === null && requireQuorum)
+    throw new PolicyError(0, "the policy has no quorum line (write `quorum none` to require no cosignature)");
   return { logs, witnesses, groups, quorum: quorum ?? "none" };
 }
 async function parseKey(n, parse, what) {
@@ -1203,7 +1370,8 @@ async function parseKey(n, parse, what) {
   }
 }
 function fresh(n, names, name) {
-  if (names.has(name)) throw new PolicyError(n, name === "none" ? "`none` is predefined" : `${name} is already defined`);
+  if (names.has(name))
+    throw new PolicyError(n, name === "none" ? "`none` is predefined" : `${name} is already defined`);
   names.add(name);
   return name;
 }
@@ -1221,7 +1389,8 @@ async function evaluateQuorum(note, policy, options = {}) {
   for (const l of policy.logs) {
     const mine = signatures.filter((s) => s.name === l.verifier.name && bytesEqual(s.keyHash, l.verifier.keyHash));
     let ok = mine.length > 0;
-    for (const s of mine) ok = ok && s.signature.length === 64 && await l.verifier.verify(new TextEncoder().encode(text2), s.signature);
+    for (const s of mine)
+      ok = ok && s.signature.length === 64 && await l.verifier.verify(new TextEncoder().encode(text2), s.signature);
     if (ok && text2.startsWith(`${l.origin}
 `)) {
       log = l.origin;
@@ -1235,7 +1404,10 @@ async function evaluateQuorum(note, policy, options = {}) {
     if (check.status === "valid") {
       cosigned.add(w.name);
       witnesses.push({ name: w.name, status: "valid", timestamp: check.timestamp });
-    } else witnesses.push(check.status === "invalid" ? { name: w.name, status: "invalid", reason: check.reason } : { name: w.name, status: "absent" });
+    } else
+      witnesses.push(
+        check.status === "invalid" ? { name: w.name, status: "invalid", reason: check.reason } : { name: w.name, status: "absent" }
+      );
   }
   const groups = new Map(policy.groups.map((g) => [g.name, g]));
   const witnessed = (name) => {
@@ -1271,23 +1443,42 @@ function describeCosignatures(checkpoint) {
   return `${present.length ? `witness cosignatures present (not checked): ${present.join(", ")}` : "no witness cosignature on the checkpoint"}; none required (pass --policy FILE to require a quorum)`;
 }
 async function checkWitnesses(checkpoint, policy, options = {}) {
-  if (checkpoint === null) return [{ name: "witness-quorum", ok: false, pending: true, detail: "no signed checkpoint yet to hold to the quorum" }];
+  if (checkpoint === null)
+    return [
+      { name: "witness-quorum", ok: false, pending: true, detail: "no signed checkpoint yet to hold to the quorum" }
+    ];
   let result;
   try {
     result = await evaluateQuorum(checkpoint, policy, options);
   } catch (error) {
-    return [{ name: "witness-quorum", ok: false, detail: `checkpoint unreadable: ${error instanceof Error ? error.message : String(error)}` }];
+    return [
+      {
+        name: "witness-quorum",
+        ok: false,
+        detail: `checkpoint unreadable: ${error instanceof Error ? error.message : String(error)}`
+      }
+    ];
   }
   const checks = [];
   if (policy.logs.length > 0) {
-    checks.push(result.log ? { name: "policy-log", ok: true, detail: `signed by ${result.log}, a log of the policy` } : { name: "policy-log", ok: false, detail: `signed by no log of the policy (${policy.logs.map((l) => l.origin).join(", ")})` });
+    checks.push(
+      result.log ? { name: "policy-log", ok: true, detail: `signed by ${result.log}, a log of the policy` } : {
+        name: "policy-log",
+        ok: false,
+        detail: `signed by no log of the policy (${policy.logs.map((l) => l.origin).join(", ")})`
+      }
+    );
   }
   const valid = result.witnesses.filter((w) => w.status === "valid").map((w) => `${w.name} (${time(w.timestamp)})`);
   const invalid = result.witnesses.filter((w) => w.status === "invalid").map((w) => `${w.name}: ${w.reason}`);
   const cosigned = valid.length ? `cosigned by ${valid.join(", ")}` : "cosigned by no witness of the policy";
   const bad = invalid.length ? `; invalid cosignatures: ${invalid.join("; ")}` : "";
   checks.push(
-    result.quorumMet ? { name: "witness-quorum", ok: true, detail: `quorum ${policy.quorum} met: ${cosigned}${bad}` } : { name: "witness-quorum", ok: false, detail: `quorum ${policy.quorum} not met: missing ${result.missing.join(", ") || "none"}; ${cosigned}${bad} (fetch the proof again once its witnesses cosigned a checkpoint covering it)` }
+    result.quorumMet ? { name: "witness-quorum", ok: true, detail: `quorum ${policy.quorum} met: ${cosigned}${bad}` } : {
+      name: "witness-quorum",
+      ok: false,
+      detail: `quorum ${policy.quorum} not met: missing ${result.missing.join(", ") || "none"}; ${cosigned}${bad} (fetch the proof again once its witnesses cosigned a checkpoint covering it)`
+    }
   );
   return checks;
 }
@@ -1304,7 +1495,8 @@ async function checkNow(options) {
   const current = await options.getJson(url2.href);
   const now = parseProof(current);
   if (typeof now === "string") return [fail2("log-now", `the proof served now is not a proof: ${now}`)];
-  if (now.receipt.consentId !== then.receipt.consentId) return [fail2("log-now", "the proof served now is about another consent")];
+  if (now.receipt.consentId !== then.receipt.consentId)
+    return [fail2("log-now", "the proof served now is about another consent")];
   const checks = await verifyProof({ proof: current, jwks: options.jwks, verifierKey: options.verifierKey });
   const result = verdict(checks);
   if (result === "INVALID") {
@@ -1319,7 +1511,9 @@ async function checkNow(options) {
   let hashes = [];
   if (a.size > 0 && b.size > a.size) {
     const site = encodeURIComponent(then.receipt.site);
-    const body = await options.getJson(`${url2.origin}/v1/sites/${site}/log/consistency?from=${a.size}&to=${b.size}`);
+    const body = await options.getJson(
+      `${url2.origin}/v1/sites/${site}/log/consistency?from=${a.size}&to=${b.size}`
+    );
     hashes = Array.isArray(body.hashes) ? body.hashes.map(String) : [];
   }
   let consistent = false;
@@ -1328,7 +1522,10 @@ async function checkNow(options) {
   } catch {
     consistent = false;
   }
-  if (!consistent) return [fail2("log-now", `the log of ${b.size} leaves does not extend the file's log of ${a.size}: history was rewritten`)];
+  if (!consistent)
+    return [
+      fail2("log-now", `the log of ${b.size} leaves does not extend the file's log of ${a.size}: history was rewritten`)
+    ];
   const key = (e) => `${e.index}:${new TextDecoder().decode(jcsBytes(e.leaf))}`;
   const before = [...then.log.entries].sort((x, y) => x.index - y.index).map(key);
   const after = [...now.log.entries].sort((x, y) => x.index - y.index);
@@ -1337,14 +1534,26 @@ async function checkNow(options) {
   }
   const left = after.slice(before.length).find((e) => e.index < a.size);
   if (left) {
-    return [fail2("log-now", `the file leaves out leaf ${left.index} (${String(left.leaf.type)}) of this consent, logged before its own checkpoint of size ${a.size}`)];
+    return [
+      fail2(
+        "log-now",
+        `the file leaves out leaf ${left.index} (${String(left.leaf.type)}) of this consent, logged before its own checkpoint of size ${a.size}`
+      )
+    ];
   }
   const facts = deriveFacts(after.map((e) => e.leaf));
   if (typeof facts === "string") return [fail2("log-now", facts)];
   const added = after.length - before.length;
-  const out = [pass2("log-now", `the log grew from ${a.size} to ${b.size} leaves without rewriting; ${added} later event${added === 1 ? "" : "s"} of this consent`)];
+  const out = [
+    pass2(
+      "log-now",
+      `the log grew from ${a.size} to ${b.size} leaves without rewriting; ${added} later event${added === 1 ? "" : "s"} of this consent`
+    )
+  ];
   const since = facts.withdrawal ? `withdrawn since ${facts.withdrawal.at}` : facts.erasure ? `erased since ${facts.erasure.at}` : facts.expiredAt ? `expired since ${facts.expiredAt}` : describeFacts(facts, b.size).at(-1).replace(/^status: /, "");
-  out.push(pass2("status-now", `${since} (checkpoint ${b.size}${result === "PENDING" ? ", later events still pending" : ""})`));
+  out.push(
+    pass2("status-now", `${since} (checkpoint ${b.size}${result === "PENDING" ? ", later events still pending" : ""})`)
+  );
   return out;
 }
 
@@ -1440,10 +1649,17 @@ ${help}`);
       return 2;
     }
   }
-  const io = args.offline ? { ...cliIo, fetch: async (input) => Promise.reject(new Error(`--offline: refused to fetch ${String(input instanceof Request ? input.url : input)}`)) } : cliIo;
+  const io = args.offline ? {
+    ...cliIo,
+    fetch: async (input) => Promise.reject(
+      new Error(`--offline: refused to fetch ${String(input instanceof Request ? input.url : input)}`)
+    )
+  } : cliIo;
   const isUrl = /^https?:\/\//i.test(args.target);
   if (args.offline && (isUrl || args.base)) {
-    io.stderr(`assent: --offline cannot fetch ${args.base ?? args.target}; download the evidence file (…/proofs/ID/evidence) and verify that`);
+    io.stderr(
+      `assent: --offline cannot fetch ${args.base ?? args.target}; download the evidence file (…/proofs/ID/evidence) and verify that`
+    );
     return 2;
   }
   let base;
@@ -1464,7 +1680,9 @@ ${help}`);
   const kind = documentKind(proof);
   if (kind.kind === "invalid") return refused(io, { name: "proof-format", ok: false, detail: kind.problem });
   if (!isEvidence(proof) && !base && (!args.jwks || !args.logKey)) {
-    io.stderr("assent: a proof file needs --jwks and --log-key, or --base to fetch them (an evidence file needs neither)");
+    io.stderr(
+      "assent: a proof file needs --jwks and --log-key, or --base to fetch them (an evidence file needs neither)"
+    );
     return 2;
   }
   const site = record3(record3(proof).receipt).site;
@@ -1518,7 +1736,8 @@ ${help}`);
       ...savedCheckpoint !== void 0 && { savedCheckpoint },
       ...consistency !== void 0 && { consistency }
     });
-    if (!args.offline) checks.push(...await askLogNow(io, proof, jwks, verifierKey));
+    if (!args.offline)
+      checks.push(...await askLogNow(io, proof, jwks, verifierKey));
   } else {
     checks = await verifyProof({
       proof,
@@ -1537,7 +1756,9 @@ ${help}`);
   report(io, checks);
   const result = verdict(checks);
   if (result !== "INVALID") {
-    io.stdout(result === "VALID" ? "Facts verified:" : "Facts verified so far (PENDING: later events wait for a signed checkpoint):");
+    io.stdout(
+      result === "VALID" ? "Facts verified:" : "Facts verified so far (PENDING: later events wait for a signed checkpoint):"
+    );
     for (const line of formatFacts(verifiedFacts(proof))) io.stdout(line);
   }
   if (result === "VALID" && args.saveCheckpoint) {
@@ -1548,7 +1769,10 @@ ${help}`);
   const failures = checks.filter((c) => !c.ok && !c.pending).length;
   const waiting = checks.filter((c) => c.pending).length;
   if (result === "VALID") io.stdout(`VALID: all ${checks.length} checks passed`);
-  else if (result === "PENDING") io.stdout(`PENDING: ${checks.length - waiting} of ${checks.length} checks passed; ${waiting} wait for the log's next signed checkpoint (verify again later)`);
+  else if (result === "PENDING")
+    io.stdout(
+      `PENDING: ${checks.length - waiting} of ${checks.length} checks passed; ${waiting} wait for the log's next signed checkpoint (verify again later)`
+    );
   else io.stdout(`INVALID: ${failures} of ${checks.length} checks failed`);
   if (result !== "VALID" && args.saveCheckpoint) io.stdout("i checkpoint not saved");
   return result === "VALID" ? 0 : result === "PENDING" ? 3 : 1;
@@ -1564,7 +1788,9 @@ async function askLogNow(io, evidence, jwks, verifierKey) {
     });
     if (now) return now;
   } catch (error) {
-    io.stdout(`i the log could not be asked about later events (${error instanceof Error ? error.message : String(error)}): the status holds as of the file's checkpoint`);
+    io.stdout(
+      `i the log could not be asked about later events (${error instanceof Error ? error.message : String(error)}): the status holds as of the file's checkpoint`
+    );
   }
   return [];
 }
@@ -1583,9 +1809,13 @@ function describeEvidenceKeys(io, keys, pinned) {
   const log = record3(record3(keys).log);
   const kids = Array.isArray(jwks) ? jwks.map((k) => `kid ${String(record3(k).kid)}`).join(", ") : "none";
   io.stdout(`i receipt key ${pinned.jwks ? "(pinned with --jwks)" : `${kids} (from the evidence file)`}`);
-  io.stdout(`i log key ${pinned.logKey ? "(pinned with --log-key)" : `${String(log.verifierKey)} (from the evidence file)`}`);
+  io.stdout(
+    `i log key ${pinned.logKey ? "(pinned with --log-key)" : `${String(log.verifierKey)} (from the evidence file)`}`
+  );
   if (!pinned.jwks || !pinned.logKey) {
-    io.stdout("i compare these keys with ones you trust (the site's /.well-known/jwks.json and /v1/sites/SITE/log), or pin them with --jwks and --log-key");
+    io.stdout(
+      "i compare these keys with ones you trust (the site's /.well-known/jwks.json and /v1/sites/SITE/log), or pin them with --jwks and --log-key"
+    );
   }
 }
 async function onlineNotice(io, origin, receipt) {
@@ -1619,8 +1849,10 @@ function report(io, checks) {
 // worker/verify/standalone.ts
 var [major] = process.versions.node.split(".").map(Number);
 if ((major ?? 0) < 20 || !globalThis.crypto?.subtle) {
-  process.stderr.write(`verify.mjs needs Node 20 or later (WebCrypto Ed25519); this is Node ${process.versions.node}
-`);
+  process.stderr.write(
+    `verify.mjs needs Node 20 or later (WebCrypto Ed25519); this is Node ${process.versions.node}
+`
+  );
   process.exit(2);
 }
 var argv = process.argv.slice(2);

@@ -3,7 +3,13 @@ import { defineConfig } from 'vitest/config';
 // Two projects, both run by `npm test`: `fast` (unit, HTTP and domain tests, seconds) and `system` (real processes:
 // the crash test, other runtimes, workerd, concurrent writers, and Chromium). `npx vitest run --project fast` runs
 // the fast set alone while developing.
-const system = ['test/crash/**/*.test.ts', 'test/runtime/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/entry/workers.test.ts', 'test/entry/deno-deploy.test.ts'];
+const system = [
+  'test/crash/**/*.test.ts',
+  'test/runtime/**/*.test.ts',
+  'test/browser/**/*.test.ts',
+  'test/entry/workers.test.ts',
+  'test/entry/deno-deploy.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -14,7 +20,14 @@ export default defineConfig({
     // time of vitest's default (one fork on a 2-core machine).
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: ['**/node_modules/**', ...system] } },
+      {
+        extends: true,
+        test: {
+          name: 'fast',
+          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+          exclude: ['**/node_modules/**', ...system],
+        },
+      },
       { extends: true, test: { name: 'system', include: system } },
     ],
   },

@@ -41,7 +41,13 @@ async function startServer(dataDir: string, port: number): Promise<ChildProcess>
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
-    if (await fetch(`http://${HOST}:${port}/healthz`).then((r) => r.ok, () => false)) return child;
+    if (
+      await fetch(`http://${HOST}:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
     await sleep(200);
   }
   throw new Error('the server did not start within 60 s');
@@ -66,13 +72,19 @@ function rss(pid: number): number {
 }
 
 async function seed(dataDir: string): Promise<void> {
-  const secrets = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as { masterKey: string; signingKey: string };
+  const secrets = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as {
+    masterKey: string;
+    signingKey: string;
+  };
   const client = createClient({ url: `file:${join(dataDir, 'assent.db')}`, concurrency: 1 });
   await applyFilePragmas(client);
   const store = libsqlStore(client);
   const { ctx } = contextFromDeps({
     store,
-    sealer: createNodeSealer({ masterKey: fromBase64(secrets.masterKey), random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
+    sealer: createNodeSealer({
+      masterKey: fromBase64(secrets.masterKey),
+      random: (n) => crypto.getRandomValues(new Uint8Array(n)),
+    }),
     mode: 'dev',
     publicUrl: `http://${HOST}`,
     adminToken: null,
@@ -84,7 +96,9 @@ async function seed(dataDir: string): Promise<void> {
   });
   const started = performance.now();
   await seedConfirmed({ ctx, now: () => Date.now() }, ROWS, { batch: 1000 });
-  console.log(`seeded ${ROWS.toLocaleString('en')} confirmed subscribers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${ROWS.toLocaleString('en')} confirmed subscribers in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   await store.close();
 }
 
@@ -120,10 +134,14 @@ async function main() {
     await stopServer(await startServer(dataDir, port));
     await seed(dataDir);
     const server = await startServer(dataDir, port);
-    const { adminToken } = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as { adminToken: string };
+    const { adminToken } = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as {
+      adminToken: string;
+    };
     try {
       // Warm up (JIT, statement cache) on a first page, then let the heap settle before the baseline.
-      await fetch(`${base}/v1/sites/demo/subscribers?status=confirmed&limit=1000`, { headers: { authorization: `Bearer ${adminToken}` } }).then((r) => r.text());
+      await fetch(`${base}/v1/sites/demo/subscribers?status=confirmed&limit=1000`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      }).then((r) => r.text());
       await sleep(1500);
       const baseline = rss(server.pid!);
       console.log(`server RSS before exporting: ${(baseline / MB).toFixed(1)} MB`);
@@ -132,7 +150,11 @@ async function main() {
         const r = await exportOnce(base, adminToken, format, server.pid!);
         if (r.rows !== ROWS) throw new Error(`${format}: ${r.rows} rows streamed, ${ROWS} expected`);
         console.log(
-          `${format.padEnd(8)} ${String(r.rows).padEnd(9)} ${(r.bytes / MB).toFixed(1).padEnd(8)} ${r.seconds.toFixed(1).padEnd(9)} ${Math.round(r.rows / r.seconds).toString().padEnd(9)} ${(r.peak / MB).toFixed(1).padEnd(6)} MB  ${((r.peak - baseline) / MB).toFixed(1)} MB`,
+          `${format.padEnd(8)} ${String(r.rows).padEnd(9)} ${(r.bytes / MB).toFixed(1).padEnd(8)} ${r.seconds.toFixed(1).padEnd(9)} ${Math.round(
+            r.rows / r.seconds,
+          )
+            .toString()
+            .padEnd(9)} ${(r.peak / MB).toFixed(1).padEnd(6)} MB  ${((r.peak - baseline) / MB).toFixed(1)} MB`,
         );
       }
     } finally {

@@ -57,7 +57,11 @@ async function json<T>(res: Response, what: string): Promise<T> {
 }
 
 /** Warm-up then the measured run; with `amount`, a fixed number of requests instead of a duration. */
-async function measure(url: string, requests: Request[], amount?: { warmup: number; measured: number }): Promise<Result> {
+async function measure(
+  url: string,
+  requests: Request[],
+  amount?: { warmup: number; measured: number },
+): Promise<Result> {
   const options = { url, connections: CONNECTIONS, pipelining: 1, requests };
   await autocannon({ ...options, ...(amount ? { amount: amount.warmup } : { duration: WARMUP }) });
   return autocannon({ ...options, ...(amount ? { amount: amount.measured } : { duration: DURATION }) });
@@ -76,7 +80,14 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
   const entry = runtime === 'node' ? 'worker/entry/node.ts' : 'worker/entry/deno.ts';
   // The load comes from one address: behind one trusted proxy (ASSENT_TRUST_PROXY=1) each opt-in names its own client
   // address in X-Forwarded-For, so the per-address limit applies as it would to real visitors. First with Server-Timing on, for the round trips per route; the load runs restart it off (as in production).
-  const env = (timing: '0' | '1') => ({ ASSENT_DATA_DIR: dataDir, PORT: String(assentPort), HOST, ASSENT_MODE: 'dev', ASSENT_TRUST_PROXY: '1', ASSENT_SERVER_TIMING: timing });
+  const env = (timing: '0' | '1') => ({
+    ASSENT_DATA_DIR: dataDir,
+    PORT: String(assentPort),
+    HOST,
+    ASSENT_MODE: 'dev',
+    ASSENT_TRUST_PROXY: '1',
+    ASSENT_SERVER_TIMING: timing,
+  });
   const servers: (Server | undefined)[] = [];
   const hello = start(runtime, 'bench/peers.ts', ['hello', String(helloPort)], {});
   let assent = start(runtime, entry, [], env('1'));
@@ -86,27 +97,54 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
     const base = `http://${HOST}:${assentPort}`;
     await waitFor(`${helloUrl}/`, hello, `${runtime} hello-world`);
     await waitFor(`${base}/healthz`, assent, `${runtime} Assent`);
-    const { adminToken } = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as { adminToken: string };
+    const { adminToken } = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as {
+      adminToken: string;
+    };
     const auth = { authorization: `Bearer ${adminToken}` };
     const jsonAuth = { ...auth, 'content-type': 'application/json' };
 
     // The per-IP and per-site limits are site configuration: raise them as an operator would.
-    const site = await json<{ config: { limits?: Record<string, number> } }>(await fetch(`${base}/v1/sites/demo`, { headers: auth }), 'read demo');
+    const site = await json<{ config: { limits?: Record<string, number> } }>(
+      await fetch(`${base}/v1/sites/demo`, { headers: auth }),
+      'read demo',
+    );
     const limits = { ...site.config.limits, perIpPerHour: 10_000, perSitePerDay: 10_000_000 };
-    await json(await fetch(`${base}/v1/sites/demo`, { method: 'PUT', headers: jsonAuth, body: JSON.stringify({ ...site.config, limits }) }), 'raise limits');
-    const widget = await json<{ textSha256: string; policy: { version: number }; locale: string }>(await fetch(`${base}/v1/sites/demo/widget?locale=fr`), 'widget');
+    await json(
+      await fetch(`${base}/v1/sites/demo`, {
+        method: 'PUT',
+        headers: jsonAuth,
+        body: JSON.stringify({ ...site.config, limits }),
+      }),
+      'raise limits',
+    );
+    const widget = await json<{ textSha256: string; policy: { version: number }; locale: string }>(
+      await fetch(`${base}/v1/sites/demo/widget?locale=fr`),
+      'widget',
+    );
     const doc = { textSha256: widget.textSha256, policyVersion: widget.policy.version, locale: widget.locale };
 
     // One confirmed subscriber for the gate, the peer and the proof.
     const confirmedPhone = '+33781234567';
-    const optIn = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '07 81 23 45 67', choice: 'yes', ...doc }) };
-    const { consentId } = await json<{ consentId: string }>(await fetch(`${base}/v1/sites/demo/consents`, optIn), 'opt in');
+    const optIn = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '07 81 23 45 67', choice: 'yes', ...doc }),
+    };
+    const { consentId } = await json<{ consentId: string }>(
+      await fetch(`${base}/v1/sites/demo/consents`, optIn),
+      'opt in',
+    );
     await fetch(`${base}/c/${await confirmToken(base, confirmedPhone)}`, { method: 'POST' }).then((r) => r.text());
     const gateBody = JSON.stringify({ phone: confirmedPhone });
-    const gate = await json<{ status: string }>(await fetch(`${base}/v1/sites/demo/subscribers/lookup`, { method: 'POST', headers: jsonAuth, body: gateBody }), 'gate');
+    const gate = await json<{ status: string }>(
+      await fetch(`${base}/v1/sites/demo/subscribers/lookup`, { method: 'POST', headers: jsonAuth, body: gateBody }),
+      'gate',
+    );
     if (gate.status !== 'confirmed') throw new Error(`the bench subscriber is ${gate.status}`);
     // The bulk gate checks the numbers the consent POST case opts in (known subjects by then) and the confirmed one.
-    const bulkBody = JSON.stringify({ phones: [confirmedPhone, ...Array.from({ length: BULK - 1 }, (_, i) => e164(i))] });
+    const bulkBody = JSON.stringify({
+      phones: [confirmedPhone, ...Array.from({ length: BULK - 1 }, (_, i) => e164(i))],
+    });
 
     console.log(`\n== ${runtime} ==`);
     const trips = await printRoundTrips(base, auth, doc, JSON.parse(bulkBody).phones);
@@ -115,20 +153,45 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
     const peer = start(runtime, 'bench/peers.ts', ['peer', String(peerPort), join(dataDir, 'assent.db')], {});
     servers.push(assent, peer);
     await waitFor(`${base}/healthz`, assent, `${runtime} Assent`);
-    await waitFor(`http://${HOST}:${peerPort}/lookup`, peer, `${runtime} peer`, { method: 'POST', body: JSON.stringify({ id: consentId }) });
+    await waitFor(`http://${HOST}:${peerPort}/lookup`, peer, `${runtime} peer`, {
+      method: 'POST',
+      body: JSON.stringify({ id: consentId }),
+    });
 
     const rows: Row[] = [];
-    const run = async (name: string, url: string, requests: Request[], extra: Omit<Row, 'name' | 'result'> = {}, amount?: { warmup: number; measured: number }) => {
+    const run = async (
+      name: string,
+      url: string,
+      requests: Request[],
+      extra: Omit<Row, 'name' | 'result'> = {},
+      amount?: { warmup: number; measured: number },
+    ) => {
       if (ONLY && !name.startsWith('hello') && !ONLY.some((word) => name.includes(word))) return;
       process.stdout.write(`  ${runtime}: ${name}…\n`);
       rows.push({ name, result: await measure(url, requests, amount), ...extra });
     };
-    const post = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => [{ method: 'POST', path, headers, body }];
+    const post = (
+      path: string,
+      body: string,
+      headers: Record<string, string> = { 'content-type': 'application/json' },
+    ) => [{ method: 'POST', path, headers, body }];
     await run('hello-world (before)', helloUrl, [{ method: 'GET', path: '/' }]);
-    await run('peer: Hono + prepared read', `http://${HOST}:${peerPort}`, post('/lookup', JSON.stringify({ id: consentId })));
-    await run(CASES.gate, base, post('/v1/sites/demo/subscribers/lookup', gateBody, jsonAuth), { target: TARGETS.gate, trips: trips.get(CASES.gate)! });
+    await run(
+      'peer: Hono + prepared read',
+      `http://${HOST}:${peerPort}`,
+      post('/lookup', JSON.stringify({ id: consentId })),
+    );
+    await run(CASES.gate, base, post('/v1/sites/demo/subscribers/lookup', gateBody, jsonAuth), {
+      target: TARGETS.gate,
+      trips: trips.get(CASES.gate)!,
+    });
     // Before the opt-ins: the confirmation SMS they queue are sent (and logged) in the background for a while after.
-    await run(CASES.proof, base, [{ method: 'GET', path: `/proofs/${consentId}`, headers: { accept: 'application/json' } }], { trips: trips.get(CASES.proof)! });
+    await run(
+      CASES.proof,
+      base,
+      [{ method: 'GET', path: `/proofs/${consentId}`, headers: { accept: 'application/json' } }],
+      { trips: trips.get(CASES.proof)! },
+    );
     let next = 0;
     const consent: Request = {
       method: 'POST',
@@ -153,14 +216,32 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
     const consentRate = rows.find((r) => r.name === CASES.consent)?.result.requests.average ?? 100;
     const usable = Math.min(tokens.length, Math.round(consentRate * (WARMUP + DURATION) * 1.5));
     let spent = 0;
-    const confirm: Request = { method: 'POST', setupRequest: (request) => ({ ...request, path: `/c/${tokens[spent++ % tokens.length]}` }) };
+    const confirm: Request = {
+      method: 'POST',
+      setupRequest: (request) => ({ ...request, path: `/c/${tokens[spent++ % tokens.length]}` }),
+    };
     const warmup = Math.max(CONNECTIONS, Math.round(usable * (WARMUP / (WARMUP + DURATION))));
-    if (usable > 4 * CONNECTIONS) await run(CASES.confirm, base, [confirm], { trips: trips.get(CASES.confirm)! }, { warmup, measured: usable - warmup });
+    if (usable > 4 * CONNECTIONS)
+      await run(
+        CASES.confirm,
+        base,
+        [confirm],
+        { trips: trips.get(CASES.confirm)! },
+        { warmup, measured: usable - warmup },
+      );
     else console.log(`  ${runtime}: confirm POST skipped (${tokens.length} links delivered)`);
-    await run(CASES.bulk, base, post('/v1/sites/demo/subscribers/check', bulkBody, jsonAuth), { trips: trips.get(CASES.bulk)!, perRequest: BULK });
+    await run(CASES.bulk, base, post('/v1/sites/demo/subscribers/check', bulkBody, jsonAuth), {
+      trips: trips.get(CASES.bulk)!,
+      perRequest: BULK,
+    });
     await run('hello-world (after)', helloUrl, [{ method: 'GET', path: '/' }]);
-    if (spent > tokens.length) console.log(`  note: ${spent} confirm POSTs for ${tokens.length} links; the rest confirmed an already confirmed consent`);
-    console.log(`  ${runtime}: ${next} distinct numbers opted in, ${tokens.length} links delivered, ${Math.min(spent, tokens.length)} confirmed under load`);
+    if (spent > tokens.length)
+      console.log(
+        `  note: ${spent} confirm POSTs for ${tokens.length} links; the rest confirmed an already confirmed consent`,
+      );
+    console.log(
+      `  ${runtime}: ${next} distinct numbers opted in, ${tokens.length} links delivered, ${Math.min(spent, tokens.length)} confirmed under load`,
+    );
     return rows;
   } finally {
     for (const server of servers) await stop(server);
@@ -175,8 +256,12 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
   const baseline = (first + last) / 2;
   const gateNumbers = rows.find((r) => r.name === CASES.gate)?.result.requests.average ?? NaN;
   const l = (s: string | number, n: number) => String(s).padStart(n);
-  console.log(`\n${runtime}: baseline ${baseline.toFixed(0)} req/s (hello-world before ${first.toFixed(0)}, after ${last.toFixed(0)})`);
-  console.log(`${'case'.padEnd(28)}${l('req/s', 8)}${l('numbers/s', 11)}${l('p50 ms', 8)}${l('p99 ms', 8)}${l('ratio', 8)}${l('target', 8)}${l('trips', 7)}${l('non-2xx', 9)}${l('errors', 8)}  verdict`);
+  console.log(
+    `\n${runtime}: baseline ${baseline.toFixed(0)} req/s (hello-world before ${first.toFixed(0)}, after ${last.toFixed(0)})`,
+  );
+  console.log(
+    `${'case'.padEnd(28)}${l('req/s', 8)}${l('numbers/s', 11)}${l('p50 ms', 8)}${l('p99 ms', 8)}${l('ratio', 8)}${l('target', 8)}${l('trips', 7)}${l('non-2xx', 9)}${l('errors', 8)}  verdict`,
+  );
   let missed = 0;
   const cases = rows.map(({ name, result, trips, perRequest, target }) => {
     const rps = result.requests.average;
@@ -194,12 +279,21 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
       `${name.padEnd(28)}${l(rps.toFixed(0), 8)}${l(perRequest ? (rps * perRequest).toFixed(0) : '', 11)}${l(result.latency.p50, 8)}${l(result.latency.p99, 8)}` +
         `${l(`${ratio.toFixed(3)}×`, 8)}${l(target === undefined ? '' : `${target}×`, 8)}${l(trips ?? '', 7)}${l(result.non2xx, 9)}${l(result.errors + result.timeouts, 8)}  ${verdict}${note}`,
     );
-    return { name, rps: Math.round(rps), p99: result.latency.p99, ratio: Number(ratio.toFixed(3)), trips, non2xx: result.non2xx };
+    return {
+      name,
+      rps: Math.round(rps),
+      p99: result.latency.p99,
+      ratio: Number(ratio.toFixed(3)),
+      trips,
+      non2xx: result.non2xx,
+    };
   });
   return { missed, cases };
 }
 
-const runtimes: Runtime[] = (process.env.BENCH_RUNTIMES ?? 'node,deno').split(',').filter((r): r is Runtime => r === 'node' || r === 'deno');
+const runtimes: Runtime[] = (process.env.BENCH_RUNTIMES ?? 'node,deno')
+  .split(',')
+  .filter((r): r is Runtime => r === 'node' || r === 'deno');
 console.log(`autocannon: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per case, ${HOST} only`);
 const results: Partial<Record<Runtime, Row[]>> = {};
 for (const runtime of runtimes) {

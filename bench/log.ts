@@ -41,9 +41,7 @@ function random(n: number): number {
 
 async function leafBatch(from: number, count: number) {
   // Leaf hashes are computed concurrently, as independent requests would; appends stay serial.
-  return Promise.all(
-    Array.from({ length: count }, (_, i) => leafHash(new TextEncoder().encode(leafText(from + i)))),
-  );
+  return Promise.all(Array.from({ length: count }, (_, i) => leafHash(new TextEncoder().encode(leafText(from + i)))));
 }
 
 const leafText = (i: number) => `{"event":"confirmed","seq":${i}}`;
@@ -65,7 +63,8 @@ let size = 0;
 async function fastFill(target: number): Promise<void> {
   const pending: Uint8Array[] = [];
   for (let level = 0; 2 ** level <= size; level++) {
-    if (Math.floor(size / 2 ** level) % 2 === 1) pending[level] = await store.get(level, Math.floor(size / 2 ** level) - 1);
+    if (Math.floor(size / 2 ** level) % 2 === 1)
+      pending[level] = await store.get(level, Math.floor(size / 2 ** level) - 1);
   }
   const encoder = new TextEncoder();
   for (; size < target; size++) {
@@ -186,11 +185,13 @@ for (const size of SIZES) {
 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(v < 100 ? 2 : 0));
-console.log('\nMerkle log (in-memory NodeStore, WebCrypto SHA-256, Node ' + process.version + ')');
+console.log(`\nMerkle log (in-memory NodeStore, WebCrypto SHA-256, Node ${process.version})`);
 const keys = Object.keys(rows[0]!);
 console.log(['metric'.padEnd(22), ...rows.map((r) => `n=${r.leaves}`.padStart(12)), 'ratio'.padStart(8)].join(' '));
 for (const key of keys.slice(1)) {
   const [a, b] = [rows[0]![key]!, rows[1]![key]!];
   console.log([key.padEnd(22), fmt(a).padStart(12), fmt(b).padStart(12), (b / a).toFixed(2).padStart(8)].join(' '));
 }
-console.log(`\nratio = value at 10^6 / value at 10^5 (log2 ratio ${(Math.log2(1e6) / Math.log2(1e5)).toFixed(2)}); total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `\nratio = value at 10^6 / value at 10^5 (log2 ratio ${(Math.log2(1e6) / Math.log2(1e5)).toFixed(2)}); total ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);

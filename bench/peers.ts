@@ -3,7 +3,14 @@
 // write by hand: Hono, POST /lookup {id}, one prepared point read on the same driver (libsql) of Assent's own file.
 import { Hono } from 'hono';
 
-declare const Deno: { serve(options: { port: number; hostname: string }, handler: (request: Request) => Response | Promise<Response>): unknown } | undefined;
+declare const Deno:
+  | {
+      serve(
+        options: { port: number; hostname: string },
+        handler: (request: Request) => Response | Promise<Response>,
+      ): unknown;
+    }
+  | undefined;
 
 const [mode, port, file] = (globalThis as { Deno?: { args: string[] } }).Deno?.args ?? process.argv.slice(2);
 const app = new Hono();
@@ -17,7 +24,9 @@ if (mode === 'hello') {
   app.post('/lookup', async (c) => {
     const { id } = await c.req.json<{ id: string }>();
     const row = point.get(id) as { id: string; status: string; renewal_required: number } | undefined;
-    return row ? c.json({ id: row.id, status: row.status, canSend: row.status === 'confirmed' && !row.renewal_required }) : c.json({ status: 'unknown' }, 404);
+    return row
+      ? c.json({ id: row.id, status: row.status, canSend: row.status === 'confirmed' && !row.renewal_required })
+      : c.json({ status: 'unknown' }, 404);
   });
 } else {
   throw new Error(`usage: peers.ts hello|peer <port> [db file] (got ${mode})`);

@@ -19,7 +19,9 @@ const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const count = Number(countArg ?? 25);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+profile.samples.forEach((id, i) => {
+  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
 
 /** Where a frame's code lives: a package under node_modules, a folder of this project, node internals or V8. */
 function owner(url: string, name: string): string {
@@ -45,7 +47,9 @@ for (const [id, us] of self) {
 }
 const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
 const pct = (us: number) => `${((100 * us) / busy).toFixed(1).padStart(5)} %`;
-console.log(`busy ${(busy / 1e6).toFixed(1)} s of ${((profile.timeDeltas.reduce((a, b) => a + b, 0)) / 1e6).toFixed(1)} s sampled`);
+console.log(
+  `busy ${(busy / 1e6).toFixed(1)} s of ${(profile.timeDeltas.reduce((a, b) => a + b, 0) / 1e6).toFixed(1)} s sampled`,
+);
 console.log('\nself time by package / folder');
 for (const [k, us] of top(owners, 15)) console.log(`${pct(us)}  ${k}`);
 console.log(`\ntop ${count} functions by self time`);

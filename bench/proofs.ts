@@ -49,8 +49,10 @@ const profile = new Map<string, number>();
  * of the whole site to avoid a sort.
  */
 const FIXES = process.env.BENCH_FIXES === '1';
-const CONSENT_LEAVES = /(from "log_leaves" where \("log_leaves"\."site_id" = \? and "log_leaves"\."consent_id" = \?\) order by )("log_leaves"\."idx" asc)$/;
-const OR_LOOKUP = /^select "site_id", "level", "idx", "hash" from "log_nodes" where \("log_nodes"\."site_id" = \? and \((.*)\)\)$/;
+const CONSENT_LEAVES =
+  /(from "log_leaves" where \("log_leaves"\."site_id" = \? and "log_leaves"\."consent_id" = \?\) order by )("log_leaves"\."idx" asc)$/;
+const OR_LOOKUP =
+  /^select "site_id", "level", "idx", "hash" from "log_nodes" where \("log_nodes"\."site_id" = \? and \((.*)\)\)$/;
 function rewrite(s: InStatement): InStatement {
   if (!FIXES || typeof s === 'string') return s;
   if (CONSENT_LEAVES.test(s.sql)) return { sql: s.sql.replace(CONSENT_LEAVES, '$1+$2'), args: s.args };
@@ -58,7 +60,10 @@ function rewrite(s: InStatement): InStatement {
   if (!match) return s;
   const keys = (match[1]!.match(/"level" = \?/g) ?? []).length;
   const values = Array.from({ length: keys }, () => '(?, ?)').join(', ');
-  return { sql: `select "site_id", "level", "idx", "hash" from "log_nodes" where "site_id" = ? and ("level", "idx") in (values ${values})`, args: s.args };
+  return {
+    sql: `select "site_id", "level", "idx", "hash" from "log_nodes" where "site_id" = ? and ("level", "idx") in (values ${values})`,
+    args: s.args,
+  };
 }
 
 function counted(client: Client): Client {
@@ -78,7 +83,8 @@ function counted(client: Client): Client {
           const s = rewrite(input);
           const t = performance.now();
           const result = await target.execute(s);
-          if (PROFILE) profile.set(sqlOf(s).slice(0, 160), (profile.get(sqlOf(s).slice(0, 160)) ?? 0) + performance.now() - t);
+          if (PROFILE)
+            profile.set(sqlOf(s).slice(0, 160), (profile.get(sqlOf(s).slice(0, 160)) ?? 0) + performance.now() - t);
           note(s, result.rows.length);
           return result;
         };
@@ -87,7 +93,9 @@ function counted(client: Client): Client {
         return async (input: InStatement[], mode?: Parameters<Client['batch']>[1]) => {
           const stmts = input.map(rewrite);
           const results = await target.batch(stmts, mode);
-          stmts.forEach((s, i) => note(s, results[i]?.rows.length ?? 0));
+          stmts.forEach((s, i) => {
+            note(s, results[i]?.rows.length ?? 0);
+          });
           return results;
         };
       }
@@ -108,7 +116,10 @@ const outbox = memoryDevOutbox();
 const keys = await signingKeysFrom(JSON.stringify(await generateSigningKey()));
 const deps: AppDeps = {
   store,
-  sealer: await createSealer({ masterKey: crypto.getRandomValues(new Uint8Array(32)), random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
+  sealer: await createSealer({
+    masterKey: crypto.getRandomValues(new Uint8Array(32)),
+    random: (n) => crypto.getRandomValues(new Uint8Array(n)),
+  }),
   mode: 'dev',
   publicUrl: 'https://assent.test',
   adminToken: null,
@@ -122,7 +133,10 @@ const { ctx } = contextFromDeps(deps);
 await ensureDemoSite(ctx, policyTemplates);
 const app = createApp(deps);
 const jobs = createJobs(deps);
-const widget = (await (await app.request(`/v1/sites/${SITE}/widget?locale=fr`)).json()) as { textSha256: string; policy: { version: number } };
+const widget = (await (await app.request(`/v1/sites/${SITE}/widget?locale=fr`)).json()) as {
+  textSha256: string;
+  policy: { version: number };
+};
 
 // ---- the tree in memory: one slab of 32-byte hashes per level, RFC 9162 hashing with node:crypto -------------------
 const LEAF = Buffer.from([0]);
@@ -145,12 +159,18 @@ function extend(leafHashes: Buffer[]) {
   const from = memSize;
   const to = from + leafHashes.length;
   grow(0, to);
-  leafHashes.forEach((h, i) => h.copy(levels[0]!, (from + i) * 32));
+  leafHashes.forEach((h, i) => {
+    h.copy(levels[0]!, (from + i) * 32);
+  });
   for (let level = 1; 2 ** level <= to; level++) {
     grow(level, complete(to, level));
     for (let i = complete(from, level); i < complete(to, level); i++) {
       const pair = levels[level - 1]!.subarray(i * 64, i * 64 + 64);
-      createHash('sha256').update(NODE).update(pair).digest().copy(levels[level]!, i * 32);
+      createHash('sha256')
+        .update(NODE)
+        .update(pair)
+        .digest()
+        .copy(levels[level]!, i * 32);
     }
   }
   memSize = to;
@@ -159,7 +179,8 @@ function extend(leafHashes: Buffer[]) {
 function memRoot(size: number): Buffer {
   const parts = rangeKeys(0, size).map((k) => nodeAt(k.level, k.index));
   let acc = parts.at(-1)!;
-  for (let i = parts.length - 2; i >= 0; i--) acc = createHash('sha256').update(NODE).update(parts[i]!).update(acc).digest();
+  for (let i = parts.length - 2; i >= 0; i--)
+    acc = createHash('sha256').update(NODE).update(parts[i]!).update(acc).digest();
   return acc;
 }
 
@@ -169,7 +190,10 @@ async function insertMany(table: string, columns: string[], rows: unknown[][], o
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
     const values = chunk.map(() => `(${columns.map(() => '?').join(',')})`).join(',');
-    statements.push({ sql: `INSERT ${orIgnore ? 'OR IGNORE ' : ''}INTO ${table} (${columns.join(',')}) VALUES ${values}`, args: chunk.flat() as never });
+    statements.push({
+      sql: `INSERT ${orIgnore ? 'OR IGNORE ' : ''}INTO ${table} (${columns.join(',')}) VALUES ${values}`,
+      args: chunk.flat() as never,
+    });
   }
   for (let i = 0; i < statements.length; i += 100) await raw.batch(statements.slice(i, i + 100), 'write');
 }
@@ -198,12 +222,23 @@ async function fillTo(target: number) {
   await insertMany('log_leaves', ['site_id', 'idx', 'event_id', 'consent_id', 'leaf', 'leaf_hash'], leaves);
   const nodes: unknown[][] = [];
   for (let level = 0; 2 ** level <= target; level++) {
-    for (let i = complete(head.size, level); i < complete(target, level); i++) nodes.push([SITE, level, i, nodeAt(level, i).toString('base64')]);
+    for (let i = complete(head.size, level); i < complete(target, level); i++)
+      nodes.push([SITE, level, i, nodeAt(level, i).toString('base64')]);
   }
   await insertMany('log_nodes', ['site_id', 'level', 'idx', 'hash'], nodes, true);
   const rootHash = memRoot(target);
-  const checkpoint = await signCheckpoint({ origin: logOrigin(ctx, SITE), size: target, rootHash }, await logSigner(ctx, SITE));
-  await store.batch([ctx.log.advanceHead(SITE, head.size, { size: target, rootHash: toBase64(rootHash), checkpoint, updatedAt: Date.now() })]);
+  const checkpoint = await signCheckpoint(
+    { origin: logOrigin(ctx, SITE), size: target, rootHash },
+    await logSigner(ctx, SITE),
+  );
+  await store.batch([
+    ctx.log.advanceHead(SITE, head.size, {
+      size: target,
+      rootHash: toBase64(rootHash),
+      checkpoint,
+      updatedAt: Date.now(),
+    }),
+  ]);
   const moved = await ctx.log.head(SITE);
   if (moved?.size !== target) throw new Error(`head did not move to ${target}`);
   return { leaves: leaves.length, nodes: nodes.length };
@@ -218,8 +253,17 @@ const nextPhone = () => {
 async function optIn(phone: string): Promise<string> {
   const res = await app.request(`/v1/sites/${SITE}/consents`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-bench-ip': `10.9.${phoneSeq % 250}.${Math.floor(phoneSeq / 250) % 250}` },
-    body: JSON.stringify({ phone, choice: 'yes', locale: 'fr', textSha256: widget.textSha256, policyVersion: widget.policy.version }),
+    headers: {
+      'content-type': 'application/json',
+      'x-bench-ip': `10.9.${phoneSeq % 250}.${Math.floor(phoneSeq / 250) % 250}`,
+    },
+    body: JSON.stringify({
+      phone,
+      choice: 'yes',
+      locale: 'fr',
+      textSha256: widget.textSha256,
+      policyVersion: widget.policy.version,
+    }),
   });
   if (res.status !== 202) throw new Error(`opt-in ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { consentId: string }).consentId;
@@ -230,7 +274,11 @@ async function realConsent(): Promise<{ consentId: string; jobsMs: number }> {
   const phone = nextPhone();
   const consentId = await optIn(phone);
   const e164 = `+33${phone.replace(/\s/g, '').slice(1)}`;
-  const sentTo = () => outbox.list().filter((m) => m.to === e164).at(-1);
+  const sentTo = () =>
+    outbox
+      .list()
+      .filter((m) => m.to === e164)
+      .at(-1);
   // Earlier opt-ins left confirmations queued; a pass sends a bounded number, so run until ours has left.
   await jobs.run();
   // The jobs' question "which sites have leaves to integrate?", asked on every pass.
@@ -251,12 +299,16 @@ async function realConsent(): Promise<{ consentId: string; jobsMs: number }> {
  * (site_id, level, idx); every node of the site when it searches on site_id alone (the OR form past two keys).
  */
 async function rowsVisited(statements: InStatement[]): Promise<{ visited: number; plans: Set<string> }> {
-  const siteNodes = Number((await raw.execute({ sql: 'SELECT count(*) FROM log_nodes WHERE site_id = ?', args: [SITE] })).rows[0]![0]);
+  const siteNodes = Number(
+    (await raw.execute({ sql: 'SELECT count(*) FROM log_nodes WHERE site_id = ?', args: [SITE] })).rows[0]![0],
+  );
   let visited = 0;
   const plans = new Set<string>();
   for (const s of statements) {
     const stmt = typeof s === 'string' ? { sql: s, args: [] } : s;
-    const plan = (await raw.execute({ sql: `EXPLAIN QUERY PLAN ${stmt.sql}`, args: stmt.args as never })).rows.map((r) => String(r.detail));
+    const plan = (await raw.execute({ sql: `EXPLAIN QUERY PLAN ${stmt.sql}`, args: stmt.args as never })).rows.map(
+      (r) => String(r.detail),
+    );
     const pointLookup = plan.some((d) => d.includes('level=? AND idx=?'));
     const keys = ((stmt.args as unknown[]).length - 1) / 2;
     visited += pointLookup ? keys : siteNodes;
@@ -294,7 +346,12 @@ async function measure(target: number): Promise<Figures> {
   };
   await catchUp(ctx, SITE); // the jobs' work: the two real leaves get into a checkpoint
   const proof = await get();
-  const checks = await verifyProof({ proof, jwks: publicJwks(keys.ring), verifierKey: await verifierKey(ctx, SITE), origin: logOrigin(ctx, SITE) });
+  const checks = await verifyProof({
+    proof,
+    jwks: publicJwks(keys.ring),
+    verifierKey: await verifierKey(ctx, SITE),
+    origin: logOrigin(ctx, SITE),
+  });
   if (!allPassed(checks)) throw new Error(`proof does not verify: ${JSON.stringify(checks.filter((c) => !c.ok))}`);
   const indices = proof.log.entries.map((e) => e.index);
   for (let i = 0; i < 3; i++) await get();
@@ -313,7 +370,8 @@ async function measure(target: number): Promise<Figures> {
   const proofElapsed = performance.now() - started;
   const nodeRowsPerProof = counts.nodeRows / n;
   if (PROFILE) {
-    for (const [sql, ms] of [...profile].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`    ${(ms / n).toFixed(2)} ms/proof  ${sql}`);
+    for (const [sql, ms] of [...profile].sort((a, b) => b[1] - a[1]).slice(0, 5))
+      console.log(`    ${(ms / n).toFixed(2)} ms/proof  ${sql}`);
   }
   const nodeQueriesPerProof = counts.nodeQueries / n;
 
@@ -360,8 +418,10 @@ async function measure(target: number): Promise<Figures> {
   };
 }
 
-
-if (FIXES) console.log('BENCH_FIXES=1: node lookups in row-value form, consent leaves ordered by +idx (what the fixes would give)');
+if (FIXES)
+  console.log(
+    'BENCH_FIXES=1: node lookups in row-value form, consent leaves ordered by +idx (what the fixes would give)',
+  );
 const results: Figures[] = [];
 const began = performance.now();
 try {
@@ -385,11 +445,17 @@ const rows: [string, (f: Figures) => number, number][] = [
   ['jobs: sitesBehind query (ms)', (f) => f.jobsMs, 1],
 ];
 const label = (n: number) => (Number.isInteger(Math.log10(n)) ? `10^${Math.log10(n)}` : String(n));
-console.log(`\n${'measure'.padEnd(32)}${label(small.size).padStart(12)}${label(large.size).padStart(12)}${`${label(large.size)}/${label(small.size)}`.padStart(12)}`);
+console.log(
+  `\n${'measure'.padEnd(32)}${label(small.size).padStart(12)}${label(large.size).padStart(12)}${`${label(large.size)}/${label(small.size)}`.padStart(12)}`,
+);
 for (const [name, pick, digits] of rows) {
   const a = pick(small);
   const b = pick(large);
-  console.log(`${name.padEnd(32)}${a.toFixed(digits).padStart(12)}${b.toFixed(digits).padStart(12)}${`${(b / a).toFixed(2)}x`.padStart(12)}`);
+  console.log(
+    `${name.padEnd(32)}${a.toFixed(digits).padStart(12)}${b.toFixed(digits).padStart(12)}${`${(b / a).toFixed(2)}x`.padStart(12)}`,
+  );
 }
-console.log(`\nlog n predicts ${(Math.log2(large.size) / Math.log2(small.size)).toFixed(2)}x for node reads, n predicts ${(large.size / small.size).toFixed(0)}x; total ${((performance.now() - began) / 1000).toFixed(0)} s`);
+console.log(
+  `\nlog n predicts ${(Math.log2(large.size) / Math.log2(small.size)).toFixed(2)}x for node reads, n predicts ${(large.size / small.size).toFixed(0)}x; total ${((performance.now() - began) / 1000).toFixed(0)} s`,
+);
 console.log(JSON.stringify({ results }));

@@ -9,7 +9,14 @@ export const CASES = {
   bulk: 'bulk gate (check, 1000)',
   proof: 'proof GET',
 } as const;
-const BUDGETS: Record<string, number> = { [CASES.widget]: 0, [CASES.consent]: 3, [CASES.confirm]: 3, [CASES.gate]: 1, [CASES.bulk]: 1, [CASES.proof]: 2 };
+const BUDGETS: Record<string, number> = {
+  [CASES.widget]: 0,
+  [CASES.consent]: 3,
+  [CASES.confirm]: 3,
+  [CASES.gate]: 1,
+  [CASES.bulk]: 1,
+  [CASES.proof]: 2,
+};
 
 function tripsOf(res: Response): number {
   const match = /\bdb;dur=([\d.]+);desc="(\d+)"/.exec(res.headers.get('server-timing') ?? '');
@@ -42,12 +49,19 @@ export async function printRoundTrips(
     return r;
   };
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   await fetch(`${base}/v1/sites/demo/widget?locale=${doc.locale}`);
   await measure(CASES.widget, fetch(`${base}/v1/sites/demo/widget?locale=${doc.locale}`));
   const phone = '+33780000001';
-  const res = await measure(CASES.consent, post('/v1/sites/demo/consents', { phone: '07 80 00 00 01', choice: 'yes', ...doc }));
+  const res = await measure(
+    CASES.consent,
+    post('/v1/sites/demo/consents', { phone: '07 80 00 00 01', choice: 'yes', ...doc }),
+  );
   const { consentId } = (await res.json()) as { consentId: string };
   await measure(CASES.confirm, fetch(`${base}/c/${await confirmToken(base, phone)}`, { method: 'POST' }));
   await post('/v1/sites/demo/subscribers/lookup', { phone }, auth);
@@ -56,6 +70,9 @@ export async function printRoundTrips(
   await measure(CASES.proof, fetch(`${base}/proofs/${consentId}`, { headers: { accept: 'application/json' } }));
 
   console.log(`\n${'route'.padEnd(28)}${'round trips'.padStart(12)}${'budget'.padStart(8)}`);
-  for (const [name, n] of rows) console.log(`${name.padEnd(28)}${String(n).padStart(12)}${String(BUDGETS[name] ?? '').padStart(8)}${n > (BUDGETS[name] ?? Infinity) ? '  OVER' : ''}`);
+  for (const [name, n] of rows)
+    console.log(
+      `${name.padEnd(28)}${String(n).padStart(12)}${String(BUDGETS[name] ?? '').padStart(8)}${n > (BUDGETS[name] ?? Infinity) ? '  OVER' : ''}`,
+    );
   return rows;
 }

@@ -11,7 +11,8 @@ export const HOST = '127.0.0.1';
 export type Runtime = 'node' | 'deno';
 export const denoBin = join(ROOT, 'node_modules/.bin/deno');
 
-export const denoPresent = () => existsSync(denoBin) && spawnSync(denoBin, ['--version'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
+export const denoPresent = () =>
+  existsSync(denoBin) && spawnSync(denoBin, ['--version'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
 
 export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -32,7 +33,13 @@ export interface Server {
 }
 
 /** Runs `script args…` on the runtime; `profileDir` writes a V8 CPU profile there (Node only). */
-export function start(runtime: Runtime, script: string, args: string[], env: Record<string, string>, profileDir?: string): Server {
+export function start(
+  runtime: Runtime,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  profileDir?: string,
+): Server {
   const [cmd, pre] =
     runtime === 'node'
       ? [process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx']]
@@ -52,7 +59,13 @@ export async function waitFor(url: string, server: Server, what: string, init?: 
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (server.child.exitCode !== null) throw new Error(`${what} exited (${server.child.exitCode}): ${server.log()}`);
-    if (await fetch(url, { ...init, signal: AbortSignal.timeout(1000) }).then((r) => r.status < 500, () => false)) return;
+    if (
+      await fetch(url, { ...init, signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.status < 500,
+        () => false,
+      )
+    )
+      return;
     await sleep(200);
   }
   throw new Error(`${what} did not answer ${url} within 90 s: ${server.log()}`);

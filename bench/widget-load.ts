@@ -86,7 +86,11 @@ fetch('${api}/v1/sites/demo/widget?locale=fr').then((r) => r.json()).then((doc) 
   const wire = async (res: Response | undefined): Promise<Wire | undefined> => {
     if (!res) return undefined;
     const sizes = await res.request().sizes();
-    return { body: sizes.responseBodySize, headers: sizes.responseHeadersSize, encoding: (await res.allHeaders())['content-encoding'] ?? 'identity' };
+    return {
+      body: sizes.responseBodySize,
+      headers: sizes.responseHeadersSize,
+      encoding: (await res.allHeaders())['content-encoding'] ?? 'identity',
+    };
   };
 
   const loadOnce = async (html: string, startOf: 'resource' | 'inline'): Promise<Load> => {
@@ -130,19 +134,26 @@ fetch('${api}/v1/sites/demo/widget?locale=fr').then((r) => r.json()).then((doc) 
   const row = (label: string, runs: Load[]) => {
     const totals = runs.map((r) => r.total);
     const last = runs[runs.length - 1]!;
-    const moved = (last.script ? last.script.body + last.script.headers : 0) + (last.texts ? last.texts.body + last.texts.headers : 0);
+    const moved =
+      (last.script ? last.script.body + last.script.headers : 0) +
+      (last.texts ? last.texts.body + last.texts.headers : 0);
     console.log(
       `  ${label}  ${median(totals).toFixed(1)} ms  (min ${Math.min(...totals).toFixed(1)}, max ${Math.max(...totals).toFixed(1)}; ` +
         `after the texts arrived: ${median(runs.map((r) => r.afterTexts)).toFixed(1)} ms)  ` +
         `wire: script ${bytes(last.script)}, texts ${bytes(last.texts)}; ${moved} B in all`,
     );
   };
-  console.log(`widget-load (Chromium, real Node server, median of ${RUNS}, script loaded → yes/no enabled; both fetch the same widget JSON)`);
+  console.log(
+    `widget-load (Chromium, real Node server, median of ${RUNS}, script loaded → yes/no enabled; both fetch the same widget JSON)`,
+  );
   row('widget.js', widget);
   row('baseline ', baseline);
-  const ratio = (key: 'total' | 'afterTexts') => median(widget.map((r) => r[key])) / median(baseline.map((r) => r[key]));
+  const ratio = (key: 'total' | 'afterTexts') =>
+    median(widget.map((r) => r[key])) / median(baseline.map((r) => r[key]));
   console.log(`  ratio      ${ratio('total').toFixed(2)}× total, ${ratio('afterTexts').toFixed(2)}× after the texts`);
-  console.log('  baseline = inline script: same JSON fetch, then two buttons in a shadow root (its script is in the page)');
+  console.log(
+    '  baseline = inline script: same JSON fetch, then two buttons in a shadow root (its script is in the page)',
+  );
   await browser.close();
   await closeServer(host);
   await server.stop();

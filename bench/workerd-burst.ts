@@ -55,23 +55,30 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
 };
-const tally = (values: (string | number)[]) => values.reduce<Record<string, number>>((acc, v) => ((acc[v] = (acc[v] ?? 0) + 1), acc), {});
+const tally = (values: (string | number)[]) =>
+  values.reduce<Record<string, number>>((acc, v) => ((acc[v] = (acc[v] ?? 0) + 1), acc), {});
 const numberOf = (i: number) => `06${String(10_000_000 + i).slice(-8)}`;
 
 /** Runs `tasks` with at most `n` in flight. */
 async function pool<T>(n: number, count: number, task: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(count);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, count) }, async () => {
-    for (let i = next++; i < count; i = next++) out[i] = await task(i);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, count) }, async () => {
+      for (let i = next++; i < count; i = next++) out[i] = await task(i);
+    }),
+  );
   return out;
 }
 
 export async function burst(server: () => WorkersServer, options: BurstOptions): Promise<BurstReport> {
   const base = () => server().url;
   const offset = options.offset ?? 0;
-  const widget = (await (await fetch(`${base()}/v1/sites/demo/widget?locale=fr`)).json()) as { textSha256: string; policy: { version: number }; locale: string };
+  const widget = (await (await fetch(`${base()}/v1/sites/demo/widget?locale=fr`)).json()) as {
+    textSha256: string;
+    policy: { version: number };
+    locale: string;
+  };
   const consentIds: string[] = [];
   const latencies: number[] = [];
   const roundTrips: string[] = [];
@@ -121,7 +128,13 @@ export async function burst(server: () => WorkersServer, options: BurstOptions):
     const res = await fetch(`${base()}/v1/sites/demo/consents`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'cf-connecting-ip': `10.${(i >> 8) & 255}.${i & 255}.7` },
-      body: JSON.stringify({ phone: numberOf(i), choice: 'yes', locale: widget.locale, textSha256: widget.textSha256, policyVersion: widget.policy.version }),
+      body: JSON.stringify({
+        phone: numberOf(i),
+        choice: 'yes',
+        locale: widget.locale,
+        textSha256: widget.textSha256,
+        policyVersion: widget.policy.version,
+      }),
     }).catch(() => null);
     latencies.push(performance.now() - t);
     inFlight--;
@@ -158,7 +171,9 @@ export async function burst(server: () => WorkersServer, options: BurstOptions):
     }
     if (drainedAfterMs === null) {
       const d1 = await server().mf.getD1Database('DB');
-      const left = (await d1.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'queued' AND consent_id IN (${ids})`).first()) as { n: number };
+      const left = (await d1
+        .prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'queued' AND consent_id IN (${ids})`)
+        .first()) as { n: number };
       if (left.n === 0) drainedAfterMs = Date.now() - finished;
     }
     if (coveredAfterMs !== null && drainedAfterMs !== null) break;
@@ -166,7 +181,11 @@ export async function burst(server: () => WorkersServer, options: BurstOptions):
   }
 
   const jwks = (await (await fetch(`${base()}/.well-known/jwks.json`)).json()) as Jwks;
-  const log = (await (await fetch(`${base()}/v1/sites/demo/log`)).json()) as { verifierKey: string; origin: string; size: number };
+  const log = (await (await fetch(`${base()}/v1/sites/demo/log`)).json()) as {
+    verifierKey: string;
+    origin: string;
+    size: number;
+  };
   let verified = 0;
   let verifyFailures = 0;
   const failedChecks = new Set<string>();
@@ -175,17 +194,27 @@ export async function burst(server: () => WorkersServer, options: BurstOptions):
     if (proof && allPassed(checks)) verified++;
     else {
       verifyFailures++;
-      for (const c of checks) if (!c.ok) failedChecks.add(`${c.name.replace(/\[\d+\]/, '[i]')}: ${c.detail.slice(0, 120)}`);
+      for (const c of checks)
+        if (!c.ok) failedChecks.add(`${c.name.replace(/\[\d+\]/, '[i]')}: ${c.detail.slice(0, 120)}`);
     }
   }
   if (failedChecks.size > 0) console.log(`proof checks that failed: ${[...failedChecks].join(' | ')}`);
 
   const d1 = await server().mf.getD1Database('DB');
-  const leaves = (await d1.prepare("SELECT count(*) AS n, MIN(idx) AS lo, MAX(idx) AS hi FROM log_leaves WHERE site_id = 'demo'").first()) as { n: number; lo: number; hi: number };
-  const rows = (await d1.prepare(`SELECT status, attempts FROM outbox WHERE consent_id IN (${ids})`).all()).results as { status: string; attempts: number }[];
+  const leaves = (await d1
+    .prepare("SELECT count(*) AS n, MIN(idx) AS lo, MAX(idx) AS hi FROM log_leaves WHERE site_id = 'demo'")
+    .first()) as { n: number; lo: number; hi: number };
+  const rows = (await d1.prepare(`SELECT status, attempts FROM outbox WHERE consent_id IN (${ids})`).all()).results as {
+    status: string;
+    attempts: number;
+  }[];
   if (process.env.BURST_VERBOSE === '1') {
-    const stuck = await d1.prepare(`SELECT created_at, next_attempt_at, lease_until, attempts FROM outbox WHERE status = 'queued'`).all();
-    const last = await d1.prepare(`SELECT MAX(sent_at) AS s, MAX(created_at) AS c FROM outbox WHERE status = 'sent'`).first();
+    const stuck = await d1
+      .prepare(`SELECT created_at, next_attempt_at, lease_until, attempts FROM outbox WHERE status = 'queued'`)
+      .all();
+    const last = await d1
+      .prepare(`SELECT MAX(sent_at) AS s, MAX(created_at) AS c FROM outbox WHERE status = 'sent'`)
+      .first();
     console.error('queued:', JSON.stringify(stuck.results), 'last sent:', JSON.stringify(last));
   }
   const dev = (await (await fetch(`${base()}/dev/outbox`)).json()) as { to: string }[];
@@ -219,7 +248,12 @@ export async function burst(server: () => WorkersServer, options: BurstOptions):
 /** start:workers on a data dir (local D1 on disk), the cron at `cronMs`. */
 export async function startBurstServer(dir: string, port: number, cronMs: number): Promise<WorkersServer> {
   return startWorkers({
-    env: { PORT: String(port), ASSENT_DATA_DIR: dir, ASSENT_ADMIN_TOKEN: ADMIN, ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}` },
+    env: {
+      PORT: String(port),
+      ASSENT_DATA_DIR: dir,
+      ASSENT_ADMIN_TOKEN: ADMIN,
+      ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    },
     quiet: process.env.BURST_VERBOSE !== '1',
     cronMs,
   });
@@ -234,7 +268,9 @@ async function main() {
   let server = await startBurstServer(dir, port, cronMs);
   try {
     await fetch(`${server.url}/healthz`);
-    console.log(`workerd + local D1 (${dir}), cron every ${cronMs / 1000} s; ${optIns} opt-ins at ${concurrency} connections`);
+    console.log(
+      `workerd + local D1 (${dir}), cron every ${cronMs / 1000} s; ${optIns} opt-ins at ${concurrency} connections`,
+    );
     const plain = await burst(() => server, { optIns, concurrency, settleMs: 90_000 });
     console.log('burst:', JSON.stringify(plain, null, 1));
 
@@ -254,10 +290,21 @@ async function main() {
           // Killed mid-run: whatever background work it had (sends, integration, their leases) is gone.
           const d1 = await server.mf.getD1Database('DB');
           const [outbox, log] = await Promise.all([
-            d1.prepare(`SELECT SUM(status = 'queued') AS queued, SUM(status = 'queued' AND lease_until > ${Date.now()}) AS leased FROM outbox`).first(),
-            d1.prepare(`SELECT (SELECT count(*) FROM log_leaves WHERE site_id = 'demo') - COALESCE((SELECT size FROM log_heads WHERE site_id = 'demo'), 0) AS behind`).first(),
+            d1
+              .prepare(
+                `SELECT SUM(status = 'queued') AS queued, SUM(status = 'queued' AND lease_until > ${Date.now()}) AS leased FROM outbox`,
+              )
+              .first(),
+            d1
+              .prepare(
+                `SELECT (SELECT count(*) FROM log_leaves WHERE site_id = 'demo') - COALESCE((SELECT size FROM log_heads WHERE site_id = 'demo'), 0) AS behind`,
+              )
+              .first(),
           ]);
-          console.log('at the drop:', JSON.stringify({ ...outbox, leavesNotInCheckpoint: (log as { behind: number }).behind }));
+          console.log(
+            'at the drop:',
+            JSON.stringify({ ...outbox, leavesNotInCheckpoint: (log as { behind: number }).behind }),
+          );
           retired.push(...((await (await fetch(`${server.url}/dev/outbox`)).json()) as { to: string }[]));
           await server.stop();
           server = await startBurstServer(dir, await freePort(), cronMs);

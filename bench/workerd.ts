@@ -29,7 +29,9 @@ interface AutocannonResult {
   errors: number;
   timeouts: number;
 }
-const autocannon = createRequire(import.meta.url)('autocannon') as (options: AutocannonOptions) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as (
+  options: AutocannonOptions,
+) => Promise<AutocannonResult>;
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -45,7 +47,13 @@ interface Case {
 
 async function measure(name: string, options: AutocannonOptions): Promise<Case> {
   const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options });
-  return { name, rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+  return {
+    name,
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
 }
 
 async function main() {
@@ -69,7 +77,9 @@ async function main() {
   console.log(`workerd bench: ${SECONDS} s per case, ${CONNECTIONS} connections, Miniflare ${COMPATIBILITY_DATE}`);
   for (const c of cases) {
     const ratio = (c.rps / baseline).toFixed(3);
-    console.log(`${c.name.padEnd(30)} ${c.rps.toFixed(0).padStart(7)} req/s  p99 ${String(c.p99).padStart(5)} ms  ×${ratio} hello${(c.non2xx && !c.name.includes('404')) || c.errors ? `  (non-2xx ${c.non2xx}, errors ${c.errors})` : ''}`);
+    console.log(
+      `${c.name.padEnd(30)} ${c.rps.toFixed(0).padStart(7)} req/s  p99 ${String(c.p99).padStart(5)} ms  ×${ratio} hello${(c.non2xx && !c.name.includes('404')) || c.errors ? `  (non-2xx ${c.non2xx}, errors ${c.errors})` : ''}`,
+    );
   }
 }
 
@@ -79,21 +89,34 @@ async function realWorker(persist: boolean): Promise<Case[]> {
   const dir = tempDir('bench-workerd');
   const port = await freePort();
   const server = await startWorkers({
-    env: { PORT: String(port), ASSENT_DATA_DIR: dir, ASSENT_ADMIN_TOKEN: ADMIN, ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}` },
+    env: {
+      PORT: String(port),
+      ASSENT_DATA_DIR: dir,
+      ASSENT_ADMIN_TOKEN: ADMIN,
+      ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    },
     quiet: true,
     persist,
   });
   const base = server.url;
   const auth = { authorization: `Bearer ${ADMIN}` };
   // Every bench request comes from 127.0.0.1: raise the demo site's limits so they are not what is measured.
-  const site = (await (await fetch(`${base}/v1/sites/demo`, { headers: auth })).json()) as { config: Record<string, unknown> };
+  const site = (await (await fetch(`${base}/v1/sites/demo`, { headers: auth })).json()) as {
+    config: Record<string, unknown>;
+  };
   const put = await fetch(`${base}/v1/sites/demo`, {
     method: 'PUT',
     headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...site.config, limits: { perNumberPerDay: 3, perIpPerHour: 10_000, perSitePerDay: 10_000_000 } }),
+    body: JSON.stringify({
+      ...site.config,
+      limits: { perNumberPerDay: 3, perIpPerHour: 10_000, perSitePerDay: 10_000_000 },
+    }),
   });
   if (!put.ok) throw new Error(`could not raise the limits: ${put.status} ${await put.text()}`);
-  const doc = (await (await fetch(`${base}/v1/sites/demo/widget?locale=fr`)).json()) as { textSha256: string; policy: { version: number } };
+  const doc = (await (await fetch(`${base}/v1/sites/demo/widget?locale=fr`)).json()) as {
+    textSha256: string;
+    policy: { version: number };
+  };
 
   let n = 0;
   const consentBody = () =>
@@ -105,7 +128,11 @@ async function realWorker(persist: boolean): Promise<Case[]> {
       policyVersion: doc.policy.version,
     });
   const gatePath = '/v1/sites/demo/subscribers/lookup';
-  const gateInit = { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ phone: '+33610000000' }) };
+  const gateInit = {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: '+33610000000' }),
+  };
   // Warm the isolate (JIT, D1 statement cache) before measuring.
   for (let i = 0; i < 50; i++) await fetch(`${base}${gatePath}`, gateInit);
 
@@ -115,7 +142,14 @@ async function realWorker(persist: boolean): Promise<Case[]> {
   cases.push(
     await measure(`consent POST (${where})`, {
       url: base,
-      requests: [{ method: 'POST', path: '/v1/sites/demo/consents', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: consentBody() }) }],
+      requests: [
+        {
+          method: 'POST',
+          path: '/v1/sites/demo/consents',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (req) => ({ ...req, body: consentBody() }),
+        },
+      ],
     }),
   );
   cases.push(await measure(`send gate (${where})`, { url: `${base}${gatePath}`, ...gateInit }));

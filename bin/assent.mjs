@@ -6,9 +6,10 @@ import { register } from 'tsx/esm/api';
 
 register();
 const argv = process.argv.slice(2);
-const run = argv[0] === 'monitor'
-  ? ((await import('../worker/verify/monitor-cli.ts')).runMonitor.bind(null, argv.slice(1)))
-  : ((await import('../worker/verify/cli.ts')).runCli.bind(null, argv));
+const run =
+  argv[0] === 'monitor'
+    ? (await import('../worker/verify/monitor-cli.ts')).runMonitor.bind(null, argv.slice(1))
+    : (await import('../worker/verify/cli.ts')).runCli.bind(null, argv);
 process.exitCode = await run({
   fetch: globalThis.fetch,
   readFile: (path) => readFile(path, 'utf8'),

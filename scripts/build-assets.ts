@@ -17,18 +17,32 @@ function writeModule(name: string, body: string) {
 }
 
 // Migrations: drizzle-kit's journal order.
-const journal = JSON.parse(readFileSync(join(root, 'migrations/meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-const migrations = journal.entries.map((e) => ({ tag: e.tag, sql: readFileSync(join(root, 'migrations', `${e.tag}.sql`), 'utf8') }));
-writeModule('migrations.ts', `export const migrations: { tag: string; sql: string }[] = ${JSON.stringify(migrations, null, 1)};\n`);
+const journal = JSON.parse(readFileSync(join(root, 'migrations/meta/_journal.json'), 'utf8')) as {
+  entries: { tag: string }[];
+};
+const migrations = journal.entries.map((e) => ({
+  tag: e.tag,
+  sql: readFileSync(join(root, 'migrations', `${e.tag}.sql`), 'utf8'),
+}));
+writeModule(
+  'migrations.ts',
+  `export const migrations: { tag: string; sql: string }[] = ${JSON.stringify(migrations, null, 1)};\n`,
+);
 
 // Policy templates: templates/policy/<template-version>/<locale>.md.
 const templates: Record<string, Record<string, string>> = {};
 for (const version of readdirSync(join(root, 'templates/policy'))) {
   for (const file of readdirSync(join(root, 'templates/policy', version)).filter((f) => f.endsWith('.md'))) {
-    (templates[version] ??= {})[file.replace(/\.md$/, '')] = readFileSync(join(root, 'templates/policy', version, file), 'utf8');
+    (templates[version] ??= {})[file.replace(/\.md$/, '')] = readFileSync(
+      join(root, 'templates/policy', version, file),
+      'utf8',
+    );
   }
 }
-writeModule('policy-templates.ts', `export const policyTemplates: Record<string, Record<string, string>> = ${JSON.stringify(templates, null, 1)};\n`);
+writeModule(
+  'policy-templates.ts',
+  `export const policyTemplates: Record<string, Record<string, string>> = ${JSON.stringify(templates, null, 1)};\n`,
+);
 
 // The widget bundle and its hash (the long-cache URL and the SRI value derive from it).
 const widget = await buildWidget();
@@ -38,8 +52,13 @@ writeModule(
 );
 // The console's client islands (each an ES module served from /console/assets/).
 const islands = await buildConsoleIslands();
-writeModule('console-islands.ts', `export const consoleIslands: Record<string, { code: string; sha256: string }> = ${JSON.stringify(islands)};\n`);
-console.log(`built: ${migrations.length} migrations, policy templates ${Object.keys(templates).join(',')}, widget ${widget.code.length} bytes (${widget.sri})`);
+writeModule(
+  'console-islands.ts',
+  `export const consoleIslands: Record<string, { code: string; sha256: string }> = ${JSON.stringify(islands)};\n`,
+);
+console.log(
+  `built: ${migrations.length} migrations, policy templates ${Object.keys(templates).join(',')}, widget ${widget.code.length} bytes (${widget.sri})`,
+);
 
 // The standalone verifier, served at /verify.mjs and kept at the repository root so auditors read the code they
 // run (test/verify/standalone.test.ts holds both equal to this build), and the proof page's in-browser checks.
@@ -47,6 +66,11 @@ const verifier = await buildVerifier();
 const island = await buildProofIsland();
 if (!existsSync(join(root, 'verify.mjs')) || readFileSync(join(root, 'verify.mjs'), 'utf8') !== verifier.code) {
   writeFileSync(join(root, 'verify.mjs'), verifier.code);
-  console.log(`verify.mjs rewritten (${verifier.bytes} bytes, sha256 ${verifier.sha256hex}): commit it and update the README`);
+  console.log(
+    `verify.mjs rewritten (${verifier.bytes} bytes, sha256 ${verifier.sha256hex}): commit it and update the README`,
+  );
 }
-writeModule('verifier.ts', `export const verifierBundle = ${JSON.stringify(verifier)};\nexport const proofIsland = ${JSON.stringify(island)};\n`);
+writeModule(
+  'verifier.ts',
+  `export const verifierBundle = ${JSON.stringify(verifier)};\nexport const proofIsland = ${JSON.stringify(island)};\n`,
+);

@@ -58,8 +58,15 @@ export async function startWorkers(
   const persist = join(dir, 'wrangler');
   mkdirSync(persist, { recursive: true });
   const vars: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) if (name.startsWith('ASSENT_') && typeof value === 'string') vars[name] = value;
-  for (const name of ['ASSENT_MODE', 'ASSENT_PUBLIC_URL', 'ASSENT_ADMIN_TOKEN', 'ASSENT_MASTER_KEY', 'ASSENT_SIGNING_KEY'] as const) {
+  for (const [name, value] of Object.entries(raw))
+    if (name.startsWith('ASSENT_') && typeof value === 'string') vars[name] = value;
+  for (const name of [
+    'ASSENT_MODE',
+    'ASSENT_PUBLIC_URL',
+    'ASSENT_ADMIN_TOKEN',
+    'ASSENT_MASTER_KEY',
+    'ASSENT_SIGNING_KEY',
+  ] as const) {
     const value = env[name];
     if (typeof value === 'string') vars[name] = value;
   }
@@ -83,7 +90,14 @@ export async function startWorkers(
     // Miniflare's own request lines print raw paths, and paths carry link tokens; the app's access log (route
     // patterns only) is the request log.
     logRequests: false,
-    ...(options.quiet ? { handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => { out.resume(); err.pipe(process.stderr); } } : {}),
+    ...(options.quiet
+      ? {
+          handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) => {
+            out.resume();
+            err.pipe(process.stderr);
+          },
+        }
+      : {}),
   });
   const url = (await mf.ready).toString().replace(/\/$/, '');
   const scheduled = async () => {
@@ -92,7 +106,13 @@ export async function startWorkers(
   };
   const cronMs = options.cronMs ?? 60_000;
   // A tick that fails is reported and the next one comes anyway, like the platform's cron.
-  const timer = cronMs > 0 ? setInterval(() => void scheduled().catch((error: Error) => console.error(`scheduled run failed: ${error.message}`)), cronMs) : undefined;
+  const timer =
+    cronMs > 0
+      ? setInterval(
+          () => void scheduled().catch((error: Error) => console.error(`scheduled run failed: ${error.message}`)),
+          cronMs,
+        )
+      : undefined;
   return {
     url,
     vars,
@@ -113,7 +133,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   // The first request runs the migrations and creates the demo site (printing its key once).
   const first = await fetch(`${server.url}/healthz`);
-  console.log(`Assent (${server.vars.ASSENT_MODE ?? 'dev'}, workerd + D1) on ${server.url}${first.ok ? '' : ` (health ${first.status})`} — demo at /demo; scheduled jobs every minute (cron "${CRON}")`);
+  console.log(
+    `Assent (${server.vars.ASSENT_MODE ?? 'dev'}, workerd + D1) on ${server.url}${first.ok ? '' : ` (health ${first.status})`} — demo at /demo; scheduled jobs every minute (cron "${CRON}")`,
+  );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => void server.stop().finally(() => process.exit(0)));
   }

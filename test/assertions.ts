@@ -25,7 +25,10 @@ export async function expectProblem(res: Response, status: number, path?: string
   expect(typeof body.detail).toBe('string');
   expect(body.detail.length).toBeGreaterThan(0);
   if (path !== undefined) {
-    expect(body.errors?.map((e) => e.path), text).toContain(path);
+    expect(
+      body.errors?.map((e) => e.path),
+      text,
+    ).toContain(path);
     for (const e of body.errors ?? []) expect(e.message.length).toBeGreaterThan(0);
   }
   return body;
@@ -60,7 +63,16 @@ export const countEvents = (h: Harness, consentId: string, type: string) =>
 
 /** Every row of the tables a request could change, to prove that one changed nothing. */
 export async function snapshot(h: Harness): Promise<string> {
-  const tables = ['subjects', 'consents', 'consent_events', 'log_leaves', 'outbox', 'suppressions', 'sites', 'api_keys'];
+  const tables = [
+    'subjects',
+    'consents',
+    'consent_events',
+    'log_leaves',
+    'outbox',
+    'suppressions',
+    'sites',
+    'api_keys',
+  ];
   const parts: string[] = [];
   for (const table of tables) {
     const columns = (await h.ctx.store.queryColumn(`SELECT name FROM pragma_table_info('${table}')`)).map(String);
@@ -82,8 +94,12 @@ export async function expectChain(h: Harness, consentId: string, site = 'demo'):
   const parsed = leaves.map((l) => JSON.parse(l.leaf) as Record<string, unknown>);
   expect(parsed.length).toBeGreaterThan(0);
   expect(parsed[0]!.prev).toBeUndefined();
-  for (let i = 1; i < leaves.length; i++) expect(parsed[i]!.prev).toEqual({ index: leaves[i - 1]!.idx, hash: leaves[i - 1]!.leafHash });
+  for (let i = 1; i < leaves.length; i++)
+    expect(parsed[i]!.prev).toEqual({ index: leaves[i - 1]!.idx, hash: leaves[i - 1]!.leafHash });
   const row = (await h.ctx.consents.byId(consentId))!;
-  expect({ idx: row.chainIdx, hash: row.chainHash }).toEqual({ idx: leaves.at(-1)!.idx, hash: leaves.at(-1)!.leafHash });
+  expect({ idx: row.chainIdx, hash: row.chainHash }).toEqual({
+    idx: leaves.at(-1)!.idx,
+    hash: leaves.at(-1)!.leafHash,
+  });
   return parsed;
 }

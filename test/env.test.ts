@@ -12,13 +12,24 @@ const secrets = {
   ASSENT_PUBLIC_URL: 'https://consent.example',
   ASSENT_ADMIN_TOKEN: 'prod-admin-Xk9pQ2vL7mN4wR8tY1zB6cD3',
   ASSENT_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
-  ASSENT_SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }),
+  ASSENT_SIGNING_KEY: JSON.stringify({
+    kty: 'OKP',
+    crv: 'Ed25519',
+    d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A',
+    x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+  }),
 };
 
 describe('environment', () => {
   it('has working defaults in dev mode', () => {
     const env = parseEnv({});
-    expect(env).toMatchObject({ PORT: 8787, ASSENT_MODE: 'dev', ASSENT_DATA_DIR: './data', ASSENT_TRUST_PROXY: 0, ASSENT_ALLOW_LOCAL_CALLBACKS: false });
+    expect(env).toMatchObject({
+      PORT: 8787,
+      ASSENT_MODE: 'dev',
+      ASSENT_DATA_DIR: './data',
+      ASSENT_TRUST_PROXY: 0,
+      ASSENT_ALLOW_LOCAL_CALLBACKS: false,
+    });
   });
 
   it('refuses production without each secret, naming the missing one', () => {
@@ -34,7 +45,9 @@ describe('environment', () => {
     expect(() => parseEnv({ ASSENT_MASTER_KEY: 'c2hvcnQ=' })).toThrow(EnvError);
     expect(() => parseEnv({ ASSENT_MASTER_KEY: 'c2hvcnQ=' })).toThrow(/ASSENT_MASTER_KEY: must be 32 bytes/);
     expect(() => parseEnv({ PORT: 'eighty' })).toThrow(/PORT/);
-    expect(() => parseEnv({ ASSENT_SIGNING_KEY: '{"kty":"RSA"}' })).toThrow(/ASSENT_SIGNING_KEY: must be an Ed25519 private JWK/);
+    expect(() => parseEnv({ ASSENT_SIGNING_KEY: '{"kty":"RSA"}' })).toThrow(
+      /ASSENT_SIGNING_KEY: must be an Ed25519 private JWK/,
+    );
   });
 
   it('ASSENT_ALLOW_LOCAL_CALLBACKS=1 works in dev mode only: production refuses to start with it', () => {
@@ -42,7 +55,10 @@ describe('environment', () => {
     expect(() => parseEnv({ ASSENT_MODE: 'production', ...secrets, ASSENT_ALLOW_LOCAL_CALLBACKS: '1' })).toThrow(
       /ASSENT_ALLOW_LOCAL_CALLBACKS=1 is for dev mode only/,
     );
-    expect(parseEnv({ ASSENT_MODE: 'production', ...secrets, ASSENT_ALLOW_LOCAL_CALLBACKS: '0' }).ASSENT_ALLOW_LOCAL_CALLBACKS).toBe(false);
+    expect(
+      parseEnv({ ASSENT_MODE: 'production', ...secrets, ASSENT_ALLOW_LOCAL_CALLBACKS: '0' })
+        .ASSENT_ALLOW_LOCAL_CALLBACKS,
+    ).toBe(false);
     expect(() => parseEnv({ ASSENT_ALLOW_LOCAL_CALLBACKS: 'yes' })).toThrow(/ASSENT_ALLOW_LOCAL_CALLBACKS/);
   });
 

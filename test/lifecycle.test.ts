@@ -30,7 +30,10 @@ describe('double opt-in', () => {
     await h.flush();
     const unsub = linkToken(h, 'u');
 
-    const gate = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '+33612345678' }, { authorization: `Bearer ${h.demoKey}` }));
+    const gate = await h.app.request(
+      '/v1/sites/demo/subscribers/lookup',
+      json({ phone: '+33612345678' }, { authorization: `Bearer ${h.demoKey}` }),
+    );
     expect(await gate.json()).toMatchObject({ status: 'confirmed', canSend: true });
 
     expect((await h.app.request(`/u/${unsub}`)).status).toBe(200);
@@ -48,14 +51,25 @@ describe('proofs', () => {
     await h.flush();
     await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' });
     await h.flush(); // the jobs put the confirmation into a signed checkpoint
-    const proof = await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })).json();
+    const proof = await (
+      await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })
+    ).json();
     const jwks = await (await h.app.request('/.well-known/jwks.json')).json();
-    const log = (await (await h.app.request('/v1/sites/demo/log')).json()) as { verifierKey: string; origin: string; size: number };
+    const log = (await (await h.app.request('/v1/sites/demo/log')).json()) as {
+      verifierKey: string;
+      origin: string;
+      size: number;
+    };
     const checks = await verifyProof({ proof, jwks, verifierKey: log.verifierKey, origin: log.origin });
     expect(checks.filter((c) => !c.ok)).toEqual([]);
     expect(allPassed(checks)).toBe(true);
     // Asked, the confirmation request sent, confirmed, the confirmation sent: each a leaf of the consent's chain.
-    expect((proof as { log: { entries: { leaf: { type: string } }[] } }).log.entries.map((e) => e.leaf.type)).toEqual(['requested', 'sms-sent', 'confirmed', 'sms-sent']);
+    expect((proof as { log: { entries: { leaf: { type: string } }[] } }).log.entries.map((e) => e.leaf.type)).toEqual([
+      'requested',
+      'sms-sent',
+      'confirmed',
+      'sms-sent',
+    ]);
     const html = await (await h.app.request(`/proofs/${consentId}`)).text();
     // A French receipt (the default widget locale) gives a French page.
     expect(html).toContain('<html lang="fr">');

@@ -37,9 +37,14 @@ export async function postConsent(url: string, body: ConsentRequest): Promise<Co
  * specific codes (country_not_allowed…) stay, with the field kept so the input is flagged. Codes the widget has
  * no text for fall back to `generic` where the texts are looked up.
  */
-export function problemCode(status: number, problem: any): { code: WidgetErrorCode; field?: string } {
-  const field = problem.errors?.some((e: any) => /^phone/.test(e.path)) ? 'phone' : undefined;
-  let code = status === 429 ? 'rate_limited' : problem.code ?? String(problem.type).split('/').pop()!.replace(/-/g, '_');
+export function problemCode(
+  status: number,
+  problem: { code?: string; type?: unknown; errors?: { path: string; message?: string }[] },
+): { code: WidgetErrorCode; field?: string } {
+  const field = problem.errors?.some((e) => /^phone/.test(e.path)) ? 'phone' : undefined;
+  let code: string =
+    status === 429 ? 'rate_limited' : (problem.code ?? String(problem.type).split('/').pop()!.replace(/-/g, '_'));
   if (field && code === 'validation_failed') code = 'invalid_phone';
-  return field ? { code, field } : { code };
+  // A code the widget has no text for is kept as given: the texts' lookup falls back to `generic`.
+  return field ? { code: code as WidgetErrorCode, field } : { code: code as WidgetErrorCode };
 }

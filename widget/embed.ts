@@ -19,7 +19,7 @@ if (!w.Assent) {
     mount(el, options) {
       if (mounted.has(el)) return;
       mounted.add(el);
-      const o: Record<string, any> = { ...data };
+      const o: Record<string, unknown> = { ...data };
       for (const key of ['site', 'locale', 'country', 'theme', 'api']) o[key] = el.getAttribute(key) || o[key];
       const merged = { ...o, ...options } as MountOptions & { site: string; api: string };
       // No data-locale: the host page's lang is not the visitor's; the server reads their languages.
@@ -37,6 +37,9 @@ if (data.site && !document.querySelector(`assent-optin[data-for="${data.site}"]`
   assent.mount(host, data);
 }
 
-const scan = () => document.querySelectorAll('assent-optin').forEach((el) => assent.mount(el as HTMLElement));
+const scan = () =>
+  document.querySelectorAll('assent-optin').forEach((el) => {
+    assent.mount(el as HTMLElement);
+  });
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', scan);
 else scan();

@@ -10,9 +10,12 @@ import type { MountOptions, Phase, WidgetDocument } from './types.ts';
 let sheet: CSSStyleSheet | undefined;
 let warned = false;
 
-export async function mountWidget(host: HTMLElement, options: MountOptions & { api: string; site: string }): Promise<void> {
+export async function mountWidget(
+  host: HTMLElement,
+  options: MountOptions & { api: string; site: string },
+): Promise<void> {
   const emit = (name: string, detail?: unknown) =>
-    host.dispatchEvent(new CustomEvent('assent:' + name, { detail, bubbles: true, composed: true }));
+    host.dispatchEvent(new CustomEvent(`assent:${name}`, { detail, bubbles: true, composed: true }));
   const base = `${options.api}/v1/sites/${encodeURIComponent(options.site)}/`;
   let root = host.shadowRoot;
   // The hosted page ships a declarative shadow root and its data; hydrate that rather than fetch and render.
@@ -20,7 +23,10 @@ export async function mountWidget(host: HTMLElement, options: MountOptions & { a
   let doc: WidgetDocument & { originAllowed?: boolean; error?: { code: string; message: string } };
   try {
     // No locale given: the server picks from the visitor's languages (Accept-Language), then the site's default.
-    doc = options.doc ?? seed.doc ?? (await (await fetch(base + 'widget?locale=' + encodeURIComponent(options.locale ?? ''))).json());
+    doc =
+      options.doc ??
+      seed.doc ??
+      (await (await fetch(`${base}widget?locale=${encodeURIComponent(options.locale ?? '')}`)).json());
     // A problem instead (unknown site, no policy published yet): reported with its own code.
     if (!doc.texts) throw doc;
   } catch (problem) {
@@ -51,7 +57,7 @@ export async function mountWidget(host: HTMLElement, options: MountOptions & { a
     container = root.appendChild(document.createElement('div'));
   }
   const theme = doc.theme ?? {};
-  for (const key in theme) host.style.setProperty('--assent-' + key, theme[key]!);
+  for (const key in theme) host.style.setProperty(`--assent-${key}`, theme[key]!);
   // A site's own colours count as a theme: the visitor's dark preference then leaves them alone.
   if (options.theme || doc.theme) host.setAttribute('theme', options.theme || 'site');
 
@@ -63,7 +69,7 @@ export async function mountWidget(host: HTMLElement, options: MountOptions & { a
 
   const send = async (choice: 'yes' | 'no', phone: string, country: string) => {
     phase.value = { kind: 'sending' };
-    const result = await postConsent(base + 'consents', {
+    const result = await postConsent(`${base}consents`, {
       // A "no" carries no number: nothing personal leaves the page.
       phone: choice === 'yes' ? phone : '',
       country,

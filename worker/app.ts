@@ -77,7 +77,8 @@ export function createApp(input: AppDeps) {
   app.use(requestId({ headerName: 'X-Request-Id', limitLength: 64 }));
   // Production is served over https only: browsers remember it (two years, subdomains too). Only this header: the
   // routes set their own framing, referrer and resource policies, which the middleware's defaults would override.
-  if (deps.mode === 'production') app.use(secureHeaders({ ...ONLY_HSTS, strictTransportSecurity: 'max-age=63072000; includeSubDomains' }));
+  if (deps.mode === 'production')
+    app.use(secureHeaders({ ...ONLY_HSTS, strictTransportSecurity: 'max-age=63072000; includeSubDomains' }));
   // Before anything is read or answered: a rebinding page's Host gets nothing but the 421.
   if (deps.devHosts) app.use(devHostGuard(deps.devHosts));
   if (deps.compress) app.use(deps.compress);
@@ -145,10 +146,7 @@ export function createApp(input: AppDeps) {
     return c.body(body, status as 400, headers);
   };
   app.notFound((c) =>
-    problem(
-      c,
-      new AppError('not_found', 404, `Nothing at ${c.req.method} ${echoedPath(c.req.url)}.`),
-    ),
+    problem(c, new AppError('not_found', 404, `Nothing at ${c.req.method} ${echoedPath(c.req.url)}.`)),
   );
   app.onError((error, c) => {
     if (error instanceof AppError) return problem(c, error);
@@ -173,7 +171,10 @@ export function createApp(input: AppDeps) {
       return problem(c, new AppError('bad_request', status, 'The request could not be read.'));
     }
     logger.error('unhandled error', { requestId: c.var.requestId, route: c.req.routePath, error: error.name });
-    return problem(c, new AppError('internal', 500, `Something went wrong on our side. Quote request id ${c.var.requestId}.`));
+    return problem(
+      c,
+      new AppError('internal', 500, `Something went wrong on our side. Quote request id ${c.var.requestId}.`),
+    );
   });
   return app;
 }

@@ -53,7 +53,13 @@ export interface AppDeps {
 
 /** The domain context for a set of dependencies (the app and the background jobs share one). */
 export function contextFromDeps(input: AppDeps): { deps: AppDeps; ctx: DomainContext } {
-  const deps: AppDeps = { clock: Date.now, random: webRandom, logger: jsonLogger(), verifyChallenge: turnstileVerifier(), ...input };
+  const deps: AppDeps = {
+    clock: Date.now,
+    random: webRandom,
+    logger: jsonLogger(),
+    verifyChallenge: turnstileVerifier(),
+    ...input,
+  };
   const ctx = createDomainContext({
     store: deps.store,
     sealer: deps.sealer,

@@ -42,20 +42,32 @@ export const envSchema = z.object({
    */
   ASSENT_TRUST_PROXY: z
     .string()
-    .regex(/^\d{1,2}$/, 'must be the number of proxies in front of the server that append to X-Forwarded-For (0 = none)')
+    .regex(
+      /^\d{1,2}$/,
+      'must be the number of proxies in front of the server that append to X-Forwarded-For (0 = none)',
+    )
     .default('0')
     .transform(Number),
   /** Dev mode only: webhook and provider URLs may be http://127.0.0.1 or localhost (to reach a local stand-in). */
-  ASSENT_ALLOW_LOCAL_CALLBACKS: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
+  ASSENT_ALLOW_LOCAL_CALLBACKS: z
+    .enum(['0', '1'])
+    .default('0')
+    .transform((v) => v === '1'),
   /** `Server-Timing: db;dur=…;desc="<round trips>"` on every response. Unset: on in dev mode, off in production. */
-  ASSENT_SERVER_TIMING: z.enum(['0', '1']).optional().transform((v) => (v === undefined ? undefined : v === '1')),
+  ASSENT_SERVER_TIMING: z
+    .enum(['0', '1'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === '1')),
   /**
    * The witness role (C2SP tlog-witness): this server's cosignature/v1 key, `PRIVATE+KEY+<name>+<key id>+base64(0x04 ‖
    * seed)`. Dev mode generates one into the data dir; production without it serves no witness.
    */
   ASSENT_WITNESS_KEY: z
     .string()
-    .regex(/^PRIVATE\+KEY\+[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/, 'must be PRIVATE+KEY+<name>+<key id>+<base64> (make one: npx tsx scripts/witness-key.ts <name>)')
+    .regex(
+      /^PRIVATE\+KEY\+[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/,
+      'must be PRIVATE+KEY+<name>+<key id>+<base64> (make one: npx tsx scripts/witness-key.ts <name>)',
+    )
     .optional(),
   /** A file of tlog-policy `log <vkey> [<url>]` lines: the logs this server witnesses. */
   ASSENT_WITNESS_LOGS: z.string().min(1).optional(),
@@ -78,9 +90,11 @@ export const SECRETS = ['ASSENT_PUBLIC_URL', 'ASSENT_ADMIN_TOKEN', 'ASSENT_MASTE
  */
 export function weakAdminToken(token: string): string | null {
   if (token.length < 32) return `is ${token.length} characters; production needs at least 32`;
-  if (new Set(token).size < 10) return `uses only ${new Set(token).size} different characters; production needs at least 10`;
+  if (new Set(token).size < 10)
+    return `uses only ${new Set(token).size} different characters; production needs at least 10`;
   for (let unit = 1; unit <= token.length / 2; unit++) {
-    if (token.length % unit === 0 && token.slice(unit) === token.slice(0, -unit)) return `repeats a run of ${unit} characters`;
+    if (token.length % unit === 0 && token.slice(unit) === token.slice(0, -unit))
+      return `repeats a run of ${unit} characters`;
   }
   return null;
 }
@@ -97,15 +111,21 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   }
   const env = parsed.data;
   if (env.ASSENT_DB_SYNC_URL && env.ASSENT_DB_URL && !env.ASSENT_DB_URL.startsWith('file:')) {
-    throw new EnvError('ASSENT_DB_SYNC_URL makes ASSENT_DB_URL an embedded replica, so ASSENT_DB_URL must be a file: URL (or unset).');
+    throw new EnvError(
+      'ASSENT_DB_SYNC_URL makes ASSENT_DB_URL an embedded replica, so ASSENT_DB_URL must be a file: URL (or unset).',
+    );
   }
   if (env.ASSENT_MODE === 'production') {
     if (env.ASSENT_ALLOW_LOCAL_CALLBACKS) {
-      throw new EnvError('ASSENT_ALLOW_LOCAL_CALLBACKS=1 is for dev mode only: production calls out to public https addresses only.');
+      throw new EnvError(
+        'ASSENT_ALLOW_LOCAL_CALLBACKS=1 is for dev mode only: production calls out to public https addresses only.',
+      );
     }
     const missing = SECRETS.filter((name) => !env[name]);
     if (missing.length > 0) {
-      throw new EnvError(`Production mode needs ${missing.join(', ')}; ${missing[0]} is missing. See the README, "Configuration".`);
+      throw new EnvError(
+        `Production mode needs ${missing.join(', ')}; ${missing[0]} is missing. See the README, "Configuration".`,
+      );
     }
     const weak = weakAdminToken(env.ASSENT_ADMIN_TOKEN!);
     if (weak) throw new EnvError(`ASSENT_ADMIN_TOKEN ${weak}: make one with \`openssl rand -base64 32\`.`);

@@ -81,7 +81,16 @@ const SQLITE_FAULT = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL
 // @libsql/client codes for a remote server that failed or could not be reached.
 const REMOTE_FAULT = new Set(['SERVER_ERROR', 'HRANA_WEBSOCKET_ERROR', 'HRANA_CLOSED_ERROR', 'STREAM_EXPIRED']);
 // Network errors under fetch (Node's undici puts the errno in the cause).
-const NETWORK_FAULT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_FAULT = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 // D1 reports faults as messages (D1_ERROR: …); these are the ones about storage or the platform, not the SQL.
 const D1_FAULT =
   /disk is full|database or disk|readonly database|database is locked|SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN)|storage operation exceeded|storage caused object to be reset|D1 DB is overloaded|D1 DB reset|transient issue|Network connection lost/i;
@@ -98,9 +107,15 @@ export function storageFault(error: unknown): StorageUnavailable | null {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
     if (current instanceof StorageUnavailable) return current;
-    const { code, message, name, status } = current as { code?: unknown; message?: unknown; name?: unknown; status?: unknown };
+    const { code, message, name, status } = current as {
+      code?: unknown;
+      message?: unknown;
+      name?: unknown;
+      status?: unknown;
+    };
     if (typeof code === 'string') {
-      if (SQLITE_FAULT.test(code) || REMOTE_FAULT.has(code) || NETWORK_FAULT.has(code)) return new StorageUnavailable(code);
+      if (SQLITE_FAULT.test(code) || REMOTE_FAULT.has(code) || NETWORK_FAULT.has(code))
+        return new StorageUnavailable(code);
     }
     if (name === 'HttpServerError' && typeof status === 'number') return new StorageUnavailable(`HTTP ${status}`);
     if (typeof message === 'string') {
@@ -140,7 +155,10 @@ export function problemOf(error: AppError, requestId?: string): Problem {
 }
 
 /** The one rendering of an error as RFC 9457 problem+json: body, status and headers. */
-export function problemParts(error: AppError, requestId?: string): { body: string; status: number; headers: Record<string, string> } {
+export function problemParts(
+  error: AppError,
+  requestId?: string,
+): { body: string; status: number; headers: Record<string, string> } {
   return {
     body: JSON.stringify(problemOf(error, requestId)),
     status: error.status,
@@ -156,5 +174,7 @@ export function problemResponse(error: AppError, requestId?: string): Response {
 
 /** A body that is not JSON at all (as opposed to JSON of the wrong shape, a 422). */
 export function malformedJson(): AppError {
-  return new AppError('malformed_json', 400, 'The body is not valid JSON.', { errors: [{ path: '(body)', message: 'Malformed JSON.' }] });
+  return new AppError('malformed_json', 400, 'The body is not valid JSON.', {
+    errors: [{ path: '(body)', message: 'Malformed JSON.' }],
+  });
 }

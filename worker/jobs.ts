@@ -41,7 +41,13 @@ export interface JobsOptions {
 }
 
 export function createJobs(input: AppDeps, options: JobsOptions = {}) {
-  const { staleMs = 30_000, handoverMs = 10_000, handoverPasses = 4, handoverIdleMs = 5_000, logEveryMs = 5_000 } = options;
+  const {
+    staleMs = 30_000,
+    handoverMs = 10_000,
+    handoverPasses = 4,
+    handoverIdleMs = 5_000,
+    logEveryMs = 5_000,
+  } = options;
   const { deps, ctx } = contextFromDeps(input);
   let lastPurge = 0;
   let lastLog = Number.NEGATIVE_INFINITY;
@@ -66,7 +72,8 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
   /** After integration: a round at most every min(interval, 10 s) (each reads every head); `now` forces one. */
   function submitToWitnesses(now = false): Promise<SubmitReport | null> {
     if (!deps.witnessing) return Promise.resolve(null);
-    if (!now && !witnessRound && ctx.clock() - lastWitnessRound < Math.min(deps.witnessing.intervalMs, 10_000)) return Promise.resolve(null);
+    if (!now && !witnessRound && ctx.clock() - lastWitnessRound < Math.min(deps.witnessing.intervalMs, 10_000))
+      return Promise.resolve(null);
     if (!witnessRound) lastWitnessRound = ctx.clock();
     witnessRound ??= submitCheckpoints(ctx, deps.witnessing)
       .catch((error: unknown) => {
@@ -90,7 +97,9 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     const report = await dispatchDue(ctx, {
       providerFor: deps.providerFor,
       statusCallbackUrl: (site, id) =>
-        site.config.sms.provider === 'console' ? undefined : `${ctx.publicUrl}/v1/sites/${site.id}/delivery/${site.config.sms.provider}?m=${id}`,
+        site.config.sms.provider === 'console'
+          ? undefined
+          : `${ctx.publicUrl}/v1/sites/${site.id}/delivery/${site.config.sms.provider}?m=${id}`,
     });
     // Last, so the events this pass logged (expiry, erasure, replies) get into its checkpoint.
     let checkpointed = 0;
@@ -109,10 +118,16 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     again = null;
     return next;
   };
-  const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown');
+  const describe = (error: unknown) =>
+    error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown';
 
   function start(full: boolean): Promise<JobReport | Error> {
-    const entry = { startedAt: ctx.clock(), progressAt: ctx.clock(), passes: 0, done: null as unknown as Promise<JobReport | Error> };
+    const entry = {
+      startedAt: ctx.clock(),
+      progressAt: ctx.clock(),
+      passes: 0,
+      done: null as unknown as Promise<JobReport | Error>,
+    };
     const first = full || takeAgain()?.full === true;
     loop = entry;
     // A failed pass is logged and the loop goes on with the passes asked for meanwhile (a storage hiccup under load

@@ -8,7 +8,9 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void;
 }
 
-export function jsonLogger(options: { write?: (line: string) => void; level?: 'info' | 'warn' | 'error' } = {}): Logger {
+export function jsonLogger(
+  options: { write?: (line: string) => void; level?: 'info' | 'warn' | 'error' } = {},
+): Logger {
   const write = options.write ?? ((line: string) => console.log(line));
   const rank = { info: 0, warn: 1, error: 2 };
   const min = rank[options.level ?? 'info'];

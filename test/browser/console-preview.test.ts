@@ -31,7 +31,9 @@ describe.skipIf(!browser)('console widget preview', () => {
     const preview = page.locator('#preview-fr');
     await preview.locator('button[data-choice="yes"]').waitFor();
     await page.fill('#t-fr-yes', 'Oui, envoyez-moi les offres');
-    await expect.poll(async () => (await page.locator('#preview-fr button[data-choice="yes"]').textContent())?.trim()).toBe('Oui, envoyez-moi les offres');
+    await expect
+      .poll(async () => (await page.locator('#preview-fr button[data-choice="yes"]').textContent())?.trim())
+      .toBe('Oui, envoyez-moi les offres');
     await page.locator('#preview-fr input[type="tel"]').fill('06 12 34 56 78');
     let posted = 0;
     page.on('request', (r) => {

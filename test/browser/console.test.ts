@@ -24,7 +24,11 @@ describe.skipIf(!browser)('console in Chromium', () => {
   beforeAll(async () => {
     target = await startTarget();
     // The pages' CSP allows scripts from 'self' only; axe is injected by the test.
-    context = await browser!.newContext({ viewport: { width: 1200, height: 1000 }, bypassCSP: true, acceptDownloads: true });
+    context = await browser!.newContext({
+      viewport: { width: 1200, height: 1000 },
+      bypassCSP: true,
+      acceptDownloads: true,
+    });
     page = await context.newPage();
   });
   afterAll(async () => {
@@ -51,14 +55,18 @@ describe.skipIf(!browser)('console in Chromium', () => {
     await yes.waitFor();
     expect((await yes.textContent())?.trim()).toBe('Yes, text me');
     await page.fill('#t-en-yes', 'Yes, text me the deals');
-    await expect.poll(async () => (await page.locator('#preview-en button[data-choice="yes"]').textContent())?.trim()).toBe('Yes, text me the deals');
+    await expect
+      .poll(async () => (await page.locator('#preview-en button[data-choice="yes"]').textContent())?.trim())
+      .toBe('Yes, text me the deals');
     expect(await page.locator('#equal-en').textContent()).toContain('equal');
     await page.fill('#t-en-yes', 'Yes, please send me all of your offers every day');
     await expect.poll(() => page.locator('#equal-en').textContent()).toContain('too different');
     await page.fill('#t-en-yes', 'Yes, text me the deals');
     await Promise.all([page.waitForURL(/saved=1/), page.click('button[type=submit]:has-text("Save the texts")')]);
     await page.locator('#preview-en button[data-choice="yes"]').waitFor();
-    expect((await page.locator('#preview-en button[data-choice="yes"]').textContent())?.trim()).toBe('Yes, text me the deals');
+    expect((await page.locator('#preview-en button[data-choice="yes"]').textContent())?.trim()).toBe(
+      'Yes, text me the deals',
+    );
     await check('widget');
   });
 
@@ -90,7 +98,8 @@ describe.skipIf(!browser)('console in Chromium', () => {
     expect(await page.locator('#readability tr').count()).toBeGreaterThan(5);
     expect(await page.locator('#material').textContent()).toContain('No material change');
     await page.locator('#policy-preview h2').first().waitFor();
-    for (let i = 0; i < 400 && (await page.evaluate(() => document.activeElement?.id)) !== 'summary'; i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 400 && (await page.evaluate(() => document.activeElement?.id)) !== 'summary'; i++)
+      await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('summary');
     await page.keyboard.type('Retention stated again');
     await page.keyboard.press('Tab');
@@ -128,7 +137,18 @@ describe.skipIf(!browser)('console in Chromium', () => {
     await page.locator('#f-controller-name').waitFor();
     await check('policy-fr');
     expect(Object.keys(axeByPage).sort()).toEqual(
-      ['overview', 'policy', 'policy-fr', 'policy-refused', 'settings', 'sign-in', 'sms', 'subscriber', 'subscribers', 'widget'].sort(),
+      [
+        'overview',
+        'policy',
+        'policy-fr',
+        'policy-refused',
+        'settings',
+        'sign-in',
+        'sms',
+        'subscriber',
+        'subscribers',
+        'widget',
+      ].sort(),
     );
     expect(Object.entries(axeByPage).filter(([, problems]) => problems.length > 0)).toEqual([]);
   });

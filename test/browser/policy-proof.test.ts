@@ -54,7 +54,13 @@ describe.skipIf(!browser)('policy, confirm and proof pages in Chromium', () => {
       const res = await fetch(`${target.apiOrigin}/v1/sites/demo/consents`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ phone, choice: 'yes', locale, textSha256: doc.textSha256, policyVersion: doc.policy.version }),
+        body: JSON.stringify({
+          phone,
+          choice: 'yes',
+          locale,
+          textSha256: doc.textSha256,
+          policyVersion: doc.policy.version,
+        }),
       });
       expect(res.status).toBe(202);
       const { consentId, proofUrl } = (await res.json()) as { consentId: string; proofUrl: string };
@@ -81,7 +87,9 @@ describe.skipIf(!browser)('policy, confirm and proof pages in Chromium', () => {
 
       expect((await page.goto(proofUrl))!.status()).toBe(200);
       expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-      expect(await page.locator('.status').textContent()).toBe(locale === 'fr' ? 'Confirmé — la personne a confirmé sa demande' : 'Confirmed — double opt-in completed');
+      expect(await page.locator('.status').textContent()).toBe(
+        locale === 'fr' ? 'Confirmé — la personne a confirmé sa demande' : 'Confirmed — double opt-in completed',
+      );
       expect(await page.content()).not.toContain(to); // the number appears only masked
       expect(await axeProblems(page)).toEqual([]);
       await shot(`proof-${locale}`);

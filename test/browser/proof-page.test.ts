@@ -16,11 +16,20 @@ describe.skipIf(!browser)('proof page in Chromium', () => {
 
   /** A confirmed consent, as the widget and the SMS link would make it; returns the proof URL. */
   async function confirmed(locale: 'fr' | 'en', phone: string): Promise<{ proofUrl: string; consentId: string }> {
-    const doc = (await (await fetch(`${target.apiOrigin}/v1/sites/demo/widget?locale=${locale}`)).json()) as { textSha256: string; policy: { version: number } };
+    const doc = (await (await fetch(`${target.apiOrigin}/v1/sites/demo/widget?locale=${locale}`)).json()) as {
+      textSha256: string;
+      policy: { version: number };
+    };
     const res = await fetch(`${target.apiOrigin}/v1/sites/demo/consents`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone, choice: 'yes', locale, textSha256: doc.textSha256, policyVersion: doc.policy.version }),
+      body: JSON.stringify({
+        phone,
+        choice: 'yes',
+        locale,
+        textSha256: doc.textSha256,
+        policyVersion: doc.policy.version,
+      }),
     });
     expect(res.status).toBe(202);
     const { consentId, proofUrl } = (await res.json()) as { consentId: string; proofUrl: string };
@@ -35,7 +44,11 @@ describe.skipIf(!browser)('proof page in Chromium', () => {
     return page.locator('#proof-check-results [data-verdict]').getAttribute('data-verdict');
   };
   const checkStates = () =>
-    page.locator('#proof-check-results li[data-check]').evaluateAll((items) => items.map((li) => `${(li as HTMLElement).dataset.check}=${(li as HTMLElement).dataset.ok}`));
+    page
+      .locator('#proof-check-results li[data-check]')
+      .evaluateAll((items) =>
+        items.map((li) => `${(li as HTMLElement).dataset.check}=${(li as HTMLElement).dataset.ok}`),
+      );
 
   beforeAll(async () => {
     target = await startTarget();
@@ -47,7 +60,11 @@ describe.skipIf(!browser)('proof page in Chromium', () => {
   beforeEach(async (ctx) => {
     await target.reset();
     // axe is injected by the test; the page itself allows only its own script.
-    context = await browser!.newContext({ viewport: { width: 900, height: 1000 }, bypassCSP: true, acceptDownloads: true });
+    context = await browser!.newContext({
+      viewport: { width: 900, height: 1000 },
+      bypassCSP: true,
+      acceptDownloads: true,
+    });
     page = await context.newPage();
     ctx.onTestFinished(() => context.close());
   });
@@ -73,7 +90,9 @@ describe.skipIf(!browser)('proof page in Chromium', () => {
     expect(states.every((s) => s.endsWith('=true'))).toBe(true);
     expect(states).toContain('notice-texts=true');
     expect(states).toContain('notice-policy=true');
-    expect(await page.locator('#proof-check-results').textContent()).toMatch(/dans le journal public à la position \d+/);
+    expect(await page.locator('#proof-check-results').textContent()).toMatch(
+      /dans le journal public à la position \d+/,
+    );
     expect(await page.locator('details summary').textContent()).toBe('Détails techniques');
     expect(await page.locator('details').getAttribute('open')).toBeNull();
     expect(errors).toEqual([]);
@@ -88,10 +107,15 @@ describe.skipIf(!browser)('proof page in Chromium', () => {
     await page.goto(proofUrl);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await page.locator('.status').textContent()).toBe('Confirmed — double opt-in completed');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`a[href="/proofs/${consentId}/evidence"]`).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator(`a[href="/proofs/${consentId}/evidence"]`).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`assent-proof-${consentId}.json`);
     expect(await page.locator('a[href$="/verify.mjs"]').count()).toBe(1);
-    expect(await page.locator('main').textContent()).toContain(`node verify.mjs --offline assent-proof-${consentId}.json`);
+    expect(await page.locator('main').textContent()).toContain(
+      `node verify.mjs --offline assent-proof-${consentId}.json`,
+    );
   });
 
   it('an evidence file the user picks is checked: the real one passes, a tampered one fails naming the check', async () => {
@@ -104,7 +128,9 @@ describe.skipIf(!browser)('proof page in Chromium', () => {
     expect(await verdict()).toBe('VALID');
 
     const pick = async (name: string, content: unknown) => {
-      await page.locator('#proof-check-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(content)) });
+      await page
+        .locator('#proof-check-file')
+        .setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(content)) });
       await page.locator(`#proof-check-results p.small:text-is("Checked: ${name}")`).waitFor();
     };
     await pick('kept.json', evidence);
@@ -115,7 +141,9 @@ describe.skipIf(!browser)('proof page in Chromium', () => {
     await pick('policy-changed.json', policy);
     expect(await verdict()).toBe('INVALID');
     expect(await checkStates()).toContain('notice-policy=false');
-    expect(await page.locator('li[data-check="notice-policy"]').textContent()).toContain('The privacy policy is byte for byte the version named in the receipt.');
+    expect(await page.locator('li[data-check="notice-policy"]').textContent()).toContain(
+      'The privacy policy is byte for byte the version named in the receipt.',
+    );
 
     const receipt = structuredClone(evidence);
     receipt.receipt.subject.phone = receipt.receipt.subject.phone.replace('6', '7');
@@ -139,8 +167,12 @@ describe.skipIf(!browser)('proof page in Chromium', () => {
     await page.reload();
     expect(await verdict()).toBe('VALID');
     expect(await checkStates()).toEqual(expect.arrayContaining(['saved-checkpoint=true', 'consistency=true']));
-    expect(await page.locator('li[data-check="consistency"]').textContent()).toMatch(/The log has not been rewritten since checkpoint \d+: it only grew\./);
-    const [, from, to] = /log of (\d+) leaves .* is a prefix of the log of (\d+)/.exec((await page.locator('li[data-check="consistency"]').getAttribute('title'))!)!;
+    expect(await page.locator('li[data-check="consistency"]').textContent()).toMatch(
+      /The log has not been rewritten since checkpoint \d+: it only grew\./,
+    );
+    const [, from, to] = /log of (\d+) leaves .* is a prefix of the log of (\d+)/.exec(
+      (await page.locator('li[data-check="consistency"]').getAttribute('title'))!,
+    )!;
     expect(Number(to)).toBeGreaterThan(Number(from));
   });
 

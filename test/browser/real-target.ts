@@ -41,9 +41,15 @@ export async function startTarget(): Promise<Target> {
   let h: Harness;
   let declines = 0;
 
-  const siteConfig = async () => ((await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as { config: Record<string, any> }).config;
+  const siteConfig = async () =>
+    ((await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as { config: Record<string, any> })
+      .config;
   const putConfig = async (config: Record<string, unknown>) => {
-    const res = await h.app.request('/v1/sites/demo', { method: 'PUT', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(config) });
+    const res = await h.app.request('/v1/sites/demo', {
+      method: 'PUT',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify(config),
+    });
     if (res.status !== 200) throw new Error(`PUT /v1/sites/demo answered ${res.status}: ${await res.text()}`);
   };
 
@@ -70,7 +76,10 @@ export async function startTarget(): Promise<Target> {
     const restore = state.rateLimitNext ? await exhaustIpLimit() : null;
     const text = await req.clone().text();
     const res = await h.app.fetch(req);
-    const body = path === '/s/demo' ? Object.fromEntries(new URLSearchParams(text)) : (JSON.parse(text) as Record<string, unknown>);
+    const body =
+      path === '/s/demo'
+        ? Object.fromEntries(new URLSearchParams(text))
+        : (JSON.parse(text) as Record<string, unknown>);
     state.posts.push({ body, status: res.status });
     if (restore) {
       state.rateLimitNext = false;

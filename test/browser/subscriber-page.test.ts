@@ -12,7 +12,7 @@ import { startTarget, type Target } from './target.ts';
 
 const browser: Browser | null = await launchBrowser();
 
-describe.skipIf(!browser)('the subscriber\'s own page in Chromium', () => {
+describe.skipIf(!browser)("the subscriber's own page in Chromium", () => {
   let target: Target;
   beforeAll(async () => {
     target = await startTarget();
@@ -30,7 +30,11 @@ describe.skipIf(!browser)('the subscriber\'s own page in Chromium', () => {
     expect(h.outbox.list().some((m) => m.body.includes(link))).toBe(true);
 
     // bypassCSP only so axe can be injected; the page itself runs no script.
-    const context = await browser!.newContext({ acceptDownloads: true, bypassCSP: true, viewport: { width: 390, height: 844 } });
+    const context = await browser!.newContext({
+      acceptDownloads: true,
+      bypassCSP: true,
+      viewport: { width: 390, height: 844 },
+    });
     const page = await context.newPage();
     try {
       await page.goto(link);
@@ -39,7 +43,9 @@ describe.skipIf(!browser)('the subscriber\'s own page in Chromium', () => {
       const item = page.locator('li.consent');
       expect(await item.count()).toBe(1);
       expect(await item.locator('h3').textContent()).toBe(fr.status_confirmed);
-      expect(await item.getByRole('link', { name: fr.proofLink }).getAttribute('href')).toBe(`${target.apiOrigin}/proofs/${consentId}`);
+      expect(await item.getByRole('link', { name: fr.proofLink }).getAttribute('href')).toBe(
+        `${target.apiOrigin}/proofs/${consentId}`,
+      );
 
       expect(await axeProblems(page)).toEqual([]);
 
@@ -54,10 +60,16 @@ describe.skipIf(!browser)('the subscriber\'s own page in Chromium', () => {
       }
 
       // Erasure: the first button only asks (a GET), the second erases (a POST).
-      await Promise.all([page.waitForURL(/\?erase=confirm$/), page.getByRole('button', { name: fr.eraseStart }).click()]);
+      await Promise.all([
+        page.waitForURL(/\?erase=confirm$/),
+        page.getByRole('button', { name: fr.eraseStart }).click(),
+      ]);
       expect(await h.ctx.consents.byId(consentId).then((c) => c!.status)).toBe('confirmed');
       await page.screenshot({ path: artifactPath('subscriber-confirm-erase.png'), fullPage: true });
-      const [answer] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: fr.eraseButton }).click()]);
+      const [answer] = await Promise.all([
+        page.waitForNavigation(),
+        page.getByRole('button', { name: fr.eraseButton }).click(),
+      ]);
       expect(answer!.status()).toBe(200);
       expect(await page.locator('h1').textContent()).toBe(fr.erasedTitle);
       expect(await page.locator('[role="status"]').textContent()).toContain('Votre numéro est effacé');
@@ -67,11 +79,16 @@ describe.skipIf(!browser)('the subscriber\'s own page in Chromium', () => {
       await context.close();
     }
 
-    const gate = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '06 12 34 56 78' }, { authorization: `Bearer ${ADMIN_TOKEN}` }));
+    const gate = await h.app.request(
+      '/v1/sites/demo/subscribers/lookup',
+      json({ phone: '06 12 34 56 78' }, { authorization: `Bearer ${ADMIN_TOKEN}` }),
+    );
     // An erased number is no longer found by number (nothing singles it out): unknown, and still suppressed by its mark.
     expect(await gate.json()).toMatchObject({ status: 'none', canSend: false, suppressed: true });
     await h.flush();
-    const proof = await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })).json();
+    const proof = await (
+      await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })
+    ).json();
     const jwks = await (await h.app.request('/.well-known/jwks.json')).json();
     const log = (await (await h.app.request('/v1/sites/demo/log')).json()) as { verifierKey: string; origin: string };
     const checks = await verifyProof({ proof, jwks, verifierKey: log.verifierKey, origin: log.origin });

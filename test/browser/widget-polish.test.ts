@@ -11,15 +11,28 @@ import { startTarget, type Target } from './target.ts';
 
 const browser: Browser | null = await launchBrowser();
 
-const EQUAL_PROPS = ['width', 'height', 'font-size', 'font-weight', 'color', 'background-color', 'border-top-color', 'border-radius', 'padding-top'];
+const EQUAL_PROPS = [
+  'width',
+  'height',
+  'font-size',
+  'font-weight',
+  'color',
+  'background-color',
+  'border-top-color',
+  'border-radius',
+  'padding-top',
+];
 
 /** WCAG 2.x contrast ratio of two computed colours ("rgb(r, g, b)"). */
 function contrast(a: string, b: string): number {
   const lum = (css: string) => {
-    const [r, g, bl] = css.match(/[\d.]+/g)!.slice(0, 3).map((v) => {
-      const c = Number(v) / 255;
-      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
+    const [r, g, bl] = css
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
   };
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
@@ -27,7 +40,10 @@ function contrast(a: string, b: string): number {
 }
 
 /** Host page in English, the widget tag without data-locale (unless given), like most real shops. */
-const englishHost = (api: string, attrs = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head>
+const englishHost = (
+  api: string,
+  attrs = '',
+) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head>
 <body><h1>Shop</h1><script src="${api}/widget.js" data-site="demo"${attrs} async></script></body></html>`;
 
 describe.skipIf(!browser)('widget: visitor language, colour scheme, widths, origin diagnostics', () => {
@@ -69,7 +85,7 @@ describe.skipIf(!browser)('widget: visitor language, colour scheme, widths, orig
     expect(await page.locator('label[for="ap"]').textContent()).toBe(fr.phoneLabel);
   });
 
-  it('takes the first of the visitor\'s languages the site offers, else the site default; data-locale wins', async () => {
+  it("takes the first of the visitor's languages the site offers, else the site default; data-locale wins", async () => {
     expect(await widgetLang(await openHost({ acceptLanguage: 'de-DE, en-GB;q=0.9, fr;q=0.8' }))).toBe('en');
     await context!.close();
     expect(await widgetLang(await openHost({ acceptLanguage: 'de, it' }))).toBe('fr'); // the demo site's default
@@ -92,7 +108,16 @@ describe.skipIf(!browser)('widget: visitor language, colour scheme, widths, orig
           return 'rgb(255, 255, 255)';
         };
         const pairs: Record<string, [string, string]> = {};
-        for (const selector of ['h2', 'p.m', 'a', 'label[for="ap"]', 'input[type=tel]', 'button[data-choice="yes"]', 'button[data-choice="no"]', '#ah']) {
+        for (const selector of [
+          'h2',
+          'p.m',
+          'a',
+          'label[for="ap"]',
+          'input[type=tel]',
+          'button[data-choice="yes"]',
+          'button[data-choice="no"]',
+          '#ah',
+        ]) {
           const el = root.querySelector(selector)!;
           pairs[selector] = [getComputedStyle(el).color, bgOf(el)];
         }
@@ -121,7 +146,10 @@ describe.skipIf(!browser)('widget: visitor language, colour scheme, widths, orig
       const doc = await (await fetch(`${api}/v1/sites/demo/widget?locale=en`)).json();
       const el = document.createElement('div');
       document.body.append(el);
-      await (window as any).Assent.mount(el, { site: 'demo', doc: { ...doc, theme: { bg: '#fffbe6', btn: '#004400', 'btn-fg': '#ffffff' } } });
+      await (window as any).Assent.mount(el, {
+        site: 'demo',
+        doc: { ...doc, theme: { bg: '#fffbe6', btn: '#004400', 'btn-fg': '#ffffff' } },
+      });
       return getComputedStyle(el.shadowRoot!.querySelector('section')!).backgroundColor;
     }, target.apiOrigin);
     expect(siteThemed).toBe('rgb(255, 251, 230)');
@@ -138,7 +166,13 @@ describe.skipIf(!browser)('widget: visitor language, colour scheme, widths, orig
             page.locator(`button[data-choice="${choice}"]`).evaluate((el, props) => {
               const style = getComputedStyle(el);
               const box = el.getBoundingClientRect();
-              return { x: box.right <= window.innerWidth, y: box.y, w: box.width, h: box.height, style: props.map((p) => style.getPropertyValue(p)) };
+              return {
+                x: box.right <= window.innerWidth,
+                y: box.y,
+                w: box.width,
+                h: box.height,
+                style: props.map((p) => style.getPropertyValue(p)),
+              };
             }, EQUAL_PROPS);
           const [yes, no] = [await measure('yes'), await measure('no')];
           expect({ ...no, y: 0 }, `${locale} ${colorScheme} ${width}px`).toEqual({ ...yes, y: 0 });
@@ -164,7 +198,9 @@ describe.skipIf(!browser)('widget: visitor language, colour scheme, widths, orig
 
   it('on an origin the site does not allow: assent:error origin_not_allowed and one console message naming both', async () => {
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
-    const current = (await (await target.harness.app.request('/v1/sites/demo', { headers: admin })).json()) as { config: Record<string, unknown> };
+    const current = (await (await target.harness.app.request('/v1/sites/demo', { headers: admin })).json()) as {
+      config: Record<string, unknown>;
+    };
     const put = await target.harness.app.request('/v1/sites/demo', {
       method: 'PUT',
       headers: admin,
@@ -194,7 +230,12 @@ describe.skipIf(!browser)('widget: visitor language, colour scheme, widths, orig
     expect(await page.locator('button[data-choice="yes"]').count()).toBe(0);
     expect(target.posts).toHaveLength(0);
     // A site that does not exist is reported with the server's problem code, not a crash.
-    await page.evaluate(() => (window as any).Assent.mount(document.body.appendChild(document.createElement('div')), { site: 'no-such-site' }));
-    expect((await page.evaluate(() => (window as any).__errors)).map((e: { code: string }) => e.code)).toEqual(['origin_not_allowed', 'not_found']);
+    await page.evaluate(() =>
+      (window as any).Assent.mount(document.body.appendChild(document.createElement('div')), { site: 'no-such-site' }),
+    );
+    expect((await page.evaluate(() => (window as any).__errors)).map((e: { code: string }) => e.code)).toEqual([
+      'origin_not_allowed',
+      'not_found',
+    ]);
   });
 });

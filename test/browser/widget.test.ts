@@ -14,10 +14,29 @@ const browser: Browser | null = await launchBrowser();
 const MASKED = '+33 6 •• •• •• 78';
 
 const EQUAL_PROPS = [
-  'width', 'height', 'font-size', 'font-weight', 'font-family', 'line-height', 'color', 'background-color',
-  'border-top-width', 'border-top-style', 'border-top-color', 'border-bottom-color', 'border-left-color',
-  'border-radius', 'padding-top', 'padding-left', 'text-decoration-line', 'text-transform', 'opacity', 'box-shadow',
-  'outline-style', 'cursor', 'filter',
+  'width',
+  'height',
+  'font-size',
+  'font-weight',
+  'font-family',
+  'line-height',
+  'color',
+  'background-color',
+  'border-top-width',
+  'border-top-style',
+  'border-top-color',
+  'border-bottom-color',
+  'border-left-color',
+  'border-radius',
+  'padding-top',
+  'padding-left',
+  'text-decoration-line',
+  'text-transform',
+  'opacity',
+  'box-shadow',
+  'outline-style',
+  'cursor',
+  'filter',
 ];
 
 describe.skipIf(!browser)('widget in Chromium', () => {
@@ -81,7 +100,11 @@ describe.skipIf(!browser)('widget in Chromium', () => {
         page.locator(`button[data-choice="${choice}"]`).evaluate((el, props) => {
           const style = getComputedStyle(el);
           const box = el.getBoundingClientRect();
-          return { w: box.width, h: box.height, style: Object.fromEntries(props.map((p) => [p, style.getPropertyValue(p)])) };
+          return {
+            w: box.width,
+            h: box.height,
+            style: Object.fromEntries(props.map((p) => [p, style.getPropertyValue(p)])),
+          };
         }, EQUAL_PROPS);
       const [yes, no] = [await measure('yes'), await measure('no')];
       expect(no).toEqual(yes);
@@ -89,13 +112,28 @@ describe.skipIf(!browser)('widget in Chromium', () => {
       expect(yes.w).toBeGreaterThanOrEqual(44);
       expect(yes.style['font-size']).toBe('16px');
       expect(yes.style['font-family']).not.toMatch(/Comic/);
-      const boxes = [await page.locator('button[data-choice="yes"]').boundingBox(), await page.locator('button[data-choice="no"]').boundingBox()];
+      const boxes = [
+        await page.locator('button[data-choice="yes"]').boundingBox(),
+        await page.locator('button[data-choice="no"]').boundingBox(),
+      ];
       expect(boxes[0]!.y).toBe(boxes[1]!.y);
       const hostStyle = await page.locator('assent-optin').evaluate((el) => {
         const s = getComputedStyle(el);
-        return { display: s.display, opacity: s.opacity, transform: s.transform, isolation: s.isolation, zIndex: s.zIndex };
+        return {
+          display: s.display,
+          opacity: s.opacity,
+          transform: s.transform,
+          isolation: s.isolation,
+          zIndex: s.zIndex,
+        };
       });
-      expect(hostStyle).toEqual({ display: 'block', opacity: '1', transform: 'none', isolation: 'isolate', zIndex: '2147483000' });
+      expect(hostStyle).toEqual({
+        display: 'block',
+        opacity: '1',
+        transform: 'none',
+        isolation: 'isolate',
+        zIndex: '2147483000',
+      });
       if (theme) await shot('fr-dark');
     }
   });
@@ -104,7 +142,11 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     await open({ tag: true, locale: 'en' });
     const info = await page.evaluate(() => {
       const host = document.querySelector('assent-optin')!;
-      return { parent: host.parentElement?.tagName, hosts: document.querySelectorAll('assent-optin').length, lang: host.shadowRoot?.querySelector('section')?.lang };
+      return {
+        parent: host.parentElement?.tagName,
+        hosts: document.querySelectorAll('assent-optin').length,
+        lang: host.shadowRoot?.querySelector('section')?.lang,
+      };
     });
     expect(info).toEqual({ parent: 'DIV', hosts: 1, lang: 'en' });
     expect(await page.locator('button[data-choice="no"]').textContent()).toBe(en.no);
@@ -116,7 +158,10 @@ describe.skipIf(!browser)('widget in Chromium', () => {
       const doc = await (await fetch(`${api}/v1/sites/demo/widget?locale=en`)).json();
       const el = document.createElement('div');
       document.body.append(el);
-      await (window as any).Assent.mount(el, { site: 'demo', doc: { ...doc, theme: { btn: '#004400', 'btn-fg': '#ffffff' } } });
+      await (window as any).Assent.mount(el, {
+        site: 'demo',
+        doc: { ...doc, theme: { btn: '#004400', 'btn-fg': '#ffffff' } },
+      });
       return ['yes', 'no'].map((c) => {
         const s = getComputedStyle(el.shadowRoot!.querySelector(`button[data-choice="${c}"]`)!);
         return [s.backgroundColor, s.color, s.borderTopColor];
@@ -130,7 +175,8 @@ describe.skipIf(!browser)('widget in Chromium', () => {
 
   it('moves nothing: no transition, whether or not the visitor prefers reduced motion', async () => {
     await open();
-    const duration = () => page.locator('button[data-choice="yes"]').evaluate((el) => getComputedStyle(el).transitionDuration);
+    const duration = () =>
+      page.locator('button[data-choice="yes"]').evaluate((el) => getComputedStyle(el).transitionDuration);
     expect(await duration()).toBe('0s');
     await page.emulateMedia({ reducedMotion: 'reduce' });
     expect(await duration()).toBe('0s');
@@ -159,7 +205,7 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     const focused = () =>
       page.evaluate(() => {
         const el = document.querySelector('assent-optin')?.shadowRoot?.activeElement as HTMLElement | null;
-        return el ? el.getAttribute('data-choice') ?? el.getAttribute('type') ?? el.tagName : null;
+        return el ? (el.getAttribute('data-choice') ?? el.getAttribute('type') ?? el.tagName) : null;
       });
     let tabs = 0;
     while ((await focused()) !== 'tel' && tabs++ < 10) await page.keyboard.press('Tab');
@@ -170,12 +216,16 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     expect(target.posts).toHaveLength(0);
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('yes');
-    const outline = await page.locator('button[data-choice="yes"]').evaluate((el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth);
+    const outline = await page
+      .locator('button[data-choice="yes"]')
+      .evaluate((el) => `${getComputedStyle(el).outlineStyle} ${getComputedStyle(el).outlineWidth}`);
     expect(outline).toBe('solid 3px');
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('no');
     await page.keyboard.press('Shift+Tab');
-    const submitted = page.evaluate(() => new Promise((r) => document.addEventListener('assent:submitted', (e) => r((e as CustomEvent).detail))));
+    const submitted = page.evaluate(
+      () => new Promise((r) => document.addEventListener('assent:submitted', (e) => r((e as CustomEvent).detail))),
+    );
     await page.keyboard.press('Space');
     await expect.poll(() => status().textContent()).toContain('Check your phone');
     expect(await status().textContent()).toBe(en.sent.replace('{phone}', MASKED));
@@ -194,7 +244,9 @@ describe.skipIf(!browser)('widget in Chromium', () => {
   it('shows a bad number error from the 422 problem and sends no SMS', async () => {
     await open();
     await page.locator('input[type=tel]').fill('12');
-    const error = page.evaluate(() => new Promise((r) => document.addEventListener('assent:error', (e) => r((e as CustomEvent).detail))));
+    const error = page.evaluate(
+      () => new Promise((r) => document.addEventListener('assent:error', (e) => r((e as CustomEvent).detail))),
+    );
     await page.locator('button[data-choice="yes"]').click();
     await expect.poll(() => status().textContent()).toBe(fr.errors.invalid_phone);
     expect(await error).toEqual({ code: 'invalid_phone' });
@@ -207,7 +259,9 @@ describe.skipIf(!browser)('widget in Chromium', () => {
   it('declines with a "no" that carries no number and stores nothing', async () => {
     await open();
     await page.locator('input[type=tel]').fill('0612345678');
-    const declined = page.evaluate(() => new Promise((r) => document.addEventListener('assent:declined', () => r(true))));
+    const declined = page.evaluate(
+      () => new Promise((r) => document.addEventListener('assent:declined', () => r(true))),
+    );
     await page.locator('button[data-choice="no"]').click();
     await expect.poll(() => status().textContent()).toBe(fr.declined);
     expect(await declined).toBe(true);
@@ -239,7 +293,10 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     await expect.poll(() => status().textContent()).toContain('Check your phone');
     await page.getByRole('button', { name: en.resend }).click();
     await expect.poll(() => status().textContent()).toBe(en.resent.replace('{phone}', MASKED));
-    expect(target.posts.map((p) => [p.body.choice, p.body.phone])).toEqual([['yes', '0612345678'], ['yes', '0612345678']]);
+    expect(target.posts.map((p) => [p.body.choice, p.body.phone])).toEqual([
+      ['yes', '0612345678'],
+      ['yes', '0612345678'],
+    ]);
     expect(target.outbox).toHaveLength(2);
   });
 
@@ -303,7 +360,7 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     expect(target.outbox).toHaveLength(1);
   });
 
-  it('hosted page with JavaScript shows the app\'s bad-number and rate-limit errors (its own origin)', async () => {
+  it("hosted page with JavaScript shows the app's bad-number and rate-limit errors (its own origin)", async () => {
     await page.goto(`${target.apiOrigin}/s/demo?locale=en`);
     await page.waitForFunction(() => (window as any).Assent);
     await page.locator('input[type=tel]').fill('12');
@@ -338,7 +395,9 @@ describe.skipIf(!browser)('widget in Chromium', () => {
     const outbox = (await (await fetch(`${target.apiOrigin}/dev/outbox`)).json()) as { to: string; body: string }[];
     expect(outbox.map((m) => m.to)).toEqual(['+33612345678']);
     // The page says what the SMS holds: its example is the message that was sent, link aside.
-    const examples = await page.locator('p.sms').evaluateAll((ps) => ps.map((p) => ({ lang: p.getAttribute('lang'), text: p.lastChild!.textContent })));
+    const examples = await page
+      .locator('p.sms')
+      .evaluateAll((ps) => ps.map((p) => ({ lang: p.getAttribute('lang'), text: p.lastChild!.textContent })));
     expect(examples).toContainEqual({ lang, text: outbox[0]!.body.replace(/\/c\/[A-Za-z0-9_-]{43}/, '/c/…') });
     const link = /http:\/\/127\.0\.0\.1:\d+\/c\/[A-Za-z0-9_-]{43}/.exec(outbox[0]!.body)?.[0];
     expect(link?.startsWith(`${target.apiOrigin}/c/`)).toBe(true);

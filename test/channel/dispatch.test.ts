@@ -38,7 +38,8 @@ async function setUp(start?: number): Promise<{ h: Harness; twilio: FakeTwilio; 
   let h: Harness | undefined;
   const twilio = await startFakeTwilio(() => h!.now());
   const logs: string[] = [];
-  const keep = (level: string) => (msg: string, fields?: object) => logs.push(JSON.stringify({ level, msg, ...fields }));
+  const keep = (level: string) => (msg: string, fields?: object) =>
+    logs.push(JSON.stringify({ level, msg, ...fields }));
   const logger: Logger = { info: keep('info'), warn: keep('warn'), error: keep('error') };
   const provider = createTwilioProvider({
     accountSid: ACCOUNT_SID,
@@ -101,7 +102,9 @@ describe('retries lose and duplicate nothing', () => {
       const row = rows.find((r) => r.consentId === ids[i])!;
       const accepted = twilio.accepted.filter((m) => m.to === phone.e164);
       const posts = twilio.answered.filter((a) => a.to === phone.e164).length;
-      const lookups = twilio.lookups().filter((r) => new URL(r.path, 'http://x').searchParams.get('To') === phone.e164).length;
+      const lookups = twilio
+        .lookups()
+        .filter((r) => new URL(r.path, 'http://x').searchParams.get('To') === phone.e164).length;
       // Exactly one message reached the provider's queue, and the outbox knows its sid.
       expect(accepted).toHaveLength(1);
       expect(row).toMatchObject({ status: 'sent', providerMessageId: accepted[0]!.sid, outcomeUnknown: false });
@@ -138,10 +141,11 @@ describe('retries lose and duplicate nothing', () => {
     const { h, twilio } = await setUp();
     const phone = frenchMobile(10);
     const id = await requestOptIn(h, phone.national);
-    twilio.modes.push(
-      ...Array.from({ length: 4 }, (): Mode => ({ kind: 'status', status: 500 })),
-      { kind: 'status', status: 429, retryAfter: '120' },
-    );
+    twilio.modes.push(...Array.from({ length: 4 }, (): Mode => ({ kind: 'status', status: 500 })), {
+      kind: 'status',
+      status: 429,
+      retryAfter: '120',
+    });
     const waits: number[] = [];
     for (let attempt = 1; attempt <= 5; attempt++) {
       await h.flush();
@@ -205,7 +209,12 @@ describe('unknown outcome', () => {
     h.advance(row!.nextAttemptAt - h.now());
     await h.flush();
     [row] = await h.ctx.outbox.forConsent(id);
-    expect(row).toMatchObject({ status: 'sent', attempts: 2, providerMessageId: twilio.accepted[0]!.sid, outcomeUnknown: false });
+    expect(row).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+      providerMessageId: twilio.accepted[0]!.sid,
+      outcomeUnknown: false,
+    });
     expect(twilio.answered).toHaveLength(1);
     expect(twilio.lookups()).toHaveLength(1);
   });
@@ -263,7 +272,11 @@ describe('through the site configuration', () => {
     expect(new URL(callback).searchParams.get('m')).toBe(row!.id);
     expect(callback.startsWith('https://assent.test/v1/sites/demo/delivery/twilio?')).toBe(true);
 
-    const status = new URLSearchParams({ MessageSid: row!.providerMessageId!, MessageStatus: 'delivered', AccountSid: ACCOUNT_SID });
+    const status = new URLSearchParams({
+      MessageSid: row!.providerMessageId!,
+      MessageStatus: 'delivered',
+      AccountSid: ACCOUNT_SID,
+    });
     const path = callback.slice('https://assent.test'.length);
     const unsigned = await h.app.request(path, {
       method: 'POST',
@@ -296,7 +309,10 @@ describe('quiet hours on retry', () => {
     expect((await h.app.request(`/c/${tokenSentTo(twilio, phone.e164)}`, { method: 'POST' })).status).toBe(200);
     await h.flush();
     h.advance(4 * 60_000); // 19:59
-    const res = await h.app.request('/v1/sites/demo/messages', json({ template: 'Dernière heure', variables: {} }, auth(h)));
+    const res = await h.app.request(
+      '/v1/sites/demo/messages',
+      json({ template: 'Dernière heure', variables: {} }, auth(h)),
+    );
     expect(await res.json()).toMatchObject({ queued: 1, quietHours: false });
     twilio.modes.push({ kind: 'status', status: 503, retryAfter: '120' });
     await h.flush();

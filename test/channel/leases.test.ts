@@ -35,7 +35,8 @@ function slowProvider() {
       if (!dropHeld) for (const resolve of waiting) resolve();
     },
     waitForSend: async (n: number) => {
-      for (let i = 0; i < 200 && [...sends.values()].reduce((a, b) => a + b, 0) < n; i++) await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 200 && [...sends.values()].reduce((a, b) => a + b, 0) < n; i++)
+        await new Promise((r) => setTimeout(r, 5));
     },
   };
 }
@@ -162,11 +163,16 @@ describe('jobs whose background work was dropped', () => {
 
   it('a failed pass is logged, and the next pass runs', async () => {
     const lines: string[] = [];
-    const keep = (level: string) => (msg: string, fields?: object) => void lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
+    const keep = (level: string) => (msg: string, fields?: object) =>
+      void lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
     h = await makeHarness({ logger: { info: keep('info'), warn: keep('warn'), error: keep('error') } });
     const store = h.deps.store;
     let broken = true;
-    const flaky = { ...store, batch: (s: Parameters<typeof store.batch>[0]) => (broken ? Promise.reject(new Error('SQLITE_BUSY: database is locked')) : store.batch(s)) };
+    const flaky = {
+      ...store,
+      batch: (s: Parameters<typeof store.batch>[0]) =>
+        broken ? Promise.reject(new Error('SQLITE_BUSY: database is locked')) : store.batch(s),
+    };
     const jobs = createJobs({ ...h.deps, store: flaky }, { logEveryMs: 0 });
     await queued(h, '06 12 34 56 82');
     expect(await jobs.kick(true)).toBeNull(); // kick never rejects: the loop logged it

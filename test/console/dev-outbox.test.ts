@@ -14,7 +14,14 @@ const reply = (body: string, headers: Record<string, string> = {}) =>
     body: new URLSearchParams({ site: 'demo', from: '+33612345678', body }).toString(),
   });
 const status = async () =>
-  ((await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '+33612345678' }, { authorization: `Bearer ${ADMIN_TOKEN}` }))).json()) as { status: string }).status;
+  (
+    (await (
+      await h.app.request(
+        '/v1/sites/demo/subscribers/lookup',
+        json({ phone: '+33612345678' }, { authorization: `Bearer ${ADMIN_TOKEN}` }),
+      )
+    ).json()) as { status: string }
+  ).status;
 
 it('shows the messages as a page with links, keeps JSON for clients, and a signed OUI then STOP change the consent', async () => {
   h = await makeHarness();
@@ -37,7 +44,9 @@ it('shows the messages as a page with links, keeps JSON for clients, and a signe
   const stop = await reply('STOP');
   expect(stop.status).toBe(303);
   expect(await status()).toBe('withdrawn');
-  expect(await (await h.app.request('/dev/outbox?replied=withdraw', { headers: HTML })).text()).toContain('Reply handled');
+  expect(await (await h.app.request('/dev/outbox?replied=withdraw', { headers: HTML })).text()).toContain(
+    'Reply handled',
+  );
 });
 
 it('refuses a reply posted from another site, and is absent in production', async () => {

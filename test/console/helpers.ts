@@ -20,7 +20,11 @@ export function cookiesOf(res: Response): Record<string, string> {
   }
   return out;
 }
-const cookieHeader = (jar: Record<string, string>) => Object.entries(jar).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join('; ');
+const cookieHeader = (jar: Record<string, string>) =>
+  Object.entries(jar)
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ');
 
 export async function signInForm(h: Harness, jar: Record<string, string> = {}) {
   const res = await h.app.request('/console/sign-in', { headers: { cookie: cookieHeader(jar) } });
@@ -28,10 +32,22 @@ export async function signInForm(h: Harness, jar: Record<string, string> = {}) {
   return { jar, csrf: csrfOf(await res.text()) };
 }
 
-export async function postForm(h: Harness, path: string, fields: Record<string, string>, jar: Record<string, string>, headers: Record<string, string> = {}) {
+export async function postForm(
+  h: Harness,
+  path: string,
+  fields: Record<string, string>,
+  jar: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
   return h.app.request(path, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar), origin: 'http://localhost', 'sec-fetch-site': 'same-origin', ...headers },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: cookieHeader(jar),
+      origin: 'http://localhost',
+      'sec-fetch-site': 'same-origin',
+      ...headers,
+    },
     body: new URLSearchParams(fields).toString(),
   });
 }

@@ -10,8 +10,11 @@ let c: ConsoleClient;
 afterEach(() => h?.close());
 
 const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
-const config = async () => ((await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as { config: Record<string, any> }).config;
-const seedOf = (html: string, id: string) => JSON.parse(new RegExp(`<script type="application/json" id="${id}">(.*?)</script>`, 's').exec(html)![1]!);
+const config = async () =>
+  ((await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as { config: Record<string, any> })
+    .config;
+const seedOf = (html: string, id: string) =>
+  JSON.parse(new RegExp(`<script type="application/json" id="${id}">(.*?)</script>`, 's').exec(html)![1]!);
 
 describe('overview', () => {
   it('counts consents by status and rates over 7/30 days, with masked numbers only', async () => {
@@ -52,7 +55,10 @@ describe('widget texts', () => {
     expect((await config()).widget.texts.en.yes).toBe('Yes, text me deals');
     const doc = (await (await h.app.request('/v1/sites/demo/widget?locale=en')).json()) as { texts: { yes: string } };
     expect(doc.texts.yes).toBe('Yes, text me deals');
-    const bad = await c.post('/console/widget', { 't.en.yes': 'Yes please, send me every wonderful offer you have', 't.en.no': 'No' });
+    const bad = await c.post('/console/widget', {
+      't.en.yes': 'Yes please, send me every wonderful offer you have',
+      't.en.no': 'No',
+    });
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('widget.texts.en.yes');
     expect((await config()).widget.texts.en.yes).toBe('Yes, text me deals');
@@ -61,9 +67,14 @@ describe('widget texts', () => {
   it('saves the program texts, which the widget and the SMS then use', async () => {
     h = await makeHarness();
     c = await signIn(h);
-    const res = await c.post('/console/widget', { 'program.name': 'Shop News', 'program.frequency.en': 'two texts a month at most' });
+    const res = await c.post('/console/widget', {
+      'program.name': 'Shop News',
+      'program.frequency.en': 'two texts a month at most',
+    });
     expect(res.status).toBe(303);
-    const doc = (await (await h.app.request('/v1/sites/demo/widget?locale=en')).json()) as { texts: { program: string; frequency: string } };
+    const doc = (await (await h.app.request('/v1/sites/demo/widget?locale=en')).json()) as {
+      texts: { program: string; frequency: string };
+    };
     expect(doc.texts).toMatchObject({ program: 'Shop News', frequency: 'two texts a month at most' });
     const empty = await c.post('/console/widget', { 'program.name': '' });
     expect(empty.status).toBe(422);
@@ -81,11 +92,17 @@ describe('policy', () => {
     expect(seed.published.version).toBe(1);
     const { retention, ...withoutRetention } = seed.facts;
     expect(retention).toBeTruthy();
-    const refused = await c.post('/console/policy', { facts: JSON.stringify(withoutRetention), summary: 'No retention' });
+    const refused = await c.post('/console/policy', {
+      facts: JSON.stringify(withoutRetention),
+      summary: 'No retention',
+    });
     expect(refused.status).toBe(422);
     expect(await refused.text()).toMatch(/<code>policy\.retention[.\w]*<\/code>/);
     expect(await h.ctx.policies.latestVersion('demo')).toBe(1);
-    const done = await c.post('/console/policy', { facts: JSON.stringify({ ...withoutRetention, retention }), summary: 'Same facts again' });
+    const done = await c.post('/console/policy', {
+      facts: JSON.stringify({ ...withoutRetention, retention }),
+      summary: 'Same facts again',
+    });
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe('/console/policy?published=2');
     expect(await h.ctx.policies.latestVersion('demo')).toBe(2);
@@ -98,9 +115,14 @@ describe('policy', () => {
     const legalese =
       // A period is stated (a text without one is refused before readability is even measured).
       'Personal data processed for the purposes of direct marketing communications shall be retained for a period of 24 months, in accordance with applicable regulatory recommendations and jurisprudential considerations notwithstanding';
-    const retention = JSON.parse(JSON.stringify(seed.facts.retention), (_k, v) => (typeof v === 'string' ? legalese : v));
+    const retention = JSON.parse(JSON.stringify(seed.facts.retention), (_k, v) =>
+      typeof v === 'string' ? legalese : v,
+    );
     const before = (await config()).policy.retention;
-    const refused = await c.post('/console/policy', { facts: JSON.stringify({ ...seed.facts, retention }), summary: 'Legalese' });
+    const refused = await c.post('/console/policy', {
+      facts: JSON.stringify({ ...seed.facts, retention }),
+      summary: 'Legalese',
+    });
     expect(refused.status).toBe(422);
     expect(await refused.text()).toMatch(/<code>policy\.fr\.sections\.retention<\/code>/);
     expect(await h.ctx.policies.latestVersion('demo')).toBe(1);
@@ -123,7 +145,11 @@ describe('SMS', () => {
   it('test-sends the composed message (sender name and opt-out mention) to a number in dev', async () => {
     h = await makeHarness();
     c = await signIn(h);
-    const res = await c.post('/console/sms/test', { template: 'Hello from the shop', locale: 'en', to: '06 11 22 33 44' });
+    const res = await c.post('/console/sms/test', {
+      template: 'Hello from the shop',
+      locale: 'en',
+      to: '06 11 22 33 44',
+    });
     expect(res.status).toBe(303);
     const sent = h.outbox.list().find((m) => m.to === '+33611223344')!;
     expect(sent.body).toMatch(/^Demo Shop: Hello from the shop\n/);
@@ -140,9 +166,14 @@ describe('settings', () => {
     c = await signIn(h);
     const allowed = await (await c.post('/console/settings/test-origin', { origin: 'http://localhost:3000' })).text();
     expect(allowed).toContain('http://localhost:3000 is allowed.');
-    const refused = await (await c.post('/console/settings/test-origin', { origin: 'https://elsewhere.example' })).text();
+    const refused = await (
+      await c.post('/console/settings/test-origin', { origin: 'https://elsewhere.example' })
+    ).text();
     expect(refused).toContain('https://elsewhere.example is refused');
-    await h.app.request('/v1/sites/demo/consents', { method: 'OPTIONS', headers: { origin: 'https://wrong.example', 'access-control-request-method': 'POST' } });
+    await h.app.request('/v1/sites/demo/consents', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://wrong.example', 'access-control-request-method': 'POST' },
+    });
     await new Promise((r) => setTimeout(r, 20));
     const page = await (await c.get('/console/settings')).text();
     expect(page).toMatch(/<td>https:\/\/wrong\.example<\/td><td>1<\/td>/);
@@ -151,7 +182,9 @@ describe('settings', () => {
     const key = /id="new-key">(ask_[A-Za-z0-9_-]+)</.exec(issued)![1]!;
     const other = await signIn(h, key);
     expect((await other.get('/console')).status).toBe(200);
-    const keys = (await (await h.app.request('/v1/sites/demo/keys', { headers: ADMIN })).json()) as { keys: { id: string; revokedAt: string | null }[] };
+    const keys = (await (await h.app.request('/v1/sites/demo/keys', { headers: ADMIN })).json()) as {
+      keys: { id: string; revokedAt: string | null }[];
+    };
     const newest = keys.keys.at(-1)!;
     expect((await c.post('/console/settings/keys/revoke', { id: newest.id })).status).toBe(303);
     expect((await other.get('/console')).status).toBe(303);
@@ -163,18 +196,58 @@ describe('settings', () => {
     c = await signIn(h);
     const sid = `AC${'a'.repeat(32)}`;
     // Switching to Twilio is refused while the policy does not name it as a recipient; the page names the field.
-    const refused = await c.post('/console/settings/provider', { provider: 'twilio', accountSid: sid, authToken: 'secret-token-1', from: '+33700000000' });
+    const refused = await c.post('/console/settings/provider', {
+      provider: 'twilio',
+      accountSid: sid,
+      authToken: 'secret-token-1',
+      from: '+33700000000',
+    });
     expect(refused.status).toBe(422);
     expect(await refused.text()).toContain('<code>policy.recipients</code>');
     const cfg = await config();
-    cfg.policy.recipients.push({ name: 'Twilio Ireland', role: 'processor', purpose: { en: 'sends our texts', fr: 'envoie nos SMS' }, country: 'Ireland' });
-    expect((await h.app.request('/v1/sites/demo', { method: 'PUT', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(cfg) })).status).toBe(200);
-    expect((await h.app.request('/v1/sites/demo/policies', { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'Twilio sends our texts' }) })).status).toBe(201);
-    const switched = await c.post('/console/settings/provider', { provider: 'twilio', accountSid: sid, authToken: 'secret-token-1', from: '+33700000000' });
+    cfg.policy.recipients.push({
+      name: 'Twilio Ireland',
+      role: 'processor',
+      purpose: { en: 'sends our texts', fr: 'envoie nos SMS' },
+      country: 'Ireland',
+    });
+    expect(
+      (
+        await h.app.request('/v1/sites/demo', {
+          method: 'PUT',
+          headers: { ...ADMIN, 'content-type': 'application/json' },
+          body: JSON.stringify(cfg),
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await h.app.request('/v1/sites/demo/policies', {
+          method: 'POST',
+          headers: { ...ADMIN, 'content-type': 'application/json' },
+          body: JSON.stringify({ summary: 'Twilio sends our texts' }),
+        })
+      ).status,
+    ).toBe(201);
+    const switched = await c.post('/console/settings/provider', {
+      provider: 'twilio',
+      accountSid: sid,
+      authToken: 'secret-token-1',
+      from: '+33700000000',
+    });
     expect(switched.status).toBe(303);
     const page = await (await c.get('/console/settings')).text();
     expect(page).not.toContain('secret-token-1');
-    expect((await c.post('/console/settings/provider', { provider: 'twilio', accountSid: sid, authToken: '', from: '+33700000001' })).status).toBe(303);
+    expect(
+      (
+        await c.post('/console/settings/provider', {
+          provider: 'twilio',
+          accountSid: sid,
+          authToken: '',
+          from: '+33700000001',
+        })
+      ).status,
+    ).toBe(303);
     const stored = await loadSite(h.ctx, 'demo');
     expect(stored.config.sms).toMatchObject({ authToken: 'secret-token-1', from: '+33700000001' });
   });

@@ -27,7 +27,9 @@ it('keeps the 20 most recent refused origins of a site, counts repeats a minute 
   for (const junk of ['null', 'https://a.example/path?phone=0612345678', `https://${'a'.repeat(300)}.example`]) {
     await noteRefusedOrigin(h.ctx, 'demo', junk);
   }
-  expect((await refusedOrigins(h.ctx, 'demo')).map((r) => r.origin).some((o) => !/^https:\/\/shop\d+\.example$/.test(o))).toBe(false);
+  expect(
+    (await refusedOrigins(h.ctx, 'demo')).map((r) => r.origin).some((o) => !/^https:\/\/shop\d+\.example$/.test(o)),
+  ).toBe(false);
   expect(await refusedOrigins(h.ctx, 'other')).toEqual([]);
 });
 

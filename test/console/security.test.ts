@@ -14,12 +14,22 @@ let h: Harness;
 afterEach(() => h?.close());
 
 const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
-const origins = async () => ((await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as { config: { allowedOrigins: string[] } }).config.allowedOrigins;
+const origins = async () =>
+  (
+    (await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as {
+      config: { allowedOrigins: string[] };
+    }
+  ).config.allowedOrigins;
 const sessionRows = async () => (await h.deps.store.queryColumn('SELECT token_hash FROM console_sessions')) as string[];
 
 async function otherSite(): Promise<string> {
-  const config = ((await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as { config: Record<string, unknown> }).config;
-  const res = await h.app.request('/v1/sites', json({ id: 'other', config: { ...config, name: 'Other Shop', policy: undefined } }, ADMIN));
+  const config = (
+    (await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as { config: Record<string, unknown> }
+  ).config;
+  const res = await h.app.request(
+    '/v1/sites',
+    json({ id: 'other', config: { ...config, name: 'Other Shop', policy: undefined } }, ADMIN),
+  );
   expect(res.status).toBe(201);
   return ((await res.json()) as { apiKey: string }).apiKey;
 }
@@ -48,10 +58,15 @@ describe('sign-in', () => {
 
   it('refuses a revoked key, and revoking a key ends the sessions it opened at once', async () => {
     h = await makeHarness();
-    const issued = (await (await h.app.request('/v1/sites/demo/keys', { method: 'POST', headers: ADMIN })).json()) as { id: string; apiKey: string };
+    const issued = (await (await h.app.request('/v1/sites/demo/keys', { method: 'POST', headers: ADMIN })).json()) as {
+      id: string;
+      apiKey: string;
+    };
     const c = await signIn(h, issued.apiKey);
     expect((await c.get('/console')).status).toBe(200);
-    expect((await h.app.request(`/v1/sites/demo/keys/${issued.id}`, { method: 'DELETE', headers: ADMIN })).status).toBe(204);
+    expect((await h.app.request(`/v1/sites/demo/keys/${issued.id}`, { method: 'DELETE', headers: ADMIN })).status).toBe(
+      204,
+    );
     expect((await c.get('/console')).status).toBe(303);
     const { jar, csrf } = await signInForm(h);
     expect((await postForm(h, '/console/sign-in', { csrf, key: issued.apiKey }, jar)).status).toBe(401);
@@ -62,7 +77,14 @@ describe('sign-in', () => {
     const { jar, csrf } = await signInForm(h);
     expect((await postForm(h, '/console/sign-in', { key: h.demoKey }, jar)).status).toBe(403);
     expect((await postForm(h, '/console/sign-in', { csrf, key: h.demoKey }, {})).status).toBe(403);
-    expect((await postForm(h, '/console/sign-in', { csrf, key: h.demoKey }, jar, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect(
+      (
+        await postForm(h, '/console/sign-in', { csrf, key: h.demoKey }, jar, {
+          origin: 'https://evil.example',
+          'sec-fetch-site': 'cross-site',
+        })
+      ).status,
+    ).toBe(403);
     expect(await sessionRows()).toEqual([]);
   });
 });
@@ -218,7 +240,13 @@ describe('platform admin on a server with no site yet', () => {
     const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
     const res = await empty.request('/console/sign-in', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost', cookie: Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'http://localhost',
+        cookie: Object.entries(jar)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('; '),
+      },
       body: new URLSearchParams({ csrf, key: ADMIN_TOKEN }).toString(),
     });
     expect(res.status).toBe(409);

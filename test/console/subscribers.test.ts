@@ -28,7 +28,9 @@ it('looks up a number, exports what is held, erases only after confirmation, and
   expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
   const lines = (await csv.text()).trim().split('\r\n');
   // The same file as the API's CSV export.
-  expect(lines[0]).toBe('phone,status,consentId,proofUrl,locale,policyVersion,requestedAt,confirmedAt,withdrawnAt,renewalRequired,subscriberId');
+  expect(lines[0]).toBe(
+    'phone,status,consentId,proofUrl,locale,policyVersion,requestedAt,confirmedAt,withdrawnAt,renewalRequired,subscriberId',
+  );
   expect(lines[1]).toContain('"+33612345678","confirmed"');
 
   const unconfirmed = await c.post('/console/subscribers/erase', { subscriber });
@@ -46,7 +48,9 @@ it('looks up a number, exports what is held, erases only after confirmation, and
 it('an unknown number is "not found"; a malformed one names the field; another site’s subscriber id is refused', async () => {
   h = await makeHarness();
   const c = await signIn(h);
-  expect(await (await c.post('/console/subscribers/lookup', { phone: '06 99 99 99 99' })).text()).toContain('id="not-found"');
+  expect(await (await c.post('/console/subscribers/lookup', { phone: '06 99 99 99 99' })).text()).toContain(
+    'id="not-found"',
+  );
   const bad = await c.post('/console/subscribers/lookup', { phone: 'abc' });
   expect(bad.status).toBe(422);
   expect(await bad.text()).toContain('<code>phone</code>');

@@ -44,7 +44,14 @@ async function startServer(): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'worker/entry/node.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ASSENT_DATA_DIR: dataDir, PORT: String(port), ASSENT_MODE: 'dev', HOST: '127.0.0.1', ASSENT_BENCH: '1' },
+    env: {
+      ...process.env,
+      ASSENT_DATA_DIR: dataDir,
+      PORT: String(port),
+      ASSENT_MODE: 'dev',
+      HOST: '127.0.0.1',
+      ASSENT_BENCH: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -55,7 +62,10 @@ async function startServer(): Promise<Server> {
   const deadline = Date.now() + 40_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${output.slice(-2000)}`);
-    const ok = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { child, base, output: () => output };
     await sleep(150);
   }
@@ -75,8 +85,13 @@ const numberAt = (i: number) => {
  */
 async function liftLimits(base: string, adminToken: string) {
   const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
-  const current = (await (await fetch(`${base}/v1/sites/demo`, { headers })).json()) as { config: { limits?: Record<string, number> } };
-  const config = { ...current.config, limits: { ...current.config.limits, perIpPerHour: 10_000, perSitePerDay: 1_000_000 } };
+  const current = (await (await fetch(`${base}/v1/sites/demo`, { headers })).json()) as {
+    config: { limits?: Record<string, number> };
+  };
+  const config = {
+    ...current.config,
+    limits: { ...current.config.limits, perIpPerHour: 10_000, perSitePerDay: 1_000_000 },
+  };
   const res = await fetch(`${base}/v1/sites/demo`, { method: 'PUT', headers, body: JSON.stringify(config) });
   if (res.status !== 200) throw new Error(`could not raise the demo limits: ${res.status} ${await res.text()}`);
 }
@@ -121,7 +136,9 @@ async function burst(server: Server, doc: { textSha256: string; policyVersion: n
 describe('SIGKILL in the middle of a burst of opt-ins', () => {
   it('loses no acknowledged opt-in and sends each exactly one confirmation', { timeout: 110_000 }, async () => {
     const first = await startServer();
-    const { adminToken } = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as { adminToken: string };
+    const { adminToken } = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as {
+      adminToken: string;
+    };
     await liftLimits(first.base, adminToken);
     const res = await fetch(`${first.base}/v1/sites/demo/widget?locale=fr`);
     expect(res.status).toBe(200);
@@ -129,13 +146,19 @@ describe('SIGKILL in the middle of a burst of opt-ins', () => {
     const doc = { textSha256: widget.textSha256, policyVersion: widget.policy.version, locale: widget.locale };
 
     const outcomes = await burst(first, doc);
-    await new Promise<void>((done) => (first.child.exitCode !== null || first.child.signalCode !== null ? done() : first.child.once('exit', () => done())));
+    await new Promise<void>((done) =>
+      first.child.exitCode !== null || first.child.signalCode !== null
+        ? done()
+        : first.child.once('exit', () => done()),
+    );
     expect(first.child.signalCode).toBe('SIGKILL');
 
     const accepted = outcomes.filter((o) => o.status === 202).map((o) => o.i);
     const failed = outcomes.filter((o) => o.status === 'error').map((o) => o.i);
     const other = outcomes.filter((o) => o.status !== 202 && o.status !== 'error');
-    const histogram = JSON.stringify(outcomes.reduce<Record<string, number>>((acc, o) => ((acc[o.status] = (acc[o.status] ?? 0) + 1), acc), {}));
+    const histogram = JSON.stringify(
+      outcomes.reduce<Record<string, number>>((acc, o) => ((acc[o.status] = (acc[o.status] ?? 0) + 1), acc), {}),
+    );
     // The kill really landed mid-burst: some were acknowledged, some were cut off.
     expect(accepted.length, histogram).toBeGreaterThanOrEqual(KILL_AFTER - CONCURRENCY);
     expect(failed.length).toBeGreaterThan(0);
@@ -146,7 +169,8 @@ describe('SIGKILL in the middle of a burst of opt-ins', () => {
     const confirmations = async () => {
       const list = (await (await fetch(`${second.base}/dev/outbox`)).json()) as { to: string; body: string }[];
       const byNumber = new Map<string, number>();
-      for (const m of list) if (/\/c\/[A-Za-z0-9_-]{43}/.test(m.body)) byNumber.set(m.to, (byNumber.get(m.to) ?? 0) + 1);
+      for (const m of list)
+        if (/\/c\/[A-Za-z0-9_-]{43}/.test(m.body)) byNumber.set(m.to, (byNumber.get(m.to) ?? 0) + 1);
       return { total: list.length, byNumber };
     };
 
@@ -184,7 +208,9 @@ describe('SIGKILL in the middle of a burst of opt-ins', () => {
     // Cut-off requests either committed whole (consent and its message) or not at all.
     for (const i of failed) {
       const count = seen.byNumber.get(numberAt(i).e164) ?? 0;
-      expect([statuses.get(i), count]).toSatisfy(([s, n]: [string, number]) => (s === 'pending' && n === 1) || (s === 'none' && n === 0));
+      expect([statuses.get(i), count]).toSatisfy(
+        ([s, n]: [string, number]) => (s === 'pending' && n === 1) || (s === 'none' && n === 0),
+      );
     }
     expect(seen.total).toBe([...seen.byNumber.values()].reduce((a, b) => a + b, 0));
 

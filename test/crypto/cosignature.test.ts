@@ -11,13 +11,25 @@ import {
   parseCosignerKey,
   parseSignatureLines,
 } from '../../worker/crypto/cosignature.ts';
-import { createNoteSigner, parseCheckpoint, signCheckpoint, verifyCheckpoint, makeVerifierKey } from '../../worker/crypto/note.ts';
+import {
+  createNoteSigner,
+  parseCheckpoint,
+  signCheckpoint,
+  verifyCheckpoint,
+  makeVerifierKey,
+} from '../../worker/crypto/note.ts';
 
 // Independent of the code under test: node:crypto over the bytes tlog-cosignature §"Ed25519 signed message" names.
 const PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
-const nodeKey = (seed: Uint8Array) => createPrivateKey({ key: Buffer.concat([PKCS8, Buffer.from(seed)]), format: 'der', type: 'pkcs8' });
-const rawPublic = (seed: Uint8Array) => Buffer.from(createPublicKey(nodeKey(seed)).export({ format: 'jwk' }).x!, 'base64url');
-const keyId = (name: string, pub: Buffer) => createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from([4]), pub])).digest().subarray(0, 4);
+const nodeKey = (seed: Uint8Array) =>
+  createPrivateKey({ key: Buffer.concat([PKCS8, Buffer.from(seed)]), format: 'der', type: 'pkcs8' });
+const rawPublic = (seed: Uint8Array) =>
+  Buffer.from(createPublicKey(nodeKey(seed)).export({ format: 'jwk' }).x!, 'base64url');
+const keyId = (name: string, pub: Buffer) =>
+  createHash('sha256')
+    .update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from([4]), pub]))
+    .digest()
+    .subarray(0, 4);
 
 const SEED = new Uint8Array(32).map((_, i) => i + 32);
 const BODY = 'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n';
@@ -60,7 +72,9 @@ describe('cosignature/v1 (tlog-cosignature, Ed25519)', () => {
     expect((await checkCosignature(note.replace('20852163', '20852164'), verifier)).status).toBe('invalid');
     const otherTime = Buffer.from(line.split(' ')[2]!, 'base64');
     otherTime.writeBigUInt64BE(BigInt(t + 1), 4);
-    expect((await checkCosignature(note.replace(line, `\u2014 ${name} ${otherTime.toString('base64')}\n`), verifier)).status).toBe('invalid');
+    expect(
+      (await checkCosignature(note.replace(line, `\u2014 ${name} ${otherTime.toString('base64')}\n`), verifier)).status,
+    ).toBe('invalid');
     const stranger = await parseCosignatureVerifierKey((await generateCosignerKey(name)).verifierKey);
     expect(await checkCosignature(note, stranger)).toEqual({ status: 'absent' });
     expect((await checkCosignature(note, verifier, { now: (t - 3600) * 1000 })).status).toBe('invalid'); // dated in the future
@@ -78,7 +92,9 @@ describe('cosignature/v1 (tlog-cosignature, Ed25519)', () => {
           const body = `log.example/x\n${size}\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n`;
           const note = `${body}\n\u2014 log.example/x AAAAAAAA\n`;
           const signed = appendSignatureLines(note, [await cosigner.cosign(body, t)]);
-          const verifier = await parseCosignatureVerifierKey(await makeCosignatureVerifierKey(name, cosigner.publicKey));
+          const verifier = await parseCosignatureVerifierKey(
+            await makeCosignatureVerifierKey(name, cosigner.publicKey),
+          );
           expect(await checkCosignature(signed, verifier)).toEqual({ status: 'valid', timestamp: t });
         },
       ),
@@ -90,9 +106,13 @@ describe('cosignature/v1 (tlog-cosignature, Ed25519)', () => {
     const { signerKey, verifierKey } = await generateCosignerKey('assent.example/witness');
     const cosigner = await parseCosignerKey(signerKey);
     expect(await makeCosignatureVerifierKey(cosigner.name, cosigner.publicKey)).toBe(verifierKey);
-    await expect(parseCosignerKey(signerKey.replace(/\+[0-9a-f]{8}\+/, '+00000000+'))).rejects.toThrow(/does not match/);
+    await expect(parseCosignerKey(signerKey.replace(/\+[0-9a-f]{8}\+/, '+00000000+'))).rejects.toThrow(
+      /does not match/,
+    );
     // A log key (type 0x01) is not a witness key.
-    await expect(parseCosignatureVerifierKey('PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).rejects.toThrow(/0x04/);
+    await expect(
+      parseCosignatureVerifierKey('PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'),
+    ).rejects.toThrow(/0x04/);
   });
 
   it('appends signature lines once, and refuses what is not one', async () => {

@@ -89,7 +89,7 @@ describe('RFC 8785 examples', () => {
     }
     expect(() => canonicalize({ a: [1, undefined] })).toThrow(/\$\.a\[1\]/);
     expect(() => canonicalize('\ud800x')).toThrow(/lone surrogate/);
-    expect(() => canonicalize({ ['\udc00']: 1 })).toThrow(/lone surrogate/);
+    expect(() => canonicalize({ '\udc00': 1 })).toThrow(/lone surrogate/);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => canonicalize(cyclic)).toThrow(/cycle/);
@@ -97,9 +97,7 @@ describe('RFC 8785 examples', () => {
 
   it('drops undefined object members, uses toJSON, and encodes as UTF-8', () => {
     expect(canonicalize({ b: 1, a: undefined, c: new Date(0) })).toBe('{"b":1,"c":"1970-01-01T00:00:00.000Z"}');
-    expect([...jcsBytes({ '€': '😀' })]).toEqual([
-      ...new TextEncoder().encode('{"€":"😀"}'),
-    ]);
+    expect([...jcsBytes({ '€': '😀' })]).toEqual([...new TextEncoder().encode('{"€":"😀"}')]);
     expect(canonicalize('\u001f\u007f\u2028')).toBe('"\\u001f\u007f\u2028"');
   });
 });

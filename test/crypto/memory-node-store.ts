@@ -1,5 +1,11 @@
 // An in-memory Merkle node store for tests and benchmarks (the service keeps its nodes in the database).
-import { appendLeaf, type AppendResult, type Hash, type NodeReader, type StoredNode } from '../../worker/crypto/merkle.ts';
+import {
+  appendLeaf,
+  type AppendResult,
+  type Hash,
+  type NodeReader,
+  type StoredNode,
+} from '../../worker/crypto/merkle.ts';
 
 /** In-memory node store. */
 export interface MemoryNodeStore extends NodeReader {

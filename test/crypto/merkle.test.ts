@@ -137,7 +137,7 @@ async function naiveRoot(leaves: Hash[]): Promise<Hash> {
 
 function flip(bytes: Uint8Array, at: number): Uint8Array {
   const copy = bytes.slice();
-  copy[at % copy.length]! ^= 1 << at % 8;
+  copy[at % copy.length]! ^= 1 << (at % 8);
   return copy;
 }
 

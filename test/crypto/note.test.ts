@@ -17,8 +17,7 @@ import {
 const SKEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';
 const VKEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
 const TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
-const SIGNED =
-  TEXT + '\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
+const SIGNED = `${TEXT}\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n`;
 
 describe('signed notes (Go reference vector)', () => {
   it('derives the published verifier key and signature from the private key', async () => {
@@ -38,9 +37,9 @@ describe('signed notes (Go reference vector)', () => {
   });
 
   it('rejects malformed verifier keys', async () => {
-    await expect(parseVerifierKey('PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).rejects.toThrow(
-      /does not match/,
-    );
+    await expect(
+      parseVerifierKey('PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'),
+    ).rejects.toThrow(/does not match/);
     await expect(parseVerifierKey('Peter+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).rejects.toThrow();
     await expect(parseVerifierKey('PeterNeumann+c74f20a3+AhpcEgXJ')).rejects.toThrow(/algorithm/);
     await expect(parseVerifierKey('no-plus-signs')).rejects.toThrow(/malformed/);
@@ -86,7 +85,7 @@ describe('checkpoints', () => {
     const signer = await parseSignerKey((await generateNoteKeys('log')).signerKey);
     const sign = (text: string) => signNote(text, signer);
     expect(() => parseCheckpoint('log\n1\n')).toThrow(NoteError);
-    expect(() => parseCheckpoint(`${'log\n01\n' + toBase64(root)}\n\n`)).toThrow(NoteError);
+    expect(() => parseCheckpoint(`${`log\n01\n${toBase64(root)}`}\n\n`)).toThrow(NoteError);
     expect(() => parseCheckpoint(`log\n1\n${toBase64(root)}\n\n— log AAAA\n`)).toThrow(/too short/);
     await expect(sign('no newline')).rejects.toThrow(/newline/);
     const note = await sign(`log\n-1\n${toBase64(root)}\n`);

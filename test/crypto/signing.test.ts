@@ -47,12 +47,16 @@ function alter(value: unknown, path: (string | number)[]): unknown {
 
 describe('receipt signatures', () => {
   it('derives x and the RFC 7638 kid from the RFC 8037 example key', async () => {
-    const key = await importSigningKey({ kty: 'OKP', crv: 'Ed25519', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A' });
+    const key = await importSigningKey({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A',
+    });
     expect(key.x).toBe('11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo');
     expect(key.kid).toBe('kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k');
-    await expect(
-      importSigningKey({ ...key, x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
-    ).rejects.toThrow(/does not match/);
+    await expect(importSigningKey({ ...key, x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).rejects.toThrow(
+      /does not match/,
+    );
     await expect(importSigningKey({ kty: 'EC', crv: 'P-256', d: 'x' })).rejects.toThrow(ReceiptSignatureError);
   });
 
@@ -60,7 +64,10 @@ describe('receipt signatures', () => {
     const ring = createKeyRing({ current: await generateSigningKey() });
     const jws = await signReceipt(RECEIPT, ring);
     const [head, body] = jws.split('.');
-    expect(JSON.parse(atob(head!.replace(/-/g, '+').replace(/_/g, '/')))).toEqual({ alg: 'EdDSA', kid: ring.current.kid });
+    expect(JSON.parse(atob(head!.replace(/-/g, '+').replace(/_/g, '/')))).toEqual({
+      alg: 'EdDSA',
+      kid: ring.current.kid,
+    });
     expect(body).toBe(toBase64Url(jcsBytes(RECEIPT)));
     const verified = await verifyReceipt(jws, publicJwks(ring));
     expect(verified.receipt).toEqual(RECEIPT);

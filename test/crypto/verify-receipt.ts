@@ -5,7 +5,10 @@ import { verifyJws, type KeySet } from '../../worker/verify/jws.ts';
 
 export { JwsError } from '../../worker/verify/jws.ts';
 
-export async function verifyReceipt(jws: string, jwks: KeySet): Promise<{ receipt: unknown; payload: Uint8Array; kid: string }> {
+export async function verifyReceipt(
+  jws: string,
+  jwks: KeySet,
+): Promise<{ receipt: unknown; payload: Uint8Array; kid: string }> {
   const { payload, kid } = await verifyJws(jws, jwks);
   return { receipt: JSON.parse(fromUtf8(payload)) as unknown, payload, kid };
 }

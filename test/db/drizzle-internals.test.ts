@@ -24,7 +24,9 @@ describe('drizzle-orm internals', () => {
   });
 
   it('prepares query builders and raw statements as the batch reads them, and runs our bound items', async () => {
-    await store.execBatch(['CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)']);
+    await store.execBatch([
+      'CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)',
+    ]);
     const insert = store.db.insert(leases).values({ name: 'a', owner: 'o', expiresAt: 1 });
     const prepared = preparedOf(insert);
     expect(typeof prepared.getQuery).toBe('function');
@@ -34,10 +36,17 @@ describe('drizzle-orm internals', () => {
     expect(preparedOf(store.db.run(sql`SELECT 1`)).getQuery().sql).toBe('SELECT 1');
 
     // A query prepared once keeps placeholders; our batch item fills them per call, and the batch maps the rows.
-    const select = store.db.select().from(leases).where(eq(leases.name, sql.placeholder('name'))).prepare() as unknown as PreparedQuery;
+    const select = store.db
+      .select()
+      .from(leases)
+      .where(eq(leases.name, sql.placeholder('name')))
+      .prepare() as unknown as PreparedQuery;
     expect(select.getQuery().params).toHaveLength(1);
     expect(preparedOf(batchItem(select, { name: 'a' })).getQuery().params).toEqual(['a']);
-    const [, rows] = (await store.batch([insert as unknown as Statement, bind(store, select, { name: 'a' })])) as [unknown, unknown[]];
+    const [, rows] = (await store.batch([insert as unknown as Statement, bind(store, select, { name: 'a' })])) as [
+      unknown,
+      unknown[],
+    ];
     expect(rows).toEqual([{ name: 'a', owner: 'o', expiresAt: 1 }]);
   });
 });

@@ -19,11 +19,16 @@ describe('group commit', () => {
     const { db } = inner;
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        grouped.batch([db.run(sql`INSERT INTO t (id, v) VALUES (${i}, ${`v${i}`})`), db.all(sql`SELECT v FROM t WHERE id = ${i}`)]),
+        grouped.batch([
+          db.run(sql`INSERT INTO t (id, v) VALUES (${i}, ${`v${i}`})`),
+          db.all(sql`SELECT v FROM t WHERE id = ${i}`),
+        ]),
       ),
     );
     expect(transactions()).toBe(1);
-    results.forEach((r, i) => expect(r[1]).toEqual([{ v: `v${i}` }]));
+    results.forEach((r, i) => {
+      expect(r[1]).toEqual([{ v: `v${i}` }]);
+    });
     expect(await inner.queryColumn('SELECT COUNT(*) FROM t')).toEqual([20]);
   });
 

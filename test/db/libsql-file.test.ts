@@ -25,25 +25,39 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const plain = (rows: unknown[]) => rows.map((r) => ({ named: { ...(r as Record<string, unknown>) }, indexed: Array.prototype.slice.call(r) as unknown[] }));
+const plain = (rows: unknown[]) =>
+  rows.map((r) => ({
+    named: { ...(r as Record<string, unknown>) },
+    indexed: Array.prototype.slice.call(r) as unknown[],
+  }));
 
 describe('file client', () => {
   it('gives the same results as @libsql/client', async () => {
     const script = async (client: Client) => {
-      const insert = await client.execute({ sql: 'INSERT INTO t (name, n, b) VALUES (?, ?, ?)', args: ['a', 2 ** 40, new Uint8Array([1, 2, 3]).buffer] });
+      const insert = await client.execute({
+        sql: 'INSERT INTO t (name, n, b) VALUES (?, ?, ?)',
+        args: ['a', 2 ** 40, new Uint8Array([1, 2, 3]).buffer],
+      });
       await client.execute({ sql: 'INSERT INTO t (name, n) VALUES (?, ?)', args: ['b', null] });
-      const rows = await client.execute({ sql: 'SELECT id, name, n, b, name AS name FROM t WHERE id >= ? ORDER BY id', args: [1] });
+      const rows = await client.execute({
+        sql: 'SELECT id, name, n, b, name AS name FROM t WHERE id >= ? ORDER BY id',
+        args: [1],
+      });
       const updated = await client.execute({ sql: 'UPDATE t SET n = ? WHERE name = ?', args: [true, 'b'] });
       return {
         inserted: [insert.rowsAffected, insert.lastInsertRowid],
         columns: rows.columns,
-        rows: plain(rows.rows).map(({ named, indexed }) => ({ named: { ...named, b: named.b && [...new Uint8Array(named.b as ArrayBuffer)] }, indexed: indexed.length })),
+        rows: plain(rows.rows).map(({ named, indexed }) => ({
+          named: { ...named, b: named.b && [...new Uint8Array(named.b as ArrayBuffer)] },
+          indexed: indexed.length,
+        })),
         updated: updated.rowsAffected,
-        after: plain((await client.execute('SELECT n FROM t WHERE name = \'b\'')).rows),
+        after: plain((await client.execute("SELECT n FROM t WHERE name = 'b'")).rows),
       };
     };
     const [ours, theirs] = pair();
-    for (const c of [ours, theirs]) await c.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, n INTEGER, b BLOB)');
+    for (const c of [ours, theirs])
+      await c.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, n INTEGER, b BLOB)');
     const mine = await script(ours);
     expect(mine).toEqual(await script(theirs));
     expect(mine.rows[0]!.named).toEqual({ id: 1, name: 'a', n: 2 ** 40, b: [1, 2, 3] });
@@ -55,8 +69,18 @@ describe('file client', () => {
     for (const client of [ours, theirs]) {
       await client.execute('CREATE TABLE t (name TEXT PRIMARY KEY)');
       const error = await client
-        .batch([{ sql: 'INSERT INTO t VALUES (?)', args: ['x'] }, { sql: 'INSERT INTO t VALUES (?)', args: ['y'] }, { sql: 'INSERT INTO t VALUES (?)', args: ['x'] }], 'write')
-        .then(() => null, (e: { code?: string; extendedCode?: string }) => e);
+        .batch(
+          [
+            { sql: 'INSERT INTO t VALUES (?)', args: ['x'] },
+            { sql: 'INSERT INTO t VALUES (?)', args: ['y'] },
+            { sql: 'INSERT INTO t VALUES (?)', args: ['x'] },
+          ],
+          'write',
+        )
+        .then(
+          () => null,
+          (e: { code?: string; extendedCode?: string }) => e,
+        );
       const left = (await client.execute('SELECT COUNT(*) AS n FROM t')).rows[0]!.n;
       outcomes.push({ code: error?.code, extendedCode: error?.extendedCode, left });
     }
@@ -67,17 +91,25 @@ describe('file client', () => {
     const readonly = fileClient(`${join(dir, 'ours.db')}`);
     clients.push(readonly);
     await readonly.execute('PRAGMA query_only = 1');
-    const refused = await readonly.execute({ sql: 'INSERT INTO t VALUES (?)', args: ['z'] }).then(() => null, (e: unknown) => e);
+    const refused = await readonly.execute({ sql: 'INSERT INTO t VALUES (?)', args: ['z'] }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(storageFault(refused)).not.toBeNull();
   });
 
   it('compiles each SQL text once per connection', async () => {
     const [ours] = pair();
     await ours.execute('CREATE TABLE t (name TEXT PRIMARY KEY)');
-    const prepare = vi.spyOn((Database as unknown as { prototype: { prepare(sql: string): unknown } }).prototype, 'prepare');
+    const prepare = vi.spyOn(
+      (Database as unknown as { prototype: { prepare(sql: string): unknown } }).prototype,
+      'prepare',
+    );
     for (let i = 0; i < 50; i++) await ours.execute({ sql: 'INSERT INTO t VALUES (?)', args: [`n${i}`] });
     for (let i = 0; i < 50; i++) await ours.execute({ sql: 'SELECT name FROM t WHERE name = ?', args: [`n${i}`] });
-    await ours.batch(Array.from({ length: 20 }, (_, i) => ({ sql: 'SELECT name FROM t WHERE name = ?', args: [`n${i}`] })));
+    await ours.batch(
+      Array.from({ length: 20 }, (_, i) => ({ sql: 'SELECT name FROM t WHERE name = ?', args: [`n${i}`] })),
+    );
     const texts = prepare.mock.calls.map(([sql]) => sql);
     expect(texts.filter((s) => s === 'INSERT INTO t VALUES (?)')).toHaveLength(1);
     expect(texts.filter((s) => s === 'SELECT name FROM t WHERE name = ?')).toHaveLength(1);

@@ -11,7 +11,8 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const storedConfig = async () => (await openConfig(h.deps.sealer, 'demo', (await h.ctx.sites.get('demo'))!.config)).config as Record<string, unknown>;
+const storedConfig = async () =>
+  (await openConfig(h.deps.sealer, 'demo', (await h.ctx.sites.get('demo'))!.config)).config as Record<string, unknown>;
 
 it('keeps the secret another process stored meanwhile', async () => {
   await updateDemo(h, (config) => {

@@ -19,7 +19,7 @@ it('fails a message whose body cannot be opened after maxAttempts, and sends not
     await dispatchDue(h.ctx, { providerFor, maxAttempts: 4 });
     h.advance(2 * 3_600_000);
   }
-  const [row] = await h.deps.store.queryColumn('SELECT status || \':\' || attempts FROM outbox');
+  const [row] = await h.deps.store.queryColumn("SELECT status || ':' || attempts FROM outbox");
   expect(row).toBe('failed:4');
   expect(h.outbox.list()).toHaveLength(0);
 });

@@ -1,6 +1,14 @@
 // Expiry (link and job), concurrent requests, opting in again after leaving, and immutable events, through HTTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { confirmedConsent, consentStatus, linkToken, makeHarness, optIn, pendingConsent, type Harness } from '../harness.ts';
+import {
+  confirmedConsent,
+  consentStatus,
+  linkToken,
+  makeHarness,
+  optIn,
+  pendingConsent,
+  type Harness,
+} from '../harness.ts';
 import { count, countEvents, eventTypes, outboxKinds } from '../assertions.ts';
 
 const HOUR = 3_600_000;
@@ -66,14 +74,16 @@ describe('concurrent requests', () => {
   it('two first "yes" for the same number at once: one subject, a consent for each, each answered with its own', async () => {
     const [a, b] = await Promise.all([optIn(h), optIn(h, '+33612345678')]);
     expect([a.status, b.status]).toEqual([202, 202]);
-    const ids = [((await a.json()) as { consentId: string }).consentId, ((await b.json()) as { consentId: string }).consentId];
+    const ids = [
+      ((await a.json()) as { consentId: string }).consentId,
+      ((await b.json()) as { consentId: string }).consentId,
+    ];
     expect(ids[0]).not.toBe(ids[1]);
     expect(await count(h, 'SELECT COUNT(*) FROM subjects')).toBe(1);
     expect(await count(h, 'SELECT COUNT(*) FROM consents')).toBe(2);
     expect(await eventTypes(h, ids[0]!)).toEqual(['requested']);
     expect(await eventTypes(h, ids[1]!)).toEqual(['requested']);
   });
-
 });
 
 describe('after unsubscribing', () => {

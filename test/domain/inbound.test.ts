@@ -66,7 +66,12 @@ describe('STOP in every form', () => {
 
     for (const id of [confirmed, pending]) {
       const row = await consent(id);
-      expect(row).toMatchObject({ status: 'withdrawn', withdrawMethod: 'sms', withdrawKeyword: 'STOP', withdrawnAt: h.now() });
+      expect(row).toMatchObject({
+        status: 'withdrawn',
+        withdrawMethod: 'sms',
+        withdrawKeyword: 'STOP',
+        withdrawnAt: h.now(),
+      });
       expect((await logTypes(h, id)).at(-1)).toBe('withdrawn');
     }
     expect(await gate(h, phone.e164)).toMatchObject({ status: 'withdrawn', canSend: false, suppressed: true });
@@ -100,9 +105,7 @@ describe('STOP in every form', () => {
     const phone = nextNumber();
     await requestOptIn(h, phone.national, 'en');
     const res = await twilioInbound(h, phone.e164, 'stop');
-    expect(twimlText(await res.text())).toBe(
-      'Demo Shop: you are unsubscribed and will receive no more texts.',
-    );
+    expect(twimlText(await res.text())).toBe('Demo Shop: you are unsubscribed and will receive no more texts.');
   });
 
   it('suppresses a number that never opted in, so a later opt-in must be confirmed to lift it', async () => {
@@ -153,8 +156,15 @@ describe('Twilio signature', () => {
       }),
     );
     // Another site path, or a query string Twilio did not sign.
-    await refused(await twilioInbound(h, phone.e164, 'STOP', { sid, signedUrl: `https://assent.test/v1/sites/other/inbound/twilio` }));
-    await refused(await twilioInbound(h, phone.e164, 'STOP', { sid, signedUrl: `https://assent.test${TWILIO_PATH}?x=1` }));
+    await refused(
+      await twilioInbound(h, phone.e164, 'STOP', {
+        sid,
+        signedUrl: `https://assent.test/v1/sites/other/inbound/twilio`,
+      }),
+    );
+    await refused(
+      await twilioInbound(h, phone.e164, 'STOP', { sid, signedUrl: `https://assent.test${TWILIO_PATH}?x=1` }),
+    );
 
     expect((await consent(id)).status).toBe('pending');
     expect((await h.ctx.events.forConsent(id)).length).toBe(eventsBefore);
@@ -184,18 +194,25 @@ describe('replays', () => {
     expect((await consent(first)).status).toBe('withdrawn');
 
     h.advance(minute);
-    expect(twimlText(await (await twilioInbound(h, phone.e164, 'START')).text())).toContain('https://assent.test/s/demo');
+    expect(twimlText(await (await twilioInbound(h, phone.e164, 'START')).text())).toContain(
+      'https://assent.test/s/demo',
+    );
     h.advance(minute);
     const second = await confirmedNumber(phone);
     expect(await gate(h, phone.e164)).toMatchObject({ status: 'confirmed', canSend: true });
-    const eventsBefore = [(await h.ctx.events.forConsent(first)).length, (await h.ctx.events.forConsent(second)).length];
+    const eventsBefore = [
+      (await h.ctx.events.forConsent(first)).length,
+      (await h.ctx.events.forConsent(second)).length,
+    ];
 
     h.advance(minute);
     const replay = await twilioInbound(h, phone.e164, 'STOP', { sid: stopSid });
     expect(replay.status).toBe(200);
     expect(twimlText(await replay.text())).toBeNull();
     expect((await consent(second)).status).toBe('confirmed');
-    expect([(await h.ctx.events.forConsent(first)).length, (await h.ctx.events.forConsent(second)).length]).toEqual(eventsBefore);
+    expect([(await h.ctx.events.forConsent(first)).length, (await h.ctx.events.forConsent(second)).length]).toEqual(
+      eventsBefore,
+    );
     expect(await gate(h, phone.e164)).toMatchObject({ status: 'confirmed', canSend: true, suppressed: false });
   });
 
@@ -212,29 +229,36 @@ describe('replays', () => {
 });
 
 describe('OUI / YES', () => {
-  it.each(['OUI', 'oui', 'Oui !', 'YES', 'yes.', 'Y', 'o', ' O '])('%j confirms the pending opt-in by reply', async (text) => {
-    const phone = nextNumber();
-    const id = await requestOptIn(h, phone.national);
-    await h.flush();
-    const res = await twilioInbound(h, phone.e164, text);
-    expect(res.status).toBe(200);
-    // The confirmation SMS leaves through the outbox (with its unsubscribe link), not as a TwiML reply.
-    expect(twimlText(await res.text())).toBeNull();
-    expect(await consent(id)).toMatchObject({ status: 'confirmed', confirmMethod: 'reply', confirmedAt: h.now() });
-    const messages = await h.ctx.outbox.forConsent(id);
-    expect(messages.filter((m) => m.kind === 'confirmed')).toHaveLength(1);
-    expect(await gate(h, phone.e164)).toMatchObject({ status: 'confirmed', canSend: true });
+  it.each(['OUI', 'oui', 'Oui !', 'YES', 'yes.', 'Y', 'o', ' O '])(
+    '%j confirms the pending opt-in by reply',
+    async (text) => {
+      const phone = nextNumber();
+      const id = await requestOptIn(h, phone.national);
+      await h.flush();
+      const res = await twilioInbound(h, phone.e164, text);
+      expect(res.status).toBe(200);
+      // The confirmation SMS leaves through the outbox (with its unsubscribe link), not as a TwiML reply.
+      expect(twimlText(await res.text())).toBeNull();
+      expect(await consent(id)).toMatchObject({ status: 'confirmed', confirmMethod: 'reply', confirmedAt: h.now() });
+      const messages = await h.ctx.outbox.forConsent(id);
+      expect(messages.filter((m) => m.kind === 'confirmed')).toHaveLength(1);
+      expect(await gate(h, phone.e164)).toMatchObject({ status: 'confirmed', canSend: true });
 
-    await h.flush();
-    const sent = twilio.posts().filter((p) => p.to === phone.e164);
-    expect(sent).toHaveLength(2);
-    expect(sent[1]!.body).toMatch(/^Demo Shop : inscription confirmée, merci ! Se désabonner : https:\/\/assent\.test\/u\/[A-Za-z0-9_-]{43}\nRépondez STOP$/);
-  });
+      await h.flush();
+      const sent = twilio.posts().filter((p) => p.to === phone.e164);
+      expect(sent).toHaveLength(2);
+      expect(sent[1]!.body).toMatch(
+        /^Demo Shop : inscription confirmée, merci ! Se désabonner : https:\/\/assent\.test\/u\/[A-Za-z0-9_-]{43}\nRépondez STOP$/,
+      );
+    },
+  );
 
   it('says there is nothing pending when there is nothing to confirm, and changes nothing', async () => {
     const phone = nextNumber();
     const res = await twilioInbound(h, phone.e164, 'OUI');
-    expect(twimlText(await res.text())).toBe('Demo Shop : aucune inscription en attente pour ce numéro.\nRépondez STOP');
+    expect(twimlText(await res.text())).toBe(
+      'Demo Shop : aucune inscription en attente pour ce numéro.\nRépondez STOP',
+    );
     expect((await gate(h, phone.e164)).status).toBe('none');
   });
 

@@ -7,7 +7,15 @@ import { expectChain } from '../assertions.ts';
 import { makeHarness, type Harness } from '../harness.ts';
 import { recordDelivery } from '../../worker/domain/messaging/delivery-reports.ts';
 import { appendConsentLeaf } from '../../worker/domain/proof-log/events.ts';
-import { frenchMobile, requestOptIn, startFakeTwilio, tokenSentTo, twilioInbound, useTwilio, type FakeTwilio } from '../sms/fixtures.ts';
+import {
+  frenchMobile,
+  requestOptIn,
+  startFakeTwilio,
+  tokenSentTo,
+  twilioInbound,
+  useTwilio,
+  type FakeTwilio,
+} from '../sms/fixtures.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -40,7 +48,8 @@ describe('a consent chain', () => {
     const sent = leaves.filter((l) => l.type === 'sms-sent');
     expect(sent.map((l) => l.bodySha256)).toEqual(posts.map((p) => sha256(p.body)));
     expect(sent.map((l) => l.kind)).toEqual(['confirm-request', 'confirmed']);
-    for (const l of sent) expect(l).toMatchObject({ provider: 'twilio', providerMessageId: expect.stringMatching(/^SM/) });
+    for (const l of sent)
+      expect(l).toMatchObject({ provider: 'twilio', providerMessageId: expect.stringMatching(/^SM/) });
     const text = JSON.stringify(leaves);
     expect(text).not.toContain(phone.e164.slice(1));
     expect(text).not.toContain(phone.national.replace(/\s/g, '').slice(1));
@@ -58,7 +67,11 @@ describe('a consent chain', () => {
     await recordDelivery(h.ctx, 'other-site', report); // another site's report never reaches this message
     const leaves = await expectChain(h, id);
     expect(leaves.map((l) => l.type)).toEqual(['requested', 'sms-sent', 'delivery']);
-    expect(leaves[2]).toMatchObject({ messageId: message!.id, providerMessageId: message!.providerMessageId, status: 'delivered' });
+    expect(leaves[2]).toMatchObject({
+      messageId: message!.id,
+      providerMessageId: message!.providerMessageId,
+      status: 'delivered',
+    });
   });
 
   it('keeps the inbound message id and the hash of the raw text of a reply that confirms, and of a STOP', async () => {
@@ -70,9 +83,19 @@ describe('a consent chain', () => {
     expect((await twilioInbound(h, phone.e164, 'Stop', { sid: `SM${'2'.repeat(32)}` })).status).toBe(200);
     const leaves = await expectChain(h, id);
     const confirmed = leaves.find((l) => l.type === 'confirmed');
-    expect(confirmed).toMatchObject({ method: 'reply', channel: 'twilio', messageId: `SM${'1'.repeat(32)}`, textSha256: sha256(' oui ') });
+    expect(confirmed).toMatchObject({
+      method: 'reply',
+      channel: 'twilio',
+      messageId: `SM${'1'.repeat(32)}`,
+      textSha256: sha256(' oui '),
+    });
     const withdrawn = leaves.find((l) => l.type === 'withdrawn');
-    expect(withdrawn).toMatchObject({ method: 'sms', keyword: 'STOP', messageId: `SM${'2'.repeat(32)}`, textSha256: sha256('Stop') });
+    expect(withdrawn).toMatchObject({
+      method: 'sms',
+      keyword: 'STOP',
+      messageId: `SM${'2'.repeat(32)}`,
+      textSha256: sha256('Stop'),
+    });
   });
 
   it('never forks: leaves appended at once, and a confirmation racing them, each name a distinct predecessor', async () => {
@@ -82,7 +105,12 @@ describe('a consent chain', () => {
     await h.flush();
     const token = tokenSentTo(twilio, phone.e164);
     const appends = Array.from({ length: 8 }, (_, i) =>
-      appendConsentLeaf(h.ctx, id, { type: 'delivery', at: h.now(), details: { messageId: `m${i}`, status: 'sent' } }, 50),
+      appendConsentLeaf(
+        h.ctx,
+        id,
+        { type: 'delivery', at: h.now(), details: { messageId: `m${i}`, status: 'sent' } },
+        50,
+      ),
     );
     const [confirm, ...results] = await Promise.all([h.app.request(`/c/${token}`, { method: 'POST' }), ...appends]);
     expect(confirm.status).toBe(200);

@@ -65,9 +65,14 @@ describe('an opt-in over a limit, counted in its own batch', () => {
 
   it('an erased number: 429 and the subject stays erased (no key, no ciphertext written back)', async () => {
     expect((await optIn(frenchMobile(5).national, '192.0.2.5')).status).toBe(202);
-    const lookup = await app.request('/v1/sites/demo/subscribers/lookup', json({ phone: frenchMobile(5).national }, auth));
+    const lookup = await app.request(
+      '/v1/sites/demo/subscribers/lookup',
+      json({ phone: frenchMobile(5).national }, auth),
+    );
     const { subscriberId } = (await lookup.json()) as { subscriberId: string };
-    expect((await app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { method: 'DELETE', headers: auth })).status).toBe(200);
+    expect(
+      (await app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { method: 'DELETE', headers: auth })).status,
+    ).toBe(200);
     const before = await personal();
     expect(before.erased).toBe(1);
     expect((await optIn(frenchMobile(5).national, '192.0.2.5')).status).toBe(429);

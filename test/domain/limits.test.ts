@@ -111,7 +111,8 @@ describe('per IP and per site', () => {
     await updateDemo(h, (config) => {
       config.limits = { perNumberPerDay: 3, perIpPerHour: 100, perSitePerDay: 3 };
     });
-    for (let i = 0; i < 3; i++) expect((await request(frenchMobile(20 + i).national, { ip: `192.0.2.${20 + i}` })).status).toBe(202);
+    for (let i = 0; i < 3; i++)
+      expect((await request(frenchMobile(20 + i).national, { ip: `192.0.2.${20 + i}` })).status).toBe(202);
     const res = await request(frenchMobile(23).national, { ip: '192.0.2.23' });
     await problem(res, 429);
     // 10:00Z to the end of the UTC day.
@@ -126,7 +127,8 @@ describe('per IP and per site', () => {
       config.limits = { perNumberPerDay: 3, perIpPerHour: 1, perSitePerDay: 10_000 };
     });
     const w = await widgetFor(h);
-    const no = () => app.request('/v1/sites/demo/consents', json({ phone: '', choice: 'no', ...w }, { 'x-test-ip': '192.0.2.40' }));
+    const no = () =>
+      app.request('/v1/sites/demo/consents', json({ phone: '', choice: 'no', ...w }, { 'x-test-ip': '192.0.2.40' }));
     expect((await no()).status).toBe(204);
     expect((await request(frenchMobile(40).national, { ip: '192.0.2.40' })).status).toBe(202);
     expect((await no()).status).toBe(429);
@@ -161,7 +163,8 @@ describe('challenge near the limits', () => {
       config.limits = { perNumberPerDay: 3, perIpPerHour: 5, perSitePerDay: 10_000 };
       config.challenge = challenge;
     });
-    for (let i = 0; i < 4; i++) expect((await request(frenchMobile(50 + i).national, { ip: '192.0.2.50' })).status).toBe(202);
+    for (let i = 0; i < 4; i++)
+      expect((await request(frenchMobile(50 + i).national, { ip: '192.0.2.50' })).status).toBe(202);
     expect(challengeCalls).toEqual([]);
 
     const without = await request(frenchMobile(54).national, { ip: '192.0.2.50' });
@@ -195,7 +198,8 @@ describe('challenge near the limits', () => {
     await updateDemo(h, (config) => {
       config.limits = { perNumberPerDay: 3, perIpPerHour: 5, perSitePerDay: 10_000 };
     });
-    for (let i = 0; i < 5; i++) expect((await request(frenchMobile(60 + i).national, { ip: '192.0.2.60' })).status).toBe(202);
+    for (let i = 0; i < 5; i++)
+      expect((await request(frenchMobile(60 + i).national, { ip: '192.0.2.60' })).status).toBe(202);
     expect(challengeCalls).toEqual([]);
   });
 });

@@ -33,7 +33,9 @@ async function subscribe(harness: Harness, n: number, locale = 'fr'): Promise<st
 }
 
 const marketingTo = (harness: Harness, n: number) =>
-  harness.outbox.list().filter((m) => m.to === frenchMobile(n).e164 && !m.body.includes('/c/') && !m.body.includes('/u/'));
+  harness.outbox
+    .list()
+    .filter((m) => m.to === frenchMobile(n).e164 && !m.body.includes('/c/') && !m.body.includes('/u/'));
 
 async function marketingRows(harness: Harness, consentId: string) {
   return (await harness.ctx.outbox.forConsent(consentId)).filter((m) => m.kind === 'marketing');
@@ -42,13 +44,20 @@ async function marketingRows(harness: Harness, consentId: string) {
 describe('preview', () => {
   it('prefixes the sender name, appends the opt-out mention and counts GSM-7 segments', async () => {
     h = await makeHarness();
-    const res = await preview(h, { template: 'Bonjour {{name}}, -20 % ce week-end', variables: { name: 'Ann', unused: 'x' } });
+    const res = await preview(h, {
+      template: 'Bonjour {{name}}, -20 % ce week-end',
+      variables: { name: 'Ann', unused: 'x' },
+    });
     expect(res.status).toBe(200);
     const text = `${PREFIX}Bonjour Ann, -20 % ce week-end${MENTION}`;
     expect(await res.json()).toMatchObject({ text, encoding: 'GSM-7', characters: text.length, segments: 1 });
 
     const en = await preview(h, { template: 'Hello {{name}}', variables: { name: 'Ann' }, locale: 'en' });
-    expect(await en.json()).toMatchObject({ text: 'Demo Shop: Hello Ann\nReply STOP to opt out', encoding: 'GSM-7', segments: 1 });
+    expect(await en.json()).toMatchObject({
+      text: 'Demo Shop: Hello Ann\nReply STOP to opt out',
+      encoding: 'GSM-7',
+      segments: 1,
+    });
   });
 
   it('adds the system mention even when the template already says STOP, and never names the sender twice', async () => {
@@ -60,11 +69,20 @@ describe('preview', () => {
   it('counts 160 septets as one segment and 161 as two, with € counting two', async () => {
     h = await makeHarness();
     // Prefix (12) + mention (14) = 26 septets around the body.
-    const one = (await (await preview(h, { template: 'a'.repeat(134), variables: {} })).json()) as Record<string, unknown>;
+    const one = (await (await preview(h, { template: 'a'.repeat(134), variables: {} })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(one).toMatchObject({ encoding: 'GSM-7', characters: 160, segments: 1 });
-    const two = (await (await preview(h, { template: 'a'.repeat(135), variables: {} })).json()) as Record<string, unknown>;
+    const two = (await (await preview(h, { template: 'a'.repeat(135), variables: {} })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(two).toMatchObject({ encoding: 'GSM-7', characters: 161, segments: 2 });
-    const euro = (await (await preview(h, { template: `${'a'.repeat(133)}€`, variables: {} })).json()) as Record<string, unknown>;
+    const euro = (await (await preview(h, { template: `${'a'.repeat(133)}€`, variables: {} })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(euro).toMatchObject({ encoding: 'GSM-7', characters: 160, units: 161, segments: 2 });
   });
 
@@ -77,11 +95,16 @@ describe('preview', () => {
     expect(body.errors.map((e) => e.path)).toEqual(['variables.code']);
 
     const none = await preview(h, { template: '{{a}} {{b}}' });
-    expect(((await none.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['variables.a', 'variables.b']);
+    expect(((await none.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([
+      'variables.a',
+      'variables.b',
+    ]);
 
     const malformed = await preview(h, { template: 'Hi {{first name}}', variables: {} });
     expect(malformed.status).toBe(422);
-    expect(((await malformed.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['template']);
+    expect(((await malformed.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([
+      'template',
+    ]);
   });
 
   it('reports the segments a GSM-7 transliteration saves', async () => {
@@ -148,7 +171,8 @@ describe('marketing send', () => {
     expect(await marketingRows(h, three)).toHaveLength(1);
 
     await h.flush();
-    for (const n of [2, 3]) expect(marketingTo(h, n).map((m) => m.body)).toEqual([`${PREFIX}Promo NOEL ce samedi${MENTION}`]);
+    for (const n of [2, 3])
+      expect(marketingTo(h, n).map((m) => m.body)).toEqual([`${PREFIX}Promo NOEL ce samedi${MENTION}`]);
     for (const n of [1, 4, 5]) expect(marketingTo(h, n)).toEqual([]);
   });
 
@@ -169,7 +193,10 @@ describe('marketing send', () => {
     expect((await send(h, body)).status).toBe(202);
     await h.flush();
     expect((await send(h, body)).status).toBe(202);
-    expect((await send(h, { template: 'Soldes {{n}}', variables: { n: 1 } }, { 'idempotency-key': 'campaign-2026-11-28' })).status).toBe(202);
+    expect(
+      (await send(h, { template: 'Soldes {{n}}', variables: { n: 1 } }, { 'idempotency-key': 'campaign-2026-11-28' }))
+        .status,
+    ).toBe(202);
     await h.flush();
     expect(await marketingRows(h, a)).toHaveLength(1);
     expect(await marketingRows(h, b)).toHaveLength(1);
@@ -187,7 +214,9 @@ describe('marketing send', () => {
     const a = await subscribe(h, 1);
     const res = await send(h, { template: 'Code {{code}}', variables: {} });
     expect(res.status).toBe(422);
-    expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['variables.code']);
+    expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([
+      'variables.code',
+    ]);
     expect(await marketingRows(h, a)).toEqual([]);
   });
 });

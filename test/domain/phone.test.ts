@@ -12,7 +12,7 @@ function reference(input: string, country: string) {
   const trimmed = input.trim();
   if (trimmed.length < 3 || trimmed.length > 32 || /[^\d\s+().\-/]/.test(trimmed)) return 'format';
   const parsed = parsePhoneNumberFromString(trimmed, country as CountryCode);
-  if (!parsed || !parsed.isValid()) return 'invalid';
+  if (!parsed?.isValid()) return 'invalid';
   const type = parsed.getType();
   if (type !== undefined && !SMS_CAPABLE.has(type)) return 'not-sms';
   return { e164: parsed.number, country: parsed.country ?? country, callingCode: parsed.countryCallingCode };
@@ -41,15 +41,65 @@ function digits(seed: number) {
   };
 }
 
-const COUNTRIES = ['FR', 'DE', 'GB', 'US', 'ES', 'IT', 'BE', 'CH', 'NL', 'GG', 'JE', 'CA', 'BR', 'IN', 'JP', 'AU', 'SE', 'PL'];
-const CALLING = ['33', '49', '44', '1', '34', '39', '32', '41', '31', '55', '91', '81', '61', '46', '48', '7', '86', '262', '590', '999'];
+const COUNTRIES = [
+  'FR',
+  'DE',
+  'GB',
+  'US',
+  'ES',
+  'IT',
+  'BE',
+  'CH',
+  'NL',
+  'GG',
+  'JE',
+  'CA',
+  'BR',
+  'IN',
+  'JP',
+  'AU',
+  'SE',
+  'PL',
+];
+const CALLING = [
+  '33',
+  '49',
+  '44',
+  '1',
+  '34',
+  '39',
+  '32',
+  '41',
+  '31',
+  '55',
+  '91',
+  '81',
+  '61',
+  '46',
+  '48',
+  '7',
+  '86',
+  '262',
+  '590',
+  '999',
+];
 
 function corpus(): [string, string][] {
   const next = digits(7);
   const out: [string, string][] = [
-    ['+33781234567', 'FR'], ['06 12 34 56 78', 'FR'], ['01 23 45 67 89', 'FR'], ['0800 123 456', 'FR'],
-    ['+1 415 555 2671', 'US'], ['+44 7911 123456', 'GB'], ['+44 1481 712345', 'GB'], ['+44 7781 123456', 'GG'],
-    ['+49 1512 3456789', 'DE'], ['+33 7 81 23 45 67', 'DE'], ['call me', 'FR'], ['+', 'FR'], ['12', 'FR'],
+    ['+33781234567', 'FR'],
+    ['06 12 34 56 78', 'FR'],
+    ['01 23 45 67 89', 'FR'],
+    ['0800 123 456', 'FR'],
+    ['+1 415 555 2671', 'US'],
+    ['+44 7911 123456', 'GB'],
+    ['+44 1481 712345', 'GB'],
+    ['+44 7781 123456', 'GG'],
+    ['+49 1512 3456789', 'DE'],
+    ['+33 7 81 23 45 67', 'DE'],
+    ['call me', 'FR'],
+    ['+', 'FR'],
+    ['12', 'FR'],
   ];
   for (let i = 0; i < 3000; i++) {
     const country = COUNTRIES[i % COUNTRIES.length]!;

@@ -28,10 +28,20 @@ it('notes a page hammering the API once a minute, not once per request', async (
     expect((await refusedPost()).status).toBe(403);
   }
   await settle();
-  expect(await count(h, "SELECT count FROM console_refused_origins WHERE site_id = 'demo' AND origin = 'https://evil.example'")).toBe(1);
+  expect(
+    await count(
+      h,
+      "SELECT count FROM console_refused_origins WHERE site_id = 'demo' AND origin = 'https://evil.example'",
+    ),
+  ).toBe(1);
 
   h.advance(60_000);
   await refusedPost();
   await settle();
-  expect(await count(h, "SELECT count FROM console_refused_origins WHERE site_id = 'demo' AND origin = 'https://evil.example'")).toBe(2);
+  expect(
+    await count(
+      h,
+      "SELECT count FROM console_refused_origins WHERE site_id = 'demo' AND origin = 'https://evil.example'",
+    ),
+  ).toBe(2);
 });

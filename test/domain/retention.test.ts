@@ -12,7 +12,10 @@ afterEach(async () => h.close());
 const DAY = 86_400_000;
 const auth = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 const gate = async (phone: string) =>
-  (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone }, auth.headers))).json()) as Record<string, unknown>;
+  (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone }, auth.headers))).json()) as Record<
+    string,
+    unknown
+  >;
 const subject = async (e164: string) => h.ctx.subjects.byIndex('demo', await h.ctx.sealer.blindIndex('demo', e164));
 
 describe('retention', () => {
@@ -33,11 +36,21 @@ describe('retention', () => {
     // Erased: the row lost its key, its ciphertext and its index (it is no longer found by the number), and a number
     // that was never suppressed leaves no suppression either.
     expect(await subject('+33698765432')).toBeNull();
-    expect(await h.ctx.store.queryColumn("SELECT count(*) FROM subjects WHERE erased_at IS NOT NULL AND phone_ciphertext IS NULL AND wrapped_key IS NULL AND masked = '•••' AND phone_index LIKE 'erased:%'")).toEqual([1]);
+    expect(
+      await h.ctx.store.queryColumn(
+        "SELECT count(*) FROM subjects WHERE erased_at IS NOT NULL AND phone_ciphertext IS NULL AND wrapped_key IS NULL AND masked = '•••' AND phone_index LIKE 'erased:%'",
+      ),
+    ).toEqual([1]);
     expect(await gate('+33698765432')).toMatchObject({ status: 'none', canSend: false, suppressed: false });
     expect((await h.ctx.consents.byId(kept))!.status).toBe('confirmed');
-    const proof = (await (await h.app.request(`/proofs/${pending}`, { headers: { accept: 'application/json' } })).json()) as any;
-    expect(proof.log.entries.at(-1).leaf).toMatchObject({ type: 'erased', reason: 'retention', previousStatus: 'expired' });
+    const proof = (await (
+      await h.app.request(`/proofs/${pending}`, { headers: { accept: 'application/json' } })
+    ).json()) as any;
+    expect(proof.log.entries.at(-1).leaf).toMatchObject({
+      type: 'erased',
+      reason: 'retention',
+      previousStatus: 'expired',
+    });
   });
 
   it('erases even a subscribed number three years after its last consent change, as every policy states', async () => {
@@ -50,8 +63,14 @@ describe('retention', () => {
     expect((await h.ctx.consents.byId(consentId))!.status).toBe('erased');
     expect(await subject('+33612345678')).toBeNull();
     expect(await gate('+33612345678')).toMatchObject({ status: 'none', canSend: false });
-    const proof = (await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })).json()) as any;
-    expect(proof.log.entries.at(-1).leaf).toMatchObject({ type: 'erased', reason: 'retention', previousStatus: 'confirmed' });
+    const proof = (await (
+      await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })
+    ).json()) as any;
+    expect(proof.log.entries.at(-1).leaf).toMatchObject({
+      type: 'erased',
+      reason: 'retention',
+      previousStatus: 'confirmed',
+    });
   });
 
   it('erases a withdrawn number 30 days later and keeps it suppressed', async () => {
@@ -59,6 +78,11 @@ describe('retention', () => {
     await h.app.request(`/u/${unsubscribe}`, { method: 'POST' });
     h.advance(31 * DAY);
     await h.flush();
-    expect(await gate('+33612345678')).toMatchObject({ status: 'none', canSend: false, suppressed: true, reason: 'suppressed' });
+    expect(await gate('+33612345678')).toMatchObject({
+      status: 'none',
+      canSend: false,
+      suppressed: true,
+      reason: 'suppressed',
+    });
   });
 });

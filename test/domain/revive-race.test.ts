@@ -16,10 +16,14 @@ it('two concurrent opt-ins of an erased number leave every queued message readab
   await optIn(h, '06 12 34 56 78');
   await h.flush();
   await h.app.request(`/c/${linkToken(h, 'c', '+33612345678')}`, { method: 'POST' });
-  const { subscriberId } = (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '0612345678' }, auth.headers))).json()) as {
+  const { subscriberId } = (await (
+    await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '0612345678' }, auth.headers))
+  ).json()) as {
     subscriberId: string;
   };
-  expect((await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { ...auth, method: 'DELETE' })).status).toBe(200);
+  expect(
+    (await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { ...auth, method: 'DELETE' })).status,
+  ).toBe(200);
   const sentBefore = h.outbox.list().filter((m) => m.to === '+33612345678').length;
 
   h.advance(60_000);
@@ -28,10 +32,18 @@ it('two concurrent opt-ins of an erased number leave every queued message readab
   await h.flush();
 
   // The erased subject stays erased; one new subject holds the number, and every message queued for it went out.
-  expect(await count(h, `SELECT COUNT(*) FROM subjects WHERE id = '${subscriberId}' AND erased_at IS NOT NULL AND wrapped_key IS NULL`)).toBe(1);
+  expect(
+    await count(
+      h,
+      `SELECT COUNT(*) FROM subjects WHERE id = '${subscriberId}' AND erased_at IS NOT NULL AND wrapped_key IS NULL`,
+    ),
+  ).toBe(1);
   expect(await count(h, 'SELECT COUNT(*) FROM subjects WHERE erased_at IS NULL')).toBe(1);
   expect(await count(h, `SELECT COUNT(*) FROM outbox WHERE status = 'queued'`)).toBe(0);
-  const queuedSince = await count(h, `SELECT COUNT(*) FROM outbox WHERE subject_id <> '${subscriberId}' AND kind = 'confirm-request' AND status = 'sent' AND created_at > ${h.now() - 1}`);
+  const queuedSince = await count(
+    h,
+    `SELECT COUNT(*) FROM outbox WHERE subject_id <> '${subscriberId}' AND kind = 'confirm-request' AND status = 'sent' AND created_at > ${h.now() - 1}`,
+  );
   expect(h.outbox.list().filter((m) => m.to === '+33612345678').length - sentBefore).toBe(queuedSince);
   expect(queuedSince).toBe(2);
 });

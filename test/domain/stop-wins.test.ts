@@ -103,18 +103,22 @@ describe.each([
     return `file:${join(dir, 'assent.db')}`;
   };
 
-  it.each(['link', 'reply'] as const)(`ends withdrawn and suppressed, ${ROUNDS} rounds, confirm by %s`, async (confirmBy) => {
-    const { h, twilio, done } = await setUp(url());
-    try {
-      const orders = new Set<string>();
-      for (let i = 0; i < ROUNDS - 2; i++) orders.add(await race(h, twilio, i, confirmBy));
-      // Both commit orders, whatever the interleavings above gave on a loaded machine, so both code paths (CAS from
-      // pending and from confirmed) surely ran.
-      orders.add(await race(h, twilio, ROUNDS - 2, confirmBy, 'confirm-then-stop'));
-      orders.add(await race(h, twilio, ROUNDS - 1, confirmBy, 'stop-then-confirm'));
-      expect([...orders].sort()).toEqual(['confirm-first', 'stop-first']);
-    } finally {
-      await done();
-    }
-  }, 60_000);
+  it.each(['link', 'reply'] as const)(
+    `ends withdrawn and suppressed, ${ROUNDS} rounds, confirm by %s`,
+    async (confirmBy) => {
+      const { h, twilio, done } = await setUp(url());
+      try {
+        const orders = new Set<string>();
+        for (let i = 0; i < ROUNDS - 2; i++) orders.add(await race(h, twilio, i, confirmBy));
+        // Both commit orders, whatever the interleavings above gave on a loaded machine, so both code paths (CAS from
+        // pending and from confirmed) surely ran.
+        orders.add(await race(h, twilio, ROUNDS - 2, confirmBy, 'confirm-then-stop'));
+        orders.add(await race(h, twilio, ROUNDS - 1, confirmBy, 'stop-then-confirm'));
+        expect([...orders].sort()).toEqual(['confirm-first', 'stop-first']);
+      } finally {
+        await done();
+      }
+    },
+    60_000,
+  );
 });

@@ -1,12 +1,22 @@
 // Every consent state transition through HTTP, and the forbidden ones: GET never changes state, expiry, repeats.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { confirmedConsent, consentStatus, json, linkToken, makeHarness, optIn, pendingConsent, widgetFor, type Harness } from '../harness.ts';
+import {
+  confirmedConsent,
+  consentStatus,
+  json,
+  linkToken,
+  makeHarness,
+  optIn,
+  pendingConsent,
+  widgetFor,
+  type Harness,
+} from '../harness.ts';
 import { count, countEvents, eventTypes, outboxKinds, sentTo, snapshot } from '../assertions.ts';
 
 const HOUR = 3_600_000;
 const PHONE = '+33612345678';
 /** A well-formed token nobody was ever sent (43 base64url characters, 256 bits). */
-const INVENTED = 'A'.repeat(21) + '_' + 'b'.repeat(21);
+const INVENTED = `${'A'.repeat(21)}_${'b'.repeat(21)}`;
 
 let h: Harness;
 beforeEach(async () => {
@@ -26,7 +36,13 @@ describe('requesting', () => {
     expect(body.status).toBe('pending');
     expect(body.expiresAt).toBe(new Date(h.now() + 48 * HOUR).toISOString());
     const consent = (await h.ctx.consents.byId(body.consentId))!;
-    expect(consent).toMatchObject({ status: 'pending', siteId: 'demo', locale: 'fr', policyVersion: 1, expiresAt: h.now() + 48 * HOUR });
+    expect(consent).toMatchObject({
+      status: 'pending',
+      siteId: 'demo',
+      locale: 'fr',
+      policyVersion: 1,
+      expiresAt: h.now() + 48 * HOUR,
+    });
     expect(await eventTypes(h, body.consentId)).toEqual(['requested']);
     expect(await outboxKinds(h, body.consentId)).toEqual(['confirm-request']);
     expect((await h.ctx.outbox.forConsent(body.consentId))[0]!.status).toBe('queued');
@@ -112,7 +128,12 @@ describe('GET never changes state', () => {
     expect((await h.app.request(`/u/${unsubscribe}`, { method: 'HEAD' })).status).toBe(200);
     expect(await snapshot(h)).toBe(before);
     expect(await status(consentId)).toBe('confirmed');
-    expect(await h.ctx.subjects.isSuppressed('demo', (await h.ctx.subjects.byId((await h.ctx.consents.byId(consentId))!.subjectId))!.phoneIndex)).toBe(false);
+    expect(
+      await h.ctx.subjects.isSuppressed(
+        'demo',
+        (await h.ctx.subjects.byId((await h.ctx.consents.byId(consentId))!.subjectId))!.phoneIndex,
+      ),
+    ).toBe(false);
   });
 
   it('GET on an expired confirm link says expired (410) and still changes nothing', async () => {
@@ -179,9 +200,17 @@ describe('confirming', () => {
 
   it('the confirmation turns the send gate to canSend', async () => {
     await confirmed();
-    const gate = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: PHONE }, { authorization: `Bearer ${h.demoKey}` }));
+    const gate = await h.app.request(
+      '/v1/sites/demo/subscribers/lookup',
+      json({ phone: PHONE }, { authorization: `Bearer ${h.demoKey}` }),
+    );
     expect(gate.status).toBe(200);
-    expect(await gate.json()).toMatchObject({ maskedPhone: '+33 6 •• •• •• 78', status: 'confirmed', canSend: true, suppressed: false });
+    expect(await gate.json()).toMatchObject({
+      maskedPhone: '+33 6 •• •• •• 78',
+      status: 'confirmed',
+      canSend: true,
+      suppressed: false,
+    });
   });
 
   it('a confirm after unsubscribing does not resurrect the consent', async () => {
@@ -230,10 +259,17 @@ describe('unsubscribing', () => {
     expect(await first.text()).toContain('Inscription retirée');
     const second = await h.app.request(`/u/${unsubscribe}`, { method: 'POST' });
     expect(second.status).toBe(200);
-    expect((await h.ctx.consents.byId(consentId))!).toMatchObject({ status: 'withdrawn', withdrawMethod: 'link', withdrawnAt: h.now() });
+    expect((await h.ctx.consents.byId(consentId))!).toMatchObject({
+      status: 'withdrawn',
+      withdrawMethod: 'link',
+      withdrawnAt: h.now(),
+    });
     expect(await countEvents(h, consentId, 'withdrawn')).toBe(1);
     expect(await count(h, 'SELECT COUNT(*) FROM suppressions')).toBe(1);
-    const gate = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: PHONE }, { authorization: `Bearer ${h.demoKey}` }));
+    const gate = await h.app.request(
+      '/v1/sites/demo/subscribers/lookup',
+      json({ phone: PHONE }, { authorization: `Bearer ${h.demoKey}` }),
+    );
     expect(await gate.json()).toMatchObject({ status: 'withdrawn', canSend: false, suppressed: true });
   });
 });

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { turnstileVerifier } from '../../worker/domain/limits/challenge.ts';
 import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
 
-const site = { id: 'demo', config: { ...demoSiteConfig, challenge: { provider: 'turnstile' as const, siteKey: 'site-key', secret: 'turnstile-secret' } } };
+const site = {
+  id: 'demo',
+  config: {
+    ...demoSiteConfig,
+    challenge: { provider: 'turnstile' as const, siteKey: 'site-key', secret: 'turnstile-secret' },
+  },
+};
 
 describe('Turnstile verifier', () => {
   it('posts the secret, the response and the address, and trusts only success: true', async () => {
@@ -23,7 +29,11 @@ describe('Turnstile verifier', () => {
   });
 
   it('refuses when the verifier cannot be reached or the site has no challenge', async () => {
-    const down = turnstileVerifier({ fetch: async () => { throw new TypeError('network'); } });
+    const down = turnstileVerifier({
+      fetch: async () => {
+        throw new TypeError('network');
+      },
+    });
     expect(await down(site, 'good', undefined)).toBe(false);
     const none = turnstileVerifier({ fetch: async () => Response.json({ success: true }) });
     expect(await none({ id: 'demo', config: demoSiteConfig }, 'good', undefined)).toBe(false);

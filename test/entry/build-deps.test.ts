@@ -33,7 +33,14 @@ describe('buildDeps', () => {
     const store = await freshStore();
     const printed: string[] = [];
     const env = parseEnv({ ...secrets });
-    const parts = { env, store, clientIp: direct, publicUrl: 'http://localhost:9', logger: silentLogger, print: (l: string) => void printed.push(l) };
+    const parts = {
+      env,
+      store,
+      clientIp: direct,
+      publicUrl: 'http://localhost:9',
+      logger: silentLogger,
+      print: (l: string) => void printed.push(l),
+    };
     const app = createApp(await buildDeps(parts));
     await buildDeps(parts); // a restart on the same database
     expect(printed).toHaveLength(1);
@@ -46,15 +53,35 @@ describe('buildDeps', () => {
   it('production: no demo site, no dev outbox; ASSENT_SERVER_TIMING=1 turns the header on', async () => {
     const store = await freshStore();
     const printed: string[] = [];
-    const env = parseEnv({ ...secrets, ASSENT_MODE: 'production', ASSENT_PUBLIC_URL: 'https://consent.example', ASSENT_SERVER_TIMING: '1' });
-    const deps = await buildDeps({ env, store, clientIp: direct, logger: silentLogger, print: (l) => void printed.push(l) });
+    const env = parseEnv({
+      ...secrets,
+      ASSENT_MODE: 'production',
+      ASSENT_PUBLIC_URL: 'https://consent.example',
+      ASSENT_SERVER_TIMING: '1',
+    });
+    const deps = await buildDeps({
+      env,
+      store,
+      clientIp: direct,
+      logger: silentLogger,
+      print: (l) => void printed.push(l),
+    });
     expect(printed).toEqual([]);
     expect(deps.devOutbox).toBeUndefined();
     expect(deps.publicUrl).toBe('https://consent.example');
     const app = createApp(deps);
     expect((await app.request('/dev/outbox')).status).toBe(404);
     expect((await app.request('/healthz')).headers.get('server-timing')).toMatch(/^db;dur=/);
-    const off = createApp(await buildDeps({ env: parseEnv({ ...secrets, ASSENT_SERVER_TIMING: '0' }), store, clientIp: direct, publicUrl: 'http://x.test', logger: silentLogger, print: () => {} }));
+    const off = createApp(
+      await buildDeps({
+        env: parseEnv({ ...secrets, ASSENT_SERVER_TIMING: '0' }),
+        store,
+        clientIp: direct,
+        publicUrl: 'http://x.test',
+        logger: silentLogger,
+        print: () => {},
+      }),
+    );
     expect((await off.request('/healthz')).headers.get('server-timing')).toBeNull();
   });
 

@@ -8,13 +8,28 @@ import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
 import { parseEnv } from '../../worker/env.ts';
 import { openStore } from '../../worker/entry/node/store.ts';
 import { startHranaServer, type HranaTestServer } from '../runtime/hrana-server.ts';
-import { ADMIN_TOKEN, availability, denoBin, freePort, runs, startChild, tempDir, waitHealthy, type Child } from '../runtime/servers.ts';
+import {
+  ADMIN_TOKEN,
+  availability,
+  denoBin,
+  freePort,
+  runs,
+  startChild,
+  tempDir,
+  waitHealthy,
+  type Child,
+} from '../runtime/servers.ts';
 
 const { skip } = availability('deno', runs(denoBin));
 const secrets = {
   ASSENT_ADMIN_TOKEN: ADMIN_TOKEN,
   ASSENT_MASTER_KEY: Buffer.alloc(32, 5).toString('base64'),
-  ASSENT_SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }),
+  ASSENT_SIGNING_KEY: JSON.stringify({
+    kty: 'OKP',
+    crv: 'Ed25519',
+    d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A',
+    x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+  }),
   DENO_NO_UPDATE_CHECK: '1',
 };
 const args = ['run', '-A', '--unstable-cron', '--node-modules-dir=manual', 'worker/entry/deno-deploy.ts'];
@@ -31,7 +46,12 @@ describe.skipIf(skip)('Deno Deploy entry (real Deno, remote libSQL)', () => {
     await (await openStore(parseEnv({ ASSENT_DB_URL: hrana.url, ASSENT_DATA_DIR: dir }))).close(); // npm run db:migrate
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = startChild(denoBin, args, { ...secrets, ASSENT_DB_URL: hrana.url, ASSENT_PUBLIC_URL: base, DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` });
+    child = startChild(denoBin, args, {
+      ...secrets,
+      ASSENT_DB_URL: hrana.url,
+      ASSENT_PUBLIC_URL: base,
+      DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}`,
+    });
     await waitHealthy(base, child, 50_000);
   }, 60_000);
   afterAll(async () => {
@@ -40,22 +60,62 @@ describe.skipIf(skip)('Deno Deploy entry (real Deno, remote libSQL)', () => {
   });
 
   it('refuses a file database, naming the variable', { timeout: 30_000 }, async () => {
-    const refused = startChild(denoBin, args, { ...secrets, ASSENT_PUBLIC_URL: 'https://consent.example', ASSENT_DB_URL: 'file:x.db' });
+    const refused = startChild(denoBin, args, {
+      ...secrets,
+      ASSENT_PUBLIC_URL: 'https://consent.example',
+      ASSENT_DB_URL: 'file:x.db',
+    });
     await new Promise((resolve) => refused.process.once('exit', resolve));
     expect(refused.process.exitCode).not.toBe(0);
     expect(refused.output()).toContain('ASSENT_DB_URL must be a remote libSQL URL');
   });
 
-  it('runs in production mode, and sends what a request queued right after its response', { timeout: 30_000 }, async () => {
+  it('runs in production mode, and sends what a request queued right after its response', {
+    timeout: 30_000,
+  }, async () => {
     expect((await fetch(`${base}/dev/outbox`)).status).toBe(404);
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
-    expect((await fetch(`${base}/v1/sites`, { method: 'POST', headers: admin, body: JSON.stringify({ id: 'shop', config: demoSiteConfig }) })).status).toBe(201);
-    expect((await fetch(`${base}/v1/sites/shop/policies`, { method: 'POST', headers: admin, body: JSON.stringify({ summary: 'First version.' }) })).status).toBe(201);
+    expect(
+      (
+        await fetch(`${base}/v1/sites`, {
+          method: 'POST',
+          headers: admin,
+          body: JSON.stringify({ id: 'shop', config: demoSiteConfig }),
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await fetch(`${base}/v1/sites/shop/policies`, {
+          method: 'POST',
+          headers: admin,
+          body: JSON.stringify({ summary: 'First version.' }),
+        })
+      ).status,
+    ).toBe(201);
     const logSize = async () => ((await (await fetch(`${base}/v1/sites/shop/log`)).json()) as { size: number }).size;
     const before = await logSize();
-    const widget = (await (await fetch(`${base}/v1/sites/shop/widget?locale=fr`)).json()) as { textSha256: string; policy: { version: number }; locale: string };
-    const optIn = { phone: '06 12 34 56 78', choice: 'yes', textSha256: widget.textSha256, policyVersion: widget.policy.version, locale: widget.locale };
-    expect((await fetch(`${base}/v1/sites/shop/consents`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify(optIn) })).status).toBe(202);
+    const widget = (await (await fetch(`${base}/v1/sites/shop/widget?locale=fr`)).json()) as {
+      textSha256: string;
+      policy: { version: number };
+      locale: string;
+    };
+    const optIn = {
+      phone: '06 12 34 56 78',
+      choice: 'yes',
+      textSha256: widget.textSha256,
+      policyVersion: widget.policy.version,
+      locale: widget.locale,
+    };
+    expect(
+      (
+        await fetch(`${base}/v1/sites/shop/consents`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: base },
+          body: JSON.stringify(optIn),
+        })
+      ).status,
+    ).toBe(202);
 
     const db = new Database(file, { readonly: true });
     try {
@@ -65,7 +125,11 @@ describe.skipIf(skip)('Deno Deploy entry (real Deno, remote libSQL)', () => {
       let logged = before;
       while (Date.now() < deadline && !(sent === 1 && logged > before)) {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        sent = (db.prepare("SELECT count(*) AS n FROM outbox WHERE site_id = 'shop' AND status = 'sent'").get() as { n: number }).n;
+        sent = (
+          db.prepare("SELECT count(*) AS n FROM outbox WHERE site_id = 'shop' AND status = 'sent'").get() as {
+            n: number;
+          }
+        ).n;
         logged = await logSize();
       }
       expect({ sent, logged: logged > before }).toEqual({ sent: 1, logged: true });

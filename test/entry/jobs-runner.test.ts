@@ -11,7 +11,8 @@ afterEach(async () => h?.close());
 
 function recordingLogger() {
   const lines: string[] = [];
-  const keep = (level: string) => (msg: string, fields?: object) => void lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
+  const keep = (level: string) => (msg: string, fields?: object) =>
+    void lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
   const logger: Logger = { info: keep('info'), warn: keep('warn'), error: keep('error') };
   return { lines, logger };
 }
@@ -28,7 +29,7 @@ async function until(check: () => boolean, ms = 2000) {
 }
 
 describe('event driver (Workers, Deno Deploy)', () => {
-  it('sends nothing during the request; the send pass goes to that request\'s waitUntil, and only once', async () => {
+  it("sends nothing during the request; the send pass goes to that request's waitUntil, and only once", async () => {
     h = await makeHarness();
     const runner = eventJobs(h.deps, { jobs: { logEveryMs: 0 } });
     const app = createApp(runner.deps);
@@ -60,7 +61,11 @@ describe('event driver (Workers, Deno Deploy)', () => {
     h = await makeHarness({ logger });
     let broken = true;
     const store = h.deps.store;
-    const flaky = { ...store, batch: (s: Parameters<typeof store.batch>[0]) => (broken ? Promise.reject(new Error('SQLITE_BUSY: database is locked')) : store.batch(s)) };
+    const flaky = {
+      ...store,
+      batch: (s: Parameters<typeof store.batch>[0]) =>
+        broken ? Promise.reject(new Error('SQLITE_BUSY: database is locked')) : store.batch(s),
+    };
     const runner = eventJobs({ ...h.deps, store: flaky }, { jobs: { logEveryMs: 0 } });
     await optInThrough(h.app, '06 12 34 56 71');
     expect(await runner.tick()).toBeNull();
@@ -88,11 +93,17 @@ describe('timer driver (Node, Deno)', () => {
     h = await makeHarness({ logger });
     let broken = true;
     const store = h.deps.store;
-    const flaky = { ...store, batch: (s: Parameters<typeof store.batch>[0]) => (broken ? Promise.reject(new Error('SQLITE_BUSY: database is locked')) : store.batch(s)) };
+    const flaky = {
+      ...store,
+      batch: (s: Parameters<typeof store.batch>[0]) =>
+        broken ? Promise.reject(new Error('SQLITE_BUSY: database is locked')) : store.batch(s),
+    };
     await optInThrough(h.app, '06 12 34 56 73'); // through the harness' app: only the timer sends it
     const runner = timerJobs({ ...h.deps, store: flaky }, { everyMs: 10, jobs: { logEveryMs: 0 } });
     try {
-      expect(await until(() => lines.some((l) => l.startsWith('error jobs failed') && l.includes('SQLITE_BUSY')))).toBe(true);
+      expect(await until(() => lines.some((l) => l.startsWith('error jobs failed') && l.includes('SQLITE_BUSY')))).toBe(
+        true,
+      );
       expect(h.outbox.list()).toHaveLength(0);
       broken = false;
       expect(await until(() => h.outbox.list().length === 1)).toBe(true);
@@ -123,7 +134,10 @@ describe('timer driver (Node, Deno)', () => {
     let calls = 0;
     const hung = { ...h.deps.store, batch: () => (calls++, new Promise<never>(() => {})) };
     await optInThrough(h.app, '06 12 34 56 77');
-    const runner = timerJobs({ ...h.deps, store: hung }, { everyMs: 10, capMs: 50, jobs: { logEveryMs: 0, handoverIdleMs: 0 } });
+    const runner = timerJobs(
+      { ...h.deps, store: hung },
+      { everyMs: 10, capMs: 50, jobs: { logEveryMs: 0, handoverIdleMs: 0 } },
+    );
     expect(await until(() => calls >= 2)).toBe(true); // a later tick came while the first pass still hung
     const started = Date.now();
     await runner.stop();

@@ -9,13 +9,22 @@ import { freePort, tempDir } from '../runtime/servers.ts';
 
 const secrets = {
   ASSENT_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-  ASSENT_SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }),
+  ASSENT_SIGNING_KEY: JSON.stringify({
+    kty: 'OKP',
+    crv: 'Ed25519',
+    d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A',
+    x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+  }),
   ASSENT_AUTO_MIGRATE: '1',
 };
 
 function executionContext() {
   const work: Promise<unknown>[] = [];
-  const ctx = { waitUntil: (p: Promise<unknown>) => void work.push(p), passThroughOnException() {}, props: {} } as unknown as Parameters<typeof worker.fetch>[2];
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => void work.push(p),
+    passThroughOnException() {},
+    props: {},
+  } as unknown as Parameters<typeof worker.fetch>[2];
   return { ctx, work };
 }
 
@@ -43,14 +52,32 @@ describe('Workers entry', () => {
   it("hands a request's queued message to that request's waitUntil, and the cron's pass to its own", async () => {
     const env = await bindings();
     const { ctx: first } = executionContext();
-    const widget = (await (await worker.fetch(new Request(`${origin}/v1/sites/demo/widget?locale=fr`), env, first)).json()) as { textSha256: string; policy: { version: number }; locale: string };
+    const widget = (await (
+      await worker.fetch(new Request(`${origin}/v1/sites/demo/widget?locale=fr`), env, first)
+    ).json()) as { textSha256: string; policy: { version: number }; locale: string };
     const request = executionContext();
-    const body = JSON.stringify({ phone: '06 12 34 56 78', choice: 'yes', textSha256: widget.textSha256, policyVersion: widget.policy.version, locale: widget.locale });
-    const res = await worker.fetch(new Request(`${origin}/v1/sites/demo/consents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }), env, request.ctx);
+    const body = JSON.stringify({
+      phone: '06 12 34 56 78',
+      choice: 'yes',
+      textSha256: widget.textSha256,
+      policyVersion: widget.policy.version,
+      locale: widget.locale,
+    });
+    const res = await worker.fetch(
+      new Request(`${origin}/v1/sites/demo/consents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      }),
+      env,
+      request.ctx,
+    );
     expect(res.status).toBe(202);
     expect(request.work.length).toBeGreaterThan(0);
     await Promise.all(request.work);
-    const outbox = (await (await worker.fetch(new Request(`${origin}/dev/outbox`, { headers: { accept: 'application/json' } }), env, first)).json()) as { to: string }[];
+    const outbox = (await (
+      await worker.fetch(new Request(`${origin}/dev/outbox`, { headers: { accept: 'application/json' } }), env, first)
+    ).json()) as { to: string }[];
     expect(outbox.map((m) => m.to)).toEqual(['+33612345678']);
 
     const cron = executionContext();
@@ -70,7 +97,9 @@ describe('Workers entry, cron before any request could start', () => {
       await fresh.scheduled({ cron: '* * * * *', scheduledTime: Date.now() }, { ASSENT_MODE: 'production' }, cron.ctx);
       expect(cron.work).toHaveLength(1);
       await expect(cron.work[0]).resolves.toBeUndefined();
-      expect(errors.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/"msg":"startup failed".*ASSENT_PUBLIC_URL/);
+      expect(errors.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(
+        /"msg":"startup failed".*ASSENT_PUBLIC_URL/,
+      );
     } finally {
       errors.mockRestore();
     }

@@ -4,7 +4,13 @@ import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
 import { ADMIN_TOKEN, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
 import { count, expectProblem } from '../assertions.ts';
 
-const ALLOWED = ['http://localhost:3000', 'http://localhost:8787', 'http://localhost', 'http://127.0.0.1:5173', 'https://assent.test'];
+const ALLOWED = [
+  'http://localhost:3000',
+  'http://localhost:8787',
+  'http://localhost',
+  'http://127.0.0.1:5173',
+  'https://assent.test',
+];
 const FOREIGN = [
   'https://evil.example',
   'http://localhost.evil.example',
@@ -31,15 +37,18 @@ const submit = (origin: string, choice = 'yes', phone = '06 12 34 56 78') =>
   h.app.request('/v1/sites/demo/consents', json({ phone, choice, ...w }, { origin }));
 
 describe('allowed origins', () => {
-  it.each(ALLOWED)('%s reads the public widget document, told originAllowed: true, with Vary: Origin', async (origin) => {
-    const res = await h.app.request('/v1/sites/demo/widget?locale=fr', { headers: { origin } });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(vary(res)).toContain('origin');
-    expect(res.headers.get('access-control-expose-headers')).toContain('ETag');
-    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
-    expect(await res.json()).toMatchObject({ site: 'demo', originAllowed: true });
-  });
+  it.each(ALLOWED)(
+    '%s reads the public widget document, told originAllowed: true, with Vary: Origin',
+    async (origin) => {
+      const res = await h.app.request('/v1/sites/demo/widget?locale=fr', { headers: { origin } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(vary(res)).toContain('origin');
+      expect(res.headers.get('access-control-expose-headers')).toContain('ETag');
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+      expect(await res.json()).toMatchObject({ site: 'demo', originAllowed: true });
+    },
+  );
 
   it('a consent from an allowed origin is accepted (202) with the origin echoed', async () => {
     const res = await submit('http://localhost:3000');
@@ -52,7 +61,11 @@ describe('allowed origins', () => {
   it('a preflight from an allowed origin is a 204 naming the method and Content-Type', async () => {
     const res = await h.app.request('/v1/sites/demo/consents', {
       method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'http://127.0.0.1:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173');
@@ -60,7 +73,10 @@ describe('allowed origins', () => {
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
     expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0);
     expect(vary(res)).toContain('origin');
-    const widget = await h.app.request('/v1/sites/demo/widget', { method: 'OPTIONS', headers: { origin: 'http://localhost:3000' } });
+    const widget = await h.app.request('/v1/sites/demo/widget', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:3000' },
+    });
     expect(widget.status).toBe(204);
     expect(widget.headers.get('access-control-allow-methods')).toBe('GET');
   });
@@ -74,17 +90,20 @@ describe('allowed origins', () => {
 });
 
 describe('foreign origins', () => {
-  it.each(FOREIGN)('%s may read the public widget document, which says originAllowed: false and why', async (origin) => {
-    const res = await h.app.request('/v1/sites/demo/widget?locale=fr', { headers: { origin } });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(vary(res)).toContain('origin');
-    const doc = (await res.json()) as { originAllowed: boolean; error: { code: string; message: string } };
-    expect(doc.originAllowed).toBe(false);
-    expect(doc.error.code).toBe('origin_not_allowed');
-    expect(doc.error.message).toContain(origin);
-    expect(doc.error.message).toContain('"demo"');
-  });
+  it.each(FOREIGN)(
+    '%s may read the public widget document, which says originAllowed: false and why',
+    async (origin) => {
+      const res = await h.app.request('/v1/sites/demo/widget?locale=fr', { headers: { origin } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(vary(res)).toContain('origin');
+      const doc = (await res.json()) as { originAllowed: boolean; error: { code: string; message: string } };
+      expect(doc.originAllowed).toBe(false);
+      expect(doc.error.code).toBe('origin_not_allowed');
+      expect(doc.error.message).toContain(origin);
+      expect(doc.error.message).toContain('"demo"');
+    },
+  );
 
   it.each(FOREIGN)('%s is refused a consent POST with a 403 problem, and nothing is stored', async (origin) => {
     const declinesBefore = (await h.ctx.sites.get('demo'))!.declines;
@@ -125,12 +144,18 @@ describe('per site', () => {
   async function createShop(allowedOrigins: string[]) {
     const res = await h.app.request(
       '/v1/sites',
-      json({ id: 'shop', config: { ...demoSiteConfig, name: 'Shop', allowedOrigins } }, { authorization: `Bearer ${ADMIN_TOKEN}` }),
+      json(
+        { id: 'shop', config: { ...demoSiteConfig, name: 'Shop', allowedOrigins } },
+        { authorization: `Bearer ${ADMIN_TOKEN}` },
+      ),
     );
     expect(res.status).toBe(201);
   }
   const preflight = (origin: string) =>
-    h.app.request('/v1/sites/shop/consents', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    h.app.request('/v1/sites/shop/consents', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
 
   it('a site allows only its own patterns: a subdomain wildcard matches subdomains, not the bare domain or another scheme', async () => {
     await createShop(['https://*.shop.example']);
@@ -173,21 +198,39 @@ describe('public documents', () => {
   const origin = 'https://evil.example';
 
   it('proofs, keys, the log, policies and the API description are readable from any page, a missing one too', async () => {
-    for (const path of ['/.well-known/jwks.json', '/v1/sites/demo/log', '/v1/sites/demo/log/checkpoint', '/log/demo/checkpoint', '/p/demo/1?format=json', '/p/demo/versions', '/openapi.json', '/widget.json', '/verify.mjs']) {
+    for (const path of [
+      '/.well-known/jwks.json',
+      '/v1/sites/demo/log',
+      '/v1/sites/demo/log/checkpoint',
+      '/log/demo/checkpoint',
+      '/p/demo/1?format=json',
+      '/p/demo/versions',
+      '/openapi.json',
+      '/widget.json',
+      '/verify.mjs',
+    ]) {
       const res = await h.app.request(path, { headers: { origin } });
       expect([path, res.status, res.headers.get('access-control-allow-origin')]).toEqual([path, 200, '*']);
       expect(res.headers.get('access-control-allow-credentials')).toBeNull();
     }
-    const missing = await h.app.request('/proofs/AAAAAAAAAAAAAAAAAAAAAA', { headers: { origin, accept: 'application/json' } });
+    const missing = await h.app.request('/proofs/AAAAAAAAAAAAAAAAAAAAAA', {
+      headers: { origin, accept: 'application/json' },
+    });
     await expectProblem(missing.clone(), 404);
     expect(missing.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('a preflight for a public document is a 204 for GET; the proof match check is not public', async () => {
-    const pre = await h.app.request('/v1/sites/demo/log', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
+    const pre = await h.app.request('/v1/sites/demo/log', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'GET' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-methods')).toBe('GET');
-    const match = await h.app.request('/proofs/AAAAAAAAAAAAAAAAAAAAAA/match', json({ phone: '0612345678' }, { origin }));
+    const match = await h.app.request(
+      '/proofs/AAAAAAAAAAAAAAAAAAAAAA/match',
+      json({ phone: '0612345678' }, { origin }),
+    );
     expect(match.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

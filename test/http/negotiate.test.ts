@@ -24,7 +24,9 @@ describe('content negotiation', () => {
     const client = await get(`/proofs/${id}`, { accept: 'application/json, text/html;q=0.5' });
     expect(client.headers.get('content-type')).toMatch(/^application\/json/);
     expect(((await client.json()) as { receipt: { consentId: string } }).receipt.consentId).toBe(id);
-    const browser = await get(`/proofs/${id}`, { accept: 'text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8' });
+    const browser = await get(`/proofs/${id}`, {
+      accept: 'text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8',
+    });
     expect(browser.headers.get('content-type')).toMatch(/^text\/html/);
   });
 

@@ -17,7 +17,13 @@ export async function growLog(
   for (let start = 0; start < count; start += 300) {
     const statements: Statement[] = [];
     for (let i = start; i < Math.min(count, start + 300); i++) {
-      const event = await newEvent(h.ctx, { siteId, consentId: consentOf(i), type: 'requested', at: h.now() + i, details: { method: 'widget' } });
+      const event = await newEvent(h.ctx, {
+        siteId,
+        consentId: consentOf(i),
+        type: 'requested',
+        at: h.now() + i,
+        details: { method: 'widget' },
+      });
       statements.push(...h.ctx.events.append(event));
     }
     await h.ctx.store.batch(statements as [Statement, ...Statement[]]);
@@ -27,6 +33,9 @@ export async function growLog(
 
 /** A second site, `id`, with the demo's configuration. */
 export async function otherSite(h: Harness, id = 'other'): Promise<void> {
-  const res = await h.app.request('/v1/sites', json({ id, config: demoSiteConfig }, { authorization: `Bearer ${ADMIN_TOKEN}` }));
+  const res = await h.app.request(
+    '/v1/sites',
+    json({ id, config: demoSiteConfig }, { authorization: `Bearer ${ADMIN_TOKEN}` }),
+  );
   if (res.status !== 201) throw new Error(`site creation answered ${res.status}: ${await res.text()}`);
 }

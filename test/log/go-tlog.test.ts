@@ -17,8 +17,12 @@ import { growLog } from './fill.ts';
 const GOPATH = process.env.GOPATH ?? '/usr/share/gocode';
 const goEnv = { ...process.env, GOPATH, GO111MODULE: 'off' };
 const goPresent =
-  spawnSync('go', ['version'], { stdio: 'ignore', timeout: 20_000 }).status === 0 && existsSync(join(GOPATH, 'src/golang.org/x/mod/sumdb/tlog'));
-const { skip } = availability('go with golang.org/x/mod (apt-get install golang-go golang-golang-x-mod-dev)', goPresent);
+  spawnSync('go', ['version'], { stdio: 'ignore', timeout: 20_000 }).status === 0 &&
+  existsSync(join(GOPATH, 'src/golang.org/x/mod/sumdb/tlog'));
+const { skip } = availability(
+  'go with golang.org/x/mod (apt-get install golang-go golang-golang-x-mod-dev)',
+  goPresent,
+);
 
 let h: Harness;
 let server: ServerType;
@@ -30,8 +34,12 @@ let oldCheckpoint: string;
 /** Runs the checker without blocking: it reads from the server in this process. */
 const check = (index: number, old = oldCheckpoint) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(checker, ['-base', base, '-site', 'demo', '-old', old, '-index', String(index)], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    execFile(
+      checker,
+      ['-base', base, '-site', 'demo', '-old', old, '-index', String(index)],
+      { encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );
   });
 
@@ -39,7 +47,12 @@ describe.skipIf(skip)('Go sumdb/tlog against our tiles', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'assent-go-tlog-'));
     checker = join(dir, 'tlogcheck');
-    const built = spawnSync('go', ['build', '-o', checker, 'tlogcheck.go'], { cwd: new URL('./go', import.meta.url).pathname, env: goEnv, encoding: 'utf8', timeout: 120_000 });
+    const built = spawnSync('go', ['build', '-o', checker, 'tlogcheck.go'], {
+      cwd: new URL('./go', import.meta.url).pathname,
+      env: goEnv,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(built.status, built.stderr).toBe(0);
     // The server is bound first so the log's origin is the address the checker reads.
     server = serve({ fetch: (req) => h.app.fetch(req), port: 0, hostname: '127.0.0.1' });
@@ -67,7 +80,9 @@ describe.skipIf(skip)('Go sumdb/tlog against our tiles', () => {
       expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
       const leaf = (await h.ctx.log.leavesFrom('demo', index, 1))[0]!;
       // Go's record hash of our entry is the leaf hash we stored.
-      expect(run.stdout.trim()).toBe(`OK origin=${new URL(base).host}/log/demo size=${size} old=${oldSize} index=${index} record=${leaf.leafHash}`);
+      expect(run.stdout.trim()).toBe(
+        `OK origin=${new URL(base).host}/log/demo size=${size} old=${oldSize} index=${index} record=${leaf.leafHash}`,
+      );
     }
   }, 120_000);
 

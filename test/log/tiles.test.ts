@@ -10,7 +10,13 @@ import { createApp } from '../../worker/app.ts';
 import { fromBase64, toBase64 } from '../../worker/crypto/encoding.ts';
 import { compressResponses } from '../../worker/entry/node/compress.ts';
 import { parseCheckpoint } from '../../worker/crypto/note.ts';
-import { decodeEntryBundle, encodeTileIndex, parseTilePath, splitHashTile, tilePath } from '../../worker/crypto/tiles.ts';
+import {
+  decodeEntryBundle,
+  encodeTileIndex,
+  parseTilePath,
+  splitHashTile,
+  tilePath,
+} from '../../worker/crypto/tiles.ts';
 import { makeHarness, type Harness } from '../harness.ts';
 import { tripsOf } from '../storage/trips.ts';
 import { growLog, otherSite } from './fill.ts';
@@ -35,7 +41,18 @@ describe('tile paths', () => {
     expect(encodeTileIndex(1234067)).toBe('x001/x234/067');
     expect(tilePath({ level: 'entries', index: 1000, width: 7 })).toBe('entries/x001/000.p/7');
     expect(parseTilePath('2/x001/x234/067.p/255')).toEqual({ level: 2, index: 1234067, width: 255 });
-    for (const bad of ['0/1', '00/000', '0/x000/001', '0/000.p/0', '0/000.p/256', '0/000.p/07', '64/000', '0/000/', 'entries/x1/000', `0/${'x000/'.repeat(7)}000`]) {
+    for (const bad of [
+      '0/1',
+      '00/000',
+      '0/x000/001',
+      '0/000.p/0',
+      '0/000.p/256',
+      '0/000.p/07',
+      '64/000',
+      '0/000/',
+      'entries/x1/000',
+      `0/${'x000/'.repeat(7)}000`,
+    ]) {
       expect(parseTilePath(bad), bad).toBeNull();
     }
   });
@@ -56,7 +73,9 @@ describe('GET /log/{site}/checkpoint', () => {
 
 describe('hash tiles and entry bundles', () => {
   it('level 0 holds the stored leaf hashes, and each entry is the JCS leaf hashing to them', async () => {
-    const stored = await h.deps.store.db.all<{ leaf_hash: string }>(sql`SELECT leaf_hash FROM log_leaves WHERE site_id = 'demo' ORDER BY idx`);
+    const stored = await h.deps.store.db.all<{ leaf_hash: string }>(
+      sql`SELECT leaf_hash FROM log_leaves WHERE site_id = 'demo' ORDER BY idx`,
+    );
     expect(stored.length).toBe(size);
     const full = Math.floor(size / 256);
     const hashes: Uint8Array[] = [];
@@ -79,11 +98,15 @@ describe('hash tiles and entry bundles', () => {
     expect(entries.map((e) => toBase64(sha256(new Uint8Array([0]), e)))).toEqual(stored.map((r) => r.leaf_hash));
     // The entry is the canonical form: keys sorted, no spaces.
     const first = JSON.parse(new TextDecoder().decode(entries[0]!)) as Record<string, unknown>;
-    expect(new TextDecoder().decode(entries[0]!)).toBe(JSON.stringify(Object.fromEntries(Object.entries(first).sort(([a], [b]) => (a < b ? -1 : 1)))));
+    expect(new TextDecoder().decode(entries[0]!)).toBe(
+      JSON.stringify(Object.fromEntries(Object.entries(first).sort(([a], [b]) => (a < b ? -1 : 1)))),
+    );
   });
 
   it('the tiles give the checkpoint root, recomputed with RFC 9162 hashing only (level 1 holds 256-leaf subtree roots)', async () => {
-    const level0 = splitHashTile(Buffer.concat(await Promise.all([0, 1].map(async (n) => bytesOf(await get(`tile/0/00${n}`))))));
+    const level0 = splitHashTile(
+      Buffer.concat(await Promise.all([0, 1].map(async (n) => bytesOf(await get(`tile/0/00${n}`))))),
+    );
     const rest = splitHashTile(await bytesOf(await get(`tile/0/002.p/${size % 256}`)));
     const level1 = splitHashTile(await bytesOf(await get(`tile/1/000.p/${Math.floor(size / 256)}`)));
     const mth = (hashes: Uint8Array[]): Uint8Array => {
@@ -105,7 +128,15 @@ describe('hash tiles and entry bundles', () => {
     // A narrower width (an older checkpoint's) is the prefix of the wider one.
     expect(await bytesOf(await get('tile/0/002.p/3'))).toEqual(partial.slice(0, 96));
     expect(await bytesOf(await get('tile/0/000.p/5'))).toEqual((await bytesOf(await get('tile/0/000'))).slice(0, 160));
-    for (const path of [`tile/0/002.p/${width + 1}`, 'tile/0/002', 'tile/0/003.p/1', 'tile/1/000', 'tile/2/000.p/1', `tile/entries/002.p/${width + 1}`, 'tile/entries/002']) {
+    for (const path of [
+      `tile/0/002.p/${width + 1}`,
+      'tile/0/002',
+      'tile/0/003.p/1',
+      'tile/1/000',
+      'tile/2/000.p/1',
+      `tile/entries/002.p/${width + 1}`,
+      'tile/entries/002',
+    ]) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -125,7 +156,16 @@ describe('hash tiles and entry bundles', () => {
   });
 
   it('a path that is not a tile is a 400 naming the tile; an unknown site a 404', async () => {
-    for (const path of ['tile/0/1', 'tile/00/000', 'tile/0/x000/001', 'tile/0/000.p/0', 'tile/0/000.p/256', 'tile/64/000', 'tile/entries/0', `tile/0/${'x123/'.repeat(40)}000`]) {
+    for (const path of [
+      'tile/0/1',
+      'tile/00/000',
+      'tile/0/x000/001',
+      'tile/0/000.p/0',
+      'tile/0/000.p/256',
+      'tile/64/000',
+      'tile/entries/0',
+      `tile/0/${'x123/'.repeat(40)}000`,
+    ]) {
       const res = await get(path);
       expect(res.status, path).toBe(400);
       const body = (await res.json()) as { code: string; errors: { path: string }[] };
@@ -154,7 +194,13 @@ describe('hash tiles and entry bundles', () => {
 
   it('takes one database round trip per tile once the site is known', async () => {
     await get('checkpoint');
-    for (const path of ['tile/0/000', `tile/0/002.p/${size % 256}`, 'tile/1/000.p/2', 'tile/entries/001', 'tile/0/009']) {
+    for (const path of [
+      'tile/0/000',
+      `tile/0/002.p/${size % 256}`,
+      'tile/1/000.p/2',
+      'tile/entries/001',
+      'tile/0/009',
+    ]) {
       expect(tripsOf(await get(path)), path).toBe(1);
     }
   });
@@ -164,10 +210,14 @@ describe('hash tiles and entry bundles', () => {
     await growLog(h, 3, { siteId: 'other' });
     const otherSize = (await h.ctx.log.head('other'))!.size;
     const mine = decodeEntryBundle(await bytesOf(await h.app.request(`/log/other/tile/entries/000.p/${otherSize}`)));
-    expect(mine.map((e) => (JSON.parse(new TextDecoder().decode(e)) as { site: string }).site)).toEqual(Array(otherSize).fill('other'));
+    expect(mine.map((e) => (JSON.parse(new TextDecoder().decode(e)) as { site: string }).site)).toEqual(
+      Array(otherSize).fill('other'),
+    );
     expect((await h.app.request(`/log/other/tile/0/000.p/${otherSize + 1}`)).status).toBe(404);
     const theirs = splitHashTile(await bytesOf(await h.app.request(`/log/other/tile/0/000.p/${otherSize}`)));
     expect(theirs.map(toBase64)).toEqual(mine.map((e) => toBase64(sha256(new Uint8Array([0]), e))));
-    expect(fromBase64((await h.ctx.log.head('other'))!.rootHash)).not.toEqual(fromBase64((await h.ctx.log.head('demo'))!.rootHash));
+    expect(fromBase64((await h.ctx.log.head('other'))!.rootHash)).not.toEqual(
+      fromBase64((await h.ctx.log.head('demo'))!.rootHash),
+    );
   });
 });

@@ -12,8 +12,22 @@ describe('section diff', () => {
   it('names the section that changed and the words added and removed', () => {
     const v2: PolicyFacts = {
       ...demoPolicyFacts,
-      recipients: [...demoPolicyFacts.recipients, { name: 'Brevo', role: 'processor', purpose: { en: 'sends our texts', fr: 'envoie nos SMS' }, country: 'France' }],
-      retention: { ...demoPolicyFacts.retention, prospects: { en: 'until you reply STOP, then 60 days; if you never confirm, 30 days after your request ends', fr: '2 ans' } },
+      recipients: [
+        ...demoPolicyFacts.recipients,
+        {
+          name: 'Brevo',
+          role: 'processor',
+          purpose: { en: 'sends our texts', fr: 'envoie nos SMS' },
+          country: 'France',
+        },
+      ],
+      retention: {
+        ...demoPolicyFacts.retention,
+        prospects: {
+          en: 'until you reply STOP, then 60 days; if you never confirm, 30 days after your request ends',
+          fr: '2 ans',
+        },
+      },
     };
     const changes = diffSections(sectionsOf(demoPolicyFacts), sectionsOf(v2));
     expect(changes.filter((c) => c.kind !== 'unchanged').map((c) => [c.kind, c.id])).toEqual([
@@ -28,7 +42,12 @@ describe('section diff', () => {
     ]);
     const recipients = changes.find((c) => c.id === 'recipients');
     if (recipients?.kind !== 'changed') throw new Error('recipients should have changed');
-    expect(recipients.parts.filter((p) => p.op === 'add').map((p) => p.text).join('')).toContain('**Brevo** (France) sends our texts.');
+    expect(
+      recipients.parts
+        .filter((p) => p.op === 'add')
+        .map((p) => p.text)
+        .join(''),
+    ).toContain('**Brevo** (France) sends our texts.');
     expect(recipients.parts.some((p) => p.op === 'del')).toBe(false);
   });
 
@@ -65,10 +84,20 @@ describe('section diff', () => {
     fc.assert(
       fc.property(words, words, (a, b) => {
         const parts = diffTokens(a, b);
-        expect(parts.filter((p) => p.op !== 'add').map((p) => p.text).join('')).toBe(a.join(''));
-        expect(parts.filter((p) => p.op !== 'del').map((p) => p.text).join('')).toBe(b.join(''));
+        expect(
+          parts
+            .filter((p) => p.op !== 'add')
+            .map((p) => p.text)
+            .join(''),
+        ).toBe(a.join(''));
+        expect(
+          parts
+            .filter((p) => p.op !== 'del')
+            .map((p) => p.text)
+            .join(''),
+        ).toBe(b.join(''));
         // No adjacent parts with the same op (they are merged).
-        parts.forEach((p, i) => i > 0 && expect(p.op).not.toBe(parts[i - 1]!.op));
+        for (let i = 1; i < parts.length; i++) expect(parts[i]!.op).not.toBe(parts[i - 1]!.op);
       }),
     );
   });
@@ -85,17 +114,33 @@ describe('material change', () => {
       ...demoPolicyFacts,
       purposes: [...demoPolicyFacts.purposes].reverse(),
       controller: { ...demoPolicyFacts.controller, phone: '+33 1 00 00 00 00' },
-      retention: { prospects: { fr: '1 an', en: '1 year' }, proofs: { fr: '5 ans', en: '5 years' }, optOut: demoPolicyFacts.retention.optOut },
+      retention: {
+        prospects: { fr: '1 an', en: '1 year' },
+        proofs: { fr: '5 ans', en: '5 years' },
+        optOut: demoPolicyFacts.retention.optOut,
+      },
     };
     expect(materialChanges(demoPolicyFacts, reordered)).toEqual([]);
     expect(materialChanges(demoPolicyFacts, structuredClone(demoPolicyFacts))).toEqual([]);
   });
 
   it('is true when purposes, recipients or transfers differ, and says which', () => {
-    const newPurpose: PolicyFacts = { ...demoPolicyFacts, purposes: [...demoPolicyFacts.purposes, { id: 'surveys', description: 'surveys', legalBasis: 'consent' }] };
-    const otherBasis: PolicyFacts = { ...demoPolicyFacts, purposes: demoPolicyFacts.purposes.map((p, i) => (i === 2 ? { ...p, legalBasis: 'consent' } : p)) };
-    const newRecipient: PolicyFacts = { ...demoPolicyFacts, recipients: [...demoPolicyFacts.recipients, { name: 'X', role: 'controller', purpose: 'ads', country: 'France' }] };
-    const transfer: PolicyFacts = { ...demoPolicyFacts, transfers: [{ country: 'USA', safeguard: 'scc', details: 'Hosting.' }] };
+    const newPurpose: PolicyFacts = {
+      ...demoPolicyFacts,
+      purposes: [...demoPolicyFacts.purposes, { id: 'surveys', description: 'surveys', legalBasis: 'consent' }],
+    };
+    const otherBasis: PolicyFacts = {
+      ...demoPolicyFacts,
+      purposes: demoPolicyFacts.purposes.map((p, i) => (i === 2 ? { ...p, legalBasis: 'consent' } : p)),
+    };
+    const newRecipient: PolicyFacts = {
+      ...demoPolicyFacts,
+      recipients: [...demoPolicyFacts.recipients, { name: 'X', role: 'controller', purpose: 'ads', country: 'France' }],
+    };
+    const transfer: PolicyFacts = {
+      ...demoPolicyFacts,
+      transfers: [{ country: 'USA', safeguard: 'scc', details: 'Hosting.' }],
+    };
     expect(materialChanges(demoPolicyFacts, newPurpose)).toEqual(['purposes']);
     expect(materialChanges(demoPolicyFacts, otherBasis)).toEqual(['purposes']);
     expect(materialChanges(demoPolicyFacts, newRecipient)).toEqual(['recipients']);

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, problemOf } from '../../worker/errors.ts';
-import { assertCompleteFacts, cnil, demoPolicyFacts, LEGAL_DEFAULTS, policyFactsSchema } from '../../worker/policy/facts.ts';
+import {
+  assertCompleteFacts,
+  cnil,
+  demoPolicyFacts,
+  LEGAL_DEFAULTS,
+  policyFactsSchema,
+} from '../../worker/policy/facts.ts';
 
 /** Every path in a value: objects and their fields, array items' fields (not the items themselves). */
 function paths(value: unknown, prefix: string[] = []): string[][] {
-  if (Array.isArray(value)) return value.flatMap((item, i) => paths(item, [...prefix, String(i)]).filter((p) => p.length > prefix.length + 1));
+  if (Array.isArray(value))
+    return value.flatMap((item, i) => paths(item, [...prefix, String(i)]).filter((p) => p.length > prefix.length + 1));
   if (value === null || typeof value !== 'object') return [];
   // A localized text is one fact, not one per locale.
   if (Object.keys(value).every((k) => /^[a-z]{2}$/.test(k))) return [];
@@ -50,7 +57,12 @@ describe('policy facts', () => {
   });
 
   it('fills only the legal defaults: proof kept five years, the opt-out list, the CNIL, number not required', () => {
-    const minimal = without(without(without(without(demoPolicyFacts, ['retention', 'proofs']), ['retention', 'optOut']), ['supervisoryAuthority']), ['numberRequired']);
+    const minimal = without(
+      without(without(without(demoPolicyFacts, ['retention', 'proofs']), ['retention', 'optOut']), [
+        'supervisoryAuthority',
+      ]),
+      ['numberRequired'],
+    );
     const facts = assertCompleteFacts(minimal);
     expect(facts.retention.proofs).toEqual(LEGAL_DEFAULTS.proofs);
     expect(JSON.stringify(facts.retention.proofs)).toContain('cinq ans après la fin de votre inscription');
@@ -93,23 +105,31 @@ describe('policy facts', () => {
     expect(refusal(noInterests).errors).toEqual([
       { path: 'policy.legitimateInterests', message: expect.stringContaining('legitimate_interests') },
     ]);
-    const consentOnly = { ...noInterests, purposes: noInterests.purposes.filter((p) => p.legalBasis !== 'legitimate_interests') };
+    const consentOnly = {
+      ...noInterests,
+      purposes: noInterests.purposes.filter((p) => p.legalBasis !== 'legitimate_interests'),
+    };
     expect(policyFactsSchema.safeParse(consentOnly).success).toBe(true);
   });
 
   it('names the field of the DPO branch the owner meant', () => {
-    expect(refusal({ ...demoPolicyFacts, dpo: { name: 'Jane Roe' } }).errors?.map((e) => e.path)).toEqual(['policy.dpo.email']);
-    expect(refusal({ ...demoPolicyFacts, dpo: { none: true } }).errors?.map((e) => e.path)).toEqual(['policy.dpo.reason']);
+    expect(refusal({ ...demoPolicyFacts, dpo: { name: 'Jane Roe' } }).errors?.map((e) => e.path)).toEqual([
+      'policy.dpo.email',
+    ]);
+    expect(refusal({ ...demoPolicyFacts, dpo: { none: true } }).errors?.map((e) => e.path)).toEqual([
+      'policy.dpo.reason',
+    ]);
     expect(policyFactsSchema.safeParse({ ...demoPolicyFacts, dpo: { email: 'dpo@demo-shop.fr' } }).success).toBe(true);
   });
 
   it('refuses an empty transfer list, bad emails, script URLs and duplicate purposes', () => {
     expect(refusal({ ...demoPolicyFacts, transfers: [] }).errors?.map((e) => e.path)).toEqual(['policy.transfers']);
-    expect(refusal({ ...demoPolicyFacts, controller: { ...demoPolicyFacts.controller, email: 'nope' } }).errors?.[0]?.path).toBe(
-      'policy.controller.email',
-    );
     expect(
-      refusal({ ...demoPolicyFacts, controller: { ...demoPolicyFacts.controller, website: 'javascript:alert(1)' } }).errors?.[0]?.path,
+      refusal({ ...demoPolicyFacts, controller: { ...demoPolicyFacts.controller, email: 'nope' } }).errors?.[0]?.path,
+    ).toBe('policy.controller.email');
+    expect(
+      refusal({ ...demoPolicyFacts, controller: { ...demoPolicyFacts.controller, website: 'javascript:alert(1)' } })
+        .errors?.[0]?.path,
     ).toBe('policy.controller.website');
     const twice = { ...demoPolicyFacts, purposes: [demoPolicyFacts.purposes[0]!, demoPolicyFacts.purposes[0]!] };
     expect(refusal(twice).errors?.map((e) => e.path)).toEqual(['policy.purposes.1.id']);
@@ -117,9 +137,13 @@ describe('policy facts', () => {
 
   it('picks the complaint authority from the site country, and asks for one where it cannot', () => {
     const noAuthority = without(demoPolicyFacts, ['supervisoryAuthority']);
-    expect(assertCompleteFacts(noAuthority, { country: 'BE' }).supervisoryAuthority.url).toBe('https://www.autoriteprotectiondonnees.be');
+    expect(assertCompleteFacts(noAuthority, { country: 'BE' }).supervisoryAuthority.url).toBe(
+      'https://www.autoriteprotectiondonnees.be',
+    );
     expect(assertCompleteFacts(noAuthority).supervisoryAuthority).toEqual(cnil);
-    expect(refusal(() => assertCompleteFacts(noAuthority, { country: 'DE' })).errors?.map((e) => e.path)).toEqual(['policy.supervisoryAuthority']);
+    expect(refusal(() => assertCompleteFacts(noAuthority, { country: 'DE' })).errors?.map((e) => e.path)).toEqual([
+      'policy.supervisoryAuthority',
+    ]);
     expect(assertCompleteFacts(demoPolicyFacts, { country: 'DE' }).supervisoryAuthority).toEqual(cnil);
   });
 

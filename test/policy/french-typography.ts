@@ -45,10 +45,16 @@ export function typographyProblems(input: string): string[] {
     if (before === '' || before === '\n') continue;
     problems.push(`no no-break space before “:” in ${around(m.index!)}`);
   }
-  for (const m of text.matchAll(/«(?![\u00a0\u202f])/g)) problems.push(`no no-break space after « in ${around(m.index!)}`);
-  for (const m of text.matchAll(/(?<![\u00a0\u202f])»/g)) problems.push(`no no-break space before » in ${around(m.index!)}`);
+  for (const m of text.matchAll(/«(?![\u00a0\u202f])/g))
+    problems.push(`no no-break space after « in ${around(m.index!)}`);
+  for (const m of text.matchAll(/(?<![\u00a0\u202f])»/g))
+    problems.push(`no no-break space before » in ${around(m.index!)}`);
   for (const m of text.matchAll(/(?<![\d.,])\d+\.\d+(?![\d.])/g)) {
-    if (/^\d+\.\d+$/.test(m[0]) && /(?:art(?:icle)?\.?|RGPD|GDPR|version|v)\s*$/i.test(text.slice(Math.max(0, m.index! - 12), m.index!))) continue;
+    if (
+      /^\d+\.\d+$/.test(m[0]) &&
+      /(?:art(?:icle)?\.?|RGPD|GDPR|version|v)\s*$/i.test(text.slice(Math.max(0, m.index! - 12), m.index!))
+    )
+      continue;
     problems.push(`decimal point in ${around(m.index!)}`);
   }
   return problems;

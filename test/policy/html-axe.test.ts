@@ -38,7 +38,8 @@ async function seriousViolations(html: string, colorScheme: 'light' | 'dark'): P
     await page.addScriptTag({ path: axePath });
     const violations = (await page.evaluate(async () => {
       const axe = (globalThis as unknown as { axe: { run: (o: unknown) => Promise<{ violations: unknown[] }> } }).axe;
-      return (await axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] })).violations;
+      return (await axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }))
+        .violations;
     })) as Violation[];
     return violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -54,7 +55,14 @@ describe('policy pages in Chromium with axe-core', () => {
       it(`policy page (${locale}, ${scheme}) has no serious violation`, async (ctx) => {
         if (!browser) return ctx.skip();
         const { markdown } = renderPolicy({ facts: demoPolicyFacts, locale, templates, context });
-        const html = policyPage({ site, version: 2, locale, publishedAt: versions[1]!.publishedAt, markdown, versions });
+        const html = policyPage({
+          site,
+          version: 2,
+          locale,
+          publishedAt: versions[1]!.publishedAt,
+          markdown,
+          versions,
+        });
         expect(await seriousViolations(html, scheme)).toEqual([]);
       });
     }
@@ -62,7 +70,10 @@ describe('policy pages in Chromium with axe-core', () => {
 
   it('the check itself reports a serious violation when there is one', async (ctx) => {
     if (!browser) return ctx.skip();
-    const found = await seriousViolations('<!doctype html><html><head><title>x</title></head><body><main><img src="x.png"></main></body></html>', 'light');
+    const found = await seriousViolations(
+      '<!doctype html><html><head><title>x</title></head><body><main><img src="x.png"></main></body></html>',
+      'light',
+    );
     expect(found.map((v) => v.split(' ')[0])).toEqual(expect.arrayContaining(['html-has-lang', 'image-alt']));
   });
 
@@ -70,7 +81,12 @@ describe('policy pages in Chromium with axe-core', () => {
     if (!browser) return ctx.skip();
     const v1 = renderPolicy({ facts: demoPolicyFacts, locale: 'fr', templates, context });
     const v2 = renderPolicy({ facts: { ...demoPolicyFacts, recipients: [] }, locale: 'fr', templates, context });
-    const html = diffPage({ site, locale: 'fr', from: { ...versions[0]!, markdown: v1.markdown }, to: { ...versions[1]!, markdown: v2.markdown } });
+    const html = diffPage({
+      site,
+      locale: 'fr',
+      from: { ...versions[0]!, markdown: v1.markdown },
+      to: { ...versions[1]!, markdown: v2.markdown },
+    });
     for (const scheme of ['light', 'dark'] as const) expect(await seriousViolations(html, scheme)).toEqual([]);
   });
 });

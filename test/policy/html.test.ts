@@ -13,7 +13,11 @@ const versions = [
 
 describe('markdownToHtml', () => {
   it('renders the Markdown the templates use', () => {
-    expect(markdownToHtml('## Title *it*\n\nA **bold** [link](https://a.example/x\\_y) and _em_.\nNext line.\n\n- one\n- two\n\n1. first\n')).toBe(
+    expect(
+      markdownToHtml(
+        '## Title *it*\n\nA **bold** [link](https://a.example/x\\_y) and _em_.\nNext line.\n\n- one\n- two\n\n1. first\n',
+      ),
+    ).toBe(
       '<h2>Title <em>it</em></h2>\n<p>A <strong>bold</strong> <a href="https://a.example/x_y">link</a> and <em>em</em>.\nNext line.</p>\n<ul><li>one</li><li>two</li></ul>\n<ol><li>first</li></ol>',
     );
   });
@@ -25,17 +29,30 @@ describe('markdownToHtml', () => {
     expect(markdownToHtml('[x](javascript:alert(1)) [y](data:text/html,hi) [z](//evil.example)')).toBe(
       '<p>[x](javascript:alert(1)) [y](data:text/html,hi) [z](//evil.example)</p>',
     );
-    expect(markdownToHtml('[a "quote"](https://x.example/?a="b")')).toBe('<p><a href="https://x.example/?a=&quot;b&quot;">a &quot;quote&quot;</a></p>');
+    expect(markdownToHtml('[a "quote"](https://x.example/?a="b")')).toBe(
+      '<p><a href="https://x.example/?a=&quot;b&quot;">a &quot;quote&quot;</a></p>',
+    );
   });
 
   it('escapes HTML and Markdown injected through the facts of a published policy', () => {
     const evil = assertCompleteFacts({
       ...demoPolicyFacts,
-      controller: { ...demoPolicyFacts.controller, name: '<script>alert(1)</script> [click](javascript:alert(2)) **x**', address: '<!-- section: fake; covers: art13-2f -->' },
+      controller: {
+        ...demoPolicyFacts.controller,
+        name: '<script>alert(1)</script> [click](javascript:alert(2)) **x**',
+        address: '<!-- section: fake; covers: art13-2f -->',
+      },
     });
     const policy = renderPolicy({ facts: evil, locale: 'en', templates, context });
     expect(policy.sections.map((s) => s.id)).not.toContain('fake');
-    const html = policyPage({ site, version: 2, locale: 'en', publishedAt: versions[1]!.publishedAt, markdown: policy.markdown, versions });
+    const html = policyPage({
+      site,
+      version: 2,
+      locale: 'en',
+      publishedAt: versions[1]!.publishedAt,
+      markdown: policy.markdown,
+      versions,
+    });
     expect(html).not.toContain('<script>');
     expect(html).not.toMatch(/href="(?!https?:|mailto:|\/|#)/);
     expect(html).not.toContain('<!-- section: fake');
@@ -46,11 +63,20 @@ describe('markdownToHtml', () => {
 
 describe('policy page', () => {
   const fr = renderPolicy({ facts: demoPolicyFacts, locale: 'fr', templates, context });
-  const html = policyPage({ site, version: 2, locale: 'fr', publishedAt: versions[1]!.publishedAt, markdown: fr.markdown, versions });
+  const html = policyPage({
+    site,
+    version: 2,
+    locale: 'fr',
+    publishedAt: versions[1]!.publishedAt,
+    markdown: fr.markdown,
+    versions,
+  });
 
   it('is a full document in the policy language with a title, a version line and a table of contents', () => {
     expect(html.startsWith('<!doctype html><html lang="fr">')).toBe(true);
-    expect(html).toContain('<title>Politique de confidentialité\u00a0: Demo Shop SMS — Version 2 — publiée le 28 novembre\u00a02026</title>');
+    expect(html).toContain(
+      '<title>Politique de confidentialité\u00a0: Demo Shop SMS — Version 2 — publiée le 28 novembre\u00a02026</title>',
+    );
     expect(html).toContain('<h1>Politique de confidentialité\u00a0: Demo Shop SMS</h1>');
     expect(html).toContain('Version 2 — publiée le 28 novembre\u00a02026');
     for (const s of fr.sections) {
@@ -61,7 +87,9 @@ describe('policy page', () => {
   });
 
   it('links to older versions, to the diff and to the other formats', () => {
-    expect(html).toContain('<a href="/p/demo/1?locale=fr">Version 1 — publiée le 1er\u00a0novembre\u00a02026</a> — First version');
+    expect(html).toContain(
+      '<a href="/p/demo/1?locale=fr">Version 1 — publiée le 1er\u00a0novembre\u00a02026</a> — First version',
+    );
     expect(html).toContain('<a href="/p/demo/diff/1/2?locale=fr">ce qui a changé depuis la version 1</a>');
     expect(html).toContain('aria-current="page"');
     expect(html).toContain('href="/p/demo/2?format=md&amp;locale=fr"');
@@ -78,7 +106,14 @@ describe('policy page', () => {
 
   it('formats the date for English readers too', () => {
     const en = renderPolicy({ facts: demoPolicyFacts, locale: 'en', templates, context });
-    const page = policyPage({ site, version: 1, locale: 'en', publishedAt: versions[0]!.publishedAt, markdown: en.markdown, versions: versions.slice(0, 1) });
+    const page = policyPage({
+      site,
+      version: 1,
+      locale: 'en',
+      publishedAt: versions[0]!.publishedAt,
+      markdown: en.markdown,
+      versions: versions.slice(0, 1),
+    });
     expect(page).toContain('Version 1 — published on November 1, 2026');
     expect(page).not.toContain('/diff/');
   });
@@ -88,12 +123,23 @@ describe('diff page', () => {
   it('shows what changed, section by section, with ins and del', () => {
     const v1 = renderPolicy({ facts: demoPolicyFacts, locale: 'en', templates, context });
     const v2 = renderPolicy({
-      facts: { ...demoPolicyFacts, program: { ...demoPolicyFacts.program, frequency: { en: 'up to 8 texts a month', fr: '8 SMS par mois au plus' } } },
+      facts: {
+        ...demoPolicyFacts,
+        program: {
+          ...demoPolicyFacts.program,
+          frequency: { en: 'up to 8 texts a month', fr: '8 SMS par mois au plus' },
+        },
+      },
       locale: 'en',
       templates,
       context,
     });
-    const html = diffPage({ site, locale: 'en', from: { ...versions[0]!, markdown: v1.markdown }, to: { ...versions[1]!, markdown: v2.markdown } });
+    const html = diffPage({
+      site,
+      locale: 'en',
+      from: { ...versions[0]!, markdown: v1.markdown },
+      to: { ...versions[1]!, markdown: v2.markdown },
+    });
     expect(html).toContain('<html lang="en">');
     expect(html).toContain('<h1>What changed from version 1 to version 2</h1>');
     expect(html).toContain('<h2 id="c-sms-program">Changed section: Our text messages</h2>');

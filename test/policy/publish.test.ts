@@ -32,7 +32,14 @@ describe('preparePolicy', () => {
 
   it('refuses missing facts naming them', async () => {
     const { controller, ...rest } = demoPolicyFacts;
-    const error = await refusal(preparePolicy({ facts: { ...rest, controller: { ...controller, address: '' } }, locales: ['fr'], templates, context }));
+    const error = await refusal(
+      preparePolicy({
+        facts: { ...rest, controller: { ...controller, address: '' } },
+        locales: ['fr'],
+        templates,
+        context,
+      }),
+    );
     expect(error.code).toBe('validation_failed');
     expect(error.errors?.map((e) => e.path)).toEqual(['policy.controller.address']);
   });
@@ -42,14 +49,21 @@ describe('preparePolicy', () => {
       '# P\n<!-- section: retention; covers: art13-2a -->\n## Retention\n' +
       'Personal data processed for the purposes of direct marketing communications shall be retained for a period not exceeding that which is strictly necessary, in accordance with applicable regulatory recommendations.\n';
     const broken = { '1': { en: legalese, fr: legalese.replace('## Retention', '## Conservation') } };
-    const error = await refusal(preparePolicy({ facts: demoPolicyFacts, locales: ['en', 'de'], templates: broken, context }));
+    const error = await refusal(
+      preparePolicy({ facts: demoPolicyFacts, locales: ['en', 'de'], templates: broken, context }),
+    );
     expect(error.code).toBe('policy_refused');
     expect(error.status).toBe(422);
     const paths = error.errors!.map((e) => e.path);
     expect(paths.filter((p) => p.startsWith('policy.en.art13'))).toHaveLength(11);
     expect(paths).toContain('policy.en');
     expect(paths).toContain('policy.en.sections.retention');
-    expect(error.errors!.find((e) => e.path === 'policy.en.sections.retention')!.message).toContain('“Personal data processed');
-    expect(error.errors).toContainEqual({ path: 'policy.de', message: 'No policy template version 1 for locale "de".' });
+    expect(error.errors!.find((e) => e.path === 'policy.en.sections.retention')!.message).toContain(
+      '“Personal data processed',
+    );
+    expect(error.errors).toContainEqual({
+      path: 'policy.de',
+      message: 'No policy template version 1 for locale "de".',
+    });
   });
 });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../worker/errors.ts';
 import { assertCompleteFacts, demoPolicyFacts, type PolicyFacts } from '../../worker/policy/facts.ts';
 import { minOverallScore, minSectionScore, readability } from '../../worker/policy/readability.ts';
-import { art13Items, assertCovered, coverage, currentTemplateVersion, localizeFacts, renderPolicy } from '../../worker/policy/render.ts';
+import {
+  art13Items,
+  assertCovered,
+  coverage,
+  currentTemplateVersion,
+  localizeFacts,
+  renderPolicy,
+} from '../../worker/policy/render.ts';
 import { context, loadTemplatesFromDisk } from './helpers.ts';
 
 const templates = loadTemplatesFromDisk();
@@ -16,7 +23,9 @@ describe.each(['fr', 'en'])('shipped template %s with the demo facts', (locale) 
     expect(coverage(policy.sections)).toEqual([]);
     expect(() => assertCovered(policy.sections, locale)).not.toThrow();
     // Each item is declared exactly where a lawyer expects it.
-    const where = Object.fromEntries(art13Items.map((item) => [item, policy.sections.filter((s) => s.covers.includes(item)).map((s) => s.id)]));
+    const where = Object.fromEntries(
+      art13Items.map((item) => [item, policy.sections.filter((s) => s.covers.includes(item)).map((s) => s.id)]),
+    );
     expect(where).toEqual({
       'art13-1a': ['contact'],
       'art13-1b': ['contact'],
@@ -59,14 +68,17 @@ describe.each(['fr', 'en'])('shipped template %s with the demo facts', (locale) 
         report.sections.map((s) => `${s.id} ${s.score}`).join(', '),
     );
     expect(report.overall.score).toBeGreaterThanOrEqual(minOverallScore);
-    for (const section of report.sections) expect([section.id, section.score >= minSectionScore]).toEqual([section.id, true]);
+    for (const section of report.sections)
+      expect([section.id, section.score >= minSectionScore]).toEqual([section.id, true]);
     expect(report.warnings).toEqual([]);
   });
 
   it('renders the same bytes every time, ends with one newline, and starts with the title', () => {
     expect(render(locale).markdown).toBe(policy.markdown);
     expect(policy.markdown.endsWith('\n') && !policy.markdown.endsWith('\n\n')).toBe(true);
-    expect(policy.title).toBe(locale === 'fr' ? 'Politique de confidentialité\u00a0: Demo Shop SMS' : 'Privacy policy: Demo Shop SMS');
+    expect(policy.title).toBe(
+      locale === 'fr' ? 'Politique de confidentialité\u00a0: Demo Shop SMS' : 'Privacy policy: Demo Shop SMS',
+    );
     expect(policy.markdown).not.toMatch(/\{\{|\}\}/);
   });
 
@@ -79,10 +91,18 @@ describe('rendering the other branches', () => {
   const facts = assertCompleteFacts({
     ...demoPolicyFacts,
     dpo: { name: 'Jane Roe', email: 'dpo@demo-shop.fr' },
-    purposes: [{ id: 'orders', description: { fr: 'livrer vos commandes', en: 'deliver your orders' }, legalBasis: 'contract' }],
+    purposes: [
+      { id: 'orders', description: { fr: 'livrer vos commandes', en: 'deliver your orders' }, legalBasis: 'contract' },
+    ],
     legitimateInterests: undefined,
     recipients: [],
-    transfers: [{ country: { fr: 'États-Unis', en: 'the United States' }, safeguard: 'scc', details: { fr: 'Hébergement.', en: 'Hosting.' } }],
+    transfers: [
+      {
+        country: { fr: 'États-Unis', en: 'the United States' },
+        safeguard: 'scc',
+        details: { fr: 'Hébergement.', en: 'Hosting.' },
+      },
+    ],
     numberRequired: { required: true, consequence: { fr: 'nous ne pouvons pas livrer', en: 'we cannot deliver' } },
     automatedDecisions: { description: { fr: 'Un logiciel note la fraude.', en: 'Software scores fraud.' } },
   });
@@ -90,7 +110,9 @@ describe('rendering the other branches', () => {
   it('says what each fact says, in English', () => {
     const en = render('en', facts).sections;
     const text = (id: string) => en.find((s) => s.id === id)!.markdown;
-    expect(text('contact')).toContain('You can reach our data protection officer (DPO), Jane Roe, at [dpo@demo-shop.fr](mailto:dpo@demo-shop.fr).');
+    expect(text('contact')).toContain(
+      'You can reach our data protection officer (DPO), Jane Roe, at [dpo@demo-shop.fr](mailto:dpo@demo-shop.fr).',
+    );
     expect(text('purposes')).toContain('- deliver your orders. We need it for our contract with you.');
     expect(text('purposes')).toContain('We do not use your data on the basis of our "legitimate interests".');
     expect(text('recipients')).toContain('No one else gets your data.');
@@ -98,7 +120,9 @@ describe('rendering the other branches', () => {
       `- the United States: we signed the European Commission's "standard contractual clauses" with the recipient (GDPR Article 46). Hosting.`,
     );
     expect(text('required')).toContain('Yes, we need it. If you do not give it, we cannot deliver.');
-    expect(text('automated')).toContain('Software scores fraud. You can ask a person to review the decision, give your view and challenge it (GDPR Article 22).');
+    expect(text('automated')).toContain(
+      'Software scores fraud. You can ask a person to review the decision, give your view and challenge it (GDPR Article 22).',
+    );
   });
 
   it('says what each fact says, in French', () => {
@@ -111,12 +135,17 @@ describe('rendering the other branches', () => {
   });
 
   it('falls back to the first locale given when a text has no translation', () => {
-    expect(localizeFacts({ a: { fr: 'bonjour' }, b: ['x', { en: 'hi', fr: 'salut' }] }, 'en')).toEqual({ a: 'bonjour', b: ['x', 'hi'] });
+    expect(localizeFacts({ a: { fr: 'bonjour' }, b: ['x', { en: 'hi', fr: 'salut' }] }, 'en')).toEqual({
+      a: 'bonjour',
+      b: ['x', 'hi'],
+    });
   });
 
   it('refuses a locale or version without a template, and a policy that skips an Art. 13 item', () => {
     expect(() => renderPolicy({ facts: demoPolicyFacts, locale: 'de', templates, context })).toThrow(AppError);
-    expect(() => renderPolicy({ facts: demoPolicyFacts, locale: 'fr', templateVersion: '99', templates, context })).toThrow(/version 99/);
+    expect(() =>
+      renderPolicy({ facts: demoPolicyFacts, locale: 'fr', templateVersion: '99', templates, context }),
+    ).toThrow(/version 99/);
     const partial = render('en').sections.filter((s) => s.id !== 'transfers' && s.id !== 'automated');
     expect(coverage(partial)).toEqual(['art13-1f', 'art13-2f']);
     try {

@@ -97,9 +97,11 @@ export function factNodes(schema: Schema, path: string[] = [], optional = false)
     case 'default':
       return factNodes(d.innerType as Schema, path, true);
     case 'union':
-      return (d.options as Schema[]).flatMap((o) => factNodes(o, path, optional)).filter(
-        (n, i, all) => n.path.length > path.length || all.findIndex((m) => m.path.length === path.length) === i,
-      );
+      return (d.options as Schema[])
+        .flatMap((o) => factNodes(o, path, optional))
+        .filter(
+          (n, i, all) => n.path.length > path.length || all.findIndex((m) => m.path.length === path.length) === i,
+        );
     case 'object': {
       const shape = d.shape as Record<string, Schema>;
       const here: FactNode[] = path.length ? [{ path, optional, kind: 'object' }] : [];

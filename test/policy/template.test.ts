@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { markdownToHtml } from '../../worker/policy/markdown.ts';
-import { escapeMarkdown, parseSections, parseTitle, renderTemplate, TemplateError, templateTags } from '../../worker/policy/template.ts';
+import {
+  escapeMarkdown,
+  parseSections,
+  parseTitle,
+  renderTemplate,
+  TemplateError,
+  templateTags,
+} from '../../worker/policy/template.ts';
 
 describe('logic-less renderer', () => {
   it('fills names, dotted names and the current item', () => {
@@ -12,9 +19,12 @@ describe('logic-less renderer', () => {
   it('renders sections for lists, objects and booleans, and inverted sections for empty or missing values', () => {
     const view = { list: [{ n: 'a' }, { n: 'b' }], obj: { n: 'o' }, yes: true, empty: [], top: 'T' };
     expect(renderTemplate('{{#list}}{{n}}{{top}};{{/list}}', view)).toBe('aT;bT;');
-    expect(renderTemplate('{{#obj}}{{n}}{{/obj}}{{#yes}}Y{{/yes}}{{#empty}}E{{/empty}}{{^empty}}none{{/empty}}{{^missing}}M{{/missing}}', view)).toBe(
-      'oYnoneM',
-    );
+    expect(
+      renderTemplate(
+        '{{#obj}}{{n}}{{/obj}}{{#yes}}Y{{/yes}}{{#empty}}E{{/empty}}{{^empty}}none{{/empty}}{{^missing}}M{{/missing}}',
+        view,
+      ),
+    ).toBe('oYnoneM');
   });
 
   it('tests an enum value: {{#basis.consent}} is true only when basis is "consent"', () => {
@@ -54,23 +64,30 @@ describe('logic-less renderer', () => {
   });
 
   it('property: any value rendered at the start of a line leaves the sections and their titles as they were', () => {
-    const t = '# T\n<!-- section: one; covers: art13-1a -->\n## One\n{{v}}\n<!-- section: two; covers: -->\n## Two\n{{v}}\n';
+    const t =
+      '# T\n<!-- section: one; covers: art13-1a -->\n## One\n{{v}}\n<!-- section: two; covers: -->\n## Two\n{{v}}\n';
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('<', '>', '!', '-', '#', '\n', '[', ']', '(', ')', '*', '_', 'a', ' ', ':', ';', '\\') }), (v) => {
-        const sections = parseSections(renderTemplate(t, { v }));
-        expect(sections.map((s) => [s.id, s.title, s.covers])).toEqual([
-          ['one', 'One', ['art13-1a']],
-          ['two', 'Two', []],
-        ]);
-        const html = markdownToHtml(sections[0]!.markdown);
-        expect(html).not.toMatch(/<(?!\/?(h2|p)>)/);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('<', '>', '!', '-', '#', '\n', '[', ']', '(', ')', '*', '_', 'a', ' ', ':', ';', '\\'),
+        }),
+        (v) => {
+          const sections = parseSections(renderTemplate(t, { v }));
+          expect(sections.map((s) => [s.id, s.title, s.covers])).toEqual([
+            ['one', 'One', ['art13-1a']],
+            ['two', 'Two', []],
+          ]);
+          const html = markdownToHtml(sections[0]!.markdown);
+          expect(html).not.toMatch(/<(?!\/?(h2|p)>)/);
+        },
+      ),
     );
   });
 });
 
 describe('section parser', () => {
-  const md = '# Title\n\nIntro.\n\n<!-- section: who; covers: art13-1a art13-1b -->\n## Who we \\*are\\*\n\nUs.\n\n<!-- section: none; covers: -->\n## None\nText.\n';
+  const md =
+    '# Title\n\nIntro.\n\n<!-- section: who; covers: art13-1a art13-1b -->\n## Who we \\*are\\*\n\nUs.\n\n<!-- section: none; covers: -->\n## None\nText.\n';
 
   it('splits at markers, with id, plain title, covers and the Markdown body', () => {
     expect(parseSections(md)).toEqual([
@@ -82,6 +99,8 @@ describe('section parser', () => {
 
   it('refuses a section without heading and a duplicate id', () => {
     expect(() => parseSections('<!-- section: a; covers: -->\nno heading\n')).toThrow(/no heading/);
-    expect(() => parseSections('<!-- section: a; covers: -->\n## A\n<!-- section: a; covers: -->\n## B\n')).toThrow(/Duplicate/);
+    expect(() => parseSections('<!-- section: a; covers: -->\n## A\n<!-- section: a; covers: -->\n## B\n')).toThrow(
+      /Duplicate/,
+    );
   });
 });

@@ -15,7 +15,9 @@ const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const alternate = {
   ...demoPolicyFacts,
   dpo: { name: 'Claire Martin', email: 'dpo@demo-shop.fr' },
-  transfers: [{ country: 'US', safeguard: 'scc', details: { fr: 'Hébergement de nos e-mails.', en: 'Hosting of our e-mails.' } }],
+  transfers: [
+    { country: 'US', safeguard: 'scc', details: { fr: 'Hébergement de nos e-mails.', en: 'Hosting of our e-mails.' } },
+  ],
   automatedDecisions: { description: { fr: 'Un logiciel repère la fraude.', en: 'Software spots fraud.' } },
   program: { ...demoPolicyFacts.program, shortCode: '38123' },
 };
@@ -24,7 +26,8 @@ const fixtures: Record<string, unknown>[] = [demoPolicyFacts, alternate];
 /** Optional in the schema, but required by another fact: the fixtures' purposes rest on legitimate interests. */
 const CONDITIONAL = new Set(['legitimateInterests']);
 
-const at = (value: unknown, path: string[]) => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
+const at = (value: unknown, path: string[]) =>
+  path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
 
 function edited(facts: unknown, path: string[], value: unknown): Record<string, unknown> {
   const copy = structuredClone(facts) as Record<string, unknown>;
@@ -39,13 +42,28 @@ function configWith(facts: Record<string, unknown>) {
   const { program, ...policy } = facts as { program?: Record<string, unknown> };
   if (!program) return { ...demoSiteConfig, program: undefined, policy };
   const { purpose, ...rest } = program;
-  return { ...demoSiteConfig, program: { ...rest, ...(purpose === undefined ? {} : { description: purpose }) }, policy };
+  return {
+    ...demoSiteConfig,
+    program: { ...rest, ...(purpose === undefined ? {} : { description: purpose }) },
+    policy,
+  };
 }
 
-const PLACEHOLDERS = ['TODO', '… …', 'XXX', 'Lorem ipsum', 'to be done...', 'see the example', 'TBD', '{{name}}', '   '];
+const PLACEHOLDERS = [
+  'TODO',
+  '… …',
+  'XXX',
+  'Lorem ipsum',
+  'to be done...',
+  'see the example',
+  'TBD',
+  '{{name}}',
+  '   ',
+];
 function placeholderFor(node: FactNode, i: number): string {
   if (node.format === 'email') return ['privacy@example.com', 'todo@demo-shop.fr', 'xxx@shop.test'][i % 3]!;
-  if (node.format === 'url') return ['https://example.com/privacy', 'https://www.demo-shop.fr/TODO', 'https://shop.invalid'][i % 3]!;
+  if (node.format === 'url')
+    return ['https://example.com/privacy', 'https://www.demo-shop.fr/TODO', 'https://shop.invalid'][i % 3]!;
   if (node.format === 'id') return ['todo', 'xxx', 'lorem'][i % 3]!;
   if (node.format === 'code') return 'XXX';
   return PLACEHOLDERS[i % PLACEHOLDERS.length]!;
@@ -88,8 +106,20 @@ const nodes = factNodes(policyFactsSchema as never);
 describe('walking the facts schema', () => {
   it('finds every fact, each present in a fixture (sanity check of the walk)', () => {
     expect(nodes.length).toBeGreaterThan(45);
-    for (const node of nodes) expect(fixtures.some((f) => at(f, node.path) !== undefined), name(node.path)).toBe(true);
-    expect(nodes.map((n) => name(n.path))).toEqual(expect.arrayContaining(['dpo.reason', 'dpo.email', 'transfers.0.details', 'automatedDecisions.description', 'program.shortCode']));
+    for (const node of nodes)
+      expect(
+        fixtures.some((f) => at(f, node.path) !== undefined),
+        name(node.path),
+      ).toBe(true);
+    expect(nodes.map((n) => name(n.path))).toEqual(
+      expect.arrayContaining([
+        'dpo.reason',
+        'dpo.email',
+        'transfers.0.details',
+        'automatedDecisions.description',
+        'program.shortCode',
+      ]),
+    );
   });
 
   nodes.forEach((node, i) => {
@@ -99,7 +129,10 @@ describe('walking the facts schema', () => {
 
     if (mayGo) {
       it(`${path} may be left out, and publishing then states only what is declared or a legal default`, async () => {
-        const put = await h.app.request('/v1/sites/demo', { ...json(configWith(edited(facts, node.path, undefined)), admin), method: 'PUT' });
+        const put = await h.app.request('/v1/sites/demo', {
+          ...json(configWith(edited(facts, node.path, undefined)), admin),
+          method: 'PUT',
+        });
         expect(put.status, await put.clone().text()).toBe(200);
         const published = await h.app.request('/v1/sites/demo/policies', json({ summary: `Without ${path}.` }, admin));
         expect(published.status, await published.clone().text()).toBe(201);
@@ -140,7 +173,12 @@ describe('walking the facts schema', () => {
     facts = edited(facts, ['retention', 'prospects'], 'TODO');
     facts = edited(facts, ['program', 'purpose'], { fr: 'nos offres', en: 'Lorem ipsum' });
     await refusedEverywhere(facts, (paths) =>
-      expect([...new Set(paths)].sort()).toEqual(['policy.controller.address', 'policy.retention.prospects', 'policy.rights.email', 'program.description.en']),
+      expect([...new Set(paths)].sort()).toEqual([
+        'policy.controller.address',
+        'policy.retention.prospects',
+        'policy.rights.email',
+        'program.description.en',
+      ]),
     );
   });
 });

@@ -8,15 +8,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fr as consoleFr } from '../../worker/console/texts-fr.ts';
 import { pageTexts as policyPageTexts } from '../../worker/policy/page-texts.ts';
 import { proofTexts } from '../../worker/pages/proof-texts.ts';
-import { ADMIN_TOKEN, confirmedConsent, json, linkToken, makeHarness, pendingConsent, type Harness } from '../harness.ts';
+import {
+  ADMIN_TOKEN,
+  confirmedConsent,
+  json,
+  linkToken,
+  makeHarness,
+  pendingConsent,
+  type Harness,
+} from '../harness.ts';
 import { stringsOf, typographyProblems, visibleText } from './french-typography.ts';
 
 const root = join(import.meta.dirname, '../../templates');
 
 describe('the checker', () => {
   it('finds each kind of mistake and passes correct French', () => {
-    expect(typographyProblems('Qui sommes-nous ? Oui ; non ! Aide : ici. « mot » l\'été 97.2')).toHaveLength(8);
-    expect(typographyProblems('Qui sommes-nous\u202f? Oui\u202f; non\u202f! Aide\u00a0: ici. «\u00a0mot\u00a0» l’été 97,2 à 11:00 (art. 6.1.a, RGPD art. 21.1)')).toEqual([]);
+    expect(typographyProblems("Qui sommes-nous ? Oui ; non ! Aide : ici. « mot » l'été 97.2")).toHaveLength(8);
+    expect(
+      typographyProblems(
+        'Qui sommes-nous\u202f? Oui\u202f; non\u202f! Aide\u00a0: ici. «\u00a0mot\u00a0» l’été 97,2 à 11:00 (art. 6.1.a, RGPD art. 21.1)',
+      ),
+    ).toEqual([]);
     expect(typographyProblems('Voir https://x.fr/p?a=1 et {{#dpo.none}} {help}')).toEqual([]);
   });
 });
@@ -64,7 +76,9 @@ describe('rendered French pages', () => {
     holds(await page('/p/demo?locale=fr'), 'policy HTML');
     // The section markers are for machines (`<!-- section: id; covers: … -->`), not for readers.
     expect(typographyProblems((await page('/p/demo?format=md&locale=fr')).replace(/<!--[^>]*-->/g, ''))).toEqual([]);
-    expect((await h.app.request('/v1/sites/demo/policies', json({ summary: 'Deuxième version.' }, admin))).status).toBe(201);
+    expect((await h.app.request('/v1/sites/demo/policies', json({ summary: 'Deuxième version.' }, admin))).status).toBe(
+      201,
+    );
     holds(await page('/p/demo/diff/1/2?locale=fr'), 'policy diff');
   });
 

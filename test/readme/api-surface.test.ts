@@ -26,7 +26,11 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 const documented = () =>
-  new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${shape(path)}`)));
+  new Set(
+    Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${shape(path)}`),
+    ),
+  );
 
 describe('the public surface', () => {
   it('/openapi.json documents every route the app serves, and nothing it does not', () => {
@@ -35,28 +39,47 @@ describe('the public surface', () => {
         .filter((r) => METHODS.includes(r.method) && !outside(r.path))
         .map((r) => `${r.method} ${shape(r.path)}`),
     );
-    expect([...served].filter((r) => !documented().has(r)), 'served but not in /openapi.json').toEqual([]);
-    expect([...documented()].filter((r) => !served.has(r)), 'in /openapi.json but not served').toEqual([]);
+    expect(
+      [...served].filter((r) => !documented().has(r)),
+      'served but not in /openapi.json',
+    ).toEqual([]);
+    expect(
+      [...documented()].filter((r) => !served.has(r)),
+      'in /openapi.json but not served',
+    ).toEqual([]);
   });
 
   it("the README's API table names exactly the routes of /openapi.json", () => {
-    const section = README.slice(README.indexOf('\n## API\n'), README.indexOf('\n## ', README.indexOf('\n## API\n') + 1));
+    const section = README.slice(
+      README.indexOf('\n## API\n'),
+      README.indexOf('\n## ', README.indexOf('\n## API\n') + 1),
+    );
     const rows = section.split('\n').filter((l) => l.startsWith('| `'));
     expect(rows.length).toBeGreaterThan(10);
     const listed = new Set<string>();
     for (const row of rows) {
       // `GET`/`PUT /path` names two methods on one path.
       const cell = row.split(' | ')[0]!.replace(/^\| /, '');
-      for (const [, methods, path] of cell.matchAll(/((?:`(?:GET|POST|PUT|DELETE)`\/)*`(?:GET|POST|PUT|DELETE)) (\/[^`?]*)/g)) {
+      for (const [, methods, path] of cell.matchAll(
+        /((?:`(?:GET|POST|PUT|DELETE)`\/)*`(?:GET|POST|PUT|DELETE)) (\/[^`?]*)/g,
+      )) {
         for (const method of methods!.match(/GET|POST|PUT|DELETE/g)!) listed.add(`${method} ${shape(path!)}`);
       }
     }
-    expect([...documented()].filter((r) => !listed.has(r)), 'in /openapi.json but not in the README').toEqual([]);
-    expect([...listed].filter((r) => !documented().has(r)), 'in the README but not in /openapi.json').toEqual([]);
+    expect(
+      [...documented()].filter((r) => !listed.has(r)),
+      'in /openapi.json but not in the README',
+    ).toEqual([]);
+    expect(
+      [...listed].filter((r) => !documented().has(r)),
+      'in the README but not in /openapi.json',
+    ).toEqual([]);
   });
 
   it('documents GET /v1/sites/{site} as the {id, config} it answers, and PUT as taking that back or the bare config', async () => {
-    const got = (await (await h.app.request('/v1/sites/demo', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as Record<string, unknown>;
+    const got = (await (
+      await h.app.request('/v1/sites/demo', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).json()) as Record<string, unknown>;
     const site = doc.paths['/v1/sites/{site}']!;
     expect(site.get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Site');
     expect(Object.keys(got).sort()).toEqual(Object.keys(doc.components.schemas.Site.properties).sort());

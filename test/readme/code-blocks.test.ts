@@ -12,7 +12,9 @@ import { linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const SCRIPTS = Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+const SCRIPTS = Object.keys(
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
+);
 
 interface Block {
   line: number;
@@ -61,9 +63,10 @@ describe('README code blocks', () => {
     for (const block of all) {
       const where = `README.md:${block.line} (\`\`\`${block.lang})`;
       expect(block.lang, where).not.toBe('');
-      expect(block.marker, `${where}: put <!-- tested: test/… --> or <!-- fragment: why --> on the line before`).toMatch(
-        /^(tested: test\/\S+\.test\.ts|fragment: \S.*|(?:request: \S+ \/\S*|response|not a request)\b.*)$/,
-      );
+      expect(
+        block.marker,
+        `${where}: put <!-- tested: test/… --> or <!-- fragment: why --> on the line before`,
+      ).toMatch(/^(tested: test\/\S+\.test\.ts|fragment: \S.*|(?:request: \S+ \/\S*|response|not a request)\b.*)$/);
       const tested = /^tested: (\S+)$/.exec(block.marker)?.[1];
       if (tested) {
         expect(existsSync(join(ROOT, tested)), where).toBe(true);
@@ -77,7 +80,8 @@ describe('README code blocks', () => {
       for (const [, path] of block.text.matchAll(/(?:^|[\s=/])((?:worker|scripts|test|bench)\/[\w./-]+\.(?:ts|md))/g)) {
         expect(existsSync(join(ROOT, path!)), `README.md:${block.line}: ${path}`).toBe(true);
       }
-      for (const [, script] of block.text.matchAll(/npm run ([\w:]+)/g)) expect(SCRIPTS, `README.md:${block.line}`).toContain(script);
+      for (const [, script] of block.text.matchAll(/npm run ([\w:]+)/g))
+        expect(SCRIPTS, `README.md:${block.line}`).toContain(script);
     }
   });
 
@@ -92,7 +96,8 @@ describe('README code blocks', () => {
       expect(res.headers.get('content-type'), src).toContain('javascript');
       expect(await res.text()).toBe(widgetBundle.code);
       const attrs = [...block.text.matchAll(/\s([\w-]+)=/g)].map((m) => m[1]!);
-      for (const attr of attrs) expect(['src', 'integrity', 'crossorigin', 'data-site', 'site'], `${block.line}: ${attr}`).toContain(attr);
+      for (const attr of attrs)
+        expect(['src', 'integrity', 'crossorigin', 'data-site', 'site'], `${block.line}: ${attr}`).toContain(attr);
       expect(attrs.some((a) => a === 'data-site' || a === 'site')).toBe(true);
     }
     // The attribute names the README documents are the ones the embed reads.
@@ -105,17 +110,23 @@ describe('README code blocks', () => {
     const logged: unknown[] = [];
     const document = new EventTarget();
     new Function('document', 'console', block.text)(document, { log: (...a: unknown[]) => logged.push(a) });
-    document.dispatchEvent(new CustomEvent('assent:submitted', { detail: { consentId: 'c1', proofUrl: 'https://HOST/proofs/c1' } }));
+    document.dispatchEvent(
+      new CustomEvent('assent:submitted', { detail: { consentId: 'c1', proofUrl: 'https://HOST/proofs/c1' } }),
+    );
     expect(logged).toEqual([['pending consent', 'c1']]);
-    expect(widgetBundle.code).toContain('"assent:"+');
+    expect(widgetBundle.code).toContain('new CustomEvent(`assent:${');
     expect(widgetBundle.code).toMatch(/"submitted",\{consentId:/);
   });
 
   it('the create-site command posts site.json to the route its JSON block is marked with', () => {
     const block = ran('-d @site.json');
-    const args = execFileSync('bash', ['-c', `curl() { for a in "$@"; do printf '%s\\0' "$a"; done; }\nASSENT_ADMIN_TOKEN=t\n${block.text}`], {
-      encoding: 'utf8',
-    }).split('\0');
+    const args = execFileSync(
+      'bash',
+      ['-c', `curl() { for a in "$@"; do printf '%s\\0' "$a"; done; }\nASSENT_ADMIN_TOKEN=t\n${block.text}`],
+      {
+        encoding: 'utf8',
+      },
+    ).split('\0');
     expect(args.slice(0, 3)).toEqual(['-X', 'POST', 'https://HOST/v1/sites']);
     expect(args).toContain('Authorization: Bearer t');
     expect(args).toContain('Content-Type: application/json');

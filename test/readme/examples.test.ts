@@ -41,7 +41,9 @@ function shBlock(needle: string): string {
 
 /** Runs a shell example with `curl` replaced by a function printing its arguments; returns the request it would send. */
 function curlOf(script: string): { method: string; path: string; headers: Record<string, string>; body: string } {
-  const args = execFileSync('bash', ['-c', `curl() { for a in "$@"; do printf '%s\\0' "$a"; done; }\n${script}`], { encoding: 'utf8' }).split('\0');
+  const args = execFileSync('bash', ['-c', `curl() { for a in "$@"; do printf '%s\\0' "$a"; done; }\n${script}`], {
+    encoding: 'utf8',
+  }).split('\0');
   const headers: Record<string, string> = {};
   args.forEach((a, i) => {
     if (args[i - 1] === '-H') {
@@ -50,7 +52,12 @@ function curlOf(script: string): { method: string; path: string; headers: Record
     }
   });
   const url = args.find((a) => a.startsWith('https://HOST/'))!;
-  return { method: args[args.indexOf('-X') + 1]!, path: url.slice('https://HOST'.length), headers, body: args[args.indexOf('-d') + 1]! };
+  return {
+    method: args[args.indexOf('-X') + 1]!,
+    path: url.slice('https://HOST'.length),
+    headers,
+    body: args[args.indexOf('-d') + 1]!,
+  };
 }
 
 let h: Harness;
@@ -66,9 +73,10 @@ describe('README site-owner examples', () => {
   it('every JSON example says whether it is a request (and to which route) or something else', () => {
     expect(blocks.length).toBeGreaterThan(0);
     for (const block of blocks) {
-      expect(block.marker, `README.md:${block.line}: put <!-- request: METHOD /path --> (or <!-- response -->) on the line before`).toMatch(
-        /^(request: (GET|POST|PUT|DELETE) \/\S*|response|not a request)\b/,
-      );
+      expect(
+        block.marker,
+        `README.md:${block.line}: put <!-- request: METHOD /path --> (or <!-- response -->) on the line before`,
+      ).toMatch(/^(request: (GET|POST|PUT|DELETE) \/\S*|response|not a request)\b/);
       expect(() => JSON.parse(block.text), `README.md:${block.line}`).not.toThrow();
     }
   });
@@ -85,7 +93,9 @@ describe('README site-owner examples', () => {
   });
 
   it('the example site publishes as the README shows, and its policy states what it declared and no placeholder', async () => {
-    const publish = /curl -X POST https:\/\/HOST(\/v1\/sites\/myshop\/policies)[^\n]*\n[^\n]*-d '([^']*)'/.exec(shBlock('/policies'))!;
+    const publish = /curl -X POST https:\/\/HOST(\/v1\/sites\/myshop\/policies)[^\n]*\n[^\n]*-d '([^']*)'/.exec(
+      shBlock('/policies'),
+    )!;
     const res = await h.app.request(publish[1]!, json(JSON.parse(publish[2]!), admin));
     expect(res.status, await res.clone().text()).toBe(201);
     for (const locale of ['fr', 'en']) {
@@ -94,7 +104,8 @@ describe('README site-owner examples', () => {
       expect(md).toContain('14 rue Mercière, 69002 Lyon, France');
       expect(md).toContain(LEGAL_DEFAULTS.proofs[locale as 'fr' | 'en']);
       expectCompleteNotice(md, locale as 'fr' | 'en', 'README example policy');
-      for (const line of md.split('\n').filter((l) => l.trim() && !l.startsWith('<!--'))) expect(placeholderIn(line), line).toBeNull();
+      for (const line of md.split('\n').filter((l) => l.trim() && !l.startsWith('<!--')))
+        expect(placeholderIn(line), line).toBeNull();
     }
   });
 
@@ -109,10 +120,18 @@ describe('README site-owner examples', () => {
     const script = shBlock('inbound/generic');
     const request = curlOf(script);
     expect(request.path).toBe('/v1/sites/myshop/inbound/generic');
-    const res = await h.app.request(request.path, { method: request.method, headers: request.headers, body: request.body });
+    const res = await h.app.request(request.path, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+    });
     expect(res.status, await res.clone().text()).toBe(200);
-    const forged = curlOf(script.replace(/SECRET='[^']*'/, "SECRET='whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='"));
-    expect((await h.app.request(forged.path, { method: forged.method, headers: forged.headers, body: forged.body })).status).toBe(403);
+    const forged = curlOf(
+      script.replace(/SECRET='[^']*'/, "SECRET='whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='"),
+    );
+    expect(
+      (await h.app.request(forged.path, { method: forged.method, headers: forged.headers, body: forged.body })).status,
+    ).toBe(403);
   });
 
   it('documents each legal default the code applies, with its source', () => {

@@ -18,7 +18,10 @@ const FIELDS: Record<string, string[]> = {
   'key-announced': ['kid', 'jwk', 'verifierKey'],
 };
 /** Documented too, not produced by this scenario: older logs' `resent`, and `delivery` (test/domain/leaf-chain.test.ts). */
-const ALSO: Record<string, string[]> = { resent: ['expiresAt'], delivery: ['messageId', 'providerMessageId', 'status'] };
+const ALSO: Record<string, string[]> = {
+  resent: ['expiresAt'],
+  delivery: ['messageId', 'providerMessageId', 'status'],
+};
 /** Leaves of no consent. */
 const SITE_LEAVES = ['policy-published', 'key-announced'];
 
@@ -40,8 +43,12 @@ beforeAll(async () => {
     body: 'action=unsubscribe',
   });
   expect(unsubscribe.status).toBe(200);
-  const { subscriberId } = (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '+33612345678' }, admin))).json()) as { subscriberId: string };
-  expect((await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { method: 'DELETE', headers: admin })).status).toBe(200);
+  const { subscriberId } = (await (
+    await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '+33612345678' }, admin))
+  ).json()) as { subscriberId: string };
+  expect(
+    (await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { method: 'DELETE', headers: admin })).status,
+  ).toBe(200);
   // Another number never confirms and expires.
   expect((await optIn(h, '06 98 76 54 32')).status).toBe(202);
   await h.flush();
@@ -68,7 +75,11 @@ describe('docs/formats.md: the leaves', () => {
     for (const leaf of leaves) {
       const type = leaf.type as string;
       // A consent's first leaf names no predecessor; every later one does (prev).
-      const common = SITE_LEAVES.includes(type) ? COMMON.filter((f) => f !== 'consentId') : type === 'requested' ? COMMON : [...COMMON, 'prev'];
+      const common = SITE_LEAVES.includes(type)
+        ? COMMON.filter((f) => f !== 'consentId')
+        : type === 'requested'
+          ? COMMON
+          : [...COMMON, 'prev'];
       expect(Object.keys(leaf).sort(), type).toEqual([...common, ...FIELDS[type]!].sort());
       expect(leaf.v).toBe(1);
       expect(JSON.stringify(leaf)).not.toMatch(/\+33|612345678|127\.0\.0|Mozilla/);

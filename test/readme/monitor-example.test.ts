@@ -45,8 +45,12 @@ describe('README: monitoring the log', () => {
       .replaceAll('https://HOST', `http://${host}`)
       .replaceAll('ID', consentId);
     const out = await new Promise<string>((resolve, reject) =>
-      execFile('bash', ['-e', '-c', script], { cwd: dir, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stdout}${stderr}`)) : resolve(stdout),
+      execFile(
+        'bash',
+        ['-e', '-c', script],
+        { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stdout}${stderr}`)) : resolve(stdout),
       ),
     );
     const expected = block('text')

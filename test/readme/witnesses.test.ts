@@ -15,10 +15,17 @@ const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const FORMATS = readFileSync(join(ROOT, 'docs/formats.md'), 'utf8');
 const start = README.indexOf('\n## Running with witnesses\n');
 const SECTION = README.slice(start, README.indexOf('\n## ', start + 1));
-const blocks = [...SECTION.matchAll(/<!-- (tested: test\/readme\/witnesses\.test\.ts|fragment: [^>]*) -->\n```(\w+)\n([\s\S]*?)\n```/g)].map((m) => ({ marker: m[1]!, lang: m[2]!, text: m[3]! }));
+const blocks = [
+  ...SECTION.matchAll(
+    /<!-- (tested: test\/readme\/witnesses\.test\.ts|fragment: [^>]*) -->\n```(\w+)\n([\s\S]*?)\n```/g,
+  ),
+].map((m) => ({ marker: m[1]!, lang: m[2]!, text: m[3]! }));
 const tested = blocks.filter((b) => b.marker.startsWith('tested'));
 /** `A=1 B='x' npm start` → {A: '1', B: 'x'}. */
-const envOf = (line: string) => Object.fromEntries([...line.matchAll(/(ASSENT_\w+)=('[^']*'|\S+)/g)].map((m) => [m[1]!, m[2]!.replace(/^'|'$/g, '')]));
+const envOf = (line: string) =>
+  Object.fromEntries(
+    [...line.matchAll(/(ASSENT_\w+)=('[^']*'|\S+)/g)].map((m) => [m[1]!, m[2]!.replace(/^'|'$/g, '')]),
+  );
 
 describe('README: running with witnesses', () => {
   it('has the section, with its four tested blocks, and says the load it implies', () => {
@@ -56,7 +63,9 @@ describe('README: running with witnesses', () => {
     const logKey = ((await (await h.app.request('/v1/sites/demo/log')).json()) as { verifierKey: string }).verifierKey;
     const vars = envOf(tested[3]!.text.replace(/'PRIVATE\+KEY\+[^']*'/, `'${key}'`));
     expect(Object.keys(vars)).toEqual(['ASSENT_WITNESS_KEY', 'ASSENT_WITNESS_LOGS']);
-    const { witness } = await witnessConfig(parseEnv(vars), { logs: `# witnessed.logs\nlog ${logKey} https://assent.test/log/demo\n` });
+    const { witness } = await witnessConfig(parseEnv(vars), {
+      logs: `# witnessed.logs\nlog ${logKey} https://assent.test/log/demo\n`,
+    });
     expect(witness!.logs.map((l) => l.origin)).toEqual(['assent.test/log/demo']);
     const app = createApp({ ...h.deps, witness: witness! });
     expect(await (await app.request('/witness')).text()).toBe(`${vkey}\n`);

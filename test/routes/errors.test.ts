@@ -62,7 +62,11 @@ describe('POST /v1/sites/{site}/consents', () => {
   });
 
   it.each(['{"phone":', '{phone: "06"}', '', "{'a':1}", '{"a":1}}'])('malformed JSON %j is a 400', async (text) => {
-    const body = await expectProblem(await raw(CONSENTS, 'POST', text, { 'content-type': 'application/json' }), 400, '(body)');
+    const body = await expectProblem(
+      await raw(CONSENTS, 'POST', text, { 'content-type': 'application/json' }),
+      400,
+      '(body)',
+    );
     expect(body.type).toBe('https://assent.dev/problems/malformed-json');
     await nothingStored();
   });
@@ -94,7 +98,12 @@ describe('POST /v1/sites/{site}/consents', () => {
       },
     });
     await expectProblem(
-      await h.app.request(CONSENTS, { method: 'POST', headers: { 'content-type': 'application/json' }, body: streamed, duplex: 'half' } as RequestInit),
+      await h.app.request(CONSENTS, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: streamed,
+        duplex: 'half',
+      } as RequestInit),
       413,
     );
     const under = JSON.stringify({ ...valid(), pageUrl: `https://shop.example/${'a'.repeat(15 * 1024)}` });
@@ -143,7 +152,6 @@ describe('GET /v1/sites/{site}/widget', () => {
   });
 });
 
-
 describe('the send gate', () => {
   it.each([
     ['letters', 'abc'],
@@ -159,8 +167,14 @@ describe('the send gate', () => {
       expect(res.status).toBe(200);
       const body = (await res.json()) as Record<string, unknown>;
       expect(body).toEqual({
-        subscriberId: null, maskedPhone: '+33 6 •• •• •• 78', status: 'none', canSend: false, reason: 'no-consent',
-        proofUrl: null, renewalRequired: false, suppressed: false,
+        subscriberId: null,
+        maskedPhone: '+33 6 •• •• •• 78',
+        status: 'none',
+        canSend: false,
+        reason: 'no-consent',
+        proofUrl: null,
+        renewalRequired: false,
+        suppressed: false,
       });
     }
   });
@@ -194,21 +208,45 @@ describe('everything else', () => {
 
   it('a volley of hostile input never gets a 5xx or a stack trace', async () => {
     const hostile: [string, string, string | undefined, Record<string, string>][] = [];
-    const bodies = ['{', '[]', 'null', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', JSON.stringify({ phone: '\u0000' }),
-      JSON.stringify({ ...valid(), phone: '+33 6 12 34 56 78'.repeat(2) }), JSON.stringify({ ...valid(), phone: '٠٦١٢٣٤٥٦٧٨' }),
-      JSON.stringify({ ...valid(), phone: { $gt: '' } }), JSON.stringify({ ...valid(), locale: '__proto__' }), '\uFEFF{}', '"\\ud800"'];
+    const bodies = [
+      '{',
+      '[]',
+      'null',
+      '{"__proto__":{"x":1}}',
+      '{"constructor":{"prototype":{}}}',
+      JSON.stringify({ phone: '\u0000' }),
+      JSON.stringify({ ...valid(), phone: '+33 6 12 34 56 78'.repeat(2) }),
+      JSON.stringify({ ...valid(), phone: '٠٦١٢٣٤٥٦٧٨' }),
+      JSON.stringify({ ...valid(), phone: { $gt: '' } }),
+      JSON.stringify({ ...valid(), locale: '__proto__' }),
+      '\uFEFF{}',
+      '"\\ud800"',
+    ];
     for (const body of bodies) {
       hostile.push(['POST', CONSENTS, body, { 'content-type': 'application/json' }]);
       hostile.push(['POST', '/v1/sites', body, { ...admin, 'content-type': 'application/json' }]);
       hostile.push(['PUT', '/v1/sites/demo', body, { ...admin, 'content-type': 'application/json' }]);
     }
-    for (const path of ['/c/..%2F..%2Fetc', '/u/%00', `/c/${'A'.repeat(5000)}`, '/v1/sites/%00/widget', '/v1/sites/demo/subscribers/%00',
-      '/v1/sites/demo/subscribers/+33%206', '/v1/sites/demo/widget?locale=%00', '/v1/sites/demo/widget?locale=fr&locale=en']) {
+    for (const path of [
+      '/c/..%2F..%2Fetc',
+      '/u/%00',
+      `/c/${'A'.repeat(5000)}`,
+      '/v1/sites/%00/widget',
+      '/v1/sites/demo/subscribers/%00',
+      '/v1/sites/demo/subscribers/+33%206',
+      '/v1/sites/demo/widget?locale=%00',
+      '/v1/sites/demo/widget?locale=fr&locale=en',
+    ]) {
       hostile.push(['GET', path, undefined, admin]);
       hostile.push(['POST', path, undefined, admin]);
     }
     hostile.push(['POST', CONSENTS, JSON.stringify(valid()), { 'content-type': 'application/json; charset=utf-16' }]);
-    hostile.push(['POST', CONSENTS, JSON.stringify(valid()), { 'content-type': 'application/json', authorization: 'Bearer \u00ff' }]);
+    hostile.push([
+      'POST',
+      CONSENTS,
+      JSON.stringify(valid()),
+      { 'content-type': 'application/json', authorization: 'Bearer \u00ff' },
+    ]);
     for (const [method, path, body, headers] of hostile) {
       const res = await raw(path, method, body, headers);
       const text = await res.text();

@@ -17,7 +17,9 @@ describe('API keys', () => {
     expect(apiKey).toMatch(/^ask_[\w-]{43}$/);
     expect((await h.app.request('/v1/sites/demo', as(apiKey))).status).toBe(200);
 
-    const list = (await (await h.app.request('/v1/sites/demo/keys', as(apiKey))).json()) as { keys: { id: string; revokedAt: string | null }[] };
+    const list = (await (await h.app.request('/v1/sites/demo/keys', as(apiKey))).json()) as {
+      keys: { id: string; revokedAt: string | null }[];
+    };
     expect(list.keys).toHaveLength(2);
     expect(JSON.stringify(list)).not.toContain(apiKey);
     const old = list.keys.find((k) => k.id !== id)!;

@@ -26,12 +26,14 @@ const LIMIT = 100;
 function withD1Limit(client: Client): Client {
   const check = (s: InStatement) => {
     const args = typeof s === 'string' ? [] : Array.isArray(s.args) ? s.args : Object.keys(s.args ?? {});
-    if (args.length > LIMIT) throw new Error(`too many SQL variables at offset 0: SQLITE_ERROR (${args.length} > ${LIMIT})`);
+    if (args.length > LIMIT)
+      throw new Error(`too many SQL variables at offset 0: SQLITE_ERROR (${args.length} > ${LIMIT})`);
   };
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === 'execute') return (s: InStatement) => (check(s), target.execute(s));
-      if (prop === 'batch') return (list: InStatement[], mode?: 'write') => (list.forEach(check), target.batch(list, mode));
+      if (prop === 'batch')
+        return (list: InStatement[], mode?: 'write') => (list.forEach(check), target.batch(list, mode));
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -43,15 +45,33 @@ async function backlog(h: Harness, n: number, tag: string) {
   for (let i = 0; i < n; i += 100) {
     const statements: Statement[] = [];
     for (let k = i; k < Math.min(n, i + 100); k++) {
-      const data = { v: 1, type: 'requested', site: 'demo', consentId: `${tag}${k}`, id: `${tag}e${k}`, at: '2026-11-28T10:00:00.000Z' };
+      const data = {
+        v: 1,
+        type: 'requested',
+        site: 'demo',
+        consentId: `${tag}${k}`,
+        id: `${tag}e${k}`,
+        at: '2026-11-28T10:00:00.000Z',
+      };
       const hash = toBase64(await leafHash(jcsBytes(data)));
-      statements.push(...h.ctx.events.append({ id: `${tag}e${k}`, siteId: 'demo', consentId: `${tag}${k}`, type: 'requested', at: 0, data, leafHash: hash }));
+      statements.push(
+        ...h.ctx.events.append({
+          id: `${tag}e${k}`,
+          siteId: 'demo',
+          consentId: `${tag}${k}`,
+          type: 'requested',
+          at: 0,
+          data,
+          leafHash: hash,
+        }),
+      );
     }
     await h.ctx.store.batch(statements as [Statement, ...Statement[]]);
   }
 }
 
-const leafCount = async (h: Harness) => Number((await h.ctx.store.queryColumn("SELECT count(*) FROM log_leaves WHERE site_id = 'demo'"))[0]);
+const leafCount = async (h: Harness) =>
+  Number((await h.ctx.store.queryColumn("SELECT count(*) FROM log_leaves WHERE site_id = 'demo'"))[0]);
 
 let dir: string;
 let h: Harness;
@@ -70,12 +90,20 @@ afterEach(async () => {
 
 describe('under D1’s 100-parameter limit', () => {
   it('the limit is real: a 101-parameter statement fails on this store', async () => {
-    const values = sql.join(Array.from({ length: LIMIT + 1 }, (_, i) => sql`${i}`), sql`, `);
-    const error = await limited.db.run(sql`SELECT 1 WHERE 1 IN (${values})`).then(() => null, (e: Error) => e);
+    const values = sql.join(
+      Array.from({ length: LIMIT + 1 }, (_, i) => sql`${i}`),
+      sql`, `,
+    );
+    const error = await limited.db.run(sql`SELECT 1 WHERE 1 IN (${values})`).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(String(error?.cause ?? error)).toMatch(/too many SQL variables/);
   });
 
-  it('a backlog of 1,200 leaves is integrated run by run; proofs and the checkpoint answer 200 meanwhile', { timeout: 60_000 }, async () => {
+  it('a backlog of 1,200 leaves is integrated run by run; proofs and the checkpoint answer 200 meanwhile', {
+    timeout: 60_000,
+  }, async () => {
     const app = createApp({ ...h.deps, store: limited });
     const jobs = createJobs({ ...h.deps, store: limited });
     const w = await widgetFor(h);
@@ -93,7 +121,9 @@ describe('under D1’s 100-parameter limit', () => {
     const proof = async () => {
       const r = await app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } });
       expect(r.status).toBe(200);
-      return (await r.json()) as { log: { status: string; checkpoint: string; entries: unknown[]; pending: { index: number }[] } };
+      return (await r.json()) as {
+        log: { status: string; checkpoint: string; entries: unknown[]; pending: { index: number }[] };
+      };
     };
     const before = await proof();
     expect(before.log.status).toBe('pending');
@@ -121,7 +151,12 @@ describe('under D1’s 100-parameter limit', () => {
     const after = await proof();
     expect(after.log.status).toBe('included');
     expect(after.log.pending).toEqual([]);
-    const checks = await verifyProof({ proof: after, jwks: publicJwks(ring), verifierKey: key, origin: logOrigin(h.ctx, 'demo') });
+    const checks = await verifyProof({
+      proof: after,
+      jwks: publicJwks(ring),
+      verifierKey: key,
+      origin: logOrigin(h.ctx, 'demo'),
+    });
     expect(checks.filter((c) => !c.ok)).toEqual([]);
   });
 });

@@ -24,7 +24,8 @@ import { makeHarness, widgetFor, type Harness } from '../harness.ts';
 
 type App = ReturnType<typeof createApp>;
 
-const numberFor = (i: number) => `06 10 00 ${String(Math.floor(i / 100)).padStart(2, '0')} ${String(i % 100).padStart(2, '0')}`;
+const numberFor = (i: number) =>
+  `06 10 00 ${String(Math.floor(i / 100)).padStart(2, '0')} ${String(i % 100).padStart(2, '0')}`;
 
 /** An app over the harness's dependencies with another store, and distinct client addresses per request. */
 const appOver = (h: Harness, store: Store = h.deps.store): App =>
@@ -96,8 +97,10 @@ describe('concurrent events on one site', () => {
     const runs: Promise<unknown>[] = [];
     for (let i = 0; i < n; i++) {
       optIns.push(optInAs(apps[i % 2]!, h, i));
-      if (i % 10 === 5) reads.push(Promise.resolve(apps[(i + 1) % 2]!.request('/v1/sites/demo/log/checkpoint')).then((r) => r.status));
-      if (i % 10 === 7) runs.push(integrate(contexts[0]!, 'demo', { chunk: 4 }), integrate(contexts[1]!, 'demo', { chunk: 4 }));
+      if (i % 10 === 5)
+        reads.push(Promise.resolve(apps[(i + 1) % 2]!.request('/v1/sites/demo/log/checkpoint')).then((r) => r.status));
+      if (i % 10 === 7)
+        runs.push(integrate(contexts[0]!, 'demo', { chunk: 4 }), integrate(contexts[1]!, 'demo', { chunk: 4 }));
     }
     expect(await Promise.all(optIns)).toEqual(Array(n).fill(202));
     expect(await Promise.all(reads)).toEqual(Array(reads.length).fill(200));
@@ -106,14 +109,23 @@ describe('concurrent events on one site', () => {
 
     const idx = ints(await h.ctx.store.queryColumn("SELECT idx FROM log_leaves WHERE site_id = 'demo' ORDER BY idx"));
     expect(idx).toEqual(Array.from({ length: before + n }, (_, i) => i));
-    const events = ints(await h.ctx.store.queryColumn("SELECT count(*) FROM consent_events WHERE site_id = 'demo' AND type = 'requested'"));
+    const events = ints(
+      await h.ctx.store.queryColumn(
+        "SELECT count(*) FROM consent_events WHERE site_id = 'demo' AND type = 'requested'",
+      ),
+    );
     expect(events).toEqual([n]);
-    const byEvent = ints(await h.ctx.store.queryColumn("SELECT count(DISTINCT event_id) FROM log_leaves WHERE site_id = 'demo'"));
+    const byEvent = ints(
+      await h.ctx.store.queryColumn("SELECT count(DISTINCT event_id) FROM log_leaves WHERE site_id = 'demo'"),
+    );
     expect(byEvent).toEqual([before + n]);
 
     const info = await getJson<{ size: number; verifierKey: string }>(apps[1]!, '/v1/sites/demo/log');
     expect(info.size).toBe(before + n);
-    const checkpoint = await verifyCheckpoint(await (await apps[0]!.request('/v1/sites/demo/log/checkpoint')).text(), info.verifierKey);
+    const checkpoint = await verifyCheckpoint(
+      await (await apps[0]!.request('/v1/sites/demo/log/checkpoint')).text(),
+      info.verifierKey,
+    );
     expect(checkpoint.size).toBe(before + n);
     const stored = await storedLog(h);
     expect(stored.idx).toEqual(idx);
@@ -133,7 +145,10 @@ describe('concurrent events on one site', () => {
     expect(idx).toEqual(Array.from({ length: before + 100 }, (_, i) => i));
     const info = await getJson<{ size: number; verifierKey: string }>(app, '/v1/sites/demo/log');
     expect(info.size).toBe(before + 100);
-    const checkpoint = await verifyCheckpoint(await (await app.request('/v1/sites/demo/log/checkpoint')).text(), info.verifierKey);
+    const checkpoint = await verifyCheckpoint(
+      await (await app.request('/v1/sites/demo/log/checkpoint')).text(),
+      info.verifierKey,
+    );
     expect(toBase64(checkpoint.rootHash)).toBe((await storedLog(h)).root);
   });
 });
@@ -158,7 +173,9 @@ describe('checkpoints and consistency', () => {
       for (let k = 0; k < burst; k++) expect(await optInAs(app, h, i++)).toBe(202);
     }
     await h.flush();
-    checkpoints.push(await verifyCheckpoint(await (await app.request('/v1/sites/demo/log/checkpoint')).text(), verifierKey));
+    checkpoints.push(
+      await verifyCheckpoint(await (await app.request('/v1/sites/demo/log/checkpoint')).text(), verifierKey),
+    );
   });
   afterAll(async () => h.close());
 
@@ -180,7 +197,10 @@ describe('checkpoints and consistency', () => {
     for (let i = 0; i < checkpoints.length; i++) {
       for (let j = i; j < checkpoints.length; j++) {
         const [a, b] = [checkpoints[i]!, checkpoints[j]!];
-        const body = await getJson<{ from: number; to: number; hashes: string[] }>(app, `/v1/sites/demo/log/consistency?from=${a.size}&to=${b.size}`);
+        const body = await getJson<{ from: number; to: number; hashes: string[] }>(
+          app,
+          `/v1/sites/demo/log/consistency?from=${a.size}&to=${b.size}`,
+        );
         expect([body.from, body.to]).toEqual([a.size, b.size]);
         const hashes = body.hashes.map(fromBase64);
         expect(await verifyConsistency(a.size, b.size, hashes, a.rootHash, b.rootHash)).toBe(true);

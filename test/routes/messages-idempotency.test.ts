@@ -8,7 +8,10 @@ afterEach(() => h?.close());
 it('refuses an Idempotency-Key header that is too short or too long, naming it', async () => {
   h = await makeHarness();
   const send = (key: string) =>
-    h.app.request('/v1/sites/demo/messages', json({ template: 'Soldes' }, { authorization: `Bearer ${h.demoKey}`, 'idempotency-key': key }));
+    h.app.request(
+      '/v1/sites/demo/messages',
+      json({ template: 'Soldes' }, { authorization: `Bearer ${h.demoKey}`, 'idempotency-key': key }),
+    );
   for (const key of ['x', 'k'.repeat(201)]) {
     const res = await send(key);
     expect(res.status).toBe(422);

@@ -14,7 +14,8 @@ const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const sha = (bytes: ArrayBuffer) => createHash('sha256').update(new Uint8Array(bytes)).digest('hex');
 
 async function config() {
-  return ((await (await h.app.request('/v1/sites/demo', { headers: auth })).json()) as { config: Record<string, any> }).config;
+  return ((await (await h.app.request('/v1/sites/demo', { headers: auth })).json()) as { config: Record<string, any> })
+    .config;
 }
 
 describe('policy versions', () => {
@@ -23,29 +24,37 @@ describe('policy versions', () => {
       const md = await h.app.request(`/p/demo/1?format=md&locale=${locale}`);
       expect(md.status).toBe(200);
       expect(md.headers.get('cache-control')).toContain('immutable');
-      const meta = (await (await h.app.request(`/p/demo/1?format=json&locale=${locale}`)).json()) as Record<string, any>;
+      const meta = (await (await h.app.request(`/p/demo/1?format=json&locale=${locale}`)).json()) as Record<
+        string,
+        any
+      >;
       expect(meta.sha256).toBe(sha(await md.arrayBuffer()));
       expect(meta.locale).toBe(locale);
       const covered = new Set((meta.sections as { covers: string[] }[]).flatMap((s) => s.covers));
-      for (const item of ['1a', '1b', '1c', '1d', '1e', '1f', '2a', '2b', '2c', '2d', '2e', '2f']) expect(covered).toContain(`art13-${item}`);
+      for (const item of ['1a', '1b', '1c', '1d', '1e', '1f', '2a', '2b', '2c', '2d', '2e', '2f'])
+        expect(covered).toContain(`art13-${item}`);
     }
     const html = await (await h.app.request('/p/demo/1?locale=en')).text();
     expect(html).toContain('lang="en"');
     expect(html).toMatch(/Version 1/);
   });
 
-  it('revalidates a version\'s HTML page once its version list grew; its Markdown bytes stay a 304', async () => {
+  it("revalidates a version's HTML page once its version list grew; its Markdown bytes stay a 304", async () => {
     const page = await h.app.request('/p/demo/1?locale=en');
     const md = await h.app.request('/p/demo/1?format=md&locale=en');
     const [pageTag, mdTag] = [page.headers.get('etag')!, md.headers.get('etag')!];
     expect(pageTag).toBeTruthy();
     const before = await page.text();
     expect((await h.app.request('/p/demo/1?locale=en', { headers: { 'if-none-match': pageTag } })).status).toBe(304);
-    expect((await h.app.request('/v1/sites/demo/policies', json({ summary: 'Same facts, new version.' }, auth))).status).toBe(201);
+    expect(
+      (await h.app.request('/v1/sites/demo/policies', json({ summary: 'Same facts, new version.' }, auth))).status,
+    ).toBe(201);
     const again = await h.app.request('/p/demo/1?locale=en', { headers: { 'if-none-match': pageTag } });
     expect(again.status).toBe(200);
     expect(await again.text()).not.toBe(before);
-    expect((await h.app.request('/p/demo/1?format=md&locale=en', { headers: { 'if-none-match': mdTag } })).status).toBe(304);
+    expect((await h.app.request('/p/demo/1?format=md&locale=en', { headers: { 'if-none-match': mdTag } })).status).toBe(
+      304,
+    );
   });
 
   it('publishes v2 without touching v1, diffs them, and asks consents to be renewed on a material change', async () => {
@@ -55,7 +64,15 @@ describe('policy versions', () => {
     const v1 = await (await h.app.request('/p/demo/1?format=md&locale=en')).arrayBuffer();
 
     const cfg = await config();
-    cfg.policy.recipients = [...cfg.policy.recipients, { name: 'Mailer Ltd', role: 'processor', purpose: { fr: 'envoyer nos SMS', en: 'send our texts' }, country: 'FR' }];
+    cfg.policy.recipients = [
+      ...cfg.policy.recipients,
+      {
+        name: 'Mailer Ltd',
+        role: 'processor',
+        purpose: { fr: 'envoyer nos SMS', en: 'send our texts' },
+        country: 'FR',
+      },
+    ];
     expect((await h.app.request('/v1/sites/demo', { ...json(cfg, auth), method: 'PUT' })).status).toBe(200);
     const pub = await h.app.request('/v1/sites/demo/policies', json({ summary: 'New SMS processor.' }, auth));
     expect(pub.status).toBe(201);
@@ -67,9 +84,18 @@ describe('policy versions', () => {
     const versions = (await (await h.app.request('/p/demo/versions')).json()) as { versions: { version: number }[] };
     expect(versions.versions.map((v) => v.version).sort()).toEqual([1, 2]);
 
-    const gate = (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '+33612345678' }, auth))).json()) as Record<string, unknown>;
-    expect(gate).toMatchObject({ status: 'confirmed', renewalRequired: true, canSend: false, reason: 'renewal-required' });
-    const widget = (await (await h.app.request('/v1/sites/demo/widget?locale=en')).json()) as { policy: { version: number } };
+    const gate = (await (
+      await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '+33612345678' }, auth))
+    ).json()) as Record<string, unknown>;
+    expect(gate).toMatchObject({
+      status: 'confirmed',
+      renewalRequired: true,
+      canSend: false,
+      reason: 'renewal-required',
+    });
+    const widget = (await (await h.app.request('/v1/sites/demo/widget?locale=en')).json()) as {
+      policy: { version: number };
+    };
     expect(widget.policy.version).toBe(2);
     expect(res.status).toBe(202);
   });

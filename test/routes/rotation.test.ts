@@ -71,7 +71,9 @@ describe('before rotation', () => {
     expect(underA.jwks.keys.map((k) => k.kid)).toEqual([keyA.kid]);
     const verified = await verifyReceipt(underA.proof.jws, underA.jwks);
     expect(verified.kid).toBe(keyA.kid);
-    expect(allPassed(await verifyProof({ proof: underA.proof, jwks: underA.jwks, verifierKey: underA.verifierKey }))).toBe(true);
+    expect(
+      allPassed(await verifyProof({ proof: underA.proof, jwks: underA.jwks, verifierKey: underA.verifierKey })),
+    ).toBe(true);
   });
 });
 
@@ -79,7 +81,10 @@ describe('after restarting with B as the signing key and A retired', () => {
   let h: Harness;
   let jwks: Jwks;
   beforeAll(async () => {
-    h = await restart({ ASSENT_SIGNING_KEY: JSON.stringify(keyB), ASSENT_SIGNING_KEYS_RETIRED: JSON.stringify([publicOf(keyA)]) });
+    h = await restart({
+      ASSENT_SIGNING_KEY: JSON.stringify(keyB),
+      ASSENT_SIGNING_KEYS_RETIRED: JSON.stringify([publicOf(keyA)]),
+    });
     jwks = await getJson<Jwks>(h, '/.well-known/jwks.json');
   });
   afterAll(async () => h.close());
@@ -132,15 +137,25 @@ describe('after restarting with B as the signing key and A retired', () => {
     await expect(verifyCheckpoint(underA.checkpoint, verifierKey)).rejects.toThrow(/no signature by/);
 
     // The history the auditor saw under A is a prefix of the log signed under B.
-    const current = await verifyCheckpoint(await (await h.app.request('/v1/sites/demo/log/checkpoint')).text(), verifierKey);
+    const current = await verifyCheckpoint(
+      await (await h.app.request('/v1/sites/demo/log/checkpoint')).text(),
+      verifierKey,
+    );
     expect(current.size).toBe(size);
     expect(current.size).toBeGreaterThan(saved.size);
-    const { hashes } = await getJson<{ hashes: string[] }>(h, `/v1/sites/demo/log/consistency?from=${saved.size}&to=${current.size}`);
-    expect(await verifyConsistency(saved.size, current.size, hashes.map(fromBase64), saved.rootHash, current.rootHash)).toBe(true);
+    const { hashes } = await getJson<{ hashes: string[] }>(
+      h,
+      `/v1/sites/demo/log/consistency?from=${saved.size}&to=${current.size}`,
+    );
+    expect(
+      await verifyConsistency(saved.size, current.size, hashes.map(fromBase64), saved.rootHash, current.rootHash),
+    ).toBe(true);
     // A different old root (a rewritten history) does not pass with the same hashes.
     const forged = saved.rootHash.slice();
     forged[0]! ^= 1;
-    expect(await verifyConsistency(saved.size, current.size, hashes.map(fromBase64), forged, current.rootHash)).toBe(false);
+    expect(await verifyConsistency(saved.size, current.size, hashes.map(fromBase64), forged, current.rootHash)).toBe(
+      false,
+    );
   });
 });
 
@@ -159,21 +174,29 @@ describe('rotation corner cases', () => {
   });
 
   it('a retired key given with its private part is refused at start', async () => {
-    await expect(signingKeysFrom(JSON.stringify(keyB), JSON.stringify([keyA]))).rejects.toThrow(/ASSENT_SIGNING_KEYS_RETIRED/);
+    await expect(signingKeysFrom(JSON.stringify(keyB), JSON.stringify([keyA]))).rejects.toThrow(
+      /ASSENT_SIGNING_KEYS_RETIRED/,
+    );
   });
 
   it('an auditor’s checkpoint saved before the rotation still proves consistency through the CLI', async () => {
-    const h = await restart({ ASSENT_SIGNING_KEY: JSON.stringify(keyB), ASSENT_SIGNING_KEYS_RETIRED: JSON.stringify([publicOf(keyA)]) });
+    const h = await restart({
+      ASSENT_SIGNING_KEY: JSON.stringify(keyB),
+      ASSENT_SIGNING_KEYS_RETIRED: JSON.stringify([publicOf(keyA)]),
+    });
     try {
       const out: string[] = [];
       const files = new Map([['saved.txt', underA.checkpoint]]);
-      const code = await runCli(['verify', `https://assent.test/proofs/${underA.consentId}`, '--checkpoint', 'saved.txt'], {
-        fetch: ((input: RequestInfo | URL, init?: RequestInit) => h.app.request(String(input), init)) as typeof fetch,
-        readFile: async (path) => files.get(path) ?? Promise.reject(new Error(`no ${path}`)),
-        writeFile: async (path, text) => void files.set(path, text),
-        stdout: (line) => out.push(line),
-        stderr: (line) => out.push(line),
-      });
+      const code = await runCli(
+        ['verify', `https://assent.test/proofs/${underA.consentId}`, '--checkpoint', 'saved.txt'],
+        {
+          fetch: ((input: RequestInfo | URL, init?: RequestInit) => h.app.request(String(input), init)) as typeof fetch,
+          readFile: async (path) => files.get(path) ?? Promise.reject(new Error(`no ${path}`)),
+          writeFile: async (path, text) => void files.set(path, text),
+          stdout: (line) => out.push(line),
+          stderr: (line) => out.push(line),
+        },
+      );
       expect(out.join('\n')).toContain('✓ consistency');
       expect(code).toBe(0);
     } finally {

@@ -23,10 +23,26 @@ const PROVIDER_FACTS = {
   ...demoSiteConfig.policy!,
   recipients: [
     ...demoSiteConfig.policy!.recipients,
-    { name: 'Twilio Inc.', role: 'processor' as const, purpose: { fr: 'envoie nos SMS', en: 'sends our texts' }, country: 'US' },
-    { name: 'Hooks Relay', role: 'processor' as const, purpose: { fr: 'envoie nos SMS', en: 'sends our texts' }, country: 'France' },
+    {
+      name: 'Twilio Inc.',
+      role: 'processor' as const,
+      purpose: { fr: 'envoie nos SMS', en: 'sends our texts' },
+      country: 'US',
+    },
+    {
+      name: 'Hooks Relay',
+      role: 'processor' as const,
+      purpose: { fr: 'envoie nos SMS', en: 'sends our texts' },
+      country: 'France',
+    },
   ],
-  transfers: [{ country: 'US', safeguard: 'adequacy' as const, details: { fr: 'Cadre UE–États-Unis.', en: 'EU–US Data Privacy Framework.' } }],
+  transfers: [
+    {
+      country: 'US',
+      safeguard: 'adequacy' as const,
+      details: { fr: 'Cadre UE–États-Unis.', en: 'EU–US Data Privacy Framework.' },
+    },
+  ],
 };
 
 let h: Harness;
@@ -39,26 +55,39 @@ const raw = (path: string, method: string, body: string | undefined, headers: Re
   h.app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
 
 describe('keys', () => {
-  const routes = (body: string) => [
-    ['GET', '/v1/sites/demo', undefined],
-    ['PUT', '/v1/sites/demo', body],
-    ['POST', GATE, LOOKUP],
-  ] as const;
+  const routes = (body: string) =>
+    [
+      ['GET', '/v1/sites/demo', undefined],
+      ['PUT', '/v1/sites/demo', body],
+      ['POST', GATE, LOOKUP],
+    ] as const;
 
   it('no key is a 401 with WWW-Authenticate; a wrong or malformed one a 403 or 401', async () => {
     const body = JSON.stringify(demoSiteConfig);
-    for (const [method, path, payload] of [...routes(body), ['POST', '/v1/sites', JSON.stringify({ id: 'x', config: demoSiteConfig })] as const]) {
+    for (const [method, path, payload] of [
+      ...routes(body),
+      ['POST', '/v1/sites', JSON.stringify({ id: 'x', config: demoSiteConfig })] as const,
+    ]) {
       const none = await raw(path, method, payload, { 'content-type': 'application/json' });
       await expectProblem(none, 401);
       expect(none.headers.get('www-authenticate')).toBe('Bearer');
-      await expectProblem(await raw(path, method, payload, { 'content-type': 'application/json', authorization: 'Basic YTpi' }), 401);
-      await expectProblem(await raw(path, method, payload, { 'content-type': 'application/json', authorization: 'Bearer' }), 401);
+      await expectProblem(
+        await raw(path, method, payload, { 'content-type': 'application/json', authorization: 'Basic YTpi' }),
+        401,
+      );
+      await expectProblem(
+        await raw(path, method, payload, { 'content-type': 'application/json', authorization: 'Bearer' }),
+        401,
+      );
       await expectProblem(
         await raw(path, method, payload, { 'content-type': 'application/json', authorization: 'Bearer ask_wrong-key' }),
         403,
       );
       await expectProblem(
-        await raw(path, method, payload, { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}x` }),
+        await raw(path, method, payload, {
+          'content-type': 'application/json',
+          authorization: `Bearer ${ADMIN_TOKEN}x`,
+        }),
         403,
       );
     }
@@ -66,7 +95,10 @@ describe('keys', () => {
 
   it('a site key cannot create sites', async () => {
     await expectProblem(
-      await h.app.request('/v1/sites', json({ id: 'other', config: demoSiteConfig }, { authorization: `Bearer ${h.demoKey}` })),
+      await h.app.request(
+        '/v1/sites',
+        json({ id: 'other', config: demoSiteConfig }, { authorization: `Bearer ${h.demoKey}` }),
+      ),
       403,
     );
     expect(await h.ctx.sites.get('other')).toBeNull();
@@ -74,8 +106,14 @@ describe('keys', () => {
 
   it('the admin on an unknown site gets a 404; a site key on it a 403', async () => {
     await expectProblem(await h.app.request('/v1/sites/nope', { headers: admin }), 404);
-    await expectProblem(await h.app.request('/v1/sites/nope/subscribers/lookup', json({ phone: '0612345678' }, admin)), 404);
-    await expectProblem(await h.app.request('/v1/sites/nope', { headers: { authorization: `Bearer ${h.demoKey}` } }), 403);
+    await expectProblem(
+      await h.app.request('/v1/sites/nope/subscribers/lookup', json({ phone: '0612345678' }, admin)),
+      404,
+    );
+    await expectProblem(
+      await h.app.request('/v1/sites/nope', { headers: { authorization: `Bearer ${h.demoKey}` } }),
+      403,
+    );
   });
 });
 
@@ -104,25 +142,40 @@ describe('site administration', () => {
     const body = (await got.json()) as Record<string, unknown>;
     expect(body).not.toHaveProperty('apiKey');
     expect(JSON.stringify(body)).not.toContain(created.apiKey);
-    expect((await h.app.request('/v1/sites/other/subscribers/lookup', json({ phone: '0612345678' }, own))).status).toBe(200);
+    expect((await h.app.request('/v1/sites/other/subscribers/lookup', json({ phone: '0612345678' }, own))).status).toBe(
+      200,
+    );
 
     await expectProblem(await h.app.request('/v1/sites/demo', { headers: own }), 403);
     await expectProblem(await h.app.request(GATE, json({ phone: '0612345678' }, own)), 403);
-    await expectProblem(await h.app.request('/v1/sites/other', { headers: { authorization: `Bearer ${h.demoKey}` } }), 403);
+    await expectProblem(
+      await h.app.request('/v1/sites/other', { headers: { authorization: `Bearer ${h.demoKey}` } }),
+      403,
+    );
     const put = await h.app.request('/v1/sites/demo', { ...json(demoSiteConfig, own), method: 'PUT' });
     await expectProblem(put, 403);
   });
 
   it('POST /v1/sites refuses a bad id, a missing or bad config, and a duplicate', async () => {
-    await expectProblem(await h.app.request('/v1/sites', json({ id: 'Bad Id!', config: demoSiteConfig }, admin)), 422, 'id');
+    await expectProblem(
+      await h.app.request('/v1/sites', json({ id: 'Bad Id!', config: demoSiteConfig }, admin)),
+      422,
+      'id',
+    );
     await expectProblem(await h.app.request('/v1/sites', json({ id: 'other' }, admin)), 422, 'config');
     await expectProblem(
-      await h.app.request('/v1/sites', json({ id: 'other', config: { ...demoSiteConfig, sms: { ...TWILIO, accountSid: 'nope' } } }, admin)),
+      await h.app.request(
+        '/v1/sites',
+        json({ id: 'other', config: { ...demoSiteConfig, sms: { ...TWILIO, accountSid: 'nope' } } }, admin),
+      ),
       422,
       'config.sms.accountSid',
     );
     await expectProblem(await h.app.request('/v1/sites', json({ id: 'demo', config: demoSiteConfig }, admin)), 409);
-    await expectProblem(await raw('/v1/sites', 'POST', '{"id":', { ...admin, 'content-type': 'application/json' }), 400);
+    await expectProblem(
+      await raw('/v1/sites', 'POST', '{"id":', { ...admin, 'content-type': 'application/json' }),
+      400,
+    );
     await expectProblem(await raw('/v1/sites', 'POST', 'id=x', { ...admin, 'content-type': 'text/plain' }), 415);
     expect(await h.ctx.sites.get('other')).toBeNull();
   });
@@ -130,7 +183,9 @@ describe('site administration', () => {
   it('GET shows secrets redacted; a PUT sending the redaction back keeps the stored secret; a new one replaces it', async () => {
     const created = await createOther();
     const own = { authorization: `Bearer ${created.apiKey}` };
-    const shown = (await (await h.app.request('/v1/sites/other', { headers: own })).json()) as { config: Record<string, unknown> };
+    const shown = (await (await h.app.request('/v1/sites/other', { headers: own })).json()) as {
+      config: Record<string, unknown>;
+    };
     expect(shown.config.sms).toEqual({ ...TWILIO, authToken: '••••••' });
     expect(JSON.stringify(shown)).not.toContain(TWILIO.authToken);
 
@@ -148,7 +203,9 @@ describe('site administration', () => {
     expect((await h.app.request('/v1/sites/other', { ...json(rotated, own), method: 'PUT' })).status).toBe(200);
     const rotatedRow = (await h.ctx.sites.get('other'))!.config;
     expect(rotatedRow).not.toContain('a-brand-new-token-42');
-    expect(((await openConfig(h.deps.sealer, 'other', rotatedRow)).config as { sms: typeof TWILIO }).sms.authToken).toBe('a-brand-new-token-42');
+    expect(
+      ((await openConfig(h.deps.sealer, 'other', rotatedRow)).config as { sms: typeof TWILIO }).sms.authToken,
+    ).toBe('a-brand-new-token-42');
   });
 
   it('a webhook secret is redacted and kept the same way', async () => {
@@ -181,7 +238,10 @@ describe('site administration', () => {
     ['pendingTtlHours', { pendingTtlHours: 0 }],
   ])('PUT with a bad config is a 422 naming %s, and nothing changes', async (path, patch) => {
     const before = (await h.ctx.sites.get('demo'))!.config;
-    const res = await h.app.request('/v1/sites/demo', { ...json({ ...demoSiteConfig, ...patch }, admin), method: 'PUT' });
+    const res = await h.app.request('/v1/sites/demo', {
+      ...json({ ...demoSiteConfig, ...patch }, admin),
+      method: 'PUT',
+    });
     await expectProblem(res, 422, path);
     expect((await h.ctx.sites.get('demo'))!.config).toBe(before);
   });
@@ -197,8 +257,13 @@ describe('site administration', () => {
 
 describe('round trip and provider rules', () => {
   const own = () => ({ authorization: `Bearer ${h.demoKey}` });
-  const get = async () => (await (await h.app.request('/v1/sites/demo', { headers: own() })).json()) as { id: string; config: Record<string, unknown> };
-  const putDemo = (body: unknown, headers = own()) => h.app.request('/v1/sites/demo', { ...json(body, headers), method: 'PUT' });
+  const get = async () =>
+    (await (await h.app.request('/v1/sites/demo', { headers: own() })).json()) as {
+      id: string;
+      config: Record<string, unknown>;
+    };
+  const putDemo = (body: unknown, headers = own()) =>
+    h.app.request('/v1/sites/demo', { ...json(body, headers), method: 'PUT' });
 
   it('GET → PUT of the same body → GET gives the same answer, with {id, config} or the bare config; secrets kept', async () => {
     expect((await putDemo({ ...demoSiteConfig, inboundSecret: 'inbound-secret-0123456789' })).status).toBe(200);
@@ -229,11 +294,20 @@ describe('round trip and provider rules', () => {
     expect((await h.ctx.sites.get('demo'))!.config).toBe(before);
     // The provider switch itself needs a published policy naming Twilio first.
     expect((await putDemo(config)).status).toBe(200);
-    expect((await h.app.request('/v1/sites/demo/policies', json({ summary: 'Twilio sends our texts.' }, own()))).status).toBe(201);
+    expect(
+      (await h.app.request('/v1/sites/demo/policies', json({ summary: 'Twilio sends our texts.' }, own()))).status,
+    ).toBe(201);
     expect((await putDemo({ ...config, sms: twilio }, admin)).status).toBe(200);
     const shown = await get();
     expect((await putDemo(shown)).status).toBe(200);
-    await expectProblem(await putDemo({ ...shown.config, sms: { ...twilio, authToken: '••••••', apiBaseUrl: 'https://api.us-edge.twilio.com' } }), 403, 'sms.apiBaseUrl');
+    await expectProblem(
+      await putDemo({
+        ...shown.config,
+        sms: { ...twilio, authToken: '••••••', apiBaseUrl: 'https://api.us-edge.twilio.com' },
+      }),
+      403,
+      'sms.apiBaseUrl',
+    );
   });
 
   it('switching to a provider the published policy does not name is refused naming sms.provider, even when the new facts name it', async () => {

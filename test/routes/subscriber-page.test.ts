@@ -2,7 +2,15 @@
 // erasure behind a confirmation (POST only). Afterwards the number is unreadable, suppressed, and the proof verifies.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allPassed, verifyProof } from '../../worker/verify/verify-proof.ts';
-import { ADMIN_TOKEN, confirmedConsent, consentStatus, json, makeHarness, pendingConsent, type Harness } from '../harness.ts';
+import {
+  ADMIN_TOKEN,
+  confirmedConsent,
+  consentStatus,
+  json,
+  makeHarness,
+  pendingConsent,
+  type Harness,
+} from '../harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -17,10 +25,19 @@ const page = async (path: string, init?: RequestInit) => {
   return { status: res.status, html: await res.text(), headers: res.headers };
 };
 const post = (token: string, body: string, headers: Record<string, string> = {}) =>
-  page(`/u/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
-const subjectOf = async (consentId: string) => (await h.ctx.subjects.byId((await h.ctx.consents.byId(consentId))!.subjectId))!;
+  page(`/u/${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
+const subjectOf = async (consentId: string) =>
+  (await h.ctx.subjects.byId((await h.ctx.consents.byId(consentId))!.subjectId))!;
 const gate = async (phone = '06 12 34 56 78') =>
-  (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone }, ADMIN))).json()) as { status: string; canSend: boolean; suppressed: boolean };
+  (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone }, ADMIN))).json()) as {
+    status: string;
+    canSend: boolean;
+    suppressed: boolean;
+  };
 
 async function verifies(consentId: string) {
   await h.flush(); // a checkpoint covering the latest event
@@ -28,7 +45,14 @@ async function verifies(consentId: string) {
   const jwks = await (await h.app.request('/.well-known/jwks.json')).json();
   const log = (await (await h.app.request('/v1/sites/demo/log')).json()) as { verifierKey: string; origin: string };
   const checks = await verifyProof({ proof, jwks, verifierKey: log.verifierKey, origin: log.origin });
-  return { ok: allPassed(checks), failed: checks.filter((c) => !c.ok), proof: proof as { receipt: Record<string, unknown>; log: { entries: { leaf: { event?: string; type?: string } }[] } } };
+  return {
+    ok: allPassed(checks),
+    failed: checks.filter((c) => !c.ok),
+    proof: proof as {
+      receipt: Record<string, unknown>;
+      log: { entries: { leaf: { event?: string; type?: string } }[] };
+    },
+  };
 }
 
 describe('GET /u/{token}: the subscriber sees, nothing changes', () => {
@@ -51,10 +75,16 @@ describe('GET /u/{token}: the subscriber sees, nothing changes', () => {
     expect(html).toContain('un fragment de l’empreinte de votre numéro, commun à des milliers d’autres numéros');
     expect(html).not.toContain('pour toujours');
     expect(html).toContain(`href="https://assent.test/proofs/${consentId}"`);
-    expect(html).toContain(`href="https://assent.test/proofs/${consentId}/evidence" download="consent-${consentId}.json"`);
-    expect(html).toContain(`<form method="post" action="/u/${unsubscribe}"><input type="hidden" name="action" value="unsubscribe"/>`);
+    expect(html).toContain(
+      `href="https://assent.test/proofs/${consentId}/evidence" download="consent-${consentId}.json"`,
+    );
+    expect(html).toContain(
+      `<form method="post" action="/u/${unsubscribe}"><input type="hidden" name="action" value="unsubscribe"/>`,
+    );
     // Erasure is only offered here: the erase button is a GET that asks, never a POST that acts.
-    expect(html).toContain(`<form method="get" action="/u/${unsubscribe}"><input type="hidden" name="erase" value="confirm"/>`);
+    expect(html).toContain(
+      `<form method="get" action="/u/${unsubscribe}"><input type="hidden" name="erase" value="confirm"/>`,
+    );
     expect(html).not.toContain('value="erase"');
     expect(await consentStatus(h, consentId)).toBe('confirmed');
   });
@@ -64,7 +94,9 @@ describe('GET /u/{token}: the subscriber sees, nothing changes', () => {
     const { status, html } = await page(`/u/${unsubscribe}?erase=confirm`);
     expect(status).toBe(200);
     expect(html).toContain('Effacer votre numéro\u202f? C’est irréversible.');
-    expect(html).toContain(`<form method="post" action="/u/${unsubscribe}"><input type="hidden" name="action" value="erase"/>`);
+    expect(html).toContain(
+      `<form method="post" action="/u/${unsubscribe}"><input type="hidden" name="action" value="erase"/>`,
+    );
     expect(html).toContain(`<a href="/u/${unsubscribe}">Annuler, garder mon numéro</a>`);
     expect((await page(`/u/${unsubscribe}?erase=confirm`, { method: 'HEAD' })).status).toBe(200);
     const subject = await subjectOf(consentId);

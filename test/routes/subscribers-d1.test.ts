@@ -14,7 +14,12 @@ describe.skipIf(skip)('subscribers on D1 (workerd)', () => {
   beforeAll(async () => {
     const port = await freePort();
     server = await startWorkers({
-      env: { PORT: String(port), ASSENT_DATA_DIR: dir, ASSENT_ADMIN_TOKEN: ADMIN_TOKEN, ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}` },
+      env: {
+        PORT: String(port),
+        ASSENT_DATA_DIR: dir,
+        ASSENT_ADMIN_TOKEN: ADMIN_TOKEN,
+        ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      },
       quiet: true,
       cronMs: 0,
     });
@@ -26,11 +31,24 @@ describe.skipIf(skip)('subscribers on D1 (workerd)', () => {
   });
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   it('answers 1,000 numbers (more than ten statements of 100 parameters) in order', { timeout: 60_000 }, async () => {
-    const doc = (await (await fetch(`${server.url}/v1/sites/demo/widget?locale=fr`)).json()) as { textSha256: string; policy: { version: number } };
-    const opt = await post('/v1/sites/demo/consents', { phone: '06 40 00 05 55', choice: 'yes', locale: 'fr', textSha256: doc.textSha256, policyVersion: doc.policy.version });
+    const doc = (await (await fetch(`${server.url}/v1/sites/demo/widget?locale=fr`)).json()) as {
+      textSha256: string;
+      policy: { version: number };
+    };
+    const opt = await post('/v1/sites/demo/consents', {
+      phone: '06 40 00 05 55',
+      choice: 'yes',
+      locale: 'fr',
+      textSha256: doc.textSha256,
+      policyVersion: doc.policy.version,
+    });
     expect(opt.status).toBe(202);
     const phones = Array.from({ length: 1000 }, (_, i) => `+336400${String(i).padStart(5, '0')}`);
     const res = await post('/v1/sites/demo/subscribers/check', { phones }, auth);
@@ -42,6 +60,11 @@ describe.skipIf(skip)('subscribers on D1 (workerd)', () => {
 
     const list = await fetch(`${server.url}/v1/sites/demo/subscribers?format=ndjson`, { headers: auth });
     expect(list.status).toBe(200);
-    expect((await list.text()).trim().split('\n').map((l) => JSON.parse(l).status)).toEqual(['pending']);
+    expect(
+      (await list.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).status),
+    ).toEqual(['pending']);
   });
 });

@@ -38,7 +38,13 @@ describe('lookup and the subscriber id', () => {
     await confirmed('06 12 34 56 78', '+33612345678');
     const { status, body } = await lookup('+33 6 12 34 56 78');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ maskedPhone: '+33 6 •• •• •• 78', status: 'confirmed', canSend: true, suppressed: false, renewalRequired: false });
+    expect(body).toMatchObject({
+      maskedPhone: '+33 6 •• •• •• 78',
+      status: 'confirmed',
+      canSend: true,
+      suppressed: false,
+      renewalRequired: false,
+    });
     expect(body).not.toHaveProperty('reason');
     expect(body.proofUrl).toMatch(/^https:\/\/assent\.test\/proofs\/[A-Za-z0-9_-]{22}$/);
     expect(body.subscriberId).toMatch(/^[A-Za-z0-9_-]{22}$/);
@@ -54,25 +60,50 @@ describe('lookup and the subscriber id', () => {
   });
 
   it('an unknown number is 200 with status none and no subscriberId; a STOPped one says suppressed', async () => {
-    expect((await lookup('06 98 76 54 32')).body).toMatchObject({ subscriberId: null, status: 'none', canSend: false, reason: 'no-consent' });
-    await h.ctx.store.batch([h.ctx.subjects.suppress('demo', await h.ctx.sealer.blindIndex('demo', '+33698765432'), 'withdrawn:sms', h.now())]);
-    expect((await lookup('06 98 76 54 32')).body).toMatchObject({ subscriberId: null, status: 'none', canSend: false, reason: 'suppressed', suppressed: true });
+    expect((await lookup('06 98 76 54 32')).body).toMatchObject({
+      subscriberId: null,
+      status: 'none',
+      canSend: false,
+      reason: 'no-consent',
+    });
+    await h.ctx.store.batch([
+      h.ctx.subjects.suppress('demo', await h.ctx.sealer.blindIndex('demo', '+33698765432'), 'withdrawn:sms', h.now()),
+    ]);
+    expect((await lookup('06 98 76 54 32')).body).toMatchObject({
+      subscriberId: null,
+      status: 'none',
+      canSend: false,
+      reason: 'suppressed',
+      suppressed: true,
+    });
   });
 
   it('says why it may not send: pending, withdrawn', async () => {
     await optIn(h, '06 12 34 56 78');
-    expect((await lookup('0612345678')).body).toMatchObject({ status: 'pending', canSend: false, reason: 'not-confirmed' });
+    expect((await lookup('0612345678')).body).toMatchObject({
+      status: 'pending',
+      canSend: false,
+      reason: 'not-confirmed',
+    });
     await h.flush();
     await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' });
     await h.flush();
     await h.app.request(`/u/${linkToken(h, 'u')}`, { method: 'POST' });
-    expect((await lookup('0612345678')).body).toMatchObject({ status: 'withdrawn', canSend: false, reason: 'withdrawn', suppressed: true });
+    expect((await lookup('0612345678')).body).toMatchObject({
+      status: 'withdrawn',
+      canSend: false,
+      reason: 'withdrawn',
+      suppressed: true,
+    });
   });
 
   it("one site's key never resolves another site's subscriber: 404, and nothing is erased", async () => {
     await confirmed('06 12 34 56 78', '+33612345678');
     const { subscriberId } = (await lookup('0612345678')).body;
-    const created = await h.app.request('/v1/sites', json({ id: 'other', config: { ...demoSiteConfig, name: 'Other' } }, admin));
+    const created = await h.app.request(
+      '/v1/sites',
+      json({ id: 'other', config: { ...demoSiteConfig, name: 'Other' } }, admin),
+    );
     const { apiKey } = (await created.json()) as { apiKey: string };
     const other = { authorization: `Bearer ${apiKey}` };
     for (const [method, path] of [
@@ -98,7 +129,14 @@ describe('the bulk gate', () => {
   it('answers in the order given, without echoing a number, invalid entries in their place', async () => {
     await confirmed('06 12 34 56 78', '+33612345678');
     await optIn(h, '07 81 22 33 44');
-    const phones = ['+33781223344', 'not a number', '06 12 34 56 78', '06 98 76 54 32', '+33612345678', '01 23 45 67 89'];
+    const phones = [
+      '+33781223344',
+      'not a number',
+      '06 12 34 56 78',
+      '06 98 76 54 32',
+      '+33612345678',
+      '01 23 45 67 89',
+    ];
     const { status, body } = await check(phones);
     expect(status).toBe(200);
     expect(body.results).toEqual([
@@ -132,16 +170,28 @@ describe('the bulk gate', () => {
   });
 
   it('takes 1,000 numbers in their longest national forms (a body over the usual 16 KB), and no more than 64 KB', async () => {
-    const phones = Array.from({ length: 1000 }, (_, i) => `+33 (0)6 10 ${String(i).padStart(4, '0').replace(/(..)(..)/, '$1 $2')} 00`);
+    const phones = Array.from(
+      { length: 1000 },
+      (_, i) =>
+        `+33 (0)6 10 ${String(i)
+          .padStart(4, '0')
+          .replace(/(..)(..)/, '$1 $2')} 00`,
+    );
     expect(JSON.stringify({ phones }).length).toBeGreaterThan(16 * 1024);
     const { status, body } = await check(phones);
     expect(status).toBe(200);
     expect(body.results).toHaveLength(1000);
     expect(body.results[0]).toEqual({ canSend: false, status: 'none', reason: 'no-consent' });
-    const tooBig = await h.app.request('/v1/sites/demo/subscribers/check', json({ phones: Array(1000).fill('6'.repeat(40)), pad: 'x'.repeat(30_000) }, admin));
+    const tooBig = await h.app.request(
+      '/v1/sites/demo/subscribers/check',
+      json({ phones: Array(1000).fill('6'.repeat(40)), pad: 'x'.repeat(30_000) }, admin),
+    );
     expect(tooBig.status).toBe(413);
     // Elsewhere the usual limit holds.
-    const lookupBig = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '0612345678', pad: 'x'.repeat(17_000) }, admin));
+    const lookupBig = await h.app.request(
+      '/v1/sites/demo/subscribers/lookup',
+      json({ phone: '0612345678', pad: 'x'.repeat(17_000) }, admin),
+    );
     expect(lookupBig.status).toBe(413);
   });
 
@@ -163,7 +213,12 @@ describe('the bulk gate', () => {
       phones.push(seededPhone(3), 'nope');
       const res = await small.app.request('/v1/sites/demo/subscribers/check', json({ phones }, admin));
       const { results } = (await res.json()) as { results: { status: string }[] };
-      expect(results.map((r) => r.status)).toEqual([...Array(30).fill('confirmed'), ...Array(10).fill('none'), 'confirmed', 'invalid']);
+      expect(results.map((r) => r.status)).toEqual([
+        ...Array(30).fill('confirmed'),
+        ...Array(10).fill('none'),
+        'confirmed',
+        'invalid',
+      ]);
       // 40 distinct numbers in one statement of two parameters: the site id and the numbers as one JSON array.
       expect(inLists).toEqual([2]);
     } finally {
@@ -172,7 +227,12 @@ describe('the bulk gate', () => {
   });
 
   it('refuses an empty list, more than 1,000, and entries that are not strings, naming the field', async () => {
-    for (const [phones, path] of [[[], 'phones'], [Array(1001).fill('0612345678'), 'phones'], [['0612345678', 42], 'phones.1'], ['0612345678', 'phones']] as const) {
+    for (const [phones, path] of [
+      [[], 'phones'],
+      [Array(1001).fill('0612345678'), 'phones'],
+      [['0612345678', 42], 'phones.1'],
+      ['0612345678', 'phones'],
+    ] as const) {
       const { status, body } = await check(phones);
       expect(status).toBe(422);
       expect(body.errors.map((e: any) => e.path)).toContain(path);
@@ -185,18 +245,28 @@ describe('the list', () => {
     await confirmed('06 12 34 56 78', '+33612345678');
     await confirmed('07 81 22 33 44', '+33781223344');
     await optIn(h, '06 98 76 54 32');
-    const page = (await (await h.app.request('/v1/sites/demo/subscribers?status=confirmed&limit=1', auth)).json()) as any;
+    const page = (await (
+      await h.app.request('/v1/sites/demo/subscribers?status=confirmed&limit=1', auth)
+    ).json()) as any;
     expect(page.subscribers).toHaveLength(1);
-    const next = (await (await h.app.request(`/v1/sites/demo/subscribers?status=confirmed&limit=1&cursor=${page.nextCursor}`, auth)).json()) as any;
+    const next = (await (
+      await h.app.request(`/v1/sites/demo/subscribers?status=confirmed&limit=1&cursor=${page.nextCursor}`, auth)
+    ).json()) as any;
     expect(next.subscribers).toHaveLength(1);
-    expect(new Set([page.subscribers[0].phone, next.subscribers[0].phone])).toEqual(new Set(['+33612345678', '+33781223344']));
+    expect(new Set([page.subscribers[0].phone, next.subscribers[0].phone])).toEqual(
+      new Set(['+33612345678', '+33781223344']),
+    );
     expect(page.subscribers[0].subscriberId).toBe((await lookup(page.subscribers[0].phone)).body.subscriberId);
     const ndjson = await h.app.request('/v1/sites/demo/subscribers?format=ndjson', auth);
     expect(ndjson.headers.get('content-type')).toContain('application/x-ndjson');
     const lines = (await ndjson.text()).trim().split('\n');
     expect(lines.map((l) => JSON.parse(l).status).sort()).toEqual(['confirmed', 'confirmed', 'pending']);
-    const csv = (await (await h.app.request('/v1/sites/demo/subscribers?format=csv&status=pending', auth)).text()).trim().split('\r\n');
-    expect(csv[0]).toBe('phone,status,consentId,proofUrl,locale,policyVersion,requestedAt,confirmedAt,withdrawnAt,renewalRequired,subscriberId');
+    const csv = (await (await h.app.request('/v1/sites/demo/subscribers?format=csv&status=pending', auth)).text())
+      .trim()
+      .split('\r\n');
+    expect(csv[0]).toBe(
+      'phone,status,consentId,proofUrl,locale,policyVersion,requestedAt,confirmedAt,withdrawnAt,renewalRequired,subscriberId',
+    );
     expect(csv).toHaveLength(2);
     expect(csv[1]).toMatch(/^"\+33698765432","pending",/);
     expect((await h.app.request('/v1/sites/demo/subscribers?format=xml', auth)).status).toBe(422);
@@ -205,15 +275,27 @@ describe('the list', () => {
   it('streams more rows than two pages, each exactly once and in order, in NDJSON and CSV', async () => {
     const n = STREAM_PAGE * 2 + 7;
     await seedConfirmed(h, n);
-    const ndjson = (await (await h.app.request('/v1/sites/demo/subscribers?status=confirmed&format=ndjson', auth)).text()).trim().split('\n');
+    const ndjson = (
+      await (await h.app.request('/v1/sites/demo/subscribers?status=confirmed&format=ndjson', auth)).text()
+    )
+      .trim()
+      .split('\n');
     const ids = ndjson.map((l) => JSON.parse(l).consentId as string);
     expect(new Set(ids).size).toBe(n);
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ndjson.map((l) => JSON.parse(l).phone)).size).toBe(n);
-    const csv = (await (await h.app.request('/v1/sites/demo/subscribers?status=confirmed&format=csv', auth)).text()).trim().split('\r\n');
+    const csv = (await (await h.app.request('/v1/sites/demo/subscribers?status=confirmed&format=csv', auth)).text())
+      .trim()
+      .split('\r\n');
     expect(csv).toHaveLength(n + 1);
     // From a cursor on: only what follows it.
-    const rest = (await (await h.app.request(`/v1/sites/demo/subscribers?status=confirmed&format=ndjson&cursor=${ids[n - 3]}`, auth)).text()).trim().split('\n');
+    const rest = (
+      await (
+        await h.app.request(`/v1/sites/demo/subscribers?status=confirmed&format=ndjson&cursor=${ids[n - 3]}`, auth)
+      ).text()
+    )
+      .trim()
+      .split('\n');
     expect(rest.map((l) => JSON.parse(l).consentId)).toEqual(ids.slice(n - 2));
   });
 
@@ -234,7 +316,10 @@ describe('access and erasure by id', () => {
     const exp = (await (await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}/export`, auth)).json()) as any;
     expect(exp).toMatchObject({ subscriberId, phone: '+33612345678', site: 'demo', suppressed: false });
     expect(exp.consents).toHaveLength(1);
-    expect(exp.consents[0].events.map((e: any) => e.type).filter((t: string) => t !== 'sms-sent')).toEqual(['requested', 'confirmed']);
+    expect(exp.consents[0].events.map((e: any) => e.type).filter((t: string) => t !== 'sms-sent')).toEqual([
+      'requested',
+      'confirmed',
+    ]);
     expect(exp.consents[0].messages.map((m: any) => m.kind).sort()).toEqual(['confirm-request', 'confirmed']);
 
     const del = await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { ...auth, method: 'DELETE' });
@@ -243,12 +328,29 @@ describe('access and erasure by id', () => {
     expect(subject).toMatchObject({ phoneCiphertext: null, wrappedKey: null, masked: '•••' });
     // The id still answers the gate (erased, suppressed), but there is nothing left to export or erase.
     const gate = (await (await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, auth)).json()) as any;
-    expect(gate).toMatchObject({ subscriberId, maskedPhone: '•••', status: 'erased', canSend: false, reason: 'erased', suppressed: true });
+    expect(gate).toMatchObject({
+      subscriberId,
+      maskedPhone: '•••',
+      status: 'erased',
+      canSend: false,
+      reason: 'erased',
+      suppressed: true,
+    });
     // By number it is no longer found (nothing kept singles the number out): only its shared suppression mark answers.
-    expect((await lookup('0612345678')).body).toMatchObject({ subscriberId: null, status: 'none', canSend: false, reason: 'suppressed', suppressed: true });
+    expect((await lookup('0612345678')).body).toMatchObject({
+      subscriberId: null,
+      status: 'none',
+      canSend: false,
+      reason: 'suppressed',
+      suppressed: true,
+    });
     expect((await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}/export`, auth)).status).toBe(404);
-    expect((await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { ...auth, method: 'DELETE' })).status).toBe(404);
-    const proof = (await (await h.app.request(`/proofs/${exp.consents[0].consentId}`, { headers: { accept: 'application/json' } })).json()) as any;
+    expect(
+      (await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { ...auth, method: 'DELETE' })).status,
+    ).toBe(404);
+    const proof = (await (
+      await h.app.request(`/proofs/${exp.consents[0].consentId}`, { headers: { accept: 'application/json' } })
+    ).json()) as any;
     expect(proof.receipt.status).toBe('erased');
     expect(proof.receipt.subject.phone).toBe('•••');
 

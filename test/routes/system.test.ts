@@ -14,8 +14,17 @@ describe('system routes', () => {
     expect(await (await h.app.request('/healthz')).json()).toEqual({ status: 'ok' });
     const doc = (await (await h.app.request('/openapi.json')).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.schemas.ConsentRequest.required).toEqual(expect.arrayContaining(['phone', 'choice', 'textSha256', 'policyVersion']));
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/sites/{site}/consents', '/proofs/{proofId}', '/v1/sites/{site}/subscribers/lookup', '/v1/sites/{site}/subscribers/{subscriberId}']));
+    expect(doc.components.schemas.ConsentRequest.required).toEqual(
+      expect.arrayContaining(['phone', 'choice', 'textSha256', 'policyVersion']),
+    );
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/sites/{site}/consents',
+        '/proofs/{proofId}',
+        '/v1/sites/{site}/subscribers/lookup',
+        '/v1/sites/{site}/subscribers/{subscriberId}',
+      ]),
+    );
     const html = await (await h.app.request('/docs')).text();
     expect(html).toContain('/v1/sites/{site}/consents');
   });
@@ -36,7 +45,14 @@ describe('hosted page', () => {
       h.app.request('/s/demo', {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
-        body: new URLSearchParams({ phone: '06 12 34 56 78', choice: 'yes', locale: 'fr', textSha256: doc.textSha256, policyVersion: '1', country: 'FR' }).toString(),
+        body: new URLSearchParams({
+          phone: '06 12 34 56 78',
+          choice: 'yes',
+          locale: 'fr',
+          textSha256: doc.textSha256,
+          policyVersion: '1',
+          country: 'FR',
+        }).toString(),
       });
     expect((await form('https://evil.example')).status).toBe(403);
     await h.flush();

@@ -20,7 +20,10 @@ export async function openInstance(dir: string, secrets: { masterKey: string; si
   const outbox = memoryDevOutbox();
   const deps: AppDeps = {
     store,
-    sealer: await createSealer({ masterKey: fromBase64(secrets.masterKey), random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
+    sealer: await createSealer({
+      masterKey: fromBase64(secrets.masterKey),
+      random: (n) => crypto.getRandomValues(new Uint8Array(n)),
+    }),
     mode: 'dev',
     publicUrl: 'https://assent.test',
     adminToken: null,
@@ -31,16 +34,27 @@ export async function openInstance(dir: string, secrets: { masterKey: string; si
     // Distinct addresses, so the per-address rate limit is not what the test measures.
     clientIp: (c) => c.req.header('x-test-ip'),
   };
-  return { store, outbox, deps, app: createApp(deps), jobs: createJobs(deps), ensureDemo: () => ensureDemoSite(contextFromDeps(deps).ctx, policyTemplates) };
+  return {
+    store,
+    outbox,
+    deps,
+    app: createApp(deps),
+    jobs: createJobs(deps),
+    ensureDemo: () => ensureDemoSite(contextFromDeps(deps).ctx, policyTemplates),
+  };
 }
 
-export const numberFor = (i: number) => `06 10 00 ${String(Math.floor(i / 100)).padStart(2, '0')} ${String(i % 100).padStart(2, '0')}`;
+export const numberFor = (i: number) =>
+  `06 10 00 ${String(Math.floor(i / 100)).padStart(2, '0')} ${String(i % 100).padStart(2, '0')}`;
 
 async function main() {
   const [dir, first, count, startAt] = process.argv.slice(2);
   const secrets = JSON.parse(process.env.TEST_SECRETS!) as { masterKey: string; signingKey: string };
   const instance = await openInstance(dir!, secrets, process.env.TEST_DB_URL || undefined);
-  const doc = (await (await instance.app.request('/v1/sites/demo/widget?locale=fr')).json()) as { textSha256: string; policy: { version: number } };
+  const doc = (await (await instance.app.request('/v1/sites/demo/widget?locale=fr')).json()) as {
+    textSha256: string;
+    policy: { version: number };
+  };
   await new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) - Date.now())));
   const statuses = await Promise.all(
     Array.from({ length: Number(count) }, async (_, k) => {
@@ -48,7 +62,13 @@ async function main() {
       const res = await instance.app.request('/v1/sites/demo/consents', {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-test-ip': `10.0.${Math.floor(i / 200)}.${i % 200}` },
-        body: JSON.stringify({ phone: numberFor(i), choice: 'yes', locale: 'fr', textSha256: doc.textSha256, policyVersion: doc.policy.version }),
+        body: JSON.stringify({
+          phone: numberFor(i),
+          choice: 'yes',
+          locale: 'fr',
+          textSha256: doc.textSha256,
+          policyVersion: doc.policy.version,
+        }),
       });
       return res.status;
     }),

@@ -26,15 +26,23 @@ function writer(args: string[], secrets: string, dbUrl?: string): Promise<{ stat
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`writer exited ${code}: ${err.slice(-1500)}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!))
+        : reject(new Error(`writer exited ${code}: ${err.slice(-1500)}`)),
+    );
   });
 }
 
-it('two processes on one file: every opt-in committed, every message sent once, log indices gapless', { timeout: 60_000 }, async () => {
+it('two processes on one file: every opt-in committed, every message sent once, log indices gapless', {
+  timeout: 60_000,
+}, async () => {
   await twoWriters(dir);
 });
 
-it('two processes on one remote libSQL database (the Hrana test server over HTTP): the same guarantees', { timeout: 60_000 }, async () => {
+it('two processes on one remote libSQL database (the Hrana test server over HTTP): the same guarantees', {
+  timeout: 60_000,
+}, async () => {
   const server = await startHranaServer({ path: join(remoteDir, 'remote.db') });
   try {
     await twoWriters(remoteDir, server.url);
@@ -45,7 +53,10 @@ it('two processes on one remote libSQL database (the Hrana test server over HTTP
 });
 
 async function twoWriters(dir: string, dbUrl?: string) {
-  const secrets = { masterKey: toBase64(crypto.getRandomValues(new Uint8Array(32))), signingKey: JSON.stringify(await generateSigningKey()) };
+  const secrets = {
+    masterKey: toBase64(crypto.getRandomValues(new Uint8Array(32))),
+    signingKey: JSON.stringify(await generateSigningKey()),
+  };
   const setup = await openInstance(dir, secrets, dbUrl);
   await setup.ensureDemo();
   await setup.store.close();

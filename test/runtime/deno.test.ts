@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { ADMIN_TOKEN, availability, denoBin, freePort, runs, startChild, tempDir, waitHealthy, type Child } from './servers.ts';
+import {
+  ADMIN_TOKEN,
+  availability,
+  denoBin,
+  freePort,
+  runs,
+  startChild,
+  tempDir,
+  waitHealthy,
+  type Child,
+} from './servers.ts';
 import { httpFetcher, walkLifecycle } from './lifecycle.ts';
 
 const { skip } = availability('deno', runs(denoBin));

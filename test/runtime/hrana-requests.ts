@@ -59,7 +59,6 @@ export interface Stream {
   timer: ReturnType<typeof setTimeout>;
 }
 
-
 function toValue(v: ProtoValue): Value {
   switch (v.type) {
     case 'null':
@@ -180,7 +179,11 @@ function runBatch(stream: Stream, batch: Batch) {
   return { step_results: results, step_errors: errors };
 }
 
-export function handle(stream: Stream, req: StreamRequest, version: 2 | 3): { response: Record<string, unknown>; close?: boolean } {
+export function handle(
+  stream: Stream,
+  req: StreamRequest,
+  version: 2 | 3,
+): { response: Record<string, unknown>; close?: boolean } {
   switch (req.type) {
     case 'close':
       return { response: { type: 'close' }, close: true };
@@ -212,7 +215,9 @@ export function handle(stream: Stream, req: StreamRequest, version: 2 | 3): { re
       const isExplain = /^\s*EXPLAIN\b/i.test(sql);
       const isReadonly = /^\s*(SELECT|EXPLAIN|VALUES)\b/i.test(sql);
       const params = [...sql.matchAll(/\?|[:@$][A-Za-z_]\w*/g)].map((m) => ({ name: m[0] === '?' ? null : m[0] }));
-      return { response: { type: 'describe', result: { params, cols, is_explain: isExplain, is_readonly: isReadonly } } };
+      return {
+        response: { type: 'describe', result: { params, cols, is_explain: isExplain, is_readonly: isReadonly } },
+      };
     }
     case 'store_sql':
       stream.sqls.set(req.sql_id, req.sql);

@@ -35,7 +35,11 @@ function send(res: ServerResponse, status: number, value: unknown) {
  * Starts the test server on 127.0.0.1 (a free port unless given) over the libSQL file at `path`.
  * `authToken`: when set, every request must carry `Authorization: Bearer <token>`.
  */
-export async function startHranaServer(options: { path: string; port?: number; authToken?: string }): Promise<HranaTestServer> {
+export async function startHranaServer(options: {
+  path: string;
+  port?: number;
+  authToken?: string;
+}): Promise<HranaTestServer> {
   const idle: Connection[] = [];
   const streams = new Map<string, Stream>();
   const stats = { pipelines: 0 };
@@ -119,8 +123,10 @@ export async function startHranaServer(options: { path: string; port?: number; a
     }
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && (path === '/v2' || path === '/v3')) return void res.writeHead(200).end();
-    if (req.method === 'POST' && path === '/v2/pipeline') return void pipeline(req, res, 2).catch(() => send(res, 500, { message: 'internal error' }));
-    if (req.method === 'POST' && path === '/v3/pipeline') return void pipeline(req, res, 3).catch(() => send(res, 500, { message: 'internal error' }));
+    if (req.method === 'POST' && path === '/v2/pipeline')
+      return void pipeline(req, res, 2).catch(() => send(res, 500, { message: 'internal error' }));
+    if (req.method === 'POST' && path === '/v3/pipeline')
+      return void pipeline(req, res, 3).catch(() => send(res, 500, { message: 'internal error' }));
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));

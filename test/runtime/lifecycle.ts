@@ -23,7 +23,12 @@ export function httpFetcher(baseUrl: string): Fetcher {
   return (path, init) => fetch(`${base}${path}`, { redirect: 'manual', ...init });
 }
 
-async function waitForLink(target: LifecycleTarget, kind: 'c' | 'u', to: string, seen: number): Promise<{ token: string; count: number }> {
+async function waitForLink(
+  target: LifecycleTarget,
+  kind: 'c' | 'u',
+  to: string,
+  seen: number,
+): Promise<{ token: string; count: number }> {
   const deadline = Date.now() + (target.waitMs ?? 15_000);
   for (;;) {
     await target.flush?.();
@@ -62,7 +67,13 @@ export async function walkLifecycle(target: LifecycleTarget): Promise<{ consentI
   const optIn = await target.fetch('/v1/sites/demo/consents', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone, choice: 'yes', locale: doc.locale, textSha256: doc.textSha256, policyVersion: doc.policy.version }),
+    body: JSON.stringify({
+      phone,
+      choice: 'yes',
+      locale: doc.locale,
+      textSha256: doc.textSha256,
+      policyVersion: doc.policy.version,
+    }),
   });
   expect(optIn.status).toBe(202);
   const accepted = (await optIn.json()) as { consentId: string; status: string; proofUrl: string };
@@ -92,7 +103,9 @@ export async function walkLifecycle(target: LifecycleTarget): Promise<{ consentI
   let proof: Proof | undefined;
   for (const started = Date.now(); Date.now() - started < 20_000; await new Promise((r) => setTimeout(r, 200))) {
     await target.flush?.();
-    const proofRes = await target.fetch(new URL(accepted.proofUrl).pathname, { headers: { accept: 'application/json' } });
+    const proofRes = await target.fetch(new URL(accepted.proofUrl).pathname, {
+      headers: { accept: 'application/json' },
+    });
     expect(proofRes.status).toBe(200);
     proof = (await proofRes.json()) as Proof;
     if (proof.log.status === 'included') break;
@@ -100,7 +113,11 @@ export async function walkLifecycle(target: LifecycleTarget): Promise<{ consentI
   if (!proof) throw new Error('no proof');
   expect(proof.receipt.status).toBe('withdrawn');
   // The changes of state, in order; the SMS the jobs sent meanwhile are logged between them (sms-sent leaves).
-  expect(proof.log.entries.map((e) => e.leaf.type).filter((t) => t !== 'sms-sent')).toEqual(['requested', 'confirmed', 'withdrawn']);
+  expect(proof.log.entries.map((e) => e.leaf.type).filter((t) => t !== 'sms-sent')).toEqual([
+    'requested',
+    'confirmed',
+    'withdrawn',
+  ]);
   expect(proof.log.entries.map((e) => e.leaf.type)).toContain('sms-sent');
   const jwks = await (await target.fetch('/.well-known/jwks.json')).json();
   const log = (await (await target.fetch('/v1/sites/demo/log')).json()) as { verifierKey: string; origin: string };

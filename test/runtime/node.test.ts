@@ -9,5 +9,9 @@ beforeEach(async () => {
 afterEach(async () => h.close());
 
 it('walks the lifecycle on Node in-process (app.request)', async () => {
-  await walkLifecycle({ fetch: async (path, init) => h.app.request(path, init), token: ADMIN_TOKEN, flush: () => h.flush() });
+  await walkLifecycle({
+    fetch: async (path, init) => h.app.request(path, init),
+    token: ADMIN_TOKEN,
+    flush: () => h.flush(),
+  });
 });

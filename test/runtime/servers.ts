@@ -76,7 +76,8 @@ export function startChild(cmd: string, args: string[], env: Record<string, stri
 export async function waitHealthy(baseUrl: string, child: Child | null, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
-    if (child && child.process.exitCode !== null) throw new Error(`server exited early:\n${child.output().slice(-2000)}`);
+    if (child && child.process.exitCode !== null)
+      throw new Error(`server exited early:\n${child.output().slice(-2000)}`);
     try {
       if ((await fetch(`${baseUrl}/healthz`)).status === 200) return;
     } catch {

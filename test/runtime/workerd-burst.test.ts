@@ -18,11 +18,20 @@ describe.skipIf(skip)('workerd: a burst of opt-ins, then the isolate dropped mid
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('60 opt-ins at 10 connections; killed after the last one, the next tick resumes', { timeout: 150_000 }, async () => {
+  it('60 opt-ins at 10 connections; killed after the last one, the next tick resumes', {
+    timeout: 150_000,
+  }, async () => {
     server = await startBurstServer(dir, await freePort(), 60_000); // the production cron: nothing fires during the test
     await fetch(`${server.url}/healthz`);
     const first = await burst(() => server!, { optIns: 30, concurrency: 10, settleMs: 15_000 });
-    expect(first).toMatchObject({ accepted: 30, readsNot200: 0, verified: 30, verifyFailures: 0, gapless: true, outbox: { sent: 30 } });
+    expect(first).toMatchObject({
+      accepted: 30,
+      readsNot200: 0,
+      verified: 30,
+      verifyFailures: 0,
+      gapless: true,
+      outbox: { sent: 30 },
+    });
     expect(first.devOutboxPerNumber).toEqual({ 1: 30 });
     expect(first.coveredAfterMs).not.toBeNull();
 
@@ -41,15 +50,21 @@ describe.skipIf(skip)('workerd: a burst of opt-ins, then the isolate dropped mid
           // (every 2 s on the fresh one) can finish it.
           const d1 = await server!.mf.getD1Database('DB');
           atDrop = (await d1
-            .prepare("SELECT (SELECT count(*) FROM outbox WHERE status = 'queued') AS queued, (SELECT count(*) FROM log_leaves) - (SELECT size FROM log_heads) AS behind")
+            .prepare(
+              "SELECT (SELECT count(*) FROM outbox WHERE status = 'queued') AS queued, (SELECT count(*) FROM log_leaves) - (SELECT size FROM log_heads) AS behind",
+            )
             .first()) as Record<string, number>;
           retired.push(...((await (await fetch(`${server!.url}/dev/outbox`)).json()) as { to: string }[]));
           await server!.stop();
           server = await startBurstServer(dir, await freePort(), 2_000);
           // Messages the dropped isolate had claimed before it died stay leased to it (60 s): nobody may send them
           // before the lease runs out, since it may have sent them already. The wait is then the lease's, not the tick's.
-          const leases = (await (await server.mf.getD1Database('DB'))
-            .prepare("SELECT count(*) AS leased, coalesce(max(lease_until), 0) AS until FROM outbox WHERE status = 'queued' AND lease_until > ?1")
+          const leases = (await (
+            await server.mf.getD1Database('DB')
+          )
+            .prepare(
+              "SELECT count(*) AS leased, coalesce(max(lease_until), 0) AS until FROM outbox WHERE status = 'queued' AND lease_until > ?1",
+            )
             .bind(Date.now())
             .first()) as { leased: number; until: number };
           atDrop.leased = leases.leased;
@@ -58,8 +73,17 @@ describe.skipIf(skip)('workerd: a burst of opt-ins, then the isolate dropped mid
       },
     };
     const second = await burst(() => server!, options);
-    console.log(`dropped with ${atDrop.queued} messages queued (${atDrop.leased} leased) and ${atDrop.behind} leaves outside a checkpoint; covered after ${second.coveredAfterMs} ms, drained after ${second.drainedAfterMs} ms`);
-    expect(second).toMatchObject({ accepted: 30, readsNot200: 0, verified: 30, verifyFailures: 0, gapless: true, outbox: { sent: 30 } });
+    console.log(
+      `dropped with ${atDrop.queued} messages queued (${atDrop.leased} leased) and ${atDrop.behind} leaves outside a checkpoint; covered after ${second.coveredAfterMs} ms, drained after ${second.drainedAfterMs} ms`,
+    );
+    expect(second).toMatchObject({
+      accepted: 30,
+      readsNot200: 0,
+      verified: 30,
+      verifyFailures: 0,
+      gapless: true,
+      outbox: { sent: 30 },
+    });
     expect(second.coveredAfterMs).not.toBeNull();
     expect(second.drainedAfterMs).not.toBeNull();
     // 60 requests and their 60 confirmation SMS, the policy publication and the key announcement (a send the dropped

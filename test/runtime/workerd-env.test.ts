@@ -7,7 +7,12 @@ const bindings = {
   ASSENT_MODE: 'production',
   ASSENT_ADMIN_TOKEN: 'prod-admin-Xk9pQ2vL7mN4wR8tY1zB6cD3',
   ASSENT_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
-  ASSENT_SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }),
+  ASSENT_SIGNING_KEY: JSON.stringify({
+    kty: 'OKP',
+    crv: 'Ed25519',
+    d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A',
+    x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+  }),
 };
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as Parameters<typeof worker.fetch>[2];
 
@@ -22,7 +27,11 @@ describe('Workers entry in production', () => {
   });
 
   it('with it set, goes on to the next missing piece (the database), named too', async () => {
-    const res = await worker.fetch(new Request('https://consent.example/healthz'), { ...bindings, ASSENT_PUBLIC_URL: 'https://consent.example' }, ctx);
+    const res = await worker.fetch(
+      new Request('https://consent.example/healthz'),
+      { ...bindings, ASSENT_PUBLIC_URL: 'https://consent.example' },
+      ctx,
+    );
     expect(res.status).toBe(500);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/No database/);
   });

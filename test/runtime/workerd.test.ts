@@ -10,7 +10,12 @@ describe.skipIf(skip)('workerd (Miniflare, local D1 in the data dir)', () => {
   beforeAll(async () => {
     const port = await freePort();
     server = await startWorkers({
-      env: { PORT: String(port), ASSENT_DATA_DIR: tempDir('workerd'), ASSENT_ADMIN_TOKEN: ADMIN_TOKEN, ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}` },
+      env: {
+        PORT: String(port),
+        ASSENT_DATA_DIR: tempDir('workerd'),
+        ASSENT_ADMIN_TOKEN: ADMIN_TOKEN,
+        ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      },
       quiet: true,
       cronMs: 2_000, // the cron, sped up: the jobs (and log checkpoints) run between requests too
     });

@@ -46,14 +46,20 @@ describe('a sign-up in a cold isolate', () => {
 
   it('a cold isolate refuses texts it never served in the same budget, and writes nothing', async () => {
     const w = await widgetFor(h);
-    const res = await isolate().request('/v1/sites/demo/consents', json({ phone: '06 40 00 00 03', choice: 'yes', ...w, textSha256: 'a'.repeat(64) }));
+    const res = await isolate().request(
+      '/v1/sites/demo/consents',
+      json({ phone: '06 40 00 00 03', choice: 'yes', ...w, textSha256: 'a'.repeat(64) }),
+    );
     expect(res.status).toBe(409);
     expect(tripsOf(res)).toBeLessThanOrEqual(COLD);
     expect(await h.ctx.store.queryColumn('SELECT count(*) FROM consents')).toEqual([0]);
   });
 
   it('an unknown site is a 404 in one round trip', async () => {
-    const res = await isolate().request('/v1/sites/nosuch/consents', json({ phone: '06 40 00 00 04', choice: 'yes', locale: 'fr', textSha256: 'a'.repeat(64), policyVersion: 1 }));
+    const res = await isolate().request(
+      '/v1/sites/nosuch/consents',
+      json({ phone: '06 40 00 00 04', choice: 'yes', locale: 'fr', textSha256: 'a'.repeat(64), policyVersion: 1 }),
+    );
     expect(res.status).toBe(404);
     expect(tripsOf(res)).toBeLessThanOrEqual(1);
   });

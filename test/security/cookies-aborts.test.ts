@@ -23,20 +23,43 @@ describe('the console language switch', () => {
   it('is a POST form carrying the form token, refused without it or from another site', async () => {
     h = await makeHarness();
     const { jar, csrf } = await signInForm(h);
-    const page = await (await h.app.request('/console/sign-in', { headers: { cookie: Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ') } })).text();
-    expect(page).toMatch(/<form method="post" action="\/console\/lang"[^>]*><input type="hidden" name="csrf" value="[^"]+"\/><input type="hidden" name="lang" value="fr"\/>/);
+    const page = await (
+      await h.app.request('/console/sign-in', {
+        headers: {
+          cookie: Object.entries(jar)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('; '),
+        },
+      })
+    ).text();
+    expect(page).toMatch(
+      /<form method="post" action="\/console\/lang"[^>]*><input type="hidden" name="csrf" value="[^"]+"\/><input type="hidden" name="lang" value="fr"\/>/,
+    );
     expect((await postForm(h, '/console/lang', { lang: 'fr' }, jar)).status).toBe(403);
-    expect((await postForm(h, '/console/lang', { lang: 'fr', csrf }, jar, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    const ok = await postForm(h, '/console/lang', { lang: 'fr', csrf }, jar, { referer: 'http://localhost/console/sign-in' });
+    expect(
+      (
+        await postForm(h, '/console/lang', { lang: 'fr', csrf }, jar, {
+          origin: 'https://evil.example',
+          'sec-fetch-site': 'cross-site',
+        })
+      ).status,
+    ).toBe(403);
+    const ok = await postForm(h, '/console/lang', { lang: 'fr', csrf }, jar, {
+      referer: 'http://localhost/console/sign-in',
+    });
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe('/console/sign-in');
     expect(ok.headers.getSetCookie().find((c) => c.startsWith('assent-console-lang=fr'))).toMatch(/HttpOnly/);
   });
 
-  it('signed in, the session\'s form token works and another does not', async () => {
+  it("signed in, the session's form token works and another does not", async () => {
     h = await makeHarness();
     const client = await signIn(h);
-    expect((await client.post('/console/lang', { lang: 'fr' }, { referer: 'http://localhost/console/sms' })).headers.get('location')).toBe('/console/sms');
+    expect(
+      (await client.post('/console/lang', { lang: 'fr' }, { referer: 'http://localhost/console/sms' })).headers.get(
+        'location',
+      ),
+    ).toBe('/console/sms');
     expect((await client.post('/console/lang', { lang: 'en', csrf: 'x'.repeat(43) })).status).toBe(403);
     expect(csrfOf(await (await client.get('/console')).text())).toBe(client.csrf);
   });
@@ -51,10 +74,17 @@ describe('cookies in production', () => {
     set.push(...pre.headers.getSetCookie());
     const jar = cookiesOf(pre);
     const csrf = csrfOf(await pre.text());
-    const cookie = Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
+    const cookie = Object.entries(jar)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
     const form = (fields: Record<string, string>) => ({
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://assent.test', 'sec-fetch-site': 'same-origin', cookie },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://assent.test',
+        'sec-fetch-site': 'same-origin',
+        cookie,
+      },
       body: new URLSearchParams({ csrf, ...fields }).toString(),
     });
     set.push(...(await https('/console/lang', form({ lang: 'fr' }))).headers.getSetCookie());
@@ -66,7 +96,14 @@ describe('cookies in production', () => {
     set.push(...(await https(`/u/${unsubscribe}`)).headers.getSetCookie());
 
     const names = set.map((c) => c.split('=')[0]);
-    expect(names).toEqual(expect.arrayContaining(['__Host-assent-console-pre', 'assent-console-lang', '__Host-assent-console', 'assent_form']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '__Host-assent-console-pre',
+        'assent-console-lang',
+        '__Host-assent-console',
+        'assent_form',
+      ]),
+    );
     for (const c of set) expect(c, c).toMatch(/; Secure/);
     expect(set.find((c) => c.startsWith('__Host-assent-console-pre='))).toMatch(/; Path=\/;/);
   });
@@ -89,7 +126,9 @@ describe('a client that goes away', () => {
       for (const path of ['/v1/sites/demo/consents', '/s/demo', '/console/sign-in']) {
         await new Promise<void>((resolve) => {
           const socket = connect(port, '127.0.0.1', () => {
-            socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"phone":"06 12`);
+            socket.write(
+              `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"phone":"06 12`,
+            );
             setTimeout(() => {
               socket.destroy();
               resolve();

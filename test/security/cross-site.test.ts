@@ -13,14 +13,26 @@ const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 let h: Harness;
 let keyA: string;
-let b: { consentId: string; subscriberId: string; keyId: string; outboxId: string; providerMessageId: string; textSha256: string };
+let b: {
+  consentId: string;
+  subscriberId: string;
+  keyId: string;
+  outboxId: string;
+  providerMessageId: string;
+  textSha256: string;
+};
 
 beforeAll(async () => {
   h = await makeHarness();
   const { consentId } = await confirmedConsent(h);
   // B gets an inbound secret of its own; A is a second site on Twilio with its own token and secret.
-  const { config } = (await (await h.app.request('/v1/sites/demo', { headers: admin })).json()) as { config: Record<string, unknown> };
-  const putB = await h.app.request('/v1/sites/demo', { ...json({ ...config, inboundSecret: B_SECRET }, admin), method: 'PUT' });
+  const { config } = (await (await h.app.request('/v1/sites/demo', { headers: admin })).json()) as {
+    config: Record<string, unknown>;
+  };
+  const putB = await h.app.request('/v1/sites/demo', {
+    ...json({ ...config, inboundSecret: B_SECRET }, admin),
+    method: 'PUT',
+  });
   expect(putB.status, await putB.clone().text()).toBe(200);
   const configA: Record<string, unknown> = {
     ...config,
@@ -33,12 +45,24 @@ beforeAll(async () => {
   expect(created.status, await created.clone().text()).toBe(201);
   keyA = ((await created.json()) as { apiKey: string }).apiKey;
 
-  const lookup = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: B_PHONE }, { authorization: `Bearer ${h.demoKey}` }));
+  const lookup = await h.app.request(
+    '/v1/sites/demo/subscribers/lookup',
+    json({ phone: B_PHONE }, { authorization: `Bearer ${h.demoKey}` }),
+  );
   const { subscriberId } = (await lookup.json()) as { subscriberId: string };
-  const keys = (await (await h.app.request('/v1/sites/demo/keys', { headers: admin })).json()) as { keys: { id: string }[] };
+  const keys = (await (await h.app.request('/v1/sites/demo/keys', { headers: admin })).json()) as {
+    keys: { id: string }[];
+  };
   const [row] = await h.ctx.outbox.forConsent(consentId);
   expect(row?.providerMessageId).toBeTruthy();
-  b = { consentId, subscriberId, keyId: keys.keys[0]!.id, outboxId: row!.id, providerMessageId: row!.providerMessageId!, textSha256: (await widgetFor(h)).textSha256 };
+  b = {
+    consentId,
+    subscriberId,
+    keyId: keys.keys[0]!.id,
+    outboxId: row!.id,
+    providerMessageId: row!.providerMessageId!,
+    textSha256: (await widgetFor(h)).textSha256,
+  };
 });
 afterAll(() => h.close());
 
@@ -57,19 +81,32 @@ async function snapshotB() {
   };
 }
 
-const withKeyA = (init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${keyA}` } });
-const jsonA = (body: unknown, method = 'POST') => withKeyA({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const withKeyA = (init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${keyA}` },
+});
+const jsonA = (body: unknown, method = 'POST') =>
+  withKeyA({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function signedJson(path: string, secret: string, payload: unknown) {
   const body = JSON.stringify(payload);
-  const headers = await signWebhook({ secret, id: `msg_${Math.random().toString(36).slice(2)}`, timestamp: h.now() / 1000, body });
+  const headers = await signWebhook({
+    secret,
+    id: `msg_${Math.random().toString(36).slice(2)}`,
+    timestamp: h.now() / 1000,
+    body,
+  });
   return h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 }
 
 async function signedTwilio(path: string, token: string, params: Record<string, string>) {
   const form = new URLSearchParams(params);
   const signature = await computeTwilioSignature(token, `https://assent.test${path}`, form);
-  return h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: form.toString() });
+  return h.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: form.toString(),
+  });
 }
 
 type Case = () => Promise<void>;
@@ -85,7 +122,9 @@ const CASES: Record<string, Case> = {
     await expectStatus(h.app.request('/v1/sites/demo', withKeyA()), 403);
   },
   'PUT /v1/sites/{site}': async () => {
-    const { config } = (await (await h.app.request('/v1/sites/alpha', withKeyA())).json()) as { config: Record<string, unknown> };
+    const { config } = (await (await h.app.request('/v1/sites/alpha', withKeyA())).json()) as {
+      config: Record<string, unknown>;
+    };
     await expectStatus(h.app.request('/v1/sites/demo', jsonA(config, 'PUT')), 403);
   },
   'GET /v1/sites/{site}/keys': async () => {
@@ -118,7 +157,10 @@ const CASES: Record<string, Case> = {
   },
   'POST /v1/sites/{site}/subscribers/check': async () => {
     await expectStatus(h.app.request('/v1/sites/demo/subscribers/check', jsonA({ phones: [B_PHONE] })), 403);
-    const res = await expectStatus(h.app.request('/v1/sites/alpha/subscribers/check', jsonA({ phones: [B_PHONE] })), 200);
+    const res = await expectStatus(
+      h.app.request('/v1/sites/alpha/subscribers/check', jsonA({ phones: [B_PHONE] })),
+      200,
+    );
     expect(((await res.json()) as { results: { canSend: boolean }[] }).results[0]!.canSend).toBe(false);
   },
   'GET /v1/sites/{site}/subscribers/{subscriberId}': async () => {
@@ -126,8 +168,14 @@ const CASES: Record<string, Case> = {
     await expectStatus(h.app.request(`/v1/sites/alpha/subscribers/${b.subscriberId}`, withKeyA()), 404);
   },
   'DELETE /v1/sites/{site}/subscribers/{subscriberId}': async () => {
-    await expectStatus(h.app.request(`/v1/sites/demo/subscribers/${b.subscriberId}`, withKeyA({ method: 'DELETE' })), 403);
-    await expectStatus(h.app.request(`/v1/sites/alpha/subscribers/${b.subscriberId}`, withKeyA({ method: 'DELETE' })), 404);
+    await expectStatus(
+      h.app.request(`/v1/sites/demo/subscribers/${b.subscriberId}`, withKeyA({ method: 'DELETE' })),
+      403,
+    );
+    await expectStatus(
+      h.app.request(`/v1/sites/alpha/subscribers/${b.subscriberId}`, withKeyA({ method: 'DELETE' })),
+      404,
+    );
   },
   'GET /v1/sites/{site}/subscribers/{subscriberId}/export': async () => {
     await expectStatus(h.app.request(`/v1/sites/demo/subscribers/${b.subscriberId}/export`, withKeyA()), 403);
@@ -143,13 +191,22 @@ const CASES: Record<string, Case> = {
   'POST /v1/sites/{site}/messages': async () => {
     await expectStatus(h.app.request('/v1/sites/demo/messages', jsonA({ template: 'Sale today' })), 403);
     // A's own campaign reaches A's subscribers only: B's confirmed number gets nothing.
-    await expectStatus(h.app.request('/v1/sites/alpha/messages', jsonA({ template: 'Sale today', idempotencyKey: 'alpha-campaign-1' })), 202);
+    await expectStatus(
+      h.app.request('/v1/sites/alpha/messages', jsonA({ template: 'Sale today', idempotencyKey: 'alpha-campaign-1' })),
+      202,
+    );
     await h.flush();
   },
   'POST /v1/sites/{site}/inbound/generic': async () => {
-    await expectStatus(signedJson('/v1/sites/demo/inbound/generic', A_SECRET, { from: B_PHONE, body: 'STOP', messageId: 'x-1' }), 403);
+    await expectStatus(
+      signedJson('/v1/sites/demo/inbound/generic', A_SECRET, { from: B_PHONE, body: 'STOP', messageId: 'x-1' }),
+      403,
+    );
     // A STOP from B's subscriber to A withdraws nothing at B.
-    await expectStatus(signedJson('/v1/sites/alpha/inbound/generic', A_SECRET, { from: B_PHONE, body: 'STOP', messageId: 'x-2' }), 200);
+    await expectStatus(
+      signedJson('/v1/sites/alpha/inbound/generic', A_SECRET, { from: B_PHONE, body: 'STOP', messageId: 'x-2' }),
+      200,
+    );
   },
   // Site B (demo) speaks none of these providers: site A's requests, signed or carrying A's path token, reach
   // nothing of B's (refused before any row is read; B's subscriber stays confirmed, checked after every case).
@@ -158,7 +215,10 @@ const CASES: Record<string, Case> = {
       [
         `POST /v1/sites/{site}/${kind}/vonage`,
         async () => {
-          const res = await h.app.request(`/v1/sites/demo/${kind}/vonage`, json({ from: B_PHONE, text: 'STOP', message_uuid: 'x' }, { authorization: `Bearer ${A_SECRET}` }));
+          const res = await h.app.request(
+            `/v1/sites/demo/${kind}/vonage`,
+            json({ from: B_PHONE, text: 'STOP', message_uuid: 'x' }, { authorization: `Bearer ${A_SECRET}` }),
+          );
           expect([401, 403, 404]).toContain(res.status);
         },
       ],
@@ -166,7 +226,10 @@ const CASES: Record<string, Case> = {
         `POST /v1/sites/{site}/${kind}/{provider}/{token}`,
         async () => {
           for (const provider of ['sinch', 'brevo', 'octopush']) {
-            const res = await h.app.request(`/v1/sites/demo/${kind}/${provider}/${A_SECRET}${'0'.repeat(8)}`, json({ from: B_PHONE, body: 'STOP' }));
+            const res = await h.app.request(
+              `/v1/sites/demo/${kind}/${provider}/${A_SECRET}${'0'.repeat(8)}`,
+              json({ from: B_PHONE, body: 'STOP' }),
+            );
             expect([401, 403, 404]).toContain(res.status);
           }
         },
@@ -174,14 +237,29 @@ const CASES: Record<string, Case> = {
     ]),
   ),
   'POST /v1/sites/{site}/inbound/twilio': async () => {
-    const params = { MessageSid: `SM${'1'.repeat(32)}`, AccountSid: `AC${'a'.repeat(32)}`, From: B_PHONE, To: '+33700000001', Body: 'STOP' };
+    const params = {
+      MessageSid: `SM${'1'.repeat(32)}`,
+      AccountSid: `AC${'a'.repeat(32)}`,
+      From: B_PHONE,
+      To: '+33700000001',
+      Body: 'STOP',
+    };
     await expectStatus(signedTwilio('/v1/sites/demo/inbound/twilio', A_TOKEN, params), 403);
-    await expectStatus(signedTwilio('/v1/sites/alpha/inbound/twilio', A_TOKEN, { ...params, MessageSid: `SM${'2'.repeat(32)}` }), 200);
+    await expectStatus(
+      signedTwilio('/v1/sites/alpha/inbound/twilio', A_TOKEN, { ...params, MessageSid: `SM${'2'.repeat(32)}` }),
+      200,
+    );
   },
   'POST /v1/sites/{site}/delivery/webhook': async () => {
-    await expectStatus(signedJson('/v1/sites/demo/delivery/webhook', A_SECRET, { id: b.outboxId, status: 'failed' }), 403);
+    await expectStatus(
+      signedJson('/v1/sites/demo/delivery/webhook', A_SECRET, { id: b.outboxId, status: 'failed' }),
+      403,
+    );
     // Signed by A, naming B's message: accepted as A's callback, changes no row of B's.
-    await expectStatus(signedJson('/v1/sites/alpha/delivery/webhook', A_SECRET, { id: b.outboxId, status: 'failed' }), 204);
+    await expectStatus(
+      signedJson('/v1/sites/alpha/delivery/webhook', A_SECRET, { id: b.outboxId, status: 'failed' }),
+      204,
+    );
   },
   'POST /v1/sites/{site}/delivery/twilio': async () => {
     const params = { MessageSid: b.providerMessageId, MessageStatus: 'failed', ErrorCode: '30003' };
@@ -237,20 +315,29 @@ const PUBLIC_READS = [
 
 describe('site A against site B', () => {
   it('every site-scoped route of the API has a case here', async () => {
-    const doc = (await (await h.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await h.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const routes = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/v1/sites/{site}'))
-      .flatMap(([path, ops]) => Object.keys(ops).filter((m) => m !== 'options').map((m) => `${m.toUpperCase()} ${path}`));
+      .flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((m) => m !== 'options')
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      );
     expect(routes.length).toBeGreaterThan(15);
     expect(routes.filter((r) => !(r in CASES) && !PUBLIC_READS.includes(r))).toEqual([]);
   });
 
-  it.each(Object.keys({ ...CASES, ...CONSOLE_CASES }))('%s: A reads nothing of B and changes none of B’s rows', async (route) => {
-    const before = await snapshotB();
-    await ({ ...CASES, ...CONSOLE_CASES })[route]!();
-    await h.flush();
-    const after = await snapshotB();
-    expect(after).toEqual(before);
-    expect(after.consent).toBe('confirmed');
-  });
+  it.each(Object.keys({ ...CASES, ...CONSOLE_CASES }))(
+    '%s: A reads nothing of B and changes none of B’s rows',
+    async (route) => {
+      const before = await snapshotB();
+      await { ...CASES, ...CONSOLE_CASES }[route]!();
+      await h.flush();
+      const after = await snapshotB();
+      expect(after).toEqual(before);
+      expect(after.consent).toBe('confirmed');
+    },
+  );
 });

@@ -69,7 +69,10 @@ describe('declines', () => {
     const yes = await choose('yes', '192.0.2.77', '06 12 34 56 78');
     expect(yes.status).toBe(202);
     const { consentId } = (await yes.json()) as { consentId: string };
-    const match = await app.request(`/proofs/${consentId}/match`, json({ phone: '06 12 34 56 78' }, { 'x-test-ip': '192.0.2.77' }));
+    const match = await app.request(
+      `/proofs/${consentId}/match`,
+      json({ phone: '06 12 34 56 78' }, { 'x-test-ip': '192.0.2.77' }),
+    );
     expect(await match.json()).toEqual({ match: true });
     const keys = (await column('SELECT key FROM rate_counters')) as string[];
     expect(keys.some((k) => k.startsWith('match-ip:'))).toBe(true);
@@ -82,7 +85,9 @@ describe('declines', () => {
     // The keyed hash is per site and per prefix: the same address gives the same key, another address another.
     const declineKeys = keys.filter((k) => k.startsWith('decline-ip:'));
     expect((await choose('no', '192.0.2.78')).status).toBe(204);
-    const after = ((await column('SELECT key FROM rate_counters')) as string[]).filter((k) => k.startsWith('decline-ip:'));
+    const after = ((await column('SELECT key FROM rate_counters')) as string[]).filter((k) =>
+      k.startsWith('decline-ip:'),
+    );
     expect(after.length).toBe(declineKeys.length + 1);
   });
 });

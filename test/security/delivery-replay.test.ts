@@ -4,7 +4,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeTwilioSignature, signWebhook } from '../../worker/sms/signatures.ts';
 import { makeHarness, type Harness } from '../harness.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, INBOUND_SECRET, frenchMobile, requestOptIn, startFakeTwilio, updateDemo, useTwilio, type FakeTwilio } from '../sms/fixtures.ts';
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  INBOUND_SECRET,
+  frenchMobile,
+  requestOptIn,
+  startFakeTwilio,
+  updateDemo,
+  useTwilio,
+  type FakeTwilio,
+} from '../sms/fixtures.ts';
 
 let h: Harness;
 let twilio: FakeTwilio | undefined;
@@ -19,7 +29,11 @@ afterEach(async () => {
 
 const MINUTE = 60_000;
 const deliveryLeaves = async (consentId: string) =>
-  (await h.ctx.store.queryColumn(`SELECT count(*) FROM consent_events WHERE consent_id = '${consentId}' AND type = 'delivery'`))[0];
+  (
+    await h.ctx.store.queryColumn(
+      `SELECT count(*) FROM consent_events WHERE consent_id = '${consentId}' AND type = 'delivery'`,
+    )
+  )[0];
 
 describe('the delivery webhook (Standard Webhooks)', () => {
   let consentId: string;
@@ -37,7 +51,11 @@ describe('the delivery webhook (Standard Webhooks)', () => {
     const body = JSON.stringify({ id: messageId, status });
     const headers = await signWebhook({ secret: INBOUND_SECRET, id: webhookId, timestamp: atMs / 1000, body });
     return () =>
-      h.app.request('/v1/sites/demo/delivery/webhook', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      h.app.request('/v1/sites/demo/delivery/webhook', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
   }
   const status = async () => (await h.ctx.outbox.forConsent(consentId))[0]!.deliveryStatus;
 
@@ -80,10 +98,17 @@ describe('Twilio status callbacks', () => {
     expect(row!.status).toBe('sent');
     const callback = `https://assent.test/v1/sites/demo/delivery/twilio?m=${row!.id}`;
     const post = async (messageStatus: string) => {
-      const form = new URLSearchParams({ MessageSid: row!.providerMessageId!, MessageStatus: messageStatus, AccountSid: ACCOUNT_SID });
+      const form = new URLSearchParams({
+        MessageSid: row!.providerMessageId!,
+        MessageStatus: messageStatus,
+        AccountSid: ACCOUNT_SID,
+      });
       return h.app.request(callback.slice('https://assent.test'.length), {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': await computeTwilioSignature(AUTH_TOKEN, callback, form) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': await computeTwilioSignature(AUTH_TOKEN, callback, form),
+        },
         body: form.toString(),
       });
     };
@@ -111,10 +136,17 @@ describe('Twilio status callbacks', () => {
     const [row] = await h.ctx.outbox.forConsent(consentId);
     const callback = `https://assent.test/v1/sites/demo/delivery/twilio?m=${row!.id}`;
     const post = async (messageStatus: string) => {
-      const form = new URLSearchParams({ MessageSid: row!.providerMessageId!, MessageStatus: messageStatus, AccountSid: ACCOUNT_SID });
+      const form = new URLSearchParams({
+        MessageSid: row!.providerMessageId!,
+        MessageStatus: messageStatus,
+        AccountSid: ACCOUNT_SID,
+      });
       return h.app.request(callback.slice('https://assent.test'.length), {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': await computeTwilioSignature(AUTH_TOKEN, callback, form) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': await computeTwilioSignature(AUTH_TOKEN, callback, form),
+        },
         body: form.toString(),
       });
     };

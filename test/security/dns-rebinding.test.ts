@@ -18,14 +18,29 @@ import { buildDeps } from '../../worker/runtime/build-deps.ts';
 
 let secrets: Record<string, string>;
 beforeAll(async () => {
-  secrets = { ASSENT_MASTER_KEY: Buffer.alloc(32, 3).toString('base64'), ASSENT_SIGNING_KEY: JSON.stringify(await generateSigningKey()) };
+  secrets = {
+    ASSENT_MASTER_KEY: Buffer.alloc(32, 3).toString('base64'),
+    ASSENT_SIGNING_KEY: JSON.stringify(await generateSigningKey()),
+  };
 });
 
 async function devApp(env: Record<string, string> = {}) {
   const store = libsqlStore(createClient({ url: ':memory:' }));
   await migrate(store, migrations);
-  const deps = await buildDeps({ env: parseEnv({ ...secrets, ...env }), store, clientIp: () => '127.0.0.1', publicUrl: 'http://localhost:8787', logger: silentLogger, print: () => {} });
-  deps.devOutbox!.add({ id: 'm1', to: '+33612345678', body: 'Confirmez : http://localhost:8787/c/secret', createdAt: '2026-11-28T10:00:00.000Z' });
+  const deps = await buildDeps({
+    env: parseEnv({ ...secrets, ...env }),
+    store,
+    clientIp: () => '127.0.0.1',
+    publicUrl: 'http://localhost:8787',
+    logger: silentLogger,
+    print: () => {},
+  });
+  deps.devOutbox!.add({
+    id: 'm1',
+    to: '+33612345678',
+    body: 'Confirmez : http://localhost:8787/c/secret',
+    createdAt: '2026-11-28T10:00:00.000Z',
+  });
   return createApp(deps);
 }
 
@@ -40,18 +55,29 @@ async function expectMisdirected(res: Response) {
 describe('dev mode and the Host header', () => {
   it('refuses a rebinding name on /dev/outbox, the reply box, the demo and the API', async () => {
     const app = await devApp();
-    await expectMisdirected(await app.request('http://rebind.attacker.example:8787/dev/outbox', { headers: { accept: 'application/json' } }));
-    await expectMisdirected(await app.request('http://rebind.attacker.example:8787/dev/outbox/reply', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'from=%2B33612345678&body=OUI' }));
+    await expectMisdirected(
+      await app.request('http://rebind.attacker.example:8787/dev/outbox', { headers: { accept: 'application/json' } }),
+    );
+    await expectMisdirected(
+      await app.request('http://rebind.attacker.example:8787/dev/outbox/reply', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'from=%2B33612345678&body=OUI',
+      }),
+    );
     await expectMisdirected(await app.request('http://rebind.attacker.example/demo'));
     await expectMisdirected(await app.request('http://127.0.0.1.nip.example:8787/v1/sites/demo/widget'));
   });
 
-  it.each(['http://localhost:8787', 'http://127.0.0.1:9999', 'http://[::1]:8787', 'http://LOCALHOST.:8787'])('answers %s', async (origin) => {
-    const app = await devApp();
-    expect((await app.request(`${origin}/dev/outbox`, { headers: { accept: 'application/json' } })).status).toBe(200);
-  });
+  it.each(['http://localhost:8787', 'http://127.0.0.1:9999', 'http://[::1]:8787', 'http://LOCALHOST.:8787'])(
+    'answers %s',
+    async (origin) => {
+      const app = await devApp();
+      expect((await app.request(`${origin}/dev/outbox`, { headers: { accept: 'application/json' } })).status).toBe(200);
+    },
+  );
 
-  it('answers HOST and the configured public URL\'s host; listening everywhere, any IP address but no other name', async () => {
+  it("answers HOST and the configured public URL's host; listening everywhere, any IP address but no other name", async () => {
     const named = await devApp({ HOST: 'devbox.lan', ASSENT_PUBLIC_URL: 'https://tunnel.example.net' });
     expect((await named.request('http://devbox.lan:8787/healthz')).status).toBe(200);
     expect((await named.request('https://tunnel.example.net/healthz')).status).toBe(200);
@@ -64,7 +90,12 @@ describe('dev mode and the Host header', () => {
   it('production answers any Host (it sits behind its own name and TLS)', async () => {
     const store = libsqlStore(createClient({ url: ':memory:' }));
     await migrate(store, migrations);
-    const env = parseEnv({ ...secrets, ASSENT_MODE: 'production', ASSENT_PUBLIC_URL: 'https://consent.example', ASSENT_ADMIN_TOKEN: 'prod-admin-Xk9pQ2vL7mN4wR8tY1zB6cD3' });
+    const env = parseEnv({
+      ...secrets,
+      ASSENT_MODE: 'production',
+      ASSENT_PUBLIC_URL: 'https://consent.example',
+      ASSENT_ADMIN_TOKEN: 'prod-admin-Xk9pQ2vL7mN4wR8tY1zB6cD3',
+    });
     const app = createApp(await buildDeps({ env, store, clientIp: () => undefined, logger: silentLogger }));
     expect((await app.request('http://whatever.example/healthz')).status).toBe(200);
   });
@@ -76,10 +107,15 @@ describe('dev mode and the Host header', () => {
     const { port } = server.address() as AddressInfo;
     const get = (host: string) =>
       new Promise<number>((resolve, reject) => {
-        request({ host: '127.0.0.1', port, path: '/dev/outbox', headers: { host, accept: 'application/json' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode!);
-        }).on('error', reject).end();
+        request(
+          { host: '127.0.0.1', port, path: '/dev/outbox', headers: { host, accept: 'application/json' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          },
+        )
+          .on('error', reject)
+          .end();
       });
     try {
       expect(await get(`rebind.attacker.example:${port}`)).toBe(421);

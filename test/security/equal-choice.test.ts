@@ -20,7 +20,10 @@ async function storedConfig() {
   const res = await h.app.request('/v1/sites/demo', { headers: auth() });
   return ((await res.json()) as { config: Record<string, unknown> }).config;
 }
-const withTexts = (config: Record<string, unknown>, texts: Record<string, Record<string, string>>) => ({ ...config, widget: { texts } });
+const withTexts = (config: Record<string, unknown>, texts: Record<string, Record<string, string>>) => ({
+  ...config,
+  widget: { texts },
+});
 async function served(locale = 'en') {
   const res = await h.app.request(`/v1/sites/demo/widget?locale=${locale}`);
   expect(res.status).toBe(200);
@@ -40,7 +43,7 @@ describe('PUT /v1/sites/{site}: the equal-choice rule holds for the API as for t
     expect((await served()).yes).toBe(en.yes);
   });
 
-  it('names the field under config when GET\'s {id, config} shape comes back, and on site creation too', async () => {
+  it("names the field under config when GET's {id, config} shape comes back, and on site creation too", async () => {
     const config = await storedConfig();
     const res = await put({ id: 'demo', config: withTexts(config, { en: { no: 'No', yes: LONG_YES } }) });
     expect(res.status).toBe(422);
@@ -48,14 +51,22 @@ describe('PUT /v1/sites/{site}: the equal-choice rule holds for the API as for t
 
     const created = await h.app.request(
       '/v1/sites',
-      json({ id: 'tilted', config: withTexts({ ...config, allowedOrigins: [] }, { fr: { yes: 'OUI !!! 🎉', no: 'non' } }) }, { authorization: `Bearer ${(await import('../harness.ts')).ADMIN_TOKEN}` }),
+      json(
+        {
+          id: 'tilted',
+          config: withTexts({ ...config, allowedOrigins: [] }, { fr: { yes: 'OUI !!! 🎉', no: 'non' } }),
+        },
+        { authorization: `Bearer ${(await import('../harness.ts')).ADMIN_TOKEN}` },
+      ),
     );
     expect(created.status).toBe(422);
     expect(((await created.json()) as Problem).errors.map((e) => e.path)).toContain('config.widget.texts.fr.yes');
   });
 
   it('measures an override against the label it stands beside: a long "no" next to the default "yes" is refused too', async () => {
-    const res = await put(withTexts(await storedConfig(), { en: { no: 'No thank you, I would rather not receive anything at all ever' } }));
+    const res = await put(
+      withTexts(await storedConfig(), { en: { no: 'No thank you, I would rather not receive anything at all ever' } }),
+    );
     expect(res.status).toBe(422);
     expect(((await res.json()) as Problem).errors.map((e) => e.path)).toContain('widget.texts.en.no');
   });

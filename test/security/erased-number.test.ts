@@ -24,7 +24,9 @@ const blindIndex = (e164: string) => createHmac('sha256', indexKey).update(`demo
 
 /** Every text cell of every table: the attacker's copy of the database. */
 async function databaseCopy(): Promise<string[]> {
-  const tables = (await h.ctx.store.queryColumn("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) as string[];
+  const tables = (await h.ctx.store.queryColumn(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+  )) as string[];
   const cells: string[] = [];
   for (const table of tables) {
     const columns = (await h.ctx.store.queryColumn(`SELECT name FROM pragma_table_info('${table}')`)) as string[];
@@ -66,25 +68,36 @@ async function subscriberId(phone: string): Promise<string> {
   return ((await res.json()) as { subscriberId: string }).subscriberId;
 }
 const lookup = async (phone: string) =>
-  (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone }, admin))).json()) as Record<string, unknown>;
+  (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone }, admin))).json()) as Record<
+    string,
+    unknown
+  >;
 
 describe('an erased number, brute-forced with the master key against a copy of the database', () => {
   it('the attacker computes the same blind index as the server', async () => {
     expect(blindIndex(VICTIM)).toBe(await h.deps.sealer.blindIndex('demo', VICTIM));
   });
 
-  it('after erasure on request (STOP first), no stored value singles the number out, and it stays suppressed', { timeout: 60_000 }, async () => {
+  it('after erasure on request (STOP first), no stored value singles the number out, and it stays suppressed', {
+    timeout: 60_000,
+  }, async () => {
     expect((await optIn(h)).status).toBe(202);
     await h.flush();
     expect((await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' })).status).toBe(200);
     await h.flush();
-    expect((await h.app.request(`/u/${linkToken(h, 'u')}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
-      body: 'action=unsubscribe',
-    })).status).toBe(200);
+    expect(
+      (
+        await h.app.request(`/u/${linkToken(h, 'u')}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+          body: 'action=unsubscribe',
+        })
+      ).status,
+    ).toBe(200);
     const id = await subscriberId(VICTIM);
-    expect((await h.app.request(`/v1/sites/demo/subscribers/${id}`, { method: 'DELETE', headers: admin })).status).toBe(200);
+    expect((await h.app.request(`/v1/sites/demo/subscribers/${id}`, { method: 'DELETE', headers: admin })).status).toBe(
+      200,
+    );
 
     const { exact, byPrefix } = candidates(await databaseCopy());
     expect(exact, 'a full blind index of a number in the range is stored').toEqual([]);
@@ -102,11 +115,15 @@ describe('an erased number, brute-forced with the master key against a copy of t
     await h.flush();
     expect((await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' })).status).toBe(200);
     await h.flush();
-    expect((await h.app.request(`/u/${linkToken(h, 'u')}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
-      body: 'action=unsubscribe',
-    })).status).toBe(200);
+    expect(
+      (
+        await h.app.request(`/u/${linkToken(h, 'u')}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+          body: 'action=unsubscribe',
+        })
+      ).status,
+    ).toBe(200);
     h.advance(31 * 86_400_000);
     await h.flush();
     expect(await h.ctx.store.queryColumn('SELECT count(*) FROM subjects WHERE erased_at IS NOT NULL')).toEqual([1]);
@@ -123,7 +140,9 @@ describe('an erased number, brute-forced with the master key against a copy of t
     expect((await optIn(h)).status).toBe(202);
     await h.flush();
     const erasedId = await subscriberId(VICTIM);
-    expect((await h.app.request(`/v1/sites/demo/subscribers/${erasedId}`, { method: 'DELETE', headers: admin })).status).toBe(200);
+    expect(
+      (await h.app.request(`/v1/sites/demo/subscribers/${erasedId}`, { method: 'DELETE', headers: admin })).status,
+    ).toBe(200);
     expect((await optIn(h)).status).toBe(202);
     await h.flush();
     expect((await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' })).status).toBe(200);
@@ -155,7 +174,11 @@ describe('numbers erased before this rule', () => {
         `INSERT INTO suppressions (site_id, phone_index, reason, at) VALUES ('demo', '${live}', 'withdrawn:sms', 6)`,
       ]);
       await migrate(store, migrations);
-      expect(await store.queryColumn('SELECT phone_index FROM subjects ORDER BY id')).toEqual(['erased-suppressed:s1', 'erased:s2', live]);
+      expect(await store.queryColumn('SELECT phone_index FROM subjects ORDER BY id')).toEqual([
+        'erased-suppressed:s1',
+        'erased:s2',
+        live,
+      ]);
       expect((await store.queryColumn('SELECT phone_index FROM suppressions ORDER BY phone_index')).sort()).toEqual(
         [`erased:${suppressed.slice(0, 4)}`, live].sort(),
       );

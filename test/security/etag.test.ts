@@ -27,36 +27,43 @@ const decoded = async (res: Response) => {
 };
 
 describe('GET /p/{site}?format=json across two versions with the same Markdown', () => {
-  it.each(['br', 'gzip', 'identity'])('answers version 2 once it is published (Accept-Encoding: %s), and no 304 for version 1\'s tag', async (encoding) => {
-    const first = await app.request('/p/demo?format=json', { headers: { 'accept-encoding': encoding } });
-    expect(first.status).toBe(200);
-    const one = JSON.parse(await decoded(first)) as { version: number; sha256: string };
-    expect(one.version).toBe(1);
-    const tag = first.headers.get('etag')!;
-    expect(tag).toBeTruthy();
+  it.each(['br', 'gzip', 'identity'])(
+    "answers version 2 once it is published (Accept-Encoding: %s), and no 304 for version 1's tag",
+    async (encoding) => {
+      const first = await app.request('/p/demo?format=json', { headers: { 'accept-encoding': encoding } });
+      expect(first.status).toBe(200);
+      const one = JSON.parse(await decoded(first)) as { version: number; sha256: string };
+      expect(one.version).toBe(1);
+      const tag = first.headers.get('etag')!;
+      expect(tag).toBeTruthy();
 
-    await publish('Same text, new version.');
-    const md1 = await (await app.request('/p/demo/1?format=md')).text();
-    const md2 = await (await app.request('/p/demo/2?format=md')).text();
-    expect(md2).toBe(md1); // the attack's premise: the Markdown did not change
+      await publish('Same text, new version.');
+      const md1 = await (await app.request('/p/demo/1?format=md')).text();
+      const md2 = await (await app.request('/p/demo/2?format=md')).text();
+      expect(md2).toBe(md1); // the attack's premise: the Markdown did not change
 
-    const again = await app.request('/p/demo?format=json', { headers: { 'accept-encoding': encoding } });
-    const two = JSON.parse(await decoded(again)) as { version: number; sha256: string; summary: string };
-    expect(two).toMatchObject({ version: 2, summary: 'Same text, new version.', sha256: one.sha256 });
-    expect(again.headers.get('etag')).not.toBe(tag);
+      const again = await app.request('/p/demo?format=json', { headers: { 'accept-encoding': encoding } });
+      const two = JSON.parse(await decoded(again)) as { version: number; sha256: string; summary: string };
+      expect(two).toMatchObject({ version: 2, summary: 'Same text, new version.', sha256: one.sha256 });
+      expect(again.headers.get('etag')).not.toBe(tag);
 
-    const revalidated = await app.request('/p/demo?format=json', { headers: { 'accept-encoding': encoding, 'if-none-match': tag } });
-    expect(revalidated.status).toBe(200);
-    expect((JSON.parse(await decoded(revalidated)) as { version: number }).version).toBe(2);
-  });
+      const revalidated = await app.request('/p/demo?format=json', {
+        headers: { 'accept-encoding': encoding, 'if-none-match': tag },
+      });
+      expect(revalidated.status).toBe(200);
+      expect((JSON.parse(await decoded(revalidated)) as { version: number }).version).toBe(2);
+    },
+  );
 
-  it('the same bytes keep one tag: version 2\'s Markdown revalidates against version 1\'s, its JSON does not', async () => {
+  it("the same bytes keep one tag: version 2's Markdown revalidates against version 1's, its JSON does not", async () => {
     await publish('Same text, new version.');
     const md1 = await app.request('/p/demo/1?format=md');
     const md2 = await app.request('/p/demo/2?format=md');
     expect(md2.headers.get('etag')).toBe(md1.headers.get('etag'));
     const json1 = await app.request('/p/demo/1?format=json');
-    const json2 = await app.request('/p/demo/2?format=json', { headers: { 'if-none-match': json1.headers.get('etag')! } });
+    const json2 = await app.request('/p/demo/2?format=json', {
+      headers: { 'if-none-match': json1.headers.get('etag')! },
+    });
     expect(json2.status).toBe(200);
   });
 });

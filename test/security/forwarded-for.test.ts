@@ -17,7 +17,9 @@ afterEach(async () => {
 async function setUp(hops: number) {
   h = await makeHarness();
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
-  const { config } = (await (await h.app.request('/v1/sites/demo', { headers: admin })).json()) as { config: Record<string, unknown> };
+  const { config } = (await (await h.app.request('/v1/sites/demo', { headers: admin })).json()) as {
+    config: Record<string, unknown>;
+  };
   config.limits = { perNumberPerDay: 3, perIpPerHour: LIMIT, perSitePerDay: 10_000 };
   const put = await h.app.request('/v1/sites/demo', { ...json(config, admin), method: 'PUT' });
   expect(put.status, await put.clone().text()).toBe(200);
@@ -27,7 +29,10 @@ async function setUp(hops: number) {
   const submit = (forwardedFor?: string) =>
     app.request(
       '/v1/sites/demo/consents',
-      json({ phone: `06 12 34 56 ${n++}`, choice: 'yes', ...notice }, forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }),
+      json(
+        { phone: `06 12 34 56 ${n++}`, choice: 'yes', ...notice },
+        forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+      ),
     );
   const ipPrefixOf = async (res: Response) => {
     expect(res.status).toBe(202);

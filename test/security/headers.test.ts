@@ -11,13 +11,26 @@ describe('Strict-Transport-Security', () => {
     const prod = await makeHarness({ mode: 'production' });
     const dev = await makeHarness({ mode: 'dev' });
     try {
-      const paths = ['/healthz', '/widget.js', '/v1/sites/demo/widget', '/s/demo', '/p/demo', '/openapi.json', '/nowhere', '/v1/sites/demo'];
+      const paths = [
+        '/healthz',
+        '/widget.js',
+        '/v1/sites/demo/widget',
+        '/s/demo',
+        '/p/demo',
+        '/openapi.json',
+        '/nowhere',
+        '/v1/sites/demo',
+      ];
       for (const path of paths) {
         const res = await prod.app.request(path);
         expect(res.headers.get('strict-transport-security'), path).toBe(HSTS);
         expect((await dev.app.request(path)).headers.get('strict-transport-security'), path).toBeNull();
       }
-      const bad = await prod.app.request('/v1/sites/demo/consents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+      const bad = await prod.app.request('/v1/sites/demo/consents', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{',
+      });
       expect(bad.status).toBe(400);
       expect(bad.headers.get('strict-transport-security')).toBe(HSTS);
       // Only this header is added: the widget script keeps its cross-origin resource policy.
@@ -36,9 +49,19 @@ describe('X-Request-Id', () => {
     const logger: Logger = { info: keep, warn: keep, error: keep };
     const h = await makeHarness({ logger });
     try {
-      const echo = async (id: string) => (await h.app.request('/healthz', { headers: { 'x-request-id': id } })).headers.get('x-request-id');
+      const echo = async (id: string) =>
+        (await h.app.request('/healthz', { headers: { 'x-request-id': id } })).headers.get('x-request-id');
       for (const ok of ['abc-123_XYZ', 'a'.repeat(64), 'trace=42']) expect(await echo(ok)).toBe(ok);
-      const hostile = ['a'.repeat(65), 'has space', '<script>alert(1)</script>', '../../etc/passwd', 'x\u00e9', '{"json":1}', '%0d%0aSet-Cookie:x', '+33612345678 sms'];
+      const hostile = [
+        'a'.repeat(65),
+        'has space',
+        '<script>alert(1)</script>',
+        '../../etc/passwd',
+        'x\u00e9',
+        '{"json":1}',
+        '%0d%0aSet-Cookie:x',
+        '+33612345678 sms',
+      ];
       for (const bad of hostile) {
         const got = await echo(bad);
         expect(got, bad).not.toBe(bad);
@@ -60,7 +83,9 @@ describe('Vary on every negotiated response', () => {
     h = await makeHarness();
     const consentId = await pendingConsent(h);
     await h.flush();
-    const proof = (await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })).json()) as { log: { entries: { index: number }[] } };
+    const proof = (await (
+      await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })
+    ).json()) as { log: { entries: { index: number }[] } };
     const leafIndex = proof.log.entries[0]!.index;
     const token = linkToken(h, 'c');
     const published = await h.app.request('/v1/sites/demo/policies', {
@@ -108,9 +133,16 @@ describe('Vary on every negotiated response', () => {
   afterAll(() => h.close());
 
   it('every public GET route is tried', async () => {
-    const doc = (await (await h.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const doc = (await (await h.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
     const publicGets = Object.entries(doc.paths)
-      .filter(([path, ops]) => ops.get && !path.startsWith('/v1/sites/{site}/subscribers') && !/^\/v1\/sites(\/\{site\})?(\/keys)?$/.test(path))
+      .filter(
+        ([path, ops]) =>
+          ops.get &&
+          !path.startsWith('/v1/sites/{site}/subscribers') &&
+          !/^\/v1\/sites(\/\{site\})?(\/keys)?$/.test(path),
+      )
       .map(([path]) => path);
     expect(publicGets.filter((p) => !(p in urls))).toEqual([]);
   });
@@ -138,7 +170,16 @@ describe('Vary on every negotiated response', () => {
       }
     }
     // The ones the issue named are among them: the diff page follows the visitor's language.
-    expect(negotiated).toEqual(expect.arrayContaining(['/p/{site}/diff/{from}/{to} Accept-Language', '/p/{site} Accept-Language', '/p/{site} Accept', '/proofs/{proofId} Accept', '/v1/sites/{site}/widget Accept-Language', '/s/{site} Accept-Language']));
+    expect(negotiated).toEqual(
+      expect.arrayContaining([
+        '/p/{site}/diff/{from}/{to} Accept-Language',
+        '/p/{site} Accept-Language',
+        '/p/{site} Accept',
+        '/proofs/{proofId} Accept',
+        '/v1/sites/{site}/widget Accept-Language',
+        '/s/{site} Accept-Language',
+      ]),
+    );
   });
 
   it('the year-long cached diff page carries Vary: Accept-Language', async () => {

@@ -29,8 +29,20 @@ const renderedToken = async () => (await renderedForm()).token;
 
 async function post(headers: Record<string, string>, extra: Record<string, string> = {}) {
   const w = await widgetFor(h);
-  const body = new URLSearchParams({ phone: '06 12 34 56 78', choice: 'yes', locale: w.locale, textSha256: w.textSha256, policyVersion: String(w.policyVersion), country: 'FR', ...extra });
-  return h.app.request('/s/demo', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: body.toString() });
+  const body = new URLSearchParams({
+    phone: '06 12 34 56 78',
+    choice: 'yes',
+    locale: w.locale,
+    textSha256: w.textSha256,
+    policyVersion: String(w.policyVersion),
+    country: 'FR',
+    ...extra,
+  });
+  return h.app.request('/s/demo', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: body.toString(),
+  });
 }
 
 /** Refused: a 403 page with the form again (a fresh token for a person to send it from our page), nothing sent. */
@@ -61,7 +73,12 @@ describe('refused: posts that did not come from our page', () => {
   });
 
   it('another origin, whatever else it says', async () => {
-    await expectRefused(await post({ origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }, { formToken: await renderedToken() }));
+    await expectRefused(
+      await post(
+        { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' },
+        { formToken: await renderedToken() },
+      ),
+    );
   });
 
   it('no fetch metadata and a token that is missing, tampered, expired, for another site or under another key', async () => {
@@ -70,10 +87,22 @@ describe('refused: posts that did not come from our page', () => {
     await expectRefused(await post({ cookie }));
     await expectRefused(await post({ cookie }, { formToken: `${token.slice(0, -2)}AA` }));
     await expectRefused(await post({ cookie }, { formToken: token.replace(/^\d+/, (t) => String(Number(t) + 1)) }));
-    await expectRefused(await post({ cookie }, { formToken: await signFormToken(h.deps.keys.seed, 'other-site', nonce, h.now(), FORM_TOKEN_TTL_MS) }));
-    await expectRefused(await post({ cookie }, { formToken: await signFormToken(new Uint8Array(32).fill(9), 'demo', nonce, h.now(), FORM_TOKEN_TTL_MS) }));
+    await expectRefused(
+      await post(
+        { cookie },
+        { formToken: await signFormToken(h.deps.keys.seed, 'other-site', nonce, h.now(), FORM_TOKEN_TTL_MS) },
+      ),
+    );
+    await expectRefused(
+      await post(
+        { cookie },
+        { formToken: await signFormToken(new Uint8Array(32).fill(9), 'demo', nonce, h.now(), FORM_TOKEN_TTL_MS) },
+      ),
+    );
     // A token dated far ahead (minted by someone holding a key) is not accepted either.
-    await expectRefused(await post({ cookie }, { formToken: token.replace(/^\d+/, String(h.now() + 10 * FORM_TOKEN_TTL_MS)) }));
+    await expectRefused(
+      await post({ cookie }, { formToken: token.replace(/^\d+/, String(h.now() + 10 * FORM_TOKEN_TTL_MS)) }),
+    );
     h.advance(FORM_TOKEN_TTL_MS + 1);
     await expectRefused(await post({ cookie }, { formToken: token }));
   });
@@ -118,7 +147,12 @@ describe('in Chromium: another site’s sandboxed iframe posting our form', () =
     const api = serve({
       fetch: async (req) => {
         const res = await app.app.fetch(req);
-        if (req.method === 'POST') seen.push({ status: res.status, origin: req.headers.get('origin'), fetchSite: req.headers.get('sec-fetch-site') });
+        if (req.method === 'POST')
+          seen.push({
+            status: res.status,
+            origin: req.headers.get('origin'),
+            fetchSite: req.headers.get('sec-fetch-site'),
+          });
         return res;
       },
       port: 0,
@@ -129,11 +163,25 @@ describe('in Chromium: another site’s sandboxed iframe posting our form', () =
     app = await makeHarness({ publicUrl: apiOrigin });
     const w = await widgetFor(app);
     const token = (/name="formToken" value="([^"]+)"/.exec(await (await app.app.request('/s/demo')).text()) ?? [])[1]!;
-    const fields = { phone: '06 12 34 56 78', choice: 'yes', locale: w.locale, textSha256: w.textSha256, policyVersion: String(w.policyVersion), country: 'FR', formToken: token };
-    const inputs = Object.entries(fields).map(([k, v]) => `<input name="${k}" value="${v}">`).join('');
+    const fields = {
+      phone: '06 12 34 56 78',
+      choice: 'yes',
+      locale: w.locale,
+      textSha256: w.textSha256,
+      policyVersion: String(w.policyVersion),
+      country: 'FR',
+      formToken: token,
+    };
+    const inputs = Object.entries(fields)
+      .map(([k, v]) => `<input name="${k}" value="${v}">`)
+      .join('');
     const inner = `<form method="post" action="${apiOrigin}/s/demo">${inputs}</form><script>document.forms[0].submit()</script>`;
     const attacker = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><iframe sandbox="allow-forms allow-scripts" srcdoc="${inner.replace(/"/g, '&quot;')}"></iframe>`);
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          `<!doctype html><iframe sandbox="allow-forms allow-scripts" srcdoc="${inner.replace(/"/g, '&quot;')}"></iframe>`,
+        );
     });
     await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
     try {

@@ -30,9 +30,13 @@ type Operation = { parameters?: { name: string; in: string; description?: string
 
 describe('the documented API', () => {
   it('/openapi.json has no path or query parameter that carries a number', async () => {
-    const doc = (await (await h.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> };
+    const doc = (await (await h.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
     const paths = Object.keys(doc.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/v1/sites/{site}/subscribers/lookup', '/v1/sites/{site}/subscribers/check']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/v1/sites/{site}/subscribers/lookup', '/v1/sites/{site}/subscribers/check']),
+    );
     for (const path of paths) {
       for (const name of path.match(/\{[^}]+\}/g) ?? []) expect(name, path).not.toMatch(NUMBERISH_NAME);
       expect(path).not.toMatch(NUMBERISH_VALUE);
@@ -59,7 +63,9 @@ describe('the documented API', () => {
 
   it("the README's gate examples run as shown", async () => {
     await confirm();
-    const examples = [...README.matchAll(/```sh\n(curl https:\/\/HOST\/v1\/sites\/myshop\/subscribers\/[\s\S]*?)```/g)].map((m) => m[1]!);
+    const examples = [
+      ...README.matchAll(/```sh\n(curl https:\/\/HOST\/v1\/sites\/myshop\/subscribers\/[\s\S]*?)```/g),
+    ].map((m) => m[1]!);
     expect(examples.length).toBe(2);
     for (const example of examples) {
       const [command, comment] = example.split('\n# ');
@@ -72,7 +78,15 @@ describe('the documented API', () => {
       // Shown values stand for themselves, except the elided ones (…) and the HOST placeholder.
       const like = (value: unknown): unknown =>
         typeof value === 'string' && value.includes('…')
-          ? expect.stringMatching(new RegExp(`^${value.replace('HOST', 'assent.test').split('…').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`))
+          ? expect.stringMatching(
+              new RegExp(
+                `^${value
+                  .replace('HOST', 'assent.test')
+                  .split('…')
+                  .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+                  .join('.+')}$`,
+              ),
+            )
           : Array.isArray(value)
             ? value.map(like)
             : value && typeof value === 'object'
@@ -89,7 +103,11 @@ describe('the routes that took a number', () => {
     const before = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: PHONE.e164 }, admin));
     const gate = (await before.json()) as { subscriberId: string };
     for (const form of [encodeURIComponent(PHONE.e164), PHONE.e164, '0612345678', encodeURIComponent(PHONE.typed)]) {
-      for (const [method, suffix] of [['GET', ''], ['GET', '/export'], ['DELETE', '']] as const) {
+      for (const [method, suffix] of [
+        ['GET', ''],
+        ['GET', '/export'],
+        ['DELETE', ''],
+      ] as const) {
         const res = await h.app.request(`/v1/sites/demo/subscribers/${form}${suffix}`, { method, headers: admin });
         expect(res.status, `${method} ${form}${suffix}`).toBe(404);
         const text = await res.text();
@@ -98,7 +116,9 @@ describe('the routes that took a number', () => {
         expect(text).not.toMatch(/612345678|12%2034|%2B33/);
       }
     }
-    const after = (await (await h.app.request(`/v1/sites/demo/subscribers/${gate.subscriberId}`, { headers: admin })).json()) as Record<string, unknown>;
+    const after = (await (
+      await h.app.request(`/v1/sites/demo/subscribers/${gate.subscriberId}`, { headers: admin })
+    ).json()) as Record<string, unknown>;
     expect(after).toMatchObject({ status: 'confirmed', canSend: true });
   });
 });
@@ -106,10 +126,15 @@ describe('the routes that took a number', () => {
 describe('the access log', () => {
   it('never holds the digits of a number the requests carried', async () => {
     await confirm();
-    const { subscriberId } = (await (await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: PHONE.typed }, admin))).json()) as {
+    const { subscriberId } = (await (
+      await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: PHONE.typed }, admin))
+    ).json()) as {
       subscriberId: string;
     };
-    await h.app.request('/v1/sites/demo/subscribers/check', json({ phones: [PHONE.e164, '+33698765432', 'nope'] }, admin));
+    await h.app.request(
+      '/v1/sites/demo/subscribers/check',
+      json({ phones: [PHONE.e164, '+33698765432', 'nope'] }, admin),
+    );
     await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}/export`, { headers: admin });
     await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '06 98 76 54' }, admin)); // a 422
     await h.app.request(`/v1/sites/demo/subscribers/${encodeURIComponent(PHONE.e164)}`, { headers: admin }); // an old URL

@@ -23,7 +23,8 @@ async function ask(app: ReturnType<typeof appWithTestIp>, ip: string, userAgent:
 }
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 
 describe('a second request for a number with a pending sign-up', () => {
   it("never answers the victim's consent id or proof URL, and its proof says nothing of the victim's request", async () => {
@@ -47,7 +48,7 @@ describe('a second request for a number with a pending sign-up', () => {
     expect(text).not.toContain('Firefox');
   });
 
-  it('keeps the double opt-in: each SMS link confirms the request that sent it, the victim\'s own one included', async () => {
+  it("keeps the double opt-in: each SMS link confirms the request that sent it, the victim's own one included", async () => {
     const app = appWithTestIp(h);
     const victim = await ask(app, '198.51.100.23', FIREFOX, 'https://shop.example/newsletter');
     await h.flush();
@@ -65,7 +66,7 @@ describe('a second request for a number with a pending sign-up', () => {
     expect((await h.ctx.consents.byId(other.consentId))?.status).toBe('confirmed');
   });
 
-  it('the same visitor asking again (the widget\'s resend) gets a fresh consent whose link works', async () => {
+  it("the same visitor asking again (the widget's resend) gets a fresh consent whose link works", async () => {
     const first = await ask(appWithTestIp(h), '198.51.100.23', FIREFOX, 'https://shop.example/');
     await h.flush();
     h.advance(60_000);

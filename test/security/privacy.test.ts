@@ -35,7 +35,11 @@ function forms(e164: string): string[] {
   ];
 }
 
-const encodings = (text: string): Buffer[] => [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le'), Buffer.from(text, 'utf16le').swap16()];
+const encodings = (text: string): Buffer[] => [
+  Buffer.from(text, 'utf8'),
+  Buffer.from(text, 'utf16le'),
+  Buffer.from(text, 'utf16le').swap16(),
+];
 
 function findNumber(bytes: Buffer, numbers: { e164: string }[]): string[] {
   const found: string[] = [];
@@ -58,7 +62,9 @@ async function exercise(h: Harness): Promise<string[]> {
   // A resend for the first, so it has two confirmation messages.
   expect((await optIn(h, NUMBERS[0]!.typed)).status).toBe(202);
   const w = await widgetFor(h);
-  expect((await h.app.request('/v1/sites/demo/consents', json({ phone: DECLINED.typed, choice: 'no', ...w }))).status).toBe(204);
+  expect(
+    (await h.app.request('/v1/sites/demo/consents', json({ phone: DECLINED.typed, choice: 'no', ...w }))).status,
+  ).toBe(204);
   await h.flush();
   const confirm = linkToken(h, 'c', NUMBERS[0]!.e164);
   tokens.push(confirm, linkToken(h, 'c', NUMBERS[1]!.e164));
@@ -66,7 +72,10 @@ async function exercise(h: Harness): Promise<string[]> {
   await h.flush();
   tokens.push(linkToken(h, 'u', NUMBERS[0]!.e164));
   for (const { e164 } of NUMBERS) {
-    const gate = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: e164 }, { authorization: `Bearer ${h.demoKey}` }));
+    const gate = await h.app.request(
+      '/v1/sites/demo/subscribers/lookup',
+      json({ phone: e164 }, { authorization: `Bearer ${h.demoKey}` }),
+    );
     expect(gate.status).toBe(200);
   }
   // Every message went out: the console provider (memory, dev only) holds the full numbers, by design.
@@ -125,7 +134,14 @@ describe('logs', () => {
       const tokens = await exercise(h);
       // Errors are logged too: a bad number must not reach the log either.
       expect((await optIn(h, '06 12 34 56')).status).toBe(422);
-      expect((await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '0612345678' }, { authorization: 'Bearer nope' }))).status).toBe(403);
+      expect(
+        (
+          await h.app.request(
+            '/v1/sites/demo/subscribers/lookup',
+            json({ phone: '0612345678' }, { authorization: 'Bearer nope' }),
+          )
+        ).status,
+      ).toBe(403);
       // A mistyped path holding a number is logged by its pattern too.
       expect((await h.app.request(`/v1/sites/demo/subscriber/${NUMBERS[0]!.e164}`)).status).toBe(404);
       expect((await h.app.request(`/v1/sites/demo/subscribers/${NUMBERS[1]!.e164}/export-typo`)).status).toBe(404);

@@ -54,8 +54,17 @@ describe('Standard Webhooks bodies', () => {
   it('a raw 0xFF does not verify against a signature over its U+FFFD decoding', async () => {
     const phone = await confirmed();
     const raw = concat(`{"from":"${phone.e164}","body":"STOP`, [0xff], `","messageId":"m-ff-1"}`);
-    const headers = await signWebhook({ secret: INBOUND_SECRET, id: 'msg_ff_1', timestamp: h.now() / 1000, body: lossy.decode(raw) });
-    const res = await h.app.request(GENERIC_PATH, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+    const headers = await signWebhook({
+      secret: INBOUND_SECRET,
+      id: 'msg_ff_1',
+      timestamp: h.now() / 1000,
+      body: lossy.decode(raw),
+    });
+    const res = await h.app.request(GENERIC_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: raw,
+    });
     expect(res.status).toBe(403);
     expect((await gate(h, phone.e164)).canSend).toBe(true);
   });
@@ -64,14 +73,23 @@ describe('Standard Webhooks bodies', () => {
     const phone = await confirmed();
     const raw = concat(`{"from":"${phone.e164}","body":"STOP`, [0xff], `","messageId":"m-ff-2"}`);
     const headers = await signWebhook({ secret: INBOUND_SECRET, id: 'msg_ff_2', timestamp: h.now() / 1000, body: raw });
-    const res = await h.app.request(GENERIC_PATH, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+    const res = await h.app.request(GENERIC_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: raw,
+    });
     expect(res.status).toBe(400);
     expect((await gate(h, phone.e164)).canSend).toBe(true);
   });
 
   it('the delivery webhook checks the bytes too', async () => {
     const raw = concat('{"id":"no-such-message","status":"delivered","note":"', [0xff], '"}');
-    const headers = await signWebhook({ secret: INBOUND_SECRET, id: 'msg_ff_3', timestamp: h.now() / 1000, body: lossy.decode(raw) });
+    const headers = await signWebhook({
+      secret: INBOUND_SECRET,
+      id: 'msg_ff_3',
+      timestamp: h.now() / 1000,
+      body: lossy.decode(raw),
+    });
     const res = await h.app.request('/v1/sites/demo/delivery/webhook', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
@@ -92,7 +110,10 @@ describe('Twilio forms', () => {
     });
   }
   const form = (phone: string, body: (string | number[])[]) =>
-    concat(`MessageSid=${newSid()}&AccountSid=${ACCOUNT_SID}&From=${encodeURIComponent(phone)}&To=${encodeURIComponent(FROM)}&Body=`, ...body);
+    concat(
+      `MessageSid=${newSid()}&AccountSid=${ACCOUNT_SID}&From=${encodeURIComponent(phone)}&To=${encodeURIComponent(FROM)}&Body=`,
+      ...body,
+    );
 
   it('a raw 0xFF in the form does not verify against its U+FFFD decoding', async () => {
     const phone = await confirmed();
@@ -117,10 +138,14 @@ describe('Twilio forms', () => {
 describe('the exact form parser', () => {
   it('reads every UTF-8 form as URLSearchParams does', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }))), fc.string(), (pairs, junk) => {
-        const text = `${new URLSearchParams(pairs).toString()}&${junk.replace(/[\uD800-\uDFFF%]/g, '')}`;
-        expect([...parseFormExactly(utf8.encode(text))!]).toEqual([...new URLSearchParams(text)]);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }))),
+        fc.string(),
+        (pairs, junk) => {
+          const text = `${new URLSearchParams(pairs).toString()}&${junk.replace(/[\uD800-\uDFFF%]/g, '')}`;
+          expect([...parseFormExactly(utf8.encode(text))!]).toEqual([...new URLSearchParams(text)]);
+        },
+      ),
     );
   });
 });

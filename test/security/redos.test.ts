@@ -24,7 +24,10 @@ const NOT_OVER_REQUESTS: [prefix: string, why: string][] = [
   ['worker/policy/template.ts', 'our policy templates'],
   ['worker/policy/readability.ts', 'the Markdown rendered from our templates'],
   ['worker/policy/typography.ts', 'the text rendered from our templates'],
-  ['worker/verify/', "the verifier: evidence, proofs and checkpoints on an auditor's machine or page, or the server's own records"],
+  [
+    'worker/verify/',
+    "the verifier: evidence, proofs and checkpoints on an auditor's machine or page, or the server's own records",
+  ],
   ['worker/witness/policy.ts', "the operator's witness policy file, read at start"],
 ];
 /** Single patterns of a library that never see a request. */
@@ -34,7 +37,14 @@ const LIBRARY_NOT_OVER_REQUESTS: Record<string, string[]> = {
 };
 
 /** Hono's modules that run regexes over what a request carries. */
-const HONO_REQUEST_PARSERS = ['utils/cookie.js', 'utils/url.js', 'middleware/request-id/request-id.js', 'middleware/etag/index.js', 'helper/accepts/accepts.js', 'utils/accept.js'];
+const HONO_REQUEST_PARSERS = [
+  'utils/cookie.js',
+  'utils/url.js',
+  'middleware/request-id/request-id.js',
+  'middleware/etag/index.js',
+  'helper/accepts/accepts.js',
+  'utils/accept.js',
+];
 
 interface Found {
   where: string;
@@ -44,13 +54,24 @@ interface Found {
 }
 
 function regexLiterals(file: string, text: string, where = file): Found[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: Found[] = [];
   const visit = (node: ts.Node) => {
     if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
       const literal = node.getText(sf);
       const end = literal.lastIndexOf('/');
-      found.push({ where: `${where}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`, file: where, source: literal.slice(1, end), flags: literal.slice(end + 1) });
+      found.push({
+        where: `${where}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`,
+        file: where,
+        source: literal.slice(1, end),
+        flags: literal.slice(end + 1),
+      });
     }
     ts.forEachChild(node, visit);
   };
@@ -63,13 +84,20 @@ function allRegexes(): Found[] {
     .map((f) => `worker/${f.split('\\').join('/')}`)
     .filter((f) => /\.tsx?$/.test(f) && !f.startsWith('worker/generated/'));
   const ours = files.flatMap((f) => regexLiterals(f, readFileSync(join(ROOT, f), 'utf8')));
-  const hono = HONO_REQUEST_PARSERS.flatMap((f) => regexLiterals(f, readFileSync(join(ROOT, 'node_modules/hono/dist', f), 'utf8'), `hono/${f}`));
+  const hono = HONO_REQUEST_PARSERS.flatMap((f) =>
+    regexLiterals(f, readFileSync(join(ROOT, 'node_modules/hono/dist', f), 'utf8'), `hono/${f}`),
+  );
   // Built at run time: an origin pattern a site configures (matched against the request's Origin), and every
   // User-Agent pattern as it is exported (the scan above sees their literals too).
   const built = [
     originAllowedRegex('https://*.*.shop.example'),
     originAllowedRegex('http://localhost:*'),
-    ...USER_AGENT_PATTERNS.map((re) => ({ where: 'USER_AGENT_PATTERNS', file: 'client-info', source: re.source, flags: re.flags })),
+    ...USER_AGENT_PATTERNS.map((re) => ({
+      where: 'USER_AGENT_PATTERNS',
+      file: 'client-info',
+      source: re.source,
+      flags: re.flags,
+    })),
   ];
   return [...ours, ...hono, ...built];
 }
@@ -94,7 +122,9 @@ describe('every regex over request data is linear', () => {
   it('a ReDoS checker finds none vulnerable (policy templates aside, listed by source)', () => {
     const regexes = allRegexes();
     expect(regexes.length).toBeGreaterThan(200);
-    const exempt = (r: Found) => NOT_OVER_REQUESTS.some(([prefix]) => r.file.startsWith(prefix)) || (LIBRARY_NOT_OVER_REQUESTS[r.file]?.includes(r.source) ?? false);
+    const exempt = (r: Found) =>
+      NOT_OVER_REQUESTS.some(([prefix]) => r.file.startsWith(prefix)) ||
+      (LIBRARY_NOT_OVER_REQUESTS[r.file]?.includes(r.source) ?? false);
     const failures: string[] = [];
     const checked = new Map<string, ReturnType<typeof checkSync>>();
     for (const r of regexes) {
@@ -104,19 +134,29 @@ describe('every regex over request data is linear', () => {
       const diagnostics = checked.get(key) ?? checkSync(r.source, r.flags, { timeout: 30_000, randomSeed: 20 });
       checked.set(key, diagnostics);
       if (diagnostics.status !== 'safe') {
-        const why = diagnostics.status === 'vulnerable' ? `${diagnostics.complexity.summary}, e.g. ${diagnostics.attack.pattern}` : diagnostics.error.kind;
+        const why =
+          diagnostics.status === 'vulnerable'
+            ? `${diagnostics.complexity.summary}, e.g. ${diagnostics.attack.pattern}`
+            : diagnostics.error.kind;
         const hint = r.source === '\\/+$' ? ' — use withoutTrailingSlashes (net/outbound.ts)' : '';
         failures.push(`${r.where} /${r.source}/${r.flags}: ${diagnostics.status} (${why})${hint}`);
       }
     }
     expect(failures).toEqual([]);
     // The library exemptions still name patterns that exist (none left over after an upgrade).
-    for (const [file, sources] of Object.entries(LIBRARY_NOT_OVER_REQUESTS)) for (const s of sources) expect(regexes.some((r) => r.file === file && r.source === s), `${file} ${s}`).toBe(true);
+    for (const [file, sources] of Object.entries(LIBRARY_NOT_OVER_REQUESTS))
+      for (const s of sources)
+        expect(
+          regexes.some((r) => r.file === file && r.source === s),
+          `${file} ${s}`,
+        ).toBe(true);
   }, 180_000);
 });
 
 /** Records the length of every string a regex runs over while `run` runs (String.replace/match/split and test go through exec). */
-async function regexInputs<T>(run: () => Promise<T> | T): Promise<{ result: T; inputs: { re: RegExp; length: number }[] }> {
+async function regexInputs<T>(
+  run: () => Promise<T> | T,
+): Promise<{ result: T; inputs: { re: RegExp; length: number }[] }> {
   const inputs: { re: RegExp; length: number }[] = [];
   const exec = RegExp.prototype.exec;
   RegExp.prototype.exec = function (this: RegExp, s: string) {
@@ -131,7 +171,7 @@ async function regexInputs<T>(run: () => Promise<T> | T): Promise<{ result: T; i
 }
 
 // The shape that made `\bVersion\/[\d.]+.*\bSafari\/` backtrack: many "Version/." and no "Safari/".
-const ATTACK_UA = 'Mozilla/5.0 ' + 'Version/.'.repeat(16 * 1024 / 9);
+const ATTACK_UA = `Mozilla/5.0 ${'Version/.'.repeat((16 * 1024) / 9)}`;
 
 describe('a 16 KB User-Agent', () => {
   let h: Harness | undefined;
@@ -142,7 +182,8 @@ describe('a 16 KB User-Agent', () => {
     const { result, inputs } = await regexInputs(() => browserFamily(ATTACK_UA));
     expect(result).toBe('Other, Other');
     expect(Math.max(...inputs.map((i) => i.length))).toBeLessThanOrEqual(MAX_USER_AGENT);
-    const safari = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+    const safari =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
     expect(browserFamily(safari)).toBe('Safari, iOS');
     expect(browserFamily(safari + ' x'.repeat(8000))).toBe('Safari, iOS');
   });
@@ -153,7 +194,10 @@ describe('a 16 KB User-Agent', () => {
     const w = await widgetFor(h);
     const patterns = new Set(USER_AGENT_PATTERNS);
     const { result: res, inputs } = await regexInputs(() =>
-      app.request('/v1/sites/demo/consents', json({ phone: '06 12 34 56 78', choice: 'yes', ...w }, { 'user-agent': ATTACK_UA })),
+      app.request(
+        '/v1/sites/demo/consents',
+        json({ phone: '06 12 34 56 78', choice: 'yes', ...w }, { 'user-agent': ATTACK_UA }),
+      ),
     );
     expect(res.status).toBe(202);
     const seen = inputs.filter((i) => patterns.has(i.re));

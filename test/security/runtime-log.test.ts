@@ -24,7 +24,12 @@ describe.skipIf(skip)('the Workers runtime log', () => {
   beforeAll(async () => {
     const port = await freePort();
     server = await startWorkers({
-      env: { PORT: String(port), ASSENT_DATA_DIR: tempDir('runtime-log'), ASSENT_ADMIN_TOKEN: ADMIN_TOKEN, ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}` },
+      env: {
+        PORT: String(port),
+        ASSENT_DATA_DIR: tempDir('runtime-log'),
+        ASSENT_ADMIN_TOKEN: ADMIN_TOKEN,
+        ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      },
       log,
       cronMs: 0,
     });
@@ -36,7 +41,9 @@ describe.skipIf(skip)('the Workers runtime log', () => {
     const token = 'T0kenT0kenT0kenT0kenT0kenT0kenT0kenT0kenT0k';
     await fetch(`${server.url}/c/${token}`).then((r) => r.text());
     await fetch(`${server.url}/u/${token}`).then((r) => r.text());
-    await fetch(`${server.url}/v1/sites/demo/subscribers/%2B33612345678`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.text());
+    await fetch(`${server.url}/v1/sites/demo/subscribers/%2B33612345678`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    }).then((r) => r.text());
     const text = log.lines.join('\n');
     expect(text).not.toContain(token);
     expect(text).not.toContain('33612345678');

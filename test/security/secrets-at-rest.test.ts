@@ -9,7 +9,15 @@ import { openStore } from '../../worker/entry/node/store.ts';
 import type { Env } from '../../worker/env.ts';
 import { demoSiteConfig } from '../../worker/domain/dev/demo-site.ts';
 import { forgetSite, loadSite } from '../../worker/domain/site/sites.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, INBOUND_SECRET, genericInbound, startFakeTwilio, useTwilio, type FakeTwilio } from '../sms/fixtures.ts';
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  INBOUND_SECRET,
+  genericInbound,
+  startFakeTwilio,
+  useTwilio,
+  type FakeTwilio,
+} from '../sms/fixtures.ts';
 import { ADMIN_TOKEN, json, makeHarness, pendingConsent, type Harness } from '../harness.ts';
 
 const WEBHOOK_SECRET = 'whsec-webhook-secret-never-in-clear';
@@ -36,7 +44,10 @@ afterEach(async () => {
 function diskBytes(): string {
   const files = ['assent.db', 'assent.db-wal'].map((f) => join(dir, f));
   expect(existsSync(files[0]!)).toBe(true);
-  return files.filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('\n');
+  return files
+    .filter(existsSync)
+    .map((f) => readFileSync(f).toString('latin1'))
+    .join('\n');
 }
 
 describe('secrets at rest', () => {
@@ -46,13 +57,18 @@ describe('secrets at rest', () => {
       challenge: { provider: 'turnstile', siteKey: '0x4AAAAAAAB', secret: TURNSTILE_SECRET },
     });
     // A second site on the webhook provider, created with its secret.
-    const config = { ...demoSiteConfig, name: 'Hooks', sms: { provider: 'webhook', url: 'https://api.hooksrelay.fr/sms', secret: WEBHOOK_SECRET } };
+    const config = {
+      ...demoSiteConfig,
+      name: 'Hooks',
+      sms: { provider: 'webhook', url: 'https://api.hooksrelay.fr/sms', secret: WEBHOOK_SECRET },
+    };
     delete (config as { policy?: unknown }).policy;
     expect((await h.app.request('/v1/sites', json({ id: 'hooks', config }, admin))).status).toBe(201);
 
     const disk = diskBytes();
     expect(disk.length).toBeGreaterThan(10_000);
-    for (const secret of [AUTH_TOKEN, INBOUND_SECRET, TURNSTILE_SECRET, WEBHOOK_SECRET]) expect(disk).not.toContain(secret);
+    for (const secret of [AUTH_TOKEN, INBOUND_SECRET, TURNSTILE_SECRET, WEBHOOK_SECRET])
+      expect(disk).not.toContain(secret);
     // The row is there, sealed: the non-secret parts are readable, the secrets are not.
     expect(disk).toContain(ACCOUNT_SID);
 
@@ -71,7 +87,10 @@ describe('secrets at rest', () => {
     expect(post.headers.authorization).toBe(`Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`);
     // Inbound: a message signed with the inbound secret is accepted, one signed with anything else is not.
     expect((await genericInbound(h, { from: '+33612345678', body: 'OUI' })).status).toBe(200);
-    expect((await genericInbound(h, { from: '+33612345678', body: 'OUI' }, { secret: 'not-the-inbound-secret-0000' })).status).toBe(403);
+    expect(
+      (await genericInbound(h, { from: '+33612345678', body: 'OUI' }, { secret: 'not-the-inbound-secret-0000' }))
+        .status,
+    ).toBe(403);
     // GET still shows them redacted.
     const got = await (await h.app.request('/v1/sites/demo', { headers: admin })).text();
     for (const secret of [AUTH_TOKEN, INBOUND_SECRET, TURNSTILE_SECRET]) expect(got).not.toContain(secret);

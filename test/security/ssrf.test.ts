@@ -61,7 +61,12 @@ const REFUSED = [
 ];
 /** The local forms ASSENT_ALLOW_LOCAL_CALLBACKS=1 opens in dev (and nothing more). */
 const LOCAL = ['http://127.0.0.1:9999/sms', 'http://localhost:9999/sms'];
-const PUBLIC = ['https://hooks.example.com/sms', 'https://1.1.1.1/sms', 'https://[2606:4700:4700::1111]/sms', 'https://api.twilio.example:8443'];
+const PUBLIC = [
+  'https://hooks.example.com/sms',
+  'https://1.1.1.1/sms',
+  'https://[2606:4700:4700::1111]/sms',
+  'https://api.twilio.example:8443',
+];
 
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const WEBHOOK_SECRET = 'whsec-0123456789abcdef';
@@ -93,7 +98,9 @@ afterEach(async () => {
 
 /** A fresh site "hook" (no policy yet, so any provider may be set) using the webhook provider. */
 async function webhookSite(h: Harness, url = 'https://hooks.example.com/sms'): Promise<Record<string, unknown>> {
-  const got = (await (await h.app.request('/v1/sites/demo', { headers: admin })).json()) as { config: Record<string, unknown> };
+  const got = (await (await h.app.request('/v1/sites/demo', { headers: admin })).json()) as {
+    config: Record<string, unknown>;
+  };
   const config: Record<string, unknown> = { ...got.config, sms: { provider: 'webhook', url, secret: WEBHOOK_SECRET } };
   delete config.policy;
   delete config.inboundSecret;
@@ -104,7 +111,8 @@ async function webhookSite(h: Harness, url = 'https://hooks.example.com/sms'): P
 }
 
 const put = (h: Harness, config: unknown) => h.app.request('/v1/sites/hook', { ...json(config, admin), method: 'PUT' });
-const storedSms = async (h: Harness) => JSON.stringify((await (await h.app.request('/v1/sites/hook', { headers: admin })).json()) as object);
+const storedSms = async (h: Harness) =>
+  JSON.stringify((await (await h.app.request('/v1/sites/hook', { headers: admin })).json()) as object);
 
 describe('saved: a URL that is not https to a public address is a 422 naming the field, and nothing changes', () => {
   it.each(['production', 'dev'] as const)('%s mode, local callbacks not allowed: sms.url', async (mode) => {
@@ -116,35 +124,56 @@ describe('saved: a URL that is not https to a public address is a 422 naming the
       expect(res.status, url).toBe(422);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       const body = (await res.json()) as { errors: { path: string; message: string }[] };
-      expect(body.errors.map((e) => e.path), url).toContain('sms.url');
+      expect(
+        body.errors.map((e) => e.path),
+        url,
+      ).toContain('sms.url');
     }
     expect(await storedSms(h)).toBe(before);
     for (const url of PUBLIC) {
-      expect((await put(h, { ...config, sms: { provider: 'webhook', url, secret: WEBHOOK_SECRET } })).status, url).toBe(200);
+      expect((await put(h, { ...config, sms: { provider: 'webhook', url, secret: WEBHOOK_SECRET } })).status, url).toBe(
+        200,
+      );
     }
   });
 
   it('sms.apiBaseUrl (Twilio) the same way', async () => {
     h = await makeHarness({ mode: 'production' });
     const config = await webhookSite(h);
-    const twilio = { provider: 'twilio', accountSid: `AC${'a'.repeat(32)}`, authToken: 'twilio-token-0123', from: '+33700000000' };
+    const twilio = {
+      provider: 'twilio',
+      accountSid: `AC${'a'.repeat(32)}`,
+      authToken: 'twilio-token-0123',
+      from: '+33700000000',
+    };
     // Creating the site with Twilio directly (no published policy to cover a switch yet).
     const created = await h.app.request('/v1/sites', json({ id: 'tw', config: { ...config, sms: twilio } }, admin));
     expect(created.status, await created.clone().text()).toBe(201);
     for (const apiBaseUrl of [...REFUSED, ...LOCAL]) {
-      const res = await h.app.request('/v1/sites/tw', { ...json({ ...config, sms: { ...twilio, apiBaseUrl } }, admin), method: 'PUT' });
+      const res = await h.app.request('/v1/sites/tw', {
+        ...json({ ...config, sms: { ...twilio, apiBaseUrl } }, admin),
+        method: 'PUT',
+      });
       expect(res.status, apiBaseUrl).toBe(422);
       const body = (await res.json()) as { errors: { path: string }[] };
-      expect(body.errors.map((e) => e.path), apiBaseUrl).toContain('sms.apiBaseUrl');
+      expect(
+        body.errors.map((e) => e.path),
+        apiBaseUrl,
+      ).toContain('sms.apiBaseUrl');
     }
   });
 
   it('ASSENT_ALLOW_LOCAL_CALLBACKS (dev) opens http://127.0.0.1 and localhost as written, and no other form', async () => {
     h = await makeHarness({ mode: 'dev', outbound: { allowLocal: true } });
     const config = await webhookSite(h);
-    for (const url of LOCAL) expect((await put(h, { ...config, sms: { provider: 'webhook', url, secret: WEBHOOK_SECRET } })).status, url).toBe(200);
+    for (const url of LOCAL)
+      expect((await put(h, { ...config, sms: { provider: 'webhook', url, secret: WEBHOOK_SECRET } })).status, url).toBe(
+        200,
+      );
     for (const url of REFUSED.filter((u) => !/^https?:\/\/(127\.0\.0\.1|localhost)\//.test(u))) {
-      expect((await put(h, { ...config, sms: { provider: 'webhook', url, secret: WEBHOOK_SECRET } })).status, url).toBe(422);
+      expect((await put(h, { ...config, sms: { provider: 'webhook', url, secret: WEBHOOK_SECRET } })).status, url).toBe(
+        422,
+      );
     }
   });
 
@@ -154,14 +183,20 @@ describe('saved: a URL that is not https to a public address is a 422 naming the
       ASSENT_PUBLIC_URL: 'https://consent.example',
       ASSENT_ADMIN_TOKEN: 'prod-admin-Xk9pQ2vL7mN4wR8tY1zB6cD3',
       ASSENT_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
-      ASSENT_SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }),
+      ASSENT_SIGNING_KEY: JSON.stringify({
+        kty: 'OKP',
+        crv: 'Ed25519',
+        d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A',
+        x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+      }),
     };
     expect(() => parseEnv(production)).not.toThrow();
     expect(() => parseEnv({ ...production, ASSENT_ALLOW_LOCAL_CALLBACKS: '1' })).toThrow(EnvError);
   });
 
   it('the literal check refuses every form without a resolver (what Workers relies on)', () => {
-    for (const url of [...REFUSED, ...LOCAL]) expect(outboundUrlProblem(url, { allowLocal: false }), url).not.toBeNull();
+    for (const url of [...REFUSED, ...LOCAL])
+      expect(outboundUrlProblem(url, { allowLocal: false }), url).not.toBeNull();
     for (const url of PUBLIC) expect(outboundUrlProblem(url, { allowLocal: false }), url).toBeNull();
   });
 });
@@ -175,7 +210,14 @@ function sendingApp(h: Harness, outbound: AppDeps['outbound']) {
     const url = new URL(String(input));
     return fetch(`http://127.0.0.1:${port}${url.pathname}${url.search}`, init);
   };
-  const deps: AppDeps = { ...h.deps, outbound, providerFor: providerRouter({ console: createConsoleProvider({ outbox: memoryDevOutbox(), print: () => {} }), fetch: network }) };
+  const deps: AppDeps = {
+    ...h.deps,
+    outbound,
+    providerFor: providerRouter({
+      console: createConsoleProvider({ outbox: memoryDevOutbox(), print: () => {} }),
+      fetch: network,
+    }),
+  };
   return { app: createApp(deps), jobs: createJobs(deps) };
 }
 
@@ -202,7 +244,10 @@ const resolvingTo =
 describe('at send time: the name is resolved and every address must be public', () => {
   it('a name resolving to 127.0.0.1 is refused: the message fails, the local listener gets nothing', async () => {
     h = await makeHarness({ mode: 'production' });
-    const row = await sendThrough(h, 'https://hooks.attacker.example/sms', { allowLocal: false, resolve: resolvingTo('127.0.0.1') });
+    const row = await sendThrough(h, 'https://hooks.attacker.example/sms', {
+      allowLocal: false,
+      resolve: resolvingTo('127.0.0.1'),
+    });
     expect(row.status).toBe('failed');
     expect(row.lastError).toMatch(/127\.0\.0\.1.*not a public address/);
     expect(hits).toEqual([]);
@@ -210,7 +255,10 @@ describe('at send time: the name is resolved and every address must be public', 
 
   it('one private address among public ones is enough to refuse (no address is tried first)', async () => {
     h = await makeHarness({ mode: 'production' });
-    const row = await sendThrough(h, 'https://hooks.attacker.example/sms', { allowLocal: false, resolve: resolvingTo('93.184.216.34', '::ffff:169.254.169.254') });
+    const row = await sendThrough(h, 'https://hooks.attacker.example/sms', {
+      allowLocal: false,
+      resolve: resolvingTo('93.184.216.34', '::ffff:169.254.169.254'),
+    });
     expect(row.status).toBe('failed');
     expect(hits).toEqual([]);
   });
@@ -234,14 +282,20 @@ describe('at send time: the name is resolved and every address must be public', 
 
   it('control: a name resolving to a public address is sent (the listener above would have seen a leak)', async () => {
     h = await makeHarness({ mode: 'production' });
-    const row = await sendThrough(h, 'https://hooks.example.com/sms', { allowLocal: false, resolve: resolvingTo('93.184.216.34') });
+    const row = await sendThrough(h, 'https://hooks.example.com/sms', {
+      allowLocal: false,
+      resolve: resolvingTo('93.184.216.34'),
+    });
     expect(row.status).toBe('sent');
     expect(hits).toEqual([{ method: 'POST', url: '/sms' }]);
   });
 
   it('dev with ASSENT_ALLOW_LOCAL_CALLBACKS: localhost must resolve to loopback only', async () => {
     h = await makeHarness({ mode: 'dev' });
-    const ok = await sendThrough(h, `http://localhost:${port}/sms`, { allowLocal: true, resolve: resolvingTo('127.0.0.1', '::1') });
+    const ok = await sendThrough(h, `http://localhost:${port}/sms`, {
+      allowLocal: true,
+      resolve: resolvingTo('127.0.0.1', '::1'),
+    });
     expect(ok.status).toBe('sent');
     expect(hits).toHaveLength(1);
   });
@@ -250,7 +304,9 @@ describe('at send time: the name is resolved and every address must be public', 
     const addresses = await dnsResolver('localhost');
     expect(addresses.length).toBeGreaterThan(0);
     for (const a of addresses) expect(a).toMatch(/^(127\.|::1$)/);
-    const guarded = safeFetch({ allowLocal: false, resolve: dnsResolver }, () => Promise.reject(new Error('must not be called')));
+    const guarded = safeFetch({ allowLocal: false, resolve: dnsResolver }, () =>
+      Promise.reject(new Error('must not be called')),
+    );
     await expect(guarded('https://localhost/sms', { method: 'POST' })).rejects.toThrow(/not a public host/);
   });
 });
@@ -258,7 +314,10 @@ describe('at send time: the name is resolved and every address must be public', 
 describe('redirects are a failure, never followed', () => {
   it('a 302 to another address fails the message; the target is never requested', async () => {
     h = await makeHarness({ mode: 'dev' });
-    answer = (url) => (url === '/sms' ? { status: 302, headers: { location: `http://127.0.0.1:${port}/internal-admin` } } : { status: 200 });
+    answer = (url) =>
+      url === '/sms'
+        ? { status: 302, headers: { location: `http://127.0.0.1:${port}/internal-admin` } }
+        : { status: 200 };
     const row = await sendThrough(h, `http://127.0.0.1:${port}/sms`, { allowLocal: true });
     expect(row.status).toBe('failed');
     expect(row.lastError).toMatch(/redirect/);
@@ -281,12 +340,17 @@ describe('Node: the connection goes only to the address that was checked (DNS re
     const answers = ['93.184.216.34', '127.0.0.1'];
     let calls = 0;
     const rebinding: Resolver = async () => [answers[Math.min(calls++, 1)]!];
-    const guarded = safeFetch({ allowLocal: false, resolve: rebinding }, pinnedFetch({ allowLocal: false, resolve: rebinding }));
+    const guarded = safeFetch(
+      { allowLocal: false, resolve: rebinding },
+      pinnedFetch({ allowLocal: false, resolve: rebinding }),
+    );
     let accepted = 0;
     const count = () => accepted++;
     listener.on('connection', count);
     try {
-      await expect(guarded(`https://rebind.attacker.example:${port}/sms`, { method: 'POST', body: '{}' })).rejects.toThrow(/127\.0\.0\.1.*not a public address/);
+      await expect(
+        guarded(`https://rebind.attacker.example:${port}/sms`, { method: 'POST', body: '{}' }),
+      ).rejects.toThrow(/127\.0\.0\.1.*not a public address/);
       expect(calls).toBe(2); // checked once by the guard, once by the connection itself
       expect(accepted).toBe(0);
       expect(hits).toEqual([]);
@@ -297,14 +361,19 @@ describe('Node: the connection goes only to the address that was checked (DNS re
 
   it('plain http to a name resolving to 127.0.0.1 is refused at connect time; allowed only with local callbacks', async () => {
     const local: Resolver = async () => ['127.0.0.1'];
-    await expect(pinnedFetch({ allowLocal: false, resolve: local })(`http://hooks.attacker.example:${port}/sms`)).rejects.toThrow(/not a public address/);
+    await expect(
+      pinnedFetch({ allowLocal: false, resolve: local })(`http://hooks.attacker.example:${port}/sms`),
+    ).rejects.toThrow(/not a public address/);
     expect(hits).toEqual([]);
     answer = () => ({ status: 201, headers: { 'x-answer': 'yes' } });
-    const res = await pinnedFetch({ allowLocal: true, resolve: local })(`http://hooks.attacker.example:${port}/sms?x=1`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"id":"1"}',
-    });
+    const res = await pinnedFetch({ allowLocal: true, resolve: local })(
+      `http://hooks.attacker.example:${port}/sms?x=1`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"id":"1"}',
+      },
+    );
     expect(res.status).toBe(201);
     expect(res.headers.get('x-answer')).toBe('yes');
     expect(await res.json()).toEqual({ id: 'hook-1' });
@@ -316,7 +385,9 @@ describe('Node: the connection goes only to the address that was checked (DNS re
     await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
     try {
       const fetchBig = pinnedFetch({ allowLocal: true, resolve: async () => ['127.0.0.1'] });
-      await expect(fetchBig(`http://big.attacker.example:${(big.address() as AddressInfo).port}/`)).rejects.toThrow(/larger than/);
+      await expect(fetchBig(`http://big.attacker.example:${(big.address() as AddressInfo).port}/`)).rejects.toThrow(
+        /larger than/,
+      );
     } finally {
       big.closeAllConnections();
       big.close();

@@ -16,7 +16,12 @@ afterEach(async () => h.close());
 
 const put = (body: unknown, headers: Record<string, string> = admin) =>
   h.app.request('/v1/sites/demo', { ...json(body, headers), method: 'PUT' });
-const putRaw = (text: string) => h.app.request('/v1/sites/demo', { method: 'PUT', headers: { ...admin, 'content-type': 'application/json' }, body: text });
+const putRaw = (text: string) =>
+  h.app.request('/v1/sites/demo', {
+    method: 'PUT',
+    headers: { ...admin, 'content-type': 'application/json' },
+    body: text,
+  });
 
 describe('strict site configuration', () => {
   const long = 'x'.repeat(501);
@@ -39,11 +44,25 @@ describe('strict site configuration', () => {
     ['locales', { locales: Array.from({ length: 21 }, () => 'fr') }],
     ['limits.perDay', { limits: { ...demoSiteConfig.limits, perDay: 5 } }],
     ['inboundSecret', { inboundSecret: 's'.repeat(501) }],
-    ['quietHours.holidays', { quietHours: { windows: Array(7).fill([480, 1200]), holidays: Array(401).fill('2027-01-01') } }],
+    [
+      'quietHours.holidays',
+      { quietHours: { windows: Array(7).fill([480, 1200]), holidays: Array(401).fill('2027-01-01') } },
+    ],
     ['quietHours.weekends', { quietHours: { windows: Array(7).fill(null), holidays: 'none', weekends: false } }],
     ['challenge.secret', { challenge: { provider: 'turnstile', siteKey: 'k', secret: 7 } }],
-    ['policy.controller.fax', { policy: { ...demoSiteConfig.policy, controller: { ...demoSiteConfig.policy!.controller, fax: '01' } } }],
-    ['policy.controller.name', { policy: { ...demoSiteConfig.policy, controller: { ...demoSiteConfig.policy!.controller, name: 'n'.repeat(201) } } }],
+    [
+      'policy.controller.fax',
+      { policy: { ...demoSiteConfig.policy, controller: { ...demoSiteConfig.policy!.controller, fax: '01' } } },
+    ],
+    [
+      'policy.controller.name',
+      {
+        policy: {
+          ...demoSiteConfig.policy,
+          controller: { ...demoSiteConfig.policy!.controller, name: 'n'.repeat(201) },
+        },
+      },
+    ],
   ])('PUT refuses %s with a 422 naming it, and stores nothing', async (path, patch) => {
     const before = (await h.ctx.sites.get('demo'))!.config;
     await expectProblem(await put({ ...demoSiteConfig, ...patch }), 422, path);
@@ -52,14 +71,22 @@ describe('strict site configuration', () => {
   });
 
   it('names every bad path of one body at once', async () => {
-    const body = await expectProblem(await put({ ...demoSiteConfig, name: 1, colour: 'blue', widget: { texts: { en: { no: false } } } }), 422);
+    const body = await expectProblem(
+      await put({ ...demoSiteConfig, name: 1, colour: 'blue', widget: { texts: { en: { no: false } } } }),
+      422,
+    );
     expect(body.errors!.map((e) => e.path).sort()).toEqual(['colour', 'name', 'widget.texts.en.no']);
   });
 
   it('accepts widget text overrides and a theme, and the widget shows them', async () => {
-    const widget = { texts: { fr: { yes: 'Oui, écrivez-moi', errors: { generic: 'Oups. Réessayez plus tard.' } } }, theme: { bg: '#fff', radius: '8px' } };
+    const widget = {
+      texts: { fr: { yes: 'Oui, écrivez-moi', errors: { generic: 'Oups. Réessayez plus tard.' } } },
+      theme: { bg: '#fff', radius: '8px' },
+    };
     expect((await put({ ...demoSiteConfig, widget })).status).toBe(200);
-    const doc = (await (await h.app.request('/v1/sites/demo/widget?locale=fr')).json()) as { texts: { yes: string; errors: { generic: string } } };
+    const doc = (await (await h.app.request('/v1/sites/demo/widget?locale=fr')).json()) as {
+      texts: { yes: string; errors: { generic: string } };
+    };
     expect(doc.texts.yes).toBe('Oui, écrivez-moi');
     expect(doc.texts.errors.generic).toBe('Oups. Réessayez plus tard.');
   });
@@ -69,8 +96,24 @@ describe('strict site configuration', () => {
     const res = await putRaw(`{"name":"x","widget":${deep}}`);
     const body = await expectProblem(res, 400, '(body)');
     expect(body.detail).toMatch(/32/);
-    await expectProblem(await h.app.request('/v1/sites', { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: deep }), 400, '(body)');
-    await expectProblem(await h.app.request('/v1/sites/demo/consents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep }), 400, '(body)');
+    await expectProblem(
+      await h.app.request('/v1/sites', {
+        method: 'POST',
+        headers: { ...admin, 'content-type': 'application/json' },
+        body: deep,
+      }),
+      400,
+      '(body)',
+    );
+    await expectProblem(
+      await h.app.request('/v1/sites/demo/consents', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: deep,
+      }),
+      400,
+      '(body)',
+    );
     // Brackets inside strings do not count; 32 levels still parse (and fail validation on their own merits).
     expect((await put({ ...demoSiteConfig, name: `Shop ${'[{'.repeat(40)}` })).status).toBe(200);
     const nested = JSON.stringify({ name: JSON.parse(`${'['.repeat(31)}1${']'.repeat(31)}`) });
@@ -94,7 +137,9 @@ describe('rows stored before the schema was strict', () => {
     expect(doc.texts.stop).toMatch(/STOP/);
     expect(doc.theme).toBeUndefined();
     expect((await h.app.request('/s/demo')).status).toBe(200);
-    const got = (await (await h.app.request('/v1/sites/demo', { headers: admin })).json()) as { config: Record<string, unknown> };
+    const got = (await (await h.app.request('/v1/sites/demo', { headers: admin })).json()) as {
+      config: Record<string, unknown>;
+    };
     expect(got.config).not.toHaveProperty('colour');
   });
 
@@ -105,6 +150,10 @@ describe('rows stored before the schema was strict', () => {
     expect((await h.app.request('/v1/sites/demo/widget')).status).toBe(200);
     const got = (await (await h.app.request('/v1/sites/demo', { headers: admin })).json()) as { config: unknown };
     await expectProblem(await put(got), 422, 'config.policy.automatedDecisions');
-    await expectProblem(await h.app.request('/v1/sites/demo/policies', json({ summary: 'v2' }, admin)), 422, 'policy.automatedDecisions');
+    await expectProblem(
+      await h.app.request('/v1/sites/demo/policies', json({ summary: 'v2' }, admin)),
+      422,
+      'policy.automatedDecisions',
+    );
   });
 });

@@ -15,8 +15,13 @@ beforeEach(async () => {
 afterEach(async () => h.close());
 
 const post = (body: string, headers: Record<string, string> = {}) =>
-  h.app.request(`/u/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
-const erased = async () => (await h.ctx.subjects.byId((await h.ctx.consents.byId(consentId))!.subjectId))!.erasedAt !== null;
+  h.app.request(`/u/${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
+const erased = async () =>
+  (await h.ctx.subjects.byId((await h.ctx.consents.byId(consentId))!.subjectId))!.erasedAt !== null;
 
 /** What a browser keeps from our page: the token in its forms and the nonce cookie it is bound to. */
 async function ownPage(query = '') {
@@ -49,7 +54,7 @@ describe('POST /u/{token} from another page', () => {
     expect(await erased()).toBe(false);
   });
 
-  it('refuses a token another server fetched (its nonce, not this browser\'s)', async () => {
+  it("refuses a token another server fetched (its nonce, not this browser's)", async () => {
     const theirs = await ownPage('?erase=confirm');
     const res = await post(`action=erase&formToken=${encodeURIComponent(theirs.formToken!)}`, { origin: 'null' });
     expect(res.status).toBe(403);
@@ -67,8 +72,13 @@ describe('POST /u/{token} from the page itself', () => {
   it('an older browser returns the token rendered into the page with its cookie, and erases', async () => {
     const mine = await ownPage('?erase=confirm');
     expect(mine.formToken).toBeTruthy();
-    expect(mine.setCookie).toMatch(/^assent_form=[A-Za-z0-9_-]{22}; Max-Age=7200; Path=\/u\/; HttpOnly; SameSite=Strict$/);
-    const res = await post(`action=erase&formToken=${encodeURIComponent(mine.formToken!)}`, { origin: 'null', cookie: mine.cookie });
+    expect(mine.setCookie).toMatch(
+      /^assent_form=[A-Za-z0-9_-]{22}; Max-Age=7200; Path=\/u\/; HttpOnly; SameSite=Strict$/,
+    );
+    const res = await post(`action=erase&formToken=${encodeURIComponent(mine.formToken!)}`, {
+      origin: 'null',
+      cookie: mine.cookie,
+    });
     expect(res.status).toBe(200);
     expect(await erased()).toBe(true);
   });

@@ -48,14 +48,21 @@ export async function startFakeTwilio(clock: () => number): Promise<FakeTwilio> 
   const answered: { to: string; mode: Mode['kind'] }[] = [];
   const accept = (form: URLSearchParams) => {
     const sid = `SM${String(accepted.length + 1).padStart(32, '0')}`;
-    accepted.push({ sid, to: form.get('To') ?? '', body: form.get('Body') ?? '', dateCreated: new Date(clock()).toUTCString() });
+    accepted.push({
+      sid,
+      to: form.get('To') ?? '',
+      body: form.get('Body') ?? '',
+      dateCreated: new Date(clock()).toUTCString(),
+    });
     return sid;
   };
   let fake: FakeTwilio | undefined;
   const server = await startStandIn((req: Recorded, res: ServerResponse) => {
     if (req.method === 'GET' && req.path.startsWith(`${MESSAGES_PATH}?`)) {
       if (fake?.failLookup?.()) {
-        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20503, message: 'unavailable' }));
+        res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 20503, message: 'unavailable' }));
         return true;
       }
       const to = new URL(req.path, 'http://x').searchParams.get('To');
@@ -81,8 +88,13 @@ export async function startFakeTwilio(clock: () => number): Promise<FakeTwilio> 
       }
       case 'status':
         res
-          .writeHead(mode.status, { 'content-type': 'application/json', ...(mode.retryAfter ? { 'retry-after': mode.retryAfter } : {}) })
-          .end(JSON.stringify({ code: mode.code ?? 20001, message: `refused, to ${form.get('To')}`, status: mode.status }));
+          .writeHead(mode.status, {
+            'content-type': 'application/json',
+            ...(mode.retryAfter ? { 'retry-after': mode.retryAfter } : {}),
+          })
+          .end(
+            JSON.stringify({ code: mode.code ?? 20001, message: `refused, to ${form.get('To')}`, status: mode.status }),
+          );
         break;
       case 'hang':
         break;
@@ -134,10 +146,19 @@ export async function updateDemo(
 export async function useTwilio(h: Harness, apiBaseUrl: string, extra: Record<string, unknown> = {}): Promise<void> {
   await updateDemo(h, (config) => {
     const policy = config.policy as { recipients: unknown[] };
-    policy.recipients.push({ name: 'Twilio Ireland', role: 'processor', purpose: { fr: 'envoie nos SMS', en: 'sends our texts' }, country: 'Ireland' });
+    policy.recipients.push({
+      name: 'Twilio Ireland',
+      role: 'processor',
+      purpose: { fr: 'envoie nos SMS', en: 'sends our texts' },
+      country: 'Ireland',
+    });
   });
-  const published = await h.app.request('/v1/sites/demo/policies', json({ summary: 'Twilio sends our texts.' }, auth(h)));
-  if (published.status !== 201) throw new Error(`POST /v1/sites/demo/policies ${published.status}: ${await published.text()}`);
+  const published = await h.app.request(
+    '/v1/sites/demo/policies',
+    json({ summary: 'Twilio sends our texts.' }, auth(h)),
+  );
+  if (published.status !== 201)
+    throw new Error(`POST /v1/sites/demo/policies ${published.status}: ${await published.text()}`);
   // Only the platform admin may point Twilio's API elsewhere (here: the local stand-in).
   await updateDemo(
     h,
@@ -170,10 +191,20 @@ export async function twilioInbound(
     sentBody?: string;
   } = {},
 ): Promise<Response> {
-  const params = new URLSearchParams({ MessageSid: options.sid ?? newSid(), AccountSid: ACCOUNT_SID, From: from, To: FROM, Body: body });
+  const params = new URLSearchParams({
+    MessageSid: options.sid ?? newSid(),
+    AccountSid: ACCOUNT_SID,
+    From: from,
+    To: FROM,
+    Body: body,
+  });
   const signature =
     options.signature === undefined
-      ? await computeTwilioSignature(options.token ?? AUTH_TOKEN, options.signedUrl ?? `https://assent.test${TWILIO_PATH}`, params)
+      ? await computeTwilioSignature(
+          options.token ?? AUTH_TOKEN,
+          options.signedUrl ?? `https://assent.test${TWILIO_PATH}`,
+          params,
+        )
       : options.signature;
   if (options.sentBody !== undefined) params.set('Body', options.sentBody);
   return h.app.request(TWILIO_PATH, {
@@ -213,7 +244,11 @@ export async function genericInbound(
     body: payload,
   });
   const sent = options.tamper ? payload.replace('"body":"', '"body":" ') : payload;
-  return h.app.request(GENERIC_PATH, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: sent });
+  return h.app.request(GENERIC_PATH, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: sent,
+  });
 }
 
 /** The send gate for a number. */

@@ -112,10 +112,21 @@ describe('classify', () => {
     expect(classify(typed)).toEqual({ action, keyword });
   });
 
-  it.each(['STOP please', 'stop it', 'please stop', 'STOPP', 'STO P', 'S T O P', '#STOP', 'STOP-SMS', 'non', 'no', '', '   ', '!'])(
-    '%j is not a keyword',
-    (typed) => {
-      expect(classify(typed)).toBeNull();
-    },
-  );
+  it.each([
+    'STOP please',
+    'stop it',
+    'please stop',
+    'STOPP',
+    'STO P',
+    'S T O P',
+    '#STOP',
+    'STOP-SMS',
+    'non',
+    'no',
+    '',
+    '   ',
+    '!',
+  ])('%j is not a keyword', (typed) => {
+    expect(classify(typed)).toBeNull();
+  });
 });

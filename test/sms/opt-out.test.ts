@@ -23,7 +23,10 @@ describe('decideInbound', () => {
 
   it('OUI without a pending opt-in, or after STOP, confirms nothing', () => {
     expect(decideInbound('YES', none)).toMatchObject({ effect: 'none', reply: 'no-pending' });
-    expect(decideInbound('YES', { pending: true, suppressed: true })).toMatchObject({ effect: 'none', reply: 'no-pending' });
+    expect(decideInbound('YES', { pending: true, suppressed: true })).toMatchObject({
+      effect: 'none',
+      reply: 'no-pending',
+    });
   });
 
   it('START lifts the suppression; HELP only answers', () => {

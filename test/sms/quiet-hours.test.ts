@@ -133,7 +133,10 @@ describe('quietHoursRulesSchema', () => {
     const bad = quietHoursRulesSchema.safeParse({ ...paris, timezone: 'Mars/Olympus' });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(['timezone']);
-    const reversed = quietHoursRulesSchema.safeParse({ ...paris, windows: [[600, 500], null, null, null, null, null, null] });
+    const reversed = quietHoursRulesSchema.safeParse({
+      ...paris,
+      windows: [[600, 500], null, null, null, null, null, null],
+    });
     expect(reversed.error?.issues[0]?.path).toEqual(['windows', 0]);
     expect(quietHoursRulesSchema.safeParse({ ...paris, windows: [null] }).success).toBe(false);
   });
@@ -144,17 +147,21 @@ describe('property: the answer is the first allowed instant', () => {
     const start = Date.UTC(2026, 0, 1);
     const end = Date.UTC(2028, 0, 1);
     fc.assert(
-      fc.property(fc.integer({ min: start, max: end }), fc.constantFrom('Europe/Paris', 'America/New_York', 'Pacific/Chatham'), (t, timezone) => {
-        const rules = { ...paris, timezone };
-        const now = new Date(t);
-        const answer = nextAllowedSendTime(now, rules);
-        expect(answer.getTime()).toBeGreaterThanOrEqual(t);
-        expect(isSendAllowed(answer, rules)).toBe(true);
-        if (answer.getTime() > t) {
-          expect(isSendAllowed(new Date(answer.getTime() - 60_000), rules)).toBe(false);
-          expect(isSendAllowed(now, rules)).toBe(false);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: start, max: end }),
+        fc.constantFrom('Europe/Paris', 'America/New_York', 'Pacific/Chatham'),
+        (t, timezone) => {
+          const rules = { ...paris, timezone };
+          const now = new Date(t);
+          const answer = nextAllowedSendTime(now, rules);
+          expect(answer.getTime()).toBeGreaterThanOrEqual(t);
+          expect(isSendAllowed(answer, rules)).toBe(true);
+          if (answer.getTime() > t) {
+            expect(isSendAllowed(new Date(answer.getTime() - 60_000), rules)).toBe(false);
+            expect(isSendAllowed(now, rules)).toBe(false);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -42,7 +42,9 @@ describe('Twilio request signatures', () => {
       'https://mycompany.com/myapp.php?foo=1&bar=2CallSidCA1234567890ABCDECaller+14158675309Digits1234From+14158675309To+18005551212',
     );
     expect(await computeTwilioSignature(TOKEN, URL_, PARAMS)).toBe(SIGNATURE);
-    expect(await verifyTwilioSignature({ authToken: TOKEN, url: URL_, params: PARAMS, signature: SIGNATURE })).toBe(true);
+    expect(await verifyTwilioSignature({ authToken: TOKEN, url: URL_, params: PARAMS, signature: SIGNATURE })).toBe(
+      true,
+    );
   });
 
   it('reproduces the current docs variant (Caller/From +14158675310)', async () => {
@@ -69,7 +71,9 @@ describe('Twilio request signatures', () => {
     const changes = oneCharacterChanges(URL_);
     expect(changes.length).toBeGreaterThan(120);
     for (const url of changes) {
-      expect(await verifyTwilioSignature({ authToken: TOKEN, url, params: PARAMS, signature: SIGNATURE }), url).toBe(false);
+      expect(await verifyTwilioSignature({ authToken: TOKEN, url, params: PARAMS, signature: SIGNATURE }), url).toBe(
+        false,
+      );
     }
   });
 
@@ -80,12 +84,18 @@ describe('Twilio request signatures', () => {
       for (const changed of oneCharacterChanges(value)) {
         tried++;
         const params = { ...rest, [key]: changed };
-        expect(await verifyTwilioSignature({ authToken: TOKEN, url: URL_, params, signature: SIGNATURE }), `${key}=${changed}`).toBe(false);
+        expect(
+          await verifyTwilioSignature({ authToken: TOKEN, url: URL_, params, signature: SIGNATURE }),
+          `${key}=${changed}`,
+        ).toBe(false);
       }
       for (const changed of oneCharacterChanges(key)) {
         tried++;
         const params = { ...rest, [changed]: value };
-        expect(await verifyTwilioSignature({ authToken: TOKEN, url: URL_, params, signature: SIGNATURE }), changed).toBe(false);
+        expect(
+          await verifyTwilioSignature({ authToken: TOKEN, url: URL_, params, signature: SIGNATURE }),
+          changed,
+        ).toBe(false);
       }
     }
     expect(tried).toBeGreaterThan(250);
@@ -93,20 +103,34 @@ describe('Twilio request signatures', () => {
 
   it('rejects an added or a removed parameter', async () => {
     const added = { ...PARAMS, Body: '' };
-    expect(await verifyTwilioSignature({ authToken: TOKEN, url: URL_, params: added, signature: SIGNATURE })).toBe(false);
+    expect(await verifyTwilioSignature({ authToken: TOKEN, url: URL_, params: added, signature: SIGNATURE })).toBe(
+      false,
+    );
     const { Digits: _dropped, ...removed } = PARAMS;
-    expect(await verifyTwilioSignature({ authToken: TOKEN, url: URL_, params: removed, signature: SIGNATURE })).toBe(false);
+    expect(await verifyTwilioSignature({ authToken: TOKEN, url: URL_, params: removed, signature: SIGNATURE })).toBe(
+      false,
+    );
   });
 
   it('rejects every one-character change to the token', async () => {
     for (const token of oneCharacterChanges(TOKEN)) {
       if (token === '') continue;
-      expect(await verifyTwilioSignature({ authToken: token, url: URL_, params: PARAMS, signature: SIGNATURE }), token).toBe(false);
+      expect(
+        await verifyTwilioSignature({ authToken: token, url: URL_, params: PARAMS, signature: SIGNATURE }),
+        token,
+      ).toBe(false);
     }
   });
 
   it('rejects a missing, empty, truncated or malformed signature, and an empty token', async () => {
-    for (const signature of [undefined, null, '', SIGNATURE.slice(0, -2), 'RSOYDt4T1cUTdK1PDd93_VVr8B8=', `${SIGNATURE}AAAA`]) {
+    for (const signature of [
+      undefined,
+      null,
+      '',
+      SIGNATURE.slice(0, -2),
+      'RSOYDt4T1cUTdK1PDd93_VVr8B8=',
+      `${SIGNATURE}AAAA`,
+    ]) {
       expect(await verifyTwilioSignature({ authToken: TOKEN, url: URL_, params: PARAMS, signature })).toBe(false);
     }
     expect(await verifyTwilioSignature({ authToken: '', url: URL_, params: PARAMS, signature: SIGNATURE })).toBe(false);
@@ -132,34 +156,77 @@ describe('Standard Webhooks', () => {
 
   it('verifies it within the tolerance, from a Headers object or a plain record', async () => {
     const headers = { 'Webhook-Id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': expected };
-    expect(await verifyWebhook({ secret, headers, body, now: at(timestamp + 299) })).toEqual({ ok: true, id, timestamp });
-    expect(await verifyWebhook({ secret, headers: new Headers(headers), body, now: at(timestamp - 299) })).toMatchObject({ ok: true });
+    expect(await verifyWebhook({ secret, headers, body, now: at(timestamp + 299) })).toEqual({
+      ok: true,
+      id,
+      timestamp,
+    });
+    expect(
+      await verifyWebhook({ secret, headers: new Headers(headers), body, now: at(timestamp - 299) }),
+    ).toMatchObject({ ok: true });
   });
 
   it('accepts any matching signature in a rotation list', async () => {
-    const headers = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': `v1,bm9wZQ== v2,xyz ${expected}` };
+    const headers = {
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': `v1,bm9wZQ== v2,xyz ${expected}`,
+    };
     expect(await verifyWebhook({ secret, headers, body, now: at(timestamp) })).toMatchObject({ ok: true });
   });
 
   it('refuses stale or future timestamps, tampering, and missing headers', async () => {
     const headers = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': expected };
     const now = at(timestamp);
-    expect(await verifyWebhook({ secret, headers, body, now: at(timestamp + 301) })).toEqual({ ok: false, reason: 'stale-timestamp' });
-    expect(await verifyWebhook({ secret, headers, body, now: at(timestamp - 301) })).toEqual({ ok: false, reason: 'stale-timestamp' });
-    expect(await verifyWebhook({ secret, headers, body: `${body} `, now })).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(await verifyWebhook({ secret, headers: { ...headers, 'webhook-id': `${id}x` }, body, now })).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(await verifyWebhook({ secret, headers, body, now: at(timestamp + 301) })).toEqual({
+      ok: false,
+      reason: 'stale-timestamp',
+    });
+    expect(await verifyWebhook({ secret, headers, body, now: at(timestamp - 301) })).toEqual({
+      ok: false,
+      reason: 'stale-timestamp',
+    });
+    expect(await verifyWebhook({ secret, headers, body: `${body} `, now })).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(await verifyWebhook({ secret, headers: { ...headers, 'webhook-id': `${id}x` }, body, now })).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
     const shifted = { ...headers, 'webhook-timestamp': String(timestamp + 1) };
-    expect(await verifyWebhook({ secret, headers: shifted, body, now })).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(await verifyWebhook({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSx', headers, body, now })).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(await verifyWebhook({ secret, headers: { ...headers, 'webhook-timestamp': '1e9' }, body, now })).toEqual({ ok: false, reason: 'bad-timestamp' });
+    expect(await verifyWebhook({ secret, headers: shifted, body, now })).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(await verifyWebhook({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSx', headers, body, now })).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(await verifyWebhook({ secret, headers: { ...headers, 'webhook-timestamp': '1e9' }, body, now })).toEqual({
+      ok: false,
+      reason: 'bad-timestamp',
+    });
     const { 'webhook-signature': _s, ...unsigned } = headers;
-    expect(await verifyWebhook({ secret, headers: unsigned, body, now })).toEqual({ ok: false, reason: 'missing-headers' });
+    expect(await verifyWebhook({ secret, headers: unsigned, body, now })).toEqual({
+      ok: false,
+      reason: 'missing-headers',
+    });
   });
 
   it('round-trips with a plain-string secret and with bytes bodies', async () => {
-    const signed = await signWebhook({ secret: 'plain secret', id: 'm1', timestamp: 1_700_000_000, body: new TextEncoder().encode('{"a":1}') });
-    expect(await verifyWebhook({ secret: 'plain secret', headers: { ...signed }, body: '{"a":1}', now: at(1_700_000_000) })).toMatchObject({ ok: true, id: 'm1' });
-    expect(await verifyWebhook({ secret: 'plain secreT', headers: { ...signed }, body: '{"a":1}', now: at(1_700_000_000) })).toMatchObject({ ok: false });
+    const signed = await signWebhook({
+      secret: 'plain secret',
+      id: 'm1',
+      timestamp: 1_700_000_000,
+      body: new TextEncoder().encode('{"a":1}'),
+    });
+    expect(
+      await verifyWebhook({ secret: 'plain secret', headers: { ...signed }, body: '{"a":1}', now: at(1_700_000_000) }),
+    ).toMatchObject({ ok: true, id: 'm1' });
+    expect(
+      await verifyWebhook({ secret: 'plain secreT', headers: { ...signed }, body: '{"a":1}', now: at(1_700_000_000) }),
+    ).toMatchObject({ ok: false });
   });
 
   it('formats and reads whsec_ secrets', () => {

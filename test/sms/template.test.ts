@@ -66,7 +66,9 @@ describe('composeMessage', () => {
     expect(composeMessage({ body: '20% off', locale: 'en', senderName: 'Demo Shop', shortCode: '36111' })).toBe(
       'Demo Shop: 20% off\nText STOP to 36111 to opt out',
     );
-    expect(composeMessage({ body: 'x', locale: 'fr-FR', senderName: 'D', shortCode: '36111' })).toBe('D : x\nSTOP au 36111');
+    expect(composeMessage({ body: 'x', locale: 'fr-FR', senderName: 'D', shortCode: '36111' })).toBe(
+      'D : x\nSTOP au 36111',
+    );
   });
 
   it('does not repeat a sender name already there', () => {
@@ -90,7 +92,14 @@ describe('system messages', () => {
     helpContact: 'aide@demo.example',
     frequency: '4 SMS/mois',
   };
-  const kinds: SystemMessageKind[] = ['confirm-request', 'confirmed', 'opt-out-ack', 'opt-in-ack', 'help', 'no-pending'];
+  const kinds: SystemMessageKind[] = [
+    'confirm-request',
+    'confirmed',
+    'opt-out-ack',
+    'opt-in-ack',
+    'help',
+    'no-pending',
+  ];
 
   it('fr and en define the same texts with the same placeholders', () => {
     expect(Object.keys(fr).sort()).toEqual(Object.keys(en).sort());
@@ -118,32 +127,39 @@ describe('system messages', () => {
   });
 
   it('the opt-out acknowledgement acknowledges and nothing else: no mention, no way back in, no START', () => {
-    expect(systemMessage('opt-out-ack', 'en', vars)).toBe('Demo Shop: you are unsubscribed and will receive no more texts.');
-    expect(systemMessage('opt-out-ack', 'fr', { ...vars, shortCode: '36111' })).toBe('Demo Shop : désabonnement confirmé : vous ne recevrez plus de SMS.');
+    expect(systemMessage('opt-out-ack', 'en', vars)).toBe(
+      'Demo Shop: you are unsubscribed and will receive no more texts.',
+    );
+    expect(systemMessage('opt-out-ack', 'fr', { ...vars, shortCode: '36111' })).toBe(
+      'Demo Shop : désabonnement confirmé : vous ne recevrez plus de SMS.',
+    );
   });
 
   // A realistic public host (26 characters) and a 43-character link token, as consents.ts makes them: every system
   // message, in each language, with and without a short code, is one GSM-7 segment (160 septets).
-  it.each(['fr', 'en'])('every %s system message is one GSM-7 segment with a realistic host and a real token', (locale) => {
-    const host = 'https://optin.demo-shop.fr';
-    const token = 'Xk3v9Qp2LmN8rT5wYb7cD1fG4hJ6kZ0aS9eU2iO7uPq';
-    expect(token).toHaveLength(43);
-    const real = {
-      ...vars,
-      url: `${host}/c/${token}`,
-      unsubscribeUrl: `${host}/u/${token}`,
-      helpContact: 'support@demo-shop.fr',
-      frequency: locale === 'fr' ? '4 SMS par mois au plus' : 'at most 4 texts a month',
-    };
-    for (const shortCode of [undefined, '36111']) {
-      for (const kind of kinds) {
-        const text = systemMessage(kind, locale, { ...real, ...(shortCode ? { shortCode } : {}) });
-        const stats = analyse(text);
-        expect(stats.encoding, text).toBe('GSM-7');
-        expect(stats.segments, `${kind} (${stats.units} septets): ${text}`).toBe(1);
+  it.each(['fr', 'en'])(
+    'every %s system message is one GSM-7 segment with a realistic host and a real token',
+    (locale) => {
+      const host = 'https://optin.demo-shop.fr';
+      const token = 'Xk3v9Qp2LmN8rT5wYb7cD1fG4hJ6kZ0aS9eU2iO7uPq';
+      expect(token).toHaveLength(43);
+      const real = {
+        ...vars,
+        url: `${host}/c/${token}`,
+        unsubscribeUrl: `${host}/u/${token}`,
+        helpContact: 'support@demo-shop.fr',
+        frequency: locale === 'fr' ? '4 SMS par mois au plus' : 'at most 4 texts a month',
+      };
+      for (const shortCode of [undefined, '36111']) {
+        for (const kind of kinds) {
+          const text = systemMessage(kind, locale, { ...real, ...(shortCode ? { shortCode } : {}) });
+          const stats = analyse(text);
+          expect(stats.encoding, text).toBe('GSM-7');
+          expect(stats.segments, `${kind} (${stats.units} septets): ${text}`).toBe(1);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('a missing variable for a system message is a 422', () => {
     expect(caught(() => systemMessage('confirmed', 'en', { program: 'Demo Shop' })).errors?.[0]?.path).toBe(
@@ -180,7 +196,8 @@ describe('previewMessage', () => {
 
   it('offers the transliteration and says how many segments it saves', () => {
     const preview = previewMessage({
-      template: 'Bonjour {{first}}, l’été arrive : -20 % sur toute la boutique, même les nouveautés ! Offre réservée aux abonnés, jusqu’à dimanche. Rendez-vous sur demo.example',
+      template:
+        'Bonjour {{first}}, l’été arrive : -20 % sur toute la boutique, même les nouveautés ! Offre réservée aux abonnés, jusqu’à dimanche. Rendez-vous sur demo.example',
       variables: { first: 'Françoise' },
       locale: 'fr',
       senderName: 'Demo Shop',

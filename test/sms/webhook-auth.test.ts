@@ -8,11 +8,21 @@ const NOW = Date.parse('2026-11-28T12:00:00Z');
 const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 const body = new TextEncoder().encode('{"channel":"sms","text":"OUI"}');
 
-function token(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }, secret = SECRET) {
+function token(
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+  secret = SECRET,
+) {
   const signing = `${b64(header)}.${b64(claims)}`;
   return `${signing}.${createHmac('sha256', secret).update(signing).digest('base64url')}`;
 }
-const good = { iat: NOW / 1000, jti: 'j-1', iss: 'Vonage', api_key: 'abcd1234', payload_hash: createHash('sha256').update(body).digest('hex') };
+const good = {
+  iat: NOW / 1000,
+  jti: 'j-1',
+  iss: 'Vonage',
+  api_key: 'abcd1234',
+  payload_hash: createHash('sha256').update(body).digest('hex'),
+};
 const check = (authorization: string | undefined, bytes: Uint8Array = body) =>
   verifyVonageJwt({ signatureSecret: SECRET, apiKey: 'abcd1234', authorization, body: bytes, now: new Date(NOW) });
 
@@ -37,7 +47,10 @@ describe('verifyVonageJwt', () => {
       ['wrong-api-key', `Bearer ${token({ ...good, api_key: 'zzzz9999' })}`],
     ];
     for (const [reason, authorization, bytes] of cases) {
-      expect(await check(authorization, bytes), `${reason}: ${authorization?.slice(0, 30)}`).toEqual({ ok: false, reason });
+      expect(await check(authorization, bytes), `${reason}: ${authorization?.slice(0, 30)}`).toEqual({
+        ok: false,
+        reason,
+      });
     }
   });
 

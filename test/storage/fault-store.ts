@@ -57,5 +57,6 @@ export async function rowCounts(store: Store): Promise<Record<string, number>> {
 }
 
 /** Distinct French mobile numbers, as typed in a form. */
-export const mobile = (i: number) => `06 20 ${String(Math.floor(i / 10000) % 100).padStart(2, '0')} ${String(Math.floor(i / 100) % 100).padStart(2, '0')} ${String(i % 100).padStart(2, '0')}`;
+export const mobile = (i: number) =>
+  `06 20 ${String(Math.floor(i / 10000) % 100).padStart(2, '0')} ${String(Math.floor(i / 100) % 100).padStart(2, '0')} ${String(i % 100).padStart(2, '0')}`;
 export const e164Of = (i: number) => `+33${mobile(i).replace(/\s/g, '').slice(1)}`;

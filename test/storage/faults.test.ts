@@ -38,7 +38,13 @@ const hostedForm = (w: Awaited<ReturnType<typeof widgetFor>>, phone: string): Re
   method: 'POST',
   // As a browser posts our own page's form (the hosted form refuses anything else).
   headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
-  body: new URLSearchParams({ phone, choice: 'yes', locale: w.locale, textSha256: w.textSha256, policyVersion: String(w.policyVersion) }).toString(),
+  body: new URLSearchParams({
+    phone,
+    choice: 'yes',
+    locale: w.locale,
+    textSha256: w.textSha256,
+    policyVersion: String(w.policyVersion),
+  }).toString(),
 });
 
 describe('storage faults with the driver’s real error codes', () => {
@@ -53,14 +59,19 @@ describe('storage faults with the driver’s real error codes', () => {
       const before = await rowCounts(h.deps.store);
 
       fault.code = code;
-      await expect503(await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(1), choice: 'yes', ...w })), 'problem');
+      await expect503(
+        await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(1), choice: 'yes', ...w })),
+        'problem',
+      );
       await expect503(await h.app.request('/s/demo', hostedForm(w, mobile(2))), 'page');
       await expect503(await h.app.request('/healthz'), 'problem');
       fault.code = null;
 
       expect(await rowCounts(h.deps.store)).toEqual(before);
       expect((await h.app.request('/healthz')).status).toBe(200);
-      expect((await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(1), choice: 'yes', ...w }))).status).toBe(202);
+      expect(
+        (await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(1), choice: 'yes', ...w }))).status,
+      ).toBe(202);
       expect((await h.app.request('/s/demo', hostedForm(w, mobile(2)))).status).toBe(202);
     });
   }
@@ -98,11 +109,15 @@ describe('storage faults with the driver’s real error codes', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(served.textSha256);
     expect((await widgetFor(h)).textSha256).toBe(served.textSha256);
-    expect((await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(3), choice: 'yes', ...served }))).status).toBe(503);
+    expect(
+      (await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(3), choice: 'yes', ...served }))).status,
+    ).toBe(503);
     fault.code = null;
     // The next serve records the texts, and a submission citing what was shown during the fault is accepted.
     await widgetFor(h);
-    expect((await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(3), choice: 'yes', ...served }))).status).toBe(202);
+    expect(
+      (await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(3), choice: 'yes', ...served }))).status,
+    ).toBe(202);
     expect((await h.app.request('/widget.json')).status).toBe(200);
     expect(await h.deps.store.queryColumn('SELECT count(*) FROM widget_bundles')).toEqual([1]);
   });
@@ -125,10 +140,14 @@ describe('storage faults from the embedded engine itself (the Node store: WAL, s
     const pages = Number((await store.queryColumn('PRAGMA page_count'))[0]);
     await store.queryColumn(`PRAGMA max_page_count = ${pages}`);
     await expect(async () => {
-      for (let i = 0; i < 1000; i++) await store.queryColumn(`INSERT INTO rate_counters (key, count, expires_at) VALUES ('filler-' || hex(randomblob(300)), 1, 0)`);
+      for (let i = 0; i < 1000; i++)
+        await store.queryColumn(
+          `INSERT INTO rate_counters (key, count, expires_at) VALUES ('filler-' || hex(randomblob(300)), 1, 0)`,
+        );
     }).rejects.toMatchObject({ code: 'SQLITE_FULL' });
 
-    const optInOf = (i: number) => h.app.request('/v1/sites/demo/consents', json({ phone: mobile(i), choice: 'yes', ...w }));
+    const optInOf = (i: number) =>
+      h.app.request('/v1/sites/demo/consents', json({ phone: mobile(i), choice: 'yes', ...w }));
     const acknowledged = new Map<number, string>();
     const refused: number[] = [];
     // Bursts (concurrent, so group commit shares transactions) until the tables have no room left either.
@@ -145,7 +164,8 @@ describe('storage faults from the embedded engine itself (the Node store: WAL, s
       }
       // Every opt-in wrote a subject, a consent, an event, its leaf and a message, or none of them.
       const counts = await rowCounts(store);
-      for (const table of ['subjects', 'consents', 'consent_events', 'log_leaves', 'outbox'] as const) expect(counts[table]! - base[table]!, table).toBe(acknowledged.size);
+      for (const table of ['subjects', 'consents', 'consent_events', 'log_leaves', 'outbox'] as const)
+        expect(counts[table]! - base[table]!, table).toBe(acknowledged.size);
     }
     expect(refused.length).toBeGreaterThan(0);
     // (/healthz may still be 200 here: its probe rewrites one small row, which fits without a new page. A full
@@ -174,12 +194,17 @@ describe('storage faults from the embedded engine itself (the Node store: WAL, s
     expect((await h.app.request('/widget.js')).status).toBe(200);
     const w = await widgetFor(h);
     const before = await rowCounts(store);
-    await expect503(await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(40), choice: 'yes', ...w })), 'problem');
+    await expect503(
+      await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(40), choice: 'yes', ...w })),
+      'problem',
+    );
     await expect503(await h.app.request('/healthz'), 'problem');
     expect(await rowCounts(store)).toEqual(before);
     await store.queryColumn('PRAGMA query_only = OFF');
     await widgetFor(h);
-    expect((await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(40), choice: 'yes', ...w }))).status).toBe(202);
+    expect(
+      (await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(40), choice: 'yes', ...w }))).status,
+    ).toBe(202);
     expect((await h.app.request('/healthz')).status).toBe(200);
   });
 });
@@ -189,9 +214,13 @@ describe('which errors are storage faults', () => {
 
   it('names the driver codes, also when drizzle wraps them, and leaves SQL and constraint errors alone', () => {
     expect(fault(new LibsqlError('SQLITE_FULL: database or disk is full', 'SQLITE_FULL'))).toBe('SQLITE_FULL');
-    expect(fault(new DrizzleQueryError('insert into x', [], new LibsqlError('busy', 'SQLITE_BUSY')))).toBe('SQLITE_BUSY');
+    expect(fault(new DrizzleQueryError('insert into x', [], new LibsqlError('busy', 'SQLITE_BUSY')))).toBe(
+      'SQLITE_BUSY',
+    );
     expect(fault(new LibsqlError('x', 'SERVER_ERROR'))).toBe('SERVER_ERROR');
-    expect(fault(new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }))).toBe('network');
+    expect(
+      fault(new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) })),
+    ).toBe('network');
     expect(fault(new Error('D1_ERROR: database or disk is full: SQLITE_FULL'))).toBe('D1');
     expect(fault(new Error('D1 DB is overloaded. Too many requests queued.'))).toBe('D1');
     expect(fault(new Error('Network connection lost.'))).toBe('D1');
@@ -202,7 +231,9 @@ describe('which errors are storage faults', () => {
 
   it('takes a fetch that could not reach the database for a fault, and a programming error that says "network" for none', () => {
     expect(fault(new TypeError('fetch failed'))).toBe('network');
-    expect(fault(new TypeError('error sending request for url (https://db.example/v2/pipeline): client error (Connect)'))).toBe('network');
+    expect(
+      fault(new TypeError('error sending request for url (https://db.example/v2/pipeline): client error (Connect)')),
+    ).toBe('network');
     expect(fault(new TypeError('NetworkError when attempting to fetch resource.'))).toBe('network');
     expect(fault(new TypeError("Cannot read properties of undefined (reading 'network')"))).toBeNull();
     expect(fault(new TypeError('site.config.network is not a function'))).toBeNull();

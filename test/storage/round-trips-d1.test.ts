@@ -14,7 +14,12 @@ describe.skipIf(skip)('round trips per request on D1 (workerd)', () => {
   beforeAll(async () => {
     const port = await freePort();
     server = await startWorkers({
-      env: { PORT: String(port), ASSENT_DATA_DIR: dir, ASSENT_ADMIN_TOKEN: ADMIN_TOKEN, ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}` },
+      env: {
+        PORT: String(port),
+        ASSENT_DATA_DIR: dir,
+        ASSENT_ADMIN_TOKEN: ADMIN_TOKEN,
+        ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      },
       quiet: true,
     });
     await waitHealthy(server.url, null, 50_000);
@@ -26,7 +31,11 @@ describe.skipIf(skip)('round trips per request on D1 (workerd)', () => {
 
   const get = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, { redirect: 'manual', ...init });
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    get(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    get(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   async function ok(res: Response, status = 200) {
     expect(res.status, `${res.url}: ${res.status === status ? '' : await res.clone().text()}`).toBe(status);
     return tripsOf(res);
@@ -34,7 +43,10 @@ describe.skipIf(skip)('round trips per request on D1 (workerd)', () => {
   async function link(kind: 'c', to: string): Promise<string> {
     for (let i = 0; i < 100; i++) {
       const messages = (await (await get('/dev/outbox')).json()) as { to: string; body: string }[];
-      const match = messages.filter((m) => m.to === to).map((m) => new RegExp(`/${kind}/([A-Za-z0-9_-]{43})`).exec(m.body)).find(Boolean);
+      const match = messages
+        .filter((m) => m.to === to)
+        .map((m) => new RegExp(`/${kind}/([A-Za-z0-9_-]{43})`).exec(m.body))
+        .find(Boolean);
       if (match) return match[1]!;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -47,7 +59,13 @@ describe.skipIf(skip)('round trips per request on D1 (workerd)', () => {
     const widgetCached = await ok(widgetRes.clone());
     const doc = (await widgetRes.json()) as { textSha256: string; policy: { version: number }; locale: string };
     const optIn = (phone: string) =>
-      post('/v1/sites/demo/consents', { phone, choice: 'yes', locale: doc.locale, textSha256: doc.textSha256, policyVersion: doc.policy.version });
+      post('/v1/sites/demo/consents', {
+        phone,
+        choice: 'yes',
+        locale: doc.locale,
+        textSha256: doc.textSha256,
+        policyVersion: doc.policy.version,
+      });
     const consentFirst = await ok(await optIn('06 40 00 00 01'), 202);
     const res = await optIn('06 40 00 00 02');
     const consent = await ok(res.clone(), 202);

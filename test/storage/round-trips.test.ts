@@ -15,7 +15,7 @@ import { startLocal } from '../../worker/entry/node/local.ts';
 import { e164Of, mobile } from './fault-store.ts';
 import { BUDGETS, tripsOf } from './trips.ts';
 
-export interface RouteTrips {
+interface RouteTrips {
   widgetFirst: number;
   widget: number;
   widgetCached: number;
@@ -37,7 +37,7 @@ export interface RouteTrips {
  * Walks the hot routes once, as a warm server sees them (the site's configuration already loaded once), and returns
  * each one's round trips. `jobsTrips` counts what the background jobs send (they share the store).
  */
-export async function measureRoutes(h: Harness, jobsTrips: RoundTrips): Promise<RouteTrips> {
+async function measureRoutes(h: Harness, jobsTrips: RoundTrips): Promise<RouteTrips> {
   const auth = { authorization: `Bearer ${h.demoKey}` };
   const expectOk = (res: Response, status = 200) => {
     expect(res.status, res.url).toBe(status);
@@ -48,7 +48,10 @@ export async function measureRoutes(h: Harness, jobsTrips: RoundTrips): Promise<
   h.advance(6_000); // past the few seconds a document is kept
   const widget = expectOk(await h.app.request('/v1/sites/demo/widget?locale=fr'));
   const w = await widgetFor(h);
-  const consentFirst = expectOk(await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(1), choice: 'yes', ...w })), 202);
+  const consentFirst = expectOk(
+    await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(1), choice: 'yes', ...w })),
+    202,
+  );
   await h.flush();
   const res = await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(2), choice: 'yes', ...w }));
   const consent = expectOk(res, 202);
@@ -57,21 +60,45 @@ export async function measureRoutes(h: Harness, jobsTrips: RoundTrips): Promise<
   await h.flush(); // the confirmation message goes out; the log takes the new leaf
   const backgroundOne = jobsTrips.count;
   // A run of opt-ins, as under load: the jobs' round trips per opt-in.
-  for (let i = 10; i < 20; i++) expect((await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(i), choice: 'yes', ...w }))).status).toBe(202);
+  for (let i = 10; i < 20; i++)
+    expect(
+      (await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(i), choice: 'yes', ...w }))).status,
+    ).toBe(202);
   jobsTrips.count = 0;
   await h.flush();
   const background = jobsTrips.count / 10;
   const confirm = expectOk(await h.app.request(`/c/${linkToken(h, 'c', e164Of(2))}`, { method: 'POST' }));
   await h.flush();
-  const lookup = () => h.app.request('/v1/sites/demo/subscribers/lookup', { ...json({ phone: e164Of(2) }), headers: { 'content-type': 'application/json', ...auth } });
+  const lookup = () =>
+    h.app.request('/v1/sites/demo/subscribers/lookup', {
+      ...json({ phone: e164Of(2) }),
+      headers: { 'content-type': 'application/json', ...auth },
+    });
   expectOk(await lookup()); // the key's site is then known to this process
   const gate = expectOk(await lookup());
   const proof = expectOk(await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } }));
   const proofPage = expectOk(await h.app.request(`/proofs/${consentId}`)); // the HTML page quotes the texts shown
   const evidence = expectOk(await h.app.request(`/proofs/${consentId}/evidence`));
   // A number already waiting for its confirmation asks again (the message is sent anew).
-  const consentAgain = expectOk(await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(1), choice: 'yes', ...w })), 202);
-  return { widgetFirst, widget, widgetCached, consent, consentAgain, consentFirst, background, backgroundOne, confirm, gate, proof, proofPage, evidence };
+  const consentAgain = expectOk(
+    await h.app.request('/v1/sites/demo/consents', json({ phone: mobile(1), choice: 'yes', ...w })),
+    202,
+  );
+  return {
+    widgetFirst,
+    widget,
+    widgetCached,
+    consent,
+    consentAgain,
+    consentFirst,
+    background,
+    backgroundOne,
+    confirm,
+    gate,
+    proof,
+    proofPage,
+    evidence,
+  };
 }
 
 function assertBudgets(t: RouteTrips) {
@@ -102,16 +129,25 @@ describe('round trips per request', () => {
       expect(tripsOf(await h.app.request('/openapi.json'))).toBe(0);
       expect(tripsOf(await h.app.request('/healthz'))).toBe(1);
       expect(tripsOf(await h.app.request('/v1/sites/nope/widget'))).toBe(1); // a 404 after one read
-      expect((await h.app.request('/v1/sites/demo/widget')).headers.get('server-timing')).toMatch(/^db;dur=\d+\.\d;desc="\d+"$/);
+      expect((await h.app.request('/v1/sites/demo/widget')).headers.get('server-timing')).toMatch(
+        /^db;dur=\d+\.\d;desc="\d+"$/,
+      );
     } finally {
       await h.close();
     }
   });
 
   it('ASSENT_SERVER_TIMING turns it on or off at the Node entry (default: dev mode on)', async () => {
-    for (const [value, expected] of [[undefined, true], ['0', false], ['1', true]] as const) {
+    for (const [value, expected] of [
+      [undefined, true],
+      ['0', false],
+      ['1', true],
+    ] as const) {
       const dir = tempDir('timing');
-      const server = await startLocal({ ASSENT_DATA_DIR: dir, ...(value ? { ASSENT_SERVER_TIMING: value } : {}) }, { log: () => {} });
+      const server = await startLocal(
+        { ASSENT_DATA_DIR: dir, ...(value ? { ASSENT_SERVER_TIMING: value } : {}) },
+        { log: () => {} },
+      );
       try {
         const res = await server.app.request('/healthz');
         expect(res.status).toBe(200);

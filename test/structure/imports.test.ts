@@ -24,7 +24,9 @@ function importsOf(file: string): string[] {
   return found;
 }
 
-const files = [...sourceFiles(join(root, 'worker')), ...sourceFiles(join(root, 'widget'))].map((f) => relative(root, f));
+const files = [...sourceFiles(join(root, 'worker')), ...sourceFiles(join(root, 'widget'))].map((f) =>
+  relative(root, f),
+);
 const graph = new Map(files.map((f) => [f, importsOf(join(root, f)).filter((t) => files.includes(t))]));
 
 /** Strongly connected components of more than one file (Tarjan). */
@@ -73,7 +75,9 @@ describe('layout rules', () => {
 
   it('keeps db/, crypto/, sms/ and the libraries (net/, policy/, verify/) below the domain', () => {
     const upward = [...graph].flatMap(([file, targets]) =>
-      /^worker\/(db|crypto|sms|net|policy|verify)\//.test(file) ? targets.filter((t) => t.startsWith('worker/domain/')).map((t) => `${file} -> ${t}`) : [],
+      /^worker\/(db|crypto|sms|net|policy|verify)\//.test(file)
+        ? targets.filter((t) => t.startsWith('worker/domain/')).map((t) => `${file} -> ${t}`)
+        : [],
     );
     expect(upward).toEqual([]);
   });
@@ -96,7 +100,9 @@ describe('layout rules', () => {
   it('keeps the domain free of HTTP: no import of routes/, console/, pages/, http/ or app.ts', () => {
     const up = [...graph].flatMap(([file, targets]) =>
       file.startsWith('worker/domain/')
-        ? targets.filter((t) => /^worker\/(routes|console|pages|http)\/|^worker\/(app|openapi)\.ts$/.test(t)).map((t) => `${file} -> ${t}`)
+        ? targets
+            .filter((t) => /^worker\/(routes|console|pages|http)\/|^worker\/(app|openapi)\.ts$/.test(t))
+            .map((t) => `${file} -> ${t}`)
         : [],
     );
     expect(up).toEqual([]);
@@ -113,7 +119,11 @@ describe('layout rules', () => {
     const extra = files
       .filter((f) => f.startsWith('worker/routes/') && f !== 'worker/routes/schemas.ts')
       .flatMap((f) =>
-        [...readFileSync(join(root, f), 'utf8').matchAll(/^export\s+(?:async\s+)?(?:function|const|let|class|interface|type)\s+(\w+)/gm)]
+        [
+          ...readFileSync(join(root, f), 'utf8').matchAll(
+            /^export\s+(?:async\s+)?(?:function|const|let|class|interface|type)\s+(\w+)/gm,
+          ),
+        ]
           .map((m) => m[1]!)
           .filter((name) => !name.endsWith('Routes'))
           .map((name) => `${f}: ${name}`),
@@ -126,7 +136,9 @@ describe('layout rules', () => {
     const direct = files
       .filter(isRoute)
       .flatMap((f) =>
-        [...readFileSync(join(root, f), 'utf8').matchAll(new RegExp(`\\bctx\\.(${repo})\\b`, 'g'))].map((m) => `${f}: ctx.${m[1]}`),
+        [...readFileSync(join(root, f), 'utf8').matchAll(new RegExp(`\\bctx\\.(${repo})\\b`, 'g'))].map(
+          (m) => `${f}: ctx.${m[1]}`,
+        ),
       );
     const dbImports = [...graph].flatMap(([file, targets]) =>
       isRoute(file) ? targets.filter((t) => t.startsWith('worker/db/')).map((t) => `${file} -> ${t}`) : [],
@@ -150,7 +162,9 @@ describe('layout rules', () => {
       file.startsWith('worker/domain/')
         ? []
         : targets
-            .filter((t) => t.startsWith('worker/domain/') && t !== 'worker/domain/context.ts' && !t.endsWith('/index.ts'))
+            .filter(
+              (t) => t.startsWith('worker/domain/') && t !== 'worker/domain/context.ts' && !t.endsWith('/index.ts'),
+            )
             .map((t) => `${file} -> ${t}`),
     );
     expect(past).toEqual([]);
@@ -162,6 +176,10 @@ function typeOnly(edge: string): boolean {
   const [file, target] = edge.split(' -> ') as [string, string];
   const text = readFileSync(join(root, file), 'utf8');
   const specifier = relative(dirname(join(root, file)), join(root, target));
-  const lines = text.split('\n').filter((l) => /^\s*(import|export)\s/.test(l) && l.includes(`${specifier.startsWith('.') ? '' : './'}${specifier}'`));
+  const lines = text
+    .split('\n')
+    .filter(
+      (l) => /^\s*(import|export)\s/.test(l) && l.includes(`${specifier.startsWith('.') ? '' : './'}${specifier}'`),
+    );
   return lines.length > 0 && lines.every((l) => /^\s*import type\s/.test(l));
 }

@@ -65,7 +65,9 @@ const json200 = async (h: Harness, path: string) => (await (await h.app.request(
  * Every vector file's name and bytes, and the manifest; nothing is written. `online`, when given, runs against the
  * same app once the files are made (so a test can verify them online against the log they came from).
  */
-export async function generateVectors(online?: (h: Harness, files: Map<string, string>) => Promise<void>): Promise<Map<string, string>> {
+export async function generateVectors(
+  online?: (h: Harness, files: Map<string, string>) => Promise<void>,
+): Promise<Map<string, string>> {
   const keys = await signingKeysFrom(JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: toBase64Url(SEED) }));
   const h = await makeHarness({ publicUrl: HOST, keys, start: START, random: seededRandom('assent-vectors') });
   try {
@@ -83,7 +85,8 @@ export async function generateVectors(online?: (h: Harness, files: Map<string, s
     const english = await evidence(h, en.consentId);
 
     h.advance(3 * 86_400_000);
-    if ((await h.app.request(`/u/${linkToken(h, 'u')}`, { method: 'POST' })).status !== 200) throw new Error('unsubscribe');
+    if ((await h.app.request(`/u/${linkToken(h, 'u')}`, { method: 'POST' })).status !== 200)
+      throw new Error('unsubscribe');
     await h.flush();
     const withdrawn = await evidence(h, fr.consentId);
 
@@ -91,7 +94,11 @@ export async function generateVectors(online?: (h: Harness, files: Map<string, s
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const lookup = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '06 12 34 56 78' }, auth));
     const { subscriberId } = (await lookup.json()) as { subscriberId: string };
-    if ((await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { method: 'DELETE', headers: auth })).status >= 300) throw new Error('erase');
+    if (
+      (await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { method: 'DELETE', headers: auth })).status >=
+      300
+    )
+      throw new Error('erase');
     await h.flush();
     const erased = await evidence(h, fr.consentId);
 
@@ -114,19 +121,69 @@ export async function generateVectors(online?: (h: Harness, files: Map<string, s
     const resign = async (doc: Doc) => ({ ...doc, jws: await signReceipt(doc.receipt, keys.ring) });
     const clone = (doc: Doc): Doc => structuredClone(doc);
 
-    add({ file: 'genuine-confirmed.json', description: 'A consent confirmed by its SMS link, every event covered by the checkpoint.', verdict: 'VALID', check: null }, confirmed);
-    add({ file: 'genuine-withdrawn.json', description: 'The same consent after the subscriber left by the link.', verdict: 'VALID', check: null }, withdrawn);
-    add({ file: 'genuine-erased.json', description: 'The same consent after erasure: subject "•••", every logged fact kept.', verdict: 'VALID', check: null }, erased);
-    add({ file: 'genuine-pending.json', description: 'A consent just asked for: its requested leaf is not yet in a signed checkpoint.', verdict: 'PENDING', check: firstInclusion(pending) }, pending);
+    add(
+      {
+        file: 'genuine-confirmed.json',
+        description: 'A consent confirmed by its SMS link, every event covered by the checkpoint.',
+        verdict: 'VALID',
+        check: null,
+      },
+      confirmed,
+    );
+    add(
+      {
+        file: 'genuine-withdrawn.json',
+        description: 'The same consent after the subscriber left by the link.',
+        verdict: 'VALID',
+        check: null,
+      },
+      withdrawn,
+    );
+    add(
+      {
+        file: 'genuine-erased.json',
+        description: 'The same consent after erasure: subject "•••", every logged fact kept.',
+        verdict: 'VALID',
+        check: null,
+      },
+      erased,
+    );
+    add(
+      {
+        file: 'genuine-pending.json',
+        description: 'A consent just asked for: its requested leaf is not yet in a signed checkpoint.',
+        verdict: 'PENDING',
+        check: firstInclusion(pending),
+      },
+      pending,
+    );
 
     // Forgeries made with the operator's own receipt key, verified with the real JWKS and log key pinned.
     const backdated = clone(confirmed);
-    backdated.receipt.collection.at = new Date(Date.parse(backdated.receipt.collection.at) - 35 * 86_400_000).toISOString();
-    add({ file: 'forged-backdated.json', description: 'Receipt re-signed with collection.at five weeks earlier than the requested leaf.', verdict: 'INVALID', check: 'receipt-facts' }, await resign(backdated));
+    backdated.receipt.collection.at = new Date(
+      Date.parse(backdated.receipt.collection.at) - 35 * 86_400_000,
+    ).toISOString();
+    add(
+      {
+        file: 'forged-backdated.json',
+        description: 'Receipt re-signed with collection.at five weeks earlier than the requested leaf.',
+        verdict: 'INVALID',
+        check: 'receipt-facts',
+      },
+      await resign(backdated),
+    );
 
     const kept = clone(withdrawn);
     Object.assign(kept.receipt, { status: 'confirmed', withdrawal: null });
-    add({ file: 'forged-withdrawal-kept.json', description: 'Receipt re-signed as "confirmed, never withdrawn" while the withdrawn leaf stays in the file.', verdict: 'INVALID', check: 'receipt-facts' }, await resign(kept));
+    add(
+      {
+        file: 'forged-withdrawal-kept.json',
+        description: 'Receipt re-signed as "confirmed, never withdrawn" while the withdrawn leaf stays in the file.',
+        verdict: 'INVALID',
+        check: 'receipt-facts',
+      },
+      await resign(kept),
+    );
 
     const omitted = clone(kept);
     omitted.log.entries = omitted.log.entries.filter((e: Doc) => e.leaf.type !== 'withdrawn');
@@ -145,18 +202,45 @@ export async function generateVectors(online?: (h: Harness, files: Map<string, s
     Object.assign(french.receipt, { language: 'en' });
     french.receipt.notice = { ...english.receipt.notice };
     french.notice = clone(english.notice);
-    add({ file: 'forged-english-notice.json', description: 'Receipt re-signed citing the English policy and texts (with their real bytes) while the leaves say French.', verdict: 'INVALID', check: 'receipt-facts' }, await resign(french));
+    add(
+      {
+        file: 'forged-english-notice.json',
+        description:
+          'Receipt re-signed citing the English policy and texts (with their real bytes) while the leaves say French.',
+        verdict: 'INVALID',
+        check: 'receipt-facts',
+      },
+      await resign(french),
+    );
 
     const flipped = clone(confirmed);
     flipped.receipt.confirmation.sameDeviceAsRequest = !flipped.receipt.confirmation.sameDeviceAsRequest;
-    add({ file: 'forged-same-device-flipped.json', description: 'Receipt re-signed with confirmation.sameDeviceAsRequest flipped.', verdict: 'INVALID', check: 'receipt-facts' }, await resign(flipped));
+    add(
+      {
+        file: 'forged-same-device-flipped.json',
+        description: 'Receipt re-signed with confirmation.sameDeviceAsRequest flipped.',
+        verdict: 'INVALID',
+        check: 'receipt-facts',
+      },
+      await resign(flipped),
+    );
 
     const forger = createKeyRing({ current: await generateSigningKeyFrom(0x40) });
     const swapped = clone(backdated);
     swapped.keys.jwks.keys = [{ ...publicJwks(forger).keys[0]!, kid: keys.ring.current.kid }];
-    swapped.jws = await signReceipt(swapped.receipt, createKeyRing({ current: { ...forger.current, kid: keys.ring.current.kid } }));
+    swapped.jws = await signReceipt(
+      swapped.receipt,
+      createKeyRing({ current: { ...forger.current, kid: keys.ring.current.kid } }),
+    );
     add(
-      { file: 'forged-kid-kept-key-swapped.json', description: "The server's kid kept, another key in the file's JWKS and the back-dated receipt signed by it; only the log key pinned.", verdict: 'INVALID', check: 'jwks', pins: { logKey: 'log-key.txt' } },
+      {
+        file: 'forged-kid-kept-key-swapped.json',
+        description:
+          "The server's kid kept, another key in the file's JWKS and the back-dated receipt signed by it; only the log key pinned.",
+        verdict: 'INVALID',
+        check: 'jwks',
+        pins: { logKey: 'log-key.txt' },
+      },
       swapped,
     );
 
@@ -164,47 +248,136 @@ export async function generateVectors(online?: (h: Harness, files: Map<string, s
     const withdrawnText = text(withdrawn);
     const duplicate = withdrawnText.replace('"receipt": {\n', '"receipt": {\n    "status": "confirmed",\n');
     if (duplicate === withdrawnText) throw new Error('no receipt to duplicate a key in');
-    add({ file: 'forged-duplicate-keys.json', description: 'The receipt holds "status" twice: "confirmed" first, the signed "withdrawn" last.', verdict: 'INVALID', check: 'duplicate-keys' }, duplicate);
+    add(
+      {
+        file: 'forged-duplicate-keys.json',
+        description: 'The receipt holds "status" twice: "confirmed" first, the signed "withdrawn" last.',
+        verdict: 'INVALID',
+        check: 'duplicate-keys',
+      },
+      duplicate,
+    );
 
     const renamed = clone(confirmed);
     renamed.format = 'assent-evidence/2';
-    renamed.notice.widgetTexts.texts = { ...renamed.notice.widgetTexts.texts, intro: 'Texts the subscriber never saw.' };
-    add({ file: 'forged-format-renamed.json', description: 'format renamed, and the widget texts replaced: once skipped as a plain proof, now refused.', verdict: 'INVALID', check: 'proof-format' }, renamed);
+    renamed.notice.widgetTexts.texts = {
+      ...renamed.notice.widgetTexts.texts,
+      intro: 'Texts the subscriber never saw.',
+    };
+    add(
+      {
+        file: 'forged-format-renamed.json',
+        description: 'format renamed, and the widget texts replaced: once skipped as a plain proof, now refused.',
+        verdict: 'INVALID',
+        check: 'proof-format',
+      },
+      renamed,
+    );
 
     const unformatted = clone(renamed);
     delete unformatted.format;
-    add({ file: 'forged-format-removed.json', description: 'format removed from an evidence file (keys and notice kept).', verdict: 'INVALID', check: 'proof-format' }, unformatted);
+    add(
+      {
+        file: 'forged-format-removed.json',
+        description: 'format removed from an evidence file (keys and notice kept).',
+        verdict: 'INVALID',
+        check: 'proof-format',
+      },
+      unformatted,
+    );
 
     const status = clone(confirmed);
     status.log.status = 'complete';
-    add({ file: 'forged-log-status.json', description: 'log.status neither "included" nor "pending".', verdict: 'INVALID', check: 'log-status' }, status);
+    add(
+      {
+        file: 'forged-log-status.json',
+        description: 'log.status neither "included" nor "pending".',
+        verdict: 'INVALID',
+        check: 'log-status',
+      },
+      status,
+    );
 
     const contradicts = clone(pending);
     contradicts.log.status = 'included';
-    add({ file: 'forged-log-status-included.json', description: 'log.status says "included" while an event waits for a checkpoint.', verdict: 'INVALID', check: 'log-status' }, contradicts);
+    add(
+      {
+        file: 'forged-log-status-included.json',
+        description: 'log.status says "included" while an event waits for a checkpoint.',
+        verdict: 'INVALID',
+        check: 'log-status',
+      },
+      contradicts,
+    );
 
     const version = clone(confirmed);
     version.notice.policy.version = version.receipt.notice.policyVersion + 1;
-    add({ file: 'forged-policy-version.json', description: "notice.policy.version names another version than the receipt's notice.policyVersion.", verdict: 'INVALID', check: 'notice-policy' }, version);
+    add(
+      {
+        file: 'forged-policy-version.json',
+        description: "notice.policy.version names another version than the receipt's notice.policyVersion.",
+        verdict: 'INVALID',
+        check: 'notice-policy',
+      },
+      version,
+    );
 
     const textsLocale = clone(confirmed);
     textsLocale.notice.widgetTexts.locale = 'en';
-    add({ file: 'forged-texts-locale.json', description: "notice.widgetTexts.locale is not the receipt's notice.locale.", verdict: 'INVALID', check: 'notice-texts' }, textsLocale);
+    add(
+      {
+        file: 'forged-texts-locale.json',
+        description: "notice.widgetTexts.locale is not the receipt's notice.locale.",
+        verdict: 'INVALID',
+        check: 'notice-texts',
+      },
+      textsLocale,
+    );
 
     const b64url = clone(confirmed);
     b64url.jws = nonCanonicalTail(b64url.jws);
-    add({ file: 'forged-noncanonical-base64url.json', description: 'The JWS signature spelled with non-zero unused trailing bits (same bytes, another text).', verdict: 'INVALID', check: 'receipt-signature' }, b64url);
+    add(
+      {
+        file: 'forged-noncanonical-base64url.json',
+        description: 'The JWS signature spelled with non-zero unused trailing bits (same bytes, another text).',
+        verdict: 'INVALID',
+        check: 'receipt-signature',
+      },
+      b64url,
+    );
 
     const b64 = clone(confirmed);
     const path = b64.log.entries.find((e: Doc) => e.inclusion.length > 0);
-    path.inclusion[0] = path.inclusion[0].replace(/(.)=$/, (_: string, c: string) => `${String.fromCharCode(c.charCodeAt(0) + 1)}=`);
-    add({ file: 'forged-noncanonical-base64.json', description: 'An inclusion hash spelled with non-zero unused trailing bits.', verdict: 'INVALID', check: `inclusion[${path.index}]` }, b64);
+    path.inclusion[0] = path.inclusion[0].replace(
+      /(.)=$/,
+      (_: string, c: string) => `${String.fromCharCode(c.charCodeAt(0) + 1)}=`,
+    );
+    add(
+      {
+        file: 'forged-noncanonical-base64.json',
+        description: 'An inclusion hash spelled with non-zero unused trailing bits.',
+        verdict: 'INVALID',
+        check: `inclusion[${path.index}]`,
+      },
+      b64,
+    );
 
     const origin = clone(confirmed);
     origin.keys.log.origin = origin.keys.log.origin.replace('/log/', '/logs/');
-    add({ file: 'forged-log-origin.json', description: "keys.log.origin differs from the pinned log key's name and the checkpoint's origin.", verdict: 'INVALID', check: 'checkpoint-origin' }, origin);
+    add(
+      {
+        file: 'forged-log-origin.json',
+        description: "keys.log.origin differs from the pinned log key's name and the checkpoint's origin.",
+        verdict: 'INVALID',
+        check: 'checkpoint-origin',
+      },
+      origin,
+    );
 
-    files.set('manifest.json', text({ format: 'assent-vectors/1', generatedBy: 'test/vectors/generate.ts', seed: toBase64Url(SEED), cases }));
+    files.set(
+      'manifest.json',
+      text({ format: 'assent-vectors/1', generatedBy: 'test/vectors/generate.ts', seed: toBase64Url(SEED), cases }),
+    );
     await online?.(h, files);
     return files;
   } finally {

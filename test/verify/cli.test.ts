@@ -46,7 +46,8 @@ beforeAll(async () => {
     if (url.pathname === '/v1/sites/demo/log') {
       return send(200, { origin: ORIGIN, size: 10, verifierKey: fx.verifierKey });
     }
-    if (url.pathname === `/v1/sites/demo/widget/texts/${fx.proof.receipt.notice.widgetTextSha256}`) return send(200, SHOWN);
+    if (url.pathname === `/v1/sites/demo/widget/texts/${fx.proof.receipt.notice.widgetTextSha256}`)
+      return send(200, SHOWN);
     if (url.pathname === '/p/demo/1' && url.searchParams.get('format') === 'md') {
       res.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8' });
       return res.end(POLICY_MD);
@@ -70,7 +71,14 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 describe('assent verify', () => {
   it('passes a genuine proof from a URL, checks a saved checkpoint and saves the new one', async () => {
     const saved = await file('saved.txt', fx.earlier);
-    const { code, out } = await run(['verify', `${base}/proofs/good`, '--checkpoint', saved, '--save-checkpoint', 'new.txt']);
+    const { code, out } = await run([
+      'verify',
+      `${base}/proofs/good`,
+      '--checkpoint',
+      saved,
+      '--save-checkpoint',
+      'new.txt',
+    ]);
     expect(out).toContain('✓ receipt-signature: EdDSA signature by key');
     expect(out).toContain('✓ inclusion[3]');
     expect(out).toContain('✓ inclusion[7]');
@@ -103,7 +111,10 @@ describe('assent verify', () => {
     }
 
     it('when a receipt field is altered', async () => {
-      const { code, out } = await verifyTampered('field', { ...fx.proof, receipt: { ...fx.proof.receipt, status: 'withdrawn' } });
+      const { code, out } = await verifyTampered('field', {
+        ...fx.proof,
+        receipt: { ...fx.proof.receipt, status: 'withdrawn' },
+      });
       expect(out).toContain('✗ receipt-payload: the receipt shown differs from the signed one');
       expect(code).toBe(1);
     });
@@ -147,7 +158,14 @@ describe('assent verify', () => {
 
     it('when the saved checkpoint is inconsistent with the current log', async () => {
       const saved = await file('forked.txt', fx.forked);
-      const { code, out } = await run(['verify', `${base}/proofs/good`, '--checkpoint', saved, '--save-checkpoint', 'kept.txt']);
+      const { code, out } = await run([
+        'verify',
+        `${base}/proofs/good`,
+        '--checkpoint',
+        saved,
+        '--save-checkpoint',
+        'kept.txt',
+      ]);
       expect(out).toContain('✗ consistency: the log of 10 leaves does not extend the saved log of 5');
       expect(out).toContain('i checkpoint not saved');
       expect(code).toBe(1);
@@ -162,7 +180,14 @@ describe('assent verify', () => {
   });
 
   it('exits 2 on usage errors', async () => {
-    for (const args of [[], ['check', 'x'], ['verify'], ['verify', 'proof.json'], ['verify', 'a', '--bogus', 'b'], ['verify', 'a', '--jwks']]) {
+    for (const args of [
+      [],
+      ['check', 'x'],
+      ['verify'],
+      ['verify', 'proof.json'],
+      ['verify', 'a', '--bogus', 'b'],
+      ['verify', 'a', '--jwks'],
+    ]) {
       const { code, err } = await run(args);
       expect([args.join(' '), code]).toEqual([args.join(' '), 2]);
       expect(err).toContain('assent');

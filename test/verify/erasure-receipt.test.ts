@@ -13,19 +13,29 @@ it('keeps every fact of a receipt across erasure, sameDeviceAsRequest included, 
   h = await makeHarness();
   const app = appWithTestIp(h);
   const device = { 'x-test-ip': '198.51.100.7', 'user-agent': UA };
-  const res = await app.request('/v1/sites/demo/consents', json({ phone: '06 12 34 56 78', choice: 'yes', ...(await widgetFor(h)) }, device));
+  const res = await app.request(
+    '/v1/sites/demo/consents',
+    json({ phone: '06 12 34 56 78', choice: 'yes', ...(await widgetFor(h)) }, device),
+  );
   expect(res.status).toBe(202);
   const { consentId } = (await res.json()) as { consentId: string };
   await h.flush();
   expect((await app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST', headers: device })).status).toBe(200);
   await h.flush();
-  const proof = async () => (await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })).json()) as any;
+  const proof = async () =>
+    (await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })).json()) as any;
   const before = (await proof()).receipt;
   expect(before.confirmation).toMatchObject({ method: 'link', sameDeviceAsRequest: true, ipPrefix: '198.51.100.0/24' });
 
-  const lookup = await h.app.request('/v1/sites/demo/subscribers/lookup', json({ phone: '06 12 34 56 78' }, { authorization: `Bearer ${ADMIN_TOKEN}` }));
+  const lookup = await h.app.request(
+    '/v1/sites/demo/subscribers/lookup',
+    json({ phone: '06 12 34 56 78' }, { authorization: `Bearer ${ADMIN_TOKEN}` }),
+  );
   const { subscriberId } = (await lookup.json()) as { subscriberId: string };
-  const del = await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  const del = await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
   expect(del.status).toBeLessThan(300);
   await h.flush();
   const after = await proof();

@@ -43,9 +43,13 @@ const isolate = (() => {
   }
 })();
 
-function run(args: string[], options: { offline?: boolean; cwd?: string; script?: string } = {}): Promise<{ code: number; out: string; err: string }> {
+function run(
+  args: string[],
+  options: { offline?: boolean; cwd?: string; script?: string } = {},
+): Promise<{ code: number; out: string; err: string }> {
   const node = [...(options.offline ? ['--import', poison] : []), options.script ?? VERIFY, ...args];
-  const [cmd, ...rest] = options.offline && isolate.length ? [...isolate, process.execPath, ...node] : [process.execPath, ...node];
+  const [cmd, ...rest] =
+    options.offline && isolate.length ? [...isolate, process.execPath, ...node] : [process.execPath, ...node];
   return new Promise((resolve) => {
     execFile(cmd!, rest, { cwd: options.cwd ?? dir, timeout: 30_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -60,7 +64,8 @@ async function save(name: string, content: unknown): Promise<string> {
   return path;
 }
 
-const offline = async (name: string, doc: unknown, extra: string[] = []) => run(['--offline', await save(name, doc), ...extra], { offline: true });
+const offline = async (name: string, doc: unknown, extra: string[] = []) =>
+  run(['--offline', await save(name, doc), ...extra], { offline: true });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'assent-evidence-'));
@@ -81,7 +86,8 @@ http.request = http.get = https.request = https.get = refuse('http');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   h = await makeHarness({ publicUrl: base });
   // Other subscribers first, so the inclusion paths have several hashes.
-  for (const phone of ['06 11 22 33 44', '06 55 66 77 88', '06 22 33 44 55']) expect((await optIn(h, phone)).status).toBe(202);
+  for (const phone of ['06 11 22 33 44', '06 55 66 77 88', '06 22 33 44 55'])
+    expect((await optIn(h, phone)).status).toBe(202);
   const res = await optIn(h);
   expect(res.status).toBe(202);
   consentId = ((await res.json()) as { consentId: string }).consentId;
@@ -107,7 +113,12 @@ describe('GET /proofs/{id}/evidence', () => {
     expect(evidence.format).toBe('assent-evidence/1');
     expect(evidence.receipt.consentId).toBe(consentId);
     expect(evidence.receipt.status).toBe('confirmed');
-    expect(evidence.log.entries.map((e) => (e as { leaf: { type: string } }).leaf.type)).toEqual(['requested', 'sms-sent', 'confirmed', 'sms-sent']);
+    expect(evidence.log.entries.map((e) => (e as { leaf: { type: string } }).leaf.type)).toEqual([
+      'requested',
+      'sms-sent',
+      'confirmed',
+      'sms-sent',
+    ]);
     // The key named by the JWS header, and only it; the log key as the log route publishes it.
     const kid = (JSON.parse(Buffer.from(evidence.jws.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
     expect(evidence.keys.jwks.keys.map((k) => k.kid)).toEqual([kid]);
@@ -130,7 +141,10 @@ describe('GET /proofs/{id}/evidence', () => {
 
 describe('node verify.mjs --offline evidence.json, with no network', () => {
   it('the network really is gone for the child', async () => {
-    const probe = await save('probe.mjs', `Promise.resolve().then(() => fetch('${base}/healthz')).then(() => console.log('reached'), (e) => console.log('refused', e.message));`);
+    const probe = await save(
+      'probe.mjs',
+      `Promise.resolve().then(() => fetch('${base}/healthz')).then(() => console.log('reached'), (e) => console.log('refused', e.message));`,
+    );
     const { out } = await run([], { offline: true, script: probe });
     expect(out).toContain('refused');
   });
@@ -138,7 +152,14 @@ describe('node verify.mjs --offline evidence.json, with no network', () => {
   it('prints VALID for the untouched file of a confirmed consent', async () => {
     const { code, out, err } = await offline('untouched.json', evidence);
     expect(err).toBe('');
-    for (const name of ['receipt-signature', 'receipt-payload', 'checkpoint-signature', 'checkpoint-origin', 'notice-texts', 'notice-policy']) {
+    for (const name of [
+      'receipt-signature',
+      'receipt-payload',
+      'checkpoint-signature',
+      'checkpoint-origin',
+      'notice-texts',
+      'notice-policy',
+    ]) {
       expect(out).toContain(`✓ ${name}`);
     }
     for (const e of evidence.log.entries as { index: number }[]) expect(out).toContain(`✓ inclusion[${e.index}]`);
@@ -157,24 +178,53 @@ describe('node verify.mjs --offline evidence.json, with no network', () => {
     expect(cli.code).toBe(standalone.code);
   });
 
-  const flipChar = (text: string, at: number) => text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
+  const flipChar = (text: string, at: number) =>
+    text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
 
   const cases: [string, (e: Evidence) => void, RegExp][] = [
-    ['a receipt byte', (e) => void ((e.receipt.subject as { phone: string }).phone = flipChar((e.receipt.subject as { phone: string }).phone, 0)), /✗ receipt-payload: the receipt shown differs/],
-    ['a JWS byte', (e) => void (e.jws = flipChar(e.jws, e.jws.length - 10)), /✗ receipt-signature: signature check failed/],
-    ['an inclusion hash', (e) => {
-      const entry = e.log.entries[1] as { index: number; inclusion: string[] };
-      entry.inclusion[0] = flipBase64(entry.inclusion[0]!, 9);
-    }, /✗ inclusion\[\d+\]: path for leaf \d+ does not lead to the checkpoint root/],
-    ['the checkpoint root', (e) => {
-      const root = toBase64(parseCheckpoint(e.log.checkpoint!).rootHash);
-      e.log.checkpoint = e.log.checkpoint!.replace(root, flipBase64(root, 0));
-    }, /✗ checkpoint-signature: invalid signature/],
-    ['a policy byte', (e) => void (e.notice.policy!.markdown = e.notice.policy!.markdown.replace('.', ',')), /✗ notice-policy: policy bytes hash to/],
-    ['a widget text byte', (e) => {
-      const texts = e.notice.widgetTexts!.texts as Record<string, string>;
-      texts.yes = `${texts.yes} `;
-    }, /✗ notice-texts: texts hash to/],
+    [
+      'a receipt byte',
+      (e) =>
+        void ((e.receipt.subject as { phone: string }).phone = flipChar(
+          (e.receipt.subject as { phone: string }).phone,
+          0,
+        )),
+      /✗ receipt-payload: the receipt shown differs/,
+    ],
+    [
+      'a JWS byte',
+      (e) => void (e.jws = flipChar(e.jws, e.jws.length - 10)),
+      /✗ receipt-signature: signature check failed/,
+    ],
+    [
+      'an inclusion hash',
+      (e) => {
+        const entry = e.log.entries[1] as { index: number; inclusion: string[] };
+        entry.inclusion[0] = flipBase64(entry.inclusion[0]!, 9);
+      },
+      /✗ inclusion\[\d+\]: path for leaf \d+ does not lead to the checkpoint root/,
+    ],
+    [
+      'the checkpoint root',
+      (e) => {
+        const root = toBase64(parseCheckpoint(e.log.checkpoint!).rootHash);
+        e.log.checkpoint = e.log.checkpoint!.replace(root, flipBase64(root, 0));
+      },
+      /✗ checkpoint-signature: invalid signature/,
+    ],
+    [
+      'a policy byte',
+      (e) => void (e.notice.policy!.markdown = e.notice.policy!.markdown.replace('.', ',')),
+      /✗ notice-policy: policy bytes hash to/,
+    ],
+    [
+      'a widget text byte',
+      (e) => {
+        const texts = e.notice.widgetTexts!.texts as Record<string, string>;
+        texts.yes = `${texts.yes} `;
+      },
+      /✗ notice-texts: texts hash to/,
+    ],
   ];
   for (const [what, tamper, expected] of cases) {
     it(`fails, naming the check, after changing ${what}`, async () => {
@@ -216,7 +266,12 @@ describe('node verify.mjs --offline evidence.json, with no network', () => {
     // Self-consistent, and the verifier says whose key it is so the auditor can compare it with the published one.
     expect(alone.out).toContain(`i receipt key kid ${forger.current.kid} (from the evidence file)`);
     const realJwks = await save('real-jwks.json', await (await fetch(`${base}/.well-known/jwks.json`)).json());
-    const pinned = await offline('forged-pinned.json', forged, ['--jwks', realJwks, '--log-key', evidence.keys.log.verifierKey]);
+    const pinned = await offline('forged-pinned.json', forged, [
+      '--jwks',
+      realJwks,
+      '--log-key',
+      evidence.keys.log.verifierKey,
+    ]);
     expect(pinned.out).toMatch(/✗ receipt-signature: no key \S+ in the JWKS/);
     expect(pinned.code).toBe(1);
   });
@@ -247,7 +302,10 @@ describe('verify.mjs copied alone into an empty directory', () => {
     const alone = await mkdtemp(join(tmpdir(), 'assent-alone-'));
     try {
       await copyFile(VERIFY, join(alone, 'verify.mjs'));
-      const { code, out, err } = await run([`${base}/proofs/${consentId}`], { cwd: alone, script: join(alone, 'verify.mjs') });
+      const { code, out, err } = await run([`${base}/proofs/${consentId}`], {
+        cwd: alone,
+        script: join(alone, 'verify.mjs'),
+      });
       expect(err).toBe('');
       expect(out).toContain('✓ receipt-signature');
       expect(out).toContain('✓ notice-texts');

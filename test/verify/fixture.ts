@@ -11,7 +11,11 @@ import { createKeyRing, generateSigningKey, publicJwks, signReceipt } from '../.
 export const ORIGIN = 'assent.test/log/demo';
 
 /** What the receipt says the visitor was shown: the widget texts object and the policy bytes. */
-export const SHOWN = { locale: 'fr', policyVersion: 1, texts: { intro: 'Recevoir nos offres par SMS ?', yes: 'Oui', no: 'Non' } };
+export const SHOWN = {
+  locale: 'fr',
+  policyVersion: 1,
+  texts: { intro: 'Recevoir nos offres par SMS ?', yes: 'Oui', no: 'Non' },
+};
 export const POLICY_MD = '# Politique de confidentialité\n\nVersion 1.\n';
 const sha256hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -23,7 +27,12 @@ export const RECEIPT = {
   language: 'fr',
   controller: { name: 'Demo Shop', email: 'privacy@demo.example' },
   purposes: [{ id: 'sms-marketing', legalBasis: 'consent' }],
-  notice: { policyVersion: 1, policySha256: sha256hex(POLICY_MD), widgetTextSha256: sha256hex(canonicalize(SHOWN)), locale: 'fr' },
+  notice: {
+    policyVersion: 1,
+    policySha256: sha256hex(POLICY_MD),
+    widgetTextSha256: sha256hex(canonicalize(SHOWN)),
+    locale: 'fr',
+  },
   collection: { method: 'widget', at: '2026-03-01T10:00:00.000Z' },
   confirmation: { method: 'link', at: '2026-03-01T10:02:00.000Z', sameDeviceAsRequest: false },
   withdrawal: null,
@@ -47,7 +56,11 @@ const REQUESTED = {
   textSha256: RECEIPT.notice.widgetTextSha256,
   expiresAt: '2026-03-03T10:00:00.000Z',
 };
-const leafHashOf = (leaf: unknown) => createHash('sha256').update(Buffer.from([0])).update(jcsBytes(leaf)).digest('base64');
+const leafHashOf = (leaf: unknown) =>
+  createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(jcsBytes(leaf))
+    .digest('base64');
 const CONFIRMED = {
   v: 1,
   id: 'ev_7',
@@ -73,7 +86,12 @@ export interface Fixture {
   proof: {
     receipt: typeof RECEIPT;
     jws: string;
-    log: { status: 'included' | 'pending'; checkpoint: string; entries: { index: number; leaf: unknown; inclusion: string[] }[]; keys: { index: number; leaf: unknown; inclusion: string[] }[] };
+    log: {
+      status: 'included' | 'pending';
+      checkpoint: string;
+      entries: { index: number; leaf: unknown; inclusion: string[] }[];
+      keys: { index: number; leaf: unknown; inclusion: string[] }[];
+    };
   };
   jwks: ReturnType<typeof publicJwks>;
   verifierKey: string;
@@ -93,7 +111,16 @@ export async function buildFixture(size = 10): Promise<Fixture> {
   const signer = await createNoteSigner({ name: ORIGIN, seed: fromBase64Url(ring.current.d) });
   const verifierKey = await makeVerifierKey(ORIGIN, signer.publicKey);
   // Leaf 0: the log announces the receipt key (and the log key in use).
-  KEY = { v: 1, id: 'ev_0', site: 'demo', type: 'key-announced', at: '2026-03-01T08:00:00.000Z', kid: ring.current.kid, jwk: { kty: 'OKP', crv: 'Ed25519', x: ring.current.x }, verifierKey };
+  KEY = {
+    v: 1,
+    id: 'ev_0',
+    site: 'demo',
+    type: 'key-announced',
+    at: '2026-03-01T08:00:00.000Z',
+    kid: ring.current.kid,
+    jwk: { kty: 'OKP', crv: 'Ed25519', x: ring.current.x },
+    verifierKey,
+  };
   const store = createMemoryNodeStore();
   for (let i = 0; i < size; i++) await store.append(await leafHash(jcsBytes(leafFor(i))));
   const checkpoint = await signCheckpoint({ origin: ORIGIN, size, rootHash: await rootHash(size, store) }, signer);
@@ -110,7 +137,11 @@ export async function buildFixture(size = 10): Promise<Fixture> {
   for (let i = 0; i < 5; i++) await fork.append(await leafHash(jcsBytes({ ...leafFor(i), rewritten: true })));
   const forked = await signCheckpoint({ origin: ORIGIN, size: 5, rootHash: await rootHash(5, fork) }, signer);
   return {
-    proof: { receipt: RECEIPT, jws: await signReceipt(RECEIPT, ring), log: { status: 'included', checkpoint, entries, keys } },
+    proof: {
+      receipt: RECEIPT,
+      jws: await signReceipt(RECEIPT, ring),
+      log: { status: 'included', checkpoint, entries, keys },
+    },
     jwks: publicJwks(ring),
     verifierKey,
     signer,

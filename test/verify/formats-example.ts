@@ -13,9 +13,32 @@ export const EXAMPLE_ORIGIN = 'assent.example/log/demo';
 export const EXAMPLE_SEED = Uint8Array.from({ length: 32 }, (_, i) => i);
 
 export const EXAMPLE_LEAVES = [
-  { v: 1, id: 'Ev0AAAAAAAAAAAAAAAAAAA', site: 'demo', consentId: 'Cn1AAAAAAAAAAAAAAAAAAA', type: 'requested', at: '2026-03-01T10:00:00.000Z' },
-  { v: 1, id: 'Ev1AAAAAAAAAAAAAAAAAAA', site: 'demo', consentId: 'Cn2AAAAAAAAAAAAAAAAAAA', type: 'requested', at: '2026-03-01T10:01:00.000Z' },
-  { v: 1, id: 'Ev2AAAAAAAAAAAAAAAAAAA', site: 'demo', consentId: 'Cn1AAAAAAAAAAAAAAAAAAA', type: 'confirmed', at: '2026-03-01T10:02:00.000Z', method: 'link', sameDeviceAsRequest: false },
+  {
+    v: 1,
+    id: 'Ev0AAAAAAAAAAAAAAAAAAA',
+    site: 'demo',
+    consentId: 'Cn1AAAAAAAAAAAAAAAAAAA',
+    type: 'requested',
+    at: '2026-03-01T10:00:00.000Z',
+  },
+  {
+    v: 1,
+    id: 'Ev1AAAAAAAAAAAAAAAAAAA',
+    site: 'demo',
+    consentId: 'Cn2AAAAAAAAAAAAAAAAAAA',
+    type: 'requested',
+    at: '2026-03-01T10:01:00.000Z',
+  },
+  {
+    v: 1,
+    id: 'Ev2AAAAAAAAAAAAAAAAAAA',
+    site: 'demo',
+    consentId: 'Cn1AAAAAAAAAAAAAAAAAAA',
+    type: 'confirmed',
+    at: '2026-03-01T10:02:00.000Z',
+    method: 'link',
+    sameDeviceAsRequest: false,
+  },
 ];
 
 export const EXAMPLE_RECEIPT = {
@@ -43,9 +66,16 @@ export async function buildExample() {
   const root = await rootHash(3, store);
   const signer = await createNoteSigner({ name: EXAMPLE_ORIGIN, seed: EXAMPLE_SEED });
   const checkpoint = await signCheckpoint({ origin: EXAMPLE_ORIGIN, size: 3, rootHash: root }, signer);
-  const ring = createKeyRing({ current: await importSigningKey({ kty: 'OKP', crv: 'Ed25519', d: toBase64Url(EXAMPLE_SEED) }) });
+  const ring = createKeyRing({
+    current: await importSigningKey({ kty: 'OKP', crv: 'Ed25519', d: toBase64Url(EXAMPLE_SEED) }),
+  });
   return {
-    leaves: EXAMPLE_LEAVES.map((leaf, i) => ({ json: JSON.stringify(leaf), jcs: canonicalize(leaf), hashHex: toHex(leafHashes[i]!), hashBase64: toBase64(leafHashes[i]!) })),
+    leaves: EXAMPLE_LEAVES.map((leaf, i) => ({
+      json: JSON.stringify(leaf),
+      jcs: canonicalize(leaf),
+      hashHex: toHex(leafHashes[i]!),
+      hashBase64: toBase64(leafHashes[i]!),
+    })),
     node01Hex: toHex(node01),
     rootHex: toHex(root),
     rootBase64: toBase64(root),
@@ -71,16 +101,16 @@ export function exampleBlocks(x: Example): Record<string, string> {
     blocks[`leaf${i}-jcs`] = l.jcs;
     blocks[`leaf${i}-hash`] = l.hashHex;
   });
-  blocks['node01'] = x.node01Hex;
-  blocks['root'] = `${x.rootHex}\n${x.rootBase64}`;
-  blocks['inclusion0'] = JSON.stringify(x.inclusion0);
-  blocks['inclusion2'] = JSON.stringify(x.inclusion2);
-  blocks['checkpoint'] = x.checkpoint.trimEnd();
+  blocks.node01 = x.node01Hex;
+  blocks.root = `${x.rootHex}\n${x.rootBase64}`;
+  blocks.inclusion0 = JSON.stringify(x.inclusion0);
+  blocks.inclusion2 = JSON.stringify(x.inclusion2);
+  blocks.checkpoint = x.checkpoint.trimEnd();
   blocks['verifier-key'] = x.verifierKey;
   blocks['key-hash'] = x.keyHashHex;
-  blocks['jwk'] = JSON.stringify(x.jwk);
+  blocks.jwk = JSON.stringify(x.jwk);
   blocks['receipt-jcs'] = x.receiptJcs;
-  blocks['jws'] = x.jws;
+  blocks.jws = x.jws;
   return blocks;
 }
 

@@ -7,14 +7,19 @@ import { describe, expect, it } from 'vitest';
 import { buildExample, exampleBlocks } from './formats-example.ts';
 
 const DOC = readFileSync(join(import.meta.dirname, '../../docs/formats.md'), 'utf8');
-const blocks = Object.fromEntries([...DOC.matchAll(/<!-- example:(\S+) -->\n```[a-z]*\n([\s\S]*?)\n```/g)].map((m) => [m[1]!, m[2]!]));
+const blocks = Object.fromEntries(
+  [...DOC.matchAll(/<!-- example:(\S+) -->\n```[a-z]*\n([\s\S]*?)\n```/g)].map((m) => [m[1]!, m[2]!]),
+);
 const block = (name: string) => {
   const text = blocks[name];
   if (text === undefined) throw new Error(`docs/formats.md has no example block ${name}`);
   return text;
 };
 
-const sha256 = (...parts: (Buffer | string)[]) => createHash('sha256').update(Buffer.concat(parts.map((p) => Buffer.from(p)))).digest();
+const sha256 = (...parts: (Buffer | string)[]) =>
+  createHash('sha256')
+    .update(Buffer.concat(parts.map((p) => Buffer.from(p))))
+    .digest();
 const hex = (name: string) => Buffer.from(block(name), 'hex');
 
 /** `name+hash+base64key`: the base64 key may itself hold "+", so split on the first two only. */
@@ -57,7 +62,10 @@ describe('docs/formats.md worked example', () => {
     expect(root.toString('hex')).toBe(rootHex);
     expect(root.toString('base64')).toBe(rootB64);
     // Inclusion paths: leaf 0 → [h1, h2]; leaf 2 → [node01].
-    expect(JSON.parse(block('inclusion0'))).toEqual([hex('leaf1-hash').toString('base64'), hex('leaf2-hash').toString('base64')]);
+    expect(JSON.parse(block('inclusion0'))).toEqual([
+      hex('leaf1-hash').toString('base64'),
+      hex('leaf2-hash').toString('base64'),
+    ]);
     expect(JSON.parse(block('inclusion2'))).toEqual([node.toString('base64')]);
   });
 
@@ -67,13 +75,20 @@ describe('docs/formats.md worked example', () => {
     const body = note.slice(0, split + 1);
     expect(body).toBe(`assent.example/log/demo\n3\n${block('root').split('\n')[1]}\n`);
     const { name, keyHashHex, publicKey } = verifierKeyParts(block('verifier-key'));
-    expect(sha256(`${name}\n`, Buffer.from([0x01]), publicKey).subarray(0, 4).toString('hex')).toBe(keyHashHex);
+    expect(
+      sha256(`${name}\n`, Buffer.from([0x01]), publicKey)
+        .subarray(0, 4)
+        .toString('hex'),
+    ).toBe(keyHashHex);
     expect(keyHashHex).toBe(block('key-hash'));
     const line = /^\u2014 (\S+) (\S+)$/.exec(note.slice(split + 2, -1))!;
     expect(line[1]).toBe(name);
     const sig = Buffer.from(line[2]!, 'base64');
     expect(sig.subarray(0, 4).toString('hex')).toBe(keyHashHex);
-    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey.toString('base64url') }, format: 'jwk' });
+    const key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: publicKey.toString('base64url') },
+      format: 'jwk',
+    });
     expect(verify(null, Buffer.from(body), key, sig.subarray(4))).toBe(true);
     expect(verify(null, Buffer.from(body.replace('\n3\n', '\n4\n')), key, sig.subarray(4))).toBe(false);
   });

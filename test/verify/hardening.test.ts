@@ -6,9 +6,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64, toBase64, toBase64Url } from '../../worker/crypto/encoding.ts';
-import { generateNoteKeys, parseCheckpoint, parseSignerKey, signCheckpoint, signNote } from '../../worker/crypto/note.ts';
-import { createKeyRing, generateSigningKey, publicJwks, signReceipt, toPublicJwk } from '../../worker/crypto/signing.ts';
-import { checkReceiptJwk, ed25519Thumbprint, fromCanonicalBase64, fromCanonicalBase64Url, splitVerifierKey } from '../../worker/verify/canonical.ts';
+import {
+  generateNoteKeys,
+  parseCheckpoint,
+  parseSignerKey,
+  signCheckpoint,
+  signNote,
+} from '../../worker/crypto/note.ts';
+import {
+  createKeyRing,
+  generateSigningKey,
+  publicJwks,
+  signReceipt,
+  toPublicJwk,
+} from '../../worker/crypto/signing.ts';
+import {
+  checkReceiptJwk,
+  ed25519Thumbprint,
+  fromCanonicalBase64,
+  fromCanonicalBase64Url,
+  splitVerifierKey,
+} from '../../worker/verify/canonical.ts';
 import { runCli } from '../../worker/verify/cli.ts';
 import { verifyJws } from '../../worker/verify/jws.ts';
 import { buildFixture, ORIGIN, POLICY_MD, SHOWN, type Fixture } from './fixture.ts';
@@ -46,7 +64,10 @@ async function verify(doc: unknown, extra: string[] = pins): Promise<{ code: num
 function bumpUnusedBits(encoded: string): string {
   const padded = encoded.endsWith('=');
   const body = encoded.replace(/=+$/, '');
-  const alphabet = /[-_]/.test(encoded) || !padded ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const alphabet =
+    /[-_]/.test(encoded) || !padded
+      ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+      : 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   return `${body.slice(0, -1)}${alphabet[alphabet.indexOf(body.at(-1)!) + 1]}${encoded.slice(body.length)}`;
 }
 
@@ -94,14 +115,19 @@ describe('the untouched files', () => {
 describe('the kid is the RFC 7638 thumbprint of the key, recomputed', () => {
   it('computes the thumbprint of RFC 7638 §3.1 over crv, kty and x only', async () => {
     // RFC 8037 §A.3: the Ed25519 key of its examples and its thumbprint.
-    expect(await ed25519Thumbprint('11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo')).toBe('kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k');
+    expect(await ed25519Thumbprint('11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo')).toBe(
+      'kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k',
+    );
     expect(await ed25519Thumbprint(fx.jwks.keys[0]!.x)).toBe(fx.jwks.keys[0]!.kid);
   });
 
   it("refuses the server's kid kept over a swapped key (only the log key pinned), and says which thumbprint it found", async () => {
     const other = await generateSigningKey();
     const forged = evidenceOf();
-    forged.receipt = { ...forged.receipt, collection: { ...forged.receipt.collection, at: '2026-01-20T10:00:00.000Z' } } as typeof forged.receipt;
+    forged.receipt = {
+      ...forged.receipt,
+      collection: { ...forged.receipt.collection, at: '2026-01-20T10:00:00.000Z' },
+    } as typeof forged.receipt;
     forged.jws = await signReceipt(forged.receipt, createKeyRing({ current: { ...other, kid: fx.jwks.keys[0]!.kid } }));
     forged.keys.jwks = { keys: [{ ...toPublicJwk(other), kid: fx.jwks.keys[0]!.kid }] };
     const { code, out, failed } = await verify(forged, ['--log-key', fx.verifierKey]);
@@ -118,14 +144,21 @@ describe('the kid is the RFC 7638 thumbprint of the key, recomputed', () => {
     expect(failed[0]).toBe('jwks');
     expect(code).toBe(1);
     const good = await verify(evidenceOf());
-    expect(good.out).toContain(`✓ receipt-signature: EdDSA signature by key ${fx.jwks.keys[0]!.kid} (RFC 7638 thumbprint recomputed: ${fx.jwks.keys[0]!.kid})`);
-    await expect(verifyJws(fx.proof.jws, { keys: [{ ...fx.jwks.keys[0]!, kid: fx.jwks.keys[0]!.kid }] })).resolves.toMatchObject({ thumbprint: fx.jwks.keys[0]!.kid });
+    expect(good.out).toContain(
+      `✓ receipt-signature: EdDSA signature by key ${fx.jwks.keys[0]!.kid} (RFC 7638 thumbprint recomputed: ${fx.jwks.keys[0]!.kid})`,
+    );
+    await expect(
+      verifyJws(fx.proof.jws, { keys: [{ ...fx.jwks.keys[0]!, kid: fx.jwks.keys[0]!.kid }] }),
+    ).resolves.toMatchObject({ thumbprint: fx.jwks.keys[0]!.kid });
   });
 });
 
 describe('duplicate JSON keys are refused, whichever one a reader would keep', () => {
   it('in the evidence file: "status" twice in the receipt', async () => {
-    const text = JSON.stringify(evidenceOf(), null, 2).replace('"receipt": {\n', '"receipt": {\n    "status": "withdrawn",\n');
+    const text = JSON.stringify(evidenceOf(), null, 2).replace(
+      '"receipt": {\n',
+      '"receipt": {\n    "status": "withdrawn",\n',
+    );
     const { code, out, failed } = await verify(text);
     expect(failed).toEqual(['duplicate-keys']);
     expect(out).toContain('duplicate JSON key "status" in $.receipt');
@@ -133,7 +166,10 @@ describe('duplicate JSON keys are refused, whichever one a reader would keep', (
   });
 
   it('in a plain proof, at any depth, escaped or not', async () => {
-    const text = JSON.stringify(fx.proof).replace('"sameDeviceAsRequest":false', '"sameDeviceAsRequest":false,"sameDevice\\u0041sRequest":true');
+    const text = JSON.stringify(fx.proof).replace(
+      '"sameDeviceAsRequest":false',
+      '"sameDeviceAsRequest":false,"sameDevice\\u0041sRequest":true',
+    );
     const { code, failed } = await verify(text);
     expect(failed).toEqual(['duplicate-keys']);
     expect(code).toBe(1);
@@ -153,14 +189,28 @@ describe('duplicate JSON keys are refused, whichever one a reader would keep', (
     const sign = async (header: string, payload: string) => {
       const h = toBase64Url(new TextEncoder().encode(header));
       const p = toBase64Url(new TextEncoder().encode(payload));
-      const key = await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', d: ring.current.d, x: ring.current.x }, { name: 'Ed25519' }, false, ['sign']);
-      const s = new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key, new TextEncoder().encode(`${h}.${p}`)));
+      const key = await crypto.subtle.importKey(
+        'jwk',
+        { kty: 'OKP', crv: 'Ed25519', d: ring.current.d, x: ring.current.x },
+        { name: 'Ed25519' },
+        false,
+        ['sign'],
+      );
+      const s = new Uint8Array(
+        await crypto.subtle.sign({ name: 'Ed25519' }, key, new TextEncoder().encode(`${h}.${p}`)),
+      );
       return `${h}.${p}.${toBase64Url(s)}`;
     };
     const header = JSON.stringify({ alg: 'EdDSA', kid: ring.current.kid });
-    await expect(verifyJws(await sign(header, '{"status":"confirmed","status":"withdrawn"}'), jwks)).rejects.toThrow('JWS payload is not JSON with unique keys: duplicate JSON key "status"');
-    await expect(verifyJws(await sign(header.replace('{', '{"alg":"EdDSA",'), '{}'), jwks)).rejects.toThrow('JWS header is not JSON with unique keys');
-    await expect(verifyJws(await sign(header, '{"status":"confirmed"}'), jwks)).resolves.toMatchObject({ kid: ring.current.kid });
+    await expect(verifyJws(await sign(header, '{"status":"confirmed","status":"withdrawn"}'), jwks)).rejects.toThrow(
+      'JWS payload is not JSON with unique keys: duplicate JSON key "status"',
+    );
+    await expect(verifyJws(await sign(header.replace('{', '{"alg":"EdDSA",'), '{}'), jwks)).rejects.toThrow(
+      'JWS header is not JSON with unique keys',
+    );
+    await expect(verifyJws(await sign(header, '{"status":"confirmed"}'), jwks)).resolves.toMatchObject({
+      kid: ring.current.kid,
+    });
   });
 });
 
@@ -208,9 +258,12 @@ describe('canonical base64url and base64 only', () => {
     });
   }
 
-  it("refuses a JWK whose x is not canonical (the thumbprint of another spelling of the same key)", async () => {
+  it('refuses a JWK whose x is not canonical (the thumbprint of another spelling of the same key)', async () => {
     const x = bumpUnusedBits(fx.jwks.keys[0]!.x);
-    expect(await checkReceiptJwk({ ...fx.jwks.keys[0], x })).toMatchObject({ ok: false, problem: expect.stringContaining('x is not canonical base64url') });
+    expect(await checkReceiptJwk({ ...fx.jwks.keys[0], x })).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('x is not canonical base64url'),
+    });
     const forged = evidenceOf();
     forged.keys.jwks = { keys: [{ ...fx.jwks.keys[0]!, x, kid: await ed25519Thumbprint(x) }] };
     const { code, failed } = await verify(forged, ['--log-key', fx.verifierKey]);
@@ -252,7 +305,9 @@ describe('log.status and the notice agree with the rest of the file', () => {
     contradicts.log.status = 'pending';
     const r = await verify(contradicts);
     expect(r.failed).toEqual(['log-status']);
-    expect(r.out).toContain('log.status says pending, but 0 event(s) wait for a signed checkpoint: it must say included');
+    expect(r.out).toContain(
+      'log.status says pending, but 0 event(s) wait for a signed checkpoint: it must say included',
+    );
     expect(r.code).toBe(1);
   });
 
@@ -281,7 +336,9 @@ describe('the log has one name: the pinned key names the origin', () => {
     const { code, out, failed } = await verify(foreign, ['--jwks', pins[1]!, '--log-key', otherKey]);
     expect(out).toContain('✓ checkpoint-signature');
     expect(failed[0]).toBe('checkpoint-origin');
-    expect(out).toContain('the log key is named "other.example/log/demo", but the receipt\'s log.origin is "assent.test/log/demo"');
+    expect(out).toContain(
+      'the log key is named "other.example/log/demo", but the receipt\'s log.origin is "assent.test/log/demo"',
+    );
     expect(code).toBe(1);
 
     const named = evidenceOf();
@@ -291,7 +348,7 @@ describe('the log has one name: the pinned key names the origin', () => {
 
   it('splits a verifier key on its first two + only: a key whose base64 holds + is read whole', async () => {
     let key = '';
-    let signer;
+    let signer: Awaited<ReturnType<typeof parseSignerKey>> | undefined;
     for (let i = 0; i < 200 && !key.split('+').slice(2).join('+').includes('+'); i++) {
       const keys = await generateNoteKeys(ORIGIN);
       key = keys.verifierKey;

@@ -13,14 +13,21 @@ import { growLog } from '../log/fill.ts';
 const LOG = 'https://assent.test/log/demo';
 
 /** The monitor's I/O against one app (every URL answered by it), files in memory. */
-function ioFor(app: Harness['app'], files: Map<string, string>, tamper?: (url: string, bytes: Uint8Array) => Uint8Array) {
+function ioFor(
+  app: Harness['app'],
+  files: Map<string, string>,
+  tamper?: (url: string, bytes: Uint8Array) => Uint8Array,
+) {
   const out: string[] = [];
   const io: CliIo = {
     fetch: (async (input: RequestInfo | URL) => {
       const url = String(input instanceof Request ? input.url : input);
       const res = await app.request(url);
       if (!tamper || !res.ok) return res;
-      return new Response(tamper(url, new Uint8Array(await res.arrayBuffer())) as Uint8Array<ArrayBuffer>, { status: res.status, headers: res.headers });
+      return new Response(tamper(url, new Uint8Array(await res.arrayBuffer())) as Uint8Array<ArrayBuffer>, {
+        status: res.status,
+        headers: res.headers,
+      });
     }) as typeof fetch,
     readFile: async (path) => {
       const text = files.get(path);
@@ -34,7 +41,12 @@ function ioFor(app: Harness['app'], files: Map<string, string>, tamper?: (url: s
   return { io, out };
 }
 
-async function monitor(app: Harness['app'], files: Map<string, string>, args: string[] = [], tamper?: Parameters<typeof ioFor>[2]) {
+async function monitor(
+  app: Harness['app'],
+  files: Map<string, string>,
+  args: string[] = [],
+  tamper?: Parameters<typeof ioFor>[2],
+) {
   const { io, out } = ioFor(app, files, tamper);
   const code = await runMonitor([LOG, '--state', 'state.json', ...args], io);
   return { code, text: out.join('\n') };
@@ -150,20 +162,25 @@ describe('assent monitor', () => {
 
     const { io, out } = ioFor(h.app, new Map());
     expect(await runMonitor(['https://elsewhere.test/log/demo', '--state', 's.json'], io)).toBe(1);
-    expect(out.join('\n')).toContain('✗ origin: the checkpoint names origin assent.test/log/demo, not elsewhere.test/log/demo');
+    expect(out.join('\n')).toContain(
+      '✗ origin: the checkpoint names origin assent.test/log/demo, not elsewhere.test/log/demo',
+    );
   });
 
   it('--consent lists every event of that consent with its index, type and time', async () => {
     const site = await makeHarness();
     try {
       const base = await leaves(site);
-      await growLog(site, 30, { consentOf: (i) => (i % 10 === 4 ? 'CnWatched0000000000000' : `CnOther${String(i).padStart(15, '0')}`) });
+      await growLog(site, 30, {
+        consentOf: (i) => (i % 10 === 4 ? 'CnWatched0000000000000' : `CnOther${String(i).padStart(15, '0')}`),
+      });
       const listed = await monitor(site.app, new Map(), ['--consent', 'CnWatched0000000000000']);
       expect(listed.code, listed.text).toBe(0);
       const rows = await site.ctx.events.leavesForConsent('demo', 'CnWatched0000000000000');
       expect(rows.map((r) => r.idx)).toEqual([base + 4, base + 14, base + 24]);
       expect(listed.text).toContain('i consent CnWatched0000000000000: 3 events');
-      for (const row of rows) expect(listed.text).toContain(`  #${row.idx} requested ${(JSON.parse(row.leaf) as { at: string }).at}`);
+      for (const row of rows)
+        expect(listed.text).toContain(`  #${row.idx} requested ${(JSON.parse(row.leaf) as { at: string }).at}`);
     } finally {
       await site.close();
     }
@@ -174,7 +191,9 @@ describe('assent monitor', () => {
     let checkpoints = 0;
     const { io, out } = ioFor(h.app, files, (url, bytes) => {
       if (!url.endsWith('/checkpoint') || ++checkpoints < 2) return bytes;
-      return new TextEncoder().encode(new TextDecoder().decode(bytes).replace(/\n(\d+)\n/, (_, n: string) => `\n${Number(n) + 1}\n`));
+      return new TextEncoder().encode(
+        new TextDecoder().decode(bytes).replace(/\n(\d+)\n/, (_, n: string) => `\n${Number(n) + 1}\n`),
+      );
     });
     const started = Date.now();
     expect(await runMonitor([LOG, '--state', 'state.json', '--watch', '1'], io)).toBe(1);
@@ -186,7 +205,14 @@ describe('assent monitor', () => {
   });
 
   it('usage errors exit 2', async () => {
-    for (const args of [[], ['not a url'], ['https://assent.test/p/demo'], [LOG, '--nope'], [LOG, '--watch', '0'], [LOG, '--state']]) {
+    for (const args of [
+      [],
+      ['not a url'],
+      ['https://assent.test/p/demo'],
+      [LOG, '--nope'],
+      [LOG, '--watch', '0'],
+      [LOG, '--state'],
+    ]) {
       const { io, out } = ioFor(h.app, new Map());
       expect(await runMonitor(args, io), args.join(' ')).toBe(2);
       expect(out.join('\n')).toContain('Usage: assent monitor');

@@ -10,14 +10,17 @@ afterEach(async () => h.close());
 
 const sources = (app: Harness['app']): NoticeSources => ({
   widgetTexts: async (site, sha) => (await app.request(`/v1/sites/${site}/widget/texts/${sha}`)).json(),
-  policyMarkdown: async (site, v, locale) => new Uint8Array(await (await app.request(`/p/${site}/${v}?format=md&locale=${locale}`)).arrayBuffer()),
+  policyMarkdown: async (site, v, locale) =>
+    new Uint8Array(await (await app.request(`/p/${site}/${v}?format=md&locale=${locale}`)).arrayBuffer()),
 });
 
 async function receipt() {
   const { consentId } = (await (await optIn(h, '06 12 34 56 78', { locale: 'en' })).json()) as { consentId: string };
   await h.flush();
   await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' });
-  const proof = (await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })).json()) as { receipt: Record<string, any> };
+  const proof = (await (
+    await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } })
+  ).json()) as { receipt: Record<string, any> };
   return { consentId, receipt: proof.receipt };
 }
 
@@ -38,7 +41,9 @@ describe('what the subscriber was shown', () => {
     const { receipt: r } = await receipt();
     const lying: NoticeSources = {
       widgetTexts: async (site, sha) => {
-        const real = (await (await h.app.request(`/v1/sites/${site}/widget/texts/${sha}`)).json()) as { texts: Record<string, string> };
+        const real = (await (await h.app.request(`/v1/sites/${site}/widget/texts/${sha}`)).json()) as {
+          texts: Record<string, string>;
+        };
         return { ...real, texts: { ...real.texts, yes: 'Yes, and sell my number' } };
       },
       policyMarkdown: async () => new TextEncoder().encode('# Another policy\n'),

@@ -47,7 +47,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-it('says "withdrawn since" for a file saved while the consent was confirmed, and refuses a rewritten log', { timeout: 60_000 }, async () => {
+it('says "withdrawn since" for a file saved while the consent was confirmed, and refuses a rewritten log', {
+  timeout: 60_000,
+}, async () => {
   const res = await optIn(h);
   const { consentId } = (await res.json()) as { consentId: string };
   await h.flush();
@@ -62,20 +64,31 @@ it('says "withdrawn since" for a file saved while the consent was confirmed, and
 
   // The subscriber leaves afterwards; other people keep the log growing.
   h.advance(60_000);
-  expect((await h.app.request(`/u/${linkToken(h, 'u')}`, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin', origin: base } })).status).toBeLessThan(400);
+  expect(
+    (
+      await h.app.request(`/u/${linkToken(h, 'u')}`, {
+        method: 'POST',
+        headers: { 'sec-fetch-site': 'same-origin', origin: base },
+      })
+    ).status,
+  ).toBeLessThan(400);
   expect((await optIn(h, '06 99 88 77 66')).status).toBe(202);
   await h.flush();
   const withdrawnAt = (await h.ctx.consents.byId(consentId))!.withdrawnAt!;
   const later = await verify([file]);
   expect(later.out).toContain(`✓ status-now: withdrawn since ${new Date(withdrawnAt).toISOString()}`);
-  expect(later.out).toMatch(/✓ log-now: the log grew from \d+ to \d+ leaves without rewriting; 1 later event of this consent/);
+  expect(later.out).toMatch(
+    /✓ log-now: the log grew from \d+ to \d+ leaves without rewriting; 1 later event of this consent/,
+  );
   expect(later.code).toBe(0);
   // Offline, the file alone says only what it holds.
   expect((await verify([file, '--offline'])).out).not.toContain('status-now');
 
   // A server that drops the withdrawal from the consent's leaves now: its proof no longer verifies or extends the file.
   rewrite = (url, body) =>
-    url.endsWith(`/proofs/${consentId}`) ? { ...body, log: { ...body.log, entries: body.log.entries.filter((e: any) => e.leaf.type !== 'withdrawn') } } : body;
+    url.endsWith(`/proofs/${consentId}`)
+      ? { ...body, log: { ...body.log, entries: body.log.entries.filter((e: any) => e.leaf.type !== 'withdrawn') } }
+      : body;
   const forged = await verify([file]);
   expect(forged.out).toMatch(/✗ log-now: /);
   expect(forged.code).toBe(1);

@@ -32,8 +32,12 @@ describe('GET /proofs/{id} (HTML)', () => {
     expect(html).not.toContain('legal_obligation');
     // Each SMS as the log holds it: provider, its message id, a fingerprint of the exact text; and "as of" the checkpoint.
     expect(html).toContain('SMS remis au prestataire d’envoi');
-    expect(html).toMatch(/la demande de confirmation, par console \(son numéro de message [^)]+\)\u202f; empreinte du texte exact \(SHA-256\)\u00a0: [0-9a-f]{16}…/);
-    expect(html).toMatch(/Ces faits sont lus dans le journal public lui-même, à son point de contrôle signé de \d+ entrées\./);
+    expect(html).toMatch(
+      /la demande de confirmation, par console \(son numéro de message [^)]+\)\u202f; empreinte du texte exact \(SHA-256\)\u00a0: [0-9a-f]{16}…/,
+    );
+    expect(html).toMatch(
+      /Ces faits sont lus dans le journal public lui-même, à son point de contrôle signé de \d+ entrées\./,
+    );
     expect(html).not.toMatch(/"receipt"\s*:/); // no raw JSON dump
     expect(html).toMatch(/<details><summary>Détails techniques<\/summary>/);
     expect(html).toContain(`href="/proofs/${consentId}/evidence"`);
@@ -47,8 +51,14 @@ describe('GET /proofs/{id} (HTML)', () => {
   });
 
   it('uses the site’s configured time zone, and an English receipt gives an English page', async () => {
-    const got = (await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as { config: Record<string, unknown> };
-    const put = await h.app.request('/v1/sites/demo', { method: 'PUT', headers: ADMIN, body: JSON.stringify({ ...got.config, timezone: 'America/New_York' }) });
+    const got = (await (await h.app.request('/v1/sites/demo', { headers: ADMIN })).json()) as {
+      config: Record<string, unknown>;
+    };
+    const put = await h.app.request('/v1/sites/demo', {
+      method: 'PUT',
+      headers: ADMIN,
+      body: JSON.stringify({ ...got.config, timezone: 'America/New_York' }),
+    });
     expect(put.status).toBe(200);
     const res = await optIn(h, '06 55 44 33 22', { locale: 'en' });
     const { consentId } = (await res.json()) as { consentId: string };

@@ -73,12 +73,20 @@ afterAll(async () => {
 });
 
 describe('assent verify on a proof served by the real app', () => {
-  it('passes every check, saves the checkpoint, then proves the log only grew after more events', { timeout: 60_000 }, async () => {
+  it('passes every check, saves the checkpoint, then proves the log only grew after more events', {
+    timeout: 60_000,
+  }, async () => {
     const first = await run(['verify', `${base}/proofs/${consentId}`, '--save-checkpoint', 'saved.txt']);
     expect(first.err).toBe('');
     // requested, its SMS, confirmed, its SMS, withdrawn: the leaves of this consent, each with its inclusion path.
     const proof = await getProof();
-    expect(proof.log.entries.map((e) => e.leaf.type)).toEqual(['requested', 'sms-sent', 'confirmed', 'sms-sent', 'withdrawn']);
+    expect(proof.log.entries.map((e) => e.leaf.type)).toEqual([
+      'requested',
+      'sms-sent',
+      'confirmed',
+      'sms-sent',
+      'withdrawn',
+    ]);
     for (const e of proof.log.entries) expect(first.out).toContain(`✓ inclusion[${e.index}]`);
     expect(first.out).toContain('✓ receipt-signature: EdDSA signature by key');
     expect(first.out).toContain('✓ receipt-payload');
@@ -134,7 +142,9 @@ describe('assent verify on a proof served by the real app', () => {
       expect(entry.inclusion.length).toBeGreaterThan(0);
       entry.inclusion[0] = flipBase64(entry.inclusion[0]!, 5);
       const { code, out } = await verifyFile('path.json', tampered);
-      expect(out).toContain(`✗ inclusion[${entry.index}]: path for leaf ${entry.index} does not lead to the checkpoint root`);
+      expect(out).toContain(
+        `✗ inclusion[${entry.index}]: path for leaf ${entry.index} does not lead to the checkpoint root`,
+      );
       expect(out).toContain(`✓ inclusion[${tampered.log.entries[0]!.index}]`);
       expect(code).toBe(1);
     });
@@ -158,7 +168,15 @@ describe('POST /proofs/{id}/match', () => {
     // A fresh window for this proof: the limits are hourly.
     h.advance(3_600_000);
     const answers: unknown[] = [];
-    for (const phone of ['06 12 34 56 78', '+33612345678', '+33 6 12 34 56 78', '0612345678', '06 12 34 56 79', '+447700900123', 'not a number']) {
+    for (const phone of [
+      '06 12 34 56 78',
+      '+33612345678',
+      '+33 6 12 34 56 78',
+      '0612345678',
+      '06 12 34 56 79',
+      '+447700900123',
+      'not a number',
+    ]) {
       const res = await match(phone);
       expect(res.status).toBe(200);
       answers.push(((await res.json()) as { match: boolean }).match);

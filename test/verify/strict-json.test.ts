@@ -7,17 +7,19 @@ import { DuplicateKeyError, parseJsonStrict } from '../../worker/verify/strict-j
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** The key spelled with every character as a \uXXXX escape: the same key once decoded, another text. */
-const escaped = (key: string) => `"${[...key].map((ch) => [...ch].map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')).join('')}"`;
+const escaped = (key: string) =>
+  `"${[...key].map((ch) => [...ch].map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')).join('')}"`;
 
 /** Counts the objects holding at least one key, depth first (the order `serialize` visits them). */
 function objects(value: Json): number {
   if (Array.isArray(value)) return value.reduce<number>((n, v) => n + objects(v), 0);
-  if (value && typeof value === 'object') return (Object.keys(value).length > 0 ? 1 : 0) + Object.values(value).reduce<number>((n, v) => n + objects(v), 0);
+  if (value && typeof value === 'object')
+    return (Object.keys(value).length > 0 ? 1 : 0) + Object.values(value).reduce<number>((n, v) => n + objects(v), 0);
   return 0;
 }
 
 /** JSON text of `value` in which the `target`-th non-empty object repeats one of its keys (escaped or not). */
-function serializeWithDuplicate(value: Json, target: number, which: number, escape: boolean): string {
+function serializeWithDuplicate(value: Json, target: number, which: number, useEscapes: boolean): string {
   let seen = -1;
   const walk = (v: Json): string => {
     if (Array.isArray(v)) return `[${v.map(walk).join(',')}]`;
@@ -26,7 +28,11 @@ function serializeWithDuplicate(value: Json, target: number, which: number, esca
       const members = keys.map((k) => `${JSON.stringify(k)}:${walk(v[k]!)}`);
       if (keys.length > 0 && ++seen === target) {
         const k = keys[which % keys.length]!;
-        members.splice(which % (members.length + 1), 0, `${escape ? escaped(k) : JSON.stringify(k)}:${JSON.stringify(v[k])}`);
+        members.splice(
+          which % (members.length + 1),
+          0,
+          `${useEscapes ? escaped(k) : JSON.stringify(k)}:${JSON.stringify(v[k])}`,
+        );
       }
       return `{${members.join(',')}}`;
     }
@@ -48,12 +54,21 @@ describe('parseJsonStrict', () => {
 
   it('refuses every document with a key twice in one object, at any depth, escaped or not', () => {
     fc.assert(
-      fc.property(fc.jsonValue() as fc.Arbitrary<Json>, fc.nat(), fc.nat(), fc.boolean(), (value, target, which, escape) => {
-        const count = objects(value);
-        const text = count === 0 ? `{"k":${JSON.stringify(value)},${escape ? escaped('k') : '"k"'}:0}` : serializeWithDuplicate(value, target % count, which, escape);
-        expect(() => JSON.parse(text)).not.toThrow(); // JSON.parse would quietly keep the last one
-        expect(() => parseJsonStrict(text)).toThrow(DuplicateKeyError);
-      }),
+      fc.property(
+        fc.jsonValue() as fc.Arbitrary<Json>,
+        fc.nat(),
+        fc.nat(),
+        fc.boolean(),
+        (value, target, which, useEscapes) => {
+          const count = objects(value);
+          const text =
+            count === 0
+              ? `{"k":${JSON.stringify(value)},${useEscapes ? escaped('k') : '"k"'}:0}`
+              : serializeWithDuplicate(value, target % count, which, useEscapes);
+          expect(() => JSON.parse(text)).not.toThrow(); // JSON.parse would quietly keep the last one
+          expect(() => parseJsonStrict(text)).toThrow(DuplicateKeyError);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -69,7 +84,9 @@ describe('parseJsonStrict', () => {
     expect(error).toBeInstanceOf(DuplicateKeyError);
     expect(error!.key).toBe('b');
     expect(error!.path).toBe('$.log[1]');
-    expect(() => parseJsonStrict('{"receipt":{"status":"confirmed","status":"withdrawn"}}')).toThrow('duplicate JSON key "status" in $.receipt');
+    expect(() => parseJsonStrict('{"receipt":{"status":"confirmed","status":"withdrawn"}}')).toThrow(
+      'duplicate JSON key "status" in $.receipt',
+    );
   });
 
   it('keeps equal keys in sibling objects and a key equal to a string value', () => {

@@ -4,7 +4,12 @@ import { renderHostedPage } from '../../worker/pages/hosted.tsx';
 import { DEMO_CONFIG } from './demo-config.ts';
 
 const doc = (locale = 'fr') =>
-  widgetDocument({ site: 'demo', config: DEMO_CONFIG, locale, policy: { version: 2, url: 'https://a.example/p/demo/2' } });
+  widgetDocument({
+    site: 'demo',
+    config: DEMO_CONFIG,
+    locale,
+    policy: { version: 2, url: 'https://a.example/p/demo/2' },
+  });
 const base = { site: 'demo', formAction: '/s/demo', widgetScriptUrl: '/widget.js' };
 
 describe('renderHostedPage', () => {
@@ -14,8 +19,12 @@ describe('renderHostedPage', () => {
     expect(html.startsWith('<!doctype html><html lang="fr">')).toBe(true);
     expect(html).toContain('<template shadowrootmode="open">');
     expect(html).toContain('<form method="post" action="/s/demo"');
-    expect(html).toContain('<button type="submit" class="c" name="choice" value="yes" data-choice="yes">Oui, envoyez-moi des SMS</button>');
-    expect(html).toContain('<button type="submit" class="c" name="choice" value="no" data-choice="no">Non, merci</button>');
+    expect(html).toContain(
+      '<button type="submit" class="c" name="choice" value="yes" data-choice="yes">Oui, envoyez-moi des SMS</button>',
+    );
+    expect(html).toContain(
+      '<button type="submit" class="c" name="choice" value="no" data-choice="no">Non, merci</button>',
+    );
     expect(html).toContain(`name="textSha256" value="${widget.textSha256}"`);
     expect(html).toContain('name="policyVersion" value="2"');
     expect(html).toContain('type="tel"');
@@ -25,7 +34,11 @@ describe('renderHostedPage', () => {
   });
 
   it('shows "check your phone" with the masked number and no form once sent', async () => {
-    const html = renderHostedPage({ ...base, widget: await doc('en'), state: { kind: 'sent', maskedPhone: '+33 •• •• •• 78' } });
+    const html = renderHostedPage({
+      ...base,
+      widget: await doc('en'),
+      state: { kind: 'sent', maskedPhone: '+33 •• •• •• 78' },
+    });
     // The masked number is one unbreakable piece of the sentence.
     expect(html).toContain('Check your phone: we sent a confirmation SMS to <span class="n">+33 •• •• •• 78</span>.');
     expect(html).toContain('.n{white-space:nowrap}');
@@ -33,7 +46,11 @@ describe('renderHostedPage', () => {
   });
 
   it('shows a localized error and flags the phone field', async () => {
-    const html = renderHostedPage({ ...base, widget: await doc(), state: { kind: 'error', code: 'invalid_phone', field: 'phone' } });
+    const html = renderHostedPage({
+      ...base,
+      widget: await doc(),
+      state: { kind: 'error', code: 'invalid_phone', field: 'phone' },
+    });
     expect(html).toContain('Ce numéro de téléphone ne semble pas valide.');
     expect(html).toContain('aria-invalid="true"');
     const unknown = renderHostedPage({ ...base, widget: await doc('en'), state: { kind: 'error', code: 'teapot' } });

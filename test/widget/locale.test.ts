@@ -10,7 +10,10 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 const localeOf = async (query: string, acceptLanguage?: string) => {
-  const res = await h.app.request(`/v1/sites/demo/widget${query}`, acceptLanguage ? { headers: { 'accept-language': acceptLanguage } } : {});
+  const res = await h.app.request(
+    `/v1/sites/demo/widget${query}`,
+    acceptLanguage ? { headers: { 'accept-language': acceptLanguage } } : {},
+  );
   expect(res.status).toBe(200);
   return ((await res.json()) as { locale: string }).locale;
 };

@@ -26,13 +26,16 @@ const config: WidgetSiteConfig = {
 const policy = { policyVersion: 3, policyUrl: 'https://a.example/p/demo/3' };
 
 const keys = (o: object): string[] =>
-  Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v).map((s) => `${k}.${s}`) : [k])).sort();
+  Object.entries(o)
+    .flatMap(([k, v]) => (typeof v === 'object' ? keys(v).map((s) => `${k}.${s}`) : [k]))
+    .sort();
 
 describe('widget text templates', () => {
   it('fr and en define the same keys, with a text for every error code', () => {
     expect(keys(fr)).toEqual(keys(en));
     expect(Object.keys(en.errors).sort()).toEqual([...WIDGET_ERROR_CODES].sort());
-    for (const text of [...Object.values(fr), ...Object.values(fr.errors)]) if (typeof text === 'string') expect(text.trim()).not.toBe('');
+    for (const text of [...Object.values(fr), ...Object.values(fr.errors)])
+      if (typeof text === 'string') expect(text.trim()).not.toBe('');
   });
 });
 
@@ -56,7 +59,10 @@ describe('widgetTexts', () => {
   });
 
   it('merges site overrides, errors included, without losing the other defaults', async () => {
-    const custom = { ...config, widget: { texts: { fr: { yes: 'Oui !', errors: { network: 'Hors ligne.' } as never } } } };
+    const custom = {
+      ...config,
+      widget: { texts: { fr: { yes: 'Oui !', errors: { network: 'Hors ligne.' } as never } } },
+    };
     const { texts } = await widgetTexts({ config: custom, locale: 'fr', ...policy });
     expect(texts.yes).toBe('Oui !');
     expect(texts.no).toBe(fr.no);
@@ -67,13 +73,23 @@ describe('widgetTexts', () => {
   it('hashes the RFC 8785 form of {locale, policyVersion, texts}, so any change to what is shown changes it', async () => {
     const a = await widgetTexts({ config, locale: 'fr', ...policy });
     const sortKeys = (v: unknown): unknown =>
-      v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as never)[k])])) : v;
+      v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sortKeys((v as never)[k])]),
+          )
+        : v;
     const expected = createHash('sha256')
       .update(JSON.stringify(sortKeys({ locale: 'fr', policyVersion: 3, texts: a.texts })))
       .digest('hex');
     expect(a.textSha256).toBe(expected);
     const b = await widgetTexts({ config, locale: 'fr', policyVersion: 4, policyUrl: policy.policyUrl });
-    const c = await widgetTexts({ config: { ...config, program: { ...config.program, name: 'Other' } }, locale: 'fr', ...policy });
+    const c = await widgetTexts({
+      config: { ...config, program: { ...config.program, name: 'Other' } },
+      locale: 'fr',
+      ...policy,
+    });
     const d = await widgetTexts({ config, locale: 'en', ...policy });
     expect(new Set([a.textSha256, b.textSha256, c.textSha256, d.textSha256]).size).toBe(4);
     expect((await widgetTexts({ config, locale: 'fr', ...policy })).textSha256).toBe(a.textSha256);
@@ -82,8 +98,19 @@ describe('widgetTexts', () => {
 
 describe('widgetDocument', () => {
   it('lists the allowed countries with calling codes and names in the visitor locale', async () => {
-    const doc = await widgetDocument({ site: 'demo', config, locale: 'fr', policy: { version: 3, url: policy.policyUrl } });
-    expect(doc).toMatchObject({ site: 'demo', locale: 'fr', locales: ['fr', 'en'], defaultCountry: 'FR', allowedCountries: ['FR', 'BE'] });
+    const doc = await widgetDocument({
+      site: 'demo',
+      config,
+      locale: 'fr',
+      policy: { version: 3, url: policy.policyUrl },
+    });
+    expect(doc).toMatchObject({
+      site: 'demo',
+      locale: 'fr',
+      locales: ['fr', 'en'],
+      defaultCountry: 'FR',
+      allowedCountries: ['FR', 'BE'],
+    });
     expect(doc.countries).toEqual([
       { code: 'FR', callingCode: '33', name: 'France' },
       { code: 'BE', callingCode: '32', name: 'Belgique' },
@@ -101,7 +128,16 @@ describe('widgetDocument', () => {
 
 describe('widgetTheme', () => {
   it('keeps known keys with plain CSS values and drops anything that could escape a declaration', () => {
-    expect(widgetTheme({ btn: '#123456', 'btn-fg': 'rgb(255, 255, 255)', radius: '4px', fg: 'red;}</style>', foo: 'blue', bg: 3 })).toEqual({
+    expect(
+      widgetTheme({
+        btn: '#123456',
+        'btn-fg': 'rgb(255, 255, 255)',
+        radius: '4px',
+        fg: 'red;}</style>',
+        foo: 'blue',
+        bg: 3,
+      }),
+    ).toEqual({
       btn: '#123456',
       'btn-fg': 'rgb(255, 255, 255)',
       radius: '4px',
@@ -110,7 +146,12 @@ describe('widgetTheme', () => {
   });
 
   it('travels in the widget document', async () => {
-    const doc = await widgetDocument({ site: 'demo', config: { ...config, widget: { theme: { btn: '#0a0a0a' } } }, locale: 'fr', policy: { version: 1, url: 'u' } });
+    const doc = await widgetDocument({
+      site: 'demo',
+      config: { ...config, widget: { theme: { btn: '#0a0a0a' } } },
+      locale: 'fr',
+      policy: { version: 1, url: 'u' },
+    });
     expect(doc.theme).toEqual({ btn: '#0a0a0a' });
   });
 });

@@ -31,7 +31,8 @@ it('lists B up to date with its size and time, and C (unreachable) as fallen beh
   // B answers in process; C's host does not answer at all.
   const fetchVia: typeof fetch = async (input, init) => {
     const url = String(input);
-    if (url.startsWith('https://witness-b.example/')) return witnessApp.request(url.replace('https://witness-b.example', ''), init as RequestInit);
+    if (url.startsWith('https://witness-b.example/'))
+      return witnessApp.request(url.replace('https://witness-b.example', ''), init as RequestInit);
     throw new TypeError('fetch failed: connection refused');
   };
   const deps = { ...h.deps, witnessing: { policy, intervalMs: 300_000, fetch: fetchVia } };
@@ -44,7 +45,10 @@ it('lists B up to date with its size and time, and C (unreachable) as fallen beh
   const client = await signIn({ ...h, app: consoleApp });
   const html = await (await client.get('/console')).text();
   const size = ((await (await h.app.request('/v1/sites/demo/log')).json()) as { size: number }).size;
-  const row = (name: string) => new RegExp(`<tr data-witness="${name}" data-behind="(true|false)"><th scope="row">${name}</th><td>(\\d+)</td><td>([^<]*)</td><td>(.*?)</td></tr>`).exec(html);
+  const row = (name: string) =>
+    new RegExp(
+      `<tr data-witness="${name}" data-behind="(true|false)"><th scope="row">${name}</th><td>(\\d+)</td><td>([^<]*)</td><td>(.*?)</td></tr>`,
+    ).exec(html);
   const b = row('B');
   const cRow = row('C');
   expect(b?.slice(1, 3)).toEqual(['false', String(size)]);

@@ -17,7 +17,14 @@ it('prefers the newest cosigned checkpoint covering the consent, and falls back 
   const consentId = await pendingConsent(h);
   const cosigned = (await h.ctx.log.head('demo'))!;
   await h.ctx.store.batch([
-    h.ctx.witness.saveCosignature({ siteId: 'demo', size: cosigned.size, witness: 'w1', rootHash: cosigned.rootHash, lines: line('witness.example/w1'), cosignedAt: h.now() }),
+    h.ctx.witness.saveCosignature({
+      siteId: 'demo',
+      size: cosigned.size,
+      witness: 'w1',
+      rootHash: cosigned.rootHash,
+      lines: line('witness.example/w1'),
+      cosignedAt: h.now(),
+    }),
   ]);
   // The log grows; its latest checkpoint has no cosignature yet.
   for (const phone of ['06 11 22 33 44', '06 55 66 77 88']) expect((await optIn(h, phone)).status).toBe(202);
@@ -31,7 +38,9 @@ it('prefers the newest cosigned checkpoint covering the consent, and falls back 
   expect(doc.log.checkpoint).toContain(line('witness.example/w1'));
   const jwks = await (await h.app.request('/.well-known/jwks.json')).json();
   const log = (await (await h.app.request('/v1/sites/demo/log')).json()) as { verifierKey: string; origin: string };
-  expect(verdict(await verifyProof({ proof: doc, jwks, verifierKey: log.verifierKey, origin: log.origin }))).toBe('VALID');
+  expect(verdict(await verifyProof({ proof: doc, jwks, verifierKey: log.verifierKey, origin: log.origin }))).toBe(
+    'VALID',
+  );
 
   // Without the preference, or for a consent the cosigned size does not cover: the latest checkpoint.
   expect((await proofSources(h.ctx, consentId)).doc.log.checkpoint).toBe(latest.checkpoint);

@@ -12,7 +12,10 @@ async function setup() {
   const vkeys = await Promise.all(ws.map((w) => makeCosignatureVerifierKey(w.name, w.publicKey)));
   const logKey = await makeVerifierKey(ORIGIN, log.publicKey);
   const body = `${ORIGIN}\n3\nN4XRJVMKJZeKgWg89NdyrKm9yB+eUv8h4QNSDQyUhXM=\n`;
-  const note = await signCheckpoint({ origin: ORIGIN, size: 3, rootHash: Buffer.from('N4XRJVMKJZeKgWg89NdyrKm9yB+eUv8h4QNSDQyUhXM=', 'base64') }, log);
+  const note = await signCheckpoint(
+    { origin: ORIGIN, size: 3, rootHash: Buffer.from('N4XRJVMKJZeKgWg89NdyrKm9yB+eUv8h4QNSDQyUhXM=', 'base64') },
+    log,
+  );
   return { log, ws, vkeys, logKey, body, note };
 }
 
@@ -23,8 +26,15 @@ describe('tlog-policy files', () => {
       `# a comment\n\tlog ${logKey} https://assent.example/log/demo\n\nwitness A ${vkeys[0]} https://a.example/\nwitness B ${vkeys[1]}\nwitness C ${vkeys[2]}\ngroup AB 2 A B\n  group top any AB C  \nquorum top\n`,
     );
     expect(policy.logs.map((l) => [l.origin, l.url])).toEqual([[ORIGIN, 'https://assent.example/log/demo']]);
-    expect(policy.witnesses.map((w) => [w.name, w.url])).toEqual([['A', 'https://a.example'], ['B', null], ['C', null]]);
-    expect(policy.groups).toEqual([{ name: 'AB', threshold: 2, members: ['A', 'B'] }, { name: 'top', threshold: 1, members: ['AB', 'C'] }]);
+    expect(policy.witnesses.map((w) => [w.name, w.url])).toEqual([
+      ['A', 'https://a.example'],
+      ['B', null],
+      ['C', null],
+    ]);
+    expect(policy.groups).toEqual([
+      { name: 'AB', threshold: 2, members: ['A', 'B'] },
+      { name: 'top', threshold: 1, members: ['AB', 'C'] },
+    ]);
     expect(policy.quorum).toBe('top');
   });
 
@@ -58,7 +68,9 @@ describe('tlog-policy files', () => {
 describe('quorum evaluation', () => {
   it('counts valid cosignatures through groups and names the witnesses missing', async () => {
     const { ws, vkeys, logKey, body, note } = await setup();
-    const policy = await parsePolicy(`log ${logKey}\nwitness A ${vkeys[0]}\nwitness B ${vkeys[1]}\nwitness C ${vkeys[2]}\ngroup G 2 A B C\nquorum G\n`);
+    const policy = await parsePolicy(
+      `log ${logKey}\nwitness A ${vkeys[0]}\nwitness B ${vkeys[1]}\nwitness C ${vkeys[2]}\ngroup G 2 A B C\nquorum G\n`,
+    );
     const one = appendSignatureLines(note, [await ws[0]!.cosign(body, 1700000000)]);
     const r1 = await evaluateQuorum(one, policy);
     expect(r1).toMatchObject({ log: ORIGIN, met: false, missing: ['B', 'C'] });
@@ -96,10 +108,18 @@ describe('witness settings', () => {
     const inline = await witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: text, ASSENT_WITNESS_INTERVAL: '60' }), {});
     expect(fromFile.witnessing!.policy.quorum).toBe('A');
     expect(inline.witnessing!.intervalMs).toBe(60_000);
-    await expect(witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: './missing.policy' }), {})).rejects.toThrow(/ASSENT_WITNESS_POLICY names a file that could not be read/);
-    await expect(witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: `witness A ${vkeys[0]}\nquorum A\n` }), {})).rejects.toThrow(/witness A has no URL/);
-    await expect(witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: 'quorum X\n' }), {})).rejects.toThrow(/ASSENT_WITNESS_POLICY: line 1: X is not defined/);
-    await expect(witnessConfig(parseEnv({ ASSENT_WITNESS_LOGS: 'x' }), {})).rejects.toThrow(/ASSENT_WITNESS_KEY is missing/);
+    await expect(witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: './missing.policy' }), {})).rejects.toThrow(
+      /ASSENT_WITNESS_POLICY names a file that could not be read/,
+    );
+    await expect(
+      witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: `witness A ${vkeys[0]}\nquorum A\n` }), {}),
+    ).rejects.toThrow(/witness A has no URL/);
+    await expect(witnessConfig(parseEnv({ ASSENT_WITNESS_POLICY: 'quorum X\n' }), {})).rejects.toThrow(
+      /ASSENT_WITNESS_POLICY: line 1: X is not defined/,
+    );
+    await expect(witnessConfig(parseEnv({ ASSENT_WITNESS_LOGS: 'x' }), {})).rejects.toThrow(
+      /ASSENT_WITNESS_KEY is missing/,
+    );
     expect(() => parseEnv({ ASSENT_WITNESS_KEY: 'nope' })).toThrow(/ASSENT_WITNESS_KEY/);
   });
 });

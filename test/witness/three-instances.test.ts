@@ -39,9 +39,15 @@ let policyText: string;
 let jobsA: ReturnType<typeof createJobs>;
 
 async function witness(h: Harness, node: Node, seed: number, logVkey: string) {
-  const cosigner = await createCosigner({ name: `${new URL(node.base).host}/witness`, seed: new Uint8Array(32).fill(seed) });
+  const cosigner = await createCosigner({
+    name: `${new URL(node.base).host}/witness`,
+    seed: new Uint8Array(32).fill(seed),
+  });
   const { logs } = await parsePolicy(`log ${logVkey}\n`, { requireQuorum: false });
-  const app = createApp({ ...h.deps, witness: { cosigner, vkey: await makeCosignatureVerifierKey(cosigner.name, cosigner.publicKey), logs } });
+  const app = createApp({
+    ...h.deps,
+    witness: { cosigner, vkey: await makeCosignatureVerifierKey(cosigner.name, cosigner.publicKey), logs },
+  });
   node.handler = (req) => app.fetch(req);
   return app;
 }
@@ -60,7 +66,8 @@ async function runA(): Promise<void> {
 }
 
 const checkpointA = async () => (await fetch(`${nodes.A.base}/v1/sites/demo/log/checkpoint`)).text();
-const submissions = async (h: Harness) => Object.fromEntries((await h.ctx.witness.submissions('demo')).map((s) => [s.witness, s]));
+const submissions = async (h: Harness) =>
+  Object.fromEntries((await h.ctx.witness.submissions('demo')).map((s) => [s.witness, s]));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'assent-witness-'));
@@ -100,10 +107,17 @@ describe('three instances: A logs, B and C witness it', () => {
     const q = await evaluateQuorum(note, policy);
     expect(q).toMatchObject({ met: true, missing: [] });
     expect(q.witnesses.map((w) => w.status)).toEqual(['valid', 'valid']);
-    const proof = (await (await fetch(`${nodes.A.base}/proofs/${consentId}?format=json`)).json()) as { log: { checkpoint: string; cosignatures: { witness: string; verified: boolean }[] } };
+    const proof = (await (await fetch(`${nodes.A.base}/proofs/${consentId}?format=json`)).json()) as {
+      log: { checkpoint: string; cosignatures: { witness: string; verified: boolean }[] };
+    };
     expect(proof.log.checkpoint).toBe(note);
-    expect(proof.log.cosignatures.map((x) => [x.witness, x.verified])).toEqual([['B', true], ['C', true]]);
-    const evidence = (await (await fetch(`${nodes.A.base}/proofs/${consentId}/evidence`)).json()) as { log: { checkpoint: string } };
+    expect(proof.log.cosignatures.map((x) => [x.witness, x.verified])).toEqual([
+      ['B', true],
+      ['C', true],
+    ]);
+    const evidence = (await (await fetch(`${nodes.A.base}/proofs/${consentId}/evidence`)).json()) as {
+      log: { checkpoint: string };
+    };
     expect((await evaluateQuorum(evidence.log.checkpoint, policy)).met).toBe(true);
     // What each witness holds is A's checkpoint, at the size A served.
     const size = parseCheckpoint(note).size;
@@ -115,7 +129,9 @@ describe('three instances: A logs, B and C witness it', () => {
     expect((await jobsA.witnessed())?.submitted ?? 0).toBe(0);
   });
 
-  it('a hanging witness delays no opt-in, no pass and no proof; C still cosigns; B catches up once back', { timeout: 20_000 }, async () => {
+  it('a hanging witness delays no opt-in, no pass and no proof; C still cosigns; B catches up once back', {
+    timeout: 20_000,
+  }, async () => {
     const live = nodes.B.handler;
     nodes.B.handler = () => new Promise<Response>(() => {}); // B hangs: never answers
     a.advance(2000);
@@ -129,7 +145,9 @@ describe('three instances: A logs, B and C witness it', () => {
     expect(optInMs + passMs).toBeLessThan(1000); // below B's 1.5 s time-out
     const id = ((await res.json()) as { consentId: string }).consentId;
     started = performance.now();
-    const proof = (await (await fetch(`${nodes.A.base}/proofs/${id}?format=json`)).json()) as { log: { status: string } };
+    const proof = (await (await fetch(`${nodes.A.base}/proofs/${id}?format=json`)).json()) as {
+      log: { status: string };
+    };
     expect(proof.log.status).toBe('included');
     expect(performance.now() - started).toBeLessThan(1000);
     await jobsA.witnessed(); // B times out, C answers
@@ -160,10 +178,19 @@ describe('three instances: A logs, B and C witness it', () => {
     await writeFile(file, await (await fetch(`${nodes.A.base}/proofs/${id}/evidence`)).text());
     await writeFile(join(dir, 'policy.txt'), policyText);
     const d = (await generateCosignerKey('d.example/witness')).verifierKey;
-    await writeFile(join(dir, 'policy3.txt'), policyText.replace('group both all B C\nquorum both\n', `witness D ${d}\ngroup three all B C D\nquorum three\n`));
+    await writeFile(
+      join(dir, 'policy3.txt'),
+      policyText.replace('group both all B C\nquorum both\n', `witness D ${d}\ngroup three all B C D\nquorum three\n`),
+    );
     const run = async (...args: string[]) => {
       const out: string[] = [];
-      const io = { fetch: globalThis.fetch, readFile: (p: string) => readFile(p, 'utf8'), writeFile: async () => {}, stdout: (l: string) => out.push(l), stderr: (l: string) => out.push(l) };
+      const io = {
+        fetch: globalThis.fetch,
+        readFile: (p: string) => readFile(p, 'utf8'),
+        writeFile: async () => {},
+        stdout: (l: string) => out.push(l),
+        stderr: (l: string) => out.push(l),
+      };
       return { code: await runCli(['verify', file, '--offline', ...args], io), out: out.join('\n') };
     };
     const ok = await run('--policy', join(dir, 'policy.txt'));
@@ -180,7 +207,7 @@ describe('three instances: A logs, B and C witness it', () => {
     expect([bad.code, bad.out]).toEqual([2, expect.stringMatching(/line 1: invalid witness vkey/)]);
   });
 
-  it("A restored from an older database (another root at a size already cosigned) gets 409/422 and no cosignature", async () => {
+  it('A restored from an older database (another root at a size already cosigned) gets 409/422 and no cosignature', async () => {
     // The backup: A's database as it was after the first test's checkpoint would be older still; take one now, then
     // let A grow and be cosigned past it.
     await a.deps.store.queryColumn(`VACUUM INTO '${join(dir, 'backup.db')}'`);
@@ -193,7 +220,12 @@ describe('three instances: A logs, B and C witness it', () => {
     expect((await evaluateQuorum(await checkpointA(), policy)).met).toBe(true);
 
     // Restore: A now runs on the backup, and new events give other leaves at the sizes B and C already cosigned.
-    const restored = await makeHarness({ publicUrl: nodes.A.base, url: `file:${join(dir, 'backup.db')}`, keys: await testKeys(), start: a.now() + 10_000 });
+    const restored = await makeHarness({
+      publicUrl: nodes.A.base,
+      url: `file:${join(dir, 'backup.db')}`,
+      keys: await testKeys(),
+      start: a.now() + 10_000,
+    });
     wireA(restored);
     for (let i = 0; parseCheckpoint(await checkpointA()).size < cosigned.size + 1 && i < 10; i++) {
       expect((await optIn(restored, `06 55 44 33 ${String(10 + i)}`)).status).toBe(202);
@@ -210,9 +242,14 @@ describe('three instances: A logs, B and C witness it', () => {
     expect(subs.C!.lastError).toMatch(/HTTP 422/);
     // The witnesses still hold A's honest checkpoint.
     for (const node of [nodes.B, nodes.C]) {
-      const hash = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(cosigned.origin))).toString('hex');
+      const hash = Buffer.from(
+        await crypto.subtle.digest('SHA-256', new TextEncoder().encode(cosigned.origin)),
+      ).toString('hex');
       const held = parseCheckpoint(await (await fetch(`${node.base}/witness/${hash}/checkpoint`)).text());
-      expect([held.size, Buffer.from(held.rootHash).toString('base64')]).toEqual([cosigned.size, Buffer.from(cosigned.rootHash).toString('base64')]);
+      expect([held.size, Buffer.from(held.rootHash).toString('base64')]).toEqual([
+        cosigned.size,
+        Buffer.from(cosigned.rootHash).toString('base64'),
+      ]);
     }
     await restored.close();
   });

@@ -23,9 +23,12 @@ function subproof(m: number, leaves: Buffer[], b: boolean): Buffer[] {
   const n = leaves.length;
   if (m === n) return b ? [] : [mth(leaves)];
   const k = split(n);
-  return m <= k ? [...subproof(m, leaves.slice(0, k), b), mth(leaves.slice(k))] : [...subproof(m - k, leaves.slice(k), false), mth(leaves.slice(0, k))];
+  return m <= k
+    ? [...subproof(m, leaves.slice(0, k), b), mth(leaves.slice(k))]
+    : [...subproof(m - k, leaves.slice(k), false), mth(leaves.slice(0, k))];
 }
-export const consistencyProof = (m: number, leaves: Buffer[]) => (m === 0 || m === leaves.length ? [] : subproof(m, leaves, true));
+export const consistencyProof = (m: number, leaves: Buffer[]) =>
+  m === 0 || m === leaves.length ? [] : subproof(m, leaves, true);
 
 export class TestLog {
   readonly key: KeyObject;
@@ -59,18 +62,30 @@ export const addCheckpointBody = (old: number, proof: Buffer[], checkpoint: stri
 
 /** Checks a cosignature/v1 line against a vkey (type 0x04) over `body`; returns its timestamp. */
 export function verifyCosignatureLine(line: string, vkey: string, body: string): number {
-  const [name, idHex, key64] = [vkey.slice(0, vkey.indexOf('+')), ...vkey.slice(vkey.indexOf('+') + 1).split(/\+(.*)/s)] as [string, string, string];
+  const [name, idHex, key64] = [
+    vkey.slice(0, vkey.indexOf('+')),
+    ...vkey.slice(vkey.indexOf('+') + 1).split(/\+(.*)/s),
+  ] as [string, string, string];
   const raw = Buffer.from(key64, 'base64');
   if (raw[0] !== 4 || raw.length !== 33) throw new Error('not a cosignature/v1 vkey');
   const pub = raw.subarray(1);
-  if (sha(Buffer.from(`${name}\n`), Buffer.from([4]), pub).subarray(0, 4).toString('hex') !== idHex) throw new Error('vkey id mismatch');
+  if (
+    sha(Buffer.from(`${name}\n`), Buffer.from([4]), pub)
+      .subarray(0, 4)
+      .toString('hex') !== idHex
+  )
+    throw new Error('vkey id mismatch');
   const match = /^\u2014 (\S+) (\S+)\n?$/.exec(line);
   if (!match || match[1] !== name) throw new Error(`not a line by ${name}: ${line}`);
   const sig = Buffer.from(match[2]!, 'base64');
   if (sig.length !== 76 || sig.subarray(0, 4).toString('hex') !== idHex) throw new Error('wrong length or key id');
   const t = sig.readBigUInt64BE(4);
-  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: pub.toString('base64url') }, format: 'jwk' });
-  if (!verify(null, Buffer.from(`cosignature/v1\ntime ${t}\n${body}`), publicKey, sig.subarray(12))) throw new Error('cosignature does not verify');
+  const publicKey = createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: pub.toString('base64url') },
+    format: 'jwk',
+  });
+  if (!verify(null, Buffer.from(`cosignature/v1\ntime ${t}\n${body}`), publicKey, sig.subarray(12)))
+    throw new Error('cosignature does not verify');
   return Number(t);
 }
 

@@ -12,9 +12,11 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-it("answers each covered leaf of the consent as a tlog-proof whose extra, index, path and checkpoint verify; 422 naming index otherwise", async () => {
+it('answers each covered leaf of the consent as a tlog-proof whose extra, index, path and checkpoint verify; 422 naming index otherwise', async () => {
   const { consentId } = await confirmedConsent(h);
-  const proof = (await (await h.app.request(`/proofs/${consentId}?format=json`)).json()) as { log: { entries: { index: number }[] } };
+  const proof = (await (await h.app.request(`/proofs/${consentId}?format=json`)).json()) as {
+    log: { entries: { index: number }[] };
+  };
   const vkey = ((await (await h.app.request('/v1/sites/demo/log')).json()) as { verifierKey: string }).verifierKey;
   expect(proof.log.entries.length).toBeGreaterThan(1);
   for (const { index } of proof.log.entries) {
@@ -27,8 +29,12 @@ it("answers each covered leaf of the consent as a tlog-proof whose extra, index,
     const leaf = JSON.parse(Buffer.from(parsed.extra!).toString('utf8')) as { consentId: string };
     expect(leaf.consentId).toBe(consentId);
     const checkpoint = await verifyCheckpoint(parsed.checkpoint, vkey);
-    const hash = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(parsed.extra!)])).digest();
-    expect(await verifyInclusion(new Uint8Array(hash), index, checkpoint.size, parsed.inclusion, checkpoint.rootHash)).toBe(true);
+    const hash = createHash('sha256')
+      .update(Buffer.concat([Buffer.from([0]), Buffer.from(parsed.extra!)]))
+      .digest();
+    expect(
+      await verifyInclusion(new Uint8Array(hash), index, checkpoint.size, parsed.inclusion, checkpoint.rootHash),
+    ).toBe(true);
   }
   const other = await h.app.request(`/proofs/${consentId}/tlog-proof?index=99999`);
   expect(other.status).toBe(422);

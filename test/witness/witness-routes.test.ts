@@ -5,7 +5,15 @@ import { createApp } from '../../worker/app.ts';
 import { createCosigner, makeCosignatureVerifierKey } from '../../worker/crypto/cosignature.ts';
 import { parsePolicy } from '../../worker/witness/policy.ts';
 import { makeHarness, type Harness } from '../harness.ts';
-import { addCheckpointBody, consistencyProof, leafHash, mth, originHash, TestLog, verifyCosignatureLine } from './tlog-client.ts';
+import {
+  addCheckpointBody,
+  consistencyProof,
+  leafHash,
+  mth,
+  originHash,
+  TestLog,
+  verifyCosignatureLine,
+} from './tlog-client.ts';
 
 const LOG = new TestLog('log.example/one', 11);
 const leaves = (n: number, tag = 'a') => Array.from({ length: n }, (_, i) => leafHash(`${tag}${i}`));
@@ -18,12 +26,20 @@ beforeEach(async () => {
   h = await makeHarness();
   const cosigner = await createCosigner({ name: 'witness.test/w', seed: new Uint8Array(32).fill(5) });
   const { logs } = await parsePolicy(`# the logs we witness\nlog ${LOG.vkey}\n`, { requireQuorum: false });
-  app = createApp({ ...h.deps, witness: { cosigner, vkey: await makeCosignatureVerifierKey(cosigner.name, cosigner.publicKey), logs } });
+  app = createApp({
+    ...h.deps,
+    witness: { cosigner, vkey: await makeCosignatureVerifierKey(cosigner.name, cosigner.publicKey), logs },
+  });
   vkey = (await (await app.request('/witness')).text()).trim();
 });
 afterEach(() => h.close());
 
-const post = (body: string | Uint8Array) => app.request('/witness/add-checkpoint', { method: 'POST', body: body as BodyInit, headers: { 'content-type': 'text/plain' } });
+const post = (body: string | Uint8Array) =>
+  app.request('/witness/add-checkpoint', {
+    method: 'POST',
+    body: body as BodyInit,
+    headers: { 'content-type': 'text/plain' },
+  });
 
 async function cosign(old: number, tree: Buffer[], proofFrom = old) {
   return post(addCheckpointBody(old, consistencyProof(proofFrom, tree), LOG.checkpoint(tree)));
@@ -46,7 +62,12 @@ describe('POST /witness/add-checkpoint (tlog-witness v1.0)', () => {
     expect(monitored.status).toBe(200);
     const note = await monitored.text();
     expect(note.startsWith(LOG.body(8, mth(leaves(8))))).toBe(true);
-    expect(note.trimEnd().split('\n').filter((l) => l.startsWith('\u2014 '))).toHaveLength(2);
+    expect(
+      note
+        .trimEnd()
+        .split('\n')
+        .filter((l) => l.startsWith('\u2014 ')),
+    ).toHaveLength(2);
   });
 
   it('answers 409 text/x.tlog.size with the size it holds when old is stale, and the client resends from it', async () => {
@@ -65,10 +86,14 @@ describe('POST /witness/add-checkpoint (tlog-witness v1.0)', () => {
     const sameSize = await cosign(6, leaves(6, 'fork'));
     expect(sameSize.status).toBe(422);
     expect((await sameSize.json()).errors[0].path).toBe('checkpoint');
-    const forked = await post(addCheckpointBody(6, consistencyProof(6, leaves(10, 'fork')), LOG.checkpoint(leaves(10, 'fork'))));
+    const forked = await post(
+      addCheckpointBody(6, consistencyProof(6, leaves(10, 'fork')), LOG.checkpoint(leaves(10, 'fork'))),
+    );
     expect(forked.status).toBe(422);
     // A wrong proof for an honest extension is refused too; nothing moved.
-    const wrong = await post(addCheckpointBody(6, consistencyProof(6, leaves(10)).reverse(), LOG.checkpoint(leaves(10))));
+    const wrong = await post(
+      addCheckpointBody(6, consistencyProof(6, leaves(10)).reverse(), LOG.checkpoint(leaves(10))),
+    );
     expect(wrong.status).toBe(422);
     const held = await app.request(`/witness/${originHash(LOG.origin)}/checkpoint`);
     expect((await held.text()).split('\n')[1]).toBe('6');
@@ -82,7 +107,10 @@ describe('POST /witness/add-checkpoint (tlog-witness v1.0)', () => {
     expect(r403.status).toBe(403);
     // A known key's line whose signature fails is 403 too (signed-note: such a note is malformed).
     const good = LOG.checkpoint(leaves(2));
-    const tampered = good.replace(/\n(\u2014 \S+ )(\S{10})/, (_, a: string, b: string) => `\n${a}${b.slice(0, 8)}${b[8] === 'A' ? 'B' : 'A'}${b[9]}`);
+    const tampered = good.replace(
+      /\n(\u2014 \S+ )(\S{10})/,
+      (_, a: string, b: string) => `\n${a}${b.slice(0, 8)}${b[8] === 'A' ? 'B' : 'A'}${b[9]}`,
+    );
     expect((await post(addCheckpointBody(0, [], tampered))).status).toBe(403);
     const other = new TestLog('log.example/other', 11);
     const r404 = await post(addCheckpointBody(0, [], other.checkpoint(leaves(2))));
@@ -91,7 +119,13 @@ describe('POST /witness/add-checkpoint (tlog-witness v1.0)', () => {
     const r400 = await post(addCheckpointBody(3, [], LOG.checkpoint(leaves(2))));
     expect(r400.status).toBe(400);
     expect((await r400.json()).errors[0].path).toBe('old');
-    for (const body of ['', 'old 01\n\n' + good, 'old 1\nnot-base64\n\n' + good, `old 0\n\n${LOG.body(2, leafHash('x'))}`, new Uint8Array([0xff, 0xfe, 10, 10])]) {
+    for (const body of [
+      '',
+      `old 01\n\n${good}`,
+      `old 1\nnot-base64\n\n${good}`,
+      `old 0\n\n${LOG.body(2, leafHash('x'))}`,
+      new Uint8Array([0xff, 0xfe, 10, 10]),
+    ]) {
       const r = await post(body);
       expect(r.status, String(body).slice(0, 20)).toBe(400);
       expect((await r.json()).errors[0].path).toBeTruthy();
@@ -116,7 +150,17 @@ describe('POST /witness/add-checkpoint (tlog-witness v1.0)', () => {
     const good = LOG.checkpoint(leaves(6));
     const proof = consistencyProof(4, leaves(6)).map((h) => h.toString('base64'));
     const line = fc.oneof(
-      fc.constantFrom('old 4', 'old 0', 'old 6', 'old 99999999999999999', 'old -1', 'old 04', '', ...proof, ...good.split('\n')),
+      fc.constantFrom(
+        'old 4',
+        'old 0',
+        'old 6',
+        'old 99999999999999999',
+        'old -1',
+        'old 04',
+        '',
+        ...proof,
+        ...good.split('\n'),
+      ),
       fc.string({ maxLength: 60 }),
       fc.base64String({ minLength: 40, maxLength: 48 }),
     );
@@ -125,7 +169,8 @@ describe('POST /witness/add-checkpoint (tlog-witness v1.0)', () => {
         const res = await post(lines.join('\n'));
         expect([200, 400, 403, 404, 409, 413, 422]).toContain(res.status);
         if (res.status === 409) expect(await res.text()).toMatch(/^\d+\n$/);
-        else if (res.status !== 200) expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBeTruthy();
+        else if (res.status !== 200)
+          expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBeTruthy();
       }),
       { numRuns: 150 },
     );

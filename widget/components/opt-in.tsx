@@ -3,6 +3,7 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 /** @jsxFrag Fragment */
+// biome-ignore lint/correctness/noUnusedImports: the fragment pragma above names it
 import { Fragment, h } from 'preact';
 import type { Signal } from '@preact/signals';
 import type { Phase, WidgetDocument } from '../types.ts';
@@ -24,7 +25,8 @@ const PHONE = '\u0000';
 export function statusText(doc: WidgetDocument, phase: Phase): string {
   const t = doc.texts;
   if (phase.kind === 'error') return t.errors[phase.code] ?? t.errors.generic;
-  if (phase.kind === 'sent') return (phase.resent ? t.resent : t.sent).replace('{phone}', PHONE + phase.maskedPhone + PHONE);
+  if (phase.kind === 'sent')
+    return (phase.resent ? t.resent : t.sent).replace('{phone}', PHONE + phase.maskedPhone + PHONE);
   // "sending" and "declined" are named like their texts; "idle" has none.
   return (t as unknown as Record<string, string>)[phase.kind] ?? '';
 }
@@ -48,7 +50,7 @@ export function OptIn({ doc, phase, canResend, country, formAction, onSubmit, on
       <p class="m">
         {t.rates} {t.stop}
       </p>
-      <a href={doc.policy.url} target="_blank">
+      <a href={doc.policy.url} target="_blank" rel="noopener">
         {t.policyLink}
         <span class="v"> {t.newTab}</span>
       </a>
@@ -75,7 +77,11 @@ export function OptIn({ doc, phase, canResend, country, formAction, onSubmit, on
           )}
           <label for="ap">{t.phoneLabel}</label>
           <div class="f">
-            {only && <span class="x" aria-hidden="true">+{only.callingCode}</span>}
+            {only && (
+              <span class="x" aria-hidden="true">
+                +{only.callingCode}
+              </span>
+            )}
             <input
               id="ap"
               type="tel"
@@ -88,6 +94,7 @@ export function OptIn({ doc, phase, canResend, country, formAction, onSubmit, on
           <p id="ah" class="m">
             {t.phoneHint}
           </p>
+          {/* biome-ignore lint/a11y/useSemanticElements: a fieldset would need a legend and its browser styles undone; role=group with a label is what assistive technology reads the same way */}
           <div class="b" role="group" aria-label={t.choiceLabel}>
             <button type="submit" class="c" name="choice" value="yes" data-choice="yes" disabled={busy}>
               {t.yes}

@@ -21,7 +21,9 @@ const noZodLocales: esbuild.Plugin = {
 export async function buildConsoleIslands(): Promise<Record<string, { code: string; sha256: string }>> {
   const dir = fileURLToPath(new URL('./islands/', import.meta.url));
   const out: Record<string, { code: string; sha256: string }> = {};
-  for (const file of readdirSync(dir).filter((f) => /\.tsx?$/.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.tsx?$/.test(f))
+    .sort()) {
     const result = await esbuild.build({
       entryPoints: [dir + file],
       bundle: true,

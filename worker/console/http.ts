@@ -48,7 +48,9 @@ export function consoleLang(c: AppContext): 'en' | 'fr' {
 export function assertSameOrigin(c: AppContext): void {
   const site = c.req.header('sec-fetch-site');
   const origin = c.req.header('origin');
-  const crossSite = (site !== undefined && site !== 'same-origin' && site !== 'none') || (origin !== undefined && !isThisServer(c, origin));
+  const crossSite =
+    (site !== undefined && site !== 'same-origin' && site !== 'none') ||
+    (origin !== undefined && !isThisServer(c, origin));
   if (crossSite) {
     throw new AppError('csrf_refused', 403, 'This form can only be sent from the console itself.', {
       errors: [{ path: origin !== undefined ? 'Origin' : 'Sec-Fetch-Site', message: 'Not this server.' }],
@@ -58,9 +60,14 @@ export function assertSameOrigin(c: AppContext): void {
 
 export function assertCsrf(expected: string, given: unknown): void {
   if (typeof given !== 'string' || !timingSafeEqual(given, expected)) {
-    throw new AppError('csrf_refused', 403, 'The form has expired or was not sent from the console. Reload the page and try again.', {
-      errors: [{ path: 'csrf', message: 'Missing or wrong form token.' }],
-    });
+    throw new AppError(
+      'csrf_refused',
+      403,
+      'The form has expired or was not sent from the console. Reload the page and try again.',
+      {
+        errors: [{ path: 'csrf', message: 'Missing or wrong form token.' }],
+      },
+    );
   }
 }
 
@@ -68,7 +75,9 @@ export function assertCsrf(expected: string, given: unknown): void {
 export async function formBody(c: { req: Pick<AppContext['req'], 'parseBody'> }): Promise<Record<string, string>> {
   // A body that does not parse as its Content-Type says (a broken multipart) is the sender's fault: 400, not 500.
   const body = await c.req.parseBody().catch(() => {
-    throw new AppError('malformed_form', 400, 'The form body could not be read.', { errors: [{ path: '(body)', message: 'Malformed form body.' }] });
+    throw new AppError('malformed_form', 400, 'The form body could not be read.', {
+      errors: [{ path: '(body)', message: 'Malformed form body.' }],
+    });
   });
   return Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 }
@@ -83,7 +92,7 @@ export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async functi
   c.set('t', consoleTexts(lang));
   const token = sessionToken(c as unknown as AppContext);
   const session = token ? await loadSession(c.var.ctx, token, c.var.deps.adminToken) : null;
-  if (!session || !session.siteId) {
+  if (!session?.siteId) {
     if (token) clearSessionCookie(c as unknown as AppContext);
     if (c.req.method === 'GET') return c.redirect('/console/sign-in', 303);
     throw new AppError('unauthorized', 401, 'Sign in to the console first.');

@@ -2,5 +2,7 @@
 import { htmlSafeJson } from '../pages/escape.ts';
 
 export function JsonSeed(props: { id: string; value: unknown }) {
-  return <script type="application/json" id={props.id} dangerouslySetInnerHTML={{ __html: htmlSafeJson(props.value) }} />;
+  return (
+    <script type="application/json" id={props.id} dangerouslySetInnerHTML={{ __html: htmlSafeJson(props.value) }} />
+  );
 }

@@ -1,5 +1,5 @@
 // Console overview: consents by status, rates over 7 and 30 days, recent events (masked numbers), the proof log.
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { overview } from '../domain/console/index.ts';
 import type { ConsoleEnv } from './http.ts';
 import { consolePage, consoleHeaders } from './shell.tsx';
@@ -15,7 +15,8 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
     const o = await overview(c.var.ctx, site.id);
     const witnessing = c.var.deps.witnessing;
     const witnesses = witnessing ? await witnessStandings(c.var.ctx, witnessing, site.id, o.log) : [];
-    const when = (ms: number) => new Date(ms).toLocaleString(lang, { timeZone: site.config.timezone, dateStyle: 'medium', timeStyle: 'short' });
+    const when = (ms: number) =>
+      new Date(ms).toLocaleString(lang, { timeZone: site.config.timezone, dateStyle: 'medium', timeStyle: 'short' });
     const html = consolePage({
       ...(await shellFor(c)),
       title: t.overview.title,
@@ -61,7 +62,8 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
             </tbody>
           </table>
           <p>
-            {t.overview.optInRate}: <strong data-opt-in-rate>{pct(o.optInRate)}</strong> · {t.overview.declines}: {o.declines}
+            {t.overview.optInRate}: <strong data-opt-in-rate>{pct(o.optInRate)}</strong> · {t.overview.declines}:{' '}
+            {o.declines}
           </p>
           <h2>{t.overview.recent}</h2>
           {o.recent.length === 0 ? (
@@ -112,7 +114,13 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
                       <td>{w.cosignedSize}</td>
                       <td>{w.cosignedAt === null ? t.overview.never : when(w.cosignedAt)}</td>
                       <td>
-                        {w.behind ? <strong>{t.overview.behind}</strong> : w.cosignedSize >= o.log.size ? t.overview.upToDate : t.overview.waiting}
+                        {w.behind ? (
+                          <strong>{t.overview.behind}</strong>
+                        ) : w.cosignedSize >= o.log.size ? (
+                          t.overview.upToDate
+                        ) : (
+                          t.overview.waiting
+                        )}
                         {w.lastError ? ` (${w.lastError})` : ''}
                       </td>
                     </tr>

@@ -3,7 +3,7 @@
 // the change is material. Publishing saves the facts (PUT rules) and publishes (publish rules); a refusal names
 // every missing or wrong item. The form posts multipart: JSON is not percent-encoded there, so more facts fit the body limit.
 import type { Context } from 'hono';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { publishPolicy } from '../domain/policies/index.ts';
 import { latestPolicyLocales } from '../domain/policies/index.ts';
 import { parseSiteConfig, policyFactsOf, replaceSiteConfig } from '../domain/site/index.ts';
@@ -39,7 +39,11 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
     program,
     context: { publicUrl: ctx.publicUrl, site: site.id },
     published: rows.length
-      ? { version: latest, facts: JSON.parse(rows[0]!.facts) as unknown, markdown: Object.fromEntries(rows.map((r) => [r.locale, r.markdown])) }
+      ? {
+          version: latest,
+          facts: JSON.parse(rows[0]!.facts) as unknown,
+          markdown: Object.fromEntries(rows.map((r) => [r.locale, r.markdown])),
+        }
       : null,
     t: t.policy,
   };
@@ -54,7 +58,10 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
         <p>{latest === null ? t.policy.none : fill(t.policy.published, { version: latest })}</p>
         {o.published ? (
           <p role="status" class="ok" id="published">
-            {fill(t.policy.done, { version: o.published })} <a href={`/p/${site.id}/${o.published}`}>/p/{site.id}/{o.published}</a>
+            {fill(t.policy.done, { version: o.published })}{' '}
+            <a href={`/p/${site.id}/${o.published}`}>
+              /p/{site.id}/{o.published}
+            </a>
           </p>
         ) : null}
         {o.errors?.length || o.detail ? (
@@ -98,7 +105,8 @@ export function policyRoutes(app: Hono<ConsoleEnv>) {
       facts = parseJson(form.facts ?? '');
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      const message = error.code === 'json_too_deep' ? `Nested deeper than ${MAX_JSON_DEPTH} levels.` : 'Not valid JSON.';
+      const message =
+        error.code === 'json_too_deep' ? `Nested deeper than ${MAX_JSON_DEPTH} levels.` : 'Not valid JSON.';
       return render(c, { summary, errors: [{ path: 'policy', message }], status: 422 });
     }
     if (!facts || typeof facts !== 'object' || Array.isArray(facts)) {
@@ -106,7 +114,13 @@ export function policyRoutes(app: Hono<ConsoleEnv>) {
     }
     // The program block is said once, in the site's program; the form never sends it.
     const { program: _ignored, ...policy } = facts as Record<string, unknown>;
-    if (!summary) return render(c, { facts: policy, summary, errors: [{ path: 'summary', message: 'Say what changed.' }], status: 422 });
+    if (!summary)
+      return render(c, {
+        facts: policy,
+        summary,
+        errors: [{ path: 'summary', message: 'Say what changed.' }],
+        status: 422,
+      });
     try {
       // Publish from the edited facts first, save them second: a policy the renderer refuses (too hard to read, an
       // item not answered) leaves the stored configuration as it was, as the refusal on the page says.

@@ -34,7 +34,9 @@ import { serveScript } from '../http/script.ts';
 
 /** The pre-session cookie: `__Host-` (this host only, path /, Secure) in production; plain http in dev cannot carry it. */
 const preCookie = (c: AppContext) =>
-  c.var.deps.mode === 'production' ? { name: '__Host-assent-console-pre', path: '/', secure: true } : { name: 'assent-console-pre', path: '/console', secure: false };
+  c.var.deps.mode === 'production'
+    ? { name: '__Host-assent-console-pre', path: '/', secure: true }
+    : { name: 'assent-console-pre', path: '/console', secure: false };
 
 /** The sign-in form's CSRF token: tied to a short-lived pre-session cookie (login CSRF). */
 async function preSession(c: AppContext): Promise<string> {
@@ -42,7 +44,13 @@ async function preSession(c: AppContext): Promise<string> {
   let pre = getCookie(c, cookie.name);
   if (!pre || !/^[A-Za-z0-9_-]{43}$/.test(pre)) {
     pre = newToken(c.var.ctx.random);
-    setCookie(c, cookie.name, pre, { httpOnly: true, sameSite: 'Strict', path: cookie.path, secure: cookie.secure, maxAge: 3600 });
+    setCookie(c, cookie.name, pre, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: cookie.path,
+      secure: cookie.secure,
+      maxAge: 3600,
+    });
   }
   return csrfTokenFor(pre);
 }
@@ -72,7 +80,13 @@ export function consoleRoutes() {
     assertCsrf(await expectedCsrf(c), form.csrf);
     const lang = form.lang;
     if (lang !== 'en' && lang !== 'fr') throw validationErrorFor('lang', 'Use en or fr.');
-    setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400, httpOnly: true, secure: c.var.deps.mode === 'production' });
+    setCookie(c, LANG_COOKIE, lang, {
+      path: '/',
+      sameSite: 'Lax',
+      maxAge: 365 * 86400,
+      httpOnly: true,
+      secure: c.var.deps.mode === 'production',
+    });
     // Back to the console page the switch was clicked on; a Referer that is not one (or not a URL) goes to /console.
     let path = '/console';
     try {

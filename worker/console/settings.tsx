@@ -2,7 +2,7 @@
 // (secrets write-only), the inbound webhook URL and secret with a copyable signed example, API keys (issue,
 // revoke), and the embed snippet with its Subresource Integrity value.
 import type { Context } from 'hono';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { refusedOrigins } from '../domain/console/index.ts';
 import { REDACTED } from '../domain/site/index.ts';
 import { siteAllowsOrigin } from '../http/origins.ts';
@@ -127,22 +127,47 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
           <fieldset>
             <legend>twilio</legend>
             <label for="accountSid">accountSid</label>
-            <input id="accountSid" name="accountSid" value={sms.provider === 'twilio' ? sms.accountSid : ''} autocomplete="off" />
+            <input
+              id="accountSid"
+              name="accountSid"
+              value={sms.provider === 'twilio' ? sms.accountSid : ''}
+              autocomplete="off"
+            />
             <label for="authToken">authToken</label>
-            <p class="hint" id="authToken-hint">{s.secretKept}</p>
-            <input id="authToken" name="authToken" type="password" autocomplete="off" aria-describedby="authToken-hint" />
+            <p class="hint" id="authToken-hint">
+              {s.secretKept}
+            </p>
+            <input
+              id="authToken"
+              name="authToken"
+              type="password"
+              autocomplete="off"
+              aria-describedby="authToken-hint"
+            />
             <label for="from">from</label>
             <input id="from" name="from" value={sms.provider === 'twilio' ? (sms.from ?? '') : ''} />
             <label for="messagingServiceSid">messagingServiceSid</label>
-            <input id="messagingServiceSid" name="messagingServiceSid" value={sms.provider === 'twilio' ? (sms.messagingServiceSid ?? '') : ''} />
+            <input
+              id="messagingServiceSid"
+              name="messagingServiceSid"
+              value={sms.provider === 'twilio' ? (sms.messagingServiceSid ?? '') : ''}
+            />
           </fieldset>
           <fieldset>
             <legend>webhook</legend>
             <label for="webhookUrl">url</label>
             <input id="webhookUrl" name="url" type="url" value={sms.provider === 'webhook' ? sms.url : ''} />
             <label for="webhookSecret">secret</label>
-            <p class="hint" id="webhookSecret-hint">{s.secretKept}</p>
-            <input id="webhookSecret" name="secret" type="password" autocomplete="off" aria-describedby="webhookSecret-hint" />
+            <p class="hint" id="webhookSecret-hint">
+              {s.secretKept}
+            </p>
+            <input
+              id="webhookSecret"
+              name="secret"
+              type="password"
+              autocomplete="off"
+              aria-describedby="webhookSecret-hint"
+            />
           </fieldset>
           <p>
             <button type="submit">{s.save}</button>
@@ -234,7 +259,8 @@ async function save(c: Context<ConsoleEnv>, config: Record<string, unknown>) {
   try {
     await replaceSiteConfig(c.var.ctx, c.var.site, config);
   } catch (error) {
-    if (error instanceof AppError && error.status === 422) return render(c, { errors: error.errors ?? [], status: 422 });
+    if (error instanceof AppError && error.status === 422)
+      return render(c, { errors: error.errors ?? [], status: 422 });
     throw error;
   }
   return c.redirect('/console/settings?saved=1', 303);
@@ -245,26 +271,41 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
 
   app.post('/console/settings/origins', async (c) => {
     const form = await formBody(c);
-    const origins = (form.origins ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const origins = (form.origins ?? '')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
     return save(c, { ...c.var.site.config, allowedOrigins: origins });
   });
 
   app.post('/console/settings/test-origin', async (c) => {
     const form = await formBody(c);
-    const origin = (form.origin ?? '').trim().replace(/(?<!\/)\/+$/, '').slice(0, 200);
+    const origin = (form.origin ?? '')
+      .trim()
+      .replace(/(?<!\/)\/+$/, '')
+      .slice(0, 200);
     return render(c, { tested: { origin, allowed: siteAllowsOrigin(c, c.var.site, origin) } });
   });
 
   app.post('/console/settings/provider', async (c) => {
     const f = await formBody(c);
     if (f.provider !== 'console' && f.provider !== 'twilio' && f.provider !== 'webhook') {
-      return render(c, { errors: [{ path: 'sms.provider', message: 'Choose console, twilio or webhook.' }], status: 422 });
+      return render(c, {
+        errors: [{ path: 'sms.provider', message: 'Choose console, twilio or webhook.' }],
+        status: 422,
+      });
     }
     const secret = (v: string | undefined) => (v && v.length > 0 ? v : REDACTED);
     const opt = (k: string) => (f[k] ? { [k]: f[k] } : {});
     const sms =
       f.provider === 'twilio'
-        ? { provider: 'twilio', accountSid: f.accountSid ?? '', authToken: secret(f.authToken), ...opt('from'), ...opt('messagingServiceSid') }
+        ? {
+            provider: 'twilio',
+            accountSid: f.accountSid ?? '',
+            authToken: secret(f.authToken),
+            ...opt('from'),
+            ...opt('messagingServiceSid'),
+          }
         : f.provider === 'webhook'
           ? { provider: 'webhook', url: f.url ?? '', secret: secret(f.secret) }
           : { provider: 'console' };

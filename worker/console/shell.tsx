@@ -121,7 +121,7 @@ export function consolePage(o: ShellOptions): string {
               </span>
             ) : null}
             <span>
-              {o.csrf ?? o.preCsrf ? (
+              {(o.csrf ?? o.preCsrf) ? (
                 // A POST form, CSRF-guarded like every other: a GET that set a cookie could be sent by any page.
                 <form method="post" action="/console/lang" style="display:inline">
                   <Csrf value={(o.csrf ?? o.preCsrf)!} />

@@ -1,7 +1,7 @@
 // Console page: write an SMS with a live GSM-7/UCS-2 segment counter (the same composer and counter as sending),
 // the opt-out mention every message carries shown, and in development a test send to a number.
 import type { Context } from 'hono';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { preview } from '../domain/messaging/index.ts';
 import { sendTestSms } from '../domain/messaging/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
@@ -17,7 +17,10 @@ interface Draft {
   locale: string;
 }
 
-async function render(c: Context<ConsoleEnv>, o: { draft?: Draft; errors?: FieldError[]; sent?: boolean; status?: 200 | 422 } = {}) {
+async function render(
+  c: Context<ConsoleEnv>,
+  o: { draft?: Draft; errors?: FieldError[]; sent?: boolean; status?: 200 | 422 } = {},
+) {
   const { t, site } = c.var;
   const config = site.config;
   const draft = o.draft ?? { template: '', locale: config.defaultLocale };
@@ -59,7 +62,13 @@ async function render(c: Context<ConsoleEnv>, o: { draft?: Draft; errors?: Field
             {draft.template}
           </textarea>
           <p id="sms-live" role="status" aria-live="polite">
-            {initial ? fill(t.sms.counter, { characters: initial.characters, encoding: initial.encoding, segments: initial.segments }) : ''}
+            {initial
+              ? fill(t.sms.counter, {
+                  characters: initial.characters,
+                  encoding: initial.encoding,
+                  segments: initial.segments,
+                })
+              : ''}
           </p>
           <p>
             {t.sms.optOut} <q id="sms-opt-out">{mentions[draft.locale]}</q>
@@ -94,13 +103,15 @@ export function smsRoutes(app: Hono<ConsoleEnv>) {
     const form = await formBody(c);
     const locale = site.config.locales.includes(form.locale ?? '') ? form.locale! : site.config.defaultLocale;
     const draft = { template: (form.template ?? '').slice(0, 1600), locale };
-    if (c.var.deps.mode !== 'dev') return render(c, { draft, errors: [{ path: 'to', message: c.var.t.sms.devOnly }], status: 422 });
+    if (c.var.deps.mode !== 'dev')
+      return render(c, { draft, errors: [{ path: 'to', message: c.var.t.sms.devOnly }], status: 422 });
     try {
       const provider = c.var.deps.providerFor(site, c.var.ctx);
       const result = await sendTestSms(c.var.ctx, provider, site, { to: form.to ?? '', ...draft });
       if (!result.ok) return render(c, { draft, errors: [{ path: 'to', message: result.reason }], status: 422 });
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return render(c, { draft, errors: error.errors ?? [], status: 422 });
+      if (error instanceof AppError && error.status === 422)
+        return render(c, { draft, errors: error.errors ?? [], status: 422 });
       throw error;
     }
     return c.redirect('/console/sms?sent=1', 303);

@@ -1,7 +1,7 @@
 // Console page: look up a number (POSTed, never in a URL), its status and proof, export what is held (access
 // request) and erase with confirmation; the streamed CSV of every subscriber.
 import type { Context } from 'hono';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { lookupSubscriber, subscriberById, type GateAnswer } from '../domain/messaging/index.ts';
 import { eraseSubscriber, exportSubscriber } from '../domain/subscribers/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
@@ -116,7 +116,8 @@ export function subscriberRoutes(app: Hono<ConsoleEnv>) {
       const found = await lookupSubscriber(c.var.ctx, c.var.site, form.phone ?? '');
       return render(c, { found: found.subscriberId ? found : null });
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return render(c, { errors: error.errors ?? [], status: 422 });
+      if (error instanceof AppError && error.status === 422)
+        return render(c, { errors: error.errors ?? [], status: 422 });
       throw error;
     }
   });
@@ -144,6 +145,9 @@ export function subscriberRoutes(app: Hono<ConsoleEnv>) {
 
   app.get('/console/subscribers.csv', (c) => {
     const { ctx, site } = c.var;
-    return c.body(subscriberStream(ctx, site, { format: 'csv' }), 200, { ...subscriberStreamHeaders(site.id, 'csv'), 'Cache-Control': 'no-store' });
+    return c.body(subscriberStream(ctx, site, { format: 'csv' }), 200, {
+      ...subscriberStreamHeaders(site.id, 'csv'),
+      'Cache-Control': 'no-store',
+    });
   });
 }

@@ -1,12 +1,18 @@
 // Console page: the widget's texts per locale with a live preview of the real widget (/widget.js mounted by
 // window.Assent.mount, fed the edited texts), and the equal-choice rule checked as you type and on save.
 import type { Context } from 'hono';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { EDITABLE_WIDGET_TEXTS, type EditableWidgetText } from '../domain/console/index.ts';
 import { equalChoice } from '../domain/site/index.ts';
 import { latestPolicyNumber } from '../domain/policies/index.ts';
 import { replaceSiteConfig } from '../domain/site/index.ts';
-import { mergeEditedTexts, unequalChoiceLocales, widgetDocument, widgetTemplate, type EditedWidgetTexts } from '../domain/site/index.ts';
+import {
+  mergeEditedTexts,
+  unequalChoiceLocales,
+  widgetDocument,
+  widgetTemplate,
+  type EditedWidgetTexts,
+} from '../domain/site/index.ts';
 import type { FieldError } from '../errors.ts';
 import { AppError } from '../errors.ts';
 import { publicOrigin } from '../http/origins.ts';
@@ -25,7 +31,8 @@ interface Program {
 }
 
 function programFrom(form: Record<string, string>, locales: string[], stored: Program): Program {
-  const per = (key: 'description' | 'frequency') => Object.fromEntries(locales.map((l) => [l, (form[`program.${key}.${l}`] ?? stored[key][l] ?? '').trim()]));
+  const per = (key: 'description' | 'frequency') =>
+    Object.fromEntries(locales.map((l) => [l, (form[`program.${key}.${l}`] ?? stored[key][l] ?? '').trim()]));
   return {
     name: (form['program.name'] ?? stored.name).trim(),
     helpContact: (form['program.helpContact'] ?? stored.helpContact).trim(),
@@ -34,7 +41,10 @@ function programFrom(form: Record<string, string>, locales: string[], stored: Pr
   };
 }
 
-async function render(c: Context<ConsoleEnv>, options: { edited?: Edited; program?: Program; errors?: FieldError[]; saved?: boolean; status?: 200 | 422 } = {}) {
+async function render(
+  c: Context<ConsoleEnv>,
+  options: { edited?: Edited; program?: Program; errors?: FieldError[]; saved?: boolean; status?: 200 | 422 } = {},
+) {
   const { t, site } = c.var;
   const config = site.config;
   const program = options.program ?? config.program;
@@ -47,7 +57,12 @@ async function render(c: Context<ConsoleEnv>, options: { edited?: Edited; progra
     await Promise.all(
       config.locales.map(async (locale) => [
         locale,
-        await widgetDocument({ site: site.id, config, locale, policy: { version, url: `${c.var.ctx.publicUrl}/p/${site.id}/${version}` } }),
+        await widgetDocument({
+          site: site.id,
+          config,
+          locale,
+          policy: { version, url: `${c.var.ctx.publicUrl}/p/${site.id}/${version}` },
+        }),
       ]),
     ),
   );
@@ -87,9 +102,23 @@ async function render(c: Context<ConsoleEnv>, options: { edited?: Edited; progra
             {config.locales.map((locale) => (
               <>
                 <label for={`program-description-${locale}`}>{`${labels.description} (${locale})`}</label>
-                <input id={`program-description-${locale}`} lang={locale} name={`program.description.${locale}`} value={program.description[locale] ?? ''} maxlength={500} required />
+                <input
+                  id={`program-description-${locale}`}
+                  lang={locale}
+                  name={`program.description.${locale}`}
+                  value={program.description[locale] ?? ''}
+                  maxlength={500}
+                  required
+                />
                 <label for={`program-frequency-${locale}`}>{`${labels.frequency} (${locale})`}</label>
-                <input id={`program-frequency-${locale}`} lang={locale} name={`program.frequency.${locale}`} value={program.frequency[locale] ?? ''} maxlength={500} required />
+                <input
+                  id={`program-frequency-${locale}`}
+                  lang={locale}
+                  name={`program.frequency.${locale}`}
+                  value={program.frequency[locale] ?? ''}
+                  maxlength={500}
+                  required
+                />
               </>
             ))}
           </fieldset>
@@ -100,7 +129,13 @@ async function render(c: Context<ConsoleEnv>, options: { edited?: Edited; progra
                 {EDITABLE_WIDGET_TEXTS.map((key) => (
                   <>
                     <label for={`t-${locale}-${key}`}>{labels[key] ?? key}</label>
-                    <input id={`t-${locale}-${key}`} name={`t.${locale}.${key}`} value={values(locale, key)} maxlength={500} data-key={key} />
+                    <input
+                      id={`t-${locale}-${key}`}
+                      name={`t.${locale}.${key}`}
+                      value={values(locale, key)}
+                      maxlength={500}
+                      data-key={key}
+                    />
                   </>
                 ))}
                 <p role="status" aria-live="polite" class="equal-status" id={`equal-${locale}`}>
@@ -132,16 +167,26 @@ export function widgetTextRoutes(app: Hono<ConsoleEnv>) {
     const form = await formBody(c);
     const edited: Edited = {};
     for (const locale of site.config.locales) {
-      edited[locale] = Object.fromEntries(EDITABLE_WIDGET_TEXTS.map((key) => [key, (form[`t.${locale}.${key}`] ?? '').slice(0, 500)]));
+      edited[locale] = Object.fromEntries(
+        EDITABLE_WIDGET_TEXTS.map((key) => [key, (form[`t.${locale}.${key}`] ?? '').slice(0, 500)]),
+      );
     }
-    const errors: FieldError[] = unequalChoiceLocales(site.config, edited).map((locale) => ({ path: `widget.texts.${locale}.yes`, message: c.var.t.widget.equalBad }));
+    const errors: FieldError[] = unequalChoiceLocales(site.config, edited).map((locale) => ({
+      path: `widget.texts.${locale}.yes`,
+      message: c.var.t.widget.equalBad,
+    }));
     const program = programFrom(form, site.config.locales, site.config.program);
     if (errors.length) return render(c, { edited, program, errors, status: 422 });
     const texts = mergeEditedTexts(site.config, edited);
     try {
-      await replaceSiteConfig(c.var.ctx, site, { ...site.config, program: { ...site.config.program, ...program }, widget: { ...site.config.widget, texts } });
+      await replaceSiteConfig(c.var.ctx, site, {
+        ...site.config,
+        program: { ...site.config.program, ...program },
+        widget: { ...site.config.widget, texts },
+      });
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return render(c, { edited, program, errors: error.errors ?? [], status: 422 });
+      if (error instanceof AppError && error.status === 422)
+        return render(c, { edited, program, errors: error.errors ?? [], status: 422 });
       throw error;
     }
     return c.redirect('/console/widget?saved=1', 303);

@@ -33,7 +33,10 @@ export function fromBase64(text: string): Uint8Array {
 }
 
 export function toBase64Url(bytes: Uint8Array): string {
-  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/(?<!=)=+$/, '');
+  return toBase64(bytes)
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/(?<!=)=+$/, '');
 }
 
 export function fromBase64Url(text: string): Uint8Array {

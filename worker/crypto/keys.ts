@@ -17,7 +17,10 @@ export async function signingKeysFrom(privateJwkJson: string, retiredJson?: stri
     throw new Error('ASSENT_SIGNING_KEYS_RETIRED must be a JSON array of Ed25519 public JWKs (no "d")');
   }
   const previous = await Promise.all(
-    retired.map(async (k) => ({ kty: 'OKP', crv: 'Ed25519', x: k.x!, kid: await keyId({ x: k.x! }), alg: 'EdDSA', use: 'sig' }) as PublicJwk),
+    retired.map(
+      async (k) =>
+        ({ kty: 'OKP', crv: 'Ed25519', x: k.x!, kid: await keyId({ x: k.x! }), alg: 'EdDSA', use: 'sig' }) as PublicJwk,
+    ),
   );
   return { ring: createKeyRing({ current, previous }), seed: fromBase64Url(current.d) };
 }

@@ -101,7 +101,9 @@ async function resolvePlan(plan: NodeKey[][], reader: NodeReader): Promise<Hash[
   const keys = [...unique.values()];
   const hashes = await readAll(reader, keys);
   const byKey = new Map<string, Hash>();
-  keys.forEach((k, i) => byKey.set(`${k.level}:${k.index}`, hashes[i]!));
+  keys.forEach((k, i) => {
+    byKey.set(`${k.level}:${k.index}`, hashes[i]!);
+  });
   const out: Hash[] = [];
   for (const item of plan) out.push(await fold(item.map((k) => byKey.get(`${k.level}:${k.index}`)!)));
   return out;

@@ -108,9 +108,7 @@ export async function createNoteSigner(options: { name: string; seed: Uint8Array
   assertName(name);
   if (seed.length !== 32) throw new NoteError('Ed25519 seeds are 32 bytes');
   const pkcs8 = concatBytes(PKCS8_ED25519_PREFIX, seed);
-  const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8 as BufferSource, { name: 'Ed25519' }, true, [
-    'sign',
-  ]);
+  const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8 as BufferSource, { name: 'Ed25519' }, true, ['sign']);
   const jwk = await crypto.subtle.exportKey('jwk', privateKey);
   const publicKey = fromBase64Url(jwk.x ?? '');
   const keyHash = await keyHashOf(name, publicKey);

@@ -23,7 +23,9 @@ async function hkdf(master: CryptoKey, info: string, usage: 'hmac' | 'aes'): Pro
 
 async function gcmEncrypt(key: CryptoKey, aad: string, data: BufferSource, random: Random): Promise<string> {
   const iv = random(12);
-  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: enc.encode(aad) }, key, data));
+  const ct = new Uint8Array(
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: enc.encode(aad) }, key, data),
+  );
   const out = new Uint8Array(iv.length + ct.length);
   out.set(iv);
   out.set(ct, iv.length);
@@ -34,7 +36,11 @@ async function gcmDecrypt(key: CryptoKey, aad: string, sealed: string): Promise<
   const bytes = fromBase64(sealed);
   const iv = bytes.subarray(0, 12);
   return new Uint8Array(
-    await crypto.subtle.decrypt({ name: 'AES-GCM', iv: iv as BufferSource, additionalData: enc.encode(aad) }, key, bytes.subarray(12) as BufferSource),
+    await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: iv as BufferSource, additionalData: enc.encode(aad) },
+      key,
+      bytes.subarray(12) as BufferSource,
+    ),
   );
 }
 
@@ -46,10 +52,13 @@ export async function createSealer(options: { masterKey: Uint8Array; random: Ran
   const indexKey = await hkdf(master, 'blind-index', 'hmac');
   const wrapKey = await hkdf(master, 'subject-key-wrap', 'aes');
   const unwrap = async (wrapped: string, subjectId: string) =>
-    crypto.subtle.importKey('raw', (await gcmDecrypt(wrapKey, `subject:${subjectId}`, wrapped)) as BufferSource, 'AES-GCM', false, [
-      'encrypt',
-      'decrypt',
-    ]);
+    crypto.subtle.importKey(
+      'raw',
+      (await gcmDecrypt(wrapKey, `subject:${subjectId}`, wrapped)) as BufferSource,
+      'AES-GCM',
+      false,
+      ['encrypt', 'decrypt'],
+    );
 
   return {
     async blindIndex(siteId, e164) {

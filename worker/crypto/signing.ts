@@ -70,7 +70,7 @@ export async function generateSigningKey(): Promise<PrivateJwk> {
  */
 export async function importSigningKey(input: unknown): Promise<PrivateJwk> {
   const jwk = (typeof input === 'string' ? JSON.parse(input) : input) as Partial<JWK> | null;
-  if (!jwk || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string') {
+  if (jwk?.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string') {
     throw new ReceiptSignatureError('bad_key', 'signing key must be an Ed25519 private JWK (kty OKP, crv Ed25519, d)');
   }
   let seed: Uint8Array;
@@ -88,7 +88,8 @@ export async function importSigningKey(input: unknown): Promise<PrivateJwk> {
     ['sign'],
   );
   const x = (await crypto.subtle.exportKey('jwk', key)).x!;
-  if (jwk.x !== undefined && jwk.x !== x) throw new ReceiptSignatureError('bad_key', 'signing key "x" does not match "d"');
+  if (jwk.x !== undefined && jwk.x !== x)
+    throw new ReceiptSignatureError('bad_key', 'signing key "x" does not match "d"');
   const kid = await keyId({ x });
   return { kty: 'OKP', crv: 'Ed25519', x, d: jwk.d, kid, alg: RECEIPT_ALG, use: 'sig' };
 }

@@ -15,8 +15,15 @@ type ExpiryCondition = SQL & { expiry: { op: '>=' | '<'; at: number } };
 
 /** The hot statements (link pages, confirm, withdraw), built once per database. */
 function hot(db: Db) {
-  const byColumn = (column: typeof consents.id | typeof consents.confirmTokenHash | typeof consents.unsubscribeTokenHash) =>
-    db.select().from(consents).where(eq(column, sql.placeholder('value'))).limit(1).prepare();
+  const byColumn = (
+    column: typeof consents.id | typeof consents.confirmTokenHash | typeof consents.unsubscribeTokenHash,
+  ) =>
+    db
+      .select()
+      .from(consents)
+      .where(eq(column, sql.placeholder('value')))
+      .limit(1)
+      .prepare();
   return {
     byId: byColumn(consents.id),
     byConfirmToken: byColumn(consents.confirmTokenHash),
@@ -24,7 +31,9 @@ function hot(db: Db) {
     activeForSubject: db
       .select()
       .from(consents)
-      .where(and(eq(consents.subjectId, sql.placeholder('subjectId')), sql`${consents.status} IN ('pending', 'confirmed')`))
+      .where(
+        and(eq(consents.subjectId, sql.placeholder('subjectId')), sql`${consents.status} IN ('pending', 'confirmed')`),
+      )
       .prepare(),
     /** Compare-and-set transitions, one prepared statement per shape (set columns, from-states, expiry condition). */
     transitions: new Map<string, unknown>(),
@@ -44,7 +53,12 @@ export function consentsRepo(store: Store) {
     byUnsubscribeToken: (hash: string) => first(prepared().byUnsubscribeToken, hash),
     /** The most recent consent of a subject (the one the send gate speaks of). */
     latestForSubject: (subjectId: string) =>
-      db.select().from(consents).where(eq(consents.subjectId, subjectId)).orderBy(desc(consents.requestedAt)).limit(1)
+      db
+        .select()
+        .from(consents)
+        .where(eq(consents.subjectId, subjectId))
+        .orderBy(desc(consents.requestedAt))
+        .limit(1)
         .then((rows) => rows[0] ?? null),
     /** The latest pending consent of a subject (each request opens its own: a reply answers the last one sent). */
     pendingForSubject: (subjectId: string) =>
@@ -64,7 +78,9 @@ export function consentsRepo(store: Store) {
         .select({ consent: consents, subject: subjects })
         .from(consents)
         .innerJoin(subjects, eq(subjects.id, consents.subjectId))
-        .where(and(eq(consents.siteId, siteId), status ? eq(consents.status, status) : undefined, gt(consents.id, afterId)))
+        .where(
+          and(eq(consents.siteId, siteId), status ? eq(consents.status, status) : undefined, gt(consents.id, afterId)),
+        )
         .orderBy(asc(consents.id))
         .limit(limit),
     /** `guard`: written only while it holds (e.g. the rate limits counted in the same batch). */
@@ -75,7 +91,12 @@ export function consentsRepo(store: Store) {
      * revival may have won (its statements guarded by `changed` then write nothing either).
      */
     insertIfSubjectKey(row: typeof consents.$inferInsert, subjectId: string, wrappedKey: string, guard?: SQL) {
-      return insertWhere(store, consents, row, and(sql`EXISTS (SELECT 1 FROM subjects WHERE id = ${subjectId} AND wrapped_key = ${wrappedKey})`, guard)!);
+      return insertWhere(
+        store,
+        consents,
+        row,
+        and(sql`EXISTS (SELECT 1 FROM subjects WHERE id = ${subjectId} AND wrapped_key = ${wrappedKey})`, guard)!,
+      );
     },
     /**
      * Compare-and-set: applies `set` only while the consent is in one of `from`. Statements batched after it
@@ -91,7 +112,11 @@ export function consentsRepo(store: Store) {
     ) {
       const expiry = (extra as Partial<ExpiryCondition> | undefined)?.expiry;
       const columns = Object.keys(set).filter((k) => set[k as keyof typeof set] !== undefined) as (keyof typeof set)[];
-      const values: Record<string, unknown> = { id, ...(expiry ? { at: expiry.at } : {}), ...(chain ? { chainFrom: chain.hash } : {}) };
+      const values: Record<string, unknown> = {
+        id,
+        ...(expiry ? { at: expiry.at } : {}),
+        ...(chain ? { chainFrom: chain.hash } : {}),
+      };
       for (const column of columns) values[column] = set[column];
       const dynamic = () =>
         db
@@ -100,7 +125,10 @@ export function consentsRepo(store: Store) {
           .where(
             and(
               eq(consents.id, id),
-              sql`${consents.status} IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})`,
+              sql`${consents.status} IN (${sql.join(
+                from.map((s) => sql`${s}`),
+                sql`, `,
+              )})`,
               extra,
               chain ? sql`${consents.chainHash} IS ${chain.hash}` : undefined,
             ),
@@ -119,8 +147,15 @@ export function consentsRepo(store: Store) {
           .where(
             and(
               eq(consents.id, sql.placeholder('id')),
-              sql`${consents.status} IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})`,
-              expiry ? (expiry.op === '>=' ? sql`${consents.expiresAt} >= ${at}` : sql`${consents.expiresAt} < ${at}`) : undefined,
+              sql`${consents.status} IN (${sql.join(
+                from.map((s) => sql`${s}`),
+                sql`, `,
+              )})`,
+              expiry
+                ? expiry.op === '>='
+                  ? sql`${consents.expiresAt} >= ${at}`
+                  : sql`${consents.expiresAt} < ${at}`
+                : undefined,
               chain ? sql`${consents.chainHash} IS ${sql.placeholder('chainFrom')}` : undefined,
             ),
           )
@@ -130,8 +165,10 @@ export function consentsRepo(store: Store) {
       }
       return bind(store, statement, values);
     },
-    notExpiredAt: (now: number): SQL => Object.assign(sql`${consents.expiresAt} >= ${now}`, { expiry: { op: '>=' as const, at: now } }),
-    expiredAt: (now: number): SQL => Object.assign(sql`${consents.expiresAt} < ${now}`, { expiry: { op: '<' as const, at: now } }),
+    notExpiredAt: (now: number): SQL =>
+      Object.assign(sql`${consents.expiresAt} >= ${now}`, { expiry: { op: '>=' as const, at: now } }),
+    expiredAt: (now: number): SQL =>
+      Object.assign(sql`${consents.expiresAt} < ${now}`, { expiry: { op: '<' as const, at: now } }),
     /**
      * Holds while the consent's last leaf is still `hash` (null: none), and `also` when given: a leaf appended outside
      * a state change.
@@ -139,13 +176,21 @@ export function consentsRepo(store: Store) {
     chainAt: (id: string, hash: string | null, also?: SQL): SQL =>
       and(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND chain_hash IS ${hash})`, also)!,
     changed: (id: string, opId: string): ChangedGuard =>
-      Object.assign(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND last_op_id = ${opId})`, { changed: { id, opId } }),
+      Object.assign(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND last_op_id = ${opId})`, {
+        changed: { id, opId },
+      }),
     /** A policy version changed purposes, recipients or transfers: earlier consents must be renewed. */
     requireRenewal: (siteId: string, version: number) =>
       db
         .update(consents)
         .set({ renewalRequired: true })
-        .where(and(eq(consents.siteId, siteId), lt(consents.policyVersion, version), sql`${consents.status} IN ('pending', 'confirmed')`)),
+        .where(
+          and(
+            eq(consents.siteId, siteId),
+            lt(consents.policyVersion, version),
+            sql`${consents.status} IN ('pending', 'confirmed')`,
+          ),
+        ),
     /** Confirmed consents of a site with their subject and suppression, in id order from `afterId`. */
     confirmedPage: (siteId: string, afterId: string, limit: number) =>
       db

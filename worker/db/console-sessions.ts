@@ -17,7 +17,12 @@ export function consoleSessionsRepo(store: Store) {
         // Sign-in replaces the session the browser came with (no fixation); expired rows go on the way.
         db
           .delete(consoleSessions)
-          .where(or(lt(consoleSessions.expiresAt, row.createdAt), replacing ? eq(consoleSessions.tokenHash, replacing) : sql`0`)),
+          .where(
+            or(
+              lt(consoleSessions.expiresAt, row.createdAt),
+              replacing ? eq(consoleSessions.tokenHash, replacing) : sql`0`,
+            ),
+          ),
       ]);
     },
     /** The live session with this hash, and whether the key that opened it is still active, in one query. */
@@ -37,7 +42,10 @@ export function consoleSessionsRepo(store: Store) {
       await db.update(consoleSessions).set({ lastSeenAt: now }).where(eq(consoleSessions.tokenHash, tokenHash));
     },
     async switchSite(tokenHash: string, siteId: string) {
-      await db.update(consoleSessions).set({ siteId }).where(and(eq(consoleSessions.tokenHash, tokenHash), eq(consoleSessions.admin, true)));
+      await db
+        .update(consoleSessions)
+        .set({ siteId })
+        .where(and(eq(consoleSessions.tokenHash, tokenHash), eq(consoleSessions.admin, true)));
     },
     async remove(tokenHash: string) {
       await db.delete(consoleSessions).where(eq(consoleSessions.tokenHash, tokenHash));
@@ -64,12 +72,21 @@ export function refusedOriginsRepo(store: Store) {
         db
           .insert(refusedOrigins)
           .values({ siteId, origin, count: 1, lastAt: at })
-          .onConflictDoUpdate({ target: [refusedOrigins.siteId, refusedOrigins.origin], set: { count: sql`${refusedOrigins.count} + 1`, lastAt: at } }),
-        db.delete(refusedOrigins).where(and(eq(refusedOrigins.siteId, siteId), notInArray(refusedOrigins.origin, keep))),
+          .onConflictDoUpdate({
+            target: [refusedOrigins.siteId, refusedOrigins.origin],
+            set: { count: sql`${refusedOrigins.count} + 1`, lastAt: at },
+          }),
+        db
+          .delete(refusedOrigins)
+          .where(and(eq(refusedOrigins.siteId, siteId), notInArray(refusedOrigins.origin, keep))),
       ]);
     },
     list: (siteId: string) =>
-      db.select().from(refusedOrigins).where(eq(refusedOrigins.siteId, siteId)).orderBy(desc(refusedOrigins.lastAt)).limit(REFUSED_ORIGINS_KEPT),
+      db
+        .select()
+        .from(refusedOrigins)
+        .where(eq(refusedOrigins.siteId, siteId))
+        .orderBy(desc(refusedOrigins.lastAt))
+        .limit(REFUSED_ORIGINS_KEPT),
   };
 }
-

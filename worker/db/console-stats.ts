@@ -29,7 +29,13 @@ export function consoleStatsRepo(store: Store) {
     },
     async recentEvents(siteId: string, limit: number) {
       return db
-        .select({ id: consentEvents.id, type: consentEvents.type, at: consentEvents.at, consentId: consentEvents.consentId, masked: subjects.masked })
+        .select({
+          id: consentEvents.id,
+          type: consentEvents.type,
+          at: consentEvents.at,
+          consentId: consentEvents.consentId,
+          masked: subjects.masked,
+        })
         .from(consentEvents)
         .leftJoin(consents, eq(consents.id, consentEvents.consentId))
         .leftJoin(subjects, eq(subjects.id, consents.subjectId))

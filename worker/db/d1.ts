@@ -41,7 +41,6 @@ function countingD1(d1: D1Like, trips: RoundTrips): D1Like {
 
 const unwrap = (s: D1StatementLike): D1StatementLike => (s as Partial<CountedStatement>).inner ?? s;
 
-
 export function d1Store(d1: D1Like): Store {
   // drizzle's parameter type names the global D1Database; the binding is the same object.
   const db = drizzle(d1 as unknown as Parameters<typeof drizzle>[0], { schema });

@@ -28,7 +28,9 @@ function appendStatements(db: Db) {
     );
   return {
     event: event(sql`1`),
-    guardedEvent: event(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`),
+    guardedEvent: event(
+      sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`,
+    ),
     leaf: prepareRaw(
       db.run(sql`INSERT INTO log_leaves (site_id, idx, event_id, consent_id, leaf, leaf_hash)
         SELECT ${p('siteId')}, COALESCE((SELECT MAX(idx) + 1 FROM log_leaves WHERE site_id = ${p('siteId')}), 0),
@@ -69,13 +71,23 @@ export function eventsRepo(store: Store) {
         ];
       }
       const statements = preparedFor(store, appendStatements);
-      const values = { id: event.id, siteId: event.siteId, consentId: event.consentId, type: event.type, at: event.at, data, leafHash: event.leafHash };
+      const values = {
+        id: event.id,
+        siteId: event.siteId,
+        consentId: event.consentId,
+        type: event.type,
+        at: event.at,
+        data,
+        leafHash: event.leafHash,
+      };
       return [
         changed
           ? bind(store, statements.guardedEvent, { ...values, guardId: changed.id, guardOpId: changed.opId })
           : bind(store, statements.event, values),
         bind(store, statements.leaf, values),
-        ...(event.data.consentId ? [bind(store, statements.chain, { id: event.id, consentId: event.consentId, leafHash: event.leafHash })] : []),
+        ...(event.data.consentId
+          ? [bind(store, statements.chain, { id: event.id, consentId: event.consentId, leafHash: event.leafHash })]
+          : []),
       ];
     },
     /** Sites whose log does not announce the key `ref` (`key:<kid>`) yet. */
@@ -86,7 +98,11 @@ export function eventsRepo(store: Store) {
       return rows.map((r) => r.id);
     },
     async forConsent(consentId: string) {
-      return db.select().from(consentEvents).where(eq(consentEvents.consentId, consentId)).orderBy(asc(consentEvents.at));
+      return db
+        .select()
+        .from(consentEvents)
+        .where(eq(consentEvents.consentId, consentId))
+        .orderBy(asc(consentEvents.at));
     },
     /** A consent's few leaves through the (site, consent) index, sorted here: ORDER BY idx made SQLite walk the log. */
     async leavesForConsent(siteId: string, consentId: string) {

@@ -11,7 +11,7 @@ interface Job {
 
 export function groupCommit(store: Store, options: { maxStatements?: number } = {}): Store {
   const { maxStatements = 2000 } = options;
-  let queue: Job[] = [];
+  const queue: Job[] = [];
   let scheduled = false;
 
   async function flush() {

@@ -31,7 +31,9 @@ export function inboundRepo(store: Store) {
     },
     /** Gives a claim back when handling failed, so the provider's retry is handled. */
     async release(siteId: string, messageId: string) {
-      await db.delete(inboundMessages).where(and(eq(inboundMessages.siteId, siteId), eq(inboundMessages.messageId, messageId)));
+      await db
+        .delete(inboundMessages)
+        .where(and(eq(inboundMessages.siteId, siteId), eq(inboundMessages.messageId, messageId)));
     },
   };
 }

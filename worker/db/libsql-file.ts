@@ -3,7 +3,14 @@
 // each statement for its columns twice; with the hot queries prepared (prepared.ts) the texts repeat, so each is
 // compiled once per connection here. Results and errors have @libsql/client's shapes (rows readable by index and
 // by column name, LibsqlError with the SQLite code), so the store above cannot tell the difference.
-import { LibsqlError, type Client, type InArgs, type InStatement, type ResultSet, type TransactionMode } from '@libsql/client';
+import {
+  LibsqlError,
+  type Client,
+  type InArgs,
+  type InStatement,
+  type ResultSet,
+  type TransactionMode,
+} from '@libsql/client';
 import { Buffer } from 'node:buffer';
 import Database from 'libsql';
 
@@ -28,14 +35,19 @@ interface Compiled {
 }
 
 const MAX_STATEMENTS = 500;
-const BEGIN: Record<TransactionMode, string> = { write: 'BEGIN IMMEDIATE', read: 'BEGIN TRANSACTION READONLY', deferred: 'BEGIN DEFERRED' };
+const BEGIN: Record<TransactionMode, string> = {
+  write: 'BEGIN IMMEDIATE',
+  read: 'BEGIN TRANSACTION READONLY',
+  deferred: 'BEGIN DEFERRED',
+};
 
 function toSql(value: unknown): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof ArrayBuffer) return Buffer.from(value);
   if (value instanceof Date) return value.valueOf();
   if (value === undefined) throw new TypeError('undefined cannot be passed as argument to the database');
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError('Only finite numbers can be passed as arguments');
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new RangeError('Only finite numbers can be passed as arguments');
   return value;
 }
 
@@ -137,7 +149,8 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
     if (Array.isArray(args)) values = args.map(toSql);
     else {
       const named: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(args ?? {})) named[/^[@$:]/.test(name) ? name.slice(1) : name] = toSql(value);
+      for (const [name, value] of Object.entries(args ?? {}))
+        named[/^[@$:]/.test(name) ? name.slice(1) : name] = toSql(value);
       values = named;
     }
     try {
@@ -182,10 +195,17 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
     },
     async executeMultiple(sql: string) {
       // Only for tooling; the store never sends several statements in one text.
-      for (const part of sql.split(';').map((s) => s.trim()).filter(Boolean)) run(part);
+      for (const part of sql
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        run(part);
     },
     async transaction(): Promise<never> {
-      throw new LibsqlError('Interactive transactions are not used on the file store; use a batch', 'TRANSACTION_UNSUPPORTED');
+      throw new LibsqlError(
+        'Interactive transactions are not used on the file store; use a batch',
+        'TRANSACTION_UNSUPPORTED',
+      );
     },
     async sync() {
       return undefined;
@@ -201,7 +221,13 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
   return client as unknown as Client;
 }
 
-function result(columns: string[], columnTypes: string[], rows: Record<string | number, unknown>[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
+function result(
+  columns: string[],
+  columnTypes: string[],
+  rows: Record<string | number, unknown>[],
+  rowsAffected: number,
+  lastInsertRowid: bigint | undefined,
+): ResultSet {
   return {
     columns,
     columnTypes,

@@ -9,7 +9,8 @@ function countingClient(client: Client, trips: RoundTrips): Client {
   return {
     execute: (stmt: Parameters<Client['execute']>[0], args?: Parameters<Client['execute']>[1]) =>
       timed(trips, () => (args === undefined ? client.execute(stmt) : client.execute(stmt as string, args))),
-    batch: (stmts: Parameters<Client['batch']>[0], mode?: Parameters<Client['batch']>[1]) => timed(trips, () => client.batch(stmts, mode)),
+    batch: (stmts: Parameters<Client['batch']>[0], mode?: Parameters<Client['batch']>[1]) =>
+      timed(trips, () => client.batch(stmts, mode)),
     migrate: (stmts: InStatement[]) => timed(trips, () => client.migrate(stmts)),
     transaction: () => client.transaction(),
     close: () => client.close(),

@@ -35,7 +35,10 @@ export function limitsRepo(store: Store) {
     within: (counters: { key: string; limit: number }[]): WithinGuard =>
       Object.assign(withinSql(counters), { within: counters.map(({ key, limit }) => ({ key, limit })) }),
     async peek(key: string): Promise<number> {
-      const rows = await db.select({ count: rateCounters.count }).from(rateCounters).where(sql`${rateCounters.key} = ${key}`);
+      const rows = await db
+        .select({ count: rateCounters.count })
+        .from(rateCounters)
+        .where(sql`${rateCounters.key} = ${key}`);
       return rows[0]?.count ?? 0;
     },
     purge: (now: number) => db.delete(rateCounters).where(lt(rateCounters.expiresAt, now)),

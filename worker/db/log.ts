@@ -11,9 +11,19 @@ const p = sql.placeholder;
 
 /** What integration reads and writes on every run, built once per database. */
 function hot(db: Db) {
-  const head = { size: p('size'), rootHash: p('rootHash'), checkpoint: p('checkpoint'), updatedAt: p('updatedAt') } as unknown as Omit<LogHead, 'siteId'>;
+  const head = {
+    size: p('size'),
+    rootHash: p('rootHash'),
+    checkpoint: p('checkpoint'),
+    updatedAt: p('updatedAt'),
+  } as unknown as Omit<LogHead, 'siteId'>;
   return {
-    head: db.select().from(logHeads).where(eq(logHeads.siteId, p('siteId'))).limit(1).prepare(),
+    head: db
+      .select()
+      .from(logHeads)
+      .where(eq(logHeads.siteId, p('siteId')))
+      .limit(1)
+      .prepare(),
     leavesFrom: db
       .select({ idx: logLeaves.idx, leafHash: logLeaves.leafHash })
       .from(logLeaves)
@@ -28,7 +38,10 @@ function hot(db: Db) {
       .where(
         and(
           eq(logLeaves.siteId, p('siteId')),
-          gte(logLeaves.idx, sql`COALESCE((SELECT ${logHeads.size} FROM ${logHeads} WHERE ${logHeads.siteId} = ${p('siteId')}), 0)`),
+          gte(
+            logLeaves.idx,
+            sql`COALESCE((SELECT ${logHeads.size} FROM ${logHeads} WHERE ${logHeads.siteId} = ${p('siteId')}), 0)`,
+          ),
         ),
       )
       .orderBy(asc(logLeaves.idx))
@@ -38,7 +51,14 @@ function hot(db: Db) {
     nodeRange: db
       .select({ idx: logNodes.idx, hash: logNodes.hash })
       .from(logNodes)
-      .where(and(eq(logNodes.siteId, p('siteId')), eq(logNodes.level, p('level')), gte(logNodes.idx, p('from')), lt(logNodes.idx, p('to'))))
+      .where(
+        and(
+          eq(logNodes.siteId, p('siteId')),
+          eq(logNodes.level, p('level')),
+          gte(logNodes.idx, p('from')),
+          lt(logNodes.idx, p('to')),
+        ),
+      )
       .orderBy(asc(logNodes.idx))
       .prepare(),
     leafRange: db
@@ -47,8 +67,16 @@ function hot(db: Db) {
       .where(and(eq(logLeaves.siteId, p('siteId')), gte(logLeaves.idx, p('from')), lt(logLeaves.idx, p('to'))))
       .orderBy(asc(logLeaves.idx))
       .prepare(),
-    insertHead: db.insert(logHeads).values({ siteId: p('siteId'), ...head } as unknown as LogHead).onConflictDoNothing().prepare(),
-    advanceHead: db.update(logHeads).set(head).where(and(eq(logHeads.siteId, p('siteId')), eq(logHeads.size, p('fromSize')))).prepare(),
+    insertHead: db
+      .insert(logHeads)
+      .values({ siteId: p('siteId'), ...head } as unknown as LogHead)
+      .onConflictDoNothing()
+      .prepare(),
+    advanceHead: db
+      .update(logHeads)
+      .set(head)
+      .where(and(eq(logHeads.siteId, p('siteId')), eq(logHeads.size, p('fromSize'))))
+      .prepare(),
   };
 }
 
@@ -60,8 +88,10 @@ export function logRepo(store: Store) {
     return { head: heads[0] ?? null, rows };
   };
   return {
-    head: async (siteId: string): Promise<LogHead | null> => (await exec(store, () => prepared().head.all({ siteId })))[0] ?? null,
-    leavesFrom: (siteId: string, from: number, limit: number) => exec(store, () => prepared().leavesFrom.all({ siteId, from, limit })),
+    head: async (siteId: string): Promise<LogHead | null> =>
+      (await exec(store, () => prepared().head.all({ siteId })))[0] ?? null,
+    leavesFrom: (siteId: string, from: number, limit: number) =>
+      exec(store, () => prepared().leavesFrom.all({ siteId, from, limit })),
     /**
      * One round trip to start an integration run: `first` (the integrator's lease), then the head and up to `limit`
      * leaves after it, in one batch (so they are read after the lease is taken).
@@ -91,7 +121,10 @@ export function logRepo(store: Store) {
       const found = new Map<string, string>();
       const perQuery = Math.max(1, Math.floor((store.maxBoundParameters - 1) / 2));
       for (let i = 0; i < keys.length; i += perQuery) {
-        const pairs = sql.join(keys.slice(i, i + perQuery).map((k) => sql`(${k.level}, ${k.index})`), sql`, `);
+        const pairs = sql.join(
+          keys.slice(i, i + perQuery).map((k) => sql`(${k.level}, ${k.index})`),
+          sql`, `,
+        );
         const rows = await db
           .select()
           .from(logNodes)
@@ -105,7 +138,9 @@ export function logRepo(store: Store) {
       const perStatement = Math.max(1, Math.floor(store.maxBoundParameters / 4));
       const statements: Statement[] = [];
       for (let i = 0; i < nodes.length; i += perStatement) {
-        const rows = nodes.slice(i, i + perStatement).map((n) => ({ siteId, level: n.level, idx: n.index, hash: n.hash }));
+        const rows = nodes
+          .slice(i, i + perStatement)
+          .map((n) => ({ siteId, level: n.level, idx: n.index, hash: n.hash }));
         statements.push(db.insert(logNodes).values(rows).onConflictDoNothing());
       }
       return statements;

@@ -24,7 +24,10 @@ export async function migrate(store: Store, migrations: readonly Migration[], no
     if (applied.has(m.tag)) continue;
     const tag = m.tag.replace(/'/g, "''");
     try {
-      await store.execBatch([...splitStatements(m.sql), `INSERT INTO __assent_migrations (tag, applied_at) VALUES ('${tag}', ${now})`]);
+      await store.execBatch([
+        ...splitStatements(m.sql),
+        `INSERT INTO __assent_migrations (tag, applied_at) VALUES ('${tag}', ${now})`,
+      ]);
     } catch (error) {
       // Another process may have applied it between our read and our write.
       const again = new Set((await store.queryColumn('SELECT tag FROM __assent_migrations')).map(String));

@@ -14,7 +14,12 @@ const p = sql.placeholder;
 function hot(db: Db) {
   const held = and(eq(outbox.id, p('id')), eq(outbox.claimToken, p('token')), eq(outbox.status, 'queued'));
   const record = (set: Partial<Record<keyof OutboxInsert, unknown>>) =>
-    db.update(outbox).set(set as Partial<OutboxInsert>).where(held).returning({ id: outbox.id }).prepare();
+    db
+      .update(outbox)
+      .set(set as Partial<OutboxInsert>)
+      .where(held)
+      .returning({ id: outbox.id })
+      .prepare();
   return {
     claimDue: db
       .update(outbox)
@@ -30,8 +35,20 @@ function hot(db: Db) {
       )
       .returning()
       .prepare(),
-    sent: record({ status: 'sent', providerMessageId: p('providerMessageId'), sentAt: p('now'), leaseUntil: 0, outcomeUnknown: false, lastError: null }),
-    retry: record({ nextAttemptAt: p('at'), leaseUntil: 0, lastError: p('error'), outcomeUnknown: p('outcomeUnknown') }),
+    sent: record({
+      status: 'sent',
+      providerMessageId: p('providerMessageId'),
+      sentAt: p('now'),
+      leaseUntil: 0,
+      outcomeUnknown: false,
+      lastError: null,
+    }),
+    retry: record({
+      nextAttemptAt: p('at'),
+      leaseUntil: 0,
+      lastError: p('error'),
+      outcomeUnknown: p('outcomeUnknown'),
+    }),
     finish: record({ status: p('status'), leaseUntil: 0, lastError: p('error') }),
     enqueueIfChanged: prepareRaw(
       db.run(sql`INSERT INTO outbox (id, site_id, subject_id, consent_id, kind, body_ciphertext, status, attempts,
@@ -44,12 +61,20 @@ function hot(db: Db) {
 }
 
 /** What a delivery report changed: enough to log it on the message's consent. */
-const deliveryChange = { id: outbox.id, consentId: outbox.consentId, kind: outbox.kind, providerMessageId: outbox.providerMessageId };
+const deliveryChange = {
+  id: outbox.id,
+  consentId: outbox.consentId,
+  kind: outbox.kind,
+  providerMessageId: outbox.providerMessageId,
+};
 /** No delivery status yet, or one of `from` (an empty list: only a message without one). */
 const deliveryFrom = (from: readonly string[]) =>
   from.length === 0
     ? sql`${outbox.deliveryStatus} IS NULL`
-    : sql`(${outbox.deliveryStatus} IS NULL OR ${outbox.deliveryStatus} IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)}))`;
+    : sql`(${outbox.deliveryStatus} IS NULL OR ${outbox.deliveryStatus} IN (${sql.join(
+        from.map((s) => sql`${s}`),
+        sql`, `,
+      )}))`;
 export type DeliveryChange = { id: string; consentId: string | null; kind: string; providerMessageId: string | null };
 
 export function outboxRepo(store: Store) {
@@ -67,8 +92,16 @@ export function outboxRepo(store: Store) {
       if (changed) {
         const { id, siteId, subjectId, consentId, kind, bodyCiphertext, nextAttemptAt, createdAt } = row;
         return bind(store, prepared().enqueueIfChanged, {
-          id, siteId, subjectId, consentId: consentId ?? null, kind, bodyCiphertext: bodyCiphertext ?? null, nextAttemptAt, createdAt,
-          guardId: changed.id, guardOpId: changed.opId,
+          id,
+          siteId,
+          subjectId,
+          consentId: consentId ?? null,
+          kind,
+          bodyCiphertext: bodyCiphertext ?? null,
+          nextAttemptAt,
+          createdAt,
+          guardId: changed.id,
+          guardOpId: changed.opId,
         });
       }
       return db.run(sql`INSERT INTO outbox (id, site_id, subject_id, consent_id, kind, body_ciphertext, status, attempts,
@@ -87,7 +120,9 @@ export function outboxRepo(store: Store) {
      * the provider before any resend. Goes through the store's batch so, on a file, it shares a commit.
      */
     async claimDue(now: number, limit: number, leaseMs: number, token: string): Promise<OutboxRow[]> {
-      const [rows] = (await store.batch([bind(store, prepared().claimDue, { leaseUntil: now + leaseMs, token, now, limit })])) as [OutboxRow[]];
+      const [rows] = (await store.batch([
+        bind(store, prepared().claimDue, { leaseUntil: now + leaseMs, token, now, limit }),
+      ])) as [OutboxRow[]];
       return rows;
     },
     /**
@@ -109,10 +144,10 @@ export function outboxRepo(store: Store) {
       also: (sent: SQL) => Statement[],
     ): Promise<{ recorded: boolean; results: unknown[] }> {
       const sent = sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND claim_token = ${token} AND status = 'sent' AND sent_at = ${now})`;
-      const [rows, ...results] = (await store.batch([bind(store, prepared().sent, { id, token, providerMessageId, now }), ...also(sent)])) as [
-        { id: string }[],
-        ...unknown[],
-      ];
+      const [rows, ...results] = (await store.batch([
+        bind(store, prepared().sent, { id, token, providerMessageId, now }),
+        ...also(sent),
+      ])) as [{ id: string }[], ...unknown[]];
       return { recorded: rows.length === 1, results };
     },
     async retryLater(id: string, token: string, at: number, error: string, outcomeUnknown: boolean): Promise<boolean> {
@@ -126,14 +161,24 @@ export function outboxRepo(store: Store) {
      * rows, and applied only over a status in `from` (or none yet): a compare-and-set, so a report that arrives late or
      * is replayed never moves a status back. Answers the messages whose status this changed.
      */
-    async setDeliveryStatus(siteId: string, providerMessageId: string, deliveryStatus: string, from: readonly string[]): Promise<DeliveryChange[]> {
+    async setDeliveryStatus(
+      siteId: string,
+      providerMessageId: string,
+      deliveryStatus: string,
+      from: readonly string[],
+    ): Promise<DeliveryChange[]> {
       return db
         .update(outbox)
         .set({ deliveryStatus })
         .where(and(eq(outbox.siteId, siteId), eq(outbox.providerMessageId, providerMessageId), deliveryFrom(from)))
         .returning(deliveryChange);
     },
-    async setDeliveryStatusById(id: string, siteId: string, deliveryStatus: string, from: readonly string[]): Promise<DeliveryChange[]> {
+    async setDeliveryStatusById(
+      id: string,
+      siteId: string,
+      deliveryStatus: string,
+      from: readonly string[],
+    ): Promise<DeliveryChange[]> {
       return db
         .update(outbox)
         .set({ deliveryStatus })

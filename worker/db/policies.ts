@@ -19,7 +19,13 @@ export function policiesRepo(store: Store) {
       const rows = await db
         .select()
         .from(policyVersions)
-        .where(and(eq(policyVersions.siteId, siteId), eq(policyVersions.version, version), eq(policyVersions.locale, locale)))
+        .where(
+          and(
+            eq(policyVersions.siteId, siteId),
+            eq(policyVersions.version, version),
+            eq(policyVersions.locale, locale),
+          ),
+        )
         .limit(1);
       return rows[0] ?? null;
     },
@@ -54,17 +60,29 @@ export function policiesRepo(store: Store) {
     },
     /** An earlier widget build by the first 16 hex digits of its SHA-256 (the hashed URL). */
     async bundleByPrefix(prefix: string) {
-      const rows = await db.select().from(widgetBundles).where(like(widgetBundles.sha256, `${prefix}%`)).limit(1);
+      const rows = await db
+        .select()
+        .from(widgetBundles)
+        .where(like(widgetBundles.sha256, `${prefix}%`))
+        .limit(1);
       return rows[0] ?? null;
     },
     /** The widget texts served under `textSha256` (locale, policy version) and the SHA-256 of the policy cited, at once. */
     async notice(siteId: string, cited: { textSha256: string; policyVersion: number; locale: string }) {
       const rows = await db
-        .select({ locale: widgetTexts.locale, policyVersion: widgetTexts.policyVersion, policySha256: policyVersions.sha256 })
+        .select({
+          locale: widgetTexts.locale,
+          policyVersion: widgetTexts.policyVersion,
+          policySha256: policyVersions.sha256,
+        })
         .from(widgetTexts)
         .leftJoin(
           policyVersions,
-          and(eq(policyVersions.siteId, widgetTexts.siteId), eq(policyVersions.version, cited.policyVersion), eq(policyVersions.locale, cited.locale)),
+          and(
+            eq(policyVersions.siteId, widgetTexts.siteId),
+            eq(policyVersions.version, cited.policyVersion),
+            eq(policyVersions.locale, cited.locale),
+          ),
         )
         .where(and(eq(widgetTexts.siteId, siteId), eq(widgetTexts.sha256, cited.textSha256)))
         .limit(1);

@@ -33,7 +33,10 @@ export function exec<T>(store: Store, run: () => Promise<T>): Promise<T> {
  * A raw statement (`db.run(sql\`…\`)`, for what the query builder cannot say, e.g. a guarded INSERT … SELECT) built
  * once: its SQL text and parameters (placeholders among them) are kept, to be filled per call by `bind`.
  */
-export function prepareRaw(raw: { getQuery(): { sql: string; params: unknown[] }; mapResult(result: unknown, isFromBatch?: boolean): unknown }): PreparedQuery {
+export function prepareRaw(raw: {
+  getQuery(): { sql: string; params: unknown[] };
+  mapResult(result: unknown, isFromBatch?: boolean): unknown;
+}): PreparedQuery {
   const built = raw.getQuery();
   return { getQuery: () => built, mapResult: (result, isFromBatch) => raw.mapResult(result, isFromBatch) };
 }
@@ -46,9 +49,16 @@ export function prepareRaw(raw: { getQuery(): { sql: string; params: unknown[] }
 export function bind(store: Store, prepared: unknown, values: Record<string, unknown>): Statement {
   const statement = {
     ...batchItem(prepared as PreparedQuery, values),
-    then<A, B = never>(onFulfilled?: (value: unknown) => A | PromiseLike<A>, onRejected?: (reason: unknown) => B | PromiseLike<B>) {
+    // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, awaited like drizzle's own query builders
+    then<A, B = never>(
+      onFulfilled?: (value: unknown) => A | PromiseLike<A>,
+      onRejected?: (reason: unknown) => B | PromiseLike<B>,
+    ) {
       const { then: _, ...item } = statement;
-      return store.batch([item as unknown as Statement]).then((results) => results[0]).then(onFulfilled, onRejected);
+      return store
+        .batch([item as unknown as Statement])
+        .then((results) => results[0])
+        .then(onFulfilled, onRejected);
     },
   };
   return statement as unknown as Statement;
@@ -74,7 +84,10 @@ export function preparedInsert<T extends SQLiteTable>(store: Store, table: T, ro
   let statement = shapes.get(shape);
   if (!statement) {
     const placeholders = Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)]));
-    statement = base.insert(table).values(placeholders as T['$inferInsert']).prepare();
+    statement = base
+      .insert(table)
+      .values(placeholders as T['$inferInsert'])
+      .prepare();
     if (shapes.size > 50) shapes.clear();
     shapes.set(shape, statement);
   }
@@ -96,13 +109,24 @@ export function withinSql(counters: { key: unknown; limit: unknown }[]): SQL {
  * `INSERT … SELECT <row> WHERE <condition>`: the row is written only while `condition` holds (a batch guard).
  * Prepared once per database, columns and number of counters when the condition is a `WithinGuard`.
  */
-export function insertWhere<T extends SQLiteTable>(store: Store, table: T, row: T['$inferInsert'], condition: SQL): Statement {
+export function insertWhere<T extends SQLiteTable>(
+  store: Store,
+  table: T,
+  row: T['$inferInsert'],
+  condition: SQL,
+): Statement {
   const columns = getTableColumns(table);
   const values = row as Record<string, unknown>;
   const set = Object.keys(values).filter((k) => values[k] !== undefined);
   const build = (value: (k: string) => unknown, where: SQL) =>
-    (store.base?.db ?? store.db).run(sql`INSERT INTO ${table} (${sql.join(set.map((k) => sql.identifier(columns[k]!.name)), sql`, `)})
-      SELECT ${sql.join(set.map((k) => sql.param(value(k), columns[k])), sql`, `)} WHERE ${where}`);
+    (store.base?.db ?? store.db).run(sql`INSERT INTO ${table} (${sql.join(
+      set.map((k) => sql.identifier(columns[k]!.name)),
+      sql`, `,
+    )})
+      SELECT ${sql.join(
+        set.map((k) => sql.param(value(k), columns[k])),
+        sql`, `,
+      )} WHERE ${where}`);
   const within = (condition as unknown as Partial<WithinGuard>).within;
   if (!within || set.some((k) => is(values[k], SQL))) return build((k) => values[k], condition) as unknown as Statement;
   const key = storeKey(store);
@@ -113,7 +137,9 @@ export function insertWhere<T extends SQLiteTable>(store: Store, table: T, row: 
   const shape = `${set.join(',')}|within:${within.length}`;
   let statement = shapes.get(shape);
   if (!statement) {
-    const guard = withinSql(within.map((_, i) => ({ key: sql.placeholder(`__k${i}`), limit: sql.placeholder(`__l${i}`) })));
+    const guard = withinSql(
+      within.map((_, i) => ({ key: sql.placeholder(`__k${i}`), limit: sql.placeholder(`__l${i}`) })),
+    );
     statement = prepareRaw(build((k) => sql.placeholder(k), guard) as unknown as Parameters<typeof prepareRaw>[0]);
     if (shapes.size > 50) shapes.clear();
     shapes.set(shape, statement);

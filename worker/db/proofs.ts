@@ -26,14 +26,26 @@ function hot(db: Db) {
   const ofConsent = (columns: string) => sql`(SELECT ${sql.raw(columns)} FROM consents WHERE id = ${id})`;
   return [
     db.select().from(consents).where(eq(consents.id, id)).limit(1).prepare(),
-    db.select().from(subjects).where(sql`${subjects.id} = ${ofConsent('subject_id')}`).limit(1).prepare(),
+    db
+      .select()
+      .from(subjects)
+      .where(sql`${subjects.id} = ${ofConsent('subject_id')}`)
+      .limit(1)
+      .prepare(),
     db
       .select()
       .from(policyVersions)
-      .where(sql`(${policyVersions.siteId}, ${policyVersions.version}, ${policyVersions.locale}) = ${ofConsent('site_id, policy_version, locale')}`)
+      .where(
+        sql`(${policyVersions.siteId}, ${policyVersions.version}, ${policyVersions.locale}) = ${ofConsent('site_id, policy_version, locale')}`,
+      )
       .limit(1)
       .prepare(),
-    db.select().from(logHeads).where(sql`${logHeads.siteId} = ${ofConsent('site_id')}`).limit(1).prepare(),
+    db
+      .select()
+      .from(logHeads)
+      .where(sql`${logHeads.siteId} = ${ofConsent('site_id')}`)
+      .limit(1)
+      .prepare(),
     db
       .select()
       .from(logLeaves)
@@ -49,7 +61,9 @@ function hot(db: Db) {
     db
       .select()
       .from(logLeaves)
-      .where(and(sql`${logLeaves.siteId} = ${ofConsent('site_id')}`, eq(logLeaves.consentId, sql.placeholder('keyRef'))))
+      .where(
+        and(sql`${logLeaves.siteId} = ${ofConsent('site_id')}`, eq(logLeaves.consentId, sql.placeholder('keyRef'))),
+      )
       .orderBy(asc(logLeaves.idx))
       .prepare(),
   ] as const;
@@ -59,7 +73,10 @@ export function proofsRepo(store: Store) {
   return {
     /** Null when there is no such consent. Every read is one statement of a single batch (one round trip). */
     async rows(consentId: string, keyRef: string): Promise<ProofRows | null> {
-      const statements = preparedFor(store, hot).map((query) => bind(store, query, { id: consentId, keyRef })) as [Statement, ...Statement[]];
+      const statements = preparedFor(store, hot).map((query) => bind(store, query, { id: consentId, keyRef })) as [
+        Statement,
+        ...Statement[],
+      ];
       const [consent, subject, policy, head, leaves, texts, keyLeaves] = (await store.batch(statements)) as [
         Row<typeof consents>[],
         Row<typeof subjects>[],

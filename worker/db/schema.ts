@@ -16,7 +16,9 @@ export const apiKeys = sqliteTable(
   'api_keys',
   {
     id: text('id').primaryKey(),
-    siteId: text('site_id').notNull().references(() => sites.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
     /** SHA-256 hex of the key; the key itself is shown once. */
     keyHash: text('key_hash').notNull(),
     createdAt: integer('created_at').notNull(),
@@ -29,7 +31,9 @@ export const subjects = sqliteTable(
   'subjects',
   {
     id: text('id').primaryKey(),
-    siteId: text('site_id').notNull().references(() => sites.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
     /** HMAC-SHA256(index key, site ‖ E.164), hex: the only way to find a number. */
     phoneIndex: text('phone_index').notNull(),
     /** AES-GCM(subject key, E.164), base64; null once erased. */
@@ -49,8 +53,12 @@ export const consents = sqliteTable(
   'consents',
   {
     id: text('id').primaryKey(),
-    siteId: text('site_id').notNull().references(() => sites.id),
-    subjectId: text('subject_id').notNull().references(() => subjects.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id),
     status: text('status', { enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased'] }).notNull(),
     locale: text('locale').notNull(),
     policyVersion: integer('policy_version').notNull(),
@@ -102,7 +110,9 @@ export const consentEvents = sqliteTable(
   'consent_events',
   {
     id: text('id').primaryKey(),
-    siteId: text('site_id').notNull().references(() => sites.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
     consentId: text('consent_id'),
     type: text('type').notNull(),
     at: integer('at').notNull(),
@@ -117,8 +127,12 @@ export const outbox = sqliteTable(
   {
     /** Also the idempotency key given to the provider. */
     id: text('id').primaryKey(),
-    siteId: text('site_id').notNull().references(() => sites.id),
-    subjectId: text('subject_id').notNull().references(() => subjects.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id),
     consentId: text('consent_id'),
     kind: text('kind').notNull(),
     /** AES-GCM under the subject key: links carry tokens, and erasure must make them unreadable. */
@@ -147,7 +161,9 @@ export const outbox = sqliteTable(
 export const suppressions = sqliteTable(
   'suppressions',
   {
-    siteId: text('site_id').notNull().references(() => sites.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
     phoneIndex: text('phone_index').notNull(),
     reason: text('reason').notNull(),
     at: integer('at').notNull(),
@@ -166,7 +182,9 @@ export const rateCounters = sqliteTable('rate_counters', {
 export const widgetTexts = sqliteTable(
   'widget_texts',
   {
-    siteId: text('site_id').notNull().references(() => sites.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
     sha256: text('sha256').notNull(),
     locale: text('locale').notNull(),
     policyVersion: integer('policy_version').notNull(),
@@ -191,7 +209,9 @@ export const inboundMessages = sqliteTable(
 export const policyVersions = sqliteTable(
   'policy_versions',
   {
-    siteId: text('site_id').notNull().references(() => sites.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
     version: integer('version').notNull(),
     locale: text('locale').notNull(),
     templateVersion: text('template_version').notNull(),

@@ -25,7 +25,11 @@ export function sitesRepo(store: Store) {
         .leftJoin(widgetTexts, and(eq(widgetTexts.siteId, sites.id), eq(widgetTexts.sha256, notice.textSha256)))
         .leftJoin(
           policyVersions,
-          and(eq(policyVersions.siteId, sites.id), eq(policyVersions.version, notice.policyVersion), eq(policyVersions.locale, notice.locale)),
+          and(
+            eq(policyVersions.siteId, sites.id),
+            eq(policyVersions.version, notice.policyVersion),
+            eq(policyVersions.locale, notice.locale),
+          ),
         )
         .where(eq(sites.id, id))
         .limit(1);
@@ -50,7 +54,10 @@ export function sitesRepo(store: Store) {
       return rows.length > 0;
     },
     countDecline(id: string) {
-      return db.update(sites).set({ declines: sql`${sites.declines} + 1` }).where(eq(sites.id, id));
+      return db
+        .update(sites)
+        .set({ declines: sql`${sites.declines} + 1` })
+        .where(eq(sites.id, id));
     },
     async findKey(keyHash: string) {
       const rows = await db

@@ -49,12 +49,23 @@ const p = sql.placeholder;
 function hot(db: Db) {
   const bySiteIndex = and(eq(subjects.siteId, p('siteId')), eq(subjects.phoneIndex, p('phoneIndex')));
   const unsuppress = (guard: SQL | undefined) =>
-    db.delete(suppressions).where(and(eq(suppressions.siteId, p('siteId')), eq(suppressions.phoneIndex, p('phoneIndex')), guard)).prepare();
+    db
+      .delete(suppressions)
+      .where(and(eq(suppressions.siteId, p('siteId')), eq(suppressions.phoneIndex, p('phoneIndex')), guard))
+      .prepare();
   return {
     gateView: gateQuery(db, bySiteIndex).limit(1).prepare(),
-    gateViewById: gateQuery(db, and(eq(subjects.siteId, p('siteId')), eq(subjects.id, p('id')))).limit(1).prepare(),
+    gateViewById: gateQuery(db, and(eq(subjects.siteId, p('siteId')), eq(subjects.id, p('id'))))
+      .limit(1)
+      .prepare(),
     /** The bulk gate: the numbers as one JSON array parameter, so any count is one statement on every driver. */
-    gateViews: gateQuery(db, and(eq(subjects.siteId, p('siteId')), sql`${subjects.phoneIndex} IN (SELECT value FROM json_each(${p('indexes')}))`)).prepare(),
+    gateViews: gateQuery(
+      db,
+      and(
+        eq(subjects.siteId, p('siteId')),
+        sql`${subjects.phoneIndex} IN (SELECT value FROM json_each(${p('indexes')}))`,
+      ),
+    ).prepare(),
     isSuppressed: db
       .select({ at: suppressions.at })
       .from(suppressions)
@@ -64,7 +75,12 @@ function hot(db: Db) {
     isSuppressedOrMarked: db
       .select({ at: suppressions.at })
       .from(suppressions)
-      .where(and(eq(suppressions.siteId, p('siteId')), sql`${suppressions.phoneIndex} IN (${p('phoneIndex')}, ${p('mark')})`))
+      .where(
+        and(
+          eq(suppressions.siteId, p('siteId')),
+          sql`${suppressions.phoneIndex} IN (${p('phoneIndex')}, ${p('mark')})`,
+        ),
+      )
       .limit(1)
       .prepare(),
     forRequest: db
@@ -78,20 +94,37 @@ function hot(db: Db) {
       .limit(1)
       .prepare(),
     withConsentStatus: db
-      .select({ subject: subjects, consentStatus: consents.status, chainIdx: consents.chainIdx, chainHash: consents.chainHash })
+      .select({
+        subject: subjects,
+        consentStatus: consents.status,
+        chainIdx: consents.chainIdx,
+        chainHash: consents.chainHash,
+      })
       .from(subjects)
       .leftJoin(consents, and(eq(consents.id, p('consentId')), eq(consents.subjectId, subjects.id)))
       .where(eq(subjects.id, p('subjectId')))
       .limit(1)
       .prepare(),
-    byId: db.select().from(subjects).where(eq(subjects.id, p('id'))).limit(1).prepare(),
+    byId: db
+      .select()
+      .from(subjects)
+      .where(eq(subjects.id, p('id')))
+      .limit(1)
+      .prepare(),
     suppress: db
       .insert(suppressions)
-      .values({ siteId: p('siteId'), phoneIndex: p('phoneIndex'), reason: p('reason'), at: p('at') } as unknown as typeof suppressions.$inferInsert)
+      .values({
+        siteId: p('siteId'),
+        phoneIndex: p('phoneIndex'),
+        reason: p('reason'),
+        at: p('at'),
+      } as unknown as typeof suppressions.$inferInsert)
       .onConflictDoNothing()
       .prepare(),
     unsuppress: unsuppress(undefined),
-    unsuppressIfChanged: unsuppress(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`),
+    unsuppressIfChanged: unsuppress(
+      sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`,
+    ),
   };
 }
 
@@ -187,7 +220,13 @@ export function subjectsRepo(store: Store) {
     revive(row: SubjectRow, guard?: SQL) {
       return db
         .update(subjects)
-        .set({ phoneCiphertext: row.phoneCiphertext, wrappedKey: row.wrappedKey, masked: row.masked, country: row.country, erasedAt: null })
+        .set({
+          phoneCiphertext: row.phoneCiphertext,
+          wrappedKey: row.wrappedKey,
+          masked: row.masked,
+          country: row.country,
+          erasedAt: null,
+        })
         .where(and(eq(subjects.id, row.id), isNull(subjects.wrappedKey), guard));
     },
     /**
@@ -195,7 +234,12 @@ export function subjectsRepo(store: Store) {
      * id from now on, never by the number); when `suppress`, or when the number was suppressed already, `mark` (shared
      * by many numbers) goes on the suppression list, and the row under the number's own index goes.
      */
-    erase(subject: Pick<SubjectRow, 'id' | 'siteId' | 'phoneIndex'>, mark: string, suppress: boolean, now: number): Statement[] {
+    erase(
+      subject: Pick<SubjectRow, 'id' | 'siteId' | 'phoneIndex'>,
+      mark: string,
+      suppress: boolean,
+      now: number,
+    ): Statement[] {
       const { id, siteId, phoneIndex } = subject;
       const suppressed = suppress
         ? sql`1`
@@ -219,7 +263,8 @@ export function subjectsRepo(store: Store) {
     },
     /** Whether the number is suppressed; with `mark`, also whether an erased number sharing that mark was. */
     async isSuppressed(siteId: string, phoneIndex: string, mark?: string): Promise<boolean> {
-      if (mark) return (await exec(store, () => prepared().isSuppressedOrMarked.all({ siteId, phoneIndex, mark }))).length > 0;
+      if (mark)
+        return (await exec(store, () => prepared().isSuppressedOrMarked.all({ siteId, phoneIndex, mark }))).length > 0;
       return (await exec(store, () => prepared().isSuppressed.all({ siteId, phoneIndex }))).length > 0;
     },
     suppress(siteId: string, phoneIndex: string, reason: string, now: number) {
@@ -228,9 +273,17 @@ export function subjectsRepo(store: Store) {
     /** A confirmed new opt-in (its batch `guard`) or a START lifts a suppression. */
     unsuppress(siteId: string, phoneIndex: string, guard?: SQL) {
       const changed = changedOf(guard);
-      if (guard && !changed) return db.delete(suppressions).where(and(eq(suppressions.siteId, siteId), eq(suppressions.phoneIndex, phoneIndex), guard));
+      if (guard && !changed)
+        return db
+          .delete(suppressions)
+          .where(and(eq(suppressions.siteId, siteId), eq(suppressions.phoneIndex, phoneIndex), guard));
       return changed
-        ? bind(store, prepared().unsuppressIfChanged, { siteId, phoneIndex, guardId: changed.id, guardOpId: changed.opId })
+        ? bind(store, prepared().unsuppressIfChanged, {
+            siteId,
+            phoneIndex,
+            guardId: changed.id,
+            guardOpId: changed.opId,
+          })
         : bind(store, prepared().unsuppress, { siteId, phoneIndex });
     },
   };

@@ -17,14 +17,28 @@ export function witnessRepo(store: Store) {
      * Moves an origin's cosigned checkpoint from `from` (null: none yet) to `next`, only if it is still exactly
      * `from` (size and root): of two requests that checked against the same state, one wins. True when this one did.
      */
-    async advance(origin: string, from: { size: number; rootHash: string } | null, next: Omit<WitnessedCheckpoint, 'origin'>): Promise<boolean> {
+    async advance(
+      origin: string,
+      from: { size: number; rootHash: string } | null,
+      next: Omit<WitnessedCheckpoint, 'origin'>,
+    ): Promise<boolean> {
       const statement =
         from === null
-          ? db.insert(witnessCheckpoints).values({ origin, ...next }).onConflictDoNothing().returning({ origin: witnessCheckpoints.origin })
+          ? db
+              .insert(witnessCheckpoints)
+              .values({ origin, ...next })
+              .onConflictDoNothing()
+              .returning({ origin: witnessCheckpoints.origin })
           : db
               .update(witnessCheckpoints)
               .set(next)
-              .where(and(eq(witnessCheckpoints.origin, origin), eq(witnessCheckpoints.size, from.size), eq(witnessCheckpoints.rootHash, from.rootHash)))
+              .where(
+                and(
+                  eq(witnessCheckpoints.origin, origin),
+                  eq(witnessCheckpoints.size, from.size),
+                  eq(witnessCheckpoints.rootHash, from.rootHash),
+                ),
+              )
               .returning({ origin: witnessCheckpoints.origin });
       const [rows] = await store.batch([statement]);
       return (rows as unknown[]).length === 1;
@@ -32,9 +46,20 @@ export function witnessRepo(store: Store) {
 
     /** Every site's head (size, root, checkpoint): what the submitter sends. */
     heads: () =>
-      db.select({ siteId: logHeads.siteId, size: logHeads.size, rootHash: logHeads.rootHash, checkpoint: logHeads.checkpoint }).from(logHeads),
+      db
+        .select({
+          siteId: logHeads.siteId,
+          size: logHeads.size,
+          rootHash: logHeads.rootHash,
+          checkpoint: logHeads.checkpoint,
+        })
+        .from(logHeads),
     submissions: (siteId: string): Promise<WitnessSubmission[]> =>
-      db.select().from(witnessSubmissions).where(eq(witnessSubmissions.siteId, siteId)).orderBy(asc(witnessSubmissions.witness)),
+      db
+        .select()
+        .from(witnessSubmissions)
+        .where(eq(witnessSubmissions.siteId, siteId))
+        .orderBy(asc(witnessSubmissions.witness)),
     allSubmissions: (): Promise<WitnessSubmission[]> => db.select().from(witnessSubmissions),
     /** Records an attempt's outcome for one witness (a row is made on the first attempt). */
     saveSubmission: (row: WitnessSubmission): Statement =>
@@ -53,10 +78,14 @@ export function witnessRepo(store: Store) {
             lastError: row.lastError,
           },
         }),
-    saveCosignature: (row: WitnessCosignature): Statement => db.insert(witnessCosignatures).values(row).onConflictDoUpdate({
-      target: [witnessCosignatures.siteId, witnessCosignatures.size, witnessCosignatures.witness],
-      set: { lines: row.lines, cosignedAt: row.cosignedAt, rootHash: row.rootHash },
-    }),
+    saveCosignature: (row: WitnessCosignature): Statement =>
+      db
+        .insert(witnessCosignatures)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [witnessCosignatures.siteId, witnessCosignatures.size, witnessCosignatures.witness],
+          set: { lines: row.lines, cosignedAt: row.cosignedAt, rootHash: row.rootHash },
+        }),
     /** The cosignatures at the largest size in [from, to] that has any (none: an empty list). */
     latestCosigned: (siteId: string, from: number, to: number): Promise<WitnessCosignature[]> =>
       db

@@ -45,7 +45,24 @@ export interface DomainContext {
   outbound?: OutboundPolicy;
 }
 
-export function createDomainContext(options: Omit<DomainContext, 'sites' | 'subjects' | 'consents' | 'events' | 'outbox' | 'policies' | 'proofs' | 'log' | 'limits' | 'inbound' | 'apiKeys' | 'leases' | 'witness'>): DomainContext {
+export function createDomainContext(
+  options: Omit<
+    DomainContext,
+    | 'sites'
+    | 'subjects'
+    | 'consents'
+    | 'events'
+    | 'outbox'
+    | 'policies'
+    | 'proofs'
+    | 'log'
+    | 'limits'
+    | 'inbound'
+    | 'apiKeys'
+    | 'leases'
+    | 'witness'
+  >,
+): DomainContext {
   const { store } = options;
   return {
     ...options,

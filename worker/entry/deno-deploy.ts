@@ -17,16 +17,16 @@ declare const Deno: {
 
 // Every A and AAAA address of a name (a type it has no record of adds none), so a configured URL pointing at a
 // private address is refused before sending.
+const resolveOne = (host: string, type: 'A' | 'AAAA') =>
+  Deno.resolveDns(host, type).catch((error: Error) => (error.name === 'NotFound' ? [] : Promise.reject(error)));
 const resolveAll = async (host: string) =>
-  (await Promise.all((['A', 'AAAA'] as const).map((type) => Deno.resolveDns(host, type).catch((error: Error) => {
-    if (error.name === 'NotFound') return [];
-    throw error;
-  })))).flat();
+  (await Promise.all([resolveOne(host, 'A'), resolveOne(host, 'AAAA')])).flat();
 
 const env = parseEnv({ ...Deno.env.toObject(), ASSENT_MODE: 'production' });
 const store = remoteStore(env);
 if (!store) throw new Error('On Deno Deploy, ASSENT_DB_URL must be a remote libSQL URL (libsql:// or https://).');
-const jobs = eventJobs(await buildDeps({ env, store, clientIp: clientIpResolver(env, (c) => getConnInfo(c).remote.address), resolve: resolveAll }));
+const clientIp = clientIpResolver(env, (c) => getConnInfo(c).remote.address);
+const jobs = eventJobs(await buildDeps({ env, store, clientIp, resolve: resolveAll }));
 const app = createApp(jobs.deps);
 void Deno.cron('assent jobs', '* * * * *', jobs.tick);
 // Deno Deploy keeps an isolate's pending promises running after the response; what a request asked for starts then.

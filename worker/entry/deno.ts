@@ -1,26 +1,33 @@
 // Deno entry (`npm run start:deno`, `deno task start`): the same startLocal as Node (node/local.ts: node:fs and
 // @libsql/client run under Deno's Node compatibility), served with Deno.serve.
+import type { Context } from 'hono';
 import { getConnInfo } from 'hono/deno';
 import { listenHost, startLocal } from './node/local.ts';
 
 declare const Deno: {
   env: { toObject(): Record<string, string> };
-  serve(options: { port: number; hostname: string; onListen?: (addr: { port: number }) => void }, handler: (request: Request, info: unknown) => Response | Promise<Response>): { shutdown(): Promise<void> };
+  serve(
+    options: { port: number; hostname: string; onListen?: (addr: { port: number }) => void },
+    handler: (request: Request, info: unknown) => Response | Promise<Response>,
+  ): { shutdown(): Promise<void> };
   addSignalListener(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
   exit(code: number): never;
 };
 
 const env = Deno.env.toObject();
 // Deno.serve hands the connection info to app.fetch as its env; hono/deno reads the remote address from it.
-const server = await startLocal(env, { clientIp: (c) => getConnInfo(c).remote.address, pinConnections: true }).catch((error: Error) => {
+const clientIp = (c: Context) => getConnInfo(c).remote.address;
+const server = await startLocal(env, { clientIp, pinConnections: true }).catch((error: Error) => {
   console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);
   Deno.exit(1);
 });
-const http = Deno.serve({ port: server.env.PORT, hostname: listenHost(server.env), onListen: ({ port }) => {
-  console.log(`Assent (${server.env.ASSENT_MODE}) on http://localhost:${port}${server.env.ASSENT_MODE === 'dev' ? ' — demo at /demo' : ''}`);
-} }, server.app.fetch);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  Deno.addSignalListener(signal, () => {
-    void http.shutdown().then(() => server.stop()).finally(() => Deno.exit(0));
-  });
-}
+const { PORT: port, ASSENT_MODE: mode } = server.env;
+const demo = mode === 'dev' ? ' — demo at /demo' : '';
+const onListen = ({ port }: { port: number }) => console.log(`Assent (${mode}) on http://localhost:${port}${demo}`);
+const http = Deno.serve({ port, hostname: listenHost(server.env), onListen }, server.app.fetch);
+const stop = () =>
+  void http
+    .shutdown()
+    .then(() => server.stop())
+    .finally(() => Deno.exit(0));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) Deno.addSignalListener(signal, stop);

@@ -3,12 +3,17 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { listenHost, startLocal } from './node/local.ts';
 
-const server = await startLocal(process.env, { clientIp: (c) => getConnInfo(c).remote.address, pinConnections: true }).catch((error: Error) => {
+const server = await startLocal(process.env, {
+  clientIp: (c) => getConnInfo(c).remote.address,
+  pinConnections: true,
+}).catch((error: Error) => {
   console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);
   process.exit(1);
 });
 const http = serve({ fetch: server.app.fetch, port: server.env.PORT, hostname: listenHost(server.env) }, (info) => {
-  console.log(`Assent (${server.env.ASSENT_MODE}) on http://localhost:${info.port}${server.env.ASSENT_MODE === 'dev' ? ' — demo at /demo' : ''}`);
+  console.log(
+    `Assent (${server.env.ASSENT_MODE}) on http://localhost:${info.port}${server.env.ASSENT_MODE === 'dev' ? ' — demo at /demo' : ''}`,
+  );
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

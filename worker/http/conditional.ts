@@ -6,6 +6,11 @@ import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 
 export function conditional() {
   return etag({
-    retainedHeaders: [...RETAINED_304_HEADERS, 'access-control-allow-origin', 'cross-origin-resource-policy', 'timing-allow-origin'],
+    retainedHeaders: [
+      ...RETAINED_304_HEADERS,
+      'access-control-allow-origin',
+      'cross-origin-resource-policy',
+      'timing-allow-origin',
+    ],
   });
 }

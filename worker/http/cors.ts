@@ -44,7 +44,7 @@ export function applyCors(c: AppContext, site: Site, options: { write: boolean }
   }
   if (options.write) {
     throw new AppError('origin_not_allowed', 403, 'This origin may not submit to this site.', {
-      errors: [{ path: 'Origin', message: 'Not in the site\'s allowedOrigins.' }],
+      errors: [{ path: 'Origin', message: "Not in the site's allowedOrigins." }],
     });
   }
 }
@@ -53,7 +53,12 @@ export function preflight(c: AppContext, site: Site, methods: string): Response 
   c.header('Vary', 'Origin', { append: true });
   if (!c.req.header('origin') || !originOk(c, site)) {
     throw new AppError('origin_not_allowed', 403, 'This origin may not call this site from a browser.', {
-      errors: [{ path: 'Origin', message: c.req.header('origin') ? 'Not in the site\'s allowedOrigins.' : 'A preflight names its origin.' }],
+      errors: [
+        {
+          path: 'Origin',
+          message: c.req.header('origin') ? "Not in the site's allowedOrigins." : 'A preflight names its origin.',
+        },
+      ],
     });
   }
   c.header('Access-Control-Allow-Origin', c.req.header('origin')!);

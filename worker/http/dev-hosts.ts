@@ -31,8 +31,13 @@ export function devHostGuard(names: readonly string[]): MiddlewareHandler {
     // The URL's host is the request's Host header on every runtime (an absolute request target aside).
     const host = bare(new URL(c.req.url).hostname);
     if (allowed.has(host) || (anyIp && isIpLiteral(host.replace(/^\[|\]$/g, '')))) return next();
-    throw new AppError('misdirected_request', 421, `This development server answers only ${names.filter((n) => n !== 'ip').join(', ')}${anyIp ? ' and its IP addresses' : ''}, on any port.`, {
-      errors: [{ path: 'Host', message: 'Not a name this server listens on.' }],
-    });
+    throw new AppError(
+      'misdirected_request',
+      421,
+      `This development server answers only ${names.filter((n) => n !== 'ip').join(', ')}${anyIp ? ' and its IP addresses' : ''}, on any port.`,
+      {
+        errors: [{ path: 'Host', message: 'Not a name this server listens on.' }],
+      },
+    );
   };
 }

@@ -48,7 +48,9 @@ export function formTokenFor(c: AppContext, which: string | OwnForm): Promise<st
 }
 
 const refused = (path: string, message: string) =>
-  new AppError('cross_site_form', 403, 'This form can only be sent from its own page.', { errors: [{ path, message }] });
+  new AppError('cross_site_form', 403, 'This form can only be sent from its own page.', {
+    errors: [{ path, message }],
+  });
 
 /**
  * Accepts a POST to one of our forms only when it comes from our own page: an Origin, when it names one, must be
@@ -62,12 +64,22 @@ export async function assertOwnForm(c: AppContext, which: string | OwnForm, toke
   if (namesForeignOrigin(c)) throw refused('Origin', 'Not this server.');
   const fetchSite = c.req.header('sec-fetch-site');
   if (fetchSite !== undefined) {
-    if (fetchSite !== 'same-origin') throw refused('Sec-Fetch-Site', `Sent from ${fetchSite.slice(0, 20)}, not from this page.`);
+    if (fetchSite !== 'same-origin')
+      throw refused('Sec-Fetch-Site', `Sent from ${fetchSite.slice(0, 20)}, not from this page.`);
     return;
   }
   if (origin && origin !== 'null') return; // the browser named our own origin
   if (origin === undefined && bareClients) return;
-  if (!(await verifyFormToken(c.var.ctx.keys.seed, site, getCookie(c, FORM_COOKIE), token, c.var.ctx.clock(), FORM_TOKEN_TTL_MS))) {
+  if (
+    !(await verifyFormToken(
+      c.var.ctx.keys.seed,
+      site,
+      getCookie(c, FORM_COOKIE),
+      token,
+      c.var.ctx.clock(),
+      FORM_TOKEN_TTL_MS,
+    ))
+  ) {
     throw refused(FORM_TOKEN_FIELD, 'Missing, expired or not issued for this site: reload the page and send again.');
   }
 }

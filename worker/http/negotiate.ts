@@ -9,7 +9,10 @@ const primary = (tag: string) => tag.trim().split('-')[0]!.toLowerCase();
 
 /** Adds a request header to the response's Vary once (kept on errors and 304s too). */
 function vary(c: Context, header: string): void {
-  const present = (c.res.headers.get('Vary') ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const present = (c.res.headers.get('Vary') ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (present.includes('*') || present.some((p) => p.toLowerCase() === header.toLowerCase())) return;
   c.header('Vary', [...present, header].join(', '));
 }

@@ -10,7 +10,16 @@ export const STREAM_PAGE = 300;
 
 /** subscriberId last: it was added after the first exports, and readers of those keep their column positions. */
 const CSV_COLUMNS: (keyof SubscriberRow)[] = [
-  'phone', 'status', 'consentId', 'proofUrl', 'locale', 'policyVersion', 'requestedAt', 'confirmedAt', 'withdrawnAt', 'renewalRequired',
+  'phone',
+  'status',
+  'consentId',
+  'proofUrl',
+  'locale',
+  'policyVersion',
+  'requestedAt',
+  'confirmedAt',
+  'withdrawnAt',
+  'renewalRequired',
   'subscriberId',
 ];
 
@@ -20,7 +29,8 @@ export function subscriberStream(
   options: { format: 'csv' | 'ndjson'; status?: SubscriberRow['status']; cursor?: string },
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const line = (r: SubscriberRow) => (options.format === 'csv' ? `${CSV_COLUMNS.map((k) => csvCell(r[k])).join(',')}\r\n` : `${JSON.stringify(r)}\n`);
+  const line = (r: SubscriberRow) =>
+    options.format === 'csv' ? `${CSV_COLUMNS.map((k) => csvCell(r[k])).join(',')}\r\n` : `${JSON.stringify(r)}\n`;
   let cursor = options.cursor ?? '';
   let headerSent = options.format !== 'csv';
   return new ReadableStream<Uint8Array>({
@@ -30,7 +40,11 @@ export function subscriberStream(
         headerSent = true;
         return;
       }
-      const page = await listSubscribers(ctx, site, { limit: STREAM_PAGE, cursor, ...(options.status ? { status: options.status } : {}) });
+      const page = await listSubscribers(ctx, site, {
+        limit: STREAM_PAGE,
+        cursor,
+        ...(options.status ? { status: options.status } : {}),
+      });
       const text = page.rows.map(line).join('');
       if (text) controller.enqueue(encoder.encode(text));
       if (!page.nextCursor) controller.close();
@@ -42,6 +56,9 @@ export function subscriberStream(
 /** The headers of the download (CSV: an attachment named for the site). */
 export function subscriberStreamHeaders(siteId: string, format: 'csv' | 'ndjson'): Record<string, string> {
   return format === 'csv'
-    ? { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${siteId}-subscribers.csv"` }
+    ? {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${siteId}-subscribers.csv"`,
+      }
     : { 'Content-Type': 'application/x-ndjson; charset=utf-8' };
 }

@@ -1,7 +1,7 @@
 // Classifies IP addresses: public unicast, or anything else (loopback, private, link-local, CGNAT, metadata,
 // documentation, multicast, unspecified, reserved). IPv6 is public only inside global unicast 2000::/3.
 
-const strip = (address: string) => address.replace(/^\[|\]$/g, '').replace(/%[^]*$/, '');
+const strip = (address: string) => address.replace(/^\[|\]$/g, '').replace(/%[\s\S]*$/, '');
 
 function ipv4(address: string): number[] | null {
   const parts = address.split('.');

@@ -45,4 +45,7 @@ export function inAnyCidr(address: string | undefined, blocks: readonly string[]
 export const cidrSchema = z
   .string()
   .max(64)
-  .refine((value) => parseCidr(value) !== null, 'A CIDR block like 203.0.113.0/24 or 2001:db8::/32 (a bare address is one host).');
+  .refine(
+    (value) => parseCidr(value) !== null,
+    'A CIDR block like 203.0.113.0/24 or 2001:db8::/32 (a bare address is one host).',
+  );

@@ -15,7 +15,11 @@ export function forwardedClient(header: string | undefined, trustedHops: number)
 }
 
 /** clientIp for AppDeps: `socket` is the runtime's view of the peer. */
-export function clientIpResolver<C>(trustedHops: number, socket: (c: C) => string | undefined, header: (c: C) => string | undefined) {
+export function clientIpResolver<C>(
+  trustedHops: number,
+  socket: (c: C) => string | undefined,
+  header: (c: C) => string | undefined,
+) {
   return function clientIp(c: C): string | undefined {
     return forwardedClient(trustedHops > 0 ? header(c) : undefined, trustedHops) ?? socket(c);
   };

@@ -26,14 +26,20 @@ const LOCAL_SUFFIXES = ['localhost', 'local', 'internal', 'home.arpa', 'localdom
 function writtenHost(raw: string): string {
   const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(raw.trim())?.[1] ?? '';
   const host = authority.slice(authority.lastIndexOf('@') + 1);
-  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1).toLowerCase() : host.replace(/:\d*$/, '').toLowerCase();
+  return host.startsWith('[')
+    ? host.slice(0, host.indexOf(']') + 1).toLowerCase()
+    : host.replace(/:\d*$/, '').toLowerCase();
 }
 
 /** True for the only local forms ASSENT_ALLOW_LOCAL_CALLBACKS opens: 127.0.0.1 and localhost, written so. */
 function isLocalCallback(raw: string, url: URL): boolean {
   const host = writtenHost(raw);
   // Both as written and as parsed: `http://evil.example\@localhost` is written with "localhost" but goes to evil.
-  return (url.protocol === 'http:' || url.protocol === 'https:') && (host === '127.0.0.1' || host === 'localhost') && url.hostname === host;
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    (host === '127.0.0.1' || host === 'localhost') &&
+    url.hostname === host
+  );
 }
 
 /**
@@ -50,7 +56,10 @@ export function outboundUrlProblem(raw: string, options: { allowLocal: boolean }
   if (url.username || url.password) return 'A URL with a user name or password is refused.';
   if (options.allowLocal && isLocalCallback(raw, url)) return null;
   if (url.protocol !== 'https:') return 'Only https: URLs are called.';
-  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (!host) return 'The URL has no host.';
   if (isIpLiteral(host)) return isPublicAddress(host) ? null : `${host} is not a public address.`;
   if (LOCAL_SUFFIXES.some((s) => host === s || host.endsWith(`.${s}`))) return `${host} is not a public host.`;
@@ -98,7 +107,10 @@ export function withoutTrailingSlashes(url: string): string {
   return url.slice(0, end);
 }
 
-export function safeFetch(policy: OutboundPolicy, doFetch: typeof fetch = globalThis.fetch.bind(globalThis)): typeof fetch {
+export function safeFetch(
+  policy: OutboundPolicy,
+  doFetch: typeof fetch = globalThis.fetch.bind(globalThis),
+): typeof fetch {
   return async function guardedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const url = assertPublicHttpsUrl(raw, policy);
@@ -111,7 +123,8 @@ export function safeFetch(policy: OutboundPolicy, doFetch: typeof fetch = global
       try {
         addresses = await policy.resolve(host);
       } catch (error) {
-        if ((error as { code?: unknown }).code === 'ENOTFOUND') throw new OutboundRefusedError(`${host} did not resolve.`);
+        if ((error as { code?: unknown }).code === 'ENOTFOUND')
+          throw new OutboundRefusedError(`${host} did not resolve.`);
         throw new TypeError(`${host} could not be resolved now.`, { cause: error });
       }
       if (addresses.length === 0) throw new OutboundRefusedError(`${host} did not resolve.`);
@@ -121,7 +134,9 @@ export function safeFetch(policy: OutboundPolicy, doFetch: typeof fetch = global
     const response = await doFetch(url.href, { ...init, redirect: 'manual' });
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       await response.body?.cancel().catch(() => {});
-      throw new OutboundRefusedError(`The server answered a redirect (HTTP ${response.status}); redirects are not followed.`);
+      throw new OutboundRefusedError(
+        `The server answered a redirect (HTTP ${response.status}); redirects are not followed.`,
+      );
     }
     return response;
   };
@@ -139,6 +154,8 @@ export function assertSmsUrls(sms: object, policy: OutboundPolicy = { allowLocal
     if (problem) errors.push({ path: [prefix, 'sms', key].filter(Boolean).join('.'), message: problem });
   }
   if (errors.length > 0) {
-    throw new AppError('validation_failed', 422, `Invalid value for: ${errors.map((e) => e.path).join(', ')}.`, { errors });
+    throw new AppError('validation_failed', 422, `Invalid value for: ${errors.map((e) => e.path).join(', ')}.`, {
+      errors,
+    });
   }
 }

@@ -7,9 +7,14 @@ type Doc = ReturnType<typeof openApiDocument>;
 export function docsPage(doc: Doc): string {
   const byTag = new Map<string, { method: string; path: string; summary: string; auth: boolean }[]>();
   for (const [path, ops] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(ops as Record<string, { summary: string; tags: string[]; security?: unknown[] }>)) {
+    for (const [method, op] of Object.entries(
+      ops as Record<string, { summary: string; tags: string[]; security?: unknown[] }>,
+    )) {
       const tag = op.tags[0] ?? 'Other';
-      byTag.set(tag, [...(byTag.get(tag) ?? []), { method: method.toUpperCase(), path, summary: op.summary, auth: Boolean(op.security) }]);
+      byTag.set(tag, [
+        ...(byTag.get(tag) ?? []),
+        { method: method.toUpperCase(), path, summary: op.summary, auth: Boolean(op.security) },
+      ]);
     }
   }
   return page({
@@ -20,8 +25,8 @@ export function docsPage(doc: Doc): string {
       <main style="max-width:60rem">
         <h1>Assent API</h1>
         <p>
-          Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1, request schemas included). Errors are RFC 9457
-          problem+json naming each field. Admin routes take <code>Authorization: Bearer KEY</code>.
+          Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1, request schemas included). Errors
+          are RFC 9457 problem+json naming each field. Admin routes take <code>Authorization: Bearer KEY</code>.
         </p>
         {[...byTag.entries()].map(([tag, ops]) => (
           <section>

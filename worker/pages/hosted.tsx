@@ -52,13 +52,14 @@ export function renderHostedPage(options: HostedPageOptions): string {
   const { site, widget, formAction, widgetScriptUrl } = options;
   const phase = toPhase(options.state, widget);
   const nonce = options.nonce ? ` nonce="${escapeHtml(options.nonce)}"` : '';
-  const form = renderToString(
-    h(OptIn, { doc: widget, phase: signal(phase), canResend: signal(false), formAction }),
-  );
+  const form = renderToString(h(OptIn, { doc: widget, phase: signal(phase), canResend: signal(false), formAction }));
   // Last inside our own <form>, so it travels with the no-JavaScript post and shifts none of the nodes the widget
   // hydrates (with JavaScript, the widget posts JSON and the token is not needed).
   const body = options.formToken
-    ? form.replace('</form>', `<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${escapeHtml(options.formToken)}"></form>`)
+    ? form.replace(
+        '</form>',
+        `<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${escapeHtml(options.formToken)}"></form>`,
+      )
     : form;
   const t = widget.texts;
   return (

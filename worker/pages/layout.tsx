@@ -14,7 +14,14 @@ button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-off
 `;
 
 /** `css` is added after the base styles; `indexable` leaves out noindex (public documents search engines may keep). */
-export function page(options: { lang: string; title: string; body: ComponentChildren; css?: string; head?: ComponentChildren; indexable?: boolean }): string {
+export function page(options: {
+  lang: string;
+  title: string;
+  body: ComponentChildren;
+  css?: string;
+  head?: ComponentChildren;
+  indexable?: boolean;
+}): string {
   const html = renderToString(
     <html lang={options.lang}>
       <head>
@@ -38,7 +45,8 @@ export function page(options: { lang: string; title: string; body: ComponentChil
  */
 export const pageHeaders = {
   'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-store',

@@ -28,10 +28,21 @@ export type LinkPageState =
   | { kind: 'expired' }
   | { kind: 'unknown' };
 
-export function linkPage(options: { locale: string; program?: string; facts?: LinkFacts; state: LinkPageState; action?: string }): string {
+export function linkPage(options: {
+  locale: string;
+  program?: string;
+  facts?: LinkFacts;
+  state: LinkPageState;
+  action?: string;
+}): string {
   const { lang, t } = pageTexts(options.locale);
   const f = options.facts;
-  const v = { program: options.program ?? '', controller: f?.controller ?? options.program ?? '', purpose: f?.purpose ?? '', frequency: f?.frequency ?? '' };
+  const v = {
+    program: options.program ?? '',
+    controller: f?.controller ?? options.program ?? '',
+    purpose: f?.purpose ?? '',
+    frequency: f?.frequency ?? '',
+  };
   const at = (ms: number) => formatDateTime(ms, lang, f?.timeZone ?? 'UTC');
   // The consent restated where it takes effect: what, how often, from whom, and the policy shown.
   const restated = f ? (
@@ -129,7 +140,6 @@ const SUBSCRIBER_CSS = `.n{white-space:nowrap}.consents{list-style:none;padding:
 dl{display:grid;grid-template-columns:fit-content(45%) 1fr;gap:.1rem 1rem;margin:.5rem 0}dt{font-weight:600}dd{margin:0}
 section{margin:2rem 0}form{display:inline-block;margin:0 1rem .5rem 0}`;
 
-
 function ConsentItem({ c, t, at }: { c: OwnConsent; t: PageTexts; at: (ms: number) => string }) {
   return (
     <li class="consent">
@@ -180,9 +190,16 @@ export function subscriberPage(options: {
   const f = options.facts;
   const v = { program: options.program, controller: f.controller, email: f.rightsEmail ?? '' };
   const at = (ms: number) => formatDateTime(ms, lang, f.timeZone);
-  const title = step === 'erased' ? t.erasedTitle : step === 'withdrawn' ? t.withdrawnTitle : fill(t.subscriberTitle, v);
+  const title =
+    step === 'erased' ? t.erasedTitle : step === 'withdrawn' ? t.withdrawnTitle : fill(t.subscriberTitle, v);
   const news =
-    step === 'erased' ? t.erasedLead : step === 'withdrawn' ? t.withdrawnLead : step === 'foreign-form' ? t.foreignForm : null;
+    step === 'erased'
+      ? t.erasedLead
+      : step === 'withdrawn'
+        ? t.withdrawnLead
+        : step === 'foreign-form'
+          ? t.foreignForm
+          : null;
   return page({
     lang,
     title: `${title} — ${options.program}`,
@@ -214,7 +231,7 @@ export function subscriberPage(options: {
         )}
         <section aria-labelledby="consents">
           <h2 id="consents">{t.consentsTitle}</h2>
-          <ul class="consents" role="list">
+          <ul class="consents">
             {view.consents.map((c) => (
               <ConsentItem c={c} t={t} at={at} />
             ))}

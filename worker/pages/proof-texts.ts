@@ -40,7 +40,10 @@ const en = {
     'sms-sent': 'Text message handed to the SMS provider',
     delivery: 'Delivery report from the SMS provider',
   } as Record<string, string>,
-  smsKind: { 'confirm-request': 'the confirmation request', confirmed: 'the confirmation of the subscription' } as Record<string, string>,
+  smsKind: {
+    'confirm-request': 'the confirmation request',
+    confirmed: 'the confirmation of the subscription',
+  } as Record<string, string>,
   smsSent: '{kind}, via {provider} (its message number {id}); fingerprint of the exact text (SHA-256): {hash}…',
   delivered: '“{status}” for message {id}',
   replyEvidence: 'message {id} from the provider; fingerprint of the text received (SHA-256): {hash}…',
@@ -73,7 +76,8 @@ const en = {
     PENDING: 'Nothing is wrong, but the newest event is not yet in a signed checkpoint. Check again in a minute.',
     INVALID: 'Not valid: at least one check failed (see below).',
   } as Record<string, string>,
-  verifyNoScript: 'Your browser runs no scripts here, so the checks cannot run on this page. Use the file below instead.',
+  verifyNoScript:
+    'Your browser runs no scripts here, so the checks cannot run on this page. Use the file below instead.',
   download: 'Download the evidence file (JSON)',
   keepTitle: 'Keep the proof yourself',
   keepLead:
@@ -189,10 +193,12 @@ const fr: ProofTexts = {
   verifySource: 'Vérifié : {source}',
   verdict: {
     VALID: 'Valide : toutes les vérifications sont réussies.',
-    PENDING: 'Rien d’anormal, mais le dernier événement n’est pas encore dans un point de contrôle signé. Réessayez dans une minute.',
+    PENDING:
+      'Rien d’anormal, mais le dernier événement n’est pas encore dans un point de contrôle signé. Réessayez dans une minute.',
     INVALID: 'Non valide : au moins une vérification a échoué (voir ci-dessous).',
   },
-  verifyNoScript: 'Votre navigateur n’exécute pas de script ici : les vérifications ne peuvent pas tourner sur cette page. Utilisez le fichier ci-dessous.',
+  verifyNoScript:
+    'Votre navigateur n’exécute pas de script ici : les vérifications ne peuvent pas tourner sur cette page. Utilisez le fichier ci-dessous.',
   download: 'Télécharger le fichier de preuve (JSON)',
   keepTitle: 'Gardez la preuve vous-même',
   keepLead:
@@ -222,13 +228,15 @@ const fr: ProofTexts = {
     'checkpoint-signature': 'Le point de contrôle du journal est signé avec la clé publiée du journal.',
     'checkpoint-origin': 'Le point de contrôle appartient au journal de ce site.',
     'leaf-consent': 'L’entrée {index} du journal concerne bien ce consentement.',
-    inclusion: 'L’événement est dans le journal public à la position {index}, sous le point de contrôle signé de {size} entrées.',
+    inclusion:
+      'L’événement est dans le journal public à la position {index}, sous le point de contrôle signé de {size} entrées.',
     'saved-checkpoint': 'Le point de contrôle vu plus tôt ({size} entrées) est signé par la clé du journal.',
     consistency: 'Le journal n’a pas été réécrit depuis le point de contrôle {size} : il n’a fait que grandir.',
     'notice-texts': 'Les textes affichés sont ceux dont l’empreinte figure dans le reçu.',
     'notice-policy': 'La politique de confidentialité est, octet pour octet, la version citée dans le reçu.',
     'leaf-chain': 'Les entrées du journal de ce consentement forment une chaîne sans trou : aucune ne manque.',
-    'receipt-facts': 'Le reçu dit exactement ce que disent les entrées du journal (dates, moyens, état, ce qui a été montré).',
+    'receipt-facts':
+      'Le reçu dit exactement ce que disent les entrées du journal (dates, moyens, état, ce qui a été montré).',
     'receipt-key-logged': 'La clé qui a signé le reçu est annoncée dans le journal public.',
     jwks: 'L’identifiant de chaque clé est sa propre empreinte (RFC 7638) : aucune clé ne se cache sous l’identifiant d’une autre.',
     'log-status': 'L’état du journal indiqué par le fichier correspond à ses entrées.',

@@ -46,7 +46,19 @@ export function formatTime(iso: string | null | undefined, lang: string, timeZon
   return formatDateTime(iso, lang, timeZone, { seconds: true });
 }
 
-const SHOWN = ['program', 'intro', 'description', 'frequencyLabel', 'frequency', 'rates', 'stop', 'policyLink', 'phoneLabel', 'yes', 'no'];
+const SHOWN = [
+  'program',
+  'intro',
+  'description',
+  'frequencyLabel',
+  'frequency',
+  'rates',
+  'stop',
+  'policyLink',
+  'phoneLabel',
+  'yes',
+  'no',
+];
 
 function methodText(t: ProofTexts, method: unknown, extra?: string): string {
   const words = t.method[String(method)] ?? String(method ?? '—');
@@ -56,10 +68,19 @@ function methodText(t: ProofTexts, method: unknown, extra?: string): string {
 function Timeline(props: { t: ProofTexts; r: Receipt; entries: Entry[]; when: (iso: unknown) => string }) {
   const { t, r, entries, when } = props;
   const how = (type: string): string | undefined => {
-    if (type === 'requested') return methodText(t, r.collection.method, r.collection.pageUrl ? fillIn(t.onPage, { page: String(r.collection.pageUrl) }) : undefined);
+    if (type === 'requested')
+      return methodText(
+        t,
+        r.collection.method,
+        r.collection.pageUrl ? fillIn(t.onPage, { page: String(r.collection.pageUrl) }) : undefined,
+      );
     if (type === 'confirmed' && r.confirmation) return methodText(t, r.confirmation.method);
     if (type === 'withdrawn' && r.withdrawal) {
-      return methodText(t, r.withdrawal.method, r.withdrawal.keyword ? fillIn(t.keyword, { keyword: String(r.withdrawal.keyword) }) : undefined);
+      return methodText(
+        t,
+        r.withdrawal.method,
+        r.withdrawal.keyword ? fillIn(t.keyword, { keyword: String(r.withdrawal.keyword) }) : undefined,
+      );
     }
     return undefined;
   };
@@ -68,10 +89,20 @@ function Timeline(props: { t: ProofTexts; r: Receipt; entries: Entry[]; when: (i
     const short = (hash: unknown) => String(hash ?? '').slice(0, 16);
     if (leaf.type === 'sms-sent') {
       const kind = t.smsKind[String(leaf.kind)] ?? String(leaf.kind ?? '');
-      return fillIn(t.smsSent, { kind, provider: String(leaf.provider ?? '—'), id: String(leaf.providerMessageId ?? '—'), hash: short(leaf.bodySha256) });
+      return fillIn(t.smsSent, {
+        kind,
+        provider: String(leaf.provider ?? '—'),
+        id: String(leaf.providerMessageId ?? '—'),
+        hash: short(leaf.bodySha256),
+      });
     }
-    if (leaf.type === 'delivery') return fillIn(t.delivered, { status: String(leaf.status ?? '—'), id: String(leaf.providerMessageId ?? leaf.messageId ?? '—') });
-    if (typeof leaf.textSha256 === 'string') return fillIn(t.replyEvidence, { id: String(leaf.messageId ?? '—'), hash: short(leaf.textSha256) });
+    if (leaf.type === 'delivery')
+      return fillIn(t.delivered, {
+        status: String(leaf.status ?? '—'),
+        id: String(leaf.providerMessageId ?? leaf.messageId ?? '—'),
+      });
+    if (typeof leaf.textSha256 === 'string')
+      return fillIn(t.replyEvidence, { id: String(leaf.messageId ?? '—'), hash: short(leaf.textSha256) });
     return undefined;
   };
   return (
@@ -91,7 +122,9 @@ function Timeline(props: { t: ProofTexts; r: Receipt; entries: Entry[]; when: (i
               </>
             ) : null}
             <br />
-            <span class="small">{Array.isArray(e.inclusion) ? fillIn(t.logPosition, { index: e.index }) : t.logPending}</span>
+            <span class="small">
+              {Array.isArray(e.inclusion) ? fillIn(t.logPosition, { index: e.index }) : t.logPending}
+            </span>
           </li>
         );
       })}
@@ -99,17 +132,30 @@ function Timeline(props: { t: ProofTexts; r: Receipt; entries: Entry[]; when: (i
   );
 }
 
-export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | null, options: ProofPageOptions): string {
+export function proofPage(
+  doc: ProofDocument,
+  texts: Record<string, unknown> | null,
+  options: ProofPageOptions,
+): string {
   const r = doc.receipt;
   const { lang, t } = proofTexts(String(r.language ?? r.notice.locale));
   const when = (iso: unknown) => formatTime(typeof iso === 'string' ? iso : null, lang, options.timezone);
   const log = doc.log as { checkpoint: string | null; entries: Entry[]; pending?: Entry[] };
-  const entries = [...log.entries, ...(log.pending ?? []).map((e) => ({ ...e, inclusion: null }))].sort((a, b) => a.index - b.index);
+  const entries = [...log.entries, ...(log.pending ?? []).map((e) => ({ ...e, inclusion: null }))].sort(
+    (a, b) => a.index - b.index,
+  );
   const controller = r.controller?.name ?? '—';
   const subject = r.subject.phone ?? t.someone;
   const urls = options.urls;
   // What the island needs: where the evidence is, and the words for each check in this page's language.
-  const islandData = htmlSafeJson({ evidence: urls.evidence, lang, verdict: t.verdict, checks: t.checkNames, running: t.verifyRunning, source: t.verifySource });
+  const islandData = htmlSafeJson({
+    evidence: urls.evidence,
+    lang,
+    verdict: t.verdict,
+    checks: t.checkNames,
+    running: t.verifyRunning,
+    source: t.verifySource,
+  });
   const command = `node verify.mjs --offline assent-proof-${r.consentId}.json`;
   const [step1, step2, step3] = t.keepSteps as [string, string, string];
   const [before1, after1] = step1.split('{verifier}') as [string, string];
@@ -129,10 +175,19 @@ export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | n
         </p>
         <p>
           {fillIn(t.summary, { subject, date: when(r.collection.at), controller })}{' '}
-          {r.confirmation ? fillIn(t.summaryConfirmed, { date: when(r.confirmation.at), how: methodText(t, r.confirmation.method) }) : ''}{' '}
-          {r.withdrawal ? fillIn(t.summaryWithdrawn, { date: when(r.withdrawal.at), how: methodText(t, r.withdrawal.method) }) : ''}
+          {r.confirmation
+            ? fillIn(t.summaryConfirmed, { date: when(r.confirmation.at), how: methodText(t, r.confirmation.method) })
+            : ''}{' '}
+          {r.withdrawal
+            ? fillIn(t.summaryWithdrawn, { date: when(r.withdrawal.at), how: methodText(t, r.withdrawal.method) })
+            : ''}
         </p>
-        <p class="small">{fillIn(t.timeZone, { zone: zonePlace(options.timezone), offset: utcOffset(new Date(r.collection.at), options.timezone) })}</p>
+        <p class="small">
+          {fillIn(t.timeZone, {
+            zone: zonePlace(options.timezone),
+            offset: utcOffset(new Date(r.collection.at), options.timezone),
+          })}
+        </p>
 
         <h2>{t.whoWhat}</h2>
         <dl class="facts">
@@ -142,17 +197,17 @@ export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | n
           <dd>{r.subject.phone ?? '—'}</dd>
           <dt>{t.purposes}</dt>
           <dd>
-            {r.purposes.length === 0
-              ? '—'
-              : (
-                <ul class="plain">
-                  {r.purposes.map((p) => (
-                    <li>
-                      {String(p.description)} — <em>{t.legalBasis[p.legalBasis] ?? p.legalBasis}</em>
-                    </li>
-                  ))}
-                </ul>
-              )}
+            {r.purposes.length === 0 ? (
+              '—'
+            ) : (
+              <ul class="plain">
+                {r.purposes.map((p) => (
+                  <li>
+                    {String(p.description)} — <em>{t.legalBasis[p.legalBasis] ?? p.legalBasis}</em>
+                  </li>
+                ))}
+              </ul>
+            )}
           </dd>
           <dt>{t.proofId}</dt>
           <dd>
@@ -178,13 +233,17 @@ export function proofPage(doc: ProofDocument, texts: Record<string, unknown> | n
           <p>{t.shownMissing}</p>
         )}
         <p>
-          <a href={r.notice.policyUrl}>{fillIn(t.policy, { version: r.notice.policyVersion, locale: r.notice.locale })}</a>
+          <a href={r.notice.policyUrl}>
+            {fillIn(t.policy, { version: r.notice.policyVersion, locale: r.notice.locale })}
+          </a>
         </p>
 
         <h2>{t.verify}</h2>
         <section id="proof-check" data-proof={islandData} aria-live="polite">
           <p>{t.verifyLead}</p>
-          <p class="small" id="proof-check-noscript">{t.verifyNoScript}</p>
+          <p class="small" id="proof-check-noscript">
+            {t.verifyNoScript}
+          </p>
           <div id="proof-check-results" />
           <p class="no-print">
             <button type="button" id="proof-check-run" hidden>

@@ -5,7 +5,10 @@ const NBSP = '\u00a0';
 
 /** "UTC+1", "UTC−5", "UTC+5:30": the zone's offset at `date`. */
 export function utcOffset(date: Date, timeZone: string): string {
-  const name = new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'longOffset' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const name =
+    new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'longOffset' })
+      .formatToParts(date)
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const match = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name);
   if (!match) return 'UTC';
   const [, sign, hours, minutes] = match;
@@ -30,10 +33,19 @@ export function frenchDateTime(text: string): string {
  * A date and time in `timeZone` with its offset: "1er mars 2026 à 11 h 00 (UTC+1)", "March 1, 2026 at 5:00 AM
  * (UTC-5)". `seconds` adds them (the proof page's timeline).
  */
-export function formatDateTime(when: string | number | Date, lang: string, timeZone: string, options: { seconds?: boolean } = {}): string {
+export function formatDateTime(
+  when: string | number | Date,
+  lang: string,
+  timeZone: string,
+  options: { seconds?: boolean } = {},
+): string {
   const date = new Date(when);
   if (Number.isNaN(date.getTime())) return String(when);
-  const text = new Intl.DateTimeFormat(lang, { timeZone, dateStyle: 'long', timeStyle: options.seconds ? 'medium' : 'short' }).format(date);
+  const text = new Intl.DateTimeFormat(lang, {
+    timeZone,
+    dateStyle: 'long',
+    timeStyle: options.seconds ? 'medium' : 'short',
+  }).format(date);
   const offset = utcOffset(date, timeZone);
   return `${lang.startsWith('fr') ? frenchDateTime(text) : text} (${offset})`;
 }

@@ -44,7 +44,10 @@ export function diffTokens(a: readonly string[], b: readonly string[]): DiffPart
     const at = (i: number, j: number) => i * (m + 1) + j;
     for (let i = n - 1; i >= 0; i--) {
       for (let j = m - 1; j >= 0; j--) {
-        lengths[at(i, j)] = midA[i] === midB[j] ? lengths[at(i + 1, j + 1)]! + 1 : Math.max(lengths[at(i + 1, j)]!, lengths[at(i, j + 1)]!);
+        lengths[at(i, j)] =
+          midA[i] === midB[j]
+            ? lengths[at(i + 1, j + 1)]! + 1
+            : Math.max(lengths[at(i + 1, j)]!, lengths[at(i, j + 1)]!);
       }
     }
     let i = 0;
@@ -53,7 +56,8 @@ export function diffTokens(a: readonly string[], b: readonly string[]): DiffPart
       if (i < n && j < m && midA[i] === midB[j]) {
         raw.push({ op: 'same', text: midA[i++]! });
         j++;
-      } else if (i < n && (j === m || lengths[at(i + 1, j)]! >= lengths[at(i, j + 1)]!)) raw.push({ op: 'del', text: midA[i++]! });
+      } else if (i < n && (j === m || lengths[at(i + 1, j)]! >= lengths[at(i, j + 1)]!))
+        raw.push({ op: 'del', text: midA[i++]! });
       else raw.push({ op: 'add', text: midB[j++]! }); // removals before additions: reads as "3 → 2"
     }
   }

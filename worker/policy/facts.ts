@@ -106,7 +106,10 @@ export const LEGAL_DEFAULTS = {
   },
   numberRequired: {
     required: false,
-    consequence: { fr: 'vous ne recevrez pas nos SMS, sans autre conséquence', en: 'you will not get our texts, and nothing else changes' },
+    consequence: {
+      fr: 'vous ne recevrez pas nos SMS, sans autre conséquence',
+      en: 'you will not get our texts, and nothing else changes',
+    },
   },
 } as const;
 
@@ -118,11 +121,18 @@ const ownerShape = {
   legitimateInterests: localizedText.optional(),
   recipients: z.array(recipientSchema).max(50),
   transfers: z.union([z.strictObject({ none: z.literal(true) }), z.array(transferSchema).min(1).max(50)]),
-  retention: z.strictObject({ prospects: localizedText, proofs: localizedText.optional(), optOut: localizedText.optional() }),
+  retention: z.strictObject({
+    prospects: localizedText,
+    proofs: localizedText.optional(),
+    optOut: localizedText.optional(),
+  }),
   rights: z.strictObject({ email, url: webUrl.optional() }),
   supervisoryAuthority: z.strictObject({ name: text(200), address: text(300).optional(), url: webUrl }).optional(),
   numberRequired: z.strictObject({ required: z.boolean(), consequence: localizedText }).optional(),
-  automatedDecisions: z.union([z.strictObject({ none: z.literal(true) }), z.strictObject({ description: localizedText })]),
+  automatedDecisions: z.union([
+    z.strictObject({ none: z.literal(true) }),
+    z.strictObject({ description: localizedText }),
+  ]),
 };
 
 const programFactsSchema = z.strictObject({
@@ -130,7 +140,10 @@ const programFactsSchema = z.strictObject({
   purpose: localizedText,
   frequency: localizedText,
   helpContact: text(200),
-  shortCode: z.string().regex(/^[0-9A-Za-z+ ]{3,16}$/).optional(),
+  shortCode: z
+    .string()
+    .regex(/^[0-9A-Za-z+ ]{3,16}$/)
+    .optional(),
 });
 
 type Checked = { purposes: { id: string; legalBasis: string }[]; legitimateInterests?: unknown };
@@ -146,14 +159,17 @@ function crossChecks(facts: Checked, ctx: z.RefinementCtx) {
   }
   const ids = facts.purposes.map((p) => p.id);
   ids.forEach((id, i) => {
-    if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['purposes', i, 'id'], message: `Duplicate purpose id "${id}".` });
+    if (ids.indexOf(id) !== i)
+      ctx.addIssue({ code: 'custom', path: ['purposes', i, 'id'], message: `Duplicate purpose id "${id}".` });
   });
 }
 
 /** The site configuration's `policy`: strict, every fact the owner must declare. */
 export const ownerFactsSchema = z.strictObject(ownerShape).superRefine(crossChecks);
 /** Everything a policy is rendered from: the owner's facts plus the program, said once in `program`. */
-export const policyFactsSchema = z.strictObject({ ...ownerShape, program: programFactsSchema }).superRefine(crossChecks);
+export const policyFactsSchema = z
+  .strictObject({ ...ownerShape, program: programFactsSchema })
+  .superRefine(crossChecks);
 
 export type DeclaredFacts = z.infer<typeof policyFactsSchema>;
 /** Facts ready to render: the declared ones with the legal defaults filled in. */
@@ -214,13 +230,18 @@ export function factErrors(
 ): FieldError[] {
   const { prefix = 'policy', country = 'FR', provider = null, schema = policyFactsSchema } = options;
   const result = schema.safeParse(facts);
-  const errors = result.success ? [] : zodFieldErrors(new z.ZodError(result.error.issues.flatMap(explainIssue)), prefix);
+  const errors = result.success
+    ? []
+    : zodFieldErrors(new z.ZodError(result.error.issues.flatMap(explainIssue)), prefix);
   // A placeholder is worth naming only where the schema found nothing wrong (an empty text is already "Required").
   const flagged = new Set(errors.map((e) => e.path));
   errors.push(...placeholderErrors(facts, prefix).filter((e) => !flagged.has(e.path)));
   const isObject = facts !== null && typeof facts === 'object' && !Array.isArray(facts);
   if (isObject && !('supervisoryAuthority' in facts) && !supervisoryAuthorities[country.toUpperCase()]) {
-    errors.push({ path: `${prefix}.supervisoryAuthority`, message: `Required: name the data protection authority for country ${country}.` });
+    errors.push({
+      path: `${prefix}.supervisoryAuthority`,
+      message: `Required: name the data protection authority for country ${country}.`,
+    });
   }
   errors.push(...providerFactErrors(facts, provider, prefix));
   if (isObject) errors.push(...retentionErrors((facts as { retention?: unknown }).retention, `${prefix}.retention`));
@@ -239,7 +260,10 @@ export function factsRefusal(errors: FieldError[]): AppError {
  * `policy.controller.email`. Returns the facts with the legal defaults filled in; `country` (the site's) picks the
  * complaint authority when none is given.
  */
-export function assertCompleteFacts(facts: unknown, options: { prefix?: string; country?: string; provider?: ProviderFact | null } = {}): PolicyFacts {
+export function assertCompleteFacts(
+  facts: unknown,
+  options: { prefix?: string; country?: string; provider?: ProviderFact | null } = {},
+): PolicyFacts {
   const errors = factErrors(facts, options);
   if (errors.length > 0) throw factsRefusal(errors);
   const declared = policyFactsSchema.parse(facts);
@@ -250,8 +274,10 @@ export function assertCompleteFacts(facts: unknown, options: { prefix?: string; 
       proofs: declared.retention.proofs ?? LEGAL_DEFAULTS.proofs,
       optOut: declared.retention.optOut ?? LEGAL_DEFAULTS.optOut,
     },
-    supervisoryAuthority: declared.supervisoryAuthority ?? supervisoryAuthorities[(options.country ?? 'FR').toUpperCase()]!,
-    numberRequired: declared.numberRequired ?? structuredClone(LEGAL_DEFAULTS.numberRequired) as PolicyFacts['numberRequired'],
+    supervisoryAuthority:
+      declared.supervisoryAuthority ?? supervisoryAuthorities[(options.country ?? 'FR').toUpperCase()]!,
+    numberRequired:
+      declared.numberRequired ?? (structuredClone(LEGAL_DEFAULTS.numberRequired) as PolicyFacts['numberRequired']),
   };
 }
 
@@ -265,7 +291,10 @@ type Issue = z.core.$ZodIssue;
  */
 export function explainIssue(issue: Issue): Issue[] {
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ ...issue, path: [...issue.path, key], message: 'Unknown key: remove it or check its spelling.' }) as Issue);
+    return issue.keys.map(
+      (key) =>
+        ({ ...issue, path: [...issue.path, key], message: 'Unknown key: remove it or check its spelling.' }) as Issue,
+    );
   }
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
   const distance = (branch: Issue[]) =>
@@ -293,7 +322,10 @@ export const demoPolicyFacts: PolicyFacts = {
   purposes: [
     {
       id: 'sms-marketing',
-      description: { fr: 'vous envoyer nos offres et nos nouveautés par SMS', en: 'send you our offers and news by text message' },
+      description: {
+        fr: 'vous envoyer nos offres et nos nouveautés par SMS',
+        en: 'send you our offers and news by text message',
+      },
       legalBasis: 'consent',
     },
     {
@@ -315,7 +347,10 @@ export const demoPolicyFacts: PolicyFacts = {
     {
       name: 'Assent',
       role: 'processor',
-      purpose: { fr: 'garde la preuve de votre accord et envoie nos SMS', en: 'keeps proof of your consent and sends our texts' },
+      purpose: {
+        fr: 'garde la preuve de votre accord et envoie nos SMS',
+        en: 'keeps proof of your consent and sends our texts',
+      },
       country: 'France',
     },
   ],

@@ -59,8 +59,15 @@ export interface PolicyPageProps {
   timeZone?: string;
 }
 
-
-function Scores({ report, t, sectionTitles }: { report: ReadabilityReport; t: PageTexts; sectionTitles: Map<string, string> }) {
+function Scores({
+  report,
+  t,
+  sectionTitles,
+}: {
+  report: ReadabilityReport;
+  t: PageTexts;
+  sectionTitles: Map<string, string>;
+}) {
   return (
     <section aria-labelledby="readability">
       <h2 id="readability">{t.readability}</h2>
@@ -106,7 +113,9 @@ export function policyPage(props: PolicyPageProps): string {
     title: `${title} — ${t.versionLine(version, formatDate(publishedAt, locale, timeZone))}`,
     children: (
       <>
-        <a class="skip" href="#policy">{t.skip}</a>
+        <a class="skip" href="#policy">
+          {t.skip}
+        </a>
         <header>
           <p class="meta">{site.name}</p>
         </header>
@@ -137,7 +146,9 @@ export function policyPage(props: PolicyPageProps): string {
               key={s.id}
               aria-labelledby={s.id}
               data-covers={s.covers.join(' ')}
-              dangerouslySetInnerHTML={{ __html: markdownToHtml(s.markdown, { headingId: (_text, _level, i) => (i === 0 ? s.id : undefined) }) }}
+              dangerouslySetInnerHTML={{
+                __html: markdownToHtml(s.markdown, { headingId: (_text, _level, i) => (i === 0 ? s.id : undefined) }),
+              }}
             />
           ))}
           <Scores report={report} t={t} sectionTitles={titles} />
@@ -151,7 +162,9 @@ export function policyPage(props: PolicyPageProps): string {
                       {t.versionLine(v.version, formatDate(v.publishedAt, locale, timeZone))} ({t.thisVersion})
                     </strong>
                   ) : (
-                    <a href={`${base}/${v.version}${q}`}>{t.versionLine(v.version, formatDate(v.publishedAt, locale, timeZone))}</a>
+                    <a href={`${base}/${v.version}${q}`}>
+                      {t.versionLine(v.version, formatDate(v.publishedAt, locale, timeZone))}
+                    </a>
                   )}
                   {v.summary ? <> — {v.summary}</> : null}
                   {v.version > 1 ? (
@@ -210,7 +223,11 @@ function Change({ change, t }: { change: Exclude<SectionChange, { kind: 'unchang
       </h2>
       <Parts
         t={t}
-        parts={change.kind === 'changed' ? change.parts : [{ op: change.kind === 'added' ? 'add' : 'del', text: change.markdown }]}
+        parts={
+          change.kind === 'changed'
+            ? change.parts
+            : [{ op: change.kind === 'added' ? 'add' : 'del', text: change.markdown }]
+        }
       />
     </section>
   );
@@ -239,7 +256,9 @@ export function diffPage(props: DiffPageProps): string {
     title: `${title} — ${site.name}`,
     children: (
       <>
-        <a class="skip" href="#diff">{t.skip}</a>
+        <a class="skip" href="#diff">
+          {t.skip}
+        </a>
         <header>
           <p class="meta">{site.name}</p>
         </header>
@@ -247,10 +266,14 @@ export function diffPage(props: DiffPageProps): string {
           <h1>{title}</h1>
           <ul class="meta">
             <li>
-              <a href={`${base}/${from.version}${q}`}>{t.versionLine(from.version, formatDate(from.publishedAt, locale, timeZone))}</a>
+              <a href={`${base}/${from.version}${q}`}>
+                {t.versionLine(from.version, formatDate(from.publishedAt, locale, timeZone))}
+              </a>
             </li>
             <li>
-              <a href={`${base}/${to.version}${q}`}>{t.versionLine(to.version, formatDate(to.publishedAt, locale, timeZone))}</a>
+              <a href={`${base}/${to.version}${q}`}>
+                {t.versionLine(to.version, formatDate(to.publishedAt, locale, timeZone))}
+              </a>
             </li>
           </ul>
           <p>{visible.length === 0 ? t.noChange : t.legend}</p>

@@ -102,7 +102,10 @@ export function markdownToHtml(markdown: string, options: MarkdownOptions = {}):
     list = undefined;
   };
   // Only whole-line comments (the section markers) are dropped; escaped text can never start a line with `<`.
-  const lines = markdown.replace(/\r\n?/g, '\n').split('\n').filter((line) => !COMMENT_LINE.test(line));
+  const lines = markdown
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .filter((line) => !COMMENT_LINE.test(line));
   for (const line of lines) {
     const heading = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
     const item = LIST_ITEM.exec(line);

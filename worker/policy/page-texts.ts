@@ -100,5 +100,7 @@ export function formatDate(date: string | Date, locale: string, timeZone = 'UTC'
 
 /** A score with one decimal, as the locale writes it ("97,2" in French). */
 export function formatScore(score: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.round(score * 10) / 10);
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
+    Math.round(score * 10) / 10,
+  );
 }

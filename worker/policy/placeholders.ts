@@ -28,7 +28,9 @@ export function placeholderErrors(value: unknown, prefix: string): FieldError[] 
       const what = placeholderIn(node);
       if (what) errors.push({ path, message: `This looks like a placeholder (${what}): state the real fact.` });
     } else if (Array.isArray(node)) {
-      node.forEach((item, i) => visit(item, `${path}.${i}`));
+      node.forEach((item, i) => {
+        visit(item, `${path}.${i}`);
+      });
     } else if (node !== null && typeof node === 'object') {
       for (const [key, item] of Object.entries(node)) visit(item, path ? `${path}.${key}` : key);
     }

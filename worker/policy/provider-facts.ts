@@ -11,9 +11,19 @@ export interface ProviderFact {
 }
 
 /** EU member states plus Iceland, Liechtenstein and Norway. */
-export const EEA = 'AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK'.split(' ');
+export const EEA = 'AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK'.split(
+  ' ',
+);
 
-const ALIASES: Record<string, string> = { usa: 'US', unitedstatesofamerica: 'US', etatsunisdamerique: 'US', uk: 'GB', greatbritain: 'GB', angleterre: 'GB', england: 'GB' };
+const ALIASES: Record<string, string> = {
+  usa: 'US',
+  unitedstatesofamerica: 'US',
+  etatsunisdamerique: 'US',
+  uk: 'GB',
+  greatbritain: 'GB',
+  angleterre: 'GB',
+  england: 'GB',
+};
 
 export const normalize = (text: string) =>
   text
@@ -42,12 +52,20 @@ export function countryCode(text: string): string | null {
     }
   }
   const trimmed = text.trim().replace(/^(?:(?:the|les?|la)\s+|l['’]\s*)/i, '');
-  if (/^[A-Z]{2}$/.test(trimmed) && byName.get(normalize(new Intl.DisplayNames(['en'], { type: 'region' }).of(trimmed) ?? '')) === trimmed) return trimmed;
+  if (
+    /^[A-Z]{2}$/.test(trimmed) &&
+    byName.get(normalize(new Intl.DisplayNames(['en'], { type: 'region' }).of(trimmed) ?? '')) === trimmed
+  )
+    return trimmed;
   return byName.get(normalize(trimmed)) ?? null;
 }
 
 const texts = (value: unknown): string[] =>
-  typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).filter((v): v is string => typeof v === 'string') : [];
+  typeof value === 'string'
+    ? [value]
+    : value && typeof value === 'object'
+      ? Object.values(value).filter((v): v is string => typeof v === 'string')
+      : [];
 
 /** The countries a localized text names (codes where known, else the normalized text). */
 const countriesOf = (value: unknown) => new Set(texts(value).map((t) => countryCode(t) ?? normalize(t)));
@@ -79,7 +97,9 @@ export function providerFactErrors(facts: unknown, provider: ProviderFact | null
   const countries = countriesOf(processor.country);
   const outside = [...countries].filter((c) => !EEA.includes(c));
   if (outside.length === 0) return [];
-  const covered = new Set(Array.isArray(transfers) ? transfers.flatMap((t: { country?: unknown }) => [...countriesOf(t?.country)]) : []);
+  const covered = new Set(
+    Array.isArray(transfers) ? transfers.flatMap((t: { country?: unknown }) => [...countriesOf(t?.country)]) : [],
+  );
   const missing = outside.filter((c) => !covered.has(c));
   if (missing.length === 0) return [];
   return [
@@ -110,7 +130,8 @@ export const KNOWN_PROCESSORS = {
     key: 'sinch',
     name: 'Sinch AB (publ) or the Sinch entity contracted',
     country: 'SE',
-    transferBasis: 'none within the EEA; Sinch\'s DPA covers sub-processors outside it with the EU standard contractual clauses',
+    transferBasis:
+      "none within the EEA; Sinch's DPA covers sub-processors outside it with the EU standard contractual clauses",
     source: 'https://www.sinch.com/data-protection-agreement/',
     confirmed: false,
   },

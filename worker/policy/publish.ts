@@ -5,7 +5,13 @@ import { AppError, type FieldError } from '../errors.ts';
 import { assertCompleteFacts, type PolicyFacts } from './facts.ts';
 import type { ProviderFact } from './provider-facts.ts';
 import { assertReadable, readability, type ReadabilityReport, type VagueWordWarning } from './readability.ts';
-import { assertCovered, currentTemplateVersion, renderPolicy, type PolicyTemplates, type ServiceContext } from './render.ts';
+import {
+  assertCovered,
+  currentTemplateVersion,
+  renderPolicy,
+  type PolicyTemplates,
+  type ServiceContext,
+} from './render.ts';
 import type { PolicySection } from './template.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
 
@@ -27,7 +33,6 @@ export interface PreparedPolicy {
   facts: PolicyFacts;
   locales: PreparedLocale[];
 }
-
 
 function fieldErrors(error: unknown, path: string): FieldError[] {
   if (error instanceof AppError && error.errors) return error.errors;

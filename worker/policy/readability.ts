@@ -165,7 +165,13 @@ export function readability(sections: readonly PolicySection[], locale: string):
   return {
     locale,
     formula: lang.formula,
-    overall: { ...scoreOf(lang, all.map((s) => s.text)), hardest: hardestFirst(all) },
+    overall: {
+      ...scoreOf(
+        lang,
+        all.map((s) => s.text),
+      ),
+      hardest: hardestFirst(all),
+    },
     sections: perSection.map(({ sentenceScores: _unused, ...rest }) => rest),
     warnings: sections.flatMap((s) => vagueWords(s.markdown, locale, s.id)),
   };
@@ -190,15 +196,20 @@ export function assertReadable(report: ReadabilityReport): void {
     });
   }
   if (errors.length === 0) return;
-  throw new AppError('policy_hard_to_read', 422, `The ${report.locale} policy is too hard to read (${report.formula} reading ease).`, {
-    errors,
-    extensions: {
-      readability: {
-        locale: report.locale,
-        formula: report.formula,
-        overall: report.overall.score,
-        sections: Object.fromEntries(report.sections.map((s) => [s.id, s.score])),
+  throw new AppError(
+    'policy_hard_to_read',
+    422,
+    `The ${report.locale} policy is too hard to read (${report.formula} reading ease).`,
+    {
+      errors,
+      extensions: {
+        readability: {
+          locale: report.locale,
+          formula: report.formula,
+          overall: report.overall.score,
+          sections: Object.fromEntries(report.sections.map((s) => [s.id, s.score])),
+        },
       },
     },
-  });
+  );
 }

@@ -70,7 +70,9 @@ export function policyView(facts: PolicyFacts, locale: string, context: ServiceC
   const site = encodeURIComponent(context.site);
   return {
     // What owners type reaches a French reader with French spacing, like the template around it.
-    ...((locale.startsWith('fr') ? withFrenchTypography(localizeFacts(facts, locale)) : localizeFacts(facts, locale)) as Record<string, unknown>),
+    ...((locale.startsWith('fr')
+      ? withFrenchTypography(localizeFacts(facts, locale))
+      : localizeFacts(facts, locale)) as Record<string, unknown>),
     jurisdiction: { [(context.country ?? 'FR').toUpperCase()]: true },
     service: {
       logUrl: `${base}/v1/sites/${site}/log`,
@@ -96,7 +98,11 @@ export function renderPolicy(options: {
   const { facts, locale, templateVersion = currentTemplateVersion, templates, context } = options;
   const template = templates[templateVersion]?.[locale];
   if (template === undefined) {
-    throw new AppError('policy_template_missing', 422, `No policy template version ${templateVersion} for locale "${locale}".`);
+    throw new AppError(
+      'policy_template_missing',
+      422,
+      `No policy template version ${templateVersion} for locale "${locale}".`,
+    );
   }
   // Normalise line endings and end with one newline, so the stored bytes do not depend on the editor used.
   const markdown = `${renderTemplate(template.replace(/\r\n/g, '\n'), policyView(facts, locale, context))

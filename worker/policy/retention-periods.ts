@@ -18,8 +18,28 @@ const CIRCULAR: RegExp[] = [
 ];
 
 const NUMBER_WORDS: Record<string, number> = {
-  un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9, dix: 10, douze: 12,
-  one: 1, two: 2, three: 3, four: 4, five: 5, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12,
+  un: 1,
+  une: 1,
+  deux: 2,
+  trois: 3,
+  quatre: 4,
+  cinq: 5,
+  six: 6,
+  sept: 7,
+  huit: 8,
+  neuf: 9,
+  dix: 10,
+  douze: 12,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  twelve: 12,
 };
 const UNIT_DAYS: [RegExp, number][] = [
   [/^(?:jours?|days?)$/iu, 1],
@@ -27,7 +47,8 @@ const UNIT_DAYS: [RegExp, number][] = [
   [/^(?:mois|months?)$/iu, 30],
   [/^(?:ans?|années?|years?)$/iu, 365],
 ];
-const PERIOD = /(?<![\p{L}\d])(\d{1,4}|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|one|two|three|four|five|seven|eight|nine|ten|twelve)[\s\u00a0\u202f]+(jours?|days?|semaines?|weeks?|mois|months?|ans?|années?|years?)(?![\p{L}])/giu;
+const PERIOD =
+  /(?<![\p{L}\d])(\d{1,4}|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|one|two|three|four|five|seven|eight|nine|ten|twelve)[\s\u00a0\u202f]+(jours?|days?|semaines?|weeks?|mois|months?|ans?|années?|years?)(?![\p{L}])/giu;
 
 /** Every period written in `text` ("30 jours", "three years"), in days. */
 export function periodsIn(text: string): number[] {
@@ -70,7 +91,10 @@ export function retentionErrors(retention: unknown, prefix: string, maxProspectD
       const path = `${prefix}.${key}${suffix}`;
       const circle = circularIn(text);
       if (circle) {
-        errors.push({ path, message: `“${circle}” is a circular criterion: state a period (for example “3 ans”, “30 days”) or an event that ends it.` });
+        errors.push({
+          path,
+          message: `“${circle}” is a circular criterion: state a period (for example “3 ans”, “30 days”) or an event that ends it.`,
+        });
         continue;
       }
       if (key !== 'prospects' && key !== 'proofs') continue;
@@ -78,7 +102,11 @@ export function retentionErrors(retention: unknown, prefix: string, maxProspectD
       if (periods.length === 0) {
         errors.push({ path, message: 'State a period with its unit (for example “30 jours”, “5 years”).' });
       } else if (key === 'prospects' && Math.max(...periods) > maxProspectDays) {
-        errors.push({ path, message: 'A number may be kept at most three years after the subscriber’s last contact: state a shorter period.' });
+        errors.push({
+          path,
+          message:
+            'A number may be kept at most three years after the subscriber’s last contact: state a shorter period.',
+        });
       }
     }
   }

@@ -4,13 +4,18 @@
 const EN_VOWEL_GROUPS = /[aeiouy]+/g;
 
 export function syllablesEn(word: string): number {
-  let w = word.toLowerCase().replace(/[’']s$/, '').replace(/[^a-z]/g, '');
+  let w = word
+    .toLowerCase()
+    .replace(/[’']s$/, '')
+    .replace(/[^a-z]/g, '');
   if (w.length === 0) return /\d/.test(word) ? 1 : 0;
   if (w.length <= 3) return 1;
   if (/[^aeiouy]le$/.test(w)) {
     // "table", "simple": the -le is its own syllable, keep it.
-  } else if (/[^aeiouy]e$/.test(w)) w = w.slice(0, -1); // silent final e: "make", "message"
-  else if (/[^aeiouysxzgc]es$/.test(w)) w = w.slice(0, -2); // "makes", but "pages", "boxes" keep it
+  } else if (/[^aeiouy]e$/.test(w))
+    w = w.slice(0, -1); // silent final e: "make", "message"
+  else if (/[^aeiouysxzgc]es$/.test(w))
+    w = w.slice(0, -2); // "makes", but "pages", "boxes" keep it
   else if (/[^aeiouytd]ed$/.test(w)) w = w.slice(0, -2); // "called", but "wanted", "ended" keep it
   w = w.replace(/^y/, ''); // initial y is a consonant: "you", "year"
   const groups = w.match(EN_VOWEL_GROUPS)?.length ?? 0;
@@ -22,10 +27,39 @@ const FR_VOWEL = /[aeiouyàâäéèêëîïôöûùüœæ]/;
 
 // Words in -ent where the ending is spoken (not the mute verb ending of "ils parlent").
 const FR_SPOKEN_ENT = new Set([
-  'souvent', 'parent', 'parents', 'argent', 'agent', 'agents', 'présent', 'absent', 'urgent', 'récent', 'différent',
-  'accident', 'content', 'évident', 'fréquent', 'intelligent', 'excellent', 'compétent', 'équivalent', 'talent',
-  'serpent', 'adolescent', 'client', 'patient', 'orient', 'occident', 'pertinent', 'permanent', 'prudent',
-  'suffisant', 'transparent', 'incident', 'précédent',
+  'souvent',
+  'parent',
+  'parents',
+  'argent',
+  'agent',
+  'agents',
+  'présent',
+  'absent',
+  'urgent',
+  'récent',
+  'différent',
+  'accident',
+  'content',
+  'évident',
+  'fréquent',
+  'intelligent',
+  'excellent',
+  'compétent',
+  'équivalent',
+  'talent',
+  'serpent',
+  'adolescent',
+  'client',
+  'patient',
+  'orient',
+  'occident',
+  'pertinent',
+  'permanent',
+  'prudent',
+  'suffisant',
+  'transparent',
+  'incident',
+  'précédent',
 ]);
 
 /** French spoken syllables: vowel groups, minus the mute final -e, -es and verb -ent. */
@@ -47,7 +81,8 @@ function syllablesFrPart(raw: string): number {
     const beforeEnding = (n: number) => w.charAt(w.length - n - 1);
     if (/e$/.test(w) && !FR_VOWEL.test(beforeEnding(1))) count -= 1;
     else if (/es$/.test(w) && !FR_VOWEL.test(beforeEnding(2))) count -= 1;
-    else if (/ent$/.test(w) && !/ment$/.test(w) && !FR_VOWEL.test(beforeEnding(3)) && !FR_SPOKEN_ENT.has(base)) count -= 1;
+    else if (/ent$/.test(w) && !/ment$/.test(w) && !FR_VOWEL.test(beforeEnding(3)) && !FR_SPOKEN_ENT.has(base))
+      count -= 1;
   }
   return count;
 }

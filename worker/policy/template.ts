@@ -84,7 +84,8 @@ export function escapeMarkdown(value: string): string {
 
 function step(value: unknown, key: string): unknown {
   if (typeof value === 'string') return value === key; // the enum test
-  if (value !== null && typeof value === 'object' && Object.hasOwn(value, key)) return (value as Record<string, unknown>)[key];
+  if (value !== null && typeof value === 'object' && Object.hasOwn(value, key))
+    return (value as Record<string, unknown>)[key];
   return undefined;
 }
 

@@ -35,7 +35,9 @@ export function consentRoutes() {
     return c.json(texts);
   });
 
-  app.options('/v1/sites/:site/consents', async (c) => preflight(c, await loadSite(c.var.ctx, c.req.param('site')), 'POST'));
+  app.options('/v1/sites/:site/consents', async (c) =>
+    preflight(c, await loadSite(c.var.ctx, c.req.param('site')), 'POST'),
+  );
 
   app.post('/v1/sites/:site/consents', async (c) => {
     // A cold process reads the site with the notice the body cites, in one query; the CORS check still comes first,
@@ -43,12 +45,17 @@ export function consentRoutes() {
     const site = await loadSiteForSignUp(c.var.ctx, c.req.param('site'), await citedNotice(c));
     applyCors(c, site, { write: true });
     const body = await jsonBody(c, consentBodySchema);
-    const outcome = await requestConsent(c.var.ctx, site, {
-      ...body,
-      method: 'widget',
-      ip: clientIp(c),
-      userAgent: c.req.header('user-agent'),
-    }, c.var.deps.verifyChallenge);
+    const outcome = await requestConsent(
+      c.var.ctx,
+      site,
+      {
+        ...body,
+        method: 'widget',
+        ip: clientIp(c),
+        userAgent: c.req.header('user-agent'),
+      },
+      c.var.deps.verifyChallenge,
+    );
     if (outcome.kind === 'declined') return c.body(null, 204);
     c.var.deps.onQueued?.();
     return c.json(

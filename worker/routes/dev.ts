@@ -20,7 +20,8 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
   app.get('/dev/outbox', async (c) => {
     const all = c.var.deps.devOutbox?.list() ?? [];
     c.header('Cache-Control', 'no-store');
-    if (preferredType(c, ['application/json', 'text/html'], 'application/json') !== 'text/html') return c.json(all.map(({ to, body, createdAt }) => ({ to, body, createdAt })));
+    if (preferredType(c, ['application/json', 'text/html'], 'application/json') !== 'text/html')
+      return c.json(all.map(({ to, body, createdAt }) => ({ to, body, createdAt })));
     const sites = await Promise.all(all.map(async (m) => (await siteOfMessage(c.var.ctx, m.id)) ?? 'demo'));
     const html = outboxPage({
       messages: all.map((m, i) => ({ ...m, site: sites[i]! })).reverse(),
@@ -28,7 +29,8 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
     });
     return c.body(html, 200, {
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
       'Referrer-Policy': 'same-origin', // our own form posts then carry Origin (no-referrer makes it "null")
       'Cache-Control': 'no-store',
     });
@@ -41,11 +43,18 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
   app.post('/dev/outbox/reply', async (c) => {
     assertSameOrigin(c);
     const form = await formBody(c);
-    const { siteId, body, headers } = await signedDevReply(c.var.ctx, form.site ?? 'demo', { from: form.from ?? '', body: form.body ?? '' });
+    const { siteId, body, headers } = await signedDevReply(c.var.ctx, form.site ?? 'demo', {
+      from: form.from ?? '',
+      body: form.body ?? '',
+    });
     const url = new URL(`/v1/sites/${encodeURIComponent(siteId)}/inbound/generic`, c.req.url);
-    const request = new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const request = new Request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
     const res = options.self ? await options.self(request) : new Response(null, { status: 501 });
-    const answer = res.ok ? ((await res.json()) as { action?: string }).action ?? 'none' : `error ${res.status}`;
+    const answer = res.ok ? (((await res.json()) as { action?: string }).action ?? 'none') : `error ${res.status}`;
     return c.redirect(`/dev/outbox?replied=${encodeURIComponent(answer)}`, 303);
   });
 

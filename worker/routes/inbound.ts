@@ -55,7 +55,8 @@ async function twilioForm(c: AppContext, site: Site): Promise<URLSearchParams> {
 
 /** A Standard Webhooks body, once its signature and timestamp (±5 minutes) are checked, with its webhook-id. */
 async function signedJson(c: AppContext, site: Site): Promise<{ value: unknown; webhookId: string }> {
-  const secret = site.config.inboundSecret ?? (site.config.sms.provider === 'webhook' ? site.config.sms.secret : undefined);
+  const secret =
+    site.config.inboundSecret ?? (site.config.sms.provider === 'webhook' ? site.config.sms.secret : undefined);
   if (!secret) throw forbidden('This site has no inbound secret configured.');
   const body = await bodyBytes(c);
   const verified = await verifyWebhook({ secret, headers: c.req.raw.headers, body, now: new Date(c.var.ctx.clock()) });
@@ -71,7 +72,12 @@ export function inboundRoutes() {
   app.post('/v1/sites/:site/inbound/twilio', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const form = validate(twilioInbound, Object.fromEntries(await twilioForm(c, site)));
-    const result = await handleInbound(c.var.ctx, site, { from: form.From, body: form.Body, messageId: form.MessageSid, channel: 'twilio' });
+    const result = await handleInbound(c.var.ctx, site, {
+      from: form.From,
+      body: form.Body,
+      messageId: form.MessageSid,
+      channel: 'twilio',
+    });
     if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
     return twimlResponse(result.reply);
   });

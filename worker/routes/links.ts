@@ -27,7 +27,8 @@ const ownForm = (consent: ConsentRow): OwnForm => ({ scope: `u:${consent.id}`, p
  */
 function linkFacts(c: AppContext, consent: ConsentRow, site: Site): LinkFacts {
   const { program, policy, timezone } = site.config;
-  const pick = (map: Record<string, string>) => map[consent.locale] ?? map[site.config.defaultLocale] ?? Object.values(map)[0] ?? '';
+  const pick = (map: Record<string, string>) =>
+    map[consent.locale] ?? map[site.config.defaultLocale] ?? Object.values(map)[0] ?? '';
   const typeset = (text: string) => (consent.locale.startsWith('fr') ? frenchTypography(text) : text);
   return {
     controller: policy?.controller.name ?? program.name,
@@ -39,7 +40,11 @@ function linkFacts(c: AppContext, consent: ConsentRow, site: Site): LinkFacts {
   };
 }
 
-async function ownPage(c: AppContext, found: { consent: ConsentRow; site: Site }, step: SubscriberStep): Promise<string> {
+async function ownPage(
+  c: AppContext,
+  found: { consent: ConsentRow; site: Site },
+  step: SubscriberStep,
+): Promise<string> {
   const { consent, site } = found;
   return subscriberPage({
     facts: linkFacts(c, consent, site),
@@ -68,7 +73,13 @@ export function linkRoutes() {
     const state = confirmLinkStatus(c.var.ctx, consent);
     return html(
       c,
-      linkPage({ locale: consent.locale, program: site.config.program.name, facts: linkFacts(c, consent, site), state, action: c.req.path }),
+      linkPage({
+        locale: consent.locale,
+        program: site.config.program.name,
+        facts: linkFacts(c, consent, site),
+        state,
+        action: c.req.path,
+      }),
       state.kind === 'expired' ? 410 : 200,
     );
   });
@@ -78,15 +89,33 @@ export function linkRoutes() {
     if (!found) return unknown(c);
     const { consent, site } = found;
     // The confirming request's address prefix and browser family go on the record (see confirmationEvidence).
-    const outcome = await confirmConsent(c.var.ctx, consent, { method: 'link', ip: clientIp(c), userAgent: c.req.header('user-agent') }, site);
+    const outcome = await confirmConsent(
+      c.var.ctx,
+      consent,
+      { method: 'link', ip: clientIp(c), userAgent: c.req.header('user-agent') },
+      site,
+    );
     if (outcome.kind === 'confirmed') c.var.deps.onQueued?.();
     const state: LinkPageState =
       outcome.kind === 'confirmed' || outcome.kind === 'already-confirmed'
-        ? { kind: 'confirmed', proofUrl: proofUrl(c.var.ctx, consent.id), confirmedAt: outcome.kind === 'confirmed' ? c.var.ctx.clock() : (consent.confirmedAt ?? c.var.ctx.clock()) }
+        ? {
+            kind: 'confirmed',
+            proofUrl: proofUrl(c.var.ctx, consent.id),
+            confirmedAt: outcome.kind === 'confirmed' ? c.var.ctx.clock() : (consent.confirmedAt ?? c.var.ctx.clock()),
+          }
         : outcome.kind === 'withdrawn'
           ? { kind: 'withdrawn' }
           : { kind: 'expired' };
-    return html(c, linkPage({ locale: consent.locale, program: site.config.program.name, facts: linkFacts(c, consent, site), state }), state.kind === 'expired' ? 410 : 200);
+    return html(
+      c,
+      linkPage({
+        locale: consent.locale,
+        program: site.config.program.name,
+        facts: linkFacts(c, consent, site),
+        state,
+      }),
+      state.kind === 'expired' ? 410 : 200,
+    );
   });
 
   // The subscriber's own page. The link in the SMS is the credential (it proves possession of the phone); GET
@@ -108,7 +137,8 @@ export function linkRoutes() {
     try {
       await assertOwnForm(c, ownForm(consent), form.get(FORM_TOKEN_FIELD));
     } catch (error) {
-      if (error instanceof AppError && error.code === 'cross_site_form') return html(c, await ownPage(c, found, 'foreign-form'), 403);
+      if (error instanceof AppError && error.code === 'cross_site_form')
+        return html(c, await ownPage(c, found, 'foreign-form'), 403);
       throw error;
     }
     if (form.get('action') === 'erase') {

@@ -14,7 +14,10 @@ const templateBody = z.object({
   template: z.string().min(1).max(1600),
   variables: z.record(z.string().regex(/^\w+$/), z.union([z.string().max(500), z.number()])).default({}),
   transliterate: z.boolean().optional(),
-  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).optional(),
+  locale: z
+    .string()
+    .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
+    .optional(),
 });
 
 export function messageRoutes() {
@@ -30,7 +33,9 @@ export function messageRoutes() {
     const site = await requireSiteAccess(c, c.req.param('site'));
     const body = await jsonBody(c, templateBody.extend({ idempotencyKey: idempotencyKey.optional() }));
     // The header obeys the body field's rule: a short key would make unrelated sends collide and be skipped.
-    const { 'Idempotency-Key': header } = validate(idempotencyHeader, { 'Idempotency-Key': c.req.header('idempotency-key') });
+    const { 'Idempotency-Key': header } = validate(idempotencyHeader, {
+      'Idempotency-Key': c.req.header('idempotency-key'),
+    });
     const key = body.idempotencyKey ?? header;
     const report = await sendMarketing(c.var.ctx, site, { ...body, ...(key ? { idempotencyKey: key } : {}) });
     if (!report.quietHours) c.var.deps.onQueued?.();

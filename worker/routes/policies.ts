@@ -35,7 +35,8 @@ function formatOf(c: AppContext): 'md' | 'json' | 'html' {
 
 function versionParam(raw: string): number {
   const v = Number(raw);
-  if (!/^[1-9]\d{0,8}$/.test(raw) || !Number.isSafeInteger(v)) throw notFound(`No policy version "${raw.slice(0, 20)}".`);
+  if (!/^[1-9]\d{0,8}$/.test(raw) || !Number.isSafeInteger(v))
+    throw notFound(`No policy version "${raw.slice(0, 20)}".`);
   return v;
 }
 

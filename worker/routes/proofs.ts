@@ -28,25 +28,44 @@ const PROOF_PAGE_CSP =
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 function wantsJson(c: Context<AppEnv>, format: string | undefined): boolean {
-  if (format !== undefined && format !== 'json' && format !== 'html') throw validationErrorFor('format', 'Use json or html.');
-  return format === 'json' || (format !== 'html' && preferredType(c, ['text/html', 'application/json'], 'text/html') === 'application/json');
+  if (format !== undefined && format !== 'json' && format !== 'html')
+    throw validationErrorFor('format', 'Use json or html.');
+  return (
+    format === 'json' ||
+    (format !== 'html' && preferredType(c, ['text/html', 'application/json'], 'text/html') === 'application/json')
+  );
 }
 
 export function proofRoutes() {
   const app = new Hono<AppEnv>();
   // Proofs, keys and the log are public: any page or tool may read them (the match check is not among them).
   const readable = readableAnywhere();
-  for (const path of ['/proofs/:id', '/proofs/:id/evidence', '/proofs/:id/tlog-proof', '/verify.mjs', '/assets/proof-check.js', '/.well-known/jwks.json', '/v1/sites/:site/log', '/v1/sites/:site/log/*']) {
+  for (const path of [
+    '/proofs/:id',
+    '/proofs/:id/evidence',
+    '/proofs/:id/tlog-proof',
+    '/verify.mjs',
+    '/assets/proof-check.js',
+    '/.well-known/jwks.json',
+    '/v1/sites/:site/log',
+    '/v1/sites/:site/log/*',
+  ]) {
     app.use(path, readable);
   }
 
   app.get('/proofs/:id', async (c) => {
     const ctx = c.var.ctx;
     // The texts the consent cites come with the proof's own reads (two round trips in all, with the site cached).
-    const { doc, texts } = await proofSources(ctx, c.req.param('id'), { preferCosigned: Boolean(c.var.deps.witnessing) });
+    const { doc, texts } = await proofSources(ctx, c.req.param('id'), {
+      preferCosigned: Boolean(c.var.deps.witnessing),
+    });
     c.header('Cache-Control', 'no-cache');
     // Which witnesses cosigned the proof's checkpoint (the lines themselves are in the checkpoint, for verifiers).
-    if (wantsJson(c, c.req.query('format'))) return c.json({ ...doc, log: { ...doc.log, cosignatures: await cosignaturesOn(c.var.deps.witnessing, doc.log.checkpoint) } });
+    if (wantsJson(c, c.req.query('format')))
+      return c.json({
+        ...doc,
+        log: { ...doc.log, cosignatures: await cosignaturesOn(c.var.deps.witnessing, doc.log.checkpoint) },
+      });
     const base = ctx.publicUrl;
     const id = doc.receipt.consentId;
     const site = await loadSite(ctx, doc.receipt.site);
@@ -64,12 +83,18 @@ export function proofRoutes() {
       verifier: verifierBundle,
     });
     // The page's own script checks the proof in the browser: same-origin script and fetches only.
-    return c.body(html, 200, { ...pageHeaders, 'Content-Security-Policy': PROOF_PAGE_CSP, 'Cache-Control': 'no-cache' });
+    return c.body(html, 200, {
+      ...pageHeaders,
+      'Content-Security-Policy': PROOF_PAGE_CSP,
+      'Cache-Control': 'no-cache',
+    });
   });
 
   // One file that verifies with no network: keep it, and the consent stays provable without this service.
   app.get('/proofs/:id/evidence', async (c) => {
-    const evidence = await evidenceFile(c.var.ctx, c.req.param('id'), { preferCosigned: Boolean(c.var.deps.witnessing) });
+    const evidence = await evidenceFile(c.var.ctx, c.req.param('id'), {
+      preferCosigned: Boolean(c.var.deps.witnessing),
+    });
     return c.body(`${JSON.stringify(evidence, null, 2)}\n`, 200, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Disposition': `attachment; filename="assent-proof-${evidence.receipt.consentId}.json"`,
@@ -81,16 +106,32 @@ export function proofRoutes() {
   // C2SP tlog-proof@v1 for one leaf of the consent (or the log's announcement of its key): `extra` is the leaf's JCS.
   app.get('/proofs/:id/tlog-proof', async (c) => {
     const { index } = queryParams(c, z.object({ index: z.coerce.number().int().min(0) }));
-    const { doc } = await proofSources(c.var.ctx, c.req.param('id'), { preferCosigned: Boolean(c.var.deps.witnessing) });
+    const { doc } = await proofSources(c.var.ctx, c.req.param('id'), {
+      preferCosigned: Boolean(c.var.deps.witnessing),
+    });
     const entries = [...doc.log.entries, ...(doc.log.keys ?? [])];
     const entry = entries.find((e) => e.index === index && e.inclusion !== null);
     if (!entry || doc.log.checkpoint === null) {
-      const known = entries.filter((e) => e.inclusion !== null).map((e) => e.index).join(', ') || 'none yet';
-      throw new AppError('validation_failed', 422, `Leaf ${index} is not a leaf of this consent covered by a checkpoint.`, {
-        errors: [{ path: 'index', message: `Must be one of: ${known}.` }],
-      });
+      const known =
+        entries
+          .filter((e) => e.inclusion !== null)
+          .map((e) => e.index)
+          .join(', ') || 'none yet';
+      throw new AppError(
+        'validation_failed',
+        422,
+        `Leaf ${index} is not a leaf of this consent covered by a checkpoint.`,
+        {
+          errors: [{ path: 'index', message: `Must be one of: ${known}.` }],
+        },
+      );
     }
-    const text = formatTlogProof({ index, inclusion: entry.inclusion!, checkpoint: doc.log.checkpoint, extra: jcsBytes(entry.leaf) });
+    const text = formatTlogProof({
+      index,
+      inclusion: entry.inclusion!,
+      checkpoint: doc.log.checkpoint,
+      extra: jcsBytes(entry.leaf),
+    });
     return c.body(text, 200, {
       'Content-Type': 'text/plain; charset=utf-8',
       'Content-Disposition': `attachment; filename="assent-proof-${doc.receipt.consentId}-${index}.tlog-proof"`,
@@ -140,7 +181,10 @@ export function proofRoutes() {
 
   app.get('/v1/sites/:site/log/consistency', async (c) => {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const { from, to } = queryParams(c, z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }));
+    const { from, to } = queryParams(
+      c,
+      z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
+    );
     const hashes = await consistency(c.var.ctx, site.id, from, to);
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     return c.json({ from, to, hashes });

@@ -28,20 +28,36 @@ interface Hook {
   delivery(value: unknown): DeliveryReport[];
 }
 
-const reports = <T,>(report: T | null): T[] => (report === null ? [] : [report]);
+const reports = <T>(report: T | null): T[] => (report === null ? [] : [report]);
 
 /** For providers that sign nothing: the URL's last segment must be the site's sealed `sms.webhookToken`. */
 const pathToken = (label: string) =>
   async function checkPathToken(c: AppContext, site: Site): Promise<{ replayKey?: string }> {
     const expected = 'webhookToken' in site.config.sms ? site.config.sms.webhookToken : undefined;
-    if (!(await pathTokenMatches(expected, c.req.param('token')))) throw forbidden(`Missing or wrong ${label} webhook token.`);
+    if (!(await pathTokenMatches(expected, c.req.param('token'))))
+      throw forbidden(`Missing or wrong ${label} webhook token.`);
     return {};
   };
 
 const HOOKS: Record<string, Hook> = {
-  brevo: { label: 'Brevo', authenticate: pathToken('Brevo'), inbound: parseBrevoInbound, delivery: (value) => reports(parseBrevoDelivery(value)) },
-  octopush: { label: 'Octopush', authenticate: pathToken('Octopush'), inbound: parseOctopushInbound, delivery: (value) => reports(parseOctopushDelivery(value)) },
-  sinch: { label: 'Sinch', authenticate: pathToken('Sinch'), inbound: parseSinchInbound, delivery: (value) => reports(parseSinchDelivery(value)) },
+  brevo: {
+    label: 'Brevo',
+    authenticate: pathToken('Brevo'),
+    inbound: parseBrevoInbound,
+    delivery: (value) => reports(parseBrevoDelivery(value)),
+  },
+  octopush: {
+    label: 'Octopush',
+    authenticate: pathToken('Octopush'),
+    inbound: parseOctopushInbound,
+    delivery: (value) => reports(parseOctopushDelivery(value)),
+  },
+  sinch: {
+    label: 'Sinch',
+    authenticate: pathToken('Sinch'),
+    inbound: parseSinchInbound,
+    delivery: (value) => reports(parseSinchDelivery(value)),
+  },
   vonage: {
     label: 'Vonage',
     async authenticate(c, site, body) {
@@ -63,12 +79,17 @@ const HOOKS: Record<string, Hook> = {
 };
 
 /** Site, provider, allowlist and proof of origin, in that order; then the body as JSON. */
-async function admitted(c: AppContext, provider: string): Promise<{ site: Site; hook: Hook; value: unknown; replayKey?: string }> {
+async function admitted(
+  c: AppContext,
+  provider: string,
+): Promise<{ site: Site; hook: Hook; value: unknown; replayKey?: string }> {
   const hook = HOOKS[provider];
   const site = await loadSite(c.var.ctx, c.req.param('site') ?? '');
-  if (!hook || site.config.sms.provider !== provider) throw forbidden(`This site does not use ${hook?.label ?? provider}.`);
+  if (!hook || site.config.sms.provider !== provider)
+    throw forbidden(`This site does not use ${hook?.label ?? provider}.`);
   const allowlist = 'inboundAllowlist' in site.config.sms ? site.config.sms.inboundAllowlist : undefined;
-  if (allowlist && !inAnyCidr(clientIp(c), allowlist)) throw forbidden('The client address is not in sms.inboundAllowlist.');
+  if (allowlist && !inAnyCidr(clientIp(c), allowlist))
+    throw forbidden('The client address is not in sms.inboundAllowlist.');
   const body = new Uint8Array(await c.req.arrayBuffer());
   const { replayKey } = await hook.authenticate(c, site, body);
   const text = utf8Exactly(body);
@@ -101,8 +122,12 @@ export function providerWebhookRoutes() {
   // Vonage signs (JWT); the providers that sign nothing carry the site's token as the last path segment.
   app.post('/v1/sites/:site/inbound/vonage', (c) => webhook(c, 'vonage'));
   app.post('/v1/sites/:site/delivery/vonage', (c) => webhook(c, 'vonage'));
-  app.post('/v1/sites/:site/inbound/:provider{sinch|brevo|octopush}/:token', (c) => webhook(c, c.req.param('provider') as InboundChannel));
-  app.post('/v1/sites/:site/delivery/:provider{sinch|brevo|octopush}/:token', (c) => webhook(c, c.req.param('provider') as InboundChannel));
+  app.post('/v1/sites/:site/inbound/:provider{sinch|brevo|octopush}/:token', (c) =>
+    webhook(c, c.req.param('provider') as InboundChannel),
+  );
+  app.post('/v1/sites/:site/delivery/:provider{sinch|brevo|octopush}/:token', (c) =>
+    webhook(c, c.req.param('provider') as InboundChannel),
+  );
 
   return app;
 }

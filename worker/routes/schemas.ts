@@ -6,7 +6,10 @@ import { MAX_BULK } from '../domain/messaging/index.ts';
 export const consentBodySchema = z.object({
   /** A valid mobile number for "yes"; for "no" it may be empty, and nothing is stored either way. */
   phone: z.string().max(40),
-  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
   choice: z.enum(['yes', 'no']),
   locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
   textSha256: z.string().regex(/^[0-9a-f]{64}$/, 'A hex SHA-256 (64 characters).'),

@@ -18,8 +18,13 @@ const anyObject = z.record(z.string(), z.unknown());
 function configOfPutBody(body: Record<string, unknown>, siteId: string): { input: unknown; prefix: string } {
   if (!('config' in body)) return { input: body, prefix: '' };
   const extra = Object.keys(body).filter((k) => k !== 'id' && k !== 'config');
-  if (extra.length > 0) throw validationErrorFor(extra[0]!, 'Unknown key: send {id, config} as GET answered it, or the bare configuration.');
-  if (body.id !== undefined && body.id !== siteId) throw validationErrorFor('id', `Must be "${siteId}", the site in the path.`);
+  if (extra.length > 0)
+    throw validationErrorFor(
+      extra[0]!,
+      'Unknown key: send {id, config} as GET answered it, or the bare configuration.',
+    );
+  if (body.id !== undefined && body.id !== siteId)
+    throw validationErrorFor('id', `Must be "${siteId}", the site in the path.`);
   const parsed = anyObject.safeParse(body.config);
   if (!parsed.success) throw validationErrorFor('config', 'Must be the configuration object.');
   return { input: parsed.data, prefix: 'config' };
@@ -53,7 +58,11 @@ export function siteRoutes() {
     const site = await requireSiteAccess(c, c.req.param('site'));
     const keys = await listKeys(c.var.ctx, site.id);
     return c.json({
-      keys: keys.map((k) => ({ id: k.id, createdAt: new Date(k.createdAt).toISOString(), revokedAt: k.revokedAt ? new Date(k.revokedAt).toISOString() : null })),
+      keys: keys.map((k) => ({
+        id: k.id,
+        createdAt: new Date(k.createdAt).toISOString(),
+        revokedAt: k.revokedAt ? new Date(k.revokedAt).toISOString() : null,
+      })),
     });
   });
 

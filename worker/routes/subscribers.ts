@@ -12,7 +12,10 @@ import { checkBody, lookupBody } from './schemas.ts';
 const listQuery = z.object({
   status: z.enum(['pending', 'confirmed', 'withdrawn', 'expired', 'erased']).optional(),
   format: z.enum(['json', 'ndjson', 'csv']).default('json'),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
@@ -24,11 +27,19 @@ export function subscriberRoutes() {
     const q = queryParams(c, listQuery);
     c.header('Cache-Control', 'no-store');
     if (q.format === 'json') {
-      const page = await listSubscribers(c.var.ctx, site, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) });
+      const page = await listSubscribers(c.var.ctx, site, {
+        limit: q.limit,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
       return c.json({ subscribers: page.rows, nextCursor: page.nextCursor });
     }
     // ndjson and csv stream every matching row, page by page, from the cursor on.
-    const stream = subscriberStream(c.var.ctx, site, { format: q.format, ...(q.status ? { status: q.status } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) });
+    const stream = subscriberStream(c.var.ctx, site, {
+      format: q.format,
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
     return c.body(stream, 200, subscriberStreamHeaders(site.id, q.format));
   });
 

@@ -25,6 +25,8 @@ export function systemRoutes() {
   app.get('/openapi.json', readableAnywhere(), (c) => {
     return c.json(documentFor(c.var.ctx.publicUrl));
   });
-  app.get('/docs', (c) => c.body(docsPage(documentFor(c.var.ctx.publicUrl)), 200, { ...pageHeaders, 'Cache-Control': 'public, max-age=300' }));
+  app.get('/docs', (c) =>
+    c.body(docsPage(documentFor(c.var.ctx.publicUrl)), 200, { ...pageHeaders, 'Cache-Control': 'public, max-age=300' }),
+  );
   return app;
 }

@@ -16,7 +16,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const tileSchema = z
   .string()
   .max(MAX_TILE_PATH)
-  .transform((path, check) => parseTilePath(path) ?? (check.addIssue({ code: 'custom', message: 'not a tile' }), z.NEVER));
+  .transform(
+    (path, check) => parseTilePath(path) ?? (check.addIssue({ code: 'custom', message: 'not a tile' }), z.NEVER),
+  );
 
 /** The tile named after `/log/{site}/tile/`; anything else is a 400 naming the path. */
 function tileOf(path: string, site: string): TileName {
@@ -25,7 +27,13 @@ function tileOf(path: string, site: string): TileName {
   const parsed = tileSchema.safeParse(rest);
   if (parsed.success) return parsed.data;
   throw new AppError('invalid_tile_path', 400, 'Not a tlog-tiles path.', {
-    errors: [{ path: 'tile', message: 'Use tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]: L 0–63, N in 3-digit elements (x001/234), W 1–255.' }],
+    errors: [
+      {
+        path: 'tile',
+        message:
+          'Use tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]: L 0–63, N in 3-digit elements (x001/234), W 1–255.',
+      },
+    ],
   });
 }
 

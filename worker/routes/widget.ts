@@ -23,7 +23,10 @@ const hashedWidgetPath = widgetPath(widgetBundle);
 
 const formSchema = consentBodySchema.omit({ policyVersion: true, pageUrl: true, challengeToken: true }).extend({
   policyVersion: z.coerce.number().int().positive(),
-  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
 });
 
 /**
@@ -51,7 +54,13 @@ async function script(c: AppContext, bundle: { sha256: string; code: string }, i
   return serveScript(c, bundle.code, { sha256hex: bundle.sha256, cacheControl, crossSite: true });
 }
 
-async function hostedPage(c: AppContext, site: Site, state: HostedState, locale: string | undefined, status: 200 | 202 | 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429 = 200) {
+async function hostedPage(
+  c: AppContext,
+  site: Site,
+  state: HostedState,
+  locale: string | undefined,
+  status: 200 | 202 | 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429 = 200,
+) {
   const { document } = await currentWidget(c.var.ctx, site, locale);
   const nonce = toBase64(c.var.ctx.random(16));
   const html = renderHostedPage({
@@ -140,13 +149,20 @@ export function widgetRoutes() {
       await assertOwnForm(c, site.id, raw[FORM_TOKEN_FIELD]);
     } catch (error) {
       // A person (an older browser, a page left open for hours) gets the form again, with a fresh token.
-      if (error instanceof AppError && error.code === 'cross_site_form') return hostedPage(c, site, { kind: 'error', code: error.code }, locale, 403);
+      if (error instanceof AppError && error.code === 'cross_site_form')
+        return hostedPage(c, site, { kind: 'error', code: error.code }, locale, 403);
       throw error;
     }
     const parsed = formSchema.safeParse(raw);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? 'phone');
-      return hostedPage(c, site, { kind: 'error', code: field === 'phone' ? 'invalid_phone' : 'stale_texts', field }, locale, 422);
+      return hostedPage(
+        c,
+        site,
+        { kind: 'error', code: field === 'phone' ? 'invalid_phone' : 'stale_texts', field },
+        locale,
+        422,
+      );
     }
     try {
       const outcome = await requestConsent(c.var.ctx, site, {

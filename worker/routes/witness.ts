@@ -24,7 +24,9 @@ export function witnessRoutes() {
     const witness = role(c);
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (body.length > MAX_BODY) {
-      throw new AppError('body_too_large', 413, `The body is larger than ${MAX_BODY} bytes.`, { errors: [{ path: '(body)', message: `At most ${MAX_BODY} bytes.` }] });
+      throw new AppError('body_too_large', 413, `The body is larger than ${MAX_BODY} bytes.`, {
+        errors: [{ path: '(body)', message: `At most ${MAX_BODY} bytes.` }],
+      });
     }
     const result = await addCheckpoint(witness, c.var.ctx.witness, body, c.var.ctx.clock());
     c.header('Cache-Control', 'no-store');
@@ -42,7 +44,9 @@ export function witnessRoutes() {
     const witness = role(c);
     const hash = c.req.param('hash');
     if (!/^[0-9a-f]{64}$/.test(hash)) {
-      throw new AppError('validation_failed', 404, 'Expected the lowercase hex SHA-256 of a log origin.', { errors: [{ path: 'hash', message: 'Must be 64 lowercase hex digits.' }] });
+      throw new AppError('validation_failed', 404, 'Expected the lowercase hex SHA-256 of a log origin.', {
+        errors: [{ path: 'hash', message: 'Must be 64 lowercase hex digits.' }],
+      });
     }
     const origin = await originForHash(witness, hash);
     const stored = origin ? await c.var.ctx.witness.checkpoint(origin) : null;

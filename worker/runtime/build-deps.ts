@@ -52,18 +52,25 @@ export async function buildDeps(parts: RuntimeParts): Promise<AppDeps> {
   const { env } = parts;
   const publicUrl = env.ASSENT_PUBLIC_URL ?? parts.publicUrl;
   // parseEnv refuses production without these; dev fills them from the data dir (or start:workers passes them).
-  for (const name of ['ASSENT_MASTER_KEY', 'ASSENT_SIGNING_KEY'] as const) if (!env[name]) throw new EnvError(`${name} is missing.`);
+  for (const name of ['ASSENT_MASTER_KEY', 'ASSENT_SIGNING_KEY'] as const)
+    if (!env[name]) throw new EnvError(`${name} is missing.`);
   if (!publicUrl) throw new EnvError('ASSENT_PUBLIC_URL is missing.');
   const devOutbox = parts.devOutbox ?? memoryDevOutbox();
   const makeSealer = parts.sealer ?? createSealer;
   const deps: AppDeps = {
     store: parts.store,
-    sealer: await makeSealer({ masterKey: fromBase64(env.ASSENT_MASTER_KEY!), random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
+    sealer: await makeSealer({
+      masterKey: fromBase64(env.ASSENT_MASTER_KEY!),
+      random: (n) => crypto.getRandomValues(new Uint8Array(n)),
+    }),
     mode: env.ASSENT_MODE,
     publicUrl,
     adminToken: env.ASSENT_ADMIN_TOKEN ?? null,
     keys: await signingKeysFrom(env.ASSENT_SIGNING_KEY!, env.ASSENT_SIGNING_KEYS_RETIRED),
-    providerFor: providerRouter({ console: createConsoleProvider({ outbox: devOutbox }), ...(parts.fetch ? { fetch: parts.fetch } : {}) }),
+    providerFor: providerRouter({
+      console: createConsoleProvider({ outbox: devOutbox }),
+      ...(parts.fetch ? { fetch: parts.fetch } : {}),
+    }),
     logger: parts.logger ?? jsonLogger(),
     clientIp: parts.clientIp,
     ...(env.ASSENT_SERVER_TIMING !== undefined ? { serverTiming: env.ASSENT_SERVER_TIMING } : {}),

@@ -27,7 +27,10 @@ export interface EventJobs extends JobsRunner {
 }
 
 /** Node, Deno: a full pass every second after the last one, and a send pass as soon as a request queues messages. */
-export function timerJobs(base: AppDeps, options: { everyMs?: number; capMs?: number; jobs?: JobsOptions } = {}): TimerJobs {
+export function timerJobs(
+  base: AppDeps,
+  options: { everyMs?: number; capMs?: number; jobs?: JobsOptions } = {},
+): TimerJobs {
   const { everyMs = 1000, capMs = 60_000 } = options;
   const deps: AppDeps = { ...base, onQueued: () => void jobs.kick() }; // kick never rejects: the loop logs failures
   const jobs = createJobs(deps, options.jobs);
@@ -80,7 +83,11 @@ export function eventJobs(base: AppDeps, options: { jobs?: JobsOptions } = {}): 
     afterResponse(waitUntil) {
       for (const task of pending.splice(0)) {
         waitUntil(
-          Promise.resolve().then(task).catch((error: unknown) => logger.error('background task failed', { error: error instanceof Error ? error.name : 'unknown' })),
+          Promise.resolve()
+            .then(task)
+            .catch((error: unknown) =>
+              logger.error('background task failed', { error: error instanceof Error ? error.name : 'unknown' }),
+            ),
         );
       }
       // Whichever request finishes first runs the jobs; the messages were committed before the flag was set.

@@ -6,5 +6,8 @@ import type { Env } from '../env.ts';
 
 export function remoteStore(env: Pick<Env, 'ASSENT_DB_URL' | 'ASSENT_DB_AUTH_TOKEN'>): Store | null {
   if (!env.ASSENT_DB_URL || env.ASSENT_DB_URL.startsWith('file:')) return null;
-  return libsqlWebStore({ url: env.ASSENT_DB_URL, ...(env.ASSENT_DB_AUTH_TOKEN ? { authToken: env.ASSENT_DB_AUTH_TOKEN } : {}) });
+  return libsqlWebStore({
+    url: env.ASSENT_DB_URL,
+    ...(env.ASSENT_DB_AUTH_TOKEN ? { authToken: env.ASSENT_DB_AUTH_TOKEN } : {}),
+  });
 }

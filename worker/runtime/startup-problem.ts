@@ -14,5 +14,12 @@ export function startupProblem(error: unknown): Response {
 
 export function logStartupFailure(error: unknown): void {
   const e = error instanceof Error ? error : new Error(String(error));
-  console.error(JSON.stringify({ level: 'error', msg: 'startup failed', error: e.message.slice(0, 300), stack: e.stack?.slice(0, 800) }));
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg: 'startup failed',
+      error: e.message.slice(0, 300),
+      stack: e.stack?.slice(0, 800),
+    }),
+  );
 }

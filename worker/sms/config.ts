@@ -11,9 +11,16 @@ const inboundAllowlist = z.array(cidrSchema).min(1).max(100).optional();
  * For providers that do not sign their webhooks: the secret last segment of their webhook URLs, chosen by the owner
  * (e.g. 32 random bytes in base64url). Sealed at rest and compared in constant time.
  */
-const webhookToken = z.string().regex(/^[A-Za-z0-9_-]{32,128}$/, 'At least 32 letters, digits, "-" or "_" (e.g. 32 random bytes in base64url).');
+const webhookToken = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{32,128}$/, 'At least 32 letters, digits, "-" or "_" (e.g. 32 random bytes in base64url).');
 /** A sender: an alphanumeric name (≤ 11) or a number (≤ 15 digits, with or without +). */
-const sender = z.string().regex(/^(?:[A-Za-z0-9 ._-]{1,11}|\+?\d{3,15})$/, 'A sender is at most 11 letters or digits, or a number of at most 15 digits.');
+const sender = z
+  .string()
+  .regex(
+    /^(?:[A-Za-z0-9 ._-]{1,11}|\+?\d{3,15})$/,
+    'A sender is at most 11 letters or digits, or a number of at most 15 digits.',
+  );
 
 /** Outgoing URLs are checked (public https) when written; a stored row is read as it is and checked at send time. */
 export const smsSchemas = (url: z.ZodType<string>) =>
@@ -22,7 +29,9 @@ export const smsSchemas = (url: z.ZodType<string>) =>
     z
       .strictObject({
         provider: z.literal('twilio'),
-        accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'A Twilio account SID starts with AC and has 32 hex digits.'),
+        accountSid: z
+          .string()
+          .regex(/^AC[0-9a-fA-F]{32}$/, 'A Twilio account SID starts with AC and has 32 hex digits.'),
         authToken: secret(8),
         from: z.string().min(3).max(20).optional(),
         messagingServiceSid: z
@@ -32,7 +41,10 @@ export const smsSchemas = (url: z.ZodType<string>) =>
         /** Platform admin only: where Twilio's API is reached (a regional edge, a test double). */
         apiBaseUrl: url.optional(),
       })
-      .refine((v) => v.from || v.messagingServiceSid, { message: 'Give "from" or "messagingServiceSid".', path: ['from'] }),
+      .refine((v) => v.from || v.messagingServiceSid, {
+        message: 'Give "from" or "messagingServiceSid".',
+        path: ['from'],
+      }),
     z.strictObject({ provider: z.literal('webhook'), url, secret: secret(16) }),
     z.strictObject({
       provider: z.literal('vonage'),

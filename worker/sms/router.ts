@@ -34,7 +34,10 @@ export function outboxJournal(ctx: ProviderContext): SendJournal {
       const row = await ctx.outbox.byId(id);
       const subject = row ? await ctx.subjects.byId(row.subjectId) : null;
       if (!row?.bodyCiphertext || !subject?.wrappedKey) return undefined;
-      return { body: await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext), startedAt: row.createdAt };
+      return {
+        body: await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext),
+        startedAt: row.createdAt,
+      };
     },
   };
 }
@@ -66,7 +69,11 @@ export function providerRouter(options: { console: SmsProvider; fetch?: typeof f
 type Network = { outbound: OutboundPolicy; fetch?: typeof fetch };
 
 /** One provider of a configuration (never the console, which the router hands out as it is). */
-function buildProvider(sms: Exclude<SmsConfig, { provider: 'console' }>, ctx: ProviderContext, network: Network): SmsProvider {
+function buildProvider(
+  sms: Exclude<SmsConfig, { provider: 'console' }>,
+  ctx: ProviderContext,
+  network: Network,
+): SmsProvider {
   const base = (url: string | undefined) => (url ? { apiBaseUrl: url } : {});
   switch (sms.provider) {
     case 'twilio':
@@ -82,7 +89,14 @@ function buildProvider(sms: Exclude<SmsConfig, { provider: 'console' }>, ctx: Pr
     case 'webhook':
       return createWebhookProvider({ url: sms.url, secret: sms.secret, now: ctx.clock, ...network });
     case 'vonage':
-      return createVonageProvider({ apiKey: sms.apiKey, apiSecret: sms.apiSecret, from: sms.from, ...base(sms.apiBaseUrl), now: ctx.clock, ...network });
+      return createVonageProvider({
+        apiKey: sms.apiKey,
+        apiSecret: sms.apiSecret,
+        from: sms.from,
+        ...base(sms.apiBaseUrl),
+        now: ctx.clock,
+        ...network,
+      });
     case 'sinch':
       return createSinchProvider({
         servicePlanId: sms.servicePlanId,
@@ -95,7 +109,15 @@ function buildProvider(sms: Exclude<SmsConfig, { provider: 'console' }>, ctx: Pr
         ...network,
       });
     case 'brevo':
-      return createBrevoProvider({ apiKey: sms.apiKey, from: sms.from, webhookToken: sms.webhookToken, ...(sms.type ? { type: sms.type } : {}), ...base(sms.apiBaseUrl), now: ctx.clock, ...network });
+      return createBrevoProvider({
+        apiKey: sms.apiKey,
+        from: sms.from,
+        webhookToken: sms.webhookToken,
+        ...(sms.type ? { type: sms.type } : {}),
+        ...base(sms.apiBaseUrl),
+        now: ctx.clock,
+        ...network,
+      });
     case 'octopush':
       return createOctopushProvider({
         apiLogin: sms.apiLogin,

@@ -18,7 +18,8 @@ export function utf8Exactly(bytes: Uint8Array): string | null {
   }
 }
 
-const isHex = (b: number | undefined) => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
+const isHex = (b: number | undefined) =>
+  b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
 
 /** One name or value of a form: `+` is a space, `%XX` a byte (a lone `%` stays itself), then strict UTF-8. */
 function formComponent(bytes: Uint8Array): string | null {
@@ -139,7 +140,7 @@ export async function verifyTwilioSignature(options: TwilioVerifyOptions): Promi
   const { authToken, url, params, signature } = options;
   if (!authToken || !signature) return false;
   const expected = base64Decode(signature.trim());
-  if (!expected || expected.length !== 20) return false;
+  if (expected?.length !== 20) return false;
   const key = await hmacKey(encoder.encode(authToken), 'SHA-1');
   for (const candidate of portVariants(url)) {
     const data = encoder.encode(twilioSignedPayload(candidate, params));

@@ -16,7 +16,10 @@ export async function pathTokenMatches(expected: string | undefined, given: stri
 
 export type VonageVerification =
   | { ok: true; jti: string; iat: number }
-  | { ok: false; reason: 'missing-token' | 'malformed-token' | 'bad-signature' | 'stale-token' | 'payload-hash' | 'wrong-api-key' };
+  | {
+      ok: false;
+      reason: 'missing-token' | 'malformed-token' | 'bad-signature' | 'stale-token' | 'payload-hash' | 'wrong-api-key';
+    };
 
 function json(part: string): Record<string, unknown> | null {
   try {
@@ -43,7 +46,9 @@ export async function verifyVonageJwt(options: {
   now: Date;
   toleranceSeconds?: number;
 }): Promise<VonageVerification> {
-  const m = /^Bearer ([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{1,4000})\.([A-Za-z0-9_-]{1,200})$/.exec(options.authorization?.trim() ?? '');
+  const m = /^Bearer ([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{1,4000})\.([A-Za-z0-9_-]{1,200})$/.exec(
+    options.authorization?.trim() ?? '',
+  );
   if (!m) return { ok: false, reason: options.authorization ? 'malformed-token' : 'missing-token' };
   const [, head, payload, signature] = m as unknown as [string, string, string, string];
   const header = json(head);
@@ -55,17 +60,28 @@ export async function verifyVonageJwt(options: {
   } catch {
     return { ok: false, reason: 'malformed-token' };
   }
-  const key = await crypto.subtle.importKey('raw', encoder.encode(options.signatureSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-  if (mac.length !== 32 || !(await crypto.subtle.verify('HMAC', key, mac as BufferSource, encoder.encode(`${head}.${payload}`)))) {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    encoder.encode(options.signatureSecret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
+  if (
+    mac.length !== 32 ||
+    !(await crypto.subtle.verify('HMAC', key, mac as BufferSource, encoder.encode(`${head}.${payload}`)))
+  ) {
     return { ok: false, reason: 'bad-signature' };
   }
   const now = options.now.getTime() / 1000;
   const tolerance = options.toleranceSeconds ?? 300;
   const { iat, exp, jti, payload_hash: hash, api_key: apiKey } = claims;
   if (typeof iat !== 'number' || Math.abs(now - iat) > tolerance) return { ok: false, reason: 'stale-token' };
-  if (exp !== undefined && (typeof exp !== 'number' || exp < now - tolerance)) return { ok: false, reason: 'stale-token' };
+  if (exp !== undefined && (typeof exp !== 'number' || exp < now - tolerance))
+    return { ok: false, reason: 'stale-token' };
   if (typeof jti !== 'string' || !jti || jti.length > 200) return { ok: false, reason: 'malformed-token' };
-  if (typeof hash !== 'string' || !timingSafeEqual(hash.toLowerCase(), await sha256Hex(options.body))) return { ok: false, reason: 'payload-hash' };
+  if (typeof hash !== 'string' || !timingSafeEqual(hash.toLowerCase(), await sha256Hex(options.body)))
+    return { ok: false, reason: 'payload-hash' };
   if (options.apiKey !== undefined && apiKey !== options.apiKey) return { ok: false, reason: 'wrong-api-key' };
   return { ok: true, jti, iat };
 }

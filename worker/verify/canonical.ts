@@ -17,20 +17,23 @@ export function fromCanonicalBase64(text: string, what = 'value'): Uint8Array {
   } catch {
     throw new EncodingError(`${what} is not base64`);
   }
-  if (toBase64(bytes) !== text) throw new EncodingError(`${what} is not canonical base64 (its unused trailing bits are not zero)`);
+  if (toBase64(bytes) !== text)
+    throw new EncodingError(`${what} is not canonical base64 (its unused trailing bits are not zero)`);
   return bytes;
 }
 
 /** base64url without padding (RFC 4648 §5, as JOSE writes it), in the one form that re-encodes to itself. */
 export function fromCanonicalBase64Url(text: string, what = 'value'): Uint8Array {
-  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text)) throw new EncodingError(`${what} is not base64url (padding or a character outside the URL alphabet)`);
+  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text))
+    throw new EncodingError(`${what} is not base64url (padding or a character outside the URL alphabet)`);
   let bytes: Uint8Array;
   try {
     bytes = fromBase64Url(text);
   } catch {
     throw new EncodingError(`${what} is not base64url`);
   }
-  if (toUrl(toBase64(bytes)) !== text) throw new EncodingError(`${what} is not canonical base64url (its unused trailing bits are not zero)`);
+  if (toUrl(toBase64(bytes)) !== text)
+    throw new EncodingError(`${what} is not canonical base64url (its unused trailing bits are not zero)`);
   return bytes;
 }
 
@@ -54,20 +57,29 @@ export async function ed25519Thumbprint(x: string): Promise<string> {
  * Why a JWK cannot be a receipt key, or null: an Ed25519 public key (`kty` OKP, `crv` Ed25519, `x` 32 bytes in
  * canonical base64url) whose `kid` is its own RFC 7638 thumbprint. Returns the thumbprint when the key is sound.
  */
-export async function checkReceiptJwk(jwk: unknown): Promise<{ ok: true; kid: string; thumbprint: string } | { ok: false; kidMismatch?: true; problem: string }> {
+export async function checkReceiptJwk(
+  jwk: unknown,
+): Promise<{ ok: true; kid: string; thumbprint: string } | { ok: false; kidMismatch?: true; problem: string }> {
   const key = (jwk && typeof jwk === 'object' ? jwk : {}) as Record<string, unknown>;
   const kid = typeof key.kid === 'string' ? key.kid : undefined;
   const name = kid === undefined ? 'a key with no kid' : `key ${kid}`;
   if (kid === undefined) return { ok: false, problem: `${name}: every key needs its RFC 7638 thumbprint as kid` };
-  if (key.kty !== 'OKP' || key.crv !== 'Ed25519') return { ok: false, problem: `${name} is not an Ed25519 key (kty OKP, crv Ed25519)` };
+  if (key.kty !== 'OKP' || key.crv !== 'Ed25519')
+    return { ok: false, problem: `${name} is not an Ed25519 key (kty OKP, crv Ed25519)` };
   try {
-    if (fromCanonicalBase64Url(String(key.x), `${name}: x`).length !== 32) return { ok: false, problem: `${name}: x is not 32 bytes` };
+    if (fromCanonicalBase64Url(String(key.x), `${name}: x`).length !== 32)
+      return { ok: false, problem: `${name}: x is not 32 bytes` };
     fromCanonicalBase64Url(kid, `${name}: kid`);
   } catch (error) {
     return { ok: false, problem: (error as Error).message };
   }
   const thumbprint = await ed25519Thumbprint(String(key.x));
-  if (thumbprint !== kid) return { ok: false, kidMismatch: true, problem: `${name}: its RFC 7638 thumbprint is ${thumbprint}, not its kid: the key was swapped or the kid made up` };
+  if (thumbprint !== kid)
+    return {
+      ok: false,
+      kidMismatch: true,
+      problem: `${name}: its RFC 7638 thumbprint is ${thumbprint}, not its kid: the key was swapped or the kid made up`,
+    };
   return { ok: true, kid, thumbprint };
 }
 
@@ -99,7 +111,10 @@ export function checkpointEncodingProblem(note: string): string | null {
   const body = note.slice(0, split + 1).split('\n');
   const root = body[2];
   if (root !== undefined && !isCanonicalBase64(root)) return 'the checkpoint root is not canonical base64';
-  for (const line of note.slice(split + 2).split('\n').filter(Boolean)) {
+  for (const line of note
+    .slice(split + 2)
+    .split('\n')
+    .filter(Boolean)) {
     const value = line.slice(line.lastIndexOf(' ') + 1);
     if (!isCanonicalBase64(value)) return 'a checkpoint signature line is not canonical base64';
   }

@@ -70,7 +70,10 @@ function parseArgs(argv: string[]): Args {
   const args: Partial<Args> = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const key = FLAGS[flag];
     if (arg === '--offline') {
       args.offline = true;
@@ -134,11 +137,19 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   }
   // --offline replaces the network with a refusal, so no code path below can reach it by mistake.
   const io: CliIo = args.offline
-    ? { ...cliIo, fetch: async (input) => Promise.reject(new Error(`--offline: refused to fetch ${String(input instanceof Request ? input.url : input)}`)) }
+    ? {
+        ...cliIo,
+        fetch: async (input) =>
+          Promise.reject(
+            new Error(`--offline: refused to fetch ${String(input instanceof Request ? input.url : input)}`),
+          ),
+      }
     : cliIo;
   const isUrl = /^https?:\/\//i.test(args.target);
   if (args.offline && (isUrl || args.base)) {
-    io.stderr(`assent: --offline cannot fetch ${args.base ?? args.target}; download the evidence file (…/proofs/ID/evidence) and verify that`);
+    io.stderr(
+      `assent: --offline cannot fetch ${args.base ?? args.target}; download the evidence file (…/proofs/ID/evidence) and verify that`,
+    );
     return 2;
   }
   let base: string | undefined;
@@ -161,7 +172,9 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   const kind = documentKind(proof);
   if (kind.kind === 'invalid') return refused(io, { name: 'proof-format', ok: false, detail: kind.problem });
   if (!isEvidence(proof) && !base && (!args.jwks || !args.logKey)) {
-    io.stderr('assent: a proof file needs --jwks and --log-key, or --base to fetch them (an evidence file needs neither)');
+    io.stderr(
+      'assent: a proof file needs --jwks and --log-key, or --base to fetch them (an evidence file needs neither)',
+    );
     return 2;
   }
   const site = record(record(proof).receipt).site;
@@ -169,7 +182,9 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   let jwks: KeySet | undefined;
   if (args.jwks || !isEvidence(proof)) {
     try {
-      const read = args.jwks ? readDocument(await io.readFile(args.jwks), args.jwks) : { value: await fetchJson(io, `${base}/.well-known/jwks.json`) };
+      const read = args.jwks
+        ? readDocument(await io.readFile(args.jwks), args.jwks)
+        : { value: await fetchJson(io, `${base}/.well-known/jwks.json`) };
       if ('check' in read) return refused(io, read.check);
       jwks = read.value as KeySet;
       if (!Array.isArray(jwks?.keys)) throw new Error('JWKS has no "keys" array');
@@ -220,7 +235,8 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
       ...(consistency !== undefined && { consistency }),
     });
     // Online: what happened since the file's checkpoint (a withdrawal after the file was saved, say).
-    if (!args.offline) checks.push(...(await askLogNow(io, proof as unknown as Record<string, unknown>, jwks, verifierKey)));
+    if (!args.offline)
+      checks.push(...(await askLogNow(io, proof as unknown as Record<string, unknown>, jwks, verifierKey)));
   } else {
     checks = await verifyProof({
       proof,
@@ -242,7 +258,11 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   const result = verdict(checks);
   // What was proven, after the checks; an INVALID proof states nothing.
   if (result !== 'INVALID') {
-    io.stdout(result === 'VALID' ? 'Facts verified:' : 'Facts verified so far (PENDING: later events wait for a signed checkpoint):');
+    io.stdout(
+      result === 'VALID'
+        ? 'Facts verified:'
+        : 'Facts verified so far (PENDING: later events wait for a signed checkpoint):',
+    );
     for (const line of formatFacts(verifiedFacts(proof))) io.stdout(line);
   }
   if (result === 'VALID' && args.saveCheckpoint) {
@@ -253,13 +273,21 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   const failures = checks.filter((c) => !c.ok && !c.pending).length;
   const waiting = checks.filter((c) => c.pending).length;
   if (result === 'VALID') io.stdout(`VALID: all ${checks.length} checks passed`);
-  else if (result === 'PENDING') io.stdout(`PENDING: ${checks.length - waiting} of ${checks.length} checks passed; ${waiting} wait for the log's next signed checkpoint (verify again later)`);
+  else if (result === 'PENDING')
+    io.stdout(
+      `PENDING: ${checks.length - waiting} of ${checks.length} checks passed; ${waiting} wait for the log's next signed checkpoint (verify again later)`,
+    );
   else io.stdout(`INVALID: ${failures} of ${checks.length} checks failed`);
   if (result !== 'VALID' && args.saveCheckpoint) io.stdout('i checkpoint not saved');
   return result === 'VALID' ? 0 : result === 'PENDING' ? 3 : 1;
 }
 
-async function askLogNow(io: CliIo, evidence: Record<string, unknown>, jwks: KeySet | undefined, verifierKey: string | undefined): Promise<Check[]> {
+async function askLogNow(
+  io: CliIo,
+  evidence: Record<string, unknown>,
+  jwks: KeySet | undefined,
+  verifierKey: string | undefined,
+): Promise<Check[]> {
   const keys = record(evidence.keys);
   try {
     const now = await checkNow({
@@ -270,7 +298,9 @@ async function askLogNow(io: CliIo, evidence: Record<string, unknown>, jwks: Key
     });
     if (now) return now;
   } catch (error) {
-    io.stdout(`i the log could not be asked about later events (${error instanceof Error ? error.message : String(error)}): the status holds as of the file's checkpoint`);
+    io.stdout(
+      `i the log could not be asked about later events (${error instanceof Error ? error.message : String(error)}): the status holds as of the file's checkpoint`,
+    );
   }
   return [];
 }
@@ -293,9 +323,13 @@ function describeEvidenceKeys(io: CliIo, keys: unknown, pinned: { jwks: boolean;
   const log = record(record(keys).log);
   const kids = Array.isArray(jwks) ? jwks.map((k) => `kid ${String(record(k).kid)}`).join(', ') : 'none';
   io.stdout(`i receipt key ${pinned.jwks ? '(pinned with --jwks)' : `${kids} (from the evidence file)`}`);
-  io.stdout(`i log key ${pinned.logKey ? '(pinned with --log-key)' : `${String(log.verifierKey)} (from the evidence file)`}`);
+  io.stdout(
+    `i log key ${pinned.logKey ? '(pinned with --log-key)' : `${String(log.verifierKey)} (from the evidence file)`}`,
+  );
   if (!pinned.jwks || !pinned.logKey) {
-    io.stdout('i compare these keys with ones you trust (the site\'s /.well-known/jwks.json and /v1/sites/SITE/log), or pin them with --jwks and --log-key');
+    io.stdout(
+      "i compare these keys with ones you trust (the site's /.well-known/jwks.json and /v1/sites/SITE/log), or pin them with --jwks and --log-key",
+    );
   }
 }
 

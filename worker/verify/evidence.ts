@@ -44,16 +44,23 @@ const EVIDENCE_ONLY = ['keys', 'notice', 'generatedAt', 'proofUrl'] as const;
  * what was shown.
  */
 export function documentKind(value: unknown): { kind: 'evidence' | 'proof' } | { kind: 'invalid'; problem: string } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'invalid', problem: 'proof: expected a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { kind: 'invalid', problem: 'proof: expected a JSON object' };
   if ('format' in value) {
     const format = (value as { format: unknown }).format;
     return format === EVIDENCE_FORMAT
       ? { kind: 'evidence' }
-      : { kind: 'invalid', problem: `format ${JSON.stringify(format)} is not ${EVIDENCE_FORMAT}: this verifier reads no other format` };
+      : {
+          kind: 'invalid',
+          problem: `format ${JSON.stringify(format)} is not ${EVIDENCE_FORMAT}: this verifier reads no other format`,
+        };
   }
   const extra = EVIDENCE_ONLY.filter((member) => member in value);
   if (extra.length > 0) {
-    return { kind: 'invalid', problem: `no "format", yet it holds ${extra.join(', ')}: an evidence file must say "format": "${EVIDENCE_FORMAT}"` };
+    return {
+      kind: 'invalid',
+      problem: `no "format", yet it holds ${extra.join(', ')}: an evidence file must say "format": "${EVIDENCE_FORMAT}"`,
+    };
   }
   return { kind: 'proof' };
 }
@@ -63,7 +70,14 @@ export function readDocument(text: string, what = 'proof'): { value: unknown } |
   try {
     return { value: parseJsonStrict(text) };
   } catch (error) {
-    if (error instanceof DuplicateKeyError) return { check: { name: 'duplicate-keys', ok: false, detail: `${what}: ${error.message}; JSON readers disagree on which one counts` } };
+    if (error instanceof DuplicateKeyError)
+      return {
+        check: {
+          name: 'duplicate-keys',
+          ok: false,
+          detail: `${what}: ${error.message}; JSON readers disagree on which one counts`,
+        },
+      };
     return { check: { name: 'proof-format', ok: false, detail: `${what} is not JSON: ${(error as Error).message}` } };
   }
 }
@@ -90,7 +104,13 @@ const record = (value: unknown): Record<string, unknown> =>
 export async function verifyEvidence(document: Evidence | unknown, pins: PinnedKeys = {}): Promise<Check[]> {
   const kind = documentKind(document);
   if (kind.kind !== 'evidence') {
-    return [{ name: 'proof-format', ok: false, detail: kind.kind === 'invalid' ? kind.problem : `not an evidence file: no "format": "${EVIDENCE_FORMAT}"` }];
+    return [
+      {
+        name: 'proof-format',
+        ok: false,
+        detail: kind.kind === 'invalid' ? kind.problem : `not an evidence file: no "format": "${EVIDENCE_FORMAT}"`,
+      },
+    ];
   }
   const evidence = document as Evidence;
   const keys = record(evidence.keys);
@@ -118,7 +138,9 @@ export async function verifyEvidence(document: Evidence | unknown, pins: PinnedK
         if (typeof policy.markdown !== 'string') throw new Error('the file holds no policy Markdown');
         // The file names the version it carries: it must be the one the receipt cites, or an auditor reads another.
         if (policy.version !== version || policy.locale !== locale) {
-          throw new Error(`the file's policy says version ${JSON.stringify(policy.version)} (${String(policy.locale)}), the receipt cites version ${version} (${locale})`);
+          throw new Error(
+            `the file's policy says version ${JSON.stringify(policy.version)} (${String(policy.locale)}), the receipt cites version ${version} (${locale})`,
+          );
         }
         return utf8(policy.markdown);
       },

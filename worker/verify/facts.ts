@@ -11,8 +11,10 @@ export interface Fact {
   value: string;
 }
 
-const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
-const text = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '—' : JSON.stringify(value));
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+const text = (value: unknown): string =>
+  typeof value === 'string' ? value : value === null || value === undefined ? '—' : JSON.stringify(value);
 /** A localized text (`"…"` or `{fr: "…", en: "…"}`) in the receipt's language when it has one. */
 const localized = (value: unknown, language: string): string => {
   if (typeof value === 'string') return value;
@@ -32,26 +34,52 @@ export function verifiedFacts(document: unknown): Fact[] {
 
   add('consent', `${text(receipt.consentId)} (site ${text(receipt.site)})`);
   const subject = record(receipt.subject);
-  add('subject', subject.erased === true ? `${text(subject.phone)} (erased)` : `${text(subject.phone)}${subject.country ? ` (${text(subject.country)})` : ''}`);
+  add(
+    'subject',
+    subject.erased === true
+      ? `${text(subject.phone)} (erased)`
+      : `${text(subject.phone)}${subject.country ? ` (${text(subject.country)})` : ''}`,
+  );
   const controller = record(receipt.controller);
-  add('controller', receipt.controller ? [controller.name, controller.address, controller.email].filter((v) => typeof v === 'string' && v).join(', ') : '—');
+  add(
+    'controller',
+    receipt.controller
+      ? [controller.name, controller.address, controller.email].filter((v) => typeof v === 'string' && v).join(', ')
+      : '—',
+  );
   const purposes = Array.isArray(receipt.purposes) ? receipt.purposes.map(record) : [];
-  for (const p of purposes) add('purpose', `${text(p.id)} (${text(p.legalBasis)})${p.description !== undefined ? `: ${localized(p.description, language)}` : ''}`);
+  for (const p of purposes)
+    add(
+      'purpose',
+      `${text(p.id)} (${text(p.legalBasis)})${p.description !== undefined ? `: ${localized(p.description, language)}` : ''}`,
+    );
   const notice = record(receipt.notice);
   add('policy', `version ${text(notice.policyVersion)} (${text(notice.locale)}), SHA-256 ${text(notice.policySha256)}`);
   add('widget texts', `SHA-256 ${text(notice.widgetTextSha256)} (JCS of the texts shown)`);
 
   // Times and methods: the receipt's, which receipt-facts held equal to the leaves; SMS and deliveries: the leaves'.
   const collection = record(receipt.collection);
-  add('requested', `${text(collection.at)} by ${text(collection.method)}${collection.pageUrl ? ` on ${text(collection.pageUrl)}` : ''}`);
-  const entries = [...(Array.isArray(log.entries) ? log.entries : []), ...(Array.isArray(log.pending) ? log.pending : [])]
+  add(
+    'requested',
+    `${text(collection.at)} by ${text(collection.method)}${collection.pageUrl ? ` on ${text(collection.pageUrl)}` : ''}`,
+  );
+  const entries = [
+    ...(Array.isArray(log.entries) ? log.entries : []),
+    ...(Array.isArray(log.pending) ? log.pending : []),
+  ]
     .map(record)
     .sort((a, b) => Number(a.index) - Number(b.index));
   const leaves = deriveFacts(entries.map((e) => record(e.leaf)));
   const derived: LeafFacts | null = typeof leaves === 'string' ? null : leaves;
   for (const sms of derived?.messages ?? []) {
     const delivery = sms.delivery.map((d) => `${d.status} ${d.at}`).join(', ');
-    add('sms sent', `${sms.at} ${sms.kind ?? ''} via ${sms.provider ?? '?'} (message ${sms.providerMessageId ?? '?'}), body SHA-256 ${sms.bodySha256 ?? '?'}${delivery ? `; ${delivery}` : ''}`.replace(/ {2,}/g, ' '));
+    add(
+      'sms sent',
+      `${sms.at} ${sms.kind ?? ''} via ${sms.provider ?? '?'} (message ${sms.providerMessageId ?? '?'}), body SHA-256 ${sms.bodySha256 ?? '?'}${delivery ? `; ${delivery}` : ''}`.replace(
+        / {2,}/g,
+        ' ',
+      ),
+    );
   }
   const confirmation = receipt.confirmation ? record(receipt.confirmation) : null;
   add(
@@ -63,9 +91,15 @@ export function verifiedFacts(document: unknown): Fact[] {
         : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ''}`,
   );
   const withdrawal = receipt.withdrawal ? record(receipt.withdrawal) : null;
-  add('withdrawn', withdrawal ? `${text(withdrawal.at)} by ${text(withdrawal.method)}${withdrawal.keyword ? ` (${text(withdrawal.keyword)})` : ''}` : 'not withdrawn');
+  add(
+    'withdrawn',
+    withdrawal
+      ? `${text(withdrawal.at)} by ${text(withdrawal.method)}${withdrawal.keyword ? ` (${text(withdrawal.keyword)})` : ''}`
+      : 'not withdrawn',
+  );
   if (derived?.expiredAt) add('expired', `${derived.expiredAt} (never confirmed)`);
-  if (derived?.erasure) add('erased', `${derived.erasure.at}${derived.erasure.reason ? ` (${derived.erasure.reason})` : ''}`);
+  if (derived?.erasure)
+    add('erased', `${derived.erasure.at}${derived.erasure.reason ? ` (${derived.erasure.reason})` : ''}`);
 
   let asOf = 'as of no signed checkpoint yet';
   try {
@@ -77,7 +111,10 @@ export function verifiedFacts(document: unknown): Fact[] {
     // An unreadable checkpoint already failed its check; no facts are printed then.
   }
   const status = String(receipt.status);
-  const waiting = Array.isArray(log.pending) && log.pending.length > 0 ? `; ${log.pending.length} later event(s) not yet in a checkpoint` : '';
+  const waiting =
+    Array.isArray(log.pending) && log.pending.length > 0
+      ? `; ${log.pending.length} later event(s) not yet in a checkpoint`
+      : '';
   // Offline, a leaf logged after the file's last one cannot be seen: say which leaf the status holds as of.
   const last = entries.at(-1);
   const lastLeaf = last ? `; the consent's last leaf in this file is ${String(last.index)}` : '';

@@ -49,16 +49,21 @@ function decodeJson(bytes: Uint8Array, what: string): Record<string, unknown> {
  * Checks the signature and returns the exact signed payload bytes, the key id that verified them and that key's
  * RFC 7638 thumbprint as recomputed here (equal to the kid, or the JWS is refused).
  */
-export async function verifyJws(jws: string, jwks: KeySet): Promise<{ payload: Uint8Array; kid: string; thumbprint: string }> {
+export async function verifyJws(
+  jws: string,
+  jwks: KeySet,
+): Promise<{ payload: Uint8Array; kid: string; thumbprint: string }> {
   const parts = typeof jws === 'string' ? jws.split('.') : [];
   if (parts.length !== 3) throw new JwsError('malformed', 'not a compact JWS');
   const [head, body, sig] = parts as [string, string, string];
   const header = decodeJson(decode(head, 'header'), 'header');
-  if (header.alg !== 'EdDSA') throw new JwsError('alg_not_allowed', `algorithm ${JSON.stringify(header.alg)} is not allowed`);
+  if (header.alg !== 'EdDSA')
+    throw new JwsError('alg_not_allowed', `algorithm ${JSON.stringify(header.alg)} is not allowed`);
   const kid = header.kid;
   const jwk = typeof kid === 'string' ? jwks.keys.find((k) => k.kid === kid) : undefined;
   if (!jwk || typeof kid !== 'string') throw new JwsError('unknown_kid', `no key ${String(kid)} in the JWKS`);
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') throw new JwsError('bad_key', `key ${kid} is not an Ed25519 public key`);
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519')
+    throw new JwsError('bad_key', `key ${kid} is not an Ed25519 public key`);
   const checked = await checkReceiptJwk(jwk);
   if (!checked.ok) throw new JwsError(checked.kidMismatch ? 'bad_kid' : 'bad_key', checked.problem);
   const raw = fromCanonicalBase64Url(String(jwk.x));
@@ -69,7 +74,13 @@ export async function verifyJws(jws: string, jwks: KeySet): Promise<{ payload: U
   const key = await crypto.subtle.importKey('raw', raw as BufferSource, { name: 'Ed25519' }, false, ['verify']);
   const ok =
     signature.length === 64 &&
-    (await crypto.subtle.verify({ name: 'Ed25519' }, key, signature as BufferSource, utf8(`${head}.${body}`) as BufferSource));
-  if (!ok) throw new JwsError('bad_signature', 'signature check failed: the signature does not match the key and payload');
+    (await crypto.subtle.verify(
+      { name: 'Ed25519' },
+      key,
+      signature as BufferSource,
+      utf8(`${head}.${body}`) as BufferSource,
+    ));
+  if (!ok)
+    throw new JwsError('bad_signature', 'signature check failed: the signature does not match the key and payload');
   return { payload, kid, thumbprint: checked.thumbprint };
 }

@@ -31,7 +31,13 @@ export interface LeafFacts {
     | { method: 'link'; at: string; sameDeviceAsRequest: boolean }
     | { method: 'reply'; at: string; channel: string | null; messageId: string | null; textSha256: string | null }
     | null;
-  withdrawal: { method: string; at: string; keyword: string | null; messageId: string | null; textSha256: string | null } | null;
+  withdrawal: {
+    method: string;
+    at: string;
+    keyword: string | null;
+    messageId: string | null;
+    textSha256: string | null;
+  } | null;
   expiredAt: string | null;
   erasure: { at: string; reason: string | null; previousStatus: string | null } | null;
   messages: LoggedSms[];
@@ -80,7 +86,8 @@ export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
       lastAt: text(first, 'at'),
     };
     const moveFrom = (leaf: Leaf, from: ConsentStatus[], to: ConsentStatus) => {
-      if (!from.includes(facts.status)) throw new Error(`a ${String(leaf.type)} leaf follows the state ${facts.status}`);
+      if (!from.includes(facts.status))
+        throw new Error(`a ${String(leaf.type)} leaf follows the state ${facts.status}`);
       facts.status = to;
     };
     for (const leaf of leaves.slice(1)) {
@@ -97,12 +104,24 @@ export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
           moveFrom(leaf, ['pending'], 'confirmed');
           facts.confirmation =
             leaf.method === 'reply'
-              ? { method: 'reply', at, channel: str(leaf.channel), messageId: str(leaf.messageId), textSha256: str(leaf.textSha256) }
+              ? {
+                  method: 'reply',
+                  at,
+                  channel: str(leaf.channel),
+                  messageId: str(leaf.messageId),
+                  textSha256: str(leaf.textSha256),
+                }
               : { method: 'link', at, sameDeviceAsRequest: leaf.sameDeviceAsRequest === true };
           break;
         case 'withdrawn':
           moveFrom(leaf, ['pending', 'confirmed'], 'withdrawn');
-          facts.withdrawal = { method: text(leaf, 'method'), at, keyword: str(leaf.keyword), messageId: str(leaf.messageId), textSha256: str(leaf.textSha256) };
+          facts.withdrawal = {
+            method: text(leaf, 'method'),
+            at,
+            keyword: str(leaf.keyword),
+            messageId: str(leaf.messageId),
+            textSha256: str(leaf.textSha256),
+          };
           break;
         case 'expired':
           moveFrom(leaf, ['pending'], 'expired');
@@ -148,7 +167,8 @@ export async function chainBreak(entries: readonly { index: number; leaf: Leaf }
   for (const entry of entries) {
     const prev = entry.leaf.prev as { index?: unknown; hash?: unknown } | undefined;
     if (previous === null) {
-      if (prev !== undefined) return `leaf ${entry.index} names a previous leaf ${String(prev?.index)} that the proof does not hold`;
+      if (prev !== undefined)
+        return `leaf ${entry.index} names a previous leaf ${String(prev?.index)} that the proof does not hold`;
     } else if (prev === undefined || typeof prev !== 'object' || prev === null) {
       return `leaf ${entry.index} names no previous leaf (expected ${previous.index})`;
     } else if (prev.index !== previous.index || prev.hash !== previous.hash) {
@@ -167,7 +187,9 @@ export interface FactMismatch {
 }
 
 const at = (value: unknown, path: string): unknown =>
-  path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+  path
+    .split('.')
+    .reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
 
 /** The receipt fields the leaves determine, each with the value they give it. */
 export function expectedReceiptFields(facts: LeafFacts): Record<string, unknown> {
@@ -189,7 +211,8 @@ export function expectedReceiptFields(facts: LeafFacts): Record<string, unknown>
     'withdrawal.at': facts.withdrawal?.at ?? null,
     'withdrawal.keyword': facts.withdrawal?.keyword ?? null,
   };
-  if (facts.confirmation?.method === 'link') fields['confirmation.sameDeviceAsRequest'] = facts.confirmation.sameDeviceAsRequest;
+  if (facts.confirmation?.method === 'link')
+    fields['confirmation.sameDeviceAsRequest'] = facts.confirmation.sameDeviceAsRequest;
   if (facts.confirmation?.method === 'reply') fields['confirmation.channel'] = facts.confirmation.channel;
   return fields;
 }
@@ -209,18 +232,30 @@ const day = (iso: string) => iso.replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' U
 
 /** The facts in plain words, one line each, as of the log's checkpoint size when given. */
 export function describeFacts(facts: LeafFacts, checkpointSize?: number): string[] {
-  const lines = [`asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`];
+  const lines = [
+    `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`,
+  ];
   for (const sms of facts.messages) {
     const delivered = sms.delivery.length ? `; ${sms.delivery.map((d) => `${d.status} ${day(d.at)}`).join(', ')}` : '';
-    lines.push(`${sms.kind ?? 'sms'} SMS sent ${day(sms.at)} via ${sms.provider ?? '?'} (${sms.providerMessageId ?? '?'}), body SHA-256 ${sms.bodySha256?.slice(0, 16) ?? '?'}…${delivered}`);
+    lines.push(
+      `${sms.kind ?? 'sms'} SMS sent ${day(sms.at)} via ${sms.provider ?? '?'} (${sms.providerMessageId ?? '?'}), body SHA-256 ${sms.bodySha256?.slice(0, 16) ?? '?'}…${delivered}`,
+    );
   }
   const c = facts.confirmation;
-  if (c) lines.push(c.method === 'link' ? `confirmed by SMS link on ${day(c.at)}${c.sameDeviceAsRequest ? ' (same device as the request)' : ''}` : `confirmed by reply on ${day(c.at)} via ${c.channel ?? '?'}`);
+  if (c)
+    lines.push(
+      c.method === 'link'
+        ? `confirmed by SMS link on ${day(c.at)}${c.sameDeviceAsRequest ? ' (same device as the request)' : ''}`
+        : `confirmed by reply on ${day(c.at)} via ${c.channel ?? '?'}`,
+    );
   const w = facts.withdrawal;
   if (w) lines.push(`withdrawn by ${w.method}${w.keyword ? ` (${w.keyword})` : ''} on ${day(w.at)}`);
   if (facts.expiredAt) lines.push(`expired unconfirmed on ${day(facts.expiredAt)}`);
   if (facts.erasure) lines.push(`erased (${facts.erasure.reason ?? '?'}) on ${day(facts.erasure.at)}`);
-  const asOf = checkpointSize === undefined ? `as of ${day(facts.lastAt)}` : `as of checkpoint ${checkpointSize} (last event ${day(facts.lastAt)})`;
+  const asOf =
+    checkpointSize === undefined
+      ? `as of ${day(facts.lastAt)}`
+      : `as of checkpoint ${checkpointSize} (last event ${day(facts.lastAt)})`;
   const standing = facts.status === 'confirmed' ? 'confirmed, not withdrawn' : facts.status;
   lines.push(`status: ${standing} ${asOf}`);
   return lines;

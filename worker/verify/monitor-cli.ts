@@ -35,7 +35,10 @@ function parseArgs(argv: string[]): MonitorArgs {
   let target: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const key = FLAGS[flag as keyof typeof FLAGS];
     if (key) {
       const value = inline ?? argv[++i];
@@ -52,10 +55,18 @@ function parseArgs(argv: string[]): MonitorArgs {
   } catch {
     throw new UsageError(`invalid URL ${target}`);
   }
-  if (!/^https?:$/.test(log.protocol) || !/\/log\/[^/]+$/.test(log.pathname)) throw new UsageError(`${target} is not a log URL (https://HOST/log/SITE)`);
+  if (!/^https?:$/.test(log.protocol) || !/\/log\/[^/]+$/.test(log.pathname))
+    throw new UsageError(`${target} is not a log URL (https://HOST/log/SITE)`);
   const watch = values.watch === undefined ? undefined : Number(values.watch);
-  if (watch !== undefined && !(Number.isFinite(watch) && watch >= 1)) throw new UsageError('--watch takes a number of seconds, at least 1');
-  return { log, ...(values.logKey && { logKey: values.logKey }), ...(values.state && { state: values.state }), ...(values.consent && { consent: values.consent }), ...(watch && { watch }) };
+  if (watch !== undefined && !(Number.isFinite(watch) && watch >= 1))
+    throw new UsageError('--watch takes a number of seconds, at least 1');
+  return {
+    log,
+    ...(values.logKey && { logKey: values.logKey }),
+    ...(values.state && { state: values.state }),
+    ...(values.consent && { consent: values.consent }),
+    ...(watch && { watch }),
+  };
 }
 
 const siteOf = (log: URL) => decodeURIComponent(log.pathname.slice(log.pathname.lastIndexOf('/') + 1));
@@ -89,7 +100,9 @@ export async function runMonitor(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const log = args.log.href.replace(/\/+$/, '');
-  const statePath = args.state ?? `./assent-monitor-${args.log.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${siteOf(args.log).replace(/[^A-Za-z0-9.-]/g, '_')}.json`;
+  const statePath =
+    args.state ??
+    `./assent-monitor-${args.log.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${siteOf(args.log).replace(/[^A-Za-z0-9.-]/g, '_')}.json`;
   let state: MonitorState | null;
   let verifierKey: string;
   try {
@@ -103,7 +116,9 @@ export async function runMonitor(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`i log key ${verifierKey} (from ${statePath}, trusted since its first pass)`);
     } else {
       verifierKey = await serverKey(io, args.log);
-      io.stdout(`i log key ${verifierKey} (from the server, trusted on first use: compare it with one you trust, or pin it with --log-key)`);
+      io.stdout(
+        `i log key ${verifierKey} (from the server, trusted on first use: compare it with one you trust, or pin it with --log-key)`,
+      );
     }
   } catch (error) {
     io.stdout(`✗ setup: ${(error as Error).message}`);
@@ -132,7 +147,7 @@ async function pass(
   io: CliIo,
   input: { log: string; verifierKey: string; state: MonitorState | null; statePath: string; consent?: string },
 ): Promise<number> {
-  let result;
+  let result: Awaited<ReturnType<typeof monitorPass>>;
   try {
     result = await monitorPass({ ...input, fetch: io.fetch });
   } catch (error) {
@@ -142,13 +157,22 @@ async function pass(
   }
   if (!result.ok) {
     io.stdout(`✗ ${result.problem}: ${result.detail}`);
-    for (const [name, text] of [['saved checkpoint', result.saved], ['served checkpoint', result.served]] as const) {
+    for (const [name, text] of [
+      ['saved checkpoint', result.saved],
+      ['served checkpoint', result.served],
+    ] as const) {
       if (text !== undefined) io.stdout(`  ${name}:\n${text.replace(/^/gm, '    ').trimEnd()}`);
     }
     if (result.problem === 'signature') {
-      io.stdout('i after a key rotation the log signs with its new key: check that key (/v1/sites/SITE/log lists the earlier ones) and pass it with --log-key');
+      io.stdout(
+        'i after a key rotation the log signs with its new key: check that key (/v1/sites/SITE/log lists the earlier ones) and pass it with --log-key',
+      );
     }
-    io.stdout(result.problem === 'fork' ? 'FORK: the log is not an extension of what was verified before' : `FAILED: ${result.problem}`);
+    io.stdout(
+      result.problem === 'fork'
+        ? 'FORK: the log is not an extension of what was verified before'
+        : `FAILED: ${result.problem}`,
+    );
     return 1;
   }
   const { from, size, read, events } = result;

@@ -28,7 +28,13 @@ export interface ConsentEvent {
 
 export type PassResult =
   | { ok: true; state: MonitorState; from: number; size: number; read: number; events: ConsentEvent[] }
-  | { ok: false; problem: 'signature' | 'origin' | 'fork' | 'entries'; detail: string; saved?: string; served?: string };
+  | {
+      ok: false;
+      problem: 'signature' | 'origin' | 'fork' | 'entries';
+      detail: string;
+      saved?: string;
+      served?: string;
+    };
 
 export interface PassInput {
   /** The log's URL prefix, e.g. https://host/log/demo (its origin line is that without the scheme). */
@@ -49,12 +55,18 @@ export const originOf = (log: string) => log.replace(/^https?:\/\//i, '').replac
 export class RightEdge {
   /** [level, hash] of each perfect subtree, left to right, levels strictly decreasing. */
   private readonly nodes: [number, Uint8Array][] = [];
-  constructor(public size = 0, hashes: readonly Uint8Array[] = []) {
+  constructor(
+    public size = 0,
+    hashes: readonly Uint8Array[] = [],
+  ) {
     let bits = size;
     const levels: number[] = [];
     for (let level = 0; bits > 0; level++, bits = Math.floor(bits / 2)) if (bits % 2 === 1) levels.unshift(level);
-    if (levels.length !== hashes.length) throw new Error(`a tree of ${size} leaves has ${levels.length} edge hashes, not ${hashes.length}`);
-    levels.forEach((level, i) => this.nodes.push([level, hashes[i]!]));
+    if (levels.length !== hashes.length)
+      throw new Error(`a tree of ${size} leaves has ${levels.length} edge hashes, not ${hashes.length}`);
+    levels.forEach((level, i) => {
+      this.nodes.push([level, hashes[i]!]);
+    });
   }
   push(leaf: Uint8Array): Promise<void> {
     return this.pushSubtree(0, leaf);
@@ -95,13 +107,29 @@ export async function monitorPass(input: PassInput): Promise<PassResult> {
   try {
     served = await verifyCheckpoint(text, input.verifierKey);
   } catch (error) {
-    return { ok: false, problem: 'signature', detail: `the checkpoint does not verify with ${input.verifierKey}: ${(error as Error).message}`, served: text };
+    return {
+      ok: false,
+      problem: 'signature',
+      detail: `the checkpoint does not verify with ${input.verifierKey}: ${(error as Error).message}`,
+      served: text,
+    };
   }
   if (served.origin !== origin) {
-    return { ok: false, problem: 'origin', detail: `the checkpoint names origin ${served.origin}, not ${origin}`, served: text };
+    return {
+      ok: false,
+      problem: 'origin',
+      detail: `the checkpoint names origin ${served.origin}, not ${origin}`,
+      served: text,
+    };
   }
   const saved = input.state ? parseCheckpoint(input.state.checkpoint) : null;
-  const fork = (detail: string): PassResult => ({ ok: false, problem: 'fork', detail, saved: input.state!.checkpoint, served: text });
+  const fork = (detail: string): PassResult => ({
+    ok: false,
+    problem: 'fork',
+    detail,
+    saved: input.state!.checkpoint,
+    served: text,
+  });
   if (saved && served.size < saved.size) return fork(`the log shrank from ${saved.size} to ${served.size} entries`);
   if (saved && served.size === saved.size && !bytesEqual(served.rootHash, saved.rootHash)) {
     return fork(`two different trees of ${served.size} entries, both signed`);
@@ -122,7 +150,12 @@ export async function monitorPass(input: PassInput): Promise<PassResult> {
     const group = bundles.slice(i, i + parallel);
     // Each bundle with its level-0 hash tile: the hashes a tile client proves with must be the entries' own.
     const fetched = await Promise.all(
-      group.map((b) => Promise.all([getBytes(input.fetch, `${log}/tile/${tilePath(b)}`), getBytes(input.fetch, `${log}/tile/${tilePath({ ...b, level: 0 })}`)])),
+      group.map((b) =>
+        Promise.all([
+          getBytes(input.fetch, `${log}/tile/${tilePath(b)}`),
+          getBytes(input.fetch, `${log}/tile/${tilePath({ ...b, level: 0 })}`),
+        ]),
+      ),
     );
     for (const [g, [bundle, tile]] of fetched.entries()) {
       const name = group[g]!;
@@ -130,13 +163,21 @@ export async function monitorPass(input: PassInput): Promise<PassResult> {
       const hashes = splitHashTile(tile);
       const width = name.width ?? TILE_WIDTH;
       if (entries.length !== width || hashes.length !== width) {
-        return { ok: false, problem: 'entries', detail: `tile ${tilePath(name)} holds ${entries.length} entries and ${hashes.length} hashes, not ${width}` };
+        return {
+          ok: false,
+          problem: 'entries',
+          detail: `tile ${tilePath(name)} holds ${entries.length} entries and ${hashes.length} hashes, not ${width}`,
+        };
       }
       // WebCrypto digests are asynchronous: a bundle's are asked for at once, not one after the other.
       const leaves = await Promise.all(entries.map((e) => leafHash(e)));
       for (let k = 0; k < width; k++) {
         if (!bytesEqual(leaves[k]!, hashes[k]!)) {
-          return { ok: false, problem: 'entries', detail: `entry ${name.index * TILE_WIDTH + k} does not hash to the level-0 tile's hash ${toBase64(hashes[k]!)}` };
+          return {
+            ok: false,
+            problem: 'entries',
+            detail: `entry ${name.index * TILE_WIDTH + k} does not hash to the level-0 tile's hash ${toBase64(hashes[k]!)}`,
+          };
         }
         if (input.consent !== undefined) collect(events, input.consent, name.index * TILE_WIDTH + k, entries[k]!);
       }
@@ -152,29 +193,48 @@ export async function monitorPass(input: PassInput): Promise<PassResult> {
           if (checkInside && edge.size === saved.size) break;
         }
         if (checkInside && edge.size === saved.size) {
-          if (!bytesEqual(await edge.root(), saved.rootHash)) return fork(`the entries give another tree of ${saved.size} entries than the saved checkpoint`);
+          if (!bytesEqual(await edge.root(), saved.rootHash))
+            return fork(`the entries give another tree of ${saved.size} entries than the saved checkpoint`);
           for (let k = saved.size - start; k < width; k++) await edge.push(leaves[k]!);
         }
       }
       // Read from the first entry with a saved checkpoint: the tree passes through the saved one on the way.
-      if (saved && !resume && edge.size === saved.size && !checkInside && !bytesEqual(await edge.root(), saved.rootHash)) {
+      if (
+        saved &&
+        !resume &&
+        edge.size === saved.size &&
+        !checkInside &&
+        !bytesEqual(await edge.root(), saved.rootHash)
+      ) {
         return fork(`the entries give another tree of ${saved.size} entries than the saved checkpoint`);
       }
     }
   }
   if (!bytesEqual(await edge.root(), served.rootHash)) {
     return saved
-      ? fork(`the ${served.size - from} entries after index ${from - 1} do not lead from the saved tree to the served root`)
+      ? fork(
+          `the ${served.size - from} entries after index ${from - 1} do not lead from the saved tree to the served root`,
+        )
       : { ok: false, problem: 'entries', detail: `the ${served.size} entries do not hash to the checkpoint's root` };
   }
-  const state: MonitorState = { format: 'assent-monitor/1', log, origin, verifierKey: input.verifierKey, checkpoint: text, edge: edge.hashes().map(toBase64) };
+  const state: MonitorState = {
+    format: 'assent-monitor/1',
+    log,
+    origin,
+    verifierKey: input.verifierKey,
+    checkpoint: text,
+    edge: edge.hashes().map(toBase64),
+  };
   return { ok: true, state, from: saved?.size ?? 0, size: served.size, read: served.size - from, events };
 }
 
 /** The root of a perfect subtree over `leaves` (a power of two of them), each level's hashes asked for at once. */
 async function subtreeRoot(leaves: Uint8Array[]): Promise<Uint8Array> {
   let level = leaves;
-  while (level.length > 1) level = await Promise.all(Array.from({ length: level.length / 2 }, (_, i) => nodeHash(level[2 * i]!, level[2 * i + 1]!)));
+  while (level.length > 1)
+    level = await Promise.all(
+      Array.from({ length: level.length / 2 }, (_, i) => nodeHash(level[2 * i]!, level[2 * i + 1]!)),
+    );
   return level[0]!;
 }
 

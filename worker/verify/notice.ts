@@ -43,7 +43,9 @@ export async function checkNotice(receipt: Record<string, unknown>, sources: Not
     checks.push({
       name: 'notice-policy',
       ok: same,
-      detail: same ? `policy version ${version} (${locale}) hashes to the receipt's policySha256` : `policy bytes hash to ${digest}, not ${String(notice.policySha256)}`,
+      detail: same
+        ? `policy version ${version} (${locale}) hashes to the receipt's policySha256`
+        : `policy bytes hash to ${digest}, not ${String(notice.policySha256)}`,
     });
   } catch (error) {
     checks.push({ name: 'notice-policy', ok: false, detail: `policy not available: ${message(error)}` });

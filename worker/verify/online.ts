@@ -32,7 +32,8 @@ export async function checkNow(options: NowOptions): Promise<Check[] | null> {
   const current = await options.getJson(url.href);
   const now = parseProof(current);
   if (typeof now === 'string') return [fail('log-now', `the proof served now is not a proof: ${now}`)];
-  if (now.receipt.consentId !== then.receipt.consentId) return [fail('log-now', 'the proof served now is about another consent')];
+  if (now.receipt.consentId !== then.receipt.consentId)
+    return [fail('log-now', 'the proof served now is about another consent')];
   const checks = await verifyProof({ proof: current, jwks: options.jwks, verifierKey: options.verifierKey });
   const result = verdict(checks);
   if (result === 'INVALID') {
@@ -47,7 +48,9 @@ export async function checkNow(options: NowOptions): Promise<Check[] | null> {
   let hashes: string[] = [];
   if (a.size > 0 && b.size > a.size) {
     const site = encodeURIComponent(then.receipt.site);
-    const body = (await options.getJson(`${url.origin}/v1/sites/${site}/log/consistency?from=${a.size}&to=${b.size}`)) as { hashes?: unknown };
+    const body = (await options.getJson(
+      `${url.origin}/v1/sites/${site}/log/consistency?from=${a.size}&to=${b.size}`,
+    )) as { hashes?: unknown };
     hashes = Array.isArray(body.hashes) ? body.hashes.map(String) : [];
   }
   let consistent = false;
@@ -56,9 +59,13 @@ export async function checkNow(options: NowOptions): Promise<Check[] | null> {
   } catch {
     consistent = false;
   }
-  if (!consistent) return [fail('log-now', `the log of ${b.size} leaves does not extend the file's log of ${a.size}: history was rewritten`)];
+  if (!consistent)
+    return [
+      fail('log-now', `the log of ${b.size} leaves does not extend the file's log of ${a.size}: history was rewritten`),
+    ];
   // The file's leaves must be the first ones of the consent's chain now, byte for byte.
-  const key = (e: { index: number; leaf: Record<string, unknown> }) => `${e.index}:${new TextDecoder().decode(jcsBytes(e.leaf))}`;
+  const key = (e: { index: number; leaf: Record<string, unknown> }) =>
+    `${e.index}:${new TextDecoder().decode(jcsBytes(e.leaf))}`;
   const before = [...then.log.entries].sort((x, y) => x.index - y.index).map(key);
   const after = [...now.log.entries].sort((x, y) => x.index - y.index);
   if (before.some((k, i) => after[i] === undefined || key(after[i]!) !== k)) {
@@ -68,19 +75,33 @@ export async function checkNow(options: NowOptions): Promise<Check[] | null> {
   // incomplete when made (a withdrawal left out under a receipt re-signed as "confirmed", say), not merely older.
   const left = after.slice(before.length).find((e) => e.index < a.size);
   if (left) {
-    return [fail('log-now', `the file leaves out leaf ${left.index} (${String(left.leaf.type)}) of this consent, logged before its own checkpoint of size ${a.size}`)];
+    return [
+      fail(
+        'log-now',
+        `the file leaves out leaf ${left.index} (${String(left.leaf.type)}) of this consent, logged before its own checkpoint of size ${a.size}`,
+      ),
+    ];
   }
   const facts = deriveFacts(after.map((e) => e.leaf));
   if (typeof facts === 'string') return [fail('log-now', facts)];
   const added = after.length - before.length;
-  const out = [pass('log-now', `the log grew from ${a.size} to ${b.size} leaves without rewriting; ${added} later event${added === 1 ? '' : 's'} of this consent`)];
+  const out = [
+    pass(
+      'log-now',
+      `the log grew from ${a.size} to ${b.size} leaves without rewriting; ${added} later event${added === 1 ? '' : 's'} of this consent`,
+    ),
+  ];
   const since = facts.withdrawal
     ? `withdrawn since ${facts.withdrawal.at}`
     : facts.erasure
       ? `erased since ${facts.erasure.at}`
       : facts.expiredAt
         ? `expired since ${facts.expiredAt}`
-        : describeFacts(facts, b.size).at(-1)!.replace(/^status: /, '');
-  out.push(pass('status-now', `${since} (checkpoint ${b.size}${result === 'PENDING' ? ', later events still pending' : ''})`));
+        : describeFacts(facts, b.size)
+            .at(-1)!
+            .replace(/^status: /, '');
+  out.push(
+    pass('status-now', `${since} (checkpoint ${b.size}${result === 'PENDING' ? ', later events still pending' : ''})`),
+  );
   return out;
 }

@@ -25,7 +25,8 @@ export function parseProof(value: unknown): ProofDocument | string {
   const { receipt, jws, log } = value;
   if (!isObject(receipt)) return 'receipt: expected an object';
   for (const field of ['consentId', 'site'] as const) {
-    if (typeof receipt[field] !== 'string' || receipt[field] === '') return `receipt.${field}: expected a non-empty string`;
+    if (typeof receipt[field] !== 'string' || receipt[field] === '')
+      return `receipt.${field}: expected a non-empty string`;
   }
   if (typeof jws !== 'string' || jws === '') return 'jws: expected a non-empty string';
   if (!isObject(log)) return 'log: expected an object';
@@ -39,7 +40,10 @@ export function parseProof(value: unknown): ProofDocument | string {
   // `pending` lists events logged after the latest checkpoint: same shape, no inclusion path yet.
   const listed = [
     ...log.entries.map((entry, i) => ({ entry, at: `log.entries.${i}` })),
-    ...((log.pending as unknown[] | undefined) ?? []).map((entry, i) => ({ entry: isObject(entry) ? { ...entry, inclusion: null } : entry, at: `log.pending.${i}` })),
+    ...((log.pending as unknown[] | undefined) ?? []).map((entry, i) => ({
+      entry: isObject(entry) ? { ...entry, inclusion: null } : entry,
+      at: `log.pending.${i}`,
+    })),
   ];
   if (listed.length === 0) return 'log.entries: expected at least one entry';
   const entries = readEntries(listed);
@@ -63,7 +67,8 @@ function readEntries(listed: { entry: unknown; at: string }[]): ProofEntry[] | s
   const entries: ProofEntry[] = [];
   for (const { entry, at } of listed) {
     if (!isObject(entry)) return `${at}: expected an object`;
-    if (!Number.isSafeInteger(entry.index) || (entry.index as number) < 0) return `${at}.index: expected a non-negative integer`;
+    if (!Number.isSafeInteger(entry.index) || (entry.index as number) < 0)
+      return `${at}.index: expected a non-negative integer`;
     if (!isObject(entry.leaf)) return `${at}.leaf: expected an object`;
     const inclusion = entry.inclusion ?? null;
     if (inclusion !== null && !Array.isArray(inclusion)) {

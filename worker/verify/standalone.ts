@@ -5,7 +5,9 @@ import { runCli } from './cli.ts';
 
 const [major] = process.versions.node.split('.').map(Number);
 if ((major ?? 0) < 20 || !globalThis.crypto?.subtle) {
-  process.stderr.write(`verify.mjs needs Node 20 or later (WebCrypto Ed25519); this is Node ${process.versions.node}\n`);
+  process.stderr.write(
+    `verify.mjs needs Node 20 or later (WebCrypto Ed25519); this is Node ${process.versions.node}\n`,
+  );
   process.exit(2);
 }
 const argv = process.argv.slice(2);

@@ -23,7 +23,9 @@ interface Frame {
 
 const childPath = (frame: Frame | undefined): string => {
   if (!frame) return '$';
-  return frame.keys ? `${frame.path}${/^[A-Za-z_$][\w$]*$/.test(frame.member) ? `.${frame.member}` : `[${JSON.stringify(frame.member)}]`}` : `${frame.path}[${frame.index}]`;
+  return frame.keys
+    ? `${frame.path}${/^[A-Za-z_$][\w$]*$/.test(frame.member) ? `.${frame.member}` : `[${JSON.stringify(frame.member)}]`}`
+    : `${frame.path}[${frame.index}]`;
 };
 
 /**

@@ -95,10 +95,20 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
     if (entry.leaf.consentId === proof.receipt.consentId) {
       checks.push(pass(`leaf-consent[${label}]`, `${event}event of consent ${proof.receipt.consentId}`));
     } else {
-      checks.push(fail(`leaf-consent[${label}]`, `leaf names consent ${String(entry.leaf.consentId)}, not ${proof.receipt.consentId}`));
+      checks.push(
+        fail(
+          `leaf-consent[${label}]`,
+          `leaf names consent ${String(entry.leaf.consentId)}, not ${proof.receipt.consentId}`,
+        ),
+      );
     }
     if (entry.inclusion === null) {
-      checks.push(wait(`inclusion[${label}]`, `${event}leaf ${entry.index} is logged but no signed checkpoint covers it yet; fetch the proof again later`));
+      checks.push(
+        wait(
+          `inclusion[${label}]`,
+          `${event}leaf ${entry.index} is logged but no signed checkpoint covers it yet; fetch the proof again later`,
+        ),
+      );
       continue;
     }
     if (!checkpoint) {
@@ -112,7 +122,13 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
     let ok = false;
     try {
       const hash = await leafHash(jcsBytes(entry.leaf));
-      ok = await verifyInclusion(hash, entry.index, checkpoint.size, entry.inclusion.map(fromBase64), checkpoint.rootHash);
+      ok = await verifyInclusion(
+        hash,
+        entry.index,
+        checkpoint.size,
+        entry.inclusion.map(fromBase64),
+        checkpoint.rootHash,
+      );
     } catch {
       ok = false;
     }
@@ -146,9 +162,11 @@ async function checkKeyLogged(
   if (kid === null) return fail(name, 'no verified receipt key to look for in the log');
   const x = options.jwks.keys.find((k) => k.kid === kid)?.x;
   const entry = (proof.log.keys ?? []).find((e) => e.leaf.type === 'key-announced' && e.leaf.kid === kid);
-  if (!entry) return wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
+  if (!entry)
+    return wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
   const jwk = entry.leaf.jwk as { x?: unknown } | undefined;
-  if (entry.leaf.site !== proof.receipt.site) return fail(name, `the announcement is for site ${String(entry.leaf.site)}, not ${proof.receipt.site}`);
+  if (entry.leaf.site !== proof.receipt.site)
+    return fail(name, `the announcement is for site ${String(entry.leaf.site)}, not ${proof.receipt.site}`);
   if (!jwk || jwk.x !== x) return fail(name, `the log announces another public key under kid ${kid}`);
   // The log key is derived from the same seed as the receipt key: the key checked must be the announced one (its
   // name, the origin, is checked against the checkpoint; a host or port seen differently does not change the key).
@@ -159,15 +177,24 @@ async function checkKeyLogged(
     return fail(name, 'the log key checked is not a verifier key');
   }
   if (logKey !== jwk.x) return fail(name, `the log key checked is not the key announced with ${kid}`);
-  if (entry.inclusion === null || proof.log.checkpoint === null) return wait(name, `key ${kid} is announced at leaf ${entry.index}, not yet covered by a checkpoint`);
+  if (entry.inclusion === null || proof.log.checkpoint === null)
+    return wait(name, `key ${kid} is announced at leaf ${entry.index}, not yet covered by a checkpoint`);
   if (!checkpoint) return fail(name, 'no readable checkpoint to check the announcement against');
   let ok = false;
   try {
-    ok = await verifyInclusion(await leafHash(jcsBytes(entry.leaf)), entry.index, checkpoint.size, entry.inclusion.map(fromBase64), checkpoint.rootHash);
+    ok = await verifyInclusion(
+      await leafHash(jcsBytes(entry.leaf)),
+      entry.index,
+      checkpoint.size,
+      entry.inclusion.map(fromBase64),
+      checkpoint.rootHash,
+    );
   } catch {
     ok = false;
   }
-  return ok ? pass(name, `key ${kid} announced at leaf ${entry.index} of the log`) : fail(name, `the announcement's path (leaf ${entry.index}) does not lead to the checkpoint root`);
+  return ok
+    ? pass(name, `key ${kid} announced at leaf ${entry.index} of the log`)
+    : fail(name, `the announcement's path (leaf ${entry.index}) does not lead to the checkpoint root`);
 }
 
 /**
@@ -176,17 +203,24 @@ async function checkKeyLogged(
  */
 async function checkLeafFacts(proof: ProofDocument, checkpoint: ParsedCheckpoint | undefined): Promise<Check[]> {
   const ordered = [...proof.log.entries].sort((a, b) => a.index - b.index);
-  if (ordered.some((e, i) => i > 0 && e.index === ordered[i - 1]!.index)) return [fail('leaf-chain', 'two entries share one index')];
+  if (ordered.some((e, i) => i > 0 && e.index === ordered[i - 1]!.index))
+    return [fail('leaf-chain', 'two entries share one index')];
   const broken = await chainBreak(ordered);
-  const checks = [broken ? fail('leaf-chain', broken) : pass('leaf-chain', `${ordered.length} leaves, each naming the one before`)];
+  const checks = [
+    broken ? fail('leaf-chain', broken) : pass('leaf-chain', `${ordered.length} leaves, each naming the one before`),
+  ];
   const facts = deriveFacts(ordered.map((e) => e.leaf));
-  if (typeof facts === 'string') return [...checks, fail('receipt-facts', `the leaves do not read as one consent: ${facts}`)];
+  if (typeof facts === 'string')
+    return [...checks, fail('receipt-facts', `the leaves do not read as one consent: ${facts}`)];
   const wrong = receiptMismatches(proof.receipt, facts);
   const show = (v: unknown) => JSON.stringify(v) ?? 'nothing';
   checks.push(
     wrong.length === 0
       ? pass('receipt-facts', describeFacts(facts, checkpoint?.size).join('; '))
-      : fail('receipt-facts', wrong.map((m) => `receipt.${m.field} says ${show(m.receipt)}, the leaves say ${show(m.leaves)}`).join('; ')),
+      : fail(
+          'receipt-facts',
+          wrong.map((m) => `receipt.${m.field} says ${show(m.receipt)}, the leaves say ${show(m.leaves)}`).join('; '),
+        ),
   );
   return checks;
 }
@@ -197,7 +231,10 @@ async function checkReceipt(proof: ProofDocument, jwks: KeySet): Promise<{ check
     const verified = await verifyJws(proof.jws, jwks);
     const expected = jcsBytes(proof.receipt);
     const checks = [
-      pass('receipt-signature', `EdDSA signature by key ${verified.kid} (RFC 7638 thumbprint recomputed: ${verified.thumbprint})`),
+      pass(
+        'receipt-signature',
+        `EdDSA signature by key ${verified.kid} (RFC 7638 thumbprint recomputed: ${verified.thumbprint})`,
+      ),
       bytesEqual(verified.payload, expected)
         ? pass('receipt-payload', 'signed payload is exactly the canonical receipt')
         : fail('receipt-payload', 'the receipt shown differs from the signed one'),
@@ -247,7 +284,11 @@ async function checkConsistency(options: VerifyProofOptions, current: ParsedChec
  * The log's name must be one everywhere: the log key's name (a note key is named for its origin), the receipt's
  * `log.origin`, the origin the log or evidence file announces and the checkpoint's origin line.
  */
-function originProblem(proof: ProofDocument, options: VerifyProofOptions, checkpoint: ParsedCheckpoint | undefined): { problem?: string; agree: string } {
+function originProblem(
+  proof: ProofDocument,
+  options: VerifyProofOptions,
+  checkpoint: ParsedCheckpoint | undefined,
+): { problem?: string; agree: string } {
   const named: [string, unknown][] = [
     ['the log key is named', splitVerifierKey(options.verifierKey.trim())?.[0]],
     ["the receipt's log.origin is", (proof.receipt.log as { origin?: unknown } | undefined)?.origin],
@@ -256,8 +297,14 @@ function originProblem(proof: ProofDocument, options: VerifyProofOptions, checkp
   if (checkpoint) named.push(['the checkpoint is for', checkpoint.origin]);
   const [first, ...rest] = named;
   const other = rest.find(([, value]) => value !== first![1]);
-  if (other) return { problem: `${first![0]} ${JSON.stringify(first![1])}, but ${other[0]} ${JSON.stringify(other[1])}`, agree: '' };
-  return { agree: `the log key's name, the receipt's log.origin${options.origin !== undefined ? ', the announced origin' : ''} and the checkpoint agree` };
+  if (other)
+    return {
+      problem: `${first![0]} ${JSON.stringify(first![1])}, but ${other[0]} ${JSON.stringify(other[1])}`,
+      agree: '',
+    };
+  return {
+    agree: `the log key's name, the receipt's log.origin${options.origin !== undefined ? ', the announced origin' : ''} and the checkpoint agree`,
+  };
 }
 
 /** `log.status` is `included` exactly when no event waits for a checkpoint, else `pending`; never anything else. */
@@ -265,9 +312,13 @@ function logStatusProblem(document: unknown): string | null {
   const log = (document as { log?: Record<string, unknown> }).log ?? {};
   const waiting =
     (Array.isArray(log.pending) ? log.pending.length : 0) +
-    (Array.isArray(log.entries) ? log.entries.filter((e) => (e as { inclusion?: unknown })?.inclusion == null).length : 0);
-  if (log.status !== 'included' && log.status !== 'pending') return `log.status is ${JSON.stringify(log.status)}, not "included" or "pending"`;
+    (Array.isArray(log.entries)
+      ? log.entries.filter((e) => (e as { inclusion?: unknown })?.inclusion == null).length
+      : 0);
+  if (log.status !== 'included' && log.status !== 'pending')
+    return `log.status is ${JSON.stringify(log.status)}, not "included" or "pending"`;
   const expected = waiting === 0 && log.checkpoint != null ? 'included' : 'pending';
-  if (log.status !== expected) return `log.status says ${log.status}, but ${waiting} event(s) wait for a signed checkpoint: it must say ${expected}`;
+  if (log.status !== expected)
+    return `log.status says ${log.status}, but ${waiting} event(s) wait for a signed checkpoint: it must say ${expected}`;
   return null;
 }

@@ -10,10 +10,12 @@ const time = (seconds: number) => new Date(seconds * 1000).toISOString().replace
 /** The cosignature lines on a note (signatures of 4 + 8 + 64 bytes), named, unverified. */
 function cosignatureLines(note: string): string[] {
   try {
-    return parseNote(note).signatures.filter((s) => s.signature.length === 72).map((s) => {
-      const t = Number(new DataView(s.signature.buffer, s.signature.byteOffset, 8).getBigUint64(0));
-      return `${s.name} (${time(t)})`;
-    });
+    return parseNote(note)
+      .signatures.filter((s) => s.signature.length === 72)
+      .map((s) => {
+        const t = Number(new DataView(s.signature.buffer, s.signature.byteOffset, 8).getBigUint64(0));
+        return `${s.name} (${time(t)})`;
+      });
   } catch {
     return [];
   }
@@ -26,19 +28,38 @@ export function describeCosignatures(checkpoint: string | null): string {
 }
 
 /** With a policy: the quorum check (and, when it lists logs, that one of them signed). */
-export async function checkWitnesses(checkpoint: string | null, policy: Policy, options: { now?: number } = {}): Promise<Check[]> {
-  if (checkpoint === null) return [{ name: 'witness-quorum', ok: false, pending: true, detail: 'no signed checkpoint yet to hold to the quorum' }];
-  let result;
+export async function checkWitnesses(
+  checkpoint: string | null,
+  policy: Policy,
+  options: { now?: number } = {},
+): Promise<Check[]> {
+  if (checkpoint === null)
+    return [
+      { name: 'witness-quorum', ok: false, pending: true, detail: 'no signed checkpoint yet to hold to the quorum' },
+    ];
+  let result: Awaited<ReturnType<typeof evaluateQuorum>>;
   try {
     result = await evaluateQuorum(checkpoint, policy, options);
   } catch (error) {
-    return [{ name: 'witness-quorum', ok: false, detail: `checkpoint unreadable: ${error instanceof Error ? error.message : String(error)}` }];
+    return [
+      {
+        name: 'witness-quorum',
+        ok: false,
+        detail: `checkpoint unreadable: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ];
   }
   const checks: Check[] = [];
   if (policy.logs.length > 0) {
-    checks.push(result.log
-      ? { name: 'policy-log', ok: true, detail: `signed by ${result.log}, a log of the policy` }
-      : { name: 'policy-log', ok: false, detail: `signed by no log of the policy (${policy.logs.map((l) => l.origin).join(', ')})` });
+    checks.push(
+      result.log
+        ? { name: 'policy-log', ok: true, detail: `signed by ${result.log}, a log of the policy` }
+        : {
+            name: 'policy-log',
+            ok: false,
+            detail: `signed by no log of the policy (${policy.logs.map((l) => l.origin).join(', ')})`,
+          },
+    );
   }
   const valid = result.witnesses.filter((w) => w.status === 'valid').map((w) => `${w.name} (${time(w.timestamp!)})`);
   const invalid = result.witnesses.filter((w) => w.status === 'invalid').map((w) => `${w.name}: ${w.reason}`);
@@ -47,7 +68,11 @@ export async function checkWitnesses(checkpoint: string | null, policy: Policy, 
   checks.push(
     result.quorumMet
       ? { name: 'witness-quorum', ok: true, detail: `quorum ${policy.quorum} met: ${cosigned}${bad}` }
-      : { name: 'witness-quorum', ok: false, detail: `quorum ${policy.quorum} not met: missing ${result.missing.join(', ') || 'none'}; ${cosigned}${bad} (fetch the proof again once its witnesses cosigned a checkpoint covering it)` },
+      : {
+          name: 'witness-quorum',
+          ok: false,
+          detail: `quorum ${policy.quorum} not met: missing ${result.missing.join(', ') || 'none'}; ${cosigned}${bad} (fetch the proof again once its witnesses cosigned a checkpoint covering it)`,
+        },
   );
   return checks;
 }

@@ -13,7 +13,10 @@ export interface WitnessFiles {
   policy?: string;
 }
 
-type WitnessEnv = Pick<Env, 'ASSENT_WITNESS_KEY' | 'ASSENT_WITNESS_LOGS' | 'ASSENT_WITNESS_POLICY' | 'ASSENT_WITNESS_INTERVAL'>;
+type WitnessEnv = Pick<
+  Env,
+  'ASSENT_WITNESS_KEY' | 'ASSENT_WITNESS_LOGS' | 'ASSENT_WITNESS_POLICY' | 'ASSENT_WITNESS_INTERVAL'
+>;
 
 async function readPolicy(name: string, text: string | undefined, requireQuorum: boolean) {
   if (text === undefined) throw new EnvError(`${name} names a file that could not be read.`);
@@ -27,12 +30,19 @@ async function readPolicy(name: string, text: string | undefined, requireQuorum:
 /** A value holding a newline is the file's text itself (Workers have no files: set the variable to the policy). */
 const inline = (value: string | undefined) => (value?.includes('\n') ? value : undefined);
 
-export async function witnessConfig(env: WitnessEnv, files: WitnessFiles): Promise<{ witness?: WitnessRole; witnessing?: Witnessing }> {
-  files = { logs: files.logs ?? inline(env.ASSENT_WITNESS_LOGS), policy: files.policy ?? inline(env.ASSENT_WITNESS_POLICY) };
+export async function witnessConfig(
+  env: WitnessEnv,
+  files: WitnessFiles,
+): Promise<{ witness?: WitnessRole; witnessing?: Witnessing }> {
+  files = {
+    logs: files.logs ?? inline(env.ASSENT_WITNESS_LOGS),
+    policy: files.policy ?? inline(env.ASSENT_WITNESS_POLICY),
+  };
   const out: { witness?: WitnessRole; witnessing?: Witnessing } = {};
-  if (env.ASSENT_WITNESS_LOGS && !env.ASSENT_WITNESS_KEY) throw new EnvError('ASSENT_WITNESS_LOGS is set but ASSENT_WITNESS_KEY is missing: a witness needs its key.');
+  if (env.ASSENT_WITNESS_LOGS && !env.ASSENT_WITNESS_KEY)
+    throw new EnvError('ASSENT_WITNESS_LOGS is set but ASSENT_WITNESS_KEY is missing: a witness needs its key.');
   if (env.ASSENT_WITNESS_KEY) {
-    let cosigner;
+    let cosigner: Awaited<ReturnType<typeof parseCosignerKey>>;
     try {
       cosigner = await parseCosignerKey(env.ASSENT_WITNESS_KEY);
     } catch (error) {
@@ -44,7 +54,10 @@ export async function witnessConfig(env: WitnessEnv, files: WitnessFiles): Promi
   if (env.ASSENT_WITNESS_POLICY) {
     const policy = await readPolicy('ASSENT_WITNESS_POLICY', files.policy, true);
     const noUrl = policy.witnesses.find((w) => w.url === null);
-    if (noUrl) throw new EnvError(`ASSENT_WITNESS_POLICY: witness ${noUrl.name} has no URL to submit to (witness <name> <vkey> <url>).`);
+    if (noUrl)
+      throw new EnvError(
+        `ASSENT_WITNESS_POLICY: witness ${noUrl.name} has no URL to submit to (witness <name> <vkey> <url>).`,
+      );
     out.witnessing = { policy, intervalMs: env.ASSENT_WITNESS_INTERVAL * 1000 };
   }
   return out;

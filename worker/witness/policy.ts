@@ -67,21 +67,28 @@ export async function parsePolicy(text: string, options: { requireQuorum?: boole
     if (/[\x00-\x08\x0b-\x1f\x7f]/.test(line)) throw new PolicyError(n, 'control characters are not allowed');
     const trimmed = line.replace(/^[ \t]+|[ \t]+$/g, '');
     if (trimmed === '' || trimmed.startsWith('#')) continue;
-    if (logs.length + witnesses.length + groups.length >= MAX_ENTRIES) throw new PolicyError(n, `more than ${MAX_ENTRIES} entries`);
+    if (logs.length + witnesses.length + groups.length >= MAX_ENTRIES)
+      throw new PolicyError(n, `more than ${MAX_ENTRIES} entries`);
     const [keyword, ...args] = trimmed.split(/[ \t]+/);
     switch (keyword) {
       case 'log': {
         if (args.length < 1 || args.length > 2) throw new PolicyError(n, 'expected: log <vkey> [<url>]');
         const verifier = await parseKey(n, () => parseVerifierKey(args[0]!), 'log vkey (signature type 0x01)');
-        if (logs.some((l) => bytesEqual(l.verifier.publicKey, verifier.publicKey))) throw new PolicyError(n, 'duplicate log key');
+        if (logs.some((l) => bytesEqual(l.verifier.publicKey, verifier.publicKey)))
+          throw new PolicyError(n, 'duplicate log key');
         logs.push({ origin: verifier.name, vkey: args[0]!, verifier, url: url(n, args[1]) });
         break;
       }
       case 'witness': {
         if (args.length < 2 || args.length > 3) throw new PolicyError(n, 'expected: witness <name> <vkey> [<url>]');
         const name = fresh(n, names, args[0]!);
-        const verifier = await parseKey(n, () => parseCosignatureVerifierKey(args[1]!), 'witness vkey (signature type 0x04)');
-        if (witnesses.some((w) => bytesEqual(w.verifier.publicKey, verifier.publicKey))) throw new PolicyError(n, 'duplicate witness key');
+        const verifier = await parseKey(
+          n,
+          () => parseCosignatureVerifierKey(args[1]!),
+          'witness vkey (signature type 0x04)',
+        );
+        if (witnesses.some((w) => bytesEqual(w.verifier.publicKey, verifier.publicKey)))
+          throw new PolicyError(n, 'duplicate witness key');
         witnesses.push({ name, vkey: verifier.vkey, verifier, url: url(n, args[2]) });
         break;
       }
@@ -95,8 +102,10 @@ export async function parsePolicy(text: string, options: { requireQuorum?: boole
           if (members.indexOf(m) !== j) throw new PolicyError(n, `${m} is listed twice`);
         }
         const k = args[1]!;
-        const threshold = k === 'all' ? members.length : k === 'any' ? 1 : /^[1-9][0-9]{0,3}$/.test(k) ? Number(k) : NaN;
-        if (!(threshold >= 1 && threshold <= members.length)) throw new PolicyError(n, `threshold must be all, any or 1…${members.length}`);
+        const threshold =
+          k === 'all' ? members.length : k === 'any' ? 1 : /^[1-9][0-9]{0,3}$/.test(k) ? Number(k) : NaN;
+        if (!(threshold >= 1 && threshold <= members.length))
+          throw new PolicyError(n, `threshold must be all, any or 1…${members.length}`);
         groups.push({ name, threshold, members });
         break;
       }
@@ -111,7 +120,8 @@ export async function parsePolicy(text: string, options: { requireQuorum?: boole
         throw new PolicyError(n, `unknown keyword ${JSON.stringify(keyword!.slice(0, 40))}`);
     }
   }
-  if (quorum === null && requireQuorum) throw new PolicyError(0, 'the policy has no quorum line (write `quorum none` to require no cosignature)');
+  if (quorum === null && requireQuorum)
+    throw new PolicyError(0, 'the policy has no quorum line (write `quorum none` to require no cosignature)');
   return { logs, witnesses, groups, quorum: quorum ?? 'none' };
 }
 
@@ -124,7 +134,8 @@ async function parseKey<T>(n: number, parse: () => Promise<T>, what: string): Pr
 }
 
 function fresh(n: number, names: Set<string>, name: string): string {
-  if (names.has(name)) throw new PolicyError(n, name === 'none' ? '`none` is predefined' : `${name} is already defined`);
+  if (names.has(name))
+    throw new PolicyError(n, name === 'none' ? '`none` is predefined' : `${name} is already defined`);
   names.add(name);
   return name;
 }
@@ -162,13 +173,18 @@ export interface QuorumResult {
  * witnesses that cosigned it meet the quorum. A cosignature that matches a witness's name and key ID but fails to
  * verify counts as absent for the quorum and is reported `invalid`.
  */
-export async function evaluateQuorum(note: string, policy: Policy, options: { now?: number } = {}): Promise<QuorumResult> {
+export async function evaluateQuorum(
+  note: string,
+  policy: Policy,
+  options: { now?: number } = {},
+): Promise<QuorumResult> {
   const { text, signatures } = parseNote(note);
   let log: string | null = null;
   for (const l of policy.logs) {
     const mine = signatures.filter((s) => s.name === l.verifier.name && bytesEqual(s.keyHash, l.verifier.keyHash));
     let ok = mine.length > 0;
-    for (const s of mine) ok = ok && s.signature.length === 64 && (await l.verifier.verify(new TextEncoder().encode(text), s.signature));
+    for (const s of mine)
+      ok = ok && s.signature.length === 64 && (await l.verifier.verify(new TextEncoder().encode(text), s.signature));
     if (ok && text.startsWith(`${l.origin}\n`)) {
       log = l.origin;
       break;
@@ -181,7 +197,12 @@ export async function evaluateQuorum(note: string, policy: Policy, options: { no
     if (check.status === 'valid') {
       cosigned.add(w.name);
       witnesses.push({ name: w.name, status: 'valid', timestamp: check.timestamp });
-    } else witnesses.push(check.status === 'invalid' ? { name: w.name, status: 'invalid', reason: check.reason } : { name: w.name, status: 'absent' });
+    } else
+      witnesses.push(
+        check.status === 'invalid'
+          ? { name: w.name, status: 'invalid', reason: check.reason }
+          : { name: w.name, status: 'absent' },
+      );
   }
   const groups = new Map(policy.groups.map((g) => [g.name, g]));
   const witnessed = (name: string): boolean => {

@@ -13,7 +13,12 @@ export interface WitnessStanding {
   behind: boolean;
 }
 
-export async function witnessStandings(ctx: DomainContext, w: Witnessing, siteId: string, head: { size: number; updatedAt: number }): Promise<WitnessStanding[]> {
+export async function witnessStandings(
+  ctx: DomainContext,
+  w: Witnessing,
+  siteId: string,
+  head: { size: number; updatedAt: number },
+): Promise<WitnessStanding[]> {
   const rows = new Map((await ctx.witness.submissions(siteId)).map((r) => [r.witness, r]));
   const late = ctx.clock() - head.updatedAt > w.intervalMs + 60_000;
   return w.policy.witnesses.map((x) => {

@@ -57,7 +57,8 @@ async function exchange(
   const doFetch = safeFetch(ctx.outbound ?? { allowLocal: false }, w.fetch);
   let from = old;
   for (let attempt = 0; attempt < 2; attempt++) {
-    const proof = from > 0 && from < head.size ? await consistencyProof(from, head.size, logProofReader(ctx, site)) : [];
+    const proof =
+      from > 0 && from < head.size ? await consistencyProof(from, head.size, logProofReader(ctx, site)) : [];
     const body = `old ${from}\n${proof.map((h) => `${toBase64(h)}\n`).join('')}\n${head.note}`;
     let response: Response;
     try {
@@ -69,7 +70,10 @@ async function exchange(
       });
     } catch (error) {
       const name = error instanceof Error ? error.name : 'error';
-      return { kind: name === 'OutboundRefusedError' ? 'refused' : 'failed', error: `${name}: ${error instanceof Error ? error.message.slice(0, 120) : ''}` };
+      return {
+        kind: name === 'OutboundRefusedError' ? 'refused' : 'failed',
+        error: `${name}: ${error instanceof Error ? error.message.slice(0, 120) : ''}`,
+      };
     }
     const text = (await response.text().catch(() => '')).slice(0, 16_384);
     if (response.status === 200) {
@@ -81,8 +85,11 @@ async function exchange(
       }
       // tlog-witness: the client MUST ignore cosignatures from unknown keys; keep only this witness's, once verified.
       const mine = lines.filter((l) => l.startsWith(`\u2014 ${witness.verifier.name} `));
-      const check = await checkCosignature(appendSignatureLines(head.note, mine), witness.verifier, { now: ctx.clock() });
-      if (check.status !== 'valid') return { kind: 'failed', error: `200 without a valid cosignature (${check.status})` };
+      const check = await checkCosignature(appendSignatureLines(head.note, mine), witness.verifier, {
+        now: ctx.clock(),
+      });
+      if (check.status !== 'valid')
+        return { kind: 'failed', error: `200 without a valid cosignature (${check.status})` };
       return { kind: 'cosigned', lines: mine, timestamp: check.timestamp };
     }
     if (response.status === 409) {
@@ -90,13 +97,21 @@ async function exchange(
       const size = held === undefined ? NaN : Number(held);
       if (!Number.isSafeInteger(size)) return { kind: 'failed', error: '409 without a size' };
       // The witness holds a tree larger than ours: our log went back (a restore?). Never resend over it.
-      if (size > head.size) return { kind: 'refused', error: `409: the witness holds size ${size}, above ours (${head.size})`, heldSize: size };
+      if (size > head.size)
+        return {
+          kind: 'refused',
+          error: `409: the witness holds size ${size}, above ours (${head.size})`,
+          heldSize: size,
+        };
       if (size === from) return { kind: 'failed', error: `409 at the size sent (${size})` };
       from = size;
       continue;
     }
     const refused = [400, 403, 404, 422].includes(response.status);
-    return { kind: refused ? 'refused' : 'failed', error: `HTTP ${response.status}${text.startsWith('{') ? '' : `: ${text.slice(0, 80).trim()}`}` };
+    return {
+      kind: refused ? 'refused' : 'failed',
+      error: `HTTP ${response.status}${text.startsWith('{') ? '' : `: ${text.slice(0, 80).trim()}`}`,
+    };
   }
   return { kind: 'failed', error: '409 twice' };
 }
@@ -128,9 +143,23 @@ export async function submitCheckpoints(ctx: DomainContext, w: Witnessing): Prom
     try {
       // The log's own signature lines only: each witness gets the checkpoint as the log signed it.
       const { text, signatures } = parseNote(head.checkpoint);
-      const logLines = signatures.filter((s) => s.signature.length === 64).map((s) => `\u2014 ${s.name} ${toBase64(new Uint8Array([...s.keyHash, ...s.signature]))}\n`);
+      const logLines = signatures
+        .filter((s) => s.signature.length === 64)
+        .map((s) => `\u2014 ${s.name} ${toBase64(new Uint8Array([...s.keyHash, ...s.signature]))}\n`);
       const note = `${text}\n${logLines.join('')}`;
-      const outcomes = await Promise.all(due.map(async (x) => ({ x, outcome: await exchange(ctx, w, x, head.siteId, { size: head.size, note }, states.get(x.name)?.cosignedSize ?? 0) })));
+      const outcomes = await Promise.all(
+        due.map(async (x) => ({
+          x,
+          outcome: await exchange(
+            ctx,
+            w,
+            x,
+            head.siteId,
+            { size: head.size, note },
+            states.get(x.name)?.cosignedSize ?? 0,
+          ),
+        })),
+      );
       const statements: Statement[] = [];
       const at = ctx.clock();
       for (const { x, outcome } of outcomes) {
@@ -150,7 +179,16 @@ export async function submitCheckpoints(ctx: DomainContext, w: Witnessing): Prom
           report.cosigned++;
           row.cosignedSize = head.size;
           row.cosignedAt = outcome.timestamp * 1000;
-          statements.push(ctx.witness.saveCosignature({ siteId: head.siteId, size: head.size, witness: x.name, rootHash: head.rootHash, lines: outcome.lines.join(''), cosignedAt: outcome.timestamp * 1000 }));
+          statements.push(
+            ctx.witness.saveCosignature({
+              siteId: head.siteId,
+              size: head.size,
+              witness: x.name,
+              rootHash: head.rootHash,
+              lines: outcome.lines.join(''),
+              cosignedAt: outcome.timestamp * 1000,
+            }),
+          );
         } else {
           report.failed++;
           row.failures = (prev?.failures ?? 0) + 1;
@@ -170,7 +208,13 @@ export async function submitCheckpoints(ctx: DomainContext, w: Witnessing): Prom
 }
 
 /** The head's checkpoint with every cosignature stored for its size, in place while the head is still that tree. */
-async function attachCosignatures(ctx: DomainContext, siteId: string, size: number, rootHash: string, note: string): Promise<void> {
+async function attachCosignatures(
+  ctx: DomainContext,
+  siteId: string,
+  size: number,
+  rootHash: string,
+  note: string,
+): Promise<void> {
   const rows = (await ctx.witness.cosignatures(siteId, size)).filter((r) => r.rootHash === rootHash);
   const lines = rows.flatMap((r) => parseSignatureLines(r.lines));
   await ctx.store.batch([ctx.witness.setHeadCheckpoint(siteId, size, rootHash, appendSignatureLines(note, lines))]);
@@ -186,7 +230,7 @@ export async function cosignaturesOn(
   checkpoint: string | null,
 ): Promise<{ name: string; keyId: string; timestamp: string; witness: string | null; verified: boolean | null }[]> {
   if (!checkpoint) return [];
-  let signatures;
+  let signatures: ReturnType<typeof parseNote>['signatures'];
   try {
     signatures = parseNote(checkpoint).signatures;
   } catch {
@@ -199,7 +243,13 @@ export async function cosignaturesOn(
     const keyId = toHex(sig.keyHash);
     const known = w?.policy.witnesses.find((x) => x.verifier.name === sig.name && toHex(x.verifier.keyId) === keyId);
     const verified = known ? (await checkCosignature(checkpoint, known.verifier)).status === 'valid' : null;
-    out.push({ name: sig.name, keyId, timestamp: new Date(seconds * 1000).toISOString(), witness: known?.name ?? null, verified });
+    out.push({
+      name: sig.name,
+      keyId,
+      timestamp: new Date(seconds * 1000).toISOString(),
+      witness: known?.name ?? null,
+      verified,
+    });
   }
   return out;
 }

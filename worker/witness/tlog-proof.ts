@@ -6,12 +6,22 @@ import { parseCheckpoint } from '../crypto/note.ts';
 export const TLOG_PROOF_HEADER = 'c2sp.org/tlog-proof@v1';
 
 /** §Format: header, optional `extra <base64>`, `index <n>`, inclusion hashes (leaf's sibling first), empty line, checkpoint. */
-export function formatTlogProof(proof: { index: number; inclusion: readonly string[]; checkpoint: string; extra?: Uint8Array }): string {
+export function formatTlogProof(proof: {
+  index: number;
+  inclusion: readonly string[];
+  checkpoint: string;
+  extra?: Uint8Array;
+}): string {
   const extra = proof.extra ? `extra ${toBase64(proof.extra)}\n` : '';
   return `${TLOG_PROOF_HEADER}\n${extra}index ${proof.index}\n${proof.inclusion.map((h) => `${h}\n`).join('')}\n${proof.checkpoint}`;
 }
 
-export function parseTlogProof(text: string): { index: number; inclusion: Uint8Array[]; checkpoint: string; extra: Uint8Array | null } {
+export function parseTlogProof(text: string): {
+  index: number;
+  inclusion: Uint8Array[];
+  checkpoint: string;
+  extra: Uint8Array | null;
+} {
   const blank = text.indexOf('\n\n');
   if (blank < 0) throw new Error('tlog-proof: no empty line before the checkpoint');
   const lines = text.slice(0, blank).split('\n');

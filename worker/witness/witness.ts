@@ -41,20 +41,34 @@ export function parseAddCheckpoint(body: Uint8Array): Request {
     throw bad(400, 'malformed_request', '(body)', 'The body is not UTF-8 text.');
   }
   const blank = text.indexOf('\n\n');
-  if (blank < 0) throw bad(400, 'malformed_request', '(body)', 'Expected an old size line, proof lines, an empty line, then the checkpoint.');
+  if (blank < 0)
+    throw bad(
+      400,
+      'malformed_request',
+      '(body)',
+      'Expected an old size line, proof lines, an empty line, then the checkpoint.',
+    );
   const head = text.slice(0, blank).split('\n');
   const note = text.slice(blank + 2);
   const oldLine = /^old (0|[1-9][0-9]{0,15})$/.exec(head[0]!);
-  if (!oldLine || !Number.isSafeInteger(Number(oldLine[1]))) throw bad(400, 'malformed_request', 'old', 'The first line must be `old <size>` in decimal without leading zeros.');
+  if (!oldLine || !Number.isSafeInteger(Number(oldLine[1])))
+    throw bad(400, 'malformed_request', 'old', 'The first line must be `old <size>` in decimal without leading zeros.');
   const proofLines = head.slice(1);
-  if (proofLines.length > MAX_PROOF_LINES) throw bad(400, 'malformed_request', 'proof', `At most ${MAX_PROOF_LINES} consistency proof lines.`);
+  if (proofLines.length > MAX_PROOF_LINES)
+    throw bad(400, 'malformed_request', 'proof', `At most ${MAX_PROOF_LINES} consistency proof lines.`);
   const bad64 = proofLines.findIndex((l) => !HASH_LINE.test(l));
-  if (bad64 >= 0) throw bad(400, 'malformed_request', `proof.${bad64}`, 'Each proof line must be one base64 SHA-256 hash.');
+  if (bad64 >= 0)
+    throw bad(400, 'malformed_request', `proof.${bad64}`, 'Each proof line must be one base64 SHA-256 hash.');
   let checkpoint: ParsedCheckpoint;
   try {
     checkpoint = parseCheckpoint(note);
   } catch (error) {
-    throw bad(400, 'malformed_request', 'checkpoint', `Not a signed checkpoint: ${error instanceof NoteError ? error.message : 'unreadable'}.`);
+    throw bad(
+      400,
+      'malformed_request',
+      'checkpoint',
+      `Not a signed checkpoint: ${error instanceof NoteError ? error.message : 'unreadable'}.`,
+    );
   }
   return { old: Number(oldLine[1]), proof: proofLines.map(fromBase64), note, checkpoint };
 }
@@ -62,7 +76,8 @@ export function parseAddCheckpoint(body: Uint8Array): Request {
 /** The note text and only the log's verified signature lines (what the monitoring endpoint serves with ours). */
 async function verifiedLogSignatures(role: WitnessRole, checkpoint: ParsedCheckpoint): Promise<string> {
   const keys = role.logs.filter((l) => l.origin === checkpoint.origin);
-  if (keys.length === 0) throw bad(404, 'unknown_log', 'checkpoint', `This witness does not witness ${checkpoint.origin.slice(0, 200)}.`);
+  if (keys.length === 0)
+    throw bad(404, 'unknown_log', 'checkpoint', `This witness does not witness ${checkpoint.origin.slice(0, 200)}.`);
   const message = utf8(checkpoint.body);
   const lines: string[] = [];
   for (const sig of checkpoint.signatures) {
@@ -74,7 +89,13 @@ async function verifiedLogSignatures(role: WitnessRole, checkpoint: ParsedCheckp
     }
     lines.push(`\u2014 ${sig.name} ${toBase64(new Uint8Array([...sig.keyHash, ...sig.signature]))}\n`);
   }
-  if (lines.length === 0) throw bad(403, 'unknown_log_key', 'checkpoint', `No signature by a known key of ${checkpoint.origin.slice(0, 200)}.`);
+  if (lines.length === 0)
+    throw bad(
+      403,
+      'unknown_log_key',
+      'checkpoint',
+      `No signature by a known key of ${checkpoint.origin.slice(0, 200)}.`,
+    );
   return `${checkpoint.body}\n${lines.join('')}`;
 }
 
@@ -82,11 +103,17 @@ async function verifiedLogSignatures(role: WitnessRole, checkpoint: ParsedCheckp
  * §add-checkpoint, in the order it lists the checks. The state read, checked against and moved is one row moved by
  * compare-and-set on (size, root): a request that lost a race to another is answered 409 with the size that won.
  */
-export async function addCheckpoint(role: WitnessRole, repo: WitnessRepo, body: Uint8Array, now: number): Promise<AddCheckpointResult> {
+export async function addCheckpoint(
+  role: WitnessRole,
+  repo: WitnessRepo,
+  body: Uint8Array,
+  now: number,
+): Promise<AddCheckpointResult> {
   const request = parseAddCheckpoint(body);
   const { checkpoint, old, proof } = request;
   const signed = await verifiedLogSignatures(role, checkpoint);
-  if (old > checkpoint.size) throw bad(400, 'old_size_too_large', 'old', `The old size ${old} is above the checkpoint size ${checkpoint.size}.`);
+  if (old > checkpoint.size)
+    throw bad(400, 'old_size_too_large', 'old', `The old size ${old} is above the checkpoint size ${checkpoint.size}.`);
   const stored = await repo.checkpoint(checkpoint.origin);
   const storedSize = stored?.size ?? 0;
   if (old !== storedSize) return { status: 409, size: storedSize };
@@ -99,20 +126,29 @@ export async function addCheckpoint(role: WitnessRole, repo: WitnessRepo, body: 
   } else {
     const storedRoot = fromBase64(stored!.rootHash);
     if (!(await verifyConsistency(old, checkpoint.size, proof, storedRoot, checkpoint.rootHash))) {
-      throw bad(422, 'inconsistent', old === checkpoint.size ? 'checkpoint' : 'proof', old === checkpoint.size
-        ? `A different root at size ${old}, already cosigned: this witness never cosigns a fork.`
-        : `The consistency proof from ${old} to ${checkpoint.size} does not verify against the checkpoint cosigned at ${old}.`);
+      throw bad(
+        422,
+        'inconsistent',
+        old === checkpoint.size ? 'checkpoint' : 'proof',
+        old === checkpoint.size
+          ? `A different root at size ${old}, already cosigned: this witness never cosigns a fork.`
+          : `The consistency proof from ${old} to ${checkpoint.size} does not verify against the checkpoint cosigned at ${old}.`,
+      );
     }
   }
   const seconds = Math.floor(now / 1000);
   const lines = await role.cosigner.cosign(checkpoint.body, seconds);
   const rootHash = toBase64(checkpoint.rootHash);
-  const moved = await repo.advance(checkpoint.origin, stored ? { size: stored.size, rootHash: stored.rootHash } : null, {
-    size: checkpoint.size,
-    rootHash,
-    checkpoint: `${signed}${lines}`,
-    updatedAt: now,
-  });
+  const moved = await repo.advance(
+    checkpoint.origin,
+    stored ? { size: stored.size, rootHash: stored.rootHash } : null,
+    {
+      size: checkpoint.size,
+      rootHash,
+      checkpoint: `${signed}${lines}`,
+      updatedAt: now,
+    },
+  );
   if (!moved) return { status: 409, size: (await repo.checkpoint(checkpoint.origin))?.size ?? 0 };
   return { status: 200, lines };
 }

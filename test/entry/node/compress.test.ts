@@ -127,10 +127,17 @@ describe('ETag and 304', () => {
     const tags = [fr, en, refused].map((r) => r.headers.get('etag')!.replace(/^W\//, ''));
     expect(new Set(tags).size).toBe(3);
     expect(vary(en)).toEqual(expect.arrayContaining(['origin', 'accept-language', 'accept-encoding']));
-    const revalidated = await get('/v1/sites/demo/widget', { 'accept-language': 'en', 'accept-encoding': 'gzip', 'if-none-match': en.headers.get('etag')! });
+    const revalidated = await get('/v1/sites/demo/widget', {
+      'accept-language': 'en',
+      'accept-encoding': 'gzip',
+      'if-none-match': en.headers.get('etag')!,
+    });
     expect(revalidated.status).toBe(304);
     // The French tag does not validate the English document.
-    expect((await get('/v1/sites/demo/widget', { 'accept-language': 'en', 'if-none-match': fr.headers.get('etag')! })).status).toBe(200);
+    expect(
+      (await get('/v1/sites/demo/widget', { 'accept-language': 'en', 'if-none-match': fr.headers.get('etag')! }))
+        .status,
+    ).toBe(200);
   });
 
   it('a policy version revalidates with the weak ETag its compressed copy carried', async () => {
@@ -150,18 +157,20 @@ describe('through the real Node server', () => {
 
   /** The raw bytes on the wire (node:http does not decompress), like `curl -H 'Accept-Encoding: br'`. */
   const wire = (url: string, headers: Record<string, string>) =>
-    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; size: number; body: Buffer }>((resolve, reject) => {
-      request(url, { headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks);
-          resolve({ status: res.statusCode!, headers: res.headers, size: body.length, body });
-        });
-      })
-        .on('error', reject)
-        .end();
-    });
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; size: number; body: Buffer }>(
+      (resolve, reject) => {
+        request(url, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            resolve({ status: res.statusCode!, headers: res.headers, size: body.length, body });
+          });
+        })
+          .on('error', reject)
+          .end();
+      },
+    );
 
   it(`GET /widget.js with Accept-Encoding: br transfers at most ${BUDGET} bytes`, { timeout: 60_000 }, async () => {
     const port = await freePort();
@@ -183,7 +192,10 @@ describe('through the real Node server', () => {
     const plain = await wire(`${base}/widget.js`, {});
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.size).toBe(Buffer.byteLength(widgetBundle.code));
-    const notModified = await wire(`${base}/widget.js`, { 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) });
+    const notModified = await wire(`${base}/widget.js`, {
+      'accept-encoding': 'br',
+      'if-none-match': String(br.headers.etag),
+    });
     expect(notModified.status).toBe(304);
     expect(notModified.size).toBe(0);
     console.log(`real Node server: /widget.js ${plain.size} B plain, ${br.size} B br on the wire, 304 on revalidation`);

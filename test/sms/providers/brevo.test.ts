@@ -19,13 +19,27 @@ afterEach(async () => {
 });
 
 async function setUp(extra: Record<string, unknown> = {}) {
-  brevo = await startJsonProvider('/v3/transactionalSMS/send', (_body, n) => ({ status: 201, body: { messageId: 1511882900176220 + n } }));
+  brevo = await startJsonProvider('/v3/transactionalSMS/send', (_body, n) => ({
+    status: 201,
+    body: { messageId: 1511882900176220 + n },
+  }));
   h = await makeHarness();
-  await useProvider(h, 'Brevo (Sendinblue SAS)', { provider: 'brevo', apiKey: API_KEY, from: FROM, webhookToken: TOKEN, apiBaseUrl: brevo.baseUrl, ...extra });
+  await useProvider(h, 'Brevo (Sendinblue SAS)', {
+    provider: 'brevo',
+    apiKey: API_KEY,
+    from: FROM,
+    webhookToken: TOKEN,
+    apiBaseUrl: brevo.baseUrl,
+    ...extra,
+  });
 }
 
 const post = (path: string, body: unknown, app = h.app, headers: Record<string, string> = {}) =>
-  app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 /** An event as the transactional SMS webhook page shows it. */
 const event = (messageId: number, to: string, msgStatus: string, extra: Record<string, unknown> = {}) => ({
@@ -56,7 +70,12 @@ describe('Brevo', () => {
     const { phone, message } = await pendingWithSms(21);
     const [send] = brevo.sends();
     expect(send?.headers['api-key']).toBe(API_KEY);
-    expect(send?.body).toMatchObject({ sender: FROM, recipient: phone.e164.slice(1), type: 'transactional', unicodeEnabled: true });
+    expect(send?.body).toMatchObject({
+      sender: FROM,
+      recipient: phone.e164.slice(1),
+      type: 'transactional',
+      unicodeEnabled: true,
+    });
     expect(String(send?.body.content)).toMatch(/\/c\/[A-Za-z0-9_-]{43}/);
     expect(send?.body.webUrl).toBe(`https://assent.test/v1/sites/demo/delivery/brevo/${TOKEN}?m=${message.id}`);
     expect(message.providerMessageId).toBe('1511882900176221');
@@ -69,7 +88,9 @@ describe('Brevo', () => {
     const oui = await post(url, event(brevoId, phone.e164, 'replied', { reply: 'Oui' }));
     expect(oui.status).toBe(200);
     expect(await consentStatus(h, consentId)).toBe('confirmed');
-    expect((await post(url, event(brevoId, phone.e164, 'replied', { reply: 'STOP', date: '2026-11-28 11:05:00' }))).status).toBe(200);
+    expect(
+      (await post(url, event(brevoId, phone.e164, 'replied', { reply: 'STOP', date: '2026-11-28 11:05:00' }))).status,
+    ).toBe(200);
     expect(await consentStatus(h, consentId)).toBe('withdrawn');
     expect((await gate(h, phone.e164)).suppressed).toBe(true);
   });
@@ -77,14 +98,20 @@ describe('Brevo', () => {
   it("Brevo's own unsubscribe event withdraws like a STOP", async () => {
     await setUp();
     const { phone, consentId, brevoId } = await pendingWithSms(23);
-    expect((await post(`/v1/sites/demo/inbound/brevo/${TOKEN}`, event(brevoId, phone.e164, 'unsubscribe'))).status).toBe(200);
+    expect(
+      (await post(`/v1/sites/demo/inbound/brevo/${TOKEN}`, event(brevoId, phone.e164, 'unsubscribe'))).status,
+    ).toBe(200);
     expect(await consentStatus(h, consentId)).toBe('withdrawn');
   });
 
   it('a wrong or missing token is 403 problem+json and changes nothing', async () => {
     await setUp();
     const { phone, consentId, brevoId } = await pendingWithSms(24);
-    for (const path of [`/v1/sites/demo/delivery/brevo/${TOKEN.toLowerCase()}`, `/v1/sites/demo/inbound/brevo/${TOKEN.slice(1)}`, `/v1/sites/demo/inbound/sinch/${TOKEN}`]) {
+    for (const path of [
+      `/v1/sites/demo/delivery/brevo/${TOKEN.toLowerCase()}`,
+      `/v1/sites/demo/inbound/brevo/${TOKEN.slice(1)}`,
+      `/v1/sites/demo/inbound/sinch/${TOKEN}`,
+    ]) {
       const res = await post(path, event(brevoId, phone.e164, 'replied', { reply: 'STOP' }));
       expect(res.status, path).toBe(403);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -104,7 +131,10 @@ describe('Brevo', () => {
     expect((await post(url, event(brevoId, phone.e164, 'delivered'))).status).toBe(204);
     expect((await post(url, event(brevoId, phone.e164, 'sent'))).status).toBe(204); // late: changes nothing
     const deliveries = (await expectChain(h, consentId)).filter((l) => l.type === 'delivery');
-    expect(deliveries.map((l) => (l.details as { status: string } | undefined)?.status ?? l.status)).toEqual(['sent', 'delivered']);
+    expect(deliveries.map((l) => (l.details as { status: string } | undefined)?.status ?? l.status)).toEqual([
+      'sent',
+      'delivered',
+    ]);
     expect((await h.ctx.outbox.byId(message.id))?.deliveryStatus).toBe('delivered');
   });
 
@@ -113,15 +143,21 @@ describe('Brevo', () => {
     const { phone, consentId, brevoId } = await pendingWithSms(26);
     const app = appWithTestIp(h);
     const body = event(brevoId, phone.e164, 'replied', { reply: 'OUI' });
-    expect((await post(`/v1/sites/demo/delivery/brevo/${TOKEN}`, body, app, { 'x-test-ip': '203.0.113.5' })).status).toBe(403);
+    expect(
+      (await post(`/v1/sites/demo/delivery/brevo/${TOKEN}`, body, app, { 'x-test-ip': '203.0.113.5' })).status,
+    ).toBe(403);
     expect(await consentStatus(h, consentId)).toBe('pending');
-    expect((await post(`/v1/sites/demo/delivery/brevo/${TOKEN}`, body, app, { 'x-test-ip': '1.179.120.9' })).status).toBe(200);
+    expect(
+      (await post(`/v1/sites/demo/delivery/brevo/${TOKEN}`, body, app, { 'x-test-ip': '1.179.120.9' })).status,
+    ).toBe(200);
     expect(await consentStatus(h, consentId)).toBe('confirmed');
   });
 
   it('validates its configuration: secrets redacted, 422 naming the field, base URL for the platform admin only', async () => {
     await setUp();
-    const got = (await (await h.app.request('/v1/sites/demo', { headers: auth(h) })).json()) as { config: { sms: Record<string, string> } };
+    const got = (await (await h.app.request('/v1/sites/demo', { headers: auth(h) })).json()) as {
+      config: { sms: Record<string, string> };
+    };
     expect(got.config.sms).toMatchObject({ provider: 'brevo', apiKey: '••••••', webhookToken: '••••••', from: FROM });
     const stored = (await h.ctx.sites.get('demo'))!.config;
     expect(stored).not.toContain(API_KEY);
@@ -134,7 +170,11 @@ describe('Brevo', () => {
     expect(type.status).toBe(422);
     expect(JSON.stringify(await type.json())).toContain('sms.type');
     expect((await putSms(h, { ...base, apiBaseUrl: 'https://api.brevo.example' }, auth(h))).status).toBe(403);
-    const loopback = await putSms(h, { ...base, apiBaseUrl: 'https://[::1]/' }, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    const loopback = await putSms(
+      h,
+      { ...base, apiBaseUrl: 'https://[::1]/' },
+      { authorization: `Bearer ${ADMIN_TOKEN}` },
+    );
     expect(loopback.status).toBe(422);
     expect(JSON.stringify(await loopback.json())).toContain('sms.apiBaseUrl');
   });

@@ -21,14 +21,31 @@ afterEach(async () => {
 async function setUp(extra: Record<string, unknown> = {}) {
   octopush = await startJsonProvider('/v1/public/sms-campaign/send', (_body, n) => ({
     status: 201,
-    body: { sms_ticket: `sms_5fa275dbf21d${n.toString(16)}`, number_of_contacts: 1, total_cost: 0.055, residual_credit: 6.93 },
+    body: {
+      sms_ticket: `sms_5fa275dbf21d${n.toString(16)}`,
+      number_of_contacts: 1,
+      total_cost: 0.055,
+      residual_credit: 6.93,
+    },
   }));
   h = await makeHarness();
-  await useProvider(h, 'Octopush SAS', { provider: 'octopush', apiLogin: LOGIN, apiKey: API_KEY, from: FROM, webhookToken: TOKEN, apiBaseUrl: octopush.baseUrl, ...extra });
+  await useProvider(h, 'Octopush SAS', {
+    provider: 'octopush',
+    apiLogin: LOGIN,
+    apiKey: API_KEY,
+    from: FROM,
+    webhookToken: TOKEN,
+    apiBaseUrl: octopush.baseUrl,
+    ...extra,
+  });
 }
 
 const post = (path: string, body: unknown, app = h.app, headers: Record<string, string> = {}) =>
-  app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 const URL_ = `/v1/sites/demo/inbound/octopush/${TOKEN}`;
 
 async function pendingWithSms(n: number) {
@@ -46,7 +63,14 @@ describe('Octopush', () => {
     const [send] = octopush.sends();
     expect(send?.headers['api-login']).toBe(LOGIN);
     expect(send?.headers['api-key']).toBe(API_KEY);
-    expect(send?.body).toMatchObject({ recipients: [{ phone_number: phone.e164 }], sender: FROM, type: 'sms_premium', purpose: 'wholesale', with_replies: true, request_id: message.id });
+    expect(send?.body).toMatchObject({
+      recipients: [{ phone_number: phone.e164 }],
+      sender: FROM,
+      type: 'sms_premium',
+      purpose: 'wholesale',
+      with_replies: true,
+      request_id: message.id,
+    });
     expect(String(send?.body.text)).toMatch(/\/c\/[A-Za-z0-9_-]{43}/);
     expect(message.providerMessageId).toBe('sms_5fa275dbf21d1');
   });
@@ -54,10 +78,21 @@ describe('Octopush', () => {
   it('an inbound OUI confirms, then a STOP callback withdraws', async () => {
     await setUp();
     const { phone, consentId, ticket } = await pendingWithSms(32);
-    const oui = await post(URL_, { message_id: ticket, number: phone.e164, text: 'oui', sim_card_number: '38100', reception_date: '2026-11-28 11:00:00' });
+    const oui = await post(URL_, {
+      message_id: ticket,
+      number: phone.e164,
+      text: 'oui',
+      sim_card_number: '38100',
+      reception_date: '2026-11-28 11:00:00',
+    });
     expect(oui.status).toBe(200);
     expect(await consentStatus(h, consentId)).toBe('confirmed');
-    const stop = await post(URL_, { message_id: ticket, number: phone.e164, text: 'stop', stop_date: '2026-11-28 11:05:00' });
+    const stop = await post(URL_, {
+      message_id: ticket,
+      number: phone.e164,
+      text: 'stop',
+      stop_date: '2026-11-28 11:05:00',
+    });
     expect(stop.status).toBe(200);
     expect(await consentStatus(h, consentId)).toBe('withdrawn');
     expect((await gate(h, phone.e164)).suppressed).toBe(true);
@@ -70,7 +105,11 @@ describe('Octopush', () => {
     await setUp();
     const { phone, consentId, ticket } = await pendingWithSms(33);
     const stop = { message_id: ticket, number: phone.e164, text: 'stop', stop_date: '2026-11-28 11:05:00' };
-    for (const path of [`/v1/sites/demo/inbound/octopush/${TOKEN.slice(0, -2)}`, `/v1/sites/demo/delivery/octopush/${'A'.repeat(43)}`, `/v1/sites/demo/inbound/brevo/${TOKEN}`]) {
+    for (const path of [
+      `/v1/sites/demo/inbound/octopush/${TOKEN.slice(0, -2)}`,
+      `/v1/sites/demo/delivery/octopush/${'A'.repeat(43)}`,
+      `/v1/sites/demo/inbound/brevo/${TOKEN}`,
+    ]) {
       const res = await post(path, stop);
       expect(res.status, path).toBe(403);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -82,7 +121,13 @@ describe('Octopush', () => {
   it('a receipt is recorded as a delivery leaf, forward only', async () => {
     await setUp();
     const { phone, consentId, message, ticket } = await pendingWithSms(34);
-    const receipt = (status: string) => ({ channel: 'sms', message_id: ticket, number: phone.e164, status, delivery_date: '2026-11-28 11:00:05' });
+    const receipt = (status: string) => ({
+      channel: 'sms',
+      message_id: ticket,
+      number: phone.e164,
+      status,
+      delivery_date: '2026-11-28 11:00:05',
+    });
     expect((await post(`/v1/sites/demo/delivery/octopush/${TOKEN}`, receipt('DELIVERED'))).status).toBe(204);
     expect((await post(`/v1/sites/demo/delivery/octopush/${TOKEN}`, receipt('ACK'))).status).toBe(204); // late: nothing
     expect((await post(`/v1/sites/demo/delivery/octopush/${TOKEN}`, receipt('UNDEFINED'))).status).toBe(204);
@@ -101,16 +146,31 @@ describe('Octopush', () => {
 
   it('validates its configuration: 422 naming the field, secrets redacted, base URL for the platform admin only', async () => {
     await setUp();
-    const got = (await (await h.app.request('/v1/sites/demo', { headers: auth(h) })).json()) as { config: { sms: Record<string, string> } };
-    expect(got.config.sms).toMatchObject({ provider: 'octopush', apiKey: '••••••', webhookToken: '••••••', apiLogin: LOGIN });
+    const got = (await (await h.app.request('/v1/sites/demo', { headers: auth(h) })).json()) as {
+      config: { sms: Record<string, string> };
+    };
+    expect(got.config.sms).toMatchObject({
+      provider: 'octopush',
+      apiKey: '••••••',
+      webhookToken: '••••••',
+      apiLogin: LOGIN,
+    });
     const base = { provider: 'octopush', apiLogin: LOGIN, apiKey: API_KEY, from: FROM, webhookToken: TOKEN };
-    for (const [field, value] of [['apiLogin', 'not-an-email'], ['from', 'AB'], ['purpose', 'spam']] as const) {
+    for (const [field, value] of [
+      ['apiLogin', 'not-an-email'],
+      ['from', 'AB'],
+      ['purpose', 'spam'],
+    ] as const) {
       const res = await putSms(h, { ...base, [field]: value }, auth(h));
       expect(res.status, field).toBe(422);
       expect(JSON.stringify(await res.json()), field).toContain(`sms.${field}`);
     }
     expect((await putSms(h, { ...base, apiBaseUrl: 'https://api.octopush.example' }, auth(h))).status).toBe(403);
-    const internal = await putSms(h, { ...base, apiBaseUrl: 'https://octopush.internal' }, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    const internal = await putSms(
+      h,
+      { ...base, apiBaseUrl: 'https://octopush.internal' },
+      { authorization: `Bearer ${ADMIN_TOKEN}` },
+    );
     expect(internal.status).toBe(422);
     expect(JSON.stringify(await internal.json())).toContain('sms.apiBaseUrl');
   });

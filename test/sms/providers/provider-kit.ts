@@ -34,7 +34,9 @@ export async function startJsonProvider(
     server,
     baseUrl: server.baseUrl,
     sends: () =>
-      server.requests.filter((r) => r.method === 'POST' && matches(r.path)).map((r) => ({ headers: r.headers, body: JSON.parse(r.body) as Record<string, unknown> })),
+      server.requests
+        .filter((r) => r.method === 'POST' && matches(r.path))
+        .map((r) => ({ headers: r.headers, body: JSON.parse(r.body) as Record<string, unknown> })),
     close: () => server.close(),
   };
 }
@@ -43,15 +45,27 @@ export async function startJsonProvider(
 export async function useProvider(h: Harness, recipientName: string, sms: Record<string, unknown>): Promise<void> {
   await updateDemo(h, (config) => {
     const policy = config.policy as { recipients: unknown[] };
-    policy.recipients.push({ name: recipientName, role: 'processor', purpose: { fr: 'envoie nos SMS', en: 'sends our texts' }, country: 'France' });
+    policy.recipients.push({
+      name: recipientName,
+      role: 'processor',
+      purpose: { fr: 'envoie nos SMS', en: 'sends our texts' },
+      country: 'France',
+    });
   });
-  const published = await h.app.request('/v1/sites/demo/policies', json({ summary: `${recipientName} sends our texts.` }, auth(h)));
+  const published = await h.app.request(
+    '/v1/sites/demo/policies',
+    json({ summary: `${recipientName} sends our texts.` }, auth(h)),
+  );
   expect(published.status).toBe(201);
   await updateDemo(h, (config) => void (config.sms = sms), { authorization: `Bearer ${ADMIN_TOKEN}` });
 }
 
 /** A PUT of the demo site's configuration with `sms` replaced; answers the response. */
-export async function putSms(h: Harness, sms: Record<string, unknown>, headers: Record<string, string>): Promise<Response> {
+export async function putSms(
+  h: Harness,
+  sms: Record<string, unknown>,
+  headers: Record<string, string>,
+): Promise<Response> {
   const got = await h.app.request('/v1/sites/demo', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   const { config } = (await got.json()) as { config: Record<string, unknown> };
   return h.app.request('/v1/sites/demo', { ...json({ ...config, sms }, headers), method: 'PUT' });

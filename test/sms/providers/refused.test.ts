@@ -19,16 +19,38 @@ function network(answer: () => Response) {
 
 /** The providers as the router builds them: the network, and the outbound policy they guard every call with. */
 const providers = (outbound: OutboundPolicy, fetch: typeof globalThis.fetch) => ({
-  twilio: createTwilioProvider({ accountSid: `AC${'a'.repeat(32)}`, authToken: 'token-0123456789', from: '+33700000000', apiBaseUrl: 'https://api.sms.example', fetch, outbound }),
-  webhook: createWebhookProvider({ url: 'https://hooks.sms.example/send', secret: 'whsec-0123456789abcdef', fetch, outbound }),
+  twilio: createTwilioProvider({
+    accountSid: `AC${'a'.repeat(32)}`,
+    authToken: 'token-0123456789',
+    from: '+33700000000',
+    apiBaseUrl: 'https://api.sms.example',
+    fetch,
+    outbound,
+  }),
+  webhook: createWebhookProvider({
+    url: 'https://hooks.sms.example/send',
+    secret: 'whsec-0123456789abcdef',
+    fetch,
+    outbound,
+  }),
 });
 
 describe.each(['twilio', 'webhook'] as const)('%s', (name) => {
   it('built without a policy, it refuses a private literal address by itself', async () => {
     const net = network(() => new Response('{"sid":"SM1"}', { status: 201 }));
     const bare = {
-      twilio: createTwilioProvider({ accountSid: `AC${'a'.repeat(32)}`, authToken: 'token-0123456789', from: '+33700000000', apiBaseUrl: 'http://169.254.169.254', fetch: net.fetch }),
-      webhook: createWebhookProvider({ url: 'https://[::ffff:127.0.0.1]/send', secret: 'whsec-0123456789abcdef', fetch: net.fetch }),
+      twilio: createTwilioProvider({
+        accountSid: `AC${'a'.repeat(32)}`,
+        authToken: 'token-0123456789',
+        from: '+33700000000',
+        apiBaseUrl: 'http://169.254.169.254',
+        fetch: net.fetch,
+      }),
+      webhook: createWebhookProvider({
+        url: 'https://[::ffff:127.0.0.1]/send',
+        secret: 'whsec-0123456789abcdef',
+        fetch: net.fetch,
+      }),
     };
     expect(await bare[name].send(message)).toMatchObject({ ok: false, retryable: false });
     expect(net.calls).toEqual([]);

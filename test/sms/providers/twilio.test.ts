@@ -33,7 +33,12 @@ async function twilioStandIn() {
   const accept = (req: Recorded) => {
     const form = new URLSearchParams(req.body);
     const sid = `SM${String(accepted.length + 1).padStart(32, '0')}`;
-    accepted.push({ sid, to: form.get('To') ?? '', body: form.get('Body') ?? '', dateCreated: new Date().toUTCString() });
+    accepted.push({
+      sid,
+      to: form.get('To') ?? '',
+      body: form.get('Body') ?? '',
+      dateCreated: new Date().toUTCString(),
+    });
     return sid;
   };
   return { server, accepted, accept };
@@ -41,7 +46,15 @@ async function twilioStandIn() {
 
 function provider(baseUrl: string, extra: Partial<Parameters<typeof createTwilioProvider>[0]> = {}): SmsProvider {
   // The stand-in listens on 127.0.0.1, as ASSENT_ALLOW_LOCAL_CALLBACKS=1 allows in dev.
-  return createTwilioProvider({ accountSid: SID, authToken: TOKEN, from: '+33700000000', apiBaseUrl: baseUrl, timeoutMs: 300, outbound: { allowLocal: true }, ...extra });
+  return createTwilioProvider({
+    accountSid: SID,
+    authToken: TOKEN,
+    from: '+33700000000',
+    apiBaseUrl: baseUrl,
+    timeoutMs: 300,
+    outbound: { allowLocal: true },
+    ...extra,
+  });
 }
 
 const message = (id: string, body = 'Démo & co: 100% = ok ✓') => ({
@@ -64,8 +77,17 @@ describe('Twilio provider against a stand-in', () => {
     const twilio = provider(server.baseUrl);
     const results: SendResult[] = [];
     for (const id of ['m1', 'm2', 'm3', 'm4']) results.push(await twilio.send(message(id)));
-    expect(results[0]).toEqual({ ok: false, retryable: true, retryAfterSeconds: 7, reason: 'Twilio HTTP 429 error 20429: Too Many Requests' });
-    expect(results[1]).toEqual({ ok: false, retryable: true, reason: 'Twilio HTTP 500 error 20500: Internal Server Error' });
+    expect(results[0]).toEqual({
+      ok: false,
+      retryable: true,
+      retryAfterSeconds: 7,
+      reason: 'Twilio HTTP 429 error 20429: Too Many Requests',
+    });
+    expect(results[1]).toEqual({
+      ok: false,
+      retryable: true,
+      reason: 'Twilio HTTP 500 error 20500: Internal Server Error',
+    });
     expect(results[2]).toMatchObject({ ok: false, retryable: true, unknown: true });
     expect(results[3]).toEqual({ ok: true, providerMessageId: 'SM00000000000000000000000000000002' });
   });
@@ -92,7 +114,11 @@ describe('Twilio provider against a stand-in', () => {
     const { server, accept } = await twilioStandIn();
     standIn = server;
     server.script.push((req, res) => json(201, { sid: accept(req) })(req, res));
-    await provider(server.baseUrl, { from: undefined, messagingServiceSid: 'MG123' }).send({ id: 'x', to: TO, body: 'hi' });
+    await provider(server.baseUrl, { from: undefined, messagingServiceSid: 'MG123' }).send({
+      id: 'x',
+      to: TO,
+      body: 'hi',
+    });
     const form = new URLSearchParams(server.requests[0]?.body);
     expect(form.get('MessagingServiceSid')).toBe('MG123');
     expect(form.has('From')).toBe(false);
@@ -131,7 +157,10 @@ describe('Twilio provider against a stand-in', () => {
     const twilio = provider(server.baseUrl);
     const delivered = new Map<string, string>();
     // A minimal dispatcher: retry retryable failures; on unknown, ask lookup before resending.
-    for (const [id, body] of [['a', 'first message'], ['b', 'second message']] as const) {
+    for (const [id, body] of [
+      ['a', 'first message'],
+      ['b', 'second message'],
+    ] as const) {
       for (let attempt = 0; attempt < 6 && !delivered.has(id); attempt++) {
         const result = await twilio.send({ id, to: TO, body });
         if (result.ok) delivered.set(id, result.providerMessageId);
@@ -155,7 +184,10 @@ describe('Twilio provider against a stand-in', () => {
     await twilio.send({ id: 'c', to: TO, body: 'one' });
     expect(await twilio.lookup?.('never', TO)).toEqual({ found: false });
     expect(await twilio.lookup?.('c', '+33699999999')).toEqual({ found: false });
-    expect(await twilio.lookup?.('c', TO)).toEqual({ found: true, providerMessageId: 'SM00000000000000000000000000000001' });
+    expect(await twilio.lookup?.('c', TO)).toEqual({
+      found: true,
+      providerMessageId: 'SM00000000000000000000000000000001',
+    });
     const lookups = server.requests.filter((r) => r.method === 'GET');
     expect(new URL(lookups[0]?.path ?? '', 'http://x').searchParams.get('To')).toBe('+33699999999');
     expect(lookups[0]?.headers.authorization).toMatch(/^Basic /);
@@ -205,7 +237,11 @@ describe('Twilio helpers', () => {
       errorCode: 30003,
       messageId: 'out_42',
     });
-    expect(parseTwilioStatus({ SmsSid: 'SM2', SmsStatus: 'sent' })).toEqual({ providerMessageId: 'SM2', status: 'sent', providerStatus: 'sent' });
+    expect(parseTwilioStatus({ SmsSid: 'SM2', SmsStatus: 'sent' })).toEqual({
+      providerMessageId: 'SM2',
+      status: 'sent',
+      providerStatus: 'sent',
+    });
     expect(parseTwilioStatus({ MessageSid: 'SM3', MessageStatus: 'read' })?.status).toBe('delivered');
     expect(parseTwilioStatus({ MessageStatus: 'sent' })).toBeNull();
     expect(parseTwilioStatus({ MessageSid: 'SM4', MessageStatus: 'exploded' })).toBeNull();

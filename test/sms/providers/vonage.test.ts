@@ -23,33 +23,60 @@ afterEach(async () => {
 
 const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
 
-function jwt(body: string, options: { secret?: string; iat?: number; apiKey?: string; hashOf?: string; alg?: string } = {}): string {
+function jwt(
+  body: string,
+  options: { secret?: string; iat?: number; apiKey?: string; hashOf?: string; alg?: string } = {},
+): string {
   const header = b64url(JSON.stringify({ alg: options.alg ?? 'HS256', typ: 'JWT' }));
   const claims = b64url(
     JSON.stringify({
       iat: options.iat ?? Math.floor(h.now() / 1000),
       jti: randomUUID(),
       iss: 'Vonage',
-      payload_hash: createHash('sha256').update(options.hashOf ?? body).digest('hex'),
+      payload_hash: createHash('sha256')
+        .update(options.hashOf ?? body)
+        .digest('hex'),
       api_key: options.apiKey ?? API_KEY,
       application_id: randomUUID(),
     }),
   );
-  const signature = createHmac('sha256', options.secret ?? SIGNATURE_SECRET).update(`${header}.${claims}`).digest('base64url');
+  const signature = createHmac('sha256', options.secret ?? SIGNATURE_SECRET)
+    .update(`${header}.${claims}`)
+    .digest('base64url');
   return `${header}.${claims}.${signature}`;
 }
 
 async function post(path: string, body: string, authorization: string | null, app = h.app) {
-  return app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body });
+  return app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body,
+  });
 }
 
 const inboundBody = (from: string, text: string) =>
-  JSON.stringify({ channel: 'sms', message_uuid: randomUUID(), to: FROM, from: from.slice(1), text, timestamp: new Date(h.now()).toISOString(), message_type: 'text' });
+  JSON.stringify({
+    channel: 'sms',
+    message_uuid: randomUUID(),
+    to: FROM,
+    from: from.slice(1),
+    text,
+    timestamp: new Date(h.now()).toISOString(),
+    message_type: 'text',
+  });
 
 async function setUp(extra: Record<string, unknown> = {}) {
   vonage = await startJsonProvider('/v1/messages', () => ({ status: 202, body: { message_uuid: randomUUID() } }));
   h = await makeHarness();
-  await useProvider(h, 'Vonage', { provider: 'vonage', apiKey: API_KEY, apiSecret: API_SECRET, signatureSecret: SIGNATURE_SECRET, from: FROM, apiBaseUrl: vonage.baseUrl, ...extra });
+  await useProvider(h, 'Vonage', {
+    provider: 'vonage',
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    signatureSecret: SIGNATURE_SECRET,
+    from: FROM,
+    apiBaseUrl: vonage.baseUrl,
+    ...extra,
+  });
 }
 
 async function pendingWithSms(n: number) {
@@ -116,8 +143,20 @@ describe('Vonage', () => {
     await setUp();
     const { consentId } = await pendingWithSms(4);
     const [message] = (await h.ctx.outbox.forConsent(consentId)).filter((m) => m.kind === 'confirm-request');
-    const status = JSON.stringify({ message_uuid: message!.providerMessageId, to: '33612345678', from: FROM, timestamp: new Date(h.now()).toISOString(), status: 'delivered', channel: 'sms', client_ref: message!.id });
-    const forged = await post('/v1/sites/demo/delivery/vonage', status, `Bearer ${jwt(status, { secret: 'another-signature-secret-000000' })}`);
+    const status = JSON.stringify({
+      message_uuid: message!.providerMessageId,
+      to: '33612345678',
+      from: FROM,
+      timestamp: new Date(h.now()).toISOString(),
+      status: 'delivered',
+      channel: 'sms',
+      client_ref: message!.id,
+    });
+    const forged = await post(
+      '/v1/sites/demo/delivery/vonage',
+      status,
+      `Bearer ${jwt(status, { secret: 'another-signature-secret-000000' })}`,
+    );
     expect(forged.status).toBe(403);
     expect((await expectChain(h, consentId)).map((l) => l.type)).not.toContain('delivery');
     const token = `Bearer ${jwt(status)}`;
@@ -133,22 +172,42 @@ describe('Vonage', () => {
     const { phone, consentId } = await pendingWithSms(5);
     const app = appWithTestIp(h);
     const body = inboundBody(phone.e164, 'OUI');
-    const outside = await app.request('/v1/sites/demo/inbound/vonage', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt(body)}`, 'x-test-ip': '203.0.113.9' }, body });
+    const outside = await app.request('/v1/sites/demo/inbound/vonage', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt(body)}`, 'x-test-ip': '203.0.113.9' },
+      body,
+    });
     expect(outside.status).toBe(403);
     expect(await consentStatus(h, consentId)).toBe('pending');
-    const inside = await app.request('/v1/sites/demo/inbound/vonage', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt(body)}`, 'x-test-ip': '198.51.100.7' }, body });
+    const inside = await app.request('/v1/sites/demo/inbound/vonage', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${jwt(body)}`,
+        'x-test-ip': '198.51.100.7',
+      },
+      body,
+    });
     expect(inside.status).toBe(200);
     expect(await consentStatus(h, consentId)).toBe('confirmed');
   });
 
   it('validates its configuration: secrets sealed and redacted, 422 naming the field, base URL for the platform admin only', async () => {
     await setUp();
-    const got = (await (await h.app.request('/v1/sites/demo', { headers: auth(h) })).json()) as { config: { sms: Record<string, string> } };
+    const got = (await (await h.app.request('/v1/sites/demo', { headers: auth(h) })).json()) as {
+      config: { sms: Record<string, string> };
+    };
     expect(got.config.sms).toMatchObject({ provider: 'vonage', apiSecret: '••••••', signatureSecret: '••••••' });
     const row = await h.ctx.sites.get('demo');
     expect(row!.config).not.toContain(SIGNATURE_SECRET);
     expect(row!.config).not.toContain(API_SECRET);
-    const base = { provider: 'vonage', apiKey: API_KEY, apiSecret: API_SECRET, signatureSecret: SIGNATURE_SECRET, from: FROM };
+    const base = {
+      provider: 'vonage',
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      signatureSecret: SIGNATURE_SECRET,
+      from: FROM,
+    };
     const missing = await putSms(h, { ...base, signatureSecret: undefined }, auth(h));
     expect(missing.status).toBe(422);
     expect(JSON.stringify(await missing.json())).toContain('sms.signatureSecret');
@@ -158,7 +217,11 @@ describe('Vonage', () => {
     const owner = await putSms(h, { ...base, apiBaseUrl: 'https://api.elsewhere.example' }, auth(h));
     expect(owner.status).toBe(403);
     expect(JSON.stringify(await owner.json())).toContain('sms.apiBaseUrl');
-    const metadata = await putSms(h, { ...base, apiBaseUrl: 'https://169.254.169.254' }, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    const metadata = await putSms(
+      h,
+      { ...base, apiBaseUrl: 'https://169.254.169.254' },
+      { authorization: `Bearer ${ADMIN_TOKEN}` },
+    );
     expect(metadata.status).toBe(422);
     expect(JSON.stringify(await metadata.json())).toContain('sms.apiBaseUrl');
   });

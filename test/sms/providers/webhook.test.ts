@@ -13,7 +13,8 @@ afterEach(async () => {
   standIn = undefined;
 });
 
-const provider = (url: string) => createWebhookProvider({ url, secret: SECRET, timeoutMs: 300, now: () => NOW, outbound: { allowLocal: true } });
+const provider = (url: string) =>
+  createWebhookProvider({ url, secret: SECRET, timeoutMs: 300, now: () => NOW, outbound: { allowLocal: true } });
 
 describe('webhook provider against a stand-in', () => {
   it('POSTs signed JSON with Standard Webhooks headers the receiver can verify', async () => {
@@ -44,7 +45,9 @@ describe('webhook provider against a stand-in', () => {
       id: 'out_1',
       timestamp: NOW / 1000,
     });
-    expect(await verifyWebhook({ secret: 'whsec_AAAA', headers, body: req?.body ?? '', now: new Date(NOW) })).toMatchObject({ ok: false });
+    expect(
+      await verifyWebhook({ secret: 'whsec_AAAA', headers, body: req?.body ?? '', now: new Date(NOW) }),
+    ).toMatchObject({ ok: false });
   });
 
   it('maps 429, 503, a hang, 400 and 204 to the contract, keeping the same webhook-id across retries', async () => {

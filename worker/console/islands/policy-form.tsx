@@ -73,8 +73,12 @@ function App() {
   };
   const shown = result.rendered.find((r) => r.locale === locale);
   const published = seed.published?.markdown[locale];
-  const diff = shown && published ? diffSections(parseSections(published), shown.policy.sections).filter((c) => c.kind !== 'unchanged') : [];
-  const failing = (fact: string) => [...errors.keys()].some((p) => p === `policy.${fact}` || p.startsWith(`policy.${fact}.`));
+  const diff =
+    shown && published
+      ? diffSections(parseSections(published), shown.policy.sections).filter((c) => c.kind !== 'unchanged')
+      : [];
+  const failing = (fact: string) =>
+    [...errors.keys()].some((p) => p === `policy.${fact}` || p.startsWith(`policy.${fact}.`));
   return (
     <div class="grid">
       <div>
@@ -122,7 +126,11 @@ function App() {
             </table>
             <h2>{t.diff}</h2>
             <p id="material" class={result.material.length ? 'bad' : 'ok'}>
-              {!seed.published ? t.none : result.material.length ? `${t.material} (${result.material.join(', ')})` : t.notMaterial}
+              {!seed.published
+                ? t.none
+                : result.material.length
+                  ? `${t.material} (${result.material.join(', ')})`
+                  : t.notMaterial}
             </p>
             {diff.map((change) => (
               <details>
@@ -130,14 +138,22 @@ function App() {
                   {change.kind}: {change.title}
                 </summary>
                 {change.kind === 'changed' ? (
-                  <p>{change.parts.map((p) => (p.op === 'add' ? <ins>{p.text}</ins> : p.op === 'del' ? <del>{p.text}</del> : p.text))}</p>
+                  <p>
+                    {change.parts.map((p) =>
+                      p.op === 'add' ? <ins>{p.text}</ins> : p.op === 'del' ? <del>{p.text}</del> : p.text,
+                    )}
+                  </p>
                 ) : (
                   <pre>{change.markdown}</pre>
                 )}
               </details>
             ))}
             <h2>{t.preview!.replace('{locale}', locale)}</h2>
-            <div id="policy-preview" lang={locale} dangerouslySetInnerHTML={{ __html: markdownToHtml(shown.policy.markdown) }} />
+            <div
+              id="policy-preview"
+              lang={locale}
+              dangerouslySetInnerHTML={{ __html: markdownToHtml(shown.policy.markdown) }}
+            />
           </>
         ) : null}
       </div>

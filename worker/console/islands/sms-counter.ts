@@ -13,7 +13,8 @@ const select = document.getElementById('sms-locale') as HTMLSelectElement | null
 const live = document.getElementById('sms-live');
 const full = document.getElementById('sms-full');
 const mention = document.getElementById('sms-opt-out');
-const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (w, k: string) => String(values[k] ?? w));
+const fill = (text: string, values: Record<string, string | number>) =>
+  text.replace(/\{(\w+)\}/g, (w, k: string) => String(values[k] ?? w));
 
 function update() {
   if (!textarea || !select || !live || !full || !mention) return;
@@ -25,7 +26,12 @@ function update() {
     full.textContent = '';
     return;
   }
-  const text = composeMessage({ body: textarea.value, locale, senderName: seed.senderName, ...(shortCode ? { shortCode } : {}) });
+  const text = composeMessage({
+    body: textarea.value,
+    locale,
+    senderName: seed.senderName,
+    ...(shortCode ? { shortCode } : {}),
+  });
   const stats = analyse(text);
   const odd = nonGsmCharacters(text);
   live.textContent =

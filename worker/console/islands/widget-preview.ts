@@ -20,7 +20,7 @@ function edited(locale: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of EDITABLE_WIDGET_TEXTS) {
     const input = form?.elements.namedItem(`t.${locale}.${key}`) as HTMLInputElement | null;
-    if (input && input.value.trim()) out[key] = key === 'stop' || key === 'policyLink' ? fill(input.value) : input.value;
+    if (input?.value.trim()) out[key] = key === 'stop' || key === 'policyLink' ? fill(input.value) : input.value;
   }
   return out;
 }
@@ -31,8 +31,16 @@ function renderLocale(locale: string) {
   const base = seed.docs[locale];
   if (!old || !base) return;
   const value = (name: string) => (form?.elements.namedItem(name) as HTMLInputElement | null)?.value.trim();
-  const program = { program: value('program.name'), description: value(`program.description.${locale}`), frequency: value(`program.frequency.${locale}`) };
-  const texts = { ...base.texts, ...Object.fromEntries(Object.entries(program).filter(([, v]) => v)), ...edited(locale) };
+  const program = {
+    program: value('program.name'),
+    description: value(`program.description.${locale}`),
+    frequency: value(`program.frequency.${locale}`),
+  };
+  const texts = {
+    ...base.texts,
+    ...Object.fromEntries(Object.entries(program).filter(([, v]) => v)),
+    ...edited(locale),
+  };
   const status = document.getElementById(`equal-${locale}`);
   const check = equalChoice(texts.yes, texts.no);
   if (status) {
@@ -47,7 +55,9 @@ function renderLocale(locale: string) {
   host.dataset.locale = locale;
   host.dataset.yes = texts.yes;
   old.replaceWith(host);
-  void Promise.resolve(assent.mount(host, { site: seed.site, api: seed.api, locale, doc: { ...base, texts } })).then(() => inert(host));
+  void Promise.resolve(assent.mount(host, { site: seed.site, api: seed.api, locale, doc: { ...base, texts } })).then(
+    () => inert(host),
+  );
 }
 
 /** A preview never submits: a consent sent from here would cite the saved texts, not the edited ones it shows. */

@@ -82,7 +82,10 @@ export function limitPrefix(ip: string | undefined): string {
     const left = head!.split(':').filter(Boolean);
     const right = tail === undefined ? [] : tail.split(':').filter(Boolean);
     const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-    return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+    return `${groups
+      .slice(0, 4)
+      .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+      .join(':')}::/64`;
   }
   return 'unknown';
 }

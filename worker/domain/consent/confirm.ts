@@ -24,13 +24,22 @@ export type InboundChannel = 'twilio' | 'generic' | 'vonage' | 'sinch' | 'brevo'
  */
 function confirmationEvidence(consent: ConsentRow, how: ConfirmHow) {
   if (how.method === 'reply') {
-    const reply = { ...(how.messageId ? { messageId: how.messageId } : {}), ...(how.textSha256 ? { textSha256: how.textSha256 } : {}) };
-    return { set: { confirmMethod: 'reply', confirmChannel: how.channel }, details: { method: 'reply', channel: how.channel, ...reply } };
+    const reply = {
+      ...(how.messageId ? { messageId: how.messageId } : {}),
+      ...(how.textSha256 ? { textSha256: how.textSha256 } : {}),
+    };
+    return {
+      set: { confirmMethod: 'reply', confirmChannel: how.channel },
+      details: { method: 'reply', channel: how.channel, ...reply },
+    };
   }
   const ipPrefix = truncateIp(how.ip);
   const browser = browserFamily(how.userAgent);
   const sameDeviceAsRequest =
-    ipPrefix !== null && browser !== null && ipPrefix === consent.ipPrefix && browser === browserFamily(consent.userAgent);
+    ipPrefix !== null &&
+    browser !== null &&
+    ipPrefix === consent.ipPrefix &&
+    browser === browserFamily(consent.userAgent);
   return {
     set: { confirmMethod: 'link', confirmIpPrefix: ipPrefix, confirmBrowser: browser },
     details: { method: 'link', sameDeviceAsRequest },
@@ -62,7 +71,12 @@ export async function confirmConsent(
   const evidence = confirmationEvidence(consent, how);
   const { opId, guard, statements } = await consentChange(ctx, consent, {
     from: ['pending'],
-    set: { status: 'confirmed', confirmedAt: now, ...evidence.set, unsubscribeTokenHash: await sha256Hex(unsubscribeToken) },
+    set: {
+      status: 'confirmed',
+      confirmedAt: now,
+      ...evidence.set,
+      unsubscribeTokenHash: await sha256Hex(unsubscribeToken),
+    },
     event: 'confirmed',
     at: now,
     details: evidence.details,

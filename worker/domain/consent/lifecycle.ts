@@ -30,7 +30,8 @@ export type RequestOutcome =
 const stale = (detail: string, path: string) =>
   new AppError('stale_texts', 409, detail, { errors: [{ path, message: detail }] });
 
-export const proofUrl = (ctx: Pick<DomainContext, 'publicUrl'>, consentId: string) => `${ctx.publicUrl}/proofs/${consentId}`;
+export const proofUrl = (ctx: Pick<DomainContext, 'publicUrl'>, consentId: string) =>
+  `${ctx.publicUrl}/proofs/${consentId}`;
 
 // Served texts and published policies never change, so a notice found once is known for good (per database).
 const knownNotices = new WeakMap<object, Map<string, string>>();
@@ -43,7 +44,8 @@ function noticesOf(ctx: Pick<DomainContext, 'store'>): Map<string, string> {
   if (!known) knownNotices.set(storeKey(ctx.store), (known = new Map()));
   return known;
 }
-const noticeKey = (siteId: string, cited: CitedNotice) => `${siteId}|${cited.textSha256}|${cited.locale}|${cited.policyVersion}`;
+const noticeKey = (siteId: string, cited: CitedNotice) =>
+  `${siteId}|${cited.textSha256}|${cited.locale}|${cited.policyVersion}`;
 function rememberNotice(ctx: Pick<DomainContext, 'store'>, key: string, policySha256: string) {
   const known = noticesOf(ctx);
   if (known.size > 10_000) known.clear();
@@ -78,7 +80,8 @@ async function shownNotice(ctx: DomainContext, site: Site, req: ConsentRequest):
   const served = await ctx.policies.notice(site.id, req);
   if (!served || served.locale !== req.locale) {
     // Shown while storage could not record them: the storage fault is the answer (retry), not stale texts (reload).
-    if (!served && servedUnrecorded(ctx, site.id, req.textSha256)) throw new StorageUnavailable('widget texts not recorded');
+    if (!served && servedUnrecorded(ctx, site.id, req.textSha256))
+      throw new StorageUnavailable('widget texts not recorded');
     throw stale('These texts were not served for this site and locale; reload the form.', 'textSha256');
   }
   if (served.policyVersion !== req.policyVersion) {
@@ -163,11 +166,13 @@ async function requestOnce(
   const statements: Statement[] = limited ? [...limited.statements] : [];
   const counters = statements.length;
   // The subject and its recent confirmation messages, in one read.
-  const view = await countedOnError(ctx, counting, () => ctx.subjects.forRequest(site.id, phoneIndex, numberWindowStart(ctx)));
+  const view = await countedOnError(ctx, counting, () =>
+    ctx.subjects.forRequest(site.id, phoneIndex, numberWindowStart(ctx)),
+  );
   let subject = view?.subject ?? null;
   // Reviving an erased subject races other revivals: its consent is written only if this revival's key won.
   const revived = Boolean(subject && !subject.wrappedKey);
-  if (!subject || !subject.wrappedKey) {
+  if (!subject?.wrappedKey) {
     const id = subject?.id ?? newId(ctx.random);
     const wrappedKey = await ctx.sealer.newSubjectKey(id);
     const fresh: SubjectRow = {
@@ -188,7 +193,8 @@ async function requestOnce(
   const token = newToken(ctx.random);
   const tokenHash = await sha256Hex(token);
   const opId = newId(ctx.random);
-  if (statements.length === counters) await countedOnError(ctx, counting, () => guardNumber(ctx, site, subject.id, view?.sentSince));
+  if (statements.length === counters)
+    await countedOnError(ctx, counting, () => guardNumber(ctx, site, subject.id, view?.sentSince));
   // Every request opens its own consent, even for a number with one pending: answering the pending one's id would
   // hand this requester another request's record (its page, address prefix, browser and, later, its status). The
   // pending one keeps its own link until it expires; each link confirms the request that sent it.
@@ -232,7 +238,11 @@ async function requestOnce(
     updatedAt: now,
     lastOpId: opId,
   };
-  statements.push(revived ? ctx.consents.insertIfSubjectKey(row, subject.id, subject.wrappedKey!, guard) : ctx.consents.insert(row, guard));
+  statements.push(
+    revived
+      ? ctx.consents.insertIfSubjectKey(row, subject.id, subject.wrappedKey!, guard)
+      : ctx.consents.insert(row, guard),
+  );
   // The event, its leaf and the message follow the consent's change (and so the limits' guard too).
   statements.push(...ctx.events.append(event, changed));
   const body = systemMessage('confirm-request', req.locale, {
@@ -291,12 +301,19 @@ export async function withdrawAll(ctx: DomainContext, subject: SubjectRow, how: 
     const active = await ctx.consents.activeForSubject(subject.id);
     if (active.length === 0 && round > 0) return [...withdrawn.values()];
     if (round >= 20) throw new Error('withdrawal kept losing to concurrent changes');
-    const statements: Statement[] = [ctx.subjects.suppress(subject.siteId, subject.phoneIndex, `withdrawn:${how.method}`, now)];
+    const statements: Statement[] = [
+      ctx.subjects.suppress(subject.siteId, subject.phoneIndex, `withdrawn:${how.method}`, now),
+    ];
     for (const consent of active) {
       withdrawn.set(consent.id, consent);
       const change = await consentChange(ctx, consent, {
         from: ['pending', 'confirmed'],
-        set: { status: 'withdrawn', withdrawnAt: now, withdrawMethod: how.method, withdrawKeyword: how.keyword ?? null },
+        set: {
+          status: 'withdrawn',
+          withdrawnAt: now,
+          withdrawMethod: how.method,
+          withdrawKeyword: how.keyword ?? null,
+        },
         event: 'withdrawn',
         at: now,
         details: { method: how.method, ...(how.keyword ? { keyword: how.keyword } : {}), ...how.evidence },

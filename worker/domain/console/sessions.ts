@@ -66,7 +66,16 @@ export async function signIn(
   const token = newToken(ctx.random);
   const tokenHash = await sha256Hex(token);
   await sessionsOf(ctx).insert({ ...row, tokenHash }, options.previous ?? undefined);
-  return { token, session: { tokenHash, siteId: row.siteId, admin: row.admin, csrf: await csrfTokenFor(token), expiresAt: row.expiresAt } };
+  return {
+    token,
+    session: {
+      tokenHash,
+      siteId: row.siteId,
+      admin: row.admin,
+      csrf: await csrfTokenFor(token),
+      expiresAt: row.expiresAt,
+    },
+  };
 }
 
 /** The live session for a cookie token, or null (unknown, idle too long, past its absolute end, key revoked). */
@@ -79,7 +88,7 @@ export async function loadSession(
   const tokenHash = await sha256Hex(token);
   const now = ctx.clock();
   const row = await sessionsOf(ctx).find(tokenHash, now);
-  if (!row || !row.keyActive || row.lastSeenAt + SESSION_IDLE_MS <= now) return null;
+  if (!row?.keyActive || row.lastSeenAt + SESSION_IDLE_MS <= now) return null;
   // An admin session ends when the operator changes the admin token.
   if (row.admin && (!adminToken || row.keyId !== (await adminMark(adminToken)))) return null;
   if (now - row.lastSeenAt >= TOUCH_EVERY_MS) await sessionsOf(ctx).touch(tokenHash, now);

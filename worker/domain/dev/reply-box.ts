@@ -12,13 +12,26 @@ export interface SignedReply {
   headers: WebhookSignatureHeaders;
 }
 
-export async function signedDevReply(ctx: DomainContext, siteId: string, reply: { from: string; body: string }): Promise<SignedReply> {
+export async function signedDevReply(
+  ctx: DomainContext,
+  siteId: string,
+  reply: { from: string; body: string },
+): Promise<SignedReply> {
   let site = await loadSite(ctx, siteId);
   if (!site.config.inboundSecret) {
     await replaceSiteConfig(ctx, site, { ...site.config, inboundSecret: formatWebhookSecret(ctx.random(32)) });
     site = await loadSite(ctx, site.id);
   }
-  const body = JSON.stringify({ from: reply.from.slice(0, 40), body: reply.body.slice(0, 2000), messageId: `dev-${newId(ctx.random)}` });
-  const headers = await signWebhook({ secret: site.config.inboundSecret!, id: `msg_${newId(ctx.random)}`, timestamp: ctx.clock() / 1000, body });
+  const body = JSON.stringify({
+    from: reply.from.slice(0, 40),
+    body: reply.body.slice(0, 2000),
+    messageId: `dev-${newId(ctx.random)}`,
+  });
+  const headers = await signWebhook({
+    secret: site.config.inboundSecret!,
+    id: `msg_${newId(ctx.random)}`,
+    timestamp: ctx.clock() / 1000,
+    body,
+  });
   return { siteId: site.id, body, headers };
 }

@@ -22,9 +22,18 @@ const HOUR = 3_600_000;
  * to count: the caller counts them in its own write batch (batchedLimits), or alone (enforceLimits) when it fails
  * before writing anything.
  */
-export async function guardAbuse(ctx: DomainContext, site: Site, req: ConsentRequest, verify?: ChallengeVerifier): Promise<Limit[]> {
+export async function guardAbuse(
+  ctx: DomainContext,
+  site: Site,
+  req: ConsentRequest,
+  verify?: ChallengeVerifier,
+): Promise<Limit[]> {
   const { limits, challenge } = site.config;
-  const ipLimit = { key: `consent-ip:${site.id}:${await addressKey(ctx, site.id, req.ip)}`, limit: limits.perIpPerHour, windowMs: HOUR };
+  const ipLimit = {
+    key: `consent-ip:${site.id}:${await addressKey(ctx, site.id, req.ip)}`,
+    limit: limits.perIpPerHour,
+    windowMs: HOUR,
+  };
   const siteLimit = { key: `consent-site:${site.id}`, limit: limits.perSitePerDay, windowMs: DAY };
   if (challenge && verify) {
     const usage = Math.max(await limitUsage(ctx, ipLimit), await limitUsage(ctx, siteLimit));
@@ -54,23 +63,38 @@ export async function guardDecline(ctx: DomainContext, site: Site, ip: string | 
  * The address as a counter key: a keyed hash (the site's blind-index key) of its limiting prefix, so the counters
  * table holds no address, and a leaked table cannot be reversed by hashing the 2^32 IPv4 addresses.
  */
-export async function addressKey(ctx: Pick<DomainContext, 'sealer'>, scope: string, ip: string | undefined): Promise<string> {
+export async function addressKey(
+  ctx: Pick<DomainContext, 'sealer'>,
+  scope: string,
+  ip: string | undefined,
+): Promise<string> {
   const prefix = limitPrefix(ip);
   return prefix === 'unknown' ? prefix : (await ctx.sealer.blindIndex(scope, `ip:${prefix}`)).slice(0, 32);
 }
 
 /** At most `perNumberPerDay` confirmation SMS to one number in any 24 hours (counted from the outbox itself). */
 /** `sentSince`: the count of confirmation messages in the window when the caller already read it (see numberWindowStart). */
-export async function guardNumber(ctx: DomainContext, site: Site, subjectId: string, sentSince?: number): Promise<void> {
+export async function guardNumber(
+  ctx: DomainContext,
+  site: Site,
+  subjectId: string,
+  sentSince?: number,
+): Promise<void> {
   const since = ctx.clock() - DAY;
   const sent = sentSince ?? (await ctx.outbox.countConfirmRequests(subjectId, since));
   if (sent < site.config.limits.perNumberPerDay) return;
   const oldest = (await ctx.outbox.oldestConfirmRequest(subjectId, since)) ?? ctx.clock();
   const retryAfter = Math.max(1, Math.ceil((oldest + DAY - ctx.clock()) / 1000));
-  throw new AppError('rate_limited', 429, `Too many confirmation messages to this number; try again in ${retryAfter} seconds.`, {
-    headers: { 'Retry-After': String(retryAfter) },
-    errors: [{ path: 'phone', message: `At most ${site.config.limits.perNumberPerDay} confirmation messages per 24 hours.` }],
-    extensions: { retryAfter },
-  });
+  throw new AppError(
+    'rate_limited',
+    429,
+    `Too many confirmation messages to this number; try again in ${retryAfter} seconds.`,
+    {
+      headers: { 'Retry-After': String(retryAfter) },
+      errors: [
+        { path: 'phone', message: `At most ${site.config.limits.perNumberPerDay} confirmation messages per 24 hours.` },
+      ],
+      extensions: { retryAfter },
+    },
+  );
 }
-

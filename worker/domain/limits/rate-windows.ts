@@ -23,7 +23,12 @@ export function rateLimited(limit: Limit, until: number, now: number): AppError 
   const retryAfter = Math.max(1, Math.ceil((until - now) / 1000));
   return new AppError('rate_limited', 429, `Too many attempts; try again in ${retryAfter} seconds.`, {
     headers: { 'Retry-After': String(retryAfter) },
-    errors: [{ path: limit.scope ?? '(request)', message: `At most ${limit.limit} per ${Math.round(limit.windowMs / 60_000)} minutes.` }],
+    errors: [
+      {
+        path: limit.scope ?? '(request)',
+        message: `At most ${limit.limit} per ${Math.round(limit.windowMs / 60_000)} minutes.`,
+      },
+    ],
     extensions: { retryAfter },
   });
 }
@@ -37,7 +42,11 @@ function throwIfExceeded(limits: Limit[], windows: { end: number }[], counts: nu
 
 const countersOf = (limits: Limit[], now: number) => {
   const windows = limits.map((l) => windowOf(now, l.windowMs));
-  const counters = limits.map((l, i) => ({ key: `${l.key}:${windows[i]!.id}`, expiresAt: windows[i]!.end, limit: l.limit }));
+  const counters = limits.map((l, i) => ({
+    key: `${l.key}:${windows[i]!.id}`,
+    expiresAt: windows[i]!.end,
+    limit: l.limit,
+  }));
   return { windows, counters };
 };
 
@@ -50,7 +59,10 @@ export async function enforceLimits(ctx: DomainContext, limits: Limit[]): Promis
 }
 
 /** Counts one hit on every limit at once; returns each limit's new count and the end of its window, in order. */
-export async function countHits(ctx: DomainContext, limits: Limit[]): Promise<{ limit: Limit; count: number; until: number }[]> {
+export async function countHits(
+  ctx: DomainContext,
+  limits: Limit[],
+): Promise<{ limit: Limit; count: number; until: number }[]> {
   if (limits.length === 0) return [];
   const { windows, counters } = countersOf(limits, ctx.clock());
   const counts = await ctx.limits.hit(counters);

@@ -29,7 +29,9 @@ async function limitsOf(ctx: Ctx, attempt: SignInAttempt): Promise<Limit[]> {
   const address = await addressKey(ctx, 'sign-in', attempt.ip);
   const prefix = (await sha256Hex(`sign-in-prefix\u0000${attempt.credential.slice(0, PREFIX_LENGTH)}`)).slice(0, 32);
   return [
-    ...(address === 'unknown' ? [] : [{ key: `sign-in-ip:${address}`, limit: FAILED_PER_ADDRESS, windowMs: WINDOW_MS, scope: '(client address)' }]),
+    ...(address === 'unknown'
+      ? []
+      : [{ key: `sign-in-ip:${address}`, limit: FAILED_PER_ADDRESS, windowMs: WINDOW_MS, scope: '(client address)' }]),
     { key: `sign-in-key:${prefix}`, limit: FAILED_PER_PREFIX, windowMs: WINDOW_MS, scope: '(credential)' },
   ];
 }

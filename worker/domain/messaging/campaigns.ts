@@ -24,7 +24,11 @@ export interface SendReport {
   message: MessagePreview;
 }
 
-export function preview(site: Site, req: Omit<SendRequest, 'idempotencyKey'>, locale = site.config.defaultLocale): MessagePreview {
+export function preview(
+  site: Site,
+  req: Omit<SendRequest, 'idempotencyKey'>,
+  locale = site.config.defaultLocale,
+): MessagePreview {
   return previewMessage({
     template: req.template,
     variables: req.variables,

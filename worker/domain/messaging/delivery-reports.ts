@@ -30,20 +30,30 @@ export function deliveryStatusesBefore(status: string): string[] {
   return Object.keys(DELIVERY_STAGE).filter((s) => DELIVERY_STAGE[s]! < stage);
 }
 
-type DeliveryCtx = Pick<DomainContext, 'outbox' | 'random' | 'consents' | 'events' | 'store' | 'clock' | 'logger' | 'inbound'>;
+type DeliveryCtx = Pick<
+  DomainContext,
+  'outbox' | 'random' | 'consents' | 'events' | 'store' | 'clock' | 'logger' | 'inbound'
+>;
 
 /**
  * A signed webhook's report, applied once per `webhook-id`: the id is claimed first (a replay, even with another
  * body, is acknowledged and does nothing) and given back when applying it failed, so the sender's retry is applied.
  */
-export async function recordSignedDelivery(ctx: DeliveryCtx, siteId: string, webhookId: string, report: DeliveryReport): Promise<void> {
+export async function recordSignedDelivery(
+  ctx: DeliveryCtx,
+  siteId: string,
+  webhookId: string,
+  report: DeliveryReport,
+): Promise<void> {
   const key = `webhook-id:${webhookId}`;
   if (!(await ctx.inbound.claim(siteId, key, ctx.clock()))) return;
   try {
     await recordDelivery(ctx, siteId, report);
     await ctx.inbound.record(siteId, key, 'delivery');
   } catch (error) {
-    await ctx.inbound.release(siteId, key).catch(() => ctx.logger.warn('delivery webhook claim not released; a retry is applied once it goes stale'));
+    await ctx.inbound
+      .release(siteId, key)
+      .catch(() => ctx.logger.warn('delivery webhook claim not released; a retry is applied once it goes stale'));
     throw error;
   }
 }

@@ -51,7 +51,14 @@ function unwanted(row: OutboxRow, status: string | null): string | null {
 }
 
 export async function dispatchDue(ctx: DomainContext, options: DispatchOptions): Promise<DispatchReport> {
-  const { limit = 50, claimSize = 10, leaseMs = 60_000, maxAttempts = 8, baseDelayMs = 5_000, maxDelayMs = 3_600_000 } = options;
+  const {
+    limit = 50,
+    claimSize = 10,
+    leaseMs = 60_000,
+    maxAttempts = 8,
+    baseDelayMs = 5_000,
+    maxDelayMs = 3_600_000,
+  } = options;
   const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0, lost: 0 };
   // This run's claim token: every outcome below is recorded only while the run still holds the message's claim.
   const token = toBase64Url(ctx.random(12));
@@ -82,7 +89,7 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
     try {
       // Read just before this send, so a STOP that landed a moment ago still stops it.
       const now = await ctx.subjects.withConsentStatus(row.subjectId, row.consentId);
-      const chain = now && now.consentStatus ? { chainIdx: now.chainIdx, chainHash: now.chainHash } : null;
+      const chain = now?.consentStatus ? { chainIdx: now.chainIdx, chainHash: now.chainHash } : null;
       const subject = now?.subject;
       const reason = unwanted(row, now?.consentStatus ?? null);
       if (reason || !subject?.wrappedKey || !subject.phoneCiphertext || !row.bodyCiphertext) {
@@ -97,15 +104,36 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       if (row.outcomeUnknown && provider.lookup) {
         const found = await provider.lookup(row.id, to);
         if (found.found) {
-          held(await markSent(ctx, row, token, { provider: provider.name, providerMessageId: found.providerMessageId, body, chain }), 'sent');
+          held(
+            await markSent(ctx, row, token, {
+              provider: provider.name,
+              providerMessageId: found.providerMessageId,
+              body,
+              chain,
+            }),
+            'sent',
+          );
           continue;
         }
       }
       const callback = options.statusCallbackUrl?.(site, row.id);
       attempted = true;
-      const result = await provider.send({ id: row.id, to, body, ...(callback ? { statusCallbackUrl: callback } : {}) });
+      const result = await provider.send({
+        id: row.id,
+        to,
+        body,
+        ...(callback ? { statusCallbackUrl: callback } : {}),
+      });
       if (result.ok) {
-        held(await markSent(ctx, row, token, { provider: provider.name, providerMessageId: result.providerMessageId, body, chain }), 'sent');
+        held(
+          await markSent(ctx, row, token, {
+            provider: provider.name,
+            providerMessageId: result.providerMessageId,
+            body,
+            chain,
+          }),
+          'sent',
+        );
       } else if (result.retryable && row.attempts < maxAttempts) {
         const wait = Math.max(
           backoffMs(row.attempts, baseDelayMs, maxDelayMs, ctx.random(1)[0]! / 255),
@@ -114,7 +142,12 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
         let at = ctx.clock() + wait;
         // A marketing retry must still land inside the sending hours; transactional messages retry at once.
         if (row.kind === 'marketing') at = nextAllowedSendTime(new Date(at), quietHoursOf(site.config)).getTime();
-        if (held(await ctx.outbox.retryLater(row.id, token, at, result.reason, 'unknown' in result || row.outcomeUnknown), 'retried')) {
+        if (
+          held(
+            await ctx.outbox.retryLater(row.id, token, at, result.reason, 'unknown' in result || row.outcomeUnknown),
+            'retried',
+          )
+        ) {
           ctx.logger.warn('sms send will be retried', { ...log, reason: result.reason, waitMs: wait });
         }
       } else {
@@ -127,11 +160,18 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       const wait = backoffMs(row.attempts, baseDelayMs, maxDelayMs, 0.5);
       // An outcome still unknown stays unknown (e.g. the lookup itself failed), and a failure once the provider may
       // have the message (recording its answer failed) makes it unknown: the next attempt asks before resending.
-      ctx.logger.error('dispatch error', { ...log, error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+      ctx.logger.error('dispatch error', {
+        ...log,
+        error: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
+      });
       const reason = error instanceof Error ? error.name : 'error';
       // An error that never goes away (a body that no longer opens) must not keep the message queued for good.
       if (row.attempts >= maxAttempts) held(await ctx.outbox.finish(row.id, token, 'failed', reason), 'failed');
-      else held(await ctx.outbox.retryLater(row.id, token, ctx.clock() + wait, reason, row.outcomeUnknown || attempted), 'retried');
+      else
+        held(
+          await ctx.outbox.retryLater(row.id, token, ctx.clock() + wait, reason, row.outcomeUnknown || attempted),
+          'retried',
+        );
     }
   }
   return report;
@@ -146,7 +186,12 @@ async function markSent(
   ctx: DomainContext,
   row: OutboxRow,
   token: string,
-  sent: { provider: string; providerMessageId: string; body: string; chain: { chainIdx: number | null; chainHash: string | null } | null },
+  sent: {
+    provider: string;
+    providerMessageId: string;
+    body: string;
+    chain: { chainIdx: number | null; chainHash: string | null } | null;
+  },
 ): Promise<boolean> {
   const at = ctx.clock();
   if (!row.consentId || !LOGGED_SMS_KINDS.includes(row.kind) || !sent.chain) {
@@ -156,13 +201,25 @@ async function markSent(
   const leaf = {
     type: 'sms-sent' as const,
     at,
-    details: { messageId: row.id, kind: row.kind, provider: sent.provider, providerMessageId: sent.providerMessageId, bodySha256: await sha256Hex(sent.body) },
+    details: {
+      messageId: row.id,
+      kind: row.kind,
+      provider: sent.provider,
+      providerMessageId: sent.providerMessageId,
+      bodySha256: await sha256Hex(sent.body),
+    },
   };
   const event = await newEvent(ctx, { siteId: row.siteId, consentId, ...leaf, prev: chainOf(sent.chain) });
-  const { recorded, results } = await ctx.outbox.markSentWith(row.id, token, sent.providerMessageId, at, (recordedHere) => [
-    ...ctx.events.append(event, ctx.consents.chainAt(consentId, sent.chain!.chainHash, recordedHere)),
-    ctx.consents.row(consentId),
-  ]);
+  const { recorded, results } = await ctx.outbox.markSentWith(
+    row.id,
+    token,
+    sent.providerMessageId,
+    at,
+    (recordedHere) => [
+      ...ctx.events.append(event, ctx.consents.chainAt(consentId, sent.chain!.chainHash, recordedHere)),
+      ctx.consents.row(consentId),
+    ],
+  );
   const after = (results.at(-1) as ConsentRow[])[0];
   if (recorded && after && after.chainHash !== event.leafHash) {
     if (!(await appendConsentLeaf(ctx, consentId, leaf).catch(() => false))) {

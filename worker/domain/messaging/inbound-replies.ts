@@ -81,7 +81,12 @@ async function apply(ctx: DomainContext, site: Site, msg: InboundMessage): Promi
       break;
     case 'confirm-pending': {
       // The "confirmed" SMS (with its unsubscribe link) leaves through the outbox, as after a link confirmation.
-      const outcome = await confirmConsent(ctx, pending!, { method: 'reply', channel: msg.channel ?? 'generic', ...evidence }, site);
+      const outcome = await confirmConsent(
+        ctx,
+        pending!,
+        { method: 'reply', channel: msg.channel ?? 'generic', ...evidence },
+        site,
+      );
       if (outcome.kind !== 'confirmed' && outcome.kind !== 'already-confirmed') {
         return { replay: false, action: 'none', keyword, reply: reply(site, 'no-pending', locale, ctx) };
       }
@@ -90,7 +95,12 @@ async function apply(ctx: DomainContext, site: Site, msg: InboundMessage): Promi
     case 'none':
       break;
   }
-  return { replay: false, action: decision.effect, keyword, reply: decision.reply ? reply(site, decision.reply, locale, ctx) : null };
+  return {
+    replay: false,
+    action: decision.effect,
+    keyword,
+    reply: decision.reply ? reply(site, decision.reply, locale, ctx) : null,
+  };
 }
 
 function reply(site: Site, kind: Parameters<typeof systemMessage>[0], locale: string, ctx: DomainContext): string {

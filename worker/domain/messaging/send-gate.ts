@@ -11,7 +11,14 @@ import type { Site } from '../site/sites.ts';
 import { ID_PATTERN } from '../../crypto/tokens.ts';
 
 export type GateStatus = 'none' | 'pending' | 'confirmed' | 'withdrawn' | 'expired' | 'erased';
-export type GateReason = 'no-consent' | 'not-confirmed' | 'withdrawn' | 'expired' | 'erased' | 'suppressed' | 'renewal-required';
+export type GateReason =
+  | 'no-consent'
+  | 'not-confirmed'
+  | 'withdrawn'
+  | 'expired'
+  | 'erased'
+  | 'suppressed'
+  | 'renewal-required';
 
 export interface GateAnswer {
   /** Opaque and stable for this number on this site; null when the site never saw the number. */
@@ -51,7 +58,12 @@ function judge(view: GateView | null, suppressedUnknown: boolean) {
 }
 
 /** `masked`: the masked number, computed only for a number the site never saw (a known one has it stored). */
-function answer(ctx: DomainContext, view: GateView | null, masked: () => string, suppressedUnknown = false): GateAnswer {
+function answer(
+  ctx: DomainContext,
+  view: GateView | null,
+  masked: () => string,
+  suppressedUnknown = false,
+): GateAnswer {
   const { status, canSend, reason, renewalRequired, suppressed } = judge(view, suppressedUnknown);
   return {
     subscriberId: view?.subjectId ?? null,
@@ -107,7 +119,9 @@ export async function checkSubscribers(ctx: DomainContext, site: Site, phones: s
     }),
   );
   const known = [...new Set(indexes.filter((i): i is string => i !== null))];
-  const views = new Map((known.length ? await ctx.subjects.gateViews(site.id, known) : []).map((v) => [v.phoneIndex, v]));
+  const views = new Map(
+    (known.length ? await ctx.subjects.gateViews(site.id, known) : []).map((v) => [v.phoneIndex, v]),
+  );
   return indexes.map((index) => {
     if (index === null) return { canSend: false, status: 'invalid' };
     const { canSend, status, reason } = judge(views.get(index) ?? null, false);

@@ -15,7 +15,10 @@ export async function sendTestSms(
   site: Site,
   input: { to: string; template: string; locale: string },
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
-  if (!input.template.trim()) throw new AppError('validation_failed', 422, 'Empty.', { errors: [{ path: 'template', message: 'Write a message.' }] });
+  if (!input.template.trim())
+    throw new AppError('validation_failed', 422, 'Empty.', {
+      errors: [{ path: 'template', message: 'Write a message.' }],
+    });
   const phone = normalisePhone(input.to, site.config.defaultCountry, 'to');
   const message = preview(site, { template: input.template, variables: {} }, input.locale);
   const result = await provider.send({ id: newId(ctx.random), to: phone.e164, body: message.text });

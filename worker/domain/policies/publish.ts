@@ -101,7 +101,11 @@ export async function publishPolicy(
   return {
     version,
     templateVersion: prepared.templateVersion,
-    locales: prepared.locales.map((l) => ({ locale: l.locale, sha256: l.sha256, readingEase: l.readability.overall.score })),
+    locales: prepared.locales.map((l) => ({
+      locale: l.locale,
+      sha256: l.sha256,
+      readingEase: l.readability.overall.score,
+    })),
     warnings: prepared.locales.flatMap((l) => l.warnings),
     materialChanges: changes,
     renewalRequired: changes.length > 0,

@@ -32,7 +32,12 @@ export async function policyVersions(ctx: Ctx, siteId: string): Promise<PolicyVe
 }
 
 /** One version in one locale ('latest': the newest published); a 404 when there is none. */
-export async function policyVersion(ctx: Ctx, siteId: string, version: number | 'latest', locale: string): Promise<PolicyVersionRow> {
+export async function policyVersion(
+  ctx: Ctx,
+  siteId: string,
+  version: number | 'latest',
+  locale: string,
+): Promise<PolicyVersionRow> {
   const number = version === 'latest' ? await ctx.policies.latestVersion(siteId) : version;
   const row = number === null ? null : await ctx.policies.get(siteId, number, locale);
   if (row) return row;
@@ -56,5 +61,11 @@ export async function latestPolicyLocales(ctx: Ctx, siteId: string): Promise<Pol
 export async function servedTexts(ctx: Ctx, siteId: string, sha256: string) {
   const row = await ctx.policies.servedTexts(siteId, sha256);
   if (!row) throw notFound('This site never served texts with this hash.');
-  return { site: siteId, sha256: row.sha256, locale: row.locale, policyVersion: row.policyVersion, texts: JSON.parse(row.texts) as unknown };
+  return {
+    site: siteId,
+    sha256: row.sha256,
+    locale: row.locale,
+    policyVersion: row.policyVersion,
+    texts: JSON.parse(row.texts) as unknown,
+  };
 }

@@ -101,9 +101,15 @@ export async function consentChange(
     guard,
     statements: [
       // Compare-and-set on the state and on the chain head: a leaf appended since the read makes this change lose.
-      ctx.consents.transition(consent.id, change.from, { ...change.set, updatedAt: change.at, lastOpId: opId }, change.when, {
-        hash: consent.chainHash,
-      }),
+      ctx.consents.transition(
+        consent.id,
+        change.from,
+        { ...change.set, updatedAt: change.at, lastOpId: opId },
+        change.when,
+        {
+          hash: consent.chainHash,
+        },
+      ),
       ...ctx.events.append(event, guard),
     ],
   };
@@ -125,7 +131,11 @@ export async function appendConsentLeaf(
     if (!consent) return false;
     const event = await newEvent(ctx, { siteId: consent.siteId, consentId, ...leaf, prev: chainOf(consent) });
     const [, , , read] = await ctx.store.batch([
-      ...(ctx.events.append(event, ctx.consents.chainAt(consentId, consent.chainHash)) as [Statement, Statement, Statement]),
+      ...(ctx.events.append(event, ctx.consents.chainAt(consentId, consent.chainHash)) as [
+        Statement,
+        Statement,
+        Statement,
+      ]),
       ctx.consents.row(consentId),
     ]);
     if ((read as ConsentRow[])[0]?.chainHash === event.leafHash) return true;

@@ -12,12 +12,22 @@ function signingKid(jws: string): string | undefined {
   return typeof header.kid === 'string' ? header.kid : undefined;
 }
 
-export async function evidenceFile(ctx: DomainContext, consentId: string, options: { preferCosigned?: boolean } = {}): Promise<Evidence> {
+export async function evidenceFile(
+  ctx: DomainContext,
+  consentId: string,
+  options: { preferCosigned?: boolean } = {},
+): Promise<Evidence> {
   // The policy version and the widget texts come with the proof's own reads.
   const { doc: proof, policy, texts: shown } = await proofSources(ctx, consentId, options);
   const { site } = proof.receipt;
   const [key, previous] = await Promise.all([verifierKey(ctx, site), previousVerifierKeys(ctx, site)]);
-  const texts = shown ? { locale: shown.locale, policyVersion: shown.policyVersion, texts: JSON.parse(shown.texts) as Record<string, unknown> } : null;
+  const texts = shown
+    ? {
+        locale: shown.locale,
+        policyVersion: shown.policyVersion,
+        texts: JSON.parse(shown.texts) as Record<string, unknown>,
+      }
+    : null;
   const kid = signingKid(proof.jws);
   return {
     format: EVIDENCE_FORMAT,

@@ -10,7 +10,12 @@ import { loadSite } from '../site/sites.ts';
 
 const CONSENT_ID = ID_PATTERN;
 
-export async function proofMatches(ctx: DomainContext, consentId: string, phone: string, ip: string | undefined): Promise<boolean> {
+export async function proofMatches(
+  ctx: DomainContext,
+  consentId: string,
+  phone: string,
+  ip: string | undefined,
+): Promise<boolean> {
   await enforceLimits(ctx, [
     // A keyed hash of the address's prefix, never the address (the counters are stored).
     { key: `match-ip:${await addressKey(ctx, 'proofs', ip)}`, limit: 30, windowMs: 3_600_000 },

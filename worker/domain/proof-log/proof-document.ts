@@ -25,7 +25,11 @@ export const RECEIPT_SCHEMA = 'https://assent.dev/schemas/consent-receipt/v1';
  * IP prefix, browser family and page (gone once erased). Controller, purposes and retention are those of the cited
  * policy version, whose hash the first leaf holds. Erasure appends a leaf, so every earlier fact stays as signed.
  */
-export function buildReceipt(ctx: DomainContext, consent: ConsentRow, read: Pick<ProofRows, 'subject' | 'policy' | 'leaves'>) {
+export function buildReceipt(
+  ctx: DomainContext,
+  consent: ConsentRow,
+  read: Pick<ProofRows, 'subject' | 'policy' | 'leaves'>,
+) {
   const facts = deriveFacts(read.leaves.map((l) => JSON.parse(l.leaf) as Record<string, unknown>));
   if (typeof facts === 'string') throw new Error(`consent ${consent.id}: ${facts}`);
   const { subject, policy } = read;
@@ -38,10 +42,16 @@ export function buildReceipt(ctx: DomainContext, consent: ConsentRow, read: Pick
     site: facts.site,
     language: facts.locale,
     controller: policyFacts
-      ? { name: policyFacts.controller.name, address: policyFacts.controller.address, email: policyFacts.controller.email }
+      ? {
+          name: policyFacts.controller.name,
+          address: policyFacts.controller.address,
+          email: policyFacts.controller.email,
+        }
       : null,
     subject: { phone: erased ? ERASED_PHONE : (subject?.masked ?? null), country: subject?.country ?? null, erased },
-    purposes: policyFacts ? policyFacts.purposes.map((p) => ({ id: p.id, description: p.description, legalBasis: p.legalBasis })) : [],
+    purposes: policyFacts
+      ? policyFacts.purposes.map((p) => ({ id: p.id, description: p.description, legalBasis: p.legalBasis }))
+      : [],
     notice: {
       policyVersion: facts.notice.policyVersion,
       policySha256: facts.notice.policySha256,
@@ -59,7 +69,9 @@ export function buildReceipt(ctx: DomainContext, consent: ConsentRow, read: Pick
       browser: browserFamily(consent.userAgent),
     },
     confirmation: confirmation(consent, facts),
-    withdrawal: facts.withdrawal ? { method: facts.withdrawal.method, at: facts.withdrawal.at, keyword: facts.withdrawal.keyword } : null,
+    withdrawal: facts.withdrawal
+      ? { method: facts.withdrawal.method, at: facts.withdrawal.at, keyword: facts.withdrawal.keyword }
+      : null,
     status: facts.status,
     retention: policyFacts?.retention ?? null,
     log: { origin: logOrigin(ctx, facts.site) },
@@ -113,13 +125,26 @@ export async function proofSources(ctx: DomainContext, consentId: string, option
   const head = options.preferCosigned ? await cosignedCovering(ctx, consent.siteId, latest, needed) : latest;
   const covered = leaves.filter((l) => l.idx < head.size);
   const coveredKeys = announcement.filter((l) => l.idx < head.size);
-  const paths = await inclusions(ctx, consent.siteId, [...covered, ...coveredKeys].map((l) => l.idx), head.size);
+  const paths = await inclusions(
+    ctx,
+    consent.siteId,
+    [...covered, ...coveredKeys].map((l) => l.idx),
+    head.size,
+  );
   const leafOf = (l: { leaf: string }) => JSON.parse(l.leaf) as Record<string, unknown>;
   const entries = covered.map((l, i) => ({ index: l.idx, leaf: leafOf(l), inclusion: paths[i]! }));
   const pending = leaves.filter((l) => l.idx >= head.size).map((l) => ({ index: l.idx, leaf: leafOf(l) }));
-  const keys = announcement.map((l) => ({ index: l.idx, leaf: leafOf(l), inclusion: l.idx < head.size ? paths[covered.length]! : null }));
+  const keys = announcement.map((l) => ({
+    index: l.idx,
+    leaf: leafOf(l),
+    inclusion: l.idx < head.size ? paths[covered.length]! : null,
+  }));
   const status: 'included' | 'pending' = pending.length > 0 || leaves.length === 0 ? 'pending' : 'included';
-  return { doc: { receipt, jws, log: { status, checkpoint: head.checkpoint, entries, pending, keys } }, policy: read.policy, texts: read.texts };
+  return {
+    doc: { receipt, jws, log: { status, checkpoint: head.checkpoint, entries, pending, keys } },
+    policy: read.policy,
+    texts: read.texts,
+  };
 }
 
 export type ProofDocument = Awaited<ReturnType<typeof proofDocument>>;
@@ -134,7 +159,13 @@ async function cosignedCovering(ctx: DomainContext, siteId: string, latest: LogH
   const first = rows[0];
   if (!first) return latest;
   const same = rows.filter((r) => r.rootHash === first.rootHash);
-  const ours = await signCheckpoint({ origin: logOrigin(ctx, siteId), size: first.size, rootHash: fromBase64(first.rootHash) }, await logSigner(ctx, siteId));
-  const checkpoint = appendSignatureLines(ours, same.flatMap((r) => parseSignatureLines(r.lines)));
+  const ours = await signCheckpoint(
+    { origin: logOrigin(ctx, siteId), size: first.size, rootHash: fromBase64(first.rootHash) },
+    await logSigner(ctx, siteId),
+  );
+  const checkpoint = appendSignatureLines(
+    ours,
+    same.flatMap((r) => parseSignatureLines(r.lines)),
+  );
   return { ...latest, size: first.size, rootHash: first.rootHash, checkpoint };
 }

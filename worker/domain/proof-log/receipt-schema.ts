@@ -13,7 +13,11 @@ export const receiptSchema = z.strictObject({
   language: z.string(),
   controller: z.strictObject({ name: z.string(), address: z.string(), email: z.string() }).nullable(),
   subject: z
-    .strictObject({ phone: z.string().nullable().describe('Masked (+33 6 •• •• •• 78); "•••" once erased'), country: z.string().nullable(), erased: z.boolean() })
+    .strictObject({
+      phone: z.string().nullable().describe('Masked (+33 6 •• •• •• 78); "•••" once erased'),
+      country: z.string().nullable(),
+      erased: z.boolean(),
+    })
     .describe('The number never appears whole'),
   purposes: z.array(z.strictObject({ id: z.string(), description: z.unknown(), legalBasis: z.string() })),
   notice: z.strictObject({
@@ -29,7 +33,10 @@ export const receiptSchema = z.strictObject({
       at: iso,
       pageUrl: z.string().nullable().describe("The page's origin and path only: never its query string or fragment"),
       ipPrefix: z.string().nullable().describe('IPv4 /24 or IPv6 /48 of the request; null once erased'),
-      browser: z.string().nullable().describe('Browser family and system, e.g. "Chrome, Android": never the full user agent'),
+      browser: z
+        .string()
+        .nullable()
+        .describe('Browser family and system, e.g. "Chrome, Android": never the full user agent'),
     })
     .describe('How and from where the opt-in was asked for'),
   confirmation: z
@@ -38,7 +45,10 @@ export const receiptSchema = z.strictObject({
         .strictObject({
           method: z.literal('link'),
           at: nullableIso,
-          ipPrefix: z.string().nullable().describe('Of the request that confirmed (IPv4 /24, IPv6 /48); null once erased'),
+          ipPrefix: z
+            .string()
+            .nullable()
+            .describe('Of the request that confirmed (IPv4 /24, IPv6 /48); null once erased'),
           browser: z.string().nullable().describe('Its browser family, e.g. "Safari, iOS"; null once erased'),
           sameDeviceAsRequest: z
             .boolean()
@@ -53,12 +63,17 @@ export const receiptSchema = z.strictObject({
         .strictObject({
           method: z.literal('reply'),
           at: nullableIso,
-          channel: z.string().nullable().describe('The inbound route the reply came through: twilio | generic | vonage | sinch | brevo | octopush'),
+          channel: z
+            .string()
+            .nullable()
+            .describe('The inbound route the reply came through: twilio | generic | vonage | sinch | brevo | octopush'),
         })
         .describe('Confirmed by a reply (OUI/YES) sent from the number itself'),
     ])
     .nullable(),
-  withdrawal: z.strictObject({ method: z.string().nullable(), at: nullableIso, keyword: z.string().nullable() }).nullable(),
+  withdrawal: z
+    .strictObject({ method: z.string().nullable(), at: nullableIso, keyword: z.string().nullable() })
+    .nullable(),
   status: z.enum(['pending', 'confirmed', 'withdrawn', 'expired', 'erased']),
   retention: z.unknown(),
   log: z.strictObject({ origin: z.string() }),

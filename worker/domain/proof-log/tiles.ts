@@ -2,7 +2,15 @@
 // stored tree (completed subtree hashes, leaf JSON) in one round trip each.
 import { fromBase64 } from '../../crypto/encoding.ts';
 import { jcsBytes } from '../../crypto/jcs.ts';
-import { encodeEntryBundle, HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, tilePath, tileWidthAt, type TileName } from '../../crypto/tiles.ts';
+import {
+  encodeEntryBundle,
+  HASH_SIZE,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  tilePath,
+  tileWidthAt,
+  type TileName,
+} from '../../crypto/tiles.ts';
 import { notFound } from '../../errors.ts';
 import type { DomainContext } from '../context.ts';
 
@@ -27,7 +35,9 @@ export async function readTile(ctx: DomainContext, siteId: string, tile: TileNam
   if (tileWidthAt(head?.size ?? 0, tile.level, tile.index) < width) throw missing();
   assertRows(siteId, rows, from, width);
   const bytes = new Uint8Array(width * HASH_SIZE);
-  rows.forEach((row, i) => bytes.set(fromBase64(row.hash), i * HASH_SIZE));
+  rows.forEach((row, i) => {
+    bytes.set(fromBase64(row.hash), i * HASH_SIZE);
+  });
   return bytes;
 }
 

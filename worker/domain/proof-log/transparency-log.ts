@@ -17,7 +17,8 @@ import { createNoteSigner, makeVerifierKey, parseNote, signCheckpoint, type Note
 import { AppError } from '../../errors.ts';
 import type { DomainContext } from '../context.ts';
 
-export const logOrigin = (ctx: Pick<DomainContext, 'publicUrl'>, siteId: string) => `${new URL(ctx.publicUrl).host}/log/${siteId}`;
+export const logOrigin = (ctx: Pick<DomainContext, 'publicUrl'>, siteId: string) =>
+  `${new URL(ctx.publicUrl).host}/log/${siteId}`;
 
 const signers = new WeakMap<Uint8Array, Map<string, Promise<NoteSigner>>>();
 
@@ -93,12 +94,20 @@ export interface IntegrateReport {
  * One integrator per site at a time, by a lease in the database (a dropped run's lease simply expires). Safe even
  * if a lease lapses mid-run: node hashes are deterministic (insert-or-ignore) and the head moves by compare-and-set.
  */
-export async function integrate(ctx: DomainContext, siteId: string, options: IntegrateOptions = {}): Promise<IntegrateReport> {
+export async function integrate(
+  ctx: DomainContext,
+  siteId: string,
+  options: IntegrateOptions = {},
+): Promise<IntegrateReport> {
   const { maxLeaves = 512, chunk = 256, leaseMs = 30_000 } = options;
   const lease = `log:${siteId}`;
   const owner = toBase64(ctx.random(12));
   // One round trip: the lease, the head and the first chunk's leaves (one more, to know whether more wait).
-  const run = await ctx.log.startRun(siteId, ctx.leases.take(lease, owner, ctx.clock(), leaseMs), Math.min(chunk, maxLeaves) + 1);
+  const run = await ctx.log.startRun(
+    siteId,
+    ctx.leases.take(lease, owner, ctx.clock(), leaseMs),
+    Math.min(chunk, maxLeaves) + 1,
+  );
   if (!ctx.leases.held(run.taken, owner)) return { ran: false, integrated: 0, behind: true, head: null };
   let start: { head: LogHead | null; leaves: { idx: number; leafHash: string }[] } | null = run;
   let released = false;
@@ -136,7 +145,10 @@ export async function integrate(ctx: DomainContext, siteId: string, options: Int
         size++;
         if (size === from + batch.length) root = await appended.root();
       }
-      const checkpoint = await signCheckpoint({ origin: logOrigin(ctx, siteId), size, rootHash: root }, await logSigner(ctx, siteId));
+      const checkpoint = await signCheckpoint(
+        { origin: logOrigin(ctx, siteId), size, rootHash: root },
+        await logSigner(ctx, siteId),
+      );
       const next = { size, rootHash: toBase64(root), checkpoint, updatedAt: ctx.clock() };
       integrated += batch.length;
       // More than this chunk waiting (the extra leaf read says so) and budget left: keep the lease, go on.
@@ -151,7 +163,9 @@ export async function integrate(ctx: DomainContext, siteId: string, options: Int
     // A lease not given back only delays the next run until it expires (leaseMs): noted, never the run's error.
     if (!released) {
       await ctx.store.batch([ctx.leases.release(lease, owner)]).catch((error: unknown) => {
-        ctx.logger.warn('log lease not released; it expires on its own', { error: error instanceof Error ? error.name : 'unknown' });
+        ctx.logger.warn('log lease not released; it expires on its own', {
+          error: error instanceof Error ? error.name : 'unknown',
+        });
       });
     }
   }
@@ -169,7 +183,10 @@ export async function catchUp(ctx: DomainContext, siteId: string): Promise<LogHe
 /** The empty tree's checkpoint, before a site's first integration (signed, not stored: Ed25519 is deterministic). */
 async function emptyHead(ctx: DomainContext, siteId: string): Promise<LogHead> {
   const root = await emptyRoot();
-  const checkpoint = await signCheckpoint({ origin: logOrigin(ctx, siteId), size: 0, rootHash: root }, await logSigner(ctx, siteId));
+  const checkpoint = await signCheckpoint(
+    { origin: logOrigin(ctx, siteId), size: 0, rootHash: root },
+    await logSigner(ctx, siteId),
+  );
   return { siteId, size: 0, rootHash: toBase64(root), checkpoint, updatedAt: ctx.clock() };
 }
 
@@ -203,7 +220,9 @@ async function resign(ctx: DomainContext, siteId: string, head: LogHead): Promis
 export async function previousVerifierKeys(ctx: DomainContext, siteId: string): Promise<string[]> {
   const current = ctx.keys.ring.current.kid;
   const origin = logOrigin(ctx, siteId);
-  return Promise.all(ctx.keys.ring.keys.filter((k) => k.kid !== current).map((k) => makeVerifierKey(origin, fromBase64Url(k.x))));
+  return Promise.all(
+    ctx.keys.ring.keys.filter((k) => k.kid !== current).map((k) => makeVerifierKey(origin, fromBase64Url(k.x))),
+  );
 }
 
 export async function inclusion(ctx: DomainContext, siteId: string, index: number, size: number): Promise<string[]> {
@@ -214,10 +233,16 @@ export async function inclusion(ctx: DomainContext, siteId: string, index: numbe
  * Inclusion paths of several leaves in one tree, from one read of every node they need (a proof's leaves share most of
  * their paths): which nodes a path needs depends on the index and size only.
  */
-export async function inclusions(ctx: DomainContext, siteId: string, indices: readonly number[], size: number): Promise<string[][]> {
+export async function inclusions(
+  ctx: DomainContext,
+  siteId: string,
+  indices: readonly number[],
+  size: number,
+): Promise<string[][]> {
   if (indices.length === 0) return [];
   const keys = new Map<string, NodeKey>();
-  for (const index of indices) for (const item of inclusionPlan(index, size)) for (const k of item) keys.set(`${k.level}:${k.index}`, k);
+  for (const index of indices)
+    for (const item of inclusionPlan(index, size)) for (const k of item) keys.set(`${k.level}:${k.index}`, k);
   const known = new Map<string, Hash>();
   for (const [key, hash] of await ctx.log.nodes(siteId, [...keys.values()])) known.set(key, fromBase64(hash));
   const reader = dbReader(ctx, siteId, known);

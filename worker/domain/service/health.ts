@@ -9,6 +9,11 @@ export async function checkHealth(ctx: Pick<DomainContext, 'store' | 'clock'>): 
   try {
     await healthRepo(ctx.store).probeWrite(ctx.clock());
   } catch (error) {
-    throw storageFault(error) ?? new AppError('unavailable', 503, 'The database does not answer.', { headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_S) } });
+    throw (
+      storageFault(error) ??
+      new AppError('unavailable', 503, 'The database does not answer.', {
+        headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_S) },
+      })
+    );
   }
 }

@@ -67,7 +67,10 @@ const shape = {
   quietHours: quietHoursRulesSchema
     .omit({ timezone: true })
     .strict()
-    .refine((q) => !Array.isArray(q.holidays) || q.holidays.length <= 400, { path: ['holidays'], message: 'At most 400 dates.' })
+    .refine((q) => !Array.isArray(q.holidays) || q.holidays.length <= 400, {
+      path: ['holidays'],
+      message: 'At most 400 dates.',
+    })
     .optional(),
   /** Shared secret for POST /v1/sites/{site}/inbound/generic and delivery webhooks (Standard Webhooks). */
   inboundSecret: secret(16).optional(),
@@ -96,7 +99,10 @@ const shape = {
   widget: widgetConfigSchema.optional(),
 };
 
-function crossChecks(cfg: { locales: string[]; defaultLocale: string; program: z.infer<typeof programSchema> }, ctx: z.RefinementCtx) {
+function crossChecks(
+  cfg: { locales: string[]; defaultLocale: string; program: z.infer<typeof programSchema> },
+  ctx: z.RefinementCtx,
+) {
   if (!cfg.locales.includes(cfg.defaultLocale)) {
     ctx.addIssue({ code: 'custom', path: ['defaultLocale'], message: 'defaultLocale must be one of locales.' });
   }

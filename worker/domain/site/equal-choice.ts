@@ -10,10 +10,13 @@ export type ChoiceProblem = 'missing' | 'unequal' | 'style';
 // Emphasis one label may not carry alone. Labels are bounded (500 characters) before they get here, and each
 // pattern is a single class or a literal: linear.
 const EMPHASIS: [string, (label: string) => boolean][] = [
-  ['capitals', (label) => {
-    const letters = label.replace(/[^\p{L}]/gu, '');
-    return letters.length >= 3 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
-  }],
+  [
+    'capitals',
+    (label) => {
+      const letters = label.replace(/[^\p{L}]/gu, '');
+      return letters.length >= 3 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
+    },
+  ],
   ['pictographs', (label) => /\p{Extended_Pictographic}/u.test(label)],
 ];
 
@@ -21,7 +24,8 @@ export function equalChoice(yes: string, no: string): { ok: boolean; reason?: Ch
   const a = yes.trim();
   const b = no.trim();
   if (a.length === 0 || b.length === 0) return { ok: false, reason: 'missing' };
-  if (Math.max(a.length, b.length) > MAX_CHOICE_RATIO * Math.min(a.length, b.length)) return { ok: false, reason: 'unequal' };
+  if (Math.max(a.length, b.length) > MAX_CHOICE_RATIO * Math.min(a.length, b.length))
+    return { ok: false, reason: 'unequal' };
   if (EMPHASIS.some(([, has]) => has(a) !== has(b))) return { ok: false, reason: 'style' };
   return { ok: true };
 }

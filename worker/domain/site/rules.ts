@@ -13,12 +13,17 @@ const join = (...parts: string[]) => parts.filter(Boolean).join('.');
 /** The facts a policy is rendered from: the site's `policy` plus its program, said once in `program`. */
 export function policyFactsOf(config: Pick<SiteConfig, 'policy' | 'program'>): Record<string, unknown> {
   const { name, description, frequency, helpContact, shortCode } = config.program;
-  return { ...config.policy, program: { name, purpose: description, frequency, helpContact, ...(shortCode ? { shortCode } : {}) } };
+  return {
+    ...config.policy,
+    program: { name, purpose: description, frequency, helpContact, ...(shortCode ? { shortCode } : {}) },
+  };
 }
 
 /** The facts' program block is written in the configuration's `program` (its `purpose` as `description`). */
 export function configPath(path: string): string {
-  return path.replace(/(^|\.)policy\.program\.purpose(?=\.|$)/, '$1program.description').replace(/(^|\.)policy\.program(?=\.|$)/, '$1program');
+  return path
+    .replace(/(^|\.)policy\.program\.purpose(?=\.|$)/, '$1program.description')
+    .replace(/(^|\.)policy\.program(?=\.|$)/, '$1program');
 }
 
 // Second-level labels under which the registrable name is one level further left (sms.provider.co.uk).
@@ -43,7 +48,9 @@ export function providerFactOf(sms: SmsConfig): ProviderFact | null {
 }
 
 const refusal = (errors: FieldError[]) =>
-  new AppError('validation_failed', 422, `Invalid value for: ${[...new Set(errors.map((e) => e.path))].join(', ')}.`, { errors });
+  new AppError('validation_failed', 422, `Invalid value for: ${[...new Set(errors.map((e) => e.path))].join(', ')}.`, {
+    errors,
+  });
 
 function dedupe(errors: FieldError[]): FieldError[] {
   const seen = new Set<string>();
@@ -59,7 +66,9 @@ function dedupe(errors: FieldError[]): FieldError[] {
  */
 export function parseSiteConfig(input: unknown, prefix = ''): SiteConfig {
   const parsed = siteConfigSchema.safeParse(input);
-  const errors = parsed.success ? [] : zodFieldErrors(new z.ZodError(parsed.error.issues.flatMap(explainIssue)), prefix);
+  const errors = parsed.success
+    ? []
+    : zodFieldErrors(new z.ZodError(parsed.error.issues.flatMap(explainIssue)), prefix);
   const raw = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
   if (raw.policy !== undefined) {
     if (parsed.success) {
@@ -71,7 +80,10 @@ export function parseSiteConfig(input: unknown, prefix = ''): SiteConfig {
       });
       errors.push(...facts.map((e) => ({ ...e, path: configPath(e.path) })));
     } else {
-      errors.push(...placeholderErrors(raw.policy, join(prefix, 'policy')), ...placeholderErrors(raw.program, join(prefix, 'program')));
+      errors.push(
+        ...placeholderErrors(raw.policy, join(prefix, 'policy')),
+        ...placeholderErrors(raw.program, join(prefix, 'program')),
+      );
     }
   }
   if (errors.length > 0 || !parsed.success) throw refusal(dedupe(errors));
@@ -82,7 +94,11 @@ export function parseSiteConfig(input: unknown, prefix = ''): SiteConfig {
  * Switching to a provider the published policy does not name would make the live policy say that nobody else
  * receives the data: refused until a version naming it (and its transfer) is published.
  */
-export function providerSwitchErrors(before: SmsConfig, after: SmsConfig, published: { version: number; facts: unknown } | null): FieldError[] {
+export function providerSwitchErrors(
+  before: SmsConfig,
+  after: SmsConfig,
+  published: { version: number; facts: unknown } | null,
+): FieldError[] {
   const provider = providerFactOf(after);
   if (!provider || !published || providerFactOf(before)?.key === provider.key) return [];
   return providerFactErrors(published.facts, provider, 'policy').map((e) => ({

@@ -77,7 +77,11 @@ export async function sealConfig(sealer: Sealer, siteId: string, config: unknown
  * Reads a stored configuration back with its secrets in place. `clear` says the row still held a secret in clear
  * (written before secrets were sealed): the caller reseals it.
  */
-export async function openConfig(sealer: Sealer, siteId: string, stored: string): Promise<{ config: Record<string, unknown>; clear: boolean }> {
+export async function openConfig(
+  sealer: Sealer,
+  siteId: string,
+  stored: string,
+): Promise<{ config: Record<string, unknown>; clear: boolean }> {
   const config = JSON.parse(stored) as Record<string, unknown>;
   const clear = SECRET_PATHS.some(([path, key]) => typeof holderOf(config, path)?.[key] === 'string');
   const sealed = config[SEALED] as { key?: unknown; box?: unknown } | undefined;

@@ -46,14 +46,21 @@ export async function loadSite(ctx: SiteCtx, siteId: string): Promise<Site> {
 }
 
 /** A site's row, read by loadSite or with another read (a sign-up's first one), opened, checked and cached. */
-export async function siteFromRow(ctx: SiteCtx, siteId: string, row: { id: string; config: string } | null): Promise<Site> {
+export async function siteFromRow(
+  ctx: SiteCtx,
+  siteId: string,
+  row: { id: string; config: string } | null,
+): Promise<Site> {
   if (!row) throw notFound(`No site "${siteId.slice(0, 64)}".`);
   const cache = siteCache(storeKey(ctx.store));
   const now = ctx.clock();
   const { config, clear } = await openConfig(ctx.sealer, row.id, row.config);
   // A row written before secrets were sealed is sealed now (unless a PUT rewrote it meanwhile).
   // A failed write only postpones it to the next load: the configuration read is good either way.
-  if (clear) await ctx.sites.replaceConfigIf(row.id, row.config, await sealConfig(ctx.sealer, row.id, config)).catch(() => false);
+  if (clear)
+    await ctx.sites
+      .replaceConfigIf(row.id, row.config, await sealConfig(ctx.sealer, row.id, config))
+      .catch(() => false);
   const site = { id: row.id, config: storedConfigSchema.parse(config) as SiteConfig };
   if (cache.size > 1000) cache.clear();
   cache.set(siteId, { site, until: now + SITE_TTL_MS });
@@ -102,13 +109,23 @@ export async function replaceSiteConfig(
   const config = parseSiteConfig(keepRedactedSecrets(input, stored), options.prefix);
   if (!options.admin && apiBaseUrlChanged(stored.sms, config.sms)) {
     throw new AppError('forbidden', 403, 'Only the platform admin may set or change sms.apiBaseUrl.', {
-      errors: [{ path: [options.prefix, 'sms.apiBaseUrl'].filter(Boolean).join('.'), message: 'Only the platform admin may set or change this.' }],
+      errors: [
+        {
+          path: [options.prefix, 'sms.apiBaseUrl'].filter(Boolean).join('.'),
+          message: 'Only the platform admin may set or change this.',
+        },
+      ],
     });
   }
   assertSmsUrls(config.sms, ctx.outbound, options.prefix); // a local callback also needs this server's permission
   const switchErrors = providerSwitchErrors(stored.sms, config.sms, await publishedFacts(ctx, site.id));
   if (switchErrors.length > 0) throw configRefusal(switchErrors);
-  const written = await ctx.sites.replaceConfigIf(site.id, row.config, await sealConfig(ctx.sealer, site.id, config), ctx.clock());
+  const written = await ctx.sites.replaceConfigIf(
+    site.id,
+    row.config,
+    await sealConfig(ctx.sealer, site.id, config),
+    ctx.clock(),
+  );
   forgetSite(ctx, site.id);
   if (!written) throw conflict('The configuration was changed at the same time; reload it and try again.');
   return config;
@@ -153,7 +170,10 @@ const keyCaches = new WeakMap<object, Map<string, { siteId: string | null; until
  * The site a key belongs to (by the key's SHA-256), or null. Keys are looked up by hash, so the lookup leaks nothing
  * useful; answers are kept 30 s, so a revoked key stops working within that time.
  */
-export async function siteForKeyHash(ctx: Pick<DomainContext, 'sites' | 'store' | 'clock'>, keyHash: string): Promise<string | null> {
+export async function siteForKeyHash(
+  ctx: Pick<DomainContext, 'sites' | 'store' | 'clock'>,
+  keyHash: string,
+): Promise<string | null> {
   let cache = keyCaches.get(storeKey(ctx.store));
   if (!cache) keyCaches.set(storeKey(ctx.store), (cache = new Map()));
   const now = ctx.clock();

@@ -18,7 +18,11 @@ function schemas(lenient: boolean) {
   const field = <T extends z.ZodType>(s: T) => (lenient ? s.optional().catch(undefined) : s.optional());
   // A dropped text must leave no `key: undefined` behind: spread over the template, it would erase the default.
   const object = <T extends z.core.$ZodLooseShape>(shape: T) =>
-    lenient ? z.object(shape).transform((value) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined))) : z.strictObject(shape);
+    lenient
+      ? z
+          .object(shape)
+          .transform((value) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)))
+      : z.strictObject(shape);
   const texts = object({
     ...Object.fromEntries(TEXT_KEYS.map((key) => [key, field(widgetText)])),
     errors: field(object(Object.fromEntries(ERROR_KEYS.map((key) => [key, field(widgetText)])))),

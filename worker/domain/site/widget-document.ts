@@ -69,7 +69,11 @@ export function forgetWidget(ctx: Pick<Ctx, 'store'>, siteId: string): void {
   versionsByStore.get(storeKey(ctx.store))?.delete(siteId);
 }
 
-export async function currentWidget(ctx: Ctx, site: Site, locale?: string | null): Promise<{ document: WidgetDocument }> {
+export async function currentWidget(
+  ctx: Ctx,
+  site: Site,
+  locale?: string | null,
+): Promise<{ document: WidgetDocument }> {
   const cached = documentsFor(ctx, site.id);
   const now = ctx.clock();
   const hit = cached.get(locale ?? '');
@@ -131,7 +135,10 @@ const storedBundles = new WeakMap<object, Promise<boolean>>();
  * Keeps the build being served available at its hashed URL after an upgrade. Best-effort: when storage cannot write,
  * the script is still served and the write is tried again on a later request.
  */
-export function rememberBundle(ctx: Pick<DomainContext, 'store' | 'policies' | 'clock' | 'logger'>, bundle: { sha256: string; code: string }): Promise<boolean> {
+export function rememberBundle(
+  ctx: Pick<DomainContext, 'store' | 'policies' | 'clock' | 'logger'>,
+  bundle: { sha256: string; code: string },
+): Promise<boolean> {
   const key = storeKey(ctx.store);
   let done = storedBundles.get(key);
   if (!done) {
@@ -154,7 +161,11 @@ export function rememberBundle(ctx: Pick<DomainContext, 'store' | 'policies' | '
 export const widgetPath = (bundle: { sha256: string }) => `/widget-${bundle.sha256.slice(0, 16)}.js`;
 
 /** The build at a hashed URL: the one being served, or an earlier one this server served; a 404 otherwise. */
-export async function widgetBuild(ctx: Pick<DomainContext, 'policies'>, prefix: string, current: { sha256: string; code: string }): Promise<{ sha256: string; code: string }> {
+export async function widgetBuild(
+  ctx: Pick<DomainContext, 'policies'>,
+  prefix: string,
+  current: { sha256: string; code: string },
+): Promise<{ sha256: string; code: string }> {
   if (current.sha256.startsWith(prefix)) return current;
   const earlier = await ctx.policies.bundleByPrefix(prefix);
   if (!earlier) throw notFound('No widget build with this hash.');

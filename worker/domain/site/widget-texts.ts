@@ -117,7 +117,9 @@ export function widgetTemplate(config: Pick<WidgetSiteConfig, 'defaultLocale'>, 
  * and why. The site configuration's schema calls it on every write (API and console); widgetTexts falls back.
  */
 export function unequalChoices(
-  config: Pick<WidgetSiteConfig, 'locales' | 'defaultLocale'> & { widget?: { texts?: Record<string, Partial<Pick<WidgetTexts, 'yes' | 'no'>>> } },
+  config: Pick<WidgetSiteConfig, 'locales' | 'defaultLocale'> & {
+    widget?: { texts?: Record<string, Partial<Pick<WidgetTexts, 'yes' | 'no'>>> };
+  },
   texts: Record<string, Partial<Record<'yes' | 'no', string>>> = config.widget?.texts ?? {},
 ): { locale: string; label: 'yes' | 'no'; reason: ChoiceProblem }[] {
   return config.locales.flatMap((locale) => {
@@ -131,7 +133,10 @@ export function unequalChoices(
 }
 
 /** The console's widget form: the locales whose edited yes/no (an empty one falls back to the default) break the equal-choice rule. */
-export function unequalChoiceLocales(config: Pick<WidgetSiteConfig, 'locales' | 'defaultLocale'>, edited: EditedWidgetTexts): string[] {
+export function unequalChoiceLocales(
+  config: Pick<WidgetSiteConfig, 'locales' | 'defaultLocale'>,
+  edited: EditedWidgetTexts,
+): string[] {
   return unequalChoices(config, edited).map((u) => u.locale);
 }
 
@@ -139,18 +144,33 @@ export function unequalChoiceLocales(config: Pick<WidgetSiteConfig, 'locales' | 
  * The overrides to store after a console edit: per locale, the stored overrides of texts the form does not edit are
  * kept, and the edited ones are stored only where they differ from the shipped text (see widgetOverrides).
  */
-export function mergeEditedTexts(config: WidgetSiteConfig, edited: EditedWidgetTexts): Record<string, Record<string, unknown>> {
+export function mergeEditedTexts(
+  config: WidgetSiteConfig,
+  edited: EditedWidgetTexts,
+): Record<string, Record<string, unknown>> {
   const stored = (config.widget?.texts ?? {}) as Record<string, Record<string, unknown>>;
   const editable: readonly string[] = EDITABLE_WIDGET_TEXTS;
   return Object.fromEntries(
     config.locales.map((locale) => {
       const kept = Object.fromEntries(Object.entries(stored[locale] ?? {}).filter(([k]) => !editable.includes(k)));
-      return [locale, { ...kept, ...widgetOverrides(edited[locale] ?? {}, widgetTemplate(config, locale) as unknown as Record<string, unknown>) }];
+      return [
+        locale,
+        {
+          ...kept,
+          ...widgetOverrides(
+            edited[locale] ?? {},
+            widgetTemplate(config, locale) as unknown as Record<string, unknown>,
+          ),
+        },
+      ];
     }),
   );
 }
 
-export function resolveLocale(config: Pick<WidgetSiteConfig, 'locales' | 'defaultLocale'>, wanted?: string | null): string {
+export function resolveLocale(
+  config: Pick<WidgetSiteConfig, 'locales' | 'defaultLocale'>,
+  wanted?: string | null,
+): string {
   if (wanted) {
     if (config.locales.includes(wanted)) return wanted;
     const base = wanted.toLowerCase().split('-')[0]!;
@@ -175,7 +195,8 @@ export async function widgetTexts(options: {
   const override = config.widget?.texts?.[locale] ?? {};
   // What the owner typed reaches a French reader with French spacing, like the shipped texts.
   const typeset = (text: string) => (locale.startsWith('fr') ? frenchTypography(text) : text);
-  const pick = (map: Record<string, string>) => typeset(map[locale] ?? map[config.defaultLocale] ?? Object.values(map)[0] ?? '');
+  const pick = (map: Record<string, string>) =>
+    typeset(map[locale] ?? map[config.defaultLocale] ?? Object.values(map)[0] ?? '');
   const merged: WidgetTexts = {
     ...base,
     program: config.program.name,
@@ -203,7 +224,10 @@ export async function widgetTexts(options: {
 }
 
 /** Country choices with calling codes and localized names, so the bundle carries no country table. */
-export function widgetCountries(config: Pick<WidgetSiteConfig, 'defaultCountry' | 'allowedCountries'>, locale: string): WidgetCountry[] {
+export function widgetCountries(
+  config: Pick<WidgetSiteConfig, 'defaultCountry' | 'allowedCountries'>,
+  locale: string,
+): WidgetCountry[] {
   const codes = config.allowedCountries?.length ? config.allowedCountries : [config.defaultCountry];
   let names: Intl.DisplayNames | undefined;
   try {

@@ -80,11 +80,25 @@ export async function exportSubscriber(ctx: DomainContext, site: Site, subscribe
         status: c.status,
         locale: c.locale,
         policyVersion: c.policyVersion,
-        collection: { method: c.collectionMethod, at: iso(c.requestedAt), pageUrl: c.pageUrl, ipPrefix: c.ipPrefix, browser: c.userAgent },
+        collection: {
+          method: c.collectionMethod,
+          at: iso(c.requestedAt),
+          pageUrl: c.pageUrl,
+          ipPrefix: c.ipPrefix,
+          browser: c.userAgent,
+        },
         confirmation: c.confirmedAt
-          ? { method: c.confirmMethod, at: iso(c.confirmedAt), ipPrefix: c.confirmIpPrefix, browser: c.confirmBrowser, channel: c.confirmChannel }
+          ? {
+              method: c.confirmMethod,
+              at: iso(c.confirmedAt),
+              ipPrefix: c.confirmIpPrefix,
+              browser: c.confirmBrowser,
+              channel: c.confirmChannel,
+            }
           : null,
-        withdrawal: c.withdrawnAt ? { method: c.withdrawMethod, at: iso(c.withdrawnAt), keyword: c.withdrawKeyword } : null,
+        withdrawal: c.withdrawnAt
+          ? { method: c.withdrawMethod, at: iso(c.withdrawnAt), keyword: c.withdrawKeyword }
+          : null,
         events: (await ctx.events.forConsent(c.id)).map((e) => JSON.parse(e.data) as unknown),
         messages: (await ctx.outbox.forConsent(c.id)).map((m) => ({
           kind: m.kind,
@@ -99,7 +113,11 @@ export async function exportSubscriber(ctx: DomainContext, site: Site, subscribe
 }
 
 /** Erasure (Art. 17) on request: the subject is erased and the number stays suppressed (the request is an objection). */
-export async function eraseSubscriber(ctx: DomainContext, site: Site, subscriberId: string): Promise<{ erased: number }> {
+export async function eraseSubscriber(
+  ctx: DomainContext,
+  site: Site,
+  subscriberId: string,
+): Promise<{ erased: number }> {
   const subject = await subjectOf(ctx, site, subscriberId);
   return eraseSubject(ctx, subject, { reason: 'request', suppress: true });
 }
@@ -132,7 +150,14 @@ export async function eraseSubject(
     for (const consent of left) {
       const change = await consentChange(ctx, consent, {
         from: ['pending', 'confirmed', 'withdrawn', 'expired'],
-        set: { status: 'erased', userAgent: null, pageUrl: null, ipPrefix: null, confirmIpPrefix: null, confirmBrowser: null },
+        set: {
+          status: 'erased',
+          userAgent: null,
+          pageUrl: null,
+          ipPrefix: null,
+          confirmIpPrefix: null,
+          confirmBrowser: null,
+        },
         event: 'erased',
         at: now,
         details: { previousStatus: consent.status, reason: how.reason },

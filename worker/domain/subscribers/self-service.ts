@@ -10,10 +10,15 @@ import { eraseSubject } from './rights.ts';
 const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /** The consent a link in an SMS stands for (only its hash is stored), with its site; null for an unknown token. */
-export async function byLinkToken(ctx: DomainContext, token: string, kind: 'confirm' | 'unsubscribe'): Promise<{ consent: ConsentRow; site: Site } | null> {
+export async function byLinkToken(
+  ctx: DomainContext,
+  token: string,
+  kind: 'confirm' | 'unsubscribe',
+): Promise<{ consent: ConsentRow; site: Site } | null> {
   if (!LINK_TOKEN.test(token)) return null;
   const hash = await sha256Hex(token);
-  const consent = kind === 'confirm' ? await ctx.consents.byConfirmToken(hash) : await ctx.consents.byUnsubscribeToken(hash);
+  const consent =
+    kind === 'confirm' ? await ctx.consents.byConfirmToken(hash) : await ctx.consents.byUnsubscribeToken(hash);
   if (!consent) return null;
   return { consent, site: await loadSite(ctx, consent.siteId) };
 }
@@ -91,8 +96,13 @@ export type ConfirmLinkStatus =
   | { kind: 'withdrawn' }
   | { kind: 'expired' };
 
-export function confirmLinkStatus(ctx: Pick<DomainContext, 'clock' | 'publicUrl'>, consent: ConsentRow): ConfirmLinkStatus {
-  if (consent.status === 'confirmed') return { kind: 'confirmed', proofUrl: proofUrl(ctx, consent.id), confirmedAt: consent.confirmedAt ?? ctx.clock() };
-  if (consent.status === 'pending' && consent.expiresAt >= ctx.clock()) return { kind: 'confirm', expiresAt: consent.expiresAt };
+export function confirmLinkStatus(
+  ctx: Pick<DomainContext, 'clock' | 'publicUrl'>,
+  consent: ConsentRow,
+): ConfirmLinkStatus {
+  if (consent.status === 'confirmed')
+    return { kind: 'confirmed', proofUrl: proofUrl(ctx, consent.id), confirmedAt: consent.confirmedAt ?? ctx.clock() };
+  if (consent.status === 'pending' && consent.expiresAt >= ctx.clock())
+    return { kind: 'confirm', expiresAt: consent.expiresAt };
   return consent.status === 'withdrawn' ? { kind: 'withdrawn' } : { kind: 'expired' };
 }

@@ -36,13 +36,18 @@ export function negotiateEncoding(header: string | undefined): Encoding | undefi
 /** Whole-body compression at the highest quality, for bodies compressed once and reused. */
 function compressBest(bytes: Uint8Array, encoding: Encoding): Promise<Buffer> {
   return encoding === 'br'
-    ? brotliAsync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } })
+    ? brotliAsync(bytes, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+      })
     : gzipAsync(bytes, { level: 9 });
 }
 
 /** Streaming compression at a quality that keeps up with a response being produced. */
 function compressStream(encoding: Encoding): ReadableWritablePair<Uint8Array, Uint8Array> {
-  const transform = encoding === 'br' ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }) : createGzip({ level: 6 });
+  const transform =
+    encoding === 'br'
+      ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
+      : createGzip({ level: 6 });
   return Duplex.toWeb(transform) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
 }
 
@@ -50,7 +55,10 @@ function compressStream(encoding: Encoding): ReadableWritablePair<Uint8Array, Ui
 const ENTRY_BUNDLE = /^\/log\/[^/]{1,64}\/tile\/entries\//;
 
 /** Reads ahead until `threshold` bytes: a body that ends before comes back whole, else a stream that replays it. */
-async function peek(body: ReadableStream<Uint8Array>, threshold: number): Promise<{ small: Uint8Array } | { stream: ReadableStream<Uint8Array> }> {
+async function peek(
+  body: ReadableStream<Uint8Array>,
+  threshold: number,
+): Promise<{ small: Uint8Array } | { stream: ReadableStream<Uint8Array> }> {
   const reader = body.getReader();
   const head: Uint8Array[] = [];
   let size = 0;
@@ -100,11 +108,17 @@ export function compressResponses(options: { threshold?: number; cacheEntries?: 
     await next();
     const res = c.res;
     const notModified = res.status === 304;
-    if (!notModified && !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(res.headers.get('content-type') ?? '') && !ENTRY_BUNDLE.test(c.req.path)) return;
+    if (
+      !notModified &&
+      !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(res.headers.get('content-type') ?? '') &&
+      !ENTRY_BUNDLE.test(c.req.path)
+    )
+      return;
     if (NO_TRANSFORM.test(res.headers.get('cache-control') ?? '')) return;
     // Every answer that could have been compressed says so, so a shared cache keeps one copy per encoding.
     const vary = res.headers.get('vary');
-    if (!vary || !VARY_ACCEPT_ENCODING.test(vary)) res.headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
+    if (!vary || !VARY_ACCEPT_ENCODING.test(vary))
+      res.headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
     // BREACH: a response to ambient credentials (the console's session cookie) may hold a secret (CSRF token) next
     // to text an attacker chose; its compressed size would leak the secret. Such pages are small: send them plain.
     if (c.req.header('cookie') || res.headers.has('set-cookie')) return;
@@ -118,7 +132,14 @@ export function compressResponses(options: { threshold?: number; cacheEntries?: 
       if (strong) res.headers.set('ETag', `W/${strong}`);
       return;
     }
-    if (c.req.method === 'HEAD' || !res.body || res.status === 204 || res.status === 206 || res.headers.has('content-encoding')) return;
+    if (
+      c.req.method === 'HEAD' ||
+      !res.body ||
+      res.status === 204 ||
+      res.status === 206 ||
+      res.headers.has('content-encoding')
+    )
+      return;
     const length = res.headers.get('content-length');
     if (length && Number(length) < threshold) return;
 

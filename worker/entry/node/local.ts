@@ -26,7 +26,8 @@ export interface LocalServer {
 }
 
 /** Dev mode serves /dev/outbox (numbers, live links): it listens on 127.0.0.1 unless HOST says otherwise. */
-export const listenHost = (env: Pick<Env, 'HOST' | 'ASSENT_MODE'>) => env.HOST ?? (env.ASSENT_MODE === 'dev' ? '127.0.0.1' : '0.0.0.0');
+export const listenHost = (env: Pick<Env, 'HOST' | 'ASSENT_MODE'>) =>
+  env.HOST ?? (env.ASSENT_MODE === 'dev' ? '127.0.0.1' : '0.0.0.0');
 
 /** A file's text, or undefined when unset or unreadable (buildDeps then names the variable). */
 function readText(path: string | undefined): string | undefined {
@@ -57,7 +58,9 @@ export async function startLocal(
     sealer: createNodeSealer,
     clientIp: clientIpResolver(env, options.clientIp ?? (() => undefined)),
     logger: jsonLogger({ write: bufferedStdout().write }),
-    ...(env.ASSENT_MODE === 'dev' ? { devOutbox: fileDevOutbox(join(resolve(env.ASSENT_DATA_DIR), 'dev-outbox.ndjson')) } : {}),
+    ...(env.ASSENT_MODE === 'dev'
+      ? { devOutbox: fileDevOutbox(join(resolve(env.ASSENT_DATA_DIR), 'dev-outbox.ndjson')) }
+      : {}),
     resolve: dnsResolver,
     ...(options.pinConnections ? { fetch: pinnedFetch({ allowLocal, resolve: dnsResolver }) } : {}),
     compress: compressResponses(),

@@ -2,7 +2,10 @@
 // console.log per request was a sixth of the send gate's time. Pending lines are flushed at exit.
 import process from 'node:process';
 
-export function bufferedStdout(options: { everyMs?: number; maxLines?: number } = {}): { write(line: string): void; flush(): void } {
+export function bufferedStdout(options: { everyMs?: number; maxLines?: number } = {}): {
+  write(line: string): void;
+  flush(): void;
+} {
   const { everyMs = 20, maxLines = 500 } = options;
   let lines: string[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -28,7 +28,11 @@ export function pinnedFetch(policy: Pick<OutboundPolicy, 'allowLocal'> & { resol
       (addresses) => {
         const bad = addresses.find((a) => !allowed(a));
         if (addresses.length === 0 || bad) {
-          callback(new OutboundRefusedError(`${hostname} resolves to ${bad ?? 'nothing'}, which is not a public address.`), '', 4);
+          callback(
+            new OutboundRefusedError(`${hostname} resolves to ${bad ?? 'nothing'}, which is not a public address.`),
+            '',
+            4,
+          );
           return;
         }
         const entries = addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
@@ -45,17 +49,21 @@ export function pinnedFetch(policy: Pick<OutboundPolicy, 'allowLocal'> & { resol
     const body = typeof init.body === 'string' ? init.body : init.body == null ? undefined : String(init.body);
     return new Promise<Response>((resolve, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send(url, { method: init.method ?? 'GET', headers, lookup, ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_ANSWER_BYTES) req.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
-          else chunks.push(chunk);
-        });
-        res.on('end', () => resolve(responseOf(res, Buffer.concat(chunks))));
-        res.on('error', reject);
-      });
+      const req = send(
+        url,
+        { method: init.method ?? 'GET', headers, lookup, ...(init.signal ? { signal: init.signal } : {}) },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_ANSWER_BYTES) req.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
+            else chunks.push(chunk);
+          });
+          res.on('end', () => resolve(responseOf(res, Buffer.concat(chunks))));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

@@ -11,7 +11,10 @@ import type { Env } from '../../env.ts';
 import { migrations } from '../../generated/migrations.ts';
 
 /** The path of a `file:` URL (`file:relative/x.db`, `file:/abs/x.db`, `file:///abs/x.db`), without a query. */
-const filePath = (url: string) => (url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url.slice('file:'.length).replace(/\?[^]*$/, ''));
+const filePath = (url: string) =>
+  url.startsWith('file://')
+    ? decodeURIComponent(new URL(url).pathname)
+    : url.slice('file:'.length).replace(/\?[\s\S]*$/, '');
 
 export async function openStore(env: Env): Promise<Store> {
   const url = env.ASSENT_DB_URL ?? `file:${join(resolve(env.ASSENT_DATA_DIR), 'assent.db')}`;
@@ -19,14 +22,16 @@ export async function openStore(env: Env): Promise<Store> {
   // A plain file goes through the store's own file client, which keeps compiled statements (db/libsql-file.ts); an
   // embedded replica needs @libsql/client for its sync.
   const plainFile = isFile && !env.ASSENT_DB_SYNC_URL;
-  const client = plainFile ? fileClient(filePath(url), { timeout: 5000 }) : createClient({
-    url,
-    ...(env.ASSENT_DB_AUTH_TOKEN ? { authToken: env.ASSENT_DB_AUTH_TOKEN } : {}),
-    // An embedded replica: reads from the local file, writes to the primary, synced every 15 s and after writes.
-    ...(env.ASSENT_DB_SYNC_URL ? { syncUrl: env.ASSENT_DB_SYNC_URL, syncInterval: 15 } : {}),
-    // One connection for a file: the durability pragmas then hold for every statement.
-    ...(isFile ? { concurrency: 1, timeout: 5000 } : {}),
-  });
+  const client = plainFile
+    ? fileClient(filePath(url), { timeout: 5000 })
+    : createClient({
+        url,
+        ...(env.ASSENT_DB_AUTH_TOKEN ? { authToken: env.ASSENT_DB_AUTH_TOKEN } : {}),
+        // An embedded replica: reads from the local file, writes to the primary, synced every 15 s and after writes.
+        ...(env.ASSENT_DB_SYNC_URL ? { syncUrl: env.ASSENT_DB_SYNC_URL, syncInterval: 15 } : {}),
+        // One connection for a file: the durability pragmas then hold for every statement.
+        ...(isFile ? { concurrency: 1, timeout: 5000 } : {}),
+      });
   if (isFile) await applyFilePragmas(client);
   const store = libsqlStore(client);
   await migrate(store, migrations);

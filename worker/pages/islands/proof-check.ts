@@ -64,7 +64,9 @@ async function check(evidence: Evidence): Promise<{ checks: Check[]; size: numbe
     try {
       savedSize = parseCheckpoint(saved).size;
       if (savedSize > 0 && savedSize < size) {
-        consistency = ((await getJson(`/v1/sites/${site}/log/consistency?from=${savedSize}&to=${size}`)) as { hashes: string[] }).hashes;
+        consistency = (
+          (await getJson(`/v1/sites/${site}/log/consistency?from=${savedSize}&to=${size}`)) as { hashes: string[] }
+        ).hashes;
       }
     } catch {
       consistency = undefined;
@@ -77,11 +79,18 @@ async function check(evidence: Evidence): Promise<{ checks: Check[]; size: numbe
     ...(saved && savedSize <= size && { savedCheckpoint: saved }),
     ...(saved && consistency && { consistency }),
   });
-  if (verdict(checks) === 'VALID' && evidence.log.checkpoint && origin && size >= savedSize) remember(origin, evidence.log.checkpoint);
+  if (verdict(checks) === 'VALID' && evidence.log.checkpoint && origin && size >= savedSize)
+    remember(origin, evidence.log.checkpoint);
   return { checks, size, savedSize };
 }
 
-function render(root: HTMLElement, data: IslandData, checks: Check[], sizes: { size: number; savedSize: number }, source: string): void {
+function render(
+  root: HTMLElement,
+  data: IslandData,
+  checks: Check[],
+  sizes: { size: number; savedSize: number },
+  source: string,
+): void {
   const result = verdict(checks);
   root.replaceChildren();
   const heading = document.createElement('p');
@@ -140,7 +149,14 @@ function start(): void {
       if ('check' in read) {
         checks = [read.check];
       } else if (!isEvidence(value)) {
-        checks = [{ name: 'proof-format', ok: false, detail: kind.kind === 'invalid' ? kind.problem : 'not an Assent evidence file (no "format": "assent-evidence/1")' }];
+        checks = [
+          {
+            name: 'proof-format',
+            ok: false,
+            detail:
+              kind.kind === 'invalid' ? kind.problem : 'not an Assent evidence file (no "format": "assent-evidence/1")',
+          },
+        ];
       } else {
         const out = await check(value);
         checks = out.checks;

@@ -44,23 +44,41 @@ export function createBrevoProvider(options: BrevoProviderOptions): SmsProvider 
 
   async function send(message: OutgoingSms): Promise<SendResult> {
     // Brevo writes the recipient with its country code and no +; our body may hold any character (unicodeEnabled).
-    const payload: Record<string, unknown> = { sender: from, recipient: message.to.replace(/^\+/, ''), content: message.body, type, unicodeEnabled: true, tag: message.id };
+    const payload: Record<string, unknown> = {
+      sender: from,
+      recipient: message.to.replace(/^\+/, ''),
+      content: message.body,
+      type,
+      unicodeEnabled: true,
+      tag: message.id,
+    };
     if (message.statusCallbackUrl) payload.webUrl = withPathToken(message.statusCallbackUrl, webhookToken);
     const attempt = await fetchWithTimeout(
       doFetch,
       url,
-      { method: 'POST', headers: { 'api-key': apiKey, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload) },
+      {
+        method: 'POST',
+        headers: { 'api-key': apiKey, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(payload),
+      },
       timeoutMs,
     );
     if ('failure' in attempt) {
-      if (attempt.failure === 'refused') return { ok: false, retryable: false, reason: `Brevo refused: ${attempt.detail}` };
+      if (attempt.failure === 'refused')
+        return { ok: false, retryable: false, reason: `Brevo refused: ${attempt.detail}` };
       return { ok: false, retryable: true, reason: `Brevo ${attempt.failure}: ${attempt.detail}` };
     }
     const json = record(attempt.text);
     if (attempt.response.ok) {
       const id = json?.messageId;
-      if ((typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id)) return { ok: true, providerMessageId: String(id) };
-      return { ok: false, retryable: true, unknown: true, reason: `Brevo HTTP ${attempt.response.status} without a messageId` };
+      if ((typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id))
+        return { ok: true, providerMessageId: String(id) };
+      return {
+        ok: false,
+        retryable: true,
+        unknown: true,
+        reason: `Brevo HTTP ${attempt.response.status} without a messageId`,
+      };
     }
     const code = typeof json?.code === 'string' ? ` ${json.code}` : '';
     const text = typeof json?.message === 'string' ? `: ${redactNumbers(json.message)}` : '';
@@ -71,8 +89,14 @@ export function createBrevoProvider(options: BrevoProviderOptions): SmsProvider 
 }
 
 const asRecord = (value: unknown) => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
-const idOf = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : typeof value === 'string' && value.length <= 100 ? value : null);
-const eventOf = (v: Record<string, unknown>) => (typeof v.msg_status === 'string' ? v.msg_status : typeof v.event === 'string' ? v.event : '').toLowerCase();
+const idOf = (value: unknown) =>
+  typeof value === 'number' && Number.isSafeInteger(value)
+    ? String(value)
+    : typeof value === 'string' && value.length <= 100
+      ? value
+      : null;
+const eventOf = (v: Record<string, unknown>) =>
+  (typeof v.msg_status === 'string' ? v.msg_status : typeof v.event === 'string' ? v.event : '').toLowerCase();
 
 /**
  * A reply, or Brevo's own unsubscribe event (a STOP it handled itself), as an inbound message; null otherwise. The
@@ -90,7 +114,8 @@ export function parseBrevoInbound(value: unknown): ParsedInbound | null {
     return { from: `+${number.replace(/^\+/, '')}`, body: v.reply, messageId: `brevo:${messageId}:reply:${at}` };
   }
   // Opt-out always wins: Brevo's unsubscribe is applied as a STOP from that number.
-  if (event === 'unsubscribe' || event === 'unsubscribed') return { from: `+${number.replace(/^\+/, '')}`, body: 'STOP', messageId: `brevo:${messageId}:unsubscribe` };
+  if (event === 'unsubscribe' || event === 'unsubscribed')
+    return { from: `+${number.replace(/^\+/, '')}`, body: 'STOP', messageId: `brevo:${messageId}:unsubscribe` };
   return null;
 }
 

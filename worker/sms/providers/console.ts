@@ -41,7 +41,9 @@ export function createConsoleProvider(options: {
       // Idempotent by message id, like a provider honouring an idempotency key.
       if (!outbox.has(message.id)) {
         outbox.add({ id: message.id, to: message.to, body: message.body, createdAt: new Date(clock()).toISOString() });
-        print(`[sms] to ${maskPhone(message.to)} (${message.id}): ${message.body.replace(/\/(c|u)\/[\w-]+/g, '/$1/…')}`);
+        print(
+          `[sms] to ${maskPhone(message.to)} (${message.id}): ${message.body.replace(/\/(c|u)\/[\w-]+/g, '/$1/…')}`,
+        );
       }
       return { ok: true, providerMessageId: `console-${message.id}` };
     },

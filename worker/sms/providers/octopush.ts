@@ -47,15 +47,34 @@ export function createOctopushProvider(options: OctopushProviderOptions): SmsPro
 
   async function send(message: OutgoingSms): Promise<SendResult> {
     // Our text is sent as written (auto_optimize_text false): it carries links and the opt-out mention.
-    const payload = { text: message.body, recipients: [{ phone_number: message.to }], type, sender: from, purpose, with_replies: true, request_id: message.id, auto_optimize_text: false };
+    const payload = {
+      text: message.body,
+      recipients: [{ phone_number: message.to }],
+      type,
+      sender: from,
+      purpose,
+      with_replies: true,
+      request_id: message.id,
+      auto_optimize_text: false,
+    };
     const attempt = await fetchWithTimeout(
       doFetch,
       url,
-      { method: 'POST', headers: { 'api-login': apiLogin, 'api-key': apiKey, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload) },
+      {
+        method: 'POST',
+        headers: {
+          'api-login': apiLogin,
+          'api-key': apiKey,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify(payload),
+      },
       timeoutMs,
     );
     if ('failure' in attempt) {
-      if (attempt.failure === 'refused') return { ok: false, retryable: false, reason: `Octopush refused: ${attempt.detail}` };
+      if (attempt.failure === 'refused')
+        return { ok: false, retryable: false, reason: `Octopush refused: ${attempt.detail}` };
       return { ok: false, retryable: true, reason: `Octopush ${attempt.failure}: ${attempt.detail}` };
     }
     const json = record(attempt.text);
@@ -63,7 +82,12 @@ export function createOctopushProvider(options: OctopushProviderOptions): SmsPro
       // The receipts name a message by its ticket ("sms_5fa275dbf21dc"); v1 answers it as sms_ticket.
       const ticket = json?.sms_ticket ?? json?.ticket;
       if (typeof ticket === 'string' && ticket) return { ok: true, providerMessageId: ticket };
-      return { ok: false, retryable: true, unknown: true, reason: `Octopush HTTP ${attempt.response.status} without a ticket` };
+      return {
+        ok: false,
+        retryable: true,
+        unknown: true,
+        reason: `Octopush HTTP ${attempt.response.status} without a ticket`,
+      };
     }
     const code = typeof json?.code === 'number' || typeof json?.code === 'string' ? ` ${json.code}` : '';
     const text = typeof json?.message === 'string' ? `: ${redactNumbers(json.message)}` : '';
@@ -106,6 +130,7 @@ export function parseOctopushDelivery(value: unknown): { providerMessageId: stri
   const v = asRecord(value);
   const ticket = short(v.message_id, 100);
   const status = typeof v.status === 'string' ? STATUS[v.status.toUpperCase()] : undefined;
-  if (!ticket || !status || v.delivery_date === undefined || (v.channel !== undefined && v.channel !== 'sms')) return null;
+  if (!ticket || !status || v.delivery_date === undefined || (v.channel !== undefined && v.channel !== 'sms'))
+    return null;
   return { providerMessageId: ticket, status };
 }

@@ -53,7 +53,12 @@ export function createSinchProvider(options: SinchProviderOptions): SmsProvider 
   const url = `${apiBaseUrl.replace(/(?<!\/)\/+$/, '')}/xms/v1/${encodeURIComponent(servicePlanId)}/batches`;
 
   async function send(message: OutgoingSms): Promise<SendResult> {
-    const payload: Record<string, unknown> = { from, to: [message.to], body: message.body, client_reference: message.id };
+    const payload: Record<string, unknown> = {
+      from,
+      to: [message.to],
+      body: message.body,
+      client_reference: message.id,
+    };
     if (message.statusCallbackUrl) {
       payload.delivery_report = 'per_recipient';
       payload.callback_url = withPathToken(message.statusCallbackUrl, webhookToken);
@@ -61,11 +66,20 @@ export function createSinchProvider(options: SinchProviderOptions): SmsProvider 
     const attempt = await fetchWithTimeout(
       doFetch,
       url,
-      { method: 'POST', headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload) },
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${apiToken}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify(payload),
+      },
       timeoutMs,
     );
     if ('failure' in attempt) {
-      if (attempt.failure === 'refused') return { ok: false, retryable: false, reason: `Sinch refused: ${attempt.detail}` };
+      if (attempt.failure === 'refused')
+        return { ok: false, retryable: false, reason: `Sinch refused: ${attempt.detail}` };
       // Sinch may have the batch: the next attempt asks for it by client_reference (lookup) before resending.
       return { ok: false, retryable: true, unknown: true, reason: `Sinch ${attempt.failure}: ${attempt.detail}` };
     }
@@ -73,7 +87,12 @@ export function createSinchProvider(options: SinchProviderOptions): SmsProvider 
     if (attempt.response.ok) {
       const id = json?.id;
       if (typeof id === 'string' && id) return { ok: true, providerMessageId: id };
-      return { ok: false, retryable: true, unknown: true, reason: `Sinch HTTP ${attempt.response.status} without a batch id` };
+      return {
+        ok: false,
+        retryable: true,
+        unknown: true,
+        reason: `Sinch HTTP ${attempt.response.status} without a batch id`,
+      };
     }
     const code = typeof json?.code === 'string' ? ` ${json.code}` : '';
     const text = typeof json?.text === 'string' ? `: ${redactNumbers(json.text)}` : '';
@@ -87,12 +106,23 @@ export function createSinchProvider(options: SinchProviderOptions): SmsProvider 
    */
   async function lookup(id: string): Promise<{ found: true; providerMessageId: string } | { found: false }> {
     const query = new URLSearchParams({ client_reference: id, page_size: '10' });
-    const result = await fetchWithTimeout(doFetch, `${url}?${query.toString()}`, { method: 'GET', headers: { authorization: `Bearer ${apiToken}`, accept: 'application/json' } }, timeoutMs);
+    const result = await fetchWithTimeout(
+      doFetch,
+      `${url}?${query.toString()}`,
+      { method: 'GET', headers: { authorization: `Bearer ${apiToken}`, accept: 'application/json' } },
+      timeoutMs,
+    );
     if ('failure' in result) throw new Error(`Sinch lookup ${result.failure}`);
     if (!result.response.ok) throw new Error(`Sinch lookup HTTP ${result.response.status}`);
     const batches = record(result.text)?.batches;
     if (!Array.isArray(batches)) throw new Error('Sinch lookup: unexpected answer');
-    const match = batches.find((b): b is { id: string } => Boolean(b) && typeof b === 'object' && (b as Record<string, unknown>).client_reference === id && typeof (b as Record<string, unknown>).id === 'string');
+    const match = batches.find(
+      (b): b is { id: string } =>
+        Boolean(b) &&
+        typeof b === 'object' &&
+        (b as Record<string, unknown>).client_reference === id &&
+        typeof (b as Record<string, unknown>).id === 'string',
+    );
     return match ? { found: true, providerMessageId: match.id } : { found: false };
   }
 
@@ -104,7 +134,8 @@ const asRecord = (value: unknown) => (value && typeof value === 'object' ? (valu
 /** An MO text callback; null for anything else (binary, MMS). */
 export function parseSinchInbound(value: unknown): ParsedInbound | null {
   const v = asRecord(value);
-  if (v.type !== 'mo_text' || typeof v.id !== 'string' || typeof v.from !== 'string' || typeof v.body !== 'string') return null;
+  if (v.type !== 'mo_text' || typeof v.id !== 'string' || typeof v.from !== 'string' || typeof v.body !== 'string')
+    return null;
   if (v.id.length > 200 || v.from.length > 40 || v.body.length > 2000) return null;
   return { from: `+${v.from.replace(/^\+/, '')}`, body: v.body, messageId: `sinch:${v.id}` };
 }
@@ -125,7 +156,13 @@ const STATUS: Record<string, string> = {
 /** A recipient delivery report callback, as our delivery status of the batch; null for anything else. */
 export function parseSinchDelivery(value: unknown): { providerMessageId: string; status: string } | null {
   const v = asRecord(value);
-  if (v.type !== 'recipient_delivery_report_sms' || typeof v.batch_id !== 'string' || !v.batch_id || v.batch_id.length > 200) return null;
+  if (
+    v.type !== 'recipient_delivery_report_sms' ||
+    typeof v.batch_id !== 'string' ||
+    !v.batch_id ||
+    v.batch_id.length > 200
+  )
+    return null;
   const status = typeof v.status === 'string' ? STATUS[v.status.toLowerCase()] : undefined;
   return status ? { providerMessageId: v.batch_id, status } : null;
 }

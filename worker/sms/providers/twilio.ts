@@ -67,7 +67,9 @@ export function redactNumbers(text: string): string {
   return text.replace(/\+?\d[\d\s().-]{5,}\d/g, '[number]');
 }
 
-export type Attempt = { response: Response; text: string } | { failure: 'timeout' | 'network' | 'refused'; detail: string };
+export type Attempt =
+  | { response: Response; text: string }
+  | { failure: 'timeout' | 'network' | 'refused'; detail: string };
 
 /** A fetch whose whole exchange, body included, must finish within timeoutMs. */
 export async function fetchWithTimeout(
@@ -159,7 +161,8 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
     if (messagingServiceSid) form.set('MessagingServiceSid', messagingServiceSid);
     else form.set('From', from as string);
     form.set('Body', message.body);
-    if (message.statusCallbackUrl) form.set('StatusCallback', statusCallbackWithId(message.statusCallbackUrl, message.id));
+    if (message.statusCallbackUrl)
+      form.set('StatusCallback', statusCallbackWithId(message.statusCallbackUrl, message.id));
     await journal.record(message.id, { body: message.body, startedAt: now() });
     const attempt = await fetchWithTimeout(
       doFetch,
@@ -176,7 +179,8 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
       timeoutMs,
     );
     if ('failure' in attempt) {
-      if (attempt.failure === 'refused') return { ok: false, retryable: false, reason: `Twilio refused: ${attempt.detail}` };
+      if (attempt.failure === 'refused')
+        return { ok: false, retryable: false, reason: `Twilio refused: ${attempt.detail}` };
       return { ok: false, retryable: true, unknown: true, reason: `Twilio ${attempt.failure}: ${attempt.detail}` };
     }
     const { response, text } = attempt;
@@ -185,7 +189,12 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
       const sid = json?.sid;
       if (typeof sid === 'string' && sid) return { ok: true, providerMessageId: sid };
       // Accepted but unreadable: it may well go out, so reconcile rather than resend.
-      return { ok: false, retryable: true, unknown: true, reason: `Twilio HTTP ${response.status} without a message sid` };
+      return {
+        ok: false,
+        retryable: true,
+        unknown: true,
+        reason: `Twilio HTTP ${response.status} without a message sid`,
+      };
     }
     const code = typeof json?.code === 'number' || typeof json?.code === 'string' ? ` error ${json.code}` : '';
     const detail = typeof json?.message === 'string' ? `: ${redactNumbers(json.message)}` : '';
@@ -197,7 +206,10 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
    * attempt (less clock skew); the earliest such message wins. Throws when Twilio cannot be asked, so the
    * caller retries the lookup instead of resending.
    */
-  async function lookup(id: string, to: string): Promise<{ found: true; providerMessageId: string } | { found: false }> {
+  async function lookup(
+    id: string,
+    to: string,
+  ): Promise<{ found: true; providerMessageId: string } | { found: false }> {
     const attempt = await journal.get(id);
     if (!attempt) return { found: false };
     const query = new URLSearchParams({ To: to, PageSize: '100' });
@@ -213,7 +225,12 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
     if (!Array.isArray(messages)) throw new Error('Twilio lookup: unexpected answer');
     const candidates = messages
       .filter((m): m is Record<string, unknown> => Boolean(m) && typeof m === 'object')
-      .map((m) => ({ sid: m.sid, body: m.body, created: Date.parse(String(m.date_created ?? '')), direction: m.direction }))
+      .map((m) => ({
+        sid: m.sid,
+        body: m.body,
+        created: Date.parse(String(m.date_created ?? '')),
+        direction: m.direction,
+      }))
       .filter(
         (m) =>
           typeof m.sid === 'string' &&

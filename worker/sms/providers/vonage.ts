@@ -43,10 +43,27 @@ export function createVonageProvider(options: VonageProviderOptions): SmsProvide
 
   async function send(message: OutgoingSms): Promise<SendResult> {
     // client_ref carries our outbox id, which Vonage echoes in every status webhook.
-    const body = JSON.stringify({ message_type: 'text', channel: 'sms', to: vonageNumber(message.to), from: vonageNumber(from), text: message.body, client_ref: message.id });
-    const attempt = await fetchWithTimeout(doFetch, url, { method: 'POST', headers: { authorization, 'content-type': 'application/json', accept: 'application/json' }, body }, timeoutMs);
+    const body = JSON.stringify({
+      message_type: 'text',
+      channel: 'sms',
+      to: vonageNumber(message.to),
+      from: vonageNumber(from),
+      text: message.body,
+      client_ref: message.id,
+    });
+    const attempt = await fetchWithTimeout(
+      doFetch,
+      url,
+      {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
+        body,
+      },
+      timeoutMs,
+    );
     if ('failure' in attempt) {
-      if (attempt.failure === 'refused') return { ok: false, retryable: false, reason: `Vonage refused: ${attempt.detail}` };
+      if (attempt.failure === 'refused')
+        return { ok: false, retryable: false, reason: `Vonage refused: ${attempt.detail}` };
       // Vonage has no idempotency key and no lookup by client_ref here: a resend after a time-out may send twice.
       return { ok: false, retryable: true, reason: `Vonage ${attempt.failure}: ${attempt.detail}` };
     }
@@ -54,7 +71,12 @@ export function createVonageProvider(options: VonageProviderOptions): SmsProvide
     if (attempt.response.ok) {
       const id = json?.message_uuid;
       if (typeof id === 'string' && id) return { ok: true, providerMessageId: id };
-      return { ok: false, retryable: true, unknown: true, reason: `Vonage HTTP ${attempt.response.status} without a message_uuid` };
+      return {
+        ok: false,
+        retryable: true,
+        unknown: true,
+        reason: `Vonage HTTP ${attempt.response.status} without a message_uuid`,
+      };
     }
     const title = typeof json?.title === 'string' ? `: ${redactNumbers(json.title)}` : '';
     return failureFor(attempt.response, `Vonage HTTP ${attempt.response.status}${title}`, now());
@@ -73,13 +95,25 @@ export interface ParsedInbound {
 export function parseVonageInbound(value: unknown): ParsedInbound | null {
   const v = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
   // A status webhook has the same channel, uuid and numbers, but a `status` and no `text`.
-  if (v.channel !== 'sms' || v.status !== undefined || typeof v.message_uuid !== 'string' || typeof v.from !== 'string' || typeof v.text !== 'string') return null;
+  if (
+    v.channel !== 'sms' ||
+    v.status !== undefined ||
+    typeof v.message_uuid !== 'string' ||
+    typeof v.from !== 'string' ||
+    typeof v.text !== 'string'
+  )
+    return null;
   const text = v.text;
   if (v.from.length > 40 || text.length > 2000 || v.message_uuid.length > 200) return null;
   return { from: `+${v.from.replace(/^\+/, '')}`, body: text, messageId: `vonage:${v.message_uuid}` };
 }
 
-const STATUS: Record<string, string> = { submitted: 'sent', delivered: 'delivered', rejected: 'failed', undeliverable: 'undelivered' };
+const STATUS: Record<string, string> = {
+  submitted: 'sent',
+  delivered: 'delivered',
+  rejected: 'failed',
+  undeliverable: 'undelivered',
+};
 
 /** A message-status webhook ({message_uuid, status, …}), as our delivery statuses; null for an unknown status. */
 export function parseVonageStatus(value: unknown): { providerMessageId: string; status: string } | null {

@@ -27,7 +27,14 @@ export interface WebhookSmsPayload {
 }
 
 export function createWebhookProvider(options: WebhookProviderOptions): SmsProvider {
-  const { url, secret, fetch: network = globalThis.fetch.bind(globalThis), outbound = { allowLocal: false }, timeoutMs = 10_000, now = () => Date.now() } = options;
+  const {
+    url,
+    secret,
+    fetch: network = globalThis.fetch.bind(globalThis),
+    outbound = { allowLocal: false },
+    timeoutMs = 10_000,
+    now = () => Date.now(),
+  } = options;
   const doFetch = safeFetch(outbound, network);
 
   async function send(message: OutgoingSms): Promise<SendResult> {
@@ -42,8 +49,13 @@ export function createWebhookProvider(options: WebhookProviderOptions): SmsProvi
       timeoutMs,
     );
     if ('failure' in attempt) {
-      if (attempt.failure === 'refused') return { ok: false, retryable: false, reason: `webhook refused: ${attempt.detail}` };
-      return { ok: false, retryable: true, reason: `webhook ${attempt.failure}: ${attempt.detail}; resend is deduped by webhook-id` };
+      if (attempt.failure === 'refused')
+        return { ok: false, retryable: false, reason: `webhook refused: ${attempt.detail}` };
+      return {
+        ok: false,
+        retryable: true,
+        reason: `webhook ${attempt.failure}: ${attempt.detail}; resend is deduped by webhook-id`,
+      };
     }
     const { response, text } = attempt;
     if (response.ok) return { ok: true, providerMessageId: providerIdFrom(text) ?? message.id };

@@ -30,7 +30,9 @@ type Path = (string | number)[];
 const idOf = (path: Path) => `f-${path.join('-')}`;
 const keyOf = (path: Path) => ['policy', ...path].join('.');
 const isLocalized = (s: JsonSchema) =>
-  s.anyOf?.length === 2 && s.anyOf.some((b) => b.type === 'string') && s.anyOf.some((b) => b.type === 'object' && typeof b.additionalProperties === 'object');
+  s.anyOf?.length === 2 &&
+  s.anyOf.some((b) => b.type === 'string') &&
+  s.anyOf.some((b) => b.type === 'object' && typeof b.additionalProperties === 'object');
 
 /** The value a branch starts with when chosen: its constants set, nothing else invented. */
 export function initial(s: JsonSchema): unknown {
@@ -47,7 +49,9 @@ function branchMatches(s: JsonSchema, value: unknown): boolean {
   if (s.type === 'array') return Array.isArray(value);
   if (s.type === 'object') {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-    return Object.entries(s.properties ?? {}).every(([k, p]) => p.const === undefined || (value as Record<string, unknown>)[k] === p.const);
+    return Object.entries(s.properties ?? {}).every(
+      ([k, p]) => p.const === undefined || (value as Record<string, unknown>)[k] === p.const,
+    );
   }
   return typeof value === s.type;
 }
@@ -71,14 +75,23 @@ function ErrorText(props: { ctx: FormContext; path: Path }) {
 const described = (ctx: FormContext, path: Path): { 'aria-describedby'?: string; 'aria-invalid'?: boolean } =>
   ctx.errors.has(keyOf(path)) ? { 'aria-describedby': `e-${idOf(path)}`, 'aria-invalid': true } : {};
 
-export function Field(props: { s: JsonSchema; path: Path; value: unknown; required: boolean; ctx: FormContext }): ComponentChildren {
+export function Field(props: {
+  s: JsonSchema;
+  path: Path;
+  value: unknown;
+  required: boolean;
+  ctx: FormContext;
+}): ComponentChildren {
   const { s, path, value, required, ctx } = props;
   const key = String(path[path.length - 1] ?? '');
   const label = `${typeof path[path.length - 1] === 'number' ? `#${Number(key) + 1}` : labelOf(key, ctx.lang)}${required ? '' : ` ${ctx.t.optional}`}`;
   const id = idOf(path);
   if (s.const !== undefined) return null;
   if (isLocalized(s)) {
-    const map = typeof value === 'string' ? Object.fromEntries(ctx.locales.map((l) => [l, value])) : ((value ?? {}) as Record<string, string>);
+    const map =
+      typeof value === 'string'
+        ? Object.fromEntries(ctx.locales.map((l) => [l, value]))
+        : ((value ?? {}) as Record<string, string>);
     return (
       <fieldset data-path={keyOf(path)}>
         <legend>{label}</legend>
@@ -151,12 +164,37 @@ export function Field(props: { s: JsonSchema; path: Path; value: unknown; requir
       </select>
     );
   } else if (s.type === 'boolean') {
-    input = <input type="checkbox" id={id} checked={value === true} onChange={(e) => set((e.target as HTMLInputElement).checked)} />;
+    input = (
+      <input
+        type="checkbox"
+        id={id}
+        checked={value === true}
+        onChange={(e) => set((e.target as HTMLInputElement).checked)}
+      />
+    );
   } else if (s.type === 'number' || s.type === 'integer') {
-    input = <input type="number" id={id} value={value === undefined ? '' : String(value)} {...described(ctx, path)} onInput={(e) => set((e.target as HTMLInputElement).value === '' ? '' : Number((e.target as HTMLInputElement).value))} />;
+    input = (
+      <input
+        type="number"
+        id={id}
+        value={value === undefined ? '' : String(value)}
+        {...described(ctx, path)}
+        onInput={(e) =>
+          set((e.target as HTMLInputElement).value === '' ? '' : Number((e.target as HTMLInputElement).value))
+        }
+      />
+    );
   } else {
     const type = s.format === 'email' ? 'email' : s.format === 'uri' ? 'url' : 'text';
-    input = <input type={type as 'text'} id={id} value={typeof value === 'string' ? value : ''} {...described(ctx, path)} onInput={(e) => set((e.target as HTMLInputElement).value)} />;
+    input = (
+      <input
+        type={type as 'text'}
+        id={id}
+        value={typeof value === 'string' ? value : ''}
+        {...described(ctx, path)}
+        onInput={(e) => set((e.target as HTMLInputElement).value)}
+      />
+    );
   }
   return (
     <div data-path={keyOf(path)}>
@@ -177,7 +215,16 @@ function Inner(props: { s: JsonSchema; path: Path; value: unknown; ctx: FormCont
         {list.map((item, i) => (
           <div>
             <Field s={s.items!} path={[...path, i]} value={item} required ctx={ctx} />
-            <button type="button" class="secondary" onClick={() => ctx.set(path, list.filter((_, j) => j !== i))}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() =>
+                ctx.set(
+                  path,
+                  list.filter((_, j) => j !== i),
+                )
+              }
+            >
               {ctx.t.remove} #{i + 1}
             </button>
           </div>
@@ -206,7 +253,9 @@ export function setIn(root: unknown, path: Path, value: unknown): unknown {
     list[head] = setIn(list[head], rest, value);
     return list;
   }
-  const obj = { ...((root && typeof root === 'object' && !Array.isArray(root) ? root : {}) as Record<string, unknown>) };
+  const obj = {
+    ...((root && typeof root === 'object' && !Array.isArray(root) ? root : {}) as Record<string, unknown>),
+  };
   const next = setIn(obj[head!], rest, value);
   if (next === undefined) delete obj[head!];
   else obj[head!] = next;
