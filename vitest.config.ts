@@ -24,6 +24,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'fast',
+          // One module graph per fork for the whole fast set: the app and its dependencies are imported once per fork
+          // instead of once per file. The tests share no module state they rely on being fresh (no module mocks).
+          isolate: false,
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           exclude: ['**/node_modules/**', ...system],
         },
