@@ -2,12 +2,11 @@
 // context built from them. Here, below app.ts, http/context.ts and the jobs, so each imports it downward.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Store } from './db/client.ts';
-import { createDomainContext, type DomainContext } from './domain/context.ts';
+import { createDomainContext, type ChallengeVerifier, type DomainContext } from './domain/context.ts';
 import { turnstileVerifier } from './domain/limits/index.ts';
 import type { SigningKeys } from './crypto/keys.ts';
 import type { Sealer } from './crypto/sealing.ts';
 import { webRandom, type Random } from './crypto/tokens.ts';
-import type { ChallengeVerifier } from './domain/limits/index.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import type { OutboundPolicy } from './net/outbound.ts';
 import type { ProviderFor } from './sms/router.ts';
@@ -69,6 +68,9 @@ export function contextFromDeps(input: AppDeps): { deps: AppDeps; ctx: DomainCon
     logger: deps.logger!,
     keys: deps.keys,
     ...(deps.outbound ? { outbound: deps.outbound } : {}),
+    providerFor: deps.providerFor,
+    ...(deps.verifyChallenge ? { verifyChallenge: deps.verifyChallenge } : {}),
+    onQueued: deps.onQueued ?? (() => {}),
   });
   return { deps, ctx };
 }

@@ -95,7 +95,6 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
       erased = await applyRetention(ctx);
     }
     const report = await dispatchDue(ctx, {
-      providerFor: deps.providerFor,
       statusCallbackUrl: (site, id) =>
         site.config.sms.provider === 'console'
           ? undefined

@@ -14,9 +14,8 @@ afterEach(() => h.close());
 it('fails a message whose body cannot be opened after maxAttempts, and sends nothing', async () => {
   expect((await optIn(h, '06 12 34 56 78')).status).toBe(202);
   await h.deps.store.queryColumn("UPDATE outbox SET body_ciphertext = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'");
-  const providerFor = h.deps.providerFor;
   for (let pass = 0; pass < 12; pass++) {
-    await dispatchDue(h.ctx, { providerFor, maxAttempts: 4 });
+    await dispatchDue(h.ctx, { maxAttempts: 4 });
     h.advance(2 * 3_600_000);
   }
   const [row] = await h.deps.store.queryColumn("SELECT status || ':' || attempts FROM outbox");

@@ -157,6 +157,33 @@ describe('layout rules', () => {
     expect(domain.filter((f) => f.split('/').length > 4)).toEqual([]);
   });
 
+  // The runtime's hooks (the SMS provider, the challenge verifier, the send kick) travel in the domain context, built
+  // once in deps.ts: a route, the console, an HTTP helper or the jobs that reads one to hand it to the domain again
+  // is how a path ends up skipping one (the hosted form once skipped the challenge by leaving out an argument).
+  const HOOKS = /\b(providerFor|verifyChallenge|onQueued)\b/g;
+  const callers = files.filter((f) => isRoute(f) || /^worker\/(http|pages)\/|^worker\/(app|jobs|openapi)\.ts$/.test(f));
+
+  it('passes no runtime hook by hand: routes, the console and the jobs never name one', () => {
+    expect(callers.length).toBeGreaterThan(20);
+    const named = callers.flatMap((f) =>
+      [...readFileSync(join(root, f), 'utf8').matchAll(HOOKS)].map((m) => `${f}: ${m[1]}`),
+    );
+    expect(named).toEqual([]);
+  });
+
+  it('has no domain function take a runtime hook as a parameter: it reads the context', () => {
+    const taken = files
+      .filter((f) => f.startsWith('worker/domain/') && f !== 'worker/domain/context.ts')
+      .flatMap((f) =>
+        [
+          ...readFileSync(join(root, f), 'utf8').matchAll(
+            /\b\w+\??:\s*(ChallengeVerifier|ProviderFor|SmsProvider)\b|\b(?:onQueued|providerFor|verifyChallenge)\??:/g,
+          ),
+        ].map((m) => `${f}: ${m[0]}`),
+      );
+    expect(taken).toEqual([]);
+  });
+
   it('lets code outside the domain call only its entries (and name the context)', () => {
     const past = [...graph].flatMap(([file, targets]) =>
       file.startsWith('worker/domain/')

@@ -106,8 +106,7 @@ export function smsRoutes(app: Hono<ConsoleEnv>) {
     if (c.var.deps.mode !== 'dev')
       return render(c, { draft, errors: [{ path: 'to', message: c.var.t.sms.devOnly }], status: 422 });
     try {
-      const provider = c.var.deps.providerFor(site, c.var.ctx);
-      const result = await sendTestSms(c.var.ctx, provider, site, { to: form.to ?? '', ...draft });
+      const result = await sendTestSms(c.var.ctx, site, { to: form.to ?? '', ...draft });
       if (!result.ok) return render(c, { draft, errors: [{ path: 'to', message: result.reason }], status: 422 });
     } catch (error) {
       if (error instanceof AppError && error.status === 422)

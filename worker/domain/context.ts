@@ -1,4 +1,5 @@
-// What domain functions are handed: repositories, keys, clock and randomness (no HTTP, no SQL here).
+// What domain functions are handed: repositories, keys, clock and randomness, and the runtime's hooks (the SMS
+// provider, the challenge verifier, the send kick), so no route or job passes a dependency by hand (no HTTP, no SQL here).
 import type { Store } from '../db/client.ts';
 import { consentsRepo } from '../db/consents.ts';
 import { eventsRepo } from '../db/events.ts';
@@ -18,6 +19,15 @@ import type { Random } from '../crypto/tokens.ts';
 import type { SigningKeys } from '../crypto/keys.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboundPolicy } from '../net/outbound.ts';
+import type { ProviderFor } from '../sms/router.ts';
+import type { SiteConfig } from './site/config.ts';
+
+/** Verifies a challenge response for a site; supplied by the runtime (e.g. Turnstile siteverify). */
+export type ChallengeVerifier = (
+  site: { id: string; config: Pick<SiteConfig, 'challenge'> },
+  token: string,
+  ip: string | undefined,
+) => Promise<boolean>;
 
 export interface DomainContext {
   store: Store;
@@ -43,6 +53,15 @@ export interface DomainContext {
   keys: SigningKeys;
   /** How configured URLs (SMS webhook, provider base URL) may be called; absent: public https only, no resolver. */
   outbound?: OutboundPolicy;
+  /** The SMS provider a site's configuration chooses (the dispatcher and the console's test message call it). */
+  providerFor: ProviderFor;
+  /** Checks a challenge response (Turnstile) when a site's limits are near; absent: challenges are not asked. */
+  verifyChallenge?: ChallengeVerifier;
+  /**
+   * Called by the domain once a change has committed messages to the outbox, so they leave without waiting for the
+   * jobs' next tick (Node: a send pass now; Workers: one after the response). Never throws.
+   */
+  onQueued: () => void;
 }
 
 export function createDomainContext(

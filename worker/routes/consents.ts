@@ -48,16 +48,10 @@ export function consentRoutes() {
     const outcome = await requestConsent(
       c.var.ctx,
       site,
-      {
-        ...body,
-        method: 'widget',
-        ip: clientIp(c),
-        userAgent: c.req.header('user-agent'),
-      },
-      c.var.deps.verifyChallenge,
+      { ...body, method: 'widget', ip: clientIp(c), userAgent: c.req.header('user-agent') },
+      { challenge: 'when-near-limits' },
     );
     if (outcome.kind === 'declined') return c.body(null, 204);
-    c.var.deps.onQueued?.();
     return c.json(
       {
         consentId: outcome.consentId,

@@ -78,7 +78,6 @@ export function inboundRoutes() {
       messageId: form.MessageSid,
       channel: 'twilio',
     });
-    if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
     return twimlResponse(result.reply);
   });
 
@@ -87,7 +86,6 @@ export function inboundRoutes() {
     // Deduplicated by the message id the body carries (handleInbound), which a provider keeps across its retries.
     const msg = validate(genericInbound, (await signedJson(c, site)).value);
     const result = await handleInbound(c.var.ctx, site, { ...msg, channel: 'generic' });
-    if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
     return c.json({ action: result.action, keyword: result.keyword, reply: result.reply, replay: result.replay });
   });
 

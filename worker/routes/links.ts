@@ -95,7 +95,6 @@ export function linkRoutes() {
       { method: 'link', ip: clientIp(c), userAgent: c.req.header('user-agent') },
       site,
     );
-    if (outcome.kind === 'confirmed') c.var.deps.onQueued?.();
     const state: LinkPageState =
       outcome.kind === 'confirmed' || outcome.kind === 'already-confirmed'
         ? {

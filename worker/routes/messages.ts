@@ -38,7 +38,6 @@ export function messageRoutes() {
     });
     const key = body.idempotencyKey ?? header;
     const report = await sendMarketing(c.var.ctx, site, { ...body, ...(key ? { idempotencyKey: key } : {}) });
-    if (!report.quietHours) c.var.deps.onQueued?.();
     return c.json(report, 202);
   });
 

@@ -115,7 +115,6 @@ export function providerWebhookRoutes() {
     if (!msg) return c.body(null, 204); // a status, or not a text SMS: acknowledged
     // Deduplicated by the provider's message id (handleInbound), which a provider keeps across its retries.
     const result = await handleInbound(c.var.ctx, site, { ...msg, channel: provider });
-    if (result.action !== 'none' && result.action !== 'replay') c.var.deps.onQueued?.();
     return c.json({ action: result.action, keyword: result.keyword, replay: result.replay });
   }
 

@@ -165,15 +165,20 @@ export function widgetRoutes() {
       );
     }
     try {
-      const outcome = await requestConsent(c.var.ctx, site, {
-        ...parsed.data,
-        method: 'hosted-page',
-        pageUrl: `${c.var.ctx.publicUrl}/s/${site.id}`,
-        ip: clientIp(c),
-        userAgent: c.req.header('user-agent'),
-      });
+      // The hosted form runs no script, so it cannot show a challenge: its signed form token guards it instead.
+      const outcome = await requestConsent(
+        c.var.ctx,
+        site,
+        {
+          ...parsed.data,
+          method: 'hosted-page',
+          pageUrl: `${c.var.ctx.publicUrl}/s/${site.id}`,
+          ip: clientIp(c),
+          userAgent: c.req.header('user-agent'),
+        },
+        { challenge: 'never' },
+      );
       if (outcome.kind === 'declined') return hostedPage(c, site, { kind: 'declined' }, locale);
-      c.var.deps.onQueued?.();
       c.header('Link', `<${proofUrl(c.var.ctx, outcome.consentId)}>; rel="related"`);
       return hostedPage(c, site, { kind: 'sent', maskedPhone: outcome.maskedPhone }, locale, 202);
     } catch (error) {

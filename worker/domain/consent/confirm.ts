@@ -50,8 +50,22 @@ export type ConfirmOutcome =
   | { kind: 'confirmed' | 'already-confirmed' | 'expired' | 'withdrawn'; consent: ConsentRow }
   | { kind: 'unknown' };
 
-/** Confirms a pending consent from its token (link page POST or reply). Idempotent. */
+/**
+ * Confirms a pending consent from its token (link page POST or reply). Idempotent. The "confirmed" SMS is committed
+ * with the change; ctx.onQueued sends it on its way.
+ */
 export async function confirmConsent(
+  ctx: DomainContext,
+  consent: ConsentRow,
+  how: ConfirmHow,
+  site: Site,
+): Promise<ConfirmOutcome> {
+  const outcome = await confirmChange(ctx, consent, how, site);
+  if (outcome.kind === 'confirmed') ctx.onQueued();
+  return outcome;
+}
+
+async function confirmChange(
   ctx: DomainContext,
   consent: ConsentRow,
   how: ConfirmHow,
@@ -110,7 +124,7 @@ export async function confirmConsent(
   const after = (results.at(-1) as ConsentRow[])[0] ?? consent;
   if (after.lastOpId === opId) return { kind: 'confirmed', consent: after };
   // Lost a race: report whatever won (a STOP wins over a confirm).
-  return confirmConsent(ctx, after, how, site);
+  return confirmChange(ctx, after, how, site);
 }
 
 async function expireConsent(ctx: DomainContext, consent: ConsentRow): Promise<void> {

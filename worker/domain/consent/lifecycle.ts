@@ -12,7 +12,7 @@ import { consentChange, newEvent } from '../proof-log/events.ts';
 import { maskPhone } from '../../sms/mask-phone.ts';
 import { normalisePhone } from './phone.ts';
 import { allowedCountries } from '../site/config.ts';
-import { guardAbuse, guardDecline, guardNumber, numberWindowStart, type ChallengeVerifier } from '../limits/opt-in.ts';
+import { guardAbuse, guardDecline, guardNumber, numberWindowStart, type ChallengePolicy } from '../limits/opt-in.ts';
 import { batchedLimits, enforceLimits, type Limit } from '../limits/rate-windows.ts';
 import { browserFamily, pageOriginAndPath, truncateIp } from './client-info.ts';
 import { cachedSite, loadSite, plausibleSiteId, siteFromRow, type Site } from '../site/sites.ts';
@@ -92,11 +92,16 @@ async function shownNotice(ctx: DomainContext, site: Site, req: ConsentRequest):
   return served.policySha256;
 }
 
+/**
+ * An opt-in (or a refusal) from the widget or the hosted form. `options.challenge` says whether this path may ask
+ * for a challenge response when the limits are near (see ChallengePolicy). On a new pending consent the
+ * confirmation SMS is committed to the outbox, and ctx.onQueued sends it on its way.
+ */
 export async function requestConsent(
   ctx: DomainContext,
   site: Site,
   req: ConsentRequest,
-  verifyChallenge?: ChallengeVerifier,
+  options: { challenge: ChallengePolicy },
 ): Promise<RequestOutcome> {
   const policySha256 = await shownNotice(ctx, site, req);
   if (req.choice === 'no') {
@@ -107,7 +112,7 @@ export async function requestConsent(
   }
   // Every attempt is counted once against the limits: in the opt-in's own batch (one commit), or alone when the
   // request fails before that batch (a 429 from the counters then comes before the request's own error).
-  const counting: Counting = { limits: await guardAbuse(ctx, site, req, verifyChallenge), counted: false };
+  const counting: Counting = { limits: await guardAbuse(ctx, site, req, options.challenge), counted: false };
   const phone = await countedOnError(ctx, counting, async () => {
     const phone = normalisePhone(req.phone, req.country ?? site.config.defaultCountry);
     if (!allowedCountries(site.config).includes(phone.country)) {
@@ -120,7 +125,9 @@ export async function requestConsent(
   const phoneIndex = await ctx.sealer.blindIndex(site.id, phone.e164);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await requestOnce(ctx, site, req, phone.e164, phone.country, phoneIndex, policySha256, counting);
+      const outcome = await requestOnce(ctx, site, req, phone.e164, phone.country, phoneIndex, policySha256, counting);
+      if (outcome.kind === 'pending') ctx.onQueued();
+      return outcome;
     } catch (error) {
       // A concurrent first request for the same number wins the subject insert: retry once as a known subject.
       // (Storage faults are not retried: the store is failing, and the visitor is told to retry.)

@@ -2,13 +2,12 @@
 // challenge when they are near, and at most a few confirmation SMS per number in any 24 hours.
 import { AppError } from '../../errors.ts';
 import type { ConsentRequest } from '../consent/request.ts';
-import type { DomainContext } from '../context.ts';
+import type { ChallengeVerifier, DomainContext } from '../context.ts';
 import { limitPrefix } from '../consent/client-info.ts';
 import { enforceLimits, limitUsage, type Limit } from './rate-windows.ts';
 import type { Site } from '../site/sites.ts';
 
-/** Verifies a challenge response for a site; supplied by the runtime (e.g. Turnstile siteverify). */
-export type ChallengeVerifier = (site: Site, token: string, ip: string | undefined) => Promise<boolean>;
+export type { ChallengeVerifier };
 
 const DAY = 86_400_000;
 
@@ -17,18 +16,26 @@ export const numberWindowStart = (ctx: Pick<DomainContext, 'clock'>) => ctx.cloc
 const HOUR = 3_600_000;
 
 /**
+ * Whether an opt-in may be asked for a challenge response: 'when-near-limits' (the widget, which renders the
+ * challenge), or 'never' (the hosted form: a page without script, guarded by its signed form token instead,
+ * http/hosted-form-guard.ts). An explicit choice of every caller, so leaving it out is a type error, not a bypass.
+ */
+export type ChallengePolicy = 'when-near-limits' | 'never';
+
+/**
  * Anti-pumping: per IP (hourly) and per site (daily) counters, counted for every opt-in attempt; when either is at
- * 80 % and the site has a challenge configured, a valid challenge response is required first. Returns the limits
- * to count: the caller counts them in its own write batch (batchedLimits), or alone (enforceLimits) when it fails
- * before writing anything.
+ * 80 % and the site has a challenge configured (and the runtime a verifier: ctx.verifyChallenge), a valid challenge
+ * response is required first unless `policy` is 'never'. Returns the limits to count: the caller counts them in its
+ * own write batch (batchedLimits), or alone (enforceLimits) when it fails before writing anything.
  */
 export async function guardAbuse(
   ctx: DomainContext,
   site: Site,
   req: ConsentRequest,
-  verify?: ChallengeVerifier,
+  policy: ChallengePolicy,
 ): Promise<Limit[]> {
   const { limits, challenge } = site.config;
+  const verify = policy === 'when-near-limits' ? ctx.verifyChallenge : undefined;
   const ipLimit = {
     key: `consent-ip:${site.id}:${await addressKey(ctx, site.id, req.ip)}`,
     limit: limits.perIpPerHour,

@@ -78,6 +78,8 @@ export async function sendMarketing(ctx: DomainContext, site: Site, req: SendReq
     }
     if (statements.length > 0) await ctx.store.batch(statements as [Statement, ...Statement[]]);
   }
+  // Outside quiet hours the messages are due now: a send pass takes them at once.
+  if (queued > 0 && sendAt <= now) ctx.onQueued();
   return {
     queued,
     skipped: (Object.entries(skipped) as [SendReport['skipped'][number]['reason'], number][])

@@ -3,7 +3,6 @@
 // with the provider (lookup by message id) by its next claimer, never blindly resent; retries back off exponentially.
 import { toBase64Url } from '../../crypto/encoding.ts';
 import type { OutboxRow } from '../../db/outbox.ts';
-import type { SmsProvider } from '../../sms/provider.ts';
 import type { DomainContext } from '../context.ts';
 import { loadSite, type Site } from '../site/sites.ts';
 import { quietHoursOf } from '../site/config.ts';
@@ -13,8 +12,8 @@ import { LOGGED_SMS_KINDS } from './delivery-reports.ts';
 import { appendConsentLeaf, chainOf, newEvent } from '../proof-log/events.ts';
 import type { ConsentRow } from '../../db/consents.ts';
 
+/** The provider for each message is the site's (ctx.providerFor). */
 export interface DispatchOptions {
-  providerFor: (site: Site, ctx: DomainContext) => SmsProvider;
   /** Messages per run. */
   limit?: number;
   /** Messages leased per claim. */
@@ -98,7 +97,7 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       }
       let site = sites.get(row.siteId);
       if (!site) sites.set(row.siteId, (site = await loadSite(ctx, row.siteId)));
-      const provider = options.providerFor(site, ctx);
+      const provider = ctx.providerFor(site, ctx);
       const to = await ctx.sealer.open(subject.wrappedKey, subject.id, subject.phoneCiphertext);
       const body = await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext);
       if (row.outcomeUnknown && provider.lookup) {

@@ -34,6 +34,8 @@ export async function handleInbound(ctx: DomainContext, site: Site, msg: Inbound
   try {
     const result = await apply(ctx, site, msg);
     await ctx.inbound.record(site.id, msg.messageId, result.action);
+    // A change queues its messages (a withdrawal's notice); a confirmation kicked the send itself (confirmConsent).
+    if (result.action !== 'none' && result.action !== 'confirm-pending') ctx.onQueued();
     return result;
   } catch (error) {
     // Not giving the claim back leaves it to go stale (inboundRepo.claim), so a retry is handled a minute later.

@@ -2,7 +2,6 @@
 // outside any consent and the outbox. Only the development server offers it (its provider writes to /dev/outbox).
 import { newId } from '../../crypto/tokens.ts';
 import { AppError } from '../../errors.ts';
-import type { SmsProvider } from '../../sms/provider.ts';
 import type { DomainContext } from '../context.ts';
 import { preview } from './campaigns.ts';
 import { normalisePhone } from '../consent/phone.ts';
@@ -11,7 +10,6 @@ import type { Site } from '../site/sites.ts';
 /** Throws a 422 naming `template` or `to` for bad input; a provider's refusal comes back as its reason. */
 export async function sendTestSms(
   ctx: DomainContext,
-  provider: SmsProvider,
   site: Site,
   input: { to: string; template: string; locale: string },
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
@@ -21,6 +19,6 @@ export async function sendTestSms(
     });
   const phone = normalisePhone(input.to, site.config.defaultCountry, 'to');
   const message = preview(site, { template: input.template, variables: {} }, input.locale);
-  const result = await provider.send({ id: newId(ctx.random), to: phone.e164, body: message.text });
+  const result = await ctx.providerFor(site, ctx).send({ id: newId(ctx.random), to: phone.e164, body: message.text });
   return result.ok ? { ok: true } : { ok: false, reason: result.reason };
 }
