@@ -17,6 +17,7 @@ import {
   frenchMobile,
   requestOptIn,
   startFakeTwilio,
+  updateDemo,
   useTwilio,
   type FakeTwilio,
   type Mode,
@@ -303,6 +304,10 @@ describe('quiet hours on retry', () => {
   it('does not send a retried marketing message outside the sending window', async () => {
     // Saturday 28 Nov 2026, 19:55 in Paris.
     const { h, twilio } = await setUp(Date.parse('2026-11-28T18:55:00Z'));
+    // Marketing to French numbers needs the short code that receives STOP.
+    await updateDemo(h, (config) => {
+      (config.program as Record<string, unknown>).shortCode = '38123';
+    });
     const phone = frenchMobile(50);
     const id = await requestOptIn(h, phone.national);
     await h.flush();

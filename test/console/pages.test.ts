@@ -200,7 +200,7 @@ describe('settings', () => {
       provider: 'twilio',
       accountSid: sid,
       authToken: 'secret-token-1',
-      from: '+33700000000',
+      from: '+447700900000',
     });
     expect(refused.status).toBe(422);
     expect(await refused.text()).toContain('<code>policy.recipients</code>');
@@ -233,7 +233,7 @@ describe('settings', () => {
       provider: 'twilio',
       accountSid: sid,
       authToken: 'secret-token-1',
-      from: '+33700000000',
+      from: '+447700900000',
     });
     expect(switched.status).toBe(303);
     const page = await (await c.get('/console/settings')).text();
@@ -244,12 +244,12 @@ describe('settings', () => {
           provider: 'twilio',
           accountSid: sid,
           authToken: '',
-          from: '+33700000001',
+          from: '+447700900001',
         })
       ).status,
     ).toBe(303);
     const stored = await loadSite(h.ctx, 'demo');
-    expect(stored.config.sms).toMatchObject({ authToken: 'secret-token-1', from: '+33700000001' });
+    expect(stored.config.sms).toMatchObject({ authToken: 'secret-token-1', from: '+447700900001' });
   });
 
   it('refuses a provider it does not know, naming the field, instead of silently choosing the console provider', async () => {

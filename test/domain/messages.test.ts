@@ -12,6 +12,17 @@ afterEach(async () => {
 
 const PREFIX = 'Demo Shop : ';
 const MENTION = '\nRépondez STOP';
+/** Marketing to French numbers goes out with a short code, and ends with its mention. */
+const STOP_AU = '\nSTOP au 36111';
+
+/** A harness whose demo site (texting France) has the short code every French marketing send needs. */
+async function frenchSender(options?: Parameters<typeof makeHarness>[0]): Promise<Harness> {
+  const harness = await makeHarness(options);
+  await updateDemo(harness, (config) => {
+    (config.program as Record<string, unknown>).shortCode = '36111';
+  });
+  return harness;
+}
 
 async function preview(harness: Harness, body: Record<string, unknown>) {
   return harness.app.request('/v1/sites/demo/messages/preview', json(body, auth(harness)));
@@ -131,7 +142,7 @@ describe('preview', () => {
 
 describe('marketing send', () => {
   it('queues only confirmed, current subscribers and says why others were skipped', async () => {
-    h = await makeHarness();
+    h = await frenchSender();
     // 1 confirms under policy v1, then a material change (a new recipient) requires its renewal.
     await subscribe(h, 1);
     await updateDemo(h, (config) => {
@@ -165,28 +176,28 @@ describe('marketing send', () => {
       skipped: [{ reason: 'renewal_required', count: 1 }],
       quietHours: false,
       sendAt: new Date(h.now()).toISOString(),
-      message: { text: `${PREFIX}Promo NOEL ce samedi${MENTION}`, encoding: 'GSM-7', segments: 1 },
+      message: { text: `${PREFIX}Promo NOEL ce samedi${STOP_AU}`, encoding: 'GSM-7', segments: 1 },
     });
     expect(await marketingRows(h, two)).toHaveLength(1);
     expect(await marketingRows(h, three)).toHaveLength(1);
 
     await h.flush();
     for (const n of [2, 3])
-      expect(marketingTo(h, n).map((m) => m.body)).toEqual([`${PREFIX}Promo NOEL ce samedi${MENTION}`]);
+      expect(marketingTo(h, n).map((m) => m.body)).toEqual([`${PREFIX}Promo NOEL ce samedi${STOP_AU}`]);
     for (const n of [1, 4, 5]) expect(marketingTo(h, n)).toEqual([]);
   });
 
   it('sends the transliterated text when asked', async () => {
-    h = await makeHarness();
+    h = await frenchSender();
     await subscribe(h, 1);
     const res = await send(h, { template: 'Fête à bientôt', variables: {}, transliterate: true });
     expect(res.status).toBe(202);
     await h.flush();
-    expect(marketingTo(h, 1).map((m) => m.body)).toEqual([`${PREFIX}Fete à bientot${MENTION}`]);
+    expect(marketingTo(h, 1).map((m) => m.body)).toEqual([`${PREFIX}Fete à bientot${STOP_AU}`]);
   });
 
   it('queues nothing twice for a repeated idempotency key (body or header)', async () => {
-    h = await makeHarness();
+    h = await frenchSender();
     const a = await subscribe(h, 1);
     const b = await subscribe(h, 2);
     const body = { template: 'Soldes {{n}}', variables: { n: 1 }, idempotencyKey: 'campaign-2026-11-28' };
@@ -210,7 +221,7 @@ describe('marketing send', () => {
   });
 
   it('refuses a send with a missing variable and queues nothing', async () => {
-    h = await makeHarness();
+    h = await frenchSender();
     const a = await subscribe(h, 1);
     const res = await send(h, { template: 'Code {{code}}', variables: {} });
     expect(res.status).toBe(422);
@@ -226,7 +237,7 @@ describe('quiet hours (Europe/Paris)', () => {
   const MONDAY_08_PARIS = Date.parse('2026-11-30T07:00:00Z');
 
   it('on Sunday at 10:00 schedules for Monday 08:00 and sends nothing before', async () => {
-    h = await makeHarness({ start: SUNDAY_10_PARIS });
+    h = await frenchSender({ start: SUNDAY_10_PARIS });
     const a = await subscribe(h, 1);
     const b = await subscribe(h, 2);
     const res = await send(h, { template: 'Nouvelle collection', variables: {} });
@@ -250,7 +261,7 @@ describe('quiet hours (Europe/Paris)', () => {
   });
 
   it('at 20:00 on Saturday waits for Monday, at 19:59 sends at once', async () => {
-    h = await makeHarness({ start: Date.parse('2026-11-28T18:59:00Z') });
+    h = await frenchSender({ start: Date.parse('2026-11-28T18:59:00Z') });
     await subscribe(h, 1);
     expect(await (await send(h, { template: 'A', variables: {} })).json()).toMatchObject({ quietHours: false });
     h.advance(60_000);
@@ -259,12 +270,12 @@ describe('quiet hours (Europe/Paris)', () => {
       sendAt: '2026-11-30T07:00:00.000Z',
     });
     await h.flush();
-    expect(marketingTo(h, 1).map((m) => m.body)).toEqual([`${PREFIX}A${MENTION}`]);
+    expect(marketingTo(h, 1).map((m) => m.body)).toEqual([`${PREFIX}A${STOP_AU}`]);
   });
 
   it('skips the 1 May 2027 public holiday (a Saturday) and Sunday', async () => {
     // Saturday 1 May 2027, 10:00 in Paris (CEST).
-    h = await makeHarness({ start: Date.parse('2027-05-01T08:00:00Z') });
+    h = await frenchSender({ start: Date.parse('2027-05-01T08:00:00Z') });
     const a = await subscribe(h, 1);
     const res = await send(h, { template: 'Muguet', variables: {} });
     expect(await res.json()).toMatchObject({ queued: 1, quietHours: true, sendAt: '2027-05-03T06:00:00.000Z' });
@@ -279,7 +290,7 @@ describe('quiet hours (Europe/Paris)', () => {
 
   it('sends confirmation messages at once, even on Sunday night (transactional)', async () => {
     // Sunday 29 Nov 2026, 23:30 in Paris.
-    h = await makeHarness({ start: Date.parse('2026-11-29T22:30:00Z') });
+    h = await frenchSender({ start: Date.parse('2026-11-29T22:30:00Z') });
     const { national, e164 } = frenchMobile(1);
     const res = await optIn(h, national);
     expect(res.status).toBe(202);

@@ -11,7 +11,7 @@ const twilio = {
   provider: 'twilio' as const,
   accountSid: `AC${'0'.repeat(32)}`,
   authToken: 'token-0123456789',
-  from: '+33700000000',
+  from: '+447700900000',
 };
 const recipient = (name: string, country: unknown, role = 'processor') => ({
   name,

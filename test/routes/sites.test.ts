@@ -15,7 +15,7 @@ const TWILIO = {
   provider: 'twilio',
   accountSid: `AC${'0123456789abcdef'.repeat(2)}`,
   authToken: 'twilio-auth-token-secret-1',
-  from: '+33700000000',
+  from: '+447700900000',
 };
 
 /** The demo's facts plus the providers these tests switch to, so the policy names whoever receives numbers. */

@@ -37,7 +37,7 @@ beforeAll(async () => {
   const configA: Record<string, unknown> = {
     ...config,
     name: 'Alpha Shop',
-    sms: { provider: 'twilio', accountSid: `AC${'a'.repeat(32)}`, authToken: A_TOKEN, from: '+33700000001' },
+    sms: { provider: 'twilio', accountSid: `AC${'a'.repeat(32)}`, authToken: A_TOKEN, from: '+447700900001' },
     inboundSecret: A_SECRET,
   };
   delete configA.policy;
@@ -241,7 +241,7 @@ const CASES: Record<string, Case> = {
       MessageSid: `SM${'1'.repeat(32)}`,
       AccountSid: `AC${'a'.repeat(32)}`,
       From: B_PHONE,
-      To: '+33700000001',
+      To: '+447700900001',
       Body: 'STOP',
     };
     await expectStatus(signedTwilio('/v1/sites/demo/inbound/twilio', A_TOKEN, params), 403);

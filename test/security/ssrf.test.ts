@@ -144,7 +144,7 @@ describe('saved: a URL that is not https to a public address is a 422 naming the
       provider: 'twilio',
       accountSid: `AC${'a'.repeat(32)}`,
       authToken: 'twilio-token-0123',
-      from: '+33700000000',
+      from: '+447700900000',
     };
     // Creating the site with Twilio directly (no published policy to cover a switch yet).
     const created = await h.app.request('/v1/sites', json({ id: 'tw', config: { ...config, sms: twilio } }, admin));

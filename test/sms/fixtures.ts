@@ -9,7 +9,7 @@ import { startStandIn, type Recorded, type StandIn } from './providers/stand-in.
 export const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 export const AUTH_TOKEN = 'twilio-auth-token-for-tests';
 export const INBOUND_SECRET = 'inbound-secret-0123456789abcdef';
-export const FROM = '+33700000000';
+export const FROM = '+447700900000';
 export const MESSAGES_PATH = `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`;
 
 /** How the fake Twilio answers one send: accept, fail with a status, hang without accepting, or accept then hang. */

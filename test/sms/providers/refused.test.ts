@@ -22,7 +22,7 @@ const providers = (outbound: OutboundPolicy, fetch: typeof globalThis.fetch) => 
   twilio: createTwilioProvider({
     accountSid: `AC${'a'.repeat(32)}`,
     authToken: 'token-0123456789',
-    from: '+33700000000',
+    from: '+447700900000',
     apiBaseUrl: 'https://api.sms.example',
     fetch,
     outbound,
@@ -42,7 +42,7 @@ describe.each(['twilio', 'webhook'] as const)('%s', (name) => {
       twilio: createTwilioProvider({
         accountSid: `AC${'a'.repeat(32)}`,
         authToken: 'token-0123456789',
-        from: '+33700000000',
+        from: '+447700900000',
         apiBaseUrl: 'http://169.254.169.254',
         fetch: net.fetch,
       }),

@@ -13,7 +13,7 @@ import { hang, startStandIn } from './stand-in.ts';
 const PLAN = 'jd63jf88477ll123ab4567cd89012ef3';
 const API_TOKEN = 'sinch-api-token-0123';
 const TOKEN = 'Zk3v9Q-wP0_aLr7Ts2Xy8Bn4Hc6Jd1Me5Fg0Ki2Lo3';
-const FROM = '+33700000001';
+const FROM = '+447700900001';
 
 let h: Harness;
 let sinch: ProviderStandIn;

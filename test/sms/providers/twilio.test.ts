@@ -49,7 +49,7 @@ function provider(baseUrl: string, extra: Partial<Parameters<typeof createTwilio
   return createTwilioProvider({
     accountSid: SID,
     authToken: TOKEN,
-    from: '+33700000000',
+    from: '+447700900000',
     apiBaseUrl: baseUrl,
     timeoutMs: 300,
     outbound: { allowLocal: true },
@@ -104,7 +104,7 @@ describe('Twilio provider against a stand-in', () => {
     expect(req?.headers.authorization).toBe(`Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`);
     expect([...new URLSearchParams(req?.body).entries()]).toEqual([
       ['To', TO],
-      ['From', '+33700000000'],
+      ['From', '+447700900000'],
       ['Body', 'Démo & co: 100% = ok ✓'],
       ['StatusCallback', 'https://assent.example/v1/sites/demo/status/twilio?m=out_42'],
     ]);

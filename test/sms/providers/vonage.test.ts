@@ -12,7 +12,7 @@ import { confirmTokenIn, putSms, startJsonProvider, useProvider, type ProviderSt
 const API_KEY = 'abcd1234';
 const API_SECRET = 'vonage-api-secret';
 const SIGNATURE_SECRET = 'vonage-signature-secret-0123456789';
-const FROM = '33700000000';
+const FROM = '447700900000';
 
 let h: Harness;
 let vonage: ProviderStandIn;

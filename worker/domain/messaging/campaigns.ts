@@ -6,6 +6,7 @@ import { nextAllowedSendTime } from '../../sms/quiet-hours.ts';
 import { previewMessage, type MessagePreview, type TemplateVariables } from '../../sms/template.ts';
 import type { DomainContext } from '../context.ts';
 import { quietHoursOf } from '../site/config.ts';
+import { assertMarketingSender } from '../site/french-rules.ts';
 import type { Site } from '../site/sites.ts';
 
 export interface SendRequest {
@@ -40,6 +41,7 @@ export function preview(
 }
 
 export async function sendMarketing(ctx: DomainContext, site: Site, req: SendRequest): Promise<SendReport> {
+  assertMarketingSender(site.config);
   const message = preview(site, req);
   const text = req.transliterate && message.transliterated ? message.transliterated.text : message.text;
   const now = ctx.clock();

@@ -5,6 +5,7 @@ import { smsConfigSchema, smsSchemas, type SmsConfig } from '../../sms/config.ts
 import { defaultQuietHours, quietHoursRulesSchema, type QuietHoursRules } from '../../sms/quiet-hours.ts';
 import { ownerFactsSchema } from '../../policy/facts.ts';
 import { CHOICE_PROBLEMS } from './equal-choice.ts';
+import { frenchConfigErrors } from './french-rules.ts';
 import { storedWidgetConfigSchema, widgetConfigSchema } from './widget-config.ts';
 import { unequalChoices } from './widget-texts.ts';
 
@@ -122,11 +123,22 @@ function equalChoices(cfg: Parameters<typeof unequalChoices>[0], ctx: z.Refineme
   }
 }
 
+/** No French mobile number as sender; for a site texting France, no sending hours wider than the charter's. */
+function frenchRules(cfg: Parameters<typeof frenchConfigErrors>[0], ctx: z.RefinementCtx) {
+  for (const { path, message } of frenchConfigErrors(cfg)) {
+    ctx.addIssue({ code: 'custom', path: path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message });
+  }
+}
+
 /**
  * What a PUT or a create may say: known keys only, every string bounded, equal choices. (Stored rows load without
  * the last rule: the widget shows the template's labels where theirs are unequal, see widgetTexts.)
  */
-export const siteConfigSchema = z.strictObject(shape).superRefine(crossChecks).superRefine(equalChoices);
+export const siteConfigSchema = z
+  .strictObject(shape)
+  .superRefine(crossChecks)
+  .superRefine(equalChoices)
+  .superRefine(frenchRules);
 
 /**
  * What a stored row is read with. Rows written before the schema became strict may hold keys it no longer knows

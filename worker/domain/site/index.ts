@@ -8,3 +8,4 @@ export * from './sites.ts';
 export * from './widget-config.ts';
 export * from './widget-document.ts';
 export * from './widget-texts.ts';
+export * from './french-rules.ts';
