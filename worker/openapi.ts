@@ -199,10 +199,20 @@ export function openApiDocument(publicUrl: string) {
         get: op('A policy version (immutable)', 'Policy', { 200: { description: 'Policy' } }, { parameters: [site] }),
       },
       '/p/{site}/versions': {
-        get: op('Published versions', 'Policy', { 200: { description: 'JSON' } }, { parameters: [site] }),
+        get: op(
+          'Published versions (JSON; HTML for a browser, or ?format=html)',
+          'Policy',
+          { 200: { description: 'Versions' } },
+          { parameters: [site] },
+        ),
       },
       '/p/{site}/diff/{from}/{to}': {
-        get: op('Section-by-section diff', 'Policy', { 200: { description: 'HTML' } }, { parameters: [site] }),
+        get: op(
+          'Section-by-section diff (HTML; JSON with Accept: application/json or ?format=json)',
+          'Policy',
+          { 200: { description: 'Diff' } },
+          { parameters: [site] },
+        ),
       },
       '/proofs/{proofId}': {
         get: op('Consent proof (HTML, or JSON with Accept: application/json)', 'Proof', {

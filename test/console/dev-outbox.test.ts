@@ -39,7 +39,7 @@ it('shows the messages as a page with links, keeps JSON for clients, and a signe
 
   const oui = await reply('OUI');
   expect(oui.status).toBe(303);
-  expect(oui.headers.get('location')).toBe('/dev/outbox?replied=confirm-pending');
+  expect(oui.headers.get('location')).toBe('/dev/outbox?replied=confirm-pending&answered=0');
   expect(await status()).toBe('confirmed');
   const stop = await reply('STOP');
   expect(stop.status).toBe(303);
@@ -58,4 +58,34 @@ it('refuses a reply posted from another site, and is absent in production', asyn
   h = await makeHarness({ mode: 'production' });
   expect((await h.app.request('/dev/outbox', { headers: HTML })).status).toBe(404);
   expect((await reply('OUI')).status).toBe(404);
+});
+
+it('keeps the answers sent to STOP and HELP as messages to the number, and says none is sent to free text', async () => {
+  h = await makeHarness();
+  expect((await optIn(h)).status).toBe(202);
+  await h.flush();
+  const bodies = async () =>
+    ((await (await h.app.request('/dev/outbox')).json()) as { to: string; body: string }[]).map((m) => m.body);
+  const before = (await bodies()).length;
+
+  const help = await reply('AIDE');
+  expect(help.headers.get('location')).toBe('/dev/outbox?replied=none&answered=1');
+  const afterHelp = await bodies();
+  expect(afterHelp).toHaveLength(before + 1);
+  expect(afterHelp.at(-1)).toContain('support@demo-shop.fr');
+
+  const free = await reply('merci beaucoup');
+  expect(free.headers.get('location')).toBe('/dev/outbox?replied=none&answered=0');
+  expect(await bodies()).toHaveLength(before + 1);
+  const page = await (await h.app.request(free.headers.get('location')!, { headers: HTML })).text();
+  expect(page).toContain('No answer is sent back');
+
+  const stop = await reply('STOP');
+  expect(stop.headers.get('location')).toBe('/dev/outbox?replied=withdraw-all-and-suppress&answered=1');
+  const afterStop = await bodies();
+  expect(afterStop).toHaveLength(before + 2);
+  expect(afterStop.at(-1)).not.toBe(afterHelp.at(-1));
+  const html = await (await h.app.request(stop.headers.get('location')!, { headers: HTML })).text();
+  expect(html).toContain('Answer to your reply, to +33612345678 · demo');
+  expect(html).toContain('The answer sent back is the newest message below.');
 });

@@ -73,6 +73,9 @@ export function consoleRoutes() {
     return serveScript(c, island.code, { cacheControl: 'public, max-age=31536000, immutable' });
   });
 
+  // A typed or bookmarked /console/ opens the console rather than a JSON 404.
+  app.get('/console/', (c) => c.redirect('/console', 301));
+
   // The language switch: a POST from the console's own pages (origin and form token checked, signed in or not).
   app.post('/console/lang', async (c) => {
     assertSameOrigin(c);

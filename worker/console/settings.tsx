@@ -22,6 +22,8 @@ interface RenderOptions {
   tested?: { origin: string; allowed: boolean };
   newKey?: string;
   newSecret?: string;
+  /** What was typed in the origins form, shown again when it was refused. */
+  origins?: string;
   status?: 200 | 404 | 422;
 }
 
@@ -69,7 +71,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
             {s.originsHint}
           </p>
           <textarea id="allowed-origins" name="origins" rows={4} aria-describedby="origins-hint">
-            {config.allowedOrigins.join('\n')}
+            {o.origins ?? config.allowedOrigins.join('\n')}
           </textarea>
           <p>
             <button type="submit">{s.save}</button>
@@ -255,12 +257,12 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
 }
 
 /** Saves a change to the configuration; a 422 is shown on the page naming the field. */
-async function save(c: Context<ConsoleEnv>, config: Record<string, unknown>) {
+async function save(c: Context<ConsoleEnv>, config: Record<string, unknown>, typed: RenderOptions = {}) {
   try {
     await replaceSiteConfig(c.var.ctx, c.var.site, config);
   } catch (error) {
     if (error instanceof AppError && error.status === 422)
-      return render(c, { errors: error.errors ?? [], status: 422 });
+      return render(c, { ...typed, errors: error.errors ?? [], status: 422 });
     throw error;
   }
   return c.redirect('/console/settings?saved=1', 303);
@@ -275,7 +277,11 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
       .split(/\r?\n/)
       .map((l) => l.trim())
       .filter(Boolean);
-    return save(c, { ...c.var.site.config, allowedOrigins: origins });
+    return save(
+      c,
+      { ...c.var.site.config, allowedOrigins: origins },
+      { origins: (form.origins ?? '').slice(0, 20_000) },
+    );
   });
 
   app.post('/console/settings/test-origin', async (c) => {

@@ -33,7 +33,7 @@ ins{background:var(--ins);color:inherit}del{background:var(--del);color:inherit}
 `;
 
 /** Policies are public documents: the shared page shell, indexable, with the document's own styles. */
-function documentHtml(options: { lang: string; title: string; children: ComponentChildren }): string {
+export function documentHtml(options: { lang: string; title: string; children: ComponentChildren }): string {
   return page({ lang: options.lang, title: options.title, body: options.children, css: CSS, indexable: true });
 }
 

@@ -26,6 +26,8 @@ export interface PageTexts {
   inserted: string;
   deleted: string;
   back: (version: number) => string;
+  versionsTitle: (site: string) => string;
+  noVersion: string;
 }
 
 const en: PageTexts = {
@@ -55,6 +57,8 @@ const en: PageTexts = {
   inserted: 'added',
   deleted: 'removed',
   back: (v) => `Read version ${v}`,
+  versionsTitle: (site) => `${site}: every version of the privacy policy`,
+  noVersion: 'No version is published yet.',
 };
 
 const fr: PageTexts = {
@@ -84,6 +88,8 @@ const fr: PageTexts = {
   inserted: 'ajouté',
   deleted: 'retiré',
   back: (v) => `Lire la version ${v}`,
+  versionsTitle: (site) => `${site}\u202f: toutes les versions de la politique de confidentialité`,
+  noVersion: 'Aucune version n’est encore publiée.',
 };
 
 const TEXTS: Record<string, PageTexts> = { en, fr };

@@ -8,6 +8,7 @@ import { assertReadable, readability, type ReadabilityReport, type VagueWordWarn
 import {
   assertCovered,
   currentTemplateVersion,
+  missingTranslations,
   renderPolicy,
   type PolicyTemplates,
   type ServiceContext,
@@ -56,11 +57,19 @@ export async function preparePolicy(options: {
 }): Promise<PreparedPolicy> {
   const { locales, templates, templateVersion = currentTemplateVersion } = options;
   const context: ServiceContext = { ...options.context, country: options.country ?? options.context.country ?? 'FR' };
-  const facts = assertCompleteFacts(options.facts, {
-    ...(options.country ? { country: options.country } : {}),
-    provider: options.provider ?? null,
-  });
-  const errors: FieldError[] = [];
+  // Named with every other problem: a missing translation is as much a refusal as a missing fact.
+  const untranslated = missingTranslations(options.facts, locales);
+  let facts: PolicyFacts;
+  try {
+    facts = assertCompleteFacts(options.facts, {
+      ...(options.country ? { country: options.country } : {}),
+      provider: options.provider ?? null,
+    });
+  } catch (error) {
+    if (error instanceof AppError && error.errors) error.errors.push(...untranslated);
+    throw error;
+  }
+  const errors: FieldError[] = [...untranslated];
   const prepared: PreparedLocale[] = [];
   const scores: Record<string, unknown> = {};
   for (const locale of locales) {

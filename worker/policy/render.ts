@@ -1,6 +1,6 @@
 // Renders one locale of a site's policy from its facts and a template version, and checks Art. 13 coverage.
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
+import { AppError, type FieldError } from '../errors.ts';
 import type { PolicyFacts } from './facts.ts';
 import { withFrenchTypography } from './typography.ts';
 import { parseSections, parseTitle, renderTemplate, type PolicySection } from './template.ts';
@@ -55,6 +55,27 @@ const LOCALE_KEY = /^[a-z]{2}(-[A-Z]{2})?$/;
 function isLocalized(value: object): value is Record<string, string> {
   const entries = Object.entries(value);
   return entries.length > 0 && entries.every(([k, v]) => LOCALE_KEY.test(k) && typeof v === 'string');
+}
+
+/**
+ * Every text given per locale (`{fr, en}`) that lacks one of the site's `locales`, as field errors: rendering would
+ * fill the gap with another language's text, so a French policy would read English where a translation was left
+ * out. GDPR Art. 12(1): the information must be "intelligible", in clear and plain language, which a text in another
+ * language is not. A single string (a name, an address) serves every locale and is not a translation to give.
+ */
+export function missingTranslations(value: unknown, locales: readonly string[], path = 'policy'): FieldError[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => missingTranslations(v, locales, `${path}.${i}`));
+  if (value === null || typeof value !== 'object') return [];
+  if (isLocalized(value)) {
+    const has = (l: string) => (value[l] ?? value[l.slice(0, 2)] ?? '').trim() !== '';
+    return locales
+      .filter((l) => !has(l))
+      .map((l) => ({
+        path: `${path}.${l}`,
+        message: `Missing the "${l}" text: write it in this language, or readers of the ${l} policy get another language.`,
+      }));
+  }
+  return Object.entries(value).flatMap(([k, v]) => missingTranslations(v, locales, `${path}.${k}`));
 }
 
 /** Replaces every localized text (`{fr, en}`) by its string for `locale`; falls back to the first locale given. */

@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { siteOfMessage } from '../domain/messaging/index.ts';
 import { signedDevReply } from '../domain/dev/index.ts';
+import { newId } from '../crypto/tokens.ts';
 import { notFound } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
 import { preferredType } from '../http/negotiate.ts';
@@ -22,10 +23,11 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
     c.header('Cache-Control', 'no-store');
     if (preferredType(c, ['application/json', 'text/html'], 'application/json') !== 'text/html')
       return c.json(all.map(({ to, body, createdAt }) => ({ to, body, createdAt })));
-    const sites = await Promise.all(all.map(async (m) => (await siteOfMessage(c.var.ctx, m.id)) ?? 'demo'));
+    const sites = await Promise.all(all.map(async (m) => m.site ?? (await siteOfMessage(c.var.ctx, m.id)) ?? 'demo'));
     const html = outboxPage({
       messages: all.map((m, i) => ({ ...m, site: sites[i]! })).reverse(),
       replied: c.req.query('replied') ?? null,
+      answered: c.req.query('answered') === '1',
     });
     return c.body(html, 200, {
       'Content-Type': 'text/html; charset=utf-8',
@@ -54,8 +56,21 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
       body,
     });
     const res = options.self ? await options.self(request) : new Response(null, { status: 501 });
-    const answer = res.ok ? (((await res.json()) as { action?: string }).action ?? 'none') : `error ${res.status}`;
-    return c.redirect(`/dev/outbox?replied=${encodeURIComponent(answer)}`, 303);
+    const handled = res.ok ? ((await res.json()) as { action?: string; reply?: string | null }) : null;
+    // The inbound answer's `reply` is the SMS a provider sends back (STOP's acknowledgement, HELP's contact…); the
+    // console provider sends nothing by itself, so the outbox keeps it as the phone would receive it.
+    if (handled?.reply) {
+      c.var.deps.devOutbox?.add({
+        id: `answer-${newId(c.var.ctx.random)}`,
+        to: (form.from ?? '').slice(0, 40),
+        body: handled.reply,
+        site: siteId,
+        createdAt: new Date(c.var.ctx.clock()).toISOString(),
+      });
+    }
+    const action = handled ? (handled.action ?? 'none') : `error ${res.status}`;
+    const answered = handled?.reply ? '1' : '0';
+    return c.redirect(`/dev/outbox?replied=${encodeURIComponent(action)}&answered=${answered}`, 303);
   });
 
   return app;

@@ -14,7 +14,10 @@ import type { AppContext, AppEnv } from '../http/context.ts';
 import { readableAnywhere } from '../http/cors.ts';
 import { preferredLanguage, preferredType } from '../http/negotiate.ts';
 import { pageHeaders } from '../pages/layout.tsx';
+import { diffSections } from '../policy/diff.ts';
 import { diffPage, policyPage } from '../policy/html.tsx';
+import { parseSections } from '../policy/template.ts';
+import { versionsPage } from '../policy/versions-html.tsx';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -31,6 +34,18 @@ function formatOf(c: AppContext): 'md' | 'json' | 'html' {
   if (format === 'md' || format === 'json' || format === 'html') return format;
   if (format !== undefined) throw validationErrorFor('format', 'Use md, json or html.');
   return FORMATS[preferredType(c, ['text/html', 'text/markdown', 'application/json'], 'text/html')];
+}
+
+/** `?format=json|html`, else Accept; `fallback` when the client states no preference between the two. */
+function peopleOrJson(c: AppContext, fallback: 'html' | 'json'): 'html' | 'json' {
+  const format = c.req.query('format');
+  if (format === 'json' || format === 'html') return format;
+  if (format !== undefined) throw validationErrorFor('format', 'Use json or html.');
+  const preferred = fallback === 'json' ? 'application/json' : 'text/html';
+  return preferredType(c, [preferred, fallback === 'json' ? 'text/html' : 'application/json'], preferred) ===
+    'application/json'
+    ? 'json'
+    : 'html';
 }
 
 function versionParam(raw: string): number {
@@ -96,7 +111,15 @@ export function policyRoutes() {
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const versions = await policyVersions(c.var.ctx, site.id);
     c.header('Cache-Control', 'no-cache');
-    return c.json({ site: site.id, versions });
+    // JSON stays the answer for clients that ask for nothing in particular; a browser (text/html first) reads a page.
+    if (peopleOrJson(c, 'json') === 'json') return c.json({ site: site.id, versions });
+    const html = versionsPage({
+      site: { id: site.id, name: site.config.name },
+      locale: pickLocale(c, site),
+      versions: versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt, summary: v.summary })),
+      timeZone: site.config.timezone,
+    });
+    return c.body(html, 200, { ...pageHeaders, 'Cache-Control': 'no-cache' });
   });
 
   app.get('/p/:site/diff/:from/:to', async (c) => {
@@ -105,6 +128,16 @@ export function policyRoutes() {
     const [from, to] = await Promise.all(
       [c.req.param('from'), c.req.param('to')].map((v) => policyVersion(c.var.ctx, site.id, versionParam(v), locale)),
     );
+    c.header('Cache-Control', IMMUTABLE);
+    if (peopleOrJson(c, 'html') === 'json') {
+      return c.json({
+        site: site.id,
+        locale,
+        from: from!.version,
+        to: to!.version,
+        changes: diffSections(parseSections(from!.markdown), parseSections(to!.markdown)),
+      });
+    }
     const html = diffPage({
       site: { id: site.id, name: site.config.name },
       locale,

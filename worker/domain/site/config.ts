@@ -24,9 +24,17 @@ export const localizedSchema = z
 
 const secret = (min: number) => z.string().min(min).max(500);
 
-const originPattern = z
-  .string()
-  .regex(/^https?:\/\/[a-z0-9.*-]+(:(\d+|\*))?$/i, 'An origin is like https://shop.example or http://localhost:*.');
+/**
+ * An origin as pasted from the address bar, `https://shop.example/`, is the origin `https://shop.example` (RFC 6454
+ * §6.1: an origin serialises without a path): the trailing slash is dropped, on a value bounded first.
+ */
+const originPattern = z.preprocess(
+  (value) => (typeof value === 'string' && value.length <= 200 ? value.trim().replace(/\/$/, '') : value),
+  z
+    .string()
+    .max(200)
+    .regex(/^https?:\/\/[a-z0-9.*-]+(:(\d+|\*))?$/i, 'An origin is like https://shop.example or http://localhost:*.'),
+);
 
 const timezone = z.string().refine((tz) => {
   try {
@@ -51,7 +59,7 @@ const retentionDefault = { unconfirmedDays: 30, withdrawnDays: 30 };
 /** The configuration's fields; `siteConfigSchema` (what a PUT may say) and `storedConfigSchema` (what loads) share them. */
 const shape = {
   name: z.string().min(1).max(100),
-  allowedOrigins: z.array(originPattern.max(200)).max(50).default([]),
+  allowedOrigins: z.array(originPattern).max(50).default([]),
   locales: z.array(locale).min(1).max(20),
   defaultLocale: locale,
   defaultCountry: country,

@@ -7,6 +7,8 @@ export interface DevMessage {
   to: string;
   body: string;
   createdAt: string;
+  /** Set on the dev outbox's own entries (answers to replies); a sent message's site is its outbox row's. */
+  site?: string;
 }
 
 /** Where delivered dev messages are kept; the Node entry persists them in the data dir across restarts. */
