@@ -1,9 +1,10 @@
 // normalisePhone decides validity and SMS capability with one type match; over a corpus of inputs (E.164, national
-// forms, near misses, random digits, several countries) it gives exactly the answers of isValid() + getType().
+// forms, near misses, random digits, several countries) it gives exactly the answers of isValid() + getType(); the
+// E.164 fast path gives exactly the full parse's number, country, calling code and type wherever it answers.
 import { describe, expect, it } from 'vitest';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { AppError } from '../../worker/errors.ts';
-import { normalisePhone } from '../../worker/domain/consent/phone.ts';
+import { normalisePhone, parseE164Fast } from '../../worker/domain/consent/phone.ts';
 
 const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER']);
 
@@ -100,6 +101,14 @@ function corpus(): [string, string][] {
     ['call me', 'FR'],
     ['+', 'FR'],
     ['12', 'FR'],
+    // A national prefix written after the calling code, shared and non-geographic calling codes, too long.
+    ['+330612345678', 'FR'],
+    ['+390612345678', 'IT'],
+    ['+5491123456789', 'AR'],
+    ['+80012345678', 'FR'],
+    ['+882345678901', 'FR'],
+    ['+3378123456789012', 'FR'],
+    ['+0781234567', 'FR'],
   ];
   for (let i = 0; i < 3000; i++) {
     const country = COUNTRIES[i % COUNTRIES.length]!;
@@ -126,5 +135,43 @@ describe('normalisePhone', () => {
     expect(seen.ok).toBeGreaterThan(100);
     expect(seen.invalid).toBeGreaterThan(100);
     expect(seen.notSms).toBeGreaterThan(50);
+  });
+});
+
+describe('parseE164Fast', () => {
+  it('answers as the full parse over the corpus wherever it answers, and answers most E.164 inputs', () => {
+    let answered = 0;
+    let declined = 0;
+    for (const [input, country] of corpus()) {
+      const fast = parseE164Fast(input.trim());
+      if (!fast) {
+        if (/^\+\d+$/.test(input)) declined++;
+        continue;
+      }
+      answered++;
+      const full = parsePhoneNumberFromString(input.trim(), country as CountryCode);
+      expect(full, input).toBeDefined();
+      expect(
+        { number: fast.number, country: fast.country, callingCode: fast.countryCallingCode, type: fast.getType() },
+        `${input} (${country})`,
+      ).toEqual({
+        number: full!.number,
+        country: full!.country,
+        callingCode: full!.countryCallingCode,
+        type: full!.getType(),
+      });
+    }
+    expect(answered).toBeGreaterThan(1000);
+    // Shared calling codes (+1, +44, +7…) and national prefixes are left to the full parse.
+    expect(declined).toBeGreaterThan(100);
+  });
+
+  it('leaves to the full parse what only it reads right', () => {
+    expect(parseE164Fast('+33781234567')?.number).toBe('+33781234567');
+    expect(parseE164Fast('+330612345678')).toBeUndefined(); // FR national prefix 0 after the calling code
+    expect(parseE164Fast('+14155552671')).toBeUndefined(); // +1 is shared by the NANP countries
+    expect(parseE164Fast('+80012345678')).toBeUndefined(); // non-geographic
+    expect(parseE164Fast(' +33781234567')).toBeUndefined();
+    expect(parseE164Fast('+33 7 81 23 45 67')).toBeUndefined();
   });
 });

@@ -172,6 +172,27 @@ export const suppressions = sqliteTable(
 );
 
 /** Fixed-window counters for rate limits (key = scope:id:window). */
+/**
+ * The send gate's answer per subject, one row read by one point lookup: the subject, whether it is suppressed and
+ * its latest consent. Derived, never written by the code: triggers in the migration (gate_states) rewrite a row in
+ * the statement that changes a subject, a consent's status or a suppression, so it is current in the same commit.
+ */
+export const gateStates = sqliteTable(
+  'gate_states',
+  {
+    siteId: text('site_id').notNull(),
+    phoneIndex: text('phone_index').notNull(),
+    subjectId: text('subject_id').notNull(),
+    masked: text('masked').notNull(),
+    erasedAt: integer('erased_at'),
+    suppressed: integer('suppressed').notNull(),
+    consentId: text('consent_id'),
+    status: text('status', { enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased'] }),
+    renewalRequired: integer('renewal_required', { mode: 'boolean' }),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.phoneIndex] })],
+);
+
 export const rateCounters = sqliteTable('rate_counters', {
   key: text('key').primaryKey(),
   count: integer('count').notNull(),

@@ -3,7 +3,7 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Statement, Store } from './client.ts';
 import { changedOf } from './consents.ts';
 import { bind, exec, insertWhere, preparedFor, preparedInsert } from './prepared.ts';
-import { consents, subjects, suppressions } from './schema.ts';
+import { consents, gateStates, subjects, suppressions } from './schema.ts';
 
 export type SubjectRow = typeof subjects.$inferSelect;
 
@@ -43,6 +43,22 @@ const gateQuery = (db: Db, where: SQL | undefined) =>
     )
     .where(where);
 
+// The same view, as the triggers of the gate_states migration keep it: one primary-key read, no join.
+const gateStateQuery = (db: Db, where: SQL | undefined) =>
+  db
+    .select({
+      subjectId: gateStates.subjectId,
+      phoneIndex: gateStates.phoneIndex,
+      masked: gateStates.masked,
+      erasedAt: gateStates.erasedAt,
+      suppressed: gateStates.suppressed,
+      consentId: gateStates.consentId,
+      status: gateStates.status,
+      renewalRequired: gateStates.renewalRequired,
+    })
+    .from(gateStates)
+    .where(where);
+
 const p = sql.placeholder;
 
 /** The hot statements (the gate, the opt-in's read, the send's read, confirm's unsuppress), built once per database. */
@@ -54,16 +70,18 @@ function hot(db: Db) {
       .where(and(eq(suppressions.siteId, p('siteId')), eq(suppressions.phoneIndex, p('phoneIndex')), guard))
       .prepare();
   return {
-    gateView: gateQuery(db, bySiteIndex).limit(1).prepare(),
+    gateView: gateStateQuery(db, and(eq(gateStates.siteId, p('siteId')), eq(gateStates.phoneIndex, p('phoneIndex'))))
+      .limit(1)
+      .prepare(),
     gateViewById: gateQuery(db, and(eq(subjects.siteId, p('siteId')), eq(subjects.id, p('id'))))
       .limit(1)
       .prepare(),
     /** The bulk gate: the numbers as one JSON array parameter, so any count is one statement on every driver. */
-    gateViews: gateQuery(
+    gateViews: gateStateQuery(
       db,
       and(
-        eq(subjects.siteId, p('siteId')),
-        sql`${subjects.phoneIndex} IN (SELECT value FROM json_each(${p('indexes')}))`,
+        eq(gateStates.siteId, p('siteId')),
+        sql`${gateStates.phoneIndex} IN (SELECT value FROM json_each(${p('indexes')}))`,
       ),
     ).prepare(),
     isSuppressed: db
@@ -149,13 +167,16 @@ export function subjectsRepo(store: Store) {
       return rows[0] ?? null;
     },
     /**
-     * The send gate's whole read in one query: the subject, whether it is suppressed, and its latest consent.
-     * Null when the number is unknown (its suppression is then read on its own).
+     * The send gate's whole read, one point read of the subject's gate_states row (the subject, whether it is
+     * suppressed, its latest consent). Null when the number is unknown (its suppression is then read on its own).
      */
     async gateView(siteId: string, phoneIndex: string): Promise<GateView | null> {
       return (await exec(store, () => prepared().gateView.all({ siteId, phoneIndex })))[0] ?? null;
     },
-    /** The same view by subscriber id, only within the site: another site's id reads as unknown. */
+    /**
+     * The same view by subscriber id, only within the site: another site's id reads as unknown. Computed from the
+     * subject, its consents and suppressions, as the gate_states triggers compute a row (their test compares both).
+     */
     async gateViewById(siteId: string, subjectId: string): Promise<GateView | null> {
       return (await exec(store, () => prepared().gateViewById.all({ siteId, id: subjectId })))[0] ?? null;
     },

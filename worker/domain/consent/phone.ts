@@ -1,5 +1,7 @@
 // Phone numbers: parse and normalise to E.164 with libphonenumber-js (masking: sms/mask-phone.ts).
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { Metadata, PhoneNumber, type CountryCode, type E164Number, type MetadataJson } from 'libphonenumber-js/core';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import maxMetadata from 'libphonenumber-js/max/metadata';
 import { AppError } from '../../errors.ts';
 
 export interface NormalisedPhone {
@@ -10,19 +12,74 @@ export interface NormalisedPhone {
 
 const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER']);
 
+/** ITU-T E.164: "+", a calling code that never starts with 0, at most 15 digits in all. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+/** The Metadata methods the fast path reads (libphonenumber-js metadata.js; the published types omit them). */
+interface MetadataReader {
+  getCountryCodesForCallingCode(callingCode: string): string[] | undefined;
+  selectNumberingPlan(country: string): void;
+  numberingPlan: { nationalPrefixForParsing(): string | undefined };
+}
+const metadata = new Metadata(maxMetadata as MetadataJson) as unknown as MetadataReader;
+/** Each country's `national_prefix_for_parsing`, compiled once (the full parse compiles it on every call). */
+const prefixes = new Map<string, RegExp | null>();
+
+function nationalPrefix(country: string): RegExp | null {
+  let prefix = prefixes.get(country);
+  if (prefix === undefined) {
+    metadata.selectNumberingPlan(country);
+    const pattern = metadata.numberingPlan.nationalPrefixForParsing();
+    prefix = pattern ? new RegExp(`^(?:${pattern})`) : null;
+    prefixes.set(country, prefix);
+  }
+  return prefix;
+}
+
+/**
+ * A number already written in E.164, without the full parse, where its answer is provably the full parse's; else
+ * undefined (then the full parse decides). For "+" and digits, libphonenumber-js's parse (parse.js) reads the calling
+ * code as the first 1–3 digits that name one (calling codes are prefix-free), strips a national prefix only when the
+ * country's `national_prefix_for_parsing` matches the rest, and picks the country by the number only when the calling
+ * code is shared (+1, +44, +7…). So for a calling code of one geographic country whose national prefix does not
+ * match, the parse is exactly PhoneNumber(number) with that country: the same number, country, calling code and type.
+ * test/domain/phone.test.ts compares both over the corpus.
+ */
+export function parseE164Fast(input: string): PhoneNumber | undefined {
+  if (!E164.test(input)) return undefined;
+  for (let length = 1; length <= 3; length++) {
+    const countries = metadata.getCountryCodesForCallingCode(input.slice(1, 1 + length));
+    if (!countries) continue;
+    const country = countries[0]!;
+    // Shared or non-geographic ("001") calling codes: the full parse.
+    if (countries.length !== 1 || country === '001') return undefined;
+    const national = input.slice(1 + length);
+    if (nationalPrefix(country)?.test(national)) return undefined;
+    // As parse.js builds its answer: the number, then the country it found.
+    const phone = new PhoneNumber(input as E164Number, maxMetadata as MetadataJson);
+    phone.country = country as CountryCode;
+    return phone;
+  }
+  return undefined;
+}
+
 /** Throws a 422 naming `field` when the input is not a valid mobile number. */
 export function normalisePhone(input: string, defaultCountry: string, field = 'phone'): NormalisedPhone {
   const invalid = (message: string) =>
     new AppError('invalid_phone', 422, message, { errors: [{ path: field, message }] });
   const trimmed = input.trim();
-  if (trimmed.length < 3 || trimmed.length > 32 || /[^\d\s+().\-/]/.test(trimmed)) {
-    throw invalid('Enter a phone number with digits only, e.g. +33 6 12 34 56 78.');
-  }
-  const parsed = parsePhoneNumberFromString(trimmed, defaultCountry as CountryCode);
+  // The fast path first: E164 admits only "+" and digits, a subset of what the check below lets through.
+  const parsed = parseE164Fast(trimmed) ?? parseFull(trimmed, defaultCountry);
+  if (parsed === null) throw invalid('Enter a phone number with digits only, e.g. +33 6 12 34 56 78.');
   // With the full ("max") metadata every country has type patterns, and isValid() is exactly getType() !==
   // undefined (libphonenumber-js isValid.js): one type match instead of the same matching done twice.
   const type = parsed?.getType();
   if (!parsed || type === undefined) throw invalid('This is not a valid phone number.');
   if (!SMS_CAPABLE.has(type)) throw invalid('This number cannot receive text messages.');
   return { e164: parsed.number, country: parsed.country ?? defaultCountry, callingCode: parsed.countryCallingCode };
+}
+
+/** The full parse; null when the input is not shaped like a number at all. */
+function parseFull(trimmed: string, defaultCountry: string): PhoneNumber | null | undefined {
+  if (trimmed.length < 3 || trimmed.length > 32 || /[^\d\s+().\-/]/.test(trimmed)) return null;
+  return parsePhoneNumberFromString(trimmed, defaultCountry as CountryCode);
 }

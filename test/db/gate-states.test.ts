@@ -1,0 +1,91 @@
+// The gate reads one gate_states row per subject, kept by triggers (migration gate_states). Over random sequences of
+// opt-in, confirmation, STOP, expiry and erasure on a few numbers, every row equals the view computed from the
+// subject, its consents and its suppression (the join the gate ran before), and the gate answers from it.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { signedDevReply } from '../../worker/domain/dev/index.ts';
+import { gateStates, subjects } from '../../worker/db/schema.ts';
+import { linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
+import { auth, frenchMobile } from '../sms/fixtures.ts';
+
+type Op = { kind: 'optIn' | 'confirm' | 'stop' | 'erase' | 'expire'; n: number };
+const op = fc.record({
+  kind: fc.constantFrom<Op['kind']>('optIn', 'optIn', 'confirm', 'confirm', 'stop', 'erase', 'expire'),
+  n: fc.integer({ min: 0, max: 2 }),
+});
+
+async function apply(h: Harness, { kind, n }: Op): Promise<void> {
+  const phone = frenchMobile(900 + n);
+  if (kind === 'optIn') await optIn(h, phone.national);
+  else if (kind === 'confirm') {
+    let token: string;
+    try {
+      token = linkToken(h, 'c', phone.e164);
+    } catch {
+      return; // never opted in (or nothing delivered yet)
+    }
+    await h.app.request(`/c/${token}`, { method: 'POST' });
+  } else if (kind === 'stop') {
+    const reply = await signedDevReply(h.ctx, 'demo', { from: phone.e164, body: 'STOP' });
+    await h.app.request(`/v1/sites/${reply.siteId}/inbound/generic`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...reply.headers },
+      body: reply.body,
+    });
+  } else if (kind === 'erase') {
+    const res = await h.app.request('/v1/sites/demo/subscribers/lookup', {
+      method: 'POST',
+      headers: { ...auth(h), 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: phone.e164 }),
+    });
+    const { subscriberId } = (await res.json()) as { subscriberId: string | null };
+    if (subscriberId)
+      await h.app.request(`/v1/sites/demo/subscribers/${subscriberId}`, { method: 'DELETE', headers: auth(h) });
+  } else h.advance(49 * 3_600_000); // past the 48-hour pending window; the flush below expires
+  await h.flush();
+}
+
+/** Every subject's gate_states row against the view computed from its rows; no row without a subject. */
+async function expectInStep(h: Harness): Promise<number> {
+  const { db } = h.deps.store;
+  const all = await db.select({ id: subjects.id, siteId: subjects.siteId }).from(subjects);
+  const rows = await db.select().from(gateStates);
+  expect(rows).toHaveLength(all.length);
+  for (const subject of all) {
+    const computed = await h.ctx.subjects.gateViewById(subject.siteId, subject.id);
+    const row = rows.find((r) => r.subjectId === subject.id);
+    expect(row, subject.id).toBeDefined();
+    const { siteId: _site, ...stored } = row!;
+    expect({ ...stored, suppressed: Number(stored.suppressed) }).toEqual({
+      ...computed,
+      suppressed: Number(computed!.suppressed),
+    });
+    // And the gate's own read (by blind index) finds exactly this row.
+    expect(await h.ctx.subjects.gateView(subject.siteId, stored.phoneIndex)).toEqual(stored);
+  }
+  return all.length;
+}
+
+describe('gate_states', () => {
+  it('stays in step with the subjects, consents and suppressions over random sequences of changes', async () => {
+    const seen = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+        const h = await makeHarness();
+        try {
+          for (const step of ops) {
+            await apply(h, step);
+            await expectInStep(h);
+          }
+          for (const status of (await h.deps.store.db.select().from(gateStates)).map((r) => r.status))
+            seen.add(String(status));
+        } finally {
+          await h.close();
+        }
+      }),
+      { numRuns: 25, seed: 26 },
+    );
+    // The sequences reached every state the gate tells apart.
+    expect([...seen].sort()).toEqual(expect.arrayContaining(['confirmed', 'expired', 'pending', 'withdrawn']));
+  }, 120_000);
+});
