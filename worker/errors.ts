@@ -17,15 +17,70 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
+/**
+ * Every problem `code` the server answers with, in one closed list: a typo in a throw, a test or the widget's table of
+ * codes it explains (domain/site/widget-texts.ts, widget/api.ts) fails the type check. The `type` URI is derived from
+ * it (RFC 9457 section 3.1.1: a URI reference naming the problem type).
+ */
+export const PROBLEM_CODES = [
+  // Input
+  'bad_request',
+  'validation_failed',
+  'malformed_json',
+  'malformed_form',
+  'json_too_deep',
+  'body_too_large',
+  'unsupported_media_type',
+  'invalid_phone',
+  'invalid_tile_path',
+  'country_not_allowed',
+  'stale_texts',
+  'template_invalid',
+  'template_variable_missing',
+  // Access and origin
+  'unauthorized',
+  'forbidden',
+  'csrf_refused',
+  'cross_site_form',
+  'origin_not_allowed',
+  'misdirected_request',
+  'challenge_required',
+  'rate_limited',
+  // State
+  'not_found',
+  'conflict',
+  'site_exists',
+  'misconfigured',
+  'no_policy',
+  'policy_refused',
+  'policy_incomplete',
+  'policy_locale_unsupported',
+  'policy_template_missing',
+  'policy_hard_to_read',
+  // Witness (C2SP tlog-witness add-checkpoint)
+  'malformed_request',
+  'old_size_too_large',
+  'bad_log_signature',
+  'unknown_log',
+  'unknown_log_key',
+  'inconsistent',
+  // Ours, not the request's
+  'client_closed',
+  'unavailable',
+  'storage_unavailable',
+  'internal',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly status: number;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
   readonly extensions: Record<string, unknown>;
 
   constructor(
-    code: string,
+    code: ProblemCode,
     status: number,
     detail: string,
     options: { errors?: FieldError[]; headers?: Record<string, string>; extensions?: Record<string, unknown> } = {},
@@ -74,57 +129,6 @@ export class StorageUnavailable extends AppError {
     });
     this.name = 'StorageUnavailable';
   }
-}
-
-// SQLite result codes that say the storage, not the request, is at fault (extended codes share the prefix).
-const SQLITE_FAULT = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL|NOMEM)/;
-// @libsql/client codes for a remote server that failed or could not be reached.
-const REMOTE_FAULT = new Set(['SERVER_ERROR', 'HRANA_WEBSOCKET_ERROR', 'HRANA_CLOSED_ERROR', 'STREAM_EXPIRED']);
-// Network errors under fetch (Node's undici puts the errno in the cause).
-const NETWORK_FAULT = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-// D1 reports faults as messages (D1_ERROR: …); these are the ones about storage or the platform, not the SQL.
-const D1_FAULT =
-  /disk is full|database or disk|readonly database|database is locked|SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN)|storage operation exceeded|storage caused object to be reset|D1 DB is overloaded|D1 DB reset|transient issue|Network connection lost/i;
-
-// A fetch to a remote database that failed (undici, Deno, browsers' wording); only these TypeErrors, so a programming
-// error whose message merely says "network" stays a 500.
-const FETCH_FAULT = /^fetch failed|^error sending request for url|^NetworkError\b|^Network connection lost/i;
-
-/**
- * The storage fault behind `error`, if it is one: drivers wrap errors (drizzle's DrizzleQueryError holds the
- * driver's in `cause`), so the chain is walked. A constraint or SQL error is not a fault and yields null.
- */
-export function storageFault(error: unknown): StorageUnavailable | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-    if (current instanceof StorageUnavailable) return current;
-    const { code, message, name, status } = current as {
-      code?: unknown;
-      message?: unknown;
-      name?: unknown;
-      status?: unknown;
-    };
-    if (typeof code === 'string') {
-      if (SQLITE_FAULT.test(code) || REMOTE_FAULT.has(code) || NETWORK_FAULT.has(code))
-        return new StorageUnavailable(code);
-    }
-    if (name === 'HttpServerError' && typeof status === 'number') return new StorageUnavailable(`HTTP ${status}`);
-    if (typeof message === 'string') {
-      if (D1_FAULT.test(message)) return new StorageUnavailable('D1');
-      if (name === 'TypeError' && FETCH_FAULT.test(message)) return new StorageUnavailable('network');
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return null;
 }
 
 /** Field errors from a zod failure, paths joined with dots (`sms.accountSid`, `purposes.0.basis`). */

@@ -7,7 +7,7 @@ import { createClient, type Client } from '@libsql/client';
 import Database from 'libsql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fileClient } from '../../worker/db/libsql-file.ts';
-import { storageFault } from '../../worker/errors.ts';
+import { storageFault } from '../../worker/db/faults.ts';
 
 const dirs: string[] = [];
 const clients: Client[] = [];

@@ -81,6 +81,22 @@ describe('refused: posts that did not come from our page', () => {
     );
   });
 
+  // hono/csrf (under http/csrf.ts) checks only the bodies a foreign page can send without a preflight and lets any
+  // other type through; our guard does not take that pass as ours, so the token is still asked for.
+  it('a body typed as JSON, which hono/csrf lets through unchecked: no metadata and no token is still refused', async () => {
+    const w = await widgetFor(h);
+    const body = new URLSearchParams({ phone: '06 12 34 56 78', choice: 'yes', locale: w.locale, country: 'FR' });
+    body.set('textSha256', w.textSha256);
+    body.set('policyVersion', String(w.policyVersion));
+    const bare = await h.app.request('/s/demo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body.toString(),
+    });
+    await expectRefused(bare);
+    await expectRefused(await post({ 'content-type': 'application/json', origin: 'https://evil.example' }));
+  });
+
   it('no fetch metadata and a token that is missing, tampered, expired, for another site or under another key', async () => {
     const { token, cookie } = await renderedForm();
     const nonce = cookie.split('=')[1]!;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { LibsqlError } from '@libsql/client';
-import { storageFault } from '../../worker/errors.ts';
+import { storageFault } from '../../worker/db/faults.ts';
 import { openStore } from '../../worker/entry/node/store.ts';
 import { parseEnv } from '../../worker/env.ts';
 import { json, linkToken, makeHarness, optIn, widgetFor, type Harness } from '../harness.ts';

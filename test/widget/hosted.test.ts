@@ -53,7 +53,7 @@ describe('renderHostedPage', () => {
     });
     expect(html).toContain('Ce numéro de téléphone ne semble pas valide.');
     expect(html).toContain('aria-invalid="true"');
-    const unknown = renderHostedPage({ ...base, widget: await doc('en'), state: { kind: 'error', code: 'teapot' } });
+    const unknown = renderHostedPage({ ...base, widget: await doc('en'), state: { kind: 'error', code: 'internal' } });
     expect(unknown).toContain('Something went wrong. Please try again later.');
   });
 

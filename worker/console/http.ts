@@ -8,6 +8,7 @@ import { loadSite, type Site } from '../domain/site/index.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext, AppEnv } from '../http/context.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
+import { provenanceCheck } from '../http/csrf.ts';
 import { isThisServer } from '../http/origins.ts';
 import { timingSafeEqual } from '../crypto/tokens.ts';
 import { consoleTexts, type ConsoleTexts } from './texts.ts';
@@ -44,16 +45,22 @@ export function consoleLang(c: AppContext): 'en' | 'fr' {
   return (preferredLanguage(c, ['en', 'fr']) as 'en' | 'fr' | undefined) ?? 'en';
 }
 
-/** A cross-site POST is refused before anything else: the browser says where the request comes from. */
-export function assertSameOrigin(c: AppContext): void {
-  const site = c.req.header('sec-fetch-site');
-  const origin = c.req.header('origin');
-  const crossSite =
-    (site !== undefined && site !== 'same-origin' && site !== 'none') ||
-    (origin !== undefined && !isThisServer(c, origin));
-  if (crossSite) {
+/** The console's own pages: same-origin, or typed in (`none`); an Origin naming this server as reached, never `null`. */
+const consoleProvenance = provenanceCheck({
+  fetchSites: ['same-origin', 'none'],
+  ours: isThisServer,
+  nullOrigin: 'foreign',
+});
+
+/**
+ * A cross-site POST is refused before anything else: the browser says where the request comes from (hono/csrf,
+ * http/csrf.ts). A request with neither header (a script) goes on to the synchronizer token, which it must hold.
+ */
+export async function assertSameOrigin(c: AppContext): Promise<void> {
+  const from = await consoleProvenance(c);
+  if (from.kind === 'foreign') {
     throw new AppError('csrf_refused', 403, 'This form can only be sent from the console itself.', {
-      errors: [{ path: origin !== undefined ? 'Origin' : 'Sec-Fetch-Site', message: 'Not this server.' }],
+      errors: [{ path: from.header, message: 'Not this server.' }],
     });
   }
 }
@@ -98,7 +105,7 @@ export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async functi
     throw new AppError('unauthorized', 401, 'Sign in to the console first.');
   }
   if (c.req.method === 'POST') {
-    assertSameOrigin(c as unknown as AppContext);
+    await assertSameOrigin(c as unknown as AppContext);
     const form = await formBody(c as unknown as AppContext);
     assertCsrf(session.csrf, form.csrf ?? c.req.header('x-csrf-token'));
   }

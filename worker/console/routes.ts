@@ -78,7 +78,7 @@ export function consoleRoutes() {
 
   // The language switch: a POST from the console's own pages (origin and form token checked, signed in or not).
   app.post('/console/lang', async (c) => {
-    assertSameOrigin(c);
+    await assertSameOrigin(c);
     const form = await formBody(c);
     assertCsrf(await expectedCsrf(c), form.csrf);
     const lang = form.lang;
@@ -107,7 +107,7 @@ export function consoleRoutes() {
   });
 
   app.post('/console/sign-in', async (c) => {
-    assertSameOrigin(c);
+    await assertSameOrigin(c);
     const form = await formBody(c);
     const pre = getCookie(c, preCookie(c).name);
     assertCsrf(pre ? await csrfTokenFor(pre) : '\u0000', form.csrf);

@@ -7,7 +7,8 @@ import { signFormToken, verifyFormToken } from '../crypto/form-token.ts';
 import { ID_PATTERN, newId } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
-import { namesForeignOrigin } from './origins.ts';
+import { provenanceCheck } from './csrf.ts';
+import { publicOrigin } from './origins.ts';
 
 /** Long enough to fill the form at leisure; a stale page is simply reloaded. */
 export const FORM_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
@@ -52,24 +53,29 @@ const refused = (path: string, message: string) =>
     errors: [{ path, message }],
   });
 
+/** Our forms are posted from our public origin only (fetch metadata: same-origin; an Origin: the public one). */
+const formProvenance = provenanceCheck({
+  fetchSites: ['same-origin'],
+  ours: (c, origin) => origin === publicOrigin(c),
+  nullOrigin: 'unknown',
+});
+
 /**
  * Accepts a POST to one of our forms only when it comes from our own page: an Origin, when it names one, must be
- * ours; Sec-Fetch-Site, where the browser sends it, must be `same-origin`; without it (older browsers, other
- * clients), the form token rendered into the page must be valid for this form and this browser's nonce cookie
- * (unless the form takes bare clients and the request names no origin at all).
+ * ours; Sec-Fetch-Site, where the browser sends it, must be `same-origin` (both through hono/csrf, http/csrf.ts);
+ * without either (older browsers, other clients, `Origin: null`), the form token rendered into the page must be valid
+ * for this form and this browser's nonce cookie (unless the form takes bare clients and the request names no origin).
  */
 export async function assertOwnForm(c: AppContext, which: string | OwnForm, token: unknown): Promise<void> {
   const { scope: site, bareClients } = formOf(which);
-  const origin = c.req.header('origin');
-  if (namesForeignOrigin(c)) throw refused('Origin', 'Not this server.');
-  const fetchSite = c.req.header('sec-fetch-site');
-  if (fetchSite !== undefined) {
-    if (fetchSite !== 'same-origin')
-      throw refused('Sec-Fetch-Site', `Sent from ${fetchSite.slice(0, 20)}, not from this page.`);
-    return;
+  const from = await formProvenance(c);
+  if (from.kind === 'ours') return;
+  if (from.kind === 'foreign') {
+    throw from.header === 'Origin'
+      ? refused('Origin', 'Not this server.')
+      : refused('Sec-Fetch-Site', `Sent from ${from.value.slice(0, 20)}, not from this page.`);
   }
-  if (origin && origin !== 'null') return; // the browser named our own origin
-  if (origin === undefined && bareClients) return;
+  if (from.origin === undefined && bareClients) return;
   if (
     !(await verifyFormToken(
       c.var.ctx.keys.seed,

@@ -8,15 +8,6 @@ import type { AppContext } from './context.ts';
 /** The origin of the configured public URL: where our own pages are served. */
 export const publicOrigin = (c: Pick<AppContext, 'var'>): string => new URL(c.var.ctx.publicUrl).origin;
 
-/**
- * Whether the request's Origin header names another server. No header, or `null` (a sandboxed or no-referrer page
- * reveals nothing), names none: callers that must know where a form came from check further (fetch metadata, a token).
- */
-export function namesForeignOrigin(c: AppContext): boolean {
-  const origin = c.req.header('origin');
-  return origin !== undefined && origin !== 'null' && origin !== publicOrigin(c);
-}
-
 /** Whether `origin` may call this site from a browser: our own pages, or one of the site's allowedOrigins. */
 export const siteAllowsOrigin = (c: Pick<AppContext, 'var'>, site: Site, origin: string): boolean =>
   origin === publicOrigin(c) || originAllowed(origin, site.config.allowedOrigins);

@@ -8,6 +8,7 @@ import { renderToString } from 'preact-render-to-string';
 import { OptIn } from '../../widget/components/opt-in.tsx';
 import { css } from '../../widget/styles.ts';
 import type { Phase, WidgetDocument, WidgetErrorCode } from '../../widget/types.ts';
+import type { ProblemCode } from '../errors.ts';
 import { FORM_TOKEN_FIELD } from '../http/hosted-form-guard.ts';
 import { escapeHtml, htmlSafeJson } from './escape.ts';
 
@@ -15,7 +16,7 @@ export type HostedState =
   | 'idle'
   | { kind: 'sent'; maskedPhone: string }
   | { kind: 'declined' }
-  | { kind: 'error'; code: WidgetErrorCode | string; field?: string };
+  | { kind: 'error'; code: WidgetErrorCode | ProblemCode; field?: string };
 
 export interface HostedPageOptions {
   site: string;

@@ -43,7 +43,7 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
    * POST /v1/sites/{site}/inbound/generic.
    */
   app.post('/dev/outbox/reply', async (c) => {
-    assertSameOrigin(c);
+    await assertSameOrigin(c);
     const form = await formBody(c);
     const { siteId, body, headers } = await signedDevReply(c.var.ctx, form.site ?? 'demo', {
       from: form.from ?? '',

@@ -2,7 +2,8 @@
 // failing (unreachable, full, read-only) is a 503 to retry; a configuration error is a 500 naming what is wrong;
 // anything else a 500 that points at the logs, where it is written without personal data.
 import { EnvError } from '../env.ts';
-import { AppError, problemResponse, storageFault } from '../errors.ts';
+import { storageFault } from '../db/faults.ts';
+import { AppError, problemResponse } from '../errors.ts';
 
 export function startupProblem(error: unknown): Response {
   const fault = storageFault(error);

@@ -5,7 +5,7 @@ import { bytesEqual, fromBase64, fromUtf8, sha256, toBase64, toHex, utf8 } from 
 import { emptyRoot, verifyConsistency } from '../crypto/merkle.ts';
 import { NoteError, parseCheckpoint, type ParsedCheckpoint } from '../crypto/note.ts';
 import type { WitnessRepo } from '../db/witness.ts';
-import { AppError } from '../errors.ts';
+import { AppError, type ProblemCode } from '../errors.ts';
 import type { PolicyLog } from './policy.ts';
 
 /** What ASSENT_WITNESS_KEY and ASSENT_WITNESS_LOGS make of a server: its cosigner and the logs it witnesses. */
@@ -22,7 +22,7 @@ export type AddCheckpointResult = { status: 200; lines: string } | { status: 409
 const MAX_PROOF_LINES = 63;
 const HASH_LINE = /^[A-Za-z0-9+/]{43}=$/;
 
-const bad = (status: 400 | 403 | 404 | 422, code: string, path: string, message: string) =>
+const bad = (status: 400 | 403 | 404 | 422, code: ProblemCode, path: string, message: string) =>
   new AppError(code, status, message, { errors: [{ path, message }] });
 
 interface Request {

@@ -3,7 +3,8 @@
 import { storeKey, type Statement } from '../../db/client.ts';
 import type { ConsentRow } from '../../db/consents.ts';
 import type { SubjectRow } from '../../db/subjects.ts';
-import { AppError, StorageUnavailable, storageFault } from '../../errors.ts';
+import { storageFault } from '../../db/faults.ts';
+import { AppError, StorageUnavailable } from '../../errors.ts';
 import { toHex } from '../../crypto/encoding.ts';
 import { newId, newToken, sha256Hex } from '../../crypto/tokens.ts';
 import { systemMessage } from '../../sms/template.ts';

@@ -2,7 +2,8 @@
 // Serving reads at most the latest policy version (kept a few seconds); the record is written once per process and
 // best-effort, so a database that cannot write (full, read-only) still serves the widget.
 import { storeKey } from '../../db/client.ts';
-import { AppError, notFound, storageFault } from '../../errors.ts';
+import { storageFault } from '../../db/faults.ts';
+import { AppError, notFound } from '../../errors.ts';
 import type { DomainContext } from '../context.ts';
 import type { Site } from './sites.ts';
 import { widgetDocument, type WidgetDocument } from './widget-texts.ts';

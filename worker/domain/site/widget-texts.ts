@@ -5,11 +5,15 @@ import { canonicalize } from '../../crypto/jcs.ts';
 import en from '../../../templates/widget/en.json' with { type: 'json' };
 import fr from '../../../templates/widget/fr.json' with { type: 'json' };
 import { sha256Hex } from '../../crypto/tokens.ts';
+import type { ProblemCode } from '../../errors.ts';
 import { EDITABLE_WIDGET_TEXTS, widgetOverrides, type EditableWidgetText } from '../console/widget-texts.ts';
 import { equalChoice, type ChoiceProblem } from './equal-choice.ts';
 import { frenchTypography } from '../../policy/typography.ts';
 
-/** Problem codes the widget knows how to explain; anything else is shown as `generic`. */
+/**
+ * Problem codes the widget knows how to explain (one of the server's, errors.ts's PROBLEM_CODES, or its own two:
+ * `network` when the server could not be reached, `generic` for anything else).
+ */
 export const WIDGET_ERROR_CODES = [
   'invalid_phone',
   'validation_failed',
@@ -18,7 +22,7 @@ export const WIDGET_ERROR_CODES = [
   'stale_texts',
   'network',
   'generic',
-] as const;
+] as const satisfies readonly (ProblemCode | 'network' | 'generic')[];
 export type WidgetErrorCode = (typeof WIDGET_ERROR_CODES)[number];
 
 export interface WidgetTexts {
