@@ -3,7 +3,7 @@
 // own through the same rules as PUT /v1/sites/{site}; a refused form comes back with what was typed and each error
 // in the console's language, by field.
 import type { Context, Hono } from 'hono';
-import { latestPolicyNumber } from '../domain/policies/index.ts';
+import { latestPolicyNumber, policyDrift } from '../domain/policies/index.ts';
 import {
   quietHoursOf,
   replaceSiteConfig,
@@ -17,6 +17,7 @@ import { publicOrigin } from '../http/origins.ts';
 import { currentTemplateVersion } from '../policy/render.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { JsonSeed } from './json-seed.tsx';
+import { PolicyDriftPanel } from './policy-drift.tsx';
 import { Csrf, consoleHeaders, consolePage, Errors } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 import { fill, type ConsoleTexts } from './texts.ts';
@@ -130,6 +131,7 @@ async function render(
           </p>
         ) : null}
         <Errors t={t} errors={errors} />
+        <PolicyDriftPanel t={t} drift={await policyDrift(c.var.ctx, site, policyTemplates)} csrf={c.var.session.csrf} />
         <h2 id="general">{s.general}</h2>
         <form method="post" action="/console/configuration/general">
           <Csrf value={c.var.session.csrf} />
