@@ -64,19 +64,24 @@ describe('widget texts', () => {
     expect((await config()).widget.texts.en.yes).toBe('Yes, text me deals');
   });
 
-  it('saves the program texts, which the widget and the SMS then use', async () => {
+  it('saves the program texts (in site settings now), which the widget and the SMS then use', async () => {
     h = await makeHarness();
     c = await signIn(h);
-    const res = await c.post('/console/widget', {
+    const program = {
       'program.name': 'Shop News',
+      'program.helpContact': 'aide@boutique-lune.fr',
+      'program.description.fr': 'nos offres',
+      'program.description.en': 'our offers',
+      'program.frequency.fr': 'deux SMS par mois au plus',
       'program.frequency.en': 'two texts a month at most',
-    });
+    };
+    const res = await c.post('/console/configuration/program', program);
     expect(res.status).toBe(303);
     const doc = (await (await h.app.request('/v1/sites/demo/widget?locale=en')).json()) as {
       texts: { program: string; frequency: string };
     };
     expect(doc.texts).toMatchObject({ program: 'Shop News', frequency: 'two texts a month at most' });
-    const empty = await c.post('/console/widget', { 'program.name': '' });
+    const empty = await c.post('/console/configuration/program', { ...program, 'program.name': '' });
     expect(empty.status).toBe(422);
     expect(await empty.text()).toContain('<code>program.name</code>');
     expect((await config()).program.name).toBe('Shop News');

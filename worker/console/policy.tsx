@@ -4,7 +4,7 @@
 // every missing or wrong item. The form posts multipart: JSON is not percent-encoded there, so more facts fit the body limit.
 import type { Context } from 'hono';
 import type { Hono } from 'hono';
-import { publishPolicy } from '../domain/policies/index.ts';
+import { policyDrift, publishPolicy } from '../domain/policies/index.ts';
 import { latestPolicyLocales } from '../domain/policies/index.ts';
 import { parseSiteConfig, policyFactsOf, replaceSiteConfig } from '../domain/site/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
@@ -12,6 +12,7 @@ import { policyTemplates } from '../generated/policy-templates.ts';
 import { MAX_JSON_DEPTH, parseJson } from '../http/body.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { JsonSeed } from './json-seed.tsx';
+import { PolicyDriftPanel } from './policy-drift.tsx';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 import { fill } from './texts.ts';
@@ -56,6 +57,9 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
       <>
         <p>{t.policy.intro}</p>
         <p>{latest === null ? t.policy.none : fill(t.policy.published, { version: latest })}</p>
+        {latest === null || o.published ? null : (
+          <PolicyDriftPanel t={t} drift={await policyDrift(ctx, site, policyTemplates)} csrf={c.var.session.csrf} />
+        )}
         {o.published ? (
           <p role="status" class="ok" id="published">
             {fill(t.policy.done, { version: o.published })}{' '}
@@ -94,6 +98,19 @@ export function policyRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console/policy', (c) => {
     const published = Number(c.req.query('published'));
     return render(c, Number.isSafeInteger(published) && published > 0 ? { published } : {});
+  });
+
+  // The one action the drift panel offers: publish the facts as they are now.
+  app.post('/console/policy/publish-current', async (c) => {
+    const summary = ((await formBody(c)).summary ?? '').trim().slice(0, 500);
+    if (!summary) return render(c, { errors: [{ path: 'summary', message: 'Say what changed.' }], status: 422 });
+    try {
+      const published = await publishPolicy(c.var.ctx, c.var.site, { summary, templates: policyTemplates });
+      return c.redirect(`/console/policy?published=${published.version}`, 303);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 422) throw error;
+      return render(c, { summary, errors: error.errors ?? [], detail: error.message, status: 422 });
+    }
   });
 
   app.post('/console/policy', async (c) => {

@@ -23,7 +23,9 @@ import {
 } from './http.ts';
 import { overviewRoutes } from './overview.tsx';
 import { policyRoutes } from './policy.tsx';
+import { newSiteRoutes } from './new-site.tsx';
 import { settingsRoutes } from './settings.tsx';
+import { siteSettingsRoutes } from './site-settings.tsx';
 import { signInPage } from './sign-in.tsx';
 import { smsRoutes } from './sms.tsx';
 import { subscriberRoutes } from './subscribers.tsx';
@@ -159,6 +161,8 @@ export function consoleRoutes() {
   smsRoutes(inside);
   subscriberRoutes(inside);
   settingsRoutes(inside);
+  siteSettingsRoutes(inside);
+  newSiteRoutes(inside);
 
   app.route('/', inside as unknown as Hono<AppEnv>);
   return app;

@@ -1,4 +1,5 @@
 // Every string of the console in English; texts-fr.ts has the same keys (checked by the type).
+import { siteEn } from './texts-site.ts';
 export const en = {
   title: 'Assent console',
   skip: 'Skip to content',
@@ -9,6 +10,7 @@ export const en = {
     sms: 'SMS',
     subscribers: 'Subscribers',
     settings: 'Settings',
+    configuration: 'Site settings',
   },
   navLabel: 'Console sections',
   language: 'Français',
@@ -194,6 +196,7 @@ export const en = {
     copied: 'Copied.',
   },
   errors: { title: 'Please fix this:' },
+  siteSettings: siteEn,
 };
 
 export type ConsoleTexts = typeof en;

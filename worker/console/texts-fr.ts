@@ -1,5 +1,6 @@
 // The console's French strings (same keys as the English ones in texts.ts).
 import type { ConsoleTexts } from './texts-en.ts';
+import { siteFr } from './texts-site.ts';
 
 export const fr: ConsoleTexts = {
   title: 'Console Assent',
@@ -11,6 +12,7 @@ export const fr: ConsoleTexts = {
     sms: 'SMS',
     subscribers: 'Abonnés',
     settings: 'Réglages',
+    configuration: 'Paramètres du site',
   },
   navLabel: 'Sections de la console',
   language: 'English',
@@ -199,4 +201,5 @@ export const fr: ConsoleTexts = {
     copied: 'Copié.',
   },
   errors: { title: 'À corriger :' },
+  siteSettings: siteFr,
 };

@@ -23,31 +23,12 @@ import { shellFor } from './shell-data.ts';
 import { fill } from './texts.ts';
 
 type Edited = EditedWidgetTexts;
-interface Program {
-  name: string;
-  helpContact: string;
-  description: Record<string, string>;
-  frequency: Record<string, string>;
-}
-
-function programFrom(form: Record<string, string>, locales: string[], stored: Program): Program {
-  const per = (key: 'description' | 'frequency') =>
-    Object.fromEntries(locales.map((l) => [l, (form[`program.${key}.${l}`] ?? stored[key][l] ?? '').trim()]));
-  return {
-    name: (form['program.name'] ?? stored.name).trim(),
-    helpContact: (form['program.helpContact'] ?? stored.helpContact).trim(),
-    description: per('description'),
-    frequency: per('frequency'),
-  };
-}
-
 async function render(
   c: Context<ConsoleEnv>,
-  options: { edited?: Edited; program?: Program; errors?: FieldError[]; saved?: boolean; status?: 200 | 422 } = {},
+  options: { edited?: Edited; errors?: FieldError[]; saved?: boolean; status?: 200 | 422 } = {},
 ) {
   const { t, site } = c.var;
   const config = site.config;
-  const program = options.program ?? config.program;
   const labels = t.widget.labels as Record<string, string>;
   const version = await latestPolicyNumber(c.var.ctx, site.id);
   const stored = (config.widget?.texts ?? {}) as Edited;
@@ -93,35 +74,9 @@ async function render(
         </p>
         <form method="post" action="/console/widget" id="widget-form">
           <Csrf value={c.var.session.csrf} />
-          <fieldset data-program>
-            <legend>{t.widget.program}</legend>
-            <label for="program-name">{labels.programName}</label>
-            <input id="program-name" name="program.name" value={program.name} maxlength={60} required />
-            <label for="program-help">{labels.helpContact}</label>
-            <input id="program-help" name="program.helpContact" value={program.helpContact} maxlength={200} required />
-            {config.locales.map((locale) => (
-              <>
-                <label for={`program-description-${locale}`}>{`${labels.description} (${locale})`}</label>
-                <input
-                  id={`program-description-${locale}`}
-                  lang={locale}
-                  name={`program.description.${locale}`}
-                  value={program.description[locale] ?? ''}
-                  maxlength={500}
-                  required
-                />
-                <label for={`program-frequency-${locale}`}>{`${labels.frequency} (${locale})`}</label>
-                <input
-                  id={`program-frequency-${locale}`}
-                  lang={locale}
-                  name={`program.frequency.${locale}`}
-                  value={program.frequency[locale] ?? ''}
-                  maxlength={500}
-                  required
-                />
-              </>
-            ))}
-          </fieldset>
+          <p class="hint" id="program-moved">
+            <a href="/console/configuration#program">{t.siteSettings.program}</a>
+          </p>
           {config.locales.map((locale) => (
             <div class="grid" data-locale={locale}>
               <fieldset lang={locale}>
@@ -175,18 +130,16 @@ export function widgetTextRoutes(app: Hono<ConsoleEnv>) {
       path: `widget.texts.${locale}.yes`,
       message: c.var.t.widget.equalBad,
     }));
-    const program = programFrom(form, site.config.locales, site.config.program);
-    if (errors.length) return render(c, { edited, program, errors, status: 422 });
+    if (errors.length) return render(c, { edited, errors, status: 422 });
     const texts = mergeEditedTexts(site.config, edited);
     try {
       await replaceSiteConfig(c.var.ctx, site, {
         ...site.config,
-        program: { ...site.config.program, ...program },
         widget: { ...site.config.widget, texts },
       });
     } catch (error) {
       if (error instanceof AppError && error.status === 422)
-        return render(c, { edited, program, errors: error.errors ?? [], status: 422 });
+        return render(c, { edited, errors: error.errors ?? [], status: 422 });
       throw error;
     }
     return c.redirect('/console/widget?saved=1', 303);

@@ -14,7 +14,7 @@ export interface DemoPageOptions {
   program: { name: string; helpContact: string; frequency: Record<string, string>; shortCode?: string };
 }
 
-const CSS = `code{background:#8882;padding:.1rem .3rem;border-radius:.25rem}
+const CSS = `code{background:#8882;padding:.1rem .3rem;border-radius:.25rem}pre{white-space:pre-wrap}
 .sms{white-space:pre-wrap;border-left:4px solid var(--accent);padding:.25rem .75rem;margin:.5rem 0;font-family:ui-monospace,monospace;font-size:.9rem}
 .sms span{display:block;font:600 .8rem system-ui,sans-serif;color:var(--muted)}`;
 

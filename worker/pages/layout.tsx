@@ -1,4 +1,5 @@
-// The shell of every server-rendered page: lang, viewport, a strict CSP, readable system styles.
+// The shell of every server-rendered page: lang, viewport, a strict CSP, readable system styles. Long links, codes
+// and table cells wrap and fieldsets may shrink, so no page scrolls sideways on a 360 px screen.
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 
@@ -10,6 +11,7 @@ main{max-width:40rem;margin:0 auto;padding:2rem 1rem}h1{font-size:1.6rem;line-he
 a{color:var(--accent)}p.muted{color:var(--muted)}
 button{font:inherit;font-weight:600;min-height:44px;min-width:44px;padding:.6rem 1.2rem;border-radius:.5rem;border:2px solid var(--accent);background:var(--accent);color:var(--bg);cursor:pointer}
 button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:3px}
+a,code,td,th{overflow-wrap:anywhere}fieldset{min-width:0}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `;
 

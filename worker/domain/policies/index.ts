@@ -2,3 +2,4 @@
 // each other directly; nothing outside worker/domain/ reaches past this file.
 export * from './publish.ts';
 export * from './versions.ts';
+export * from './drift.ts';
