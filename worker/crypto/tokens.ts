@@ -1,9 +1,11 @@
 // Random identifiers and secret tokens; tokens are stored only as SHA-256 hashes.
 import { toBase64Url, toHex } from './encoding.ts';
+import { pooledRandom } from './random-pool.ts';
 
 export type Random = (length: number) => Uint8Array<ArrayBuffer>;
 
-export const webRandom: Random = (length) => crypto.getRandomValues(new Uint8Array(length));
+/** The platform CSPRNG, drawn in 4 KiB chunks (random-pool.ts). */
+export const webRandom: Random = pooledRandom();
 
 /** 256-bit URL-safe secret (43 characters). */
 export const newToken = (random: Random) => toBase64Url(random(32));

@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps.ts';
 import { fromBase64 } from '../crypto/encoding.ts';
 import { signingKeysFrom } from '../crypto/keys.ts';
 import { createSealer, type Sealer } from '../crypto/sealing.ts';
-import type { Random } from '../crypto/tokens.ts';
+import { webRandom, type Random } from '../crypto/tokens.ts';
 import type { Store } from '../db/client.ts';
 import { ensureDemoSite } from '../domain/dev/index.ts';
 import { EnvError, type Env } from '../env.ts';
@@ -61,7 +61,7 @@ export async function buildDeps(parts: RuntimeParts): Promise<AppDeps> {
     store: parts.store,
     sealer: await makeSealer({
       masterKey: fromBase64(env.ASSENT_MASTER_KEY!),
-      random: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      random: webRandom,
     }),
     mode: env.ASSENT_MODE,
     publicUrl,
