@@ -26,7 +26,7 @@ it('the version list is a page in a browser, naming the site, linking each versi
   expect(res.headers.get('vary')).toMatch(/Accept/);
   const html = await res.text();
   expect(html).toContain('lang="fr"');
-  expect(html).toContain('Boutique Lune\u202f: toutes les versions');
+  expect(html).toContain('Boutique Lune\u00a0: toutes les versions');
   expect(html).toContain('href="/p/demo/2?locale=fr"');
   expect(html).toContain('href="/p/demo/1?locale=fr"');
   expect(html).toContain('href="/p/demo/diff/1/2?locale=fr"');

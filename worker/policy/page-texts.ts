@@ -88,7 +88,7 @@ const fr: PageTexts = {
   inserted: 'ajouté',
   deleted: 'retiré',
   back: (v) => `Lire la version ${v}`,
-  versionsTitle: (site) => `${site}\u202f: toutes les versions de la politique de confidentialité`,
+  versionsTitle: (site) => `${site}\u00a0: toutes les versions de la politique de confidentialité`,
   noVersion: 'Aucune version n’est encore publiée.',
 };
 
