@@ -179,7 +179,9 @@ describe('assent verify', () => {
     });
   });
 
-  it('exits 2 on usage errors', async () => {
+  // Six processes in a row: a loaded machine needs more than the default 20 s.
+  it('exits 2 on usage errors', { timeout: 90_000 }, async () => {
+    await file('proof.json', fx.proof); // a proof file without keys is a usage error, whichever test ran before
     for (const args of [
       [],
       ['check', 'x'],
