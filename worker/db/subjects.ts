@@ -20,6 +20,8 @@ export interface GateView {
   consentId: string | null;
   status: typeof consents.$inferSelect.status | null;
   renewalRequired: boolean | null;
+  /** The retention clock: the last contact the subscriber initiated (the subject's creation before any was kept). */
+  lastContactAt: number;
 }
 
 // The subject, its suppression and its latest consent; the site's id is in every caller's condition.
@@ -35,6 +37,7 @@ const gateQuery = (db: Db, where: SQL | undefined) =>
       consentId: consents.id,
       status: consents.status,
       renewalRequired: consents.renewalRequired,
+      lastContactAt: sql<number>`COALESCE(${subjects.lastContactAt}, ${subjects.createdAt})`,
     })
     .from(subjects)
     .leftJoin(
@@ -193,8 +196,8 @@ export function subjectsRepo(store: Store) {
         .limit(limit);
     },
     /**
-     * Subjects of a site, not erased, whose consents have all stood still since `before` (no request, confirmation or
-     * withdrawal since): the candidates for erasure at the end of the longest retention of a number.
+     * Subjects of a site, not erased, whose subscriber has not initiated any contact since `before` (no opt-in, reply
+     * or click on their links; what we sent them does not count): erased at the end of the retention of a number.
      */
     async inactive(siteId: string, before: number, limit: number): Promise<SubjectRow[]> {
       return db
@@ -204,10 +207,17 @@ export function subjectsRepo(store: Store) {
           and(
             eq(subjects.siteId, siteId),
             isNull(subjects.erasedAt),
-            sql`(SELECT MAX(c.updated_at) FROM consents c WHERE c.subject_id = ${subjects.id}) < ${before}`,
+            sql`COALESCE(${subjects.lastContactAt}, ${subjects.createdAt}) < ${before}`,
           ),
         )
         .limit(limit);
+    },
+    /** The subscriber initiated a contact at `at`: the retention clock starts again (never goes back). */
+    contact(subjectId: string, at: number, guard?: SQL) {
+      return db
+        .update(subjects)
+        .set({ lastContactAt: sql`MAX(COALESCE(${subjects.lastContactAt}, 0), ${at})` })
+        .where(and(eq(subjects.id, subjectId), isNull(subjects.erasedAt), guard));
     },
     async byId(id: string): Promise<SubjectRow | null> {
       return (await exec(store, () => prepared().byId.all({ id })))[0] ?? null;
@@ -226,6 +236,7 @@ export function subjectsRepo(store: Store) {
           masked: row.masked,
           country: row.country,
           erasedAt: null,
+          lastContactAt: row.lastContactAt,
         })
         .where(and(eq(subjects.id, row.id), isNull(subjects.wrappedKey), guard));
     },

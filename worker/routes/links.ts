@@ -51,7 +51,7 @@ async function ownPage(
     formToken: await formTokenFor(c, ownForm(consent)),
     locale: consent.locale,
     program: site.config.program.name,
-    view: await ownView(c.var.ctx, consent),
+    view: await ownView(c.var.ctx, consent, site),
     step,
     action: `/u/${c.req.param('token')}`,
   });
