@@ -1,7 +1,11 @@
 // Retention that runs itself: a number is erased by the jobs once its subscriber has initiated no contact for the
 // site's `retention.lastContactDays` (three years at most, the CNIL's reference for prospects). A click on their link
 // or a reply SMS starts the clock again; an SMS they receive does not. The gate and their page state the date.
+import { createClient } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { libsqlStore } from '../../worker/db/libsql.ts';
+import { migrate } from '../../worker/db/migrate.ts';
+import { migrations } from '../../worker/generated/migrations.ts';
 import { expectProblem } from '../assertions.ts';
 import { ADMIN_TOKEN, confirmedConsent, json, makeHarness, type Harness } from '../harness.ts';
 import { auth, genericInbound, INBOUND_SECRET, updateDemo } from '../sms/fixtures.ts';
@@ -113,5 +117,55 @@ describe('retention counted from the last contact the subscriber initiated', () 
     h.advance(365 * DAY + PASS);
     await h.flush();
     expect(await status(consentId)).toBe('erased');
+  });
+});
+
+describe('numbers kept before the clock existed', () => {
+  it('the migration starts each clock at the subscriber’s own last act: request, confirmation or own withdrawal', async () => {
+    const store = libsqlStore(createClient({ url: ':memory:' }));
+    try {
+      const at = migrations.findIndex((m) => m.tag.endsWith('_last_contact'));
+      expect(at).toBeGreaterThan(0);
+      await migrate(store, migrations.slice(0, at));
+      const consent = (id: string, subject: string, fields: Record<string, number | string>) => {
+        const row: Record<string, number | string> = {
+          id,
+          site_id: 'demo',
+          subject_id: subject,
+          status: 'confirmed',
+          locale: 'fr',
+          policy_version: 1,
+          policy_sha256: 'p',
+          text_sha256: 't',
+          collection_method: 'widget',
+          confirm_token_hash: `c-${id}`,
+          unsubscribe_token_hash: `u-${id}`,
+          requested_at: 100,
+          expires_at: 200,
+          updated_at: 9_000, // an expiry, an erasure or an API withdrawal moved it: not the subscriber's contact
+          last_op_id: 'op',
+          ...fields,
+        };
+        const values = Object.values(row).map((v) => (typeof v === 'number' ? String(v) : `'${v}'`));
+        return `INSERT INTO consents (${Object.keys(row).join(', ')}) VALUES (${values.join(', ')})`;
+      };
+      const subject = (id: string) =>
+        `INSERT INTO subjects (id, site_id, phone_index, country, masked, created_at) VALUES ('${id}', 'demo', 'i-${id}', 'FR', '•', 50)`;
+      await store.execBatch([
+        "INSERT INTO sites (id, config, created_at, updated_at) VALUES ('demo', '{}', 0, 0)",
+        subject('confirmed'),
+        consent('a', 'confirmed', { confirmed_at: 300 }),
+        consent('b', 'confirmed', { requested_at: 400, status: 'expired' }),
+        subject('stopped'),
+        consent('c', 'stopped', { confirmed_at: 300, withdrawn_at: 700, withdraw_method: 'sms', status: 'withdrawn' }),
+        subject('by-api'),
+        consent('d', 'by-api', { confirmed_at: 300, withdrawn_at: 800, withdraw_method: 'api', status: 'withdrawn' }),
+        subject('none'),
+      ]);
+      await migrate(store, migrations);
+      expect(await store.queryColumn('SELECT last_contact_at FROM subjects ORDER BY id')).toEqual([300, 400, 50, 700]);
+    } finally {
+      await store.close();
+    }
   });
 });
