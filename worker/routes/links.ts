@@ -5,7 +5,14 @@ import { confirmConsent, proofUrl } from '../domain/consent/index.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { linkPage, subscriberPage, type LinkFacts, type LinkPageState, type SubscriberStep } from '../pages/links.tsx';
 import { frenchTypography } from '../policy/typography.ts';
-import { byLinkToken, confirmLinkStatus, eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscribers/index.ts';
+import {
+  byLinkToken,
+  confirmLinkStatus,
+  eraseOwnNumber,
+  ownView,
+  recordContact,
+  withdrawOwn,
+} from '../domain/subscribers/index.ts';
 import type { ConsentRow } from '../db/consents.ts';
 import type { Site } from '../domain/site/index.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
@@ -85,7 +92,8 @@ export function linkRoutes() {
   });
 
   app.post('/c/:token', async (c) => {
-    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'confirm');
+    // The confirmation's own batch records the contact (the click): one round trip less on this hot route.
+    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'confirm', false);
     if (!found) return unknown(c);
     const { consent, site } = found;
     // The confirming request's address prefix and browser family go on the record (see confirmationEvidence).
@@ -96,6 +104,7 @@ export function linkRoutes() {
       site,
     );
     if (outcome.kind === 'confirmed') c.var.deps.onQueued?.();
+    else await recordContact(c.var.ctx, consent.subjectId);
     const state: LinkPageState =
       outcome.kind === 'confirmed' || outcome.kind === 'already-confirmed'
         ? {

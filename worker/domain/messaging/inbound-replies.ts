@@ -10,7 +10,7 @@ import type { InboundChannel } from '../consent/confirm.ts';
 import type { DomainContext } from '../context.ts';
 import { normalisePhone } from '../consent/phone.ts';
 import type { Site } from '../site/sites.ts';
-import { recordContact } from '../subscribers/retention.ts';
+import { recordContact } from '../subscribers/last-contact.ts';
 
 export interface InboundMessage {
   from: string;

@@ -4,7 +4,7 @@ import type { GateView } from '../../db/subjects.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { proofUrl } from '../consent/lifecycle.ts';
 import { erasedMark } from '../subscribers/erased-mark.ts';
-import { retainedUntil } from '../subscribers/retention.ts';
+import { retainedUntil } from '../subscribers/last-contact.ts';
 import type { DomainContext } from '../context.ts';
 import { maskPhone } from '../../sms/mask-phone.ts';
 import { normalisePhone } from '../consent/phone.ts';

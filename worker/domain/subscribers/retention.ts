@@ -6,21 +6,10 @@
 // not. Their proofs stay (without the number), and a withdrawn number stays suppressed (as a mark shared by many
 // numbers once erased).
 import type { DomainContext } from '../context.ts';
-import type { SiteConfig } from '../site/config.ts';
 import { loadSite } from '../site/sites.ts';
 import { eraseSubject } from './rights.ts';
 
 const DAY = 86_400_000;
-
-/** The subscriber initiated a contact now (a reply, a click on their link): their number's retention starts again. */
-export async function recordContact(ctx: DomainContext, subjectId: string): Promise<void> {
-  await ctx.store.batch([ctx.subjects.contact(subjectId, ctx.clock())]);
-}
-
-/** When a number whose subscriber last initiated a contact at `lastContactAt` is erased at the latest. */
-export function retainedUntil(config: Pick<SiteConfig, 'retention'>, lastContactAt: number): number {
-  return lastContactAt + config.retention.lastContactDays * DAY;
-}
 
 /** Erases dormant subjects of every site; returns how many. Bounded per run; the next run continues. */
 export async function applyRetention(ctx: DomainContext, limit = 200): Promise<number> {

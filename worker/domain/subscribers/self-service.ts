@@ -6,7 +6,7 @@ import { proofUrl, withdrawAll } from '../consent/lifecycle.ts';
 import type { DomainContext } from '../context.ts';
 import { loadSite, type Site } from '../site/sites.ts';
 import { eraseSubject } from './rights.ts';
-import { recordContact, retainedUntil } from './retention.ts';
+import { recordContact, retainedUntil } from './last-contact.ts';
 
 const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -15,6 +15,8 @@ export async function byLinkToken(
   ctx: DomainContext,
   token: string,
   kind: 'confirm' | 'unsubscribe',
+  /** False where the caller's own write records the contact (a confirmation), saving a round trip. */
+  contact = true,
 ): Promise<{ consent: ConsentRow; site: Site } | null> {
   if (!LINK_TOKEN.test(token)) return null;
   const hash = await sha256Hex(token);
@@ -23,7 +25,7 @@ export async function byLinkToken(
   if (!consent) return null;
   // Following a link of their own is a contact the subscriber initiated (the CNIL counts a click): the number's
   // retention starts again. No consent changes: only the retention clock moves.
-  await recordContact(ctx, consent.subjectId);
+  if (contact) await recordContact(ctx, consent.subjectId);
   return { consent, site: await loadSite(ctx, consent.siteId) };
 }
 
