@@ -75,7 +75,11 @@ export async function snapshot(h: Harness): Promise<string> {
   ];
   const parts: string[] = [];
   for (const table of tables) {
-    const columns = (await h.ctx.store.queryColumn(`SELECT name FROM pragma_table_info('${table}')`)).map(String);
+    // The retention clock is no state of the consent: a subscriber following their own link (a GET) is a contact
+    // they initiated, which the CNIL counts, so it moves `last_contact_at` and nothing else.
+    const columns = (await h.ctx.store.queryColumn(`SELECT name FROM pragma_table_info('${table}')`))
+      .map(String)
+      .filter((column) => column !== 'last_contact_at');
     const rows = await h.ctx.store.queryColumn(`SELECT json_array(${columns.join(', ')}) FROM ${table} ORDER BY rowid`);
     parts.push(`${table}:${JSON.stringify(rows)}`);
   }

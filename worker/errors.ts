@@ -57,6 +57,7 @@ export const PROBLEM_CODES = [
   'policy_locale_unsupported',
   'policy_template_missing',
   'policy_hard_to_read',
+  'sender_not_allowed',
   // Witness (C2SP tlog-witness add-checkpoint)
   'malformed_request',
   'old_size_too_large',

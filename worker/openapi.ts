@@ -579,7 +579,7 @@ export function openApiDocument(publicUrl: string) {
           {
             200: {
               description:
-                '{subscriberId, maskedPhone, status, canSend, reason?, proofUrl, renewalRequired, suppressed}; an unknown number: subscriberId null, status "none"',
+                '{subscriberId, maskedPhone, status, canSend, reason?, proofUrl, renewalRequired, suppressed, retainedUntil}; an unknown number: subscriberId null, status "none", retainedUntil null',
             },
           },
           { security: bearer, parameters: [site], requestBody: { required: true, ...json('SubscriberLookup') } },

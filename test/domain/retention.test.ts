@@ -1,5 +1,5 @@
 // Retention: numbers that never confirmed, and withdrawn ones, are erased 30 days later; confirmed ones are kept, up
-// to three years after their last consent change.
+// to three years after the last contact their subscriber initiated (retention-last-contact.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, confirmedConsent, json, makeHarness, pendingConsent, type Harness } from '../harness.ts';
 
@@ -53,7 +53,7 @@ describe('retention', () => {
     });
   });
 
-  it('erases even a subscribed number three years after its last consent change, as every policy states', async () => {
+  it('erases even a subscribed number three years after its opt-in and confirmation, as every policy states', async () => {
     const { consentId } = await confirmedConsent(h);
     h.advance(3 * 365 * DAY - DAY);
     await h.flush();

@@ -175,6 +175,7 @@ describe('the send gate', () => {
         proofUrl: null,
         renewalRequired: false,
         suppressed: false,
+        retainedUntil: null,
       });
     }
   });

@@ -1,12 +1,17 @@
 // The marketing send's Idempotency-Key header is held to the body field's rule (8–200 characters): a 422 naming it.
 import { afterEach, expect, it } from 'vitest';
 import { json, makeHarness, type Harness } from '../harness.ts';
+import { updateDemo } from '../sms/fixtures.ts';
 
 let h: Harness;
 afterEach(() => h?.close());
 
 it('refuses an Idempotency-Key header that is too short or too long, naming it', async () => {
   h = await makeHarness();
+  // Marketing to French numbers needs a short code (french-sender.test.ts).
+  await updateDemo(h, (config) => {
+    (config.program as Record<string, unknown>).shortCode = '38123';
+  });
   const send = (key: string) =>
     h.app.request(
       '/v1/sites/demo/messages',

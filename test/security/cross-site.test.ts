@@ -37,6 +37,8 @@ beforeAll(async () => {
   const configA: Record<string, unknown> = {
     ...config,
     name: 'Alpha Shop',
+    // Its campaigns go to French numbers: they need a short code (french-sender.test.ts).
+    program: { ...(config.program as Record<string, unknown>), shortCode: '38123' },
     sms: { provider: 'twilio', accountSid: `AC${'a'.repeat(32)}`, authToken: A_TOKEN, from: '+447700900001' },
     inboundSecret: A_SECRET,
   };

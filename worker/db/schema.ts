@@ -45,6 +45,11 @@ export const subjects = sqliteTable(
     masked: text('masked').notNull(),
     createdAt: integer('created_at').notNull(),
     erasedAt: integer('erased_at'),
+    /**
+     * The last contact the subscriber initiated (an opt-in, a reply SMS, a click on one of their links; an SMS they
+     * received is not one): the retention clock of the number (CNIL: three years at most for prospects).
+     */
+    lastContactAt: integer('last_contact_at'),
   },
   (t) => [uniqueIndex('subjects_site_phone').on(t.siteId, t.phoneIndex)],
 );

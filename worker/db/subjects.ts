@@ -20,6 +20,8 @@ export interface GateView {
   consentId: string | null;
   status: typeof consents.$inferSelect.status | null;
   renewalRequired: boolean | null;
+  /** The retention clock: the last contact the subscriber initiated (the subject's creation before any was kept). */
+  lastContactAt: number;
 }
 
 // The subject, its suppression and its latest consent; the site's id is in every caller's condition.
@@ -35,6 +37,7 @@ const gateQuery = (db: Db, where: SQL | undefined) =>
       consentId: consents.id,
       status: consents.status,
       renewalRequired: consents.renewalRequired,
+      lastContactAt: sql<number>`COALESCE(${subjects.lastContactAt}, ${subjects.createdAt})`,
     })
     .from(subjects)
     .leftJoin(
@@ -43,7 +46,8 @@ const gateQuery = (db: Db, where: SQL | undefined) =>
     )
     .where(where);
 
-// The same view, as the triggers of the gate_states migration keep it: one primary-key read, no join.
+// The same view, as the triggers of the gate_states migration keep it: one primary-key read, and the subject's
+// retention clock by its primary key (a column written on every contact, so it is not copied into gate_states).
 const gateStateQuery = (db: Db, where: SQL | undefined) =>
   db
     .select({
@@ -55,8 +59,10 @@ const gateStateQuery = (db: Db, where: SQL | undefined) =>
       consentId: gateStates.consentId,
       status: gateStates.status,
       renewalRequired: gateStates.renewalRequired,
+      lastContactAt: sql<number>`COALESCE(${subjects.lastContactAt}, ${subjects.createdAt})`,
     })
     .from(gateStates)
+    .innerJoin(subjects, eq(subjects.id, gateStates.subjectId))
     .where(where);
 
 const p = sql.placeholder;
@@ -214,8 +220,8 @@ export function subjectsRepo(store: Store) {
         .limit(limit);
     },
     /**
-     * Subjects of a site, not erased, whose consents have all stood still since `before` (no request, confirmation or
-     * withdrawal since): the candidates for erasure at the end of the longest retention of a number.
+     * Subjects of a site, not erased, whose subscriber has not initiated any contact since `before` (no opt-in, reply
+     * or click on their links; what we sent them does not count): erased at the end of the retention of a number.
      */
     async inactive(siteId: string, before: number, limit: number): Promise<SubjectRow[]> {
       return db
@@ -225,10 +231,17 @@ export function subjectsRepo(store: Store) {
           and(
             eq(subjects.siteId, siteId),
             isNull(subjects.erasedAt),
-            sql`(SELECT MAX(c.updated_at) FROM consents c WHERE c.subject_id = ${subjects.id}) < ${before}`,
+            sql`COALESCE(${subjects.lastContactAt}, ${subjects.createdAt}) < ${before}`,
           ),
         )
         .limit(limit);
+    },
+    /** The subscriber initiated a contact at `at`: the retention clock starts again (never goes back). */
+    contact(subjectId: string, at: number, guard?: SQL) {
+      return db
+        .update(subjects)
+        .set({ lastContactAt: sql`MAX(COALESCE(${subjects.lastContactAt}, 0), ${at})` })
+        .where(and(eq(subjects.id, subjectId), isNull(subjects.erasedAt), guard));
     },
     async byId(id: string): Promise<SubjectRow | null> {
       return (await exec(store, () => prepared().byId.all({ id })))[0] ?? null;
@@ -247,6 +260,7 @@ export function subjectsRepo(store: Store) {
           masked: row.masked,
           country: row.country,
           erasedAt: null,
+          lastContactAt: row.lastContactAt,
         })
         .where(and(eq(subjects.id, row.id), isNull(subjects.wrappedKey), guard));
     },

@@ -247,6 +247,9 @@ export function subscriberPage(options: {
         </section>
         <section aria-labelledby="erase">
           <h2 id="erase">{t.eraseTitle}</h2>
+          {view.retainedUntil !== null && step !== 'confirm-erase' ? (
+            <p>{fill(t.retainedUntil, { date: at(view.retainedUntil) })}</p>
+          ) : null}
           {view.erasedAt !== null ? (
             <p>{fill(t.erasedOn, { date: at(view.erasedAt) })}</p>
           ) : step === 'confirm-erase' ? (

@@ -5,7 +5,14 @@ import { confirmConsent, proofUrl } from '../domain/consent/index.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { linkPage, subscriberPage, type LinkFacts, type LinkPageState, type SubscriberStep } from '../pages/links.tsx';
 import { frenchTypography } from '../policy/typography.ts';
-import { byLinkToken, confirmLinkStatus, eraseOwnNumber, ownView, withdrawOwn } from '../domain/subscribers/index.ts';
+import {
+  byLinkToken,
+  confirmLinkStatus,
+  eraseOwnNumber,
+  ownView,
+  recordContact,
+  withdrawOwn,
+} from '../domain/subscribers/index.ts';
 import type { ConsentRow } from '../db/consents.ts';
 import type { Site } from '../domain/site/index.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
@@ -51,7 +58,7 @@ async function ownPage(
     formToken: await formTokenFor(c, ownForm(consent)),
     locale: consent.locale,
     program: site.config.program.name,
-    view: await ownView(c.var.ctx, consent),
+    view: await ownView(c.var.ctx, consent, site),
     step,
     action: `/u/${c.req.param('token')}`,
   });
@@ -85,7 +92,8 @@ export function linkRoutes() {
   });
 
   app.post('/c/:token', async (c) => {
-    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'confirm');
+    // The confirmation's own batch records the contact (the click): one round trip less on this hot route.
+    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'confirm', false);
     if (!found) return unknown(c);
     const { consent, site } = found;
     // The confirming request's address prefix and browser family go on the record (see confirmationEvidence).
@@ -95,6 +103,8 @@ export function linkRoutes() {
       { method: 'link', ip: clientIp(c), userAgent: c.req.header('user-agent') },
       site,
     );
+    // A confirmation records the contact in its own batch; any other answer to one's own link records it here.
+    if (outcome.kind !== 'confirmed') await recordContact(c.var.ctx, consent.subjectId);
     const state: LinkPageState =
       outcome.kind === 'confirmed' || outcome.kind === 'already-confirmed'
         ? {

@@ -118,6 +118,8 @@ async function confirmChange(
       },
       guard,
     ),
+    // Confirming (by link or reply) is a contact the subscriber initiated: the number's retention starts again.
+    ctx.subjects.contact(subject.id, now),
     // Read back in the same round trip: whether this change is the one that won.
     ctx.consents.row(consent.id),
   ]);

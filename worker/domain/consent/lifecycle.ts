@@ -193,6 +193,8 @@ async function requestOnce(
       masked: maskPhone(e164),
       createdAt: now,
       erasedAt: null,
+      // The opt-in is a contact the subscriber initiated: the retention clock starts here.
+      lastContactAt: now,
     };
     // A number erased earlier comes back as a new subject key: nothing of the erased data is recoverable.
     statements.push(subject ? ctx.subjects.revive(fresh, guard) : ctx.subjects.insert(fresh, guard));
@@ -201,8 +203,11 @@ async function requestOnce(
   const token = newToken(ctx.random);
   const tokenHash = await sha256Hex(token);
   const opId = newId(ctx.random);
-  if (statements.length === counters)
+  if (statements.length === counters) {
     await countedOnError(ctx, counting, () => guardNumber(ctx, site, subject.id, view?.sentSince));
+    // A new opt-in by a known number is a contact it initiated: its retention clock starts again.
+    statements.push(ctx.subjects.contact(subject.id, now, guard));
+  }
   // Every request opens its own consent, even for a number with one pending: answering the pending one's id would
   // hand this requester another request's record (its page, address prefix, browser and, later, its status). The
   // pending one keeps its own link until it expires; each link confirms the request that sent it.

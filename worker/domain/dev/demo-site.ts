@@ -27,7 +27,7 @@ export const demoSiteConfig: SiteConfig = {
   sms: { provider: 'console' },
   limits: { perNumberPerDay: 3, perIpPerHour: 20, perSitePerDay: 10_000 },
   pendingTtlHours: 48,
-  retention: { unconfirmedDays: 30, withdrawnDays: 30 },
+  retention: { unconfirmedDays: 30, withdrawnDays: 30, lastContactDays: 3 * 365 },
 };
 
 /** Creates the demo site and publishes its policy version 1, once. Returns the API key when it was created. */

@@ -10,6 +10,7 @@ import type { InboundChannel } from '../consent/confirm.ts';
 import type { DomainContext } from '../context.ts';
 import { normalisePhone } from '../consent/phone.ts';
 import type { Site } from '../site/sites.ts';
+import { recordContact } from '../subscribers/last-contact.ts';
 
 export interface InboundMessage {
   from: string;
@@ -66,6 +67,8 @@ async function apply(ctx: DomainContext, site: Site, msg: InboundMessage): Promi
       ])
     : [null, await ctx.subjects.isSuppressed(site.id, phoneIndex), null];
   const now = ctx.clock();
+  // A reply is a contact the subscriber initiated, whatever it says: the number's retention starts again.
+  if (subject && !subject.erasedAt) await recordContact(ctx, subject.id);
   const decision = decideInbound(msg.body, { pending: Boolean(pending && pending.expiresAt >= now), suppressed });
   const locale = latest?.locale ?? site.config.defaultLocale;
   const keyword = decision.match?.keyword ?? null;

@@ -4,6 +4,7 @@ import type { GateView } from '../../db/subjects.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { proofUrl } from '../consent/lifecycle.ts';
 import { erasedMark } from '../subscribers/erased-mark.ts';
+import { retainedUntil } from '../subscribers/last-contact.ts';
 import type { DomainContext } from '../context.ts';
 import { maskPhone } from '../../sms/mask-phone.ts';
 import { normalisePhone } from '../consent/phone.ts';
@@ -31,6 +32,11 @@ export interface GateAnswer {
   proofUrl: string | null;
   renewalRequired: boolean;
   suppressed: boolean;
+  /**
+   * The day the number is erased at the latest, unless its subscriber initiates a contact before (a reply, a click on
+   * their link): the last such contact plus the site's `retention.lastContactDays`. Null for a number not kept.
+   */
+  retainedUntil: string | null;
 }
 
 /** A subscriber id is the subject's random row id (22 URL-safe characters): it says nothing of the number. */
@@ -60,6 +66,7 @@ function judge(view: GateView | null, suppressedUnknown: boolean) {
 /** `masked`: the masked number, computed only for a number the site never saw (a known one has it stored). */
 function answer(
   ctx: DomainContext,
+  site: Site,
   view: GateView | null,
   masked: () => string,
   suppressedUnknown = false,
@@ -74,6 +81,8 @@ function answer(
     proofUrl: view?.consentId ? proofUrl(ctx, view.consentId) : null,
     renewalRequired,
     suppressed,
+    retainedUntil:
+      view && !view.erasedAt ? new Date(retainedUntil(site.config, view.lastContactAt)).toISOString() : null,
   };
 }
 
@@ -84,14 +93,14 @@ export async function lookupSubscriber(ctx: DomainContext, site: Site, rawPhone:
   const view = await ctx.subjects.gateView(site.id, index);
   // A number the site does not know may be one it erased: its suppression is a mark shared with many (erased-mark.ts).
   const suppressedUnknown = view ? false : await ctx.subjects.isSuppressed(site.id, index, erasedMark(index));
-  return answer(ctx, view, () => maskPhone(phone.e164), suppressedUnknown);
+  return answer(ctx, site, view, () => maskPhone(phone.e164), suppressedUnknown);
 }
 
 /** GET …/subscribers/{subscriberId}: the same answer; 404 unless the id is one of this site's subscribers. */
 export async function subscriberById(ctx: DomainContext, site: Site, subscriberId: string): Promise<GateAnswer> {
   const view = SUBSCRIBER_ID.test(subscriberId) ? await ctx.subjects.gateViewById(site.id, subscriberId) : null;
   if (!view) throw notFound('No subscriber with this id for this site.');
-  return answer(ctx, view, () => view.masked);
+  return answer(ctx, site, view, () => view.masked);
 }
 
 export interface BulkResult {

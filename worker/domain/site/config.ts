@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { smsConfigSchema, smsSchemas, type SmsConfig } from '../../sms/config.ts';
 import { defaultQuietHours, quietHoursRulesSchema, type QuietHoursRules } from '../../sms/quiet-hours.ts';
 import { ownerFactsSchema } from '../../policy/facts.ts';
+import { MAX_PROSPECT_DAYS } from '../../policy/retention-periods.ts';
 import { CHOICE_PROBLEMS } from './equal-choice.ts';
 import { frenchConfigErrors } from './french-rules.ts';
 import { storedWidgetConfigSchema, widgetConfigSchema } from './widget-config.ts';
@@ -54,7 +55,7 @@ export const programSchema = z.strictObject({
 });
 
 const limitsDefault = { perNumberPerDay: 3, perIpPerHour: 20, perSitePerDay: 10_000 };
-const retentionDefault = { unconfirmedDays: 30, withdrawnDays: 30 };
+const retentionDefault = { unconfirmedDays: 30, withdrawnDays: 30, lastContactDays: MAX_PROSPECT_DAYS };
 
 /** The configuration's fields; `siteConfigSchema` (what a PUT may say) and `storedConfigSchema` (what loads) share them. */
 const shape = {
@@ -97,12 +98,23 @@ const shape = {
   pendingTtlHours: z.number().int().min(1).max(168).default(48),
   /**
    * Storage limitation: a number that never confirmed is erased `unconfirmedDays` after its request expired; one
-   * that withdrew, `withdrawnDays` after (it stays suppressed, as a blind index, so the STOP keeps holding).
+   * that withdrew, `withdrawnDays` after (it stays suppressed, as a blind index, so the STOP keeps holding); and any
+   * number `lastContactDays` after the last contact its subscriber initiated.
    */
   retention: z
     .strictObject({
       unconfirmedDays: z.number().int().min(1).max(3650).default(30),
       withdrawnDays: z.number().int().min(1).max(3650).default(30),
+      /**
+       * Any number, subscribed or not, is erased this long after the last contact its subscriber initiated: never
+       * longer than the three years every policy states (the CNIL's reference for prospects).
+       */
+      lastContactDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_PROSPECT_DAYS, 'At most 1095 days (three years): the policy says the number is erased by then.')
+        .default(MAX_PROSPECT_DAYS),
     })
     .default(retentionDefault),
   widget: widgetConfigSchema.optional(),

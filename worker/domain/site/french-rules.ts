@@ -22,7 +22,7 @@ export const sendsToFrance = (config: { defaultCountry: string; allowedCountries
  * The widest window the profession accepts: the af2m's Business Messaging code of conduct (applicable since
  * 1 September 2024; https://af2m.org/la-charte-de-deontologie-applicable-aux-services-de-business-messaging-est-effective-depuis-le-1er-septembre-2024)
  * routes marketing messages only on working days ("jours ouvrables": Monday–Saturday, public holidays excepted),
- * 08:00–22:00. Assent's default stays narrower (Monday–Saturday 08:00–20:00, the CNIL's usual advice).
+ * 08:00–22:00. Assent's default stays narrower (Monday–Saturday 08:00–20:00).
  */
 export const CHARTER_WINDOW = { start: 8 * 60, end: 22 * 60 } as const;
 

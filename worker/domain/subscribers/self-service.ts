@@ -6,6 +6,7 @@ import { proofUrl, withdrawAll } from '../consent/lifecycle.ts';
 import type { DomainContext } from '../context.ts';
 import { loadSite, type Site } from '../site/sites.ts';
 import { eraseSubject } from './rights.ts';
+import { recordContact, retainedUntil } from './last-contact.ts';
 
 const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -14,12 +15,17 @@ export async function byLinkToken(
   ctx: DomainContext,
   token: string,
   kind: 'confirm' | 'unsubscribe',
+  /** False where the caller's own write records the contact (a confirmation), saving a round trip. */
+  contact = true,
 ): Promise<{ consent: ConsentRow; site: Site } | null> {
   if (!LINK_TOKEN.test(token)) return null;
   const hash = await sha256Hex(token);
   const consent =
     kind === 'confirm' ? await ctx.consents.byConfirmToken(hash) : await ctx.consents.byUnsubscribeToken(hash);
   if (!consent) return null;
+  // Following a link of their own is a contact the subscriber initiated (the CNIL counts a click): the number's
+  // retention starts again. No consent changes: only the retention clock moves.
+  if (contact) await recordContact(ctx, consent.subjectId);
   return { consent, site: await loadSite(ctx, consent.siteId) };
 }
 
@@ -43,10 +49,12 @@ export interface OwnView {
   consents: OwnConsent[];
   /** A consent that still lets the site text this number (the unsubscribe button is shown). */
   active: boolean;
+  /** When the number is erased at the latest unless the subscriber initiates a contact before; null once erased. */
+  retainedUntil: number | null;
 }
 
 /** Everything the link's holder may see: the consents of the same subject (a subject belongs to one site). */
-export async function ownView(ctx: DomainContext, consent: ConsentRow): Promise<OwnView> {
+export async function ownView(ctx: DomainContext, consent: ConsentRow, site: Site): Promise<OwnView> {
   const subject = await ctx.subjects.byId(consent.subjectId);
   const rows = subject ? await ctx.consents.allForSubject(subject.id) : [consent];
   const consents = rows
@@ -68,6 +76,7 @@ export async function ownView(ctx: DomainContext, consent: ConsentRow): Promise<
     erasedAt,
     consents,
     active: !erasedAt && consents.some((c) => c.status === 'confirmed' || c.status === 'pending'),
+    retainedUntil: subject && !erasedAt ? retainedUntil(site.config, subject.lastContactAt ?? subject.createdAt) : null,
   };
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE `subjects` ADD `last_contact_at` integer;--> statement-breakpoint
+UPDATE `subjects` SET `last_contact_at` = COALESCE(NULLIF((SELECT max(coalesce(max(c.`requested_at`), 0), coalesce(max(c.`confirmed_at`), 0), coalesce(max(CASE WHEN c.`withdraw_method` IN ('sms', 'link') THEN c.`withdrawn_at` END), 0)) FROM `consents` c WHERE c.`subject_id` = `subjects`.`id`), 0), `subjects`.`created_at`) WHERE `last_contact_at` IS NULL;
