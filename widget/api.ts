@@ -1,6 +1,5 @@
 // Talks to the Assent server: posts a choice and turns an RFC 9457 problem into the short code the widget has a
 // text for.
-import type { ProblemCode } from '../worker/errors.ts';
 import type { WidgetErrorCode } from './types.ts';
 
 export interface ConsentRequest {
@@ -43,11 +42,8 @@ export function problemCode(
   problem: { code?: string; type?: unknown; errors?: { path: string; message?: string }[] },
 ): { code: WidgetErrorCode; field?: string } {
   const field = problem.errors?.some((e) => /^phone/.test(e.path)) ? 'phone' : undefined;
-  // What the server sent is one of its codes (errors.ts's PROBLEM_CODES); the names compared here are checked against them.
-  let code: ProblemCode =
-    status === 429
-      ? 'rate_limited'
-      : ((problem.code ?? String(problem.type).split('/').pop()!.replace(/-/g, '_')) as ProblemCode);
+  let code: string =
+    status === 429 ? 'rate_limited' : (problem.code ?? String(problem.type).split('/').pop()!.replace(/-/g, '_'));
   if (field && code === 'validation_failed') code = 'invalid_phone';
   // A code the widget has no text for is kept as given: the texts' lookup falls back to `generic`.
   return field ? { code: code as WidgetErrorCode, field } : { code: code as WidgetErrorCode };
