@@ -207,9 +207,20 @@ export function openApiDocument(publicUrl: string) {
         get: op('Section-by-section diff', 'Policy', { 200: { description: 'HTML' } }, { parameters: [site] }),
       },
       '/proofs/{proofId}': {
-        get: op('Consent proof (HTML, or JSON with Accept: application/json)', 'Proof', {
-          200: { description: 'Proof' },
-        }),
+        get: op(
+          'Consent proof (HTML, or JSON with Accept: application/json); ?format=iso27560: an ISO/IEC TS 27560 record in DPV (application/ld+json); ?format=kantara: a Kantara Consent Receipt v1.1; both carry the JWS and the log proof',
+          'Proof',
+          { 200: { description: 'Proof' } },
+          {
+            parameters: [
+              {
+                name: 'format',
+                in: 'query',
+                schema: { type: 'string', enum: ['html', 'json', 'iso27560', 'kantara'] },
+              },
+            ],
+          },
+        ),
       },
       '/proofs/{proofId}/evidence': {
         get: op(
