@@ -3,7 +3,7 @@
 // asked for.
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ADMIN_TOKEN, json, linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
+import { ADMIN_TOKEN, confirmedConsent, json, linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
 import { auth, genericInbound, INBOUND_SECRET, updateDemo } from '../sms/fixtures.ts';
 import { deliverWebhooks } from '../../worker/domain/webhooks/index.ts';
 import { startReceiver, type Receiver } from './receiver.ts';
@@ -236,6 +236,60 @@ describe('signed webhooks out (Standard Webhooks)', () => {
     expect(erased).toMatchObject({ type: 'subscriber.erased', data: { consentId, subscriberId, status: 'erased' } });
     expect(erased.data.maskedPhone).toBe('•••');
     expect(erased.data).not.toHaveProperty('phone');
+  });
+});
+
+describe('expiry and renewal', () => {
+  it('an unconfirmed request is announced expired; a material policy change asks each active consent once', async () => {
+    await register({ events: ['consent.expired', 'consent.renewal_required'] });
+    const pending = (await (await optIn(h)).json()) as { consentId: string };
+    h.advance(49 * 3_600_000);
+    await h.flush();
+    expect(receiver.accepted()).toEqual([
+      expect.objectContaining({ type: 'consent.expired', data: expect.objectContaining({ status: 'expired' }) }),
+    ]);
+    expect(receiver.accepted()[0]!.data.consentId).toBe(pending.consentId);
+
+    const { consentId } = await confirmedConsent(h);
+    const publish = async (name: string) => {
+      await updateDemo(h, (config) => {
+        (config.policy as { recipients: unknown[] }).recipients.push({
+          name,
+          role: 'processor',
+          purpose: { fr: 'mesure les envois', en: 'measures sends' },
+          country: { fr: 'France', en: 'France' },
+        });
+      });
+      const res = await h.app.request('/v1/sites/demo/policies', json({ summary: `${name}.` }, auth(h)));
+      expect(await res.json()).toMatchObject({ renewalRequired: true });
+      await h.flush();
+    };
+    await publish('Mesures Lumen SAS');
+    // A second material change does not ask again a consent already flagged.
+    await publish('Archives Nord SARL');
+    const renewals = receiver.accepted().filter((p) => p.type === 'consent.renewal_required');
+    expect(renewals).toHaveLength(1);
+    expect(renewals[0]!.data).toMatchObject({ consentId, status: 'confirmed' });
+  });
+});
+
+describe('announced only what committed', () => {
+  it('two confirmations racing: one wins, one consent.confirmed is queued; the loser wrote none', async () => {
+    await register({ events: ['consent.confirmed'] });
+    await optIn(h);
+    await h.flush();
+    const token = linkToken(h, 'c');
+    const answers = await Promise.all([
+      h.app.request(`/c/${token}`, { method: 'POST' }),
+      h.app.request(`/c/${token}`, { method: 'POST' }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    const rows = await h.ctx.store.db.all<{ n: number }>(
+      sql`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE type = 'consent.confirmed'`,
+    );
+    expect(rows[0]!.n).toBe(1);
+    await h.flush();
+    expect(receiver.accepted().map((p) => p.type)).toEqual(['consent.confirmed']);
   });
 });
 
