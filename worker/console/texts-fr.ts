@@ -202,7 +202,7 @@ export const fr: ConsoleTexts = {
   webhooks: {
     title: 'Webhooks',
     intro:
-      'Les webhooks signés (Standard Webhooks) préviennent votre CRM quand un consentement change. Créez, renouvelez et supprimez les adresses avec l’API (POST /v1/sites/{site}/webhooks) ; vous les voyez ici, avec les derniers envois.',
+      'Les webhooks signés (Standard Webhooks) préviennent votre CRM quand un consentement change. Créez, renouvelez et supprimez les adresses avec l’API (POST /v1/sites/{site}/webhooks) ; vous les voyez ici, avec les derniers envois.',
     endpoints: 'Adresses',
     none: 'Aucune adresse pour l’instant.',
     url: 'URL',
@@ -217,7 +217,7 @@ export const fr: ConsoleTexts = {
     attempts: 'Essais',
     at: 'Créé',
     replay: 'Renvoyer',
-    replayed: 'Remis en file : il part au prochain passage.',
+    replayed: 'Remis en file : il part au prochain passage.',
     yes: 'oui',
     no: 'non',
   },
