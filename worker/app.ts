@@ -24,6 +24,7 @@ import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { systemRoutes } from './routes/system.ts';
 import { witnessRoutes } from './routes/witness.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 // The runtimes and the jobs import these from here too.
 export { contextFromDeps, type AppDeps } from './deps.ts';
@@ -72,6 +73,7 @@ export function createApp(input: AppDeps) {
   app.route('/', widgetRoutes());
   app.route('/', messageRoutes());
   app.route('/', subscriberRoutes());
+  app.route('/', webhookRoutes());
   app.route('/', devRoutes({ self: (request) => app.fetch(request) }));
   app.route('/', consoleRoutes());
   app.route('/', witnessRoutes());

@@ -50,6 +50,7 @@ export const PROBLEM_CODES = [
   'not_found',
   'conflict',
   'site_exists',
+  'too_many_endpoints',
   'misconfigured',
   'no_policy',
   'policy_refused',

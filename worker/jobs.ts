@@ -7,6 +7,7 @@ import { dispatchDue, type DispatchReport } from './domain/messaging/index.ts';
 import { integrate } from './domain/proof-log/index.ts';
 import { announceKeys } from './domain/proof-log/index.ts';
 import { applyRetention } from './domain/subscribers/index.ts';
+import { deliverWebhooks, type WebhookReport } from './domain/webhooks/index.ts';
 import { submitCheckpoints, type SubmitReport } from './witness/submit.ts';
 
 export interface JobReport extends DispatchReport {
@@ -15,6 +16,8 @@ export interface JobReport extends DispatchReport {
   checkpointed: number;
   /** Subjects erased by the retention rules (checked every ten minutes). */
   erased: number;
+  /** Signed webhooks sent, retried and given up in this pass. */
+  webhooks: WebhookReport;
 }
 
 export interface JobsOptions {
@@ -100,11 +103,13 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
           ? undefined
           : `${ctx.publicUrl}/v1/sites/${site.id}/delivery/${site.config.sms.provider}?m=${id}`,
     });
+    // After the messages: webhooks announce committed changes, and a slow receiver must not hold up an SMS.
+    const webhooks = await deliverWebhooks(ctx);
     // Last, so the events this pass logged (expiry, erasure, replies) get into its checkpoint.
     let checkpointed = 0;
     if (full || ctx.clock() - lastLog >= logEveryMs) checkpointed = await integrateLogs();
     else logOwed = true;
-    return { expired, checkpointed, erased, ...report };
+    return { expired, checkpointed, erased, webhooks, ...report };
   }
 
   // One loop of passes per process; a caller that finds a live loop asks it for one more pass. The loop belongs to

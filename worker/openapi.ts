@@ -6,6 +6,7 @@ import { policyFactsSchema } from './policy/facts.ts';
 import { checkBody, consentBodySchema, lookupBody } from './routes/schemas.ts';
 import { receiptSchema } from './domain/proof-log/index.ts';
 import { ID_PATTERN } from './crypto/tokens.ts';
+import { WEBHOOK_EVENTS } from './domain/webhooks/index.ts';
 
 const schema = (s: z.ZodType) => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' }) as Record<
@@ -31,6 +32,7 @@ const subscriberId = {
   schema: { type: 'string', pattern: ID_PATTERN.source },
 };
 const bearer = [{ bearer: [] }];
+const webhookId = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: ID_PATTERN.source } };
 
 type Op = {
   summary: string;
@@ -215,9 +217,20 @@ export function openApiDocument(publicUrl: string) {
         ),
       },
       '/proofs/{proofId}': {
-        get: op('Consent proof (HTML, or JSON with Accept: application/json)', 'Proof', {
-          200: { description: 'Proof' },
-        }),
+        get: op(
+          'Consent proof (HTML, or JSON with Accept: application/json); ?format=iso27560: an ISO/IEC TS 27560 record in DPV (application/ld+json); ?format=kantara: a Kantara Consent Receipt v1.1; both carry the JWS and the log proof',
+          'Proof',
+          { 200: { description: 'Proof' } },
+          {
+            parameters: [
+              {
+                name: 'format',
+                in: 'query',
+                schema: { type: 'string', enum: ['html', 'json', 'iso27560', 'kantara'] },
+              },
+            ],
+          },
+        ),
       },
       '/proofs/{proofId}/evidence': {
         get: op(
@@ -544,6 +557,78 @@ export function openApiDocument(publicUrl: string) {
           'Admin',
           { 204: { description: 'Revoked' } },
           { security: bearer, parameters: [site] },
+        ),
+      },
+      '/v1/sites/{site}/webhooks': {
+        post: op(
+          'Register a webhook endpoint (Standard Webhooks): {url, events, includePhone?}; its whsec_ secret is shown once',
+          'Webhooks',
+          { 201: { description: '{id, url, events, includePhone, secret, createdAt, rotating}' } },
+          {
+            security: bearer,
+            parameters: [site],
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['url', 'events'],
+                    additionalProperties: false,
+                    properties: {
+                      url: { type: 'string', format: 'uri', description: 'https to a public address' },
+                      events: { type: 'array', minItems: 1, items: { type: 'string', enum: [...WEBHOOK_EVENTS] } },
+                      includePhone: { type: 'boolean', default: false },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ),
+        get: op(
+          "List the site's webhook endpoints (secrets never shown again)",
+          'Webhooks',
+          { 200: { description: '{webhooks, events}' } },
+          { security: bearer, parameters: [site] },
+        ),
+      },
+      '/v1/sites/{site}/webhooks/{id}': {
+        delete: op(
+          'Delete a webhook endpoint; what was queued for it is cancelled',
+          'Webhooks',
+          { 204: { description: 'Deleted' } },
+          { security: bearer, parameters: [site, webhookId] },
+        ),
+      },
+      '/v1/sites/{site}/webhooks/{id}/rotate': {
+        post: op(
+          'Rotate the secret: the new one is shown once; the previous one keeps signing beside it for 24 hours',
+          'Webhooks',
+          { 200: { description: '{id, url, events, includePhone, secret, createdAt, rotating}' } },
+          { security: bearer, parameters: [site, webhookId] },
+        ),
+      },
+      '/v1/sites/{site}/webhooks/deliveries': {
+        get: op(
+          "The last deliveries, newest first, with the receiver's answer (?limit, at most 200)",
+          'Webhooks',
+          { 200: { description: '{deliveries}' } },
+          {
+            security: bearer,
+            parameters: [site, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } }],
+          },
+        ),
+      },
+      '/v1/sites/{site}/webhooks/deliveries/{seq}/replay': {
+        post: op(
+          'Send a delivered or failed delivery again, with the same webhook-id',
+          'Webhooks',
+          { 202: { description: 'Queued' } },
+          {
+            security: bearer,
+            parameters: [site, { name: 'seq', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          },
         ),
       },
       '/v1/sites/{site}/subscribers': {

@@ -68,6 +68,24 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+/** B's webhook endpoint and one delivery of it (to a closed local port: it fails and waits for its retry). */
+const bHook = { id: '', seq: 0 };
+beforeAll(async () => {
+  const created = await h.app.request(
+    '/v1/sites/demo/webhooks',
+    json({ url: 'http://127.0.0.1:9/b', events: ['consent.requested'] }, admin),
+  );
+  expect(created.status).toBe(201);
+  bHook.id = ((await created.json()) as { id: string }).id;
+  await h.app.request(
+    '/v1/sites/demo/consents',
+    json({ phone: '06 12 34 56 01', choice: 'yes', ...(await widgetFor(h)) }),
+  );
+  await h.flush();
+  const list = await h.app.request('/v1/sites/demo/webhooks/deliveries', { headers: admin });
+  bHook.seq = ((await list.json()) as { deliveries: { seq: number }[] }).deliveries[0]!.seq;
+});
+
 /** Everything of B's an attacker could read or change, as B's owner and the platform see it. */
 async function snapshotB() {
   const get = async (path: string) => (await h.app.request(path, { headers: admin })).text();
@@ -80,6 +98,7 @@ async function snapshotB() {
     outbox: JSON.stringify(await h.ctx.outbox.forConsent(b.consentId)),
     versions: await (await h.app.request('/p/demo/versions')).text(),
     log: await (await h.app.request('/v1/sites/demo/log')).text(),
+    webhooks: await get('/v1/sites/demo/webhooks'),
   };
 }
 
@@ -276,6 +295,38 @@ const CASES: Record<string, Case> = {
     const w = await widgetFor(h);
     const res = await h.app.request('/v1/sites/alpha/consents', json({ phone: B_PHONE, choice: 'yes', ...w }));
     expect(res.status).toBeGreaterThanOrEqual(400); // B's notice cited on A: refused (A published nothing of it)
+  },
+  'POST /v1/sites/{site}/webhooks': async () => {
+    await expectStatus(
+      h.app.request(
+        '/v1/sites/demo/webhooks',
+        jsonA({ url: 'https://a.example.com/x', events: ['consent.confirmed'] }),
+      ),
+      403,
+    );
+  },
+  'GET /v1/sites/{site}/webhooks': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/webhooks', withKeyA()), 403);
+    const own = await expectStatus(h.app.request('/v1/sites/alpha/webhooks', withKeyA()), 200);
+    expect(await own.text()).not.toContain(bHook.id);
+  },
+  'DELETE /v1/sites/{site}/webhooks/{id}': async () => {
+    await expectStatus(h.app.request(`/v1/sites/demo/webhooks/${bHook.id}`, withKeyA({ method: 'DELETE' })), 403);
+    await expectStatus(h.app.request(`/v1/sites/alpha/webhooks/${bHook.id}`, withKeyA({ method: 'DELETE' })), 404);
+  },
+  'POST /v1/sites/{site}/webhooks/{id}/rotate': async () => {
+    await expectStatus(h.app.request(`/v1/sites/demo/webhooks/${bHook.id}/rotate`, withKeyA({ method: 'POST' })), 403);
+    await expectStatus(h.app.request(`/v1/sites/alpha/webhooks/${bHook.id}/rotate`, withKeyA({ method: 'POST' })), 404);
+  },
+  'GET /v1/sites/{site}/webhooks/deliveries': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/webhooks/deliveries', withKeyA()), 403);
+    const own = await expectStatus(h.app.request('/v1/sites/alpha/webhooks/deliveries', withKeyA()), 200);
+    expect(((await own.json()) as { deliveries: unknown[] }).deliveries).toEqual([]);
+  },
+  'POST /v1/sites/{site}/webhooks/deliveries/{seq}/replay': async () => {
+    const path = (site: string) => `/v1/sites/${site}/webhooks/deliveries/${bHook.seq}/replay`;
+    await expectStatus(h.app.request(path('demo'), withKeyA({ method: 'POST' })), 403);
+    await expectStatus(h.app.request(path('alpha'), withKeyA({ method: 'POST' })), 404);
   },
 };
 

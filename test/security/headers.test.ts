@@ -141,6 +141,7 @@ describe('Vary on every negotiated response', () => {
         ([path, ops]) =>
           ops.get &&
           !path.startsWith('/v1/sites/{site}/subscribers') &&
+          !path.startsWith('/v1/sites/{site}/webhooks') &&
           !/^\/v1\/sites(\/\{site\})?(\/keys)?$/.test(path),
       )
       .map(([path]) => path);

@@ -1,5 +1,5 @@
 // GET /console and everything under it: assets, language, sign-in and sign-out, the admin's site switch, then the
-// pages behind a session (overview, widget texts, policy, SMS, subscribers, settings).
+// pages behind a session (overview, widget texts, policy, SMS, subscribers, webhooks, settings).
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newToken, sha256Hex } from '../crypto/tokens.ts';
@@ -30,6 +30,7 @@ import { signInPage } from './sign-in.tsx';
 import { smsRoutes } from './sms.tsx';
 import { subscriberRoutes } from './subscribers.tsx';
 import { widgetTextRoutes } from './widget-texts.tsx';
+import { webhookRoutes } from './webhooks.tsx';
 import { consoleHeaders } from './shell.tsx';
 import { consoleTexts } from './texts.ts';
 import { serveScript } from '../http/script.ts';
@@ -160,6 +161,7 @@ export function consoleRoutes() {
   policyRoutes(inside);
   smsRoutes(inside);
   subscriberRoutes(inside);
+  webhookRoutes(inside);
   settingsRoutes(inside);
   siteSettingsRoutes(inside);
   newSiteRoutes(inside);

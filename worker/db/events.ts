@@ -4,6 +4,7 @@ import type { Db, Statement, Store } from './client.ts';
 import { changedOf } from './consents.ts';
 import { bind, prepareRaw, preparedFor } from './prepared.ts';
 import { consentEvents, logLeaves } from './schema.ts';
+import { webhooksRepo } from './webhooks.ts';
 
 export interface EventRecord {
   id: string;
@@ -48,13 +49,20 @@ const chainUpdate = (id: unknown, consentId: unknown, hash: unknown) =>
 
 export function eventsRepo(store: Store) {
   const { db } = store;
+  const webhooks = webhooksRepo(store);
+  /** Every logged change a webhook announces is announced from here, the one place every writer passes. */
+  const announced = (event: EventRecord): Statement[] => {
+    const fanOut = webhooks.fanOut(event);
+    return fanOut ? [fanOut] : [];
+  };
   return {
     /**
      * Two statements: the event, and its leaf at the next index of the site's log. `guard` (an SQL
      * condition evaluated inside the batch) lets a state change that lost a race write nothing.
      * The leaf index comes from MAX(idx)+1 inside the insert, and (site, idx) is the primary key,
      * so two writers can never share an index: the loser's batch fails and is retried.
-     * A consent's event has a third statement: the consent's chain head moves to this leaf.
+     * A consent's event has a third statement: the consent's chain head moves to this leaf, and, when the event is
+     * one webhooks announce (webhooks.ts), a fourth: its deliveries, written only if the event was.
      */
     append(event: EventRecord, guard?: SQL): Statement[] {
       const data = JSON.stringify(event.data);
@@ -68,6 +76,7 @@ export function eventsRepo(store: Store) {
               ${event.id}, ${event.consentId}, ${data}, ${event.leafHash}
             WHERE EXISTS (SELECT 1 FROM consent_events WHERE id = ${event.id})`),
           ...(event.data.consentId ? [db.run(chainUpdate(event.id, event.consentId, event.leafHash))] : []),
+          ...announced(event),
         ];
       }
       const statements = preparedFor(store, appendStatements);
@@ -88,6 +97,7 @@ export function eventsRepo(store: Store) {
         ...(event.data.consentId
           ? [bind(store, statements.chain, { id: event.id, consentId: event.consentId, leafHash: event.leafHash })]
           : []),
+        ...announced(event),
       ];
     },
     /** Sites whose log does not announce the key `ref` (`key:<kid>`) yet. */

@@ -14,6 +14,7 @@ import { policiesRepo } from '../db/policies.ts';
 import { proofsRepo } from '../db/proofs.ts';
 import { sitesRepo } from '../db/sites.ts';
 import { subjectsRepo } from '../db/subjects.ts';
+import { webhooksRepo } from '../db/webhooks.ts';
 import type { Sealer } from '../crypto/sealing.ts';
 import type { Random } from '../crypto/tokens.ts';
 import type { SigningKeys } from '../crypto/keys.ts';
@@ -44,6 +45,7 @@ export interface DomainContext {
   apiKeys: ReturnType<typeof apiKeysRepo>;
   leases: ReturnType<typeof leasesRepo>;
   witness: ReturnType<typeof witnessRepo>;
+  webhooks: ReturnType<typeof webhooksRepo>;
   sealer: Sealer;
   clock: () => number;
   random: Random;
@@ -80,6 +82,7 @@ export function createDomainContext(
     | 'apiKeys'
     | 'leases'
     | 'witness'
+    | 'webhooks'
   >,
 ): DomainContext {
   const { store } = options;
@@ -98,5 +101,6 @@ export function createDomainContext(
     apiKeys: apiKeysRepo(store),
     leases: leasesRepo(store),
     witness: witnessRepo(store),
+    webhooks: webhooksRepo(store),
   };
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { consistency, latestHead, logOrigin, previousVerifierKeys, verifierKey } from '../domain/proof-log/index.ts';
 import { evidenceFile } from '../domain/proof-log/index.ts';
 import { proofMatches } from '../domain/proof-log/index.ts';
-import { proofSources } from '../domain/proof-log/index.ts';
+import { iso27560Record, kantaraReceipt, proofSources } from '../domain/proof-log/index.ts';
 import { cosignaturesOn } from '../witness/submit.ts';
 import { formatTlogProof } from '../witness/tlog-proof.ts';
 import { jcsBytes } from '../crypto/jcs.ts';
@@ -29,7 +29,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 function wantsJson(c: Context<AppEnv>, format: string | undefined): boolean {
   if (format !== undefined && format !== 'json' && format !== 'html')
-    throw validationErrorFor('format', 'Use json or html.');
+    throw validationErrorFor('format', 'Use json, html, iso27560 or kantara.');
   return (
     format === 'json' ||
     (format !== 'html' && preferredType(c, ['text/html', 'application/json'], 'text/html') === 'application/json')
@@ -55,6 +55,14 @@ export function proofRoutes() {
 
   app.get('/proofs/:id', async (c) => {
     const ctx = c.var.ctx;
+    // The same proof in standard forms: ISO/IEC TS 27560 in DPV (JSON-LD), or a Kantara Consent Receipt v1.1.
+    const format = c.req.query('format');
+    if (format === 'iso27560' || format === 'kantara') {
+      c.header('Cache-Control', 'no-cache');
+      if (format === 'kantara') return c.json(await kantaraReceipt(ctx, c.req.param('id')));
+      const record = await iso27560Record(ctx, c.req.param('id'));
+      return c.body(JSON.stringify(record), 200, { 'content-type': 'application/ld+json; charset=utf-8' });
+    }
     // The texts the consent cites come with the proof's own reads (two round trips in all, with the site cached).
     const { doc, texts } = await proofSources(ctx, c.req.param('id'), {
       preferCosigned: Boolean(c.var.deps.witnessing),

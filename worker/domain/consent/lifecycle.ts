@@ -108,7 +108,11 @@ export async function requestConsent(
   if (req.choice === 'no') {
     // Nothing personal is kept for a refusal: a counter only (and the rate limits' hashed counters).
     await guardDecline(ctx, site, req.ip);
-    await ctx.sites.countDecline(site.id);
+    // Announced to webhooks as a counter too: the delivery names nobody.
+    await ctx.store.batch([
+      ctx.sites.countDecline(site.id),
+      ctx.webhooks.fanOutDecline(site.id, newId(ctx.random), ctx.clock()),
+    ]);
     return { kind: 'declined' };
   }
   // Every attempt is counted once against the limits: in the opt-in's own batch (one commit), or alone when the

@@ -88,7 +88,11 @@ export async function publishPolicy(
     },
   });
   statements.push(...ctx.events.append(event));
-  if (changes.length > 0) statements.push(ctx.consents.requireRenewal(site.id, version));
+  if (changes.length > 0) {
+    // Announced before being flagged: only consents not flagged by an earlier version are announced again.
+    statements.push(ctx.webhooks.fanOutRenewal(site.id, version, event.id, now));
+    statements.push(ctx.consents.requireRenewal(site.id, version));
+  }
   try {
     await ctx.store.batch(statements as [Statement, ...Statement[]]);
   } catch (error) {

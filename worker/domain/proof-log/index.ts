@@ -8,3 +8,4 @@ export * from './proof-document.ts';
 export * from './receipt-schema.ts';
 export * from './tiles.ts';
 export * from './transparency-log.ts';
+export * from './standard-records.ts';

@@ -1,0 +1,73 @@
+// Signed webhooks out (Standard Webhooks): a site's endpoints, created with a secret shown once, listed without it,
+// deleted, rotated; and the last deliveries with their answers, one of which can be sent again.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  listEndpoints,
+  listDeliveries,
+  replayDelivery,
+  rotateEndpoint,
+  WEBHOOK_EVENTS,
+} from '../domain/webhooks/index.ts';
+import { requireSiteAccess } from '../http/auth.ts';
+import { jsonBody, queryParams } from '../http/body.ts';
+import type { AppEnv } from '../http/context.ts';
+import { outboundUrlSchema } from '../net/outbound.ts';
+
+const webhookEndpointBody = z
+  .object({
+    url: outboundUrlSchema,
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
+    includePhone: z.boolean().default(false),
+  })
+  .strict();
+
+const deliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+export function webhookRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post('/v1/sites/:site/webhooks', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    const body = await jsonBody(c, webhookEndpointBody);
+    const endpoint = await createEndpoint(c.var.ctx, site, body);
+    c.header('Cache-Control', 'no-store');
+    return c.json(endpoint, 201);
+  });
+
+  app.get('/v1/sites/:site/webhooks', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ webhooks: await listEndpoints(c.var.ctx, site), events: WEBHOOK_EVENTS });
+  });
+
+  app.get('/v1/sites/:site/webhooks/deliveries', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    const { limit } = queryParams(c, deliveriesQuery);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ deliveries: await listDeliveries(c.var.ctx, site, limit) });
+  });
+
+  app.post('/v1/sites/:site/webhooks/deliveries/:seq/replay', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    await replayDelivery(c.var.ctx, site, c.req.param('seq'));
+    c.var.deps.onQueued?.();
+    return c.body(null, 202);
+  });
+
+  app.delete('/v1/sites/:site/webhooks/:id', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    await deleteEndpoint(c.var.ctx, site, c.req.param('id'));
+    return c.body(null, 204);
+  });
+
+  app.post('/v1/sites/:site/webhooks/:id/rotate', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    c.header('Cache-Control', 'no-store');
+    return c.json(await rotateEndpoint(c.var.ctx, site, c.req.param('id')));
+  });
+
+  return app;
+}
