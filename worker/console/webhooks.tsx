@@ -95,7 +95,6 @@ export function webhookRoutes(app: Hono<ConsoleEnv>) {
 
   app.post('/console/webhooks/deliveries/:seq/replay', async (c) => {
     await replayDelivery(c.var.ctx, c.var.site, c.req.param('seq'));
-    c.var.deps.onQueued?.();
     return c.redirect('/console/webhooks?replayed=1', 303);
   });
 }

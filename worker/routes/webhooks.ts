@@ -53,7 +53,6 @@ export function webhookRoutes() {
   app.post('/v1/sites/:site/webhooks/deliveries/:seq/replay', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     await replayDelivery(c.var.ctx, site, c.req.param('seq'));
-    c.var.deps.onQueued?.();
     return c.body(null, 202);
   });
 

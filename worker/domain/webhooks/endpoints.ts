@@ -154,4 +154,5 @@ export async function replayDelivery(ctx: DomainContext, site: Site, seq: string
   if (!Number.isSafeInteger(n) || !(await ctx.webhooks.replay(site.id, n, ctx.clock()))) {
     throw new AppError('not_found', 404, 'No delivered or failed delivery with this number for this site.');
   }
+  ctx.onQueued(); // the jobs send it now rather than at their next tick
 }
