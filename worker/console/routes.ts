@@ -1,5 +1,5 @@
 // GET /console and everything under it: assets, language, sign-in and sign-out, the admin's site switch, then the
-// pages behind a session (overview, widget texts, policy, SMS, subscribers, settings).
+// pages behind a session (overview, widget texts, policy, SMS, subscribers, settings, people, account, audit trail).
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newToken, sha256Hex } from '../crypto/tokens.ts';
@@ -21,7 +21,11 @@ import {
   setSessionCookie,
   type ConsoleEnv,
 } from './http.ts';
+import { accessRoutes } from './access.tsx';
+import { accountRoutes } from './account.tsx';
+import { auditRoutes } from './audit.tsx';
 import { overviewRoutes } from './overview.tsx';
+import { peopleRoutes } from './people.tsx';
 import { policyRoutes } from './policy.tsx';
 import { settingsRoutes } from './settings.tsx';
 import { signInPage } from './sign-in.tsx';
@@ -64,6 +68,12 @@ async function expectedCsrf(c: AppContext): Promise<string> {
   return pre ? csrfTokenFor(pre) : '\u0000';
 }
 
+/** The login-CSRF token of the pre-session cookie (the sign-in and invitation pages' forms). */
+async function expectedPreCsrf(c: AppContext): Promise<string> {
+  const pre = getCookie(c, preCookie(c).name);
+  return pre ? csrfTokenFor(pre) : '\u0000';
+}
+
 export function consoleRoutes() {
   const app = new Hono<AppEnv>();
 
@@ -98,6 +108,8 @@ export function consoleRoutes() {
     return c.redirect(path.startsWith('/console') ? path : '/console', 303);
   });
 
+  accessRoutes(app, { session: preSession, expected: expectedPreCsrf });
+
   app.get('/console/sign-in', async (c) => {
     const lang = consoleLang(c);
     return c.body(signInPage({ t: consoleTexts(lang), lang, csrf: await preSession(c) }), 200, consoleHeaders);
@@ -106,8 +118,7 @@ export function consoleRoutes() {
   app.post('/console/sign-in', async (c) => {
     assertSameOrigin(c);
     const form = await formBody(c);
-    const pre = getCookie(c, preCookie(c).name);
-    assertCsrf(pre ? await csrfTokenFor(pre) : '\u0000', form.csrf);
+    assertCsrf(await expectedPreCsrf(c), form.csrf);
     const lang = consoleLang(c);
     const t = consoleTexts(lang);
     const old = sessionToken(c);
@@ -156,6 +167,9 @@ export function consoleRoutes() {
   smsRoutes(inside);
   subscriberRoutes(inside);
   settingsRoutes(inside);
+  peopleRoutes(inside);
+  accountRoutes(inside);
+  auditRoutes(inside);
 
   app.route('/', inside as unknown as Hono<AppEnv>);
   return app;

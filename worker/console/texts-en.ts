@@ -1,4 +1,6 @@
 // Every string of the console in English; texts-fr.ts has the same keys (checked by the type).
+import { peopleEn } from './texts-people-en.ts';
+
 export const en = {
   title: 'Assent console',
   skip: 'Skip to content',
@@ -9,6 +11,8 @@ export const en = {
     sms: 'SMS',
     subscribers: 'Subscribers',
     settings: 'Settings',
+    people: peopleEn.nav.people,
+    audit: peopleEn.nav.audit,
   },
   navLabel: 'Console sections',
   language: 'Français',
@@ -194,6 +198,7 @@ export const en = {
     copied: 'Copied.',
   },
   errors: { title: 'Please fix this:' },
+  access: peopleEn,
 };
 
 export type ConsoleTexts = typeof en;

@@ -1,5 +1,6 @@
 // The console's French strings (same keys as the English ones in texts.ts).
 import type { ConsoleTexts } from './texts-en.ts';
+import { peopleFr } from './texts-people-fr.ts';
 
 export const fr: ConsoleTexts = {
   title: 'Console Assent',
@@ -11,6 +12,8 @@ export const fr: ConsoleTexts = {
     sms: 'SMS',
     subscribers: 'Abonnés',
     settings: 'Réglages',
+    people: peopleFr.nav.people,
+    audit: peopleFr.nav.audit,
   },
   navLabel: 'Sections de la console',
   language: 'English',
@@ -199,4 +202,5 @@ export const fr: ConsoleTexts = {
     copied: 'Copié.',
   },
   errors: { title: 'À corriger :' },
+  access: peopleFr,
 };
