@@ -137,7 +137,13 @@ describe('audit trail', () => {
     expect(entries.filter((e) => e.action === 'POST /console/people/invite').map((e) => e.detail)).toEqual([
       { name: 'Vera Viewer', role: 'viewer' },
       { name: 'Eddie Editor', role: 'editor' },
+      { name: 'Olivia Owner', role: 'owner' },
     ]);
+    // The first owner was invited from the bootstrap API-key session, named as such.
+    expect(entries.at(-1)).toMatchObject({
+      actorName: expect.stringMatching(/^API key /),
+      detail: { name: 'Olivia Owner' },
+    });
     expect(entries[0]!.at).toBe(new Date(h.now()).toISOString());
     // The refused attempt changed nothing and is not a change.
     expect(JSON.stringify(entries)).not.toContain('Mallory');
