@@ -164,3 +164,17 @@ describe('audit trail', () => {
     expect(csv).not.toMatch(/(^|,)=HYPERLINK/m);
   });
 });
+
+describe('navigation', () => {
+  it('lists people and the audit trail for owners only; everyone has their account link', async () => {
+    h = await makeHarness();
+    const { owner, editor } = await team();
+    const ownerPage = await (await owner.get('/console')).text();
+    const editorPage = await (await editor.get('/console')).text();
+    expect(ownerPage).toContain('href="/console/people"');
+    expect(ownerPage).toContain('href="/console/audit"');
+    expect(editorPage).not.toContain('href="/console/people"');
+    expect(editorPage).not.toContain('href="/console/audit"');
+    expect(editorPage).toContain('href="/console/account"');
+  });
+});
