@@ -139,10 +139,14 @@ describe('audit trail', () => {
       { name: 'Eddie Editor', role: 'editor' },
       { name: 'Olivia Owner', role: 'owner' },
     ]);
-    // The first owner was invited from the bootstrap API-key session, named as such.
-    expect(entries.at(-1)).toMatchObject({
+    // The first owner was invited from the bootstrap API-key session, named as such, after its sign-in.
+    expect(entries.at(-2)).toMatchObject({
       actorName: expect.stringMatching(/^API key /),
       detail: { name: 'Olivia Owner' },
+    });
+    expect(entries.at(-1)).toMatchObject({
+      actorId: expect.stringMatching(/^key:/),
+      action: 'sign-in with an API key',
     });
     expect(entries[0]!.at).toBe(new Date(h.now()).toISOString());
     // The refused attempt changed nothing and is not a change.

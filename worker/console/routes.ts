@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newToken, sha256Hex } from '../crypto/tokens.ts';
-import { csrfTokenFor, loadSession, signIn, signOut, switchSite } from '../domain/console/index.ts';
+import { csrfTokenFor, loadSession, recordAudit, signIn, signOut, switchSite } from '../domain/console/index.ts';
 import { validationErrorFor } from '../http/body.ts';
 import { loadSite } from '../domain/site/index.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
@@ -135,6 +135,8 @@ export function consoleRoutes() {
         return c.body(signInPage({ t, lang, csrf: await preSession(c), error: t.signIn.noSite }), 409, consoleHeaders);
       }
       setSessionCookie(c, token);
+      const how = session.admin ? 'sign-in with the platform admin token' : 'sign-in with an API key';
+      await recordAudit(c.var.ctx, session, session.siteId, how);
       return c.redirect('/console', 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 401) throw error;
