@@ -96,7 +96,8 @@ export function accessRoutes(
       if (error instanceof AppError && error.status === 404) return null;
       throw error;
     });
-    const headers = { ...consoleHeaders, 'Referrer-Policy': 'no-referrer' };
+    // The link's token is in the path: consoleHeaders' `same-origin` referrer policy keeps it from other sites.
+    const headers = consoleHeaders;
     if (!invitation) {
       const page = consolePage({ t, lang, preCsrf: csrf, title: a.title, body: <p class="bad">{a.gone}</p> });
       return c.body(page, 404, headers);
