@@ -12,7 +12,7 @@ const toText = (buffer: ArrayBuffer | null) =>
     ? btoa(String.fromCharCode(...new Uint8Array(buffer)))
         .replace(/\+/g, '-')
         .replace(/\//g, '_')
-        .replace(/=+$/, '')
+        .replace(/(?<!=)=+$/, '')
     : undefined;
 const withIds = (list: unknown) =>
   ((list as { id: string }[] | undefined) ?? []).map((c) => ({ ...c, id: toBytes(c.id) })) as never;
