@@ -40,6 +40,7 @@ export const PROBLEM_CODES = [
   // Access and origin
   'unauthorized',
   'forbidden',
+  'passkey_refused',
   'csrf_refused',
   'cross_site_form',
   'origin_not_allowed',

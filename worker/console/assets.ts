@@ -2,7 +2,7 @@
 // under hashed, immutable URLs from this origin (the console's CSP allows scripts from 'self' only).
 import { consoleIslands } from '../generated/console-islands.ts';
 
-export type IslandName = 'widget-preview' | 'policy-form' | 'sms-counter' | 'copy' | 'theme-preview';
+export type IslandName = 'widget-preview' | 'policy-form' | 'sms-counter' | 'copy' | 'theme-preview' | 'passkey';
 
 export const islandUrl = (name: IslandName) =>
   `/console/assets/${name}-${consoleIslands[name]?.sha256.slice(0, 16) ?? 'missing'}.js`;

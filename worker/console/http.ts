@@ -2,10 +2,11 @@
 // CSRF check on every POST (Origin / Sec-Fetch-Site, then the synchronizer token tied to the session), form bodies.
 import type { MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { loadSession, type ConsoleSession } from '../domain/console/index.ts';
+import { loadSession, recordAudit, roleAllows, type ConsoleSession } from '../domain/console/index.ts';
 import { SESSION_ABSOLUTE_MS } from '../domain/console/index.ts';
 import { loadSite, type Site } from '../domain/site/index.ts';
-import { AppError } from '../errors.ts';
+import { AppError, forbidden } from '../errors.ts';
+import { roleNeeded, unaudited } from './authorize.ts';
 import type { AppContext, AppEnv } from '../http/context.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
 import { provenanceCheck } from '../http/csrf.ts';
@@ -14,7 +15,14 @@ import { timingSafeEqual } from '../crypto/tokens.ts';
 import { consoleTexts, type ConsoleTexts } from './texts.ts';
 
 export interface ConsoleEnv {
-  Variables: AppEnv['Variables'] & { session: ConsoleSession; site: Site; lang: 'en' | 'fr'; t: ConsoleTexts };
+  Variables: AppEnv['Variables'] & {
+    session: ConsoleSession;
+    site: Site;
+    lang: 'en' | 'fr';
+    t: ConsoleTexts;
+    /** What a route adds to its audit entry (never a subscriber's number or a form's values). */
+    auditDetail?: Record<string, string | number | boolean | null>;
+  };
 }
 
 const production = (c: AppContext) => c.var.deps.mode === 'production';
@@ -90,8 +98,9 @@ export async function formBody(c: { req: Pick<AppContext['req'], 'parseBody'> })
 }
 
 /**
- * Every console page behind sign-in: a valid session (else to the sign-in page), its site, and on POST the
- * origin and CSRF checks. Sets no-store and the page's language.
+ * Every console page behind sign-in: a valid session (else to the sign-in page), its site, on POST the origin and
+ * CSRF checks, then the role the request needs (authorize.ts); a POST that succeeded is written to the audit trail.
+ * Sets no-store and the page's language.
  */
 export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async function requireConsoleSession(c, next) {
   const lang = consoleLang(c as unknown as AppContext);
@@ -109,8 +118,13 @@ export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async functi
     const form = await formBody(c as unknown as AppContext);
     assertCsrf(session.csrf, form.csrf ?? c.req.header('x-csrf-token'));
   }
+  const need = roleNeeded(c.req.method, c.req.path);
+  if (!roleAllows(session.role, need))
+    throw forbidden(`This needs the ${need} role; you are ${session.role === 'viewer' ? 'a' : 'an'} ${session.role}.`);
   c.set('session', session);
   c.set('site', await loadSite(c.var.ctx, session.siteId));
   c.header('Cache-Control', 'no-store');
   await next();
+  if (c.req.method === 'POST' && c.res.status < 400 && !unaudited(c.req.path))
+    await recordAudit(c.var.ctx, session, session.siteId, `POST ${c.req.path}`, c.var.auditDetail);
 };

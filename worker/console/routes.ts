@@ -1,9 +1,10 @@
 // GET /console and everything under it: assets, language, sign-in and sign-out, the admin's site switch, then the
-// pages behind a session (overview, widget texts, policy, SMS, subscribers, webhooks, settings).
+// pages behind a session (overview, widget texts, policy, SMS, subscribers, webhooks, settings, people, account, audit
+// trail).
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newToken, sha256Hex } from '../crypto/tokens.ts';
-import { csrfTokenFor, loadSession, signIn, signOut, switchSite } from '../domain/console/index.ts';
+import { csrfTokenFor, loadSession, recordAudit, signIn, signOut, switchSite } from '../domain/console/index.ts';
 import { validationErrorFor } from '../http/body.ts';
 import { loadSite } from '../domain/site/index.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
@@ -21,7 +22,11 @@ import {
   setSessionCookie,
   type ConsoleEnv,
 } from './http.ts';
+import { accessRoutes } from './access.tsx';
+import { accountRoutes } from './account.tsx';
+import { auditRoutes } from './audit.tsx';
 import { overviewRoutes } from './overview.tsx';
+import { peopleRoutes } from './people.tsx';
 import { policyRoutes } from './policy.tsx';
 import { newSiteRoutes } from './new-site.tsx';
 import { settingsRoutes } from './settings.tsx';
@@ -67,6 +72,12 @@ async function expectedCsrf(c: AppContext): Promise<string> {
   return pre ? csrfTokenFor(pre) : '\u0000';
 }
 
+/** The login-CSRF token of the pre-session cookie (the sign-in and invitation pages' forms). */
+async function expectedPreCsrf(c: AppContext): Promise<string> {
+  const pre = getCookie(c, preCookie(c).name);
+  return pre ? csrfTokenFor(pre) : '\u0000';
+}
+
 export function consoleRoutes() {
   const app = new Hono<AppEnv>();
 
@@ -104,6 +115,8 @@ export function consoleRoutes() {
     return c.redirect(path.startsWith('/console') ? path : '/console', 303);
   });
 
+  accessRoutes(app, { session: preSession, expected: expectedPreCsrf });
+
   app.get('/console/sign-in', async (c) => {
     const lang = consoleLang(c);
     return c.body(signInPage({ t: consoleTexts(lang), lang, csrf: await preSession(c) }), 200, consoleHeaders);
@@ -112,8 +125,7 @@ export function consoleRoutes() {
   app.post('/console/sign-in', async (c) => {
     await assertSameOrigin(c);
     const form = await formBody(c);
-    const pre = getCookie(c, preCookie(c).name);
-    assertCsrf(pre ? await csrfTokenFor(pre) : '\u0000', form.csrf);
+    assertCsrf(await expectedPreCsrf(c), form.csrf);
     const lang = consoleLang(c);
     const t = consoleTexts(lang);
     const old = sessionToken(c);
@@ -130,6 +142,8 @@ export function consoleRoutes() {
         return c.body(signInPage({ t, lang, csrf: await preSession(c), error: t.signIn.noSite }), 409, consoleHeaders);
       }
       setSessionCookie(c, token);
+      const how = session.admin ? 'sign-in with the platform admin token' : 'sign-in with an API key';
+      await recordAudit(c.var.ctx, session, session.siteId, how);
       return c.redirect('/console', 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 401) throw error;
@@ -165,6 +179,9 @@ export function consoleRoutes() {
   settingsRoutes(inside);
   siteSettingsRoutes(inside);
   newSiteRoutes(inside);
+  peopleRoutes(inside);
+  accountRoutes(inside);
+  auditRoutes(inside);
 
   app.route('/', inside as unknown as Hono<AppEnv>);
   return app;

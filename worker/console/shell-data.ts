@@ -7,5 +7,12 @@ import type { ConsoleEnv } from './http.ts';
 export async function shellFor(c: Context<ConsoleEnv>) {
   const { t, lang, session, site } = c.var;
   const sites = session.admin ? await siteIds(c.var.ctx) : undefined;
-  return { t, lang, csrf: session.csrf, site: { id: site.id, name: site.config.name }, ...(sites ? { sites } : {}) };
+  return {
+    t,
+    lang,
+    csrf: session.csrf,
+    role: session.role,
+    site: { id: site.id, name: site.config.name },
+    ...(sites ? { sites } : {}),
+  };
 }

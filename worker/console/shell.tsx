@@ -49,6 +49,8 @@ export interface ShellOptions {
   site?: { id: string; name: string };
   /** For the platform admin: every site id, to switch. */
   sites?: string[];
+  /** The signed-in role: the owners' sections (people, audit trail) are listed for owners only. */
+  role?: string;
   islands?: IslandName[];
   /** Extra scripts, same-origin (the widget for the preview). */
   scripts?: string[];
@@ -79,7 +81,10 @@ export const Csrf = (props: { value: string }) => <input type="hidden" name="csr
 
 export function consolePage(o: ShellOptions): string {
   const { t } = o;
-  const nav = Object.entries(t.nav) as [keyof ConsoleTexts['nav'], string][];
+  const ownersOnly = new Set(['people', 'audit']);
+  const nav = (Object.entries(t.nav) as [keyof ConsoleTexts['nav'], string][]).filter(
+    ([key]) => !o.role || o.role === 'owner' || !ownersOnly.has(key),
+  );
   const href = (key: string) => (key === 'overview' ? '/console' : `/console/${key}`);
   return page({
     lang: o.lang,
@@ -130,6 +135,11 @@ export function consolePage(o: ShellOptions): string {
                     {t.language}
                   </button>
                 </form>
+              ) : null}
+              {o.csrf ? (
+                <a href="/console/account" style="margin-left:1rem">
+                  {t.access.account.title}
+                </a>
               ) : null}
               {o.csrf ? (
                 <form method="post" action="/console/sign-out" style="margin-left:1rem">

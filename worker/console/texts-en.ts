@@ -1,5 +1,6 @@
 // Every string of the console in English; texts-fr.ts has the same keys (checked by the type).
 import { siteEn } from './texts-site.ts';
+import { peopleEn } from './texts-people-en.ts';
 export const en = {
   title: 'Assent console',
   skip: 'Skip to content',
@@ -12,6 +13,8 @@ export const en = {
     settings: 'Settings',
     configuration: 'Site settings',
     webhooks: 'Webhooks',
+    people: peopleEn.nav.people,
+    audit: peopleEn.nav.audit,
   },
   navLabel: 'Console sections',
   language: 'Français',
@@ -220,6 +223,7 @@ export const en = {
   },
   errors: { title: 'Please fix this:' },
   siteSettings: siteEn,
+  access: peopleEn,
 };
 
 export type ConsoleTexts = typeof en;

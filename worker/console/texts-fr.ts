@@ -1,6 +1,7 @@
 // The console's French strings (same keys as the English ones in texts.ts).
 import type { ConsoleTexts } from './texts-en.ts';
 import { siteFr } from './texts-site.ts';
+import { peopleFr } from './texts-people-fr.ts';
 
 export const fr: ConsoleTexts = {
   title: 'Console Assent',
@@ -14,6 +15,8 @@ export const fr: ConsoleTexts = {
     settings: 'Réglages',
     configuration: 'Paramètres du site',
     webhooks: 'Webhooks',
+    people: peopleFr.nav.people,
+    audit: peopleFr.nav.audit,
   },
   navLabel: 'Sections de la console',
   language: 'English',
@@ -225,4 +228,5 @@ export const fr: ConsoleTexts = {
   },
   errors: { title: 'À corriger :' },
   siteSettings: siteFr,
+  access: peopleFr,
 };

@@ -1,7 +1,8 @@
 // Console sessions (stored by the SHA-256 of their token) and the bounded list of refused origins per site.
 import { and, desc, eq, gt, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Store } from './client.ts';
-import { apiKeys, consoleSessions, refusedOrigins } from './schema.ts';
+import type { Role } from './console-people.ts';
+import { apiKeys, consoleAccounts, consoleSessions, refusedOrigins } from './schema.ts';
 
 export type ConsoleSessionRow = typeof consoleSessions.$inferSelect;
 
@@ -25,18 +26,41 @@ export function consoleSessionsRepo(store: Store) {
           ),
       ]);
     },
-    /** The live session with this hash, and whether the key that opened it is still active, in one query. */
-    async find(tokenHash: string, now: number): Promise<(ConsoleSessionRow & { keyActive: boolean }) | null> {
+    /**
+     * The live session with this hash, whether what opened it (the API key, the person's account) is still there, and
+     * the person's name and role now (a role changed by an owner applies on the next request), in one query.
+     */
+    async find(
+      tokenHash: string,
+      now: number,
+    ): Promise<(ConsoleSessionRow & { keyActive: boolean; account: { name: string; role: Role } | null }) | null> {
       const rows = await db
-        .select({ session: consoleSessions, keyRevokedAt: apiKeys.revokedAt, keyFound: apiKeys.id })
+        .select({
+          session: consoleSessions,
+          keyRevokedAt: apiKeys.revokedAt,
+          keyFound: apiKeys.id,
+          accountName: consoleAccounts.name,
+          accountRole: consoleAccounts.role,
+          accountSite: consoleAccounts.siteId,
+        })
         .from(consoleSessions)
         .leftJoin(apiKeys, eq(apiKeys.id, consoleSessions.keyId))
+        .leftJoin(consoleAccounts, eq(consoleAccounts.id, consoleSessions.accountId))
         .where(and(eq(consoleSessions.tokenHash, tokenHash), gt(consoleSessions.expiresAt, now)))
         .limit(1);
       const row = rows[0];
       if (!row) return null;
-      const keyActive = row.session.admin ? true : row.keyFound !== null && row.keyRevokedAt === null;
-      return { ...row.session, keyActive };
+      const { session } = row;
+      const account =
+        row.accountName !== null && row.accountRole !== null && row.accountSite === session.siteId
+          ? { name: row.accountName, role: row.accountRole }
+          : null;
+      const keyActive = session.admin
+        ? true
+        : session.accountId !== null
+          ? account !== null
+          : row.keyFound !== null && row.keyRevokedAt === null;
+      return { ...session, keyActive, account };
     },
     async touch(tokenHash: string, now: number) {
       await db.update(consoleSessions).set({ lastSeenAt: now }).where(eq(consoleSessions.tokenHash, tokenHash));

@@ -3,3 +3,6 @@
 export * from './sessions.ts';
 export * from './stats.ts';
 export * from './widget-texts.ts';
+export * from './audit.ts';
+export * from './passkeys.ts';
+export * from './people.ts';

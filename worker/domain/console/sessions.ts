@@ -1,6 +1,8 @@
-// Console sessions: sign-in with a site API key (or the platform admin token), a random token in an HttpOnly cookie,
+// Console sessions: a person's (passkey or recovery code, people.ts), or the bootstrap sign-in with a site API key or
+// the platform admin token, which acts as an owner; a random token in an HttpOnly cookie,
 // only its SHA-256 stored; 12 h idle and 7 days absolute expiry; a fresh token on every sign-in (no fixation); a
 // CSRF token derived from the session token, so it is tied to the session and never stored.
+import type { Role } from '../../db/console-people.ts';
 import { consoleSessionsRepo, type ConsoleSessionRow } from '../../db/console-sessions.ts';
 import { newToken, sha256Hex, timingSafeEqual } from '../../crypto/tokens.ts';
 import { unauthorized } from '../../errors.ts';
@@ -18,6 +20,17 @@ export interface ConsoleSession {
   admin: boolean;
   csrf: string;
   expiresAt: number;
+  /** What the session may do: a person's role now; a key or admin session is an owner (the bootstrap). */
+  role: Role;
+  /** Who acts, for the audit trail: `account:<id>`, `key:<id>` or `admin`, and a name. */
+  actor: { id: string; name: string };
+}
+
+/** Who a session row acts as. */
+function actorOf(row: Pick<ConsoleSessionRow, 'admin' | 'keyId' | 'accountId'>, accountName?: string) {
+  if (row.accountId) return { id: `account:${row.accountId}`, name: accountName ?? row.accountId };
+  if (row.admin) return { id: 'admin', name: 'platform admin' };
+  return { id: `key:${row.keyId}`, name: `API key ${row.keyId}` };
 }
 
 const repos = new WeakMap<object, ReturnType<typeof consoleSessionsRepo>>();
@@ -54,18 +67,27 @@ export async function signIn(
   const { adminToken } = options;
   if (adminToken && timingSafeEqual(credentialHash, await sha256Hex(adminToken))) {
     const first = (await ctx.sites.list()).map((s) => s.id).sort()[0] ?? null;
-    row = { ...base, siteId: first, keyId: await adminMark(adminToken), admin: true };
+    row = { ...base, siteId: first, keyId: await adminMark(adminToken), admin: true, accountId: null };
   } else {
     const key = await ctx.sites.findKey(credentialHash);
     if (!key) {
       await countFailedSignIn(ctx, attempt);
       throw unauthorized('This key does not open any site.');
     }
-    row = { ...base, siteId: key.siteId, keyId: key.id, admin: false };
+    row = { ...base, siteId: key.siteId, keyId: key.id, admin: false, accountId: null };
   }
+  return openSession(ctx, row, options.previous);
+}
+
+async function openSession(
+  ctx: DomainContext,
+  row: Omit<ConsoleSessionRow, 'tokenHash'>,
+  previous: string | null | undefined,
+  account?: { name: string; role: Role },
+): Promise<{ token: string; session: ConsoleSession }> {
   const token = newToken(ctx.random);
   const tokenHash = await sha256Hex(token);
-  await sessionsOf(ctx).insert({ ...row, tokenHash }, options.previous ?? undefined);
+  await sessionsOf(ctx).insert({ ...row, tokenHash }, previous ?? undefined);
   return {
     token,
     session: {
@@ -74,8 +96,29 @@ export async function signIn(
       admin: row.admin,
       csrf: await csrfTokenFor(token),
       expiresAt: row.expiresAt,
+      role: account?.role ?? 'owner',
+      actor: actorOf(row, account?.name),
     },
   };
+}
+
+/** Opens a session for a person whose passkey or recovery code was just verified (people.ts). */
+export function openAccountSession(
+  ctx: DomainContext,
+  account: { id: string; siteId: string; name: string; role: Role },
+  previous?: string | null,
+): Promise<{ token: string; session: ConsoleSession }> {
+  const now = ctx.clock();
+  const row = {
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: now + SESSION_ABSOLUTE_MS,
+    siteId: account.siteId,
+    keyId: null,
+    admin: false,
+    accountId: account.id,
+  };
+  return openSession(ctx, row, previous, account);
 }
 
 /** The live session for a cookie token, or null (unknown, idle too long, past its absolute end, key revoked). */
@@ -92,7 +135,15 @@ export async function loadSession(
   // An admin session ends when the operator changes the admin token.
   if (row.admin && (!adminToken || row.keyId !== (await adminMark(adminToken)))) return null;
   if (now - row.lastSeenAt >= TOUCH_EVERY_MS) await sessionsOf(ctx).touch(tokenHash, now);
-  return { tokenHash, siteId: row.siteId, admin: row.admin, csrf: await csrfTokenFor(token), expiresAt: row.expiresAt };
+  return {
+    tokenHash,
+    siteId: row.siteId,
+    admin: row.admin,
+    csrf: await csrfTokenFor(token),
+    expiresAt: row.expiresAt,
+    role: row.account?.role ?? 'owner',
+    actor: actorOf(row, row.account?.name),
+  };
 }
 
 export async function signOut(ctx: DomainContext, session: ConsoleSession): Promise<void> {
