@@ -71,13 +71,17 @@ it('a language removed is refused as default, and one left unchecked leaves the 
 it('saves quiet hours, limits and the theme; refuses a window that ends before it starts and a CSS injection', async () => {
   h = await makeHarness();
   const owner = await signIn(h);
-  const days: Record<string, string> = { holidays: 'none' };
+  const days: Record<string, string> = { holidays: 'FR' };
   for (let i = 0; i < 7; i++) Object.assign(days, { [`from.${i}`]: '09:30', [`to.${i}`]: '19:00' });
   days['closed.0'] = 'on';
   expect((await owner.post('/console/configuration/quiet-hours', days)).status).toBe(303);
   const quiet = (await config()).quietHours;
-  expect(quiet.holidays).toBe('none');
+  expect(quiet.holidays).toBe('FR');
   expect(quiet.windows[0]).toBeNull();
+  // A site that texts France keeps its public holidays quiet (the af2m code of conduct): the form names the field.
+  const noHolidays = await owner.post('/console/configuration/quiet-hours', { ...days, holidays: 'none' });
+  expect(noHolidays.status).toBe(422);
+  expect(await noHolidays.text()).toContain('<code>quietHours.holidays</code>');
   expect(quiet.windows[3]).toEqual([570, 1140]);
   const backwards = await owner.post('/console/configuration/quiet-hours', { ...days, 'from.2': '20:00' });
   expect(backwards.status).toBe(422);

@@ -32,7 +32,7 @@ export const peopleFr: PeopleTexts = {
     since: 'Depuis',
     actions: 'Actions',
     you: '(vous)',
-    none: 'Personne pour l’instant : invitez la première personne ci-dessous.',
+    none: 'Personne pour l’instant : invitez la première personne ci-dessous.',
     changeRole: 'Changer le rôle',
     remove: 'Retirer',
     inviteTitle: 'Inviter quelqu’un',
@@ -52,12 +52,12 @@ export const peopleFr: PeopleTexts = {
     title: 'Rejoindre la console',
     intro: '{by} vous invite dans la console de {site} comme {role}.',
     passkeyIntro:
-      'Créez une clé d’accès : votre appareil (téléphone, ordinateur ou clé de sécurité) la garde et la déverrouille par empreinte, visage ou code.',
+      'Créez une clé d’accès : votre appareil (téléphone, ordinateur ou clé de sécurité) la garde et la déverrouille par empreinte, visage ou code.',
     create: 'Créer ma clé d’accès',
     gone: 'Cette invitation est inconnue, déjà utilisée ou expirée. Demandez un nouveau lien au propriétaire du site.',
     recoveryTitle: 'Votre code de secours',
     recoveryIntro:
-      'Imprimez-le ou notez-le maintenant : il n’est affiché qu’une fois. Il vous permet d’entrer une fois si vous perdez votre clé d’accès.',
+      'Imprimez-le ou notez-le maintenant : il n’est affiché qu’une fois. Il vous permet d’entrer une fois si vous perdez votre clé d’accès.',
     print: 'Imprimer',
     continue: 'Continuer vers la console',
   },
@@ -73,12 +73,12 @@ export const peopleFr: PeopleTexts = {
     recoveryIntro: 'Un nouveau code remplace l’ancien, qui cesse de fonctionner.',
     recoveryNew: 'Créer un nouveau code de secours',
     notAPerson:
-      'Vous êtes connecté avec une clé d’API ou le jeton d’administration : il n’y a pas de compte personnel à gérer.',
+      'Vous êtes connecté avec une clé d’API ou le jeton d’administration : il n’y a pas de compte personnel à gérer.',
   },
   audit: {
     title: 'Journal des modifications',
     intro:
-      'Chaque modification faite dans cette console : qui, quand et quoi. Ni numéros ni valeurs de formulaire ne sont enregistrés.',
+      'Chaque modification faite dans cette console : qui, quand et quoi. Ni numéros ni valeurs de formulaire ne sont enregistrés.',
     caption: 'Modifications, les plus récentes d’abord',
     when: 'Quand (UTC)',
     who: 'Qui',
