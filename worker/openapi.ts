@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { siteConfigSchema } from './domain/site/index.ts';
 import { policyFactsSchema } from './policy/facts.ts';
-import { checkBody, consentBodySchema, lookupBody } from './routes/schemas.ts';
+import { checkBody, consentBodySchema, existingCustomerBody, lookupBody } from './routes/schemas.ts';
 import { receiptSchema } from './domain/proof-log/index.ts';
 import { ID_PATTERN } from './crypto/tokens.ts';
 
@@ -87,6 +87,7 @@ export function openApiDocument(publicUrl: string) {
         PolicyFacts: schema(policyFactsSchema),
         SubscriberLookup: schema(lookupBody),
         SubscriberCheck: schema(checkBody),
+        ExistingCustomer: schema(existingCustomerBody),
         Receipt: schema(receiptSchema),
       },
     },
@@ -586,6 +587,19 @@ export function openApiDocument(publicUrl: string) {
             },
           },
           { security: bearer, parameters: [site], requestBody: { required: true, ...json('SubscriberCheck') } },
+        ),
+      },
+      '/v1/sites/{site}/subscribers/existing-customers': {
+        post: op(
+          'Record an existing customer (article L34-5 CPCE): the sale, its date and the notice shown; allows one purpose',
+          'Admin',
+          {
+            201: {
+              description:
+                '{consentId, subscriberId, status: "confirmed", basis: "existing_customer", purpose, maskedPhone, proofUrl}',
+            },
+          },
+          { security: bearer, parameters: [site], requestBody: { required: true, ...json('ExistingCustomer') } },
         ),
       },
       '/v1/sites/{site}/subscribers/{subscriberId}': {

@@ -198,6 +198,8 @@ export function consentsRepo(store: Store) {
           consentId: consents.id,
           locale: consents.locale,
           renewalRequired: consents.renewalRequired,
+          basis: consents.basis,
+          purpose: consents.purpose,
           subjectId: subjects.id,
           wrappedKey: subjects.wrappedKey,
           suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${subjects.siteId} AND s.phone_index = ${subjects.phoneIndex})`,

@@ -20,6 +20,9 @@ export interface GateView {
   consentId: string | null;
   status: typeof consents.$inferSelect.status | null;
   renewalRequired: boolean | null;
+  basis: 'consent' | 'existing_customer' | null;
+  /** The one purpose an existing-customer record allows. */
+  purpose: string | null;
 }
 
 // The subject, its suppression and its latest consent; the site's id is in every caller's condition.
@@ -35,6 +38,8 @@ const gateQuery = (db: Db, where: SQL | undefined) =>
       consentId: consents.id,
       status: consents.status,
       renewalRequired: consents.renewalRequired,
+      basis: consents.basis,
+      purpose: consents.purpose,
     })
     .from(subjects)
     .leftJoin(
