@@ -187,7 +187,8 @@ export function consentsRepo(store: Store) {
         .where(
           and(
             eq(consents.siteId, siteId),
-            lt(consents.policyVersion, version),
+            // The version last agreed to: a renewal's, else the one asked with.
+            sql`COALESCE(${consents.renewedVersion}, ${consents.policyVersion}) < ${version}`,
             sql`${consents.status} IN ('pending', 'confirmed')`,
           ),
         ),

@@ -11,6 +11,7 @@ import { apiKeysRepo } from '../db/api-keys.ts';
 import { outboxRepo } from '../db/outbox.ts';
 import { policiesRepo } from '../db/policies.ts';
 import { proofsRepo } from '../db/proofs.ts';
+import { renewalsRepo } from '../db/renewals.ts';
 import { sitesRepo } from '../db/sites.ts';
 import { subjectsRepo } from '../db/subjects.ts';
 import type { Sealer } from '../crypto/sealing.ts';
@@ -28,6 +29,7 @@ export interface DomainContext {
   outbox: ReturnType<typeof outboxRepo>;
   policies: ReturnType<typeof policiesRepo>;
   proofs: ReturnType<typeof proofsRepo>;
+  renewals: ReturnType<typeof renewalsRepo>;
   log: ReturnType<typeof logRepo>;
   limits: ReturnType<typeof limitsRepo>;
   inbound: ReturnType<typeof inboundRepo>;
@@ -55,6 +57,7 @@ export function createDomainContext(
     | 'outbox'
     | 'policies'
     | 'proofs'
+    | 'renewals'
     | 'log'
     | 'limits'
     | 'inbound'
@@ -73,6 +76,7 @@ export function createDomainContext(
     outbox: outboxRepo(store),
     policies: policiesRepo(store),
     proofs: proofsRepo(store),
+    renewals: renewalsRepo(store),
     log: logRepo(store),
     limits: limitsRepo(store),
     inbound: inboundRepo(store),

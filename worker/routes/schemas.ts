@@ -1,7 +1,7 @@
 // Wire schemas shared by the routes that validate with them and openapi.ts that describes them (both import them
 // from here, so no route imports another and the document cannot drift from what is enforced).
 import { z } from 'zod';
-import { MAX_BULK } from '../domain/messaging/index.ts';
+import { MAX_BULK, RENEWAL_DEADLINE_DAYS } from '../domain/messaging/index.ts';
 
 export const consentBodySchema = z.object({
   /** A valid mobile number for "yes"; for "no" it may be empty, and nothing is stored either way. */
@@ -46,4 +46,9 @@ export const existingCustomerBody = z.object({
     text: z.string().trim().min(20).max(2000),
     locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
   }),
+});
+
+/** POST …/renewals: days to answer, counted from when the SMS may go (the sending hours). */
+export const renewalBody = z.object({
+  deadlineDays: z.number().int().min(RENEWAL_DEADLINE_DAYS.min).max(RENEWAL_DEADLINE_DAYS.max).optional(),
 });
