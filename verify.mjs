@@ -1219,7 +1219,7 @@ function verifiedFacts(document) {
   const confirmation = receipt.confirmation ? record2(receipt.confirmation) : null;
   add(
     "confirmed",
-    !confirmation ? "not confirmed" : confirmation.method === "link" ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? "on the device that asked" : "on another device than the one that asked"}` : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ""}`
+    !confirmation ? receipt.basis === "existing_customer" ? "not asked: the existing-customer exception needs no confirmation" : "not confirmed" : confirmation.method === "link" ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? "on the device that asked" : "on another device than the one that asked"}` : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ""}`
   );
   for (const r of derived?.renewals ?? []) add("renewed", `${r.at} for policy version ${r.policyVersion}`);
   const withdrawal = receipt.withdrawal ? record2(receipt.withdrawal) : null;

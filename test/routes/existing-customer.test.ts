@@ -131,6 +131,9 @@ describe('the proof, the gate and STOP', () => {
         ...['basis', 'purpose', 'locale', 'policyVersion', 'policySha256', 'saleDate', 'saleReference', 'noticeSha256'],
       ].sort(),
     );
+    // The proof page says it in words, in the receipt's language.
+    const page = await (await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'text/html' } })).text();
+    expect(page).toContain('article L34-5 du CPCE');
     const checks = await verify(proof);
     expect(checks.filter((c) => !c.ok)).toEqual([]);
     expect(allPassed(checks)).toBe(true);

@@ -92,7 +92,9 @@ export function verifiedFacts(document: unknown): Fact[] {
   add(
     'confirmed',
     !confirmation
-      ? 'not confirmed'
+      ? receipt.basis === 'existing_customer'
+        ? 'not asked: the existing-customer exception needs no confirmation'
+        : 'not confirmed'
       : confirmation.method === 'link'
         ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? 'on the device that asked' : 'on another device than the one that asked'}`
         : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ''}`,
