@@ -31,7 +31,6 @@ async function show(c: AppContext, view: RenewalView | null, state: RenewalPageS
   const site = await loadSite(c.var.ctx, view.campaign.siteId);
   const { consent, campaign } = view;
   const version = campaign.policyVersion;
-  const policy = await c.var.ctx.policies.get(site.id, version, consent.locale);
   const base = `${c.var.ctx.publicUrl}/p/${encodeURIComponent(site.id)}`;
   const locale = `?locale=${encodeURIComponent(consent.locale)}`;
   const from = consent.renewedVersion ?? consent.policyVersion;
@@ -47,7 +46,7 @@ async function show(c: AppContext, view: RenewalView | null, state: RenewalPageS
       deadline,
       state: state ?? {
         kind: 'ask',
-        summary: policy?.summary ?? '',
+        summary: view.summary,
         policyUrl: `${base}/${version}${locale}`,
         diffUrl: `${base}/diff/${from}/${version}${locale}`,
         action: c.req.path,

@@ -154,6 +154,8 @@ export interface RenewalView {
   request: RenewalRequestRow;
   campaign: RenewalCampaignRow;
   consent: ConsentRow;
+  /** The new version's summary in the consent's language (what the renewal page shows). */
+  summary: string;
 }
 
 /** What a renewal link names, or null for an unknown token. */
@@ -165,7 +167,9 @@ export async function renewalByToken(ctx: DomainContext, token: string): Promise
     ctx.renewals.campaignById(request.campaignId),
     ctx.consents.byId(request.consentId),
   ]);
-  return campaign && consent ? { request, campaign, consent } : null;
+  if (!campaign || !consent) return null;
+  const policy = await ctx.policies.get(campaign.siteId, campaign.policyVersion, consent.locale);
+  return { request, campaign, consent, summary: policy?.summary ?? '' };
 }
 
 export type RenewalOutcome = 'renewed' | 'declined' | 'lapsed' | 'ended';
