@@ -163,7 +163,7 @@ const fr: ProofTexts = {
   event: {
     requested: 'Consentement demandé',
     recorded:
-      'Enregistré comme client (article L34-5 du CPCE : produits analogues, refus gratuit proposé lors de la vente)',
+      'Enregistré comme client (article L34-5 du CPCE : produits analogues, refus gratuit proposé lors de la vente)',
     renewed: 'Consentement renouvelé pour une nouvelle version de la politique',
     resent: 'Message de confirmation renvoyé',
     confirmed: 'Consentement confirmé',
