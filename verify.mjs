@@ -253,19 +253,30 @@ async function checkNotice(receipt, sources) {
   const locale = String(notice.locale);
   const version = Number(notice.policyVersion);
   const checks = [];
-  try {
-    const shown = await sources.widgetTexts(site, String(notice.widgetTextSha256));
-    const object = { locale: shown.locale, policyVersion: shown.policyVersion, texts: shown.texts };
-    const digest = await hex(new TextEncoder().encode(canonicalize(object)));
-    const same = digest === notice.widgetTextSha256 && shown.locale === locale && shown.policyVersion === version;
+  const existing = receipt.existingCustomer;
+  if (receipt.basis === "existing_customer" && existing && typeof existing === "object") {
+    const shown = typeof existing.noticeText === "string" ? existing.noticeText : null;
+    const digest = shown === null ? null : await hex(new TextEncoder().encode(shown));
+    const same = digest !== null && digest === notice.widgetTextSha256 && digest === existing.noticeSha256;
     checks.push({
       name: "notice-texts",
       ok: same,
-      detail: same ? `the widget texts shown (${locale}) hash to the receipt's widgetTextSha256` : digest !== notice.widgetTextSha256 ? `texts hash to ${digest}, not ${String(notice.widgetTextSha256)}` : `the texts say locale ${JSON.stringify(shown.locale)} and policy version ${JSON.stringify(shown.policyVersion)}, the receipt ${locale} and ${version}`
+      detail: same ? "the existing-customer notice text hashes to the receipt's widgetTextSha256" : `the notice text hashes to ${String(digest)}, not ${String(notice.widgetTextSha256)}`
     });
-  } catch (error) {
-    checks.push({ name: "notice-texts", ok: false, detail: `texts not available: ${message(error)}` });
-  }
+  } else
+    try {
+      const shown = await sources.widgetTexts(site, String(notice.widgetTextSha256));
+      const object = { locale: shown.locale, policyVersion: shown.policyVersion, texts: shown.texts };
+      const digest = await hex(new TextEncoder().encode(canonicalize(object)));
+      const same = digest === notice.widgetTextSha256 && shown.locale === locale && shown.policyVersion === version;
+      checks.push({
+        name: "notice-texts",
+        ok: same,
+        detail: same ? `the widget texts shown (${locale}) hash to the receipt's widgetTextSha256` : digest !== notice.widgetTextSha256 ? `texts hash to ${digest}, not ${String(notice.widgetTextSha256)}` : `the texts say locale ${JSON.stringify(shown.locale)} and policy version ${JSON.stringify(shown.policyVersion)}, the receipt ${locale} and ${version}`
+      });
+    } catch (error) {
+      checks.push({ name: "notice-texts", ok: false, detail: `texts not available: ${message(error)}` });
+    }
   try {
     const digest = await hex(await sources.policyMarkdown(site, version, locale));
     const same = digest === notice.policySha256;
@@ -496,7 +507,9 @@ var str = (value) => typeof value === "string" ? value : null;
 function deriveFacts(leaves) {
   const first = leaves[0];
   if (!first) return "no leaf";
-  if (first.type !== "requested") return `the first leaf is ${String(first.type)}, not requested`;
+  if (first.type !== "requested" && first.type !== "recorded")
+    return `the first leaf is ${String(first.type)}, not requested or recorded`;
+  const recorded = first.type === "recorded";
   const text2 = (leaf, field) => {
     const value = leaf[field];
     if (typeof value !== "string") throw new Error(`${String(leaf.type)} leaf: ${field} is not a string`);
@@ -504,17 +517,27 @@ function deriveFacts(leaves) {
   };
   try {
     const policyVersion = first.policyVersion;
-    if (!Number.isSafeInteger(policyVersion)) return "requested leaf: policyVersion is not an integer";
+    if (!Number.isSafeInteger(policyVersion)) return `${String(first.type)} leaf: policyVersion is not an integer`;
+    if (recorded && first.basis !== "existing_customer") return "recorded leaf: basis is not existing_customer";
     const facts = {
       consentId: text2(first, "consentId"),
       site: text2(first, "site"),
-      status: "pending",
+      // An existing customer is not asked: the record itself is the basis, in force from the start.
+      status: recorded ? "confirmed" : "pending",
+      basis: recorded ? "existing_customer" : "consent",
+      existingCustomer: recorded ? {
+        purpose: text2(first, "purpose"),
+        saleDate: text2(first, "saleDate"),
+        saleReference: text2(first, "saleReference"),
+        noticeSha256: text2(first, "noticeSha256")
+      } : null,
+      renewals: [],
       locale: text2(first, "locale"),
-      collection: { method: text2(first, "method"), at: text2(first, "at") },
+      collection: { method: recorded ? "existing-customer" : text2(first, "method"), at: text2(first, "at") },
       notice: {
         policyVersion,
         policySha256: text2(first, "policySha256"),
-        widgetTextSha256: text2(first, "textSha256"),
+        widgetTextSha256: text2(first, recorded ? "noticeSha256" : "textSha256"),
         locale: text2(first, "locale")
       },
       expiresAt: str(first.expiresAt),
@@ -535,7 +558,15 @@ function deriveFacts(leaves) {
       facts.lastAt = at2;
       switch (leaf.type) {
         case "requested":
-          throw new Error("a second requested leaf");
+        case "recorded":
+          throw new Error(`a ${leaf.type} leaf after the first`);
+        case "renewed": {
+          moveFrom(leaf, ["confirmed"], "confirmed");
+          const version = leaf.policyVersion;
+          if (!Number.isSafeInteger(version)) throw new Error("renewed leaf: policyVersion is not an integer");
+          facts.renewals.push({ at: at2, policyVersion: version, policySha256: text2(leaf, "policySha256") });
+          break;
+        }
         case "resent":
           moveFrom(leaf, ["pending"], "pending");
           facts.expiresAt = str(leaf.expiresAt);
@@ -633,6 +664,20 @@ function expectedReceiptFields(facts) {
   if (facts.confirmation?.method === "link")
     fields["confirmation.sameDeviceAsRequest"] = facts.confirmation.sameDeviceAsRequest;
   if (facts.confirmation?.method === "reply") fields["confirmation.channel"] = facts.confirmation.channel;
+  fields.basis = facts.basis === "existing_customer" ? "existing_customer" : void 0;
+  const ec = facts.existingCustomer;
+  if (ec) {
+    fields["existingCustomer.purpose"] = ec.purpose;
+    fields["existingCustomer.saleDate"] = ec.saleDate;
+    fields["existingCustomer.saleReference"] = ec.saleReference;
+    fields["existingCustomer.noticeSha256"] = ec.noticeSha256;
+  } else fields.existingCustomer = void 0;
+  fields["renewals.length"] = facts.renewals.length > 0 ? facts.renewals.length : void 0;
+  facts.renewals.forEach((r, i) => {
+    fields[`renewals.${i}.at`] = r.at;
+    fields[`renewals.${i}.policyVersion`] = r.policyVersion;
+    fields[`renewals.${i}.policySha256`] = r.policySha256;
+  });
   return fields;
 }
 function receiptMismatches(receipt, facts) {
@@ -646,8 +691,9 @@ function receiptMismatches(receipt, facts) {
 }
 var day = (iso) => iso.replace("T", " ").replace(/:\d\d\.\d{3}Z$/, " UTC");
 function describeFacts(facts, checkpointSize) {
+  const ec = facts.existingCustomer;
   const lines = [
-    `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`
+    ec ? `recorded as an existing customer (article L34-5 CPCE) on ${day(facts.collection.at)}: sale of ${ec.saleDate}, purpose ${ec.purpose} only (${facts.locale}, policy version ${facts.notice.policyVersion})` : `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`
   ];
   for (const sms of facts.messages) {
     const delivered = sms.delivery.length ? `; ${sms.delivery.map((d) => `${d.status} ${day(d.at)}`).join(", ")}` : "";
@@ -660,6 +706,7 @@ function describeFacts(facts, checkpointSize) {
     lines.push(
       c.method === "link" ? `confirmed by SMS link on ${day(c.at)}${c.sameDeviceAsRequest ? " (same device as the request)" : ""}` : `confirmed by reply on ${day(c.at)} via ${c.channel ?? "?"}`
     );
+  for (const r of facts.renewals) lines.push(`renewed for policy version ${r.policyVersion} on ${day(r.at)}`);
   const w = facts.withdrawal;
   if (w) lines.push(`withdrawn by ${w.method}${w.keyword ? ` (${w.keyword})` : ""} on ${day(w.at)}`);
   if (facts.expiredAt) lines.push(`expired unconfirmed on ${day(facts.expiredAt)}`);
@@ -1138,6 +1185,13 @@ function verifiedFacts(document) {
       "purpose",
       `${text(p.id)} (${text(p.legalBasis)})${p.description !== void 0 ? `: ${localized(p.description, language)}` : ""}`
     );
+  if (receipt.basis === "existing_customer") {
+    const ec = record2(receipt.existingCustomer);
+    add(
+      "basis",
+      `existing customer (article L34-5 CPCE): sale of ${text(ec.saleDate)}, purpose ${text(ec.purpose)} only, notice SHA-256 ${text(ec.noticeSha256)}`
+    );
+  }
   const notice = record2(receipt.notice);
   add("policy", `version ${text(notice.policyVersion)} (${text(notice.locale)}), SHA-256 ${text(notice.policySha256)}`);
   add("widget texts", `SHA-256 ${text(notice.widgetTextSha256)} (JCS of the texts shown)`);
@@ -1165,8 +1219,9 @@ function verifiedFacts(document) {
   const confirmation = receipt.confirmation ? record2(receipt.confirmation) : null;
   add(
     "confirmed",
-    !confirmation ? "not confirmed" : confirmation.method === "link" ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? "on the device that asked" : "on another device than the one that asked"}` : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ""}`
+    !confirmation ? receipt.basis === "existing_customer" ? "not asked: the existing-customer exception needs no confirmation" : "not confirmed" : confirmation.method === "link" ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? "on the device that asked" : "on another device than the one that asked"}` : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ""}`
   );
+  for (const r of derived?.renewals ?? []) add("renewed", `${r.at} for policy version ${r.policyVersion}`);
   const withdrawal = receipt.withdrawal ? record2(receipt.withdrawal) : null;
   add(
     "withdrawn",

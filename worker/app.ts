@@ -22,6 +22,7 @@ import { widgetRoutes } from './routes/widget.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
+import { renewalRoutes } from './routes/renewals.ts';
 import { systemRoutes } from './routes/system.ts';
 import { witnessRoutes } from './routes/witness.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -74,6 +75,7 @@ export function createApp(input: AppDeps) {
   app.route('/', messageRoutes());
   app.route('/', subscriberRoutes());
   app.route('/', webhookRoutes());
+  app.route('/', renewalRoutes());
   app.route('/', devRoutes({ self: (request) => app.fetch(request) }));
   app.route('/', consoleRoutes());
   app.route('/', witnessRoutes());

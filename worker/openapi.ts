@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { siteConfigSchema } from './domain/site/index.ts';
 import { policyFactsSchema } from './policy/facts.ts';
-import { checkBody, consentBodySchema, lookupBody } from './routes/schemas.ts';
+import { checkBody, consentBodySchema, existingCustomerBody, lookupBody, renewalBody } from './routes/schemas.ts';
 import { receiptSchema } from './domain/proof-log/index.ts';
 import { ID_PATTERN } from './crypto/tokens.ts';
 import { WEBHOOK_EVENTS } from './domain/webhooks/index.ts';
@@ -89,6 +89,8 @@ export function openApiDocument(publicUrl: string) {
         PolicyFacts: schema(policyFactsSchema),
         SubscriberLookup: schema(lookupBody),
         SubscriberCheck: schema(checkBody),
+        ExistingCustomer: schema(existingCustomerBody),
+        RenewalStart: schema(renewalBody),
         Receipt: schema(receiptSchema),
       },
     },
@@ -176,6 +178,15 @@ export function openApiDocument(publicUrl: string) {
       '/c/{token}': {
         get: op('Confirmation page (changes nothing)', 'Consent', { 200: { description: 'HTML' } }),
         post: op('Confirm (idempotent)', 'Consent', { 200: { description: 'HTML' } }),
+      },
+      '/r/{token}': {
+        get: op('Renewal page: the new policy version and two equal answers (changes nothing)', 'Consent', {
+          200: { description: 'HTML' },
+          404: { description: 'Unknown link' },
+        }),
+        post: op('Form choice=yes renews the consent, choice=no ends it (idempotent)', 'Consent', {
+          200: { description: 'HTML' },
+        }),
       },
       '/u/{token}': {
         get: op(
@@ -681,6 +692,50 @@ export function openApiDocument(publicUrl: string) {
             },
           },
           { security: bearer, parameters: [site], requestBody: { required: true, ...json('SubscriberCheck') } },
+        ),
+      },
+      '/v1/sites/{site}/subscribers/existing-customers': {
+        post: op(
+          'Record an existing customer (article L34-5 CPCE): the sale, its date and the notice shown; allows one purpose',
+          'Admin',
+          {
+            201: {
+              description:
+                '{consentId, subscriberId, status: "confirmed", basis: "existing_customer", purpose, maskedPhone, proofUrl}',
+            },
+          },
+          { security: bearer, parameters: [site], requestBody: { required: true, ...json('ExistingCustomer') } },
+        ),
+      },
+      '/v1/sites/{site}/renewals': {
+        post: op(
+          'Start a renewal campaign for the latest policy version: one SMS per confirmed consent it flagged',
+          'Admin',
+          {
+            202: {
+              description:
+                '{id, policyVersion, createdAt, sendAt, deadline, closedAt, asked, answers: {renewed, declined, lapsed, ended, waiting}, sms: {queued, sent, failed, cancelled}}',
+            },
+            409: { description: 'A campaign for this version is running, or no policy is published' },
+          },
+          { security: bearer, parameters: [site], requestBody: { required: false, ...json('RenewalStart') } },
+        ),
+        get: op(
+          "The site's renewal campaigns with their progress, newest first",
+          'Admin',
+          { 200: { description: '{campaigns: [progress]}' } },
+          { security: bearer, parameters: [site] },
+        ),
+      },
+      '/v1/sites/{site}/renewals/{id}': {
+        get: op(
+          'Progress and results of one renewal campaign',
+          'Admin',
+          { 200: { description: 'Progress' } },
+          {
+            security: bearer,
+            parameters: [site, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          },
         ),
       },
       '/v1/sites/{site}/subscribers/{subscriberId}': {

@@ -56,14 +56,19 @@ async function expectInStep(h: Harness): Promise<number> {
     const row = rows.find((r) => r.subjectId === subject.id);
     expect(row, subject.id).toBeDefined();
     const { siteId: _site, ...stored } = row!;
-    // The retention clock is read from the subject beside the row (not kept in gate_states).
-    const { lastContactAt, ...view } = computed!;
+    // The retention clock and the consent's basis and purpose are read beside the row (not kept in gate_states).
+    const { lastContactAt, basis, purpose, ...view } = computed!;
     expect({ ...stored, suppressed: Number(stored.suppressed) }).toEqual({
       ...view,
       suppressed: Number(view.suppressed),
     });
     // And the gate's own read (by blind index) finds exactly this row, with the subject's clock.
-    expect(await h.ctx.subjects.gateView(subject.siteId, stored.phoneIndex)).toEqual({ ...stored, lastContactAt });
+    expect(await h.ctx.subjects.gateView(subject.siteId, stored.phoneIndex)).toEqual({
+      ...stored,
+      lastContactAt,
+      basis,
+      purpose,
+    });
   }
   return all.length;
 }

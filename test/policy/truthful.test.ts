@@ -20,6 +20,19 @@ const alternate = {
   ],
   automatedDecisions: { description: { fr: 'Un logiciel repère la fraude.', en: 'Software spots fraud.' } },
   program: { ...demoPolicyFacts.program, shortCode: '38123' },
+  // The existing-customer exception (article L34-5 CPCE) marks one purpose.
+  purposes: [
+    {
+      id: 'similar-products',
+      description: {
+        fr: 'vous proposer des produits proches de vos achats',
+        en: 'offer products like those you bought',
+      },
+      legalBasis: 'legitimate_interests',
+      existingCustomer: true,
+    },
+    ...demoPolicyFacts.purposes,
+  ],
 };
 const fixtures: Record<string, unknown>[] = [demoPolicyFacts, alternate];
 

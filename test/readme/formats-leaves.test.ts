@@ -21,6 +21,18 @@ const FIELDS: Record<string, string[]> = {
 const ALSO: Record<string, string[]> = {
   resent: ['expiresAt'],
   delivery: ['messageId', 'providerMessageId', 'status'],
+  // test/routes/existing-customer.test.ts and test/routes/renewal.test.ts log these.
+  recorded: [
+    'basis',
+    'purpose',
+    'locale',
+    'policyVersion',
+    'policySha256',
+    'saleDate',
+    'saleReference',
+    'noticeSha256',
+  ],
+  renewed: ['policyVersion', 'policySha256', 'method', 'campaignId'],
 };
 /** Leaves of no consent. */
 const SITE_LEAVES = ['policy-published', 'key-announced'];

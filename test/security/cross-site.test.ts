@@ -184,6 +184,24 @@ const CASES: Record<string, Case> = {
     );
     expect(((await res.json()) as { results: { canSend: boolean }[] }).results[0]!.canSend).toBe(false);
   },
+  'POST /v1/sites/{site}/subscribers/existing-customers': async () => {
+    const body = {
+      phone: B_PHONE,
+      purpose: 'similar-products',
+      sale: { reference: 'X-1', date: '2026-11-01' },
+      notice: { text: 'Vous pouvez refuser gratuitement : répondez STOP.', locale: 'fr' },
+    };
+    await expectStatus(h.app.request('/v1/sites/demo/subscribers/existing-customers', jsonA(body)), 403);
+  },
+  'POST /v1/sites/{site}/renewals': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/renewals', jsonA({})), 403);
+  },
+  'GET /v1/sites/{site}/renewals': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/renewals', withKeyA()), 403);
+  },
+  'GET /v1/sites/{site}/renewals/{id}': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/renewals/anything', withKeyA()), 403);
+  },
   'GET /v1/sites/{site}/subscribers/{subscriberId}': async () => {
     await expectStatus(h.app.request(`/v1/sites/demo/subscribers/${b.subscriberId}`, withKeyA()), 403);
     await expectStatus(h.app.request(`/v1/sites/alpha/subscribers/${b.subscriberId}`, withKeyA()), 404);

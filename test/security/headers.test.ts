@@ -110,6 +110,7 @@ describe('Vary on every negotiated response', () => {
       '/s/{site}': '/s/demo',
       '/c/{token}': `/c/${token}`,
       '/u/{token}': `/u/${'x'.repeat(43)}`,
+      '/r/{token}': `/r/${'x'.repeat(43)}`,
       '/p/{site}': '/p/demo',
       '/p/{site}/{version}': '/p/demo/1',
       '/p/{site}/versions': '/p/demo/versions',
@@ -142,6 +143,7 @@ describe('Vary on every negotiated response', () => {
           ops.get &&
           !path.startsWith('/v1/sites/{site}/subscribers') &&
           !path.startsWith('/v1/sites/{site}/webhooks') &&
+          !path.startsWith('/v1/sites/{site}/renewals') &&
           !/^\/v1\/sites(\/\{site\})?(\/keys)?$/.test(path),
       )
       .map(([path]) => path);

@@ -187,7 +187,8 @@ export function consentsRepo(store: Store) {
         .where(
           and(
             eq(consents.siteId, siteId),
-            lt(consents.policyVersion, version),
+            // The version last agreed to: a renewal's, else the one asked with.
+            sql`COALESCE(${consents.renewedVersion}, ${consents.policyVersion}) < ${version}`,
             sql`${consents.status} IN ('pending', 'confirmed')`,
           ),
         ),
@@ -198,6 +199,8 @@ export function consentsRepo(store: Store) {
           consentId: consents.id,
           locale: consents.locale,
           renewalRequired: consents.renewalRequired,
+          basis: consents.basis,
+          purpose: consents.purpose,
           subjectId: subjects.id,
           wrappedKey: subjects.wrappedKey,
           suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${subjects.siteId} AND s.phone_index = ${subjects.phoneIndex})`,

@@ -98,6 +98,20 @@ export const consents = sqliteTable(
      */
     chainIdx: integer('chain_idx'),
     chainHash: text('chain_hash'),
+    /**
+     * `consent` (asked and confirmed), or `existing_customer`: the exception of article L34-5 CPCE for a customer of
+     * the site's own similar products, recorded by the owner with the sale; then `purpose` is the only one it allows.
+     */
+    basis: text('basis', { enum: ['consent', 'existing_customer'] })
+      .notNull()
+      .default('consent'),
+    purpose: text('purpose'),
+    /** Existing customers: HMAC of the sale's reference under the site's index key, the sale's date, the text shown. */
+    saleRefHmac: text('sale_ref_hmac'),
+    saleDate: text('sale_date'),
+    noticeText: text('notice_text'),
+    /** The policy version the subscriber last agreed to in a renewal (null: never renewed). */
+    renewedVersion: integer('renewed_version'),
   },
   (t) => [
     uniqueIndex('consents_confirm_token').on(t.confirmTokenHash),
@@ -523,5 +537,50 @@ export const webhookDeliveries = sqliteTable(
     uniqueIndex('webhook_deliveries_message').on(t.endpointId, t.messageId),
     index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
     index('webhook_deliveries_order').on(t.endpointId, t.subjectId, t.status, t.seq),
+  ],
+);
+
+/** A renewal campaign: one SMS to each confirmed consent flagged for renewal, asking it to agree to a new version. */
+export const renewalCampaigns = sqliteTable(
+  'renewal_campaigns',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    policyVersion: integer('policy_version').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** When the SMS are queued to go (the first moment inside the sending hours). */
+    sendAt: integer('send_at').notNull(),
+    /** Unanswered requests end their consent at this time (the jobs). */
+    deadline: integer('deadline').notNull(),
+    closedAt: integer('closed_at'),
+  },
+  (t) => [
+    index('renewal_campaigns_site').on(t.siteId, t.createdAt),
+    index('renewal_campaigns_due').on(t.closedAt, t.deadline),
+  ],
+);
+
+/** One subscriber asked in a campaign, by a link whose token is stored hashed. */
+export const renewalRequests = sqliteTable(
+  'renewal_requests',
+  {
+    id: text('id').primaryKey(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => renewalCampaigns.id),
+    siteId: text('site_id').notNull(),
+    consentId: text('consent_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** `asked`, then `renewed` (Yes), `declined` (No), `lapsed` (silence until the deadline) or `ended` (STOP, erasure). */
+    status: text('status', { enum: ['asked', 'renewed', 'declined', 'lapsed', 'ended'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    answeredAt: integer('answered_at'),
+  },
+  (t) => [
+    uniqueIndex('renewal_requests_token').on(t.tokenHash),
+    uniqueIndex('renewal_requests_campaign_consent').on(t.campaignId, t.consentId),
+    index('renewal_requests_campaign_status').on(t.campaignId, t.status),
   ],
 );

@@ -22,6 +22,9 @@ export interface GateView {
   renewalRequired: boolean | null;
   /** The retention clock: the last contact the subscriber initiated (the subject's creation before any was kept). */
   lastContactAt: number;
+  basis: 'consent' | 'existing_customer' | null;
+  /** The one purpose an existing-customer record allows. */
+  purpose: string | null;
 }
 
 // The subject, its suppression and its latest consent; the site's id is in every caller's condition.
@@ -38,6 +41,8 @@ const gateQuery = (db: Db, where: SQL | undefined) =>
       status: consents.status,
       renewalRequired: consents.renewalRequired,
       lastContactAt: sql<number>`COALESCE(${subjects.lastContactAt}, ${subjects.createdAt})`,
+      basis: consents.basis,
+      purpose: consents.purpose,
     })
     .from(subjects)
     .leftJoin(
@@ -46,8 +51,9 @@ const gateQuery = (db: Db, where: SQL | undefined) =>
     )
     .where(where);
 
-// The same view, as the triggers of the gate_states migration keep it: one primary-key read, and the subject's
-// retention clock by its primary key (a column written on every contact, so it is not copied into gate_states).
+// The same view, as the triggers of the gate_states migration keep it: one primary-key read, then by primary key the
+// subject's retention clock (written on every contact) and the latest consent's basis and purpose (the
+// existing-customer exception), which gate_states does not copy.
 const gateStateQuery = (db: Db, where: SQL | undefined) =>
   db
     .select({
@@ -60,9 +66,12 @@ const gateStateQuery = (db: Db, where: SQL | undefined) =>
       status: gateStates.status,
       renewalRequired: gateStates.renewalRequired,
       lastContactAt: sql<number>`COALESCE(${subjects.lastContactAt}, ${subjects.createdAt})`,
+      basis: consents.basis,
+      purpose: consents.purpose,
     })
     .from(gateStates)
     .innerJoin(subjects, eq(subjects.id, gateStates.subjectId))
+    .leftJoin(consents, eq(consents.id, gateStates.consentId))
     .where(where);
 
 const p = sql.placeholder;

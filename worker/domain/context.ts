@@ -12,6 +12,7 @@ import { apiKeysRepo } from '../db/api-keys.ts';
 import { outboxRepo } from '../db/outbox.ts';
 import { policiesRepo } from '../db/policies.ts';
 import { proofsRepo } from '../db/proofs.ts';
+import { renewalsRepo } from '../db/renewals.ts';
 import { sitesRepo } from '../db/sites.ts';
 import { subjectsRepo } from '../db/subjects.ts';
 import { webhooksRepo } from '../db/webhooks.ts';
@@ -39,6 +40,7 @@ export interface DomainContext {
   outbox: ReturnType<typeof outboxRepo>;
   policies: ReturnType<typeof policiesRepo>;
   proofs: ReturnType<typeof proofsRepo>;
+  renewals: ReturnType<typeof renewalsRepo>;
   log: ReturnType<typeof logRepo>;
   limits: ReturnType<typeof limitsRepo>;
   inbound: ReturnType<typeof inboundRepo>;
@@ -76,6 +78,7 @@ export function createDomainContext(
     | 'outbox'
     | 'policies'
     | 'proofs'
+    | 'renewals'
     | 'log'
     | 'limits'
     | 'inbound'
@@ -95,6 +98,7 @@ export function createDomainContext(
     outbox: outboxRepo(store),
     policies: policiesRepo(store),
     proofs: proofsRepo(store),
+    renewals: renewalsRepo(store),
     log: logRepo(store),
     limits: limitsRepo(store),
     inbound: inboundRepo(store),

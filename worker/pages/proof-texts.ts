@@ -32,6 +32,9 @@ const en = {
   timeline: 'Timeline',
   event: {
     requested: 'Consent asked',
+    recorded:
+      'Recorded as an existing customer (article L34-5 CPCE: similar products, free opt-out offered at the sale)',
+    renewed: 'Consent renewed for a new policy version',
     resent: 'Confirmation message sent again',
     confirmed: 'Consent confirmed',
     withdrawn: 'Consent withdrawn',
@@ -43,6 +46,7 @@ const en = {
   smsKind: {
     'confirm-request': 'the confirmation request',
     confirmed: 'the confirmation of the subscription',
+    renewal: 'the request to renew consent',
   } as Record<string, string>,
   smsSent: '{kind}, via {provider} (its message number {id}); fingerprint of the exact text (SHA-256): {hash}…',
   delivered: '“{status}” for message {id}',
@@ -55,6 +59,9 @@ const en = {
     reply: 'by replying to the text message',
     sms: 'by text message',
     api: 'by the site owner, on request',
+    'existing-customer': 'by the site owner, from a sale',
+    'renewal-declined': 'by answering No to a renewal',
+    'renewal-lapsed': 'by not answering a renewal before its deadline',
   } as Record<string, string>,
   onPage: 'on {page}',
   keyword: 'keyword “{keyword}”',
@@ -155,6 +162,9 @@ const fr: ProofTexts = {
   timeline: 'Chronologie',
   event: {
     requested: 'Consentement demandé',
+    recorded:
+      'Enregistré comme client (article L34-5 du CPCE : produits analogues, refus gratuit proposé lors de la vente)',
+    renewed: 'Consentement renouvelé pour une nouvelle version de la politique',
     resent: 'Message de confirmation renvoyé',
     confirmed: 'Consentement confirmé',
     withdrawn: 'Consentement retiré',
@@ -163,7 +173,11 @@ const fr: ProofTexts = {
     'sms-sent': 'SMS remis au prestataire d’envoi',
     delivery: 'Rapport de remise du prestataire d’envoi',
   },
-  smsKind: { 'confirm-request': 'la demande de confirmation', confirmed: 'la confirmation de l’inscription' },
+  smsKind: {
+    'confirm-request': 'la demande de confirmation',
+    confirmed: 'la confirmation de l’inscription',
+    renewal: 'la demande de renouvellement',
+  },
   smsSent: '{kind}, par {provider} (son numéro de message {id}) ; empreinte du texte exact (SHA-256) : {hash}…',
   delivered: '« {status} » pour le message {id}',
   replyEvidence: 'message {id} du prestataire ; empreinte du texte reçu (SHA-256) : {hash}…',
@@ -175,6 +189,9 @@ const fr: ProofTexts = {
     reply: 'en répondant au SMS',
     sms: 'par SMS',
     api: 'par le site, à la demande de la personne',
+    'existing-customer': 'par le site, à partir d’une vente',
+    'renewal-declined': 'en répondant Non au renouvellement',
+    'renewal-lapsed': 'sans réponse au renouvellement avant la date limite',
   },
   onPage: 'sur {page}',
   keyword: 'mot-clé « {keyword} »',

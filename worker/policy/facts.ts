@@ -55,6 +55,14 @@ const purposeSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'Use a short lower-case id such as "sms-marketing".'),
   description: localizedText,
   legalBasis: z.enum(legalBases),
+  /**
+   * The existing-customer exception (article L34-5 of the French CPCE): texts about the site's own products or
+   * services similar to those a customer bought, without prior consent, provided the customer was told and offered a
+   * free opt-out when the number was collected. The CNIL rests it on legitimate interests and refuses it where no
+   * sale took place (an account alone is not enough): https://www.cnil.fr/fr/la-prospection-commerciale-par-sms-mms.
+   * At most one purpose declares it; it is the only purpose an `existing_customer` record allows.
+   */
+  existingCustomer: z.literal(true).optional(),
 });
 
 const recipientSchema = z.strictObject({
@@ -146,7 +154,10 @@ const programFactsSchema = z.strictObject({
     .optional(),
 });
 
-type Checked = { purposes: { id: string; legalBasis: string }[]; legitimateInterests?: unknown };
+type Checked = {
+  purposes: { id: string; legalBasis: string; existingCustomer?: true | undefined }[];
+  legitimateInterests?: unknown;
+};
 function crossChecks(facts: Checked, ctx: z.RefinementCtx) {
   // Art. 13(1)(d): the interests must be stated whenever a purpose rests on them.
   const usesInterests = facts.purposes.some((p) => p.legalBasis === 'legitimate_interests');
@@ -157,6 +168,23 @@ function crossChecks(facts: Checked, ctx: z.RefinementCtx) {
       message: 'Required: a purpose uses the legal basis "legitimate_interests"; say which interests.',
     });
   }
+  let existingCustomer = 0;
+  facts.purposes.forEach((p, i) => {
+    if (!p.existingCustomer) return;
+    if (existingCustomer++ > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['purposes', i, 'existingCustomer'],
+        message: 'Only one purpose may be the existing-customer exception.',
+      });
+    // The exception waives prior consent (article L34-5 CPCE); its GDPR basis is then legitimate interests (CNIL).
+    if (p.legalBasis !== 'legitimate_interests')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['purposes', i, 'legalBasis'],
+        message: 'The existing-customer exception rests on "legitimate_interests".',
+      });
+  });
   const ids = facts.purposes.map((p) => p.id);
   ids.forEach((id, i) => {
     if (ids.indexOf(id) !== i)

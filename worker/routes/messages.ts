@@ -31,7 +31,17 @@ export function messageRoutes() {
 
   app.post('/v1/sites/:site/messages', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    const body = await jsonBody(c, templateBody.extend({ idempotencyKey: idempotencyKey.optional() }));
+    const body = await jsonBody(
+      c,
+      templateBody.extend({
+        idempotencyKey: idempotencyKey.optional(),
+        // The send's purpose: existing customers (article L34-5 CPCE) get only their record's purpose.
+        purpose: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]{0,39}$/)
+          .optional(),
+      }),
+    );
     // The header obeys the body field's rule: a short key would make unrelated sends collide and be skipped.
     const { 'Idempotency-Key': header } = validate(idempotencyHeader, {
       'Idempotency-Key': c.req.header('idempotency-key'),

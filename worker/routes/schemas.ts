@@ -1,7 +1,7 @@
 // Wire schemas shared by the routes that validate with them and openapi.ts that describes them (both import them
 // from here, so no route imports another and the document cannot drift from what is enforced).
 import { z } from 'zod';
-import { MAX_BULK } from '../domain/messaging/index.ts';
+import { MAX_BULK, RENEWAL_DEADLINE_DAYS } from '../domain/messaging/index.ts';
 
 export const consentBodySchema = z.object({
   /** A valid mobile number for "yes"; for "no" it may be empty, and nothing is stored either way. */
@@ -18,6 +18,37 @@ export const consentBodySchema = z.object({
   challengeToken: z.string().max(4096).optional(),
 });
 
-export const lookupBody = z.object({ phone: z.string().min(1).max(40) });
+/** `purpose`: the purpose of the send asked about (an existing customer's record allows its own only). */
+const sendPurpose = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/)
+  .optional();
+export const lookupBody = z.object({ phone: z.string().min(1).max(40), purpose: sendPurpose });
 /** Each entry is read on its own: one that is not a number answers `status: "invalid"` in its place. */
-export const checkBody = z.object({ phones: z.array(z.string().max(40)).min(1).max(MAX_BULK) });
+export const checkBody = z.object({
+  phones: z.array(z.string().max(40)).min(1).max(MAX_BULK),
+  purpose: sendPurpose,
+});
+
+/** POST …/subscribers/existing-customers: the existing-customer exception (article L34-5 CPCE). */
+export const existingCustomerBody = z.object({
+  phone: z.string().min(1).max(40),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  purpose: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+  sale: z.strictObject({
+    reference: z.string().min(1).max(200),
+    date: z.iso.date(),
+  }),
+  notice: z.strictObject({
+    text: z.string().trim().min(20).max(2000),
+    locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
+  }),
+});
+
+/** POST …/renewals: days to answer, counted from when the SMS may go (the sending hours). */
+export const renewalBody = z.object({
+  deadlineDays: z.number().int().min(RENEWAL_DEADLINE_DAYS.min).max(RENEWAL_DEADLINE_DAYS.max).optional(),
+});

@@ -7,7 +7,8 @@ import { requireSiteAccess } from '../http/auth.ts';
 import { jsonBody, queryParams } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';
 import { subscriberStream, subscriberStreamHeaders } from '../http/subscriber-stream.ts';
-import { checkBody, lookupBody } from './schemas.ts';
+import { checkBody, existingCustomerBody, lookupBody } from './schemas.ts';
+import { recordExistingCustomer } from '../domain/consent/index.ts';
 
 const listQuery = z.object({
   status: z.enum(['pending', 'confirmed', 'withdrawn', 'expired', 'erased']).optional(),
@@ -46,16 +47,24 @@ export function subscriberRoutes() {
   // Numbers travel in bodies only: the gate is a POST, and the routes below name a subscriber by its opaque id.
   app.post('/v1/sites/:site/subscribers/lookup', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    const { phone } = await jsonBody(c, lookupBody);
+    const { phone, purpose } = await jsonBody(c, lookupBody);
     c.header('Cache-Control', 'no-store');
-    return c.json(await lookupSubscriber(c.var.ctx, site, phone));
+    return c.json(await lookupSubscriber(c.var.ctx, site, phone, purpose));
   });
 
   app.post('/v1/sites/:site/subscribers/check', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    const { phones } = await jsonBody(c, checkBody);
+    const { phones, purpose } = await jsonBody(c, checkBody);
     c.header('Cache-Control', 'no-store');
-    return c.json({ results: await checkSubscribers(c.var.ctx, site, phones) });
+    return c.json({ results: await checkSubscribers(c.var.ctx, site, phones, purpose) });
+  });
+
+  // The existing-customer exception (article L34-5 CPCE): recorded by the owner with the sale, never asked.
+  app.post('/v1/sites/:site/subscribers/existing-customers', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    const body = await jsonBody(c, existingCustomerBody);
+    c.header('Cache-Control', 'no-store');
+    return c.json(await recordExistingCustomer(c.var.ctx, site, body), 201);
   });
 
   app.get('/v1/sites/:site/subscribers/:subscriberId', async (c) => {

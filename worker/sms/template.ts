@@ -92,7 +92,14 @@ export function composeMessage(options: ComposeOptions): string {
   return text.endsWith(`\n${mention}`) ? text : `${text}\n${mention}`;
 }
 
-export type SystemMessageKind = 'confirm-request' | 'confirmed' | 'opt-out-ack' | 'opt-in-ack' | 'help' | 'no-pending';
+export type SystemMessageKind =
+  | 'confirm-request'
+  | 'confirmed'
+  | 'opt-out-ack'
+  | 'opt-in-ack'
+  | 'help'
+  | 'no-pending'
+  | 'renewal';
 
 const KEYS: Record<SystemMessageKind, keyof SystemTexts> = {
   'confirm-request': 'confirmRequest',
@@ -101,6 +108,7 @@ const KEYS: Record<SystemMessageKind, keyof SystemTexts> = {
   'opt-in-ack': 'optInAck',
   help: 'help',
   'no-pending': 'noPending',
+  renewal: 'renewal',
 };
 
 export interface SystemMessageVariables extends TemplateVariables {

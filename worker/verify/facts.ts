@@ -53,6 +53,13 @@ export function verifiedFacts(document: unknown): Fact[] {
       'purpose',
       `${text(p.id)} (${text(p.legalBasis)})${p.description !== undefined ? `: ${localized(p.description, language)}` : ''}`,
     );
+  if (receipt.basis === 'existing_customer') {
+    const ec = record(receipt.existingCustomer);
+    add(
+      'basis',
+      `existing customer (article L34-5 CPCE): sale of ${text(ec.saleDate)}, purpose ${text(ec.purpose)} only, notice SHA-256 ${text(ec.noticeSha256)}`,
+    );
+  }
   const notice = record(receipt.notice);
   add('policy', `version ${text(notice.policyVersion)} (${text(notice.locale)}), SHA-256 ${text(notice.policySha256)}`);
   add('widget texts', `SHA-256 ${text(notice.widgetTextSha256)} (JCS of the texts shown)`);
@@ -85,11 +92,14 @@ export function verifiedFacts(document: unknown): Fact[] {
   add(
     'confirmed',
     !confirmation
-      ? 'not confirmed'
+      ? receipt.basis === 'existing_customer'
+        ? 'not asked: the existing-customer exception needs no confirmation'
+        : 'not confirmed'
       : confirmation.method === 'link'
         ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? 'on the device that asked' : 'on another device than the one that asked'}`
         : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ''}`,
   );
+  for (const r of derived?.renewals ?? []) add('renewed', `${r.at} for policy version ${r.policyVersion}`);
   const withdrawal = receipt.withdrawal ? record(receipt.withdrawal) : null;
   add(
     'withdrawn',

@@ -18,10 +18,33 @@ export interface LoggedSms {
   delivery: { at: string; status: string }[];
 }
 
+/**
+ * What an existing-customer record says (article L34-5 CPCE): the one purpose it allows, the sale's date, the keyed
+ * HMAC of the sale's reference (the reference itself is never logged), and the SHA-256 of the notice the customer
+ * was shown at collection (with the free opt-out it offered).
+ */
+export interface ExistingCustomerFacts {
+  purpose: string;
+  saleDate: string;
+  saleReference: string;
+  noticeSha256: string;
+}
+
+/** A renewal: the subscriber agreed to a later policy version (a new confirmation in the same chain). */
+export interface RenewalFacts {
+  at: string;
+  policyVersion: number;
+  policySha256: string;
+}
+
 export interface LeafFacts {
   consentId: string;
   site: string;
   status: ConsentStatus;
+  /** `consent` (a `requested` first leaf) or `existing_customer` (a `recorded` first leaf). */
+  basis: 'consent' | 'existing_customer';
+  existingCustomer: ExistingCustomerFacts | null;
+  renewals: RenewalFacts[];
   locale: string;
   collection: { method: string; at: string };
   notice: { policyVersion: number; policySha256: string; widgetTextSha256: string; locale: string };
@@ -56,7 +79,9 @@ const str = (value: unknown): string | null => (typeof value === 'string' ? valu
 export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
   const first = leaves[0];
   if (!first) return 'no leaf';
-  if (first.type !== 'requested') return `the first leaf is ${String(first.type)}, not requested`;
+  if (first.type !== 'requested' && first.type !== 'recorded')
+    return `the first leaf is ${String(first.type)}, not requested or recorded`;
+  const recorded = first.type === 'recorded';
   const text = (leaf: Leaf, field: string): string => {
     const value = leaf[field];
     if (typeof value !== 'string') throw new Error(`${String(leaf.type)} leaf: ${field} is not a string`);
@@ -64,17 +89,29 @@ export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
   };
   try {
     const policyVersion = first.policyVersion;
-    if (!Number.isSafeInteger(policyVersion)) return 'requested leaf: policyVersion is not an integer';
+    if (!Number.isSafeInteger(policyVersion)) return `${String(first.type)} leaf: policyVersion is not an integer`;
+    if (recorded && first.basis !== 'existing_customer') return 'recorded leaf: basis is not existing_customer';
     const facts: LeafFacts = {
       consentId: text(first, 'consentId'),
       site: text(first, 'site'),
-      status: 'pending',
+      // An existing customer is not asked: the record itself is the basis, in force from the start.
+      status: recorded ? 'confirmed' : 'pending',
+      basis: recorded ? 'existing_customer' : 'consent',
+      existingCustomer: recorded
+        ? {
+            purpose: text(first, 'purpose'),
+            saleDate: text(first, 'saleDate'),
+            saleReference: text(first, 'saleReference'),
+            noticeSha256: text(first, 'noticeSha256'),
+          }
+        : null,
+      renewals: [],
       locale: text(first, 'locale'),
-      collection: { method: text(first, 'method'), at: text(first, 'at') },
+      collection: { method: recorded ? 'existing-customer' : text(first, 'method'), at: text(first, 'at') },
       notice: {
         policyVersion: policyVersion as number,
         policySha256: text(first, 'policySha256'),
-        widgetTextSha256: text(first, 'textSha256'),
+        widgetTextSha256: text(first, recorded ? 'noticeSha256' : 'textSha256'),
         locale: text(first, 'locale'),
       },
       expiresAt: str(first.expiresAt),
@@ -95,7 +132,15 @@ export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
       facts.lastAt = at;
       switch (leaf.type) {
         case 'requested':
-          throw new Error('a second requested leaf');
+        case 'recorded':
+          throw new Error(`a ${leaf.type} leaf after the first`);
+        case 'renewed': {
+          moveFrom(leaf, ['confirmed'], 'confirmed');
+          const version = leaf.policyVersion;
+          if (!Number.isSafeInteger(version)) throw new Error('renewed leaf: policyVersion is not an integer');
+          facts.renewals.push({ at, policyVersion: version as number, policySha256: text(leaf, 'policySha256') });
+          break;
+        }
         case 'resent':
           moveFrom(leaf, ['pending'], 'pending');
           facts.expiresAt = str(leaf.expiresAt);
@@ -214,6 +259,22 @@ export function expectedReceiptFields(facts: LeafFacts): Record<string, unknown>
   if (facts.confirmation?.method === 'link')
     fields['confirmation.sameDeviceAsRequest'] = facts.confirmation.sameDeviceAsRequest;
   if (facts.confirmation?.method === 'reply') fields['confirmation.channel'] = facts.confirmation.channel;
+  // Receipts of plain consents carry neither member (their format predates both): a receipt claiming the
+  // exception, or a renewal, that the leaves do not hold is refused all the same (expected: absent).
+  fields.basis = facts.basis === 'existing_customer' ? 'existing_customer' : undefined;
+  const ec = facts.existingCustomer;
+  if (ec) {
+    fields['existingCustomer.purpose'] = ec.purpose;
+    fields['existingCustomer.saleDate'] = ec.saleDate;
+    fields['existingCustomer.saleReference'] = ec.saleReference;
+    fields['existingCustomer.noticeSha256'] = ec.noticeSha256;
+  } else fields.existingCustomer = undefined;
+  fields['renewals.length'] = facts.renewals.length > 0 ? facts.renewals.length : undefined;
+  facts.renewals.forEach((r, i) => {
+    fields[`renewals.${i}.at`] = r.at;
+    fields[`renewals.${i}.policyVersion`] = r.policyVersion;
+    fields[`renewals.${i}.policySha256`] = r.policySha256;
+  });
   return fields;
 }
 
@@ -232,8 +293,11 @@ const day = (iso: string) => iso.replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' U
 
 /** The facts in plain words, one line each, as of the log's checkpoint size when given. */
 export function describeFacts(facts: LeafFacts, checkpointSize?: number): string[] {
+  const ec = facts.existingCustomer;
   const lines = [
-    `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`,
+    ec
+      ? `recorded as an existing customer (article L34-5 CPCE) on ${day(facts.collection.at)}: sale of ${ec.saleDate}, purpose ${ec.purpose} only (${facts.locale}, policy version ${facts.notice.policyVersion})`
+      : `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`,
   ];
   for (const sms of facts.messages) {
     const delivered = sms.delivery.length ? `; ${sms.delivery.map((d) => `${d.status} ${day(d.at)}`).join(', ')}` : '';
@@ -248,6 +312,7 @@ export function describeFacts(facts: LeafFacts, checkpointSize?: number): string
         ? `confirmed by SMS link on ${day(c.at)}${c.sameDeviceAsRequest ? ' (same device as the request)' : ''}`
         : `confirmed by reply on ${day(c.at)} via ${c.channel ?? '?'}`,
     );
+  for (const r of facts.renewals) lines.push(`renewed for policy version ${r.policyVersion} on ${day(r.at)}`);
   const w = facts.withdrawal;
   if (w) lines.push(`withdrawn by ${w.method}${w.keyword ? ` (${w.keyword})` : ''} on ${day(w.at)}`);
   if (facts.expiredAt) lines.push(`expired unconfirmed on ${day(facts.expiredAt)}`);

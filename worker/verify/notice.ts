@@ -20,23 +20,37 @@ export async function checkNotice(receipt: Record<string, unknown>, sources: Not
   const locale = String(notice.locale);
   const version = Number(notice.policyVersion);
   const checks: Check[] = [];
-  try {
-    const shown = (await sources.widgetTexts(site, String(notice.widgetTextSha256))) as Record<string, unknown>;
-    const object = { locale: shown.locale, policyVersion: shown.policyVersion, texts: shown.texts };
-    const digest = await hex(new TextEncoder().encode(canonicalize(object)));
-    const same = digest === notice.widgetTextSha256 && shown.locale === locale && shown.policyVersion === version;
+  const existing = receipt.existingCustomer as Record<string, unknown> | undefined;
+  if (receipt.basis === 'existing_customer' && existing && typeof existing === 'object') {
+    // An existing customer saw the owner's notice at the sale, not widget texts: the receipt carries its text.
+    const shown = typeof existing.noticeText === 'string' ? existing.noticeText : null;
+    const digest = shown === null ? null : await hex(new TextEncoder().encode(shown));
+    const same = digest !== null && digest === notice.widgetTextSha256 && digest === existing.noticeSha256;
     checks.push({
       name: 'notice-texts',
       ok: same,
       detail: same
-        ? `the widget texts shown (${locale}) hash to the receipt's widgetTextSha256`
-        : digest !== notice.widgetTextSha256
-          ? `texts hash to ${digest}, not ${String(notice.widgetTextSha256)}`
-          : `the texts say locale ${JSON.stringify(shown.locale)} and policy version ${JSON.stringify(shown.policyVersion)}, the receipt ${locale} and ${version}`,
+        ? "the existing-customer notice text hashes to the receipt's widgetTextSha256"
+        : `the notice text hashes to ${String(digest)}, not ${String(notice.widgetTextSha256)}`,
     });
-  } catch (error) {
-    checks.push({ name: 'notice-texts', ok: false, detail: `texts not available: ${message(error)}` });
-  }
+  } else
+    try {
+      const shown = (await sources.widgetTexts(site, String(notice.widgetTextSha256))) as Record<string, unknown>;
+      const object = { locale: shown.locale, policyVersion: shown.policyVersion, texts: shown.texts };
+      const digest = await hex(new TextEncoder().encode(canonicalize(object)));
+      const same = digest === notice.widgetTextSha256 && shown.locale === locale && shown.policyVersion === version;
+      checks.push({
+        name: 'notice-texts',
+        ok: same,
+        detail: same
+          ? `the widget texts shown (${locale}) hash to the receipt's widgetTextSha256`
+          : digest !== notice.widgetTextSha256
+            ? `texts hash to ${digest}, not ${String(notice.widgetTextSha256)}`
+            : `the texts say locale ${JSON.stringify(shown.locale)} and policy version ${JSON.stringify(shown.policyVersion)}, the receipt ${locale} and ${version}`,
+      });
+    } catch (error) {
+      checks.push({ name: 'notice-texts', ok: false, detail: `texts not available: ${message(error)}` });
+    }
   try {
     const digest = await hex(await sources.policyMarkdown(site, version, locale));
     const same = digest === notice.policySha256;

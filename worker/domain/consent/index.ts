@@ -2,6 +2,7 @@
 // each other directly; nothing outside worker/domain/ reaches past this file.
 export * from './client-info.ts';
 export * from './confirm.ts';
+export * from './existing-customer.ts';
 export * from './lifecycle.ts';
 export * from './phone.ts';
 export * from './request.ts';

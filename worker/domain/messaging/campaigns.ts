@@ -15,11 +15,16 @@ export interface SendRequest {
   transliterate?: boolean;
   /** Same key, same send: a retried request queues nothing twice. */
   idempotencyKey?: string;
+  /**
+   * The purpose of this send. Existing customers (article L34-5 CPCE) get it only when it is their record's purpose;
+   * without one, they get nothing.
+   */
+  purpose?: string | undefined;
 }
 
 export interface SendReport {
   queued: number;
-  skipped: { reason: 'renewal_required' | 'suppressed' | 'erased'; count: number }[];
+  skipped: { reason: 'renewal_required' | 'suppressed' | 'erased' | 'purpose_not_covered'; count: number }[];
   sendAt: string;
   quietHours: boolean;
   message: MessagePreview;
@@ -46,7 +51,7 @@ export async function sendMarketing(ctx: DomainContext, site: Site, req: SendReq
   const text = req.transliterate && message.transliterated ? message.transliterated.text : message.text;
   const now = ctx.clock();
   const sendAt = nextAllowedSendTime(new Date(now), quietHoursOf(site.config)).getTime();
-  const skipped = { renewal_required: 0, suppressed: 0, erased: 0 };
+  const skipped = { renewal_required: 0, suppressed: 0, erased: 0, purpose_not_covered: 0 };
   let queued = 0;
   let after = '';
   for (;;) {
@@ -58,6 +63,8 @@ export async function sendMarketing(ctx: DomainContext, site: Site, req: SendReq
       if (row.renewalRequired) skipped.renewal_required++;
       else if (row.suppressed) skipped.suppressed++;
       else if (!row.wrappedKey) skipped.erased++;
+      else if (row.basis === 'existing_customer' && (!req.purpose || req.purpose !== row.purpose))
+        skipped.purpose_not_covered++;
       else {
         const id = req.idempotencyKey
           ? (await sha256Hex(`${site.id}|${req.idempotencyKey}|${row.subjectId}`)).slice(0, 32)

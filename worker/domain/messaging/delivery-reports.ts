@@ -7,7 +7,7 @@ import { appendConsentLeaf } from '../proof-log/events.ts';
 export type DeliveryReport = { providerMessageId: string; status: string } | { id: string; status: string };
 
 /** The outbox kinds whose sending and delivery the consent's log records (marketing sends are not consent facts). */
-export const LOGGED_SMS_KINDS: readonly string[] = ['confirm-request', 'confirmed'];
+export const LOGGED_SMS_KINDS: readonly string[] = ['confirm-request', 'confirmed', 'renewal'];
 
 /**
  * How far along each delivery status is. A report applies only over an earlier one, so statuses move forward

@@ -45,7 +45,8 @@ function unwanted(row: OutboxRow, status: string | null): string | null {
   if (!row.consentId || row.kind === 'reply') return null;
   if (!status) return 'consent missing';
   if (row.kind === 'confirm-request' && status !== 'pending') return `consent ${status}`;
-  if ((row.kind === 'confirmed' || row.kind === 'marketing') && status !== 'confirmed') return `consent ${status}`;
+  if ((row.kind === 'confirmed' || row.kind === 'marketing' || row.kind === 'renewal') && status !== 'confirmed')
+    return `consent ${status}`;
   return null;
 }
 
@@ -140,7 +141,8 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
         );
         let at = ctx.clock() + wait;
         // A marketing retry must still land inside the sending hours; transactional messages retry at once.
-        if (row.kind === 'marketing') at = nextAllowedSendTime(new Date(at), quietHoursOf(site.config)).getTime();
+        if (row.kind === 'marketing' || row.kind === 'renewal')
+          at = nextAllowedSendTime(new Date(at), quietHoursOf(site.config)).getTime();
         if (
           held(
             await ctx.outbox.retryLater(row.id, token, at, result.reason, 'unknown' in result || row.outcomeUnknown),

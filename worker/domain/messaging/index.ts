@@ -4,5 +4,6 @@ export * from './campaigns.ts';
 export * from './delivery-reports.ts';
 export * from './dispatcher.ts';
 export * from './inbound-replies.ts';
+export * from './renewals.ts';
 export * from './send-gate.ts';
 export * from './test-sms.ts';

@@ -19,7 +19,8 @@ export type GateReason =
   | 'expired'
   | 'erased'
   | 'suppressed'
-  | 'renewal-required';
+  | 'renewal-required'
+  | 'purpose-not-covered';
 
 export interface GateAnswer {
   /** Opaque and stable for this number on this site; null when the site never saw the number. */
@@ -37,22 +38,35 @@ export interface GateAnswer {
    * their link): the last such contact plus the site's `retention.lastContactDays`. Null for a number not kept.
    */
   retainedUntil: string | null;
+  /** Only for the existing-customer exception (article L34-5 CPCE): its basis and the one purpose it allows. */
+  basis?: 'existing_customer';
+  purpose?: string;
 }
 
 /** A subscriber id is the subject's random row id (22 URL-safe characters): it says nothing of the number. */
 export const SUBSCRIBER_ID = ID_PATTERN;
 
-function judge(view: GateView | null, suppressedUnknown: boolean) {
+/**
+ * An existing customer's record allows its own purpose only (article L34-5 CPCE: the seller's own similar products
+ * or services): a send that names no purpose, or another, is refused. A consent covers every purpose of its policy.
+ */
+const purposeCovered = (view: GateView | null, purpose: string | undefined) =>
+  view?.basis !== 'existing_customer' || (purpose !== undefined && purpose === view.purpose);
+
+function judge(view: GateView | null, suppressedUnknown: boolean, purpose?: string) {
   const suppressed = view ? Boolean(view.suppressed) : suppressedUnknown;
   const status: GateStatus = view?.erasedAt ? 'erased' : (view?.status ?? 'none');
   const renewalRequired = Boolean(view?.renewalRequired);
-  const canSend = status === 'confirmed' && !suppressed && !renewalRequired;
+  const covered = purposeCovered(view, purpose);
+  const canSend = status === 'confirmed' && !suppressed && !renewalRequired && covered;
   const reason: GateReason | undefined = canSend
     ? undefined
     : status === 'confirmed'
       ? suppressed
         ? 'suppressed'
-        : 'renewal-required'
+        : renewalRequired
+          ? 'renewal-required'
+          : 'purpose-not-covered'
       : status === 'none'
         ? suppressed
           ? 'suppressed'
@@ -70,8 +84,9 @@ function answer(
   view: GateView | null,
   masked: () => string,
   suppressedUnknown = false,
+  purpose?: string,
 ): GateAnswer {
-  const { status, canSend, reason, renewalRequired, suppressed } = judge(view, suppressedUnknown);
+  const { status, canSend, reason, renewalRequired, suppressed } = judge(view, suppressedUnknown, purpose);
   return {
     subscriberId: view?.subjectId ?? null,
     maskedPhone: view?.masked ?? masked(),
@@ -83,17 +98,25 @@ function answer(
     suppressed,
     retainedUntil:
       view && !view.erasedAt ? new Date(retainedUntil(site.config, view.lastContactAt)).toISOString() : null,
+    ...(view?.basis === 'existing_customer' && view.purpose
+      ? { basis: 'existing_customer' as const, purpose: view.purpose }
+      : {}),
   };
 }
 
 /** POST …/subscribers/lookup: the gate for one number. An unknown number is a 200 with status "none". */
-export async function lookupSubscriber(ctx: DomainContext, site: Site, rawPhone: string): Promise<GateAnswer> {
+export async function lookupSubscriber(
+  ctx: DomainContext,
+  site: Site,
+  rawPhone: string,
+  purpose?: string,
+): Promise<GateAnswer> {
   const phone = normalisePhone(rawPhone, site.config.defaultCountry);
   const index = await ctx.sealer.blindIndex(site.id, phone.e164);
   const view = await ctx.subjects.gateView(site.id, index);
   // A number the site does not know may be one it erased: its suppression is a mark shared with many (erased-mark.ts).
   const suppressedUnknown = view ? false : await ctx.subjects.isSuppressed(site.id, index, erasedMark(index));
-  return answer(ctx, site, view, () => maskPhone(phone.e164), suppressedUnknown);
+  return answer(ctx, site, view, () => maskPhone(phone.e164), suppressedUnknown, purpose);
 }
 
 /** GET …/subscribers/{subscriberId}: the same answer; 404 unless the id is one of this site's subscribers. */
@@ -115,7 +138,12 @@ export const MAX_BULK = 1000;
  * POST …/subscribers/check: the gate for up to 1,000 numbers, answered in the order given, with one read of the
  * store. A number that cannot be parsed is `status: "invalid"` in its place rather than failing the batch.
  */
-export async function checkSubscribers(ctx: DomainContext, site: Site, phones: string[]): Promise<BulkResult[]> {
+export async function checkSubscribers(
+  ctx: DomainContext,
+  site: Site,
+  phones: string[],
+  purpose?: string,
+): Promise<BulkResult[]> {
   if (phones.length > MAX_BULK) throw new AppError('validation_failed', 422, `At most ${MAX_BULK} numbers per check.`);
   const indexes = await Promise.all(
     phones.map(async (raw) => {
@@ -133,7 +161,7 @@ export async function checkSubscribers(ctx: DomainContext, site: Site, phones: s
   );
   return indexes.map((index) => {
     if (index === null) return { canSend: false, status: 'invalid' };
-    const { canSend, status, reason } = judge(views.get(index) ?? null, false);
+    const { canSend, status, reason } = judge(views.get(index) ?? null, false, purpose);
     return { canSend, status, ...(reason ? { reason } : {}) };
   });
 }

@@ -15,6 +15,8 @@ type ConsentInsert = typeof consents.$inferInsert;
 
 export type EventType =
   | 'requested'
+  | 'recorded'
+  | 'renewed'
   | 'resent'
   | 'confirmed'
   | 'withdrawn'

@@ -49,9 +49,20 @@ export function buildReceipt(
         }
       : null,
     subject: { phone: erased ? ERASED_PHONE : (subject?.masked ?? null), country: subject?.country ?? null, erased },
+    // An existing customer's record allows one purpose only: the receipt lists that one.
     purposes: policyFacts
-      ? policyFacts.purposes.map((p) => ({ id: p.id, description: p.description, legalBasis: p.legalBasis }))
+      ? policyFacts.purposes
+          .filter((p) => !facts.existingCustomer || p.id === facts.existingCustomer.purpose)
+          .map((p) => ({ id: p.id, description: p.description, legalBasis: p.legalBasis }))
       : [],
+    // Only in receipts of the exception and of renewed consents: a plain consent's receipt reads as it always did.
+    ...(facts.existingCustomer
+      ? {
+          basis: 'existing_customer' as const,
+          existingCustomer: { ...facts.existingCustomer, noticeText: consent.noticeText ?? null },
+        }
+      : {}),
+    ...(facts.renewals.length > 0 ? { renewals: facts.renewals } : {}),
     notice: {
       policyVersion: facts.notice.policyVersion,
       policySha256: facts.notice.policySha256,

@@ -20,6 +20,23 @@ export const receiptSchema = z.strictObject({
     })
     .describe('The number never appears whole'),
   purposes: z.array(z.strictObject({ id: z.string(), description: z.unknown(), legalBasis: z.string() })),
+  basis: z
+    .literal('existing_customer')
+    .optional()
+    .describe('Present only for the existing-customer exception (article L34-5 CPCE); absent: consent'),
+  existingCustomer: z
+    .strictObject({
+      purpose: z.string().describe('The only purpose the exception allows'),
+      saleDate: z.string().describe('The sale that makes the person a customer (YYYY-MM-DD)'),
+      saleReference: z.string().describe("HMAC-SHA256 (hex) of the owner's sale reference, keyed per service"),
+      noticeSha256: z.string().describe('SHA-256 (hex) of the UTF-8 notice text shown at collection'),
+      noticeText: z.string().nullable().describe('That text, with its free opt-out'),
+    })
+    .optional(),
+  renewals: z
+    .array(z.strictObject({ at: iso, policyVersion: z.number().int(), policySha256: z.string() }))
+    .optional()
+    .describe('Each later policy version the subscriber agreed to (a renewal), in order'),
   notice: z.strictObject({
     policyVersion: z.number().int(),
     policySha256: z.string(),

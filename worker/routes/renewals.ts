@@ -1,0 +1,105 @@
+// Renewal campaigns: the owner starts one and reads its progress (admin API); the subscriber answers on /r/{token},
+// where GET only shows the new texts and the two equal answers and the POST decides (link scanners never answer).
+import { Hono } from 'hono';
+import {
+  answerRenewal,
+  renewalByToken,
+  renewalCampaign,
+  renewalCampaigns,
+  startRenewal,
+  type RenewalView,
+} from '../domain/messaging/index.ts';
+import { loadSite } from '../domain/site/index.ts';
+import { requireSiteAccess } from '../http/auth.ts';
+import { jsonBody } from '../http/body.ts';
+import type { AppContext, AppEnv } from '../http/context.ts';
+import { preferredLanguage } from '../http/negotiate.ts';
+import { pageHeaders } from '../pages/layout.tsx';
+import { renewalPage, type RenewalPageState } from '../pages/renewal.tsx';
+import { PAGE_LOCALES } from '../pages/texts.ts';
+import { renewalBody } from './schemas.ts';
+
+async function show(c: AppContext, view: RenewalView | null, state: RenewalPageState | null, status: 200 | 404 = 200) {
+  if (!view) {
+    const locale = preferredLanguage(c, PAGE_LOCALES) ?? 'en';
+    return c.body(
+      renewalPage({ locale, program: '', version: 0, deadline: '', state: { kind: 'unknown' } }),
+      404,
+      pageHeaders,
+    );
+  }
+  const site = await loadSite(c.var.ctx, view.campaign.siteId);
+  const { consent, campaign } = view;
+  const version = campaign.policyVersion;
+  const base = `${c.var.ctx.publicUrl}/p/${encodeURIComponent(site.id)}`;
+  const locale = `?locale=${encodeURIComponent(consent.locale)}`;
+  const from = consent.renewedVersion ?? consent.policyVersion;
+  const deadline = new Intl.DateTimeFormat(consent.locale, {
+    dateStyle: 'long',
+    timeZone: site.config.timezone,
+  }).format(campaign.deadline);
+  return c.body(
+    renewalPage({
+      locale: consent.locale,
+      program: site.config.program.name,
+      version,
+      deadline,
+      state: state ?? {
+        kind: 'ask',
+        summary: view.summary,
+        policyUrl: `${base}/${version}${locale}`,
+        diffUrl: `${base}/diff/${from}/${version}${locale}`,
+        action: c.req.path,
+      },
+    }),
+    status,
+    pageHeaders,
+  );
+}
+
+export function renewalRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post('/v1/sites/:site/renewals', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    const body = await jsonBody(c, renewalBody);
+    const progress = await startRenewal(c.var.ctx, site, {
+      ...(body.deadlineDays ? { deadlineDays: body.deadlineDays } : {}),
+    });
+    if (Date.parse(progress.sendAt) <= c.var.ctx.clock()) c.var.deps.onQueued?.();
+    c.header('Cache-Control', 'no-store');
+    return c.json(progress, 202);
+  });
+
+  app.get('/v1/sites/:site/renewals', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ campaigns: await renewalCampaigns(c.var.ctx, site) });
+  });
+
+  app.get('/v1/sites/:site/renewals/:id', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    c.header('Cache-Control', 'no-store');
+    return c.json(await renewalCampaign(c.var.ctx, site, c.req.param('id')));
+  });
+
+  app.get('/r/:token', async (c) => {
+    const view = await renewalByToken(c.var.ctx, c.req.param('token'));
+    if (!view) return show(c, null, null);
+    const { status } = view.request;
+    if (status !== 'asked') return show(c, view, { kind: status });
+    const open = c.var.ctx.clock() < view.campaign.deadline && view.campaign.closedAt === null;
+    return show(c, view, open ? null : { kind: 'lapsed' });
+  });
+
+  app.post('/r/:token', async (c) => {
+    const view = await renewalByToken(c.var.ctx, c.req.param('token'));
+    if (!view) return show(c, null, null);
+    const choice = new URLSearchParams(await c.req.text()).get('choice');
+    // Nothing chosen (a scanner posting an empty form): the page again, nothing decided.
+    if (choice !== 'yes' && choice !== 'no') return show(c, view, null);
+    return show(c, view, { kind: await answerRenewal(c.var.ctx, view, choice) });
+  });
+
+  return app;
+}
