@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ADMIN_TOKEN, confirmedConsent, json, makeHarness, type Harness } from '../harness.ts';
+import { updateDemo } from '../sms/fixtures.ts';
 import { allPassed, verifyProof } from '../../worker/verify/verify-proof.ts';
 import { deriveFacts, receiptMismatches } from '../../worker/verify/leaf-facts.ts';
 import { checkNotice } from '../../worker/verify/notice.ts';
@@ -182,6 +183,10 @@ describe('the proof, the gate and STOP', () => {
   it('the gate and sends allow its purpose only, and STOP ends it', async () => {
     await declarePurpose();
     await record(valid);
+    // Marketing to French numbers needs a short code (french-sender.test.ts).
+    await updateDemo(h, (config) => {
+      (config.program as Record<string, unknown>).shortCode = '38123';
+    });
     expect(await lookup({ phone: '+33612345678', purpose: 'similar-products' })).toMatchObject({
       status: 'confirmed',
       canSend: true,

@@ -66,7 +66,6 @@ export function renewalRoutes() {
     const progress = await startRenewal(c.var.ctx, site, {
       ...(body.deadlineDays ? { deadlineDays: body.deadlineDays } : {}),
     });
-    if (Date.parse(progress.sendAt) <= c.var.ctx.clock()) c.var.deps.onQueued?.();
     c.header('Cache-Control', 'no-store');
     return c.json(progress, 202);
   });

@@ -137,6 +137,8 @@ export async function startRenewal(
     }
     if (statements.length > 0) await ctx.store.batch(statements as [Statement, ...Statement[]]);
   }
+  // Inside the sending hours the messages go now; outside, at the jobs' tick once sendAt has come.
+  if (sendAt <= now) ctx.onQueued();
   return renewalProgress(ctx, campaign);
 }
 
