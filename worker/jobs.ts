@@ -10,6 +10,9 @@ import { applyRetention } from './domain/subscribers/index.ts';
 import { deliverWebhooks, type WebhookReport } from './domain/webhooks/index.ts';
 import { submitCheckpoints, type SubmitReport } from './witness/submit.ts';
 
+/** How long handled inbound ids (replies, delivery reports) are kept to recognise a provider's retry: 30 days. */
+export const INBOUND_KEPT_MS = 30 * 86_400_000;
+
 export interface JobReport extends DispatchReport {
   expired: number;
   /** Sites whose log got a new signed checkpoint. */
@@ -96,7 +99,7 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     let erased = 0;
     if (full && ctx.clock() - lastPurge > 600_000) {
       lastPurge = ctx.clock();
-      await ctx.store.batch([ctx.limits.purge(lastPurge)]);
+      await ctx.store.batch([ctx.limits.purge(lastPurge), ctx.inbound.purge(lastPurge - INBOUND_KEPT_MS)]);
       erased = await applyRetention(ctx);
     }
     const report = await dispatchDue(ctx, {

@@ -1,5 +1,5 @@
 // Inbound SMS already handled, by provider message id: a replay finds its row and changes nothing.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Store } from './client.ts';
 import { inboundMessages } from './schema.ts';
 
@@ -29,6 +29,11 @@ export function inboundRepo(store: Store) {
         .set({ action })
         .where(and(eq(inboundMessages.siteId, siteId), eq(inboundMessages.messageId, messageId)));
     },
+    /**
+     * Forgets ids older than `before`: providers retry a webhook for hours or days at most, so an id that old can no
+     * longer come back as a replay. A statement for the jobs' purge batch.
+     */
+    purge: (before: number) => db.delete(inboundMessages).where(lt(inboundMessages.at, before)),
     /** Gives a claim back when handling failed, so the provider's retry is handled. */
     async release(siteId: string, messageId: string) {
       await db
