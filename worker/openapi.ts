@@ -24,6 +24,12 @@ const json = (ref: string) => ({
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
 });
 const site = { name: 'site', in: 'path', required: true, schema: { type: 'string' } };
+/** The path of the webhooks of providers that sign nothing: the provider, then the site's sms.webhookToken. */
+const tokenWebhookParams = [
+  site,
+  { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: ['sinch', 'brevo', 'octopush'] } },
+  { name: 'token', in: 'path', required: true, description: 'sms.webhookToken', schema: { type: 'string' } },
+];
 const subscriberId = {
   name: 'subscriberId',
   in: 'path',
@@ -456,22 +462,7 @@ export function openApiDocument(publicUrl: string) {
           'SMS',
           { 200: { description: 'JSON' }, 204: { description: 'Not a text SMS' } },
           {
-            parameters: [
-              site,
-              {
-                name: 'provider',
-                in: 'path',
-                required: true,
-                schema: { type: 'string', enum: ['sinch', 'brevo', 'octopush'] },
-              },
-              {
-                name: 'token',
-                in: 'path',
-                required: true,
-                description: 'sms.webhookToken',
-                schema: { type: 'string' },
-              },
-            ],
+            parameters: tokenWebhookParams,
           },
         ),
       },
@@ -481,22 +472,7 @@ export function openApiDocument(publicUrl: string) {
           'SMS',
           { 204: { description: 'Recorded' } },
           {
-            parameters: [
-              site,
-              {
-                name: 'provider',
-                in: 'path',
-                required: true,
-                schema: { type: 'string', enum: ['sinch', 'brevo', 'octopush'] },
-              },
-              {
-                name: 'token',
-                in: 'path',
-                required: true,
-                description: 'sms.webhookToken',
-                schema: { type: 'string' },
-              },
-            ],
+            parameters: tokenWebhookParams,
           },
         ),
       },
