@@ -27,7 +27,12 @@ const site = { name: 'site', in: 'path', required: true, schema: { type: 'string
 /** The path of the webhooks of providers that sign nothing: the provider, then the site's sms.webhookToken. */
 const tokenWebhookParams = [
   site,
-  { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: ['sinch', 'brevo', 'octopush'] } },
+  {
+    name: 'provider',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', enum: ['sinch', 'brevo', 'octopush', 'ovh'] },
+  },
   { name: 'token', in: 'path', required: true, description: 'sms.webhookToken', schema: { type: 'string' } },
 ];
 const subscriberId = {
@@ -458,7 +463,7 @@ export function openApiDocument(publicUrl: string) {
       },
       '/v1/sites/{site}/inbound/{provider}/{token}': {
         post: op(
-          "Inbound SMS from a provider that does not sign its webhooks (provider: sinch, brevo, octopush), authenticated by the site's sms.webhookToken as the last path segment (compared in constant time) and sms.inboundAllowlist when set; 403 otherwise",
+          "Inbound SMS from a provider that does not sign its webhooks (provider: sinch, brevo, octopush, ovh), authenticated by the site's sms.webhookToken as the last path segment (compared in constant time) and sms.inboundAllowlist when set; 403 otherwise",
           'SMS',
           { 200: { description: 'JSON' }, 204: { description: 'Not a text SMS' } },
           {
@@ -474,6 +479,14 @@ export function openApiDocument(publicUrl: string) {
           {
             parameters: tokenWebhookParams,
           },
+        ),
+      },
+      '/v1/sites/{site}/delivery/ovh/{token}': {
+        get: op(
+          "Delivery reports from OVHcloud, which puts them in the callback URL's query string (id, ptt, date, description, descriptionDlr); path token as above",
+          'SMS',
+          { 204: { description: 'Recorded' } },
+          { parameters: [site, tokenWebhookParams[2]!] },
         ),
       },
       '/v1/sites': {
