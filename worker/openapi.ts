@@ -561,9 +561,9 @@ export function openApiDocument(publicUrl: string) {
       },
       '/v1/sites/{site}/webhooks': {
         post: op(
-          'Register a webhook endpoint (Standard Webhooks): {url, events, includePhone?}; its whsec_ secret is shown once',
+          'Register a webhook endpoint (Standard Webhooks): {url, events, includePhone?}; its whsec_ secret is shown once. Or the Brevo connector: {kind: "brevo", apiKey, url?}, which keeps a Brevo contact (ext_id = subscriberId) in step on consent.confirmed, consent.withdrawn and subscriber.erased; its API key is sealed and never shown again',
           'Webhooks',
-          { 201: { description: '{id, url, events, includePhone, secret, createdAt, rotating}' } },
+          { 201: { description: '{id, kind, url, events, includePhone, secret, createdAt, rotating}' } },
           {
             security: bearer,
             parameters: [site],
@@ -572,14 +572,33 @@ export function openApiDocument(publicUrl: string) {
               content: {
                 'application/json': {
                   schema: {
-                    type: 'object',
-                    required: ['url', 'events'],
-                    additionalProperties: false,
-                    properties: {
-                      url: { type: 'string', format: 'uri', description: 'https to a public address' },
-                      events: { type: 'array', minItems: 1, items: { type: 'string', enum: [...WEBHOOK_EVENTS] } },
-                      includePhone: { type: 'boolean', default: false },
-                    },
+                    oneOf: [
+                      {
+                        type: 'object',
+                        required: ['url', 'events'],
+                        additionalProperties: false,
+                        properties: {
+                          kind: { type: 'string', enum: ['standard'], default: 'standard' },
+                          url: { type: 'string', format: 'uri', description: 'https to a public address' },
+                          events: {
+                            type: 'array',
+                            minItems: 1,
+                            items: { type: 'string', enum: [...WEBHOOK_EVENTS] },
+                          },
+                          includePhone: { type: 'boolean', default: false },
+                        },
+                      },
+                      {
+                        type: 'object',
+                        required: ['kind', 'apiKey'],
+                        additionalProperties: false,
+                        properties: {
+                          kind: { type: 'string', enum: ['brevo'] },
+                          apiKey: { type: 'string', minLength: 8, maxLength: 200, description: 'a Brevo API key' },
+                          url: { type: 'string', format: 'uri', default: 'https://api.brevo.com' },
+                        },
+                      },
+                    ],
                   },
                 },
               },
