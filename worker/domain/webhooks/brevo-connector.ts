@@ -5,7 +5,8 @@
 // Brevo's contacts API (https://developers.brevo.com/reference/create-contact, .../update-contact), `api-key` header:
 // - confirmed: POST /v3/contacts {ext_id, attributes: {SMS: "+33…"}, smsBlacklisted: false, updateEnabled: true}
 //   (201 created, 204 updated; "SMS" takes the number with its country code);
-// - withdrawn: PUT /v3/contacts/{ext_id}?identifierType=ext_id {smsBlacklisted: true} (204);
+// - withdrawn: PUT /v3/contacts/{ext_id}?identifierType=ext_id {smsBlacklisted: true} (204); the contact is one per
+//   number, so the withdrawal of any one consent blocklists it (the safe side; a later confirmation lifts it);
 // - erased: PUT /v3/contacts/{ext_id}?identifierType=ext_id {attributes: {SMS: ""}, smsBlacklisted: true} (204).
 // A 404 on a PUT means Brevo has no such contact (it was never confirmed): nothing to change there.
 // Not confirmed from Brevo's reference: that an empty string clears the SMS attribute (it says values that do not

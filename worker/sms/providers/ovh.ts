@@ -14,8 +14,8 @@
 // short code (senderForResponse), France only, answerable for 48 hours; PUT /sms/{serviceName} with smsResponse
 // {responseType: "cgi", cgiUrl} makes OVHcloud call that URL for each reply. OVHcloud's guides do not list the fields
 // of that call: the names read here (id, senderid, message, shortcode, tag, posted as a form) are those a public
-// service in production reads (github.com/betagouv/Aidants_Connect, aidants_connect_web/views/sms.py); the query
-// string is read as well, in case the call is a GET. OVHcloud signs neither call: both URLs carry the site's path
+// service in production reads (github.com/betagouv/Aidants_Connect, aidants_connect_web/views/sms.py); fields in the
+// POST's query string are read too. A reply is taken by POST only (a GET changes no consent). OVHcloud signs neither call: both URLs carry the site's path
 // token (routes/provider-webhooks.ts), and `sms.inboundAllowlist` can hold OVHcloud's addresses.
 import { safeFetch, withoutTrailingSlashes, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
