@@ -55,6 +55,7 @@ export const PROBLEM_CODES = [
   'suppressed',
   'renewal_running',
   'too_many_endpoints',
+  'not_rotatable',
   'misconfigured',
   'no_policy',
   'policy_refused',

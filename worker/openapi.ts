@@ -27,7 +27,12 @@ const site = { name: 'site', in: 'path', required: true, schema: { type: 'string
 /** The path of the webhooks of providers that sign nothing: the provider, then the site's sms.webhookToken. */
 const tokenWebhookParams = [
   site,
-  { name: 'provider', in: 'path', required: true, schema: { type: 'string', enum: ['sinch', 'brevo', 'octopush'] } },
+  {
+    name: 'provider',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', enum: ['sinch', 'brevo', 'octopush', 'ovh'] },
+  },
   { name: 'token', in: 'path', required: true, description: 'sms.webhookToken', schema: { type: 'string' } },
 ];
 const subscriberId = {
@@ -458,7 +463,7 @@ export function openApiDocument(publicUrl: string) {
       },
       '/v1/sites/{site}/inbound/{provider}/{token}': {
         post: op(
-          "Inbound SMS from a provider that does not sign its webhooks (provider: sinch, brevo, octopush), authenticated by the site's sms.webhookToken as the last path segment (compared in constant time) and sms.inboundAllowlist when set; 403 otherwise",
+          "Inbound SMS from a provider that does not sign its webhooks (provider: sinch, brevo, octopush, ovh), authenticated by the site's sms.webhookToken as the last path segment (compared in constant time) and sms.inboundAllowlist when set; 403 otherwise",
           'SMS',
           { 200: { description: 'JSON' }, 204: { description: 'Not a text SMS' } },
           {
@@ -474,6 +479,14 @@ export function openApiDocument(publicUrl: string) {
           {
             parameters: tokenWebhookParams,
           },
+        ),
+      },
+      '/v1/sites/{site}/delivery/ovh/{token}': {
+        get: op(
+          "Delivery reports from OVHcloud, which puts them in the callback URL's query string (id, ptt, date, description, descriptionDlr); path token as above",
+          'SMS',
+          { 204: { description: 'Recorded' } },
+          { parameters: [site, tokenWebhookParams[2]!] },
         ),
       },
       '/v1/sites': {
@@ -548,9 +561,9 @@ export function openApiDocument(publicUrl: string) {
       },
       '/v1/sites/{site}/webhooks': {
         post: op(
-          'Register a webhook endpoint (Standard Webhooks): {url, events, includePhone?}; its whsec_ secret is shown once',
+          'Register a webhook endpoint (Standard Webhooks): {url, events, includePhone?}; its whsec_ secret is shown once. Or the Brevo connector: {kind: "brevo", apiKey, url?}, which keeps a Brevo contact (ext_id = subscriberId) in step on consent.confirmed, consent.withdrawn and subscriber.erased; its API key is sealed and never shown again',
           'Webhooks',
-          { 201: { description: '{id, url, events, includePhone, secret, createdAt, rotating}' } },
+          { 201: { description: '{id, kind, url, events, includePhone, secret, createdAt, rotating}' } },
           {
             security: bearer,
             parameters: [site],
@@ -559,14 +572,33 @@ export function openApiDocument(publicUrl: string) {
               content: {
                 'application/json': {
                   schema: {
-                    type: 'object',
-                    required: ['url', 'events'],
-                    additionalProperties: false,
-                    properties: {
-                      url: { type: 'string', format: 'uri', description: 'https to a public address' },
-                      events: { type: 'array', minItems: 1, items: { type: 'string', enum: [...WEBHOOK_EVENTS] } },
-                      includePhone: { type: 'boolean', default: false },
-                    },
+                    oneOf: [
+                      {
+                        type: 'object',
+                        required: ['url', 'events'],
+                        additionalProperties: false,
+                        properties: {
+                          kind: { type: 'string', enum: ['standard'], default: 'standard' },
+                          url: { type: 'string', format: 'uri', description: 'https to a public address' },
+                          events: {
+                            type: 'array',
+                            minItems: 1,
+                            items: { type: 'string', enum: [...WEBHOOK_EVENTS] },
+                          },
+                          includePhone: { type: 'boolean', default: false },
+                        },
+                      },
+                      {
+                        type: 'object',
+                        required: ['kind', 'apiKey'],
+                        additionalProperties: false,
+                        properties: {
+                          kind: { type: 'string', enum: ['brevo'] },
+                          apiKey: { type: 'string', minLength: 8, maxLength: 200, description: 'a Brevo API key' },
+                          url: { type: 'string', format: 'uri', default: 'https://api.brevo.com' },
+                        },
+                      },
+                    ],
                   },
                 },
               },

@@ -55,3 +55,17 @@ it('shows endpoints and deliveries with their answers, and replays a failed one'
   const after = await (await c.get('/console/webhooks?replayed=1')).text();
   expect(after).toMatch(/<td>consent\.requested<\/td><td>delivered<\/td><td>204<\/td>/);
 });
+
+it('shows the Brevo connector as such, without its API key', async () => {
+  const apiKey = 'xkeysib-console-0123456789abcdef';
+  const res = await h.app.request(
+    '/v1/sites/demo/webhooks',
+    json({ kind: 'brevo', apiKey, url: receiver.url }, auth(h)),
+  );
+  expect(res.status).toBe(201);
+  const c = await signIn(h);
+  const html = await (await c.get('/console/webhooks')).text();
+  expect(html).toContain('Brevo');
+  expect(html).toContain('consent.confirmed, consent.withdrawn, subscriber.erased');
+  expect(html).not.toContain(apiKey);
+});

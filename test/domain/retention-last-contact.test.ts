@@ -1,13 +1,13 @@
 // Retention that runs itself: a number is erased by the jobs once its subscriber has initiated no contact for the
-// site's `retention.lastContactDays` (three years at most, the CNIL's reference for prospects). A click on their link
-// or a reply SMS starts the clock again; an SMS they receive does not. The gate and their page state the date.
+// site's `retention.lastContactDays` (three years at most, the CNIL's reference for prospects). A button pressed behind
+// their link or a reply SMS starts the clock again; opening the link (a GET) or an SMS they receive does not. The gate and their page state the date.
 import { createClient } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { libsqlStore } from '../../worker/db/libsql.ts';
 import { migrate } from '../../worker/db/migrate.ts';
 import { migrations } from '../../worker/generated/migrations.ts';
 import { expectProblem } from '../assertions.ts';
-import { ADMIN_TOKEN, confirmedConsent, json, makeHarness, type Harness } from '../harness.ts';
+import { ADMIN_TOKEN, confirmedConsent, json, linkToken, makeHarness, type Harness } from '../harness.ts';
 import { auth, genericInbound, INBOUND_SECRET, updateDemo } from '../sms/fixtures.ts';
 
 const DAY = 86_400_000;
@@ -55,20 +55,37 @@ describe('retention counted from the last contact the subscriber initiated', () 
     expect(proof.log.entries.at(-1).leaf).toMatchObject({ type: 'erased', reason: 'retention' });
   });
 
-  it('a click on the subscriber’s own link starts the clock again', async () => {
-    const { consentId, unsubscribe } = await confirmedConsent(h);
+  it('a button pressed behind the subscriber’s own link starts the clock again', async () => {
+    const { consentId } = await confirmedConsent(h);
     h.advance(2 * 365 * DAY);
-    const clickedAt = h.now();
-    const page = await h.app.request(`/u/${unsubscribe}`);
-    expect(page.status).toBe(200);
-    // The page states the new date (Europe/Paris, French: the consent's language).
-    expect(await page.text()).toContain('nous effaçons votre numéro au plus tard le');
-    expect((await gate()).retainedUntil).toBe(new Date(clickedAt + THREE_YEARS).toISOString());
+    const pressedAt = h.now();
+    // The confirmation page's button, pressed again on a confirmed consent: a POST the subscriber initiated.
+    const pressed = await h.app.request(`/c/${linkToken(h, 'c')}`, { method: 'POST' });
+    expect(pressed.status).toBe(200);
+    expect((await gate()).retainedUntil).toBe(new Date(pressedAt + THREE_YEARS).toISOString());
 
     h.advance(THREE_YEARS - 2 * 365 * DAY + PASS); // three years after the opt-in
     await h.flush();
     expect(await status(consentId)).toBe('confirmed');
-    h.advance(clickedAt + THREE_YEARS - h.now() + PASS);
+    h.advance(pressedAt + THREE_YEARS - h.now() + PASS);
+    await h.flush();
+    expect(await status(consentId)).toBe('erased');
+  });
+
+  it('opening a link (a GET, which link scanners and previews make too) does not move the clock', async () => {
+    const optedInAt = h.now();
+    const { consentId, unsubscribe } = await confirmedConsent(h);
+    h.advance(2 * 365 * DAY);
+    const own = await h.app.request(`/u/${unsubscribe}`);
+    expect(own.status).toBe(200);
+    // The page states the date, which the visit did not move (Europe/Paris, French: the consent's language).
+    const text = await own.text();
+    expect(text).toContain('nous effaçons votre numéro au plus tard le');
+    expect(text).toContain(String(new Date(optedInAt + THREE_YEARS).getUTCFullYear()));
+    expect((await h.app.request(`/u/${unsubscribe}?erase=confirm`)).status).toBe(200);
+    expect((await h.app.request(`/c/${linkToken(h, 'c')}`)).status).toBe(200);
+    expect((await gate()).retainedUntil).toBe(new Date(optedInAt + THREE_YEARS).toISOString());
+    h.advance(optedInAt + THREE_YEARS - h.now() + PASS);
     await h.flush();
     expect(await status(consentId)).toBe('erased');
   });

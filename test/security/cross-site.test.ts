@@ -264,7 +264,7 @@ const CASES: Record<string, Case> = {
       [
         `POST /v1/sites/{site}/${kind}/{provider}/{token}`,
         async () => {
-          for (const provider of ['sinch', 'brevo', 'octopush']) {
+          for (const provider of ['sinch', 'brevo', 'octopush', 'ovh']) {
             const res = await h.app.request(
               `/v1/sites/demo/${kind}/${provider}/${A_SECRET}${'0'.repeat(8)}`,
               json({ from: B_PHONE, body: 'STOP' }),
@@ -275,6 +275,10 @@ const CASES: Record<string, Case> = {
       ],
     ]),
   ),
+  'GET /v1/sites/{site}/delivery/ovh/{token}': async () => {
+    const res = await h.app.request(`/v1/sites/demo/delivery/ovh/${A_SECRET}${'0'.repeat(8)}?id=1&ptt=4&description=1`);
+    expect([401, 403, 404]).toContain(res.status);
+  },
   'POST /v1/sites/{site}/inbound/twilio': async () => {
     const params = {
       MessageSid: `SM${'1'.repeat(32)}`,

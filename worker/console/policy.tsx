@@ -38,7 +38,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
     country: site.config.defaultCountry,
     facts: o.facts ?? stored,
     program,
-    context: { publicUrl: ctx.publicUrl, site: site.id },
+    context: { publicUrl: ctx.publicUrl, site: site.id, lastContactDays: site.config.retention.lastContactDays },
     published: rows.length
       ? {
           version: latest,

@@ -202,13 +202,16 @@ export const en = {
   webhooks: {
     title: 'Webhooks',
     intro:
-      'Signed webhooks (Standard Webhooks) tell your CRM when a consent changes. Create, rotate and delete endpoints with the API (POST /v1/sites/{site}/webhooks); here you see them and the last deliveries.',
+      'Signed webhooks (Standard Webhooks) tell your CRM when a consent changes. Create, rotate and delete endpoints with the API (POST /v1/sites/{site}/webhooks), and the Brevo connector that keeps your Brevo contacts’ SMS consent in step; here you see them and the last deliveries.',
     endpoints: 'Endpoints',
     none: 'No endpoint yet.',
     url: 'URL',
     events: 'Events',
     phone: 'Full number',
     rotating: 'Rotating until',
+    kind: 'Kind',
+    kindStandard: 'Standard Webhooks',
+    kindBrevo: 'Brevo contacts (SMS attribute and blocklist)',
     deliveries: 'Last deliveries',
     noDeliveries: 'Nothing sent yet.',
     event: 'Event',

@@ -207,13 +207,16 @@ export const fr: ConsoleTexts = {
   webhooks: {
     title: 'Webhooks',
     intro:
-      'Les webhooks signés (Standard Webhooks) préviennent votre CRM quand un consentement change. Créez, renouvelez et supprimez les adresses avec l’API (POST /v1/sites/{site}/webhooks) ; vous les voyez ici, avec les derniers envois.',
+      'Les webhooks signés (Standard Webhooks) préviennent votre CRM quand un consentement change. Créez, renouvelez et supprimez les adresses avec l’API (POST /v1/sites/{site}/webhooks), ainsi que le connecteur Brevo qui tient à jour le consentement SMS de vos contacts Brevo ; vous les voyez ici, avec les derniers envois.',
     endpoints: 'Adresses',
     none: 'Aucune adresse pour l’instant.',
     url: 'URL',
     events: 'Événements',
     phone: 'Numéro complet',
     rotating: 'Renouvellement jusqu’au',
+    kind: 'Type',
+    kindStandard: 'Standard Webhooks',
+    kindBrevo: 'Contacts Brevo (attribut SMS et liste de blocage)',
     deliveries: 'Derniers envois',
     noDeliveries: 'Rien d’envoyé pour l’instant.',
     event: 'Événement',

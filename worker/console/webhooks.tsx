@@ -30,6 +30,7 @@ async function render(c: Context<ConsoleEnv>, replayed: boolean) {
           <table>
             <thead>
               <tr>
+                <th scope="col">{w.kind}</th>
                 <th scope="col">{w.url}</th>
                 <th scope="col">{w.events}</th>
                 <th scope="col">{w.phone}</th>
@@ -39,6 +40,7 @@ async function render(c: Context<ConsoleEnv>, replayed: boolean) {
             <tbody>
               {endpoints.map((e) => (
                 <tr id={`endpoint-${e.id}`}>
+                  <td>{e.kind === 'brevo' ? w.kindBrevo : w.kindStandard}</td>
                   <td>{e.url}</td>
                   <td>{e.events.join(', ')}</td>
                   <td>{e.includePhone ? w.yes : w.no}</td>

@@ -492,6 +492,13 @@ export const webhookEndpoints = sqliteTable(
       .notNull()
       .references(() => sites.id),
     url: text('url').notNull(),
+    /**
+     * `standard`: Standard Webhooks POSTed to `url`. `brevo`: a connector that keeps a Brevo contact in step with the
+     * consent through Brevo's contacts API at `url` (its base); the sealed secret is then the Brevo API key.
+     */
+    kind: text('kind', { enum: ['standard', 'brevo'] })
+      .notNull()
+      .default('standard'),
     /** JSON array of the event types delivered (consent.confirmed, …). */
     events: text('events').notNull(),
     /** Only then does a payload carry the full number (read from the subject's ciphertext when sent). */

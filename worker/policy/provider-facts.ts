@@ -153,4 +153,14 @@ export const KNOWN_PROCESSORS = {
     source: 'https://octopush.com/en/privacy-policy/',
     confirmed: false,
   },
+  ovh: {
+    label: 'OVHcloud',
+    key: 'ovh',
+    name: 'OVH SAS (OVHcloud), Roubaix',
+    country: 'FR',
+    transferBasis:
+      'none stated for SMS: a French processor (OVHcloud Data Processing Agreement); the routes to operators abroad were not read',
+    source: 'https://www.ovhcloud.com/en/terms-and-conditions/contracts/',
+    confirmed: false,
+  },
 } as const;

@@ -33,7 +33,13 @@ export type Art13Item = (typeof art13Items)[number];
  * {{#jurisdiction.FR}}.
  */
 export const serviceViewSchema = z.object({
-  service: z.object({ logUrl: z.url(), proofsUrl: z.url(), policyUrl: z.url() }),
+  service: z.object({
+    logUrl: z.url(),
+    proofsUrl: z.url(),
+    policyUrl: z.url(),
+    /** The site's `retention.lastContactDays` in words ("three years", "180 jours"): the period the jobs enforce. */
+    lastContactPeriod: z.string(),
+  }),
   /** The site's country as `{[code]: true}`: only FR has rights of its own in the templates today. */
   jurisdiction: z.object({ FR: z.literal(true).optional() }),
 });
@@ -48,6 +54,26 @@ export interface ServiceContext {
    * {{#jurisdiction.FR}} (post-mortem directives, loi Informatique et Libertés art. 85). Default FR.
    */
   country?: string;
+  /**
+   * The site's `retention.lastContactDays`: the policy states this period, the one the jobs erase numbers after, not
+   * the three-year ceiling (GDPR Art. 13(2)(a): the period for which the data will be stored). Default 1095.
+   */
+  lastContactDays?: number;
+}
+
+const YEAR_WORDS: Record<string, string[]> = {
+  en: ['one year', 'two years', 'three years'],
+  fr: ['un an', 'deux ans', 'trois ans'],
+};
+
+/** A retention period in days as a reader says it: whole years in words (at most three), else days. */
+export function periodInWords(days: number, locale: string): string {
+  const lang = locale.startsWith('fr') ? 'fr' : 'en';
+  const years = days / 365;
+  const words = Number.isInteger(years) ? YEAR_WORDS[lang]![years - 1] : undefined;
+  if (words) return words;
+  if (lang === 'fr') return days === 1 ? '1 jour' : `${days} jours`;
+  return days === 1 ? '1 day' : `${days} days`;
 }
 
 const LOCALE_KEY = /^[a-z]{2}(-[A-Z]{2})?$/;
@@ -99,6 +125,7 @@ export function policyView(facts: PolicyFacts, locale: string, context: ServiceC
       logUrl: `${base}/v1/sites/${site}/log`,
       proofsUrl: `${base}/proofs/`,
       policyUrl: `${base}/p/${site}`,
+      lastContactPeriod: periodInWords(context.lastContactDays ?? 1095, locale),
     },
   };
 }

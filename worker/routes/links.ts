@@ -1,5 +1,5 @@
 // /c/{token} (confirm) and /u/{token} (the subscriber's own page: consents, unsubscribe, erase): GET shows a page
-// and changes nothing; POST acts, idempotently.
+// and changes nothing, not even the retention clock; POST acts, idempotently, and counts as the subscriber's contact.
 import { Hono } from 'hono';
 import { confirmConsent, proofUrl } from '../domain/consent/index.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
@@ -74,7 +74,7 @@ export function linkRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get('/c/:token', async (c) => {
-    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'confirm');
+    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'confirm', false);
     if (!found) return unknown(c);
     const { consent, site } = found;
     const state = confirmLinkStatus(c.var.ctx, consent);
@@ -130,14 +130,15 @@ export function linkRoutes() {
   // The subscriber's own page. The link in the SMS is the credential (it proves possession of the phone); GET
   // only shows, and `?erase=confirm` only asks: every change is a POST from this page.
   app.get('/u/:token', async (c) => {
-    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'unsubscribe');
+    // Showing the page is not a contact the subscriber initiated (scanners and previews GET links too): no clock moves.
+    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'unsubscribe', false);
     if (!found) return unknown(c);
     const step = c.req.query('erase') === 'confirm' ? 'confirm-erase' : 'overview';
     return html(c, await ownPage(c, found, step));
   });
 
   app.post('/u/:token', async (c) => {
-    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'unsubscribe');
+    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'unsubscribe', true);
     if (!found) return unknown(c);
     const { consent } = found;
     const form = new URLSearchParams(await c.req.text());

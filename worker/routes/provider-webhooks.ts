@@ -14,6 +14,7 @@ import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { inAnyCidr } from '../net/cidr.ts';
 import { parseBrevoDelivery, parseBrevoInbound } from '../sms/providers/brevo.ts';
 import { parseOctopushDelivery, parseOctopushInbound } from '../sms/providers/octopush.ts';
+import { parseOvhDelivery, parseOvhInbound } from '../sms/providers/ovh.ts';
 import { parseSinchDelivery, parseSinchInbound } from '../sms/providers/sinch.ts';
 import { parseVonageInbound, parseVonageStatus, type ParsedInbound } from '../sms/providers/vonage.ts';
 import { utf8Exactly } from '../sms/signatures.ts';
@@ -26,6 +27,8 @@ interface Hook {
   inbound(value: unknown): ParsedInbound | null;
   /** The reports a delivery webhook carries (some providers batch them). */
   delivery(value: unknown): DeliveryReport[];
+  /** How the body reads, when it is not JSON. */
+  read?(c: AppContext, text: string): unknown;
 }
 
 const reports = <T>(report: T | null): T[] => (report === null ? [] : [report]);
@@ -51,6 +54,21 @@ const HOOKS: Record<string, Hook> = {
     authenticate: pathToken('Octopush'),
     inbound: parseOctopushInbound,
     delivery: (value) => reports(parseOctopushDelivery(value)),
+  },
+  ovh: {
+    label: 'OVHcloud',
+    authenticate: pathToken('OVHcloud'),
+    inbound: parseOvhInbound,
+    delivery: (value) => reports(parseOvhDelivery(value)),
+    // OVHcloud puts a report's fields in the callback URL's query string and posts a reply as a form (ovh.ts): both
+    // read as one flat object, the body's fields over the query's. Our own `m` (the outbox id) is not OVHcloud's.
+    read(c, text) {
+      const fields: Record<string, string> = {};
+      for (const [k, v] of new URL(c.req.url).searchParams) if (k !== 'm') fields[k] = v;
+      if (text.trim().startsWith('{')) return { ...fields, ...(parseJson(text) as Record<string, unknown>) };
+      for (const [k, v] of new URLSearchParams(text)) fields[k] = v;
+      return fields;
+    },
   },
   sinch: {
     label: 'Sinch',
@@ -94,7 +112,8 @@ async function admitted(
   const { replayKey } = await hook.authenticate(c, site, body);
   const text = utf8Exactly(body);
   if (text === null) throw malformedJson();
-  return { site, hook, value: parseJson(text), ...(replayKey ? { replayKey } : {}) };
+  const value = hook.read ? hook.read(c, text) : parseJson(text);
+  return { site, hook, value, ...(replayKey ? { replayKey } : {}) };
 }
 
 export function providerWebhookRoutes() {
@@ -121,12 +140,15 @@ export function providerWebhookRoutes() {
   // Vonage signs (JWT); the providers that sign nothing carry the site's token as the last path segment.
   app.post('/v1/sites/:site/inbound/vonage', (c) => webhook(c, 'vonage'));
   app.post('/v1/sites/:site/delivery/vonage', (c) => webhook(c, 'vonage'));
-  app.post('/v1/sites/:site/inbound/:provider{sinch|brevo|octopush}/:token', (c) =>
+  app.post('/v1/sites/:site/inbound/:provider{sinch|brevo|octopush|ovh}/:token', (c) =>
     webhook(c, c.req.param('provider') as InboundChannel),
   );
-  app.post('/v1/sites/:site/delivery/:provider{sinch|brevo|octopush}/:token', (c) =>
+  app.post('/v1/sites/:site/delivery/:provider{sinch|brevo|octopush|ovh}/:token', (c) =>
     webhook(c, c.req.param('provider') as InboundChannel),
   );
+  // OVHcloud's guide says only that it "calls" the callback URL with the report in the query string, not with which
+  // method: a GET is taken too. It records a delivery status (forward only), never a consent change.
+  app.get('/v1/sites/:site/delivery/ovh/:token', (c) => webhook(c, 'ovh'));
 
   return app;
 }

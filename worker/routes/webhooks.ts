@@ -9,18 +9,28 @@ import {
   listDeliveries,
   replayDelivery,
   rotateEndpoint,
+  BREVO_API,
   WEBHOOK_EVENTS,
 } from '../domain/webhooks/index.ts';
 import { requireSiteAccess } from '../http/auth.ts';
-import { jsonBody, queryParams } from '../http/body.ts';
+import { jsonBody, queryParams, validate } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';
 import { outboundUrlSchema } from '../net/outbound.ts';
 
-const webhookEndpointBody = z
+const standardEndpoint = z
   .object({
+    kind: z.literal('standard').default('standard'),
     url: outboundUrlSchema,
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
     includePhone: z.boolean().default(false),
+  })
+  .strict();
+/** The Brevo connector: the owner's Brevo API key (sealed, never shown back) and, for a stand-in, Brevo's API base. */
+const brevoConnector = z
+  .object({
+    kind: z.literal('brevo'),
+    apiKey: z.string().min(8).max(200),
+    url: outboundUrlSchema.default(BREVO_API),
   })
   .strict();
 
@@ -31,7 +41,9 @@ export function webhookRoutes() {
 
   app.post('/v1/sites/:site/webhooks', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    const body = await jsonBody(c, webhookEndpointBody);
+    // One schema per kind, so a refusal names the fields of the kind asked for.
+    const raw = await jsonBody(c, z.record(z.string(), z.unknown()));
+    const body = raw.kind === 'brevo' ? validate(brevoConnector, raw) : validate(standardEndpoint, raw);
     const endpoint = await createEndpoint(c.var.ctx, site, body);
     c.header('Cache-Control', 'no-store');
     return c.json(endpoint, 201);

@@ -94,6 +94,22 @@ export const smsSchemas = (url: z.ZodType<string>) =>
       apiBaseUrl: url.optional(),
       inboundAllowlist,
     }),
+    z.strictObject({
+      provider: z.literal('ovh'),
+      /** The SMS account (Télécom → SMS), e.g. sms-ab12345-1. */
+      serviceName: z
+        .string()
+        .regex(/^sms-[a-z0-9-]{3,60}$/, 'An OVHcloud SMS account is named sms-…, e.g. sms-ab12345-1.'),
+      /** The application key and secret, and the consumer key, of https://eu.api.ovh.com/createToken/. */
+      applicationKey: z.string().regex(/^[A-Za-z0-9]{8,64}$/, 'An OVHcloud application key is 8–64 letters or digits.'),
+      applicationSecret: secret(16),
+      consumerKey: secret(16),
+      /** A sender declared on the account; absent: OVHcloud's short code, the only sender replies reach. */
+      from: sender.optional(),
+      webhookToken,
+      apiBaseUrl: url.optional(),
+      inboundAllowlist,
+    }),
   ]);
 export const smsConfigSchema = smsSchemas(outboundUrlSchema);
 export type SmsConfig = z.infer<typeof smsConfigSchema>;

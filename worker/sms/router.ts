@@ -9,6 +9,7 @@ import type { SmsProvider } from './provider.ts';
 import { createTwilioProvider, type SendJournal } from './providers/twilio.ts';
 import { createBrevoProvider } from './providers/brevo.ts';
 import { createOctopushProvider } from './providers/octopush.ts';
+import { createOvhProvider } from './providers/ovh.ts';
 import { createSinchProvider } from './providers/sinch.ts';
 import { createVonageProvider } from './providers/vonage.ts';
 import { createWebhookProvider } from './providers/webhook.ts';
@@ -125,6 +126,18 @@ function buildProvider(
         from: sms.from,
         ...(sms.type ? { type: sms.type } : {}),
         ...(sms.purpose ? { purpose: sms.purpose } : {}),
+        ...base(sms.apiBaseUrl),
+        now: ctx.clock,
+        ...network,
+      });
+    case 'ovh':
+      return createOvhProvider({
+        serviceName: sms.serviceName,
+        applicationKey: sms.applicationKey,
+        applicationSecret: sms.applicationSecret,
+        consumerKey: sms.consumerKey,
+        ...(sms.from ? { from: sms.from } : {}),
+        webhookToken: sms.webhookToken,
         ...base(sms.apiBaseUrl),
         now: ctx.clock,
         ...network,

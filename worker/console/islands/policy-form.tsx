@@ -21,7 +21,7 @@ interface Seed {
   country: string;
   facts: Record<string, unknown>;
   program: Record<string, unknown>;
-  context: { publicUrl: string; site: string };
+  context: { publicUrl: string; site: string; lastContactDays?: number };
   published: { version: number; facts: PolicyFacts; markdown: Record<string, string> } | null;
   t: Record<string, string>;
 }

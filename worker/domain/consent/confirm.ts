@@ -15,7 +15,7 @@ export type ConfirmHow =
   | { method: 'reply'; channel: InboundChannel; messageId?: string; textSha256?: string };
 
 /** The inbound routes a reply can come through (recorded as the confirmation's channel). */
-export type InboundChannel = 'twilio' | 'generic' | 'vonage' | 'sinch' | 'brevo' | 'octopush';
+export type InboundChannel = 'twilio' | 'generic' | 'vonage' | 'sinch' | 'brevo' | 'octopush' | 'ovh';
 
 /**
  * What the confirmation records. A link confirmation from the same address prefix and browser family as the

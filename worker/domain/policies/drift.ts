@@ -37,7 +37,7 @@ export async function policyDrift(
       facts: policyFactsOf(site.config),
       locales: site.config.locales,
       templates,
-      context: { publicUrl: ctx.publicUrl, site: site.id },
+      context: { publicUrl: ctx.publicUrl, site: site.id, lastContactDays: site.config.retention.lastContactDays },
       country: site.config.defaultCountry,
       provider: providerFactOf(site.config.sms),
       ...(rows[0] ? { templateVersion: rows[0].templateVersion } : {}),

@@ -39,7 +39,7 @@ export async function publishPolicy(
     facts: policyFactsOf(site.config),
     locales: site.config.locales,
     templates: options.templates,
-    context: { publicUrl: ctx.publicUrl, site: site.id },
+    context: { publicUrl: ctx.publicUrl, site: site.id, lastContactDays: site.config.retention.lastContactDays },
     country: site.config.defaultCountry,
     provider: providerFactOf(site.config.sms),
     ...(options.templateVersion ? { templateVersion: options.templateVersion } : {}),

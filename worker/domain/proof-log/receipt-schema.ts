@@ -83,7 +83,9 @@ export const receiptSchema = z.strictObject({
           channel: z
             .string()
             .nullable()
-            .describe('The inbound route the reply came through: twilio | generic | vonage | sinch | brevo | octopush'),
+            .describe(
+              'The inbound route the reply came through: twilio | generic | vonage | sinch | brevo | octopush | ovh',
+            ),
         })
         .describe('Confirmed by a reply (OUI/YES) sent from the number itself'),
     ])

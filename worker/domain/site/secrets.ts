@@ -12,6 +12,8 @@ export const SECRET_PATHS: readonly (readonly [readonly string[], string])[] = [
   [['sms'], 'apiSecret'],
   [['sms'], 'signatureSecret'],
   [['sms'], 'apiToken'],
+  [['sms'], 'applicationSecret'],
+  [['sms'], 'consumerKey'],
   [['sms'], 'webhookToken'],
   [[], 'inboundSecret'],
   [['challenge'], 'secret'],

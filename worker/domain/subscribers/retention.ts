@@ -25,7 +25,7 @@ export async function applyRetention(ctx: DomainContext, limit = 200): Promise<n
     // Still suppressed if it had withdrawn: the suppression row is kept, and erasure adds none of its own here.
     for (const subject of withdrawn) await eraseSubject(ctx, subject, { reason: 'retention', suppress: false });
     erased += withdrawn.length;
-    // The policy's ceiling: "at the latest three years after your last contact with us", subscribed or not.
+    // The policy states this period: "at the latest <lastContactDays> after your last contact with us", subscribed or not.
     const stale = await ctx.subjects.inactive(id, now - lastContactDays * DAY, limit - erased);
     for (const subject of stale) await eraseSubject(ctx, subject, { reason: 'retention', suppress: false });
     erased += stale.length;

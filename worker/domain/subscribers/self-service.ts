@@ -15,16 +15,21 @@ export async function byLinkToken(
   ctx: DomainContext,
   token: string,
   kind: 'confirm' | 'unsubscribe',
-  /** False where the caller's own write records the contact (a confirmation), saving a round trip. */
-  contact = true,
+  /**
+   * Whether this request is a contact the subscriber initiated: a button pressed on their page (a POST), not the page
+   * shown (a GET, which a link scanner or a messaging app's preview also makes). False as well where the caller's own
+   * write records the contact (a confirmation), saving a round trip.
+   */
+  contact: boolean,
 ): Promise<{ consent: ConsentRow; site: Site } | null> {
   if (!LINK_TOKEN.test(token)) return null;
   const hash = await sha256Hex(token);
   const consent =
     kind === 'confirm' ? await ctx.consents.byConfirmToken(hash) : await ctx.consents.byUnsubscribeToken(hash);
   if (!consent) return null;
-  // Following a link of their own is a contact the subscriber initiated (the CNIL counts a click): the number's
-  // retention starts again. No consent changes: only the retention clock moves.
+  // Pressing a button behind a link of their own is a contact the subscriber initiated (the CNIL counts a click): the
+  // number's retention starts again. No consent changes: only the retention clock moves. Only a POST counts: a GET
+  // is made as well by link scanners and message previews, which the subscriber did not initiate.
   if (contact) await recordContact(ctx, consent.subjectId);
   return { consent, site: await loadSite(ctx, consent.siteId) };
 }

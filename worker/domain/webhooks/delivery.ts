@@ -5,6 +5,7 @@ import { signWebhook } from '../../sms/signatures.ts';
 import { newToken } from '../../crypto/tokens.ts';
 import { OutboundRefusedError, safeFetch } from '../../net/outbound.ts';
 import type { DomainContext } from '../context.ts';
+import { syncBrevoContact } from './brevo-connector.ts';
 import { signingSecrets } from './endpoints.ts';
 
 /** A delivery not accepted within this long after its event is given up (marked failed). */
@@ -95,6 +96,29 @@ async function attempt(
   }
   let responseStatus: number | null = null;
   let error: string | null = null;
+  if (endpoint.kind === 'brevo') {
+    try {
+      // The number is read (opened from the subject) only for the call that writes it.
+      const phone = async () => (await webhookPayload(ctx, delivery, endpoint)).data.phone;
+      const outcome = await syncBrevoContact(ctx, doFetch, delivery, endpoint, { timeoutMs: TIMEOUT_MS, phone });
+      if (outcome.ok) {
+        await ctx.webhooks.record(delivery.seq, token, {
+          status: 'delivered',
+          responseStatus: outcome.status,
+          error: null,
+          now,
+        });
+        report.delivered++;
+        return;
+      }
+      responseStatus = outcome.status;
+      error = outcome.error;
+    } catch (caught) {
+      error = failureText(caught);
+    }
+    await retryOrFail(ctx, delivery, endpoint, token, { responseStatus, error, now }, report);
+    return;
+  }
   try {
     const body = JSON.stringify(await webhookPayload(ctx, delivery, endpoint));
     const timestamp = Math.floor(now / 1000);
@@ -126,13 +150,29 @@ async function attempt(
     }
     error = `HTTP ${response.status}`;
   } catch (caught) {
-    error =
-      caught instanceof OutboundRefusedError
-        ? `refused: ${caught.message}`
-        : caught instanceof Error
-          ? `${caught.name}: ${caught.message}`
-          : 'unknown error';
+    error = failureText(caught);
   }
+  await retryOrFail(ctx, delivery, endpoint, token, { responseStatus, error, now }, report);
+}
+
+function failureText(caught: unknown): string {
+  return caught instanceof OutboundRefusedError
+    ? `refused: ${caught.message}`
+    : caught instanceof Error
+      ? `${caught.name}: ${caught.message}`
+      : 'unknown error';
+}
+
+/** A failed attempt: tried again after the backoff, or given up once the delivery is GIVE_UP_MS old. */
+async function retryOrFail(
+  ctx: DomainContext,
+  delivery: WebhookDeliveryRow,
+  endpoint: WebhookEndpointRow,
+  token: string,
+  outcome: { responseStatus: number | null; error: string | null; now: number },
+  report: WebhookReport,
+): Promise<void> {
+  const { responseStatus, error, now } = outcome;
   // The message names the endpoint and the answer only: never the payload (it may hold a number).
   ctx.logger.warn('webhook delivery failed', { endpointId: endpoint.id, status: responseStatus, error });
   const giveUp = now - delivery.createdAt >= GIVE_UP_MS;

@@ -13,8 +13,15 @@ export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
 /** At most this many endpoints per site (each event is one delivery per endpoint). */
 export const MAX_ENDPOINTS = 10;
 
+/** What a Brevo connector is told: the confirmation, the withdrawal and the erasure of a number (brevo-connector.ts). */
+export const BREVO_CONNECTOR_EVENTS: WebhookEvent[] = ['consent.confirmed', 'consent.withdrawn', 'subscriber.erased'];
+/** Brevo's API base (https://developers.brevo.com/docs/quickstart). */
+export const BREVO_API = 'https://api.brevo.com';
+
 export interface EndpointView {
   id: string;
+  /** `standard` (Standard Webhooks) or `brevo` (the Brevo contacts connector). */
+  kind: 'standard' | 'brevo';
   url: string;
   events: WebhookEvent[];
   includePhone: boolean;
@@ -49,6 +56,7 @@ function view(ctx: DomainContext, row: WebhookEndpointRow, secret: string): Endp
   const rotating = row.previousSecretBox && (row.previousUntil ?? 0) > ctx.clock();
   return {
     id: row.id,
+    kind: row.kind,
     url: row.url,
     events: JSON.parse(row.events) as WebhookEvent[],
     includePhone: row.includePhone,
@@ -58,11 +66,12 @@ function view(ctx: DomainContext, row: WebhookEndpointRow, secret: string): Endp
   };
 }
 
-export async function createEndpoint(
-  ctx: DomainContext,
-  site: Site,
-  input: { url: string; events: WebhookEvent[]; includePhone: boolean },
-): Promise<EndpointView> {
+export type EndpointInput =
+  | { kind?: 'standard'; url: string; events: WebhookEvent[]; includePhone: boolean }
+  /** A Brevo connector: its API key (sealed like a secret, never shown again) and Brevo's API base. */
+  | { kind: 'brevo'; apiKey: string; url: string };
+
+export async function createEndpoint(ctx: DomainContext, site: Site, input: EndpointInput): Promise<EndpointView> {
   // The schema let public https and the local forms through; the local ones only when the operator allows them.
   const problem = localCallbackProblem(input.url, ctx.outbound ?? { allowLocal: false });
   if (problem) throw new AppError('validation_failed', 422, problem, { errors: [{ path: 'url', message: problem }] });
@@ -70,20 +79,24 @@ export async function createEndpoint(
     throw new AppError('too_many_endpoints', 409, `A site has at most ${MAX_ENDPOINTS} webhook endpoints.`);
   }
   const id = newId(ctx.random);
-  const secret = formatWebhookSecret(ctx.random(32));
+  const brevo = input.kind === 'brevo';
+  // A connector's secret is the owner's Brevo API key, which is never shown back; a webhook's is ours, shown once.
+  const secret = brevo ? input.apiKey : formatWebhookSecret(ctx.random(32));
   const row: WebhookEndpointRow = {
     id,
     siteId: site.id,
+    kind: brevo ? 'brevo' : 'standard',
     url: input.url,
-    events: JSON.stringify([...new Set(input.events)]),
-    includePhone: input.includePhone,
+    events: JSON.stringify(brevo ? BREVO_CONNECTOR_EVENTS : [...new Set(input.events)]),
+    // The connector writes the number into the contact's SMS attribute, so it reads it (from the subject, when sent).
+    includePhone: brevo ? true : input.includePhone,
     secretBox: await sealSecret(ctx, id, secret),
     previousSecretBox: null,
     previousUntil: null,
     createdAt: ctx.clock(),
   };
   await ctx.webhooks.insertEndpoint(row);
-  return view(ctx, row, secret);
+  return view(ctx, row, brevo ? '' : secret);
 }
 
 /** Secrets are shown once: the list has them redacted. */
@@ -102,6 +115,13 @@ export async function deleteEndpoint(ctx: DomainContext, site: Site, id: string)
 export async function rotateEndpoint(ctx: DomainContext, site: Site, id: string): Promise<EndpointView> {
   const row = await ctx.webhooks.endpoint(site.id, id);
   if (!row) throw notFound();
+  if (row.kind === 'brevo') {
+    throw new AppError(
+      'not_rotatable',
+      409,
+      'A Brevo connector signs nothing: to change its API key, delete it and create it again with the new key.',
+    );
+  }
   const secret = formatWebhookSecret(ctx.random(32));
   const next = {
     secretBox: await sealSecret(ctx, id, secret),
