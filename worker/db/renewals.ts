@@ -12,6 +12,9 @@ export function renewalsRepo(store: Store) {
   const { db } = store;
   return {
     insertCampaign: (row: RenewalCampaignRow) => db.insert(renewalCampaigns).values(row),
+    /** The start's last batch: every request and SMS of the campaign is written. */
+    markStarted: (id: string, at: number) =>
+      db.update(renewalCampaigns).set({ startedAt: at }).where(eq(renewalCampaigns.id, id)),
     /** One asked subscriber; `guard`: written only while it holds (nothing twice for one consent in a campaign). */
     insertRequest: (row: RenewalRequestRow) => db.insert(renewalRequests).values(row).onConflictDoNothing(),
     campaign: async (siteId: string, id: string) =>
