@@ -8,3 +8,4 @@ export * from './renewals.ts';
 export * from './send-gate.ts';
 export * from './test-sms.ts';
 export * from './queue.ts';
+export * from './renewal-overview.ts';
