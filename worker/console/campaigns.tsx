@@ -77,7 +77,7 @@ async function listPage(
         {queue.length === 0 ? (
           <p>{k.queueNone}</p>
         ) : (
-          <div style="overflow-x:auto" role="region" aria-labelledby="queue" tabindex={0}>
+          <section style="overflow-x:auto" aria-labelledby="queue" tabindex={0}>
             <table id="queue-table">
               <thead>
                 <tr>
@@ -104,7 +104,7 @@ async function listPage(
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
         <h2 id="compose">{k.compose}</h2>
         {!editor ? (
@@ -193,7 +193,7 @@ function CampaignTable(props: {
 }) {
   const k = props.c.var.t.campaigns;
   return (
-    <div style="overflow-x:auto" role="region" aria-labelledby="campaigns-list" tabindex={0}>
+    <section style="overflow-x:auto" aria-labelledby="campaigns-list" tabindex={0}>
       <table id="campaigns-table">
         <thead>
           <tr>
@@ -222,7 +222,7 @@ function CampaignTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 

@@ -61,7 +61,7 @@ async function render(
         {campaigns.length === 0 ? (
           <p>{r.none}</p>
         ) : (
-          <div style="overflow-x:auto" role="region" aria-labelledby="renewals-list" tabindex={0}>
+          <section style="overflow-x:auto" aria-labelledby="renewals-list" tabindex={0}>
             <table id="renewals-table">
               <thead>
                 <tr>
@@ -94,7 +94,7 @@ async function render(
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
       </>
     ),
