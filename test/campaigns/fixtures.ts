@@ -1,5 +1,6 @@
 // Shared by the campaign tests: a demo site that may text France (a short code), confirmed subscribers made through
 // the API, and campaign requests.
+import { LibsqlError, type Client, type InStatement } from '@libsql/client';
 import { expect } from 'vitest';
 import { json, linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
 import { auth, frenchMobile, updateDemo } from '../sms/fixtures.ts';
@@ -54,3 +55,25 @@ export const progressOf = (h: Harness, id: string) => get<Progress>(h, `/v1/site
 /** Marketing messages the console provider handed out (not confirmations or links). */
 export const marketingSent = (h: Harness) =>
   h.outbox.list().filter((m) => !m.body.includes('/c/') && !m.body.includes('/u/') && m.body.includes('STOP au'));
+
+/** A client whose `failAt`-th batch with a statement matching `pattern` fails with a real I/O error code, while armed. */
+export function crashingClient(
+  client: Client,
+  state: { armed: boolean; seen: number; failAt: number },
+  pattern: RegExp,
+): Client {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'batch') {
+        return async (stmts: InStatement[], mode?: 'write' | 'read' | 'deferred') => {
+          const matches = stmts.some((s) => pattern.test(typeof s === 'string' ? s : s.sql));
+          if (state.armed && matches && ++state.seen === state.failAt)
+            throw new LibsqlError('SQLITE_IOERR: injected storage fault', 'SQLITE_IOERR', 'SQLITE_IOERR');
+          return target.batch(stmts, mode);
+        };
+      }
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}

@@ -1,13 +1,14 @@
 // Renewal campaigns: their SMS are spread under the site's hourly cap (limits.renewalsPerHour), the queue says so,
 // and a start cut short by a storage fault is resumed by the next start: every asked subscriber gets one request and
 // one SMS, and the links sent before the fault still work.
-import { createClient, LibsqlError, type Client, type InStatement } from '@libsql/client';
+import { createClient } from '@libsql/client';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { libsqlStore } from '../../worker/db/libsql.ts';
 import { outbox, renewalRequests } from '../../worker/db/schema.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 import { seedConfirmed } from '../routes/seed-subscribers.ts';
+import { crashingClient } from './fixtures.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -93,30 +94,12 @@ describe('the renewal rate cap', () => {
   });
 });
 
-/** A client whose `failAt`-th batch writing renewal requests fails with a real I/O error code, while armed. */
-function crashingClient(client: Client, state: { armed: boolean; seen: number; failAt: number }): Client {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop === 'batch') {
-        return async (stmts: InStatement[], mode?: 'write' | 'read' | 'deferred') => {
-          const writesRequests = stmts.some((s) =>
-            /INSERT INTO "renewal_requests"/i.test(typeof s === 'string' ? s : s.sql),
-          );
-          if (state.armed && writesRequests && ++state.seen === state.failAt)
-            throw new LibsqlError('SQLITE_IOERR: injected storage fault', 'SQLITE_IOERR', 'SQLITE_IOERR');
-          return target.batch(stmts, mode);
-        };
-      }
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 describe('a renewal start cut short', () => {
   it('answers 503, is listed as not started, and the next start completes it: one request and one SMS each', async () => {
     const state = { armed: false, seen: 0, failAt: 2 };
-    h = await makeHarness({ store: libsqlStore(crashingClient(createClient({ url: ':memory:' }), state)) });
+    h = await makeHarness({
+      store: libsqlStore(crashingClient(createClient({ url: ':memory:' }), state, /INSERT INTO "renewal_requests"/i)),
+    });
     await seedConfirmed(h, 450);
     await materialChange(h);
     state.armed = true;
@@ -156,5 +139,29 @@ describe('a renewal start cut short', () => {
       body: 'choice=yes',
     });
     expect(yes.status).toBe(200);
+  });
+
+  it('is finished by the jobs a minute later, with nobody asked twice', async () => {
+    const state = { armed: false, seen: 0, failAt: 2 };
+    h = await makeHarness({
+      store: libsqlStore(crashingClient(createClient({ url: ':memory:' }), state, /INSERT INTO "renewal_requests"/i)),
+    });
+    await seedConfirmed(h, 250);
+    await materialChange(h);
+    state.armed = true;
+    expect((await start(h)).status).toBe(503);
+    state.armed = false;
+    await h.flush();
+    // Not yet: a start may still be running for a moment.
+    expect(await h.ctx.store.db.select().from(renewalRequests)).toHaveLength(200);
+    h.advance(61_000);
+    await h.flush();
+    const requests = await h.ctx.store.db.select().from(renewalRequests);
+    expect(new Set(requests.map((r) => r.consentId)).size).toBe(250);
+    expect(await h.ctx.store.db.select().from(outbox).where(eq(outbox.kind, 'renewal'))).toHaveLength(250);
+    const listed = (await (await h.app.request('/v1/sites/demo/renewals', { headers: auth })).json()) as {
+      campaigns: { started: boolean; asked: number }[];
+    };
+    expect(listed.campaigns).toEqual([expect.objectContaining({ started: true, asked: 250 })]);
   });
 });

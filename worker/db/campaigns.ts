@@ -1,6 +1,6 @@
 // Marketing campaigns and the queue: the campaign rows, their messages' progress counted from the outbox, the stop
 // that cancels what has not left in one statement, and what waits in the outbox and why.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Store } from './client.ts';
 import { campaigns, outbox } from './schema.ts';
 
@@ -58,6 +58,14 @@ export function campaignsRepo(store: Store) {
         SELECT ${row.id}, ${row.siteId}, ${row.subjectId}, ${row.consentId}, 'marketing', ${row.campaignId},
           ${row.bodyCiphertext}, 'queued', 0, ${row.nextAttemptAt}, 0, 0, ${row.createdAt}
         WHERE EXISTS (SELECT 1 FROM campaigns WHERE id = ${row.campaignId} AND status <> 'stopped')`),
+    /** Campaigns still in `draft` since before `before`: starts cut short, for the jobs to finish. */
+    drafts: (before: number, limit: number) =>
+      db
+        .select()
+        .from(campaigns)
+        .where(and(eq(campaigns.status, 'draft'), lt(campaigns.createdAt, before)))
+        .orderBy(campaigns.createdAt)
+        .limit(limit),
     /** The dispatcher's check before a campaign message leaves. */
     statusOf: async (id: string) =>
       (await db.select({ status: campaigns.status }).from(campaigns).where(eq(campaigns.id, id)).limit(1))[0]?.status ??

@@ -10,7 +10,7 @@ import { previewMessage, type MessagePreview, type TemplateVariables } from '../
 import type { DomainContext } from '../context.ts';
 import { quietHoursOf } from '../site/config.ts';
 import { assertMarketingSender } from '../site/french-rules.ts';
-import type { Site } from '../site/sites.ts';
+import { loadSite, type Site } from '../site/sites.ts';
 
 export interface SendRequest {
   template: string;
@@ -138,51 +138,9 @@ export async function sendMarketing(ctx: DomainContext, site: Site, req: SendReq
   };
   await ctx.store.batch([ctx.campaigns.insert(campaign)]);
   const stored = (await ctx.campaigns.get(site.id, campaignId)) ?? campaign;
-  const skipped = emptySkips();
-  let queued = 0;
   // A retried start of a stopped campaign queues nothing (the guarded insert would refuse it anyway).
-  if (stored.status !== 'stopped') {
-    let after = '';
-    for (;;) {
-      const page = await ctx.consents.confirmedPage(site.id, after, 200);
-      if (page.length === 0) break;
-      after = page[page.length - 1]!.consentId;
-      const statements: Statement[] = [];
-      for (const row of page) {
-        const reason = heldBack(row, req.purpose);
-        if (reason) {
-          skipped[reason]++;
-          continue;
-        }
-        // With a key the message id derives from it, so a retried start queues nothing twice.
-        const id = req.idempotencyKey
-          ? (await sha256Hex(`${site.id}|${req.idempotencyKey}|${row.subjectId}`)).slice(0, 32)
-          : newId(ctx.random);
-        statements.push(
-          ctx.campaigns.enqueue({
-            id,
-            siteId: site.id,
-            subjectId: row.subjectId,
-            consentId: row.consentId,
-            campaignId,
-            bodyCiphertext: await ctx.sealer.seal(row.wrappedKey!, row.subjectId, text),
-            nextAttemptAt: stored.scheduledAt,
-            createdAt: now,
-          }),
-        );
-        queued++;
-      }
-      if (statements.length > 0) await ctx.store.batch(statements as [Statement, ...Statement[]]);
-    }
-    await ctx.store.batch([
-      ctx.campaigns.started(campaignId, {
-        status: stored.scheduledAt > now ? 'scheduled' : 'sending',
-        queued,
-        skipped: JSON.stringify(skipped),
-        updatedAt: ctx.clock(),
-      }),
-    ]);
-  }
+  const { queued, skipped } =
+    stored.status === 'stopped' ? { queued: 0, skipped: emptySkips() } : await queueCampaign(ctx, site, stored);
   // Outside quiet hours the messages are due now: a send pass takes them at once.
   if (queued > 0 && stored.scheduledAt <= now) ctx.onQueued();
   return {
@@ -194,6 +152,71 @@ export async function sendMarketing(ctx: DomainContext, site: Site, req: SendReq
     scheduled: stored.requestedAt !== null,
     message,
   };
+}
+
+/**
+ * Queues a campaign's messages page by page (its stored text, sealed for each subscriber), then leaves `draft` in
+ * one last statement. Each message id derives from the campaign and the subscriber, so running this again for a
+ * campaign cut short (a retried request, the jobs) queues only what is missing, never anything twice.
+ */
+async function queueCampaign(
+  ctx: DomainContext,
+  site: Site,
+  campaign: CampaignRow,
+): Promise<{ queued: number; skipped: Record<SkipReason, number> }> {
+  const skipped = emptySkips();
+  const now = ctx.clock();
+  let queued = 0;
+  let after = '';
+  for (;;) {
+    const page = await ctx.consents.confirmedPage(site.id, after, 200);
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.consentId;
+    const statements: Statement[] = [];
+    for (const row of page) {
+      const reason = heldBack(row, campaign.purpose ?? undefined);
+      if (reason) {
+        skipped[reason]++;
+        continue;
+      }
+      statements.push(
+        ctx.campaigns.enqueue({
+          id: (await sha256Hex(`campaign|${campaign.id}|${row.subjectId}`)).slice(0, 32),
+          siteId: site.id,
+          subjectId: row.subjectId,
+          consentId: row.consentId,
+          campaignId: campaign.id,
+          bodyCiphertext: await ctx.sealer.seal(row.wrappedKey!, row.subjectId, campaign.body),
+          nextAttemptAt: campaign.scheduledAt,
+          createdAt: now,
+        }),
+      );
+      queued++;
+    }
+    if (statements.length > 0) await ctx.store.batch(statements as [Statement, ...Statement[]]);
+  }
+  await ctx.store.batch([
+    ctx.campaigns.started(campaign.id, {
+      status: campaign.scheduledAt > now ? 'scheduled' : 'sending',
+      queued,
+      skipped: JSON.stringify(skipped),
+      updatedAt: ctx.clock(),
+    }),
+  ]);
+  return { queued, skipped };
+}
+
+/**
+ * The jobs: campaigns left in `draft` for a minute (their start was cut short: a crash, a storage fault) are queued
+ * to the end. Returns how many were resumed.
+ */
+export async function resumeCampaignStarts(ctx: DomainContext, olderThanMs = 60_000): Promise<number> {
+  const drafts = await ctx.campaigns.drafts(ctx.clock() - olderThanMs, 5);
+  for (const draft of drafts) {
+    const { queued } = await queueCampaign(ctx, await loadSite(ctx, draft.siteId), draft);
+    if (queued > 0 && draft.scheduledAt <= ctx.clock()) ctx.onQueued();
+  }
+  return drafts.length;
 }
 
 export type CampaignStatus = CampaignRow['status'];

@@ -13,7 +13,7 @@ import { systemMessage } from '../../sms/template.ts';
 import type { DomainContext } from '../context.ts';
 import { consentChange } from '../proof-log/events.ts';
 import { quietHoursOf } from '../site/config.ts';
-import type { Site } from '../site/sites.ts';
+import { loadSite, type Site } from '../site/sites.ts';
 
 const DAY = 86_400_000;
 export const RENEWAL_DEADLINE_DAYS = { min: 7, max: 60, default: 30 } as const;
@@ -178,6 +178,16 @@ async function queueRenewals(ctx: DomainContext, site: Site, campaign: RenewalCa
   }
   if (campaign.startedAt === null) await ctx.store.batch([ctx.renewals.markStarted(campaign.id, ctx.clock())]);
   return queued;
+}
+
+/** The jobs: renewal starts cut short a minute ago or more are finished (see startRenewal). Returns how many. */
+export async function resumeRenewalStarts(ctx: DomainContext, olderThanMs = 60_000): Promise<number> {
+  const cut = await ctx.renewals.unstarted(ctx.clock() - olderThanMs, 5);
+  for (const campaign of cut) {
+    const queued = await queueRenewals(ctx, await loadSite(ctx, campaign.siteId), campaign);
+    if (queued > 0 && campaign.sendAt <= ctx.clock()) ctx.onQueued();
+  }
+  return cut.length;
 }
 
 export async function renewalCampaign(ctx: DomainContext, site: Site, id: string): Promise<RenewalProgress> {
