@@ -144,6 +144,8 @@ describe('Vary on every negotiated response', () => {
           !path.startsWith('/v1/sites/{site}/subscribers') &&
           !path.startsWith('/v1/sites/{site}/webhooks') &&
           !path.startsWith('/v1/sites/{site}/renewals') &&
+          !path.startsWith('/v1/sites/{site}/campaigns') &&
+          path !== '/v1/sites/{site}/queue' &&
           !/^\/v1\/sites(\/\{site\})?(\/keys)?$/.test(path),
       )
       .map(([path]) => path);

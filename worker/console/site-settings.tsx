@@ -440,7 +440,11 @@ export function siteSettingsRoutes(app: Hono<ConsoleEnv>) {
         perNumberPerDay: number(f['limits.perNumberPerDay']),
         perIpPerHour: number(f['limits.perIpPerHour']),
         perSitePerDay: number(f['limits.perSitePerDay']),
-        renewalsPerHour: number(f['limits.renewalsPerHour']),
+        // A form from before this field keeps the stored cap.
+        renewalsPerHour:
+          f['limits.renewalsPerHour'] === undefined
+            ? c.var.site.config.limits.renewalsPerHour
+            : number(f['limits.renewalsPerHour']),
       },
       pendingTtlHours: number(f.pendingTtlHours),
     });
