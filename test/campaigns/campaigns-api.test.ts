@@ -1,6 +1,7 @@
 // Campaigns in the API: a send is a named campaign with progress, delivery reports and cost in segments; it can be
 // scheduled (never before the sending hours) and stopped; the queue says what waits, until when and why.
 import { afterEach, describe, expect, it } from 'vitest';
+import { dispatchDue } from '../../worker/domain/messaging/index.ts';
 import type { Harness } from '../harness.ts';
 import { auth } from '../sms/fixtures.ts';
 import { frenchSender, get, marketingSent, progressOf, send, stop, subscribe, type Progress } from './fixtures.ts';
@@ -144,5 +145,26 @@ describe('a campaign', () => {
     expect((await stop(h, 'nope')).status).toBe(404);
     expect((await h.app.request('/v1/sites/demo/campaigns')).status).toBe(401);
     expect((await h.app.request('/v1/sites/demo/queue')).status).toBe(401);
+  });
+
+  it('the queue says due, then retrying after a provider failure, until the retry time', async () => {
+    h = await frenchSender();
+    await subscribe(h, 1);
+    const at = new Date(h.now() + HOUR).toISOString();
+    const { campaignId } = (await (await send(h, { template: 'Essai', sendAt: at })).json()) as { campaignId: string };
+    h.advance(HOUR);
+    type Queue = { queue: { campaignId: string | null; reason: string; until: string }[] };
+    expect((await get<Queue>(h, '/v1/sites/demo/queue')).queue).toEqual([
+      expect.objectContaining({ campaignId, reason: 'due' }),
+    ]);
+    const failing = {
+      name: 'failing',
+      send: async () => ({ ok: false as const, retryable: true as const, reason: 'HTTP 503' }),
+    };
+    const report = await dispatchDue({ ...h.ctx, providerFor: () => failing }, {});
+    expect(report.retried).toBe(1);
+    const [entry] = (await get<Queue>(h, '/v1/sites/demo/queue')).queue;
+    expect(entry).toMatchObject({ campaignId, reason: 'retry' });
+    expect(Date.parse(entry!.until)).toBeGreaterThan(h.now());
   });
 });
