@@ -3,7 +3,13 @@
 // after a request that queued messages, every runtime runs a send pass (the log only when not tried in the last few s).
 import { contextFromDeps, type AppDeps } from './app.ts';
 import { expireDue } from './domain/consent/index.ts';
-import { closeDueRenewals, dispatchDue, type DispatchReport } from './domain/messaging/index.ts';
+import {
+  closeDueRenewals,
+  dispatchDue,
+  resumeCampaignStarts,
+  resumeRenewalStarts,
+  type DispatchReport,
+} from './domain/messaging/index.ts';
 import { integrate } from './domain/proof-log/index.ts';
 import { announceKeys } from './domain/proof-log/index.ts';
 import { applyRetention } from './domain/subscribers/index.ts';
@@ -96,6 +102,9 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     const expired = full ? await expireDue(ctx) : 0;
     // Renewal campaigns past their deadline end the consents that did not answer (their leaves, in this pass's log).
     if (full) await closeDueRenewals(ctx);
+    // Campaign starts cut short (a crash between their batches) are finished, so none stays half-started.
+    if (full) await resumeCampaignStarts(ctx);
+    if (full) await resumeRenewalStarts(ctx);
     let erased = 0;
     if (full && ctx.clock() - lastPurge > 600_000) {
       lastPurge = ctx.clock();

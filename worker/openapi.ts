@@ -722,7 +722,7 @@ export function openApiDocument(publicUrl: string) {
           {
             202: {
               description:
-                '{id, policyVersion, createdAt, sendAt, deadline, closedAt, asked, answers: {renewed, declined, lapsed, ended, waiting}, sms: {queued, sent, failed, cancelled}}',
+                '{id, policyVersion, createdAt, sendAt, deadline, closedAt, started, asked, answers: {renewed, declined, lapsed, ended, waiting}, sms: {queued, sent, failed, cancelled}}',
             },
             409: { description: 'A campaign for this version is running, or no policy is published' },
           },
@@ -786,9 +786,65 @@ export function openApiDocument(publicUrl: string) {
       },
       '/v1/sites/{site}/messages': {
         post: op(
-          'Send a marketing SMS to every subscriber who may receive it',
+          'Start a marketing campaign: the SMS to every subscriber the gate lets through, now or at `sendAt` (never before the sending hours)',
           'Admin',
-          { 202: { description: 'Report' } },
+          {
+            202: {
+              description:
+                '{campaignId, queued, skipped: [{reason, count}], sendAt, quietHours, scheduled, message: {text, encoding, characters, segments, …}}',
+            },
+            422: {
+              description: 'A bad template, `sendAt` in the past or more than a year ahead, a locale the site lacks',
+            },
+          },
+          { security: bearer, parameters: [site] },
+        ),
+      },
+      '/v1/sites/{site}/campaigns': {
+        get: op(
+          "The site's marketing campaigns with their progress, newest first",
+          'Admin',
+          { 200: { description: '{campaigns: [progress]}' } },
+          { security: bearer, parameters: [site] },
+        ),
+      },
+      '/v1/sites/{site}/campaigns/{id}': {
+        get: op(
+          'Progress of one campaign, counted from its messages',
+          'Admin',
+          {
+            200: {
+              description:
+                '{id, status: "draft"|"scheduled"|"sending"|"done"|"stopped", createdAt, createdBy, requestedAt, sendAt, purpose, message: {text, sha256, locale, encoding, segments}, audience, progress: {queued, sent, delivered, undelivered, failed, cancelled}, skipped: [{reason, count}], cost: {segmentsPerMessage, segmentsSent, segmentsPlanned}, stoppedAt, stoppedBy}',
+            },
+          },
+          {
+            security: bearer,
+            parameters: [site, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          },
+        ),
+      },
+      '/v1/sites/{site}/campaigns/{id}/stop': {
+        post: op(
+          'Stop a campaign: its messages not yet taken by a dispatcher are cancelled in one batch; sent ones stay sent',
+          'Admin',
+          { 200: { description: 'Progress, with cancelledNow' } },
+          {
+            security: bearer,
+            parameters: [site, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          },
+        ),
+      },
+      '/v1/sites/{site}/queue': {
+        get: op(
+          'What waits in the outbox, per campaign and for transactional messages: how many, until when and why',
+          'Admin',
+          {
+            200: {
+              description:
+                '{queue: [{campaignId, kind, count, reason: "due"|"sending"|"retry"|"rate_cap"|"scheduled"|"quiet_hours", from, until}]}',
+            },
+          },
           { security: bearer, parameters: [site] },
         ),
       },

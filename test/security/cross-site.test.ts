@@ -102,6 +102,35 @@ async function snapshotB() {
   };
 }
 
+/** A scheduled campaign of site B (demo), written straight to its table. */
+async function campaignOfB(): Promise<string> {
+  const id = 'campaign-of-b';
+  const now = h.now();
+  await h.ctx.store.batch([
+    h.ctx.campaigns.insert({
+      id,
+      siteId: 'demo',
+      bodySha256: '0'.repeat(64),
+      body: 'Demo Shop : x',
+      locale: 'fr',
+      purpose: null,
+      segments: 1,
+      encoding: 'GSM-7',
+      requestedAt: now + 3_600_000,
+      scheduledAt: now + 3_600_000,
+      status: 'scheduled',
+      queued: 0,
+      skipped: '{}',
+      createdBy: 'api',
+      createdAt: now,
+      updatedAt: now,
+      stoppedAt: null,
+      stoppedBy: null,
+    }),
+  ]);
+  return id;
+}
+
 const withKeyA = (init: RequestInit = {}): RequestInit => ({
   ...init,
   headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${keyA}` },
@@ -201,6 +230,23 @@ const CASES: Record<string, Case> = {
   },
   'GET /v1/sites/{site}/renewals/{id}': async () => {
     await expectStatus(h.app.request('/v1/sites/demo/renewals/anything', withKeyA()), 403);
+  },
+  'GET /v1/sites/{site}/campaigns': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/campaigns', withKeyA()), 403);
+  },
+  'GET /v1/sites/{site}/campaigns/{id}': async () => {
+    const id = await campaignOfB();
+    await expectStatus(h.app.request(`/v1/sites/demo/campaigns/${id}`, withKeyA()), 403);
+    await expectStatus(h.app.request(`/v1/sites/alpha/campaigns/${id}`, withKeyA()), 404);
+  },
+  'POST /v1/sites/{site}/campaigns/{id}/stop': async () => {
+    const id = await campaignOfB();
+    await expectStatus(h.app.request(`/v1/sites/demo/campaigns/${id}/stop`, withKeyA({ method: 'POST' })), 403);
+    await expectStatus(h.app.request(`/v1/sites/alpha/campaigns/${id}/stop`, withKeyA({ method: 'POST' })), 404);
+    expect(await h.ctx.campaigns.statusOf(id)).toBe('scheduled');
+  },
+  'GET /v1/sites/{site}/queue': async () => {
+    await expectStatus(h.app.request('/v1/sites/demo/queue', withKeyA()), 403);
   },
   'GET /v1/sites/{site}/subscribers/{subscriberId}': async () => {
     await expectStatus(h.app.request(`/v1/sites/demo/subscribers/${b.subscriberId}`, withKeyA()), 403);

@@ -146,6 +146,8 @@ describe('Vary on every negotiated response', () => {
           !path.startsWith('/v1/sites/{site}/renewals') &&
           // A provider's delivery report (OVHcloud's, in the query string), behind the site's path token: not a page.
           !path.startsWith('/v1/sites/{site}/delivery/') &&
+          !path.startsWith('/v1/sites/{site}/campaigns') &&
+          path !== '/v1/sites/{site}/queue' &&
           !/^\/v1\/sites(\/\{site\})?(\/keys)?$/.test(path),
       )
       .map(([path]) => path);

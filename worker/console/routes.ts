@@ -1,6 +1,6 @@
 // GET /console and everything under it: assets, language, sign-in and sign-out, the admin's site switch, then the
-// pages behind a session (overview, widget texts, policy, SMS, subscribers, webhooks, settings, people, account, audit
-// trail).
+// pages behind a session (overview, widget texts, policy, SMS, subscribers, webhooks, campaigns, renewals, settings,
+// people, account, audit trail).
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newToken, sha256Hex } from '../crypto/tokens.ts';
@@ -25,9 +25,11 @@ import {
 import { accessRoutes } from './access.tsx';
 import { accountRoutes } from './account.tsx';
 import { auditRoutes } from './audit.tsx';
+import { campaignRoutes } from './campaigns.tsx';
 import { overviewRoutes } from './overview.tsx';
 import { peopleRoutes } from './people.tsx';
 import { policyRoutes } from './policy.tsx';
+import { renewalConsoleRoutes } from './renewals.tsx';
 import { newSiteRoutes } from './new-site.tsx';
 import { settingsRoutes } from './settings.tsx';
 import { siteSettingsRoutes } from './site-settings.tsx';
@@ -176,6 +178,8 @@ export function consoleRoutes() {
   smsRoutes(inside);
   subscriberRoutes(inside);
   webhookRoutes(inside);
+  campaignRoutes(inside);
+  renewalConsoleRoutes(inside);
   settingsRoutes(inside);
   siteSettingsRoutes(inside);
   newSiteRoutes(inside);

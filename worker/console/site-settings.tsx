@@ -300,7 +300,7 @@ async function render(
         <h2 id="limits">{s.limits}</h2>
         <form method="post" action="/console/configuration/limits">
           <Csrf value={c.var.session.csrf} />
-          {(['perNumberPerDay', 'perIpPerHour', 'perSitePerDay'] as const).map((key) => (
+          {(['perNumberPerDay', 'perIpPerHour', 'perSitePerDay', 'renewalsPerHour'] as const).map((key) => (
             <Field
               id={`limit-${key}`}
               label={s[key]}
@@ -440,6 +440,11 @@ export function siteSettingsRoutes(app: Hono<ConsoleEnv>) {
         perNumberPerDay: number(f['limits.perNumberPerDay']),
         perIpPerHour: number(f['limits.perIpPerHour']),
         perSitePerDay: number(f['limits.perSitePerDay']),
+        // A form from before this field keeps the stored cap.
+        renewalsPerHour:
+          f['limits.renewalsPerHour'] === undefined
+            ? c.var.site.config.limits.renewalsPerHour
+            : number(f['limits.renewalsPerHour']),
       },
       pendingTtlHours: number(f.pendingTtlHours),
     });

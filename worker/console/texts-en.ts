@@ -1,4 +1,5 @@
 // Every string of the console in English; texts-fr.ts has the same keys (checked by the type).
+import { campaignsEn } from './texts-campaigns.ts';
 import { siteEn } from './texts-site.ts';
 import { peopleEn } from './texts-people-en.ts';
 export const en = {
@@ -13,6 +14,8 @@ export const en = {
     settings: 'Settings',
     configuration: 'Site settings',
     webhooks: 'Webhooks',
+    campaigns: campaignsEn.title,
+    renewals: campaignsEn.renewals.title,
     people: peopleEn.nav.people,
     audit: peopleEn.nav.audit,
   },
@@ -227,6 +230,7 @@ export const en = {
   errors: { title: 'Please fix this:' },
   siteSettings: siteEn,
   access: peopleEn,
+  campaigns: campaignsEn,
 };
 
 export type ConsoleTexts = typeof en;

@@ -1,4 +1,5 @@
 // The console's French strings (same keys as the English ones in texts.ts).
+import { campaignsFr } from './texts-campaigns.ts';
 import type { ConsoleTexts } from './texts-en.ts';
 import { siteFr } from './texts-site.ts';
 import { peopleFr } from './texts-people-fr.ts';
@@ -15,6 +16,8 @@ export const fr: ConsoleTexts = {
     settings: 'Réglages',
     configuration: 'Paramètres du site',
     webhooks: 'Webhooks',
+    campaigns: campaignsFr.title,
+    renewals: campaignsFr.renewals.title,
     people: peopleFr.nav.people,
     audit: peopleFr.nav.audit,
   },
@@ -232,4 +235,5 @@ export const fr: ConsoleTexts = {
   errors: { title: 'À corriger :' },
   siteSettings: siteFr,
   access: peopleFr,
+  campaigns: campaignsFr,
 };

@@ -35,6 +35,7 @@ export const siteEn = {
   perNumberPerDay: 'Sign-ups per number and day',
   perIpPerHour: 'Sign-ups per address and hour',
   perSitePerDay: 'Sign-ups per day for the whole site',
+  renewalsPerHour: 'Renewal SMS per hour',
   pendingTtlHours: 'Hours a sign-up waits for confirmation',
   theme: 'Widget theme',
   themeHint: 'Plain CSS values (a colour like #0b57d0, a length like 8px). Both choices always look the same.',
@@ -119,6 +120,7 @@ export const siteFr: typeof siteEn = {
   perNumberPerDay: 'Inscriptions par numéro et par jour',
   perIpPerHour: 'Inscriptions par adresse et par heure',
   perSitePerDay: 'Inscriptions par jour pour tout le site',
+  renewalsPerHour: 'SMS de renouvellement par heure',
   pendingTtlHours: 'Heures d’attente d’une inscription avant confirmation',
   theme: 'Thème du widget',
   themeHint:

@@ -1,6 +1,6 @@
 // Renewal campaigns and the subscribers each one asked: created in batches, answered by a hashed link token,
 // counted per status for progress, and found by deadline for the jobs.
-import { and, asc, desc, eq, gt, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Store } from './client.ts';
 import { outbox, renewalCampaigns, renewalRequests } from './schema.ts';
 
@@ -12,6 +12,22 @@ export function renewalsRepo(store: Store) {
   const { db } = store;
   return {
     insertCampaign: (row: RenewalCampaignRow) => db.insert(renewalCampaigns).values(row),
+    /** Open campaigns whose start was cut short before `before`, for the jobs to finish. */
+    unstarted: (before: number, limit: number) =>
+      db
+        .select()
+        .from(renewalCampaigns)
+        .where(
+          and(
+            isNull(renewalCampaigns.closedAt),
+            isNull(renewalCampaigns.startedAt),
+            lt(renewalCampaigns.createdAt, before),
+          ),
+        )
+        .limit(limit),
+    /** The start's last batch: every request and SMS of the campaign is written. */
+    markStarted: (id: string, at: number) =>
+      db.update(renewalCampaigns).set({ startedAt: at }).where(eq(renewalCampaigns.id, id)),
     /** One asked subscriber; `guard`: written only while it holds (nothing twice for one consent in a campaign). */
     insertRequest: (row: RenewalRequestRow) => db.insert(renewalRequests).values(row).onConflictDoNothing(),
     campaign: async (siteId: string, id: string) =>

@@ -154,6 +154,8 @@ export const outbox = sqliteTable(
       .references(() => subjects.id),
     consentId: text('consent_id'),
     kind: text('kind').notNull(),
+    /** The campaign this message belongs to: `campaigns.id` for marketing, `renewal_campaigns.id` for renewals. */
+    campaignId: text('campaign_id'),
     /** AES-GCM under the subject key: links carry tokens, and erasure must make them unreadable. */
     bodyCiphertext: text('body_ciphertext'),
     status: text('status', { enum: ['queued', 'sent', 'failed', 'cancelled'] }).notNull(),
@@ -174,6 +176,7 @@ export const outbox = sqliteTable(
     index('outbox_due').on(t.status, t.nextAttemptAt),
     index('outbox_consent').on(t.consentId),
     index('outbox_provider_message').on(t.siteId, t.providerMessageId),
+    index('outbox_campaign').on(t.campaignId, t.status),
   ],
 );
 
@@ -562,6 +565,8 @@ export const renewalCampaigns = sqliteTable(
     /** Unanswered requests end their consent at this time (the jobs). */
     deadline: integer('deadline').notNull(),
     closedAt: integer('closed_at'),
+    /** Set once every request and SMS is queued; null while starting (a start cut short resumes, see renewals.ts). */
+    startedAt: integer('started_at'),
   },
   (t) => [
     index('renewal_campaigns_site').on(t.siteId, t.createdAt),
@@ -590,4 +595,42 @@ export const renewalRequests = sqliteTable(
     uniqueIndex('renewal_requests_campaign_consent').on(t.campaignId, t.consentId),
     index('renewal_requests_campaign_status').on(t.campaignId, t.status),
   ],
+);
+
+/**
+ * A marketing campaign: one text sent to the confirmed subscribers the gate lets through, its messages in the outbox
+ * (`outbox.campaign_id`). Progress is counted from those rows; the audience and the skipped are counted at the start.
+ */
+export const campaigns = sqliteTable(
+  'campaigns',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    /** SHA-256 of the exact text sent (never the text: it may name an offer, not a person, but it is the owner's). */
+    bodySha256: text('body_sha256').notNull(),
+    /** The text as sent (sender name and opt-out mention included), for the console's reports. */
+    body: text('body').notNull(),
+    locale: text('locale').notNull(),
+    purpose: text('purpose'),
+    /** Segments per message and their encoding (GSM-7 or UCS-2). */
+    segments: integer('segments').notNull(),
+    encoding: text('encoding').notNull(),
+    /** When the owner asked it to go (null: now), and when it may go (the sending hours applied). */
+    requestedAt: integer('requested_at'),
+    scheduledAt: integer('scheduled_at').notNull(),
+    /** `draft` while its messages are being queued; then `scheduled` or `sending`; `stopped` by the owner. */
+    status: text('status', { enum: ['draft', 'scheduled', 'sending', 'done', 'stopped'] }).notNull(),
+    /** Messages queued at the start, and those the gate held back, by reason (JSON `{reason: count}`). */
+    queued: integer('queued').notNull().default(0),
+    skipped: text('skipped').notNull().default('{}'),
+    /** `account:<id>`, `key:<id>`, `admin` or `api`. */
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    stoppedAt: integer('stopped_at'),
+    stoppedBy: text('stopped_by'),
+  },
+  (t) => [index('campaigns_site').on(t.siteId, t.createdAt)],
 );

@@ -9,6 +9,7 @@ import { inboundRepo } from '../db/inbound.ts';
 import { leasesRepo } from '../db/leases.ts';
 import { witnessRepo } from '../db/witness.ts';
 import { apiKeysRepo } from '../db/api-keys.ts';
+import { campaignsRepo } from '../db/campaigns.ts';
 import { outboxRepo } from '../db/outbox.ts';
 import { policiesRepo } from '../db/policies.ts';
 import { proofsRepo } from '../db/proofs.ts';
@@ -38,6 +39,7 @@ export interface DomainContext {
   consents: ReturnType<typeof consentsRepo>;
   events: ReturnType<typeof eventsRepo>;
   outbox: ReturnType<typeof outboxRepo>;
+  campaigns: ReturnType<typeof campaignsRepo>;
   policies: ReturnType<typeof policiesRepo>;
   proofs: ReturnType<typeof proofsRepo>;
   renewals: ReturnType<typeof renewalsRepo>;
@@ -76,6 +78,7 @@ export function createDomainContext(
     | 'consents'
     | 'events'
     | 'outbox'
+    | 'campaigns'
     | 'policies'
     | 'proofs'
     | 'renewals'
@@ -96,6 +99,7 @@ export function createDomainContext(
     consents: consentsRepo(store),
     events: eventsRepo(store),
     outbox: outboxRepo(store),
+    campaigns: campaignsRepo(store),
     policies: policiesRepo(store),
     proofs: proofsRepo(store),
     renewals: renewalsRepo(store),

@@ -25,7 +25,7 @@ export const demoSiteConfig: SiteConfig = {
   // The policy's program block is filled from `program` above.
   policy: (({ program: _program, ...facts }) => facts)(demoPolicyFacts),
   sms: { provider: 'console' },
-  limits: { perNumberPerDay: 3, perIpPerHour: 20, perSitePerDay: 10_000 },
+  limits: { perNumberPerDay: 3, perIpPerHour: 20, perSitePerDay: 10_000, renewalsPerHour: 1000 },
   pendingTtlHours: 48,
   retention: { unconfirmedDays: 30, withdrawnDays: 30, lastContactDays: 3 * 365 },
 };

@@ -101,6 +101,13 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       const provider = ctx.providerFor(site, ctx);
       const to = await ctx.sealer.open(subject.wrappedKey, subject.id, subject.phoneCiphertext);
       const body = await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext);
+      // A stopped campaign's message left queued by the stop (it was held by a claim then) never goes out now; read
+      // per message, so at most the message in flight at the stop leaves after it. One whose earlier attempt may have
+      // gone out is first looked up below, so a message sent is recorded sent, never cancelled.
+      const stopped =
+        row.kind === 'marketing' &&
+        row.campaignId !== null &&
+        (await ctx.campaigns.statusOf(row.campaignId)) === 'stopped';
       if (row.outcomeUnknown && provider.lookup) {
         const found = await provider.lookup(row.id, to);
         if (found.found) {
@@ -115,6 +122,10 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
           );
           continue;
         }
+      }
+      if (stopped) {
+        held(await ctx.outbox.finish(row.id, token, 'cancelled', 'campaign stopped'), 'cancelled');
+        continue;
       }
       const callback = options.statusCallbackUrl?.(site, row.id);
       attempted = true;

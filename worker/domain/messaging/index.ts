@@ -7,3 +7,5 @@ export * from './inbound-replies.ts';
 export * from './renewals.ts';
 export * from './send-gate.ts';
 export * from './test-sms.ts';
+export * from './queue.ts';
+export * from './renewal-overview.ts';

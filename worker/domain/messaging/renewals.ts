@@ -13,7 +13,7 @@ import { systemMessage } from '../../sms/template.ts';
 import type { DomainContext } from '../context.ts';
 import { consentChange } from '../proof-log/events.ts';
 import { quietHoursOf } from '../site/config.ts';
-import type { Site } from '../site/sites.ts';
+import { loadSite, type Site } from '../site/sites.ts';
 
 const DAY = 86_400_000;
 export const RENEWAL_DEADLINE_DAYS = { min: 7, max: 60, default: 30 } as const;
@@ -25,6 +25,8 @@ export interface RenewalProgress {
   sendAt: string;
   deadline: string;
   closedAt: string | null;
+  /** False while its start is incomplete (cut short): starting again for the same version resumes it. */
+  started: boolean;
   /** Subscribers asked (one SMS each). */
   asked: number;
   answers: { renewed: number; declined: number; lapsed: number; ended: number; waiting: number };
@@ -51,6 +53,7 @@ export async function renewalProgress(ctx: DomainContext, campaign: RenewalCampa
     sendAt: iso(campaign.sendAt),
     deadline: iso(campaign.deadline),
     closedAt: campaign.closedAt === null ? null : iso(campaign.closedAt),
+    started: campaign.startedAt !== null,
     asked: Object.values(answers).reduce((a, b) => a + b, 0),
     answers,
     sms: {
@@ -62,9 +65,16 @@ export async function renewalProgress(ctx: DomainContext, campaign: RenewalCampa
   };
 }
 
+/** Renewal SMS per hour and site when the configuration says nothing (`limits.renewalsPerHour`). */
+export const RENEWALS_PER_HOUR_DEFAULT = 1000;
+const HOUR = 3_600_000;
+
 /**
  * Starts a campaign for the latest published version: one request and one SMS per confirmed, unsuppressed consent
- * that version flagged for renewal. A second campaign for the same version while one is open is a 409.
+ * that version flagged for renewal. A second campaign for the same version while one is open is a 409. A start cut
+ * short (a crash, a storage fault between its batches) is resumed by the next start for that version: the same
+ * campaign, deadline and links, every request and SMS written once (their ids and the unique request per consent make
+ * the rewrite a no-op), until its last batch marks it started.
  */
 export async function startRenewal(
   ctx: DomainContext,
@@ -74,24 +84,46 @@ export async function startRenewal(
   const version = await ctx.policies.latestVersion(site.id);
   if (version === null) throw new AppError('no_policy', 409, 'The site has no published policy.');
   const open = await ctx.renewals.openFor(site.id, version);
-  if (open)
+  if (open && open.startedAt !== null)
     throw new AppError('renewal_running', 409, `A renewal for policy version ${version} is running.`, {
       errors: [{ path: '(body)', message: `Campaign ${open.id} runs until ${iso(open.deadline)}.` }],
     });
+  let campaign = open;
+  if (!campaign) {
+    const now = ctx.clock();
+    const sendAt = nextAllowedSendTime(new Date(now), quietHoursOf(site.config)).getTime();
+    const days = options.deadlineDays ?? RENEWAL_DEADLINE_DAYS.default;
+    campaign = {
+      id: newId(ctx.random),
+      siteId: site.id,
+      policyVersion: version,
+      createdAt: now,
+      sendAt,
+      // Counted from when the SMS can go, so quiet hours never shorten the time to answer.
+      deadline: sendAt + days * DAY,
+      closedAt: null,
+      startedAt: null,
+    };
+    await ctx.store.batch([ctx.renewals.insertCampaign(campaign)]);
+  }
+  const queued = await queueRenewals(ctx, site, campaign);
+  // Inside the sending hours the messages go now; outside, at the jobs' tick once sendAt has come.
+  if (queued > 0 && campaign.sendAt <= ctx.clock()) ctx.onQueued();
+  return renewalProgress(ctx, { ...campaign, startedAt: campaign.startedAt ?? ctx.clock() });
+}
+
+/**
+ * Writes a campaign's requests and SMS, page by page, then marks it started. The SMS are spread so that no hour holds
+ * more than the site's `limits.renewalsPerHour` (each hour's share starts inside the sending hours); the spread
+ * follows the consents' order, so a resumed start gives each SMS the time the first one did.
+ */
+async function queueRenewals(ctx: DomainContext, site: Site, campaign: RenewalCampaignRow): Promise<number> {
   const now = ctx.clock();
-  const sendAt = nextAllowedSendTime(new Date(now), quietHoursOf(site.config)).getTime();
-  const days = options.deadlineDays ?? RENEWAL_DEADLINE_DAYS.default;
-  const campaign: RenewalCampaignRow = {
-    id: newId(ctx.random),
-    siteId: site.id,
-    policyVersion: version,
-    createdAt: now,
-    sendAt,
-    // Counted from when the SMS can go, so quiet hours never shorten the time to answer.
-    deadline: sendAt + days * DAY,
-    closedAt: null,
-  };
-  await ctx.store.batch([ctx.renewals.insertCampaign(campaign)]);
+  const perHour = site.config.limits.renewalsPerHour ?? RENEWALS_PER_HOUR_DEFAULT;
+  const quiet = quietHoursOf(site.config);
+  let slot = campaign.sendAt;
+  let inSlot = 0;
+  let queued = 0;
   const deadlineText = (locale: string) =>
     new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: site.config.timezone }).format(campaign.deadline);
   let after = '';
@@ -102,6 +134,11 @@ export async function startRenewal(
     const statements: Statement[] = [];
     for (const row of page) {
       if (!row.renewalRequired || row.suppressed || !row.wrappedKey) continue;
+      if (inSlot === perHour) {
+        slot = nextAllowedSendTime(new Date(slot + HOUR), quiet).getTime();
+        inSlot = 0;
+      }
+      inSlot++;
       const token = newToken(ctx.random);
       const request: RenewalRequestRow = {
         id: newId(ctx.random),
@@ -128,18 +165,29 @@ export async function startRenewal(
           subjectId: row.subjectId,
           consentId: row.consentId,
           kind: 'renewal',
+          campaignId: campaign.id,
           bodyCiphertext: await ctx.sealer.seal(row.wrappedKey, row.subjectId, body),
           status: 'queued',
-          nextAttemptAt: sendAt,
+          nextAttemptAt: slot,
           createdAt: now,
         }),
       );
+      queued++;
     }
     if (statements.length > 0) await ctx.store.batch(statements as [Statement, ...Statement[]]);
   }
-  // Inside the sending hours the messages go now; outside, at the jobs' tick once sendAt has come.
-  if (sendAt <= now) ctx.onQueued();
-  return renewalProgress(ctx, campaign);
+  if (campaign.startedAt === null) await ctx.store.batch([ctx.renewals.markStarted(campaign.id, ctx.clock())]);
+  return queued;
+}
+
+/** The jobs: renewal starts cut short a minute ago or more are finished (see startRenewal). Returns how many. */
+export async function resumeRenewalStarts(ctx: DomainContext, olderThanMs = 60_000): Promise<number> {
+  const cut = await ctx.renewals.unstarted(ctx.clock() - olderThanMs, 5);
+  for (const campaign of cut) {
+    const queued = await queueRenewals(ctx, await loadSite(ctx, campaign.siteId), campaign);
+    if (queued > 0 && campaign.sendAt <= ctx.clock()) ctx.onQueued();
+  }
+  return cut.length;
 }
 
 export async function renewalCampaign(ctx: DomainContext, site: Site, id: string): Promise<RenewalProgress> {

@@ -54,7 +54,7 @@ export const programSchema = z.strictObject({
   shortCode: z.string().max(20).optional(),
 });
 
-const limitsDefault = { perNumberPerDay: 3, perIpPerHour: 20, perSitePerDay: 10_000 };
+const limitsDefault = { perNumberPerDay: 3, perIpPerHour: 20, perSitePerDay: 10_000, renewalsPerHour: 1000 };
 const retentionDefault = { unconfirmedDays: 30, withdrawnDays: 30, lastContactDays: MAX_PROSPECT_DAYS };
 
 /** The configuration's fields; `siteConfigSchema` (what a PUT may say) and `storedConfigSchema` (what loads) share them. */
@@ -93,6 +93,8 @@ const shape = {
       perNumberPerDay: z.number().int().min(1).max(20).default(3),
       perIpPerHour: z.number().int().min(1).max(10_000).default(20),
       perSitePerDay: z.number().int().min(1).max(10_000_000).default(10_000),
+      /** Renewal SMS per hour (a renewal campaign spreads its SMS so that no hour holds more). */
+      renewalsPerHour: z.number().int().min(1).max(100_000).default(1000),
     })
     .default(limitsDefault),
   pendingTtlHours: z.number().int().min(1).max(168).default(48),
