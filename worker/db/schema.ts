@@ -1,5 +1,6 @@
 // Tables (drizzle-orm, SQLite dialect). Migrations in migrations/ are generated from this file by drizzle-kit.
 // Times are integer milliseconds since the epoch; personal data only as ciphertext or blind index.
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const sites = sqliteTable('sites', {
@@ -173,7 +174,9 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_due').on(t.status, t.nextAttemptAt),
     index('outbox_consent').on(t.consentId),
-    index('outbox_provider_message').on(t.siteId, t.providerMessageId),
+    // Only sent messages have a provider id, and only by it are they looked up (delivery reports): a queued message
+    // (an opt-in's confirmation SMS) enters this index when it is sent, by the jobs, not in the opt-in's write.
+    index('outbox_provider_message').on(t.siteId, t.providerMessageId).where(sql`provider_message_id IS NOT NULL`),
   ],
 );
 
