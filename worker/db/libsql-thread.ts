@@ -108,14 +108,25 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
     if (reply.ok) call.resolve(reply.results);
     else call.reject(mapError(Object.assign(new Error(reply.error.message), reply.error)));
   });
-  // The thread itself failed (it could not open the file, or it died): every call waiting on it fails.
-  worker.on('error', (error) => {
-    for (const call of pending.values()) call.reject(error);
+  // The thread itself failed (it could not open the file, or it died): every call waiting on it fails, and every later
+  // one at once, as a storage fault (a 503 with Retry-After, not a 500), rather than waiting on a thread that is gone.
+  let dead: unknown = null;
+  const fail = (error: unknown) => {
+    dead = new LibsqlError(
+      `The database thread stopped: ${String((error as Error)?.message ?? error)}`,
+      'SQLITE_CANTOPEN',
+    );
+    for (const call of pending.values()) call.reject(dead);
     pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => {
+    if (!closed) fail(new Error(`exit code ${code}`));
   });
 
   function send(op: 'execute' | 'batch', statements: InStatement[], mode?: string): Promise<ResultSet[]> {
     if (closed) return Promise.reject(new LibsqlError('The client is closed', 'CLIENT_CLOSED'));
+    if (dead) return Promise.reject(dead);
     const id = nextId++;
     const bound = statements.map(boundValues);
     return new Promise<RawResult[]>((resolve, reject) => {
