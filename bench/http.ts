@@ -6,13 +6,14 @@
 // Measured with autocannon against 127.0.0.1 only. Run: `npx tsx bench/http.ts` (options in bench/README.md).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import Database from 'libsql';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASES, confirmToken, printRoundTrips } from './round-trips.ts';
 import { denoPresent, freePort, HOST, sleep, start, stop, waitFor, type Runtime, type Server } from './servers.ts';
 
 interface Result {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
@@ -36,6 +37,8 @@ interface Row {
   mode?: Mode;
   /** The case's name without its mode (to pair dev rows with production rows). */
   base?: string;
+  /** The server's CPU time per request (µs): all its threads, and its main thread (the event loop) alone. */
+  cpu?: { process: number; main: number };
 }
 
 const num = (name: string, fallback: number) => {
@@ -65,15 +68,69 @@ async function json<T>(res: Response, what: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** Warm-up then the measured run; with `amount`, a fixed number of requests instead of a duration. */
+/** CPU time (µs) a process has used, all threads and its main thread, from /proc (Linux; null elsewhere). */
+function cpuTime(pid: number | undefined): { process: number; main: number } | null {
+  if (!pid) return null;
+  // utime and stime are fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux), after the ")" closing the name.
+  const ticks = (file: string) => {
+    const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  };
+  try {
+    return { process: ticks(`/proc/${pid}/stat`), main: ticks(`/proc/${pid}/task/${pid}/stat`) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Warm-up then the measured run; with `amount`, a fixed number of requests instead of a duration. With the server's
+ * pid, also its CPU time per request: on a shared machine throughput swings with the neighbours' load, the CPU one
+ * request costs much less.
+ */
 async function measure(
   url: string,
   requests: Request[],
   amount?: { warmup: number; measured: number },
-): Promise<Result> {
+  pid?: number,
+): Promise<{ result: Result; cpu?: { process: number; main: number } }> {
   const options = { url, connections: CONNECTIONS, pipelining: 1, requests };
   await autocannon({ ...options, ...(amount ? { amount: amount.warmup } : { duration: WARMUP }) });
-  return autocannon({ ...options, ...(amount ? { amount: amount.measured } : { duration: DURATION }) });
+  const before = cpuTime(pid);
+  const result = await autocannon({ ...options, ...(amount ? { amount: amount.measured } : { duration: DURATION }) });
+  const after = cpuTime(pid);
+  if (!before || !after || result.requests.total === 0) return { result };
+  const per = (key: 'process' | 'main') => (after[key] - before[key]) / result.requests.total;
+  return { result, cpu: { process: per('process'), main: per('main') } };
+}
+
+/**
+ * Waits until the server's jobs are idle: no confirmation SMS queued and every leaf in the log's head. A server started
+ * after the consent case inherits its backlog (thousands of SMS to send and leaves to integrate), which its jobs work
+ * through on the same event loop as the requests measured: dev mode's proof GET, measured so, ran at a fifth of
+ * production's. Returns the log's size, printed beside the mode, so each mode is measured on a known, settled log.
+ */
+async function settle(dbFile: string, what: string): Promise<number> {
+  const db = new Database(dbFile, { readonly: true }) as unknown as {
+    prepare(sql: string): { get(): { queued: number; leaves: number; integrated: number } };
+    close(): void;
+  };
+  try {
+    const query = db.prepare(`SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'queued') AS queued,
+      (SELECT COUNT(*) FROM log_leaves) AS leaves, (SELECT COALESCE(SUM(size), 0) FROM log_heads) AS integrated`);
+    const started = Date.now();
+    for (;;) {
+      const { queued, leaves, integrated } = query.get();
+      if ((queued === 0 && leaves === integrated) || Date.now() - started > 180_000) {
+        const waited = ((Date.now() - started) / 1000).toFixed(0);
+        console.log(`  ${what}: log of ${leaves} leaves, ${queued} SMS queued (settled after ${waited} s)`);
+        return leaves;
+      }
+      await sleep(500);
+    }
+  } finally {
+    db.close();
+  }
 }
 
 /** Confirmation links the console provider delivered (the dev outbox file), oldest first. */
@@ -185,7 +242,8 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       if (ONLY && !name.startsWith('hello') && !ONLY.some((word) => name.includes(word))) return;
       const label = extra.mode ? `${extra.mode}: ${name}` : name;
       process.stdout.write(`  ${runtime}: ${label}…\n`);
-      rows.push({ ...extra, name: label, base: name, result: await measure(url, requests, amount) });
+      const pid = (url === helloUrl ? hello : url === base ? assent : peer)?.child.pid;
+      rows.push({ ...extra, name: label, base: name, ...(await measure(url, requests, amount, pid)) });
     };
     const post = (
       path: string,
@@ -205,6 +263,7 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       assent = start(runtime, entry, [], env(mode), runtime === 'node' ? process.env.PROF_DIR : undefined);
       servers.push(assent);
       await waitFor(`${base}/healthz`, assent, `${runtime} Assent (${mode})`);
+      await settle(join(dataDir, 'assent.db'), `${runtime} ${mode}`);
       await run(CASES.gate, base, post('/v1/sites/demo/subscribers/lookup', gateBody, jsonAuth), {
         target: TARGETS.gate,
         trips: trips.get(CASES.gate)!,
@@ -287,6 +346,10 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
   const last = rows.at(-1)!.result.requests.average;
   // The machine may be shared: the baseline is the mean of a run before and after the Assent cases.
   const baseline = (first + last) / 2;
+  // The same in CPU time: the hello-world's CPU per request over the case's (all threads), which the neighbours' load
+  // moves much less than throughput.
+  const helloCpu = [rows[0], rows.at(-1)].map((r) => r?.cpu?.process ?? NaN);
+  const cpuBaseline = (helloCpu[0]! + helloCpu[1]!) / 2;
   const rate = (base: string, mode: Mode | undefined) =>
     rows.find((r) => r.base === base && r.mode === mode)?.result.requests.average ?? NaN;
   const l = (s: string | number, n: number) => String(s).padStart(n);
@@ -294,11 +357,12 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
     `\n${runtime}: baseline ${baseline.toFixed(0)} req/s (hello-world before ${first.toFixed(0)}, after ${last.toFixed(0)})`,
   );
   console.log(
-    `${'case'.padEnd(40)}${l('req/s', 8)}${l('numbers/s', 11)}${l('p50 ms', 8)}${l('p99 ms', 8)}${l('ratio', 8)}${l('target', 8)}${l('trips', 7)}${l('non-2xx', 9)}${l('errors', 8)}${l('dev/prod', 9)}  verdict`,
+    `${'case'.padEnd(40)}${l('req/s', 8)}${l('numbers/s', 11)}${l('p50 ms', 8)}${l('p99 ms', 8)}${l('ratio', 8)}${l('target', 8)}${l('trips', 7)}${l('non-2xx', 9)}${l('errors', 8)}${l('dev/prod', 9)}${l('cpu µs', 8)}${l('loop µs', 8)}${l('cpu ratio', 10)}  verdict`,
   );
   let missed = 0;
-  const cases = rows.map(({ name, result, trips, perRequest, target, mode, base }) => {
+  const cases = rows.map(({ name, result, trips, perRequest, target, mode, base, cpu }) => {
     const rps = result.requests.average;
+    const cpuRatio = cpu ? cpuBaseline / cpu.process : NaN;
     const ratio = rps / baseline;
     // Targets hold production mode; dev mode (Server-Timing on) is held to within 10 % of production instead.
     const devOverProduction = mode === 'dev' ? rps / rate(base!, 'production') : NaN;
@@ -315,7 +379,8 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
     if (result.non2xx > 0 || result.errors + result.timeouts > 0) missed++;
     console.log(
       `${name.padEnd(40)}${l(rps.toFixed(0), 8)}${l(perRequest ? (rps * perRequest).toFixed(0) : '', 11)}${l(result.latency.p50, 8)}${l(result.latency.p99, 8)}` +
-        `${l(`${ratio.toFixed(3)}×`, 8)}${l(target === undefined ? '' : `${target}×`, 8)}${l(trips ?? '', 7)}${l(result.non2xx, 9)}${l(result.errors + result.timeouts, 8)}${l(Number.isFinite(devOverProduction) ? devOverProduction.toFixed(2) : '', 9)}  ${verdict}${note}`,
+        `${l(`${ratio.toFixed(3)}×`, 8)}${l(target === undefined ? '' : `${target}×`, 8)}${l(trips ?? '', 7)}${l(result.non2xx, 9)}${l(result.errors + result.timeouts, 8)}${l(Number.isFinite(devOverProduction) ? devOverProduction.toFixed(2) : '', 9)}` +
+        `${l(cpu ? cpu.process.toFixed(0) : '', 8)}${l(cpu ? cpu.main.toFixed(0) : '', 8)}${l(Number.isFinite(cpuRatio) ? `${cpuRatio.toFixed(3)}×` : '', 10)}  ${verdict}${note}`,
     );
     return {
       name,
@@ -324,6 +389,9 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
       ratio: Number(ratio.toFixed(3)),
       trips,
       non2xx: result.non2xx,
+      ...(cpu
+        ? { cpuUs: Math.round(cpu.process), loopUs: Math.round(cpu.main), cpuRatio: Number(cpuRatio.toFixed(3)) }
+        : {}),
       ...(Number.isFinite(devOverProduction) ? { devOverProduction: Number(devOverProduction.toFixed(2)) } : {}),
     };
   });

@@ -1,5 +1,5 @@
 // One writer process for concurrent-writers.test.ts: opens the shared database like the Node entry does (openStore:
-// the file with one connection, WAL, synchronous=FULL; or the remote URL in TEST_DB_URL), opts in its share of numbers at a common start time, then
+// the file with its writes on a worker thread, WAL, synchronous=FULL; or the remote URL in TEST_DB_URL), opts in its share of numbers at a common start time, then
 // runs the dispatcher until nothing is due, and prints the ids it sent as one JSON line.
 import { contextFromDeps, createApp, type AppDeps } from '../../worker/app.ts';
 import { signingKeysFrom } from '../../worker/crypto/keys.ts';
@@ -16,7 +16,9 @@ import { providerRouter } from '../../worker/sms/router.ts';
 
 /** `dbUrl`: a remote libSQL URL (the Hrana test server) instead of the data dir's file. */
 export async function openInstance(dir: string, secrets: { masterKey: string; signingKey: string }, dbUrl?: string) {
-  const store = await openStore(parseEnv({ ASSENT_DATA_DIR: dir, ...(dbUrl ? { ASSENT_DB_URL: dbUrl } : {}) }));
+  const store = await openStore(parseEnv({ ASSENT_DATA_DIR: dir, ...(dbUrl ? { ASSENT_DB_URL: dbUrl } : {}) }), {
+    writerThread: true,
+  });
   const outbox = memoryDevOutbox();
   const deps: AppDeps = {
     store,

@@ -123,10 +123,10 @@ describe('storage faults with the driver’s real error codes', () => {
   });
 });
 
-describe('storage faults from the embedded engine itself (the Node store: WAL, synchronous=FULL, group commit)', () => {
+describe('storage faults from the embedded engine itself (the Node store: WAL, synchronous=FULL, group commit, writes on a worker thread)', () => {
   async function fileHarness() {
     dir = tempDir('faults');
-    const store = await openStore(parseEnv({ ASSENT_DATA_DIR: dir }));
+    const store = await openStore(parseEnv({ ASSENT_DATA_DIR: dir }), { writerThread: true });
     h = await makeHarness({ store });
     return h;
   }

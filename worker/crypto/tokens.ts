@@ -1,6 +1,7 @@
 // Random identifiers and secret tokens; tokens are stored only as SHA-256 hashes.
 import { toBase64Url, toHex } from './encoding.ts';
 import { pooledRandom } from './random-pool.ts';
+import { sha256Sync } from './sha256.ts';
 
 export type Random = (length: number) => Uint8Array<ArrayBuffer>;
 
@@ -16,9 +17,9 @@ export const newId = (random: Random) => toBase64Url(random(16));
 /** What `newId` makes, the one pattern every id in a path or body is checked against (anchored, linear). */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
+/** Hex SHA-256 of a token or text, computed synchronously (sha256.ts): one per opt-in, confirm and link page. */
 export async function sha256Hex(input: string | Uint8Array): Promise<string> {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource)));
+  return toHex(sha256Sync(typeof input === 'string' ? new TextEncoder().encode(input) : input));
 }
 
 /** Constant-time comparison of two strings of equal length (length itself is not secret here). */

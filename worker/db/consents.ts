@@ -1,7 +1,7 @@
 // Consents: lookups by token hash and subject, compare-and-set state changes, expiry scans.
 import { and, asc, desc, eq, gt, is, lt, SQL, sql } from 'drizzle-orm';
 import type { Db, Store } from './client.ts';
-import { bind, exec, insertWhere, preparedFor, preparedInsert } from './prepared.ts';
+import { bind, exec, insertWhere, preparedFor, preparedInsert, type Computed } from './prepared.ts';
 import { consents, subjects } from './schema.ts';
 
 export type ConsentRow = typeof consents.$inferSelect;
@@ -12,6 +12,14 @@ export type ChangedGuard = SQL & { changed: { id: string; opId: string } };
 export const changedOf = (guard: SQL | undefined) => (guard as Partial<ChangedGuard> | undefined)?.changed;
 /** The expiry conditions a transition may add, marked so its prepared form can say them with a placeholder. */
 type ExpiryCondition = SQL & { expiry: { op: '>=' | '<'; at: number } };
+
+/**
+ * A new consent's chain index: the index the next leaf of its site's log takes, the same expression as the leaf's
+ * insert (events.ts). Nothing appends to the log between the two statements of one batch, so both agree.
+ */
+const NEXT_LEAF: Computed = {
+  chainIdx: (value) => sql`COALESCE((SELECT MAX(idx) + 1 FROM log_leaves WHERE site_id = ${value('siteId')}), 0)`,
+};
 
 /** The hot statements (link pages, confirm, withdraw), built once per database. */
 function hot(db: Db) {
@@ -83,9 +91,18 @@ export function consentsRepo(store: Store) {
         )
         .orderBy(asc(consents.id))
         .limit(limit),
-    /** `guard`: written only while it holds (e.g. the rate limits counted in the same batch). */
+    /**
+     * `guard`: written only while it holds (e.g. the rate limits counted in the same batch). With `chainHash` (the
+     * hash of the leaf the same batch appends next, events.append with `chained`), the row is born with its chain
+     * head: `chain_idx` is the index that leaf takes, computed here as the leaf's insert computes it, so no UPDATE
+     * of the row follows.
+     */
     insert: (row: typeof consents.$inferInsert, guard?: SQL) =>
-      guard ? insertWhere(store, consents, row, guard) : preparedInsert(store, consents, row),
+      row.chainHash
+        ? insertWhere(store, consents, row, guard ?? sql`1`, NEXT_LEAF)
+        : guard
+          ? insertWhere(store, consents, row, guard)
+          : preparedInsert(store, consents, row),
     /**
      * `insert`, written only while the subject holds `wrappedKey`: a revived subject's new key, which a concurrent
      * revival may have won (its statements guarded by `changed` then write nothing either).
@@ -96,6 +113,7 @@ export function consentsRepo(store: Store) {
         consents,
         row,
         and(sql`EXISTS (SELECT 1 FROM subjects WHERE id = ${subjectId} AND wrapped_key = ${wrappedKey})`, guard)!,
+        row.chainHash ? NEXT_LEAF : undefined,
       );
     },
     /**

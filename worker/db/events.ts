@@ -64,7 +64,10 @@ export function eventsRepo(store: Store) {
      * A consent's event has a third statement: the consent's chain head moves to this leaf, and, when the event is
      * one webhooks announce (webhooks.ts), a fourth: its deliveries, written only if the event was.
      */
-    append(event: EventRecord, guard?: SQL): Statement[] {
+    append(event: EventRecord, guard?: SQL, options: { chained?: boolean } = {}): Statement[] {
+      // `chained`: the consent was inserted by this batch with this leaf as its chain head (consents.insert with
+      // chainHash): the head needs no moving.
+      const moveChain = Boolean(event.data.consentId) && !options.chained;
       const data = JSON.stringify(event.data);
       const changed = changedOf(guard);
       if (guard && !changed) {
@@ -75,7 +78,7 @@ export function eventsRepo(store: Store) {
             SELECT ${event.siteId}, COALESCE((SELECT MAX(idx) + 1 FROM log_leaves WHERE site_id = ${event.siteId}), 0),
               ${event.id}, ${event.consentId}, ${data}, ${event.leafHash}
             WHERE EXISTS (SELECT 1 FROM consent_events WHERE id = ${event.id})`),
-          ...(event.data.consentId ? [db.run(chainUpdate(event.id, event.consentId, event.leafHash))] : []),
+          ...(moveChain ? [db.run(chainUpdate(event.id, event.consentId, event.leafHash))] : []),
           ...announced(event),
         ];
       }
@@ -94,7 +97,7 @@ export function eventsRepo(store: Store) {
           ? bind(store, statements.guardedEvent, { ...values, guardId: changed.id, guardOpId: changed.opId })
           : bind(store, statements.event, values),
         bind(store, statements.leaf, values),
-        ...(event.data.consentId
+        ...(moveChain
           ? [bind(store, statements.chain, { id: event.id, consentId: event.consentId, leafHash: event.leafHash })]
           : []),
         ...announced(event),

@@ -1,6 +1,8 @@
 // Group commit for an embedded file: batches that arrive while the event loop is busy are written in one
 // transaction, so one fsync (synchronous=FULL) covers many requests. Each caller still gets its own results, and a
-// 2xx still means committed: a batch resolves only after the transaction holding it has.
+// 2xx still means committed: a batch resolves only after the transaction holding it has. One group is in flight at
+// a time: on a store that commits off the event loop (libsql-thread.ts), the next group forms while the previous one
+// commits, so groups grow with the load instead of each commit waiting alone.
 import type { Statement, Store } from './client.ts';
 
 interface Job {
@@ -13,9 +15,21 @@ export function groupCommit(store: Store, options: { maxStatements?: number } = 
   const { maxStatements = 2000 } = options;
   const queue: Job[] = [];
   let scheduled = false;
+  let inFlight = false;
 
   async function flush() {
     scheduled = false;
+    if (inFlight || queue.length === 0) return;
+    inFlight = true;
+    try {
+      await commitGroup();
+    } finally {
+      inFlight = false;
+      if (queue.length > 0) schedule();
+    }
+  }
+
+  async function commitGroup() {
     const jobs: Job[] = [];
     let count = 0;
     while (queue.length > 0 && (jobs.length === 0 || count + queue[0]!.statements.length <= maxStatements)) {
@@ -23,7 +37,6 @@ export function groupCommit(store: Store, options: { maxStatements?: number } = 
       jobs.push(job);
       count += job.statements.length;
     }
-    if (queue.length > 0) schedule();
     if (jobs.length === 1) {
       const [job] = jobs;
       await store.batch(job!.statements).then(job!.resolve, job!.reject);

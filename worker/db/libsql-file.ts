@@ -41,7 +41,7 @@ const BEGIN: Record<TransactionMode, string> = {
   deferred: 'BEGIN DEFERRED',
 };
 
-function toSql(value: unknown): unknown {
+export function toSql(value: unknown): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof ArrayBuffer) return Buffer.from(value);
   if (value instanceof Date) return value.valueOf();
@@ -51,7 +51,7 @@ function toSql(value: unknown): unknown {
   return value;
 }
 
-function fromSql(value: unknown): unknown {
+export function fromSql(value: unknown): unknown {
   if (typeof value === 'bigint') {
     if (value < BigInt(Number.MIN_SAFE_INTEGER) || value > BigInt(Number.MAX_SAFE_INTEGER)) {
       throw new RangeError('Received integer which cannot be safely represented as a JavaScript number');
@@ -70,7 +70,7 @@ type Row = Record<string | number, unknown>;
  * a constructor per column list: the named values are own properties, the indexed ones and `length` getters shared
  * on its prototype, so a row costs one object rather than a property definition per value.
  */
-function rowMaker(columns: string[]): (values: unknown[]) => Row {
+export function rowMaker(columns: string[]): (values: unknown[]) => Row {
   const names = columns.map((c, i) => (columns.indexOf(c) === i ? c : null));
   if (columns.some((c) => c === 'length' || /^\d+$/.test(c))) return (values) => row(values, columns);
   function SharedRow(this: Row, values: unknown[]) {
@@ -109,13 +109,23 @@ function row(values: unknown[], columns: string[]): Row {
 }
 
 /** SQLite's error as @libsql/client reports it: `code` the base code, `extendedCode` the full one. */
-function mapError(error: unknown): unknown {
+export function mapError(error: unknown): unknown {
   const e = error as { code?: unknown; rawCode?: number; message?: string };
   if (error instanceof Error && typeof e.code === 'string' && e.code.startsWith('SQLITE_')) {
     const base = e.code.split('_').slice(0, 2).join('_');
     return new LibsqlError(error.message, base, e.code, e.rawCode, error);
   }
   return error;
+}
+
+/** A statement's SQL and its arguments as the driver binds them (positional, or named without their prefix). */
+export function boundValues(statement: InStatement): { sql: string; values: unknown } {
+  const { sql, args } = typeof statement === 'string' ? { sql: statement, args: [] as InArgs } : statement;
+  if (Array.isArray(args)) return { sql, values: args.map(toSql) };
+  const named: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(args ?? {}))
+    named[/^[@$:]/.test(name) ? name.slice(1) : name] = toSql(value);
+  return { sql, values: named };
 }
 
 export function fileClient(path: string, options: { timeout?: number } = {}): Client {
@@ -144,15 +154,7 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
   }
 
   function run(statement: InStatement): ResultSet {
-    const { sql, args } = typeof statement === 'string' ? { sql: statement, args: [] as InArgs } : statement;
-    let values: unknown;
-    if (Array.isArray(args)) values = args.map(toSql);
-    else {
-      const named: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(args ?? {}))
-        named[/^[@$:]/.test(name) ? name.slice(1) : name] = toSql(value);
-      values = named;
-    }
+    const { sql, values } = boundValues(statement);
     try {
       const { stmt, columns, columnTypes, makeRow } = compile(sql);
       if (columns) {
@@ -221,7 +223,7 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
   return client as unknown as Client;
 }
 
-function result(
+export function result(
   columns: string[],
   columnTypes: string[],
   rows: Record<string | number, unknown>[],

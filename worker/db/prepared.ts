@@ -64,6 +64,7 @@ export function bind(store: Store, prepared: unknown, values: Record<string, unk
   return statement as unknown as Statement;
 }
 
+const NONE: Computed = {};
 const inserts = new WeakMap<object, Map<SQLiteTable, Map<string, unknown>>>();
 
 /**
@@ -105,26 +106,32 @@ export function withinSql(counters: { key: unknown; limit: unknown }[]): SQL {
   );
 }
 
+/** A column computed inside the insert (e.g. from another table), from the row's values as `value` gives them. */
+export type Computed = Record<string, (value: (k: string) => unknown) => SQL>;
+
 /**
  * `INSERT … SELECT <row> WHERE <condition>`: the row is written only while `condition` holds (a batch guard).
- * Prepared once per database, columns and number of counters when the condition is a `WithinGuard`.
+ * Prepared once per database, columns and number of counters when the condition is a `WithinGuard`. `computed`
+ * columns are SQL expressions evaluated by the insert itself (a module-level object: it is part of the cache key).
  */
 export function insertWhere<T extends SQLiteTable>(
   store: Store,
   table: T,
   row: T['$inferInsert'],
   condition: SQL,
+  computed: Computed = NONE,
 ): Statement {
   const columns = getTableColumns(table);
   const values = row as Record<string, unknown>;
-  const set = Object.keys(values).filter((k) => values[k] !== undefined);
+  const set = Object.keys(values).filter((k) => values[k] !== undefined && !(k in computed));
+  const extra = Object.keys(computed);
   const build = (value: (k: string) => unknown, where: SQL) =>
     (store.base?.db ?? store.db).run(sql`INSERT INTO ${table} (${sql.join(
-      set.map((k) => sql.identifier(columns[k]!.name)),
+      [...set, ...extra].map((k) => sql.identifier(columns[k]!.name)),
       sql`, `,
     )})
       SELECT ${sql.join(
-        set.map((k) => sql.param(value(k), columns[k])),
+        [...set.map((k) => sql.param(value(k), columns[k])), ...extra.map((k) => computed[k]!(value))],
         sql`, `,
       )} WHERE ${where}`);
   const within = (condition as unknown as Partial<WithinGuard>).within;
@@ -134,7 +141,7 @@ export function insertWhere<T extends SQLiteTable>(
   if (!tables) inserts.set(key, (tables = new Map()));
   let shapes = tables.get(table);
   if (!shapes) tables.set(table, (shapes = new Map()));
-  const shape = `${set.join(',')}|within:${within.length}`;
+  const shape = `${set.join(',')}|within:${within.length}|${extra.join(',')}`;
   let statement = shapes.get(shape);
   if (!statement) {
     const guard = withinSql(

@@ -1,5 +1,6 @@
 // Tables (drizzle-orm, SQLite dialect). Migrations in migrations/ are generated from this file by drizzle-kit.
 // Times are integer milliseconds since the epoch; personal data only as ciphertext or blind index.
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const sites = sqliteTable('sites', {
@@ -175,8 +176,11 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_due').on(t.status, t.nextAttemptAt),
     index('outbox_consent').on(t.consentId),
-    index('outbox_provider_message').on(t.siteId, t.providerMessageId),
-    index('outbox_campaign').on(t.campaignId, t.status),
+    // Only sent messages have a provider id, and only by it are they looked up (delivery reports): a queued message
+    // (an opt-in's confirmation SMS) enters this index when it is sent, by the jobs, not in the opt-in's write.
+    index('outbox_provider_message').on(t.siteId, t.providerMessageId).where(sql`provider_message_id IS NOT NULL`),
+    // Only a campaign's messages are looked up by campaign: an opt-in's confirmation SMS stays out of this index.
+    index('outbox_campaign').on(t.campaignId, t.status).where(sql`campaign_id IS NOT NULL`),
   ],
 );
 

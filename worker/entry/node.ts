@@ -6,6 +6,7 @@ import { listenHost, startLocal } from './node/local.ts';
 const server = await startLocal(process.env, {
   clientIp: (c) => getConnInfo(c).remote.address,
   pinConnections: true,
+  writerThread: true,
 }).catch((error: Error) => {
   console.error(error.name === 'EnvError' ? error.message : `Could not start: ${error.message}`);
   process.exit(1);

@@ -254,6 +254,8 @@ async function requestOnce(
     expiresAt,
     updatedAt: now,
     lastOpId: opId,
+    // Born with its first leaf as its chain head (the leaf appended below, in the same batch): no UPDATE after it.
+    chainHash: event.leafHash,
   };
   statements.push(
     revived
@@ -261,7 +263,7 @@ async function requestOnce(
       : ctx.consents.insert(row, guard),
   );
   // The event, its leaf and the message follow the consent's change (and so the limits' guard too).
-  statements.push(...ctx.events.append(event, changed));
+  statements.push(...ctx.events.append(event, changed, { chained: true }));
   const body = systemMessage('confirm-request', req.locale, {
     program: site.config.program.name,
     url: `${ctx.publicUrl}/c/${token}`,

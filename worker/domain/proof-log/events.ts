@@ -7,7 +7,7 @@ import type { EventRecord } from '../../db/events.ts';
 import type { consents } from '../../db/schema.ts';
 import { toBase64 } from '../../crypto/encoding.ts';
 import { jcsBytes } from '../../crypto/jcs.ts';
-import { leafHash } from '../../crypto/merkle.ts';
+import { leafHashSync } from '../../crypto/sha256.ts';
 import { newId } from '../../crypto/tokens.ts';
 import type { DomainContext } from '../context.ts';
 
@@ -67,7 +67,8 @@ export async function newEvent(
     type: input.type,
     at: input.at,
     data,
-    leafHash: toBase64(await leafHash(jcsBytes(data))),
+    // RFC 9162 leaf hash, synchronously (the verifier recomputes it with WebCrypto's digest).
+    leafHash: toBase64(leafHashSync(jcsBytes(data))),
   };
 }
 

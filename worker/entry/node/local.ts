@@ -47,10 +47,12 @@ export async function startLocal(
     clientIp?: (c: Context) => string | undefined;
     /** Connect configured URLs only to the addresses checked (node:http's lookup hook; Node and Deno honour it). */
     pinConnections?: boolean;
+    /** The database's writes on a worker thread (db/libsql-thread.ts; the Node entry). */
+    writerThread?: boolean;
   } = {},
 ): Promise<LocalServer> {
   const env = await loadEnv(raw);
-  const store = await openStore(env);
+  const store = await openStore(env, { writerThread: options.writerThread ?? false });
   const allowLocal = env.ASSENT_ALLOW_LOCAL_CALLBACKS;
   const deps = await buildDeps({
     env,

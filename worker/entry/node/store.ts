@@ -1,11 +1,13 @@
 // Node and Deno: the database of ASSENT_DB_URL (default: <data dir>/assent.db), with the file's durability pragmas,
-// the migrations applied and, on a plain file, commits grouped so concurrent requests share one fsync.
+// the migrations applied and, on a plain file, commits grouped so concurrent requests share one fsync. The Node entry
+// asks for the writes on a worker thread (`writerThread`), so commits never block its event loop.
 import { join, resolve } from 'node:path';
 import { createClient } from '@libsql/client';
 import type { Store } from '../../db/client.ts';
 import { groupCommit } from '../../db/group-commit.ts';
 import { applyFilePragmas, libsqlStore } from '../../db/libsql.ts';
 import { fileClient } from '../../db/libsql-file.ts';
+import { threadClient } from '../../db/libsql-thread.ts';
 import { migrate } from '../../db/migrate.ts';
 import type { Env } from '../../env.ts';
 import { migrations } from '../../generated/migrations.ts';
@@ -16,14 +18,14 @@ const filePath = (url: string) =>
     ? decodeURIComponent(new URL(url).pathname)
     : url.slice('file:'.length).replace(/\?[\s\S]*$/, '');
 
-export async function openStore(env: Env): Promise<Store> {
+export async function openStore(env: Env, options: { writerThread?: boolean } = {}): Promise<Store> {
   const url = env.ASSENT_DB_URL ?? `file:${join(resolve(env.ASSENT_DATA_DIR), 'assent.db')}`;
   const isFile = url.startsWith('file:');
   // A plain file goes through the store's own file client, which keeps compiled statements (db/libsql-file.ts); an
   // embedded replica needs @libsql/client for its sync.
   const plainFile = isFile && !env.ASSENT_DB_SYNC_URL;
   const client = plainFile
-    ? fileClient(filePath(url), { timeout: 5000 })
+    ? (options.writerThread ? threadClient : fileClient)(filePath(url), { timeout: 5000 })
     : createClient({
         url,
         ...(env.ASSENT_DB_AUTH_TOKEN ? { authToken: env.ASSENT_DB_AUTH_TOKEN } : {}),

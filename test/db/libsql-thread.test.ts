@@ -1,0 +1,163 @@
+// The file client with its writes on a worker thread answers as the main-thread file client does (rows, blobs,
+// counts, atomic batches, SQLite codes and storage faults), reads what was just committed, and keeps the event loop
+// free while a commit runs; group commit keeps one group in flight while the next one forms.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@libsql/client';
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Statement, Store } from '../../worker/db/client.ts';
+import { storageFault } from '../../worker/db/faults.ts';
+import { groupCommit } from '../../worker/db/group-commit.ts';
+import { applyFilePragmas, libsqlStore } from '../../worker/db/libsql.ts';
+import { fileClient } from '../../worker/db/libsql-file.ts';
+import { threadClient } from '../../worker/db/libsql-thread.ts';
+
+const dirs: string[] = [];
+const clients: Client[] = [];
+function open(kind: 'thread' | 'file', name = kind): Client {
+  const dir = dirs.at(-1) ?? mkdtempSync(join(tmpdir(), 'assent-thread-client-'));
+  if (!dirs.includes(dir)) dirs.push(dir);
+  const client = (kind === 'thread' ? threadClient : fileClient)(join(dir, `${name}.db`), { timeout: 5000 });
+  clients.push(client);
+  return client;
+}
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const plain = (rows: unknown[]) =>
+  rows.map((r) => ({
+    named: { ...(r as Record<string, unknown>) },
+    indexed: Array.prototype.slice.call(r) as unknown[],
+  }));
+
+async function script(client: Client) {
+  await client.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, n INTEGER, b BLOB)');
+  const insert = await client.execute({
+    sql: 'INSERT INTO t (name, n, b) VALUES (?, ?, ?)',
+    args: ['a', 2 ** 40, new Uint8Array([1, 2, 3]).buffer],
+  });
+  const batch = await client.batch(
+    [
+      { sql: 'INSERT INTO t (name, n) VALUES (:name, :n)', args: { ':name': 'b', ':n': null } },
+      { sql: 'INSERT INTO t (name, n) VALUES (?, ?) RETURNING id, n', args: ['c', 7] },
+      { sql: 'SELECT name, b FROM t ORDER BY id', args: [] },
+    ],
+    'write',
+  );
+  const rows = await client.execute({ sql: 'SELECT id, name, n, b FROM t WHERE id >= ? ORDER BY id', args: [1] });
+  const blob = (row: Record<string, unknown>) => ({ ...row, b: row.b && [...new Uint8Array(row.b as ArrayBuffer)] });
+  return {
+    inserted: [insert.rowsAffected, insert.lastInsertRowid],
+    batch: batch.map((r) => ({ affected: r.rowsAffected, rows: plain(r.rows).map((x) => blob(x.named)) })),
+    columns: rows.columns,
+    rows: plain(rows.rows).map(({ named, indexed }) => ({ named: blob(named), indexed: indexed.length })),
+  };
+}
+
+describe('file client with writes on a worker thread', () => {
+  it('gives the same results as the main-thread file client, and reads a commit as soon as it is acknowledged', async () => {
+    const thread = open('thread');
+    const file = open('file');
+    const mine = await script(thread);
+    expect(mine).toEqual(await script(file));
+    expect(mine.rows[0]!.named).toEqual({ id: 1, name: 'a', n: 2 ** 40, b: [1, 2, 3] });
+    expect(mine.batch[1]!.rows).toEqual([{ id: 3, n: 7, b: undefined }]);
+    // Written on the thread, read on the main thread's connection: each acknowledged commit is seen at once.
+    for (let i = 0; i < 30; i++) {
+      await thread.batch([{ sql: 'INSERT INTO t (name) VALUES (?)', args: [`x${i}`] }], 'write');
+      expect((await thread.execute({ sql: 'SELECT COUNT(*) AS n FROM t', args: [] })).rows[0]!.n).toBe(4 + i);
+    }
+  });
+
+  it('runs a batch atomically, reports SQLite codes, and a refusing writer is a storage fault', async () => {
+    const thread = open('thread');
+    await applyFilePragmas(thread);
+    await thread.execute('CREATE TABLE t (name TEXT PRIMARY KEY)');
+    const error = await thread
+      .batch(
+        [
+          { sql: 'INSERT INTO t VALUES (?)', args: ['x'] },
+          { sql: 'INSERT INTO t VALUES (?)', args: ['x'] },
+        ],
+        'write',
+      )
+      .then(
+        () => null,
+        (e: { code?: string; extendedCode?: string }) => e,
+      );
+    expect({ code: error?.code, extendedCode: error?.extendedCode }).toEqual({
+      code: 'SQLITE_CONSTRAINT',
+      extendedCode: 'SQLITE_CONSTRAINT_PRIMARYKEY',
+    });
+    expect((await thread.execute('SELECT COUNT(*) AS n FROM t')).rows[0]!.n).toBe(0);
+    // A PRAGMA goes to the writer: its refusal then fails the writes, while reads go on.
+    await thread.execute('PRAGMA query_only = 1');
+    const refused = await thread.batch([{ sql: 'INSERT INTO t VALUES (?)', args: ['z'] }], 'write').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(storageFault(refused)).not.toBeNull();
+    expect((await thread.execute('SELECT COUNT(*) AS n FROM t')).rows[0]!.n).toBe(0);
+    expect((await thread.execute('PRAGMA synchronous')).rows[0]![0]).toBe(2); // FULL, on the writer's connection
+  });
+
+  it('commits off the event loop: timers run while a long batch is written', async () => {
+    const statements = [
+      { sql: 'CREATE TABLE IF NOT EXISTS big (id INTEGER PRIMARY KEY, v TEXT)', args: [] },
+      ...Array.from({ length: 30_000 }, (_, i) => ({ sql: 'INSERT INTO big (v) VALUES (?)', args: [`value ${i}`] })),
+    ];
+    const ticksDuring = async (client: Client) => {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      const started = performance.now();
+      await client.batch(statements, 'write');
+      const ms = performance.now() - started;
+      clearInterval(timer);
+      return { ticks, ms };
+    };
+    const thread = await ticksDuring(open('thread'));
+    const file = await ticksDuring(open('file'));
+    // The main-thread client holds the loop for the whole batch (at most the tick before it); the thread's does not.
+    expect(file.ticks).toBeLessThanOrEqual(1);
+    expect(thread.ticks).toBeGreaterThan(Math.min(5, thread.ms / 10));
+  });
+});
+
+describe('group commit over a store that commits asynchronously', () => {
+  it('keeps one group in flight and lets the next grow while it commits', async () => {
+    const inner = libsqlStore(threadClient(join(mkdtempSync(join(tmpdir(), 'assent-thread-gc-')), 'g.db')));
+    clients.push({ close: () => void inner.close() } as Client);
+    await inner.execBatch(['CREATE TABLE t (id INTEGER PRIMARY KEY)']);
+    let inFlight = 0;
+    let most = 0;
+    const sizes: number[] = [];
+    const counted: Store = {
+      ...inner,
+      batch: async (s) => {
+        sizes.push(s.length);
+        most = Math.max(most, ++inFlight);
+        try {
+          // A slow commit (as an fsync is), so the next requests arrive while it is in flight.
+          await new Promise((r) => setTimeout(r, 30));
+          return await inner.batch(s);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const grouped = groupCommit(counted);
+    const insert = (id: number) =>
+      grouped.batch([inner.db.run(sql`INSERT INTO t (id) VALUES (${id})`)] as [Statement, ...Statement[]]);
+    const first = insert(0);
+    await new Promise((r) => setTimeout(r, 5)); // the first group is committing
+    const rest = Array.from({ length: 12 }, (_, i) => insert(i + 1));
+    await Promise.all([first, ...rest]);
+    expect(most).toBe(1);
+    expect(sizes).toEqual([1, 12]);
+    expect(await inner.queryColumn('SELECT COUNT(*) FROM t')).toEqual([13]);
+  });
+});

@@ -1,0 +1,211 @@
+// The embedded file with its writes on a worker thread (Node): every statement that may write, and every batch,
+// runs on a libsql connection the thread holds, so a commit (an fsync under synchronous=FULL) never blocks the event
+// loop; plain SELECTs run on the main thread's own connection, which in WAL mode reads the last commit without
+// waiting for the writer. Results and errors have fileClient's shapes (rows by index and by name, LibsqlError with
+// the SQLite code), so the store above cannot tell the difference.
+import { LibsqlError, type Client, type InArgs, type InStatement, type ResultSet } from '@libsql/client';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { boundValues, fileClient, mapError, result, rowMaker } from './libsql-file.ts';
+
+/** One statement's answer from the thread: raw values per row, or the write's counts. */
+interface RawResult {
+  columns: string[] | null;
+  columnTypes: string[];
+  rows: unknown[][];
+  changes: number;
+  lastInsertRowid: bigint | number;
+}
+type Reply =
+  | { id: number; ok: true; results: RawResult[] }
+  | { id: number; ok: false; error: { message: string; code?: string; rawCode?: number } };
+
+// The thread's program, plain JavaScript so that it runs under any loader (tsx, vitest, node): one connection, its
+// compiled statements, a batch as one transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any error).
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { Buffer } = require('node:buffer');
+const Database = require(workerData.libsql);
+const db = new Database(workerData.path, workerData.timeout ? { timeout: workerData.timeout } : {});
+const compiled = new Map();
+function compile(sql) {
+  let entry = compiled.get(sql);
+  if (!entry) {
+    const stmt = db.prepare(sql);
+    stmt.safeIntegers(true);
+    let reader = true;
+    try { stmt.raw(true); } catch { reader = false; }
+    const cols = reader ? stmt.columns() : [];
+    entry = { stmt, columns: reader ? cols.map((c) => c.name) : null, columnTypes: cols.map((c) => c.type ?? '') };
+    if (compiled.size >= 500) compiled.clear();
+    compiled.set(sql, entry);
+  }
+  return entry;
+}
+const arg = (v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
+function args(values) {
+  if (Array.isArray(values)) return values.map(arg);
+  const out = {};
+  for (const k in values) out[k] = arg(values[k]);
+  return out;
+}
+const cell = (v) => (v instanceof Uint8Array ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v);
+function run(sql, values) {
+  const { stmt, columns, columnTypes } = compile(sql);
+  if (columns) {
+    const rows = stmt.all(args(values));
+    for (const row of rows) for (let i = 0; i < row.length; i++) row[i] = cell(row[i]);
+    return { columns, columnTypes, rows, changes: 0, lastInsertRowid: 0 };
+  }
+  const info = stmt.run(args(values));
+  return { columns, columnTypes, rows: [], changes: info.changes, lastInsertRowid: info.lastInsertRowid };
+}
+const BEGIN = { write: 'BEGIN IMMEDIATE', read: 'BEGIN TRANSACTION READONLY', deferred: 'BEGIN DEFERRED' };
+parentPort.on('message', (m) => {
+  if (m.op === 'close') { db.close(); parentPort.close(); return; }
+  try {
+    let results;
+    if (m.op === 'execute') results = [run(m.statements[0].sql, m.statements[0].values)];
+    else {
+      run(BEGIN[m.mode] ?? BEGIN.deferred, []);
+      try {
+        results = m.statements.map((s) => run(s.sql, s.values));
+        run('COMMIT', []);
+      } finally {
+        if (db.inTransaction) run('ROLLBACK', []);
+      }
+    }
+    parentPort.postMessage({ id: m.id, ok: true, results });
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, ok: false, error: { message: String(e && e.message), code: e && e.code, rawCode: e && e.rawCode } });
+  }
+});
+`;
+
+// Only these run on the main thread's connection: a statement that is a SELECT (or a WITH … SELECT) naming no
+// writing keyword. Anything else, a PRAGMA included, goes to the writer: a read sent there is merely slower.
+const READ = /^\s*(SELECT|WITH)\b/i;
+const WRITES = /\b(INSERT|UPDATE|DELETE|REPLACE|RETURNING)\b/i;
+
+export function threadClient(path: string, options: { timeout?: number } = {}): Client {
+  const reader = fileClient(path, options);
+  const worker = new Worker(THREAD, {
+    eval: true,
+    workerData: { path, timeout: options.timeout, libsql: createRequire(import.meta.url).resolve('libsql') },
+  });
+  worker.unref();
+  const pending = new Map<number, { resolve(results: RawResult[]): void; reject(error: unknown): void }>();
+  const readOnly = new Map<string, boolean>();
+  const makers = new Map<string, ReturnType<typeof rowMaker>>();
+  let nextId = 0;
+  let closed = false;
+
+  worker.on('message', (reply: Reply) => {
+    const call = pending.get(reply.id);
+    if (!call) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref();
+    if (reply.ok) call.resolve(reply.results);
+    else call.reject(mapError(Object.assign(new Error(reply.error.message), reply.error)));
+  });
+  // The thread itself failed (it could not open the file, or it died): every call waiting on it fails, and every later
+  // one at once, as a storage fault (a 503 with Retry-After, not a 500), rather than waiting on a thread that is gone.
+  let dead: unknown = null;
+  const fail = (error: unknown) => {
+    dead = new LibsqlError(
+      `The database thread stopped: ${String((error as Error)?.message ?? error)}`,
+      'SQLITE_CANTOPEN',
+    );
+    for (const call of pending.values()) call.reject(dead);
+    pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => {
+    if (!closed) fail(new Error(`exit code ${code}`));
+  });
+
+  function send(op: 'execute' | 'batch', statements: InStatement[], mode?: string): Promise<ResultSet[]> {
+    if (closed) return Promise.reject(new LibsqlError('The client is closed', 'CLIENT_CLOSED'));
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    const bound = statements.map(boundValues);
+    return new Promise<RawResult[]>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, op, mode, statements: bound });
+    }).then((raw) => raw.map(toResultSet));
+  }
+
+  function toResultSet(raw: RawResult): ResultSet {
+    if (!raw.columns) return result([], [], [], raw.changes, BigInt(raw.lastInsertRowid));
+    const key = raw.columns.join('\u0000');
+    let make = makers.get(key);
+    if (!make) {
+      if (makers.size >= 500) makers.clear();
+      makers.set(key, (make = rowMaker(raw.columns)));
+    }
+    return result(raw.columns, raw.columnTypes, raw.rows.map(make), 0, undefined);
+  }
+
+  const isRead = (sql: string) => {
+    let read = readOnly.get(sql);
+    if (read === undefined) {
+      read = READ.test(sql) && !WRITES.test(sql);
+      if (readOnly.size >= 500) readOnly.clear();
+      readOnly.set(sql, read);
+    }
+    return read;
+  };
+  const toStatement = (s: InStatement | [string, InArgs?]): InStatement =>
+    Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s;
+
+  const client = {
+    protocol: 'file',
+    get closed() {
+      return closed;
+    },
+    async execute(stmt: InStatement | string, args?: InArgs) {
+      const statement: InStatement = typeof stmt === 'string' ? { sql: stmt, args: args ?? [] } : stmt;
+      const sql = typeof statement === 'string' ? statement : statement.sql;
+      if (isRead(sql)) return reader.execute(statement);
+      return (await send('execute', [statement]))[0]!;
+    },
+    batch(stmts: (InStatement | [string, InArgs?])[], mode = 'deferred') {
+      return send('batch', stmts.map(toStatement), mode);
+    },
+    migrate(stmts: InStatement[]) {
+      return send('batch', stmts, 'deferred');
+    },
+    async executeMultiple(sql: string) {
+      // Only for tooling; the store never sends several statements in one text.
+      for (const part of sql
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        await send('execute', [part]);
+    },
+    async transaction(): Promise<never> {
+      throw new LibsqlError(
+        'Interactive transactions are not used on the file store; use a batch',
+        'TRANSACTION_UNSUPPORTED',
+      );
+    },
+    async sync() {
+      return undefined;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      reader.close();
+      // The thread closes its connection after every batch already sent: messages are handled in order.
+      worker.ref();
+      worker.postMessage({ op: 'close' });
+      worker.once('exit', () => {
+        for (const call of pending.values()) call.reject(new LibsqlError('The client is closed', 'CLIENT_CLOSED'));
+        pending.clear();
+      });
+    },
+    reconnect() {},
+  };
+  return client as unknown as Client;
+}
