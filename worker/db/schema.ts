@@ -64,7 +64,11 @@ export const consents = sqliteTable(
     subjectId: text('subject_id')
       .notNull()
       .references(() => subjects.id),
-    status: text('status', { enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased'] }).notNull(),
+    /**
+     * `imported`: a number the site owner brought in from an existing list (POST …/subscribers/import), with the
+     * consent they declared: not proven by a double opt-in, texted only while the site allows it (config `imports`).
+     */
+    status: text('status', { enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased', 'imported'] }).notNull(),
     locale: text('locale').notNull(),
     policyVersion: integer('policy_version').notNull(),
     policySha256: text('policy_sha256').notNull(),
@@ -206,7 +210,7 @@ export const gateStates = sqliteTable(
     erasedAt: integer('erased_at'),
     suppressed: integer('suppressed').notNull(),
     consentId: text('consent_id'),
-    status: text('status', { enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased'] }),
+    status: text('status', { enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased', 'imported'] }),
     renewalRequired: integer('renewal_required', { mode: 'boolean' }),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.phoneIndex] })],
@@ -555,6 +559,13 @@ export const renewalCampaigns = sqliteTable(
     /** Unanswered requests end their consent at this time (the jobs). */
     deadline: integer('deadline').notNull(),
     closedAt: integer('closed_at'),
+    /**
+     * Whom it asks: `renewal`, confirmed consents flagged by a material policy change; `imported`, the numbers brought
+     * in from an existing list (re-permission: Yes turns the owner's declaration into a proven consent).
+     */
+    audience: text('audience', { enum: ['renewal', 'imported'] })
+      .notNull()
+      .default('renewal'),
   },
   (t) => [
     index('renewal_campaigns_site').on(t.siteId, t.createdAt),

@@ -174,7 +174,15 @@ export function proofPage(
           <span class="status">{t.status[r.status] ?? r.status}</span>
         </p>
         <p>
-          {fillIn(t.summary, { subject, date: when(r.collection.at), controller })}{' '}
+          {r.imported
+            ? fillIn(t.summaryImported, {
+                subject,
+                date: when(r.collection.at),
+                controller,
+                consentedAt: when(r.imported.consentedAt),
+                source: r.imported.source,
+              })
+            : fillIn(t.summary, { subject, date: when(r.collection.at), controller })}{' '}
           {r.confirmation
             ? fillIn(t.summaryConfirmed, { date: when(r.confirmation.at), how: methodText(t, r.confirmation.method) })
             : ''}{' '}

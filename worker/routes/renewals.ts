@@ -65,6 +65,7 @@ export function renewalRoutes() {
     const body = await jsonBody(c, renewalBody);
     const progress = await startRenewal(c.var.ctx, site, {
       ...(body.deadlineDays ? { deadlineDays: body.deadlineDays } : {}),
+      ...(body.audience ? { audience: body.audience } : {}),
     });
     c.header('Cache-Control', 'no-store');
     return c.json(progress, 202);

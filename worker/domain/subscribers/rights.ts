@@ -149,7 +149,7 @@ export async function eraseSubject(
     ];
     for (const consent of left) {
       const change = await consentChange(ctx, consent, {
-        from: ['pending', 'confirmed', 'withdrawn', 'expired'],
+        from: ['pending', 'confirmed', 'withdrawn', 'expired', 'imported'],
         set: {
           status: 'erased',
           userAgent: null,
