@@ -75,6 +75,8 @@ const en = {
   shown: 'What the person was shown',
   shownLead: 'The exact words of the form, as recorded when it was shown (language: {locale}):',
   shownMissing: 'The texts behind this proof are not available on this server.',
+  shownImported:
+    'The wording the site owner declares the person agreed to (declared by the site owner when importing the list, not recorded when it was shown):',
   policy: 'Privacy policy, version {version} ({locale})',
   verify: 'Check this proof',
   verifyLead:
@@ -210,6 +212,8 @@ const fr: ProofTexts = {
   shown: 'Ce que la personne a vu',
   shownLead: 'Les mots exacts du formulaire, tels qu’enregistrés quand il a été affiché (langue : {locale}) :',
   shownMissing: 'Les textes de cette preuve ne sont pas disponibles sur ce serveur.',
+  shownImported:
+    'Le texte auquel, selon le site, la personne a consenti (déclaré par le site lors de l’import de sa liste, non enregistré quand il a été affiché) :',
   policy: 'Politique de confidentialité, version {version} ({locale})',
   verify: 'Vérifier cette preuve',
   verifyLead:

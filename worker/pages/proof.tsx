@@ -228,7 +228,14 @@ export function proofPage(
         {log.checkpoint ? <p class="small">{fillIn(t.asOf, { size: log.checkpoint.split('\n')[1] ?? '—' })}</p> : null}
 
         <h2>{t.shown}</h2>
-        {texts ? (
+        {r.imported?.wording ? (
+          <>
+            <p>{t.shownImported}</p>
+            <blockquote lang={r.notice.locale}>
+              <p>{r.imported.wording}</p>
+            </blockquote>
+          </>
+        ) : texts ? (
           <>
             <p>{fillIn(t.shownLead, { locale: r.notice.locale })}</p>
             <blockquote lang={r.notice.locale}>

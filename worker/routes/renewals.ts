@@ -44,6 +44,7 @@ async function show(c: AppContext, view: RenewalView | null, state: RenewalPageS
       program: site.config.program.name,
       version,
       deadline,
+      audience: campaign.audience,
       state: state ?? {
         kind: 'ask',
         summary: view.summary,
