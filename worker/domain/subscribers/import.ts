@@ -7,10 +7,10 @@
 // consents or ends them. Rows are read as they arrive and written in bounded batches; a bad row is refused by line
 // and field and never stops the others; a batch that fails is written again row by row, so each row is whole or absent.
 import type { Statement } from '../../db/client.ts';
-import type { ImportStanding } from '../../db/imports.ts';
-import type { SubjectRow } from '../../db/subjects.ts';
+import type { ImportedConsent, ImportedSubject, ImportStanding } from '../../db/imports.ts';
+import type { EventRecord } from '../../db/events.ts';
 import { toHex } from '../../crypto/encoding.ts';
-import { newId, newToken, sha256Hex } from '../../crypto/tokens.ts';
+import { newId, sha256Hex } from '../../crypto/tokens.ts';
 import { storageFault } from '../../db/faults.ts';
 import { AppError } from '../../errors.ts';
 import { maskPhone } from '../../sms/mask-phone.ts';
@@ -27,7 +27,7 @@ export const MAX_IMPORT_ROWS = 100_000;
 /** Bytes per import: the rows at their usual size, with room (a row is at most MAX_LINE characters). */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 /** Rows written per batch: bounded memory and statements per round trip, whatever the list's size. */
-export const IMPORT_BATCH = 200;
+export const IMPORT_BATCH = 500;
 
 export interface RefusedRow {
   /** The line in the file (1 is the first line: the CSV header, or the first NDJSON row). */
@@ -116,8 +116,8 @@ async function currentPolicy(ctx: DomainContext, site: Site) {
   return row;
 }
 
-/** The statements that import one row, or what it is instead (a duplicate, a suppressed number). */
-async function rowStatements(
+/** What importing one row writes (its new subject, if the number is new; its consent and first leaf), or what it is instead. */
+async function rowPlan(
   ctx: DomainContext,
   site: Site,
   policy: { version: number; sha256: string; locale: string },
@@ -125,15 +125,18 @@ async function rowStatements(
   standing: ImportStanding | undefined,
   wordingSha256: (wording: string) => Promise<string>,
   now: number,
-): Promise<{ kind: 'suppressed' | 'duplicate' } | { kind: 'write'; consentId: string; statements: Statement[] }> {
+): Promise<
+  | { kind: 'suppressed' | 'duplicate' }
+  | { kind: 'write'; subject: ImportedSubject | null; consent: ImportedConsent; event: EventRecord }
+> {
   if (standing?.suppressed) return { kind: 'suppressed' };
   if (standing?.active) return { kind: 'duplicate' };
-  const statements: Statement[] = [];
+  let subject: ImportedSubject | null = null;
   let subjectId = standing?.subjectId ?? null;
   if (subjectId === null || !standing?.wrappedKey) {
     subjectId = newId(ctx.random);
     const wrappedKey = await ctx.sealer.newSubjectKey(subjectId);
-    const subject: SubjectRow = {
+    subject = {
       id: subjectId,
       siteId: site.id,
       phoneIndex: row.phoneIndex,
@@ -146,10 +149,8 @@ async function rowStatements(
       // The retention clock starts at the consent the owner declared, the last contact the subscriber initiated.
       lastContactAt: row.consentedAt,
     };
-    statements.push(ctx.subjects.insert(subject));
   }
   const consentId = newId(ctx.random);
-  const opId = newId(ctx.random);
   const sha = await wordingSha256(row.wording);
   const event = await newEvent(ctx, {
     siteId: site.id,
@@ -170,35 +171,29 @@ async function rowStatements(
       policySha256: policy.sha256,
     },
   });
-  const mark = erasedMark(row.phoneIndex);
-  statements.push(
-    ctx.imports.insertConsent(
-      {
-        id: consentId,
-        siteId: site.id,
-        subjectId,
-        status: 'imported',
-        basis: 'consent',
-        locale: policy.locale,
-        policyVersion: policy.version,
-        policySha256: policy.sha256,
-        textSha256: sha,
-        noticeText: row.wording,
-        collectionMethod: 'import',
-        // No link confirms an import: a random stand-in no token hashes to (a renewal campaign asks instead).
-        confirmTokenHash: toHex(ctx.random(32)),
-        unsubscribeTokenHash: await sha256Hex(newToken(ctx.random)),
-        requestedAt: now,
-        expiresAt: now,
-        updatedAt: now,
-        lastOpId: opId,
-      },
-      row.phoneIndex,
-      mark,
-    ),
-    ...ctx.events.append(event, ctx.consents.changed(consentId, opId)),
-  );
-  return { kind: 'write', consentId, statements };
+  const consent: ImportedConsent = {
+    id: consentId,
+    siteId: site.id,
+    subjectId,
+    status: 'imported',
+    basis: 'consent',
+    locale: policy.locale,
+    policyVersion: policy.version,
+    policySha256: policy.sha256,
+    textSha256: sha,
+    noticeText: row.wording,
+    collectionMethod: 'import',
+    // No link confirms an import or unsubscribes from it (a re-permission campaign asks, STOP ends it): random
+    // stand-ins no token hashes to.
+    confirmTokenHash: toHex(ctx.random(32)),
+    unsubscribeTokenHash: toHex(ctx.random(32)),
+    requestedAt: now,
+    expiresAt: now,
+    updatedAt: now,
+    lastOpId: newId(ctx.random),
+    guard: { phoneIndex: row.phoneIndex, mark: erasedMark(row.phoneIndex) },
+  };
+  return { kind: 'write', subject, consent, event };
 }
 
 /**
@@ -341,16 +336,29 @@ async function attempt(
   );
   const now = ctx.clock();
   const tally = { suppressed: [] as ValidRow[], duplicates: 0 };
-  const written: { row: ValidRow; consentId: string }[] = [];
-  const statements: Statement[] = [];
-  for (const row of rows) {
-    const result = await rowStatements(ctx, site, policy, row, standings.get(row.phoneIndex), wordingSha256, now);
-    if (result.kind === 'write') {
-      written.push({ row, consentId: result.consentId });
-      statements.push(...result.statements);
-    } else if (result.kind === 'suppressed') tally.suppressed.push(row);
+  const subjects: ImportedSubject[] = [];
+  const consents: ImportedConsent[] = [];
+  const events: { event: EventRecord; opId: string }[] = [];
+  // The rows' keys, ciphertexts and leaf hashes at once: WebCrypto runs them off the main thread, in parallel.
+  const plans = await Promise.all(
+    rows.map((row) => rowPlan(ctx, site, policy, row, standings.get(row.phoneIndex), wordingSha256, now)),
+  );
+  for (const [i, plan] of plans.entries()) {
+    const row = rows[i]!;
+    if (plan.kind === 'write') {
+      if (plan.subject) subjects.push(plan.subject);
+      consents.push(plan.consent);
+      events.push({ event: plan.event, opId: plan.consent.lastOpId });
+    } else if (plan.kind === 'suppressed') tally.suppressed.push(row);
     else tally.duplicates++;
   }
+  const written = consents.map((c) => ({ consentId: c.id }));
+  const statements: Statement[] = [
+    ...(subjects.length > 0 ? [ctx.imports.insertSubjects(subjects)] : []),
+    ...(consents.length > 0
+      ? [ctx.imports.insertConsents(consents), ...ctx.imports.appendFirstEvents(site.id, events)]
+      : []),
+  ];
   let committed = new Set<string>();
   if (statements.length > 0) {
     const results = await ctx.store.batch([
