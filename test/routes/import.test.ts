@@ -1,6 +1,8 @@
 // Bringing an existing list in: CSV and NDJSON rows become `imported` consents (what the owner declared, logged as
 // such), bad rows are refused by line and field without stopping the others, a re-import changes nothing, STOPped and
 // erased numbers are never revived, and the gate texts imported numbers only while the site allows it.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
@@ -179,4 +181,32 @@ describe('the gate for imported numbers', () => {
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as any).errors.map((e: any) => e.path)).toContain('imports.until');
   });
+});
+
+it("the README's import example works as written: the list, the request, its answer and the imports setting", async () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = (lang: string, needle: string) =>
+    [...readme.matchAll(new RegExp(`\`\`\`${lang}\n([\\s\\S]*?)\`\`\``, 'g'))]
+      .map((m) => m[1]!)
+      .find((b) => b.includes(needle))!;
+  const list = block('csv', 'phone,consentedAt');
+  const shell = block('sh', 'subscribers/import');
+  // curl replaced by a function printing its arguments: the request exactly as the shell would send it.
+  const args = execFileSync('bash', ['-c', `curl() { for a in "$@"; do printf '%s\\0' "$a"; done; }\n${shell}`], {
+    encoding: 'utf8',
+  }).split('\0');
+  const url = args.find((a) => a.startsWith('https://HOST/'))!;
+  expect(args[args.indexOf('--data-binary') + 1]).toBe('@list.csv');
+  const type = args.find((a) => a.startsWith('Content-Type: '))!.slice('Content-Type: '.length);
+  const res = await h.app.request(url.slice('https://HOST'.length).replace('myshop', 'demo'), {
+    method: 'POST',
+    headers: { 'content-type': type, ...auth },
+    body: list,
+  });
+  const [status, answer] = /# (\d{3}) (\{.*\})/.exec(shell)!.slice(1);
+  expect(res.status).toBe(Number(status));
+  expect(await res.json()).toEqual(JSON.parse(answer!));
+  expect(await lookup('+33612345679')).toMatchObject({ status: 'imported', canSend: false });
+  await updateDemo(h, (config) => Object.assign(config, JSON.parse(block('json', '"imports"'))));
+  expect(await lookup('+33612345679')).toMatchObject({ status: 'imported', canSend: true });
 });
