@@ -599,7 +599,8 @@ function deriveFacts(leaves) {
           moveFrom(leaf, ["pending", "imported"], "confirmed");
           if (wasImported) {
             const version = leaf.policyVersion;
-            if (!Number.isSafeInteger(version)) throw new Error("confirmed leaf of an import: policyVersion is not an integer");
+            if (!Number.isSafeInteger(version))
+              throw new Error("confirmed leaf of an import: policyVersion is not an integer");
             facts.basis = "consent";
             facts.renewals.push({ at: at2, policyVersion: version, policySha256: text2(leaf, "policySha256") });
           }

@@ -146,6 +146,17 @@ describe('POST /v1/sites/{site}/subscribers/import', () => {
 });
 
 describe('the gate for imported numbers', () => {
+  it('an imported number is in force: retention keeps it past unconfirmedDays, its last contact clock decides', async () => {
+    await importList(csv([row('+33612345671', '2026-11-01')]));
+    h.advance(40 * 86_400_000);
+    await h.flush();
+    expect(await lookup('+33612345671')).toMatchObject({
+      status: 'imported',
+      // Three years (lastContactDays, 1095) after the consent the owner declared.
+      retainedUntil: new Date(Date.parse('2026-11-01') + 1095 * 86_400_000).toISOString(),
+    });
+  });
+
   it('says canSend only while the site allows imports, until the deadline; then import-expired', async () => {
     await importList(csv([row('+33612345661')]));
     expect(await lookup('+33612345661')).toMatchObject({

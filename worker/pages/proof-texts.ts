@@ -150,7 +150,7 @@ const fr: ProofTexts = {
   },
   summary: 'Le {date}, {subject} a demandé à recevoir les SMS commerciaux de {controller}.',
   summaryImported:
-    'Le {date}, {controller} a importé {subject} d’une liste existante. Le consentement est déclaré par le site (donné le {consentedAt}, source : « {source} ») ; la personne ne l’a jamais confirmé par un double opt-in, et cette preuve ne le prouve pas.',
+    'Le {date}, {controller} a importé {subject} d’une liste existante. Le consentement est déclaré par le site (donné le {consentedAt}, source : « {source} ») ; la personne ne l’a jamais confirmé par un double opt-in, et cette preuve ne le prouve pas.',
   summaryConfirmed: 'La personne a confirmé le {date} ({how}).',
   summaryWithdrawn: 'La personne s’est désinscrite le {date} ({how}).',
   someone: 'une personne',

@@ -53,9 +53,9 @@ const REPERMISSION = {
     readNew: 'Read our privacy policy',
   },
   fr: {
-    title: 'Voulez-vous nos SMS\u00a0?',
+    title: 'Voulez-vous nos SMS\u202f?',
     intro:
-      '{program} a ajouté votre numéro à sa liste SMS d’après une inscription passée, que vous ne nous avez jamais confirmée. Voulez-vous recevoir nos SMS, selon notre politique de confidentialité (version {version})\u00a0?',
+      '{program} a ajouté votre numéro à sa liste SMS d’après une inscription passée, que vous ne nous avez jamais confirmée. Voulez-vous recevoir nos SMS, selon notre politique de confidentialité (version {version})\u202f?',
     renewed:
       'Merci\u00a0: votre consentement est enregistré, avec la politique version {version}. Répondez STOP à tout moment.',
     readNew: 'Lire notre politique de confidentialité',
