@@ -16,6 +16,12 @@ it('shows an imported number as imported, with its standard records, in the page
   });
   expect(await imported.json()).toMatchObject({ imported: 1 });
   const c = await signIn(h);
+  // The overview counts it apart from the confirmed.
+  const overview = await (await c.get('/console')).text();
+  expect(overview).toMatch(
+    /data-status="imported"><th scope="row">Imported \(declared by you, not confirmed\)<\/th><td>1<\/td>/,
+  );
+  expect(overview).toMatch(/data-status="confirmed"><th scope="row">Confirmed<\/th><td>0<\/td>/);
   const html = await (await c.post('/console/subscribers/lookup', { phone: '06 12 34 56 78' })).text();
   expect(html).toContain('<dd id="subscriber-status">imported</dd>');
   expect(html).toContain('id="subscriber-imported"');

@@ -36,6 +36,7 @@ export const en = {
     statuses: {
       pending: 'Waiting for confirmation',
       confirmed: 'Confirmed',
+      imported: 'Imported (declared by you, not confirmed)',
       withdrawn: 'Withdrawn',
       expired: 'Expired',
       erased: 'Erased',

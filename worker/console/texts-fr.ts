@@ -39,6 +39,7 @@ export const fr: ConsoleTexts = {
     statuses: {
       pending: 'En attente de confirmation',
       confirmed: 'Confirmés',
+      imported: 'Importés (déclarés par vous, non confirmés)',
       withdrawn: 'Retirés',
       expired: 'Expirés',
       erased: 'Effacés',
