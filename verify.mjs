@@ -254,7 +254,17 @@ async function checkNotice(receipt, sources) {
   const version = Number(notice.policyVersion);
   const checks = [];
   const existing = receipt.existingCustomer;
-  if (receipt.basis === "existing_customer" && existing && typeof existing === "object") {
+  const imported = receipt.imported;
+  if (imported && typeof imported === "object") {
+    const wording = typeof imported.wording === "string" ? imported.wording : null;
+    const digest = wording === null ? null : await hex(new TextEncoder().encode(wording));
+    const same = digest !== null && digest === notice.widgetTextSha256 && digest === imported.wordingSha256;
+    checks.push({
+      name: "notice-texts",
+      ok: same,
+      detail: same ? "the wording the site owner declared hashes to the receipt's widgetTextSha256" : `the declared wording hashes to ${String(digest)}, not ${String(notice.widgetTextSha256)}`
+    });
+  } else if (receipt.basis === "existing_customer" && existing && typeof existing === "object") {
     const shown = typeof existing.noticeText === "string" ? existing.noticeText : null;
     const digest = shown === null ? null : await hex(new TextEncoder().encode(shown));
     const same = digest !== null && digest === notice.widgetTextSha256 && digest === existing.noticeSha256;
@@ -507,9 +517,10 @@ var str = (value) => typeof value === "string" ? value : null;
 function deriveFacts(leaves) {
   const first = leaves[0];
   if (!first) return "no leaf";
-  if (first.type !== "requested" && first.type !== "recorded")
-    return `the first leaf is ${String(first.type)}, not requested or recorded`;
+  if (first.type !== "requested" && first.type !== "recorded" && first.type !== "imported")
+    return `the first leaf is ${String(first.type)}, not requested, recorded or imported`;
   const recorded = first.type === "recorded";
+  const imported = first.type === "imported";
   const text2 = (leaf, field) => {
     const value = leaf[field];
     if (typeof value !== "string") throw new Error(`${String(leaf.type)} leaf: ${field} is not a string`);
@@ -519,25 +530,36 @@ function deriveFacts(leaves) {
     const policyVersion = first.policyVersion;
     if (!Number.isSafeInteger(policyVersion)) return `${String(first.type)} leaf: policyVersion is not an integer`;
     if (recorded && first.basis !== "existing_customer") return "recorded leaf: basis is not existing_customer";
+    if (imported && (first.basis !== "imported" || first.declaredBy !== "site-owner" || first.doubleOptIn !== false))
+      return "imported leaf: not declared by the site owner (basis imported, declaredBy site-owner, doubleOptIn false)";
     const facts = {
       consentId: text2(first, "consentId"),
       site: text2(first, "site"),
       // An existing customer is not asked: the record itself is the basis, in force from the start.
-      status: recorded ? "confirmed" : "pending",
-      basis: recorded ? "existing_customer" : "consent",
+      status: recorded ? "confirmed" : imported ? "imported" : "pending",
+      basis: recorded ? "existing_customer" : imported ? "imported" : "consent",
       existingCustomer: recorded ? {
         purpose: text2(first, "purpose"),
         saleDate: text2(first, "saleDate"),
         saleReference: text2(first, "saleReference"),
         noticeSha256: text2(first, "noticeSha256")
       } : null,
+      imported: imported ? {
+        declaredBy: "site-owner",
+        consentedAt: text2(first, "consentedAt"),
+        source: text2(first, "source"),
+        wordingSha256: text2(first, "wordingSha256")
+      } : null,
       renewals: [],
       locale: text2(first, "locale"),
-      collection: { method: recorded ? "existing-customer" : text2(first, "method"), at: text2(first, "at") },
+      collection: {
+        method: recorded ? "existing-customer" : imported ? "import" : text2(first, "method"),
+        at: text2(first, "at")
+      },
       notice: {
         policyVersion,
         policySha256: text2(first, "policySha256"),
-        widgetTextSha256: text2(first, recorded ? "noticeSha256" : "textSha256"),
+        widgetTextSha256: text2(first, recorded ? "noticeSha256" : imported ? "wordingSha256" : "textSha256"),
         locale: text2(first, "locale")
       },
       expiresAt: str(first.expiresAt),
@@ -559,6 +581,7 @@ function deriveFacts(leaves) {
       switch (leaf.type) {
         case "requested":
         case "recorded":
+        case "imported":
           throw new Error(`a ${leaf.type} leaf after the first`);
         case "renewed": {
           moveFrom(leaf, ["confirmed"], "confirmed");
@@ -571,8 +594,16 @@ function deriveFacts(leaves) {
           moveFrom(leaf, ["pending"], "pending");
           facts.expiresAt = str(leaf.expiresAt);
           break;
-        case "confirmed":
-          moveFrom(leaf, ["pending"], "confirmed");
+        case "confirmed": {
+          const wasImported = facts.status === "imported";
+          moveFrom(leaf, ["pending", "imported"], "confirmed");
+          if (wasImported) {
+            const version = leaf.policyVersion;
+            if (!Number.isSafeInteger(version))
+              throw new Error("confirmed leaf of an import: policyVersion is not an integer");
+            facts.basis = "consent";
+            facts.renewals.push({ at: at2, policyVersion: version, policySha256: text2(leaf, "policySha256") });
+          }
           facts.confirmation = leaf.method === "reply" ? {
             method: "reply",
             at: at2,
@@ -581,8 +612,9 @@ function deriveFacts(leaves) {
             textSha256: str(leaf.textSha256)
           } : { method: "link", at: at2, sameDeviceAsRequest: leaf.sameDeviceAsRequest === true };
           break;
+        }
         case "withdrawn":
-          moveFrom(leaf, ["pending", "confirmed"], "withdrawn");
+          moveFrom(leaf, ["pending", "confirmed", "imported"], "withdrawn");
           facts.withdrawal = {
             method: text2(leaf, "method"),
             at: at2,
@@ -592,11 +624,11 @@ function deriveFacts(leaves) {
           };
           break;
         case "expired":
-          moveFrom(leaf, ["pending"], "expired");
+          moveFrom(leaf, ["pending", "imported"], "expired");
           facts.expiredAt = at2;
           break;
         case "erased":
-          moveFrom(leaf, ["pending", "confirmed", "withdrawn", "expired"], "erased");
+          moveFrom(leaf, ["pending", "confirmed", "withdrawn", "expired", "imported"], "erased");
           facts.erasure = { at: at2, reason: str(leaf.reason), previousStatus: str(leaf.previousStatus) };
           break;
         case "sms-sent":
@@ -664,7 +696,7 @@ function expectedReceiptFields(facts) {
   if (facts.confirmation?.method === "link")
     fields["confirmation.sameDeviceAsRequest"] = facts.confirmation.sameDeviceAsRequest;
   if (facts.confirmation?.method === "reply") fields["confirmation.channel"] = facts.confirmation.channel;
-  fields.basis = facts.basis === "existing_customer" ? "existing_customer" : void 0;
+  fields.basis = facts.basis === "consent" ? void 0 : facts.basis;
   const ec = facts.existingCustomer;
   if (ec) {
     fields["existingCustomer.purpose"] = ec.purpose;
@@ -672,6 +704,13 @@ function expectedReceiptFields(facts) {
     fields["existingCustomer.saleReference"] = ec.saleReference;
     fields["existingCustomer.noticeSha256"] = ec.noticeSha256;
   } else fields.existingCustomer = void 0;
+  const im = facts.imported;
+  if (im) {
+    fields["imported.declaredBy"] = im.declaredBy;
+    fields["imported.consentedAt"] = im.consentedAt;
+    fields["imported.source"] = im.source;
+    fields["imported.wordingSha256"] = im.wordingSha256;
+  } else fields.imported = void 0;
   fields["renewals.length"] = facts.renewals.length > 0 ? facts.renewals.length : void 0;
   facts.renewals.forEach((r, i) => {
     fields[`renewals.${i}.at`] = r.at;
@@ -693,7 +732,7 @@ var day = (iso) => iso.replace("T", " ").replace(/:\d\d\.\d{3}Z$/, " UTC");
 function describeFacts(facts, checkpointSize) {
   const ec = facts.existingCustomer;
   const lines = [
-    ec ? `recorded as an existing customer (article L34-5 CPCE) on ${day(facts.collection.at)}: sale of ${ec.saleDate}, purpose ${ec.purpose} only (${facts.locale}, policy version ${facts.notice.policyVersion})` : `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`
+    facts.imported ? `imported from the site owner's list on ${day(facts.collection.at)}: consent declared by the site owner (given ${facts.imported.consentedAt}, source "${facts.imported.source}"), not a double opt-in (${facts.locale}, policy version ${facts.notice.policyVersion})` : ec ? `recorded as an existing customer (article L34-5 CPCE) on ${day(facts.collection.at)}: sale of ${ec.saleDate}, purpose ${ec.purpose} only (${facts.locale}, policy version ${facts.notice.policyVersion})` : `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`
   ];
   for (const sms of facts.messages) {
     const delivered = sms.delivery.length ? `; ${sms.delivery.map((d) => `${d.status} ${day(d.at)}`).join(", ")}` : "";
@@ -712,7 +751,7 @@ function describeFacts(facts, checkpointSize) {
   if (facts.expiredAt) lines.push(`expired unconfirmed on ${day(facts.expiredAt)}`);
   if (facts.erasure) lines.push(`erased (${facts.erasure.reason ?? "?"}) on ${day(facts.erasure.at)}`);
   const asOf = checkpointSize === void 0 ? `as of ${day(facts.lastAt)}` : `as of checkpoint ${checkpointSize} (last event ${day(facts.lastAt)})`;
-  const standing = facts.status === "confirmed" ? "confirmed, not withdrawn" : facts.status;
+  const standing = facts.status === "confirmed" ? "confirmed, not withdrawn" : facts.status === "imported" ? "imported (declared by the site owner, not confirmed by the subscriber)" : facts.status;
   lines.push(`status: ${standing} ${asOf}`);
   return lines;
 }
@@ -1192,6 +1231,13 @@ function verifiedFacts(document) {
       `existing customer (article L34-5 CPCE): sale of ${text(ec.saleDate)}, purpose ${text(ec.purpose)} only, notice SHA-256 ${text(ec.noticeSha256)}`
     );
   }
+  if (receipt.imported) {
+    const im = record2(receipt.imported);
+    add(
+      "imported",
+      `declared by the site owner, not proven by the subscriber: consent given ${text(im.consentedAt)} (source "${text(im.source)}"), wording SHA-256 ${text(im.wordingSha256)}`
+    );
+  }
   const notice = record2(receipt.notice);
   add("policy", `version ${text(notice.policyVersion)} (${text(notice.locale)}), SHA-256 ${text(notice.policySha256)}`);
   add("widget texts", `SHA-256 ${text(notice.widgetTextSha256)} (JCS of the texts shown)`);
@@ -1219,7 +1265,7 @@ function verifiedFacts(document) {
   const confirmation = receipt.confirmation ? record2(receipt.confirmation) : null;
   add(
     "confirmed",
-    !confirmation ? receipt.basis === "existing_customer" ? "not asked: the existing-customer exception needs no confirmation" : "not confirmed" : confirmation.method === "link" ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? "on the device that asked" : "on another device than the one that asked"}` : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ""}`
+    !confirmation ? receipt.basis === "existing_customer" ? "not asked: the existing-customer exception needs no confirmation" : receipt.basis === "imported" ? "never: an imported consent is only declared by the site owner" : "not confirmed" : confirmation.method === "link" ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? "on the device that asked" : "on another device than the one that asked"}` : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ""}`
   );
   for (const r of derived?.renewals ?? []) add("renewed", `${r.at} for policy version ${r.policyVersion}`);
   const withdrawal = receipt.withdrawal ? record2(receipt.withdrawal) : null;

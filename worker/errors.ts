@@ -30,6 +30,7 @@ export const PROBLEM_CODES = [
   'malformed_form',
   'json_too_deep',
   'body_too_large',
+  'import_too_large',
   'unsupported_media_type',
   'invalid_phone',
   'invalid_tile_path',

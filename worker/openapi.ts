@@ -662,7 +662,10 @@ export function openApiDocument(publicUrl: string) {
               {
                 name: 'status',
                 in: 'query',
-                schema: { type: 'string', enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased'] },
+                schema: {
+                  type: 'string',
+                  enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased', 'imported'],
+                },
               },
               { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'ndjson', 'csv'] } },
               {
@@ -715,9 +718,47 @@ export function openApiDocument(publicUrl: string) {
           { security: bearer, parameters: [site], requestBody: { required: true, ...json('ExistingCustomer') } },
         ),
       },
+      '/v1/sites/{site}/subscribers/import': {
+        post: op(
+          'Import an existing list (CSV with the header phone,consentedAt,source,wording, or NDJSON objects with those fields), streamed, up to 100,000 rows: each number becomes an `imported` consent, declared by the site owner',
+          'Admin',
+          {
+            200: {
+              description:
+                '{imported, duplicates, suppressed, refused: [{line, field, message}]}: rows imported; rows whose number already has a consent in force (or appears earlier in the list); rows refused because the number said STOP or asked to be erased (listed in refused too); rows refused, by line in the file (the CSV header is line 1) and field',
+            },
+            409: { description: 'The site has no published policy (each imported consent cites one)' },
+            413: {
+              description:
+                'More than 100,000 rows (import_too_large; the rows before were read, and their counts are in the problem), or more than 64 MiB',
+            },
+            415: { description: 'Content-Type is neither text/csv nor application/x-ndjson' },
+            422: { description: 'The CSV header does not name the four columns' },
+          },
+          {
+            security: bearer,
+            parameters: [site],
+            requestBody: {
+              required: true,
+              content: {
+                'text/csv': {
+                  schema: { type: 'string' },
+                  example:
+                    'phone,consentedAt,source,wording\n+33612345678,2025-03-14T10:00:00Z,checkout form,"Get our offers by SMS"\n',
+                },
+                'application/x-ndjson': {
+                  schema: { type: 'string' },
+                  example:
+                    '{"phone":"+33612345678","consentedAt":"2025-03-14","source":"checkout form","wording":"Get our offers by SMS"}\n',
+                },
+              },
+            },
+          },
+        ),
+      },
       '/v1/sites/{site}/renewals': {
         post: op(
-          'Start a renewal campaign for the latest policy version: one SMS per confirmed consent it flagged',
+          'Start a renewal campaign for the latest policy version: one SMS per confirmed consent it flagged (audience renewal), or per imported number (audience imported: re-permission)',
           'Admin',
           {
             202: {

@@ -1,5 +1,5 @@
 // The gate reads one gate_states row per subject, kept by triggers (migration gate_states). Over random sequences of
-// opt-in, confirmation, STOP, expiry and erasure on a few numbers, every row equals the view computed from the
+// opt-in, confirmation, STOP, expiry, erasure and import (of the whole list, as a site owner brings it in) on a few numbers, every row equals the view computed from the
 // subject, its consents and its suppression (the join the gate ran before), and the gate answers from it.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -8,16 +8,27 @@ import { gateStates, subjects } from '../../worker/db/schema.ts';
 import { linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
 import { auth, frenchMobile } from '../sms/fixtures.ts';
 
-type Op = { kind: 'optIn' | 'confirm' | 'stop' | 'erase' | 'expire'; n: number };
+type Op = { kind: 'optIn' | 'confirm' | 'stop' | 'erase' | 'expire' | 'import'; n: number };
 const op = fc.record({
-  kind: fc.constantFrom<Op['kind']>('optIn', 'optIn', 'confirm', 'confirm', 'stop', 'erase', 'expire'),
+  kind: fc.constantFrom<Op['kind']>('optIn', 'optIn', 'confirm', 'confirm', 'stop', 'erase', 'expire', 'import'),
   n: fc.integer({ min: 0, max: 2 }),
 });
 
 async function apply(h: Harness, { kind, n }: Op): Promise<void> {
   const phone = frenchMobile(900 + n);
   if (kind === 'optIn') await optIn(h, phone.national);
-  else if (kind === 'confirm') {
+  else if (kind === 'import') {
+    // The number and one beside it, as a list: each becomes imported unless in force, suppressed or erased.
+    const list = [phone, frenchMobile(900 + ((n + 1) % 3))]
+      .map((p) => `${p.e164},2026-06-01,shop,Offres par SMS`)
+      .join('\n');
+    const res = await h.app.request('/v1/sites/demo/subscribers/import', {
+      method: 'POST',
+      headers: { ...auth(h), 'content-type': 'text/csv' },
+      body: `phone,consentedAt,source,wording\n${list}\n`,
+    });
+    expect(res.status).toBe(200);
+  } else if (kind === 'confirm') {
     let token: string;
     try {
       token = linkToken(h, 'c', phone.e164);
@@ -93,6 +104,8 @@ describe('gate_states', () => {
       { numRuns: 25, seed: 26 },
     );
     // The sequences reached every state the gate tells apart.
-    expect([...seen].sort()).toEqual(expect.arrayContaining(['confirmed', 'expired', 'pending', 'withdrawn']));
+    expect([...seen].sort()).toEqual(
+      expect.arrayContaining(['confirmed', 'expired', 'imported', 'pending', 'withdrawn']),
+    );
   }, 120_000);
 });

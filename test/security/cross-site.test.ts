@@ -222,6 +222,17 @@ const CASES: Record<string, Case> = {
     };
     await expectStatus(h.app.request('/v1/sites/demo/subscribers/existing-customers', jsonA(body)), 403);
   },
+  'POST /v1/sites/{site}/subscribers/import': async () => {
+    const list = `phone,consentedAt,source,wording\n${B_PHONE},2026-06-01,shop,Offres par SMS\n`;
+    const init = withKeyA({ method: 'POST', headers: { 'content-type': 'text/csv' }, body: list });
+    await expectStatus(h.app.request('/v1/sites/demo/subscribers/import', init), 403);
+    // Nothing of site B changed: its number is not imported there.
+    const gate = await h.app.request(
+      '/v1/sites/demo/subscribers/lookup',
+      json({ phone: B_PHONE }, { authorization: `Bearer ${h.demoKey}` }),
+    );
+    expect(((await gate.json()) as { status: string }).status).not.toBe('imported');
+  },
   'POST /v1/sites/{site}/renewals': async () => {
     await expectStatus(h.app.request('/v1/sites/demo/renewals', jsonA({})), 403);
   },

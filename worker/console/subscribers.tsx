@@ -54,6 +54,11 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
             <dl>
               <dt>{s.status}</dt>
               <dd id="subscriber-status">{a.status}</dd>
+              {a.status === 'imported' ? (
+                <dd class="muted" id="subscriber-imported">
+                  {s.imported}
+                </dd>
+              ) : null}
               <dt>{s.canSend}</dt>
               <dd>
                 {a.canSend ? s.yes : s.no}
@@ -64,6 +69,11 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
                   <dt>{s.proof}</dt>
                   <dd>
                     <a href={a.proofUrl}>{a.proofUrl}</a>
+                  </dd>
+                  <dt>{s.records}</dt>
+                  <dd id="subscriber-records">
+                    <a href={`${a.proofUrl}?format=iso27560`}>{s.iso27560}</a> ·{' '}
+                    <a href={`${a.proofUrl}?format=kantara`}>{s.kantara}</a>
                   </dd>
                 </>
               ) : null}

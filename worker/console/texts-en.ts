@@ -39,6 +39,7 @@ export const en = {
     statuses: {
       pending: 'Waiting for confirmation',
       confirmed: 'Confirmed',
+      imported: 'Imported (declared by you, not confirmed)',
       withdrawn: 'Withdrawn',
       expired: 'Expired',
       erased: 'Erased',
@@ -166,6 +167,11 @@ export const en = {
     eraseSubmit: 'Erase now',
     erased: 'Erased.',
     csv: 'Download every subscriber (CSV)',
+    imported:
+      'Imported from your list: the consent is declared by you, not confirmed by the subscriber. It may be texted only while your settings allow imported numbers (imports.until); ask again with a re-permission campaign.',
+    records: 'Standard records',
+    iso27560: 'ISO/IEC TS 27560 (JSON-LD)',
+    kantara: 'Kantara Consent Receipt v1.1',
   },
   settings: {
     title: 'Settings',

@@ -42,6 +42,7 @@ export const fr: ConsoleTexts = {
     statuses: {
       pending: 'En attente de confirmation',
       confirmed: 'Confirmés',
+      imported: 'Importés (déclarés par vous, non confirmés)',
       withdrawn: 'Retirés',
       expired: 'Expirés',
       erased: 'Effacés',
@@ -170,6 +171,11 @@ export const fr: ConsoleTexts = {
     eraseSubmit: 'Effacer maintenant',
     erased: 'Effacé.',
     csv: 'Télécharger tous les abonnés (CSV)',
+    imported:
+      'Importé de votre liste : le consentement est déclaré par vous, non confirmé par l’abonné. Il ne peut recevoir de SMS que tant que vos réglages autorisent les numéros importés (imports.until) ; redemandez-lui avec une campagne de re-consentement.',
+    records: 'Registres normalisés',
+    iso27560: 'ISO/IEC TS 27560 (JSON-LD)',
+    kantara: 'Reçu de consentement Kantara v1.1',
   },
   settings: {
     title: 'Réglages',

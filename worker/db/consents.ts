@@ -40,7 +40,10 @@ function hot(db: Db) {
       .select()
       .from(consents)
       .where(
-        and(eq(consents.subjectId, sql.placeholder('subjectId')), sql`${consents.status} IN ('pending', 'confirmed')`),
+        and(
+          eq(consents.subjectId, sql.placeholder('subjectId')),
+          sql`${consents.status} IN ('pending', 'confirmed', 'imported')`,
+        ),
       )
       .prepare(),
     /** Compare-and-set transitions, one prepared statement per shape (set columns, from-states, expiry condition). */

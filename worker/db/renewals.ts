@@ -48,8 +48,8 @@ export function renewalsRepo(store: Store) {
         .where(eq(renewalCampaigns.siteId, siteId))
         .orderBy(desc(renewalCampaigns.createdAt))
         .limit(limit),
-    /** The open campaign of a site for a policy version, if any. */
-    openFor: async (siteId: string, version: number) =>
+    /** The open campaign of a site for a policy version and audience, if any. */
+    openFor: async (siteId: string, version: number, audience: RenewalCampaignRow['audience'] = 'renewal') =>
       (
         await db
           .select()
@@ -58,6 +58,7 @@ export function renewalsRepo(store: Store) {
             and(
               eq(renewalCampaigns.siteId, siteId),
               eq(renewalCampaigns.policyVersion, version),
+              eq(renewalCampaigns.audience, audience),
               isNull(renewalCampaigns.closedAt),
             ),
           )

@@ -65,7 +65,11 @@ export const consents = sqliteTable(
     subjectId: text('subject_id')
       .notNull()
       .references(() => subjects.id),
-    status: text('status', { enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased'] }).notNull(),
+    /**
+     * `imported`: a number the site owner brought in from an existing list (POST …/subscribers/import), with the
+     * consent they declared: not proven by a double opt-in, texted only while the site allows it (config `imports`).
+     */
+    status: text('status', { enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased', 'imported'] }).notNull(),
     locale: text('locale').notNull(),
     policyVersion: integer('policy_version').notNull(),
     policySha256: text('policy_sha256').notNull(),
@@ -213,7 +217,7 @@ export const gateStates = sqliteTable(
     erasedAt: integer('erased_at'),
     suppressed: integer('suppressed').notNull(),
     consentId: text('consent_id'),
-    status: text('status', { enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased'] }),
+    status: text('status', { enum: ['pending', 'confirmed', 'withdrawn', 'expired', 'erased', 'imported'] }),
     renewalRequired: integer('renewal_required', { mode: 'boolean' }),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.phoneIndex] })],
@@ -571,6 +575,13 @@ export const renewalCampaigns = sqliteTable(
     closedAt: integer('closed_at'),
     /** Set once every request and SMS is queued; null while starting (a start cut short resumes, see renewals.ts). */
     startedAt: integer('started_at'),
+    /**
+     * Whom it asks: `renewal`, confirmed consents flagged by a material policy change; `imported`, the numbers brought
+     * in from an existing list (re-permission: Yes turns the owner's declaration into a proven consent).
+     */
+    audience: text('audience', { enum: ['renewal', 'imported'] })
+      .notNull()
+      .default('renewal'),
   },
   (t) => [
     index('renewal_campaigns_site').on(t.siteId, t.createdAt),

@@ -208,7 +208,7 @@ export function subjectsRepo(store: Store) {
       return rows[0] ?? null;
     },
     /**
-     * Subjects of a site with no pending or confirmed consent whose last consent change is older than `before`
+     * Subjects of a site with no pending, confirmed or imported consent whose last consent change is older than `before`
      * (`onlyNeverConfirmed`: those that never confirmed at all) — the candidates for retention erasure.
      */
     async dormant(siteId: string, before: number, onlyNeverConfirmed: boolean, limit: number): Promise<SubjectRow[]> {
@@ -219,7 +219,8 @@ export function subjectsRepo(store: Store) {
           and(
             eq(subjects.siteId, siteId),
             isNull(subjects.erasedAt),
-            sql`NOT EXISTS (SELECT 1 FROM consents c WHERE c.subject_id = ${subjects.id} AND c.status IN ('pending', 'confirmed'))`,
+            // An imported consent is in force too: it waits for its re-permission, not for retention.
+            sql`NOT EXISTS (SELECT 1 FROM consents c WHERE c.subject_id = ${subjects.id} AND c.status IN ('pending', 'confirmed', 'imported'))`,
             sql`(SELECT MAX(c.updated_at) FROM consents c WHERE c.subject_id = ${subjects.id}) < ${before}`,
             onlyNeverConfirmed
               ? sql`NOT EXISTS (SELECT 1 FROM consents c WHERE c.subject_id = ${subjects.id} AND c.confirmed_at IS NOT NULL)`

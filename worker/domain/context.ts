@@ -5,6 +5,7 @@ import { consentsRepo } from '../db/consents.ts';
 import { eventsRepo } from '../db/events.ts';
 import { logRepo } from '../db/log.ts';
 import { limitsRepo } from '../db/limits.ts';
+import { importsRepo } from '../db/imports.ts';
 import { inboundRepo } from '../db/inbound.ts';
 import { leasesRepo } from '../db/leases.ts';
 import { witnessRepo } from '../db/witness.ts';
@@ -46,6 +47,7 @@ export interface DomainContext {
   log: ReturnType<typeof logRepo>;
   limits: ReturnType<typeof limitsRepo>;
   inbound: ReturnType<typeof inboundRepo>;
+  imports: ReturnType<typeof importsRepo>;
   apiKeys: ReturnType<typeof apiKeysRepo>;
   leases: ReturnType<typeof leasesRepo>;
   witness: ReturnType<typeof witnessRepo>;
@@ -85,6 +87,7 @@ export function createDomainContext(
     | 'log'
     | 'limits'
     | 'inbound'
+    | 'imports'
     | 'apiKeys'
     | 'leases'
     | 'witness'
@@ -106,6 +109,7 @@ export function createDomainContext(
     log: logRepo(store),
     limits: limitsRepo(store),
     inbound: inboundRepo(store),
+    imports: importsRepo(store),
     apiKeys: apiKeysRepo(store),
     leases: leasesRepo(store),
     witness: witnessRepo(store),

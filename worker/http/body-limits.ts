@@ -8,6 +8,8 @@ const MAX_BODY = 16 * 1024;
 /** The bulk gate takes up to 1,000 numbers of up to 40 characters each. */
 const MAX_BULK_BODY = 64 * 1024;
 const BULK_PATH = /^\/v1\/sites\/[^/]+\/subscribers\/check$/;
+/** An imported list streams: its route bounds rows, line length and bytes as it reads (domain/subscribers/import.ts). */
+const IMPORT_PATH = /^\/v1\/sites\/[^/]+\/subscribers\/import$/;
 
 const tooLarge = (maxSize: number): never => {
   throw new AppError('body_too_large', 413, `The body is larger than ${maxSize} bytes.`, {
@@ -24,6 +26,7 @@ export function limitBodies(): MiddlewareHandler {
     // GET and HEAD have no body (a Fetch Request cannot carry one): nothing to limit.
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD') return next();
+    if (method === 'POST' && IMPORT_PATH.test(c.req.path)) return next();
     const bulk = BULK_PATH.test(c.req.path);
     // A declared length is checked from the header alone, as bodyLimit does, but without touching `body` first:
     // on Node that would build a whole Web Request and stream per request, where the adapter reads text directly.

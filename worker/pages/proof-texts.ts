@@ -9,8 +9,11 @@ const en = {
     withdrawn: 'Withdrawn — the subscriber left',
     expired: 'Expired — never confirmed',
     erased: 'Erased — the number is erased; the proof stays, without it',
+    imported: 'Imported — consent declared by the site owner, not confirmed by the person',
   } as Record<string, string>,
   summary: 'On {date}, {subject} asked to receive marketing text messages from {controller}.',
+  summaryImported:
+    'On {date}, {controller} imported {subject} from an existing list. The consent is declared by the site owner (given on {consentedAt}, source: “{source}”); the person never confirmed it by a double opt-in, and this proof does not prove it.',
   summaryConfirmed: 'The person confirmed on {date} ({how}).',
   summaryWithdrawn: 'The person withdrew on {date} ({how}).',
   someone: 'a person',
@@ -34,6 +37,7 @@ const en = {
     requested: 'Consent asked',
     recorded:
       'Recorded as an existing customer (article L34-5 CPCE: similar products, free opt-out offered at the sale)',
+    imported: 'Imported from the site owner’s list: consent declared by the site owner, not a double opt-in',
     renewed: 'Consent renewed for a new policy version',
     resent: 'Confirmation message sent again',
     confirmed: 'Consent confirmed',
@@ -60,6 +64,7 @@ const en = {
     sms: 'by text message',
     api: 'by the site owner, on request',
     'existing-customer': 'by the site owner, from a sale',
+    import: 'declared by the site owner, from an imported list',
     'renewal-declined': 'by answering No to a renewal',
     'renewal-lapsed': 'by not answering a renewal before its deadline',
   } as Record<string, string>,
@@ -70,6 +75,8 @@ const en = {
   shown: 'What the person was shown',
   shownLead: 'The exact words of the form, as recorded when it was shown (language: {locale}):',
   shownMissing: 'The texts behind this proof are not available on this server.',
+  shownImported:
+    'The wording the site owner declares the person agreed to (declared by the site owner when importing the list, not recorded when it was shown):',
   policy: 'Privacy policy, version {version} ({locale})',
   verify: 'Check this proof',
   verifyLead:
@@ -139,8 +146,11 @@ const fr: ProofTexts = {
     withdrawn: 'Retiré — la personne s’est désinscrite',
     expired: 'Expiré — jamais confirmé',
     erased: 'Effacé — le numéro est effacé ; la preuve reste, sans lui',
+    imported: 'Importé — consentement déclaré par le site, non confirmé par la personne',
   },
   summary: 'Le {date}, {subject} a demandé à recevoir les SMS commerciaux de {controller}.',
+  summaryImported:
+    'Le {date}, {controller} a importé {subject} d’une liste existante. Le consentement est déclaré par le site (donné le {consentedAt}, source : « {source} ») ; la personne ne l’a jamais confirmé par un double opt-in, et cette preuve ne le prouve pas.',
   summaryConfirmed: 'La personne a confirmé le {date} ({how}).',
   summaryWithdrawn: 'La personne s’est désinscrite le {date} ({how}).',
   someone: 'une personne',
@@ -164,6 +174,7 @@ const fr: ProofTexts = {
     requested: 'Consentement demandé',
     recorded:
       'Enregistré comme client (article L34-5 du CPCE : produits analogues, refus gratuit proposé lors de la vente)',
+    imported: 'Importé de la liste du site : consentement déclaré par le site, pas un double opt-in',
     renewed: 'Consentement renouvelé pour une nouvelle version de la politique',
     resent: 'Message de confirmation renvoyé',
     confirmed: 'Consentement confirmé',
@@ -190,6 +201,7 @@ const fr: ProofTexts = {
     sms: 'par SMS',
     api: 'par le site, à la demande de la personne',
     'existing-customer': 'par le site, à partir d’une vente',
+    import: 'déclaré par le site, d’après une liste importée',
     'renewal-declined': 'en répondant Non au renouvellement',
     'renewal-lapsed': 'sans réponse au renouvellement avant la date limite',
   },
@@ -200,6 +212,8 @@ const fr: ProofTexts = {
   shown: 'Ce que la personne a vu',
   shownLead: 'Les mots exacts du formulaire, tels qu’enregistrés quand il a été affiché (langue : {locale}) :',
   shownMissing: 'Les textes de cette preuve ne sont pas disponibles sur ce serveur.',
+  shownImported:
+    'Le texte auquel, selon le site, la personne a consenti (déclaré par le site lors de l’import de sa liste, non enregistré quand il a été affiché) :',
   policy: 'Politique de confidentialité, version {version} ({locale})',
   verify: 'Vérifier cette preuve',
   verifyLead:

@@ -174,7 +174,15 @@ export function proofPage(
           <span class="status">{t.status[r.status] ?? r.status}</span>
         </p>
         <p>
-          {fillIn(t.summary, { subject, date: when(r.collection.at), controller })}{' '}
+          {r.imported
+            ? fillIn(t.summaryImported, {
+                subject,
+                date: when(r.collection.at),
+                controller,
+                consentedAt: when(r.imported.consentedAt),
+                source: r.imported.source,
+              })
+            : fillIn(t.summary, { subject, date: when(r.collection.at), controller })}{' '}
           {r.confirmation
             ? fillIn(t.summaryConfirmed, { date: when(r.confirmation.at), how: methodText(t, r.confirmation.method) })
             : ''}{' '}
@@ -220,7 +228,14 @@ export function proofPage(
         {log.checkpoint ? <p class="small">{fillIn(t.asOf, { size: log.checkpoint.split('\n')[1] ?? '—' })}</p> : null}
 
         <h2>{t.shown}</h2>
-        {texts ? (
+        {r.imported?.wording ? (
+          <>
+            <p>{t.shownImported}</p>
+            <blockquote lang={r.notice.locale}>
+              <p>{r.imported.wording}</p>
+            </blockquote>
+          </>
+        ) : texts ? (
           <>
             <p>{fillIn(t.shownLead, { locale: r.notice.locale })}</p>
             <blockquote lang={r.notice.locale}>

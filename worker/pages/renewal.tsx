@@ -40,6 +40,28 @@ const TEXTS = {
   },
 } as const;
 
+/**
+ * A re-permission (campaign audience `imported`): the number came from the owner's existing list, so the question is
+ * whether the person wants the texts at all; their Yes is the consent proven from now on.
+ */
+const REPERMISSION = {
+  en: {
+    title: 'Do you want our texts?',
+    intro:
+      '{program} added your number to its text list from an earlier sign-up that you never confirmed to us. Do you want our texts, under our privacy policy (version {version})?',
+    renewed: 'Thank you: your consent is recorded, under policy version {version}. Reply STOP at any time.',
+    readNew: 'Read our privacy policy',
+  },
+  fr: {
+    title: 'Voulez-vous nos SMS\u202f?',
+    intro:
+      '{program} a ajouté votre numéro à sa liste SMS d’après une inscription passée, que vous ne nous avez jamais confirmée. Voulez-vous recevoir nos SMS, selon notre politique de confidentialité (version {version})\u202f?',
+    renewed:
+      'Merci\u00a0: votre consentement est enregistré, avec la politique version {version}. Répondez STOP à tout moment.',
+    readNew: 'Lire notre politique de confidentialité',
+  },
+} as const;
+
 export type RenewalPageState =
   | { kind: 'ask'; summary: string; policyUrl: string; diffUrl: string; action: string }
   | { kind: 'renewed' | 'declined' | 'lapsed' | 'ended' }
@@ -57,8 +79,16 @@ export function renewalPage(options: {
   version: number;
   deadline: string;
   state: RenewalPageState;
+  /** `imported`: a re-permission of a number from the owner's list (default: a renewal after a policy change). */
+  audience?: 'renewal' | 'imported';
 }): string {
-  const t = options.locale.startsWith('fr') ? TEXTS.fr : TEXTS.en;
+  const fr = options.locale.startsWith('fr');
+  const t =
+    options.audience === 'imported'
+      ? { ...(fr ? TEXTS.fr : TEXTS.en), ...(fr ? REPERMISSION.fr : REPERMISSION.en) }
+      : fr
+        ? TEXTS.fr
+        : TEXTS.en;
   const values = { program: options.program, version: String(options.version), deadline: options.deadline };
   const { state } = options;
   const body =
@@ -66,12 +96,20 @@ export function renewalPage(options: {
       <main>
         <h1>{t.title}</h1>
         <p>{fill(t.intro, values)}</p>
-        <p>
-          <strong>{t.summary}</strong> {state.summary}
-        </p>
-        <p>
-          <a href={state.policyUrl}>{t.readNew}</a> · <a href={state.diffUrl}>{t.readDiff}</a>
-        </p>
+        {options.audience === 'imported' ? (
+          <p>
+            <a href={state.policyUrl}>{t.readNew}</a>
+          </p>
+        ) : (
+          <>
+            <p>
+              <strong>{t.summary}</strong> {state.summary}
+            </p>
+            <p>
+              <a href={state.policyUrl}>{t.readNew}</a> · <a href={state.diffUrl}>{t.readDiff}</a>
+            </p>
+          </>
+        )}
         <p class="muted">{fill(t.deadline, values)}</p>
         <form method="post" action={state.action}>
           <fieldset class="choices">

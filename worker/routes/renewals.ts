@@ -44,6 +44,7 @@ async function show(c: AppContext, view: RenewalView | null, state: RenewalPageS
       program: site.config.program.name,
       version,
       deadline,
+      audience: campaign.audience,
       state: state ?? {
         kind: 'ask',
         summary: view.summary,
@@ -65,6 +66,7 @@ export function renewalRoutes() {
     const body = await jsonBody(c, renewalBody);
     const progress = await startRenewal(c.var.ctx, site, {
       ...(body.deadlineDays ? { deadlineDays: body.deadlineDays } : {}),
+      ...(body.audience ? { audience: body.audience } : {}),
     });
     c.header('Cache-Control', 'no-store');
     return c.json(progress, 202);

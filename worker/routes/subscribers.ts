@@ -2,7 +2,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { checkSubscribers, lookupSubscriber, subscriberById } from '../domain/messaging/index.ts';
-import { eraseSubscriber, exportSubscriber, listSubscribers } from '../domain/subscribers/index.ts';
+import { eraseSubscriber, exportSubscriber, importList, listSubscribers } from '../domain/subscribers/index.ts';
+import { AppError } from '../errors.ts';
 import { requireSiteAccess } from '../http/auth.ts';
 import { jsonBody, queryParams } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';
@@ -11,7 +12,7 @@ import { checkBody, existingCustomerBody, lookupBody } from './schemas.ts';
 import { recordExistingCustomer } from '../domain/consent/index.ts';
 
 const listQuery = z.object({
-  status: z.enum(['pending', 'confirmed', 'withdrawn', 'expired', 'erased']).optional(),
+  status: z.enum(['pending', 'confirmed', 'withdrawn', 'expired', 'erased', 'imported']).optional(),
   format: z.enum(['json', 'ndjson', 'csv']).default('json'),
   cursor: z
     .string()
@@ -65,6 +66,25 @@ export function subscriberRoutes() {
     const body = await jsonBody(c, existingCustomerBody);
     c.header('Cache-Control', 'no-store');
     return c.json(await recordExistingCustomer(c.var.ctx, site, body), 201);
+  });
+
+  // An existing list: CSV or NDJSON, read as it streams in (the body limit of other routes does not apply: the domain
+  // bounds rows, line length and bytes as it reads).
+  app.post('/v1/sites/:site/subscribers/import', async (c) => {
+    const site = await requireSiteAccess(c, c.req.param('site'));
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const format = type === 'text/csv' ? 'csv' : type === 'application/x-ndjson' ? 'ndjson' : null;
+    if (format === null)
+      throw new AppError('unsupported_media_type', 415, 'Send the list as text/csv or application/x-ndjson.', {
+        errors: [{ path: '(body)', message: 'Content-Type must be text/csv or application/x-ndjson.' }],
+      });
+    const body = c.req.raw.body;
+    if (!body)
+      throw new AppError('validation_failed', 422, 'The list is empty.', {
+        errors: [{ path: '(body)', message: 'Missing.' }],
+      });
+    c.header('Cache-Control', 'no-store');
+    return c.json(await importList(c.var.ctx, site, body, format));
   });
 
   app.get('/v1/sites/:site/subscribers/:subscriberId', async (c) => {

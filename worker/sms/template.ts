@@ -99,7 +99,8 @@ export type SystemMessageKind =
   | 'opt-in-ack'
   | 'help'
   | 'no-pending'
-  | 'renewal';
+  | 'renewal'
+  | 'repermission';
 
 const KEYS: Record<SystemMessageKind, keyof SystemTexts> = {
   'confirm-request': 'confirmRequest',
@@ -109,6 +110,7 @@ const KEYS: Record<SystemMessageKind, keyof SystemTexts> = {
   help: 'help',
   'no-pending': 'noPending',
   renewal: 'renewal',
+  repermission: 'repermission',
 };
 
 export interface SystemMessageVariables extends TemplateVariables {

@@ -60,6 +60,13 @@ export function verifiedFacts(document: unknown): Fact[] {
       `existing customer (article L34-5 CPCE): sale of ${text(ec.saleDate)}, purpose ${text(ec.purpose)} only, notice SHA-256 ${text(ec.noticeSha256)}`,
     );
   }
+  if (receipt.imported) {
+    const im = record(receipt.imported);
+    add(
+      'imported',
+      `declared by the site owner, not proven by the subscriber: consent given ${text(im.consentedAt)} (source "${text(im.source)}"), wording SHA-256 ${text(im.wordingSha256)}`,
+    );
+  }
   const notice = record(receipt.notice);
   add('policy', `version ${text(notice.policyVersion)} (${text(notice.locale)}), SHA-256 ${text(notice.policySha256)}`);
   add('widget texts', `SHA-256 ${text(notice.widgetTextSha256)} (JCS of the texts shown)`);
@@ -94,7 +101,9 @@ export function verifiedFacts(document: unknown): Fact[] {
     !confirmation
       ? receipt.basis === 'existing_customer'
         ? 'not asked: the existing-customer exception needs no confirmation'
-        : 'not confirmed'
+        : receipt.basis === 'imported'
+          ? 'never: an imported consent is only declared by the site owner'
+          : 'not confirmed'
       : confirmation.method === 'link'
         ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? 'on the device that asked' : 'on another device than the one that asked'}`
         : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ''}`,

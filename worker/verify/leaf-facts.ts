@@ -5,7 +5,7 @@ import { toBase64 } from '../crypto/encoding.ts';
 import { jcsBytes } from '../crypto/jcs.ts';
 import { leafHash } from '../crypto/merkle.ts';
 
-export type ConsentStatus = 'pending' | 'confirmed' | 'withdrawn' | 'expired' | 'erased';
+export type ConsentStatus = 'pending' | 'confirmed' | 'withdrawn' | 'expired' | 'erased' | 'imported';
 
 /** One SMS of the consent's own (the confirmation request, the confirmation) as logged, with its delivery reports. */
 export interface LoggedSms {
@@ -30,6 +30,17 @@ export interface ExistingCustomerFacts {
   noticeSha256: string;
 }
 
+/**
+ * What an import says (an `imported` first leaf): a consent the site owner declared when bringing an existing list in,
+ * never confirmed by a double opt-in — when and where the owner says it was given, and the SHA-256 of the wording.
+ */
+export interface ImportedFacts {
+  declaredBy: 'site-owner';
+  consentedAt: string;
+  source: string;
+  wordingSha256: string;
+}
+
 /** A renewal: the subscriber agreed to a later policy version (a new confirmation in the same chain). */
 export interface RenewalFacts {
   at: string;
@@ -41,9 +52,13 @@ export interface LeafFacts {
   consentId: string;
   site: string;
   status: ConsentStatus;
-  /** `consent` (a `requested` first leaf) or `existing_customer` (a `recorded` first leaf). */
-  basis: 'consent' | 'existing_customer';
+  /**
+   * `consent` (a `requested` first leaf), `existing_customer` (a `recorded` first leaf), or `imported` (an `imported`
+   * first leaf, until the subscriber confirms it: then `consent`, proven from then on).
+   */
+  basis: 'consent' | 'existing_customer' | 'imported';
   existingCustomer: ExistingCustomerFacts | null;
+  imported: ImportedFacts | null;
   renewals: RenewalFacts[];
   locale: string;
   collection: { method: string; at: string };
@@ -79,9 +94,10 @@ const str = (value: unknown): string | null => (typeof value === 'string' ? valu
 export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
   const first = leaves[0];
   if (!first) return 'no leaf';
-  if (first.type !== 'requested' && first.type !== 'recorded')
-    return `the first leaf is ${String(first.type)}, not requested or recorded`;
+  if (first.type !== 'requested' && first.type !== 'recorded' && first.type !== 'imported')
+    return `the first leaf is ${String(first.type)}, not requested, recorded or imported`;
   const recorded = first.type === 'recorded';
+  const imported = first.type === 'imported';
   const text = (leaf: Leaf, field: string): string => {
     const value = leaf[field];
     if (typeof value !== 'string') throw new Error(`${String(leaf.type)} leaf: ${field} is not a string`);
@@ -91,12 +107,15 @@ export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
     const policyVersion = first.policyVersion;
     if (!Number.isSafeInteger(policyVersion)) return `${String(first.type)} leaf: policyVersion is not an integer`;
     if (recorded && first.basis !== 'existing_customer') return 'recorded leaf: basis is not existing_customer';
+    // An import is a declaration by the site owner, never a double opt-in: a leaf saying otherwise is unreadable.
+    if (imported && (first.basis !== 'imported' || first.declaredBy !== 'site-owner' || first.doubleOptIn !== false))
+      return 'imported leaf: not declared by the site owner (basis imported, declaredBy site-owner, doubleOptIn false)';
     const facts: LeafFacts = {
       consentId: text(first, 'consentId'),
       site: text(first, 'site'),
       // An existing customer is not asked: the record itself is the basis, in force from the start.
-      status: recorded ? 'confirmed' : 'pending',
-      basis: recorded ? 'existing_customer' : 'consent',
+      status: recorded ? 'confirmed' : imported ? 'imported' : 'pending',
+      basis: recorded ? 'existing_customer' : imported ? 'imported' : 'consent',
       existingCustomer: recorded
         ? {
             purpose: text(first, 'purpose'),
@@ -105,13 +124,24 @@ export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
             noticeSha256: text(first, 'noticeSha256'),
           }
         : null,
+      imported: imported
+        ? {
+            declaredBy: 'site-owner',
+            consentedAt: text(first, 'consentedAt'),
+            source: text(first, 'source'),
+            wordingSha256: text(first, 'wordingSha256'),
+          }
+        : null,
       renewals: [],
       locale: text(first, 'locale'),
-      collection: { method: recorded ? 'existing-customer' : text(first, 'method'), at: text(first, 'at') },
+      collection: {
+        method: recorded ? 'existing-customer' : imported ? 'import' : text(first, 'method'),
+        at: text(first, 'at'),
+      },
       notice: {
         policyVersion: policyVersion as number,
         policySha256: text(first, 'policySha256'),
-        widgetTextSha256: text(first, recorded ? 'noticeSha256' : 'textSha256'),
+        widgetTextSha256: text(first, recorded ? 'noticeSha256' : imported ? 'wordingSha256' : 'textSha256'),
         locale: text(first, 'locale'),
       },
       expiresAt: str(first.expiresAt),
@@ -133,6 +163,7 @@ export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
       switch (leaf.type) {
         case 'requested':
         case 'recorded':
+        case 'imported':
           throw new Error(`a ${leaf.type} leaf after the first`);
         case 'renewed': {
           moveFrom(leaf, ['confirmed'], 'confirmed');
@@ -145,8 +176,18 @@ export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
           moveFrom(leaf, ['pending'], 'pending');
           facts.expiresAt = str(leaf.expiresAt);
           break;
-        case 'confirmed':
-          moveFrom(leaf, ['pending'], 'confirmed');
+        case 'confirmed': {
+          const wasImported = facts.status === 'imported';
+          moveFrom(leaf, ['pending', 'imported'], 'confirmed');
+          if (wasImported) {
+            // Re-permission: the subscriber confirmed, from the link sent to the number, what the owner declared, for
+            // the campaign's policy version. From then on the consent is proven like any other.
+            const version = leaf.policyVersion;
+            if (!Number.isSafeInteger(version))
+              throw new Error('confirmed leaf of an import: policyVersion is not an integer');
+            facts.basis = 'consent';
+            facts.renewals.push({ at, policyVersion: version as number, policySha256: text(leaf, 'policySha256') });
+          }
           facts.confirmation =
             leaf.method === 'reply'
               ? {
@@ -158,8 +199,9 @@ export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
                 }
               : { method: 'link', at, sameDeviceAsRequest: leaf.sameDeviceAsRequest === true };
           break;
+        }
         case 'withdrawn':
-          moveFrom(leaf, ['pending', 'confirmed'], 'withdrawn');
+          moveFrom(leaf, ['pending', 'confirmed', 'imported'], 'withdrawn');
           facts.withdrawal = {
             method: text(leaf, 'method'),
             at,
@@ -169,11 +211,11 @@ export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
           };
           break;
         case 'expired':
-          moveFrom(leaf, ['pending'], 'expired');
+          moveFrom(leaf, ['pending', 'imported'], 'expired');
           facts.expiredAt = at;
           break;
         case 'erased':
-          moveFrom(leaf, ['pending', 'confirmed', 'withdrawn', 'expired'], 'erased');
+          moveFrom(leaf, ['pending', 'confirmed', 'withdrawn', 'expired', 'imported'], 'erased');
           facts.erasure = { at, reason: str(leaf.reason), previousStatus: str(leaf.previousStatus) };
           break;
         case 'sms-sent':
@@ -261,7 +303,7 @@ export function expectedReceiptFields(facts: LeafFacts): Record<string, unknown>
   if (facts.confirmation?.method === 'reply') fields['confirmation.channel'] = facts.confirmation.channel;
   // Receipts of plain consents carry neither member (their format predates both): a receipt claiming the
   // exception, or a renewal, that the leaves do not hold is refused all the same (expected: absent).
-  fields.basis = facts.basis === 'existing_customer' ? 'existing_customer' : undefined;
+  fields.basis = facts.basis === 'consent' ? undefined : facts.basis;
   const ec = facts.existingCustomer;
   if (ec) {
     fields['existingCustomer.purpose'] = ec.purpose;
@@ -269,6 +311,14 @@ export function expectedReceiptFields(facts: LeafFacts): Record<string, unknown>
     fields['existingCustomer.saleReference'] = ec.saleReference;
     fields['existingCustomer.noticeSha256'] = ec.noticeSha256;
   } else fields.existingCustomer = undefined;
+  // An import's declaration: a receipt that drops it, or claims one the leaves do not hold, is refused.
+  const im = facts.imported;
+  if (im) {
+    fields['imported.declaredBy'] = im.declaredBy;
+    fields['imported.consentedAt'] = im.consentedAt;
+    fields['imported.source'] = im.source;
+    fields['imported.wordingSha256'] = im.wordingSha256;
+  } else fields.imported = undefined;
   fields['renewals.length'] = facts.renewals.length > 0 ? facts.renewals.length : undefined;
   facts.renewals.forEach((r, i) => {
     fields[`renewals.${i}.at`] = r.at;
@@ -295,9 +345,11 @@ const day = (iso: string) => iso.replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' U
 export function describeFacts(facts: LeafFacts, checkpointSize?: number): string[] {
   const ec = facts.existingCustomer;
   const lines = [
-    ec
-      ? `recorded as an existing customer (article L34-5 CPCE) on ${day(facts.collection.at)}: sale of ${ec.saleDate}, purpose ${ec.purpose} only (${facts.locale}, policy version ${facts.notice.policyVersion})`
-      : `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`,
+    facts.imported
+      ? `imported from the site owner's list on ${day(facts.collection.at)}: consent declared by the site owner (given ${facts.imported.consentedAt}, source "${facts.imported.source}"), not a double opt-in (${facts.locale}, policy version ${facts.notice.policyVersion})`
+      : ec
+        ? `recorded as an existing customer (article L34-5 CPCE) on ${day(facts.collection.at)}: sale of ${ec.saleDate}, purpose ${ec.purpose} only (${facts.locale}, policy version ${facts.notice.policyVersion})`
+        : `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`,
   ];
   for (const sms of facts.messages) {
     const delivered = sms.delivery.length ? `; ${sms.delivery.map((d) => `${d.status} ${day(d.at)}`).join(', ')}` : '';
@@ -321,7 +373,12 @@ export function describeFacts(facts: LeafFacts, checkpointSize?: number): string
     checkpointSize === undefined
       ? `as of ${day(facts.lastAt)}`
       : `as of checkpoint ${checkpointSize} (last event ${day(facts.lastAt)})`;
-  const standing = facts.status === 'confirmed' ? 'confirmed, not withdrawn' : facts.status;
+  const standing =
+    facts.status === 'confirmed'
+      ? 'confirmed, not withdrawn'
+      : facts.status === 'imported'
+        ? 'imported (declared by the site owner, not confirmed by the subscriber)'
+        : facts.status;
   lines.push(`status: ${standing} ${asOf}`);
   return lines;
 }

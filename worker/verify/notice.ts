@@ -21,7 +21,20 @@ export async function checkNotice(receipt: Record<string, unknown>, sources: Not
   const version = Number(notice.policyVersion);
   const checks: Check[] = [];
   const existing = receipt.existingCustomer as Record<string, unknown> | undefined;
-  if (receipt.basis === 'existing_customer' && existing && typeof existing === 'object') {
+  const imported = receipt.imported as Record<string, unknown> | undefined;
+  if (imported && typeof imported === 'object') {
+    // An import cites the wording its owner declared, not widget texts: the receipt carries that wording.
+    const wording = typeof imported.wording === 'string' ? imported.wording : null;
+    const digest = wording === null ? null : await hex(new TextEncoder().encode(wording));
+    const same = digest !== null && digest === notice.widgetTextSha256 && digest === imported.wordingSha256;
+    checks.push({
+      name: 'notice-texts',
+      ok: same,
+      detail: same
+        ? "the wording the site owner declared hashes to the receipt's widgetTextSha256"
+        : `the declared wording hashes to ${String(digest)}, not ${String(notice.widgetTextSha256)}`,
+    });
+  } else if (receipt.basis === 'existing_customer' && existing && typeof existing === 'object') {
     // An existing customer saw the owner's notice at the sale, not widget texts: the receipt carries its text.
     const shown = typeof existing.noticeText === 'string' ? existing.noticeText : null;
     const digest = shown === null ? null : await hex(new TextEncoder().encode(shown));

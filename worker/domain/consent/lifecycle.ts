@@ -308,7 +308,7 @@ export interface Withdrawal {
 }
 
 /**
- * Withdraws every pending or confirmed consent of a subject for the site and suppresses the number, in one
+ * Withdraws every pending, confirmed or imported consent of a subject for the site and suppresses the number, in one
  * batch. Its compare-and-set accepts both states, so it wins over a confirm whichever commits first.
  */
 export async function withdrawAll(ctx: DomainContext, subject: SubjectRow, how: Withdrawal): Promise<ConsentRow[]> {
@@ -326,7 +326,7 @@ export async function withdrawAll(ctx: DomainContext, subject: SubjectRow, how: 
     for (const consent of active) {
       withdrawn.set(consent.id, consent);
       const change = await consentChange(ctx, consent, {
-        from: ['pending', 'confirmed'],
+        from: ['pending', 'confirmed', 'imported'],
         set: {
           status: 'withdrawn',
           withdrawnAt: now,

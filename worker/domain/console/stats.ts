@@ -7,7 +7,7 @@ import type { DomainContext } from '../context.ts';
 import { latestHead } from '../proof-log/transparency-log.ts';
 
 const DAY = 24 * 3600_000;
-const STATUSES = ['pending', 'confirmed', 'withdrawn', 'expired', 'erased'] as const;
+const STATUSES = ['pending', 'confirmed', 'imported', 'withdrawn', 'expired', 'erased'] as const;
 
 export interface WindowStats {
   days: number;

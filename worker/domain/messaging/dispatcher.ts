@@ -45,6 +45,8 @@ function unwanted(row: OutboxRow, status: string | null): string | null {
   if (!row.consentId || row.kind === 'reply') return null;
   if (!status) return 'consent missing';
   if (row.kind === 'confirm-request' && status !== 'pending') return `consent ${status}`;
+  // A re-permission request (renewals.ts, audience imported) goes to a number still `imported`.
+  if (row.kind === 'renewal' && status === 'imported') return null;
   if ((row.kind === 'confirmed' || row.kind === 'marketing' || row.kind === 'renewal') && status !== 'confirmed')
     return `consent ${status}`;
   return null;

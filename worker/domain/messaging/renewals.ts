@@ -3,6 +3,9 @@
 // the outbox like every send), to agree to the new version. Yes is a `renewed` leaf in the consent's own chain; No, or
 // no answer by the campaign's deadline, ends the consent (a `withdrawn` leaf). GDPR Art. 7(1) asks that consent be
 // provable for what it covers; Art. 13(3) that a new purpose be told before the data serve it.
+// A campaign for the audience `imported` asks the numbers brought in from an existing list instead (re-permission):
+// Yes is a `confirmed` leaf that turns the owner's declaration into a consent proven by the subscriber; No, or
+// silence until the deadline, ends it.
 import type { Statement } from '../../db/client.ts';
 import type { ConsentRow } from '../../db/consents.ts';
 import type { RenewalCampaignRow, RenewalRequestRow } from '../../db/renewals.ts';
@@ -18,8 +21,11 @@ import { loadSite, type Site } from '../site/sites.ts';
 const DAY = 86_400_000;
 export const RENEWAL_DEADLINE_DAYS = { min: 7, max: 60, default: 30 } as const;
 
+export type RenewalAudience = 'renewal' | 'imported';
+
 export interface RenewalProgress {
   id: string;
+  audience: RenewalAudience;
   policyVersion: number;
   createdAt: string;
   sendAt: string;
@@ -48,6 +54,7 @@ export async function renewalProgress(ctx: DomainContext, campaign: RenewalCampa
   };
   return {
     id: campaign.id,
+    audience: campaign.audience,
     policyVersion: campaign.policyVersion,
     createdAt: iso(campaign.createdAt),
     sendAt: iso(campaign.sendAt),
@@ -79,13 +86,14 @@ const HOUR = 3_600_000;
 export async function startRenewal(
   ctx: DomainContext,
   site: Site,
-  options: { deadlineDays?: number } = {},
+  options: { deadlineDays?: number; audience?: RenewalAudience } = {},
 ): Promise<RenewalProgress> {
+  const audience = options.audience ?? 'renewal';
   const version = await ctx.policies.latestVersion(site.id);
   if (version === null) throw new AppError('no_policy', 409, 'The site has no published policy.');
-  const open = await ctx.renewals.openFor(site.id, version);
+  const open = await ctx.renewals.openFor(site.id, version, audience);
   if (open && open.startedAt !== null)
-    throw new AppError('renewal_running', 409, `A renewal for policy version ${version} is running.`, {
+    throw new AppError('renewal_running', 409, `A ${audience} campaign for policy version ${version} is running.`, {
       errors: [{ path: '(body)', message: `Campaign ${open.id} runs until ${iso(open.deadline)}.` }],
     });
   let campaign = open;
@@ -103,6 +111,7 @@ export async function startRenewal(
       deadline: sendAt + days * DAY,
       closedAt: null,
       startedAt: null,
+      audience,
     };
     await ctx.store.batch([ctx.renewals.insertCampaign(campaign)]);
   }
@@ -128,12 +137,15 @@ async function queueRenewals(ctx: DomainContext, site: Site, campaign: RenewalCa
     new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: site.config.timezone }).format(campaign.deadline);
   let after = '';
   for (;;) {
-    const page = await ctx.consents.confirmedPage(site.id, after, 200);
+    const page =
+      campaign.audience === 'imported'
+        ? await ctx.imports.importedPage(site.id, after, 200)
+        : await ctx.consents.confirmedPage(site.id, after, 200);
     if (page.length === 0) break;
     after = page[page.length - 1]!.consentId;
     const statements: Statement[] = [];
     for (const row of page) {
-      if (!row.renewalRequired || row.suppressed || !row.wrappedKey) continue;
+      if ((campaign.audience === 'renewal' && !row.renewalRequired) || row.suppressed || !row.wrappedKey) continue;
       if (inSlot === perHour) {
         slot = nextAllowedSendTime(new Date(slot + HOUR), quiet).getTime();
         inSlot = 0;
@@ -150,7 +162,7 @@ async function queueRenewals(ctx: DomainContext, site: Site, campaign: RenewalCa
         createdAt: now,
         answeredAt: null,
       };
-      const body = systemMessage('renewal', row.locale, {
+      const body = systemMessage(campaign.audience === 'imported' ? 'repermission' : 'renewal', row.locale, {
         program: site.config.program.name,
         url: `${ctx.publicUrl}/r/${token}`,
         deadline: deadlineText(row.locale),
@@ -238,15 +250,18 @@ export async function answerRenewal(
   if (request.status !== 'asked') return request.status as RenewalOutcome;
   const now = ctx.clock();
   if (now >= campaign.deadline || campaign.closedAt !== null) return 'lapsed';
+  const asked = askedStatus(campaign);
   for (let attempt = 0; attempt < 5; attempt++) {
     const consent = attempt === 0 ? view.consent : await ctx.consents.byId(request.consentId);
-    if (consent?.status !== 'confirmed') {
+    if (consent?.status !== asked) {
       await ctx.store.batch([ctx.renewals.answer(request.id, 'ended', now)]);
       return 'ended';
     }
     const result =
       choice === 'yes'
-        ? await renew(ctx, consent, campaign, now)
+        ? asked === 'imported'
+          ? await confirmImported(ctx, consent, campaign, now)
+          : await renew(ctx, consent, campaign, now)
         : await endConsent(ctx, consent, campaign, 'renewal-declined', now);
     const [, ...rest] = await ctx.store.batch([
       ...(result.statements as [Statement, ...Statement[]]),
@@ -259,11 +274,48 @@ export async function answerRenewal(
   throw new AppError('conflict', 409, 'The consent kept changing; try again.');
 }
 
-async function renew(ctx: DomainContext, consent: ConsentRow, campaign: RenewalCampaignRow, now: number) {
+/** The status a campaign's consents are in while asked: confirmed (a renewal) or imported (a re-permission). */
+const askedStatus = (campaign: RenewalCampaignRow) => (campaign.audience === 'imported' ? 'imported' : 'confirmed');
+
+async function campaignPolicy(ctx: DomainContext, consent: ConsentRow, campaign: RenewalCampaignRow) {
   const policy =
     (await ctx.policies.get(campaign.siteId, campaign.policyVersion, consent.locale)) ??
     (await ctx.policies.versionLocales(campaign.siteId, campaign.policyVersion))[0];
   if (!policy) throw new Error(`policy version ${campaign.policyVersion} of ${campaign.siteId} is missing`);
+  return policy;
+}
+
+/**
+ * Yes from an imported number: the subscriber confirms, from the link sent to the number, what the owner only
+ * declared. A `confirmed` leaf in the imported consent's chain (the campaign and the policy version agreed to), and
+ * the consent is `confirmed` from then on, proven like any double opt-in.
+ */
+async function confirmImported(ctx: DomainContext, consent: ConsentRow, campaign: RenewalCampaignRow, now: number) {
+  const policy = await campaignPolicy(ctx, consent, campaign);
+  return consentChange(ctx, consent, {
+    from: ['imported'],
+    set: {
+      status: 'confirmed',
+      confirmedAt: now,
+      confirmMethod: 'link',
+      renewalRequired: false,
+      renewedVersion: campaign.policyVersion,
+    },
+    event: 'confirmed',
+    at: now,
+    details: {
+      method: 'link',
+      // The link went to the number by SMS; the import had no request device to compare with.
+      sameDeviceAsRequest: false,
+      campaignId: campaign.id,
+      policyVersion: campaign.policyVersion,
+      policySha256: policy.sha256,
+    },
+  });
+}
+
+async function renew(ctx: DomainContext, consent: ConsentRow, campaign: RenewalCampaignRow, now: number) {
+  const policy = await campaignPolicy(ctx, consent, campaign);
   return consentChange(ctx, consent, {
     from: ['confirmed'],
     set: { renewalRequired: false, renewedVersion: campaign.policyVersion },
@@ -286,7 +338,7 @@ function endConsent(
   now: number,
 ) {
   return consentChange(ctx, consent, {
-    from: ['confirmed'],
+    from: [askedStatus(campaign)],
     set: { status: 'withdrawn', withdrawnAt: now, withdrawMethod: method, withdrawKeyword: null },
     event: 'withdrawn',
     at: now,
@@ -305,8 +357,12 @@ export async function closeDueRenewals(ctx: DomainContext, limit = 200): Promise
     for (const request of waiting) {
       const now = ctx.clock();
       const consent = await ctx.consents.byId(request.consentId);
-      // Renewed since through a later campaign, or ended otherwise: nothing to end.
-      if (consent?.status !== 'confirmed' || !consent.renewalRequired) {
+      // Renewed (or confirmed) since through a later campaign, or ended otherwise: nothing to end.
+      const stillAsked =
+        campaign.audience === 'imported'
+          ? consent?.status === 'imported'
+          : consent?.status === 'confirmed' && consent.renewalRequired;
+      if (!consent || !stillAsked) {
         await ctx.store.batch([ctx.renewals.answer(request.id, 'ended', now)]);
         continue;
       }

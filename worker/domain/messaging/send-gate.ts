@@ -1,4 +1,5 @@
-// The send gate: may this site text this number now? Only a confirmed, current, unsuppressed consent says yes.
+// The send gate: may this site text this number now? Only a confirmed, current, unsuppressed consent says yes; or an
+// imported one (declared by the site owner, never proven) while the site allows it, until its deadline (config imports).
 // Numbers arrive in bodies; answers name the subscriber by its opaque id and a masked number, never the number.
 import type { GateView } from '../../db/subjects.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -9,9 +10,10 @@ import type { DomainContext } from '../context.ts';
 import { maskPhone } from '../../sms/mask-phone.ts';
 import { normalisePhone } from '../consent/phone.ts';
 import type { Site } from '../site/sites.ts';
+import { importsStanding } from '../site/config.ts';
 import { ID_PATTERN } from '../../crypto/tokens.ts';
 
-export type GateStatus = 'none' | 'pending' | 'confirmed' | 'withdrawn' | 'expired' | 'erased';
+export type GateStatus = 'none' | 'pending' | 'confirmed' | 'withdrawn' | 'expired' | 'erased' | 'imported';
 export type GateReason =
   | 'no-consent'
   | 'not-confirmed'
@@ -20,7 +22,9 @@ export type GateReason =
   | 'erased'
   | 'suppressed'
   | 'renewal-required'
-  | 'purpose-not-covered';
+  | 'purpose-not-covered'
+  | 'import-not-allowed'
+  | 'import-expired';
 
 export interface GateAnswer {
   /** Opaque and stable for this number on this site; null when the site never saw the number. */
@@ -53,27 +57,45 @@ export const SUBSCRIBER_ID = ID_PATTERN;
 const purposeCovered = (view: GateView | null, purpose: string | undefined) =>
   view?.basis !== 'existing_customer' || (purpose !== undefined && purpose === view.purpose);
 
-function judge(view: GateView | null, suppressedUnknown: boolean, purpose?: string) {
+/**
+ * `imports`: whether the site may text its imported numbers now (importsStanding). An imported number stays `imported`
+ * until a re-permission campaign confirms or ends it; past the deadline the gate says `import-expired`.
+ */
+function judge(
+  view: GateView | null,
+  suppressedUnknown: boolean,
+  imports: ReturnType<typeof importsStanding>,
+  purpose?: string,
+) {
   const suppressed = view ? Boolean(view.suppressed) : suppressedUnknown;
   const status: GateStatus = view?.erasedAt ? 'erased' : (view?.status ?? 'none');
   const renewalRequired = Boolean(view?.renewalRequired);
   const covered = purposeCovered(view, purpose);
-  const canSend = status === 'confirmed' && !suppressed && !renewalRequired && covered;
+  const inForce = status === 'confirmed' || (status === 'imported' && imports === 'allowed');
+  const canSend = inForce && !suppressed && !renewalRequired && covered;
   const reason: GateReason | undefined = canSend
     ? undefined
-    : status === 'confirmed'
-      ? suppressed
-        ? 'suppressed'
-        : renewalRequired
-          ? 'renewal-required'
-          : 'purpose-not-covered'
-      : status === 'none'
-        ? suppressed
-          ? 'suppressed'
-          : 'no-consent'
-        : status === 'pending'
-          ? 'not-confirmed'
-          : status;
+    : suppressed && status === 'imported'
+      ? 'suppressed'
+      : status === 'imported'
+        ? imports === 'expired'
+          ? 'import-expired'
+          : imports === 'not-allowed'
+            ? 'import-not-allowed'
+            : 'renewal-required'
+        : status === 'confirmed'
+          ? suppressed
+            ? 'suppressed'
+            : renewalRequired
+              ? 'renewal-required'
+              : 'purpose-not-covered'
+          : status === 'none'
+            ? suppressed
+              ? 'suppressed'
+              : 'no-consent'
+            : status === 'pending'
+              ? 'not-confirmed'
+              : status;
   return { status, canSend, suppressed, renewalRequired, ...(reason ? { reason } : {}) };
 }
 
@@ -86,7 +108,12 @@ function answer(
   suppressedUnknown = false,
   purpose?: string,
 ): GateAnswer {
-  const { status, canSend, reason, renewalRequired, suppressed } = judge(view, suppressedUnknown, purpose);
+  const { status, canSend, reason, renewalRequired, suppressed } = judge(
+    view,
+    suppressedUnknown,
+    importsStanding(site.config, ctx.clock()),
+    purpose,
+  );
   return {
     subscriberId: view?.subjectId ?? null,
     maskedPhone: view?.masked ?? masked(),
@@ -159,9 +186,10 @@ export async function checkSubscribers(
   const views = new Map(
     (known.length ? await ctx.subjects.gateViews(site.id, known) : []).map((v) => [v.phoneIndex, v]),
   );
+  const imports = importsStanding(site.config, ctx.clock());
   return indexes.map((index) => {
     if (index === null) return { canSend: false, status: 'invalid' };
-    const { canSend, status, reason } = judge(views.get(index) ?? null, false, purpose);
+    const { canSend, status, reason } = judge(views.get(index) ?? null, false, imports, purpose);
     return { canSend, status, ...(reason ? { reason } : {}) };
   });
 }

@@ -16,6 +16,7 @@ type ConsentInsert = typeof consents.$inferInsert;
 export type EventType =
   | 'requested'
   | 'recorded'
+  | 'imported'
   | 'renewed'
   | 'resent'
   | 'confirmed'

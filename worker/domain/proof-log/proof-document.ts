@@ -62,6 +62,10 @@ export function buildReceipt(
           existingCustomer: { ...facts.existingCustomer, noticeText: consent.noticeText ?? null },
         }
       : {}),
+    // An import says what the site owner declared, never a confirmation: `basis: "imported"` until the subscriber
+    // confirms (a re-permission campaign), the declaration itself for ever (the leaves hold it).
+    ...(facts.basis === 'imported' ? { basis: 'imported' as const } : {}),
+    ...(facts.imported ? { imported: { ...facts.imported, wording: consent.noticeText ?? null } } : {}),
     ...(facts.renewals.length > 0 ? { renewals: facts.renewals } : {}),
     notice: {
       policyVersion: facts.notice.policyVersion,

@@ -21,9 +21,21 @@ export const receiptSchema = z.strictObject({
     .describe('The number never appears whole'),
   purposes: z.array(z.strictObject({ id: z.string(), description: z.unknown(), legalBasis: z.string() })),
   basis: z
-    .literal('existing_customer')
+    .enum(['existing_customer', 'imported'])
     .optional()
-    .describe('Present only for the existing-customer exception (article L34-5 CPCE); absent: consent'),
+    .describe(
+      'existing_customer: the exception of article L34-5 CPCE; imported: a consent declared by the site owner (an imported list), not confirmed by the subscriber; absent: consent',
+    ),
+  imported: z
+    .strictObject({
+      declaredBy: z.literal('site-owner').describe('Who declares the consent: the site owner, not the subscriber'),
+      consentedAt: iso.describe('When the owner says the consent was given'),
+      source: z.string().describe('Where the owner says it was given (their words)'),
+      wordingSha256: z.string().describe('SHA-256 (hex) of the UTF-8 wording the owner says was asked with'),
+      wording: z.string().nullable().describe('That wording'),
+    })
+    .optional()
+    .describe('Present for a number brought in from an existing list: what the owner declared, never a double opt-in'),
   existingCustomer: z
     .strictObject({
       purpose: z.string().describe('The only purpose the exception allows'),
@@ -93,7 +105,7 @@ export const receiptSchema = z.strictObject({
   withdrawal: z
     .strictObject({ method: z.string().nullable(), at: nullableIso, keyword: z.string().nullable() })
     .nullable(),
-  status: z.enum(['pending', 'confirmed', 'withdrawn', 'expired', 'erased']),
+  status: z.enum(['pending', 'confirmed', 'withdrawn', 'expired', 'erased', 'imported']),
   retention: z.unknown(),
   log: z.strictObject({ origin: z.string() }),
 });

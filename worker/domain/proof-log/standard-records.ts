@@ -25,6 +25,8 @@ const GDPR_BASIS: Record<string, string> = {
 /** The DPV consent states the logged events move a consent into (DPV "Consent Status"). */
 const DPV_STATE: Record<string, string> = {
   requested: 'dpv:ConsentRequested',
+  // A consent the site owner declared when importing a list: its giving is not known to the record (DPV ConsentUnknown).
+  imported: 'dpv:ConsentUnknown',
   confirmed: 'dpv:ConsentGiven',
   withdrawn: 'dpv:ConsentWithdrawn',
   expired: 'dpv:ConsentExpired',
@@ -160,7 +162,7 @@ export async function kantaraReceipt(ctx: DomainContext, consentId: string) {
     version: 'KI-CR-v1.1.0',
     jurisdiction: country,
     consentTimestamp: Math.floor(Date.parse(given) / 1000),
-    collectionMethod: `${receipt.collection.method}, confirmed by ${receipt.confirmation?.method ?? 'nothing yet'}`,
+    collectionMethod: `${receipt.imported ? 'import (declared by the site owner, not a double opt-in)' : receipt.collection.method}, confirmed by ${receipt.confirmation?.method ?? 'nothing yet'}`,
     consentReceiptID: receipt.receiptId,
     language: receipt.language,
     piiPrincipalId: receipt.subject.phone ?? '',

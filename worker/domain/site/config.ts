@@ -120,7 +120,53 @@ const shape = {
     })
     .default(retentionDefault),
   widget: widgetConfigSchema.optional(),
+  /**
+   * Numbers brought in from an existing list (POST …/subscribers/import) carry only the consent their owner declared,
+   * never proven by a double opt-in: the gate lets them be texted only while `allowed` and before `until` (at most
+   * twelve months ahead when set, see importsDeadlineErrors), the time to ask them again (a re-permission campaign).
+   */
+  imports: z
+    .strictObject({
+      allowed: z.boolean(),
+      until: z
+        .string()
+        .max(40)
+        .regex(
+          /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/,
+          'An ISO 8601 date (2027-06-30) or date and time with its offset (2027-06-30T18:00:00+02:00).',
+        )
+        .refine((v) => !Number.isNaN(importsUntil(v)), 'Not a calendar date.'),
+    })
+    .optional(),
 };
+
+/** The instant `imports.until` names: a date alone is 00:00 UTC that day. */
+export function importsUntil(until: string): number {
+  const ms = Date.parse(until.length === 10 ? `${until}T00:00:00Z` : until);
+  // Date.parse rolls 2027-02-30 over to March: a date must read back as written.
+  return until.length === 10 && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) !== until ? NaN : ms;
+}
+
+/** The longest an owner may keep texting imported numbers ahead of the day the deadline is set (twelve months). */
+export const MAX_IMPORTS_AHEAD_DAYS = 366;
+
+/** The deadline is set at most twelve months ahead of `now`: declared consents are asked again, not kept for ever. */
+export function importsDeadlineErrors(cfg: Pick<SiteConfig, 'imports'>, now: number, prefix = '') {
+  const until = cfg.imports?.until;
+  if (until === undefined || importsUntil(until) <= now + MAX_IMPORTS_AHEAD_DAYS * 86_400_000) return [];
+  return [
+    {
+      path: [prefix, 'imports.until'].filter(Boolean).join('.'),
+      message: `At most ${MAX_IMPORTS_AHEAD_DAYS} days (twelve months) ahead: imported numbers must be asked again (a re-permission campaign) before then.`,
+    },
+  ];
+}
+
+/** May the site text a number it imported, at `now`? `expired` once the deadline has passed. */
+export function importsStanding(cfg: Pick<SiteConfig, 'imports'>, now: number): 'allowed' | 'not-allowed' | 'expired' {
+  if (!cfg.imports?.allowed) return 'not-allowed';
+  return now < importsUntil(cfg.imports.until) ? 'allowed' : 'expired';
+}
 
 function crossChecks(
   cfg: { locales: string[]; defaultLocale: string; program: z.infer<typeof programSchema> },

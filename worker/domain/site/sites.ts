@@ -4,7 +4,7 @@ import { newId, newToken, sha256Hex } from '../../crypto/tokens.ts';
 import { storeKey } from '../../db/client.ts';
 import type { DomainContext } from '../context.ts';
 import { assertSmsUrls } from '../../net/outbound.ts';
-import { siteIdSchema, storedConfigSchema, type SiteConfig } from './config.ts';
+import { importsDeadlineErrors, siteIdSchema, storedConfigSchema, type SiteConfig } from './config.ts';
 import { apiBaseUrlChanged, configRefusal, parseSiteConfig, policyFactsOf, providerSwitchErrors } from './rules.ts';
 import { keepRedactedSecrets, openConfig, sealConfig } from './secrets.ts';
 
@@ -74,6 +74,8 @@ export function forgetSite(ctx: Pick<DomainContext, 'store'>, siteId: string): v
 /** Creates a site and its first API key; the key is returned once and stored only as a hash. */
 export async function createSite(ctx: DomainContext, id: string, config: SiteConfig): Promise<{ apiKey: string }> {
   assertSmsUrls(config.sms, ctx.outbound);
+  const deadline = importsDeadlineErrors(config, ctx.clock());
+  if (deadline.length > 0) throw configRefusal(deadline);
   if (await ctx.sites.get(id)) throw new AppError('site_exists', 409, `Site "${id}" already exists.`);
   const apiKey = `ask_${newToken(ctx.random)}`;
   try {
@@ -118,7 +120,10 @@ export async function replaceSiteConfig(
     });
   }
   assertSmsUrls(config.sms, ctx.outbound, options.prefix); // a local callback also needs this server's permission
-  const switchErrors = providerSwitchErrors(stored.sms, config.sms, await publishedFacts(ctx, site.id));
+  const switchErrors = [
+    ...importsDeadlineErrors(config, ctx.clock(), options.prefix),
+    ...providerSwitchErrors(stored.sms, config.sms, await publishedFacts(ctx, site.id)),
+  ];
   if (switchErrors.length > 0) throw configRefusal(switchErrors);
   const written = await ctx.sites.replaceConfigIf(
     site.id,

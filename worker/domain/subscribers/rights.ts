@@ -77,6 +77,11 @@ export async function exportSubscriber(ctx: DomainContext, site: Site, subscribe
       consents.map(async (c) => ({
         consentId: c.id,
         proofUrl: proofUrl(ctx, c.id),
+        // The same proof as standard records (ISO/IEC TS 27560 in DPV JSON-LD; Kantara Consent Receipt v1.1).
+        standardRecords: {
+          iso27560: `${proofUrl(ctx, c.id)}?format=iso27560`,
+          kantara: `${proofUrl(ctx, c.id)}?format=kantara`,
+        },
         status: c.status,
         locale: c.locale,
         policyVersion: c.policyVersion,
@@ -149,7 +154,7 @@ export async function eraseSubject(
     ];
     for (const consent of left) {
       const change = await consentChange(ctx, consent, {
-        from: ['pending', 'confirmed', 'withdrawn', 'expired'],
+        from: ['pending', 'confirmed', 'withdrawn', 'expired', 'imported'],
         set: {
           status: 'erased',
           userAgent: null,

@@ -80,7 +80,8 @@ export async function ownView(ctx: DomainContext, consent: ConsentRow, site: Sit
     maskedPhone: subject && !erasedAt ? subject.masked : null,
     erasedAt,
     consents,
-    active: !erasedAt && consents.some((c) => c.status === 'confirmed' || c.status === 'pending'),
+    active:
+      !erasedAt && consents.some((c) => c.status === 'confirmed' || c.status === 'pending' || c.status === 'imported'),
     retainedUntil: subject && !erasedAt ? retainedUntil(site.config, subject.lastContactAt ?? subject.createdAt) : null,
   };
 }

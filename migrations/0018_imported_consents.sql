@@ -1,0 +1,1 @@
+ALTER TABLE `renewal_campaigns` ADD `audience` text DEFAULT 'renewal' NOT NULL;
