@@ -2,7 +2,7 @@
 // the same rules as POST /v1/sites. The first API key is shown once, and the console then opens the new site.
 import type { Context, Hono } from 'hono';
 import { switchSite } from '../domain/console/index.ts';
-import { createSite, parseSiteConfig, siteIdSchema } from '../domain/site/index.ts';
+import { createSite, loadSite, parseSiteConfig, siteIdSchema } from '../domain/site/index.ts';
 import { AppError, forbidden, type FieldError } from '../errors.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { Csrf, consoleHeaders, consolePage, Errors } from './shell.tsx';
@@ -119,10 +119,12 @@ export function newSiteRoutes(app: Hono<ConsoleEnv>) {
     try {
       const { apiKey } = await createSite(c.var.ctx, id, config);
       await switchSite(c.var.ctx, c.var.session, id);
+      // The session now reads the new site: its header, and the audit entry for this POST (http.ts), name it.
+      c.set('session', { ...c.var.session, siteId: id });
+      c.set('site', await loadSite(c.var.ctx, id));
       const s = c.var.t.siteSettings;
       const html = consolePage({
         ...(await shellFor(c)),
-        site: { id, name: config.name },
         title: s.newSite,
         current: 'configuration',
         body: (

@@ -136,7 +136,7 @@ export function consolePage(o: ShellOptions): string {
                   </button>
                 </form>
               ) : null}
-              {o.csrf ? (
+              {o.csrf && o.site ? (
                 <a href="/console/account" style="margin-left:1rem">
                   {t.access.account.title}
                 </a>
@@ -151,7 +151,7 @@ export function consolePage(o: ShellOptions): string {
               ) : null}
             </span>
           </div>
-          {o.csrf ? (
+          {o.csrf && o.site ? (
             <nav aria-label={t.navLabel}>
               <ul>
                 {nav.map(([key, label]) => (

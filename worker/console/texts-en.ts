@@ -29,7 +29,6 @@ export const en = {
     keyHint: 'It starts with ask_. It is checked, then only a session cookie is kept in this browser.',
     submit: 'Sign in',
     refused: 'This key does not open any site. Check it and try again.',
-    noSite: 'There is no site yet. Create one with POST /v1/sites (platform admin token), then sign in again.',
   },
   overview: {
     title: 'Overview',
@@ -221,7 +220,11 @@ export const en = {
     yes: 'yes',
     no: 'no',
   },
-  errors: { title: 'Please fix this:' },
+  errors: {
+    title: 'Please fix this:',
+    signInFirst: 'Sign in to the console first.',
+    noSiteYet: 'There is no site yet: create one first.',
+  },
   siteSettings: siteEn,
   access: peopleEn,
 };

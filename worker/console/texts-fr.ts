@@ -31,8 +31,6 @@ export const fr: ConsoleTexts = {
     keyHint: 'Elle commence par ask_. Elle est vérifiée, puis seul un cookie de session reste dans ce navigateur.',
     submit: 'Se connecter',
     refused: 'Cette clé n’ouvre aucun site. Vérifiez-la et réessayez.',
-    noSite:
-      'Il n’y a encore aucun site. Créez-en un avec POST /v1/sites (jeton d’administration), puis reconnectez-vous.',
   },
   overview: {
     title: 'Vue d’ensemble',
@@ -226,7 +224,11 @@ export const fr: ConsoleTexts = {
     yes: 'oui',
     no: 'non',
   },
-  errors: { title: 'À corriger :' },
+  errors: {
+    title: 'À corriger :',
+    signInFirst: 'Connectez-vous d’abord à la console.',
+    noSiteYet: 'Il n’y a encore aucun site : créez-en un d’abord.',
+  },
   siteSettings: siteFr,
   access: peopleFr,
 };
