@@ -62,7 +62,10 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
             </tbody>
           </table>
           <p>
-            {t.overview.optInRate}: <strong data-opt-in-rate>{pct(o.optInRate)}</strong> · {t.overview.declines}:{' '}
+            {t.overview.optInRate}
+            {t.colon}
+            <strong data-opt-in-rate>{pct(o.optInRate)}</strong> · {t.overview.declines}
+            {t.colon}
             {o.declines}
           </p>
           <h2>{t.overview.recent}</h2>

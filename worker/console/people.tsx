@@ -122,7 +122,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
                   <form method="post" action="/console/people/invitations/revoke" style="display:inline">
                     <Csrf value={session.csrf} />
                     <input type="hidden" name="invitation" value={i.tokenHash} />
-                    <button type="submit" class="secondary" aria-label={`${p.revoke}: ${i.name}`}>
+                    <button type="submit" class="secondary" aria-label={`${p.revoke} ${i.name}`}>
                       {p.revoke}
                     </button>
                   </form>

@@ -23,7 +23,9 @@ export function PolicyDriftPanel(props: { t: ConsoleTexts; drift: PolicyDrift; c
           <ul>
             {drift.errors.map((e) => (
               <li>
-                <code>{e.path}</code>: {e.message}
+                <code>{e.path}</code>
+                {t.colon}
+                {e.message}
               </li>
             ))}
           </ul>

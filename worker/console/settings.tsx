@@ -177,7 +177,9 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
         </form>
         <h2>{s.inbound}</h2>
         <p>
-          {s.inboundUrl}: <code id="inbound-url">{inboundUrl}</code>{' '}
+          {s.inboundUrl}
+          {c.var.t.colon}
+          <code id="inbound-url">{inboundUrl}</code>{' '}
           <button type="button" class="secondary" data-copy="inbound-url">
             {s.copy}
           </button>

@@ -68,7 +68,9 @@ export function Errors(props: { t: ConsoleTexts; errors: FieldError[] | undefine
         <ul>
           {props.errors.map((e) => (
             <li>
-              <code>{e.path}</code>: {e.message}
+              <code>{e.path}</code>
+              {props.t.colon}
+              {e.message}
             </li>
           ))}
         </ul>
@@ -122,7 +124,9 @@ export function consolePage(o: ShellOptions): string {
               </form>
             ) : o.site ? (
               <span>
-                {t.site}: <strong>{o.site.name}</strong> ({o.site.id})
+                {t.site}
+                {t.colon}
+                <strong>{o.site.name}</strong> ({o.site.id})
               </span>
             ) : null}
             <span>

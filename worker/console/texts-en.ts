@@ -4,6 +4,8 @@ import { peopleEn } from './texts-people-en.ts';
 export const en = {
   title: 'Assent console',
   skip: 'Skip to content',
+  /** Between a label and its value: French puts a no-break space before the colon. */
+  colon: ': ',
   nav: {
     overview: 'Overview',
     widget: 'Widget texts',

@@ -6,6 +6,7 @@ import { peopleFr } from './texts-people-fr.ts';
 export const fr: ConsoleTexts = {
   title: 'Console Assent',
   skip: 'Aller au contenu',
+  colon: ' : ',
   nav: {
     overview: 'Vue d’ensemble',
     widget: 'Textes du widget',
