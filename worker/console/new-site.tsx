@@ -9,6 +9,7 @@ import { Csrf, consoleHeaders, consolePage, Errors } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 import { localizedErrors, templateLocales } from './site-settings.tsx';
 import { fill } from './texts.ts';
+import { localeName } from './islands/lib/locale-name.ts';
 
 type Typed = Record<string, string>;
 
@@ -40,7 +41,7 @@ async function render(c: Context<ConsoleEnv>, o: { typed?: Typed; errors?: Field
             <legend>{s.locales}</legend>
             {locales.map((l) => (
               <label style="font-weight:400">
-                <input type="checkbox" name={`locale.${l}`} checked={chosen(l)} /> {l}
+                <input type="checkbox" name={`locale.${l}`} checked={chosen(l)} /> {localeName(l, t.code)}
               </label>
             ))}
           </fieldset>
@@ -48,7 +49,7 @@ async function render(c: Context<ConsoleEnv>, o: { typed?: Typed; errors?: Field
           <select id="new-default-locale" name="defaultLocale">
             {locales.map((l) => (
               <option value={l} selected={(typed.defaultLocale ?? locales[0]) === l}>
-                {l}
+                {localeName(l, t.code)}
               </option>
             ))}
           </select>
@@ -60,14 +61,24 @@ async function render(c: Context<ConsoleEnv>, o: { typed?: Typed; errors?: Field
             {input('new-program-help', 'program.helpContact', s.helpContact, { required: true, maxlength: 200 })}
             {locales.map((locale) => (
               <>
-                {input(`new-description-${locale}`, `program.description.${locale}`, fill(s.description, { locale }), {
-                  lang: locale,
-                  maxlength: 500,
-                })}
-                {input(`new-frequency-${locale}`, `program.frequency.${locale}`, fill(s.frequency, { locale }), {
-                  lang: locale,
-                  maxlength: 500,
-                })}
+                {input(
+                  `new-description-${locale}`,
+                  `program.description.${locale}`,
+                  fill(s.description, { locale: localeName(locale, t.code) }),
+                  {
+                    lang: locale,
+                    maxlength: 500,
+                  },
+                )}
+                {input(
+                  `new-frequency-${locale}`,
+                  `program.frequency.${locale}`,
+                  fill(s.frequency, { locale: localeName(locale, t.code) }),
+                  {
+                    lang: locale,
+                    maxlength: 500,
+                  },
+                )}
               </>
             ))}
           </fieldset>

@@ -2,7 +2,9 @@
 // change (words added and removed), and the one form that publishes them.
 import type { PolicyDrift } from '../domain/policies/index.ts';
 import { Csrf } from './shell.tsx';
+import { frenchMessage } from '../http/problems-fr.ts';
 import { fill, type ConsoleTexts } from './texts.ts';
+import { localeName } from './islands/lib/locale-name.ts';
 
 export function PolicyDriftPanel(props: { t: ConsoleTexts; drift: PolicyDrift; csrf: string }) {
   const { t, drift } = props;
@@ -25,7 +27,7 @@ export function PolicyDriftPanel(props: { t: ConsoleTexts; drift: PolicyDrift; c
               <li>
                 <code>{e.path}</code>
                 {t.colon}
-                {e.message}
+                {t.code === 'fr' ? frenchMessage(e.message) : e.message}
               </li>
             ))}
           </ul>
@@ -34,7 +36,7 @@ export function PolicyDriftPanel(props: { t: ConsoleTexts; drift: PolicyDrift; c
         <>
           {Object.entries(drift.changes).map(([locale, changes]) => (
             <details lang={locale}>
-              <summary>{fill(s.driftChanges, { locale })}</summary>
+              <summary>{fill(s.driftChanges, { locale: localeName(locale, t.code) })}</summary>
               {changes.map((c) => (
                 <div>
                   <h3>{c.title}</h3>

@@ -5,6 +5,7 @@ import { page } from '../pages/layout.tsx';
 import type { FieldError } from '../errors.ts';
 import type { ConsoleTexts } from './texts.ts';
 import { islandUrl, type IslandName } from './assets.ts';
+import { frenchMessage } from '../http/problems-fr.ts';
 
 export const consoleHeaders = {
   'Content-Type': 'text/html; charset=utf-8',
@@ -59,10 +60,12 @@ export interface ShellOptions {
 
 export function Errors(props: { t: ConsoleTexts; errors: FieldError[] | undefined; detail?: string | undefined }) {
   if (!props.errors?.length && !props.detail) return null;
+  // Messages come from the rules in English; a French console shows them in French.
+  const say = (text: string) => (props.t.code === 'fr' ? frenchMessage(text) : text);
   return (
     <div role="alert" class="bad" id="errors">
       <p>
-        <strong>{props.t.errors.title}</strong> {props.detail}
+        <strong>{props.t.errors.title}</strong> {props.detail === undefined ? null : say(props.detail)}
       </p>
       {props.errors?.length ? (
         <ul>
@@ -70,7 +73,7 @@ export function Errors(props: { t: ConsoleTexts; errors: FieldError[] | undefine
             <li>
               <code>{e.path}</code>
               {props.t.colon}
-              {e.message}
+              {say(e.message)}
             </li>
           ))}
         </ul>

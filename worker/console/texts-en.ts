@@ -3,6 +3,8 @@ import { siteEn } from './texts-site.ts';
 import { peopleEn } from './texts-people-en.ts';
 export const en = {
   title: 'Assent console',
+  /** This text's own language. */
+  code: 'en' as 'en' | 'fr',
   skip: 'Skip to content',
   /** Between a label and its value: French puts a no-break space before the colon. */
   colon: ': ',

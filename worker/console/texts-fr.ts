@@ -5,6 +5,7 @@ import { peopleFr } from './texts-people-fr.ts';
 
 export const fr: ConsoleTexts = {
   title: 'Console Assent',
+  code: 'fr',
   skip: 'Aller au contenu',
   colon: ' : ',
   nav: {

@@ -3,6 +3,7 @@
 // enums selects. Empty inputs remove their key, so a missing answer is reported as missing.
 import type { ComponentChildren } from 'preact';
 import { labelOf } from './policy-labels.ts';
+import { localeName } from './locale-name.ts';
 
 export interface JsonSchema {
   type?: string;
@@ -97,7 +98,7 @@ export function Field(props: {
         <legend>{label}</legend>
         {ctx.locales.map((locale) => (
           <>
-            <label for={`${id}-${locale}`}>{ctx.t.perLocale.replace('{locale}', locale)}</label>
+            <label for={`${id}-${locale}`}>{ctx.t.perLocale.replace('{locale}', localeName(locale, ctx.lang))}</label>
             <input
               id={`${id}-${locale}`}
               lang={locale}
