@@ -13,7 +13,7 @@ import { widgetPath } from '../domain/site/index.ts';
 import { formatWebhookSecret } from '../sms/signatures.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
-import { shellFor } from './shell-data.ts';
+import { consoleTime, shellFor } from './shell-data.ts';
 import { fill } from './texts.ts';
 
 interface RenderOptions {
@@ -49,7 +49,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
   const inboundUrl = `${ctx.publicUrl}/v1/sites/${site.id}/inbound/generic`;
   const src = `${ctx.publicUrl}${widgetPath(widgetBundle)}`;
   const snippet = `<script src="${src}" integrity="${widgetBundle.sri}" crossorigin="anonymous" data-site="${site.id}" async></script>`;
-  const date = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  const date = consoleTime(c);
   const html = consolePage({
     ...(await shellFor(c)),
     title: s.title,

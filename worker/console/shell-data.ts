@@ -4,6 +4,11 @@ import type { Context } from 'hono';
 import { siteIds } from '../domain/site/index.ts';
 import type { Site } from '../domain/site/index.ts';
 import type { ConsoleEnv } from './http.ts';
+import { formatDateTime } from '../pages/when.ts';
+
+/** A moment as this console writes it: its language, the site's time zone, with the offset (pages/when.ts). */
+export const consoleTime = (c: Context<ConsoleEnv>) => (ms: number) =>
+  formatDateTime(ms, c.var.lang, (c.var.site as Site | undefined)?.config.timezone ?? 'UTC');
 
 export async function shellFor(c: Context<ConsoleEnv>) {
   const { t, lang, session } = c.var;

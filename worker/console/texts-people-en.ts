@@ -76,7 +76,7 @@ export const peopleEn = {
     title: 'Audit trail',
     intro: 'Every change made in this console: who, when and what. Numbers and form values are never recorded.',
     caption: 'Changes, newest first',
-    when: 'When (UTC)',
+    when: 'When',
     who: 'Who',
     what: 'What',
     detail: 'Detail',

@@ -80,7 +80,7 @@ export const peopleFr: PeopleTexts = {
     intro:
       'Chaque modification faite dans cette console : qui, quand et quoi. Ni numéros ni valeurs de formulaire ne sont enregistrés.',
     caption: 'Modifications, les plus récentes d’abord',
-    when: 'Quand (UTC)',
+    when: 'Quand',
     who: 'Qui',
     what: 'Quoi',
     detail: 'Détail',
