@@ -5,6 +5,7 @@ import type { ConsoleEnv } from './http.ts';
 import { consolePage, consoleHeaders } from './shell.tsx';
 import { fill } from './texts.ts';
 import { consoleTime, shellFor } from './shell-data.ts';
+import { proofTexts } from '../pages/proof-texts.ts';
 import { witnessStandings } from '../witness/status.ts';
 
 /** A rate as the language writes it: "12,5 %" (a narrow no-break space, a decimal comma) or "12.5%". */
@@ -18,6 +19,8 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
     const witnessing = c.var.deps.witnessing;
     const witnesses = witnessing ? await witnessStandings(c.var.ctx, witnessing, site.id, o.log) : [];
     const when = consoleTime(c);
+    // An event's name as the proof page's timeline says it, in the console's language.
+    const eventName = (type: string) => proofTexts(lang).t.event[type] ?? type;
     const html = consolePage({
       ...(await shellFor(c)),
       title: t.overview.title,
@@ -85,7 +88,9 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
                 {o.recent.map((e) => (
                   <tr>
                     <td>{when(e.at)}</td>
-                    <td>{e.consentId ? <a href={`/proofs/${e.consentId}`}>{e.type}</a> : e.type}</td>
+                    <td>
+                      {e.consentId ? <a href={`/proofs/${e.consentId}`}>{eventName(e.type)}</a> : eventName(e.type)}
+                    </td>
                     <td>{e.masked ?? '—'}</td>
                   </tr>
                 ))}

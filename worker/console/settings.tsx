@@ -128,14 +128,18 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
           </select>
           <fieldset>
             <legend>twilio</legend>
-            <label for="accountSid">accountSid</label>
+            <label for="accountSid">
+              <code>accountSid</code> (Twilio)
+            </label>
             <input
               id="accountSid"
               name="accountSid"
               value={sms.provider === 'twilio' ? sms.accountSid : ''}
               autocomplete="off"
             />
-            <label for="authToken">authToken</label>
+            <label for="authToken">
+              <code>authToken</code> (Twilio)
+            </label>
             <p class="hint" id="authToken-hint">
               {s.secretKept}
             </p>
@@ -146,9 +150,13 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
               autocomplete="off"
               aria-describedby="authToken-hint"
             />
-            <label for="from">from</label>
+            <label for="from">
+              <code>from</code> (Twilio)
+            </label>
             <input id="from" name="from" value={sms.provider === 'twilio' ? (sms.from ?? '') : ''} />
-            <label for="messagingServiceSid">messagingServiceSid</label>
+            <label for="messagingServiceSid">
+              <code>messagingServiceSid</code> (Twilio)
+            </label>
             <input
               id="messagingServiceSid"
               name="messagingServiceSid"
