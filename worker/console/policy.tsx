@@ -81,7 +81,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
         <form method="post" action="/console/policy" id="policy-form" enctype="multipart/form-data">
           <Csrf value={c.var.session.csrf} />
           <div id="policy-app">
-            <noscript>JavaScript is needed for this form.</noscript>
+            <noscript>{t.policy.noScript}</noscript>
           </div>
           <input type="hidden" name="facts" id="facts-json" value={JSON.stringify(seed.facts)} />
           <label for="summary">{t.policy.summary}</label>

@@ -129,6 +129,7 @@ export const en = {
     choose: 'Choose one',
     sameText: 'The same text in every language',
     perLocale: 'Text in {locale}',
+    noScript: 'This form needs JavaScript.',
     problems: 'Still missing or wrong:',
     complete: 'Every answer needed is given.',
   },

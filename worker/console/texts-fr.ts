@@ -130,6 +130,7 @@ export const fr: ConsoleTexts = {
     choose: 'Choisissez',
     sameText: 'Le même texte dans toutes les langues',
     perLocale: 'Texte en {locale}',
+    noScript: 'Ce formulaire a besoin de JavaScript.',
     problems: 'Encore manquant ou incorrect :',
     complete: 'Toutes les réponses nécessaires sont données.',
   },

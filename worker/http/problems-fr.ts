@@ -86,6 +86,17 @@ const list = (raw: string) =>
     .map((v) => quote(v.replace(/^"|"$/g, '')))
     .join(', ');
 
+/** What policy/placeholders.ts says a placeholder looks like. */
+const PLACEHOLDERS: Record<string, string> = {
+  'an empty text': 'un texte vide',
+  'an ellipsis': 'des points de suspension',
+  'a to-do marker': `une marque ${quote('à faire')}`,
+  'lorem ipsum': 'du faux texte (lorem ipsum)',
+  'an example name': 'un nom d’exemple',
+  'a reserved domain': 'un domaine réservé aux essais',
+  'a template slot': 'un emplacement de modèle',
+};
+
 /** English message → French, first match wins; each pattern is anchored and linear (messages are short, bounded). */
 const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
   // zod 4's English messages (zod/v4/locales/en).
@@ -127,7 +138,7 @@ const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Must be 64 lowercase hex digits\.$/, () => '64 chiffres hexadécimaux en minuscules.'],
   [
     /^This looks like a placeholder \((.{1,80})\): state the real fact\.$/,
-    (m) => `Cela ressemble à un texte à remplacer (${m[1]})${NBSP}: indiquez le vrai fait.`,
+    (m) => `Cela ressemble à un texte à remplacer (${PLACEHOLDERS[m[1]!] ?? m[1]})${NBSP}: indiquez le vrai fait.`,
   ],
   [
     /^State a period with its unit .{1,80}$/,
