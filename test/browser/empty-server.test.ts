@@ -102,7 +102,7 @@ describe.skipIf(!browser)('an empty server, in the console only', () => {
     await page.fill('#new-frequency-fr', 'deux SMS par mois au plus');
     await page.fill('#new-frequency-en', 'two texts a month at most');
     await submit('form[action="/console/sites/new"]', `${apiOrigin}/console/sites/new`);
-    expect(await page.locator('#new-key').innerText()).toMatch(/^ask_/);
+    expect(await page.locator('#new-key').textContent()).toMatch(/^ask_/);
     expect(await store.queryColumn('SELECT id FROM sites')).toEqual(['lumiere']);
 
     // The policy facts, in both languages, through the generated form.
@@ -148,7 +148,7 @@ describe.skipIf(!browser)('an empty server, in the console only', () => {
     );
     expect(missing).toEqual([]);
     // The choice lists speak French.
-    expect(await page.locator('#f-recipients-0-role option:checked').innerText()).toBe('Sous-traitant');
+    expect(await page.locator('#f-recipients-0-role option:checked').textContent()).toBe('Sous-traitant');
     for (const width of [360, 1280]) {
       await page.setViewportSize({ width, height: 900 });
       await pageProblems(`policy form at ${width}px`, problems);
@@ -162,7 +162,7 @@ describe.skipIf(!browser)('an empty server, in the console only', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await page.goto(`${apiOrigin}/p/lumiere/1?locale=fr`);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
-    expect(await page.locator('main').innerText()).toContain('Lumière SAS');
+    expect(await page.locator('main').textContent()).toContain('Lumière SAS');
 
     // The shop's origin, then the widget on the shop's page.
     await page.goto(`${apiOrigin}/console/settings`);
