@@ -1,7 +1,8 @@
 // Every French console page (taken from the app's route list, so a page added later is walked too) and every public
 // page, in Chromium set to French: no word from a list of the interface's English words in the visible text, the
 // choice lists and the placeholders included. Code, addresses, brand names and anything marked as another language
-// (lang="en": the language switch, an English preview) are left out; both lists are below.
+// (lang="en": the language switch, an English preview) are left out; both lists are below. Every button balances its
+// lines, so none leaves its last word alone on a line.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, json, linkToken, pendingConsent, confirmedConsent } from '../harness.ts';
@@ -111,6 +112,13 @@ describe.skipIf(!browser)('no English in French pages', () => {
     const html = await page.evaluate(() => document.documentElement.lang);
     expect(html, path).toBe('fr');
     const found = englishIn(await visibleWords(page));
+    // No widowed word on a button: each balances its lines (text-wrap: balance).
+    const unbalanced = await page.evaluate(() =>
+      [...document.querySelectorAll('button')]
+        .filter((b) => b.checkVisibility() && getComputedStyle(b).textWrapStyle !== 'balance')
+        .map((b) => `button “${b.textContent?.trim()}” does not balance its lines`),
+    );
+    found.push(...unbalanced);
     if (found.length) problems[path] = found;
   };
 
