@@ -7,6 +7,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, json, linkToken, pendingConsent, confirmedConsent } from '../harness.ts';
 import { consolePagePaths } from '../console/french-walk.ts';
+import { signIn } from '../console/helpers.ts';
+import { inviteToken } from '../console/people-helpers.ts';
 import { launchBrowser } from './harness.ts';
 import { startTarget, type Target } from './target.ts';
 
@@ -39,7 +41,7 @@ const ENGLISH = new Set(
     .filter(
       (w) =>
         !['date', 'public', 'none', 'zone', 'widget', 'export', 'invitation', 'audit', 'obligation', 'change']
-          .concat(['versions', 'standard', 'test'])
+          .concat(['versions', 'standard', 'test', 'invite'])
           .includes(w),
     ),
 );
@@ -153,7 +155,9 @@ describe.skipIf(!browser)('no English in French pages', () => {
     );
     const pending = await pendingConsent(h, '06 11 22 33 44');
     const { consentId, unsubscribe } = await confirmedConsent(h);
+    const invitation = await inviteToken(await signIn(h), 'Inès Martin', 'editor');
     for (const path of [
+      `/console/invite/${invitation}`,
       '/s/demo',
       '/p/demo',
       '/p/demo/versions',

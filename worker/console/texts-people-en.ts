@@ -1,6 +1,8 @@
 // The console's strings for people, passkeys, recovery codes and the audit trail, in English.
 export const peopleEn = {
   nav: { people: 'People', audit: 'Audit trail' },
+  /** Who acted, when it was not a person: the names sessions record (domain/console/sessions.ts). */
+  actors: { key: 'API key {id}', admin: 'platform admin' },
   signIn: {
     passkeyTitle: 'With your passkey',
     passkeyIntro: 'People of a site sign in with the passkey they created from their invitation.',

@@ -3,6 +3,7 @@ import type { PeopleTexts } from './texts-people-en.ts';
 
 export const peopleFr: PeopleTexts = {
   nav: { people: 'Personnes', audit: 'Journal des modifications' },
+  actors: { key: 'clé d’API {id}', admin: 'administrateur de la plateforme' },
   signIn: {
     passkeyTitle: 'Avec votre clé d’accès',
     passkeyIntro: 'Les personnes d’un site se connectent avec la clé d’accès créée depuis leur invitation.',
