@@ -65,6 +65,8 @@ describe('field messages in French', () => {
       'A French SMS short code is five digits (e.g. "36111").',
       'The fr policy does not answer: art13-1a, art13-2a.',
       'At most 400 dates.',
+      'Not valid JSON.',
+      'Nested deeper than 32 levels.',
     ])
       french(message);
   });

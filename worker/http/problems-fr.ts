@@ -206,6 +206,11 @@ const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
   ],
   [/^The (\w+) policy does not answer: (.{1,400})$/, (m) => `La politique en ${m[1]} ne répond pas à${NBSP}: ${m[2]}`],
   [/^The policy cannot be published: (.{1,400})$/, (m) => `La politique ne peut pas être publiée${NBSP}: ${m[1]}`],
+  [/^Not valid JSON\.$/, () => 'Ce n’est pas du JSON valide.'],
+  [
+    /^Nest(?:ed|ing) deeper than (\d+) (?:levels|arrays or objects)\.$/,
+    (m) => `Imbriqué sur plus de ${m[1]}${NBSP}niveaux.`,
+  ],
   [/^Say what changed\.$/, () => 'Dites ce qui a changé.'],
   [/^Malformed (?:form body|JSON)\.$/, () => 'Illisible.'],
   [/^Missing or wrong form token\.$/, () => 'Jeton de formulaire absent ou erroné.'],
