@@ -28,6 +28,7 @@ export const PROBLEM_CODES = [
   'validation_failed',
   'malformed_json',
   'malformed_form',
+  'no_site_yet',
   'json_too_deep',
   'body_too_large',
   'import_too_large',

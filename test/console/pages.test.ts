@@ -25,7 +25,7 @@ describe('overview', () => {
     const html = await (await c.get('/console')).text();
     expect(html).toMatch(/data-status="confirmed"><th scope="row">Confirmed<\/th><td>1<\/td>/);
     expect(html).toMatch(/data-status="pending"><th scope="row">Waiting for confirmation<\/th><td>1<\/td>/);
-    expect(html).toMatch(/data-window="7"><th scope="row">Last 7 days<\/th><td>2<\/td><td>1<\/td><td>50 %<\/td>/);
+    expect(html).toMatch(/data-window="7"><th scope="row">Last 7 days<\/th><td>2<\/td><td>1<\/td><td>50%<\/td>/);
     expect(html).toContain('+33 6 •• •• •• 78');
     expect(html).not.toContain('612345678');
     expect(html).not.toContain('698765432');

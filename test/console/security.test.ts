@@ -1,11 +1,7 @@
 // The console's security promises, attacked through the front door: no session without a valid key, CSRF refused,
 // no session fixation, one site's session never reads another site, cookies flagged right, sessions expire.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient } from '@libsql/client';
 import { createApp } from '../../worker/app.ts';
-import { libsqlStore } from '../../worker/db/libsql.ts';
-import { migrate } from '../../worker/db/migrate.ts';
-import { migrations } from '../../worker/generated/migrations.ts';
 import { sha256Hex } from '../../worker/crypto/tokens.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 import { cookiesOf, postForm, signIn, signInForm } from './helpers.ts';
@@ -226,34 +222,6 @@ describe('cookies and expiry', () => {
     }
     h.advance(4 * 3600_000);
     expect((await busy.get('/console')).status).toBe(303);
-  });
-});
-
-describe('platform admin on a server with no site yet', () => {
-  it('is told there is no site to open instead of being sent back to an empty sign-in form', async () => {
-    h = await makeHarness();
-    const store = libsqlStore(createClient({ url: ':memory:' }));
-    await migrate(store, migrations);
-    const empty = createApp({ ...h.deps, store });
-    const form = await empty.request('/console/sign-in');
-    const jar = cookiesOf(form);
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    const res = await empty.request('/console/sign-in', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        origin: 'http://localhost',
-        cookie: Object.entries(jar)
-          .map(([k, v]) => `${k}=${v}`)
-          .join('; '),
-      },
-      body: new URLSearchParams({ csrf, key: ADMIN_TOKEN }).toString(),
-    });
-    expect(res.status).toBe(409);
-    expect(await res.text()).toContain('POST /v1/sites');
-    expect(res.headers.getSetCookie().some((c) => c.startsWith('assent-console='))).toBe(false);
-    expect(await store.queryColumn('SELECT token_hash FROM console_sessions')).toEqual([]);
-    await store.close();
   });
 });
 

@@ -47,7 +47,7 @@ it('a refused form keeps every value typed and names the field in French', async
   const res = await owner.post('/console/configuration/general', { ...general, timezone: 'Mars/Olympus' }, fr(owner));
   expect(res.status).toBe(422);
   const html = await res.text();
-  expect(html).toContain('<code>timezone</code>: Choisissez un fuseau de la liste, comme Europe/Paris.');
+  expect(html).toContain('<code>timezone</code>\u00a0: Choisissez un fuseau de la liste, comme Europe/Paris.');
   expect(html).toContain('value="Mars/Olympus"');
   expect(html).toContain('value="Boutique Lune"');
   expect(html).toContain('value="BE, FR"');
@@ -132,7 +132,7 @@ it('the platform admin creates a site and is switched to it; a site key cannot',
   const missing = await admin.post('/console/sites/new', { ...form, 'program.frequency.fr': '' }, fr(admin));
   expect(missing.status).toBe(422);
   const text = await missing.text();
-  expect(text).toContain('<code>program.frequency.fr</code>: Dites à quelle fréquence, dans cette langue.');
+  expect(text).toContain('<code>program.frequency.fr</code>\u00a0: Dites à quelle fréquence, dans cette langue.');
   expect(text).toContain('value="aide@boutique-lune.fr"');
   const created = await admin.post('/console/sites/new', form);
   expect(created.status).toBe(201);

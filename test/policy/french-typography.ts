@@ -1,5 +1,5 @@
 // What French typography requires of a text a French reader sees, as a list of problems (empty when it is right):
-// a narrow no-break space (U+202F) before ; ! ?, a no-break space (U+00A0) before :, « » with no-break spaces
+// a narrow no-break space (U+202F) before ; ! ?, a no-break space (U+00A0, or the narrow one) before :, « » with no-break spaces
 // inside, one apostrophe (’), decimal commas. Addresses, placeholders and code are taken out first; times (11:00) and
 // ratios between digits are not punctuation.
 
@@ -38,7 +38,7 @@ export function typographyProblems(input: string): string[] {
     if (before === undefined || before === '\n' || /[(]/.test(before)) continue;
     problems.push(`no narrow no-break space before “${m[0]}” in ${around(m.index!)}`);
   }
-  for (const m of text.matchAll(/(?<!\u00a0):/g)) {
+  for (const m of text.matchAll(/(?<![\u00a0\u202f]):/g)) {
     const before = text[m.index! - 1] ?? '';
     const after = text[m.index! + 1] ?? '';
     if (/\d/.test(before) && /\d/.test(after)) continue; // 11:00, 16:9

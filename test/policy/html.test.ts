@@ -114,7 +114,7 @@ describe('policy page', () => {
       markdown: en.markdown,
       versions: versions.slice(0, 1),
     });
-    expect(page).toContain('Version 1 — published on November 1, 2026');
+    expect(page).toContain('Version 1 — published on 1 November 2026');
     expect(page).not.toContain('/diff/');
   });
 });

@@ -18,6 +18,7 @@ import {
   type Harness,
 } from '../harness.ts';
 import { stringsOf, typographyProblems, visibleText } from './french-typography.ts';
+import { consolePagePaths, cookieHeader, frenchConsoleJar } from '../console/french-walk.ts';
 
 const root = join(import.meta.dirname, '../../templates');
 
@@ -102,5 +103,50 @@ describe('rendered French pages', () => {
     const { consentId, unsubscribe } = await confirmedConsent(h);
     holds(await page(`/proofs/${consentId}`), 'proof page, confirmed');
     holds(await page(`/u/${unsubscribe}`), 'subscriber page, confirmed');
+  });
+});
+
+describe('every rendered French console page', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await makeHarness();
+    await confirmedConsent(h);
+  });
+  afterAll(async () => h.close());
+
+  it.each([
+    ['the platform admin', ADMIN_TOKEN],
+    ['a site key', ''],
+  ])('each page a GET opens, from the app’s route list, as %s', async (_, key) => {
+    const jar = await frenchConsoleJar(h, key || h.demoKey);
+    const paths = consolePagePaths(h).filter((p) => !p.includes(':') && (key || p !== '/console/sites/new'));
+    // The walk covers the whole console, not a hand-picked few.
+    expect(paths).toEqual(expect.arrayContaining(['/console', '/console/policy', '/console/people']));
+    const problems: Record<string, string[]> = {};
+    for (const path of paths) {
+      const res = await h.app.request(path, { headers: { cookie: cookieHeader(jar) } });
+      expect(res.status, path).toBe(200);
+      const html = await res.text();
+      expect(html, path).toContain('<html lang="fr"');
+      const found = typographyProblems(visibleText(html));
+      if (found.length) problems[path] = found;
+    }
+    expect(problems).toEqual({});
+  });
+});
+
+describe('the other rendered French public pages', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await makeHarness();
+  });
+  afterAll(async () => h.close());
+  const fr = { headers: { 'accept-language': 'fr-FR,fr;q=0.9', accept: 'text/html' } };
+
+  // Not walked: /docs (the API reference; the API speaks English) and the dev-mode pages /demo and /dev/outbox.
+  it.each(['/console/sign-in', '/p/demo/versions'])('%s', async (path) => {
+    const res = await h.app.request(path, fr);
+    expect(res.status, path).toBe(200);
+    expect(typographyProblems(visibleText(await res.text())), path).toEqual([]);
   });
 });

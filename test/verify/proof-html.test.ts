@@ -64,7 +64,7 @@ describe('GET /proofs/{id} (HTML)', () => {
     const { consentId } = (await res.json()) as { consentId: string };
     const { html } = await page(consentId);
     expect(html).toContain('<html lang="en">');
-    expect(html).toContain('March 1, 2026 at 5:00:00'); // 10:00 UTC
+    expect(html).toContain('1 March 2026, 05:00:00 (UTC-5)'); // 10:00 UTC: day first, 24-hour clock, the offset
     expect(html).toContain('(UTC-5)');
     expect(html).toContain('Times are New York time (UTC-5), the site’s time zone.');
     expect(html).toContain('Pending — asked, not yet confirmed');

@@ -19,7 +19,7 @@ import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
 import { assertCsrf, assertSameOrigin, consoleLang, formBody, sessionToken, setSessionCookie } from './http.ts';
 import { consoleHeaders, consolePage } from './shell.tsx';
 import { signInPage } from './sign-in.tsx';
-import { consoleTexts, fill } from './texts.ts';
+import { actorName, consoleTexts, fill } from './texts.ts';
 
 /** JSON answers of a browser (a WebAuthn response is a few kilobytes at most). */
 async function jsonBody<T>(c: AppContext): Promise<T> {
@@ -112,7 +112,11 @@ export function accessRoutes(
       body: (
         <>
           <p>
-            {fill(a.intro, { by: invitation.invitedBy, site: site.config.name, role: t.access.roles[invitation.role] })}
+            {fill(a.intro, {
+              by: actorName(t, invitation.invitedBy),
+              site: site.config.name,
+              role: t.access.roles[invitation.role],
+            })}
           </p>
           <p>{a.passkeyIntro}</p>
           <button

@@ -5,7 +5,7 @@ import type { Context, Hono } from 'hono';
 import { addPasskey, addPasskeyOptions, passkeysOf, renewRecoveryCode } from '../domain/console/index.ts';
 import { forbidden, malformedJson } from '../errors.ts';
 import type { ConsoleEnv } from './http.ts';
-import { shortTime } from './people.tsx';
+import { consoleTime } from './shell-data.ts';
 import { Csrf, consoleHeaders, consolePage } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 
@@ -15,6 +15,7 @@ const accountIdOf = (c: Context<ConsoleEnv>) => {
 };
 
 async function render(c: Context<ConsoleEnv>, o: { recoveryCode?: string } = {}) {
+  const shortTime = consoleTime(c);
   const { t, session } = c.var;
   const a = t.access.account;
   const accountId = accountIdOf(c);

@@ -10,9 +10,9 @@ import {
   type AuditEntry,
 } from '../domain/console/index.ts';
 import type { ConsoleEnv } from './http.ts';
-import { shortTime } from './people.tsx';
 import { consoleHeaders, consolePage } from './shell.tsx';
-import { shellFor } from './shell-data.ts';
+import { consoleTime, shellFor } from './shell-data.ts';
+import { actorName } from './texts.ts';
 
 function stream(c: Context<ConsoleEnv>, header: string, line: (e: AuditEntry) => string) {
   const entries = auditEntries(c.var.ctx, c.var.site.id);
@@ -80,8 +80,8 @@ export function auditRoutes(app: Hono<ConsoleEnv>) {
               <tbody>
                 {rows.map((e) => (
                   <tr>
-                    <td>{shortTime(e.at)}</td>
-                    <td>{e.actorName}</td>
+                    <td>{consoleTime(c)(e.at)}</td>
+                    <td>{actorName(t, e.actorName)}</td>
                     <td>
                       <code>{e.action}</code>
                     </td>

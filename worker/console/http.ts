@@ -30,6 +30,9 @@ const production = (c: AppContext) => c.var.deps.mode === 'production';
 export const sessionCookieName = (c: AppContext) => (production(c) ? '__Host-assent-console' : 'assent-console');
 export const LANG_COOKIE = 'assent-console-lang';
 
+/** What a platform admin's session with no site may open: site creation and sign-out. */
+const SITELESS = new Set(['/console/sites/new', '/console/sign-out']);
+
 export function setSessionCookie(c: AppContext, token: string): void {
   setCookie(c, sessionCookieName(c), token, {
     httpOnly: true,
@@ -108,10 +111,15 @@ export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async functi
   c.set('t', consoleTexts(lang));
   const token = sessionToken(c as unknown as AppContext);
   const session = token ? await loadSession(c.var.ctx, token, c.var.deps.adminToken) : null;
-  if (!session?.siteId) {
+  if (!session) {
     if (token) clearSessionCookie(c as unknown as AppContext);
     if (c.req.method === 'GET') return c.redirect('/console/sign-in', 303);
-    throw new AppError('unauthorized', 401, 'Sign in to the console first.');
+    throw new AppError('unauthorized', 401, c.var.t.errors.signInFirst);
+  }
+  // The platform admin on a server with no site yet (or whose site is gone): site creation and sign-out only.
+  if (!session.siteId && !SITELESS.has(c.req.path)) {
+    if (c.req.method === 'GET') return c.redirect('/console/sites/new', 303);
+    throw new AppError('no_site_yet', 409, c.var.t.errors.noSiteYet);
   }
   if (c.req.method === 'POST') {
     await assertSameOrigin(c as unknown as AppContext);
@@ -122,9 +130,11 @@ export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async functi
   if (!roleAllows(session.role, need))
     throw forbidden(`This needs the ${need} role; you are ${session.role === 'viewer' ? 'a' : 'an'} ${session.role}.`);
   c.set('session', session);
-  c.set('site', await loadSite(c.var.ctx, session.siteId));
+  if (session.siteId) c.set('site', await loadSite(c.var.ctx, session.siteId));
   c.header('Cache-Control', 'no-store');
   await next();
-  if (c.req.method === 'POST' && c.res.status < 400 && !unaudited(c.req.path))
-    await recordAudit(c.var.ctx, session, session.siteId, `POST ${c.req.path}`, c.var.auditDetail);
+  // The session as the route left it: a site created from a siteless session is audited on the new site.
+  const after = c.var.session;
+  if (c.req.method === 'POST' && c.res.status < 400 && !unaudited(c.req.path) && after.siteId)
+    await recordAudit(c.var.ctx, after, after.siteId, `POST ${c.req.path}`, c.var.auditDetail);
 };

@@ -2,13 +2,14 @@
 // the same rules as POST /v1/sites. The first API key is shown once, and the console then opens the new site.
 import type { Context, Hono } from 'hono';
 import { switchSite } from '../domain/console/index.ts';
-import { createSite, parseSiteConfig, siteIdSchema } from '../domain/site/index.ts';
+import { createSite, loadSite, parseSiteConfig, siteIdSchema } from '../domain/site/index.ts';
 import { AppError, forbidden, type FieldError } from '../errors.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { Csrf, consoleHeaders, consolePage, Errors } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 import { localizedErrors, templateLocales } from './site-settings.tsx';
 import { fill } from './texts.ts';
+import { localeName } from './islands/lib/locale-name.ts';
 
 type Typed = Record<string, string>;
 
@@ -40,7 +41,7 @@ async function render(c: Context<ConsoleEnv>, o: { typed?: Typed; errors?: Field
             <legend>{s.locales}</legend>
             {locales.map((l) => (
               <label style="font-weight:400">
-                <input type="checkbox" name={`locale.${l}`} checked={chosen(l)} /> {l}
+                <input type="checkbox" name={`locale.${l}`} checked={chosen(l)} /> {localeName(l, t.code)}
               </label>
             ))}
           </fieldset>
@@ -48,7 +49,7 @@ async function render(c: Context<ConsoleEnv>, o: { typed?: Typed; errors?: Field
           <select id="new-default-locale" name="defaultLocale">
             {locales.map((l) => (
               <option value={l} selected={(typed.defaultLocale ?? locales[0]) === l}>
-                {l}
+                {localeName(l, t.code)}
               </option>
             ))}
           </select>
@@ -60,14 +61,24 @@ async function render(c: Context<ConsoleEnv>, o: { typed?: Typed; errors?: Field
             {input('new-program-help', 'program.helpContact', s.helpContact, { required: true, maxlength: 200 })}
             {locales.map((locale) => (
               <>
-                {input(`new-description-${locale}`, `program.description.${locale}`, fill(s.description, { locale }), {
-                  lang: locale,
-                  maxlength: 500,
-                })}
-                {input(`new-frequency-${locale}`, `program.frequency.${locale}`, fill(s.frequency, { locale }), {
-                  lang: locale,
-                  maxlength: 500,
-                })}
+                {input(
+                  `new-description-${locale}`,
+                  `program.description.${locale}`,
+                  fill(s.description, { locale: localeName(locale, t.code) }),
+                  {
+                    lang: locale,
+                    maxlength: 500,
+                  },
+                )}
+                {input(
+                  `new-frequency-${locale}`,
+                  `program.frequency.${locale}`,
+                  fill(s.frequency, { locale: localeName(locale, t.code) }),
+                  {
+                    lang: locale,
+                    maxlength: 500,
+                  },
+                )}
               </>
             ))}
           </fieldset>
@@ -119,10 +130,12 @@ export function newSiteRoutes(app: Hono<ConsoleEnv>) {
     try {
       const { apiKey } = await createSite(c.var.ctx, id, config);
       await switchSite(c.var.ctx, c.var.session, id);
+      // The session now reads the new site: its header, and the audit entry for this POST (http.ts), name it.
+      c.set('session', { ...c.var.session, siteId: id });
+      c.set('site', await loadSite(c.var.ctx, id));
       const s = c.var.t.siteSettings;
       const html = consolePage({
         ...(await shellFor(c)),
-        site: { id, name: config.name },
         title: s.newSite,
         current: 'configuration',
         body: (

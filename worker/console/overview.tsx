@@ -4,10 +4,13 @@ import { overview } from '../domain/console/index.ts';
 import type { ConsoleEnv } from './http.ts';
 import { consolePage, consoleHeaders } from './shell.tsx';
 import { fill } from './texts.ts';
-import { shellFor } from './shell-data.ts';
+import { consoleTime, shellFor } from './shell-data.ts';
+import { proofTexts } from '../pages/proof-texts.ts';
 import { witnessStandings } from '../witness/status.ts';
 
-const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 1000) / 10} %`);
+/** A rate as the language writes it: "12,5 %" (a narrow no-break space, a decimal comma) or "12.5%". */
+const pct = (r: number | null, lang: string) =>
+  r === null ? '—' : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(r);
 
 export function overviewRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console', async (c) => {
@@ -15,8 +18,9 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
     const o = await overview(c.var.ctx, site.id);
     const witnessing = c.var.deps.witnessing;
     const witnesses = witnessing ? await witnessStandings(c.var.ctx, witnessing, site.id, o.log) : [];
-    const when = (ms: number) =>
-      new Date(ms).toLocaleString(lang, { timeZone: site.config.timezone, dateStyle: 'medium', timeStyle: 'short' });
+    const when = consoleTime(c);
+    // An event's name as the proof page's timeline says it, in the console's language.
+    const eventName = (type: string) => proofTexts(lang).t.event[type] ?? type;
     const html = consolePage({
       ...(await shellFor(c)),
       title: t.overview.title,
@@ -56,13 +60,16 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
                   <th scope="row">{fill(t.overview.lastDays, { days: w.days })}</th>
                   <td>{w.requested}</td>
                   <td>{w.confirmed}</td>
-                  <td>{pct(w.confirmationRate)}</td>
+                  <td>{pct(w.confirmationRate, lang)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           <p>
-            {t.overview.optInRate}: <strong data-opt-in-rate>{pct(o.optInRate)}</strong> · {t.overview.declines}:{' '}
+            {t.overview.optInRate}
+            {t.colon}
+            <strong data-opt-in-rate>{pct(o.optInRate, lang)}</strong> · {t.overview.declines}
+            {t.colon}
             {o.declines}
           </p>
           <h2>{t.overview.recent}</h2>
@@ -81,7 +88,9 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
                 {o.recent.map((e) => (
                   <tr>
                     <td>{when(e.at)}</td>
-                    <td>{e.consentId ? <a href={`/proofs/${e.consentId}`}>{e.type}</a> : e.type}</td>
+                    <td>
+                      {e.consentId ? <a href={`/proofs/${e.consentId}`}>{eventName(e.type)}</a> : eventName(e.type)}
+                    </td>
                     <td>{e.masked ?? '—'}</td>
                   </tr>
                 ))}

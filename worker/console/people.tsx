@@ -13,10 +13,8 @@ import {
 import { AppError, type FieldError } from '../errors.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
-import { shellFor } from './shell-data.ts';
+import { consoleTime, shellFor } from './shell-data.ts';
 import { fill } from './texts.ts';
-
-export const shortTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 interface RenderOptions {
   errors?: FieldError[];
@@ -26,6 +24,7 @@ interface RenderOptions {
 }
 
 async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
+  const shortTime = consoleTime(c);
   const { t, session, site } = c.var;
   const p = t.access.people;
   const roles = t.access.roles;
@@ -122,7 +121,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
                   <form method="post" action="/console/people/invitations/revoke" style="display:inline">
                     <Csrf value={session.csrf} />
                     <input type="hidden" name="invitation" value={i.tokenHash} />
-                    <button type="submit" class="secondary" aria-label={`${p.revoke}: ${i.name}`}>
+                    <button type="submit" class="secondary" aria-label={`${p.revoke} ${i.name}`}>
                       {p.revoke}
                     </button>
                   </form>

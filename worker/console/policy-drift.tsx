@@ -2,7 +2,9 @@
 // change (words added and removed), and the one form that publishes them.
 import type { PolicyDrift } from '../domain/policies/index.ts';
 import { Csrf } from './shell.tsx';
+import { frenchMessage } from '../http/problems-fr.ts';
 import { fill, type ConsoleTexts } from './texts.ts';
+import { localeName } from './islands/lib/locale-name.ts';
 
 export function PolicyDriftPanel(props: { t: ConsoleTexts; drift: PolicyDrift; csrf: string }) {
   const { t, drift } = props;
@@ -23,7 +25,9 @@ export function PolicyDriftPanel(props: { t: ConsoleTexts; drift: PolicyDrift; c
           <ul>
             {drift.errors.map((e) => (
               <li>
-                <code>{e.path}</code>: {e.message}
+                <code>{e.path}</code>
+                {t.colon}
+                {t.code === 'fr' ? frenchMessage(e.message) : e.message}
               </li>
             ))}
           </ul>
@@ -32,7 +36,7 @@ export function PolicyDriftPanel(props: { t: ConsoleTexts; drift: PolicyDrift; c
         <>
           {Object.entries(drift.changes).map(([locale, changes]) => (
             <details lang={locale}>
-              <summary>{fill(s.driftChanges, { locale })}</summary>
+              <summary>{fill(s.driftChanges, { locale: localeName(locale, t.code) })}</summary>
               {changes.map((c) => (
                 <div>
                   <h3>{c.title}</h3>

@@ -16,6 +16,7 @@ import { PolicyDriftPanel } from './policy-drift.tsx';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 import { fill } from './texts.ts';
+import { frenchMessage } from '../http/problems-fr.ts';
 
 interface RenderOptions {
   facts?: unknown;
@@ -70,13 +71,17 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
         ) : null}
         {o.errors?.length || o.detail ? (
           <div id="refusal">
-            <Errors t={t} errors={o.errors} detail={`${t.policy.refused} ${o.detail ?? ''}`} />
+            <Errors
+              t={t}
+              errors={o.errors}
+              detail={`${t.policy.refused} ${t.code === 'fr' ? frenchMessage(o.detail ?? '') : (o.detail ?? '')}`}
+            />
           </div>
         ) : null}
         <form method="post" action="/console/policy" id="policy-form" enctype="multipart/form-data">
           <Csrf value={c.var.session.csrf} />
           <div id="policy-app">
-            <noscript>JavaScript is needed for this form.</noscript>
+            <noscript>{t.policy.noScript}</noscript>
           </div>
           <input type="hidden" name="facts" id="facts-json" value={JSON.stringify(seed.facts)} />
           <label for="summary">{t.policy.summary}</label>

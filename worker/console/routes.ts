@@ -138,12 +138,9 @@ export function consoleRoutes() {
         previous: old ? await sha256Hex(old) : null,
         ip: clientIp(c),
       });
-      if (!session.siteId) {
-        // The admin token on a server with no site yet: a session would open nothing and bounce back here silently.
-        await signOut(c.var.ctx, session);
-        return c.body(signInPage({ t, lang, csrf: await preSession(c), error: t.signIn.noSite }), 409, consoleHeaders);
-      }
       setSessionCookie(c, token);
+      // The admin token on a server with no site yet: the session opens site creation, the only page it can use.
+      if (!session.siteId) return c.redirect('/console/sites/new', 303);
       const how = session.admin ? 'sign-in with the platform admin token' : 'sign-in with an API key';
       await recordAudit(c.var.ctx, session, session.siteId, how);
       return c.redirect('/console', 303);

@@ -13,7 +13,7 @@ import { widgetPath } from '../domain/site/index.ts';
 import { formatWebhookSecret } from '../sms/signatures.ts';
 import { formBody, type ConsoleEnv } from './http.ts';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
-import { shellFor } from './shell-data.ts';
+import { consoleTime, shellFor } from './shell-data.ts';
 import { fill } from './texts.ts';
 
 interface RenderOptions {
@@ -49,7 +49,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
   const inboundUrl = `${ctx.publicUrl}/v1/sites/${site.id}/inbound/generic`;
   const src = `${ctx.publicUrl}${widgetPath(widgetBundle)}`;
   const snippet = `<script src="${src}" integrity="${widgetBundle.sri}" crossorigin="anonymous" data-site="${site.id}" async></script>`;
-  const date = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  const date = consoleTime(c);
   const html = consolePage({
     ...(await shellFor(c)),
     title: s.title,
@@ -128,14 +128,18 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
           </select>
           <fieldset>
             <legend>twilio</legend>
-            <label for="accountSid">accountSid</label>
+            <label for="accountSid">
+              <code>accountSid</code> (Twilio)
+            </label>
             <input
               id="accountSid"
               name="accountSid"
               value={sms.provider === 'twilio' ? sms.accountSid : ''}
               autocomplete="off"
             />
-            <label for="authToken">authToken</label>
+            <label for="authToken">
+              <code>authToken</code> (Twilio)
+            </label>
             <p class="hint" id="authToken-hint">
               {s.secretKept}
             </p>
@@ -146,9 +150,13 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
               autocomplete="off"
               aria-describedby="authToken-hint"
             />
-            <label for="from">from</label>
+            <label for="from">
+              <code>from</code> (Twilio)
+            </label>
             <input id="from" name="from" value={sms.provider === 'twilio' ? (sms.from ?? '') : ''} />
-            <label for="messagingServiceSid">messagingServiceSid</label>
+            <label for="messagingServiceSid">
+              <code>messagingServiceSid</code> (Twilio)
+            </label>
             <input
               id="messagingServiceSid"
               name="messagingServiceSid"
@@ -177,7 +185,9 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
         </form>
         <h2>{s.inbound}</h2>
         <p>
-          {s.inboundUrl}: <code id="inbound-url">{inboundUrl}</code>{' '}
+          {s.inboundUrl}
+          {c.var.t.colon}
+          <code id="inbound-url">{inboundUrl}</code>{' '}
           <button type="button" class="secondary" data-copy="inbound-url">
             {s.copy}
           </button>

@@ -5,6 +5,7 @@ import { page } from '../pages/layout.tsx';
 import type { FieldError } from '../errors.ts';
 import type { ConsoleTexts } from './texts.ts';
 import { islandUrl, type IslandName } from './assets.ts';
+import { frenchMessage } from '../http/problems-fr.ts';
 
 export const consoleHeaders = {
   'Content-Type': 'text/html; charset=utf-8',
@@ -59,16 +60,20 @@ export interface ShellOptions {
 
 export function Errors(props: { t: ConsoleTexts; errors: FieldError[] | undefined; detail?: string | undefined }) {
   if (!props.errors?.length && !props.detail) return null;
+  // Messages come from the rules in English; a French console shows them in French.
+  const say = (text: string) => (props.t.code === 'fr' ? frenchMessage(text) : text);
   return (
     <div role="alert" class="bad" id="errors">
       <p>
-        <strong>{props.t.errors.title}</strong> {props.detail}
+        <strong>{props.t.errors.title}</strong> {props.detail === undefined ? null : say(props.detail)}
       </p>
       {props.errors?.length ? (
         <ul>
           {props.errors.map((e) => (
             <li>
-              <code>{e.path}</code>: {e.message}
+              <code>{e.path}</code>
+              {props.t.colon}
+              {say(e.message)}
             </li>
           ))}
         </ul>
@@ -122,7 +127,9 @@ export function consolePage(o: ShellOptions): string {
               </form>
             ) : o.site ? (
               <span>
-                {t.site}: <strong>{o.site.name}</strong> ({o.site.id})
+                {t.site}
+                {t.colon}
+                <strong>{o.site.name}</strong> ({o.site.id})
               </span>
             ) : null}
             <span>
@@ -136,7 +143,7 @@ export function consolePage(o: ShellOptions): string {
                   </button>
                 </form>
               ) : null}
-              {o.csrf ? (
+              {o.csrf && o.site ? (
                 <a href="/console/account" style="margin-left:1rem">
                   {t.access.account.title}
                 </a>
@@ -151,7 +158,7 @@ export function consolePage(o: ShellOptions): string {
               ) : null}
             </span>
           </div>
-          {o.csrf ? (
+          {o.csrf && o.site ? (
             <nav aria-label={t.navLabel}>
               <ul>
                 {nav.map(([key, label]) => (

@@ -21,6 +21,7 @@ import { PolicyDriftPanel } from './policy-drift.tsx';
 import { Csrf, consoleHeaders, consolePage, Errors } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 import { fill, type ConsoleTexts } from './texts.ts';
+import { localeName } from './islands/lib/locale-name.ts';
 
 type Typed = Record<string, string>;
 type Section = 'general' | 'program' | 'quiet-hours' | 'limits' | 'theme';
@@ -146,7 +147,7 @@ async function render(
                   name={`locale.${locale}`}
                   checked={o.section === 'general' ? g[`locale.${locale}`] === 'on' : cfg.locales.includes(locale)}
                 />{' '}
-                {locale}
+                {localeName(locale, t.code)}
               </label>
             ))}
           </fieldset>
@@ -154,7 +155,7 @@ async function render(
           <select id="default-locale" name="defaultLocale">
             {offered.map((locale) => (
               <option value={locale} selected={(g.defaultLocale ?? cfg.defaultLocale) === locale}>
-                {locale}
+                {localeName(locale, t.code)}
               </option>
             ))}
           </select>
@@ -225,7 +226,7 @@ async function render(
             <>
               <Field
                 id={`program-description-${locale}`}
-                label={fill(s.description, { locale })}
+                label={fill(s.description, { locale: localeName(locale, t.code) })}
                 name={`program.description.${locale}`}
                 value={cfg.program.description[locale] ?? ''}
                 typed={p}
@@ -234,7 +235,7 @@ async function render(
               />
               <Field
                 id={`program-frequency-${locale}`}
-                label={fill(s.frequency, { locale })}
+                label={fill(s.frequency, { locale: localeName(locale, t.code) })}
                 name={`program.frequency.${locale}`}
                 value={cfg.program.frequency[locale] ?? ''}
                 typed={p}
@@ -342,8 +343,8 @@ async function render(
           </p>
         </form>
         {cfg.locales.map((locale) => (
-          <section aria-label={fill(s.preview, { locale })}>
-            <h3>{fill(s.preview, { locale })}</h3>
+          <section aria-label={fill(s.preview, { locale: localeName(locale, t.code) })}>
+            <h3>{fill(s.preview, { locale: localeName(locale, t.code) })}</h3>
             <div class="preview" id={`theme-preview-${locale}`} data-locale={locale} />
           </section>
         ))}

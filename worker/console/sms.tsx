@@ -11,6 +11,7 @@ import { JsonSeed } from './json-seed.tsx';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 import { fill } from './texts.ts';
+import { localeName } from './islands/lib/locale-name.ts';
 
 interface Draft {
   template: string;
@@ -53,7 +54,7 @@ async function render(
           <select id="sms-locale" name="locale">
             {config.locales.map((l) => (
               <option value={l} selected={l === draft.locale}>
-                {l}
+                {localeName(l, t.code)}
               </option>
             ))}
           </select>

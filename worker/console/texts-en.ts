@@ -4,7 +4,11 @@ import { siteEn } from './texts-site.ts';
 import { peopleEn } from './texts-people-en.ts';
 export const en = {
   title: 'Assent console',
+  /** This text's own language. */
+  code: 'en' as 'en' | 'fr',
   skip: 'Skip to content',
+  /** Between a label and its value: French puts a no-break space before the colon. */
+  colon: ': ',
   nav: {
     overview: 'Overview',
     widget: 'Widget texts',
@@ -32,7 +36,6 @@ export const en = {
     keyHint: 'It starts with ask_. It is checked, then only a session cookie is kept in this browser.',
     submit: 'Sign in',
     refused: 'This key does not open any site. Check it and try again.',
-    noSite: 'There is no site yet. Create one with POST /v1/sites (platform admin token), then sign in again.',
   },
   overview: {
     title: 'Overview',
@@ -130,6 +133,7 @@ export const en = {
     choose: 'Choose one',
     sameText: 'The same text in every language',
     perLocale: 'Text in {locale}',
+    noScript: 'This form needs JavaScript.',
     problems: 'Still missing or wrong:',
     complete: 'Every answer needed is given.',
   },
@@ -233,7 +237,11 @@ export const en = {
     yes: 'yes',
     no: 'no',
   },
-  errors: { title: 'Please fix this:' },
+  errors: {
+    title: 'Please fix this:',
+    signInFirst: 'Sign in to the console first.',
+    noSiteYet: 'There is no site yet: create one first.',
+  },
   siteSettings: siteEn,
   access: peopleEn,
   campaigns: campaignsEn,

@@ -6,7 +6,9 @@ import { peopleFr } from './texts-people-fr.ts';
 
 export const fr: ConsoleTexts = {
   title: 'Console Assent',
+  code: 'fr',
   skip: 'Aller au contenu',
+  colon: ' : ',
   nav: {
     overview: 'Vue d’ensemble',
     widget: 'Textes du widget',
@@ -34,8 +36,6 @@ export const fr: ConsoleTexts = {
     keyHint: 'Elle commence par ask_. Elle est vérifiée, puis seul un cookie de session reste dans ce navigateur.',
     submit: 'Se connecter',
     refused: 'Cette clé n’ouvre aucun site. Vérifiez-la et réessayez.',
-    noSite:
-      'Il n’y a encore aucun site. Créez-en un avec POST /v1/sites (jeton d’administration), puis reconnectez-vous.',
   },
   overview: {
     title: 'Vue d’ensemble',
@@ -134,6 +134,7 @@ export const fr: ConsoleTexts = {
     choose: 'Choisissez',
     sameText: 'Le même texte dans toutes les langues',
     perLocale: 'Texte en {locale}',
+    noScript: 'Ce formulaire a besoin de JavaScript.',
     problems: 'Encore manquant ou incorrect :',
     complete: 'Toutes les réponses nécessaires sont données.',
   },
@@ -238,7 +239,11 @@ export const fr: ConsoleTexts = {
     yes: 'oui',
     no: 'non',
   },
-  errors: { title: 'À corriger :' },
+  errors: {
+    title: 'À corriger :',
+    signInFirst: 'Connectez-vous d’abord à la console.',
+    noSiteYet: 'Il n’y a encore aucun site : créez-en un d’abord.',
+  },
   siteSettings: siteFr,
   access: peopleFr,
   campaigns: campaignsFr,

@@ -1,6 +1,8 @@
 // The console's strings for people, passkeys, recovery codes and the audit trail, in English.
 export const peopleEn = {
   nav: { people: 'People', audit: 'Audit trail' },
+  /** Who acted, when it was not a person: the names sessions record (domain/console/sessions.ts). */
+  actors: { key: 'API key {id}', admin: 'platform admin' },
   signIn: {
     passkeyTitle: 'With your passkey',
     passkeyIntro: 'People of a site sign in with the passkey they created from their invitation.',
@@ -76,7 +78,7 @@ export const peopleEn = {
     title: 'Audit trail',
     intro: 'Every change made in this console: who, when and what. Numbers and form values are never recorded.',
     caption: 'Changes, newest first',
-    when: 'When (UTC)',
+    when: 'When',
     who: 'Who',
     what: 'What',
     detail: 'Detail',

@@ -3,6 +3,7 @@ import type { PeopleTexts } from './texts-people-en.ts';
 
 export const peopleFr: PeopleTexts = {
   nav: { people: 'Personnes', audit: 'Journal des modifications' },
+  actors: { key: 'clé d’API {id}', admin: 'administrateur de la plateforme' },
   signIn: {
     passkeyTitle: 'Avec votre clé d’accès',
     passkeyIntro: 'Les personnes d’un site se connectent avec la clé d’accès créée depuis leur invitation.',
@@ -80,7 +81,7 @@ export const peopleFr: PeopleTexts = {
     intro:
       'Chaque modification faite dans cette console : qui, quand et quoi. Ni numéros ni valeurs de formulaire ne sont enregistrés.',
     caption: 'Modifications, les plus récentes d’abord',
-    when: 'Quand (UTC)',
+    when: 'Quand',
     who: 'Qui',
     what: 'Quoi',
     detail: 'Détail',

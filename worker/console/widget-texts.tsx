@@ -21,6 +21,7 @@ import { JsonSeed } from './json-seed.tsx';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 import { fill } from './texts.ts';
+import { localeName } from './islands/lib/locale-name.ts';
 
 type Edited = EditedWidgetTexts;
 async function render(
@@ -80,7 +81,7 @@ async function render(
           {config.locales.map((locale) => (
             <div class="grid" data-locale={locale}>
               <fieldset lang={locale}>
-                <legend>{fill(t.widget.locale, { locale })}</legend>
+                <legend>{fill(t.widget.locale, { locale: localeName(locale, t.code) })}</legend>
                 {EDITABLE_WIDGET_TEXTS.map((key) => (
                   <>
                     <label for={`t-${locale}-${key}`}>{labels[key] ?? key}</label>
@@ -97,8 +98,8 @@ async function render(
                   {equalChoice(values(locale, 'yes'), values(locale, 'no')).ok ? t.widget.equalOk : t.widget.equalBad}
                 </p>
               </fieldset>
-              <section aria-label={fill(t.widget.preview, { locale })}>
-                <h2>{fill(t.widget.preview, { locale })}</h2>
+              <section aria-label={fill(t.widget.preview, { locale: localeName(locale, t.code) })}>
+                <h2>{fill(t.widget.preview, { locale: localeName(locale, t.code) })}</h2>
                 <div class="preview" id={`preview-${locale}`} data-locale={locale} />
               </section>
             </div>

@@ -2,10 +2,23 @@
 // form and the link pages when storage is down), a storage fault as a 503 with Retry-After, never a stack trace.
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { storageFault } from '../db/faults.ts';
-import { AppError, problemParts, STORAGE_RETRY_AFTER_S } from '../errors.ts';
+import { AppError, problemOf, problemParts, STORAGE_RETRY_AFTER_S } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { unavailablePage } from '../pages/unavailable.tsx';
 import type { AppEnv } from './context.ts';
+import { preferredLanguage } from './negotiate.ts';
+import { frenchProblem } from './problems-fr.ts';
+import { getCookie } from 'hono/cookie';
+
+/**
+ * Whether the reader of this problem reads French: in the console, the language it is set to (its cookie, else the
+ * browser's); elsewhere, an Accept-Language that prefers French to English. The API otherwise answers in English.
+ */
+function readsFrench(c: Context<AppEnv>): boolean {
+  const chosen = c.req.path.startsWith('/console') ? getCookie(c, 'assent-console-lang') : undefined;
+  if (chosen === 'en' || chosen === 'fr') return chosen === 'fr';
+  return preferredLanguage(c, ['en', 'fr']) === 'fr';
+}
 
 /**
  * A 404 names the path it got, without a link token or anything that looks like a phone number: each run of digits
@@ -21,7 +34,9 @@ const echoedPath = (url: string) =>
 // Answered through the context so headers set before the error (CORS, Vary, request id) are kept: a browser
 // on another origin must be able to read a 422 or a 429, not only a 2xx.
 const problem = (c: Context<AppEnv>, error: AppError) => {
-  const { body, status, headers } = problemParts(error, c.var.requestId);
+  const { status, headers } = problemParts(error, c.var.requestId);
+  const english = problemOf(error, c.var.requestId);
+  const body = JSON.stringify(readsFrench(c) ? frenchProblem(english, error.code) : english);
   return c.body(body, status as 400, headers);
 };
 

@@ -1,5 +1,6 @@
 // The shell of every server-rendered page: lang, viewport, a strict CSP, readable system styles. Long links, codes
-// and table cells wrap and fieldsets may shrink, so no page scrolls sideways on a 360 px screen.
+// and table cells wrap and fieldsets may shrink, so no page scrolls sideways on a 360 px screen. Buttons and headings
+// balance their lines (text-wrap: balance), so no label leaves its last word alone on a line.
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 
@@ -10,6 +11,7 @@ const CSS = `
 main{max-width:40rem;margin:0 auto;padding:2rem 1rem}h1{font-size:1.6rem;line-height:1.25}
 a{color:var(--accent)}p.muted{color:var(--muted)}
 button{font:inherit;font-weight:600;min-height:44px;min-width:44px;padding:.6rem 1.2rem;border-radius:.5rem;border:2px solid var(--accent);background:var(--accent);color:var(--bg);cursor:pointer}
+button,h1,h2,h3,legend{text-wrap:balance}
 button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:3px}
 a,code,td,th{overflow-wrap:anywhere}fieldset{min-width:0}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}

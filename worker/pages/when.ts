@@ -22,16 +22,26 @@ export function zonePlace(timeZone: string): string {
 
 /** French spacing and "h" in an Intl French date-time: "1 mars 2026 à 11:00:05" → "1er mars 2026 à 11 h 00 min 05 s". */
 export function frenchDateTime(text: string): string {
-  return text
-    .replace(/(^|\s)1 (?=\p{L})/u, `$11er${NBSP}`)
-    .replace(/(\d{1,2}):(\d{2}):(\d{2})/u, `$1${NBSP}h${NBSP}$2${NBSP}min${NBSP}$3${NBSP}s`)
-    .replace(/(\d{1,2}):(\d{2})/u, `$1${NBSP}h${NBSP}$2`)
-    .replace(/ (\d{4})/u, `${NBSP}$1`);
+  return (
+    text
+      .replace(/(^|\s)1 (?=\p{L})/u, `$11er${NBSP}`)
+      // "8 h 05", not "08 h 05": the hour without a leading zero, as French writes it.
+      .replace(
+        /(\d{1,2}):(\d{2}):(\d{2})/u,
+        (_, h, m, s) => `${Number(h)}${NBSP}h${NBSP}${m}${NBSP}min${NBSP}${s}${NBSP}s`,
+      )
+      .replace(/(\d{1,2}):(\d{2})/u, (_, h, m) => `${Number(h)}${NBSP}h${NBSP}${m}`)
+      .replace(/ (\d{4})/u, `${NBSP}$1`)
+  );
 }
 
+/** Intl's language for a reader: French as France writes it, English with the day first and a 24-hour clock. */
+const intlLang = (lang: string) => (lang.startsWith('fr') ? 'fr-FR' : 'en-GB');
+
 /**
- * A date and time in `timeZone` with its offset: "1er mars 2026 à 11 h 00 (UTC+1)", "March 1, 2026 at 5:00 AM
- * (UTC-5)". `seconds` adds them (the proof page's timeline).
+ * A date and time in `timeZone` with its offset, the one way every page and the console show a moment:
+ * "6 décembre 2026 à 18 h 05 (UTC+1)", "6 December 2026, 18:05 (UTC+1)". `seconds` adds them (the proof page's
+ * timeline). The offset is always there: a reader in another zone never has to guess.
  */
 export function formatDateTime(
   when: string | number | Date,
@@ -41,11 +51,19 @@ export function formatDateTime(
 ): string {
   const date = new Date(when);
   if (Number.isNaN(date.getTime())) return String(when);
-  const text = new Intl.DateTimeFormat(lang, {
+  const text = new Intl.DateTimeFormat(intlLang(lang), {
     timeZone,
     dateStyle: 'long',
     timeStyle: options.seconds ? 'medium' : 'short',
   }).format(date);
   const offset = utcOffset(date, timeZone);
-  return `${lang.startsWith('fr') ? frenchDateTime(text) : text} (${offset})`;
+  return `${lang.startsWith('fr') ? frenchDateTime(text) : text.replace(' at ', ', ')} (${offset})`;
+}
+
+/** A day in `timeZone`, no time: "1er novembre 2026", "1 November 2026" (a policy's publication date). */
+export function formatDay(when: string | number | Date, lang: string, timeZone = 'UTC'): string {
+  const date = new Date(when);
+  if (Number.isNaN(date.getTime())) return String(when);
+  const text = new Intl.DateTimeFormat(intlLang(lang), { dateStyle: 'long', timeZone }).format(date);
+  return lang.startsWith('fr') ? text.replace(/^1 /, `1er${NBSP}`).replace(/ (\d{4})$/, `${NBSP}$1`) : text;
 }

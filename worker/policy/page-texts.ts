@@ -1,4 +1,5 @@
 // Interface words of the policy and diff pages, per locale (the policy text itself comes from the templates).
+import { formatDay } from '../pages/when.ts';
 
 export interface PageTexts {
   skip: string;
@@ -98,11 +99,9 @@ export function pageTexts(locale: string): PageTexts {
   return TEXTS[locale.slice(0, 2)] ?? en;
 }
 
-/** A day as the locale writes it: "1er novembre 2026" in French (the first of the month is an ordinal). */
-export function formatDate(date: string | Date, locale: string, timeZone = 'UTC'): string {
-  const text = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(new Date(date));
-  return locale.startsWith('fr') ? text.replace(/^1 /, '1er\u00a0').replace(/ (\d{4})$/, '\u00a0$1') : text;
-}
+/** A day as the locale writes it: "1er novembre 2026" in French; the one helper the pages and console share. */
+export const formatDate = (date: string | Date, locale: string, timeZone = 'UTC'): string =>
+  formatDay(date, locale, timeZone);
 
 /** A score with one decimal, as the locale writes it ("97,2" in French). */
 export function formatScore(score: number, locale: string): string {

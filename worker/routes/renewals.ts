@@ -16,6 +16,7 @@ import type { AppContext, AppEnv } from '../http/context.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
 import { pageHeaders } from '../pages/layout.tsx';
 import { renewalPage, type RenewalPageState } from '../pages/renewal.tsx';
+import { formatDateTime } from '../pages/when.ts';
 import { PAGE_LOCALES } from '../pages/texts.ts';
 import { renewalBody } from './schemas.ts';
 
@@ -34,10 +35,7 @@ async function show(c: AppContext, view: RenewalView | null, state: RenewalPageS
   const base = `${c.var.ctx.publicUrl}/p/${encodeURIComponent(site.id)}`;
   const locale = `?locale=${encodeURIComponent(consent.locale)}`;
   const from = consent.renewedVersion ?? consent.policyVersion;
-  const deadline = new Intl.DateTimeFormat(consent.locale, {
-    dateStyle: 'long',
-    timeZone: site.config.timezone,
-  }).format(campaign.deadline);
+  const deadline = formatDateTime(campaign.deadline, consent.locale, site.config.timezone);
   return c.body(
     renewalPage({
       locale: consent.locale,

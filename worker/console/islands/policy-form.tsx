@@ -12,7 +12,9 @@ import { markdownToHtml } from '../../policy/markdown.ts';
 import { minSectionScore, readability } from '../../policy/readability.ts';
 import { coverage, renderPolicy, art13Items } from '../../policy/render.ts';
 import { parseSections } from '../../policy/template.ts';
+import { frenchMessage } from '../../http/problems-fr.ts';
 import { ART13 } from './lib/policy-labels.ts';
+import { localeName } from './lib/locale-name.ts';
 import { Field, setIn, type FormContext, type JsonSchema } from './lib/schema-form.tsx';
 
 interface Seed {
@@ -63,7 +65,7 @@ function App() {
     if (hidden) hidden.value = JSON.stringify(facts);
   }, [facts]);
   const t = seed.t;
-  const errors = new Map(result.errors.map((e) => [e.path, e.message]));
+  const errors = new Map(result.errors.map((e) => [e.path, seed.lang === 'fr' ? frenchMessage(e.message) : e.message]));
   const ctx: FormContext = {
     lang: seed.lang,
     locales: seed.locales,
@@ -107,13 +109,13 @@ function App() {
         <select id="preview-locale" onChange={(e) => setLocale((e.target as HTMLSelectElement).value)}>
           {seed.locales.map((l) => (
             <option value={l} selected={l === locale}>
-              {l}
+              {localeName(l, seed.lang)}
             </option>
           ))}
         </select>
         {shown ? (
           <>
-            <h2>{t.readability!.replace('{locale}', locale)}</h2>
+            <h2>{t.readability!.replace('{locale}', localeName(locale, seed.lang))}</h2>
             <table id="readability">
               <tbody>
                 {shown.report.sections.map((s) => (
@@ -148,7 +150,7 @@ function App() {
                 )}
               </details>
             ))}
-            <h2>{t.preview!.replace('{locale}', locale)}</h2>
+            <h2>{t.preview!.replace('{locale}', localeName(locale, seed.lang))}</h2>
             <div
               id="policy-preview"
               lang={locale}

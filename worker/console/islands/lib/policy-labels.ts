@@ -33,6 +33,23 @@ const FR: Record<string, string> = {
   required: 'Obligatoire',
   consequence: 'Conséquence d’un refus',
   automatedDecisions: 'Décisions automatisées',
+  // The choices of the lists: legal bases (GDPR art. 6(1)), recipients' roles (art. 4(7)-(9), 26 and 28), transfer
+  // safeguards (art. 45, 46(2)(c), 47, 46(2)(e)-(f), 49), in the words of the French text of Regulation (EU) 2016/679.
+  consent: 'Consentement',
+  contract: 'Exécution d’un contrat',
+  legal_obligation: 'Obligation légale',
+  vital_interests: 'Intérêts vitaux',
+  public_task: 'Mission d’intérêt public',
+  legitimate_interests: 'Intérêts légitimes',
+  processor: 'Sous-traitant',
+  joint_controller: 'Responsable conjoint du traitement',
+  public_authority: 'Autorité publique',
+  adequacy: 'Décision d’adéquation',
+  scc: 'Clauses contractuelles types',
+  bcr: 'Règles d’entreprise contraignantes',
+  certification: 'Certification',
+  code_of_conduct: 'Code de conduite',
+  derogation: 'Dérogation (article 49)',
 };
 const EN: Record<string, string> = {
   dpo: 'Data protection officer (DPO)',
@@ -42,6 +59,15 @@ const EN: Record<string, string> = {
   optOut: 'Opt-out list (fingerprints of numbers)',
   numberRequired: 'Is the number required?',
   consequence: 'What happens without it',
+  contract: 'Performance of a contract',
+  vital_interests: 'Vital interests',
+  public_task: 'Public task',
+  joint_controller: 'Joint controller',
+  adequacy: 'Adequacy decision',
+  scc: 'Standard contractual clauses',
+  bcr: 'Binding corporate rules',
+  code_of_conduct: 'Code of conduct',
+  derogation: 'Derogation (Article 49)',
 };
 
 export function labelOf(key: string, lang: string): string {

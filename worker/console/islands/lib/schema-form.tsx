@@ -3,6 +3,7 @@
 // enums selects. Empty inputs remove their key, so a missing answer is reported as missing.
 import type { ComponentChildren } from 'preact';
 import { labelOf } from './policy-labels.ts';
+import { localeName } from './locale-name.ts';
 
 export interface JsonSchema {
   type?: string;
@@ -34,12 +35,16 @@ const isLocalized = (s: JsonSchema) =>
   s.anyOf.some((b) => b.type === 'string') &&
   s.anyOf.some((b) => b.type === 'object' && typeof b.additionalProperties === 'object');
 
-/** The value a branch starts with when chosen: its constants set, nothing else invented. */
+/**
+ * The value a branch or a new list item starts with: its required constants set (`none: true`), nothing else
+ * invented. An optional constant is a choice the form does not offer: a new purpose is not an existing-customer one.
+ */
 export function initial(s: JsonSchema): unknown {
   if (s.type === 'array') return [];
   if (s.type === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, p] of Object.entries(s.properties ?? {})) if (p.const !== undefined) out[k] = p.const;
+    for (const [k, p] of Object.entries(s.properties ?? {}))
+      if (p.const !== undefined && (s.required ?? []).includes(k)) out[k] = p.const;
     return out;
   }
   return undefined;
@@ -97,7 +102,7 @@ export function Field(props: {
         <legend>{label}</legend>
         {ctx.locales.map((locale) => (
           <>
-            <label for={`${id}-${locale}`}>{ctx.t.perLocale.replace('{locale}', locale)}</label>
+            <label for={`${id}-${locale}`}>{ctx.t.perLocale.replace('{locale}', localeName(locale, ctx.lang))}</label>
             <input
               id={`${id}-${locale}`}
               lang={locale}
