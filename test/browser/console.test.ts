@@ -108,7 +108,7 @@ describe.skipIf(!browser)('console in Chromium', () => {
     expect(await page.locator('#published').textContent()).toContain('2');
     expect(await target.harness.ctx.policies.latestVersion('demo')).toBe(2);
     await check('policy');
-  });
+  }, 60_000); // the policy form walks every field from the keyboard: 15 s here when idle
 
   it('looks up a subscriber, exports and erases it', async () => {
     await confirmedConsent(target.harness);

@@ -83,7 +83,8 @@ function englishIn(text: string): string[] {
     .replace(/\b(?:https?:\/\/|mailto:)\S+/g, ' ')
     .replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, ' ')
     .replace(/\/[\w./{}:-]+/g, ' ') // paths (/console/…, /p/demo/2)
-    .replace(/\{\w+\}/g, ' '); // placeholders a text may hold ({help}, {phone})
+    .replace(/\{\w+\}/g, ' ') // placeholders a text may hold ({help}, {phone})
+    .replace(/\S*\d\S*/g, ' '); // hashes, ids and numbers (be5356541bdeafc6…, 6b1e…): a hex "be" is no English
   const found = new Map<string, string>();
   for (const m of cleaned.matchAll(/[\p{L}][\p{L}’'-]*/gu)) {
     const word = m[0].toLowerCase().replace(/[’']s$/, '');
@@ -96,6 +97,7 @@ function englishIn(text: string): string[] {
 describe('the checker', () => {
   it('finds English, and passes French, code and names', () => {
     expect(englishIn('Save the texts · Pending')).toHaveLength(4);
+    expect(englishIn('Empreinte (SHA-256) : be5356541bdeafc6… entrée 12')).toEqual([]);
     expect(englishIn('Enregistrer les textes · En attente · Demo Shop · SMS · STOP · https://x.example/save')).toEqual(
       [],
     );

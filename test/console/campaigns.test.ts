@@ -58,7 +58,7 @@ describe('the campaigns page', () => {
     const laterUrl = later.headers.get('location')!.replace('?started=1', '');
     const scheduled = await (await owner.get(laterUrl)).text();
     expect(scheduled).toContain('<dd id="campaign-status">scheduled</dd>');
-    expect(scheduled).toContain('November 30, 2026 at 8:00 AM (UTC+1)');
+    expect(scheduled).toContain('30 November 2026, 08:00 (UTC+1)');
     const list = await (await owner.get('/console/campaigns')).text();
     expect(list).toContain('outside the sending hours');
     const stopped = await owner.post(`${laterUrl}/stop`, {});
