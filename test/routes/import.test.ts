@@ -7,6 +7,9 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 import { updateDemo } from '../sms/fixtures.ts';
+import { AppError } from '../../worker/errors.ts';
+import { loadSite } from '../../worker/domain/site/index.ts';
+import { importList as domainImport } from '../../worker/domain/subscribers/index.ts';
 
 let h: Harness;
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -104,6 +107,30 @@ describe('POST /v1/sites/{site}/subscribers/import', () => {
     expect(await (await importList(list)).json()).toEqual({ imported: 0, duplicates: 3, suppressed: 0, refused: [] });
     expect(await count()).toBe(leaves);
     expect(await h.ctx.store.db.all(sql`SELECT * FROM consents ORDER BY id`)).toEqual(consents);
+  });
+
+  it('stops past the row limit with a 413 that counts what was read; sending the list again imports the rest once', async () => {
+    const phones = Array.from({ length: 30 }, (_, i) => `+336123457${String(i).padStart(2, '0')}`);
+    const stream = (text: string) => new Response(text).body!;
+    const site = await loadSite(h.ctx, 'demo');
+    const tooMany = await domainImport(h.ctx, site, stream(csv(phones.map((p) => row(p)))), 'csv', {
+      maxRows: 20,
+    }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(tooMany).toBeInstanceOf(AppError);
+    expect(tooMany).toMatchObject({ status: 413, code: 'import_too_large' });
+    expect((tooMany as AppError).extensions).toMatchObject({ limit: 20, imported: 20, duplicates: 0 });
+    // The rest, sent again as a whole list under the real limit: the first 20 are duplicates, never imported twice.
+    expect(await (await importList(csv(phones.map((p) => row(p))))).json()).toMatchObject({
+      imported: 10,
+      duplicates: 20,
+    });
+    const [count] = await h.ctx.store.db.all<{ n: number }>(
+      sql`SELECT COUNT(*) AS n FROM consents WHERE status = 'imported'`,
+    );
+    expect(count!.n).toBe(30);
   });
 
   it('never revives a number that said STOP or asked to be erased', async () => {

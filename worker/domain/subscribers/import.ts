@@ -198,7 +198,7 @@ async function rowPlan(
 
 /**
  * Imports the list in `body` (CSV with the header `phone,consentedAt,source,wording`, or NDJSON objects with those
- * fields). Throws before reading when the site has no published policy; a 413 past MAX_IMPORT_ROWS rows (the rows
+ * fields). Throws before reading when the site has no published policy; a 413 past `maxRows` rows (MAX_IMPORT_ROWS unless a test says less) (the rows
  * before it are imported, and sending them again changes nothing).
  */
 export async function importList(
@@ -206,6 +206,7 @@ export async function importList(
   site: Site,
   body: ReadableStream<Uint8Array>,
   format: ImportFormat,
+  { maxRows = MAX_IMPORT_ROWS }: { maxRows?: number } = {},
 ): Promise<ImportOutcome> {
   const policy = await currentPolicy(ctx, site);
   const outcome: ImportOutcome = { imported: 0, duplicates: 0, suppressed: 0, refused: [] };
@@ -233,15 +234,15 @@ export async function importList(
       columns = csvColumns(line.text);
       continue;
     }
-    if (++rows > MAX_IMPORT_ROWS) {
+    if (++rows > maxRows) {
       await flush();
       throw new AppError(
         'import_too_large',
         413,
-        `At most ${MAX_IMPORT_ROWS} rows per import: the rows up to line ${line.line - 1} were read (see the counts); send the rest as another import (rows sent twice are duplicates, never imported twice).`,
+        `At most ${maxRows} rows per import: the rows up to line ${line.line - 1} were read (see the counts); send the rest as another import (rows sent twice are duplicates, never imported twice).`,
         {
-          errors: [{ path: '(body)', message: `At most ${MAX_IMPORT_ROWS} rows per import.` }],
-          extensions: { limit: MAX_IMPORT_ROWS, ...outcome },
+          errors: [{ path: '(body)', message: `At most ${maxRows} rows per import.` }],
+          extensions: { limit: maxRows, ...outcome },
         },
       );
     }
