@@ -3,6 +3,7 @@
 import { createClient } from '@libsql/client';
 import { contextFromDeps, createApp, type AppDeps } from '../worker/app.ts';
 import { createSealer } from '../worker/crypto/sealing.ts';
+import { createNodeSealer } from '../worker/entry/node/sealer.ts';
 import { signingKeysFrom } from '../worker/crypto/keys.ts';
 import { generateSigningKey } from '../worker/crypto/signing.ts';
 import type { SigningKeys } from '../worker/crypto/keys.ts';
@@ -59,6 +60,8 @@ export async function makeHarness(
     store?: Store;
     /** Ids and tokens from this source instead of WebCrypto (a seeded one makes a whole run reproducible). */
     random?: Random;
+    /** `node`: the Node entry's synchronous sealer (node:crypto) instead of WebCrypto's, as the Node server runs. */
+    sealer?: 'webcrypto' | 'node';
   } = {},
 ): Promise<Harness> {
   const store = options.store ?? libsqlStore(createClient({ url: options.url ?? ':memory:' }));
@@ -69,7 +72,10 @@ export async function makeHarness(
   const masterKey = new Uint8Array(32).fill(7);
   const deps: AppDeps = {
     store,
-    sealer: await createSealer({ masterKey, random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
+    sealer:
+      options.sealer === 'node'
+        ? createNodeSealer({ masterKey, random: (n) => crypto.getRandomValues(new Uint8Array(n)) })
+        : await createSealer({ masterKey, random: (n) => crypto.getRandomValues(new Uint8Array(n)) }),
     mode: options.mode ?? 'dev',
     publicUrl: options.publicUrl ?? 'https://assent.test',
     adminToken: ADMIN_TOKEN,
