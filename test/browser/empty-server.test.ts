@@ -300,6 +300,19 @@ describe.skipIf(!browser)('an empty server, in the console only', () => {
       expect(reports).toContain('Remis1');
       await pageProblems(`finished campaign at ${width}px`, problems);
     }
+    // The audit trail tells the owner, in French, what was done in the console.
+    await page.setViewportSize({ width: 360, height: 900 });
+    await page.goto(`${apiOrigin}/console/audit`);
+    const trail = (await page.locator('#audit').textContent()) ?? '';
+    for (const action of [
+      'Création du site',
+      'Modification des origines autorisées',
+      'Modification du programme et de l’expéditeur',
+      'Lancement d’une campagne',
+    ])
+      expect(trail).toContain(action);
+    expect(trail).not.toMatch(/POST|sign-in/);
+    await pageProblems('audit trail at 360px', problems);
     expect(problems).toEqual({});
   }, 180_000);
 });
