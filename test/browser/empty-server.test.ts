@@ -250,6 +250,8 @@ describe.skipIf(!browser)('an empty server, in the console only', () => {
     const launch = () =>
       Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Lancer la campagne' }).click()]);
     await compose();
+    // The page says so before the owner presses send, with the way to the setting.
+    expect(await page.locator('#campaign-blocked').textContent()).toContain('numéro court');
     await launch();
     await page.waitForSelector('#errors');
     const refusal = (await page.locator('#errors').textContent()) ?? '';
@@ -267,6 +269,7 @@ describe.skipIf(!browser)('an empty server, in the console only', () => {
     ).toBe('36111');
 
     await compose();
+    expect(await page.locator('#campaign-blocked').count()).toBe(0);
     // The advertiser (the program's name) and the opt-out mention, in the site's default language: French, as the
     // French console preselected at creation.
     const full = (await page.locator('#sms-full').textContent()) ?? '';
