@@ -1,13 +1,17 @@
 // From an empty server to a widget on a shop's page, in Chromium in French, never calling the API: the platform admin
 // signs in, creates the site, fills the policy facts in French and English, publishes both, sets the allowed
 // origin, and the widget embeds on a page served from 127.0.0.1 with that origin, at 360 px and 1280 px, axe-clean
-// and without horizontal scrolling.
+// and without horizontal scrolling. Then visitors subscribe through that widget and confirm from the link of their
+// confirmation SMS (the console provider's capture: their phone), and the owner, in French, composes a campaign, sends
+// it, and watches its page reach the finished state with the delivery reports: issue 23's whole walk, one browser and
+// one server, the API never called.
 import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createClient } from '@libsql/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../worker/app.ts';
+import { contextFromDeps, createApp } from '../../worker/app.ts';
+import { createJobs } from '../../worker/jobs.ts';
 import { libsqlStore } from '../../worker/db/libsql.ts';
 import { migrate } from '../../worker/db/migrate.ts';
 import { migrations } from '../../worker/generated/migrations.ts';
@@ -29,6 +33,8 @@ describe.skipIf(!browser)('an empty server, in the console only', () => {
   let apiOrigin: string;
   let shopOrigin: string;
   let page: Page;
+  /** The jobs runner on this server's database (the test runs it where the Node entry would after a write). */
+  let jobs: ReturnType<typeof createJobs>;
 
   beforeAll(async () => {
     api = createServer(getRequestListener((req) => app.fetch(req)));
@@ -46,6 +52,7 @@ describe.skipIf(!browser)('an empty server, in the console only', () => {
     store = libsqlStore(createClient({ url: ':memory:' }));
     await migrate(store, migrations);
     app = createApp({ ...h.deps, store });
+    jobs = createJobs({ ...h.deps, store });
     const context = await browser!.newContext({
       locale: 'fr-FR',
       viewport: { width: 1280, height: 900 },
@@ -104,6 +111,9 @@ describe.skipIf(!browser)('an empty server, in the console only', () => {
     await submit('form[action="/console/sites/new"]', `${apiOrigin}/console/sites/new`);
     expect(await page.locator('#new-key').textContent()).toMatch(/^ask_/);
     expect(await store.queryColumn('SELECT id FROM sites')).toEqual(['lumiere']);
+    expect(
+      JSON.parse((await store.queryColumn("SELECT config FROM sites WHERE id = 'lumiere'"))[0] as string).defaultLocale,
+    ).toBe('fr');
 
     // The policy facts, in both languages, through the generated form.
     await page.goto(`${apiOrigin}/console/policy`);
@@ -195,6 +205,117 @@ describe.skipIf(!browser)('an empty server, in the console only', () => {
       expect(widget.text).toContain('Offres Lumière');
       await pageProblems(`shop page at ${width}px`, problems);
     }
+    expect(problems).toEqual({});
+  }, 180_000);
+
+  it('visitors subscribe through the widget and confirm from their SMS; the owner runs a campaign in French', async () => {
+    const problems: Record<string, unknown> = {};
+    const phones = ['06 12 34 56 01', '06 12 34 56 02', '07 98 76 54 03'];
+    await page.setViewportSize({ width: 360, height: 800 });
+    for (const phone of phones) {
+      await page.goto(shopOrigin);
+      await page.locator('input[type=tel]').fill(phone);
+      await page.locator('button[data-choice="yes"]').click();
+      await expect.poll(() => page.locator('[role=status]').first().textContent()).toMatch(/téléphone|SMS/i);
+    }
+    // The confirmation SMS leave; each visitor opens the link in theirs and confirms on the /c page.
+    await jobs.run();
+    for (const phone of phones) {
+      const to = `+33${phone.replace(/\s/g, '').slice(1)}`;
+      const sms = h.outbox.list().filter((m) => m.to === to);
+      expect(sms, to).toHaveLength(1);
+      const link = /https?:\/\/\S+\/c\/[\w-]+/.exec(sms[0]!.body)?.[0];
+      expect(link?.startsWith(`${apiOrigin}/c/`), sms[0]!.body).toBe(true);
+      await page.goto(link!);
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+      if (phone === phones[0]) await pageProblems('confirmation page at 360px', problems);
+      await Promise.all([page.waitForLoadState('load'), page.click('form[method="post"] button[type=submit]')]);
+      await expect.poll(() => page.locator('h1').textContent()).toMatch(/confirm/i);
+      if (phone === phones[0]) await pageProblems('confirmed page at 360px', problems);
+    }
+    expect(
+      await store.queryColumn("SELECT count(*) FROM consents WHERE site_id = 'lumiere' AND status = 'confirmed'"),
+    ).toEqual([phones.length]);
+
+    // The owner composes the campaign in French. Marketing to French numbers needs a short code to receive STOP: the
+    // first send is refused, in French, naming the field; the owner sets it in the configuration and sends again.
+    const template = 'Nouvelles lampes : -20 % ce week-end à la boutique de Lyon !';
+    const compose = async () => {
+      await page.goto(`${apiOrigin}/console/campaigns`);
+      expect(await page.locator('h1').textContent()).toBe('Campagnes');
+      expect(await page.locator('#campaign-audience').textContent()).toContain(`${phones.length} abonné(s)`);
+      await page.fill('#sms-template', template);
+      await expect.poll(() => page.locator('#sms-live').textContent()).toMatch(/segment/);
+    };
+    const launch = () =>
+      Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Lancer la campagne' }).click()]);
+    await compose();
+    // The page says so before the owner presses send, with the way to the setting.
+    expect(await page.locator('#campaign-blocked').textContent()).toContain('numéro court');
+    await launch();
+    await page.waitForSelector('#errors');
+    const refusal = (await page.locator('#errors').textContent()) ?? '';
+    expect(refusal).toContain('numéro court');
+    expect(refusal).not.toMatch(/Marketing|needs|cannot/);
+    expect(await page.locator('#sms-template').inputValue()).toBe(template);
+    await pageProblems('campaign refused at 360px', problems);
+    await page.goto(`${apiOrigin}/console/configuration`);
+    await pageProblems('configuration at 360px', problems);
+    await page.fill('#program-short-code', '36111');
+    await submit('form[action="/console/configuration/program"]', /\/console\/configuration/);
+    expect(
+      JSON.parse((await store.queryColumn("SELECT config FROM sites WHERE id = 'lumiere'"))[0] as string).program
+        .shortCode,
+    ).toBe('36111');
+
+    await compose();
+    expect(await page.locator('#campaign-blocked').count()).toBe(0);
+    // The advertiser (the program's name) and the opt-out mention, in the site's default language: French, as the
+    // French console preselected at creation.
+    const full = (await page.locator('#sms-full').textContent()) ?? '';
+    expect(full).toMatch(/^Offres Lumière : Nouvelles lampes/);
+    expect(full).toMatch(/STOP au 36111$/);
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await pageProblems(`campaign compose at ${width}px`, problems);
+    }
+    await launch();
+    await page.waitForURL(/\/console\/campaigns\/[\w-]+\?started=1$/);
+    const detail = page.url().replace('?started=1', '');
+    const id = detail.split('/').pop()!;
+    await jobs.run();
+    const sent = h.outbox.list().filter((m) => m.body.startsWith('Offres Lumière : Nouvelles lampes'));
+    expect(sent.map((m) => m.to).sort()).toEqual(['+33612345601', '+33612345602', '+33798765403']);
+    // The carrier reports one message delivered and one failed (what a provider's status callback records).
+    const { ctx } = contextFromDeps({ ...h.deps, store });
+    const rows = [];
+    for (const c of await ctx.consents.confirmedPage('lumiere', '', 10))
+      rows.push(...(await ctx.outbox.forConsent(c.consentId)).filter((r) => r.campaignId === id));
+    expect(rows).toHaveLength(phones.length);
+    await ctx.outbox.setDeliveryStatusById(rows[0]!.id, 'lumiere', 'delivered', []);
+    await ctx.outbox.setDeliveryStatusById(rows[1]!.id, 'lumiere', 'failed', []);
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(detail);
+      expect(await page.locator('#campaign-status').textContent()).toBe('terminée');
+      expect(await page.locator('#campaign-progress').textContent()).toContain(`Envoyés${phones.length}`);
+      const reports = (await page.locator('#campaign-reports').textContent()) ?? '';
+      expect(reports).toContain('Remis1');
+      await pageProblems(`finished campaign at ${width}px`, problems);
+    }
+    // The audit trail tells the owner, in French, what was done in the console.
+    await page.setViewportSize({ width: 360, height: 900 });
+    await page.goto(`${apiOrigin}/console/audit`);
+    const trail = (await page.locator('#audit').textContent()) ?? '';
+    for (const action of [
+      'Création du site',
+      'Modification des origines autorisées',
+      'Modification du programme et de l’expéditeur',
+      'Lancement d’une campagne',
+    ])
+      expect(trail).toContain(action);
+    expect(trail).not.toMatch(/POST|sign-in/);
+    await pageProblems('audit trail at 360px', problems);
     expect(problems).toEqual({});
   }, 180_000);
 });

@@ -1,8 +1,9 @@
 // Every French console page (taken from the app's route list, so a page added later is walked too) and every public
-// page, in Chromium set to French: no word from a list of the interface's English words in the visible text, the
-// choice lists and the placeholders included. Code, addresses, brand names and anything marked as another language
-// (lang="en": the language switch, an English preview) are left out; both lists are below. Every button balances its
-// lines, so none leaves its last word alone on a line.
+// page (the renewal page /r/{token} before and after its answer, and the French widget on a shop's page, its shadow
+// DOM walked, before and after a "yes"), in Chromium set to French: no word from a list of the interface's English
+// words in the visible text, the choice lists and the placeholders included. Code, addresses, brand names and anything
+// marked as another language (lang="en": the language switch, an English preview) are left out; both lists are below.
+// Every button balances its lines, so none leaves its last word alone on a line.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, json, linkToken, pendingConsent, confirmedConsent } from '../harness.ts';
@@ -52,28 +53,47 @@ const KEPT = new Set(
    turnstile cnil rgpd gdpr dpo id ids sha-256 jws jwks ed25519 c2sp tlog-tiles log ok iso utc widget`.split(/\s+/),
 );
 
-/** The visible words of the page (text nodes shown, options of visible selects, placeholders), outside code. */
+/**
+ * The visible words of the page (text nodes shown, options of visible selects, placeholders), outside code, the open
+ * shadow roots included (the widget draws its form in one).
+ */
 const visibleWords = (page: Page) =>
   page.evaluate(() => {
+    /** The language of an element, looking through shadow roots to their host (the page's language by default). */
+    const langOf = (start: Element): string => {
+      for (let el: Element | null = start; el; ) {
+        const marked = el.closest('[lang]');
+        if (marked) return marked.getAttribute('lang') ?? 'fr';
+        const root = el.getRootNode();
+        el = root instanceof ShadowRoot ? root.host : null;
+      }
+      return 'fr';
+    };
     const skip = (el: Element | null): boolean => {
       if (!el) return false;
       if (el.closest('code,pre,kbd,samp,script,style,template,noscript,[translate="no"]')) return true;
-      const lang = el.closest('[lang]')?.getAttribute('lang') ?? 'fr';
-      return !lang.startsWith('fr');
+      return !langOf(el).startsWith('fr');
     };
     const shown = (el: Element) =>
       el instanceof HTMLOptionElement
         ? !!el.closest('select')?.checkVisibility()
         : el.checkVisibility({ visibilityProperty: true } as CheckVisibilityOptions);
     const out: string[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const parent = node.parentElement;
-      if (!parent || skip(parent) || !shown(parent)) continue;
-      out.push(node.textContent ?? '');
-    }
-    for (const input of document.querySelectorAll('input[placeholder],textarea[placeholder]'))
-      if (!skip(input) && input.checkVisibility()) out.push(input.getAttribute('placeholder') ?? '');
+    const walk = (root: Node) => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node instanceof Element) {
+          if (node.shadowRoot) walk(node.shadowRoot);
+          if ((node instanceof HTMLInputElement || node instanceof HTMLTextAreaElement) && node.placeholder)
+            if (!skip(node) && node.checkVisibility()) out.push(node.placeholder);
+          continue;
+        }
+        const parent = node.parentElement;
+        if (!parent || skip(parent) || !shown(parent)) continue;
+        out.push(node.textContent ?? '');
+      }
+    };
+    walk(document.body);
     return out.join(' \n ');
   });
 
@@ -108,14 +128,22 @@ describe.skipIf(!browser)('no English in French pages', () => {
   let target: Target;
   let page: Page;
   const problems: Record<string, string[]> = {};
+  /** The visible text read on each page, by path (to show the walk did reach what it claims to). */
+  const seen = new Map<string, string>();
   const check = async (path: string) => {
-    await page.goto(`${target.apiOrigin}${path}`);
+    await page.goto(path.startsWith('http') ? path : `${target.apiOrigin}${path}`);
     await page.waitForLoadState('load');
     // Islands render after load (the policy form's fields and choice lists).
     await page.waitForTimeout(150);
+    await scan(path);
+  };
+  /** The page as it is now (a widget's later state too), filed under `path`. */
+  const scan = async (path: string) => {
     const html = await page.evaluate(() => document.documentElement.lang);
     expect(html, path).toBe('fr');
-    const found = englishIn(await visibleWords(page));
+    const words = await visibleWords(page);
+    seen.set(path, words);
+    const found = englishIn(words);
     // No widowed word on a button: each balances its lines (text-wrap: balance).
     const unbalanced = await page.evaluate(() =>
       [...document.querySelectorAll('button')]
@@ -152,11 +180,28 @@ describe.skipIf(!browser)('no English in French pages', () => {
     for (const key of Object.keys(problems)) delete problems[key];
     const h = target.harness;
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const pending = await pendingConsent(h, '06 11 22 33 44');
+    const { consentId, unsubscribe } = await confirmedConsent(h);
+    // Version 2 adds a processor: a material change, so a renewal campaign asks the confirmed subscriber by SMS.
+    const { config } = (await (await h.app.request('/v1/sites/demo', { headers: auth })).json()) as any;
+    config.policy.recipients.push({
+      name: 'Envoi Rapide SARL',
+      role: 'processor',
+      purpose: { fr: 'envoyer nos SMS', en: 'send our texts' },
+      country: 'FR',
+    });
+    expect((await h.app.request('/v1/sites/demo', { ...json(config, auth), method: 'PUT' })).status).toBe(200);
     expect((await h.app.request('/v1/sites/demo/policies', json({ summary: 'Deuxième version.' }, auth))).status).toBe(
       201,
     );
-    const pending = await pendingConsent(h, '06 11 22 33 44');
-    const { consentId, unsubscribe } = await confirmedConsent(h);
+    expect((await h.app.request('/v1/sites/demo/renewals', json({}, auth))).status).toBeLessThan(300);
+    await h.flush();
+    const renewal = h.outbox
+      .list()
+      .filter((m) => m.to === '+33612345678')
+      .map((m) => /\/r\/([A-Za-z0-9_-]+)/.exec(m.body)?.[1])
+      .find(Boolean);
+    expect(renewal).toBeTruthy();
     const invitation = await inviteToken(await signIn(h), 'Inès Martin', 'editor');
     for (const path of [
       `/console/invite/${invitation}`,
@@ -169,8 +214,28 @@ describe.skipIf(!browser)('no English in French pages', () => {
       `/proofs/${consentId}`,
       `/u/${unsubscribe}`,
       `/u/${unsubscribe}?erase=confirm`,
+      `/r/${renewal}`,
     ])
       await check(path);
+    // The French widget on a shop's page (its shadow DOM walked): the form, then the state after a "yes".
+    const shop = target.hostPageUrl({ locale: 'fr' });
+    await page.goto(shop);
+    await page.locator('button[data-choice="yes"]:enabled').waitFor();
+    await scan('widget');
+    await page.locator('input[type=tel]').fill('06 55 44 33 22');
+    await page.locator('button[data-choice="yes"]').click();
+    await expect.poll(() => page.locator('[role=status]').first().textContent()).toMatch(/\S/);
+    await scan('widget after yes');
+    // The walk did read inside the shadow root, and the renewal page is the question, not the unknown-link page.
+    expect(seen.get('widget')).toMatch(/Oui/);
+    expect(seen.get('widget after yes')).toMatch(/06 \*\*|SMS/);
+    expect(await page.goto(`${target.apiOrigin}/r/${renewal}`).then((r) => r?.status())).toBe(200);
+    expect(seen.get(`/r/${renewal}`)).toMatch(/Oui|renouvel/i);
+    // The renewal answered: the page that says what happened.
+    await Promise.all([page.waitForLoadState('load'), page.click('button[data-choice="yes"]')]);
+    await page.waitForSelector('[role=status]');
+    await scan('/r/{token} answered');
+    expect(problems).toEqual({});
     expect(problems).toEqual({});
   }, 180_000);
 });

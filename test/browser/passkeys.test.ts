@@ -86,8 +86,8 @@ describe.skipIf(!browser)('passkeys in Chromium', () => {
     await axe('people');
     await page.goto(`${origin}/console/audit`);
     const audit = (await page.locator('#audit').textContent()) ?? '';
-    expect(audit).toContain('sign-in with a passkey');
-    expect(audit).toContain('joined by invitation');
+    expect(audit).toContain('Signed in with a passkey');
+    expect(audit).toContain('Joined by invitation');
     await axe('audit');
   });
 });

@@ -121,4 +121,16 @@ describe('the platform admin on an empty server', () => {
     expect(await store.queryColumn('SELECT count(*) FROM console_sessions')).toEqual([0]);
     expect((await get('/console/sites/new')).headers.get('location')).toBe('/console/sign-in');
   });
+
+  it('preselects the console’s language as the new site’s default language (French for a French owner)', async () => {
+    const selected = async () =>
+      /<select id="new-default-locale"[^>]*>[\s\S]*?<option value="(\w+)" selected/.exec(
+        await (await get('/console/sites/new')).text(),
+      )?.[1];
+    jar['assent-console-lang'] = 'fr';
+    await adminSignIn();
+    expect(await selected()).toBe('fr');
+    jar['assent-console-lang'] = 'en';
+    expect(await selected()).toBe('en');
+  });
 });

@@ -63,6 +63,8 @@ describe('field messages in French', () => {
       'defaultLocale must be one of locales.',
       'No marketing SMS on Sundays in France (af2m code of conduct: working days only); set null.',
       'A French SMS short code is five digits (e.g. "36111").',
+      'A marketing SMS to French numbers needs a short code to receive STOP (a sender name cannot): set program.shortCode (e.g. "36111").',
+      'Marketing cannot be sent with this configuration: program.shortCode.',
       'The fr policy does not answer: art13-1a, art13-2a.',
       'At most 400 dates.',
       'Not valid JSON.',

@@ -12,7 +12,7 @@ import {
 import type { ConsoleEnv } from './http.ts';
 import { consoleHeaders, consolePage } from './shell.tsx';
 import { consoleTime, shellFor } from './shell-data.ts';
-import { actorName } from './texts.ts';
+import { actionName, actorName } from './texts.ts';
 
 function stream(c: Context<ConsoleEnv>, header: string, line: (e: AuditEntry) => string) {
   const entries = auditEntries(c.var.ctx, c.var.site.id);
@@ -82,9 +82,7 @@ export function auditRoutes(app: Hono<ConsoleEnv>) {
                   <tr>
                     <td>{consoleTime(c)(e.at)}</td>
                     <td>{actorName(t, e.actorName)}</td>
-                    <td>
-                      <code>{e.action}</code>
-                    </td>
+                    <td>{actionName(t, e.action) ?? <code>{e.action}</code>}</td>
                     <td>{e.detail ?? ''}</td>
                   </tr>
                 ))}

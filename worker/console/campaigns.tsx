@@ -13,7 +13,9 @@ import {
   stopCampaign,
   type CampaignProgress,
 } from '../domain/messaging/index.ts';
+import { marketingSenderErrors } from '../domain/site/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
+import { frenchMessage } from '../http/problems-fr.ts';
 import { formatDateTime, utcOffset } from '../pages/when.ts';
 import { zonedTimeToInstant } from '../sms/quiet-hours.ts';
 import { optOutMention } from '../sms/template.ts';
@@ -22,6 +24,7 @@ import { JsonSeed } from './json-seed.tsx';
 import { Csrf, Errors, consoleHeaders, consolePage } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 import { fill } from './texts.ts';
+import { localeName } from './islands/lib/locale-name.ts';
 
 interface Draft {
   template: string;
@@ -54,6 +57,9 @@ async function listPage(
     campaignList(ctx, site),
     queueView(ctx, site),
   ]);
+  // What would refuse the send (a French site without a short code for STOP), said before the owner composes.
+  const blockers = marketingSenderErrors(config);
+  const say = (text: string) => (lang === 'fr' ? frenchMessage(text) : text);
   const mentions = Object.fromEntries(config.locales.map((l) => [l, optOutMention(l, shortCode)]));
   const when = (iso: string) => formatDateTime(iso, lang, zone);
   const perMessage = initial?.segments ?? 1;
@@ -107,6 +113,19 @@ async function listPage(
           </section>
         )}
         <h2 id="compose">{k.compose}</h2>
+        {blockers.length > 0 ? (
+          <div class="bad" id="campaign-blocked">
+            <p>{k.blocked}</p>
+            <ul>
+              {blockers.map((e) => (
+                <li>{say(e.message)}</li>
+              ))}
+            </ul>
+            <p>
+              <a href="/console/configuration#program">{k.blockedLink}</a>
+            </p>
+          </div>
+        ) : null}
         {!editor ? (
           <p>{k.viewerNote}</p>
         ) : (
@@ -117,7 +136,7 @@ async function listPage(
             <select id="sms-locale" name="locale">
               {config.locales.map((l) => (
                 <option value={l} selected={l === draft.locale}>
-                  {l}
+                  {localeName(l, t.code)}
                 </option>
               ))}
             </select>

@@ -19,6 +19,9 @@ async function render(c: Context<ConsoleEnv>, o: { typed?: Typed; errors?: Field
   const typed = o.typed ?? {};
   const locales = templateLocales();
   const chosen = (l: string) => (o.typed ? typed[`locale.${l}`] === 'on' : true);
+  // A French owner setting up in a French console means a French site first: the default follows the console's
+  // language when a template exists for it (else the first), so campaigns and pages do not start out in English.
+  const defaultLocale = typed.defaultLocale ?? (locales.includes(c.var.lang) ? c.var.lang : locales[0]);
   const input = (id: string, name: string, label: string, rest: Record<string, unknown> = {}) => (
     <>
       <label for={id}>{label}</label>
@@ -48,7 +51,7 @@ async function render(c: Context<ConsoleEnv>, o: { typed?: Typed; errors?: Field
           <label for="new-default-locale">{s.defaultLocale}</label>
           <select id="new-default-locale" name="defaultLocale">
             {locales.map((l) => (
-              <option value={l} selected={(typed.defaultLocale ?? locales[0]) === l}>
+              <option value={l} selected={defaultLocale === l}>
                 {localeName(l, t.code)}
               </option>
             ))}

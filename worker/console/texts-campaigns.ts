@@ -87,6 +87,8 @@ export const campaignsEn = {
     quiet_hours: 'outside the sending hours',
   } as Record<string, string>,
   viewerNote: 'Your role lets you read campaigns; an editor or an owner can send and stop them.',
+  blocked: 'A campaign cannot be sent yet:',
+  blockedLink: 'Program and sender settings',
   renewals: {
     title: 'Renewals',
     intro:
@@ -207,6 +209,8 @@ export const campaignsFr: CampaignTexts = {
   },
   viewerNote:
     'Votre rôle permet de lire les campagnes\u202f; un éditeur ou un propriétaire peut les lancer et les arrêter.',
+  blocked: 'Aucune campagne ne peut encore partir\u00a0:',
+  blockedLink: 'Réglages du programme et de l’expéditeur',
   renewals: {
     title: 'Renouvellements',
     intro:

@@ -16,5 +16,18 @@ export function actorName(t: ConsoleTexts, recorded: string): string {
   return recorded === 'platform admin' ? t.access.actors.admin : recorded;
 }
 
+/**
+ * What a recorded audit action means, in the console's language, or null for an action this version does not know
+ * (an older record): the stored record keeps its words ("POST /console/…", "sign-in with …"); only the page reads
+ * them out. Ids in a path (a campaign, a webhook delivery) are matched as their route's parameter.
+ */
+export function actionName(t: ConsoleTexts, recorded: string): string | null {
+  const route = recorded
+    .replace(/^(POST \/console\/campaigns\/)[^/]{1,100}(\/stop)$/, '$1:id$2')
+    .replace(/^(POST \/console\/webhooks\/deliveries\/)[^/]{1,100}(\/replay)$/, '$1:seq$2');
+  const actions: Record<string, string> = t.access.audit.actions;
+  return Object.hasOwn(actions, route) ? actions[route]! : null;
+}
+
 export const fill = (text: string, values: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (whole, key: string) => (values[key] === undefined ? whole : String(values[key])));

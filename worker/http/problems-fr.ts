@@ -192,6 +192,15 @@ const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
       `Pas de SMS de prospection les jours fériés en France (code de déontologie de l’AF2M)${NNBSP}; choisissez ${quote('FR')}.`,
   ],
   [
+    /^A marketing SMS to French numbers needs a short code to receive STOP .{1,120}$/,
+    () =>
+      `Un SMS de prospection vers des numéros français doit venir d’un numéro court, qui reçoit les STOP (un nom d’expéditeur ne le peut pas)${NNBSP}; renseignez le numéro court du programme (par exemple ${quote('36111')}).`,
+  ],
+  [
+    /^Marketing cannot be sent with this configuration: (.{1,400})\.$/,
+    (m) => `La prospection ne peut pas partir avec cette configuration${NBSP}: ${m[1]}.`,
+  ],
+  [
     /^A French SMS short code is five digits .{1,40}$/,
     () => `Un numéro court français a cinq chiffres (par exemple ${quote('36111')}).`,
   ],

@@ -117,3 +117,17 @@ export function assertMarketingSender(config: SenderConfig): void {
     );
   }
 }
+
+/**
+ * What would refuse a marketing send with this configuration, field by field (none when it may send): the same rule
+ * as assertMarketingSender, for a page that warns before the owner composes rather than after they press send.
+ */
+export function marketingSenderErrors(config: SenderConfig): FieldError[] {
+  try {
+    assertMarketingSender(config);
+    return [];
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'sender_not_allowed') return e.errors ?? [];
+    throw e;
+  }
+}
