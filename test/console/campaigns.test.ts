@@ -66,10 +66,13 @@ describe('the campaigns page', () => {
     const after = await (await owner.get(laterUrl)).text();
     expect(after).toContain('<dd id="campaign-status">stopped</dd>');
     expect(after).not.toContain('Stop this campaign');
-    // The audit trail names both starts and the stop.
+    // The audit trail names both starts and the stop: described on the page, recorded as they were in the export.
     const audit = await (await owner.get('/console/audit')).text();
-    expect(audit).toContain('POST /console/campaigns');
-    expect(audit).toContain(`POST ${laterUrl}/stop`);
+    expect(audit).toContain('Started a campaign');
+    expect(audit).toContain('Stopped a campaign');
+    const exported = await (await owner.get('/console/audit.ndjson')).text();
+    expect(exported).toContain('POST /console/campaigns');
+    expect(exported).toContain(`POST ${laterUrl}/stop`);
     h.advance(3 * 86_400_000);
     await h.flush();
     expect(marketingSent(h)).toHaveLength(2);
