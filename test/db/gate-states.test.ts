@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { signedDevReply } from '../../worker/domain/dev/index.ts';
 import { gateStates, subjects } from '../../worker/db/schema.ts';
+import { openStore } from '../../worker/entry/node/store.ts';
+import { parseEnv } from '../../worker/env.ts';
 import { linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
+import { tempDir } from '../runtime/servers.ts';
 import { auth, frenchMobile } from '../sms/fixtures.ts';
 
 type Op = { kind: 'optIn' | 'confirm' | 'stop' | 'erase' | 'expire' | 'import'; n: number };
@@ -90,6 +93,7 @@ describe('gate_states', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
         const h = await makeHarness();
+        expect(h.deps.store.readRow).toBeUndefined(); // @libsql/client: the gate reads through drizzle
         try {
           for (const step of ops) {
             await apply(h, step);
@@ -106,6 +110,25 @@ describe('gate_states', () => {
     // The sequences reached every state the gate tells apart.
     expect([...seen].sort()).toEqual(
       expect.arrayContaining(['confirmed', 'expired', 'imported', 'pending', 'withdrawn']),
+    );
+  }, 120_000);
+
+  it("is read as the drizzle query maps it by the file store's raw point read (readRow), as the Node server runs", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 10 }), async (ops) => {
+        const store = await openStore(parseEnv({ ASSENT_DATA_DIR: tempDir('gate-raw') }), { writerThread: true });
+        expect(store.readRow).toBeTypeOf('function');
+        const h = await makeHarness({ store });
+        try {
+          for (const step of ops) {
+            await apply(h, step);
+            await expectInStep(h);
+          }
+        } finally {
+          await h.close();
+        }
+      }),
+      { numRuns: 8, seed: 26 },
     );
   }, 120_000);
 });

@@ -1,6 +1,6 @@
-// What one opt-in writes: a single batch of 8 statements (2 rate counters, the subject or its contact time, the consent
+// What one opt-in writes: a single batch of 7 statements (the rate counters in one upsert, the subject or its contact time, the consent
 // born with its chain head, the event, its leaf, the webhooks' deliveries, the confirmation SMS), with no UPDATE of the
-// consent after its insert (9 statements before, the last one moving the chain head).
+// consent after its insert (9 statements, then 8, before).
 // The chain head the insert computes is the leaf's own index and hash, also when concurrent opt-ins share one
 // transaction (group commit on the Node store, writes on a worker thread), and after the log has grown.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ function recording(store: Store, batches: string[][]): Store {
 }
 
 describe('the opt-in batch', () => {
-  it('is one batch of 8 statements, new number or known, with no UPDATE of the consent', async () => {
+  it('is one batch of 7 statements, new number or known, with no UPDATE of the consent', async () => {
     const batches: string[][] = [];
     h = await makeHarness();
     const inner = h.deps.store;
@@ -48,7 +48,7 @@ describe('the opt-in batch', () => {
       const { consentId } = (await res.json()) as { consentId: string };
       expect(batches, known ? 'known number' : 'new number').toHaveLength(1);
       const [batch] = batches as [string[]];
-      expect(batch, batch.map((s) => s.slice(0, 60)).join('\n')).toHaveLength(8);
+      expect(batch, batch.map((s) => s.slice(0, 60)).join('\n')).toHaveLength(7);
       expect(batch.filter((s) => /^UPDATE "?consents"?/i.test(s))).toEqual([]);
       expect(batch.filter((s) => /^INSERT INTO "?consents"?/i.test(s))).toHaveLength(1);
       await expectChain(h, consentId);

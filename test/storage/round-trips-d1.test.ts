@@ -87,4 +87,31 @@ describe.skipIf(skip)('round trips per request on D1 (workerd)', () => {
     expect(gate, 'send gate lookup').toBe(BUDGETS.gate);
     expect(proof, 'proof GET').toBeLessThanOrEqual(BUDGETS.proof);
   });
+
+  // The counters of an attempt are one upsert whose RETURNING rows D1 hands back in its own result shape: the limit
+  // still reads their counts (here the per-address limit, 20 an hour, with the three opt-ins above from this address).
+  it('refuses the 21st opt-in from one address within the hour with 429 and Retry-After', {
+    timeout: 60_000,
+  }, async () => {
+    const doc = (await (await get('/v1/sites/demo/widget?locale=fr')).json()) as {
+      textSha256: string;
+      policy: { version: number };
+      locale: string;
+    };
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 18; i++) {
+      last = await post('/v1/sites/demo/consents', {
+        phone: `06 41 00 00 ${String(i).padStart(2, '0')}`,
+        choice: 'yes',
+        locale: doc.locale,
+        textSha256: doc.textSha256,
+        policyVersion: doc.policy.version,
+      });
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 17)).toEqual(Array(17).fill(202));
+    expect(statuses[17]).toBe(429);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
 });

@@ -18,6 +18,11 @@ export interface Store {
   batch(statements: [Statement, ...Statement[]]): Promise<unknown[]>;
   /** Raw SQL statements in one transaction (migrations). */
   execBatch(statements: string[]): Promise<void>;
+  /**
+   * The values of a read's first row (positional `?` values), for the hottest point reads: no row object and no
+   * driver mapping. Only the embedded file's clients have it; callers fall back to their prepared query without it.
+   */
+  readRow?(sql: string, values: unknown[]): Promise<unknown[] | undefined>;
   /** The first column of a raw query's rows. */
   queryColumn(sql: string): Promise<unknown[]>;
   close(): Promise<void>;

@@ -19,6 +19,7 @@ interface Statement {
   raw(on: boolean): unknown;
   columns(): { name: string; type?: string | null }[];
   all(args: unknown): unknown[][];
+  get(args: unknown): unknown[] | undefined;
   run(args: unknown): { changes: number; lastInsertRowid: number | bigint };
 }
 interface Connection {
@@ -128,7 +129,12 @@ export function boundValues(statement: InStatement): { sql: string; values: unkn
   return { sql, values: named };
 }
 
-export function fileClient(path: string, options: { timeout?: number } = {}): Client {
+/** A client that reads one row's values by SQL text and positional values, for the hot point reads (store.readRow). */
+export interface RowReader {
+  readRow(sql: string, values: unknown[]): Promise<unknown[] | undefined>;
+}
+
+export function fileClient(path: string, options: { timeout?: number } = {}): Client & RowReader {
   const db = new Database(path, { ...(options.timeout ? { timeout: options.timeout } : {}) }) as unknown as Connection;
   const compiled = new Map<string, Compiled>();
   let closed = false;
@@ -182,6 +188,17 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
 
   const client = {
     protocol: 'file',
+    /** RowReader: the first row's values of a read, with no row object, no ResultSet and no driver mapping. */
+    async readRow(sql: string, values: unknown[]): Promise<unknown[] | undefined> {
+      if (closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
+      try {
+        const row = compile(sql).stmt.get(values.map(toSql));
+        if (row) for (let i = 0; i < row.length; i++) row[i] = fromSql(row[i]);
+        return row;
+      } catch (error) {
+        throw mapError(error);
+      }
+    },
     get closed() {
       return closed;
     },
@@ -220,7 +237,7 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
     },
     reconnect() {},
   };
-  return client as unknown as Client;
+  return client as unknown as Client & RowReader;
 }
 
 export function result(

@@ -6,7 +6,7 @@
 import { LibsqlError, type Client, type InArgs, type InStatement, type ResultSet } from '@libsql/client';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { boundValues, fileClient, mapError, result, rowMaker } from './libsql-file.ts';
+import { boundValues, fileClient, mapError, result, type RowReader, rowMaker } from './libsql-file.ts';
 
 /** One statement's answer from the thread: raw values per row, or the write's counts. */
 interface RawResult {
@@ -87,7 +87,7 @@ parentPort.on('message', (m) => {
 const READ = /^\s*(SELECT|WITH)\b/i;
 const WRITES = /\b(INSERT|UPDATE|DELETE|REPLACE|RETURNING)\b/i;
 
-export function threadClient(path: string, options: { timeout?: number } = {}): Client {
+export function threadClient(path: string, options: { timeout?: number } = {}): Client & RowReader {
   const reader = fileClient(path, options);
   const worker = new Worker(THREAD, {
     eval: true,
@@ -161,6 +161,8 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
 
   const client = {
     protocol: 'file',
+    // Point reads run on the main thread's own connection, as every read does.
+    readRow: (sql: string, values: unknown[]) => reader.readRow(sql, values),
     get closed() {
       return closed;
     },
@@ -207,5 +209,5 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
     },
     reconnect() {},
   };
-  return client as unknown as Client;
+  return client as unknown as Client & RowReader;
 }

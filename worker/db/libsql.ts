@@ -1,5 +1,6 @@
 // Store over @libsql/client: an embedded file (default), :memory: for tests, or a remote libSQL/Turso URL.
 import type { Client, InStatement } from '@libsql/client';
+import type { RowReader } from './libsql-file.ts';
 import { drizzle } from 'drizzle-orm/libsql';
 import { schema, type Db, type RoundTrips, type Statement, type Store } from './client.ts';
 import { timed } from './counting.ts';
@@ -32,6 +33,8 @@ export function libsqlStore(client: Client): Store {
     // No relational schema on the request-scoped handle: repositories use the query builder only, and building
     // the relational config per request would cost more than the query.
     countedDb: (trips) => drizzle(countingClient(client, trips)) as unknown as Db,
+    // The store's own file clients read a row's values directly (libsql-file.ts); @libsql/client's do not.
+    ...('readRow' in client ? { readRow: (client as Client & RowReader).readRow } : {}),
   };
 }
 

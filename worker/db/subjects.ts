@@ -76,6 +76,34 @@ const gateStateQuery = (db: Db, where: SQL | undefined) =>
 
 const p = sql.placeholder;
 
+/**
+ * The gate read as SQL text for `store.readRow`: the same query as the prepared `gateView` (drizzle writes it once),
+ * its values positional (site, then index); its columns in GATE_COLUMNS' order.
+ */
+const gateRowSql = (db: Db) => ({
+  sql: gateStateQuery(db, and(eq(gateStates.siteId, sql`?`), eq(gateStates.phoneIndex, sql`?`)))
+    .limit(1)
+    .toSQL()
+    .sql.replace(/limit \?$/i, 'LIMIT 1'),
+});
+
+/** A gate row's values, in the select's order, as the GateView drizzle would map (renewal_required a boolean). */
+function gateViewOf(v: unknown[]): GateView {
+  return {
+    subjectId: v[0] as string,
+    phoneIndex: v[1] as string,
+    masked: v[2] as string,
+    erasedAt: v[3] as number | null,
+    suppressed: v[4] as number,
+    consentId: v[5] as string | null,
+    status: v[6] as GateView['status'],
+    renewalRequired: v[7] == null ? null : v[7] === 1,
+    lastContactAt: v[8] as number,
+    basis: v[9] as GateView['basis'],
+    purpose: v[10] as string | null,
+  };
+}
+
 /** The hot statements (the gate, the opt-in's read, the send's read, confirm's unsuppress), built once per database. */
 function hot(db: Db) {
   const bySiteIndex = and(eq(subjects.siteId, p('siteId')), eq(subjects.phoneIndex, p('phoneIndex')));
@@ -186,6 +214,12 @@ export function subjectsRepo(store: Store) {
      * suppressed, its latest consent). Null when the number is unknown (its suppression is then read on its own).
      */
     async gateView(siteId: string, phoneIndex: string): Promise<GateView | null> {
+      const base = store.base ?? store;
+      if (base.readRow) {
+        const { sql: text } = preparedFor(store, gateRowSql);
+        const row = await exec(store, () => base.readRow!(text, [siteId, phoneIndex]));
+        return row ? gateViewOf(row) : null;
+      }
       return (await exec(store, () => prepared().gateView.all({ siteId, phoneIndex })))[0] ?? null;
     },
     /**

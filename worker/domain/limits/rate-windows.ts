@@ -84,9 +84,10 @@ export function batchedLimits(ctx: DomainContext, limits: Limit[]): BatchedLimit
   const now = ctx.clock();
   const { windows, counters } = countersOf(limits, now);
   return {
-    statements: ctx.limits.hits(counters),
+    statements: counters.length ? [ctx.limits.hits(counters)] : [],
     guard: ctx.limits.within(counters),
-    check: (results) => throwIfExceeded(limits, windows, ctx.limits.countsOf(results.slice(0, limits.length)), now),
+    check: (results) =>
+      counters.length && throwIfExceeded(limits, windows, ctx.limits.countsOf(results[0], counters), now),
   };
 }
 
