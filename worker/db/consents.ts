@@ -54,6 +54,27 @@ function hot(db: Db) {
 export function consentsRepo(store: Store) {
   const { db } = store;
   const prepared = () => preparedFor(store, hot);
+  /**
+   * Consents of a site in one status (`confirmed`: a campaign's or a renewal's audience; `imported`: a
+   * re-permission's) with their subject and suppression, in id order from `afterId`.
+   */
+  const pageByStatus = (siteId: string, status: 'confirmed' | 'imported', afterId: string, limit: number) =>
+    db
+      .select({
+        consentId: consents.id,
+        locale: consents.locale,
+        renewalRequired: consents.renewalRequired,
+        basis: consents.basis,
+        purpose: consents.purpose,
+        subjectId: subjects.id,
+        wrappedKey: subjects.wrappedKey,
+        suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${subjects.siteId} AND s.phone_index = ${subjects.phoneIndex})`,
+      })
+      .from(consents)
+      .innerJoin(subjects, eq(subjects.id, consents.subjectId))
+      .where(and(eq(consents.siteId, siteId), eq(consents.status, status), gt(consents.id, afterId)))
+      .orderBy(asc(consents.id))
+      .limit(limit);
   const first = async (query: { all(values: Record<string, unknown>): Promise<ConsentRow[]> }, value: string) =>
     (await exec(store, () => query.all({ value })))[0] ?? null;
   return {
@@ -215,22 +236,8 @@ export function consentsRepo(store: Store) {
         ),
     /** Confirmed consents of a site with their subject and suppression, in id order from `afterId`. */
     confirmedPage: (siteId: string, afterId: string, limit: number) =>
-      db
-        .select({
-          consentId: consents.id,
-          locale: consents.locale,
-          renewalRequired: consents.renewalRequired,
-          basis: consents.basis,
-          purpose: consents.purpose,
-          subjectId: subjects.id,
-          wrappedKey: subjects.wrappedKey,
-          suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${subjects.siteId} AND s.phone_index = ${subjects.phoneIndex})`,
-        })
-        .from(consents)
-        .innerJoin(subjects, eq(subjects.id, consents.subjectId))
-        .where(and(eq(consents.siteId, siteId), eq(consents.status, 'confirmed'), gt(consents.id, afterId)))
-        .orderBy(asc(consents.id))
-        .limit(limit),
+      pageByStatus(siteId, 'confirmed', afterId, limit),
+    pageByStatus,
     expiredPending: (now: number, limit: number) =>
       db
         .select()

@@ -2,10 +2,10 @@
 // one query (known subject, suppression, a consent in force), then the batch's new subjects, imported consents, their
 // events and log leaves in five statements whatever the batch's size (a statement per row made 10^5 rows take
 // minutes: each is parsed and prepared again by the driver).
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Statement, Store } from './client.ts';
 import type { EventRecord } from './events.ts';
-import { consents, subjects } from './schema.ts';
+import { consents, type subjects } from './schema.ts';
 
 /** A number's standing for an import, by its blind index. */
 export interface ImportStanding {
@@ -126,24 +126,6 @@ export function importsRepo(store: Store) {
             AND EXISTS (SELECT 1 FROM log_leaves l WHERE l.site_id = consents.site_id AND l.consent_id = consents.id)`),
       ];
     },
-    /** A page of a site's imported consents with their subject (a re-permission campaign's audience), in id order. */
-    importedPage: (siteId: string, afterId: string, limit: number) =>
-      db
-        .select({
-          consentId: consents.id,
-          locale: consents.locale,
-          renewalRequired: consents.renewalRequired,
-          basis: consents.basis,
-          purpose: consents.purpose,
-          subjectId: subjects.id,
-          wrappedKey: subjects.wrappedKey,
-          suppressed: sql<number>`EXISTS (SELECT 1 FROM suppressions s WHERE s.site_id = ${subjects.siteId} AND s.phone_index = ${subjects.phoneIndex})`,
-        })
-        .from(consents)
-        .innerJoin(subjects, eq(subjects.id, consents.subjectId))
-        .where(and(eq(consents.siteId, siteId), eq(consents.status, 'imported'), gt(consents.id, afterId)))
-        .orderBy(asc(consents.id))
-        .limit(limit),
     /** Which of these consents exist (read at the end of the batch that wrote them). */
     written(ids: string[]): Statement {
       // One bound parameter (D1 allows 100 per statement), however many ids.

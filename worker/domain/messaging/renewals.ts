@@ -137,10 +137,8 @@ async function queueRenewals(ctx: DomainContext, site: Site, campaign: RenewalCa
     new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: site.config.timezone }).format(campaign.deadline);
   let after = '';
   for (;;) {
-    const page =
-      campaign.audience === 'imported'
-        ? await ctx.imports.importedPage(site.id, after, 200)
-        : await ctx.consents.confirmedPage(site.id, after, 200);
+    const status = campaign.audience === 'imported' ? 'imported' : 'confirmed';
+    const page = await ctx.consents.pageByStatus(site.id, status, after, 200);
     if (page.length === 0) break;
     after = page[page.length - 1]!.consentId;
     const statements: Statement[] = [];
