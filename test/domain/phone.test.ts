@@ -1,10 +1,11 @@
 // normalisePhone decides validity and SMS capability with one type match; over a corpus of inputs (E.164, national
 // forms, near misses, random digits, several countries) it gives exactly the answers of isValid() + getType(); the
-// E.164 fast path gives exactly the full parse's number, country, calling code and type wherever it answers.
+// mask is maskPhone's; the E.164 fast path gives exactly the full parse's number, country, calling code and type wherever it answers.
 import { describe, expect, it } from 'vitest';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { AppError } from '../../worker/errors.ts';
 import { normalisePhone, parseE164Fast } from '../../worker/domain/consent/phone.ts';
+import { maskPhone } from '../../worker/sms/mask-phone.ts';
 
 const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER']);
 
@@ -21,7 +22,10 @@ function reference(input: string, country: string) {
 
 function current(input: string, country: string) {
   try {
-    return normalisePhone(input, country);
+    const { mask, ...phone } = normalisePhone(input, country);
+    // The mask made from normalisePhone's own parse is the mask of the number it answers.
+    expect(mask(), input).toBe(maskPhone(phone.e164));
+    return phone;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const message = error.message;

@@ -1,10 +1,14 @@
 // Masks a number for receipts, pages and the console provider's log: enough to recognise it, not to dial it.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
 
 /** `+33 6•• •• •• 78`: calling code, first national digit and last two digits; the rest masked. */
 export function maskPhone(e164: string): string {
   const parsed = parsePhoneNumberFromString(e164);
-  if (!parsed) return '•••';
+  return parsed ? maskParsed(parsed) : '•••';
+}
+
+/** maskPhone of a number already parsed (normalisePhone's), without parsing its E.164 form again. */
+export function maskParsed(parsed: PhoneNumber): string {
   const formatted = parsed.formatInternational();
   const prefix = `+${parsed.countryCallingCode}`;
   const national = formatted.slice(prefix.length);

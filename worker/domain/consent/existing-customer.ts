@@ -11,7 +11,6 @@ import { AppError, type ProblemCode } from '../../errors.ts';
 import { toHex } from '../../crypto/encoding.ts';
 import { newId, newToken, sha256Hex } from '../../crypto/tokens.ts';
 import type { PolicyFacts } from '../../policy/facts.ts';
-import { maskPhone } from '../../sms/mask-phone.ts';
 import type { DomainContext } from '../context.ts';
 import { newEvent } from '../proof-log/events.ts';
 import { erasedMark } from '../subscribers/erased-mark.ts';
@@ -107,7 +106,7 @@ export async function recordExistingCustomer(
       phoneCiphertext: await ctx.sealer.seal(wrappedKey, id, phone.e164),
       wrappedKey,
       country: phone.country,
-      masked: maskPhone(phone.e164),
+      masked: phone.mask(),
       createdAt: now,
       erasedAt: null,
       // The retention clock starts at the sale, the last contact the customer initiated.

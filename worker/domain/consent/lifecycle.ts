@@ -10,8 +10,7 @@ import { newId, newToken, sha256Hex } from '../../crypto/tokens.ts';
 import { systemMessage } from '../../sms/template.ts';
 import type { DomainContext } from '../context.ts';
 import { consentChange, newEvent } from '../proof-log/events.ts';
-import { maskPhone } from '../../sms/mask-phone.ts';
-import { normalisePhone } from './phone.ts';
+import { normalisePhone, type NormalisedPhone } from './phone.ts';
 import { allowedCountries } from '../site/config.ts';
 import { guardAbuse, guardDecline, guardNumber, numberWindowStart, type ChallengePolicy } from '../limits/opt-in.ts';
 import { batchedLimits, enforceLimits, type Limit } from '../limits/rate-windows.ts';
@@ -130,7 +129,7 @@ export async function requestConsent(
   const phoneIndex = await ctx.sealer.blindIndex(site.id, phone.e164);
   for (let attempt = 0; ; attempt++) {
     try {
-      const outcome = await requestOnce(ctx, site, req, phone.e164, phone.country, phoneIndex, policySha256, counting);
+      const outcome = await requestOnce(ctx, site, req, phone, phoneIndex, policySha256, counting);
       if (outcome.kind === 'pending') ctx.onQueued();
       return outcome;
     } catch (error) {
@@ -164,12 +163,12 @@ async function requestOnce(
   ctx: DomainContext,
   site: Site,
   req: ConsentRequest,
-  e164: string,
-  country: string,
+  phone: NormalisedPhone,
   phoneIndex: string,
   policySha256: string,
   counting: Counting,
 ): Promise<RequestOutcome> {
+  const { e164, country } = phone;
   const now = ctx.clock();
   const expiresAt = now + site.config.pendingTtlHours * 3_600_000;
   // The attempt's counters go first in the batch; every personal write is guarded by them being within the limits.
@@ -194,7 +193,7 @@ async function requestOnce(
       phoneCiphertext: await ctx.sealer.seal(wrappedKey, id, e164),
       wrappedKey,
       country,
-      masked: maskPhone(e164),
+      masked: phone.mask(),
       createdAt: now,
       erasedAt: null,
       // The opt-in is a contact the subscriber initiated: the retention clock starts here.

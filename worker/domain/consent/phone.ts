@@ -3,11 +3,14 @@ import { Metadata, PhoneNumber, type CountryCode, type E164Number, type Metadata
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import maxMetadata from 'libphonenumber-js/max/metadata';
 import { AppError } from '../../errors.ts';
+import { maskParsed } from '../../sms/mask-phone.ts';
 
 export interface NormalisedPhone {
   e164: string;
   country: string;
   callingCode: string;
+  /** maskPhone(e164), from the parse already made (on demand: the gate's bulk check never needs it). */
+  mask(): string;
 }
 
 const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER']);
@@ -75,7 +78,12 @@ export function normalisePhone(input: string, defaultCountry: string, field = 'p
   const type = parsed?.getType();
   if (!parsed || type === undefined) throw invalid('This is not a valid phone number.');
   if (!SMS_CAPABLE.has(type)) throw invalid('This number cannot receive text messages.');
-  return { e164: parsed.number, country: parsed.country ?? defaultCountry, callingCode: parsed.countryCallingCode };
+  return {
+    e164: parsed.number,
+    country: parsed.country ?? defaultCountry,
+    callingCode: parsed.countryCallingCode,
+    mask: () => maskParsed(parsed),
+  };
 }
 
 /** The full parse; null when the input is not shaped like a number at all. */

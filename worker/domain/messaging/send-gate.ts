@@ -7,7 +7,6 @@ import { proofUrl } from '../consent/lifecycle.ts';
 import { erasedMark } from '../subscribers/erased-mark.ts';
 import { retainedUntil } from '../subscribers/last-contact.ts';
 import type { DomainContext } from '../context.ts';
-import { maskPhone } from '../../sms/mask-phone.ts';
 import { normalisePhone } from '../consent/phone.ts';
 import type { Site } from '../site/sites.ts';
 import { importsStanding } from '../site/config.ts';
@@ -143,7 +142,7 @@ export async function lookupSubscriber(
   const view = await ctx.subjects.gateView(site.id, index);
   // A number the site does not know may be one it erased: its suppression is a mark shared with many (erased-mark.ts).
   const suppressedUnknown = view ? false : await ctx.subjects.isSuppressed(site.id, index, erasedMark(index));
-  return answer(ctx, site, view, () => maskPhone(phone.e164), suppressedUnknown, purpose);
+  return answer(ctx, site, view, phone.mask, suppressedUnknown, purpose);
 }
 
 /** GET …/subscribers/{subscriberId}: the same answer; 404 unless the id is one of this site's subscribers. */
