@@ -8,6 +8,8 @@ export interface Sealer {
   /** A fresh subject key, returned wrapped (base64) for storage. */
   newSubjectKey(subjectId: string): Promise<string>;
   seal(wrappedKey: string, subjectId: string, plaintext: string): Promise<string>;
+  /** `seal` of each plaintext, the subject key unwrapped once for all of them (an opt-in seals its number and SMS). */
+  sealAll(wrappedKey: string, subjectId: string, plaintexts: string[]): Promise<string[]>;
   open(wrappedKey: string, subjectId: string, ciphertext: string): Promise<string>;
 }
 
@@ -70,6 +72,10 @@ export async function createSealer(options: { masterKey: Uint8Array; random: Ran
     },
     async seal(wrappedKey, subjectId, plaintext) {
       return gcmEncrypt(await unwrap(wrappedKey, subjectId), subjectId, enc.encode(plaintext), random);
+    },
+    async sealAll(wrappedKey, subjectId, plaintexts) {
+      const key = await unwrap(wrappedKey, subjectId);
+      return Promise.all(plaintexts.map((plaintext) => gcmEncrypt(key, subjectId, enc.encode(plaintext), random)));
     },
     async open(wrappedKey, subjectId, ciphertext) {
       return dec.decode(await gcmDecrypt(await unwrap(wrappedKey, subjectId), subjectId, ciphertext));

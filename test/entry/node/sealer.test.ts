@@ -19,6 +19,13 @@ describe('Node sealer', () => {
       const sealed = await writer.seal(wrapped, 'subject-1', 'Demo Shop: confirmez https://x/c/abc é€😀');
       expect(await reader.open(wrapped, 'subject-1', sealed)).toBe('Demo Shop: confirmez https://x/c/abc é€😀');
       await expect(reader.open(wrapped, 'subject-2', sealed)).rejects.toThrow();
+      // sealAll is seal of each, under the one subject key, each with its own nonce.
+      const [phone, body, again] = await writer.sealAll(wrapped, 'subject-1', ['+33612345678', 'é€😀', 'é€😀']);
+      expect(await reader.open(wrapped, 'subject-1', phone!)).toBe('+33612345678');
+      expect(await reader.open(wrapped, 'subject-1', body!)).toBe('é€😀');
+      expect(again).not.toBe(body);
+      await expect(reader.open(wrapped, 'subject-2', body!)).rejects.toThrow();
+      await expect(writer.sealAll(await writer.newSubjectKey('subject-1'), 'subject-2', ['x'])).rejects.toThrow();
     }
   });
 

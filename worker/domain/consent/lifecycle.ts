@@ -181,16 +181,26 @@ async function requestOnce(
     ctx.subjects.forRequest(site.id, phoneIndex, numberWindowStart(ctx)),
   );
   let subject = view?.subject ?? null;
+  const token = newToken(ctx.random);
+  // The confirmation SMS, sealed under the subject's key with the number when the subject is new (one unwrap).
+  const body = systemMessage('confirm-request', req.locale, {
+    program: site.config.program.name,
+    url: `${ctx.publicUrl}/c/${token}`,
+    shortCode: site.config.program.shortCode,
+  });
+  let bodyCiphertext: string;
   // Reviving an erased subject races other revivals: its consent is written only if this revival's key won.
   const revived = Boolean(subject && !subject.wrappedKey);
   if (!subject?.wrappedKey) {
     const id = subject?.id ?? newId(ctx.random);
     const wrappedKey = await ctx.sealer.newSubjectKey(id);
+    const [phoneCiphertext, sealedBody] = await ctx.sealer.sealAll(wrappedKey, id, [e164, body]);
+    bodyCiphertext = sealedBody!;
     const fresh: SubjectRow = {
       id,
       siteId: site.id,
       phoneIndex,
-      phoneCiphertext: await ctx.sealer.seal(wrappedKey, id, e164),
+      phoneCiphertext: phoneCiphertext!,
       wrappedKey,
       country,
       masked: phone.mask(),
@@ -202,8 +212,9 @@ async function requestOnce(
     // A number erased earlier comes back as a new subject key: nothing of the erased data is recoverable.
     statements.push(subject ? ctx.subjects.revive(fresh, guard) : ctx.subjects.insert(fresh, guard));
     subject = fresh;
+  } else {
+    bodyCiphertext = await ctx.sealer.seal(subject.wrappedKey, subject.id, body);
   }
-  const token = newToken(ctx.random);
   const tokenHash = await sha256Hex(token);
   const opId = newId(ctx.random);
   if (statements.length === counters) {
@@ -263,11 +274,6 @@ async function requestOnce(
   );
   // The event, its leaf and the message follow the consent's change (and so the limits' guard too).
   statements.push(...ctx.events.append(event, changed, { chained: true }));
-  const body = systemMessage('confirm-request', req.locale, {
-    program: site.config.program.name,
-    url: `${ctx.publicUrl}/c/${token}`,
-    shortCode: site.config.program.shortCode,
-  });
   statements.push(
     ctx.outbox.enqueue(
       {
@@ -276,7 +282,7 @@ async function requestOnce(
         subjectId: subject.id,
         consentId,
         kind: 'confirm-request',
-        bodyCiphertext: await ctx.sealer.seal(subject.wrappedKey!, subject.id, body),
+        bodyCiphertext,
         status: 'queued',
         nextAttemptAt: now,
         createdAt: now,

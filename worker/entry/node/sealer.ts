@@ -38,6 +38,10 @@ export function createNodeSealer(options: { masterKey: Uint8Array; random: Rando
     async seal(wrappedKey, subjectId, plaintext) {
       return encrypt(unwrap(wrappedKey, subjectId), subjectId, Buffer.from(plaintext, 'utf8'));
     },
+    async sealAll(wrappedKey, subjectId, plaintexts) {
+      const key = unwrap(wrappedKey, subjectId);
+      return plaintexts.map((plaintext) => encrypt(key, subjectId, Buffer.from(plaintext, 'utf8')));
+    },
     async open(wrappedKey, subjectId, ciphertext) {
       return decrypt(unwrap(wrappedKey, subjectId), subjectId, ciphertext).toString('utf8');
     },
