@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
-import { eq, sql } from 'drizzle-orm';
+import { eq, fillPlaceholders, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { libsqlStore } from '../../worker/db/libsql.ts';
-import { batchItem, preparedOf, type PreparedQuery } from '../../worker/db/drizzle-internals.ts';
+import { batchItem, fillParams, preparedOf, type PreparedQuery } from '../../worker/db/drizzle-internals.ts';
 import { bind } from '../../worker/db/prepared.ts';
 import { leases } from '../../worker/db/schema.ts';
 import type { Statement } from '../../worker/db/client.ts';
@@ -48,5 +48,37 @@ describe('drizzle-orm internals', () => {
       unknown[],
     ];
     expect(rows).toEqual([{ name: 'a', owner: 'o', expiresAt: 1 }]);
+  });
+
+  it("fills a prepared query's parameters exactly as drizzle's fillPlaceholders does, and fails as it does", () => {
+    // Placeholders bare (a select's where, a raw statement), inside a Param with its column (an insert's values),
+    // and constants among them.
+    const queries = [
+      store.db
+        .select()
+        .from(leases)
+        .where(eq(leases.name, sql.placeholder('name')))
+        .limit(3)
+        .prepare(),
+      store.db
+        .insert(leases)
+        .values({ name: sql.placeholder('name'), owner: 'fixed', expiresAt: sql.placeholder('at') } as never)
+        .prepare(),
+      store.db.run(
+        sql`UPDATE leases SET owner = ${sql.placeholder('owner')} WHERE expires_at > ${7} AND name = ${'x'}`,
+      ),
+    ] as unknown as PreparedQuery[];
+    for (const values of [
+      { name: 'a', at: 5, owner: 'o' },
+      { name: '', at: 0, owner: null },
+      { name: 'é😀', at: -1, owner: 'p', extra: 1 },
+    ]) {
+      for (const query of queries) {
+        const { params } = query.getQuery();
+        expect(fillParams(query, params, values)).toEqual(fillPlaceholders(params as never, values));
+      }
+    }
+    const [select] = queries;
+    expect(() => fillParams(select!, select!.getQuery().params, {})).toThrow('No value for placeholder "name"');
   });
 });
