@@ -2,7 +2,10 @@
 // when spent; large requests bypass it; what was handed out is zeroed in the pool.
 import { describe, expect, it } from 'vitest';
 import { pooledRandom } from '../../worker/crypto/random-pool.ts';
-import { newId, webRandom } from '../../worker/crypto/tokens.ts';
+import { ID_PATTERN, newId, webRandom } from '../../worker/crypto/tokens.ts';
+
+/** 60,672 ms into a 2^18 ms (4.4 minutes) window of the time's top 30 bits. */
+const START = Date.parse('2026-11-28T10:00:00Z');
 
 /** A source counting 0, 1, 2… (mod 256) across calls, so any repeat or gap shows. */
 function countingSource() {
@@ -53,9 +56,40 @@ describe('pooledRandom', () => {
     expect([...random(8)]).toEqual([100, 101, 102, 103, 104, 105, 106, 107]); // the pool was not touched
   });
 
-  it('is what ids are made of: 10,000 ids from the platform CSPRNG, all distinct', () => {
-    const ids = new Set(Array.from({ length: 10_000 }, () => newId(webRandom)));
+  it('is what ids are made of: 10,000 ids from the platform CSPRNG in one millisecond, all distinct', () => {
+    const ids = new Set(Array.from({ length: 10_000 }, () => newId(webRandom, START)));
     expect(ids.size).toBe(10_000);
     expect(webRandom(70_000)).toHaveLength(70_000); // above WebCrypto's 65,536 bytes per call: still one answer
+  });
+});
+
+describe('newId', () => {
+  const bytesOf = (id: string) => Buffer.from(id, 'base64url');
+
+  it('is 48 bits of its creation time (ms, big-endian) then 80 random bits, in the one id pattern', () => {
+    const id = newId(webRandom, START);
+    expect(id).toMatch(ID_PATTERN);
+    const bytes = bytesOf(id);
+    expect(bytes).toHaveLength(16);
+    expect(bytes.readUIntBE(0, 6)).toBe(START);
+    // The 80 bits after the time are the random source's, untouched.
+    const fixed = newId((n) => new Uint8Array(n).fill(0xa5), START);
+    expect([...bytesOf(fixed).subarray(6)]).toEqual(Array(10).fill(0xa5));
+  });
+
+  it('sorts by creation time across milliseconds, so ids made together share a prefix (an index page)', () => {
+    // Byte order of the ids' bytes is time order; as text (SQLite's BINARY collation on base64url) ids made within
+    // the same 2^18 ms (4.4 minutes) share their first five characters, whatever their random part.
+    const times = [0, 1, 255, 256, 65_535, 65_536, START - 1, START, START + 1, 2 ** 48 - 1];
+    const bytes = times.map((t) => bytesOf(newId(webRandom, t)).subarray(0, 6));
+    for (let i = 1; i < bytes.length; i++) expect(Buffer.compare(bytes[i - 1]!, bytes[i]!)).toBe(-1);
+    const burst = Array.from({ length: 1000 }, (_, i) => newId(webRandom, START + i));
+    expect(new Set(burst.map((id) => id.slice(0, 5))).size).toBe(1);
+  });
+
+  it('clamps what no millisecond clock gives (negative, fractional, beyond 2^48) instead of spilling into the random bits', () => {
+    expect(bytesOf(newId(webRandom, -5)).readUIntBE(0, 6)).toBe(0);
+    expect(bytesOf(newId(webRandom, START + 0.9)).readUIntBE(0, 6)).toBe(START);
+    expect(bytesOf(newId(webRandom, 2 ** 50)).readUIntBE(0, 6)).toBe(2 ** 48 - 1);
   });
 });

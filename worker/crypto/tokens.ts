@@ -11,8 +11,22 @@ export const webRandom: Random = pooledRandom();
 /** 256-bit URL-safe secret (43 characters). */
 export const newToken = (random: Random) => toBase64Url(random(32));
 
-/** 128-bit URL-safe identifier (22 characters). */
-export const newId = (random: Random) => toBase64Url(random(16));
+/**
+ * 128-bit URL-safe identifier (22 characters): the creation time, 48 bits of milliseconds since 1970 in big-endian
+ * order (the layout of RFC 9562's UUIDv7), then 80 random bits. Ids made close in time share their first characters,
+ * so each index keyed by them takes a batch's new entries in one or two b-tree pages where random ids took one page
+ * each: an opt-in writes about 13 database pages instead of 23 (bench/wal-pages.ts), and every commit's fsync covers
+ * that much less. 80 random bits keep an id unguessable; the time it shows is its record's own creation time.
+ */
+export function newId(random: Random, at: number): string {
+  const bytes = random(16);
+  let time = Math.min(Math.max(Math.floor(at), 0), 2 ** 48 - 1);
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = time % 256;
+    time = Math.floor(time / 256);
+  }
+  return toBase64Url(bytes);
+}
 
 /** What `newId` makes, the one pattern every id in a path or body is checked against (anchored, linear). */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;

@@ -4,7 +4,8 @@
 // origin must return the signed token rendered into our own page.
 import { getCookie, setCookie } from 'hono/cookie';
 import { signFormToken, verifyFormToken } from '../crypto/form-token.ts';
-import { ID_PATTERN, newId } from '../crypto/tokens.ts';
+import { toBase64Url } from '../crypto/encoding.ts';
+import { ID_PATTERN } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 import { provenanceCheck } from './csrf.ts';
@@ -37,7 +38,7 @@ const formOf = (form: string | OwnForm): OwnForm => (typeof form === 'string' ? 
 export function formTokenFor(c: AppContext, which: string | OwnForm): Promise<string> {
   const { scope: site, path } = formOf(which);
   let nonce = getCookie(c, FORM_COOKIE);
-  if (!nonce || !NONCE.test(nonce)) nonce = newId(c.var.ctx.random);
+  if (!nonce || !NONCE.test(nonce)) nonce = toBase64Url(c.var.ctx.random(16)); // ID_PATTERN's shape, all of it random
   setCookie(c, FORM_COOKIE, nonce, {
     path,
     httpOnly: true,

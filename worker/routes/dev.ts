@@ -61,7 +61,7 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
     // console provider sends nothing by itself, so the outbox keeps it as the phone would receive it.
     if (handled?.reply) {
       c.var.deps.devOutbox?.add({
-        id: `answer-${newId(c.var.ctx.random)}`,
+        id: `answer-${newId(c.var.ctx.random, c.var.ctx.clock())}`,
         to: (form.from ?? '').slice(0, 40),
         body: handled.reply,
         site: siteId,

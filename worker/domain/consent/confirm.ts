@@ -106,7 +106,7 @@ async function confirmChange(
     ctx.subjects.unsuppress(consent.siteId, subject.phoneIndex, guard),
     ctx.outbox.enqueue(
       {
-        id: newId(ctx.random),
+        id: newId(ctx.random, ctx.clock()),
         siteId: consent.siteId,
         subjectId: subject.id,
         consentId: consent.id,

@@ -97,7 +97,7 @@ export async function recordExistingCustomer(
   const statements: Statement[] = [];
   const revived = Boolean(subject && !subject.wrappedKey);
   if (!subject?.wrappedKey) {
-    const id = subject?.id ?? newId(ctx.random);
+    const id = subject?.id ?? newId(ctx.random, ctx.clock());
     const wrappedKey = await ctx.sealer.newSubjectKey(id);
     const fresh: SubjectRow = {
       id,
@@ -115,8 +115,8 @@ export async function recordExistingCustomer(
     statements.push(subject ? ctx.subjects.revive(fresh) : ctx.subjects.insert(fresh));
     subject = fresh;
   }
-  const consentId = newId(ctx.random);
-  const opId = newId(ctx.random);
+  const consentId = newId(ctx.random, ctx.clock());
+  const opId = newId(ctx.random, ctx.clock());
   const saleReference = await saleReferenceHmac(ctx, site.id, record.sale.reference);
   const noticeSha256 = await sha256Hex(record.notice.text);
   const event = await newEvent(ctx, {

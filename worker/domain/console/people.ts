@@ -106,7 +106,7 @@ export async function openInvitation(ctx: DomainContext, token: string) {
 /** Registration options for the person an invitation names; the account id is fixed now and carried by the challenge. */
 export async function invitationOptions(ctx: DomainContext, token: string, siteName: string) {
   const invitation = await openInvitation(ctx, token);
-  const accountId = newId(ctx.random);
+  const accountId = newId(ctx.random, ctx.clock());
   return registrationOptions(ctx, {
     purpose: `invite:${invitation.tokenHash}:${accountId}`,
     accountId,

@@ -25,11 +25,11 @@ export async function signedDevReply(
   const body = JSON.stringify({
     from: reply.from.slice(0, 40),
     body: reply.body.slice(0, 2000),
-    messageId: `dev-${newId(ctx.random)}`,
+    messageId: `dev-${newId(ctx.random, ctx.clock())}`,
   });
   const headers = await signWebhook({
     secret: site.config.inboundSecret!,
-    id: `msg_${newId(ctx.random)}`,
+    id: `msg_${newId(ctx.random, ctx.clock())}`,
     timestamp: ctx.clock() / 1000,
     body,
   });

@@ -114,7 +114,7 @@ export async function sendMarketing(ctx: DomainContext, site: Site, req: SendReq
   const sendAt = nextAllowedSendTime(new Date(requested ?? now), quietHoursOf(site.config)).getTime();
   const campaignId = req.idempotencyKey
     ? (await sha256Hex(`campaign|${site.id}|${req.idempotencyKey}`)).slice(0, 32)
-    : newId(ctx.random);
+    : newId(ctx.random, ctx.clock());
   const campaign: CampaignRow = {
     id: campaignId,
     siteId: site.id,

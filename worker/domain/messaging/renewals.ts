@@ -102,7 +102,7 @@ export async function startRenewal(
     const sendAt = nextAllowedSendTime(new Date(now), quietHoursOf(site.config)).getTime();
     const days = options.deadlineDays ?? RENEWAL_DEADLINE_DAYS.default;
     campaign = {
-      id: newId(ctx.random),
+      id: newId(ctx.random, ctx.clock()),
       siteId: site.id,
       policyVersion: version,
       createdAt: now,
@@ -151,7 +151,7 @@ async function queueRenewals(ctx: DomainContext, site: Site, campaign: RenewalCa
       inSlot++;
       const token = newToken(ctx.random);
       const request: RenewalRequestRow = {
-        id: newId(ctx.random),
+        id: newId(ctx.random, ctx.clock()),
         campaignId: campaign.id,
         siteId: site.id,
         consentId: row.consentId,

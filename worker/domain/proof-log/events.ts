@@ -50,7 +50,7 @@ export async function newEvent(
     prev?: ChainHead | null;
   },
 ): Promise<EventRecord> {
-  const id = newId(ctx.random);
+  const id = newId(ctx.random, input.at);
   const data: Record<string, unknown> = {
     v: 1,
     id,
@@ -90,7 +90,7 @@ export async function consentChange(
     when?: SQL;
   },
 ): Promise<{ opId: string; guard: SQL; statements: Statement[] }> {
-  const opId = newId(ctx.random);
+  const opId = newId(ctx.random, change.at);
   const guard = ctx.consents.changed(consent.id, opId);
   const event = await newEvent(ctx, {
     siteId: consent.siteId,

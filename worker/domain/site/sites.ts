@@ -82,7 +82,7 @@ export async function createSite(ctx: DomainContext, id: string, config: SiteCon
     await ctx.sites.create({
       id,
       config: await sealConfig(ctx.sealer, id, config),
-      keyId: newId(ctx.random),
+      keyId: newId(ctx.random, ctx.clock()),
       keyHash: await sha256Hex(apiKey),
       now: ctx.clock(),
     });
@@ -147,7 +147,7 @@ async function publishedFacts(ctx: DomainContext, siteId: string): Promise<{ ver
 /** Issues another API key for a site (shown once; stored as its SHA-256), e.g. to rotate keys without downtime. */
 export async function issueKey(ctx: DomainContext, siteId: string): Promise<{ id: string; apiKey: string }> {
   const apiKey = `ask_${newToken(ctx.random)}`;
-  const id = newId(ctx.random);
+  const id = newId(ctx.random, ctx.clock());
   await ctx.apiKeys.insert({ id, siteId, keyHash: await sha256Hex(apiKey), createdAt: ctx.clock() });
   return { id, apiKey };
 }

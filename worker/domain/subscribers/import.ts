@@ -134,7 +134,7 @@ async function rowPlan(
   let subject: ImportedSubject | null = null;
   let subjectId = standing?.subjectId ?? null;
   if (subjectId === null || !standing?.wrappedKey) {
-    subjectId = newId(ctx.random);
+    subjectId = newId(ctx.random, ctx.clock());
     const wrappedKey = await ctx.sealer.newSubjectKey(subjectId);
     subject = {
       id: subjectId,
@@ -150,7 +150,7 @@ async function rowPlan(
       lastContactAt: row.consentedAt,
     };
   }
-  const consentId = newId(ctx.random);
+  const consentId = newId(ctx.random, ctx.clock());
   const sha = await wordingSha256(row.wording);
   const event = await newEvent(ctx, {
     siteId: site.id,
@@ -190,7 +190,7 @@ async function rowPlan(
     requestedAt: now,
     expiresAt: now,
     updatedAt: now,
-    lastOpId: newId(ctx.random),
+    lastOpId: newId(ctx.random, ctx.clock()),
     guard: { phoneIndex: row.phoneIndex, mark: erasedMark(row.phoneIndex) },
   };
   return { kind: 'write', subject, consent, event };

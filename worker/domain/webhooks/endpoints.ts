@@ -78,7 +78,7 @@ export async function createEndpoint(ctx: DomainContext, site: Site, input: Endp
   if ((await ctx.webhooks.endpoints(site.id)).length >= MAX_ENDPOINTS) {
     throw new AppError('too_many_endpoints', 409, `A site has at most ${MAX_ENDPOINTS} webhook endpoints.`);
   }
-  const id = newId(ctx.random);
+  const id = newId(ctx.random, ctx.clock());
   const brevo = input.kind === 'brevo';
   // A connector's secret is the owner's Brevo API key, which is never shown back; a webhook's is ours, shown once.
   const secret = brevo ? input.apiKey : formatWebhookSecret(ctx.random(32));
