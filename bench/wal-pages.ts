@@ -69,10 +69,14 @@ await optIns(MEASURED);
 const bytes = walBytes() - before;
 const frames = bytes / (4096 + 24);
 const made = commits - commitsBefore;
-console.log(`seeded ${SEED} opt-ins, measured ${MEASURED} in ${made} commits (${(MEASURED / made).toFixed(1)} per commit)`);
+console.log(
+  `seeded ${SEED} opt-ins, measured ${MEASURED} in ${made} commits (${(MEASURED / made).toFixed(1)} per commit)`,
+);
 console.log(
   `WAL: ${(frames / MEASURED).toFixed(1)} pages per opt-in, ${(frames / made).toFixed(0)} per commit, ${(bytes / MEASURED / 1024).toFixed(1)} KiB per opt-in`,
 );
-console.log(JSON.stringify({ seed: SEED, optIns: MEASURED, commits: made, pagesPerOptIn: +(frames / MEASURED).toFixed(2) }));
+console.log(
+  JSON.stringify({ seed: SEED, optIns: MEASURED, commits: made, pagesPerOptIn: +(frames / MEASURED).toFixed(2) }),
+);
 await h.close();
 rmSync(dir, { recursive: true, force: true });

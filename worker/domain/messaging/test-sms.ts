@@ -19,6 +19,8 @@ export async function sendTestSms(
     });
   const phone = normalisePhone(input.to, site.config.defaultCountry, 'to');
   const message = preview(site, { template: input.template, variables: {} }, input.locale);
-  const result = await ctx.providerFor(site, ctx).send({ id: newId(ctx.random, ctx.clock()), to: phone.e164, body: message.text });
+  const result = await ctx
+    .providerFor(site, ctx)
+    .send({ id: newId(ctx.random, ctx.clock()), to: phone.e164, body: message.text });
   return result.ok ? { ok: true } : { ok: false, reason: result.reason };
 }
