@@ -48,6 +48,8 @@ async function optIns(count: number) {
     await Promise.all(
       Array.from({ length: Math.min(10, count - done) }, async () => {
         const i = n++;
+        // The clock moves as a server's would at 1,000 opt-ins a second (the harness's clock stands still otherwise).
+        h.advance(1);
         const phone = `06${String(10_000_000 + i).slice(-8)}`;
         const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
         const res = await app.request(

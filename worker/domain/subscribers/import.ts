@@ -9,7 +9,6 @@
 import type { Statement } from '../../db/client.ts';
 import type { ImportedConsent, ImportedSubject, ImportStanding } from '../../db/imports.ts';
 import type { EventRecord } from '../../db/events.ts';
-import { toHex } from '../../crypto/encoding.ts';
 import { newId, sha256Hex } from '../../crypto/tokens.ts';
 import { storageFault } from '../../db/faults.ts';
 import { AppError } from '../../errors.ts';
@@ -183,10 +182,11 @@ async function rowPlan(
     textSha256: sha,
     noticeText: row.wording,
     collectionMethod: 'import',
-    // No link confirms an import or unsubscribes from it (a re-permission campaign asks, STOP ends it): random
-    // stand-ins no token hashes to.
-    confirmTokenHash: toHex(ctx.random(32)),
-    unsubscribeTokenHash: toHex(ctx.random(32)),
+    // No link confirms an import or unsubscribes from it (a re-permission campaign asks, STOP ends it): stand-ins
+    // no token hashes to (a SHA-256 is 64 hex digits), unique and ordered like the consent's id (one index page
+    // for a batch's rows, not a random page per row).
+    confirmTokenHash: `imported:${consentId}`,
+    unsubscribeTokenHash: `imported:${consentId}`,
     requestedAt: now,
     expiresAt: now,
     updatedAt: now,
