@@ -73,6 +73,28 @@ describe('file client with writes on a worker thread', () => {
     }
   });
 
+  it('sends each SQL text once then by number: a text after a refused message, and past 2,000 texts, runs right', async () => {
+    const thread = open('thread');
+    await thread.execute('CREATE TABLE t (n INTEGER)');
+    // A value the structured clone refuses: the message is not sent, so its new text must not count as sent.
+    const insert = 'INSERT INTO t (n) VALUES (?) RETURNING n';
+    await expect(thread.execute({ sql: insert, args: [(() => 1) as never] })).rejects.toThrow();
+    expect((await thread.execute({ sql: insert, args: [1] })).rows[0]!.n).toBe(1);
+    // 2,100 distinct texts (each a literal): the last 100 past the numbered ones are sent whole; every answer is its own.
+    const texts = Array.from({ length: 2100 }, (_, i) => ({
+      sql: `INSERT INTO t (n) VALUES (${i + 2}) RETURNING n`,
+      args: [],
+    }));
+    const results = await thread.batch(texts, 'write');
+    expect(results.map((r) => r.rows[0]!.n)).toEqual(texts.map((_, i) => i + 2));
+    // And a numbered text still runs by its number, among texts sent whole.
+    expect((await thread.execute({ sql: insert, args: [7] })).rows[0]!.n).toBe(7);
+    expect((await thread.execute('SELECT COUNT(*) AS c, SUM(n) AS s FROM t')).rows[0]).toMatchObject({
+      c: 2102,
+      s: 1 + 7 + (2101 * 2102) / 2 - 1,
+    });
+  });
+
   it('runs a batch atomically, reports SQLite codes, and a refusing writer is a storage fault', async () => {
     const thread = open('thread');
     await applyFilePragmas(thread);

@@ -61,15 +61,19 @@ function run(sql, values) {
   return { columns, columnTypes, rows: [], changes: info.changes, lastInsertRowid: info.lastInsertRowid };
 }
 const BEGIN = { write: 'BEGIN IMMEDIATE', read: 'BEGIN TRANSACTION READONLY', deferred: 'BEGIN DEFERRED' };
+// SQL texts by the number the main thread gave them: each text crosses once, then only its number.
+const texts = [];
+const sqlOf = (ref) => (typeof ref === 'number' ? texts[ref] : ref);
 parentPort.on('message', (m) => {
   if (m.op === 'close') { db.close(); parentPort.close(); return; }
+  if (m.texts) for (const [n, text] of m.texts) texts[n] = text;
   try {
     let results;
-    if (m.op === 'execute') results = [run(m.statements[0].sql, m.statements[0].values)];
+    if (m.op === 'execute') results = [run(sqlOf(m.sql[0]), m.values[0])];
     else {
       run(BEGIN[m.mode] ?? BEGIN.deferred, []);
       try {
-        results = m.statements.map((s) => run(s.sql, s.values));
+        results = m.sql.map((ref, i) => run(sqlOf(ref), m.values[i]));
         run('COMMIT', []);
       } finally {
         if (db.inTransaction) run('ROLLBACK', []);
@@ -124,15 +128,46 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
     if (!closed) fail(new Error(`exit code ${code}`));
   });
 
+  // A statement's SQL crosses to the thread as a number once the thread has its text (sent once, with the first
+  // message that uses it): the structured clone then copies a few values per statement instead of its whole text.
+  // Up to MAX_TEXTS texts are numbered; any other is sent whole each time.
+  const MAX_TEXTS = 2000;
+  const numbers = new Map<string, number>();
+  let nextText = 0;
+  function refOf(sql: string, fresh: [number, string][]): number | string {
+    let n = numbers.get(sql);
+    if (n === undefined) {
+      if (numbers.size >= MAX_TEXTS) return sql;
+      n = nextText++;
+      numbers.set(sql, n);
+      fresh.push([n, sql]);
+    }
+    return n;
+  }
+
   function send(op: 'execute' | 'batch', statements: InStatement[], mode?: string): Promise<ResultSet[]> {
     if (closed) return Promise.reject(new LibsqlError('The client is closed', 'CLIENT_CLOSED'));
     if (dead) return Promise.reject(dead);
     const id = nextId++;
-    const bound = statements.map(boundValues);
+    const fresh: [number, string][] = [];
+    const sql = new Array<number | string>(statements.length);
+    const values = new Array<unknown>(statements.length);
+    for (let i = 0; i < statements.length; i++) {
+      const bound = boundValues(statements[i]!);
+      sql[i] = refOf(bound.sql, fresh);
+      values[i] = bound.values;
+    }
     return new Promise<RawResult[]>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ id, op, mode, statements: bound });
+      try {
+        worker.postMessage({ id, op, mode, sql, values, ...(fresh.length > 0 ? { texts: fresh } : {}) });
+      } catch (error) {
+        // Not sent (a value the structured clone refuses): the thread never saw these texts, so they are not numbered.
+        for (const [, text] of fresh) numbers.delete(text);
+        pending.delete(id);
+        reject(error);
+      }
     }).then((raw) => raw.map(toResultSet));
   }
 
