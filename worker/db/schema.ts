@@ -293,7 +293,9 @@ export const logLeaves = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.siteId, t.idx] }),
     uniqueIndex('log_leaves_event').on(t.eventId),
-    index('log_leaves_consent').on(t.siteId, t.consentId),
+    // With idx last, a consent's leaves come in log order from the index itself: the proof's read searches it instead of
+    // walking the whole site's log in idx order (the plan SQLite picked for (site_id, consent_id) alone).
+    index('log_leaves_consent').on(t.siteId, t.consentId, t.idx),
   ],
 );
 
