@@ -9,9 +9,10 @@ export const ARTIFACTS_DIR = join(import.meta.dirname, '..', '..', 'test-artifac
 
 /**
  * How long the shared Chromium outlives its last handle: the next test file in the same process (vitest runs file
- * after file in one fork, isolate: false) asks for it while its modules load, well within this.
+ * after file in one fork, isolate: false) asks for it while its modules load, well within this. Outside vitest (the
+ * bench), the browser closes with its last handle.
  */
-const IDLE_CLOSE_MS = 10_000;
+const IDLE_CLOSE_MS = process.env.VITEST ? 10_000 : 0;
 
 let shared: Promise<Browser> | null = null;
 let handles = 0;
