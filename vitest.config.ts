@@ -31,7 +31,9 @@ export default defineConfig({
           exclude: ['**/node_modules/**', ...system],
         },
       },
-      { extends: true, test: { name: 'system', include: system } },
+      // One module graph per fork here too (Chromium files import playwright-core and the app, seconds each on a loaded
+      // machine). Module state a test relies on being fresh is imported fresh by that test (workerd-env.test.ts).
+      { extends: true, test: { name: 'system', isolate: false, include: system } },
     ],
   },
 });

@@ -39,13 +39,26 @@ interface Server {
   output: () => string;
 }
 
-/** The real entry in one process (`node --import tsx`, not `npx`, so SIGKILL hits the server itself). */
-async function startServer(): Promise<Server> {
+/**
+ * The dispatcher's claim on a message lasts 60 s (`leaseMs` in worker/domain/messaging/dispatcher.ts): a message
+ * claimed just before the kill is retried only once its lease has run out. The restarted server's clock reads this
+ * much ahead (test/crash/clock-ahead.ts), as if the restart had come a minute after the kill, so such a message is
+ * due at once instead of after a minute of waiting: the same claim, expiry and retry, a minute sooner.
+ */
+const RESTART_CLOCK_AHEAD_MS = 61_000;
+
+/**
+ * The real entry in one process (`node --import tsx`, not `npx`, so SIGKILL hits the server itself); `clockAheadMs`
+ * moves its wall clock forward (test/crash/clock-ahead.ts).
+ */
+async function startServer(clockAheadMs = 0): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/entry/node.ts'], {
+  const preload = clockAheadMs > 0 ? ['--import', './test/crash/clock-ahead.ts'] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'worker/entry/node.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
+      ASSENT_TEST_CLOCK_AHEAD_MS: String(clockAheadMs),
       ASSENT_DATA_DIR: dataDir,
       PORT: String(port),
       ASSENT_MODE: 'dev',
@@ -164,7 +177,7 @@ describe('SIGKILL in the middle of a burst of opt-ins', () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(other, histogram).toEqual([]);
 
-    const second = await startServer();
+    const second = await startServer(RESTART_CLOCK_AHEAD_MS);
     const restarted = Date.now();
     const confirmations = async () => {
       const list = (await (await fetch(`${second.base}/dev/outbox`)).json()) as { to: string; body: string }[];
@@ -175,7 +188,8 @@ describe('SIGKILL in the middle of a burst of opt-ins', () => {
     };
 
     // Wait until every acknowledged opt-in has its message and the outbox has stopped growing. A message claimed
-    // just before the kill waits out its lease (60 s) before it is retried.
+    // just before the kill waits out its lease (60 s) before it is retried: at once here, the restarted server's
+    // clock being a minute ahead; were it not, the wait below would still see the retry, a minute later.
     const deadline = Date.now() + 80_000;
     let seen = await confirmations();
     let stableSince = Date.now();

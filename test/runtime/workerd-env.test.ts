@@ -1,7 +1,11 @@
 // The Workers entry refuses to guess its public URL in production: without ASSENT_PUBLIC_URL every request is a 500
 // `misconfigured` problem naming the variable (never links built from whatever Host a request carried).
-import { describe, expect, it } from 'vitest';
-import worker from '../../worker/entry/workers.ts';
+import { describe, expect, it, vi } from 'vitest';
+
+// A fresh copy of the entry: it keeps its runtime in the module once built, and the system tests share a module graph
+// per fork (isolate: false), so one built by test/entry/workers.test.ts would otherwise answer here.
+vi.resetModules();
+const worker = (await import('../../worker/entry/workers.ts')).default;
 
 const bindings = {
   ASSENT_MODE: 'production',
