@@ -5,7 +5,9 @@ import { contextFromDeps, type AppDeps } from './app.ts';
 import { expireDue } from './domain/consent/index.ts';
 import {
   closeDueRenewals,
+  DISPATCH_LIMIT,
   dispatchDue,
+  dispatched,
   resumeCampaignStarts,
   resumeRenewalStarts,
   type DispatchReport,
@@ -136,6 +138,16 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     again = null;
     return next;
   };
+  /**
+   * The last pass took its whole send limit, so more may be due: the loop takes another send pass at once rather than
+   * leave a burst's messages for the next tick (one per second on Node and Deno, a minute's cron on Workers), within
+   * the loop's bounds (handoverPasses, handoverMs), which keep Workers' background budget.
+   */
+  const backlogged = (report: JobReport | Error, entry: { startedAt: number; passes: number }) =>
+    !(report instanceof Error) &&
+    dispatched(report) >= DISPATCH_LIMIT &&
+    entry.passes < handoverPasses &&
+    ctx.clock() - entry.startedAt < handoverMs;
   const describe = (error: unknown) =>
     error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown';
 
@@ -166,7 +178,7 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
         let report = await attempt(first);
         let slices = 0;
         while (loop === entry) {
-          const next = takeAgain();
+          const next = takeAgain() ?? (backlogged(report, entry) ? { full: false } : null);
           if (next) report = await attempt(next.full);
           else if (logOwed) {
             // Wait out the log interval in short slices, so a pass asked for meanwhile runs at once (the slice count

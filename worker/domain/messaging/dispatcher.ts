@@ -52,9 +52,16 @@ function unwanted(row: OutboxRow, status: string | null): string | null {
   return null;
 }
 
+/** Messages one send pass takes at most (a pass that took this many may have left more due). */
+export const DISPATCH_LIMIT = 50;
+
+/** How many messages a pass took: a pass that took its whole limit may have left more due. */
+export const dispatched = (report: DispatchReport) =>
+  report.sent + report.retried + report.failed + report.cancelled + report.lost;
+
 export async function dispatchDue(ctx: DomainContext, options: DispatchOptions): Promise<DispatchReport> {
   const {
-    limit = 50,
+    limit = DISPATCH_LIMIT,
     claimSize = 10,
     leaseMs = 60_000,
     maxAttempts = 8,
