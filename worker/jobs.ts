@@ -176,11 +176,16 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     entry.done = (async () => {
       try {
         let report = await attempt(first);
+        let full = first;
         let slices = 0;
         while (loop === entry) {
-          const next = takeAgain() ?? (backlogged(report, entry) ? { full: false } : null);
-          if (next) report = await attempt(next.full);
-          else if (logOwed) {
+          // A backlog's next pass is of the same kind as the one that left it: a full pass's (a timer's, a tool's)
+          // integrates the log as it goes rather than leave it owed, which would hold its caller for the log interval.
+          const next = takeAgain() ?? (backlogged(report, entry) ? { full } : null);
+          if (next) {
+            full = next.full;
+            report = await attempt(next.full);
+          } else if (logOwed) {
             // Wait out the log interval in short slices, so a pass asked for meanwhile runs at once (the slice count
             // bounds the wait even under a clock that does not move).
             const wait = lastLog + logEveryMs - ctx.clock();
