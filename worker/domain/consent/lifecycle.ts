@@ -107,9 +107,10 @@ export async function requestConsent(
     // Nothing personal is kept for a refusal: a counter only (and the rate limits' hashed counters).
     await guardDecline(ctx, site, req.ip);
     // Announced to webhooks as a counter too: the delivery names nobody.
+    const now = ctx.clock();
     await ctx.store.batch([
       ctx.sites.countDecline(site.id),
-      ctx.webhooks.fanOutDecline(site.id, newId(ctx.random, ctx.clock()), ctx.clock()),
+      ctx.webhooks.fanOutDecline(site.id, newId(ctx.random, now), now),
     ]);
     return { kind: 'declined' };
   }
@@ -191,7 +192,7 @@ async function requestOnce(
   // Reviving an erased subject races other revivals: its consent is written only if this revival's key won.
   const revived = Boolean(subject && !subject.wrappedKey);
   if (!subject?.wrappedKey) {
-    const id = subject?.id ?? newId(ctx.random, ctx.clock());
+    const id = subject?.id ?? newId(ctx.random, now);
     const wrappedKey = await ctx.sealer.newSubjectKey(id);
     const [phoneCiphertext, sealedBody] = await ctx.sealer.sealAll(wrappedKey, id, [e164, body]);
     bodyCiphertext = sealedBody!;
@@ -215,7 +216,7 @@ async function requestOnce(
     bodyCiphertext = await ctx.sealer.seal(subject.wrappedKey, subject.id, body);
   }
   const tokenHash = await sha256Hex(token);
-  const opId = newId(ctx.random, ctx.clock());
+  const opId = newId(ctx.random, now);
   if (statements.length === counters) {
     await countedOnError(ctx, counting, () => guardNumber(ctx, site, subject.id, view?.sentSince));
     // A new opt-in by a known number is a contact it initiated: its retention clock starts again.
@@ -224,7 +225,7 @@ async function requestOnce(
   // Every request opens its own consent, even for a number with one pending: answering the pending one's id would
   // hand this requester another request's record (its page, address prefix, browser and, later, its status). The
   // pending one keeps its own link until it expires; each link confirms the request that sent it.
-  const consentId = newId(ctx.random, ctx.clock());
+  const consentId = newId(ctx.random, now);
   const changed = ctx.consents.changed(consentId, opId);
   const event = await newEvent(ctx, {
     siteId: site.id,
@@ -277,7 +278,7 @@ async function requestOnce(
   statements.push(
     ctx.outbox.enqueue(
       {
-        id: newId(ctx.random, ctx.clock()),
+        id: newId(ctx.random, now),
         siteId: site.id,
         subjectId: subject.id,
         consentId,
