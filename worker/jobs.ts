@@ -139,9 +139,9 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     return next;
   };
   /**
-   * The last pass took its whole send limit, so more may be due: the loop takes another send pass at once rather than
-   * leave a burst's messages for the next tick (one per second on Node and Deno, a minute's cron on Workers), within
-   * the loop's bounds (handoverPasses, handoverMs), which keep Workers' background budget.
+   * The last pass took its whole send limit, so more may be due: the loop takes another pass at once rather than leave
+   * a burst's messages for the next tick (one per second on Node and Deno, a minute's cron on Workers), within the
+   * loop's bounds (handoverPasses, handoverMs), which keep Workers' background budget.
    */
   const backlogged = (report: JobReport | Error, entry: { startedAt: number; passes: number }) =>
     !(report instanceof Error) &&
