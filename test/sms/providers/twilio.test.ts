@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../worker/errors.ts';
 import type { SendResult, SmsProvider } from '../../../worker/sms/provider.ts';
-import { createTwilioProvider, parseRetryAfter, parseTwilioStatus } from '../../../worker/sms/providers/twilio.ts';
+import { parseRetryAfter } from '../../../worker/sms/providers/http.ts';
+import { createTwilioProvider, parseTwilioStatus } from '../../../worker/sms/providers/twilio.ts';
 import { hang, json, startStandIn, type Recorded, type StandIn } from './stand-in.ts';
 
 const SID = 'AC0123456789abcdef0123456789abcdef';

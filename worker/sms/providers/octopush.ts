@@ -8,7 +8,7 @@
 // Octopush signs none of them: the URLs carry the site's path token (routes/provider-webhooks.ts).
 import { safeFetch, withoutTrailingSlashes, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
-import { failureFor, fetchWithTimeout, redactNumbers } from './twilio.ts';
+import { failureFor, fetchWithTimeout, redactNumbers } from './http.ts';
 import type { ParsedInbound } from './vonage.ts';
 import { jsonObject } from './json-object.ts';
 

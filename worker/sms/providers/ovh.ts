@@ -20,7 +20,7 @@
 import { safeFetch, withoutTrailingSlashes, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { withPathToken } from './sinch.ts';
-import { failureFor, fetchWithTimeout, redactNumbers } from './twilio.ts';
+import { failureFor, fetchWithTimeout, redactNumbers } from './http.ts';
 import type { ParsedInbound } from './vonage.ts';
 import { jsonObject } from './json-object.ts';
 

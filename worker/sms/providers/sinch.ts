@@ -9,7 +9,7 @@
 // token instead (routes/provider-webhooks.ts).
 import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
-import { failureFor, fetchWithTimeout, redactNumbers } from './twilio.ts';
+import { failureFor, fetchWithTimeout, redactNumbers } from './http.ts';
 import type { ParsedInbound } from './vonage.ts';
 import { jsonObject } from './json-object.ts';
 

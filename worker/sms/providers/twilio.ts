@@ -1,7 +1,8 @@
 // Twilio Programmable Messaging (REST Messages API) behind SmsProvider, plus its status-callback parser.
 // Twilio has no idempotency key, so a timed-out send is reconciled by listing the number's recent messages.
 import { AppError } from '../../errors.ts';
-import { OutboundRefusedError, safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
+import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
+import { failureFor, fetchWithTimeout, redactNumbers } from './http.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 
 export interface SendAttempt {
@@ -49,59 +50,6 @@ export interface TwilioProviderOptions {
   journal?: SendJournal;
   /** How far before the recorded attempt a Twilio `date_created` may be and still match (clock skew). */
   lookupSkewMs?: number;
-}
-
-// ---- helpers shared with the webhook provider ----
-
-/** Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), or undefined. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - nowMs) / 1000));
-}
-
-/** Provider error texts may quote the recipient; numbers never reach our logs. */
-export function redactNumbers(text: string): string {
-  return text.replace(/\+?\d[\d\s().-]{5,}\d/g, '[number]');
-}
-
-export type Attempt =
-  | { response: Response; text: string }
-  | { failure: 'timeout' | 'network' | 'refused'; detail: string };
-
-/** A fetch whose whole exchange, body included, must finish within timeoutMs. */
-export async function fetchWithTimeout(
-  doFetch: typeof fetch,
-  url: string,
-  init: RequestInit,
-  timeoutMs: number,
-): Promise<Attempt> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const response = await doFetch(url, { ...init, signal: controller.signal });
-    const text = await response.text();
-    return { response, text };
-  } catch (error) {
-    // A configured URL that is not https to a public address (or that redirects): nothing was sent, and resending
-    // would be refused again, so the caller fails the message for good.
-    if (error instanceof OutboundRefusedError) return { failure: 'refused', detail: error.message };
-    if (controller.signal.aborted) return { failure: 'timeout', detail: `no answer within ${timeoutMs} ms` };
-    return { failure: 'network', detail: error instanceof Error ? error.name : 'fetch failed' };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The common mapping of a non-2xx status: 429 and 5xx are worth retrying, any other 4xx is final. */
-export function failureFor(response: Response, reason: string, nowMs: number): SendResult {
-  if (response.status === 429 || response.status >= 500) {
-    const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), nowMs);
-    return { ok: false, retryable: true, reason, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
-  }
-  return { ok: false, retryable: false, reason };
 }
 
 function basicAuth(user: string, password: string): string {

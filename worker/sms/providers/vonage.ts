@@ -6,7 +6,7 @@
 import { toBase64 } from '../../crypto/encoding.ts';
 import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
-import { failureFor, fetchWithTimeout, redactNumbers } from './twilio.ts';
+import { failureFor, fetchWithTimeout, redactNumbers } from './http.ts';
 import { jsonObject } from './json-object.ts';
 
 export interface VonageProviderOptions {

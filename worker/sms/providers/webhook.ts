@@ -4,7 +4,7 @@
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { signWebhook } from '../signatures.ts';
 import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
-import { failureFor, fetchWithTimeout } from './twilio.ts';
+import { failureFor, fetchWithTimeout } from './http.ts';
 
 export interface WebhookProviderOptions {
   url: string;
