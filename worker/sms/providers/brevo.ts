@@ -8,7 +8,7 @@
 import { safeFetch, withoutTrailingSlashes, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { withPathToken } from './sinch.ts';
-import { failureFor, fetchWithTimeout, redactNumbers } from './http.ts';
+import { failureFor, fetchWithTimeout, redactNumbers, unanswered } from './http.ts';
 import type { ParsedInbound } from './vonage.ts';
 import { jsonObject } from './json-object.ts';
 
@@ -63,11 +63,7 @@ export function createBrevoProvider(options: BrevoProviderOptions): SmsProvider 
       },
       timeoutMs,
     );
-    if ('failure' in attempt) {
-      if (attempt.failure === 'refused')
-        return { ok: false, retryable: false, reason: `Brevo refused: ${attempt.detail}` };
-      return { ok: false, retryable: true, reason: `Brevo ${attempt.failure}: ${attempt.detail}` };
-    }
+    if ('failure' in attempt) return unanswered('Brevo', attempt);
     const json = record(attempt.text);
     if (attempt.response.ok) {
       const id = json?.messageId;

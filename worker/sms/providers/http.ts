@@ -53,3 +53,19 @@ export function failureFor(response: Response, reason: string, nowMs: number): S
   }
   return { ok: false, retryable: false, reason };
 }
+
+/**
+ * The result of an exchange that got no answer: a refused URL is final (resending would be refused again); a time-out
+ * or a network failure is retried, `unknown` when the provider may have the message (the next attempt asks before
+ * resending), and `note` says anything more the reason should carry.
+ */
+export function unanswered(
+  provider: string,
+  attempt: Extract<Attempt, { failure: unknown }>,
+  options: { unknown?: boolean; note?: string } = {},
+): SendResult {
+  if (attempt.failure === 'refused')
+    return { ok: false, retryable: false, reason: `${provider} refused: ${attempt.detail}` };
+  const reason = `${provider} ${attempt.failure}: ${attempt.detail}${options.note ? `; ${options.note}` : ''}`;
+  return { ok: false, retryable: true, ...(options.unknown ? { unknown: true as const } : {}), reason };
+}

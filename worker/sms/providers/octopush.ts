@@ -8,7 +8,7 @@
 // Octopush signs none of them: the URLs carry the site's path token (routes/provider-webhooks.ts).
 import { safeFetch, withoutTrailingSlashes, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
-import { failureFor, fetchWithTimeout, redactNumbers } from './http.ts';
+import { failureFor, fetchWithTimeout, redactNumbers, unanswered } from './http.ts';
 import type { ParsedInbound } from './vonage.ts';
 import { jsonObject } from './json-object.ts';
 
@@ -72,11 +72,7 @@ export function createOctopushProvider(options: OctopushProviderOptions): SmsPro
       },
       timeoutMs,
     );
-    if ('failure' in attempt) {
-      if (attempt.failure === 'refused')
-        return { ok: false, retryable: false, reason: `Octopush refused: ${attempt.detail}` };
-      return { ok: false, retryable: true, reason: `Octopush ${attempt.failure}: ${attempt.detail}` };
-    }
+    if ('failure' in attempt) return unanswered('Octopush', attempt);
     const json = record(attempt.text);
     if (attempt.response.ok) {
       // The receipts name a message by its ticket ("sms_5fa275dbf21dc"); v1 answers it as sms_ticket.

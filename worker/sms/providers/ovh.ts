@@ -20,7 +20,7 @@
 import { safeFetch, withoutTrailingSlashes, type OutboundPolicy } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { withPathToken } from './sinch.ts';
-import { failureFor, fetchWithTimeout, redactNumbers } from './http.ts';
+import { failureFor, fetchWithTimeout, redactNumbers, unanswered } from './http.ts';
 import type { ParsedInbound } from './vonage.ts';
 import { jsonObject } from './json-object.ts';
 
@@ -115,11 +115,7 @@ export function createOvhProvider(options: OvhProviderOptions): SmsProvider {
       { method: 'POST', headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' }, body },
       timeoutMs,
     );
-    if ('failure' in attempt) {
-      if (attempt.failure === 'refused')
-        return { ok: false, retryable: false, reason: `OVHcloud refused: ${attempt.detail}` };
-      return { ok: false, retryable: true, reason: `OVHcloud ${attempt.failure}: ${attempt.detail}` };
-    }
+    if ('failure' in attempt) return unanswered('OVHcloud', attempt);
     const json = record(attempt.text);
     if (attempt.response.ok) {
       const invalid = Array.isArray(json?.invalidReceivers) ? json.invalidReceivers : [];

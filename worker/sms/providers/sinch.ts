@@ -7,9 +7,9 @@
 // {type: "mo_text", id, from, to, body, received_at}. Sinch signs SMS callbacks only when its account manager sets up
 // HMAC, OAuth or mTLS, none of which its public pages specify byte for byte: the callback URLs carry the site's path
 // token instead (routes/provider-webhooks.ts).
-import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
+import { type OutboundPolicy, safeFetch, withoutTrailingSlashes } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
-import { failureFor, fetchWithTimeout, redactNumbers } from './http.ts';
+import { failureFor, fetchWithTimeout, redactNumbers, unanswered } from './http.ts';
 import type { ParsedInbound } from './vonage.ts';
 import { jsonObject } from './json-object.ts';
 
@@ -30,7 +30,7 @@ export interface SinchProviderOptions {
 /** A callback URL built by the jobs (…/delivery/{provider}?m=id) with the path token as its last path segment. */
 export function withPathToken(callbackUrl: string, token: string): string {
   const url = new URL(callbackUrl);
-  url.pathname = `${url.pathname.replace(/(?<!\/)\/+$/, '')}/${token}`;
+  url.pathname = `${withoutTrailingSlashes(url.pathname)}/${token}`;
   return url.toString();
 }
 
@@ -50,7 +50,7 @@ export function createSinchProvider(options: SinchProviderOptions): SmsProvider 
     now = () => Date.now(),
   } = options;
   const doFetch = safeFetch(outbound, network);
-  const url = `${apiBaseUrl.replace(/(?<!\/)\/+$/, '')}/xms/v1/${encodeURIComponent(servicePlanId)}/batches`;
+  const url = `${withoutTrailingSlashes(apiBaseUrl)}/xms/v1/${encodeURIComponent(servicePlanId)}/batches`;
 
   async function send(message: OutgoingSms): Promise<SendResult> {
     const payload: Record<string, unknown> = {
@@ -77,12 +77,8 @@ export function createSinchProvider(options: SinchProviderOptions): SmsProvider 
       },
       timeoutMs,
     );
-    if ('failure' in attempt) {
-      if (attempt.failure === 'refused')
-        return { ok: false, retryable: false, reason: `Sinch refused: ${attempt.detail}` };
-      // Sinch may have the batch: the next attempt asks for it by client_reference (lookup) before resending.
-      return { ok: false, retryable: true, unknown: true, reason: `Sinch ${attempt.failure}: ${attempt.detail}` };
-    }
+    // Sinch may have the batch: the next attempt asks for it by client_reference (lookup) before resending.
+    if ('failure' in attempt) return unanswered('Sinch', attempt, { unknown: true });
     const json = record(attempt.text);
     if (attempt.response.ok) {
       const id = json?.id;

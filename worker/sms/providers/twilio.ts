@@ -1,8 +1,8 @@
 // Twilio Programmable Messaging (REST Messages API) behind SmsProvider, plus its status-callback parser.
 // Twilio has no idempotency key, so a timed-out send is reconciled by listing the number's recent messages.
 import { AppError } from '../../errors.ts';
-import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
-import { failureFor, fetchWithTimeout, redactNumbers } from './http.ts';
+import { type OutboundPolicy, safeFetch, withoutTrailingSlashes } from '../../net/outbound.ts';
+import { failureFor, fetchWithTimeout, redactNumbers, unanswered } from './http.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 
 export interface SendAttempt {
@@ -100,7 +100,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
     });
   }
   const doFetch = safeFetch(outbound, network);
-  const messagesUrl = `${apiBaseUrl.replace(/(?<!\/)\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
+  const messagesUrl = `${withoutTrailingSlashes(apiBaseUrl)}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
   const authorization = basicAuth(accountSid, authToken);
 
   async function send(message: OutgoingSms): Promise<SendResult> {
@@ -126,11 +126,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
       },
       timeoutMs,
     );
-    if ('failure' in attempt) {
-      if (attempt.failure === 'refused')
-        return { ok: false, retryable: false, reason: `Twilio refused: ${attempt.detail}` };
-      return { ok: false, retryable: true, unknown: true, reason: `Twilio ${attempt.failure}: ${attempt.detail}` };
-    }
+    if ('failure' in attempt) return unanswered('Twilio', attempt, { unknown: true });
     const { response, text } = attempt;
     const json = jsonOrNull(text);
     if (response.ok) {

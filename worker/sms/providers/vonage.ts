@@ -4,9 +4,9 @@
 // Webhooks (inbound and status URLs of the Vonage application) are signed: see sms/webhook-auth.ts.
 // Statuses: https://developer.vonage.com/en/messages/concepts/sms-status-callbacks
 import { toBase64 } from '../../crypto/encoding.ts';
-import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
+import { type OutboundPolicy, safeFetch, withoutTrailingSlashes } from '../../net/outbound.ts';
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
-import { failureFor, fetchWithTimeout, redactNumbers } from './http.ts';
+import { failureFor, fetchWithTimeout, redactNumbers, unanswered } from './http.ts';
 import { jsonObject } from './json-object.ts';
 
 export interface VonageProviderOptions {
@@ -37,8 +37,7 @@ export function createVonageProvider(options: VonageProviderOptions): SmsProvide
     now = () => Date.now(),
   } = options;
   const doFetch = safeFetch(outbound, network);
-  // Only a run's first slash may start a match (a lookbehind): linear on a configured URL of any length.
-  const url = `${apiBaseUrl.replace(/(?<!\/)\/+$/, '')}/v1/messages`;
+  const url = `${withoutTrailingSlashes(apiBaseUrl)}/v1/messages`;
   const authorization = `Basic ${toBase64(new TextEncoder().encode(`${apiKey}:${apiSecret}`))}`;
 
   async function send(message: OutgoingSms): Promise<SendResult> {
@@ -61,12 +60,8 @@ export function createVonageProvider(options: VonageProviderOptions): SmsProvide
       },
       timeoutMs,
     );
-    if ('failure' in attempt) {
-      if (attempt.failure === 'refused')
-        return { ok: false, retryable: false, reason: `Vonage refused: ${attempt.detail}` };
-      // Vonage has no idempotency key and no lookup by client_ref here: a resend after a time-out may send twice.
-      return { ok: false, retryable: true, reason: `Vonage ${attempt.failure}: ${attempt.detail}` };
-    }
+    // Vonage has no idempotency key and no lookup by client_ref here: a resend after a time-out may send twice.
+    if ('failure' in attempt) return unanswered('Vonage', attempt);
     const json = record(attempt.text);
     if (attempt.response.ok) {
       const id = json?.message_uuid;

@@ -4,7 +4,7 @@
 import type { OutgoingSms, SendResult, SmsProvider } from '../provider.ts';
 import { signWebhook } from '../signatures.ts';
 import { safeFetch, type OutboundPolicy } from '../../net/outbound.ts';
-import { failureFor, fetchWithTimeout } from './http.ts';
+import { failureFor, fetchWithTimeout, unanswered } from './http.ts';
 
 export interface WebhookProviderOptions {
   url: string;
@@ -48,15 +48,7 @@ export function createWebhookProvider(options: WebhookProviderOptions): SmsProvi
       { method: 'POST', headers: { 'content-type': 'application/json', ...signature }, body },
       timeoutMs,
     );
-    if ('failure' in attempt) {
-      if (attempt.failure === 'refused')
-        return { ok: false, retryable: false, reason: `webhook refused: ${attempt.detail}` };
-      return {
-        ok: false,
-        retryable: true,
-        reason: `webhook ${attempt.failure}: ${attempt.detail}; resend is deduped by webhook-id`,
-      };
-    }
+    if ('failure' in attempt) return unanswered('webhook', attempt, { note: 'resend is deduped by webhook-id' });
     const { response, text } = attempt;
     if (response.ok) return { ok: true, providerMessageId: providerIdFrom(text) ?? message.id };
     // The receiver's error text is not quoted: it is theirs and may echo the number.
