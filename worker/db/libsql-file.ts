@@ -134,6 +134,21 @@ export interface RowReader {
   readRow(sql: string, values: unknown[]): Promise<unknown[] | undefined>;
 }
 
+/** The statements of a text of several (executeMultiple: only for tooling; the store never sends such a text). */
+export const statementsOf = (sql: string) =>
+  sql
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The file clients keep no interactive transaction open: every write is a batch. */
+export async function noTransaction(): Promise<never> {
+  throw new LibsqlError(
+    'Interactive transactions are not used on the file store; use a batch',
+    'TRANSACTION_UNSUPPORTED',
+  );
+}
+
 export function fileClient(path: string, options: { timeout?: number } = {}): Client & RowReader {
   const db = new Database(path, { ...(options.timeout ? { timeout: options.timeout } : {}) }) as unknown as Connection;
   const compiled = new Map<string, Compiled>();
@@ -213,19 +228,9 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
       return inTransaction('deferred', () => stmts.map(run));
     },
     async executeMultiple(sql: string) {
-      // Only for tooling; the store never sends several statements in one text.
-      for (const part of sql
-        .split(';')
-        .map((s) => s.trim())
-        .filter(Boolean))
-        run(part);
+      for (const part of statementsOf(sql)) run(part);
     },
-    async transaction(): Promise<never> {
-      throw new LibsqlError(
-        'Interactive transactions are not used on the file store; use a batch',
-        'TRANSACTION_UNSUPPORTED',
-      );
-    },
+    transaction: noTransaction,
     async sync() {
       return undefined;
     },

@@ -6,7 +6,16 @@
 import { LibsqlError, type Client, type InArgs, type InStatement, type ResultSet } from '@libsql/client';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { boundValues, fileClient, mapError, result, type RowReader, rowMaker } from './libsql-file.ts';
+import {
+  boundValues,
+  fileClient,
+  mapError,
+  noTransaction,
+  result,
+  type RowReader,
+  rowMaker,
+  statementsOf,
+} from './libsql-file.ts';
 
 /** One statement's answer from the thread: raw values per row, or the write's counts. */
 interface RawResult {
@@ -214,19 +223,9 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
       return send('batch', stmts, 'deferred');
     },
     async executeMultiple(sql: string) {
-      // Only for tooling; the store never sends several statements in one text.
-      for (const part of sql
-        .split(';')
-        .map((s) => s.trim())
-        .filter(Boolean))
-        await send('execute', [part]);
+      for (const part of statementsOf(sql)) await send('execute', [part]);
     },
-    async transaction(): Promise<never> {
-      throw new LibsqlError(
-        'Interactive transactions are not used on the file store; use a batch',
-        'TRANSACTION_UNSUPPORTED',
-      );
-    },
+    transaction: noTransaction,
     async sync() {
       return undefined;
     },
