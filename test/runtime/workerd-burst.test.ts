@@ -36,6 +36,7 @@ describe.skipIf(skip)('workerd: a burst of opt-ins, then the isolate dropped mid
     expect(first.coveredAfterMs).not.toBeNull();
 
     const retired: { to: string }[] = [];
+    const dropWindow = { from: 0, to: 0 };
     let atDrop: Record<string, number> = {};
     const options = {
       optIns: 30,
@@ -54,8 +55,12 @@ describe.skipIf(skip)('workerd: a burst of opt-ins, then the isolate dropped mid
               "SELECT (SELECT count(*) FROM outbox WHERE status = 'queued') AS queued, (SELECT count(*) FROM log_leaves) - (SELECT size FROM log_heads) AS behind",
             )
             .first()) as Record<string, number>;
+          // The dev provider's outbox lives in the isolate's memory: read it, then stop the isolate. A message it sends
+          // between the two is recorded sent in D1 but in no outbox read here; the window is kept to count those.
+          dropWindow.from = Date.now();
           retired.push(...((await (await fetch(`${server!.url}/dev/outbox`)).json()) as { to: string }[]));
           await server!.stop();
+          dropWindow.to = Date.now();
           server = await startBurstServer(dir, await freePort(), 2_000);
           // Messages the dropped isolate had claimed before it died stay leased to it (60 s): nobody may send them
           // before the lease runs out, since it may have sent them already. The wait is then the lease's, not the tick's.
@@ -91,7 +96,18 @@ describe.skipIf(skip)('workerd: a burst of opt-ins, then the isolate dropped mid
     expect(second.logSize).toBeGreaterThanOrEqual(122);
     expect(second.logSize).toBeLessThanOrEqual(125);
     // Every number got its message; one whose send the dropped isolate had made may have gone out again (the dev
-    // provider's memory died with the isolate; a real provider's lookup finds it).
-    expect(Object.keys(second.devOutboxPerNumber).filter((n) => n === '0')).toEqual([]);
+    // provider's memory died with the isolate; a real provider's lookup finds it). A number in neither outbox read
+    // can only be one the dropped isolate sent between the read of its outbox and its stop: at most as many as D1
+    // records sent in that window (a second of margin for the isolate's coarse clock).
+    const unseen = second.devOutboxPerNumber['0'] ?? 0;
+    if (unseen > 0) {
+      const inWindow = (await (
+        await server!.mf.getD1Database('DB')
+      )
+        .prepare("SELECT count(*) AS n FROM outbox WHERE status = 'sent' AND sent_at BETWEEN ?1 AND ?2")
+        .bind(dropWindow.from - 1000, dropWindow.to + 1000)
+        .first()) as { n: number };
+      expect(unseen).toBeLessThanOrEqual(inWindow.n);
+    }
   });
 });
