@@ -85,8 +85,8 @@ export async function burst(server: () => WorkersServer, options: BurstOptions):
   const reads = { total: 0, not200: 0, pending: 0 };
   let accepted = 0;
   let answered = 0;
-  // While the isolate is replaced no new request starts (the ones in flight are answered first): what is dropped is
-  // the background work, not requests.
+  // While the isolate is replaced no new request starts, opt-in or read (the ones in flight are answered first): what
+  // is dropped is the background work, not requests.
   let paused: Promise<void> | null = null;
   let inFlight = 0;
 
@@ -113,8 +113,14 @@ export async function burst(server: () => WorkersServer, options: BurstOptions):
   const watcher = (async () => {
     while (bursting) {
       while (paused) await paused;
-      await readCheckpoint();
-      if (consentIds.length) await readProof(consentIds[Math.floor(Math.random() * consentIds.length)]!);
+      // Counted in flight like the opt-ins, so the isolate is replaced between reads, never under one.
+      inFlight++;
+      try {
+        await readCheckpoint();
+        if (consentIds.length) await readProof(consentIds[Math.floor(Math.random() * consentIds.length)]!);
+      } finally {
+        inFlight--;
+      }
       await sleep(50);
     }
   })();
