@@ -5,12 +5,24 @@
 // database round trips per request (Server-Timing), and dev mode's rate beside production's.
 // Measured with autocannon against 127.0.0.1 only. Run: `npx tsx bench/http.ts` (options in bench/README.md).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import Database from 'libsql';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASES, confirmToken, printRoundTrips } from './round-trips.ts';
-import { denoPresent, freePort, HOST, sleep, start, stop, waitFor, type Runtime, type Server } from './servers.ts';
+import {
+  denoPresent,
+  freePort,
+  HOST,
+  sleep,
+  start,
+  stop,
+  waitFor,
+  type Profiling,
+  type Runtime,
+  type Server,
+} from './servers.ts';
 
 interface Result {
   requests: { average: number; total: number };
@@ -54,6 +66,28 @@ const ONLY = process.env.BENCH_CASES?.split(',').filter(Boolean);
 const TARGETS = { gate: 0.25, consent: 0.05, bulkOverGate: 10, devOverProduction: 0.9 };
 type Mode = 'production' | 'dev';
 /** BENCH_MODES=production,dev (the default): the Assent cases run once per mode, production first. */
+/**
+ * PROF_DIR: the Node server writes a V8 CPU profile there (wall time: a thread preempted by the load generator counts
+ * against the function it was in). PERF_DIR: Linux `perf record` samples the Node server's CPU time during each
+ * measured Assent case into `<PERF_DIR>/<case>.data` (read with `perf report -i …`; the server writes its JIT map).
+ */
+const PERF_DIR = process.env.PERF_DIR;
+const PROFILE: Profiling = { ...(process.env.PROF_DIR ? { cpuProf: process.env.PROF_DIR } : {}), perf: !!PERF_DIR };
+
+/** Starts `perf record` on the process for the measured seconds; the returned function waits for it to write. */
+function perfRecord(pid: number | undefined, label: string | undefined): (() => Promise<void>) | undefined {
+  if (!PERF_DIR || !pid || !label) return undefined;
+  mkdirSync(PERF_DIR, { recursive: true });
+  const file = join(PERF_DIR, `${label.replace(/[^a-z0-9]+/gi, '-')}.data`);
+  const perf = spawn('perf', ['record', '-F', '1999', '-g', '-p', String(pid), '-o', file], { stdio: 'ignore' });
+  return () =>
+    new Promise((done) => {
+      perf.once('exit', () => done());
+      perf.once('error', () => done());
+      perf.kill('SIGINT');
+    });
+}
+
 const MODES = (process.env.BENCH_MODES ?? 'production,dev')
   .split(',')
   .filter((m): m is Mode => m === 'production' || m === 'dev');
@@ -93,12 +127,15 @@ async function measure(
   requests: Request[],
   amount?: { warmup: number; measured: number },
   pid?: number,
+  label?: string,
 ): Promise<{ result: Result; cpu?: { process: number; main: number } }> {
   const options = { url, connections: CONNECTIONS, pipelining: 1, requests };
   await autocannon({ ...options, ...(amount ? { amount: amount.warmup } : { duration: WARMUP }) });
   const before = cpuTime(pid);
+  const perf = perfRecord(pid, label);
   const result = await autocannon({ ...options, ...(amount ? { amount: amount.measured } : { duration: DURATION }) });
   const after = cpuTime(pid);
+  await perf?.();
   if (!before || !after || result.requests.total === 0) return { result };
   const per = (key: 'process' | 'main') => (after[key] - before[key]) / result.requests.total;
   return { result, cpu: { process: per('process'), main: per('main') } };
@@ -253,7 +290,8 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       const label = extra.mode ? `${extra.mode}: ${name}` : name;
       process.stdout.write(`  ${runtime}: ${label}…\n`);
       const pid = (url === helloUrl ? hello : url === base ? assent : peer)?.child.pid;
-      rows.push({ ...extra, name: label, base: name, ...(await measure(url, requests, amount, pid)) });
+      const profiled = url === base && runtime === 'node' ? label : undefined;
+      rows.push({ ...extra, name: label, base: name, ...(await measure(url, requests, amount, pid, profiled)) });
     };
     const post = (
       path: string,
@@ -276,7 +314,7 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       // The same numbers in every mode: each starts from the snapshot, which knows none of them.
       optedIn += next;
       next = 0;
-      assent = start(runtime, entry, [], env(mode), runtime === 'node' ? process.env.PROF_DIR : undefined);
+      assent = start(runtime, entry, [], env(mode), runtime === 'node' ? PROFILE : undefined);
       servers.push(assent);
       await waitFor(`${base}/healthz`, assent, `${runtime} Assent (${mode})`);
       await settle(join(dataDir, 'assent.db'), `${runtime} ${mode}`);

@@ -32,17 +32,28 @@ export interface Server {
   log(): string;
 }
 
-/** Runs `script args…` on the runtime; `profileDir` writes a V8 CPU profile there (Node only). */
+/** How a Node server is profiled: a V8 CPU profile written to `cpuProf`, or a map of its JIT code for Linux perf. */
+export interface Profiling {
+  cpuProf?: string;
+  perf?: boolean;
+}
+
+/** Runs `script args…` on the runtime, profiled as `profiling` says (Node only). */
 export function start(
   runtime: Runtime,
   script: string,
   args: string[],
   env: Record<string, string>,
-  profileDir?: string,
+  profiling: Profiling = {},
 ): Server {
+  const flags = [
+    ...(profiling.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profiling.cpuProf}`] : []),
+    // /tmp/perf-<pid>.map names the JIT's functions for `perf report`.
+    ...(profiling.perf ? ['--perf-basic-prof-only-functions', '--interpreted-frames-native-stack'] : []),
+  ];
   const [cmd, pre] =
     runtime === 'node'
-      ? [process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx']]
+      ? [process.execPath, [...flags, '--import', 'tsx']]
       : [denoBin, ['run', '-A', '--node-modules-dir=manual']];
   const child = spawn(cmd, [...pre, script, ...args], {
     cwd: ROOT,
