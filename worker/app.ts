@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { contextFromDeps, type AppDeps } from './deps.ts';
-import { accessLog } from './http/access-log.ts';
+import { accessLog, accessScope } from './http/access-log.ts';
+import { directLane, HSTS, type DirectLane } from './http/direct.ts';
 import { limitBodies } from './http/body-limits.ts';
 import type { AppEnv } from './http/context.ts';
 import { errorProblem, notFoundProblem } from './http/problems.ts';
@@ -45,21 +46,29 @@ const ONLY_HSTS = {
 } as const;
 
 export function createApp(input: AppDeps) {
+  return createServing(input).app;
+}
+
+/**
+ * The app, and the direct lane for entries that can hand it requests before the framework (http/direct.ts): both on
+ * the same domain context, request scopes and log. `compressAbove`: the threshold of the entry's `deps.compress`.
+ */
+export function createServing(input: AppDeps, options: { compressAbove?: number } = {}) {
   const { deps, ctx } = contextFromDeps(input);
   const serverTiming = deps.serverTiming ?? deps.mode === 'dev';
+  const scope = accessScope({ deps, ctx, serverTiming });
   const app = new Hono<AppEnv>();
 
   // A client's X-Request-Id is kept only if short and made of [A-Za-z0-9_=-] (it is echoed and logged); else a new one.
   app.use(requestId({ headerName: 'X-Request-Id', limitLength: 64 }));
   // Production is served over https only: browsers remember it (two years, subdomains too). Only this header: the
   // routes set their own framing, referrer and resource policies, which the middleware's defaults would override.
-  if (deps.mode === 'production')
-    app.use(secureHeaders({ ...ONLY_HSTS, strictTransportSecurity: 'max-age=63072000; includeSubDomains' }));
+  if (deps.mode === 'production') app.use(secureHeaders({ ...ONLY_HSTS, strictTransportSecurity: HSTS }));
   // Before anything is read or answered: a rebinding page's Host gets nothing but the 421.
   if (deps.devHosts) app.use(devHostGuard(deps.devHosts));
   if (deps.compress) app.use(deps.compress);
   app.use('/p/*', conditional());
-  app.use(accessLog({ deps, ctx, serverTiming }));
+  app.use(accessLog(deps, scope));
   app.use(limitBodies());
 
   app.route('/', systemRoutes());
@@ -82,7 +91,12 @@ export function createApp(input: AppDeps) {
 
   app.notFound(notFoundProblem);
   app.onError(errorProblem(deps.logger!));
-  return app;
+  // Compressed answers are the middleware's: without its threshold, the lane could not tell which those are.
+  const direct: DirectLane | null =
+    deps.compress && options.compressAbove === undefined
+      ? null
+      : directLane({ deps, ctx, scope, ...(deps.compress ? { compressAbove: options.compressAbove! } : {}) });
+  return { app, direct };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -37,48 +37,65 @@ function countingContexts(ctx: DomainContext) {
   };
 }
 
-export function accessLog(options: {
-  deps: AppDeps;
+/** A request's domain context, and with Server-Timing on, its round trips as the header's value. */
+export interface RequestScope {
   ctx: DomainContext;
-  serverTiming: boolean;
-}): MiddlewareHandler<AppEnv> {
+  /** The Server-Timing value of the round trips so far, or undefined when Server-Timing is off. */
+  timing(): string | undefined;
+  /** Gives the request's view back; its ctx is not used after. */
+  done(): void;
+}
+
+/** What the access log middleware and the direct lane (http/direct.ts) share: each request's scope, and its line. */
+export interface AccessScope {
+  take(): RequestScope;
+  log(requestId: string, method: string, route: string, status: number, ms: number): void;
+}
+
+export function accessScope(options: { deps: AppDeps; ctx: DomainContext; serverTiming: boolean }): AccessScope {
   const { deps, ctx, serverTiming } = options;
   const logger = deps.logger!;
   const log = logger.request
     ? logger.request
     : (requestId: string, method: string, route: string, status: number, ms: number) =>
         logger.info('request', { requestId, method, route, status, ms });
-  const views = serverTiming ? countingContexts(ctx) : null;
+  const untimed: RequestScope = { ctx, timing: () => undefined, done: () => {} };
+  if (!serverTiming) return { take: () => untimed, log };
+  const views = countingContexts(ctx);
+  return {
+    take() {
+      const view = views.take();
+      return { ctx: view.ctx, timing: () => serverTimingValue(view.trips), done: () => views.give(view) };
+    },
+    log,
+  };
+}
+
+/** Milliseconds since `started`, to the tenth, as the log line says them. */
+export const elapsedMs = (started: number) => Math.round((performance.now() - started) * 10) / 10;
+
+export function accessLog(deps: AppDeps, scope: AccessScope): MiddlewareHandler<AppEnv> {
   return async function accessLog(c, next) {
     const started = performance.now();
     c.set('deps', deps);
-    if (views) {
-      const view = views.take();
-      c.set('ctx', view.ctx);
-      try {
-        await next();
-        // On the response's own headers: c.header() after the handler would build a second Response around the body
-        // (and on Node force the adapter's light response into a full one). A response with immutable headers (one
-        // passed through from fetch) takes the header the slower way.
-        const value = serverTimingValue(view.trips);
-        try {
-          c.res.headers.append('Server-Timing', value);
-        } catch {
-          c.header('Server-Timing', value, { append: true });
-        }
-      } finally {
-        views.give(view);
-      }
-    } else {
-      c.set('ctx', ctx);
+    const request = scope.take();
+    c.set('ctx', request.ctx);
+    try {
       await next();
+      const timing = request.timing();
+      // On the response's own headers: c.header() after the handler would build a second Response around the body
+      // (and on Node force the adapter's light response into a full one). A response with immutable headers (one
+      // passed through from fetch) takes the header the slower way.
+      if (timing !== undefined) {
+        try {
+          c.res.headers.append('Server-Timing', timing);
+        } catch {
+          c.header('Server-Timing', timing, { append: true });
+        }
+      }
+    } finally {
+      request.done();
     }
-    log(
-      c.var.requestId,
-      c.req.method,
-      c.req.routePath,
-      c.res.status,
-      Math.round((performance.now() - started) * 10) / 10,
-    );
+    scope.log(c.var.requestId, c.req.method, c.req.routePath, c.res.status, elapsedMs(started));
   };
 }

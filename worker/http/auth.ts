@@ -6,11 +6,11 @@ import { loadSite, siteForKeyHash, type Site } from '../domain/site/index.ts';
 import { forbidden, unauthorized } from '../errors.ts';
 import { clientIp, type AppContext } from './context.ts';
 
-function bearer(c: AppContext): string | null {
-  const header = c.req.header('authorization') ?? '';
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
+function bearerOf(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return match ? match[1]! : null;
 }
+const bearer = (c: AppContext) => bearerOf(c.req.header('authorization'));
 
 // SHA-256 of the configured admin token, computed once per token.
 const adminHashes = new Map<string, Promise<string>>();
@@ -59,11 +59,48 @@ export async function requireSiteAccess(c: AppContext, siteId: string): Promise<
   const token = bearer(c);
   if (!token) throw unauthorized();
   await assertSignInAllowed(c.var.ctx, attemptOf(c, token));
-  const tokenHash = await tokenHashOf(token);
-  if (!(await isAdminHash(c, tokenHash))) {
-    const owner = await siteForKeyHash(c.var.ctx, tokenHash);
+  const { opens, owner } = await accessOf(c.var.ctx, c.var.deps.adminToken, token, siteId);
+  if (!opens) {
     if (!owner) await countFailedSignIn(c.var.ctx, attemptOf(c, token));
-    if (!owner || !timingSafeEqual(owner, siteId)) throw forbidden('This key does not give access to this site.');
+    throw forbidden('This key does not give access to this site.');
   }
   return loadSite(c.var.ctx, siteId);
+}
+
+/**
+ * Whether a bearer token opens a site: the platform admin token, or the site's own key (`owner`: the site a key is
+ * of, null for a token that is no key).
+ */
+async function accessOf(
+  ctx: AppContext['var']['ctx'],
+  adminToken: string | null | undefined,
+  token: string,
+  siteId: string,
+): Promise<{ opens: boolean; owner: string | null }> {
+  const tokenHash = await tokenHashOf(token);
+  if (adminToken && timingSafeEqual(tokenHash, await adminHash(adminToken))) return { opens: true, owner: null };
+  const owner = await siteForKeyHash(ctx, tokenHash);
+  return { opens: Boolean(owner) && timingSafeEqual(owner!, siteId), owner };
+}
+
+/**
+ * requireSiteAccess's success alone, for the direct lane (http/direct.ts): the site when the `Authorization` header
+ * opens it and no sign-in limit holds; null for anything else, which the lane leaves to the routes (they answer it
+ * and count the failure, once).
+ */
+export async function siteIfOpened(
+  ctx: AppContext['var']['ctx'],
+  adminToken: string | null | undefined,
+  authorization: string | undefined,
+  ip: () => string | undefined,
+  siteId: string,
+): Promise<Site | null> {
+  const token = bearerOf(authorization);
+  if (!token) return null;
+  try {
+    await assertSignInAllowed(ctx, { ip: ip(), credential: token });
+    return (await accessOf(ctx, adminToken, token, siteId)).opens ? await loadSite(ctx, siteId) : null;
+  } catch {
+    return null;
+  }
 }

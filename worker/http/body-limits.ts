@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.ts';
 
-const MAX_BODY = 16 * 1024;
+export const MAX_BODY = 16 * 1024;
 /** The bulk gate takes up to 1,000 numbers of up to 40 characters each. */
 const MAX_BULK_BODY = 64 * 1024;
 const BULK_PATH = /^\/v1\/sites\/[^/]+\/subscribers\/check$/;

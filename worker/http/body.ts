@@ -25,10 +25,12 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
+/** A Content-Type a JSON body may carry: application/json or application/…+json, parameters allowed. */
+export const isJsonType = (type: string | undefined) => /^application\/(.+\+)?json\b/i.test(type ?? '');
+
 /** Reads a JSON body and validates it; malformed JSON is a 400, a wrong shape a 422 naming each field. */
 export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S): Promise<z.infer<S>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+  if (!isJsonType(c.req.header('content-type'))) {
     throw new AppError('unsupported_media_type', 415, 'Send a JSON body with Content-Type: application/json.', {
       errors: [{ path: '(body)', message: 'Content-Type must be application/json.' }],
     });

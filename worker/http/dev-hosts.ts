@@ -24,13 +24,22 @@ export function devHostNames(env: { HOST?: string | undefined }, publicUrl: stri
   return [...new Set(names)];
 }
 
-export function devHostGuard(names: readonly string[]): MiddlewareHandler {
+/** Whether a URL's hostname is one dev mode answers (devHostNames). */
+export function devHostAllowed(names: readonly string[]): (hostname: string) => boolean {
   const allowed = new Set(names);
   const anyIp = allowed.has('ip');
+  return (hostname) => {
+    const host = bare(hostname);
+    return allowed.has(host) || (anyIp && isIpLiteral(host.replace(/^\[|\]$/g, '')));
+  };
+}
+
+export function devHostGuard(names: readonly string[]): MiddlewareHandler {
+  const allowed = devHostAllowed(names);
+  const anyIp = names.includes('ip');
   return async function devHostGuard(c, next) {
     // The URL's host is the request's Host header on every runtime (an absolute request target aside).
-    const host = bare(new URL(c.req.url).hostname);
-    if (allowed.has(host) || (anyIp && isIpLiteral(host.replace(/^\[|\]$/g, '')))) return next();
+    if (allowed(new URL(c.req.url).hostname)) return next();
     throw new AppError(
       'misdirected_request',
       421,

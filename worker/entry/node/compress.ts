@@ -90,8 +90,11 @@ async function peek(
   };
 }
 
+/** Bodies from this many bytes are compressed (smaller ones gain little). */
+export const COMPRESS_THRESHOLD = 1024;
+
 export function compressResponses(options: { threshold?: number; cacheEntries?: number } = {}): MiddlewareHandler {
-  const threshold = options.threshold ?? 1024;
+  const threshold = options.threshold ?? COMPRESS_THRESHOLD;
   const cacheEntries = options.cacheEntries ?? 64;
   // Bodies with a strong ETag come back byte for byte (the widget, a policy version, a widget document): compressed
   // once at the best quality, kept by the SHA-256 of the plain bytes and the encoding, least recently used dropped

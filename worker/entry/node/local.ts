@@ -3,12 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Context } from 'hono';
-import { createApp, type AppDeps } from '../../app.ts';
+import { createServing, type AppDeps } from '../../app.ts';
+import type { DirectLane } from '../../http/direct.ts';
 import type { Env } from '../../env.ts';
 import { jsonLogger } from '../../logger.ts';
 import { buildDeps, clientIpResolver } from '../../runtime/build-deps.ts';
 import { timerJobs } from '../../runtime/jobs-runner.ts';
-import { compressResponses } from './compress.ts';
+import { COMPRESS_THRESHOLD, compressResponses } from './compress.ts';
 import { fileDevOutbox } from './dev-outbox.ts';
 import { dnsResolver } from './dns-resolver.ts';
 import { loadEnv } from './load-env.ts';
@@ -19,7 +20,9 @@ import { openStore } from './store.ts';
 
 export interface LocalServer {
   env: Env;
-  app: ReturnType<typeof createApp>;
+  app: ReturnType<typeof createServing>['app'];
+  /** The send gate's direct lane (http/direct.ts), for a node:http server in front of the app (entry/node.ts). */
+  direct: DirectLane | null;
   deps: AppDeps;
   /** Stops the jobs after a last pass, then closes the store. */
   stop(): Promise<void>;
@@ -70,9 +73,11 @@ export async function startLocal(
     witnessFiles: { logs: readText(env.ASSENT_WITNESS_LOGS), policy: readText(env.ASSENT_WITNESS_POLICY) },
   });
   const runner = timerJobs(deps);
+  const { app, direct } = createServing(runner.deps, { compressAbove: COMPRESS_THRESHOLD });
   return {
     env,
-    app: createApp(runner.deps),
+    app,
+    direct,
     deps: runner.deps,
     async stop() {
       await runner.stop();

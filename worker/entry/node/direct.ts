@@ -1,0 +1,59 @@
+// The direct lane on node:http (http/direct.ts): a request it may answer has its body read here and is answered with
+// one writeHead and end; one it gives back goes to @hono/node-server's listener with the body read so far as
+// `rawBody`, which the adapter reads instead of the socket (the routes then see the same bytes).
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Context } from 'hono';
+import { decodeBody, type DirectLane, type DirectRequest } from '../../http/direct.ts';
+
+export function withDirectLane(
+  lane: DirectLane | null,
+  listener: RequestListener,
+  clientIp: ((c: Context) => string | undefined) | undefined,
+): RequestListener {
+  if (!lane) return listener;
+  return (req, res) => {
+    const headers = req.headers;
+    // A repeated header is joined by the routes' Headers but kept once by node:http for some names (Authorization,
+    // Content-Type…): such a request, rare, is the routes' alone.
+    if (req.rawHeaders.length !== 2 * Object.keys(headers).length) return listener(req, res);
+    const request: DirectRequest = {
+      method: req.method ?? '',
+      target: req.url ?? '',
+      header: (name) => headers[name] as string | undefined,
+      // What the routes' resolver reads of a Hono context on Node: the socket (conninfo) and the request's headers.
+      ip: () =>
+        clientIp?.({
+          env: { incoming: req, outgoing: res },
+          req: { header: (name: string) => headers[name.toLowerCase()] },
+        } as unknown as Context),
+    };
+    const route = lane.route(request);
+    if (!route) return listener(req, res);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    req.once('error', () => res.destroy());
+    req.once('end', () => {
+      const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      const giveBack = () => {
+        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+        return listener(req, res);
+      };
+      if (size > route.maxBody) return giveBack();
+      route.answer(request, decodeBody(raw)).then(
+        (answer) => (answer ? send(res, answer.status, answer.headers, answer.body) : giveBack()),
+        () => giveBack(),
+      );
+    });
+  };
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string) {
+  if (res.destroyed) return;
+  headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(status, headers);
+  res.end(body);
+}
