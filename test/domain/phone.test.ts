@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { AppError } from '../../worker/errors.ts';
-import { normalisePhone, parseE164Fast } from '../../worker/domain/consent/phone.ts';
+import { normalisePhone, numberType, parseE164Fast } from '../../worker/domain/consent/phone.ts';
 import { maskPhone } from '../../worker/sms/mask-phone.ts';
 
 const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER']);
@@ -139,6 +139,23 @@ describe('normalisePhone', () => {
     expect(seen.ok).toBeGreaterThan(100);
     expect(seen.invalid).toBeGreaterThan(100);
     expect(seen.notSms).toBeGreaterThan(50);
+  });
+});
+
+describe('numberType', () => {
+  it('is getType() over the corpus, every type and none included', () => {
+    const seen = new Map<string, number>();
+    for (const [input, country] of corpus()) {
+      const parsed = parsePhoneNumberFromString(input.trim(), country as CountryCode);
+      if (!parsed) continue;
+      const expected = parsed.getType();
+      expect(numberType(parsed), `${input} (${country})`).toBe(expected);
+      seen.set(String(expected), (seen.get(String(expected)) ?? 0) + 1);
+    }
+    // Both outcomes of the fixed-line branch and the loop's types are exercised, not only mobiles.
+    for (const type of ['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'undefined'])
+      expect(seen.get(type), type).toBeGreaterThan(20);
+    expect(seen.size).toBeGreaterThan(6);
   });
 });
 

@@ -22,6 +22,8 @@ interface MetadataReader {
   getCountryCodesForCallingCode(callingCode: string): string[] | undefined;
   selectNumberingPlan(country: string): void;
   numberingPlan: { nationalPrefixForParsing(): string | undefined };
+  nationalNumberPattern(): string;
+  type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
 }
 const metadata = new Metadata(maxMetadata as MetadataJson) as unknown as MetadataReader;
 /** Each country's `national_prefix_for_parsing`, compiled once (the full parse compiles it on every call). */
@@ -36,6 +38,76 @@ function nationalPrefix(country: string): RegExp | null {
     prefixes.set(country, prefix);
   }
   return prefix;
+}
+
+/** The number types getNumberType tries after FIXED_LINE, in its order (libphonenumber-js helpers/getNumberType.js). */
+const NON_FIXED_LINE_TYPES = [
+  'MOBILE',
+  'PREMIUM_RATE',
+  'TOLL_FREE',
+  'SHARED_COST',
+  'VOIP',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
+] as const;
+interface TypeRule {
+  pattern: RegExp;
+  lengths: number[] | undefined;
+}
+interface NumberingPlan {
+  national: RegExp;
+  /** Types with a non-empty pattern; a type without one never matches. */
+  rules: Map<string, TypeRule>;
+  /** MOBILE absent, or present with an empty pattern: a fixed-line match is then FIXED_LINE_OR_MOBILE. */
+  mobileUnknown: boolean;
+}
+const plans = new Map<string, NumberingPlan>();
+const entirely = (pattern: string) => new RegExp(`^(?:${pattern})$`);
+
+function planOf(key: string): NumberingPlan {
+  let plan = plans.get(key);
+  if (!plan) {
+    metadata.selectNumberingPlan(key);
+    const rules = new Map<string, TypeRule>();
+    for (const name of ['FIXED_LINE', ...NON_FIXED_LINE_TYPES]) {
+      const type = metadata.type(name);
+      if (type?.pattern()) rules.set(name, { pattern: entirely(type.pattern()), lengths: type.possibleLengths() });
+    }
+    const mobile = metadata.type('MOBILE');
+    plan = {
+      national: entirely(metadata.nationalNumberPattern()),
+      rules,
+      mobileUnknown: !mobile || mobile.pattern() === '',
+    };
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+function isType(plan: NumberingPlan, name: string, national: string): boolean {
+  const rule = plan.rules.get(name);
+  if (!rule || (rule.lengths && !rule.lengths.includes(national.length))) return false;
+  return rule.pattern.test(national);
+}
+
+/**
+ * PhoneNumber.getType() with each numbering plan's patterns compiled once: libphonenumber-js compiles a RegExp for
+ * every pattern it tries, on every call (matchesEntirely.js), up to eleven a number. The same steps in the same order
+ * (getNumberType.js); test/domain/phone.test.ts holds both equal over the corpus.
+ */
+export function numberType(phone: PhoneNumber): string | undefined {
+  const key = phone.country || phone.countryCallingCode;
+  if (!key) return undefined;
+  const plan = planOf(key);
+  const national = phone.nationalNumber;
+  if (!plan.national.test(national)) return undefined;
+  if (isType(plan, 'FIXED_LINE', national)) {
+    if (plan.mobileUnknown || isType(plan, 'MOBILE', national)) return 'FIXED_LINE_OR_MOBILE';
+    return 'FIXED_LINE';
+  }
+  return NON_FIXED_LINE_TYPES.find((name) => isType(plan, name, national));
 }
 
 /**
@@ -75,7 +147,7 @@ export function normalisePhone(input: string, defaultCountry: string, field = 'p
   if (parsed === null) throw invalid('Enter a phone number with digits only, e.g. +33 6 12 34 56 78.');
   // With the full ("max") metadata every country has type patterns, and isValid() is exactly getType() !==
   // undefined (libphonenumber-js isValid.js): one type match instead of the same matching done twice.
-  const type = parsed?.getType();
+  const type = parsed ? numberType(parsed) : undefined;
   if (!parsed || type === undefined) throw invalid('This is not a valid phone number.');
   if (!SMS_CAPABLE.has(type)) throw invalid('This number cannot receive text messages.');
   return {
