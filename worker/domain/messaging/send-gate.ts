@@ -171,16 +171,19 @@ export async function checkSubscribers(
   purpose?: string,
 ): Promise<BulkResult[]> {
   if (phones.length > MAX_BULK) throw new AppError('validation_failed', 422, `At most ${MAX_BULK} numbers per check.`);
-  const indexes = await Promise.all(
-    phones.map(async (raw) => {
-      try {
-        return await ctx.sealer.blindIndex(site.id, normalisePhone(raw, site.config.defaultCountry).e164);
-      } catch (error) {
-        if (error instanceof AppError) return null;
-        throw error;
-      }
-    }),
-  );
+  // Normalised one after another (synchronous work), then indexed in one call: no promise per number.
+  const e164s: (string | null)[] = phones.map((raw) => {
+    try {
+      return normalisePhone(raw, site.config.defaultCountry).e164;
+    } catch (error) {
+      if (error instanceof AppError) return null;
+      throw error;
+    }
+  });
+  const valid = e164s.filter((e164): e164 is string => e164 !== null);
+  const validIndexes = await ctx.sealer.blindIndexes(site.id, valid);
+  let next = 0;
+  const indexes = e164s.map((e164) => (e164 === null ? null : validIndexes[next++]!));
   const known = [...new Set(indexes.filter((i): i is string => i !== null))];
   const views = new Map(
     (known.length ? await ctx.subjects.gateViews(site.id, known) : []).map((v) => [v.phoneIndex, v]),

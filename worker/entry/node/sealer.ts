@@ -28,9 +28,15 @@ export function createNodeSealer(options: { masterKey: Uint8Array; random: Rando
   };
   const unwrap = (wrapped: string, subjectId: string) => decrypt(wrapKey, `subject:${subjectId}`, wrapped);
 
+  const index = (siteId: string, value: string) =>
+    createHmac('sha256', indexKey).update(`${siteId}\n${value}`, 'utf8').digest('hex');
+
   return {
     async blindIndex(siteId, e164) {
-      return createHmac('sha256', indexKey).update(`${siteId}\n${e164}`, 'utf8').digest('hex');
+      return index(siteId, e164);
+    },
+    async blindIndexes(siteId, values) {
+      return values.map((value) => index(siteId, value));
     },
     async newSubjectKey(subjectId) {
       return encrypt(wrapKey, `subject:${subjectId}`, random(32));
