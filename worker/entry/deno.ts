@@ -1,7 +1,8 @@
 // Deno entry (`npm run start:deno`, `deno task start`): the same startLocal as Node (node/local.ts: node:fs and
-// @libsql/client run under Deno's Node compatibility), served with Deno.serve.
+// @libsql/client run under Deno's Node compatibility), served with Deno.serve, the send gate's direct lane in front.
 import type { Context } from 'hono';
 import { getConnInfo } from 'hono/deno';
+import { withDirectFetch } from '../http/direct.ts';
 import { listenHost, startLocal } from './node/local.ts';
 
 declare const Deno: {
@@ -24,7 +25,9 @@ const server = await startLocal(env, { clientIp, pinConnections: true }).catch((
 const { PORT: port, ASSENT_MODE: mode } = server.env;
 const demo = mode === 'dev' ? ' — demo at /demo' : '';
 const onListen = ({ port }: { port: number }) => console.log(`Assent (${mode}) on http://localhost:${port}${demo}`);
-const http = Deno.serve({ port, hostname: listenHost(server.env), onListen }, server.app.fetch);
+// The send gate is answered before the router and middleware (http/direct.ts); everything else by the app.
+const handler = withDirectFetch(server.direct, server.app.fetch, clientIp);
+const http = Deno.serve({ port, hostname: listenHost(server.env), onListen }, handler);
 const stop = () =>
   void http
     .shutdown()

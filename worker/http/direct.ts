@@ -4,7 +4,9 @@
 // (http/body.ts), domain call, headers, access-log line and Server-Timing; anything else (no or a wrong key, a body
 // that does not parse or validate, an error, a body to compress, a dev-mode Host it does not know) it gives back,
 // unanswered and with nothing counted or written, and the routes answer it. test/http/direct-lane.test.ts holds its
-// answers to the routes' over a corpus of requests. Node's entry uses it (entry/node.ts); the others serve the routes.
+// answers to the routes' over a corpus of requests. Node's entry puts it in front of node:http (entry/node/direct.ts),
+// Deno's in front of Deno.serve (withDirectFetch below); Workers serve the routes alone.
+import type { Context } from 'hono';
 import type { AppDeps } from '../deps.ts';
 import { lookupSubscriber } from '../domain/messaging/index.ts';
 import type { DomainContext } from '../domain/context.ts';
@@ -152,5 +154,37 @@ export function directLane(options: {
       }
       return lookup;
     },
+  };
+}
+
+/**
+ * The lane in front of a fetch handler that receives Web Requests (Deno.serve): a request it gives back reaches
+ * `fetch` with its body read, as a new Request of the same method, URL and headers. `clientIp` is the routes' own
+ * resolver, handed the request's headers and `env` (on Deno, the connection info hono/deno reads).
+ */
+export function withDirectFetch<E>(
+  lane: DirectLane | null,
+  fetch: (request: Request, env: E) => Response | Promise<Response>,
+  clientIp: ((c: Context) => string | undefined) | undefined,
+): (request: Request, env: E) => Response | Promise<Response> {
+  if (!lane) return fetch;
+  return async (request, env) => {
+    const url = request.url;
+    const headers = request.headers;
+    const direct: DirectRequest = {
+      method: request.method,
+      target: url.slice(url.indexOf('/', url.indexOf('//') + 2)),
+      header: (name) => headers.get(name) ?? undefined,
+      ip: () =>
+        clientIp?.({ env, req: { header: (name: string) => headers.get(name) ?? undefined } } as unknown as Context),
+    };
+    const route = lane.route(direct);
+    if (!route) return fetch(request, env);
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    const answer =
+      bytes.length > route.maxBody ? null : await route.answer(direct, decodeBody(bytes)).catch(() => null);
+    if (!answer)
+      return fetch(new Request(url, { method: request.method, headers, body: bytes, signal: request.signal }), env);
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
   };
 }
