@@ -111,9 +111,21 @@ export function publicJwks(ring: KeyRing): { keys: PublicJwk[] } {
   return { keys: ring.keys.map(toPublicJwk) };
 }
 
+/** Private keys imported once per key object: a ring's current key signs every receipt (each proof GET signs one). */
+const imported = new WeakMap<PrivateJwk, ReturnType<typeof importJWK>>();
+function privateKey(jwk: PrivateJwk): ReturnType<typeof importJWK> {
+  let key = imported.get(jwk);
+  if (!key) {
+    key = importJWK({ kty: 'OKP', crv: 'Ed25519', d: jwk.d, x: jwk.x }, RECEIPT_ALG);
+    imported.set(jwk, key);
+    key.catch(() => imported.delete(jwk));
+  }
+  return key;
+}
+
 export async function signReceipt(receipt: unknown, ring: KeyRing): Promise<string> {
-  const { kid, d, x } = ring.current;
-  const key = await importJWK({ kty: 'OKP', crv: 'Ed25519', d, x }, RECEIPT_ALG);
+  const { kid } = ring.current;
+  const key = await privateKey(ring.current);
   return new CompactSign(jcsBytes(receipt) as Uint8Array<ArrayBuffer>)
     .setProtectedHeader({ alg: RECEIPT_ALG, kid })
     .sign(key);
