@@ -29,6 +29,8 @@ interface RouteTrips {
   confirm: number;
   gate: number;
   proof: number;
+  /** The same proof again: its inclusion paths' nodes are known to the process by then. */
+  proofAgain: number;
   proofPage: number;
   evidence: number;
 }
@@ -77,6 +79,7 @@ async function measureRoutes(h: Harness, jobsTrips: RoundTrips): Promise<RouteTr
   expectOk(await lookup()); // the key's site is then known to this process
   const gate = expectOk(await lookup());
   const proof = expectOk(await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } }));
+  const proofAgain = expectOk(await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json' } }));
   const proofPage = expectOk(await h.app.request(`/proofs/${consentId}`)); // the HTML page quotes the texts shown
   const evidence = expectOk(await h.app.request(`/proofs/${consentId}/evidence`));
   // A number already waiting for its confirmation asks again (the message is sent anew).
@@ -96,6 +99,7 @@ async function measureRoutes(h: Harness, jobsTrips: RoundTrips): Promise<RouteTr
     confirm,
     gate,
     proof,
+    proofAgain,
     proofPage,
     evidence,
   };
@@ -110,6 +114,7 @@ function assertBudgets(t: RouteTrips) {
   expect(t.confirm, 'confirm POST').toBeLessThanOrEqual(BUDGETS.confirm);
   expect(t.gate, 'send gate lookup').toBe(BUDGETS.gate);
   expect(t.proof, 'proof GET').toBeLessThanOrEqual(BUDGETS.proof);
+  expect(t.proofAgain, 'proof GET, its paths served before: no node read').toBe(1);
   expect(t.proofPage, 'proof GET (HTML page)').toBeLessThanOrEqual(BUDGETS.proof);
   expect(t.evidence, 'evidence file').toBeLessThanOrEqual(BUDGETS.proof);
   expect(t.background, 'background work of one opt-in (send + log)').toBeLessThanOrEqual(BUDGETS.backgroundPerOptIn);

@@ -243,8 +243,12 @@ export async function inclusions(
   const keys = new Map<string, NodeKey>();
   for (const index of indices)
     for (const item of inclusionPlan(index, size)) for (const k of item) keys.set(`${k.level}:${k.index}`, k);
-  const known = new Map<string, Hash>();
-  for (const [key, hash] of await ctx.log.nodes(siteId, [...keys.values()])) known.set(key, fromBase64(hash));
+  // Stored subtree hashes never change: those this process read or made already are not read again, so a proof
+  // of a consent whose paths were served before needs no read of nodes at all.
+  const known = nodeCache(ctx, siteId);
+  const missing = [...keys].filter(([key]) => !known.has(key)).map(([, k]) => k);
+  if (missing.length > 0)
+    for (const [key, hash] of await ctx.log.nodes(siteId, missing)) known.set(key, fromBase64(hash));
   const reader = dbReader(ctx, siteId, known);
   return Promise.all(indices.map(async (index) => (await inclusionProof(index, size, reader)).map(toBase64)));
 }
