@@ -84,6 +84,13 @@ async function expectInStep(h: Harness): Promise<number> {
       purpose,
     });
   }
+  // The bulk gate's read (gateViews: every site's indexes at once, an unknown one among them) maps each row the same.
+  for (const siteId of new Set(all.map((s) => s.siteId))) {
+    const ofSite = rows.filter((r) => r.siteId === siteId);
+    const bulk = await h.ctx.subjects.gateViews(siteId, [...ofSite.map((r) => r.phoneIndex), 'f'.repeat(64)]);
+    expect(bulk).toHaveLength(ofSite.length);
+    for (const view of bulk) expect(view).toEqual(await h.ctx.subjects.gateView(siteId, view.phoneIndex));
+  }
   return all.length;
 }
 
@@ -113,11 +120,12 @@ describe('gate_states', () => {
     );
   }, 120_000);
 
-  it("is read as the drizzle query maps it by the file store's raw point read (readRow), as the Node server runs", async () => {
+  it("is read as the drizzle query maps it by the file store's raw reads (readRow, readRows), as the Node server runs", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 10 }), async (ops) => {
         const store = await openStore(parseEnv({ ASSENT_DATA_DIR: tempDir('gate-raw') }), { writerThread: true });
         expect(store.readRow).toBeTypeOf('function');
+        expect(store.readRows).toBeTypeOf('function');
         const h = await makeHarness({ store });
         try {
           for (const step of ops) {

@@ -23,6 +23,8 @@ export interface Store {
    * driver mapping. Only the embedded file's clients have it; callers fall back to their prepared query without it.
    */
   readRow?(sql: string, values: unknown[]): Promise<unknown[] | undefined>;
+  /** The values of every row of a read, as `readRow` reads one (the bulk gate's thousand rows, unmapped). */
+  readRows?(sql: string, values: unknown[]): Promise<unknown[][]>;
   /** The first column of a raw query's rows. */
   queryColumn(sql: string): Promise<unknown[]>;
   close(): Promise<void>;

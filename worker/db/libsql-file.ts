@@ -132,6 +132,7 @@ export function boundValues(statement: InStatement): { sql: string; values: unkn
 /** A client that reads one row's values by SQL text and positional values, for the hot point reads (store.readRow). */
 export interface RowReader {
   readRow(sql: string, values: unknown[]): Promise<unknown[] | undefined>;
+  readRows(sql: string, values: unknown[]): Promise<unknown[][]>;
 }
 
 /** The statements of a text of several (executeMultiple: only for tooling; the store never sends such a text). */
@@ -210,6 +211,16 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
         const row = compile(sql).stmt.get(values.map(toSql));
         if (row) for (let i = 0; i < row.length; i++) row[i] = fromSql(row[i]);
         return row;
+      } catch (error) {
+        throw mapError(error);
+      }
+    },
+    async readRows(sql: string, values: unknown[]): Promise<unknown[][]> {
+      if (closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
+      try {
+        const rows = compile(sql).stmt.all(values.map(toSql)) as unknown as unknown[][];
+        for (const row of rows) for (let i = 0; i < row.length; i++) row[i] = fromSql(row[i]);
+        return rows;
       } catch (error) {
         throw mapError(error);
       }

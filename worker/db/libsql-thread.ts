@@ -207,6 +207,7 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
     protocol: 'file',
     // Point reads run on the main thread's own connection, as every read does.
     readRow: (sql: string, values: unknown[]) => reader.readRow(sql, values),
+    readRows: (sql: string, values: unknown[]) => reader.readRows(sql, values),
     get closed() {
       return closed;
     },

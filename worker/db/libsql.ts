@@ -34,7 +34,9 @@ export function libsqlStore(client: Client): Store {
     // the relational config per request would cost more than the query.
     countedDb: (trips) => drizzle(countingClient(client, trips)) as unknown as Db,
     // The store's own file clients read a row's values directly (libsql-file.ts); @libsql/client's do not.
-    ...('readRow' in client ? { readRow: (client as Client & RowReader).readRow } : {}),
+    ...('readRow' in client
+      ? { readRow: (client as Client & RowReader).readRow, readRows: (client as Client & RowReader).readRows }
+      : {}),
   };
 }
 

@@ -87,6 +87,14 @@ const gateRowSql = (db: Db) => ({
     .sql.replace(/limit \?$/i, 'LIMIT 1'),
 });
 
+/** The bulk gate's read as SQL text for `store.readRows`: the prepared `gateViews`, values positional (site, indexes). */
+const gateRowsSql = (db: Db) => ({
+  sql: gateStateQuery(
+    db,
+    and(eq(gateStates.siteId, sql`?`), sql`${gateStates.phoneIndex} IN (SELECT value FROM json_each(?))`),
+  ).toSQL().sql,
+});
+
 /** A gate row's values, in the select's order, as the GateView drizzle would map (renewal_required a boolean). */
 function gateViewOf(v: unknown[]): GateView {
   return {
@@ -234,7 +242,13 @@ export function subjectsRepo(store: Store) {
      * travel as one JSON array, so the drivers' bound-parameter limits, 100 on D1, do not split it).
      */
     async gateViews(siteId: string, phoneIndexes: string[]): Promise<GateView[]> {
-      return exec(store, () => prepared().gateViews.all({ siteId, indexes: JSON.stringify(phoneIndexes) }));
+      const indexes = JSON.stringify(phoneIndexes);
+      const base = store.base ?? store;
+      if (base.readRows) {
+        const { sql: text } = preparedFor(store, gateRowsSql);
+        return (await exec(store, () => base.readRows!(text, [siteId, indexes]))).map(gateViewOf);
+      }
+      return exec(store, () => prepared().gateViews.all({ siteId, indexes }));
     },
     /** The subject and, when given, its consent's status, in one query (read just before each send). */
     async withConsentStatus(subjectId: string, consentId: string | null) {
