@@ -22,7 +22,7 @@ import { policyRoutes } from './routes/policies.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { siteRoutes } from './routes/sites.ts';
-import { subscriberRoutes } from './routes/subscribers.ts';
+import { directSubscriberRoutes, subscriberRoutes } from './routes/subscribers.ts';
 import { renewalRoutes } from './routes/renewals.ts';
 import { systemRoutes } from './routes/system.ts';
 import { witnessRoutes } from './routes/witness.ts';
@@ -95,7 +95,13 @@ export function createServing(input: AppDeps, options: { compressAbove?: number 
   const direct: DirectLane | null =
     deps.compress && options.compressAbove === undefined
       ? null
-      : directLane({ deps, ctx, scope, ...(deps.compress ? { compressAbove: options.compressAbove! } : {}) });
+      : directLane({
+          deps,
+          ctx,
+          scope,
+          routes: directSubscriberRoutes,
+          ...(deps.compress ? { compressAbove: options.compressAbove! } : {}),
+        });
   return { app, direct };
 }
 

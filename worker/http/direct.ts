@@ -1,5 +1,6 @@
-// The direct lane: the send gate (POST …/subscribers/lookup), a site's hottest route, answered without the framework's
-// Request, router, middleware chain and Response, where an entry can hand it a request's line, headers and body.
+// The direct lane: a site's hottest routes (the send gate, POST …/subscribers/lookup, declared beside its route in
+// routes/subscribers.ts) answered without the framework's Request, router, middleware chain and Response, where an
+// entry can hand it a request's line, headers and body.
 // It answers only what it can answer exactly as the routes would: the same auth (http/auth.ts), body checks
 // (http/body.ts), domain call, headers, access-log line and Server-Timing; anything else (no or a wrong key, a body
 // that does not parse or validate, an error, a body to compress, a dev-mode Host it does not know) it gives back,
@@ -8,12 +9,11 @@
 // Deno's in front of Deno.serve (withDirectFetch below); Workers serve the routes alone.
 import type { Context } from 'hono';
 import type { AppDeps } from '../deps.ts';
-import { lookupSubscriber } from '../domain/messaging/index.ts';
+import type { z } from 'zod';
 import type { DomainContext } from '../domain/context.ts';
-import { lookupBody } from '../routes/schemas.ts';
+import type { Site } from '../domain/site/index.ts';
 import { type AccessScope, elapsedMs } from './access-log.ts';
 import { siteIfOpened } from './auth.ts';
-import { MAX_BODY } from './body-limits.ts';
 import { isJsonType, parseJson, validate } from './body.ts';
 import { devHostAllowed } from './dev-hosts.ts';
 
@@ -53,9 +53,24 @@ export interface DirectLane {
 export const HSTS = 'max-age=63072000; includeSubDomains';
 /** X-Request-Id as hono/request-id keeps a client's (app.ts: at most 64 characters of [A-Za-z0-9_=-]). */
 const CLIENT_REQUEST_ID = /^[\w\-=]{1,64}$/;
-/** Site ids are slugs; a path with anything else (percent-escapes included) goes to the router. */
-const LOOKUP_PATH = /^\/v1\/sites\/([a-z0-9][a-z0-9-]{0,62})\/subscribers\/lookup$/;
-const LOOKUP_ROUTE = '/v1/sites/:site/subscribers/lookup';
+
+/**
+ * A route the lane may answer: a POST of a JSON body to a site's path, for its key or the admin token, answered 200
+ * with JSON. What a route declares of itself, beside the route (routes/subscribers.ts): the lane adds what the
+ * middleware would (request id, HSTS, Vary, Server-Timing, the log line).
+ */
+export interface DirectRouteSpec<S extends z.ZodType = z.ZodType> {
+  /** The path, whole; its one group is the site id (a slug: a percent-escape or anything else goes to the router). */
+  path: RegExp;
+  /** The route's pattern, as the access log names it. */
+  route: string;
+  /** The body limit limitBodies applies to this path. */
+  maxBody: number;
+  body: S;
+  /** Headers the route sets besides Content-Type. */
+  headers: Record<string, string>;
+  answer(ctx: DomainContext, site: Site, input: z.infer<S>): Promise<unknown>;
+}
 const utf8 = new TextDecoder();
 
 /** A string's length in UTF-8 bytes (lone surrogates count as U+FFFD, as TextEncoder writes them). */
@@ -80,6 +95,7 @@ export function directLane(options: {
   deps: AppDeps;
   ctx: DomainContext;
   scope: AccessScope;
+  routes: readonly DirectRouteSpec[];
   /** The body size from which the entry's compression middleware compresses, when it has one (adds `Vary`). */
   compressAbove?: number;
 }): DirectLane {
@@ -88,29 +104,29 @@ export function directLane(options: {
   const hostAllowed = deps.devHosts ? devHostAllowed(deps.devHosts) : null;
   const counts = { answered: 0, givenBack: 0 };
 
-  const lookup: DirectRoute = {
-    maxBody: MAX_BODY,
+  const lane = (spec: DirectRouteSpec): DirectRoute => ({
+    maxBody: spec.maxBody,
     async answer(request, body) {
       const started = performance.now();
-      const siteId = LOOKUP_PATH.exec(request.target)![1]!;
+      const siteId = spec.path.exec(request.target)![1]!;
       const run = scope.take();
       try {
         const site = await siteIfOpened(run.ctx, deps.adminToken, request.header('authorization'), request.ip, siteId);
         if (!site) return givenBack();
-        let input: { phone: string; purpose?: string | undefined };
+        let input: unknown;
         try {
-          input = validate(lookupBody, parseJson(body));
+          input = validate(spec.body, parseJson(body));
         } catch {
           return givenBack();
         }
-        const text = JSON.stringify(await lookupSubscriber(run.ctx, site, input.phone, input.purpose));
+        const text = JSON.stringify(await spec.answer(run.ctx, site, input));
         // Compression and its validators are the middleware's: a body it would compress goes back to the routes.
         if (compressAbove !== undefined && utf8Length(text) >= compressAbove) return givenBack();
         const clientId = request.header('x-request-id');
         const requestId = clientId && CLIENT_REQUEST_ID.test(clientId) ? clientId : crypto.randomUUID();
         const headers: Record<string, string> = {
           'x-request-id': requestId,
-          'cache-control': 'no-store',
+          ...spec.headers,
           'content-type': 'application/json',
         };
         if (production) headers['strict-transport-security'] = HSTS;
@@ -118,7 +134,7 @@ export function directLane(options: {
         const timing = run.timing();
         if (timing !== undefined) headers['server-timing'] = timing;
         counts.answered++;
-        scope.log(requestId, 'POST', LOOKUP_ROUTE, 200, elapsedMs(started));
+        scope.log(requestId, 'POST', spec.route, 200, elapsedMs(started));
         return { status: 200, headers, body: text };
       } catch {
         return givenBack();
@@ -126,7 +142,8 @@ export function directLane(options: {
         run.done();
       }
     },
-  };
+  });
+  const routes = options.routes.map((spec) => ({ spec, route: lane(spec) }));
 
   function givenBack(): null {
     counts.givenBack++;
@@ -136,10 +153,12 @@ export function directLane(options: {
   return {
     counts,
     route(request) {
-      if (request.method !== 'POST' || !LOOKUP_PATH.test(request.target)) return undefined;
+      if (request.method !== 'POST') return undefined;
+      const match = routes.find(({ spec }) => spec.path.test(request.target));
+      if (!match) return undefined;
       // The body's framing and type as limitBodies and jsonBody check them; the rest is the routes' to refuse.
       const length = request.header('content-length');
-      if (!length || !/^\d{1,9}$/.test(length) || Number(length) > MAX_BODY) return undefined;
+      if (!length || !/^\d{1,9}$/.test(length) || Number(length) > match.spec.maxBody) return undefined;
       if (request.header('transfer-encoding') !== undefined || request.header('content-encoding') !== undefined)
         return undefined;
       if (!isJsonType(request.header('content-type')) || !request.header('authorization')) return undefined;
@@ -152,7 +171,7 @@ export function directLane(options: {
           return undefined;
         }
       }
-      return lookup;
+      return match.route;
     },
   };
 }

@@ -5,6 +5,8 @@ import { checkSubscribers, lookupSubscriber, subscriberById } from '../domain/me
 import { eraseSubscriber, exportSubscriber, importList, listSubscribers } from '../domain/subscribers/index.ts';
 import { AppError } from '../errors.ts';
 import { requireSiteAccess } from '../http/auth.ts';
+import { MAX_BODY } from '../http/body-limits.ts';
+import type { DirectRouteSpec } from '../http/direct.ts';
 import { jsonBody, queryParams } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';
 import { subscriberStream, subscriberStreamHeaders } from '../http/subscriber-stream.ts';
@@ -20,6 +22,18 @@ const listQuery = z.object({
     .optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+
+/** The send gate as the direct lane answers it (http/direct.ts): what the lookup route above does, declared. */
+export const directSubscriberRoutes: readonly DirectRouteSpec[] = [
+  {
+    path: /^\/v1\/sites\/([a-z0-9][a-z0-9-]{0,62})\/subscribers\/lookup$/,
+    route: '/v1/sites/:site/subscribers/lookup',
+    maxBody: MAX_BODY,
+    body: lookupBody,
+    headers: { 'cache-control': 'no-store' },
+    answer: (ctx, site, { phone, purpose }: z.infer<typeof lookupBody>) => lookupSubscriber(ctx, site, phone, purpose),
+  },
+];
 
 export function subscriberRoutes() {
   const app = new Hono<AppEnv>();
@@ -46,6 +60,7 @@ export function subscriberRoutes() {
   });
 
   // Numbers travel in bodies only: the gate is a POST, and the routes below name a subscriber by its opaque id.
+  // On Node and Deno the direct lane answers it first (directSubscriberRoutes below): the same auth, body and call.
   app.post('/v1/sites/:site/subscribers/lookup', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     const { phone, purpose } = await jsonBody(c, lookupBody);
