@@ -24,7 +24,7 @@ export interface DirectRequest {
   target: string;
   /** A header's value (names in lower case); a repeated header as the runtime joins it. */
   header(name: string): string | undefined;
-  /** The client's address as the routes resolve it (read only when a sign-in limit is in force). */
+  /** The client's address as the routes resolve it (for the sign-in limits). */
   ip(): string | undefined;
 }
 
