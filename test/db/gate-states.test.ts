@@ -84,12 +84,17 @@ async function expectInStep(h: Harness): Promise<number> {
       purpose,
     });
   }
-  // The bulk gate's read (gateViews: every site's indexes at once, an unknown one among them) maps each row the same.
+  // The bulk gate's read (gateFacts: every site's indexes at once, an unknown one among them) gives each row's
+  // verdict facts as the single read does.
   for (const siteId of new Set(all.map((s) => s.siteId))) {
     const ofSite = rows.filter((r) => r.siteId === siteId);
-    const bulk = await h.ctx.subjects.gateViews(siteId, [...ofSite.map((r) => r.phoneIndex), 'f'.repeat(64)]);
+    const bulk = await h.ctx.subjects.gateFacts(siteId, [...ofSite.map((r) => r.phoneIndex), 'f'.repeat(64)]);
     expect(bulk).toHaveLength(ofSite.length);
-    for (const view of bulk) expect(view).toEqual(await h.ctx.subjects.gateView(siteId, view.phoneIndex));
+    for (const facts of bulk) {
+      const { phoneIndex, erasedAt, suppressed, status, renewalRequired, basis, purpose } =
+        (await h.ctx.subjects.gateView(siteId, facts.phoneIndex))!;
+      expect(facts).toEqual({ phoneIndex, erasedAt, suppressed, status, renewalRequired, basis, purpose });
+    }
   }
   return all.length;
 }

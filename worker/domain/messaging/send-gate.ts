@@ -1,7 +1,7 @@
 // The send gate: may this site text this number now? Only a confirmed, current, unsuppressed consent says yes; or an
 // imported one (declared by the site owner, never proven) while the site allows it, until its deadline (config imports).
 // Numbers arrive in bodies; answers name the subscriber by its opaque id and a masked number, never the number.
-import type { GateView } from '../../db/subjects.ts';
+import type { GateFacts, GateView } from '../../db/subjects.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { proofUrl } from '../consent/lifecycle.ts';
 import { erasedMark } from '../subscribers/erased-mark.ts';
@@ -53,7 +53,7 @@ export const SUBSCRIBER_ID = ID_PATTERN;
  * An existing customer's record allows its own purpose only (article L34-5 CPCE: the seller's own similar products
  * or services): a send that names no purpose, or another, is refused. A consent covers every purpose of its policy.
  */
-const purposeCovered = (view: GateView | null, purpose: string | undefined) =>
+const purposeCovered = (view: GateFacts | null, purpose: string | undefined) =>
   view?.basis !== 'existing_customer' || (purpose !== undefined && purpose === view.purpose);
 
 /**
@@ -61,7 +61,7 @@ const purposeCovered = (view: GateView | null, purpose: string | undefined) =>
  * until a re-permission campaign confirms or ends it; past the deadline the gate says `import-expired`.
  */
 function judge(
-  view: GateView | null,
+  view: GateFacts | null,
   suppressedUnknown: boolean,
   imports: ReturnType<typeof importsStanding>,
   purpose?: string,
@@ -186,7 +186,7 @@ export async function checkSubscribers(
   const indexes = e164s.map((e164) => (e164 === null ? null : validIndexes[next++]!));
   const known = [...new Set(indexes.filter((i): i is string => i !== null))];
   const views = new Map(
-    (known.length ? await ctx.subjects.gateViews(site.id, known) : []).map((v) => [v.phoneIndex, v]),
+    (known.length ? await ctx.subjects.gateFacts(site.id, known) : []).map((v) => [v.phoneIndex, v]),
   );
   const imports = importsStanding(site.config, ctx.clock());
   return indexes.map((index) => {
