@@ -1,7 +1,7 @@
 // The send gate: may this site text this number now? Only a confirmed, current, unsuppressed consent says yes; or an
 // imported one (declared by the site owner, never proven) while the site allows it, until its deadline (config imports).
 // Numbers arrive in bodies; answers name the subscriber by its opaque id and a masked number, never the number.
-import type { GateFacts, GateView } from '../../db/subjects.ts';
+import type { GateFacts, GateView } from '../../db/gate-reads.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { proofUrl } from '../consent/lifecycle.ts';
 import { erasedMark } from '../subscribers/erased-mark.ts';
