@@ -150,6 +150,12 @@ export async function noTransaction(): Promise<never> {
   );
 }
 
+/** A raw row's values as the driver's rows give them (fromSql), in place. */
+function fromSqlRow(row: unknown[]): unknown[] {
+  for (let i = 0; i < row.length; i++) row[i] = fromSql(row[i]);
+  return row;
+}
+
 export function fileClient(path: string, options: { timeout?: number } = {}): Client & RowReader {
   const db = new Database(path, { ...(options.timeout ? { timeout: options.timeout } : {}) }) as unknown as Connection;
   const compiled = new Map<string, Compiled>();
@@ -173,6 +179,16 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
       compiled.set(sql, entry);
     }
     return entry;
+  }
+
+  /** A read's values by SQL text, with no row object, no ResultSet and no driver mapping (RowReader). */
+  function rawRead<T>(sql: string, values: unknown[], read: (stmt: Statement, args: unknown[]) => T): T {
+    if (closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
+    try {
+      return read(compile(sql).stmt, values.map(toSql));
+    } catch (error) {
+      throw mapError(error);
+    }
   }
 
   function run(statement: InStatement): ResultSet {
@@ -206,24 +222,13 @@ export function fileClient(path: string, options: { timeout?: number } = {}): Cl
     protocol: 'file',
     /** RowReader: the first row's values of a read, with no row object, no ResultSet and no driver mapping. */
     async readRow(sql: string, values: unknown[]): Promise<unknown[] | undefined> {
-      if (closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
-      try {
-        const row = compile(sql).stmt.get(values.map(toSql));
-        if (row) for (let i = 0; i < row.length; i++) row[i] = fromSql(row[i]);
-        return row;
-      } catch (error) {
-        throw mapError(error);
-      }
+      return rawRead(sql, values, (stmt, args) => {
+        const row = stmt.get(args);
+        return row ? fromSqlRow(row) : undefined;
+      });
     },
     async readRows(sql: string, values: unknown[]): Promise<unknown[][]> {
-      if (closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
-      try {
-        const rows = compile(sql).stmt.all(values.map(toSql)) as unknown as unknown[][];
-        for (const row of rows) for (let i = 0; i < row.length; i++) row[i] = fromSql(row[i]);
-        return rows;
-      } catch (error) {
-        throw mapError(error);
-      }
+      return rawRead(sql, values, (stmt, args) => (stmt.all(args) as unknown as unknown[][]).map(fromSqlRow));
     },
     get closed() {
       return closed;
