@@ -177,6 +177,18 @@ export function directLane(options: {
 }
 
 /**
+ * The client address as the routes' resolver reads it from a Hono context: the runtime's `env` (the socket's address:
+ * conninfo) and the request's headers (a trusted proxy's X-Forwarded-For), handed to it without a context.
+ */
+export function clientIpOf(
+  clientIp: ((c: Context) => string | undefined) | undefined,
+  env: unknown,
+  header: (name: string) => string | undefined,
+): string | undefined {
+  return clientIp?.({ env, req: { header: (name: string) => header(name.toLowerCase()) } } as unknown as Context);
+}
+
+/**
  * The lane in front of a fetch handler that receives Web Requests (Deno.serve): a request it gives back reaches
  * `fetch` with its body read, as a new Request of the same method, URL and headers. `clientIp` is the routes' own
  * resolver, handed the request's headers and `env` (on Deno, the connection info hono/deno reads).
@@ -194,8 +206,7 @@ export function withDirectFetch<E>(
       method: request.method,
       target: url.slice(url.indexOf('/', url.indexOf('//') + 2)),
       header: (name) => headers.get(name) ?? undefined,
-      ip: () =>
-        clientIp?.({ env, req: { header: (name: string) => headers.get(name) ?? undefined } } as unknown as Context),
+      ip: () => clientIpOf(clientIp, env, (name) => headers.get(name) ?? undefined),
     };
     const route = lane.route(direct);
     if (!route) return fetch(request, env);

@@ -3,7 +3,7 @@
 // `rawBody`, which the adapter reads instead of the socket (the routes then see the same bytes).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
-import { decodeBody, type DirectLane, type DirectRequest } from '../../http/direct.ts';
+import { clientIpOf, decodeBody, type DirectLane, type DirectRequest } from '../../http/direct.ts';
 
 export function withDirectLane(
   lane: DirectLane | null,
@@ -20,12 +20,8 @@ export function withDirectLane(
       method: req.method ?? '',
       target: req.url ?? '',
       header: (name) => headers[name] as string | undefined,
-      // What the routes' resolver reads of a Hono context on Node: the socket (conninfo) and the request's headers.
-      ip: () =>
-        clientIp?.({
-          env: { incoming: req, outgoing: res },
-          req: { header: (name: string) => headers[name.toLowerCase()] },
-        } as unknown as Context),
+      // On Node the context's env holds the request and response (conninfo reads the socket from them).
+      ip: () => clientIpOf(clientIp, { incoming: req, outgoing: res }, request.header),
     };
     const route = lane.route(request);
     if (!route) return listener(req, res);
