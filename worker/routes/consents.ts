@@ -10,7 +10,8 @@ import { consentBodySchema } from './schemas.ts';
 
 const citedSchema = consentBodySchema.pick({ textSha256: true, policyVersion: true, locale: true });
 
-/** The notice a consent body cites, when it is JSON that says it well; null otherwise (never an error here). */
+/** The notice a consent body cites, when it is JSON that says it well; null otherwise (never an error here). Read
+ *  only by a process that has not cached the site yet. */
 async function citedNotice(c: AppContext): Promise<CitedNotice | null> {
   if (!/^application\/(.+\+)?json\b/i.test(c.req.header('content-type') ?? '')) return null;
   try {
@@ -42,7 +43,7 @@ export function consentRoutes() {
   app.post('/v1/sites/:site/consents', async (c) => {
     // A cold process reads the site with the notice the body cites, in one query; the CORS check still comes first,
     // and the body is validated after it, as for any write.
-    const site = await loadSiteForSignUp(c.var.ctx, c.req.param('site'), await citedNotice(c));
+    const site = await loadSiteForSignUp(c.var.ctx, c.req.param('site'), () => citedNotice(c));
     applyCors(c, site, { write: true });
     const body = await jsonBody(c, consentBodySchema);
     const outcome = await requestConsent(

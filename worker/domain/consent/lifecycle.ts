@@ -55,12 +55,19 @@ function rememberNotice(ctx: Pick<DomainContext, 'store'>, key: string, policySh
  * The site a sign-up names. In a process that has not read it yet (a cold Workers isolate) its row is read together
  * with the notice the sign-up cites, in one query, and a notice found whole is remembered as `shownNotice` would:
  * a cold sign-up then costs that read, the opt-in's read and its batch, as a warm one costs the last two.
- * `cited` comes from a body not validated yet: anything it gets wrong is found again, and answered, by `shownNotice`.
+ * `cite` reads the notice from a body not validated yet (asked only when the site is not cached): anything it gets
+ * wrong is found again, and answered, by `shownNotice`.
  */
-export async function loadSiteForSignUp(ctx: DomainContext, siteId: string, cited: CitedNotice | null): Promise<Site> {
+export async function loadSiteForSignUp(
+  ctx: DomainContext,
+  siteId: string,
+  cite: () => Promise<CitedNotice | null>,
+): Promise<Site> {
   const cached = cachedSite(ctx, siteId);
   if (cached) return cached;
-  if (!cited || !plausibleSiteId(siteId) || noticesOf(ctx).has(noticeKey(siteId, cited))) return loadSite(ctx, siteId);
+  if (!plausibleSiteId(siteId)) return loadSite(ctx, siteId);
+  const cited = await cite();
+  if (!cited || noticesOf(ctx).has(noticeKey(siteId, cited))) return loadSite(ctx, siteId);
   const row = await ctx.sites.getWithNotice(siteId, cited);
   const site = await siteFromRow(ctx, siteId, row?.site ?? null);
   if (row?.policySha256 && row.servedLocale === cited.locale && row.servedPolicyVersion === cited.policyVersion) {
