@@ -1,11 +1,12 @@
 // normalisePhone decides validity and SMS capability with one type match; over a corpus of inputs (E.164, national
 // forms, near misses, random digits, several countries) it gives exactly the answers of isValid() + getType(); the
-// mask is maskPhone's; the E.164 fast path gives exactly the full parse's number, country, calling code and type wherever it answers.
+// mask is maskPhone's; the E.164 fast path gives exactly the full parse's number, country, calling code and type wherever it answers;
+// the international format the masks are cut from is the library's own, and so is the mask.
 import { describe, expect, it } from 'vitest';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { AppError } from '../../worker/errors.ts';
 import { normalisePhone, numberType, parseE164Fast } from '../../worker/domain/consent/phone.ts';
-import { maskPhone } from '../../worker/sms/mask-phone.ts';
+import { formatInternational, maskParsed, maskPhone } from '../../worker/sms/mask-phone.ts';
 
 const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER']);
 
@@ -194,5 +195,50 @@ describe('parseE164Fast', () => {
     expect(parseE164Fast('+80012345678')).toBeUndefined(); // non-geographic
     expect(parseE164Fast(' +33781234567')).toBeUndefined();
     expect(parseE164Fast('+33 7 81 23 45 67')).toBeUndefined();
+  });
+});
+
+/** The mask as first written, over the library's own formatInternational(): the reference for maskParsed. */
+function referenceMask(parsed: NonNullable<ReturnType<typeof parsePhoneNumberFromString>>): string {
+  const formatted = parsed.formatInternational();
+  const prefix = `+${parsed.countryCallingCode}`;
+  const national = formatted.slice(prefix.length);
+  const digitCount = [...national].filter((c) => /\d/.test(c)).length;
+  let seen = 0;
+  const masked = [...national]
+    .map((c) => {
+      if (!/\d/.test(c)) return c;
+      seen += 1;
+      return seen === 1 || seen > digitCount - 2 ? c : '•';
+    })
+    .join('');
+  return prefix + masked;
+}
+
+describe('formatInternational and the mask', () => {
+  it("are the library's formatInternational() and the mask cut from it, over every number the corpus parses", () => {
+    let formatted = 0;
+    let unformatted = 0;
+    const countries = new Set<string>();
+    for (const [input, country] of corpus()) {
+      const parsed = parsePhoneNumberFromString(input.trim(), country as CountryCode);
+      if (!parsed) continue;
+      const expected = parsed.formatInternational();
+      expect(formatInternational(parsed), `${input} (${country})`).toBe(expected);
+      expect(maskParsed(parsed), `${input} (${country})`).toBe(referenceMask(parsed));
+      // Grouped by a format (spaces inside the national part), or left as digits when no format matches.
+      if (expected.slice(1).includes(' ', expected.indexOf(' ') + 1)) formatted++;
+      else unformatted++;
+      countries.add(parsed.country ?? parsed.countryCallingCode);
+    }
+    expect(formatted).toBeGreaterThan(1000);
+    expect(unformatted).toBeGreaterThan(100);
+    expect(countries.size).toBeGreaterThan(20);
+  });
+
+  it('masks as receipts show it', () => {
+    expect(maskPhone('+33781234567')).toBe('+33 7 •• •• •• 67');
+    expect(maskPhone('+14155552671')).toBe('+1 4•• ••• ••71');
+    expect(maskPhone('not a number')).toBe('•••');
   });
 });
