@@ -85,7 +85,8 @@ const PUNCTUATION =
  * normalisePhone never accepts) is formatted by the library.
  */
 export function formatInternational(phone: PhoneNumber): string {
-  const country = phone.country && phone.country !== '001' ? phone.country : undefined;
+  // Non-geographic numbers carry "001" as their country in the library's data, though its type omits it.
+  const country = phone.country && (phone.country as string) !== '001' ? phone.country : undefined;
   if (phone.ext || (!country && !phone.countryCallingCode) || (country && !metadata.hasCountry(country)))
     return phone.formatInternational();
   const { callingCode, formats } = formatsOf(country ?? phone.countryCallingCode);
