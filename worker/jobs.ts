@@ -52,6 +52,12 @@ export interface JobsOptions {
    * the log integrates once more when the interval is up, so the last events of a burst do not wait for the cron.
    */
   logEveryMs?: number;
+  /**
+   * Leaves one integration run takes per site (each run is one bounded piece of work). A run that leaves more behind
+   * is followed at once by another, within the loop's handoverMs, so a burst larger than one run (its opt-ins and
+   * their sms-sent leaves) is covered by a checkpoint within seconds, not at the next cron.
+   */
+  logRunLeaves?: number;
 }
 
 export function createJobs(input: AppDeps, options: JobsOptions = {}) {
@@ -61,22 +67,41 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     handoverPasses = 4,
     handoverIdleMs = 5_000,
     logEveryMs = 5_000,
+    logRunLeaves = 512,
   } = options;
   const { deps, ctx } = contextFromDeps(input);
   let lastPurge = 0;
   let lastLog = Number.NEGATIVE_INFINITY;
   let logOwed = false;
+  /** The last integration left leaves behind in a log it advanced (not one whose lease another integrator held). */
+  let logBehind = false;
 
   async function integrateLogs(): Promise<number> {
     lastLog = ctx.clock();
     logOwed = false;
+    logBehind = false;
     let checkpointed = 0;
     // Keys first: a key the logs do not announce yet is announced, and integrated in this same pass.
     await announceKeys(ctx);
     // Bounded runs, one integrator per site (a lease in the database): a backlog shrinks run by run.
-    for (const site of await ctx.log.sitesBehind()) if ((await integrate(ctx, site)).integrated > 0) checkpointed++;
+    for (const site of await ctx.log.sitesBehind()) {
+      const run = await integrate(ctx, site, { maxLeaves: logRunLeaves });
+      if (run.integrated > 0) checkpointed++;
+      if (run.integrated > 0 && run.behind) logBehind = true;
+    }
     submitToWitnesses();
     return checkpointed;
+  }
+  /** One more integration in the loop (a failure logged, the next pass tries again); its checkpoints added. */
+  async function integrateInLoop(report: JobReport | Error): Promise<JobReport | Error> {
+    let checkpointed = 0;
+    try {
+      checkpointed = await integrateLogs();
+    } catch (error) {
+      logBehind = false;
+      ctx.logger.error('log integration failed', { error: describe(error) }); // the next pass tries again
+    }
+    return report instanceof Error ? report : { ...report, checkpointed: report.checkpointed + checkpointed };
   }
 
   // Witnesses are asked after integration, in the background: no pass, send or proof waits on a witness (one that is
@@ -185,6 +210,11 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
           if (next) {
             full = next.full;
             report = await attempt(next.full);
+          } else if (logBehind && ctx.clock() - entry.startedAt < handoverMs) {
+            // The last run advanced a log and left leaves behind: the next run now (each run moved the head, so
+            // this ends; a run whose lease another integrator held does not count as progress).
+            report = await integrateInLoop(report);
+            entry.progressAt = ctx.clock();
           } else if (logOwed) {
             // Wait out the log interval in short slices, so a pass asked for meanwhile runs at once (the slice count
             // bounds the wait even under a clock that does not move).
@@ -192,15 +222,7 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
             if (wait > 0 && slices++ < logEveryMs / 200) {
               await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 200)));
               entry.progressAt = ctx.clock();
-            } else {
-              let checkpointed = 0;
-              try {
-                checkpointed = await integrateLogs();
-              } catch (error) {
-                ctx.logger.error('log integration failed', { error: describe(error) }); // the next pass tries again
-              }
-              if (!(report instanceof Error)) report = { ...report, checkpointed: report.checkpointed + checkpointed };
-            }
+            } else report = await integrateInLoop(report);
           } else break;
         }
         return report;

@@ -1,0 +1,67 @@
+// A burst can leave more leaves than one integration run takes (its opt-ins and, once sent, their sms-sent leaves; 512 a run):
+// the jobs loop that integrated a run and left leaves behind runs the next one at once, within its handover time,
+// so the burst's proofs are covered within seconds instead of at the next cron (a minute on Workers). It stops when
+// a run makes no progress (another integrator holds the log) and when its handover time is up.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createJobs } from '../../worker/jobs.ts';
+import { appWithTestIp, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await makeHarness({ sealer: 'node' });
+});
+afterEach(() => h.close());
+
+async function queue(count: number) {
+  const app = appWithTestIp(h);
+  const doc = await widgetFor(h);
+  for (let i = 0; i < count; i++) {
+    const res = await app.request(
+      '/v1/sites/demo/consents',
+      json(
+        { phone: `06${String(30_000_000 + i).slice(-8)}`, choice: 'yes', ...doc },
+        { 'x-test-ip': `10.8.${i >> 8}.${i & 255}` },
+      ),
+    );
+    expect(res.status).toBe(202);
+  }
+}
+const count = async (sql: string) => Number((await h.deps.store.queryColumn(sql))[0]);
+const leaves = () => count("SELECT COUNT(*) FROM log_leaves WHERE site_id = 'demo'");
+const covered = () => count("SELECT COALESCE(MAX(size), 0) FROM log_heads WHERE site_id = 'demo'");
+
+describe('a log backlog larger than one integration run', () => {
+  it('is covered by one pass, run after run (520 opt-ins: more leaves than one run of 512 takes)', async () => {
+    await queue(520);
+    // One pass, as a Workers request's loop whose pass budget is spent: it sends 50 messages and integrates the log.
+    const jobs = createJobs(h.deps, { handoverPasses: 1 });
+    const report = await jobs.kick(true);
+    expect(report).not.toBeNull();
+    const total = await leaves();
+    expect(total).toBeGreaterThanOrEqual(570);
+    expect(await covered()).toBe(total);
+  }, 60_000);
+
+  it('leaves the rest to the next event once its handover time is up', async () => {
+    await queue(40);
+    const jobs = createJobs(h.deps, { logEveryMs: 0, logRunLeaves: 15, handoverMs: 1_000 });
+    // The clock moves past the handover time during the first integration run: no second run in this loop.
+    const integrate = h.deps.store.batch;
+    let moved = false;
+    h.deps.store.batch = (statements) => {
+      if (!moved) {
+        moved = true;
+        h.advance(1_000);
+      }
+      return integrate(statements);
+    };
+    await jobs.kick();
+    h.deps.store.batch = integrate;
+    const first = await covered();
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(await leaves());
+    // The next event's loop goes on from there.
+    await jobs.kick();
+    expect(await covered()).toBeGreaterThan(first);
+  });
+});
