@@ -105,9 +105,30 @@ export function consentsRepo(store: Store) {
     allForSubject: (subjectId: string) =>
       db.select().from(consents).where(eq(consents.subjectId, subjectId)).orderBy(asc(consents.requestedAt)),
     /** A page of a site's consents (optionally one status) with their subject, in id order after `afterId`. */
+    /**
+     * A page of a site's consents with their subjects, by id after `afterId`: only what a subscriber list shows (an
+     * export streams every row of a site through it, and the two tables' 45 columns made it allocate three times
+     * what it sends).
+     */
     listPage: (siteId: string, status: ConsentStatus | undefined, afterId: string, limit: number) =>
       db
-        .select({ consent: consents, subject: subjects })
+        .select({
+          consent: {
+            id: consents.id,
+            status: consents.status,
+            locale: consents.locale,
+            policyVersion: consents.policyVersion,
+            requestedAt: consents.requestedAt,
+            confirmedAt: consents.confirmedAt,
+            withdrawnAt: consents.withdrawnAt,
+            renewalRequired: consents.renewalRequired,
+          },
+          subject: {
+            id: subjects.id,
+            wrappedKey: subjects.wrappedKey,
+            phoneCiphertext: subjects.phoneCiphertext,
+          },
+        })
         .from(consents)
         .innerJoin(subjects, eq(subjects.id, consents.subjectId))
         .where(
