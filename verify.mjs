@@ -1501,13 +1501,13 @@ async function evaluateQuorum(note, policy, options = {}) {
   const witnesses = [];
   const cosigned = /* @__PURE__ */ new Set();
   for (const w of policy.witnesses) {
-    const check = await checkCosignature(note, w.verifier, options);
-    if (check.status === "valid") {
+    const check2 = await checkCosignature(note, w.verifier, options);
+    if (check2.status === "valid") {
       cosigned.add(w.name);
-      witnesses.push({ name: w.name, status: "valid", timestamp: check.timestamp });
+      witnesses.push({ name: w.name, status: "valid", timestamp: check2.timestamp });
     } else
       witnesses.push(
-        check.status === "invalid" ? { name: w.name, status: "invalid", reason: check.reason } : { name: w.name, status: "absent" }
+        check2.status === "invalid" ? { name: w.name, status: "invalid", reason: check2.reason } : { name: w.name, status: "absent" }
       );
   }
   const groups = new Map(policy.groups.map((g) => [g.name, g]));
@@ -1726,12 +1726,31 @@ async function fetchJson(io, url2) {
 function record3(value) {
   return value && typeof value === "object" ? value : {};
 }
+var Exit = class {
+  constructor(status) {
+    this.status = status;
+  }
+  status;
+};
 async function runCli(argv2, cliIo) {
   const help = usage(cliIo.program);
   if (argv2.includes("--help") || argv2.includes("-h") || argv2.length === 0) {
     (argv2.length === 0 ? cliIo.stderr : cliIo.stdout)(help);
     return argv2.length === 0 ? 2 : 0;
   }
+  const run = await prepare(argv2, cliIo, help);
+  if (run instanceof Exit) return run.status;
+  const proof = await readProof(run);
+  if (proof instanceof Exit) return proof.status;
+  const site = record3(record3(proof.value).receipt).site;
+  const keys = await readKeys(run, proof.value, site);
+  if (keys instanceof Exit) return keys.status;
+  const saved = await readSaved(run, proof.value, site);
+  if (saved instanceof Exit) return saved.status;
+  const checks = await check(run, proof.value, site, keys, saved);
+  return conclude(run, proof.value, checks);
+}
+async function prepare(argv2, cliIo, help) {
   let args;
   try {
     args = parseArgs(argv2);
@@ -1739,7 +1758,7 @@ async function runCli(argv2, cliIo) {
     cliIo.stderr(`assent: ${error.message}
 
 ${help}`);
-    return 2;
+    return new Exit(2);
   }
   let policy = null;
   if (args.policy) {
@@ -1747,7 +1766,7 @@ ${help}`);
       policy = await parsePolicy(await cliIo.readFile(args.policy));
     } catch (error) {
       cliIo.stderr(`assent: --policy ${args.policy}: ${error.message}`);
-      return 2;
+      return new Exit(2);
     }
   }
   const io = args.offline ? {
@@ -1761,81 +1780,88 @@ ${help}`);
     io.stderr(
       `assent: --offline cannot fetch ${args.base ?? args.target}; download the evidence file (…/proofs/ID/evidence) and verify that`
     );
-    return 2;
+    return new Exit(2);
   }
   let base;
   try {
     base = args.base ? new URL(args.base).origin : isUrl ? new URL(args.target).origin : void 0;
   } catch {
     io.stderr(`assent: invalid URL ${args.base ?? args.target}`);
-    return 2;
+    return new Exit(2);
   }
+  return { args, policy, io, isUrl, base };
+}
+async function readProof({ args, io, isUrl, base }) {
   let proof;
   try {
     const read = readDocument(isUrl ? await fetchText(io, args.target) : await io.readFile(args.target), args.target);
-    if ("check" in read) return refused(io, read.check);
+    if ("check" in read) return new Exit(refused(io, read.check));
     proof = read.value;
   } catch (error) {
-    return failed(io, "fetch-proof", error);
+    return new Exit(failed(io, "fetch-proof", error));
   }
   const kind = documentKind(proof);
-  if (kind.kind === "invalid") return refused(io, { name: "proof-format", ok: false, detail: kind.problem });
+  if (kind.kind === "invalid") return new Exit(refused(io, { name: "proof-format", ok: false, detail: kind.problem }));
   if (!isEvidence(proof) && !base && (!args.jwks || !args.logKey)) {
     io.stderr(
       "assent: a proof file needs --jwks and --log-key, or --base to fetch them (an evidence file needs neither)"
     );
-    return 2;
+    return new Exit(2);
   }
-  const site = record3(record3(proof).receipt).site;
-  let jwks;
+  return { value: proof };
+}
+async function readKeys({ args, io, base }, proof, site) {
+  const keys = { previousVerifierKeys: [] };
   if (args.jwks || !isEvidence(proof)) {
     try {
       const read = args.jwks ? readDocument(await io.readFile(args.jwks), args.jwks) : { value: await fetchJson(io, `${base}/.well-known/jwks.json`) };
-      if ("check" in read) return refused(io, read.check);
-      jwks = read.value;
+      if ("check" in read) return new Exit(refused(io, read.check));
+      const jwks = read.value;
       if (!Array.isArray(jwks?.keys)) throw new Error('JWKS has no "keys" array');
+      keys.jwks = jwks;
     } catch (error) {
-      return failed(io, "fetch-jwks", error);
+      return new Exit(failed(io, "fetch-jwks", error));
     }
   }
-  let verifierKey;
-  let origin;
-  let previousVerifierKeys = [];
   try {
     if (args.logKey) {
-      verifierKey = VERIFIER_KEY.test(args.logKey) ? args.logKey : (await io.readFile(args.logKey)).trim();
+      keys.verifierKey = VERIFIER_KEY.test(args.logKey) ? args.logKey : (await io.readFile(args.logKey)).trim();
     } else if (!isEvidence(proof)) {
       if (typeof site !== "string") throw new Error("receipt has no site, pass --log-key");
       const info = record3(await fetchJson(io, `${base}/v1/sites/${encodeURIComponent(site)}/log`));
       if (typeof info.verifierKey !== "string") throw new Error("log info has no verifierKey");
-      verifierKey = info.verifierKey;
-      origin = typeof info.origin === "string" ? info.origin : void 0;
+      keys.verifierKey = info.verifierKey;
+      if (typeof info.origin === "string") keys.origin = info.origin;
       if (Array.isArray(info.previousVerifierKeys)) {
-        previousVerifierKeys = info.previousVerifierKeys.filter((k) => typeof k === "string");
+        keys.previousVerifierKeys = info.previousVerifierKeys.filter((k) => typeof k === "string");
       }
-      io.stdout(`i log key ${verifierKey} (from the server; pin it with --log-key)`);
+      io.stdout(`i log key ${keys.verifierKey} (from the server; pin it with --log-key)`);
     }
   } catch (error) {
-    return failed(io, "fetch-log-key", error);
+    return new Exit(failed(io, "fetch-log-key", error));
   }
+  return keys;
+}
+async function readSaved({ args, io, base }, proof, site) {
+  if (!args.checkpoint) return {};
   let savedCheckpoint;
-  let consistency;
-  if (args.checkpoint) {
-    try {
-      savedCheckpoint = await io.readFile(args.checkpoint);
-    } catch (error) {
-      return failed(io, "saved-checkpoint", error);
-    }
-    consistency = await fetchConsistency(io, base, site, savedCheckpoint, record3(record3(proof).log).checkpoint);
+  try {
+    savedCheckpoint = await io.readFile(args.checkpoint);
+  } catch (error) {
+    return new Exit(failed(io, "saved-checkpoint", error));
   }
+  const consistency = await fetchConsistency(io, base, site, savedCheckpoint, record3(record3(proof).log).checkpoint);
+  return { savedCheckpoint, ...consistency !== void 0 && { consistency } };
+}
+async function check({ args, io, base, policy }, proof, site, keys, saved) {
+  const { jwks, verifierKey, origin, previousVerifierKeys } = keys;
   let checks;
   if (isEvidence(proof)) {
     describeEvidenceKeys(io, proof.keys, { jwks: Boolean(args.jwks), logKey: Boolean(args.logKey) });
     checks = await verifyEvidence(proof, {
       ...jwks && { jwks },
       ...verifierKey !== void 0 && { verifierKey },
-      ...savedCheckpoint !== void 0 && { savedCheckpoint },
-      ...consistency !== void 0 && { consistency }
+      ...saved
     });
     if (!args.offline)
       checks.push(...await askLogNow(io, proof, jwks, verifierKey));
@@ -1846,14 +1872,16 @@ ${help}`);
       verifierKey,
       ...origin !== void 0 && { origin },
       ...previousVerifierKeys.length > 0 && { previousVerifierKeys },
-      ...savedCheckpoint !== void 0 && { savedCheckpoint },
-      ...consistency !== void 0 && { consistency }
+      ...saved
     });
     if (base && typeof site === "string") checks.push(...await onlineNotice(io, base, record3(record3(proof).receipt)));
   }
   const shown = record3(record3(proof).log).checkpoint;
   if (policy) checks.push(...await checkWitnesses(typeof shown === "string" ? shown : null, policy));
   else io.stdout(`i ${describeCosignatures(typeof shown === "string" ? shown : null)}`);
+  return checks;
+}
+async function conclude({ args, io }, proof, checks) {
   report(io, checks);
   const result = verdict(checks);
   if (result !== "INVALID") {
@@ -1895,8 +1923,8 @@ async function askLogNow(io, evidence, jwks, verifierKey) {
   }
   return [];
 }
-function refused(io, check) {
-  report(io, [check]);
+function refused(io, check2) {
+  report(io, [check2]);
   io.stdout("INVALID: 1 of 1 checks failed");
   return 1;
 }
@@ -1944,7 +1972,7 @@ async function fetchConsistency(io, base, site, saved, current) {
   }
 }
 function report(io, checks) {
-  for (const check of checks) io.stdout(`${check.ok ? "✓" : check.pending ? "…" : "✗"} ${check.name}: ${check.detail}`);
+  for (const check2 of checks) io.stdout(`${check2.ok ? "✓" : check2.pending ? "…" : "✗"} ${check2.name}: ${check2.detail}`);
 }
 
 // worker/verify/standalone.ts

@@ -112,27 +112,65 @@ function record(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
 
+/** The exit status that ends a run early, its message already printed. */
+class Exit {
+  constructor(readonly status: number) {}
+}
+/** A step's result, or the Exit that ends the run. */
+type Step<T> = T | Exit;
+
+/** What the command line asks, checked before anything is read: the arguments, the policy, the I/O and the base. */
+interface Run {
+  args: Args;
+  policy: Policy | null;
+  io: CliIo;
+  isUrl: boolean;
+  base: string | undefined;
+}
+
+/** The keys a proof is checked with: from the flags, the server, or (for an evidence file) the file itself. */
+interface Keys {
+  jwks?: KeySet;
+  verifierKey?: string;
+  origin?: string;
+  previousVerifierKeys: string[];
+}
+
 export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   const help = usage(cliIo.program);
   if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
     (argv.length === 0 ? cliIo.stderr : cliIo.stdout)(help);
     return argv.length === 0 ? 2 : 0;
   }
+  const run = await prepare(argv, cliIo, help);
+  if (run instanceof Exit) return run.status;
+  const proof = await readProof(run);
+  if (proof instanceof Exit) return proof.status;
+  const site = record(record(proof.value).receipt).site;
+  const keys = await readKeys(run, proof.value, site);
+  if (keys instanceof Exit) return keys.status;
+  const saved = await readSaved(run, proof.value, site);
+  if (saved instanceof Exit) return saved.status;
+  const checks = await check(run, proof.value, site, keys, saved);
+  return conclude(run, proof.value, checks);
+}
+
+/** The arguments, the policy (a usage error named by its line, before anything is fetched), the I/O and the base. */
+async function prepare(argv: string[], cliIo: CliIo, help: string): Promise<Step<Run>> {
   let args: Args;
   try {
     args = parseArgs(argv);
   } catch (error) {
     cliIo.stderr(`assent: ${(error as Error).message}\n\n${help}`);
-    return 2;
+    return new Exit(2);
   }
-  // A policy that does not parse is a usage error, named by its line, before anything is fetched.
   let policy: Policy | null = null;
   if (args.policy) {
     try {
       policy = await parsePolicy(await cliIo.readFile(args.policy));
     } catch (error) {
       cliIo.stderr(`assent: --policy ${args.policy}: ${(error as Error).message}`);
-      return 2;
+      return new Exit(2);
     }
   }
   // --offline replaces the network with a refusal, so no code path below can reach it by mistake.
@@ -150,89 +188,109 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
     io.stderr(
       `assent: --offline cannot fetch ${args.base ?? args.target}; download the evidence file (…/proofs/ID/evidence) and verify that`,
     );
-    return 2;
+    return new Exit(2);
   }
   let base: string | undefined;
   try {
     base = args.base ? new URL(args.base).origin : isUrl ? new URL(args.target).origin : undefined;
   } catch {
     io.stderr(`assent: invalid URL ${args.base ?? args.target}`);
-    return 2;
+    return new Exit(2);
   }
+  return { args, policy, io, isUrl, base };
+}
 
+/** The proof or evidence file, fetched or read, strictly parsed, of a known `format`. */
+async function readProof({ args, io, isUrl, base }: Run): Promise<Step<{ value: unknown }>> {
   let proof: unknown;
   try {
     const read = readDocument(isUrl ? await fetchText(io, args.target) : await io.readFile(args.target), args.target);
-    if ('check' in read) return refused(io, read.check);
+    if ('check' in read) return new Exit(refused(io, read.check));
     proof = read.value;
   } catch (error) {
-    return failed(io, 'fetch-proof', error);
+    return new Exit(failed(io, 'fetch-proof', error));
   }
   // Another `format` (or an evidence file stripped of it) is refused, never verified as something it does not say.
   const kind = documentKind(proof);
-  if (kind.kind === 'invalid') return refused(io, { name: 'proof-format', ok: false, detail: kind.problem });
+  if (kind.kind === 'invalid') return new Exit(refused(io, { name: 'proof-format', ok: false, detail: kind.problem }));
   if (!isEvidence(proof) && !base && (!args.jwks || !args.logKey)) {
     io.stderr(
       'assent: a proof file needs --jwks and --log-key, or --base to fetch them (an evidence file needs neither)',
     );
-    return 2;
+    return new Exit(2);
   }
-  const site = record(record(proof).receipt).site;
+  return { value: proof };
+}
 
-  let jwks: KeySet | undefined;
+/** The receipt keys (JWKS) and the log's verifier key: pinned by flags, else fetched for a proof file. */
+async function readKeys({ args, io, base }: Run, proof: unknown, site: unknown): Promise<Step<Keys>> {
+  const keys: Keys = { previousVerifierKeys: [] };
   if (args.jwks || !isEvidence(proof)) {
     try {
       const read = args.jwks
         ? readDocument(await io.readFile(args.jwks), args.jwks)
         : { value: await fetchJson(io, `${base}/.well-known/jwks.json`) };
-      if ('check' in read) return refused(io, read.check);
-      jwks = read.value as KeySet;
+      if ('check' in read) return new Exit(refused(io, read.check));
+      const jwks = read.value as KeySet;
       if (!Array.isArray(jwks?.keys)) throw new Error('JWKS has no "keys" array');
+      keys.jwks = jwks;
     } catch (error) {
-      return failed(io, 'fetch-jwks', error);
+      return new Exit(failed(io, 'fetch-jwks', error));
     }
   }
-
-  let verifierKey: string | undefined;
-  let origin: string | undefined;
-  let previousVerifierKeys: string[] = [];
   try {
     if (args.logKey) {
-      verifierKey = VERIFIER_KEY.test(args.logKey) ? args.logKey : (await io.readFile(args.logKey)).trim();
+      keys.verifierKey = VERIFIER_KEY.test(args.logKey) ? args.logKey : (await io.readFile(args.logKey)).trim();
     } else if (!isEvidence(proof)) {
       if (typeof site !== 'string') throw new Error('receipt has no site, pass --log-key');
       const info = record(await fetchJson(io, `${base}/v1/sites/${encodeURIComponent(site)}/log`));
       if (typeof info.verifierKey !== 'string') throw new Error('log info has no verifierKey');
-      verifierKey = info.verifierKey;
-      origin = typeof info.origin === 'string' ? info.origin : undefined;
+      keys.verifierKey = info.verifierKey;
+      if (typeof info.origin === 'string') keys.origin = info.origin;
       if (Array.isArray(info.previousVerifierKeys)) {
-        previousVerifierKeys = info.previousVerifierKeys.filter((k): k is string => typeof k === 'string');
+        keys.previousVerifierKeys = info.previousVerifierKeys.filter((k): k is string => typeof k === 'string');
       }
-      io.stdout(`i log key ${verifierKey} (from the server; pin it with --log-key)`);
+      io.stdout(`i log key ${keys.verifierKey} (from the server; pin it with --log-key)`);
     }
   } catch (error) {
-    return failed(io, 'fetch-log-key', error);
+    return new Exit(failed(io, 'fetch-log-key', error));
   }
+  return keys;
+}
 
-  let savedCheckpoint: string | undefined;
-  let consistency: string[] | undefined;
-  if (args.checkpoint) {
-    try {
-      savedCheckpoint = await io.readFile(args.checkpoint);
-    } catch (error) {
-      return failed(io, 'saved-checkpoint', error);
-    }
-    consistency = await fetchConsistency(io, base, site, savedCheckpoint, record(record(proof).log).checkpoint);
+/** --checkpoint: the checkpoint saved earlier and the consistency proof from it to the proof's (fetched online). */
+async function readSaved(
+  { args, io, base }: Run,
+  proof: unknown,
+  site: unknown,
+): Promise<Step<{ savedCheckpoint?: string; consistency?: string[] }>> {
+  if (!args.checkpoint) return {};
+  let savedCheckpoint: string;
+  try {
+    savedCheckpoint = await io.readFile(args.checkpoint);
+  } catch (error) {
+    return new Exit(failed(io, 'saved-checkpoint', error));
   }
+  const consistency = await fetchConsistency(io, base, site, savedCheckpoint, record(record(proof).log).checkpoint);
+  return { savedCheckpoint, ...(consistency !== undefined && { consistency }) };
+}
 
+/** Every check: the evidence file's or the proof's, what the network adds when online, and the witnesses. */
+async function check(
+  { args, io, base, policy }: Run,
+  proof: unknown,
+  site: unknown,
+  keys: Keys,
+  saved: { savedCheckpoint?: string; consistency?: string[] },
+): Promise<Check[]> {
+  const { jwks, verifierKey, origin, previousVerifierKeys } = keys;
   let checks: Check[];
   if (isEvidence(proof)) {
     describeEvidenceKeys(io, proof.keys, { jwks: Boolean(args.jwks), logKey: Boolean(args.logKey) });
     checks = await verifyEvidence(proof, {
       ...(jwks && { jwks }),
       ...(verifierKey !== undefined && { verifierKey }),
-      ...(savedCheckpoint !== undefined && { savedCheckpoint }),
-      ...(consistency !== undefined && { consistency }),
+      ...saved,
     });
     // Online: what happened since the file's checkpoint (a withdrawal after the file was saved, say).
     if (!args.offline)
@@ -244,8 +302,7 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
       verifierKey: verifierKey!,
       ...(origin !== undefined && { origin }),
       ...(previousVerifierKeys.length > 0 && { previousVerifierKeys }),
-      ...(savedCheckpoint !== undefined && { savedCheckpoint }),
-      ...(consistency !== undefined && { consistency }),
+      ...saved,
     });
     // Online, also check what was shown: the texts and the policy bytes the receipt names, fetched and hashed here.
     if (base && typeof site === 'string') checks.push(...(await onlineNotice(io, base, record(record(proof).receipt))));
@@ -254,9 +311,13 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   const shown = record(record(proof).log).checkpoint;
   if (policy) checks.push(...(await checkWitnesses(typeof shown === 'string' ? shown : null, policy)));
   else io.stdout(`i ${describeCosignatures(typeof shown === 'string' ? shown : null)}`);
+  return checks;
+}
+
+/** The checks, the facts proven (an INVALID proof states nothing), the checkpoint saved, the verdict's exit status. */
+async function conclude({ args, io }: Run, proof: unknown, checks: Check[]): Promise<number> {
   report(io, checks);
   const result = verdict(checks);
-  // What was proven, after the checks; an INVALID proof states nothing.
   if (result !== 'INVALID') {
     io.stdout(
       result === 'VALID'
