@@ -19,6 +19,24 @@ describe('formatDateTime', () => {
     expect(formatDay(Date.parse('2026-11-01T12:00:00Z'), 'fr', 'Europe/Paris')).toBe(`1er${NBSP}novembre${NBSP}2026`);
     expect(formatDay(Date.parse('2026-11-01T12:00:00Z'), 'en', 'Europe/Paris')).toBe('1 November 2026');
   });
+
+  it('keeps each language, zone and style apart though their formatters are made once and kept', () => {
+    const cases: [Parameters<typeof formatDateTime>, string][] = [
+      [
+        [at, 'fr', 'Europe/Paris', { seconds: true }],
+        `6 décembre${NBSP}2026 à 18${NBSP}h${NBSP}05${NBSP}min${NBSP}00${NBSP}s (UTC+1)`,
+      ],
+      [[at, 'en', 'Asia/Kolkata'], '6 December 2026, 22:35 (UTC+5:30)'],
+      [[at, 'fr', 'Europe/Paris'], `6 décembre${NBSP}2026 à 18${NBSP}h${NBSP}05 (UTC+1)`],
+      [[at, 'en', 'Europe/Paris', { seconds: true }], '6 December 2026, 18:05:00 (UTC+1)'],
+      [[at, 'en', 'America/New_York'], '6 December 2026, 12:05 (UTC-5)'],
+    ];
+    // Twice round, in an order where a key missing any of the three would hand one case another's formatter.
+    for (let round = 0; round < 2; round++)
+      for (const [args, expected] of cases) expect(formatDateTime(...args), args.join(' ')).toBe(expected);
+    expect(formatDay(at, 'en', 'Asia/Kolkata')).toBe('6 December 2026');
+    expect(formatDay(at, 'fr', 'Pacific/Kiritimati')).toBe(`7 décembre${NBSP}2026`);
+  });
 });
 
 describe('the console shows moments in the site’s zone, with the offset', () => {

@@ -3,10 +3,25 @@
 // zone's offset so nobody has to convert.
 const NBSP = '\u00a0';
 
+// Building an Intl.DateTimeFormat costs about fifty times what formatting with one does (ICU loads the locale's
+// patterns and the zone's rules): each is made once per language, zone and style, and kept (a page renders several
+// dates; a confirmation page, one per request). Bounded: zones come from site configurations, a few per server.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${options.timeZone}|${options.dateStyle}|${options.timeStyle}|${options.timeZoneName}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    if (formatters.size >= 500) formatters.clear();
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 /** "UTC+1", "UTC−5", "UTC+5:30": the zone's offset at `date`. */
 export function utcOffset(date: Date, timeZone: string): string {
   const name =
-    new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'longOffset' })
+    formatter('en', { timeZone, timeZoneName: 'longOffset' })
       .formatToParts(date)
       .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const match = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name);
@@ -51,7 +66,7 @@ export function formatDateTime(
 ): string {
   const date = new Date(when);
   if (Number.isNaN(date.getTime())) return String(when);
-  const text = new Intl.DateTimeFormat(intlLang(lang), {
+  const text = formatter(intlLang(lang), {
     timeZone,
     dateStyle: 'long',
     timeStyle: options.seconds ? 'medium' : 'short',
@@ -64,6 +79,6 @@ export function formatDateTime(
 export function formatDay(when: string | number | Date, lang: string, timeZone = 'UTC'): string {
   const date = new Date(when);
   if (Number.isNaN(date.getTime())) return String(when);
-  const text = new Intl.DateTimeFormat(intlLang(lang), { dateStyle: 'long', timeZone }).format(date);
+  const text = formatter(intlLang(lang), { dateStyle: 'long', timeZone }).format(date);
   return lang.startsWith('fr') ? text.replace(/^1 /, `1er${NBSP}`).replace(/ (\d{4})$/, `${NBSP}$1`) : text;
 }
