@@ -358,8 +358,10 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
         const consentRate =
           rows.find((r) => r.base === CASES.consent && r.mode === mode)?.result.requests.average ?? 100;
         const usable = Math.min(tokens.length, Math.round(consentRate * (WARMUP + DURATION) * 1.5));
+        // As a browser posts the page's form (no fields): an empty urlencoded body, its length declared.
         const confirm: Request = {
           method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '0' },
           setupRequest: (request) => ({ ...request, path: `/c/${tokens[spent++ % tokens.length]}` }),
         };
         const warmup = Math.max(CONNECTIONS, Math.round(usable * (WARMUP / (WARMUP + DURATION))));
