@@ -52,12 +52,15 @@ export interface JobsOptions {
    * the log integrates once more when the interval is up, so the last events of a burst do not wait for the cron.
    */
   logEveryMs?: number;
-  /**
-   * Leaves one integration run takes per site (each run is one bounded piece of work). A run that leaves more behind
-   * is followed at once by another, within the loop's handoverMs, so a burst larger than one run (its opt-ins and
-   * their sms-sent leaves) is covered by a checkpoint within seconds, not at the next cron.
-   */
+  /** Leaves one integration run takes per site: each run is one bounded piece of work (its statements, its reads). */
   logRunLeaves?: number;
+  /**
+   * Runs a loop takes at once after one that advanced a log and left leaves behind (within its handoverMs too), so a
+   * burst larger than one run (its opt-ins and their sms-sent leaves) is covered by a checkpoint within seconds, not
+   * at the next cron; a larger backlog goes on in the next event's loop. Bounded, as every database call of a Workers
+   * invocation counts against its limits.
+   */
+  logCatchUpRuns?: number;
 }
 
 export function createJobs(input: AppDeps, options: JobsOptions = {}) {
@@ -68,6 +71,7 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
     handoverIdleMs = 5_000,
     logEveryMs = 5_000,
     logRunLeaves = 512,
+    logCatchUpRuns = 7,
   } = options;
   const { deps, ctx } = contextFromDeps(input);
   let lastPurge = 0;
@@ -156,7 +160,13 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
   // One loop of passes per process; a caller that finds a live loop asks it for one more pass. The loop belongs to
   // the caller that started it (on Workers, the request whose waitUntil holds it). Its promise never rejects: a
   // failed pass is logged where it fails, and the loop ends with the error of its last pass, if that one failed.
-  let loop: { startedAt: number; progressAt: number; passes: number; done: Promise<JobReport | Error> } | null = null;
+  let loop: {
+    startedAt: number;
+    progressAt: number;
+    passes: number;
+    catchUpRuns: number;
+    done: Promise<JobReport | Error>;
+  } | null = null;
   let again: { full: boolean } | null = null;
   const takeAgain = () => {
     const next = again;
@@ -181,6 +191,7 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
       startedAt: ctx.clock(),
       progressAt: ctx.clock(),
       passes: 0,
+      catchUpRuns: 0,
       done: null as unknown as Promise<JobReport | Error>,
     };
     const first = full || takeAgain()?.full === true;
@@ -210,9 +221,10 @@ export function createJobs(input: AppDeps, options: JobsOptions = {}) {
           if (next) {
             full = next.full;
             report = await attempt(next.full);
-          } else if (logBehind && ctx.clock() - entry.startedAt < handoverMs) {
-            // The last run advanced a log and left leaves behind: the next run now (each run moved the head, so
-            // this ends; a run whose lease another integrator held does not count as progress).
+          } else if (logBehind && entry.catchUpRuns < logCatchUpRuns && ctx.clock() - entry.startedAt < handoverMs) {
+            // The last run advanced a log and left leaves behind: the next run now (a run whose lease another
+            // integrator held does not count as progress).
+            entry.catchUpRuns++;
             report = await integrateInLoop(report);
             entry.progressAt = ctx.clock();
           } else if (logOwed) {

@@ -1,7 +1,8 @@
 // A burst can leave more leaves than one integration run takes (its opt-ins and, once sent, their sms-sent leaves; 512 a run):
-// the jobs loop that integrated a run and left leaves behind runs the next one at once, within its handover time,
-// so the burst's proofs are covered within seconds instead of at the next cron (a minute on Workers). It stops when
-// a run makes no progress (another integrator holds the log) and when its handover time is up.
+// the jobs loop that integrated a run and left leaves behind runs the next one at once, within its handover time and
+// its catch-up budget, so the burst's proofs are covered within seconds instead of at the next cron (a minute on
+// Workers). It stops when a run makes no progress (another integrator holds the log), when its handover time is up
+// and when its catch-up runs are spent.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobs } from '../../worker/jobs.ts';
 import { appWithTestIp, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
@@ -63,5 +64,15 @@ describe('a log backlog larger than one integration run', () => {
     // The next event's loop goes on from there.
     await jobs.kick();
     expect(await covered()).toBeGreaterThan(first);
+  });
+
+  it('takes at most its catch-up runs in one loop, the rest in the next event’s', async () => {
+    await queue(40);
+    const jobs = createJobs(h.deps, { logEveryMs: 0, logRunLeaves: 10, logCatchUpRuns: 2, handoverPasses: 1 });
+    await jobs.kick(true);
+    // The pass's own run and two catch-up runs: 30 leaves of the 82.
+    expect(await covered()).toBe(30);
+    await jobs.kick(true);
+    expect(await covered()).toBe(60);
   });
 });

@@ -105,7 +105,8 @@ describe('under D1’s 100-parameter limit', () => {
     timeout: 60_000,
   }, async () => {
     const app = createApp({ ...h.deps, store: limited });
-    const jobs = createJobs({ ...h.deps, store: limited });
+    // One integration run a pass (no catch-up runs in the same loop): each run is seen bounded on its own.
+    const jobs = createJobs({ ...h.deps, store: limited }, { logCatchUpRuns: 0 });
     const w = await widgetFor(h);
     const res = await app.request('/v1/sites/demo/consents', {
       method: 'POST',
