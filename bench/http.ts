@@ -51,6 +51,8 @@ interface Row {
   base?: string;
   /** The server's CPU time per request (µs): all its threads, and its main thread (the event loop) alone. */
   cpu?: { process: number; main: number };
+  /** The hello-world measured just before this case (BESIDE seconds): its req/s and CPU µs per request. */
+  beside?: { rps: number; cpu: number };
 }
 
 const num = (name: string, fallback: number) => {
@@ -59,6 +61,11 @@ const num = (name: string, fallback: number) => {
 };
 const DURATION = num('BENCH_DURATION', 5);
 const WARMUP = num('BENCH_WARMUP', 1);
+/**
+ * Seconds of hello-world measured just before each Assent case (after a second's warm-up), its baseline: on a shared
+ * machine the hello-world moved 2× within one run, so a baseline from the run's two ends misstates the cases between.
+ */
+const BESIDE = num('BENCH_BESIDE', 2);
 const CONNECTIONS = num('BENCH_CONNECTIONS', 20);
 const BULK = 1000;
 /** BENCH_CASES=gate,proof: only the cases whose name holds one of the words (and the hello-worlds), e.g. to profile one. */
@@ -128,12 +135,13 @@ async function measure(
   amount?: { warmup: number; measured: number },
   pid?: number,
   label?: string,
+  seconds = DURATION,
 ): Promise<{ result: Result; cpu?: { process: number; main: number } }> {
   const options = { url, connections: CONNECTIONS, pipelining: 1, requests };
   await autocannon({ ...options, ...(amount ? { amount: amount.warmup } : { duration: WARMUP }) });
   const before = cpuTime(pid);
   const perf = perfRecord(pid, label);
-  const result = await autocannon({ ...options, ...(amount ? { amount: amount.measured } : { duration: DURATION }) });
+  const result = await autocannon({ ...options, ...(amount ? { amount: amount.measured } : { duration: seconds }) });
   const after = cpuTime(pid);
   await perf?.();
   if (!before || !after || result.requests.total === 0) return { result };
@@ -291,7 +299,25 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       process.stdout.write(`  ${runtime}: ${label}…\n`);
       const pid = (url === helloUrl ? hello : url === base ? assent : peer)?.child.pid;
       const profiled = url === base && runtime === 'node' ? label : undefined;
-      rows.push({ ...extra, name: label, base: name, ...(await measure(url, requests, amount, pid, profiled)) });
+      let beside: Row['beside'];
+      if (url !== helloUrl) {
+        const h = await measure(
+          helloUrl,
+          [{ method: 'GET', path: '/' }],
+          undefined,
+          hello?.child.pid,
+          undefined,
+          BESIDE,
+        );
+        beside = { rps: h.result.requests.average, cpu: h.cpu?.process ?? Number.NaN };
+      }
+      rows.push({
+        ...extra,
+        name: label,
+        base: name,
+        ...(await measure(url, requests, amount, pid, profiled)),
+        ...(beside ? { beside } : {}),
+      });
     };
     const post = (
       path: string,
@@ -414,16 +440,17 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
     rows.find((r) => r.base === base && r.mode === mode)?.result.requests.average ?? NaN;
   const l = (s: string | number, n: number) => String(s).padStart(n);
   console.log(
-    `\n${runtime}: baseline ${baseline.toFixed(0)} req/s (hello-world before ${first.toFixed(0)}, after ${last.toFixed(0)})`,
+    `\n${runtime}: baseline ${baseline.toFixed(0)} req/s (hello-world before ${first.toFixed(0)}, after ${last.toFixed(0)}); each case's ratios are to the hello-world measured just before it (beside)`,
   );
   console.log(
-    `${'case'.padEnd(40)}${l('req/s', 8)}${l('numbers/s', 11)}${l('p50 ms', 8)}${l('p99 ms', 8)}${l('ratio', 8)}${l('target', 8)}${l('trips', 7)}${l('non-2xx', 9)}${l('errors', 8)}${l('dev/prod', 9)}${l('cpu µs', 8)}${l('loop µs', 8)}${l('cpu ratio', 10)}  verdict`,
+    `${'case'.padEnd(40)}${l('req/s', 8)}${l('numbers/s', 11)}${l('p50 ms', 8)}${l('p99 ms', 8)}${l('ratio', 8)}${l('beside', 8)}${l('target', 8)}${l('trips', 7)}${l('non-2xx', 9)}${l('errors', 8)}${l('dev/prod', 9)}${l('cpu µs', 8)}${l('loop µs', 8)}${l('cpu ratio', 10)}  verdict`,
   );
   let missed = 0;
-  const cases = rows.map(({ name, result, trips, perRequest, target, mode, base, cpu }) => {
+  const cases = rows.map(({ name, result, trips, perRequest, target, mode, base, cpu, beside }) => {
     const rps = result.requests.average;
-    const cpuRatio = cpu ? cpuBaseline / cpu.process : NaN;
-    const ratio = rps / baseline;
+    // Against the hello-world measured just before the case where there is one, else the run's baseline.
+    const cpuRatio = cpu ? (beside && Number.isFinite(beside.cpu) ? beside.cpu : cpuBaseline) / cpu.process : NaN;
+    const ratio = rps / (beside ? beside.rps : baseline);
     // Targets hold production mode; dev mode (Server-Timing on) is held to within 10 % of production instead.
     const devOverProduction = mode === 'dev' ? rps / rate(base!, 'production') : NaN;
     let verdict = target === undefined || mode === 'dev' ? '' : ratio >= target ? 'ok' : 'MISSED';
@@ -439,7 +466,7 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
     if (result.non2xx > 0 || result.errors + result.timeouts > 0) missed++;
     console.log(
       `${name.padEnd(40)}${l(rps.toFixed(0), 8)}${l(perRequest ? (rps * perRequest).toFixed(0) : '', 11)}${l(result.latency.p50, 8)}${l(result.latency.p99, 8)}` +
-        `${l(`${ratio.toFixed(3)}×`, 8)}${l(target === undefined ? '' : `${target}×`, 8)}${l(trips ?? '', 7)}${l(result.non2xx, 9)}${l(result.errors + result.timeouts, 8)}${l(Number.isFinite(devOverProduction) ? devOverProduction.toFixed(2) : '', 9)}` +
+        `${l(`${ratio.toFixed(3)}×`, 8)}${l(beside ? beside.rps.toFixed(0) : '', 8)}${l(target === undefined ? '' : `${target}×`, 8)}${l(trips ?? '', 7)}${l(result.non2xx, 9)}${l(result.errors + result.timeouts, 8)}${l(Number.isFinite(devOverProduction) ? devOverProduction.toFixed(2) : '', 9)}` +
         `${l(cpu ? cpu.process.toFixed(0) : '', 8)}${l(cpu ? cpu.main.toFixed(0) : '', 8)}${l(Number.isFinite(cpuRatio) ? `${cpuRatio.toFixed(3)}×` : '', 10)}  ${verdict}${note}`,
     );
     return {
@@ -447,6 +474,7 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
       rps: Math.round(rps),
       p99: result.latency.p99,
       ratio: Number(ratio.toFixed(3)),
+      ...(beside ? { besideRps: Math.round(beside.rps) } : {}),
       trips,
       non2xx: result.non2xx,
       ...(cpu
