@@ -436,8 +436,12 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
   // moves much less than throughput.
   const helloCpu = [rows[0], rows.at(-1)].map((r) => r?.cpu?.process ?? NaN);
   const cpuBaseline = (helloCpu[0]! + helloCpu[1]!) / 2;
-  const rate = (base: string, mode: Mode | undefined) =>
-    rows.find((r) => r.base === base && r.mode === mode)?.result.requests.average ?? NaN;
+  /** A row's req/s over its hello-world: the one measured just before it where there is one, else the run's. */
+  const ratioOf = (row: Row | undefined) =>
+    row ? row.result.requests.average / (row.beside ? row.beside.rps : baseline) : Number.NaN;
+  /** Comparisons between cases (dev/prod, bulk/gate) compare their ratios, each to its own hello-world. */
+  const ratioFor = (base: string, mode: Mode | undefined) =>
+    ratioOf(rows.find((r) => r.base === base && r.mode === mode));
   const l = (s: string | number, n: number) => String(s).padStart(n);
   console.log(
     `\n${runtime}: baseline ${baseline.toFixed(0)} req/s (hello-world before ${first.toFixed(0)}, after ${last.toFixed(0)}); each case's ratios are to the hello-world measured just before it (beside)`,
@@ -446,19 +450,20 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
     `${'case'.padEnd(40)}${l('req/s', 8)}${l('numbers/s', 11)}${l('p50 ms', 8)}${l('p99 ms', 8)}${l('ratio', 8)}${l('beside', 8)}${l('target', 8)}${l('trips', 7)}${l('non-2xx', 9)}${l('errors', 8)}${l('dev/prod', 9)}${l('cpu µs', 8)}${l('loop µs', 8)}${l('cpu ratio', 10)}  verdict`,
   );
   let missed = 0;
-  const cases = rows.map(({ name, result, trips, perRequest, target, mode, base, cpu, beside }) => {
+  const cases = rows.map((row) => {
+    const { name, result, trips, perRequest, target, mode, base, cpu, beside } = row;
     const rps = result.requests.average;
     // Against the hello-world measured just before the case where there is one, else the run's baseline.
     const cpuRatio = cpu ? (beside && Number.isFinite(beside.cpu) ? beside.cpu : cpuBaseline) / cpu.process : NaN;
-    const ratio = rps / (beside ? beside.rps : baseline);
+    const ratio = ratioOf(row);
     // Targets hold production mode; dev mode (Server-Timing on) is held to within 10 % of production instead.
-    const devOverProduction = mode === 'dev' ? rps / rate(base!, 'production') : NaN;
+    const devOverProduction = mode === 'dev' ? ratio / ratioFor(base!, 'production') : NaN;
     let verdict = target === undefined || mode === 'dev' ? '' : ratio >= target ? 'ok' : 'MISSED';
     if (mode === 'dev' && Number.isFinite(devOverProduction))
       verdict = devOverProduction >= TARGETS.devOverProduction ? 'ok' : 'MISSED';
     let note = '';
     if (perRequest) {
-      const over = (rps * perRequest) / rate(CASES.gate, mode);
+      const over = (ratio * perRequest) / ratioFor(CASES.gate, mode);
       note = `  ${over.toFixed(1)}× the gate's numbers/s (target ${TARGETS.bulkOverGate}×)`;
       verdict = over >= TARGETS.bulkOverGate ? 'ok' : 'MISSED';
     }
