@@ -62,8 +62,9 @@ const num = (name: string, fallback: number) => {
 const DURATION = num('BENCH_DURATION', 5);
 const WARMUP = num('BENCH_WARMUP', 1);
 /**
- * Seconds of hello-world measured just before each Assent case (after a second's warm-up), its baseline: on a shared
- * machine the hello-world moved 2× within one run, so a baseline from the run's two ends misstates the cases between.
+ * Seconds of hello-world measured before each Assent case (after a second's warm-up); a case's baseline is the mean of
+ * the one before it and the one after it: on a shared machine the hello-world moved 2× within one run, so a baseline
+ * from the run's two ends misstated the cases between.
  */
 const BESIDE = num('BENCH_BESIDE', 2);
 const CONNECTIONS = num('BENCH_CONNECTIONS', 20);
@@ -436,24 +437,36 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
   // moves much less than throughput.
   const helloCpu = [rows[0], rows.at(-1)].map((r) => r?.cpu?.process ?? NaN);
   const cpuBaseline = (helloCpu[0]! + helloCpu[1]!) / 2;
-  /** A row's req/s over its hello-world: the one measured just before it where there is one, else the run's. */
+  /**
+   * A case's hello-world: the mean of the one measured just before it and the one just after (the next case's, or the
+   * run's last): the machine's speed moved within seconds, and one side alone caught a slow or a fast moment.
+   */
+  const bracket = (row: Row): { rps: number; cpu: number } | undefined => {
+    if (!row.beside) return undefined;
+    const at = rows.indexOf(row);
+    const next = rows.slice(at + 1).find((r) => r.beside) ?? rows.at(-1)!;
+    const after = next.beside ?? { rps: next.result.requests.average, cpu: next.cpu?.process ?? Number.NaN };
+    return { rps: (row.beside.rps + after.rps) / 2, cpu: (row.beside.cpu + after.cpu) / 2 };
+  };
+  /** A row's req/s over its hello-world (bracket), else over the run's baseline. */
   const ratioOf = (row: Row | undefined) =>
-    row ? row.result.requests.average / (row.beside ? row.beside.rps : baseline) : Number.NaN;
+    row ? row.result.requests.average / (bracket(row)?.rps ?? baseline) : Number.NaN;
   /** Comparisons between cases (dev/prod, bulk/gate) compare their ratios, each to its own hello-world. */
   const ratioFor = (base: string, mode: Mode | undefined) =>
     ratioOf(rows.find((r) => r.base === base && r.mode === mode));
   const l = (s: string | number, n: number) => String(s).padStart(n);
   console.log(
-    `\n${runtime}: baseline ${baseline.toFixed(0)} req/s (hello-world before ${first.toFixed(0)}, after ${last.toFixed(0)}); each case's ratios are to the hello-world measured just before it (beside)`,
+    `\n${runtime}: baseline ${baseline.toFixed(0)} req/s (hello-world before ${first.toFixed(0)}, after ${last.toFixed(0)}); each case's ratios are to the hello-world measured around it (beside: the mean of the runs just before and just after)`,
   );
   console.log(
     `${'case'.padEnd(40)}${l('req/s', 8)}${l('numbers/s', 11)}${l('p50 ms', 8)}${l('p99 ms', 8)}${l('ratio', 8)}${l('beside', 8)}${l('target', 8)}${l('trips', 7)}${l('non-2xx', 9)}${l('errors', 8)}${l('dev/prod', 9)}${l('cpu µs', 8)}${l('loop µs', 8)}${l('cpu ratio', 10)}  verdict`,
   );
   let missed = 0;
   const cases = rows.map((row) => {
-    const { name, result, trips, perRequest, target, mode, base, cpu, beside } = row;
+    const { name, result, trips, perRequest, target, mode, base, cpu } = row;
     const rps = result.requests.average;
-    // Against the hello-world measured just before the case where there is one, else the run's baseline.
+    // Against the hello-world measured around the case where there is one, else the run's baseline.
+    const beside = bracket(row);
     const cpuRatio = cpu ? (beside && Number.isFinite(beside.cpu) ? beside.cpu : cpuBaseline) / cpu.process : NaN;
     const ratio = ratioOf(row);
     // Targets hold production mode; dev mode (Server-Timing on) is held to within 10 % of production instead.
