@@ -5,7 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobs } from '../../worker/jobs.ts';
 import { timerJobs } from '../../worker/runtime/jobs-runner.ts';
-import { appWithTestIp, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
+import { makeHarness, type Harness } from '../harness.ts';
+import { optInBurst } from './burst.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -13,20 +14,7 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-async function queue(count: number) {
-  const app = appWithTestIp(h);
-  const doc = await widgetFor(h);
-  for (let i = 0; i < count; i++) {
-    const res = await app.request(
-      '/v1/sites/demo/consents',
-      json(
-        { phone: `06${String(20_000_000 + i).slice(-8)}`, choice: 'yes', ...doc },
-        { 'x-test-ip': `10.9.${i >> 8}.${i & 255}` },
-      ),
-    );
-    expect(res.status).toBe(202);
-  }
-}
+const queue = (count: number) => optInBurst(h, count, 20_000_000, 9);
 const queued = async () =>
   Number((await h.deps.store.queryColumn("SELECT COUNT(*) FROM outbox WHERE status = 'queued'"))[0]);
 

@@ -5,7 +5,8 @@
 // and when its catch-up runs are spent.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobs } from '../../worker/jobs.ts';
-import { appWithTestIp, json, makeHarness, widgetFor, type Harness } from '../harness.ts';
+import { makeHarness, type Harness } from '../harness.ts';
+import { optInBurst } from './burst.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -13,20 +14,7 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-async function queue(count: number) {
-  const app = appWithTestIp(h);
-  const doc = await widgetFor(h);
-  for (let i = 0; i < count; i++) {
-    const res = await app.request(
-      '/v1/sites/demo/consents',
-      json(
-        { phone: `06${String(30_000_000 + i).slice(-8)}`, choice: 'yes', ...doc },
-        { 'x-test-ip': `10.8.${i >> 8}.${i & 255}` },
-      ),
-    );
-    expect(res.status).toBe(202);
-  }
-}
+const queue = (count: number) => optInBurst(h, count, 30_000_000, 8);
 const count = async (sql: string) => Number((await h.deps.store.queryColumn(sql))[0]);
 const leaves = () => count("SELECT COUNT(*) FROM log_leaves WHERE site_id = 'demo'");
 const covered = () => count("SELECT COALESCE(MAX(size), 0) FROM log_heads WHERE site_id = 'demo'");
