@@ -1,7 +1,6 @@
 // Masks a number for receipts, pages and the console provider's log: enough to recognise it, not to dial it.
-import { Metadata, type MetadataJson } from 'libphonenumber-js/core';
 import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
-import maxMetadata from 'libphonenumber-js/max/metadata';
+import { metadata } from './phone-metadata.ts';
 
 /** `+33 6•• •• •• 78`: calling code, first national digit and last two digits; the rest masked. */
 export function maskPhone(e164: string): string {
@@ -29,19 +28,6 @@ export function maskParsed(parsed: PhoneNumber): string {
   return masked;
 }
 const isDigit = (code: number) => code >= 48 && code <= 57;
-
-/** The Metadata methods the formatter reads (libphonenumber-js metadata.js; the published types omit them). */
-interface MetadataReader {
-  hasCountry(country: string): boolean;
-  selectNumberingPlan(key: string): void;
-  countryCallingCode(): string;
-  formats(): {
-    pattern(): string;
-    leadingDigitsPatterns(): string[];
-    internationalFormat(): string;
-  }[];
-}
-const metadata = new Metadata(maxMetadata as MetadataJson) as unknown as MetadataReader;
 
 interface CompiledFormat {
   /** The last leading-digits pattern, which the number must match from its first digit (none: any number). */

@@ -1,9 +1,9 @@
 // Phone numbers: parse and normalise to E.164 with libphonenumber-js (masking: sms/mask-phone.ts).
-import { Metadata, PhoneNumber, type CountryCode, type E164Number, type MetadataJson } from 'libphonenumber-js/core';
+import { PhoneNumber, type CountryCode, type E164Number, type MetadataJson } from 'libphonenumber-js/core';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import maxMetadata from 'libphonenumber-js/max/metadata';
 import { AppError } from '../../errors.ts';
 import { maskParsed } from '../../sms/mask-phone.ts';
+import { maxMetadata, metadata } from '../../sms/phone-metadata.ts';
 
 export interface NormalisedPhone {
   e164: string;
@@ -17,15 +17,6 @@ const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER'
 
 /** ITU-T E.164: "+", a calling code that never starts with 0, at most 15 digits in all. */
 const E164 = /^\+[1-9]\d{6,14}$/;
-/** The Metadata methods the fast path reads (libphonenumber-js metadata.js; the published types omit them). */
-interface MetadataReader {
-  getCountryCodesForCallingCode(callingCode: string): string[] | undefined;
-  selectNumberingPlan(country: string): void;
-  numberingPlan: { nationalPrefixForParsing(): string | undefined };
-  nationalNumberPattern(): string;
-  type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
-}
-const metadata = new Metadata(maxMetadata as MetadataJson) as unknown as MetadataReader;
 /** Each country's `national_prefix_for_parsing`, compiled once (the full parse compiles it on every call). */
 const prefixes = new Map<string, RegExp | null>();
 
