@@ -8,7 +8,8 @@ const NBSP = '\u00a0';
 // dates; a confirmation page, one per request). Bounded: zones come from site configurations, a few per server.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${options.timeZone}|${options.dateStyle}|${options.timeStyle}|${options.timeZoneName}`;
+  // Keyed by every option given (each caller writes its options in one order), so no two styles can share one.
+  const key = `${locale}|${JSON.stringify(options)}`;
   let format = formatters.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(locale, options);
