@@ -64,7 +64,8 @@ describe('stopping a campaign while the dispatcher sends it', () => {
     const id = await scheduledCampaign(h, 4);
     const fake = blockingProvider({ ok: true, providerMessageId: 'p-first' });
     const ctx = { ...h.ctx, providerFor: () => fake.provider };
-    const run = dispatchDue(ctx, { claimSize: 10 });
+    // One send in flight at a time (the default keeps several, each past its own check when the stop lands).
+    const run = dispatchDue(ctx, { claimSize: 10, concurrency: 1 });
     await fake.inFlight;
     const stopped = (await (await stop(h, id)).json()) as { cancelledNow: number };
     // Four claimed together: the stop leaves the claimed ones to the dispatcher, which checks before each send.

@@ -18,6 +18,11 @@ export interface DispatchOptions {
   limit?: number;
   /** Messages leased per claim. */
   claimSize?: number;
+  /**
+   * Sends in flight at once (DISPATCH_CONCURRENCY): a provider answers in ~0.1–0.5 s, so one at a time caps a pass at
+   * a few messages a second. Messages to one number are never in flight together and go in the order claimed.
+   */
+  concurrency?: number;
   leaseMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
@@ -55,6 +60,12 @@ function unwanted(row: OutboxRow, status: string | null): string | null {
 /** Messages one send pass takes at most (a pass that took this many may have left more due). */
 export const DISPATCH_LIMIT = 50;
 
+/**
+ * Sends in flight at once by default: below Workers' six simultaneous connections per invocation, and a rate every
+ * supported provider's API takes (a 429 is retried after its Retry-After like any other).
+ */
+export const DISPATCH_CONCURRENCY = 5;
+
 /** How many messages a pass took: a pass that took its whole limit may have left more due. */
 export const dispatched = (report: DispatchReport) =>
   report.sent + report.retried + report.failed + report.cancelled + report.lost;
@@ -63,6 +74,7 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
   const {
     limit = DISPATCH_LIMIT,
     claimSize = 10,
+    concurrency = DISPATCH_CONCURRENCY,
     leaseMs = 60_000,
     maxAttempts = 8,
     baseDelayMs = 5_000,
@@ -71,18 +83,27 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
   const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0, lost: 0 };
   // This run's claim token: every outcome below is recorded only while the run still holds the message's claim.
   const token = toBase64Url(ctx.random(12));
-  const sites = new Map<string, Site>();
+  const sites = new Map<string, Promise<Site>>();
   // Small claims, one after another: a lease covers only what is about to be sent, and several dispatchers share
   // the work instead of one taking a whole pass's worth.
   const claims = async function* () {
     for (let taken = 0; taken < limit; ) {
       const rows = await ctx.outbox.claimDue(ctx.clock(), Math.min(claimSize, limit - taken), leaseMs, token);
-      yield* rows;
+      yield rows;
       taken += rows.length;
       if (rows.length < claimSize) return;
     }
   };
-  for await (const row of claims()) {
+  // Each claim is sent before the next is taken, up to `concurrency` numbers at once, each number's messages in
+  // order: a lease still covers only what is about to be sent.
+  for await (const rows of claims()) {
+    await inParallel(bySubject(rows), Math.max(1, concurrency), async (own) => {
+      for (const row of own) await sendOne(row);
+    });
+  }
+  return report;
+
+  async function sendOne(row: OutboxRow): Promise<void> {
     const log = { messageId: row.id, kind: row.kind, attempt: row.attempts };
     /** Records an outcome if the claim is still this run's; otherwise counts it lost (the new holder reconciles). */
     const held = (recorded: boolean, counter: Exclude<keyof DispatchReport, 'lost'>) => {
@@ -103,15 +124,21 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       const reason = unwanted(row, now?.consentStatus ?? null);
       if (reason || !subject?.wrappedKey || !subject.phoneCiphertext || !row.bodyCiphertext) {
         held(await ctx.outbox.finish(row.id, token, 'cancelled', reason ?? 'subject erased'), 'cancelled');
-        continue;
+        return;
       }
-      let site = sites.get(row.siteId);
-      if (!site) sites.set(row.siteId, (site = await loadSite(ctx, row.siteId)));
+      let loading = sites.get(row.siteId);
+      if (!loading) {
+        // Loaded once per pass for all its messages; a failed load is not kept (the next message tries again).
+        loading = loadSite(ctx, row.siteId);
+        sites.set(row.siteId, loading);
+        loading.catch(() => sites.delete(row.siteId));
+      }
+      const site = await loading;
       const provider = ctx.providerFor(site, ctx);
       const to = await ctx.sealer.open(subject.wrappedKey, subject.id, subject.phoneCiphertext);
       const body = await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext);
       // A stopped campaign's message left queued by the stop (it was held by a claim then) never goes out now; read
-      // per message, so at most the message in flight at the stop leaves after it. One whose earlier attempt may have
+      // per message, so at most the messages in flight at the stop (`concurrency`) leave after it. One whose earlier attempt may have
       // gone out is first looked up below, so a message sent is recorded sent, never cancelled.
       const stopped =
         row.kind === 'marketing' &&
@@ -129,12 +156,12 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
             }),
             'sent',
           );
-          continue;
+          return;
         }
       }
       if (stopped) {
         held(await ctx.outbox.finish(row.id, token, 'cancelled', 'campaign stopped'), 'cancelled');
-        continue;
+        return;
       }
       const callback = options.statusCallbackUrl?.(site, row.id);
       attempted = true;
@@ -195,7 +222,6 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
         );
     }
   }
-  return report;
 }
 
 /**
@@ -248,4 +274,37 @@ async function markSent(
     }
   }
   return recorded;
+}
+
+/** A claim's messages by number (subject), each number's in the order claimed. */
+function bySubject(rows: OutboxRow[]): OutboxRow[][] {
+  const groups = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const own = groups.get(row.subjectId);
+    if (own) own.push(row);
+    else groups.set(row.subjectId, [row]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Runs `task` on every item, at most `limit` at once. A task that fails (storage down while recording an outcome)
+ * stops the others taking more; the call settles once every running task has, with the first failure.
+ */
+async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < items.length) {
+      try {
+        await task(items[next++]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const failure = lanes.find((lane) => lane.status === 'rejected');
+  if (failure) throw failure.reason;
 }
