@@ -1,11 +1,13 @@
 // normalisePhone decides validity and SMS capability with one type match; over a corpus of inputs (E.164, national
 // forms, near misses, random digits, several countries) it gives exactly the answers of isValid() + getType(); the
 // mask is maskPhone's; the E.164 fast path gives exactly the full parse's number, country, calling code and type wherever it answers;
-// the international format the masks are cut from is the library's own, and so is the mask.
+// the national fast path likewise over every country's example numbers written as people write them and their near
+// misses; the international format the masks are cut from is the library's own, and so is the mask.
 import { describe, expect, it } from 'vitest';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { getCountries, getExampleNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
 import { AppError } from '../../worker/errors.ts';
-import { normalisePhone, numberType, parseE164Fast } from '../../worker/domain/consent/phone.ts';
+import { normalisePhone, numberType, parseE164Fast, parseNationalFast } from '../../worker/domain/consent/phone.ts';
 import { formatInternational, maskParsed, maskPhone } from '../../worker/sms/mask-phone.ts';
 
 const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER']);
@@ -240,5 +242,88 @@ describe('formatInternational and the mask', () => {
     expect(maskPhone('+33781234567')).toBe('+33 7 •• •• •• 67');
     expect(maskPhone('+14155552671')).toBe('+1 4•• ••• ••71');
     expect(maskPhone('not a number')).toBe('•••');
+  });
+});
+
+/**
+ * Every country's example mobile number as people write it at home (the national format, its digits, dotted,
+ * hyphenated, without the national prefix) and the near misses the full parse reads otherwise: the calling code
+ * without its "+", an IDD prefix, a digit too few or too many, another digit changed.
+ */
+function nationalCorpus(): [string, string][] {
+  const out: [string, string][] = [];
+  for (const country of getCountries()) {
+    const example = getExampleNumber(country, examples);
+    if (!example) continue;
+    const written = example.formatNational();
+    const digits = written.replace(/\D/g, '');
+    const national = example.nationalNumber as string;
+    const last = digits.at(-1)!;
+    for (const input of [
+      written,
+      digits,
+      written.replace(/ /g, '.'),
+      written.replace(/ /g, '-'),
+      national,
+      `${example.countryCallingCode}${national}`,
+      `00${example.countryCallingCode}${national}`,
+      `011${example.countryCallingCode}${national}`,
+      digits.slice(0, -1),
+      `${digits}7`,
+      `${digits.slice(0, -1)}${(Number(last) + 5) % 10}`,
+      `0${national}`,
+      `00${national}`,
+    ])
+      out.push([input, country]);
+  }
+  return out;
+}
+
+describe('parseNationalFast', () => {
+  it("answers as the full parse wherever it answers, over every country's numbers and near misses, and answers most", () => {
+    let answered = 0;
+    const countries = new Set<string>();
+    const inputs = [...nationalCorpus(), ...corpus()];
+    for (const [input, country] of inputs) {
+      const fast = parseNationalFast(input.trim(), country);
+      if (!fast) continue;
+      answered++;
+      countries.add(country);
+      const full = parsePhoneNumberFromString(input.trim(), country as CountryCode);
+      expect(full, `${input} (${country})`).toBeDefined();
+      expect(
+        {
+          number: fast.number,
+          country: fast.country,
+          callingCode: fast.countryCallingCode,
+          national: fast.nationalNumber,
+          type: fast.getType(),
+          valid: fast.isValid(),
+        },
+        `${input} (${country})`,
+      ).toEqual({
+        number: full!.number,
+        country: full!.country,
+        callingCode: full!.countryCallingCode,
+        national: full!.nationalNumber,
+        type: full!.getType(),
+        valid: full!.isValid(),
+      });
+    }
+    expect(inputs.length).toBeGreaterThan(11_000);
+    expect(answered).toBeGreaterThan(2_000);
+    expect(countries.size).toBeGreaterThan(150);
+  });
+
+  it('reads the forms a French visitor types, and leaves to the full parse what only it reads right', () => {
+    for (const written of ['06 12 34 56 78', '0612345678', '06.12.34.56.78', '06-12-34-56-78', '612345678'])
+      expect(parseNationalFast(written, 'FR')?.number, written).toBe('+33612345678');
+    expect(parseNationalFast('0033612345678', 'FR')).toBeUndefined(); // an IDD prefix: international
+    expect(parseNationalFast('33612345678', 'FR')).toBeUndefined(); // the calling code without its "+"
+    expect(parseNationalFast('(415) 555-2671', 'US')).toBeUndefined(); // +1 is shared by the NANP countries
+    expect(parseNationalFast('011 15 2345 6789', 'AR')).toBeUndefined(); // a prefix that captures
+    expect(parseNationalFast('12', 'FR')).toBeUndefined(); // too short for the format check
+    expect(parseNationalFast('06 12 34 56 78', 'XX')).toBeUndefined();
+    expect(parseNationalFast('+33 6 12 34 56 78', 'FR')).toBeUndefined();
   });
 });

@@ -13,7 +13,13 @@ export interface MetadataReader {
   getCountryCodesForCallingCode(callingCode: string): string[] | undefined;
   selectNumberingPlan(key: string): void;
   countryCallingCode(): string;
-  numberingPlan: { nationalPrefixForParsing(): string | undefined };
+  numberingPlan: {
+    nationalPrefixForParsing(): string | undefined;
+    nationalPrefixTransformRule(): string | undefined;
+    callingCode(): string;
+    IDDPrefix(): string;
+    possibleLengths(): number[] | undefined;
+  };
   nationalNumberPattern(): string;
   type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
   formats(): { pattern(): string; leadingDigitsPatterns(): string[]; internationalFormat(): string }[];
