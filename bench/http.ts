@@ -60,7 +60,15 @@ const num = (name: string, fallback: number) => {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 const DURATION = num('BENCH_DURATION', 5);
-const WARMUP = num('BENCH_WARMUP', 1);
+/**
+ * Seconds each Assent case (and the peer) runs before it is measured. A server started for the bench compiles its hot
+ * paths in its first seconds under load, which a server running for days has long done: after 1 s of warm-up, V8's
+ * compiler threads still took 17 % of the consent POST's CPU samples (6 % after 30 s), and the case measured 2,541 µs
+ * a request where 10 s of warm-up measured 1,934 on the same machine minutes later.
+ */
+const WARMUP = num('BENCH_WARMUP', 5);
+/** The hello-world's warm-up: one route, compiled within its first thousand requests. */
+const HELLO_WARMUP = 1;
 /**
  * Seconds of hello-world measured before each Assent case (after a second's warm-up); a case's baseline is the mean of
  * the one before it and the one after it: on a shared machine the hello-world moved 2× within one run, so a baseline
@@ -137,9 +145,10 @@ async function measure(
   pid?: number,
   label?: string,
   seconds = DURATION,
+  warmup = WARMUP,
 ): Promise<{ result: Result; cpu?: { process: number; main: number } }> {
   const options = { url, connections: CONNECTIONS, pipelining: 1, requests };
-  await autocannon({ ...options, ...(amount ? { amount: amount.warmup } : { duration: WARMUP }) });
+  await autocannon({ ...options, ...(amount ? { amount: amount.warmup } : { duration: warmup }) });
   const before = cpuTime(pid);
   const perf = perfRecord(pid, label);
   const result = await autocannon({ ...options, ...(amount ? { amount: amount.measured } : { duration: seconds }) });
@@ -309,6 +318,7 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
           hello?.child.pid,
           undefined,
           BESIDE,
+          HELLO_WARMUP,
         );
         beside = { rps: h.result.requests.average, cpu: h.cpu?.process ?? Number.NaN };
       }
@@ -316,7 +326,7 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
         ...extra,
         name: label,
         base: name,
-        ...(await measure(url, requests, amount, pid, profiled)),
+        ...(await measure(url, requests, amount, pid, profiled, DURATION, url === helloUrl ? HELLO_WARMUP : WARMUP)),
         ...(beside ? { beside } : {}),
       });
     };
@@ -507,7 +517,9 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
 const runtimes: Runtime[] = (process.env.BENCH_RUNTIMES ?? 'node,deno')
   .split(',')
   .filter((r): r is Runtime => r === 'node' || r === 'deno');
-console.log(`autocannon: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per case, ${HOST} only`);
+console.log(
+  `autocannon: ${CONNECTIONS} connections, ${WARMUP} s warm-up (the hello-world ${HELLO_WARMUP} s) + ${DURATION} s per case, ${HOST} only`,
+);
 const results: Partial<Record<Runtime, Row[]>> = {};
 for (const runtime of runtimes) {
   if (runtime === 'deno' && !denoPresent()) {
