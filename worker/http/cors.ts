@@ -2,19 +2,42 @@
 // Kept instead of hono/cors, which answers every preflight 204 and lets a refused origin's POST run: here the
 // allowed origins are the site's (read per request), a refused preflight is a 403 and a refused write a 403 problem
 // before any work, and refusals are noted for the console.
-import { cors } from 'hono/cors';
+import type { MiddlewareHandler } from 'hono';
 import type { AppContext } from './context.ts';
 import type { Site } from '../domain/site/index.ts';
 import { AppError } from '../errors.ts';
 import { noteRefusedOrigin } from '../domain/console/index.ts';
+import { vary } from './negotiate.ts';
 import { siteAllowsOrigin } from './origins.ts';
 
 /**
- * Public documents any page may read (proofs, keys, the log, policies, the widget and its texts): hono/cors with
- * origin '*', no credentials; a preflight is answered for GET.
+ * Public documents any page may read (proofs, keys, the log, policies, the widget and its texts): any origin, no
+ * credentials; a preflight is answered 204 for GET, with the request headers it names. The headers hono/cors sets,
+ * set as the context's prepared headers: hono/cors sets them on `c.res` before the route runs, which makes every
+ * answer behind it a rebuilt Web Response that Node's adapter streams (negotiate.ts).
  */
-export const readableAnywhere = (options: { exposeHeaders?: string[] } = {}) =>
-  cors({ origin: '*', allowMethods: ['GET'], maxAge: 600, ...options });
+export const readableAnywhere = (options: { exposeHeaders?: string[] } = {}): MiddlewareHandler => {
+  const expose = options.exposeHeaders?.join(',');
+  return async function readableAnywhere(c, next) {
+    c.header('Access-Control-Allow-Origin', '*');
+    if (expose) c.header('Access-Control-Expose-Headers', expose);
+    if (c.req.method !== 'OPTIONS') return next();
+    c.header('Access-Control-Max-Age', '600');
+    c.header('Access-Control-Allow-Methods', 'GET');
+    const requested = c.req.header('Access-Control-Request-Headers');
+    if (requested) {
+      c.header(
+        'Access-Control-Allow-Headers',
+        requested
+          .split(',')
+          .map((name) => name.trim())
+          .join(','),
+      );
+      vary(c, 'Access-Control-Request-Headers');
+    }
+    return c.body(null, 204);
+  };
+};
 
 /** Noted for the console's "origins refused lately", after the response and never failing it. */
 function recordRefusedOrigin(c: AppContext, siteId: string, origin: string): void {
@@ -34,7 +57,7 @@ export function originOk(c: AppContext, site: Site): boolean {
 
 /** Sets the CORS headers for an allowed origin; a refused cross-origin write is a 403 before any work. */
 export function applyCors(c: AppContext, site: Site, options: { write: boolean }): void {
-  c.header('Vary', 'Origin', { append: true });
+  vary(c, 'Origin');
   const origin = c.req.header('origin');
   if (!origin) return;
   if (originOk(c, site)) {
@@ -50,7 +73,7 @@ export function applyCors(c: AppContext, site: Site, options: { write: boolean }
 }
 
 export function preflight(c: AppContext, site: Site, methods: string): Response {
-  c.header('Vary', 'Origin', { append: true });
+  vary(c, 'Origin');
   if (!c.req.header('origin') || !originOk(c, site)) {
     throw new AppError('origin_not_allowed', 403, 'This origin may not call this site from a browser.', {
       errors: [

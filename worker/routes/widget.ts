@@ -9,7 +9,7 @@ import { AppError, notFound } from '../errors.ts';
 import { widgetBundle } from '../generated/widget.ts';
 import { queryParams } from '../http/body.ts';
 import { clientIp, type AppContext, type AppEnv } from '../http/context.ts';
-import { preferredLanguage } from '../http/negotiate.ts';
+import { preferredLanguage, vary } from '../http/negotiate.ts';
 import { renderHostedPage, type HostedState } from '../pages/hosted.tsx';
 import { demoPage } from '../pages/demo.tsx';
 import { toBase64 } from '../crypto/encoding.ts';
@@ -96,7 +96,7 @@ export function widgetRoutes() {
   // finding the widget silently absent.
   app.get('/v1/sites/:site/widget', conditional(), async (c) => {
     c.header('Timing-Allow-Origin', '*');
-    c.header('Vary', 'Origin, Accept-Language', { append: true });
+    vary(c, 'Origin', 'Accept-Language');
     const site = await loadSite(c.var.ctx, c.req.param('site'));
     const { locale } = queryParams(c, documentQuery);
     const { document } = await currentWidget(c.var.ctx, site, widgetLocale(c, site, locale));
