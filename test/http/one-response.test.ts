@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 /** The Responses constructed while `request` is answered, and its status. */
-async function responsesMade(request: () => Promise<Response>): Promise<{ made: number; status: number }> {
+async function responsesMade(request: () => Response | Promise<Response>): Promise<{ made: number; status: number }> {
   let made = 0;
   globalThis.Response = class Counted extends Original {
     constructor(...args: ConstructorParameters<typeof Response>) {
@@ -41,7 +41,7 @@ async function responsesMade(request: () => Promise<Response>): Promise<{ made: 
 
 describe('an answer', () => {
   const from = 'https://shop.example';
-  const cases: [string, () => Promise<Response>, number][] = [
+  const cases: [string, () => Response | Promise<Response>, number][] = [
     [
       'a proof as JSON (CORS for any origin, Accept negotiated)',
       () => h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/json', origin: from } }),
