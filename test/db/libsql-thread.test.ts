@@ -13,6 +13,8 @@ import { groupCommit } from '../../worker/db/group-commit.ts';
 import { applyFilePragmas, libsqlStore } from '../../worker/db/libsql.ts';
 import { fileClient } from '../../worker/db/libsql-file.ts';
 import { threadClient } from '../../worker/db/libsql-thread.ts';
+import { bind, prepareRaw, readsOnly } from '../../worker/db/prepared.ts';
+import { integer, sqliteTable } from 'drizzle-orm/sqlite-core';
 
 const dirs: string[] = [];
 const clients: Client[] = [];
@@ -181,5 +183,74 @@ describe('group commit over a store that commits asynchronously', () => {
     expect(most).toBe(1);
     expect(sizes).toEqual([1, 12]);
     expect(await inner.queryColumn('SELECT COUNT(*) FROM t')).toEqual([13]);
+  });
+});
+
+describe('a batch of reads alone', () => {
+  async function setUp() {
+    const inner = libsqlStore(threadClient(join(mkdtempSync(join(tmpdir(), 'assent-thread-reads-')), 'r.db')));
+    clients.push({ close: () => void inner.close() } as Client);
+    await inner.execBatch(['CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)', 'INSERT INTO t VALUES (1, 10)']);
+    const byId = inner.db
+      .select()
+      .from(sqliteTable('t', { id: integer('id'), n: integer('n') }))
+      .where(sql`id = ${sql.placeholder('id')}`)
+      .prepare();
+    const reads = (store: Store) =>
+      [bind(store, byId, { id: 1 }), bind(store, byId, { id: 2 })] as [Statement, ...Statement[]];
+    return { inner, reads };
+  }
+
+  it('runs at once, not behind the group committing, and reads only what is committed', async () => {
+    const { inner, reads } = await setUp();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const slow: Store = {
+      ...inner,
+      // A commit that takes as long as the test says (an fsync on a slow disk).
+      batch: async (s) => (readsOnly(s) ? inner.batch(s) : (await held, inner.batch(s))),
+    };
+    const grouped = groupCommit(slow);
+    const write = grouped.batch([inner.db.run(sql`UPDATE t SET n = 11 WHERE id = 1`)] as [Statement, ...Statement[]]);
+    await new Promise((r) => setTimeout(r, 5)); // the write's group is committing
+    const [one, two] = (await grouped.batch(reads(inner))) as [{ n: number }[], unknown[]];
+    expect(one).toEqual([{ id: 1, n: 10 }]);
+    expect(two).toEqual([]);
+    release();
+    await write;
+    expect(((await grouped.batch(reads(inner))) as [{ n: number }[]])[0]).toEqual([{ id: 1, n: 11 }]);
+  });
+
+  it('is told apart from a batch that writes, which still waits its turn', () => {
+    const store = libsqlStore(fileClient(':memory:'));
+    clients.push({ close: () => void store.close() } as Client);
+    const select = store.db
+      .select({ one: sql`1` })
+      .from(sqliteTable('t', { id: integer('id') }))
+      .prepare();
+    const update = store.db.run(sql`UPDATE t SET id = ${sql.placeholder('id')}`);
+    expect(readsOnly([bind(store, select, {})])).toBe(true);
+    expect(readsOnly([bind(store, select, {}), bind(store, prepareRaw(update), { id: 1 })])).toBe(false);
+    // A query builder (not bound) is never taken for reads: telling would mean building it twice.
+    expect(
+      readsOnly([
+        store.db.select({ one: sql`1` }).from(sqliteTable('t', { id: integer('id') })) as unknown as Statement,
+      ]),
+    ).toBe(false);
+  });
+
+  it('is answered on the thread client by the main connection while the writer’s is in a transaction', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assent-thread-stopped-'));
+    dirs.push(dir);
+    const client = threadClient(join(dir, 's.db'));
+    clients.push(client);
+    await client.batch(['CREATE TABLE t (id INTEGER PRIMARY KEY)', 'INSERT INTO t VALUES (7)'], 'write');
+    // The thread's connection holds a write transaction open: a read batch sent there would fail to begin its own.
+    await client.execute('BEGIN IMMEDIATE');
+    const started = performance.now();
+    const [rows] = await client.batch([{ sql: 'SELECT id FROM t', args: [] }]);
+    expect(rows!.rows.map((r) => r.id)).toEqual([7]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    await client.execute('ROLLBACK');
   });
 });

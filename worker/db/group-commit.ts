@@ -4,6 +4,7 @@
 // a time: on a store that commits off the event loop (libsql-thread.ts), the next group forms while the previous one
 // commits, so groups grow with the load instead of each commit waiting alone.
 import type { Statement, Store } from './client.ts';
+import { readsOnly } from './prepared.ts';
 
 interface Job {
   statements: [Statement, ...Statement[]];
@@ -66,6 +67,8 @@ export function groupCommit(store: Store, options: { maxStatements?: number } = 
   return {
     ...store,
     batch(statements) {
+      // Reads alone commit nothing: they run at once, in their own transaction, not behind the group in flight.
+      if (readsOnly(statements)) return store.batch(statements);
       return new Promise<unknown[]>((resolve, reject) => {
         queue.push({ statements, resolve, reject });
         schedule();

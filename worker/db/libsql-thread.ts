@@ -16,6 +16,7 @@ import {
   rowMaker,
   statementsOf,
 } from './libsql-file.ts';
+import { onlyReads } from './prepared.ts';
 
 /** One statement's answer from the thread: raw values per row, or the write's counts. */
 interface RawResult {
@@ -94,11 +95,6 @@ parentPort.on('message', (m) => {
   }
 });
 `;
-
-// Only these run on the main thread's connection: a statement that is a SELECT (or a WITH … SELECT) naming no
-// writing keyword. Anything else, a PRAGMA included, goes to the writer: a read sent there is merely slower.
-const READ = /^\s*(SELECT|WITH)\b/i;
-const WRITES = /\b(INSERT|UPDATE|DELETE|REPLACE|RETURNING)\b/i;
 
 export function threadClient(path: string, options: { timeout?: number } = {}): Client & RowReader {
   const reader = fileClient(path, options);
@@ -194,7 +190,7 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
   const isRead = (sql: string) => {
     let read = readOnly.get(sql);
     if (read === undefined) {
-      read = READ.test(sql) && !WRITES.test(sql);
+      read = onlyReads(sql);
       if (readOnly.size >= 500) readOnly.clear();
       readOnly.set(sql, read);
     }
@@ -218,7 +214,11 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
       return (await send('execute', [statement]))[0]!;
     },
     batch(stmts: (InStatement | [string, InArgs?])[], mode = 'deferred') {
-      return send('batch', stmts.map(toStatement), mode);
+      const statements = stmts.map(toStatement);
+      // Reads only (a proof's six): one read transaction on the main thread's connection, a consistent snapshot that
+      // waits for no commit and costs the writer nothing.
+      if (statements.every((s) => isRead(typeof s === 'string' ? s : s.sql))) return reader.batch(statements, 'read');
+      return send('batch', statements, mode);
     },
     migrate(stmts: InStatement[]) {
       return send('batch', stmts, 'deferred');

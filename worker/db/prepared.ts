@@ -41,14 +41,32 @@ export function prepareRaw(raw: {
   return { getQuery: () => built, mapResult: (result, isFromBatch) => raw.mapResult(result, isFromBatch) };
 }
 
+// A statement that is a SELECT (or a WITH … SELECT) naming no writing keyword only reads. Anything else, a PRAGMA
+// included, is taken for a write: a read taken for a write is merely slower.
+const READ = /^\s*(SELECT|WITH)\b/i;
+const WRITES = /\b(INSERT|UPDATE|DELETE|REPLACE|RETURNING)\b/i;
+export const onlyReads = (sql: string) => READ.test(sql) && !WRITES.test(sql);
+
+/** On a bound statement (`bind`) whose SQL only reads: a batch of such statements need not wait for commits. */
+export const READS_ONLY = Symbol('reads only');
+const readers = new WeakMap<object, boolean>();
+
+/** Whether a batch holds reads alone, known without building any statement (only `bind`'s are marked). */
+export const readsOnly = (statements: readonly Statement[]) =>
+  statements.every((s) => (s as unknown as { [READS_ONLY]?: boolean })[READS_ONLY] === true);
+
 /**
  * A prepared query with its values, as a statement for `store.batch`: what drizzle's batch reads from a query
  * builder (`_prepare()` → getQuery, mapResult; `stmt` for D1), with the placeholders filled. Like a query builder it
  * is also a promise: awaited on its own, it runs as a batch of one on `store`.
  */
 export function bind(store: Store, prepared: unknown, values: Record<string, unknown>): Statement {
+  let reads = readers.get(prepared as object);
+  if (reads === undefined)
+    readers.set(prepared as object, (reads = onlyReads((prepared as PreparedQuery).getQuery().sql)));
   const statement = {
     ...batchItem(prepared as PreparedQuery, values),
+    [READS_ONLY]: reads,
     // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, awaited like drizzle's own query builders
     then<A, B = never>(
       onFulfilled?: (value: unknown) => A | PromiseLike<A>,
