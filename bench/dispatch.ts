@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DISPATCH_CONCURRENCY, dispatchDue, dispatched } from '../worker/domain/messaging/index.ts';
 import type { SmsProvider } from '../worker/sms/provider.ts';
-import { appWithTestIp, json, makeHarness, widgetFor } from '../test/harness.ts';
+import { optInBurst } from '../test/channel/burst.ts';
+import { makeHarness } from '../test/harness.ts';
 
 const COUNT = Number(process.env.BENCH_SMS) > 0 ? Number(process.env.BENCH_SMS) : 200;
 const LATENCY = process.env.BENCH_PROVIDER_MS ? Number(process.env.BENCH_PROVIDER_MS) : 150;
@@ -35,18 +36,7 @@ async function run(concurrency: number) {
   const { provider, seen } = slowProvider();
   const h = await makeHarness({ url: `file:${join(dir, 'assent.db')}`, sealer: 'node', provider });
   try {
-    const app = appWithTestIp(h);
-    const doc = await widgetFor(h);
-    for (let i = 0; i < COUNT; i++) {
-      const res = await app.request(
-        '/v1/sites/demo/consents',
-        json(
-          { phone: `06${String(40_000_000 + i).slice(-8)}`, choice: 'yes', ...doc },
-          { 'x-test-ip': `10.77.${i >> 8}.${i & 255}` },
-        ),
-      );
-      if (res.status !== 202) throw new Error(`opt-in answered ${res.status}`);
-    }
+    await optInBurst(h, COUNT, 40_000_000, 77);
     const started = performance.now();
     let passes = 0;
     while (dispatched(await dispatchDue(h.ctx, { concurrency })) > 0) passes++;
