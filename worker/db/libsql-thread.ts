@@ -215,7 +215,7 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
     },
     batch(stmts: (InStatement | [string, InArgs?])[], mode = 'deferred') {
       const statements = stmts.map(toStatement);
-      // Reads only (a proof's six): one read transaction on the main thread's connection, a consistent snapshot that
+      // Reads only (a proof's): one read transaction on the main thread's connection, a consistent snapshot that
       // waits for no commit and costs the writer nothing.
       if (statements.every((s) => isRead(typeof s === 'string' ? s : s.sql))) return reader.batch(statements, 'read');
       return send('batch', statements, mode);

@@ -138,8 +138,8 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       const to = await ctx.sealer.open(subject.wrappedKey, subject.id, subject.phoneCiphertext);
       const body = await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext);
       // A stopped campaign's message left queued by the stop (it was held by a claim then) never goes out now; read
-      // per message, so at most the messages in flight at the stop (`concurrency`) leave after it. One whose earlier attempt may have
-      // gone out is first looked up below, so a message sent is recorded sent, never cancelled.
+      // per message, so at most the messages in flight at the stop (`concurrency`) leave after it. One whose earlier
+      // attempt may have gone out is first looked up below, so a message sent is recorded sent, never cancelled.
       const stopped =
         row.kind === 'marketing' &&
         row.campaignId !== null &&
