@@ -23,20 +23,6 @@ const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER'
 
 /** ITU-T E.164: "+", a calling code that never starts with 0, at most 15 digits in all. */
 const E164 = /^\+[1-9]\d{6,14}$/;
-/** Each country's `national_prefix_for_parsing`, compiled once (the full parse compiles it on every call). */
-const prefixes = new Map<string, RegExp | null>();
-
-function nationalPrefix(country: string): RegExp | null {
-  let prefix = prefixes.get(country);
-  if (prefix === undefined) {
-    metadata.selectNumberingPlan(country);
-    const pattern = metadata.numberingPlan.nationalPrefixForParsing();
-    prefix = pattern ? new RegExp(`^(?:${pattern})`) : null;
-    prefixes.set(country, prefix);
-  }
-  return prefix;
-}
-
 /** The number types getNumberType tries after FIXED_LINE, in its order (libphonenumber-js helpers/getNumberType.js). */
 const NON_FIXED_LINE_TYPES = [
   'MOBILE',
@@ -125,7 +111,7 @@ export function parseE164Fast(input: string): PhoneNumber | undefined {
     // Shared or non-geographic ("001") calling codes: the full parse.
     if (countries.length !== 1 || country === '001') return undefined;
     const national = input.slice(1 + length);
-    if (nationalPrefix(country)?.test(national)) return undefined;
+    if (nationalPlanOf(country)?.prefix?.test(national)) return undefined;
     // As parse.js builds its answer: the number, then the country it found.
     const phone = new PhoneNumber(input as E164Number, maxMetadata as MetadataJson);
     phone.country = country as CountryCode;
@@ -134,7 +120,10 @@ export function parseE164Fast(input: string): PhoneNumber | undefined {
   return undefined;
 }
 
-/** What a national number's parse reads of its default country's plan, compiled once. */
+/**
+ * What a parse reads of a country's plan, compiled once (the full parse compiles its patterns on every call): the
+ * national form's path reads all of it, the E.164 path its national prefix.
+ */
 interface NationalPlan {
   callingCode: string;
   /** The calling code is this country's alone (a shared one may make the number another country's). */
