@@ -104,11 +104,10 @@ export function consentsRepo(store: Store) {
     activeForSubject: (subjectId: string) => exec(store, () => prepared().activeForSubject.all({ subjectId })),
     allForSubject: (subjectId: string) =>
       db.select().from(consents).where(eq(consents.subjectId, subjectId)).orderBy(asc(consents.requestedAt)),
-    /** A page of a site's consents (optionally one status) with their subject, in id order after `afterId`. */
     /**
-     * A page of a site's consents with their subjects, by id after `afterId`: only what a subscriber list shows (an
-     * export streams every row of a site through it, and the two tables' 45 columns made it allocate three times
-     * what it sends).
+     * A page of a site's consents (optionally one status) with their subjects, by id after `afterId`: only what a
+     * subscriber list shows (an export streams every row of a site through it, and the two tables' 45 columns made
+     * it allocate three times what it sends).
      */
     listPage: (siteId: string, status: ConsentStatus | undefined, afterId: string, limit: number) =>
       db
