@@ -15,12 +15,26 @@ function utf8(text2) {
 function fromUtf8(bytes) {
   return utf8Decoder.decode(bytes);
 }
-function toBase64(bytes) {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 32768) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 32768));
+var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+function encode64(bytes, alphabet, pad) {
+  let out = "";
+  const whole = bytes.length - bytes.length % 3;
+  for (let i = 0; i < whole; i += 3) {
+    const v = bytes[i] << 16 | bytes[i + 1] << 8 | bytes[i + 2];
+    out += alphabet[v >>> 18] + alphabet[v >>> 12 & 63] + alphabet[v >>> 6 & 63] + alphabet[v & 63];
   }
-  return btoa(binary);
+  if (bytes.length - whole === 1) {
+    const v = bytes[whole] << 16;
+    out += alphabet[v >>> 18] + alphabet[v >>> 12 & 63] + (pad ? "==" : "");
+  } else if (bytes.length - whole === 2) {
+    const v = bytes[whole] << 16 | bytes[whole + 1] << 8;
+    out += alphabet[v >>> 18] + alphabet[v >>> 12 & 63] + alphabet[v >>> 6 & 63] + (pad ? "=" : "");
+  }
+  return out;
+}
+function toBase64(bytes) {
+  return encode64(bytes, BASE64, true);
 }
 var BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 function fromBase64(text2) {
@@ -31,16 +45,17 @@ function fromBase64(text2) {
   return out;
 }
 function toBase64Url(bytes) {
-  return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/(?<!=)=+$/, "");
+  return encode64(bytes, BASE64URL, false);
 }
 function fromBase64Url(text2) {
   if (!/^[A-Za-z0-9_-]*$/.test(text2) || text2.length % 4 === 1) throw new TypeError("invalid base64url");
   const b64 = text2.replace(/-/g, "+").replace(/_/g, "/");
   return fromBase64(b64 + "=".repeat((4 - b64.length % 4) % 4));
 }
+var HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 function toHex(bytes) {
   let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]];
   return out;
 }
 function concatBytes(...parts) {

@@ -26,6 +26,14 @@ describe('encoding', () => {
     );
   });
 
+  it('encodes inputs longer than any argument list whole (the encoders once chunked at 32 KiB)', () => {
+    const bytes = Uint8Array.from({ length: 200_003 }, (_, i) => (i * 131 + (i >> 8)) & 255);
+    const buf = Buffer.from(bytes);
+    expect(toBase64(bytes)).toBe(buf.toString('base64'));
+    expect(toBase64Url(bytes)).toBe(buf.toString('base64url'));
+    expect(toHex(bytes)).toBe(buf.toString('hex'));
+  });
+
   it('rejects malformed input instead of guessing', () => {
     for (const bad of ['abc', 'ab=c', 'a b=', '====', 'YQ']) expect(() => fromBase64(bad)).toThrow();
     expect(() => fromBase64Url('a+b/')).toThrow();
