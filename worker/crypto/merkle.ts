@@ -208,7 +208,12 @@ export async function appendLeaf(size: number, leaf: Hash, reader: NodeReader): 
     nodes.push({ level: level + 1, index: Math.floor(size / 2 ** (level + 1)), hash: top });
   }
   const rootParts = [...fetched.slice(completes), top];
-  return { nodes, root: () => fold(rootParts) };
+  return {
+    nodes,
+    root() {
+      return fold(rootParts);
+    },
+  };
 }
 
 /** RFC 9162 §2.1.3.2. */

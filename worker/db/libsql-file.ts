@@ -274,6 +274,9 @@ export function result(
     rows,
     rowsAffected,
     lastInsertRowid,
-    toJSON: () => ({ columns, columnTypes, rows, rowsAffected, lastInsertRowid: lastInsertRowid?.toString() ?? null }),
+    // A method: every statement makes a result, and an arrow here would be named anew each time under keepNames.
+    toJSON() {
+      return { columns, columnTypes, rows, rowsAffected, lastInsertRowid: lastInsertRowid?.toString() ?? null };
+    },
   } as unknown as ResultSet;
 }

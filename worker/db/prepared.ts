@@ -127,6 +127,27 @@ export function withinSql(counters: { key: unknown; limit: unknown }[]): SQL {
 /** A column computed inside the insert (e.g. from another table), from the row's values as `value` gives them. */
 export type Computed = Record<string, (value: (k: string) => unknown) => SQL>;
 
+/** `INSERT INTO table (set…, computed…) SELECT <values> WHERE <where>`, each value as `value` gives it. */
+function insertSelect(
+  store: Store,
+  table: SQLiteTable,
+  set: string[],
+  computed: Computed,
+  value: (k: string) => unknown,
+  where: SQL,
+) {
+  const columns = getTableColumns(table);
+  const extra = Object.keys(computed);
+  return (store.base?.db ?? store.db).run(sql`INSERT INTO ${table} (${sql.join(
+    [...set, ...extra].map((k) => sql.identifier(columns[k]!.name)),
+    sql`, `,
+  )})
+      SELECT ${sql.join(
+        [...set.map((k) => sql.param(value(k), columns[k])), ...extra.map((k) => computed[k]!(value))],
+        sql`, `,
+      )} WHERE ${where}`);
+}
+
 /**
  * `INSERT … SELECT <row> WHERE <condition>`: the row is written only while `condition` holds (a batch guard).
  * Prepared once per database, columns and number of counters when the condition is a `WithinGuard`. `computed`
@@ -139,33 +160,24 @@ export function insertWhere<T extends SQLiteTable>(
   condition: SQL,
   computed: Computed = NONE,
 ): Statement {
-  const columns = getTableColumns(table);
   const values = row as Record<string, unknown>;
   const set = Object.keys(values).filter((k) => values[k] !== undefined && !(k in computed));
-  const extra = Object.keys(computed);
-  const build = (value: (k: string) => unknown, where: SQL) =>
-    (store.base?.db ?? store.db).run(sql`INSERT INTO ${table} (${sql.join(
-      [...set, ...extra].map((k) => sql.identifier(columns[k]!.name)),
-      sql`, `,
-    )})
-      SELECT ${sql.join(
-        [...set.map((k) => sql.param(value(k), columns[k])), ...extra.map((k) => computed[k]!(value))],
-        sql`, `,
-      )} WHERE ${where}`);
   const within = (condition as unknown as Partial<WithinGuard>).within;
-  if (!within || set.some((k) => is(values[k], SQL))) return build((k) => values[k], condition) as unknown as Statement;
+  if (!within || set.some((k) => is(values[k], SQL)))
+    return insertSelect(store, table, set, computed, (k) => values[k], condition) as unknown as Statement;
   const key = storeKey(store);
   let tables = inserts.get(key);
   if (!tables) inserts.set(key, (tables = new Map()));
   let shapes = tables.get(table);
   if (!shapes) tables.set(table, (shapes = new Map()));
-  const shape = `${set.join(',')}|within:${within.length}|${extra.join(',')}`;
+  const shape = `${set.join(',')}|within:${within.length}|${Object.keys(computed).join(',')}`;
   let statement = shapes.get(shape);
   if (!statement) {
     const guard = withinSql(
       within.map((_, i) => ({ key: sql.placeholder(`__k${i}`), limit: sql.placeholder(`__l${i}`) })),
     );
-    statement = prepareRaw(build((k) => sql.placeholder(k), guard) as unknown as Parameters<typeof prepareRaw>[0]);
+    const raw = insertSelect(store, table, set, computed, (k) => sql.placeholder(k), guard);
+    statement = prepareRaw(raw as unknown as Parameters<typeof prepareRaw>[0]);
     if (shapes.size > 50) shapes.clear();
     shapes.set(shape, statement);
   }

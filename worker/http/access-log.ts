@@ -65,7 +65,16 @@ export function accessScope(options: { deps: AppDeps; ctx: DomainContext; server
   return {
     take() {
       const view = views.take();
-      return { ctx: view.ctx, timing: () => serverTimingValue(view.trips), done: () => views.give(view) };
+      // Methods: with Server-Timing on this runs per request, and arrows would be named anew each time (keepNames).
+      return {
+        ctx: view.ctx,
+        timing() {
+          return serverTimingValue(view.trips);
+        },
+        done() {
+          views.give(view);
+        },
+      };
     },
     log,
   };

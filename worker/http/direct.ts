@@ -185,7 +185,12 @@ export function clientIpOf(
   env: unknown,
   header: (name: string) => string | undefined,
 ): string | undefined {
-  return clientIp?.({ env, req: { header: (name: string) => header(name.toLowerCase()) } } as unknown as Context);
+  const req = {
+    header(name: string) {
+      return header(name.toLowerCase());
+    },
+  };
+  return clientIp?.({ env, req } as unknown as Context);
 }
 
 /**
@@ -205,8 +210,13 @@ export function withDirectFetch<E>(
     const direct: DirectRequest = {
       method: request.method,
       target: url.slice(url.indexOf('/', url.indexOf('//') + 2)),
-      header: (name) => headers.get(name) ?? undefined,
-      ip: () => clientIpOf(clientIp, env, (name) => headers.get(name) ?? undefined),
+      // Methods: arrows here would be named anew on every request under keepNames (esbuild's, as wrangler builds).
+      header(name) {
+        return headers.get(name) ?? undefined;
+      },
+      ip() {
+        return clientIpOf(clientIp, env, (name) => headers.get(name) ?? undefined);
+      },
     };
     const route = lane.route(direct);
     if (!route) return fetch(request, env);

@@ -204,26 +204,30 @@ export function parseNationalFast(input: string, defaultCountry: string): PhoneN
 
 /** Throws a 422 naming `field` when the input is not a valid mobile number. */
 export function normalisePhone(input: string, defaultCountry: string, field = 'phone'): NormalisedPhone {
-  const invalid = (message: string) =>
-    new AppError('invalid_phone', 422, message, { errors: [{ path: field, message }] });
   const trimmed = input.trim();
   // The fast paths first: each admits a subset of what the format check below lets through (E.164: "+" and digits;
   // a national form: digits and single separators), and declines whatever it would not read as the full parse.
   const parsed =
     parseE164Fast(trimmed) ?? parseNationalFast(trimmed, defaultCountry) ?? parseFull(trimmed, defaultCountry);
-  if (parsed === null) throw invalid('Enter a phone number with digits only, e.g. +33 6 12 34 56 78.');
+  if (parsed === null) throw invalidPhone(field, 'Enter a phone number with digits only, e.g. +33 6 12 34 56 78.');
   // With the full ("max") metadata every country has type patterns, and isValid() is exactly getType() !==
   // undefined (libphonenumber-js isValid.js): one type match instead of the same matching done twice.
   const type = parsed ? numberType(parsed) : undefined;
-  if (!parsed || type === undefined) throw invalid('This is not a valid phone number.');
-  if (!SMS_CAPABLE.has(type)) throw invalid('This number cannot receive text messages.');
+  if (!parsed || type === undefined) throw invalidPhone(field, 'This is not a valid phone number.');
+  if (!SMS_CAPABLE.has(type)) throw invalidPhone(field, 'This number cannot receive text messages.');
   return {
     e164: parsed.number,
     country: parsed.country ?? defaultCountry,
     callingCode: parsed.countryCallingCode,
-    mask: () => maskParsed(parsed),
+    // A method: under keepNames (tsx, wrangler) an arrow here would get its name set on every call.
+    mask() {
+      return maskParsed(parsed);
+    },
   };
 }
+
+const invalidPhone = (field: string, message: string) =>
+  new AppError('invalid_phone', 422, message, { errors: [{ path: field, message }] });
 
 /** The full parse; null when the input is not shaped like a number at all. */
 function parseFull(trimmed: string, defaultCountry: string): PhoneNumber | null | undefined {

@@ -86,8 +86,9 @@ export function batchedLimits(ctx: DomainContext, limits: Limit[]): BatchedLimit
   return {
     statements: counters.length ? [ctx.limits.hits(counters)] : [],
     guard: ctx.limits.within(counters),
-    check: (results) =>
-      counters.length && throwIfExceeded(limits, windows, ctx.limits.countsOf(results[0], counters), now),
+    check(results) {
+      if (counters.length) throwIfExceeded(limits, windows, ctx.limits.countsOf(results[0], counters), now);
+    },
   };
 }
 

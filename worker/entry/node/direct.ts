@@ -19,9 +19,14 @@ export function withDirectLane(
     const request: DirectRequest = {
       method: req.method ?? '',
       target: req.url ?? '',
-      header: (name) => headers[name] as string | undefined,
+      // Methods, not arrows: under keepNames (tsx) each arrow would get its name set per request.
+      header(name) {
+        return headers[name] as string | undefined;
+      },
       // On Node the context's env holds the request and response (conninfo reads the socket from them).
-      ip: () => clientIpOf(clientIp, { incoming: req, outgoing: res }, request.header),
+      ip() {
+        return clientIpOf(clientIp, { incoming: req, outgoing: res }, request.header);
+      },
     };
     const route = lane.route(request);
     if (!route) return listener(req, res);
@@ -34,17 +39,20 @@ export function withDirectLane(
     req.once('error', () => res.destroy());
     req.once('end', () => {
       const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      const giveBack = () => {
-        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
-        return listener(req, res);
-      };
-      if (size > route.maxBody) return giveBack();
+      if (size > route.maxBody) return giveBack(listener, req, res, raw);
       route.answer(request, decodeBody(raw)).then(
-        (answer) => (answer ? send(res, answer.status, answer.headers, answer.body) : giveBack()),
-        () => giveBack(),
+        (answer) =>
+          answer ? send(res, answer.status, answer.headers, answer.body) : giveBack(listener, req, res, raw),
+        () => giveBack(listener, req, res, raw),
       );
     });
   };
+}
+
+/** The request to the routes, with the body read so far. */
+function giveBack(listener: RequestListener, req: IncomingMessage, res: ServerResponse, raw: Buffer) {
+  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+  return listener(req, res);
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string) {
