@@ -10,6 +10,17 @@ export type ConsentStatus = ConsentRow['status'];
 /** A batch guard made by `changed`: its consent and operation, so statements can use their prepared, guarded form. */
 export type ChangedGuard = SQL & { changed: { id: string; opId: string } };
 export const changedOf = (guard: SQL | undefined) => (guard as Partial<ChangedGuard> | undefined)?.changed;
+
+/**
+ * A guard made by `chainAt`: the consent's chain head it holds for, and the sent message (outbox.ts `SentGuard`) it
+ * also requires, if any, so events.ts can append under it with prepared statements. `chainAt` with any other `also`
+ * makes a plain SQL guard.
+ */
+export type ChainGuard = SQL & { chainAt: { id: string; hash: string | null; sent?: SentMark } };
+/** What outbox.ts marks its "this message is recorded as sent here" condition with. */
+export type SentMark = { id: string; token: string; at: number };
+export const chainAtOf = (guard: SQL | undefined) => (guard as Partial<ChainGuard> | undefined)?.chainAt;
+export const sentOf = (guard: SQL | undefined) => (guard as (SQL & { sent?: SentMark }) | undefined)?.sent;
 /** The expiry conditions a transition may add, marked so its prepared form can say them with a placeholder. */
 type ExpiryCondition = SQL & { expiry: { op: '>=' | '<'; at: number } };
 
@@ -235,8 +246,12 @@ export function consentsRepo(store: Store) {
      * Holds while the consent's last leaf is still `hash` (null: none), and `also` when given: a leaf appended outside
      * a state change.
      */
-    chainAt: (id: string, hash: string | null, also?: SQL): SQL =>
-      and(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND chain_hash IS ${hash})`, also)!,
+    chainAt(id: string, hash: string | null, also?: SQL): SQL {
+      const guard = and(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND chain_hash IS ${hash})`, also)!;
+      const sent = sentOf(also);
+      if (also && !sent) return guard;
+      return Object.assign(guard, { chainAt: { id, hash, ...(sent ? { sent } : {}) } });
+    },
     changed: (id: string, opId: string): ChangedGuard =>
       Object.assign(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND last_op_id = ${opId})`, {
         changed: { id, opId },

@@ -1,7 +1,7 @@
 // Consent events and their Merkle log leaves, appended in the same batch as the state change they record.
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db, Statement, Store } from './client.ts';
-import { changedOf } from './consents.ts';
+import { chainAtOf, changedOf } from './consents.ts';
 import { bind, prepareRaw, preparedFor } from './prepared.ts';
 import { consentEvents, logLeaves } from './schema.ts';
 import { webhooksRepo } from './webhooks.ts';
@@ -31,6 +31,13 @@ function appendStatements(db: Db) {
     event: event(sql`1`),
     guardedEvent: event(
       sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`,
+    ),
+    // consentsRepo.chainAt's guard, alone and with outboxRepo.markSentWith's condition: the same SQL, prepared.
+    chainEvent: event(
+      sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('chainId')} AND chain_hash IS ${p('chainHash')})`,
+    ),
+    sentChainEvent: event(
+      sql`(EXISTS (SELECT 1 FROM consents WHERE id = ${p('chainId')} AND chain_hash IS ${p('chainHash')}) AND EXISTS (SELECT 1 FROM outbox WHERE id = ${p('sentId')} AND claim_token = ${p('sentToken')} AND status = 'sent' AND sent_at = ${p('sentAt')}))`,
     ),
     leaf: prepareRaw(
       db.run(sql`INSERT INTO log_leaves (site_id, idx, event_id, consent_id, leaf, leaf_hash)
@@ -70,7 +77,8 @@ export function eventsRepo(store: Store) {
       const moveChain = Boolean(event.data.consentId) && !options.chained;
       const data = JSON.stringify(event.data);
       const changed = changedOf(guard);
-      if (guard && !changed) {
+      const chain = chainAtOf(guard);
+      if (guard && !changed && !chain) {
         return [
           db.run(sql`INSERT INTO consent_events (id, site_id, consent_id, type, at, data)
             SELECT ${event.id}, ${event.siteId}, ${event.consentId}, ${event.type}, ${event.at}, ${data} WHERE ${guard}`),
@@ -95,7 +103,14 @@ export function eventsRepo(store: Store) {
       return [
         changed
           ? bind(store, statements.guardedEvent, { ...values, guardId: changed.id, guardOpId: changed.opId })
-          : bind(store, statements.event, values),
+          : chain
+            ? bind(store, chain.sent ? statements.sentChainEvent : statements.chainEvent, {
+                ...values,
+                chainId: chain.id,
+                chainHash: chain.hash,
+                ...(chain.sent ? { sentId: chain.sent.id, sentToken: chain.sent.token, sentAt: chain.sent.at } : {}),
+              })
+            : bind(store, statements.event, values),
         bind(store, statements.leaf, values),
         ...(moveChain
           ? [bind(store, statements.chain, { id: event.id, consentId: event.consentId, leafHash: event.leafHash })]

@@ -143,7 +143,11 @@ export function outboxRepo(store: Store) {
       now: number,
       also: (sent: SQL) => Statement[],
     ): Promise<{ recorded: boolean; results: unknown[] }> {
-      const sent = sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND claim_token = ${token} AND status = 'sent' AND sent_at = ${now})`;
+      // Marked (consents.ts `SentMark`), so the statements guarded by it can take their prepared form (events.ts).
+      const sent = Object.assign(
+        sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND claim_token = ${token} AND status = 'sent' AND sent_at = ${now})`,
+        { sent: { id, token, at: now } },
+      );
       const [rows, ...results] = (await store.batch([
         bind(store, prepared().sent, { id, token, providerMessageId, now }),
         ...also(sent),
