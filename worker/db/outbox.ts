@@ -77,6 +77,14 @@ const deliveryFrom = (from: readonly string[]) =>
       )}))`;
 export type DeliveryChange = { id: string; consentId: string | null; kind: string; providerMessageId: string | null };
 
+/**
+ * A subject's confirmation SMS queued after `since`, through the partial index outbox_subject_confirm. The kind is
+ * written into the SQL, not bound: a bound value that decides whether a partial index applies makes SQLite prepare
+ * the statement again each time it is bound (sqlite3VdbeSetVarmask).
+ */
+const confirmRequestsSince = (subjectId: string, since: number) =>
+  and(eq(outbox.subjectId, subjectId), sql`${outbox.kind} = 'confirm-request'`, gt(outbox.createdAt, since));
+
 export function outboxRepo(store: Store) {
   const { db } = store;
   const prepared = () => preparedFor(store, hot);
@@ -194,7 +202,7 @@ export function outboxRepo(store: Store) {
       const rows = await db
         .select({ n: sql<number>`COUNT(*)` })
         .from(outbox)
-        .where(and(eq(outbox.subjectId, subjectId), eq(outbox.kind, 'confirm-request'), gt(outbox.createdAt, since)));
+        .where(confirmRequestsSince(subjectId, since));
       return rows[0]?.n ?? 0;
     },
     /** The oldest of those, to say when the next one is allowed. */
@@ -202,7 +210,7 @@ export function outboxRepo(store: Store) {
       const rows = await db
         .select({ at: sql<number | null>`MIN(${outbox.createdAt})` })
         .from(outbox)
-        .where(and(eq(outbox.subjectId, subjectId), eq(outbox.kind, 'confirm-request'), gt(outbox.createdAt, since)));
+        .where(confirmRequestsSince(subjectId, since));
       return rows[0]?.at ?? null;
     },
     byId: async (id: string) => (await db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0] ?? null,

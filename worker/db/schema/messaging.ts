@@ -44,6 +44,10 @@ export const outbox = sqliteTable(
     index('outbox_provider_message').on(t.siteId, t.providerMessageId).where(sql`provider_message_id IS NOT NULL`),
     // Only a campaign's messages are looked up by campaign: an opt-in's confirmation SMS stays out of this index.
     index('outbox_campaign').on(t.campaignId, t.status).where(sql`campaign_id IS NOT NULL`),
+    // The per-number limit counts a subject's confirmation SMS since a time, at each opt-in of a known number (a
+    // resend): without this, each such opt-in scanned the whole outbox. Confirmation SMS only (one entry per opt-in);
+    // a campaign's messages stay out of it.
+    index('outbox_subject_confirm').on(t.subjectId, t.createdAt).where(sql`kind = 'confirm-request'`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_subject_confirm` ON `outbox` (`subject_id`,`created_at`) WHERE kind = 'confirm-request';
