@@ -210,7 +210,7 @@ export function withDirectFetch<E>(
     const direct: DirectRequest = {
       method: request.method,
       target: url.slice(url.indexOf('/', url.indexOf('//') + 2)),
-      // Methods: arrows here would be named anew on every request under keepNames (esbuild's, as wrangler builds).
+      // Methods, as on Node's lane: built with esbuild's keepNames (tsx, wrangler), an arrow is named anew per request.
       header(name) {
         return headers.get(name) ?? undefined;
       },
