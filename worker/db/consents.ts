@@ -21,6 +21,9 @@ export type ChainGuard = SQL & { chainAt: { id: string; hash: string | null; sen
 export type SentMark = { id: string; token: string; at: number };
 export const chainAtOf = (guard: SQL | undefined) => (guard as Partial<ChainGuard> | undefined)?.chainAt;
 export const sentOf = (guard: SQL | undefined) => (guard as (SQL & { sent?: SentMark }) | undefined)?.sent;
+/** The consent's chain head is `hash` (values, or placeholders for the prepared form in events.ts). */
+export const chainHeadIs = (id: unknown, hash: unknown) =>
+  sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND chain_hash IS ${hash})`;
 /** The expiry conditions a transition may add, marked so its prepared form can say them with a placeholder. */
 type ExpiryCondition = SQL & { expiry: { op: '>=' | '<'; at: number } };
 
@@ -247,7 +250,7 @@ export function consentsRepo(store: Store) {
      * a state change.
      */
     chainAt(id: string, hash: string | null, also?: SQL): SQL {
-      const guard = and(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND chain_hash IS ${hash})`, also)!;
+      const guard = and(chainHeadIs(id, hash), also)!;
       const sent = sentOf(also);
       if (also && !sent) return guard;
       return Object.assign(guard, { chainAt: { id, hash, ...(sent ? { sent } : {}) } });

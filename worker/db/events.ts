@@ -1,7 +1,8 @@
 // Consent events and their Merkle log leaves, appended in the same batch as the state change they record.
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db, Statement, Store } from './client.ts';
-import { chainAtOf, changedOf } from './consents.ts';
+import { chainAtOf, chainHeadIs, changedOf } from './consents.ts';
+import { sentHere } from './outbox.ts';
 import { bind, prepareRaw, preparedFor } from './prepared.ts';
 import { consentEvents, logLeaves } from './schema.ts';
 import { webhooksRepo } from './webhooks.ts';
@@ -33,11 +34,9 @@ function appendStatements(db: Db) {
       sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`,
     ),
     // consentsRepo.chainAt's guard, alone and with outboxRepo.markSentWith's condition: the same SQL, prepared.
-    chainEvent: event(
-      sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('chainId')} AND chain_hash IS ${p('chainHash')})`,
-    ),
+    chainEvent: event(chainHeadIs(p('chainId'), p('chainHash'))),
     sentChainEvent: event(
-      sql`(EXISTS (SELECT 1 FROM consents WHERE id = ${p('chainId')} AND chain_hash IS ${p('chainHash')}) AND EXISTS (SELECT 1 FROM outbox WHERE id = ${p('sentId')} AND claim_token = ${p('sentToken')} AND status = 'sent' AND sent_at = ${p('sentAt')}))`,
+      and(chainHeadIs(p('chainId'), p('chainHash')), sentHere(p('sentId'), p('sentToken'), p('sentAt')))!,
     ),
     leaf: prepareRaw(
       db.run(sql`INSERT INTO log_leaves (site_id, idx, event_id, consent_id, leaf, leaf_hash)

@@ -77,6 +77,10 @@ const deliveryFrom = (from: readonly string[]) =>
       )}))`;
 export type DeliveryChange = { id: string; consentId: string | null; kind: string; providerMessageId: string | null };
 
+/** The message is recorded as sent by this claim at `at` (values, or placeholders for the prepared form in events.ts). */
+export const sentHere = (id: unknown, token: unknown, at: unknown) =>
+  sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND claim_token = ${token} AND status = 'sent' AND sent_at = ${at})`;
+
 /**
  * A subject's confirmation SMS queued after `since`, through the partial index outbox_subject_confirm. The kind is
  * written into the SQL, not bound: a bound value that decides whether a partial index applies makes SQLite prepare
@@ -152,10 +156,7 @@ export function outboxRepo(store: Store) {
       also: (sent: SQL) => Statement[],
     ): Promise<{ recorded: boolean; results: unknown[] }> {
       // Marked (consents.ts `SentMark`), so the statements guarded by it can take their prepared form (events.ts).
-      const sent = Object.assign(
-        sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND claim_token = ${token} AND status = 'sent' AND sent_at = ${now})`,
-        { sent: { id, token, at: now } },
-      );
+      const sent = Object.assign(sentHere(id, token, now), { sent: { id, token, at: now } });
       const [rows, ...results] = (await store.batch([
         bind(store, prepared().sent, { id, token, providerMessageId, now }),
         ...also(sent),
