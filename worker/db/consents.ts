@@ -21,6 +21,9 @@ export type ChainGuard = SQL & { chainAt: { id: string; hash: string | null; sen
 export type SentMark = { id: string; token: string; at: number };
 export const chainAtOf = (guard: SQL | undefined) => (guard as Partial<ChainGuard> | undefined)?.chainAt;
 export const sentOf = (guard: SQL | undefined) => (guard as (SQL & { sent?: SentMark }) | undefined)?.sent;
+/** The consent's last operation is `opId`: the guard `changed` makes (values, or placeholders in prepared forms). */
+export const lastOpIs = (id: unknown, opId: unknown) =>
+  sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND last_op_id = ${opId})`;
 /** The consent's chain head is `hash` (values, or placeholders for the prepared form in events.ts). */
 export const chainHeadIs = (id: unknown, hash: unknown) =>
   sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND chain_hash IS ${hash})`;
@@ -255,10 +258,7 @@ export function consentsRepo(store: Store) {
       if (also && !sent) return guard;
       return Object.assign(guard, { chainAt: { id, hash, ...(sent ? { sent } : {}) } });
     },
-    changed: (id: string, opId: string): ChangedGuard =>
-      Object.assign(sql`EXISTS (SELECT 1 FROM consents WHERE id = ${id} AND last_op_id = ${opId})`, {
-        changed: { id, opId },
-      }),
+    changed: (id: string, opId: string): ChangedGuard => Object.assign(lastOpIs(id, opId), { changed: { id, opId } }),
     /** A policy version changed purposes, recipients or transfers: earlier consents must be renewed. */
     requireRenewal: (siteId: string, version: number) =>
       db

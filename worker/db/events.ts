@@ -1,7 +1,7 @@
 // Consent events and their Merkle log leaves, appended in the same batch as the state change they record.
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db, Statement, Store } from './client.ts';
-import { chainAtOf, chainHeadIs, changedOf } from './consents.ts';
+import { chainAtOf, chainHeadIs, changedOf, lastOpIs } from './consents.ts';
 import { sentHere } from './outbox.ts';
 import { bind, prepareRaw, preparedFor } from './prepared.ts';
 import { consentEvents, logLeaves } from './schema.ts';
@@ -30,9 +30,7 @@ function appendStatements(db: Db) {
     );
   return {
     event: event(sql`1`),
-    guardedEvent: event(
-      sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`,
-    ),
+    guardedEvent: event(lastOpIs(p('guardId'), p('guardOpId'))),
     // consentsRepo.chainAt's guard, alone and with outboxRepo.markSentWith's condition: the same SQL, prepared.
     chainEvent: event(chainHeadIs(p('chainId'), p('chainHash'))),
     sentChainEvent: event(

@@ -1,7 +1,7 @@
 // The outbox: messages committed with the state change that caused them, then claimed and sent by the dispatcher.
 import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db, Statement, Store } from './client.ts';
-import { changedOf } from './consents.ts';
+import { changedOf, lastOpIs } from './consents.ts';
 import { bind, prepareRaw, preparedFor, preparedInsert } from './prepared.ts';
 import { outbox } from './schema.ts';
 
@@ -55,7 +55,7 @@ function hot(db: Db) {
           next_attempt_at, lease_until, outcome_unknown, created_at)
         SELECT ${p('id')}, ${p('siteId')}, ${p('subjectId')}, ${p('consentId')}, ${p('kind')}, ${p('bodyCiphertext')},
           'queued', 0, ${p('nextAttemptAt')}, 0, 0, ${p('createdAt')}
-        WHERE EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`),
+        WHERE ${lastOpIs(p('guardId'), p('guardOpId'))}`),
     ),
   };
 }

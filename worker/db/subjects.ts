@@ -2,7 +2,7 @@
 // gate's reads are built in gate-reads.ts and run here.
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Statement, Store } from './client.ts';
-import { changedOf } from './consents.ts';
+import { changedOf, lastOpIs } from './consents.ts';
 import {
   bulkWhere,
   ERASED_SUPPRESSED,
@@ -99,9 +99,7 @@ function hot(db: Db) {
       .onConflictDoNothing()
       .prepare(),
     unsuppress: unsuppress(undefined),
-    unsuppressIfChanged: unsuppress(
-      sql`EXISTS (SELECT 1 FROM consents WHERE id = ${p('guardId')} AND last_op_id = ${p('guardOpId')})`,
-    ),
+    unsuppressIfChanged: unsuppress(lastOpIs(p('guardId'), p('guardOpId'))),
   };
 }
 
