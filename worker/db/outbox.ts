@@ -81,13 +81,9 @@ export type DeliveryChange = { id: string; consentId: string | null; kind: strin
 export const sentHere = (id: unknown, token: unknown, at: unknown) =>
   sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND claim_token = ${token} AND status = 'sent' AND sent_at = ${at})`;
 
-/**
- * A subject's confirmation SMS queued after `since`, through the partial index outbox_subject_confirm. The kind is
- * written into the SQL, not bound: a bound value that decides whether a partial index applies makes SQLite prepare
- * the statement again each time it is bound (sqlite3VdbeSetVarmask).
- */
+/** A subject's confirmation SMS queued after `since` (through the index outbox_subject). */
 const confirmRequestsSince = (subjectId: string, since: number) =>
-  and(eq(outbox.subjectId, subjectId), sql`${outbox.kind} = 'confirm-request'`, gt(outbox.createdAt, since));
+  and(eq(outbox.subjectId, subjectId), eq(outbox.kind, 'confirm-request'), gt(outbox.createdAt, since));
 
 export function outboxRepo(store: Store) {
   const { db } = store;

@@ -44,10 +44,10 @@ export const outbox = sqliteTable(
     index('outbox_provider_message').on(t.siteId, t.providerMessageId).where(sql`provider_message_id IS NOT NULL`),
     // Only a campaign's messages are looked up by campaign: an opt-in's confirmation SMS stays out of this index.
     index('outbox_campaign').on(t.campaignId, t.status).where(sql`campaign_id IS NOT NULL`),
-    // The per-number limit counts a subject's confirmation SMS since a time, at each opt-in of a known number (a
-    // resend): without this, each such opt-in scanned the whole outbox. Confirmation SMS only (one entry per opt-in);
-    // a campaign's messages stay out of it.
-    index('outbox_subject_confirm').on(t.subjectId, t.createdAt).where(sql`kind = 'confirm-request'`),
+    // A subject's messages: the per-number limit counts its confirmation SMS of the last day at each opt-in of a known
+    // number (a resend), and an erasure (up to 200 a pass of the retention job) cancels all of them. Without it each
+    // walked the whole outbox, which campaigns fill. Every message takes an entry, campaigns' included.
+    index('outbox_subject').on(t.subjectId, t.createdAt),
   ],
 );
 

@@ -1,1 +1,0 @@
-CREATE INDEX `outbox_subject_confirm` ON `outbox` (`subject_id`,`created_at`) WHERE kind = 'confirm-request';
