@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSealer } from '../../../worker/crypto/sealing.ts';
 import { createNodeSealer } from '../../../worker/entry/node/sealer.ts';
@@ -10,6 +11,12 @@ describe('Node sealer', () => {
     const web = await createSealer({ masterKey, random });
     const node = createNodeSealer({ masterKey, random });
     expect(await node.blindIndex('demo', '+33612345678')).toBe(await web.blindIndex('demo', '+33612345678'));
+    // Both are HMAC-SHA-256 under HKDF(master, "assent/v1", "blind-index") as node:crypto computes it: the Node
+    // sealer's own HMAC finds the numbers indexed before it, by createHmac or by WebCrypto's sign.
+    const indexKey = Buffer.from(hkdfSync('sha256', masterKey, 'assent/v1', 'blind-index', 32));
+    const reference = createHmac('sha256', indexKey).update('demo\n+33612345678', 'utf8').digest('hex');
+    expect(await web.blindIndex('demo', '+33612345678')).toBe(reference);
+    expect(await node.blindIndex('demo', '+33612345678')).toBe(reference);
     expect(await node.blindIndex('other', '+33612345678')).not.toBe(await node.blindIndex('demo', '+33612345678'));
     // blindIndexes is blindIndex of each, in order, on both.
     // Beyond the ASCII numbers: text in several scripts, and longer than the index's 256-byte buffer (its fallback).
