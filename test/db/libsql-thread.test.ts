@@ -1,6 +1,7 @@
 // The file client with its writes on a worker thread answers as the main-thread file client does (rows, blobs,
 // counts, atomic batches, SQLite codes and storage faults), reads what was just committed, and keeps the event loop
-// free while a commit runs; group commit keeps one group in flight while the next one forms.
+// free while a commit runs; the thread commits the batches that waited for it together; group commit keeps one group
+// in flight while the next one forms.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { integer, sqliteTable } from 'drizzle-orm/sqlite-core';
 
 const dirs: string[] = [];
 const clients: Client[] = [];
-function open(kind: 'thread' | 'file', name = kind): Client {
+function open(kind: 'thread' | 'file', name: string = kind): Client {
   const dir = dirs.at(-1) ?? mkdtempSync(join(tmpdir(), 'assent-thread-client-'));
   if (!dirs.includes(dir)) dirs.push(dir);
   const client = (kind === 'thread' ? threadClient : fileClient)(join(dir, `${name}.db`), { timeout: 5000 });
@@ -148,6 +149,60 @@ describe('file client with writes on a worker thread', () => {
     // The main-thread client holds the loop for the whole batch (at most the tick before it); the thread's does not.
     expect(file.ticks).toBeLessThanOrEqual(1);
     expect(thread.ticks).toBeGreaterThan(Math.min(5, thread.ms / 10));
+  });
+});
+
+describe('the writer thread', () => {
+  // A write the thread is busy with for a while (a few hundred milliseconds), so the batches sent after it wait.
+  const busy = {
+    sql: `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1500000)
+      INSERT INTO t (id, v) SELECT 1000000 + COUNT(*), 'long' FROM c`,
+    args: [],
+  };
+  const insert = (id: number) => [
+    { sql: 'INSERT INTO t (id, v) VALUES (?, ?)', args: [id, 'new'] },
+    { sql: "SELECT COUNT(*) AS n FROM t WHERE v = 'new'", args: [] },
+  ];
+
+  it('commits the batches that waited for it in one transaction, in the order sent, each answered its own', async () => {
+    const client = open('thread', 'grouped') as ReturnType<typeof threadClient>;
+    await client.batch(['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)'], 'write');
+    const before = client.writer.transactions;
+    const long = client.batch([busy], 'write');
+    const waiting = Array.from({ length: 12 }, (_, i) => client.batch(insert(i + 1), 'write'));
+    await long;
+    const results = await Promise.all(waiting);
+    // The long one, then the twelve together (or all thirteen, had the thread woken after the last was sent).
+    expect(client.writer.transactions - before).toBeLessThanOrEqual(2);
+    // Each batch saw the ones sent before it, and its own answer.
+    expect(results.map((r) => Number(r[1]!.rows[0]!.n))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(results.map((r) => r[0]!.rowsAffected)).toEqual(Array(12).fill(1));
+  });
+
+  it('fails only the batch at fault when one breaks the shared transaction, and keeps the others', async () => {
+    const client = open('thread', 'fault') as ReturnType<typeof threadClient>;
+    await client.batch(
+      ['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)', "INSERT INTO t VALUES (5, 'taken')"],
+      'write',
+    );
+    const long = client.batch([busy], 'write');
+    const outcomes = await Promise.allSettled([1, 5, 9].map((id) => client.batch(insert(id), 'write')));
+    await long;
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT' });
+    const rows = await client.execute("SELECT id FROM t WHERE v = 'new' ORDER BY id");
+    expect(rows.rows.map((r) => Number(r.id))).toEqual([1, 9]);
+  });
+
+  it('answers a lone batch at once, and closes after the batches sent before the close', async () => {
+    const client = open('thread', 'lone') as ReturnType<typeof threadClient>;
+    await client.batch(['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)'], 'write');
+    const before = client.writer.transactions;
+    await client.batch(insert(1), 'write');
+    expect(client.writer.transactions - before).toBe(1);
+    const last = client.batch(insert(2), 'write');
+    client.close();
+    expect((await last)[1]!.rows[0]!.n).toBe(2);
   });
 });
 

@@ -1,8 +1,9 @@
 // Group commit for an embedded file: batches that arrive while the event loop is busy are written in one
 // transaction, so one fsync (synchronous=FULL) covers many requests. Each caller still gets its own results, and a
 // 2xx still means committed: a batch resolves only after the transaction holding it has. One group is in flight at
-// a time: on a store that commits off the event loop (libsql-thread.ts), the next group forms while the previous one
-// commits, so groups grow with the load instead of each commit waiting alone.
+// a time: on a store that commits asynchronously, the next group forms while the previous one commits, so groups grow
+// with the load instead of each commit waiting alone. The Node entry's writer thread (libsql-thread.ts) groups on its
+// side instead, without this wrapper: it takes what waits for it the moment it is free.
 import type { Statement, Store } from './client.ts';
 import { readsOnly } from './prepared.ts';
 

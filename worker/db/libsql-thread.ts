@@ -2,7 +2,9 @@
 // runs on a libsql connection the thread holds, so a commit (an fsync under synchronous=FULL) never blocks the event
 // loop; plain SELECTs run on the main thread's own connection, which in WAL mode reads the last commit without
 // waiting for the writer. Results and errors have fileClient's shapes (rows by index and by name, LibsqlError with
-// the SQLite code), so the store above cannot tell the difference.
+// the SQLite code), so the store above cannot tell the difference. The thread is also the group commit: each batch is
+// sent as soon as it is asked for, and the thread commits every batch waiting for it in one transaction (one fsync)
+// the moment it is free, with no round trip to the main thread between one commit and the next.
 import { LibsqlError, type Client, type InArgs, type InStatement, type ResultSet } from '@libsql/client';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -29,11 +31,26 @@ interface RawResult {
 type Reply =
   | { id: number; ok: true; results: RawResult[] }
   | { id: number; ok: false; error: { message: string; code?: string; rawCode?: number } };
+/** What the thread posts after each group it took: a reply per message, and its count of committed batches so far. */
+interface Replies {
+  replies: Reply[];
+  transactions: number;
+}
+
+/** The thread's transactions: batches that arrived while it was busy share one (tests and the bench read it). */
+export interface WriterStats {
+  /** Write transactions the thread has committed (a group of batches counts once). */
+  readonly transactions: number;
+}
+
+/** Statements above which the thread takes no more waiting batches into the group it is about to commit. */
+const MAX_GROUP = 2000;
 
 // The thread's program, plain JavaScript so that it runs under any loader (tsx, vitest, node): one connection, its
-// compiled statements, a batch as one transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any error).
+// compiled statements, a batch as one transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any error), the batches
+// waiting on its port when it takes one as one transaction too.
 const THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, receiveMessageOnPort, workerData } = require('node:worker_threads');
 const { Buffer } = require('node:buffer');
 const Database = require(workerData.libsql);
 const db = new Database(workerData.path, workerData.timeout ? { timeout: workerData.timeout } : {});
@@ -74,33 +91,87 @@ const BEGIN = { write: 'BEGIN IMMEDIATE', read: 'BEGIN TRANSACTION READONLY', de
 // SQL texts by the number the main thread gave them: each text crosses once, then only its number.
 const texts = [];
 const sqlOf = (ref) => (typeof ref === 'number' ? texts[ref] : ref);
-parentPort.on('message', (m) => {
-  if (m.op === 'close') { db.close(); parentPort.close(); return; }
-  if (m.texts) for (const [n, text] of m.texts) texts[n] = text;
+const failure = (id, e) => ({ id, ok: false, error: { message: String(e && e.message), code: e && e.code, rawCode: e && e.rawCode } });
+let transactions = 0;
+function alone(m) {
   try {
-    let results;
-    if (m.op === 'execute') results = [run(sqlOf(m.sql[0]), m.values[0])];
-    else {
-      run(BEGIN[m.mode] ?? BEGIN.deferred, []);
-      try {
-        results = m.sql.map((ref, i) => run(sqlOf(ref), m.values[i]));
-        run('COMMIT', []);
-      } finally {
-        if (db.inTransaction) run('ROLLBACK', []);
-      }
+    if (m.op === 'execute') return { id: m.id, ok: true, results: [run(sqlOf(m.sql[0]), m.values[0])] };
+    run(BEGIN[m.mode] ?? BEGIN.deferred, []);
+    try {
+      const results = m.sql.map((ref, i) => run(sqlOf(ref), m.values[i]));
+      run('COMMIT', []);
+      transactions++;
+      return { id: m.id, ok: true, results };
+    } finally {
+      if (db.inTransaction) run('ROLLBACK', []);
     }
-    parentPort.postMessage({ id: m.id, ok: true, results });
   } catch (e) {
-    parentPort.postMessage({ id: m.id, ok: false, error: { message: String(e && e.message), code: e && e.code, rawCode: e && e.rawCode } });
+    return failure(m.id, e);
   }
+}
+// Batches that arrived together, in one transaction: one fsync for all. When one breaks it (a constraint lost to
+// another), nothing of it was written, and each runs alone so that only the one at fault fails.
+function together(group, replies) {
+  if (group.length === 1) return void replies.push(alone(group[0]));
+  try {
+    run(group.some((m) => m.mode === 'write') ? BEGIN.write : BEGIN.deferred, []);
+    const results = group.map((m) => m.sql.map((ref, i) => run(sqlOf(ref), m.values[i])));
+    run('COMMIT', []);
+    transactions++;
+    group.forEach((m, k) => replies.push({ id: m.id, ok: true, results: results[k] }));
+  } catch {
+    if (db.inTransaction) run('ROLLBACK', []);
+    for (const m of group) replies.push(alone(m));
+  }
+}
+const groupable = (m) => m.op === 'batch' && m.mode !== 'read';
+parentPort.on('message', (first) => {
+  // Group commit: every batch the main thread sent while the last transaction committed is waiting on this port; they
+  // are taken at once (up to about MAX_GROUP statements) and committed together, with no round trip to the main
+  // thread between one transaction and the next.
+  const messages = [first];
+  let statements = first.sql ? first.sql.length : 0;
+  for (let next; first.op !== 'close' && statements < workerData.maxGroup && (next = receiveMessageOnPort(parentPort)); ) {
+    messages.push(next.message);
+    if (next.message.op === 'close') break;
+    statements += next.message.sql.length;
+  }
+  const replies = [];
+  let group = [];
+  for (const m of messages) {
+    if (m.texts) for (const [n, text] of m.texts) texts[n] = text;
+    if (groupable(m)) {
+      group.push(m);
+      continue;
+    }
+    if (group.length > 0) together(group, replies);
+    group = [];
+    if (m.op === 'close') {
+      if (replies.length > 0) parentPort.postMessage({ replies, transactions });
+      db.close();
+      parentPort.close();
+      return;
+    }
+    replies.push(alone(m));
+  }
+  if (group.length > 0) together(group, replies);
+  parentPort.postMessage({ replies, transactions });
 });
 `;
 
-export function threadClient(path: string, options: { timeout?: number } = {}): Client & RowReader {
+export function threadClient(
+  path: string,
+  options: { timeout?: number } = {},
+): Client & RowReader & { writer: WriterStats } {
   const reader = fileClient(path, options);
   const worker = new Worker(THREAD, {
     eval: true,
-    workerData: { path, timeout: options.timeout, libsql: createRequire(import.meta.url).resolve('libsql') },
+    workerData: {
+      path,
+      timeout: options.timeout,
+      maxGroup: MAX_GROUP,
+      libsql: createRequire(import.meta.url).resolve('libsql'),
+    },
   });
   worker.unref();
   const pending = new Map<number, { resolve(results: RawResult[]): void; reject(error: unknown): void }>();
@@ -109,13 +180,17 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
   let nextId = 0;
   let closed = false;
 
-  worker.on('message', (reply: Reply) => {
-    const call = pending.get(reply.id);
-    if (!call) return;
-    pending.delete(reply.id);
+  const writer = { transactions: 0 };
+  worker.on('message', (message: Replies) => {
+    writer.transactions = message.transactions;
+    for (const reply of message.replies) {
+      const call = pending.get(reply.id);
+      if (!call) continue;
+      pending.delete(reply.id);
+      if (reply.ok) call.resolve(reply.results);
+      else call.reject(mapError(Object.assign(new Error(reply.error.message), reply.error)));
+    }
     if (pending.size === 0) worker.unref();
-    if (reply.ok) call.resolve(reply.results);
-    else call.reject(mapError(Object.assign(new Error(reply.error.message), reply.error)));
   });
   // The thread itself failed (it could not open the file, or it died): every call waiting on it fails, and every later
   // one at once, as a storage fault (a 503 with Retry-After, not a 500), rather than waiting on a thread that is gone.
@@ -201,6 +276,7 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
 
   const client = {
     protocol: 'file',
+    writer: writer as WriterStats,
     // Point reads run on the main thread's own connection, as every read does.
     readRow: (sql: string, values: unknown[]) => reader.readRow(sql, values),
     readRows: (sql: string, values: unknown[]) => reader.readRows(sql, values),
@@ -244,5 +320,5 @@ export function threadClient(path: string, options: { timeout?: number } = {}): 
     },
     reconnect() {},
   };
-  return client as unknown as Client & RowReader;
+  return client as unknown as Client & RowReader & { writer: WriterStats };
 }

@@ -1,6 +1,7 @@
 // Node and Deno: the database of ASSENT_DB_URL (default: <data dir>/assent.db), with the file's durability pragmas,
 // the migrations applied and, on a plain file, commits grouped so concurrent requests share one fsync. The Node entry
-// asks for the writes on a worker thread (`writerThread`), so commits never block its event loop.
+// asks for the writes on a worker thread (`writerThread`), so commits never block its event loop; that thread groups
+// the batches waiting for it itself (db/libsql-thread.ts), the main-thread file client through db/group-commit.ts.
 import { join, resolve } from 'node:path';
 import { createClient } from '@libsql/client';
 import type { Store } from '../../db/client.ts';
@@ -37,6 +38,7 @@ export async function openStore(env: Env, options: { writerThread?: boolean } = 
   if (isFile) await applyFilePragmas(client);
   const store = libsqlStore(client);
   await migrate(store, migrations);
-  // On a local file every commit is an fsync: concurrent requests share one.
-  return plainFile ? groupCommit(store) : store;
+  // On a local file every commit is an fsync: concurrent requests share one. The writer thread groups what waits for
+  // it as soon as it is free; a group formed here would wait for the round trip of the one before.
+  return plainFile && !options.writerThread ? groupCommit(store) : store;
 }
