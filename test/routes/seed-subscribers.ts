@@ -24,13 +24,16 @@ export async function seedConfirmed(
       const n = (options.from ?? 0) + i;
       const e164 = seededPhone(n);
       const subjectId = `seed${String(n).padStart(18, '0')}`;
-      const wrappedKey = await ctx.sealer.newSubjectKey(subjectId);
+      const {
+        wrappedKey,
+        sealed: [phoneCiphertext],
+      } = await ctx.sealer.newSubject(subjectId, [e164]);
       statements.push(
         ctx.subjects.insert({
           id: subjectId,
           siteId: site,
           phoneIndex: await ctx.sealer.blindIndex(site, e164),
-          phoneCiphertext: await ctx.sealer.seal(wrappedKey, subjectId, e164),
+          phoneCiphertext: phoneCiphertext!,
           wrappedKey,
           country: 'FR',
           masked: maskPhone(e164),

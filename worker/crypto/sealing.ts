@@ -7,12 +7,15 @@ export interface Sealer {
   blindIndex(siteId: string, e164: string): Promise<string>;
   /** `blindIndex` of each value, in order (the bulk gate's thousand numbers: one call, not a thousand awaits). */
   blindIndexes(siteId: string, values: string[]): Promise<string[]>;
-  /** A fresh subject key, returned wrapped (base64) for storage. */
-  newSubjectKey(subjectId: string): Promise<string>;
+  /**
+   * A fresh subject key, returned wrapped (base64) for storage, and `plaintexts` sealed under it (`seal` of each)
+   * without unwrapping what was just wrapped: a new subscriber's number and first SMS, a secret's box.
+   */
+  newSubject(subjectId: string, plaintexts: string[]): Promise<{ wrappedKey: string; sealed: string[] }>;
   seal(wrappedKey: string, subjectId: string, plaintext: string): Promise<string>;
-  /** `seal` of each plaintext, the subject key unwrapped once for all of them (an opt-in seals its number and SMS). */
-  sealAll(wrappedKey: string, subjectId: string, plaintexts: string[]): Promise<string[]>;
   open(wrappedKey: string, subjectId: string, ciphertext: string): Promise<string>;
+  /** `open` of each ciphertext, the subject key unwrapped once (a message's number and text, just before it is sent). */
+  openAll(wrappedKey: string, subjectId: string, ciphertexts: string[]): Promise<string[]>;
 }
 
 const enc = new TextEncoder();
@@ -70,18 +73,25 @@ export async function createSealer(options: { masterKey: Uint8Array; random: Ran
   return {
     blindIndex,
     blindIndexes: (siteId, values) => Promise.all(values.map((value) => blindIndex(siteId, value))),
-    async newSubjectKey(subjectId) {
-      return gcmEncrypt(wrapKey, `subject:${subjectId}`, random(32), random);
+    async newSubject(subjectId, plaintexts) {
+      const raw = random(32);
+      const key = await crypto.subtle.importKey('raw', raw as BufferSource, 'AES-GCM', false, ['encrypt']);
+      const [wrappedKey, ...sealed] = await Promise.all([
+        gcmEncrypt(wrapKey, `subject:${subjectId}`, raw as BufferSource, random),
+        ...plaintexts.map((plaintext) => gcmEncrypt(key, subjectId, enc.encode(plaintext), random)),
+      ]);
+      raw.fill(0);
+      return { wrappedKey: wrappedKey!, sealed };
     },
     async seal(wrappedKey, subjectId, plaintext) {
       return gcmEncrypt(await unwrap(wrappedKey, subjectId), subjectId, enc.encode(plaintext), random);
     },
-    async sealAll(wrappedKey, subjectId, plaintexts) {
-      const key = await unwrap(wrappedKey, subjectId);
-      return Promise.all(plaintexts.map((plaintext) => gcmEncrypt(key, subjectId, enc.encode(plaintext), random)));
-    },
     async open(wrappedKey, subjectId, ciphertext) {
       return dec.decode(await gcmDecrypt(await unwrap(wrappedKey, subjectId), subjectId, ciphertext));
+    },
+    async openAll(wrappedKey, subjectId, ciphertexts) {
+      const key = await unwrap(wrappedKey, subjectId);
+      return Promise.all(ciphertexts.map(async (sealed) => dec.decode(await gcmDecrypt(key, subjectId, sealed))));
     },
   };
 }

@@ -30,24 +30,36 @@ describe('Node sealer', () => {
       [web, node],
       [node, web],
     ] as const) {
-      const wrapped = await writer.newSubjectKey('subject-1');
-      const sealed = await writer.seal(wrapped, 'subject-1', 'Demo Shop: confirmez https://x/c/abc é€😀');
-      expect(await reader.open(wrapped, 'subject-1', sealed)).toBe('Demo Shop: confirmez https://x/c/abc é€😀');
-      await expect(reader.open(wrapped, 'subject-2', sealed)).rejects.toThrow();
-      // sealAll is seal of each, under the one subject key, each with its own nonce.
-      const [phone, body, again] = await writer.sealAll(wrapped, 'subject-1', ['+33612345678', 'é€😀', 'é€😀']);
+      // A new subject's key comes with its texts sealed under it, each with its own nonce; nothing seals for another id.
+      const {
+        wrappedKey: wrapped,
+        sealed: [phone, body, again],
+      } = await writer.newSubject('subject-1', ['+33612345678', 'é€😀', 'é€😀']);
       expect(await reader.open(wrapped, 'subject-1', phone!)).toBe('+33612345678');
       expect(await reader.open(wrapped, 'subject-1', body!)).toBe('é€😀');
       expect(again).not.toBe(body);
       await expect(reader.open(wrapped, 'subject-2', body!)).rejects.toThrow();
-      await expect(writer.sealAll(await writer.newSubjectKey('subject-1'), 'subject-2', ['x'])).rejects.toThrow();
+      const sealed = await writer.seal(wrapped, 'subject-1', 'Demo Shop: confirmez https://x/c/abc é€😀');
+      expect(await reader.open(wrapped, 'subject-1', sealed)).toBe('Demo Shop: confirmez https://x/c/abc é€😀');
+      await expect(reader.open(wrapped, 'subject-2', sealed)).rejects.toThrow();
+      // openAll is open of each, the key unwrapped once; one bad text or another id fails it whole.
+      expect(await reader.openAll(wrapped, 'subject-1', [phone!, sealed, body!])).toEqual([
+        '+33612345678',
+        'Demo Shop: confirmez https://x/c/abc é€😀',
+        'é€😀',
+      ]);
+      expect(await reader.openAll(wrapped, 'subject-1', [])).toEqual([]);
+      await expect(reader.openAll(wrapped, 'subject-2', [phone!])).rejects.toThrow();
+      const other = await writer.newSubject('subject-3', ['x']);
+      await expect(reader.openAll(wrapped, 'subject-1', [phone!, other.sealed[0]!])).rejects.toThrow();
+      await expect(reader.open(other.wrappedKey, 'subject-1', other.sealed[0]!)).rejects.toThrow();
     }
   });
 
   it('fails on a tampered ciphertext or another master key', async () => {
     const node = createNodeSealer({ masterKey, random });
-    const wrapped = await node.newSubjectKey('s');
-    const sealed = await node.seal(wrapped, 's', '+33612345678');
+    const made = await node.newSubject('s', ['+33612345678']);
+    const [wrapped, sealed] = [made.wrappedKey, made.sealed[0]!];
     const bytes = Buffer.from(sealed, 'base64');
     bytes[20] = bytes[20]! ^ 1;
     await expect(node.open(wrapped, 's', bytes.toString('base64'))).rejects.toThrow();

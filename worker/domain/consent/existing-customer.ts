@@ -98,12 +98,15 @@ export async function recordExistingCustomer(
   const revived = Boolean(subject && !subject.wrappedKey);
   if (!subject?.wrappedKey) {
     const id = subject?.id ?? newId(ctx.random, ctx.clock());
-    const wrappedKey = await ctx.sealer.newSubjectKey(id);
+    const {
+      wrappedKey,
+      sealed: [phoneCiphertext],
+    } = await ctx.sealer.newSubject(id, [phone.e164]);
     const fresh: SubjectRow = {
       id,
       siteId: site.id,
       phoneIndex,
-      phoneCiphertext: await ctx.sealer.seal(wrappedKey, id, phone.e164),
+      phoneCiphertext: phoneCiphertext!,
       wrappedKey,
       country: phone.country,
       masked: phone.mask(),

@@ -200,8 +200,10 @@ async function requestOnce(
   const revived = Boolean(subject && !subject.wrappedKey);
   if (!subject?.wrappedKey) {
     const id = subject?.id ?? newId(ctx.random, now);
-    const wrappedKey = await ctx.sealer.newSubjectKey(id);
-    const [phoneCiphertext, sealedBody] = await ctx.sealer.sealAll(wrappedKey, id, [e164, body]);
+    const {
+      wrappedKey,
+      sealed: [phoneCiphertext, sealedBody],
+    } = await ctx.sealer.newSubject(id, [e164, body]);
     bodyCiphertext = sealedBody!;
     const fresh: SubjectRow = {
       id,

@@ -135,8 +135,10 @@ export async function dispatchDue(ctx: DomainContext, options: DispatchOptions):
       }
       const site = await loading;
       const provider = ctx.providerFor(site, ctx);
-      const to = await ctx.sealer.open(subject.wrappedKey, subject.id, subject.phoneCiphertext);
-      const body = await ctx.sealer.open(subject.wrappedKey, subject.id, row.bodyCiphertext);
+      const [to, body] = (await ctx.sealer.openAll(subject.wrappedKey, subject.id, [
+        subject.phoneCiphertext,
+        row.bodyCiphertext,
+      ])) as [string, string];
       // A stopped campaign's message left queued by the stop (it was held by a claim then) never goes out now; read
       // per message, so at most the messages in flight at the stop (`concurrency`) leave after it. One whose earlier
       // attempt may have gone out is first looked up below, so a message sent is recorded sent, never cancelled.

@@ -70,8 +70,10 @@ export async function sealConfig(sealer: Sealer, siteId: string, config: unknown
   }
   if (Object.keys(secrets).length === 0) return JSON.stringify(copy);
   const subject = subjectOf(siteId);
-  const key = await sealer.newSubjectKey(subject);
-  const box = await sealer.seal(key, subject, JSON.stringify(secrets));
+  const {
+    wrappedKey: key,
+    sealed: [box],
+  } = await sealer.newSubject(subject, [JSON.stringify(secrets)]);
   return JSON.stringify({ ...copy, [SEALED]: { key, box } });
 }
 

@@ -134,12 +134,15 @@ async function rowPlan(
   let subjectId = standing?.subjectId ?? null;
   if (subjectId === null || !standing?.wrappedKey) {
     subjectId = newId(ctx.random, ctx.clock());
-    const wrappedKey = await ctx.sealer.newSubjectKey(subjectId);
+    const {
+      wrappedKey,
+      sealed: [phoneCiphertext],
+    } = await ctx.sealer.newSubject(subjectId, [row.e164]);
     subject = {
       id: subjectId,
       siteId: site.id,
       phoneIndex: row.phoneIndex,
-      phoneCiphertext: await ctx.sealer.seal(wrappedKey, subjectId, row.e164),
+      phoneCiphertext: phoneCiphertext!,
       wrappedKey,
       country: row.country,
       masked: maskPhone(row.e164),

@@ -35,8 +35,11 @@ const notFound = () => new AppError('not_found', 404, 'No such webhook endpoint 
 /** The secret sealed under the master key, bound to its endpoint (a box copied to another row does not open). */
 async function sealSecret(ctx: DomainContext, endpointId: string, secret: string): Promise<string> {
   const subject = `webhook:${endpointId}`;
-  const key = await ctx.sealer.newSubjectKey(subject);
-  return JSON.stringify({ key, box: await ctx.sealer.seal(key, subject, secret) });
+  const {
+    wrappedKey: key,
+    sealed: [box],
+  } = await ctx.sealer.newSubject(subject, [secret]);
+  return JSON.stringify({ key, box });
 }
 
 export async function openSecret(ctx: DomainContext, endpointId: string, sealed: string): Promise<string> {

@@ -48,18 +48,22 @@ export function createNodeSealer(options: { masterKey: Uint8Array; random: Rando
     async blindIndexes(siteId, values) {
       return values.map((value) => index(siteId, value));
     },
-    async newSubjectKey(subjectId) {
-      return encrypt(wrapKey, `subject:${subjectId}`, random(32));
+    async newSubject(subjectId, plaintexts) {
+      const key = random(32);
+      const wrappedKey = encrypt(wrapKey, `subject:${subjectId}`, key);
+      const sealed = plaintexts.map((plaintext) => encrypt(key, subjectId, Buffer.from(plaintext, 'utf8')));
+      key.fill(0);
+      return { wrappedKey, sealed };
     },
     async seal(wrappedKey, subjectId, plaintext) {
       return encrypt(unwrap(wrappedKey, subjectId), subjectId, Buffer.from(plaintext, 'utf8'));
     },
-    async sealAll(wrappedKey, subjectId, plaintexts) {
-      const key = unwrap(wrappedKey, subjectId);
-      return plaintexts.map((plaintext) => encrypt(key, subjectId, Buffer.from(plaintext, 'utf8')));
-    },
     async open(wrappedKey, subjectId, ciphertext) {
       return decrypt(unwrap(wrappedKey, subjectId), subjectId, ciphertext).toString('utf8');
+    },
+    async openAll(wrappedKey, subjectId, ciphertexts) {
+      const key = unwrap(wrappedKey, subjectId);
+      return ciphertexts.map((sealed) => decrypt(key, subjectId, sealed).toString('utf8'));
     },
   };
 }
