@@ -194,6 +194,29 @@ describe('the writer thread', () => {
     expect(rows.rows.map((r) => Number(r.id))).toEqual([1, 9]);
   });
 
+  it('fails a whole group at once when its transaction cannot begin, instead of waiting out the lock batch by batch', async () => {
+    const client = open('thread', 'locked') as ReturnType<typeof threadClient>;
+    await client.batch(['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)'], 'write');
+    client.close();
+    const dir = dirs.at(-1)!;
+    // The same file with a 300 ms busy timeout, and another connection holding its write lock (a second process).
+    const locked = threadClient(join(dir, 'locked.db'), { timeout: 300 });
+    const other = fileClient(join(dir, 'locked.db'), { timeout: 300 });
+    clients.push(locked, other);
+    await other.execute('BEGIN IMMEDIATE');
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => locked.batch(insert(i + 1), 'write')),
+    );
+    const elapsed = performance.now() - started;
+    expect(outcomes.map((o) => o.status)).toEqual(Array(8).fill('rejected'));
+    for (const o of outcomes) expect((o as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_BUSY' });
+    // One wait for the first batch, one for the group behind it: not one more per batch (8 × 300 ms).
+    expect(elapsed).toBeLessThan(1500);
+    await other.execute('ROLLBACK');
+    expect((await locked.batch(insert(1), 'write'))[1]!.rows[0]!.n).toBe(1);
+  });
+
   it('answers a lone batch at once, and closes after the batches sent before the close', async () => {
     const client = open('thread', 'lone') as ReturnType<typeof threadClient>;
     await client.batch(['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)'], 'write');

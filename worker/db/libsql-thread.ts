@@ -109,20 +109,36 @@ function alone(m) {
     return failure(m.id, e);
   }
 }
-// Batches that arrived together, in one transaction: one fsync for all. When one breaks it (a constraint lost to
-// another), nothing of it was written, and each runs alone so that only the one at fault fails.
+// Batches that arrived together, in one transaction: one fsync for all. When a statement breaks it (a constraint lost
+// to another batch), nothing of it was written, and each runs alone so that only the one at fault fails. When the
+// transaction itself cannot begin or commit (the file locked by another process past the busy timeout, a full disk),
+// no batch is at fault: each fails with that error at once, rather than waiting out the timeout again one by one.
 function together(group, replies) {
   if (group.length === 1) return void replies.push(alone(group[0]));
+  const failAll = (e) => {
+    if (db.inTransaction) run('ROLLBACK', []);
+    for (const m of group) replies.push(failure(m.id, e));
+  };
   try {
     run(group.some((m) => m.mode === 'write') ? BEGIN.write : BEGIN.deferred, []);
-    const results = group.map((m) => m.sql.map((ref, i) => run(sqlOf(ref), m.values[i])));
-    run('COMMIT', []);
-    transactions++;
-    group.forEach((m, k) => replies.push({ id: m.id, ok: true, results: results[k] }));
+  } catch (e) {
+    return failAll(e);
+  }
+  let results;
+  try {
+    results = group.map((m) => m.sql.map((ref, i) => run(sqlOf(ref), m.values[i])));
   } catch {
     if (db.inTransaction) run('ROLLBACK', []);
     for (const m of group) replies.push(alone(m));
+    return;
   }
+  try {
+    run('COMMIT', []);
+  } catch (e) {
+    return failAll(e);
+  }
+  transactions++;
+  group.forEach((m, k) => replies.push({ id: m.id, ok: true, results: results[k] }));
 }
 const groupable = (m) => m.op === 'batch' && m.mode !== 'read';
 parentPort.on('message', (first) => {
