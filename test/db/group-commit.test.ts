@@ -42,4 +42,18 @@ describe('group commit', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await inner.queryColumn("SELECT id FROM t WHERE v = 'new' ORDER BY id")).toEqual([1, 9]);
   });
+
+  it('fails every batch of a group at once when the store itself fails, without running each alone again', async () => {
+    const { inner } = await store();
+    const { db } = inner;
+    let calls = 0;
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const grouped = groupCommit({ ...inner, batch: () => (calls++, Promise.reject(busy)) });
+    const outcomes = await Promise.allSettled(
+      [1, 2, 3, 4].map((id) => grouped.batch([db.run(sql`INSERT INTO t (id, v) VALUES (${id}, 'new')`)])),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(Array(4).fill('rejected'));
+    expect(outcomes.map((o) => (o as PromiseRejectedResult).reason)).toEqual(Array(4).fill(busy));
+    expect(calls).toBe(1);
+  });
 });

@@ -5,6 +5,7 @@
 // with the load instead of each commit waiting alone. The Node entry's writer thread (libsql-thread.ts) groups on its
 // side instead, without this wrapper: it takes what waits for it the moment it is free.
 import type { Statement, Store } from './client.ts';
+import { storageFault } from './faults.ts';
 import { readsOnly } from './prepared.ts';
 
 interface Job {
@@ -51,7 +52,13 @@ export function groupCommit(store: Store, options: { maxStatements?: number } = 
         job.resolve(results.slice(at, at + job.statements.length));
         at += job.statements.length;
       }
-    } catch {
+    } catch (error) {
+      // The store itself failed (locked by another process past its busy timeout, a full disk, unreachable): no job
+      // is at fault, and each would wait out the same failure again alone. They all fail with it at once.
+      if (storageFault(error)) {
+        for (const job of jobs) job.reject(error);
+        return;
+      }
       // One job broke the shared transaction (e.g. a unique constraint lost to a concurrent request): nothing of
       // it was written, so run each job alone and let only the one at fault fail.
       for (const job of jobs) await store.batch(job.statements).then(job.resolve, job.reject);
