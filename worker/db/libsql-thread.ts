@@ -37,7 +37,7 @@ interface Replies {
   transactions: number;
 }
 
-/** The thread's transactions: batches that arrived while it was busy share one (tests and the bench read it). */
+/** The thread's transactions: batches that arrived while it was busy share one (the tests read it). */
 export interface WriterStats {
   /** Write transactions the thread has committed (a group of batches counts once). */
   readonly transactions: number;
