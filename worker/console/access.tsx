@@ -50,18 +50,18 @@ export function accessRoutes(
 
   app.post('/console/passkey/options', async (c) => {
     await guard(c);
-    return c.json(await authenticationOptions(c.var.ctx), 200, { 'Cache-Control': 'no-store' });
+    return c.json(await authenticationOptions(c.get('ctx')), 200, { 'Cache-Control': 'no-store' });
   });
 
   app.post('/console/passkey/sign-in', async (c) => {
     await guard(c);
     const response = await jsonBody<AuthenticationResponseJSON>(c);
-    const { token, session, account } = await signInWithPasskey(c.var.ctx, response, {
+    const { token, session, account } = await signInWithPasskey(c.get('ctx'), response, {
       ip: clientIp(c),
       previous: await previous(c),
     });
     setSessionCookie(c, token);
-    await recordAudit(c.var.ctx, session, account.siteId, 'sign-in with a passkey');
+    await recordAudit(c.get('ctx'), session, account.siteId, 'sign-in with a passkey');
     return c.json({ redirect: '/console' }, 200, { 'Cache-Control': 'no-store' });
   });
 
@@ -69,12 +69,12 @@ export function accessRoutes(
     const form = await formBody(c);
     await guard(c, form.csrf ?? '');
     try {
-      const { token, session, account } = await signInWithRecoveryCode(c.var.ctx, form.code ?? '', {
+      const { token, session, account } = await signInWithRecoveryCode(c.get('ctx'), form.code ?? '', {
         ip: clientIp(c),
         previous: await previous(c),
       });
       setSessionCookie(c, token);
-      await recordAudit(c.var.ctx, session, account.siteId, 'sign-in with the recovery code');
+      await recordAudit(c.get('ctx'), session, account.siteId, 'sign-in with the recovery code');
       // The code is used up: the person adds a passkey and makes a new code on their account page.
       return c.redirect('/console/account', 303);
     } catch (error) {
@@ -92,7 +92,7 @@ export function accessRoutes(
     const a = t.access.invite;
     const csrf = await pre.session(c);
     const token = c.req.param('token');
-    const invitation = await openInvitation(c.var.ctx, token).catch((error: unknown) => {
+    const invitation = await openInvitation(c.get('ctx'), token).catch((error: unknown) => {
       if (error instanceof AppError && error.status === 404) return null;
       throw error;
     });
@@ -102,7 +102,7 @@ export function accessRoutes(
       const page = consolePage({ t, lang, preCsrf: csrf, title: a.title, body: <p class="bad">{a.gone}</p> });
       return c.body(page, 404, headers);
     }
-    const site = await loadSite(c.var.ctx, invitation.siteId);
+    const site = await loadSite(c.get('ctx'), invitation.siteId);
     const html = consolePage({
       t,
       lang,
@@ -152,9 +152,9 @@ export function accessRoutes(
 
   app.post('/console/invite/:token/options', async (c) => {
     await guard(c);
-    const invitation = await openInvitation(c.var.ctx, c.req.param('token'));
-    const site = await loadSite(c.var.ctx, invitation.siteId);
-    return c.json(await invitationOptions(c.var.ctx, c.req.param('token'), site.config.name), 200, {
+    const invitation = await openInvitation(c.get('ctx'), c.req.param('token'));
+    const site = await loadSite(c.get('ctx'), invitation.siteId);
+    return c.json(await invitationOptions(c.get('ctx'), c.req.param('token'), site.config.name), 200, {
       'Cache-Control': 'no-store',
     });
   });
@@ -163,13 +163,13 @@ export function accessRoutes(
     await guard(c);
     const response = await jsonBody<RegistrationResponseJSON>(c);
     const { token, session, account, recoveryCode } = await acceptInvitation(
-      c.var.ctx,
+      c.get('ctx'),
       c.req.param('token'),
       response,
       await previous(c),
     );
     setSessionCookie(c, token);
-    await recordAudit(c.var.ctx, session, account.siteId, 'joined by invitation', { role: account.role });
+    await recordAudit(c.get('ctx'), session, account.siteId, 'joined by invitation', { role: account.role });
     // The recovery code leaves the server once, here; only its hash is kept.
     return c.json({ recoveryCode, redirect: '/console' }, 200, { 'Cache-Control': 'no-store' });
   });

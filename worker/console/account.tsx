@@ -10,7 +10,7 @@ import { Csrf, consoleHeaders, consolePage } from './shell.tsx';
 import { shellFor } from './shell-data.ts';
 
 const accountIdOf = (c: Context<ConsoleEnv>) => {
-  const id = c.var.session.actor.id;
+  const id = c.get('session').actor.id;
   return id.startsWith('account:') ? id.slice('account:'.length) : null;
 };
 
@@ -19,7 +19,7 @@ async function render(c: Context<ConsoleEnv>, o: { recoveryCode?: string } = {})
   const { t, session } = c.var;
   const a = t.access.account;
   const accountId = accountIdOf(c);
-  const passkeys = accountId ? await passkeysOf(c.var.ctx, accountId) : [];
+  const passkeys = accountId ? await passkeysOf(c.get('ctx'), accountId) : [];
   const html = consolePage({
     ...(await shellFor(c)),
     title: a.title,
@@ -84,7 +84,9 @@ export function accountRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console/account', (c) => render(c));
 
   app.post('/console/account/passkey/options', async (c) =>
-    c.json(await addPasskeyOptions(c.var.ctx, mine(c), c.var.site.config.name), 200, { 'Cache-Control': 'no-store' }),
+    c.json(await addPasskeyOptions(c.get('ctx'), mine(c), c.get('site').config.name), 200, {
+      'Cache-Control': 'no-store',
+    }),
   );
 
   app.post('/console/account/passkey', async (c) => {
@@ -92,12 +94,12 @@ export function accountRoutes(app: Hono<ConsoleEnv>) {
     const response = (await c.req.json().catch(() => {
       throw malformedJson();
     })) as RegistrationResponseJSON;
-    await addPasskey(c.var.ctx, id, response);
+    await addPasskey(c.get('ctx'), id, response);
     return c.json({ redirect: '/console/account' }, 200, { 'Cache-Control': 'no-store' });
   });
 
   app.post('/console/account/recovery', async (c) => {
-    const code = await renewRecoveryCode(c.var.ctx, mine(c));
+    const code = await renewRecoveryCode(c.get('ctx'), mine(c));
     return render(c, { recoveryCode: code });
   });
 }

@@ -15,7 +15,7 @@ import { consoleTime, shellFor } from './shell-data.ts';
 import { actionName, actorName } from './texts.ts';
 
 function stream(c: Context<ConsoleEnv>, header: string, line: (e: AuditEntry) => string) {
-  const entries = auditEntries(c.var.ctx, c.var.site.id);
+  const entries = auditEntries(c.get('ctx'), c.get('site').id);
   const encoder = new TextEncoder();
   let started = false;
   return new ReadableStream<Uint8Array>({
@@ -33,7 +33,7 @@ function stream(c: Context<ConsoleEnv>, header: string, line: (e: AuditEntry) =>
 
 const download = (c: Context<ConsoleEnv>, type: string, ext: string) => ({
   'Content-Type': type,
-  'Content-Disposition': `attachment; filename="${c.var.site.id}-audit.${ext}"`,
+  'Content-Disposition': `attachment; filename="${c.get('site').id}-audit.${ext}"`,
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
 });
@@ -44,8 +44,8 @@ export function auditRoutes(app: Hono<ConsoleEnv>) {
     const a = t.access.audit;
     const before = Number(c.req.query('before') ?? '');
     const rows = await auditPage(
-      c.var.ctx,
-      c.var.site.id,
+      c.get('ctx'),
+      c.get('site').id,
       Number.isSafeInteger(before) && before > 0 ? before : undefined,
     );
     const html = consolePage({

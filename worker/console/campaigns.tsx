@@ -45,7 +45,7 @@ async function listPage(
   const zone = config.timezone;
   const draft = o.draft ?? { template: '', locale: config.defaultLocale, when: 'now', sendAt: '' };
   const shortCode = config.program.shortCode;
-  const editor = c.var.session.role !== 'viewer';
+  const editor = c.get('session').role !== 'viewer';
   let initial: ReturnType<typeof preview> | null = null;
   try {
     initial = draft.template ? preview(site, { template: draft.template, variables: {} }, draft.locale) : null;
@@ -130,7 +130,7 @@ async function listPage(
           <p>{k.viewerNote}</p>
         ) : (
           <form method="post" action="/console/campaigns" id="sms-form">
-            <Csrf value={c.var.session.csrf} />
+            <Csrf value={c.get('session').csrf} />
             <input type="hidden" name="key" value={newToken(ctx.random)} />
             <label for="sms-locale">{k.locale}</label>
             <select id="sms-locale" name="locale">
@@ -210,7 +210,7 @@ function CampaignTable(props: {
   campaigns: CampaignProgress[];
   when: (iso: string) => string;
 }) {
-  const k = props.c.var.t.campaigns;
+  const k = props.c.get('t').campaigns;
   return (
     <section style="overflow-x:auto" aria-labelledby="campaigns-list" tabindex={0}>
       <table id="campaigns-table">
@@ -332,9 +332,9 @@ async function detailPage(c: Context<ConsoleEnv>, id: string) {
           </>
         ) : null}
         {p.stoppedAt ? <p>{fill(k.stoppedBy, { who: p.stoppedBy ?? '', date: when(p.stoppedAt) })}</p> : null}
-        {stoppable && c.var.session.role !== 'viewer' ? (
+        {stoppable && c.get('session').role !== 'viewer' ? (
           <form method="post" action={`/console/campaigns/${p.id}/stop`}>
-            <Csrf value={c.var.session.csrf} />
+            <Csrf value={c.get('session').csrf} />
             <p>{k.stopHint}</p>
             <button type="submit">{k.stop}</button>
           </form>
@@ -382,7 +382,7 @@ export function campaignRoutes(app: Hono<ConsoleEnv>) {
         locale: draft.locale,
         sendAt,
         idempotencyKey: `console:${key}`,
-        createdBy: c.var.session.actor.id,
+        createdBy: c.get('session').actor.id,
       });
       c.set('auditDetail', { campaign: report.campaignId, queued: report.queued, sendAt: report.sendAt });
       return c.redirect(`/console/campaigns/${report.campaignId}?started=1`, 303);

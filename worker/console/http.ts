@@ -25,7 +25,7 @@ export interface ConsoleEnv {
   };
 }
 
-const production = (c: AppContext) => c.var.deps.mode === 'production';
+const production = (c: AppContext) => c.get('deps').mode === 'production';
 /** `__Host-` pins the cookie to this host, path / and Secure; plain http in dev cannot carry it. */
 export const sessionCookieName = (c: AppContext) => (production(c) ? '__Host-assent-console' : 'assent-console');
 export const LANG_COOKIE = 'assent-console-lang';
@@ -110,16 +110,16 @@ export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async functi
   c.set('lang', lang);
   c.set('t', consoleTexts(lang));
   const token = sessionToken(c as unknown as AppContext);
-  const session = token ? await loadSession(c.var.ctx, token, c.var.deps.adminToken) : null;
+  const session = token ? await loadSession(c.get('ctx'), token, c.get('deps').adminToken) : null;
   if (!session) {
     if (token) clearSessionCookie(c as unknown as AppContext);
     if (c.req.method === 'GET') return c.redirect('/console/sign-in', 303);
-    throw new AppError('unauthorized', 401, c.var.t.errors.signInFirst);
+    throw new AppError('unauthorized', 401, c.get('t').errors.signInFirst);
   }
   // The platform admin on a server with no site yet (or whose site is gone): site creation and sign-out only.
   if (!session.siteId && !SITELESS.has(c.req.path)) {
     if (c.req.method === 'GET') return c.redirect('/console/sites/new', 303);
-    throw new AppError('no_site_yet', 409, c.var.t.errors.noSiteYet);
+    throw new AppError('no_site_yet', 409, c.get('t').errors.noSiteYet);
   }
   if (c.req.method === 'POST') {
     await assertSameOrigin(c as unknown as AppContext);
@@ -130,11 +130,11 @@ export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async functi
   if (!roleAllows(session.role, need))
     throw forbidden(`This needs the ${need} role; you are ${session.role === 'viewer' ? 'a' : 'an'} ${session.role}.`);
   c.set('session', session);
-  if (session.siteId) c.set('site', await loadSite(c.var.ctx, session.siteId));
+  if (session.siteId) c.set('site', await loadSite(c.get('ctx'), session.siteId));
   c.header('Cache-Control', 'no-store');
   await next();
   // The session as the route left it: a site created from a siteless session is audited on the new site.
-  const after = c.var.session;
+  const after = c.get('session');
   if (c.req.method === 'POST' && c.res.status < 400 && !unaudited(c.req.path) && after.siteId)
-    await recordAudit(c.var.ctx, after, after.siteId, `POST ${c.req.path}`, c.var.auditDetail);
+    await recordAudit(c.get('ctx'), after, after.siteId, `POST ${c.req.path}`, c.get('auditDetail'));
 };

@@ -21,7 +21,7 @@ async function render(c: Context<ConsoleEnv>, o: { typed?: Typed; errors?: Field
   const chosen = (l: string) => (o.typed ? typed[`locale.${l}`] === 'on' : true);
   // A French owner setting up in a French console means a French site first: the default follows the console's
   // language when a template exists for it (else the first), so campaigns and pages do not start out in English.
-  const defaultLocale = typed.defaultLocale ?? (locales.includes(c.var.lang) ? c.var.lang : locales[0]);
+  const defaultLocale = typed.defaultLocale ?? (locales.includes(c.get('lang')) ? c.get('lang') : locales[0]);
   const input = (id: string, name: string, label: string, rest: Record<string, unknown> = {}) => (
     <>
       <label for={id}>{label}</label>
@@ -37,7 +37,7 @@ async function render(c: Context<ConsoleEnv>, o: { typed?: Typed; errors?: Field
         <p>{s.newIntro}</p>
         <Errors t={t} errors={localizedErrors(t, o.errors ?? [])} />
         <form method="post" action="/console/sites/new">
-          <Csrf value={c.var.session.csrf} />
+          <Csrf value={c.get('session').csrf} />
           {input('new-id', 'id', s.siteId, { required: true, maxlength: 63, autocomplete: 'off' })}
           {input('new-name', 'name', s.name, { required: true, maxlength: 100 })}
           <fieldset>
@@ -98,7 +98,7 @@ async function render(c: Context<ConsoleEnv>, o: { typed?: Typed; errors?: Field
 export function newSiteRoutes(app: Hono<ConsoleEnv>) {
   app.use('/console/sites/new', async (c, next) => {
     // Refused before anything is read or created: a site key's session never creates a site.
-    if (!c.var.session.admin) throw forbidden(c.var.t.siteSettings.adminOnly);
+    if (!c.get('session').admin) throw forbidden(c.get('t').siteSettings.adminOnly);
     await next();
   });
 
@@ -131,12 +131,12 @@ export function newSiteRoutes(app: Hono<ConsoleEnv>) {
     }
     if (errors.length > 0 || !config) return render(c, { typed: f, errors, status: 422 });
     try {
-      const { apiKey } = await createSite(c.var.ctx, id, config);
-      await switchSite(c.var.ctx, c.var.session, id);
+      const { apiKey } = await createSite(c.get('ctx'), id, config);
+      await switchSite(c.get('ctx'), c.get('session'), id);
       // The session now reads the new site: its header, and the audit entry for this POST (http.ts), name it.
-      c.set('session', { ...c.var.session, siteId: id });
-      c.set('site', await loadSite(c.var.ctx, id));
-      const s = c.var.t.siteSettings;
+      c.set('session', { ...c.get('session'), siteId: id });
+      c.set('site', await loadSite(c.get('ctx'), id));
+      const s = c.get('t').siteSettings;
       const html = consolePage({
         ...(await shellFor(c)),
         title: s.newSite,
@@ -157,7 +157,7 @@ export function newSiteRoutes(app: Hono<ConsoleEnv>) {
       if (error instanceof AppError && error.code === 'site_exists')
         return render(c, {
           typed: f,
-          errors: [{ path: 'id', message: `${c.var.t.siteSettings.fields.exists}` }],
+          errors: [{ path: 'id', message: `${c.get('t').siteSettings.fields.exists}` }],
           status: 422,
         });
       throw error;

@@ -15,9 +15,9 @@ const pct = (r: number | null, lang: string) =>
 export function overviewRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console', async (c) => {
     const { t, site, lang } = c.var;
-    const o = await overview(c.var.ctx, site.id);
-    const witnessing = c.var.deps.witnessing;
-    const witnesses = witnessing ? await witnessStandings(c.var.ctx, witnessing, site.id, o.log) : [];
+    const o = await overview(c.get('ctx'), site.id);
+    const witnessing = c.get('deps').witnessing;
+    const witnesses = witnessing ? await witnessStandings(c.get('ctx'), witnessing, site.id, o.log) : [];
     const when = consoleTime(c);
     // An event's name as the proof page's timeline says it, in the console's language.
     const eventName = (type: string) => proofTexts(lang).t.event[type] ?? type;

@@ -29,8 +29,8 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
   const p = t.access.people;
   const roles = t.access.roles;
   const [people, invitations] = await Promise.all([
-    listPeople(c.var.ctx, site.id),
-    listInvitations(c.var.ctx, site.id),
+    listPeople(c.get('ctx'), site.id),
+    listInvitations(c.get('ctx'), site.id),
   ]);
   const html = consolePage({
     ...(await shellFor(c)),
@@ -195,9 +195,9 @@ export function peopleRoutes(app: Hono<ConsoleEnv>) {
     return change(
       c,
       async () => {
-        const made = await invite(c.var.ctx, c.var.session, c.var.site.id, typed);
+        const made = await invite(c.get('ctx'), c.get('session'), c.get('site').id, typed);
         c.set('auditDetail', { name: made.name, role: made.role });
-        const url = `${c.var.ctx.publicUrl}/console/invite/${made.token}`;
+        const url = `${c.get('ctx').publicUrl}/console/invite/${made.token}`;
         return render(c, { link: { url, name: made.name, expiresAt: made.expiresAt } });
       },
       typed,
@@ -207,7 +207,13 @@ export function peopleRoutes(app: Hono<ConsoleEnv>) {
   app.post('/console/people/role', async (c) => {
     const form = await formBody(c);
     return change(c, async () => {
-      const done = await changeRole(c.var.ctx, c.var.session, c.var.site.id, form.account ?? '', form.role ?? '');
+      const done = await changeRole(
+        c.get('ctx'),
+        c.get('session'),
+        c.get('site').id,
+        form.account ?? '',
+        form.role ?? '',
+      );
       c.set('auditDetail', done);
       return c.redirect('/console/people', 303);
     });
@@ -216,14 +222,14 @@ export function peopleRoutes(app: Hono<ConsoleEnv>) {
   app.post('/console/people/remove', async (c) => {
     const form = await formBody(c);
     return change(c, async () => {
-      c.set('auditDetail', await removePerson(c.var.ctx, c.var.session, c.var.site.id, form.account ?? ''));
+      c.set('auditDetail', await removePerson(c.get('ctx'), c.get('session'), c.get('site').id, form.account ?? ''));
       return c.redirect('/console/people', 303);
     });
   });
 
   app.post('/console/people/invitations/revoke', async (c) => {
     const form = await formBody(c);
-    await revokeInvitation(c.var.ctx, c.var.site.id, (form.invitation ?? '').slice(0, 64));
+    await revokeInvitation(c.get('ctx'), c.get('site').id, (form.invitation ?? '').slice(0, 64));
     return c.redirect('/console/people', 303);
   });
 }

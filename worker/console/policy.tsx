@@ -29,7 +29,7 @@ interface RenderOptions {
 
 async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
   const { t, site, lang } = c.var;
-  const ctx = c.var.ctx;
+  const ctx = c.get('ctx');
   const rows = await latestPolicyLocales(ctx, site.id);
   const latest = rows[0]?.version ?? null;
   const { program, ...stored } = policyFactsOf(site.config);
@@ -59,7 +59,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
         <p>{t.policy.intro}</p>
         <p>{latest === null ? t.policy.none : fill(t.policy.published, { version: latest })}</p>
         {latest === null || o.published ? null : (
-          <PolicyDriftPanel t={t} drift={await policyDrift(ctx, site, policyTemplates)} csrf={c.var.session.csrf} />
+          <PolicyDriftPanel t={t} drift={await policyDrift(ctx, site, policyTemplates)} csrf={c.get('session').csrf} />
         )}
         {o.published ? (
           <p role="status" class="ok" id="published">
@@ -79,7 +79,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
           </div>
         ) : null}
         <form method="post" action="/console/policy" id="policy-form" enctype="multipart/form-data">
-          <Csrf value={c.var.session.csrf} />
+          <Csrf value={c.get('session').csrf} />
           <div id="policy-app">
             <noscript>{t.policy.noScript}</noscript>
           </div>
@@ -110,7 +110,7 @@ export function policyRoutes(app: Hono<ConsoleEnv>) {
     const summary = ((await formBody(c)).summary ?? '').trim().slice(0, 500);
     if (!summary) return render(c, { errors: [{ path: 'summary', message: 'Say what changed.' }], status: 422 });
     try {
-      const published = await publishPolicy(c.var.ctx, c.var.site, { summary, templates: policyTemplates });
+      const published = await publishPolicy(c.get('ctx'), c.get('site'), { summary, templates: policyTemplates });
       return c.redirect(`/console/policy?published=${published.version}`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 422) throw error;
@@ -146,9 +146,9 @@ export function policyRoutes(app: Hono<ConsoleEnv>) {
     try {
       // Publish from the edited facts first, save them second: a policy the renderer refuses (too hard to read, an
       // item not answered) leaves the stored configuration as it was, as the refusal on the page says.
-      const site = { id: c.var.site.id, config: parseSiteConfig({ ...c.var.site.config, policy }) };
-      const published = await publishPolicy(c.var.ctx, site, { summary, templates: policyTemplates });
-      await replaceSiteConfig(c.var.ctx, c.var.site, site.config);
+      const site = { id: c.get('site').id, config: parseSiteConfig({ ...c.get('site').config, policy }) };
+      const published = await publishPolicy(c.get('ctx'), site, { summary, templates: policyTemplates });
+      await replaceSiteConfig(c.get('ctx'), c.get('site'), site.config);
       return c.redirect(`/console/policy?published=${published.version}`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 422) throw error;

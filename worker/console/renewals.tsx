@@ -19,7 +19,7 @@ async function render(
   const [overview, campaigns] = await Promise.all([renewalOverview(ctx, site), renewalCampaigns(ctx, site)]);
   const when = (iso: string) => formatDateTime(iso, lang, site.config.timezone);
   const resumable = overview.open !== null && overview.open.startedAt === null;
-  const canStart = c.var.session.role !== 'viewer' && (resumable || (overview.needed > 0 && !overview.open));
+  const canStart = c.get('session').role !== 'viewer' && (resumable || (overview.needed > 0 && !overview.open));
   const html = consolePage({
     ...(await shellFor(c)),
     title: r.title,
@@ -41,7 +41,7 @@ async function render(
         {resumable ? <p id="renewal-resume">{r.resume}</p> : null}
         {canStart ? (
           <form method="post" action="/console/renewals">
-            <Csrf value={c.var.session.csrf} />
+            <Csrf value={c.get('session').csrf} />
             <label for="renewal-days">{r.deadlineDays}</label>
             <input
               id="renewal-days"
@@ -54,7 +54,7 @@ async function render(
               <button type="submit">{r.start}</button>
             </p>
           </form>
-        ) : c.var.session.role === 'viewer' ? (
+        ) : c.get('session').role === 'viewer' ? (
           <p>{k.viewerNote}</p>
         ) : null}
         <h2 id="renewals-list">{r.list}</h2>
@@ -112,12 +112,12 @@ export function renewalConsoleRoutes(app: Hono<ConsoleEnv>) {
     const { min, max } = RENEWAL_DEADLINE_DAYS;
     if (!/^\d+$/.test(raw) || days < min || days > max)
       return render(c, {
-        errors: [{ path: 'deadlineDays', message: c.var.t.campaigns.renewals.deadlineDays }],
+        errors: [{ path: 'deadlineDays', message: c.get('t').campaigns.renewals.deadlineDays }],
         status: 422,
         days: raw,
       });
     try {
-      const progress = await startRenewal(c.var.ctx, c.var.site, { deadlineDays: days });
+      const progress = await startRenewal(c.get('ctx'), c.get('site'), { deadlineDays: days });
       c.set('auditDetail', { renewal: progress.id, asked: progress.asked });
     } catch (error) {
       if (error instanceof AppError && (error.status === 409 || error.status === 422))

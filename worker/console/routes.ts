@@ -44,7 +44,7 @@ import { serveScript } from '../http/script.ts';
 
 /** The pre-session cookie: `__Host-` (this host only, path /, Secure) in production; plain http in dev cannot carry it. */
 const preCookie = (c: AppContext) =>
-  c.var.deps.mode === 'production'
+  c.get('deps').mode === 'production'
     ? { name: '__Host-assent-console-pre', path: '/', secure: true }
     : { name: 'assent-console-pre', path: '/console', secure: false };
 
@@ -53,7 +53,7 @@ async function preSession(c: AppContext): Promise<string> {
   const cookie = preCookie(c);
   let pre = getCookie(c, cookie.name);
   if (!pre || !/^[A-Za-z0-9_-]{43}$/.test(pre)) {
-    pre = newToken(c.var.ctx.random);
+    pre = newToken(c.get('ctx').random);
     setCookie(c, cookie.name, pre, {
       httpOnly: true,
       sameSite: 'Strict',
@@ -68,7 +68,7 @@ async function preSession(c: AppContext): Promise<string> {
 /** The form token a console form must carry now: the session's, or before sign-in the pre-session cookie's. */
 async function expectedCsrf(c: AppContext): Promise<string> {
   const token = sessionToken(c);
-  const session = token ? await loadSession(c.var.ctx, token, c.var.deps.adminToken) : null;
+  const session = token ? await loadSession(c.get('ctx'), token, c.get('deps').adminToken) : null;
   if (session) return session.csrf;
   const pre = getCookie(c, preCookie(c).name);
   return pre ? csrfTokenFor(pre) : '\u0000';
@@ -104,7 +104,7 @@ export function consoleRoutes() {
       sameSite: 'Lax',
       maxAge: 365 * 86400,
       httpOnly: true,
-      secure: c.var.deps.mode === 'production',
+      secure: c.get('deps').mode === 'production',
     });
     // Back to the console page the switch was clicked on; a Referer that is not one (or not a URL) goes to /console.
     let path = '/console';
@@ -132,9 +132,9 @@ export function consoleRoutes() {
     const t = consoleTexts(lang);
     const old = sessionToken(c);
     try {
-      const { token, session } = await signIn(c.var.ctx, {
+      const { token, session } = await signIn(c.get('ctx'), {
         credential: form.key ?? '',
-        adminToken: c.var.deps.adminToken,
+        adminToken: c.get('deps').adminToken,
         previous: old ? await sha256Hex(old) : null,
         ip: clientIp(c),
       });
@@ -142,7 +142,7 @@ export function consoleRoutes() {
       // The admin token on a server with no site yet: the session opens site creation, the only page it can use.
       if (!session.siteId) return c.redirect('/console/sites/new', 303);
       const how = session.admin ? 'sign-in with the platform admin token' : 'sign-in with an API key';
-      await recordAudit(c.var.ctx, session, session.siteId, how);
+      await recordAudit(c.get('ctx'), session, session.siteId, how);
       return c.redirect('/console', 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 401) throw error;
@@ -155,17 +155,17 @@ export function consoleRoutes() {
   inside.use('/console/*', requireConsoleSession);
 
   inside.post('/console/sign-out', async (c) => {
-    await signOut(c.var.ctx, c.var.session);
+    await signOut(c.get('ctx'), c.get('session'));
     clearSessionCookie(c as unknown as AppContext);
     return c.redirect('/console/sign-in', 303);
   });
 
   inside.post('/console/site', async (c) => {
     // Refused before the site is looked up: a site key's session learns nothing about which other sites exist.
-    if (!c.var.session.admin) throw forbidden('Only the platform admin can switch sites.');
+    if (!c.get('session').admin) throw forbidden('Only the platform admin can switch sites.');
     const form = await formBody(c);
-    const site = await loadSite(c.var.ctx, form.site ?? '');
-    await switchSite(c.var.ctx, c.var.session, site.id);
+    const site = await loadSite(c.get('ctx'), form.site ?? '');
+    await switchSite(c.get('ctx'), c.get('session'), site.id);
     return c.redirect('/console', 303);
   });
 

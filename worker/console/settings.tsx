@@ -41,8 +41,8 @@ export function signedExample(url: string, secret: string): string {
 async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
   const { t, site } = c.var;
   const s = t.settings;
-  const ctx = c.var.ctx;
-  const csrf = c.var.session.csrf;
+  const ctx = c.get('ctx');
+  const csrf = c.get('session').csrf;
   const config = site.config;
   const sms = config.sms;
   const [keys, refused] = await Promise.all([listKeys(ctx, site.id), refusedOrigins(ctx, site.id)]);
@@ -186,7 +186,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
         <h2>{s.inbound}</h2>
         <p>
           {s.inboundUrl}
-          {c.var.t.colon}
+          {c.get('t').colon}
           <code id="inbound-url">{inboundUrl}</code>{' '}
           <button type="button" class="secondary" data-copy="inbound-url">
             {s.copy}
@@ -269,7 +269,7 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
 /** Saves a change to the configuration; a 422 is shown on the page naming the field. */
 async function save(c: Context<ConsoleEnv>, config: Record<string, unknown>, typed: RenderOptions = {}) {
   try {
-    await replaceSiteConfig(c.var.ctx, c.var.site, config);
+    await replaceSiteConfig(c.get('ctx'), c.get('site'), config);
   } catch (error) {
     if (error instanceof AppError && error.status === 422)
       return render(c, { ...typed, errors: error.errors ?? [], status: 422 });
@@ -289,7 +289,7 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
       .filter(Boolean);
     return save(
       c,
-      { ...c.var.site.config, allowedOrigins: origins },
+      { ...c.get('site').config, allowedOrigins: origins },
       { origins: (form.origins ?? '').slice(0, 20_000) },
     );
   });
@@ -300,7 +300,7 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
       .trim()
       .replace(/(?<!\/)\/+$/, '')
       .slice(0, 200);
-    return render(c, { tested: { origin, allowed: siteAllowsOrigin(c, c.var.site, origin) } });
+    return render(c, { tested: { origin, allowed: siteAllowsOrigin(c, c.get('site'), origin) } });
   });
 
   app.post('/console/settings/provider', async (c) => {
@@ -325,23 +325,23 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
         : f.provider === 'webhook'
           ? { provider: 'webhook', url: f.url ?? '', secret: secret(f.secret) }
           : { provider: 'console' };
-    return save(c, { ...c.var.site.config, sms });
+    return save(c, { ...c.get('site').config, sms });
   });
 
   app.post('/console/settings/inbound-secret', async (c) => {
-    const secret = formatWebhookSecret(c.var.ctx.random(32));
-    await replaceSiteConfig(c.var.ctx, c.var.site, { ...c.var.site.config, inboundSecret: secret });
+    const secret = formatWebhookSecret(c.get('ctx').random(32));
+    await replaceSiteConfig(c.get('ctx'), c.get('site'), { ...c.get('site').config, inboundSecret: secret });
     return render(c, { newSecret: secret });
   });
 
   app.post('/console/settings/keys', async (c) => {
-    const { apiKey } = await issueKey(c.var.ctx, c.var.site.id);
+    const { apiKey } = await issueKey(c.get('ctx'), c.get('site').id);
     return render(c, { newKey: apiKey });
   });
 
   app.post('/console/settings/keys/revoke', async (c) => {
     const form = await formBody(c);
-    await revokeKey(c.var.ctx, c.var.site.id, form.id ?? '');
+    await revokeKey(c.get('ctx'), c.get('site').id, form.id ?? '');
     return c.redirect('/console/settings?saved=1', 303);
   });
 }

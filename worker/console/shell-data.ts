@@ -8,13 +8,13 @@ import { formatDateTime } from '../pages/when.ts';
 
 /** A moment as this console writes it: its language, the site's time zone, with the offset (pages/when.ts). */
 export const consoleTime = (c: Context<ConsoleEnv>) => (ms: number) =>
-  formatDateTime(ms, c.var.lang, (c.var.site as Site | undefined)?.config.timezone ?? 'UTC');
+  formatDateTime(ms, c.get('lang'), (c.get('site') as Site | undefined)?.config.timezone ?? 'UTC');
 
 export async function shellFor(c: Context<ConsoleEnv>) {
   const { t, lang, session } = c.var;
   // None yet for the platform admin on an empty server (site creation is the one page it opens).
-  const site = c.var.site as Site | undefined;
-  const sites = session.admin ? await siteIds(c.var.ctx) : undefined;
+  const site = c.get('site') as Site | undefined;
+  const sites = session.admin ? await siteIds(c.get('ctx')) : undefined;
   return {
     t,
     lang,

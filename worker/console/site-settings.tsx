@@ -92,7 +92,7 @@ async function render(
   const errors = localizedErrors(t, o.errors ?? []);
   const offered = [...new Set([...templateLocales(), ...cfg.locales])];
   const quiet = quietHoursOf(cfg);
-  const version = await latestPolicyNumber(c.var.ctx, site.id);
+  const version = await latestPolicyNumber(c.get('ctx'), site.id);
   const docs = Object.fromEntries(
     await Promise.all(
       cfg.locales.map(async (locale) => [
@@ -101,7 +101,7 @@ async function render(
           site: site.id,
           config: cfg,
           locale,
-          policy: { version, url: `${c.var.ctx.publicUrl}/p/${site.id}/${version}` },
+          policy: { version, url: `${c.get('ctx').publicUrl}/p/${site.id}/${version}` },
         }),
       ]),
     ),
@@ -121,7 +121,7 @@ async function render(
     body: (
       <>
         <p>{s.intro}</p>
-        {c.var.session.admin ? (
+        {c.get('session').admin ? (
           <p>
             <a href="/console/sites/new">{s.newSite}</a>
           </p>
@@ -132,10 +132,14 @@ async function render(
           </p>
         ) : null}
         <Errors t={t} errors={errors} />
-        <PolicyDriftPanel t={t} drift={await policyDrift(c.var.ctx, site, policyTemplates)} csrf={c.var.session.csrf} />
+        <PolicyDriftPanel
+          t={t}
+          drift={await policyDrift(c.get('ctx'), site, policyTemplates)}
+          csrf={c.get('session').csrf}
+        />
         <h2 id="general">{s.general}</h2>
         <form method="post" action="/console/configuration/general">
-          <Csrf value={c.var.session.csrf} />
+          <Csrf value={c.get('session').csrf} />
           <Field id="site-name" label={s.name} name="name" value={cfg.name} typed={g} maxlength={100} required />
           <fieldset>
             <legend>{s.locales}</legend>
@@ -197,7 +201,7 @@ async function render(
         <h2 id="program">{s.program}</h2>
         <p class="hint">{s.programHint}</p>
         <form method="post" action="/console/configuration/program">
-          <Csrf value={c.var.session.csrf} />
+          <Csrf value={c.get('session').csrf} />
           <Field
             id="program-name"
             label={s.programName}
@@ -251,7 +255,7 @@ async function render(
         <h2 id="quiet-hours">{s.quietHours}</h2>
         <p class="hint">{s.quietHoursHint}</p>
         <form method="post" action="/console/configuration/quiet-hours">
-          <Csrf value={c.var.session.csrf} />
+          <Csrf value={c.get('session').csrf} />
           {s.days.map((day, i) => {
             const w = quiet.windows[i] ?? null;
             return (
@@ -300,7 +304,7 @@ async function render(
         </form>
         <h2 id="limits">{s.limits}</h2>
         <form method="post" action="/console/configuration/limits">
-          <Csrf value={c.var.session.csrf} />
+          <Csrf value={c.get('session').csrf} />
           {(['perNumberPerDay', 'perIpPerHour', 'perSitePerDay', 'renewalsPerHour'] as const).map((key) => (
             <Field
               id={`limit-${key}`}
@@ -326,7 +330,7 @@ async function render(
         <h2 id="theme">{s.theme}</h2>
         <p class="hint">{s.themeHint}</p>
         <form method="post" action="/console/configuration/theme" id="theme-form">
-          <Csrf value={c.var.session.csrf} />
+          <Csrf value={c.get('session').csrf} />
           {WIDGET_THEME_KEYS.map((key) => (
             <Field
               id={`theme-${key}`}
@@ -363,7 +367,7 @@ async function save(
   change: Partial<Record<keyof SiteConfig, unknown>>,
 ) {
   try {
-    await replaceSiteConfig(c.var.ctx, c.var.site, { ...c.var.site.config, ...change });
+    await replaceSiteConfig(c.get('ctx'), c.get('site'), { ...c.get('site').config, ...change });
   } catch (error) {
     if (error instanceof AppError && error.status === 422)
       return render(c, { typed, section, errors: error.errors ?? [], status: 422 });
@@ -382,7 +386,7 @@ export function siteSettingsRoutes(app: Hono<ConsoleEnv>) {
     const locales = Object.keys(f)
       .filter((k) => k.startsWith('locale.') && f[k] === 'on')
       .map((k) => k.slice('locale.'.length));
-    const cfg = c.var.site.config;
+    const cfg = c.get('site').config;
     // A language added gets its program texts from the default language's until they are written (the policy
     // refuses to publish without its own); a language removed keeps nothing behind.
     const per = (texts: Record<string, string>) =>
@@ -402,7 +406,7 @@ export function siteSettingsRoutes(app: Hono<ConsoleEnv>) {
 
   app.post('/console/configuration/program', async (c) => {
     const f = await formBody(c);
-    const cfg = c.var.site.config;
+    const cfg = c.get('site').config;
     const per = (key: 'description' | 'frequency') =>
       Object.fromEntries(cfg.locales.map((l) => [l, (f[`program.${key}.${l}`] ?? '').trim()]));
     const shortCode = (f['program.shortCode'] ?? '').trim();
@@ -444,7 +448,7 @@ export function siteSettingsRoutes(app: Hono<ConsoleEnv>) {
         // A form from before this field keeps the stored cap.
         renewalsPerHour:
           f['limits.renewalsPerHour'] === undefined
-            ? c.var.site.config.limits.renewalsPerHour
+            ? c.get('site').config.limits.renewalsPerHour
             : number(f['limits.renewalsPerHour']),
       },
       pendingTtlHours: number(f.pendingTtlHours),
@@ -456,7 +460,7 @@ export function siteSettingsRoutes(app: Hono<ConsoleEnv>) {
     const theme = Object.fromEntries(
       WIDGET_THEME_KEYS.map((k) => [k, (f[`theme.${k}`] ?? '').trim()]).filter(([, v]) => v !== ''),
     );
-    const { theme: _old, ...widget } = c.var.site.config.widget ?? {};
+    const { theme: _old, ...widget } = c.get('site').config.widget ?? {};
     return save(c, 'theme', f, {
       widget: Object.keys(theme).length ? { ...widget, theme } : widget,
     });

@@ -33,7 +33,7 @@ async function render(
     initial = null;
   }
   const mentions = Object.fromEntries(config.locales.map((l) => [l, optOutMention(l, shortCode)]));
-  const dev = c.var.deps.mode === 'dev';
+  const dev = c.get('deps').mode === 'dev';
   const html = consolePage({
     ...(await shellFor(c)),
     title: t.sms.title,
@@ -49,7 +49,7 @@ async function render(
           </p>
         ) : null}
         <form method="post" action="/console/sms/test" id="sms-form">
-          <Csrf value={c.var.session.csrf} />
+          <Csrf value={c.get('session').csrf} />
           <label for="sms-locale">{t.sms.locale}</label>
           <select id="sms-locale" name="locale">
             {config.locales.map((l) => (
@@ -104,10 +104,10 @@ export function smsRoutes(app: Hono<ConsoleEnv>) {
     const form = await formBody(c);
     const locale = site.config.locales.includes(form.locale ?? '') ? form.locale! : site.config.defaultLocale;
     const draft = { template: (form.template ?? '').slice(0, 1600), locale };
-    if (c.var.deps.mode !== 'dev')
-      return render(c, { draft, errors: [{ path: 'to', message: c.var.t.sms.devOnly }], status: 422 });
+    if (c.get('deps').mode !== 'dev')
+      return render(c, { draft, errors: [{ path: 'to', message: c.get('t').sms.devOnly }], status: 422 });
     try {
-      const result = await sendTestSms(c.var.ctx, site, { to: form.to ?? '', ...draft });
+      const result = await sendTestSms(c.get('ctx'), site, { to: form.to ?? '', ...draft });
       if (!result.ok) return render(c, { draft, errors: [{ path: 'to', message: result.reason }], status: 422 });
     } catch (error) {
       if (error instanceof AppError && error.status === 422)

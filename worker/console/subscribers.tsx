@@ -19,7 +19,7 @@ interface RenderOptions {
 
 async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
   const { t } = c.var;
-  const csrf = c.var.session.csrf;
+  const csrf = c.get('session').csrf;
   const s = t.subscribers;
   const a = o.found;
   const html = consolePage({
@@ -123,7 +123,7 @@ export function subscriberRoutes(app: Hono<ConsoleEnv>) {
   app.post('/console/subscribers/lookup', async (c) => {
     const form = await formBody(c);
     try {
-      const found = await lookupSubscriber(c.var.ctx, c.var.site, form.phone ?? '');
+      const found = await lookupSubscriber(c.get('ctx'), c.get('site'), form.phone ?? '');
       return render(c, { found: found.subscriberId ? found : null });
     } catch (error) {
       if (error instanceof AppError && error.status === 422)
@@ -134,10 +134,10 @@ export function subscriberRoutes(app: Hono<ConsoleEnv>) {
 
   app.post('/console/subscribers/export', async (c) => {
     const form = await formBody(c);
-    const data = await exportSubscriber(c.var.ctx, c.var.site, form.subscriber ?? '');
+    const data = await exportSubscriber(c.get('ctx'), c.get('site'), form.subscriber ?? '');
     return c.body(JSON.stringify(data, null, 2), 200, {
       'Content-Type': 'application/json; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${c.var.site.id}-subscriber-${data.subscriberId}.json"`,
+      'Content-Disposition': `attachment; filename="${c.get('site').id}-subscriber-${data.subscriberId}.json"`,
       'Cache-Control': 'no-store',
     });
   });
@@ -146,10 +146,14 @@ export function subscriberRoutes(app: Hono<ConsoleEnv>) {
     const form = await formBody(c);
     const id = form.subscriber ?? '';
     if (form.confirm !== 'yes') {
-      const found = await subscriberById(c.var.ctx, c.var.site, id);
-      return render(c, { found, errors: [{ path: 'confirm', message: c.var.t.subscribers.eraseCheck }], status: 422 });
+      const found = await subscriberById(c.get('ctx'), c.get('site'), id);
+      return render(c, {
+        found,
+        errors: [{ path: 'confirm', message: c.get('t').subscribers.eraseCheck }],
+        status: 422,
+      });
     }
-    await eraseSubscriber(c.var.ctx, c.var.site, id);
+    await eraseSubscriber(c.get('ctx'), c.get('site'), id);
     return render(c, { erased: true });
   });
 

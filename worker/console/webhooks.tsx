@@ -76,7 +76,7 @@ async function render(c: Context<ConsoleEnv>, replayed: boolean) {
                   <td>
                     {d.status === 'delivered' || d.status === 'failed' ? (
                       <form method="post" action={`/console/webhooks/deliveries/${d.seq}/replay`}>
-                        <Csrf value={c.var.session.csrf} />
+                        <Csrf value={c.get('session').csrf} />
                         <button type="submit">{w.replay}</button>
                       </form>
                     ) : null}
@@ -96,7 +96,7 @@ export function webhookRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console/webhooks', (c) => render(c, c.req.query('replayed') === '1'));
 
   app.post('/console/webhooks/deliveries/:seq/replay', async (c) => {
-    await replayDelivery(c.var.ctx, c.var.site, c.req.param('seq'));
+    await replayDelivery(c.get('ctx'), c.get('site'), c.req.param('seq'));
     return c.redirect('/console/webhooks?replayed=1', 303);
   });
 }

@@ -31,7 +31,7 @@ async function render(
   const { t, site } = c.var;
   const config = site.config;
   const labels = t.widget.labels as Record<string, string>;
-  const version = await latestPolicyNumber(c.var.ctx, site.id);
+  const version = await latestPolicyNumber(c.get('ctx'), site.id);
   const stored = (config.widget?.texts ?? {}) as Edited;
   const values = (locale: string, key: EditableWidgetText) =>
     options.edited?.[locale]?.[key] ?? stored[locale]?.[key] ?? String(widgetTemplate(config, locale)[key] ?? '');
@@ -43,7 +43,7 @@ async function render(
           site: site.id,
           config,
           locale,
-          policy: { version, url: `${c.var.ctx.publicUrl}/p/${site.id}/${version}` },
+          policy: { version, url: `${c.get('ctx').publicUrl}/p/${site.id}/${version}` },
         }),
       ]),
     ),
@@ -74,7 +74,7 @@ async function render(
           {t.widget.equal}
         </p>
         <form method="post" action="/console/widget" id="widget-form">
-          <Csrf value={c.var.session.csrf} />
+          <Csrf value={c.get('session').csrf} />
           <p class="hint" id="program-moved">
             <a href="/console/configuration#program">{t.siteSettings.program}</a>
           </p>
@@ -129,12 +129,12 @@ export function widgetTextRoutes(app: Hono<ConsoleEnv>) {
     }
     const errors: FieldError[] = unequalChoiceLocales(site.config, edited).map((locale) => ({
       path: `widget.texts.${locale}.yes`,
-      message: c.var.t.widget.equalBad,
+      message: c.get('t').widget.equalBad,
     }));
     if (errors.length) return render(c, { edited, errors, status: 422 });
     const texts = mergeEditedTexts(site.config, edited);
     try {
-      await replaceSiteConfig(c.var.ctx, site, {
+      await replaceSiteConfig(c.get('ctx'), site, {
         ...site.config,
         widget: { ...site.config.widget, texts },
       });

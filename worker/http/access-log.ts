@@ -105,6 +105,6 @@ export function accessLog(deps: AppDeps, scope: AccessScope): MiddlewareHandler<
     } finally {
       request.done();
     }
-    scope.log(c.var.requestId, c.req.method, c.req.routePath, c.res.status, elapsedMs(started));
+    scope.log(c.get('requestId'), c.req.method, c.req.routePath, c.res.status, elapsedMs(started));
   };
 }

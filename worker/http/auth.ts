@@ -21,7 +21,7 @@ const adminHash = (token: string) => {
 };
 
 async function isAdminHash(c: AppContext, tokenHash: string): Promise<boolean> {
-  const admin = c.var.deps.adminToken;
+  const admin = c.get('deps').adminToken;
   return Boolean(admin) && timingSafeEqual(tokenHash, await adminHash(admin!));
 }
 
@@ -35,11 +35,11 @@ const attemptOf = (c: AppContext, token: string): SignInAttempt => ({ ip: client
 export async function requirePlatformAdmin(c: AppContext): Promise<void> {
   const token = bearer(c);
   if (!token) throw unauthorized();
-  await assertSignInAllowed(c.var.ctx, attemptOf(c, token));
+  await assertSignInAllowed(c.get('ctx'), attemptOf(c, token));
   const tokenHash = await tokenHashOf(token);
   if (await isAdminHash(c, tokenHash)) return;
   // A site's own key is not a failed sign-in, only not enough here; a key that opens nothing is.
-  if (!(await siteForKeyHash(c.var.ctx, tokenHash))) await countFailedSignIn(c.var.ctx, attemptOf(c, token));
+  if (!(await siteForKeyHash(c.get('ctx'), tokenHash))) await countFailedSignIn(c.get('ctx'), attemptOf(c, token));
   throw forbidden('This needs the platform admin token.');
 }
 
@@ -58,13 +58,13 @@ function tokenHashOf(token: string): Promise<string> {
 export async function requireSiteAccess(c: AppContext, siteId: string): Promise<Site> {
   const token = bearer(c);
   if (!token) throw unauthorized();
-  await assertSignInAllowed(c.var.ctx, attemptOf(c, token));
-  const { opens, owner } = await accessOf(c.var.ctx, c.var.deps.adminToken, token, siteId);
+  await assertSignInAllowed(c.get('ctx'), attemptOf(c, token));
+  const { opens, owner } = await accessOf(c.get('ctx'), c.get('deps').adminToken, token, siteId);
   if (!opens) {
-    if (!owner) await countFailedSignIn(c.var.ctx, attemptOf(c, token));
+    if (!owner) await countFailedSignIn(c.get('ctx'), attemptOf(c, token));
     throw forbidden('This key does not give access to this site.');
   }
-  return loadSite(c.var.ctx, siteId);
+  return loadSite(c.get('ctx'), siteId);
 }
 
 /**

@@ -14,5 +14,5 @@ export interface AppEnv {
 export type AppContext = Context<AppEnv>;
 
 export function clientIp(c: AppContext): string | undefined {
-  return c.var.deps.clientIp?.(c) ?? undefined;
+  return c.get('deps').clientIp?.(c) ?? undefined;
 }

@@ -38,15 +38,15 @@ const formOf = (form: string | OwnForm): OwnForm => (typeof form === 'string' ? 
 export function formTokenFor(c: AppContext, which: string | OwnForm): Promise<string> {
   const { scope: site, path } = formOf(which);
   let nonce = getCookie(c, FORM_COOKIE);
-  if (!nonce || !NONCE.test(nonce)) nonce = toBase64Url(c.var.ctx.random(16)); // ID_PATTERN's shape, all of it random
+  if (!nonce || !NONCE.test(nonce)) nonce = toBase64Url(c.get('ctx').random(16)); // ID_PATTERN's shape, all of it random
   setCookie(c, FORM_COOKIE, nonce, {
     path,
     httpOnly: true,
     sameSite: 'Strict',
-    secure: c.var.deps.mode === 'production',
+    secure: c.get('deps').mode === 'production',
     maxAge: FORM_TOKEN_TTL_MS / 1000,
   });
-  return signFormToken(c.var.ctx.keys.seed, site, nonce, c.var.ctx.clock(), FORM_TOKEN_TTL_MS);
+  return signFormToken(c.get('ctx').keys.seed, site, nonce, c.get('ctx').clock(), FORM_TOKEN_TTL_MS);
 }
 
 const refused = (path: string, message: string) =>
@@ -79,11 +79,11 @@ export async function assertOwnForm(c: AppContext, which: string | OwnForm, toke
   if (from.origin === undefined && bareClients) return;
   if (
     !(await verifyFormToken(
-      c.var.ctx.keys.seed,
+      c.get('ctx').keys.seed,
       site,
       getCookie(c, FORM_COOKIE),
       token,
-      c.var.ctx.clock(),
+      c.get('ctx').clock(),
       FORM_TOKEN_TTL_MS,
     ))
   ) {

@@ -6,10 +6,10 @@ import type { Site } from '../domain/site/index.ts';
 import type { AppContext } from './context.ts';
 
 /** The origin of the configured public URL: where our own pages are served. */
-export const publicOrigin = (c: Pick<AppContext, 'var'>): string => new URL(c.var.ctx.publicUrl).origin;
+export const publicOrigin = (c: Pick<AppContext, 'get'>): string => new URL(c.get('ctx').publicUrl).origin;
 
 /** Whether `origin` may call this site from a browser: our own pages, or one of the site's allowedOrigins. */
-export const siteAllowsOrigin = (c: Pick<AppContext, 'var'>, site: Site, origin: string): boolean =>
+export const siteAllowsOrigin = (c: Pick<AppContext, 'get'>, site: Site, origin: string): boolean =>
   origin === publicOrigin(c) || originAllowed(origin, site.config.allowedOrigins);
 
 /** Whether `origin` is this server as the browser reached it: the public origin or the request's own. */

@@ -34,8 +34,8 @@ const echoedPath = (url: string) =>
 // Answered through the context so headers set before the error (CORS, Vary, request id) are kept: a browser
 // on another origin must be able to read a 422 or a 429, not only a 2xx.
 const problem = (c: Context<AppEnv>, error: AppError) => {
-  const { status, headers } = problemParts(error, c.var.requestId);
-  const english = problemOf(error, c.var.requestId);
+  const { status, headers } = problemParts(error, c.get('requestId'));
+  const english = problemOf(error, c.get('requestId'));
   const body = JSON.stringify(readsFrench(c) ? frenchProblem(english, error.code) : english);
   return c.body(body, status as 400, headers);
 };
@@ -49,12 +49,16 @@ export function errorProblem(logger: Logger): ErrorHandler<AppEnv> {
     // A client that went away (its connection reset while its body was read: ECONNRESET, like a database's): not a
     // storage fault, and nobody reads the answer. The runtime aborts the request's signal when it closes early.
     if (c.req.raw.signal.aborted) {
-      logger.info('client closed the request', { requestId: c.var.requestId, route: c.req.routePath });
+      logger.info('client closed the request', { requestId: c.get('requestId'), route: c.req.routePath });
       return problem(c, new AppError('client_closed', 400, 'The request was closed before it was read.'));
     }
     const fault = storageFault(error);
     if (fault) {
-      logger.warn('storage unavailable', { requestId: c.var.requestId, route: c.req.routePath, reason: fault.reason });
+      logger.warn('storage unavailable', {
+        requestId: c.get('requestId'),
+        route: c.req.routePath,
+        reason: fault.reason,
+      });
       // People on the hosted form and the link pages get a page, not JSON.
       if (/^\/(s|c|u)\//.test(c.req.path)) {
         const { html, headers } = unavailablePage(STORAGE_RETRY_AFTER_S);
@@ -66,10 +70,10 @@ export function errorProblem(logger: Logger): ErrorHandler<AppEnv> {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return problem(c, new AppError('bad_request', status, 'The request could not be read.'));
     }
-    logger.error('unhandled error', { requestId: c.var.requestId, route: c.req.routePath, error: error.name });
+    logger.error('unhandled error', { requestId: c.get('requestId'), route: c.req.routePath, error: error.name });
     return problem(
       c,
-      new AppError('internal', 500, `Something went wrong on our side. Quote request id ${c.var.requestId}.`),
+      new AppError('internal', 500, `Something went wrong on our side. Quote request id ${c.get('requestId')}.`),
     );
   };
 }

@@ -30,24 +30,24 @@ export function consentRoutes() {
   // The exact texts a hash stands for, so anyone can check what a receipt says the visitor saw.
   app.use('/v1/sites/:site/widget/texts/*', readableAnywhere());
   app.get('/v1/sites/:site/widget/texts/:sha256{[0-9a-f]{64}}', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const texts = await servedTexts(c.var.ctx, site.id, c.req.param('sha256'));
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
+    const texts = await servedTexts(c.get('ctx'), site.id, c.req.param('sha256'));
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     return c.json(texts);
   });
 
   app.options('/v1/sites/:site/consents', async (c) =>
-    preflight(c, await loadSite(c.var.ctx, c.req.param('site')), 'POST'),
+    preflight(c, await loadSite(c.get('ctx'), c.req.param('site')), 'POST'),
   );
 
   app.post('/v1/sites/:site/consents', async (c) => {
     // A cold process reads the site with the notice the body cites, in one query; the CORS check still comes first,
     // and the body is validated after it, as for any write.
-    const site = await loadSiteForSignUp(c.var.ctx, c.req.param('site'), () => citedNotice(c));
+    const site = await loadSiteForSignUp(c.get('ctx'), c.req.param('site'), () => citedNotice(c));
     applyCors(c, site, { write: true });
     const body = await jsonBody(c, consentBodySchema);
     const outcome = await requestConsent(
-      c.var.ctx,
+      c.get('ctx'),
       site,
       { ...body, method: 'widget', ip: clientIp(c), userAgent: c.req.header('user-agent') },
       { challenge: 'when-near-limits' },
@@ -56,7 +56,7 @@ export function consentRoutes() {
     return c.json(
       {
         consentId: outcome.consentId,
-        proofUrl: proofUrl(c.var.ctx, outcome.consentId),
+        proofUrl: proofUrl(c.get('ctx'), outcome.consentId),
         status: 'pending',
         expiresAt: new Date(outcome.expiresAt).toISOString(),
         maskedPhone: outcome.maskedPhone,

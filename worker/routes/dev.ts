@@ -14,16 +14,18 @@ import { outboxPage } from '../pages/dev-outbox.tsx';
 export function devRoutes(options: { self?: (request: Request) => Response | Promise<Response> } = {}) {
   const app = new Hono<AppEnv>();
   app.use('/dev/*', async (c, next) => {
-    if (c.var.deps.mode !== 'dev') throw notFound('Nothing here.');
+    if (c.get('deps').mode !== 'dev') throw notFound('Nothing here.');
     await next();
   });
 
   app.get('/dev/outbox', async (c) => {
-    const all = c.var.deps.devOutbox?.list() ?? [];
+    const all = c.get('deps').devOutbox?.list() ?? [];
     c.header('Cache-Control', 'no-store');
     if (preferredType(c, ['application/json', 'text/html'], 'application/json') !== 'text/html')
       return c.json(all.map(({ to, body, createdAt }) => ({ to, body, createdAt })));
-    const sites = await Promise.all(all.map(async (m) => m.site ?? (await siteOfMessage(c.var.ctx, m.id)) ?? 'demo'));
+    const sites = await Promise.all(
+      all.map(async (m) => m.site ?? (await siteOfMessage(c.get('ctx'), m.id)) ?? 'demo'),
+    );
     const html = outboxPage({
       messages: all.map((m, i) => ({ ...m, site: sites[i]! })).reverse(),
       replied: c.req.query('replied') ?? null,
@@ -45,7 +47,7 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
   app.post('/dev/outbox/reply', async (c) => {
     await assertSameOrigin(c);
     const form = await formBody(c);
-    const { siteId, body, headers } = await signedDevReply(c.var.ctx, form.site ?? 'demo', {
+    const { siteId, body, headers } = await signedDevReply(c.get('ctx'), form.site ?? 'demo', {
       from: form.from ?? '',
       body: form.body ?? '',
     });
@@ -60,12 +62,12 @@ export function devRoutes(options: { self?: (request: Request) => Response | Pro
     // The inbound answer's `reply` is the SMS a provider sends back (STOP's acknowledgement, HELP's contact…); the
     // console provider sends nothing by itself, so the outbox keeps it as the phone would receive it.
     if (handled?.reply) {
-      c.var.deps.devOutbox?.add({
-        id: `answer-${newId(c.var.ctx.random, c.var.ctx.clock())}`,
+      c.get('deps').devOutbox?.add({
+        id: `answer-${newId(c.get('ctx').random, c.get('ctx').clock())}`,
         to: (form.from ?? '').slice(0, 40),
         body: handled.reply,
         site: siteId,
-        createdAt: new Date(c.var.ctx.clock()).toISOString(),
+        createdAt: new Date(c.get('ctx').clock()).toISOString(),
       });
     }
     const action = handled ? (handled.action ?? 'none') : `error ${res.status}`;

@@ -31,7 +31,7 @@ const genericDelivery = z.object({
 /** The URL the provider was told to call: our configured public URL, never the Host or X-Forwarded-Host headers. */
 function signedUrl(c: AppContext): string {
   const url = new URL(c.req.url);
-  return `${c.var.ctx.publicUrl}${url.pathname}${url.search}`;
+  return `${c.get('ctx').publicUrl}${url.pathname}${url.search}`;
 }
 
 /** The body as the bytes received: a signature is checked over them, never over a decoding of them. */
@@ -59,7 +59,12 @@ async function signedJson(c: AppContext, site: Site): Promise<{ value: unknown; 
     site.config.inboundSecret ?? (site.config.sms.provider === 'webhook' ? site.config.sms.secret : undefined);
   if (!secret) throw forbidden('This site has no inbound secret configured.');
   const body = await bodyBytes(c);
-  const verified = await verifyWebhook({ secret, headers: c.req.raw.headers, body, now: new Date(c.var.ctx.clock()) });
+  const verified = await verifyWebhook({
+    secret,
+    headers: c.req.raw.headers,
+    body,
+    now: new Date(c.get('ctx').clock()),
+  });
   if (!verified.ok) throw forbidden(`Webhook signature refused (${verified.reason}).`);
   const text = utf8Exactly(body);
   if (text === null) throw malformedJson();
@@ -70,9 +75,9 @@ export function inboundRoutes() {
   const app = new Hono<AppEnv>();
 
   app.post('/v1/sites/:site/inbound/twilio', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
     const form = validate(twilioInbound, Object.fromEntries(await twilioForm(c, site)));
-    const result = await handleInbound(c.var.ctx, site, {
+    const result = await handleInbound(c.get('ctx'), site, {
       from: form.From,
       body: form.Body,
       messageId: form.MessageSid,
@@ -82,24 +87,24 @@ export function inboundRoutes() {
   });
 
   app.post('/v1/sites/:site/inbound/generic', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
     // Deduplicated by the message id the body carries (handleInbound), which a provider keeps across its retries.
     const msg = validate(genericInbound, (await signedJson(c, site)).value);
-    const result = await handleInbound(c.var.ctx, site, { ...msg, channel: 'generic' });
+    const result = await handleInbound(c.get('ctx'), site, { ...msg, channel: 'generic' });
     return c.json({ action: result.action, keyword: result.keyword, reply: result.reply, replay: result.replay });
   });
 
   app.post('/v1/sites/:site/delivery/twilio', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
     const update = parseTwilioStatus(await twilioForm(c, site), signedUrl(c));
-    if (update) await recordDelivery(c.var.ctx, site.id, update);
+    if (update) await recordDelivery(c.get('ctx'), site.id, update);
     return c.body(null, 204);
   });
 
   app.post('/v1/sites/:site/delivery/webhook', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
     const signed = await signedJson(c, site);
-    await recordSignedDelivery(c.var.ctx, site.id, signed.webhookId, validate(genericDelivery, signed.value));
+    await recordSignedDelivery(c.get('ctx'), site.id, signed.webhookId, validate(genericDelivery, signed.value));
     return c.body(null, 204);
   });
 

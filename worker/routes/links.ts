@@ -41,7 +41,7 @@ function linkFacts(c: AppContext, consent: ConsentRow, site: Site): LinkFacts {
     controller: policy?.controller.name ?? program.name,
     purpose: typeset(pick(program.description)),
     frequency: typeset(pick(program.frequency)),
-    policyUrl: `${c.var.ctx.publicUrl}/p/${encodeURIComponent(site.id)}/${consent.policyVersion}?locale=${encodeURIComponent(consent.locale)}`,
+    policyUrl: `${c.get('ctx').publicUrl}/p/${encodeURIComponent(site.id)}/${consent.policyVersion}?locale=${encodeURIComponent(consent.locale)}`,
     rightsEmail: policy?.rights.email ?? null,
     timeZone: timezone,
   };
@@ -58,7 +58,7 @@ async function ownPage(
     formToken: await formTokenFor(c, ownForm(consent)),
     locale: consent.locale,
     program: site.config.program.name,
-    view: await ownView(c.var.ctx, consent, site),
+    view: await ownView(c.get('ctx'), consent, site),
     step,
     action: `/u/${c.req.param('token')}`,
   });
@@ -74,10 +74,10 @@ export function linkRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get('/c/:token', async (c) => {
-    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'confirm', false);
+    const found = await byLinkToken(c.get('ctx'), c.req.param('token'), 'confirm', false);
     if (!found) return unknown(c);
     const { consent, site } = found;
-    const state = confirmLinkStatus(c.var.ctx, consent);
+    const state = confirmLinkStatus(c.get('ctx'), consent);
     return html(
       c,
       linkPage({
@@ -93,24 +93,25 @@ export function linkRoutes() {
 
   app.post('/c/:token', async (c) => {
     // The confirmation's own batch records the contact (the click): one round trip less on this hot route.
-    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'confirm', false);
+    const found = await byLinkToken(c.get('ctx'), c.req.param('token'), 'confirm', false);
     if (!found) return unknown(c);
     const { consent, site } = found;
     // The confirming request's address prefix and browser family go on the record (see confirmationEvidence).
     const outcome = await confirmConsent(
-      c.var.ctx,
+      c.get('ctx'),
       consent,
       { method: 'link', ip: clientIp(c), userAgent: c.req.header('user-agent') },
       site,
     );
     // A confirmation records the contact in its own batch; any other answer to one's own link records it here.
-    if (outcome.kind !== 'confirmed') await recordContact(c.var.ctx, consent.subjectId);
+    if (outcome.kind !== 'confirmed') await recordContact(c.get('ctx'), consent.subjectId);
     const state: LinkPageState =
       outcome.kind === 'confirmed' || outcome.kind === 'already-confirmed'
         ? {
             kind: 'confirmed',
-            proofUrl: proofUrl(c.var.ctx, consent.id),
-            confirmedAt: outcome.kind === 'confirmed' ? c.var.ctx.clock() : (consent.confirmedAt ?? c.var.ctx.clock()),
+            proofUrl: proofUrl(c.get('ctx'), consent.id),
+            confirmedAt:
+              outcome.kind === 'confirmed' ? c.get('ctx').clock() : (consent.confirmedAt ?? c.get('ctx').clock()),
           }
         : outcome.kind === 'withdrawn'
           ? { kind: 'withdrawn' }
@@ -131,14 +132,14 @@ export function linkRoutes() {
   // only shows, and `?erase=confirm` only asks: every change is a POST from this page.
   app.get('/u/:token', async (c) => {
     // Showing the page is not a contact the subscriber initiated (scanners and previews GET links too): no clock moves.
-    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'unsubscribe', false);
+    const found = await byLinkToken(c.get('ctx'), c.req.param('token'), 'unsubscribe', false);
     if (!found) return unknown(c);
     const step = c.req.query('erase') === 'confirm' ? 'confirm-erase' : 'overview';
     return html(c, await ownPage(c, found, step));
   });
 
   app.post('/u/:token', async (c) => {
-    const found = await byLinkToken(c.var.ctx, c.req.param('token'), 'unsubscribe', true);
+    const found = await byLinkToken(c.get('ctx'), c.req.param('token'), 'unsubscribe', true);
     if (!found) return unknown(c);
     const { consent } = found;
     const form = new URLSearchParams(await c.req.text());
@@ -152,11 +153,11 @@ export function linkRoutes() {
       throw error;
     }
     if (form.get('action') === 'erase') {
-      await eraseOwnNumber(c.var.ctx, consent);
+      await eraseOwnNumber(c.get('ctx'), consent);
       return html(c, await ownPage(c, found, 'erased'));
     }
     // No action (older pages, scripted clients) or "unsubscribe": withdraw every consent of the number.
-    await withdrawOwn(c.var.ctx, consent);
+    await withdrawOwn(c.get('ctx'), consent);
     return html(c, await ownPage(c, found, 'withdrawn'));
   });
 

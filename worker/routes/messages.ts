@@ -48,7 +48,7 @@ export function messageRoutes() {
         sendAt: z.string().datetime({ offset: true }).optional(),
       }),
     );
-    const now = c.var.ctx.clock();
+    const now = c.get('ctx').clock();
     const sendAt = body.sendAt === undefined ? undefined : Date.parse(body.sendAt);
     if (sendAt !== undefined && sendAt <= now) throw validationErrorFor('sendAt', 'Must be in the future.');
     if (sendAt !== undefined && sendAt > now + MAX_AHEAD_MS)
@@ -60,7 +60,7 @@ export function messageRoutes() {
       'Idempotency-Key': c.req.header('idempotency-key'),
     });
     const key = body.idempotencyKey ?? header;
-    const report = await sendMarketing(c.var.ctx, site, {
+    const report = await sendMarketing(c.get('ctx'), site, {
       ...body,
       sendAt,
       ...(key ? { idempotencyKey: key } : {}),
@@ -71,25 +71,25 @@ export function messageRoutes() {
   app.get('/v1/sites/:site/campaigns', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     c.header('Cache-Control', 'no-store');
-    return c.json({ campaigns: await campaignList(c.var.ctx, site) });
+    return c.json({ campaigns: await campaignList(c.get('ctx'), site) });
   });
 
   app.get('/v1/sites/:site/campaigns/:id', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     c.header('Cache-Control', 'no-store');
-    return c.json(await campaign(c.var.ctx, site, c.req.param('id')));
+    return c.json(await campaign(c.get('ctx'), site, c.req.param('id')));
   });
 
   app.post('/v1/sites/:site/campaigns/:id/stop', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     c.header('Cache-Control', 'no-store');
-    return c.json(await stopCampaign(c.var.ctx, site, c.req.param('id'), 'api'));
+    return c.json(await stopCampaign(c.get('ctx'), site, c.req.param('id'), 'api'));
   });
 
   app.get('/v1/sites/:site/queue', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     c.header('Cache-Control', 'no-store');
-    return c.json({ queue: await queueView(c.var.ctx, site) });
+    return c.json({ queue: await queueView(c.get('ctx'), site) });
   });
 
   return app;

@@ -81,7 +81,7 @@ async function render(c: AppContext, site: Site, row: PolicyVersionRow, immutabl
       },
     });
   }
-  const versions = await policyVersions(c.var.ctx, site.id);
+  const versions = await policyVersions(c.get('ctx'), site.id);
   const html = policyPage({
     site: { id: site.id, name: site.config.name },
     version: row.version,
@@ -102,14 +102,14 @@ export function policyRoutes() {
   app.post('/v1/sites/:site/policies', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     const { summary } = await jsonBody(c, z.object({ summary: z.string().min(1).max(500) }));
-    const published = await publishPolicy(c.var.ctx, site, { summary, templates: policyTemplates });
+    const published = await publishPolicy(c.get('ctx'), site, { summary, templates: policyTemplates });
     c.header('Location', `/p/${site.id}/${published.version}`);
     return c.json(published, 201);
   });
 
   app.get('/p/:site/versions', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const versions = await policyVersions(c.var.ctx, site.id);
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
+    const versions = await policyVersions(c.get('ctx'), site.id);
     c.header('Cache-Control', 'no-cache');
     // JSON stays the answer for clients that ask for nothing in particular; a browser (text/html first) reads a page.
     if (peopleOrJson(c, 'json') === 'json') return c.json({ site: site.id, versions });
@@ -123,10 +123,12 @@ export function policyRoutes() {
   });
 
   app.get('/p/:site/diff/:from/:to', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
     const locale = pickLocale(c, site);
     const [from, to] = await Promise.all(
-      [c.req.param('from'), c.req.param('to')].map((v) => policyVersion(c.var.ctx, site.id, versionParam(v), locale)),
+      [c.req.param('from'), c.req.param('to')].map((v) =>
+        policyVersion(c.get('ctx'), site.id, versionParam(v), locale),
+      ),
     );
     c.header('Cache-Control', IMMUTABLE);
     if (peopleOrJson(c, 'html') === 'json') {
@@ -149,13 +151,13 @@ export function policyRoutes() {
   });
 
   app.get('/p/:site', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
-    return render(c, site, await policyVersion(c.var.ctx, site.id, 'latest', pickLocale(c, site)), false);
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
+    return render(c, site, await policyVersion(c.get('ctx'), site.id, 'latest', pickLocale(c, site)), false);
   });
 
   app.get('/p/:site/:version', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const row = await policyVersion(c.var.ctx, site.id, versionParam(c.req.param('version')), pickLocale(c, site));
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
+    const row = await policyVersion(c.get('ctx'), site.id, versionParam(c.req.param('version')), pickLocale(c, site));
     return render(c, site, row, true);
   });
 

@@ -54,7 +54,7 @@ export function proofRoutes() {
   }
 
   app.get('/proofs/:id', async (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get('ctx');
     // The same proof in standard forms: ISO/IEC TS 27560 in DPV (JSON-LD), or a Kantara Consent Receipt v1.1.
     const format = c.req.query('format');
     if (format === 'iso27560' || format === 'kantara') {
@@ -65,14 +65,14 @@ export function proofRoutes() {
     }
     // The texts the consent cites come with the proof's own reads (two round trips in all, with the site cached).
     const { doc, texts } = await proofSources(ctx, c.req.param('id'), {
-      preferCosigned: Boolean(c.var.deps.witnessing),
+      preferCosigned: Boolean(c.get('deps').witnessing),
     });
     c.header('Cache-Control', 'no-cache');
     // Which witnesses cosigned the proof's checkpoint (the lines themselves are in the checkpoint, for verifiers).
     if (wantsJson(c, c.req.query('format')))
       return c.json({
         ...doc,
-        log: { ...doc.log, cosignatures: await cosignaturesOn(c.var.deps.witnessing, doc.log.checkpoint) },
+        log: { ...doc.log, cosignatures: await cosignaturesOn(c.get('deps').witnessing, doc.log.checkpoint) },
       });
     const base = ctx.publicUrl;
     const id = doc.receipt.consentId;
@@ -100,8 +100,8 @@ export function proofRoutes() {
 
   // One file that verifies with no network: keep it, and the consent stays provable without this service.
   app.get('/proofs/:id/evidence', async (c) => {
-    const evidence = await evidenceFile(c.var.ctx, c.req.param('id'), {
-      preferCosigned: Boolean(c.var.deps.witnessing),
+    const evidence = await evidenceFile(c.get('ctx'), c.req.param('id'), {
+      preferCosigned: Boolean(c.get('deps').witnessing),
     });
     return c.body(`${JSON.stringify(evidence, null, 2)}\n`, 200, {
       'Content-Type': 'application/json; charset=utf-8',
@@ -114,8 +114,8 @@ export function proofRoutes() {
   // C2SP tlog-proof@v1 for one leaf of the consent (or the log's announcement of its key): `extra` is the leaf's JCS.
   app.get('/proofs/:id/tlog-proof', async (c) => {
     const { index } = queryParams(c, z.object({ index: z.coerce.number().int().min(0) }));
-    const { doc } = await proofSources(c.var.ctx, c.req.param('id'), {
-      preferCosigned: Boolean(c.var.deps.witnessing),
+    const { doc } = await proofSources(c.get('ctx'), c.req.param('id'), {
+      preferCosigned: Boolean(c.get('deps').witnessing),
     });
     const entries = [...doc.log.entries, ...(doc.log.keys ?? [])];
     const entry = entries.find((e) => e.index === index && e.inclusion !== null);
@@ -160,40 +160,40 @@ export function proofRoutes() {
 
   app.post('/proofs/:id/match', async (c) => {
     const { phone } = await jsonBody(c, z.object({ phone: z.string().max(40) }));
-    return c.json({ match: await proofMatches(c.var.ctx, c.req.param('id'), phone, clientIp(c)) });
+    return c.json({ match: await proofMatches(c.get('ctx'), c.req.param('id'), phone, clientIp(c)) });
   });
 
   app.get('/.well-known/jwks.json', (c) => {
     c.header('Cache-Control', 'public, max-age=300');
-    return c.json(publicJwks(c.var.ctx.keys.ring));
+    return c.json(publicJwks(c.get('ctx').keys.ring));
   });
 
   app.get('/v1/sites/:site/log', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const head = await latestHead(c.var.ctx, site.id);
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
+    const head = await latestHead(c.get('ctx'), site.id);
     return c.json({
-      origin: logOrigin(c.var.ctx, site.id),
+      origin: logOrigin(c.get('ctx'), site.id),
       size: head.size,
-      verifierKey: await verifierKey(c.var.ctx, site.id),
+      verifierKey: await verifierKey(c.get('ctx'), site.id),
       // Keys of checkpoints signed before a key rotation, so checkpoints saved then still verify.
-      previousVerifierKeys: await previousVerifierKeys(c.var.ctx, site.id),
+      previousVerifierKeys: await previousVerifierKeys(c.get('ctx'), site.id),
     });
   });
 
   app.get('/v1/sites/:site/log/checkpoint', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const head = await latestHead(c.var.ctx, site.id);
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
+    const head = await latestHead(c.get('ctx'), site.id);
     c.header('Cache-Control', 'no-cache');
     return c.body(head.checkpoint, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
   });
 
   app.get('/v1/sites/:site/log/consistency', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
     const { from, to } = queryParams(
       c,
       z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
     );
-    const hashes = await consistency(c.var.ctx, site.id, from, to);
+    const hashes = await consistency(c.get('ctx'), site.id, from, to);
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     return c.json({ from, to, hashes });
   });

@@ -86,7 +86,7 @@ const HOOKS: Record<string, Hook> = {
         apiKey: sms.apiKey,
         authorization: c.req.header('authorization'),
         body,
-        now: new Date(c.var.ctx.clock()),
+        now: new Date(c.get('ctx').clock()),
       });
       if (!verified.ok) throw forbidden(`Vonage signature refused (${verified.reason}).`);
       return { replayKey: `vonage-jwt:${verified.jti}` };
@@ -102,7 +102,7 @@ async function admitted(
   provider: string,
 ): Promise<{ site: Site; hook: Hook; value: unknown; replayKey?: string }> {
   const hook = HOOKS[provider];
-  const site = await loadSite(c.var.ctx, c.req.param('site') ?? '');
+  const site = await loadSite(c.get('ctx'), c.req.param('site') ?? '');
   if (!hook || site.config.sms.provider !== provider)
     throw forbidden(`This site does not use ${hook?.label ?? provider}.`);
   const allowlist = 'inboundAllowlist' in site.config.sms ? site.config.sms.inboundAllowlist : undefined;
@@ -127,13 +127,13 @@ export function providerWebhookRoutes() {
     const { site, hook, value, replayKey } = await admitted(c, provider);
     // Statuses only move forward (domain/messaging/delivery-reports.ts), so a replayed report without a signed id changes nothing.
     for (const report of hook.delivery(value)) {
-      if (replayKey) await recordSignedDelivery(c.var.ctx, site.id, replayKey, report);
-      else await recordDelivery(c.var.ctx, site.id, report);
+      if (replayKey) await recordSignedDelivery(c.get('ctx'), site.id, replayKey, report);
+      else await recordDelivery(c.get('ctx'), site.id, report);
     }
     const msg = hook.inbound(value);
     if (!msg) return c.body(null, 204); // a status, or not a text SMS: acknowledged
     // Deduplicated by the provider's message id (handleInbound), which a provider keeps across its retries.
-    const result = await handleInbound(c.var.ctx, site, { ...msg, channel: provider });
+    const result = await handleInbound(c.get('ctx'), site, { ...msg, channel: provider });
     return c.json({ action: result.action, keyword: result.keyword, replay: result.replay });
   }
 

@@ -29,10 +29,10 @@ async function show(c: AppContext, view: RenewalView | null, state: RenewalPageS
       pageHeaders,
     );
   }
-  const site = await loadSite(c.var.ctx, view.campaign.siteId);
+  const site = await loadSite(c.get('ctx'), view.campaign.siteId);
   const { consent, campaign } = view;
   const version = campaign.policyVersion;
-  const base = `${c.var.ctx.publicUrl}/p/${encodeURIComponent(site.id)}`;
+  const base = `${c.get('ctx').publicUrl}/p/${encodeURIComponent(site.id)}`;
   const locale = `?locale=${encodeURIComponent(consent.locale)}`;
   const from = consent.renewedVersion ?? consent.policyVersion;
   const deadline = formatDateTime(campaign.deadline, consent.locale, site.config.timezone);
@@ -62,7 +62,7 @@ export function renewalRoutes() {
   app.post('/v1/sites/:site/renewals', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     const body = await jsonBody(c, renewalBody);
-    const progress = await startRenewal(c.var.ctx, site, {
+    const progress = await startRenewal(c.get('ctx'), site, {
       ...(body.deadlineDays ? { deadlineDays: body.deadlineDays } : {}),
       ...(body.audience ? { audience: body.audience } : {}),
     });
@@ -73,31 +73,31 @@ export function renewalRoutes() {
   app.get('/v1/sites/:site/renewals', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     c.header('Cache-Control', 'no-store');
-    return c.json({ campaigns: await renewalCampaigns(c.var.ctx, site) });
+    return c.json({ campaigns: await renewalCampaigns(c.get('ctx'), site) });
   });
 
   app.get('/v1/sites/:site/renewals/:id', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     c.header('Cache-Control', 'no-store');
-    return c.json(await renewalCampaign(c.var.ctx, site, c.req.param('id')));
+    return c.json(await renewalCampaign(c.get('ctx'), site, c.req.param('id')));
   });
 
   app.get('/r/:token', async (c) => {
-    const view = await renewalByToken(c.var.ctx, c.req.param('token'));
+    const view = await renewalByToken(c.get('ctx'), c.req.param('token'));
     if (!view) return show(c, null, null);
     const { status } = view.request;
     if (status !== 'asked') return show(c, view, { kind: status });
-    const open = c.var.ctx.clock() < view.campaign.deadline && view.campaign.closedAt === null;
+    const open = c.get('ctx').clock() < view.campaign.deadline && view.campaign.closedAt === null;
     return show(c, view, open ? null : { kind: 'lapsed' });
   });
 
   app.post('/r/:token', async (c) => {
-    const view = await renewalByToken(c.var.ctx, c.req.param('token'));
+    const view = await renewalByToken(c.get('ctx'), c.req.param('token'));
     if (!view) return show(c, null, null);
     const choice = new URLSearchParams(await c.req.text()).get('choice');
     // Nothing chosen (a scanner posting an empty form): the page again, nothing decided.
     if (choice !== 'yes' && choice !== 'no') return show(c, view, null);
-    return show(c, view, { kind: await answerRenewal(c.var.ctx, view, choice) });
+    return show(c, view, { kind: await answerRenewal(c.get('ctx'), view, choice) });
   });
 
   return app;

@@ -37,7 +37,7 @@ export function siteRoutes() {
     await requirePlatformAdmin(c);
     const body = await jsonBody(c, createBody);
     const config = parseSiteConfig(body.config, 'config');
-    const { apiKey } = await createSite(c.var.ctx, body.id, config);
+    const { apiKey } = await createSite(c.get('ctx'), body.id, config);
     c.header('Location', `/v1/sites/${body.id}`);
     return c.json({ id: body.id, apiKey, config: redactConfig(config) }, 201);
   });
@@ -50,13 +50,13 @@ export function siteRoutes() {
   app.put('/v1/sites/:site', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     const { input, prefix } = configOfPutBody(await jsonBody(c, anyObject), site.id);
-    const config = await replaceSiteConfig(c.var.ctx, site, input, { admin: await isPlatformAdmin(c), prefix });
+    const config = await replaceSiteConfig(c.get('ctx'), site, input, { admin: await isPlatformAdmin(c), prefix });
     return c.json({ id: site.id, config: redactConfig(config) });
   });
 
   app.get('/v1/sites/:site/keys', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    const keys = await listKeys(c.var.ctx, site.id);
+    const keys = await listKeys(c.get('ctx'), site.id);
     return c.json({
       keys: keys.map((k) => ({
         id: k.id,
@@ -68,12 +68,12 @@ export function siteRoutes() {
 
   app.post('/v1/sites/:site/keys', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    return c.json(await issueKey(c.var.ctx, site.id), 201);
+    return c.json(await issueKey(c.get('ctx'), site.id), 201);
   });
 
   app.delete('/v1/sites/:site/keys/:id', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    await revokeKey(c.var.ctx, site.id, c.req.param('id'));
+    await revokeKey(c.get('ctx'), site.id, c.req.param('id'));
     return c.body(null, 204);
   });
 

@@ -43,7 +43,7 @@ export function subscriberRoutes() {
     const q = queryParams(c, listQuery);
     c.header('Cache-Control', 'no-store');
     if (q.format === 'json') {
-      const page = await listSubscribers(c.var.ctx, site, {
+      const page = await listSubscribers(c.get('ctx'), site, {
         limit: q.limit,
         ...(q.status ? { status: q.status } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {}),
@@ -51,7 +51,7 @@ export function subscriberRoutes() {
       return c.json({ subscribers: page.rows, nextCursor: page.nextCursor });
     }
     // ndjson and csv stream every matching row, page by page, from the cursor on.
-    const stream = subscriberStream(c.var.ctx, site, {
+    const stream = subscriberStream(c.get('ctx'), site, {
       format: q.format,
       ...(q.status ? { status: q.status } : {}),
       ...(q.cursor ? { cursor: q.cursor } : {}),
@@ -65,14 +65,14 @@ export function subscriberRoutes() {
     const site = await requireSiteAccess(c, c.req.param('site'));
     const { phone, purpose } = await jsonBody(c, lookupBody);
     c.header('Cache-Control', 'no-store');
-    return c.json(await lookupSubscriber(c.var.ctx, site, phone, purpose));
+    return c.json(await lookupSubscriber(c.get('ctx'), site, phone, purpose));
   });
 
   app.post('/v1/sites/:site/subscribers/check', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     const { phones, purpose } = await jsonBody(c, checkBody);
     c.header('Cache-Control', 'no-store');
-    return c.json({ results: await checkSubscribers(c.var.ctx, site, phones, purpose) });
+    return c.json({ results: await checkSubscribers(c.get('ctx'), site, phones, purpose) });
   });
 
   // The existing-customer exception (article L34-5 CPCE): recorded by the owner with the sale, never asked.
@@ -80,7 +80,7 @@ export function subscriberRoutes() {
     const site = await requireSiteAccess(c, c.req.param('site'));
     const body = await jsonBody(c, existingCustomerBody);
     c.header('Cache-Control', 'no-store');
-    return c.json(await recordExistingCustomer(c.var.ctx, site, body), 201);
+    return c.json(await recordExistingCustomer(c.get('ctx'), site, body), 201);
   });
 
   // An existing list: CSV or NDJSON, read as it streams in (the body limit of other routes does not apply: the domain
@@ -99,24 +99,24 @@ export function subscriberRoutes() {
         errors: [{ path: '(body)', message: 'Missing.' }],
       });
     c.header('Cache-Control', 'no-store');
-    return c.json(await importList(c.var.ctx, site, body, format));
+    return c.json(await importList(c.get('ctx'), site, body, format));
   });
 
   app.get('/v1/sites/:site/subscribers/:subscriberId', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     c.header('Cache-Control', 'no-store');
-    return c.json(await subscriberById(c.var.ctx, site, c.req.param('subscriberId')));
+    return c.json(await subscriberById(c.get('ctx'), site, c.req.param('subscriberId')));
   });
 
   app.get('/v1/sites/:site/subscribers/:subscriberId/export', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     c.header('Cache-Control', 'no-store');
-    return c.json(await exportSubscriber(c.var.ctx, site, c.req.param('subscriberId')));
+    return c.json(await exportSubscriber(c.get('ctx'), site, c.req.param('subscriberId')));
   });
 
   app.delete('/v1/sites/:site/subscribers/:subscriberId', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    return c.json(await eraseSubscriber(c.var.ctx, site, c.req.param('subscriberId')));
+    return c.json(await eraseSubscriber(c.get('ctx'), site, c.req.param('subscriberId')));
   });
 
   return app;

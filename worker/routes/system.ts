@@ -19,14 +19,17 @@ export function systemRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store');
-    await checkHealth(c.var.ctx);
+    await checkHealth(c.get('ctx'));
     return c.json({ status: 'ok' });
   });
   app.get('/openapi.json', readableAnywhere(), (c) => {
-    return c.json(documentFor(c.var.ctx.publicUrl));
+    return c.json(documentFor(c.get('ctx').publicUrl));
   });
   app.get('/docs', (c) =>
-    c.body(docsPage(documentFor(c.var.ctx.publicUrl)), 200, { ...pageHeaders, 'Cache-Control': 'public, max-age=300' }),
+    c.body(docsPage(documentFor(c.get('ctx').publicUrl)), 200, {
+      ...pageHeaders,
+      'Cache-Control': 'public, max-age=300',
+    }),
   );
   return app;
 }

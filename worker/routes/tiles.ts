@@ -43,14 +43,14 @@ export function tileRoutes() {
 
   // The same signed checkpoint as /v1/sites/{site}/log/checkpoint; it moves, so caches revalidate.
   app.get('/log/:site/checkpoint', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
-    const head = await latestHead(c.var.ctx, site.id);
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
+    const head = await latestHead(c.get('ctx'), site.id);
     return c.body(head.checkpoint, 200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
   });
 
   const serveTile = async (c: Context<AppEnv>) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site')!);
-    const bytes = await readTile(c.var.ctx, site.id, tileOf(c.req.path, c.req.param('site')!));
+    const site = await loadSite(c.get('ctx'), c.req.param('site')!);
+    const bytes = await readTile(c.get('ctx'), site.id, tileOf(c.req.path, c.req.param('site')!));
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/octet-stream',
       'Cache-Control': IMMUTABLE,

@@ -44,7 +44,7 @@ export function webhookRoutes() {
     // One schema per kind, so a refusal names the fields of the kind asked for.
     const raw = await jsonBody(c, z.record(z.string(), z.unknown()));
     const body = raw.kind === 'brevo' ? validate(brevoConnector, raw) : validate(standardEndpoint, raw);
-    const endpoint = await createEndpoint(c.var.ctx, site, body);
+    const endpoint = await createEndpoint(c.get('ctx'), site, body);
     c.header('Cache-Control', 'no-store');
     return c.json(endpoint, 201);
   });
@@ -52,32 +52,32 @@ export function webhookRoutes() {
   app.get('/v1/sites/:site/webhooks', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     c.header('Cache-Control', 'no-store');
-    return c.json({ webhooks: await listEndpoints(c.var.ctx, site), events: WEBHOOK_EVENTS });
+    return c.json({ webhooks: await listEndpoints(c.get('ctx'), site), events: WEBHOOK_EVENTS });
   });
 
   app.get('/v1/sites/:site/webhooks/deliveries', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     const { limit } = queryParams(c, deliveriesQuery);
     c.header('Cache-Control', 'no-store');
-    return c.json({ deliveries: await listDeliveries(c.var.ctx, site, limit) });
+    return c.json({ deliveries: await listDeliveries(c.get('ctx'), site, limit) });
   });
 
   app.post('/v1/sites/:site/webhooks/deliveries/:seq/replay', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    await replayDelivery(c.var.ctx, site, c.req.param('seq'));
+    await replayDelivery(c.get('ctx'), site, c.req.param('seq'));
     return c.body(null, 202);
   });
 
   app.delete('/v1/sites/:site/webhooks/:id', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    await deleteEndpoint(c.var.ctx, site, c.req.param('id'));
+    await deleteEndpoint(c.get('ctx'), site, c.req.param('id'));
     return c.body(null, 204);
   });
 
   app.post('/v1/sites/:site/webhooks/:id/rotate', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
     c.header('Cache-Control', 'no-store');
-    return c.json(await rotateEndpoint(c.var.ctx, site, c.req.param('id')));
+    return c.json(await rotateEndpoint(c.get('ctx'), site, c.req.param('id')));
   });
 
   return app;

@@ -45,7 +45,7 @@ function widgetLocale(c: AppContext, site: Site, requested: string | undefined):
 const documentQuery = z.object({ locale: z.string().max(10).optional() });
 
 // The current build is stored once per process, best-effort: a database that cannot write still serves the script.
-const rememberCurrentBundle = (c: AppContext) => rememberBundle(c.var.ctx, widgetBundle);
+const rememberCurrentBundle = (c: AppContext) => rememberBundle(c.get('ctx'), widgetBundle);
 
 // Served behind conditional(): the pinned copy never changes, the current one may change with an upgrade.
 async function script(c: AppContext, bundle: { sha256: string; code: string }, immutable: boolean) {
@@ -61,8 +61,8 @@ async function hostedPage(
   locale: string | undefined,
   status: 200 | 202 | 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429 = 200,
 ) {
-  const { document } = await currentWidget(c.var.ctx, site, locale);
-  const nonce = toBase64(c.var.ctx.random(16));
+  const { document } = await currentWidget(c.get('ctx'), site, locale);
+  const nonce = toBase64(c.get('ctx').random(16));
   const html = renderHostedPage({
     site: site.id,
     widget: document,
@@ -97,9 +97,9 @@ export function widgetRoutes() {
   app.get('/v1/sites/:site/widget', conditional(), async (c) => {
     c.header('Timing-Allow-Origin', '*');
     vary(c, 'Origin', 'Accept-Language');
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
     const { locale } = queryParams(c, documentQuery);
-    const { document } = await currentWidget(c.var.ctx, site, widgetLocale(c, site, locale));
+    const { document } = await currentWidget(c.get('ctx'), site, widgetLocale(c, site, locale));
     const origin = c.req.header('origin')?.slice(0, 200);
     const originAllowed = originOk(c, site);
     c.header('Cache-Control', 'public, max-age=300');
@@ -119,7 +119,7 @@ export function widgetRoutes() {
   /** The pinned copy's URL and its Subresource Integrity value, and the tag to paste. */
   app.get('/widget.json', async (c) => {
     await rememberCurrentBundle(c);
-    const src = `${c.var.ctx.publicUrl}${hashedWidgetPath}`;
+    const src = `${c.get('ctx').publicUrl}${hashedWidgetPath}`;
     c.header('Cache-Control', 'public, max-age=300');
     return c.json({
       src,
@@ -132,16 +132,16 @@ export function widgetRoutes() {
   // pinned a build with Subresource Integrity.
   app.get('/:file{widget-[0-9a-f]{16}\\.js}', conditional(), async (c) => {
     const prefix = c.req.param('file').slice('widget-'.length, -'.js'.length);
-    return script(c, await widgetBuild(c.var.ctx, prefix, widgetBundle), true);
+    return script(c, await widgetBuild(c.get('ctx'), prefix, widgetBundle), true);
   });
 
   app.get('/s/:site', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
     return hostedPage(c, site, 'idle', widgetLocale(c, site, c.req.query('locale')));
   });
 
   app.post('/s/:site', async (c) => {
-    const site = await loadSite(c.var.ctx, c.req.param('site'));
+    const site = await loadSite(c.get('ctx'), c.req.param('site'));
     const raw = Object.fromEntries(new URLSearchParams(await c.req.text()));
     // The hosted form is ours: a form on another site posting here (to make us text a number) is refused.
     const locale = widgetLocale(c, site, typeof raw.locale === 'string' ? raw.locale : c.req.query('locale'));
@@ -167,19 +167,19 @@ export function widgetRoutes() {
     try {
       // The hosted form runs no script, so it cannot show a challenge: its signed form token guards it instead.
       const outcome = await requestConsent(
-        c.var.ctx,
+        c.get('ctx'),
         site,
         {
           ...parsed.data,
           method: 'hosted-page',
-          pageUrl: `${c.var.ctx.publicUrl}/s/${site.id}`,
+          pageUrl: `${c.get('ctx').publicUrl}/s/${site.id}`,
           ip: clientIp(c),
           userAgent: c.req.header('user-agent'),
         },
         { challenge: 'never' },
       );
       if (outcome.kind === 'declined') return hostedPage(c, site, { kind: 'declined' }, locale);
-      c.header('Link', `<${proofUrl(c.var.ctx, outcome.consentId)}>; rel="related"`);
+      c.header('Link', `<${proofUrl(c.get('ctx'), outcome.consentId)}>; rel="related"`);
       return hostedPage(c, site, { kind: 'sent', maskedPhone: outcome.maskedPhone }, locale, 202);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
@@ -191,14 +191,14 @@ export function widgetRoutes() {
   });
 
   app.get('/demo', async (c) => {
-    if (c.var.deps.mode !== 'dev') throw notFound('Nothing here.');
-    const site = await loadSite(c.var.ctx, 'demo');
+    if (c.get('deps').mode !== 'dev') throw notFound('Nothing here.');
+    const site = await loadSite(c.get('ctx'), 'demo');
     const { name, helpContact, frequency, shortCode } = site.config.program;
     return c.html(
       demoPage({
         site: site.id,
         scriptUrl: '/widget.js',
-        publicUrl: c.var.ctx.publicUrl,
+        publicUrl: c.get('ctx').publicUrl,
         locales: site.config.locales,
         pendingTtlHours: site.config.pendingTtlHours,
         program: { name, helpContact, frequency, ...(shortCode ? { shortCode } : {}) },

@@ -10,7 +10,7 @@ import { addCheckpoint, originForHash, type WitnessRole } from '../witness/witne
 const MAX_BODY = 16 * 1024;
 
 function role(c: Context<AppEnv>): WitnessRole {
-  const witness = c.var.deps.witness;
+  const witness = c.get('deps').witness;
   if (!witness) throw new AppError('not_found', 404, 'This server is not a witness (ASSENT_WITNESS_KEY is unset).');
   return witness;
 }
@@ -28,7 +28,7 @@ export function witnessRoutes() {
         errors: [{ path: '(body)', message: `At most ${MAX_BODY} bytes.` }],
       });
     }
-    const result = await addCheckpoint(witness, c.var.ctx.witness, body, c.var.ctx.clock());
+    const result = await addCheckpoint(witness, c.get('ctx').witness, body, c.get('ctx').clock());
     c.header('Cache-Control', 'no-store');
     // §add-checkpoint: a 409 body is the size held, in decimal and a newline, typed text/x.tlog.size.
     if (result.status === 409) return c.body(`${result.size}\n`, 409, { 'Content-Type': 'text/x.tlog.size' });
@@ -49,7 +49,7 @@ export function witnessRoutes() {
       });
     }
     const origin = await originForHash(witness, hash);
-    const stored = origin ? await c.var.ctx.witness.checkpoint(origin) : null;
+    const stored = origin ? await c.get('ctx').witness.checkpoint(origin) : null;
     if (!stored) throw new AppError('not_found', 404, 'This witness has cosigned no checkpoint of that log.');
     c.header('Cache-Control', 'no-cache');
     return c.body(stored.checkpoint, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
