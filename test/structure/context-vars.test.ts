@@ -1,6 +1,7 @@
 // Handlers read the request's variables (ctx, deps, site…) with c.get('x'), never c.var.x: Hono's `var` getter copies
-// every variable into a new object at each access (Object.fromEntries), and a consent POST read it a dozen times
-// (1.2 % of its event loop's CPU). A destructuring (`const { t, site } = c.var`) copies once and stays allowed.
+// every variable into a new object at each access (Object.fromEntries), and the routes and middleware read them several
+// times a request (1.2 % of a consent POST's event-loop CPU). A destructuring (`const { t, site } = c.var`) copies
+// once and stays allowed.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Hono } from 'hono';
