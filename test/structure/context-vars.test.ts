@@ -2,20 +2,11 @@
 // every variable into a new object at each access (Object.fromEntries), and the routes and middleware read them several
 // times a request (1.2 % of a consent POST's event-loop CPU). A destructuring (`const { t, site } = c.var`) copies
 // once and stays allowed.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-
-const root = resolve(import.meta.dirname, '../..');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'generated' ? [] : sourceFiles(path);
-    return /\.tsx?$/.test(name) ? [path] : [];
-  });
-}
+import { root, sourceFiles } from './source-files.ts';
 
 describe('request variables', () => {
   it('are copied by c.var at every access (the reason for the rule below)', async () => {

@@ -1,18 +1,9 @@
 // The layout's rules, checked on the source: no import cycle, lower layers never import the domain, routes never
 // import each other or reach a repository directly.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = resolve(import.meta.dirname, '../..');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'generated' ? [] : sourceFiles(path);
-    return /\.tsx?$/.test(name) ? [path] : [];
-  });
-}
+import { root, sourceFiles } from './source-files.ts';
 
 /** Every relative import and re-export of a file (type-only ones too: a type cycle is still a cycle of meaning). */
 function importsOf(file: string): string[] {
