@@ -172,6 +172,47 @@ describe('POST /v1/sites/{site}/subscribers/import', () => {
   });
 });
 
+describe('CSV rows over several lines', () => {
+  it('takes a quoted cell with line breaks (a spreadsheet export), numbering the rows after it by their lines', async () => {
+    const list = [
+      'phone,consentedAt,source,wording',
+      '+33612345681,2026-06-01,paper form,"Recevez nos offres par SMS.',
+      '',
+      'STOP pour arrêter."',
+      'not a number,2026-06-01,shop,words',
+      '+33612345682,2026-06-01,shop,"one\u0007bell"',
+    ].join('\r\n');
+    const body = (await (await importList(list)).json()) as any;
+    expect(body).toEqual({
+      imported: 1,
+      duplicates: 0,
+      suppressed: 0,
+      refused: [
+        { line: 5, field: 'phone', message: expect.any(String) },
+        { line: 6, field: 'wording', message: 'Control characters other than line breaks are not allowed.' },
+      ],
+    });
+    // The wording kept its line breaks, as \n whatever the file's line ends.
+    const [stored] = (await h.ctx.store.db.all(sql`SELECT notice_text AS text FROM consents`)) as { text: string }[];
+    expect(stored!.text).toBe('Recevez nos offres par SMS.\n\nSTOP pour arrêter.');
+    expect(await lookup('+33612345681')).toMatchObject({ status: 'imported' });
+  });
+
+  it('names every line a quote left open took into its row, and reads the lines after it', async () => {
+    const list = csv([
+      '+33612345683,2026-06-01,"shop,one',
+      row('+33612345684'),
+      '+33612345685,2026-06-01,shop,"closes here"',
+      row('+33612345686'),
+    ]);
+    const body = (await (await importList(list)).json()) as any;
+    expect(body).toMatchObject({ imported: 1, refused: [{ line: 2, field: '(line)' }] });
+    expect(body.refused[0].message).toBe('Lines 2–4, read as one row (a quoted field spans them): Broken CSV quoting.');
+    expect(await lookup('+33612345686')).toMatchObject({ status: 'imported' });
+    expect(await lookup('+33612345684')).toMatchObject({ status: 'none' });
+  });
+});
+
 describe('the gate for imported numbers', () => {
   it('an imported number is in force: retention keeps it past unconfirmedDays, its last contact clock decides', async () => {
     await importList(csv([row('+33612345671', '2026-11-01')]));

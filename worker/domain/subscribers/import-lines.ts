@@ -12,25 +12,59 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 /** The longest line read (characters): a row holds a number, a date, a source and the wording asked with. */
 export const MAX_LINE = 4096;
 
-/** One line of the file: its number (1 for the first, the CSV header included) and its text, or why it is unreadable. */
-export type Line = { line: number; text: string } | { line: number; tooLong: true };
+/**
+ * One row of the file: the number of its first line (1 for the first, the CSV header included), of its last when a
+ * quoted CSV field spans lines, and its text (its inner line ends as written), or why it is unreadable.
+ */
+export type Line =
+  | { line: number; lastLine?: number; text: string }
+  | { line: number; lastLine?: number; tooLong: true };
 
 /** A row: its fields as given, or the field that makes it unreadable and why. */
 export type ParsedRow =
   | { line: number; fields: Record<ImportField, unknown> }
   | { line: number; field: string; message: string };
 
+// Where a CSV row's text stands (RFC 4180 §2): at a field's start, in an unquoted field, in a quoted one, or just
+// after a quote inside a quoted one (the field's end, or the first of a doubled quote). Only a quote at a field's
+// start opens a quoted field: a stray quote elsewhere is the row's broken quoting, not a line break's escape.
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+const QUOTE_IN_QUOTED = 3;
+
+function quoting(text: string, state: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (state === QUOTED) state = c === 0x22 ? QUOTE_IN_QUOTED : QUOTED;
+    else if (c === 0x2c) state = FIELD_START;
+    else if (c === 0x22) state = state === FIELD_START || state === QUOTE_IN_QUOTED ? QUOTED : UNQUOTED;
+    else state = UNQUOTED;
+  }
+  return state;
+}
+
 /**
- * The body's lines in order, decoded as UTF-8 (a byte-order mark dropped), with `\n` or `\r\n` ends. A line longer
- * than MAX_LINE is reported as such and skipped to its end without being kept. Empty lines are skipped but counted.
+ * The body's rows in order, decoded as UTF-8 (a byte-order mark dropped), with `\n` or `\r\n` ends. With `csv`, a
+ * line end inside a quoted field belongs to the field (RFC 4180 §2.6: a spreadsheet's cell with a line break), and
+ * the row goes on to the line that closes it. A row longer than MAX_LINE is reported as such and skipped to the end
+ * of the line where it passed the limit, without being kept. Empty lines are skipped but counted.
  */
-export async function* lines(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncGenerator<Line> {
+export async function* lines(body: ReadableStream<Uint8Array>, maxBytes: number, csv = false): AsyncGenerator<Line> {
   const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
   const reader = body.getReader();
   let pending = '';
   let skipping = false;
   let number = 0;
+  let first = 1; // the row's first line
+  let state = FIELD_START;
+  let lineHasText = false; // something after the last line end: a last line without its end
   let bytes = 0;
+  const row = (text: string): Line | null => {
+    const span = number > first ? { lastLine: number } : {};
+    if (skipping || text.length > MAX_LINE) return { line: first, ...span, tooLong: true };
+    return text.trim() === '' ? null : { line: first, ...span, text };
+  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -46,30 +80,38 @@ export async function* lines(body: ReadableStream<Uint8Array>, maxBytes: number)
       for (;;) {
         const end = chunk.indexOf('\n', start);
         const piece = chunk.slice(start, end === -1 ? undefined : end);
-        if (!skipping) pending += piece;
+        if (piece !== '') lineHasText = true;
+        if (!skipping) {
+          pending += piece;
+          if (csv) state = quoting(piece, state);
+        }
         if (pending.length > MAX_LINE + 1) {
           pending = '';
           skipping = true;
         }
         if (end === -1) break;
         number++;
-        if (skipping) yield { line: number, tooLong: true };
-        else {
-          const text = pending.endsWith('\r') ? pending.slice(0, -1) : pending;
-          if (text.length > MAX_LINE) yield { line: number, tooLong: true };
-          else if (text.trim() !== '') yield { line: number, text };
+        lineHasText = false;
+        start = end + 1;
+        if (csv && !skipping && state === QUOTED) {
+          pending += '\n'; // the field goes on: its line end as written (a `\r` before it stays in `pending`)
+          continue;
         }
+        const found = row(pending.endsWith('\r') ? pending.slice(0, -1) : pending);
+        if (found) yield found;
         pending = '';
         skipping = false;
-        start = end + 1;
+        state = FIELD_START;
+        first = number + 1;
       }
       if (done) break;
     }
+    if (lineHasText) number++;
+    // A quote still open at the end: the row ends with the body (the file's last line end is not the field's).
+    else pending = pending.replace(/\r?\n$/, '');
     if (skipping || pending !== '') {
-      number++;
-      const text = pending.endsWith('\r') ? pending.slice(0, -1) : pending;
-      if (skipping || text.length > MAX_LINE) yield { line: number, tooLong: true };
-      else if (text.trim() !== '') yield { line: number, text };
+      const found = row(pending.endsWith('\r') ? pending.slice(0, -1) : pending);
+      if (found) yield found;
     }
   } finally {
     reader.releaseLock();
@@ -77,8 +119,8 @@ export async function* lines(body: ReadableStream<Uint8Array>, maxBytes: number)
 }
 
 /**
- * The fields of one CSV line (RFC 4180: fields in double quotes may hold commas and doubled quotes). A quoted field
- * does not span lines here: a row is one line. Null when the quoting is broken.
+ * The fields of one CSV row (RFC 4180: fields in double quotes may hold commas, doubled quotes and line ends, the
+ * row then spanning lines: lines() joins them). Null when the quoting is broken.
  */
 export function csvFields(text: string): string[] | null {
   const fields: string[] = [];
@@ -136,6 +178,13 @@ export function csvColumns(text: string): Record<ImportField, number> {
   return columns as Record<ImportField, number>;
 }
 
+/**
+ * How a refusal names a row that spans lines, so the lines it held are not lost from sight (a quote left open takes
+ * the lines after it into its row): empty for a row of one line.
+ */
+export const spanOf = (row: Line) =>
+  row.lastLine === undefined ? '' : `Lines ${row.line}–${row.lastLine}, read as one row (a quoted field spans them): `;
+
 /** One data line as a row, by the header's columns (CSV) or as a JSON object (NDJSON). */
 export function parseLine(
   format: ImportFormat,
@@ -144,12 +193,12 @@ export function parseLine(
 ): ParsedRow {
   if (format === 'csv') {
     const values = csvFields(line.text);
-    if (!values) return { line: line.line, field: '(line)', message: 'Broken CSV quoting.' };
+    if (!values) return { line: line.line, field: '(line)', message: `${spanOf(line)}Broken CSV quoting.` };
     if (values.length !== IMPORT_FIELDS.length)
       return {
         line: line.line,
         field: '(line)',
-        message: `${values.length} fields where the header has ${IMPORT_FIELDS.length}.`,
+        message: `${spanOf(line)}${values.length} fields where the header has ${IMPORT_FIELDS.length}.`,
       };
     const fields = Object.fromEntries(IMPORT_FIELDS.map((f) => [f, values[columns![f]]])) as Record<
       ImportField,

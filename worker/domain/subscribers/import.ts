@@ -19,7 +19,7 @@ import { newEvent } from '../proof-log/events.ts';
 import { allowedCountries } from '../site/config.ts';
 import type { Site } from '../site/sites.ts';
 import { erasedMark } from './erased-mark.ts';
-import { csvColumns, type ImportField, type ImportFormat, lines, MAX_LINE, parseLine } from './import-lines.ts';
+import { csvColumns, type ImportField, type ImportFormat, lines, MAX_LINE, parseLine, spanOf } from './import-lines.ts';
 
 /** Rows per import: a larger list is sent in parts (a part sent twice changes nothing). */
 export const MAX_IMPORT_ROWS = 100_000;
@@ -56,18 +56,26 @@ interface ValidRow {
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-// Control characters other than tab: a source or wording is one line of plain text.
+// Control characters other than tab: a source is one line of plain text. A wording may hold line breaks (a paper
+// form's text, a spreadsheet cell's), kept as \n whatever the file's line ends were: the text, not its file, is hashed.
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 const DAY = 86_400_000;
 
 type Check = { field: ImportField; message: string } | null;
 
-function text(value: unknown, field: ImportField, max: number): Check | string {
+function text(value: unknown, field: ImportField, max: number, lineBreaks = false): Check | string {
   if (typeof value !== 'string') return { field, message: 'Missing, or not text.' };
-  const trimmed = value.trim();
+  const trimmed = (lineBreaks ? value.replace(/\r\n?/g, '\n') : value).trim();
   if (trimmed === '') return { field, message: 'Empty.' };
   if (trimmed.length > max) return { field, message: `At most ${max} characters.` };
-  if (CONTROL.test(trimmed)) return { field, message: 'Control characters are not allowed.' };
+  if ((lineBreaks ? CONTROL_BUT_LINE_BREAKS : CONTROL).test(trimmed))
+    return {
+      field,
+      message: lineBreaks
+        ? 'Control characters other than line breaks are not allowed.'
+        : 'Control characters are not allowed.',
+    };
   return trimmed;
 }
 
@@ -100,7 +108,7 @@ function checkRow(site: Site, now: number, line: number, fields: Record<ImportFi
     };
   const source = text(fields.source, 'source', 200);
   if (typeof source !== 'string') return { line, ...source! };
-  const wording = text(fields.wording, 'wording', 2000);
+  const wording = text(fields.wording, 'wording', 2000, true);
   if (typeof wording !== 'string') return { line, ...wording! };
   return { line, e164: phone.e164, country: phone.country, consentedAt, source, wording, phoneIndex: '' };
 }
@@ -231,7 +239,7 @@ export async function importList(
     if (batch.length > 0) await writeBatch(ctx, site, policy, batch, outcome, wordingSha256);
     batch = [];
   };
-  for await (const line of lines(body, MAX_IMPORT_BYTES)) {
+  for await (const line of lines(body, MAX_IMPORT_BYTES, format === 'csv')) {
     if (format === 'csv' && columns === null) {
       if ('tooLong' in line) throw new AppError('validation_failed', 422, 'The CSV header line is too long.');
       columns = csvColumns(line.text);
@@ -253,7 +261,7 @@ export async function importList(
       outcome.refused.push({
         line: line.line,
         field: '(line)',
-        message: `Longer than the ${MAX_LINE} characters a row may hold.`,
+        message: `${spanOf(line)}Longer than the ${MAX_LINE} characters a row may hold.`,
       });
       continue;
     }
