@@ -13,11 +13,11 @@ const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const WORDING = 'Recevez nos offres par SMS. Désinscription : STOP.';
 const PHONE = '+33612345678';
 
-const importOne = async (phone = PHONE) => {
+const importOne = async (phone = PHONE, wording = WORDING) => {
   const res = await h.app.request('/v1/sites/demo/subscribers/import', {
     method: 'POST',
     headers: { 'content-type': 'text/csv', ...auth },
-    body: `phone,consentedAt,source,wording\n${phone},2026-06-01T09:30:00Z,checkout form 2025,"${WORDING}"\n`,
+    body: `phone,consentedAt,source,wording\n${phone},2026-06-01T09:30:00Z,checkout form 2025,"${wording}"\n`,
   });
   expect(await res.json()).toMatchObject({ imported: 1 });
   return (await lookup(phone)).proofUrl.split('/proofs/')[1] as string;
@@ -87,6 +87,17 @@ describe('the proof of an imported number', () => {
     expect(page).toContain(WORDING);
     expect(page).not.toContain('Confirmé —');
     expect(page).not.toContain('La personne a confirmé');
+  });
+
+  it('a wording over several lines (a quoted CSV cell) is the text the proof binds and the verifier checks', async () => {
+    const wording = 'Recevez nos offres par SMS.\r\nDésinscription : STOP.';
+    const consentId = await importOne(PHONE, wording);
+    await h.flush();
+    const proof = await proofOf(consentId);
+    expect(proof.receipt.imported.wording).toBe('Recevez nos offres par SMS.\nDésinscription : STOP.');
+    expect(allPassed(await verify(proof))).toBe(true);
+    const sources = { widgetTexts: async () => null, policyMarkdown: async () => new Uint8Array() };
+    expect((await checkNotice(proof.receipt, sources)).find((c) => c.name === 'notice-texts')!.ok).toBe(true);
   });
 
   it('a receipt re-signed to claim a confirmation the log does not hold is INVALID', async () => {
