@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, is, lt, SQL, sql } from 'drizzle-orm';
 import type { Db, Store } from './client.ts';
 import { bind, exec, insertWhere, preparedFor, preparedInsert, type Computed } from './prepared.ts';
-import { consents, subjects } from './schema.ts';
+import { consents, gateStates, subjects } from './schema.ts';
 
 export type ConsentRow = typeof consents.$inferSelect;
 export type ConsentStatus = ConsentRow['status'];
@@ -73,7 +73,8 @@ export function consentsRepo(store: Store) {
   const prepared = () => preparedFor(store, hot);
   /**
    * Consents of a site in one status (`confirmed`: a campaign's or a renewal's audience; `imported`: a
-   * re-permission's) with their subject and suppression, in id order from `afterId`.
+   * re-permission's), each its subject's consent for the gate, with their subject and suppression, in id order from
+   * `afterId`.
    */
   const pageByStatus = (siteId: string, status: 'confirmed' | 'imported', afterId: string, limit: number) =>
     db
@@ -89,6 +90,16 @@ export function consentsRepo(store: Store) {
       })
       .from(consents)
       .innerJoin(subjects, eq(subjects.id, consents.subjectId))
+      // Only the consent the gate speaks of (its gate_states row's): a subject with another consent in that status
+      // (an older confirmed one, an imported one its subscriber has since confirmed) is asked or texted once, by it.
+      .innerJoin(
+        gateStates,
+        and(
+          eq(gateStates.siteId, subjects.siteId),
+          eq(gateStates.phoneIndex, subjects.phoneIndex),
+          eq(gateStates.consentId, consents.id),
+        ),
+      )
       .where(and(eq(consents.siteId, siteId), eq(consents.status, status), gt(consents.id, afterId)))
       .orderBy(asc(consents.id))
       .limit(limit);
@@ -100,7 +111,7 @@ export function consentsRepo(store: Store) {
     row: (id: string) => bind(store, prepared().byId, { value: id }),
     byConfirmToken: (hash: string) => first(prepared().byConfirmToken, hash),
     byUnsubscribeToken: (hash: string) => first(prepared().byUnsubscribeToken, hash),
-    /** The most recent consent of a subject (the one the send gate speaks of). */
+    /** The most recent consent of a subject (whose language answers its replies). */
     latestForSubject: (subjectId: string) =>
       db
         .select()

@@ -5,6 +5,13 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { consents, gateStates, subjects } from './schema.ts';
 
+/**
+ * The order of a subject's consents (`c`) whose first is the one the gate speaks of: the latest in force (confirmed, or
+ * imported from the owner's list), else the latest. A pending request for a number already subscribed neither hides
+ * its consent in force nor, expiring, ends it.
+ */
+export const IN_FORCE_FIRST = "c.status IN ('confirmed', 'imported') DESC, c.requested_at DESC, c.rowid DESC";
+
 /** What an erased subject that stays suppressed holds in place of its blind index (then its row id). */
 export const ERASED_SUPPRESSED = 'erased-suppressed:';
 
@@ -30,7 +37,8 @@ export type GateFacts = Pick<
   'phoneIndex' | 'erasedAt' | 'suppressed' | 'status' | 'renewalRequired' | 'basis' | 'purpose'
 >;
 
-// The subject, its suppression and its latest consent; the site's id is in every caller's condition.
+// The subject, its suppression and the consent the gate speaks of (IN_FORCE_FIRST); the site's id is in every caller's
+// condition. The same view as gate_view (migrations gate_states, gate_consent_in_force), which keeps gate_states.
 export const gateQuery = (db: Db, where: SQL | undefined) =>
   db
     .select({
@@ -50,12 +58,12 @@ export const gateQuery = (db: Db, where: SQL | undefined) =>
     .from(subjects)
     .leftJoin(
       consents,
-      sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} ORDER BY c.requested_at DESC, c.rowid DESC LIMIT 1)`,
+      sql`${consents.id} = (SELECT c.id FROM consents c WHERE c.subject_id = ${subjects.id} ORDER BY ${sql.raw(IN_FORCE_FIRST)} LIMIT 1)`,
     )
     .where(where);
 
 // The same view, as the triggers of the gate_states migration keep it: one primary-key read, then by primary key the
-// subject's retention clock (written on every contact) and the latest consent's basis and purpose (the
+// subject's retention clock (written on every contact) and that consent's basis and purpose (the
 // existing-customer exception), which gate_states does not copy.
 export const gateStateQuery = (db: Db, where: SQL | undefined) =>
   db

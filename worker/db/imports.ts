@@ -14,7 +14,7 @@ export interface ImportStanding {
   wrappedKey: string | null;
   /** STOPped, or erased on request (its shared mark, erased-mark.ts, is passed in beside the index). */
   suppressed: boolean;
-  /** The latest consent is pending, confirmed or imported: the number is on the list already. */
+  /** The gate's consent is pending, confirmed or imported: the number is on the list already. */
   active: boolean;
 }
 
@@ -37,7 +37,7 @@ export function importsRepo(store: Store) {
   const { db } = store;
   return {
     /**
-     * The standing of each (index, mark) pair in one read: the subject and its latest consent from gate_states (kept
+     * The standing of each (index, mark) pair in one read: the subject and the gate's consent from gate_states (kept
      * by triggers), whether the index or its erased-and-suppressed mark is in the suppressions.
      */
     async standings(siteId: string, pairs: { phoneIndex: string; mark: string }[]): Promise<ImportStanding[]> {

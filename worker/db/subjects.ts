@@ -125,7 +125,7 @@ export function subjectsRepo(store: Store) {
     },
     /**
      * The send gate's whole read, one point read of the subject's gate_states row (the subject, whether it is
-     * suppressed, its latest consent). Null when the number is unknown (its suppression is then read on its own).
+     * suppressed, the consent the gate speaks of). Null when the number is unknown (its suppression is then read on its own).
      */
     async gateView(siteId: string, phoneIndex: string): Promise<GateView | null> {
       const base = store.base ?? store;

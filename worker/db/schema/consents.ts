@@ -136,7 +136,7 @@ export const suppressions = sqliteTable(
 
 /**
  * The send gate's answer per subject, one row read by one point lookup: the subject, whether it is suppressed and
- * its latest consent. Derived, never written by the code: triggers in the migration (gate_states) rewrite a row in
+ * the consent it speaks of (its latest in force, else its latest: gate-reads.ts IN_FORCE_FIRST). Derived, never written by the code: triggers in the migration (gate_states) rewrite a row in
  * the statement that changes a subject, a consent's status or a suppression, so it is current in the same commit.
  */
 export const gateStates = sqliteTable(
