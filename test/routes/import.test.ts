@@ -165,6 +165,23 @@ describe('POST /v1/sites/{site}/subscribers/import', () => {
     expect((await importList(csv([]), 'text/csv', {})).status).toBe(401);
   });
 
+  it('keeps numbers out of what is published or answered: a source holding one, a list without its header', async () => {
+    const body = (await (
+      await importList(
+        csv([row('+33612345691', '2026-06-01', 'call 06 12 34 56 47'), row('+33612345692', '2026-06-01', 'shop 2025')]),
+      )
+    ).json()) as any;
+    expect(body).toMatchObject({ imported: 1, refused: [{ line: 2, field: 'source' }] });
+    expect(body.refused[0].message).toContain('no personal data');
+    expect(await lookup('+33612345691')).toMatchObject({ status: 'none' });
+
+    const headless = await importList(`${row('+33612345693')}\n`);
+    expect(headless.status).toBe(422);
+    const problem = await headless.text();
+    expect(problem).toContain('reads as a row, not the header');
+    expect(problem).not.toMatch(/612345|33 ?6/);
+  });
+
   it('bounds a row: a line longer than 4096 characters is refused, the next one read', async () => {
     const long = `+33612345651,2026-06-01,shop,${'x'.repeat(5000)}`;
     const body = (await (await importList(csv([long, row('+33612345652')]))).json()) as any;

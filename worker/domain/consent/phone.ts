@@ -6,7 +6,7 @@ import {
   type E164Number,
   type MetadataJson,
 } from 'libphonenumber-js/core';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { AppError } from '../../errors.ts';
 import { maskParsed } from '../../sms/mask-phone.ts';
 import { maxMetadata, metadata } from '../../sms/phone-metadata.ts';
@@ -233,4 +233,12 @@ const invalidPhone = (field: string, message: string) =>
 function parseFull(trimmed: string, defaultCountry: string): PhoneNumber | null | undefined {
   if (trimmed.length < 3 || trimmed.length > 32 || /[^\d\s+().\-/]/.test(trimmed)) return null;
   return parsePhoneNumberFromString(trimmed, defaultCountry as CountryCode);
+}
+
+/**
+ * Whether a free text holds a phone number (any valid one, national numbers read in `defaultCountry`'s plan): what
+ * must not reach a text that is published, such as an import's `source`, which the public log keeps in clear.
+ */
+export function holdsPhoneNumber(text: string, defaultCountry: string): boolean {
+  return findPhoneNumbersInText(text, { defaultCountry: defaultCountry as CountryCode }).length > 0;
 }

@@ -165,6 +165,9 @@ const headerError = (message: string) =>
 export function csvColumns(text: string): Record<ImportField, number> {
   const names = csvFields(text);
   if (!names) throw headerError('Broken quoting.');
+  // A first line with digits is a row sent without its header: said so, and never echoed (it may hold a number).
+  if (names.some((name) => /\d/.test(name)))
+    throw headerError(`The first line reads as a row, not the header: start the list with ${IMPORT_FIELDS.join(',')}.`);
   const columns: Partial<Record<ImportField, number>> = {};
   names.forEach((raw, index) => {
     const name = raw.trim();

@@ -13,7 +13,7 @@ import { newId, sha256Hex } from '../../crypto/tokens.ts';
 import { storageFault } from '../../db/faults.ts';
 import { AppError } from '../../errors.ts';
 import { maskPhone } from '../../sms/mask-phone.ts';
-import { normalisePhone } from '../consent/phone.ts';
+import { holdsPhoneNumber, normalisePhone } from '../consent/phone.ts';
 import type { DomainContext } from '../context.ts';
 import { newEvent } from '../proof-log/events.ts';
 import { allowedCountries } from '../site/config.ts';
@@ -108,6 +108,13 @@ function checkRow(site: Site, now: number, line: number, fields: Record<ImportFi
     };
   const source = text(fields.source, 'source', 200);
   if (typeof source !== 'string') return { line, ...source! };
+  // The source is logged in clear in the public log, which nothing erases: it may name a place, never a person.
+  if (holdsPhoneNumber(source, site.config.defaultCountry))
+    return {
+      line,
+      field: 'source',
+      message: 'Holds a phone number: the source is published in the log, so it may hold no personal data.',
+    };
   const wording = text(fields.wording, 'wording', 2000, true);
   if (typeof wording !== 'string') return { line, ...wording! };
   return { line, e164: phone.e164, country: phone.country, consentedAt, source, wording, phoneIndex: '' };
