@@ -285,7 +285,7 @@ describe('round trip and provider rules', () => {
     await expectProblem(await putDemo({ id: 'demo', config: 'x' }), 422, 'config');
   });
 
-  it('sms.apiBaseUrl: a site key that sets or changes it gets a 403 naming it; the admin may; sending it back unchanged is fine', async () => {
+  it('sms.apiBaseUrl: a site key that sets, changes or removes it gets a 403 naming it; the admin may; sending it back unchanged is fine', async () => {
     const twilio = { ...TWILIO, apiBaseUrl: 'https://api.eu-edge.twilio.com' };
     const config = { ...demoSiteConfig, policy: PROVIDER_FACTS };
     const before = (await h.ctx.sites.get('demo'))!.config;
@@ -308,6 +308,11 @@ describe('round trip and provider rules', () => {
       403,
       'sms.apiBaseUrl',
     );
+    // Removing it (the provider's default host, another region) is a change too; switching providers drops it.
+    const { apiBaseUrl: _pinned, ...unpinned } = shown.config.sms as Record<string, unknown>;
+    await expectProblem(await putDemo({ ...shown.config, sms: unpinned }), 403, 'sms.apiBaseUrl');
+    expect(((await get()).config.sms as Record<string, unknown>).apiBaseUrl).toBe('https://api.eu-edge.twilio.com');
+    expect((await putDemo({ ...shown.config, sms: { provider: 'console' } })).status).toBe(200);
   });
 
   it('switching to a provider the published policy does not name is refused naming sms.provider, even when the new facts name it', async () => {

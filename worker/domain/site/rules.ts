@@ -107,10 +107,15 @@ export function providerSwitchErrors(
   }));
 }
 
-/** `sms.apiBaseUrl` points the server at another host: only the platform admin sets or changes it. */
+/**
+ * `sms.apiBaseUrl` points the server at another host: only the platform admin sets, changes or removes it (removed,
+ * the provider's default host takes over: an operator's pinned region, for where the data goes, with it). A switch to
+ * another provider leaves the old one's host behind, and that is the owner's to do.
+ */
 export function apiBaseUrlChanged(before: SmsConfig, after: SmsConfig): boolean {
   const url = (sms: SmsConfig) => ('apiBaseUrl' in sms ? sms.apiBaseUrl : undefined);
-  return url(after) !== undefined && url(after) !== url(before);
+  if (url(after) === url(before)) return false;
+  return url(after) !== undefined || before.provider === after.provider;
 }
 
 export { refusal as configRefusal };

@@ -110,11 +110,11 @@ export async function replaceSiteConfig(
   const stored = storedConfigSchema.parse((await openConfig(ctx.sealer, row.id, row.config)).config) as SiteConfig;
   const config = parseSiteConfig(keepRedactedSecrets(input, stored), options.prefix);
   if (!options.admin && apiBaseUrlChanged(stored.sms, config.sms)) {
-    throw new AppError('forbidden', 403, 'Only the platform admin may set or change sms.apiBaseUrl.', {
+    throw new AppError('forbidden', 403, 'Only the platform admin may set, change or remove sms.apiBaseUrl.', {
       errors: [
         {
           path: [options.prefix, 'sms.apiBaseUrl'].filter(Boolean).join('.'),
-          message: 'Only the platform admin may set or change this.',
+          message: 'Only the platform admin may set, change or remove this.',
         },
       ],
     });
