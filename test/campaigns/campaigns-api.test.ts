@@ -99,6 +99,18 @@ describe('a campaign', () => {
     expect((await progressOf(h, report.campaignId)).status).toBe('done');
   });
 
+  it('with nobody to text, still reads scheduled until its time, then done', async () => {
+    h = await frenchSender();
+    const at = new Date(h.now() + 5 * HOUR).toISOString();
+    const res = await send(h, { template: 'Personne encore', sendAt: at });
+    const report = (await res.json()) as { campaignId: string; queued: number };
+    expect(report.queued).toBe(0);
+    expect((await progressOf(h, report.campaignId)).status).toBe('scheduled');
+    h.advance(5 * HOUR);
+    await h.flush();
+    expect((await progressOf(h, report.campaignId)).status).toBe('done');
+  });
+
   it('refuses a time in the past, a bad time and a locale the site does not offer, naming the field', async () => {
     h = await frenchSender();
     for (const [body, path] of [

@@ -272,9 +272,10 @@ export async function campaignProgress(ctx: DomainContext, row: CampaignRow): Pr
   }
   const held = Object.entries(JSON.parse(row.skipped) as Record<string, number>).reduce((a, [, n]) => a + n, 0);
   let status = row.status;
+  // Scheduled until its time, even with nobody to text (its audience is who could be texted when it was sent).
   if (status === 'scheduled' || status === 'sending') {
-    if (progress.queued === 0) status = 'done';
-    else status = ctx.clock() < row.scheduledAt ? 'scheduled' : 'sending';
+    if (ctx.clock() < row.scheduledAt) status = 'scheduled';
+    else status = progress.queued === 0 ? 'done' : 'sending';
   }
   return {
     id: row.id,
