@@ -49,8 +49,8 @@ it("the README's campaign example schedules a campaign and stops it, as written"
   const res = await request(send!);
   expect(res.status).toBe(202);
   const report = (await res.json()) as { campaignId: string; sendAt: string; scheduled: boolean; queued: number };
-  // As the comment under the command says: 09:00 in Paris on Saturday 5 December is inside the sending hours.
-  expect(report).toMatchObject({ sendAt: '2026-12-05T08:00:00.000Z', scheduled: true, queued: 1 });
+  // As the comment under the command says: 09:00 in Paris on Saturday 27 November 2027 is inside the sending hours.
+  expect(report).toMatchObject({ sendAt: '2027-11-27T08:00:00.000Z', scheduled: true, queued: 1 });
   const stopped = await request(stop!, { CAMPAIGN_ID: report.campaignId });
   expect(stopped.status).toBe(200);
   expect(await stopped.json()).toMatchObject({ status: 'stopped', cancelledNow: 1 });
