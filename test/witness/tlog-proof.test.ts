@@ -38,7 +38,18 @@ it('answers each covered leaf of the consent as a tlog-proof whose extra, index,
   }
   const other = await h.app.request(`/proofs/${consentId}/tlog-proof?index=99999`);
   expect(other.status).toBe(422);
-  expect(((await other.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('index');
-  expect((await h.app.request(`/proofs/${consentId}/tlog-proof?index=-1`)).status).toBe(422);
-  expect((await h.app.request(`/proofs/${consentId}/tlog-proof`)).status).toBe(422);
+  const named = ((await other.json()) as { errors: { path: string; message: string }[] }).errors[0]!;
+  expect(named.path).toBe('index');
+  // The leaves it may name, in order.
+  const known = named.message.match(/\d+/g)!.map(Number);
+  expect(known).toEqual([...known].sort((a, b) => a - b));
+  // Only decimal digits are an index: not empty (read as 0), not 1e0 (read as 1), not a sign or a hex prefix.
+  for (const bad of ['-1', '', '1e0', '0x1', ' 1', '+1', '01']) {
+    const res = await h.app.request(`/proofs/${consentId}/tlog-proof?index=${encodeURIComponent(bad)}`);
+    expect(res.status, bad).toBe(422);
+    expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('index');
+  }
+  const missing = await h.app.request(`/proofs/${consentId}/tlog-proof`);
+  expect(missing.status).toBe(422);
+  expect(await missing.text()).not.toContain('NaN');
 });

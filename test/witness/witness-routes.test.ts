@@ -60,6 +60,10 @@ describe('POST /witness/add-checkpoint (tlog-witness v1.0)', () => {
     // Monitoring: the latest cosigned checkpoint, with the log's signature and ours.
     const monitored = await app.request(`/witness/${originHash(LOG.origin)}/checkpoint`);
     expect(monitored.status).toBe(200);
+    // A path that names no log is not found, and its problem says so (not a validation failure).
+    const nowhere = await app.request('/witness/zz/checkpoint');
+    expect(nowhere.status).toBe(404);
+    expect(await nowhere.json()).toMatchObject({ code: 'not_found', errors: [{ path: 'hash' }] });
     const note = await monitored.text();
     expect(note.startsWith(LOG.body(8, mth(leaves(8))))).toBe(true);
     expect(

@@ -1,6 +1,6 @@
 // Request bodies and query strings read at the boundary: JSON with a depth limit, validated with zod; a wrong shape
 // is a 422 naming each field.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError, malformedJson, validationError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
@@ -63,6 +63,15 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
 export function validationErrorFor(path: string, message: string): AppError {
   return new AppError('validation_failed', 422, `Invalid value for: ${path}.`, { errors: [{ path, message }] });
 }
+
+/**
+ * A whole number in a query string, written in decimal digits only: `z.coerce.number()` would read an empty value
+ * as 0, `1e3` as 1000 and `0x10` as 16, and a missing one as "NaN".
+ */
+export const wholeNumber = z
+  .string({ error: 'Required: a whole number, in decimal digits.' })
+  .regex(/^(0|[1-9]\d{0,14})$/, 'A whole number, in decimal digits.')
+  .transform(Number);
 
 export function queryParams<S extends z.ZodType>(c: AppContext, schema: S): z.infer<S> {
   return validate(schema, c.req.query());

@@ -13,7 +13,7 @@ import { AppError } from '../errors.ts';
 import { proofIsland, verifierBundle } from '../generated/verifier.ts';
 import { loadSite } from '../domain/site/index.ts';
 import { publicJwks } from '../crypto/signing.ts';
-import { jsonBody, queryParams, validationErrorFor } from '../http/body.ts';
+import { jsonBody, queryParams, validationErrorFor, wholeNumber } from '../http/body.ts';
 import { clientIp, type AppEnv } from '../http/context.ts';
 import { conditional } from '../http/conditional.ts';
 import { readableAnywhere } from '../http/cors.ts';
@@ -113,7 +113,7 @@ export function proofRoutes() {
 
   // C2SP tlog-proof@v1 for one leaf of the consent (or the log's announcement of its key): `extra` is the leaf's JCS.
   app.get('/proofs/:id/tlog-proof', async (c) => {
-    const { index } = queryParams(c, z.object({ index: z.coerce.number().int().min(0) }));
+    const { index } = queryParams(c, z.object({ index: wholeNumber }));
     const { doc } = await proofSources(c.get('ctx'), c.req.param('id'), {
       preferCosigned: Boolean(c.get('deps').witnessing),
     });
@@ -124,6 +124,7 @@ export function proofRoutes() {
         entries
           .filter((e) => e.inclusion !== null)
           .map((e) => e.index)
+          .sort((a, b) => a - b)
           .join(', ') || 'none yet';
       throw new AppError(
         'validation_failed',
@@ -191,7 +192,7 @@ export function proofRoutes() {
     const site = await loadSite(c.get('ctx'), c.req.param('site'));
     const { from, to } = queryParams(
       c,
-      z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
+      z.object({ from: wholeNumber.pipe(z.number().min(1)), to: wholeNumber.pipe(z.number().min(1)) }),
     );
     const hashes = await consistency(c.get('ctx'), site.id, from, to);
     c.header('Cache-Control', 'public, max-age=31536000, immutable');

@@ -44,7 +44,7 @@ export function witnessRoutes() {
     const witness = role(c);
     const hash = c.req.param('hash');
     if (!/^[0-9a-f]{64}$/.test(hash)) {
-      throw new AppError('validation_failed', 404, 'Expected the lowercase hex SHA-256 of a log origin.', {
+      throw new AppError('not_found', 404, 'Expected the lowercase hex SHA-256 of a log origin.', {
         errors: [{ path: 'hash', message: 'Must be 64 lowercase hex digits.' }],
       });
     }
