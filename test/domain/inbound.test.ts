@@ -90,6 +90,10 @@ describe('STOP in every form', () => {
     ['\u00a0quit\u00a0', 'QUIT'],
     ['StopAll', 'STOPALL'],
     ['ＳＴＯＰ', 'STOP'],
+    ['Stop svp', 'STOP'],
+    ['«STOP»', 'STOP'],
+    ['STOP STOP', 'STOP'],
+    ['Se désabonner', 'SE DESABONNER'],
   ];
   it.each(variants)('%j withdraws a pending opt-in and is recorded as %s', async (text, keyword) => {
     const phone = nextNumber();
@@ -118,7 +122,7 @@ describe('STOP in every form', () => {
   it('treats free text that merely contains STOP as nothing', async () => {
     const phone = nextNumber();
     const id = await requestOptIn(h, phone.national);
-    const res = await twilioInbound(h, phone.e164, 'please stop');
+    const res = await twilioInbound(h, phone.e164, "don't stop the deals");
     expect(res.status).toBe(200);
     expect(twimlText(await res.text())).toBeNull();
     expect((await consent(id)).status).toBe('pending');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classify, KEYWORDS, normaliseKeyword, type KeywordAction } from '../../worker/sms/keywords.ts';
+import { classify, COURTESY, KEYWORDS, normaliseKeyword, type KeywordAction } from '../../worker/sms/keywords.ts';
 
 const ALL: [KeywordAction, string][] = (Object.entries(KEYWORDS) as [KeywordAction, readonly string[]][]).flatMap(
   ([action, words]) => words.map((w): [KeywordAction, string] => [action, w]),
@@ -69,8 +69,15 @@ describe('classify', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ maxLength: 12 })), (s) => {
         const result = classify(s);
-        if (result !== null) expect(skeleton(s)).toBe(result.keyword.replace(' ', ''));
-        else expect(KEYWORD_SET.has(normaliseKeyword(s))).toBe(false);
+        if (result === null) expect(KEYWORD_SET.has(normaliseKeyword(s))).toBe(false);
+        else if (result.action !== 'opt-out') expect(skeleton(s)).toBe(result.keyword.replace(/[ -]/g, ''));
+        else {
+          // An opt-out's letters: its keyword, perhaps said again, and words of courtesy, nothing else.
+          let rest = ` ${normaliseKeyword(s).replace(/[^A-Z ]/g, ' ')} `;
+          for (const word of [...COURTESY].sort((a, b) => b.length - a.length))
+            rest = rest.replaceAll(` ${word} `, ' ');
+          expect(rest.replace(/[^A-Z]/g, '').replaceAll(result.keyword.replace(/[ -]/g, ''), '')).toBe('');
+        }
       }),
       { numRuns: 2000 },
     );
@@ -85,6 +92,9 @@ describe('classify', () => {
           const removed = keyword.slice(0, at) + keyword.slice(at + 1);
           for (const candidate of [inserted, removed, `${keyword} ${word}`, `${word} ${keyword}`]) {
             if (KEYWORD_SET.has(normaliseKeyword(candidate))) continue; // "STOP" + " SMS" is itself a keyword
+            // An opt-out said twice or with courtesy ("STOP stop", "STOP svp") is meant: the cases above.
+            const extra = normaliseKeyword(word);
+            if (COURTESY.includes(extra) || extra === keyword) continue;
             expect(classify(candidate)).toBeNull();
           }
         }),
@@ -108,14 +118,37 @@ describe('classify', () => {
     ['y', 'confirm', 'Y'],
     ['unstop', 'opt-in', 'UNSTOP'],
     ['Aide', 'help', 'AIDE'],
+    // Quotes around the message, courtesy, the keyword twice, and the phrasings subscribers use.
+    ['«STOP»', 'opt-out', 'STOP'],
+    ['« Stop »', 'opt-out', 'STOP'],
+    ['"oui"', 'confirm', 'OUI'],
+    ['STOP please', 'opt-out', 'STOP'],
+    ['please stop', 'opt-out', 'STOP'],
+    ['Stop svp', 'opt-out', 'STOP'],
+    ['Stop, merci !', 'opt-out', 'STOP'],
+    ['stop s’il vous plaît', 'opt-out', 'STOP'],
+    ['Merci beaucoup, stop.', 'opt-out', 'STOP'],
+    ['STOP STOP', 'opt-out', 'STOP'],
+    ['arrêt arrêt arrêt', 'opt-out', 'ARRET'],
+    ['Arrêter', 'opt-out', 'ARRETER'],
+    ['Se désabonner', 'opt-out', 'SE DESABONNER'],
+    ['désinscription svp', 'opt-out', 'DESINSCRIPTION'],
+    ['opt out', 'opt-out', 'OPT OUT'],
+    ['Opt-out', 'opt-out', 'OPT-OUT'],
+    ['Stop all', 'opt-out', 'STOP ALL'],
   ])('%j → %s', (typed, action, keyword) => {
     expect(classify(typed)).toEqual({ action, keyword });
   });
 
   it.each([
-    'STOP please',
     'stop it',
-    'please stop',
+    "don't stop",
+    'STOP START',
+    'Stop pas',
+    'merci',
+    'svp',
+    'OUI merci', // a consent is not read through courtesy: only an opt-out is
+    'OUI OUI',
     'STOPP',
     'STO P',
     'S T O P',

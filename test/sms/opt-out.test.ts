@@ -38,7 +38,7 @@ describe('decideInbound', () => {
   });
 
   it('free text changes nothing and gets no reply', () => {
-    expect(decideInbound('STOP please', { pending: true, suppressed: false })).toEqual({
+    expect(decideInbound('stop it', { pending: true, suppressed: false })).toEqual({
       match: null,
       effect: 'none',
       reply: null,

@@ -1,6 +1,9 @@
 // Inbound SMS keywords: a reply counts only when the whole message, once normalised, is one keyword.
 // Normalisation: compatibility decomposition, marks stripped, upper case, invisible format characters
-// dropped, Unicode whitespace trimmed and collapsed, trailing punctuation ("Stop.", "Oui !") ignored.
+// dropped, Unicode whitespace trimmed and collapsed, trailing punctuation ("Stop.", "Oui !") and quotes around the
+// message ("«STOP»") ignored. An opt-out may also come with words of courtesy ("Stop svp", "please stop", "STOP,
+// merci") or its keyword said twice ("STOP STOP"): withdrawing must be as easy as consenting (GDPR art. 7(3)), and
+// those words change nothing of what is asked. Nothing else around a keyword counts ("stop it", "STOP-SMS", "#STOP").
 
 export type KeywordAction = 'opt-out' | 'opt-in' | 'confirm' | 'help';
 
@@ -20,10 +23,19 @@ export const KEYWORDS: Readonly<Record<KeywordAction, readonly string[]>> = {
     'QUIT',
     'REVOKE',
     'OPTOUT',
+    'STOP ALL',
+    'OPT OUT',
+    'OPT-OUT',
     'ARRET',
     'ARRETE',
+    'ARRETER',
     'STOP SMS',
     'DESABONNER',
+    'SE DESABONNER',
+    'DESABONNEMENT',
+    'DESINSCRIRE',
+    'SE DESINSCRIRE',
+    'DESINSCRIPTION',
   ],
   'opt-in': ['START', 'UNSTOP'],
   confirm: ['OUI', 'YES', 'Y', 'O'],
@@ -52,8 +64,57 @@ export function normaliseKeyword(message: string): string {
     .trim();
 }
 
-/** What an inbound message asks for, or null when it is anything but a bare keyword ("STOP please" is null). */
+/** Words of courtesy an opt-out may come with (normalised: upper case, no accents, apostrophes as spaces). */
+export const COURTESY = [
+  'SVP',
+  'STP',
+  'S IL VOUS PLAIT',
+  'S IL TE PLAIT',
+  'MERCI',
+  'MERCI BEAUCOUP',
+  'PLEASE',
+  'PLS',
+  'PLZ',
+  'THANKS',
+  'THANK YOU',
+  'THX',
+];
+// Longest first, so "MERCI BEAUCOUP" goes whole rather than leaving "BEAUCOUP".
+const COURTESY_WORDS = new RegExp(
+  `(?:^| )(?:${[...COURTESY].sort((a, b) => b.length - a.length).join('|')})(?= |$)`,
+  'g',
+);
+// Quotes or brackets around the whole message: «STOP», "Oui", (stop). As for the punctuation above, only the first
+// mark of a run may start a match, so a long run is read once.
+const OPENING = /^[«"“”„‘’'(\[]+/u;
+const CLOSING = /(?<![»"“”‘’')\]])[»"“”‘’')\]]+$/u;
+// A sentence mark ending a word inside the message ("STOP, MERCI").
+const WORD_END_MARK = /(?<![.!?¡¿…,;:。！？])[.!?¡¿…,;:。！？]+(?= )/gu;
+
+/** What an inbound message asks for, or null when it is anything but a keyword ("stop it" is null). */
 export function classify(message: string): KeywordMatch | null {
-  const match = LOOKUP.get(normaliseKeyword(message));
-  return match ? { ...match } : null;
+  const normalised = normaliseKeyword(message)
+    .replace(OPENING, '')
+    .replace(CLOSING, '')
+    .trim()
+    .replace(TRAILING_PUNCTUATION, '')
+    .trim();
+  const match = LOOKUP.get(normalised);
+  if (match) return { ...match };
+  // An opt-out with courtesy, or said twice: what is left once those words are gone is one opt-out keyword.
+  const words = normalised
+    .replace(WORD_END_MARK, '')
+    .replace(/['’]/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .replace(COURTESY_WORDS, '')
+    .trim();
+  if (words === '') return null;
+  const optOut = (words === normalised ? undefined : LOOKUP.get(words)) ?? repeated(words);
+  return optOut?.action === 'opt-out' ? { ...optOut } : null;
+}
+
+/** "STOP STOP" (or "ARRET ARRET ARRET"): one opt-out keyword of one word, said more than once. */
+function repeated(words: string): KeywordMatch | undefined {
+  const parts = words.split(' ');
+  return parts.length > 1 && parts.every((w) => w === parts[0]) ? LOOKUP.get(parts[0]!) : undefined;
 }
