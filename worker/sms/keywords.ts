@@ -86,7 +86,7 @@ const COURTESY_WORDS = new RegExp(
 );
 // Quotes or brackets around the whole message: «STOP», "Oui", (stop). As for the punctuation above, only the first
 // mark of a run may start a match, so a long run is read once.
-const OPENING = /^[«"“”„‘’'(\[]+/u;
+const OPENING = /^[«"“”„‘’'([]+/u;
 const CLOSING = /(?<![»"“”‘’')\]])[»"“”‘’')\]]+$/u;
 // A sentence mark ending a word inside the message ("STOP, MERCI").
 const WORD_END_MARK = /(?<![.!?¡¿…,;:。！？])[.!?¡¿…,;:。！？]+(?= )/gu;
