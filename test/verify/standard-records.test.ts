@@ -48,6 +48,11 @@ describe('ISO/IEC TS 27560 record (DPV, JSON-LD)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/ld+json');
     record = (await res.json()) as Record<string, any>;
+    // The same record for a JSON-LD client that asks by Accept alone; the answer names Accept in Vary.
+    const negotiated = await h.app.request(`/proofs/${consentId}`, { headers: { accept: 'application/ld+json' } });
+    expect(negotiated.headers.get('content-type')).toContain('application/ld+json');
+    expect(negotiated.headers.get('vary')).toContain('Accept');
+    expect(await negotiated.json()).toEqual(record);
     // Only the inline context: a document loader that fetches nothing.
     const expanded = await jsonld.expand(record, {
       documentLoader: async (url: string) => {

@@ -55,8 +55,14 @@ export function proofRoutes() {
 
   app.get('/proofs/:id', async (c) => {
     const ctx = c.get('ctx');
-    // The same proof in standard forms: ISO/IEC TS 27560 in DPV (JSON-LD), or a Kantara Consent Receipt v1.1.
-    const format = c.req.query('format');
+    // The same proof in standard forms: ISO/IEC TS 27560 in DPV (JSON-LD), or a Kantara Consent Receipt v1.1. A
+    // client asking for JSON-LD by Accept (and no format) gets the first.
+    const asked = c.req.query('format');
+    const format =
+      asked === undefined &&
+      preferredType(c, ['text/html', 'application/json', 'application/ld+json'], 'text/html') === 'application/ld+json'
+        ? 'iso27560'
+        : asked;
     if (format === 'iso27560' || format === 'kantara') {
       c.header('Cache-Control', 'no-cache');
       if (format === 'kantara') return c.json(await kantaraReceipt(ctx, c.req.param('id')));
