@@ -168,10 +168,20 @@ describe('POST /v1/sites/{site}/subscribers/import', () => {
   it('keeps numbers out of what is published or answered: a source holding one, a list without its header', async () => {
     const body = (await (
       await importList(
-        csv([row('+33612345691', '2026-06-01', 'call 06 12 34 56 47'), row('+33612345692', '2026-06-01', 'shop 2025')]),
+        csv([
+          row('+33612345691', '2026-06-01', 'call 06 12 34 56 47'),
+          row('+33612345692', '2026-06-01', 'shop 2025'),
+          row('+33612345694', '2026-06-01', 'form of jean.dupont@example.fr'),
+        ]),
       )
     ).json()) as any;
-    expect(body).toMatchObject({ imported: 1, refused: [{ line: 2, field: 'source' }] });
+    expect(body).toMatchObject({
+      imported: 1,
+      refused: [
+        { line: 2, field: 'source', message: expect.stringContaining('a phone number') },
+        { line: 4, field: 'source', message: expect.stringContaining('an e-mail address') },
+      ],
+    });
     expect(body.refused[0].message).toContain('no personal data');
     expect(await lookup('+33612345691')).toMatchObject({ status: 'none' });
 

@@ -61,6 +61,8 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 const DAY = 86_400_000;
+/** An e-mail address anywhere in a text (a local part, @, a domain with a dot). */
+const EMAIL = /[^\s@]@[^\s@.]+\.[^\s@]/;
 
 type Check = { field: ImportField; message: string } | null;
 
@@ -108,12 +110,18 @@ function checkRow(site: Site, now: number, line: number, fields: Record<ImportFi
     };
   const source = text(fields.source, 'source', 200);
   if (typeof source !== 'string') return { line, ...source! };
-  // The source is logged in clear in the public log, which nothing erases: it may name a place, never a person.
-  if (holdsPhoneNumber(source, site.config.defaultCountry))
+  // The source is logged in clear in the public log, which nothing erases: it may name a place, never a person. What
+  // can be told by its form is refused (a phone number, an e-mail address); a name cannot be, hence the README's rule.
+  const personal = holdsPhoneNumber(source, site.config.defaultCountry)
+    ? 'a phone number'
+    : EMAIL.test(source)
+      ? 'an e-mail address'
+      : null;
+  if (personal)
     return {
       line,
       field: 'source',
-      message: 'Holds a phone number: the source is published in the log, so it may hold no personal data.',
+      message: `Holds ${personal}: the source is published in the log, so it may hold no personal data.`,
     };
   const wording = text(fields.wording, 'wording', 2000, true);
   if (typeof wording !== 'string') return { line, ...wording! };
