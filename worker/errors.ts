@@ -140,16 +140,31 @@ export class StorageUnavailable extends AppError {
   }
 }
 
-/** Field errors from a zod failure, paths joined with dots (`sms.accountSid`, `purposes.0.basis`). */
-export function zodFieldErrors(error: ZodError, prefix = ''): FieldError[] {
-  return error.issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    return { path: path || '(body)', message: issue.message };
-  });
+/** What a key no schema knows is told (zod reports it at the object that holds it; we name the key itself). */
+export const UNKNOWN_KEY = 'Unknown key: remove it or check its spelling.';
+
+/**
+ * Field errors from a zod failure, paths joined with dots (`sms.accountSid`, `purposes.0.basis`). A strict object's
+ * unknown keys are named each by its own path, told `unknownKey(key)`.
+ */
+export function zodFieldErrors(
+  error: ZodError,
+  prefix = '',
+  unknownKey: (key: string) => string = () => UNKNOWN_KEY,
+): FieldError[] {
+  const named = (path: PropertyKey[], message: string) => {
+    const joined = [prefix, ...path.map(String)].filter(Boolean).join('.');
+    return { path: joined || '(body)', message };
+  };
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => named([...issue.path, key], unknownKey(key)))
+      : [named(issue.path, issue.message)],
+  );
 }
 
-export function validationError(error: ZodError, prefix = ''): AppError {
-  const errors = zodFieldErrors(error, prefix);
+export function validationError(error: ZodError, prefix = '', unknownKey?: (key: string) => string): AppError {
+  const errors = zodFieldErrors(error, prefix, unknownKey);
   const fields = [...new Set(errors.map((e) => e.path))].join(', ');
   return new AppError('validation_failed', 422, `Invalid value for: ${fields}.`, { errors });
 }

@@ -3,7 +3,14 @@
 import { z } from 'zod';
 import { siteConfigSchema } from './domain/site/index.ts';
 import { policyFactsSchema } from './policy/facts.ts';
-import { checkBody, consentBodySchema, existingCustomerBody, lookupBody, renewalBody } from './routes/schemas.ts';
+import {
+  checkBody,
+  consentBodySchema,
+  existingCustomerBody,
+  lookupBody,
+  newKeyBody,
+  renewalBody,
+} from './routes/schemas.ts';
 import { receiptSchema } from './domain/proof-log/index.ts';
 import { ID_PATTERN } from './crypto/tokens.ts';
 import { WEBHOOK_EVENTS } from './domain/webhooks/index.ts';
@@ -102,6 +109,7 @@ export function openApiDocument(publicUrl: string) {
         SubscriberCheck: schema(checkBody),
         ExistingCustomer: schema(existingCustomerBody),
         RenewalStart: schema(renewalBody),
+        NewKey: schema(newKeyBody),
         Receipt: schema(receiptSchema),
       },
     },
@@ -545,10 +553,10 @@ export function openApiDocument(publicUrl: string) {
           { security: bearer, parameters: [site] },
         ),
         post: op(
-          'Issue another API key (shown once)',
+          'Issue another API key (shown once); the body may be left out, or be `{}`',
           'Admin',
           { 201: { description: '{id, apiKey}' } },
-          { security: bearer, parameters: [site] },
+          { security: bearer, parameters: [site], requestBody: { required: false, ...json('NewKey') } },
         ),
       },
       '/v1/sites/{site}/keys/{id}': {

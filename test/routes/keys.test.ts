@@ -1,5 +1,6 @@
 // API keys through the admin routes: a new key works at once, a revoked one stops at once (rotation without downtime).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectProblem } from '../assertions.ts';
 import { makeHarness, type Harness } from '../harness.ts';
 
 let h: Harness;
@@ -29,5 +30,31 @@ describe('API keys', () => {
     expect((await h.app.request('/v1/sites/demo', as(h.demoKey))).status).toBe(403);
     expect((await h.app.request(`/v1/sites/demo/keys/${old.id}`, as(apiKey, 'DELETE'))).status).toBe(404);
     expect((await h.app.request('/v1/sites/demo', as(apiKey))).status).toBe(200);
+  });
+});
+
+describe('POST /v1/sites/{site}/keys body', () => {
+  const keyCount = () => h.ctx.store.queryColumn("SELECT id FROM api_keys WHERE site_id = 'demo'");
+  const post = (body: string | undefined, type?: string) =>
+    h.app.request('/v1/sites/demo/keys', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.demoKey}`, ...(type ? { 'content-type': type } : {}) },
+      ...(body === undefined ? {} : { body }),
+    });
+
+  it('mints a key with no body, or with an empty JSON object', async () => {
+    expect((await post(undefined)).status).toBe(201);
+    expect((await post('', 'application/json')).status).toBe(201);
+    expect((await post('{}', 'application/json')).status).toBe(201);
+    expect(await keyCount()).toHaveLength(4);
+  });
+
+  it('refuses a body it cannot read, or a field it does not take, and mints nothing', async () => {
+    const before = (await keyCount()).length;
+    await expectProblem(await post('{', 'application/json'), 400, '(body)');
+    await expectProblem(await post('[]', 'application/json'), 422, '(body)');
+    await expectProblem(await post('{"name":5}', 'application/json'), 422, 'name');
+    await expectProblem(await post('name=x', 'application/x-www-form-urlencoded'), 415, '(body)');
+    expect(await keyCount()).toHaveLength(before);
   });
 });

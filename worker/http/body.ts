@@ -28,14 +28,26 @@ export function jsonDepth(text: string): number {
 /** A Content-Type a JSON body may carry: application/json or application/…+json, parameters allowed. */
 export const isJsonType = (type: string | undefined) => /^application\/(.+\+)?json\b/i.test(type ?? '');
 
+const notJson = () =>
+  new AppError('unsupported_media_type', 415, 'Send a JSON body with Content-Type: application/json.', {
+    errors: [{ path: '(body)', message: 'Content-Type must be application/json.' }],
+  });
+
 /** Reads a JSON body and validates it; malformed JSON is a 400, a wrong shape a 422 naming each field. */
 export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S): Promise<z.infer<S>> {
-  if (!isJsonType(c.req.header('content-type'))) {
-    throw new AppError('unsupported_media_type', 415, 'Send a JSON body with Content-Type: application/json.', {
-      errors: [{ path: '(body)', message: 'Content-Type must be application/json.' }],
-    });
-  }
+  if (!isJsonType(c.req.header('content-type'))) throw notJson();
   return validate(schema, parseJson(await c.req.text()));
+}
+
+/**
+ * A JSON body a client may leave out (a POST that needs nothing said): no body at all reads as `{}`; a body that is
+ * sent is read as jsonBody reads it, so `{` is a 400 and a field the schema does not take a 422, never ignored.
+ */
+export async function optionalJsonBody<S extends z.ZodType>(c: AppContext, schema: S): Promise<z.infer<S>> {
+  const text = await c.req.text();
+  if (text === '') return validate(schema, {});
+  if (!isJsonType(c.req.header('content-type'))) throw notJson();
+  return validate(schema, parseJson(text));
 }
 
 /** A JSON text read as a value: too deep or not JSON is a 400 (whatever carried it: a plain or a signed body). */

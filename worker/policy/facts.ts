@@ -314,16 +314,10 @@ type Issue = z.core.$ZodIssue;
 /**
  * A failed union ("a DPO, or why there is none") would only say "invalid input" at the union. Report instead
  * the issues of the branch the owner most plausibly meant: the one with fewest issues, where a wrong type for
- * the whole value counts as far off. Ties go to the first branch, so `{none: true}` asks for `reason`. An unknown
- * key is named by its own path.
+ * the whole value counts as far off. Ties go to the first branch, so `{none: true}` asks for `reason`. (An unknown
+ * key is named by its own path in zodFieldErrors, for every schema.)
  */
 export function explainIssue(issue: Issue): Issue[] {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map(
-      (key) =>
-        ({ ...issue, path: [...issue.path, key], message: 'Unknown key: remove it or check its spelling.' }) as Issue,
-    );
-  }
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
   const distance = (branch: Issue[]) =>
     branch.reduce((sum, i) => sum + (i.path.length === 0 && i.code === 'invalid_type' ? 100 : 1), 0);

@@ -18,6 +18,9 @@ export const consentBodySchema = z.object({
   challengeToken: z.string().max(4096).optional(),
 });
 
+/** POST …/keys: a key takes nothing (no name, no scope), so the body is left out or `{}`; anything in it is refused. */
+export const newKeyBody = z.strictObject({});
+
 /** `purpose`: the purpose of the send asked about (an existing customer's record allows its own only). */
 const sendPurpose = z
   .string()

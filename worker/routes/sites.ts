@@ -5,8 +5,9 @@ import { createSite, issueKey, listKeys, parseSiteConfig, replaceSiteConfig, rev
 import { siteIdSchema } from '../domain/site/index.ts';
 import { redactConfig } from '../domain/site/index.ts';
 import { isPlatformAdmin, requirePlatformAdmin, requireSiteAccess } from '../http/auth.ts';
-import { jsonBody, validationErrorFor } from '../http/body.ts';
+import { jsonBody, optionalJsonBody, validationErrorFor } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';
+import { newKeyBody } from './schemas.ts';
 
 const createBody = z.strictObject({ id: siteIdSchema, config: z.record(z.string(), z.unknown()) });
 const anyObject = z.record(z.string(), z.unknown());
@@ -68,6 +69,7 @@ export function siteRoutes() {
 
   app.post('/v1/sites/:site/keys', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
+    await optionalJsonBody(c, newKeyBody);
     return c.json(await issueKey(c.get('ctx'), site.id), 201);
   });
 
