@@ -159,6 +159,20 @@ describe('a campaign', () => {
     expect((await h.app.request('/v1/sites/demo/queue')).status).toBe(401);
   });
 
+  it('the campaign list and the queue take no query parameter: one is a 422 naming it', async () => {
+    h = await frenchSender();
+    for (const [path, name] of [
+      ['/v1/sites/demo/campaigns?status=stopped', 'status'],
+      ['/v1/sites/demo/queue?campaignId=x', 'campaignId'],
+    ] as const) {
+      const res = await h.app.request(path, { headers: auth(h) });
+      expect(res.status, path).toBe(422);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([name]);
+    }
+    expect((await get<{ campaigns: unknown[] }>(h, '/v1/sites/demo/campaigns')).campaigns).toEqual([]);
+  });
+
   it('the queue says due, then retrying after a provider failure, until the retry time', async () => {
     h = await frenchSender();
     await subscribe(h, 1);

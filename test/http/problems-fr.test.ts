@@ -51,6 +51,8 @@ describe('field messages in French', () => {
   it('our rules’ own messages', () => {
     for (const message of [
       'Unknown key: remove it or check its spelling.',
+      'Unknown query parameter: remove it or check its spelling.',
+      'A phone number never goes in a URL: send it in the body of POST /v1/sites/demo/subscribers/lookup.',
       'Missing text for locale "fr".',
       'Missing the "fr" text: write it in this language, or readers of the fr policy get another language.',
       'Required: name the data protection authority for country FR.',

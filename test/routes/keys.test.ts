@@ -33,6 +33,15 @@ describe('API keys', () => {
   });
 });
 
+describe('GET /v1/sites/{site}/keys query', () => {
+  it('takes no parameter: one is a 422 naming it, not the list', async () => {
+    const res = await h.app.request('/v1/sites/demo/keys?revoked=true', as(h.demoKey));
+    const problem = await expectProblem(res, 422, 'revoked');
+    expect(JSON.stringify(problem)).not.toContain('createdAt');
+    expect((await h.app.request('/v1/sites/demo/keys', as(h.demoKey))).status).toBe(200);
+  });
+});
+
 describe('POST /v1/sites/{site}/keys body', () => {
   const keyCount = () => h.ctx.store.queryColumn("SELECT id FROM api_keys WHERE site_id = 'demo'");
   const post = (body: string | undefined, type?: string) =>

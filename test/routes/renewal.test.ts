@@ -198,6 +198,10 @@ describe('the proof of a renewal', () => {
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
     expect((await h.app.request('/r/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
     expect((await h.app.request('/v1/sites/demo/renewals', json({}))).status).toBe(401);
+    // The list takes no query parameter: a filter it lacks is a 422 naming it, not every campaign.
+    const filtered = await h.app.request('/v1/sites/demo/renewals?status=running', { headers: auth });
+    expect(filtered.status).toBe(422);
+    expect(((await filtered.json()) as any).errors.map((e: any) => e.path)).toEqual(['status']);
   });
 });
 

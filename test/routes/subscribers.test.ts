@@ -299,6 +299,27 @@ describe('the list', () => {
     expect(rest.map((l) => JSON.parse(l).consentId)).toEqual(ids.slice(n - 2));
   });
 
+  it('refuses a query parameter it does not take, naming it: a number asked for in the URL points to the lookup', async () => {
+    await confirmed('06 12 34 56 78', '+33612345678');
+    const byPhone = await h.app.request('/v1/sites/demo/subscribers?phone=%2B33612345678', auth);
+    const text = await byPhone.text();
+    expect(byPhone.status, text).toBe(422);
+    expect(byPhone.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = JSON.parse(text);
+    expect(problem.code).toBe('validation_failed');
+    expect(problem.errors).toEqual([
+      { path: 'phone', message: expect.stringContaining('POST /v1/sites/demo/subscribers/lookup') },
+    ]);
+    // Neither the list nor the number comes back.
+    expect(text).not.toMatch(/33612345678|subscriberId/);
+    const typo = await h.app.request('/v1/sites/demo/subscribers?status=confirmed&stauts=pending', auth);
+    expect(typo.status).toBe(422);
+    expect(((await typo.json()) as any).errors.map((e: any) => e.path)).toEqual(['stauts']);
+    // Every documented parameter still works, together.
+    const page = await h.app.request('/v1/sites/demo/subscribers?status=confirmed&format=json&limit=5&cursor=a', auth);
+    expect(page.status).toBe(200);
+  });
+
   it('CSV cells cannot become spreadsheet formulas', () => {
     for (const hostile of ['=HYPERLINK("http://x")', '+1+cmd|calc', '-2+3', '@SUM(A1)', '\t=1', '\r=1']) {
       expect(csvCell(hostile).startsWith(`"'`)).toBe(true);

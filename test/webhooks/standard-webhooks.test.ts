@@ -330,6 +330,21 @@ describe('the webhooks API', () => {
     expect(receiver.received).toEqual([]);
   });
 
+  it('the lists take only their documented parameters: another is a 422 naming it', async () => {
+    const list = (path: string) => h.app.request(path, { headers: auth(h) });
+    expect((await list('/v1/sites/demo/webhooks')).status).toBe(200);
+    expect((await list('/v1/sites/demo/webhooks/deliveries?limit=5')).status).toBe(200);
+    for (const [path, name] of [
+      ['/v1/sites/demo/webhooks?kind=brevo', 'kind'],
+      ['/v1/sites/demo/webhooks/deliveries?limt=5', 'limt'],
+      ['/v1/sites/demo/webhooks/deliveries?limit=5&phone=%2B33612345678', 'phone'],
+    ] as const) {
+      const res = await list(path);
+      expect(res.status, path).toBe(422);
+      expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([name]);
+    }
+  });
+
   it("no site reaches another's endpoints", async () => {
     const created = await register();
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };

@@ -65,9 +65,13 @@ export function parseJson(text: string): unknown {
 }
 
 /** A value checked against a wire schema; a wrong shape is a 422 naming each field. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  unknownKey?: (key: string) => string,
+): z.infer<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw validationError(parsed.error);
+  if (!parsed.success) throw validationError(parsed.error, '', unknownKey);
   return parsed.data;
 }
 
@@ -85,6 +89,18 @@ export const wholeNumber = z
   .regex(/^(0|[1-9]\d{0,14})$/, 'A whole number, in decimal digits.')
   .transform(Number);
 
+/** The query of a list route that takes no parameter: any is a 422 naming it. */
+export const noQuery = z.strictObject({});
+
+/**
+ * A query string checked against its schema; with a strict one (every list route's), a parameter it does not take
+ * is a 422 naming it rather than ignored, so a typo or a filter the route lacks never answers the whole list.
+ */
 export function queryParams<S extends z.ZodType>(c: AppContext, schema: S): z.infer<S> {
-  return validate(schema, c.req.query());
+  const site = c.req.param('site');
+  return validate(schema, c.req.query(), (name) =>
+    name === 'phone'
+      ? `A phone number never goes in a URL: send it in the body of POST /v1/sites/${site ?? '{site}'}/subscribers/lookup.`
+      : 'Unknown query parameter: remove it or check its spelling.',
+  );
 }

@@ -126,6 +126,14 @@ const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
     /^Unknown key: remove it or check its spelling\.$/,
     () => `Champ inconnu${NBSP}: retirez-le ou vérifiez son orthographe.`,
   ],
+  [
+    /^Unknown query parameter: remove it or check its spelling\.$/,
+    () => `Paramètre inconnu${NBSP}: retirez-le ou vérifiez son orthographe.`,
+  ],
+  [
+    /^A phone number never goes in a URL: send it in the body of POST (\S{1,120})\.$/,
+    (m) => `Un numéro de téléphone ne va jamais dans une adresse${NBSP}: envoyez-le dans le corps de POST ${m[1]}.`,
+  ],
   [/^Required: (.{1,300})$/, (m) => `Obligatoire${NBSP}: ${frenchMessage(m[1]!)}`],
   [/^Missing text for locale "(\w+)"\.$/, (m) => `Il manque le texte en ${quote(m[1]!)}.`],
   [

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { campaign, campaignList, preview, queueView, sendMarketing, stopCampaign } from '../domain/messaging/index.ts';
 import { requireSiteAccess } from '../http/auth.ts';
-import { jsonBody, validate, validationErrorFor } from '../http/body.ts';
+import { jsonBody, noQuery, queryParams, validate, validationErrorFor } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';
 
 const idempotencyKey = z.string().min(8).max(200);
@@ -70,6 +70,7 @@ export function messageRoutes() {
 
   app.get('/v1/sites/:site/campaigns', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
+    queryParams(c, noQuery);
     c.header('Cache-Control', 'no-store');
     return c.json({ campaigns: await campaignList(c.get('ctx'), site) });
   });
@@ -88,6 +89,7 @@ export function messageRoutes() {
 
   app.get('/v1/sites/:site/queue', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
+    queryParams(c, noQuery);
     c.header('Cache-Control', 'no-store');
     return c.json({ queue: await queueView(c.get('ctx'), site) });
   });

@@ -11,7 +11,7 @@ import {
 } from '../domain/messaging/index.ts';
 import { loadSite } from '../domain/site/index.ts';
 import { requireSiteAccess } from '../http/auth.ts';
-import { jsonBody } from '../http/body.ts';
+import { jsonBody, noQuery, queryParams } from '../http/body.ts';
 import type { AppContext, AppEnv } from '../http/context.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
 import { pageHeaders } from '../pages/layout.tsx';
@@ -72,6 +72,7 @@ export function renewalRoutes() {
 
   app.get('/v1/sites/:site/renewals', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
+    queryParams(c, noQuery);
     c.header('Cache-Control', 'no-store');
     return c.json({ campaigns: await renewalCampaigns(c.get('ctx'), site) });
   });

@@ -5,7 +5,7 @@ import { createSite, issueKey, listKeys, parseSiteConfig, replaceSiteConfig, rev
 import { siteIdSchema } from '../domain/site/index.ts';
 import { redactConfig } from '../domain/site/index.ts';
 import { isPlatformAdmin, requirePlatformAdmin, requireSiteAccess } from '../http/auth.ts';
-import { jsonBody, optionalJsonBody, validationErrorFor } from '../http/body.ts';
+import { jsonBody, noQuery, optionalJsonBody, queryParams, validationErrorFor } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';
 import { newKeyBody } from './schemas.ts';
 
@@ -57,6 +57,7 @@ export function siteRoutes() {
 
   app.get('/v1/sites/:site/keys', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
+    queryParams(c, noQuery);
     const keys = await listKeys(c.get('ctx'), site.id);
     return c.json({
       keys: keys.map((k) => ({

@@ -13,7 +13,8 @@ import { subscriberStream, subscriberStreamHeaders } from '../http/subscriber-st
 import { checkBody, existingCustomerBody, lookupBody } from './schemas.ts';
 import { recordExistingCustomer } from '../domain/consent/index.ts';
 
-const listQuery = z.object({
+// Strict: a parameter the list does not take (`phone`, a misspelt `status`) is a 422, never the whole list.
+const listQuery = z.strictObject({
   status: z.enum(['pending', 'confirmed', 'withdrawn', 'expired', 'erased', 'imported']).optional(),
   format: z.enum(['json', 'ndjson', 'csv']).default('json'),
   cursor: z

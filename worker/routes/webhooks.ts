@@ -13,7 +13,7 @@ import {
   WEBHOOK_EVENTS,
 } from '../domain/webhooks/index.ts';
 import { requireSiteAccess } from '../http/auth.ts';
-import { jsonBody, queryParams, validate, wholeNumber } from '../http/body.ts';
+import { jsonBody, noQuery, queryParams, validate, wholeNumber } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';
 import { outboundUrlSchema } from '../net/outbound.ts';
 
@@ -34,7 +34,7 @@ const brevoConnector = z
   })
   .strict();
 
-const deliveriesQuery = z.object({ limit: wholeNumber.pipe(z.number().min(1).max(200)).default(50) });
+const deliveriesQuery = z.strictObject({ limit: wholeNumber.pipe(z.number().min(1).max(200)).default(50) });
 
 export function webhookRoutes() {
   const app = new Hono<AppEnv>();
@@ -51,6 +51,7 @@ export function webhookRoutes() {
 
   app.get('/v1/sites/:site/webhooks', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
+    queryParams(c, noQuery);
     c.header('Cache-Control', 'no-store');
     return c.json({ webhooks: await listEndpoints(c.get('ctx'), site), events: WEBHOOK_EVENTS });
   });
