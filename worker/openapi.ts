@@ -843,7 +843,8 @@ export function openApiDocument(publicUrl: string) {
                 '{campaignId, queued, skipped: [{reason, count}], sendAt, quietHours, scheduled, message: {text, encoding, characters, segments, …}}',
             },
             422: {
-              description: 'A bad template, `sendAt` in the past or more than a year ahead, a locale the site lacks',
+              description:
+                'A bad template, `sendAt` in the past or more than a year ahead, a locale the site lacks, a `purpose` the published policy does not declare',
             },
           },
           { security: bearer, parameters: [site] },

@@ -159,6 +159,24 @@ describe('a campaign', () => {
     expect((await h.app.request('/v1/sites/demo/queue')).status).toBe(401);
   });
 
+  it('refuses a purpose the published policy does not declare, naming purpose, and queues nothing', async () => {
+    h = await frenchSender();
+    await subscribe(h, 1);
+    const res = await send(h, { template: 'Soldes : -20 % ce week-end', purpose: 'nope' });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await res.json()) as { code: string; errors: { path: string; message: string }[] };
+    expect(problem.code).toBe('validation_failed');
+    expect(problem.errors).toEqual([{ path: 'purpose', message: expect.stringContaining('sms-marketing') }]);
+    expect((await get<{ campaigns: unknown[] }>(h, '/v1/sites/demo/campaigns')).campaigns).toEqual([]);
+    await h.flush();
+    expect(marketingSent(h)).toHaveLength(0);
+    // A declared purpose (the demo policy's own) is sent as before.
+    const declared = await send(h, { template: 'Soldes : -20 % ce week-end', purpose: 'sms-marketing' });
+    expect(declared.status).toBe(202);
+    expect(((await declared.json()) as { queued: number }).queued).toBe(1);
+  });
+
   it('the campaign list and the queue take no query parameter: one is a 422 naming it', async () => {
     h = await frenchSender();
     for (const [path, name] of [

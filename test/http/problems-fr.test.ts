@@ -52,6 +52,8 @@ describe('field messages in French', () => {
     for (const message of [
       'Unknown key: remove it or check its spelling.',
       'Unknown query parameter: remove it or check its spelling.',
+      'Not a purpose of the published policy (version 2): use one of sms-marketing, similar-products.',
+      'No policy is published yet, so no purpose is declared.',
       'A phone number never goes in a URL: send it in the body of POST /v1/sites/demo/subscribers/lookup.',
       'Missing text for locale "fr".',
       'Missing the "fr" text: write it in this language, or readers of the fr policy get another language.',

@@ -134,6 +134,14 @@ const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
     /^A phone number never goes in a URL: send it in the body of POST (\S{1,120})\.$/,
     (m) => `Un numéro de téléphone ne va jamais dans une adresse${NBSP}: envoyez-le dans le corps de POST ${m[1]}.`,
   ],
+  [
+    /^Not a purpose of the published policy \(version (\d+)\): use one of (.{1,900})\.$/,
+    (m) => `Finalité absente de la politique publiée (version ${m[1]})${NBSP}: choisissez parmi ${m[2]}.`,
+  ],
+  [
+    /^No policy is published yet, so no purpose is declared\.$/,
+    () => `Aucune politique n’est encore publiée${NBSP}: aucune finalité n’est donc déclarée.`,
+  ],
   [/^Required: (.{1,300})$/, (m) => `Obligatoire${NBSP}: ${frenchMessage(m[1]!)}`],
   [/^Missing text for locale "(\w+)"\.$/, (m) => `Il manque le texte en ${quote(m[1]!)}.`],
   [

@@ -8,6 +8,7 @@ import { sha256Hex, newId } from '../../crypto/tokens.ts';
 import { nextAllowedSendTime } from '../../sms/quiet-hours.ts';
 import { previewMessage, type MessagePreview, type TemplateVariables } from '../../sms/template.ts';
 import type { DomainContext } from '../context.ts';
+import { assertDeclaredPurpose } from '../policies/versions.ts';
 import { quietHoursOf } from '../site/config.ts';
 import { assertMarketingSender } from '../site/french-rules.ts';
 import { loadSite, type Site } from '../site/sites.ts';
@@ -19,8 +20,8 @@ export interface SendRequest {
   /** Same key, same send: a retried request queues nothing twice and answers the same campaign. */
   idempotencyKey?: string;
   /**
-   * The purpose of this send. Existing customers (article L34-5 CPCE) get it only when it is their record's purpose;
-   * without one, they get nothing.
+   * The purpose of this send, one the published policy declares (else a 422). Existing customers (article L34-5
+   * CPCE) get it only when it is their record's purpose; without one, they get nothing.
    */
   purpose?: string | undefined;
   /** The language of the opt-out mention (one of the site's locales; default: the site's). */
@@ -105,6 +106,7 @@ export async function audienceOf(
 
 export async function sendMarketing(ctx: DomainContext, site: Site, req: SendRequest): Promise<SendReport> {
   assertMarketingSender(site.config);
+  if (req.purpose !== undefined) await assertDeclaredPurpose(ctx, site.id, req.purpose);
   const locale = req.locale && site.config.locales.includes(req.locale) ? req.locale : site.config.defaultLocale;
   const message = preview(site, req, locale);
   const transliterated = req.transliterate && message.transliterated;

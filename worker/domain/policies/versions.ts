@@ -1,7 +1,8 @@
 // Reading published policies: a version (or the latest) in a locale, the version history, and the widget texts a
 // hash stands for. Publishing is in policies.ts.
 import type { PolicyVersionRow } from '../../db/policies.ts';
-import { notFound } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
+import type { PolicyFacts } from '../../policy/facts.ts';
 import type { DomainContext } from '../context.ts';
 
 type Ctx = Pick<DomainContext, 'policies'>;
@@ -55,6 +56,20 @@ export async function latestPolicyNumber(ctx: Ctx, siteId: string): Promise<numb
 export async function latestPolicyLocales(ctx: Ctx, siteId: string): Promise<PolicyVersionRow[]> {
   const latest = await ctx.policies.latestVersion(siteId);
   return latest === null ? [] : ctx.policies.versionLocales(siteId, latest);
+}
+
+/**
+ * Refuses a purpose the newest published version does not declare (`policy.purposes[].id`): what a send or a record
+ * says it is for must be something the people were told. A 422 naming `field`.
+ */
+export async function assertDeclaredPurpose(ctx: Ctx, siteId: string, purpose: string, field = 'purpose') {
+  const [row] = await latestPolicyLocales(ctx, siteId);
+  const declared = row ? (JSON.parse(row.facts) as PolicyFacts).purposes.map((p) => p.id) : [];
+  if (declared.includes(purpose)) return;
+  const message = row
+    ? `Not a purpose of the published policy (version ${row.version}): use one of ${declared.join(', ')}.`
+    : 'No policy is published yet, so no purpose is declared.';
+  throw new AppError('validation_failed', 422, `Invalid value for: ${field}.`, { errors: [{ path: field, message }] });
 }
 
 /** The exact widget texts a hash stands for, as the site served them; a 404 when it never did. */
