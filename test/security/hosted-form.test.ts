@@ -154,6 +154,64 @@ describe('accepted: our own page', () => {
   });
 });
 
+describe('ambiguous: a field sent twice', () => {
+  /** Our own page's post (its origin), with the fields in the order given, repeated ones included. */
+  async function postFields(fields: [string, string][]) {
+    return h.app.request('/s/demo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://assent.test' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+  const withFields = async (...extra: [string, string][]): Promise<[string, string][]> => {
+    const w = await widgetFor(h);
+    return [
+      ['locale', w.locale],
+      ['textSha256', w.textSha256],
+      ['policyVersion', String(w.policyVersion)],
+      ['country', 'FR'],
+      ...extra,
+    ];
+  };
+  /** Refused as an invalid field is: a 422 page with the form, the field named, nothing recorded or sent. */
+  async function expectInvalid(res: Response, field: string) {
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain(`"field":"${field}"`);
+    expect(html).toMatch(/<form\b/);
+    expect(html).not.toContain('•• 78');
+    await h.flush();
+    expect(h.outbox.list()).toEqual([]);
+    expect(await h.ctx.store.queryColumn('SELECT count(*) FROM consents')).toEqual([0]);
+  }
+
+  it('choice=no then choice=yes is neither: refused naming choice, the number not opted in', async () => {
+    await expectInvalid(
+      await postFields(await withFields(['phone', '06 12 34 56 78'], ['choice', 'no'], ['choice', 'yes'])),
+      'choice',
+    );
+    await expectInvalid(
+      await postFields(await withFields(['phone', '06 12 34 56 78'], ['choice', 'yes'], ['choice', 'yes'])),
+      'choice',
+    );
+  });
+
+  it('any other single-valued field sent twice is refused naming it', async () => {
+    await expectInvalid(
+      await postFields(await withFields(['phone', '06 12 34 56 78'], ['phone', '07 81 22 33 44'], ['choice', 'yes'])),
+      'phone',
+    );
+    await expectInvalid(
+      await postFields(await withFields(['phone', '06 12 34 56 78'], ['choice', 'yes'], ['country', 'BE'])),
+      'country',
+    );
+    // Once each, the same post goes through.
+    const once = await postFields(await withFields(['phone', '06 12 34 56 78'], ['choice', 'yes']));
+    expect(once.status).toBe(202);
+  });
+});
+
 describe('in Chromium: another site’s sandboxed iframe posting our form', () => {
   it('sends Origin: null and Sec-Fetch-Site: cross-site, and is refused; nothing is texted', async () => {
     const browser = await launchBrowser();

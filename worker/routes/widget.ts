@@ -13,6 +13,7 @@ import { preferredLanguage, vary } from '../http/negotiate.ts';
 import { renderHostedPage, type HostedState } from '../pages/hosted.tsx';
 import { demoPage } from '../pages/demo.tsx';
 import { toBase64 } from '../crypto/encoding.ts';
+import { formFields } from '../http/form-fields.ts';
 import { assertOwnForm, FORM_TOKEN_FIELD, formTokenFor } from '../http/hosted-form-guard.ts';
 import { conditional } from '../http/conditional.ts';
 import { serveScript } from '../http/script.ts';
@@ -142,11 +143,13 @@ export function widgetRoutes() {
 
   app.post('/s/:site', async (c) => {
     const site = await loadSite(c.get('ctx'), c.req.param('site'));
-    const raw = Object.fromEntries(new URLSearchParams(await c.req.text()));
+    // A field sent twice keeps both values, so `choice=no&choice=yes` is refused below as an invalid choice.
+    const raw = formFields(await c.req.text());
+    const token = raw[FORM_TOKEN_FIELD];
     // The hosted form is ours: a form on another site posting here (to make us text a number) is refused.
     const locale = widgetLocale(c, site, typeof raw.locale === 'string' ? raw.locale : c.req.query('locale'));
     try {
-      await assertOwnForm(c, site.id, raw[FORM_TOKEN_FIELD]);
+      await assertOwnForm(c, site.id, typeof token === 'string' ? token : undefined);
     } catch (error) {
       // A person (an older browser, a page left open for hours) gets the form again, with a fresh token.
       if (error instanceof AppError && error.code === 'cross_site_form')
