@@ -54,6 +54,7 @@ describe('field messages in French', () => {
       'Unknown query parameter: remove it or check its spelling.',
       'Not a purpose of the published policy (version 2): use one of sms-marketing, similar-products.',
       'No policy is published yet, so no purpose is declared.',
+      'Unknown country code: use an ISO 3166 alpha-2 code such as "FR".',
       'A phone number never goes in a URL: send it in the body of POST /v1/sites/demo/subscribers/lookup.',
       'Missing text for locale "fr".',
       'Missing the "fr" text: write it in this language, or readers of the fr policy get another language.',

@@ -130,6 +130,20 @@ describe('POST /v1/sites/{site}/consents', () => {
     await nothingStored();
   });
 
+  it.each(['ZZ', 'XX', 'AQ'])(
+    'a country code no numbering plan knows (%s) is a 422 naming country, not phone',
+    async (country) => {
+      for (const phone of ['06 12 34 56 78', '+33612345678']) {
+        const body = await expectProblem(await consent({ ...valid(), phone, country }), 422, 'country');
+        expect(body.errors!.map((e) => e.path)).toEqual(['country']);
+        expect((body as unknown as { code: string }).code).toBe('validation_failed');
+      }
+      await nothingStored();
+      // A real one is read as before.
+      expect((await consent({ ...valid(), country: 'FR' })).status).toBe(202);
+    },
+  );
+
   it('an unknown site is a 404, before anything else is read', async () => {
     const body = await expectProblem(await h.app.request('/v1/sites/nope/consents', json(valid())), 404);
     expect(body.detail).toContain('nope');

@@ -73,6 +73,7 @@ describe('recording an existing customer', () => {
       [{ ...valid, notice: { locale: 'fr' } }, 'notice.text'],
       [{ ...valid, notice: { text: NOTICE, locale: 'de' } }, 'notice.locale'],
       [{ ...valid, phone: 'not a number' }, 'phone'],
+      [{ ...valid, country: 'ZZ' }, 'country'],
     ];
     for (const [body, path] of cases) {
       const res = await record(body);

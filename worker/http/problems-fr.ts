@@ -142,6 +142,10 @@ const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
     /^No policy is published yet, so no purpose is declared\.$/,
     () => `Aucune politique n’est encore publiée${NBSP}: aucune finalité n’est donc déclarée.`,
   ],
+  [
+    /^Unknown country code: use an ISO 3166 alpha-2 code such as "(\w{2})"\.$/,
+    (m) => `Code de pays inconnu${NBSP}: utilisez un code ISO 3166 alpha-2, par exemple ${quote(m[1]!)}.`,
+  ],
   [/^Required: (.{1,300})$/, (m) => `Obligatoire${NBSP}: ${frenchMessage(m[1]!)}`],
   [/^Missing text for locale "(\w+)"\.$/, (m) => `Il manque le texte en ${quote(m[1]!)}.`],
   [

@@ -1,15 +1,22 @@
 // Wire schemas shared by the routes that validate with them and openapi.ts that describes them (both import them
 // from here, so no route imports another and the document cannot drift from what is enforced).
 import { z } from 'zod';
+import { isKnownCountry } from '../domain/consent/index.ts';
 import { MAX_BULK, RENEWAL_DEADLINE_DAYS } from '../domain/messaging/index.ts';
+
+/**
+ * The country a national number is read in: a code with a numbering plan, so that "ZZ" is refused naming `country`
+ * rather than read as a phone number that cannot be valid (named `phone`).
+ */
+export const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { abort: true })
+  .refine(isKnownCountry, 'Unknown country code: use an ISO 3166 alpha-2 code such as "FR".');
 
 export const consentBodySchema = z.object({
   /** A valid mobile number for "yes"; for "no" it may be empty, and nothing is stored either way. */
   phone: z.string().max(40),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional(),
+  country: countryCode.optional(),
   choice: z.enum(['yes', 'no']),
   locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
   textSha256: z.string().regex(/^[0-9a-f]{64}$/, 'A hex SHA-256 (64 characters).'),
@@ -36,10 +43,7 @@ export const checkBody = z.object({
 /** POST …/subscribers/existing-customers: the existing-customer exception (article L34-5 CPCE). */
 export const existingCustomerBody = z.object({
   phone: z.string().min(1).max(40),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional(),
+  country: countryCode.optional(),
   purpose: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
   sale: z.strictObject({
     reference: z.string().min(1).max(200),

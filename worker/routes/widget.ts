@@ -24,10 +24,6 @@ const hashedWidgetPath = widgetPath(widgetBundle);
 
 const formSchema = consentBodySchema.omit({ policyVersion: true, pageUrl: true, challengeToken: true }).extend({
   policyVersion: z.coerce.number().int().positive(),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional(),
 });
 
 /**

@@ -202,6 +202,12 @@ export function parseNationalFast(input: string, defaultCountry: string): PhoneN
   return phone;
 }
 
+/**
+ * Whether numbers can be read in this country: an ISO 3166 alpha-2 code with a numbering plan. "ZZ" (libphonenumber's
+ * "unknown region") and codes of places without phone numbers of their own (AQ) are not.
+ */
+export const isKnownCountry = (code: string): boolean => metadata.hasCountry(code);
+
 /** Throws a 422 naming `field` when the input is not a valid mobile number. */
 export function normalisePhone(input: string, defaultCountry: string, field = 'phone'): NormalisedPhone {
   const trimmed = input.trim();
