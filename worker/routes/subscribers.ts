@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { requireSiteAccess } from '../http/auth.ts';
 import { MAX_BODY } from '../http/body-limits.ts';
 import type { DirectRouteSpec } from '../http/direct.ts';
-import { jsonBody, queryParams } from '../http/body.ts';
+import { jsonBody, queryParams, wholeNumber } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';
 import { subscriberStream, subscriberStreamHeaders } from '../http/subscriber-stream.ts';
 import { checkBody, existingCustomerBody, lookupBody } from './schemas.ts';
@@ -21,7 +21,7 @@ const listQuery = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: wholeNumber.pipe(z.number().min(1).max(1000)).default(100),
 });
 
 /** The send gate as the direct lane answers it (http/direct.ts): what the lookup route above does, declared. */
