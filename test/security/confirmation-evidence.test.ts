@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../worker/app.ts';
 import { receiptSchema } from '../../worker/domain/proof-log/receipt-schema.ts';
+import { receiptShapeProblem } from '../../worker/verify/receipt-shape.ts';
 import {
   genericInbound,
   INBOUND_SECRET,
@@ -51,6 +52,8 @@ async function proof(consentId: string) {
 function documented<T extends { receipt: unknown }>(p: T): T {
   const parsed = receiptSchema.safeParse(p.receipt);
   expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+  // And to the verifier's own reading of the format (no library: the one verify.mjs runs).
+  expect(receiptShapeProblem(p.receipt)).toBeNull();
   return p;
 }
 

@@ -87,7 +87,7 @@ describe('assent verify', () => {
     expect(out).not.toContain('✗');
     expect(out).toContain('✓ notice-texts');
     expect(out).toContain('✓ notice-policy');
-    expect(out).toContain('VALID: all 16 checks passed');
+    expect(out).toContain('VALID: all 17 checks passed');
     expect(code).toBe(0);
     expect(await readFile(join(dir, 'new.txt'), 'utf8')).toBe(fx.proof.log.checkpoint);
   });
@@ -97,7 +97,7 @@ describe('assent verify', () => {
     const jwks = await file('jwks.json', fx.jwks);
     const key = await file('log.key', `${fx.verifierKey}\n`);
     const { code, out } = await run(['verify', proof, '--jwks', jwks, '--log-key', key]);
-    expect(out).toContain('VALID: all 12 checks passed');
+    expect(out).toContain('VALID: all 13 checks passed');
     expect(code).toBe(0);
     const inline = await run(['verify', proof, '--jwks', jwks, `--log-key=${fx.verifierKey}`]);
     expect(inline.code).toBe(0);

@@ -20,24 +20,38 @@ export const POLICY_MD = '# Politique de confidentialité\n\nVersion 1.\n';
 const sha256hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export const RECEIPT = {
-  schemaVersion: '1',
+  schemaVersion: 'https://assent.dev/schemas/consent-receipt/v1',
   receiptId: 'cns_1',
   consentId: 'cns_1',
   site: 'demo',
   language: 'fr',
-  controller: { name: 'Demo Shop', email: 'privacy@demo.example' },
-  purposes: [{ id: 'sms-marketing', legalBasis: 'consent' }],
+  controller: { name: 'Demo Shop', address: '1 rue de la Paix, Paris', email: 'privacy@demo.example' },
+  purposes: [{ id: 'sms-marketing', description: 'nos offres par SMS', legalBasis: 'consent' }],
   notice: {
     policyVersion: 1,
     policySha256: sha256hex(POLICY_MD),
+    policyUrl: 'https://assent.test/p/demo/1',
     widgetTextSha256: sha256hex(canonicalize(SHOWN)),
     locale: 'fr',
   },
-  collection: { method: 'widget', at: '2026-03-01T10:00:00.000Z' },
-  confirmation: { method: 'link', at: '2026-03-01T10:02:00.000Z', sameDeviceAsRequest: false },
+  collection: {
+    method: 'widget',
+    at: '2026-03-01T10:00:00.000Z',
+    pageUrl: 'https://demo.example/offres',
+    ipPrefix: '203.0.113.0/24',
+    browser: 'Firefox, Linux',
+  },
+  confirmation: {
+    method: 'link',
+    at: '2026-03-01T10:02:00.000Z',
+    ipPrefix: '198.51.100.0/24',
+    browser: 'Safari, iOS',
+    sameDeviceAsRequest: false,
+  },
   withdrawal: null,
-  subject: { phone: '+33 6•• •• •• 78', erased: false },
+  subject: { phone: '+33 6•• •• •• 78', country: 'FR', erased: false },
   status: 'confirmed',
+  retention: { prospects: '3 ans', proofs: '5 ans', optOut: '3 ans' },
   log: { origin: ORIGIN },
 };
 

@@ -27,6 +27,7 @@ describe('verifyProof', () => {
       'proof-format',
       'receipt-signature',
       'receipt-payload',
+      'receipt-shape',
       'checkpoint-signature',
       'checkpoint-origin',
       'leaf-consent[3]',
@@ -55,7 +56,7 @@ describe('verifyProof', () => {
       [
         'receipt consent',
         { ...p, receipt: { ...p.receipt, consentId: 'cns_2' } },
-        ['receipt-payload', 'leaf-consent[3]', 'leaf-consent[7]', 'receipt-facts'],
+        ['receipt-payload', 'receipt-shape', 'leaf-consent[3]', 'leaf-consent[7]', 'receipt-facts'],
       ],
       [
         'leaf of another consent',

@@ -9,6 +9,7 @@ import { parseCheckpoint, parseVerifierKey, verifyCheckpoint, type ParsedCheckpo
 import { checkpointEncodingProblem, isCanonicalBase64, jwksProblem, splitVerifierKey } from './canonical.ts';
 import { chainBreak, deriveFacts, describeFacts, receiptMismatches } from './leaf-facts.ts';
 import { verifyJws, type KeySet } from './jws.ts';
+import { receiptShapeProblem } from './receipt-shape.ts';
 import { parseProof, type ProofDocument } from './proof-format.ts';
 
 export type { ProofDocument } from './proof-format.ts';
@@ -65,6 +66,13 @@ export async function verifyProof(options: VerifyProofOptions): Promise<Check[]>
   if (status) checks.push(fail('log-status', status));
   const receipt = await checkReceipt(proof, options.jwks);
   checks.push(...receipt.checks);
+  // Exactly the members the format defines: a re-signed receipt cannot add a fact the verifier would not check.
+  const shape = receiptShapeProblem(proof.receipt);
+  checks.push(
+    shape
+      ? fail('receipt-shape', shape)
+      : pass('receipt-shape', 'exactly the members of the receipt format, the number masked, receiptId = consentId'),
+  );
 
   let checkpoint: ParsedCheckpoint | undefined;
   if (proof.log.checkpoint === null) {

@@ -16,8 +16,9 @@ import type { ProofRows } from '../../db/proofs.ts';
 import { deriveFacts, type LeafFacts } from '../../verify/leaf-facts.ts';
 import { keyRef } from './key-leaves.ts';
 import { ID_PATTERN } from '../../crypto/tokens.ts';
+import { ERASED_PHONE, KNOWN_SCHEMAS } from '../../verify/receipt-shape.ts';
 
-export const RECEIPT_SCHEMA = 'https://assent.dev/schemas/consent-receipt/v1';
+export const RECEIPT_SCHEMA = KNOWN_SCHEMAS[0];
 
 /**
  * The receipt states what the consent's leaves say (status, times, methods, what was shown: the same derivation
@@ -93,8 +94,8 @@ export function buildReceipt(
   };
 }
 
-/** How an erased subject's number reads in a receipt. */
-export const ERASED_PHONE = '•••';
+/** How an erased subject's number reads in a receipt (the verifier holds receipts to it). */
+export { ERASED_PHONE };
 
 export type Receipt = ReturnType<typeof buildReceipt>;
 
