@@ -84,11 +84,19 @@ describe('the untouched files', () => {
     const evidence = await verify(evidenceOf());
     expect(evidence.failed).toEqual([]);
     expect(evidence.code).toBe(0);
-    const facts = evidence.out.slice(evidence.out.indexOf('Facts verified:'));
-    expect(evidence.out.indexOf('Facts verified:')).toBeGreaterThan(evidence.out.indexOf('✓ notice-policy'));
+    const heading = 'Facts verified (proven by the log):';
+    const facts = evidence.out.slice(evidence.out.indexOf(heading));
+    expect(evidence.out.indexOf(heading)).toBeGreaterThan(evidence.out.indexOf('✓ notice-policy'));
+    // What the log does not hold is listed apart, as resting on the service's signature alone.
+    const [proven, stated] = facts.split("Stated by the receipt only, resting on the service's signature alone");
+    for (const own of [/subject +\+33/, /controller +Demo Shop/, /purpose +sms-marketing/, /page +https:\/\/demo/])
+      expect(stated).toMatch(own);
+    for (const own of [/subject/, /controller/, /purpose/, /demo\.example\/offres/, /Safari/])
+      expect(proven).not.toMatch(own);
+    expect(proven).toMatch(/confirmed +2026-03-01T10:02:00\.000Z by SMS link/);
     for (const line of [
       /subject +\+33 6•• •• •• 78/,
-      /controller +Demo Shop, privacy@demo\.example/,
+      /controller +Demo Shop, 1 rue de la Paix, Paris, privacy@demo\.example/,
       /purpose +sms-marketing \(consent\)/,
       /policy +version 1 \(fr\), SHA-256 [0-9a-f]{64}/,
       new RegExp(`widget texts +SHA-256 ${fx.proof.receipt.notice.widgetTextSha256}`),
@@ -101,7 +109,7 @@ describe('the untouched files', () => {
     }
     const plain = await verify(fx.proof);
     expect(plain.failed).toEqual([]);
-    expect(plain.out).toContain('Facts verified:');
+    expect(plain.out).toContain(heading);
     expect(plain.code).toBe(0);
   });
 

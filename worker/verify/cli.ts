@@ -3,7 +3,7 @@
 
 import { parseCheckpoint } from '../crypto/note.ts';
 import { documentKind, isEvidence, readDocument, verifyEvidence } from './evidence.ts';
-import { formatFacts, verifiedFacts } from './facts.ts';
+import { formatFactSections, verifiedFacts } from './facts.ts';
 import type { KeySet } from './jws.ts';
 import { checkNotice } from './notice.ts';
 import { verdict, verifyProof, type Check } from './verify-proof.ts';
@@ -319,12 +319,13 @@ async function conclude({ args, io }: Run, proof: unknown, checks: Check[]): Pro
   report(io, checks);
   const result = verdict(checks);
   if (result !== 'INVALID') {
-    io.stdout(
+    const heading =
       result === 'VALID'
-        ? 'Facts verified:'
-        : 'Facts verified so far (PENDING: later events wait for a signed checkpoint):',
-    );
-    for (const line of formatFacts(verifiedFacts(proof))) io.stdout(line);
+        ? 'Facts verified (proven by the log):'
+        : 'Facts verified so far (proven by the log; PENDING: later events wait for a signed checkpoint):';
+    const notice = record(record(record(proof).receipt).notice);
+    const policy = `policy version ${String(notice.policyVersion)} (${String(notice.locale)}), whose SHA-256 ${String(notice.policySha256)} the log holds`;
+    for (const line of formatFactSections(verifiedFacts(proof), heading, policy)) io.stdout(line);
   }
   if (result === 'VALID' && args.saveCheckpoint) {
     const checkpoint = String(record(record(proof).log).checkpoint);

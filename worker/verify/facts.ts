@@ -1,7 +1,8 @@
-// What a verified proof says, in the words a verifier prints after its checks: who, what was shown, when and how
-// consent was asked, confirmed and withdrawn, each SMS and delivery report as logged, and the status as of the
-// checkpoint. Only shown when no check failed: an INVALID proof states nothing. A later source of facts (witnesses,
-// say) adds rows here; the printers only walk the list.
+// What a verified proof says, in the words a verifier prints after its checks: what was shown, when and how consent
+// was asked, confirmed and withdrawn, each SMS and delivery report as logged, and the status as of the checkpoint
+// (proven by the log); then what only the receipt states (the masked number, controller, purposes, retention, page,
+// address prefix, browser), which rests on the service's signature alone. Only shown when no check failed: an
+// INVALID proof states nothing. A later source of facts adds rows here; the printers only walk the list.
 import { parseCheckpoint } from '../crypto/note.ts';
 import { deriveFacts, type LeafFacts } from './leaf-facts.ts';
 
@@ -9,6 +10,11 @@ export interface Fact {
   /** A short label, e.g. `confirmed`. */
   label: string;
   value: string;
+  /**
+   * `log`: recomputed from the consent's leaves (receipt-facts) or hashed against what they hold; `receipt`: stated
+   * by the receipt alone, which anyone holding the service's signing key can re-sign saying otherwise.
+   */
+  source: 'log' | 'receipt';
 }
 
 const record = (value: unknown): Record<string, unknown> =>
@@ -30,18 +36,19 @@ export function verifiedFacts(document: unknown): Fact[] {
   const log = record(doc.log);
   const language = String(receipt.language ?? '');
   const facts: Fact[] = [];
-  const add = (label: string, value: string) => facts.push({ label, value });
+  const add = (label: string, value: string) => facts.push({ label, value, source: 'log' });
+  const stated = (label: string, value: string) => facts.push({ label, value, source: 'receipt' });
 
   add('consent', `${text(receipt.consentId)} (site ${text(receipt.site)})`);
   const subject = record(receipt.subject);
-  add(
+  stated(
     'subject',
     subject.erased === true
       ? `${text(subject.phone)} (erased)`
       : `${text(subject.phone)}${subject.country ? ` (${text(subject.country)})` : ''}`,
   );
   const controller = record(receipt.controller);
-  add(
+  stated(
     'controller',
     receipt.controller
       ? [controller.name, controller.address, controller.email].filter((v) => typeof v === 'string' && v).join(', ')
@@ -49,7 +56,7 @@ export function verifiedFacts(document: unknown): Fact[] {
   );
   const purposes = Array.isArray(receipt.purposes) ? receipt.purposes.map(record) : [];
   for (const p of purposes)
-    add(
+    stated(
       'purpose',
       `${text(p.id)} (${text(p.legalBasis)})${p.description !== undefined ? `: ${localized(p.description, language)}` : ''}`,
     );
@@ -73,10 +80,11 @@ export function verifiedFacts(document: unknown): Fact[] {
 
   // Times and methods: the receipt's, which receipt-facts held equal to the leaves; SMS and deliveries: the leaves'.
   const collection = record(receipt.collection);
-  add(
-    'requested',
-    `${text(collection.at)} by ${text(collection.method)}${collection.pageUrl ? ` on ${text(collection.pageUrl)}` : ''}`,
-  );
+  add('requested', `${text(collection.at)} by ${text(collection.method)}`);
+  if (collection.pageUrl) stated('page', text(collection.pageUrl));
+  const from = (what: Record<string, unknown>) =>
+    [what.ipPrefix, what.browser].filter((v) => typeof v === 'string' && v).join(', ');
+  if (from(collection)) stated('requested from', from(collection));
   const entries = [
     ...(Array.isArray(log.entries) ? log.entries : []),
     ...(Array.isArray(log.pending) ? log.pending : []),
@@ -108,6 +116,7 @@ export function verifiedFacts(document: unknown): Fact[] {
         ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? 'on the device that asked' : 'on another device than the one that asked'}`
         : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ''}`,
   );
+  if (confirmation && from(confirmation)) stated('confirmed from', from(confirmation));
   for (const r of derived?.renewals ?? []) add('renewed', `${r.at} for policy version ${r.policyVersion}`);
   const withdrawal = receipt.withdrawal ? record(receipt.withdrawal) : null;
   add(
@@ -138,7 +147,31 @@ export function verifiedFacts(document: unknown): Fact[] {
   const last = entries.at(-1);
   const lastLeaf = last ? `; the consent's last leaf in this file is ${String(last.index)}` : '';
   add('status', `${status === 'confirmed' ? 'confirmed, not withdrawn' : status} ${asOf}${lastLeaf}${waiting}`);
+  const retention = record(receipt.retention);
+  for (const [kind, period] of Object.entries(retention)) stated(`kept (${kind})`, localized(period, language));
+  if (typeof notice.policyUrl === 'string') stated('policy URL', notice.policyUrl);
   return facts;
+}
+
+/**
+ * The facts as printed: those the log proves under `heading`, then those the receipt alone states, under a heading
+ * that says what they rest on and where controller, purposes and retention can be checked (the policy text the log
+ * names by its hash).
+ */
+export function formatFactSections(facts: readonly Fact[], heading: string, policy: string): string[] {
+  const width = Math.max(...facts.map((f) => f.label.length));
+  const line = (f: Fact) => `  ${f.label.padEnd(width)}  ${f.value}`;
+  const own = facts.filter((f) => f.source === 'receipt');
+  return [
+    heading,
+    ...facts.filter((f) => f.source === 'log').map(line),
+    ...(own.length
+      ? [
+          `Stated by the receipt only, resting on the service's signature alone (not in the log; controller, purposes and retention must be those of ${policy}: read it to check them):`,
+          ...own.map(line),
+        ]
+      : []),
+  ];
 }
 
 /** The facts as printed lines, labels aligned. */
