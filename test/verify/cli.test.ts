@@ -88,6 +88,8 @@ describe('assent verify', () => {
     expect(out).toContain('✓ notice-texts');
     expect(out).toContain('✓ notice-policy');
     expect(out).toContain('VALID: all 17 checks passed');
+    // The saved checkpoint constrained the history: no caveat.
+    expect(out).not.toContain("rests on the service's key alone");
     expect(code).toBe(0);
     expect(await readFile(join(dir, 'new.txt'), 'utf8')).toBe(fx.proof.log.checkpoint);
   });
@@ -98,6 +100,7 @@ describe('assent verify', () => {
     const key = await file('log.key', `${fx.verifierKey}\n`);
     const { code, out } = await run(['verify', proof, '--jwks', jwks, '--log-key', key]);
     expect(out).toContain('VALID: all 13 checks passed');
+    expect(out).toContain("! the log's history rests on the service's key alone");
     expect(code).toBe(0);
     const inline = await run(['verify', proof, '--jwks', jwks, `--log-key=${fx.verifierKey}`]);
     expect(inline.code).toBe(0);

@@ -107,6 +107,9 @@ describe('the untouched files', () => {
     ]) {
       expect(facts).toMatch(line);
     }
+    // Nothing but the service's key vouches for the history here: the caveat says so, and what to check outside.
+    expect(evidence.out).toContain("! the log's history rests on the service's key alone");
+    expect(evidence.out).toMatch(/a checkpoint you saved earlier or a witness quorum/);
     const plain = await verify(fx.proof);
     expect(plain.failed).toEqual([]);
     expect(plain.out).toContain(heading);

@@ -327,6 +327,7 @@ async function conclude({ args, io }: Run, proof: unknown, checks: Check[]): Pro
     const policy = `policy version ${String(notice.policyVersion)} (${String(notice.locale)}), whose SHA-256 ${String(notice.policySha256)} the log holds`;
     for (const line of formatFactSections(verifiedFacts(proof), heading, policy)) io.stdout(line);
   }
+  if (result !== 'INVALID' && !historyConstrained(checks)) io.stdout(HISTORY_CAVEAT);
   if (result === 'VALID' && args.saveCheckpoint) {
     const checkpoint = String(record(record(proof).log).checkpoint);
     await io.writeFile(args.saveCheckpoint, checkpoint);
@@ -343,6 +344,21 @@ async function conclude({ args, io }: Run, proof: unknown, checks: Check[]): Pro
   if (result !== 'VALID' && args.saveCheckpoint) io.stdout('i checkpoint not saved');
   return result === 'VALID' ? 0 : result === 'PENDING' ? 3 : 1;
 }
+
+/**
+ * The receipt key and the log key derive from one seed (formats.md §5): whoever holds it can rebuild and sign a
+ * rewritten log (back-dated leaves) that every check above accepts. Only something outside the operator pins the
+ * history: a witness quorum, a checkpoint saved earlier, or the log asked online whether it only grew.
+ */
+function historyConstrained(checks: readonly Check[]): boolean {
+  return checks.some((c) => c.ok && (c.name === 'witness-quorum' || c.name === 'consistency' || c.name === 'log-now'));
+}
+
+const HISTORY_CAVEAT =
+  "! the log's history rests on the service's key alone: no witness quorum (--policy), no checkpoint saved earlier " +
+  '(--checkpoint) and no online consistency check constrained it, and whoever holds the signing key can sign a ' +
+  'rewritten log (back-dated events) that passes every check. Check outside this tool: keys obtained independently ' +
+  'of this file, a checkpoint you saved earlier or a witness quorum, and the policy text whose SHA-256 the log holds.';
 
 async function askLogNow(
   io: CliIo,
