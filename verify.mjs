@@ -262,14 +262,14 @@ function jcsBytes(value) {
 // worker/verify/notice.ts
 var hex = async (bytes) => toHex(await sha256(bytes));
 var message = (error) => error instanceof Error ? error.message : String(error);
-async function checkNotice(receipt, sources) {
-  const notice = receipt.notice ?? {};
-  const site = String(receipt.site);
+async function checkNotice(receipt2, sources) {
+  const notice = receipt2.notice ?? {};
+  const site = String(receipt2.site);
   const locale = String(notice.locale);
   const version = Number(notice.policyVersion);
   const checks = [];
-  const existing = receipt.existingCustomer;
-  const imported = receipt.imported;
+  const existing = receipt2.existingCustomer;
+  const imported = receipt2.imported;
   if (imported && typeof imported === "object") {
     const wording = typeof imported.wording === "string" ? imported.wording : null;
     const digest = wording === null ? null : await hex(new TextEncoder().encode(wording));
@@ -279,7 +279,7 @@ async function checkNotice(receipt, sources) {
       ok: same,
       detail: same ? "the wording the site owner declared hashes to the receipt's widgetTextSha256" : `the declared wording hashes to ${String(digest)}, not ${String(notice.widgetTextSha256)}`
     });
-  } else if (receipt.basis === "existing_customer" && existing && typeof existing === "object") {
+  } else if (receipt2.basis === "existing_customer" && existing && typeof existing === "object") {
     const shown = typeof existing.noticeText === "string" ? existing.noticeText : null;
     const digest = shown === null ? null : await hex(new TextEncoder().encode(shown));
     const same = digest !== null && digest === notice.widgetTextSha256 && digest === existing.noticeSha256;
@@ -291,8 +291,8 @@ async function checkNotice(receipt, sources) {
   } else
     try {
       const shown = await sources.widgetTexts(site, String(notice.widgetTextSha256));
-      const object = { locale: shown.locale, policyVersion: shown.policyVersion, texts: shown.texts };
-      const digest = await hex(new TextEncoder().encode(canonicalize(object)));
+      const object2 = { locale: shown.locale, policyVersion: shown.policyVersion, texts: shown.texts };
+      const digest = await hex(new TextEncoder().encode(canonicalize(object2)));
       const same = digest === notice.widgetTextSha256 && shown.locale === locale && shown.policyVersion === version;
       checks.push({
         name: "notice-texts",
@@ -734,11 +734,11 @@ function expectedReceiptFields(facts) {
   });
   return fields;
 }
-function receiptMismatches(receipt, facts) {
+function receiptMismatches(receipt2, facts) {
   const mismatches = [];
   for (const [field, expected] of Object.entries(expectedReceiptFields(facts))) {
-    const parent = field.includes(".") ? at(receipt, field.slice(0, field.lastIndexOf("."))) : receipt;
-    const value = parent === null ? null : at(receipt, field);
+    const parent = field.includes(".") ? at(receipt2, field.slice(0, field.lastIndexOf("."))) : receipt2;
+    const value = parent === null ? null : at(receipt2, field);
     if (value !== expected) mismatches.push({ field, receipt: value, leaves: expected });
   }
   return mismatches;
@@ -827,19 +827,146 @@ async function verifyJws(jws, jwks) {
   return { payload, kid, thumbprint: checked.thumbprint };
 }
 
+// worker/verify/receipt-shape.ts
+var KNOWN_SCHEMAS = ["https://assent.dev/schemas/consent-receipt/v1"];
+var ERASED_PHONE = "•••";
+var LEGAL_BASES = [
+  "consent",
+  "contract",
+  "legal_obligation",
+  "vital_interests",
+  "public_task",
+  "legitimate_interests"
+];
+var STATUSES = ["pending", "confirmed", "withdrawn", "expired", "erased", "imported"];
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var str2 = (v, p) => typeof v === "string" ? null : `${p} is not a string`;
+var int = (v, p) => Number.isSafeInteger(v) ? null : `${p} is not an integer`;
+var bool = (v, p) => typeof v === "boolean" ? null : `${p} is not true or false`;
+var nullable = (rule) => (v, p) => v === null ? null : rule(v, p);
+var oneOf = (values) => (v, p) => typeof v === "string" && values.includes(v) ? null : `${p} is not one of ${values.join(", ")}`;
+var localized = (v, p) => typeof v === "string" || isObject(v) && Object.values(v).every((t) => typeof t === "string") ? null : `${p} is not a text or an object of texts by locale`;
+function object(required, optional = {}) {
+  return (v, p) => {
+    if (!isObject(v)) return `${p} is not an object`;
+    for (const key of Object.keys(v))
+      if (!(key in required) && !(key in optional))
+        return `${p} has a member ${JSON.stringify(key)} the format does not define`;
+    for (const [key, rule] of Object.entries(required)) {
+      if (!(key in v)) return `${p}.${key} is missing`;
+      const problem = rule(v[key], `${p}.${key}`);
+      if (problem) return problem;
+    }
+    for (const [key, rule] of Object.entries(optional)) {
+      if (!(key in v)) continue;
+      const problem = rule(v[key], `${p}.${key}`);
+      if (problem) return problem;
+    }
+    return null;
+  };
+}
+var array = (rule) => (v, p) => {
+  if (!Array.isArray(v)) return `${p} is not an array`;
+  for (let i = 0; i < v.length; i++) {
+    const problem = rule(v[i], `${p}[${i}]`);
+    if (problem) return problem;
+  }
+  return null;
+};
+var link = object({
+  method: oneOf(["link"]),
+  at: str2,
+  ipPrefix: nullable(str2),
+  browser: nullable(str2),
+  sameDeviceAsRequest: bool
+});
+var reply = object({ method: oneOf(["reply"]), at: str2, channel: nullable(str2) });
+var confirmation = (v, p) => {
+  if (v === null) return null;
+  if (!isObject(v)) return `${p} is not an object or null`;
+  if (v.method === "link") return link(v, p);
+  if (v.method === "reply") return reply(v, p);
+  return `${p}.method is not link or reply (a receipt with no confirmation says "confirmation": null)`;
+};
+var receipt = object(
+  {
+    schemaVersion: oneOf(KNOWN_SCHEMAS),
+    receiptId: str2,
+    consentId: str2,
+    site: str2,
+    language: str2,
+    controller: nullable(object({ name: str2, address: str2, email: str2 })),
+    subject: object({ phone: nullable(str2), country: nullable(str2), erased: bool }),
+    purposes: array(object({ id: str2, description: localized, legalBasis: oneOf(LEGAL_BASES) })),
+    notice: object({ policyVersion: int, policySha256: str2, policyUrl: str2, widgetTextSha256: str2, locale: str2 }),
+    collection: object({
+      method: str2,
+      at: str2,
+      pageUrl: nullable(str2),
+      ipPrefix: nullable(str2),
+      browser: nullable(str2)
+    }),
+    confirmation,
+    withdrawal: nullable(object({ method: str2, at: str2, keyword: nullable(str2) })),
+    status: oneOf(STATUSES),
+    retention: nullable(
+      (v, p) => isObject(v) ? Object.entries(v).map(([k, t]) => localized(t, `${p}.${k}`)).find(Boolean) ?? null : `${p} is not an object or null`
+    ),
+    log: object({ origin: str2 })
+  },
+  {
+    basis: oneOf(["existing_customer", "imported"]),
+    imported: object({
+      declaredBy: oneOf(["site-owner"]),
+      consentedAt: str2,
+      source: str2,
+      wordingSha256: str2,
+      wording: nullable(str2)
+    }),
+    existingCustomer: object({
+      purpose: str2,
+      saleDate: str2,
+      saleReference: str2,
+      noticeSha256: str2,
+      noticeText: nullable(str2)
+    }),
+    renewals: array(object({ at: str2, policyVersion: int, policySha256: str2 }))
+  }
+);
+function isMaskedPhone(phone) {
+  if (phone === ERASED_PHONE) return true;
+  const match = /^\+[0-9]{1,3} ([0-9•\- ]{1,40})$/.exec(phone);
+  if (!match) return false;
+  const national = match[1];
+  const shown = national.replace(/[^0-9]/g, "").length;
+  return national.includes("•") && shown <= 3;
+}
+function receiptShapeProblem(value) {
+  const problem = receipt(value, "receipt");
+  if (problem) return problem;
+  const r = value;
+  if (r.receiptId !== r.consentId) return `receipt.receiptId ${JSON.stringify(r.receiptId)} is not its consentId`;
+  const subject = r.subject;
+  if (subject.erased && subject.phone !== ERASED_PHONE)
+    return `receipt.subject.phone of an erased subject is ${JSON.stringify(subject.phone)}, not "${ERASED_PHONE}"`;
+  if (!subject.erased && subject.phone !== null && !isMaskedPhone(subject.phone))
+    return `receipt.subject.phone ${JSON.stringify(subject.phone)} is not a masked number`;
+  return null;
+}
+
 // worker/verify/proof-format.ts
 var BASE64_HASH = /^[A-Za-z0-9+/]{43}=$/;
-var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+var isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 function parseProof(value) {
-  if (!isObject(value)) return "proof: expected an object";
-  const { receipt, jws, log } = value;
-  if (!isObject(receipt)) return "receipt: expected an object";
+  if (!isObject2(value)) return "proof: expected an object";
+  const { receipt: receipt2, jws, log } = value;
+  if (!isObject2(receipt2)) return "receipt: expected an object";
   for (const field of ["consentId", "site"]) {
-    if (typeof receipt[field] !== "string" || receipt[field] === "")
+    if (typeof receipt2[field] !== "string" || receipt2[field] === "")
       return `receipt.${field}: expected a non-empty string`;
   }
   if (typeof jws !== "string" || jws === "") return "jws: expected a non-empty string";
-  if (!isObject(log)) return "log: expected an object";
+  if (!isObject2(log)) return "log: expected an object";
   const checkpoint = log.checkpoint ?? null;
   if (checkpoint !== null && (typeof checkpoint !== "string" || checkpoint === "")) {
     return "log.checkpoint: expected a signed checkpoint";
@@ -849,7 +976,7 @@ function parseProof(value) {
   const listed = [
     ...log.entries.map((entry, i) => ({ entry, at: `log.entries.${i}` })),
     ...(log.pending ?? []).map((entry, i) => ({
-      entry: isObject(entry) ? { ...entry, inclusion: null } : entry,
+      entry: isObject2(entry) ? { ...entry, inclusion: null } : entry,
       at: `log.pending.${i}`
     }))
   ];
@@ -864,7 +991,7 @@ function parseProof(value) {
     keys = read;
   }
   return {
-    receipt,
+    receipt: receipt2,
     jws,
     log: { checkpoint, entries, keys }
   };
@@ -872,10 +999,10 @@ function parseProof(value) {
 function readEntries(listed) {
   const entries = [];
   for (const { entry, at: at2 } of listed) {
-    if (!isObject(entry)) return `${at2}: expected an object`;
+    if (!isObject2(entry)) return `${at2}: expected an object`;
     if (!Number.isSafeInteger(entry.index) || entry.index < 0)
       return `${at2}.index: expected a non-negative integer`;
-    if (!isObject(entry.leaf)) return `${at2}.leaf: expected an object`;
+    if (!isObject2(entry.leaf)) return `${at2}.leaf: expected an object`;
     const inclusion = entry.inclusion ?? null;
     if (inclusion !== null && !Array.isArray(inclusion)) {
       return `${at2}.inclusion: expected an array of base64 hashes`;
@@ -892,6 +1019,7 @@ function readEntries(listed) {
 var pass = (name, detail) => ({ name, ok: true, detail });
 var fail = (name, detail) => ({ name, ok: false, detail });
 var wait = (name, detail) => ({ name, ok: false, pending: true, detail });
+var unchecked = (name, detail) => ({ name, ok: true, unchecked: true, detail });
 var message2 = (error) => error instanceof Error ? error.message : String(error);
 function allPassed(checks) {
   return checks.length > 0 && checks.every((c) => c.ok);
@@ -909,8 +1037,12 @@ async function verifyProof(options) {
   if (badKey) checks.push(fail("jwks", badKey));
   const status = logStatusProblem(options.proof);
   if (status) checks.push(fail("log-status", status));
-  const receipt = await checkReceipt(proof, options.jwks);
-  checks.push(...receipt.checks);
+  const receipt2 = await checkReceipt(proof, options.jwks);
+  checks.push(...receipt2.checks);
+  const shape = receiptShapeProblem(proof.receipt);
+  checks.push(
+    shape ? fail("receipt-shape", shape) : pass("receipt-shape", "exactly the members of the receipt format, the number masked, receiptId = consentId")
+  );
   let checkpoint;
   if (proof.log.checkpoint === null) {
     checks.push(wait("checkpoint-signature", "the log has signed no checkpoint covering this consent yet"));
@@ -980,7 +1112,7 @@ async function verifyProof(options) {
     );
   }
   checks.push(...await checkLeafFacts(proof, checkpoint));
-  checks.push(await checkKeyLogged(proof, options, receipt.kid, checkpoint));
+  checks.push(await checkKeyLogged(proof, options, receipt2.kid, checkpoint));
   if (options.savedCheckpoint !== void 0) {
     checks.push(...await checkConsistency(options, checkpoint));
   }
@@ -991,8 +1123,10 @@ async function checkKeyLogged(proof, options, kid, checkpoint) {
   if (kid === null) return fail(name, "no verified receipt key to look for in the log");
   const x = options.jwks.keys.find((k) => k.kid === kid)?.x;
   const entry = (proof.log.keys ?? []).find((e) => e.leaf.type === "key-announced" && e.leaf.kid === kid);
-  if (!entry)
-    return wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
+  if (!entry) {
+    const covered = proof.log.checkpoint !== null && proof.log.entries.every((e) => e.inclusion !== null);
+    return covered ? fail(name, `the log never announced key ${kid}, though the checkpoint covers every event of this consent`) : wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
+  }
   const jwk = entry.leaf.jwk;
   if (entry.leaf.site !== proof.receipt.site)
     return fail(name, `the announcement is for site ${String(entry.leaf.site)}, not ${proof.receipt.site}`);
@@ -1075,18 +1209,24 @@ async function checkConsistency(options, current) {
   if (saved.origin !== current.origin) {
     return [...checks, fail("consistency", `saved checkpoint is for ${saved.origin}, not ${current.origin}`)];
   }
-  if (saved.size > current.size) {
-    return [...checks, fail("consistency", `log shrank from ${saved.size} to ${current.size} leaves`)];
-  }
-  const hashes = options.consistency ?? (saved.size === current.size || saved.size === 0 ? [] : void 0);
-  if (!hashes) return [...checks, fail("consistency", "no consistency proof available")];
+  const [small, large] = saved.size <= current.size ? [saved, current] : [current, saved];
+  const which = small === saved ? "the saved log" : "the proof's log";
+  const hashes = options.consistency ?? (small.size === large.size || small.size === 0 ? [] : void 0);
+  if (!hashes)
+    return [
+      ...checks,
+      unchecked(
+        "consistency",
+        `cannot be checked offline: the saved checkpoint (size ${saved.size}) and the proof's (size ${current.size}) need a consistency proof from the log; run it online (a proof URL, or an evidence file with its proofUrl) or with --base URL`
+      )
+    ];
   let ok = false;
   try {
-    ok = await verifyConsistency(saved.size, current.size, hashes.map(fromBase64), saved.rootHash, current.rootHash);
+    ok = await verifyConsistency(small.size, large.size, hashes.map(fromBase64), small.rootHash, large.rootHash);
   } catch {
     ok = false;
   }
-  const detail = ok ? `log of ${saved.size} leaves (root ${toBase64(saved.rootHash).slice(0, 12)}…) is a prefix of the log of ${current.size}` : `the log of ${current.size} leaves does not extend the saved log of ${saved.size}: history was rewritten`;
+  const detail = ok ? `log of ${small.size} leaves (root ${toBase64(small.rootHash).slice(0, 12)}…) is a prefix of the log of ${large.size}` : `the log of ${large.size} leaves does not extend ${which} of ${small.size}: history was rewritten`;
   return [...checks, ok ? pass("consistency", detail) : fail("consistency", detail)];
 }
 function originProblem(proof, options, checkpoint) {
@@ -1209,7 +1349,7 @@ async function verifyEvidence(document, pins = {}) {
 // worker/verify/facts.ts
 var record2 = (value) => value && typeof value === "object" ? value : {};
 var text = (value) => typeof value === "string" ? value : value === null || value === void 0 ? "—" : JSON.stringify(value);
-var localized = (value, language) => {
+var localized2 = (value, language) => {
   if (typeof value === "string") return value;
   const byLocale = record2(value);
   const chosen = byLocale[language] ?? Object.values(byLocale)[0];
@@ -1217,50 +1357,51 @@ var localized = (value, language) => {
 };
 function verifiedFacts(document) {
   const doc = record2(document);
-  const receipt = record2(doc.receipt);
+  const receipt2 = record2(doc.receipt);
   const log = record2(doc.log);
-  const language = String(receipt.language ?? "");
+  const language = String(receipt2.language ?? "");
   const facts = [];
-  const add = (label, value) => facts.push({ label, value });
-  add("consent", `${text(receipt.consentId)} (site ${text(receipt.site)})`);
-  const subject = record2(receipt.subject);
-  add(
+  const add = (label, value) => facts.push({ label, value, source: "log" });
+  const stated = (label, value) => facts.push({ label, value, source: "receipt" });
+  add("consent", `${text(receipt2.consentId)} (site ${text(receipt2.site)})`);
+  const subject = record2(receipt2.subject);
+  stated(
     "subject",
     subject.erased === true ? `${text(subject.phone)} (erased)` : `${text(subject.phone)}${subject.country ? ` (${text(subject.country)})` : ""}`
   );
-  const controller = record2(receipt.controller);
-  add(
+  const controller = record2(receipt2.controller);
+  stated(
     "controller",
-    receipt.controller ? [controller.name, controller.address, controller.email].filter((v) => typeof v === "string" && v).join(", ") : "—"
+    receipt2.controller ? [controller.name, controller.address, controller.email].filter((v) => typeof v === "string" && v).join(", ") : "—"
   );
-  const purposes = Array.isArray(receipt.purposes) ? receipt.purposes.map(record2) : [];
+  const purposes = Array.isArray(receipt2.purposes) ? receipt2.purposes.map(record2) : [];
   for (const p of purposes)
-    add(
+    stated(
       "purpose",
-      `${text(p.id)} (${text(p.legalBasis)})${p.description !== void 0 ? `: ${localized(p.description, language)}` : ""}`
+      `${text(p.id)} (${text(p.legalBasis)})${p.description !== void 0 ? `: ${localized2(p.description, language)}` : ""}`
     );
-  if (receipt.basis === "existing_customer") {
-    const ec = record2(receipt.existingCustomer);
+  if (receipt2.basis === "existing_customer") {
+    const ec = record2(receipt2.existingCustomer);
     add(
       "basis",
       `existing customer (article L34-5 CPCE): sale of ${text(ec.saleDate)}, purpose ${text(ec.purpose)} only, notice SHA-256 ${text(ec.noticeSha256)}`
     );
   }
-  if (receipt.imported) {
-    const im = record2(receipt.imported);
+  if (receipt2.imported) {
+    const im = record2(receipt2.imported);
     add(
       "imported",
       `declared by the site owner, not proven by the subscriber: consent given ${text(im.consentedAt)} (source "${text(im.source)}"), wording SHA-256 ${text(im.wordingSha256)}`
     );
   }
-  const notice = record2(receipt.notice);
+  const notice = record2(receipt2.notice);
   add("policy", `version ${text(notice.policyVersion)} (${text(notice.locale)}), SHA-256 ${text(notice.policySha256)}`);
   add("widget texts", `SHA-256 ${text(notice.widgetTextSha256)} (JCS of the texts shown)`);
-  const collection = record2(receipt.collection);
-  add(
-    "requested",
-    `${text(collection.at)} by ${text(collection.method)}${collection.pageUrl ? ` on ${text(collection.pageUrl)}` : ""}`
-  );
+  const collection = record2(receipt2.collection);
+  add("requested", `${text(collection.at)} by ${text(collection.method)}`);
+  if (collection.pageUrl) stated("page", text(collection.pageUrl));
+  const from = (what) => [what.ipPrefix, what.browser].filter((v) => typeof v === "string" && v).join(", ");
+  if (from(collection)) stated("requested from", from(collection));
   const entries = [
     ...Array.isArray(log.entries) ? log.entries : [],
     ...Array.isArray(log.pending) ? log.pending : []
@@ -1277,13 +1418,14 @@ function verifiedFacts(document) {
       )
     );
   }
-  const confirmation = receipt.confirmation ? record2(receipt.confirmation) : null;
+  const confirmation2 = receipt2.confirmation ? record2(receipt2.confirmation) : null;
   add(
     "confirmed",
-    !confirmation ? receipt.basis === "existing_customer" ? "not asked: the existing-customer exception needs no confirmation" : receipt.basis === "imported" ? "never: an imported consent is only declared by the site owner" : "not confirmed" : confirmation.method === "link" ? `${text(confirmation.at)} by SMS link, ${confirmation.sameDeviceAsRequest === true ? "on the device that asked" : "on another device than the one that asked"}` : `${text(confirmation.at)} by reply${confirmation.channel ? ` via ${text(confirmation.channel)}` : ""}`
+    !confirmation2 ? receipt2.basis === "existing_customer" ? "not asked: the existing-customer exception needs no confirmation" : receipt2.basis === "imported" ? "never: an imported consent is only declared by the site owner" : "not confirmed" : confirmation2.method === "link" ? `${text(confirmation2.at)} by SMS link, ${confirmation2.sameDeviceAsRequest === true ? "on the device that asked" : "on another device than the one that asked"}` : `${text(confirmation2.at)} by reply${confirmation2.channel ? ` via ${text(confirmation2.channel)}` : ""}`
   );
+  if (confirmation2 && from(confirmation2)) stated("confirmed from", from(confirmation2));
   for (const r of derived?.renewals ?? []) add("renewed", `${r.at} for policy version ${r.policyVersion}`);
-  const withdrawal = receipt.withdrawal ? record2(receipt.withdrawal) : null;
+  const withdrawal = receipt2.withdrawal ? record2(receipt2.withdrawal) : null;
   add(
     "withdrawn",
     withdrawal ? `${text(withdrawal.at)} by ${text(withdrawal.method)}${withdrawal.keyword ? ` (${text(withdrawal.keyword)})` : ""}` : "not withdrawn"
@@ -1299,16 +1441,28 @@ function verifiedFacts(document) {
     }
   } catch {
   }
-  const status = String(receipt.status);
+  const status = String(receipt2.status);
   const waiting = Array.isArray(log.pending) && log.pending.length > 0 ? `; ${log.pending.length} later event(s) not yet in a checkpoint` : "";
   const last = entries.at(-1);
   const lastLeaf = last ? `; the consent's last leaf in this file is ${String(last.index)}` : "";
   add("status", `${status === "confirmed" ? "confirmed, not withdrawn" : status} ${asOf}${lastLeaf}${waiting}`);
+  const retention = record2(receipt2.retention);
+  for (const [kind, period] of Object.entries(retention)) stated(`kept (${kind})`, localized2(period, language));
+  if (typeof notice.policyUrl === "string") stated("policy URL", notice.policyUrl);
   return facts;
 }
-function formatFacts(facts) {
+function formatFactSections(facts, heading, policy) {
   const width = Math.max(...facts.map((f) => f.label.length));
-  return facts.map((f) => `  ${f.label.padEnd(width)}  ${f.value}`);
+  const line = (f) => `  ${f.label.padEnd(width)}  ${f.value}`;
+  const own = facts.filter((f) => f.source === "receipt");
+  return [
+    heading,
+    ...facts.filter((f) => f.source === "log").map(line),
+    ...own.length ? [
+      `Stated by the receipt only, resting on the service's signature alone (not in the log; controller, purposes and retention must be those of ${policy}: read it to check them):`,
+      ...own.map(line)
+    ] : []
+  ];
 }
 
 // worker/crypto/cosignature.ts
@@ -1865,7 +2019,14 @@ async function readSaved({ args, io, base }, proof, site) {
   } catch (error) {
     return new Exit(failed(io, "saved-checkpoint", error));
   }
-  const consistency = await fetchConsistency(io, base, site, savedCheckpoint, record3(record3(proof).log).checkpoint);
+  const proofUrl = isEvidence(proof) && !args.offline ? proof.proofUrl : void 0;
+  let server = base;
+  try {
+    server ??= typeof proofUrl === "string" ? new URL(proofUrl).origin : void 0;
+  } catch {
+    server = void 0;
+  }
+  const consistency = await fetchConsistency(io, server, site, savedCheckpoint, record3(record3(proof).log).checkpoint);
   return { savedCheckpoint, ...consistency !== void 0 && { consistency } };
 }
 async function check({ args, io, base, policy }, proof, site, keys, saved) {
@@ -1892,7 +2053,10 @@ async function check({ args, io, base, policy }, proof, site, keys, saved) {
     if (base && typeof site === "string") checks.push(...await onlineNotice(io, base, record3(record3(proof).receipt)));
   }
   const shown = record3(record3(proof).log).checkpoint;
-  if (policy) checks.push(...await checkWitnesses(typeof shown === "string" ? shown : null, policy));
+  if (policy)
+    checks.push(
+      ...await checkWitnesses(typeof shown === "string" ? shown : null, policy, { now: (io.now ?? Date.now)() })
+    );
   else io.stdout(`i ${describeCosignatures(typeof shown === "string" ? shown : null)}`);
   return checks;
 }
@@ -1900,11 +2064,12 @@ async function conclude({ args, io }, proof, checks) {
   report(io, checks);
   const result = verdict(checks);
   if (result !== "INVALID") {
-    io.stdout(
-      result === "VALID" ? "Facts verified:" : "Facts verified so far (PENDING: later events wait for a signed checkpoint):"
-    );
-    for (const line of formatFacts(verifiedFacts(proof))) io.stdout(line);
+    const heading = result === "VALID" ? "Facts verified (proven by the log):" : "Facts verified so far (proven by the log; PENDING: later events wait for a signed checkpoint):";
+    const notice = record3(record3(record3(proof).receipt).notice);
+    const policy = `policy version ${String(notice.policyVersion)} (${String(notice.locale)}), whose SHA-256 ${String(notice.policySha256)} the log holds`;
+    for (const line of formatFactSections(verifiedFacts(proof), heading, policy)) io.stdout(line);
   }
+  if (result !== "INVALID" && !historyConstrained(checks)) io.stdout(HISTORY_CAVEAT);
   if (result === "VALID" && args.saveCheckpoint) {
     const checkpoint = String(record3(record3(proof).log).checkpoint);
     await io.writeFile(args.saveCheckpoint, checkpoint);
@@ -1912,7 +2077,11 @@ async function conclude({ args, io }, proof, checks) {
   }
   const failures = checks.filter((c) => !c.ok && !c.pending).length;
   const waiting = checks.filter((c) => c.pending).length;
-  if (result === "VALID") io.stdout(`VALID: all ${checks.length} checks passed`);
+  const notChecked = checks.filter((c) => c.unchecked).length;
+  if (result === "VALID")
+    io.stdout(
+      notChecked === 0 ? `VALID: all ${checks.length} checks passed` : `VALID: ${checks.length - notChecked} checks passed; ${notChecked} could not be checked offline`
+    );
   else if (result === "PENDING")
     io.stdout(
       `PENDING: ${checks.length - waiting} of ${checks.length} checks passed; ${waiting} wait for the log's next signed checkpoint (verify again later)`
@@ -1921,6 +2090,12 @@ async function conclude({ args, io }, proof, checks) {
   if (result !== "VALID" && args.saveCheckpoint) io.stdout("i checkpoint not saved");
   return result === "VALID" ? 0 : result === "PENDING" ? 3 : 1;
 }
+function historyConstrained(checks) {
+  return checks.some(
+    (c) => c.ok && !c.unchecked && (c.name === "witness-quorum" || c.name === "consistency" || c.name === "log-now")
+  );
+}
+var HISTORY_CAVEAT = "! the log's history rests on the service's key alone: no witness quorum (--policy), no checkpoint saved earlier (--checkpoint) and no online consistency check constrained it, and whoever holds the signing key can sign a rewritten log (back-dated events) that passes every check. Check outside this tool: keys obtained independently of this file, a checkpoint you saved earlier or a witness quorum, and the policy text whose SHA-256 the log holds.";
 async function askLogNow(io, evidence, jwks, verifierKey) {
   const keys = record3(evidence.keys);
   try {
@@ -1962,8 +2137,8 @@ function describeEvidenceKeys(io, keys, pinned) {
     );
   }
 }
-async function onlineNotice(io, origin, receipt) {
-  return checkNotice(receipt, {
+async function onlineNotice(io, origin, receipt2) {
+  return checkNotice(receipt2, {
     widgetTexts: (s, sha) => fetchJson(io, `${origin}/v1/sites/${encodeURIComponent(s)}/widget/texts/${sha}`),
     policyMarkdown: async (s, version, locale) => {
       const url2 = `${origin}/p/${encodeURIComponent(s)}/${version}?format=md&locale=${encodeURIComponent(locale)}`;
@@ -1975,9 +2150,10 @@ async function onlineNotice(io, origin, receipt) {
 }
 async function fetchConsistency(io, base, site, saved, current) {
   try {
-    const from = parseCheckpoint(saved).size;
-    const to = parseCheckpoint(String(current)).size;
-    if (from === to || from === 0 || from > to) return [];
+    const sizes = [parseCheckpoint(saved).size, parseCheckpoint(String(current)).size];
+    const from = Math.min(...sizes);
+    const to = Math.max(...sizes);
+    if (from === to || from === 0) return [];
     if (!base || typeof site !== "string") return void 0;
     const url2 = `${base}/v1/sites/${encodeURIComponent(site)}/log/consistency?from=${from}&to=${to}`;
     const body = record3(await fetchJson(io, url2));
@@ -1987,7 +2163,8 @@ async function fetchConsistency(io, base, site, saved, current) {
   }
 }
 function report(io, checks) {
-  for (const check2 of checks) io.stdout(`${check2.ok ? "✓" : check2.pending ? "…" : "✗"} ${check2.name}: ${check2.detail}`);
+  for (const check2 of checks)
+    io.stdout(`${check2.unchecked ? "–" : check2.ok ? "✓" : check2.pending ? "…" : "✗"} ${check2.name}: ${check2.detail}`);
 }
 
 // worker/verify/standalone.ts

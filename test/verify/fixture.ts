@@ -114,6 +114,8 @@ export interface Fixture {
   earlier: string;
   /** A size-5 checkpoint, signed by the log key, of a different history. */
   forked: string;
+  /** A checkpoint of the same log once grown to 19 leaves (saved after the proof was fetched). */
+  later: string;
   consistency(from: number, to: number): Promise<string[]>;
   /** Signs another receipt with the proof's receipt key (what an operator holding that key can do). */
   sign(receipt: unknown): Promise<string>;
@@ -147,6 +149,8 @@ export async function buildFixture(size = 10): Promise<Fixture> {
   );
   const earlier = await signCheckpoint({ origin: ORIGIN, size: 5, rootHash: await rootHash(5, store) }, signer);
   const keys = [{ index: 0, leaf: KEY, inclusion: (await inclusionProof(0, size, store)).map(toBase64) }];
+  for (let i = size; i < 19; i++) await store.append(await leafHash(jcsBytes(leafFor(i))));
+  const later = await signCheckpoint({ origin: ORIGIN, size: 19, rootHash: await rootHash(19, store) }, signer);
   const fork = createMemoryNodeStore();
   for (let i = 0; i < 5; i++) await fork.append(await leafHash(jcsBytes({ ...leafFor(i), rewritten: true })));
   const forked = await signCheckpoint({ origin: ORIGIN, size: 5, rootHash: await rootHash(5, fork) }, signer);
@@ -161,6 +165,7 @@ export async function buildFixture(size = 10): Promise<Fixture> {
     signer,
     earlier,
     forked,
+    later,
     consistency: async (from, to) => (await consistencyProof(from, to, store)).map(toBase64),
     sign: (receipt) => signReceipt(receipt as Record<string, unknown>, ring),
   };

@@ -97,8 +97,15 @@ describe('verifyProof', () => {
       { origin: ORIGIN, size: 11, rootHash: parseCheckpoint(fx.earlier).rootHash },
       fx.signer,
     );
-    expect(failed(await verifyProof({ ...base, savedCheckpoint: later }))).toEqual(['consistency']);
-    expect(failed(await verifyProof({ ...base, savedCheckpoint: fx.earlier }))).toEqual(['consistency']);
+    // A saved checkpoint newer than the proof's: the proof's tree must be a prefix of it, proven from 10 to 11.
+    expect(
+      failed(await verifyProof({ ...base, savedCheckpoint: later, consistency: await fx.consistency(10, 11) })),
+    ).toEqual(['consistency']);
+    // No consistency proof at hand (offline): not checked, never a failure nor a pass.
+    const offline = await verifyProof({ ...base, savedCheckpoint: fx.earlier });
+    expect(failed(offline)).toEqual([]);
+    expect(offline.find((c) => c.name === 'consistency')).toMatchObject({ ok: true, unchecked: true });
+    expect(offline.find((c) => c.name === 'consistency')?.detail).toMatch(/^cannot be checked offline/);
     expect(failed(await verifyProof({ ...base, origin: 'elsewhere/log' }))).toEqual(['checkpoint-origin']);
     expect(failed(await verifyProof({ ...base, savedCheckpoint: fx.proof.log.checkpoint }))).toEqual([]);
   });
@@ -223,12 +230,12 @@ describe('the receipt key must be the one the log announces', () => {
         'receipt.collection.at says "2026-01-20T10:00:00.000Z", the leaves say "2026-03-01T10:00:00.000Z"',
       ],
     ]);
-    // No announcement in the proof at all: PENDING, never VALID.
+    // No announcement in the proof at all, though the checkpoint covers every event: the log never announced it.
     const bare = await verifyProof({
       proof: { ...fx.proof, log: { ...fx.proof.log, keys: [] } },
       jwks: fx.jwks,
       verifierKey: fx.verifierKey,
     });
-    expect(verdict(bare)).toBe('PENDING');
+    expect(verdict(bare)).toBe('INVALID');
   });
 });

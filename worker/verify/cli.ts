@@ -19,6 +19,8 @@ export interface CliIo {
   stderr(line: string): void;
   /** How the user runs this program, for the usage text (default `assent verify`). */
   program?: string;
+  /** The clock (ms since 1970; default Date.now): cosignatures dated more than ten minutes ahead are refused. */
+  now?: () => number;
 }
 
 export function usage(program = 'assent verify'): string {
@@ -271,7 +273,15 @@ async function readSaved(
   } catch (error) {
     return new Exit(failed(io, 'saved-checkpoint', error));
   }
-  const consistency = await fetchConsistency(io, base, site, savedCheckpoint, record(record(proof).log).checkpoint);
+  // Online, an evidence file names its server: the consistency proof comes from there, as the log-now check's does.
+  const proofUrl = isEvidence(proof) && !args.offline ? proof.proofUrl : undefined;
+  let server = base;
+  try {
+    server ??= typeof proofUrl === 'string' ? new URL(proofUrl).origin : undefined;
+  } catch {
+    server = undefined;
+  }
+  const consistency = await fetchConsistency(io, server, site, savedCheckpoint, record(record(proof).log).checkpoint);
   return { savedCheckpoint, ...(consistency !== undefined && { consistency }) };
 }
 
@@ -309,7 +319,10 @@ async function check(
   }
   // Witnesses: the quorum of the policy, or (without one) which cosignatures the checkpoint carries.
   const shown = record(record(proof).log).checkpoint;
-  if (policy) checks.push(...(await checkWitnesses(typeof shown === 'string' ? shown : null, policy)));
+  if (policy)
+    checks.push(
+      ...(await checkWitnesses(typeof shown === 'string' ? shown : null, policy, { now: (io.now ?? Date.now)() })),
+    );
   else io.stdout(`i ${describeCosignatures(typeof shown === 'string' ? shown : null)}`);
   return checks;
 }
@@ -335,7 +348,13 @@ async function conclude({ args, io }: Run, proof: unknown, checks: Check[]): Pro
   }
   const failures = checks.filter((c) => !c.ok && !c.pending).length;
   const waiting = checks.filter((c) => c.pending).length;
-  if (result === 'VALID') io.stdout(`VALID: all ${checks.length} checks passed`);
+  const notChecked = checks.filter((c) => c.unchecked).length;
+  if (result === 'VALID')
+    io.stdout(
+      notChecked === 0
+        ? `VALID: all ${checks.length} checks passed`
+        : `VALID: ${checks.length - notChecked} checks passed; ${notChecked} could not be checked offline`,
+    );
   else if (result === 'PENDING')
     io.stdout(
       `PENDING: ${checks.length - waiting} of ${checks.length} checks passed; ${waiting} wait for the log's next signed checkpoint (verify again later)`,
@@ -351,7 +370,9 @@ async function conclude({ args, io }: Run, proof: unknown, checks: Check[]): Pro
  * history: a witness quorum, a checkpoint saved earlier, or the log asked online whether it only grew.
  */
 function historyConstrained(checks: readonly Check[]): boolean {
-  return checks.some((c) => c.ok && (c.name === 'witness-quorum' || c.name === 'consistency' || c.name === 'log-now'));
+  return checks.some(
+    (c) => c.ok && !c.unchecked && (c.name === 'witness-quorum' || c.name === 'consistency' || c.name === 'log-now'),
+  );
 }
 
 const HISTORY_CAVEAT =
@@ -423,7 +444,7 @@ async function onlineNotice(io: CliIo, origin: string, receipt: Record<string, u
   });
 }
 
-/** Consistency hashes from the saved size to the proof's size; undefined lets verifyProof report why. */
+/** Consistency hashes between the saved size and the proof's (smaller to larger); undefined lets verifyProof say why. */
 async function fetchConsistency(
   io: CliIo,
   base: string | undefined,
@@ -432,9 +453,11 @@ async function fetchConsistency(
   current: unknown,
 ): Promise<string[] | undefined> {
   try {
-    const from = parseCheckpoint(saved).size;
-    const to = parseCheckpoint(String(current)).size;
-    if (from === to || from === 0 || from > to) return [];
+    // From the smaller size to the larger: the saved checkpoint may be older or newer than the proof's.
+    const sizes = [parseCheckpoint(saved).size, parseCheckpoint(String(current)).size];
+    const from = Math.min(...sizes);
+    const to = Math.max(...sizes);
+    if (from === to || from === 0) return [];
     if (!base || typeof site !== 'string') return undefined;
     const url = `${base}/v1/sites/${encodeURIComponent(site)}/log/consistency?from=${from}&to=${to}`;
     const body = record(await fetchJson(io, url));
@@ -445,5 +468,6 @@ async function fetchConsistency(
 }
 
 function report(io: CliIo, checks: readonly Check[]): void {
-  for (const check of checks) io.stdout(`${check.ok ? '✓' : check.pending ? '…' : '✗'} ${check.name}: ${check.detail}`);
+  for (const check of checks)
+    io.stdout(`${check.unchecked ? '–' : check.ok ? '✓' : check.pending ? '…' : '✗'} ${check.name}: ${check.detail}`);
 }

@@ -20,6 +20,8 @@ export interface Check {
   detail: string;
   /** Not failed, not passed yet: the event is logged but no signed checkpoint covers it so far. */
   pending?: boolean;
+  /** Could not be checked here (needs the network): not a failure, but not counted as passed either. */
+  unchecked?: boolean;
 }
 
 export interface VerifyProofOptions {
@@ -34,13 +36,17 @@ export interface VerifyProofOptions {
   previousVerifierKeys?: string[];
   /** A signed checkpoint the auditor saved earlier. */
   savedCheckpoint?: string;
-  /** Consistency proof (base64 hashes) from the saved size to the proof's checkpoint size. */
+  /**
+   * Consistency proof (base64 hashes) from the smaller of the saved and the proof's checkpoint sizes to the larger:
+   * a saved checkpoint may be older or newer than the proof's.
+   */
   consistency?: string[];
 }
 
 const pass = (name: string, detail: string): Check => ({ name, ok: true, detail });
 const fail = (name: string, detail: string): Check => ({ name, ok: false, detail });
 const wait = (name: string, detail: string): Check => ({ name, ok: false, pending: true, detail });
+const unchecked = (name: string, detail: string): Check => ({ name, ok: true, unchecked: true, detail });
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function allPassed(checks: readonly Check[]): boolean {
@@ -170,8 +176,14 @@ async function checkKeyLogged(
   if (kid === null) return fail(name, 'no verified receipt key to look for in the log');
   const x = options.jwks.keys.find((k) => k.kid === kid)?.x;
   const entry = (proof.log.keys ?? []).find((e) => e.leaf.type === 'key-announced' && e.leaf.kid === kid);
-  if (!entry)
-    return wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
+  if (!entry) {
+    // The server announces a key before it signs with it (formats.md §7(5)): once the checkpoint covers every event
+    // of the consent, a missing announcement is not late, it is a key the log never announced.
+    const covered = proof.log.checkpoint !== null && proof.log.entries.every((e) => e.inclusion !== null);
+    return covered
+      ? fail(name, `the log never announced key ${kid}, though the checkpoint covers every event of this consent`)
+      : wait(name, `the log holds no announcement of key ${kid} in this proof yet; fetch the proof again later`);
+  }
   const jwk = entry.leaf.jwk as { x?: unknown } | undefined;
   if (entry.leaf.site !== proof.receipt.site)
     return fail(name, `the announcement is for site ${String(entry.leaf.site)}, not ${proof.receipt.site}`);
@@ -271,20 +283,27 @@ async function checkConsistency(options: VerifyProofOptions, current: ParsedChec
   if (saved.origin !== current.origin) {
     return [...checks, fail('consistency', `saved checkpoint is for ${saved.origin}, not ${current.origin}`)];
   }
-  if (saved.size > current.size) {
-    return [...checks, fail('consistency', `log shrank from ${saved.size} to ${current.size} leaves`)];
-  }
-  const hashes = options.consistency ?? (saved.size === current.size || saved.size === 0 ? [] : undefined);
-  if (!hashes) return [...checks, fail('consistency', 'no consistency proof available')];
+  // Either may be the older: the smaller tree must be a prefix of the larger, proven in that direction.
+  const [small, large] = saved.size <= current.size ? [saved, current] : [current, saved];
+  const which = small === saved ? 'the saved log' : "the proof's log";
+  const hashes = options.consistency ?? (small.size === large.size || small.size === 0 ? [] : undefined);
+  if (!hashes)
+    return [
+      ...checks,
+      unchecked(
+        'consistency',
+        `cannot be checked offline: the saved checkpoint (size ${saved.size}) and the proof's (size ${current.size}) need a consistency proof from the log; run it online (a proof URL, or an evidence file with its proofUrl) or with --base URL`,
+      ),
+    ];
   let ok = false;
   try {
-    ok = await verifyConsistency(saved.size, current.size, hashes.map(fromBase64), saved.rootHash, current.rootHash);
+    ok = await verifyConsistency(small.size, large.size, hashes.map(fromBase64), small.rootHash, large.rootHash);
   } catch {
     ok = false;
   }
   const detail = ok
-    ? `log of ${saved.size} leaves (root ${toBase64(saved.rootHash).slice(0, 12)}…) is a prefix of the log of ${current.size}`
-    : `the log of ${current.size} leaves does not extend the saved log of ${saved.size}: history was rewritten`;
+    ? `log of ${small.size} leaves (root ${toBase64(small.rootHash).slice(0, 12)}…) is a prefix of the log of ${large.size}`
+    : `the log of ${large.size} leaves does not extend ${which} of ${small.size}: history was rewritten`;
   return [...checks, ok ? pass('consistency', detail) : fail('consistency', detail)];
 }
 

@@ -14,7 +14,7 @@ import { parseNote, signCheckpoint } from '../../crypto/note.ts';
 import { appendSignatureLines, parseSignatureLines } from '../../crypto/cosignature.ts';
 import type { ProofRows } from '../../db/proofs.ts';
 import { deriveFacts, type LeafFacts } from '../../verify/leaf-facts.ts';
-import { keyRef } from './key-leaves.ts';
+import { announceKeys, keyRef } from './key-leaves.ts';
 import { ID_PATTERN } from '../../crypto/tokens.ts';
 import { ERASED_PHONE, KNOWN_SCHEMAS } from '../../verify/receipt-shape.ts';
 
@@ -128,8 +128,15 @@ export async function proofDocument(ctx: DomainContext, consentId: string) {
 export async function proofSources(ctx: DomainContext, consentId: string, options: { preferCosigned?: boolean } = {}) {
   // Two round trips: the consent with its subject, policy, log head and leaves in one batch, then every node the
   // inclusion paths need in one read.
-  const read = ID_PATTERN.test(consentId) ? await ctx.proofs.rows(consentId, keyRef(ctx.keys.ring.current.kid)) : null;
+  const rows = () => ctx.proofs.rows(consentId, keyRef(ctx.keys.ring.current.kid));
+  let read = ID_PATTERN.test(consentId) ? await rows() : null;
   if (!read) throw notFound('No proof with this id.');
+  // A key is announced before receipts it signs can verify: right after a rotation, before the jobs' next pass, the
+  // announcement is appended now (pending its checkpoint), since verifiers refuse a key the covered log never names.
+  if (read.keyLeaves.length === 0) {
+    await announceKeys(ctx);
+    read = (await rows()) ?? read;
+  }
   const { consent, leaves } = read;
   const latest = await latestHead(ctx, consent.siteId, read.head);
   const receipt = buildReceipt(ctx, consent, read);
