@@ -107,6 +107,10 @@ describe('a renewal campaign on 200 subscribers', () => {
     expect(await gate(seededPhone(0))).toMatchObject({ canSend: false, reason: 'renewal-required' });
     // An empty POST decides nothing either.
     expect(await (await answer(yesToken)).text()).toContain('data-choice="yes"');
+    // Nor both answers at once (a form field sent twice): no answer is one of them.
+    expect(await (await answer(yesToken, 'yes&choice=no')).text()).toContain('data-choice="yes"');
+    expect(await (await answer(yesToken, 'no&choice=yes')).text()).toContain('data-choice="yes"');
+    expect(await gate(seededPhone(0))).toMatchObject({ canSend: false, reason: 'renewal-required' });
 
     // Yes renews: the gate opens, and a second answer changes nothing.
     expect(await (await answer(yesToken, 'yes')).text()).toContain('version 2');

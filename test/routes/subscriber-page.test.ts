@@ -162,6 +162,19 @@ describe('POST /u/{token}', () => {
     expect(await gate()).toMatchObject({ status: 'confirmed', canSend: true });
   });
 
+  it('erases only when erasure is the one action asked: erase and unsubscribe together withdraw', async () => {
+    const { consentId, unsubscribe } = await confirmedConsent(h);
+    for (const body of [
+      'action=erase&action=unsubscribe',
+      'action=unsubscribe&action=erase',
+      'action=erase&action=erase',
+    ]) {
+      expect((await post(unsubscribe, body)).status).toBe(200);
+      expect((await subjectOf(consentId)).erasedAt).toBeNull();
+    }
+    expect(await consentStatus(h, consentId)).toBe('withdrawn');
+  });
+
   it('unsubscribes (with or without action=unsubscribe) and lists the consent as withdrawn; erasure is still offered', async () => {
     const { consentId, unsubscribe } = await confirmedConsent(h);
     const { status, html } = await post(unsubscribe, 'action=unsubscribe');

@@ -152,7 +152,9 @@ export function linkRoutes() {
         return html(c, await ownPage(c, found, 'foreign-form'), 403);
       throw error;
     }
-    if (form.get('action') === 'erase') {
+    // Erasure cannot be undone: only when it is the one action asked (`action=erase&action=…` withdraws, as below).
+    const actions = form.getAll('action');
+    if (actions.length === 1 && actions[0] === 'erase') {
       await eraseOwnNumber(c.get('ctx'), consent);
       return html(c, await ownPage(c, found, 'erased'));
     }

@@ -95,8 +95,10 @@ export function renewalRoutes() {
   app.post('/r/:token', async (c) => {
     const view = await renewalByToken(c.get('ctx'), c.req.param('token'));
     if (!view) return show(c, null, null);
-    const choice = new URLSearchParams(await c.req.text()).get('choice');
-    // Nothing chosen (a scanner posting an empty form): the page again, nothing decided.
+    const choices = new URLSearchParams(await c.req.text()).getAll('choice');
+    const choice = choices.length === 1 ? choices[0] : undefined;
+    // Nothing chosen (a scanner posting an empty form), or both (`choice=yes&choice=no`: no answer is one of them):
+    // the page again, nothing decided.
     if (choice !== 'yes' && choice !== 'no') return show(c, view, null);
     return show(c, view, { kind: await answerRenewal(c.get('ctx'), view, choice) });
   });
