@@ -176,3 +176,13 @@ export function flipBase64(text: string, at = 0): string {
   bytes[at % bytes.length]! ^= 0x01;
   return toBase64(bytes);
 }
+
+/** The fixture's proof as an evidence file, as GET /proofs/{id}/evidence makes it. */
+export const evidenceFile = (fx: Fixture, proof: Fixture['proof'] = fx.proof) => ({
+  format: 'assent-evidence/1',
+  generatedAt: '2026-03-01T12:00:00.000Z',
+  proofUrl: 'https://assent.test/proofs/cns_1',
+  ...structuredClone(proof),
+  keys: { jwks: fx.jwks, log: { origin: ORIGIN, verifierKey: fx.verifierKey, previousVerifierKeys: [] } },
+  notice: { policy: { version: 1, locale: 'fr', markdown: POLICY_MD }, widgetTexts: structuredClone(SHOWN) },
+});

@@ -29,21 +29,13 @@ import {
 } from '../../worker/verify/canonical.ts';
 import { runCli } from '../../worker/verify/cli.ts';
 import { verifyJws } from '../../worker/verify/jws.ts';
-import { buildFixture, ORIGIN, POLICY_MD, SHOWN, type Fixture } from './fixture.ts';
+import { buildFixture, evidenceFile, ORIGIN, SHOWN, type Fixture } from './fixture.ts';
 
 let fx: Fixture;
 let dir: string;
 let pins: string[];
 
-/** The fixture's proof as an evidence file, as GET /proofs/{id}/evidence makes it. */
-const evidenceOf = (proof: Fixture['proof'] = fx.proof) => ({
-  format: 'assent-evidence/1',
-  generatedAt: '2026-03-01T12:00:00.000Z',
-  proofUrl: 'https://assent.test/proofs/cns_1',
-  ...structuredClone(proof),
-  keys: { jwks: fx.jwks, log: { origin: ORIGIN, verifierKey: fx.verifierKey, previousVerifierKeys: [] } },
-  notice: { policy: { version: 1, locale: 'fr', markdown: POLICY_MD }, widgetTexts: structuredClone(SHOWN) },
-});
+const evidenceOf = (proof: Fixture['proof'] = fx.proof) => evidenceFile(fx, proof);
 
 async function verify(doc: unknown, extra: string[] = pins): Promise<{ code: number; out: string; failed: string[] }> {
   const path = join(dir, `doc-${Math.random().toString(36).slice(2)}.json`);

@@ -8,7 +8,7 @@ import { appendSignatureLines, createCosigner, makeCosignatureVerifierKey } from
 import { parseNote } from '../../worker/crypto/note.ts';
 import { runCli } from '../../worker/verify/cli.ts';
 import { verdict, verifyProof } from '../../worker/verify/verify-proof.ts';
-import { buildFixture, ORIGIN, POLICY_MD, SHOWN, type Fixture } from './fixture.ts';
+import { buildFixture, evidenceFile, type Fixture } from './fixture.ts';
 
 let fx: Fixture;
 let dir: string;
@@ -18,14 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const evidenceOf = (proof: Fixture['proof'] = fx.proof) => ({
-  format: 'assent-evidence/1',
-  generatedAt: '2026-03-01T12:00:00.000Z',
-  proofUrl: 'https://assent.test/proofs/cns_1',
-  ...structuredClone(proof),
-  keys: { jwks: fx.jwks, log: { origin: ORIGIN, verifierKey: fx.verifierKey, previousVerifierKeys: [] } },
-  notice: { policy: { version: 1, locale: 'fr', markdown: POLICY_MD }, widgetTexts: structuredClone(SHOWN) },
-});
+const evidenceOf = (proof: Fixture['proof'] = fx.proof) => evidenceFile(fx, proof);
 
 async function run(args: string[], options: { fetch?: typeof fetch; now?: number } = {}) {
   const lines: string[] = [];

@@ -6,6 +6,7 @@ import { AppError, zodFieldErrors, type FieldError } from '../errors.ts';
 import { placeholderErrors } from './placeholders.ts';
 import { retentionErrors } from './retention-periods.ts';
 import { providerFactErrors, type ProviderFact } from './provider-facts.ts';
+import { LEGAL_BASES } from '../verify/receipt-shape.ts';
 
 const localeKey = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'Use a locale code such as "fr" or "en".');
 const text = (max: number) => z.string().trim().min(1, 'Required: give the text.').max(max);
@@ -26,14 +27,8 @@ export type LocalizedText = z.infer<typeof localizedText>;
 const email = z.email().max(254);
 const webUrl = z.url({ protocol: /^https?$/ }).max(500);
 
-export const legalBases = [
-  'consent',
-  'contract',
-  'legal_obligation',
-  'vital_interests',
-  'public_task',
-  'legitimate_interests',
-] as const;
+// One list with the receipt's format, which the standalone verifier checks.
+export const legalBases = LEGAL_BASES;
 
 export const recipientRoles = ['processor', 'controller', 'joint_controller', 'public_authority'] as const;
 export const transferSafeguards = ['adequacy', 'scc', 'bcr', 'certification', 'code_of_conduct', 'derogation'] as const;

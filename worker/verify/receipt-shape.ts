@@ -8,7 +8,8 @@ export const KNOWN_SCHEMAS = ['https://assent.dev/schemas/consent-receipt/v1'] a
 /** How an erased subject's number reads: three U+2022. */
 export const ERASED_PHONE = '•••';
 
-const LEGAL_BASES = [
+/** The lawful bases of GDPR art. 6(1), as the receipt and the policy facts name them. */
+export const LEGAL_BASES = [
   'consent',
   'contract',
   'legal_obligation',
