@@ -197,6 +197,10 @@ describe('the proof of a renewal', () => {
     const bad = await start({ deadlineDays: 2 });
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as any).errors[0].path).toBe('deadlineDays');
+    // A member the body does not take is named, never ignored (a typo would start a campaign on defaults).
+    const typo = await start({ deadlinedays: 30 });
+    expect(typo.status).toBe(422);
+    expect(((await typo.json()) as any).errors[0].path).toBe('deadlinedays');
     const missing = await h.app.request('/v1/sites/demo/renewals/nope', { headers: auth });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
@@ -206,6 +210,14 @@ describe('the proof of a renewal', () => {
     const filtered = await h.app.request('/v1/sites/demo/renewals?status=running', { headers: auth });
     expect(filtered.status).toBe(422);
     expect(((await filtered.json()) as any).errors.map((e: any) => e.path)).toEqual(['status']);
+  });
+
+  it('starts with no body at all, as with {}: the body is optional', async () => {
+    await confirmedConsent(h);
+    await materialChange();
+    const bare = await h.app.request('/v1/sites/demo/renewals', { method: 'POST', headers: auth });
+    expect(bare.status).toBe(202);
+    expect(await bare.json()).toMatchObject({ asked: 1 });
   });
 });
 

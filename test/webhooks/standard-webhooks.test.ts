@@ -127,6 +127,20 @@ describe('signed webhooks out (Standard Webhooks)', () => {
 
   it('a rotated secret keeps verifying: both sign for 24 hours, then only the new one', async () => {
     const { id, secret: old } = await register();
+    // It takes no body: a broken or unexpected one is refused and rotates nothing.
+    const broken = await h.app.request(`/v1/sites/demo/webhooks/${id}/rotate`, {
+      method: 'POST',
+      headers: { ...auth(h), 'content-type': 'application/json' },
+      body: '{',
+    });
+    expect(broken.status).toBe(400);
+    const extra = await h.app.request(`/v1/sites/demo/webhooks/${id}/rotate`, {
+      method: 'POST',
+      headers: { ...auth(h), 'content-type': 'application/json' },
+      body: '{"secret":"mine"}',
+    });
+    expect(extra.status).toBe(422);
+    expect(((await extra.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('secret');
     const rotated = await h.app.request(`/v1/sites/demo/webhooks/${id}/rotate`, { method: 'POST', headers: auth(h) });
     expect(rotated.status).toBe(200);
     const { secret: fresh, rotating } = (await rotated.json()) as { secret: string; rotating: unknown };

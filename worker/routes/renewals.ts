@@ -11,7 +11,7 @@ import {
 } from '../domain/messaging/index.ts';
 import { loadSite } from '../domain/site/index.ts';
 import { requireSiteAccess } from '../http/auth.ts';
-import { jsonBody, noQuery, queryParams } from '../http/body.ts';
+import { noQuery, optionalJsonBody, queryParams } from '../http/body.ts';
 import type { AppContext, AppEnv } from '../http/context.ts';
 import { preferredLanguage } from '../http/negotiate.ts';
 import { pageHeaders } from '../pages/layout.tsx';
@@ -61,7 +61,7 @@ export function renewalRoutes() {
 
   app.post('/v1/sites/:site/renewals', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
-    const body = await jsonBody(c, renewalBody);
+    const body = await optionalJsonBody(c, renewalBody);
     const progress = await startRenewal(c.get('ctx'), site, {
       ...(body.deadlineDays ? { deadlineDays: body.deadlineDays } : {}),
       ...(body.audience ? { audience: body.audience } : {}),

@@ -56,7 +56,7 @@ export const existingCustomerBody = z.object({
 });
 
 /** POST …/renewals: days to answer, counted from when the SMS may go (the sending hours). */
-export const renewalBody = z.object({
+export const renewalBody = z.strictObject({
   deadlineDays: z.number().int().min(RENEWAL_DEADLINE_DAYS.min).max(RENEWAL_DEADLINE_DAYS.max).optional(),
   /** `imported`: ask the numbers brought in from an existing list (re-permission) instead of flagged consents. */
   audience: z.enum(['renewal', 'imported']).optional(),

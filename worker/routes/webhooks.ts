@@ -13,7 +13,7 @@ import {
   WEBHOOK_EVENTS,
 } from '../domain/webhooks/index.ts';
 import { requireSiteAccess } from '../http/auth.ts';
-import { jsonBody, noQuery, queryParams, validate, wholeNumber } from '../http/body.ts';
+import { jsonBody, noQuery, optionalJsonBody, queryParams, validate, wholeNumber } from '../http/body.ts';
 import type { AppEnv } from '../http/context.ts';
 import { outboundUrlSchema } from '../net/outbound.ts';
 
@@ -35,6 +35,9 @@ const brevoConnector = z
   .strict();
 
 const deliveriesQuery = z.strictObject({ limit: wholeNumber.pipe(z.number().min(1).max(200)).default(50) });
+
+/** The body of a POST that takes none: nothing, or `{}`; anything else is refused, never ignored. */
+const noBody = z.strictObject({});
 
 export function webhookRoutes() {
   const app = new Hono<AppEnv>();
@@ -65,6 +68,7 @@ export function webhookRoutes() {
 
   app.post('/v1/sites/:site/webhooks/deliveries/:seq/replay', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
+    await optionalJsonBody(c, noBody);
     await replayDelivery(c.get('ctx'), site, c.req.param('seq'));
     return c.body(null, 202);
   });
@@ -77,6 +81,7 @@ export function webhookRoutes() {
 
   app.post('/v1/sites/:site/webhooks/:id/rotate', async (c) => {
     const site = await requireSiteAccess(c, c.req.param('site'));
+    await optionalJsonBody(c, noBody);
     c.header('Cache-Control', 'no-store');
     return c.json(await rotateEndpoint(c.get('ctx'), site, c.req.param('id')));
   });
