@@ -274,10 +274,15 @@ async function checkNotice(receipt2, sources) {
     const wording = typeof imported.wording === "string" ? imported.wording : null;
     const digest = wording === null ? null : await hex(new TextEncoder().encode(wording));
     const same = digest !== null && digest === notice.widgetTextSha256 && digest === imported.wordingSha256;
+    const source = typeof imported.source === "string" ? imported.source : null;
+    const hashed = "sourceSha256" in imported;
+    const sourceDigest = hashed && source !== null ? await hex(new TextEncoder().encode(source)) : null;
+    const sourceSame = sourceDigest === null || sourceDigest === imported.sourceSha256;
+    const sourceNote = !hashed ? "" : source === null ? " (the source was erased: its SHA-256 stays in the log)" : ", the source to its sourceSha256";
     checks.push({
       name: "notice-texts",
-      ok: same,
-      detail: same ? "the wording the site owner declared hashes to the receipt's widgetTextSha256" : `the declared wording hashes to ${String(digest)}, not ${String(notice.widgetTextSha256)}`
+      ok: same && sourceSame,
+      detail: !same ? `the declared wording hashes to ${String(digest)}, not ${String(notice.widgetTextSha256)}` : !sourceSame ? `the declared source hashes to ${String(sourceDigest)}, not ${String(imported.sourceSha256)}` : `the wording the site owner declared hashes to the receipt's widgetTextSha256${sourceNote}`
     });
   } else if (receipt2.basis === "existing_customer" && existing && typeof existing === "object") {
     const shown = typeof existing.noticeText === "string" ? existing.noticeText : null;
@@ -528,6 +533,19 @@ function checkpointEncodingProblem(note) {
 }
 
 // worker/verify/leaf-facts.ts
+var HEX_SHA256 = /^[0-9a-f]{64}$/;
+function importedSource(leaf) {
+  const hasHash = "sourceSha256" in leaf;
+  const hasText = "source" in leaf;
+  if (hasHash === hasText) throw new Error("imported leaf: holds neither or both of source and sourceSha256");
+  if (hasHash) {
+    if (typeof leaf.sourceSha256 !== "string" || !HEX_SHA256.test(leaf.sourceSha256))
+      throw new Error("imported leaf: sourceSha256 is not a hex SHA-256");
+    return { source: null, sourceSha256: leaf.sourceSha256 };
+  }
+  if (typeof leaf.source !== "string") throw new Error("imported leaf: source is not a string");
+  return { source: leaf.source, sourceSha256: null };
+}
 var str = (value) => typeof value === "string" ? value : null;
 function deriveFacts(leaves) {
   const first = leaves[0];
@@ -562,7 +580,7 @@ function deriveFacts(leaves) {
       imported: imported ? {
         declaredBy: "site-owner",
         consentedAt: text2(first, "consentedAt"),
-        source: text2(first, "source"),
+        ...importedSource(first),
         wordingSha256: text2(first, "wordingSha256")
       } : null,
       renewals: [],
@@ -723,7 +741,11 @@ function expectedReceiptFields(facts) {
   if (im) {
     fields["imported.declaredBy"] = im.declaredBy;
     fields["imported.consentedAt"] = im.consentedAt;
-    fields["imported.source"] = im.source;
+    if (im.sourceSha256 !== null) fields["imported.sourceSha256"] = im.sourceSha256;
+    else {
+      fields["imported.source"] = im.source;
+      fields["imported.sourceSha256"] = void 0;
+    }
     fields["imported.wordingSha256"] = im.wordingSha256;
   } else fields.imported = void 0;
   fields["renewals.length"] = facts.renewals.length > 0 ? facts.renewals.length : void 0;
@@ -747,7 +769,7 @@ var day = (iso) => iso.replace("T", " ").replace(/:\d\d\.\d{3}Z$/, " UTC");
 function describeFacts(facts, checkpointSize) {
   const ec = facts.existingCustomer;
   const lines = [
-    facts.imported ? `imported from the site owner's list on ${day(facts.collection.at)}: consent declared by the site owner (given ${facts.imported.consentedAt}, source "${facts.imported.source}"), not a double opt-in (${facts.locale}, policy version ${facts.notice.policyVersion})` : ec ? `recorded as an existing customer (article L34-5 CPCE) on ${day(facts.collection.at)}: sale of ${ec.saleDate}, purpose ${ec.purpose} only (${facts.locale}, policy version ${facts.notice.policyVersion})` : `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`
+    facts.imported ? `imported from the site owner's list on ${day(facts.collection.at)}: consent declared by the site owner (given ${facts.imported.consentedAt}, ${facts.imported.source !== null ? `source "${facts.imported.source}"` : `source SHA-256 ${facts.imported.sourceSha256?.slice(0, 16)}…`}), not a double opt-in (${facts.locale}, policy version ${facts.notice.policyVersion})` : ec ? `recorded as an existing customer (article L34-5 CPCE) on ${day(facts.collection.at)}: sale of ${ec.saleDate}, purpose ${ec.purpose} only (${facts.locale}, policy version ${facts.notice.policyVersion})` : `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`
   ];
   for (const sms of facts.messages) {
     const delivered = sms.delivery.length ? `; ${sms.delivery.map((d) => `${d.status} ${day(d.at)}`).join(", ")}` : "";
@@ -916,13 +938,18 @@ var receipt = object(
   },
   {
     basis: oneOf(["existing_customer", "imported"]),
-    imported: object({
-      declaredBy: oneOf(["site-owner"]),
-      consentedAt: str2,
-      source: str2,
-      wordingSha256: str2,
-      wording: nullable(str2)
-    }),
+    // `sourceSha256` where the leaf logs the source's hash (the text then null once erased); absent where an earlier
+    // leaf holds the text itself.
+    imported: object(
+      {
+        declaredBy: oneOf(["site-owner"]),
+        consentedAt: str2,
+        source: nullable(str2),
+        wordingSha256: str2,
+        wording: nullable(str2)
+      },
+      { sourceSha256: str2 }
+    ),
     existingCustomer: object({
       purpose: str2,
       saleDate: str2,
@@ -1355,6 +1382,7 @@ var localized2 = (value, language) => {
   const chosen = byLocale[language] ?? Object.values(byLocale)[0];
   return typeof chosen === "string" ? chosen : text(value);
 };
+var importSource = (im) => !("sourceSha256" in im) ? `source "${text(im.source)}"` : typeof im.source === "string" ? `source "${im.source}", SHA-256 ${text(im.sourceSha256)}` : `source erased, SHA-256 ${text(im.sourceSha256)}`;
 function verifiedFacts(document) {
   const doc = record2(document);
   const receipt2 = record2(doc.receipt);
@@ -1391,7 +1419,7 @@ function verifiedFacts(document) {
     const im = record2(receipt2.imported);
     add(
       "imported",
-      `declared by the site owner, not proven by the subscriber: consent given ${text(im.consentedAt)} (source "${text(im.source)}"), wording SHA-256 ${text(im.wordingSha256)}`
+      `declared by the site owner, not proven by the subscriber: consent given ${text(im.consentedAt)} (${importSource(im)}), wording SHA-256 ${text(im.wordingSha256)}`
     );
   }
   const notice = record2(receipt2.notice);

@@ -1,6 +1,7 @@
 // An imported number's proof says what the site owner declared and never a confirmation: its first leaf, its receipt,
 // the verifier and the proof page; a receipt re-signed to claim `confirmed` is INVALID. A re-permission campaign then
 // turns it into a proven consent (Yes, a `confirmed` leaf in its chain) or ends it (No, or silence).
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, json, makeHarness, testKeys, type Harness } from '../harness.ts';
 import { allPassed, verifyProof } from '../../worker/verify/verify-proof.ts';
@@ -49,13 +50,14 @@ describe('the proof of an imported number', () => {
       declaredBy: 'site-owner',
       doubleOptIn: false,
       consentedAt: '2026-06-01T09:30:00.000Z',
-      source: 'checkout form 2025',
+      // The owner's words are logged by their SHA-256 only (import-source.test.ts).
+      sourceSha256: createHash('sha256').update('checkout form 2025').digest('hex'),
     });
     // Exactly the fields docs/formats.md lists for an `imported` leaf, and no number.
     expect(Object.keys(leaf).sort()).toEqual(
       [
         ...['v', 'id', 'site', 'consentId', 'type', 'at', 'basis', 'declaredBy', 'doubleOptIn', 'consentedAt'],
-        ...['source', 'wordingSha256', 'locale', 'policyVersion', 'policySha256'],
+        ...['sourceSha256', 'wordingSha256', 'locale', 'policyVersion', 'policySha256'],
       ].sort(),
     );
     expect(JSON.stringify(proof.log)).not.toContain('612345678');
@@ -64,7 +66,12 @@ describe('the proof of an imported number', () => {
       basis: 'imported',
       confirmation: null,
       collection: { method: 'import' },
-      imported: { declaredBy: 'site-owner', consentedAt: '2026-06-01T09:30:00.000Z', wording: WORDING },
+      imported: {
+        declaredBy: 'site-owner',
+        consentedAt: '2026-06-01T09:30:00.000Z',
+        source: 'checkout form 2025',
+        wording: WORDING,
+      },
     });
     const checks = await verify(proof);
     expect(checks.filter((c) => !c.ok)).toEqual([]);

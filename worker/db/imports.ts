@@ -79,11 +79,12 @@ export function importsRepo(store: Store) {
     insertConsents(rows: ImportedConsent[]): Statement {
       return db.run(sql`INSERT INTO consents (id, site_id, subject_id, status, locale, policy_version, policy_sha256,
           text_sha256, collection_method, confirm_token_hash, unsubscribe_token_hash, requested_at, expires_at,
-          updated_at, last_op_id, basis, notice_text)
+          updated_at, last_op_id, basis, notice_text, import_source)
         SELECT ${field('id')}, ${field('siteId')}, ${field('subjectId')}, ${field('status')}, ${field('locale')},
           ${field('policyVersion')}, ${field('policySha256')}, ${field('textSha256')}, ${field('collectionMethod')},
           ${field('confirmTokenHash')}, ${field('unsubscribeTokenHash')}, ${field('requestedAt')},
-          ${field('expiresAt')}, ${field('updatedAt')}, ${field('lastOpId')}, ${field('basis')}, ${field('noticeText')}
+          ${field('expiresAt')}, ${field('updatedAt')}, ${field('lastOpId')}, ${field('basis')}, ${field('noticeText')},
+          ${field('importSource')}
         FROM json_each(${json(rows)}) j
         WHERE NOT EXISTS (SELECT 1 FROM consents c WHERE c.subject_id = ${field('subjectId')}
             AND c.status IN ('pending', 'confirmed', 'imported'))

@@ -14,6 +14,7 @@ const en = {
   summary: 'On {date}, {subject} asked to receive marketing text messages from {controller}.',
   summaryImported:
     'On {date}, {controller} imported {subject} from an existing list. The consent is declared by the site owner (given on {consentedAt}, source: “{source}”); the person never confirmed it by a double opt-in, and this proof does not prove it.',
+  sourceErased: 'erased with the number',
   summaryConfirmed: 'The person confirmed on {date} ({how}).',
   summaryWithdrawn: 'The person withdrew on {date} ({how}).',
   someone: 'a person',
@@ -151,6 +152,7 @@ const fr: ProofTexts = {
   summary: 'Le {date}, {subject} a demandé à recevoir les SMS commerciaux de {controller}.',
   summaryImported:
     'Le {date}, {controller} a importé {subject} d’une liste existante. Le consentement est déclaré par le site (donné le {consentedAt}, source : « {source} ») ; la personne ne l’a jamais confirmé par un double opt-in, et cette preuve ne le prouve pas.',
+  sourceErased: 'effacée avec le numéro',
   summaryConfirmed: 'La personne a confirmé le {date} ({how}).',
   summaryWithdrawn: 'La personne s’est désinscrite le {date} ({how}).',
   someone: 'une personne',

@@ -180,7 +180,7 @@ export function proofPage(
                 date: when(r.collection.at),
                 controller,
                 consentedAt: when(r.imported.consentedAt),
-                source: r.imported.source,
+                source: r.imported.source ?? t.sourceErased,
               })
             : fillIn(t.summary, { subject, date: when(r.collection.at), controller })}{' '}
           {r.confirmation

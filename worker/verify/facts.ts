@@ -29,6 +29,17 @@ const localized = (value: unknown, language: string): string => {
   return typeof chosen === 'string' ? chosen : text(value);
 };
 
+/**
+ * Where the owner says an import's consent was given: the text and the SHA-256 the log holds (notice-texts hashed one
+ * against the other), the hash alone once erased, or the text alone where an earlier leaf logged it in clear.
+ */
+const importSource = (im: Record<string, unknown>): string =>
+  !('sourceSha256' in im)
+    ? `source "${text(im.source)}"`
+    : typeof im.source === 'string'
+      ? `source "${im.source}", SHA-256 ${text(im.sourceSha256)}`
+      : `source erased, SHA-256 ${text(im.sourceSha256)}`;
+
 /** The facts of a proof or evidence document whose checks passed (or only wait for a checkpoint). */
 export function verifiedFacts(document: unknown): Fact[] {
   const doc = record(document);
@@ -71,7 +82,7 @@ export function verifiedFacts(document: unknown): Fact[] {
     const im = record(receipt.imported);
     add(
       'imported',
-      `declared by the site owner, not proven by the subscriber: consent given ${text(im.consentedAt)} (source "${text(im.source)}"), wording SHA-256 ${text(im.wordingSha256)}`,
+      `declared by the site owner, not proven by the subscriber: consent given ${text(im.consentedAt)} (${importSource(im)}), wording SHA-256 ${text(im.wordingSha256)}`,
     );
   }
   const notice = record(receipt.notice);

@@ -33,12 +33,31 @@ export interface ExistingCustomerFacts {
 /**
  * What an import says (an `imported` first leaf): a consent the site owner declared when bringing an existing list in,
  * never confirmed by a double opt-in — when and where the owner says it was given, and the SHA-256 of the wording.
+ * Where: leaves logged since the source could name a person hold only its SHA-256 (`sourceSha256`, `source` null; the
+ * receipt carries the text until erasure); earlier leaves hold the text itself (`source`, `sourceSha256` null).
  */
 export interface ImportedFacts {
   declaredBy: 'site-owner';
   consentedAt: string;
-  source: string;
+  source: string | null;
+  sourceSha256: string | null;
   wordingSha256: string;
+}
+
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
+/** Where an `imported` leaf says the consent was given: its hash (current leaves) or its text (earlier ones), never both. */
+function importedSource(leaf: Leaf): { source: string | null; sourceSha256: string | null } {
+  const hasHash = 'sourceSha256' in leaf;
+  const hasText = 'source' in leaf;
+  if (hasHash === hasText) throw new Error('imported leaf: holds neither or both of source and sourceSha256');
+  if (hasHash) {
+    if (typeof leaf.sourceSha256 !== 'string' || !HEX_SHA256.test(leaf.sourceSha256))
+      throw new Error('imported leaf: sourceSha256 is not a hex SHA-256');
+    return { source: null, sourceSha256: leaf.sourceSha256 };
+  }
+  if (typeof leaf.source !== 'string') throw new Error('imported leaf: source is not a string');
+  return { source: leaf.source, sourceSha256: null };
 }
 
 /** A renewal: the subscriber agreed to a later policy version (a new confirmation in the same chain). */
@@ -128,7 +147,7 @@ export function deriveFacts(leaves: readonly Leaf[]): LeafFacts | string {
         ? {
             declaredBy: 'site-owner',
             consentedAt: text(first, 'consentedAt'),
-            source: text(first, 'source'),
+            ...importedSource(first),
             wordingSha256: text(first, 'wordingSha256'),
           }
         : null,
@@ -316,7 +335,13 @@ export function expectedReceiptFields(facts: LeafFacts): Record<string, unknown>
   if (im) {
     fields['imported.declaredBy'] = im.declaredBy;
     fields['imported.consentedAt'] = im.consentedAt;
-    fields['imported.source'] = im.source;
+    // The source: a current leaf binds the receipt's text by its hash (the notice check hashes it; the text is null once
+    // erased); an earlier leaf holds the text, which the receipt repeats, with no hash beside it.
+    if (im.sourceSha256 !== null) fields['imported.sourceSha256'] = im.sourceSha256;
+    else {
+      fields['imported.source'] = im.source;
+      fields['imported.sourceSha256'] = undefined;
+    }
     fields['imported.wordingSha256'] = im.wordingSha256;
   } else fields.imported = undefined;
   fields['renewals.length'] = facts.renewals.length > 0 ? facts.renewals.length : undefined;
@@ -346,7 +371,7 @@ export function describeFacts(facts: LeafFacts, checkpointSize?: number): string
   const ec = facts.existingCustomer;
   const lines = [
     facts.imported
-      ? `imported from the site owner's list on ${day(facts.collection.at)}: consent declared by the site owner (given ${facts.imported.consentedAt}, source "${facts.imported.source}"), not a double opt-in (${facts.locale}, policy version ${facts.notice.policyVersion})`
+      ? `imported from the site owner's list on ${day(facts.collection.at)}: consent declared by the site owner (given ${facts.imported.consentedAt}, ${facts.imported.source !== null ? `source "${facts.imported.source}"` : `source SHA-256 ${facts.imported.sourceSha256?.slice(0, 16)}…`}), not a double opt-in (${facts.locale}, policy version ${facts.notice.policyVersion})`
       : ec
         ? `recorded as an existing customer (article L34-5 CPCE) on ${day(facts.collection.at)}: sale of ${ec.saleDate}, purpose ${ec.purpose} only (${facts.locale}, policy version ${facts.notice.policyVersion})`
         : `asked by ${facts.collection.method} on ${day(facts.collection.at)} (${facts.locale}, policy version ${facts.notice.policyVersion})`,

@@ -23,16 +23,28 @@ export async function checkNotice(receipt: Record<string, unknown>, sources: Not
   const existing = receipt.existingCustomer as Record<string, unknown> | undefined;
   const imported = receipt.imported as Record<string, unknown> | undefined;
   if (imported && typeof imported === 'object') {
-    // An import cites the wording its owner declared, not widget texts: the receipt carries that wording.
+    // An import cites the wording its owner declared, not widget texts: the receipt carries that wording. And where
+    // the log holds only the source's hash, the receipt's source text (null once erased) must hash to it.
     const wording = typeof imported.wording === 'string' ? imported.wording : null;
     const digest = wording === null ? null : await hex(new TextEncoder().encode(wording));
     const same = digest !== null && digest === notice.widgetTextSha256 && digest === imported.wordingSha256;
+    const source = typeof imported.source === 'string' ? imported.source : null;
+    const hashed = 'sourceSha256' in imported;
+    const sourceDigest = hashed && source !== null ? await hex(new TextEncoder().encode(source)) : null;
+    const sourceSame = sourceDigest === null || sourceDigest === imported.sourceSha256;
+    const sourceNote = !hashed
+      ? ''
+      : source === null
+        ? ' (the source was erased: its SHA-256 stays in the log)'
+        : ', the source to its sourceSha256';
     checks.push({
       name: 'notice-texts',
-      ok: same,
-      detail: same
-        ? "the wording the site owner declared hashes to the receipt's widgetTextSha256"
-        : `the declared wording hashes to ${String(digest)}, not ${String(notice.widgetTextSha256)}`,
+      ok: same && sourceSame,
+      detail: !same
+        ? `the declared wording hashes to ${String(digest)}, not ${String(notice.widgetTextSha256)}`
+        : !sourceSame
+          ? `the declared source hashes to ${String(sourceDigest)}, not ${String(imported.sourceSha256)}`
+          : `the wording the site owner declared hashes to the receipt's widgetTextSha256${sourceNote}`,
     });
   } else if (receipt.basis === 'existing_customer' && existing && typeof existing === 'object') {
     // An existing customer saw the owner's notice at the sale, not widget texts: the receipt carries its text.

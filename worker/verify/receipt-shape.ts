@@ -119,13 +119,18 @@ const receipt = object(
   },
   {
     basis: oneOf(['existing_customer', 'imported']),
-    imported: object({
-      declaredBy: oneOf(['site-owner']),
-      consentedAt: str,
-      source: str,
-      wordingSha256: str,
-      wording: nullable(str),
-    }),
+    // `sourceSha256` where the leaf logs the source's hash (the text then null once erased); absent where an earlier
+    // leaf holds the text itself.
+    imported: object(
+      {
+        declaredBy: oneOf(['site-owner']),
+        consentedAt: str,
+        source: nullable(str),
+        wordingSha256: str,
+        wording: nullable(str),
+      },
+      { sourceSha256: str },
+    ),
     existingCustomer: object({
       purpose: str,
       saleDate: str,

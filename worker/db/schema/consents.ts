@@ -90,6 +90,11 @@ export const consents = sqliteTable(
     saleRefHmac: text('sale_ref_hmac'),
     saleDate: text('sale_date'),
     noticeText: text('notice_text'),
+    /**
+     * Imported consents: where the owner says the consent was given, in their words. The log holds only its SHA-256
+     * (it may name a person); the text is shown in the receipt and set to null on erasure.
+     */
+    importSource: text('import_source'),
     /** The policy version the subscriber last agreed to in a renewal (null: never renewed). */
     renewedVersion: integer('renewed_version'),
   },

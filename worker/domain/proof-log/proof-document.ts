@@ -13,7 +13,7 @@ import { fromBase64 } from '../../crypto/encoding.ts';
 import { parseNote, signCheckpoint } from '../../crypto/note.ts';
 import { appendSignatureLines, parseSignatureLines } from '../../crypto/cosignature.ts';
 import type { ProofRows } from '../../db/proofs.ts';
-import { deriveFacts, type LeafFacts } from '../../verify/leaf-facts.ts';
+import { deriveFacts, type ImportedFacts, type LeafFacts } from '../../verify/leaf-facts.ts';
 import { announceKeys, keyRef } from './key-leaves.ts';
 import { ID_PATTERN } from '../../crypto/tokens.ts';
 import { ERASED_PHONE, KNOWN_SCHEMAS } from '../../verify/receipt-shape.ts';
@@ -66,7 +66,7 @@ export function buildReceipt(
     // An import says what the site owner declared, never a confirmation: `basis: "imported"` until the subscriber
     // confirms (a re-permission campaign), the declaration itself for ever (the leaves hold it).
     ...(facts.basis === 'imported' ? { basis: 'imported' as const } : {}),
-    ...(facts.imported ? { imported: { ...facts.imported, wording: consent.noticeText ?? null } } : {}),
+    ...(facts.imported ? { imported: importedDeclaration(facts.imported, consent) } : {}),
     ...(facts.renewals.length > 0 ? { renewals: facts.renewals } : {}),
     notice: {
       policyVersion: facts.notice.policyVersion,
@@ -91,6 +91,26 @@ export function buildReceipt(
     status: facts.status,
     retention: policyFacts?.retention ?? null,
     log: { origin: logOrigin(ctx, facts.site) },
+  };
+}
+
+/**
+ * What the owner declared, with the texts the log holds only by hash: the wording, and the source where its leaf logs
+ * `sourceSha256` (the text from the consent's row, null once erased). A leaf logged before holds the source itself:
+ * its receipt reads as it always did, with that text and no `sourceSha256`.
+ */
+function importedDeclaration(imported: ImportedFacts, consent: ConsentRow) {
+  const { declaredBy, consentedAt, wordingSha256 } = imported;
+  const wording = consent.noticeText ?? null;
+  if (imported.sourceSha256 === null)
+    return { declaredBy, consentedAt, source: imported.source, wordingSha256, wording };
+  return {
+    declaredBy,
+    consentedAt,
+    source: consent.importSource ?? null,
+    sourceSha256: imported.sourceSha256,
+    wordingSha256,
+    wording,
   };
 }
 

@@ -30,7 +30,16 @@ export const receiptSchema = z.strictObject({
     .strictObject({
       declaredBy: z.literal('site-owner').describe('Who declares the consent: the site owner, not the subscriber'),
       consentedAt: iso.describe('When the owner says the consent was given'),
-      source: z.string().describe('Where the owner says it was given (their words)'),
+      source: z
+        .string()
+        .nullable()
+        .describe('Where the owner says it was given (their words); null once the subscriber is erased'),
+      sourceSha256: z
+        .string()
+        .optional()
+        .describe(
+          'SHA-256 (hex) of the UTF-8 source, as logged; absent for imports logged with the source in clear (before it was hashed)',
+        ),
       wordingSha256: z.string().describe('SHA-256 (hex) of the UTF-8 wording the owner says was asked with'),
       wording: z.string().nullable().describe('That wording'),
     })

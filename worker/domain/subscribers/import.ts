@@ -1,7 +1,7 @@
 // Bringing an existing list in (POST …/subscribers/import): each row's number (normalised to E.164, stored only
 // encrypted with its blind index) gets a consent with the status `imported`, and its first leaf, `imported`, logs what
-// the site owner declared (when and where the consent was given, the SHA-256 of the wording asked with), saying it was
-// declared by the owner and never confirmed by a double opt-in. GDPR Art. 7(1) puts the burden of proof on the
+// the site owner declared (when the consent was given, the SHA-256 of where and of the wording asked with), saying it
+// was declared by the owner and never confirmed by a double opt-in. GDPR Art. 7(1) puts the burden of proof on the
 // controller: a declaration is not a proof, so the gate texts these numbers only while the site allows it and until a
 // deadline (config `imports`), and a re-permission campaign (renewals.ts, audience `imported`) turns them into proven
 // consents or ends them. Rows are read as they arrive and written in bounded batches; a bad row is refused by line
@@ -110,8 +110,9 @@ function checkRow(site: Site, now: number, line: number, fields: Record<ImportFi
     };
   const source = text(fields.source, 'source', 200);
   if (typeof source !== 'string') return { line, ...source! };
-  // The source is logged in clear in the public log, which nothing erases: it may name a place, never a person. What
-  // can be told by its form is refused (a phone number, an e-mail address); a name cannot be, hence the README's rule.
+  // The log holds only the source's SHA-256 (the owner's words may name a person, and nothing erases a leaf); the text
+  // is kept with the consent and shown in its proof, public to whoever has the link, until erasure. What can be told
+  // by its form is refused all the same (a phone number, an e-mail address); a name cannot be.
   const personal = holdsPhoneNumber(source, site.config.defaultCountry)
     ? 'a phone number'
     : EMAIL.test(source)
@@ -121,7 +122,7 @@ function checkRow(site: Site, now: number, line: number, fields: Record<ImportFi
     return {
       line,
       field: 'source',
-      message: `Holds ${personal}: the source is published in the log, so it may hold no personal data.`,
+      message: `Holds ${personal}: the source is shown in the consent's public proof, so it may hold no personal data.`,
     };
   const wording = text(fields.wording, 'wording', 2000, true);
   if (typeof wording !== 'string') return { line, ...wording! };
@@ -177,6 +178,8 @@ async function rowPlan(
   }
   const consentId = newId(ctx.random, ctx.clock());
   const sha = await wordingSha256(row.wording);
+  // Only the hash is logged: the leaf is public and never erased, the text goes with the consent at erasure.
+  const sourceSha256 = await sha256Hex(row.source);
   const event = await newEvent(ctx, {
     siteId: site.id,
     consentId,
@@ -189,7 +192,7 @@ async function rowPlan(
       declaredBy: 'site-owner',
       doubleOptIn: false,
       consentedAt: new Date(row.consentedAt).toISOString(),
-      source: row.source,
+      sourceSha256,
       wordingSha256: sha,
       locale: policy.locale,
       policyVersion: policy.version,
@@ -207,6 +210,7 @@ async function rowPlan(
     policySha256: policy.sha256,
     textSha256: sha,
     noticeText: row.wording,
+    importSource: row.source,
     collectionMethod: 'import',
     // No link confirms an import or unsubscribes from it (a re-permission campaign asks, STOP ends it): stand-ins
     // no token hashes to (a SHA-256 is 64 hex digits), unique and ordered like the consent's id (one index page

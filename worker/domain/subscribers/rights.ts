@@ -162,6 +162,8 @@ export async function eraseSubject(
           ipPrefix: null,
           confirmIpPrefix: null,
           confirmBrowser: null,
+          // An import's source, in the owner's words, may name a person: it goes, its SHA-256 stays in the log.
+          importSource: null,
         },
         event: 'erased',
         at: now,
