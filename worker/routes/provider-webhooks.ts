@@ -123,15 +123,15 @@ export function providerWebhookRoutes() {
    * A provider's webhook, on either route: a reply goes to the inbound domain, a status to the delivery record. Brevo
    * posts both to the message's webUrl, so each route takes both; each parser knows only its own kind.
    */
-  async function webhook(c: AppContext, provider: InboundChannel) {
+  async function webhook(c: AppContext, provider: InboundChannel, replies = true) {
     const { site, hook, value, replayKey } = await admitted(c, provider);
     // Statuses only move forward (domain/messaging/delivery-reports.ts), so a replayed report without a signed id changes nothing.
     for (const report of hook.delivery(value)) {
       if (replayKey) await recordSignedDelivery(c.get('ctx'), site.id, replayKey, report);
       else await recordDelivery(c.get('ctx'), site.id, report);
     }
-    const msg = hook.inbound(value);
-    if (!msg) return c.body(null, 204); // a status, or not a text SMS: acknowledged
+    const msg = replies ? hook.inbound(value) : null;
+    if (!msg) return c.body(null, 204); // a status, or not a text SMS (or a reply where none is taken): acknowledged
     // Deduplicated by the provider's message id (handleInbound), which a provider keeps across its retries.
     const result = await handleInbound(c.get('ctx'), site, { ...msg, channel: provider });
     return c.json({ action: result.action, keyword: result.keyword, replay: result.replay });
@@ -147,8 +147,9 @@ export function providerWebhookRoutes() {
     webhook(c, c.req.param('provider') as InboundChannel),
   );
   // OVHcloud's guide says only that it "calls" the callback URL with the report in the query string, not with which
-  // method: a GET is taken too. It records a delivery status (forward only), never a consent change.
-  app.get('/v1/sites/:site/delivery/ovh/:token', (c) => webhook(c, 'ovh'));
+  // method: a GET is taken too. It records a delivery status (forward only), never a consent change: a reply in its
+  // query (a STOP, an OUI, and the number with it) is not read there (GET changes nothing; a number is never in a URL).
+  app.get('/v1/sites/:site/delivery/ovh/:token', (c) => webhook(c, 'ovh', false));
 
   return app;
 }

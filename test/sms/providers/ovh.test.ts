@@ -147,6 +147,18 @@ describe('OVHcloud', () => {
         url.searchParams.set(k, v);
       return h.app.request(`${url.pathname}${url.search}`);
     };
+    // A reply in a GET's query (the number in the URL) changes no consent: a GET records statuses only.
+    const { phone: other, consentId: otherId } = await pendingWithSms(47);
+    for (const [id, message] of [
+      ['9301', 'STOP'],
+      ['9302', 'OUI'],
+    ]) {
+      const url = new URL(callBack);
+      for (const [k, v] of Object.entries(reply(id!, other.e164, message!))) url.searchParams.set(k, v);
+      expect((await h.app.request(`${url.pathname}${url.search}`)).status).toBe(204);
+    }
+    expect(await consentStatus(h, otherId)).toBe('pending');
+    expect((await gate(h, other.e164)).suppressed).toBe(false);
     expect((await report('0', '3')).status).toBe(204); // pending: nothing
     expect((await h.ctx.outbox.byId(message.id))?.deliveryStatus ?? null).not.toBe('delivered');
     expect((await report('1', '4')).status).toBe(204);
