@@ -43,7 +43,10 @@ export function problemCode(
 ): { code: WidgetErrorCode; field?: string } {
   const field = problem.errors?.some((e) => /^phone/.test(e.path)) ? 'phone' : undefined;
   let code: string =
-    status === 429 ? 'rate_limited' : (problem.code ?? String(problem.type).split('/').pop()!.replace(/-/g, '_'));
+    status === 429
+      ? 'rate_limited'
+      : // No problem at all (a proxy's 502 page): the server was not reached, as when the connection drops.
+        (problem.code ?? String(problem.type ?? 'network').split('/').pop()!.replace(/-/g, '_'));
   if (field && code === 'validation_failed') code = 'invalid_phone';
   // A code the widget has no text for is kept as given: the texts' lookup falls back to `generic`.
   return field ? { code: code as WidgetErrorCode, field } : { code: code as WidgetErrorCode };

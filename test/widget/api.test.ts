@@ -34,6 +34,11 @@ describe('problemCode', () => {
     expect(problemCode(422, invalid)).toEqual({ code: 'invalid_phone', field: 'phone' });
   });
 
+  it('names an answer that is no problem at all (a proxy\'s 502 page) network, never "undefined"', () => {
+    expect(problemCode(502, {})).toEqual({ code: 'network' });
+    expect(problemCode(500, { errors: [] })).toEqual({ code: 'network' });
+  });
+
   it('treats any 429 as rate_limited', () => {
     expect(problemCode(429, {})).toEqual({ code: 'rate_limited' });
   });
