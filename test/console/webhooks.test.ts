@@ -1,7 +1,7 @@
 // Console webhooks page: lists the endpoints (never a secret) and the last deliveries with the receiver's answer,
 // and sends a failed one again with the same webhook-id (form token required).
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { json, makeHarness, optIn, type Harness } from '../harness.ts';
+import { ADMIN_TOKEN, json, makeHarness, optIn, type Harness } from '../harness.ts';
 import { auth } from '../sms/fixtures.ts';
 import { startReceiver, type Receiver } from '../webhooks/receiver.ts';
 import { signIn } from './helpers.ts';
@@ -60,7 +60,7 @@ it('shows the Brevo connector as such, without its API key', async () => {
   const apiKey = 'xkeysib-console-0123456789abcdef';
   const res = await h.app.request(
     '/v1/sites/demo/webhooks',
-    json({ kind: 'brevo', apiKey, url: receiver.url }, auth(h)),
+    json({ kind: 'brevo', apiKey, url: receiver.url }, { authorization: `Bearer ${ADMIN_TOKEN}` }),
   );
   expect(res.status).toBe(201);
   const c = await signIn(h);

@@ -92,7 +92,8 @@ afterEach(async () => {
 async function connect(body: Record<string, unknown> = {}) {
   return h.app.request(
     '/v1/sites/demo/webhooks',
-    json({ kind: 'brevo', apiKey: API_KEY, url: server.baseUrl, ...body }, auth(h)),
+    // A stand-in's host is the platform admin's to set (the connector sends the key and numbers there).
+    json({ kind: 'brevo', apiKey: API_KEY, url: server.baseUrl, ...body }, { authorization: `Bearer ${ADMIN_TOKEN}` }),
   );
 }
 
@@ -207,6 +208,13 @@ describe('the Brevo connector', () => {
     const noKey = await h.app.request('/v1/sites/demo/webhooks', json({ kind: 'brevo' }, auth(h)));
     expect(noKey.status).toBe(422);
     expect(JSON.stringify(await noKey.json())).toContain('apiKey');
+    // A site key may connect Brevo itself, not another host: the key and the numbers would go there.
+    const elsewhere = await h.app.request(
+      '/v1/sites/demo/webhooks',
+      json({ kind: 'brevo', apiKey: API_KEY, url: 'https://brevo.example.net/v3' }, auth(h)),
+    );
+    expect(elsewhere.status).toBe(403);
+    expect(((await elsewhere.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('url');
     const privateUrl = await connect({ url: 'https://10.0.0.1/brevo' });
     expect(privateUrl.status).toBe(422);
     expect(JSON.stringify(await privateUrl.json())).toContain('url');

@@ -12,8 +12,9 @@ import {
   BREVO_API,
   WEBHOOK_EVENTS,
 } from '../domain/webhooks/index.ts';
-import { requireSiteAccess } from '../http/auth.ts';
+import { isPlatformAdmin, requireSiteAccess } from '../http/auth.ts';
 import { jsonBody, noQuery, optionalJsonBody, queryParams, validate, wholeNumber } from '../http/body.ts';
+import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
 import { outboundUrlSchema } from '../net/outbound.ts';
 
@@ -47,6 +48,12 @@ export function webhookRoutes() {
     // One schema per kind, so a refusal names the fields of the kind asked for.
     const raw = await jsonBody(c, z.record(z.string(), z.unknown()));
     const body = raw.kind === 'brevo' ? validate(brevoConnector, raw) : validate(standardEndpoint, raw);
+    // The connector sends the Brevo API key and full numbers to its `url`: another host than Brevo's (a stand-in) is
+    // the platform admin's to set, as sms.apiBaseUrl is.
+    if (body.kind === 'brevo' && body.url !== BREVO_API && !(await isPlatformAdmin(c)))
+      throw new AppError('forbidden', 403, 'Only the platform admin may point the Brevo connector at another host.', {
+        errors: [{ path: 'url', message: 'Only the platform admin may set this.' }],
+      });
     const endpoint = await createEndpoint(c.get('ctx'), site, body);
     c.header('Cache-Control', 'no-store');
     return c.json(endpoint, 201);
