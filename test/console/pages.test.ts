@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadSite } from '../../worker/domain/site/sites.ts';
 import { ADMIN_TOKEN, confirmedConsent, makeHarness, pendingConsent, type Harness } from '../harness.ts';
 import { signIn, type ConsoleClient } from './helpers.ts';
+import { useProvider } from '../sms/providers/provider-kit.ts';
 
 let h: Harness;
 let c: ConsoleClient;
@@ -255,6 +256,50 @@ describe('settings', () => {
     ).toBe(303);
     const stored = await loadSite(h.ctx, 'demo');
     expect(stored.config.sms).toMatchObject({ authToken: 'secret-token-1', from: '+447700900001' });
+  });
+
+  it('keeps a provider set through the API (OVHcloud here): shown selected with its own reply URL, saved unchanged', async () => {
+    h = await makeHarness();
+    const token = 'T'.repeat(43);
+    const ovh = {
+      provider: 'ovh',
+      serviceName: 'sms-ab12345-1',
+      applicationKey: 'Ak7Bq2Xy9Lm4Np0R',
+      applicationSecret: 'as-0123456789abcdef-secret',
+      consumerKey: 'ck-0123456789abcdef-consumer',
+      webhookToken: token,
+    };
+    await useProvider(h, 'OVH SAS (OVHcloud)', ovh);
+    c = await signIn(h);
+    const page = await (await c.get('/console/settings')).text();
+    expect(page).toMatch(/<option value="ovh" selected(="")?>ovh<\/option>/);
+    expect(page).toContain('/v1/sites/demo/inbound/ovh/WEBHOOK_TOKEN');
+    expect(page).not.toContain(token);
+    expect((await c.post('/console/settings/provider', { provider: 'ovh' })).status).toBe(303);
+    expect((await loadSite(h.ctx, 'demo')).config.sms).toMatchObject({ provider: 'ovh', webhookToken: token });
+  });
+
+  it("saving Twilio keeps what the form does not show: the platform admin's API host stays", async () => {
+    h = await makeHarness();
+    const twilio = {
+      provider: 'twilio',
+      accountSid: `AC${'0123456789abcdef'.repeat(2)}`,
+      authToken: 'twilio-auth-token-secret-1',
+      from: '+447700900000',
+      apiBaseUrl: 'https://api.dublin.ie1.twilio.com',
+    };
+    await useProvider(h, 'Twilio Ireland', twilio);
+    c = await signIn(h);
+    expect(
+      (
+        await c.post('/console/settings/provider', {
+          provider: 'twilio',
+          accountSid: twilio.accountSid,
+          from: '+447700900001',
+        })
+      ).status,
+    ).toBe(303);
+    expect((await loadSite(h.ctx, 'demo')).config.sms).toMatchObject({ ...twilio, from: '+447700900001' });
   });
 
   it('refuses a provider it does not know, naming the field, instead of silently choosing the console provider', async () => {

@@ -38,6 +38,17 @@ export function signedExample(url: string, secret: string): string {
   ].join('\n');
 }
 
+/** The providers this page's form edits; the others are set through the API. */
+const FORM_PROVIDERS: string[] = ['console', 'twilio', 'webhook'];
+
+/** Where this site's provider posts replies (a token route shows its place: the token is a secret, never shown). */
+function inboundUrlOf(publicUrl: string, siteId: string, provider: string): string {
+  const base = `${publicUrl}/v1/sites/${siteId}/inbound`;
+  if (provider === 'twilio' || provider === 'vonage') return `${base}/${provider}`;
+  if (provider === 'console' || provider === 'webhook') return `${base}/generic`;
+  return `${base}/${provider}/WEBHOOK_TOKEN`;
+}
+
 async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
   const { t, site } = c.var;
   const s = t.settings;
@@ -46,7 +57,9 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
   const config = site.config;
   const sms = config.sms;
   const [keys, refused] = await Promise.all([listKeys(ctx, site.id), refusedOrigins(ctx, site.id)]);
-  const inboundUrl = `${ctx.publicUrl}/v1/sites/${site.id}/inbound/generic`;
+  const inboundUrl = inboundUrlOf(ctx.publicUrl, site.id, sms.provider);
+  // A provider this form does not edit (set through the API) is shown, kept selected, and kept on save.
+  const elsewhere = FORM_PROVIDERS.includes(sms.provider) ? null : sms.provider;
   const src = `${ctx.publicUrl}${widgetPath(widgetBundle)}`;
   const snippet = `<script src="${src}" integrity="${widgetBundle.sri}" crossorigin="anonymous" data-site="${site.id}" async></script>`;
   const date = consoleTime(c);
@@ -119,8 +132,11 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
         <form method="post" action="/console/settings/provider">
           <Csrf value={csrf} />
           <label for="provider">{s.provider}</label>
+          {elsewhere ? (
+            <p class="hint">{s.providerElsewhere.replace('{provider}', elsewhere).replace('{site}', site.id)}</p>
+          ) : null}
           <select id="provider" name="provider">
-            {['console', 'twilio', 'webhook'].map((p) => (
+            {[...(elsewhere ? [elsewhere] : []), ...FORM_PROVIDERS].map((p) => (
               <option value={p} selected={sms.provider === p}>
                 {p}
               </option>
@@ -199,7 +215,9 @@ async function render(c: Context<ConsoleEnv>, o: RenderOptions = {}) {
           </p>
         ) : null}
         <p>{s.example}</p>
-        <pre id="inbound-example">{signedExample(inboundUrl, o.newSecret ?? 'whsec_…')}</pre>
+        <pre id="inbound-example">
+          {signedExample(inboundUrlOf(ctx.publicUrl, site.id, 'webhook'), o.newSecret ?? 'whsec_…')}
+        </pre>
         <button type="button" class="secondary" data-copy="inbound-example">
           {s.copy}
         </button>
@@ -305,6 +323,10 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
 
   app.post('/console/settings/provider', async (c) => {
     const f = await formBody(c);
+    const stored = c.get('site').config.sms;
+    // The provider set through the API, kept selected: nothing to change.
+    if (f.provider === stored.provider && !FORM_PROVIDERS.includes(stored.provider))
+      return c.redirect('/console/settings?saved=1', 303);
     if (f.provider !== 'console' && f.provider !== 'twilio' && f.provider !== 'webhook') {
       return render(c, {
         errors: [{ path: 'sms.provider', message: 'Choose console, twilio or webhook.' }],
@@ -313,9 +335,12 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
     }
     const secret = (v: string | undefined) => (v && v.length > 0 ? v : REDACTED);
     const opt = (k: string) => (f[k] ? { [k]: f[k] } : {});
+    // The same provider keeps what the form does not show (Twilio's API host, an inbound allowlist…).
+    const kept = stored.provider === f.provider ? stored : {};
     const sms =
       f.provider === 'twilio'
         ? {
+            ...kept,
             provider: 'twilio',
             accountSid: f.accountSid ?? '',
             authToken: secret(f.authToken),
@@ -323,7 +348,7 @@ export function settingsRoutes(app: Hono<ConsoleEnv>) {
             ...opt('messagingServiceSid'),
           }
         : f.provider === 'webhook'
-          ? { provider: 'webhook', url: f.url ?? '', secret: secret(f.secret) }
+          ? { ...kept, provider: 'webhook', url: f.url ?? '', secret: secret(f.secret) }
           : { provider: 'console' };
     return save(c, { ...c.get('site').config, sms });
   });

@@ -193,6 +193,8 @@ export const en = {
     times: 'Times',
     provider: 'SMS provider',
     secretKept: 'Leave empty to keep the stored value (never shown).',
+    providerElsewhere:
+      'This site sends through {provider}, set through the API (PUT /v1/sites/{site}): this form edits console, twilio and webhook. Keep it selected to change nothing.',
     inbound: 'Inbound replies (generic webhook)',
     inboundUrl: 'Webhook URL',
     inboundSecretSet: 'An inbound secret is set (never shown again).',
