@@ -46,7 +46,11 @@ export function problemCode(
     status === 429
       ? 'rate_limited'
       : // No problem at all (a proxy's 502 page): the server was not reached, as when the connection drops.
-        (problem.code ?? String(problem.type ?? 'network').split('/').pop()!.replace(/-/g, '_'));
+        (problem.code ??
+        String(problem.type ?? 'network')
+          .split('/')
+          .pop()!
+          .replace(/-/g, '_'));
   if (field && code === 'validation_failed') code = 'invalid_phone';
   // A code the widget has no text for is kept as given: the texts' lookup falls back to `generic`.
   return field ? { code: code as WidgetErrorCode, field } : { code: code as WidgetErrorCode };
