@@ -196,7 +196,7 @@ export const fr: ConsoleTexts = {
     provider: 'Fournisseur SMS',
     secretKept: 'Laissez vide pour garder la valeur enregistrée (jamais affichée).',
     providerElsewhere:
-      'Ce site envoie par {provider}, réglé par l’API (PUT /v1/sites/{site}) : ce formulaire règle console, twilio et webhook. Laissez-le choisi pour ne rien changer.',
+      'Ce site envoie par {provider}, réglé par l’API (PUT /v1/sites/{site}) : ce formulaire règle console, twilio et webhook. Laissez-le choisi pour ne rien changer.',
     inbound: 'Réponses entrantes (webhook générique)',
     inboundUrl: 'URL du webhook',
     inboundSecretSet: 'Un secret entrant est défini (jamais réaffiché).',
