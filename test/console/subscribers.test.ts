@@ -32,6 +32,8 @@ it('looks up a number, exports what is held, erases only after confirmation, and
     'phone,status,consentId,proofUrl,locale,policyVersion,requestedAt,confirmedAt,withdrawnAt,renewalRequired,subscriberId',
   );
   expect(lines[1]).toContain('"+33612345678","confirmed"');
+  // Every number in clear: the download is in the audit trail, with who made it.
+  expect(await (await c.get('/console/audit')).text()).toContain('Downloaded every subscriber (CSV)');
 
   const unconfirmed = await c.post('/console/subscribers/erase', { subscriber });
   expect(unconfirmed.status).toBe(422);

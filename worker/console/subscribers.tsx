@@ -2,6 +2,7 @@
 // request) and erase with confirmation; the streamed CSV of every subscriber.
 import type { Context } from 'hono';
 import type { Hono } from 'hono';
+import { recordAudit } from '../domain/console/index.ts';
 import { lookupSubscriber, subscriberById, type GateAnswer } from '../domain/messaging/index.ts';
 import { eraseSubscriber, exportSubscriber } from '../domain/subscribers/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
@@ -157,8 +158,10 @@ export function subscriberRoutes(app: Hono<ConsoleEnv>) {
     return render(c, { erased: true });
   });
 
-  app.get('/console/subscribers.csv', (c) => {
+  app.get('/console/subscribers.csv', async (c) => {
     const { ctx, site } = c.var;
+    // Every number in clear: who downloaded it, and when, goes in the audit trail, as a lookup or an export does.
+    await recordAudit(ctx, c.get('session'), site.id, 'GET /console/subscribers.csv');
     return c.body(subscriberStream(ctx, site, { format: 'csv' }), 200, {
       ...subscriberStreamHeaders(site.id, 'csv'),
       'Cache-Control': 'no-store',

@@ -112,6 +112,7 @@ export const peopleEn = {
       'POST /console/settings/keys/revoke': 'Revoked an API key',
       'POST /console/subscribers/lookup': 'Looked up a subscriber',
       'POST /console/subscribers/export': 'Exported a subscriber’s records',
+      'GET /console/subscribers.csv': 'Downloaded every subscriber (CSV)',
       'POST /console/subscribers/erase': 'Erased a subscriber',
       'POST /console/campaigns': 'Started a campaign',
       'POST /console/campaigns/:id/stop': 'Stopped a campaign',

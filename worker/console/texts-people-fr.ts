@@ -115,6 +115,7 @@ export const peopleFr: PeopleTexts = {
       'POST /console/settings/keys/revoke': 'Révocation d’une clé d’API',
       'POST /console/subscribers/lookup': 'Recherche d’un abonné',
       'POST /console/subscribers/export': 'Export des données d’un abonné',
+      'GET /console/subscribers.csv': 'Téléchargement de tous les abonnés (CSV)',
       'POST /console/subscribers/erase': 'Effacement d’un abonné',
       'POST /console/campaigns': 'Lancement d’une campagne',
       'POST /console/campaigns/:id/stop': 'Arrêt d’une campagne',
