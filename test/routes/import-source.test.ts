@@ -27,7 +27,7 @@ const sha256hex = (text: string) => createHash('sha256').update(text, 'utf8').di
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const WORDING = 'Recevez nos offres par SMS. Désinscription : STOP.';
 const PHONE = '+33612345678';
-// What the review feared: a person's name in the owner's words (names cannot be detected, so they are accepted).
+// The risk itself: a person's name in the owner's words (names cannot be detected, so they are accepted).
 const SOURCE = 'formulaire papier de Jean Dupont, salon de Lyon';
 const noSources = { widgetTexts: async () => null, policyMarkdown: async () => new Uint8Array() };
 
