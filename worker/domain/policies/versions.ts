@@ -60,16 +60,18 @@ export async function latestPolicyLocales(ctx: Ctx, siteId: string): Promise<Pol
 
 /**
  * Refuses a purpose the newest published version does not declare (`policy.purposes[].id`): what a send or a record
- * says it is for must be something the people were told. A 422 naming `field`.
+ * says it is for must be something the people were told. A 422 naming `purpose`.
  */
-export async function assertDeclaredPurpose(ctx: Ctx, siteId: string, purpose: string, field = 'purpose') {
+export async function assertDeclaredPurpose(ctx: Ctx, siteId: string, purpose: string) {
   const [row] = await latestPolicyLocales(ctx, siteId);
   const declared = row ? (JSON.parse(row.facts) as PolicyFacts).purposes.map((p) => p.id) : [];
   if (declared.includes(purpose)) return;
   const message = row
     ? `Not a purpose of the published policy (version ${row.version}): use one of ${declared.join(', ')}.`
     : 'No policy is published yet, so no purpose is declared.';
-  throw new AppError('validation_failed', 422, `Invalid value for: ${field}.`, { errors: [{ path: field, message }] });
+  throw new AppError('validation_failed', 422, 'Invalid value for: purpose.', {
+    errors: [{ path: 'purpose', message }],
+  });
 }
 
 /** The exact widget texts a hash stands for, as the site served them; a 404 when it never did. */
