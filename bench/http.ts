@@ -79,13 +79,16 @@ const CONNECTIONS = num('BENCH_CONNECTIONS', 20);
 const BULK = 1000;
 /** BENCH_CASES=gate,proof: only the cases whose name holds one of the words (and the hello-worlds), e.g. to profile one. */
 const ONLY = process.env.BENCH_CASES?.split(',').filter(Boolean);
+/** The gate written by hand (bench/peers.ts gate-peer): what the production gate's cost is held against. */
+const PEER_GATE = 'peer: the gate by hand';
 const TARGETS = { gate: 0.25, consent: 0.05, bulkOverGate: 10, devOverProduction: 0.9 };
 type Mode = 'production' | 'dev';
 /** BENCH_MODES=production,dev (the default): the Assent cases run once per mode, production first. */
 /**
  * PROF_DIR: the Node server writes a V8 CPU profile there (wall time: a thread preempted by the load generator counts
- * against the function it was in). PERF_DIR: Linux `perf record` samples the Node server's CPU time during each
- * measured Assent case into `<PERF_DIR>/<case>.data` (read with `perf report -i …`; the server writes its JIT map).
+ * against the function it was in). PERF_DIR: Linux `perf record` samples the server's CPU time during each measured
+ * Assent case into `<PERF_DIR>/<case>.data` (`deno-<case>.data` on Deno; read with `perf report -i …`; the server
+ * writes its JIT map).
  */
 const PERF_DIR = process.env.PERF_DIR;
 const PROFILE: Profiling = { ...(process.env.PROF_DIR ? { cpuProf: process.env.PROF_DIR } : {}), perf: !!PERF_DIR };
@@ -197,7 +200,12 @@ function deliveredTokens(dataDir: string): string[] {
 
 async function benchRuntime(runtime: Runtime): Promise<Row[]> {
   const dataDir = mkdtempSync(join(tmpdir(), `assent-bench-${runtime}-`));
-  const [helloPort, peerPort, assentPort] = [await freePort(), await freePort(), await freePort()];
+  const [helloPort, peerPort, gatePeerPort, assentPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const entry = runtime === 'node' ? 'worker/entry/node.ts' : 'worker/entry/deno.ts';
   // The load comes from one address: behind one trusted proxy (ASSENT_TRUST_PROXY=1) each opt-in names its own client
   // address in X-Forwarded-For, so the per-address limit applies as it would to real visitors. Set up in dev mode
@@ -295,6 +303,29 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       method: 'POST',
       body: JSON.stringify({ id: consentId }),
     });
+    const { masterKey } = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as { masterKey: string };
+    const gatePeer = start(
+      runtime,
+      'bench/peers.ts',
+      ['gate-peer', String(gatePeerPort), join(dataDir, 'assent.db'), masterKey, adminToken],
+      {},
+    );
+    servers.push(gatePeer);
+    const gatePeerUrl = `http://${HOST}:${gatePeerPort}`;
+    await waitFor(`${gatePeerUrl}/v1/sites/demo/subscribers/lookup`, gatePeer, `${runtime} gate peer`, {
+      method: 'POST',
+      headers: jsonAuth,
+      body: gateBody,
+    });
+    const peerGate = await json<{ status: string }>(
+      await fetch(`${gatePeerUrl}/v1/sites/demo/subscribers/lookup`, {
+        method: 'POST',
+        headers: jsonAuth,
+        body: gateBody,
+      }),
+      'gate peer',
+    );
+    if (peerGate.status !== 'confirmed') throw new Error(`the gate peer reads ${peerGate.status}`);
 
     const rows: Row[] = [];
     const run = async (
@@ -307,8 +338,9 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       if (ONLY && !name.startsWith('hello') && !ONLY.some((word) => name.includes(word))) return;
       const label = extra.mode ? `${extra.mode}: ${name}` : name;
       process.stdout.write(`  ${runtime}: ${label}…\n`);
-      const pid = (url === helloUrl ? hello : url === base ? assent : peer)?.child.pid;
-      const profiled = url === base && runtime === 'node' ? label : undefined;
+      const pid = (url === helloUrl ? hello : url === base ? assent : url === gatePeerUrl ? gatePeer : peer)?.child.pid;
+      const profiled =
+        url !== base ? undefined : runtime === 'node' ? label : PERF_DIR ? `${runtime} ${label}` : undefined;
       let beside: Row['beside'];
       if (url !== helloUrl) {
         const h = await measure(
@@ -341,7 +373,10 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       `http://${HOST}:${peerPort}`,
       post('/lookup', JSON.stringify({ id: consentId })),
     );
-    await stop(peer); // it holds the database open; each mode below starts from the snapshot
+    await run(PEER_GATE, gatePeerUrl, post('/v1/sites/demo/subscribers/lookup', gateBody, jsonAuth));
+    // They hold the database open; each mode below starts from the snapshot.
+    await stop(peer);
+    await stop(gatePeer);
     let next = 0;
     let optedIn = 0;
     let spent = 0;
@@ -351,7 +386,8 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       // The same numbers in every mode: each starts from the snapshot, which knows none of them.
       optedIn += next;
       next = 0;
-      assent = start(runtime, entry, [], env(mode), runtime === 'node' ? PROFILE : undefined);
+      // Deno is profiled with perf only (its V8 writes the same JIT map); --cpu-prof is Node's.
+      assent = start(runtime, entry, [], env(mode), runtime === 'node' ? PROFILE : { perf: !!PERF_DIR });
       servers.push(assent);
       await waitFor(`${base}/healthz`, assent, `${runtime} Assent (${mode})`);
       await settle(join(dataDir, 'assent.db'), `${runtime} ${mode}`);
@@ -489,6 +525,14 @@ function print(runtime: Runtime, rows: Row[]): { missed: number; cases: unknown[
       const over = (ratio * perRequest) / ratioFor(CASES.gate, mode);
       note = `  ${over.toFixed(1)}× the gate's numbers/s (target ${TARGETS.bulkOverGate}×)`;
       verdict = over >= TARGETS.bulkOverGate ? 'ok' : 'MISSED';
+    }
+    // The gate beside the gate written by hand: the same work (auth, number check, blind index, gate read) as a user
+    // would write it, which is what the gate's own cost is held against.
+    const peer = rows.find((r) => r.name === PEER_GATE);
+    if (base === CASES.gate && peer) {
+      const over = ratio / ratioOf(peer);
+      const cpuOver = cpu && peer.cpu ? peer.cpu.process / cpu.process : Number.NaN;
+      note = `  ${over.toFixed(2)}× the hand-written gate's req/s, ${cpuOver.toFixed(2)}× by CPU`;
     }
     if (verdict === 'MISSED') missed++;
     if (result.non2xx > 0 || result.errors + result.timeouts > 0) missed++;

@@ -38,7 +38,7 @@ export interface Profiling {
   perf?: boolean;
 }
 
-/** Runs `script args…` on the runtime, profiled as `profiling` says (Node only). */
+/** Runs `script args…` on the runtime, profiled as `profiling` says (`cpuProf` on Node only). */
 export function start(
   runtime: Runtime,
   script: string,
@@ -54,7 +54,17 @@ export function start(
   const [cmd, pre] =
     runtime === 'node'
       ? [process.execPath, [...flags, '--import', 'tsx']]
-      : [denoBin, ['run', '-A', '--node-modules-dir=manual']];
+      : [
+          denoBin,
+          [
+            'run',
+            '-A',
+            '--node-modules-dir=manual',
+            ...(profiling.perf
+              ? ['--v8-flags=--perf-basic-prof-only-functions,--interpreted-frames-native-stack,--logfile=/dev/null']
+              : []),
+          ],
+        ];
   const child = spawn(cmd, [...pre, script, ...args], {
     cwd: ROOT,
     env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', ...env },

@@ -4,7 +4,7 @@
 // access-log line must be the same, and the lane must have answered the requests it can (else it would prove
 // nothing) and given the others back.
 import { request as httpRequest, type RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { createServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -332,6 +332,57 @@ describe('direct lane and sign-in limits', () => {
     const [viaLane, viaRoutes] = [await firstRefusal('direct'), await firstRefusal('routes')];
     expect(viaRoutes, 'the limit applies within 40 attempts').toContain(429);
     expect(viaLane).toEqual(viaRoutes);
+  });
+});
+
+/** Raw HTTP/1.1 over one socket: each part written on its own, `pause` ms apart; the answers' bytes once it closes. */
+function rawExchange(port: number, parts: string[], pause: number): Promise<string> {
+  return new Promise((done, fail) => {
+    const socket = connect(port, '127.0.0.1');
+    const got: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => got.push(chunk));
+    socket.on('error', fail);
+    socket.on('close', () => done(Buffer.concat(got).toString('utf8')));
+    socket.on('connect', async () => {
+      for (const part of parts) {
+        socket.write(part);
+        await new Promise((next) => setTimeout(next, pause));
+      }
+    });
+  });
+}
+
+describe('direct lane on node:http, however the body arrives', () => {
+  const body = JSON.stringify({ phone: '+33612345678' });
+  const head = (port: number, close: boolean) =>
+    `POST /v1/sites/demo/subscribers/lookup HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+    `Authorization: ${admin}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
+  const answers = (raw: string) => raw.split('HTTP/1.1 ').slice(1);
+
+  it('answers a body sent after its head, in pieces, as one sent with it; and two requests on one connection', async () => {
+    const env = await setUp('production');
+    try {
+      const before = env.lane.counts.answered;
+      const split = await rawExchange(env.direct, [head(env.direct, true), body.slice(0, 7), body.slice(7)], 30);
+      const whole = await rawExchange(env.direct, [head(env.direct, false) + body, head(env.direct, true) + body], 30);
+      const together = await rawExchange(
+        env.direct,
+        [head(env.direct, false) + body + head(env.direct, true) + body],
+        0,
+      );
+      const all = [...answers(split), ...answers(whole), ...answers(together)];
+      expect(all).toHaveLength(5);
+      for (const answer of all) {
+        expect(answer.startsWith('200 OK')).toBe(true);
+        expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+          status: 'confirmed',
+          canSend: true,
+        });
+      }
+      expect(env.lane.counts.answered - before).toBe(5);
+    } finally {
+      await env.close();
+    }
   });
 });
 
