@@ -91,6 +91,8 @@ type Mode = 'production' | 'dev';
  * writes its JIT map).
  */
 const PERF_DIR = process.env.PERF_DIR;
+/** The peers are profiled with perf only (PERF_DIR): their JIT map names their functions. */
+const PEER_PROFILE: Profiling = { perf: !!PERF_DIR };
 const PROFILE: Profiling = { ...(process.env.PROF_DIR ? { cpuProf: process.env.PROF_DIR } : {}), perf: !!PERF_DIR };
 
 /** Starts `perf record` on the process for the measured seconds; the returned function waits for it to write. */
@@ -297,7 +299,13 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       for (const f of dbFiles) rmSync(join(dataDir, f), { force: true });
       for (const f of dbFiles) if (existsSync(join(snapshot, f))) copyFileSync(join(snapshot, f), join(dataDir, f));
     };
-    const peer = start(runtime, 'bench/peers.ts', ['peer', String(peerPort), join(dataDir, 'assent.db')], {});
+    const peer = start(
+      runtime,
+      'bench/peers.ts',
+      ['peer', String(peerPort), join(dataDir, 'assent.db')],
+      {},
+      PEER_PROFILE,
+    );
     servers.push(peer);
     await waitFor(`http://${HOST}:${peerPort}/lookup`, peer, `${runtime} peer`, {
       method: 'POST',
@@ -309,6 +317,7 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       'bench/peers.ts',
       ['gate-peer', String(gatePeerPort), join(dataDir, 'assent.db'), masterKey, adminToken],
       {},
+      PEER_PROFILE,
     );
     servers.push(gatePeer);
     const gatePeerUrl = `http://${HOST}:${gatePeerPort}`;
@@ -339,8 +348,15 @@ async function benchRuntime(runtime: Runtime): Promise<Row[]> {
       const label = extra.mode ? `${extra.mode}: ${name}` : name;
       process.stdout.write(`  ${runtime}: ${label}…\n`);
       const pid = (url === helloUrl ? hello : url === base ? assent : url === gatePeerUrl ? gatePeer : peer)?.child.pid;
+      // Assent's cases are profiled as PROF_DIR or PERF_DIR say; the peers under PERF_DIR too (perf needs no flag).
       const profiled =
-        url !== base ? undefined : runtime === 'node' ? label : PERF_DIR ? `${runtime} ${label}` : undefined;
+        url === helloUrl || (url !== base && !PERF_DIR)
+          ? undefined
+          : runtime === 'node'
+            ? label
+            : PERF_DIR
+              ? `${runtime} ${label}`
+              : undefined;
       let beside: Row['beside'];
       if (url !== helloUrl) {
         const h = await measure(
