@@ -696,6 +696,7 @@ export function openApiDocument(publicUrl: string) {
               description:
                 '{subscriberId, maskedPhone, status, canSend, reason?, proofUrl, renewalRequired, suppressed, retainedUntil}; an unknown number: subscriberId null, status "none", retainedUntil null',
             },
+            422: { description: 'A number that cannot be read, or a `purpose` the published policy does not declare' },
           },
           { security: bearer, parameters: [site], requestBody: { required: true, ...json('SubscriberLookup') } },
         ),
@@ -709,6 +710,7 @@ export function openApiDocument(publicUrl: string) {
               description:
                 '{results: [{canSend, status, reason?}]}; an unreadable number is status "invalid" in its place',
             },
+            422: { description: 'More than 1,000 numbers, or a `purpose` the published policy does not declare' },
           },
           { security: bearer, parameters: [site], requestBody: { required: true, ...json('SubscriberCheck') } },
         ),

@@ -159,7 +159,12 @@ for (const mode of ['production', 'dev'] as const) {
         'answers',
       ],
       ['an unknown number', () => base({ phone: '+33698765432' }), 'answers'],
-      ['a purpose and an unknown field', () => base({ phone: '+33612345678', purpose: 'promo', extra: 1 }), 'answers'],
+      [
+        'a purpose and an unknown field',
+        () => base({ phone: '+33612345678', purpose: 'sms-marketing', extra: 1 }),
+        'answers',
+      ],
+      ['a purpose the policy does not declare', () => base({ phone: '+33612345678', purpose: 'promo' }), 'gives back'],
       [
         'a JSON type with parameters',
         () => ({

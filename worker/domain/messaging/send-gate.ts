@@ -8,6 +8,7 @@ import { erasedMark } from '../subscribers/erased-mark.ts';
 import { retainedUntil } from '../subscribers/last-contact.ts';
 import type { DomainContext } from '../context.ts';
 import { normalisePhone } from '../consent/phone.ts';
+import { assertGatePurpose } from '../policies/versions.ts';
 import type { Site } from '../site/sites.ts';
 import { importsStanding } from '../site/config.ts';
 import { ID_PATTERN } from '../../crypto/tokens.ts';
@@ -137,6 +138,7 @@ export async function lookupSubscriber(
   rawPhone: string,
   purpose?: string,
 ): Promise<GateAnswer> {
+  if (purpose !== undefined) await assertGatePurpose(ctx, site.id, purpose);
   const phone = normalisePhone(rawPhone, site.config.defaultCountry);
   const index = await ctx.sealer.blindIndex(site.id, phone.e164);
   const view = await ctx.subjects.gateView(site.id, index);
@@ -171,6 +173,7 @@ export async function checkSubscribers(
   purpose?: string,
 ): Promise<BulkResult[]> {
   if (phones.length > MAX_BULK) throw new AppError('validation_failed', 422, `At most ${MAX_BULK} numbers per check.`);
+  if (purpose !== undefined) await assertGatePurpose(ctx, site.id, purpose);
   // Normalised one after another (synchronous work), then indexed in one call: no promise per number.
   const e164s: (string | null)[] = phones.map((raw) => {
     try {

@@ -13,6 +13,7 @@ import { newEvent } from '../proof-log/events.ts';
 import type { Site } from '../site/sites.ts';
 import { configPath, policyFactsOf, providerFactOf } from '../site/rules.ts';
 import { forgetWidget } from '../site/widget-document.ts';
+import { forgetDeclaredPurposes } from './versions.ts';
 
 export interface PublishedPolicy {
   version: number;
@@ -102,6 +103,7 @@ export async function publishPolicy(
     throw error;
   }
   forgetWidget(ctx, site.id);
+  forgetDeclaredPurposes(ctx, site.id);
   return {
     version,
     templateVersion: prepared.templateVersion,
