@@ -180,6 +180,21 @@ describe('site administration', () => {
     expect(await h.ctx.sites.get('other')).toBeNull();
   });
 
+  it('a country code no numbering plan knows (ZZ) is refused naming the field, on create and on PUT; the site is unchanged', async () => {
+    await expectProblem(
+      await h.app.request(
+        '/v1/sites',
+        json({ id: 'other', config: { ...demoSiteConfig, defaultCountry: 'ZZ' } }, admin),
+      ),
+      422,
+      'config.defaultCountry',
+    );
+    const put = (config: object) => h.app.request('/v1/sites/demo', { ...json(config, admin), method: 'PUT' });
+    await expectProblem(await put({ ...demoSiteConfig, allowedCountries: ['FR', 'XX'] }), 422, 'allowedCountries.1');
+    const gate = await h.app.request(GATE, json({ phone: '06 12 34 56 78' }, admin));
+    expect(gate.status, 'a national number still reads in the site country').toBe(200);
+  });
+
   it('GET shows secrets redacted; a PUT sending the redaction back keeps the stored secret; a new one replaces it', async () => {
     const created = await createOther();
     const own = { authorization: `Bearer ${created.apiKey}` };

@@ -5,6 +5,7 @@ import { smsConfigSchema, smsSchemas, type SmsConfig } from '../../sms/config.ts
 import { defaultQuietHours, quietHoursRulesSchema, type QuietHoursRules } from '../../sms/quiet-hours.ts';
 import { ownerFactsSchema } from '../../policy/facts.ts';
 import { MAX_PROSPECT_DAYS } from '../../policy/retention-periods.ts';
+import { isKnownCountry } from '../consent/phone.ts';
 import { CHOICE_PROBLEMS } from './equal-choice.ts';
 import { frenchConfigErrors } from './french-rules.ts';
 import { storedWidgetConfigSchema, widgetConfigSchema } from './widget-config.ts';
@@ -199,13 +200,30 @@ function frenchRules(cfg: Parameters<typeof frenchConfigErrors>[0], ctx: z.Refin
 }
 
 /**
- * What a PUT or a create may say: known keys only, every string bounded, equal choices. (Stored rows load without
- * the last rule: the widget shows the template's labels where theirs are unequal, see widgetTexts.)
+ * Countries whose numbering plan the phone rules know: a code of the right shape that names none (`ZZ`, `XX`) would
+ * make every national number typed on the site unreadable, silently.
+ */
+function knownCountries(
+  cfg: { defaultCountry: string; allowedCountries?: string[] | undefined },
+  ctx: z.RefinementCtx,
+) {
+  const message = 'No numbering plan is known for this country code.';
+  if (!isKnownCountry(cfg.defaultCountry)) ctx.addIssue({ code: 'custom', path: ['defaultCountry'], message });
+  cfg.allowedCountries?.forEach((code, i) => {
+    if (!isKnownCountry(code)) ctx.addIssue({ code: 'custom', path: ['allowedCountries', i], message });
+  });
+}
+
+/**
+ * What a PUT or a create may say: known keys only, every string bounded, equal choices, known countries. (Stored rows
+ * load without the last two rules: the widget shows the template's labels where theirs are unequal, see widgetTexts;
+ * a number the plan of an unknown country cannot read is refused as unreadable.)
  */
 export const siteConfigSchema = z
   .strictObject(shape)
   .superRefine(crossChecks)
   .superRefine(equalChoices)
+  .superRefine(knownCountries)
   .superRefine(frenchRules);
 
 /**
