@@ -33,6 +33,18 @@ describe('overview', () => {
     expect(html).toMatch(/Entries in the log: \d+/);
   });
 
+  it('counts numbers once: a confirmed number that asks again is one number the gate allows, two consents', async () => {
+    h = await makeHarness();
+    await confirmedConsent(h); // 06 12 34 56 78
+    await pendingConsent(h, '06 12 34 56 78'); // typed in again: a second consent, pending
+    await pendingConsent(h, '06 98 76 54 32');
+    c = await signIn(h);
+    const html = await (await c.get('/console')).text();
+    expect(html).toContain('Numbers the send gate lets you text today: 1, of 2 known numbers');
+    expect(html).toMatch(/data-status="pending"><th scope="row">Waiting for confirmation<\/th><td>2<\/td>/);
+    expect(html).toMatch(/data-status="confirmed"><th scope="row">Confirmed<\/th><td>1<\/td>/);
+  });
+
   it('speaks French when asked', async () => {
     h = await makeHarness();
     c = await signIn(h);

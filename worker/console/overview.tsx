@@ -1,4 +1,4 @@
-// Console overview: consents by status, rates over 7 and 30 days, recent events (masked numbers), the proof log.
+// Console overview: the numbers the site may text, consents by status, rates over 7 and 30 days, recent events (masked numbers), the proof log.
 import type { Hono } from 'hono';
 import { overview } from '../domain/console/index.ts';
 import type { ConsoleEnv } from './http.ts';
@@ -15,7 +15,7 @@ const pct = (r: number | null, lang: string) =>
 export function overviewRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console', async (c) => {
     const { t, site, lang } = c.var;
-    const o = await overview(c.get('ctx'), site.id);
+    const o = await overview(c.get('ctx'), site);
     const witnessing = c.get('deps').witnessing;
     const witnesses = witnessing ? await witnessStandings(c.get('ctx'), witnessing, site.id, o.log) : [];
     const when = consoleTime(c);
@@ -27,6 +27,7 @@ export function overviewRoutes(app: Hono<ConsoleEnv>) {
       current: 'overview',
       body: (
         <>
+          <p data-numbers>{fill(t.overview.sendable, { sendable: o.numbers.sendable, known: o.numbers.known })}</p>
           <table>
             <caption>{t.overview.countsCaption}</caption>
             <thead>

@@ -47,7 +47,9 @@ export const en = {
       expired: 'Expired',
       erased: 'Erased',
     },
-    countsCaption: 'Consents by status',
+    sendable:
+      'Numbers the send gate lets you text today: {sendable}, of {known} known numbers (each number counts once, however many requests it made).',
+    countsCaption: 'Consents by status (a number may have several)',
     status: 'Status',
     count: 'Count',
     rates: 'Rates',

@@ -47,7 +47,9 @@ export const fr: ConsoleTexts = {
       expired: 'Expirés',
       erased: 'Effacés',
     },
-    countsCaption: 'Consentements par statut',
+    sendable:
+      'Numéros que le filtre d’envoi vous laisse contacter aujourd’hui : {sendable}, sur {known} numéros connus (chaque numéro compte une fois, quel que soit son nombre de demandes).',
+    countsCaption: 'Consentements par statut (un numéro peut en avoir plusieurs)',
     status: 'Statut',
     count: 'Nombre',
     rates: 'Taux',

@@ -1,10 +1,12 @@
-// The console overview: consents by status, requests and confirmations over 7 and 30 days, the all-time opt-in
+// The console overview: the numbers the send gate allows, consents by status, requests and confirmations over 7 and 30 days, the all-time opt-in
 // rate (the "no" answers are one counter, by design), recent events with masked numbers, and the log's head.
 import { storeKey } from '../../db/client.ts';
 import { consoleStatsRepo } from '../../db/console-stats.ts';
 import { refusedOriginsRepo } from '../../db/console-sessions.ts';
 import type { DomainContext } from '../context.ts';
 import { latestHead } from '../proof-log/transparency-log.ts';
+import { importsStanding } from '../site/config.ts';
+import type { Site } from '../site/sites.ts';
 
 const DAY = 24 * 3600_000;
 const STATUSES = ['pending', 'confirmed', 'imported', 'withdrawn', 'expired', 'erased'] as const;
@@ -18,6 +20,12 @@ export interface WindowStats {
 }
 
 export interface Overview {
+  /**
+   * Numbers, one each however many requests they made (consents are counted below): the site's, erased ones left out,
+   * and those the send gate lets the site text today (a consent confirmed, or imported while imports stand; neither
+   * suppressed nor awaiting renewal).
+   */
+  numbers: { known: number; sendable: number };
   counts: Record<(typeof STATUSES)[number], number>;
   total: number;
   declines: number;
@@ -30,10 +38,12 @@ export interface Overview {
 
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 
-export async function overview(ctx: DomainContext, siteId: string): Promise<Overview> {
+export async function overview(ctx: DomainContext, site: Site): Promise<Overview> {
+  const siteId = site.id;
   const stats = consoleStatsRepo(ctx.store);
   const now = ctx.clock();
-  const [byStatus, declines, recent, head, ...windows] = await Promise.all([
+  const [numbers, byStatus, declines, recent, head, ...windows] = await Promise.all([
+    stats.numbers(siteId),
     stats.countsByStatus(siteId),
     stats.declines(siteId),
     stats.recentEvents(siteId, 10),
@@ -42,7 +52,9 @@ export async function overview(ctx: DomainContext, siteId: string): Promise<Over
   ]);
   const counts = Object.fromEntries(STATUSES.map((s) => [s, byStatus[s] ?? 0])) as Overview['counts'];
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const imports = importsStanding(site.config, now) === 'allowed' ? numbers.imported : 0;
   return {
+    numbers: { known: numbers.known, sendable: numbers.confirmed + imports },
     counts,
     total,
     declines,
