@@ -72,11 +72,14 @@ describe('classify', () => {
         if (result === null) expect(KEYWORD_SET.has(normaliseKeyword(s))).toBe(false);
         else if (result.action !== 'opt-out') expect(skeleton(s)).toBe(result.keyword.replace(/[ -]/g, ''));
         else {
-          // An opt-out's letters: its keyword, perhaps said again, and words of courtesy, nothing else.
-          let rest = ` ${normaliseKeyword(s).replace(/[^A-Z ]/g, ' ')} `;
-          for (const word of [...COURTESY].sort((a, b) => b.length - a.length))
-            rest = rest.replaceAll(` ${word} `, ' ');
-          expect(rest.replace(/[^A-Z]/g, '').replaceAll(result.keyword.replace(/[ -]/g, ''), '')).toBe('');
+          // An opt-out's letters, on one of its lines: its keyword, perhaps said again, and words of courtesy.
+          const leftOver = (line: string) => {
+            let rest = ` ${normaliseKeyword(line).replace(/[^A-Z ]/g, ' ')} `;
+            for (const word of [...COURTESY].sort((a, b) => b.length - a.length))
+              rest = rest.replaceAll(` ${word} `, ' ');
+            return rest.replace(/[^A-Z]/g, '').replaceAll(result.keyword.replace(/[ -]/g, ''), '');
+          };
+          expect([s, ...s.split(/\r\n|[\n\r\u2028\u2029\u0085]/u)].map(leftOver)).toContain('');
         }
       }),
       { numRuns: 2000 },
@@ -136,6 +139,15 @@ describe('classify', () => {
     ['opt out', 'opt-out', 'OPT OUT'],
     ['Opt-out', 'opt-out', 'OPT-OUT'],
     ['Stop all', 'opt-out', 'STOP ALL'],
+    // Emoji, a signature under the STOP, a greeting above it, a French imperative.
+    ['STOP 🛑', 'opt-out', 'STOP'],
+    ['🙏 stop', 'opt-out', 'STOP'],
+    ['Stop👍🏽', 'opt-out', 'STOP'],
+    ['ARRÊT ✋ merci', 'opt-out', 'ARRET'],
+    ['STOP\n\nEnvoyé de mon iPhone', 'opt-out', 'STOP'],
+    ['Stop.\r\n-- \r\nJean Dupont', 'opt-out', 'STOP'],
+    ['Bonjour,\nstop svp\nMarie', 'opt-out', 'STOP'],
+    ['Arrêtez !', 'opt-out', 'ARRETEZ'],
   ])('%j → %s', (typed, action, keyword) => {
     expect(classify(typed)).toEqual({ action, keyword });
   });
@@ -149,6 +161,9 @@ describe('classify', () => {
     'svp',
     'OUI merci', // a consent is not read through courtesy: only an opt-out is
     'OUI OUI',
+    'oui 👍', // nor through emoji
+    'OUI\nEnvoyé de mon iPhone', // nor from one line of several
+    'Bonjour\nje ne veux pas que ça stop',
     'STOPP',
     'STO P',
     'S T O P',

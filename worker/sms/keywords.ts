@@ -4,6 +4,8 @@
 // message ("«STOP»") ignored. An opt-out may also come with words of courtesy ("Stop svp", "please stop", "STOP,
 // merci") or its keyword said twice ("STOP STOP"): withdrawing must be as easy as consenting (GDPR art. 7(3)), and
 // those words change nothing of what is asked. Nothing else around a keyword counts ("stop it", "STOP-SMS", "#STOP").
+// For an opt-out only, emoji are set aside too ("STOP 🛑") and one line of the message that is an opt-out by itself
+// is enough ("STOP" above a phone's signature): a consent is never read through anything around it.
 
 export type KeywordAction = 'opt-out' | 'opt-in' | 'confirm' | 'help';
 
@@ -29,6 +31,7 @@ export const KEYWORDS: Readonly<Record<KeywordAction, readonly string[]>> = {
     'ARRET',
     'ARRETE',
     'ARRETER',
+    'ARRETEZ',
     'STOP SMS',
     'DESABONNER',
     'SE DESABONNER',
@@ -93,6 +96,24 @@ const WORD_END_MARK = /(?<![.!?¡¿…,;:。！？])[.!?¡¿…,;:。！？]+(?=
 
 /** What an inbound message asks for, or null when it is anything but a keyword ("stop it" is null). */
 export function classify(message: string): KeywordMatch | null {
+  const whole = classifyLine(message, false);
+  if (whole) return whole;
+  // A signature under the STOP ("Envoyé de mon iPhone"), or a greeting above it: the lines are read one by one, for
+  // an opt-out only. Bounded: a reply is at most a few segments, and no more lines than these are read.
+  const lines = message.split(/\r\n|[\n\r\u2028\u2029\u0085]/u, MAX_LINES);
+  for (const line of lines.length > 1 ? lines : []) {
+    const match = classifyLine(line, true);
+    if (match?.action === 'opt-out') return match;
+  }
+  return null;
+}
+
+const MAX_LINES = 20;
+// Emoji (pictographs, skin tones, flags) an opt-out may carry: "STOP 🛑", "🙏 stop". Joiners and variation
+// selectors are already gone with the format characters and marks (normaliseKeyword).
+const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}]+/gu;
+
+function classifyLine(message: string, optOutOnly: boolean): KeywordMatch | null {
   const normalised = normaliseKeyword(message)
     .replace(OPENING, '')
     .replace(CLOSING, '')
@@ -100,9 +121,14 @@ export function classify(message: string): KeywordMatch | null {
     .replace(TRAILING_PUNCTUATION, '')
     .trim();
   const match = LOOKUP.get(normalised);
-  if (match) return { ...match };
-  // An opt-out with courtesy, or said twice: what is left once those words are gone is one opt-out keyword.
+  if (match && (!optOutOnly || match.action === 'opt-out')) return { ...match };
+  // An opt-out with courtesy or emoji, or said twice: what is left once those are gone is one opt-out keyword.
   const words = normalised
+    .replace(EMOJI, ' ')
+    .replace(OPENING, '')
+    .replace(CLOSING, '')
+    .trim()
+    .replace(TRAILING_PUNCTUATION, '')
     .replace(WORD_END_MARK, '')
     .replace(/['’]/g, ' ')
     .replace(/ {2,}/g, ' ')
