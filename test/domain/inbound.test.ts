@@ -266,6 +266,20 @@ describe('OUI / YES', () => {
     expect((await gate(h, phone.e164)).status).toBe('none');
   });
 
+  it('confirms an opt-in made again after a STOP, as its link would, and lifts the suppression', async () => {
+    const phone = nextNumber();
+    const first = await requestOptIn(h, phone.national);
+    await twilioInbound(h, phone.e164, 'STOP');
+    expect((await consent(first)).status).toBe('withdrawn');
+    h.advance(minute);
+    const again = await requestOptIn(h, phone.national);
+    const res = await twilioInbound(h, phone.e164, 'OUI');
+    expect(twimlText(await res.text())).toBeNull();
+    expect(await consent(again)).toMatchObject({ status: 'confirmed', confirmMethod: 'reply' });
+    expect((await consent(first)).status).toBe('withdrawn');
+    expect(await gate(h, phone.e164)).toMatchObject({ status: 'confirmed', canSend: true, suppressed: false });
+  });
+
   it('cannot confirm an opt-in that expired', async () => {
     const phone = nextNumber();
     const id = await requestOptIn(h, phone.national);

@@ -23,9 +23,16 @@ describe('decideInbound', () => {
 
   it('OUI without a pending opt-in, or after STOP, confirms nothing', () => {
     expect(decideInbound('YES', none)).toMatchObject({ effect: 'none', reply: 'no-pending' });
-    expect(decideInbound('YES', { pending: true, suppressed: true })).toMatchObject({
+    expect(decideInbound('YES', { pending: false, suppressed: true })).toMatchObject({
       effect: 'none',
       reply: 'no-pending',
+    });
+  });
+
+  it('OUI confirms an opt-in made again after a STOP (the STOP withdrew the requests pending then)', () => {
+    expect(decideInbound('oui', { pending: true, suppressed: true })).toMatchObject({
+      effect: 'confirm-pending',
+      reply: 'confirmed',
     });
   });
 

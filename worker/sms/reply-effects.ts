@@ -15,7 +15,7 @@ export type InboundEffect =
 export interface InboundState {
   /** A pending (unexpired) double opt-in exists for this number on this site. */
   pending: boolean;
-  /** The number is on the site's suppression list. */
+  /** The number is on the site's suppression list (a pending request made since lifts it once confirmed). */
   suppressed: boolean;
 }
 
@@ -36,8 +36,10 @@ export function decideInbound(message: string, state: InboundState): InboundDeci
     case 'opt-in':
       return { match, effect: 'lift-suppression', reply: 'opt-in-ack' };
     case 'confirm':
-      // A suppressed number cannot confirm: a STOP that landed first has withdrawn the pending request.
-      if (state.pending && !state.suppressed) return { match, effect: 'confirm-pending', reply: 'confirmed' };
+      // A STOP withdraws the number's pending requests with it, so a request still pending was made after the STOP:
+      // a fresh opt-in, which OUI confirms as its link does (lifting the suppression). A STOP racing this reply is
+      // settled by the confirmation's compare-and-set from pending.
+      if (state.pending) return { match, effect: 'confirm-pending', reply: 'confirmed' };
       return { match, effect: 'none', reply: 'no-pending' };
     case 'help':
       return { match, effect: 'none', reply: 'help' };
