@@ -20,7 +20,7 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 describe('preparePolicy', () => {
   it('renders every locale with its exact bytes and their SHA-256', async () => {
     const policy = await preparePolicy({ facts: demoPolicyFacts, locales: ['fr', 'en'], templates, context });
-    expect(policy.templateVersion).toBe('1');
+    expect(policy.templateVersion).toBe('2');
     expect(policy.locales.map((l) => l.locale)).toEqual(['fr', 'en']);
     for (const l of policy.locales) {
       expect(new TextDecoder().decode(l.bytes)).toBe(l.markdown);
@@ -50,7 +50,13 @@ describe('preparePolicy', () => {
       'Personal data processed for the purposes of direct marketing communications shall be retained for a period not exceeding that which is strictly necessary, in accordance with applicable regulatory recommendations.\n';
     const broken = { '1': { en: legalese, fr: legalese.replace('## Retention', '## Conservation') } };
     const error = await refusal(
-      preparePolicy({ facts: demoPolicyFacts, locales: ['en', 'de'], templates: broken, context }),
+      preparePolicy({
+        facts: demoPolicyFacts,
+        locales: ['en', 'de'],
+        templates: broken,
+        templateVersion: '1',
+        context,
+      }),
     );
     expect(error.code).toBe('policy_refused');
     expect(error.status).toBe(422);

@@ -5,7 +5,7 @@ import type { PolicyFacts } from './facts.ts';
 import { withFrenchTypography } from './typography.ts';
 import { parseSections, parseTitle, renderTemplate, type PolicySection } from './template.ts';
 
-export const currentTemplateVersion = '1';
+export const currentTemplateVersion = '2';
 
 /** `{[templateVersion]: {[locale]: template text}}`; built from templates/policy/<version>/<locale>.md. */
 export type PolicyTemplates = Record<string, Record<string, string>>;
