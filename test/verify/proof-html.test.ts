@@ -35,6 +35,11 @@ describe('GET /proofs/{id} (HTML)', () => {
     expect(html).toMatch(
       /la demande de confirmation, par console \(son numéro de message [^)]+\)\u202f; empreinte du texte exact \(SHA-256\)\u00a0: [0-9a-f]{16}…/,
     );
+    // The request's fingerprint is of the form's words, not of a message from the provider (it came from no SMS).
+    expect(html).toMatch(
+      /Consentement demandé dans le formulaire du site\.<br\/><span class="small">empreinte des mots exacts du formulaire \(SHA-256\)\u00a0: [0-9a-f]{16}…/,
+    );
+    expect(html).not.toMatch(/message — du prestataire/);
     expect(html).toMatch(
       /Ces faits sont lus dans le journal public lui-même, à son point de contrôle signé de \d+ entrées\./,
     );

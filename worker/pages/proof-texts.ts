@@ -56,6 +56,7 @@ const en = {
   smsSent: '{kind}, via {provider} (its message number {id}); fingerprint of the exact text (SHA-256): {hash}…',
   delivered: '“{status}” for message {id}',
   replyEvidence: 'message {id} from the provider; fingerprint of the text received (SHA-256): {hash}…',
+  formEvidence: 'fingerprint of the exact words of the form (SHA-256): {hash}…',
   asOf: 'These facts are read from the public log itself, as of its signed checkpoint of {size} entries.',
   method: {
     widget: 'in the form on the website',
@@ -194,6 +195,7 @@ const fr: ProofTexts = {
   smsSent: '{kind}, par {provider} (son numéro de message {id}) ; empreinte du texte exact (SHA-256) : {hash}…',
   delivered: '« {status} » pour le message {id}',
   replyEvidence: 'message {id} du prestataire ; empreinte du texte reçu (SHA-256) : {hash}…',
+  formEvidence: 'empreinte des mots exacts du formulaire (SHA-256) : {hash}…',
   asOf: 'Ces faits sont lus dans le journal public lui-même, à son point de contrôle signé de {size} entrées.',
   method: {
     widget: 'dans le formulaire du site',

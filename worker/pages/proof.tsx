@@ -101,9 +101,10 @@ function Timeline(props: { t: ProofTexts; r: Receipt; entries: Entry[]; when: (i
         status: String(leaf.status ?? '—'),
         id: String(leaf.providerMessageId ?? leaf.messageId ?? '—'),
       });
-    if (typeof leaf.textSha256 === 'string')
-      return fillIn(t.replyEvidence, { id: String(leaf.messageId ?? '—'), hash: short(leaf.textSha256) });
-    return undefined;
+    if (typeof leaf.textSha256 !== 'string') return undefined;
+    // A request's textSha256 names the form's words it showed; a reply's, the SMS the provider handed in.
+    if (leaf.type === 'requested') return fillIn(t.formEvidence, { hash: short(leaf.textSha256) });
+    return fillIn(t.replyEvidence, { id: String(leaf.messageId ?? '—'), hash: short(leaf.textSha256) });
   };
   return (
     <ol class="timeline">
