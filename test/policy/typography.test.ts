@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fr as consoleFr } from '../../worker/console/texts-fr.ts';
 import { pageTexts as policyPageTexts } from '../../worker/policy/page-texts.ts';
 import { proofTexts } from '../../worker/pages/proof-texts.ts';
+import { renewalPage, type RenewalPageState } from '../../worker/pages/renewal.tsx';
 import {
   ADMIN_TOKEN,
   confirmedConsent,
@@ -81,6 +82,32 @@ describe('rendered French pages', () => {
       201,
     );
     holds(await page('/p/demo/diff/1/2?locale=fr'), 'policy diff');
+  });
+
+  it('the renewal and re-permission pages, in every state', () => {
+    const states: RenewalPageState[] = [
+      {
+        kind: 'ask',
+        summary: 'Un nouveau prestataire.',
+        policyUrl: '/p/demo/2',
+        diffUrl: '/p/demo/diff/1/2',
+        action: '/r/x',
+      },
+      ...(['renewed', 'declined', 'lapsed', 'ended'] as const).map((kind) => ({ kind })),
+      { kind: 'unknown' },
+    ];
+    for (const audience of ['renewal', 'imported'] as const)
+      for (const state of states) {
+        const html = renewalPage({
+          locale: 'fr',
+          program: 'Demo Shop',
+          version: 2,
+          deadline: '12 juillet',
+          state,
+          audience,
+        });
+        holds(html, `${audience} ${state.kind}`);
+      }
   });
 
   it('the hosted page', async () => {

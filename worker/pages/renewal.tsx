@@ -23,19 +23,19 @@ const TEXTS = {
   fr: {
     title: 'Notre politique de confidentialité a changé',
     intro:
-      '{program} a modifié sa politique de confidentialité (version {version}) : l’usage de votre numéro, qui le reçoit ou où il va. Voulez-vous encore recevoir nos SMS avec cette nouvelle politique ?',
-    summary: 'Ce qui change, en bref :',
+      '{program} a modifié sa politique de confidentialité (version {version}) : l’usage de votre numéro, qui le reçoit ou où il va. Voulez-vous encore recevoir nos SMS avec cette nouvelle politique ?',
+    summary: 'Ce qui change, en bref :',
     readNew: 'Lire la nouvelle politique',
     readDiff: 'Voir chaque changement',
     deadline: 'Sans réponse avant le {deadline}, vous ne recevrez plus nos SMS.',
     yes: 'Oui, gardez mes SMS',
     no: 'Non, arrêtez les SMS',
     choice: 'Votre réponse',
-    renewed: 'Merci : vous recevez toujours nos SMS, avec la politique version {version}. Répondez STOP à tout moment.',
-    declined: 'C’est noté : vous ne recevrez plus nos SMS.',
+    renewed: 'Merci : vous recevez toujours nos SMS, avec la politique version {version}. Répondez STOP à tout moment.',
+    declined: 'C’est noté : vous ne recevrez plus nos SMS.',
     lapsed:
-      'Cette question a pris fin le {deadline} : vous ne recevez plus nos SMS. Vous pouvez vous réinscrire sur notre site.',
-    ended: 'Votre inscription avait déjà pris fin : rien n’a changé.',
+      'Cette question a pris fin le {deadline} : vous ne recevez plus nos SMS. Vous pouvez vous réinscrire sur notre site.',
+    ended: 'Votre inscription avait déjà pris fin : rien n’a changé.',
     unknown: 'Ce lien n’est pas valide.',
   },
 } as const;
