@@ -56,3 +56,24 @@ it('a French text left out: the console says publishing is impossible, naming it
   const versions = (await (await h.app.request('/p/demo/versions')).json()) as { versions: unknown[] };
   expect(versions.versions).toHaveLength(1);
 });
+
+it('a policy published with an older template: the console says the wording improved, shows it, and publishes it', async () => {
+  h = await makeHarness();
+  const { policyTemplates } = await import('../../worker/generated/policy-templates.ts');
+  const { publishPolicy } = await import('../../worker/domain/policies/publish.ts');
+  const { loadSite } = await import('../../worker/domain/site/sites.ts');
+  const site = await loadSite(h.ctx, 'demo');
+  await publishPolicy(h.ctx, site, { summary: 'As first written.', templates: policyTemplates, templateVersion: '1' });
+  const owner = await signIn(h);
+  const html = await (await owner.get('/console/policy')).text();
+  expect(html).toContain('The published policy (version 2) no longer matches your facts.');
+  expect(html).toContain(
+    'The wording of our policy templates was improved since this version was published (template 2)',
+  );
+  expect(html).toContain('value="Wording updated (template 2)."');
+  expect(html).toMatch(/<del>[^<]*profil/); // the template 1 sentence no owner declared, gone in template 2
+  expect((await owner.post('/console/policy/publish-current', { summary: 'Wording updated.' })).status).toBe(303);
+  expect(await (await owner.get('/console/policy')).text()).toContain(
+    'The published policy (version 3) matches your facts.',
+  );
+});

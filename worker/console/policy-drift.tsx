@@ -19,6 +19,7 @@ export function PolicyDriftPanel(props: { t: ConsoleTexts; drift: PolicyDrift; c
   return (
     <section id="policy-drift" class="bad" aria-labelledby="policy-drift-title">
       <h2 id="policy-drift-title">{fill(s.drift, { version: drift.version })}</h2>
+      {'template' in drift && drift.template && <p>{fill(s.driftTemplate, { template: drift.template })}</p>}
       {'errors' in drift ? (
         <>
           <p>{s.driftCannot}</p>
@@ -63,7 +64,11 @@ export function PolicyDriftPanel(props: { t: ConsoleTexts; drift: PolicyDrift; c
               name="summary"
               required
               maxlength={500}
-              value={fill(s.driftDefault, { fields: drift.fields.join(', ') || '—' })}
+              value={
+                drift.fields.length === 0 && drift.template
+                  ? fill(s.driftWording, { template: drift.template })
+                  : fill(s.driftDefault, { fields: drift.fields.join(', ') || '—' })
+              }
             />
             <p>
               <button type="submit" id="publish-current">

@@ -61,6 +61,9 @@ export const siteEn = {
   driftChanges: 'What publishing now would change ({locale})',
   driftSummary: 'What changed (shown in the version list)',
   driftDefault: 'Facts updated: {fields}.',
+  driftTemplate:
+    'The wording of our policy templates was improved since this version was published (template {template}): publishing brings it to your policy.',
+  driftWording: 'Wording updated (template {template}).',
   publishNow: 'Publish these changes',
   driftCannot: 'A new version cannot be published yet:',
   fields: {
@@ -147,6 +150,9 @@ export const siteFr: typeof siteEn = {
   driftChanges: 'Ce que changerait une publication maintenant ({locale})',
   driftSummary: 'Ce qui a changé (affiché dans la liste des versions)',
   driftDefault: 'Informations mises à jour\u00a0: {fields}.',
+  driftTemplate:
+    'La rédaction de nos modèles de politique a été améliorée depuis la publication de cette version (modèle {template})\u00a0: une publication l’apporte à votre politique.',
+  driftWording: 'Rédaction mise à jour (modèle {template}).',
   publishNow: 'Publier ces changements',
   driftCannot: 'Une nouvelle version ne peut pas encore être publiée\u00a0:',
   fields: {

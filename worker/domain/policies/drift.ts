@@ -1,6 +1,7 @@
 // Whether the live policy still says what the site's facts say: the current facts and program rendered as a publish
 // would render them (nothing stored), compared with the latest published version, fact by fact and section by
-// section. A site whose facts changed since (a new company name, another frequency) is shown what a publish changes.
+// section. A site whose facts changed since (a new company name, another frequency) is shown what a publish changes;
+// so is one published with an older template (the policy's wording improved since): a publish uses the newest.
 import { AppError, type FieldError } from '../../errors.ts';
 import { canonicalJson, diffSections, type SectionChange } from '../../policy/diff.ts';
 import { preparePolicy } from '../../policy/publish.ts';
@@ -20,6 +21,8 @@ export type PolicyDrift =
       fields: string[];
       /** Per locale, the sections a publish would change; a locale new since the version has every section added. */
       changes: Record<string, Exclude<SectionChange, { kind: 'unchanged' }>[]>;
+      /** The template a publish would use, when it is newer than the published version's (its wording improved). */
+      template?: string;
     }
   | { version: number; changed: true; errors: FieldError[] };
 
@@ -40,7 +43,6 @@ export async function policyDrift(
       context: { publicUrl: ctx.publicUrl, site: site.id, lastContactDays: site.config.retention.lastContactDays },
       country: site.config.defaultCountry,
       provider: providerFactOf(site.config.sms),
-      ...(rows[0] ? { templateVersion: rows[0].templateVersion } : {}),
     });
   } catch (error) {
     if (!(error instanceof AppError) || error.status !== 422) throw error;
@@ -66,5 +68,7 @@ export async function policyDrift(
   const localesChanged = rows.some((r) => !site.config.locales.includes(r.locale));
   if (fields.length === 0 && Object.keys(changes).length === 0 && !localesChanged)
     return { version: latest, changed: false };
-  return { version: latest, changed: true, fields, changes };
+  const template =
+    rows[0] && rows[0].templateVersion !== prepared.templateVersion ? prepared.templateVersion : undefined;
+  return { version: latest, changed: true, fields, changes, ...(template ? { template } : {}) };
 }
