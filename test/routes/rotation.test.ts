@@ -179,6 +179,14 @@ describe('rotation corner cases', () => {
     );
   });
 
+  it('a retired list that is not JSON, or holds a non-object, is refused naming the variable', async () => {
+    // Pasting the key without its brackets or quotes is the likely slip; the message must say which variable it was.
+    for (const retired of [publicOf(keyA).x, `${JSON.stringify(publicOf(keyA))},`, '[null]', '["x"]'])
+      await expect(signingKeysFrom(JSON.stringify(keyB), retired)).rejects.toThrow(
+        /^ASSENT_SIGNING_KEYS_RETIRED must be a JSON array/,
+      );
+  });
+
   it('an auditor’s checkpoint saved before the rotation still proves consistency through the CLI', async () => {
     const h = await restart({
       ASSENT_SIGNING_KEY: JSON.stringify(keyB),

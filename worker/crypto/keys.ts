@@ -10,11 +10,25 @@ export interface SigningKeys {
   seed: Uint8Array;
 }
 
+const RETIRED_SHAPE = 'ASSENT_SIGNING_KEYS_RETIRED must be a JSON array of Ed25519 public JWKs (no "d")';
+
+/** The retired keys' JSON; a value that is not JSON names the variable, not the parser's position in it. */
+function parseRetired(json: string): Partial<PublicJwk>[] {
+  try {
+    return JSON.parse(json) as Partial<PublicJwk>[];
+  } catch {
+    throw new Error(`${RETIRED_SHAPE}; its value is not JSON`);
+  }
+}
+
 export async function signingKeysFrom(privateJwkJson: string, retiredJson?: string): Promise<SigningKeys> {
   const current = await importSigningKey(privateJwkJson);
-  const retired = retiredJson ? (JSON.parse(retiredJson) as Partial<PublicJwk>[]) : [];
-  if (!Array.isArray(retired) || retired.some((k) => k.kty !== 'OKP' || k.crv !== 'Ed25519' || !k.x || 'd' in k)) {
-    throw new Error('ASSENT_SIGNING_KEYS_RETIRED must be a JSON array of Ed25519 public JWKs (no "d")');
+  const retired = retiredJson ? parseRetired(retiredJson) : [];
+  if (
+    !Array.isArray(retired) ||
+    retired.some((k) => !k || typeof k !== 'object' || k.kty !== 'OKP' || k.crv !== 'Ed25519' || !k.x || 'd' in k)
+  ) {
+    throw new Error(RETIRED_SHAPE);
   }
   const previous = await Promise.all(
     retired.map(
