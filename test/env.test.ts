@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +93,31 @@ describe('environment', () => {
     expect(await store.queryColumn('PRAGMA journal_mode')).toEqual(['wal']);
     expect(await store.queryColumn('PRAGMA synchronous')).toEqual([2]);
     await store.close();
+  });
+
+  it('the Node entry exits with one line naming PORT when the port is taken, not a stack trace', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as { port: number }).port);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'worker/entry/node.ts'], {
+        env: {
+          ...process.env,
+          ASSENT_MODE: 'production',
+          ...secrets,
+          ASSENT_DATA_DIR: mkdtempSync(join(tmpdir(), 'assent-port-')),
+          PORT: port,
+          HOST: '127.0.0.1',
+        },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`Could not listen on 127.0.0.1:${port}: the port is in use`);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      taken.close();
+    }
   });
 
   it('the Node entry exits with the message naming the missing secret', () => {

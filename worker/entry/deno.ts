@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { getConnInfo } from 'hono/deno';
 import { withDirectFetch } from '../http/direct.ts';
-import { listenHost, startLocal } from './node/local.ts';
+import { listenFailure, listenHost, startLocal } from './node/local.ts';
 
 declare const Deno: {
   env: { toObject(): Record<string, string> };
@@ -27,10 +27,12 @@ const demo = mode === 'dev' ? ' — demo at /demo' : '';
 const onListen = ({ port }: { port: number }) => console.log(`Assent (${mode}) on http://localhost:${port}${demo}`);
 // The send gate is answered before the router and middleware (http/direct.ts); everything else by the app.
 const handler = withDirectFetch(server.direct, server.app.fetch, clientIp);
-const http = Deno.serve({ port, hostname: listenHost(server.env), onListen }, handler);
-const stop = () =>
-  void http
-    .shutdown()
-    .then(() => server.stop())
-    .finally(() => Deno.exit(0));
+const hostname = listenHost(server.env);
+const listen = async () => Deno.serve({ port, hostname, onListen }, handler);
+const exit = (code: number) => (closing: Promise<unknown>) => closing.finally(() => Deno.exit(code));
+const http = await listen().catch((error: Error) => {
+  console.error(listenFailure(error, hostname, port));
+  return exit(1)(server.stop()) as Promise<never>;
+});
+const stop = () => void exit(0)(http.shutdown().then(server.stop));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) Deno.addSignalListener(signal, stop);

@@ -4,7 +4,7 @@ import { createServer, type RequestListener, type ServerOptions } from 'node:htt
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { withDirectLane } from './node/direct.ts';
-import { listenHost, startLocal } from './node/local.ts';
+import { listenFailure, listenHost, startLocal } from './node/local.ts';
 
 const server = await startLocal(process.env, {
   clientIp: (c) => getConnInfo(c).remote.address,
@@ -29,9 +29,9 @@ const http = serve(
     );
   },
 );
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    http.close();
-    void server.stop().finally(() => process.exit(0));
-  });
-}
+const stop = (code: number) => void server.stop().finally(() => process.exit(code));
+http.once('error', (error: NodeJS.ErrnoException) => {
+  console.error(listenFailure(error, listenHost(server.env), server.env.PORT));
+  stop(1);
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => (http.close(), stop(0)));

@@ -32,6 +32,21 @@ export interface LocalServer {
 export const listenHost = (env: Pick<Env, 'HOST' | 'ASSENT_MODE'>) =>
   env.HOST ?? (env.ASSENT_MODE === 'dev' ? '127.0.0.1' : '0.0.0.0');
 
+/**
+ * Why the server could not listen, in one line naming the variable to change: a port in use or one that needs
+ * privileges is an operator's slip, answered by a message, not the runtime's stack trace.
+ */
+export function listenFailure(error: { code?: string; name?: string; message?: string }, host: string, port: number) {
+  const where = `Could not listen on ${host}:${port}`;
+  if (error.code === 'EADDRINUSE' || error.name === 'AddrInUse')
+    return `${where}: the port is in use by another process. Stop it, or set PORT to a free port.`;
+  if (error.code === 'EACCES' || error.name === 'PermissionDenied')
+    return `${where}: permission denied (a port below 1024 needs privileges). Set PORT to a port above 1023.`;
+  if (error.code === 'EADDRNOTAVAIL' || error.name === 'AddrNotAvailable')
+    return `${where}: no interface of this machine has that address. Set HOST to one it has (or 0.0.0.0).`;
+  return `${where}: ${error.message ?? String(error)}`;
+}
+
 /** A file's text, or undefined when unset or unreadable (buildDeps then names the variable). */
 function readText(path: string | undefined): string | undefined {
   if (!path || path.includes('\n')) return undefined; // a value with a newline is the text itself (see witness/config.ts)
