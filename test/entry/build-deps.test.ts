@@ -2,7 +2,8 @@
 // created once; the dev outbox), what production leaves out, and the flags it reads from the environment.
 import { createClient } from '@libsql/client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../worker/app.ts';
+import { contextFromDeps, createApp } from '../../worker/app.ts';
+import { sealConfig } from '../../worker/domain/site/index.ts';
 import { generateSigningKey } from '../../worker/crypto/signing.ts';
 import { libsqlStore } from '../../worker/db/libsql.ts';
 import { migrate } from '../../worker/db/migrate.ts';
@@ -91,5 +92,52 @@ describe('buildDeps', () => {
     const build = buildDeps({ env, store, clientIp: direct, publicUrl: 'http://x.test', logger: silentLogger });
     await expect(build).rejects.toBeInstanceOf(EnvError);
     await expect(build).rejects.toThrow(/ASSENT_MASTER_KEY is missing/);
+  });
+});
+
+describe('buildDeps refuses a master key the database was not written with', () => {
+  const keyB = Buffer.alloc(32, 4).toString('base64');
+  const start = (store: Awaited<ReturnType<typeof freshStore>>, masterKey: string) =>
+    buildDeps({
+      env: parseEnv({ ...secrets, ASSENT_MASTER_KEY: masterKey }),
+      store,
+      clientIp: direct,
+      publicUrl: 'http://localhost:9',
+      logger: silentLogger,
+      print: () => {},
+    });
+
+  it('a stored number sealed under key A stops a start with key B, naming the variable; key A starts again', async () => {
+    const store = await freshStore();
+    const deps = await start(store, secrets.ASSENT_MASTER_KEY!);
+    const { ctx } = contextFromDeps(deps);
+    const { wrappedKey, sealed } = await deps.sealer.newSubject('subject-1', ['+33612345678']);
+    const phoneIndex = await deps.sealer.blindIndex('demo', '+33612345678');
+    await store.batch([
+      ctx.subjects.insert({
+        id: 'subject-1',
+        siteId: 'demo',
+        phoneIndex,
+        phoneCiphertext: sealed[0]!,
+        wrappedKey,
+        country: 'FR',
+        masked: '+33 6 •• •• •• 78',
+        createdAt: 0,
+      }),
+    ]);
+    const refused = start(store, keyB);
+    await expect(refused).rejects.toBeInstanceOf(EnvError);
+    await expect(refused).rejects.toThrow(/^ASSENT_MASTER_KEY does not open the stored phone numbers/);
+    await expect(start(store, secrets.ASSENT_MASTER_KEY!)).resolves.toBeDefined();
+  });
+
+  it('a site’s sealed secrets stop it too when no number is stored yet', async () => {
+    const store = await freshStore();
+    const deps = await start(store, secrets.ASSENT_MASTER_KEY!);
+    const { ctx } = contextFromDeps(deps);
+    const row = (await ctx.sites.get('demo'))!;
+    const config = { ...JSON.parse(row.config), inboundSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwxJc1Lm9dVKc=' };
+    await ctx.sites.updateConfig('demo', await sealConfig(deps.sealer, 'demo', config), 1);
+    await expect(start(store, keyB)).rejects.toThrow(/^ASSENT_MASTER_KEY does not open the secrets of site demo/);
   });
 });

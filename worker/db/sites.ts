@@ -6,6 +6,15 @@ import { apiKeys, policyVersions, sites, widgetTexts } from './schema.ts';
 export function sitesRepo(store: Store) {
   const { db } = store;
   return {
+    /** One site whose stored configuration holds sealed secrets, of any: the start checks the master key opens it. */
+    async anySealedConfig(): Promise<{ id: string; config: string } | null> {
+      const rows = await db
+        .select({ id: sites.id, config: sites.config })
+        .from(sites)
+        .where(sql`instr(${sites.config}, '"$sealed"') > 0`)
+        .limit(1);
+      return rows[0] ?? null;
+    },
     async get(id: string) {
       return (await db.select().from(sites).where(eq(sites.id, id)).limit(1))[0] ?? null;
     },

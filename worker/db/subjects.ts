@@ -1,6 +1,6 @@
 // Subjects (one per number per site) and the suppression list; numbers only as ciphertext and blind index. The send
 // gate's reads are built in gate-reads.ts and run here.
-import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Statement, Store } from './client.ts';
 import { changedOf, lastOpIs } from './consents.ts';
 import {
@@ -107,6 +107,18 @@ export function subjectsRepo(store: Store) {
   const { db } = store;
   const prepared = () => preparedFor(store, hot);
   return {
+    /**
+     * One subject whose number is still sealed, of any site: the start checks the master key opens it. Not made on
+     * behalf of a site, and it reads no number in clear.
+     */
+    async anySealed(): Promise<Pick<SubjectRow, 'id' | 'wrappedKey' | 'phoneCiphertext'> | null> {
+      const rows = await db
+        .select({ id: subjects.id, wrappedKey: subjects.wrappedKey, phoneCiphertext: subjects.phoneCiphertext })
+        .from(subjects)
+        .where(and(isNotNull(subjects.wrappedKey), isNotNull(subjects.phoneCiphertext)))
+        .limit(1);
+      return rows[0] ?? null;
+    },
     async byIndex(siteId: string, phoneIndex: string): Promise<SubjectRow | null> {
       const rows = await db
         .select()

@@ -9,6 +9,7 @@ import { createSealer, type Sealer } from '../crypto/sealing.ts';
 import { webRandom, type Random } from '../crypto/tokens.ts';
 import type { Store } from '../db/client.ts';
 import { ensureDemoSite } from '../domain/dev/index.ts';
+import { masterKeyMismatch } from '../domain/service/index.ts';
 import { EnvError, type Env } from '../env.ts';
 import { policyTemplates } from '../generated/policy-templates.ts';
 import { jsonLogger, type Logger } from '../logger.ts';
@@ -80,6 +81,12 @@ export async function buildDeps(parts: RuntimeParts): Promise<AppDeps> {
     ...(env.ASSENT_MODE === 'dev' ? { devOutbox, devHosts: devHostNames(env, publicUrl) } : {}),
     ...(await witnessConfig(env, parts.witnessFiles ?? {})),
   };
+  const unopened = await masterKeyMismatch(contextFromDeps(deps).ctx);
+  if (unopened) {
+    throw new EnvError(
+      `ASSENT_MASTER_KEY does not open ${unopened} in this database: they were sealed under another key. Start with the key the database was written with.`,
+    );
+  }
   if (env.ASSENT_MODE === 'dev') {
     const key = await ensureDemoSite(contextFromDeps(deps).ctx, policyTemplates);
     if (key) (parts.print ?? console.log)(`demo site created; its API key (shown once): ${key}`);
