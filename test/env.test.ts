@@ -70,6 +70,13 @@ describe('environment', () => {
     }
   });
 
+  it('ASSENT_DB_URL is refused naming it when it is a bare path or another database’s URL', () => {
+    for (const url of ['/var/lib/assent/assent.db', 'postgres://db/assent', 'assent.db'])
+      expect(() => parseEnv({ ASSENT_DB_URL: url })).toThrow(/ASSENT_DB_URL: must be file:PATH/);
+    for (const url of ['file:x.db', 'file:///var/lib/assent/assent.db', 'libsql://db.turso.io', 'https://db.example'])
+      expect(parseEnv({ ASSENT_DB_URL: url }).ASSENT_DB_URL).toBe(url);
+  });
+
   it('dev mode listens on 127.0.0.1 unless HOST says otherwise; production on every interface', () => {
     expect(listenHost(parseEnv({}))).toBe('127.0.0.1');
     expect(listenHost(parseEnv({ HOST: '0.0.0.0' }))).toBe('0.0.0.0');

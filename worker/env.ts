@@ -23,7 +23,13 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   ASSENT_MODE: z.enum(['dev', 'production']).default('dev'),
   ASSENT_DATA_DIR: z.string().min(1).default('./data'),
-  ASSENT_DB_URL: z.string().min(1).optional(),
+  ASSENT_DB_URL: z
+    .string()
+    .regex(
+      /^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/|:memory:$)/,
+      'must be file:PATH (the embedded database, e.g. file:/var/lib/assent/assent.db), or libsql://… or https://… (a libSQL server, Turso)',
+    )
+    .optional(),
   ASSENT_DB_AUTH_TOKEN: z.string().min(1).optional(),
   /** The remote database an embedded replica (ASSENT_DB_URL=file:…) syncs from. */
   ASSENT_DB_SYNC_URL: z
