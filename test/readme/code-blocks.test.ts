@@ -6,6 +6,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signingKeysFrom } from '../../worker/crypto/keys.ts';
+import { generateSigningKey } from '../../worker/crypto/signing.ts';
 import { parseEnv } from '../../worker/env.ts';
 import { widgetBundle } from '../../worker/generated/widget.ts';
 import { linkToken, makeHarness, optIn, type Harness } from '../harness.ts';
@@ -144,6 +146,23 @@ describe('README code blocks', () => {
       ASSENT_SIGNING_KEY: key,
     });
     expect(env.ASSENT_SIGNING_KEY).toBeTruthy();
+  });
+
+  it('the retired-list command turns the old signing key into the list the new key starts with', async () => {
+    const block = ran('process.env.ASSENT_SIGNING_KEYS_RETIRED');
+    const [first, second, third] = await Promise.all([
+      generateSigningKey(),
+      generateSigningKey(),
+      generateSigningKey(),
+    ]);
+    const run = (env: Record<string, string>) =>
+      execFileSync('bash', ['-c', block.text], { encoding: 'utf8', env: { ...process.env, ...env } }).trim();
+    const once = run({ ASSENT_SIGNING_KEY: JSON.stringify(first) });
+    expect(JSON.parse(once)).toEqual([{ kty: 'OKP', crv: 'Ed25519', x: first.x }]);
+    // A second rotation keeps the first entry; the key ring accepts the list and holds both retired keys.
+    const twice = run({ ASSENT_SIGNING_KEY: JSON.stringify(second), ASSENT_SIGNING_KEYS_RETIRED: once });
+    const { ring } = await signingKeysFrom(JSON.stringify(third), twice);
+    expect(ring.keys.map((k) => k.x)).toEqual([first.x, second.x, third.x]);
   });
 
   it('the offline verification command prints VALID for a downloaded evidence file', async () => {
