@@ -116,6 +116,8 @@ export function subjectsRepo(store: Store) {
         .select({ id: subjects.id, wrappedKey: subjects.wrappedKey, phoneCiphertext: subjects.phoneCiphertext })
         .from(subjects)
         .where(and(isNotNull(subjects.wrappedKey), isNotNull(subjects.phoneCiphertext)))
+        // Newest first: retention erases the oldest, so this stops at once instead of walking erased rows.
+        .orderBy(sql`rowid desc`)
         .limit(1);
       return rows[0] ?? null;
     },
