@@ -46,6 +46,10 @@ describe('environment', () => {
     expect(() => parseEnv({ ASSENT_MASTER_KEY: 'c2hvcnQ=' })).toThrow(EnvError);
     expect(() => parseEnv({ ASSENT_MASTER_KEY: 'c2hvcnQ=' })).toThrow(/ASSENT_MASTER_KEY: must be 32 bytes/);
     expect(() => parseEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+    // A short token is told what production asks for, not a minimum it would refuse next.
+    expect(() => parseEnv({ ASSENT_MODE: 'production', ...secrets, ASSENT_ADMIN_TOKEN: 'x'.repeat(12) })).toThrow(
+      /ASSENT_ADMIN_TOKEN: must be at least 24 characters \(production: 32, e\.g\. `openssl rand -base64 32`\)/,
+    );
     expect(() => parseEnv({ ASSENT_SIGNING_KEY: '{"kty":"RSA"}' })).toThrow(
       /ASSENT_SIGNING_KEY: must be an Ed25519 private JWK/,
     );

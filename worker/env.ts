@@ -37,7 +37,10 @@ export const envSchema = z.object({
     .regex(/^(libsql|https?):\/\/[^/\s]+/, "must be the remote database's libsql:// or https:// URL")
     .optional(),
   ASSENT_PUBLIC_URL: z.url().optional(),
-  ASSENT_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  ASSENT_ADMIN_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters (production: 32, e.g. `openssl rand -base64 32`)')
+    .optional(),
   ASSENT_MASTER_KEY: base64Key.optional(),
   ASSENT_SIGNING_KEY: jwk.optional(),
   /** JSON array of retired Ed25519 public JWKs, kept in the JWKS so old proofs still verify. */
