@@ -134,7 +134,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   // The first request runs the migrations and creates the demo site (printing its key once).
   const first = await fetch(`${server.url}/healthz`);
   console.log(
-    `Assent (${server.vars.ASSENT_MODE ?? 'dev'}, workerd + D1) on ${server.url}${first.ok ? '' : ` (health ${first.status})`} — demo at /demo; scheduled jobs every minute (cron "${CRON}")`,
+    `Assent (${server.vars.ASSENT_MODE ?? 'dev'}, workerd + D1) on ${server.url}${first.ok ? '' : ` (health ${first.status})`}${server.vars.ASSENT_MODE === 'production' ? '' : ' — demo at /demo'}; scheduled jobs every minute (cron "${CRON}")`,
   );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => void server.stop().finally(() => process.exit(0)));
