@@ -15,10 +15,25 @@ export function splitStatements(sql: string): string[] {
     .filter((s) => s.replace(/^--.*$/gm, '').trim().length > 0);
 }
 
+/** The database was migrated by a newer release than this code (a rollback): refusing beats serving it wrongly. */
+export class NewerDatabaseError extends Error {
+  override name = 'NewerDatabaseError';
+  constructor(readonly tags: string[]) {
+    super(
+      `the database was migrated by a newer release of Assent (migration ${tags.at(-1)}${tags.length > 1 ? ` and ${tags.length - 1} more` : ''}, which this code does not know): run that release or a later one, or restore a backup made before the upgrade`,
+    );
+  }
+}
+
 /** Each migration runs with its bookkeeping row in one batch, so a crash never leaves one half applied. */
 export async function migrate(store: Store, migrations: readonly Migration[], now = Date.now()): Promise<string[]> {
   await store.execBatch([TRACKING]);
   const applied = new Set((await store.queryColumn('SELECT tag FROM __assent_migrations')).map(String));
+  // A database a newer release migrated holds rows this code does not read (stored configurations with keys it
+  // refuses, tables it does not keep in step): answering from it would be 500s and writes that skip the new rules.
+  const known = new Set(migrations.map((m) => m.tag));
+  const newer = [...applied].filter((tag) => !known.has(tag)).sort();
+  if (newer.length > 0) throw new NewerDatabaseError(newer);
   const done: string[] = [];
   for (const m of migrations) {
     if (applied.has(m.tag)) continue;
