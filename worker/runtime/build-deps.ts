@@ -84,7 +84,7 @@ export async function buildDeps(parts: RuntimeParts): Promise<AppDeps> {
   const unopened = await masterKeyMismatch(contextFromDeps(deps).ctx);
   if (unopened) {
     throw new EnvError(
-      `ASSENT_MASTER_KEY does not open ${unopened} in this database: they were sealed under another key. Start with the key the database was written with.`,
+      `ASSENT_MASTER_KEY does not open ${unopened} in this database: they were sealed under another key. Start with the key the database was written with (a data dir first used in dev mode has it in dev-secrets.json), or with an empty database.`,
     );
   }
   if (env.ASSENT_MODE === 'dev') {
