@@ -76,3 +76,22 @@ describe.each(['fr', 'en'])('the current template (%s)', (locale) => {
       expect(section(render(locale, transfers(safeguard)).markdown, 'transfers'), safeguard).not.toMatch(copy);
   });
 });
+
+describe('legitimate interests', () => {
+  const interests = demoPolicyFacts.legitimateInterests as Record<'fr' | 'en', string>;
+  const noInterestsUsed = {
+    ...demoPolicyFacts,
+    purposes: demoPolicyFacts.purposes.filter((p) => p.legalBasis !== 'legitimate_interests'),
+  };
+  it('stated while no purpose rests on them: the policy says the site uses none, and names none', () => {
+    const fr = render('fr', noInterestsUsed);
+    const en = render('en', noInterestsUsed);
+    expect(en.markdown).toContain('We do not use your data on the basis of our "legitimate interests".');
+    expect(en.markdown).not.toContain(interests.en);
+    expect(fr.markdown).toContain('Nous n’utilisons pas vos données au titre de notre');
+    expect(fr.markdown).not.toContain(interests.fr);
+  });
+  it('a purpose resting on them: they are named', () => {
+    expect(render('en', demoPolicyFacts).markdown).toContain(interests.en);
+  });
+});

@@ -289,7 +289,11 @@ export function assertCompleteFacts(
 ): PolicyFacts {
   const errors = factErrors(facts, options);
   if (errors.length > 0) throw factsRefusal(errors);
-  const declared = policyFactsSchema.parse(facts);
+  const parsed = policyFactsSchema.parse(facts);
+  // Interests stated while no purpose rests on them would put in the policy a basis nothing uses: left out, so it says
+  // the site uses none (Art. 13(1)(d) asks for them only where a purpose rests on Art. 6(1)(f)).
+  const { legitimateInterests: _unused, ...rest } = parsed;
+  const declared = parsed.purposes.some((p) => p.legalBasis === 'legitimate_interests') ? parsed : rest;
   return {
     ...declared,
     retention: {
