@@ -45,7 +45,13 @@ describe('environment', () => {
   it('names the variable with a bad value', () => {
     expect(() => parseEnv({ ASSENT_MASTER_KEY: 'c2hvcnQ=' })).toThrow(EnvError);
     expect(() => parseEnv({ ASSENT_MASTER_KEY: 'c2hvcnQ=' })).toThrow(/ASSENT_MASTER_KEY: must be 32 bytes/);
-    expect(() => parseEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => parseEnv({ PORT: 'eighty' })).toThrow(/PORT: must be a whole number from 0 to 65535/);
+    expect(() => parseEnv({ PORT: '8080.5' })).toThrow(/PORT: must be a whole number/);
+    expect(() => parseEnv({ PORT: '70000' })).toThrow(/PORT: must be from 0 to 65535/);
+    expect(() => parseEnv({ ASSENT_WITNESS_INTERVAL: 'often' })).toThrow(
+      /ASSENT_WITNESS_INTERVAL: must be a whole number/,
+    );
+    expect(parseEnv({ PORT: ' 8080 ' }).PORT).toBe(8080);
     // A short token is told what production asks for, not a minimum it would refuse next.
     expect(() => parseEnv({ ASSENT_MODE: 'production', ...secrets, ASSENT_ADMIN_TOKEN: 'x'.repeat(12) })).toThrow(
       /ASSENT_ADMIN_TOKEN: must be at least 24 characters \(production: 32, e\.g\. `openssl rand -base64 32`\)/,

@@ -2,6 +2,20 @@
 import { z } from 'zod';
 import { fromBase64 } from './crypto/encoding.ts';
 
+/** A whole number in decimal digits within [min, max], read from the environment's text ("abc" is named as such). */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .preprocess(
+      // A number already (a Workers binding set as one in wrangler.toml) reads as its digits.
+      (value) => (typeof value === 'number' ? String(value) : value),
+      z
+        .string()
+        .trim()
+        .regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`),
+    )
+    .transform(Number)
+    .pipe(z.number().min(min, `must be from ${min} to ${max}`).max(max, `must be from ${min} to ${max}`));
+
 const base64Key = z.string().refine((v) => {
   try {
     return fromBase64(v).length === 32;
@@ -20,7 +34,7 @@ const jwk = z.string().refine((v) => {
 }, 'must be an Ed25519 private JWK (JSON with kty "OKP", crv "Ed25519", d and x)');
 
 export const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  PORT: wholeNumber(0, 65535).default(8787),
   ASSENT_MODE: z.enum(['dev', 'production']).default('dev'),
   ASSENT_DATA_DIR: z.string().min(1).default('./data'),
   ASSENT_DB_URL: z
@@ -83,7 +97,7 @@ export const envSchema = z.object({
   /** A tlog-policy file: the witnesses our site checkpoints are sent to, and the quorum verifiers should ask. */
   ASSENT_WITNESS_POLICY: z.string().min(1).optional(),
   /** Seconds between two submissions of one site's checkpoint to a witness (only when the log grew). */
-  ASSENT_WITNESS_INTERVAL: z.coerce.number().int().min(1).max(86_400).default(300),
+  ASSENT_WITNESS_INTERVAL: wholeNumber(1, 86_400).default(300),
   /** The address to listen on (Node, Deno). Default: 127.0.0.1 in dev mode, 0.0.0.0 in production. */
   HOST: z.string().min(1).optional(),
 });
