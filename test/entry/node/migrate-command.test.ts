@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeDataDir } from '../../../worker/entry/node/load-env.ts';
 import { migrateCommand } from '../../../worker/entry/node/migrate-command.ts';
 
 describe('migrateCommand', () => {
@@ -20,6 +21,16 @@ describe('migrateCommand', () => {
     expect(line).toMatch(/^Could not migrate: .*\/nonexistent-dir\/x\.db/);
     expect(line).not.toContain('\n');
   });
+
+  it('a data dir that cannot be made (under /proc, where a recursive mkdir never returns) is one line naming it', async () => {
+    const { code, line } = await migrateCommand({ ASSENT_DATA_DIR: '/proc/assent-data/nested' });
+    expect(code).toBe(1);
+    expect(line).toMatch(/^ASSENT_DATA_DIR \/proc\/assent-data\/nested cannot be made \(\w+ at \/proc\/assent-data\)/);
+    const made = join(mkdtempSync(join(tmpdir(), 'assent-migrate-')), 'a', 'b', 'c');
+    makeDataDir(made);
+    expect(existsSync(made)).toBe(true);
+    makeDataDir(made); // already there: nothing to do
+  }, 5000);
 
   it('an invalid variable is named, as at start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'assent-migrate-'));
