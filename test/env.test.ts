@@ -52,6 +52,18 @@ describe('environment', () => {
       /ASSENT_WITNESS_INTERVAL: must be a whole number/,
     );
     expect(parseEnv({ PORT: ' 8080 ' }).PORT).toBe(8080);
+  });
+
+  it('production takes an https public URL only, or http on this machine for a trial', () => {
+    const production = { ...secrets, ASSENT_MODE: 'production' };
+    expect(() => parseEnv({ ...production, ASSENT_PUBLIC_URL: 'http://consent.example' })).toThrow(
+      /ASSENT_PUBLIC_URL must be https:\/\/ in production/,
+    );
+    expect(parseEnv({ ...production, ASSENT_PUBLIC_URL: 'https://consent.example' }).ASSENT_PUBLIC_URL).toBe(
+      'https://consent.example',
+    );
+    expect(parseEnv({ ...production, ASSENT_PUBLIC_URL: 'http://localhost:8787' }).ASSENT_MODE).toBe('production');
+    expect(parseEnv({ ASSENT_PUBLIC_URL: 'http://consent.example' }).ASSENT_MODE).toBe('dev');
     // A short token is told what production asks for, not a minimum it would refuse next.
     expect(() => parseEnv({ ASSENT_MODE: 'production', ...secrets, ASSENT_ADMIN_TOKEN: 'x'.repeat(12) })).toThrow(
       /ASSENT_ADMIN_TOKEN: must be at least 24 characters \(production: 32, e\.g\. `openssl rand -base64 32`\)/,

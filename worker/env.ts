@@ -150,6 +150,14 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
         `Production mode needs ${missing.join(', ')}; ${missing[0]} is missing. See the README, "Configuration".`,
       );
     }
+    // Every link the server sends (confirmation SMS, proofs, policies) starts with it: in clear over http, a link could
+    // be read or changed on the way, and HSTS would not hold. Only a trial on this machine may use http.
+    const publicUrl = new URL(env.ASSENT_PUBLIC_URL!);
+    if (publicUrl.protocol !== 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(publicUrl.hostname)) {
+      throw new EnvError(
+        `ASSENT_PUBLIC_URL must be https:// in production (${publicUrl.protocol} given): it starts every link sent to subscribers.`,
+      );
+    }
     const weak = weakAdminToken(env.ASSENT_ADMIN_TOKEN!);
     if (weak) throw new EnvError(`ASSENT_ADMIN_TOKEN ${weak}: make one with \`openssl rand -base64 32\`.`);
   }
