@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertCompleteFacts, demoPolicyFacts } from '../../worker/policy/facts.ts';
 import { currentTemplateVersion, renderPolicy } from '../../worker/policy/render.ts';
-import { context, loadTemplatesFromDisk } from './helpers.ts';
+import { context, loadTemplatesFromDisk, similarProducts } from './helpers.ts';
 
 const templates = loadTemplatesFromDisk();
 const render = (locale: string, facts: object, templateVersion = currentTemplateVersion) =>
@@ -21,18 +21,7 @@ const section = (markdown: string, id: string) =>
 
 const existingCustomer = {
   ...demoPolicyFacts,
-  purposes: [
-    {
-      id: 'similar-products',
-      description: {
-        fr: 'vous proposer des produits proches de vos achats',
-        en: 'offer products like those you bought',
-      },
-      legalBasis: 'legitimate_interests',
-      existingCustomer: true,
-    },
-    ...demoPolicyFacts.purposes,
-  ],
+  purposes: [similarProducts, ...demoPolicyFacts.purposes],
 };
 const transfers = (safeguard: string) => ({
   ...demoPolicyFacts,

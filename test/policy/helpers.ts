@@ -18,3 +18,14 @@ export function loadTemplatesFromDisk(): PolicyTemplates {
 }
 
 export const context = { publicUrl: 'https://assent.example', site: 'demo' };
+
+/** The existing-customer exception (article L34-5 CPCE) as a purpose: one the fixtures add to the demo's. */
+export const similarProducts = {
+  id: 'similar-products',
+  description: {
+    fr: 'vous proposer des produits proches de vos achats',
+    en: 'offer products like those you bought',
+  },
+  legalBasis: 'legitimate_interests',
+  existingCustomer: true,
+} as const;

@@ -8,6 +8,7 @@ import { forgetSite } from '../../worker/domain/site/sites.ts';
 import { demoPolicyFacts, LEGAL_DEFAULTS, policyFactsSchema } from '../../worker/policy/facts.ts';
 import { ADMIN_TOKEN, json, makeHarness, type Harness } from '../harness.ts';
 import { factNodes, type FactNode } from './schema-walk.ts';
+import { similarProducts } from './helpers.ts';
 
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -21,18 +22,7 @@ const alternate = {
   automatedDecisions: { description: { fr: 'Un logiciel repère la fraude.', en: 'Software spots fraud.' } },
   program: { ...demoPolicyFacts.program, shortCode: '38123' },
   // The existing-customer exception (article L34-5 CPCE) marks one purpose.
-  purposes: [
-    {
-      id: 'similar-products',
-      description: {
-        fr: 'vous proposer des produits proches de vos achats',
-        en: 'offer products like those you bought',
-      },
-      legalBasis: 'legitimate_interests',
-      existingCustomer: true,
-    },
-    ...demoPolicyFacts.purposes,
-  ],
+  purposes: [similarProducts, ...demoPolicyFacts.purposes],
 };
 const fixtures: Record<string, unknown>[] = [demoPolicyFacts, alternate];
 
