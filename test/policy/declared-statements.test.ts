@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertCompleteFacts, demoPolicyFacts } from '../../worker/policy/facts.ts';
+import { assertCompleteFacts } from '../../worker/policy/facts.ts';
+import { demoPolicyFacts } from '../../worker/policy/demo-facts.ts';
 import { currentTemplateVersion, renderPolicy } from '../../worker/policy/render.ts';
 import { context, loadTemplatesFromDisk, similarProducts } from './helpers.ts';
 

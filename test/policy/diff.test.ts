@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, diffSections, diffText, diffTokens, materialChanges } from '../../worker/policy/diff.ts';
-import { demoPolicyFacts, type PolicyFacts } from '../../worker/policy/facts.ts';
+import type { PolicyFacts } from '../../worker/policy/facts.ts';
+import { demoPolicyFacts } from '../../worker/policy/demo-facts.ts';
 import { renderPolicy } from '../../worker/policy/render.ts';
 import { context, loadTemplatesFromDisk } from './helpers.ts';
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, problemOf } from '../../worker/errors.ts';
-import {
-  assertCompleteFacts,
-  cnil,
-  demoPolicyFacts,
-  LEGAL_DEFAULTS,
-  policyFactsSchema,
-} from '../../worker/policy/facts.ts';
+import { demoPolicyFacts } from '../../worker/policy/demo-facts.ts';
+import { assertCompleteFacts, cnil, LEGAL_DEFAULTS, policyFactsSchema } from '../../worker/policy/facts.ts';
 
 /** Every path in a value: objects and their fields, array items' fields (not the items themselves). */
 function paths(value: unknown, prefix: string[] = []): string[][] {

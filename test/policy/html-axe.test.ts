@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../browser/harness.ts';
-import { demoPolicyFacts } from '../../worker/policy/facts.ts';
+import { demoPolicyFacts } from '../../worker/policy/demo-facts.ts';
 import { diffPage, policyPage } from '../../worker/policy/html.tsx';
 import { renderPolicy } from '../../worker/policy/render.ts';
 import { context, loadTemplatesFromDisk } from './helpers.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertCompleteFacts, demoPolicyFacts } from '../../worker/policy/facts.ts';
+import { assertCompleteFacts } from '../../worker/policy/facts.ts';
+import { demoPolicyFacts } from '../../worker/policy/demo-facts.ts';
 import { diffPage, markdownToHtml, policyPage } from '../../worker/policy/html.tsx';
 import { renderPolicy } from '../../worker/policy/render.ts';
 import { context, loadTemplatesFromDisk } from './helpers.ts';

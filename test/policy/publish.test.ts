@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../worker/errors.ts';
-import { demoPolicyFacts } from '../../worker/policy/facts.ts';
+import { demoPolicyFacts } from '../../worker/policy/demo-facts.ts';
 import { preparePolicy } from '../../worker/policy/publish.ts';
 import { context, loadTemplatesFromDisk } from './helpers.ts';
 

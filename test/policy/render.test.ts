@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../worker/errors.ts';
-import { assertCompleteFacts, demoPolicyFacts, type PolicyFacts } from '../../worker/policy/facts.ts';
+import { assertCompleteFacts, type PolicyFacts } from '../../worker/policy/facts.ts';
+import { demoPolicyFacts } from '../../worker/policy/demo-facts.ts';
 import { minOverallScore, minSectionScore, readability } from '../../worker/policy/readability.ts';
 import {
   art13Items,

@@ -2,7 +2,8 @@
 // proof's periods carry a unit, the number is kept at most three years; the published policies of the demo state
 // every period, everything recorded and every right (test/policy/legal-notice.ts).
 import { describe, expect, it } from 'vitest';
-import { demoPolicyFacts, factErrors, LEGAL_DEFAULTS } from '../../worker/policy/facts.ts';
+import { factErrors, LEGAL_DEFAULTS } from '../../worker/policy/facts.ts';
+import { demoPolicyFacts } from '../../worker/policy/demo-facts.ts';
 import { circularIn, periodsIn, retentionErrors } from '../../worker/policy/retention-periods.ts';
 import { renderPolicy } from '../../worker/policy/render.ts';
 import { ADMIN_TOKEN, json, makeHarness } from '../harness.ts';

@@ -1,5 +1,5 @@
 // Dev mode's "demo" site (DESIGN.md): Demo Shop, fr and en, country FR, console SMS, policy version 1 published.
-import { demoPolicyFacts } from '../../policy/facts.ts';
+import { demoPolicyFacts } from '../../policy/demo-facts.ts';
 import type { PolicyTemplates } from '../../policy/render.ts';
 import type { DomainContext } from '../context.ts';
 import { publishPolicy } from '../policies/publish.ts';
